@@ -1,0 +1,68 @@
+"""Character classes shared by the rules (data, not logic).
+
+Everything here is a constant string of ranges for use inside regular
+expression character classes, plus a few predicates.
+
+>>> is_han("汉"), is_han("A"), is_cjk("，"), is_cjk("한")
+(True, False, True, False)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "HAN",
+    "KANA",
+    "CJK_PUNCT",
+    "CJK",
+    "SENTENCE_END",
+    "CLOSERS",
+    "is_han",
+    "is_cjk",
+    "display_width",
+]
+
+#: Han ideographs: URO, Ext A, compatibility ideographs, Ext B and beyond, 〇.
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+#: Hiragana, katakana and their extensions (Japanese writes no spaces either).
+KANA = "\u3040-\u30ff\u31f0-\u31ff"
+#: CJK symbols and punctuation, full-width forms (，。！？（）), corner brackets.
+CJK_PUNCT = "\u3001-\u3006\u3008-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+#: Characters of a CJK run (Hangul is left out: Korean separates words with spaces).
+CJK = HAN + KANA + CJK_PUNCT
+
+#: Punctuation that ends a sentence, Chinese and Latin.
+SENTENCE_END = "。！？!?…．.；;"
+#: Closing quotes and brackets that may follow sentence-final punctuation.
+CLOSERS = "”’」』）》〉】〕〗\"')]"
+
+_HAN_RANGES = (
+    (0x3007, 0x3007),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)
+_CJK_EXTRA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3001, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65))
+
+
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` (one character) is a Han ideograph."""
+    o = ord(ch)
+    return any(a <= o <= b for a, b in _HAN_RANGES)
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is Han, kana or CJK punctuation (not Hangul)."""
+    o = ord(ch)
+    return is_han(ch) or any(a <= o <= b for a, b in _CJK_EXTRA)
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced layout: wide characters count 2.
+
+    >>> display_width("中文ab")
+    6
+    """
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

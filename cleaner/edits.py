@@ -1,0 +1,270 @@
+"""Edits: every change `cleaner` makes, with its rule and its span in the input.
+
+An :class:`Edit` replaces ``input[start:end]`` (``before``) with ``after``.
+Offsets are code points in the text that was given to :func:`cleaner.explain`,
+never in some intermediate text, so a report can point at the original file.
+Replaying the edits with :func:`apply_edits` reproduces the cleaned text
+exactly; that is checked for every test case.
+
+Rules see the output of the rules before them.  :func:`compose` turns a rule's
+edits (in the coordinates of the text it saw) into edits on the original input.
+When a later rule touches text that an earlier rule wrote, the two edits are
+merged into one whose ``rule`` names both, joined by ``+`` (for example
+``"unicode+width"``), so nothing is lost and spans never overlap.
+
+A :class:`Suggestion` is a change that a rule was not sure enough to make: it
+is reported with its score and never applied.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["Edit", "Suggestion", "apply_edits", "compose", "OffsetMap"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change: ``before`` at ``[start, end)`` of the input became ``after``.
+
+    ``score`` is the rule's confidence or similarity where it has one,
+    ``ref`` the span of related text in the input (for a dropped duplicate
+    paragraph: the paragraph it duplicated) and ``note`` a short reason.
+    """
+
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+    score: float | None = None
+    ref: tuple[int, int] | None = None
+    note: str = ""
+
+    @property
+    def delta(self) -> int:
+        """Change in length that this edit makes (``len(after) - len(before)``)."""
+        return len(self.after) - len(self.before)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The registered rule names behind this edit (more than one when merged)."""
+        return tuple(self.rule.split("+"))
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+        }
+        if self.score is not None:
+            d["score"] = round(self.score, 4)
+        if self.ref is not None:
+            d["ref"] = list(self.ref)
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A change a rule proposes but does not make (not sure enough).
+
+    Same fields as :class:`Edit`; ``score`` is required.  Suggestions are
+    reported, never applied.
+    """
+
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+    score: float
+    ref: tuple[int, int] | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = Edit.to_dict(self)  # type: ignore[arg-type]
+        d["suggestion"] = True
+        return d
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (sorted by position) to ``text``.
+
+    Raises ValueError when the edits overlap or when an edit's ``before`` is
+    not what the text holds at its span.
+
+    >>> apply_edits("你好,世界", [Edit("width", 2, 3, ",", "，")])
+    '你好，世界'
+    """
+    out: list[str] = []
+    pos = 0
+    for e in edits:
+        if e.start < pos or e.end < e.start or e.end > len(text):
+            raise ValueError(f"edit {e.rule} [{e.start}, {e.end}) overlaps an earlier edit or leaves the text")
+        if text[e.start : e.end] != e.before:
+            raise ValueError(
+                f"edit {e.rule} [{e.start}, {e.end}) expects {e.before!r} but the text holds {text[e.start:e.end]!r}"
+            )
+        out.append(text[pos : e.start])
+        out.append(e.after)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class _Item:
+    cs: int  # start in current coordinates
+    ce: int  # end in current coordinates
+    old: Edit | None = None  # an earlier edit (original coordinates), or
+    new: Edit | None = None  # a new edit (current coordinates)
+    order: int = field(default=0)
+
+
+def _overlaps(a1: int, a2: int, b1: int, b2: int) -> bool:
+    """Whether [a1, a2) and [b1, b2) overlap, an empty span counting as a point
+    that overlaps only what strictly contains it."""
+    if a1 < a2 and b1 < b2:
+        return a1 < b2 and b1 < a2
+    if a1 == a2 and b1 < b2:
+        return b1 < a1 < b2
+    if b1 == b2 and a1 < a2:
+        return a1 < b1 < a2
+    return False
+
+
+def compose(original: str, current: str, old: Sequence[Edit], new: Sequence[Edit]) -> list[Edit]:
+    """Merge ``new`` edits, made on ``current``, into ``old`` edits on ``original``.
+
+    ``current`` must equal ``apply_edits(original, old)``.  Returns edits on
+    ``original`` whose replay gives ``apply_edits(current, new)``.  Runs in
+    O(len(old) + len(new)).
+    """
+    if not new:
+        return list(old)
+    # Current-coordinate spans of the old edits' outputs.
+    items: list[_Item] = []
+    delta = 0
+    for e in old:
+        cs = e.start + delta
+        items.append(_Item(cs, cs + len(e.after), old=e, order=0))
+        delta += e.delta
+    news = [_Item(e.start, e.end, new=e, order=1) for e in new]
+    # Sort: by start, then end; at equal spans an old edit comes first, so an
+    # insertion at a deletion point lands after the deleted text.
+    merged = sorted(items + news, key=lambda it: (it.cs, it.ce, it.order))
+
+    out: list[Edit] = []
+    delta = 0  # current - original, over old edits already passed
+    i = 0
+    n = len(merged)
+    while i < n:
+        first = merged[i]
+        c1, c2 = first.cs, first.ce
+        group = [first]
+        j = i + 1
+        # Items chain into one group while they overlap the group's span.
+        while j < n and _overlaps(c1, c2, merged[j].cs, merged[j].ce):
+            group.append(merged[j])
+            c2 = max(c2, merged[j].ce)
+            j += 1
+        delta_before = delta
+        for g in group:
+            if g.old is not None:
+                delta += g.old.delta
+        if len(group) == 1 and first.old is not None:
+            out.append(first.old)
+        else:
+            o1 = c1 - delta_before
+            o2 = c2 - delta
+            # The new text of the group: current[c1:c2] with the new edits applied.
+            pieces: list[str] = []
+            pos = c1
+            rules: list[str] = []
+            score: float | None = None
+            ref: tuple[int, int] | None = None
+            notes: list[str] = []
+            for g in group:
+                e = g.old if g.old is not None else g.new
+                assert e is not None
+                for r in e.rules:
+                    if r not in rules:
+                        rules.append(r)
+                if e.score is not None:
+                    score = e.score
+                if e.ref is not None:
+                    ref = e.ref
+                if e.note and e.note not in notes:
+                    notes.append(e.note)
+                if g.new is not None:
+                    pieces.append(current[pos : g.cs])
+                    pieces.append(g.new.after)
+                    pos = g.ce
+            pieces.append(current[pos:c2])
+            after = "".join(pieces)
+            before = original[o1:o2]
+            if before != after:
+                out.append(Edit("+".join(rules), o1, o2, before, after, score, ref, "; ".join(notes)))
+        i = j
+    return out
+
+
+class OffsetMap:
+    """Map positions in a rule's input back to the original input.
+
+    Built from the edits so far (on the original).  A position inside text
+    that an edit wrote maps to the edit's start (``side="start"``) or end
+    (``side="end"``).
+    """
+
+    __slots__ = ("_cs", "_ce", "_edits", "_deltas")
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self._edits = list(edits)
+        self._cs: list[int] = []
+        self._ce: list[int] = []
+        self._deltas: list[int] = []  # cumulative delta after each edit
+        delta = 0
+        for e in self._edits:
+            cs = e.start + delta
+            self._cs.append(cs)
+            self._ce.append(cs + len(e.after))
+            delta += e.delta
+            self._deltas.append(delta)
+
+    def pos(self, p: int, side: str = "start") -> int:
+        """Original position of current position ``p``.
+
+        A deletion at ``p`` counts as before ``p`` for ``side="start"`` and
+        after it for ``side="end"``, so mapped spans never overlap an edit.
+        """
+        cs, ce = self._cs, self._ce
+        k = bisect.bisect_left(ce, p)
+        while k < len(ce) and ce[k] == p and (cs[k] < ce[k] or side == "start"):
+            k += 1
+        if k < len(cs) and cs[k] < p:  # strictly inside text an edit wrote
+            e = self._edits[k]
+            return e.start if side == "start" else e.end
+        return p - (self._deltas[k - 1] if k else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        s = self.pos(start, "start")
+        t = self.pos(end, "end") if end > start else s
+        return (s, max(s, t))
+
+    def map_edit(self, e: Edit | Suggestion) -> Edit | Suggestion:
+        """Re-express a suggestion's spans (and any edit's ``ref``) on the original."""
+        if not self._edits:
+            return e
+        ref = self.span(*e.ref) if e.ref is not None else None
+        if isinstance(e, Suggestion):
+            s, t = self.span(e.start, e.end)
+            return replace(e, start=s, end=t, ref=ref)
+        return replace(e, ref=ref)

@@ -1,0 +1,131 @@
+"""The pipeline: run the active rules in order and account for every change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .config import Config, make_config
+from .edits import Edit, OffsetMap, Suggestion, apply_edits, compose
+from .rules import RULES, Rule
+
+__all__ = ["Explanation", "explain", "clean"]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The cleaned text, the edits that made it (spans on the input, in
+    order) and the suggestions that were not applied."""
+
+    text: str
+    edits: tuple[Edit, ...]
+    suggestions: tuple[Suggestion, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """Edits per rule (a merged edit counts for each of its rules)."""
+        out: dict[str, int] = {}
+        for e in self.edits:
+            for r in e.rules:
+                out[r] = out.get(r, 0) + 1
+        return out
+
+
+def _config(config: Config | None, options: dict[str, Any]) -> Config:
+    if config is None:
+        return make_config(**options)
+    if options:
+        return config.replace(**options)
+    return config
+
+
+def _check_text(text: object) -> str:
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            "cleaner works on str, not bytes: decode the bytes first "
+            "(for example data.decode('utf-8')), or use the `cleaner` command, which detects the encoding"
+        )
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, not {type(text).__name__}")
+    return text
+
+
+def explain(text: str, *, config: Config | None = None, **options: Any) -> Explanation:
+    """Clean ``text`` and say how: the result, every edit, every suggestion.
+
+    Options are the fields of :class:`cleaner.Config`, keyword-only.
+
+    >>> r = explain("今天,我们 去公园。", only=["width"])
+    >>> r.text
+    '今天，我们 去公园。'
+    >>> [(e.rule, e.start, e.end, e.before, e.after) for e in r.edits]
+    [('width', 2, 3, ',', '，')]
+    """
+    original = _check_text(text)
+    cfg = _config(config, options)
+    state = _State(original)
+    active = [RULES[n] for n in cfg.active_rules()]
+    for rule in active:
+        if rule.stage == "prepare":
+            state.run(rule, cfg)
+    normalizers = [r for r in active if r.stage == "normalize"]
+    for _ in range(MAX_ROUNDS):
+        if not any([state.run(rule, cfg) for rule in normalizers]):
+            break
+    for rule in active:
+        if rule.stage == "final":
+            state.run(rule, cfg)
+    state.suggestions.sort(key=lambda s: (s.start, s.end))
+    return Explanation(state.current, tuple(state.edits), tuple(state.suggestions))
+
+
+#: the normalizers repeat until a round changes nothing, at most this often
+MAX_ROUNDS = 4
+
+
+class _State:
+    """The text as the rules have left it, and the edits (on the input) so far."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.current = original
+        self.edits: list[Edit] = []
+        self.suggestions: list[Suggestion] = []
+
+    def run(self, rule: Rule, cfg: Config) -> bool:
+        """Run one rule; whether it changed the text."""
+        new_edits: list[Edit] = []
+        new_suggestions: list[Suggestion] = []
+        for item in rule.func(self.current, cfg):
+            if isinstance(item, Suggestion):
+                new_suggestions.append(item)
+            else:
+                new_edits.append(item)
+        if not new_edits and not new_suggestions:
+            return False
+        mapper = OffsetMap(self.edits)
+        self.suggestions.extend(mapper.map_edit(s) for s in new_suggestions)  # type: ignore[misc]
+        if not new_edits:
+            return False
+        if any(e.ref is not None for e in new_edits):
+            new_edits = [mapper.map_edit(e) if e.ref is not None else e for e in new_edits]  # type: ignore[misc]
+        nxt = apply_edits(self.current, new_edits)
+        self.edits = compose(self.original, self.current, self.edits, new_edits)
+        self.current = nxt
+        return True
+
+
+def clean(text: str, *, config: Config | None = None, **options: Any) -> str:
+    """Clean ``text`` with the default pipeline (or the given options).
+
+    Clean text comes back unchanged:
+
+    >>> clean("这是一段干净的中文。")
+    '这是一段干净的中文。'
+    """
+    return explain(text, config=config, **options).text
+
+
+def replay(text: str, edits: Sequence[Edit]) -> str:
+    """Apply an explanation's edits to the input it came from."""
+    return apply_edits(text, edits)

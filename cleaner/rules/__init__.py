@@ -1,0 +1,63 @@
+"""The rule registry: every rule by its stable name, in pipeline order.
+
+A rule is a small pure function ``(text, config) -> Iterable[Edit | Suggestion]``
+whose edits are on the text it was given; :func:`cleaner.explain` runs the
+active rules in the order below and maps every edit back to the input.
+
+>>> list(RULES)[:3]
+['unicode', 'script', 'width']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Union
+
+from ..edits import Edit, Suggestion
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+RuleFunc = Callable[[str, "Config"], Iterable[Union[Edit, Suggestion]]]
+
+__all__ = ["Rule", "RULES", "RuleFunc"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered rule: its stable name, function, one-line summary, whether
+    it is on by default, and its stage.
+
+    ``"prepare"`` rules (Unicode repair, script conversion) run once each,
+    first: OpenCC is not idempotent (杨联陞 -> 杨联陞 -> 杨联升), so script
+    conversion must not repeat.  Rules of the ``"normalize"`` stage then run
+    in order, again and again until a
+    round changes nothing (a join of two lines can put a comma in Chinese
+    context that was not before), so the output is a fixed point and cleaning
+    twice gives what cleaning once gives.  ``"final"`` rules (deduplication,
+    typo repair) then run once each.
+    """
+
+    name: str
+    func: RuleFunc
+    summary: str
+    default: bool = True
+    stage: str = "normalize"
+
+
+def _registry() -> MappingProxyType[str, Rule]:
+    from . import paragraphs, script, unicode, whitespace, width
+
+    rules = [
+        Rule("unicode", unicode.unicode_rule, "repair mojibake (ftfy, GBK) and remove control and zero-width characters", stage="prepare"),
+        Rule("script", script.script_rule, "convert stray Traditional/Simplified characters to the document's script (OpenCC)", stage="prepare"),
+        Rule("width", width.width_rule, "full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width"),
+        Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
+        Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),
+    ]
+    return MappingProxyType({r.name: r for r in rules})
+
+
+RULES: MappingProxyType[str, Rule] = _registry()

@@ -1,0 +1,334 @@
+"""Rule ``paragraphs``: rejoin paragraphs that page breaks and hard wraps split.
+
+Every break between two non-blank lines is a candidate.  The decision weighs
+evidence, never one signal alone:
+
+* how line A ends: a sentence end (``。！？.!?`` before any closing quote)
+  forbids a join; a character mid-sentence (a Han character, a letter, a
+  digit) or a clause mark (``，、；``) speaks for one;
+* the document's own line lengths: when most lines that are followed by a
+  single line break are nearly the same width, the document is hard-wrapped
+  at that width, and a line of that width continues on the next line;
+* whether line A is prose (it has clause punctuation, or it is a full-width
+  line of a hard-wrapped document) and so is line B; titles, bylines,
+  captions and verse lines are short and stand alone;
+* whether the characters on both sides of the break form a word (jieba
+  segmentation, ``认|真`` -> ``认真``), or a Latin word continues in lower case.
+
+Never joined: Markdown headings and the line above a setext underline, list
+items, lines inside fenced code, lines that end a sentence (except inside a
+hard-wrapped paragraph that blank lines delimit), indented paragraph starts
+in a document that indents its paragraphs, and short title-like lines.
+
+CJK joins with no space.  Latin ``infor-`` + ``mation`` loses the hyphen when
+the joined form is a word (wordfreq) and the hyphenated form is not more
+common; ``well-`` + ``known`` keeps it.  Other Latin lines join with a space.
+
+>>> from cleaner import clean
+>>> clean("会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认\\n\\n真做好年底前的收尾工作。", only=["paragraphs"])
+'会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认真做好年底前的收尾工作。'
+>>> clean("床前明月光，\\n疑是地上霜。", only=["paragraphs"])
+'床前明月光，\\n疑是地上霜。'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..chars import CJK, CLOSERS, HAN, display_width
+from ..config import Config
+from ..edits import Edit
+
+NAME = "paragraphs"
+
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+_LIST = re.compile(
+    r"^\s*[“「『\"']?(?:[-*+•·●○■□▪◆◇►√]\s"
+    r"|\d{1,3}[.)．、]\s?"
+    r"|[（(]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])\s*[）)]"
+    r"|[一二三四五六七八九十百]{1,3}[、.．]"
+    r"|[①-⑳⑴-⒇⒈-⒛]"
+    r"|第[一二三四五六七八九十百千\d]{1,4}[章节条款部分篇回卷]"
+    r"|[a-zA-Z][.)]\s)"
+)
+_CLAUSE_PUNCT = re.compile(r"[，、；：,;:。！？!?]")
+_INNER_PUNCT = re.compile(r"[，、；。！？,;]")
+_SENTENCE_END = "。！？!?…．."
+_CLAUSE_END = "，、,"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_D = "0-9０-９一二三四五六七八九十〇○"
+#: how news paragraphs open: a dateline (新华社北京1月2日电, 本报讯), an
+#: editor's note, or a date (2021年12月16日，)
+_OPENER = re.compile(
+    rf"^(?:(?:新华社|中新社|本报|据)[^，。]{{0,12}}?[{_D}]{{1,2}}月[{_D}]{{1,3}}日(?:电|讯)"
+    rf"|本报讯|编者按|编者的话|按语|[【\[](?:记者|编者)"
+    rf"|[{_D}]{{2,4}}年[{_D}]{{1,2}}月[{_D}]{{1,3}}日[，,])"
+)
+_INDENT = re.compile(r"^(?:\u3000|\s{2,}|\t)")
+_LATIN_HYPHEN = re.compile(r"([A-Za-z]+)-$")
+_LATIN_WORD_START = re.compile(r"^([a-z]+)")
+#: a prose line is at least this wide (columns; a CJK character is 2)
+MIN_PROSE_WIDTH = 30
+#: segmentation gain (natural log) of reading across the break: a word runs
+#: across it (认|真 8.6, 农|业 11.6) or a chance word does (董伟|大庆 4.2)
+STRONG_COHESION = 6.0
+WEAK_COHESION = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int
+    body: str
+    ending: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.body.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _DocStats:
+    wrap_width: int  # 0 when the document is not hard-wrapped
+    tolerance: int
+    blank_paragraphs: bool  # paragraphs are delimited by blank lines
+    indents: bool  # paragraphs start with an indent
+
+
+def _width(s: str) -> int:
+    if s.isascii():
+        return len(s)
+    return display_width(s)
+
+
+def _stats(lines: list[_Line]) -> _DocStats:
+    content = [ln for ln in lines if not ln.blank]
+    soft: list[int] = []
+    blank_breaks = 0
+    latin = 0
+    for a, b in zip(lines, lines[1:]):
+        if a.blank:
+            continue
+        if b.blank:
+            blank_breaks += 1
+        else:
+            soft.append(_width(a.body.rstrip()))
+            latin += a.body.isascii()
+    indents = sum(bool(_INDENT.match(ln.body)) for ln in content)
+    wrap = 0
+    tol = 0
+    if len(soft) >= 5:
+        ordered = sorted(soft)
+        top = ordered[int(0.9 * (len(ordered) - 1))]
+        tol = max(3, round(top * (0.2 if latin > len(soft) / 2 else 0.08)))
+        near = sum(w >= top - tol for w in soft)
+        if top >= MIN_PROSE_WIDTH and near >= 0.6 * len(soft):
+            wrap = top
+    return _DocStats(
+        wrap_width=wrap,
+        tolerance=tol,
+        blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
+        indents=indents >= 2 and indents >= 0.2 * len(content),
+    )
+
+
+def _last_sig(s: str) -> str:
+    s = s.rstrip()
+    t = s.rstrip(CLOSERS)
+    return (t or s)[-1:] if s else ""
+
+
+def ends_sentence(s: str) -> bool:
+    """Whether the line ends a sentence (closing quotes and brackets aside).
+
+    >>> ends_sentence("他说：“走吧。”"), ends_sentence("要实施绿色")
+    (True, False)
+    """
+    last = _last_sig(s)
+    return bool(last) and last in _SENTENCE_END
+
+
+def _is_prose(s: str, stats: _DocStats) -> bool:
+    w = _width(s)
+    if stats.wrap_width and w >= stats.wrap_width - stats.tolerance:
+        return True
+    return w >= MIN_PROSE_WIDTH and bool(_CLAUSE_PUNCT.search(s))
+
+
+def _blocked(a: str, b: str, b_raw: str, stats: _DocStats) -> bool:
+    """Structural reasons never to join A and B."""
+    if _HEADING.match(a) or _HEADING.match(b_raw) or _SETEXT.match(b_raw) or _SETEXT.match(a):
+        return True
+    if _LIST.match(b_raw):
+        return True
+    if _FENCE.match(a) or _FENCE.match(b_raw):
+        return True
+    if stats.indents and _INDENT.match(b_raw):
+        return True
+    if a.count("  ") >= 2 or b.count("  ") >= 2 or "|" in a[:1] + a[-1:]:
+        return True  # columns of a table
+    return False
+
+
+@functools.cache
+def _english_words() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en", "large")
+
+
+def _zipf(word: str) -> float:
+    f = _english_words().get(word.lower(), 0.0)
+    return math.log10(f * 1e9) if f > 0 else 0.0
+
+
+def _dehyphenate(left: str, right: str) -> bool:
+    """Whether ``left-`` + ``right`` is one word broken by a hyphen at a line end.
+
+    ``infor-mation``: the halves are not words and the whole is, so the hyphen
+    goes.  ``well-known``: both halves are common words and ``wellknown`` is
+    rare (Zipf < 3 in wordfreq), so the hyphen stays.
+
+    >>> _dehyphenate("infor", "mation"), _dehyphenate("well", "known")
+    (True, False)
+    """
+    joined = _zipf(left + right)
+    if _zipf(left) >= 3 and _zipf(right) >= 3:
+        return joined >= 3
+    return joined > 0
+
+
+def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats) -> tuple[float, str] | None:
+    """Score for joining line B to the paragraph ``a`` that ends with ``line``,
+    and the text that replaces the break; None when they must stay apart."""
+    b = b_raw.lstrip(" \t\u3000")
+    a = a.rstrip()
+    line = line.rstrip()
+    if not a or not b or _blocked(a, b, b_raw, stats):
+        return None
+    last, first = a[-1], b[0]
+    wrapped = (
+        not blank_between
+        and stats.wrap_width > 0
+        and _width(line) >= stats.wrap_width - stats.tolerance
+    )
+    # Latin word broken by a hyphen at the line end.
+    m = _LATIN_HYPHEN.search(a)
+    w = _LATIN_WORD_START.match(b)
+    if m and w:
+        return (5.0, "") if _dehyphenate(m.group(1), w.group(1)) else (5.0, "-")
+    cjk = bool(_CJK_CHAR.match(last) or _CJK_CHAR.match(first))
+    sep = "" if cjk else " "
+    if ends_sentence(a) or last in "；;":
+        # (a line ending with ； is often an item of an enumeration)
+        # Inside a hard-wrapped paragraph delimited by blank lines (or by
+        # indents), a full line that ends a sentence still continues it.
+        if wrapped and (stats.blank_paragraphs or (stats.indents and not _INDENT.match(b_raw))):
+            return 4.0, sep
+        return None
+    if _LIST.match(a) and not _INNER_PUNCT.search(a[:-1]):
+        return None  # a numbered heading: 三、重视解决……
+    score = 0.0
+    if last.isalnum() or last in "-/":
+        score += 1.0  # stops mid-sentence
+    elif last in _CLAUSE_END:
+        score += 1.0  # stops after a clause
+    else:
+        return None  # ends with ：, a quote, a bracket...: a list or a quotation may follow
+    if wrapped:
+        score += 2.0
+    width_a = _width(a)
+    if _INNER_PUNCT.search(a[:-1]):
+        score += 1.0  # A reads as prose, not as a title
+    if width_a >= 2 * MIN_PROSE_WIDTH:
+        score += 1.0  # longer than titles and bylines are
+    if _is_prose(b, stats) or (_INNER_PUNCT.search(b) and ends_sentence(b)):
+        score += 1.0
+    if _OPENER.match(b):
+        score -= 2.0  # a dateline or a date opens a new paragraph
+    if first in "，、；：。！？）」』》":
+        score += 3.0  # nothing starts a paragraph with a clause mark
+    if cjk and _HAN_CHAR.match(last) and _HAN_CHAR.match(first):
+        from ..segment import cohesion
+
+        gain = cohesion(a, b)
+        if gain >= STRONG_COHESION:
+            score += 3.0  # a word runs across the break: 认|真
+        elif gain >= WEAK_COHESION:
+            score += 1.0
+    if not cjk and first.islower():
+        score += 3.0
+    if not cjk and first.isupper() and not wrapped:
+        return None  # a new sentence may start a new paragraph
+    if width_a < MIN_PROSE_WIDTH // 2 and score < 4 + 2:
+        return None  # very short: a title or a byline, unless the evidence is strong
+    return score, sep
+
+
+#: a break is joined when its evidence scores at least this much
+JOIN_SCORE = 4.0
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    for m in _LINE.finditer(text):
+        if m.start() == len(text) and not m.group(0):
+            break
+        out.append(_Line(m.start(), m.group(1), m.group(2)))
+    return out
+
+
+def paragraphs_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Edits that rejoin broken paragraphs (see the module docstring)."""
+    if "\n" not in text and "\r" not in text:
+        return
+    lines = _lines(text)
+    stats = _stats(lines)
+    in_fence = False
+    fenced = [False] * len(lines)
+    for i, ln in enumerate(lines):
+        if _FENCE.match(ln.body):
+            in_fence = not in_fence
+            fenced[i] = True
+        elif in_fence:
+            fenced[i] = True
+    i = 0
+    n = len(lines)
+    para = ""  # the paragraph that ends with line i, as joined so far
+    while i < n:
+        a = lines[i]
+        if a.blank or fenced[i]:
+            i += 1
+            para = ""
+            continue
+        para = para or a.body
+        j = i + 1
+        while j < n and lines[j].blank:
+            j += 1
+        if j >= n or j - i - 1 > 1 or fenced[j]:
+            i = j
+            para = ""
+            continue
+        b = lines[j]
+        verdict = _decide(a.body, para, b.body, j - i - 1 == 1, stats)
+        if verdict is not None and verdict[0] >= JOIN_SCORE:
+            score, sep = verdict
+            a_body = a.body.rstrip()
+            cut = a.start + len(a_body)
+            if sep in ("", "-") and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
+                cut -= 1  # the hyphen is part of the break
+            lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
+            end = b.start + lead
+            yield Edit(NAME, cut, end, text[cut:end], sep, score=score)
+            # keep the tail of the joined paragraph: features only look at its end and size
+            para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
+        else:
+            para = ""
+        i = j

@@ -1,0 +1,170 @@
+"""Rule ``script``: Traditional and Simplified Chinese, with OpenCC.
+
+``script="auto"`` (the default) counts the characters that exist only in
+Traditional and only in Simplified writing (character sets from CC-CEDICT,
+via the ``zhon`` package).  The document's majority script decides the
+direction; in each paragraph where that script dominates (the other makes up
+at most a third of the script-specific characters), each stray character of the minority
+script is converted, using OpenCC on its clause so that phrases convert as
+phrases (``頭髮`` becomes ``头发``).  A character valid in both scripts is
+never converted on its own (``乾`` in a name stays), only together with a
+stray neighbour in the same phrase.  A document written in one script is
+never converted to the other unless asked: ``script="simplified"`` or
+``script="traditional"`` (Taiwan standard, OpenCC ``s2tw``) convert all of it;
+``script="keep"`` does nothing.
+
+>>> from cleaner import clean
+>>> clean("我们在這里开会，讨论头髮问题。", only=["script"])
+'我们在这里开会，讨论头发问题。'
+>>> clean("我們在這裡開會，讨論問題。", only=["script"])
+'我們在這裡開會，討論問題。'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+import opencc
+from zhon import cedict
+
+from ..config import Config
+from ..edits import Edit
+
+NAME = "script"
+MINORITY_MAX = 0.34  # largest minority share of script-specific characters in a paragraph for "auto" to act
+
+
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+@functools.cache
+def _only() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes of Traditional-only and Simplified-only characters."""
+    trad, simp = set(cedict.traditional), set(cedict.simplified)
+    trad_only = "".join(sorted(trad - simp))
+    simp_only = "".join(sorted(simp - trad))
+    return re.compile(f"[{re.escape(trad_only)}]"), re.compile(f"[{re.escape(simp_only)}]")
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """(Traditional-only, Simplified-only) character counts.
+
+    >>> script_counts("這是简体")
+    (1, 2)
+    """
+    trad, simp = _only()
+    return len(trad.findall(text)), len(simp.findall(text))
+
+
+def _traditional_config(text: str) -> str:
+    # Hong Kong writing uses 説/衞/温; Taiwan (the default) uses 說/衛/溫.
+    hk = sum(text.count(c) for c in "説衞温户税")
+    tw = sum(text.count(c) for c in "說衛溫戶稅")
+    return "s2hk" if hk > tw else "s2tw"
+
+
+def _runs(before: str, after: str) -> Iterator[tuple[int, int]]:
+    """Maximal runs [i, j) where two strings of equal length differ."""
+    n = len(before)
+    i = 0
+    while i < n:
+        if before[i] == after[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and before[j] != after[j]:
+            j += 1
+        yield i, j
+        i = j
+
+
+def _convert_all(text: str, config: str) -> Iterator[Edit]:
+    conv = _converter(config)
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        out = conv.convert(line)
+        if out != line:
+            if len(out) == len(line):
+                for i, j in _runs(line, out):
+                    yield Edit(NAME, pos + i, pos + j, line[i:j], out[i:j])
+            else:  # a phrase changed length: one edit for the line
+                yield Edit(NAME, pos, pos + len(line), line, out)
+        pos += len(line)
+
+
+_STOP = frozenset("\n\r\t ，。、；：！？,.;:!?“”‘’「」『』（）()《》　")
+
+
+def _convert_strays(text: str, stray: re.Pattern[str], config: str, *, with_neighbours: bool) -> Iterator[Edit]:
+    """Convert each stray character in its clause.  With ``with_neighbours``,
+    characters that the phrase converted together with a stray one (頭髮 ->
+    头发 for the stray 髮) are converted too."""
+    conv = _converter(config)
+    done_until = 0
+    for m in stray.finditer(text):
+        if m.start() < done_until:
+            continue
+        start = m.start()
+        while start > 0 and start > m.start() - 20 and text[start - 1] not in _STOP:
+            start -= 1
+        end = m.end()
+        while end < len(text) and end < m.end() + 20 and text[end] not in _STOP:
+            end += 1
+        window = text[start:end]
+        out = conv.convert(window)
+        done_until = end
+        if len(out) != len(window) or out == window:
+            continue
+        for i, j in _runs(window, out):
+            strays = [k for k in range(i, j) if stray.match(window, k)]
+            if not strays:
+                continue
+            if with_neighbours:
+                yield Edit(NAME, start + i, start + j, window[i:j], out[i:j])
+            else:
+                for k in strays:
+                    yield Edit(NAME, start + k, start + k + 1, window[k], out[k])
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in re.finditer(r"\n", text):
+        yield start, m.end()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def script_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Edits that convert script (see the module docstring for the modes)."""
+    mode = config.script
+    if mode == "keep":
+        return
+    if mode == "simplified":
+        yield from _convert_all(text, "t2s")
+        return
+    if mode == "traditional":
+        yield from _convert_all(text, "s2tw")
+        return
+    trad_re, simp_re = _only()
+    trad, simp = script_counts(text)
+    if min(trad, simp) == 0 or trad == simp:
+        return
+    simplified_doc = simp > trad
+    stray_re = trad_re if simplified_doc else simp_re
+    config_name = "t2s" if simplified_doc else _traditional_config(text)
+    # Decide paragraph by paragraph: a paragraph written in the other script
+    # (a quotation, say) is left alone; only strays inside paragraphs of the
+    # majority script are converted.
+    for start, end in _paragraphs(text):
+        para = text[start:end]
+        t, s_ = script_counts(para)
+        majority, minority = (s_, t) if simplified_doc else (t, s_)
+        if minority == 0 or minority > MINORITY_MAX * (majority + minority):
+            continue
+        for e in _convert_strays(para, stray_re, config_name, with_neighbours=simplified_doc):
+            yield Edit(e.rule, e.start + start, e.end + start, e.before, e.after)

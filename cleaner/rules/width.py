@@ -1,0 +1,156 @@
+"""Rule ``width``: full-width letters and digits, and ASCII punctuation in Chinese.
+
+* Full-width ASCII letters and digits become half-width (``ＡＢＣ１２３`` ->
+  ``ABC123``).  Full-width punctuation stays: it is correct in Chinese.
+* ASCII ``, ; : ? !`` standing in Chinese context become ``，；：？！``: the
+  character before is Chinese, or the one after is Chinese and the one before
+  is not an ASCII letter or digit.  Numbers (``1,000``, ``3:30``), URLs,
+  e-mail addresses, inline and fenced code, and English sentences are left
+  alone.
+* A pair of ASCII parentheses becomes ``（）`` when it holds Chinese or
+  follows a Chinese character (``第62次(扩大)`` -> ``第62次（扩大）``);
+  ``f(x)`` and unmatched parentheses stay.
+
+>>> from cleaner import clean
+>>> clean("２０２１年,增长5.2%;见(附表)", only=["width"])
+'2021年，增长5.2%；见（附表）'
+>>> clean("He said: Hello, world! 价格1,000元 http://a.cn/x?a=1,2", only=["width"])
+'He said: Hello, world! 价格1,000元 http://a.cn/x?a=1,2'
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from ..chars import CJK, HAN
+from ..config import Config
+from ..edits import Edit
+
+NAME = "width"
+
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+_PUNCT = re.compile(r"[,;:?!]+|[()]")
+_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_QUOTES = "“”‘’"
+_TOKEN_BEFORE = re.compile(f"([{CJK}])?[A-Za-z0-9.%‰+_-]+ ?$")
+_PROTECTED = re.compile(
+    r"```.*?(?:```|\Z)"  # fenced code
+    r"|`[^`\n]+`"  # inline code
+    r"|(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"  # URL
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
+    re.S,
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and _CJK_CHAR.match(ch) is not None
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The nearest character before (step=-1) or after (step=1) position i on
+    the same line, skipping ASCII spaces."""
+    n = len(text)
+    while 0 <= i < n and text[i] == " ":
+        i += step
+    if 0 <= i < n and text[i] not in "\r\n":
+        return text[i]
+    return ""
+
+
+def _chinese_context(text: str, start: int, end: int) -> bool:
+    prev = _neighbour(text, start - 1, -1)
+    nxt = _neighbour(text, end, 1)
+    if prev.isdigit() and nxt.isdigit():
+        return False  # 1,000  3:30  2,3
+    if _is_cjk(prev):
+        return True
+    if prev in _QUOTES and _is_cjk(_neighbour(text, start - 2, -1)):
+        return True
+    if _is_cjk(nxt):
+        return not (prev.isascii() and prev.isalnum())
+    if not nxt or not (nxt.isascii() and nxt.isalnum()):
+        # "增长15%;" at a line end: look past the number or word before the mark
+        m = _TOKEN_BEFORE.search(text[max(0, start - 40) : start])
+        if m and m.group(1) and _is_cjk(m.group(1)):
+            return True
+    return False
+
+
+def _paren_pairs(text: str, protected: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    stack: list[int] = []
+    p = 0
+    for m in re.finditer(r"[()\n]", text):
+        i = m.start()
+        while p < len(protected) and protected[p][1] <= i:
+            p += 1
+        if p < len(protected) and protected[p][0] <= i:
+            continue
+        c = m.group()
+        if c == "\n":
+            stack.clear()
+        elif c == "(":
+            stack.append(i)
+        elif stack:
+            yield stack.pop(), i
+
+
+def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, str]:
+    """Positions of ASCII punctuation that reads as Chinese in ``view``, with
+    the full-width form for each."""
+    starts = [a for a, _ in protected]
+
+    def inside(i: int) -> bool:
+        k = bisect.bisect_right(starts, i) - 1
+        return k >= 0 and i < protected[k][1]
+
+    out: dict[int, str] = {}
+    for m in _PUNCT.finditer(view):
+        if m.group() in "()" or inside(m.start()):
+            continue
+        if _chinese_context(view, m.start(), m.end()):
+            for k, c in enumerate(m.group()):
+                out[m.start() + k] = _FULL[c]
+    for o, c in _paren_pairs(view, protected):
+        inner = view[o + 1 : c]
+        if _HAN_CHAR.search(inner) or _is_cjk(_neighbour(view, o - 1, -1)):
+            out[o] = "（"
+            out[c] = "）"
+    return out
+
+
+def width_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Edits for full-width letters and digits and ASCII punctuation in Chinese."""
+    changes: dict[int, str] = {}
+    for m in _FULLWIDTH_ALNUM.finditer(text):
+        for k, c in enumerate(m.group()):
+            changes[m.start() + k] = chr(ord(c) - 0xFEE0)
+    if any(c in text for c in ",;:?!()"):
+        protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+        # Decide on the text as it reads after each round of conversions, until
+        # nothing more changes: one pass then gives what two would (idempotence).
+        view = list(text)
+        for i, c in changes.items():
+            view[i] = c
+        for _ in range(8):
+            found = {i: c for i, c in _punct_positions("".join(view), protected).items() if i not in changes}
+            if not found:
+                break
+            changes.update(found)
+            for i, c in found.items():
+                view[i] = c
+    # one edit per run of adjacent changed characters
+    positions = sorted(changes)
+    k = 0
+    while k < len(positions):
+        start = positions[k]
+        end = start + 1
+        while k + 1 < len(positions) and positions[k + 1] == end:
+            k += 1
+            end += 1
+        after = "".join(changes[i] for i in range(start, end))
+        yield Edit(NAME, start, end, text[start:end], after)
+        k += 1

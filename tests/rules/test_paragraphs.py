@@ -1,0 +1,72 @@
+"""Rule `paragraphs`: rejoin what page breaks and hard wraps split, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import clean, explain
+
+LONG_A = "会议强调，要坚持创新驱动，以科技产业社区激活发展动能，以中轴带建设提升功能品质，加快重大项目建设，江凌认"
+LONG_B = "真察看景观规划，详细了解水系分布、区域开发等情况。"
+
+
+def only(text: str) -> str:
+    return clean(text, only=["paragraphs"])
+
+
+def test_page_break_inside_a_word_is_rejoined():
+    assert only(LONG_A + "\n\n" + LONG_B) == LONG_A + LONG_B
+
+
+def test_page_break_mid_sentence_without_a_word_across_is_rejoined():
+    a = "市委书记在调研中指出，要聚力打造一批文化载体，宣传部门要加强协调，统战部门要"
+    b = "主动承担起联络的职能，指导文学艺术工作者提高专业水平。"
+    assert only(a + "\n\n" + b) == a + b
+
+
+def test_hard_wrapped_chinese_is_rejoined():
+    para = "这是一个很长的段落，用来测试固定宽度的硬换行是否能够被正确地重新连接起来，而不会破坏原有的段落结构，也不会误连标题。" * 2
+    width = 20
+    wrapped = "\n".join(para[i : i + width] for i in range(0, len(para), width))
+    text = "标题\n\n" + wrapped + "\n\n" + wrapped + "\n"
+    assert only(text) == "标题\n\n" + para + "\n\n" + para + "\n"
+
+
+def test_hard_wrapped_latin_dehyphenates_words_and_keeps_compounds():
+    text = (
+        "The committee reviewed the infor-\n"
+        "mation that a well-\n"
+        "known agency had published, and it\n"
+        "decided to publish the report in full.\n"
+    )
+    assert only(text) == (
+        "The committee reviewed the information that a well-known agency had published, "
+        "and it decided to publish the report in full.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n",  # poetry
+        "床前明月光，\n\n疑是地上霜。\n",
+        "## 聚力打造科技产业新城\n\n正文第一段，内容很长很长很长很长很长很长很长。\n",  # heading
+        LONG_A[:-1] + "。\n\n" + LONG_B,  # a sentence ends: a real paragraph break
+        "扫描左侧二维码\n\n轻松关注我们\n",  # short lines stand alone
+        "杨晓参加调研\n\n2021年12月16日，市委书记深入调研，强调要坚持创新驱动。\n",  # byline
+        "要点如下：\n- 第一项内容比较长，需要详细说明一下情况\n- 第二项\n",  # list items
+        "（一）总体要求\n（二）主要任务\n",
+        "```\ncode line one that is long enough, really\ncontinues here\n```\n",
+        "Title Of The Report\n\nThe first paragraph starts here and ends here.\n",
+        "He walked home.\nShe stayed.\n",
+        "| a | b |\n| c | d |\n",
+    ],
+)
+def test_leaves_alone(text):
+    assert only(text) == text
+
+
+def test_join_edit_has_a_score_and_the_break_as_before():
+    r = explain(LONG_A + "\n\n" + LONG_B, only=["paragraphs"])
+    (e,) = r.edits
+    assert e.rule == "paragraphs" and e.before == "\n\n" and e.after == "" and e.score >= 4

@@ -1,0 +1,97 @@
+"""Rule `script`: stray characters of the minority script, never whole documents."""
+
+from __future__ import annotations
+
+import json
+
+import opencc
+import pytest
+
+from cleaner import clean, explain
+from cleaner.rules.script import script_counts
+from tests.conftest import ROOT, evaldata
+
+
+def only(text: str, **kw) -> str:
+    return clean(text, only=["script"], **kw)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我们在這里开会，讨论头髮问题。", "我们在这里开会，讨论头发问题。"),  # phrase converts as a phrase
+        ("今天天气很好，我們一起去公园散步吧。", "今天天气很好，我们一起去公园散步吧。"),
+        ("我們在這裡開會，讨論問題。", "我們在這裡開會，討論問題。"),  # Traditional document, stray Simplified
+    ],
+)
+def test_converts_stray_characters(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我們在這裡開會，討論頭髮問題。",  # all Traditional: never converted unless asked
+        "我们在这里开会，讨论头发问题。",
+        "王丙乾同志出席了会议并讲话。",  # 乾 is a valid Simplified character (a name)
+        "乾隆皇帝的著作很多，影响显著。",
+        "台灣的天氣很好，我們去臺北。",  # 台 and 臺 are both Traditional usage
+        "Hello world, no Chinese at all.",
+        "这一段是简体中文，讨论经济发展问题。\n這一段是繁體中文的引文，討論經濟發展問題。\n",  # a quoted paragraph
+    ],
+)
+def test_leaves_consistent_documents_alone(text):
+    assert only(text) == text
+
+
+def test_forced_modes_convert_everything():
+    assert only("我們在這裡開會。", script="simplified") == "我们在这里开会。"
+    assert only("我们在这里开会。", script="traditional") == "我們在這裡開會。"
+    assert only("我們在这里", script="keep") == "我們在这里"
+
+
+def test_counts():
+    assert script_counts("這個") == (2, 0)
+    assert script_counts("这个") == (0, 2)
+
+
+def test_edits_name_the_rule_and_span():
+    text = "我们在這里开会。"
+    r = explain(text, only=["script"])
+    assert [(e.rule, text[e.start:e.end], e.after) for e in r.edits] == [("script", "這", "这")]
+
+
+def _opencc_cases():
+    with open(ROOT / "tests" / "data" / "opencc_cases.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+@pytest.mark.parametrize("case", [c for c in _opencc_cases() if c["config"] in ("t2s", "tw2s", "hk2s")], ids=lambda c: c["id"])
+def test_opencc_cases_forced_simplified(case):
+    """OpenCC's hand-written cases (Apache-2.0): forced simplification agrees with OpenCC's t2s."""
+    expected = opencc.OpenCC("t2s").convert(case["input"])
+    assert only(case["input"], script="simplified") == expected
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in _opencc_cases() if c["config"] == "t2s" and script_counts(c["expected"])[0] == 0], ids=lambda c: c["id"]
+)
+def test_opencc_expected_simplified_text_is_left_alone(case):
+    """A correct Simplified sentence is clean: auto mode must not touch it.
+    (Left out: cases whose Simplified text keeps rare Traditional-only
+    characters in names, 年釐 or 林甦; they read as Traditional evidence.)"""
+    assert only(case["expected"]) == case["expected"]
+
+
+def test_real_traditional_text_is_not_changed():
+    """Real Taiwan and Hong Kong text (icwb2, read from ../shared, never copied)."""
+    for rel in ("trad/icwb2_as_test.utf8.txt", "trad/icwb2_cityu_test.utf8.txt"):
+        text = evaldata(rel).read_text(encoding="utf-8")[:60000]
+        out = only(text)
+        changed = sum(a != b for a, b in zip(text, out))
+        assert changed <= len(text) * 0.0005, (rel, changed)
+
+
+def test_real_simplified_text_is_not_changed():
+    text = evaldata("prose/icwb2_pku_test.utf8.txt").read_text(encoding="utf-8")
+    assert only(text) == text

@@ -1,0 +1,85 @@
+"""Rule `unicode`: mojibake repair that leaves Chinese punctuation alone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cleaner import clean, explain
+from cleaner.edits import apply_edits
+from tests.conftest import ROOT
+
+
+def only(text: str) -> str:
+    return clean(text, only=["unicode"])
+
+
+@pytest.mark.parametrize(
+    "damaged, fixed",
+    [
+        ("Ningboï¼ŒChina", "Ningbo，China"),  # UTF-8 read as Windows-1252
+        ("ç®€ä½“ä¸\xadæ–‡", "简体中文"),
+        ("ﬁnance &amp; co", "finance & co"),
+        ("a\x1b[31mred\x1b[0m", "ared"),
+        ("\ufeff开头有BOM", "开头有BOM"),
+        ("零\u200b宽\u200c字\u2060符", "零宽字符"),
+        ("控制\x07字符\x00", "控制字符"),
+        ("C1\x9d控制", "C1控制"),
+        ("GBK读成Latin-1：ÖÐÎÄ±àÂë", "GBK读成Latin-1：中文编码"),
+        ("行\u2028分隔", "行\n分隔"),
+    ],
+)
+def test_repairs(damaged, fixed):
+    assert only(damaged) == fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“中文引号”和‘单引号’，（全角括号）：保持。",
+        "Ｆｕｌｌｗｉｄｔｈ stays for the width rule",
+        "Café, naïve, résumé — déjà vu…",
+        "emoji 👨\u200d👩\u200d👧 family keeps its joiners",
+        "हिन्दी\u200dशब्द",
+        "keeps\ttabs\r\nand CRLF\r\n",
+        "页面\f分页符留给 whitespace 规则",
+        "x < y &amp; z",  # looks like HTML: ftfy leaves entities alone
+    ],
+)
+def test_leaves_correct_text_alone(text):
+    assert only(text) == text
+
+
+def test_edit_spans_point_into_the_input():
+    text = "前文 Ningboï¼ŒChina 后文"
+    r = explain(text, only=["unicode"])
+    assert [(e.before, e.after) for e in r.edits] == [("ï¼Œ", "，")]
+    e = r.edits[0]
+    assert text[e.start : e.end] == "ï¼Œ"
+    assert apply_edits(text, r.edits) == r.text
+
+
+def _ftfy_cases():
+    path = ROOT / "tests" / "data" / "ftfy_cases.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+# Where we differ from ftfy on purpose: C1 control characters that ftfy keeps
+# as evidence are removed here (nobody means them in text).
+DELIBERATE = {"These control characters \x1a are apparently intentional \x81"}
+
+
+@pytest.mark.parametrize("case", [c for c in _ftfy_cases() if c["expect"] == "pass"], ids=lambda c: c["label"][:40])
+def test_ftfy_test_cases(case):
+    """ftfy's own cases (Apache-2.0, tests/data/ftfy_cases.jsonl).  ftfy's expected
+    output straightens quotes and folds width, which we do not do to Chinese:
+    compare after applying those two folds to our output."""
+    from ftfy.fixes import fix_character_width, uncurl_quotes
+
+    out = only(case["original"])
+    if case["original"] in DELIBERATE:
+        assert "\x81" not in out
+        return
+    assert uncurl_quotes(fix_character_width(out)) == case["fixed"]

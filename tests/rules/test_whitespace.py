@@ -1,0 +1,46 @@
+"""Rule `whitespace`."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import clean
+
+
+def only(text: str) -> str:
+    return clean(text, only=["whitespace"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("第一段。\n   \n第二段。\n", "第一段。\n\n第二段。\n"),  # whitespace-only line
+        ("第一段。\n\n\n\n第二段。", "第一段。\n\n第二段。"),  # blank runs collapse
+        ("\n\n\n标题\n", "标题\n"),  # leading blank lines
+        ("正文。\n\n\n", "正文。\n"),  # trailing blank lines
+        ("行尾有空格。   \n下一行。\t\n", "行尾有空格。\n下一行。\n"),
+        ("市委书记 江凌深入基层，调研指导工作。", "市委书记江凌深入基层，调研指导工作。"),
+        ("中 华 人 民 共 和 国", "中华人民共和国"),  # spaced-out characters
+        ("第一段。\r\n \r\n\r\n第二段。\r\n", "第一段。\r\n\r\n第二段。\r\n"),  # CRLF kept
+        ("上一页\f下一页", "上一页\n下一页"),  # form feed (page break)
+    ],
+)
+def test_changes(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# 强化产业支撑 提升城市品质 高标准规划建设\n",  # heading
+        "新起点 新梦想 新辉煌\n",  # title segments
+        "出席会议的有：张三 李四 王五 赵六。",  # a list of names
+        "使用 Python 开发，用 Rust 加速。",  # CJK next to Latin
+        "　　首行缩进的段落，保持原样。",  # ideographic-space indent
+        "第一段。\n\n第二段。\n",
+        "no trailing newline",
+        "Latin  double  spaces stay.",
+    ],
+)
+def test_leaves_alone(text):
+    assert only(text) == text

