@@ -9,6 +9,8 @@ expression character classes, plus a few predicates.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "HAN",
     "KANA",
@@ -63,6 +65,13 @@ def display_width(text: str) -> int:
     >>> display_width("中文ab")
     6
     """
-    import unicodedata
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+# East Asian Wide and Fullwidth characters (UAX #11), the blocks that matter.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -87,13 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field to clean (default: text)")
     c.add_argument("--report", metavar="FILE", help="write every edit and suggestion as JSON Lines to FILE")
     c.add_argument("--encoding", metavar="ENC", help="input encoding (default: detect UTF-8, UTF-16/32 with BOM, GB18030, Big5)")
-    c.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1; 0 = all cores)")
+    c.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); output keeps the input order")
     c.add_argument(
         "--on-error",
         default="stop",
-        metavar="stop|skip|quarantine",
-        help="a bad JSON Lines record: stop (default; exit 1, no output), skip it and count it, "
-        "or quarantine it (with --quarantine FILE)",
+        metavar="stop|skip|quarantine FILE",
+        help="a bad JSON Lines record (invalid JSON or UTF-8, missing or non-string field): "
+        "stop (default: exit 1 naming the line, no output), skip it and count it, "
+        "or quarantine FILE: write it unchanged to FILE with the reason",
     )
     c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
@@ -206,11 +208,12 @@ def _open_lines(name: str) -> Iterator[bytes]:
 
 
 class _Sink:
-    """Where output goes: a file written atomically, or stdout spooled so that
-    nothing is written when the run fails."""
+    """Where output goes: a file written atomically; or stdout, spooled so
+    that nothing is written when the run fails (``spool=False`` streams)."""
 
-    def __init__(self, target: str | None) -> None:
+    def __init__(self, target: str | None, *, spool: bool = True) -> None:
         self.target = target
+        self.spool = spool
         self._cm: contextlib.AbstractContextManager[IO[str]] | None = None
         self.fh: IO[str]
 
@@ -218,13 +221,19 @@ class _Sink:
         if self.target and self.target != "-":
             self._cm = atomic_writer(self.target)
             self.fh = self._cm.__enter__()
-        else:
+        elif self.spool:
             self.fh = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8", newline="")  # type: ignore[assignment]
+        else:
+            self.fh = sys.stdout
         return self
 
     def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
         if self._cm is not None:
             self._cm.__exit__(et, ev, tb)
+            return
+        if self.fh is sys.stdout:
+            if et is None:
+                sys.stdout.flush()
             return
         try:
             if et is None:
@@ -235,21 +244,50 @@ class _Sink:
             self.fh.close()
 
 
-def _progress(enabled: bool, total: int | None = None) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
+class _Progress:
+    """A progress bar on stderr (documents, MB, rate) when stderr is a terminal."""
 
-    return tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, leave=False)
+    def __init__(self, enabled: bool, total_bytes: int | None) -> None:
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, dynamic_ncols=True, leave=False
+            )
+        self.docs = 0
+
+    def update(self, nbytes: int) -> None:
+        self.docs += 1
+        if self.bar is not None:
+            self.bar.update(nbytes)
+            if self.docs % 64 == 1:
+                self.bar.set_postfix(docs=self.docs, refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_line(obj: dict[str, Any]) -> str:
+    """One JSON Lines row, UTF-8-safe: a lone surrogate (valid in JSON input,
+    not in UTF-8) is written as an escape instead of breaking the output."""
+    line = json.dumps(obj, ensure_ascii=False)
+    if _SURROGATE.search(line):
+        line = json.dumps(obj)
+    return line + "\n"
 
 
 def _write_report(report: IO[str] | None, r: Result) -> None:
     if report is None:
         return
     for e in r.edits:
-        report.write(json.dumps({"document": r.document.id, **e.to_dict()}, ensure_ascii=False) + "\n")
+        report.write(_json_line({"document": r.document.id, **e.to_dict()}))
     for s in r.suggestions:
-        report.write(json.dumps({"document": r.document.id, **s.to_dict()}, ensure_ascii=False) + "\n")
+        report.write(_json_line({"document": r.document.id, **s.to_dict()}))
 
 
 def _jsonl_documents(
@@ -263,11 +301,37 @@ def _jsonl_documents(
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
                 stats.bad_records += 1
                 if quarantine is not None:
-                    raw = item.raw.decode("utf-8", errors="replace").rstrip("\r\n")
-                    quarantine.write(json.dumps({"source": label, "line": item.line, "reason": item.reason, "raw": raw}, ensure_ascii=False) + "\n")
+                    quarantine.write(_json_line({"source": label, "line": item.line, "reason": item.reason, **_raw_field(item.raw)}))
                 continue
-            stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
             yield item
+
+
+def _raw_field(raw: bytes) -> dict[str, str]:
+    """The bad record exactly as it was: as text when it is UTF-8, else base64."""
+    raw = raw.rstrip(b"\r\n")
+    try:
+        return {"raw": raw.decode("utf-8")}
+    except UnicodeDecodeError:
+        import base64
+
+        return {"raw_base64": base64.b64encode(raw).decode("ascii")}
+
+
+def _text_documents(files: Sequence[str], encoding: str | None) -> Iterator[Document]:
+    for name in files:
+        data = _read_bytes(name)
+        doc = read_text_file("<stdin>" if name == "-" else name, data, encoding)
+        doc.nbytes = len(data)
+        yield doc
+
+
+def _total_bytes(files: Sequence[str]) -> int | None:
+    total = 0
+    for f in files:
+        if f == "-" or not os.path.isfile(f):
+            return None
+        total += os.path.getsize(f)
+    return total
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -276,59 +340,77 @@ def cmd_clean(args: argparse.Namespace) -> int:
     files = args.files or ["-"]
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     stats = Stats()
-    show = not args.quiet and sys.stderr.isatty()
-    bar = _progress(show)
-    with contextlib.ExitStack() as stack:
-        report = stack.enter_context(atomic_writer(args.report)) if args.report else None
-        quarantine = stack.enter_context(atomic_writer(args.quarantine)) if args.quarantine else None
-        if args.jsonl:
-            sink = stack.enter_context(_Sink(args.output))
-            docs = _jsonl_documents(files, args, stats, quarantine)
-            for r in clean_documents(docs, config, jobs=jobs):
-                sink.fh.write(json.dumps(r.output_record(), ensure_ascii=False) + "\n")
-                _write_report(report, r)
-                stats.add(r)
-                if bar is not None:
-                    bar.update(1)
-        else:
-            # Decode every input before writing anything: a bad file fails the
-            # run with nothing half-written.
-            documents = []
-            for name in files:
-                data = _read_bytes(name)
-                stats.bytes_in += len(data)
-                documents.append(read_text_file("<stdin>" if name == "-" else name, data, args.encoding))
-            results = list(clean_documents(documents, config, jobs=jobs))
-            if args.output_dir:
-                Path(args.output_dir).mkdir(parents=True, exist_ok=True)
-            # Write every output to a temporary file first, then rename all.
-            if args.output_dir or args.in_place:
-                for name, r in zip(files, results):
+    progress = _Progress(not args.quiet and sys.stderr.isatty(), _total_bytes(files))
+    try:
+        with contextlib.ExitStack() as stack:
+            report = stack.enter_context(atomic_writer(args.report)) if args.report else None
+            quarantine = stack.enter_context(atomic_writer(args.quarantine)) if args.quarantine else None
+            if args.jsonl:
+                # With --on-error stop a bad record aborts the run, so stdout is
+                # spooled until the end; skip/quarantine cannot abort: stream.
+                sink = stack.enter_context(_Sink(args.output, spool=args.on_error == "stop"))
+                docs = _jsonl_documents(files, args, stats, quarantine)
+                for r in clean_documents(docs, config, jobs=jobs):
+                    sink.fh.write(_json_line(r.output_record()))
+                    _write_report(report, r)
+                    stats.add(r)
+                    progress.update(r.document.nbytes)
+            elif args.output_dir or args.in_place:
+                if args.output_dir:
+                    Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+                for name, r in zip(files, clean_documents(_text_documents(files, args.encoding), config, jobs=jobs)):
                     target = Path(args.output_dir) / Path(name).name if args.output_dir else Path(name)
                     with atomic_writer(target) as fh:
                         fh.write(r.text)
+                    _write_report(report, r)
+                    stats.add(r)
+                    progress.update(r.document.nbytes)
             else:
                 sink = stack.enter_context(_Sink(args.output))
-                for r in results:
+                for r in clean_documents(_text_documents(files, args.encoding), config, jobs=jobs):
                     sink.fh.write(r.text)
-            for r in results:
-                _write_report(report, r)
-                stats.add(r)
-                if bar is not None:
-                    bar.update(1)
-    if bar is not None:
-        bar.close()
+                    _write_report(report, r)
+                    stats.add(r)
+                    progress.update(r.document.nbytes)
+    finally:
+        progress.close()
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     return 0
 
 
+def _expand_on_error(argv: list[str]) -> list[str]:
+    """Accept the documented ``--on-error quarantine FILE`` form (argparse
+    cannot take one or two values depending on the first)."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        out.append(argv[i])
+        if argv[i] == "--on-error" and argv[i + 1 : i + 2] == ["quarantine"]:
+            out.append("quarantine")
+            i += 2
+            if i < len(argv) and not argv[i].startswith("-"):
+                out += ["--quarantine", argv[i]]
+                i += 1
+            continue
+        i += 1
+    return out
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(143)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_expand_on_error(list(sys.argv[1:] if argv is None else argv)))
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if hasattr(signal, "SIGTERM"):
+        # SIGTERM unwinds like Ctrl-C: temporary files are removed, nothing
+        # half-written stays at an output path.
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.func(args))
     except UsageError as exc:
@@ -339,8 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("cleaner: interrupted; no output was written", file=sys.stderr)
+        print("cleaner: interrupted; no partial output was left", file=sys.stderr)
         return 130
+    except SystemExit as exc:
+        if exc.code == 143:
+            print("cleaner: terminated; no partial output was left", file=sys.stderr)
+        raise
 
 
 if __name__ == "__main__":

@@ -20,19 +20,19 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 __all__ = ["Edit", "Suggestion", "apply_edits", "compose", "OffsetMap"]
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """One change: ``before`` at ``[start, end)`` of the input became ``after``.
 
     ``score`` is the rule's confidence or similarity where it has one,
     ``ref`` the span of related text in the input (for a dropped duplicate
     paragraph: the paragraph it duplicated) and ``note`` a short reason.
+    Immutable; variants come from ``edit._replace(...)``.
     """
 
     rule: str
@@ -55,24 +55,11 @@ class Edit:
         return tuple(self.rule.split("+"))
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "rule": self.rule,
-            "start": self.start,
-            "end": self.end,
-            "before": self.before,
-            "after": self.after,
-        }
-        if self.score is not None:
-            d["score"] = round(self.score, 4)
-        if self.ref is not None:
-            d["ref"] = list(self.ref)
-        if self.note:
-            d["note"] = self.note
-        return d
+        """The edit as a report row (rounded score; optional fields only when set)."""
+        return _row(self)
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     """A change a rule proposes but does not make (not sure enough).
 
     Same fields as :class:`Edit`; ``score`` is required.  Suggestions are
@@ -89,9 +76,26 @@ class Suggestion:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = Edit.to_dict(self)  # type: ignore[arg-type]
+        d = _row(self)
         d["suggestion"] = True
         return d
+
+
+def _row(e: Edit | Suggestion) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "rule": e.rule,
+        "start": e.start,
+        "end": e.end,
+        "before": e.before,
+        "after": e.after,
+    }
+    if e.score is not None:
+        d["score"] = round(e.score, 4)
+    if e.ref is not None:
+        d["ref"] = list(e.ref)
+    if e.note:
+        d["note"] = e.note
+    return d
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -149,6 +153,9 @@ def compose(original: str, current: str, old: Sequence[Edit], new: Sequence[Edit
     """
     if not new:
         return list(old)
+    fast = _compose_disjoint(old, new)
+    if fast is not None:
+        return fast
     # Current-coordinate spans of the old edits' outputs.
     items: list[_Item] = []
     delta = 0
@@ -216,6 +223,37 @@ def compose(original: str, current: str, old: Sequence[Edit], new: Sequence[Edit
     return out
 
 
+def _compose_disjoint(old: Sequence[Edit], new: Sequence[Edit]) -> list[Edit] | None:
+    """The common case in one merge pass: no new edit touches text an old edit
+    wrote.  Returns None as soon as one does (the general path handles it).
+    The order is the general path's: an old edit comes first when its output
+    span sorts before or equal to the new edit's span."""
+    out: list[Edit] = []
+    i = 0
+    n_old = len(old)
+    delta = 0  # current - original, over the old edits passed
+    for e in new:
+        a, b = e.start, e.end
+        while i < n_old:
+            o = old[i]
+            cs = o.start + delta
+            ce = cs + len(o.after)
+            if cs < a or (cs == a and ce <= b):
+                if _overlaps(cs, ce, a, b):
+                    return None
+                out.append(o)
+                delta += len(o.after) - len(o.before)
+                i += 1
+            else:
+                if _overlaps(cs, ce, a, b):
+                    return None
+                break
+        if e.before != e.after:
+            out.append(Edit(e.rule, a - delta, b - delta, e.before, e.after, e.score, e.ref, e.note))
+    out.extend(old[i:])
+    return out
+
+
 class OffsetMap:
     """Map positions in a rule's input back to the original input.
 
@@ -266,5 +304,5 @@ class OffsetMap:
         ref = self.span(*e.ref) if e.ref is not None else None
         if isinstance(e, Suggestion):
             s, t = self.span(e.start, e.end)
-            return replace(e, start=s, end=t, ref=ref)
-        return replace(e, ref=ref)
+            return e._replace(start=s, end=t, ref=ref)
+        return e._replace(ref=ref)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
+import signal
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Document:
     record: dict[str, Any] | None = None
     field: str = "text"
     encoding: str = "utf-8"
+    nbytes: int = 0  # bytes it took in the input (for progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +78,13 @@ class Stats:
 
     def add(self, r: Result) -> None:
         self.documents += 1
+        self.bytes_in += r.document.nbytes
         self.chars_in += len(r.document.text)
         self.chars_out += len(r.text)
         for e in r.edits:
             for name in e.rules:
                 self.edits[name] += 1
-            if e.rules[-1] == "dedup" or "dedup" in e.rules:
+            if "dedup" in e.rules:
                 self.dropped_paragraphs += 1
         self.suggestions += len(r.suggestions)
 
@@ -156,7 +159,7 @@ def read_jsonl(
         if not isinstance(value, str):
             yield BadRecord(doc_id, lineno, raw, f"field {field_name!r} is a {type(value).__name__}, not a string")
             continue
-        yield Document(doc_id, value, rec, field_name)
+        yield Document(doc_id, value, rec, field_name, nbytes=len(raw))
 
 
 def read_text_file(path: str, data: bytes, encoding: str | None) -> Document:
@@ -164,30 +167,67 @@ def read_text_file(path: str, data: bytes, encoding: str | None) -> Document:
     return Document(path, text, None, encoding=enc)
 
 
-def _clean_one(args: tuple[Document, Config]) -> Result:
-    doc, config = args
+def _clean_one(doc: Document, config: Config) -> Result:
     r = explain(doc.text, config=config)
     return Result(doc, r.text, r.edits, r.suggestions)
 
 
+def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
+    return [_clean_one(d, config) for d in batch]
+
+
+def _worker_init() -> None:
+    # The parent handles Ctrl-C and SIGTERM and stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _batches(docs: Iterable[Document], max_chars: int, max_docs: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    size = 0
+    for d in docs:
+        batch.append(d)
+        size += len(d.text)
+        if size >= max_chars or len(batch) >= max_docs:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def clean_documents(
-    docs: Iterable[Document], config: Config, *, jobs: int = 1, window: int = 0
+    docs: Iterable[Document],
+    config: Config,
+    *,
+    jobs: int = 1,
+    batch_chars: int = 1 << 18,
+    batch_docs: int = 256,
 ) -> Iterator[Result]:
-    """Clean documents in input order; with ``jobs > 1`` in worker processes,
-    at most ``window`` documents in flight (default ``8 * jobs``)."""
+    """Clean documents, yielding results in input order.
+
+    With ``jobs > 1`` documents go to worker processes in batches (about
+    ``batch_chars`` characters or ``batch_docs`` documents each), with at
+    most ``2 * jobs`` batches in flight, so memory stays bounded however long
+    the input.  Closing the generator (or an error) stops the workers.
+    """
     if jobs <= 1:
         for d in docs:
-            yield _clean_one((d, config))
+            yield _clean_one(d, config)
         return
-    window = window or 8 * jobs
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: list[Future[Result]] = []
-        for d in docs:
-            pending.append(pool.submit(_clean_one, (d, config)))
-            if len(pending) >= window:
-                yield pending.pop(0).result()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    pending: deque[Future[list[Result]]] = deque()
+    try:
+        for batch in _batches(docs, batch_chars, batch_docs):
+            pending.append(pool.submit(_clean_batch, batch, config))
+            while len(pending) > 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
         for f in pending:
-            yield f.result()
+            f.cancel()
+        pool.shutdown(wait=not pending, cancel_futures=True)
 
 
 def default_jobs() -> int:

@@ -32,6 +32,7 @@ NAME = "width"
 
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _PUNCT = re.compile(r"[,;:?!]+|[()]")
+_ANY_PUNCT = re.compile(r"[,;:?!()]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
@@ -109,17 +110,34 @@ def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, s
 
     out: dict[int, str] = {}
     for m in _PUNCT.finditer(view):
-        if m.group() in "()" or inside(m.start()):
+        i = m.start()
+        if m.group() in "()" or (protected and inside(i)):
             continue
-        if _chinese_context(view, m.start(), m.end()):
+        # fast path: right after a CJK character (the common case)
+        if (i and _CJK_CHAR.match(view, i - 1) and not (view[i - 1].isdigit())) or _chinese_context(view, i, m.end()):
             for k, c in enumerate(m.group()):
-                out[m.start() + k] = _FULL[c]
-    for o, c in _paren_pairs(view, protected):
-        inner = view[o + 1 : c]
-        if _HAN_CHAR.search(inner) or _is_cjk(_neighbour(view, o - 1, -1)):
-            out[o] = "（"
-            out[c] = "）"
+                out[i + k] = _FULL[c]
+    if "(" in view:
+        for o, c in _paren_pairs(view, protected):
+            inner = view[o + 1 : c]
+            if _HAN_CHAR.search(inner) or _is_cjk(_neighbour(view, o - 1, -1)):
+                out[o] = "（"
+                out[c] = "）"
     return out
+
+
+def _apply(text: str, changes: dict[int, str]) -> str:
+    """``text`` with the single characters at the given positions replaced."""
+    if not changes:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for i in sorted(changes):
+        parts.append(text[pos:i])
+        parts.append(changes[i])
+        pos = i + 1
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def width_rule(text: str, config: Config) -> Iterator[Edit]:
@@ -128,20 +146,17 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
     for m in _FULLWIDTH_ALNUM.finditer(text):
         for k, c in enumerate(m.group()):
             changes[m.start() + k] = chr(ord(c) - 0xFEE0)
-    if any(c in text for c in ",;:?!()"):
+    if _ANY_PUNCT.search(text):
         protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
         # Decide on the text as it reads after each round of conversions, until
         # nothing more changes: one pass then gives what two would (idempotence).
-        view = list(text)
-        for i, c in changes.items():
-            view[i] = c
+        view = _apply(text, changes)
         for _ in range(8):
-            found = {i: c for i, c in _punct_positions("".join(view), protected).items() if i not in changes}
+            found = {i: c for i, c in _punct_positions(view, protected).items() if i not in changes}
             if not found:
                 break
             changes.update(found)
-            for i, c in found.items():
-                view[i] = c
+            view = _apply(view, found)
     # one edit per run of adjacent changed characters
     positions = sorted(changes)
     k = 0
