@@ -57,7 +57,13 @@ def script_counts(text: str) -> tuple[int, int]:
     (1, 2)
     """
     trad, simp = _only()
-    return len(trad.findall(text)), len(simp.findall(text))
+    return _count(trad, text), _count(simp, text)
+
+
+def _count(pattern: re.Pattern[str], text: str, chunk: int = 1 << 20) -> int:
+    # findall on a chunk at a time: on a 100 MB line one list of every match
+    # would hold millions of one-character strings at once.
+    return sum(len(pattern.findall(text, i, i + chunk)) for i in range(0, len(text), chunk))
 
 
 def _traditional_config(text: str) -> str:

@@ -8,7 +8,8 @@
 * UTF-8 that was read as GBK (``涓枃`` for ``中文``) and GBK that was read
   as Latin-1 (``ÖÐÎÄ``) are repaired when the re-decoded text is made of
   common characters (the first level of GB 2312) and the damaged text is not.
-* Control characters, byte-order marks and zero-width characters are removed.
+* Control characters, byte-order marks and zero-width characters are removed;
+  a lone surrogate (JSON can carry one) becomes U+FFFD, so output is UTF-8.
   Zero-width joiners stay between two non-CJK characters (emoji sequences,
   Indic and Arabic scripts need them).  U+2028/U+2029 become line breaks.
 
@@ -56,6 +57,9 @@ _NEEDS_FTFY = re.compile(
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
 _REMOVE_ALWAYS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f\ufeff]")
 _LINE_SEP = re.compile(r"[\u2028\u2029]")
+# A surrogate that ftfy could not pair up (JSON can carry "\ud800"): no
+# UTF-8 can encode it, so it becomes the replacement character.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SUSPECT = re.compile(
     _NEEDS_FTFY.pattern + r"|[\u200b-\u200d\u2060\u2028\u2029]"
 )
@@ -94,6 +98,7 @@ def _rare_pair() -> re.Pattern[str]:
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
 _LATIN1_RUN = re.compile(r"[\xa1-\xff]{4,}")
+_HIGH_LATIN1 = re.compile(r"[\xa1-\xff]{4}")
 
 
 def _common_share(text: str) -> float:
@@ -186,6 +191,7 @@ def fix_line(line: str) -> str:
         if _NEEDS_FTFY.search(fixed):
             fixed = ftfy.fix_text(fixed, _FTFY)
         fixed = _REMOVE_ALWAYS.sub("", fixed)
+        fixed = _LONE_SURROGATE.sub("\ufffd", fixed)
         fixed = _drop_zero_width(fixed)
         fixed = _LINE_SEP.sub("\n", fixed)
         if fixed == line:
@@ -228,20 +234,29 @@ def _diff_edits(offset: int, before: str, after: str) -> Iterator[Edit]:
         i = j
 
 
+def _candidate_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line that holds something this rule could act on,
+    in order; linear in the text even when it is one enormous line."""
+    hits = sorted(
+        [m.start() for m in _SUSPECT.finditer(text)]
+        + [m.start() for m in _rare_pair().finditer(text)]
+        + ([m.start() for m in _LATIN1_RUN.finditer(text)] if _HIGH_LATIN1.search(text) else [])
+    )
+    line_end = -1  # where the last yielded line ended (its newline)
+    for pos in hits:
+        if pos <= line_end:
+            continue  # in the line already yielded
+        nl = text.rfind("\n", line_end + 1, pos)  # never searches before that line
+        start = nl + 1 if nl >= 0 else line_end + 1
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            line_end = len(text)
+        yield start, line_end
+
+
 def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that repair mojibake and remove invisible characters."""
-    candidates = set()
-    for m in _SUSPECT.finditer(text):
-        candidates.add(text.rfind("\n", 0, m.start()) + 1)
-    for m in _rare_pair().finditer(text):
-        candidates.add(text.rfind("\n", 0, m.start()) + 1)
-    if re.search(r"[\xa1-\xff]{4}", text):
-        for m in _LATIN1_RUN.finditer(text):
-            candidates.add(text.rfind("\n", 0, m.start()) + 1)
-    for start in sorted(candidates):
-        end = text.find("\n", start)
-        if end < 0:
-            end = len(text)
+    for start, end in _candidate_lines(text):
         line = text[start:end]
         for off, chunk in _chunks(line):
             fixed = fix_line(chunk)

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -51,12 +52,13 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
             for g in re.finditer(r"[ \u3000]", sm.group()):
                 remove.append((sm.start() + g.start(), sm.start() + g.end()))
         if _PROSE.search(body):
+            # (a gap follows a CJK character, so it is never the indentation)
             keep = [(k.start(), k.end()) for k in _SHORT_ITEMS.finditer(body)]
+            keep_starts = [a for a, _ in keep]
             for g in _CJK_GAP.finditer(body):
-                if g.start() == 0 or not body[: g.start()].strip(_BLANK):
-                    continue  # indentation
-                if any(a <= g.start() < b for a, b in keep):
-                    continue
+                k = bisect.bisect_right(keep_starts, g.start()) - 1
+                if k >= 0 and g.start() < keep[k][1]:
+                    continue  # a list of short items: 张三 李四 王五
                 remove.append((g.start(), g.end()))
         merged: list[list[int]] = []
         for a, b in sorted(remove):

@@ -42,7 +42,7 @@ _PROTECTED = re.compile(
     r"```.*?(?:```|\Z)"  # fenced code
     r"|`[^`\n]+`"  # inline code
     r"|(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"  # URL
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",  # e-mail (ASCII: \w would scan CJK runs)
     re.S,
 )
 
