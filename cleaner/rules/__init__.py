@@ -48,7 +48,7 @@ class Rule:
 
 
 def _registry() -> MappingProxyType[str, Rule]:
-    from . import paragraphs, script, unicode, whitespace, width
+    from . import boilerplate, paragraphs, script, unicode, whitespace, width
 
     rules = [
         Rule("unicode", unicode.unicode_rule, "repair mojibake (ftfy, GBK) and remove control and zero-width characters", stage="prepare"),
@@ -56,6 +56,7 @@ def _registry() -> MappingProxyType[str, Rule]:
         Rule("width", width.width_rule, "full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width"),
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
         Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),
+        Rule("boilerplate", boilerplate.boilerplate_rule, "drop a trailing promotional footer (scan the QR code, follow our account)", stage="final"),
     ]
     return MappingProxyType({r.name: r for r in rules})
 
