@@ -1,0 +1,571 @@
+#!/usr/bin/env python
+"""Build ``cleaner/data/visual_confusion.tsv``: Chinese characters that look alike.
+
+The table lists, for each common Chinese character, the characters whose
+glyphs look most like it, with a similarity score in 0..1.  It is the
+candidate set for repairing OCR substitutions (土/士, 未/末, 己/已/巳).
+
+How it is made (every step deterministic):
+
+1. Character set: GB 2312 level 1 (3,755 characters, from Python's
+   ``gb2312`` codec), the Han characters of pycorrector's
+   ``common_char_set.txt`` (Apache-2.0, read from the pycorrector wheel as a
+   zip, never installed), and the N most frequent Han characters of
+   wordfreq's large Chinese list (a character's frequency is the sum of the
+   frequencies of the words that contain it; data CC-BY-SA 4.0), plus the
+   Traditional form of each of them given by OpenCC ``s2t`` and ``s2tw``.
+2. Rendering: each character is drawn with Pillow in four faces of the Noto
+   CJK fonts (Debian ``fonts-noto-cjk``, OFL-1.1, needed only here) in a
+   fixed-size cell, placed on the em box as a line of text places it.  Each
+   image is blurred at a fine and a coarse Gaussian radius (the coarse one
+   then halved in resolution): the fine blur keeps stroke detail, the
+   coarse one forgives the small shifts of a component that OCR confusions
+   show.
+3. Similarity: each (face, blur) image is centred on its mean and scaled to
+   unit length, so the dot product of two images is their Pearson
+   correlation; the score of a pair is the mean correlation over all faces
+   and blurs.  All pairs are compared with numpy matrix products in blocks;
+   each character's best candidates are rescored in float64, so that the
+   rounding to 3 decimals does not depend on the BLAS.
+4. Neighbours: dense glyphs correlate with each other more than simple ones
+   do, so a plain top-k makes a few dense characters neighbours of dozens of
+   others.  A character therefore keeps the ``--top-k`` candidates that
+   rank best by the hubness-corrected score 2 s(a, b) - h(a) - h(b) (CSLS),
+   where h is a character's mean score to its ``--hub-k`` nearest, among
+   those whose plain score s reaches ``--threshold``.  The relation is then
+   made symmetric (if b is among a's neighbours, a is listed under b with
+   the same score).  The score written is s.
+5. Second source: the pairs within a group of pycorrector's
+   ``same_stroke.txt`` (Apache-2.0, 831 groups of characters that share a
+   component, such as 州/洲, 廷/霆) whose score s reaches ``--threshold``
+   are added, with their score s (``--no-same-stroke`` leaves them out).
+   Whole-glyph similarity misses these; they sort to the end of a row.
+
+The output is ``#`` header lines (sources, licences, parameters and the
+command that regenerates it), then one line per character::
+
+    char<TAB>neighbour:score<TAB>neighbour:score...
+
+neighbours sorted by score descending, then by code point.
+
+Run ``python scripts/build_confusion.py --out cleaner/data/visual_confusion.tsv``
+(about 30 seconds on 2 cores).  It needs ``apt-get install fonts-noto-cjk``
+and, unless ``--pycorrector-wheel`` names a local copy, runs
+``pip download pycorrector==1.1.4 --no-deps`` into a temporary folder.
+``--coverage FILE.jsonl`` instead measures how many substitutions of a
+spelling-correction set (``{"src", "tgt", "pos"}`` rows) the table lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import importlib.metadata
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+#: name -> (file, family name inside the .ttc); the face index is found by name.
+FACES: dict[str, tuple[str, str]] = {
+    "serif-sc": ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
+    "serif-tc": ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK TC"),
+    "sans-sc": ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    "sans-tc": ("NotoSansCJK-Regular.ttc", "Noto Sans CJK TC"),
+}
+PYCORRECTOR = "pycorrector==1.1.4"
+PYCORRECTOR_SHA256 = "62fba7a2573ff011b4c57f1fff301a7015cab339c567991aa0bb6ff53248b322"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "cleaner" / "data" / "visual_confusion.tsv"
+#: Characters printed by --show without an argument: look-alikes the table must find.
+CHECK = "土士 未末 己已巳 体休 日曰 人入 大太犬 刀力 天夭 戊戌戍 贝见"
+#: Options that decide the table's content (all but --out, --pycorrector-wheel, --show, --coverage).
+CONTENT_OPTIONS = ("wordfreq_top", "faces", "size", "pad", "blur", "top_k", "hub_k", "threshold", "candidates", "no_same_stroke")
+
+
+class Params(NamedTuple):
+    """Everything that decides the table's content (written into its header)."""
+
+    wordfreq_top: int
+    faces: tuple[str, ...]
+    size: int
+    pad: int
+    blurs: tuple[float, float]
+    top_k: int
+    hub_k: int
+    threshold: float
+    candidates: int
+    same_stroke: bool
+
+
+# ---------------------------------------------------------------- character set
+
+
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` is a CJK unified or compatibility ideograph (or 〇)."""
+    o = ord(ch)
+    return o == 0x3007 or 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
+
+
+def gb2312_level1() -> list[str]:
+    """The 3,755 level-1 hanzi of GB 2312 (rows 16-55), from Python's codec."""
+    out = []
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                out.append(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass  # row 55 ends at 0xF9
+    return out
+
+
+def wordfreq_top(n: int) -> list[str]:
+    """The n most frequent Han characters of wordfreq's large Chinese list."""
+    import wordfreq
+
+    counts: collections.Counter[str] = collections.Counter()
+    for word, freq in wordfreq.get_frequency_dict("zh", "large").items():
+        for ch in word:
+            counts[ch] += freq
+    ranked = sorted((ch for ch in counts if is_han(ch)), key=lambda ch: (-counts[ch], ch))
+    return ranked[:n]
+
+
+def traditional_forms(chars: Iterable[str]) -> set[str]:
+    """Single-character Traditional forms given by OpenCC ``s2t`` and ``s2tw``."""
+    import opencc
+
+    out = set()
+    for config in ("s2t", "s2tw"):
+        cc = opencc.OpenCC(config)
+        for ch in chars:
+            t = cc.convert(ch)
+            if len(t) == 1 and is_han(t):
+                out.add(t)
+    return out
+
+
+class Pycorrector(NamedTuple):
+    name: str
+    sha256: str
+    common: list[str]
+    same_stroke: list[list[str]]
+
+
+def load_pycorrector(wheel: Path | None) -> Pycorrector:
+    """The two data files of the pycorrector wheel (downloaded when not given)."""
+    if wheel is None:
+        with tempfile.TemporaryDirectory(prefix="pycorrector-") as tmp:
+            cmd = [sys.executable, "-m", "pip", "download", PYCORRECTOR, "--no-deps", "--only-binary=:all:", "-q", "-d", tmp]
+            try:
+                subprocess.run(cmd, check=True)
+            except (OSError, subprocess.CalledProcessError) as exc:
+                sys.exit(f"error: could not download the pycorrector wheel ({exc}); pass --pycorrector-wheel PATH")
+            found = sorted(Path(tmp).glob("pycorrector-*.whl"))
+            if not found:
+                sys.exit("error: pip download gave no pycorrector wheel; pass --pycorrector-wheel PATH")
+            return _read_wheel(found[0].name, found[0].read_bytes())
+    if not wheel.is_file():
+        sys.exit(f"error: no such file: {wheel} (get it with `pip download {PYCORRECTOR} --no-deps`)")
+    return _read_wheel(wheel.name, wheel.read_bytes())
+
+
+def _read_wheel(name: str, data: bytes) -> Pycorrector:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != PYCORRECTOR_SHA256:
+        sys.exit(f"error: {name} has sha256 {digest}, expected {PYCORRECTOR_SHA256} ({PYCORRECTOR}); the table would change")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        common = z.read("pycorrector/data/common_char_set.txt").decode("utf-8").split()
+        groups = [line.split() for line in z.read("pycorrector/data/same_stroke.txt").decode("utf-8").splitlines()]
+    return Pycorrector(name, digest, [c for c in common if len(c) == 1 and is_han(c)], [g for g in groups if len(g) > 1])
+
+
+def character_set(top: int, pyc: Pycorrector) -> tuple[list[str], dict[str, int]]:
+    """The sorted character set and how many characters each source gave."""
+    gb, wf, pc = gb2312_level1(), wordfreq_top(top), pyc.common
+    simplified = set(gb) | set(wf) | set(pc)
+    trad = traditional_forms(sorted(simplified))
+    chars = sorted(simplified | trad)
+    stats = {
+        "gb2312_level1": len(gb),
+        f"wordfreq_top{top}": len(wf),
+        "pycorrector_common": len(pc),
+        "simplified_union": len(simplified),
+        "traditional_added": len(trad - simplified),
+        "total": len(chars),
+    }
+    return chars, stats
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def font_path(file: str) -> Path:
+    path = FONT_DIR / file
+    if not path.exists():
+        sys.exit(f"error: font {path} is missing: run `apt-get install fonts-noto-cjk` (OFL-1.1, needed only to build the table)")
+    return path
+
+
+def load_face(face: str, size: int):  # -> PIL.ImageFont.FreeTypeFont
+    """The named face of a .ttc collection, found by its family name."""
+    from PIL import ImageFont
+
+    file, family = FACES[face]
+    path = font_path(file)
+    for index in range(32):
+        try:
+            font = ImageFont.truetype(str(path), size, index=index)
+        except OSError:
+            break
+        if font.getname()[0] == family:
+            return font
+    sys.exit(f"error: no face {family!r} in {path}: run `apt-get install fonts-noto-cjk`")
+
+
+def render(chars: Sequence[str], face: str, size: int, pad: int) -> np.ndarray:
+    """Glyphs as uint8 images, shape (len(chars), size + 2 pad, size + 2 pad)."""
+    from PIL import Image, ImageDraw
+
+    font = load_face(face, size)
+    cell = size + 2 * pad
+
+    def draw(ch: str) -> np.ndarray:
+        im = Image.new("L", (cell, cell), 0)
+        # anchor "mm": middle of the advance and of ascender..descender, the
+        # same for every glyph of a face, so a glyph keeps its place in the cell.
+        ImageDraw.Draw(im).text((cell / 2, cell / 2), ch, fill=255, font=font, anchor="mm")
+        return np.asarray(im)
+
+    out = np.stack([draw(ch) for ch in chars])
+    # A character the face lacks comes out as its .notdef box: compare with
+    # a private-use code point that no CJK font covers.
+    tofu = draw("\U000f0000")
+    missing = [ch for ch, g in zip(chars, out) if np.array_equal(g, tofu) or not g.any()]
+    if missing:
+        sys.exit(f"error: face {FACES[face][1]} has no glyph for {''.join(missing)!r}")
+    return out
+
+
+def features(chars: Sequence[str], p: Params) -> np.ndarray:
+    """Unit-length, mean-centred blurred images, concatenated over faces and blurs.
+
+    The dot product of two rows is the mean Pearson correlation of their images.
+    """
+    from PIL import Image, ImageFilter
+
+    fine, coarse = p.blurs
+    blocks = []
+    for face in p.faces:
+        glyphs = render(chars, face, p.size, p.pad)
+        for radius, scale in ((fine, 1), (coarse, 2)):
+            cell = glyphs.shape[1] // scale
+            block = np.empty((len(chars), cell * cell), dtype=np.float64)
+            for i, g in enumerate(glyphs):
+                im = Image.fromarray(g).filter(ImageFilter.GaussianBlur(radius))
+                if scale != 1:
+                    im = im.resize((cell, cell), Image.Resampling.BOX)
+                block[i] = np.asarray(im, dtype=np.float64).ravel()
+            block -= block.mean(axis=1, keepdims=True)
+            blocks.append(block / np.linalg.norm(block, axis=1, keepdims=True))
+    return np.hstack(blocks) / np.sqrt(len(blocks))
+
+
+# ---------------------------------------------------------------- neighbours
+
+
+def candidates(feat: np.ndarray, count: int, block: int = 512) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``count`` most similar other rows and their scores, best first.
+
+    The search runs in float32 (matrix products in blocks); the candidates are
+    rescored in float64 and ordered by score, then by index, so that the
+    result does not depend on the BLAS.
+    """
+    f32 = feat.astype(np.float32)
+    n = len(feat)
+    c = min(count, n - 1)
+    index = np.empty((n, c), dtype=np.int64)
+    score = np.empty((n, c), dtype=np.float64)
+    for start in range(0, n, block):
+        sim = f32[start : start + block] @ f32.T
+        rows = np.arange(sim.shape[0])
+        sim[rows, start + rows] = -np.inf  # never one's own neighbour
+        for r, js in enumerate(np.argpartition(-sim, c, axis=1)[:, :c]):
+            i = start + r
+            js = np.sort(js)
+            exact = feat[js] @ feat[i]
+            order = np.lexsort((js, -np.round(exact, 9)))
+            index[i], score[i] = js[order], exact[order]
+    return index, score
+
+
+def nearest(feat: np.ndarray, p: Params) -> dict[tuple[int, int], float]:
+    """Symmetric pairs (i < j) -> score: each character's top-k, in either direction.
+
+    Neighbours are ranked by the hubness-corrected score ``2 s(a, b) - h(a) -
+    h(b)`` (CSLS, Conneau et al. 2018), where ``h`` is a character's mean
+    score to its ``hub_k`` nearest; the score kept is the plain ``s(a, b)``.
+    """
+    index, score = candidates(feat, p.candidates)
+    hub = score[:, : p.hub_k].mean(axis=1)
+    rank = np.round(2 * score - hub[:, None] - hub[index], 6)
+    pairs: dict[tuple[int, int], float] = {}
+    for i in range(len(feat)):
+        for r in np.lexsort((index[i], -rank[i]))[: p.top_k]:
+            j, s = int(index[i, r]), _rounded(score[i, r])
+            if s >= p.threshold:
+                pairs[(min(i, j), max(i, j))] = s
+    return pairs
+
+
+def _rounded(score: float) -> float:
+    return float(np.round(np.clip(score, 0.0, 1.0), 3))
+
+
+def same_stroke_pairs(groups: list[list[str]], index: dict[str, int], feat: np.ndarray, threshold: float) -> dict[tuple[int, int], float]:
+    """Pairs within a same_stroke group (both in the set), scored like the others."""
+    out: dict[tuple[int, int], float] = {}
+    for group in groups:
+        members = sorted({index[c] for c in group if c in index})
+        for a, i in enumerate(members):
+            for j in members[a + 1 :]:
+                s = _rounded(feat[i] @ feat[j])
+                if s >= threshold:
+                    out[(i, j)] = s
+    return out
+
+
+def rows(chars: Sequence[str], pairs: dict[tuple[int, int], float]) -> dict[str, list[tuple[str, float]]]:
+    """char -> [(neighbour, score)] by score descending, then code point; chars in order."""
+    adj: dict[int, list[tuple[str, float]]] = collections.defaultdict(list)
+    for (i, j), s in pairs.items():
+        adj[i].append((chars[j], s))
+        adj[j].append((chars[i], s))
+    return {chars[i]: sorted(adj[i], key=lambda ns: (-ns[1], ns[0])) for i in sorted(adj)}
+
+
+# ---------------------------------------------------------------- output
+
+
+def header(p: Params, stats: dict[str, int], pyc: Pycorrector, n_rows: int, n_pairs: int, n_stroke: int, options: Sequence[str]) -> list[str]:
+    import PIL.features
+
+    def version(pkg: str) -> str:
+        return importlib.metadata.version(pkg)
+
+    try:
+        noto = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "fonts-noto-cjk"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        noto = "version unknown"
+    command = " ".join(["python scripts/build_confusion.py --out cleaner/data/visual_confusion.tsv", *options])
+    fine, coarse = p.blurs
+    lines = [
+        "cleaner visual confusion table: Chinese characters whose glyphs look alike (OCR substitution candidates).",
+        "Format: char<TAB>neighbour:score<TAB>...  score = mean Pearson correlation of the blurred glyph images",
+        "  (faces and blurs below), clipped to 0..1, 3 decimals; neighbours sorted by score descending, then by",
+        "  code point. Symmetric: a lists b iff b lists a, with the same score. Simple glyphs (一, 二, 口) score",
+        "  lower than dense ones: compare scores within a row, not across rows.",
+        f"Regenerate: {command}",
+        "  (needs `apt-get install fonts-noto-cjk`; downloads the pycorrector wheel unless --pycorrector-wheel is given)",
+        f"Method: Pillow renders each character at {p.size}px on a {p.size + 2 * p.pad}px cell (anchor mm) in",
+        f"  {', '.join(FACES[f][1] for f in p.faces)}; Gaussian blur radius {fine} at full size and",
+        f"  radius {coarse} at half size; each (face, blur) image minus its mean, scaled to unit length; score s =",
+        "  mean dot product (all pairs by matrix products in blocks, candidates rescored in float64).",
+        f"  Each character keeps the top {p.top_k} of its {p.candidates} nearest by the hubness-corrected rank",
+        f"  2 s(a,b) - h(a) - h(b) (CSLS; h = mean s to the {p.hub_k} nearest) with s >= {p.threshold}; then every",
+        "  pair is added in reverse.",
+        (
+            f"  Second source: pairs within a group of pycorrector same_stroke.txt with s >= {p.threshold}, scored"
+            f" the same way ({n_stroke} pairs come only from it)."
+            if p.same_stroke
+            else "  pycorrector same_stroke.txt is not merged (--no-same-stroke)."
+        ),
+        "Characters: " + ", ".join(f"{k} {v}" for k, v in stats.items()) + f"; {n_rows} rows, {n_pairs} pairs.",
+        "  Simplified = GB 2312 level 1 (Python's gb2312 codec) | Han characters of pycorrector common_char_set.txt |",
+        "  most frequent Han characters of wordfreq get_frequency_dict('zh', 'large') (character frequency = sum",
+        "  over the words that contain it); plus the Traditional form of each from OpenCC s2t and s2tw.",
+        "Sources and licences:",
+        f"  Noto Serif CJK, Noto Sans CJK (Debian fonts-noto-cjk {noto}), SIL OFL-1.1: used only at build time;",
+        "    no glyph data is shipped.",
+        f"  pycorrector (https://github.com/shibing624/pycorrector), Apache-2.0: {pyc.name} (sha256 {pyc.sha256[:16]}...),",
+        "    common_char_set.txt (character set)" + (" and same_stroke.txt (pairs)." if p.same_stroke else "."),
+        f"  wordfreq {version('wordfreq')} (https://github.com/rspeer/wordfreq, Robyn Speer), data CC-BY-SA 4.0:",
+        "    used only to choose which characters are included.",
+        f"  Tools: OpenCC {version('opencc')} (Apache-2.0), Pillow {version('pillow')} with FreeType {PIL.features.version('freetype2')}, numpy {version('numpy')}.",
+        "Licence: the table is derived data computed by the cleaner project and ships under the project's licence",
+        "  (Apache-2.0), with the attributions above.",
+    ]
+    return ["# " + line for line in lines]
+
+
+def regenerate_options(args: argparse.Namespace) -> list[str]:
+    """The content options whose value differs from the default, as command-line words.
+
+    ``--out`` and ``--pycorrector-wheel`` do not change the content, so the
+    file is the same wherever it is written.
+    """
+    defaults = parse_args([])
+    out: list[str] = []
+    for name in CONTENT_OPTIONS:
+        value = getattr(args, name)
+        if value != getattr(defaults, name):
+            out += ["--" + name.replace("_", "-")] if value is True else ["--" + name.replace("_", "-"), str(value)]
+    return out
+
+
+def build(args: argparse.Namespace) -> int:
+    faces = tuple(f.strip() for f in args.faces.split(",") if f.strip())
+    unknown = [f for f in faces if f not in FACES]
+    if unknown or not faces:
+        sys.exit(f"error: unknown face(s) {unknown}; valid: {', '.join(FACES)}")
+    blurs = tuple(float(b) for b in args.blur.split(","))
+    if len(blurs) != 2:
+        sys.exit("error: --blur takes two radii, fine and coarse, e.g. 1.0,3.0")
+    if args.candidates <= max(args.top_k, args.hub_k):
+        sys.exit("error: --candidates must exceed --top-k and --hub-k")
+    p = Params(args.wordfreq_top, faces, args.size, args.pad, (blurs[0], blurs[1]), args.top_k, args.hub_k, args.threshold, args.candidates, not args.no_same_stroke)
+    for f in faces:
+        font_path(FACES[f][0])  # fail before the slow steps
+
+    t0 = time.perf_counter()
+    pyc = load_pycorrector(args.pycorrector_wheel)
+    chars, stats = character_set(p.wordfreq_top, pyc)
+    print(f"characters: {stats}", file=sys.stderr)
+    feat = features(chars, p)
+    print(f"rendered {feat.shape} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    pairs = nearest(feat, p)
+    n_stroke = 0
+    if p.same_stroke:
+        extra = same_stroke_pairs(pyc.same_stroke, {c: i for i, c in enumerate(chars)}, feat, p.threshold)
+        n_stroke = len(extra.keys() - pairs.keys())
+        pairs = {**extra, **pairs}
+    table = rows(chars, pairs)
+    lines = [ch + "".join(f"\t{n}:{s:.3f}" for n, s in nb) for ch, nb in table.items()]
+    text = "\n".join(header(p, stats, pyc, len(lines), len(pairs), n_stroke, regenerate_options(args)) + lines) + "\n"
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    degrees = sorted(len(nb) for nb in table.values())
+    print(
+        f"{len(lines)} rows, {len(pairs)} pairs ({n_stroke} only from same_stroke), neighbours per row: median "
+        f"{degrees[len(degrees) // 2]}, max {degrees[-1]}; {len(text.encode()) / 1e6:.2f} MB; {time.perf_counter() - t0:.1f}s",
+        file=sys.stderr,
+    )
+    if args.show:
+        for ch in args.show:
+            if not ch.isspace():
+                shown = " ".join(f"{n}{s:.2f}" for n, s in table.get(ch, [])[:10])
+                print(ch, shown or "(no row)", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def read_table(path: Path) -> dict[str, list[str]]:
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, *nb = line.split("\t")
+            table[ch] = [x.rsplit(":", 1)[0] for x in nb]
+    return table
+
+
+def same_stroke_table(pyc: Pycorrector) -> dict[str, list[str]]:
+    """pycorrector same_stroke.txt alone, as a table (every pair within a group)."""
+    out: dict[str, dict[str, None]] = collections.defaultdict(dict)
+    for group in pyc.same_stroke:
+        for a in group:
+            for b in group:
+                if a != b:
+                    out[a][b] = None
+    return {a: list(nb) for a, nb in out.items()}
+
+
+def coverage(args: argparse.Namespace) -> int:
+    """Print the share of substituted (src, tgt) characters the table lists for src."""
+    table = read_table(args.out)
+    subs: collections.Counter[tuple[str, str]] = collections.Counter()
+    for path in args.coverage:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if len(row["src"]) == len(row["tgt"]):
+                    subs.update((row["src"][i], row["tgt"][i]) for i in row["pos"])
+    tables = {args.out.name: table}
+    if args.pycorrector_wheel:
+        tables["pycorrector same_stroke.txt"] = same_stroke_table(load_pycorrector(args.pycorrector_wheel))
+    total = sum(subs.values())
+    han = {k: n for k, n in subs.items() if is_han(k[0]) and is_han(k[1])}
+    in_set = {k: n for k, n in han.items() if k[0] in table and k[1] in table}
+    print(
+        f"{total} substituted characters ({len(subs)} distinct pairs); Han->Han {sum(han.values())}; "
+        f"both characters in {args.out.name}: {sum(in_set.values())}"
+    )
+    for name, t in tables.items():
+        for label, pool in (("all substitutions", subs), ("Han->Han", han), ("both in the table", in_set)):
+            denom = sum(pool.values())
+            cells = []
+            for k in (1, 5, 10, None):
+                hit = sum(n for (a, b), n in pool.items() if b in t.get(a, [])[:k])
+                cells.append(f"{'any' if k is None else f'top-{k}'} {hit / denom:.3f}")
+            print(f"{name:28} {label:18} " + "  ".join(cells))
+    return 0
+
+
+# ---------------------------------------------------------------- command line
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="build_confusion.py",
+        description=(
+            "Build the visual confusion table of Chinese characters (cleaner/data/visual_confusion.tsv) by "
+            "rendering glyphs with the Noto CJK fonts and comparing blurred bitmaps. Deterministic: the same "
+            "inputs give a byte-identical file. Needs `apt-get install fonts-noto-cjk` (only to build)."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the table to write ('-' for stdout), or to read with --coverage")
+    ap.add_argument("--pycorrector-wheel", type=Path, help=f"a local {PYCORRECTOR} wheel (default: pip download it to a temporary folder)")
+    ap.add_argument("--wordfreq-top", type=int, default=5000, help="how many of wordfreq's most frequent Han characters join the set")
+    ap.add_argument("--faces", default=",".join(FACES), help=f"comma-separated faces, from: {', '.join(FACES)}")
+    ap.add_argument("--size", type=int, default=32, help="font size in pixels")
+    ap.add_argument("--pad", type=int, default=4, help="empty margin around the glyph box, in pixels")
+    ap.add_argument("--blur", default="1.0,3.0", help="fine and coarse Gaussian blur radii (the coarse image at half size)")
+    ap.add_argument("--top-k", type=int, default=10, help="neighbours each character keeps before the relation is made symmetric")
+    ap.add_argument("--hub-k", type=int, default=20, help="how many nearest scores measure a character's hubness (CSLS)")
+    ap.add_argument("--threshold", type=float, default=0.5, help="smallest score kept")
+    ap.add_argument("--candidates", type=int, default=40, help="nearest candidates per character, rescored in float64 and ranked")
+    ap.add_argument("--no-same-stroke", action="store_true", help="do not add the pairs of pycorrector's same_stroke.txt")
+    ap.add_argument("--show", nargs="?", const=CHECK, metavar="CHARS", help=f"print these characters' neighbours to stderr; without CHARS: {CHECK}")
+    ap.add_argument(
+        "--coverage",
+        nargs="+",
+        type=Path,
+        metavar="JSONL",
+        help="do not build: measure the table at --out on the substitutions of these {src, tgt, pos} files "
+        "(training data only, never a held-out test set); with --pycorrector-wheel also same_stroke.txt alone",
+    )
+    return ap.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    return coverage(args) if args.coverage else build(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

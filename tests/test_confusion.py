@@ -1,0 +1,238 @@
+"""The visual confusion table (cleaner/data/visual_confusion.tsv) and its loader."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from cleaner.chars import is_han
+from cleaner.confusion import TABLE, confusion_table, parse, visual_neighbours
+from tests.conftest import ROOT
+
+SCRIPT = ROOT / "scripts" / "build_confusion.py"
+
+#: Look-alikes every OCR engine confuses; each must be in the other's first five.
+LOOK_ALIKES = ["土士", "未末", "己已巳", "体休", "日曰", "人入", "大太犬", "刀力", "天夭", "戊戌戍", "贝见", "间问", "竞竟", "侯候"]
+#: Characters that only share a radical or a side: never among each other's first five.
+RADICAL_ONLY = ["说话", "湖海", "妈好", "他们", "打扫", "江河", "树林", "吃喝", "钱铜", "跑跳", "时明", "请说"]
+#: Common characters (general vocabulary) that must have a row.
+COMMON = "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年"
+
+
+def table_text() -> str:
+    return resources.files("cleaner").joinpath("data", TABLE).read_text(encoding="utf-8")
+
+
+def header() -> str:
+    return "\n".join(line for line in table_text().splitlines() if line.startswith("#"))
+
+
+def body_lines() -> list[str]:
+    return [line for line in table_text().splitlines() if line and not line.startswith("#")]
+
+
+def rank(a: str, b: str) -> int | None:
+    names = [n for n, _ in visual_neighbours(a)]
+    return names.index(b) if b in names else None
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("build_confusion", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ---------------------------------------------------------------- the file
+
+
+def test_file_parses_into_enough_characters():
+    table = confusion_table()
+    assert len(table) >= 3500
+    assert all(is_han(c) for c in table)
+    assert all(c in table for c in COMMON)
+    assert len(table_text().encode("utf-8")) < 1_500_000
+
+
+def test_every_line_has_the_documented_format():
+    field = re.compile(r"\t(.):(0\.\d{3}|1\.000)")
+    for line in body_lines():
+        char, rest = line[0], line[1:]
+        assert is_han(char), line[:20]
+        assert rest and re.fullmatch(f"(?:{field.pattern})+", rest), line[:40]
+
+
+def test_header_names_sources_method_and_licences():
+    text = header()
+    for needle in (
+        "Regenerate: python scripts/build_confusion.py --out cleaner/data/visual_confusion.tsv",
+        "fonts-noto-cjk",
+        "OFL-1.1",
+        "pycorrector",
+        "Apache-2.0",
+        "wordfreq",
+        "CC-BY-SA 4.0",
+        "GB 2312",
+        "OpenCC s2t and s2tw",
+        "Licence:",
+    ):
+        assert needle in text, needle
+
+
+def test_header_counts_match_the_body():
+    m = re.search(r"; (\d+) rows, (\d+) pairs\.", header())
+    assert m, "header states the number of rows and pairs"
+    table = confusion_table()
+    assert int(m.group(1)) == len(table)
+    assert int(m.group(2)) * 2 == sum(map(len, table.values()))
+
+
+def test_scores_in_range_and_sorted():
+    for char, row in confusion_table().items():
+        assert row, char
+        assert all(0.0 <= s <= 1.0 for _, s in row), char
+        assert row == tuple(sorted(row, key=lambda ns: (-ns[1], ns[0]))), char
+
+
+def test_no_character_is_its_own_neighbour_or_listed_twice():
+    for char, row in confusion_table().items():
+        names = [n for n, _ in row]
+        assert char not in names
+        assert len(names) == len(set(names)), char
+
+
+def test_symmetric_with_the_same_score():
+    table = confusion_table()
+    for char, row in table.items():
+        for n, s in row:
+            assert (char, s) in table[n], (char, n)
+
+
+# ---------------------------------------------------------------- what it finds
+
+
+@pytest.mark.parametrize("group", LOOK_ALIKES)
+def test_look_alikes_are_near_the_top(group):
+    for a, b in itertools.permutations(group, 2):
+        r = rank(a, b)
+        assert r is not None and r < 5, f"{b} is {'absent' if r is None else f'number {r + 1}'} for {a}"
+
+
+@pytest.mark.parametrize("pair", RADICAL_ONLY)
+def test_a_shared_radical_alone_does_not_rank_high(pair):
+    for a, b in itertools.permutations(pair):
+        r = rank(a, b)
+        assert r is None or r >= 5, f"{b} is number {r + 1} for {a}"
+
+
+def test_traditional_forms_are_covered():
+    for _, traditional in ("车車", "见見", "贝貝", "门門", "说說"):
+        assert traditional in confusion_table(), traditional
+    for a, b in ("貝員", "門鬥", "東束", "書晝", "畫晝"):  # Traditional look-alikes
+        r = rank(a, b)
+        assert r is not None and r < 5, (a, b)
+
+
+# ---------------------------------------------------------------- the loader
+
+
+def test_loader_api():
+    assert visual_neighbours("A") == ()
+    assert visual_neighbours("，") == ()
+    assert visual_neighbours("大", limit=3) == visual_neighbours("大")[:3]
+    assert visual_neighbours("大", limit=0) == ()
+    assert confusion_table() is confusion_table()  # loaded once
+    with pytest.raises(TypeError):
+        confusion_table()["大"] = ()  # read-only
+    with pytest.raises(ValueError, match="one character"):
+        visual_neighbours("")
+    with pytest.raises(ValueError, match="limit"):
+        visual_neighbours("大", limit=-1)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "土\t士0.98\n",  # no colon
+        "土\t士:high\n",  # not a number
+        "土地\t士:0.98\n",  # two characters
+        "土\t士:0.98\n土\t上:0.92\n",  # repeated row
+    ],
+)
+def test_parse_rejects_malformed_lines(bad):
+    with pytest.raises(ValueError, match="line"):
+        parse(bad)
+
+
+# ---------------------------------------------------------------- the build script
+
+
+def test_script_help_explains():
+    module = load_script()
+    with pytest.raises(SystemExit) as exc:
+        module.main(["--help"])
+    assert exc.value.code == 0
+
+
+def test_script_fails_clearly_without_the_font(monkeypatch, tmp_path, capsys):
+    module = load_script()
+    monkeypatch.setattr(module, "FONT_DIR", tmp_path / "no-fonts")
+    with pytest.raises(SystemExit) as exc:
+        module.main(["--out", str(tmp_path / "t.tsv")])
+    assert "apt-get install fonts-noto-cjk" in str(exc.value.code)
+    assert not (tmp_path / "t.tsv").exists()
+
+
+def test_script_character_set_covers_the_common_characters():
+    module = load_script()
+    gb = module.gb2312_level1()
+    assert len(gb) == 3755 and len(set(gb)) == 3755
+    assert {"啊", "座"} <= set(gb)  # first and last of level 1
+    assert set(gb) <= set(confusion_table())
+
+
+def _fonts_present() -> bool:
+    return all((Path("/usr/share/fonts/opentype/noto") / f).exists() for f in ("NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"))
+
+
+@pytest.mark.skipif(not _fonts_present(), reason="needs apt-get install fonts-noto-cjk")
+def test_shipped_scores_are_what_the_script_computes():
+    """Render a few characters with the default parameters: the pair scores match the table."""
+    module = load_script()
+    args = module.parse_args([])
+    p = module.Params(
+        args.wordfreq_top, tuple(args.faces.split(",")), args.size, args.pad,
+        tuple(float(b) for b in args.blur.split(",")), args.top_k, args.hub_k,
+        args.threshold, args.candidates, not args.no_same_stroke,
+    )  # fmt: skip
+    chars = sorted(set("".join(LOOK_ALIKES)))
+    feat = module.features(chars, p)
+    again = module.features(chars, p)
+    assert (feat == again).all()  # rendering is deterministic
+    index = {c: i for i, c in enumerate(chars)}
+    table = confusion_table()
+    checked = 0
+    for a, b in itertools.permutations(chars, 2):
+        shipped = dict(table[a]).get(b)
+        if shipped is not None:
+            assert module._rounded(feat[index[a]] @ feat[index[b]]) == shipped, (a, b)
+            checked += 1
+    assert checked >= 2 * sum(len(g) * (len(g) - 1) // 2 for g in LOOK_ALIKES)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (_fonts_present() and os.environ.get("CLEANER_PYCORRECTOR_WHEEL")),
+    reason="full rebuild: needs fonts-noto-cjk and CLEANER_PYCORRECTOR_WHEEL=path of pycorrector-1.1.4-py3-none-any.whl",
+)
+def test_rebuild_is_byte_identical(tmp_path):
+    out = tmp_path / "visual_confusion.tsv"
+    assert load_script().main(["--out", str(out), "--pycorrector-wheel", os.environ["CLEANER_PYCORRECTOR_WHEEL"]]) == 0
+    assert out.read_bytes() == resources.files("cleaner").joinpath("data", TABLE).read_bytes()
