@@ -68,7 +68,7 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
     for rule in active:
         if rule.stage == "prepare":
             state.run(rule, cfg)
-    normalizers = [r for r in active if r.stage == "normalize"]
+    normalizers = [r for r in active if r.stage == "normalize" or (r.stage == "prepare" and r.idempotent)]
     for _ in range(MAX_ROUNDS):
         if not any([state.run(rule, cfg) for rule in normalizers]):
             break

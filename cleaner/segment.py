@@ -91,10 +91,10 @@ def cohesion(left: str, right: str, context: int = 4) -> float:
     """How much more likely the text is read across the boundary than as two
     separate pieces: ``logprob(a + b) - logprob(a) - logprob(b)`` on the
     ``context`` characters either side.  A word that runs across the boundary
-    gives a large value (认|真 about 8.6); a chance word (董伟|大庆 reads
-    伟大) a small one; no word across gives 0.
+    gives a large value (认|真 about 8 or more); a chance word (董伟|大庆
+    reads 伟大) a small one; no word across gives 0.
 
-    >>> cohesion("江凌认", "真察看") > 6 > cohesion("部门要", "主动承担")
+    >>> cohesion("请读者认", "真填写") > 6 > cohesion("部门要", "主动承担")
     True
     """
     a = left[-context:]
@@ -106,7 +106,7 @@ def straddles(left: str, right: str, context: int = 4) -> bool:
     """Whether a dictionary word spans the boundary between ``left`` and ``right``
     in the best segmentation.
 
-    >>> straddles("江凌认", "真察看")
+    >>> straddles("请读者认", "真填写")
     True
     >>> straddles("部门要", "主动承担")
     False

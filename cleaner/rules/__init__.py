@@ -45,6 +45,9 @@ class Rule:
     summary: str
     default: bool = True
     stage: str = "normalize"
+    #: a "prepare" rule that is idempotent also takes part in the normalize
+    #: rounds (a join of two lines can form a new mojibake-looking sequence)
+    idempotent: bool = True
 
 
 def _registry() -> MappingProxyType[str, Rule]:
@@ -52,7 +55,7 @@ def _registry() -> MappingProxyType[str, Rule]:
 
     rules = [
         Rule("unicode", unicode.unicode_rule, "repair mojibake (ftfy, GBK) and remove control and zero-width characters", stage="prepare"),
-        Rule("script", script.script_rule, "convert stray Traditional/Simplified characters to the document's script (OpenCC)", stage="prepare"),
+        Rule("script", script.script_rule, "convert stray Traditional/Simplified characters to the document's script (OpenCC)", stage="prepare", idempotent=False),
         Rule("width", width.width_rule, "full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width"),
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
         Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),

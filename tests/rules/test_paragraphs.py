@@ -6,8 +6,8 @@ import pytest
 
 from cleaner import clean, explain
 
-LONG_A = "会议强调，要坚持创新驱动，以科技产业社区激活发展动能，以中轴带建设提升功能品质，加快重大项目建设，江凌认"
-LONG_B = "真察看景观规划，详细了解水系分布、区域开发等情况。"
+LONG_A = "图书馆今年完成了老馆的改造，新增阅览座位三百个，延长了周末开放时间，馆长在座谈会上请读者认"
+LONG_B = "真填写意见卡，说说还需要哪些服务。"
 
 
 def only(text: str) -> str:
@@ -19,8 +19,8 @@ def test_page_break_inside_a_word_is_rejoined():
 
 
 def test_page_break_mid_sentence_without_a_word_across_is_rejoined():
-    a = "市委书记在调研中指出，要聚力打造一批文化载体，宣传部门要加强协调，统战部门要"
-    b = "主动承担起联络的职能，指导文学艺术工作者提高专业水平。"
+    a = "校长在开学典礼上说，新学期要继续办好兴趣小组，各年级的老师要加强沟通，后勤部门要"
+    b = "提前检修教室里的灯具和空调，保证学生有一个舒适的环境。"
     assert only(a + "\n\n" + b) == a + b
 
 
@@ -50,10 +50,10 @@ def test_hard_wrapped_latin_dehyphenates_words_and_keeps_compounds():
     [
         "床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n",  # poetry
         "床前明月光，\n\n疑是地上霜。\n",
-        "## 聚力打造科技产业新城\n\n正文第一段，内容很长很长很长很长很长很长很长。\n",  # heading
+        "## 春季植树活动圆满结束\n\n正文第一段，内容很长很长很长很长很长很长很长。\n",  # heading
         LONG_A[:-1] + "。\n\n" + LONG_B,  # a sentence ends: a real paragraph break
-        "扫描左侧二维码\n\n轻松关注我们\n",  # short lines stand alone
-        "杨晓参加调研\n\n2021年12月16日，市委书记深入调研，强调要坚持创新驱动。\n",  # byline
+        "欢迎来信\n\n编辑部地址\n",  # short lines stand alone
+        "本报记者 王小明\n\n3月5日，区里召开春耕生产动员会，部署备耕工作。\n",  # byline
         "要点如下：\n- 第一项内容比较长，需要详细说明一下情况\n- 第二项\n",  # list items
         "（一）总体要求\n（二）主要任务\n",
         "```\ncode line one that is long enough, really\ncontinues here\n```\n",
