@@ -52,6 +52,7 @@ class Rule:
 
 def _registry() -> MappingProxyType[str, Rule]:
     from . import boilerplate, paragraphs, script, unicode, whitespace, width
+    from .. import typos
 
     rules = [
         Rule("unicode", unicode.unicode_rule, "repair mojibake (ftfy, GBK) and remove control and zero-width characters", stage="prepare"),
@@ -60,6 +61,10 @@ def _registry() -> MappingProxyType[str, Rule]:
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
         Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),
         Rule("boilerplate", boilerplate.boilerplate_rule, "drop a trailing promotional footer (scan the QR code, follow our account)", stage="final"),
+        Rule("lexicon", typos.lexicon_rule, "correct near misses (one edit) of the terms given with --lexicon FILE", stage="final"),
+        Rule("stutter", typos.stutter_rule, "remove a word printed twice by accident (a repeat across a line or page break); keep reduplication", stage="final"),
+        Rule("ocr_confusion", typos.ocr_confusion_rule, "replace a character misread as a look-alike when the word model's gain clears typo_threshold", stage="final"),
+        Rule("consistency", typos.consistency_rule, "correct a rare variant, one look-alike away, of a term the document repeats", stage="final"),
     ]
     return MappingProxyType({r.name: r for r in rules})
 

@@ -1,0 +1,387 @@
+"""Rule ``ocr_confusion``: a character misread as a look-alike (土/士, 未/末).
+
+For every character that stands alone in its context (it forms no common word
+with either neighbour: OCR misreadings mostly do), each visual neighbour from
+the confusion table (:func:`cleaner.confusion.visual_neighbours`) that would
+form a word with a neighbour is a candidate.  Its score is a noisy-channel
+log-odds, in natural-log units: the gain of the word model
+(:mod:`cleaner.typos.model`) on a window of :data:`WINDOW` characters either
+side, less the cost of the misreading::
+
+    score = logprob(window with the neighbour) - logprob(window as written)
+            - CHANNEL_COST - CHANNEL_SLOPE * (top - similarity)
+
+where ``similarity`` is the table's score of the pair and ``top`` the score
+of the character's closest look-alike (scores compare within a row of the
+table, not across rows).
+
+The document's own noise level sets the prior odds of a misreading
+(:func:`document_prior`): a long document with few suspect characters needs
+more evidence per change than a short, damaged line.
+
+In each clause (text between clause punctuation) the candidate with the
+largest score is applied when the gain reaches ``Config.typo_threshold`` and no
+guard (:mod:`cleaner.typos.guards`) objects; one edit per clause at most.
+Other candidates whose gain reaches ``Config.suggest_threshold``, and vetoed
+ones that would have been applied, are reported as suggestions with their
+gain and, when vetoed, the guard's name.
+
+:data:`CHANNEL_COST` and :data:`CHANNEL_SLOPE` were chosen on FASPell's
+OCR train split (3,575 real OCR errors; ``benchmarks/test_bench_typos.py``
+sweeps them): with the default ``typo_threshold`` of 6, about 97 in 100
+characters the rule changes there are right.
+
+>>> from cleaner import explain
+>>> r = explain("这位博土毕业于北京大学。", only=["ocr_confusion"])
+>>> r.text
+'这位博士毕业于北京大学。'
+>>> [(e.rule, e.before, e.after) for e in r.edits]
+[('ocr_confusion', '土', '士')]
+>>> explain("我们要敢闯敢干，一往无前。", only=["ocr_confusion"]).text
+'我们要敢闯敢干，一往无前。'
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import operator
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+import dataclasses
+import functools
+from dataclasses import dataclass
+
+from ..config import Config
+from ..edits import Edit, Suggestion
+from . import guards
+from .model import WordModel, model
+
+__all__ = ["NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours"]
+
+NAME = "ocr_confusion"
+#: characters of context either side of a candidate that the score reads
+WINDOW = 4
+#: the channel: a misreading costs this much (natural log) before the
+#: glyphs are compared ...
+CHANNEL_COST = 4.0
+#: ... plus this much per unit of similarity below the character's closest
+#: look-alike (table scores are comparable within a row, not across rows)
+CHANNEL_SLOPE = 40.0
+#: how far the true gain may exceed the quick estimate (from the best word
+#: that the new character pair occurs in; a longer word gains more): a
+#: look-alike whose estimate falls short of the floor by more is not scored
+ESTIMATE_SLACK = 8.0
+#: the rate of suspects (characters with a candidate) per Han character at
+#: which the channel constants hold: one in twenty, as in short OCR lines;
+#: below it, :func:`document_prior` lowers every score by the log of the ratio
+REFERENCE_RATE = 1 / 20
+#: pseudo-counts of that rate, so that a short text keeps the tuned odds
+PRIOR_SUSPECTS = 1
+PRIOR_CHARS = 20
+#: a web-only two-character word whose look-alike is this much more probable
+#: (natural log) is taken for a misspelling
+MISSPELLING_MARGIN = 5.0
+#: ... and is itself at most this probable (a common word is no misspelling)
+MISSPELLING_CEILING = -11.0
+#: characters of context either side that the guards read
+GUARD_CONTEXT = 8
+
+Neighbours = Callable[[str], Sequence[tuple[str, float]]]
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE_END = re.compile(r"[，。！？；：、,.!?;:…\n\r\t “”‘’\"'（）()《》〈〉「」『』【】]")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Replace ``before`` at ``start`` of the text by ``after``: the score
+    (``gain``, see the module doc), the table's ``similarity``, and the guard
+    that vetoes it (if any)."""
+
+    start: int
+    before: str
+    after: str
+    gain: float
+    similarity: float
+    veto: str | None = None
+
+
+def _default_neighbours() -> Neighbours:
+    from ..confusion import visual_neighbours
+
+    return visual_neighbours
+
+
+def candidates(
+    text: str,
+    *,
+    neighbours: Neighbours | None = None,
+    word_model: WordModel | None = None,
+    floor: float = 0.0,
+) -> list[Candidate]:
+    """Every scored candidate in ``text`` with a gain of at least ``floor``,
+    the guards of :func:`cleaner.typos.guards.vetoed` applied (vetoed
+    candidates are kept, with ``veto`` set; the ``document`` guard is left to
+    :func:`find`, which needs it only for the few that would be applied).
+
+    >>> [(c.before, c.after, round(c.gain, 1)) for c in candidates("工作己经完成了", floor=6)]
+    [('己', '已', 7.8)]
+    """
+    nb_fn = neighbours or _default_neighbours()
+    m = word_model or model()
+    bigrams = m.bigrams
+    n = len(text)
+    if n < 2:
+        return []
+    # The fast path, in C loops: a character is suspicious when it forms no
+    # common word with either neighbour (about one character in eight of
+    # normal prose, two OCR misreadings in three).
+    pairs = list(map(operator.add, text, itertools.islice(text, 1, None)))
+    covered = list(map(bigrams.__contains__, pairs))
+    # Web word lists carry common misspellings (周未, 己经): a pair that only
+    # wordfreq lists and that has a far more frequent look-alike is no word.
+    banned_set: set[str] = set()
+    verdicts: dict[str, bool] = {}
+    for j in itertools.compress(range(len(pairs)), map(m.web_only.__contains__, pairs)):
+        pair = pairs[j]
+        bad = verdicts.get(pair)
+        if bad is None:
+            bad = verdicts[pair] = _misspelling(pair, m, nb_fn)
+        if bad:
+            covered[j] = False
+            banned_set.add(pair)
+    banned = frozenset(banned_set)
+    covered.append(False)
+    alone = map(operator.not_, map(operator.or_, itertools.chain((False,), covered), covered))
+    partners = _default_partners() if neighbours is None and word_model is None else _Partners(m, nb_fn)
+    char_logp = m.char_logp
+    out: list[Candidate] = []
+    for i in itertools.compress(range(n), alone):
+        entry = partners.get(text[i])
+        if entry is None:
+            continue  # no look-alike forms a word pair with anything
+        top, c_lp, lefts, rights = entry
+        left = text[i - 1] if i else ""
+        right = text[i + 1] if i + 1 < n else ""
+        # A quick estimate of each look-alike's gain from the best word that
+        # its pair with a neighbour occurs in; only promising ones are scored.
+        estimates: dict[str, tuple[float, float]] = {}
+        for side, options in ((left, lefts.get(left)), (right, rights.get(right))):
+            if options:
+                cost = c_lp + char_logp(side)
+                for nb, sim, lp in options:
+                    est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
+                    if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
+                        estimates[nb] = (est, sim)
+        if not estimates:
+            continue
+        a, b = _span(text, i, WINDOW)
+        window = text[a:b]
+        pos = i - a
+        base_lp = m.logprob(window, banned)
+        for nb, (_, sim) in estimates.items():
+            channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
+            gain = m.logprob(window[:pos] + nb + window[pos + 1 :], banned) - base_lp - channel
+            if gain < floor:
+                continue
+            ga, gb = _span(text, i, GUARD_CONTEXT)
+            out.append(Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
+    return out
+
+
+_Options = dict[str, list[tuple[str, float, float]]]
+
+
+class _Partners:
+    """Per character: its closest look-alike's score, its own log probability
+    as a word, and which look-alikes form a word pair with a given left
+    (``lefts[x]``: x + look-alike) or right neighbour (``rights[y]``), each
+    with its similarity and the pair's best word log probability.  Built
+    lazily, one character at a time; a memo of the model and the table."""
+
+    def __init__(self, m: WordModel, nb_fn: Neighbours) -> None:
+        self.m = m
+        self.nb_fn = nb_fn
+        self.by_first: dict[str, list[tuple[str, float]]] = {}
+        self.by_second: dict[str, list[tuple[str, float]]] = {}
+        for pair, lp in m.bigrams.items():
+            self.by_first.setdefault(pair[0], []).append((pair[1], lp))
+            self.by_second.setdefault(pair[1], []).append((pair[0], lp))
+        self.memo: dict[str, tuple[float, float, _Options, _Options] | None] = {}
+
+    def get(self, c: str) -> tuple[float, float, _Options, _Options] | None:
+        try:
+            return self.memo[c]
+        except KeyError:
+            pass
+        nbs = _han_neighbours(c, self.nb_fn)
+        lefts: _Options = {}
+        rights: _Options = {}
+        for nb, sim in nbs:
+            for x, lp in self.by_second.get(nb, ()):
+                lefts.setdefault(x, []).append((nb, sim, lp))
+            for y, lp in self.by_first.get(nb, ()):
+                rights.setdefault(y, []).append((nb, sim, lp))
+        entry = (max(s for _, s in nbs), self.m.char_logp(c), lefts, rights) if lefts or rights else None
+        self.memo[c] = entry
+        return entry
+
+
+@functools.cache
+def _default_partners() -> _Partners:
+    """The partner index of the default model and the shipped table."""
+    return _Partners(model(), _default_neighbours())
+
+
+def _misspelling(pair: str, m: WordModel, nb_fn: Neighbours) -> bool:
+    """Whether a two-character word is a look-alike of one at least
+    ``e**MISSPELLING_MARGIN`` times as frequent (周未 for 周末)."""
+    lp = m.table.get(pair)
+    if lp is None or lp > MISSPELLING_CEILING:
+        return False
+    table = m.table
+    need = lp + MISSPELLING_MARGIN
+    for x, _ in nb_fn(pair[0]):
+        other = table.get(x + pair[1])
+        if other is not None and other >= need:
+            return True
+    for x, _ in nb_fn(pair[1]):
+        other = table.get(pair[0] + x)
+        if other is not None and other >= need:
+            return True
+    return False
+
+
+def _span(text: str, i: int, width: int) -> tuple[int, int]:
+    """The run of Han characters around ``i``, at most ``width`` either side."""
+    a = i
+    while a > i - width and a and _is_han(text[a - 1]):
+        a -= 1
+    b = i + 1
+    n = len(text)
+    while b <= i + width and b < n and _is_han(text[b]):
+        b += 1
+    return a, b
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
+    if not _is_han(c) or c in guards.traditional_chars():
+        return ()
+    return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and _is_han(x))
+
+
+class _Repeats:
+    """Whether the document uses the characters around a position elsewhere
+    too: counted with ``str.count`` while few are asked, then from one
+    count of every bigram."""
+
+    __slots__ = ("text", "asked", "counts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.asked: dict[str, int] = {}
+        self.counts: Counter[str] | None = None
+
+    def count(self, pair: str) -> int:
+        if self.counts is not None:
+            return self.counts[pair]
+        found = self.asked.get(pair)
+        if found is None:
+            if len(self.asked) >= 64:
+                t = self.text
+                self.counts = Counter(map(operator.add, t, itertools.islice(t, 1, None)))
+                return self.counts[pair]
+            found = self.asked[pair] = self.text.count(pair)
+        return found
+
+    def __call__(self, i: int) -> bool:
+        t = self.text
+        left = t[i - 1 : i + 1] if i else ""
+        right = t[i : i + 2]
+        return (len(left) == 2 and _is_han(left[0]) and self.count(left) >= 2) or (
+            len(right) == 2 and _is_han(right[1]) and self.count(right) >= 2
+        )
+
+
+def document_prior(text: str, suspects: int) -> float:
+    """The document's prior odds of a misreading, relative to the rate the
+    channel constants were tuned at (natural log, never above 0).
+
+    ``suspects`` characters of the text have a candidate: their rate, with
+    :data:`PRIOR_SUSPECTS` in :data:`PRIOR_CHARS` pseudo-counts, over
+    :data:`REFERENCE_RATE`.  A short text with a suspect keeps the tuned
+    odds; a long clean document, whose few suspects are rare words, names
+    and literary turns, needs much more evidence per change.
+
+    >>> document_prior("越来赴", 1)
+    0.0
+    >>> round(document_prior("好" * 100_000, 10), 1)
+    -6.1
+    """
+    han = len(_HAN_CHAR.findall(text))
+    rate = (suspects + PRIOR_SUSPECTS) / (han + PRIOR_CHARS)
+    return min(0.0, math.log(rate / REFERENCE_RATE))
+
+
+def _clause_ids(text: str, positions: list[int]) -> list[int]:
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    return [bisect.bisect_left(ends, p) for p in positions]
+
+
+def find(
+    text: str,
+    threshold: float,
+    suggest_threshold: float,
+    *,
+    neighbours: Neighbours | None = None,
+    word_model: WordModel | None = None,
+) -> Iterator[Edit | Suggestion]:
+    """Edits (gain >= ``threshold``, at most one per clause) and suggestions
+    (gain >= ``suggest_threshold``) for ``text``."""
+    found = candidates(text, neighbours=neighbours, word_model=word_model, floor=suggest_threshold)
+    if not found:
+        return
+    prior = document_prior(text, len({c.start for c in found if c.veto is None}))
+    if prior < 0:
+        found = [dataclasses.replace(c, gain=c.gain + prior) for c in found if c.gain + prior >= suggest_threshold]
+    repeats = _Repeats(text)
+    best: dict[int, Candidate] = {}
+    reported: dict[int, Candidate] = {}
+    for cid, cand in zip(_clause_ids(text, [c.start for c in found]), found):
+        if repeats(cand.start):
+            continue  # the document's own spelling (guard "document"): not even a suggestion
+        if cand.veto is None and cand.gain >= threshold and (cid not in best or cand.gain > best[cid].gain):
+            if cid in best:
+                _keep_best(reported, best[cid])
+            best[cid] = cand
+        else:
+            _keep_best(reported, cand)
+    items: list[Edit | Suggestion] = []
+    for cand in best.values():
+        items.append(Edit(NAME, cand.start, cand.start + 1, cand.before, cand.after, score=round(cand.gain, 3), note=f"looks like {cand.after}"))
+    applied = {c.start for c in best.values()}
+    for cand in reported.values():
+        if cand.start in applied:
+            continue
+        note = f"looks like {cand.after}" + (f"; kept: {cand.veto} guard" if cand.veto else "; gain below typo_threshold" if cand.gain < threshold else "; another change in this clause")
+        items.append(Suggestion(NAME, cand.start, cand.start + 1, cand.before, cand.after, score=round(cand.gain, 3), note=note))
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    yield from items
+
+
+def _keep_best(reported: dict[int, Candidate], cand: Candidate) -> None:
+    prev = reported.get(cand.start)
+    if prev is None or cand.gain > prev.gain:
+        reported[cand.start] = cand
+
+
+def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
+    """The registered rule: :func:`find` with the thresholds of ``config``."""
+    return find(text, config.typo_threshold, config.suggest_threshold)

@@ -1,0 +1,277 @@
+"""Rule ``consistency``: a term garbled once in a document that spells it
+right several times (a name, a place, an organisation).
+
+The document's own repetitions are the evidence: a *term* is a run of two to
+:data:`MAX_TERM` Han characters that the document uses at least
+:data:`MIN_TERM_COUNT` times and that the dictionary does not explain (its
+best segmentation scores at most :data:`TERM_LOGP`: a name, not 他的 or
+科技产业, whose misspellings are ``ocr_confusion``'s business); a *variant* is a string one substitution away
+from a term (a visual neighbour from the confusion table at one position,
+so the Levenshtein distance is one) that occurs at most once for every
+:data:`RATIO` uses of the term.  The variant is corrected to the term unless
+
+* the variant is itself common: where it stands, the changed character forms
+  a dictionary word of log probability at least :data:`COMMON_LOGP` with
+  the characters around it (科技企业 next to a repeated 科技产业 stays), or
+  the variant as a whole segments better than the term;
+* the term starts or ends with a function word (软件产业的), or the variant
+  has one where the term differs (软件产业向): a phrase, not a name;
+* for a two-character term, the variant's character is not rarer than the
+  term's (治淮 beside a repeated 沿淮 stays: thin evidence either way);
+* the term is mostly glued to its neighbours (a piece of a longer word
+  where it stands: 经济问题 holds 济问 but no term), or the best
+  segmentation of the text around the variant puts a word across its edge;
+* the variant stands in a parallel frame or doubles a character (see
+  :func:`cleaner.typos.guards.parallel`);
+* two different terms claim the same variant (ambiguous).
+
+The edit's score is the term's count divided by the variant's: how much more
+often the document spells it the other way.
+
+>>> from cleaner import clean
+>>> doc = "区长赵明远主持会议。赵明远说，要抓落实。赵明远强调，要重实效。会后赵明运看望了群众。"
+>>> clean(doc, only=["consistency"])
+'区长赵明远主持会议。赵明远说，要抓落实。赵明远强调，要重实效。会后赵明远看望了群众。'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+
+from ..config import Config
+from ..edits import Edit, Suggestion
+from . import guards
+from .model import WordModel, is_han_run, model
+
+__all__ = ["NAME", "consistency_rule", "find", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
+
+NAME = "consistency"
+#: a term is used at least this often in the document
+MIN_TERM_COUNT = 3
+#: a term is a string the dictionary does not explain: the log probability
+#: of its best segmentation is at most this (赵明远 -25, 向世界 -14, 年的 -9)
+TERM_LOGP = -18.0
+#: a character this common as a word on its own is a function word (的 -3.4,
+#: 和 -4.8, 向 -6.8; 王 -8.4)
+FUNCTION_LOGP = -7.5
+#: longest term (characters): names of people and places
+MAX_TERM = 4
+#: the term is used at least this many times as often as the variant
+RATIO = 3
+#: a variant whose changed character is in a word at least this probable is a word in its own right
+COMMON_LOGP = -15.0
+#: characters either side of a variant read by the common-word test
+CONTEXT = 3
+
+Neighbours = Callable[[str], Sequence[tuple[str, float]]]
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _default_neighbours() -> Neighbours:
+    from ..confusion import visual_neighbours
+
+    return visual_neighbours
+
+
+@functools.cache
+def _ngram_pattern(n: int) -> re.Pattern[str]:
+    return re.compile("(?=([\u4e00-\u9fff]{%d}))" % n)
+
+
+def _counts(text: str, n: int) -> Counter[str]:
+    """Counts of every run of ``n`` Han characters in ``text`` (overlapping;
+    found by the regular-expression engine, in C)."""
+    return Counter(_ngram_pattern(n).findall(text))
+
+
+def _some_reading(term: str, m: WordModel) -> float:
+    """A lower bound of ``m.logprob(term)`` from a few segmentations (the
+    whole, characters, a two-character word at either end), cheap enough to
+    run on every repeated string."""
+    table = m.table
+    whole = table.get(term)
+    best = whole if whole is not None else -math.inf
+    singles = [m.char_logp(c) for c in term]
+    best = max(best, sum(singles))
+    if len(term) > 2:
+        head = table.get(term[:2])
+        if head is not None:
+            best = max(best, head + sum(singles[2:]))
+        tail = table.get(term[-2:])
+        if tail is not None:
+            best = max(best, sum(singles[:-2]) + tail)
+        if len(term) == 4 and head is not None and tail is not None:
+            best = max(best, head + tail)
+    return best
+
+
+def _content(ch: str, m: WordModel, memo: dict[str, bool]) -> bool:
+    """Whether ``ch`` is no function word (的, 和, 向)."""
+    found = memo.get(ch)
+    if found is None:
+        found = memo[ch] = m.char_logp(ch) <= FUNCTION_LOGP
+    return found
+
+
+def _is_term(text: str, term: str, starts: Sequence[int], m: WordModel) -> bool:
+    """Whether a repeated string is a term of the document: the dictionary
+    does not explain it and it mostly stands alone where it occurs."""
+    return m.logprob(term) <= TERM_LOGP and _stands_alone(text, term, starts[:8], m)
+
+
+def _glued(text: str, start: int, end: int, m: WordModel) -> bool:
+    """Whether ``text[start:end]`` forms a common word with the character
+    before or after it (it is a piece of a longer word there)."""
+    pairs = m.bigrams
+    return (start > 0 and text[start - 1 : start + 1] in pairs) or (end < len(text) and text[end - 1 : end + 1] in pairs)
+
+
+def _crossed(text: str, start: int, end: int, m: WordModel) -> bool:
+    """Whether, in the best segmentation of the text around it, a word
+    crosses the start or the end of ``text[start:end]``."""
+    for edge in (start, end):
+        if 0 < edge < len(text):
+            a = max(0, edge - CONTEXT)
+            while a < edge and not is_han_run(text[a]):
+                a += 1
+            b = edge
+            while b < min(len(text), edge + CONTEXT) and is_han_run(text[b]):
+                b += 1
+            if a < edge < b:
+                pos = a
+                for w in m.segment(text[a:b]):
+                    if pos < edge < pos + len(w):
+                        return True
+                    pos += len(w)
+    return False
+
+
+def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> bool:
+    """Whether most of the given occurrences of ``term`` are not glued to
+    their neighbours."""
+    glued = sum(_glued(text, s, s + len(term), m) for s in starts)
+    return glued * 3 <= len(starts)
+
+
+def _positions(text: str, n: int, wanted: set[str]) -> dict[str, list[int]]:
+    """Start positions of the ``n``-character strings in ``wanted``: one pass
+    over the text, however many strings are wanted."""
+    out: dict[str, list[int]] = {}
+    if wanted:
+        for mt in _ngram_pattern(n).finditer(text):
+            g = mt.group(1)
+            if g in wanted:
+                out.setdefault(g, []).append(mt.start())
+    return out
+
+
+def _common_here(text: str, pos: int, m: WordModel) -> bool:
+    """Whether the character at ``pos`` forms a common word with the text
+    around it (a word of log probability at least :data:`COMMON_LOGP`)."""
+    a = max(0, pos - CONTEXT)
+    window = text[a : pos + CONTEXT + 1]
+    for s, e in m.covering_words(window, pos - a):
+        lp = m.word_logp(window[s:e])
+        if lp is not None and lp >= COMMON_LOGP:
+            return True
+    return False
+
+
+def find(
+    text: str,
+    *,
+    neighbours: Neighbours | None = None,
+    word_model: WordModel | None = None,
+) -> Iterator[Edit | Suggestion]:
+    """Corrections of rare variants of the document's repeated terms."""
+    if not _HAN_RUN.search(text):
+        return
+    nb_fn = neighbours or _default_neighbours()
+    m = word_model or model()
+    # variant -> {(term, position of the change)}
+    claims: dict[str, set[tuple[str, int]]] = {}
+    memo: dict[str, bool] = {}
+    term_counts: dict[str, int] = {}
+    variant_counts: dict[str, int] = {}
+    positions: dict[str, list[int]] = {}
+    for n in range(2, MAX_TERM + 1):
+        counts = _counts(text, n)
+        repeated = [t for t, c in counts.items() if c >= MIN_TERM_COUNT]
+        if not repeated:
+            break  # no longer term can repeat either
+        candidates: list[tuple[str, list[tuple[str, int, int]]]] = []
+        for term in repeated:
+            if not (_content(term[0], m, memo) and _content(term[-1], m, memo)):
+                continue  # 软件产业的: a phrase ending in a function word, not a name
+            if _some_reading(term, m) > TERM_LOGP:
+                continue  # the dictionary explains it: ocr_confusion's business
+            tc = counts[term]
+            found: list[tuple[str, int, int]] = []
+            for j, ch in enumerate(term):
+                for x, _ in nb_fn(ch):
+                    if len(x) != 1 or x == ch:
+                        continue
+                    variant = term[:j] + x + term[j + 1 :]
+                    vc = counts.get(variant, 0)
+                    if vc and vc * RATIO <= tc:
+                        found.append((variant, j, vc))
+            if found:
+                candidates.append((term, found))
+        if not candidates:
+            continue
+        # where the candidate terms and their variants stand: one pass
+        wanted = {t for t, _ in candidates} | {v for _, f in candidates for v, _, _ in f}
+        positions.update(_positions(text, n, wanted))
+        for term, found in candidates:
+            if not _is_term(text, term, positions.get(term, []), m):
+                continue
+            term_counts[term] = counts[term]
+            for variant, j, vc in found:
+                claims.setdefault(variant, set()).add((term, j))
+                variant_counts[variant] = vc
+    if not claims:
+        return
+    fixes: list[tuple[int, int, str, str, float, str]] = []
+    for variant, owners in claims.items():
+        # a longer term that explains the same variant position wins; two
+        # different corrections for one variant are ambiguous
+        afters = {t for t, _ in owners}
+        if len(afters) > 1:
+            continue
+        ((term, j),) = owners
+        if guards.parallel(variant, j) or m.logprob(variant) >= m.logprob(term):
+            continue
+        if m.char_logp(variant[j]) > FUNCTION_LOGP:
+            continue  # the variant has a function word there (的, 向): it reads as written
+        if len(term) == 2 and m.char_logp(variant[j]) >= m.char_logp(term[j]):
+            continue  # two characters are thin evidence: the variant must be the rarer spelling
+        score = term_counts[term] / variant_counts[variant]
+        for start in positions.get(variant, []):
+            end = start + len(variant)
+            if _crossed(text, start, end, m) or _common_here(text, start + j, m):
+                continue
+            fixes.append((start, end, variant, term, score, f"the document writes {term} {term_counts[term]} times"))
+    # longest first, then keep the non-overlapping ones in text order
+    fixes.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: set[int] = set()
+    chosen = []
+    for f in fixes:
+        span = range(f[0], f[1])
+        if any(i in taken for i in span):
+            continue
+        taken.update(span)
+        chosen.append(f)
+    chosen.sort()
+    for start, end, before, after, score, note in chosen:
+        # shrink to the changed character
+        k = next(i for i in range(len(before)) if before[i] != after[i])
+        yield Edit(NAME, start + k, start + k + 1, before[k], after[k], score=round(score, 3), note=note)
+
+
+def consistency_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
+    """The registered rule (it has no options)."""
+    return find(text)

@@ -1,0 +1,218 @@
+"""Guards: where a word-frequency model must not change a character.
+
+A unigram word model prefers well-known words, so on its own it "corrects"
+text that is right: a person's name into a famous one, a brand or a place into
+a better-known name, a parallel idiom (敢闯敢干) into its dictionary cousin
+(敢想敢干), reduplication (山山水水) into a word.  Each guard below is a veto
+on a single-character change at position ``k`` of a run of Han characters
+``run``; typo rules call :func:`vetoed`, which returns the first guard that
+objects (its name goes into the suggestion's note).
+
+* ``script``: the context has Traditional characters, which the
+  Simplified word model cannot judge (the ``script`` rule's business);
+* ``word``: the character already forms a dictionary word with a neighbour
+  (腿疼 beside 腿痛): what is written is plausible;
+* ``parallel``: the neighbours of the character repeat around it (``X?X``,
+  ``X?X?`` frames: 敢闯敢干, 有声有色, 一朝一夕) or the character is doubled
+  (清清楚楚, 山山峁峁);
+* ``name``: the character is inside a word that jieba tags as a person name,
+  or follows a common surname within a short name (李建国, 马伊琍), or the
+  change would make a person's name;
+* ``proper``: the original span is a place, organisation or other proper
+  noun in jieba's dictionary, the change would make one, or the character
+  stands just before a place or organisation suffix (…镇, …公司);
+* ``document``: the document itself uses the original characters elsewhere
+  (a repeated n-gram is a term of the document, not an accident).
+
+The word lists (surnames, titles, suffixes) are in
+``cleaner/data/typo_guards.txt``.
+
+>>> from cleaner.typos.model import model
+>>> vetoed("敢闯敢干", 1, "想", model())
+'parallel'
+>>> vetoed("李建国说", 2, "图", model())
+'name'
+>>> vetoed("越来赴", 2, "越", model()) is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from .model import WordModel
+
+__all__ = ["vetoed", "word_lists", "PROPER_TAGS", "NAME_TAGS"]
+
+#: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
+COMMON_WORD_LOGP = -13.5
+#: jieba tags of person names
+NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})
+#: jieba tags of proper nouns (names, places, organisations, other)
+PROPER_TAGS = NAME_TAGS | frozenset({"ns", "nt", "nz"})
+
+
+@functools.cache
+def word_lists() -> dict[str, frozenset[str]]:
+    """The sections of ``typo_guards.txt``: surnames, titles, proper_suffixes."""
+    text = resources.files("cleaner").joinpath("data/typo_guards.txt").read_text(encoding="utf-8")
+    sections: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], set())
+            continue
+        if current is None:
+            raise ValueError("typo_guards.txt: items before the first [section]")
+        current.update(line.split())
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+@functools.cache
+def traditional_chars() -> frozenset[str]:
+    """Characters of the basic CJK block that OpenCC ``t2s`` changes: the
+    word model knows Simplified Chinese only, so it must not judge them.
+
+    >>> "這" in traditional_chars(), "这" in traditional_chars()
+    (True, False)
+    """
+    import opencc
+
+    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    simplified = opencc.OpenCC("t2s").convert(block)
+    if len(simplified) != len(block):  # never seen; fall back to one by one
+        cc = opencc.OpenCC("t2s")
+        return frozenset(ch for ch in block if cc.convert(ch) != ch)
+    return frozenset(a for a, b in zip(block, simplified) if a != b)
+
+
+def parallel(run: str, k: int) -> bool:
+    """The character at ``k`` sits in a frame of repeated characters.
+
+    >>> parallel("敢闯敢干", 1), parallel("敢闯敢干", 3), parallel("清清楚楚", 2)
+    (True, True, True)
+    >>> parallel("敢于创新", 1)
+    False
+    """
+    c = run[k]
+    n = len(run)
+    left = run[k - 1] if k > 0 else ""
+    right = run[k + 1] if k + 1 < n else ""
+    if c == left or c == right:
+        return True  # doubled character: 清清楚楚, 看看
+    if left and left == right:
+        return True  # X?X: 敢闯敢干 at 闯, 一朝一夕
+    if left and k >= 3 and run[k - 3] == left:
+        return True  # X?X? at the second ?: 敢闯敢干 at 干
+    if right and k + 3 < n and run[k + 3] == right:
+        return True  # ?X?X at the first ?: 闯敢干敢
+    if k >= 2 and run[k - 2] == c:
+        return True  # ?X?: the character itself repeats (越来越 is a word, not this)
+    if k + 2 < n and run[k + 2] == c:
+        return True
+    return False
+
+
+def _words_at(run: str, k: int, m: WordModel) -> list[str]:
+    """Dictionary words of two or more characters in ``run`` that cover ``k``."""
+    return [run[a:b] for a, b in m.covering_words(run, k)]
+
+
+def name(run: str, k: int, after: str, m: WordModel) -> bool:
+    """The character at ``k`` is (or would become) part of a person's name.
+
+    >>> from cleaner.typos.model import model
+    >>> name("赵明远说", 2, "运", model()), name("越来赴", 2, "越", model())
+    (True, False)
+    """
+    surnames = word_lists()["surnames"]
+    new = run[:k] + after + run[k + 1 :]
+    for w in _words_at(run, k, m):
+        if m.tag(w) in NAME_TAGS:
+            return True
+    for a, b in m.covering_words(new, k):
+        if m.tag(new[a:b]) in NAME_TAGS and not m.is_word(run[a:b]):
+            return True
+    # a surname one or two characters before: 张|志强, 马|伊琍, 欧阳|X
+    for s in (k - 1, k - 2):
+        for length in (1, 2):
+            if s >= 0 and s + length <= k and run[s : s + length] in surnames and not _in_word(run, s, k, m):
+                return True
+    # right after a three-character name, a change that makes a word with
+    # the name's last character (卢金增|摄 -> 增援) reads into the name
+    if k >= 3 and run[k - 3] in surnames and not _in_word(run, k - 3, k, m) and m.is_word(run[k - 1] + after):
+        return True
+    return False
+
+
+def _in_word(run: str, s: int, k: int, m: WordModel) -> bool:
+    """Whether the character at ``s`` belongs to a common word (not a name)
+    that ends before ``k`` (王国 in 王国的 is no name; 刘德, a rare "word"
+    of the web lists, does not count)."""
+    for a, b in m.covering_words(run, s):
+        lp = m.word_logp(run[a:b])
+        if b <= k and lp is not None and lp >= COMMON_WORD_LOGP and m.tag(run[a:b]) not in NAME_TAGS:
+            return True
+    return False
+
+
+def proper(run: str, k: int, after: str, m: WordModel) -> bool:
+    """The character at ``k`` is in a proper noun, would make one, or stands
+    just before a place or organisation suffix.
+
+    >>> from cleaner.typos.model import model
+    >>> proper("来到桃溪镇", 2, "林", model()), proper("越来赴", 2, "越", model())
+    (True, False)
+    """
+    for w in _words_at(run, k, m):
+        if m.tag(w) in PROPER_TAGS:
+            return True
+    new = run[:k] + after + run[k + 1 :]
+    for a, b in m.covering_words(new, k):
+        if m.tag(new[a:b]) in PROPER_TAGS and not m.is_word(run[a:b]):
+            return True
+    suffixes = word_lists()["proper_suffixes"]
+    for gap in (1, 2, 3):
+        for length in (1, 2, 3):
+            start = k + gap
+            if run[start : start + length] in suffixes and start + length <= len(run):
+                # the suffix must not itself be swallowed by a word across it
+                if not any(a < start < b for a, b in m.covering_words(run, start)):
+                    return True
+    return False
+
+
+def document_repeats(text: str, start: int, end: int) -> bool:
+    """The characters around ``text[start:end]`` (with one neighbour on
+    either side) occur elsewhere in ``text``: the document repeats them.
+
+    >>> document_repeats("万象堂开业。万象堂很好。", 1, 2)
+    True
+    >>> document_repeats("越来赴赖人了", 2, 3)
+    False
+    """
+    left = text[max(0, start - 1) : end]
+    right = text[start : end + 1]
+    return (len(left) >= 2 and text.count(left) >= 2) or (len(right) >= 2 and text.count(right) >= 2)
+
+
+def vetoed(run: str, k: int, after: str, m: WordModel, banned: frozenset[str] = frozenset()) -> str | None:
+    """The name of the first guard that forbids changing ``run[k]`` to
+    ``after``, or None when no guard objects (``document`` is checked by the
+    rule, which holds the whole text).  Words in ``banned`` (misspellings
+    that the word lists carry) do not count as words."""
+    if not traditional_chars().isdisjoint(run):
+        return "script"
+    if parallel(run, k):
+        return "parallel"
+    if name(run, k, after, m):
+        return "name"
+    if proper(run, k, after, m):
+        return "proper"
+    if any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+        return "word"
+    return None

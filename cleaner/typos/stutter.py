@@ -1,0 +1,113 @@
+"""Rule ``stutter``: a word or phrase printed twice by accident (旅游旅游业).
+
+OCR and page joins repeat a word across a line or page break; once the
+``paragraphs`` rule has rejoined the break, the repeat stands next to its
+copy.  Chinese also repeats on purpose, so a repeat is removed only when
+every test below says "accident":
+
+* the repeated unit has two to :data:`MAX_UNIT` Han characters and is not
+  one character doubled (哈哈哈哈, 等等等等); one-character doubling (看看,
+  清清楚楚) is never touched;
+* the unit does not end in 着 (坐着坐着, 走着走着: "X着X着" frames);
+* the doubled form is not itself a dictionary word;
+* in the best segmentation of the text around it, exactly one copy stands as
+  a whole sequence of words: real reduplication (研究研究, 恭喜恭喜, 一步一步)
+  segments into two whole copies, a stutter glues one copy to its neighbour
+  (发展|旅游|旅游业: the second 旅游 is inside 旅游业), and a repeat out of
+  step with the words is chance (华人|名人|名家);
+* the glued copy is not "X长"/"X员" after X (中队中队长: the squadron's
+  leader);
+* deleting one copy raises the word model's score by at least
+  ``Config.typo_threshold`` (smaller gains, down to ``suggest_threshold``,
+  are reported as suggestions).
+
+The copy that is removed is the one that stands alone; its span and the
+gain are in the edit.
+
+>>> from cleaner import clean
+>>> clean("大力发展旅游旅游业。", only=["stutter"])
+'大力发展旅游业。'
+>>> clean("这个问题我们研究研究，恭喜恭喜，坐着坐着就睡着了。", only=["stutter"])
+'这个问题我们研究研究，恭喜恭喜，坐着坐着就睡着了。'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..config import Config
+from ..edits import Edit, Suggestion
+from .model import WordModel, model
+
+__all__ = ["NAME", "MAX_UNIT", "stutter_rule", "find"]
+
+NAME = "stutter"
+#: longest repeated unit looked for (characters)
+MAX_UNIT = 8
+#: characters of context either side that the score reads
+CONTEXT = 4
+
+#: X + X长: "the X's head" (中队中队长, 村村长) is grammatical
+_HEAD_SUFFIXES = frozenset("长员")
+
+_REPEAT = re.compile(r"([\u4e00-\u9fff]{2,%d}?)\1" % MAX_UNIT)
+
+
+def _boundaries(words: list[str]) -> set[int]:
+    out = {0}
+    pos = 0
+    for w in words:
+        pos += len(w)
+        out.add(pos)
+    return out
+
+
+def find(text: str, threshold: float, suggest_threshold: float, *, word_model: WordModel | None = None) -> Iterator[Edit | Suggestion]:
+    """Deletions of accidental repeats in ``text`` (see the module doc)."""
+    m: WordModel | None = word_model
+    pos = 0
+    while True:
+        mt = _REPEAT.search(text, pos)
+        if mt is None:
+            return
+        unit = mt.group(1)
+        i, k = mt.start(), len(unit)
+        pos = i + 1
+        if len(set(unit)) == 1 or unit.endswith("着"):
+            continue
+        if m is None:
+            m = model()
+        if m.is_word(unit + unit):
+            continue
+        a = i
+        while a > max(0, i - CONTEXT) and "\u4e00" <= text[a - 1] <= "\u9fff":
+            a -= 1
+        b = i + 2 * k
+        while b < min(len(text), i + 2 * k + CONTEXT) and "\u4e00" <= text[b] <= "\u9fff":
+            b += 1
+        doubled = text[a:b]
+        cuts = _boundaries(m.segment(doubled))
+        first_whole = (i - a) in cuts and (i + k - a) in cuts
+        second_whole = (i + k - a) in cuts and (i + 2 * k - a) in cuts
+        if first_whole == second_whole:
+            # both whole: reduplication or parallelism (研究研究); neither:
+            # the repeat is out of step with the words (华人|名人|名家)
+            continue
+        if second_whole is False and text[i + 2 * k : i + 2 * k + 1] in _HEAD_SUFFIXES:
+            continue  # 中队|中队长: the head of the unit, not a repeat
+        single = text[a : i + k] + text[i + 2 * k : b]
+        gain = m.logprob(single) - m.logprob(doubled)
+        if gain < suggest_threshold:
+            continue
+        # remove the copy that stands alone; keep the one glued into a word
+        start = i if first_whole else i + k
+        cls = Edit if gain >= threshold else Suggestion
+        note = "repeated word" if cls is Edit else "repeated word? gain below typo_threshold"
+        yield cls(NAME, start, start + k, unit, "", score=round(gain, 3), note=note)
+        pos = i + 2 * k
+
+
+def stutter_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
+    """The registered rule: :func:`find` with the thresholds of ``config``."""
+    return find(text, config.typo_threshold, config.suggest_threshold)

@@ -1,0 +1,106 @@
+"""Rule `ocr_confusion`: look-alike misreadings, and the text it must not touch."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cleaner import Config, Edit, Suggestion, apply_edits, clean, explain
+from cleaner.typos import confusion_rule
+from cleaner.typos.confusion_rule import candidates, find
+from tests.conftest import evaldata
+from tests.typos.conftest import small_table
+
+
+def fix(text: str, threshold: float = 6.0) -> str:
+    items = [i for i in find(text, threshold, 3.0, neighbours=small_table) if isinstance(i, Edit)]
+    return apply_edits(text, items)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我这个痘现在越来赴赖人了。", "我这个痘现在越来越赖人了。"),
+        ("包括材质的一些碰拴啊。", "包括材质的一些碰撞啊。"),
+    ],
+)
+def test_fixes_with_an_injected_table(text, expected):
+    assert fix(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("这位博土毕业于北京大学。", "这位博士毕业于北京大学。"),  # 土/士
+        ("工作己经完成了。", "工作已经完成了。"),  # 己/已 (己经 is a misspelling the web lists carry)
+        ("他休息了一会儿，身休好多了。", "他休息了一会儿，身体好多了。"),  # 休/体
+    ],
+)
+def test_fixes_with_the_shipped_table(text, expected):
+    r = explain(text, only=["ocr_confusion"])
+    assert r.text == expected
+    assert all(e.rule == "ocr_confusion" and e.score is not None and e.score >= 6 for e in r.edits)
+
+
+HARD_NEGATIVES = [
+    "我们要敢闯敢干，一往无前。",  # parallel idiom (敢想敢干 is in the dictionary)
+    "出席会议的有李建国、刘德明、王秀英、陈晓峰等同志。",  # names in a list
+    "区长刘德明主持会议。",
+    "他在科尔达公司工作，家住桃溪镇。",  # brand and place names
+    "乌泱乌泱地围上来。",  # doubled frame
+    "一定要讲得清清楚楚，认认真真。",
+    "沒有，太太都會跟老公說。",  # Traditional: the script rule's business
+    "这是一段干净的中文。",
+    "他去年在北京大学读完了硕士，今年回到家乡工作。",
+]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives_are_left_alone(text):
+    assert clean(text, only=["ocr_confusion"]) == text
+    assert fix(text) == text
+
+
+def test_terms_the_document_repeats_are_kept():
+    # 战土 read as a name of the document: it occurs three times
+    doc = "战土公司成立。战土公司很大。我们参观了战土公司。"
+    assert clean(doc, only=["ocr_confusion"]) == doc
+
+
+def test_one_edit_per_clause():
+    text = "越来赴，碰拴"
+    items = list(find("越来赴碰拴啊", 6.0, 3.0, neighbours=small_table))
+    assert sum(isinstance(i, Edit) for i in items) <= 1
+    assert fix(text) == "越来越，碰撞"
+
+
+def test_below_threshold_is_a_suggestion():
+    items = list(find("我这个痘现在越来赴赖人了。", 100.0, 3.0, neighbours=small_table))
+    assert items and all(isinstance(i, Suggestion) for i in items)
+    assert all(i.score >= 3.0 and i.rule == "ocr_confusion" for i in items)
+
+
+def test_config_thresholds_are_used():
+    text = "这位博土毕业于北京大学。"
+    assert clean(text, only=["ocr_confusion"], typo_threshold=99.0, suggest_threshold=3.0) == text
+    r = explain(text, only=["ocr_confusion"], typo_threshold=99.0, suggest_threshold=3.0)
+    assert any(s.after == "士" for s in r.suggestions)
+
+
+def test_candidates_carry_their_veto():
+    found = candidates("我们要敢闯敢干", neighbours=small_table, floor=-50)
+    assert found and all(c.veto == "parallel" for c in found if c.before == "闯")
+
+
+def test_clean_real_sentences_are_left_alone():
+    """Gold sentences of SIGHAN-2015 (read from ../shared, never copied): at
+    most one in a hundred may be changed."""
+    rows = [json.loads(line) for line in evaldata("csc/sighan_test15_simplified.jsonl").open(encoding="utf-8")]
+    cfg = Config(only=("ocr_confusion",))
+    changed = [r["tgt"] for r in rows if clean(r["tgt"], config=cfg) != r["tgt"]]
+    assert len(changed) <= len(rows) // 100, changed
+
+
+def test_constants_are_sane():
+    assert confusion_rule.CHANNEL_COST > 0 and confusion_rule.CHANNEL_SLOPE > 0 and confusion_rule.WINDOW >= 2

@@ -1,0 +1,48 @@
+"""Rule `consistency`: a term garbled once in a document that spells it right."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import apply_edits, clean, explain
+from cleaner.typos.consistency import find
+from tests.conftest import evaldata
+from tests.typos.conftest import small_table
+
+DOC = "区长赵明远主持会议。赵明远说，要抓落实。赵明远强调，要重实效。会后赵明运看望了群众。"
+
+
+def test_the_rare_variant_takes_the_documents_spelling():
+    edits = list(find(DOC, neighbours=small_table))
+    assert apply_edits(DOC, edits) == DOC.replace("赵明运", "赵明远")
+    (e,) = edits
+    assert e.rule == "consistency" and e.before == "运" and e.after == "远" and e.score == 3.0
+    assert "赵明远" in e.note
+
+
+def test_with_the_shipped_table():
+    assert clean(DOC, only=["consistency"]) == DOC.replace("赵明运", "赵明远")
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        DOC.replace("会后赵明运", "会后赵明远"),  # all spelled the same
+        "赵明远主持会议。赵明远说要落实。会后赵明运看望了群众。",  # used only twice
+        "科技产业是重点。发展科技产业。壮大科技产业。培育科技企业。",  # the variant is a word
+        "赵明远主持。赵明远讲话。赵明远强调。赵明运主持。赵明运讲话。",  # variant not rare enough
+    ],
+)
+def test_leaves_alone(doc):
+    assert list(find(doc, neighbours=small_table)) == []
+
+
+def test_real_prose_is_left_alone():
+    for name in ("prose/icwb2_pku_test.utf8.txt", "prose/icwb2_msr_test.utf8.txt"):
+        text = evaldata(name).read_text(encoding="utf-8")
+        assert list(find(text)) == []
+
+
+def test_edits_replay():
+    r = explain(DOC, only=["consistency"])
+    assert apply_edits(DOC, r.edits) == r.text

@@ -1,0 +1,68 @@
+"""Guards against the false positives of a word-frequency model."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.typos import guards
+from cleaner.typos.model import model
+
+
+@pytest.mark.parametrize(
+    "run, k",
+    [
+        ("敢闯敢干", 1),  # X?X
+        ("敢闯敢干", 3),  # X?X? at the second ?
+        ("清清楚楚", 2),  # doubled character
+        ("有声有色有味", 3),
+        ("山山水水", 0),
+    ],
+)
+def test_parallel_frames(run, k):
+    assert guards.parallel(run, k)
+
+
+@pytest.mark.parametrize("run, k", [("敢于创新", 1), ("越来赴", 2), ("碰拴", 1)])
+def test_not_parallel(run, k):
+    assert not guards.parallel(run, k)
+
+
+def test_person_names():
+    m = model()
+    assert guards.name("李建国说", 2, "图", m)  # a name in jieba's dictionary
+    assert guards.name("会见了刘德明", 5, "朋", m)  # surname + two characters
+    assert guards.name("欧阳修文", 3, "X", m) or guards.name("欧阳修文", 2, "X", m)
+    assert not guards.name("越来赴", 2, "越", m)
+    assert not guards.name("王国的未来", 3, "末", m)  # 王 is in the word 王国, not a surname
+
+
+def test_proper_nouns_and_suffixes():
+    m = model()
+    assert guards.proper("来到北京", 2, "化", m)  # 北京 is a place in the dictionary
+    assert guards.proper("来到桃溪镇", 3, "林", m)  # just before a place suffix
+    assert guards.proper("在科尔达公司", 2, "X", m)
+    assert not guards.proper("越来赴", 2, "越", m)
+
+
+def test_document_repeats():
+    assert guards.document_repeats("万象堂开业。万象堂很好。", 1, 2)
+    assert not guards.document_repeats("越来赴赖人了", 2, 3)
+
+
+def test_traditional_context_is_left_to_the_script_rule():
+    m = model()
+    assert guards.vetoed("我們來聊天", 1, "们", m) == "script"
+    assert "這" in guards.traditional_chars() and "这" not in guards.traditional_chars()
+
+
+def test_vetoed_names_the_guard():
+    m = model()
+    assert guards.vetoed("敢闯敢干", 1, "想", m) == "parallel"
+    assert guards.vetoed("越来赴", 2, "越", m) is None
+    assert guards.vetoed("腰酸腿疼", 3, "痛", m) == "word"  # 腿疼 is a word already
+
+
+def test_word_lists_load():
+    lists = guards.word_lists()
+    assert {"surnames", "titles", "proper_suffixes"} <= set(lists)
+    assert "张" in lists["surnames"] and "公司" in lists["proper_suffixes"]

@@ -1,0 +1,70 @@
+"""Rule `stutter`: accidental repeats go, reduplication and parallelism stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Suggestion, apply_edits, clean, explain
+from cleaner.typos.stutter import find
+from tests.conftest import evaldata
+
+
+def only(text: str) -> str:
+    return clean(text, only=["stutter"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("大力发展旅游旅游业，增加收入。", "大力发展旅游业，增加收入。"),
+        ("打造电子电子商务平台。", "打造电子商务平台。"),
+        ("加快发展服务服务业。", "加快发展服务业。"),
+    ],
+)
+def test_removes_a_glued_repeat(text, expected):
+    r = explain(text, only=["stutter"])
+    assert r.text == expected
+    assert apply_edits(text, r.edits) == expected
+    (e,) = r.edits
+    assert e.rule == "stutter" and e.after == "" and e.score is not None and e.score >= 6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个问题我们研究研究再说。",  # ABAB verb
+        "恭喜恭喜，新年快乐！",  # greeting
+        "他坐着坐着就睡着了。",  # X着X着
+        "你先看看，再想想。",  # AA
+        "一定要讲得清清楚楚。",  # AABB
+        "我们要敢闯敢干，一往无前。",  # parallel frame
+        "哈哈哈哈，太好笑了。",  # one character doubled
+        "例如菱形格啊棋盘格啊等等等等。",
+        "一步一步往前走。",  # whole-word repeat
+        "自治县中队中队长带领战士巡逻。",  # X + X长: the squadron's leader
+        "世界华人名人名家书画展。",  # a repeat out of step with the words
+        "科技创新、制度创新和管理创新。",  # parallel phrasing
+    ],
+)
+def test_keeps_real_repetition(text):
+    assert only(text) == text
+
+
+def test_page_break_stutter_is_fixed_after_the_join():
+    # the page break falls inside a word, so `paragraphs` rejoins it first
+    a = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，大力发展文化旅"
+    b = "游旅游业，认真做好年底前的收尾工作。"
+    r = explain(a + "\n\n" + b)
+    assert r.text == "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，大力发展文化旅游业，认真做好年底前的收尾工作。"
+    assert any("stutter" in e.rules for e in r.edits)
+
+
+def test_a_weak_repeat_is_only_suggested():
+    items = list(find("大力发展旅游旅游业", 100.0, 3.0))
+    assert items and all(isinstance(i, Suggestion) for i in items)
+
+
+def test_real_prose_has_no_stutter():
+    for name in ("prose/icwb2_pku_test.utf8.txt", "prose/icwb2_msr_test.utf8.txt"):
+        text = evaldata(name).read_text(encoding="utf-8")
+        assert [e for e in find(text, 6.0, 3.0)] == []
