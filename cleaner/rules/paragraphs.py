@@ -119,8 +119,10 @@ def _stats(lines: list[_Line]) -> _DocStats:
         if b.blank:
             blank_breaks += 1
         else:
-            soft.append(_width(a.body.rstrip()))
-            latin += a.body.isascii()
+            w = _width(a.body.rstrip())
+            if w >= MIN_PROSE_WIDTH:  # headings and short lines say nothing about the wrap width
+                soft.append(w)
+                latin += a.body.isascii()
     indents = sum(bool(_INDENT.match(ln.body)) for ln in content)
     wrap = 0
     tol = 0
@@ -225,6 +227,8 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if m and w:
         return (5.0, "") if _dehyphenate(m.group(1), w.group(1)) else (5.0, "-")
     cjk = bool(_CJK_CHAR.match(last) or _CJK_CHAR.match(first))
+    # A number cut by a wrap inside Chinese text (公元17|87年) joins without a space.
+    cjk = cjk or (last.isdigit() and first.isdigit() and bool(_CJK_CHAR.search(a[-20:] + b[:20])))
     sep = "" if cjk else " "
     if ends_sentence(a) or last in "；;":
         # (a line ending with ； is often an item of an enumeration)
@@ -240,7 +244,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         score += 1.0  # stops mid-sentence
     elif last in _CLAUSE_END:
         score += 1.0  # stops after a clause
-    else:
+    elif not wrapped:
         return None  # ends with ：, a quote, a bracket...: a list or a quotation may follow
     if wrapped:
         score += 2.0

@@ -43,10 +43,17 @@ def _converter(config: str) -> opencc.OpenCC:
 
 @functools.cache
 def _only() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Regexes of Traditional-only and Simplified-only characters."""
+    """Regexes of Traditional-only and Simplified-only characters.
+
+    A character that CC-CEDICT lists only as Simplified but that OpenCC's
+    Hong Kong or Taiwan conversion leaves as it is (脱, 税, 温 are Hong Kong
+    standard forms) is not counted as Simplified-only.
+    """
     trad, simp = set(cedict.traditional), set(cedict.simplified)
+    hk, tw = _converter("s2hk"), _converter("s2tw")
+    simp_only_set = {c for c in simp - trad if hk.convert(c) != c and tw.convert(c) != c}
     trad_only = "".join(sorted(trad - simp))
-    simp_only = "".join(sorted(simp - trad))
+    simp_only = "".join(sorted(simp_only_set))
     return re.compile(f"[{re.escape(trad_only)}]"), re.compile(f"[{re.escape(simp_only)}]")
 
 

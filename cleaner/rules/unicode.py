@@ -138,8 +138,21 @@ def _relatin1(run: str) -> str | None:
 
 
 def _fix_run(run: str) -> str:
-    if _rare_pair().search(run):
-        return _regbk(run) or run
+    """Re-decode a run of characters, or the tail of it that starts at its
+    first rare character (mojibake glued to real text: 标题：姘旇薄...)."""
+    m = _rare_pair().search(run)
+    if not m:
+        return run
+    fixed = _regbk(run)
+    if fixed is not None:
+        return fixed
+    # Trim a few characters at either end: real text before the
+    # damage, or a last character whose bytes were cut (shown as U+FFFD).
+    for start in range(m.start(), max(m.start() - 3, -1), -1):
+        for end in range(len(run), max(len(run) - 5, start + 1), -1):
+            fixed = _regbk(run[start:end])
+            if fixed is not None:
+                return run[:start] + fixed + run[end:]
     return run
 
 

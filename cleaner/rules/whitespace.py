@@ -32,7 +32,7 @@ _LINE = re.compile(r"([^\r\n\f]*)(\r\n|\n|\r|\f|$)")
 _BLANK = " \t\u3000\v"
 _TRAILING = re.compile(r"[ \t\u3000\v]+$")
 _CJK_GAP = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
-_PROSE = re.compile(r"[，。；！？、：]")
+_PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
 _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")

@@ -32,6 +32,19 @@ def test_hard_wrapped_chinese_is_rejoined():
     assert only(text) == "标题\n\n" + para + "\n\n" + para + "\n"
 
 
+def test_hard_wrapped_lines_ending_in_a_bracket_or_a_number_are_rejoined():
+    lines = [
+        "这位旅行家生于江南，少年时便立志远游，在公元17",  # a number cut by the wrap
+        "87年的春天从秦州城里出发，先到西北的河州城（",  # ends with an opening bracket
+        "今甘肃省临夏市）访友，经过白土津，沿着黄河向西",
+        "，历时三个多月才到达目的地，途中写下大量的诗文",  # starts with a comma
+        "和笔记，后人整理成书，流传至今，影响十分深远。",
+    ]
+    body = "\n".join(lines)
+    joined = "".join(lines)
+    assert only("标题\n\n" + body + "\n\n" + body + "\n") == "标题\n\n" + joined + "\n\n" + joined + "\n"
+
+
 def test_hard_wrapped_latin_dehyphenates_words_and_keeps_compounds():
     text = (
         "The committee reviewed the infor-\n"

@@ -36,6 +36,8 @@ def test_converts_stray_characters(text, expected):
         "王丙乾同志出席了会议并讲话。",  # 乾 is a valid Simplified character (a name)
         "乾隆皇帝的著作很多，影响显著。",
         "台灣的天氣很好，我們去臺北。",  # 台 and 臺 are both Traditional usage
+        "如逃脫法網而在他州被尋獲時，應予交出。",  # Taiwan forms
+        "如逃脱法網而在他州被尋獲時，應予交出，並繳納税款。",  # Hong Kong forms (脱, 税) are not strays
         "Hello world, no Chinese at all.",
         "这一段是简体中文，讨论经济发展问题。\n這一段是繁體中文的引文，討論經濟發展問題。\n",  # a quoted paragraph
     ],

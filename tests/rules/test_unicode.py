@@ -28,6 +28,8 @@ def only(text: str) -> str:
         ("C1\x9d控制", "C1控制"),
         ("GBK读成Latin-1：ÖÐÎÄ±àÂë", "GBK读成Latin-1：中文编码"),
         ("行\u2028分隔", "行\n分隔"),
+        # UTF-8 read as GBK, glued to real text, its last character cut short
+        ("标题：" + "气象部门提醒市民注意添衣保暖".encode("utf-8").decode("gbk"), "标题：气象部门提醒市民注意添衣保暖"),
     ],
 )
 def test_repairs(damaged, fixed):

@@ -36,6 +36,7 @@ def test_changes(text, expected):
         "新起点 新梦想 新辉煌\n",  # title segments
         "出席会议的有：张三 李四 王五 赵六。",  # a list of names
         "使用 Python 开发，用 Rust 加速。",  # CJK next to Latin
+        "ヒーローズ：ライジング　ノベライズ",  # a title with a colon is not prose
         "　　首行缩进的段落，保持原样。",  # ideographic-space indent
         "第一段。\n\n第二段。\n",
         "no trailing newline",
