@@ -65,12 +65,22 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
     cfg = _config(config, options)
     state = _State(original)
     active = [RULES[n] for n in cfg.active_rules()]
+    seen: dict[str, int] = {}  # the text version each rule last ran on
     for rule in active:
         if rule.stage == "prepare":
             state.run(rule, cfg)
+            seen[rule.name] = state.version
     normalizers = [r for r in active if r.stage == "normalize" or (r.stage == "prepare" and r.idempotent)]
     for _ in range(MAX_ROUNDS):
-        if not any([state.run(rule, cfg) for rule in normalizers]):
+        changed = False
+        for rule in normalizers:
+            # Each rule is idempotent on its own output: when nothing has
+            # changed the text since it last ran, it has nothing to do.
+            if seen.get(rule.name) == state.version:
+                continue
+            changed |= state.run(rule, cfg)
+            seen[rule.name] = state.version
+        if not changed:
             break
     for rule in active:
         if rule.stage == "final":
@@ -91,6 +101,7 @@ class _State:
         self.current = original
         self.edits: list[Edit] = []
         self.suggestions: list[Suggestion] = []
+        self.version = 0  # bumped by every change
 
     def run(self, rule: Rule, cfg: Config) -> bool:
         """Run one rule; whether it changed the text."""
@@ -112,6 +123,7 @@ class _State:
         nxt = apply_edits(self.current, new_edits)
         self.edits = compose(self.original, self.current, self.edits, new_edits)
         self.current = nxt
+        self.version += 1
         return True
 
 

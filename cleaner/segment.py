@@ -92,13 +92,16 @@ def cohesion(left: str, right: str, context: int = 4) -> float:
     separate pieces: ``logprob(a + b) - logprob(a) - logprob(b)`` on the
     ``context`` characters either side.  A word that runs across the boundary
     gives a large value (认|真 about 8 or more); a chance word (董伟|大庆
-    reads 伟大) a small one; no word across gives 0.
+    reads 伟大) a small one; no word across gives 0.  Memoised.
 
     >>> cohesion("请读者认", "真填写") > 6 > cohesion("部门要", "主动承担")
     True
     """
-    a = left[-context:]
-    b = right[:context]
+    return _cohesion(left[-context:], right[:context])
+
+
+@functools.lru_cache(maxsize=8192)
+def _cohesion(a: str, b: str) -> float:
     return logprob(a + b) - logprob(a) - logprob(b)
 
 

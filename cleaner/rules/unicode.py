@@ -34,7 +34,7 @@ from rapidfuzz.distance import Indel
 
 from ..chars import HAN
 from ..config import Config
-from ..edits import Edit
+from ..edits import Edit, apply_edits
 
 NAME = "unicode"
 
@@ -63,6 +63,7 @@ _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SUSPECT = re.compile(
     _NEEDS_FTFY.pattern + r"|[\u200b-\u200d\u2060\u2028\u2029]"
 )
+_SUSPECT_ALL = re.compile(_SUSPECT.pattern + r"|[\xa1-\xff]{4}")
 _CJK_OR_SPACE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\s]")
 _MAX_CHUNK = 4096
 
@@ -156,24 +157,21 @@ def _fix_run(run: str) -> str:
     return run
 
 
-def _fix_legacy_mojibake(line: str) -> str:
-    if _rare_pair().search(line):
-        line = _NON_ASCII_RUN.sub(lambda m: _fix_run(m.group()), line)
-    if re.search(r"[\xa1-\xff]", line):
-        line = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), line)
-    return line
-
-
 _ZW_RUN = re.compile(f"[{_ZERO_WIDTH}]+")
 
 
-def _drop_zero_width(line: str) -> str:
+def _drop_zero_width(seg: str, before: str = "", after: str = "") -> str:
     """Remove zero-width characters; joiners (ZWJ, ZWNJ) stay between two
-    characters of scripts that use them (not CJK, not spaces, not two ASCII)."""
-    if not any(z in line for z in _ZERO_WIDTH):
-        return line
+    characters of scripts that use them (not CJK, not spaces, not two ASCII).
+    ``before`` and ``after`` are the characters around ``seg`` in the text."""
+    if not any(z in seg for z in _ZERO_WIDTH):
+        return seg
+    line = before + seg + after
+    lo, hi = len(before), len(before) + len(seg)
 
     def fix(m: re.Match[str]) -> str:
+        if not (lo <= m.start() and m.end() <= hi):
+            return m.group()
         prev = line[m.start() - 1] if m.start() else ""
         nxt = line[m.end()] if m.end() < len(line) else ""
         keep = (
@@ -185,32 +183,51 @@ def _drop_zero_width(line: str) -> str:
         )
         return "".join(c for c in m.group() if c in "\u200c\u200d") if keep else ""
 
-    return _ZW_RUN.sub(fix, line)
+    out = _ZW_RUN.sub(fix, line)
+    return out[len(before) : len(out) - len(after)]
+
+
+@functools.lru_cache(maxsize=4096)
+def fix_segment(seg: str, before: str = "", after: str = "") -> str:
+    """Repair a piece of text without CJK characters or line breaks (mojibake
+    of CJK text is made of Latin-1 and Windows-1252 characters, so the CJK
+    characters around it are never part of it); ``before`` and ``after``
+    are its neighbours in the text, for the zero-width rule.  Memoised: the
+    normalize rounds see the same clean segments again.
+
+    >>> fix_segment("ç®€ä½“ä¸\xadæ–‡")
+    '简体中文'
+    >>> fix_segment("\u200b", "零", "宽")
+    ''
+    """
+    for _ in range(4):
+        fixed = seg
+        if _HIGH_LATIN1.search(fixed):
+            fixed = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), fixed)
+        if _NEEDS_FTFY.search(fixed):
+            fixed = ftfy.fix_text(fixed, _FTFY)
+        post = _REMOVE_ALWAYS.sub("", fixed)
+        post = _LONE_SURROGATE.sub("\ufffd", post)
+        post = _drop_zero_width(post, before, after)
+        post = _LINE_SEP.sub("\n", post)
+        if post == fixed:
+            return post  # what ftfy gave is stable: our removals changed nothing
+        # Removing a control character can leave a sequence that reads as
+        # mojibake again: repeat, so that a second clean changes nothing.
+        seg = post
+    return seg
 
 
 def fix_line(line: str) -> str:
-    """Repair one line (no line breaks inside).
+    """Repair one line (no line breaks inside): its runs of non-CJK text, and
+    its runs of UTF-8 that was read as GBK.
 
-    >>> fix_line("ç®€ä½“ä¸\\xadæ–‡")
-    '简体中文'
-    >>> fix_line("零\\u200b宽")
+    >>> fix_line("前文ç®€ä½“ä¸\xadæ–‡后文")
+    '前文简体中文后文'
+    >>> fix_line("零\u200b宽")
     '零宽'
     """
-    # Removing a control character can leave a sequence that reads as
-    # mojibake again: repeat until the line is stable, so a second clean
-    # changes nothing.
-    for _ in range(4):
-        fixed = _fix_legacy_mojibake(line)
-        if _NEEDS_FTFY.search(fixed):
-            fixed = ftfy.fix_text(fixed, _FTFY)
-        fixed = _REMOVE_ALWAYS.sub("", fixed)
-        fixed = _LONE_SURROGATE.sub("\ufffd", fixed)
-        fixed = _drop_zero_width(fixed)
-        fixed = _LINE_SEP.sub("\n", fixed)
-        if fixed == line:
-            break
-        line = fixed
-    return fixed
+    return apply_edits(line, list(_line_edits(line, 0)))
 
 
 def _chunks(line: str, size: int = _MAX_CHUNK) -> Iterator[tuple[int, str]]:
@@ -247,31 +264,63 @@ def _diff_edits(offset: int, before: str, after: str) -> Iterator[Edit]:
         i = j
 
 
-def _candidate_lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line that holds something this rule could act on,
-    in order; linear in the text even when it is one enormous line."""
-    hits = sorted(
-        [m.start() for m in _SUSPECT.finditer(text)]
-        + [m.start() for m in _rare_pair().finditer(text)]
-        + ([m.start() for m in _LATIN1_RUN.finditer(text)] if _HIGH_LATIN1.search(text) else [])
-    )
-    line_end = -1  # where the last yielded line ended (its newline)
-    for pos in hits:
-        if pos <= line_end:
-            continue  # in the line already yielded
-        nl = text.rfind("\n", line_end + 1, pos)  # never searches before that line
-        start = nl + 1 if nl >= 0 else line_end + 1
-        line_end = text.find("\n", pos)
-        if line_end < 0:
-            line_end = len(text)
-        yield start, line_end
+_CJK_SEGMENT_BREAK = "\n\u3000-\u303f\uff01-\uffef" + HAN + "\u3040-\u30ff"
+_OTHER_RUN_END = re.compile(f"[{_CJK_SEGMENT_BREAK}]")
+
+
+def _segment_around(text: str, pos: int, floor: int) -> tuple[int, int]:
+    """The run of non-CJK characters on one line that holds ``pos`` (not
+    reaching back before ``floor``)."""
+    start = pos
+    while start > floor and not _OTHER_RUN_END.match(text, start - 1):
+        start -= 1
+    m = _OTHER_RUN_END.search(text, pos)
+    return start, (m.start() if m else len(text))
+
+
+def _line_edits(text: str, offset: int) -> Iterator[Edit]:
+    """Edits for ``text`` (any length); spans are shifted by ``offset``."""
+    edits: list[Edit] = []
+    done: list[tuple[int, int]] = []
+    # UTF-8 read as GBK: runs of uncommon Han characters
+    last_run_end = -1
+    for m in _rare_pair().finditer(text):
+        if m.start() < last_run_end:
+            continue
+        run = _NON_ASCII_RUN_AT(text, m.start())
+        last_run_end = run[1]
+        chunk = text[run[0] : run[1]]
+        fixed = _fix_run(chunk)
+        if fixed != chunk:
+            done.append(run)
+            edits.extend(_diff_edits(offset + run[0], chunk, fixed))
+    # everything else: the non-CJK runs that hold a suspicious character
+    seg_end = -1
+    for m in _SUSPECT_ALL.finditer(text):
+        if m.start() < seg_end:
+            continue
+        start, end = _segment_around(text, m.start(), max(seg_end, 0))
+        seg_end = end
+        if any(a < end and start < b for a, b in done):
+            continue
+        for off, chunk in _chunks(text[start:end]):
+            before = text[start + off - 1] if start + off > 0 else ""
+            after = text[start + off + len(chunk)] if start + off + len(chunk) < len(text) else ""
+            fixed = fix_segment(chunk, before, after)
+            if fixed != chunk:
+                edits.extend(_diff_edits(offset + start + off, chunk, fixed))
+    edits.sort(key=lambda e: e.start)
+    return iter(edits)
+
+
+def _NON_ASCII_RUN_AT(text: str, pos: int) -> tuple[int, int]:  # noqa: N802
+    start = pos
+    while start > 0 and not (text[start - 1] <= "\x7f" or text[start - 1].isspace()):
+        start -= 1
+    m = _NON_ASCII_RUN.match(text, start)
+    return start, (m.end() if m else pos + 1)
 
 
 def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that repair mojibake and remove invisible characters."""
-    for start, end in _candidate_lines(text):
-        line = text[start:end]
-        for off, chunk in _chunks(line):
-            fixed = fix_line(chunk)
-            if fixed != chunk:
-                yield from _diff_edits(start + off, chunk, fixed)
+    return _line_edits(text, 0)

@@ -30,6 +30,7 @@ NAME = "whitespace"
 
 _LINE = re.compile(r"([^\r\n\f]*)(\r\n|\n|\r|\f|$)")
 _BLANK = " \t\u3000\v"
+_ANY_BLANK = re.compile(r"[ \t\u3000\v]")
 _TRAILING = re.compile(r"[ \t\u3000\v]+$")
 _CJK_GAP = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
@@ -41,6 +42,8 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 
 def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
     """Edits inside one non-blank line (without its line ending)."""
+    if not _ANY_BLANK.search(line):
+        return  # no blank character: nothing to remove
     body = line
     m = _TRAILING.search(body)
     trailing = m.start() if m else len(body)

@@ -146,7 +146,7 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
     for m in _FULLWIDTH_ALNUM.finditer(text):
         for k, c in enumerate(m.group()):
             changes[m.start() + k] = chr(ord(c) - 0xFEE0)
-    if _ANY_PUNCT.search(text):
+    if _ANY_PUNCT.search(text) and _CJK_CHAR.search(text):  # no CJK, no Chinese context
         protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
         # Decide on the text as it reads after each round of conversions, until
         # nothing more changes: one pass then gives what two would (idempotence).
