@@ -23,7 +23,8 @@ from . import __version__
 from .config import Config, make_config
 from .rules import RULES
 from .runner import BadRecord, Document, Result, Stats, clean_documents, default_jobs, read_jsonl, read_text_file
-from .textio import InputError, atomic_writer
+from .errors import InputError, UsageError
+from .textio import atomic_writer
 
 EXAMPLES = """\
 examples:
@@ -39,14 +40,11 @@ input, text before and after) as JSON Lines.
 """
 
 
-class UsageError(Exception):
-    pass
-
-
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("rules")
     g.add_argument("--only", metavar="RULE,...", help="run only these rules (see `cleaner rules`)")
     g.add_argument("--disable", metavar="RULE,...", help="run the default rules except these")
+    g.add_argument("--enable", metavar="RULE,...", help="also run these rules that are off by default (page_headers)")
     g.add_argument(
         "--script",
         choices=["auto", "simplified", "traditional", "keep"],
@@ -57,6 +55,12 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dedup-threshold", type=float, metavar="RATIO", help="similarity (0-100) at which paragraphs are duplicates (default 90)")
     g.add_argument("--min-chars", type=int, metavar="N", help="paragraphs shorter than N characters are never deduplicated (default 12)")
     g.add_argument("--keep", choices=["first", "longest"], help="which paragraph of a duplicate group stays (default first)")
+    g.add_argument(
+        "--dedup-scope",
+        choices=["adjacent", "document"],
+        help="adjacent (default): drop a paragraph or block repeated right after itself; "
+        "document: drop every later near-duplicate in the document",
+    )
     g.add_argument("--lexicon", metavar="FILE", help="domain terms, one per line, for the lexicon rule")
 
 
@@ -104,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="list the rules, one line each")
     r.set_defaults(func=cmd_rules)
+
+    from .dedup.cli import add_parser as add_dedup_parser
+
+    add_dedup_parser(sub)
     return parser
 
 
@@ -121,6 +129,10 @@ def _config(args: argparse.Namespace) -> Config:
         options["only"] = args.only
     if args.disable:
         options["disable"] = args.disable
+    if args.enable:
+        options["enable"] = args.enable
+    if args.dedup_scope:
+        options["dedup_scope"] = args.dedup_scope
     if args.dedup_threshold is not None:
         options["dedup_threshold"] = args.dedup_threshold
     if args.min_chars is not None:

@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Config", "make_config", "SCRIPTS", "KEEP"]
+__all__ = ["Config", "make_config", "SCRIPTS", "KEEP", "SCOPES"]
 
 SCRIPTS = ("auto", "simplified", "traditional", "keep")
 KEEP = ("first", "longest")
+SCOPES = ("adjacent", "document")
 
 
 def _names(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
@@ -41,6 +42,7 @@ class Config:
     Rule selection
         only: run just these rules (names from :func:`cleaner.rules`).
         disable: run the default rules except these.
+        enable: also run these rules that are off by default (``page_headers``).
     Script
         script: ``"auto"`` converts stray characters of the minority script
         to the document's majority script; ``"simplified"`` or
@@ -52,6 +54,11 @@ class Config:
         (headings, bylines, date lines); set to 0 to collapse identical short
         paragraphs too.
         dedup_keep: ``"first"`` or ``"longest"`` member of a group is kept.
+        dedup_scope: ``"adjacent"`` (default) drops a paragraph or block that
+        repeats the one right before it, as OCR and extraction repeat a
+        section; ``"document"`` drops every later near-duplicate in the
+        document (real prose repeats on purpose: a table of contents, a law
+        quoted by its amendment; use it for scraped pages).
     Typo repair (rules ``stutter``, ``ocr_confusion``, ``consistency``, ``lexicon``)
         typo_threshold: score gain (in natural-log units of the segmentation
         model) an OCR confusion fix must clear to be applied; smaller gains at
@@ -62,10 +69,12 @@ class Config:
 
     only: tuple[str, ...] | None = None
     disable: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
     script: str = "auto"
     dedup_threshold: float = 90.0
     dedup_min_chars: int = 12
     dedup_keep: str = "first"
+    dedup_scope: str = "adjacent"
     typo_threshold: float = 6.0
     suggest_threshold: float = 3.0
     lexicon: tuple[str, ...] = ()
@@ -76,16 +85,22 @@ class Config:
 
         only = _names(self.only)
         disable = _names(self.disable) or ()
+        enable = _names(self.enable) or ()
         object.__setattr__(self, "only", only)
         object.__setattr__(self, "disable", disable)
+        object.__setattr__(self, "enable", enable)
         valid = list(RULES)
-        for name in (only or ()) + disable:
+        for name in (only or ()) + disable + enable:
             if name not in RULES:
                 raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(valid)}")
-        if only is not None and disable:
-            raise ValueError("give either only= or disable=, not both")
+        if only is not None and (disable or enable):
+            raise ValueError("give only= alone, or disable= and enable=; not both")
+        if set(disable) & set(enable):
+            raise ValueError(f"rules both enabled and disabled: {', '.join(sorted(set(disable) & set(enable)))}")
         if self.script not in SCRIPTS:
             raise ValueError(f"script must be one of {', '.join(SCRIPTS)}, not {self.script!r}")
+        if self.dedup_scope not in SCOPES:
+            raise ValueError(f"dedup_scope must be one of {', '.join(SCOPES)}, not {self.dedup_scope!r}")
         if self.dedup_keep not in KEEP:
             raise ValueError(f"dedup_keep must be one of {', '.join(KEEP)}, not {self.dedup_keep!r}")
         if not 0 < self.dedup_threshold <= 100:
@@ -99,7 +114,7 @@ class Config:
         if only is not None:
             active = tuple(n for n in RULES if n in only)
         else:
-            active = tuple(n for n, r in RULES.items() if r.default and n not in disable)
+            active = tuple(n for n, r in RULES.items() if (r.default or n in enable) and n not in disable)
         object.__setattr__(self, "_active", active)
 
     def active_rules(self) -> tuple[str, ...]:

@@ -17,11 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from .errors import InputError
+
 __all__ = ["InputError", "decode", "read_text", "atomic_writer", "line_of"]
-
-
-class InputError(Exception):
-    """Bad input: the message names the file (and line) and says what to do."""
 
 
 def line_of(data: bytes, offset: int) -> int:

@@ -109,3 +109,14 @@ def test_properties_on_arbitrary_text(text):
     assert len(text) - len(r.text) == sum(len(e.before) - len(e.after) for e in r.edits)
     # idempotent
     assert clean(r.text) == r.text
+
+
+def test_enable_turns_on_a_rule_that_is_off_by_default():
+    assert "page_headers" not in Config().active_rules()
+    assert "page_headers" in Config(enable=["page_headers"]).active_rules()
+    with pytest.raises(ValueError, match="not both"):
+        Config(only=["width"], enable=["page_headers"])
+    with pytest.raises(ValueError, match="both enabled and disabled"):
+        Config(enable=["page_headers"], disable=["page_headers"])
+    with pytest.raises(ValueError, match="dedup_scope"):
+        Config(dedup_scope="corpus")

@@ -52,6 +52,7 @@ class Rule:
 
 def _registry() -> MappingProxyType[str, Rule]:
     from . import boilerplate, paragraphs, script, unicode, whitespace, width
+    from ..dedup import rule as dedup
     from .. import typos
 
     rules = [
@@ -61,6 +62,8 @@ def _registry() -> MappingProxyType[str, Rule]:
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
         Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),
         Rule("boilerplate", boilerplate.boilerplate_rule, "drop a trailing promotional footer (scan the QR code, follow our account)", stage="final"),
+        Rule("dedup", dedup.dedup_rule, "drop a paragraph or block repeated right after itself, exactly or nearly (rapidfuzz on a folded key); each drop names the kept one", stage="final"),
+        Rule("page_headers", dedup.page_headers_rule, "drop a short line repeated at the top of many pages or sections", default=False, stage="prepare"),
         Rule("lexicon", typos.lexicon_rule, "correct near misses (one edit) of the terms given with --lexicon FILE", stage="final"),
         Rule("stutter", typos.stutter_rule, "remove a word printed twice by accident (a repeat across a line or page break); keep reduplication", stage="final"),
         Rule("ocr_confusion", typos.ocr_confusion_rule, "replace a character misread as a look-alike when the word model's gain clears typo_threshold", stage="final"),

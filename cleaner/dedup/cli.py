@@ -1,0 +1,266 @@
+"""``cleaner dedup``: drop duplicate paragraphs (or documents) across a corpus.
+
+Exit codes: 0 success, 1 bad input (the message names the file and line;
+nothing is written and the index is left as it was), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ..runner import BadRecord, Document, Stats, default_jobs, read_jsonl, read_text_file
+from ..textio import InputError, atomic_writer
+from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
+from .index import SeenIndex
+from .lsh import LSHParams
+
+__all__ = ["add_parser", "cmd_dedup"]
+
+EXAMPLES = """\
+examples:
+  cleaner dedup a.txt b.txt --output-dir out/ --clusters clusters.jsonl
+  cleaner dedup --jsonl --field content day1.jsonl -o day1.dedup.jsonl --index seen.db
+  cleaner dedup --jsonl day2.jsonl -o day2.dedup.jsonl --index seen.db   drops what day 1 had
+  cleaner dedup --level document --jsonl crawl.jsonl -o unique.jsonl
+
+Each dropped paragraph is listed in --clusters (with the kept member and the
+pairwise similarity scores) and in --report (its span, text and reason).
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``dedup`` subcommand to the ``cleaner`` parser."""
+    d = subparsers.add_parser(
+        "dedup",
+        help="drop duplicate paragraphs (or documents) across many files or JSON Lines",
+        description="Find exact and near-duplicate paragraphs across a corpus (MinHash LSH candidates, "
+        "verified with rapidfuzz on a folded key) and write the corpus without them. Reads stdin when no FILE.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument("files", nargs="*", metavar="FILE", help="input files ('-' for stdin; default stdin)")
+    out = d.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    out.add_argument("--output-dir", metavar="DIR", help="write each input text file to DIR/<its name>")
+    d.add_argument("--jsonl", action="store_true", help="input is JSON Lines: one document per record")
+    d.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field holding the text (default: text)")
+    d.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="paragraph",
+        help="drop duplicate paragraphs (default) or whole documents (a dropped text file is not written; a dropped record is left out)",
+    )
+    d.add_argument("--clusters", metavar="FILE", help="write every duplicate cluster (members, kept member, pairwise scores) as JSON Lines")
+    d.add_argument("--report", metavar="FILE", help="write every dropped paragraph (span, text, what it duplicates) as JSON Lines")
+    d.add_argument("--index", metavar="PATH", help="SQLite index of earlier runs: drop what they kept, then add this run's kept paragraphs")
+    d.add_argument("--threshold", type=float, default=90.0, metavar="RATIO", help="rapidfuzz ratio (0-100) on the folded key at which units are duplicates (default 90)")
+    d.add_argument("--min-chars", type=int, default=12, metavar="N", help="units with fewer key characters are left alone (default 12)")
+    d.add_argument("--keep", choices=["first", "longest"], default="first", help="which member of a cluster stays (default first)")
+    d.add_argument("--same-numbers", action="store_true", help="also require the same numbers in both units")
+    d.add_argument("--encoding", metavar="ENC", help="input encoding of text files (default: detect)")
+    d.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0: all cores; default 1); the result does not depend on it")
+    d.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
+    d.set_defaults(func=cmd_dedup, dedup_parser=d)
+
+
+def _usage(args: argparse.Namespace) -> DedupOptions:
+    """The checked options; :class:`cleaner.errors.UsageError` (exit 2) otherwise."""
+    return _check(args)
+
+
+def _check(args: argparse.Namespace) -> DedupOptions:
+    from ..cli import _same_file
+    from ..errors import UsageError
+
+    files = args.files or ["-"]
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    if args.output_dir and args.jsonl:
+        raise UsageError("--output-dir is for text files; JSON Lines go to one output (-o FILE or stdout)")
+    if args.output_dir and "-" in files:
+        raise UsageError("--output-dir needs files, not stdin")
+    if not args.jsonl and len(files) > 1 and not args.output_dir:
+        raise UsageError("several text files: use --output-dir DIR (or --jsonl)")
+    if files.count("-") > 1:
+        raise UsageError("stdin ('-') can be read once")
+    for target in (args.output, args.report, args.clusters, args.index):
+        if target and target != "-":
+            for f in files:
+                if f != "-" and _same_file(f, target):
+                    raise UsageError(f"{target}: would overwrite the input {f}")
+    if args.output_dir:
+        for f in files:
+            if _same_file(os.path.dirname(os.path.abspath(f)), args.output_dir):
+                raise UsageError(f"--output-dir {args.output_dir} holds the input {f}: the output would overwrite it")
+        names = [os.path.basename(f) for f in files]
+        if len(set(names)) != len(names):
+            raise UsageError("--output-dir: two inputs have the same file name")
+    try:
+        return DedupOptions(
+            level=args.level,
+            threshold=args.threshold,
+            min_chars=args.min_chars,
+            keep=args.keep,
+            numbers=args.same_numbers,
+            params=LSHParams(),
+            jobs=default_jobs() if args.jobs == 0 else args.jobs,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[Document]:
+    from ..cli import _open_lines, _read_bytes
+
+    for name in files:
+        label = "<stdin>" if name == "-" else name
+        if args.jsonl:
+            for item in read_jsonl(_open_lines(name), label, args.field):
+                if isinstance(item, BadRecord):
+                    raise InputError(f"{label}: line {item.line}: {item.reason}")
+                stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
+                yield item
+        else:
+            data = _read_bytes(name)
+            stats.bytes_in += len(data)
+            yield read_text_file(label, data, args.encoding)
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit="doc", file=sys.stderr, dynamic_ncols=True, leave=False, desc="dedup")
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    """Run ``cleaner dedup``; returns the exit code."""
+    options = _usage(args)
+    files = args.files or ["-"]
+    stats = Stats()
+    bar = _progress(not args.quiet and sys.stderr.isatty())
+    workdir_base = os.path.dirname(os.path.abspath(args.output or args.output_dir or ".")) if (args.output or args.output_dir) else None
+    with contextlib.ExitStack() as stack:
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=_usable(workdir_base)))
+        write_doc, read_back = stack.enter_context(document_spool(workdir))
+        index = stack.enter_context(SeenIndex(args.index, params=options.params)) if args.index else None
+
+        def streamed() -> Iterator[tuple[str, str]]:
+            for i, doc in enumerate(_documents(files, args, stats)):
+                write_doc(i, doc)
+                yield doc.id, doc.text
+
+        res = dedup_corpus(streamed(), options=options, index=index, workdir=workdir, progress=bar.update if bar is not None else None)
+        stack.callback(res.close)
+        if bar is not None:
+            bar.close()
+        try:
+            with contextlib.ExitStack() as outs:
+                report = outs.enter_context(atomic_writer(args.report)) if args.report else None
+                clusters = outs.enter_context(atomic_writer(args.clusters)) if args.clusters else None
+                _emit(res, read_back(), args, outs, report, stats)
+                n_clusters = 0
+                if clusters is not None:
+                    for c in res.clusters():
+                        clusters.write(json.dumps(c, ensure_ascii=False) + "\n")
+                        n_clusters += 1
+                if index is not None:
+                    index.begin_run()
+                    rows, hashes, bands = new_index_rows(res)
+                    index.add(rows, hashes, bands, options.level)
+            # every output is in place: the run counts
+            if index is not None:
+                index.finish_run()
+        except BaseException:
+            if index is not None:
+                index.abandon_run()
+            raise
+    if not args.quiet:
+        dropped = int((res.ref != -1).sum())
+        from_index = int((res.ref <= -2).sum())
+        print(
+            f"cleaner dedup: {res.doc_first.size - 1} documents, {res.units} {options.level}s, {stats.bytes_in} bytes in; "
+            f"{dropped} dropped ({from_index} seen in the index); {res.candidates} candidate pairs verified"
+            + (f"; {n_clusters} clusters" if args.clusters else ""),
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _usable(path: str | None) -> str | None:
+    """A folder for temporary files: beside the output when writable, else the default."""
+    if path and os.access(path, os.W_OK):
+        return path
+    return None
+
+
+def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: contextlib.ExitStack, report: IO[str] | None, stats: Stats) -> None:
+    from ..cli import _Sink
+
+    sink = None
+    if not args.output_dir:
+        sink = outs.enter_context(_Sink(args.output))
+    else:
+        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+    for d, doc in enumerate(docs):
+        out = res.output(d, doc.text)
+        stats.documents += 1
+        stats.chars_in += len(doc.text)
+        if report is not None:
+            _report(res, d, doc, report)
+        if out is None:
+            stats.edits["dedup"] += 1
+            continue
+        stats.chars_out += len(out)
+        if args.jsonl:
+            assert doc.record is not None and sink is not None
+            rec = dict(doc.record)
+            rec[doc.field] = out
+            sink.fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif args.output_dir:
+            with atomic_writer(Path(args.output_dir) / Path(doc.id).name) as fh:
+                fh.write(out)
+        else:
+            assert sink is not None
+            sink.fh.write(out)
+
+
+def _report(res: DedupResult, d: int, doc: Document, report: IO[str]) -> None:
+    drops = res.drops(d)
+    if not drops:
+        return
+    if res.options.level == "document":
+        r, s = next(iter(drops.values()))  # a document is one unit
+        rdoc, _, rrun = res._name(r)
+        row: dict[str, Any] = {"document": doc.id, "rule": "dedup", "level": "document", "score": round(s, 4), "ref_document": rdoc}
+        if rrun is not None:
+            row["ref_run"] = rrun
+        report.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    by_para = {p: r for p, (r, _) in drops.items()}
+    first = int(res.doc_first[d])
+    starts = res.start[first : int(res.doc_first[d + 1])]
+    for e in res.edits(d, doc.text):
+        row = {"document": doc.id, **e.to_dict()}
+        # the paragraph this edit drops: the one that starts inside it
+        p = int(res.para[first + int(np.searchsorted(starts, e.start))])
+        if p not in by_para:  # the edit began with the separator before it
+            p = int(res.para[first + int(np.searchsorted(starts, e.start, side="right"))])
+        rdoc, rpara, rrun = res._name(by_para[p])
+        row["paragraph"] = p
+        row["ref_document"] = rdoc
+        row["ref_paragraph"] = rpara
+        if rrun is not None:
+            row["ref_run"] = rrun
+        report.write(json.dumps(row, ensure_ascii=False) + "\n")

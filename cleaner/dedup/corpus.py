@@ -1,0 +1,528 @@
+"""Deduplicate a corpus: many documents, streamed, in three passes.
+
+1. **Analyse** (streamed, ``jobs`` processes): each document is split into
+   units (paragraphs, or whole documents with ``level="document"``); each
+   unit's matching key goes to a key store on disk, and only small
+   per-unit facts stay in memory -- a 128-bit key hash, LSH band keys (8
+   bytes per band), positions and lengths: about 200 bytes per paragraph
+   with the default 20 bands.  Documents are spooled to a temporary file.
+2. **Match**: exact groups by key hash; LSH candidate pairs among the
+   groups' representatives (sub-quadratic: sorting band keys); the
+   optional SQLite index of earlier runs is consulted; every candidate pair
+   is verified with rapidfuzz on the keys (read back from the key store);
+   greedy clustering in rank order (:mod:`cleaner.dedup.clusters`).
+3. **Emit**: documents are read back in order and the dropped units removed.
+
+The kept members depend only on the input (ids are assigned in input
+order; workers' results are gathered in order), never on timing.
+
+>>> docs = [("a", "第一段的内容足够长，不会被跳过。\\n\\n第二段的内容也够长，同样参与比较。"), ("b", "第二段的内容也够长！同样参与比较！")]
+>>> res = dedup_corpus(docs)
+>>> [(u.document, u.paragraph, u.ref_document, u.ref_paragraph, u.score) for u in res.dropped()]
+[('b', 0, 'a', 1, 100.0)]
+>>> [res.output(i, text) for i, (_, text) in enumerate(docs)]
+['第一段的内容足够长，不会被跳过。\\n\\n第二段的内容也够长，同样参与比较。', '']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..edits import Edit
+from .clusters import exact_groups, kept_of, ranks
+from .index import SeenIndex
+from .key import matching_keys, shingle_texts
+from .lsh import LSHParams, band_keys, candidate_pairs
+from .match import key_hashes
+from .minhash import signatures
+from .rule import FUZZY_MIN_CHARS
+from .split import Drop, drop_edits, split_paragraphs
+from .verify import length_ok, ratio_scores, same_numbers
+
+__all__ = ["DedupOptions", "DedupResult", "DroppedUnit", "KeyStore", "analyse", "dedup_corpus", "LEVELS"]
+
+LEVELS = ("paragraph", "document")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DedupOptions:
+    """Options of a corpus run (keyword-only, validated).
+
+    level: ``"paragraph"`` drops duplicate paragraphs; ``"document"`` drops
+    duplicate documents (compared whole).
+    threshold: rapidfuzz ratio on the keys at which two units are duplicates.
+    min_chars: units with shorter keys are left alone; keys shorter than
+    :data:`cleaner.dedup.rule.FUZZY_MIN_CHARS` only match identical keys.
+    keep: ``"first"`` (input order) or ``"longest"``; units in the index
+    always win (they were emitted by an earlier run).
+    numbers: also require the same numbers in both keys.
+    jobs: processes for the analysis pass and threads for verification.
+    batch: units per analysis batch.
+    """
+
+    level: str = "paragraph"
+    threshold: float = 90.0
+    min_chars: int = 12
+    keep: str = "first"
+    numbers: bool = False
+    params: LSHParams = field(default_factory=LSHParams)
+    jobs: int = 1
+    batch: int = 4000
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
+        if not 0 < self.threshold <= 100:
+            raise ValueError(f"threshold is a rapidfuzz ratio in (0, 100], not {self.threshold!r}")
+        if self.min_chars < 0:
+            raise ValueError(f"min_chars must be 0 or more, not {self.min_chars!r}")
+        if self.keep not in ("first", "longest"):
+            raise ValueError(f'keep must be "first" or "longest", not {self.keep!r}')
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+
+
+class KeyStore:
+    """Keys on disk (UTF-8 in a temporary file), read back by id through mmap."""
+
+    def __init__(self, directory: str) -> None:
+        self._fh = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed in close()
+        self._ends: list[npt.NDArray[np.int64]] = [np.zeros(1, dtype=np.int64)]
+        self._pos = 0
+        self._offsets: npt.NDArray[np.int64] | None = None
+        self._mm: mmap.mmap | None = None
+
+    def extend(self, keys: Sequence[str]) -> None:
+        data = [k.encode("utf-8", "surrogatepass") for k in keys]
+        self._fh.write(b"".join(data))
+        ends = self._pos + np.cumsum(np.fromiter((len(d) for d in data), dtype=np.int64, count=len(data)))
+        if len(ends):
+            self._pos = int(ends[-1])
+        self._ends.append(ends)
+
+    def freeze(self) -> None:
+        self._fh.flush()
+        self._offsets = np.concatenate(self._ends)
+        self._ends = []
+        if self._pos:
+            self._mm = mmap.mmap(self._fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def __len__(self) -> int:
+        assert self._offsets is not None
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        assert self._offsets is not None
+        a, b = int(self._offsets[i]), int(self._offsets[i + 1])
+        if a == b or self._mm is None:
+            return ""
+        return self._mm[a:b].decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        if self._mm is not None:
+            self._mm.close()
+        self._fh.close()
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the analysis pass keeps of a batch of documents (all arrays per unit)."""
+
+    doc: npt.NDArray[np.int64]  # document index within the batch
+    para: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
+    keys: list[str]
+    klen: npt.NDArray[np.int64]  # key length in characters
+    hashes: npt.NDArray[np.uint64]
+    bands: npt.NDArray[np.uint64]  # zero rows for units that do not match fuzzily
+
+
+def analyse(texts: Sequence[str], *, level: str, params: LSHParams, fuzzy_min: int) -> Analysis:
+    """Split, key, hash and sign the units of some documents (pure; runs in workers)."""
+    doc: list[int] = []
+    para: list[int] = []
+    start: list[int] = []
+    end: list[int] = []
+    units: list[str] = []
+    for d, text in enumerate(texts):
+        if level == "document":
+            spans = split_paragraphs(text)
+            spans = [(spans[0][0], spans[-1][1])] if spans else []
+        else:
+            spans = split_paragraphs(text)
+        for p, (s, e) in enumerate(spans):
+            doc.append(d)
+            para.append(p)
+            start.append(s)
+            end.append(e)
+            units.append(text[s:e])
+    keys = matching_keys(units)
+    bands = np.zeros((len(keys), params.bands), dtype=np.uint64)
+    fz = [i for i, k in enumerate(keys) if len(k) >= fuzzy_min]
+    if fz:
+        sig = signatures(shingle_texts([keys[i] for i in fz]), ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
+        bands[fz] = band_keys(sig, bands=params.bands, rows=params.rows, seed=params.seed)
+    as_i64 = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
+    klen = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    return Analysis(as_i64(doc), as_i64(para), as_i64(start), as_i64(end), keys, klen, key_hashes(keys), bands)
+
+
+def _analyse_job(args: tuple[list[str], str, LSHParams, int]) -> Analysis:
+    texts, level, params, fuzzy_min = args
+    return analyse(texts, level=level, params=params, fuzzy_min=fuzzy_min)
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedUnit:
+    """A dropped unit and the one it duplicates (``ref_run`` set when that is in the index)."""
+
+    document: str
+    paragraph: int | None
+    ref_document: str
+    ref_paragraph: int | None
+    score: float
+    ref_run: int | None = None
+
+
+@dataclass
+class DedupResult:
+    """The outcome of the matching pass; :meth:`output` and :meth:`edits`
+    apply it to each document as it is read back."""
+
+    options: DedupOptions
+    doc_ids: list[str]
+    doc_first: npt.NDArray[np.int64]  # first unit of each document (len = docs + 1)
+    para: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
+    doc_of: npt.NDArray[np.int64]
+    ref: npt.NDArray[np.int64]  # kept unit (>= 0), -1 kept, <= -2: index unit -(ref + 2)
+    score: npt.NDArray[np.float32]
+    pairs: npt.NDArray[np.int64]  # verified pairs (a, b) of units, b may be an index unit as above
+    pair_scores: npt.NDArray[np.float32]
+    indexed: dict[int, Any] = field(default_factory=dict)  # index unit id -> IndexedUnit
+    candidates: int = 0
+    units: int = 0
+    keys: KeyStore | None = None
+    hashes: npt.NDArray[np.uint64] | None = None
+    bands: npt.NDArray[np.uint64] | None = None
+
+    # -- per document -------------------------------------------------------
+    def _name(self, r: int) -> tuple[str, int | None, int | None]:
+        if r <= -2:
+            u = self.indexed[-(r + 2)]
+            return u.document, u.paragraph, u.run
+        para = None if self.options.level == "document" else int(self.para[r])
+        return self.doc_ids[int(self.doc_of[r])], para, None
+
+    def drops(self, d: int) -> dict[int, tuple[int, float]]:
+        """Dropped units of document ``d``: paragraph index -> (ref, score)."""
+        a, b = int(self.doc_first[d]), int(self.doc_first[d + 1])
+        return {int(self.para[u]): (int(self.ref[u]), float(self.score[u])) for u in range(a, b) if self.ref[u] != -1}
+
+    def edits(self, d: int, text: str) -> list[Edit]:
+        """The edits that remove document ``d``'s dropped units (paragraph level)."""
+        a = int(self.doc_first[d])
+        drops = self.drops(d)
+        if not drops:
+            return []
+        spans = [(int(self.start[u]), int(self.end[u])) for u in range(a, int(self.doc_first[d + 1]))]
+        out: dict[int, Drop] = {}
+        for p, (r, s) in drops.items():
+            rdoc, rpara, rrun = self._name(r)
+            same = r >= 0 and int(self.doc_of[r]) == d
+            where = f"paragraph {rpara + 1}" if same and rpara is not None else f"{rdoc} paragraph {(rpara or 0) + 1}"
+            if rrun is not None:
+                where += f" (index run {rrun})"
+            out[p] = ((int(self.start[r]), int(self.end[r])) if same else None, s, f"duplicate of {where} (similarity {s:.1f})")
+        return drop_edits(text, spans, out)
+
+    def output(self, d: int, text: str) -> str | None:
+        """Document ``d`` without its dropped units (None: the whole document goes)."""
+        if self.options.level == "document":
+            return None if self.drops(d) else text
+        from ..edits import apply_edits
+
+        return apply_edits(text, self.edits(d, text))
+
+    def dropped(self) -> Iterator[DroppedUnit]:
+        for u in np.flatnonzero(self.ref != -1).tolist():
+            doc, para, _ = self._name(u)
+            rdoc, rpara, rrun = self._name(int(self.ref[u]))
+            yield DroppedUnit(doc, para, rdoc, rpara, float(self.score[u]), rrun)
+
+    # -- clusters -------------------------------------------------------------
+    def clusters(self) -> Iterator[dict[str, Any]]:
+        """Every cluster with more than one member, in the order of its kept
+        member: ``{"cluster", "kept", "members", "pairs"}``."""
+        members: dict[int, list[int]] = {}
+        for u in np.flatnonzero(self.ref != -1).tolist():
+            members.setdefault(int(self.ref[u]), []).append(u)
+        cluster_of: dict[int, int] = {}
+        order = sorted(members, key=lambda k: (0, -k) if k <= -2 else (1, k))
+        if self.options.keep == "longest":
+            rank = ranks(len(self.ref), keep="longest", lengths=self.end - self.start)
+            order = sorted(members, key=lambda k: (0, -k) if k <= -2 else (1, int(rank[k])))
+        for c, k in enumerate(order):
+            cluster_of[k] = c
+            for u in members[k]:
+                cluster_of[u] = c
+        pairs_by: dict[int, list[tuple[int, int, float]]] = {}
+        for (a, b), s in zip(self.pairs.tolist(), self.pair_scores.tolist()):
+            ca, cb = cluster_of.get(a), cluster_of.get(b)
+            if ca is not None and ca == cb:
+                pairs_by.setdefault(ca, []).append((a, b, s))
+        for c, k in enumerate(order):
+            mem = [k] + members[k]
+            pos = {u: i for i, u in enumerate(mem)}
+
+            def entry(u: int, score: float) -> dict[str, Any]:
+                doc, para, run = self._name(u)
+                e: dict[str, Any] = {"document": doc, "paragraph": para, "score": round(score, 2)}
+                if run is not None:
+                    e["run"] = run
+                return e
+
+            kd, kp, kr = self._name(k)
+            kept: dict[str, Any] = {"document": kd, "paragraph": kp}
+            if kr is not None:
+                kept["run"] = kr
+            yield {
+                "cluster": c,
+                "kept": kept,
+                "members": [entry(k, 100.0)] + [entry(u, float(self.score[u])) for u in members[k]],
+                "pairs": sorted([min(pos[a], pos[b]), max(pos[a], pos[b]), round(s, 2)] for a, b, s in pairs_by.get(c, [])),
+            }
+
+    def close(self) -> None:
+        if self.keys is not None:
+            self.keys.close()
+
+
+def _batches(docs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    batch: list[tuple[str, str]] = []
+    chars = 0
+    for d in docs:
+        batch.append(d)
+        chars += len(d[1])
+        if len(batch) >= size or chars >= size * 200:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def dedup_corpus(
+    docs: Iterable[tuple[str, str]],
+    *,
+    options: DedupOptions | None = None,
+    index: SeenIndex | None = None,
+    workdir: str | None = None,
+    spool: Callable[[int, tuple[str, str]], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DedupResult:
+    """Match the units of ``(document id, text)`` pairs (see the module docstring).
+
+    ``spool(i, doc)`` is called for each document as it streams past (the
+    command writes it to a temporary file for the emit pass); ``progress(n)``
+    after each batch of ``n`` documents.  The returned result holds the
+    key store open: call :meth:`DedupResult.close`.
+    """
+    opt = options or DedupOptions()
+    p = opt.params
+    fuzzy_min = max(opt.min_chars, FUZZY_MIN_CHARS, 1)
+    floor = max(opt.min_chars, 1)
+    store = KeyStore(workdir or tempfile.gettempdir())
+    doc_ids: list[str] = []
+    parts: list[Analysis] = []
+    doc_base: list[int] = []
+
+    def consume(batch: list[tuple[str, str]], a: Analysis) -> None:
+        base = len(doc_ids)
+        for i, d in enumerate(batch):
+            doc_ids.append(d[0])
+            if spool is not None:
+                spool(base + i, d)
+        store.extend(a.keys)
+        a.keys = []
+        doc_base.append(base)
+        parts.append(a)
+        if progress is not None:
+            progress(len(batch))
+
+    per_batch = max(1, opt.batch // 8) if opt.level == "paragraph" else opt.batch
+    if opt.jobs <= 1:
+        for batch in _batches(docs, per_batch):
+            consume(batch, analyse([t for _, t in batch], level=opt.level, params=p, fuzzy_min=fuzzy_min))
+    else:
+        with ProcessPoolExecutor(max_workers=opt.jobs) as pool:
+            pending: list[tuple[list[tuple[str, str]], Future[Analysis]]] = []
+            for batch in _batches(docs, per_batch):
+                pending.append((batch, pool.submit(_analyse_job, ([t for _, t in batch], opt.level, p, fuzzy_min))))
+                if len(pending) >= 3 * opt.jobs:
+                    b, f = pending.pop(0)
+                    consume(b, f.result())
+            for b, f in pending:
+                consume(b, f.result())
+    store.freeze()
+    n = len(store)
+    ndocs = len(doc_ids)
+    cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt)  # noqa: E731
+    doc_of = cat([a.doc + b for a, b in zip(parts, doc_base)], np.int64)
+    para = cat([a.para for a in parts], np.int64)
+    start = cat([a.start for a in parts], np.int64)
+    end = cat([a.end for a in parts], np.int64)
+    hashes = np.concatenate([a.hashes for a in parts]) if parts else np.zeros((0, 2), dtype=np.uint64)
+    bands = np.concatenate([a.bands for a in parts]) if parts else np.zeros((0, p.bands), dtype=np.uint64)
+    doc_first = np.searchsorted(doc_of, np.arange(ndocs + 1)).astype(np.int64)
+    klen_chars = cat([a.klen for a in parts], np.int64)
+    del parts
+    rank = ranks(n, keep=opt.keep, lengths=end - start)
+    eligible = klen_chars >= floor
+    fuzzy = klen_chars >= fuzzy_min
+
+    # 1. exact groups among eligible units
+    ref = np.full(n, -1, dtype=np.int64)
+    score = np.zeros(n, dtype=np.float32)
+    idx = np.flatnonzero(eligible)
+    rep = np.full(n, -1, dtype=np.int64)
+    rep[idx] = idx[exact_groups(hashes[idx], rank[idx])]
+    reps = idx[rep[idx] == idx]
+    pairs: list[npt.NDArray[np.int64]] = []
+    pscores: list[npt.NDArray[np.float32]] = []
+    members = idx[rep[idx] != idx]
+    pairs.append(np.stack([rep[members], members], axis=1))
+    pscores.append(np.full(len(members), 100.0, dtype=np.float32))
+
+    # 2. the index of earlier runs
+    blocked = np.zeros(n, dtype=bool)
+    external: dict[int, tuple[int, float]] = {}
+    indexed: dict[int, Any] = {}
+    if index is not None and len(reps):
+        hits = index.exact(hashes[reps, 0], _Keys(store, reps), opt.level)
+        for pos, uid in hits.items():
+            external[int(reps[pos])] = (uid, 100.0)
+        rest = np.array([r for r in reps.tolist() if r not in external and fuzzy[r]], dtype=np.int64)
+        if len(rest):
+            cand = index.band_candidates(bands[rest], opt.level)
+            if len(cand):
+                old = index.keys(cand[:, 1].tolist())
+                ka = [store[int(rest[i])] for i in cand[:, 0].tolist()]
+                kb = [old[int(u)][0] for u in cand[:, 1].tolist()]
+                s = ratio_scores(ka, kb, score_cutoff=opt.threshold, workers=opt.jobs)
+                for (i, u), v, x, y in zip(cand.tolist(), s.tolist(), ka, kb):
+                    if v >= opt.threshold and (not opt.numbers or same_numbers(x, y)):
+                        r = int(rest[i])
+                        if r not in external or v > external[r][1]:
+                            external[r] = (int(u), float(v))
+        for r in external:
+            blocked[r] = True
+        indexed = index.describe([u for u, _ in external.values()])
+
+    # 3. LSH candidates among fuzzy representatives, verified
+    fz = reps[fuzzy[reps] & ~blocked[reps]]
+    cand = candidate_pairs(bands[fz], fz, bucket_cap=p.bucket_cap) if len(fz) >= 2 else np.zeros((0, 2), dtype=np.int64)
+    ncand = len(cand)
+    if ncand:
+        cand = cand[length_ok(klen_chars[cand[:, 0]], klen_chars[cand[:, 1]], opt.threshold)]
+    vp: list[tuple[int, int]] = []
+    vs: list[float] = []
+    for lo in range(0, len(cand), 200_000):
+        chunk = cand[lo : lo + 200_000]
+        ka = [store[i] for i in chunk[:, 0].tolist()]
+        kb = [store[j] for j in chunk[:, 1].tolist()]
+        s = ratio_scores(ka, kb, score_cutoff=opt.threshold, workers=opt.jobs)
+        keep_mask = s >= opt.threshold
+        for (i, j), ok, v, x, y in zip(chunk.tolist(), keep_mask.tolist(), s.tolist(), ka, kb):
+            if ok and (not opt.numbers or same_numbers(x, y)):
+                vp.append((i, j))
+                vs.append(v)
+
+    # 4. greedy clustering; index matches first, exact members follow
+    refl, scl = kept_of(n, vp, vs, rank, blocked=blocked)
+    ref[:] = refl
+    score[:] = scl
+    for r, (uid, v) in external.items():
+        ref[r] = -(uid + 2)
+        score[r] = v
+    m_rep = rep[members]
+    kept_rep = ref[m_rep] == -1
+    ref[members] = np.where(kept_rep, m_rep, ref[m_rep])
+    score[members] = np.where(kept_rep, 100.0, score[m_rep])
+    if vp:
+        pairs.append(np.asarray(vp, dtype=np.int64))
+        pscores.append(np.asarray(vs, dtype=np.float32))
+    if external:
+        pairs.append(np.array([[r, -(u + 2)] for r, (u, _) in external.items()], dtype=np.int64))
+        pscores.append(np.array([v for _, v in external.values()], dtype=np.float32))
+    return DedupResult(
+        opt, doc_ids, doc_first, para, start, end, doc_of, ref, score,
+        np.concatenate(pairs), np.concatenate(pscores), indexed, ncand, n, store, hashes, bands,
+    )
+
+
+class _Keys:
+    """``store[reps[i]]`` by position, for index look-ups."""
+
+    def __init__(self, store: KeyStore, reps: npt.NDArray[np.int64]) -> None:
+        self.store, self.reps = store, reps
+
+    def __getitem__(self, i: int) -> str:
+        return self.store[int(self.reps[i])]
+
+    def __len__(self) -> int:
+        return len(self.reps)
+
+
+def new_index_rows(res: DedupResult) -> tuple[list[tuple[int, str, str, int | None]], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """The kept units to add to an index: representatives that were kept."""
+    assert res.keys is not None and res.hashes is not None and res.bands is not None
+    floor = max(res.options.min_chars, 1)
+    rows = []
+    sel = []
+    for u in np.flatnonzero(res.ref == -1).tolist():
+        key = res.keys[u]
+        if len(key) < floor:
+            continue
+        para = None if res.options.level == "document" else int(res.para[u])
+        rows.append((u, key, res.doc_ids[int(res.doc_of[u])], para))
+        sel.append(u)
+    s = np.asarray(sel, dtype=np.int64)
+    return rows, res.hashes[s, 0] if len(s) else np.zeros(0, dtype=np.uint64), res.bands[s] if len(s) else np.zeros((0, res.options.params.bands), dtype=np.uint64)
+
+
+@contextlib.contextmanager
+def document_spool(directory: str) -> Iterator[tuple[Callable[[int, Any], None], Callable[[], Iterator[Any]]]]:
+    """A temporary file of pickled documents: ``(write, read_back)``."""
+    fd, path = tempfile.mkstemp(prefix="docs-", suffix=".pickle", dir=directory)
+    fh: IO[bytes] = os.fdopen(fd, "wb+")
+    try:
+        def write(_: int, doc: Any) -> None:
+            pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def read_back() -> Iterator[Any]:
+            fh.flush()
+            fh.seek(0)
+            while True:
+                try:
+                    yield pickle.load(fh)
+                except EOFError:
+                    return
+
+        yield write, read_back
+    finally:
+        fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(path)

@@ -1,0 +1,259 @@
+"""Rules ``dedup`` and ``page_headers``: repeated paragraphs inside one document.
+
+``dedup`` (on by default, final stage) drops a paragraph that repeats the
+paragraph right before it, exactly or nearly -- OCR and PDF extraction print
+a section twice -- and a block of paragraphs that repeats the block right
+before it (a page printed twice).  Paragraphs are compared on their
+matching key (:mod:`cleaner.dedup.key`: width, script, case, punctuation and
+whitespace folded), never on the emitted text, with rapidfuzz ``ratio``;
+the verdict needs ``Config.dedup_threshold`` (default 90) and the same
+numbers in both paragraphs (``2020年增长5%`` is not a duplicate of
+``2021年增长6%``).  Guards, because dropping text is the most harmful thing a
+cleaner can do:
+
+* only immediate repeats go: between the original and its copy there may
+  be nothing but other copies and short lines (page numbers, bylines).
+  Real prose repeats paragraphs on purpose -- a table of contents and the
+  chapters, an amendment quoting the law it amends, the same closing
+  sentence under every item of a list: in the People's Daily and MSRA test
+  files (icwb2, 5,930 lines) all 34 repeats are of that kind and none is
+  adjacent, while an extraction's repeated section comes right after the
+  original;
+* a paragraph whose key has fewer than ``Config.dedup_min_chars``
+  characters (default 12: headings, bylines, date lines) is never dropped;
+  with a smaller ``dedup_min_chars``, keys shorter than
+  :data:`FUZZY_MIN_CHARS` are dropped only when identical;
+* Markdown headings are never dropped, and a heading between two copies
+  keeps both (a repeated heading at the top of every page is the
+  ``page_headers`` rule's business);
+* every dropped paragraph is an edit whose ``ref`` is the kept paragraph and
+  whose ``score`` is their similarity (every dropped paragraph is directly
+  similar to the one it names); ``Config.dedup_keep`` chooses the first or
+  the longest copy.
+
+A document with few paragraphs is compared all-pairs; one with many
+(over :data:`cleaner.dedup.match.ALL_PAIRS_BELOW` distinct keys) goes
+through the same MinHash LSH blocking as the corpus command.
+
+>>> from cleaner import explain
+>>> para = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
+>>> r = explain(para + "\\n\\n" + para.replace("重大", "重点") + "\\n", only=["dedup"])
+>>> r.text == para + "\\n"
+True
+>>> e = r.edits[0]
+>>> e.rule, round(e.score, 1), e.ref, e.note
+('dedup', 97.4, (0, 43), 'near-duplicate of paragraph 1 (similarity 97.4)')
+
+``page_headers`` (off by default, prepare stage, so that ``paragraphs`` can
+then rejoin text the header interrupted) drops a short line that opens at
+least :data:`HEADER_MIN_REPEATS` pages, except its first occurrence.  Pages
+are delimited by form feeds when the text has any, else by blank lines.  A
+header has no clause or sentence punctuation, and its key has at most
+:data:`HEADER_MAX_CHARS` characters of which at least
+:data:`HEADER_MIN_LETTERS` are not digits; digits are ignored when
+comparing, so ``第3页`` and ``第4页`` are one header.
+
+>>> page = "季度报告 第{}页\\n正文第{}页的内容，很长很长的一段话。\\f"
+>>> text = "".join(page.format(i, i) for i in range(1, 4))
+>>> print(explain(text, only=["page_headers"]).text.replace("\\f", "<FF>"))
+季度报告 第1页
+正文第1页的内容，很长很长的一段话。<FF>正文第2页的内容，很长很长的一段话。<FF>正文第3页的内容，很长很长的一段话。<FF>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from ..config import Config
+from ..edits import Edit
+from .key import matching_keys
+from .clusters import kept_of, ranks
+from .match import find_duplicates
+from .split import Drop, drop_edits, split_paragraphs
+
+__all__ = ["dedup_rule", "page_headers_rule", "adjacent_repeats", "all_repeats", "FUZZY_MIN_CHARS", "HEADER_MAX_CHARS", "HEADER_MIN_REPEATS", "HEADER_MIN_LETTERS"]
+
+#: keys shorter than this are too short for an approximate verdict (one
+#: changed character in a date line scores above 90): identical or nothing
+FUZZY_MIN_CHARS = 12
+#: a page header's key has at most this many characters
+HEADER_MAX_CHARS = 30
+#: a line must open at least this many pages or blocks to be a page header
+HEADER_MIN_REPEATS = 3
+#: a header has at least this many key characters that are not digits
+HEADER_MIN_LETTERS = 4
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_DIGITS = re.compile(r"\d+")
+_LINE_END = re.compile(r"\r\n|\n|\r")
+_PUNCT = re.compile(r"[，。；！？,;!?、]")
+_PAGE = re.compile(r"\f+")
+
+
+def dedup_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Drop immediately repeated paragraphs (see the module docstring)."""
+    spans = split_paragraphs(text)
+    if len(spans) < 2:
+        return
+    paras = [text[s:e] for s, e in spans]
+    keys = matching_keys(paras)
+    floor = max(config.dedup_min_chars, 1)
+    heading = [bool(_HEADING.match(p)) for p in paras]
+    eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
+    fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
+    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True)
+    if config.dedup_scope == "document":
+        pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
+    else:
+        # Positions that count for adjacency: eligible paragraphs and headings;
+        # short lines between two copies are transparent.
+        seq = [i for i in range(len(paras)) if eligible[i] or heading[i]]
+        pairs, scores = adjacent_repeats(seq, m.rep, dict(zip(m.pairs, m.pair_scores)))
+    if not pairs:
+        return
+    rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
+    ref, score = kept_of(len(paras), pairs, scores, rank)
+    drops: dict[int, Drop] = {}
+    for i, (r, s) in enumerate(zip(ref, score)):
+        if r >= 0:
+            what = "duplicate" if keys[i] == keys[r] else "near-duplicate"
+            drops[i] = (spans[r], s, f"{what} of paragraph {r + 1} (similarity {s:.1f})")
+    yield from drop_edits(text, spans, drops)
+
+
+def all_repeats(rep: Sequence[int], verified: Mapping[tuple[int, int], float]) -> tuple[list[tuple[int, int]], list[float]]:
+    """Every duplicate pair, wherever the copies stand (``dedup_scope="document"``):
+    each member of an exact group with its representative, and each verified
+    pair of representatives.
+
+    >>> all_repeats([0, 1, 0, -1], {})  # X A X B
+    ([(0, 2)], [100.0])
+    """
+    out = [((r, u), 100.0) for u, r in enumerate(rep) if r >= 0 and r != u]
+    out += [((min(a, b), max(a, b)), s) for (a, b), s in verified.items()]
+    out.sort()
+    return [p for p, _ in out], [s for _, s in out]
+
+
+def adjacent_repeats(
+    seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], *, max_group: int = 200
+) -> tuple[list[tuple[int, int]], list[float]]:
+    """The verified pairs that belong to an immediate repeat.
+
+    ``seq`` lists the units that count for adjacency, in order; ``rep`` is
+    each unit's exact-group representative (-1: cannot match); ``verified``
+    holds the scores of verified pairs between representatives.  Along
+    each diagonal (unit ``seq[p]`` against ``seq[p + d]``), a run of ``k``
+    consecutive matches with ``k >= d`` means the block ``[p, p + d)`` is
+    repeated right after itself; the pairs of all such runs, and every
+    other verified pair inside the same stretch, are returned.  Exact groups
+    larger than ``max_group`` only pair their neighbours.
+
+    >>> adjacent_repeats([0, 1, 2, 3], [0, 1, 0, 3], {})  # X A X B: not adjacent
+    ([], [])
+    >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
+    ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
+    """
+    pos = {u: p for p, u in enumerate(seq)}
+    members: dict[int, list[int]] = {}
+    for u in seq:
+        if rep[u] >= 0:
+            members.setdefault(rep[u], []).append(pos[u])
+    match: dict[tuple[int, int], float] = {}
+    for group in members.values():
+        if len(group) <= max_group:
+            for a_i, a in enumerate(group):
+                for b in group[a_i + 1 :]:
+                    match[(a, b)] = 100.0
+        else:
+            for a, b in zip(group, group[1:]):
+                match[(a, b)] = 100.0
+    for (r1, r2), s in verified.items():
+        g1, g2 = members.get(r1, []), members.get(r2, [])
+        if rep[r1] != r1 or rep[r2] != r2 or len(g1) * len(g2) > max_group * max_group:
+            continue
+        for a in g1:
+            for b in g2:
+                match[(min(a, b), max(a, b))] = s
+    # runs along diagonals
+    stretches: list[tuple[int, int]] = []
+    for (a, b) in match:
+        if (a - 1, b - 1) in match:
+            continue  # not the start of a run
+        d = b - a
+        k = 1
+        while (a + k, b + k) in match:
+            k += 1
+        if k >= d:
+            stretches.append((a, b + k))
+    if not stretches:
+        return [], []
+    stretches.sort()
+    merged = [list(stretches[0])]
+    for s0, e0 in stretches[1:]:
+        if s0 < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e0)
+        else:
+            merged.append([s0, e0])
+    region = {}
+    for r, (s0, e0) in enumerate(merged):
+        for p in range(s0, e0):
+            region[p] = r
+    out = sorted(((seq[a], seq[b]), s) for (a, b), s in match.items() if a in region and region.get(b) == region[a])
+    return [p for p, _ in out], [s for _, s in out]
+
+
+def page_headers_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Drop a short line repeated at the top of many pages (see the module docstring)."""
+    spans = split_paragraphs(text)
+    if len(spans) < HEADER_MIN_REPEATS:
+        return
+    if "\f" in text:
+        tops = {0} | {m.end() for m in _PAGE.finditer(text)}
+        pages = [b for b, (s, _) in enumerate(spans) if _page_top(text, s) in tops]
+    else:
+        pages = list(range(len(spans)))
+    firsts: list[tuple[int, int, int]] = []  # (block, line start, line end)
+    for b in pages:
+        s, e = spans[b]
+        m = _LINE_END.search(text, s, e)
+        firsts.append((b, s, m.start() if m else e))
+    keys = matching_keys([text[s:e] for _, s, e in firsts])
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        _, s, e = firsts[i]
+        if _PUNCT.search(text, s, e) or len(k) > HEADER_MAX_CHARS:
+            continue
+        k = _DIGITS.sub("0", k)
+        if len(k.replace("0", "").replace(" ", "")) >= HEADER_MIN_LETTERS:
+            groups.setdefault(k, []).append(i)
+    whole: dict[int, Drop] = {}
+    lines: list[Edit] = []
+    for members in groups.values():
+        if len(members) < HEADER_MIN_REPEATS:
+            continue
+        first = members[0]
+        _, fs, fe = firsts[first]
+        note = f"page header repeated {len(members)} times; first in block {first + 1}"
+        for i in members[1:]:
+            b, s, e = firsts[i]
+            if e == spans[b][1]:  # the header is the whole block
+                whole[b] = ((fs, fe), 100.0, note)
+            else:  # the header opens a block: drop the line and its line break
+                m = _LINE_END.match(text, e)
+                end = m.end() if m else e
+                lines.append(Edit("page_headers", s, end, text[s:end], "", score=100.0, ref=(fs, fe), note=note))
+    if not whole and not lines:
+        return
+    edits = drop_edits(text, spans, whole, rule="page_headers")
+    yield from sorted(edits + lines, key=lambda e: e.start)
+
+
+def _page_top(text: str, pos: int) -> int:
+    """Where the page holding ``pos`` begins: after the last form feed before
+    it, when only blank lines come between."""
+    j = pos
+    while j > 0 and text[j - 1] in " \t\u3000\r\n":
+        j -= 1
+    return j if j == 0 or text[j - 1] == "\f" else -1

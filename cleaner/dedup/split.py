@@ -1,0 +1,107 @@
+"""Paragraphs of a document, and the edits that drop some of them.
+
+Paragraphs are separated by blank lines (a line break, then one or more
+lines holding only whitespace or a form feed).  A document without any
+blank line but with several lines is one paragraph per line (subtitles,
+scraped lists, ``one paragraph per line`` corpora).  Whitespace at the very
+start and end of the document belongs to no paragraph.
+
+>>> text = "第一段。\\n\\n第二段，\\n还是第二段。\\n\\n第三段。\\n"
+>>> [text[s:e] for s, e in split_paragraphs(text)]
+['第一段。', '第二段，\\n还是第二段。', '第三段。']
+>>> lines = "一行\\n两行\\n"
+>>> [lines[s:e] for s, e in split_paragraphs(lines)]
+['一行', '两行']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from ..edits import Edit
+
+__all__ = ["split_paragraphs", "drop_edits", "Drop"]
+
+_BLANK_SEP = re.compile(r"(?:\r\n|\n|\r)(?:[ \t\u3000\f\v]*(?:\r\n|\n|\r|\f))+|\f+")
+_INLINE = " \t\u3000\v"
+_LINE_SEP = re.compile(r"(?:\r\n|\n|\r)")
+_EDGE = " \t\u3000\f\v\r\n"
+
+
+def _spans(text: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in sep.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s] in _EDGE:
+            s += 1
+        while e > s and text[e - 1] in _EDGE:
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every paragraph, in order (see the module docstring)."""
+    if "\n" not in text and "\r" not in text and "\f" not in text:  # one line: the common case in corpora
+        s, e = 0, len(text)
+        while s < e and text[s] in _EDGE:
+            s += 1
+        while e > s and text[e - 1] in _EDGE:
+            e -= 1
+        return [(s, e)] if s < e else []
+    spans = _spans(text, _BLANK_SEP)
+    if len(spans) == 1:
+        lines = _spans(text, _LINE_SEP)
+        if len(lines) > 1:
+            return lines
+    return spans
+
+
+#: why a paragraph goes: the span of the paragraph it duplicates (None when
+#: that is in another document), the score and a short note
+Drop = tuple["tuple[int, int] | None", float, str]
+
+
+def drop_edits(
+    text: str, spans: Sequence[tuple[int, int]], drops: Mapping[int, Drop], *, rule: str = "dedup"
+) -> list[Edit]:
+    """One edit per dropped paragraph, sorted and non-overlapping.
+
+    A dropped paragraph goes with the separator before it, so the text keeps
+    its ending; when no kept paragraph precedes it, it goes with the
+    separator after it instead.  ``ref`` is the span of the kept paragraph.
+
+    >>> text = "甲段落。\\n\\n乙段落。\\n\\n甲段落。\\n"
+    >>> spans = split_paragraphs(text)
+    >>> [(e.start, e.end, e.before) for e in drop_edits(text, spans, {2: (spans[0], 100.0, "")})]
+    [(10, 16, '\\n\\n甲段落。')]
+    """
+    edits: list[Edit] = []
+    kept_before = False
+    n = len(spans)
+    for i, (s, e) in enumerate(spans):
+        if i not in drops:
+            kept_before = True
+            continue
+        ref, score, note = drops[i]
+        if kept_before:
+            # the separator before it, its indentation, its trailing blanks
+            start, end = spans[i - 1][1], e
+            while end < len(text) and text[end] in _INLINE:
+                end += 1
+        else:
+            # its indentation, the separator after it, not the next one's indentation
+            start, end = s, (spans[i + 1][0] if i + 1 < n else len(text))
+            while start > 0 and text[start - 1] in _INLINE:
+                start -= 1
+            while i + 1 < n and end > e and text[end - 1] in _INLINE:
+                end -= 1
+        edits.append(Edit(rule, start, end, text[start:end], "", score=score, ref=ref, note=note))
+    return edits

@@ -1,0 +1,91 @@
+"""`cleaner dedup` through a real subprocess: files, JSON Lines, index, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
+B = "新建的体育公园占地约八十亩，总投资约三亿元，设有足球场、篮球场和环形跑道，年底前开放。"
+C = "春节前后，各地气温起伏较大，专家提醒老人和孩子注意添衣保暖，外出时做好防护。"
+
+
+def run(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "cleaner.cli", "dedup", *args], input=stdin, capture_output=True, cwd=cwd, env=env, timeout=120)
+
+
+def rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_text_files_to_output_dir_with_clusters_and_report(tmp_path):
+    (tmp_path / "a.txt").write_text(f"{A}\n\n{B}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"{C}\n\n{A.replace('，', ',')}\n", encoding="utf-8")
+    p = run("a.txt", "b.txt", "--output-dir", "out", "--clusters", "c.jsonl", "--report", "r.jsonl", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == f"{A}\n\n{B}\n"
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == f"{C}\n"
+    (cluster,) = rows(tmp_path / "c.jsonl")
+    assert cluster["kept"] == {"document": "a.txt", "paragraph": 0}
+    assert [(m["document"], m["paragraph"]) for m in cluster["members"]] == [("a.txt", 0), ("b.txt", 1)]
+    assert cluster["pairs"] == [[0, 1, 100.0]]
+    (edit,) = rows(tmp_path / "r.jsonl")
+    assert edit["document"] == "b.txt" and edit["ref_document"] == "a.txt" and edit["after"] == ""
+    src = (tmp_path / "b.txt").read_text(encoding="utf-8")
+    assert src[edit["start"] : edit["end"]] == edit["before"]
+    assert "1 dropped" in p.stderr.decode()
+
+
+def test_jsonl_with_field_and_index_across_days(tmp_path):
+    day1 = tmp_path / "day1.jsonl"
+    day1.write_text(json.dumps({"id": 1, "body": f"{A}\n\n{B}"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    p = run("--jsonl", "--field", "body", "day1.jsonl", "-o", "out1.jsonl", "--index", "seen.db", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert rows(tmp_path / "out1.jsonl") == [{"id": 1, "body": f"{A}\n\n{B}"}]
+    day2 = tmp_path / "day2.jsonl"
+    day2.write_text(
+        json.dumps({"id": 2, "body": f"{C}\n\n{B}"}, ensure_ascii=False) + "\n" + json.dumps({"id": 3, "body": C + "！"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    p = run("--jsonl", "--field", "body", "day2.jsonl", "-o", "out2.jsonl", "--index", "seen.db", "--clusters", "c2.jsonl", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert rows(tmp_path / "out2.jsonl") == [{"id": 2, "body": C}, {"id": 3, "body": ""}]
+    kept = sorted((c["kept"]["document"], c["kept"].get("run")) for c in rows(tmp_path / "c2.jsonl"))
+    assert kept == [("day1.jsonl:1", 1), ("day2.jsonl:1", None)]
+
+
+def test_level_document_drops_whole_records(tmp_path):
+    lines = [{"text": f"{A}\n\n{B}"}, {"text": f"{A}。\n\n{B}！"}, {"text": C}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
+    p = run("--jsonl", "in.jsonl", "--level", "document", "-o", "out.jsonl", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert rows(tmp_path / "out.jsonl") == [lines[0], lines[2]]
+
+
+def test_bad_record_fails_with_file_and_line_and_writes_nothing(tmp_path):
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": A}, ensure_ascii=False) + "\n{not json\n", encoding="utf-8")
+    p = run("--jsonl", "in.jsonl", "-o", "out.jsonl", "--clusters", "c.jsonl", "--index", "seen.db", cwd=tmp_path)
+    assert p.returncode == 1
+    assert "in.jsonl: line 2" in p.stderr.decode()
+    assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "c.jsonl").exists()
+    # the index has no trace of the failed run
+    p = run("--jsonl", "in.jsonl", "-o", "out.jsonl", "--index", "seen.db", cwd=tmp_path)
+    assert p.returncode == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    assert run("a.txt", "b.txt", cwd=tmp_path).returncode == 2  # several text files need --output-dir
+    assert run("a.txt", "--threshold", "0", cwd=tmp_path).returncode == 2
+    assert run("a.txt", "--level", "sentence", cwd=tmp_path).returncode == 2
+
+
+def test_stdin_to_stdout_one_paragraph_per_line(tmp_path):
+    p = run(cwd=tmp_path, stdin=f"{A}\n{B}\n{A}\n".encode())
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.decode() == f"{A}\n{B}\n"

@@ -1,0 +1,53 @@
+"""The matching key folds what does not matter, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.dedup.key import matching_key, matching_keys, shingle_text
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("今天，我们去公园。", "今天,我们去公园."),  # punctuation, width
+        ("今天 我们 去公园", "今天我们去公园"),  # whitespace
+        ("這是資料庫的測試", "这是资料库的测试"),  # script
+        ("ＡＢＣ１２３", "abc123"),  # full width, case
+        ("Hello,   World!", "hello world"),
+    ],
+)
+def test_folded_variants_share_a_key(a, b):
+    assert matching_key(a) == matching_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("New York", "Newyork"),  # a word boundary in Latin stays
+        ("2021年", "2022年"),
+        ("今天去公园", "明天去公园"),
+    ],
+)
+def test_different_text_keeps_different_keys(a, b):
+    assert matching_key(a) != matching_key(b)
+
+
+def test_punctuation_only_has_an_empty_key():
+    assert matching_key("……——！！") == ""
+    assert matching_key("") == ""
+
+
+@given(st.lists(st.text(max_size=30), max_size=8))
+def test_batched_keys_equal_single_keys(texts):
+    assert matching_keys(texts) == [matching_key(t) for t in texts]
+
+
+def test_shingle_text_makes_latin_words_single_characters():
+    s = shingle_text(matching_key("The quick brown fox 跳过了 lazy dogs"))
+    assert "跳过了" in s
+    assert len(s) == 4 + 3 + 2
+    assert shingle_text("fox") == shingle_text("fox")  # stable, not Python's salted hash
+    assert shingle_text("fox") != shingle_text("fix")

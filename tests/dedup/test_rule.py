@@ -1,0 +1,211 @@
+"""Rules `dedup` and `page_headers`: what must go, what must stay, and the report."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import apply_edits, clean, explain
+from cleaner.runner import Document, Result, Stats
+from tests.conftest import SAMPLES
+
+P1 = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
+P2 = "新建的体育公园占地约八十亩，总投资约三亿元，设有足球场、篮球场和环形跑道，年底前开放。"
+P3 = "春节前后，各地气温起伏较大，专家提醒老人和孩子注意添衣保暖，外出时做好防护。"
+
+
+def dedup(text: str, **options) -> str:
+    return clean(text, only=["dedup"], **options)
+
+
+def test_exact_repeat_is_dropped_and_explained():
+    text = f"{P2}\n\n{P1}\n\n{P1}\n"
+    r = explain(text, only=["dedup"])
+    assert r.text == f"{P2}\n\n{P1}\n"
+    (e,) = r.edits
+    assert (e.rule, e.before, e.after, e.score) == ("dedup", f"\n\n{P1}", "", 100.0)
+    assert text[e.ref[0] : e.ref[1]] == P1
+    assert "paragraph 2" in e.note
+    assert apply_edits(text, r.edits) == r.text
+
+
+def test_near_repeat_with_ocr_differences_is_dropped():
+    ocr = P1.replace("阅览", "阅揽").replace("，", ",")  # one confusion, ASCII commas
+    r = explain(f"{P1}\n\n{ocr}\n\n{P2}\n", only=["dedup"])
+    assert r.text == f"{P1}\n\n{P2}\n"
+    assert 90 <= r.edits[0].score < 100
+
+
+def test_traditional_and_fullwidth_copy_is_a_duplicate():
+    trad = "圖書館今年完成了老館改造，新增閱覽座位三百個，加快重大項目建設，延長了週末的開放時間。"
+    assert dedup(f"{P1}\n\n{trad}\n") == f"{P1}\n"
+
+
+def test_keep_longest_keeps_the_longer_copy():
+    longer = P1[:-1] + "，欢迎广大读者前来借阅。"
+    r = explain(f"{P1}\n\n{longer}\n\n{P2}\n", only=["dedup"], dedup_keep="longest", dedup_threshold=85)
+    assert r.text == f"{longer}\n\n{P2}\n"
+    assert r.edits[0].before == f"{P1}\n\n"  # the first paragraph goes with the separator after it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        P1,  # one paragraph
+        f"{P1}\n",
+        f"{P1}\n\n{P2}\n\n{P3}\n",  # no repeats
+        "本报记者 王小明\n\n正文第一段，内容很长。\n\n本报记者 王小明\n",  # short lines repeat legitimately
+        "2021年12月16日\n\n2021年12月18日\n",  # date lines
+        "## 第一部分 总体要求和主要目标任务\n\n正文。\n\n## 第一部分 总体要求和主要目标任务\n",  # headings
+        # a long shared phrase is not a duplicate paragraph
+        "会议指出，要坚持以人民为中心的发展思想，统筹推进经济社会发展，今年全区生产总值增长百分之五。\n\n"
+        "会议指出，要坚持以人民为中心的发展思想，扎实做好民生保障工作，新建学校三所、医院两所。\n",
+        # a template with different numbers
+        "第一季度，全区实现地区生产总值45.2亿元，同比增长5.2%，规模以上工业增加值增长6.1%。\n\n"
+        "第二季度，全区实现地区生产总值47.9亿元，同比增长5.6%，规模以上工业增加值增长6.3%。\n",
+        "The committee approved the annual budget after a long debate on Monday.\n\n"
+        "The committee rejected the annual budget after a long debate on Friday.\n",
+        # repeats that are not immediate are real prose: contents and chapters,
+        # an amendment quoting the article, a closing sentence under each item
+        "第一章 总则和适用范围的具体规定\n第二章 基本条件和培训的具体规定\n\n## 第一章\n\n第一章 总则和适用范围的具体规定\n",
+        f"第五条 {P1}\n\n{P2}\n\n三、第五条修改为：“{P1}”\n",
+        "1. 二〇二〇年发行的记账式一期债券，于今年到期。\n该期债券为贴现债券，期限一年，按票面金额偿还。\n"
+        "2. 二〇二〇年发行的记账式四期债券，于今年到期。\n该期债券为贴现债券，期限一年，按票面金额偿还。\n",
+        # a heading between two copies keeps both
+        f"## 上篇\n\n{P1}\n\n## 下篇\n\n{P1}\n",
+    ],
+)
+def test_text_without_duplicates_comes_back_unchanged(text):
+    assert dedup(text) == text
+
+
+def test_latin_paragraphs():
+    a = "The committee approved the annual budget after a long debate on Monday evening."
+    b = "The committee approved the annual budget after a long debate on Monday evening!"
+    c = "The commitee approved the anual budget after a long debate on Monday evening."
+    assert dedup(f"{a}\n\n{b}\n\n{c}\n") == f"{a}\n"
+
+
+def test_short_lines_between_copies_do_not_hide_the_repeat():
+    assert dedup(f"{P1}\n\n- 12 -\n\n{P1}\n\n{P2}\n") == f"{P1}\n\n- 12 -\n\n{P2}\n"
+
+
+def test_a_block_repeated_right_after_itself_is_dropped():
+    text = f"{P1}\n\n{P2}\n\n{P3}\n\n{P1}\n\n{P2}\n\n{P3}\n\n结束语，这一段只出现一次，并不重复。\n"
+    r = explain(text, only=["dedup"])
+    assert r.text == f"{P1}\n\n{P2}\n\n{P3}\n\n结束语，这一段只出现一次，并不重复。\n"
+    assert [e.ref for e in r.edits] == [(0, len(P1)), (len(P1) + 2, len(P1) + 2 + len(P2)), (len(P1) + len(P2) + 4, len(P1) + len(P2) + len(P3) + 4)]
+
+
+def test_min_chars_zero_collapses_identical_short_paragraphs_only():
+    text = "正文的内容，很长很长的一段话。\n\n扫描二维码\n\n扫描二维码\n\n扫描二维吗\n"
+    assert dedup(text) == text
+    assert dedup(text, dedup_min_chars=0) == "正文的内容，很长很长的一段话。\n\n扫描二维码\n\n扫描二维吗\n"
+
+
+def test_one_paragraph_per_line_documents():
+    text = f"{P1}\n{P1}\n{P2}\n{P3}\n{P1}\n"
+    assert dedup(text) == f"{P1}\n{P2}\n{P3}\n{P1}\n"
+
+
+def test_chains_do_not_drop_beyond_the_threshold():
+    # B is near A and C is near B, but C is not near A: only B goes.
+    a = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    b = a[:18] + "天地"
+    c = b[:16] + "玄黄" + b[18:]
+    r = explain(f"{a}\n\n{b}\n\n{c}\n", only=["dedup"], dedup_threshold=88)
+    assert r.text == f"{a}\n\n{c}\n"
+
+
+def test_many_paragraphs_use_lsh_and_agree_with_all_pairs():
+    import random
+
+    rng = random.Random(3)
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    paras = ["".join(rng.choice(chars) for _ in range(rng.randint(30, 60))) + "。" for _ in range(400)]
+    with_copies = []
+    for i, p in enumerate(paras):
+        with_copies.append(p)
+        if i % 10 == 0:
+            with_copies.append(p[:10] + rng.choice(chars) + p[11:])
+    text = "\n\n".join(with_copies) + "\n"
+    r = explain(text, only=["dedup"])
+    assert r.text == "\n\n".join(paras) + "\n"
+    assert len(r.edits) == 40
+
+
+OTHERS = [
+    "今年以来，全区上下坚持稳中求进工作总基调，经济运行总体平稳、稳中有进。",
+    "全年新建改建农村公路一百二十公里，完成危房改造三百余户，群众生活明显改善。",
+    "下一步，将继续深化改革开放，加快创新驱动，全力以赴做好各项工作。",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations([P1, P2, P3] + OTHERS), st.integers(0, 5), st.sampled_from(["first", "longest"]))
+def test_order_independence(paras, at, keep):
+    """Wherever a repeat sits and whatever the other paragraphs' order, it is
+    found, the same member stays for keep="longest", and nothing else changes."""
+    copy = paras[at].replace("，", ",", 1) + "另"
+    doc = paras[: at + 1] + [copy] + paras[at + 1 :]
+    out = dedup("\n\n".join(doc) + "\n", dedup_keep=keep).rstrip("\n").split("\n\n")
+    expected = paras[:at] + [paras[at] if keep == "first" else copy] + paras[at + 1 :]
+    assert out == expected
+
+
+def test_stats_count_dropped_paragraphs():
+    text = f"{P1}\n\n{P2}\n\n{P1}\n\n{P2}\n"
+    r = explain(text)
+    stats = Stats()
+    stats.add(Result(Document("x", text), r.text, r.edits, r.suggestions))
+    assert stats.dropped_paragraphs == 2
+
+
+def test_sample_repeated_section_comes_out_once():
+    text = (SAMPLES / "yibin-2021-12.txt").read_text(encoding="utf-8")
+    r = explain(text)
+    drops = [e for e in r.edits if "dedup" in e.rules]
+    assert len(drops) == 2
+    for e in drops:
+        kept = text[e.ref[0] : e.ref[1]]
+        assert len(kept) > 100 and e.score >= 90
+        assert kept[:4] == e.before.strip()[:4]
+    # the section that was printed three times is in the output once
+    marker = drops[0].before.strip()[:12]
+    assert marker not in r.text or r.text.count(marker) == 1
+    assert apply_edits(text, r.edits) == r.text
+
+
+def test_page_headers_rule_is_off_by_default_and_drops_repeats():
+    page = "年度工作报告 第{}页\n\n第{}页正文，内容足够长，不是页眉。\n\n"
+    text = "".join(page.format(i, i) for i in range(1, 5))
+    r = explain(text, only=["page_headers"])
+    assert r.text.count("年度工作报告") == 1
+    assert all(e.rule == "page_headers" and e.ref == (0, 10) for e in r.edits)
+    assert "page_headers" not in [n for n in explain(text).counts()]
+
+
+def test_page_headers_leaves_repeated_captions_and_prose():
+    text = "图1\n\n正文，很长。\n\n图2\n\n正文，很长。\n\n图3\n\n正文，很长。\n"
+    assert clean(text, only=["page_headers"]) == text
+
+
+def test_page_header_inside_a_paragraph_lets_it_rejoin():
+    a = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认"
+    b = "真做好年底前的收尾工作，确保各项任务按期完成。"
+    text = f"机关工作简报\n{P1}\f机关工作简报\n{P2}\f机关工作简报\n{a}\f机关工作简报\n\n{b}\n"
+    out = clean(text, only=["page_headers", "whitespace", "paragraphs"])
+    assert out.count("机关工作简报") == 1
+    assert a + b in out
+
+
+def test_document_scope_drops_a_repeat_that_is_not_adjacent():
+    text = f"{P1}\n\n{P2}\n\n{P1}\n"
+    assert dedup(text) == text  # default: only immediate repeats
+    r = explain(text, only=["dedup"], dedup_scope="document")
+    assert r.text == f"{P1}\n\n{P2}\n"
+    (e,) = r.edits
+    assert e.ref == (0, len(P1)) and e.score == 100.0
