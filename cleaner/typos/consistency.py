@@ -169,18 +169,6 @@ def _positions(text: str, n: int, wanted: set[str]) -> dict[str, list[int]]:
     return out
 
 
-def _common_here(text: str, pos: int, m: WordModel) -> bool:
-    """Whether the character at ``pos`` forms a common word with the text
-    around it (a word of log probability at least :data:`COMMON_LOGP`)."""
-    a = max(0, pos - CONTEXT)
-    window = text[a : pos + CONTEXT + 1]
-    for s, e in m.covering_words(window, pos - a):
-        lp = m.word_logp(window[s:e])
-        if lp is not None and lp >= COMMON_LOGP:
-            return True
-    return False
-
-
 def find(
     text: str,
     *,
@@ -252,7 +240,7 @@ def find(
         score = term_counts[term] / variant_counts[variant]
         for start in positions.get(variant, []):
             end = start + len(variant)
-            if _crossed(text, start, end, m) or _common_here(text, start + j, m):
+            if _crossed(text, start, end, m) or m.in_common_word(text, start + j, context=CONTEXT, floor=COMMON_LOGP):
                 continue
             fixes.append((start, end, variant, term, score, f"the document writes {term} {term_counts[term]} times"))
     # longest first, then keep the non-overlapping ones in text order

@@ -90,18 +90,6 @@ def _diff(before: str, after: str) -> tuple[int, int, int]:
     return p, len(before) - s, len(after) - s
 
 
-def _in_word(text: str, pos: int, m: WordModel) -> bool:
-    """Whether the character at ``pos`` is in a common word where it stands
-    (东湖科技园: 园 is in 科技园)."""
-    a = max(0, pos - CONTEXT)
-    window = text[a : pos + CONTEXT + 1]
-    for s, e in m.covering_words(window, pos - a):
-        lp = m.word_logp(window[s:e])
-        if lp is not None and lp >= COMMON_LOGP:
-            return True
-    return False
-
-
 def _across(text: str, point: int, m: WordModel) -> bool:
     """Whether a common word covers the characters on both sides of ``point``
     (东湖科技|园区: 科技园 runs across, so nothing is missing there)."""
@@ -170,7 +158,7 @@ def find(
         score = round(fuzz.ratio(before, term), 3)
         note = f"near miss of lexicon term {term}"
         if end > start:
-            common = m.is_word(before) or any(_in_word(text, q, m) for q in range(start, min(len(text), end)))
+            common = m.is_word(before) or any(m.in_common_word(text, q, context=CONTEXT, floor=COMMON_LOGP) for q in range(start, min(len(text), end)))
         else:  # an insertion: does a word already run across the point?
             common = 0 < start < len(text) and _across(text, start, m)
         if common:

@@ -143,6 +143,22 @@ class WordModel:
             route[i] = best
         return route
 
+    def in_common_word(self, text: str, pos: int, *, context: int = 3, floor: float = -15.0) -> bool:
+        """Whether the character at ``pos`` is in a word of log probability at
+        least ``floor`` where it stands, reading ``context`` characters either
+        side (东湖科技园: 园 is in 科技园).
+
+        >>> model().in_common_word("东湖科技园", 4), model().in_common_word("越来赴赖", 2)
+        (True, False)
+        """
+        a = max(0, pos - context)
+        window = text[a : pos + context + 1]
+        for s, e in self.covering_words(window, pos - a):
+            lp = self.word_logp(window[s:e])
+            if lp is not None and lp >= floor:
+                return True
+        return False
+
     def covering_words(self, text: str, i: int, min_len: int = 2) -> Iterable[tuple[int, int]]:
         """Spans ``(a, b)`` of dictionary words in ``text`` that contain
         position ``i`` and have at least ``min_len`` characters."""
