@@ -16,6 +16,8 @@ otherwise identical template are different facts, not a duplicate.
 ([(0, 1)], [96.0])
 >>> same_numbers("2021年增长5", "2021年增长5"), same_numbers("2020年增长5", "2021年增长6")
 (True, False)
+>>> same_numbers("年满三十岁居住九年", "年满二十五岁居住七年"), same_numbers("统一行动", "一起行动")
+(False, True)
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ import numpy.typing as npt
 
 __all__ = ["length_ok", "same_numbers", "ratio_scores", "verify_pairs"]
 
-_NUMBER = re.compile(r"\d+")
+# Arabic numbers; Chinese numbers written out: a run of two or more numeral
+# characters (三十, 二十五), or one numeral with a counter (九年, 七岁).  A
+# lone 一 is left out: it is part of too many ordinary words (统一, 一起).
+_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千万亿两]{2,}|[〇零一二三四五六七八九十两](?=[年月日岁歲届屆次条條项項号號期个個人名])")
 
 
 def length_ok(la: npt.NDArray[np.int64], lb: npt.NDArray[np.int64], threshold: float) -> npt.NDArray[np.bool_]:

@@ -100,6 +100,7 @@ def _rare_pair() -> re.Pattern[str]:
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
 _LATIN1_RUN = re.compile(r"[\xa1-\xff]{4,}")
 _HIGH_LATIN1 = re.compile(r"[\xa1-\xff]{4}")
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
 
 
 def _common_share(text: str) -> float:
@@ -202,7 +203,10 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
     """
     for _ in range(4):
         fixed = seg
-        if _HIGH_LATIN1.search(fixed):
+        if _HIGH_LATIN1.search(fixed) and not _BEYOND_LATIN1.search(fixed):
+            # GBK read as Latin-1 gives Latin-1 characters only; a segment
+            # with Windows-1252 extras (‰ Ž ” ˜) is UTF-8 read as cp1252,
+            # ftfy's case, whose runs can decode as GBK by accident.
             fixed = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), fixed)
         if _NEEDS_FTFY.search(fixed):
             fixed = ftfy.fix_text(fixed, _FTFY)
