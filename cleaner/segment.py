@@ -1,28 +1,25 @@
-"""Chinese word segmentation (jieba), loaded once, caching under the user's cache folder.
+"""Chinese word segmentation and the user's cache folder.
 
-jieba writes a cache of its prefix dictionary; by default into the system's
-shared temporary folder.  Here it goes to ``$CLEANER_CACHE_DIR``, else
-``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner`` (``%LOCALAPPDATA%\\cleaner``
-on Windows).  If that folder cannot be created, a private temporary folder is
-used and removed at exit.
+Segmentation uses the one word model of :mod:`cleaner.typos.model` (built
+from jieba's dictionary and wordfreq's Chinese list); jieba itself never
+runs, so it writes no cache of its own.  The word model's cache goes to
+``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
+``~/.cache/cleaner`` (``%LOCALAPPDATA%\\cleaner`` on Windows) -- never the
+working tree.  If that folder cannot be created, a private temporary folder
+is used and removed at exit.
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
-import logging
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import jieba
-
-__all__ = ["cache_dir", "tokenizer", "words", "straddles", "logprob", "cohesion"]
+__all__ = ["cache_dir", "words", "straddles", "logprob", "cohesion"]
 
 
 def cache_dir() -> Path:
@@ -52,39 +49,25 @@ def _usable_cache_dir() -> Path:
         return private
 
 
-@functools.cache
-def tokenizer() -> jieba.Tokenizer:
-    """A jieba tokenizer with the default dictionary, initialised on first use."""
-    import jieba
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.tmp_dir = str(_usable_cache_dir())
-    tk.cache_file = "jieba-default.cache"
-    tk.initialize()
-    return tk
-
-
 def words(text: str) -> list[str]:
-    """Segment ``text`` into words (dictionary only, no HMM guessing).
+    """Segment ``text`` into words: the best segmentation under the word
+    model (dictionary words only; an unknown character is a word of its own).
 
     >>> words("认真察看")
     ['认真', '察看']
     """
-    return list(tokenizer().cut(text, HMM=False))
+    from .typos.model import model
+
+    return model().segment(text)
 
 
 def logprob(text: str) -> float:
     """Natural-log probability of the best segmentation of ``text`` under
-    jieba's unigram word model (unknown characters count as once-seen)."""
-    if not text:
-        return 0.0
-    tk = tokenizer()
-    dag = tk.get_DAG(text)
-    route: dict[int, tuple[float, int]] = {}
-    tk.calc(text, dag, route)
-    return route[0][0]
+    the word model of :mod:`cleaner.typos.model` (jieba's dictionary and
+    wordfreq's Chinese list; one model in memory for every rule)."""
+    from .typos.model import model
+
+    return model().logprob(text)
 
 
 def cohesion(left: str, right: str, context: int = 4) -> float:

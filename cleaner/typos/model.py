@@ -43,7 +43,10 @@ from pathlib import Path
 __all__ = ["WordModel", "model", "UNKNOWN_LOGP", "is_han_run"]
 
 #: version of the cached table's layout; bump when the build changes
-_VERSION = 7
+_VERSION = 8
+#: the part-of-speech tags the guards read (names, places, organisations,
+#: other proper nouns); the others are not kept
+KEPT_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
 #: log probability of a character that is no word in either list
 UNKNOWN_LOGP = -21.0
 #: longest word considered (characters); longer dictionary entries are dropped
@@ -192,7 +195,7 @@ def _build() -> tuple[dict[str, float | None], dict[str, str], dict[str, float],
             if len(parts) < 2 or not is_han_run(parts[0]) or len(parts[0]) > MAX_WORD:
                 continue
             counts[parts[0]] = counts.get(parts[0], 0) + int(parts[1])
-            if len(parts) > 2:
+            if len(parts) > 2 and parts[2] in KEPT_TAGS:
                 tags[parts[0]] = parts[2]
     total = float(sum(counts.values()))
     probs: dict[str, float] = {w: 0.5 * c / total for w, c in counts.items() if c > 0}
