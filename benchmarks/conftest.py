@@ -1,0 +1,225 @@
+"""Fixtures and options of the benchmark suite.
+
+Modes
+    quick (``--quick`` or ``CLEANER_BENCH_QUICK=1``): every benchmark runs
+    with a small time budget (a few rounds, one for the big inputs), the
+    largest input sizes are left out, all quality gates are on.  ``--quick``
+    also turns pytest-benchmark on (the project's ``addopts`` turn it off).
+    full (the default): all sizes, about two seconds of rounds per benchmark
+    (at least five rounds).  Use ``--benchmark-enable`` and
+    ``--benchmark-json`` / ``--benchmark-save`` to keep the results.
+
+Fixtures for benchmark modules
+    ``gate``: a :class:`benchmarks.gates.Gate` bound to the test's
+    ``benchmark.extra_info``; declare quality figures and speed ratios on
+    it.  It is checked when the test function returns: the test fails
+    naming every figure that regressed.
+    ``measure``: ``measure(fn, size_bytes=N)`` times ``fn`` with
+    ``benchmark.pedantic`` under the mode's budget and returns
+    ``(result, median seconds or None when timing is off)``; it records
+    ``size_bytes`` and the throughput in ``extra_info``.
+    ``reference_time``: ``reference_time("ftfy" | "plain", text, key)``,
+    the median time of a reference on the same text in this run (measured
+    once per key and kept for the session).
+    ``quick``: whether the run is in quick mode.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import cleaner
+from benchmarks import REFERENCES
+from benchmarks.gates import Baseline, Gate
+
+QUICK_ENV = "CLEANER_BENCH_QUICK"
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How long to time one benchmark: rounds = budget / time of one call,
+    clamped to [min_rounds, max_rounds]."""
+
+    seconds: float
+    min_rounds: int
+    max_rounds: int
+
+    def rounds(self, one_call: float) -> int:
+        wanted = math.ceil(self.seconds / max(one_call, 1e-6))
+        return max(self.min_rounds, min(self.max_rounds, wanted))
+
+
+QUICK = Budget(seconds=0.25, min_rounds=1, max_rounds=15)
+FULL = Budget(seconds=2.0, min_rounds=3, max_rounds=200)
+
+GATES_KEY = pytest.StashKey[list[tuple[str, Gate]]]()
+GATE_KEY = pytest.StashKey[Gate]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cleaner benchmarks")
+    group.addoption(
+        "--quick",
+        action="store_true",
+        default=False,
+        help=f"quick mode: small time budget, largest sizes left out, quality gates on (or {QUICK_ENV}=1); implies --benchmark-enable",
+    )
+
+
+def is_quick(config: pytest.Config) -> bool:
+    return bool(config.getoption("--quick", default=False)) or os.environ.get(QUICK_ENV, "") not in ("", "0")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # runs before pytest-benchmark reads its options (its hook is trylast)
+    if is_quick(config) and hasattr(config.option, "benchmark_enable"):
+        config.option.benchmark_enable = True
+    config.stash[GATES_KEY] = []
+
+
+@pytest.fixture(scope="session")
+def quick(pytestconfig: pytest.Config) -> bool:
+    return is_quick(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def budget(quick: bool) -> Budget:
+    return QUICK if quick else FULL
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Baseline:
+    return Baseline.load()
+
+
+@pytest.fixture
+def gate(request: pytest.FixtureRequest, benchmark: Any, baseline: Baseline, quick: bool) -> Gate:
+    info = benchmark.extra_info
+    info.setdefault("cleaner_version", cleaner.__version__)
+    info.setdefault("rules", list(cleaner.make_config().active_rules()))
+    info.setdefault("mode", "quick" if quick else "full")
+    g = Gate(baseline, info)
+    request.node.stash[GATE_KEY] = g
+    request.config.stash.setdefault(GATES_KEY, []).append((request.node.nodeid, g))
+    return g
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Check the test's gate when the test function returns, so a regressed
+    figure fails the test (not its teardown) and the message names it."""
+    __tracebackhide__ = True
+    result = yield
+    g = item.stash.get(GATE_KEY, None)
+    if g is not None:
+        g.check()
+    return result
+
+
+@pytest.fixture(scope="session")
+def timings() -> dict[str, float]:
+    """Median seconds of what this session measured, by key."""
+    return {}
+
+
+def median_time(fn: Callable[[], object], budget: Budget) -> float:
+    """Median seconds of ``fn`` over the budget's rounds, after one warm-up call
+    (for references and for sizes that did not run as benchmarks)."""
+    t0 = time.perf_counter()
+    fn()
+    one = time.perf_counter() - t0
+    samples = []
+    for _ in range(budget.rounds(one)):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+class Measure:
+    """Times a function with ``benchmark.pedantic`` under a budget."""
+
+    def __init__(self, benchmark: Any, budget: Budget, timings: dict[str, float]) -> None:
+        self.benchmark = benchmark
+        self.budget = budget
+        self.timings = timings
+
+    @property
+    def enabled(self) -> bool:
+        return bool(getattr(self.benchmark, "enabled", False))
+
+    def __call__(
+        self, fn: Callable[[], Any], *, size_bytes: int | None = None, key: str | None = None, rounds: int | None = None
+    ) -> tuple[Any, float | None]:
+        """Time ``fn`` (after one warm-up call, whose result is returned);
+        ``rounds`` overrides the budget.  With timing off, ``fn`` runs once."""
+        if not self.enabled:
+            return self.benchmark.pedantic(fn, rounds=1, iterations=1), None
+        t0 = time.perf_counter()
+        result = fn()  # warm-up (caches, dictionaries), and the time of one call
+        one = time.perf_counter() - t0
+        self.benchmark.pedantic(fn, rounds=rounds or self.budget.rounds(one), iterations=1, warmup_rounds=0)
+        stats = getattr(self.benchmark, "stats", None)
+        median = float(stats.stats.median) if self.enabled and stats is not None else None
+        info = self.benchmark.extra_info
+        if size_bytes is not None:
+            info["size_bytes"] = size_bytes
+            if median:
+                info["throughput_mb_s"] = round(size_bytes / median / 1e6, 4)
+        if median is not None:
+            info["median_s"] = median
+            if key:
+                self.timings[key] = median
+        return result, median
+
+
+@pytest.fixture
+def measure(benchmark: Any, budget: Budget, timings: dict[str, float]) -> Measure:
+    return Measure(benchmark, budget, timings)
+
+
+@pytest.fixture(scope="session")
+def reference_time(budget: Budget, timings: dict[str, float]) -> Callable[[str, str, str], float]:
+    """Median seconds of reference ``kind`` on ``text``, under ``key``: taken
+    from this session's reference benchmarks when they ran, else measured."""
+
+    def get(kind: str, text: str, key: str) -> float:
+        full_key = f"{key}/{kind}"
+        if full_key not in timings:
+            fn = REFERENCES[kind]
+            timings[full_key] = median_time(lambda: fn(text), budget)
+        return timings[full_key]
+
+    return get
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    gates = config.stash.get(GATES_KEY, [])
+    if not gates:
+        return
+    counts: dict[str, int] = {}
+    notable = []
+    for _, g in gates:
+        for v in g.verdicts:
+            counts[v.status] = counts.get(v.status, 0) + 1
+            if v.status not in ("ok", "report-only"):
+                notable.append(v)
+    tr = terminalreporter
+    tr.section("cleaner gates")
+    tr.write_line(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    order = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "improved": 2}
+    for v in sorted((v for v in notable if v.status in order), key=lambda v: (order[v.status], v.name)):
+        tr.write_line(f"{v.status:14} {v.message}")
+    for status, hint in (("no-baseline", "python -m benchmarks.gates update"), ("not-measured", "--benchmark-enable or --quick")):
+        names = sorted(v.name for v in notable if v.status == status)
+        if names:
+            more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+            tr.write_line(f"{status:14} {', '.join(names[:5])}{more} ({hint})")
