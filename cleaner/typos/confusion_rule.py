@@ -163,19 +163,25 @@ def candidates(
         entry = partners.get(text[i])
         if entry is None:
             continue  # no look-alike forms a word pair with anything
-        top, c_lp, lefts, rights = entry
+        top, c_lp, nbs = entry
         left = text[i - 1] if i else ""
         right = text[i + 1] if i + 1 < n else ""
         # A quick estimate of each look-alike's gain from the best word that
         # its pair with a neighbour occurs in; only promising ones are scored.
         estimates: dict[str, tuple[float, float]] = {}
-        for side, options in ((left, lefts.get(left)), (right, rights.get(right))):
-            if options:
-                cost = c_lp + char_logp(side)
-                for nb, sim, lp in options:
-                    est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
-                    if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
-                        estimates[nb] = (est, sim)
+        left_cost = c_lp + char_logp(left) if left else 0.0
+        right_cost = c_lp + char_logp(right) if right else 0.0
+        # No pair scores above the model's best bigram: look-alikes further
+        # below the closest one than that allows cannot reach the floor
+        # (``nbs`` is sorted by similarity, best first).
+        reach = top - (partners.best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
+        for side_pairs, cost in ((partners.lefts(left, text[i], nbs) if left else (), left_cost), (partners.rights(right, text[i], nbs) if right else (), right_cost)):
+            for nb, sim, lp in side_pairs:
+                if sim < reach:
+                    break
+                est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
+                if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
+                    estimates[nb] = (est, sim)
         if not estimates:
             continue
         a, b = _span(text, i, WINDOW)
@@ -192,40 +198,55 @@ def candidates(
     return out
 
 
-_Options = dict[str, list[tuple[str, float, float]]]
-
-
 class _Partners:
     """Per character: its closest look-alike's score, its own log probability
-    as a word, and which look-alikes form a word pair with a given left
-    (``lefts[x]``: x + look-alike) or right neighbour (``rights[y]``), each
-    with its similarity and the pair's best word log probability.  Built
-    lazily, one character at a time; a memo of the model and the table."""
+    as a word, and its look-alikes (Han, not itself) that form a word pair
+    with some character.  A memo of the model and the table, one small tuple
+    per character seen (the pairs themselves are looked up in the model)."""
 
     def __init__(self, m: WordModel, nb_fn: Neighbours) -> None:
         self.m = m
         self.nb_fn = nb_fn
-        self.by_first: dict[str, list[tuple[str, float]]] = {}
-        self.by_second: dict[str, list[tuple[str, float]]] = {}
-        for pair, lp in m.bigrams.items():
-            self.by_first.setdefault(pair[0], []).append((pair[1], lp))
-            self.by_second.setdefault(pair[1], []).append((pair[0], lp))
-        self.memo: dict[str, tuple[float, float, _Options, _Options] | None] = {}
+        firsts: set[str] = set()
+        seconds: set[str] = set()
+        for pair in m.bigrams:
+            firsts.add(pair[0])
+            seconds.add(pair[1])
+        self.in_pairs = frozenset(firsts | seconds)
+        self.best_pair = max(m.bigrams.values(), default=0.0)
+        self.memo: dict[str, tuple[float, float, tuple[tuple[str, float], ...]] | None] = {}
+        # (side character, character) -> look-alikes that form a word pair
+        # with that side character, with the pair's log probability; bounded
+        self._sides: dict[str, tuple[tuple[str, float, float], ...]] = {}
 
-    def get(self, c: str) -> tuple[float, float, _Options, _Options] | None:
+    _SIDES_MAX = 200_000
+
+    def _side(self, key: str, pairs: Iterator[tuple[str, float, str]]) -> tuple[tuple[str, float, float], ...]:
+        found = self._sides.get(key)
+        if found is None:
+            bigrams = self.m.bigrams
+            found = tuple((nb, sim, lp) for nb, sim, pair in pairs if (lp := bigrams.get(pair)) is not None)
+            if len(self._sides) >= self._SIDES_MAX:
+                self._sides.clear()
+            self._sides[key] = found
+        return found
+
+    def lefts(self, left: str, c: str, nbs: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float, float], ...]:
+        """Look-alikes ``nb`` of ``c`` such that ``left + nb`` is in a word."""
+        return self._side("L" + left + c, ((nb, sim, left + nb) for nb, sim in nbs))
+
+    def rights(self, right: str, c: str, nbs: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float, float], ...]:
+        """Look-alikes ``nb`` of ``c`` such that ``nb + right`` is in a word."""
+        return self._side("R" + c + right, ((nb, sim, nb + right) for nb, sim in nbs))
+
+    def get(self, c: str) -> tuple[float, float, tuple[tuple[str, float], ...]] | None:
         try:
             return self.memo[c]
         except KeyError:
             pass
         nbs = _han_neighbours(c, self.nb_fn)
-        lefts: _Options = {}
-        rights: _Options = {}
-        for nb, sim in nbs:
-            for x, lp in self.by_second.get(nb, ()):
-                lefts.setdefault(x, []).append((nb, sim, lp))
-            for y, lp in self.by_first.get(nb, ()):
-                rights.setdefault(y, []).append((nb, sim, lp))
-        entry = (max(s for _, s in nbs), self.m.char_logp(c), lefts, rights) if lefts or rights else None
+        useful = tuple(sorted(((nb, sim) for nb, sim in nbs if nb in self.in_pairs), key=lambda x: -x[1]))
+        entry = (max(s for _, s in nbs), self.m.char_logp(c), useful) if useful else None
         self.memo[c] = entry
         return entry
 
