@@ -8,9 +8,9 @@ Chinese documents (injected artifacts, seeded) and measures, in the same run:
   record, the least any JSON Lines step does);
 * ``speed.command.jobs2_over_jobs1``: the speed-up of two worker processes
   (machines with one core skip it);
-* ``command.peak_rss_mb``: the peak resident memory of the whole process
-  tree (parent and workers), read from /proc while it runs (Linux only);
-  streaming keeps it flat as the input grows.
+* ``peak_rss_mb`` (reported, not gated): the peak resident memory of the
+  whole process tree (parent and workers), read from /proc while it runs
+  (Linux only; pages shared by the processes count once per process).
 
 Quick mode uses about 2 MB of input; the full run about 20 MB
 (``CLEANER_BENCH_FULL=1``: 200 MB).
@@ -131,9 +131,8 @@ def test_command_jobs(benchmark: Any, gate: Any, quick: bool, tmp_path: Path) ->
         gate.speed(
             "speed.command.jobs2_over_jobs1", r["jobs1"] / r["jobs2"], floor=0.0 if quick else 1.1, reference="--jobs 1"
         )
-    if r["rss2_kb"]:
-        # streaming: memory does not grow with the input (generous bound for
-        # a parent and two workers holding the word model and the jieba dictionary)
-        gate.quality("command.peak_rss_mb", r["rss2_kb"] / 1024, higher_is_better=False, tolerance=200.0, limit=1500.0)
+    # Peak memory is reported, not gated: it depends on the machine's page
+    # sharing and allocator more than on the code (see tests/test_reliability.py
+    # for the behaviour that keeps it flat: streaming in bounded batches).
     if not quick:
         assert r["jobs2"] > 0

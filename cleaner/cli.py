@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -22,7 +20,18 @@ from typing import IO, Any
 from . import __version__
 from .config import Config, make_config
 from .rules import RULES
-from .runner import BadRecord, Document, Result, Stats, clean_documents, default_jobs, read_jsonl, read_text_file
+from .runner import (
+    CleanedLine,
+    Document,
+    RawLine,
+    Result,
+    Stats,
+    clean_documents,
+    clean_lines,
+    default_jobs,
+    read_text_file,
+    report_rows,
+)
 from .errors import InputError, UsageError
 from .textio import atomic_writer
 
@@ -33,6 +42,7 @@ examples:
   cat page.txt | cleaner clean > clean.txt     as a step in a pipeline
   cleaner clean --jsonl --field content corpus.jsonl -o clean.jsonl --report edits.jsonl
   cleaner clean --disable paragraphs,dedup x.txt   skip some rules
+  cleaner clean --engine ray --jsonl corpus.jsonl -o clean.jsonl   on Ray (a local one, or --ray-address)
   cleaner rules                                list the rules
 
 Every change is recorded: --report writes each edit (rule, span in the
@@ -62,6 +72,49 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
         "document: drop every later near-duplicate in the document",
     )
     g.add_argument("--lexicon", metavar="FILE", help="domain terms, one per line, for the lexicon rule")
+
+
+def add_engine_options(p: argparse.ArgumentParser) -> None:
+    """``--engine`` and ``--ray-address`` (``cleaner clean`` and ``cleaner dedup``)."""
+    g = p.add_argument_group("engine")
+    g.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local (default): this machine's processes; ray: Ray Data workers, same output byte for byte "
+        "(needs pip install 'cleaner[ray]'; JSON Lines files only)",
+    )
+    g.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="with --engine ray: join the Ray cluster at ADDR ('auto' for the one this machine belongs to); "
+        "default: start a local one on all cores (--jobs does not apply). Workers read the input files by path",
+    )
+
+
+def check_engine(args: argparse.Namespace, files: Sequence[str]) -> None:
+    """Usage errors of ``--engine ray`` (both commands)."""
+    if args.ray_address and args.engine != "ray":
+        raise UsageError("--ray-address goes with --engine ray")
+    if args.engine != "ray":
+        return
+    if not args.jsonl:
+        raise UsageError("--engine ray reads JSON Lines (--jsonl); text files are cleaned by --engine local")
+    if "-" in files:
+        raise UsageError("--engine ray reads files (its workers read byte ranges of them), not stdin")
+    for f in files:
+        try:
+            f.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"{f!r}: --engine ray needs file names in UTF-8") from None
+        if not os.path.isfile(f):
+            raise InputError(f"{f}: no such file" if not os.path.exists(f) else f"{f}: is a directory, not a file")
+    try:
+        from . import ray_engine
+
+        ray_engine.require_ray()
+    except ImportError as exc:
+        raise UsageError(f"--engine ray: {exc}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
+    add_engine_options(c)
     _add_rule_options(c)
     c.set_defaults(func=cmd_clean)
 
@@ -281,52 +335,40 @@ class _Progress:
             self.bar.close()
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _json_line(obj: dict[str, Any]) -> str:
-    """One JSON Lines row, UTF-8-safe: a lone surrogate (valid in JSON input,
-    not in UTF-8) is written as an escape instead of breaking the output."""
-    line = json.dumps(obj, ensure_ascii=False)
-    if _SURROGATE.search(line):
-        line = json.dumps(obj)
-    return line + "\n"
-
-
 def _write_report(report: IO[str] | None, r: Result) -> None:
-    if report is None:
-        return
-    for e in r.edits:
-        report.write(_json_line({"document": r.document.id, **e.to_dict()}))
-    for s in r.suggestions:
-        report.write(_json_line({"document": r.document.id, **s.to_dict()}))
+    if report is not None:
+        report.write(report_rows(r))
 
 
-def _jsonl_documents(
-    files: Sequence[str], args: argparse.Namespace, stats: Stats, quarantine: IO[str] | None
-) -> Iterator[Document]:
+def _jsonl_lines(files: Sequence[str]) -> Iterator[RawLine]:
     for name in files:
         label = "<stdin>" if name == "-" else name
-        for item in read_jsonl(_open_lines(name), label, args.field):
-            if isinstance(item, BadRecord):
-                if args.on_error == "stop":
-                    raise InputError(f"{label}: line {item.line}: {item.reason}")
-                stats.bad_records += 1
-                if quarantine is not None:
-                    quarantine.write(_json_line({"source": label, "line": item.line, "reason": item.reason, **_raw_field(item.raw)}))
-                continue
-            yield item
+        for lineno, raw in enumerate(_open_lines(name), 1):
+            yield label, lineno, raw
 
 
-def _raw_field(raw: bytes) -> dict[str, str]:
-    """The bad record exactly as it was: as text when it is UTF-8, else base64."""
-    raw = raw.rstrip(b"\r\n")
-    try:
-        return {"raw": raw.decode("utf-8")}
-    except UnicodeDecodeError:
-        import base64
+class _LineWriter:
+    """Writes cleaned records, whichever engine cleaned them: the output row,
+    the report rows, the counts; a bad record stops the run, is counted, or
+    goes to the quarantine file (``--on-error``)."""
 
-        return {"raw_base64": base64.b64encode(raw).decode("ascii")}
+    def __init__(self, out: IO[str], report: IO[str] | None, quarantine: IO[str] | None, on_error: str, stats: Stats, progress: _Progress) -> None:
+        self.out, self.report, self.quarantine = out, report, quarantine
+        self.on_error, self.stats, self.progress = on_error, stats, progress
+
+    def write(self, c: CleanedLine) -> None:
+        if c.bad:
+            if self.on_error == "stop":
+                raise InputError(f"{c.source}: line {c.line}: {c.bad}")
+            self.stats.bad_records += 1
+            if self.quarantine is not None:
+                self.quarantine.write(c.quarantine)
+            return
+        self.out.write(c.output)
+        if self.report is not None:
+            self.report.write(c.report)
+        self.stats.add_line(c)
+        self.progress.update(c.nbytes)
 
 
 def _text_documents(files: Sequence[str], encoding: str | None) -> Iterator[Document]:
@@ -350,23 +392,31 @@ def cmd_clean(args: argparse.Namespace) -> int:
     _check_usage(args)
     config = _config(args)
     files = args.files or ["-"]
+    check_engine(args, files)
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     stats = Stats()
     progress = _Progress(not args.quiet and sys.stderr.isatty(), _total_bytes(files))
     try:
         with contextlib.ExitStack() as stack:
+            if args.engine == "ray":
+                from . import ray_engine
+
+                # Ray starts before any output file is opened: a start that is
+                # interrupted (Ray has its own SIGTERM handlers then) leaves nothing.
+                stack.enter_context(ray_engine.session(args.ray_address))
             report = stack.enter_context(atomic_writer(args.report)) if args.report else None
             quarantine = stack.enter_context(atomic_writer(args.quarantine)) if args.quarantine else None
             if args.jsonl:
                 # With --on-error stop a bad record aborts the run, so stdout is
                 # spooled until the end; skip/quarantine cannot abort: stream.
                 sink = stack.enter_context(_Sink(args.output, spool=args.on_error == "stop"))
-                docs = _jsonl_documents(files, args, stats, quarantine)
-                for r in clean_documents(docs, config, jobs=jobs):
-                    sink.fh.write(_json_line(r.output_record()))
-                    _write_report(report, r)
-                    stats.add(r)
-                    progress.update(r.document.nbytes)
+                writer = _LineWriter(sink.fh, report, quarantine, args.on_error, stats, progress)
+                if args.engine == "ray":
+                    cleaned = ray_engine.clean_jsonl_files(files, config, field=args.field, report=report is not None)
+                else:
+                    cleaned = clean_lines(_jsonl_lines(files), config, field_name=args.field, report=report is not None, jobs=jobs)
+                for c in cleaned:
+                    writer.write(c)
             elif args.output_dir or args.in_place:
                 if args.output_dir:
                     Path(args.output_dir).mkdir(parents=True, exist_ok=True)
@@ -409,20 +459,22 @@ def _expand_on_error(argv: list[str]) -> list[str]:
     return out
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise SystemExit(143)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(_expand_on_error(list(sys.argv[1:] if argv is None else argv)))
+    terminated: list[int] = []  # SIGTERM came (Ray turns the SystemExit raised inside its calls into its own)
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        terminated.append(signum)
+        raise SystemExit(143)
+
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if hasattr(signal, "SIGTERM"):
         # SIGTERM unwinds like Ctrl-C: temporary files are removed, nothing
         # half-written stays at an output path.
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        signal.signal(signal.SIGTERM, on_sigterm)
     try:
         return int(args.func(args))
     except UsageError as exc:
@@ -436,8 +488,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cleaner: interrupted; no partial output was left", file=sys.stderr)
         return 130
     except SystemExit as exc:
-        if exc.code == 143:
+        if exc.code == 143 or terminated:
             print("cleaner: terminated; no partial output was left", file=sys.stderr)
+            raise SystemExit(143) from None
         raise
 
 

@@ -4,25 +4,54 @@ Documents are read lazily (a text file is one document, a JSON Lines record
 is one document), cleaned in order (in worker processes with ``jobs > 1``,
 the output order still the input order), and accounted for in :class:`Stats`,
 which adds up across runs and serialises to JSON.
+
+A JSON Lines record goes through :func:`clean_line` whichever engine runs
+it: the local one (:func:`clean_lines`, in worker processes) and the Ray one
+(:mod:`cleaner.ray_engine`, in Ray workers) both call it and get back a
+:class:`CleanedLine` -- the output row, the report rows and the counts,
+already rendered -- which the command writes with the same code.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import gc
 import json
 import os
+import re
 import signal
+import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import Config
 from .edits import Edit, Suggestion
 from .pipeline import explain
 from .textio import InputError, decode
 
-__all__ = ["Document", "Result", "Stats", "read_jsonl", "clean_documents", "BadRecord"]
+__all__ = [
+    "Document",
+    "Result",
+    "Stats",
+    "read_jsonl",
+    "clean_documents",
+    "BadRecord",
+    "CleanedLine",
+    "parse_record",
+    "clean_line",
+    "clean_lines",
+    "json_line",
+    "raw_field",
+    "report_rows",
+    "RawLine",
+]
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 @dataclass(slots=True)
@@ -88,6 +117,17 @@ class Stats:
                 self.dropped_paragraphs += 1
         self.suggestions += len(r.suggestions)
 
+    def add_line(self, c: CleanedLine) -> None:
+        """Count a cleaned JSON Lines record (not a bad one: see ``bad_records``)."""
+        self.documents += 1
+        self.bytes_in += c.nbytes
+        self.chars_in += c.chars_in
+        self.chars_out += c.chars_out
+        for name in c.rules:
+            self.edits[name] += 1
+        self.dropped_paragraphs += c.rules.count("dedup")
+        self.suggestions += c.suggestions
+
     def __add__(self, other: Stats) -> Stats:
         return Stats(
             self.documents + other.documents,
@@ -129,6 +169,31 @@ class Stats:
         )
 
 
+def parse_record(raw: bytes, lineno: int, name: str, field_name: str) -> Document | BadRecord | None:
+    """One line of JSON Lines: a :class:`Document`, a :class:`BadRecord`
+    (not valid UTF-8, not valid JSON, not an object, or without a string
+    ``field_name``) with its line number and reason, or None for a blank line."""
+    if not raw.strip():
+        return None
+    doc_id = f"{name}:{lineno}"
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return BadRecord(doc_id, lineno, raw, f"invalid UTF-8 at byte {exc.start}")
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BadRecord(doc_id, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(rec, dict):
+        return BadRecord(doc_id, lineno, raw, f"a JSON {type(rec).__name__}, not an object")
+    if field_name not in rec:
+        return BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
+    value = rec[field_name]
+    if not isinstance(value, str):
+        return BadRecord(doc_id, lineno, raw, f"field {field_name!r} is a {type(value).__name__}, not a string")
+    return Document(doc_id, value, rec, field_name, nbytes=len(raw))
+
+
 def read_jsonl(
     stream: Iterable[bytes], name: str, field_name: str
 ) -> Iterator[Document | BadRecord]:
@@ -136,30 +201,9 @@ def read_jsonl(
     valid UTF-8, not valid JSON, not an object, or lacks a string ``field_name``
     comes out as a :class:`BadRecord` with its line number and reason."""
     for lineno, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
-        doc_id = f"{name}:{lineno}"
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield BadRecord(doc_id, lineno, raw, f"invalid UTF-8 at byte {exc.start}")
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield BadRecord(doc_id, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(rec, dict):
-            yield BadRecord(doc_id, lineno, raw, f"a JSON {type(rec).__name__}, not an object")
-            continue
-        if field_name not in rec:
-            yield BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
-            continue
-        value = rec[field_name]
-        if not isinstance(value, str):
-            yield BadRecord(doc_id, lineno, raw, f"field {field_name!r} is a {type(value).__name__}, not a string")
-            continue
-        yield Document(doc_id, value, rec, field_name, nbytes=len(raw))
+        item = parse_record(raw, lineno, name, field_name)
+        if item is not None:
+            yield item
 
 
 def read_text_file(path: str, data: bytes, encoding: str | None) -> Document:
@@ -196,6 +240,58 @@ def _batches(docs: Iterable[Document], max_chars: int, max_docs: int) -> Iterato
         yield batch
 
 
+#: a short document that makes every default rule load what it loads lazily
+#: (the word model, the confusion table, OpenCC, the script sets)
+_WARM_UP = (
+    "今天天气很好,我們去公园散步。这位博土毕业于北京大学，研究工作己经完成了，会议要求各部门认\n\n"
+    "真落实，加快推进各项工作，确保按时完成任务。Ningboï¼ŒChina\n\n"
+    "真落实，加快推进各项工作，确保按时完成任务。\n"
+)
+
+
+def warm_up(config: Config) -> None:
+    """Load, in this process, everything the active rules load on first use,
+    then move it out of the garbage collector's sight (``gc.freeze``): worker
+    processes forked afterwards share those pages instead of each loading a
+    copy (about 220 MB per worker with typo repair on)."""
+    explain(_WARM_UP, config=config)
+    gc.collect()
+    gc.freeze()
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers forked from this process where the platform allows it (they
+    share what :func:`warm_up` loaded), else started fresh."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+
+
+def _in_order(
+    fn: Callable[[list[_T]], list[_R]], batches: Iterable[list[_T]], jobs: int, *, prepare: Callable[[], None] | None = None
+) -> Iterator[_R]:
+    """``fn`` over batches in ``jobs`` worker processes, results in input order,
+    at most ``2 * jobs`` batches in flight; closing the generator (or an
+    error) stops the workers.  ``prepare`` runs in this process first."""
+    if prepare is not None:
+        prepare()
+    pool = _pool(jobs)
+    pending: deque[Future[list[_R]]] = deque()
+    try:
+        for batch in batches:
+            pending.append(pool.submit(fn, batch))
+            while len(pending) > 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=not pending, cancel_futures=True)
+
+
 def clean_documents(
     docs: Iterable[Document],
     config: Config,
@@ -215,19 +311,147 @@ def clean_documents(
         for d in docs:
             yield _clean_one(d, config)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
-    pending: deque[Future[list[Result]]] = deque()
+    yield from _in_order(
+        functools.partial(_clean_batch, config=config),
+        _batches(docs, batch_chars, batch_docs),
+        jobs,
+        prepare=functools.partial(warm_up, config),
+    )
+
+
+# -- JSON Lines records: the step both engines share --------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_line(obj: dict[str, Any]) -> str:
+    """One JSON Lines row, UTF-8-safe: a lone surrogate (valid in JSON input,
+    not in UTF-8) is written as an escape instead of breaking the output."""
+    line = json.dumps(obj, ensure_ascii=False)
+    if _SURROGATE.search(line):
+        line = json.dumps(obj)
+    return line + "\n"
+
+
+def raw_field(raw: bytes) -> dict[str, str]:
+    """A bad record exactly as it was: as text when it is UTF-8, else base64."""
+    raw = raw.rstrip(b"\r\n")
     try:
-        for batch in _batches(docs, batch_chars, batch_docs):
-            pending.append(pool.submit(_clean_batch, batch, config))
-            while len(pending) > 2 * jobs:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        for f in pending:
-            f.cancel()
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        return {"raw": raw.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"raw_base64": base64.b64encode(raw).decode("ascii")}
+
+
+def report_rows(r: Result) -> str:
+    """The report rows of a cleaned document: each edit, then each suggestion."""
+    rows = [json_line({"document": r.document.id, **e.to_dict()}) for e in r.edits]
+    rows += [json_line({"document": r.document.id, **s.to_dict()}) for s in r.suggestions]
+    return "".join(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedLine:
+    """What one JSON Lines record became, rendered and counted.
+
+    A good record has its ``output`` row and its ``report`` rows (empty when
+    no report was asked for); a bad one has the reason in ``bad`` and its
+    row for a quarantine file in ``quarantine``.  The counts feed
+    :meth:`Stats.add_line`; ``rules`` names the rules of each edit (a name
+    once per edit it took part in).
+    """
+
+    source: str
+    line: int
+    output: str = ""
+    report: str = ""
+    bad: str = ""
+    quarantine: str = ""
+    nbytes: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    suggestions: int = 0
+    rules: tuple[str, ...] = ()
+
+
+def clean_line(
+    source: str, line: int, raw: bytes, config: Config, *, field_name: str = "text", report: bool = True
+) -> CleanedLine | None:
+    """Clean the record on line ``line`` of ``source`` (None for a blank line).
+
+    >>> from cleaner import make_config
+    >>> c = clean_line("in.jsonl", 1, '{"id": 7, "text": "今天,我们去公园。"}\\n'.encode(), make_config(only=["width"]))
+    >>> c.output, c.rules
+    ('{"id": 7, "text": "今天，我们去公园。"}\\n', ('width',))
+    >>> clean_line("in.jsonl", 2, b'{"id": 8}\\n', make_config()).bad
+    "no field 'text' (use --field to choose one)"
+    """
+    item = parse_record(raw, line, source, field_name)
+    if item is None:
+        return None
+    if isinstance(item, BadRecord):
+        row = json_line({"source": source, "line": line, "reason": item.reason, **raw_field(raw)})
+        return CleanedLine(source, line, bad=item.reason, quarantine=row, nbytes=len(raw))
+    r = _clean_one(item, config)
+    return CleanedLine(
+        source,
+        line,
+        output=json_line(r.output_record()),
+        report=report_rows(r) if report else "",
+        nbytes=len(raw),
+        chars_in=len(item.text),
+        chars_out=len(r.text),
+        suggestions=len(r.suggestions),
+        rules=tuple(name for e in r.edits for name in e.rules),
+    )
+
+
+#: one line of input: its source name, its line number, its bytes
+RawLine = tuple[str, int, bytes]
+
+
+def _clean_line_batch(batch: list[RawLine], config: Config, field_name: str, report: bool) -> list[CleanedLine]:
+    out = []
+    for source, line, raw in batch:
+        c = clean_line(source, line, raw, config, field_name=field_name, report=report)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _line_batches(lines: Iterable[RawLine], max_bytes: int, max_lines: int) -> Iterator[list[RawLine]]:
+    batch: list[RawLine] = []
+    size = 0
+    for item in lines:
+        batch.append(item)
+        size += len(item[2])
+        if size >= max_bytes or len(batch) >= max_lines:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def clean_lines(
+    lines: Iterable[RawLine],
+    config: Config,
+    *,
+    field_name: str = "text",
+    report: bool = True,
+    jobs: int = 1,
+    batch_bytes: int = 1 << 18,
+    batch_lines: int = 256,
+) -> Iterator[CleanedLine]:
+    """:func:`clean_line` over ``(source, line number, bytes)`` in input order
+    (blank lines left out), in ``jobs`` worker processes like
+    :func:`clean_documents`."""
+    if jobs <= 1:
+        for source, line, raw in lines:
+            c = clean_line(source, line, raw, config, field_name=field_name, report=report)
+            if c is not None:
+                yield c
+        return
+    fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report)
+    yield from _in_order(fn, _line_batches(lines, batch_bytes, batch_lines), jobs, prepare=functools.partial(warm_up, config))
 
 
 def default_jobs() -> int:

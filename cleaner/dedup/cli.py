@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -18,13 +19,13 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..runner import BadRecord, Document, Stats, default_jobs, read_jsonl, read_text_file
+from ..runner import BadRecord, Document, Stats, default_jobs, json_line, read_jsonl, read_text_file
 from ..textio import InputError, atomic_writer
 from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
 from .index import SeenIndex
 from .lsh import LSHParams
 
-__all__ = ["add_parser", "cmd_dedup"]
+__all__ = ["add_parser", "cmd_dedup", "render_record"]
 
 EXAMPLES = """\
 examples:
@@ -32,6 +33,7 @@ examples:
   cleaner dedup --jsonl --field content day1.jsonl -o day1.dedup.jsonl --index seen.db
   cleaner dedup --jsonl day2.jsonl -o day2.dedup.jsonl --index seen.db   drops what day 1 had
   cleaner dedup --level document --jsonl crawl.jsonl -o unique.jsonl
+  cleaner dedup --engine ray --jsonl crawl.jsonl -o unique.jsonl --clusters c.jsonl   on Ray, same output
 
 Each dropped paragraph is listed in --clusters (with the kept member and the
 pairwise similarity scores) and in --report (its span, text and reason).
@@ -68,8 +70,11 @@ def add_parser(subparsers: Any) -> None:
     d.add_argument("--keep", choices=["first", "longest"], default="first", help="which member of a cluster stays (default first)")
     d.add_argument("--same-numbers", action="store_true", help="also require the same numbers in both units")
     d.add_argument("--encoding", metavar="ENC", help="input encoding of text files (default: detect)")
-    d.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0: all cores; default 1); the result does not depend on it")
+    d.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); the result does not depend on it")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
+    from ..cli import add_engine_options
+
+    add_engine_options(d)
     d.set_defaults(func=cmd_dedup, dedup_parser=d)
 
 
@@ -93,6 +98,8 @@ def _check(args: argparse.Namespace) -> DedupOptions:
         raise UsageError("several text files: use --output-dir DIR (or --jsonl)")
     if files.count("-") > 1:
         raise UsageError("stdin ('-') can be read once")
+    if args.engine == "ray" and args.index:
+        raise UsageError("--index is a SQLite file on this machine: use it with --engine local")
     for target in (args.output, args.report, args.clusters, args.index):
         if target and target != "-":
             for f in files:
@@ -146,8 +153,13 @@ def _progress(enabled: bool) -> Any:
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     """Run ``cleaner dedup``; returns the exit code."""
+    from ..cli import check_engine
+
     options = _usage(args)
     files = args.files or ["-"]
+    check_engine(args, files)
+    if args.engine == "ray":
+        return _dedup_on_ray(args, options, files)
     stats = Stats()
     bar = _progress(not args.quiet and sys.stderr.isatty())
     workdir_base = os.path.dirname(os.path.abspath(args.output or args.output_dir or ".")) if (args.output or args.output_dir) else None
@@ -173,7 +185,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
                 n_clusters = 0
                 if clusters is not None:
                     for c in res.clusters():
-                        clusters.write(json.dumps(c, ensure_ascii=False) + "\n")
+                        clusters.write(json_line(c))
                         n_clusters += 1
                 if index is not None:
                     index.begin_run()
@@ -189,12 +201,43 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     if not args.quiet:
         dropped = int((res.ref != -1).sum())
         from_index = int((res.ref <= -2).sum())
-        print(
-            f"cleaner dedup: {res.doc_first.size - 1} documents, {res.units} {options.level}s, {stats.bytes_in} bytes in; "
-            f"{dropped} dropped ({from_index} seen in the index); {res.candidates} candidate pairs verified"
-            + (f"; {n_clusters} clusters" if args.clusters else ""),
-            file=sys.stderr,
-        )
+        _summary(args, res.doc_first.size - 1, res.units, stats.bytes_in, dropped, from_index, res.candidates, n_clusters)
+    return 0
+
+
+def _summary(args: argparse.Namespace, documents: int, units: int, bytes_in: int, dropped: int, from_index: int, candidates: int, clusters: int) -> None:
+    print(
+        f"cleaner dedup: {documents} documents, {units} {args.level}s, {bytes_in} bytes in; "
+        f"{dropped} dropped ({from_index} seen in the index); {candidates} candidate pairs verified"
+        + (f"; {clusters} clusters" if args.clusters else ""),
+        file=sys.stderr,
+    )
+
+
+def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequence[str]) -> int:
+    """``--engine ray``: matched by Ray workers, written here by the same
+    writers as the local path (atomic files, report and clusters in order)."""
+    from .. import ray_engine
+    from ..cli import _Sink
+
+    with ray_engine.session(args.ray_address):
+        run = ray_engine.dedup_jsonl_files(files, options, field=args.field, report=bool(args.report))
+        n_clusters = 0
+        with contextlib.ExitStack() as outs:
+            report = outs.enter_context(atomic_writer(args.report)) if args.report else None
+            clusters = outs.enter_context(atomic_writer(args.clusters)) if args.clusters else None
+            sink = outs.enter_context(_Sink(args.output))
+            for out, rows in run.records():
+                if report is not None:
+                    report.write(rows)
+                if out is not None:
+                    sink.fh.write(out)
+            if clusters is not None:
+                for line in run.cluster_lines():
+                    clusters.write(line)
+                    n_clusters += 1
+        if not args.quiet:
+            _summary(args, run.documents, run.units, run.bytes_in, run.dropped, 0, run.candidates, n_clusters)
     return 0
 
 
@@ -214,26 +257,52 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
     else:
         Path(args.output_dir).mkdir(parents=True, exist_ok=True)
     for d, doc in enumerate(docs):
-        out = res.output(d, doc.text)
         stats.documents += 1
         stats.chars_in += len(doc.text)
+        if args.jsonl:
+            assert sink is not None
+            line, rows = render_record(res, d, doc, report=report is not None)
+            if report is not None:
+                report.write(rows)
+            if line is None:
+                stats.edits["dedup"] += 1
+                continue
+            sink.fh.write(line)
+            continue
+        out = res.output(d, doc.text)
         if report is not None:
             _report(res, d, doc, report)
         if out is None:
             stats.edits["dedup"] += 1
             continue
         stats.chars_out += len(out)
-        if args.jsonl:
-            assert doc.record is not None and sink is not None
-            rec = dict(doc.record)
-            rec[doc.field] = out
-            sink.fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        elif args.output_dir:
+        if args.output_dir:
             with atomic_writer(Path(args.output_dir) / Path(doc.id).name) as fh:
                 fh.write(out)
         else:
             assert sink is not None
             sink.fh.write(out)
+
+
+def render_record(res: DedupResult | None, d: int, doc: Document, *, report: bool) -> tuple[str | None, str]:
+    """A JSON Lines record after dedup, as both engines write it: its output
+    row (None when the whole record goes) and its report rows.  ``res`` is
+    None for a document that loses nothing."""
+    rows = ""
+    if res is None:
+        out: str | None = doc.text
+    else:
+        out = res.output(d, doc.text)
+        if report:
+            buf = io.StringIO()
+            _report(res, d, doc, buf)
+            rows = buf.getvalue()
+    if out is None:
+        return None, rows
+    assert doc.record is not None
+    rec = dict(doc.record)
+    rec[doc.field] = out
+    return json_line(rec), rows
 
 
 def _report(res: DedupResult, d: int, doc: Document, report: IO[str]) -> None:
@@ -246,7 +315,7 @@ def _report(res: DedupResult, d: int, doc: Document, report: IO[str]) -> None:
         row: dict[str, Any] = {"document": doc.id, "rule": "dedup", "level": "document", "score": round(s, 4), "ref_document": rdoc}
         if rrun is not None:
             row["ref_run"] = rrun
-        report.write(json.dumps(row, ensure_ascii=False) + "\n")
+        report.write(json_line(row))
         return
     by_para = {p: r for p, (r, _) in drops.items()}
     first = int(res.doc_first[d])
@@ -263,4 +332,4 @@ def _report(res: DedupResult, d: int, doc: Document, report: IO[str]) -> None:
         row["ref_paragraph"] = rpara
         if rrun is not None:
             row["ref_run"] = rrun
-        report.write(json.dumps(row, ensure_ascii=False) + "\n")
+        report.write(json_line(row))
