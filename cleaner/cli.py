@@ -33,7 +33,7 @@ from .runner import (
     report_rows,
 )
 from .errors import InputError, UsageError
-from .textio import atomic_writer
+from .textio import atomic_writer, read_bytes, read_lines
 
 EXAMPLES = """\
 examples:
@@ -117,6 +117,18 @@ def check_engine(args: argparse.Namespace, files: Sequence[str]) -> None:
         raise UsageError(f"--engine ray: {exc}") from None
 
 
+def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, field: str) -> None:
+    """The input and output options that ``clean`` and ``dedup`` share."""
+    p.add_argument("files", nargs="*", metavar="FILE", help="input files ('-' for stdin; default stdin)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    out.add_argument("--output-dir", metavar="DIR", help="write each input text file to DIR/<its name>")
+    if in_place:
+        out.add_argument("--in-place", action="store_true", help="replace each input file (atomically)")
+    p.add_argument("--jsonl", action="store_true", help=f"input is JSON Lines: {jsonl}")
+    p.add_argument("--field", default="text", metavar="NAME", help=f"{field} (default: text)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cleaner",
@@ -136,13 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    c.add_argument("files", nargs="*", metavar="FILE", help="input files ('-' for stdin; default stdin)")
-    out = c.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    out.add_argument("--output-dir", metavar="DIR", help="write each input to DIR/<its name>")
-    out.add_argument("--in-place", action="store_true", help="replace each input file (atomically)")
-    c.add_argument("--jsonl", action="store_true", help="input is JSON Lines: clean one field of each record")
-    c.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field to clean (default: text)")
+    add_input_output(c, in_place=True, jsonl="clean one field of each record", field="the JSON Lines field to clean")
     c.add_argument("--report", metavar="FILE", help="write every edit and suggestion as JSON Lines to FILE")
     c.add_argument("--encoding", metavar="ENC", help="input encoding (default: detect UTF-8, UTF-16/32 with BOM, GB18030, Big5)")
     c.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); output keeps the input order")
@@ -244,35 +250,6 @@ def _check_usage(args: argparse.Namespace) -> None:
             raise UsageError("--output-dir: two inputs have the same file name")
 
 
-def _read_bytes(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-
-
-def _open_lines(name: str) -> Iterator[bytes]:
-    if name == "-":
-        yield from sys.stdin.buffer
-        return
-    try:
-        fh = open(name, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    with fh:
-        yield from fh
-
-
 class _Sink:
     """Where output goes: a file written atomically; or stdout, spooled so
     that nothing is written when the run fails (``spool=False`` streams)."""
@@ -343,7 +320,7 @@ def _write_report(report: IO[str] | None, r: Result) -> None:
 def _jsonl_lines(files: Sequence[str]) -> Iterator[RawLine]:
     for name in files:
         label = "<stdin>" if name == "-" else name
-        for lineno, raw in enumerate(_open_lines(name), 1):
+        for lineno, raw in enumerate(read_lines(name), 1):
             yield label, lineno, raw
 
 
@@ -373,7 +350,7 @@ class _LineWriter:
 
 def _text_documents(files: Sequence[str], encoding: str | None) -> Iterator[Document]:
     for name in files:
-        data = _read_bytes(name)
+        data = read_bytes(name)
         doc = read_text_file("<stdin>" if name == "-" else name, data, encoding)
         doc.nbytes = len(data)
         yield doc

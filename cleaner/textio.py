@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import functools
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import IO
 
 from .errors import InputError
 
-__all__ = ["InputError", "decode", "read_text", "atomic_writer", "line_of"]
+__all__ = ["InputError", "decode", "open_input", "read_bytes", "read_lines", "read_text", "atomic_writer", "line_of"]
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -145,18 +146,41 @@ def _commonness(text: str) -> float:
     return ok / len(sample)
 
 
-def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[str, str]:
-    """Read and decode a file; :class:`InputError` for a missing file or bad bytes."""
-    name = os.fspath(path)
+@contextlib.contextmanager
+def open_input(name: str) -> Iterator[IO[bytes]]:
+    """An input file opened for reading bytes (``-``: standard input);
+    :class:`InputError` naming it when it is missing, a directory or unreadable."""
+    if name == "-":
+        yield sys.stdin.buffer
+        return
     try:
-        data = Path(path).read_bytes()
+        fh = open(name, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name}: is a directory, not a file") from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
-    return decode(data, name, encoding)
+    with fh:
+        yield fh
+
+
+def read_bytes(name: str) -> bytes:
+    """All the bytes of an input (see :func:`open_input`)."""
+    with open_input(name) as fh:
+        return fh.read()
+
+
+def read_lines(name: str) -> Iterator[bytes]:
+    """The lines of an input as bytes, read lazily (see :func:`open_input`)."""
+    with open_input(name) as fh:
+        yield from fh
+
+
+def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[str, str]:
+    """Read and decode a file; :class:`InputError` for a missing file or bad bytes."""
+    name = os.fspath(path)
+    return decode(read_bytes(name), name, encoding)
 
 
 @contextlib.contextmanager

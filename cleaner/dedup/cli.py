@@ -20,7 +20,7 @@ from typing import IO, Any
 import numpy as np
 
 from ..runner import BadRecord, Document, Stats, default_jobs, json_line, read_jsonl, read_text_file
-from ..textio import InputError, atomic_writer
+from ..textio import InputError, atomic_writer, read_bytes, read_lines
 from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
 from .index import SeenIndex
 from .lsh import LSHParams
@@ -50,12 +50,9 @@ def add_parser(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    d.add_argument("files", nargs="*", metavar="FILE", help="input files ('-' for stdin; default stdin)")
-    out = d.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    out.add_argument("--output-dir", metavar="DIR", help="write each input text file to DIR/<its name>")
-    d.add_argument("--jsonl", action="store_true", help="input is JSON Lines: one document per record")
-    d.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field holding the text (default: text)")
+    from ..cli import add_input_output
+
+    add_input_output(d, in_place=False, jsonl="one document per record", field="the JSON Lines field holding the text")
     d.add_argument(
         "--level",
         choices=LEVELS,
@@ -127,18 +124,16 @@ def _check(args: argparse.Namespace) -> DedupOptions:
 
 
 def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[Document]:
-    from ..cli import _open_lines, _read_bytes
-
     for name in files:
         label = "<stdin>" if name == "-" else name
         if args.jsonl:
-            for item in read_jsonl(_open_lines(name), label, args.field):
+            for item in read_jsonl(read_lines(name), label, args.field):
                 if isinstance(item, BadRecord):
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
                 stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
                 yield item
         else:
-            data = _read_bytes(name)
+            data = read_bytes(name)
             stats.bytes_in += len(data)
             yield read_text_file(label, data, args.encoding)
 

@@ -89,3 +89,14 @@ def test_stdin_to_stdout_one_paragraph_per_line(tmp_path):
     p = run(cwd=tmp_path, stdin=f"{A}\n{B}\n{A}\n".encode())
     assert p.returncode == 0, p.stderr
     assert p.stdout.decode() == f"{A}\n{B}\n"
+
+
+def test_jsonl_with_a_lone_surrogate_is_written_as_valid_utf8(tmp_path):
+    """JSON may carry a lone surrogate ("\\ud800"); UTF-8 cannot: it is written
+    as an escape, in the output, the clusters and the report."""
+    data = (json.dumps({"text": A + "\ud800"}) + "\n" + json.dumps({"text": A + "\ud800"}) + "\n").encode()
+    p = run("--jsonl", "-q", "--clusters", "c.jsonl", "--report", "r.jsonl", cwd=tmp_path, stdin=data)
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
+    assert out[0]["text"] == A + "\ud800" and out[1]["text"] == ""
+    assert rows(tmp_path / "c.jsonl") and rows(tmp_path / "r.jsonl")
