@@ -236,15 +236,21 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--output-dir needs files, not stdin")
     if args.output and len(files) > 1 and not args.jsonl:
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
-    for target in (args.output, args.report, args.quarantine):
+    check_outputs(files, (args.output, args.report, args.quarantine), args.output_dir)
+
+
+def check_outputs(files: Sequence[str], targets: Sequence[str | None], output_dir: str | None) -> None:
+    """No output may overwrite an input: not a named output, not a file
+    written into ``output_dir``; two inputs may not share a name there."""
+    for target in targets:
         if target and target != "-":
             for f in files:
                 if f != "-" and _same_file(f, target):
                     raise UsageError(f"{target}: would overwrite the input {f}; choose another output (or --in-place)")
-    if args.output_dir:
+    if output_dir:
         for f in files:
-            if _same_file(os.path.dirname(os.path.abspath(f)), args.output_dir):
-                raise UsageError(f"--output-dir {args.output_dir} holds the input {f}: the output would overwrite it")
+            if _same_file(os.path.dirname(os.path.abspath(f)), output_dir):
+                raise UsageError(f"--output-dir {output_dir} holds the input {f}: the output would overwrite it")
         names = [os.path.basename(f) for f in files]
         if len(set(names)) != len(names):
             raise UsageError("--output-dir: two inputs have the same file name")

@@ -81,7 +81,7 @@ def _usage(args: argparse.Namespace) -> DedupOptions:
 
 
 def _check(args: argparse.Namespace) -> DedupOptions:
-    from ..cli import _same_file
+    from ..cli import check_outputs
     from ..errors import UsageError
 
     files = args.files or ["-"]
@@ -97,18 +97,7 @@ def _check(args: argparse.Namespace) -> DedupOptions:
         raise UsageError("stdin ('-') can be read once")
     if args.engine == "ray" and args.index:
         raise UsageError("--index is a SQLite file on this machine: use it with --engine local")
-    for target in (args.output, args.report, args.clusters, args.index):
-        if target and target != "-":
-            for f in files:
-                if f != "-" and _same_file(f, target):
-                    raise UsageError(f"{target}: would overwrite the input {f}")
-    if args.output_dir:
-        for f in files:
-            if _same_file(os.path.dirname(os.path.abspath(f)), args.output_dir):
-                raise UsageError(f"--output-dir {args.output_dir} holds the input {f}: the output would overwrite it")
-        names = [os.path.basename(f) for f in files]
-        if len(set(names)) != len(names):
-            raise UsageError("--output-dir: two inputs have the same file name")
+    check_outputs(files, (args.output, args.report, args.clusters, args.index), args.output_dir)
     try:
         return DedupOptions(
             level=args.level,
