@@ -59,6 +59,13 @@ class Budget:
 
 QUICK = Budget(seconds=0.25, min_rounds=1, max_rounds=15)
 FULL = Budget(seconds=2.0, min_rounds=3, max_rounds=200)
+#: a speed ratio that failed is measured again under this budget, per side
+CONFIRM = Budget(seconds=1.0, min_rounds=5, max_rounds=100)
+#: quick mode judges a speed ratio against its baseline with at least this
+#: relative tolerance (a fourfold slowdown fails, a twofold one does not):
+#: a few rounds on an unknown CI machine cannot see less.  Full mode uses
+#: the baseline's own tolerance (0.5).
+QUICK_SPEED_SLACK = 0.75
 
 GATES_KEY = pytest.StashKey[list[tuple[str, Gate]]]()
 GATE_KEY = pytest.StashKey[Gate]()
@@ -106,7 +113,7 @@ def gate(request: pytest.FixtureRequest, benchmark: Any, baseline: Baseline, qui
     info.setdefault("cleaner_version", cleaner.__version__)
     info.setdefault("rules", list(cleaner.make_config().active_rules()))
     info.setdefault("mode", "quick" if quick else "full")
-    g = Gate(baseline, info)
+    g = Gate(baseline, info, speed_slack=QUICK_SPEED_SLACK if quick else 0.0)
     request.node.stash[GATE_KEY] = g
     request.config.stash.setdefault(GATES_KEY, []).append((request.node.nodeid, g))
     return g
@@ -142,6 +149,29 @@ def median_time(fn: Callable[[], object], budget: Budget) -> float:
         fn()
         samples.append(time.perf_counter() - t0)
     return statistics.median(samples)
+
+
+def paired_ratio(reference: Callable[[], object], target: Callable[[], object], budget: Budget = CONFIRM) -> float:
+    """Reference time / target time, the two called in turn (one warm-up
+    call each, then rounds of reference-target pairs) and compared by
+    median: a load spike on the machine slows both sides of the same pair,
+    where two medians taken minutes apart see different machines."""
+    t0 = time.perf_counter()
+    reference()
+    t1 = time.perf_counter()
+    target()
+    t2 = time.perf_counter()
+    rounds = budget.rounds(max(t1 - t0, t2 - t1))
+    ref_times, target_times = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        reference()
+        t1 = time.perf_counter()
+        target()
+        t2 = time.perf_counter()
+        ref_times.append(t1 - t0)
+        target_times.append(t2 - t1)
+    return statistics.median(ref_times) / max(statistics.median(target_times), 1e-9)
 
 
 class Measure:

@@ -326,6 +326,38 @@ def test_speed_floor_and_baseline_ratio() -> None:
     assert judge_speed(SpeedRatio("k", 0.1, 0.5, "ftfy"), base).status == "known-failure"
 
 
+def test_a_failed_speed_ratio_is_judged_on_its_paired_re_measurement() -> None:
+    base = Baseline(speed={"s": Expected(2.0, "higher", 0.5)})
+    calls: list[int] = []
+
+    def confirm(value: float) -> Any:
+        return lambda: calls.append(1) or value
+
+    g = Gate(base, info := {})
+    assert g.speed("s", 1.5, floor=0.1, reference="ftfy", confirm=confirm(0.1)).status == "ok"
+    assert calls == []  # a ratio that passes is not measured again
+    assert g.speed("s", 0.5, floor=0.1, reference="ftfy", confirm=confirm(1.8)).status == "ok"
+    assert info["speed_ratios"]["s"] == {**info["speed_ratios"]["s"], "ratio": 1.8, "first_ratio": 0.5}
+    v = g.speed("s", 0.5, floor=0.1, reference="ftfy", confirm=confirm(0.6))
+    assert v.failed and "confirmed by a paired re-measurement (first measure 0.5x)" in v.message
+    assert len(calls) == 2
+    # quick mode's slack: a ratio at 30% of its baseline passes, at 20% fails
+    quick = Gate(base, {}, speed_slack=0.75)
+    assert quick.speed("s", 0.6, floor=0.1, reference="ftfy").status == "ok"
+    assert quick.speed("s", 0.4, floor=0.1, reference="ftfy").failed
+    with pytest.raises(ValueError, match="speed_slack"):
+        Gate(base, {}, speed_slack=1.0)
+
+
+def test_paired_ratio_calls_both_sides_in_turn() -> None:
+    from benchmarks.conftest import Budget, paired_ratio
+
+    order: list[str] = []
+    ratio = paired_ratio(lambda: order.append("r"), lambda: order.append("t"), Budget(0.0, 4, 4))
+    assert order == ["r", "t"] * 5  # one warm-up pair, then four timed pairs
+    assert ratio > 0
+
+
 def _results(figures: dict[str, dict[str, Any]], speed: dict[str, dict[str, Any]] | None = None, mode: str = "full") -> dict[str, Any]:
     return {"benchmarks": [{"name": "test_x", "group": "g", "params": {}, "stats": {"median": 0.01},
                             "extra_info": {"mode": mode, "quality_figures": figures, "speed_ratios": speed or {},
