@@ -214,10 +214,10 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
         post = _LONE_SURROGATE.sub("\ufffd", post)
         post = _drop_zero_width(post, before, after)
         post = _LINE_SEP.sub("\n", post)
-        if post == fixed:
-            return post  # what ftfy gave is stable: our removals changed nothing
-        # Removing a control character can leave a sequence that reads as
-        # mojibake again: repeat, so that a second clean changes nothing.
+        if post == seg:
+            return post  # stable: a second clean changes nothing
+        # Removing a control character (ftfy does too) can leave a sequence
+        # that reads as mojibake again (°¡\x1f°¡): repeat until stable.
         seg = post
     return seg
 
