@@ -157,10 +157,31 @@ def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> 
     return glued * 3 <= len(starts)
 
 
+#: up to this many wanted strings, :func:`_positions` scans the text once
+#: per string (each scan is a C loop; one pass over every n-gram costs about
+#: as much as a few thousand of them)
+FIND_EACH_MAX = 2000
+
+
 def _positions(text: str, n: int, wanted: set[str]) -> dict[str, list[int]]:
-    """Start positions of the ``n``-character strings in ``wanted``: one pass
-    over the text, however many strings are wanted."""
+    """Start positions (overlapping) of the ``n``-character strings in
+    ``wanted``: ``str.find`` per string (a C scan) when few are wanted, else
+    one pass over all ``n``-grams of the text.
+
+    >>> sorted(_positions("天天天向上天天", 2, {"天天", "向上"}).items())
+    [('向上', [3]), ('天天', [0, 1, 5])]
+    """
     out: dict[str, list[int]] = {}
+    if 0 < len(wanted) <= FIND_EACH_MAX:
+        for w in sorted(wanted):
+            found = []
+            i = text.find(w)
+            while i >= 0:
+                found.append(i)
+                i = text.find(w, i + 1)
+            if found:
+                out[w] = found
+        return out
     if wanted:
         for mt in _ngram_pattern(n).finditer(text):
             g = mt.group(1)
@@ -186,6 +207,10 @@ def find(
     term_counts: dict[str, int] = {}
     variant_counts: dict[str, int] = {}
     positions: dict[str, list[int]] = {}
+    # per character: its single-character look-alikes that occur in the text
+    # (a variant made of a character the text lacks cannot be counted in it)
+    present = frozenset(text)
+    look_alikes: dict[str, tuple[str, ...]] = {}
     for n in range(2, MAX_TERM + 1):
         counts = _counts(text, n)
         repeated = [t for t, c in counts.items() if c >= MIN_TERM_COUNT]
@@ -200,9 +225,10 @@ def find(
             tc = counts[term]
             found: list[tuple[str, int, int]] = []
             for j, ch in enumerate(term):
-                for x, _ in nb_fn(ch):
-                    if len(x) != 1 or x == ch:
-                        continue
+                xs = look_alikes.get(ch)
+                if xs is None:
+                    xs = look_alikes[ch] = tuple(x for x, _ in nb_fn(ch) if len(x) == 1 and x != ch and x in present)
+                for x in xs:
                     variant = term[:j] + x + term[j + 1 :]
                     vc = counts.get(variant, 0)
                     if vc and vc * RATIO <= tc:

@@ -46,3 +46,13 @@ def test_real_prose_is_left_alone():
 def test_edits_replay():
     r = explain(DOC, only=["consistency"])
     assert apply_edits(DOC, r.edits) == r.text
+
+
+@pytest.mark.parametrize("text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "", "没有汉字 at all"])
+def test_positions_by_find_and_by_one_pass_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.typos import consistency
+
+    wanted = {"天天", "中国", "向上", "国国", "不在"}
+    by_find = consistency._positions(text, 2, wanted)
+    monkeypatch.setattr(consistency, "FIND_EACH_MAX", 0)
+    assert consistency._positions(text, 2, wanted) == by_find
