@@ -71,6 +71,27 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
             state.run(rule, cfg)
             seen[rule.name] = state.version
     normalizers = [r for r in active if r.stage == "normalize" or (r.stage == "prepare" and r.idempotent)]
+    _normalize(state, normalizers, cfg, seen)
+    script = RULES["script"]
+    if cfg.script == "auto" and script in active and seen.get(script.name) != state.version:
+        # "auto" decides paragraph by paragraph: a line that the rounds joined
+        # to its paragraph is judged again with it (what a second clean would
+        # do).  Once only: OpenCC is not idempotent.
+        if state.run(script, cfg):
+            _normalize(state, normalizers, cfg, seen)
+    for rule in active:
+        if rule.stage == "final":
+            state.run(rule, cfg)
+    state.suggestions.sort(key=lambda s: (s.start, s.end))
+    return Explanation(state.current, tuple(state.edits), tuple(state.suggestions))
+
+
+#: the normalizers repeat until a round changes nothing, at most this often
+MAX_ROUNDS = 4
+
+
+def _normalize(state: _State, normalizers: list[Rule], cfg: Config, seen: dict[str, int]) -> None:
+    """Run the normalizers in rounds until a round changes nothing."""
     for _ in range(MAX_ROUNDS):
         changed = False
         for rule in normalizers:
@@ -82,15 +103,6 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
             seen[rule.name] = state.version
         if not changed:
             break
-    for rule in active:
-        if rule.stage == "final":
-            state.run(rule, cfg)
-    state.suggestions.sort(key=lambda s: (s.start, s.end))
-    return Explanation(state.current, tuple(state.edits), tuple(state.suggestions))
-
-
-#: the normalizers repeat until a round changes nothing, at most this often
-MAX_ROUNDS = 4
 
 
 class _State:

@@ -120,3 +120,19 @@ def test_enable_turns_on_a_rule_that_is_off_by_default():
         Config(enable=["page_headers"], disable=["page_headers"])
     with pytest.raises(ValueError, match="dedup_scope"):
         Config(dedup_scope="corpus")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a line that script "auto" left alone on its own (two Traditional
+        # against two Simplified characters) is joined to a Simplified paragraph
+        "这是简体中文的段落，我们认\n\n真學習这个内容。\n",
+        # a form feed is a line end for the whitespace rule and for script alike
+        "简业亏佇\f亂",
+    ],
+)
+def test_script_decides_again_on_joined_lines(text):
+    once = clean(text)
+    assert clean(once) == once
+    assert "學習" not in once  # judged with the paragraph it belongs to

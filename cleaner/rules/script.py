@@ -109,7 +109,7 @@ def _convert_all(text: str, config: str) -> Iterator[Edit]:
         pos += len(line)
 
 
-_STOP = frozenset("\n\r\t ，。、；：！？,.;:!?“”‘’「」『』（）()《》　")
+_STOP = frozenset("\n\r\f\v\t ，。、；：！？,.;:!?“”‘’「」『』（）()《》　")
 
 
 def _convert_strays(text: str, stray: re.Pattern[str], config: str, *, with_neighbours: bool) -> Iterator[Edit]:
@@ -143,9 +143,13 @@ def _convert_strays(text: str, stray: re.Pattern[str], config: str, *, with_neig
                     yield Edit(NAME, start + k, start + k + 1, window[k], out[k])
 
 
+#: line ends as the whitespace rule reads them (it turns \f into \n)
+_LINE_END = re.compile(r"\r\n|[\n\r\f]")
+
+
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     start = 0
-    for m in re.finditer(r"\n", text):
+    for m in _LINE_END.finditer(text):
         yield start, m.end()
         start = m.end()
     if start < len(text):
