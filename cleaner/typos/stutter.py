@@ -9,6 +9,7 @@ every test below says "accident":
   one character doubled (哈哈哈哈, 等等等等); one-character doubling (看看,
   清清楚楚) is never touched;
 * the unit does not end in 着 (坐着坐着, 走着走着: "X着X着" frames);
+* the unit stands twice, not three times or more (加油加油加油: a chant);
 * the doubled form is not itself a dictionary word;
 * in the best segmentation of the text around it, exactly one copy stands as
   a whole sequence of words: real reduplication (研究研究, 恭喜恭喜, 一步一步)
@@ -75,6 +76,13 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
         i, k = mt.start(), len(unit)
         pos = i + 1
         if len(set(unit)) == 1 or unit.endswith("着"):
+            continue
+        if text[i + 2 * k : i + 3 * k] == unit or (i >= k and text[i - k : i] == unit):
+            # three copies or more (加油加油加油): a chant or a list, not a
+            # word printed twice across a break; the whole run is skipped
+            while text[i + k : i + 2 * k] == unit:
+                i += k
+            pos = i + k
             continue
         if m is None:
             m = model()

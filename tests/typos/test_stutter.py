@@ -44,10 +44,13 @@ def test_removes_a_glued_repeat(text, expected):
         "自治县中队中队长带领战士巡逻。",  # X + X长: the squadron's leader
         "世界华人名人名家书画展。",  # a repeat out of step with the words
         "科技创新、制度创新和管理创新。",  # parallel phrasing
+        "观众高喊加油加油加油，气氛热烈。",  # three copies: a chant
+        "买价一价一价一",  # three copies (found by hypothesis: two cleans removed two)
     ],
 )
 def test_keeps_real_repetition(text):
     assert only(text) == text
+    assert clean(clean(text)) == clean(text)
 
 
 def test_page_break_stutter_is_fixed_after_the_join():
