@@ -39,8 +39,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
 
 from ..config import Config
 from ..edits import Edit, Suggestion
@@ -75,17 +76,6 @@ def _default_neighbours() -> Neighbours:
     from ..confusion import visual_neighbours
 
     return visual_neighbours
-
-
-@functools.cache
-def _ngram_pattern(n: int) -> re.Pattern[str]:
-    return re.compile("(?=([\u4e00-\u9fff]{%d}))" % n)
-
-
-def _counts(text: str, n: int) -> Counter[str]:
-    """Counts of every run of ``n`` Han characters in ``text`` (overlapping;
-    found by the regular-expression engine, in C)."""
-    return Counter(_ngram_pattern(n).findall(text))
 
 
 def _some_reading(term: str, m: WordModel) -> float:
@@ -157,37 +147,81 @@ def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> 
     return glued * 3 <= len(starts)
 
 
-#: up to this many wanted strings, :func:`_positions` scans the text once
-#: per string (each scan is a C loop; one pass over every n-gram costs about
-#: as much as a few thousand of them)
-FIND_EACH_MAX = 2000
+def _han_codes(text: str) -> np.ndarray:
+    """The code point of every character of ``text`` as uint64, 0 where it is
+    not a Han character of the basic block (U+4E00-U+9FFF, 16 bits each)."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    cp[(cp < 0x4E00) | (cp > 0x9FFF)] = 0
+    return cp
 
 
-def _positions(text: str, n: int, wanted: set[str]) -> dict[str, list[int]]:
-    """Start positions (overlapping) of the ``n``-character strings in
-    ``wanted``: ``str.find`` per string (a C scan) when few are wanted, else
-    one pass over all ``n``-grams of the text.
+def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
+    """Every ``n``-gram of the text packed into one uint64 (16 bits a
+    character, first character highest); 0 where it is not all Han."""
+    span = len(codes) - n + 1
+    if span <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    keys = codes[:span].copy()
+    valid = keys != 0
+    for k in range(1, n):
+        part = codes[k : k + span]
+        keys <<= np.uint64(16)
+        keys |= part
+        valid &= part != 0
+    keys[~valid] = 0
+    return keys
 
-    >>> sorted(_positions("天天天向上天天", 2, {"天天", "向上"}).items())
-    [('向上', [3]), ('天天', [0, 1, 5])]
+
+def _counts(keys: np.ndarray) -> dict[int, int]:
+    """How often each packed ``n``-gram of Han characters occurs (overlapping).
+
+    >>> n = 2; c = _counts(_ngram_keys(_han_codes("天天天向上"), n))
+    >>> {_unpack(k, n): v for k, v in c.items()} == {"天天": 2, "天向": 1, "向上": 1}
+    True
+    """
+    uniq, cnt = np.unique(keys[keys != 0], return_counts=True)
+    return dict(zip(uniq.tolist(), cnt.tolist()))
+
+
+def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = None) -> dict[str, list[int]]:
+    """Start positions (overlapping) of the ``n``-character Han strings in
+    ``wanted``, matched as packed keys in one vectorised test,
+    O(len(text) log len(wanted)).  ``keys`` is :func:`_ngram_keys` of the
+    text, when the caller has it.
+
+    >>> sorted(_positions("天天天向上，天天", 2, {"天天", "向上"}).items())
+    [('向上', [3]), ('天天', [0, 1, 6])]
     """
     out: dict[str, list[int]] = {}
-    if 0 < len(wanted) <= FIND_EACH_MAX:
-        for w in sorted(wanted):
-            found = []
-            i = text.find(w)
-            while i >= 0:
-                found.append(i)
-                i = text.find(w, i + 1)
-            if found:
-                out[w] = found
+    want = np.array([_pack(w) for w in wanted if len(w) == n], dtype=np.uint64)
+    if not len(want) or len(text) < n:
         return out
-    if wanted:
-        for mt in _ngram_pattern(n).finditer(text):
-            g = mt.group(1)
-            if g in wanted:
-                out.setdefault(g, []).append(mt.start())
+    if keys is None:
+        keys = _ngram_keys(_han_codes(text), n)
+    for pos in np.flatnonzero(np.isin(keys, want)).tolist():
+        out.setdefault(text[pos : pos + n], []).append(pos)
     return out
+
+
+def _pack(s: str) -> int:
+    key = 0
+    for ch in s:
+        key = (key << 16) | ord(ch)
+    return key
+
+
+def _unpack(key: int, n: int) -> str:
+    return "".join(chr((key >> (16 * (n - 1 - k))) & 0xFFFF) for k in range(n))
+
+
+def _unpack_all(keys: list[int], n: int) -> list[str]:
+    """:func:`_unpack` of many keys at once (one decode of a UTF-32 buffer)."""
+    if not keys:
+        return []
+    arr = np.array(keys, dtype=np.uint64)
+    chars = np.stack([(arr >> np.uint64(16 * (n - 1 - k))) & np.uint64(0xFFFF) for k in range(n)], axis=1)
+    flat = chars.astype("<u4").tobytes().decode("utf-32-le")
+    return [flat[i : i + n] for i in range(0, len(flat), n)]
 
 
 def find(
@@ -211,39 +245,42 @@ def find(
     # (a variant made of a character the text lacks cannot be counted in it)
     present = frozenset(text)
     look_alikes: dict[str, tuple[str, ...]] = {}
+    codes = _han_codes(text)
     for n in range(2, MAX_TERM + 1):
-        counts = _counts(text, n)
-        repeated = [t for t, c in counts.items() if c >= MIN_TERM_COUNT]
+        keys = _ngram_keys(codes, n)
+        counts = _counts(keys)
+        repeated = [k for k, c in counts.items() if c >= MIN_TERM_COUNT]
         if not repeated:
             break  # no longer term can repeat either
         candidates: list[tuple[str, list[tuple[str, int, int]]]] = []
-        for term in repeated:
+        for term_key, term in zip(repeated, _unpack_all(repeated, n)):
             if not (_content(term[0], m, memo) and _content(term[-1], m, memo)):
                 continue  # 软件产业的: a phrase ending in a function word, not a name
             if _some_reading(term, m) > TERM_LOGP:
                 continue  # the dictionary explains it: ocr_confusion's business
-            tc = counts[term]
+            tc = counts[term_key]
             found: list[tuple[str, int, int]] = []
             for j, ch in enumerate(term):
                 xs = look_alikes.get(ch)
                 if xs is None:
                     xs = look_alikes[ch] = tuple(x for x, _ in nb_fn(ch) if len(x) == 1 and x != ch and x in present)
+                shift = 16 * (n - 1 - j)
+                c = ord(ch)
                 for x in xs:
-                    variant = term[:j] + x + term[j + 1 :]
-                    vc = counts.get(variant, 0)
+                    vc = counts.get(term_key ^ ((c ^ ord(x)) << shift), 0)
                     if vc and vc * RATIO <= tc:
-                        found.append((variant, j, vc))
+                        found.append((term[:j] + x + term[j + 1 :], j, vc))
             if found:
                 candidates.append((term, found))
         if not candidates:
             continue
         # where the candidate terms and their variants stand: one pass
         wanted = {t for t, _ in candidates} | {v for _, f in candidates for v, _, _ in f}
-        positions.update(_positions(text, n, wanted))
+        positions.update(_positions(text, n, wanted, keys))
         for term, found in candidates:
             if not _is_term(text, term, positions.get(term, []), m):
                 continue
-            term_counts[term] = counts[term]
+            term_counts[term] = counts[_pack(term)]
             for variant, j, vc in found:
                 claims.setdefault(variant, set()).add((term, j))
                 variant_counts[variant] = vc

@@ -48,11 +48,24 @@ def test_edits_replay():
     assert apply_edits(DOC, r.edits) == r.text
 
 
-@pytest.mark.parametrize("text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "", "没有汉字 at all"])
-def test_positions_by_find_and_by_one_pass_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cleaner.typos import consistency
+@pytest.mark.parametrize(
+    "text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "", "没有汉字 at all", "😀中国\ud800中国𠀀国", "中"]
+)
+@pytest.mark.parametrize("n", [2, 3])
+def test_positions_match_a_plain_scan(text: str, n: int) -> None:
+    from cleaner.typos.consistency import _positions
 
-    wanted = {"天天", "中国", "向上", "国国", "不在"}
-    by_find = consistency._positions(text, 2, wanted)
-    monkeypatch.setattr(consistency, "FIND_EACH_MAX", 0)
-    assert consistency._positions(text, 2, wanted) == by_find
+    wanted = {"天天", "中国", "向上", "国国", "不在", "天天天", "中国中", "国中国"}
+    plain: dict[str, list[int]] = {}
+    for i in range(len(text) - n + 1):
+        if text[i : i + n] in wanted:
+            plain.setdefault(text[i : i + n], []).append(i)
+    assert _positions(text, n, wanted) == plain
+
+
+def test_packed_keys_round_trip() -> None:
+    from cleaner.typos.consistency import _pack, _unpack, _unpack_all
+
+    words = ["天天", "中国", "龥一", "一龥"]
+    assert _unpack_all([_pack(w) for w in words], 2) == words == [_unpack(_pack(w), 2) for w in words]
+    assert _unpack_all([], 3) == []
