@@ -34,7 +34,7 @@ from rapidfuzz.distance import Indel
 
 from ..chars import HAN
 from ..config import Config
-from ..edits import Edit, apply_edits
+from ..edits import Edit, apply_edits, compose
 
 NAME = "unicode"
 
@@ -325,6 +325,25 @@ def _NON_ASCII_RUN_AT(text: str, pos: int) -> tuple[int, int]:  # noqa: N802
     return start, (m.end() if m else pos + 1)
 
 
+#: passes of :func:`unicode_rule` over its own output, at most
+MAX_PASSES = 4
+
+
 def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
-    """Edits that repair mojibake and remove invisible characters."""
-    return _line_edits(text, 0)
+    """Edits that repair mojibake and remove invisible characters.
+
+    A repair can change where the next one applies (ftfy reads a C1 control
+    as Windows-1252 and the result, no longer glued to what follows, reads
+    as mojibake of its own; a new CJK character splits a segment), so the
+    rule runs again on its own output until it changes nothing, and returns
+    the composed edits: applying it twice gives what applying it once gives.
+    """
+    edits = list(_line_edits(text, 0))
+    current = apply_edits(text, edits) if edits else text
+    for _ in range(MAX_PASSES - 1):
+        more = list(_line_edits(current, 0))
+        if not more:
+            break
+        edits = compose(text, current, edits, more)
+        current = apply_edits(current, more)
+    return iter(edits)

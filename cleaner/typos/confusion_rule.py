@@ -155,17 +155,26 @@ def candidates(
             banned_set.add(pair)
     banned = frozenset(banned_set)
     covered.append(False)
-    alone = map(operator.not_, map(operator.or_, itertools.chain((False,), covered), covered))
     partners = _default_partners() if neighbours is None and word_model is None else _Partners(m, nb_fn)
+    # only characters with a look-alike that forms a word pair can change:
+    # decided once per distinct character (digits, punctuation never pass)
+    changeable = frozenset(c for c in set(text) if partners.get(c) is not None)
+    alone = map(
+        operator.and_,
+        map(changeable.__contains__, text),
+        map(operator.not_, map(operator.or_, itertools.chain((False,), covered), covered)),
+    )
     char_logp = m.char_logp
     out: list[Candidate] = []
     for i in itertools.compress(range(n), alone):
-        entry = partners.get(text[i])
-        if entry is None:
-            continue  # no look-alike forms a word pair with anything
-        top, c_lp, nbs = entry
+        c = text[i]
+        top, c_lp, nbs = partners.memo[c]  # type: ignore[misc]  # changeable: it has an entry
         left = text[i - 1] if i else ""
         right = text[i + 1] if i + 1 < n else ""
+        left_pairs = partners.lefts(left, c, nbs) if left else ()
+        right_pairs = partners.rights(right, c, nbs) if right else ()
+        if not (left_pairs or right_pairs):
+            continue  # no look-alike forms a word pair with a neighbour
         # A quick estimate of each look-alike's gain from the best word that
         # its pair with a neighbour occurs in; only promising ones are scored.
         estimates: dict[str, tuple[float, float]] = {}
@@ -175,7 +184,7 @@ def candidates(
         # below the closest one than that allows cannot reach the floor
         # (``nbs`` is sorted by similarity, best first).
         reach = top - (partners.best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
-        for side_pairs, cost in ((partners.lefts(left, text[i], nbs) if left else (), left_cost), (partners.rights(right, text[i], nbs) if right else (), right_cost)):
+        for side_pairs, cost in ((left_pairs, left_cost), (right_pairs, right_cost)):
             for nb, sim, lp in side_pairs:
                 if sim < reach:
                     break
