@@ -104,3 +104,29 @@ def test_clean_real_sentences_are_left_alone():
 
 def test_constants_are_sane():
     assert confusion_rule.CHANNEL_COST > 0 and confusion_rule.CHANNEL_SLOPE > 0 and confusion_rule.WINDOW >= 2
+
+
+def test_precomputed_misspellings_are_the_rules_verdicts(tmp_path, monkeypatch):
+    import random
+
+    from cleaner.typos.model import model
+
+    m = model()
+    default = confusion_rule._default_misspellings()
+    pairs = random.Random(7).sample(sorted(p for p in m.web_only if len(p) == 2), 400)
+    nb = confusion_rule._default_neighbours()
+    assert {p for p in pairs if p in default} == {p for p in pairs if confusion_rule._misspelling(p, m, nb)}
+    assert "周未" in default or "周未" not in m.web_only
+    # decided once, then read back from the cache folder
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    confusion_rule._default_misspellings.cache_clear()
+    try:
+        built = confusion_rule._default_misspellings()
+        (written,) = tmp_path.glob("typo-misspellings-*.txt")
+        confusion_rule._default_misspellings.cache_clear()
+        assert confusion_rule._default_misspellings() == built == default
+        written.write_text("其他", encoding="utf-8")  # what the file says is what is used
+        confusion_rule._default_misspellings.cache_clear()
+        assert confusion_rule._default_misspellings() == {"其他"}
+    finally:
+        confusion_rule._default_misspellings.cache_clear()
