@@ -19,11 +19,11 @@ is reported with its score and never applied.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-__all__ = ["Edit", "Suggestion", "apply_edits", "compose", "OffsetMap"]
+__all__ = ["Edit", "Suggestion", "apply_edits", "compose", "until_stable", "OffsetMap"]
 
 
 class Edit(NamedTuple):
@@ -121,6 +121,33 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         pos = e.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def until_stable(edits_of: Callable[[str], Iterable[Edit]], text: str, *, max_passes: int = 4) -> list[Edit]:
+    """Run ``edits_of`` on ``text``, then on its own output, until a pass
+    finds nothing (at most ``max_passes`` passes); the edits of all passes,
+    composed onto ``text``.  For a rule whose repairs change the evidence
+    for its next ones (a joined line changes the line lengths, a repaired
+    character splits a segment), so that the rule is idempotent.
+
+    >>> def pairs(t):  # one "aa" -> "a" per pass, the leftmost
+    ...     i = t.find("aa")
+    ...     return [Edit("x", i, i + 2, "aa", "a")] if i >= 0 else []
+    >>> edits = until_stable(pairs, "aaaa")
+    >>> apply_edits("aaaa", edits)
+    'a'
+    """
+    edits = list(edits_of(text))
+    if not edits:
+        return edits
+    current = apply_edits(text, edits)
+    for _ in range(max_passes - 1):
+        more = list(edits_of(current))
+        if not more:
+            break
+        edits = compose(text, current, edits, more)
+        current = apply_edits(current, more)
+    return edits
 
 
 @dataclass(slots=True)

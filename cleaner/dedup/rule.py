@@ -84,6 +84,9 @@ HEADER_MIN_REPEATS = 3
 #: a header has at least this many key characters that are not digits
 HEADER_MIN_LETTERS = 4
 
+#: searches for immediate repeats, each without what the last one dropped
+MAX_DEDUP_PASSES = 8
+
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _DIGITS = re.compile(r"\d+")
 _LINE_END = re.compile(r"\r\n|\n|\r")
@@ -103,17 +106,37 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit]:
     eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
     fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
     m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True)
+    verified = dict(zip(m.pairs, m.pair_scores))
+    rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
-        pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
+        pairs, scores = all_repeats(m.rep, verified)
+        if not pairs:
+            return
+        ref, score = kept_of(len(paras), pairs, scores, rank)
     else:
         # Positions that count for adjacency: eligible paragraphs and headings;
-        # short lines between two copies are transparent.
-        seq = [i for i in range(len(paras)) if eligible[i] or heading[i]]
-        pairs, scores = adjacent_repeats(seq, m.rep, dict(zip(m.pairs, m.pair_scores)))
-    if not pairs:
-        return
-    rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
-    ref, score = kept_of(len(paras), pairs, scores, rank)
+        # short lines between two copies are transparent.  Dropping a copy
+        # can make two blocks adjacent (B C D D' B C D: without D', B C D
+        # repeats itself), so the search repeats without the dropped
+        # paragraphs until it finds nothing new: a second clean drops nothing.
+        found: dict[tuple[int, int], float] = {}
+        dropped: frozenset[int] = frozenset()
+        ref, score = [], []
+        for _ in range(MAX_DEDUP_PASSES):
+            seq = [i for i in range(len(paras)) if (eligible[i] or heading[i]) and i not in dropped]
+            pairs, scores = adjacent_repeats(seq, m.rep, verified)
+            new = {p_: s_ for p_, s_ in zip(pairs, scores) if p_ not in found}
+            if not new:
+                break
+            found.update(new)
+            ordered = sorted(found)
+            ref, score = kept_of(len(paras), ordered, [found[p_] for p_ in ordered], rank)
+            now = frozenset(i for i, r in enumerate(ref) if r >= 0)
+            if now == dropped:
+                break
+            dropped = now
+        if not found:
+            return
     drops: dict[int, Drop] = {}
     for i, (r, s) in enumerate(zip(ref, score)):
         if r >= 0:

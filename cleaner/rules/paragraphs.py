@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from ..chars import CJK, CLOSERS, HAN, display_width
 from ..config import Config
-from ..edits import Edit
+from ..edits import Edit, until_stable
 
 NAME = "paragraphs"
 
@@ -289,8 +289,21 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+#: passes of :func:`paragraphs_rule` over its own output, at most
+MAX_PASSES = 4
+
+
 def paragraphs_rule(text: str, config: Config) -> Iterator[Edit]:
-    """Edits that rejoin broken paragraphs (see the module docstring)."""
+    """Edits that rejoin broken paragraphs (see the module docstring).
+
+    A join changes the evidence around it (a short line joined to its
+    neighbour is no longer short), so the rule runs again on its own output
+    until it joins nothing more, and returns the composed edits."""
+    return iter(until_stable(lambda t: _joins(t, config), text, max_passes=MAX_PASSES))
+
+
+def _joins(text: str, config: Config) -> Iterator[Edit]:
+    """One pass of :func:`paragraphs_rule`."""
     if "\n" not in text and "\r" not in text:
         return
     lines = _lines(text)

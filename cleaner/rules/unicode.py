@@ -34,7 +34,7 @@ from rapidfuzz.distance import Indel
 
 from ..chars import HAN
 from ..config import Config
-from ..edits import Edit, apply_edits, compose
+from ..edits import Edit, apply_edits, until_stable
 
 NAME = "unicode"
 
@@ -338,12 +338,4 @@ def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     rule runs again on its own output until it changes nothing, and returns
     the composed edits: applying it twice gives what applying it once gives.
     """
-    edits = list(_line_edits(text, 0))
-    current = apply_edits(text, edits) if edits else text
-    for _ in range(MAX_PASSES - 1):
-        more = list(_line_edits(current, 0))
-        if not more:
-            break
-        edits = compose(text, current, edits, more)
-        current = apply_edits(current, more)
-    return iter(edits)
+    return iter(until_stable(lambda t: _line_edits(t, 0), text, max_passes=MAX_PASSES))

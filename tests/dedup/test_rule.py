@@ -100,6 +100,19 @@ def test_a_block_repeated_right_after_itself_is_dropped():
     assert [e.ref for e in r.edits] == [(0, len(P1)), (len(P1) + 2, len(P1) + 2 + len(P2)), (len(P1) + len(P2) + 4, len(P1) + len(P2) + len(P3) + 4)]
 
 
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_a_block_made_adjacent_by_a_drop_goes_in_the_same_clean(keep):
+    # P1 P2 P3 P3' P1 P2 P3: dropping P3' leaves P1 P2 P3 repeated right
+    # after itself (found by fuzzing real paragraphs: a second clean dropped it)
+    near = P3.replace("老人", "老年人")
+    text = "\n\n".join([P1, P2, P3, near, P1, P2, P3]) + "\n"
+    r = explain(text, only=["dedup"], dedup_keep=keep)
+    assert apply_edits(text, r.edits) == r.text
+    assert r.text.count(P1) == r.text.count(P2) == 1
+    assert dedup(r.text, dedup_keep=keep) == r.text
+    assert all(e.ref is not None and e.score >= 90 for e in r.edits)
+
+
 def test_min_chars_zero_collapses_identical_short_paragraphs_only():
     text = "正文的内容，很长很长的一段话。\n\n扫描二维码\n\n扫描二维码\n\n扫描二维吗\n"
     assert dedup(text) == text

@@ -83,3 +83,16 @@ def test_join_edit_has_a_score_and_the_break_as_before():
     r = explain(LONG_A + "\n\n" + LONG_B, only=["paragraphs"])
     (e,) = r.edits
     assert e.rule == "paragraphs" and e.before == "\n\n" and e.after == "" and e.score >= 4
+
+
+def test_joins_converge_in_one_clean():
+    # Form feeds cut a list of names in three; once two pieces are joined the
+    # third piece is no longer a short line on its own (found by fuzzing real
+    # zh-Wikipedia paragraphs: a second clean joined it)
+    text = (
+        "（P625）面积P2046，位于法国勃艮第-弗朗什-孔泰大区索恩-卢瓦尔省，该省份为法国中部省份，北起顺时针与科多尔省"
+        "\f、汝拉省、安省、\n罗讷省、卢瓦\f尔省、阿列省和涅夫勒省接壤。\n"
+    )
+    once = clean(text)
+    assert "\n" not in once.rstrip("\n")
+    assert clean(once) == once
