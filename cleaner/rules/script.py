@@ -3,7 +3,9 @@
 ``script="auto"`` (the default) counts the characters that exist only in
 Traditional and only in Simplified writing (character sets from CC-CEDICT,
 via the ``zhon`` package).  The document's majority script decides the
-direction; in each paragraph where that script dominates (the other makes up
+direction, when it is a clear one (at least :data:`DOCUMENT_MAJORITY` of the
+script-specific characters: a document half in each script is left alone,
+and dropping a few repeated paragraphs cannot flip the decision); in each paragraph where that script dominates (the other makes up
 at most a third of the script-specific characters), each stray character of the minority
 script is converted, using OpenCC on its clause so that phrases convert as
 phrases (``頭髮`` becomes ``头发``).  A character valid in both scripts is
@@ -34,6 +36,9 @@ from ..edits import Edit
 
 NAME = "script"
 MINORITY_MAX = 0.34  # largest minority share of script-specific characters in a paragraph for "auto" to act
+#: smallest share of the script-specific characters of the document that its
+#: majority script needs for "auto" to act at all
+DOCUMENT_MAJORITY = 0.6
 
 
 @functools.cache
@@ -169,8 +174,8 @@ def script_rule(text: str, config: Config) -> Iterator[Edit]:
         return
     trad_re, simp_re = _only()
     trad, simp = script_counts(text)
-    if min(trad, simp) == 0 or trad == simp:
-        return
+    if min(trad, simp) == 0 or max(trad, simp) < DOCUMENT_MAJORITY * (trad + simp):
+        return  # one script only, or no clear majority
     simplified_doc = simp > trad
     stray_re = trad_re if simplified_doc else simp_re
     config_name = "t2s" if simplified_doc else _traditional_config(text)

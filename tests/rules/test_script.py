@@ -97,3 +97,21 @@ def test_real_traditional_text_is_not_changed():
 def test_real_simplified_text_is_not_changed():
     text = evaldata("prose/icwb2_pku_test.utf8.txt").read_text(encoding="utf-8")
     assert only(text) == text
+
+
+def test_a_document_without_a_clear_majority_is_left_alone():
+    # about as many Traditional-only as Simplified-only characters: "auto"
+    # cannot tell which script the strays stray from (found by fuzzing: once
+    # dedup dropped a repeated Traditional paragraph, a second clean flipped)
+    trad = "我們合眾國人民，為建立一個更完善的聯邦，樹立正義，保障國內安寧。"
+    simp = "本作电影内容同样为作者监修的原创故事，並表示这部电影版可以说是结局了。"
+    text = f"{trad}\n\n{simp}\n"
+    assert clean(text, only=["script"]) == text
+    # doubled, the Traditional paragraph outweighs the Simplified one; once
+    # dedup drops the copy, it no longer does
+    simp2 = simp + "观众们议论纷纷。"
+    assert script_counts(trad)[0] < script_counts(simp2)[1] < 2 * script_counts(trad)[0]
+    doubled = f"{trad}\n\n{trad}\n\n{simp2}\n"
+    once = clean(doubled)
+    assert once == f"{trad}\n\n{simp2}\n"
+    assert clean(once) == once
