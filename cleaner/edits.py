@@ -123,12 +123,23 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def until_stable(edits_of: Callable[[str], Iterable[Edit]], text: str, *, max_passes: int = 4) -> list[Edit]:
+def until_stable(
+    edits_of: Callable[[str], Iterable[Edit]],
+    text: str,
+    *,
+    max_passes: int = 4,
+    local: Callable[[str, list[tuple[int, int]]], list[tuple[int, int]]] | None = None,
+) -> list[Edit]:
     """Run ``edits_of`` on ``text``, then on its own output, until a pass
     finds nothing (at most ``max_passes`` passes); the edits of all passes,
     composed onto ``text``.  For a rule whose repairs change the evidence
     for its next ones (a joined line changes the line lengths, a repaired
     character splits a segment), so that the rule is idempotent.
+
+    ``local(text, spans)``, for a rule whose edits depend only on the
+    neighbourhood they are in, gives the sorted, disjoint ranges of the new
+    text that the last pass's edits (``spans``, in the new text) can have
+    changed the evidence of; later passes read only those ranges.
 
     >>> def pairs(t):  # one "aa" -> "a" per pass, the leftmost
     ...     i = t.find("aa")
@@ -141,13 +152,31 @@ def until_stable(edits_of: Callable[[str], Iterable[Edit]], text: str, *, max_pa
     if not edits:
         return edits
     current = apply_edits(text, edits)
+    last = edits
     for _ in range(max_passes - 1):
-        more = list(edits_of(current))
+        if local is None:
+            more = list(edits_of(current))
+        else:
+            more = []
+            for a, b in local(current, _spans_after(last)):
+                more.extend(e._replace(start=e.start + a, end=e.end + a) for e in edits_of(current[a:b]))
         if not more:
             break
         edits = compose(text, current, edits, more)
         current = apply_edits(current, more)
+        last = more
     return edits
+
+
+def _spans_after(edits: Sequence[Edit]) -> list[tuple[int, int]]:
+    """Where sorted edits' outputs stand in the text they produce."""
+    out = []
+    delta = 0
+    for e in edits:
+        start = e.start + delta
+        out.append((start, start + len(e.after)))
+        delta += len(e.after) - (e.end - e.start)
+    return out
 
 
 @dataclass(slots=True)

@@ -77,6 +77,10 @@ _LATIN_HYPHEN = re.compile(r"([A-Za-z]+)-$")
 _LATIN_WORD_START = re.compile(r"^([a-z]+)")
 #: a prose line is at least this wide (columns; a CJK character is 2)
 MIN_PROSE_WIDTH = 30
+#: widest hard wrap believed (display columns, a CJK character counts 2): a
+#: printed or PDF line holds about 40 Chinese characters or 100 Latin ones;
+#: longer lines are paragraphs, not wrapped lines
+MAX_WRAP_WIDTH = 160
 #: segmentation gain (natural log) of reading across the break: a word runs
 #: across it (认|真 8.6, 农|业 11.6) or a chance word does (董伟|大庆 4.2)
 STRONG_COHESION = 6.0
@@ -131,7 +135,9 @@ def _stats(lines: list[_Line]) -> _DocStats:
         top = ordered[int(0.9 * (len(ordered) - 1))]
         tol = max(3, round(top * (0.2 if latin > len(soft) / 2 else 0.08)))
         near = sum(w >= top - tol for w in soft)
-        if top >= MIN_PROSE_WIDTH and near >= 0.6 * len(soft):
+        # A document of long unwrapped lines (or a hard-wrapped one once
+        # rejoined) is not hard-wrapped at its paragraph length.
+        if MIN_PROSE_WIDTH <= top <= MAX_WRAP_WIDTH and near >= 0.6 * len(soft):
             wrap = top
     return _DocStats(
         wrap_width=wrap,
@@ -299,11 +305,14 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit]:
     A join changes the evidence around it (a short line joined to its
     neighbour is no longer short), so the rule runs again on its own output
     until it joins nothing more, and returns the composed edits."""
-    return iter(until_stable(lambda t: _joins(t, config), text, max_passes=MAX_PASSES))
+    memo: dict[tuple[str, str, str, bool, _DocStats], tuple[float, str] | None] = {}
+    return iter(until_stable(lambda t: _joins(t, config, memo), text, max_passes=MAX_PASSES))
 
 
-def _joins(text: str, config: Config) -> Iterator[Edit]:
-    """One pass of :func:`paragraphs_rule`."""
+def _joins(text: str, config: Config, memo: dict[tuple[str, str, str, bool, _DocStats], tuple[float, str] | None] | None = None) -> Iterator[Edit]:
+    """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
+    :func:`_decide` (a pure function) for the next passes, which see the same
+    breaks again except next to what was joined."""
     if "\n" not in text and "\r" not in text:
         return
     lines = _lines(text)
@@ -334,7 +343,11 @@ def _joins(text: str, config: Config) -> Iterator[Edit]:
             para = ""
             continue
         b = lines[j]
-        verdict = _decide(a.body, para, b.body, j - i - 1 == 1, stats)
+        key = (a.body, para, b.body, j - i - 1 == 1, stats)
+        if memo is None:
+            verdict = _decide(*key)
+        else:
+            verdict = memo[key] if key in memo else memo.setdefault(key, _decide(*key))
         if verdict is not None and verdict[0] >= JOIN_SCORE:
             score, sep = verdict
             a_body = a.body.rstrip()

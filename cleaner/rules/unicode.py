@@ -338,4 +338,21 @@ def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     rule runs again on its own output until it changes nothing, and returns
     the composed edits: applying it twice gives what applying it once gives.
     """
-    return iter(until_stable(lambda t: _line_edits(t, 0), text, max_passes=MAX_PASSES))
+    return iter(until_stable(lambda t: _line_edits(t, 0), text, max_passes=MAX_PASSES, local=_lines_around))
+
+
+def _lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines of ``text`` that hold the given spans, each with the line
+    break before and after it (the rule reads one neighbour of a segment);
+    the rule's work is line by line, so a line that no edit touched has
+    nothing more to repair."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        start = max(0, text.rfind("\n", 0, a))
+        nl = text.find("\n", b)
+        end = len(text) if nl < 0 else nl + 1
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

@@ -96,3 +96,20 @@ def test_joins_converge_in_one_clean():
     once = clean(text)
     assert "\n" not in once.rstrip("\n")
     assert clean(once) == once
+
+
+def test_a_rejoined_document_is_not_taken_for_one_wrapped_at_its_paragraph_length():
+    # The benchmark's English text: hard-wrapped paragraphs, one per line or
+    # separated by blank lines.  Once its wraps are joined, its lines are
+    # whole paragraphs of similar length; a later pass must not read that
+    # length as a wrap width and join the paragraphs that end a sentence
+    # (it joined 145 of them in 100 KB before MAX_WRAP_WIDTH).
+    from benchmarks.inject import throughput_text
+    from cleaner.config import make_config
+    from cleaner.rules import paragraphs as P
+
+    text = throughput_text("en", 100_000)
+    cfg = make_config()
+    first = list(P._joins(text, cfg))
+    assert len(first) > 300
+    assert len(list(P.paragraphs_rule(text, cfg))) <= len(first) * 1.02

@@ -1,0 +1,20 @@
+"""Character classes and widths."""
+
+from __future__ import annotations
+
+import random
+
+from cleaner.chars import _WIDE, display_width
+
+
+def test_display_width_counts_wide_characters_twice_on_both_paths():
+    # mostly-CJK text takes the "remove the narrow ones" path, the rest the
+    # "list the wide ones" path: both must count the same
+    rng = random.Random(1)
+    alphabet = "中文，。abcé—“”😀\ud800한가\u3000ｗ\x00𠀀"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert display_width(text) == len(text) + len(_WIDE.findall(text)), repr(text)
+    assert display_width("中文ab") == 6
+    assert display_width("一二三四五六七八") == 16
+    assert display_width("") == 0
