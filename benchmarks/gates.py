@@ -456,7 +456,14 @@ def update_baseline(baseline: Baseline, results: Mapping[str, Any], only: Sequen
     changes: list[str] = []
     if speed and run_mode(results) == "full":
         for name, sp in sorted(speeds_in_results(results).items()):
-            if (only and not any(name.startswith(p) for p in only)) or sp.ratio is None or sp.regression_tolerance is None:
+            if only and not any(name.startswith(p) for p in only):
+                continue
+            if sp.regression_tolerance is None:
+                if name in baseline.speed:  # no longer held to a baseline
+                    del baseline.speed[name]
+                    changes.append(f"dropped speed {name}: not gated in this run")
+                continue
+            if sp.ratio is None:
                 continue
             new = Expected(round(sp.ratio, 6), "higher", sp.regression_tolerance)
             if baseline.speed.get(name) != new:

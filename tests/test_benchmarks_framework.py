@@ -377,6 +377,10 @@ def test_update_compare_and_check_from_results(tmp_path: Path, capsys: pytest.Ca
     quick = Baseline()
     update_baseline(quick, _results({}, run1["benchmarks"][0]["extra_info"]["speed_ratios"], mode="quick"))
     assert not quick.speed  # speed baselines come from full runs only
+    ungated = _results({}, {"speed.x.vs_ftfy": {"ratio": 9.0, "floor": 0.0, "reference": "ftfy", "regression_tolerance": None}})
+    dropped = Baseline(speed=dict(base.speed))
+    assert any("dropped speed speed.x.vs_ftfy" in c for c in update_baseline(dropped, ungated))
+    assert "speed.x.vs_ftfy" not in dropped.speed  # a ratio no longer gated leaves the baseline
     run2 = _results({"a.recall": {"value": 0.7, "direction": "higher", "tolerance": 0.01, "gated": True}},
                     {"speed.x.vs_ftfy": {"ratio": 0.8, "floor": 0.5, "reference": "ftfy", "regression_tolerance": 0.5}})
     failed = {v.name for v in compare_results(run1, run2) if v.failed}
