@@ -39,13 +39,14 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ..config import Config
 from ..edits import Edit, Suggestion
 from . import guards
+from .confusion_rule import Neighbours, _default_neighbours
 from .model import WordModel, is_han_run, model
 
 __all__ = ["NAME", "consistency_rule", "find", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
@@ -68,14 +69,7 @@ COMMON_LOGP = -15.0
 #: characters either side of a variant read by the common-word test
 CONTEXT = 3
 
-Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
-
-
-def _default_neighbours() -> Neighbours:
-    from ..confusion import visual_neighbours
-
-    return visual_neighbours
 
 
 def _some_reading(term: str, m: WordModel) -> float:
