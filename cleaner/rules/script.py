@@ -127,7 +127,8 @@ def _convert_strays(text: str, stray: re.Pattern[str], config: str, *, with_neig
         if m.start() < done_until:
             continue
         start = m.start()
-        while start > 0 and start > m.start() - 20 and text[start - 1] not in _STOP:
+        # (not back into the previous window: its strays are converted)
+        while start > done_until and start > m.start() - 20 and text[start - 1] not in _STOP:
             start -= 1
         end = m.end()
         while end < len(text) and end < m.end() + 20 and text[end] not in _STOP:

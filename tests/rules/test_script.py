@@ -115,3 +115,14 @@ def test_a_document_without_a_clear_majority_is_left_alone():
     once = clean(doubled)
     assert once == f"{trad}\n\n{simp2}\n"
     assert clean(once) == once
+
+
+def test_windows_of_strays_never_overlap():
+    # clauses longer than the 20-character window: the window of a later
+    # stray reached back over an earlier one (found by hypothesis: the same
+    # edit twice, then a crash)
+    text = "专並亲000000000一一一专並亲一一一专並亲"
+    r = explain(text, only=["script"])
+    assert r.text == text.replace("並", "并")
+    starts = [e.start for e in r.edits]
+    assert starts == sorted(set(starts))
