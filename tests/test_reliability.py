@@ -232,6 +232,20 @@ def test_fuzz_arbitrary_unicode(text):
     assert cleaner.clean(r.text) == r.text
 
 
+#: Simplified and Traditional forms, punctuation of both widths, digits,
+#: breaks: the characters whose rules interact (script, width, whitespace,
+#: paragraphs), dense enough that hypothesis finds their combinations
+_CJK_MIX = "专並亲一二三國们們这這个個發发髮头頭體体学學习習，。、；：？！,.;:?!()（）0123456789 \n\u3000\f\rabcXYZ「」“”"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_CJK_MIX, max_size=120))
+def test_fuzz_mixed_scripts_and_punctuation(text):
+    r = explain(text)
+    assert apply_edits(text, r.edits) == r.text
+    assert cleaner.clean(r.text) == r.text
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400))
 def test_fuzz_random_bytes_through_the_command(data):
