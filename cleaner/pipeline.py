@@ -72,15 +72,20 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
             seen[rule.name] = state.version
     normalizers = [r for r in active if r.stage == "normalize" or (r.stage == "prepare" and r.idempotent)]
     _normalize(state, normalizers, cfg, seen)
+    final = [r for r in active if r.stage == "final"]
+    for rule in final:
+        if rule.removes_paragraphs:  # they come first: boilerplate, dedup
+            state.run(rule, cfg)
     script = RULES["script"]
     if cfg.script == "auto" and script in active and seen.get(script.name) != state.version:
-        # "auto" decides paragraph by paragraph: a line that the rounds joined
-        # to its paragraph is judged again with it (what a second clean would
-        # do).  Once only: OpenCC is not idempotent.
+        # "auto" decides paragraph by paragraph and on the document's
+        # majority: a line that the rounds joined to its paragraph, and a
+        # document that lost repeated paragraphs, are judged again (what a
+        # second clean would do).  Once only: OpenCC is not idempotent.
         if state.run(script, cfg):
             _normalize(state, normalizers, cfg, seen)
-    for rule in active:
-        if rule.stage == "final":
+    for rule in final:
+        if not rule.removes_paragraphs:
             state.run(rule, cfg)
     state.suggestions.sort(key=lambda s: (s.start, s.end))
     return Explanation(state.current, tuple(state.edits), tuple(state.suggestions))

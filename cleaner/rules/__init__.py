@@ -37,7 +37,8 @@ class Rule:
     round changes nothing (a join of two lines can put a comma in Chinese
     context that was not before), so the output is a fixed point and cleaning
     twice gives what cleaning once gives.  ``"final"`` rules (deduplication,
-    typo repair) then run once each.
+    typo repair) then run once each, those that drop paragraphs first; script
+    conversion ("auto") decides once more on the text they leave.
     """
 
     name: str
@@ -48,6 +49,9 @@ class Rule:
     #: a "prepare" rule that is idempotent also takes part in the normalize
     #: rounds (a join of two lines can form a new mojibake-looking sequence)
     idempotent: bool = True
+    #: a "final" rule that drops whole paragraphs: it runs before the other
+    #: final rules, and script "auto" decides again on what it leaves
+    removes_paragraphs: bool = False
 
 
 def _registry() -> MappingProxyType[str, Rule]:
@@ -61,8 +65,8 @@ def _registry() -> MappingProxyType[str, Rule]:
         Rule("width", width.width_rule, "full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width"),
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
         Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),
-        Rule("boilerplate", boilerplate.boilerplate_rule, "drop a trailing promotional footer (scan the QR code, follow our account)", stage="final"),
-        Rule("dedup", dedup.dedup_rule, "drop a paragraph or block repeated right after itself, exactly or nearly (rapidfuzz on a folded key); each drop names the kept one", stage="final"),
+        Rule("boilerplate", boilerplate.boilerplate_rule, "drop a trailing promotional footer (scan the QR code, follow our account)", stage="final", removes_paragraphs=True),
+        Rule("dedup", dedup.dedup_rule, "drop a paragraph or block repeated right after itself, exactly or nearly (rapidfuzz on a folded key); each drop names the kept one", stage="final", removes_paragraphs=True),
         Rule("page_headers", dedup.page_headers_rule, "drop a short line repeated at the top of many pages or sections", default=False, stage="prepare"),
         Rule("lexicon", typos.lexicon_rule, "correct near misses (one edit) of the terms given with --lexicon FILE", stage="final"),
         Rule("stutter", typos.stutter_rule, "remove a word printed twice by accident (a repeat across a line or page break); keep reduplication", stage="final"),
