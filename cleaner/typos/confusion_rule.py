@@ -91,6 +91,9 @@ MISSPELLING_MARGIN = 5.0
 MISSPELLING_CEILING = -11.0
 #: characters of context either side that the guards read
 GUARD_CONTEXT = 8
+#: :func:`candidates` reads a longer text in pieces of this many characters
+#: (its per-character lists would take gigabytes on a 100 MB paragraph)
+CHUNK = 1 << 16
 
 Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 
@@ -133,6 +136,17 @@ def candidates(
     >>> [(c.before, c.after, round(c.gain, 1)) for c in candidates("工作己经完成了", floor=6)]
     [('己', '已', 7.8)]
     """
+    if len(text) > CHUNK + 2 * GUARD_CONTEXT:
+        # Memory stays bounded on a huge paragraph: chunks with GUARD_CONTEXT
+        # characters of context either side, so that every window, guard
+        # span and neighbour pair of a kept candidate is inside its chunk
+        # and the result is the same as on the whole text.
+        out_all: list[Candidate] = []
+        for s in range(0, len(text), CHUNK):
+            a = max(0, s - GUARD_CONTEXT)
+            part = candidates(text[a : s + CHUNK + GUARD_CONTEXT], neighbours=neighbours, word_model=word_model, floor=floor)
+            out_all.extend(dataclasses.replace(c, start=c.start + a) for c in part if s <= c.start + a < s + CHUNK)
+        return out_all
     nb_fn = neighbours or _default_neighbours()
     m = word_model or model()
     bigrams = m.bigrams
@@ -399,7 +413,7 @@ def document_prior(text: str, suspects: int) -> float:
     >>> round(document_prior("好" * 100_000, 10), 1)
     -6.1
     """
-    han = len(_HAN_CHAR.findall(text))
+    han = len(text) - len(_HAN_CHAR.sub("", text))  # no list of every character
     rate = (suspects + PRIOR_SUSPECTS) / (han + PRIOR_CHARS)
     return min(0.0, math.log(rate / REFERENCE_RATE))
 

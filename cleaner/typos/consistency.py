@@ -142,11 +142,10 @@ def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> 
 
 
 def _han_codes(text: str) -> np.ndarray:
-    """The code point of every character of ``text`` as uint64, 0 where it is
-    not a Han character of the basic block (U+4E00-U+9FFF, 16 bits each)."""
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
-    cp[(cp < 0x4E00) | (cp > 0x9FFF)] = 0
-    return cp
+    """The code point of every character of ``text`` as uint16, 0 where it is
+    not a Han character of the basic block (U+4E00-U+9FFF)."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return np.where((cp >= 0x4E00) & (cp <= 0x9FFF), cp, 0).astype(np.uint16)
 
 
 def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
@@ -155,7 +154,7 @@ def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
     span = len(codes) - n + 1
     if span <= 0:
         return np.zeros(0, dtype=np.uint64)
-    keys = codes[:span].copy()
+    keys = codes[:span].astype(np.uint64)
     valid = keys != 0
     for k in range(1, n):
         part = codes[k : k + span]
@@ -173,8 +172,13 @@ def _counts(keys: np.ndarray) -> dict[int, int]:
     >>> {_unpack(k, n): v for k, v in c.items()} == {"天天": 2, "天向": 1, "向上": 1}
     True
     """
-    uniq, cnt = np.unique(keys[keys != 0], return_counts=True)
-    return dict(zip(uniq.tolist(), cnt.tolist()))
+    found = keys[keys != 0]
+    if not len(found):
+        return {}
+    found.sort()  # in place: np.unique would sort a second copy
+    starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
+    counts = np.diff(np.r_[starts, len(found)])
+    return dict(zip(found[starts].tolist(), counts.tolist()))
 
 
 def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = None) -> dict[str, list[int]]:

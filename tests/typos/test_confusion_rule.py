@@ -130,3 +130,18 @@ def test_precomputed_misspellings_are_the_rules_verdicts(tmp_path, monkeypatch):
         assert confusion_rule._default_misspellings() == {"其他"}
     finally:
         confusion_rule._default_misspellings.cache_clear()
+
+
+def test_candidates_in_chunks_equal_the_whole(monkeypatch):
+    # a huge paragraph is read in chunks with context either side: the same
+    # candidates, gains and vetoes as on the whole text
+    from benchmarks.inject import zh_paragraphs
+
+    text = "".join(zh_paragraphs()[:60])
+    text = text.replace("已", "己").replace("士", "土").replace("末", "未").replace("体", "休")
+    whole = candidates(text, floor=-20)
+    edits = list(find(text, 6.0, 3.0))
+    assert len(whole) > 100 and edits
+    monkeypatch.setattr(confusion_rule, "CHUNK", 97)
+    assert candidates(text, floor=-20) == whole
+    assert list(find(text, 6.0, 3.0)) == edits
