@@ -295,10 +295,6 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-#: passes of :func:`paragraphs_rule` over its own output, at most
-MAX_PASSES = 4
-
-
 def paragraphs_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that rejoin broken paragraphs (see the module docstring).
 
@@ -306,7 +302,7 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit]:
     neighbour is no longer short), so the rule runs again on its own output
     until it joins nothing more, and returns the composed edits."""
     memo: dict[tuple[str, str, str, bool, _DocStats], tuple[float, str] | None] = {}
-    return iter(until_stable(lambda t: _joins(t, config, memo), text, max_passes=MAX_PASSES))
+    return iter(until_stable(lambda t: _joins(t, config, memo), text))
 
 
 def _joins(text: str, config: Config, memo: dict[tuple[str, str, str, bool, _DocStats], tuple[float, str] | None] | None = None) -> Iterator[Edit]:

@@ -325,10 +325,6 @@ def _NON_ASCII_RUN_AT(text: str, pos: int) -> tuple[int, int]:  # noqa: N802
     return start, (m.end() if m else pos + 1)
 
 
-#: passes of :func:`unicode_rule` over its own output, at most
-MAX_PASSES = 4
-
-
 def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that repair mojibake and remove invisible characters.
 
@@ -338,7 +334,7 @@ def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     rule runs again on its own output until it changes nothing, and returns
     the composed edits: applying it twice gives what applying it once gives.
     """
-    return iter(until_stable(lambda t: _line_edits(t, 0), text, max_passes=MAX_PASSES, local=_lines_around))
+    return iter(until_stable(lambda t: _line_edits(t, 0), text, local=_lines_around))
 
 
 def _lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
