@@ -22,14 +22,19 @@ more evidence per change than a short, damaged line.
 In each clause (text between clause punctuation) the candidate with the
 largest score is applied when the gain reaches ``Config.typo_threshold`` and no
 guard (:mod:`cleaner.typos.guards`) objects; one edit per clause at most.
+A change is then made only when the text around it, with the pass's other
+changes made, reads clean (the ``context`` guard,
+:func:`cleaner.typos.guards.damaged_context`): a sentence with a second
+error that the table cannot mend is left for review.
 Other candidates whose gain reaches ``Config.suggest_threshold``, and vetoed
 ones that would have been applied, are reported as suggestions with their
 gain and, when vetoed, the guard's name.
 
 :data:`CHANNEL_COST` and :data:`CHANNEL_SLOPE` were chosen on FASPell's
 OCR train split (3,575 real OCR errors; ``benchmarks/test_bench_typos.py``
-sweeps them): with the default ``typo_threshold`` of 6, about 97 in 100
-characters the rule changes there are right.
+sweeps them): with the default ``typo_threshold`` of 6, 73 of the 74
+characters the rule changes there are right, and 71 of the 74 sentences it
+changes are wholly right.
 
 >>> from cleaner import explain
 >>> r = explain("这位博土毕业于北京大学。", only=["ocr_confusion"])
@@ -451,6 +456,19 @@ def find(
             best[cid] = cand
         else:
             _keep_best(reported, cand)
+    # The context guard: a change is made only where, with every change of
+    # this pass made, the text around it reads clean; dropping one change can
+    # expose another's context, so repeat until the set holds.
+    m = word_model or model()
+    chosen = {c.start: c for c in best.values()}
+    while chosen:
+        changes = {p: c.after for p, c in chosen.items()}
+        damaged = [p for p in chosen if guards.damaged_context(text, changes, p, m)]
+        if not damaged:
+            break
+        for p in damaged:
+            _keep_best(reported, dataclasses.replace(chosen.pop(p), veto="context"))
+    best = {c.start: c for c in chosen.values()}
     items: list[Edit | Suggestion] = []
     for cand in best.values():
         items.append(Edit(NAME, cand.start, cand.start + 1, cand.before, cand.after, score=round(cand.gain, 3), note=f"looks like {cand.after}"))

@@ -21,12 +21,35 @@ def fix(text: str, threshold: float = 6.0) -> str:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("我这个痘现在越来赴赖人了。", "我这个痘现在越来越赖人了。"),
+        ("天气现在越来赴好了。", "天气现在越来越好了。"),
         ("包括材质的一些碰拴啊。", "包括材质的一些碰撞啊。"),
     ],
 )
 def test_fixes_with_an_injected_table(text, expected):
     assert fix(text) == expected
+
+
+def test_context_guard_leaves_a_damaged_sentence_for_review():
+    # 痘 and 赖 form no word pair with a neighbour and are rare words alone:
+    # to the model the sentence has more damage than one change mends, so
+    # the change is a suggestion that names the guard.
+    text = "我这个痘现在越来赴赖人了。"
+    items = list(find(text, 6.0, 3.0, neighbours=small_table))
+    assert [type(i) for i in items] == [Suggestion]
+    assert (items[0].before, items[0].after) == ("赴", "越")
+    assert "context guard" in items[0].note and items[0].score >= 6
+    assert fix(text) == text
+
+
+def test_context_guard_reads_only_the_sentence():
+    assert fix("这个痘赖人了。现在越来赴好了。") == "这个痘赖人了。现在越来越好了。"
+    assert fix("这个痘赖人了\n现在越来赴好了") == "这个痘赖人了\n现在越来越好了"
+
+
+def test_changes_in_one_sentence_read_each_other_as_made():
+    # 己 is a rare word alone and 7 characters from 赴: each change is
+    # judged with the other one made, so both are.
+    assert fix("工作己经好了，越来赴好了。") == "工作已经好了，越来越好了。"
 
 
 @pytest.mark.parametrize(

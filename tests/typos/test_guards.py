@@ -66,3 +66,20 @@ def test_word_lists_load():
     lists = guards.word_lists()
     assert {"surnames", "titles", "proper_suffixes"} <= set(lists)
     assert "张" in lists["surnames"] and "公司" in lists["proper_suffixes"]
+
+
+
+def test_damaged_context():
+    m = model()
+    # 介 and 预 form no word pair with a neighbour and are rare words alone
+    assert guards.damaged_context("那介发型预在那的农服", {8: "衣"}, 8, m)
+    assert not guards.damaged_context("有的时候那个农服", {6: "衣"}, 6, m)
+    # the changed character itself is not read, and a change that is made
+    # counts as made
+    assert not guards.damaged_context("天气越来痘好了", {4: "越"}, 4, m)
+    assert guards.damaged_context("天气越来痘好了", {}, 3, m)
+    # nor is a character beyond CONTEXT_WIDTH or past the end of the sentence
+    pad = "好" * (guards.CONTEXT_WIDTH - 1)
+    assert guards.damaged_context("痘" + pad + "越来越好", {}, guards.CONTEXT_WIDTH, m)
+    assert not guards.damaged_context("痘好" + pad + "越来越好", {}, guards.CONTEXT_WIDTH + 1, m)
+    assert not guards.damaged_context("这个痘。天气越来越好了", {}, 8, m)
