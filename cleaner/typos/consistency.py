@@ -165,26 +165,43 @@ def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
     return keys
 
 
-def _counts(keys: np.ndarray) -> dict[int, int]:
-    """How often each packed ``n``-gram of Han characters occurs (overlapping).
+def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct packed ``n``-grams of Han characters, sorted, and how
+    often each occurs (overlapping): two arrays, 12 bytes per distinct
+    ``n``-gram (a dict of Python ints took about ten times that on a huge
+    paragraph).
 
-    >>> n = 2; c = _counts(_ngram_keys(_han_codes("天天天向上"), n))
-    >>> {_unpack(k, n): v for k, v in c.items()} == {"天天": 2, "天向": 1, "向上": 1}
+    >>> n = 2; keys, counts = _counts(_ngram_keys(_han_codes("天天天向上"), n))
+    >>> dict(zip(_unpack_all(keys.tolist(), n), counts.tolist())) == {"天天": 2, "天向": 1, "向上": 1}
     True
     """
     found = keys[keys != 0]
     if not len(found):
-        return {}
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
     found.sort()  # in place: np.unique would sort a second copy
     starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
-    counts = np.diff(np.r_[starts, len(found)])
-    return dict(zip(found[starts].tolist(), counts.tolist()))
+    counts = np.diff(np.r_[starts, len(found)]).astype(np.uint32)
+    return found[starts], counts
+
+
+def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The counts of the packed ``n``-grams ``wanted`` (0 for one that does
+    not occur), by binary search in the sorted ``keys`` of :func:`_counts`.
+
+    >>> keys, counts = _counts(_ngram_keys(_han_codes("天天天向上"), 2))
+    >>> _lookup(keys, counts, np.array([_pack("天天"), _pack("上天")], dtype=np.uint64)).tolist()
+    [2, 0]
+    """
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.uint32)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, counts[at], 0)
 
 
 def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = None) -> dict[str, list[int]]:
     """Start positions (overlapping) of the ``n``-character Han strings in
     ``wanted``, matched as packed keys in one vectorised test,
-    O(len(text) log len(wanted)).  ``keys`` is :func:`_ngram_keys` of the
+    O(len(text) log len(wanted)), in slices of :data:`_SLICE`.  ``keys`` is :func:`_ngram_keys` of the
     text, when the caller has it.
 
     >>> sorted(_positions("天天天向上，天天", 2, {"天天", "向上"}).items())
@@ -196,8 +213,15 @@ def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = No
         return out
     if keys is None:
         keys = _ngram_keys(_han_codes(text), n)
-    for pos in np.flatnonzero(np.isin(keys, want)).tolist():
-        out.setdefault(text[pos : pos + n], []).append(pos)
+    want.sort()
+    last = len(want) - 1
+    # binary search in the few wanted keys, a slice of the text at a time
+    # (np.isin sorts a copy of the whole key array: 40 bytes a character)
+    for a in range(0, len(keys), _SLICE):
+        part = keys[a : a + _SLICE]
+        hit = want[np.minimum(np.searchsorted(want, part), last)] == part
+        for pos in (np.flatnonzero(hit) + a).tolist():
+            out.setdefault(text[pos : pos + n], []).append(pos)
     return out
 
 
@@ -220,6 +244,56 @@ def _unpack_all(keys: list[int], n: int) -> list[str]:
     chars = np.stack([(arr >> np.uint64(16 * (n - 1 - k))) & np.uint64(0xFFFF) for k in range(n)], axis=1)
     flat = chars.astype("<u4").tobytes().decode("utf-32-le")
     return [flat[i : i + n] for i in range(0, len(flat), n)]
+
+
+#: repeated strings examined at a time (bounds the lists of look-alikes)
+_BLOCK = 4096
+#: n-gram keys matched at a time by :func:`_positions`
+_SLICE = 1 << 20
+
+
+def _variants(
+    distinct: np.ndarray,
+    counts: np.ndarray,
+    at: np.ndarray,
+    n: int,
+    m: WordModel,
+    nb_fn: Neighbours,
+    memo: dict[str, bool],
+    look_alikes: dict[str, tuple[str, ...]],
+    present: frozenset[str],
+) -> list[tuple[str, int, list[tuple[str, int, int]]]]:
+    """For the repeated ``n``-grams ``distinct[at]`` that may be terms: each
+    with its count and its variants (string, changed position, count) that
+    occur at most once for every :data:`RATIO` uses of it."""
+    keys = distinct[at].tolist()
+    pending: list[tuple[int, int, str]] = []
+    variant_keys: list[int] = []
+    terms: list[tuple[str, int]] = []
+    for term_key, tc, term in zip(keys, counts[at].tolist(), _unpack_all(keys, n)):
+        if not (_content(term[0], m, memo) and _content(term[-1], m, memo)):
+            continue  # 软件产业的: a phrase ending in a function word, not a name
+        if _some_reading(term, m) > TERM_LOGP:
+            continue  # the dictionary explains it: ocr_confusion's business
+        for j, ch in enumerate(term):
+            xs = look_alikes.get(ch)
+            if xs is None:
+                xs = look_alikes[ch] = tuple(x for x, _ in nb_fn(ch) if len(x) == 1 and x != ch and x in present)
+            shift = 16 * (n - 1 - j)
+            c = ord(ch)
+            for x in xs:
+                pending.append((len(terms), j, x))
+                variant_keys.append(term_key ^ ((c ^ ord(x)) << shift))
+        terms.append((term, tc))
+    if not pending:
+        return []
+    found_counts = _lookup(distinct, counts, np.array(variant_keys, dtype=np.uint64)).tolist()
+    by_term: dict[int, list[tuple[str, int, int]]] = {}
+    for (ti, j, x), vc in zip(pending, found_counts):
+        term, tc = terms[ti]
+        if vc and vc * RATIO <= tc:
+            by_term.setdefault(ti, []).append((term[:j] + x + term[j + 1 :], j, vc))
+    return [(terms[ti][0], terms[ti][1], found) for ti, found in by_term.items()]
 
 
 def find(
@@ -246,39 +320,24 @@ def find(
     codes = _han_codes(text)
     for n in range(2, MAX_TERM + 1):
         keys = _ngram_keys(codes, n)
-        counts = _counts(keys)
-        repeated = [k for k, c in counts.items() if c >= MIN_TERM_COUNT]
-        if not repeated:
+        distinct, counts = _counts(keys)
+        repeated_at = np.flatnonzero(counts >= MIN_TERM_COUNT)
+        if not len(repeated_at):
             break  # no longer term can repeat either
-        candidates: list[tuple[str, list[tuple[str, int, int]]]] = []
-        for term_key, term in zip(repeated, _unpack_all(repeated, n)):
-            if not (_content(term[0], m, memo) and _content(term[-1], m, memo)):
-                continue  # 软件产业的: a phrase ending in a function word, not a name
-            if _some_reading(term, m) > TERM_LOGP:
-                continue  # the dictionary explains it: ocr_confusion's business
-            tc = counts[term_key]
-            found: list[tuple[str, int, int]] = []
-            for j, ch in enumerate(term):
-                xs = look_alikes.get(ch)
-                if xs is None:
-                    xs = look_alikes[ch] = tuple(x for x, _ in nb_fn(ch) if len(x) == 1 and x != ch and x in present)
-                shift = 16 * (n - 1 - j)
-                c = ord(ch)
-                for x in xs:
-                    vc = counts.get(term_key ^ ((c ^ ord(x)) << shift), 0)
-                    if vc and vc * RATIO <= tc:
-                        found.append((term[:j] + x + term[j + 1 :], j, vc))
-            if found:
-                candidates.append((term, found))
+        candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
+        for block in range(0, len(repeated_at), _BLOCK):
+            at = repeated_at[block : block + _BLOCK]
+            candidates.extend(_variants(distinct, counts, at, n, m, nb_fn, memo, look_alikes, present))
+        del distinct, counts
         if not candidates:
             continue
         # where the candidate terms and their variants stand: one pass
-        wanted = {t for t, _ in candidates} | {v for _, f in candidates for v, _, _ in f}
+        wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
         positions.update(_positions(text, n, wanted, keys))
-        for term, found in candidates:
+        for term, tc, found in candidates:
             if not _is_term(text, term, positions.get(term, []), m):
                 continue
-            term_counts[term] = counts[_pack(term)]
+            term_counts[term] = tc
             for variant, j, vc in found:
                 claims.setdefault(variant, set()).add((term, j))
                 variant_counts[variant] = vc
