@@ -73,9 +73,18 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
     normalizers = [r for r in active if r.stage == "normalize" or (r.stage == "prepare" and r.idempotent)]
     _normalize(state, normalizers, cfg, seen)
     final = [r for r in active if r.stage == "final"]
-    for rule in final:
-        if rule.removes_paragraphs:  # they come first: boilerplate, dedup
-            state.run(rule, cfg)
+    for _ in range(MAX_ROUNDS):
+        # Dropping a paragraph makes new neighbours (a line that ends in a
+        # comma now stands above a Chinese paragraph): the normalizers judge
+        # them now, and the drops are looked for again, as a second clean
+        # would.
+        dropped = False
+        for rule in final:
+            if rule.removes_paragraphs:  # they come first: boilerplate, dedup
+                dropped |= state.run(rule, cfg)
+        if not dropped:
+            break
+        _normalize(state, normalizers, cfg, seen)
     script = RULES["script"]
     if cfg.script == "auto" and script in active and seen.get(script.name) != state.version:
         # "auto" decides paragraph by paragraph and on the document's

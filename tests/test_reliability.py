@@ -287,7 +287,7 @@ def test_fuzz_broken_jsonl_through_the_command(lines):
 #: (paragraphs: 104, 176; dedup: 1895, 2376, 2424; script: 1904, 2247,
 #: 2404, and after dedup dropped paragraphs: 228081, 923660, 923684), then
 #: a range; CLEANER_FUZZ_DOCS=N runs N more from a random start
-_DOC_SEEDS = [104, 176, 1895, 1904, 2247, 2376, 2404, 2424, 228081, 923660, 923684, *range(30)]
+_DOC_SEEDS = [104, 176, 1895, 1904, 2247, 2376, 2404, 2424, 228081, 769133, 923660, 923684, *range(30)]
 _EXTRA = int(os.environ.get("CLEANER_FUZZ_DOCS", "0") or 0)
 if _EXTRA:
     _start = random.randrange(10**6)
