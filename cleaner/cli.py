@@ -271,7 +271,7 @@ class _Sink:
             self._cm = atomic_writer(self.target)
             self.fh = self._cm.__enter__()
         elif self.spool:
-            self.fh = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8", newline="")  # type: ignore[assignment]
+            self.fh = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8", newline="")
         else:
             self.fh = sys.stdout
         return self

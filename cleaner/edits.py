@@ -255,17 +255,17 @@ def compose(original: str, current: str, old: Sequence[Edit], new: Sequence[Edit
             ref: tuple[int, int] | None = None
             notes: list[str] = []
             for g in group:
-                e = g.old if g.old is not None else g.new
-                assert e is not None
-                for r in e.rules:
+                ge = g.old if g.old is not None else g.new
+                assert ge is not None
+                for r in ge.rules:
                     if r not in rules:
                         rules.append(r)
-                if e.score is not None:
-                    score = e.score
-                if e.ref is not None:
-                    ref = e.ref
-                if e.note and e.note not in notes:
-                    notes.append(e.note)
+                if ge.score is not None:
+                    score = ge.score
+                if ge.ref is not None:
+                    ref = ge.ref
+                if ge.note and ge.note not in notes:
+                    notes.append(ge.note)
                 if g.new is not None:
                     pieces.append(current[pos : g.cs])
                     pieces.append(g.new.after)

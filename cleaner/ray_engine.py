@@ -490,7 +490,7 @@ def clean_dataset(
         clean_dataset(ds, field="content").write_parquet("clean/")
     """
     cfg = _config(config, options)
-    return ds.map_batches(_clean_table, batch_format="pyarrow", fn_kwargs={"config": cfg, "field": field, "with_edits": with_edits})
+    return ds.map_batches(_clean_table, batch_format="pyarrow", fn_kwargs={"config": cfg, "field": field, "with_edits": with_edits})  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
 
 
 _LINE_FIELDS = ("source", "line", "output", "report", "bad", "quarantine", "nbytes", "chars_in", "chars_out", "suggestions", "rules")
@@ -543,7 +543,7 @@ def clean_jsonl_files(
     """
     plan = _plan(files, chunk_bytes)
     ds = _chunk_dataset(plan.chunks).map_batches(
-        _clean_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"config": config, "field": field, "report": report}
+        _clean_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"config": config, "field": field, "report": report}  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     )
     for table in _arrow_batches(ds):
         yield from _lines_of(table)
@@ -1070,7 +1070,7 @@ class _DropIndex:
     def get(self, pos: int) -> list[Drop]:
         lo = int(np.searchsorted(self.pos, pos, side="left"))
         hi = int(np.searchsorted(self.pos, pos, side="right"))
-        return [tuple(c[i] for c in self.cols) for i in range(lo, hi)]  # type: ignore[misc]
+        return [tuple(c[i] for c in self.cols) for i in range(lo, hi)]
 
 
 def doc_result(options: DedupOptions, name: str, pos: int, text: str, drops: Sequence[Drop]) -> DedupResult:
@@ -1179,7 +1179,7 @@ def _match(docs: ray.data.Dataset, *, text: str, pos: str, name: str | None, opt
     """Units, exact groups, candidates, verdicts and clusters of a dataset of documents."""
     p = options.params
     units = docs.select_columns([text, pos] + ([name] if name else [])).map_batches(
-        _analyse_docs, batch_format="pyarrow", batch_size=max(1, options.batch // 8), fn_kwargs={"text": text, "pos": pos, "name": name, "options": options}
+        _analyse_docs, batch_format="pyarrow", batch_size=max(1, options.batch // 8), fn_kwargs={"text": text, "pos": pos, "name": name, "options": options}  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     ).materialize()
     n_units = units.count()
     marked = (
@@ -1378,11 +1378,11 @@ def dedup_dataset(
     kw = {"text": field, "pos": pos, "name": id_field, "options": opt, "with_edits": with_edits}
     drops = m.drops()
     if not m.distributed:
-        out = ds.map_batches(_apply_broadcast, batch_format="pyarrow", fn_kwargs={"blocks": _drop_blocks(drops), **kw})
+        out = ds.map_batches(_apply_broadcast, batch_format="pyarrow", fn_kwargs={"blocks": _drop_blocks(drops), **kw})  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     else:
         grouped = drops.repartition(parts, keys=["pos"]).map_batches(_group_drops, batch_format="pyarrow", batch_size=None)
         out = ds.join(grouped, "left_outer", parts, on=(pos,), right_on=("__drops_pos",)).map_batches(
-            _apply_joined, batch_format="pyarrow", fn_kwargs=kw
+            _apply_joined, batch_format="pyarrow", fn_kwargs=kw  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
         )
     if position_field is None:
         out = out.drop_columns([_POS])
@@ -1490,10 +1490,10 @@ def dedup_jsonl_files(
     and render each record's output with the local command's code."""
     parts = _partitions(partitions)
     plan = _plan(files, chunk_bytes, field=field)
-    docs = _chunk_dataset(plan.chunks).map_batches(_read_docs, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field})
+    docs = _chunk_dataset(plan.chunks).map_batches(_read_docs, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field})  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     m = _match(docs, text="text", pos="pos", name="name", options=options, partitions=parts, max_driver_edges=max_driver_edges)
     blocks = _drop_blocks(m.drops())
     emit = _chunk_dataset(plan.chunks).map_batches(
-        _emit_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field, "options": options, "blocks": blocks, "report": report}
+        _emit_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field, "options": options, "blocks": blocks, "report": report}  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     )
     return FilesDedup(plan.documents, plan.text_bytes, m.units, m.candidates, m.edges, m.distributed, m, emit)

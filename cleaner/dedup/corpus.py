@@ -379,7 +379,9 @@ def dedup_corpus(
     store.freeze()
     n = len(store)
     ndocs = len(doc_ids)
-    cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt)  # noqa: E731
+    def cat(xs: list[npt.NDArray[Any]], dt: type[np.int64]) -> npt.NDArray[np.int64]:
+        return np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt)
+
     doc_of = cat([a.doc + b for a, b in zip(parts, doc_base)], np.int64)
     para = cat([a.para for a in parts], np.int64)
     start = cat([a.start for a in parts], np.int64)

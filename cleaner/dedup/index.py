@@ -38,10 +38,18 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+
+class KeyLookup(Protocol):
+    """Keys by position (a sequence of keys, or a view of a key store)."""
+
+    def __getitem__(self, i: int, /) -> str: ...
+
+    def __len__(self) -> int: ...
 
 from ..textio import InputError
 from .lsh import LSHParams
@@ -185,7 +193,7 @@ class SeenIndex:
     def __len__(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
 
-    def exact(self, hashes: npt.NDArray[np.uint64], keys: Sequence[str], level: str) -> dict[int, int]:
+    def exact(self, hashes: npt.NDArray[np.uint64], keys: Sequence[str] | KeyLookup, level: str) -> dict[int, int]:
         """For the positions ``i`` whose key is in the index: ``i -> unit id``
         (the earliest such unit; key text compared, not only the hash)."""
         out: dict[int, int] = {}

@@ -115,8 +115,8 @@ def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, s
             continue
         # fast path: right after a CJK character (the common case)
         if (i and _CJK_CHAR.match(view, i - 1) and not (view[i - 1].isdigit())) or _chinese_context(view, i, m.end()):
-            for k, c in enumerate(m.group()):
-                out[i + k] = _FULL[c]
+            for k, ch in enumerate(m.group()):
+                out[i + k] = _FULL[ch]
     if "(" in view:
         for o, c in _paren_pairs(view, protected):
             inner = view[o + 1 : c]
