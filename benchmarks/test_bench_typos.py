@@ -154,6 +154,29 @@ def test_threshold_sweep_on_train(benchmark: Any) -> None:
     assert precisions[-1] >= precisions[0]
 
 
+def test_context_guard_on_train(benchmark: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the ``context`` guard buys on the train split (where its
+    constants were chosen): the same rules with and without it."""
+    from cleaner.typos import guards
+
+    rows = _rows("csc/faspell_ocr_train_3575.jsonl")
+    config = Config(only=TYPO_RULES)
+
+    def both() -> dict[str, dict[str, float]]:
+        out = {"context_guard_on": csc_metrics(rows, _corrector(config))}
+        with monkeypatch.context() as mp:
+            mp.setattr(guards, "damaged_context", lambda *args: False)
+            out["context_guard_off"] = csc_metrics(rows, _corrector(config))
+        return out
+
+    table = benchmark.pedantic(both, rounds=1, iterations=1)
+    for name, metrics in table.items():
+        _report(benchmark, name, metrics)
+    on, off = table["context_guard_on"], table["context_guard_off"]
+    assert on["correction_precision"] > off["correction_precision"]
+    assert on["false_positive_rate"] <= off["false_positive_rate"]
+
+
 def _prose() -> str:
     return _data("prose/icwb2_pku_test.utf8.txt").read_text(encoding="utf-8")
 
