@@ -22,7 +22,8 @@ in a document that indents its paragraphs, and short title-like lines.
 
 CJK joins with no space.  Latin ``infor-`` + ``mation`` loses the hyphen when
 the joined form is a word (wordfreq) and the hyphenated form is not more
-common; ``well-`` + ``known`` keeps it.  Other Latin lines join with a space.
+common; ``well-`` + ``known`` keeps it; a soft hyphen (U+00AD) at the line end
+always goes.  Other Latin lines join with a space.
 
 >>> from cleaner import clean
 >>> clean("会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认\\n\\n真做好年底前的收尾工作。", only=["paragraphs"])
@@ -73,7 +74,7 @@ _OPENER = re.compile(
     rf"|[{_D}]{{2,4}}年[{_D}]{{1,2}}月[{_D}]{{1,3}}日[，,])"
 )
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\t)")
-_LATIN_HYPHEN = re.compile(r"([A-Za-z]+)-$")
+_LATIN_HYPHEN = re.compile(r"([A-Za-z]+)[-\u00ad]$")
 _LATIN_WORD_START = re.compile(r"^([a-z]+)")
 #: a prose line is at least this wide (columns; a CJK character is 2)
 MIN_PROSE_WIDTH = 30
@@ -231,6 +232,8 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     m = _LATIN_HYPHEN.search(a)
     w = _LATIN_WORD_START.match(b)
     if m and w:
+        if a.endswith("\u00ad"):
+            return 5.0, ""  # a soft hyphen: the break was discretionary
         return (5.0, "") if _dehyphenate(m.group(1), w.group(1)) else (5.0, "-")
     cjk = bool(_CJK_CHAR.match(last) or _CJK_CHAR.match(first))
     # A number cut by a wrap inside Chinese text (公元17|87年) joins without a space.

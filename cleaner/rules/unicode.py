@@ -8,6 +8,10 @@
 * UTF-8 that was read as GBK (``涓枃`` for ``中文``) and GBK that was read
   as Latin-1 (``ÖÐÎÄ``) are repaired when the re-decoded text is made of
   common characters (the first level of GB 2312) and the damaged text is not.
+* A soft hyphen (U+00AD, left by PDF extraction) after an ASCII letter and
+  before a letter is removed: inside a line it is invisible (after a
+  non-ASCII letter it can be a byte of mojibake, and stays).  At a line end
+  it stays, for ``paragraphs`` to join the word.
 * Control characters, byte-order marks and zero-width characters are removed;
   a lone surrogate (JSON can carry one) becomes U+FFFD, so output is UTF-8.
   Zero-width joiners stay between two non-CJK characters (emoji sequences,
@@ -57,6 +61,10 @@ _NEEDS_FTFY = re.compile(
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
 _REMOVE_ALWAYS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f\ufeff]")
 _LINE_SEP = re.compile(r"[\u2028\u2029]")
+# A soft hyphen after an ASCII letter, before a letter: never mojibake (in
+# UTF-8 read as a legacy code page, U+00AD is a byte after a non-ASCII lead
+# character: antÃ\xadgeno, tĹ\x99etĂ\xadho, Р\xad).
+_SOFT_HYPHEN = re.compile(r"(?<=[A-Za-z])\u00ad+(?=[^\W\d_])")
 # A surrogate that ftfy could not pair up (JSON can carry "\ud800"): no
 # UTF-8 can encode it, so it becomes the replacement character.
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -200,6 +208,8 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
     '简体中文'
     >>> fix_segment("\u200b", "零", "宽")
     ''
+    >>> fix_segment("infor\xadmation")
+    'information'
     """
     for _ in range(4):
         fixed = seg
@@ -213,6 +223,8 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
         post = _REMOVE_ALWAYS.sub("", fixed)
         post = _LONE_SURROGATE.sub("\ufffd", post)
         post = _drop_zero_width(post, before, after)
+        if "\u00ad" in post:
+            post = _SOFT_HYPHEN.sub("", post)
         post = _LINE_SEP.sub("\n", post)
         if post == seg:
             return post  # stable: a second clean changes nothing

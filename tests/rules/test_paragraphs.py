@@ -45,6 +45,13 @@ def test_hard_wrapped_lines_ending_in_a_bracket_or_a_number_are_rejoined():
     assert only("标题\n\n" + body + "\n\n" + body + "\n") == "标题\n\n" + joined + "\n\n" + joined + "\n"
 
 
+def test_a_soft_hyphen_at_a_line_end_always_goes():
+    # PDF extraction leaves U+00AD where the typesetter broke a word; the
+    # break was discretionary, so even two common words join without it
+    text = "The committee reviewed the every\xad\nthing that the agency had published.\n"
+    assert only(text) == "The committee reviewed the everything that the agency had published.\n"
+
+
 def test_hard_wrapped_latin_dehyphenates_words_and_keeps_compounds():
     text = (
         "The committee reviewed the infor-\n"

@@ -28,6 +28,7 @@ def only(text: str) -> str:
         ("C1\x9d控制", "C1控制"),
         ("GBK读成Latin-1：ÖÐÎÄ±àÂë", "GBK读成Latin-1：中文编码"),
         ("行\u2028分隔", "行\n分隔"),
+        ("PDF infor\xadmation, Universit\xadät", "PDF information, Universität"),  # soft hyphens inside a word
         # UTF-8 read as GBK, glued to real text, its last character cut short
         ("标题：" + "气象部门提醒市民注意添衣保暖".encode("utf-8").decode("gbk"), "标题：气象部门提醒市民注意添衣保暖"),
     ],
@@ -59,6 +60,8 @@ def test_removing_a_control_character_that_splits_mojibake_is_idempotent(text):
         "keeps\ttabs\r\nand CRLF\r\n",
         "页面\f分页符留给 whitespace 规则",
         "x < y &amp; z",  # looks like HTML: ftfy leaves entities alone
+        "infor\xad\nmation",  # a soft hyphen at a line end is the paragraphs rule's
+        "хо\xadро",  # after a non-ASCII letter a soft hyphen can be a byte of mojibake (Р\xad)
     ],
 )
 def test_leaves_correct_text_alone(text):
