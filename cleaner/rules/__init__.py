@@ -55,7 +55,7 @@ class Rule:
 
 
 def _registry() -> MappingProxyType[str, Rule]:
-    from . import boilerplate, paragraphs, script, unicode, whitespace, width
+    from . import boilerplate, page_numbers, paragraphs, script, unicode, whitespace, width
     from ..dedup import rule as dedup
     from .. import typos
 
@@ -64,6 +64,7 @@ def _registry() -> MappingProxyType[str, Rule]:
         Rule("script", script.script_rule, "convert stray Traditional/Simplified characters to the document's script (OpenCC)", stage="prepare", idempotent=False),
         Rule("width", width.width_rule, "full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width"),
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),
+        Rule("page_numbers", page_numbers.page_numbers_rule, "drop page-number lines (— 3 —, 第3页, Page 3 of 12) that run up page by page through the document"),
         Rule("paragraphs", paragraphs.paragraphs_rule, "rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words"),
         Rule("boilerplate", boilerplate.boilerplate_rule, "drop a trailing promotional footer (scan the QR code, follow our account)", stage="final", removes_paragraphs=True),
         Rule("dedup", dedup.dedup_rule, "drop a paragraph or block repeated right after itself, exactly or nearly (rapidfuzz on a folded key); each drop names the kept one", stage="final", removes_paragraphs=True),

@@ -1,0 +1,150 @@
+"""Rule ``page_numbers``: drop the page numbers that PDF extraction and OCR
+leave on lines of their own (``— 3 —``, ``第 3 页``, ``Page 3 of 12``).
+
+A page number printed between two pages also stands between the two halves
+of a paragraph that the page break cut (``认`` / ``— 3 —`` / ``真``), so it
+goes before ``paragraphs`` decides on joins.
+
+Only a sequence is evidence: a line is dropped when it is nothing but a
+number in one of the formats below and the document has other such lines of
+the same format whose numbers go up page by page (each at most
+:data:`MAX_STEP` above the one before, with at least :data:`MIN_PAGE_CHARS`
+characters of other text between them).  A run needs
+:data:`MIN_RUN` lines of the dash format, and two of the formats that say
+"page" themselves.  A bare number on a line (a chapter heading, a table
+cell) is never dropped, nor is a lone ``— 3 —``.
+
+============  ==========================================
+format        lines
+============  ==========================================
+``dash``      ``- 3 -``, ``— 3 —``, ``－3－``, ``~3~``
+``zh``        ``第3页``, ``第 3 页 共 12 页``, ``第3页/共12页``
+``en``        ``Page 3``, ``page 3 of 12``
+``fraction``  ``3/12``, ``3 / 12`` (the same total on every page)
+============  ==========================================
+
+The line goes with its line break and the blank lines after it, so the text
+around it meets as it did before the page break.  Each edit names the page.
+
+>>> from cleaner import clean
+>>> page = "第{}页的正文" + "，内容很长，一直写到页面的底部" * 6 + "。"
+>>> doc = "\\n\\n".join(f"{page.format(n)}\\n\\n— {n} —" for n in (1, 2, 3))
+>>> [line[:6] for line in clean(doc, only=["page_numbers"]).split("\\n")]
+['第1页的正文', '', '第2页的正文', '', '第3页的正文']
+>>> clean("第一章\\n\\n— 1 —\\n\\n正文", only=["page_numbers"])
+'第一章\\n\\n— 1 —\\n\\n正文'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from ..config import Config
+from ..edits import Edit
+
+__all__ = ["NAME", "page_numbers_rule", "MIN_RUN", "MAX_STEP", "MIN_PAGE_CHARS"]
+
+NAME = "page_numbers"
+#: lines of the ``dash`` format a run needs (the others say "page": two)
+MIN_RUN = 3
+#: the largest step from one page number to the next (pages lost to OCR)
+MAX_STEP = 3
+#: characters of other text between two page numbers of a run (a page)
+MIN_PAGE_CHARS = 80
+
+_BLANK = " \t\u3000\f"
+_DASH = "-－—–─~～"
+_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("dash", re.compile(rf"[{_DASH}]{{1,2}} *(\d{{1,4}}) *[{_DASH}]{{1,2}}")),
+    ("zh", re.compile(r"第 *(\d{1,4}) *页(?: *[,，、/／]? *共 *(\d{1,4}) *页)?")),
+    ("en", re.compile(r"(?i:page) *(\d{1,4})(?: *(?i:of) *(\d{1,4}))?")),
+    ("fraction", re.compile(r"(\d{1,4}) *[/／] *(\d{1,4})")),
+)
+_SELF_DESCRIBING = frozenset({"zh", "en", "fraction"})
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+
+
+class _PageLine(NamedTuple):
+    start: int  # of the number text (after leading blanks and form feeds)
+    end: int  # of the line's text
+    number: int
+    fmt: str  # format name, with the total when the format has one
+
+
+def _page_lines(text: str) -> list[_PageLine]:
+    out: list[_PageLine] = []
+    for m in _LINE.finditer(text):
+        body = m.group(1)
+        if not body or len(body) > 40 or not any(c.isdigit() for c in body):
+            continue
+        core = body.strip(_BLANK)
+        for name, pattern in _FORMATS:
+            found = pattern.fullmatch(core)
+            if found:
+                total = found.group(2) if found.re.groups > 1 else None
+                if name == "fraction" and int(found.group(1)) > int(found.group(2)):
+                    break
+                start = m.start() + len(body) - len(body.lstrip(_BLANK))
+                out.append(_PageLine(start, m.start() + len(body.rstrip(_BLANK)), int(found.group(1)), f"{name}:{total or ''}"))
+                break
+        if m.end() == len(text):
+            break
+    return out
+
+
+def _runs(lines: list[_PageLine], text: str) -> Iterator[list[_PageLine]]:
+    """Runs of page lines of one format whose numbers go up page by page."""
+    by_format: dict[str, list[_PageLine]] = {}
+    for line in lines:
+        by_format.setdefault(line.fmt, []).append(line)
+    for fmt, members in by_format.items():
+        need = MIN_RUN if fmt.split(":")[0] not in _SELF_DESCRIBING else 2
+        run: list[_PageLine] = []
+        for line in members:
+            if run:
+                prev = run[-1]
+                between = text[prev.end : line.start]
+                page_text = len(between) - sum(between.count(c) for c in "\r\n" + _BLANK)
+                if 1 <= line.number - prev.number <= MAX_STEP and page_text >= MIN_PAGE_CHARS:
+                    run.append(line)
+                    continue
+                if len(run) >= need:
+                    yield run
+            run = [line]
+        if len(run) >= need:
+            yield run
+
+
+def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Edits that drop the page-number lines of :func:`_runs` (see the module doc)."""
+    if not any(c.isdigit() for c in text):
+        return
+    lines = _page_lines(text)
+    if len(lines) < 2:
+        return
+    drops = sorted(line for run in _runs(lines, text) for line in run)
+    n = len(text)
+    taken = 0  # end of the last edit: edits must not overlap
+    for line in drops:
+        # the line, its line break and the blank lines after it
+        start, end = line.start, line.end
+        probe = end
+        while probe < n:
+            k = probe
+            while k < n and text[k] in _BLANK:
+                k += 1
+            if k < n and text[k] in "\r\n":
+                probe = k + (2 if text.startswith("\r\n", k) else 1)
+            else:
+                break
+        if probe < n:
+            end = probe
+        else:
+            # nothing follows: take the breaks before the line instead, and
+            # leave the document's last line break where it is
+            while start > taken and text[start - 1] in "\r\n" + _BLANK:
+                start -= 1
+        yield Edit(NAME, start, end, text[start:end], "", note=f"page number {line.number}")
+        taken = end

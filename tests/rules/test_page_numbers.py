@@ -1,0 +1,73 @@
+"""Rule `page_numbers`: page-number lines that run up through a document."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import apply_edits, clean, explain
+
+#: a page of prose, long enough to be a page (MIN_PAGE_CHARS)
+PAGE = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，" * 4
+
+
+def only(text: str) -> str:
+    return clean(text, only=["page_numbers"])
+
+
+def pages(marks: list[str], sep: str = "\n\n") -> str:
+    return "".join(f"{PAGE}{sep}{m}{sep}" for m in marks)
+
+
+@pytest.mark.parametrize(
+    "marks, numbers",
+    [
+        (["— 1 —", "— 2 —", "— 3 —"], [1, 2, 3]),
+        (["- 4 -", "- 5 -", "- 7 -"], [4, 5, 7]),  # a page lost to OCR
+        (["－12－", "－13－", "－14－"], [12, 13, 14]),
+        (["第 1 页 共 2 页", "第2页/共2页"], [1, 2]),  # says "page": two are enough
+        (["Page 3 of 9", "page 4 of 9"], [3, 4]),
+        (["3/9", "4 / 9"], [3, 4]),
+    ],
+)
+def test_drops_a_run_of_page_numbers(marks, numbers):
+    text = pages(marks)
+    r = explain(text, only=["page_numbers"])
+    assert r.text == PAGE + ("\n\n" + PAGE) * (len(marks) - 1) + "\n\n"
+    assert [(e.rule, e.note) for e in r.edits] == [("page_numbers", f"page number {n}") for n in numbers]
+    assert apply_edits(text, r.edits) == r.text
+    assert only(r.text) == r.text
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [
+        ["— 1 —"],  # one is no sequence
+        ["— 1 —", "— 2 —"],  # two dashes are too few
+        ["— 5 —", "— 2 —", "— 9 —"],  # not page by page
+        ["1", "2", "3"],  # bare numbers: chapter headings, table cells
+        ["3/9", "4/10", "5/11"],  # fractions with different totals: data
+        ["第 1 页", "第 7 页"],  # too far apart
+    ],
+)
+def test_keeps_what_is_no_page_sequence(marks):
+    text = pages(marks)
+    assert only(text) == text
+
+
+def test_keeps_numbered_lines_close_together():
+    text = "目录\n- 1 -\n- 2 -\n- 3 -\n" + PAGE
+    assert only(text) == text
+
+
+def test_the_halves_of_a_cut_paragraph_meet_and_join():
+    text = f"{PAGE}我们要认\n\n— 1 —\n\n真做好收尾工作。{PAGE}\n\n— 2 —\n\n{PAGE}\n\n— 3 —\n"
+    out = clean(text)
+    assert "要认真做好收尾工作" in out and "—" not in out
+    assert out.endswith("，\n")
+
+
+def test_crlf_and_form_feeds():
+    text = "".join(f"{PAGE}\r\n\f- {n} -\r\n" for n in (1, 2, 3))
+    # the form feed stays (the whitespace rule's business), the last line
+    # break of the document too
+    assert only(text) == f"{PAGE}\r\n\f{PAGE}\r\n\f{PAGE}\r\n"
