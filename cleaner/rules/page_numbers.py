@@ -38,7 +38,7 @@ around it meets as it did before the page break.  Each edit names the page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from ..config import Config
@@ -94,8 +94,13 @@ def _page_lines(text: str) -> list[_PageLine]:
     return out
 
 
-def _runs(lines: list[_PageLine], text: str) -> Iterator[list[_PageLine]]:
-    """Runs of page lines of one format whose numbers go up page by page."""
+def _nonblank(s: str) -> int:
+    return len(s) - sum(s.count(c) for c in "\r\n" + _BLANK)
+
+
+def _runs(lines: list[_PageLine], gap: Callable[[_PageLine, _PageLine], int]) -> Iterator[list[_PageLine]]:
+    """Runs of page lines of one format whose numbers go up page by page;
+    ``gap(a, b)`` is the amount of other text between two of them."""
     by_format: dict[str, list[_PageLine]] = {}
     for line in lines:
         by_format.setdefault(line.fmt, []).append(line)
@@ -105,9 +110,7 @@ def _runs(lines: list[_PageLine], text: str) -> Iterator[list[_PageLine]]:
         for line in members:
             if run:
                 prev = run[-1]
-                between = text[prev.end : line.start]
-                page_text = len(between) - sum(between.count(c) for c in "\r\n" + _BLANK)
-                if 1 <= line.number - prev.number <= MAX_STEP and page_text >= MIN_PAGE_CHARS:
+                if 1 <= line.number - prev.number <= MAX_STEP and gap(prev, line) >= MIN_PAGE_CHARS:
                     run.append(line)
                     continue
                 if len(run) >= need:
@@ -117,6 +120,24 @@ def _runs(lines: list[_PageLine], text: str) -> Iterator[list[_PageLine]]:
             yield run
 
 
+def _dropped(lines: list[_PageLine], text: str) -> list[_PageLine]:
+    """The page lines to drop: the runs, found again among the lines left
+    until no run is left (what a second clean would find, found now)."""
+    dropped: set[_PageLine] = set()
+    while True:
+        left = [line for line in lines if line not in dropped]
+
+        def gap(a: _PageLine, b: _PageLine) -> int:
+            # other text between a and b, not counting lines already dropped
+            inside = sum(_nonblank(text[d.start : d.end]) for d in dropped if a.end <= d.start < b.start)
+            return _nonblank(text[a.end : b.start]) - inside
+
+        found = {line for run in _runs(left, gap) for line in run}
+        if not found:
+            return sorted(dropped)
+        dropped |= found
+
+
 def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that drop the page-number lines of :func:`_runs` (see the module doc)."""
     if not any(c.isdigit() for c in text):
@@ -124,7 +145,7 @@ def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
     lines = _page_lines(text)
     if len(lines) < 2:
         return
-    drops = sorted(line for run in _runs(lines, text) for line in run)
+    drops = _dropped(lines, text)
     n = len(text)
     taken = 0  # end of the last edit: edits must not overlap
     for line in drops:
