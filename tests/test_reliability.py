@@ -320,12 +320,15 @@ def _damaged_document(seed: int) -> str:
     return text.replace("\n", "\r\n") if rng.random() < 0.3 else text
 
 
-@pytest.mark.parametrize("seed", _DOC_SEEDS)
-def test_fuzz_damaged_real_documents(seed):
-    text = _damaged_document(seed)
+def _assert_replays_and_stable(text: str, seed: int) -> None:
     r = explain(text)
     assert apply_edits(text, r.edits) == r.text
     assert cleaner.clean(r.text) == r.text, f"a second clean changed document {seed}"
+
+
+@pytest.mark.parametrize("seed", _DOC_SEEDS)
+def test_fuzz_damaged_real_documents(seed):
+    _assert_replays_and_stable(_damaged_document(seed), seed)
 
 
 # -- page numbers ----------------------------------------------------------
@@ -359,7 +362,4 @@ def _paged_document(seed: int) -> str:
 
 @pytest.mark.parametrize("seed", _PAGE_SEEDS)
 def test_fuzz_page_numbers(seed):
-    text = _paged_document(seed)
-    r = explain(text)
-    assert apply_edits(text, r.edits) == r.text
-    assert cleaner.clean(r.text) == r.text, f"a second clean changed document {seed}"
+    _assert_replays_and_stable(_paged_document(seed), seed)
