@@ -9,13 +9,16 @@ in one format per document (``— 3 —``, ``第 3 页 共 9 页``, ``Page 3 of 
 the next page continues.  The gold is the document without the page lines
 and with every paragraph whole.
 
-* ``pages.recall``: page-number lines gone from the output / inserted;
-* ``pages.false_drops``: edits of the ``page_numbers`` rule (run alone)
-  that drop anything but an inserted page line and blank space (gated at 0);
-* ``pages.rejoined``: paragraphs cut by a page break that come out whole;
-* ``pages.control_changed``: documents with numbered lines that are no page
-  numbers (bare chapter numbers, a ``- 1 -`` list, one lone page mark) that
-  the rule changes (gated at 0).
+* ``quality.pages.recall``: page-number lines gone from the output /
+  inserted;
+* ``quality.pages.false_drops``: edits of the ``page_numbers`` rule (run
+  alone) that drop anything but an inserted page line and blank space
+  (gated at 0);
+* ``quality.pages.rejoined``: paragraphs cut by a page break that come out
+  whole;
+* ``quality.pages.control_changed``: documents with numbered lines that are
+  no page numbers (bare chapter numbers, a ``- 1 -`` list, one lone page
+  mark) that the rule changes (gated at 0).
 
 Run: ``pytest benchmarks/test_bench_pages.py -s -p no:cacheprovider``.
 """
@@ -136,9 +139,9 @@ def test_page_numbers(benchmark: Any, gate: Gate) -> None:
         "control_changed": control_changed,
     }
     print("\npages: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))
-    gate.info("pages.figures", figures)
-    gate.quality("pages.recall", figures["recall"], tolerance=0.02)
-    gate.quality("pages.rejoined", figures["rejoined"], tolerance=0.05)
-    gate.quality("pages.false_drops", false_drops, higher_is_better=False, limit=0)
-    gate.quality("pages.control_changed", control_changed, higher_is_better=False, limit=0)
+    gate.info("quality.pages.figures", figures)
+    gate.quality("quality.pages.recall", figures["recall"], tolerance=0.02)
+    gate.quality("quality.pages.rejoined", figures["rejoined"], tolerance=0.05)
+    gate.quality("quality.pages.false_drops", false_drops, higher_is_better=False, limit=0)
+    gate.quality("quality.pages.control_changed", control_changed, higher_is_better=False, limit=0)
     assert inserted > 0 and cut_total > 0
