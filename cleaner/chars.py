@@ -18,6 +18,7 @@ __all__ = [
     "CJK",
     "SENTENCE_END",
     "CLOSERS",
+    "LINE",
     "is_han",
     "is_cjk",
     "display_width",
@@ -36,6 +37,8 @@ CJK = HAN + KANA + CJK_PUNCT
 SENTENCE_END = "。！？!?…．.；;"
 #: Closing quotes and brackets that may follow sentence-final punctuation.
 CLOSERS = "”’」』）》〉】〕〗\"')]"
+#: A line and its line break (LF, CRLF, CR, or none at the end of the text).
+LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
 
 _HAN_RANGES = (
     (0x3007, 0x3007),

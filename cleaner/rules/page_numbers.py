@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from ..chars import LINE
 from ..config import Config
 from ..edits import Edit
 
@@ -63,31 +64,32 @@ _FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fraction", re.compile(r"(\d{1,4}) *[/／] *(\d{1,4})")),
 )
 _SELF_DESCRIBING = frozenset({"zh", "en", "fraction"})
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+_DIGIT = re.compile(r"\d")
 
 
 class _PageLine(NamedTuple):
     start: int  # of the number text (after leading blanks and form feeds)
     end: int  # of the line's text
     number: int
-    fmt: str  # format name, with the total when the format has one
+    fmt: str  # the format's name
+    total: str  # the page count the line gives ('' when none)
 
 
 def _page_lines(text: str) -> list[_PageLine]:
     out: list[_PageLine] = []
-    for m in _LINE.finditer(text):
+    for m in LINE.finditer(text):
         body = m.group(1)
-        if not body or len(body) > 40 or not any(c.isdigit() for c in body):
+        if not body or len(body) > 40 or not _DIGIT.search(body):
             continue
         core = body.strip(_BLANK)
         for name, pattern in _FORMATS:
             found = pattern.fullmatch(core)
             if found:
-                total = found.group(2) if found.re.groups > 1 else None
-                if name == "fraction" and int(found.group(1)) > int(found.group(2)):
+                total = (found.group(2) if found.re.groups > 1 else None) or ""
+                if name == "fraction" and int(found.group(1)) > int(total):
                     break
                 start = m.start() + len(body) - len(body.lstrip(_BLANK))
-                out.append(_PageLine(start, m.start() + len(body.rstrip(_BLANK)), int(found.group(1)), f"{name}:{total or ''}"))
+                out.append(_PageLine(start, m.start() + len(body.rstrip(_BLANK)), int(found.group(1)), name, total))
                 break
         if m.end() == len(text):
             break
@@ -101,11 +103,11 @@ def _nonblank(s: str) -> int:
 def _runs(lines: list[_PageLine], gap: Callable[[_PageLine, _PageLine], int]) -> Iterator[list[_PageLine]]:
     """Runs of page lines of one format whose numbers go up page by page;
     ``gap(a, b)`` is the amount of other text between two of them."""
-    by_format: dict[str, list[_PageLine]] = {}
+    by_format: dict[tuple[str, str], list[_PageLine]] = {}
     for line in lines:
-        by_format.setdefault(line.fmt, []).append(line)
-    for fmt, members in by_format.items():
-        need = MIN_RUN if fmt.split(":")[0] not in _SELF_DESCRIBING else 2
+        by_format.setdefault((line.fmt, line.total), []).append(line)
+    for (fmt, _), members in by_format.items():
+        need = 2 if fmt in _SELF_DESCRIBING else MIN_RUN
         run: list[_PageLine] = []
         for line in members:
             if run:
@@ -140,7 +142,7 @@ def _dropped(lines: list[_PageLine], text: str) -> list[_PageLine]:
 
 def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that drop the page-number lines of :func:`_runs` (see the module doc)."""
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return
     lines = _page_lines(text)
     if len(lines) < 2:

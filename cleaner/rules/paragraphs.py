@@ -40,13 +40,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..chars import CJK, CLOSERS, HAN, display_width
+from ..chars import CJK, CLOSERS, HAN, LINE, display_width
 from ..config import Config
 from ..edits import Edit, until_stable
 
 NAME = "paragraphs"
 
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
@@ -291,7 +290,7 @@ JOIN_SCORE = 4.0
 
 def _lines(text: str) -> list[_Line]:
     out = []
-    for m in _LINE.finditer(text):
+    for m in LINE.finditer(text):
         if m.start() == len(text) and not m.group(0):
             break
         out.append(_Line(m.start(), m.group(1), m.group(2)))
