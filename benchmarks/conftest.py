@@ -66,6 +66,11 @@ CONFIRM = Budget(seconds=1.0, min_rounds=5, max_rounds=100)
 #: a few rounds on an unknown CI machine cannot see less.  Full mode uses
 #: the baseline's own tolerance (0.5).
 QUICK_SPEED_SLACK = 0.75
+#: quick mode fails a speed gate only when the ratio is below this fraction of
+#: the bound it missed (a tenfold slowdown); smaller misses are reported as
+#: ``advisory``: on a loaded shared machine a few rounds can be 2-5x off from
+#: noise alone (issue 11.23), and the test command must not go red from that.
+QUICK_SPEED_ADVISORY = 0.1
 
 GATES_KEY = pytest.StashKey[list[tuple[str, Gate]]]()
 GATE_KEY = pytest.StashKey[Gate]()
@@ -113,7 +118,11 @@ def gate(request: pytest.FixtureRequest, benchmark: Any, baseline: Baseline, qui
     info.setdefault("cleaner_version", cleaner.__version__)
     info.setdefault("rules", list(cleaner.make_config().active_rules()))
     info.setdefault("mode", "quick" if quick else "full")
-    g = Gate(baseline, info, speed_slack=QUICK_SPEED_SLACK if quick else 0.0)
+    g = Gate(
+        baseline, info,
+        speed_slack=QUICK_SPEED_SLACK if quick else 0.0,
+        speed_advisory=QUICK_SPEED_ADVISORY if quick else None,
+    )
     request.node.stash[GATE_KEY] = g
     request.config.stash.setdefault(GATES_KEY, []).append((request.node.nodeid, g))
     return g
@@ -245,7 +254,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     tr = terminalreporter
     tr.section("cleaner gates")
     tr.write_line(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    order = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "improved": 2}
+    order = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "advisory": 1, "improved": 2}
     for v in sorted((v for v in notable if v.status in order), key=lambda v: (order[v.status], v.name)):
         tr.write_line(f"{v.status:14} {v.message}")
     for status, hint in (("no-baseline", "python -m benchmarks.gates update"), ("not-measured", "--benchmark-enable or --quick")):

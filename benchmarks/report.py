@@ -236,7 +236,7 @@ def markdown(results: Mapping[str, Any], verdicts: Sequence[Verdict]) -> str:
         for v in verdicts:
             counts[v.status] += 1
         lines += ["## Gates", "", ", ".join(f"{n} {s}" for s, n in sorted(counts.items())), ""]
-        order = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "improved": 2, "no-baseline": 3}
+        order = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "advisory": 1, "improved": 2, "no-baseline": 3}
         notable = sorted((v for v in verdicts if v.status in order), key=lambda v: (order[v.status], v.name))
         if notable:
             lines += _table(["status", "figure"], [[v.status, v.message.replace("|", "\\|").replace("\n", "\\n")[:300]] for v in notable]) + [""]
