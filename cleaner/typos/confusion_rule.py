@@ -61,11 +61,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from ..config import Config
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, model
+from .model import WordModel, announce_build, model
 
 __all__ = ["NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours"]
 
@@ -332,20 +333,54 @@ def _default_misspellings() -> frozenset[str]:
         b"%s|%r|%r|" % (_cache_path().name.encode(), MISSPELLING_MARGIN, MISSPELLING_CEILING) + table
     ).hexdigest()[:16]
     path = _usable_cache_dir() / f"typo-misspellings-{key}.txt"
-    try:
-        return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
-    except OSError:
-        pass
+    cached = _read_misspellings(path)
+    if cached is not None:
+        return cached
+    announce_build("the typo repair's misspelling table", path)
     nb_fn = _default_neighbours()
     found = sorted(p for p in m.web_only if len(p) == 2 and _misspelling(p, m, nb_fn))
+    body = "\n".join(found)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".typo-misspellings-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(found))
+            fh.write(f"{_MISSPELLINGS_MAGIC} {_digest(body)}\n{body}")
         os.replace(tmp, path)
     except OSError:
         pass
     return frozenset(found)
+
+
+_MISSPELLINGS_MAGIC = "cleaner-typo-misspellings-v1"
+
+
+def _digest(body: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(body.encode("utf-8")).hexdigest()
+
+
+def _read_misspellings(path: Path) -> frozenset[str] | None:
+    r"""The cached table, or None when it is missing, unreadable, or damaged
+    (truncated, random bytes, edited): the caller then rebuilds it, as the
+    word model does, instead of crashing on every later run.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
+    >>> _ = p.write_bytes(b"\xff\xfe garbage")
+    >>> _read_misspellings(p) is None
+    True
+    >>> body = "错字\n别字"
+    >>> _ = p.write_text(f"{_MISSPELLINGS_MAGIC} {_digest(body)}\n{body}", encoding="utf-8")
+    >>> sorted(_read_misspellings(p))
+    ['别字', '错字']
+    """
+    try:
+        header, _, body = path.read_text(encoding="utf-8").partition("\n")
+    except (OSError, ValueError):  # missing, unreadable, or not UTF-8
+        return None
+    if header != f"{_MISSPELLINGS_MAGIC} {_digest(body)}":
+        return None
+    return frozenset(body.split("\n")) - {""}
 
 
 def _span(text: str, i: int, width: int) -> tuple[int, int]:

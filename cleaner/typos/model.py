@@ -13,7 +13,8 @@ A word's probability is the mean of its two relative frequencies (a word in
 one list only gets half of that one), so either list alone can vouch for a
 word.  Only words of Han characters are kept.  The merged table is written
 once to the cache folder of :func:`cleaner.segment.cache_dir` (like jieba's
-own cache) and loaded from there afterwards.
+own cache) and loaded from there afterwards.  Building it takes 10-20 s
+once per machine; a one-line notice on stderr says so while it happens.
 
 :meth:`WordModel.logprob` is the natural-log probability of the best
 segmentation of a string (Viterbi over the word lattice); a character that is
@@ -35,6 +36,7 @@ import functools
 import math
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -260,6 +262,16 @@ def _unpack(data: object) -> WordModel | None:
     return WordModel(table, tags, dict(zip(pairs, pair_values.tolist())), frozenset(web_only.split("\n")))
 
 
+def announce_build(what: str, path: Path) -> None:
+    """One line on stderr before a slow one-time build, so that a first run
+    does not look hung (the word model takes 10-20 s)."""
+    try:
+        sys.stderr.write(f"cleaner: building {what} (once per machine, cached in {path.parent})\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no usable stderr (closed, None): say nothing
+        pass
+
+
 @functools.cache
 def model() -> WordModel:
     """The word model, built on first use and cached on disk (see module doc)."""
@@ -271,6 +283,7 @@ def model() -> WordModel:
             return cached
     except (OSError, EOFError, ValueError, TypeError):
         pass
+    announce_build("the word model for typo repair", path)
     data = _pack(*_build())
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".typo-model-")
