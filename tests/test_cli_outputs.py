@@ -285,3 +285,17 @@ def test_read_only_folder_exits_74(corpus):
 def test_help_documents_the_exit_codes():
     out = run("clean", "--help").stdout.decode()
     assert "exit codes:" in out and "74" in out
+
+
+def test_index_damaged_in_the_middle_exits_74(corpus):
+    records = "".join(json.dumps({"text": f"第{i}段的内容用来测试索引的中间损坏，编号{i * 7919}。"}, ensure_ascii=False) + "\n" for i in range(400))
+    (corpus / "day.jsonl").write_text(records, encoding="utf-8")
+    p = run("dedup", "-q", "--jsonl", "day.jsonl", "-o", "one.jsonl", "--index", "seen.db", cwd=corpus)
+    assert p.returncode == 0, p.stderr
+    size = (corpus / "seen.db").stat().st_size
+    with open(corpus / "seen.db", "r+b") as db:
+        db.seek(size // 2)
+        db.write(b"\xa5" * (size // 4))
+    p = run("dedup", "-q", "--jsonl", "day.jsonl", "-o", "two.jsonl", "--index", "seen.db", cwd=corpus)
+    _one_line_io_error(p, "seen.db")
+    assert not (corpus / "two.jsonl").exists()
