@@ -237,7 +237,11 @@ def _check_usage(args: argparse.Namespace) -> None:
     if args.in_place and args.jsonl and args.on_error == "skip":
         raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
     check_outputs(
-        files, (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine)), args.output_dir, in_place=args.in_place
+        files,
+        (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine)),
+        args.output_dir,
+        in_place=args.in_place,
+        also_read=(args.lexicon,),
     )
 
 
@@ -264,18 +268,25 @@ def output_paths(files: Sequence[str], named: Sequence[tuple[str, str | None]], 
     return outs
 
 
-def check_outputs(files: Sequence[str], named: Sequence[tuple[str, str | None]], output_dir: str | None, *, in_place: bool = False) -> None:
-    """Every output is a file of its own: not an input (unless ``in_place``),
-    not another output, also through symbolic or hard links; a device or a
-    pipe (``/dev/stdout``) may take several.  :class:`UsageError` naming both
-    paths otherwise."""
+def check_outputs(
+    files: Sequence[str],
+    named: Sequence[tuple[str, str | None]],
+    output_dir: str | None,
+    *,
+    in_place: bool = False,
+    also_read: Sequence[str | None] = (),
+) -> None:
+    """Every output is a file of its own: not an input nor a file in
+    ``also_read`` (unless ``in_place``), not another output, also through
+    symbolic or hard links; a device or a pipe (``/dev/stdout``) may take
+    several.  :class:`UsageError` naming both paths otherwise."""
     if output_dir:
         names = [os.path.basename(f) for f in files]
         if len(set(names)) != len(names):
             raise UsageError("--output-dir: two inputs have the same file name")
     inputs: dict[Any, str] = {}
-    for f in files:
-        if f != "-":
+    for f in [*files, *also_read]:
+        if f and f != "-":
             inputs.update(dict.fromkeys(_file_keys(f), f))
     seen: dict[Any, tuple[str, str]] = {}
     for option, path in output_paths(files, named, output_dir, in_place=in_place):

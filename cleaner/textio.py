@@ -223,6 +223,13 @@ def written_paths() -> tuple[str, ...]:
 
 
 def _umask() -> int:
+    """The process's umask: read from /proc where it can be (setting it to
+    read it back would race with other threads creating files)."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -375,18 +382,20 @@ class Outputs:
         blocked = hasattr(signal, "pthread_sigmask")
         if blocked:
             signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        pending, self._files = self._files, []
+        done = 0
         try:
-            while self._files:
-                out = self._files[0]
+            for out in pending:
                 if out.tmp is not None and out.target is not None:
                     try:
                         os.replace(out.tmp, out.target)
                     except OSError as exc:
                         raise StorageError(out.path, exc) from None
                     note_written(out.path)
-                self._files.pop(0)
+                done += 1
         except BaseException:
-            self.discard()
+            for out in pending[done:]:
+                out.discard()
             raise
         finally:
             if blocked:

@@ -65,6 +65,13 @@ def test_an_output_linked_to_an_input_exits_2(corpus):
     assert (corpus / "a.txt").read_text(encoding="utf-8") == DIRTY
 
 
+def test_an_output_on_the_lexicon_exits_2(corpus):
+    (corpus / "terms.txt").write_text("天气\n", encoding="utf-8")
+    p = run("clean", "a.txt", "--lexicon", "terms.txt", "--report", "terms.txt", cwd=corpus)
+    assert p.returncode == 2 and "the input terms.txt" in p.stderr.decode()
+    assert (corpus / "terms.txt").read_text(encoding="utf-8") == "天气\n"
+
+
 def test_in_place_one_file_named_twice_exits_2(corpus):
     os.symlink("a.txt", corpus / "link.txt")
     p = run("clean", "--in-place", "a.txt", "link.txt", cwd=corpus)
