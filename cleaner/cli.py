@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -256,6 +257,19 @@ def _file_keys(path: str) -> set[Any]:
     return keys
 
 
+def _can_write(path: str) -> None:
+    """Fail early, before any work, on an output the system will refuse: a
+    folder, or a path whose folder is missing or unwritable.  :class:`StorageError`."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise StorageError(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    if not os.path.isdir(folder):
+        code = errno.ENOTDIR if os.path.exists(folder) else errno.ENOENT
+        raise StorageError(path, OSError(code, os.strerror(code)))
+    if not os.access(folder, os.W_OK):
+        raise StorageError(path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+
+
 def output_paths(files: Sequence[str], named: Sequence[tuple[str, str | None]], output_dir: str | None, *, in_place: bool = False) -> list[tuple[str, str]]:
     """Every file a run writes, with the option that names it: the ``named``
     outputs given, each file written into ``output_dir``, or each input
@@ -279,7 +293,10 @@ def check_outputs(
     """Every output is a file of its own: not an input nor a file in
     ``also_read`` (unless ``in_place``), not another output, also through
     symbolic or hard links; a device or a pipe (``/dev/stdout``) may take
-    several.  :class:`UsageError` naming both paths otherwise."""
+    several.  :class:`UsageError` naming both paths otherwise; a named output
+    the system will refuse is :class:`StorageError`."""
+    if output_dir and os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise StorageError(output_dir, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     if output_dir:
         names = [os.path.basename(f) for f in files]
         if len(set(names)) != len(names):
@@ -302,6 +319,9 @@ def check_outputs(
                     raise UsageError(f"--in-place: {where} and {path} are the same file; name it once")
                 raise UsageError(f"{other} {where} and {option} {path} are the same file: give each output its own path")
         seen.update(dict.fromkeys(keys, (option, path)))
+    for _, named_path in named:
+        if named_path and named_path != "-" and not writes_directly(named_path):
+            _can_write(named_path)
 
 
 class _Stdout:

@@ -273,6 +273,7 @@ def test_missing_folder_and_folder_as_output_exit_74(corpus):
     (corpus / "d").mkdir()
     _one_line_io_error(run("clean", "-q", "a.txt", "-o", "d", cwd=corpus), "d")
     _one_line_io_error(run("dedup", "-q", "--jsonl", "in.jsonl", "-o", "nodir/x.jsonl", cwd=corpus), "nodir/x.jsonl")
+    _one_line_io_error(run("dedup", "-q", "--jsonl", "in.jsonl", "--index", "nodir/seen.db", cwd=corpus), "nodir/seen.db")
     (corpus / "f").write_text("", encoding="utf-8")
     _one_line_io_error(run("clean", "-q", "a.txt", "--output-dir", "f/sub", cwd=corpus), "f/sub")
 
