@@ -211,37 +211,48 @@ def test_one_bad_input_leaves_no_output(corpus, jobs):
     assert not (corpus / "dout").exists() or _files(corpus / "dout") == []
 
 
-def test_interrupt_leaves_no_output_and_says_so_truly(corpus):
-    """Ctrl-C while the third input (a FIFO) is being read: the first two
-    were cleaned, none is written, and the message says so."""
-    (corpus / "b.txt").write_text(CLEAN, encoding="utf-8")
-    fifo = corpus / "c.txt"
+def _interrupt_at_fifo(cwd: Path, fifo: Path, *args: str) -> tuple[int, bytes, bytes]:
+    """Run the command with ``fifo`` among its inputs and press Ctrl-C once
+    it has opened the FIFO (every input before it is done)."""
     os.mkfifo(fifo)
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cleaner.cli", "clean", "-q", "-j", "1", "a.txt", "b.txt", "c.txt", "--output-dir", "out"],
-        cwd=corpus,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    fd = -1
     try:
-        fd = -1
         while fd < 0 and proc.poll() is None:
-            try:  # succeeds once the command opens the FIFO: a and b are done
+            try:  # succeeds once the command has the FIFO open for reading
                 fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
             except OSError:
                 time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=60)
+    finally:
         if fd >= 0:
             os.close(fd)
-    finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err
+    return proc.returncode, out, err
+
+
+def test_interrupt_leaves_no_output_and_says_so_truly(corpus):
+    """Ctrl-C while the third input (a FIFO) is being read: the first two
+    were cleaned, none is written, and the message says so."""
+    (corpus / "b.txt").write_text(CLEAN, encoding="utf-8")
+    code, _, err = _interrupt_at_fifo(corpus, corpus / "c.txt", "clean", "-q", "-j", "1", "a.txt", "b.txt", "c.txt", "--output-dir", "out")
+    assert code == 130, err
     assert _files(corpus / "out") == []
     assert "no partial output was left" in err.decode()
+
+
+def test_interrupt_after_streaming_to_stdout_says_what_was_written(corpus):
+    """--on-error skip streams records to stdout: interrupted after the
+    first file, the message must not claim that nothing was written."""
+    code, out, err = _interrupt_at_fifo(
+        corpus, corpus / "more.jsonl", "clean", "-q", "-j", "1", "--jsonl", "--on-error", "skip", "in.jsonl", "more.jsonl"
+    )
+    assert code == 130, err
+    assert "今天，天气很好。" in out.decode()
+    assert "no partial output" not in err.decode() and "<stdout>" in err.decode()
 
 
 # -- 19: system errors: one line, the path, exit 74 ----------------------------
