@@ -231,6 +231,9 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--on-error applies to JSON Lines records (--jsonl)")
     if args.in_place and "-" in files:
         raise UsageError("--in-place needs files, not stdin")
+    for f in files if args.in_place else ():
+        if os.path.exists(f) and not os.path.isfile(f):
+            raise UsageError(f"--in-place replaces regular files; {f} is not one (a folder, device or pipe)")
     if args.output_dir and "-" in files:
         raise UsageError("--output-dir needs files, not stdin")
     if args.output and len(files) > 1 and not args.jsonl:
@@ -266,8 +269,11 @@ def _can_write(path: str) -> None:
     if not os.path.isdir(folder):
         code = errno.ENOTDIR if os.path.exists(folder) else errno.ENOENT
         raise StorageError(path, OSError(code, os.strerror(code)))
-    if not os.access(folder, os.W_OK):
-        raise StorageError(path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+    try:  # the system's own answer (read-only file system, permission), not a guess from the mode bits
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise StorageError(path, exc) from None
 
 
 def output_paths(files: Sequence[str], named: Sequence[tuple[str, str | None]], output_dir: str | None, *, in_place: bool = False) -> list[tuple[str, str]]:

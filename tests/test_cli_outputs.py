@@ -289,6 +289,19 @@ def test_missing_folder_and_folder_as_output_exit_74(corpus):
     _one_line_io_error(run("clean", "-q", "a.txt", "--output-dir", "f/sub", cwd=corpus), "f/sub")
 
 
+@pytest.mark.skipif(not os.path.isdir("/sys/kernel"), reason="no sysfs")
+def test_folder_nobody_may_write_exits_74(corpus):
+    """sysfs refuses new files even to root: the command says so in one line."""
+    _one_line_io_error(run("clean", "-q", "a.txt", "-o", "/sys/kernel/cleaner-out.txt", cwd=corpus), "/sys/kernel/cleaner-out.txt")
+    _one_line_io_error(run("dedup", "-q", "a.txt", "--report", "/sys/kernel/cleaner-r.jsonl", cwd=corpus), "/sys/kernel/cleaner-r.jsonl")
+
+
+def test_in_place_refuses_a_fifo(corpus):
+    os.mkfifo(corpus / "pipe")
+    p = run("clean", "--in-place", "pipe", cwd=corpus)
+    assert p.returncode == 2 and "pipe is not one" in p.stderr.decode()
+
+
 @pytest.mark.skipif(IS_ROOT, reason="root writes into a read-only folder")
 def test_read_only_folder_exits_74(corpus):
     ro = corpus / "ro"
