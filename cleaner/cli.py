@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import errno
 import os
-import shutil
 import signal
 import sys
 import tempfile

@@ -314,8 +314,9 @@ def test_read_only_folder_exits_74(corpus):
         ro.chmod(0o755)
 
 
-def test_help_documents_the_exit_codes():
-    out = run("clean", "--help").stdout.decode()
+@pytest.mark.parametrize("command", ["clean", "dedup"])
+def test_help_documents_the_exit_codes(command):
+    out = run(command, "--help").stdout.decode()
     assert "exit codes:" in out and "74" in out
 
 

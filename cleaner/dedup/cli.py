@@ -39,6 +39,10 @@ examples:
 
 Each dropped paragraph is listed in --clusters (with the kept member and the
 pairwise similarity scores) and in --report (its span, text and reason).
+
+exit codes: 0 success; 1 bad input (nothing is written, the index is unchanged);
+2 bad usage; 74 a path could not be written or read (disk full, read-only, no
+such folder, a damaged index); 130 Ctrl-C; 143 SIGTERM.
 """
 
 
