@@ -74,3 +74,12 @@ def test_new_file_mode_follows_the_umask(tmp_path):
 def test_a_folder_is_not_an_output(tmp_path):
     with pytest.raises(StorageError, match="Is a directory"), Outputs() as outs:
         outs.open(tmp_path)
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path):
+    old_file = tmp_path / "o.txt"
+    old_file.write_text("old")
+    old_file.chmod(0o604)
+    with atomic_writer(old_file) as fh:
+        fh.write("new")
+    assert old_file.read_text() == "new" and stat.S_IMODE(old_file.stat().st_mode) == 0o604
