@@ -1,21 +1,22 @@
 """The ``cleaner`` command: a thin layer over the library.
 
 Exit codes: 0 success, 1 bad input (named file and line; nothing
-half-written), 2 bad usage.
+written), 2 bad usage, 74 a path could not be written or read (disk full,
+read-only, missing folder), 130 Ctrl-C, 143 SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
-import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from . import __version__
 from .config import Config, make_config
@@ -32,8 +33,8 @@ from .runner import (
     read_text_file,
     report_rows,
 )
-from .errors import InputError, UsageError
-from .textio import atomic_writer, read_bytes, read_lines
+from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
+from .textio import OutputFile, Outputs, Writable, note_written, read_bytes, read_lines, writes_directly, written_paths
 
 EXAMPLES = """\
 examples:
@@ -47,6 +48,10 @@ examples:
 
 Every change is recorded: --report writes each edit (rule, span in the
 input, text before and after) as JSON Lines.
+
+exit codes: 0 success; 1 bad input (nothing is written); 2 bad usage;
+74 a path could not be written or read (disk full, read-only, no such folder);
+130 Ctrl-C; 143 SIGTERM.
 """
 
 
@@ -122,9 +127,9 @@ def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, 
     p.add_argument("files", nargs="*", metavar="FILE", help="input files ('-' for stdin; default stdin)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    out.add_argument("--output-dir", metavar="DIR", help="write each input text file to DIR/<its name>")
+    out.add_argument("--output-dir", metavar="DIR", help="write each input file to DIR/<its name>")
     if in_place:
-        out.add_argument("--in-place", action="store_true", help="replace each input file (atomically)")
+        out.add_argument("--in-place", action="store_true", help="replace each input file (all of them, or none when one fails)")
     p.add_argument("--jsonl", action="store_true", help=f"input is JSON Lines: {jsonl}")
     p.add_argument("--field", default="text", metavar="NAME", help=f"{field} (default: text)")
 
@@ -213,13 +218,6 @@ def _config(args: argparse.Namespace) -> Config:
         raise UsageError(str(exc)) from None
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def _check_usage(args: argparse.Namespace) -> None:
     files = args.files or ["-"]
     if args.jobs < 0:
@@ -232,65 +230,160 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--on-error applies to JSON Lines records (--jsonl)")
     if args.in_place and "-" in files:
         raise UsageError("--in-place needs files, not stdin")
+    for f in files if args.in_place else ():
+        if os.path.exists(f) and not os.path.isfile(f):
+            raise UsageError(f"--in-place replaces regular files; {f} is not one (a folder, device or pipe)")
     if args.output_dir and "-" in files:
         raise UsageError("--output-dir needs files, not stdin")
     if args.output and len(files) > 1 and not args.jsonl:
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
-    check_outputs(files, (args.output, args.report, args.quarantine), args.output_dir)
+    if args.in_place and args.jsonl and args.on_error == "skip":
+        raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
+    check_outputs(
+        files,
+        (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine)),
+        args.output_dir,
+        in_place=args.in_place,
+        also_read=(args.lexicon,),
+    )
 
 
-def check_outputs(files: Sequence[str], targets: Sequence[str | None], output_dir: str | None) -> None:
-    """No output may overwrite an input: not a named output, not a file
-    written into ``output_dir``; two inputs may not share a name there."""
-    for target in targets:
-        if target and target != "-":
-            for f in files:
-                if f != "-" and _same_file(f, target):
-                    raise UsageError(f"{target}: would overwrite the input {f}; choose another output (or --in-place)")
+def _file_keys(path: str) -> set[Any]:
+    """What identifies the file a path names: the path with every link
+    resolved, the path with its folder resolved (the link itself), and the
+    inode when it exists (another hard link)."""
+    keys: set[Any] = {os.path.realpath(path), os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))}
+    with contextlib.suppress(OSError):
+        st = os.stat(path)
+        keys.add((st.st_dev, st.st_ino))
+    return keys
+
+
+def _can_write(path: str) -> None:
+    """Fail early, before any work, on an output the system will refuse: a
+    folder, or a path whose folder is missing or unwritable.  :class:`StorageError`."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise StorageError(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    if not os.path.isdir(folder):
+        code = errno.ENOTDIR if os.path.exists(folder) else errno.ENOENT
+        raise StorageError(path, OSError(code, os.strerror(code)))
+    try:  # the system's own answer (read-only file system, permission), not a guess from the mode bits
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise StorageError(path, exc) from None
+
+
+def output_paths(files: Sequence[str], named: Sequence[tuple[str, str | None]], output_dir: str | None, *, in_place: bool = False) -> list[tuple[str, str]]:
+    """Every file a run writes, with the option that names it: the ``named``
+    outputs given, each file written into ``output_dir``, or each input
+    itself with ``--in-place``."""
+    outs = [(option, path) for option, path in named if path and path != "-"]
     if output_dir:
-        for f in files:
-            if _same_file(os.path.dirname(os.path.abspath(f)), output_dir):
-                raise UsageError(f"--output-dir {output_dir} holds the input {f}: the output would overwrite it")
+        outs += [("--output-dir", os.path.join(output_dir, os.path.basename(f))) for f in files]
+    if in_place:
+        outs += [("--in-place", f) for f in files]
+    return outs
+
+
+def check_outputs(
+    files: Sequence[str],
+    named: Sequence[tuple[str, str | None]],
+    output_dir: str | None,
+    *,
+    in_place: bool = False,
+    also_read: Sequence[str | None] = (),
+) -> None:
+    """Every output is a file of its own: not an input nor a file in
+    ``also_read`` (unless ``in_place``), not another output, also through
+    symbolic or hard links; a device or a pipe (``/dev/stdout``) may take
+    several.  :class:`UsageError` naming both paths otherwise; a named output
+    the system will refuse is :class:`StorageError`."""
+    if output_dir and os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise StorageError(output_dir, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
+    if output_dir:
         names = [os.path.basename(f) for f in files]
         if len(set(names)) != len(names):
             raise UsageError("--output-dir: two inputs have the same file name")
+    inputs: dict[Any, str] = {}
+    for f in [*files, *also_read]:
+        if f and f != "-":
+            inputs.update(dict.fromkeys(_file_keys(f), f))
+    seen: dict[Any, tuple[str, str]] = {}
+    for option, path in output_paths(files, named, output_dir, in_place=in_place):
+        if writes_directly(path):
+            continue
+        keys = _file_keys(path)
+        for key in keys:
+            if option != "--in-place" and key in inputs:
+                raise UsageError(f"{option} {path} would overwrite the input {inputs[key]}; choose another output (or --in-place)")
+            if key in seen:
+                other, where = seen[key]
+                if option == other == "--in-place":
+                    raise UsageError(f"--in-place: {where} and {path} are the same file; name it once")
+                raise UsageError(f"{other} {where} and {option} {path} are the same file: give each output its own path")
+        seen.update(dict.fromkeys(keys, (option, path)))
+    for _, named_path in named:
+        if named_path and named_path != "-" and not writes_directly(named_path):
+            _can_write(named_path)
+
+
+class _Stdout:
+    """Standard output as an output: a failed write names it."""
+
+    def write(self, s: str, /) -> int:
+        note_written("<stdout>")
+        try:
+            return sys.stdout.write(s)
+        except OSError as exc:
+            raise StorageError("<stdout>", exc) from None
+
+    def flush(self) -> None:
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            raise StorageError("<stdout>", exc) from None
 
 
 class _Sink:
-    """Where output goes: a file written atomically; or stdout, spooled so
-    that nothing is written when the run fails (``spool=False`` streams)."""
+    """Where output goes: a file among ``outs`` (put in place with the
+    others); or stdout, spooled so that nothing is written when the run
+    fails (``spool=False`` streams)."""
 
-    def __init__(self, target: str | None, *, spool: bool = True) -> None:
+    def __init__(self, target: str | None, *, outs: Outputs, spool: bool = True) -> None:
         self.target = target
         self.spool = spool
-        self._cm: contextlib.AbstractContextManager[IO[str]] | None = None
-        self.fh: IO[str]
+        self.outs = outs
+        self._spooled: Any = None
+        self.fh: Writable
 
     def __enter__(self) -> _Sink:
         if self.target and self.target != "-":
-            self._cm = atomic_writer(self.target)
-            self.fh = self._cm.__enter__()
+            self.fh = self.outs.open(self.target)
         elif self.spool:
-            self.fh = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8", newline="")
+            self._spooled = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8", newline="")
+            self.fh = self._spooled
         else:
-            self.fh = sys.stdout
+            self.fh = _Stdout()
         return self
 
     def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(et, ev, tb)
-            return
-        if self.fh is sys.stdout:
+        if isinstance(self.fh, _Stdout):
             if et is None:
-                sys.stdout.flush()
+                self.fh.flush()
+            return
+        if self._spooled is None:
             return
         try:
             if et is None:
-                self.fh.seek(0)
-                shutil.copyfileobj(self.fh, sys.stdout)
-                sys.stdout.flush()
+                self._spooled.seek(0)
+                out = _Stdout()
+                while chunk := self._spooled.read(1 << 20):
+                    out.write(chunk)
+                out.flush()
         finally:
-            self.fh.close()
+            self._spooled.close()
 
 
 class _Progress:
@@ -318,7 +411,7 @@ class _Progress:
             self.bar.close()
 
 
-def _write_report(report: IO[str] | None, r: Result) -> None:
+def _write_report(report: Writable | None, r: Result) -> None:
     if report is not None:
         report.write(report_rows(r))
 
@@ -330,12 +423,46 @@ def _jsonl_lines(files: Sequence[str]) -> Iterator[RawLine]:
             yield label, lineno, raw
 
 
-class _LineWriter:
-    """Writes cleaned records, whichever engine cleaned them: the output row,
-    the report rows, the counts; a bad record stops the run, is counted, or
-    goes to the quarantine file (``--on-error``)."""
+class _PerFile:
+    """The output of each input file (``--output-dir`` or ``--in-place``) for
+    records that arrive in input order: one file open at a time; an input
+    without records gets an empty output."""
 
-    def __init__(self, out: IO[str], report: IO[str] | None, quarantine: IO[str] | None, on_error: str, stats: Stats, progress: _Progress) -> None:
+    def __init__(self, outs: Outputs, files: Sequence[str], *, output_dir: str | None) -> None:
+        self.outs, self.files, self.output_dir = outs, files, output_dir
+        self.current: tuple[str, OutputFile] | None = None
+        self.done: set[str] = set()
+
+    def target(self, source: str) -> str:
+        return os.path.join(self.output_dir, os.path.basename(source)) if self.output_dir else source
+
+    def __call__(self, source: str) -> Writable:
+        if self.current is not None and self.current[0] == source:
+            return self.current[1]
+        if self.current is not None:
+            self.current[1].finish()
+        out = self.outs.open(self.target(source), follow_links=self.output_dir is None)
+        self.current = (source, out)
+        self.done.add(source)
+        return out
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.current[1].finish()
+        for f in self.files:
+            if f not in self.done:
+                self.done.add(f)
+                self.outs.write_file(self.target(f), "", follow_links=self.output_dir is None)
+
+
+class _LineWriter:
+    """Writes cleaned records, whichever engine cleaned them: the output row
+    (to ``out(source)``), the report rows, the counts; a bad record stops the
+    run, is counted, or goes to the quarantine file (``--on-error``)."""
+
+    def __init__(
+        self, out: Callable[[str], Writable], report: Writable | None, quarantine: Writable | None, on_error: str, stats: Stats, progress: _Progress
+    ) -> None:
         self.out, self.report, self.quarantine = out, report, quarantine
         self.on_error, self.stats, self.progress = on_error, stats, progress
 
@@ -347,7 +474,7 @@ class _LineWriter:
             if self.quarantine is not None:
                 self.quarantine.write(c.quarantine)
             return
-        self.out.write(c.output)
+        self.out(c.source).write(c.output)
         if self.report is not None:
             self.report.write(c.report)
         self.stats.add_line(c)
@@ -371,6 +498,23 @@ def _total_bytes(files: Sequence[str]) -> int | None:
     return total
 
 
+def _make_folder(path: str) -> None:
+    """Create an output folder (and its parents); :class:`StorageError` when the system refuses."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(path, exc) from None
+
+
+def _interrupted(what: str) -> str:
+    """The message of an interrupted run, true to what it left behind."""
+    done = written_paths()
+    if not done:
+        return f"cleaner: {what}; no partial output was left"
+    shown = ", ".join(done[:5]) + (f" and {len(done) - 5} more" if len(done) > 5 else "")
+    return f"cleaner: {what}; already written (possibly incomplete): {shown}"
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     _check_usage(args)
     config = _config(args)
@@ -387,31 +531,40 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 # Ray starts before any output file is opened: a start that is
                 # interrupted (Ray has its own SIGTERM handlers then) leaves nothing.
                 stack.enter_context(ray_engine.session(args.ray_address))
-            report = stack.enter_context(atomic_writer(args.report)) if args.report else None
-            quarantine = stack.enter_context(atomic_writer(args.quarantine)) if args.quarantine else None
+            # Every output is written to a temporary file and put in place
+            # only when the whole run succeeds (see Outputs).
+            outs = stack.enter_context(Outputs())
+            report = outs.open(args.report) if args.report else None
+            quarantine = outs.open(args.quarantine) if args.quarantine else None
+            if args.output_dir:
+                _make_folder(args.output_dir)
             if args.jsonl:
-                # With --on-error stop a bad record aborts the run, so stdout is
-                # spooled until the end; skip/quarantine cannot abort: stream.
-                sink = stack.enter_context(_Sink(args.output, spool=args.on_error == "stop"))
-                writer = _LineWriter(sink.fh, report, quarantine, args.on_error, stats, progress)
+                per_file = _PerFile(outs, files, output_dir=args.output_dir) if args.output_dir or args.in_place else None
+                if per_file is not None:
+                    route: Callable[[str], Writable] = per_file
+                else:
+                    # With --on-error stop a bad record aborts the run, so stdout is
+                    # spooled until the end; skip/quarantine cannot abort: stream.
+                    sink = stack.enter_context(_Sink(args.output, outs=outs, spool=args.on_error == "stop"))
+                    route = lambda source: sink.fh  # noqa: E731
+                writer = _LineWriter(route, report, quarantine, args.on_error, stats, progress)
                 if args.engine == "ray":
                     cleaned = ray_engine.clean_jsonl_files(files, config, field=args.field, report=report is not None)
                 else:
                     cleaned = clean_lines(_jsonl_lines(files), config, field_name=args.field, report=report is not None, jobs=jobs)
                 for c in cleaned:
                     writer.write(c)
+                if per_file is not None:
+                    per_file.close()
             elif args.output_dir or args.in_place:
-                if args.output_dir:
-                    Path(args.output_dir).mkdir(parents=True, exist_ok=True)
                 for name, r in zip(files, clean_documents(_text_documents(files, args.encoding), config, jobs=jobs)):
-                    target = Path(args.output_dir) / Path(name).name if args.output_dir else Path(name)
-                    with atomic_writer(target) as fh:
-                        fh.write(r.text)
+                    target = os.path.join(args.output_dir, os.path.basename(name)) if args.output_dir else name
+                    outs.write_file(target, r.text, follow_links=args.in_place)
                     _write_report(report, r)
                     stats.add(r)
                     progress.update(r.document.nbytes)
             else:
-                sink = stack.enter_context(_Sink(args.output))
+                sink = stack.enter_context(_Sink(args.output, outs=outs))
                 for r in clean_documents(_text_documents(files, args.encoding), config, jobs=jobs):
                     sink.fh.write(r.text)
                     _write_report(report, r)
@@ -463,16 +616,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(f"cleaner: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except InputError as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_INPUT
+    except StorageError as exc:
+        print(f"cleaner: error: {exc}", file=sys.stderr)
+        return EXIT_IO
+    except OSError as exc:  # a system error no step named: still one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cleaner: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_IO
     except KeyboardInterrupt:
-        print("cleaner: interrupted; no partial output was left", file=sys.stderr)
+        print(_interrupted("interrupted"), file=sys.stderr)
         return 130
     except SystemExit as exc:
         if exc.code == 143 or terminated:
-            print("cleaner: terminated; no partial output was left", file=sys.stderr)
+            print(_interrupted("terminated"), file=sys.stderr)
             raise SystemExit(143) from None
         raise
 

@@ -1,4 +1,4 @@
-"""The two kinds of error the command reports.
+"""The kinds of error the command reports, each with its exit code.
 
 They live here, not in :mod:`cleaner.cli`, so that every subcommand module
 raises the same classes that ``main()`` catches (under ``python -m
@@ -7,7 +7,11 @@ cleaner.cli`` that module is loaded twice, once as ``__main__``).
 
 from __future__ import annotations
 
-__all__ = ["InputError", "UsageError"]
+__all__ = ["InputError", "StorageError", "UsageError", "EXIT_INPUT", "EXIT_USAGE", "EXIT_IO"]
+
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_IO = 74  # EX_IOERR of sysexits.h
 
 
 class InputError(Exception):
@@ -17,3 +21,14 @@ class InputError(Exception):
 
 class UsageError(Exception):
     """Bad usage of the command: it prints its usage line and exits with 2."""
+
+
+class StorageError(Exception):
+    """The system could not write (or read) a path: disk full, read-only
+    file system, missing folder, permission.  The message is one line naming
+    the path and the operating system's error; the command exits with 74."""
+
+    def __init__(self, path: str, exc: OSError | str, *, doing: str = "cannot write") -> None:
+        reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        super().__init__(f"{path}: {doing}: {reason}")
+        self.path = path

@@ -1,4 +1,4 @@
-"""Reading and writing files: encoding detection, clear errors, atomic output.
+"""Reading and writing files: encoding detection, clear errors, outputs put in place together.
 
 >>> decode(b"\\xef\\xbb\\xbf\\xe4\\xb8\\xad\\xe6\\x96\\x87", "x.txt")
 ('中文', 'utf-8-sig')
@@ -11,16 +11,33 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
+import errno
 import os
+import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol
 
-from .errors import InputError
+from .errors import InputError, StorageError
 
-__all__ = ["InputError", "decode", "open_input", "read_bytes", "read_lines", "read_text", "atomic_writer", "line_of"]
+__all__ = [
+    "InputError",
+    "decode",
+    "open_input",
+    "read_bytes",
+    "read_lines",
+    "read_text",
+    "atomic_writer",
+    "line_of",
+    "Outputs",
+    "OutputFile",
+    "Writable",
+    "note_written",
+    "written_paths",
+    "writes_directly",
+]
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -183,26 +200,218 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> tupl
     return decode(read_bytes(name), name, encoding)
 
 
-@contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Write to a temporary file beside ``path`` and rename it into place on
-    success; on any error (or interruption) the temporary file is removed and
-    ``path`` is untouched."""
-    target = Path(os.path.realpath(path))  # write through symlinks, do not replace them
-    if target.exists() and not target.is_file():
-        # A device or a pipe (/dev/stdout, a FIFO): nothing to rename, write directly.
-        with open(target, "w", encoding=encoding, newline="") as direct:
-            yield direct
-        return
-    directory = target.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+class Writable(Protocol):
+    """Anything output is written to: an :class:`OutputFile`, a ``StringIO``, stdout."""
+
+    def write(self, s: str, /) -> int: ...
+
+
+#: what this process has put in place: output paths renamed into place or
+#: written directly (a device, a pipe, stdout); the interrupt message reads it
+_written: list[str] = []
+
+
+def note_written(name: str) -> None:
+    """Record that ``name`` now holds output of this run (see :func:`written_paths`)."""
+    if name not in _written:
+        _written.append(name)
+
+
+def written_paths() -> tuple[str, ...]:
+    """The outputs this process has already put in place, in order."""
+    return tuple(_written)
+
+
+def _umask() -> int:
+    """The process's umask: read from /proc where it can be (setting it to
+    read it back would race with other threads creating files)."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def writes_directly(path: str) -> bool:
+    """A path written in place rather than replaced by a rename: an existing
+    device or pipe (``/dev/null``, a FIFO), or a name in ``/dev`` or ``/proc``
+    (``/dev/stdout``: a link to wherever standard output goes)."""
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
+        st = os.stat(path)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        return True
+    parent = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    return parent in ("/dev", "/proc") or parent.startswith("/proc/")
+
+
+class OutputFile:
+    """An output being written (to a temporary file, or directly to a
+    device); a failed write raises :class:`StorageError` naming its path."""
+
+    def __init__(self, path: str, fh: IO[str], *, tmp: str | None = None, target: str | None = None) -> None:
+        self.path = path  # as given: what messages name
+        self.tmp, self.target = tmp, target  # the temporary file, and where it goes (None: written directly)
+        self._fh: IO[str] | None = fh
+
+    def write(self, s: str, /) -> int:
+        assert self._fh is not None, f"{self.path} is already closed"
+        try:
+            return self._fh.write(s)
+        except OSError as exc:
+            raise StorageError(self.path, exc) from None
+
+    def finish(self) -> None:
+        """Flush it to the disk and close it (nothing is renamed yet)."""
+        fh, self._fh = self._fh, None
+        if fh is None:
+            return
+        try:
+            try:
+                fh.flush()
+                if self.tmp is not None:
+                    os.fsync(fh.fileno())
+            finally:
+                fh.close()
+        except OSError as exc:
+            raise StorageError(self.path, exc) from None
+
+    def discard(self) -> None:
+        """Close it without a word and remove its temporary file."""
+        fh, self._fh = self._fh, None
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
+        if self.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
+
+
+def _keep_owner(fd: int, st: os.stat_result) -> None:
+    """Give a replacement the owner (as root) and group of the file it replaces, best effort."""
+    with contextlib.suppress(OSError):
+        if os.geteuid() == 0:
+            os.fchown(fd, st.st_uid, st.st_gid)
+        elif st.st_gid != os.getegid():
+            os.fchown(fd, -1, st.st_gid)
+
+
+class Outputs:
+    """The output files of a run, all put in place together or not at all.
+
+    Each is written to a temporary file in its own folder; leaving the
+    ``with`` block normally renames every one onto its path (with SIGINT and
+    SIGTERM held back meanwhile), and an error or interruption removes them
+    all, leaving every path as it was.  A path that is a symbolic link is
+    replaced by the output, never written through, unless ``follow_links``
+    (``--in-place``: the file the link names is the one cleaned).  A new file
+    gets the mode ``0o666`` less the umask; a file replaced keeps its mode
+    (and, as root, its owner).  Devices and pipes (``/dev/stdout``, a FIFO)
+    are written directly.  System errors become :class:`StorageError`.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[OutputFile] = []
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
+        if et is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def open(self, path: str | os.PathLike[str], *, follow_links: bool = False, encoding: str = "utf-8") -> OutputFile:
+        """A new output for ``path``, open for writing until the run ends."""
+        name = os.fspath(path)
+        try:
+            if writes_directly(name):
+                # append: a device or pipe does not care, and stdout redirected to a file keeps what it holds
+                fh = open(name, "a", encoding=encoding, newline="")  # noqa: SIM115 - closed by finish()
+                note_written(name)
+                out = OutputFile(name, fh)
+            else:
+                out = self._temporary(name, follow_links=follow_links, encoding=encoding)
+        except OSError as exc:
+            raise StorageError(name, exc) from None
+        self._files.append(out)
+        return out
+
+    def write_file(self, path: str | os.PathLike[str], text: str, *, follow_links: bool = False) -> None:
+        """A whole output at once: written and closed now, renamed at the end."""
+        out = self.open(path, follow_links=follow_links)
+        out.write(text)
+        out.finish()
+
+    def _temporary(self, name: str, *, follow_links: bool, encoding: str) -> OutputFile:
+        target = os.path.realpath(name) if follow_links else os.path.abspath(name)
+        try:
+            st: os.stat_result | None = os.lstat(target)
+        except FileNotFoundError:
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
+        replaced = st if st is not None and stat.S_ISREG(st.st_mode) else None
+        directory, base = os.path.split(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
+        try:
+            os.fchmod(fd, stat.S_IMODE(replaced.st_mode) if replaced else 0o666 & ~_umask())
+            if replaced is not None:
+                _keep_owner(fd, replaced)
+            fh = os.fdopen(fd, "w", encoding=encoding, newline="")
+        except BaseException:
+            os.close(fd)
             os.unlink(tmp)
-        raise
+            raise
+        return OutputFile(name, fh, tmp=tmp, target=target)
+
+    def commit(self) -> None:
+        """Finish every output, then rename each onto its path."""
+        try:
+            for out in self._files:
+                out.finish()
+        except BaseException:
+            self.discard()
+            raise
+        held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM") if hasattr(signal, n)}
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        pending, self._files = self._files, []
+        done = 0
+        try:
+            for out in pending:
+                if out.tmp is not None and out.target is not None:
+                    try:
+                        os.replace(out.tmp, out.target)
+                    except OSError as exc:
+                        raise StorageError(out.path, exc) from None
+                    note_written(out.path)
+                done += 1
+        except BaseException:
+            for out in pending[done:]:
+                out.discard()
+            raise
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+    def discard(self) -> None:
+        """Drop every output not yet in place; their paths stay as they were."""
+        for out in self._files:
+            out.discard()
+        self._files.clear()
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], *, follow_links: bool = False, encoding: str = "utf-8") -> Iterator[OutputFile]:
+    """One output file, put in place when the block ends without error (see
+    :class:`Outputs`: a link is replaced, not written through; on any error or
+    interruption ``path`` is untouched)."""
+    with Outputs() as outs:
+        yield outs.open(path, follow_links=follow_links, encoding=encoding)

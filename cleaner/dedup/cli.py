@@ -1,7 +1,8 @@
 """``cleaner dedup``: drop duplicate paragraphs (or documents) across a corpus.
 
 Exit codes: 0 success, 1 bad input (the message names the file and line;
-nothing is written and the index is left as it was), 2 bad usage.
+nothing is written and the index is left as it was), 2 bad usage, 74 a path
+could not be written or read (the index included).
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ import contextlib
 import io
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
 from ..runner import BadRecord, Document, Stats, default_jobs, json_line, read_jsonl, read_text_file
-from ..textio import InputError, atomic_writer, read_bytes, read_lines
+from ..errors import StorageError
+from ..textio import InputError, Outputs, Writable, read_bytes, read_lines
 from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
 from .index import SeenIndex
 from .lsh import LSHParams
@@ -37,6 +39,10 @@ examples:
 
 Each dropped paragraph is listed in --clusters (with the kept member and the
 pairwise similarity scores) and in --report (its span, text and reason).
+
+exit codes: 0 success; 1 bad input (nothing is written, the index is unchanged);
+2 bad usage; 74 a path could not be written or read (disk full, read-only, no
+such folder, a damaged index); 130 Ctrl-C; 143 SIGTERM.
 """
 
 
@@ -97,7 +103,7 @@ def _check(args: argparse.Namespace) -> DedupOptions:
         raise UsageError("stdin ('-') can be read once")
     if args.engine == "ray" and args.index:
         raise UsageError("--index is a SQLite file on this machine: use it with --engine local")
-    check_outputs(files, (args.output, args.report, args.clusters, args.index), args.output_dir)
+    check_outputs(files, (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index)), args.output_dir)
     try:
         return DedupOptions(
             level=args.level,
@@ -144,6 +150,13 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     check_engine(args, files)
     if args.engine == "ray":
         return _dedup_on_ray(args, options, files)
+    try:
+        return _dedup_local(args, options, files)
+    except sqlite3.Error as exc:  # the index file: unreadable, damaged, on a full disk
+        raise StorageError(args.index or "--index", str(exc), doing="index failed") from None
+
+
+def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequence[str]) -> int:
     stats = Stats()
     bar = _progress(not args.quiet and sys.stderr.isatty())
     workdir_base = os.path.dirname(os.path.abspath(args.output or args.output_dir or ".")) if (args.output or args.output_dir) else None
@@ -162,10 +175,11 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
         try:
-            with contextlib.ExitStack() as outs:
-                report = outs.enter_context(atomic_writer(args.report)) if args.report else None
-                clusters = outs.enter_context(atomic_writer(args.clusters)) if args.clusters else None
-                _emit(res, read_back(), args, outs, report, stats)
+            # every output goes to a temporary file, all put in place at the end
+            with Outputs() as outs, contextlib.ExitStack() as sinks:
+                report = outs.open(args.report) if args.report else None
+                clusters = outs.open(args.clusters) if args.clusters else None
+                _emit(res, read_back(), args, outs, sinks, report, stats)
                 n_clusters = 0
                 if clusters is not None:
                     for c in res.clusters():
@@ -207,10 +221,10 @@ def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequen
     with ray_engine.session(args.ray_address):
         run = ray_engine.dedup_jsonl_files(files, options, field=args.field, report=bool(args.report))
         n_clusters = 0
-        with contextlib.ExitStack() as outs:
-            report = outs.enter_context(atomic_writer(args.report)) if args.report else None
-            clusters = outs.enter_context(atomic_writer(args.clusters)) if args.clusters else None
-            sink = outs.enter_context(_Sink(args.output))
+        with Outputs() as outs, contextlib.ExitStack() as sinks:
+            report = outs.open(args.report) if args.report else None
+            clusters = outs.open(args.clusters) if args.clusters else None
+            sink = sinks.enter_context(_Sink(args.output, outs=outs))
             for out, rows in run.records():
                 if report is not None:
                     report.write(rows)
@@ -232,14 +246,16 @@ def _usable(path: str | None) -> str | None:
     return None
 
 
-def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: contextlib.ExitStack, report: IO[str] | None, stats: Stats) -> None:
-    from ..cli import _Sink
+def _emit(
+    res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None, stats: Stats
+) -> None:
+    from ..cli import _make_folder, _Sink
 
     sink = None
     if not args.output_dir:
-        sink = outs.enter_context(_Sink(args.output))
+        sink = sinks.enter_context(_Sink(args.output, outs=outs))
     else:
-        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        _make_folder(args.output_dir)
     for d, doc in enumerate(docs):
         stats.documents += 1
         stats.chars_in += len(doc.text)
@@ -261,8 +277,7 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
             continue
         stats.chars_out += len(out)
         if args.output_dir:
-            with atomic_writer(Path(args.output_dir) / Path(doc.id).name) as fh:
-                fh.write(out)
+            outs.write_file(os.path.join(args.output_dir, os.path.basename(doc.id)), out)
         else:
             assert sink is not None
             sink.fh.write(out)
@@ -289,7 +304,7 @@ def render_record(res: DedupResult | None, d: int, doc: Document, *, report: boo
     return json_line(rec), rows
 
 
-def _report(res: DedupResult, d: int, doc: Document, report: IO[str]) -> None:
+def _report(res: DedupResult, d: int, doc: Document, report: Writable) -> None:
     drops = res.drops(d)
     if not drops:
         return
