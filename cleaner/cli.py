@@ -26,6 +26,7 @@ from .runner import (
     RawLine,
     Result,
     Stats,
+    check_jsonl_encoding,
     clean_documents,
     clean_lines,
     default_jobs,
@@ -376,6 +377,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     config = _config(args)
     files = args.files or ["-"]
     check_engine(args, files)
+    if args.jsonl and args.encoding:
+        if args.engine == "ray":
+            raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")
+        check_jsonl_encoding(args.encoding)
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     stats = Stats()
     progress = _Progress(not args.quiet and sys.stderr.isatty(), _total_bytes(files))
@@ -397,7 +402,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 if args.engine == "ray":
                     cleaned = ray_engine.clean_jsonl_files(files, config, field=args.field, report=report is not None)
                 else:
-                    cleaned = clean_lines(_jsonl_lines(files), config, field_name=args.field, report=report is not None, jobs=jobs)
+                    cleaned = clean_lines(
+                        _jsonl_lines(files), config, field_name=args.field, report=report is not None, jobs=jobs,
+                        encoding=args.encoding or "utf-8",
+                    )
                 for c in cleaned:
                     writer.write(c)
             elif args.output_dir or args.in_place:
