@@ -26,6 +26,7 @@ from .runner import (
     RawLine,
     Result,
     Stats,
+    WorkerDied,
     check_jsonl_encoding,
     clean_documents,
     clean_lines,
@@ -460,8 +461,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         terminated.append(signum)
         raise SystemExit(143)
 
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # SIGPIPE stays ignored (Python's default): with SIG_DFL a worker that
+    # died would kill this process through the pool's pipe (exit 141); a
+    # closed stdout is BrokenPipeError, handled below.
     if hasattr(signal, "SIGTERM"):
         # SIGTERM unwinds like Ctrl-C: temporary files are removed, nothing
         # half-written stays at an output path.
@@ -475,6 +477,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return 1
+    except WorkerDied as exc:
+        if not terminated:  # else the workers died of the same SIGTERM: below
+            print(f"cleaner: error: {exc}", file=sys.stderr)
+            return 1
+        print("cleaner: terminated; no partial output was left", file=sys.stderr)
+        raise SystemExit(143) from None
+    except BrokenPipeError:
+        # The reader of stdout went away (`cleaner clean big.txt | head`):
+        # stop quietly, with the status a SIGPIPE death would give.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print("cleaner: interrupted; no partial output was left", file=sys.stderr)
         return 130

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import codecs
 import contextlib
+import ctypes
 import functools
 import gc
 import json
@@ -24,9 +25,12 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -53,6 +57,7 @@ __all__ = [
     "record_line",
     "check_jsonl_encoding",
     "RawLine",
+    "WorkerDied",
 ]
 
 _T = TypeVar("_T")
@@ -316,11 +321,45 @@ def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
     return [_clean_one(d, config) for d in batch]
 
 
-def _worker_init() -> None:
-    # The parent handles Ctrl-C and SIGTERM and stops the workers itself.
+class WorkerDied(Exception):
+    """A worker process ended without finishing its work (killed, out of
+    memory): the run cannot be completed.  The command exits with 1 and
+    leaves nothing half-written."""
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a worker process: the parent handles Ctrl-C and SIGTERM and
+    stops the workers itself, and the worker dies with ``parent`` (the pid
+    of the process that started the pool) however that one ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int, *, every: float = 1.0) -> None:
+    """End this process when ``parent`` ends, even by SIGKILL: otherwise a
+    worker, reparented, waits on its task pipe forever.  On Linux the kernel
+    sends SIGKILL (``PR_SET_PDEATHSIG``); everywhere a daemon thread checks
+    every ``every`` seconds that the parent is still ours."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still works
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent, every), name="cleaner-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int, every: float) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _batches(docs: Iterable[Document], max_chars: int, max_docs: int) -> Iterator[list[Document]]:
@@ -360,9 +399,31 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     share what :func:`warm_up` loaded), else started fresh."""
     import multiprocessing
 
-    if sys.platform.startswith("linux"):
-        return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),))
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (``multiprocessing.Process``), as far as
+    this Python exposes them."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
+    """What to tell when the pool broke: which worker died, and how (its
+    status can take a moment to be there: wait up to ``wait`` seconds in all
+    while the pool ends the others)."""
+    deadline = time.monotonic() + wait
+    for p in workers:
+        with contextlib.suppress(ValueError, OSError, AssertionError):
+            p.join(max(0.0, deadline - time.monotonic()))
+    for p in workers:
+        code = p.exitcode
+        if code is not None and code not in (0, -signal.SIGTERM):
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            hint = "; the system may have run out of memory: try fewer --jobs" if code == -signal.SIGKILL else ""
+            return f"a worker process (pid {p.pid}) died ({how}{hint}); nothing was written"
+    return "a worker process died before finishing its work; nothing was written"
 
 
 def _in_order(
@@ -375,16 +436,27 @@ def _in_order(
         prepare()
     pool = _pool(jobs)
     pending: deque[Future[list[_R]]] = deque()
+    workers: list[Any] = []
     try:
         for batch in batches:
             pending.append(pool.submit(fn, batch))
+            workers = workers or _workers(pool)
             while len(pending) > 2 * jobs:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BrokenProcessPool:
+        raise WorkerDied(_death_message(workers)) from None
     finally:
         for f in pending:
             f.cancel()
+        if pending:
+            # Stopped early (an error, an interruption, the consumer closed
+            # us): the batches in the workers are not wanted; end them now
+            # rather than wait for them.
+            for p in workers:
+                with contextlib.suppress(ValueError, OSError):  # closed, or gone
+                    p.terminate()
         pool.shutdown(wait=not pending, cancel_futures=True)
 
 
