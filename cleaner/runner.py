@@ -422,8 +422,8 @@ def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
         if code is not None and code not in (0, -signal.SIGTERM):
             how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
             hint = "; the system may have run out of memory: try fewer --jobs" if code == -signal.SIGKILL else ""
-            return f"a worker process (pid {p.pid}) died ({how}{hint}); nothing was written"
-    return "a worker process died before finishing its work; nothing was written"
+            return f"a worker process (pid {p.pid}) died ({how}{hint}); the run is incomplete, run it again"
+    return "a worker process died before finishing its work; the run is incomplete, run it again"
 
 
 def _in_order(
