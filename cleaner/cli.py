@@ -27,6 +27,8 @@ from .runner import (
     RawLine,
     Result,
     Stats,
+    WorkerDied,
+    check_jsonl_encoding,
     clean_documents,
     clean_lines,
     default_jobs,
@@ -520,6 +522,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     config = _config(args)
     files = args.files or ["-"]
     check_engine(args, files)
+    if args.jsonl and args.encoding:
+        if args.engine == "ray":
+            raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")
+        check_jsonl_encoding(args.encoding)
     jobs = default_jobs() if args.jobs == 0 else args.jobs
     stats = Stats()
     progress = _Progress(not args.quiet and sys.stderr.isatty(), _total_bytes(files))
@@ -551,7 +557,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 if args.engine == "ray":
                     cleaned = ray_engine.clean_jsonl_files(files, config, field=args.field, report=report is not None)
                 else:
-                    cleaned = clean_lines(_jsonl_lines(files), config, field_name=args.field, report=report is not None, jobs=jobs)
+                    cleaned = clean_lines(
+                        _jsonl_lines(files), config, field_name=args.field, report=report is not None, jobs=jobs,
+                        encoding=args.encoding or "utf-8",
+                    )
                 for c in cleaned:
                     writer.write(c)
                 if per_file is not None:
@@ -605,8 +614,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         terminated.append(signum)
         raise SystemExit(143)
 
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # SIGPIPE stays ignored (Python's default): with SIG_DFL a worker that
+    # died would kill this process through the pool's pipe (exit 141); a
+    # closed stdout is BrokenPipeError, handled below.
     if hasattr(signal, "SIGTERM"):
         # SIGTERM unwinds like Ctrl-C: temporary files are removed, nothing
         # half-written stays at an output path.
@@ -620,6 +630,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except WorkerDied as exc:
+        if not terminated:  # else the workers died of the same SIGTERM: below
+            print(f"cleaner: error: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+        print(_interrupted("terminated"), file=sys.stderr)
+        raise SystemExit(143) from None
+    except BrokenPipeError:
+        # The reader of stdout went away (`cleaner clean big.txt | head`):
+        # stop quietly, with the status a SIGPIPE death would give.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except StorageError as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_IO

@@ -15,6 +15,9 @@ already rendered -- which the command writes with the same code.
 from __future__ import annotations
 
 import base64
+import codecs
+import contextlib
+import ctypes
 import functools
 import gc
 import json
@@ -22,14 +25,18 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .config import Config
 from .edits import Edit, Suggestion
+from .errors import UsageError
 from .pipeline import explain
 from .textio import InputError, decode
 
@@ -47,7 +54,10 @@ __all__ = [
     "json_line",
     "raw_field",
     "report_rows",
+    "record_line",
+    "check_jsonl_encoding",
     "RawLine",
+    "WorkerDied",
 ]
 
 _T = TypeVar("_T")
@@ -57,7 +67,9 @@ _R = TypeVar("_R")
 @dataclass(slots=True)
 class Document:
     """One unit of cleaning: its id (``path`` or ``path:line``), its text, and
-    for JSON Lines the record it came from."""
+    for JSON Lines the record it came from: parsed (``record``), as written
+    (``line``, decoded, without a byte-order mark, with its line end) and
+    where the cleaned field's value is in it (``span``, quotes included)."""
 
     id: str
     text: str
@@ -65,6 +77,8 @@ class Document:
     field: str = "text"
     encoding: str = "utf-8"
     nbytes: int = 0  # bytes it took in the input (for progress)
+    line: str = ""
+    span: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +103,10 @@ class Result:
         rec = dict(self.document.record)
         rec[self.document.field] = self.text
         return rec
+
+    def output_line(self) -> str:
+        """The JSON Lines row of the cleaned record: see :func:`record_line`."""
+        return record_line(self.document, self.text)
 
 
 @dataclass
@@ -169,17 +187,33 @@ class Stats:
         )
 
 
-def parse_record(raw: bytes, lineno: int, name: str, field_name: str) -> Document | BadRecord | None:
+def _codec_label(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return "UTF-8" if name == "utf-8" else name
+
+
+def parse_record(raw: bytes, lineno: int, name: str, field_name: str, *, encoding: str = "utf-8") -> Document | BadRecord | None:
     """One line of JSON Lines: a :class:`Document`, a :class:`BadRecord`
-    (not valid UTF-8, not valid JSON, not an object, or without a string
-    ``field_name``) with its line number and reason, or None for a blank line."""
+    (not valid in ``encoding``, not valid JSON, not an object, without a
+    string ``field_name`` or with it twice) with its line number and reason,
+    or None for a blank line.  A byte-order mark opens line 1 harmlessly.
+
+    >>> parse_record(b'{"a": 1e400, "text": "x"}\\n', 1, "in.jsonl", "text").span
+    (21, 24)
+    >>> parse_record(b'{"text": "a", "text": "b"}\\n', 3, "in.jsonl", "text").reason
+    "field 'text' appears 2 times; keep one (JSON readers disagree on which counts)"
+    """
     if not raw.strip():
         return None
     doc_id = f"{name}:{lineno}"
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        return BadRecord(doc_id, lineno, raw, f"invalid UTF-8 at byte {exc.start}")
+        return BadRecord(doc_id, lineno, raw, f"invalid {_codec_label(encoding)} at byte {exc.start}")
+    if lineno == 1 and line.startswith("\ufeff"):
+        line = line[1:]
+        if not line.strip():
+            return None
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -191,17 +225,84 @@ def parse_record(raw: bytes, lineno: int, name: str, field_name: str) -> Documen
     value = rec[field_name]
     if not isinstance(value, str):
         return BadRecord(doc_id, lineno, raw, f"field {field_name!r} is a {type(value).__name__}, not a string")
-    return Document(doc_id, value, rec, field_name, nbytes=len(raw))
+    spans = value_spans(line, field_name)
+    if len(spans) != 1:
+        reason = f"field {field_name!r} appears {len(spans)} times; keep one (JSON readers disagree on which counts)"
+        return BadRecord(doc_id, lineno, raw, reason)
+    return Document(doc_id, value, rec, field_name, nbytes=len(raw), line=line, span=spans[0])
+
+
+#: the JSON decoder's own steps (C code, not in the type stubs): a value at
+#: an index, and a string after its opening quote; each returns its end
+_SCAN_VALUE: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
+_SCAN_STRING: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")  # noqa: B009
+
+
+def _past_space(line: str, pos: int) -> int:
+    while line[pos] in " \t\n\r":
+        pos += 1
+    return pos
+
+
+def value_spans(line: str, key: str) -> list[tuple[int, int]]:
+    """Where the values of ``key`` are in ``line``, a valid JSON object: one
+    span (quotes included) per time ``key`` is a key of the top level.
+
+    >>> value_spans('{"text": "a", "n": {"text": 1}, "te\\\\u0078t" : [1]}', "text")
+    [(9, 12), (46, 49)]
+    """
+    pos = _past_space(line, _past_space(line, 0) + 1)  # after "{"
+    spans: list[tuple[int, int]] = []
+    while line[pos] != "}":
+        name, pos = _SCAN_STRING(line, pos + 1)
+        pos = _past_space(line, _past_space(line, pos) + 1)  # past ":"
+        _, end = _SCAN_VALUE(line, pos)
+        if name == key:
+            spans.append((pos, end))
+        pos = _past_space(line, end)
+        if line[pos] == ",":
+            pos = _past_space(line, pos + 1)
+    return spans
+
+
+def _json_string(text: str, *, ascii_only: bool) -> str:
+    """``text`` as a JSON string literal; a lone surrogate (valid in JSON, not
+    in UTF-8) as an escape either way."""
+    literal = json.dumps(text, ensure_ascii=ascii_only)
+    if not ascii_only and _SURROGATE.search(literal):
+        literal = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)
+    return literal
+
+
+def record_line(doc: Document, text: str) -> str:
+    """The record ``doc`` came from with ``text`` as its field's value: the
+    input line itself when ``text`` is the value it had (byte for byte in
+    UTF-8: numbers, escapes, key order and spacing as written), else that
+    line with the new string spliced in at the value's span, escaped to
+    ASCII when the old one was.  Always ends with a line end.
+
+    >>> d = parse_record(b'{"n": 1e5, "text":"caf\\\\u00e9" ,"k":1}\\n', 1, "x", "text")
+    >>> record_line(d, d.text)
+    '{"n": 1e5, "text":"caf\\\\u00e9" ,"k":1}\\n'
+    >>> record_line(d, "caf\u00e9!")
+    '{"n": 1e5, "text":"caf\\\\u00e9!" ,"k":1}\\n'
+    """
+    line = doc.line
+    if text != doc.text:
+        start, end = doc.span
+        ascii_only = line[start:end].isascii() and not doc.text.isascii()
+        line = line[:start] + _json_string(text, ascii_only=ascii_only) + line[end:]
+    return line if line.endswith("\n") else line + "\n"
 
 
 def read_jsonl(
-    stream: Iterable[bytes], name: str, field_name: str
+    stream: Iterable[bytes], name: str, field_name: str, *, encoding: str = "utf-8"
 ) -> Iterator[Document | BadRecord]:
-    """Documents from JSON Lines bytes, one per record; a record that is not
-    valid UTF-8, not valid JSON, not an object, or lacks a string ``field_name``
-    comes out as a :class:`BadRecord` with its line number and reason."""
+    """Documents from JSON Lines bytes, one per record; a record that
+    :func:`parse_record` refuses comes out as a :class:`BadRecord` with its
+    line number and reason."""
     for lineno, raw in enumerate(stream, 1):
-        item = parse_record(raw, lineno, name, field_name)
+        item = parse_record(raw, lineno, name, field_name, encoding=encoding)
         if item is not None:
             yield item
 
@@ -220,11 +321,45 @@ def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
     return [_clean_one(d, config) for d in batch]
 
 
-def _worker_init() -> None:
-    # The parent handles Ctrl-C and SIGTERM and stops the workers itself.
+class WorkerDied(Exception):
+    """A worker process ended without finishing its work (killed, out of
+    memory): the run cannot be completed.  The command exits with 1 and
+    leaves nothing half-written."""
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a worker process: the parent handles Ctrl-C and SIGTERM and
+    stops the workers itself, and the worker dies with ``parent`` (the pid
+    of the process that started the pool) however that one ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int, *, every: float = 1.0) -> None:
+    """End this process when ``parent`` ends, even by SIGKILL: otherwise a
+    worker, reparented, waits on its task pipe forever.  On Linux the kernel
+    sends SIGKILL (``PR_SET_PDEATHSIG``); everywhere a daemon thread checks
+    every ``every`` seconds that the parent is still ours."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still works
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent, every), name="cleaner-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int, every: float) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _batches(docs: Iterable[Document], max_chars: int, max_docs: int) -> Iterator[list[Document]]:
@@ -264,9 +399,31 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     share what :func:`warm_up` loaded), else started fresh."""
     import multiprocessing
 
-    if sys.platform.startswith("linux"):
-        return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),))
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (``multiprocessing.Process``), as far as
+    this Python exposes them."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
+    """What to tell when the pool broke: which worker died, and how (its
+    status can take a moment to be there: wait up to ``wait`` seconds in all
+    while the pool ends the others)."""
+    deadline = time.monotonic() + wait
+    for p in workers:
+        with contextlib.suppress(ValueError, OSError, AssertionError):
+            p.join(max(0.0, deadline - time.monotonic()))
+    for p in workers:
+        code = p.exitcode
+        if code is not None and code not in (0, -signal.SIGTERM):
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            hint = "; the system may have run out of memory: try fewer --jobs" if code == -signal.SIGKILL else ""
+            return f"a worker process (pid {p.pid}) died ({how}{hint}); the run is incomplete, run it again"
+    return "a worker process died before finishing its work; the run is incomplete, run it again"
 
 
 def _in_order(
@@ -279,16 +436,27 @@ def _in_order(
         prepare()
     pool = _pool(jobs)
     pending: deque[Future[list[_R]]] = deque()
+    workers: list[Any] = []
     try:
         for batch in batches:
             pending.append(pool.submit(fn, batch))
+            workers = workers or _workers(pool)
             while len(pending) > 2 * jobs:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BrokenProcessPool:
+        raise WorkerDied(_death_message(workers)) from None
     finally:
         for f in pending:
             f.cancel()
+        if pending:
+            # Stopped early (an error, an interruption, the consumer closed
+            # us): the batches in the workers are not wanted; end them now
+            # rather than wait for them.
+            for p in workers:
+                with contextlib.suppress(ValueError, OSError):  # closed, or gone
+                    p.terminate()
         pool.shutdown(wait=not pending, cancel_futures=True)
 
 
@@ -374,9 +542,11 @@ class CleanedLine:
 
 
 def clean_line(
-    source: str, line: int, raw: bytes, config: Config, *, field_name: str = "text", report: bool = True
+    source: str, line: int, raw: bytes, config: Config, *, field_name: str = "text", report: bool = True, encoding: str = "utf-8"
 ) -> CleanedLine | None:
     """Clean the record on line ``line`` of ``source`` (None for a blank line).
+    Its output row is the input line with only the field's value changed,
+    and the input line itself when the value stays (:func:`record_line`).
 
     >>> from cleaner import make_config
     >>> c = clean_line("in.jsonl", 1, '{"id": 7, "text": "今天,我们去公园。"}\\n'.encode(), make_config(only=["width"]))
@@ -385,7 +555,7 @@ def clean_line(
     >>> clean_line("in.jsonl", 2, b'{"id": 8}\\n', make_config()).bad
     "no field 'text' (use --field to choose one)"
     """
-    item = parse_record(raw, line, source, field_name)
+    item = parse_record(raw, line, source, field_name, encoding=encoding)
     if item is None:
         return None
     if isinstance(item, BadRecord):
@@ -395,7 +565,7 @@ def clean_line(
     return CleanedLine(
         source,
         line,
-        output=json_line(r.output_record()),
+        output=r.output_line(),
         report=report_rows(r) if report else "",
         nbytes=len(raw),
         chars_in=len(item.text),
@@ -409,10 +579,10 @@ def clean_line(
 RawLine = tuple[str, int, bytes]
 
 
-def _clean_line_batch(batch: list[RawLine], config: Config, field_name: str, report: bool) -> list[CleanedLine]:
+def _clean_line_batch(batch: list[RawLine], config: Config, field_name: str, report: bool, encoding: str) -> list[CleanedLine]:
     out = []
     for source, line, raw in batch:
-        c = clean_line(source, line, raw, config, field_name=field_name, report=report)
+        c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding)
         if c is not None:
             out.append(c)
     return out
@@ -437,21 +607,43 @@ def clean_lines(
     *,
     field_name: str = "text",
     report: bool = True,
+    encoding: str = "utf-8",
     jobs: int = 1,
     batch_bytes: int = 1 << 18,
     batch_lines: int = 256,
 ) -> Iterator[CleanedLine]:
     """:func:`clean_line` over ``(source, line number, bytes)`` in input order
     (blank lines left out), in ``jobs`` worker processes like
-    :func:`clean_documents`."""
+    :func:`clean_documents`; the lines are in ``encoding`` (see
+    :func:`check_jsonl_encoding`)."""
     if jobs <= 1:
         for source, line, raw in lines:
-            c = clean_line(source, line, raw, config, field_name=field_name, report=report)
+            c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding)
             if c is not None:
                 yield c
         return
-    fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report)
+    fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding)
     yield from _in_order(fn, _line_batches(lines, batch_bytes, batch_lines), jobs, prepare=functools.partial(warm_up, config))
+
+
+def check_jsonl_encoding(encoding: str) -> None:
+    """:class:`UsageError` unless JSON Lines in ``encoding`` can be split into
+    records at the byte ``\\n`` and decoded line by line (UTF-8, GB18030,
+    Big5, Latin-1...: not UTF-16 or UTF-32)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
+    probe = '{"k": "v"}\n'
+    try:
+        fits = probe.encode(encoding).endswith(probe.encode("ascii")) and b'{"k": "v"}\n'.decode(encoding).endswith(probe)
+    except (UnicodeError, ValueError):
+        fits = False
+    if not fits:
+        raise UsageError(
+            f"--jsonl reads encodings where ASCII stays ASCII (UTF-8, GB18030, Big5), not {encoding}; "
+            f"convert the file first (iconv -f {encoding} -t UTF-8)"
+        )
 
 
 def default_jobs() -> int:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from cleaner import make_config
 from cleaner.dedup.lsh import candidate_pairs
 from cleaner.ray_engine import _cut, bucket_pairs, large_star, small_star, split_lines, uid_of
-from cleaner.runner import Stats, clean_documents, clean_lines, json_line, read_jsonl, report_rows
+from cleaner.runner import Stats, clean_documents, clean_lines, read_jsonl, report_rows
 
 A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
 B = "新建的体育公园占地约八十亩,总投资约三亿元,设有足球场、篮球场和环形跑道,年底前开放。"
@@ -94,7 +94,7 @@ def test_clean_lines_writes_what_the_document_path_wrote(tmp_path, jobs):
     bad = [d for d in read_jsonl(raw, "in.jsonl", "text") if hasattr(d, "reason")]
     expected = list(clean_documents(good, config))
     assert [c.line for c in lines] == [1, 2, 4, 5, 6, 7, 8, 9]
-    assert [c.output for c in lines if not c.bad] == [json_line(r.output_record()) for r in expected]
+    assert [c.output for c in lines if not c.bad] == [r.output_line() for r in expected]
     assert [c.report for c in lines if not c.bad] == [report_rows(r) for r in expected]
     assert [(c.line, c.bad) for c in lines if c.bad] == [(b.line, b.reason) for b in bad]
     old, new = Stats(), Stats()
