@@ -68,6 +68,28 @@ def test_leaves_correct_text_alone(text):
     assert only(text) == text
 
 
+@pytest.mark.parametrize(
+    "damaged, fixed",
+    [
+        ("名字叫CafÃ©的店", "名字叫Café的店"),  # a Latin letter in a Latin word
+        ("时间10Î¼s内", "时间10μs内"),  # a Greek letter in a unit
+        ("温度100Â°C以上", "温度100°C以上"),  # a symbol
+        ("俄语Ð¿Ñ€Ð¸Ð²ÐµÑ‚意思", "俄语привет意思"),  # a word of one script
+        ("韩语í•œêµ\xadì–´好", "韩语한국어好"),
+    ],
+)
+def test_repairs_between_chinese_what_reads_as_text(damaged, fixed):
+    assert only(damaged) == fixed
+
+
+@pytest.mark.parametrize("text", ["南洋É¬林", "南洋Ã©林", "É¬林"])
+def test_leaves_a_chance_decode_between_chinese_alone(text):
+    # two stray Latin-1 characters between Han that happen to be valid
+    # UTF-8: ftfy's decode (ɬ, é) is no better than what was there
+    assert only(text) == text
+    assert clean(text) == text
+
+
 def test_edit_spans_point_into_the_input():
     text = "前文 Ningboï¼ŒChina 后文"
     r = explain(text, only=["unicode"])
