@@ -1,10 +1,13 @@
 """Rule ``unicode``: mojibake and broken Unicode, without harming Chinese.
 
-* ftfy repairs UTF-8 that was read as Windows-1252 or Latin-1, HTML entities,
-  terminal escapes, ligatures and C1 controls.  It runs with
+* ftfy repairs UTF-8 that was read as Windows-1252 or Latin-1, terminal
+  escapes, ligatures and C1 controls.  It runs with
   ``fix_character_width=False`` and ``uncurl_quotes=False`` (its defaults fold
-  ``，（`` to ASCII and ``“”`` to ``""``, which is wrong for Chinese) and
-  ``fix_line_breaks=False`` (line endings are the document's own).
+  ``，（`` to ASCII and ``“”`` to ``""``, which is wrong for Chinese),
+  ``fix_line_breaks=False`` (line endings are the document's own) and
+  ``unescape_html=False``: HTML entities are the ``html_entities`` rule's,
+  which reports its edits under its own name (the rule runs after this one,
+  and this one again after it: ``10Î&frac14;s`` -> ``10Î¼s`` -> ``10μs``).
 * UTF-8 that was read as GBK (``涓枃`` for ``中文``) and GBK that was read
   as Latin-1 (``ÖÐÎÄ``) are repaired when the re-decoded text is made of
   common characters (the first level of GB 2312) and the damaged text is not.
@@ -54,6 +57,7 @@ _FTFY = ftfy.TextFixerConfig(
     fix_character_width=False,
     uncurl_quotes=False,
     fix_line_breaks=False,
+    unescape_html=False,
     explain=False,
 )
 
@@ -64,7 +68,6 @@ _NEEDS_FTFY = re.compile(
     # plus surrogates, ligatures, BOM, interlinear annotation, U+FFFD.
     r"[\x00-\x08\x0b\x0e-\x1f\x7f-\u00b6\u00b8-\u2012\u2016\u2017\u201a\u201b\u201e-\u2025\u2027-\u2fff"
     r"\ud800-\udfff\ufb00-\ufb06\ufeff\ufff9-\ufffd]"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
 _REMOVE_ALWAYS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f\ufeff]")

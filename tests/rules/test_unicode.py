@@ -20,7 +20,7 @@ def only(text: str) -> str:
     [
         ("Ningboï¼ŒChina", "Ningbo，China"),  # UTF-8 read as Windows-1252
         ("ç®€ä½“ä¸\xadæ–‡", "简体中文"),
-        ("ﬁnance &amp; co", "finance & co"),
+        ("ﬁnance &amp; co", "finance &amp; co"),  # entities are the html_entities rule's
         ("a\x1b[31mred\x1b[0m", "ared"),
         ("\ufeff开头有BOM", "开头有BOM"),
         ("零\u200b宽\u200c字\u2060符", "零宽字符"),
@@ -117,7 +117,8 @@ def test_ftfy_test_cases(case):
     compare after applying those two folds to our output."""
     from ftfy.fixes import fix_character_width, uncurl_quotes
 
-    out = only(case["original"])
+    # (one case is an HTML entity on top of mojibake: html_entities runs first)
+    out = clean(case["original"], only=["html_entities", "unicode"])
     if case["original"] in DELIBERATE:
         assert "\x81" not in out
         return
