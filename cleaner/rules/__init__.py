@@ -5,7 +5,7 @@ whose edits are on the text it was given; :func:`cleaner.explain` runs the
 active rules in the order below and maps every edit back to the input.
 
 >>> list(RULES)[:3]
-['unicode', 'script', 'width']
+['unicode', 'html_entities', 'script']
 """
 
 from __future__ import annotations
@@ -55,12 +55,13 @@ class Rule:
 
 
 def _registry() -> MappingProxyType[str, Rule]:
-    from . import boilerplate, page_numbers, paragraphs, script, unicode, whitespace, width
+    from . import boilerplate, html_entities, page_numbers, paragraphs, script, unicode, whitespace, width
     from ..dedup import rule as dedup
     from .. import typos
 
     rules = [
         Rule("unicode", unicode.unicode_rule, "repair mojibake (ftfy, GBK) and remove control and zero-width characters", stage="prepare"),
+        Rule("html_entities", html_entities.html_entities_rule, "decode HTML character references (&amp; &quot; &nbsp; &#39;); &lt; &gt; and lines with a < stay", stage="prepare"),
         Rule("script", script.script_rule, "convert stray Traditional/Simplified characters to the document's script (OpenCC)", stage="prepare", idempotent=False),
         Rule("width", width.width_rule, "full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width"),
         Rule("whitespace", whitespace.whitespace_rule, "remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines"),

@@ -1,10 +1,13 @@
 """Rule ``unicode``: mojibake and broken Unicode, without harming Chinese.
 
-* ftfy repairs UTF-8 that was read as Windows-1252 or Latin-1, HTML entities,
-  terminal escapes, ligatures and C1 controls.  It runs with
+* ftfy repairs UTF-8 that was read as Windows-1252 or Latin-1, terminal
+  escapes, ligatures and C1 controls.  It runs with
   ``fix_character_width=False`` and ``uncurl_quotes=False`` (its defaults fold
-  ``，（`` to ASCII and ``“”`` to ``""``, which is wrong for Chinese) and
-  ``fix_line_breaks=False`` (line endings are the document's own).
+  ``，（`` to ASCII and ``“”`` to ``""``, which is wrong for Chinese),
+  ``fix_line_breaks=False`` (line endings are the document's own) and
+  ``unescape_html=False``: HTML entities are the ``html_entities`` rule's,
+  which reports its edits under its own name (the rule runs after this one,
+  and this one again after it: ``10Î&frac14;s`` -> ``10Î¼s`` -> ``10μs``).
 * UTF-8 that was read as GBK (``涓枃`` for ``中文``) and GBK that was read
   as Latin-1 (``ÖÐÎÄ``) are repaired when the re-decoded text is made of
   common characters (the first level of GB 2312) and the damaged text is not.
@@ -12,6 +15,13 @@
   before a letter is removed: inside a line it is invisible (after a
   non-ASCII letter it can be a byte of mojibake, and stays).  At a line end
   it stays, for ``paragraphs`` to join the word.
+* Between CJK characters a segment keeps ftfy's repair only when the repair
+  reads as text there: what it brings in is CJK, Hangul, punctuation,
+  symbols or digits, a Latin or Greek letter next to ASCII letters or
+  digits (``CafÃ©`` -> ``Café``, ``10Î¼s`` -> ``10μs``), or a word of at
+  least three letters of one script (``Ð¿Ñ€Ð¸`` -> ``при``).  A lone letter
+  from nowhere (``南洋É¬林`` -> ``南洋ɬ林``) is a chance decode of two stray
+  bytes, and the segment is left as it is.
 * Control characters, byte-order marks and zero-width characters are removed;
   a lone surrogate (JSON can carry one) becomes U+FFFD, so output is UTF-8.
   Zero-width joiners stay between two non-CJK characters (emoji sequences,
@@ -31,12 +41,13 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import ftfy
 from rapidfuzz.distance import Indel
 
-from ..chars import HAN
+from ..chars import HAN, is_cjk
 from ..config import Config
 from ..edits import Edit, apply_edits, until_stable
 
@@ -46,6 +57,7 @@ _FTFY = ftfy.TextFixerConfig(
     fix_character_width=False,
     uncurl_quotes=False,
     fix_line_breaks=False,
+    unescape_html=False,
     explain=False,
 )
 
@@ -56,7 +68,6 @@ _NEEDS_FTFY = re.compile(
     # plus surrogates, ligatures, BOM, interlinear annotation, U+FFFD.
     r"[\x00-\x08\x0b\x0e-\x1f\x7f-\u00b6\u00b8-\u2012\u2016\u2017\u201a\u201b\u201e-\u2025\u2027-\u2fff"
     r"\ud800-\udfff\ufb00-\ufb06\ufeff\ufff9-\ufffd]"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060"
 _REMOVE_ALWAYS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f\ufeff]")
@@ -167,6 +178,41 @@ def _fix_run(run: str) -> str:
 
 
 _ZW_RUN = re.compile(f"[{_ZERO_WIDTH}]+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+# Letters that a Latin word or a unit brings along: Latin-1, Latin
+# Extended-A and -B (not the IPA extensions after them), Greek.
+_LATIN_OR_GREEK = re.compile(r"[\u00c0-\u024f\u0370-\u03ff]")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_NON_ASCII_WORD = re.compile(r"[^\W\d_\x00-\x7f]{3,}")
+
+
+def _script(ch: str) -> str:
+    """The first word of a character's Unicode name: LATIN, GREEK, CYRILLIC..."""
+    return unicodedata.name(ch, "").partition(" ")[0]
+
+
+def _reads_as_text(seg: str, repaired: str, before: str, after: str) -> bool:
+    """Whether ftfy's repair of ``seg`` (``repaired``) fits where the segment
+    stands: anywhere but next to a CJK character it does; there, each
+    character the repair brings in must be one that text around Chinese is
+    made of (see the module docstring)."""
+    if not (before and is_cjk(before)) and not (after and is_cjk(after)):
+        return True
+    alnum_context = _ASCII_ALNUM.search(seg) is not None
+    word_scripts: set[str] = set()
+    for m in _NON_ASCII_WORD.finditer(repaired):
+        scripts = {_script(c) for c in m.group()}
+        if len(scripts) == 1:
+            word_scripts |= scripts
+    for ch in set(repaired) - set(seg):
+        if ch.isascii() or is_cjk(ch) or _HANGUL.match(ch) or unicodedata.category(ch)[0] in "PSNZ":
+            continue
+        if alnum_context and _LATIN_OR_GREEK.match(ch):
+            continue
+        if unicodedata.category(ch)[0] == "L" and _script(ch) in word_scripts:
+            continue
+        return False
+    return True
 
 
 def _drop_zero_width(seg: str, before: str = "", after: str = "") -> str:
@@ -219,7 +265,9 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
             # ftfy's case, whose runs can decode as GBK by accident.
             fixed = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), fixed)
         if _NEEDS_FTFY.search(fixed):
-            fixed = ftfy.fix_text(fixed, _FTFY)
+            repaired = ftfy.fix_text(fixed, _FTFY)
+            if _reads_as_text(fixed, repaired, before, after):
+                fixed = repaired
         post = _REMOVE_ALWAYS.sub("", fixed)
         post = _LONE_SURROGATE.sub("\ufffd", post)
         post = _drop_zero_width(post, before, after)

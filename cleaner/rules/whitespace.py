@@ -7,9 +7,16 @@
   of the document go.  Line endings (LF, CRLF, CR) stay as they are.
 * Spaces between two CJK characters are removed in prose lines (lines with
   Chinese clause punctuation) and wherever single characters are spaced out
-  (``中 华 人 民``).  They stay in headings and titles (``新起点 新梦想``),
-  in lists of short items (``张三 李四 王五``), and between CJK and Latin
-  text (``使用 Python 开发``).  Leading indentation stays.
+  (``中 华 人 民``).  They stay in headings and titles (``新起点 新梦想``,
+  and a short line that does not end a sentence), in lists of short items
+  (``张三 李四 王五``), and between CJK and Latin text (``使用 Python
+  开发``).  Leading indentation stays.
+* In prose a space between two Han characters stays where it reads as a
+  separator, not as a stray space: next to a number or Latin word (``开心10倍
+  小拜膝伤``, ``佳能7D``), when its clause holds several such spaces (``本报记者
+  李良 王妮娜``, ``(论坛 相册 户型)``), or inside short brackets (``(记者
+  吴倩)``).  A headline glued to the text after it without a number is not
+  told apart from a long first clause with a stray space: its space goes.
 
 >>> from cleaner import clean
 >>> clean("\\n\\n标题 第二段\\n \\n\\n\\n正文 内容，继续。  \\n", only=["whitespace"])
@@ -22,7 +29,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from ..chars import CJK, HAN
+from ..chars import CJK, CLOSERS, HAN, KANA
 from ..config import Config
 from ..edits import Edit
 
@@ -31,6 +38,7 @@ NAME = "whitespace"
 _LINE = re.compile(r"([^\r\n\f]*)(\r\n|\n|\r|\f|$)")
 _BLANK = " \t\u3000\v"
 _ANY_BLANK = re.compile(r"[ \t\u3000\v]")
+_ANY_BLANK_RUN = re.compile(r"[ \t\u3000\v]+")
 _TRAILING = re.compile(r"[ \t\u3000\v]+$")
 _CJK_GAP = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
@@ -38,6 +46,21 @@ _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+# A title line: this short, and not ending a sentence.
+_TITLE_MAX = 20
+_SENTENCE_END = "。！？…；.!?;"
+# What ends a clause: its punctuation and brackets.
+_OPENERS = "(（[【〔《「『"
+_CLOSERS = ")）]】〕》」』"
+_CLAUSE_BREAK = re.compile("[，。；！？、：,;:!?" + re.escape(_OPENERS + _CLOSERS) + "]")
+_WORD_CHAR = re.compile(f"[{HAN}{KANA}]")
+_ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+# One to three Han characters after a number or Latin word (10倍, 7月26日电),
+# before the gap; or before one, after the gap (佳能7D).
+_NUMBER_BEFORE = re.compile(f"[{_ALNUM}][{HAN}]{{1,3}}$")
+_NUMBER_AFTER = re.compile(f"[{HAN}]{{1,3}}[{_ALNUM}]")
+#: brackets this short or shorter hold a byline or a list: (记者 吴倩)
+_SHORT_BRACKET = 12
 
 
 def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
@@ -54,15 +77,18 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
         for sm in _SPACED_OUT.finditer(body):
             for g in re.finditer(r"[ \u3000]", sm.group()):
                 remove.append((sm.start() + g.start(), sm.start() + g.end()))
-        if _PROSE.search(body):
+        if _PROSE.search(body) and not _title_line(body):
             # (a gap follows a CJK character, so it is never the indentation)
             keep = [(k.start(), k.end()) for k in _SHORT_ITEMS.finditer(body)]
             keep_starts = [a for a, _ in keep]
-            for g in _CJK_GAP.finditer(body):
-                k = bisect.bisect_right(keep_starts, g.start()) - 1
-                if k >= 0 and g.start() < keep[k][1]:
+            gaps = [(g.start(), g.end()) for g in _CJK_GAP.finditer(body)]
+            separators = _separators(body, gaps)
+            for a, b in gaps:
+                k = bisect.bisect_right(keep_starts, a) - 1
+                if k >= 0 and a < keep[k][1]:
                     continue  # a list of short items: 张三 李四 王五
-                remove.append((g.start(), g.end()))
+                if (a, b) not in separators:
+                    remove.append((a, b))
         merged: list[list[int]] = []
         for a, b in sorted(remove):
             if merged and a <= merged[-1][1]:
@@ -73,6 +99,43 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
             yield Edit(NAME, pos + a, pos + b, body[a:b], "")
     if trailing < len(line):
         yield Edit(NAME, pos + trailing, pos + len(line), line[trailing:], "")
+
+
+def _title_line(body: str) -> bool:
+    """Whether a line is short and does not end a sentence: a title
+    (``新时代，新征程 新作为``), whose spaces separate its parts."""
+    text = body.strip(_BLANK)
+    if len(text) > _TITLE_MAX:
+        return False
+    text = text.rstrip(CLOSERS)
+    return not text or text[-1] not in _SENTENCE_END
+
+
+def _separators(body: str, gaps: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The gaps between two CJK characters of a prose line that separate its
+    parts rather than stray into a word (see the module docstring).  A gap's
+    clause runs from the clause punctuation or bracket before it (or the line
+    start) to the one after it (or the line end)."""
+    between_words = [(a, b) for a, b in gaps if _WORD_CHAR.match(body, a - 1) and _WORD_CHAR.match(body, b)]
+    if not between_words:
+        return set()
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(body)]
+    blank_runs: dict[int, int] = {}  # clause (by index) -> its inner blank runs
+    out: set[tuple[int, int]] = set()
+    for a, b in between_words:
+        k = bisect.bisect_left(breaks, a)
+        cs = breaks[k - 1] + 1 if k else 0
+        ce = breaks[k] if k < len(breaks) else len(body)
+        if k not in blank_runs:
+            blank_runs[k] = len(_ANY_BLANK_RUN.findall(body, cs, ce)) - (body[cs] in _BLANK) - (body[ce - 1] in _BLANK)
+        if (
+            _NUMBER_BEFORE.search(body, max(0, a - 4), a)
+            or _NUMBER_AFTER.match(body, b)
+            or blank_runs[k] > 1
+            or (cs and body[cs - 1] in _OPENERS and body[ce : ce + 1] in tuple(_CLOSERS) and ce - cs <= _SHORT_BRACKET)
+        ):
+            out.add((a, b))
+    return out
 
 
 def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:

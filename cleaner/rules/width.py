@@ -2,6 +2,10 @@
 
 * Full-width ASCII letters and digits become half-width (``ＡＢＣ１２３`` ->
   ``ABC123``).  Full-width punctuation stays: it is correct in Chinese.
+  A full-width ``０`` next to a Chinese numeral is the Chinese zero and
+  becomes ``〇`` (``二０００年`` -> ``二〇〇〇年``); so does a letter ``Ｏ``
+  between two Chinese numerals (``二ＯＯ八``).  ASCII ``0`` and ``O`` there
+  are left as written.
 * ASCII ``, ; : ? !`` standing in Chinese context become ``，；：？！``: the
   character before is Chinese, or the one after is Chinese and the one before
   is not an ASCII letter or digit.  Numbers (``1,000``, ``3:30``), URLs,
@@ -31,6 +35,10 @@ from ..edits import Edit
 NAME = "width"
 
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+#: the Chinese numerals that write a number digit by digit (二〇〇八)
+_CHINESE_DIGITS = frozenset("〇零一二三四五六七八九")
+_ZERO = "\uff10"  # ０
+_LETTER_O = "\uff2f"  # Ｏ
 _PUNCT = re.compile(r"[,;:?!]+|[()]")
 _ANY_PUNCT = re.compile(r"[,;:?!()]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -140,12 +148,27 @@ def _apply(text: str, changes: dict[int, str]) -> str:
     return "".join(parts)
 
 
+def _chinese_zero(text: str, start: int, end: int) -> bool:
+    """Whether the run of full-width letters and digits ``text[start:end]``
+    is the Chinese zero 〇 written as ``０`` (next to a Chinese numeral) or
+    as the letter ``Ｏ`` (between two of them)."""
+    run = text[start:end]
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if not run.strip(_ZERO):
+        return before in _CHINESE_DIGITS or after in _CHINESE_DIGITS
+    if not run.strip(_ZERO + _LETTER_O):
+        return before in _CHINESE_DIGITS and after in _CHINESE_DIGITS
+    return False
+
+
 def width_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits for full-width letters and digits and ASCII punctuation in Chinese."""
     changes: dict[int, str] = {}
     for m in _FULLWIDTH_ALNUM.finditer(text):
+        zero = _chinese_zero(text, m.start(), m.end())
         for k, c in enumerate(m.group()):
-            changes[m.start() + k] = chr(ord(c) - 0xFEE0)
+            changes[m.start() + k] = "〇" if zero else chr(ord(c) - 0xFEE0)
     if _ANY_PUNCT.search(text) and _CJK_CHAR.search(text):  # no CJK, no Chinese context
         protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
         # Decide on the text as it reads after each round of conversions, until

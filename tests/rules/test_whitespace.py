@@ -23,6 +23,10 @@ def only(text: str) -> str:
         ("中 华 人 民 共 和 国", "中华人民共和国"),  # spaced-out characters
         ("第一段。\r\n \r\n\r\n第二段。\r\n", "第一段。\r\n\r\n第二段。\r\n"),  # CRLF kept
         ("上一页\f下一页", "上一页\n下一页"),  # form feed (page break)
+        # a stray space in prose goes, also next to a separator that stays
+        ("数据显示，该基金今年 以来收益率已达21.01%。", "数据显示，该基金今年以来收益率已达21.01%。"),
+        ("生产、加工、销售四位 一体的工程。", "生产、加工、销售四位一体的工程。"),
+        ("开心10倍 小拜膝伤，图书馆 馆长走进社区。", "开心10倍 小拜膝伤，图书馆馆长走进社区。"),
     ],
 )
 def test_changes(text, expected):
@@ -44,4 +48,20 @@ def test_changes(text, expected):
     ],
 )
 def test_leaves_alone(text):
+    assert only(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a headline glued to the text: the space after a number separates its parts
+        "湖人消息比赢球开心10倍 小拜膝伤无碍季后赛复出新浪体育讯北京时间4月12日，在和马刺的比赛中。",
+        "强势中端单反 佳能7D完美套机，售价不足万元。",  # before a Latin word with a digit
+        "本报记者 李良 王妮娜记者从基金公司获悉，该产品获批。",  # a byline: several spaces in one clause
+        "成交量居前的项目有A花园 (论坛 相册 户型 样板间)，均已售罄。",  # a list in brackets
+        "本报讯 (记者 吴倩) 股市大热，基金赚钱效应显现。",  # a byline in short brackets
+        "新时代，新征程 新作为",  # a short line that ends no sentence is a title
+    ],
+)
+def test_keeps_separators_in_prose_lines(text):
     assert only(text) == text

@@ -25,6 +25,13 @@ def only(text: str) -> str:
         ("国内生产总值(GDP)继续增长", "国内生产总值（GDP）继续增长"),
         ("他说:“走吧。”", "他说：“走吧。”"),
         ("时间:10:30开始", "时间：10:30开始"),
+        # the Chinese zero written as a full-width ０ (or letter Ｏ) among Chinese numerals
+        ("二０００年", "二〇〇〇年"),
+        ("一九九０年", "一九九〇年"),
+        ("二０一九年", "二〇一九年"),
+        ("二ＯＯ八年", "二〇〇八年"),
+        ("第１０页，二０２１年", "第10页，二021年"),  # a run of other digits: ASCII as before
+        ("一ＯＫ", "一OK"),
     ],
 )
 def test_changes(text, expected):
