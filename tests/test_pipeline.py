@@ -136,3 +136,18 @@ def test_script_decides_again_on_joined_lines(text):
     once = clean(text)
     assert clean(once) == once
     assert "學習" not in once  # judged with the paragraph it belongs to
+
+
+def test_script_judges_again_until_it_has_nothing_to_convert():
+    """Issue 11.5: the last line joins the Traditional line above it; only
+    once script "auto" has made 義 Simplified does ``主|义`` read as a word,
+    and ``paragraphs`` joins the first line too.  Judged once more, that line
+    is a stray part of a Simplified paragraph: the first clean must convert
+    it, not the second."""
+    text = (
+        "他是哲學家和馬克思主\n義作家，曾任紐約市立學院政治學教授，紐約市立大學研究\n"
+        "员，为纽约时报书评写过很多评论,评论音乐和文学\n"
+    )
+    once = clean(text)
+    assert clean(once) == once
+    assert once.startswith("他是哲学家和马克思主义作家")
