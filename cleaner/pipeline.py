@@ -86,12 +86,24 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
             break
         _normalize(state, normalizers, cfg, seen)
     script = RULES["script"]
-    if cfg.script == "auto" and script in active:
-        _rejudge_script(state, script, normalizers, cfg, seen)
-    for rule in final:
-        if not rule.removes_paragraphs:
+    rejudge = cfg.script == "auto" and script in active
+    typos = [r for r in final if not r.removes_paragraphs]
+    for round_ in range(MAX_ROUNDS):
+        version = state.version
+        if rejudge:
+            _rejudge_script(state, script, normalizers, cfg, seen)
+        if round_ and state.version == version:
+            break  # the typo rules have judged this text already
+        # A typo repair can change the document's script counts (one
+        # Traditional character fewer can make its Simplified majority clear),
+        # so "auto" judges again what they leave, and they judge what it
+        # converted, as a second clean would.
+        for rule in typos:
             state.run(rule, cfg)
-    state.suggestions.sort(key=lambda s: (s.start, s.end))
+        if not rejudge:
+            break
+    # (a typo rule that judged twice may propose the same change twice)
+    state.suggestions = sorted(dict.fromkeys(state.suggestions), key=lambda s: (s.start, s.end))
     return Explanation(state.current, tuple(state.edits), tuple(state.suggestions))
 
 
