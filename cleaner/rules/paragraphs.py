@@ -153,10 +153,9 @@ def _stats(lines: list[_Line]) -> _DocStats:
     )
 
 
-#: a line repeated this often anywhere is a running header (or footer) ...
-HEADER_REPEATS = 3
-#: ... and one repeated this often at the top of a page or block
-HEADER_REPEATS_AT_TOP = 2
+#: a short line repeated this often is a running header (or footer): a line
+#: of prose that a page break or a wrap cut rarely comes back word for word
+HEADER_REPEATS = 2
 #: widest running header (display columns: 30 Chinese characters, 60 Latin)
 HEADER_MAX_WIDTH = 60
 _HEADER_PUNCT = re.compile(r"[，。；！？、,;!?]")
@@ -168,15 +167,13 @@ def running_headers(lines: list[str]) -> frozenset[str]:
     sentence punctuation, with at least
     :data:`~cleaner.dedup.rule.HEADER_MIN_LETTERS` letters that are not
     digits, that comes back (case, width, spaces and punctuation folded,
-    digits ignored: ``Page 3``/``Page 4``) :data:`HEADER_REPEATS` times,
-    or :data:`HEADER_REPEATS_AT_TOP` times at the top of a page or block
-    (the first line, or the line after a blank one).  Such a line is never
-    joined to the prose around it; the ``page_headers`` rule, when on, drops
-    its copies.
+    digits ignored: ``Page 3``/``Page 4``) :data:`HEADER_REPEATS` times or
+    more.  Such a line is never joined to the prose around it; the
+    ``page_headers`` rule, when on, drops its copies.
 
-    >>> sorted(running_headers(["USER GUIDE", "text", "", "USER GUIDE", "more"]))
-    ['USER GUIDE']
-    >>> running_headers(["USER GUIDE", "text", "USER GUIDE", "more"])
+    >>> sorted(running_headers(["User Guide 1", "text", "", "USER GUIDE 2", "more"]))
+    ['USER GUIDE 2', 'User Guide 1']
+    >>> running_headers(["User Guide", "text, more text", "text, more text"])
     frozenset()
     """
     from ..dedup.rule import HEADER_MIN_LETTERS
@@ -191,8 +188,7 @@ def running_headers(lines: list[str]) -> frozenset[str]:
             groups.setdefault(key, []).append(i)
     out: set[str] = set()
     for members in groups.values():
-        tops = sum(i == 0 or not lines[i - 1].strip() for i in members)
-        if len(members) >= HEADER_REPEATS or tops >= HEADER_REPEATS_AT_TOP:
+        if len(members) >= HEADER_REPEATS:
             out.update(lines[i].strip() for i in members)
     return frozenset(out)
 
