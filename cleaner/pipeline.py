@@ -86,22 +86,53 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
             break
         _normalize(state, normalizers, cfg, seen)
     script = RULES["script"]
-    if cfg.script == "auto" and script in active and seen.get(script.name) != state.version:
-        # "auto" decides paragraph by paragraph and on the document's
-        # majority: a line that the rounds joined to its paragraph, and a
-        # document that lost repeated paragraphs, are judged again (what a
-        # second clean would do).  Once only: OpenCC is not idempotent.
-        if state.run(script, cfg):
-            _normalize(state, normalizers, cfg, seen)
-    for rule in final:
-        if not rule.removes_paragraphs:
+    rejudge = cfg.script == "auto" and script in active
+    typos = [r for r in final if not r.removes_paragraphs]
+    for round_ in range(MAX_ROUNDS):
+        version = state.version
+        if rejudge:
+            _rejudge_script(state, script, normalizers, cfg, seen)
+        if round_ and state.version == version:
+            break  # the typo rules have judged this text already
+        # A typo repair can change the document's script counts (one
+        # Traditional character fewer can make its Simplified majority clear),
+        # so "auto" judges again what they leave, and they judge what it
+        # converted, as a second clean would.
+        for rule in typos:
             state.run(rule, cfg)
-    state.suggestions.sort(key=lambda s: (s.start, s.end))
+        if not rejudge:
+            break
+    # (a typo rule that judged twice may propose the same change twice)
+    state.suggestions = sorted(dict.fromkeys(state.suggestions), key=lambda s: (s.start, s.end))
     return Explanation(state.current, tuple(state.edits), tuple(state.suggestions))
 
 
 #: the normalizers repeat until a round changes nothing, at most this often
 MAX_ROUNDS = 4
+
+
+def _rejudge_script(state: _State, script: Rule, normalizers: list[Rule], cfg: Config, seen: dict[str, int]) -> None:
+    """Let script "auto" judge again the text the other rules left, until it
+    has nothing more to convert (at most :data:`MAX_ROUNDS` times).
+
+    "auto" decides line by line and on the document's majority: a line that
+    the rounds joined to its paragraph, and a document that lost repeated
+    paragraphs, are judged again, as a second clean would.  A conversion can
+    in turn let ``paragraphs`` join more (``主|義`` is no word, ``主|义`` is),
+    so one more judgement is needed until a judgement changes nothing.  This
+    ends: "auto" only converts stray characters of the minority script, and
+    each productive run leaves fewer of them.  (Running OpenCC again over
+    converted text is what is not idempotent; "auto" leaves text it has
+    converted alone, since it holds no stray character any more.)
+    """
+    for _ in range(MAX_ROUNDS):
+        if seen.get(script.name) == state.version:
+            return  # nothing changed since it last judged
+        changed = state.run(script, cfg)
+        seen[script.name] = state.version
+        if not changed:
+            return
+        _normalize(state, normalizers, cfg, seen)
 
 
 def _normalize(state: _State, normalizers: list[Rule], cfg: Config, seen: dict[str, int]) -> None:

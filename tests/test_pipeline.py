@@ -136,3 +136,30 @@ def test_script_decides_again_on_joined_lines(text):
     once = clean(text)
     assert clean(once) == once
     assert "學習" not in once  # judged with the paragraph it belongs to
+
+
+def test_script_judges_again_until_it_has_nothing_to_convert():
+    """Issue 11.5: the last line joins the Traditional line above it; only
+    once script "auto" has made 義 Simplified does ``主|义`` read as a word,
+    and ``paragraphs`` joins the first line too.  Judged once more, that line
+    is a stray part of a Simplified paragraph: the first clean must convert
+    it, not the second."""
+    text = (
+        "他是哲學家和馬克思主\n義作家，曾任紐約市立學院政治學教授，紐約市立大學研究\n"
+        "员，为纽约时报书评写过很多评论,评论音乐和文学\n"
+    )
+    once = clean(text)
+    assert clean(once) == once
+    assert once.startswith("他是哲学家和马克思主义作家")
+
+
+def test_script_judges_again_what_the_typo_rules_leave():
+    """Issue 11.5: 12 Simplified against 9 Traditional characters is no
+    clear majority (57%, under DOCUMENT_MAJORITY), so "auto" converts
+    nothing; the lexicon then repairs 國務院, and 13 against 8 (62%) is a
+    clear one.  The stray 萬 must be converted by the first clean, not the
+    second."""
+    text = "据国務院通报，今年全省粮食产量达到一千二百萬吨，比去年增长百分之三，农业发展势头良好。\n\n這個縣的經濟發展緩慢。\n"
+    once = clean(text, lexicon=["国务院"])
+    assert clean(once, lexicon=["国务院"]) == once
+    assert "一千二百万吨" in once and "這個縣的經濟發展緩慢。" in once

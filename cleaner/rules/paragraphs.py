@@ -18,7 +18,10 @@ evidence, never one signal alone:
 Never joined: Markdown headings and the line above a setext underline, list
 items, lines inside fenced code, lines that end a sentence (except inside a
 hard-wrapped paragraph that blank lines delimit), indented paragraph starts
-in a document that indents its paragraphs, and short title-like lines.
+in a document that indents its paragraphs, short title-like lines, a
+running header or footer (a short line the document repeats at the top of
+its pages: :func:`running_headers`), and a line in capitals above one that
+starts in lower case.
 
 CJK joins with no space.  Latin ``infor-`` + ``mation`` loses the hyphen when
 the joined form is a word (wordfreq) and the hyphenated form is not more
@@ -37,6 +40,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -104,6 +108,7 @@ class _DocStats:
     tolerance: int
     blank_paragraphs: bool  # paragraphs are delimited by blank lines
     indents: bool  # paragraphs start with an indent
+    headers: frozenset[str] = frozenset()  # running headers and footers (stripped lines)
 
 
 def _width(s: str) -> int:
@@ -144,7 +149,52 @@ def _stats(lines: list[_Line]) -> _DocStats:
         tolerance=tol,
         blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
         indents=indents >= 2 and indents >= 0.2 * len(content),
+        headers=running_headers([ln.body for ln in lines]),
     )
+
+
+#: a short line repeated this often is a running header (or footer): a line
+#: of prose that a page break or a wrap cut rarely comes back word for word
+HEADER_REPEATS = 2
+#: widest running header (display columns: 30 Chinese characters, 60 Latin)
+HEADER_MAX_WIDTH = 60
+_HEADER_PUNCT = re.compile(r"[，。；！？、,;!?]")
+
+
+def running_headers(lines: list[str]) -> frozenset[str]:
+    """The lines (stripped) that a document repeats as running headers or
+    footers: a line at most :data:`HEADER_MAX_WIDTH` wide without clause or
+    sentence punctuation, with at least
+    :data:`~cleaner.dedup.rule.HEADER_MIN_LETTERS` letters that are not
+    digits, that comes back (case, width, spaces and punctuation folded,
+    digits ignored: ``Page 3``/``Page 4``) :data:`HEADER_REPEATS` times or
+    more.  Such a line is never joined to the prose around it; the
+    ``page_headers`` rule, when on, drops its copies.
+
+    >>> sorted(running_headers(["User Guide 1", "text", "", "USER GUIDE 2", "more"]))
+    ['USER GUIDE 2', 'User Guide 1']
+    >>> running_headers(["User Guide", "text, more text", "text, more text"])
+    frozenset()
+    """
+    from ..dedup.rule import HEADER_MIN_LETTERS
+
+    groups: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s or _width(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s):
+            continue
+        key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
+        if len(key.replace("0", "")) >= HEADER_MIN_LETTERS:
+            groups.setdefault(key, []).append(i)
+    out: set[str] = set()
+    for members in groups.values():
+        if len(members) >= HEADER_REPEATS:
+            out.update(lines[i].strip() for i in members)
+    return frozenset(out)
+
+
+_DIGITS = re.compile(r"\d+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _last_sig(s: str) -> str:
@@ -185,6 +235,15 @@ def _blocked(a: str, b: str, b_raw: str, stats: _DocStats) -> bool:
     return False
 
 
+def _header_break(line: str, b: str, stats: _DocStats) -> bool:
+    """Whether a running header or footer stands on either side of the break,
+    or a line in capitals stands above one that starts in lower case
+    (``GNU GENERAL PUBLIC LICENSE`` / ``to respect the freedom...``)."""
+    if line.strip() in stats.headers or b.strip() in stats.headers:
+        return True
+    return line.isupper() and sum(c.isalpha() for c in line) >= 4 and b[:1].islower()
+
+
 @functools.cache
 def _english_words() -> dict[str, float]:
     from wordfreq import get_frequency_dict
@@ -219,7 +278,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     b = b_raw.lstrip(" \t\u3000")
     a = a.rstrip()
     line = line.rstrip()
-    if not a or not b or _blocked(a, b, b_raw, stats):
+    if not a or not b or _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
         return None
     last, first = a[-1], b[0]
     wrapped = (

@@ -120,3 +120,66 @@ def test_a_rejoined_document_is_not_taken_for_one_wrapped_at_its_paragraph_lengt
     first = list(P._joins(text, cfg))
     assert len(first) > 300
     assert len(list(P.paragraphs_rule(text, cfg))) <= len(first) * 1.02
+
+
+# -- running headers (issue 11.4) ------------------------------------------
+
+#: an English manual extracted from a PDF: each page opens with the running
+#: header, and sentences run on from one page to the next
+MANUAL_PAGES = [
+    "Before you install the controller, read every section of this manual and keep it\n"
+    "near the machine so that anyone who operates it can check the safety rules\nwhen they are unsure about a setting or a",
+    "warning light. The controller must be mounted on a dry wall, away from heat\n"
+    "sources, and connected to an earthed socket that a qualified electrician has\ntested; the installer records the test in the log book and signs",
+    "the entry with the date. Clean the filters once a month and replace them\n"
+    "every year, or sooner when the pressure gauge shows a drop of more than ten\npercent against the value measured on the day of installation.",
+]
+
+
+def _manual(header: str, page_end: str, pages: int = len(MANUAL_PAGES)) -> str:
+    """The pages, each under ``header`` and ended by ``page_end`` ({n}: page number)."""
+    return "".join(f"{header}\n{p}\n{page_end.format(n=n)}" for n, p in enumerate(MANUAL_PAGES[:pages], 1))
+
+
+def _header_lines(text: str, header: str) -> list[str]:
+    return [line for line in text.splitlines() if header in line]
+
+
+@pytest.mark.parametrize("page_end", ["\f", "\n", "", "\n{n}\n\n", "\n- {n} -\n\f"])
+@pytest.mark.parametrize("header", ["WIDGET CONTROLLER OPERATING MANUAL", "Widget Controller Operating Manual"])
+@pytest.mark.parametrize("enable", [[], ["page_headers"]])
+@pytest.mark.parametrize("pages", [2, 3])
+def test_a_running_header_is_never_glued_into_a_sentence(header, page_end, enable, pages):
+    text = _manual(header, page_end, pages)
+    out = clean(text, enable=enable)
+    # every header left in the text stands alone on its line
+    assert _header_lines(out, header) and all(line == header for line in _header_lines(out, header)), out
+    # the wrapped lines of each page are still rejoined
+    assert "keep it near the machine" in out and "away from heat sources" in out
+    assert clean(out, enable=enable) == out
+
+
+@pytest.mark.parametrize("page", ["{h}\n{p}\n", "{h}\n{p}\n\f", "{h}\n\n{p}\n\n"])
+def test_a_chinese_running_header_is_never_glued_into_a_sentence(page):
+    header = "滨江区年度工作报告"
+    report = (
+        "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，做好年底前的收尾工作，各单位要认真总结全年的经验，"
+        "查找不足，提出明年的工作思路，确保各项任务按时完成。图书馆今年完成了老馆的改造，新增阅览座位三百个，"
+        "延长了周末开放时间，馆长在座谈会上请读者认真填写意见卡，说说还需要哪些服务，后勤部门要提前检修教室里的灯具。"
+    )
+    lines = [report[i : i + 24] for i in range(0, len(report), 24)]  # hard-wrapped, three lines a page
+    text = "".join(page.format(h=header, p="\n".join(lines[i : i + 3])) for i in range(0, len(lines), 3))
+    out = clean(text)
+    assert [line for line in out.splitlines() if header in line] == [header] * 3, out
+    assert lines[0] + lines[1] in out  # the wrapped lines of a page are rejoined
+
+
+def test_a_line_in_capitals_does_not_run_on_into_lower_case():
+    text = "GNU GENERAL PUBLIC LICENSE\nto everyone who receives a copy, on the terms below.\n"
+    assert only(text) == text
+
+
+def test_a_title_that_appears_once_still_joins_a_broken_sentence():
+    # one occurrence is no running header: the evidence decides as before
+    a = "The committee reviewed the annual figures and agreed that the library should open longer"
+    assert only(a + "\n\non weekends and holidays.") == a + " on weekends and holidays."
