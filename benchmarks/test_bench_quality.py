@@ -204,6 +204,12 @@ def _thucnews() -> list[str]:
     return [row.split("\t", 1)[1] for row in rows if "\t" in row]
 
 
+def _s2t(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
 #: name -> the documents: the SIGHAN-2005 test files keep a sentence (AS: a
 #: clause) a line, so slices of lines are documents of a few hundred
 #: characters; the whole files are the long documents where a term repeats
@@ -216,6 +222,9 @@ TYPO_CONTROLS: dict[str, Callable[[], list[str]]] = {
     "typo-control-pku": lambda: line_documents(_evaldata_text("prose/icwb2_pku_test.utf8.txt"), 20),
     "typo-control-msr": lambda: line_documents(_evaldata_text("prose/icwb2_msr_test.utf8.txt"), 20),
     "typo-control-thucnews": _thucnews,
+    # the same Simplified prose in Traditional characters must get the same verdicts
+    "typo-control-pku-s2t-whole": lambda: [_s2t(_evaldata_text("prose/icwb2_pku_test.utf8.txt"))],
+    "typo-control-msr-s2t-whole": lambda: [_s2t(_evaldata_text("prose/icwb2_msr_test.utf8.txt"))],
 }
 
 

@@ -43,6 +43,20 @@ def test_real_prose_is_left_alone():
         assert list(find(text)) == []
 
 
+@pytest.mark.parametrize("name", ["trad/icwb2_as_test.utf8.txt", "trad/icwb2_cityu_test.utf8.txt"])
+def test_real_traditional_prose_is_left_alone(name: str) -> None:
+    # issue 11.1: 301 and 59 edits (英國 -> 美國) when judged as Simplified
+    text = evaldata(name).read_text(encoding="utf-8")
+    assert [(e.before, e.after, e.note) for e in find(text)] == []
+
+
+def test_simplified_prose_written_in_traditional_is_left_alone() -> None:
+    import opencc
+
+    text = evaldata("prose/icwb2_pku_test.utf8.txt").read_text(encoding="utf-8")
+    assert [(e.before, e.after, e.note) for e in find(opencc.OpenCC("s2t").convert(text))] == []
+
+
 def test_edits_replay():
     r = explain(DOC, only=["consistency"])
     assert apply_edits(DOC, r.edits) == r.text
