@@ -32,7 +32,8 @@ so the Levenshtein distance is one) that occurs at most once for every
 * two different terms claim the same variant (ambiguous).
 
 Traditional text is judged on its Simplified form (OpenCC ``t2s``,
-character for character, :func:`cleaner.typos.guards.simplified`), so it
+character for character, line by line where a line is written in
+Traditional characters: :func:`cleaner.typos.guards.simplified`), so it
 gets the same guards as Simplified text; the edit writes the term as the
 document writes it.
 

@@ -26,8 +26,8 @@ objects (its name goes into the suggestion's note).
 * ``context``: with the change made, another character within
   :data:`CONTEXT_WIDTH` of it in the same sentence still reads as damage (it
   forms no word pair with either neighbour and is rare as a word on its own,
-  :func:`damaged_context`), or the sentence has Traditional characters
-  (:func:`traditional_sentence`): the score was read in a damaged context, and a
+  :func:`damaged_context`), or the sentence is written in Traditional
+  characters (:func:`traditional_sentence`): the score was read in a damaged context, and a
   sentence with a second error the model cannot mend is left for review.
 
 The word lists (surnames, titles, suffixes) are in
@@ -49,7 +49,7 @@ from importlib import resources
 
 from .model import WordModel
 
-__all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
+__all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
 
 #: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
 COMMON_WORD_LOGP = -13.5
@@ -89,19 +89,24 @@ def word_lists() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in sections.items()}
 
 
-@functools.cache
-def _t2s_pairs() -> dict[str, str]:
-    """Each character of the basic CJK block that OpenCC ``t2s`` changes,
-    with its Simplified form (one character for one)."""
+def _block_changes(config: str) -> dict[str, str]:
+    """Each character of the basic CJK block that OpenCC ``config`` changes,
+    with what it becomes (one character for one)."""
     import opencc
 
     block = "".join(chr(c) for c in range(0x4E00, 0xA000))
-    simplified = opencc.OpenCC("t2s").convert(block)
-    if len(simplified) != len(block):  # never seen; fall back to one by one
-        cc = opencc.OpenCC("t2s")
+    converted = opencc.OpenCC(config).convert(block)
+    if len(converted) != len(block):  # never seen; fall back to one by one
+        cc = opencc.OpenCC(config)
         pairs = ((ch, cc.convert(ch)) for ch in block)
         return {a: b for a, b in pairs if a != b and len(b) == 1}
-    return {a: b for a, b in zip(block, simplified) if a != b}
+    return {a: b for a, b in zip(block, converted) if a != b}
+
+
+@functools.cache
+def _t2s_pairs() -> dict[str, str]:
+    """Each Traditional character with its Simplified form."""
+    return _block_changes("t2s")
 
 
 @functools.cache
@@ -120,18 +125,54 @@ def _t2s_table() -> dict[int, str]:
     return {ord(a): b for a, b in _t2s_pairs().items()}
 
 
-def simplified(text: str) -> str:
-    """``text`` with every Traditional character replaced by its Simplified
-    form, character for character (so positions keep their meaning): the
-    word model can then judge Traditional words as it judges Simplified
-    ones.  Text without Traditional characters comes back as it is.
+@functools.cache
+def simplified_chars() -> frozenset[str]:
+    """Characters of the basic CJK block that OpenCC ``s2t`` changes and
+    ``t2s`` does not (总, 经; not 暗, which both scripts write): the mark of
+    Simplified text.
 
-    >>> simplified("英國首相發表聲明。")
-    '英国首相发表声明。'
+    >>> "总" in simplified_chars(), "暗" in simplified_chars(), "總" in simplified_chars()
+    (True, False, False)
+    """
+    return frozenset(_block_changes("s2t")).difference(traditional_chars())
+
+
+def traditional_majority(text: str) -> bool:
+    """Whether ``text`` has more Traditional-only characters than
+    Simplified-only ones: it is written in Traditional characters (a stray
+    Traditional character in a Simplified line is not).
+
+    >>> traditional_majority("有模有樣。"), traditional_majority("公司总经理任堯森称"), traditional_majority("abc")
+    (True, False, False)
+    """
+    trad = traditional_chars()
+    if trad.isdisjoint(text):
+        return False
+    simp = simplified_chars()
+    t = s = 0
+    for ch in text:
+        if ch in trad:
+            t += 1
+        elif ch in simp:
+            s += 1
+    return t > s
+
+
+def simplified(text: str) -> str:
+    """``text`` with its Traditional lines (:func:`traditional_majority`) in
+    Simplified characters, character for character (so positions keep
+    their meaning): the word model can then judge Traditional words as it
+    judges Simplified ones.  Simplified lines stay as they are, stray
+    Traditional characters included (an OCR misreading may be one); text
+    without Traditional characters comes back as it is.
+
+    >>> simplified("英國首相發表聲明。\\n公司总经理任堯森称")
+    '英国首相发表声明。\\n公司总经理任堯森称'
     """
     if traditional_chars().isdisjoint(text):
         return text
-    return text.translate(_t2s_table())
+    table = _t2s_table()
+    return "".join(line.translate(table) if traditional_majority(line) else line for line in text.splitlines(keepends=True))
 
 
 def parallel(run: str, k: int) -> bool:
@@ -246,17 +287,18 @@ def document_repeats(text: str, start: int, end: int) -> bool:
 
 def traditional_sentence(text: str, pos: int) -> bool:
     """Whether the sentence around ``pos`` (up to 。！？ or a line break, at
-    most :data:`SCRIPT_WIDTH` characters either side) has a Traditional
-    character: the ``script`` guard of :func:`vetoed` sees only the run of
-    Han characters around a change, which may hold none.
+    most :data:`SCRIPT_WIDTH` characters either side) is written in
+    Traditional characters (:func:`traditional_majority`): the ``script``
+    guard of :func:`vetoed` sees only the run of Han characters around a
+    change, which may hold none.
 
     >>> traditional_sentence("滂陀大雨中的街道、刺眼的燈光。", 1)
     True
-    >>> traditional_sentence("刺眼的燈光。滂陀大雨中的街道。", 7)
-    False
+    >>> traditional_sentence("刺眼的燈光。滂陀大雨中的街道。", 7), traditional_sentence("滂陀大雨中的灯光，車。", 1)
+    (False, False)
     """
     a, b = _sentence_span(text, pos, SCRIPT_WIDTH)
-    return not traditional_chars().isdisjoint(text[a:b])
+    return traditional_majority(text[a:b])
 
 
 def _sentence_span(text: str, pos: int, width: int) -> tuple[int, int]:
@@ -281,7 +323,7 @@ def damaged_context(text: str, changes: dict[int, str], pos: int, m: WordModel) 
     :data:`CONTEXT_WIDTH` of ``pos`` in the same sentence (not past 。！？
     or a line break) reads as damage: a Han character that forms no word
     pair (``m.bigrams``) with either neighbour and whose log probability as
-    a one-character word is below :data:`STRAY_LOGP`.  A sentence with
+    a one-character word is below :data:`STRAY_LOGP`.  A sentence written in
     Traditional characters (:func:`traditional_sentence`) counts as damaged
     too: the Simplified word model cannot read it (滂陀 in
     滂陀大雨中的街道、刺眼的燈光).  O(CONTEXT_WIDTH + SCRIPT_WIDTH).

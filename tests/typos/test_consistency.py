@@ -119,3 +119,9 @@ def test_traditional_term_is_corrected_in_its_own_script() -> None:
     assert r.text == doc.replace("劉建運", "劉建遠")
     (e,) = r.edits
     assert (e.before, e.after) == ("運", "遠") and "劉建遠" in e.note
+
+
+def test_a_stray_traditional_look_alike_in_simplified_text_is_still_mended() -> None:
+    # a Simplified line keeps its characters: 興 (not 兴) is the misreading of 典
+    doc = "金昭典同志主持会议。金昭典同志说，要抓落实。金昭典同志强调，要重实效。会后金昭興同志看望了群众。"
+    assert clean(doc, only=["consistency"]) == doc.replace("金昭興", "金昭典")
