@@ -358,9 +358,10 @@ def find(
 ) -> Iterator[Edit | Suggestion]:
     """Corrections of rare variants of the document's repeated terms.
 
-    Traditional text is judged on its Simplified form (:func:`guards.simplified`,
-    character for character), since the word model knows Simplified words
-    only; the edit writes the character the document itself uses in the term.
+    Lines in Traditional characters are judged on their Simplified form
+    (:func:`guards.simplified`, character for character), since the word
+    model knows Simplified words only; the edit writes the character the
+    document itself uses in the term.
     """
     if not _HAN_RUN.search(text):
         return
