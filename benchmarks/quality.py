@@ -47,7 +47,10 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .inject import DUPLICATE_CLASSES, Document, Injection
 
-__all__ = ["ClassScore", "Score", "SpanMap", "duplicate_removed", "paragraphs", "score", "score_document", "repaired"]
+__all__ = [
+    "ClassScore", "Score", "SpanMap", "TypoEdit", "duplicate_removed", "line_documents", "paragraphs", "score",
+    "score_document", "repaired", "typo_edits",
+]
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 #: characters of unchanged text either side of a span that must also come back
@@ -272,3 +275,50 @@ def score(docs: Sequence[Document], outputs: Iterable[str]) -> Score:
     for doc, out in zip(docs, outs):
         total.add(score_document(doc, out))
     return total
+
+
+# --------------------------------------------------------------------------
+# typo controls: real prose that no typo rule may change
+
+
+def line_documents(text: str, lines: int) -> list[str]:
+    """``text`` cut into documents of ``lines`` lines each (the last may be
+    shorter), each ending with its line break: many documents of a real
+    corpus that keeps one sentence or clause a line.
+
+    >>> line_documents("a\\nb\\nc\\n", 2)
+    ['a\\nb\\n', 'c\\n']
+    """
+    rows = text.splitlines(keepends=True)
+    return ["".join(rows[i : i + lines]) for i in range(0, len(rows), lines)]
+
+
+@dataclass(frozen=True, slots=True)
+class TypoEdit:
+    """An edit a typo rule applied to a control document, with its context."""
+
+    document: int
+    rule: str
+    before: str
+    after: str
+    context: str
+    note: str
+
+
+def typo_edits(texts: Sequence[str], explanations: Iterable[Any], rules: Iterable[str]) -> list[TypoEdit]:
+    """The edits of ``rules`` among the explanations (``cleaner.explain``
+    results, one per text, in order; edit spans are on the input): on clean
+    prose, each is harm.
+
+    >>> from cleaner import Edit
+    >>> class R: edits = (Edit("consistency", 1, 2, "英", "美", note="n"), Edit("width", 0, 1, "Ａ", "A"))
+    >>> typo_edits(["x英國y"], [R()], ("consistency",))
+    [TypoEdit(document=0, rule='consistency', before='英', after='美', context='x英國y', note='n')]
+    """
+    wanted = frozenset(rules)
+    out = []
+    for k, (text, r) in enumerate(zip(texts, explanations, strict=True)):
+        for e in r.edits:
+            for rule in sorted(wanted.intersection(e.rules)):  # a merged edit counts for each of its rules
+                out.append(TypoEdit(k, rule, e.before, e.after, _excerpt(text, e.start, e.end, pad=8), e.note or ""))
+    return out

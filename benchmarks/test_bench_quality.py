@@ -10,12 +10,16 @@
   gated.
 * ``test_controls``: clean documents that must come back unchanged: the
   change rate is gated at 0 whatever the baseline says.
+* ``test_typo_controls``: real Traditional (AS, CityU) and Simplified (PKU,
+  MSR, THUCNews) prose, read from ../shared/evaldata at run time (skipped
+  when absent): the typo rules must apply no edit at all.
 
 Figures are named ``golden.*`` and ``quality.<corpus>.*``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,11 +29,11 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 import cleaner
-from benchmarks import GOLDEN, ROOT
+from benchmarks import EVALDATA, GOLDEN, ROOT, evaldata_path
 from benchmarks.conftest import Measure
 from benchmarks.gates import Gate
 from benchmarks.inject import CORPORA, REPAIRED_BY, Document, MissingData, build_corpus
-from benchmarks.quality import Score, score
+from benchmarks.quality import Score, line_documents, score, typo_edits
 
 INJECTED = [name for name, spec in CORPORA.items() if spec.kind != "control"]
 CONTROLS = [name for name, spec in CORPORA.items() if spec.kind == "control"] + ["ftfy-negative"]
@@ -175,3 +179,69 @@ def test_controls(benchmark: Any, measure: Measure, gate: Gate, name: str) -> No
         note=f"{s.changed_controls}/{s.controls} clean documents changed{first}",
     )
     gate.info(f"quality.{name}.changed", changed)
+
+
+# --------------------------------------------------------------------------
+# typo controls: real prose, Traditional and Simplified, that the typo rules
+# must leave alone (issue 11.1: consistency turned 英國 into 美國)
+
+#: the rules whose applied edits the typo controls count
+TYPO_RULES = ("lexicon", "stutter", "ocr_confusion", "consistency")
+
+
+def _evaldata_text(relative: str) -> str:
+    """A file of ../shared/evaldata, read at run time: several of these sets
+    are licensed for research or the SIGHAN bakeoff only and must never be
+    copied into the repository."""
+    path = evaldata_path(relative)
+    if path is None:
+        pytest.skip(f"evaluation data not present: {EVALDATA / relative}")
+    return path.read_text(encoding="utf-8")
+
+
+def _thucnews() -> list[str]:
+    rows = _evaldata_text("prose/thucnews_cnews_val_1000.tsv").splitlines()
+    return [row.split("\t", 1)[1] for row in rows if "\t" in row]
+
+
+def _s2t(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+#: name -> the documents: the SIGHAN-2005 test files keep a sentence (AS: a
+#: clause) a line, so slices of lines are documents of a few hundred
+#: characters; the whole files are the long documents where a term repeats
+#: (the AS file had 301 consistency edits, CityU 59)
+TYPO_CONTROLS: dict[str, Callable[[], list[str]]] = {
+    "typo-control-as": lambda: line_documents(_evaldata_text("trad/icwb2_as_test.utf8.txt"), 20),
+    "typo-control-as-whole": lambda: [_evaldata_text("trad/icwb2_as_test.utf8.txt")],
+    "typo-control-cityu": lambda: line_documents(_evaldata_text("trad/icwb2_cityu_test.utf8.txt"), 5),
+    "typo-control-cityu-whole": lambda: [_evaldata_text("trad/icwb2_cityu_test.utf8.txt")],
+    "typo-control-pku": lambda: line_documents(_evaldata_text("prose/icwb2_pku_test.utf8.txt"), 20),
+    "typo-control-msr": lambda: line_documents(_evaldata_text("prose/icwb2_msr_test.utf8.txt"), 20),
+    "typo-control-thucnews": _thucnews,
+    # the same Simplified prose in Traditional characters must get the same verdicts
+    "typo-control-pku-s2t-whole": lambda: [_s2t(_evaldata_text("prose/icwb2_pku_test.utf8.txt"))],
+    "typo-control-msr-s2t-whole": lambda: [_s2t(_evaldata_text("prose/icwb2_msr_test.utf8.txt"))],
+}
+
+
+@pytest.mark.parametrize("name", list(TYPO_CONTROLS))
+def test_typo_controls(benchmark: Any, gate: Gate, name: str) -> None:
+    """Real, edited prose: the default pipeline may reflow it, but no typo
+    rule may apply a single edit (suggestions are fine)."""
+    texts = TYPO_CONTROLS[name]()
+    benchmark.group = "quality"
+    cfg = cleaner.make_config()
+    # one run, no warm-up round: a figure of quality, not of speed
+    explanations = benchmark.pedantic(lambda: [cleaner.explain(t, config=cfg) for t in texts], rounds=1, iterations=1)
+    found = typo_edits(texts, explanations, TYPO_RULES)
+    first = f"; first: {found[0].rule} {found[0].before}->{found[0].after} in {found[0].context!r}" if found else ""
+    gate.quality(
+        f"quality.{name}.typo_edits", len(found), higher_is_better=False, tolerance=0.0, limit=0.0,
+        note=f"{len(found)} typo edits applied in {len(texts)} clean documents{first}",
+    )
+    gate.info(f"quality.{name}.documents", len(texts))
+    gate.info(f"quality.{name}.edits", [dataclasses.asdict(e) for e in found[:20]])

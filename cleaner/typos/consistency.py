@@ -14,6 +14,12 @@ so the Levenshtein distance is one) that occurs at most once for every
   a dictionary word of log probability at least :data:`COMMON_LOGP` with
   the characters around it (科技企业 next to a repeated 科技产业 stays), or
   the variant as a whole segments better than the term;
+* the variant is a valid word or phrase of its own: a dictionary word, or
+  two one-character words side by side for a two-character term (英国
+  beside a repeated 美国, 铺砖 beside 铺贴; :func:`_reads_as_words`);
+* the changed character forms, with its neighbour outside the variant, a
+  pair the document repeats more often than the variant (张廷皓 three times
+  beside a repeated 陈庆浩表示 is no garbled 浩表示);
 * the term starts or ends with a function word (软件产业的), or the variant
   has one where the term differs (软件产业向): a phrase, not a name;
 * for a two-character term, the variant's character is not rarer than the
@@ -24,6 +30,12 @@ so the Levenshtein distance is one) that occurs at most once for every
 * the variant stands in a parallel frame or doubles a character (see
   :func:`cleaner.typos.guards.parallel`);
 * two different terms claim the same variant (ambiguous).
+
+Traditional text is judged on its Simplified form (OpenCC ``t2s``,
+character for character, line by line where a line is written in
+Traditional characters: :func:`cleaner.typos.guards.simplified`), so it
+gets the same guards as Simplified text; the edit writes the term as the
+document writes it.
 
 The edit's score is the term's count divided by the variant's: how much more
 often the document spells it the other way.
@@ -39,6 +51,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -66,6 +79,9 @@ MAX_TERM = 4
 RATIO = 3
 #: a variant whose changed character is in a word at least this probable is a word in its own right
 COMMON_LOGP = -15.0
+#: a character at least this probable as a one-character word is a word
+#: (砖 -10.8, 淮 -11.3): a two-character variant of two such is a phrase
+WORD_CHAR_LOGP = -12.0
 #: characters either side of a variant read by the common-word test
 CONTEXT = 3
 
@@ -132,6 +148,44 @@ def _crossed(text: str, start: int, end: int, m: WordModel) -> bool:
                         return True
                     pos += len(w)
     return False
+
+
+def _reads_as_words(variant: str, term: str, m: WordModel) -> bool:
+    """Whether ``variant`` is a valid word or phrase in its own right, which
+    the rule must never turn into another: a dictionary word (not one of the
+    web's two-character misspellings, :attr:`WordModel.web_only`), or, for
+    a two-character term, two characters that are each a word of log
+    probability at least :data:`WORD_CHAR_LOGP` (铺砖 beside a repeated
+    铺贴: lay bricks, not a garbled 铺贴).
+
+    >>> from cleaner.typos.model import model
+    >>> _reads_as_words("铺砖", "铺贴", model()), _reads_as_words("赵明运", "赵明远", model())
+    (True, False)
+    """
+    if m.is_word(variant) and variant not in m.web_only:
+        return True
+    return len(term) == 2 and all(m.char_logp(c) >= WORD_CHAR_LOGP for c in variant)
+
+
+def _repeated_pair(text: str, start: int, end: int, j: int, count: int) -> bool:
+    """Whether the changed character ``text[start + j]`` forms, with its
+    neighbour outside the variant ``text[start:end]``, a pair of Han
+    characters that the document uses more often than the variant: it
+    belongs to another repeated string there (张廷皓 three times beside a
+    repeated 陈庆浩表示: 皓表示 is no garbled 浩表示).
+
+    >>> _repeated_pair("张廷皓说。张廷皓表示。陈庆浩表示。陈庆浩表示。陈庆浩表示。", 7, 10, 0, 1)
+    True
+    >>> _repeated_pair("赵明远说。赵明远讲。赵明运来。", 10, 13, 2, 1)
+    False
+    """
+    p = start + j
+    pairs = []
+    if j == 0 and start > 0:
+        pairs.append(text[p - 1 : p + 1])
+    if p == end - 1 and end < len(text):
+        pairs.append(text[p : p + 2])
+    return any(is_han_run(pair) and text.count(pair) > count for pair in pairs)
 
 
 def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> bool:
@@ -302,9 +356,16 @@ def find(
     neighbours: Neighbours | None = None,
     word_model: WordModel | None = None,
 ) -> Iterator[Edit | Suggestion]:
-    """Corrections of rare variants of the document's repeated terms."""
+    """Corrections of rare variants of the document's repeated terms.
+
+    Lines in Traditional characters are judged on their Simplified form
+    (:func:`guards.simplified`, character for character), since the word
+    model knows Simplified words only; the edit writes the character the
+    document itself uses in the term.
+    """
     if not _HAN_RUN.search(text):
         return
+    original, text = text, guards.simplified(text)
     nb_fn = neighbours or _default_neighbours()
     m = word_model or model()
     # variant -> {(term, position of the change)}
@@ -343,7 +404,7 @@ def find(
                 variant_counts[variant] = vc
     if not claims:
         return
-    fixes: list[tuple[int, int, str, str, float, str]] = []
+    fixes: list[tuple[int, int, str, str, float]] = []
     for variant, owners in claims.items():
         # a longer term that explains the same variant position wins; two
         # different corrections for one variant are ambiguous
@@ -357,12 +418,16 @@ def find(
             continue  # the variant has a function word there (的, 向): it reads as written
         if len(term) == 2 and m.char_logp(variant[j]) >= m.char_logp(term[j]):
             continue  # two characters are thin evidence: the variant must be the rarer spelling
+        if _reads_as_words(variant, term, m):
+            continue
         score = term_counts[term] / variant_counts[variant]
         for start in positions.get(variant, []):
             end = start + len(variant)
             if _crossed(text, start, end, m) or m.in_common_word(text, start + j, context=CONTEXT, floor=COMMON_LOGP):
                 continue
-            fixes.append((start, end, variant, term, score, f"the document writes {term} {term_counts[term]} times"))
+            if _repeated_pair(text, start, end, j, variant_counts[variant]):
+                continue
+            fixes.append((start, end, variant, term, score))
     # longest first, then keep the non-overlapping ones in text order
     fixes.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: set[int] = set()
@@ -374,10 +439,23 @@ def find(
         taken.update(span)
         chosen.append(f)
     chosen.sort()
-    for start, end, before, after, score, note in chosen:
-        # shrink to the changed character
+    for start, end, before, after, score in chosen:
+        # shrink to the changed character, written as the document writes the term
         k = next(i for i in range(len(before)) if before[i] != after[i])
-        yield Edit(NAME, start + k, start + k + 1, before[k], after[k], score=round(score, 3), note=note)
+        spelling = _spelling(original, positions[after], len(after))
+        if spelling[k] != original[start + k]:
+            note = f"the document writes {spelling} {term_counts[after]} times"
+            yield Edit(NAME, start + k, start + k + 1, original[start + k], spelling[k], score=round(score, 3), note=note)
+
+
+def _spelling(original: str, starts: Sequence[int], n: int) -> str:
+    """How the document most often writes the term found at ``starts`` (its
+    Traditional or Simplified characters), the first such spelling on a tie.
+
+    >>> _spelling("美國，美国，美國", [0, 3, 6], 2)
+    '美國'
+    """
+    return Counter(original[s : s + n] for s in starts).most_common(1)[0][0]
 
 
 def consistency_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:

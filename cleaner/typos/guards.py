@@ -26,7 +26,8 @@ objects (its name goes into the suggestion's note).
 * ``context``: with the change made, another character within
   :data:`CONTEXT_WIDTH` of it in the same sentence still reads as damage (it
   forms no word pair with either neighbour and is rare as a word on its own,
-  :func:`damaged_context`): the score was read in a damaged context, and a
+  :func:`damaged_context`), or the sentence is written in Traditional
+  characters (:func:`traditional_sentence`): the score was read in a damaged context, and a
   sentence with a second error the model cannot mend is left for review.
 
 The word lists (surnames, titles, suffixes) are in
@@ -48,7 +49,7 @@ from importlib import resources
 
 from .model import WordModel
 
-__all__ = ["vetoed", "damaged_context", "word_lists", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP"]
+__all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
 
 #: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
 COMMON_WORD_LOGP = -13.5
@@ -64,6 +65,8 @@ CONTEXT_WIDTH = 8
 #: 74 sentences the rule changes there are wholly right (89 of 109 without
 #: the guard); -9, -10, -11 keep 0.94, 0.91, 0.87.
 STRAY_LOGP = -8.0
+#: characters either side of a change that :func:`traditional_sentence` reads
+SCRIPT_WIDTH = 40
 _SENTENCE_END = frozenset("。！？!?\n\r")
 
 
@@ -86,6 +89,26 @@ def word_lists() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in sections.items()}
 
 
+def _block_changes(config: str) -> dict[str, str]:
+    """Each character of the basic CJK block that OpenCC ``config`` changes,
+    with what it becomes (one character for one)."""
+    import opencc
+
+    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    converted = opencc.OpenCC(config).convert(block)
+    if len(converted) != len(block):  # never seen; fall back to one by one
+        cc = opencc.OpenCC(config)
+        pairs = ((ch, cc.convert(ch)) for ch in block)
+        return {a: b for a, b in pairs if a != b and len(b) == 1}
+    return {a: b for a, b in zip(block, converted) if a != b}
+
+
+@functools.cache
+def _t2s_pairs() -> dict[str, str]:
+    """Each Traditional character with its Simplified form."""
+    return _block_changes("t2s")
+
+
 @functools.cache
 def traditional_chars() -> frozenset[str]:
     """Characters of the basic CJK block that OpenCC ``t2s`` changes: the
@@ -94,14 +117,62 @@ def traditional_chars() -> frozenset[str]:
     >>> "這" in traditional_chars(), "这" in traditional_chars()
     (True, False)
     """
-    import opencc
+    return frozenset(_t2s_pairs())
 
-    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
-    simplified = opencc.OpenCC("t2s").convert(block)
-    if len(simplified) != len(block):  # never seen; fall back to one by one
-        cc = opencc.OpenCC("t2s")
-        return frozenset(ch for ch in block if cc.convert(ch) != ch)
-    return frozenset(a for a, b in zip(block, simplified) if a != b)
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    return {ord(a): b for a, b in _t2s_pairs().items()}
+
+
+@functools.cache
+def simplified_chars() -> frozenset[str]:
+    """Characters of the basic CJK block that OpenCC ``s2t`` changes and
+    ``t2s`` does not (总, 经; not 暗, which both scripts write): the mark of
+    Simplified text.
+
+    >>> "总" in simplified_chars(), "暗" in simplified_chars(), "總" in simplified_chars()
+    (True, False, False)
+    """
+    return frozenset(_block_changes("s2t")).difference(traditional_chars())
+
+
+def traditional_majority(text: str) -> bool:
+    """Whether ``text`` has more Traditional-only characters than
+    Simplified-only ones: it is written in Traditional characters (a stray
+    Traditional character in a Simplified line is not).
+
+    >>> traditional_majority("有模有樣。"), traditional_majority("公司总经理任堯森称"), traditional_majority("abc")
+    (True, False, False)
+    """
+    trad = traditional_chars()
+    if trad.isdisjoint(text):
+        return False
+    simp = simplified_chars()
+    t = s = 0
+    for ch in text:
+        if ch in trad:
+            t += 1
+        elif ch in simp:
+            s += 1
+    return t > s
+
+
+def simplified(text: str) -> str:
+    """``text`` with its Traditional lines (:func:`traditional_majority`) in
+    Simplified characters, character for character (so positions keep
+    their meaning): the word model can then judge Traditional words as it
+    judges Simplified ones.  Simplified lines stay as they are, stray
+    Traditional characters included (an OCR misreading may be one); text
+    without Traditional characters comes back as it is.
+
+    >>> simplified("英國首相發表聲明。\\n公司总经理任堯森称")
+    '英国首相发表声明。\\n公司总经理任堯森称'
+    """
+    if traditional_chars().isdisjoint(text):
+        return text
+    table = _t2s_table()
+    return "".join(line.translate(table) if traditional_majority(line) else line for line in text.splitlines(keepends=True))
 
 
 def parallel(run: str, k: int) -> bool:
@@ -214,22 +285,27 @@ def document_repeats(text: str, start: int, end: int) -> bool:
     return (len(left) >= 2 and text.count(left) >= 2) or (len(right) >= 2 and text.count(right) >= 2)
 
 
-def damaged_context(text: str, changes: dict[int, str], pos: int, m: WordModel) -> bool:
-    """Whether, with ``changes`` (position -> new character) made in
-    ``text``, a character other than a changed one within
-    :data:`CONTEXT_WIDTH` of ``pos`` in the same sentence (not past 。！？
-    or a line break) reads as damage: a Han character that forms no word
-    pair (``m.bigrams``) with either neighbour and whose log probability as
-    a one-character word is below :data:`STRAY_LOGP`.  O(CONTEXT_WIDTH).
+def traditional_sentence(text: str, pos: int) -> bool:
+    """Whether the sentence around ``pos`` (up to 。！？ or a line break, at
+    most :data:`SCRIPT_WIDTH` characters either side) is written in
+    Traditional characters (:func:`traditional_majority`): the ``script``
+    guard of :func:`vetoed` sees only the run of Han characters around a
+    change, which may hold none.
 
-    >>> from cleaner.typos.model import model
-    >>> damaged_context("有的时候那个农服", {6: "衣"}, 6, model())
-    False
-    >>> damaged_context("那介发型预在那的农服", {8: "衣"}, 8, model())
+    >>> traditional_sentence("滂陀大雨中的街道、刺眼的燈光。", 1)
     True
+    >>> traditional_sentence("刺眼的燈光。滂陀大雨中的街道。", 7), traditional_sentence("滂陀大雨中的灯光，車。", 1)
+    (False, False)
     """
-    a = max(0, pos - CONTEXT_WIDTH)
-    b = min(len(text), pos + CONTEXT_WIDTH + 1)
+    a, b = _sentence_span(text, pos, SCRIPT_WIDTH)
+    return traditional_majority(text[a:b])
+
+
+def _sentence_span(text: str, pos: int, width: int) -> tuple[int, int]:
+    """The span of the sentence around ``pos`` (not past 。！？ or a line
+    break), at most ``width`` characters either side."""
+    a = max(0, pos - width)
+    b = min(len(text), pos + width + 1)
     for i in range(pos - 1, a - 1, -1):
         if text[i] in _SENTENCE_END:
             a = i + 1
@@ -238,6 +314,29 @@ def damaged_context(text: str, changes: dict[int, str], pos: int, m: WordModel) 
         if text[i] in _SENTENCE_END:
             b = i
             break
+    return a, b
+
+
+def damaged_context(text: str, changes: dict[int, str], pos: int, m: WordModel) -> bool:
+    """Whether, with ``changes`` (position -> new character) made in
+    ``text``, a character other than a changed one within
+    :data:`CONTEXT_WIDTH` of ``pos`` in the same sentence (not past 。！？
+    or a line break) reads as damage: a Han character that forms no word
+    pair (``m.bigrams``) with either neighbour and whose log probability as
+    a one-character word is below :data:`STRAY_LOGP`.  A sentence written in
+    Traditional characters (:func:`traditional_sentence`) counts as damaged
+    too: the Simplified word model cannot read it (滂陀 in
+    滂陀大雨中的街道、刺眼的燈光).  O(CONTEXT_WIDTH + SCRIPT_WIDTH).
+
+    >>> from cleaner.typos.model import model
+    >>> damaged_context("有的时候那个农服", {6: "衣"}, 6, model())
+    False
+    >>> damaged_context("那介发型预在那的农服", {8: "衣"}, 8, model())
+    True
+    """
+    if traditional_sentence(text, pos):
+        return True
+    a, b = _sentence_span(text, pos, CONTEXT_WIDTH)
     lo = max(0, a - 1)
     window = list(text[lo : min(len(text), b + 1)])
     for p, ch in changes.items():

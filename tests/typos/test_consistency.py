@@ -43,6 +43,20 @@ def test_real_prose_is_left_alone():
         assert list(find(text)) == []
 
 
+@pytest.mark.parametrize("name", ["trad/icwb2_as_test.utf8.txt", "trad/icwb2_cityu_test.utf8.txt"])
+def test_real_traditional_prose_is_left_alone(name: str) -> None:
+    # issue 11.1: 301 and 59 edits (英國 -> 美國) when judged as Simplified
+    text = evaldata(name).read_text(encoding="utf-8")
+    assert [(e.before, e.after, e.note) for e in find(text)] == []
+
+
+def test_simplified_prose_written_in_traditional_is_left_alone() -> None:
+    import opencc
+
+    text = evaldata("prose/icwb2_pku_test.utf8.txt").read_text(encoding="utf-8")
+    assert [(e.before, e.after, e.note) for e in find(opencc.OpenCC("s2t").convert(text))] == []
+
+
 def test_edits_replay():
     r = explain(DOC, only=["consistency"])
     assert apply_edits(DOC, r.edits) == r.text
@@ -69,3 +83,45 @@ def test_packed_keys_round_trip() -> None:
     words = ["天天", "中国", "龥一", "一龥"]
     assert _unpack_all([_pack(w) for w in words], 2) == words == [_unpack(_pack(w), 2) for w in words]
     assert _unpack_all([], 3) == []
+
+
+# ---------------------------------------------------------------------------
+# issue 11.1: never turn one valid word into another, Traditional included
+
+US_TRAD = "美國國務卿昨天抵達東京。美國大使到機場迎接。美國記者隨行採訪。英國外交大臣也在場。"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        US_TRAD,  # 英國 and 美國 are both words: the Traditional text is judged as Simplified
+        US_TRAD.replace("英國", "英国"),  # mixed scripts
+        "工人在铺贴地板。铺贴要平整。铺贴完成后验收。铺贴费用另算。院子里有人在铺砖。",  # 铺|砖: two words
+        # 皓 belongs to a name the document repeats, not to the repeated 浩表示
+        "吴耀浩表示，反对。他说了很多。吴耀浩表示，要再议。大家都听。吴耀浩表示，会后再谈。"
+        "周文皓回忆往事。周文皓表示，同意。周文皓说，好的。",
+    ],
+)
+def test_a_valid_word_is_not_turned_into_another(doc: str) -> None:
+    assert list(find(doc)) == []
+    assert clean(doc, only=["consistency"]) == doc
+
+
+def test_traditional_gets_the_same_verdicts_as_simplified() -> None:
+    from cleaner.typos.guards import simplified
+
+    assert list(find(US_TRAD)) == list(find(simplified(US_TRAD))) == []
+
+
+def test_traditional_term_is_corrected_in_its_own_script() -> None:
+    doc = "區長劉建遠主持會議。劉建遠說，要抓落實。劉建遠強調，要重實效。會後劉建運看望了群眾。"
+    r = explain(doc, only=["consistency"])
+    assert r.text == doc.replace("劉建運", "劉建遠")
+    (e,) = r.edits
+    assert (e.before, e.after) == ("運", "遠") and "劉建遠" in e.note
+
+
+def test_a_stray_traditional_look_alike_in_simplified_text_is_still_mended() -> None:
+    # a Simplified line keeps its characters: 興 (not 兴) is the misreading of 典
+    doc = "金昭典同志主持会议。金昭典同志说，要抓落实。金昭典同志强调，要重实效。会后金昭興同志看望了群众。"
+    assert clean(doc, only=["consistency"]) == doc.replace("金昭興", "金昭典")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner import clean, explain
 from cleaner.typos import guards
 from cleaner.typos.model import model
 
@@ -83,3 +84,28 @@ def test_damaged_context():
     assert guards.damaged_context("痘" + pad + "越来越好", {}, guards.CONTEXT_WIDTH, m)
     assert not guards.damaged_context("痘好" + pad + "越来越好", {}, guards.CONTEXT_WIDTH + 1, m)
     assert not guards.damaged_context("这个痘。天气越来越好了", {}, 8, m)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    ["滂陀大雨中的街道、昏暗的燈光。", "他走在滂陀大雨中的街道，路燈很暗。"],
+)
+def test_ocr_confusion_leaves_a_traditional_sentence_alone(doc: str) -> None:
+    # the run around 陀 has no Traditional character, the sentence has:
+    # the Simplified word model cannot read it (issue 11.1)
+    r = explain(doc, only=["ocr_confusion"])
+    assert r.text == doc and not r.edits
+    assert any(s.after == "沱" and "context" in s.note for s in r.suggestions)
+
+
+def test_ocr_confusion_still_mends_the_simplified_sentence() -> None:
+    assert clean("他走在滂陀大雨中的街道，路灯很暗。", only=["ocr_confusion"]) == "他走在滂沱大雨中的街道，路灯很暗。"
+
+
+def test_simplified_keeps_positions() -> None:
+    from cleaner.typos.guards import simplified
+
+    text = "美國總統說：乾淨的水。abc"
+    out = simplified(text)
+    assert len(out) == len(text) and out.startswith("美国总统说") and out.endswith("。abc")
+    assert simplified("没有繁体字") == "没有繁体字"
