@@ -88,7 +88,7 @@ __all__ = ["LSHParams", "band_keys", "candidate_pairs", "candidate_chunks", "pac
 #: in a bucket above the cap, each member's links to the bucket's head and to its followers
 HOT_LINKS = 4
 #: pairs held in memory by :func:`candidate_chunks` before it spills to disk (8 bytes each)
-MAX_PAIRS = 4_000_000
+MAX_PAIRS = 1_000_000
 #: partitions of one spill level (a power of two)
 _PARTS = 16
 
