@@ -422,7 +422,7 @@ def dedup_corpus(
         store.extend(a.keys)
         band_store.extend(a.bands)
         a.keys = []
-        a.bands = a.bands[:0]
+        a.bands = np.zeros((0, p.bands), dtype=np.uint64)  # not a view: that would keep the batch's bands
         doc_base.append(base)
         parts.append(a)
         if progress is not None:
