@@ -25,6 +25,9 @@ import numpy.typing as npt
 
 __all__ = ["ranks", "kept_of", "exact_groups"]
 
+#: verified edges turned into Python objects at a time by :func:`kept_of`
+_BLOCK = 1 << 20
+
 
 def ranks(n: int, *, keep: str = "first", lengths: Sequence[int] | npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
     """Rank of each of ``n`` units (0 = kept first) for ``keep``.
@@ -70,23 +73,16 @@ def kept_of(
         early = np.where(swap, b, a)  # the better-ranked end
         late = np.where(swap, a, b)
         order = np.lexsort((rank[early], -sc, rank[late]))
-        late_l, early_l, sc_l = late[order].tolist(), early[order].tolist(), sc[order].tolist()
-        # Visit the late ends in rank order; for each, its edges best score first.
-        k = 0
-        m = len(late_l)
-        while k < m:
-            p = late_l[k]
-            j = k
-            while j < m and late_l[j] == p:
-                j += 1
-            if ref[p] == -1:
-                for t in range(k, j):
-                    q = early_l[t]
-                    if ref[q] == -1:  # q is kept (it was decided earlier: its rank is lower)
-                        ref[p] = q
-                        score[p] = sc_l[t]
-                        break
-            k = j
+        # Visit the late ends in rank order, each one's edges best score
+        # first: the first edge to a kept unit decides (an early end's fate
+        # was decided before, its rank being lower).  Edges are turned into
+        # Python lists a block at a time: memory stays at the arrays.
+        for lo in range(0, len(order), _BLOCK):
+            o = order[lo : lo + _BLOCK]
+            for p, q, v in zip(late[o].tolist(), early[o].tolist(), sc[o].tolist()):
+                if ref[p] == -1 and ref[q] == -1:
+                    ref[p] = q
+                    score[p] = v
     return [-1 if r == -2 else r for r in ref], score
 
 

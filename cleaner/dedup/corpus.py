@@ -2,16 +2,25 @@
 
 1. **Analyse** (streamed, ``jobs`` processes): each document is split into
    units (paragraphs, or whole documents with ``level="document"``); each
-   unit's matching key goes to a key store on disk, and only small
-   per-unit facts stay in memory -- a 128-bit key hash, LSH band keys (8
-   bytes per band), positions and lengths: about 200 bytes per paragraph
-   with the default 20 bands.  Documents are spooled to a temporary file.
+   unit's matching key goes to a key store on disk and its LSH band keys
+   (8 bytes per band) to a band store on disk; only small per-unit facts
+   stay in memory -- a 128-bit key hash, positions and lengths, and the
+   arrays of the matching pass: about 150 bytes per paragraph.
 2. **Match**: exact groups by key hash; LSH candidate pairs among the
-   groups' representatives (sub-quadratic: sorting band keys); the
-   optional SQLite index of earlier runs is consulted; every candidate pair
-   is verified with rapidfuzz on the keys (read back from the key store);
-   greedy clustering in rank order (:mod:`cleaner.dedup.clusters`).
+   groups' representatives (sub-quadratic: sorting band keys, one band at
+   a time; a bucket above the cap links each member to the bucket's head
+   and its followers only; more than ``max_pairs`` candidates are spilled
+   to temporary files); the optional SQLite index of earlier runs is
+   consulted; every candidate pair is verified with rapidfuzz on the keys
+   (read back from the key store, :data:`VERIFY_CHUNK` pairs at a time);
+   greedy clustering in rank order (:mod:`cleaner.dedup.clusters`) over
+   the verified pairs, held as arrays (20 bytes each; beyond ``max_pairs``
+   of them, each unit keeps its :data:`EDGES_PER_UNIT` best ones).
 3. **Emit**: documents are read back in order and the dropped units removed.
+
+Memory is therefore linear in the units and the verified pairs, with
+small constants, and bounded for candidates; measured with
+``benchmarks/redundant_corpus.py`` (see its docstring).
 
 The kept members depend only on the input (ids are assigned in input
 order; workers' results are gathered in order), never on timing.
@@ -43,14 +52,25 @@ from ..edits import Edit
 from .clusters import exact_groups, kept_of, ranks
 from .index import SeenIndex
 from .key import matching_keys, shingle_texts
-from .lsh import LSHParams, band_keys, candidate_pairs
+from .lsh import MAX_PAIRS, LSHParams, band_keys, candidate_chunks
 from .match import key_hashes
 from .minhash import signatures
 from .rule import FUZZY_MIN_CHARS
 from .split import Drop, drop_edits, split_paragraphs
 from .verify import length_ok, ratio_scores, same_numbers
 
-__all__ = ["DedupOptions", "DedupResult", "DroppedUnit", "KeyStore", "analyse", "dedup_corpus", "LEVELS"]
+#: candidate pairs verified per call of rapidfuzz: their keys are read into
+#: memory for it (about 1 KB per pair for Chinese paragraphs of 200 characters)
+VERIFY_CHUNK = 20_000
+#: when the verified edges outgrow ``max_pairs``, each unit keeps this many
+#: edges, to its best-ranked duplicates (:func:`best_edges`): the near copies
+#: of one paragraph form a clique whose edges grow with the square of the
+#: copies, where greedy clustering needs one edge to the kept copy.  A unit
+#: is then kept that would have been dropped only when its more than 8
+#: better-ranked duplicates were all dropped themselves.
+EDGES_PER_UNIT = 8
+
+__all__ = ["DedupOptions", "DedupResult", "DroppedUnit", "KeyStore", "BandStore", "analyse", "dedup_corpus", "LEVELS"]
 
 LEVELS = ("paragraph", "document")
 
@@ -69,6 +89,9 @@ class DedupOptions:
     numbers: also require the same numbers in both keys.
     jobs: processes for the analysis pass and threads for verification.
     batch: units per analysis batch.
+    max_pairs: candidate pairs held in memory at a time (8 bytes each);
+    beyond, they are spilled to temporary files
+    (:func:`cleaner.dedup.lsh.candidate_chunks`).
     """
 
     level: str = "paragraph"
@@ -79,6 +102,7 @@ class DedupOptions:
     params: LSHParams = field(default_factory=LSHParams)
     jobs: int = 1
     batch: int = 4000
+    max_pairs: int = MAX_PAIRS
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -91,12 +115,15 @@ class DedupOptions:
             raise ValueError(f'keep must be "first" or "longest", not {self.keep!r}')
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+        if self.max_pairs < 1:
+            raise ValueError(f"max_pairs must be at least 1, not {self.max_pairs}")
 
 
 class KeyStore:
     """Keys on disk (UTF-8 in a temporary file), read back by id through mmap."""
 
     def __init__(self, directory: str) -> None:
+        self.directory = directory
         self._fh = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - closed in close()
         self._ends: list[npt.NDArray[np.int64]] = [np.zeros(1, dtype=np.int64)]
         self._pos = 0
@@ -133,6 +160,40 @@ class KeyStore:
         if self._mm is not None:
             self._mm.close()
         self._fh.close()
+
+
+class BandStore:
+    """Band keys on disk, one temporary file per band: the matching pass
+    reads one band (8 bytes per unit) at a time."""
+
+    def __init__(self, directory: str, bands: int) -> None:
+        self._files: list[IO[bytes]] = [tempfile.TemporaryFile(dir=directory) for _ in range(bands)]  # noqa: SIM115 - closed in close()
+        self._n = 0
+
+    def extend(self, bands: npt.NDArray[np.uint64]) -> None:
+        for j, fh in enumerate(self._files):
+            np.ascontiguousarray(bands[:, j]).tofile(fh)
+        self._n += len(bands)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def column(self, j: int) -> npt.NDArray[np.uint64]:
+        fh = self._files[j]
+        fh.flush()
+        fh.seek(0)
+        return np.fromfile(fh, dtype=np.uint64, count=self._n)
+
+    def rows(self, sel: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The band keys of units ``sel``, shape ``(len(sel), bands)``."""
+        out = np.empty((len(sel), len(self._files)), dtype=np.uint64)
+        for j in range(len(self._files)):
+            out[:, j] = self.column(j)[sel]
+        return out
+
+    def close(self) -> None:
+        for fh in self._files:
+            fh.close()
 
 
 @dataclass(slots=True)
@@ -217,7 +278,7 @@ class DedupResult:
     units: int = 0
     keys: KeyStore | None = None
     hashes: npt.NDArray[np.uint64] | None = None
-    bands: npt.NDArray[np.uint64] | None = None
+    bands: BandStore | None = None
 
     # -- per document -------------------------------------------------------
     def _name(self, r: int) -> tuple[str, int | None, int | None]:
@@ -309,6 +370,8 @@ class DedupResult:
     def close(self) -> None:
         if self.keys is not None:
             self.keys.close()
+        if self.bands is not None:
+            self.bands.close()
 
 
 def _batches(docs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
@@ -345,6 +408,7 @@ def dedup_corpus(
     fuzzy_min = max(opt.min_chars, FUZZY_MIN_CHARS, 1)
     floor = max(opt.min_chars, 1)
     store = KeyStore(workdir or tempfile.gettempdir())
+    band_store = BandStore(store.directory, p.bands)
     doc_ids: list[str] = []
     parts: list[Analysis] = []
     doc_base: list[int] = []
@@ -356,7 +420,9 @@ def dedup_corpus(
             if spool is not None:
                 spool(base + i, d)
         store.extend(a.keys)
+        band_store.extend(a.bands)
         a.keys = []
+        a.bands = np.zeros((0, p.bands), dtype=np.uint64)  # not a view: that would keep the batch's bands
         doc_base.append(base)
         parts.append(a)
         if progress is not None:
@@ -387,7 +453,6 @@ def dedup_corpus(
     start = cat([a.start for a in parts], np.int64)
     end = cat([a.end for a in parts], np.int64)
     hashes = np.concatenate([a.hashes for a in parts]) if parts else np.zeros((0, 2), dtype=np.uint64)
-    bands = np.concatenate([a.bands for a in parts]) if parts else np.zeros((0, p.bands), dtype=np.uint64)
     doc_first = np.searchsorted(doc_of, np.arange(ndocs + 1)).astype(np.int64)
     klen_chars = cat([a.klen for a in parts], np.int64)
     del parts
@@ -418,7 +483,7 @@ def dedup_corpus(
             external[int(reps[pos])] = (uid, 100.0)
         rest = np.array([r for r in reps.tolist() if r not in external and fuzzy[r]], dtype=np.int64)
         if len(rest):
-            cand = index.band_candidates(bands[rest], opt.level)
+            cand = index.band_candidates(band_store.rows(rest), opt.level)
             if len(cand):
                 old = index.keys(cand[:, 1].tolist())
                 ka = [store[int(rest[i])] for i in cand[:, 0].tolist()]
@@ -433,24 +498,33 @@ def dedup_corpus(
             blocked[r] = True
         indexed = index.describe([u for u, _ in external.values()])
 
-    # 3. LSH candidates among fuzzy representatives, verified
+    # 3. LSH candidates among fuzzy representatives, verified chunk by chunk
     fz = reps[fuzzy[reps] & ~blocked[reps]]
-    cand = candidate_pairs(bands[fz], fz, bucket_cap=p.bucket_cap) if len(fz) >= 2 else np.zeros((0, 2), dtype=np.int64)
-    ncand = len(cand)
-    if ncand:
-        cand = cand[length_ok(klen_chars[cand[:, 0]], klen_chars[cand[:, 1]], opt.threshold)]
-    vp: list[tuple[int, int]] = []
-    vs: list[float] = []
-    for lo in range(0, len(cand), 200_000):
-        chunk = cand[lo : lo + 200_000]
-        ka = [store[i] for i in chunk[:, 0].tolist()]
-        kb = [store[j] for j in chunk[:, 1].tolist()]
-        s = ratio_scores(ka, kb, score_cutoff=opt.threshold, workers=opt.jobs)
-        keep_mask = s >= opt.threshold
-        for (i, j), ok, v, x, y in zip(chunk.tolist(), keep_mask.tolist(), s.tolist(), ka, kb):
-            if ok and (not opt.numbers or same_numbers(x, y)):
-                vp.append((i, j))
-                vs.append(v)
+    ncand = 0
+    vp_parts: list[npt.NDArray[np.int64]] = []
+    vs_parts: list[npt.NDArray[np.float32]] = []
+    held, prune_at = 0, opt.max_pairs
+    if len(fz) >= 2:
+        columns = (band_store.column(j)[fz] for j in range(p.bands))
+        for cand in candidate_chunks(columns, fz, bucket_cap=p.bucket_cap, hot_links=p.hot_links, max_pairs=opt.max_pairs, directory=store.directory):
+            ncand += len(cand)
+            cand = cand[length_ok(klen_chars[cand[:, 0]], klen_chars[cand[:, 1]], opt.threshold)]
+            for lo in range(0, len(cand), VERIFY_CHUNK):
+                ok, v = _verify(store, cand[lo : lo + VERIFY_CHUNK], opt)
+                vp_parts.append(cand[lo : lo + VERIFY_CHUNK][ok])
+                vs_parts.append(v[ok])
+                held += int(ok.sum())
+                if held > prune_at:  # keep memory near the edges that matter
+                    bp, bs = best_edges(np.concatenate(vp_parts), np.concatenate(vs_parts), rank, per_unit=EDGES_PER_UNIT)
+                    vp_parts, vs_parts, held = [bp], [bs], len(bp)
+                    prune_at = max(prune_at + 1, 2 * held)
+    vp = np.concatenate(vp_parts) if vp_parts else np.zeros((0, 2), dtype=np.int64)
+    vs = np.concatenate(vs_parts) if vs_parts else np.zeros(0, dtype=np.float32)
+    del vp_parts, vs_parts
+    if prune_at > opt.max_pairs or len(vp) > opt.max_pairs:  # pruned once: prune all alike
+        vp, vs = best_edges(vp, vs, rank, per_unit=EDGES_PER_UNIT)
+    order = np.lexsort((vp[:, 1], vp[:, 0]))  # pair order does not depend on spilling
+    vp, vs = vp[order], vs[order]
 
     # 4. greedy clustering; index matches first, exact members follow
     refl, scl = kept_of(n, vp, vs, rank, blocked=blocked)
@@ -463,16 +537,55 @@ def dedup_corpus(
     kept_rep = ref[m_rep] == -1
     ref[members] = np.where(kept_rep, m_rep, ref[m_rep])
     score[members] = np.where(kept_rep, 100.0, score[m_rep])
-    if vp:
-        pairs.append(np.asarray(vp, dtype=np.int64))
-        pscores.append(np.asarray(vs, dtype=np.float32))
+    if len(vp):
+        pairs.append(vp)
+        pscores.append(vs)
     if external:
         pairs.append(np.array([[r, -(u + 2)] for r, (u, _) in external.items()], dtype=np.int64))
         pscores.append(np.array([v for _, v in external.values()], dtype=np.float32))
     return DedupResult(
         opt, doc_ids, doc_first, para, start, end, doc_of, ref, score,
-        np.concatenate(pairs), np.concatenate(pscores), indexed, ncand, n, store, hashes, bands,
+        np.concatenate(pairs), np.concatenate(pscores), indexed, ncand, n, store, hashes, band_store,
     )
+
+
+def best_edges(
+    pairs: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], rank: npt.NDArray[np.int64], *, per_unit: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Of each unit's verified edges to better-ranked units, the ``per_unit``
+    whose other ends rank best (the ones a cluster keeps).
+
+    The choice is made per unit, so pruning in parts and then the whole
+    gives what pruning the whole does: the result does not depend on when
+    the verified pairs were pruned to stay within memory.
+
+    >>> p = np.array([[0, 3], [1, 3], [2, 3], [0, 1]])
+    >>> best_edges(p, np.array([91, 99, 95, 90], dtype=np.float32), np.arange(4), per_unit=2)[0].tolist()
+    [[0, 1], [0, 3], [1, 3]]
+    """
+    if not len(pairs):
+        return pairs, scores
+    a, b = pairs[:, 0], pairs[:, 1]
+    swap = rank[a] > rank[b]
+    late, early = np.where(swap, a, b), np.where(swap, b, a)
+    order = np.lexsort((rank[early], rank[late]))
+    ls = late[order]
+    first = np.flatnonzero(np.concatenate(([True], ls[1:] != ls[:-1])))
+    pos = np.arange(len(ls)) - np.repeat(first, np.diff(np.concatenate((first, [len(ls)]))))
+    keep = order[pos < per_unit]
+    return pairs[keep], scores[keep]
+
+
+def _verify(store: KeyStore, cand: npt.NDArray[np.int64], opt: DedupOptions) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+    """Which candidate pairs are duplicates, and their scores."""
+    ka = [store[i] for i in cand[:, 0].tolist()]
+    kb = [store[j] for j in cand[:, 1].tolist()]
+    s = ratio_scores(ka, kb, score_cutoff=opt.threshold, workers=opt.jobs)
+    ok = s >= opt.threshold
+    if opt.numbers:
+        for t in np.flatnonzero(ok).tolist():
+            ok[t] = same_numbers(ka[t], kb[t])
+    return ok, s
 
 
 class _Keys:
@@ -502,7 +615,7 @@ def new_index_rows(res: DedupResult) -> tuple[list[tuple[int, str, str, int | No
         rows.append((u, key, res.doc_ids[int(res.doc_of[u])], para))
         sel.append(u)
     s = np.asarray(sel, dtype=np.int64)
-    return rows, res.hashes[s, 0] if len(s) else np.zeros(0, dtype=np.uint64), res.bands[s] if len(s) else np.zeros((0, res.options.params.bands), dtype=np.uint64)
+    return rows, res.hashes[s, 0] if len(s) else np.zeros(0, dtype=np.uint64), res.bands.rows(s) if len(s) else np.zeros((0, res.options.params.bands), dtype=np.uint64)
 
 
 @contextlib.contextmanager

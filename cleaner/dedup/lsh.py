@@ -51,10 +51,20 @@ bands.
 
 Bucket cap: a bucket holding more than ``bucket_cap`` paragraphs (after
 exact duplicates were collapsed, so these are many distinct but similar
-paragraphs: a template) does not yield all its pairs; each member is paired
-with the ``bucket_cap - 1`` members that follow it in id order (a sliding
-window).  Pairs stay linear in the bucket size; pairs further apart in such
-a bucket may be missed (unless another band finds them).
+paragraphs: a template, or the near copies of one paragraph in a redundant
+corpus) does not yield all its pairs: with its members in id order, each
+is paired with the bucket's first ``hot_links`` members (the ones a greedy
+``keep="first"`` clustering keeps) and with the ``hot_links`` members that
+follow it.  Near-identical paragraphs form cliques, so a link to the
+bucket's head finds what all pairs would; pairs stay linear in the bucket
+size (at most ``2 * hot_links`` per member and band, where a sliding window
+of ``bucket_cap - 1`` gave 99), and pairs further apart in such a bucket
+may be missed (unless another band finds them).
+
+Memory: :func:`candidate_chunks` holds at most about ``max_pairs`` pairs
+(8 bytes each) at a time; beyond, pairs are spilled to temporary files,
+partitioned by a hash of the pair (recursively, when a partition is still
+too big), and each partition is deduplicated and yielded on its own.
 
 >>> p = LSHParams()
 >>> p.num_perm, round(p.probability(0.4), 3), round(p.probability(0.1), 4)
@@ -63,14 +73,24 @@ a bucket may be missed (unless another band finds them).
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 
 from .minhash import MAX_NGRAM, splitmix64
 
-__all__ = ["LSHParams", "band_keys", "candidate_pairs", "pack_pairs", "unpack_pairs"]
+__all__ = ["LSHParams", "band_keys", "candidate_pairs", "candidate_chunks", "pack_pairs", "unpack_pairs", "HOT_LINKS"]
+
+#: in a bucket above the cap, each member's links to the bucket's head and to its followers
+HOT_LINKS = 4
+#: pairs held in memory by :func:`candidate_chunks` before it spills to disk (8 bytes each)
+MAX_PAIRS = 1_000_000
+#: partitions of one spill level (a power of two)
+_PARTS = 16
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -81,7 +101,9 @@ class LSHParams:
     bands, rows: the banding; ``bands * rows`` permutations.
     seed: derives the permutations and band salts; an index built with one
     seed only works with that seed.
-    bucket_cap: buckets larger than this are windowed, not paired all-to-all.
+    bucket_cap: buckets larger than this are not paired all-to-all.
+    hot_links: in such a bucket, how many head members and followers each
+    member is paired with.
     """
 
     ngram: int = 2
@@ -89,6 +111,7 @@ class LSHParams:
     rows: int = 3
     seed: int = 1
     bucket_cap: int = 100
+    hot_links: int = HOT_LINKS
 
     def __post_init__(self) -> None:
         if not 1 <= self.ngram <= MAX_NGRAM:
@@ -97,6 +120,8 @@ class LSHParams:
             raise ValueError(f"bands and rows must be at least 1, not {self.bands} and {self.rows}")
         if self.bucket_cap < 2:
             raise ValueError(f"bucket_cap must be at least 2, not {self.bucket_cap}")
+        if self.hot_links < 1:
+            raise ValueError(f"hot_links must be at least 1, not {self.hot_links}")
         if not 0 <= self.seed < 2**63:
             raise ValueError(f"seed must be in [0, 2**63), not {self.seed}")
 
@@ -142,29 +167,144 @@ def unpack_pairs(packed: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     return out
 
 
-def _bucket_pairs(members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], cap: int) -> list[npt.NDArray[np.uint64]]:
-    out: list[npt.NDArray[np.uint64]] = []
+def _hot_pairs(m: npt.NDArray[np.int64], links: int) -> Iterator[npt.NDArray[np.uint64]]:
+    """Pairs of a bucket above the cap (``m`` sorted): head and followers."""
+    s = len(m)
+    for h in range(min(links, s - 1)):
+        yield pack_pairs(np.full(s - h - 1, m[h], dtype=np.int64), m[h + 1 :])
+    for d in range(1, min(links, s - 1) + 1):
+        yield pack_pairs(m[:-d], m[d:])
+
+
+def _bucket_pairs(
+    members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64], cap: int, links: int, block: int
+) -> Iterator[npt.NDArray[np.uint64]]:
+    """The pairs of one band's buckets, in pieces of about ``block`` pairs or fewer."""
     for size in np.unique(sizes):
         s = int(size)
         at = starts[sizes == size]
         if s <= cap:
-            grid = members[at[:, None] + np.arange(s)[None, :]]  # (buckets, s)
             iu, ju = np.triu_indices(s, k=1)
-            out.append(pack_pairs(grid[:, iu].ravel(), grid[:, ju].ravel()))
+            step = max(1, block // len(iu))
+            for lo in range(0, len(at), step):
+                grid = members[at[lo : lo + step, None] + np.arange(s)[None, :]]  # (buckets, s)
+                yield pack_pairs(grid[:, iu].ravel(), grid[:, ju].ravel())
         else:
             for a in at.tolist():
-                m = np.sort(members[a : a + s])
-                for d in range(1, cap):
-                    out.append(pack_pairs(m[:-d], m[d:]))
-    return out
+                yield from _hot_pairs(np.sort(members[a : a + s]), links)
 
 
-def candidate_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64] | None = None, *, bucket_cap: int = 100) -> npt.NDArray[np.int64]:
+def _band_pieces(
+    columns: Iterable[npt.NDArray[np.uint64]], ids: npt.NDArray[np.int64], cap: int, links: int, block: int
+) -> Iterator[npt.NDArray[np.uint64]]:
+    n = len(ids)
+    for col in columns:
+        if n < 2:
+            continue
+        order = np.lexsort((ids, col))
+        ks = col[order]
+        brk = np.flatnonzero(ks[1:] != ks[:-1]) + 1
+        starts = np.concatenate(([0], brk))
+        sizes = np.diff(np.concatenate((starts, [n])))
+        multi = sizes > 1
+        if multi.any():
+            yield from _bucket_pairs(ids[order], starts[multi], sizes[multi], cap, links, block)
+
+
+class _Spill:
+    """Packed pairs in temporary files, partitioned by a hash of the pair."""
+
+    def __init__(self, directory: str | None, level: int) -> None:
+        self.directory, self.level = directory, level
+        self.files: list[IO[bytes]] = [tempfile.TemporaryFile(dir=directory) for _ in range(_PARTS)]  # noqa: SIM115 - closed in drain()
+        self.counts = [0] * _PARTS
+
+    def add(self, packed: npt.NDArray[np.uint64]) -> None:
+        shift = np.uint64(60 - 4 * (self.level % 15))
+        with np.errstate(over="ignore"):
+            part = ((splitmix64(packed) >> shift) & np.uint64(_PARTS - 1)).astype(np.int64)
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(_PARTS + 1))
+        for k in range(_PARTS):
+            a, b = int(bounds[k]), int(bounds[k + 1])
+            if b > a:
+                packed[order[a:b]].tofile(self.files[k])
+                self.counts[k] += b - a
+
+    def drain(self, max_pairs: int) -> Iterator[npt.NDArray[np.uint64]]:
+        """Each partition's distinct pairs, sorted (a partition too big is split again)."""
+        try:
+            for fh, count in zip(self.files, self.counts):
+                if not count:
+                    continue
+                fh.seek(0)
+                if count <= 4 * max_pairs or self.level >= 14:
+                    yield np.unique(np.fromfile(fh, dtype=np.uint64, count=count))
+                    continue
+                sub = _Spill(self.directory, self.level + 1)
+                for lo in range(0, count, max_pairs):
+                    sub.add(np.unique(np.fromfile(fh, dtype=np.uint64, count=min(max_pairs, count - lo))))
+                fh.close()
+                yield from sub.drain(max_pairs)
+        finally:
+            for fh in self.files:
+                fh.close()
+
+
+def candidate_chunks(
+    columns: Iterable[npt.NDArray[np.uint64]],
+    ids: npt.NDArray[np.int64],
+    *,
+    bucket_cap: int = 100,
+    hot_links: int = HOT_LINKS,
+    max_pairs: int = MAX_PAIRS,
+    directory: str | None = None,
+) -> Iterator[npt.NDArray[np.int64]]:
+    """Distinct candidate pairs ``(i, j)``, ``i < j``, in chunks of at most
+    ``max_pairs`` rows, each pair in exactly one chunk.
+
+    ``columns`` yields one band's keys at a time (each of ``len(ids)``
+    values), so the caller need not hold every band in memory.  While the
+    pairs fit in ``max_pairs`` they stay in memory and come out sorted;
+    beyond, they are spilled to temporary files in ``directory`` (see the
+    module docstring) and come out sorted within each chunk only.
+    """
+    held: list[npt.NDArray[np.uint64]] = []
+    held_n = 0
+    spill: _Spill | None = None
+    for piece in _band_pieces(columns, ids, bucket_cap, hot_links, max_pairs):
+        held.append(piece)
+        held_n += len(piece)
+        if held_n > max_pairs:
+            merged = np.unique(np.concatenate(held))
+            held, held_n = [merged], len(merged)
+            if held_n > max_pairs // 2:
+                spill = spill or _Spill(directory, 0)
+                spill.add(merged)
+                held, held_n = [], 0
+    merged = np.unique(np.concatenate(held)) if held else np.zeros(0, dtype=np.uint64)
+    del held
+    if spill is None:
+        for lo in range(0, len(merged), max_pairs):
+            yield unpack_pairs(merged[lo : lo + max_pairs])
+        return
+    if len(merged):
+        spill.add(merged)
+    del merged
+    for part in spill.drain(max_pairs):
+        for lo in range(0, len(part), max_pairs):
+            yield unpack_pairs(part[lo : lo + max_pairs])
+
+
+def candidate_pairs(
+    keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64] | None = None, *, bucket_cap: int = 100, hot_links: int = HOT_LINKS
+) -> npt.NDArray[np.int64]:
     """Distinct candidate pairs ``(i, j)``, ``i < j``, sorted, from band keys.
 
     ``keys`` has one row per paragraph (shape ``(n, bands)``); ``ids`` names
     the rows (default ``0..n-1``; ids must be below 2**32).  The result does
-    not depend on the order of the rows.
+    not depend on the order of the rows.  All in memory: a corpus calls
+    :func:`candidate_chunks`.
 
     >>> k = np.array([[1, 7], [1, 8], [2, 8], [3, 9]], dtype=np.uint64)
     >>> candidate_pairs(k).tolist()
@@ -173,20 +313,6 @@ def candidate_pairs(keys: npt.NDArray[np.uint64], ids: npt.NDArray[np.int64] | N
     n = keys.shape[0]
     if ids is None:
         ids = np.arange(n, dtype=np.int64)
-    chunks: list[npt.NDArray[np.uint64]] = []
-    for j in range(keys.shape[1]):
-        col = keys[:, j]
-        order = np.lexsort((ids, col))
-        ks = col[order]
-        if n < 2:
-            continue
-        brk = np.flatnonzero(ks[1:] != ks[:-1]) + 1
-        starts = np.concatenate(([0], brk))
-        sizes = np.diff(np.concatenate((starts, [n])))
-        multi = sizes > 1
-        if multi.any():
-            band = _bucket_pairs(ids[order], starts[multi], sizes[multi], bucket_cap)
-            chunks.append(np.unique(np.concatenate(band)))
-    if not chunks:
-        return np.zeros((0, 2), dtype=np.int64)
-    return unpack_pairs(np.unique(np.concatenate(chunks)))
+    cols = (keys[:, j] for j in range(keys.shape[1]))
+    chunks = list(candidate_chunks(cols, ids, bucket_cap=bucket_cap, hot_links=hot_links, max_pairs=2**62))
+    return np.concatenate(chunks) if chunks else np.zeros((0, 2), dtype=np.int64)

@@ -77,14 +77,22 @@ def drop_edits(
     A dropped paragraph goes with the separator before it, so the text keeps
     its ending; when no kept paragraph precedes it, it goes with the
     separator after it instead.  ``ref`` is the span of the kept paragraph.
+    Blanks that end a dropped paragraph's line go with it; the next dropped
+    paragraph's edit then starts where this one ends, so two dropped
+    paragraphs never claim the same characters.
 
     >>> text = "甲段落。\\n\\n乙段落。\\n\\n甲段落。\\n"
     >>> spans = split_paragraphs(text)
     >>> [(e.start, e.end, e.before) for e in drop_edits(text, spans, {2: (spans[0], 100.0, "")})]
     [(10, 16, '\\n\\n甲段落。')]
+    >>> text = "x\\nA line \\nB line\\n"
+    >>> spans = split_paragraphs(text)
+    >>> [(e.start, e.end) for e in drop_edits(text, spans, {1: (None, 100.0, ""), 2: (None, 100.0, "")})]
+    [(1, 9), (9, 16)]
     """
     edits: list[Edit] = []
     kept_before = False
+    done = 0  # where the last edit ended
     n = len(spans)
     for i, (s, e) in enumerate(spans):
         if i not in drops:
@@ -93,7 +101,7 @@ def drop_edits(
         ref, score, note = drops[i]
         if kept_before:
             # the separator before it, its indentation, its trailing blanks
-            start, end = spans[i - 1][1], e
+            start, end = max(spans[i - 1][1], done), e
             while end < len(text) and text[end] in _INLINE:
                 end += 1
         else:
@@ -104,4 +112,5 @@ def drop_edits(
             while i + 1 < n and end > e and text[end - 1] in _INLINE:
                 end -= 1
         edits.append(Edit(rule, start, end, text[start:end], "", score=score, ref=ref, note=note))
+        done = end
     return edits

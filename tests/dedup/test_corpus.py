@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from cleaner.dedup.corpus import DedupOptions, dedup_corpus
+from cleaner.dedup.corpus import EDGES_PER_UNIT, DedupOptions, dedup_corpus
 
 A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
 B = "新建的体育公园占地约八十亩，总投资约三亿元，设有足球场、篮球场和环形跑道，年底前开放。"
@@ -113,3 +113,50 @@ def test_options_are_validated():
         DedupOptions(level="sentence")
     with pytest.raises(ValueError, match="threshold"):
         DedupOptions(threshold=0)
+
+
+def _near_copies(n: int, seed: int = 3) -> list[tuple[str, str]]:
+    """``n`` distinct near copies of one paragraph (one or two characters
+    changed): a clique that fills one bucket of every band."""
+    rng = random.Random(seed)
+    base = A + B
+    docs, seen = [], set()
+    while len(docs) < n:
+        chars = list(base)
+        for _ in range(rng.randint(1, 2)):
+            chars[rng.randrange(len(chars))] = rng.choice("的一是了在人有这中大来上")
+        text = "".join(chars)
+        if text not in seen:
+            seen.add(text)
+            docs.append((f"d{len(docs)}", text))
+    return docs
+
+
+def test_a_hot_bucket_of_near_copies_gives_linear_candidates():
+    """Issue 11.20: near copies of one paragraph form a clique; a bucket
+    above the cap linked every member to the 99 that follow it in every
+    band, and a redundant corpus grew without bound.  Now each member meets
+    the bucket's head and a few followers, and every copy is still found."""
+    docs = _near_copies(400)
+    res, outs, _ = run(docs)
+    assert outs[0] == docs[0][1] and all(o == "" for o in outs[1:])  # the window missed 3
+    assert res.candidates < 50 * len(docs)  # the window gave 125 per copy
+    # beyond max_pairs verified edges, each copy keeps its best-ranked ones: same drops
+    tight, outs_tight, _ = run(docs, max_pairs=1000)
+    assert outs_tight == outs and tight.ref.tolist() == res.ref.tolist()
+    assert len(tight.pairs) <= EDGES_PER_UNIT * len(docs) < len(res.pairs)
+
+
+def test_spilled_candidates_give_the_same_result(tmp_path):
+    """Candidates beyond max_pairs go to temporary files: same candidates, same drops."""
+    docs = _near_copies(250) + [(f"x{i}", t) for i, (_, t) in enumerate(_near_copies(60, seed=9))]
+    small = dedup_corpus(docs, options=DedupOptions(max_pairs=500), workdir=str(tmp_path))
+    whole = dedup_corpus(docs, options=DedupOptions())
+    try:
+        assert small.candidates == whole.candidates > 500
+        assert small.ref.tolist() == whole.ref.tolist()
+        assert set(map(tuple, small.pairs.tolist())) <= set(map(tuple, whole.pairs.tolist()))  # edges pruned too
+    finally:
+        small.close()
+        whole.close()
+    assert list(tmp_path.iterdir()) == []

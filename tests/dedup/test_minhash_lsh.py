@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.dedup.lsh import LSHParams, band_keys, candidate_pairs
+from cleaner.dedup.lsh import LSHParams, band_keys, candidate_chunks, candidate_pairs
 from cleaner.dedup.match import key_hashes
 from cleaner.dedup.minhash import EMPTY, shingle_hashes, signatures
 
@@ -57,11 +57,27 @@ def test_candidate_pairs_do_not_depend_on_row_order(perm):
     assert candidate_pairs(keys[p], ids[p], bucket_cap=100).tolist() == base.tolist()
 
 
-def test_big_bucket_is_windowed_not_quadratic():
+def test_big_bucket_links_its_head_and_followers_not_all_pairs():
     keys = np.zeros((1000, 1), dtype=np.uint64)
-    pairs = candidate_pairs(keys, bucket_cap=10)
-    assert len(pairs) == sum(1000 - d for d in range(1, 10))
-    assert (pairs[:, 1] - pairs[:, 0] < 10).all()
+    pairs = candidate_pairs(keys, bucket_cap=10, hot_links=3)
+    assert len(pairs) <= 2 * 3 * 1000
+    assert ((pairs[:, 0] < 3) | (pairs[:, 1] - pairs[:, 0] <= 3)).all()
+    assert {0} | set(pairs[pairs[:, 0] == 0, 1].tolist()) == set(range(1000))  # every member meets the first
+    assert set(map(tuple, pairs.tolist())) >= {(i, i + d) for i in range(997) for d in (1, 2, 3)}
+
+
+def test_candidate_chunks_spill_to_disk_and_give_the_same_pairs(tmp_path):
+    """Issue 11.20: pairs beyond max_pairs go to temporary files; each pair comes out once."""
+    rng = np.random.default_rng(1)
+    keys = rng.integers(0, 40, size=(2000, 6)).astype(np.uint64)
+    ids = np.arange(2000, dtype=np.int64) * 3
+    whole = candidate_pairs(keys, ids, bucket_cap=30)
+    chunks = list(candidate_chunks((keys[:, j] for j in range(6)), ids, bucket_cap=30, max_pairs=3000, directory=str(tmp_path)))
+    assert len(chunks) > 10 and max(len(c) for c in chunks) <= 3000
+    got = np.concatenate(chunks)
+    got = got[np.lexsort((got[:, 1], got[:, 0]))]
+    assert got.tolist() == whole.tolist()
+    assert list(tmp_path.iterdir()) == []  # temporary files are gone
 
 
 def test_band_keys_shape_and_params():
