@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..runner import BadRecord, Document, Stats, default_jobs, json_line, read_jsonl, read_text_file
+from ..runner import BadRecord, Document, Stats, default_jobs, json_line, read_jsonl, read_text_file, record_line
 from ..errors import StorageError
 from ..textio import InputError, Outputs, Writable, read_bytes, read_lines
 from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
@@ -298,10 +298,9 @@ def render_record(res: DedupResult | None, d: int, doc: Document, *, report: boo
             rows = buf.getvalue()
     if out is None:
         return None, rows
-    assert doc.record is not None
-    rec = dict(doc.record)
-    rec[doc.field] = out
-    return json_line(rec), rows
+    # the input line, byte for byte when nothing was dropped; else only the
+    # field's value changes (issue 11.17)
+    return record_line(doc, out), rows
 
 
 def _report(res: DedupResult, d: int, doc: Document, report: Writable) -> None:

@@ -100,3 +100,16 @@ def test_jsonl_with_a_lone_surrogate_is_written_as_valid_utf8(tmp_path):
     out = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
     assert out[0]["text"] == A + "\ud800" and out[1]["text"] == ""
     assert rows(tmp_path / "c.jsonl") and rows(tmp_path / "r.jsonl")
+
+
+def test_records_come_out_byte_for_byte_but_for_the_field(tmp_path):
+    """Issue 11.17 for dedup: a record that loses nothing is its input line;
+    one that loses a paragraph changes only in its field's value."""
+    kept = b'{"n": 1e5, "big": 12345678901234567890123, "text": "The quick brown fox jumps over the lazy dog again.", "e": "\\u00e9"}\n'
+    changed = b'{"n": 1e400 , "text": "Kept paragraph here long enough.\\n\\nThe quick brown fox jumps over the lazy dog again."}\n'
+    (tmp_path / "c.jsonl").write_bytes(kept + changed)
+    p = run("--jsonl", "c.jsonl", "-q", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    first, second = p.stdout.splitlines(keepends=True)
+    assert first == kept
+    assert second == b'{"n": 1e400 , "text": "Kept paragraph here long enough."}\n'
