@@ -28,6 +28,7 @@ from .runner import (
     Result,
     Stats,
     WorkerDied,
+    check_encoding,
     check_jsonl_encoding,
     clean_documents,
     clean_lines,
@@ -522,6 +523,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     config = _config(args)
     files = args.files or ["-"]
     check_engine(args, files)
+    if args.encoding:
+        check_encoding(args.encoding)
     if args.jsonl and args.encoding:
         if args.engine == "ray":
             raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")

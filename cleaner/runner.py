@@ -55,6 +55,7 @@ __all__ = [
     "raw_field",
     "report_rows",
     "record_line",
+    "check_encoding",
     "check_jsonl_encoding",
     "RawLine",
     "WorkerDied",
@@ -626,14 +627,20 @@ def clean_lines(
     yield from _in_order(fn, _line_batches(lines, batch_bytes, batch_lines), jobs, prepare=functools.partial(warm_up, config))
 
 
+def check_encoding(encoding: str) -> None:
+    """:class:`UsageError` when ``--encoding`` names no codec Python knows:
+    a usage error (exit 2), not bad input, whatever the files hold."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {encoding!r} (try utf-8, gb18030, big5)") from None
+
+
 def check_jsonl_encoding(encoding: str) -> None:
     """:class:`UsageError` unless JSON Lines in ``encoding`` can be split into
     records at the byte ``\\n`` and decoded line by line (UTF-8, GB18030,
     Big5, Latin-1...: not UTF-16 or UTF-32)."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(f"--encoding: unknown encoding {encoding!r}") from None
+    check_encoding(encoding)
     probe = '{"k": "v"}\n'
     try:
         fits = probe.encode(encoding).endswith(probe.encode("ascii")) and b'{"k": "v"}\n'.decode(encoding).endswith(probe)

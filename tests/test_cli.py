@@ -192,3 +192,13 @@ def test_chardet_legacy_pages_are_detected():
         if enc not in family:
             wrong.append((label, name, enc))
     assert wrong == []
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path):
+    """--encoding naming no codec is bad usage (exit 2), for clean and dedup."""
+    src = tmp_path / "x.txt"
+    src.write_text("文本\n", encoding="utf-8")
+    for command in ("clean", "dedup"):
+        p = run(command, "--encoding", "no-such-codec", str(src))
+        assert p.returncode == 2, (command, p.stderr)
+        assert "no-such-codec" in p.stderr.decode() and "Traceback" not in p.stderr.decode()

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..runner import BadRecord, Document, Stats, default_jobs, json_line, read_jsonl, read_text_file, record_line
+from ..runner import BadRecord, Document, Stats, check_encoding, default_jobs, json_line, read_jsonl, read_text_file, record_line
 from ..errors import StorageError
 from ..textio import InputError, Outputs, Writable, read_bytes, read_lines
 from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
@@ -148,6 +148,8 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     options = _usage(args)
     files = args.files or ["-"]
     check_engine(args, files)
+    if args.encoding:
+        check_encoding(args.encoding)
     if args.engine == "ray":
         return _dedup_on_ray(args, options, files)
     try:
