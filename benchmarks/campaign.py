@@ -210,7 +210,7 @@ for _label, _codec, _text in (("GBK", "gbk", ZH), ("Big5", "big5", ZH_TRAD), ("U
     case("bad input", f"{_label} input is decoded, clean text unchanged")(_decoded)
 
 
-for _label, _text in (("English", EN), ("Simplified", ZH), ("Traditional", ZH_TRAD), ("CRLF", ZH.replace("\n", "\r\n") * 2)):
+for _label, _text in (("English", EN), ("Simplified", ZH), ("Traditional", ZH_TRAD), ("CRLF", (ZH + EN).replace("\n", "\r\n"))):
 
     def _unchanged(d: Path, text: str = _text) -> Outcome:
         p = cli("clean", cwd=d, stdin=text.encode())
