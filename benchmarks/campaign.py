@@ -382,11 +382,12 @@ def _(d: Path) -> Outcome:
     return both(expect(p, 1, "bad.bin"), Outcome(not changed, f"replaced: {changed}"))
 
 
-@case("several inputs", "one bad file: -o is not written")
+@case("several inputs", "one bad JSON Lines file: -o is not written")
 def _(d: Path) -> Outcome:
-    names = _inputs(d)
-    p = cli("clean", *names, "bad.bin", "-o", "o.txt", cwd=d)
-    return both(expect(p, 1, "bad.bin"), absent(d / "o.txt"), no_temp_files(d, {*names, "bad.bin"}))
+    write(d / "a.jsonl", jsonl(DAMAGED))
+    write(d / "b.jsonl", jsonl(DAMAGED) + b"{bad\n")
+    p = cli("clean", "--jsonl", "a.jsonl", "b.jsonl", "-o", "o.jsonl", cwd=d)
+    return both(expect(p, 1, "b.jsonl"), absent(d / "o.jsonl"), no_temp_files(d, {"a.jsonl", "b.jsonl"}))
 
 
 @case("several inputs", "two inputs with the same name into one --output-dir")
@@ -641,9 +642,14 @@ def _mount(d: Path, options: str) -> Iterator[Path | None]:
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
 
 
+def _distinct(n: int) -> str:
+    """Text that stays long after cleaning: no paragraph repeats."""
+    return "\n\n".join(f"第{i}段：这是一个不重复的段落，编号{i * 7919 % 100003}，用来填满磁盘。" for i in range(n)) + "\n"
+
+
 @case("os errors", "a full 64 KB disk: the I/O code, no partial or temporary file")
 def _(d: Path) -> Outcome:
-    write(d / "a.txt", DAMAGED * 3000)
+    write(d / "a.txt", _distinct(3000))
     with _mount(d, "size=64k") as mnt:
         if mnt is None:
             return Outcome(True, "skipped: cannot mount a tmpfs")
@@ -653,7 +659,7 @@ def _(d: Path) -> Outcome:
 
 @case("os errors", "a full 64 KB disk under --output-dir")
 def _(d: Path) -> Outcome:
-    write(d / "a.txt", DAMAGED * 3000)
+    write(d / "a.txt", _distinct(3000))
     with _mount(d, "size=64k") as mnt:
         if mnt is None:
             return Outcome(True, "skipped: cannot mount a tmpfs")
@@ -693,6 +699,12 @@ def _big_corpus(d: Path, files: int = 30, paragraphs: int = 4000) -> list[str]:
     return names
 
 
+def _empty(folder: Path) -> Outcome:
+    """An output folder the failed run created may stay, but empty."""
+    inside = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    return Outcome(not inside, f"{len(inside)} files written in {folder.name}/")
+
+
 def _children(pid: int) -> list[int]:
     out = []
     with contextlib.suppress(OSError):
@@ -712,14 +724,14 @@ def _alive(pid: int) -> bool:
 
 def _interrupt(d: Path, sig: int, *, group: bool, want: int, args: tuple[str, ...] = ()) -> Outcome:
     names = _big_corpus(d)
-    proc = start("clean", "-j", "2", *names, "-o", "o.txt", *args, cwd=d, start_new_session=True)
+    proc = start("clean", "-j", "2", *names, "--output-dir", "out", *args, cwd=d, start_new_session=True)
     time.sleep(4)
     if proc.poll() is not None:
         return Outcome(False, f"finished before the signal (exit {proc.returncode}); make the corpus bigger")
     (os.killpg if group else os.kill)(proc.pid, sig)
     _, stderr = proc.communicate(timeout=120)
     p = subprocess.CompletedProcess(proc.args, proc.returncode, b"", stderr)
-    return both(expect(p, want), absent(d / "o.txt"), no_temp_files(d, set(names)))
+    return both(expect(p, want), _empty(d / "out"), no_temp_files(d, {*names, "out"}))
 
 
 case("interruption", "Ctrl-C (SIGINT to the group): 130, no output")(lambda d: _interrupt(d, signal.SIGINT, group=True, want=130))
@@ -730,7 +742,7 @@ case("interruption", "SIGTERM to the process group: 143, no output")(lambda d: _
 @case("interruption", "a worker killed (-9): exit 1, a clear message, no output")
 def _(d: Path) -> Outcome:
     names = _big_corpus(d)
-    proc = start("clean", "-j", "2", *names, "-o", "o.txt", cwd=d, start_new_session=True)
+    proc = start("clean", "-j", "2", *names, "--output-dir", "out", cwd=d, start_new_session=True)
     deadline = time.time() + 30
     kids: list[int] = []
     while time.time() < deadline and not kids:
@@ -747,13 +759,13 @@ def _(d: Path) -> Outcome:
         os.killpg(proc.pid, signal.SIGKILL)
         return Outcome(False, "hung after its worker died")
     p = subprocess.CompletedProcess(proc.args, proc.returncode, b"", stderr)
-    return both(expect(p, 1, "worker"), absent(d / "o.txt"))
+    return both(expect(p, 1, "worker"), _empty(d / "out"))
 
 
 @case("interruption", "the main process killed (-9): its workers exit too")
 def _(d: Path) -> Outcome:
     names = _big_corpus(d)
-    proc = start("clean", "-j", "2", *names, "-o", "o.txt", cwd=d, start_new_session=True)
+    proc = start("clean", "-j", "2", *names, "--output-dir", "out", cwd=d, start_new_session=True)
     deadline = time.time() + 30
     kids: list[int] = []
     while time.time() < deadline and not kids:

@@ -306,9 +306,13 @@ def check_outputs(
     if output_dir and os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise StorageError(output_dir, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     if output_dir:
-        names = [os.path.basename(f) for f in files]
-        if len(set(names)) != len(names):
-            raise UsageError("--output-dir: two inputs have the same file name")
+        first: dict[str, str] = {}
+        for f in files:
+            other = first.setdefault(os.path.basename(f), f)
+            if other != f:
+                raise UsageError(
+                    f"--output-dir: {other} and {f} have the same file name; clean them into different folders"
+                )
     inputs: dict[Any, str] = {}
     for f in [*files, *also_read]:
         if f and f != "-":

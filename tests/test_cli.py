@@ -202,3 +202,12 @@ def test_an_unknown_encoding_is_a_usage_error(tmp_path):
         p = run(command, "--encoding", "no-such-codec", str(src))
         assert p.returncode == 2, (command, p.stderr)
         assert "no-such-codec" in p.stderr.decode() and "Traceback" not in p.stderr.decode()
+
+
+def test_output_dir_names_both_inputs_that_share_a_file_name(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.txt").write_text("文本\n", encoding="utf-8")
+    p = run("clean", "a/x.txt", "b/x.txt", "--output-dir", "out", cwd=tmp_path)
+    assert p.returncode == 2 and "a/x.txt" in p.stderr.decode() and "b/x.txt" in p.stderr.decode()
+    assert not (tmp_path / "out").exists()
