@@ -372,10 +372,13 @@ def test_fuzz_page_numbers(seed):
 #: seeds whose documents broke idempotence before the fixes of 2026-12-03
 #: (script "auto" judged before paragraphs joined a line that its own
 #: conversion made joinable: 8587, 8840; before a typo repair made the
-#: document's majority clear: 4184), then a range; CLEANER_FUZZ_DOCS=N runs
+#: document's majority clear: 4184; whitespace kept a space as one of
+#: several in its clause, then removed the others in the same pass: 2021,
+#: 2691, 8618, 9042, 14944; consistency simplified inside Traditional text:
+#: 3748, 19664), then a range; CLEANER_FUZZ_DOCS=N runs
 #: N more from a random start.  The offline campaign of 2026-12-03 ran
 #: seeds 0-19999 (see the report of issue 11.5).
-_SCRIPT_SEEDS = [4184, 8587, 8840, *range(200)]
+_SCRIPT_SEEDS = [4184, 8587, 8840, 2021, 2691, 8618, 9042, 14944, 3748, 19664, *range(200)]
 if _EXTRA:
     _SCRIPT_SEEDS += list(range(_start, _start + _EXTRA))
 

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from ..chars import CJK, CLOSERS, HAN, KANA
 from ..config import Config
-from ..edits import Edit
+from ..edits import Edit, until_stable
 
 NAME = "whitespace"
 
@@ -153,7 +153,10 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     while i < n:
         start, body, ending = lines[i]
         if not blank[i]:
-            yield from _inner_edits(body, start)
+            # to a fixed point: whether a space separates depends on the
+            # other spaces of its clause, which the same pass may remove
+            for e in until_stable(lambda b: _inner_edits(b, 0), body):
+                yield e._replace(start=e.start + start, end=e.end + start)
             if ending == "\f":
                 yield Edit(NAME, start + len(body), start + len(body) + 1, "\f", "\n")
             i += 1
