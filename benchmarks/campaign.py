@@ -884,7 +884,7 @@ for _label, _text in (
     ("Traditional prose naming two countries", ZH_TRAD),
     ("a headline with a space after a number", "开心10倍 小拜膝伤\n"),
     ("a Latin-1 looking run that is not mojibake", "南洋É¬林\n"),
-    ("an HTML entity spelling literal text", "I &lt;3 this &amp; that.\n"),
+    ("an HTML entity spelling literal text (&lt;3)", "I &lt;3 this, 5 &gt; 3.\n"),
 ):
 
     def _harmless(d: Path, text: str = _text) -> Outcome:
@@ -892,6 +892,13 @@ for _label, _text in (
         return both(expect(p, 0), Outcome(p.stdout == text.encode(), f"became {p.stdout.decode('utf-8', 'replace')!r}"))
 
     case("no harm", _label + " is left alone")(_harmless)
+
+
+@case("no harm", "a decoded HTML entity is an edit of its own rule")
+def _(d: Path) -> Outcome:
+    p = cli("clean", "--report", "r.jsonl", cwd=d, stdin="Salt &amp; pepper.\n".encode())
+    rules = [json.loads(x)["rule"] for x in (d / "r.jsonl").read_text(encoding="utf-8").splitlines()] if (d / "r.jsonl").exists() else []
+    return both(expect(p, 0), Outcome(p.stdout == b"Salt & pepper.\n" and rules == ["html_entities"], f"{p.stdout!r} {rules}"))
 
 
 @case("no harm", "Chinese zero written as full-width digit 0 between Chinese numerals")
