@@ -307,11 +307,13 @@ def check_outputs(
         raise StorageError(output_dir, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     if output_dir:
         first: dict[str, str] = {}
-        for f in files:
-            other = first.setdefault(os.path.basename(f), f)
-            if other != f:
+        for name in files:
+            if not name or name == "-":
+                continue
+            other = first.setdefault(os.path.basename(name), name)
+            if other != name:
                 raise UsageError(
-                    f"--output-dir: {other} and {f} have the same file name; clean them into different folders"
+                    f"--output-dir: {other} and {name} have the same file name; clean them into different folders"
                 )
     inputs: dict[Any, str] = {}
     for f in [*files, *also_read]:
@@ -611,6 +613,14 @@ def _expand_on_error(argv: list[str]) -> list[str]:
     return out
 
 
+def _reader_went_away() -> int:
+    """The reader of stdout went away (`cleaner clean big.txt | head`): stop
+    quietly, with the status a SIGPIPE death would give."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     parser = build_parser()
@@ -644,12 +654,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_interrupted("terminated"), file=sys.stderr)
         raise SystemExit(143) from None
     except BrokenPipeError:
-        # The reader of stdout went away (`cleaner clean big.txt | head`):
-        # stop quietly, with the status a SIGPIPE death would give.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
+        return _reader_went_away()
     except StorageError as exc:
+        if exc.broken_pipe and exc.path == "<stdout>":
+            return _reader_went_away()
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_IO
     except OSError as exc:  # a system error no step named: still one line, not a traceback

@@ -32,3 +32,5 @@ class StorageError(Exception):
         reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
         super().__init__(f"{path}: {doing}: {reason}")
         self.path = path
+        #: the reader of a pipe went away (``| head``): not a failure to report
+        self.broken_pipe = isinstance(exc, BrokenPipeError)

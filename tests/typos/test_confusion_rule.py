@@ -148,9 +148,13 @@ def test_precomputed_misspellings_are_the_rules_verdicts(tmp_path, monkeypatch):
         (written,) = tmp_path.glob("typo-misspellings-*.txt")
         confusion_rule._default_misspellings.cache_clear()
         assert confusion_rule._default_misspellings() == built == default
-        written.write_text("其他", encoding="utf-8")  # what the file says is what is used
+        # what a well-formed file says is what is used
+        written.write_text(f"{confusion_rule._MISSPELLINGS_MAGIC} {confusion_rule._digest('其他')}\n其他", encoding="utf-8")
         confusion_rule._default_misspellings.cache_clear()
         assert confusion_rule._default_misspellings() == {"其他"}
+        written.write_text("其他", encoding="utf-8")  # no header: damaged, decided again
+        confusion_rule._default_misspellings.cache_clear()
+        assert confusion_rule._default_misspellings() == default
     finally:
         confusion_rule._default_misspellings.cache_clear()
 
