@@ -118,6 +118,38 @@ def _check(args: argparse.Namespace) -> DedupOptions:
         raise UsageError(str(exc)) from None
 
 
+def _fingerprint(doc: Document) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(f"{doc.id}\0{doc.text}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+def _named_documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[tuple[str, Document]]:
+    for name in files:
+        for doc in _documents([name], args, stats):
+            yield name, doc
+
+
+def _documents_again(
+    files: Sequence[str], args: argparse.Namespace, spooled: Iterator[Document], prints: Sequence[bytes]
+) -> Iterator[Document]:
+    """The documents of the first pass, in the same order: standard input's
+    from the spool (all of them at its first ``-``: a second ``-`` read
+    nothing), the files' read again; a file whose documents differ from the
+    first reading is bad input (it changed during the run)."""
+    unused = Stats()
+    i = 0
+    for name in files:
+        docs = spooled if name == "-" else _documents([name], args, unused)
+        for doc in docs:
+            if i >= len(prints) or _fingerprint(doc) != prints[i]:
+                raise InputError(f"{name}: changed while cleaner dedup was running; run it again on a file nothing writes to")
+            yield doc
+            i += 1
+    if i != len(prints):
+        raise InputError("an input changed while cleaner dedup was running (fewer documents on the second reading); run it again")
+
+
 def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[Document]:
     for name in files:
         label = "<stdin>" if name == "-" else name
@@ -164,12 +196,19 @@ def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequenc
     workdir_base = os.path.dirname(os.path.abspath(args.output or args.output_dir or ".")) if (args.output or args.output_dir) else None
     with contextlib.ExitStack() as stack:
         workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=_usable(workdir_base)))
+        # Only standard input is kept for the output phase (it cannot be read
+        # twice); named files are read again, with a fingerprint of each
+        # document to catch a file that changed in between (issue 11.20: a
+        # pickled copy of the whole corpus took as much disk as the corpus).
         write_doc, read_back = stack.enter_context(document_spool(workdir))
         index = stack.enter_context(SeenIndex(args.index, params=options.params)) if args.index else None
+        prints: list[bytes] = []
 
         def streamed() -> Iterator[tuple[str, str]]:
-            for i, doc in enumerate(_documents(files, args, stats)):
-                write_doc(i, doc)
+            for i, (name, doc) in enumerate(_named_documents(files, args, stats)):
+                if name == "-":
+                    write_doc(i, doc)
+                prints.append(_fingerprint(doc))
                 yield doc.id, doc.text
 
         res = dedup_corpus(streamed(), options=options, index=index, workdir=workdir, progress=bar.update if bar is not None else None)
@@ -181,7 +220,7 @@ def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequenc
             with Outputs() as outs, contextlib.ExitStack() as sinks:
                 report = outs.open(args.report) if args.report else None
                 clusters = outs.open(args.clusters) if args.clusters else None
-                _emit(res, read_back(), args, outs, sinks, report, stats)
+                _emit(res, _documents_again(files, args, read_back(), prints), args, outs, sinks, report, stats)
                 n_clusters = 0
                 if clusters is not None:
                     for c in res.clusters():

@@ -113,3 +113,59 @@ def test_records_come_out_byte_for_byte_but_for_the_field(tmp_path):
     first, second = p.stdout.splitlines(keepends=True)
     assert first == kept
     assert second == b'{"n": 1e400 , "text": "Kept paragraph here long enough."}\n'
+
+
+def test_named_files_are_read_again_not_spooled(tmp_path, monkeypatch):
+    """Issue 11.20: the output phase reads named files again instead of a
+    pickled copy of the corpus; only standard input is spooled."""
+    import contextlib
+
+    import cleaner.dedup.cli as dcli
+    from cleaner.cli import main
+
+    spooled: list[object] = []
+    real = dcli.document_spool
+
+    @contextlib.contextmanager
+    def counting(directory):
+        with real(directory) as (write, read_back):
+            yield (lambda i, doc: (spooled.append(doc), write(i, doc))), read_back
+
+    monkeypatch.setattr(dcli, "document_spool", counting)
+    text = "The first paragraph is long enough to count.\n\nThe second paragraph is long too, really.\n"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["dedup", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--output-dir", str(out), "-q"]) == 0
+    assert spooled == []
+    assert (out / "a.txt").read_text(encoding="utf-8") == text and (out / "b.txt").read_text(encoding="utf-8") == ""
+
+
+def test_stdin_is_spooled_and_kept_in_order(tmp_path):
+    line = b'{"text": "The first paragraph is long enough to count."}\n'
+    (tmp_path / "a.jsonl").write_bytes(line)
+    p = run("--jsonl", "a.jsonl", "-", "-q", cwd=tmp_path, stdin=line + b'{"text": "Another record, long enough to be kept."}\n')
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == line + b'{"text": ""}\n' + b'{"text": "Another record, long enough to be kept."}\n'
+
+
+def test_a_file_that_changes_between_readings_is_bad_input(tmp_path):
+    import argparse
+
+    import pytest
+
+    from cleaner.dedup.cli import _documents, _documents_again, _fingerprint
+    from cleaner.errors import InputError
+    from cleaner.runner import Stats
+
+    f = tmp_path / "a.jsonl"
+    f.write_bytes(b'{"text": "one"}\n{"text": "two"}\n')
+    args = argparse.Namespace(jsonl=True, field="text", encoding=None)
+    prints = [_fingerprint(d) for d in _documents([str(f)], args, Stats())]
+    assert [d.text for d in _documents_again([str(f)], args, iter(()), prints)] == ["one", "two"]
+    f.write_bytes(b'{"text": "one"}\n{"text": "TWO"}\n')
+    with pytest.raises(InputError, match="changed while"):
+        list(_documents_again([str(f)], args, iter(()), prints))
+    f.write_bytes(b'{"text": "one"}\n')
+    with pytest.raises(InputError, match="fewer documents"):
+        list(_documents_again([str(f)], args, iter(()), prints))
