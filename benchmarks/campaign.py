@@ -739,15 +739,20 @@ case("interruption", "SIGTERM to the main process: 143, no output")(lambda d: _i
 case("interruption", "SIGTERM to the process group: 143, no output")(lambda d: _interrupt(d, signal.SIGTERM, group=True, want=143))
 
 
-@case("interruption", "a worker killed (-9): exit 1, a clear message, no output")
-def _(d: Path) -> Outcome:
-    names = _big_corpus(d)
-    proc = start("clean", "-j", "2", *names, "--output-dir", "out", cwd=d, start_new_session=True)
+def _run_with_workers(d: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """A long ``clean -j 2`` run and its worker pids (empty if none appeared in 30 s)."""
+    proc = start("clean", "-j", "2", *_big_corpus(d), "--output-dir", "out", cwd=d, start_new_session=True)
     deadline = time.time() + 30
     kids: list[int] = []
     while time.time() < deadline and not kids:
         time.sleep(0.5)
         kids = _children(proc.pid)
+    return proc, kids
+
+
+@case("interruption", "a worker killed (-9): exit 1, a clear message, no output")
+def _(d: Path) -> Outcome:
+    proc, kids = _run_with_workers(d)
     if not kids:
         proc.kill()
         return Outcome(False, "no worker process appeared")
@@ -764,13 +769,7 @@ def _(d: Path) -> Outcome:
 
 @case("interruption", "the main process killed (-9): its workers exit too")
 def _(d: Path) -> Outcome:
-    names = _big_corpus(d)
-    proc = start("clean", "-j", "2", *names, "--output-dir", "out", cwd=d, start_new_session=True)
-    deadline = time.time() + 30
-    kids: list[int] = []
-    while time.time() < deadline and not kids:
-        time.sleep(0.5)
-        kids = _children(proc.pid)
+    proc, kids = _run_with_workers(d)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     end = time.time() + 10
