@@ -233,7 +233,13 @@ def inject_paragraphs(
         check_class(c)
     if queue is None:
         queue = deque(c for c in classes if not isinstance(ARTIFACTS[c], Wrap))
-    ctx = Context(lang, ocr)
+    return _assemble(paragraphs, sep, layout, queue, rng, rate, Context(lang, ocr)).document(doc_id, lang, layout)
+
+
+def _assemble(
+    paragraphs: Sequence[str], sep: str, layout: str, queue: deque[str], rng: random.Random, rate: float, ctx: Context
+) -> _Builder:
+    """Gold and damaged text of :func:`inject_paragraphs`, paragraph by paragraph."""
     n = len(paragraphs)
     b = _Builder()
     damaged = [False] * n  # paragraph i carries an injection, or is copied by one
@@ -261,7 +267,7 @@ def inject_paragraphs(
             b.swap(cls, sep, made.injected, made.note, ref)
         else:
             b.plain(sep)
-    return b.document(doc_id, lang, layout)
+    return b
 
 
 def wrap_document(paragraphs: Sequence[str], *, lang: str, width: int, layout: str, doc_id: str) -> Document:
