@@ -28,15 +28,19 @@ The edit covers only the characters that differ; its score is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from ..config import Config
 from ..edits import Edit, Suggestion
+from ..rule import Rule
 from .model import WordModel, model
 
-__all__ = ["NAME", "lexicon_rule", "find"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "NAME", "lexicon_rule", "find"]
 
 NAME = "lexicon"
 #: a near miss that makes a word this probable where it stands is a word, not a miss
@@ -177,3 +181,12 @@ def lexicon_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     if not config.lexicon:
         return iter(())
     return find(text, config.lexicon)
+
+
+RULE = Rule(
+    name=NAME,
+    func=lexicon_rule,
+    summary="correct near misses (one edit) of the terms given with --lexicon FILE",
+    stage="final",
+    options=("lexicon",),
+)
