@@ -59,6 +59,20 @@ class Option:
 
     >>> OPTIONS["dedup_keep"].flag, OPTIONS["dedup_keep"].choices
     ('--keep', ('first', 'longest'))
+
+    A command line offers them so (a ``"lines"`` option names a file that
+    the command reads; an option not given stays at Config's default):
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> for o in OPTIONS.values():
+    ...     if o.flag:
+    ...         one_of = o.choices if o.kind == "value" and o.choices else None
+    ...         _ = parser.add_argument(o.flag, dest=o.name, type=o.type, choices=one_of, metavar=o.metavar, help=o.help)
+    >>> args = parser.parse_args(["--keep", "longest", "--only", "width,script"])
+    >>> config = make_config(**{k: v for k, v in vars(args).items() if v is not None})
+    >>> config.dedup_keep, config.active_rules()
+    ('longest', ('script', 'width'))
     """
 
     name: str

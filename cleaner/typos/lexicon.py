@@ -27,7 +27,7 @@ The edit covers only the characters that differ; its score is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -35,6 +35,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..edits import Edit, Suggestion
 from ..rule import Rule
+from .confusion_rule import Neighbours, default_neighbours
 from .model import WordModel, model
 
 if TYPE_CHECKING:
@@ -46,15 +47,6 @@ NAME = "lexicon"
 #: a near miss that makes a word this probable where it stands is a word, not a miss
 COMMON_LOGP = -15.0
 CONTEXT = 3
-
-Neighbours = Callable[[str], Sequence[tuple[str, float]]]
-
-
-def _default_neighbours() -> Neighbours:
-    from ..confusion import visual_neighbours
-
-    return visual_neighbours
-
 
 def _occurrences(text: str, needle: str) -> Iterator[int]:
     i = text.find(needle)
@@ -132,7 +124,7 @@ def find(
                 continue
             if len(term) == 2:
                 if nb_fn is None:
-                    nb_fn = neighbours or _default_neighbours()
+                    nb_fn = neighbours or default_neighbours()
                 p, _, _ = _diff(window, term)
                 if term[p] not in {n for n, _ in nb_fn(window[p])}:
                     continue
