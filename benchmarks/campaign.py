@@ -859,7 +859,7 @@ def _(d: Path) -> Outcome:
 
 @case("caches", "a misspelling table of random bytes is rebuilt")
 def _(d: Path) -> Outcome:
-    from cleaner.segment import cache_dir
+    from cleaner.cache import cache_dir
 
     cache = d / "cache"
     cache.mkdir()

@@ -2,7 +2,8 @@
 
 Options are keyword-only and validated when the object is made; an unknown
 option or rule name raises ValueError listing the valid ones.  Variants come
-from :meth:`Config.replace`.
+from :meth:`Config.replace`.  :data:`OPTIONS` says, for every option, what a
+front end needs to offer it (help, type, choices, command-line flag).
 
 >>> cfg = Config(script="keep", disable=("paragraphs",))
 >>> cfg.script, "paragraphs" in cfg.active_rules()
@@ -16,15 +17,77 @@ ValueError: unknown option 'scrpit'; valid options: ...
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-__all__ = ["Config", "make_config", "SCRIPTS", "KEEP", "SCOPES"]
+from .registry import RULES
+
+__all__ = [
+    "Config",
+    "make_config",
+    "Option",
+    "OPTIONS",
+    "SELECTION",
+    "SCRIPTS",
+    "KEEP",
+    "SCOPES",
+    "check_threshold",
+    "check_min_chars",
+    "check_keep",
+]
 
 SCRIPTS = ("auto", "simplified", "traditional", "keep")
 KEEP = ("first", "longest")
 SCOPES = ("adjacent", "document")
+#: the options that choose which rules run (every other option is read by a rule)
+SELECTION = ("only", "disable", "enable")
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
+    """What a front end needs to offer one :class:`Config` field.
+
+    ``kind`` is ``"value"`` (one value of ``type``), ``"list"`` (values
+    separated by commas, each one of ``choices``) or ``"lines"`` (a text
+    file of values, one per line; lines that start with ``#`` are comments).
+    ``flag`` is the command-line flag, or None when the option is offered by
+    the Python API only.
+
+    >>> OPTIONS["dedup_keep"].flag, OPTIONS["dedup_keep"].choices
+    ('--keep', ('first', 'longest'))
+
+    A command line offers them so (a ``"lines"`` option names a file that
+    the command reads; an option not given stays at Config's default):
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> for o in OPTIONS.values():
+    ...     if o.flag:
+    ...         one_of = o.choices if o.kind == "value" and o.choices else None
+    ...         _ = parser.add_argument(o.flag, dest=o.name, type=o.type, choices=one_of, metavar=o.metavar, help=o.help)
+    >>> args = parser.parse_args(["--keep", "longest", "--only", "width,script"])
+    >>> config = make_config(**{k: v for k, v in vars(args).items() if v is not None})
+    >>> config.dedup_keep, config.active_rules()
+    ('longest', ('script', 'width'))
+    """
+
+    name: str
+    help: str
+    default: Any
+    type: Callable[[str], Any] = str
+    choices: tuple[str, ...] = ()
+    kind: str = "value"
+    flag: str | None = None
+    metavar: str | None = None
+
+
+def _option(default: _T, help: str, **spec: Any) -> _T:
+    """A dataclass field whose metadata describes the option (see :class:`Option`)."""
+    return field(default=default, metadata={"option": {"help": help, **spec}})  # type: ignore[no-any-return]
 
 
 def _names(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
@@ -35,12 +98,15 @@ def _names(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value if v.strip())
 
 
+_RULE_NAMES = tuple(RULES)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Config:
     """All options of the pipeline.
 
     Rule selection
-        only: run just these rules (names from :func:`cleaner.rules`).
+        only: run just these rules (names from :func:`cleaner.list_rules`).
         disable: run the default rules except these.
         enable: also run these rules that are off by default (``page_headers``).
     Script
@@ -65,52 +131,72 @@ class Config:
         or above ``suggest_threshold`` are reported as suggestions.
         lexicon: domain terms (names, places, organisations) for the
         ``lexicon`` rule.
+
+    Which rule reads which option: ``Rule.options`` in :mod:`cleaner.registry`.
     """
 
-    only: tuple[str, ...] | None = None
-    disable: tuple[str, ...] = ()
-    enable: tuple[str, ...] = ()
-    script: str = "auto"
-    dedup_threshold: float = 90.0
-    dedup_min_chars: int = 12
-    dedup_keep: str = "first"
-    dedup_scope: str = "adjacent"
-    typo_threshold: float = 6.0
-    suggest_threshold: float = 3.0
-    lexicon: tuple[str, ...] = ()
+    only: tuple[str, ...] | None = _option(
+        None, "run only these rules (see `cleaner rules`)", kind="list", choices=_RULE_NAMES, flag="--only", metavar="RULE,..."
+    )
+    disable: tuple[str, ...] = _option(
+        (), "run the default rules except these", kind="list", choices=_RULE_NAMES, flag="--disable", metavar="RULE,..."
+    )
+    enable: tuple[str, ...] = _option(
+        (),
+        "also run these rules that are off by default (page_headers)",
+        kind="list",
+        choices=_RULE_NAMES,
+        flag="--enable",
+        metavar="RULE,...",
+    )
+    script: str = _option(
+        "auto",
+        "auto (default): convert stray characters of the minority script; "
+        "simplified/traditional: convert everything; keep: leave the script alone",
+        choices=SCRIPTS,
+        flag="--script",
+    )
+    dedup_threshold: float = _option(
+        90.0, "similarity (0-100) at which paragraphs are duplicates (default 90)", type=float, flag="--dedup-threshold", metavar="RATIO"
+    )
+    dedup_min_chars: int = _option(
+        12, "paragraphs shorter than N characters are never deduplicated (default 12)", type=int, flag="--min-chars", metavar="N"
+    )
+    dedup_keep: str = _option("first", "which paragraph of a duplicate group stays (default first)", choices=KEEP, flag="--keep")
+    dedup_scope: str = _option(
+        "adjacent",
+        "adjacent (default): drop a paragraph or block repeated right after itself; "
+        "document: drop every later near-duplicate in the document",
+        choices=SCOPES,
+        flag="--dedup-scope",
+    )
+    typo_threshold: float = _option(6.0, "score gain at which a typo fix is applied (default 6)", type=float)
+    suggest_threshold: float = _option(3.0, "score gain at which a typo fix is suggested (default 3)", type=float)
+    lexicon: tuple[str, ...] = _option(
+        (), "domain terms, one per line, for the lexicon rule", kind="lines", flag="--lexicon", metavar="FILE"
+    )
     _active: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from .rules import RULES  # the registry imports rule modules that use Config
-
-        only = _names(self.only)
-        disable = _names(self.disable) or ()
-        enable = _names(self.enable) or ()
-        object.__setattr__(self, "only", only)
-        object.__setattr__(self, "disable", disable)
-        object.__setattr__(self, "enable", enable)
-        valid = list(RULES)
+        for opt in OPTIONS.values():
+            if opt.kind != "value":  # names separated by commas, or given one by one
+                value = _names(getattr(self, opt.name))
+                object.__setattr__(self, opt.name, opt.default if value is None else value)
+        only, disable, enable = self.only, self.disable, self.enable
         for name in (only or ()) + disable + enable:
             if name not in RULES:
-                raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(valid)}")
+                raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(RULES)}")
         if only is not None and (disable or enable):
             raise ValueError("give only= alone, or disable= and enable=; not both")
         if set(disable) & set(enable):
             raise ValueError(f"rules both enabled and disabled: {', '.join(sorted(set(disable) & set(enable)))}")
-        if self.script not in SCRIPTS:
-            raise ValueError(f"script must be one of {', '.join(SCRIPTS)}, not {self.script!r}")
-        if self.dedup_scope not in SCOPES:
-            raise ValueError(f"dedup_scope must be one of {', '.join(SCOPES)}, not {self.dedup_scope!r}")
-        if self.dedup_keep not in KEEP:
-            raise ValueError(f"dedup_keep must be one of {', '.join(KEEP)}, not {self.dedup_keep!r}")
-        if not 0 < self.dedup_threshold <= 100:
-            raise ValueError(f"dedup_threshold is a rapidfuzz ratio in (0, 100], not {self.dedup_threshold!r}")
-        if self.dedup_min_chars < 0:
-            raise ValueError(f"dedup_min_chars must be 0 or more, not {self.dedup_min_chars!r}")
+        for opt in OPTIONS.values():
+            if opt.kind == "value" and opt.choices:
+                _check_choice(getattr(self, opt.name), opt.choices, name=opt.name)
+        check_threshold(self.dedup_threshold, name="dedup_threshold")
+        check_min_chars(self.dedup_min_chars, name="dedup_min_chars")
         if self.suggest_threshold > self.typo_threshold:
             raise ValueError("suggest_threshold must not exceed typo_threshold")
-        lex = _names(self.lexicon) or ()
-        object.__setattr__(self, "lexicon", lex)
         if only is not None:
             active = tuple(n for n in RULES if n in only)
         else:
@@ -126,8 +212,66 @@ class Config:
         return make_config(base=self, **changes)
 
 
+def _check_choice(value: str, choices: tuple[str, ...], *, name: str) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def check_threshold(value: float, *, name: str = "threshold") -> float:
+    """A duplicate threshold: a rapidfuzz ratio in (0, 100].
+
+    >>> check_threshold(90.0)
+    90.0
+    >>> check_threshold(0, name="dedup_threshold")
+    Traceback (most recent call last):
+    ...
+    ValueError: dedup_threshold is a rapidfuzz ratio in (0, 100], not 0
+    """
+    if not 0 < value <= 100:
+        raise ValueError(f"{name} is a rapidfuzz ratio in (0, 100], not {value!r}")
+    return value
+
+
+def check_min_chars(value: int, *, name: str = "min_chars") -> int:
+    """The shortest key (in characters) that dedup compares: 0 or more.
+
+    >>> check_min_chars(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: min_chars must be 0 or more, not -1
+    """
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value!r}")
+    return value
+
+
+def check_keep(value: str, *, name: str = "keep") -> str:
+    """Which member of a duplicate group stays: ``"first"`` or ``"longest"``.
+
+    >>> check_keep("最长")
+    Traceback (most recent call last):
+    ...
+    ValueError: keep must be one of first, longest, not '最长'
+    """
+    return _check_choice(value, KEEP, name=name)
+
+
+def _options() -> MappingProxyType[str, Option]:
+    out = {}
+    for f in dataclasses.fields(Config):
+        if "option" in f.metadata:
+            out[f.name] = Option(name=f.name, default=f.default, **f.metadata["option"])
+    return MappingProxyType(out)
+
+
+#: every option of :class:`Config` by its field name, in field order
+OPTIONS: Mapping[str, Option] = _options()
+
+
 def option_names() -> list[str]:
-    return [f.name for f in dataclasses.fields(Config) if not f.name.startswith("_")]
+    """The names of the options of :class:`Config`, in field order."""
+    return list(OPTIONS)
 
 
 def make_config(*, base: Config | None = None, **options: Any) -> Config:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .config import Config, make_config
 from .edits import Edit, OffsetMap, Suggestion, apply_edits, compose
-from .rules import RULES, Rule
+from .registry import RULES
+from .rule import Rule
+from .rules.script import RULE as SCRIPT
 
 __all__ = ["Explanation", "explain", "clean"]
 
@@ -85,13 +86,12 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
         if not dropped:
             break
         _normalize(state, normalizers, cfg, seen)
-    script = RULES["script"]
-    rejudge = cfg.script == "auto" and script in active
+    rejudge = cfg.script == "auto" and SCRIPT in active
     typos = [r for r in final if not r.removes_paragraphs]
     for round_ in range(MAX_ROUNDS):
         version = state.version
         if rejudge:
-            _rejudge_script(state, script, normalizers, cfg, seen)
+            _rejudge_script(state, SCRIPT, normalizers, cfg, seen)
         if round_ and state.version == version:
             break  # the typo rules have judged this text already
         # A typo repair can change the document's script counts (one
@@ -194,7 +194,3 @@ def clean(text: str, *, config: Config | None = None, **options: Any) -> str:
     """
     return explain(text, config=config, **options).text
 
-
-def replay(text: str, edits: Sequence[Edit]) -> str:
-    """Apply an explanation's edits to the input it came from."""
-    return apply_edits(text, edits)

@@ -1,52 +1,16 @@
-"""Chinese word segmentation and the user's cache folder.
+"""Chinese word segmentation.
 
 Segmentation uses the one word model of :mod:`cleaner.typos.model` (built
 from jieba's dictionary and wordfreq's Chinese list); jieba itself never
-runs, so it writes no cache of its own.  The word model's cache goes to
-``$CLEANER_CACHE_DIR``, else ``$XDG_CACHE_HOME/cleaner``, else
-``~/.cache/cleaner`` (``%LOCALAPPDATA%\\cleaner`` on Windows) -- never the
-working tree.  If that folder cannot be created, a private temporary folder
-is used and removed at exit.
+runs, so it writes no cache of its own.  The word model is cached in the
+folder of :func:`cleaner.cache.cache_dir`.
 """
 
 from __future__ import annotations
 
-import atexit
 import functools
-import os
-import shutil
-import sys
-import tempfile
-from pathlib import Path
 
-__all__ = ["cache_dir", "words", "straddles", "logprob", "cohesion"]
-
-
-def cache_dir() -> Path:
-    """The folder where `cleaner` and the libraries it drives keep caches."""
-    env = os.environ.get("CLEANER_CACHE_DIR")
-    if env:
-        base = Path(env)
-    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"]) / "cleaner"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "cleaner"
-    return base
-
-
-def _usable_cache_dir() -> Path:
-    path = cache_dir()
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-        return path
-    except OSError:
-        private = Path(tempfile.mkdtemp(prefix="cleaner-cache-"))
-        atexit.register(shutil.rmtree, private, ignore_errors=True)
-        return private
+__all__ = ["words", "straddles", "logprob", "cohesion"]
 
 
 def words(text: str) -> list[str]:

@@ -27,7 +27,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     has none (a fresh CI runner): otherwise whichever command test runs
     first pays 10-20 s and prints the one-time build notice on its stderr,
     which tests that read the command's stderr do not expect."""
-    from cleaner.segment import cache_dir
+    from cleaner.cache import cache_dir
 
     if not any(cache_dir().glob("typo-model-*.bin")) or not any(cache_dir().glob("typo-misspellings-*.txt")):
         from cleaner.typos.confusion_rule import _default_misspellings

@@ -64,15 +64,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from ..config import Config
 from ..edits import Edit
+from ..rule import Rule
 from .key import matching_keys
 from .clusters import kept_of, ranks
 from .match import find_duplicates
 from .split import Drop, drop_edits, split_paragraphs
 
-__all__ = ["dedup_rule", "page_headers_rule", "adjacent_repeats", "all_repeats", "FUZZY_MIN_CHARS", "HEADER_MAX_CHARS", "HEADER_MIN_REPEATS", "HEADER_MIN_LETTERS"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "HEADERS_RULE", "NAME", "HEADERS_NAME", "dedup_rule", "page_headers_rule", "adjacent_repeats", "all_repeats", "FUZZY_MIN_CHARS", "HEADER_MAX_CHARS", "HEADER_MIN_REPEATS", "HEADER_MIN_LETTERS"]
+
+NAME = "dedup"
+HEADERS_NAME = "page_headers"
 
 #: keys shorter than this are too short for an approximate verdict (one
 #: changed character in a date line scores above 90): identical or nothing
@@ -142,7 +149,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit]:
         if r >= 0:
             what = "duplicate" if keys[i] == keys[r] else "near-duplicate"
             drops[i] = (spans[r], s, f"{what} of paragraph {r + 1} (similarity {s:.1f})")
-    yield from drop_edits(text, spans, drops)
+    yield from drop_edits(text, spans, drops, rule=NAME)
 
 
 def all_repeats(rep: Sequence[int], verified: Mapping[tuple[int, int], float]) -> tuple[list[tuple[int, int]], list[float]]:
@@ -266,10 +273,10 @@ def page_headers_rule(text: str, config: Config) -> Iterator[Edit]:
             else:  # the header opens a block: drop the line and its line break
                 m = _LINE_END.match(text, e)
                 end = m.end() if m else e
-                lines.append(Edit("page_headers", s, end, text[s:end], "", score=100.0, ref=(fs, fe), note=note))
+                lines.append(Edit(HEADERS_NAME, s, end, text[s:end], "", score=100.0, ref=(fs, fe), note=note))
     if not whole and not lines:
         return
-    edits = drop_edits(text, spans, whole, rule="page_headers")
+    edits = drop_edits(text, spans, whole, rule=HEADERS_NAME)
     yield from sorted(edits + lines, key=lambda e: e.start)
 
 
@@ -280,3 +287,21 @@ def _page_top(text: str, pos: int) -> int:
     while j > 0 and text[j - 1] in " \t\u3000\r\n":
         j -= 1
     return j if j == 0 or text[j - 1] == "\f" else -1
+
+
+RULE = Rule(
+    name=NAME,
+    func=dedup_rule,
+    summary="drop a paragraph or block repeated right after itself, exactly or nearly (rapidfuzz on a folded key); each drop names the kept one",
+    stage="final",
+    options=("dedup_threshold", "dedup_min_chars", "dedup_keep", "dedup_scope"),
+    removes_paragraphs=True,
+)
+
+HEADERS_RULE = Rule(
+    name=HEADERS_NAME,
+    func=page_headers_rule,
+    summary="drop a short line repeated at the top of many pages or sections",
+    default=False,
+    stage="prepare",
+)

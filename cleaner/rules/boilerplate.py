@@ -28,9 +28,13 @@ import functools
 import re
 from collections.abc import Iterator
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from ..config import Config
 from ..edits import Edit
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "boilerplate"
 #: at most this many trailing non-blank lines form the footer block
@@ -87,3 +91,12 @@ def boilerplate_rule(text: str, config: Config) -> Iterator[Edit]:
         return
     dropped = text[start:]
     yield Edit(NAME, start, len(text), dropped, "", note=f"promotional footer of {count} lines")
+
+
+RULE = Rule(
+    name=NAME,
+    func=boilerplate_rule,
+    summary="drop a trailing promotional footer (scan the QR code, follow our account)",
+    stage="final",
+    removes_paragraphs=True,
+)

@@ -27,9 +27,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from html.entities import html5
+from typing import TYPE_CHECKING
 
-from ..config import Config
 from ..edits import Edit
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "html_entities"
 
@@ -95,3 +99,11 @@ def html_entities_rule(text: str, config: Config) -> Iterator[Edit]:
             continue
         out_tail += after
         yield Edit(NAME, m.start(), m.end(), m.group(), after)
+
+
+RULE = Rule(
+    name=NAME,
+    func=html_entities_rule,
+    summary="decode HTML character references (&amp; &quot; &nbsp; &#39;); &lt; &gt; and lines with a < stay",
+    stage="prepare",
+)

@@ -39,13 +39,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..chars import LINE
-from ..config import Config
 from ..edits import Edit
+from ..rule import Rule
 
-__all__ = ["NAME", "page_numbers_rule", "MIN_RUN", "MAX_STEP", "MIN_PAGE_CHARS"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "NAME", "page_numbers_rule", "MIN_RUN", "MAX_STEP", "MIN_PAGE_CHARS"]
 
 NAME = "page_numbers"
 #: lines of the ``dash`` format a run needs (the others say "page": two)
@@ -171,3 +174,10 @@ def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
                 start -= 1
         yield Edit(NAME, start, end, text[start:end], "", note=f"page number {line.number}")
         taken = end
+
+
+RULE = Rule(
+    name=NAME,
+    func=page_numbers_rule,
+    summary="drop page-number lines (— 3 —, 第3页, Page 3 of 12) that run up page by page through the document",
+)

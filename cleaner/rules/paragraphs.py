@@ -43,10 +43,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..chars import CJK, CLOSERS, HAN, LINE, display_width
-from ..config import Config
 from ..edits import Edit, until_stable
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "paragraphs"
 
@@ -419,3 +423,10 @@ def _joins(text: str, config: Config, memo: dict[tuple[str, str, str, bool, _Doc
         else:
             para = ""
         i = j
+
+
+RULE = Rule(
+    name=NAME,
+    func=paragraphs_rule,
+    summary="rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words",
+)

@@ -27,12 +27,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import opencc
 from zhon import cedict
 
-from ..config import Config
 from ..edits import Edit
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "script"
 MINORITY_MAX = 0.34  # largest minority share of script-specific characters in a paragraph for "auto" to act
@@ -191,3 +195,13 @@ def script_rule(text: str, config: Config) -> Iterator[Edit]:
             continue
         for e in _convert_strays(para, stray_re, config_name, with_neighbours=simplified_doc):
             yield Edit(e.rule, e.start + start, e.end + start, e.before, e.after)
+
+
+RULE = Rule(
+    name=NAME,
+    func=script_rule,
+    summary="convert stray Traditional/Simplified characters to the document's script (OpenCC)",
+    stage="prepare",
+    options=("script",),
+    idempotent=False,
+)

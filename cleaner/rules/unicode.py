@@ -43,13 +43,17 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import ftfy
 from rapidfuzz.distance import Indel
 
 from ..chars import HAN, is_cjk
-from ..config import Config
 from ..edits import Edit, apply_edits, until_stable
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "unicode"
 
@@ -412,3 +416,11 @@ def _lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
         else:
             out.append((start, end))
     return out
+
+
+RULE = Rule(
+    name=NAME,
+    func=unicode_rule,
+    summary="repair mojibake (ftfy, GBK) and remove control and zero-width characters",
+    stage="prepare",
+)

@@ -28,10 +28,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..chars import CJK, CLOSERS, HAN, KANA
-from ..config import Config
 from ..edits import Edit, until_stable
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "whitespace"
 
@@ -176,3 +180,10 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
         if region != keep:
             yield Edit(NAME, run_start, run_end, region, keep)
         i = j
+
+
+RULE = Rule(
+    name=NAME,
+    func=whitespace_rule,
+    summary="remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines",
+)

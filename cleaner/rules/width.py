@@ -27,10 +27,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..chars import CJK, HAN
-from ..config import Config
 from ..edits import Edit
+from ..rule import Rule
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 NAME = "width"
 
@@ -192,3 +196,10 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         after = "".join(changes[i] for i in range(start, end))
         yield Edit(NAME, start, end, text[start:end], after)
         k += 1
+
+
+RULE = Rule(
+    name=NAME,
+    func=width_rule,
+    summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width",
+)

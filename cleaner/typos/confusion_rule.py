@@ -62,13 +62,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import Config
+from ..cache import usable_cache_dir
 from ..edits import Edit, Suggestion
+from ..rule import Rule
 from . import guards
-from .model import WordModel, announce_build, model
+from .model import WordModel, announce_build, cache_path, model
 
-__all__ = ["NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours", "default_neighbours"]
 
 NAME = "ocr_confusion"
 #: characters of context either side of a candidate that the score reads
@@ -121,7 +126,13 @@ class Candidate:
     veto: str | None = None
 
 
-def _default_neighbours() -> Neighbours:
+def default_neighbours() -> Neighbours:
+    """The look-alikes of the shipped confusion table, each with its visual
+    similarity, most similar first (the table is loaded on first use).
+
+    >>> [c for c, _ in default_neighbours()("土")][:3]
+    ['士', '上', '圭']
+    """
     from ..confusion import visual_neighbours
 
     return visual_neighbours
@@ -153,7 +164,7 @@ def candidates(
             part = candidates(text[a : s + CHUNK + GUARD_CONTEXT], neighbours=neighbours, word_model=word_model, floor=floor)
             out_all.extend(dataclasses.replace(c, start=c.start + a) for c in part if s <= c.start + a < s + CHUNK)
         return out_all
-    nb_fn = neighbours or _default_neighbours()
+    nb_fn = neighbours or default_neighbours()
     m = word_model or model()
     bigrams = m.bigrams
     n = len(text)
@@ -292,7 +303,7 @@ class _Partners:
 @functools.cache
 def _default_partners() -> _Partners:
     """The partner index of the default model and the shipped table."""
-    return _Partners(model(), _default_neighbours())
+    return _Partners(model(), default_neighbours())
 
 
 def _misspelling(pair: str, m: WordModel, nb_fn: Neighbours) -> bool:
@@ -324,20 +335,18 @@ def _default_misspellings() -> frozenset[str]:
     import hashlib
 
     from ..confusion import TABLE
-    from ..segment import _usable_cache_dir
-    from .model import _cache_path
 
     m = model()
     table = resources.files("cleaner").joinpath("data", TABLE).read_bytes()
     key = hashlib.sha1(
-        b"%s|%r|%r|" % (_cache_path().name.encode(), MISSPELLING_MARGIN, MISSPELLING_CEILING) + table
+        b"%s|%r|%r|" % (cache_path().name.encode(), MISSPELLING_MARGIN, MISSPELLING_CEILING) + table
     ).hexdigest()[:16]
-    path = _usable_cache_dir() / f"typo-misspellings-{key}.txt"
+    path = usable_cache_dir() / f"typo-misspellings-{key}.txt"
     cached = _read_misspellings(path)
     if cached is not None:
         return cached
     announce_build("the typo repair's misspelling table", path)
-    nb_fn = _default_neighbours()
+    nb_fn = default_neighbours()
     found = sorted(p for p in m.web_only if len(p) == 2 and _misspelling(p, m, nb_fn))
     body = "\n".join(found)
     try:
@@ -526,3 +535,12 @@ def _keep_best(reported: dict[int, Candidate], cand: Candidate) -> None:
 def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """The registered rule: :func:`find` with the thresholds of ``config``."""
     return find(text, config.typo_threshold, config.suggest_threshold)
+
+
+RULE = Rule(
+    name=NAME,
+    func=ocr_confusion_rule,
+    summary="replace a character misread as a look-alike when the word model's gain clears typo_threshold",
+    stage="final",
+    options=("typo_threshold", "suggest_threshold"),
+)

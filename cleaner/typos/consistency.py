@@ -53,16 +53,20 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..config import Config
 from ..edits import Edit, Suggestion
+from ..rule import Rule
 from . import guards
-from .confusion_rule import Neighbours, _default_neighbours
+from .confusion_rule import Neighbours, default_neighbours
 from .model import WordModel, is_han_run, model
 
-__all__ = ["NAME", "consistency_rule", "find", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "NAME", "consistency_rule", "find", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
 
 NAME = "consistency"
 #: a term is used at least this often in the document
@@ -366,7 +370,7 @@ def find(
     if not _HAN_RUN.search(text):
         return
     original, text = text, guards.simplified(text)
-    nb_fn = neighbours or _default_neighbours()
+    nb_fn = neighbours or default_neighbours()
     m = word_model or model()
     # variant -> {(term, position of the change)}
     claims: dict[str, set[tuple[str, int]]] = {}
@@ -461,3 +465,11 @@ def _spelling(original: str, starts: Sequence[int], n: int) -> str:
 def consistency_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """The registered rule (it has no options)."""
     return find(text)
+
+
+RULE = Rule(
+    name=NAME,
+    func=consistency_rule,
+    summary="correct a rare variant, one look-alike away, of a term the document repeats",
+    stage="final",
+)

@@ -27,30 +27,26 @@ The edit covers only the characters that differ; its score is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from ..config import Config
 from ..edits import Edit, Suggestion
+from ..rule import Rule
+from .confusion_rule import Neighbours, default_neighbours
 from .model import WordModel, model
 
-__all__ = ["NAME", "lexicon_rule", "find"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "NAME", "lexicon_rule", "find"]
 
 NAME = "lexicon"
 #: a near miss that makes a word this probable where it stands is a word, not a miss
 COMMON_LOGP = -15.0
 CONTEXT = 3
-
-Neighbours = Callable[[str], Sequence[tuple[str, float]]]
-
-
-def _default_neighbours() -> Neighbours:
-    from ..confusion import visual_neighbours
-
-    return visual_neighbours
-
 
 def _occurrences(text: str, needle: str) -> Iterator[int]:
     i = text.find(needle)
@@ -128,7 +124,7 @@ def find(
                 continue
             if len(term) == 2:
                 if nb_fn is None:
-                    nb_fn = neighbours or _default_neighbours()
+                    nb_fn = neighbours or default_neighbours()
                 p, _, _ = _diff(window, term)
                 if term[p] not in {n for n, _ in nb_fn(window[p])}:
                     continue
@@ -177,3 +173,12 @@ def lexicon_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     if not config.lexicon:
         return iter(())
     return find(text, config.lexicon)
+
+
+RULE = Rule(
+    name=NAME,
+    func=lexicon_rule,
+    summary="correct near misses (one edit) of the terms given with --lexicon FILE",
+    stage="final",
+    options=("lexicon",),
+)

@@ -12,7 +12,7 @@ Built at first use from what two PyPI packages ship, nothing downloaded:
 A word's probability is the mean of its two relative frequencies (a word in
 one list only gets half of that one), so either list alone can vouch for a
 word.  Only words of Han characters are kept.  The merged table is written
-once to the cache folder of :func:`cleaner.segment.cache_dir` (like jieba's
+once to the cache folder of :func:`cleaner.cache.cache_dir` (like jieba's
 own cache) and loaded from there afterwards.  Building it takes 10-20 s
 once per machine; a one-line notice on stderr says so while it happens.
 
@@ -42,7 +42,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["WordModel", "model", "UNKNOWN_LOGP", "is_han_run"]
+from ..cache import usable_cache_dir
+
+__all__ = ["WordModel", "model", "cache_path", "UNKNOWN_LOGP", "is_han_run"]
 
 #: version of the cached table's layout; bump when the build changes
 _VERSION = 8
@@ -223,13 +225,12 @@ def _build() -> tuple[dict[str, float | None], dict[str, str], dict[str, float],
     return table, tags, dict(sorted(bigrams.items())), sorted(web_only)
 
 
-def _cache_path() -> Path:
+def cache_path() -> Path:
+    """Where the word model is cached: a name that changes with its sources' versions."""
     from importlib.metadata import version
 
-    from ..segment import _usable_cache_dir
-
     versions = f"v{_VERSION}-jieba{version('jieba')}-wordfreq{version('wordfreq')}"
-    return _usable_cache_dir() / f"typo-model-{versions}.bin"
+    return usable_cache_dir() / f"typo-model-{versions}.bin"
 
 
 def _pack(
@@ -275,7 +276,7 @@ def announce_build(what: str, path: Path) -> None:
 @functools.cache
 def model() -> WordModel:
     """The word model, built on first use and cached on disk (see module doc)."""
-    path = _cache_path()
+    path = cache_path()
     try:
         with open(path, "rb") as fh:
             cached = _unpack(marshal.load(fh))

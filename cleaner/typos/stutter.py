@@ -36,12 +36,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..config import Config
 from ..edits import Edit, Suggestion
+from ..rule import Rule
 from .model import WordModel, model
 
-__all__ = ["NAME", "MAX_UNIT", "stutter_rule", "find"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = ["RULE", "NAME", "MAX_UNIT", "stutter_rule", "find"]
 
 NAME = "stutter"
 #: longest repeated unit looked for (characters)
@@ -119,3 +123,12 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
 def stutter_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """The registered rule: :func:`find` with the thresholds of ``config``."""
     return find(text, config.typo_threshold, config.suggest_threshold)
+
+
+RULE = Rule(
+    name=NAME,
+    func=stutter_rule,
+    summary="remove a word printed twice by accident (a repeat across a line or page break); keep reduplication",
+    stage="final",
+    options=("typo_threshold", "suggest_threshold"),
+)

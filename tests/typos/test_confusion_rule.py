@@ -137,7 +137,7 @@ def test_precomputed_misspellings_are_the_rules_verdicts(tmp_path, monkeypatch):
     m = model()
     default = confusion_rule._default_misspellings()
     pairs = random.Random(7).sample(sorted(p for p in m.web_only if len(p) == 2), 400)
-    nb = confusion_rule._default_neighbours()
+    nb = confusion_rule.default_neighbours()
     assert {p for p in pairs if p in default} == {p for p in pairs if confusion_rule._misspelling(p, m, nb)}
     assert "周未" in default or "周未" not in m.web_only
     # decided once, then read back from the cache folder

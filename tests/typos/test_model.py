@@ -43,7 +43,7 @@ def test_covering_words():
 
 def test_cache_round_trip(tmp_path, monkeypatch):
     monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
-    path = model_mod._cache_path()
+    path = model_mod.cache_path()
     assert path.parent == tmp_path
     data = model_mod._pack({"词语": -10.0, "词": None}, {"词语": "n"}, {"词语": -10.0}, ["词语"])
     with open(path, "wb") as fh:

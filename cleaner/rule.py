@@ -1,0 +1,65 @@
+"""What a rule is: a small pure function and what the pipeline needs to know about it.
+
+A rule is a function ``(text, config) -> Iterable[Edit | Suggestion]`` whose
+edits are on the text it was given.  Each rule module declares its rule once,
+as a module constant ``RULE``; :mod:`cleaner.registry` lists them in pipeline
+order.  This module imports neither the rules nor the configuration, so a
+rule module can import it without a cycle.
+
+>>> from cleaner.rules.width import RULE
+>>> RULE.name, RULE.stage, RULE.options
+('width', 'normalize', ())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
+
+from .edits import Edit, Suggestion
+
+if TYPE_CHECKING:
+    from .config import Config
+
+RuleFunc = Callable[[str, "Config"], Iterable[Union[Edit, Suggestion]]]
+
+#: the stages of the pipeline, in the order they run (see :class:`Rule`)
+STAGES = ("prepare", "normalize", "final")
+
+__all__ = ["Rule", "RuleFunc", "STAGES"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """A rule: its stable name, function, one-line summary, whether it is on
+    by default, its stage, and the :class:`~cleaner.Config` fields it reads.
+
+    ``"prepare"`` rules (Unicode repair, script conversion) run once each,
+    first: OpenCC is not idempotent (杨联陞 -> 杨联陞 -> 杨联升), so script
+    conversion must not repeat.  Rules of the ``"normalize"`` stage then run
+    in order, again and again until a
+    round changes nothing (a join of two lines can put a comma in Chinese
+    context that was not before), so the output is a fixed point and cleaning
+    twice gives what cleaning once gives.  ``"final"`` rules (deduplication,
+    typo repair) then run once each, those that drop paragraphs first; script
+    conversion ("auto") decides once more on the text they leave.
+    """
+
+    name: str
+    func: RuleFunc
+    summary: str
+    default: bool = True
+    stage: str = "normalize"
+    #: the Config fields the function reads (tests/test_registry.py checks it)
+    options: tuple[str, ...] = ()
+    #: a "prepare" rule that is idempotent also takes part in the normalize
+    #: rounds (a join of two lines can form a new mojibake-looking sequence)
+    idempotent: bool = True
+    #: a "final" rule that drops whole paragraphs: it runs before the other
+    #: final rules, and script "auto" decides again on what it leaves
+    removes_paragraphs: bool = False
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise ValueError(f"rule {self.name!r}: stage must be one of {', '.join(STAGES)}, not {self.stage!r}")
