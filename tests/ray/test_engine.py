@@ -1,6 +1,7 @@
 """The Ray engine's pure parts, without Ray: the shared per-record step, byte
-ranges of JSON Lines, bucket pairs per block, connected components by star
-rounds, and the command's usage errors.  Parity on Ray: tests/dedup/test_ray_parity.py."""
+ranges of JSON Lines, unit ids, and the command's usage errors.  Bucket pairs
+per block: tests/dedup/test_phases.py; connected components by star rounds:
+tests/dedup/test_components.py; parity on Ray: tests/dedup/test_ray_parity.py."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import make_config
-from cleaner.dedup.lsh import candidate_pairs
-from cleaner.ray_engine import _cut, bucket_pairs, large_star, small_star, split_lines, uid_of
+from cleaner.ray.io import cut, split_lines, uid_of
 from cleaner.runner import Stats, clean_documents, clean_lines, read_jsonl, report_rows
 
 A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
@@ -33,7 +32,9 @@ def run_py(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_importing_cleaner_does_not_import_ray():
     p = run_py(
-        "import sys, cleaner, cleaner.cli, cleaner.dedup.cli, cleaner.ray_engine\n"
+        "import sys, cleaner, cleaner.cli, cleaner.dedup.cli, cleaner.ray\n"
+        "import cleaner.ray.session, cleaner.ray.io, cleaner.ray.clean, cleaner.ray.stages, cleaner.ray.components\n"
+        "import cleaner.ray.clusters, cleaner.ray.drops, cleaner.ray.dedup\n"
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith(('ray.', 'pyarrow'))))"
     )
     assert p.returncode == 0, p.stderr
@@ -45,7 +46,7 @@ def test_without_ray_the_engine_says_what_to_install(tmp_path):
     src.write_text(json.dumps({"text": A}, ensure_ascii=False) + "\n", encoding="utf-8")
     p = run_py(
         "import sys; sys.modules['ray'] = None\n"  # as if Ray were not installed
-        "from cleaner import ray_engine\n"
+        "from cleaner import ray as ray_engine\n"
         "try:\n    ray_engine.init()\nexcept ImportError as e:\n    print(e)\n"
         "from cleaner.cli import main\n"
         f"sys.exit(main(['clean', '--engine', 'ray', '--jsonl', {str(src)!r}]))"
@@ -122,107 +123,12 @@ def test_byte_ranges_end_at_line_ends_and_cover_the_file(tmp_path, chunk):
     data = b"".join(rng.choice([b"\n", b"ab\n", b"\xe4\xb8\xad\r\n", b"x" * 30 + b"\n"]) for _ in range(200)) + b"tail"
     path = tmp_path / "f.jsonl"
     path.write_bytes(data)
-    ranges = _cut(str(path), chunk)
+    ranges = cut(str(path), chunk)
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
     assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
     assert all(data[e - 1 : e] == b"\n" for _, e in ranges[:-1])
     assert all(e - s >= min(chunk, len(data) - s) for s, e in ranges)
     assert [line for s, e in ranges for line in split_lines(data[s:e])] == list(io.BytesIO(data))
-
-
-# -- LSH buckets cut into blocks --------------------------------------------------------
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_bucket_pairs_per_block_are_the_local_candidate_pairs(seed):
-    """Buckets hashed into blocks, rows in any order, pairs per block: the
-    union is what candidate_pairs gives on the whole matrix, windowing of
-    the hot buckets (bigger than the cap) included."""
-    rng = np.random.default_rng(seed)
-    n, bands, cap = 400, 5, 6
-    ids = np.sort(rng.choice(10**9, n, replace=False)).astype(np.int64)
-    keys = rng.integers(0, 60, size=(n, bands)).astype(np.uint64)
-    keys[rng.random(n) < 0.3, 2] = 7  # a hot bucket in band 2
-    expected = candidate_pairs(keys, ids, bucket_cap=cap)
-    assert (np.bincount(keys[:, 2].astype(np.int64)).max()) > 3 * cap
-    band = np.repeat(np.arange(bands), n)
-    bkey = keys.T.ravel()
-    uid = np.tile(ids, bands)
-    perm = rng.permutation(len(uid))
-    band, bkey, uid = band[perm], bkey[perm], uid[perm]
-    block = (bkey * np.uint64(31) + band.astype(np.uint64)) % np.uint64(4)
-    got = [bucket_pairs(band[block == b], bkey[block == b], uid[block == b], bucket_cap=cap) for b in range(4)]
-    pairs = np.unique(np.concatenate(got), axis=0)
-    assert pairs.tolist() == expected.tolist()
-
-
-# -- connected components by star rounds ---------------------------------------------------
-
-
-def _union_find(edges: list[tuple[int, int]]) -> dict[int, int]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in list(parent)}
-
-
-def _blocks(a: np.ndarray, b: np.ndarray, key: np.ndarray, parts: int, rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
-    perm = rng.permutation(len(a))
-    a, b, key = a[perm], b[perm], key[perm]
-    h = (key * 2654435761) % parts
-    return [(a[h == p], b[h == p]) for p in range(parts)]
-
-
-def components_by_stars(edges: list[tuple[int, int]], parts: int, seed: int) -> tuple[dict[int, int], int]:
-    """The engine's rounds, with its shuffles simulated: rows hashed by node
-    into ``parts`` blocks, in random order."""
-    rng = np.random.default_rng(seed)
-    e = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    hi, lo = e.max(axis=1), e.min(axis=1)
-    rounds = 0
-    while True:
-        rounds += 1
-        u, v = np.concatenate([hi, lo]), np.concatenate([lo, hi])
-        out = [large_star(x, y) for x, y in _blocks(u, v, u, parts, rng)]
-        hi, lo = np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
-        changed = sum(o[2] for o in out)
-        out = [small_star(x, y) for x, y in _blocks(hi, lo, hi, parts, rng)]
-        hi, lo = np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
-        changed += sum(o[2] for o in out)
-        if not changed:
-            break
-    label = dict(zip(hi.tolist(), lo.tolist()))
-    nodes = {x for ab in edges for x in ab}
-    return {x: label.get(x, x) for x in nodes}, rounds
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_star_rounds_find_the_components(seed):
-    rng = random.Random(seed)
-    nodes = rng.sample(range(10**6), 300)
-    edges = [(rng.choice(nodes), rng.choice(nodes)) for _ in range(rng.choice([50, 200, 400]))]
-    edges += [(nodes[i], nodes[i + 1]) for i in range(0, 60)]  # a long path
-    edges = [(a, b) for a, b in edges if a != b]
-    got, rounds = components_by_stars(edges, parts=rng.choice([1, 3, 4]), seed=seed)
-    assert got == _union_find(edges)
-    assert rounds > 1
-
-
-def test_a_star_round_on_a_converged_forest_changes_nothing():
-    hi, lo, changed = large_star(np.array([5, 1, 9, 1]), np.array([1, 5, 1, 9]))
-    assert (hi.tolist(), lo.tolist(), changed) == ([5, 9], [1, 1], 0)
-    hi, lo, changed = small_star(hi, lo)
-    assert (hi.tolist(), lo.tolist(), changed) == ([5, 9], [1, 1], 0)
 
 
 def test_uids_order_units_as_the_local_engine_numbers_them():
