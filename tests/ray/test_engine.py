@@ -1,24 +1,23 @@
-"""The Ray engine's pure parts, without Ray: the shared per-record step, byte
-ranges of JSON Lines, unit ids, and the command's usage errors.  Bucket pairs
-per block: tests/dedup/test_phases.py; connected components by star rounds:
-tests/dedup/test_components.py; parity on Ray: tests/dedup/test_ray_parity.py."""
+"""The Ray engine without Ray: importing it does not import Ray, it says what
+to install, the command's usage errors, and the per-record step both engines
+share.  Byte ranges and unit ids: test_io.py; bucket pairs per block:
+tests/dedup/test_phases.py; connected components by star rounds:
+tests/dedup/test_components.py; parity on Ray: tests/dedup/test_ray_parity.py.
+
+(No ``__init__.py`` in this folder: a package ``ray`` under ``tests/`` would
+shadow Ray itself for the test packages that put ``tests/`` on ``sys.path``.)"""
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from cleaner import make_config
-from cleaner.ray.io import cut, split_lines, uid_of
 from cleaner.runner import Stats, clean_documents, clean_lines, read_jsonl, report_rows
 
 A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
@@ -106,31 +105,3 @@ def test_clean_lines_writes_what_the_document_path_wrote(tmp_path, jobs):
             new.add_line(c)
     assert new == old and old.edits  # something was edited
     assert any("dedup" in c.rules for c in lines) and old.dropped_paragraphs == 1
-
-
-# -- JSON Lines in byte ranges ---------------------------------------------------------
-
-
-@given(st.binary(max_size=200).map(lambda b: b.replace(b"\x00", b"\n")))
-@settings(max_examples=200, deadline=None)
-def test_split_lines_is_iterating_a_binary_file(data):
-    assert split_lines(data) == list(io.BytesIO(data))
-
-
-@pytest.mark.parametrize("chunk", [1, 2, 7, 64, 10_000])
-def test_byte_ranges_end_at_line_ends_and_cover_the_file(tmp_path, chunk):
-    rng = random.Random(chunk)
-    data = b"".join(rng.choice([b"\n", b"ab\n", b"\xe4\xb8\xad\r\n", b"x" * 30 + b"\n"]) for _ in range(200)) + b"tail"
-    path = tmp_path / "f.jsonl"
-    path.write_bytes(data)
-    ranges = cut(str(path), chunk)
-    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
-    assert all(data[e - 1 : e] == b"\n" for _, e in ranges[:-1])
-    assert all(e - s >= min(chunk, len(data) - s) for s, e in ranges)
-    assert [line for s, e in ranges for line in split_lines(data[s:e])] == list(io.BytesIO(data))
-
-
-def test_uids_order_units_as_the_local_engine_numbers_them():
-    units = [(0, 0), (0, 1), (0, 300), (1, 0), (7, 2), (2**38, 5)]
-    assert sorted(units, key=lambda u: uid_of(*u)) == units
