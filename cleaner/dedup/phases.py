@@ -37,7 +37,7 @@ engine (:mod:`cleaner.ray`) call these, so they find the same clusters.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -199,7 +199,7 @@ def index_matches(
     hashes: npt.NDArray[np.uint64],
     *,
     fuzzy: npt.NDArray[np.bool_],
-    band_rows: Any,
+    band_rows: Callable[[Ids], npt.NDArray[np.uint64]],
     level: str,
     threshold: float,
     numbers: bool = False,
@@ -244,7 +244,7 @@ def candidates(keys: Sequence[str], *, all_pairs_below: int, params: LSHParams) 
 
 
 def streamed_candidates(
-    column: Any, ids: Ids, *, params: LSHParams, max_pairs: int, directory: str | None = None
+    column: Callable[[int], npt.NDArray[np.uint64]], ids: Ids, *, params: LSHParams, max_pairs: int, directory: str | None = None
 ) -> Iterator[Ids]:
     """Candidate pairs of units ``ids`` in chunks, from their band keys read
     one band at a time (``column(j)[ids]``); beyond ``max_pairs`` they are
