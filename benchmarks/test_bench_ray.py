@@ -157,7 +157,7 @@ def run(argv: list[str]) -> dict[str, Any]:
 
 def ray_startup() -> float:
     code = (
-        "import time; t = time.perf_counter(); from cleaner import ray_engine; s = ray_engine.init(quiet=True); "
+        "import time; t = time.perf_counter(); from cleaner import ray as ray_engine; s = ray_engine.init(quiet=True); "
         "dt = time.perf_counter() - t; import ray; ray.shutdown(); print(dt)"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

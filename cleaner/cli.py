@@ -118,7 +118,7 @@ def check_engine(args: argparse.Namespace, files: Sequence[str]) -> None:
         if not os.path.isfile(f):
             raise InputError(f"{f}: no such file" if not os.path.exists(f) else f"{f}: is a directory, not a file")
     try:
-        from . import ray_engine
+        from . import ray as ray_engine
 
         ray_engine.require_ray()
     except ImportError as exc:
@@ -541,7 +541,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     try:
         with contextlib.ExitStack() as stack:
             if args.engine == "ray":
-                from . import ray_engine
+                from . import ray as ray_engine
 
                 # Ray starts before any output file is opened: a start that is
                 # interrupted (Ray has its own SIGTERM handlers then) leaves nothing.

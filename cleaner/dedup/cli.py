@@ -256,7 +256,7 @@ def _summary(args: argparse.Namespace, documents: int, units: int, bytes_in: int
 def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequence[str]) -> int:
     """``--engine ray``: matched by Ray workers, written here by the same
     writers as the local path (atomic files, report and clusters in order)."""
-    from .. import ray_engine
+    from .. import ray as ray_engine
     from ..cli import _Sink
 
     with ray_engine.session(args.ray_address):

@@ -6,16 +6,17 @@
    (8 bytes per band) to a band store on disk; only small per-unit facts
    stay in memory -- a 128-bit key hash, positions and lengths, and the
    arrays of the matching pass: about 150 bytes per paragraph.
-2. **Match**: exact groups by key hash; LSH candidate pairs among the
-   groups' representatives (sub-quadratic: sorting band keys, one band at
-   a time; a bucket above the cap links each member to the bucket's head
-   and its followers only; more than ``max_pairs`` candidates are spilled
-   to temporary files); the optional SQLite index of earlier runs is
-   consulted; every candidate pair is verified with rapidfuzz on the keys
-   (read back from the key store, :data:`VERIFY_CHUNK` pairs at a time);
-   greedy clustering in rank order (:mod:`cleaner.dedup.clusters`) over
-   the verified pairs, held as arrays (20 bytes each; beyond ``max_pairs``
-   of them, each unit keeps its :data:`EDGES_PER_UNIT` best ones).
+2. **Match**, the phases of :mod:`cleaner.dedup.phases`: exact groups by
+   key hash; the optional SQLite index of earlier runs is consulted; LSH
+   candidate pairs among the other groups' representatives (sub-quadratic:
+   sorting band keys, one band at a time; a bucket above the cap links
+   each member to the bucket's head and its followers only; more than
+   ``max_pairs`` candidates are spilled to temporary files); every
+   candidate pair is verified with rapidfuzz on the keys (read back from
+   the key store, :data:`VERIFY_CHUNK` pairs at a time); greedy clustering
+   in rank order (:mod:`cleaner.dedup.clusters`) over the verified pairs,
+   held as arrays (20 bytes each; beyond ``max_pairs`` of them, each unit
+   keeps its :data:`EDGES_PER_UNIT` best ones).
 3. **Emit**: documents are read back in order and the dropped units removed.
 
 Memory is therefore linear in the units and the verified pairs, with
@@ -49,15 +50,15 @@ import numpy as np
 import numpy.typing as npt
 
 from ..edits import Edit
-from .clusters import exact_groups, kept_of, ranks
+from . import phases
+from .clusters import ranks
 from .index import SeenIndex
 from .key import matching_keys, shingle_texts
-from .lsh import MAX_PAIRS, LSHParams, band_keys, candidate_chunks
-from .match import key_hashes
+from .lsh import MAX_PAIRS, LSHParams, band_keys
 from .minhash import signatures
+from .phases import key_hashes
 from .rule import FUZZY_MIN_CHARS
 from .split import Drop, drop_edits, split_paragraphs
-from .verify import length_ok, ratio_scores, same_numbers
 
 #: candidate pairs verified per call of rapidfuzz: their keys are read into
 #: memory for it (about 1 KB per pair for Chinese paragraphs of 200 characters)
@@ -70,7 +71,7 @@ VERIFY_CHUNK = 20_000
 #: better-ranked duplicates were all dropped themselves.
 EDGES_PER_UNIT = 8
 
-__all__ = ["DedupOptions", "DedupResult", "DroppedUnit", "KeyStore", "BandStore", "analyse", "dedup_corpus", "LEVELS"]
+__all__ = ["DedupOptions", "DedupResult", "UnitTable", "DroppedUnit", "KeyStore", "BandStore", "analyse", "dedup_corpus", "LEVELS"]
 
 LEVELS = ("paragraph", "document")
 
@@ -257,6 +258,28 @@ class DroppedUnit:
     ref_run: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class UnitTable:
+    """Where each unit is: its document (``doc_of``, named ``doc_ids``),
+    paragraph index and character span; ``doc_first[d]``: the first unit of
+    document ``d`` (``len(doc_ids) + 1`` entries)."""
+
+    doc_ids: list[str]
+    doc_first: npt.NDArray[np.int64]
+    para: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
+    doc_of: npt.NDArray[np.int64]
+
+    @classmethod
+    def of_nodes(
+        cls, names: list[str], para: npt.NDArray[np.int64], start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]
+    ) -> UnitTable:
+        """Units named each by its own document (``names[i]``), as a
+        distributed engine knows the units of a component."""
+        return cls(names, np.zeros(1, dtype=np.int64), para, start, end, np.arange(len(names), dtype=np.int64))
+
+
 @dataclass
 class DedupResult:
     """The outcome of the matching pass; :meth:`output` and :meth:`edits`
@@ -279,6 +302,27 @@ class DedupResult:
     keys: KeyStore | None = None
     hashes: npt.NDArray[np.uint64] | None = None
     bands: BandStore | None = None
+
+    @classmethod
+    def from_phases(
+        cls,
+        options: DedupOptions,
+        units: UnitTable,
+        resolved: phases.Resolution,
+        edges: phases.Edges,
+        *,
+        indexed: dict[int, Any] | None = None,
+        candidates: int = 0,
+        keys: KeyStore | None = None,
+        hashes: npt.NDArray[np.uint64] | None = None,
+        bands: BandStore | None = None,
+    ) -> DedupResult:
+        """The result of the phases (:mod:`cleaner.dedup.phases`) over ``units``."""
+        return cls(
+            options, units.doc_ids, units.doc_first, units.para, units.start, units.end, units.doc_of,
+            resolved.ref, resolved.score.astype(np.float32), edges.pairs, edges.scores,
+            indexed or {}, candidates, len(units.para), keys, hashes, bands,
+        )
 
     # -- per document -------------------------------------------------------
     def _name(self, r: int) -> tuple[str, int | None, int | None]:
@@ -387,166 +431,134 @@ def _batches(docs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[
         yield batch
 
 
+def _fuzzy_min(opt: DedupOptions) -> int:
+    """Units with keys this long or longer may match approximately."""
+    return max(opt.min_chars, FUZZY_MIN_CHARS, 1)
+
+
+def _analysed(docs: Iterable[tuple[str, str]], opt: DedupOptions) -> Iterator[tuple[list[tuple[str, str]], Analysis]]:
+    """Batches of documents with their analysis, in input order (``opt.jobs`` processes)."""
+    p, fuzzy_min = opt.params, _fuzzy_min(opt)
+    per_batch = max(1, opt.batch // 8) if opt.level == "paragraph" else opt.batch
+    if opt.jobs <= 1:
+        for batch in _batches(docs, per_batch):
+            yield batch, analyse([t for _, t in batch], level=opt.level, params=p, fuzzy_min=fuzzy_min)
+        return
+    with ProcessPoolExecutor(max_workers=opt.jobs) as pool:
+        pending: list[tuple[list[tuple[str, str]], Future[Analysis]]] = []
+        for batch in _batches(docs, per_batch):
+            pending.append((batch, pool.submit(_analyse_job, ([t for _, t in batch], opt.level, p, fuzzy_min))))
+            if len(pending) >= 3 * opt.jobs:
+                b, f = pending.pop(0)
+                yield b, f.result()
+        for b, f in pending:
+            yield b, f.result()
+
+
+def _analyse_corpus(
+    docs: Iterable[tuple[str, str]], opt: DedupOptions, store: KeyStore, bands: BandStore, progress: Callable[[int], None] | None
+) -> tuple[UnitTable, npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """Pass 1: the units of every document, their key lengths and key hashes;
+    keys and band keys go to the stores on disk."""
+    doc_ids: list[str] = []
+    parts: list[Analysis] = []
+    for batch, a in _analysed(docs, opt):
+        a.doc = a.doc + len(doc_ids)
+        doc_ids.extend(d[0] for d in batch)
+        store.extend(a.keys)
+        bands.extend(a.bands)
+        a.keys = []
+        a.bands = np.zeros((0, opt.params.bands), dtype=np.uint64)  # not a view: that would keep the batch's bands
+        parts.append(a)
+        if progress is not None:
+            progress(len(batch))
+    store.freeze()
+
+    def cat(xs: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+        return np.concatenate(xs).astype(np.int64) if xs else np.zeros(0, dtype=np.int64)
+
+    doc_of = cat([a.doc for a in parts])
+    units = UnitTable(
+        doc_ids,
+        np.searchsorted(doc_of, np.arange(len(doc_ids) + 1)).astype(np.int64),
+        cat([a.para for a in parts]),
+        cat([a.start for a in parts]),
+        cat([a.end for a in parts]),
+        doc_of,
+    )
+    hashes = np.concatenate([a.hashes for a in parts]) if parts else np.zeros((0, 2), dtype=np.uint64)
+    return units, cat([a.klen for a in parts]), hashes
+
+
 def dedup_corpus(
     docs: Iterable[tuple[str, str]],
     *,
     options: DedupOptions | None = None,
     index: SeenIndex | None = None,
     workdir: str | None = None,
-    spool: Callable[[int, tuple[str, str]], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> DedupResult:
-    """Match the units of ``(document id, text)`` pairs (see the module docstring).
+    """Match the units of ``(document id, text)`` pairs (see the module
+    docstring): the phases of :mod:`cleaner.dedup.phases` over the keys on
+    disk.
 
-    ``spool(i, doc)`` is called for each document as it streams past (the
-    command writes it to a temporary file for the emit pass); ``progress(n)``
-    after each batch of ``n`` documents.  The returned result holds the
-    key store open: call :meth:`DedupResult.close`.
+    ``progress(n)`` is called after each batch of ``n`` documents.  The
+    returned result holds the key store open: call :meth:`DedupResult.close`.
     """
     opt = options or DedupOptions()
-    p = opt.params
-    fuzzy_min = max(opt.min_chars, FUZZY_MIN_CHARS, 1)
-    floor = max(opt.min_chars, 1)
     store = KeyStore(workdir or tempfile.gettempdir())
-    band_store = BandStore(store.directory, p.bands)
-    doc_ids: list[str] = []
-    parts: list[Analysis] = []
-    doc_base: list[int] = []
-
-    def consume(batch: list[tuple[str, str]], a: Analysis) -> None:
-        base = len(doc_ids)
-        for i, d in enumerate(batch):
-            doc_ids.append(d[0])
-            if spool is not None:
-                spool(base + i, d)
-        store.extend(a.keys)
-        band_store.extend(a.bands)
-        a.keys = []
-        a.bands = np.zeros((0, p.bands), dtype=np.uint64)  # not a view: that would keep the batch's bands
-        doc_base.append(base)
-        parts.append(a)
-        if progress is not None:
-            progress(len(batch))
-
-    per_batch = max(1, opt.batch // 8) if opt.level == "paragraph" else opt.batch
-    if opt.jobs <= 1:
-        for batch in _batches(docs, per_batch):
-            consume(batch, analyse([t for _, t in batch], level=opt.level, params=p, fuzzy_min=fuzzy_min))
-    else:
-        with ProcessPoolExecutor(max_workers=opt.jobs) as pool:
-            pending: list[tuple[list[tuple[str, str]], Future[Analysis]]] = []
-            for batch in _batches(docs, per_batch):
-                pending.append((batch, pool.submit(_analyse_job, ([t for _, t in batch], opt.level, p, fuzzy_min))))
-                if len(pending) >= 3 * opt.jobs:
-                    b, f = pending.pop(0)
-                    consume(b, f.result())
-            for b, f in pending:
-                consume(b, f.result())
-    store.freeze()
+    bands = BandStore(store.directory, opt.params.bands)
+    units, klen, hashes = _analyse_corpus(docs, opt, store, bands, progress)
     n = len(store)
-    ndocs = len(doc_ids)
-    def cat(xs: list[npt.NDArray[Any]], dt: type[np.int64]) -> npt.NDArray[np.int64]:
-        return np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt)
+    rank = ranks(n, keep=opt.keep, lengths=units.end - units.start)
+    fuzzy = klen >= _fuzzy_min(opt)
+    groups = phases.exact(hashes, rank, klen >= max(opt.min_chars, 1))
+    reps = groups.reps
+    seen = phases.IndexMatches()
+    if index is not None:
+        seen = phases.index_matches(
+            index, reps, store, hashes, fuzzy=fuzzy, band_rows=bands.rows, level=opt.level,
+            threshold=opt.threshold, numbers=opt.numbers, workers=opt.jobs,
+        )
+    fz = reps[fuzzy[reps] & ~seen.blocked(n)[reps]]
+    verified, ncand = _verified_edges(store, bands, fz, klen, rank, opt)
+    resolved = phases.resolve(verified, rank, groups, index=seen)
+    edges = phases.Edges.concat([groups.edges(), verified, seen.edges()])
+    return DedupResult.from_phases(
+        opt, units, resolved, edges, indexed=seen.indexed, candidates=ncand, keys=store, hashes=hashes, bands=bands
+    )
 
-    doc_of = cat([a.doc + b for a, b in zip(parts, doc_base)], np.int64)
-    para = cat([a.para for a in parts], np.int64)
-    start = cat([a.start for a in parts], np.int64)
-    end = cat([a.end for a in parts], np.int64)
-    hashes = np.concatenate([a.hashes for a in parts]) if parts else np.zeros((0, 2), dtype=np.uint64)
-    doc_first = np.searchsorted(doc_of, np.arange(ndocs + 1)).astype(np.int64)
-    klen_chars = cat([a.klen for a in parts], np.int64)
-    del parts
-    rank = ranks(n, keep=opt.keep, lengths=end - start)
-    eligible = klen_chars >= floor
-    fuzzy = klen_chars >= fuzzy_min
 
-    # 1. exact groups among eligible units
-    ref = np.full(n, -1, dtype=np.int64)
-    score = np.zeros(n, dtype=np.float32)
-    idx = np.flatnonzero(eligible)
-    rep = np.full(n, -1, dtype=np.int64)
-    rep[idx] = idx[exact_groups(hashes[idx], rank[idx])]
-    reps = idx[rep[idx] == idx]
-    pairs: list[npt.NDArray[np.int64]] = []
-    pscores: list[npt.NDArray[np.float32]] = []
-    members = idx[rep[idx] != idx]
-    pairs.append(np.stack([rep[members], members], axis=1))
-    pscores.append(np.full(len(members), 100.0, dtype=np.float32))
-
-    # 2. the index of earlier runs
-    blocked = np.zeros(n, dtype=bool)
-    external: dict[int, tuple[int, float]] = {}
-    indexed: dict[int, Any] = {}
-    if index is not None and len(reps):
-        hits = index.exact(hashes[reps, 0], _Keys(store, reps), opt.level)
-        for pos, uid in hits.items():
-            external[int(reps[pos])] = (uid, 100.0)
-        rest = np.array([r for r in reps.tolist() if r not in external and fuzzy[r]], dtype=np.int64)
-        if len(rest):
-            cand = index.band_candidates(band_store.rows(rest), opt.level)
-            if len(cand):
-                old = index.keys(cand[:, 1].tolist())
-                ka = [store[int(rest[i])] for i in cand[:, 0].tolist()]
-                kb = [old[int(u)][0] for u in cand[:, 1].tolist()]
-                s = ratio_scores(ka, kb, score_cutoff=opt.threshold, workers=opt.jobs)
-                for (i, u), v, x, y in zip(cand.tolist(), s.tolist(), ka, kb):
-                    if v >= opt.threshold and (not opt.numbers or same_numbers(x, y)):
-                        r = int(rest[i])
-                        if r not in external or v > external[r][1]:
-                            external[r] = (int(u), float(v))
-        for r in external:
-            blocked[r] = True
-        indexed = index.describe([u for u, _ in external.values()])
-
-    # 3. LSH candidates among fuzzy representatives, verified chunk by chunk
-    fz = reps[fuzzy[reps] & ~blocked[reps]]
+def _verified_edges(
+    store: KeyStore, bands: BandStore, fz: npt.NDArray[np.int64], klen: npt.NDArray[np.int64], rank: npt.NDArray[np.int64], opt: DedupOptions
+) -> tuple[phases.Edges, int]:
+    """LSH candidates among the fuzzy representatives ``fz``, verified
+    :data:`VERIFY_CHUNK` pairs at a time, in ``(a, b)`` order, and how many
+    candidates there were; beyond ``max_pairs`` verified edges, each unit
+    keeps its :data:`EDGES_PER_UNIT` best (:func:`best_edges`)."""
     ncand = 0
-    vp_parts: list[npt.NDArray[np.int64]] = []
-    vs_parts: list[npt.NDArray[np.float32]] = []
+    parts: list[phases.Edges] = []
     held, prune_at = 0, opt.max_pairs
     if len(fz) >= 2:
-        columns = (band_store.column(j)[fz] for j in range(p.bands))
-        for cand in candidate_chunks(columns, fz, bucket_cap=p.bucket_cap, hot_links=p.hot_links, max_pairs=opt.max_pairs, directory=store.directory):
+        for cand in phases.streamed_candidates(bands.column, fz, params=opt.params, max_pairs=opt.max_pairs, directory=store.directory):
             ncand += len(cand)
-            cand = cand[length_ok(klen_chars[cand[:, 0]], klen_chars[cand[:, 1]], opt.threshold)]
+            cand = phases.length_filter(cand, klen, opt.threshold)
             for lo in range(0, len(cand), VERIFY_CHUNK):
-                ok, v = _verify(store, cand[lo : lo + VERIFY_CHUNK], opt)
-                vp_parts.append(cand[lo : lo + VERIFY_CHUNK][ok])
-                vs_parts.append(v[ok])
-                held += int(ok.sum())
+                e = phases.verify(cand[lo : lo + VERIFY_CHUNK], store, threshold=opt.threshold, numbers=opt.numbers, workers=opt.jobs)
+                parts.append(e)
+                held += len(e)
                 if held > prune_at:  # keep memory near the edges that matter
-                    bp, bs = best_edges(np.concatenate(vp_parts), np.concatenate(vs_parts), rank, per_unit=EDGES_PER_UNIT)
-                    vp_parts, vs_parts, held = [bp], [bs], len(bp)
+                    pruned = _pruned(phases.Edges.concat(parts), rank)
+                    parts, held = [pruned], len(pruned)
                     prune_at = max(prune_at + 1, 2 * held)
-    vp = np.concatenate(vp_parts) if vp_parts else np.zeros((0, 2), dtype=np.int64)
-    vs = np.concatenate(vs_parts) if vs_parts else np.zeros(0, dtype=np.float32)
-    del vp_parts, vs_parts
-    if prune_at > opt.max_pairs or len(vp) > opt.max_pairs:  # pruned once: prune all alike
-        vp, vs = best_edges(vp, vs, rank, per_unit=EDGES_PER_UNIT)
-    order = np.lexsort((vp[:, 1], vp[:, 0]))  # pair order does not depend on spilling
-    vp, vs = vp[order], vs[order]
+    verified = phases.Edges.concat(parts)
+    if prune_at > opt.max_pairs or len(verified) > opt.max_pairs:  # pruned once: prune all alike
+        verified = _pruned(verified, rank)
+    return verified.sorted(), ncand  # pair order does not depend on spilling
 
-    # 4. greedy clustering; index matches first, exact members follow
-    refl, scl = kept_of(n, vp, vs, rank, blocked=blocked)
-    ref[:] = refl
-    score[:] = scl
-    for r, (uid, v) in external.items():
-        ref[r] = -(uid + 2)
-        score[r] = v
-    m_rep = rep[members]
-    kept_rep = ref[m_rep] == -1
-    ref[members] = np.where(kept_rep, m_rep, ref[m_rep])
-    score[members] = np.where(kept_rep, 100.0, score[m_rep])
-    if len(vp):
-        pairs.append(vp)
-        pscores.append(vs)
-    if external:
-        pairs.append(np.array([[r, -(u + 2)] for r, (u, _) in external.items()], dtype=np.int64))
-        pscores.append(np.array([v for _, v in external.values()], dtype=np.float32))
-    return DedupResult(
-        opt, doc_ids, doc_first, para, start, end, doc_of, ref, score,
-        np.concatenate(pairs), np.concatenate(pscores), indexed, ncand, n, store, hashes, band_store,
-    )
+
+def _pruned(edges: phases.Edges, rank: npt.NDArray[np.int64]) -> phases.Edges:
+    return phases.Edges(*best_edges(edges.pairs, edges.scores, rank, per_unit=EDGES_PER_UNIT))
 
 
 def best_edges(
@@ -574,31 +586,6 @@ def best_edges(
     pos = np.arange(len(ls)) - np.repeat(first, np.diff(np.concatenate((first, [len(ls)]))))
     keep = order[pos < per_unit]
     return pairs[keep], scores[keep]
-
-
-def _verify(store: KeyStore, cand: npt.NDArray[np.int64], opt: DedupOptions) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
-    """Which candidate pairs are duplicates, and their scores."""
-    ka = [store[i] for i in cand[:, 0].tolist()]
-    kb = [store[j] for j in cand[:, 1].tolist()]
-    s = ratio_scores(ka, kb, score_cutoff=opt.threshold, workers=opt.jobs)
-    ok = s >= opt.threshold
-    if opt.numbers:
-        for t in np.flatnonzero(ok).tolist():
-            ok[t] = same_numbers(ka[t], kb[t])
-    return ok, s
-
-
-class _Keys:
-    """``store[reps[i]]`` by position, for index look-ups."""
-
-    def __init__(self, store: KeyStore, reps: npt.NDArray[np.int64]) -> None:
-        self.store, self.reps = store, reps
-
-    def __getitem__(self, i: int) -> str:
-        return self.store[int(self.reps[i])]
-
-    def __len__(self) -> int:
-        return len(self.reps)
 
 
 def new_index_rows(res: DedupResult) -> tuple[list[tuple[int, str, str, int | None]], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:

@@ -1,13 +1,15 @@
-"""Duplicates among a set of keys: exact groups, candidates, verdicts, clusters.
+"""Duplicates among a list of keys held in memory: the in-document path.
 
-This is the pure core that both the in-document rule and the corpus command
-call (and that a distributed engine can call per shard):
+The ``dedup`` rule (:mod:`cleaner.dedup.rule`) calls :func:`find_duplicates`
+on the paragraphs of one document; it runs the phases of
+:mod:`cleaner.dedup.phases` that the corpus command
+(:func:`cleaner.dedup.corpus.dedup_corpus`, keys on disk) and the Ray engine
+run too:
 
 1. units whose keys are identical form exact groups (by a 128-bit hash of
    the key); only each group's best-ranked unit goes on;
 2. candidate pairs among those: all pairs when there are at most
-   ``all_pairs_below`` of them (rapidfuzz ``cdist``), else MinHash LSH
-   (:mod:`cleaner.dedup.lsh`);
+   ``all_pairs_below`` of them, else MinHash LSH (:mod:`cleaner.dedup.lsh`);
 3. each candidate pair is verified with ``fuzz.ratio`` on the keys
    (:mod:`cleaner.dedup.verify`): no LSH false positive survives;
 4. greedy clustering in rank order (:mod:`cleaner.dedup.clusters`), then the
@@ -21,20 +23,17 @@ call (and that a distributed engine can call per shard):
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from .clusters import exact_groups, kept_of, ranks
-from .key import shingle_texts
-from .lsh import LSHParams, band_keys, candidate_pairs
-from .minhash import signatures
-from .verify import length_ok, ratio_scores, same_numbers
+from . import phases
+from .clusters import ranks
+from .lsh import LSHParams
 
-__all__ = ["Matches", "find_duplicates", "key_hashes", "ALL_PAIRS_BELOW"]
+__all__ = ["Matches", "find_duplicates", "ALL_PAIRS_BELOW"]
 
 #: up to this many distinct keys, every pair is compared (rapidfuzz cdist)
 ALL_PAIRS_BELOW = 300
@@ -55,11 +54,11 @@ class Matches:
     candidates: int = 0
     rep: list[int] = field(default_factory=list)
 
-
-def key_hashes(keys: Sequence[str]) -> npt.NDArray[np.uint64]:
-    """128-bit BLAKE2b of each key, shape ``(n, 2)``: stable across runs and machines."""
-    raw = b"".join(hashlib.blake2b(k.encode("utf-8", "surrogatepass"), digest_size=16).digest() for k in keys)
-    return np.frombuffer(raw, dtype="<u8").reshape(-1, 2).astype(np.uint64) if keys else np.zeros((0, 2), dtype=np.uint64)
+    @classmethod
+    def of_phases(cls, resolved: phases.Resolution, edges: phases.Edges, groups: phases.ExactGroups, candidates: int) -> Matches:
+        """The phases' results as lists."""
+        pairs = [(a, b) for a, b in edges.pairs.tolist()]
+        return cls(resolved.ref.tolist(), resolved.score.tolist(), pairs, edges.scores.tolist(), candidates, groups.rep.tolist())
 
 
 def find_duplicates(
@@ -89,55 +88,16 @@ def find_duplicates(
     elig = klen > 0 if eligible is None else np.asarray(eligible, dtype=bool) & (klen > 0)
     fz = np.ones(n, dtype=bool) if fuzzy is None else np.asarray(fuzzy, dtype=bool)
     rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
-    idx = np.flatnonzero(elig)
-    ref = [-1] * n
-    score = [0.0] * n
-    if len(idx) < 2:
-        return Matches(ref, score, rep=[int(i) if elig[i] else -1 for i in range(n)])
-    sub_keys = [keys[i] for i in idx.tolist()]
-    rep_local = exact_groups(key_hashes(sub_keys), rank[idx])
-    reps = np.flatnonzero(rep_local == np.arange(len(idx)))  # local positions of representatives
-    reps = reps[fz[idx[reps]]]
-    pairs_l: list[tuple[int, int]] = []
-    scores_l: list[float] = []
-    ncand = 0
+    if np.count_nonzero(elig) < 2:
+        return Matches([-1] * n, [0.0] * n, rep=np.where(elig, np.arange(n), -1).tolist())
+    groups = phases.exact(phases.key_hashes(keys), rank, elig)
+    reps = groups.reps
+    reps = reps[fz[reps]]
+    verified, ncand = phases.Edges(), 0
     if len(reps) >= 2:
-        cand = _candidates([sub_keys[r] for r in reps.tolist()], all_pairs_below, params or LSHParams())
-        if len(cand):
-            rl = klen[idx[reps]]
-            cand = cand[length_ok(rl[cand[:, 0]], rl[cand[:, 1]], threshold)]
+        cand = reps[phases.candidates([keys[r] for r in reps.tolist()], all_pairs_below=all_pairs_below, params=params or LSHParams())]
+        cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
-        if ncand:
-            a = [sub_keys[r] for r in reps[cand[:, 0]].tolist()]
-            b = [sub_keys[r] for r in reps[cand[:, 1]].tolist()]
-            s = ratio_scores(a, b, score_cutoff=threshold, workers=workers)
-            for (i, j), v, x, y in zip(cand.tolist(), s.tolist(), a, b):
-                if v >= threshold and (not numbers or same_numbers(x, y)):
-                    pairs_l.append((int(idx[reps[i]]), int(idx[reps[j]])))
-                    scores_l.append(float(v))
-    ref, score = kept_of(n, pairs_l, scores_l, rank)
-    # The other members of an exact group follow their representative.
-    for loc, rl in enumerate(rep_local.tolist()):
-        if rl != loc:
-            unit, rep = int(idx[loc]), int(idx[rl])
-            pairs_l.append((rep, unit))
-            scores_l.append(100.0)
-            if ref[rep] == -1:
-                ref[unit], score[unit] = rep, 100.0
-            else:
-                ref[unit], score[unit] = ref[rep], score[rep]
-    rep_all = [-1] * n
-    for loc, rl in enumerate(rep_local.tolist()):
-        rep_all[int(idx[loc])] = int(idx[rl])
-    return Matches(ref, score, pairs_l, scores_l, ncand, rep_all)
-
-
-def _candidates(keys: list[str], all_pairs_below: int, params: LSHParams) -> npt.NDArray[np.int64]:
-    """Candidate pairs (local indices, i < j) among distinct keys."""
-    m = len(keys)
-    if m <= all_pairs_below:
-        iu, ju = np.triu_indices(m, k=1)
-        return np.stack([iu, ju], axis=1).astype(np.int64)
-    sig = signatures(shingle_texts(keys), ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
-    bk = band_keys(sig, bands=params.bands, rows=params.rows, seed=params.seed)
-    return candidate_pairs(bk, bucket_cap=params.bucket_cap)
+        verified = phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
+    resolved = phases.resolve(verified, rank, groups)
+    return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)

@@ -12,8 +12,8 @@ numbers guard (used inside a document) rejects pairs whose keys do not
 hold the same sequence of numbers: ``2020年增长5%`` and ``2021年增长6%`` in an
 otherwise identical template are different facts, not a duplicate.
 
->>> verify_pairs(["今天天气很好我们去公园玩", "今天天气很好我们去公园玩耍", "完全不同的一句话"], [(0, 1), (0, 2)], threshold=90)
-([(0, 1)], [96.0])
+>>> ratio_scores(["今天天气很好我们去公园玩", "今天天气很好我们去公园玩"], ["今天天气很好我们去公园玩耍", "完全不同的一句话"], score_cutoff=90).tolist()
+[96.0, 0.0]
 >>> same_numbers("2021年增长5", "2021年增长5"), same_numbers("2020年增长5", "2021年增长6")
 (True, False)
 >>> same_numbers("年满三十岁居住九年", "年满二十五岁居住七年"), same_numbers("统一行动", "一起行动")
@@ -23,12 +23,12 @@ otherwise identical template are different facts, not a duplicate.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["length_ok", "same_numbers", "ratio_scores", "verify_pairs"]
+__all__ = ["length_ok", "same_numbers", "ratio_scores"]
 
 # Arabic numbers; Chinese numbers written out: a run of two or more numeral
 # characters (三十, 二十五), or one numeral with a counter (九年, 七岁).  A
@@ -57,35 +57,3 @@ def ratio_scores(a: Sequence[str], b: Sequence[str], *, score_cutoff: float = 0.
         process.cpdist(a, b, scorer=fuzz.ratio, processor=None, score_cutoff=score_cutoff, workers=workers, dtype=np.float32)
     )
 
-
-def verify_pairs(
-    keys: Sequence[str],
-    pairs: Iterable[tuple[int, int]],
-    *,
-    threshold: float,
-    numbers: bool = False,
-    workers: int = 1,
-    lengths: npt.NDArray[np.int64] | None = None,
-) -> tuple[list[tuple[int, int]], list[float]]:
-    """The pairs whose keys score at least ``threshold``, and their scores.
-
-    ``keys`` is anything indexable by id (a list, or the corpus key store);
-    ``lengths`` (key lengths by id) lets the length filter skip reading keys.
-    """
-    arr = np.asarray(pairs if isinstance(pairs, np.ndarray) else list(pairs), dtype=np.int64).reshape(-1, 2)
-    if not len(arr):
-        return [], []
-    if lengths is None and isinstance(keys, list):
-        lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    if lengths is not None:
-        arr = arr[length_ok(lengths[arr[:, 0]], lengths[arr[:, 1]], threshold)]
-    ka = [keys[int(i)] for i in arr[:, 0]]
-    kb = [keys[int(j)] for j in arr[:, 1]]
-    scores = ratio_scores(ka, kb, score_cutoff=threshold, workers=workers)
-    out: list[tuple[int, int]] = []
-    out_s: list[float] = []
-    for (i, j), s, x, y in zip(arr.tolist(), scores.tolist(), ka, kb):
-        if s >= threshold and (not numbers or same_numbers(x, y)):
-            out.append((i, j))
-            out_s.append(float(s))
-    return out, out_s

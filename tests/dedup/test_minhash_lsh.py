@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.dedup.lsh import LSHParams, band_keys, candidate_chunks, candidate_pairs
-from cleaner.dedup.match import key_hashes
+from cleaner.dedup.phases import key_hashes
 from cleaner.dedup.minhash import EMPTY, shingle_hashes, signatures
 
 TEXTS = ["今天天气很好我们去公园散步", "今天天气很好我们去公园散心", "完全无关的另一段话语内容", "ab", ""]

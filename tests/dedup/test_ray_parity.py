@@ -167,7 +167,7 @@ def test_resolve_on_the_local_edges_gives_the_local_clusters(keep, local_first, 
     """The engine's clustering step (greedy clustering, exact followers,
     records) on the local engine's edges, all at once and split into
     blocks of whole components in any order."""
-    from cleaner.ray_engine import cluster_line, resolve
+    from cleaner.ray import cluster_line, resolve
 
     pa = pytest.importorskip("pyarrow")
     local = local_first if keep == "first" else local_longest
@@ -210,7 +210,7 @@ def test_resolve_on_the_local_edges_gives_the_local_clusters(keep, local_first, 
 def ray_session() -> Iterator[Any]:
     pytest.importorskip("ray.data")
     pytest.importorskip("polars")  # Dataset.join
-    from cleaner import ray_engine
+    from cleaner import ray as ray_engine
 
     s = ray_engine.init(num_cpus=2, partitions=4, quiet=True)
     import ray
@@ -245,7 +245,7 @@ def test_dedup_parity(ray_session, local_first, local_longest, order, keep, driv
     dedup_dataset equal dedup_corpus's; ``driver``: clusters found on the
     driver, else by connected components on the cluster (and the drops
     joined to the documents)."""
-    from cleaner import ray_engine
+    from cleaner import ray as ray_engine
 
     local = local_first if keep == "first" else local_longest
     out = ray_engine.dedup_dataset(
@@ -270,7 +270,7 @@ def test_dedup_parity(ray_session, local_first, local_longest, order, keep, driv
 def test_dedup_by_document_and_without_positions(ray_session):
     """level="document" drops whole rows; without a position column the
     rows are numbered in the dataset's order."""
-    from cleaner import ray_engine
+    from cleaner import ray as ray_engine
 
     docs = DOCS[:300]
     options = DedupOptions(level="document")
@@ -291,7 +291,7 @@ def test_dedup_by_document_and_without_positions(ray_session):
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_clean_parity(ray_session, order):
-    from cleaner import ray_engine
+    from cleaner import ray as ray_engine
 
     config = make_config()
     docs = DOCS[:600]
@@ -346,7 +346,7 @@ def test_dedup_command_is_byte_identical(ray_session, tmp_path):
 def test_files_in_many_byte_ranges(ray_session, tmp_path):
     """The command's functions with small byte ranges (many chunks per file):
     the records and rows of the local path, in order."""
-    from cleaner import ray_engine
+    from cleaner import ray as ray_engine
     from cleaner.dedup.cli import render_record
     from cleaner.runner import clean_lines, read_jsonl
 
