@@ -48,7 +48,7 @@ page_break    page_break_in_word     a blank line (or a line break) inside a
 repeat        exact_/near_duplicate  a paragraph of :data:`REPEAT_MIN_CHARS` or
               _paragraph             more repeated after 1-3 other paragraphs,
                                      exactly or with 1-3 Han characters changed
-traditional   stray_traditional      a whole paragraph converted with OpenCC
+traditional   stray_traditional      one whole paragraph converted with OpenCC
                                      ``s2t`` in a Simplified document
 spaced        space_in_cjk           a paragraph (or a clause) spaced out: a
                                      space between every two CJK characters
@@ -324,8 +324,12 @@ _LOCAL: dict[str, tuple[str, Callable[[str, random.Random], tuple[str, str, str,
 def _local_doc(paras: list[str], suite: str, rng: random.Random, layout: str, doc_id: str) -> Document:
     cls, inject = _LOCAL[suite]
     sep = "\n\n" if layout == "blank" else "\n"
-    # at most every other paragraph, so that injected spans never touch
-    targets = {i for i in range(0, len(paras), 2) if rng.random() < 0.6} or {0}
+    if suite == "traditional":
+        # one paragraph: the rest of the document is clearly Simplified
+        targets = {rng.randrange(len(paras))}
+    else:
+        # at most every other paragraph, so that injected spans never touch
+        targets = {i for i in range(0, len(paras), 2) if rng.random() < 0.6} or {0}
     b = _Doc()
     for i, p in enumerate(paras):
         sw = inject(p, rng) if i in targets else None
