@@ -13,7 +13,13 @@ evidence, never one signal alone:
   line of a hard-wrapped document) and so is line B; titles, bylines,
   captions and verse lines are short and stand alone;
 * whether the characters on both sides of the break form a word (jieba
-  segmentation, ``认|真`` -> ``认真``), or a Latin word continues in lower case.
+  segmentation, ``认|真`` -> ``认真``), or a Latin word continues in lower case;
+  in a document that separates its paragraphs by single line breaks, a
+  blank line where a word runs across is a page break;
+* no paragraph starts with a closing mark or a clause mark (``”他说。``):
+  such a line always continues the one above; in a hard-wrapped document a
+  full line ending with ``；`` or ``：`` continues too, and a full line is
+  never a numbered heading.
 
 Never joined: Markdown headings and the line above a setext underline, list
 items, lines inside fenced code, lines that end a sentence (except inside a
@@ -109,6 +115,7 @@ class _DocStats:
     blank_paragraphs: bool  # paragraphs are delimited by blank lines
     indents: bool  # paragraphs start with an indent
     headers: frozenset[str] = frozenset()  # running headers and footers (stripped lines)
+    rare_blanks: bool = False  # paragraphs are separated by single line breaks; a blank line is a page break
 
 
 def _width(s: str) -> int:
@@ -122,12 +129,14 @@ def _stats(lines: list[_Line]) -> _DocStats:
     soft: list[int] = []
     blank_breaks = 0
     latin = 0
+    line_breaks = 0
     for a, b in zip(lines, lines[1:]):
         if a.blank:
             continue
         if b.blank:
             blank_breaks += 1
         else:
+            line_breaks += 1
             w = _width(a.body.rstrip())
             if w >= MIN_PROSE_WIDTH:  # headings and short lines say nothing about the wrap width
                 soft.append(w)
@@ -150,6 +159,7 @@ def _stats(lines: list[_Line]) -> _DocStats:
         blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
         indents=indents >= 2 and indents >= 0.2 * len(content),
         headers=running_headers([ln.body for ln in lines]),
+        rare_blanks=line_breaks >= RARE_BLANK_BREAKS and blank_breaks <= RARE_BLANK_SHARE * line_breaks,
     )
 
 
@@ -297,19 +307,24 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     # A number cut by a wrap inside Chinese text (公元17|87年) joins without a space.
     cjk = cjk or (last.isdigit() and first.isdigit() and bool(_CJK_CHAR.search(a[-20:] + b[:20])))
     sep = "" if cjk else " "
-    if ends_sentence(a) or last in "；;":
-        # (a line ending with ； is often an item of an enumeration)
+    if first in NEVER_STARTS and not (_LIST.match(b_raw) or _HEADING.match(b_raw)):
+        # no paragraph starts with a closing mark or a clause mark: the line
+        # continues the one above (”他说。 after a quotation)
+        return 5.0, sep
+    if ends_sentence(a) or (last in "；;" and not wrapped):
+        # (a line ending with ； is often an item of an enumeration; in a
+        # hard-wrapped document a full line that ends with ； is wrapped)
         # Inside a hard-wrapped paragraph delimited by blank lines (or by
         # indents), a full line that ends a sentence still continues it.
         if wrapped and (stats.blank_paragraphs or (stats.indents and not _INDENT.match(b_raw))):
             return 4.0, sep
         return None
-    if _LIST.match(a) and not _INNER_PUNCT.search(a[:-1]):
-        return None  # a numbered heading: 三、重视解决……
+    if _LIST.match(a) and not _INNER_PUNCT.search(a[:-1]) and not wrapped:
+        return None  # a numbered heading: 三、重视解决…… (a heading is not wrapped)
     score = 0.0
     if last.isalnum() or last in "-/":
         score += 1.0  # stops mid-sentence
-    elif last in _CLAUSE_END:
+    elif last in _CLAUSE_END or (wrapped and last in "；;：:"):
         score += 1.0  # stops after a clause
     elif not wrapped:
         return None  # ends with ：, a quote, a bracket...: a list or a quotation may follow
@@ -330,6 +345,8 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         from ..segment import cohesion
 
         gain = cohesion(a, b)
+        if gain >= WEAK_COHESION and blank_between and stats.rare_blanks:
+            score += 2.0  # a page break (paragraphs are separated by line breaks here) inside a word
         if gain >= STRONG_COHESION:
             score += 3.0  # a word runs across the break: 认|真
         elif gain >= WEAK_COHESION:
@@ -342,6 +359,16 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         return None  # very short: a title or a byline, unless the evidence is strong
     return score, sep
 
+
+#: in a document of at least this many single line breaks between lines,
+#: and blank lines at most this share of them, paragraphs are separated by
+#: line breaks and a blank line is a page break, not a paragraph break
+RARE_BLANK_BREAKS = 5
+RARE_BLANK_SHARE = 0.2
+
+#: no paragraph starts with one of these: a closing quotation mark or
+#: bracket, or a clause mark
+NEVER_STARTS = frozenset("”’」』）》〉】〕，、；：。！？")
 
 #: a break is joined when its evidence scores at least this much
 JOIN_SCORE = 4.0
