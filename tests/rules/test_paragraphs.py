@@ -243,3 +243,15 @@ def test_a_page_break_inside_a_word_in_a_line_per_paragraph_document():
     text = "\n".join(paras[:2]) + "\n\n" + "\n".join(paras[2:]) + "\n"
     out = only(text)
     assert "中银基金投研团队将在参考借鉴" in out and out.count("\n") == text.count("\n") - 2
+
+
+def test_a_short_first_line_joins_when_a_word_runs_across():
+    text = f"{WRAP_PARAS[0]}\n\n记者在莱太花\n\n卉一条街随机采访了一位正在买蜡烛的消费者，她说价格比去年便宜。\n\n{WRAP_PARAS[1]}\n"
+    out = only(text)
+    assert "记者在莱太花卉一条街随机采访了" in out
+
+
+@pytest.mark.parametrize("title", ["图书馆新馆开放", "防堵网络黄害", "计算方式的变革"])
+def test_a_short_title_stays_above_its_paragraph(title):
+    text = f"{title}\n\n{LONG_A}{LONG_B}\n\n{WRAP_PARAS[1]}\n"
+    assert only(text) == text
