@@ -185,6 +185,7 @@ def script_rule(text: str, config: Config) -> Iterator[Edit]:
     paras = list(_paragraphs(text))
     counts = [script_counts(text[s0:e0]) for s0, e0 in paras]
     clear = max(trad, simp) >= DOCUMENT_MAJORITY * (trad + simp)
+    evidenced = sum(t0 + s0 > 0 for t0, s0 in counts)  # paragraphs with script-specific characters
     simplified_doc = simp > trad
     stray_re = trad_re if simplified_doc else simp_re
     config_name = "t2s" if simplified_doc else _traditional_config(text)
@@ -199,7 +200,11 @@ def script_rule(text: str, config: Config) -> Iterator[Edit]:
             continue
         if minority > MINORITY_MAX * (majority + minority):
             if clear:  # (a document half in each script is not clearly one-script)
-                yield from whole_paragraph(para, start, (trad - t, simp - s_), sure=max(trad, simp) >= WHOLE_DOCUMENT_MAJORITY * (trad + simp))
+                others = evidenced - (t + s_ > 0)
+                sure = max(trad, simp) >= WHOLE_DOCUMENT_MAJORITY * (trad + simp) or (
+                    others >= SURE_OTHER_PARAGRAPHS and trad + simp - t - s_ >= SURE_MIN_CHARS
+                )
+                yield from whole_paragraph(para, start, (trad - t, simp - s_), sure=sure)
         elif clear:
             for e in _convert_strays(para, stray_re, config_name, with_neighbours=simplified_doc):
                 yield Edit(e.rule, e.start + start, e.end + start, e.before, e.after)
@@ -219,6 +224,14 @@ CLEAR_MIN_CHARS = 10
 #: (three to one) for the conversion to be applied; between
 #: DOCUMENT_MAJORITY and this it is only suggested
 WHOLE_DOCUMENT_MAJORITY = 0.75
+#: or the rest of the document is at least this many paragraphs (with
+#: script-specific characters) and this many script-specific characters,
+#: nine to one in one script: a long reprinted paragraph in a document of
+#: several (benchmarks/layout.py, dev: 7 of 80 such paragraphs made the
+#: document less than three to one, each with a rest wholly Simplified);
+#: one paragraph in each script stays a suggestion
+SURE_OTHER_PARAGRAPHS = 2
+SURE_MIN_CHARS = 20
 _KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
 
 

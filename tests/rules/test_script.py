@@ -159,3 +159,11 @@ def test_a_simplified_paragraph_in_a_traditional_document_is_only_suggested():
     r = explain(text, only=["script"])
     assert r.text == text
     assert r.suggestions
+
+
+def test_a_long_traditional_paragraph_among_several_simplified_ones_is_converted():
+    # the paragraph holds more than a quarter of the script-specific characters,
+    # but every other paragraph is Simplified
+    trad = "這個縣的經濟發展緩慢，農業人口佔多數，當地正在尋找對策。"  # 14 against 24
+    text = "\n".join(SIMPLIFIED_DOC[:2] + [trad] + SIMPLIFIED_DOC[2:]) + "\n"
+    assert only(text) == text.replace(trad, "这个县的经济发展缓慢，农业人口占多数，当地正在寻找对策。")
