@@ -44,12 +44,12 @@ _TRAILING = re.compile(r"[ \t\u3000\v]+$")
 _CJK_GAP = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
 _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
-# Spaced-out OCR prints a space between every two glyphs: one CJK character
-# or quotation mark a token, a number or Latin run glued to at most one
+# Spaced-out OCR prints a space between every two glyphs: one CJK character,
+# quotation mark, ellipsis, dash or middle dot a token, a number or Latin run glued to at most one
 # character either side (``年10月``, ``TLC旅``).
-_QUOTES = "“”‘’"
+_QUOTES = "“”‘’…·—"
 _SPACED_TOKEN = f"(?:[{CJK}{_QUOTES}]|[{CJK}]?[0-9A-Za-z.%]+[{CJK}]?)"
-_SPACED_RUN = re.compile(f"(?<![^ \u3000]){_SPACED_TOKEN}(?:[ \u3000]{_SPACED_TOKEN}){{3,}}(?![^ \u3000\n])")
+_SPACED_RUN = re.compile(f"(?<![0-9A-Za-z]){_SPACED_TOKEN}(?:[ \u3000]{_SPACED_TOKEN}){{3,}}(?![^ \u3000\n])")
 _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")

@@ -73,6 +73,8 @@ def test_keeps_separators_in_prose_lines(text):
         # spaced-out OCR: quotation marks and numbers glued to a character are glyphs too
         ("基 金 公 司 第 二 轮 “ 差 异 化 ” 已 经 初 现 端 倪 。", "基金公司第二轮“差异化”已经初现端倪。"),
         ("去 年10月 份 财 政 部 发 文 规 定 ， 对 个 人 首 次 购 房 减 税 。", "去年10月份财政部发文规定，对个人首次购房减税。"),
+        ("打 油 、 挑 水 … … 春 末 ， 她 就 为 老 人 吊 好 蚊 帐 。", "打油、挑水……春末，她就为老人吊好蚊帐。"),
+        ("年金计划。” 当 基 金 公 司 越 来 越 像 个 资 产 管 理 公 司 时 ，公募仅是基石。", "年金计划。”当基金公司越来越像个资产管理公司时，公募仅是基石。"),
         # Latin words keep their spaces
         ("《 厨 师 到 我 家 》 （Take Home Chef） 是 一 个 美 食 节 目 。", "《厨师到我家》（Take Home Chef）是一个美食节目。"),
     ],
