@@ -70,7 +70,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from ..config import Config
-from ..edits import Edit
+from ..edits import Edit, Suggestion
 from .key import matching_keys
 from .clusters import kept_of, ranks
 from .match import find_duplicates
@@ -143,6 +143,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit]:
             if now == dropped:
                 break
             dropped = now
+        yield from _unsure_repeats(text, spans, keys, m.rep, verified, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
         if not found:
             return
     drops: dict[int, Drop] = {}
@@ -165,6 +166,27 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit]:
 REPEAT_MIN_CHARS = 40
 #: how many paragraphs may stand between a long paragraph and its repeat
 REPEAT_WINDOW = 3
+#: a shorter paragraph (a key of this many characters or more) repeated
+#: within the window is reported as a suggestion, not dropped: real prose
+#: repeats notices and list items of that length (MSR, THUCNews)
+SUGGEST_MIN_CHARS = 20
+
+
+def _unsure_repeats(
+    text: str, spans: Sequence[tuple[int, int]], keys: Sequence[str], rep: Sequence[int],
+    verified: Mapping[tuple[int, int], float], counted: Sequence[bool], heading: Sequence[bool],
+    frames: Sequence[int], dropped: frozenset[int],
+) -> Iterator[Suggestion]:
+    """Suggestions to drop a paragraph of :data:`SUGGEST_MIN_CHARS` to
+    :data:`REPEAT_MIN_CHARS` key characters that repeats one within
+    :data:`REPEAT_WINDOW` paragraphs before it (what is dropped is not
+    suggested again)."""
+    seq = [i for i in range(len(keys)) if counted[i] and i not in dropped]
+    mid = [SUGGEST_MIN_CHARS <= len(k) < REPEAT_MIN_CHARS for k in keys]
+    for (u, v), score in sorted(window_repeats(seq, rep, verified, mid, frame=frames, barrier=heading).items()):
+        a, b = spans[v]
+        yield Suggestion("dedup", a, b, text[a:b], "", score=score, ref=spans[u],
+                         note=f"repeats paragraph {u + 1} within {REPEAT_WINDOW} paragraphs, but is short (similarity {score:.1f})")
 
 
 def window_repeats(

@@ -257,3 +257,12 @@ def test_a_near_repeat_a_few_paragraphs_later_is_dropped():
 )
 def test_repeats_that_are_not_damage_stay(text):
     assert dedup(text) == text
+
+
+def test_a_short_repeat_within_the_window_is_only_suggested():
+    notice = OTHERS[2]  # 28 key characters: long enough to notice, too short to be sure
+    text = f"{notice}\n{P1}\n{notice}\n"
+    r = explain(text, only=["dedup"])
+    assert r.text == text
+    (s,) = r.suggestions
+    assert (s.rule, s.before, s.after) == ("dedup", notice, "") and text[s.ref[0] : s.ref[1]] == notice
