@@ -282,6 +282,20 @@ def _dehyphenate(left: str, right: str) -> bool:
     return joined > 0
 
 
+def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
+    """Score for the segmentation gain of reading across the break between
+    Han characters, and whether a word runs across it (``认|真``); a
+    ``page_break`` (a blank line where the document separates its paragraphs
+    by line breaks) adds to even a weak gain."""
+    from ..segment import cohesion
+
+    gain = cohesion(a, b)
+    score = 2.0 if page_break and gain >= WEAK_COHESION else 0.0
+    if gain >= STRONG_COHESION:
+        return score + 3.0, True
+    return score + (1.0 if gain >= WEAK_COHESION else 0.0), False
+
+
 def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats) -> tuple[float, str] | None:
     """Score for joining line B to the paragraph ``a`` that ends with ``line``,
     and the text that replaces the break; None when they must stay apart."""
@@ -322,7 +336,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if _LIST.match(a) and not _INNER_PUNCT.search(a[:-1]) and not wrapped:
         return None  # a numbered heading: 三、重视解决…… (a heading is not wrapped)
     score = 0.0
-    word_across = False
+    word_across = False  # a word runs across the break
     if last.isalnum() or last in "-/":
         score += 1.0  # stops mid-sentence
     elif last in _CLAUSE_END or (wrapped and last in "；;：:"):
@@ -343,16 +357,8 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if first in "，、；：。！？）」』》":
         score += 3.0  # nothing starts a paragraph with a clause mark
     if cjk and _HAN_CHAR.match(last) and _HAN_CHAR.match(first):
-        from ..segment import cohesion
-
-        gain = cohesion(a, b)
-        if gain >= WEAK_COHESION and blank_between and stats.rare_blanks:
-            score += 2.0  # a page break (paragraphs are separated by line breaks here) inside a word
-        if gain >= STRONG_COHESION:
-            score += 3.0  # a word runs across the break: 认|真
-            word_across = True
-        elif gain >= WEAK_COHESION:
-            score += 1.0
+        extra, word_across = _word_across(a, b, blank_between and stats.rare_blanks)
+        score += extra
     if not cjk and first.islower():
         score += 3.0
     if not cjk and first.isupper() and not wrapped:
