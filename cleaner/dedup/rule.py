@@ -99,7 +99,7 @@ _PAGE = re.compile(r"\f+")
 _OPEN_QUOTES = "“「『\""
 
 
-def dedup_rule(text: str, config: Config) -> Iterator[Edit]:
+def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """Drop immediately repeated paragraphs (see the module docstring)."""
     spans = split_paragraphs(text)
     if len(spans) < 2:

@@ -167,7 +167,7 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def script_rule(text: str, config: Config) -> Iterator[Edit]:
+def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """Edits that convert script (see the module docstring for the modes)."""
     mode = config.script
     if mode == "keep":

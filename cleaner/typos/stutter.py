@@ -138,6 +138,7 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             continue  # 中队|中队长: the head of the unit, not a repeat
         single = text[a : i + k] + text[i + 2 * k : b]
         gain = m.logprob(single) - m.logprob(doubled)
+        cls: type[Edit] | type[Suggestion]
         if across:
             # a span repeated across a word boundary (重要组成要组成部分): out
             # of step with the words as chance repeats are, so only a gain
