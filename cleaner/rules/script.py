@@ -15,6 +15,11 @@ never converted to the other unless asked: ``script="simplified"`` or
 ``script="traditional"`` (Taiwan standard, OpenCC ``s2tw``) convert all of it;
 ``script="keep"`` does nothing.
 
+A paragraph wholly in the other script inside a clearly one-script document
+is converted too when the document is Simplified (at least three to one,
+and nine to one without that paragraph); otherwise it is left alone and
+reported as a suggestion (see :func:`whole_paragraph` for why).
+
 >>> from cleaner import clean
 >>> clean("我们在這里开会，讨论头髮问题。", only=["script"])
 '我们在这里开会，讨论头发问题。'
@@ -32,7 +37,7 @@ from typing import TYPE_CHECKING
 import opencc
 from zhon import cedict
 
-from ..edits import Edit
+from ..edits import Edit, Suggestion
 from ..rule import Rule
 
 if TYPE_CHECKING:
@@ -166,7 +171,7 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def script_rule(text: str, config: Config) -> Iterator[Edit]:
+def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """Edits that convert script (see the module docstring for the modes)."""
     mode = config.script
     if mode == "keep":
@@ -179,28 +184,106 @@ def script_rule(text: str, config: Config) -> Iterator[Edit]:
         return
     trad_re, simp_re = _only()
     trad, simp = script_counts(text)
-    if min(trad, simp) == 0 or max(trad, simp) < DOCUMENT_MAJORITY * (trad + simp):
-        return  # one script only, or no clear majority
+    if min(trad, simp) == 0:
+        return  # one script only
+    paras = list(_paragraphs(text))
+    counts = [script_counts(text[s0:e0]) for s0, e0 in paras]
+    clear = max(trad, simp) >= DOCUMENT_MAJORITY * (trad + simp)
+    evidenced = sum(t0 + s0 > 0 for t0, s0 in counts)  # paragraphs with script-specific characters
     simplified_doc = simp > trad
     stray_re = trad_re if simplified_doc else simp_re
     config_name = "t2s" if simplified_doc else _traditional_config(text)
-    # Decide paragraph by paragraph: a paragraph written in the other script
-    # (a quotation, say) is left alone; only strays inside paragraphs of the
-    # majority script are converted.
-    for start, end in _paragraphs(text):
+    # Decide paragraph by paragraph: strays inside paragraphs of the
+    # majority script are converted; a paragraph wholly in the other script
+    # is converted when the rest of the document is clearly in one script
+    # (see whole_paragraph); anything between is left alone.
+    for (start, end), (t, s_) in zip(paras, counts):
         para = text[start:end]
-        t, s_ = script_counts(para)
         majority, minority = (s_, t) if simplified_doc else (t, s_)
-        if minority == 0 or minority > MINORITY_MAX * (majority + minority):
+        if minority == 0:
             continue
-        for e in _convert_strays(para, stray_re, config_name, with_neighbours=simplified_doc):
-            yield Edit(e.rule, e.start + start, e.end + start, e.before, e.after)
+        if minority > MINORITY_MAX * (majority + minority):
+            if clear:  # (a document half in each script is not clearly one-script)
+                others = evidenced - (t + s_ > 0)
+                sure = max(trad, simp) >= WHOLE_DOCUMENT_MAJORITY * (trad + simp) or (
+                    others >= SURE_OTHER_PARAGRAPHS and trad + simp - t - s_ >= SURE_MIN_CHARS
+                )
+                yield from whole_paragraph(para, start, (trad - t, simp - s_), sure=sure)
+        elif clear:
+            for e in _convert_strays(para, stray_re, config_name, with_neighbours=simplified_doc):
+                yield Edit(e.rule, e.start + start, e.end + start, e.before, e.after)
+
+
+#: a paragraph wholly in the other script: at least this many characters of
+#: that script, and at most :data:`WHOLE_OWN_MAX` of its script-specific
+#: characters in the document's script
+WHOLE_MIN_CHARS = 3
+WHOLE_OWN_MAX = 0.1
+#: the rest of the document must hold this share of one script (among at
+#: least :data:`CLEAR_MIN_CHARS` script-specific characters) for such a
+#: paragraph to be converted: a clearly one-script document
+CLEAR_MAJORITY = 0.9
+CLEAR_MIN_CHARS = 10
+#: and the whole document, that paragraph included, at least this share
+#: (three to one) for the conversion to be applied; between
+#: DOCUMENT_MAJORITY and this it is only suggested
+WHOLE_DOCUMENT_MAJORITY = 0.75
+#: or the rest of the document is at least this many paragraphs (with
+#: script-specific characters) and this many script-specific characters,
+#: nine to one in one script: a long reprinted paragraph in a document of
+#: several (benchmarks/layout.py, dev: 7 of 80 such paragraphs made the
+#: document less than three to one, each with a rest wholly Simplified);
+#: one paragraph in each script stays a suggestion
+SURE_OTHER_PARAGRAPHS = 2
+SURE_MIN_CHARS = 20
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
+
+
+def whole_paragraph(para: str, start: int, rest: tuple[int, int], *, sure: bool = True) -> Iterator[Edit | Suggestion]:
+    """A paragraph wholly in Traditional inside a clearly Simplified
+    document (``rest``: the Traditional-only and Simplified-only counts of
+    the rest of the document) is converted to Simplified; one wholly in
+    Simplified inside a clearly Traditional document is only suggested.
+
+    Why (issue 14): in a document whose script is clear, a paragraph in the
+    other script is most often a reprint or the OCR of a mixed source, and
+    who builds a one-script corpus expects it converted; ``--script keep``
+    is there for those who quote.  In the clean corpora (PKU, MSR and the
+    zh-Wikipedia sample in documents of 20 lines or articles; CityU and AS
+    likewise) no paragraph is wholly in the other script, so the decision
+    changes no clean document.  Traditional to Simplified is nearly
+    one-to-one; Simplified to Traditional is not (发 is 發 or 髮), so that
+    direction is a suggestion, and so is a conversion in a document whose
+    majority is clear but under three to one (``sure=False``): a short
+    document of two paragraphs, one in each script, reads as a quotation as
+    much as a reprint.  Japanese (kana) is never converted.
+
+    >>> doc = "会议要求各部门加强协调配合，认真做好年底前的收尾工作。这项工作关系到全区发展。"
+    >>> [(e.before, e.after) for e in whole_paragraph("經濟發展很快。", 0, script_counts(doc))]
+    [('經濟發', '经济发')]
+    """
+    t, s_ = script_counts(para)
+    rt, rs = rest
+    if rt + rs < CLEAR_MIN_CHARS or max(rt, rs) < CLEAR_MAJORITY * (rt + rs) or _KANA.search(para):
+        return
+    simplified_doc = rs > rt
+    other, own = (t, s_) if simplified_doc else (s_, t)
+    if other < WHOLE_MIN_CHARS or own > WHOLE_OWN_MAX * (other + own):
+        return
+    if simplified_doc and sure:
+        for e in _convert_all(para, "t2s"):
+            yield Edit(NAME, e.start + start, e.end + start, e.before, e.after, note="a paragraph wholly in Traditional in a Simplified document")
+        return
+    config = "t2s" if simplified_doc else _traditional_config(para)
+    what = "Traditional in a Simplified" if simplified_doc else "Simplified in a Traditional"
+    for e in _convert_all(para, config):
+        yield Suggestion(NAME, e.start + start, e.end + start, e.before, e.after, score=0.5, note=f"a paragraph wholly in {what} document")
 
 
 RULE = Rule(
     name=NAME,
     func=script_rule,
-    summary="convert stray Traditional/Simplified characters to the document's script (OpenCC)",
+    summary="convert stray Traditional/Simplified characters, and a Traditional paragraph in a clearly Simplified document, to the document's script (OpenCC)",
     stage="prepare",
     options=("script",),
     idempotent=False,

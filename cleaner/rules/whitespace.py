@@ -7,7 +7,8 @@
   of the document go.  Line endings (LF, CRLF, CR) stay as they are.
 * Spaces between two CJK characters are removed in prose lines (lines with
   Chinese clause punctuation) and wherever single characters are spaced out
-  (``中 华 人 民``).  They stay in headings and titles (``新起点 新梦想``,
+  (``中 华 人 民``, also across quotation marks and numbers glued to a
+  character: ``去 年10月 份 “ 差 异 化 ”``).  They stay in headings and titles (``新起点 新梦想``,
   and a short line that does not end a sentence), in lists of short items
   (``张三 李四 王五``), and between CJK and Latin text (``使用 Python
   开发``).  Leading indentation stays.
@@ -47,6 +48,14 @@ _TRAILING = re.compile(r"[ \t\u3000\v]+$")
 _CJK_GAP = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
 _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
+# Spaced-out OCR prints a space between every two glyphs: one CJK character,
+# quotation mark, ellipsis, dash or middle dot a token, a number or Latin run glued to at most one
+# character either side (``年10月``, ``TLC旅``).
+_QUOTES = "“”‘’…·—"
+_SPACED_TOKEN = f"(?:[{CJK}{_QUOTES}]|[{CJK}]?[0-9A-Za-z.%]+[{CJK}]?)"
+_SPACED_RUN = re.compile(f"(?<![0-9A-Za-z]){_SPACED_TOKEN}(?:[ \u3000]{_SPACED_TOKEN}){{3,}}(?![^ \u3000\n])")
+_SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
+_ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
@@ -81,6 +90,7 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
         for sm in _SPACED_OUT.finditer(body):
             for g in re.finditer(r"[ \u3000]", sm.group()):
                 remove.append((sm.start() + g.start(), sm.start() + g.end()))
+        remove.extend(_spaced_gaps(body))
         if _PROSE.search(body) and not _title_line(body):
             # (a gap follows a CJK character, so it is never the indentation)
             keep = [(k.start(), k.end()) for k in _SHORT_ITEMS.finditer(body)]
@@ -103,6 +113,26 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
             yield Edit(NAME, pos + a, pos + b, body[a:b], "")
     if trailing < len(line):
         yield Edit(NAME, pos + trailing, pos + len(line), line[trailing:], "")
+
+
+def _spaced_gaps(body: str) -> Iterator[tuple[int, int]]:
+    """The gaps of spaced-out text (``基 金 公 司 “ 差 异 化 ” 去 年10月 份``):
+    runs of four or more tokens (:data:`_SPACED_TOKEN`) single-spaced, at
+    least three quarters of them one character; a gap between two Latin
+    letters or digits stays (``Take Home Chef``).
+
+    >>> body = "基 金 公 司 “ 差 异 化 ” 去 年10月 份"
+    >>> "".join(c for i, c in enumerate(body) if not any(a <= i < b for a, b in _spaced_gaps(body)))
+    '基金公司“差异化”去年10月份'
+    """
+    for m in _SPACED_RUN.finditer(body):
+        tokens = re.split(r"[ \u3000]", m.group())
+        if sum(len(t) == 1 and bool(_SINGLE.match(t)) for t in tokens) < 0.75 * len(tokens):
+            continue
+        for g in re.finditer(r"[ \u3000]", m.group()):
+            a = m.start() + g.start()
+            if not (_ASCII_ALNUM.match(body, a - 1) and _ASCII_ALNUM.match(body, a + 1)):
+                yield a, a + 1
 
 
 def _title_line(body: str) -> bool:

@@ -7,8 +7,11 @@
   between two Chinese numerals (``二ＯＯ八``).  ASCII ``0`` and ``O`` there
   are left as written.
 * ASCII ``, ; : ? !`` standing in Chinese context become ``，；：？！``: the
-  character before is Chinese, or the one after is Chinese and the one before
-  is not an ASCII letter or digit.  Numbers (``1,000``, ``3:30``), URLs,
+  character before is Chinese, or the one after is Chinese (or nothing, or
+  punctuation) and the token before is not English: a number, unit or word
+  glued to Chinese on its left (``达到了6000t;一个是``) is part of the
+  Chinese sentence.  Numbers (``3,000``, ``1:2``), URLs, e-mail, code and
+  CSV rows (three short fields or more, no Chinese punctuation) keep theirs.  Numbers (``1,000``, ``3:30``), URLs,
   e-mail addresses, inline and fenced code, and English sentences are left
   alone.
 * A pair of ASCII parentheses becomes ``（）`` when it holds Chinese or
@@ -18,6 +21,8 @@
 >>> from cleaner import clean
 >>> clean("２０２１年,增长5.2%;见(附表)", only=["width"])
 '2021年，增长5.2%；见（附表）'
+>>> clean("达到了6000t;一个是,比例1:2", only=["width"])
+'达到了6000t；一个是，比例1:2'
 >>> clean("He said: Hello, world! 价格1,000元 http://a.cn/x?a=1,2", only=["width"])
 'He said: Hello, world! 价格1,000元 http://a.cn/x?a=1,2'
 """
@@ -54,7 +59,9 @@ _PROTECTED = re.compile(
     r"```.*?(?:```|\Z)"  # fenced code
     r"|`[^`\n]+`"  # inline code
     r"|(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"  # URL
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",  # e-mail (ASCII: \w would scan CJK runs)
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail (ASCII: \w would scan CJK runs)
+    # a CSV row: three fields or more, short, without Chinese punctuation
+    r"|(?m:^(?:[^,\n\r，。；：！？、]{1,30},){2,}[^,\n\r，。；：！？、]{0,30}$)",
     re.S,
 )
 
@@ -83,13 +90,15 @@ def _chinese_context(text: str, start: int, end: int) -> bool:
         return True
     if prev in _QUOTES and _is_cjk(_neighbour(text, start - 2, -1)):
         return True
-    if _is_cjk(nxt):
-        return not (prev.isascii() and prev.isalnum())
-    if not nxt or not (nxt.isascii() and nxt.isalnum()):
-        # "增长15%;" at a line end: look past the number or word before the mark
-        m = _TOKEN_BEFORE.search(text[max(0, start - 40) : start])
-        if m and m.group(1) and _is_cjk(m.group(1)):
+    if _is_cjk(nxt) or not nxt or not (nxt.isascii() and nxt.isalnum()):
+        if _is_cjk(nxt) and not (prev.isascii() and prev.isalnum()):
             return True
+        # "达到了6000t;一个是" or "增长15%;" at a line end: the shape of the
+        # token before the mark decides, not its last letter: a number, a
+        # unit or a word glued to Chinese on its left is part of the Chinese
+        # sentence ("He said: 你好" has English before its word)
+        m = _TOKEN_BEFORE.search(text[max(0, start - 40) : start])
+        return bool(m and m.group(1) and _is_cjk(m.group(1)))
     return False
 
 

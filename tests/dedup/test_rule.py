@@ -222,3 +222,47 @@ def test_document_scope_drops_a_repeat_that_is_not_adjacent():
     assert r.text == f"{P1}\n\n{P2}\n"
     (e,) = r.edits
     assert e.ref == (0, len(P1)) and e.score == 100.0
+
+
+LONG = "市政府常务会议研究部署了今冬明春的供暖保障工作，要求各供热企业提前检修管网设备，确保居民室内温度不低于十八摄氏度。"
+
+
+@pytest.mark.parametrize("between", [1, 2, 3])
+def test_a_long_paragraph_repeated_a_few_paragraphs_later_is_dropped(between):
+    others = [P2, P3, OTHERS[0]][:between]
+    text = "\n\n".join([LONG, *others, LONG]) + "\n"
+    r = explain(text, only=["dedup"])
+    assert r.text == "\n\n".join([LONG, *others]) + "\n"
+    (e,) = r.edits
+    assert text[e.ref[0] : e.ref[1]] == LONG
+
+
+def test_a_near_repeat_a_few_paragraphs_later_is_dropped():
+    near = LONG.replace("检修", "检查").replace("居民", "居")
+    text = f"{LONG}\n{P2}\n{P3}\n{near}\n"
+    assert dedup(text) == f"{LONG}\n{P2}\n{P3}\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # beyond the window
+        "\n\n".join([LONG, P1, P2, P3, OTHERS[0], LONG]) + "\n",
+        # too short to be unmistakable (a notice repeated on purpose)
+        f"{OTHERS[2]}\n{P1}\n{OTHERS[2]}\n",
+        # a quotation of the paragraph, a heading between the copies
+        f"{LONG}\n\n{P2}\n\n有代表指出：“{LONG}”\n",
+        f"{LONG}\n\n## 附件\n\n{LONG}\n",
+    ],
+)
+def test_repeats_that_are_not_damage_stay(text):
+    assert dedup(text) == text
+
+
+def test_a_short_repeat_within_the_window_is_only_suggested():
+    notice = OTHERS[2]  # 28 key characters: long enough to notice, too short to be sure
+    text = f"{notice}\n{P1}\n{notice}\n"
+    r = explain(text, only=["dedup"])
+    assert r.text == text
+    (s,) = r.suggestions
+    assert (s.rule, s.before, s.after) == ("dedup", notice, "") and text[s.ref[0] : s.ref[1]] == notice

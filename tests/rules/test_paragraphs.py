@@ -183,3 +183,75 @@ def test_a_title_that_appears_once_still_joins_a_broken_sentence():
     # one occurrence is no running header: the evidence decides as before
     a = "The committee reviewed the annual figures and agreed that the library should open longer"
     assert only(a + "\n\non weekends and holidays.") == a + " on weekends and holidays."
+
+
+def _wrap(paragraph: str, width: int) -> list[str]:
+    """``paragraph`` cut into lines of at most ``width`` display columns."""
+    from cleaner.chars import display_width
+
+    lines, cur = [], ""
+    for c in paragraph:
+        if cur and display_width(cur + c) > width:
+            lines.append(cur)
+            cur = ""
+        cur += c
+    return lines + [cur]
+
+
+def _wrapped_document(paragraphs: list[str], width: int) -> str:
+    """Paragraphs hard-wrapped at ``width``, separated by single line breaks."""
+    return "\n".join("\n".join(_wrap(p, width)) for p in paragraphs) + "\n"
+
+
+WRAP_PARAS = [
+    "全市今年新建改建农村公路一百二十公里，完成危房改造三百余户，群众生活明显改善，各项社会事业协调发展。",
+    "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认真做好年底前的收尾工作，确保各项任务按期完成。",
+]
+
+
+def test_a_line_never_starts_a_paragraph_with_a_closing_mark():
+    a = "他在会上说：“今年全区要继续办好十件民生实事，让群众得到实惠。"
+    text = f"{a}\n”他说完，会场响起了掌声。\n"
+    assert only(text) == f"{a}”他说完，会场响起了掌声。\n"
+
+
+@pytest.mark.parametrize("mark", ["；", "："])
+def test_a_full_wrapped_line_ending_with_a_clause_mark_continues(mark):
+    middle = "全区今年农业工作的重点任务一共有三大项" + mark + "一是加强农田水利建设，二是加快推广优良品种，三是做好病虫害防治。"
+    paras = [WRAP_PARAS[0], middle, WRAP_PARAS[1]]
+    lines = [ln for p in paras for ln in _wrap(p, 40)]
+    assert any(ln.endswith(mark) for ln in lines)  # the wrap falls after the mark
+    assert only(_wrapped_document(paras, 40)) == "\n".join(paras) + "\n"
+
+
+def test_a_wrapped_numbered_article_is_not_a_heading():
+    article = "第二条人民解放军现役军官（以下简称军官）是被任命为排级以上职务或者初级以上专业技术职务，并被授予相应军衔的现役军人。"
+    paras = [WRAP_PARAS[0], article, WRAP_PARAS[1]]
+    assert only(_wrapped_document(paras, 50)) == "\n".join(paras) + "\n"
+
+
+def test_a_line_with_digits_is_measured_in_display_columns():
+    # 2023年5月16日 is narrower than as many ideographs: the line is full
+    para = "2023年5月16日上午，记者来到市科技馆，了解展馆建设情况。截至目前，科技馆主体工程已完成百分之八十，预计明年开馆。"
+    paras = [WRAP_PARAS[0], para, WRAP_PARAS[1]]
+    assert "2023年5月16日上午，记者来到市科技馆，" in _wrap(para, 38)
+    assert only(_wrapped_document(paras, 38)) == "\n".join(paras) + "\n"
+
+
+def test_a_page_break_inside_a_word_in_a_line_per_paragraph_document():
+    paras = [WRAP_PARAS[0], "中银基金投研团", "队将在参考借鉴国外一流投研机构的研究分析方法的基础上，建立自己的研究体系。", *WRAP_PARAS, LONG_A + LONG_B, *WRAP_PARAS]
+    text = "\n".join(paras[:2]) + "\n\n" + "\n".join(paras[2:]) + "\n"
+    out = only(text)
+    assert "中银基金投研团队将在参考借鉴" in out and out.count("\n") == text.count("\n") - 2
+
+
+def test_a_short_first_line_joins_when_a_word_runs_across():
+    text = f"{WRAP_PARAS[0]}\n\n记者在莱太花\n\n卉一条街随机采访了一位正在买蜡烛的消费者，她说价格比去年便宜。\n\n{WRAP_PARAS[1]}\n"
+    out = only(text)
+    assert "记者在莱太花卉一条街随机采访了" in out
+
+
+@pytest.mark.parametrize("title", ["图书馆新馆开放", "防堵网络黄害", "计算方式的变革"])
+def test_a_short_title_stays_above_its_paragraph(title):
+    text = f"{title}\n\n{LONG_A}{LONG_B}\n\n{WRAP_PARAS[1]}\n"
+    assert only(text) == text

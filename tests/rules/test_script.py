@@ -126,3 +126,44 @@ def test_windows_of_strays_never_overlap():
     assert r.text == text.replace("並", "并")
     starts = [e.start for e in r.edits]
     assert starts == sorted(set(starts))
+
+
+SIMPLIFIED_DOC = [
+    "会议要求各部门加强协调配合，落实责任，认真做好年底前的收尾工作。",
+    "新建的体育公园设有足球场、篮球场和环形跑道，预计明年对市民开放。",
+    "专家提醒，近期气温变化较大，老人和孩子要注意添衣保暖。",
+]
+
+
+def test_a_paragraph_wholly_in_traditional_in_a_simplified_document_is_converted():
+    trad = "這個縣的經濟發展緩慢。"  # 7 Traditional against 24 Simplified characters
+    text = "\n".join(SIMPLIFIED_DOC[:2] + [trad] + SIMPLIFIED_DOC[2:]) + "\n"
+    r = explain(text, only=["script"])
+    assert r.text == text.replace(trad, "这个县的经济发展缓慢。")
+    assert all("wholly in Traditional" in e.note for e in r.edits)
+    assert only(text, script="keep") == text  # the escape for who quotes
+
+
+def test_a_whole_paragraph_in_a_document_not_clearly_one_script_is_only_suggested():
+    # 2 Simplified paragraphs against 1 Traditional one: a clear majority, but under three to one
+    trad = "這個縣的經濟發展緩慢，農業人口佔多數，當地政府正在尋找對策。"
+    text = "\n".join(SIMPLIFIED_DOC[:1] + [trad]) + "\n"
+    r = explain(text, only=["script"])
+    assert r.text == text
+    assert r.suggestions and all(s.rule == "script" for s in r.suggestions)
+
+
+def test_a_simplified_paragraph_in_a_traditional_document_is_only_suggested():
+    trad_doc = ["我們在這裡開會，討論頭髮問題。", "這個縣的經濟發展緩慢，農業人口佔多數。", "專家提醒，近期氣溫變化較大，老人和孩子要注意添衣保暖。"]
+    text = "\n".join(trad_doc + ["会议要求各部门加强协调配合，落实责任。"]) + "\n"
+    r = explain(text, only=["script"])
+    assert r.text == text
+    assert r.suggestions
+
+
+def test_a_long_traditional_paragraph_among_several_simplified_ones_is_converted():
+    # the paragraph holds more than a quarter of the script-specific characters,
+    # but every other paragraph is Simplified
+    trad = "這個縣的經濟發展緩慢，農業人口佔多數，當地正在尋找對策。"  # 14 against 24
+    text = "\n".join(SIMPLIFIED_DOC[:2] + [trad] + SIMPLIFIED_DOC[2:]) + "\n"
+    assert only(text) == text.replace(trad, "这个县的经济发展缓慢，农业人口占多数，当地正在寻找对策。")

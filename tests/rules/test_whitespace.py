@@ -65,3 +65,31 @@ def test_leaves_alone(text):
 )
 def test_keeps_separators_in_prose_lines(text):
     assert only(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # spaced-out OCR: quotation marks and numbers glued to a character are glyphs too
+        ("基 金 公 司 第 二 轮 “ 差 异 化 ” 已 经 初 现 端 倪 。", "基金公司第二轮“差异化”已经初现端倪。"),
+        ("去 年10月 份 财 政 部 发 文 规 定 ， 对 个 人 首 次 购 房 减 税 。", "去年10月份财政部发文规定，对个人首次购房减税。"),
+        ("打 油 、 挑 水 … … 春 末 ， 她 就 为 老 人 吊 好 蚊 帐 。", "打油、挑水……春末，她就为老人吊好蚊帐。"),
+        ("年金计划。” 当 基 金 公 司 越 来 越 像 个 资 产 管 理 公 司 时 ，公募仅是基石。", "年金计划。”当基金公司越来越像个资产管理公司时，公募仅是基石。"),
+        # Latin words keep their spaces
+        ("《 厨 师 到 我 家 》 （Take Home Chef） 是 一 个 美 食 节 目 。", "《厨师到我家》（Take Home Chef）是一个美食节目。"),
+    ],
+)
+def test_spaced_out_text_is_closed_up(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "使用 Python 开发 Web 应用。",  # words, not glyphs
+        "A B C D 四个选项中选一个。",
+        "本报记者 李良 王妮娜 报道。",
+    ],
+)
+def test_word_spaces_are_not_spaced_out_text(text):
+    assert only(text) == text

@@ -55,3 +55,29 @@ def test_changes(text, expected):
 )
 def test_leaves_alone(text):
     assert only(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("达到了6000t;一个是新建厂房", "达到了6000t；一个是新建厂房"),  # a unit glued to Chinese
+        ("这里的房价涨了15%,大家都很关注", "这里的房价涨了15%，大家都很关注"),
+        ("比如abandon,我们记住的是发音", "比如abandon，我们记住的是发音"),
+    ],
+)
+def test_ascii_mark_after_a_number_or_word_inside_chinese(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "比例为1:2，人口3,000人",  # numbers
+        "He said: 你好，朋友。",  # English before the mark
+        "代码 a;b 和 f(x) 保持原样",  # code
+        "字段为 id,name,地址,电话",  # CSV
+        "见 http://a.cn/x?a=1;b=中 一文",
+    ],
+)
+def test_marks_shaped_like_numbers_code_and_english_stay(text):
+    assert only(text) == text

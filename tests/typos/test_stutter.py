@@ -71,3 +71,29 @@ def test_real_prose_has_no_stutter():
     for name in ("prose/icwb2_pku_test.utf8.txt", "prose/icwb2_msr_test.utf8.txt"):
         text = evaldata(name).read_text(encoding="utf-8")
         assert [e for e in find(text, 6.0, 3.0)] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("这是经济收入的重要组成要组成部分。", "这是经济收入的重要组成部分。"),
+        ("他在海运、造船业方业方面提出了合作的建议。", "他在海运、造船业方面提出了合作的建议。"),
+        ("市长到现场察看建设进设进度。", "市长到现场察看建设进度。"),
+    ],
+)
+def test_removes_a_span_repeated_across_a_word_boundary(text, expected):
+    r = explain(text, only=["stutter"])
+    assert r.text == expected
+    assert all("across a word boundary" in e.note for e in r.edits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "组委会安排的赛时计时计分系统运行正常。",  # 计时|计分: parallel words share a character
+        "这里的二手房现房现卖，价格透明。",  # 现房|现卖
+        "他们是不是不再来了？",  # 是不是|不再: a weak gain
+    ],
+)
+def test_keeps_chance_repeats_across_words(text):
+    assert only(text) == text
