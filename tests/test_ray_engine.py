@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from cleaner import make_config
 from cleaner.dedup.lsh import candidate_pairs
 from cleaner.ray_engine import _cut, bucket_pairs, large_star, small_star, split_lines, uid_of
-from cleaner.runner import Stats, clean_documents, clean_lines, read_jsonl, report_rows
+from cleaner.records import read_jsonl, report_rows
+from cleaner.runner import Stats, clean_documents, clean_lines
 
 A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
 B = "新建的体育公园占地约八十亩,总投资约三亿元,设有足球场、篮球场和环形跑道,年底前开放。"
@@ -33,7 +34,7 @@ def run_py(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_importing_cleaner_does_not_import_ray():
     p = run_py(
-        "import sys, cleaner, cleaner.cli, cleaner.dedup.cli, cleaner.ray_engine\n"
+        "import sys, cleaner, cleaner.cli, cleaner.commands.dedup, cleaner.ray_engine\n"
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith(('ray.', 'pyarrow'))))"
     )
     assert p.returncode == 0, p.stderr
