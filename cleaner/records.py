@@ -63,15 +63,14 @@ RawLine = tuple[str, int, bytes]
 
 @dataclass(slots=True)
 class Document:
-    """One unit of cleaning: its id (``path`` or ``path:line``), its text, and
-    for JSON Lines the record it came from: parsed (``record``), as written
-    (``line``, decoded, without a byte-order mark, with its line end) and
-    where the cleaned field's value is in it (``span``, quotes included)."""
+    """One unit of cleaning: its id (``path`` or ``path:line``), its text,
+    the encoding it was read in, and for JSON Lines the record it came from:
+    as written (``line``, decoded, without a byte-order mark, with its line
+    end) and where the cleaned field's value is in it (``span``, quotes
+    included)."""
 
     id: str
     text: str
-    record: dict[str, Any] | None = None
-    field: str = "text"
     encoding: str = "utf-8"
     nbytes: int = 0  # bytes it took in the input (for progress)
     line: str = ""
@@ -152,7 +151,7 @@ def parse_record(raw: bytes, lineno: int, name: str, field_name: str, *, encodin
     if len(spans) != 1:
         reason = f"field {field_name!r} appears {len(spans)} times; keep one (JSON readers disagree on which counts)"
         return BadRecord(doc_id, lineno, raw, reason)
-    return Document(doc_id, value, rec, field_name, nbytes=len(raw), line=line, span=spans[0])
+    return Document(doc_id, value, encoding, nbytes=len(raw), line=line, span=spans[0])
 
 
 #: the JSON decoder's own steps (C code, not in the type stubs): a value at
@@ -218,7 +217,7 @@ def read_text_file(path: str, data: bytes, encoding: str | None) -> Document:
     'gb18030'
     """
     text, enc = decode(data, path, encoding)
-    return Document(path, text, None, encoding=enc)
+    return Document(path, text, enc)
 
 
 def text_documents(files: Sequence[str], encoding: str | None) -> Iterator[Document]:

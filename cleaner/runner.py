@@ -2,8 +2,7 @@
 
 Documents (read by :mod:`cleaner.records`: a text file is one, a JSON Lines
 record is one) are cleaned in order -- in worker processes with ``jobs > 1``,
-the output order still the input order -- and accounted for in
-:class:`Stats`, which adds up across runs and serialises to JSON.
+the output order still the input order -- and counted in :class:`Stats`.
 
 A JSON Lines record goes through :func:`clean_line` whichever engine runs
 it: the local one (:func:`clean_lines`, in worker processes) and the Ray one
@@ -20,7 +19,6 @@ import contextlib
 import ctypes
 import functools
 import gc
-import json
 import os
 import signal
 import sys
@@ -85,38 +83,8 @@ class Stats:
         self.dropped_paragraphs += rules.count("dedup")
         self.suggestions += suggestions
 
-    def __add__(self, other: Stats) -> Stats:
-        return Stats(
-            self.documents + other.documents,
-            self.chars_in + other.chars_in,
-            self.chars_out + other.chars_out,
-            self.bytes_in + other.bytes_in,
-            self.edits + other.edits,
-            self.suggestions + other.suggestions,
-            self.dropped_paragraphs + other.dropped_paragraphs,
-            self.bad_records + other.bad_records,
-        )
-
-    def to_json(self) -> str:
-        d = {
-            "documents": self.documents,
-            "chars_in": self.chars_in,
-            "chars_out": self.chars_out,
-            "bytes_in": self.bytes_in,
-            "edits": dict(sorted(self.edits.items())),
-            "suggestions": self.suggestions,
-            "dropped_paragraphs": self.dropped_paragraphs,
-            "bad_records": self.bad_records,
-        }
-        return json.dumps(d, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, s: str) -> Stats:
-        d = json.loads(s)
-        d["edits"] = Counter(d["edits"])
-        return cls(**d)
-
     def summary(self) -> str:
+        """The line ``cleaner clean`` prints on stderr at the end of a run."""
         per_rule = ", ".join(f"{k} {v}" for k, v in sorted(self.edits.items())) or "none"
         bad = f"; {self.bad_records} bad records" if self.bad_records else ""
         return (
@@ -375,8 +343,10 @@ def clean_lines(
 ) -> Iterator[CleanedLine]:
     """:func:`clean_line` over ``(source, line number, bytes)`` in input order
     (blank lines left out), in ``jobs`` worker processes like
-    :func:`clean_documents`; the lines are in ``encoding`` (see
-    :func:`check_jsonl_encoding`)."""
+    :func:`clean_documents` (batches of about ``batch_bytes`` bytes or
+    ``batch_lines`` lines); the lines are in ``encoding``, one where ASCII
+    stays ASCII so that a record ends at the byte ``\n`` (UTF-8, GB18030,
+    Big5: not UTF-16)."""
     if jobs <= 1:
         for source, line, raw in lines:
             c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding)
