@@ -203,11 +203,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
             quarantine = outs.open(args.quarantine) if args.quarantine else None
             if args.output_dir:
                 make_folder(args.output_dir)
+            out = _outputs(args, files, outs, stack)
             if args.jsonl:
-                writer = LineWriter(_record_outputs(args, files, outs, stack), report, quarantine, args.on_error, stats, progress)
-                _clean_records(args, files, config, jobs, writer)
+                _clean_records(args, files, config, jobs, LineWriter(out, report, quarantine, args.on_error, stats, progress))
             else:
-                _clean_texts(args, files, config, jobs, outs, stack, report, stats, progress)
+                _clean_texts(args, files, config, jobs, out, report, stats, progress)
     finally:
         progress.close()
     if not args.quiet:
@@ -215,9 +215,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def _record_outputs(args: argparse.Namespace, files: Sequence[str], outs: Outputs, stack: contextlib.ExitStack) -> Callable[[str], Writable]:
-    """Where the records of each source go: their own file (``--output-dir``,
-    ``--in-place``; finished when ``stack`` closes without an error) or one output."""
+def _outputs(args: argparse.Namespace, files: Sequence[str], outs: Outputs, stack: contextlib.ExitStack) -> Callable[[str], Writable]:
+    """Where the output of each source goes: its own file (``--output-dir``,
+    ``--in-place``; finished when ``stack`` closes without an error) or the
+    one output (``-o`` or stdout)."""
     if args.output_dir or args.in_place:
         return stack.enter_context(PerFile(outs, files, output_dir=args.output_dir))
     # With --on-error stop a bad record aborts the run, so stdout is
@@ -243,22 +244,14 @@ def _clean_texts(
     files: Sequence[str],
     config: Config,
     jobs: int,
-    outs: Outputs,
-    stack: contextlib.ExitStack,
+    out: Callable[[str], Writable],
     report: Writable | None,
     stats: Stats,
     progress: Progress,
 ) -> None:
-    """Clean text files, each one document: into its own output
-    (``--output-dir``, ``--in-place``) or all into one."""
-    per_file = PerFile(outs, files, output_dir=args.output_dir) if args.output_dir or args.in_place else None
-    sink = stack.enter_context(Sink(args.output, outs=outs)) if per_file is None else None
+    """Clean text files, each one document, written to ``out(file)``."""
     for name, r in zip(files, clean_documents(text_documents(files, args.encoding), config, jobs=jobs)):
-        if per_file is not None:
-            outs.write_file(per_file.target(name), r.text, follow_links=args.in_place)
-        else:
-            assert sink is not None
-            sink.fh.write(r.text)
+        out(name).write(r.text)
         if report is not None:
             report.write(report_rows(r))
         stats.add(r)
