@@ -1,8 +1,9 @@
 """The kinds of error the command reports, each with its exit code.
 
-They live here, not in :mod:`cleaner.cli`, so that every subcommand module
-raises the same classes that ``main()`` catches (under ``python -m
-cleaner.cli`` that module is loaded twice, once as ``__main__``).
+They live here, below :mod:`cleaner.commands` and :mod:`cleaner.cli`, so
+that every layer (reading, writing, the commands) raises the classes that
+``main()`` catches, also under ``python -m cleaner.cli`` (which loads that
+module a second time, as ``__main__``).
 """
 
 from __future__ import annotations

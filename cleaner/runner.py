@@ -1,28 +1,25 @@
-"""Streaming documents through the pipeline: the engine under the command.
+"""Cleaning many documents: the local engine under the command.
 
-Documents are read lazily (a text file is one document, a JSON Lines record
-is one document), cleaned in order (in worker processes with ``jobs > 1``,
-the output order still the input order), and accounted for in :class:`Stats`,
-which adds up across runs and serialises to JSON.
+Documents (read by :mod:`cleaner.records`: a text file is one, a JSON Lines
+record is one) are cleaned in order -- in worker processes with ``jobs > 1``,
+the output order still the input order -- and counted in :class:`Stats`.
 
 A JSON Lines record goes through :func:`clean_line` whichever engine runs
 it: the local one (:func:`clean_lines`, in worker processes) and the Ray one
-(:mod:`cleaner.ray_engine`, in Ray workers) both call it and get back a
-:class:`CleanedLine` -- the output row, the report rows and the counts,
-already rendered -- which the command writes with the same code.
+(in Ray workers) both call it and get back a :class:`CleanedLine` -- the
+output row, the report rows and the counts, already rendered -- which the
+command writes with the same code.  A text file's :class:`Result` keeps its
+edits as objects (:func:`clean_documents` is library API): the command
+renders them with :func:`cleaner.records.report_rows`.
 """
 
 from __future__ import annotations
 
-import base64
-import codecs
 import contextlib
 import ctypes
 import functools
 import gc
-import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -35,79 +32,22 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .config import Config
-from .edits import Edit, Suggestion
-from .errors import UsageError
 from .pipeline import explain
-from .textio import InputError, decode
+from .records import BadRecord, Document, RawLine, Result, batches, parse_record, quarantine_row, report_rows
 
 __all__ = [
-    "Document",
-    "Result",
-    "Stats",
-    "read_jsonl",
-    "clean_documents",
-    "BadRecord",
     "CleanedLine",
-    "parse_record",
+    "Stats",
+    "WorkerDied",
+    "clean_documents",
     "clean_line",
     "clean_lines",
-    "json_line",
-    "raw_field",
-    "report_rows",
-    "record_line",
-    "check_encoding",
-    "check_jsonl_encoding",
-    "RawLine",
-    "WorkerDied",
+    "default_jobs",
+    "warm_up",
 ]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
-
-
-@dataclass(slots=True)
-class Document:
-    """One unit of cleaning: its id (``path`` or ``path:line``), its text, and
-    for JSON Lines the record it came from: parsed (``record``), as written
-    (``line``, decoded, without a byte-order mark, with its line end) and
-    where the cleaned field's value is in it (``span``, quotes included)."""
-
-    id: str
-    text: str
-    record: dict[str, Any] | None = None
-    field: str = "text"
-    encoding: str = "utf-8"
-    nbytes: int = 0  # bytes it took in the input (for progress)
-    line: str = ""
-    span: tuple[int, int] = (0, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class BadRecord:
-    """A JSON Lines record that cannot be cleaned, with the reason."""
-
-    id: str
-    line: int
-    raw: bytes
-    reason: str
-
-
-@dataclass(slots=True)
-class Result:
-    document: Document
-    text: str
-    edits: tuple[Edit, ...]
-    suggestions: tuple[Suggestion, ...]
-
-    def output_record(self) -> dict[str, Any]:
-        assert self.document.record is not None
-        rec = dict(self.document.record)
-        rec[self.document.field] = self.text
-        return rec
-
-    def output_line(self) -> str:
-        """The JSON Lines row of the cleaned record: see :func:`record_line`."""
-        return record_line(self.document, self.text)
 
 
 @dataclass
@@ -125,60 +65,26 @@ class Stats:
     bad_records: int = 0
 
     def add(self, r: Result) -> None:
-        self.documents += 1
-        self.bytes_in += r.document.nbytes
-        self.chars_in += len(r.document.text)
-        self.chars_out += len(r.text)
-        for e in r.edits:
-            for name in e.rules:
-                self.edits[name] += 1
-            if "dedup" in e.rules:
-                self.dropped_paragraphs += 1
-        self.suggestions += len(r.suggestions)
+        """Count a cleaned document."""
+        self._count(r.document.nbytes, len(r.document.text), len(r.text), r.rules, len(r.suggestions))
 
     def add_line(self, c: CleanedLine) -> None:
         """Count a cleaned JSON Lines record (not a bad one: see ``bad_records``)."""
+        self._count(c.nbytes, c.chars_in, c.chars_out, c.rules, c.suggestions)
+
+    def _count(self, nbytes: int, chars_in: int, chars_out: int, rules: tuple[str, ...], suggestions: int) -> None:
+        """One document more; ``rules`` names the rules of each edit (a rule's
+        name once per edit it took part in: an edit names a rule once)."""
         self.documents += 1
-        self.bytes_in += c.nbytes
-        self.chars_in += c.chars_in
-        self.chars_out += c.chars_out
-        for name in c.rules:
-            self.edits[name] += 1
-        self.dropped_paragraphs += c.rules.count("dedup")
-        self.suggestions += c.suggestions
-
-    def __add__(self, other: Stats) -> Stats:
-        return Stats(
-            self.documents + other.documents,
-            self.chars_in + other.chars_in,
-            self.chars_out + other.chars_out,
-            self.bytes_in + other.bytes_in,
-            self.edits + other.edits,
-            self.suggestions + other.suggestions,
-            self.dropped_paragraphs + other.dropped_paragraphs,
-            self.bad_records + other.bad_records,
-        )
-
-    def to_json(self) -> str:
-        d = {
-            "documents": self.documents,
-            "chars_in": self.chars_in,
-            "chars_out": self.chars_out,
-            "bytes_in": self.bytes_in,
-            "edits": dict(sorted(self.edits.items())),
-            "suggestions": self.suggestions,
-            "dropped_paragraphs": self.dropped_paragraphs,
-            "bad_records": self.bad_records,
-        }
-        return json.dumps(d, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, s: str) -> Stats:
-        d = json.loads(s)
-        d["edits"] = Counter(d["edits"])
-        return cls(**d)
+        self.bytes_in += nbytes
+        self.chars_in += chars_in
+        self.chars_out += chars_out
+        self.edits.update(rules)
+        self.dropped_paragraphs += rules.count("dedup")
+        self.suggestions += suggestions
 
     def summary(self) -> str:
+        """The line ``cleaner clean`` prints on stderr at the end of a run."""
         per_rule = ", ".join(f"{k} {v}" for k, v in sorted(self.edits.items())) or "none"
         bad = f"; {self.bad_records} bad records" if self.bad_records else ""
         return (
@@ -188,131 +94,6 @@ class Stats:
         )
 
 
-def _codec_label(encoding: str) -> str:
-    name = codecs.lookup(encoding).name
-    return "UTF-8" if name == "utf-8" else name
-
-
-def parse_record(raw: bytes, lineno: int, name: str, field_name: str, *, encoding: str = "utf-8") -> Document | BadRecord | None:
-    """One line of JSON Lines: a :class:`Document`, a :class:`BadRecord`
-    (not valid in ``encoding``, not valid JSON, not an object, without a
-    string ``field_name`` or with it twice) with its line number and reason,
-    or None for a blank line.  A byte-order mark opens line 1 harmlessly.
-
-    >>> parse_record(b'{"a": 1e400, "text": "x"}\\n', 1, "in.jsonl", "text").span
-    (21, 24)
-    >>> parse_record(b'{"text": "a", "text": "b"}\\n', 3, "in.jsonl", "text").reason
-    "field 'text' appears 2 times; keep one (JSON readers disagree on which counts)"
-    """
-    if not raw.strip():
-        return None
-    doc_id = f"{name}:{lineno}"
-    try:
-        line = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        return BadRecord(doc_id, lineno, raw, f"invalid {_codec_label(encoding)} at byte {exc.start}")
-    if lineno == 1 and line.startswith("\ufeff"):
-        line = line[1:]
-        if not line.strip():
-            return None
-    try:
-        rec = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return BadRecord(doc_id, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
-    if not isinstance(rec, dict):
-        return BadRecord(doc_id, lineno, raw, f"a JSON {type(rec).__name__}, not an object")
-    if field_name not in rec:
-        return BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
-    value = rec[field_name]
-    if not isinstance(value, str):
-        return BadRecord(doc_id, lineno, raw, f"field {field_name!r} is a {type(value).__name__}, not a string")
-    spans = value_spans(line, field_name)
-    if len(spans) != 1:
-        reason = f"field {field_name!r} appears {len(spans)} times; keep one (JSON readers disagree on which counts)"
-        return BadRecord(doc_id, lineno, raw, reason)
-    return Document(doc_id, value, rec, field_name, nbytes=len(raw), line=line, span=spans[0])
-
-
-#: the JSON decoder's own steps (C code, not in the type stubs): a value at
-#: an index, and a string after its opening quote; each returns its end
-_SCAN_VALUE: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")  # noqa: B009
-_SCAN_STRING: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")  # noqa: B009
-
-
-def _past_space(line: str, pos: int) -> int:
-    while line[pos] in " \t\n\r":
-        pos += 1
-    return pos
-
-
-def value_spans(line: str, key: str) -> list[tuple[int, int]]:
-    """Where the values of ``key`` are in ``line``, a valid JSON object: one
-    span (quotes included) per time ``key`` is a key of the top level.
-
-    >>> value_spans('{"text": "a", "n": {"text": 1}, "te\\\\u0078t" : [1]}', "text")
-    [(9, 12), (46, 49)]
-    """
-    pos = _past_space(line, _past_space(line, 0) + 1)  # after "{"
-    spans: list[tuple[int, int]] = []
-    while line[pos] != "}":
-        name, pos = _SCAN_STRING(line, pos + 1)
-        pos = _past_space(line, _past_space(line, pos) + 1)  # past ":"
-        _, end = _SCAN_VALUE(line, pos)
-        if name == key:
-            spans.append((pos, end))
-        pos = _past_space(line, end)
-        if line[pos] == ",":
-            pos = _past_space(line, pos + 1)
-    return spans
-
-
-def _json_string(text: str, *, ascii_only: bool) -> str:
-    """``text`` as a JSON string literal; a lone surrogate (valid in JSON, not
-    in UTF-8) as an escape either way."""
-    literal = json.dumps(text, ensure_ascii=ascii_only)
-    if not ascii_only and _SURROGATE.search(literal):
-        literal = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)
-    return literal
-
-
-def record_line(doc: Document, text: str) -> str:
-    """The record ``doc`` came from with ``text`` as its field's value: the
-    input line itself when ``text`` is the value it had (byte for byte in
-    UTF-8: numbers, escapes, key order and spacing as written), else that
-    line with the new string spliced in at the value's span, escaped to
-    ASCII when the old one was.  Always ends with a line end.
-
-    >>> d = parse_record(b'{"n": 1e5, "text":"caf\\\\u00e9" ,"k":1}\\n', 1, "x", "text")
-    >>> record_line(d, d.text)
-    '{"n": 1e5, "text":"caf\\\\u00e9" ,"k":1}\\n'
-    >>> record_line(d, "caf\u00e9!")
-    '{"n": 1e5, "text":"caf\\\\u00e9!" ,"k":1}\\n'
-    """
-    line = doc.line
-    if text != doc.text:
-        start, end = doc.span
-        ascii_only = line[start:end].isascii() and not doc.text.isascii()
-        line = line[:start] + _json_string(text, ascii_only=ascii_only) + line[end:]
-    return line if line.endswith("\n") else line + "\n"
-
-
-def read_jsonl(
-    stream: Iterable[bytes], name: str, field_name: str, *, encoding: str = "utf-8"
-) -> Iterator[Document | BadRecord]:
-    """Documents from JSON Lines bytes, one per record; a record that
-    :func:`parse_record` refuses comes out as a :class:`BadRecord` with its
-    line number and reason."""
-    for lineno, raw in enumerate(stream, 1):
-        item = parse_record(raw, lineno, name, field_name, encoding=encoding)
-        if item is not None:
-            yield item
-
-
-def read_text_file(path: str, data: bytes, encoding: str | None) -> Document:
-    text, enc = decode(data, path, encoding)
-    return Document(path, text, None, encoding=enc)
-
-
 def _clean_one(doc: Document, config: Config) -> Result:
     r = explain(doc.text, config=config)
     return Result(doc, r.text, r.edits, r.suggestions)
@@ -320,6 +101,14 @@ def _clean_one(doc: Document, config: Config) -> Result:
 
 def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
     return [_clean_one(d, config) for d in batch]
+
+
+def _chars(doc: Document) -> int:
+    return len(doc.text)
+
+
+def _line_bytes(line: RawLine) -> int:
+    return len(line[2])
 
 
 class WorkerDied(Exception):
@@ -361,19 +150,6 @@ def _watch_parent(parent: int, every: float) -> None:
     while os.getppid() == parent:
         time.sleep(every)
     os._exit(1)
-
-
-def _batches(docs: Iterable[Document], max_chars: int, max_docs: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    size = 0
-    for d in docs:
-        batch.append(d)
-        size += len(d.text)
-        if size >= max_chars or len(batch) >= max_docs:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
 
 
 #: a short document that makes every default rule load what it loads lazily
@@ -482,40 +258,10 @@ def clean_documents(
         return
     yield from _in_order(
         functools.partial(_clean_batch, config=config),
-        _batches(docs, batch_chars, batch_docs),
+        batches(docs, size=_chars, max_size=batch_chars, max_items=batch_docs),
         jobs,
         prepare=functools.partial(warm_up, config),
     )
-
-
-# -- JSON Lines records: the step both engines share --------------------------
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def json_line(obj: dict[str, Any]) -> str:
-    """One JSON Lines row, UTF-8-safe: a lone surrogate (valid in JSON input,
-    not in UTF-8) is written as an escape instead of breaking the output."""
-    line = json.dumps(obj, ensure_ascii=False)
-    if _SURROGATE.search(line):
-        line = json.dumps(obj)
-    return line + "\n"
-
-
-def raw_field(raw: bytes) -> dict[str, str]:
-    """A bad record exactly as it was: as text when it is UTF-8, else base64."""
-    raw = raw.rstrip(b"\r\n")
-    try:
-        return {"raw": raw.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"raw_base64": base64.b64encode(raw).decode("ascii")}
-
-
-def report_rows(r: Result) -> str:
-    """The report rows of a cleaned document: each edit, then each suggestion."""
-    rows = [json_line({"document": r.document.id, **e.to_dict()}) for e in r.edits]
-    rows += [json_line({"document": r.document.id, **s.to_dict()}) for s in r.suggestions]
-    return "".join(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,8 +306,7 @@ def clean_line(
     if item is None:
         return None
     if isinstance(item, BadRecord):
-        row = json_line({"source": source, "line": line, "reason": item.reason, **raw_field(raw)})
-        return CleanedLine(source, line, bad=item.reason, quarantine=row, nbytes=len(raw))
+        return CleanedLine(source, line, bad=item.reason, quarantine=quarantine_row(source, line, item.reason, raw), nbytes=len(raw))
     r = _clean_one(item, config)
     return CleanedLine(
         source,
@@ -572,12 +317,8 @@ def clean_line(
         chars_in=len(item.text),
         chars_out=len(r.text),
         suggestions=len(r.suggestions),
-        rules=tuple(name for e in r.edits for name in e.rules),
+        rules=r.rules,
     )
-
-
-#: one line of input: its source name, its line number, its bytes
-RawLine = tuple[str, int, bytes]
 
 
 def _clean_line_batch(batch: list[RawLine], config: Config, field_name: str, report: bool, encoding: str) -> list[CleanedLine]:
@@ -587,19 +328,6 @@ def _clean_line_batch(batch: list[RawLine], config: Config, field_name: str, rep
         if c is not None:
             out.append(c)
     return out
-
-
-def _line_batches(lines: Iterable[RawLine], max_bytes: int, max_lines: int) -> Iterator[list[RawLine]]:
-    batch: list[RawLine] = []
-    size = 0
-    for item in lines:
-        batch.append(item)
-        size += len(item[2])
-        if size >= max_bytes or len(batch) >= max_lines:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
 
 
 def clean_lines(
@@ -615,8 +343,10 @@ def clean_lines(
 ) -> Iterator[CleanedLine]:
     """:func:`clean_line` over ``(source, line number, bytes)`` in input order
     (blank lines left out), in ``jobs`` worker processes like
-    :func:`clean_documents`; the lines are in ``encoding`` (see
-    :func:`check_jsonl_encoding`)."""
+    :func:`clean_documents` (batches of about ``batch_bytes`` bytes or
+    ``batch_lines`` lines); the lines are in ``encoding``, one where ASCII
+    stays ASCII so that a record ends at the byte ``\n`` (UTF-8, GB18030,
+    Big5: not UTF-16)."""
     if jobs <= 1:
         for source, line, raw in lines:
             c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding)
@@ -624,37 +354,12 @@ def clean_lines(
                 yield c
         return
     fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding)
-    yield from _in_order(fn, _line_batches(lines, batch_bytes, batch_lines), jobs, prepare=functools.partial(warm_up, config))
-
-
-def check_encoding(encoding: str) -> None:
-    """:class:`UsageError` when ``--encoding`` names no codec Python knows:
-    a usage error (exit 2), not bad input, whatever the files hold."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(f"--encoding: unknown encoding {encoding!r} (try utf-8, gb18030, big5)") from None
-
-
-def check_jsonl_encoding(encoding: str) -> None:
-    """:class:`UsageError` unless JSON Lines in ``encoding`` can be split into
-    records at the byte ``\\n`` and decoded line by line (UTF-8, GB18030,
-    Big5, Latin-1...: not UTF-16 or UTF-32)."""
-    check_encoding(encoding)
-    probe = '{"k": "v"}\n'
-    try:
-        fits = probe.encode(encoding).endswith(probe.encode("ascii")) and b'{"k": "v"}\n'.decode(encoding).endswith(probe)
-    except (UnicodeError, ValueError):
-        fits = False
-    if not fits:
-        raise UsageError(
-            f"--jsonl reads encodings where ASCII stays ASCII (UTF-8, GB18030, Big5), not {encoding}; "
-            f"convert the file first (iconv -f {encoding} -t UTF-8)"
-        )
+    yield from _in_order(
+        fn, batches(lines, size=_line_bytes, max_size=batch_bytes, max_items=batch_lines), jobs, prepare=functools.partial(warm_up, config)
+    )
 
 
 def default_jobs() -> int:
+    """The cores this process may run on (the default of ``--jobs 0``)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
-
-__all__ += ["InputError", "default_jobs", "read_text_file"]

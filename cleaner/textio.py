@@ -28,7 +28,6 @@ __all__ = [
     "open_input",
     "read_bytes",
     "read_lines",
-    "read_text",
     "atomic_writer",
     "line_of",
     "Outputs",
@@ -192,12 +191,6 @@ def read_lines(name: str) -> Iterator[bytes]:
     """The lines of an input as bytes, read lazily (see :func:`open_input`)."""
     with open_input(name) as fh:
         yield from fh
-
-
-def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[str, str]:
-    """Read and decode a file; :class:`InputError` for a missing file or bad bytes."""
-    name = os.fspath(path)
-    return decode(read_bytes(name), name, encoding)
 
 
 class Writable(Protocol):

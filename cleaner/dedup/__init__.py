@@ -16,7 +16,7 @@ logic:
 * :mod:`~cleaner.dedup.match`: the four together over a list of keys;
 * :mod:`~cleaner.dedup.rule`: the ``dedup`` and ``page_headers`` rules;
 * :mod:`~cleaner.dedup.corpus`, :mod:`~cleaner.dedup.index`,
-  :mod:`~cleaner.dedup.cli`: the corpus command and its SQLite index.
+  :mod:`~cleaner.commands.dedup`: the corpus command and its SQLite index.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from ..dedup import phases
 from ..dedup.clusters import ranks
 from ..dedup.corpus import DedupOptions, DedupResult, UnitTable
-from ..runner import json_line
+from ..records import json_line
 from .io import PARA_MASK, arrow, to_numpy
 from .stages import edge_schema
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..dedup.corpus import DedupOptions
-from ..runner import Document, parse_record
+from ..records import Document, parse_record, render_record
 from .clusters import cluster_line, resolve, resolve_block
 from .components import find_components, label_edges
 from .drops import apply_broadcast, apply_joined, doc_result, drop_blocks, drops_of, fetch_drops, group_drops
@@ -248,9 +248,7 @@ def _read_docs(batch: pa.Table, *, field: str) -> pa.Table:
 
 def _emit_chunks(batch: pa.Table, *, field: str, options: DedupOptions, blocks: list[tuple[int, int, Any]], report: bool) -> pa.Table:
     """Output and report rows of every record of some chunks, rendered by
-    the command's own code (:func:`cleaner.dedup.cli.render_record`)."""
-    from ..dedup.cli import render_record  # inside: dedup/cli.py imports this engine
-
+    the command's own code (:func:`cleaner.records.render_record`)."""
     pa = arrow()
     outs: list[bytes | None] = []
     rows: list[bytes] = []

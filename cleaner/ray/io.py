@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from ..runner import Document, parse_record
+from ..records import Document, parse_record
 from .session import require_ray
 
 if TYPE_CHECKING:

@@ -347,8 +347,8 @@ def test_files_in_many_byte_ranges(ray_session, tmp_path):
     """The command's functions with small byte ranges (many chunks per file):
     the records and rows of the local path, in order."""
     from cleaner import ray as ray_engine
-    from cleaner.dedup.cli import render_record
-    from cleaner.runner import clean_lines, read_jsonl
+    from cleaner.records import read_jsonl, render_record
+    from cleaner.runner import clean_lines
 
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     write_jsonl(a, DOCS[:400])

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import apply_edits, clean, explain
-from cleaner.runner import Document, Result, Stats
+from cleaner.records import Document, Result
+from cleaner.runner import Stats
 from tests.conftest import SAMPLES
 
 P1 = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"

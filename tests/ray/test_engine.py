@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import make_config
-from cleaner.runner import Stats, clean_documents, clean_lines, read_jsonl, report_rows
+from cleaner.records import read_jsonl, report_rows
+from cleaner.runner import Stats, clean_documents, clean_lines
 
 A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
 B = "新建的体育公园占地约八十亩,总投资约三亿元,设有足球场、篮球场和环形跑道,年底前开放。"
@@ -31,7 +32,7 @@ def run_py(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_importing_cleaner_does_not_import_ray():
     p = run_py(
-        "import sys, cleaner, cleaner.cli, cleaner.dedup.cli, cleaner.ray\n"
+        "import sys, cleaner, cleaner.cli, cleaner.commands.dedup, cleaner.ray\n"
         "import cleaner.ray.session, cleaner.ray.io, cleaner.ray.clean, cleaner.ray.stages, cleaner.ray.components\n"
         "import cleaner.ray.clusters, cleaner.ray.drops, cleaner.ray.dedup\n"
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith(('ray.', 'pyarrow'))))"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import DIRTY, run
+from tests.commands.test_clean import DIRTY, run
 
 CLEAN = "干净的文本。\n"
 RECORD = '{"id": 1, "text": "今天,天气很好。"}\n'

@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.runner import Document, parse_record, record_line, value_spans
+from cleaner.records import Document, parse_record, record_line, value_spans
 
 ENV = dict(os.environ, PYTHONIOENCODING="utf-8")
 DIRTY, CLEANED = "今天,我们去公园。", "今天，我们去公园。"  # the width rule's comma

@@ -120,7 +120,7 @@ def test_named_files_are_read_again_not_spooled(tmp_path, monkeypatch):
     pickled copy of the corpus; only standard input is spooled."""
     import contextlib
 
-    import cleaner.dedup.cli as dcli
+    import cleaner.commands.dedup as dcli
     from cleaner.cli import main
 
     spooled: list[object] = []
@@ -154,7 +154,7 @@ def test_a_file_that_changes_between_readings_is_bad_input(tmp_path):
 
     import pytest
 
-    from cleaner.dedup.cli import _documents, _documents_again, _fingerprint
+    from cleaner.commands.dedup import _documents, _documents_again, _fingerprint
     from cleaner.errors import InputError
     from cleaner.runner import Stats
 

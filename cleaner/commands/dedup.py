@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
-import json
+import hashlib
 import os
 import sqlite3
 import sys
@@ -18,16 +17,16 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import numpy as np
+from ..dedup.corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
+from ..dedup.index import SeenIndex
+from ..dedup.lsh import LSHParams
+from ..errors import InputError, StorageError, UsageError
+from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, text_documents
+from ..runner import Stats
+from ..textio import Outputs, Writable, read_lines
+from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine
 
-from ..runner import BadRecord, Document, Stats, check_encoding, default_jobs, json_line, read_jsonl, read_text_file, record_line
-from ..errors import StorageError
-from ..textio import InputError, Outputs, Writable, read_bytes, read_lines
-from .corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
-from .index import SeenIndex
-from .lsh import LSHParams
-
-__all__ = ["add_parser", "cmd_dedup", "render_record"]
+__all__ = ["add_parser", "cmd_dedup"]
 
 EXAMPLES = """\
 examples:
@@ -56,8 +55,6 @@ def add_parser(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from ..cli import add_input_output
-
     add_input_output(d, in_place=False, jsonl="one document per record", field="the JSON Lines field holding the text")
     d.add_argument(
         "--level",
@@ -75,24 +72,13 @@ def add_parser(subparsers: Any) -> None:
     d.add_argument("--encoding", metavar="ENC", help="input encoding of text files (default: detect)")
     d.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); the result does not depend on it")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
-    from ..cli import add_engine_options
-
     add_engine_options(d)
-    d.set_defaults(func=cmd_dedup, dedup_parser=d)
+    d.set_defaults(func=cmd_dedup)
 
 
-def _usage(args: argparse.Namespace) -> DedupOptions:
-    """The checked options; :class:`cleaner.errors.UsageError` (exit 2) otherwise."""
-    return _check(args)
-
-
-def _check(args: argparse.Namespace) -> DedupOptions:
-    from ..cli import check_outputs
-    from ..errors import UsageError
-
-    files = args.files or ["-"]
-    if args.jobs < 0:
-        raise UsageError("--jobs must be 0 (all cores) or more")
+def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
+    """The checked options; :class:`UsageError` (exit 2) otherwise."""
+    jobs = jobs_of(args)
     if args.output_dir and args.jsonl:
         raise UsageError("--output-dir is for text files; JSON Lines go to one output (-o FILE or stdout)")
     if args.output_dir and "-" in files:
@@ -112,16 +98,32 @@ def _check(args: argparse.Namespace) -> DedupOptions:
             keep=args.keep,
             numbers=args.same_numbers,
             params=LSHParams(),
-            jobs=default_jobs() if args.jobs == 0 else args.jobs,
+            jobs=jobs,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
 
 def _fingerprint(doc: Document) -> bytes:
-    import hashlib
-
+    """What tells a document from a changed one on the second reading."""
     return hashlib.blake2b(f"{doc.id}\0{doc.text}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[Document]:
+    """The documents of ``files``: one per JSON Lines record (a bad record is
+    bad input) or per text file; their bytes are counted in ``stats.bytes_in``."""
+    for name in files:
+        label = "<stdin>" if name == "-" else name
+        if args.jsonl:
+            for item in read_jsonl(read_lines(name), label, args.field):
+                if isinstance(item, BadRecord):
+                    raise InputError(f"{label}: line {item.line}: {item.reason}")
+                stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
+                yield item
+        else:
+            for doc in text_documents([name], args.encoding):
+                stats.bytes_in += doc.nbytes
+                yield doc
 
 
 def _named_documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[tuple[str, Document]]:
@@ -130,9 +132,7 @@ def _named_documents(files: Sequence[str], args: argparse.Namespace, stats: Stat
             yield name, doc
 
 
-def _documents_again(
-    files: Sequence[str], args: argparse.Namespace, spooled: Iterator[Document], prints: Sequence[bytes]
-) -> Iterator[Document]:
+def _documents_again(files: Sequence[str], args: argparse.Namespace, spooled: Iterator[Document], prints: Sequence[bytes]) -> Iterator[Document]:
     """The documents of the first pass, in the same order: standard input's
     from the spool (all of them at its first ``-``: a second ``-`` read
     nothing), the files' read again; a file whose documents differ from the
@@ -150,22 +150,8 @@ def _documents_again(
         raise InputError("an input changed while cleaner dedup was running (fewer documents on the second reading); run it again")
 
 
-def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[Document]:
-    for name in files:
-        label = "<stdin>" if name == "-" else name
-        if args.jsonl:
-            for item in read_jsonl(read_lines(name), label, args.field):
-                if isinstance(item, BadRecord):
-                    raise InputError(f"{label}: line {item.line}: {item.reason}")
-                stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
-                yield item
-        else:
-            data = read_bytes(name)
-            stats.bytes_in += len(data)
-            yield read_text_file(label, data, args.encoding)
-
-
 def _progress(enabled: bool) -> Any:
+    """A bar of documents read on stderr, or None."""
     if not enabled:
         return None
     from tqdm import tqdm
@@ -175,10 +161,8 @@ def _progress(enabled: bool) -> Any:
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     """Run ``cleaner dedup``; returns the exit code."""
-    from ..cli import check_engine
-
-    options = _usage(args)
     files = args.files or ["-"]
+    options = _options(args, files)
     check_engine(args, files)
     if args.encoding:
         check_encoding(args.encoding)
@@ -190,12 +174,19 @@ def cmd_dedup(args: argparse.Namespace) -> int:
         raise StorageError(args.index or "--index", str(exc), doing="index failed") from None
 
 
+def _temporary_folder(args: argparse.Namespace) -> str | None:
+    """A folder for temporary files: beside the output when writable, else None (the system's)."""
+    if not (args.output or args.output_dir):
+        return None
+    folder = os.path.dirname(os.path.abspath(args.output or args.output_dir))
+    return folder if os.access(folder, os.W_OK) else None
+
+
 def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequence[str]) -> int:
     stats = Stats()
     bar = _progress(not args.quiet and sys.stderr.isatty())
-    workdir_base = os.path.dirname(os.path.abspath(args.output or args.output_dir or ".")) if (args.output or args.output_dir) else None
     with contextlib.ExitStack() as stack:
-        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=_usable(workdir_base)))
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=_temporary_folder(args)))
         # Only standard input is kept for the output phase (it cannot be read
         # twice); named files are read again, with a fingerprint of each
         # document to catch a file that changed in between (issue 11.20: a
@@ -220,7 +211,7 @@ def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequenc
             with Outputs() as outs, contextlib.ExitStack() as sinks:
                 report = outs.open(args.report) if args.report else None
                 clusters = outs.open(args.clusters) if args.clusters else None
-                _emit(res, _documents_again(files, args, read_back(), prints), args, outs, sinks, report, stats)
+                _emit(res, _documents_again(files, args, read_back(), prints), args, outs, sinks, report)
                 n_clusters = 0
                 if clusters is not None:
                     for c in res.clusters():
@@ -256,16 +247,14 @@ def _summary(args: argparse.Namespace, documents: int, units: int, bytes_in: int
 def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequence[str]) -> int:
     """``--engine ray``: matched by Ray workers, written here by the same
     writers as the local path (atomic files, report and clusters in order)."""
-    from .. import ray as ray_engine
-    from ..cli import _Sink
-
-    with ray_engine.session(args.ray_address):
-        run = ray_engine.dedup_jsonl_files(files, options, field=args.field, report=bool(args.report))
+    engine = ray_engine()
+    with engine.session(args.ray_address):
+        run = engine.dedup_jsonl_files(files, options, field=args.field, report=bool(args.report))
         n_clusters = 0
         with Outputs() as outs, contextlib.ExitStack() as sinks:
             report = outs.open(args.report) if args.report else None
             clusters = outs.open(args.clusters) if args.clusters else None
-            sink = sinks.enter_context(_Sink(args.output, outs=outs))
+            sink = sinks.enter_context(Sink(args.output, outs=outs))
             for out, rows in run.records():
                 if report is not None:
                     report.write(rows)
@@ -280,95 +269,26 @@ def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequen
     return 0
 
 
-def _usable(path: str | None) -> str | None:
-    """A folder for temporary files: beside the output when writable, else the default."""
-    if path and os.access(path, os.W_OK):
-        return path
-    return None
-
-
-def _emit(
-    res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None, stats: Stats
-) -> None:
-    from ..cli import _make_folder, _Sink
-
+def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None) -> None:
+    """Write what is left of each document (a record, or a text file into
+    ``--output-dir`` or the one output) and its report rows; a document that
+    loses everything is not written."""
     sink = None
     if not args.output_dir:
-        sink = sinks.enter_context(_Sink(args.output, outs=outs))
+        sink = sinks.enter_context(Sink(args.output, outs=outs))
     else:
-        _make_folder(args.output_dir)
+        make_folder(args.output_dir)
     for d, doc in enumerate(docs):
-        stats.documents += 1
-        stats.chars_in += len(doc.text)
         if args.jsonl:
-            assert sink is not None
-            line, rows = render_record(res, d, doc, report=report is not None)
-            if report is not None:
-                report.write(rows)
-            if line is None:
-                stats.edits["dedup"] += 1
-                continue
-            sink.fh.write(line)
-            continue
-        out = res.output(d, doc.text)
-        if report is not None:
-            _report(res, d, doc, report)
-        if out is None:
-            stats.edits["dedup"] += 1
-            continue
-        stats.chars_out += len(out)
-        if args.output_dir:
-            outs.write_file(os.path.join(args.output_dir, os.path.basename(doc.id)), out)
+            out, rows = render_record(res, d, doc, report=report is not None)
         else:
-            assert sink is not None
+            out = res.output(d, doc.text)
+            rows = dedup_report_rows(res, d, doc) if report is not None else ""
+        if report is not None:
+            report.write(rows)
+        if out is None:
+            continue
+        if sink is not None:
             sink.fh.write(out)
-
-
-def render_record(res: DedupResult | None, d: int, doc: Document, *, report: bool) -> tuple[str | None, str]:
-    """A JSON Lines record after dedup, as both engines write it: its output
-    row (None when the whole record goes) and its report rows.  ``res`` is
-    None for a document that loses nothing."""
-    rows = ""
-    if res is None:
-        out: str | None = doc.text
-    else:
-        out = res.output(d, doc.text)
-        if report:
-            buf = io.StringIO()
-            _report(res, d, doc, buf)
-            rows = buf.getvalue()
-    if out is None:
-        return None, rows
-    # the input line, byte for byte when nothing was dropped; else only the
-    # field's value changes (issue 11.17)
-    return record_line(doc, out), rows
-
-
-def _report(res: DedupResult, d: int, doc: Document, report: Writable) -> None:
-    drops = res.drops(d)
-    if not drops:
-        return
-    if res.options.level == "document":
-        r, s = next(iter(drops.values()))  # a document is one unit
-        rdoc, _, rrun = res._name(r)
-        row: dict[str, Any] = {"document": doc.id, "rule": "dedup", "level": "document", "score": round(s, 4), "ref_document": rdoc}
-        if rrun is not None:
-            row["ref_run"] = rrun
-        report.write(json_line(row))
-        return
-    by_para = {p: r for p, (r, _) in drops.items()}
-    first = int(res.doc_first[d])
-    starts = res.start[first : int(res.doc_first[d + 1])]
-    for e in res.edits(d, doc.text):
-        row = {"document": doc.id, **e.to_dict()}
-        # the paragraph this edit drops: the one that starts inside it
-        p = int(res.para[first + int(np.searchsorted(starts, e.start))])
-        if p not in by_para:  # the edit began with the separator before it
-            p = int(res.para[first + int(np.searchsorted(starts, e.start, side="right"))])
-        rdoc, rpara, rrun = res._name(by_para[p])
-        row["paragraph"] = p
-        row["ref_document"] = rdoc
-        row["ref_paragraph"] = rpara
-        if rrun is not None:
-            row["ref_run"] = rrun
-        report.write(json_line(row))
+        else:
+            outs.write_file(os.path.join(args.output_dir, os.path.basename(doc.id)), out)

@@ -1,0 +1,258 @@
+"""``cleaner clean`` (text files or JSON Lines, on this machine or on Ray)
+and ``cleaner rules`` (the rules, one line each)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, make_config
+from ..errors import InputError, UsageError
+from ..records import jsonl_lines, report_rows, text_documents
+from ..rules import RULES
+from ..runner import Stats, clean_documents, clean_lines
+from ..textio import Outputs, Writable
+from .common import (
+    LineWriter,
+    PerFile,
+    Progress,
+    Sink,
+    add_engine_options,
+    add_input_output,
+    check_encoding,
+    check_engine,
+    check_jsonl_encoding,
+    check_outputs,
+    jobs_of,
+    make_folder,
+    ray_engine,
+    total_bytes,
+)
+
+__all__ = ["EXAMPLES", "add_parsers", "cmd_clean", "cmd_rules"]
+
+EXAMPLES = """\
+examples:
+  cleaner clean scan.txt                       clean one file to stdout
+  cleaner clean a.txt b.txt --output-dir out/  clean several files into out/
+  cat page.txt | cleaner clean > clean.txt     as a step in a pipeline
+  cleaner clean --jsonl --field content corpus.jsonl -o clean.jsonl --report edits.jsonl
+  cleaner clean --disable paragraphs,dedup x.txt   skip some rules
+  cleaner clean --engine ray --jsonl corpus.jsonl -o clean.jsonl   on Ray (a local one, or --ray-address)
+  cleaner rules                                list the rules
+
+Every change is recorded: --report writes each edit (rule, span in the
+input, text before and after) as JSON Lines.
+
+exit codes: 0 success; 1 bad input (nothing is written); 2 bad usage;
+74 a path could not be written or read (disk full, read-only, no such folder);
+130 Ctrl-C; 143 SIGTERM.
+"""
+
+
+def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("rules")
+    g.add_argument("--only", metavar="RULE,...", help="run only these rules (see `cleaner rules`)")
+    g.add_argument("--disable", metavar="RULE,...", help="run the default rules except these")
+    g.add_argument("--enable", metavar="RULE,...", help="also run these rules that are off by default (page_headers)")
+    g.add_argument(
+        "--script",
+        choices=["auto", "simplified", "traditional", "keep"],
+        default="auto",
+        help="auto (default): convert stray characters of the minority script; "
+        "simplified/traditional: convert everything; keep: leave the script alone",
+    )
+    g.add_argument("--dedup-threshold", type=float, metavar="RATIO", help="similarity (0-100) at which paragraphs are duplicates (default 90)")
+    g.add_argument("--min-chars", type=int, metavar="N", help="paragraphs shorter than N characters are never deduplicated (default 12)")
+    g.add_argument("--keep", choices=["first", "longest"], help="which paragraph of a duplicate group stays (default first)")
+    g.add_argument(
+        "--dedup-scope",
+        choices=["adjacent", "document"],
+        help="adjacent (default): drop a paragraph or block repeated right after itself; "
+        "document: drop every later near-duplicate in the document",
+    )
+    g.add_argument("--lexicon", metavar="FILE", help="domain terms, one per line, for the lexicon rule")
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the ``clean`` and ``rules`` subcommands to the ``cleaner`` parser."""
+    c = subparsers.add_parser(
+        "clean",
+        help="clean text files or JSON Lines",
+        description="Clean text: repair mojibake, script, width and punctuation, whitespace, "
+        "broken paragraphs, repeated paragraphs and OCR typos. Reads stdin when no FILE or '-'.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_input_output(c, in_place=True, jsonl="clean one field of each record", field="the JSON Lines field to clean")
+    c.add_argument("--report", metavar="FILE", help="write every edit and suggestion as JSON Lines to FILE")
+    c.add_argument("--encoding", metavar="ENC", help="input encoding (default: detect UTF-8, UTF-16/32 with BOM, GB18030, Big5)")
+    c.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); output keeps the input order")
+    c.add_argument(
+        "--on-error",
+        default="stop",
+        metavar="stop|skip|quarantine FILE",
+        help="a bad JSON Lines record (invalid JSON or UTF-8, missing or non-string field): "
+        "stop (default: exit 1 naming the line, no output), skip it and count it, "
+        "or quarantine FILE: write it unchanged to FILE with the reason",
+    )
+    c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
+    add_engine_options(c)
+    _add_rule_options(c)
+    c.set_defaults(func=cmd_clean)
+
+    r = subparsers.add_parser("rules", help="list the rules, one line each")
+    r.set_defaults(func=cmd_rules)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Run ``cleaner rules``: one line per rule, in pipeline order; returns the exit code."""
+    width = max(len(n) for n in RULES)
+    for rule in RULES.values():
+        flag = "" if rule.default else " (off by default)"
+        print(f"{rule.name:<{width}}  {rule.summary}{flag}")
+    return 0
+
+
+def _lexicon(path: str) -> tuple[str, ...]:
+    """The terms of a ``--lexicon`` file: one per line, blank lines and ``#`` comments left out."""
+    try:
+        terms = Path(path).read_text(encoding="utf-8").split("\n")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read lexicon: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: lexicon is not UTF-8 (byte {exc.start})") from None
+    return tuple(t.strip() for t in terms if t.strip() and not t.startswith("#"))
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The configuration the rule options ask for; :class:`UsageError` when it is invalid."""
+    given = {
+        "only": args.only,
+        "disable": args.disable,
+        "enable": args.enable,
+        "dedup_scope": args.dedup_scope,
+        "dedup_threshold": args.dedup_threshold,
+        "dedup_min_chars": args.min_chars,
+        "dedup_keep": args.keep,
+    }
+    options: dict[str, Any] = {"script": args.script, **{k: v for k, v in given.items() if v is not None and v != ""}}
+    if args.lexicon:
+        options["lexicon"] = _lexicon(args.lexicon)
+    try:
+        return make_config(**options)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
+    """Usage errors of ``cleaner clean`` and outputs that would clash; returns the worker count."""
+    jobs = jobs_of(args)
+    if args.on_error not in ("stop", "skip", "quarantine"):
+        raise UsageError(f"--on-error must be stop, skip or quarantine, not {args.on_error!r}")
+    if (args.on_error == "quarantine") != bool(args.quarantine):
+        raise UsageError("--on-error quarantine and --quarantine FILE go together")
+    if args.on_error != "stop" and not args.jsonl:
+        raise UsageError("--on-error applies to JSON Lines records (--jsonl)")
+    if args.in_place and "-" in files:
+        raise UsageError("--in-place needs files, not stdin")
+    for f in files if args.in_place else ():
+        if os.path.exists(f) and not os.path.isfile(f):
+            raise UsageError(f"--in-place replaces regular files; {f} is not one (a folder, device or pipe)")
+    if args.output_dir and "-" in files:
+        raise UsageError("--output-dir needs files, not stdin")
+    if args.output and len(files) > 1 and not args.jsonl:
+        raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
+    if args.in_place and args.jsonl and args.on_error == "skip":
+        raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
+    named = (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine))
+    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon,))
+    return jobs
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Run ``cleaner clean``; returns the exit code."""
+    files = args.files or ["-"]
+    jobs = _check_usage(args, files)
+    config = _config(args)
+    check_engine(args, files)
+    if args.encoding:
+        check_encoding(args.encoding)
+    if args.jsonl and args.encoding:
+        if args.engine == "ray":
+            raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")
+        check_jsonl_encoding(args.encoding)
+    stats = Stats()
+    progress = Progress(not args.quiet and sys.stderr.isatty(), total_bytes(files))
+    try:
+        with contextlib.ExitStack() as stack:
+            if args.engine == "ray":
+                # Ray starts before any output file is opened: a start that is
+                # interrupted (Ray has its own SIGTERM handlers then) leaves nothing.
+                stack.enter_context(ray_engine().session(args.ray_address))
+            # Every output is written to a temporary file and put in place
+            # only when the whole run succeeds (see Outputs).
+            outs = stack.enter_context(Outputs())
+            report = outs.open(args.report) if args.report else None
+            quarantine = outs.open(args.quarantine) if args.quarantine else None
+            if args.output_dir:
+                make_folder(args.output_dir)
+            out = _outputs(args, files, outs, stack)
+            if args.jsonl:
+                _clean_records(args, files, config, jobs, LineWriter(out, report, quarantine, args.on_error, stats, progress))
+            else:
+                _clean_texts(args, files, config, jobs, out, report, stats, progress)
+    finally:
+        progress.close()
+    if not args.quiet:
+        print(stats.summary(), file=sys.stderr)
+    return 0
+
+
+def _outputs(args: argparse.Namespace, files: Sequence[str], outs: Outputs, stack: contextlib.ExitStack) -> Callable[[str], Writable]:
+    """Where the output of each source goes: its own file (``--output-dir``,
+    ``--in-place``; finished when ``stack`` closes without an error) or the
+    one output (``-o`` or stdout)."""
+    if args.output_dir or args.in_place:
+        return stack.enter_context(PerFile(outs, files, output_dir=args.output_dir))
+    # With --on-error stop a bad record aborts the run, so stdout is
+    # spooled until the end; skip/quarantine cannot abort: stream.
+    sink = stack.enter_context(Sink(args.output, outs=outs, spool=args.on_error == "stop"))
+    return lambda source: sink.fh
+
+
+def _clean_records(args: argparse.Namespace, files: Sequence[str], config: Config, jobs: int, writer: LineWriter) -> None:
+    """Clean JSON Lines records on the chosen engine, written in input order."""
+    report = writer.report is not None
+    if args.engine == "ray":
+        cleaned = ray_engine().clean_jsonl_files(files, config, field=args.field, report=report)
+    else:
+        lines = jsonl_lines(files)
+        cleaned = clean_lines(lines, config, field_name=args.field, report=report, jobs=jobs, encoding=args.encoding or "utf-8")
+    for c in cleaned:
+        writer.write(c)
+
+
+def _clean_texts(
+    args: argparse.Namespace,
+    files: Sequence[str],
+    config: Config,
+    jobs: int,
+    out: Callable[[str], Writable],
+    report: Writable | None,
+    stats: Stats,
+    progress: Progress,
+) -> None:
+    """Clean text files, each one document, written to ``out(file)``."""
+    for name, r in zip(files, clean_documents(text_documents(files, args.encoding), config, jobs=jobs)):
+        out(name).write(r.text)
+        if report is not None:
+            report.write(report_rows(r))
+        stats.add(r)
+        progress.update(r.document.nbytes)
