@@ -52,7 +52,8 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -370,14 +371,36 @@ def find(
     if not _HAN_RUN.search(text):
         return
     original, text = text, guards.simplified(text)
-    nb_fn = neighbours or default_neighbours()
     m = word_model or model()
-    # variant -> {(term, position of the change)}
-    claims: dict[str, set[tuple[str, int]]] = {}
+    terms = _repeated_terms(text, neighbours or default_neighbours(), m)
+    if not terms.claims:
+        return
+    for start, end, before, after, score in _non_overlapping(_fixes(text, terms, m)):
+        # shrink to the changed character, written as the document writes the term
+        k = next(i for i in range(len(before)) if before[i] != after[i])
+        spelling = _spelling(original, terms.positions[after], len(after))
+        if spelling[k] != original[start + k]:
+            note = f"the document writes {spelling} {terms.term_counts[after]} times"
+            yield Edit(NAME, start + k, start + k + 1, original[start + k], spelling[k], score=round(score, 3), note=note)
+
+
+@dataclass
+class _Terms:
+    """What :func:`find` learns of a document: each variant with the terms
+    (and position of the change) that claim it, how often each term and
+    variant occurs, and where."""
+
+    claims: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
+    term_counts: dict[str, int] = field(default_factory=dict)
+    variant_counts: dict[str, int] = field(default_factory=dict)
+    positions: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
+    """The document's repeated terms (2 to :data:`MAX_TERM` characters) and
+    their rare look-alike variants, shortest terms first."""
+    out = _Terms()
     memo: dict[str, bool] = {}
-    term_counts: dict[str, int] = {}
-    variant_counts: dict[str, int] = {}
-    positions: dict[str, list[int]] = {}
     # per character: its single-character look-alikes that occur in the text
     # (a variant made of a character the text lacks cannot be counted in it)
     present = frozenset(text)
@@ -398,18 +421,21 @@ def find(
             continue
         # where the candidate terms and their variants stand: one pass
         wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
-        positions.update(_positions(text, n, wanted, keys))
+        out.positions.update(_positions(text, n, wanted, keys))
         for term, tc, found in candidates:
-            if not _is_term(text, term, positions.get(term, []), m):
+            if not _is_term(text, term, out.positions.get(term, []), m):
                 continue
-            term_counts[term] = tc
+            out.term_counts[term] = tc
             for variant, j, vc in found:
-                claims.setdefault(variant, set()).add((term, j))
-                variant_counts[variant] = vc
-    if not claims:
-        return
-    fixes: list[tuple[int, int, str, str, float]] = []
-    for variant, owners in claims.items():
+                out.claims.setdefault(variant, set()).add((term, j))
+                out.variant_counts[variant] = vc
+    return out
+
+
+def _fixes(text: str, terms: _Terms, m: WordModel) -> Iterator[tuple[int, int, str, str, float]]:
+    """(start, end, variant, term, score) for each occurrence of a variant
+    that the guards let through."""
+    for variant, owners in terms.claims.items():
         # a longer term that explains the same variant position wins; two
         # different corrections for one variant are ambiguous
         afters = {t for t, _ in owners}
@@ -424,32 +450,28 @@ def find(
             continue  # two characters are thin evidence: the variant must be the rarer spelling
         if _reads_as_words(variant, term, m):
             continue
-        score = term_counts[term] / variant_counts[variant]
-        for start in positions.get(variant, []):
+        score = terms.term_counts[term] / terms.variant_counts[variant]
+        for start in terms.positions.get(variant, []):
             end = start + len(variant)
             if _crossed(text, start, end, m) or m.in_common_word(text, start + j, context=CONTEXT, floor=COMMON_LOGP):
                 continue
-            if _repeated_pair(text, start, end, j, variant_counts[variant]):
+            if _repeated_pair(text, start, end, j, terms.variant_counts[variant]):
                 continue
-            fixes.append((start, end, variant, term, score))
-    # longest first, then keep the non-overlapping ones in text order
-    fixes.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+            yield start, end, variant, term, score
+
+
+def _non_overlapping(fixes: Iterable[tuple[int, int, str, str, float]]) -> list[tuple[int, int, str, str, float]]:
+    """Longest first, then the ones that overlap no longer one, in text order."""
+    ordered = sorted(fixes, key=lambda f: (-(f[1] - f[0]), f[0]))
     taken: set[int] = set()
     chosen = []
-    for f in fixes:
+    for f in ordered:
         span = range(f[0], f[1])
         if any(i in taken for i in span):
             continue
         taken.update(span)
         chosen.append(f)
-    chosen.sort()
-    for start, end, before, after, score in chosen:
-        # shrink to the changed character, written as the document writes the term
-        k = next(i for i in range(len(before)) if before[i] != after[i])
-        spelling = _spelling(original, positions[after], len(after))
-        if spelling[k] != original[start + k]:
-            note = f"the document writes {spelling} {term_counts[after]} times"
-            yield Edit(NAME, start + k, start + k + 1, original[start + k], spelling[k], score=round(score, 3), note=note)
+    return sorted(chosen)
 
 
 def _spelling(original: str, starts: Sequence[int], n: int) -> str:
