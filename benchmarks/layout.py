@@ -61,7 +61,17 @@ control       (none)                 clean documents of every pool, both
                                      layouts: must come back unchanged
 ============  =====================  =============================================
 
-``python -m benchmarks.layout [--split dev|test] [--suite NAME] [--misses]``
+**Headlines** (:func:`headline_joins`): the page-break and wrap evidence
+must not glue a real headline to its body.  The raw lines of PKU, MSR,
+CityU and the zh-Wikipedia sample (headlines, captions, datelines, section
+titles and all, split in halves like the pools) are cut into runs of 4-10
+lines that hold a line not ending a sentence, each laid out three ways: a
+line per paragraph, a blank line after each such line (a headline set off
+from its body), and blank lines everywhere.  The ``paragraphs`` rule runs
+alone; a join after a line that ends with neither sentence nor clause
+punctuation is a headline joined to its body.
+
+``python -m benchmarks.layout [--split dev|test] [--suite NAME] [--misses] [--headlines]``
 prints the figures.
 
 >>> docs = build_suite("repeat", "dev", n_docs=3)  # doctest: +SKIP
@@ -75,6 +85,7 @@ import json
 import random
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -94,6 +105,9 @@ __all__ = [
     "run_suite",
     "run_all",
     "headline",
+    "HEADLINE_POOLS",
+    "headline_documents",
+    "headline_joins",
     "main",
 ]
 
@@ -516,13 +530,78 @@ def run_all(split: str, suites: Sequence[str] = tuple(SUITES)) -> dict[str, Suit
     return {s: run_suite(s, split) for s in suites}
 
 
+#: the raw files whose headlines, captions and section titles are kept
+HEADLINE_POOLS = ("pku", "msr", "cityu", "wiki")
+HEADLINE_LAYOUTS = ("lines", "title_blank", "blank")
+
+
+def headline_documents(split: str) -> Iterator[tuple[str, str]]:
+    """(document id, text) of the headline documents of a split (see the
+    module docstring), the same on every run."""
+    from cleaner.rules.paragraphs import ends_sentence
+
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    for pool in HEADLINE_POOLS:
+        raw = [ln.strip() for ln in _read(pool).split("\n") if ln.strip()]
+        half = len(raw) // 2
+        raw = raw[:half] if split == "dev" else raw[half:]
+        rng = random.Random(f"{SEED}:headline:{pool}:{split}")
+        k = 0
+        while k < len(raw):
+            chunk = raw[k : k + rng.randint(4, 10)]
+            k += len(chunk)
+            if all(ends_sentence(c) for c in chunk):
+                continue
+            for layout in HEADLINE_LAYOUTS:
+                if layout == "lines":
+                    text = "\n".join(chunk) + "\n"
+                elif layout == "blank":
+                    text = "\n\n".join(chunk) + "\n"
+                else:
+                    text = "".join(c + ("\n" if ends_sentence(c) else "\n\n") for c in chunk)
+                yield f"headline-{split}-{pool}-{k:05d}-{layout}", text
+
+
+def headline_joins(split: str) -> tuple[int, int, list[dict[str, str]]]:
+    """(documents, joins the ``paragraphs`` rule makes, the joins after a
+    line that ends with neither sentence nor clause punctuation: a headline
+    glued to its body)."""
+    import cleaner
+    from cleaner.rules.paragraphs import ends_sentence
+
+    cfg = cleaner.make_config(only=["paragraphs"])
+    n = joins = 0
+    glued: list[dict[str, str]] = []
+    for doc_id, text in headline_documents(split):
+        n += 1
+        for e in cleaner.explain(text, config=cfg).edits:
+            joins += 1
+            line = text[text.rfind("\n", 0, e.start) + 1 : e.start]
+            norm = unicodedata.normalize("NFKC", line.rstrip())  # ﹔ is ;
+            if norm and not ends_sentence(norm) and norm[-1] not in "，、；：,;:":
+                glued.append({"document": doc_id, "line": line[-30:], "next": text[e.end : e.end + 20].split("\n")[0]})
+    return n, joins, glued
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.layout", description="Layout and repeats on real documents (issue 14).")
     parser.add_argument("--split", choices=SPLITS, default="dev")
     parser.add_argument("--suite", action="append", choices=list(SUITES))
     parser.add_argument("--misses", action="store_true", help="print the unrepaired injections")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--headlines", action="store_true", help="count headlines joined to their body instead")
     args = parser.parse_args(argv)
+    if args.headlines:
+        try:
+            n, joins, glued = headline_joins(args.split)
+        except MissingData as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"headline documents ({args.split}): {n}; joins: {joins}; headlines joined to their body: {len(glued)}")
+        for g in glued:
+            print(json.dumps(g, ensure_ascii=False))
+        return 0
     try:
         results = run_all(args.split, args.suite or tuple(SUITES))
     except MissingData as exc:

@@ -255,3 +255,40 @@ def test_a_short_first_line_joins_when_a_word_runs_across():
 def test_a_short_title_stays_above_its_paragraph(title):
     text = f"{title}\n\n{LONG_A}{LONG_B}\n\n{WRAP_PARAS[1]}\n"
     assert only(text) == text
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a word runs across the break, though the segmentation gain is small
+        ("其实，外在的困难并不可怕，可怕的是在这", "一阶段放松了努力，我们要保持清醒的头脑。"),
+        ("我们应该正确地认识自己的能力，理智地分析各种主", "客观因素，制订切实可行的计划。"),
+        ("家里只有年迈的父母，你没有兄弟姐妹，你就", "是家中的顶梁柱，你应该意识到这一点。"),
+    ],
+)
+@pytest.mark.parametrize("brk", ["\n", "\n\n"])
+def test_a_page_break_mid_clause_joins_when_a_word_runs_across(a, b, brk):
+    text = f"{WRAP_PARAS[0]}{brk}{a}{brk}{b}{brk}{WRAP_PARAS[1]}\n"
+    assert only(text) == f"{WRAP_PARAS[0]}{brk}{a}{b}{brk}{WRAP_PARAS[1]}\n"
+
+
+@pytest.mark.parametrize(("a", "b"), [("“要不是今", "年他打得非常好，我们不会有机会进入决赛，”他说。"), ("我们要看", "到美好的前景，用积极的行动解除消极的意念。")])
+def test_a_short_line_at_a_page_end_joins_when_a_word_runs_across(a, b):
+    text = f"{WRAP_PARAS[0]}\n\n{a}\n\n{b}\n\n{WRAP_PARAS[1]}\n"
+    assert only(text) == f"{WRAP_PARAS[0]}\n\n{a}{b}\n\n{WRAP_PARAS[1]}\n"
+
+
+@pytest.mark.parametrize("title", ["加强协调配合，落实工作责任", "元旦，藏族空姐上蓝天", "科技进步，管理创新，生产提速"])
+@pytest.mark.parametrize("brk", ["\n", "\n\n"])
+def test_a_headline_with_commas_stays_above_its_body(title, brk):
+    text = f"{WRAP_PARAS[0]}{brk}{title}{brk}本报北京1月1日讯记者王小明报道：{LONG_A}{LONG_B}{brk}{WRAP_PARAS[1]}\n"
+    assert only(text) == text
+
+
+def test_a_break_where_a_word_may_run_across_is_suggested_not_joined():
+    text = f"{WRAP_PARAS[0]}\n但在看\n过医生的报告后，教练乐观地宣称，他可以在季后赛复出。\n{WRAP_PARAS[1]}\n"
+    r = explain(text, only=["paragraphs"])
+    assert r.text == text
+    cut = text.index("看\n") + 1
+    assert [(s.start, s.end, s.before, s.after) for s in r.suggestions] == [(cut, cut + 1, "\n", "")]
+    assert not explain(f"{WRAP_PARAS[0]}\n防堵网络黄害\n{LONG_A}{LONG_B}\n", only=["paragraphs"]).suggestions
