@@ -80,6 +80,7 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
         "document: drop every later near-duplicate in the document",
     )
     g.add_argument("--lexicon", metavar="FILE", help="domain terms, one per line, for the lexicon rule")
+    g.add_argument("--model", metavar="MODEL", help="a character model from `cleaner learn`: OCR typos judged in context")  # issue 16
 
 
 def add_engine_options(p: argparse.ArgumentParser) -> None:
@@ -180,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .dedup.cli import add_parser as add_dedup_parser
 
     add_dedup_parser(sub)
+    from .commands.learn import add_parser as add_learn_parser  # issue 16
+
+    add_learn_parser(sub)  # issue 16
     return parser
 
 
@@ -207,6 +211,8 @@ def _config(args: argparse.Namespace) -> Config:
         options["dedup_min_chars"] = args.min_chars
     if args.keep:
         options["dedup_keep"] = args.keep
+    if getattr(args, "model", None):  # issue 16
+        options["model"] = args.model
     if args.lexicon:
         try:
             terms = Path(args.lexicon).read_text(encoding="utf-8").split("\n")

@@ -65,6 +65,9 @@ class Config:
         or above ``suggest_threshold`` are reported as suggestions.
         lexicon: domain terms (names, places, organisations) for the
         ``lexicon`` rule.
+        model: a character model (the path of a file made by ``cleaner
+        learn``, or a loaded :class:`cleaner.typos.charmodel.CharModel`) that
+        lets ``ocr_confusion`` read context; None (default) for none.
     """
 
     only: tuple[str, ...] | None = None
@@ -78,6 +81,7 @@ class Config:
     typo_threshold: float = 6.0
     suggest_threshold: float = 3.0
     lexicon: tuple[str, ...] = ()
+    model: Any = None  # issue 16 (context model): path or CharModel
     _active: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -109,6 +113,7 @@ class Config:
             raise ValueError(f"dedup_min_chars must be 0 or more, not {self.dedup_min_chars!r}")
         if self.suggest_threshold > self.typo_threshold:
             raise ValueError("suggest_threshold must not exceed typo_threshold")
+        _check_model(self.model)  # issue 16 (context model)
         lex = _names(self.lexicon) or ()
         object.__setattr__(self, "lexicon", lex)
         if only is not None:
@@ -124,6 +129,22 @@ class Config:
     def replace(self, **changes: Any) -> Config:
         """A copy with some options changed (validated like the constructor)."""
         return make_config(base=self, **changes)
+
+
+def _check_model(model: Any) -> None:
+    """issue 16 (context model): None, an existing file, or a loaded model."""
+    import os
+
+    if model is None:
+        return
+    if isinstance(model, (str, os.PathLike)):
+        if not os.path.isfile(model):
+            raise ValueError(f"model file not found: {os.fspath(model)}: give the path of a file made by `cleaner learn`")
+        return
+    from .typos.charmodel import CharModel
+
+    if not isinstance(model, CharModel):
+        raise ValueError(f"model must be the path of a file made by `cleaner learn` or a CharModel, not {type(model).__name__}")
 
 
 def option_names() -> list[str]:

@@ -328,6 +328,28 @@ class CharModel:
             total += self.cond_logprob(rows[:, t - h : t + 1])
         return total
 
+    def between(self, left: str, right: str, limit: int) -> list[str]:
+        """The characters (with an id of their own) that the corpus writes
+        between ``left`` and ``right`` most often, at most ``limit``.
+
+        >>> learn(["天气很好。", "天气不好。", "天气不好。"]).between("气", "好", 5)
+        ['不', '很']
+        """
+        if self.order < 3:
+            return []
+        lo_id, hi_id = (int(x) for x in self.ids(left + right))
+        o3 = 3 << _ORDER_SHIFT
+        lo, hi = np.searchsorted(self.keys, np.array([o3 | (lo_id << 2 * BITS), o3 | ((lo_id + 1) << 2 * BITS)], dtype=np.uint64))
+        keys = self.keys[lo:hi]
+        sel = np.flatnonzero((keys & np.uint64(_MASK)) == np.uint64(hi_id))
+        if not len(sel):
+            return []
+        mids = ((keys[sel] >> np.uint64(BITS)) & np.uint64(_MASK)).astype(np.int64)
+        cnt = self.counts[lo:hi][sel]
+        best = np.lexsort((mids, -cnt.astype(np.int64)))[:limit]
+        v = self.vocab
+        return [v[j - FIRST_ID] for j in mids[best].tolist() if j >= FIRST_ID]
+
     def trigram_seen(self, text: str) -> np.ndarray:
         """Per character: whether the corpus has it with both its neighbours
         (the edges of the text count as neighbours)."""

@@ -127,3 +127,98 @@ def test_load_refuses_other_files_with_a_useful_message(tmp_path: Path, shipped:
 def test_learn_rejects_bytes() -> None:
     with pytest.raises(TypeError, match="decode"):
         learn([b"\xe4\xb8\xad"])  # type: ignore[list-item]
+
+
+# -- the model in the ocr_confusion rule and the command -----------------------
+
+CONSTITUTION_TYPOS = [
+    # (damaged, right): look-alikes the visual table lists, in the register of the corpus
+    ("国会可决定各州选出选举人的时间以及他们投票的日期；投票日期全国一津。", "国会可决定各州选出选举人的时间以及他们投票的日期；投票日期全国一律。"),
+    ("凡年龄不满二十五岁、成为合众国公民不满七年、且在一州当选时不是该州居民者，干得担任众议员。", "凡年龄不满二十五岁、成为合众国公民不满七年、且在一州当选时不是该州居民者，不得担任众议员。"),
+]
+
+
+@pytest.fixture(scope="module")
+def legal() -> CharModel:
+    """A model of the Wikipedia articles and the constitution, not of the
+    project's own paragraphs (the clean controls)."""
+    lines = [line for name in FILES[:2] for line in (SOURCE / name).read_text(encoding="utf-8").split("\n") if line.strip()]
+    return learn(lines)
+
+
+@pytest.mark.parametrize("damaged, right", CONSTITUTION_TYPOS)
+def test_the_model_repairs_what_the_word_model_cannot(legal: CharModel, damaged: str, right: str) -> None:
+    from cleaner import explain
+
+    assert explain(damaged, only=["ocr_confusion"]).text == damaged  # today: no context, no change
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    assert r.text == right
+    (edit,) = r.edits
+    assert edit.rule == "ocr_confusion" and edit.score is not None and edit.score >= 9.0
+    assert "model (in memory)" in edit.note and "context +" in edit.note
+
+
+def test_the_model_by_path_is_named_in_the_edit(tmp_path: Path, legal: CharModel) -> None:
+    from cleaner import explain
+
+    path = tmp_path / "legal.npz"
+    legal.save(path)
+    damaged, right = CONSTITUTION_TYPOS[0]
+    r = explain(damaged, only=["ocr_confusion"], model=str(path))
+    assert r.text == right and "model legal.npz" in r.edits[0].note
+
+
+def test_clean_text_the_model_never_saw_is_left_alone(legal: CharModel) -> None:
+    from cleaner import explain
+
+    controls = [line for line in (SOURCE / "zh_paragraphs.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
+    assert len(controls) >= 10
+    for text in controls:
+        assert explain(text, model=legal).text == text
+
+
+def test_guards_hold_with_a_model(legal: CharModel) -> None:
+    from cleaner import explain
+
+    # parallel idiom, Traditional text, and a term the document repeats
+    for text in ("我们要敢闯敢干，一往无前。", "國會可決定各州選出選舉人的時間。", "投票日期全国一津。全国一津是本法的要求。"):
+        assert explain(text, only=["ocr_confusion"], model=legal).text == text
+
+
+def test_without_a_model_the_rule_is_unchanged() -> None:
+    from cleaner import Config
+    from cleaner.typos.confusion_rule import find, ocr_confusion_rule
+
+    for text, _ in CONSTITUTION_TYPOS + [("这位博土毕业于北京大学。", "")]:
+        assert list(ocr_confusion_rule(text, Config())) == list(find(text, 6.0, 3.0))
+
+
+def test_config_checks_the_model(tmp_path: Path, legal: CharModel) -> None:
+    from cleaner import Config
+
+    with pytest.raises(ValueError, match="cleaner learn"):
+        Config(model=str(tmp_path / "missing.npz"))
+    with pytest.raises(ValueError, match="CharModel"):
+        Config(model=42)
+    assert Config(model=legal).model is legal
+
+
+def test_learn_command_writes_a_model_that_clean_uses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.cli import main
+
+    jsonl = tmp_path / "corpus.jsonl"
+    lines = [line for line in (SOURCE / FILES[1]).read_text(encoding="utf-8").split("\n") if line.strip()]
+    jsonl.write_text("".join(json.dumps({"body": line}, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "m.npz"
+    assert main(["learn", "--jsonl", "--field", "body", str(jsonl), "-o", str(out)]) == 0
+    assert f"{len(lines):,} texts" in capsys.readouterr().err
+    assert load(out).stats["documents"] == len(lines)
+    assert main(["learn", "--jsonl", "--field", "missing", str(jsonl), "-o", str(tmp_path / "x.npz")]) == 1
+    assert "--field" in capsys.readouterr().err
+    damaged, right = CONSTITUTION_TYPOS[1]
+    src = tmp_path / "in.txt"
+    src.write_text(damaged + "\n", encoding="utf-8")
+    dst = tmp_path / "out.txt"
+    assert main(["clean", "--model", str(out), "--only", "ocr_confusion", "-q", str(src), "-o", str(dst)]) == 0
+    assert dst.read_text(encoding="utf-8") == right + "\n"
+    assert main(["clean", "--model", str(tmp_path / "nope.npz"), str(src)]) == 2

@@ -1,0 +1,1 @@
+"""The subcommands of the ``cleaner`` command, one module each."""
