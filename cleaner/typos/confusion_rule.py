@@ -36,6 +36,15 @@ sweeps them): with the default ``typo_threshold`` of 6, 73 of the 74
 characters the rule changes there are right, and 71 of the 74 sentences it
 changes are wholly right.
 
+With a character model (``Config.model``, :mod:`cleaner.typos.charmodel`,
+issue 16), :func:`find_in_context` then judges in context the characters
+that :func:`find` left: suspects are those the corpus never writes beside
+either neighbour (:func:`suspects`); each look-alike's score is the
+character model's gain plus the word model's gain less a channel cost
+(:class:`Scored`), and a change needs :data:`CONTEXT_THRESHOLD` plus the
+text's noise penalty (:func:`noise_penalty`).  Without a model the rule is
+exactly :func:`find`.
+
 >>> from cleaner import explain
 >>> r = explain("这位博土毕业于北京大学。", only=["ocr_confusion"])
 >>> r.text
