@@ -293,3 +293,15 @@ def test_learning_speed_size_and_clean_time(benchmark: Any, gate: Any, request: 
     gate.quality("context.model_mb_per_text_mb", per_mb, higher_is_better=False, limit=5.0)
     gate.quality("context.time_ratio_typo_rules", ratios["typo_rules"], higher_is_better=False, limit=4.0, note="issue 16 asks 1.5")
     gate.quality("context.time_ratio_default_pipeline", ratios["default_pipeline"], higher_is_better=False, limit=5.0, note="issue 16 asks 1.5")
+
+
+def test_mixed_sources(benchmark: Any, request: Any) -> None:
+    """THUCNews test pieces, a model of the THUCNews training articles and
+    People's Daily + MSRA together (about 1.16M characters): does text of
+    another source add to, or dilute, the same-source model?  Reported only."""
+    if _quick(request):
+        pytest.skip("full mode only")
+    model = learn_chars(splits()["train"] + people_lines(), None)
+    for split in ("dev", "test"):
+        m = evaluate(_cases(split, False), corrector(model))
+        _report(benchmark, f"mixed_{model.stats['chars'] // 1000}k_{split}", m)
