@@ -56,7 +56,9 @@ VOCAB_SIZE = (1 << BITS) - 16
 #: characters read before the vocabulary is chosen
 VOCAB_SAMPLE = 1 << 22
 #: characters learned at a time (memory: about 100 bytes per character)
-CHUNK_CHARS = 1 << 22
+CHUNK_CHARS = 1 << 20
+#: counted n-grams held apart before they join the main table
+PENDING = 1 << 22
 #: the discount of interpolated absolute discounting
 DISCOUNT = 0.75
 #: class ids
@@ -162,6 +164,25 @@ def _merge(keys: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> tuple[np
         return k, c.astype(np.uint32)
     starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
     return k[starts], np.add.reduceat(c.astype(np.uint64), starts).astype(np.uint32)
+
+
+def _merge_into(keys: np.ndarray, counts: np.ndarray, new_k: np.ndarray, new_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Add a sorted table to the main one without sorting again (memory:
+    the main table twice, not a sort of both).
+
+    >>> k, c = _merge_into(np.array([1, 5], np.uint64), np.array([1, 1], np.uint32), np.array([0, 5, 9], np.uint64), np.array([2, 3, 4], np.uint32))
+    >>> k.tolist(), c.tolist()
+    ([0, 1, 5, 9], [2, 1, 4, 4])
+    """
+    if not len(keys):
+        return new_k, new_c
+    at = np.searchsorted(keys, new_k)
+    hit = at < len(keys)
+    hit[hit] = keys[at[hit]] == new_k[hit]
+    counts = counts.copy()
+    counts[at[hit]] += new_c[hit]
+    fresh = ~hit
+    return np.insert(keys, at[fresh], new_k[fresh]), np.insert(counts, at[fresh], new_c[fresh])
 
 
 def _orders(keys: np.ndarray) -> np.ndarray:
@@ -442,13 +463,13 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
         pend_k.append(k)
         pend_c.append(c)
         pending += len(k)
-        if pending > max(len(keys), CHUNK_CHARS * order):
-            keys, counts = _merge([keys, *pend_k], [counts, *pend_c])
+        if pending > PENDING:
+            keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
             pend_k, pend_c, pending = [], [], 0
             if max_ngrams is not None and len(keys) > max_ngrams:
                 keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
     if pend_k:
-        keys, counts = _merge([keys, *pend_k], [counts, *pend_c])
+        keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
     orders = _orders(keys)
