@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .commands import clean, dedup
+from .commands import clean, dedup, learn
 from .commands.common import interrupted, reader_went_away
 from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
 from .runner import WorkerDied
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``cleaner`` parser with its subcommands: clean, rules, dedup."""
+    """The ``cleaner`` parser with its subcommands: clean, rules, dedup, learn."""
     parser = argparse.ArgumentParser(
         prog="cleaner",
         description="Clean text from OCR, PDF extraction and scraping (Chinese first, Latin too).",
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     clean.add_parsers(sub)
     dedup.add_parser(sub)
+    learn.add_parser(sub)
     return parser
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "check_threshold",
     "check_min_chars",
     "check_keep",
+    "check_model",
 ]
 
 SCRIPTS = ("auto", "simplified", "traditional", "keep")
@@ -131,6 +132,9 @@ class Config:
         or above ``suggest_threshold`` are reported as suggestions.
         lexicon: domain terms (names, places, organisations) for the
         ``lexicon`` rule.
+        model: a character model (the path of a file made by ``cleaner
+        learn``, or a loaded :class:`cleaner.typos.charmodel.CharModel`) that
+        lets ``ocr_confusion`` read context; None (default) for none.
 
     Which rule reads which option: ``Rule.options`` in :mod:`cleaner.registry`.
     """
@@ -170,10 +174,17 @@ class Config:
         choices=SCOPES,
         flag="--dedup-scope",
     )
-    typo_threshold: float = _option(6.0, "score gain at which a typo fix is applied (default 6)", type=float)
-    suggest_threshold: float = _option(3.0, "score gain at which a typo fix is suggested (default 3)", type=float)
+    typo_threshold: float = _option(
+        6.0, "score gain at which a typo fix is applied (default 6)", type=float, flag="--typo-threshold", metavar="SCORE"
+    )
+    suggest_threshold: float = _option(
+        3.0, "score gain at which a typo fix is only suggested (default 3)", type=float, flag="--suggest-threshold", metavar="SCORE"
+    )
     lexicon: tuple[str, ...] = _option(
         (), "domain terms, one per line, for the lexicon rule", kind="lines", flag="--lexicon", metavar="FILE"
+    )
+    model: Any = _option(
+        None, "a character model made by `cleaner learn`: ocr_confusion reads context from it", flag="--model", metavar="MODEL"
     )
     _active: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -197,6 +208,7 @@ class Config:
         check_min_chars(self.dedup_min_chars, name="dedup_min_chars")
         if self.suggest_threshold > self.typo_threshold:
             raise ValueError("suggest_threshold must not exceed typo_threshold")
+        check_model(self.model)
         if only is not None:
             active = tuple(n for n in RULES if n in only)
         else:
@@ -267,6 +279,22 @@ def _options() -> MappingProxyType[str, Option]:
 
 #: every option of :class:`Config` by its field name, in field order
 OPTIONS: Mapping[str, Option] = _options()
+
+
+def check_model(model: Any) -> None:
+    """A context model: None, the path of an existing file, or a loaded model."""
+    import os
+
+    if model is None:
+        return
+    if isinstance(model, (str, os.PathLike)):
+        if not os.path.isfile(model):
+            raise ValueError(f"model file not found: {os.fspath(model)}: give the path of a file made by `cleaner learn`")
+        return
+    from .typos.charmodel import CharModel
+
+    if not isinstance(model, CharModel):
+        raise ValueError(f"model must be the path of a file made by `cleaner learn` or a CharModel, not {type(model).__name__}")
 
 
 def option_names() -> list[str]:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from .dedup.rule import NAME as DEDUP
 from .edits import Edit, Suggestion
 from .textio import decode, read_bytes, read_lines
 
@@ -352,7 +353,7 @@ def dedup_report_rows(res: DedupResult, d: int, doc: Document) -> str:
     if res.options.level == "document":
         r, s = next(iter(drops.values()))  # a document is one unit
         rdoc, _, rrun = res._name(r)
-        row: dict[str, Any] = {"document": doc.id, "rule": "dedup", "level": "document", "score": round(s, 4), "ref_document": rdoc}
+        row: dict[str, Any] = {"document": doc.id, "rule": DEDUP, "level": "document", "score": round(s, 4), "ref_document": rdoc}
         if rrun is not None:
             row["ref_run"] = rrun
         return json_line(row)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .config import Config
+from .dedup.rule import NAME as DEDUP
 from .pipeline import explain
 from .records import BadRecord, Document, RawLine, Result, batches, parse_record, quarantine_row, report_rows
 
@@ -80,7 +81,7 @@ class Stats:
         self.chars_in += chars_in
         self.chars_out += chars_out
         self.edits.update(rules)
-        self.dropped_paragraphs += rules.count("dedup")
+        self.dropped_paragraphs += rules.count(DEDUP)
         self.suggestions += suggestions
 
     def summary(self) -> str:

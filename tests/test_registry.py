@@ -26,10 +26,8 @@ FIELDS = {f.name for f in dataclasses.fields(Config) if not f.name.startswith("_
 #: another layer still writes (file relative to the package, name): why
 OTHER_USES = {
     ("typos/guards.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
-    ("cli.py", "script"): "the option of that name (Config's fields are named after what they control)",
-    ("cli.py", "lexicon"): "the option of that name",
-    ("dedup/cli.py", "dedup"): "the subcommand's name, and the command's counts (to read cleaner.dedup.rule.NAME)",
-    ("runner.py", "dedup"): "counts of dropped paragraphs (to read cleaner.dedup.rule.NAME)",
+    ("typos/confusion_rule.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
+    ("commands/dedup.py", "dedup"): "the subcommand's name and its progress label",
     ("dedup/split.py", "dedup"): "drop_edits' default rule (dedup.rule passes NAME)",
 }
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, make_config
+from ..config import OPTIONS, Config, make_config
 from ..errors import InputError, UsageError
 from ..records import jsonl_lines, report_rows, text_documents
 from ..rules import RULES
@@ -56,27 +56,13 @@ exit codes: 0 success; 1 bad input (nothing is written); 2 bad usage;
 
 
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    """One flag per :data:`cleaner.config.OPTIONS` entry that has one: the
+    flag, help and choices are the config's own, so the two cannot drift."""
     g = p.add_argument_group("rules")
-    g.add_argument("--only", metavar="RULE,...", help="run only these rules (see `cleaner rules`)")
-    g.add_argument("--disable", metavar="RULE,...", help="run the default rules except these")
-    g.add_argument("--enable", metavar="RULE,...", help="also run these rules that are off by default (page_headers)")
-    g.add_argument(
-        "--script",
-        choices=["auto", "simplified", "traditional", "keep"],
-        default="auto",
-        help="auto (default): convert stray characters of the minority script; "
-        "simplified/traditional: convert everything; keep: leave the script alone",
-    )
-    g.add_argument("--dedup-threshold", type=float, metavar="RATIO", help="similarity (0-100) at which paragraphs are duplicates (default 90)")
-    g.add_argument("--min-chars", type=int, metavar="N", help="paragraphs shorter than N characters are never deduplicated (default 12)")
-    g.add_argument("--keep", choices=["first", "longest"], help="which paragraph of a duplicate group stays (default first)")
-    g.add_argument(
-        "--dedup-scope",
-        choices=["adjacent", "document"],
-        help="adjacent (default): drop a paragraph or block repeated right after itself; "
-        "document: drop every later near-duplicate in the document",
-    )
-    g.add_argument("--lexicon", metavar="FILE", help="domain terms, one per line, for the lexicon rule")
+    for o in OPTIONS.values():
+        if o.flag:
+            one_of = o.choices if o.kind == "value" and o.choices else None
+            g.add_argument(o.flag, dest=o.name, type=o.type, choices=one_of, metavar=o.metavar, help=o.help)
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -133,18 +119,16 @@ def _lexicon(path: str) -> tuple[str, ...]:
 
 def _config(args: argparse.Namespace) -> Config:
     """The configuration the rule options ask for; :class:`UsageError` when it is invalid."""
-    given = {
-        "only": args.only,
-        "disable": args.disable,
-        "enable": args.enable,
-        "dedup_scope": args.dedup_scope,
-        "dedup_threshold": args.dedup_threshold,
-        "dedup_min_chars": args.min_chars,
-        "dedup_keep": args.keep,
-    }
-    options: dict[str, Any] = {"script": args.script, **{k: v for k, v in given.items() if v is not None and v != ""}}
-    if args.lexicon:
-        options["lexicon"] = _lexicon(args.lexicon)
+    options: dict[str, Any] = {}
+    for o in OPTIONS.values():
+        value = getattr(args, o.name, None)
+        if not o.flag or value is None or value == "":
+            continue
+        if o.kind == "lines":
+            value = _lexicon(value)
+        elif o.name == "model" and not os.path.isfile(value):
+            raise InputError(f"{value}: cannot read the model: no such file (make one with `cleaner learn CORPUS -o MODEL`)")
+        options[o.name] = value
     try:
         return make_config(**options)
     except ValueError as exc:
@@ -172,7 +156,7 @@ def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
     if args.in_place and args.jsonl and args.on_error == "skip":
         raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
     named = (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine))
-    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon,))
+    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon, args.model))
     return jobs
 
 

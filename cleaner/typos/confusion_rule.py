@@ -36,6 +36,15 @@ sweeps them): with the default ``typo_threshold`` of 6, 73 of the 74
 characters the rule changes there are right, and 71 of the 74 sentences it
 changes are wholly right.
 
+With a character model (``Config.model``, :mod:`cleaner.typos.charmodel`,
+issue 16), :func:`find_in_context` then judges in context the characters
+that :func:`find` left: suspects are those the corpus never writes beside
+either neighbour (:func:`suspects`); each look-alike's score is the
+character model's gain plus the word model's gain less a channel cost
+(:class:`Scored`), and a change needs :data:`CONTEXT_THRESHOLD` plus the
+text's noise penalty (:func:`noise_penalty`).  Without a model the rule is
+exactly :func:`find`.
+
 >>> from cleaner import explain
 >>> r = explain("这位博土毕业于北京大学。", only=["ocr_confusion"])
 >>> r.text
@@ -72,8 +81,9 @@ from .model import WordModel, announce_build, cache_path, model
 
 if TYPE_CHECKING:
     from ..config import Config
+    from .charmodel import CharModel
 
-__all__ = ["RULE", "NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours", "default_neighbours"]
+__all__ = ["RULE", "NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours", "default_neighbours", "Scored", "suspects", "scored_candidates", "find_in_context"]
 
 NAME = "ocr_confusion"
 #: characters of context either side of a candidate that the score reads
@@ -154,31 +164,56 @@ def candidates(
     [('己', '已', 7.8)]
     """
     if len(text) > CHUNK + 2 * GUARD_CONTEXT:
-        # Memory stays bounded on a huge paragraph: chunks with GUARD_CONTEXT
-        # characters of context either side, so that every window, guard
-        # span and neighbour pair of a kept candidate is inside its chunk
-        # and the result is the same as on the whole text.
-        out_all: list[Candidate] = []
-        for s in range(0, len(text), CHUNK):
-            a = max(0, s - GUARD_CONTEXT)
-            part = candidates(text[a : s + CHUNK + GUARD_CONTEXT], neighbours=neighbours, word_model=word_model, floor=floor)
-            out_all.extend(dataclasses.replace(c, start=c.start + a) for c in part if s <= c.start + a < s + CHUNK)
-        return out_all
+        return _chunked_candidates(text, neighbours=neighbours, word_model=word_model, floor=floor)
     nb_fn = neighbours or default_neighbours()
     m = word_model or model()
-    bigrams = m.bigrams
     n = len(text)
     if n < 2:
         return []
-    # The fast path, in C loops: a character is suspicious when it forms no
-    # common word with either neighbour (about one character in eight of
-    # normal prose, two OCR misreadings in three).
+    shipped = neighbours is None and word_model is None
+    covered, banned = _covered_pairs(text, m, nb_fn, shipped=shipped)
+    partners = _default_partners() if shipped else _Partners(m, nb_fn)
+    # only characters with a look-alike that forms a word pair can change:
+    # decided once per distinct character (digits, punctuation never pass)
+    changeable = frozenset(c for c in set(text) if partners.get(c) is not None)
+    alone = map(
+        operator.and_,
+        map(changeable.__contains__, text),
+        map(operator.not_, map(operator.or_, itertools.chain((False,), covered), covered)),
+    )
+    out: list[Candidate] = []
+    for i in itertools.compress(range(n), alone):
+        out.extend(_scored_at(text, i, partners, m, banned, floor))
+    return out
+
+
+def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model: WordModel | None, floor: float) -> list[Candidate]:
+    """:func:`candidates` of a huge paragraph with bounded memory: chunks
+    with GUARD_CONTEXT characters of context either side, so that every
+    window, guard span and neighbour pair of a kept candidate is inside its
+    chunk and the result is the same as on the whole text."""
+    out_all: list[Candidate] = []
+    for s in range(0, len(text), CHUNK):
+        a = max(0, s - GUARD_CONTEXT)
+        part = candidates(text[a : s + CHUNK + GUARD_CONTEXT], neighbours=neighbours, word_model=word_model, floor=floor)
+        out_all.extend(dataclasses.replace(c, start=c.start + a) for c in part if s <= c.start + a < s + CHUNK)
+    return out_all
+
+
+def _covered_pairs(text: str, m: WordModel, nb_fn: Neighbours, *, shipped: bool) -> tuple[list[bool], frozenset[str]]:
+    """For each character, whether it forms a common word pair with the next
+    one (one more False at the end), and the pairs taken for misspellings.
+
+    The fast path, in C loops: a character is suspicious when it forms no
+    common word with either neighbour (about one character in eight of
+    normal prose, two OCR misreadings in three).  Web word lists carry
+    common misspellings (周未, 己经): a pair that only wordfreq lists and
+    that has a far more frequent look-alike is no word.
+    """
     pairs = list(map(operator.add, text, itertools.islice(text, 1, None)))
-    covered = list(map(bigrams.__contains__, pairs))
-    # Web word lists carry common misspellings (周未, 己经): a pair that only
-    # wordfreq lists and that has a far more frequent look-alike is no word.
+    covered = list(map(m.bigrams.__contains__, pairs))
     banned_set: set[str] = set()
-    if neighbours is None and word_model is None:
+    if shipped:
         misspelled = _default_misspellings()  # precomputed, cached on disk
         for j in itertools.compress(range(len(pairs)), map(misspelled.__contains__, pairs)):
             covered[j] = False
@@ -193,58 +228,51 @@ def candidates(
             if bad:
                 covered[j] = False
                 banned_set.add(pair)
-    banned = frozenset(banned_set)
     covered.append(False)
-    partners = _default_partners() if neighbours is None and word_model is None else _Partners(m, nb_fn)
-    # only characters with a look-alike that forms a word pair can change:
-    # decided once per distinct character (digits, punctuation never pass)
-    changeable = frozenset(c for c in set(text) if partners.get(c) is not None)
-    alone = map(
-        operator.and_,
-        map(changeable.__contains__, text),
-        map(operator.not_, map(operator.or_, itertools.chain((False,), covered), covered)),
-    )
+    return covered, frozenset(banned_set)
+
+
+def _scored_at(text: str, i: int, partners: _Partners, m: WordModel, banned: frozenset[str], floor: float) -> Iterator[Candidate]:
+    """The candidates at suspect position ``i`` whose gain reaches ``floor``."""
+    n = len(text)
+    c = text[i]
+    top, c_lp, nbs = partners.memo[c]  # type: ignore[misc]  # changeable: it has an entry
+    left = text[i - 1] if i else ""
+    right = text[i + 1] if i + 1 < n else ""
+    left_pairs = partners.lefts(left, c, nbs) if left else ()
+    right_pairs = partners.rights(right, c, nbs) if right else ()
+    if not (left_pairs or right_pairs):
+        return  # no look-alike forms a word pair with a neighbour
+    # A quick estimate of each look-alike's gain from the best word that
+    # its pair with a neighbour occurs in; only promising ones are scored.
+    estimates: dict[str, tuple[float, float]] = {}
     char_logp = m.char_logp
-    out: list[Candidate] = []
-    for i in itertools.compress(range(n), alone):
-        c = text[i]
-        top, c_lp, nbs = partners.memo[c]  # type: ignore[misc]  # changeable: it has an entry
-        left = text[i - 1] if i else ""
-        right = text[i + 1] if i + 1 < n else ""
-        left_pairs = partners.lefts(left, c, nbs) if left else ()
-        right_pairs = partners.rights(right, c, nbs) if right else ()
-        if not (left_pairs or right_pairs):
-            continue  # no look-alike forms a word pair with a neighbour
-        # A quick estimate of each look-alike's gain from the best word that
-        # its pair with a neighbour occurs in; only promising ones are scored.
-        estimates: dict[str, tuple[float, float]] = {}
-        left_cost = c_lp + char_logp(left) if left else 0.0
-        right_cost = c_lp + char_logp(right) if right else 0.0
-        # No pair scores above the model's best bigram: look-alikes further
-        # below the closest one than that allows cannot reach the floor
-        # (``nbs`` is sorted by similarity, best first).
-        reach = top - (partners.best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
-        for side_pairs, cost in ((left_pairs, left_cost), (right_pairs, right_cost)):
-            for nb, sim, lp in side_pairs:
-                if sim < reach:
-                    break
-                est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
-                if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
-                    estimates[nb] = (est, sim)
-        if not estimates:
+    left_cost = c_lp + char_logp(left) if left else 0.0
+    right_cost = c_lp + char_logp(right) if right else 0.0
+    # No pair scores above the model's best bigram: look-alikes further
+    # below the closest one than that allows cannot reach the floor
+    # (``nbs`` is sorted by similarity, best first).
+    reach = top - (partners.best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
+    for side_pairs, cost in ((left_pairs, left_cost), (right_pairs, right_cost)):
+        for nb, sim, lp in side_pairs:
+            if sim < reach:
+                break
+            est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
+            if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
+                estimates[nb] = (est, sim)
+    if not estimates:
+        return
+    a, b = _span(text, i, WINDOW)
+    window = text[a:b]
+    pos = i - a
+    base_lp = m.logprob(window, banned)
+    for nb, (_, sim) in estimates.items():
+        channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
+        gain = m.logprob(window[:pos] + nb + window[pos + 1 :], banned) - base_lp - channel
+        if gain < floor:
             continue
-        a, b = _span(text, i, WINDOW)
-        window = text[a:b]
-        pos = i - a
-        base_lp = m.logprob(window, banned)
-        for nb, (_, sim) in estimates.items():
-            channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
-            gain = m.logprob(window[:pos] + nb + window[pos + 1 :], banned) - base_lp - channel
-            if gain < floor:
-                continue
-            ga, gb = _span(text, i, GUARD_CONTEXT)
-            out.append(Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
-    return out
+        ga, gb = _span(text, i, GUARD_CONTEXT)
+        yield Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned))
 
 
 class _Partners:
@@ -533,14 +561,296 @@ def _keep_best(reported: dict[int, Candidate], cand: Candidate) -> None:
 
 
 def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
-    """The registered rule: :func:`find` with the thresholds of ``config``."""
-    return find(text, config.typo_threshold, config.suggest_threshold)
+    """The registered rule: :func:`find` with the thresholds of ``config``,
+    then, when ``config.model`` names a character model, :func:`find_in_context`
+    on the characters :func:`find` left alone."""
+    if config.model is None:  # issue 16: without a model, exactly as before
+        return find(text, config.typo_threshold, config.suggest_threshold)
+    return _with_model(text, config)
+
+
+def _with_model(text: str, config: Config) -> Iterator[Edit | Suggestion]:
+    from .charmodel import cached
+
+    cm = cached(config.model)
+    items = list(find(text, config.typo_threshold, config.suggest_threshold))
+    done = [e.start for e in items if isinstance(e, Edit)]
+    extra = find_in_context(text, cm, exclude=done)
+    # a change the model makes replaces the word model's suggestion there;
+    # a suggestion of both is reported once
+    changed = {e.start for e in extra if isinstance(e, Edit)}
+    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
+    seen = {(e.start, e.after) for e in items}
+    items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    yield from items
+
+
+# ---------------------------------------------------------------------------
+# Context from a character n-gram model learned from the user's corpus
+# (issue 16).  The constants were chosen on the dev split of
+# ``benchmarks/test_bench_context.py`` (THUCNews articles with real OCR
+# confusions from FASPell's train split injected); its test split measures.
+
+#: a look-alike costs this much (natural log) before the glyphs are compared ...
+CONTEXT_CHANNEL_COST = 8.0
+#: ... plus this much per unit of similarity below the closest look-alike
+CONTEXT_CHANNEL_SLOPE = 10.0
+#: a character that the corpus writes between the same two neighbours but
+#: that the visual table does not list costs this much ...
+CONTEXT_CORPUS_COST = 16.0
+#: ... and this many such characters (the most frequent) are candidates.
+#: Off: they would cover 45 % of the injected confusions of the dev split
+#: (the visual table 31 %), but at any cost that lets them change text they
+#: cost precision (at 16: recall 0.16, precision 0.73, 14 controls changed)
+CONTEXT_CORPUS_CANDIDATES = 0
+#: a character is a suspect when the corpus has it this many times at most
+#: with its left neighbour and with its right one
+CONTEXT_DETECT = 0
+#: weight of the word model's gain beside the character model's
+CONTEXT_WORD_WEIGHT = 1.0
+#: the word model's gain is not computed for a candidate whose other terms
+#: fall short of the suggestion threshold by more than this
+CONTEXT_WORD_SLACK = 12.0
+#: the combined score a change must reach
+CONTEXT_THRESHOLD = 9.0
+#: ... and a suggestion
+CONTEXT_SUGGEST = 2.0
+#: two changes of the pass are at least this many characters apart
+CONTEXT_SPACING = 5
+#: the ``word`` guard (what is written forms a word) yields to a character
+#: model gain of at least this much
+CONTEXT_WORD_WAIVER = 10.0
+#: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
+#: holding the corrected character this often
+CONTEXT_NAME_WAIVER = 2
+#: the noise of a text: the share of its characters that are suspects with a
+#: look-alike that reads nearly as well (within ``e**2``) ...
+CONTEXT_PLAUSIBLE = -2.0
+#: ... above this share, the threshold rises by :data:`CONTEXT_PRIOR_WEIGHT`
+#: times the log of the ratio: text unlike the corpus (another source, a
+#: model too small) has many suspects, and a change needs more evidence
+CONTEXT_PRIOR_RATE = 0.06
+CONTEXT_PRIOR_WEIGHT = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate at ``start`` with the evidence for it: the character
+    model's gain (``context``), the word model's (``word``), the channel
+    cost, whether the visual table lists it (else the corpus proposed it),
+    and the guard that objects (if any)."""
+
+    start: int
+    before: str
+    after: str
+    context: float
+    word: float
+    channel: float
+    visual: bool = True
+    veto: str | None = None
+
+    @property
+    def score(self) -> float:
+        return self.context + CONTEXT_WORD_WEIGHT * self.word - self.channel
+
+
+def suspects(text: str, cm: CharModel) -> list[int]:
+    """Positions of Han characters that the character model finds
+    suspicious: the corpus has them at most :data:`CONTEXT_DETECT` times
+    with their left neighbour and with their right one.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
+    [4]
+    """
+    if not text:
+        return []
+    import numpy as np
+
+    from .charmodel import windows
+
+    ids = cm.ids(text)
+    rows = windows(ids, np.arange(len(ids)), 1, 1)
+    rare = (cm.count(rows[:, :2]) <= CONTEXT_DETECT) & (cm.count(rows[:, 1:]) <= CONTEXT_DETECT)
+    han = np.fromiter(map(_is_han, text), dtype=bool, count=len(text))
+    return np.flatnonzero(han & rare).tolist()
+
+
+def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool]]:
+    """Per suspect, its look-alikes that the model knows (with the channel
+    cost) and the characters the corpus writes between its neighbours."""
+    pos: list[int] = []
+    alts: list[str] = []
+    chan: list[float] = []
+    visual: list[bool] = []
+    trad = guards.traditional_chars()
+    for i in suspects(text, cm):
+        c = text[i]
+        if c in trad:
+            continue
+        nbs = _han_neighbours(c, nb_fn)
+        seen = {c}
+        if nbs:
+            top = max(s for _, s in nbs)
+            for nb, sim in nbs:
+                if cm.knows(nb) and nb not in seen:
+                    seen.add(nb)
+                    pos.append(i)
+                    alts.append(nb)
+                    chan.append(CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * (top - sim))
+                    visual.append(True)
+        if not CONTEXT_CORPUS_CANDIDATES:
+            continue
+        left = text[i - 1] if i else "\n"
+        right = text[i + 1] if i + 1 < len(text) else "\n"
+        for x in cm.between(left, right, CONTEXT_CORPUS_CANDIDATES):
+            if x not in seen and _is_han(x) and x not in trad:
+                seen.add(x)
+                pos.append(i)
+                alts.append(x)
+                chan.append(CONTEXT_CORPUS_COST)
+                visual.append(False)
+    return pos, alts, chan, visual
+
+
+def scored_candidates(text: str, cm: CharModel, *, neighbours: Neighbours | None = None, word_model: WordModel | None = None) -> list[Scored]:
+    """Every candidate (:func:`_proposals`) whose score may reach
+    :data:`CONTEXT_SUGGEST`, with its evidence and guard."""
+    return _score_all(text, cm, neighbours, word_model)[0]
+
+
+def noise_penalty(plausible: int, length: int) -> float:
+    """How much the threshold rises for a text of ``length`` characters with
+    ``plausible`` suspects (see :data:`CONTEXT_PRIOR_RATE`).
+
+    >>> noise_penalty(3, 300), round(noise_penalty(60, 300), 2)
+    (0.0, 9.63)
+    """
+    rate = plausible / max(length, 1)
+    return CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / CONTEXT_PRIOR_RATE))
+
+
+def _score_all(text: str, cm: CharModel, neighbours: Neighbours | None, word_model: WordModel | None) -> tuple[list[Scored], int]:
+    """The candidates and the number of plausible suspects (positions with a
+    look-alike whose character model gain, less its similarity deficit,
+    reaches :data:`CONTEXT_PLAUSIBLE`)."""
+    nb_fn = neighbours or default_neighbours()
+    pos, alts, chan, visual = _proposals(text, cm, nb_fn)
+    if not pos:
+        return [], 0
+    gains = cm.gains(text, pos, alts)
+    m = word_model or model()
+    banned = _banned(text, m, nb_fn, default=neighbours is None and word_model is None)
+    out: list[Scored] = []
+    base: dict[int, float] = {}
+    plausible: set[int] = set()
+    for i, nb, g, ch, vis in zip(pos, alts, gains.tolist(), chan, visual):
+        if vis and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
+            plausible.add(i)
+        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < CONTEXT_SUGGEST:
+            continue  # the word model cannot make up the difference
+        a, b = _span(text, i, WINDOW)
+        window = text[a:b]
+        k = i - a
+        if i not in base:
+            base[i] = m.logprob(window, banned)
+        word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
+        cand = Scored(i, text[i], nb, g, word, ch, vis)
+        if cand.score < CONTEXT_SUGGEST:
+            continue
+        out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g, cm, m, banned)))
+    return out, len(plausible)
+
+
+def _banned(text: str, m: WordModel, nb_fn: Neighbours, *, default: bool) -> frozenset[str]:
+    """The misspellings that the web word list carries, among the text's pairs."""
+    pairs = set(map(operator.add, text, itertools.islice(text, 1, None)))
+    if default:
+        return frozenset(pairs & _default_misspellings())
+    return frozenset(p for p in pairs & m.web_only if _misspelling(p, m, nb_fn))
+
+
+def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
+    """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
+    can overrule two of them: ``name``/``proper`` when it writes the
+    corrected character with its neighbours (a 4-gram seen
+    :data:`CONTEXT_NAME_WAIVER` times), ``word`` at a gain of
+    :data:`CONTEXT_WORD_WAIVER`."""
+    ga, gb = _span(text, i, GUARD_CONTEXT)
+    run, k = text[ga:gb], i - ga
+    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
+        return "script"
+    if guards.parallel(run, k):
+        return "parallel"
+    for name, check in (("name", guards.name), ("proper", guards.proper)):
+        if check(run, k, after, m) and not _corpus_writes(text, i, after, cm):
+            return name
+    if gain < CONTEXT_WORD_WAIVER and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+        return "word"
+    return None
+
+
+def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
+    """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
+    at least :data:`CONTEXT_NAME_WAIVER` times."""
+    import numpy as np
+
+    a, b = max(0, i - 3), min(len(text), i + 4)
+    ids = cm.ids(text[a:i] + after + text[i + 1 : b])
+    rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
+    return bool(rows) and bool((cm.count(np.array(rows)) >= CONTEXT_NAME_WAIVER).any())
+
+
+def find_in_context(
+    text: str,
+    cm: CharModel,
+    *,
+    exclude: Sequence[int] = (),
+    threshold: float | None = None,
+    suggest_threshold: float | None = None,
+    neighbours: Neighbours | None = None,
+    word_model: WordModel | None = None,
+) -> list[Edit | Suggestion]:
+    """Edits where the combined score (:class:`Scored`) reaches
+    ``threshold`` (default :data:`CONTEXT_THRESHOLD`) and no guard objects,
+    the best first, at least :data:`CONTEXT_SPACING` characters from each
+    other and from the positions in ``exclude``; suggestions from
+    ``suggest_threshold``.  A noisy text needs more (:func:`noise_penalty`).
+    Each edit's note names the model."""
+    threshold = CONTEXT_THRESHOLD if threshold is None else threshold
+    suggest = CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
+    scored, plausible = _score_all(text, cm, neighbours, word_model)
+    found = [c for c in scored if c.score >= suggest]
+    if not found:
+        return []
+    threshold += noise_penalty(plausible, len(text))
+    repeats = _Repeats(text)
+    taken = list(exclude)
+    label = f"model {Path(cm.path).name}" if cm.path else "model (in memory)"
+    items: list[Edit | Suggestion] = []
+    best: dict[int, Scored] = {}
+    for c in sorted(found, key=lambda c: -c.score):
+        if repeats(c.start):
+            continue  # the document's own spelling (guard "document")
+        evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
+        if c.veto is None and c.score >= threshold and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+            taken.append(c.start)
+            items.append(Edit(NAME, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
+        elif c.start not in best:
+            best[c.start] = c
+            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < threshold else "another change nearby"
+            items.append(Suggestion(NAME, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
+    changed = {e.start for e in items if isinstance(e, Edit)}
+    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    return items
 
 
 RULE = Rule(
     name=NAME,
     func=ocr_confusion_rule,
-    summary="replace a character misread as a look-alike when the word model's gain clears typo_threshold",
+    summary="replace a character misread as a look-alike when the word model's gain (and a --model's context) clears typo_threshold",
     stage="final",
-    options=("typo_threshold", "suggest_threshold"),
+    options=("typo_threshold", "suggest_threshold", "model"),
 )

@@ -1,0 +1,526 @@
+"""A compact character n-gram model learned from the user's own corpus.
+
+The typo rules read context through it: how probable a character is after
+the four before it, in the text the user works with.  Counts of every
+n-gram (orders 1 to :data:`ORDER`) are held in two sorted numpy arrays, a
+key per n-gram and its count; a look-up is a ``searchsorted``.
+
+Characters.  The first :data:`VOCAB_SAMPLE` characters of the corpus choose
+the vocabulary: its :data:`VOCAB_SIZE` most frequent characters (Han,
+punctuation, anything but digits, Latin letters and white space) get an id
+of 12 bits; a rarer Han character shares the id ``RARE_HAN``, any other one
+``OTHER``; every digit is ``DIGIT``, every Latin letter (ASCII or full
+width) ``LATIN``, a run of spaces ``SPACE``, and a line break or the edge
+of a document ``EDGE``.  An n-gram of order ``k`` is its ``k`` ids packed in
+``12 * k`` bits with ``k`` in the top bits, so that one array holds every
+order, sorted by order, then by the characters: the n-grams that extend a
+context are contiguous.
+
+Size.  With ``max_ngrams`` set, n-grams of order 3 and above seen fewer than
+``t`` times are dropped whenever the table outgrows it (``t`` rising from 2);
+the threshold reached is in the statistics.  A rare variant stays rare, so a
+corpus that still holds typos is fit to learn from.
+
+Probabilities: interpolated absolute discounting (Kneser-Ney's estimate
+without continuation counts), discount :data:`DISCOUNT`; the mass of pruned
+n-grams goes to the lower order.  Natural logarithms.
+
+>>> m = learn(["我们在北京工作。", "他们在北京学习。"] * 20)
+>>> m.stats["documents"], m.stats["chars"]
+(40, 320)
+>>> lp = m.logprob_at("他们在北京工作", [5])
+>>> bool(lp[0] > m.logprob_at("他们在北涼工作", [5])[0])
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["CharModel", "learn", "load", "FORMAT", "ORDER", "VOCAB_SIZE"]
+
+#: the file format's name and version, checked when a model is loaded
+FORMAT = "cleaner-charmodel-1"
+#: the longest n-gram counted
+ORDER = 5
+#: bits per character id (ORDER * BITS <= 60: the order fits above them)
+BITS = 12
+#: characters with an id of their own (the rest of the 4,096 ids are classes)
+VOCAB_SIZE = (1 << BITS) - 16
+#: characters read before the vocabulary is chosen
+VOCAB_SAMPLE = 1 << 22
+#: characters learned at a time (memory: about 100 bytes per character)
+CHUNK_CHARS = 1 << 20
+#: counted n-grams held apart before they join the main table
+PENDING = 1 << 22
+#: the discount of interpolated absolute discounting
+DISCOUNT = 0.75
+#: class ids
+PAD, EDGE, DIGIT, LATIN, SPACE, RARE_HAN, OTHER = range(7)
+FIRST_ID = 16
+
+_MASK = (1 << BITS) - 1
+_ORDER_SHIFT = 60
+_LOW = np.uint64((1 << _ORDER_SHIFT) - 1)
+
+
+def _is_han_code(cp: np.ndarray) -> np.ndarray:
+    return ((cp >= 0x4E00) & (cp <= 0x9FFF)) | ((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0xF900) & (cp <= 0xFAFF))
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+@functools.cache
+def _class_table() -> np.ndarray:
+    """The id of every code point before the vocabulary is known (uint16)."""
+    cp = np.arange(0x110000, dtype=np.uint32)
+    table = np.full(0x110000, OTHER, dtype=np.uint16)
+    table[_is_han_code(cp)] = RARE_HAN
+    for lo, hi in ((0x30, 0x39), (0xFF10, 0xFF19)):
+        table[lo : hi + 1] = DIGIT
+    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
+        table[lo : hi + 1] = LATIN
+    for ch in " \t\u3000\u00a0\f\v":
+        table[ord(ch)] = SPACE
+    for ch in "\n\r\u2028\u2029\x85":
+        table[ord(ch)] = EDGE
+    return table
+
+
+def _vocabulary(sample: str) -> str:
+    """The :data:`VOCAB_SIZE` most frequent characters of ``sample`` that
+    have no class of their own (ties by code point)."""
+    cp = _codes(sample)
+    counts = np.bincount(cp, minlength=0x110000)
+    classes = _class_table()
+    counts[(classes != RARE_HAN) & (classes != OTHER)] = 0
+    values = np.flatnonzero(counts)
+    order = np.lexsort((values, -counts[values]))[:VOCAB_SIZE]
+    return "".join(map(chr, np.sort(values[order]).tolist()))
+
+
+def _lookup(vocab: str) -> np.ndarray:
+    table = _class_table().copy()
+    if vocab:
+        table[_codes(vocab)] = np.arange(FIRST_ID, FIRST_ID + len(vocab), dtype=np.uint16)
+    return table
+
+
+def _ngram_counts(ids: np.ndarray, order: int, docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of the n-grams of orders 1..``order`` in ``ids`` (documents
+    between EDGE ids) and their counts, sorted (each order sorted alone: the
+    order tag in the top bits keeps the concatenation sorted).  An n-gram
+    that crosses from one document into the next is not counted, and EDGE
+    counts twice per document (its start and its end), so that the counts do
+    not depend on how the corpus is cut into pieces."""
+    inner = np.zeros(len(ids), dtype=bool)  # an EDGE inside the k-gram at i
+    edge = ids == EDGE
+    ids = ids.astype(np.uint64)
+    n = len(ids)
+    keys_out = []
+    counts_out = []
+    key = np.zeros(n, dtype=np.uint64)
+    for k in range(1, order + 1):
+        # the k-gram starting at i: the (k-1)-gram's key, shifted, plus ids[i+k-1]
+        m = n - k + 1
+        if m <= 0:
+            break
+        key = (key[:m] << np.uint64(BITS)) | ids[k - 1 : k - 1 + m]
+        if k >= 3:
+            inner = inner[:m] | edge[k - 2 : k - 2 + m]
+        s = np.sort(key[~inner[:m]] if k >= 3 else key)
+        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        keys_out.append(s[starts] | np.uint64(k << _ORDER_SHIFT))
+        counts_out.append(np.diff(np.append(starts, len(s))).astype(np.uint32))
+        if k == 1 and len(s) and EDGE in s:
+            counts_out[0][np.searchsorted(s[starts], EDGE)] = 2 * docs
+    if not keys_out:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
+    return np.concatenate(keys_out), np.concatenate(counts_out)
+
+
+def _merge(keys: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the counts of equal keys of several sorted tables."""
+    keys = [k for k in keys if len(k)]
+    counts = [c for c in counts if len(c)]
+    if len(keys) == 1:
+        return keys[0], counts[0]
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
+    k = np.concatenate(keys)
+    c = np.concatenate(counts)
+    if len(keys) > 1:
+        order = np.argsort(k, kind="stable")  # timsort: runs of sorted tables
+        k, c = k[order], c[order]
+    if not len(k):
+        return k, c.astype(np.uint32)
+    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    return k[starts], np.add.reduceat(c.astype(np.uint64), starts).astype(np.uint32)
+
+
+def _merge_into(keys: np.ndarray, counts: np.ndarray, new_k: np.ndarray, new_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Add a sorted table to the main one without sorting again (memory:
+    the main table twice, not a sort of both).
+
+    >>> k, c = _merge_into(np.array([1, 5], np.uint64), np.array([1, 1], np.uint32), np.array([0, 5, 9], np.uint64), np.array([2, 3, 4], np.uint32))
+    >>> k.tolist(), c.tolist()
+    ([0, 1, 5, 9], [2, 1, 4, 4])
+    """
+    if not len(keys):
+        return new_k, new_c
+    at = np.searchsorted(keys, new_k)
+    hit = at < len(keys)
+    hit[hit] = keys[at[hit]] == new_k[hit]
+    counts = counts.copy()
+    counts[at[hit]] += new_c[hit]
+    fresh = ~hit
+    return np.insert(keys, at[fresh], new_k[fresh]), np.insert(counts, at[fresh], new_c[fresh])
+
+
+def _orders(keys: np.ndarray) -> np.ndarray:
+    return (keys >> np.uint64(_ORDER_SHIFT)).astype(np.int8)
+
+
+def _prune(keys: np.ndarray, counts: np.ndarray, budget: int, floor: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Drop n-grams of order >= 3 with a count below a threshold (from
+    ``floor`` up) until at most ``budget`` remain; the threshold used."""
+    t = floor
+    high = _orders(keys) >= 3
+    while len(keys) > budget:
+        t += 1
+        keep = ~high | (counts >= t)
+        keys, counts, high = keys[keep], counts[keep], high[keep]
+        if not high.any():
+            break
+    return keys, counts, t
+
+
+class CharModel:
+    """Counts of character n-grams and the probabilities they give.
+
+    Made by :func:`learn` or :func:`load`; read-only afterwards.  ``stats``
+    holds the corpus statistics: ``chars``, ``documents``, ``ngrams`` per
+    order, ``prune_below`` (n-grams of order 3+ rarer than this were
+    dropped), ``order``.
+    """
+
+    def __init__(self, vocab: str, keys: np.ndarray, counts: np.ndarray, stats: dict[str, object]) -> None:
+        self.vocab = vocab
+        self.keys = keys
+        self.counts = counts
+        self.stats = stats
+        self.order = int(stats.get("order", ORDER))  # type: ignore[call-overload]
+        self.table = _lookup(vocab)
+        self._vocab_set = frozenset(vocab)
+        uni = _orders(keys) == 1
+        self._total1 = float(counts[uni].sum())
+        self._types1 = (1 << BITS)
+        self.path: str | None = None
+
+    def __repr__(self) -> str:
+        return f"CharModel({self.stats.get('chars')} characters, {len(self.keys)} n-grams{', ' + self.path if self.path else ''})"
+
+    @functools.cached_property
+    def _follow(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per n-gram as a context: how many distinct stored n-grams extend
+        it by one character, and the sum of their counts."""
+        keys, counts = self.keys, self.counts
+        n_f = np.zeros(len(keys), dtype=np.uint32)
+        s_f = np.zeros(len(keys), dtype=np.uint64)
+        orders = _orders(keys)
+        for k in range(2, self.order + 1):
+            sel = np.flatnonzero(orders == k)
+            if not len(sel):
+                continue
+            prefix = ((keys[sel] & _LOW) >> np.uint64(BITS)) | np.uint64((k - 1) << _ORDER_SHIFT)
+            starts = np.flatnonzero(np.concatenate(([True], prefix[1:] != prefix[:-1])))
+            uniq = prefix[starts]
+            runs = np.diff(np.append(starts, len(prefix)))
+            sums = np.add.reduceat(counts[sel].astype(np.uint64), starts)
+            pos = np.searchsorted(keys, uniq)
+            pos = np.minimum(pos, len(keys) - 1)
+            found = keys[pos] == uniq
+            n_f[pos[found]] = runs[found]
+            s_f[pos[found]] = sums[found]
+        return n_f, s_f
+
+    # -- look-ups ---------------------------------------------------------
+
+    def ids(self, text: str) -> np.ndarray:
+        """The id of every character of ``text`` (int64)."""
+        return self.table[_codes(text)].astype(np.int64)
+
+    def knows(self, ch: str) -> bool:
+        """Whether ``ch`` has an id of its own (the corpus used it often)."""
+        return ch in self._vocab_set
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """Index of each key in the table, or -1."""
+        if not len(self.keys):
+            return np.full(keys.shape, -1, dtype=np.int64)
+        pos = np.searchsorted(self.keys, keys)
+        pos = np.minimum(pos, len(self.keys) - 1)
+        return np.where(self.keys[pos] == keys, pos, -1)
+
+    def count(self, ids: np.ndarray) -> np.ndarray:
+        """Counts of n-grams given as rows of ids (shape (M, k), k <= order)."""
+        ids = np.asarray(ids, dtype=np.uint64)
+        k = ids.shape[1]
+        key = np.zeros(ids.shape[0], dtype=np.uint64)
+        for j in range(k):
+            key = (key << np.uint64(BITS)) | ids[:, j]
+        idx = self._find(key | np.uint64(k << _ORDER_SHIFT))
+        return np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
+
+    def cond_logprob(self, ids: np.ndarray) -> np.ndarray:
+        """log P(last id | the ids before it) for each row of ``ids``
+        (shape (M, h + 1)); a PAD id cuts the history there."""
+        ids = np.asarray(ids, dtype=np.int64)
+        m, width = ids.shape
+        w = ids[:, -1].astype(np.uint64)
+        # unigram, smoothed by half a count per id
+        c1 = self.count(ids[:, -1:]).astype(np.float64)
+        p = (c1 + 0.5) / (self._total1 + 0.5 * self._types1)
+        alive = np.ones(m, dtype=bool)
+        key = w | np.uint64(0)
+        for k in range(2, min(self.order, width) + 1):
+            prev = ids[:, -k]
+            alive &= prev != PAD
+            if not alive.any():
+                break
+            key = (key & _LOW) | (prev.astype(np.uint64) << np.uint64(BITS * (k - 1)))
+            full = key | np.uint64(k << _ORDER_SHIFT)
+            # the context of the k-gram is its first k-1 ids
+            ctx = (key >> np.uint64(BITS)) | np.uint64((k - 1) << _ORDER_SHIFT)
+            ci = self._find(ctx)
+            hi = self._find(full)
+            ok = alive & (ci >= 0)
+            c_h = np.where(ok, self.counts[np.maximum(ci, 0)], 0).astype(np.float64)
+            follow_n, follow_s = self._follow
+            n_h = np.where(ok, follow_n[np.maximum(ci, 0)], 0).astype(np.float64)
+            s_h = np.where(ok, follow_s[np.maximum(ci, 0)], 0).astype(np.float64)
+            c_hw = np.where(ok & (hi >= 0), self.counts[np.maximum(hi, 0)], 0).astype(np.float64)
+            denom = np.maximum(c_h, s_h)
+            use = ok & (denom > 0)
+            d = np.where(use, denom, 1.0)
+            mixed = (np.maximum(c_hw - DISCOUNT, 0.0) + (DISCOUNT * n_h + (d - s_h)) * p) / d
+            p = np.where(use, mixed, p)
+            alive &= use
+        return np.log(p)
+
+    def logprob_at(self, text: str, positions: Iterable[int]) -> np.ndarray:
+        """log P(text[i] | the characters before it) at each position."""
+        ids = self.ids(text)
+        pos = np.asarray(list(positions), dtype=np.int64)
+        rows = windows(ids, pos, self.order - 1, 0)
+        return self.cond_logprob(rows)
+
+    def gains(self, text: str, positions: Sequence[int], replacements: Sequence[str]) -> np.ndarray:
+        """For each ``(i, ch)``: the log probability of the text around ``i``
+        with ``ch`` at ``i`` less that of the text as written (the n-grams
+        that hold position ``i``, :data:`ORDER` positions).
+
+        >>> m = learn(["我们在北京工作。"] * 30)
+        >>> bool(m.gains("我们在北涼工作。", [4], ["京"])[0] > 5)
+        True
+        """
+        if not len(positions):
+            return np.zeros(0)
+        ids = self.ids(text)
+        h = self.order - 1
+        pos = np.asarray(positions, dtype=np.int64)
+        uniq, back = np.unique(pos, return_inverse=True)
+        rows = windows(ids, uniq, h, h)  # (U, 2h + 1), the position at column h
+        new = rows[back]
+        new[:, h] = self.table[_codes("".join(replacements))]
+        both = self._span_logprob(np.concatenate((new, rows)))  # one batch: numpy calls cost more than their work here
+        return both[: len(new)] - both[len(new) :][back]
+
+    def _span_logprob(self, rows: np.ndarray) -> np.ndarray:
+        """Sum of the log probabilities of columns h..2h of each row (h =
+        order - 1), each given the h columns before it."""
+        h = self.order - 1
+        m = rows.shape[0]
+        stacked = np.concatenate([rows[:, t - h : t + 1] for t in range(h, 2 * h + 1)])
+        return self.cond_logprob(stacked).reshape(h + 1, m).sum(axis=0)
+
+    def between(self, left: str, right: str, limit: int) -> list[str]:
+        """The characters (with an id of their own) that the corpus writes
+        between ``left`` and ``right`` most often, at most ``limit``.
+
+        >>> learn(["天气很好。", "天气不好。", "天气不好。"]).between("气", "好", 5)
+        ['不', '很']
+        """
+        if self.order < 3:
+            return []
+        lo_id, hi_id = (int(x) for x in self.ids(left + right))
+        o3 = 3 << _ORDER_SHIFT
+        lo, hi = np.searchsorted(self.keys, np.array([o3 | (lo_id << 2 * BITS), o3 | ((lo_id + 1) << 2 * BITS)], dtype=np.uint64))
+        keys = self.keys[lo:hi]
+        sel = np.flatnonzero((keys & np.uint64(_MASK)) == np.uint64(hi_id))
+        if not len(sel):
+            return []
+        mids = ((keys[sel] >> np.uint64(BITS)) & np.uint64(_MASK)).astype(np.int64)
+        cnt = self.counts[lo:hi][sel]
+        best = np.lexsort((mids, -cnt.astype(np.int64)))[:limit]
+        v = self.vocab
+        return [v[j - FIRST_ID] for j in mids[best].tolist() if j >= FIRST_ID]
+
+    def trigram_seen(self, text: str) -> np.ndarray:
+        """Per character: whether the corpus has it with both its neighbours
+        (the edges of the text count as neighbours)."""
+        ids = self.ids(text)
+        rows = windows(ids, np.arange(len(ids)), 1, 1)
+        return self.count(rows) > 0
+
+    # -- file -------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` (a compressed .npz, written atomically)."""
+        import json
+        import tempfile
+
+        target = Path(path)
+        meta = {"format": FORMAT, "vocab": self.vocab, "stats": self.stats}
+        deltas = np.diff(self.keys, prepend=np.uint64(0)) if len(self.keys) else self.keys
+        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".charmodel-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez_compressed(fh, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8), key_deltas=deltas, counts=self.counts)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def windows(ids: np.ndarray, pos: np.ndarray, left: int, right: int) -> np.ndarray:
+    """Rows of ids from ``pos - left`` to ``pos + right``; EDGE outside the text."""
+    padded = np.concatenate((np.full(left, EDGE, dtype=np.int64), ids, np.full(right, EDGE, dtype=np.int64)))
+    idx = pos[:, None] + np.arange(left + right + 1)[None, :]
+    return padded[idx]
+
+
+def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, int, int]]:
+    """The texts joined by line breaks (each document starts with one), in
+    pieces of about ``size`` characters, with the number of documents and
+    of their characters; the first piece holds at least ``first``."""
+    buf: list[str] = []
+    n = docs = chars = 0
+    for t in texts:
+        if not isinstance(t, str):
+            raise TypeError(f"learn() reads str texts, not {type(t).__name__}: decode them first")
+        buf.append("\n")
+        buf.append(t)
+        n += len(t) + 1
+        chars += len(t)
+        docs += 1
+        if n >= size and n >= first:
+            buf.append("\n")
+            yield "".join(buf), docs, chars
+            buf, n, docs, chars, first = [], 0, 0, 0, 0
+    if buf:
+        yield "".join(buf) + "\n", docs, chars
+
+
+def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000) -> CharModel:
+    """Count the character n-grams of ``texts`` (any iterable of str, read
+    once, in pieces: a generator over a corpus on disk keeps memory bounded
+    by ``max_ngrams``).
+
+    >>> m = learn(iter(["上海浦东新区。"] * 3), max_ngrams=None)
+    >>> m.stats["ngrams"]["1"], m.stats["documents"]
+    (8, 3)
+    """
+    if not 1 <= order <= ORDER:
+        raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
+    if max_ngrams is not None and max_ngrams < 1000:
+        raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
+    vocab: str | None = None
+    table = None
+    keys = np.zeros(0, dtype=np.uint64)
+    counts = np.zeros(0, dtype=np.uint32)
+    pend_k: list[np.ndarray] = []
+    pend_c: list[np.ndarray] = []
+    pending = 0
+    chars = docs = 0
+    floor = 1
+    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE):
+        if vocab is None:
+            vocab = _vocabulary(chunk[:VOCAB_SAMPLE])
+            table = _lookup(vocab)
+        chars += n_chars
+        docs += n_docs
+        ids = table[_codes(chunk)]  # type: ignore[index]
+        k, c = _ngram_counts(ids, order, n_docs)
+        pend_k.append(k)
+        pend_c.append(c)
+        pending += len(k)
+        if pending > PENDING:
+            keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
+            pend_k, pend_c, pending = [], [], 0
+            if max_ngrams is not None and len(keys) > max_ngrams:
+                keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
+    if pend_k:
+        keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
+    if max_ngrams is not None and len(keys) > max_ngrams:
+        keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
+    orders = _orders(keys)
+    stats: dict[str, object] = {
+        "chars": chars,
+        "documents": docs,
+        "order": order,
+        "ngrams": {str(k): int((orders == k).sum()) for k in range(1, order + 1)},
+        "prune_below": floor if floor > 1 else 0,
+    }
+    return CharModel(vocab or "", keys, counts, stats)
+
+
+def load(path: str | os.PathLike[str]) -> CharModel:
+    """Read a model written by :meth:`CharModel.save`; ValueError, saying
+    what to do, when the file is no such model."""
+    import json
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            deltas = data["key_deltas"]
+            counts = data["counts"].astype(np.uint32)
+    except FileNotFoundError as exc:
+        raise ValueError(f"model file not found: {path}: give the path of a file made by `cleaner learn`") from exc
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"{path} is not a character model made by `cleaner learn` ({exc}): learn it again") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise ValueError(f"{path}: model format {found!r}, this cleaner reads {FORMAT!r}: learn the model again with `cleaner learn`")
+    keys = np.cumsum(deltas, dtype=np.uint64)
+    if len(keys) != len(counts) or (len(keys) > 1 and not bool(np.all(keys[1:] > keys[:-1]))):
+        raise ValueError(f"{path}: the model's tables are damaged: learn it again with `cleaner learn`")
+    m = CharModel(meta["vocab"], keys, counts, meta["stats"])
+    m.path = str(path)
+    return m
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, mtime_ns: int, size: int) -> CharModel:
+    return load(path)
+
+
+def cached(model: str | os.PathLike[str] | CharModel) -> CharModel:
+    """``model`` itself when it is loaded, else the model at that path, read
+    once per file version (a small cache keyed by path, time and size)."""
+    if isinstance(model, CharModel):
+        return model
+    path = os.fspath(model)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ValueError(f"model file not found: {path}: give the path of a file made by `cleaner learn`") from exc
+    return _load_cached(os.path.abspath(path), st.st_mtime_ns, st.st_size)
