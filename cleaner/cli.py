@@ -180,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .dedup.cli import add_parser as add_dedup_parser
 
     add_dedup_parser(sub)
+    # -- cleaner review (issue 15.1): registered here until the CLI refactor lands
+    from .commands.review import add_parser as add_review_parser
+
+    add_review_parser(sub)
+    # -- end cleaner review
     return parser
 
 
