@@ -151,9 +151,10 @@ def document_entry(
     ([], '己经', ['ocr_confusion'])
     """
     edits = sorted(edits, key=lambda e: (e.start, e.end))
+    changes: list[Edit | Suggestion] = [*edits, *suggestions]
     if text is not None:
-        _check_spans(doc_id, text, [*edits, *suggestions])
-    names = {r for e in [*edits, *suggestions] for r in e.rule.split("+")}
+        _check_spans(doc_id, text, changes)
+    names = {r for e in changes for r in e.rule.split("+")}
     return {
         "id": doc_id,
         "chars": len(text) if text is not None else None,

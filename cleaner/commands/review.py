@@ -178,6 +178,10 @@ def _reported(args: argparse.Namespace, texts: dict[str, str] | None) -> list[di
     return out
 
 
+class _Unmatched(Exception):
+    """A cluster names a document or paragraph the inputs do not have."""
+
+
 def _clusters(args: argparse.Namespace, texts: dict[str, str] | None) -> list[dict[str, Any]]:
     paragraphs: dict[str, list[tuple[int, int]]] = {}
 
@@ -185,20 +189,20 @@ def _clusters(args: argparse.Namespace, texts: dict[str, str] | None) -> list[di
         if texts is None:
             return None
         if doc not in texts:
-            raise LookupError(f"document {doc!r} is not among the inputs; give the inputs of that dedup run")
+            raise _Unmatched(f"document {doc!r} is not among the inputs; give the inputs of that dedup run")
         text = texts[doc]
         if para is None:
             return text
         spans = paragraphs.setdefault(doc, split_paragraphs(text))
         if not 0 <= para < len(spans):
-            raise LookupError(f"{doc} has no paragraph {para + 1}; give the inputs of that dedup run")
+            raise _Unmatched(f"{doc} has no paragraph {para + 1}; give the inputs of that dedup run")
         return text[spans[para][0] : spans[para][1]]
 
     out = []
     for lineno, row in _json_rows(args.clusters, "clusters"):
         try:
             out.append(cluster_entry(row, text_of))
-        except LookupError as exc:
+        except _Unmatched as exc:
             raise InputError(f"{args.clusters}: line {lineno}: {exc.args[0]}") from None
         except (KeyError, TypeError, AttributeError):
             raise InputError(f"{args.clusters}: line {lineno}: not a cluster of cleaner dedup --clusters (kept, members, pairs)") from None
