@@ -119,17 +119,23 @@ def segments(text: str, edits: Sequence[Edit], *, context: int | None = CONTEXT)
 
 
 def _check_spans(doc_id: str, text: str, changes: Iterable[Edit | Suggestion]) -> None:
+    """Edits must replay on ``text``; a suggestion must lie inside it (one
+    made inside text an earlier rule wrote has that edit's span on the input
+    and the rewritten text as ``before``)."""
     pos = 0
     for e in changes:
+        if isinstance(e, Suggestion):
+            if not 0 <= e.start <= e.end <= len(text):
+                raise ValueError(f"{doc_id}: the {e.rule} suggestion at [{e.start}, {e.end}) lies outside the input ({len(text)} characters)")
+            continue
         if not 0 <= e.start <= e.end <= len(text) or text[e.start : e.end] != e.before:
             raise ValueError(
                 f"{doc_id}: the {e.rule} edit at [{e.start}, {e.end}) expects {e.before!r}, "
                 f"but the input holds {text[e.start : e.end]!r}: is this the report of this input?"
             )
-        if isinstance(e, Edit):
-            if e.start < pos:
-                raise ValueError(f"{doc_id}: the {e.rule} edit at [{e.start}, {e.end}) overlaps the edit before it")
-            pos = e.end
+        if e.start < pos:
+            raise ValueError(f"{doc_id}: the {e.rule} edit at [{e.start}, {e.end}) overlaps the edit before it")
+        pos = e.end
 
 
 def document_entry(

@@ -117,6 +117,12 @@ def test_edit_that_does_not_fit_the_text_is_refused():
         document_entry("x", "今天,我们", [Edit("width", 2, 3, "，", ",")], [])
     with pytest.raises(ValueError, match="overlaps"):
         document_entry("x", "今天,我们", [Edit("width", 2, 3, ",", "，"), Edit("whitespace", 1, 3, "天,", "")], [])
+    with pytest.raises(ValueError, match="suggestion at \\[4, 9\\) lies outside"):
+        document_entry("x", "今天,我们", [], [Suggestion("stutter", 4, 9, "们", "", 0.5)])
+    # a suggestion made inside text an earlier rule wrote (mojibake repaired, then a typo
+    # suggested) has that edit's span on the input and the repaired text as ``before``
+    inside = document_entry("x", "ç‰\xa0ä»¬", [Edit("unicode", 0, 6, "ç‰\xa0ä»¬", "牠们")], [Suggestion("ocr_confusion", 0, 6, "牠", "她", 3.1)])
+    assert inside["suggestions"][0]["before"] == "牠"
 
 
 def test_report_rows_give_back_the_edits(sample):
