@@ -1,10 +1,11 @@
 """The review page: every edit of a cleaning run, and every dedup cluster,
 in one self-contained HTML file (no server, no network, no external asset).
 
-The page's data is built here by pure functions and embedded as JSON in a
-``<script type="application/json">`` block; the page's own script (in
-``cleaner/data/review.html``) renders one page of documents at a time from
-it, so a run of 100,000 documents still opens.  Text is never parsed as
+The page's data is built here by pure functions and embedded as JSON in
+``<script type="application/json">`` blocks (the documents in chunks of
+:data:`CHUNK`); the page's own script (in ``cleaner/data/review.html``)
+renders one page of documents at a time, parsing a chunk when it shows one
+of its documents, so a run of 100,000 documents still opens.  Text is never parsed as
 HTML by the page (it is set as text), and the JSON is escaped so that no
 text can close the script block.
 
@@ -38,6 +39,7 @@ from .pipeline import Explanation
 __all__ = [
     "PAGE_SIZE",
     "CONTEXT",
+    "CHUNK",
     "document_entry",
     "from_explanation",
     "row_edit",
@@ -52,11 +54,13 @@ __all__ = [
 PAGE_SIZE = 50
 #: unchanged characters kept on each side of an edit (the rest is a gap)
 CONTEXT = 200
+#: documents per data block of the page (each parsed when one of its documents is shown)
+CHUNK = 500
 #: a kept twin or a cluster member longer than this is cut (with a mark)
 MAX_SNIPPET = 2000
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_MARK = re.compile(r"\{\{(TITLE|DATA)\}\}")
+_MARK = re.compile(r"\{\{(TITLE|DATA|CHUNKS)\}\}")
 
 
 def _snippet(text: str) -> str:
@@ -147,27 +151,25 @@ def document_entry(
     context: int | None = CONTEXT,
 ) -> dict[str, Any]:
     """One document of the page: its id, length, segments (none when the
-    text is not known: the page then lists the edits alone), edits,
-    suggestions and the rules they name.  ValueError when an edit does not
+    text is not known: the page then lists the edits alone), edits and
+    suggestions.  ValueError when an edit does not
     fit ``text`` (a report of another input).
 
     >>> from cleaner.edits import Suggestion
     >>> d = document_entry("b.txt", None, [], [Suggestion("ocr_confusion", 0, 1, "己", "已", 0.6, None, "己经")])
-    >>> d["segments"], d["suggestions"][0]["note"], d["rules"]
-    ([], '己经', ['ocr_confusion'])
+    >>> d["segments"], d["suggestions"][0]["note"]
+    ([], '己经')
     """
     edits = sorted(edits, key=lambda e: (e.start, e.end))
     changes: list[Edit | Suggestion] = [*edits, *suggestions]
     if text is not None:
         _check_spans(doc_id, text, changes)
-    names = {r for e in changes for r in e.rule.split("+")}
     return {
         "id": doc_id,
         "chars": len(text) if text is not None else None,
         "segments": segments(text, edits, context=context) if text is not None else [],
         "edits": [_change(e, text) for e in edits],
         "suggestions": [_change(s, text) for s in suggestions],
-        "rules": sorted(names),
     }
 
 
@@ -304,14 +306,44 @@ def _template() -> str:
     return resources.files("cleaner").joinpath("data/review.html").read_text(encoding="utf-8")
 
 
-def render_page(data: Mapping[str, Any]) -> str:
+def _rules_of(doc: Mapping[str, Any]) -> list[str]:
+    """The rules a document's edits and suggestions name (a merged edit names several)."""
+    return sorted({r for e in [*doc["edits"], *doc["suggestions"]] for r in e["rule"].split("+")})
+
+
+def _blocks(data: Mapping[str, Any], chunk: int) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The page's first data block -- everything but the documents, plus an
+    index row per document (id, rules, edits, suggestions) to filter and
+    search on -- and the documents in chunks, which the page parses only
+    when it shows one of theirs.
+
+    >>> head, chunks = _blocks(page_data([{"id": "a", "edits": [{"rule": "width+unicode"}], "suggestions": []}]), 500)
+    >>> head["index"], head["chunk_size"], len(chunks)
+    ([['a', ['unicode', 'width'], 1, 0]], 500, 1)
+    """
+    docs = list(data.get("documents", []))
+    head = {k: v for k, v in data.items() if k != "documents"}
+    head["index"] = [[d["id"], _rules_of(d), len(d["edits"]), len(d["suggestions"])] for d in docs]
+    head["chunk_size"] = chunk
+    return head, [docs[i : i + chunk] for i in range(0, len(docs), chunk)]
+
+
+def render_page(data: Mapping[str, Any], *, chunk: int = CHUNK) -> str:
     """The HTML page of ``data`` (from :func:`page_data`): one file, its CSS,
-    script and data inline.
+    script and data inline; the documents in blocks of ``chunk``, parsed
+    when shown.
 
     >>> page = render_page(page_data([], title="<审阅>"))
     >>> "<title>&lt;审阅&gt;</title>" in page, "http" in page.replace("http-equiv", "")
     (True, False)
     """
-    values = {"TITLE": html.escape(str(data.get("title", "cleaner review"))), "DATA": script_json(data)}
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1, not {chunk}")
+    head, chunks = _blocks(data, chunk)
+    values = {
+        "TITLE": html.escape(str(data.get("title", "cleaner review"))),
+        "DATA": script_json(head),
+        "CHUNKS": "".join(f'<script type="application/json" class="review-chunk">{script_json(c)}</script>\n' for c in chunks),
+    }
     # one pass: a title or a text that holds "{{DATA}}" is not substituted again
     return _MARK.sub(lambda m: values[m.group(1)], _template())

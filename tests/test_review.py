@@ -35,10 +35,18 @@ REPEATED = "第一段讲的是城市规划建设的总体要求和安排。\n\n�
 
 
 def embedded(page: str) -> dict[str, Any]:
-    """The data block of a page, parsed as the page's script parses it."""
+    """The data of a page, parsed from its blocks as the page's script parses
+    them, the documents of its chunks put back in order."""
     m = re.search(r'<script type="application/json" id="review-data">(.*?)</script>', page, re.S)
     assert m is not None
-    return json.loads(m.group(1))
+    data = json.loads(m.group(1))
+    chunks = [json.loads(c) for c in re.findall(r'<script type="application/json" class="review-chunk">(.*?)</script>', page, re.S)]
+    assert all(len(c) == data["chunk_size"] for c in chunks[:-1])
+    data["documents"] = [d for c in chunks for d in c]
+    index = [[d["id"], sorted({r for e in d["edits"] + d["suggestions"] for r in e["rule"].split("+")}), len(d["edits"]), len(d["suggestions"])] for d in data["documents"]]
+    assert data.pop("index") == index
+    del data["chunk_size"]
+    return data
 
 
 def replay(text: str, entry: dict[str, Any], side: str) -> str:
@@ -85,7 +93,7 @@ def test_unchanged_document_keeps_its_opening_only():
     text = "这是一段干净的中文。" * 50
     entry = document_entry("clean.txt", text, [], [], context=30)
     assert entry["segments"] == [["t", text[:30]], ["g", len(text) - 30]]
-    assert entry["edits"] == [] and entry["rules"] == [] and entry["chars"] == len(text)
+    assert entry["edits"] == [] and entry["chars"] == len(text)
 
 
 def test_counts_per_rule_add_up_to_the_edits(sample):
@@ -160,6 +168,11 @@ def test_paging_data():
     assert data["summary"]["documents"] == 120 and data["summary"]["changed"] == 40
     with pytest.raises(ValueError, match="page_size"):
         page_data(docs, page_size=0)
+    page = render_page(data, chunk=50)
+    assert page.count('class="review-chunk"') == 3  # 50 + 50 + 20 documents
+    assert embedded(page) == json.loads(json.dumps(data))
+    with pytest.raises(ValueError, match="chunk"):
+        render_page(data, chunk=0)
 
 
 # -- HTML ------------------------------------------------------------------------
@@ -176,9 +189,9 @@ def test_hostile_text_cannot_leave_the_data_block():
     page = render_page(data)
     page.encode("utf-8")  # the lone surrogate is escaped, not written raw
     template = render_page(page_data([]))
-    # the page holds the template's own tags and nothing more: no tag, comment or marker from the text
-    for token in ("</script", "<script", "<img", "<!--", "<b>"):
-        assert page.lower().count(token.lower()) == template.lower().count(token.lower()), token
+    # the page holds the template's own tags, one data block more (its one chunk), and nothing else
+    for token, more in (("</script", 1), ("<script", 1), ("<img", 0), ("<!--", 0), ("<b>", 0)):
+        assert page.lower().count(token.lower()) == template.lower().count(token.lower()) + more, token
     assert "<title>&lt;/script&gt;&lt;img" in page
     block = page.split('id="review-data">', 1)[1].split("</script>", 1)[0]
     assert not set(block) & set("<>&\u2028")

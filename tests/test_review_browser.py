@@ -81,7 +81,7 @@ def corpus_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     ]
     data = page_data(docs, clusters, title="浏览器测试", page_size=50)
     path = tmp_path_factory.mktemp("review") / "page.html"
-    path.write_text(render_page(data), encoding="utf-8")
+    path.write_text(render_page(data, chunk=40), encoding="utf-8")  # pages that straddle the data chunks
     return path, data
 
 
