@@ -40,6 +40,7 @@ __all__ = [
     "PAGE_SIZE",
     "CONTEXT",
     "CHUNK",
+    "segments",
     "document_entry",
     "from_explanation",
     "row_edit",

@@ -225,6 +225,11 @@ def test_command_cleans_and_writes_the_page(tmp_path, capsys):
     r = cleaner.explain(src.read_text(encoding="utf-8"))
     assert data["documents"] == [json.loads(json.dumps(from_explanation(str(src), src.read_text(encoding="utf-8"), r)))]
     assert data["rules"]["dedup"]["edits"] == 1 and data["page_size"] == 50
+    # whole documents, to standard output
+    assert review(str(src), "-o", "-", "-j", "1", "--context", "all", "--page-size", "7") == 0
+    whole = embedded(capsys.readouterr().out)
+    assert whole["page_size"] == 7 and [k for k, _ in whole["documents"][0]["segments"]].count("g") == 0
+    assert replay(src.read_text(encoding="utf-8"), whole["documents"][0], "after") == r.text
 
 
 def test_command_from_a_report_with_its_inputs(tmp_path):

@@ -23,8 +23,10 @@ from cleaner.edits import Edit
 from cleaner.review import cluster_entry, document_entry, from_explanation, page_data, render_page
 from tests.conftest import SAMPLES
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[review-test]')")
-Image = pytest.importorskip("PIL.Image", reason="Pillow is not installed (pip install '.[review-test]')")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install '.[review-test]')", exc_type=ImportError
+)
+Image = pytest.importorskip("PIL.Image", reason="Pillow is not installed (pip install '.[review-test]')", exc_type=ImportError)
 
 VIEWPORT = {"width": 1280, "height": 900}
 HOSTILE = '</script><img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
