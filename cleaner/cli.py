@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .commands import clean, dedup, learn
+from .commands import clean, dedup, learn, review
 from .commands.common import interrupted, reader_went_away
 from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
 from .runner import WorkerDied
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``cleaner`` parser with its subcommands: clean, rules, dedup, learn."""
+    """The ``cleaner`` parser with its subcommands: clean, rules, dedup, learn, review."""
     parser = argparse.ArgumentParser(
         prog="cleaner",
         description="Clean text from OCR, PDF extraction and scraping (Chinese first, Latin too).",
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_parsers(sub)
     dedup.add_parser(sub)
     learn.add_parser(sub)
+    review.add_parser(sub)
     return parser
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..config import OPTIONS, Config, make_config
 from ..errors import InputError, UsageError
 from ..records import jsonl_lines, report_rows, text_documents
-from ..rules import RULES
+from ..registry import RULES
 from ..runner import Stats, clean_documents, clean_lines
 from ..textio import Outputs, Writable
 from .common import (
@@ -34,7 +34,7 @@ from .common import (
     total_bytes,
 )
 
-__all__ = ["EXAMPLES", "add_parsers", "cmd_clean", "cmd_rules"]
+__all__ = ["EXAMPLES", "add_parsers", "add_rule_options", "cmd_clean", "cmd_rules", "config_of"]
 
 EXAMPLES = """\
 examples:
@@ -55,7 +55,7 @@ exit codes: 0 success; 1 bad input (nothing is written); 2 bad usage;
 """
 
 
-def _add_rule_options(p: argparse.ArgumentParser) -> None:
+def add_rule_options(p: argparse.ArgumentParser) -> None:
     """One flag per :data:`cleaner.config.OPTIONS` entry that has one: the
     flag, help and choices are the config's own, so the two cannot drift."""
     g = p.add_argument_group("rules")
@@ -90,7 +90,7 @@ def add_parsers(subparsers: Any) -> None:
     c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
     add_engine_options(c)
-    _add_rule_options(c)
+    add_rule_options(c)
     c.set_defaults(func=cmd_clean)
 
     r = subparsers.add_parser("rules", help="list the rules, one line each")
@@ -117,7 +117,7 @@ def _lexicon(path: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in terms if t.strip() and not t.startswith("#"))
 
 
-def _config(args: argparse.Namespace) -> Config:
+def config_of(args: argparse.Namespace) -> Config:
     """The configuration the rule options ask for; :class:`UsageError` when it is invalid."""
     options: dict[str, Any] = {}
     for o in OPTIONS.values():
@@ -164,7 +164,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Run ``cleaner clean``; returns the exit code."""
     files = args.files or ["-"]
     jobs = _check_usage(args, files)
-    config = _config(args)
+    config = config_of(args)
     check_engine(args, files)
     if args.encoding:
         check_encoding(args.encoding)
