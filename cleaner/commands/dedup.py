@@ -65,7 +65,15 @@ def add_parser(subparsers: Any) -> None:
     d.add_argument("--clusters", metavar="FILE", help="write every duplicate cluster (members, kept member, pairwise scores) as JSON Lines")
     d.add_argument("--report", metavar="FILE", help="write every dropped paragraph (span, text, what it duplicates) as JSON Lines")
     d.add_argument("--index", metavar="PATH", help="SQLite index of earlier runs: drop what they kept, then add this run's kept paragraphs")
-    d.add_argument("--threshold", type=float, default=90.0, metavar="RATIO", help="rapidfuzz ratio (0-100) on the folded key at which units are duplicates (default 90)")
+    d.add_argument(
+        "--dedup-threshold",
+        "--threshold",
+        dest="threshold",
+        type=float,
+        default=90.0,
+        metavar="RATIO",
+        help="rapidfuzz ratio (0-100) on the folded key at which units are duplicates (default 90); the same flag as cleaner clean's",
+    )
     d.add_argument("--min-chars", type=int, default=12, metavar="N", help="units with fewer key characters are left alone (default 12)")
     d.add_argument("--keep", choices=["first", "longest"], default="first", help="which member of a cluster stays (default first)")
     d.add_argument("--same-numbers", action="store_true", help="also require the same numbers in both units")

@@ -169,3 +169,16 @@ def test_a_file_that_changes_between_readings_is_bad_input(tmp_path):
     f.write_bytes(b'{"text": "one"}\n')
     with pytest.raises(InputError, match="fewer documents"):
         list(_documents_again([str(f)], args, iter(()), prints))
+
+
+def test_threshold_flag_is_named_as_in_clean(tmp_path):
+    """`--dedup-threshold` is the flag both commands share; `--threshold` stays as its alias."""
+    near = A.replace("图书馆", "博物馆")  # a near copy that a strict threshold keeps
+    (tmp_path / "a.txt").write_text(f"{A}\n\n{near}\n", encoding="utf-8")
+    strict = run("a.txt", "--dedup-threshold", "99.5", cwd=tmp_path)
+    loose = run("a.txt", "--dedup-threshold", "80", cwd=tmp_path)
+    alias = run("a.txt", "--threshold", "80", cwd=tmp_path)
+    assert strict.returncode == loose.returncode == alias.returncode == 0, (strict.stderr, loose.stderr)
+    assert strict.stdout.decode() == f"{A}\n\n{near}\n"
+    assert loose.stdout.decode() == f"{A}\n" == alias.stdout.decode()
+    assert run("a.txt", "--dedup-threshold", "0", cwd=tmp_path).returncode == 2
