@@ -73,8 +73,6 @@ from typing import TYPE_CHECKING
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from .key import matching_keys
-from .clusters import kept_of, ranks
-from .match import find_duplicates
 from .split import Drop, drop_edits, split_paragraphs
 
 if TYPE_CHECKING:
@@ -111,6 +109,8 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     spans = split_paragraphs(text)
     if len(spans) < 2:
         return
+    from .clusters import kept_of, ranks  # numpy: imported on first use
+    from .match import find_duplicates
     paras = [text[s:e] for s, e in spans]
     keys = matching_keys(paras)
     floor = max(config.dedup_min_chars, 1)

@@ -42,11 +42,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-import ftfy
-from rapidfuzz.distance import Indel
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..chars import HAN, is_cjk
 from ..edits import Edit, apply_edits, until_stable
@@ -57,13 +54,21 @@ if TYPE_CHECKING:
 
 NAME = "unicode"
 
-_FTFY = ftfy.TextFixerConfig(
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    unescape_html=False,
-    explain=False,
-)
+
+
+@functools.cache
+def _ftfy() -> tuple[Callable[..., str], Any]:
+    """ftfy's ``fix_text`` and our configuration of it, imported on first
+    use (ftfy is heavy to import, and most text never needs it)."""
+    import ftfy
+
+    return ftfy.fix_text, ftfy.TextFixerConfig(
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        unescape_html=False,
+        explain=False,
+    )
 
 # Characters that ftfy (or our own removal) could act on.
 _NEEDS_FTFY = re.compile(
@@ -269,7 +274,8 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
             # ftfy's case, whose runs can decode as GBK by accident.
             fixed = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), fixed)
         if _NEEDS_FTFY.search(fixed):
-            repaired = ftfy.fix_text(fixed, _FTFY)
+            fix_text, options = _ftfy()
+            repaired = fix_text(fixed, options)
             if _reads_as_text(fixed, repaired, before, after):
                 fixed = repaired
         post = _REMOVE_ALWAYS.sub("", fixed)
@@ -319,6 +325,8 @@ def _diff_edits(offset: int, before: str, after: str) -> Iterator[Edit]:
     """Edits that turn ``before`` into ``after``, adjacent changes merged."""
     if before == after:
         return
+    from rapidfuzz.distance import Indel
+
     ops = [op for op in Indel.opcodes(before, after) if op.tag != "equal"]
     i = 0
     while i < len(ops):
