@@ -186,9 +186,10 @@ def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         yield from _convert_all(text, "s2tw")
         return
     trad_re, simp_re = _only()
-    trad, simp = script_counts(text)
-    if min(trad, simp) == 0:
+    # (one search each, and none of the counting, for a text in one script)
+    if not simp_re.search(text) or not trad_re.search(text):
         return  # one script only
+    trad, simp = script_counts(text)
     paras = list(_paragraphs(text))
     counts = [script_counts(text[s0:e0]) for s0, e0 in paras]
     clear = max(trad, simp) >= DOCUMENT_MAJORITY * (trad + simp)
