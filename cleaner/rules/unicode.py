@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..chars import HAN, is_cjk
 from ..edits import Edit, apply_edits, until_stable
-from ..rule import Rule
+from ..rule import Rule, lines_around
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -409,24 +409,7 @@ def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     rule runs again on its own output until it changes nothing, and returns
     the composed edits: applying it twice gives what applying it once gives.
     """
-    return iter(until_stable(lambda t: _line_edits(t, 0), text, local=_lines_around))
-
-
-def _lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The lines of ``text`` that hold the given spans, each with the line
-    break before and after it (the rule reads one neighbour of a segment);
-    the rule's work is line by line, so a line that no edit touched has
-    nothing more to repair."""
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        start = max(0, text.rfind("\n", 0, a))
-        nl = text.find("\n", b)
-        end = len(text) if nl < 0 else nl + 1
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
+    return iter(until_stable(lambda t: _line_edits(t, 0), text, local=lines_around))
 
 
 RULE = Rule(
@@ -434,4 +417,6 @@ RULE = Rule(
     func=unicode_rule,
     summary="repair mojibake (ftfy, GBK) and remove control and zero-width characters",
     stage="prepare",
+    # (line by line: a repair reads no further than the line it is on)
+    reach=lines_around,
 )

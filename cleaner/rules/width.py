@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from ..chars import CJK, HAN
 from ..edits import Edit
-from ..rule import Rule
+from ..rule import Rule, lines_around
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -234,8 +234,20 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         k += 1
 
 
+def width_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """What the rule reads around changed spans: their lines (a mark's
+    context, a pair of parentheses, a protected span end at the line), or
+    the whole text when it holds a code fence, which spans lines.
+
+    >>> width_reach("中文\\n(见,表)\\n末", [(4, 4)])
+    [(2, 9)]
+    """
+    return [(0, len(text))] if "```" in text else lines_around(text, spans)
+
+
 RULE = Rule(
     name=NAME,
     func=width_rule,
+    reach=width_reach,
     summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width",
 )
