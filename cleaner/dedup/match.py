@@ -37,6 +37,9 @@ __all__ = ["Matches", "find_duplicates", "neighbour_pairs", "ALL_PAIRS_BELOW", "
 
 #: up to this many distinct keys, every pair is compared (rapidfuzz cdist)
 ALL_PAIRS_BELOW = 300
+#: with ``near``, up to this many: beyond, neighbours cost far less than all
+#: pairs of long paragraphs (45,000 pairs at 300 keys)
+NEAR_ALL_PAIRS_BELOW = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,8 @@ def find_duplicates(
     fuzzy: eligible units that may match approximately; the others only
     match identical keys (default: all).
     numbers: also require the same numbers in both keys (the rule's guard).
-    near: with more than ``all_pairs_below`` distinct keys, compare only
+    near: with more than ``all_pairs_below`` (at most
+    :data:`NEAR_ALL_PAIRS_BELOW`) distinct keys, compare only
     units at most ``near`` eligible units apart, and along the diagonals of
     exact repeats (see :func:`neighbour_pairs`), instead of MinHash LSH: for
     a caller that only wants repeats close to each other.
@@ -99,7 +103,7 @@ def find_duplicates(
     reps = groups.reps
     reps = reps[fz[reps]]
     verified, ncand = phases.Edges(), 0
-    if near is not None and len(reps) > all_pairs_below:
+    if near is not None and len(reps) > min(all_pairs_below, NEAR_ALL_PAIRS_BELOW):
         cand = neighbour_pairs(np.flatnonzero(elig), groups.rep, fz, near=near)
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
