@@ -192,3 +192,22 @@ def test_changed_spans_follow_the_edits():
     edits = [Edit("x", 1, 3, "bc", ""), Edit("x", 6, 6, "", "zz"), Edit("x", 8, 9, "q", "QQQ")]
     assert _map_spans([(0, 2), (5, 7), (8, 8), (9, 10)], edits) == [(0, 1), (3, 7), (8, 8), (11, 12)]
     assert _merge([(5, 6), (0, 2), (2, 3), (6, 6)]) == [(0, 3), (5, 6)]
+
+
+def _random_layouts(n: int = 400) -> list[str]:
+    import random
+
+    rng = random.Random(21)
+    lines = ["中文,内容 很好", "ＡＢＣ１２３", "第 3 页", "", " ", "\u3000", "前文ç®€ä½“ä¸\xadæ–‡", "(见附表)", "English, text", "零\u200b宽"]
+    ends = ["\n", "\n\n", "\r\n", "\r", "\f", " \n", "\n \n\n"]
+    return ["".join(rng.choice(lines) + rng.choice(ends) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+
+
+def test_local_reruns_match_whole_reruns_on_random_layouts(monkeypatch):
+    from cleaner import pipeline
+
+    texts = _random_layouts()
+    local = [explain(t, disable=NOTYPO) for t in texts]
+    run = pipeline._State.run
+    monkeypatch.setattr(pipeline._State, "run", lambda self, rule, cfg, local=False: run(self, rule, cfg))
+    assert [explain(t, disable=NOTYPO) for t in texts] == local

@@ -234,8 +234,47 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
         i = j
 
 
+#: what a line that begins or ends with content does not begin or end with
+_NOT_CONTENT = _BLANK + "\r\f\n"
+
+
+def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """What the rule reads around changed spans: their lines, widened over
+    the blank lines next to them to a line that begins with content before
+    and one that ends with content after (or the text's ends), so that a run
+    of blank lines is judged with both its neighbours, as in the whole text.
+
+    >>> whitespace_reach("标题\\n\\n \\n正文 一\\n\\n末行\\n", [(5, 5)])
+    [(0, 11)]
+    """
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for a, b in spans:
+        start = text.rfind("\n", 0, a) + 1
+        while start > 0 and (start == n or text[start] in _NOT_CONTENT):
+            start = text.rfind("\n", 0, start - 1) + 1
+        end = a if b < a else b
+        while True:
+            nl = text.find("\n", end)
+            if nl < 0:
+                end = n
+                break
+            end = nl + 1
+            last = text[nl - 1] if nl else "\n"
+            if last == "\r" and nl > 1:
+                last = text[nl - 2]
+            if last not in _NOT_CONTENT:
+                break
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 RULE = Rule(
     name=NAME,
     func=whitespace_rule,
+    reach=whitespace_reach,
     summary="remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines",
 )
