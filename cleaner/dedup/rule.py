@@ -121,8 +121,8 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # Repeats of the paragraph scope stand close together: in a long
     # document only near units (and the diagonals of exact copies) are
     # compared, not every pair LSH brings together.
-    near = None if config.dedup_scope == "document" else NEAR
-    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=near)
+    apart = None if config.dedup_scope == "document" else NEAR
+    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart)
     verified = dict(zip(m.pairs, m.pair_scores))
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
