@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .config import Config, make_config
-from .edits import Edit, OffsetMap, Suggestion, apply_edits, compose
+from .edits import Edit, OffsetMap, Suggestion, _spans_after, apply_edits, compose
 from .registry import RULES
 from .rule import Rule
 from .rules.script import RULE as SCRIPT
@@ -144,7 +146,9 @@ def _normalize(state: _State, normalizers: list[Rule], cfg: Config, seen: dict[s
             # changed the text since it last ran, it has nothing to do.
             if seen.get(rule.name) == state.version:
                 continue
-            changed |= state.run(rule, cfg)
+            # A rule with a reach reads again only the neighbourhood of what
+            # changed since it last ran: elsewhere the text is as it left it.
+            changed |= state.run(rule, cfg, local=True)
             seen[rule.name] = state.version
         if not changed:
             break
@@ -159,16 +163,32 @@ class _State:
         self.edits: list[Edit] = []
         self.suggestions: list[Suggestion] = []
         self.version = 0  # bumped by every change
+        #: per rule that has run: the spans of the current text changed since
+        #: (sorted, disjoint; an empty span where text was deleted)
+        self.changed: dict[str, list[tuple[int, int]]] = {}
 
-    def run(self, rule: Rule, cfg: Config) -> bool:
+    def _items(self, rule: Rule, cfg: Config, local: bool) -> Iterator[Edit | Suggestion]:
+        """The rule's edits and suggestions on the current text: on the whole
+        of it, or (``local``, for a rule with a reach that has run before) on
+        the ranges its reach gives around what changed since it ran."""
+        spans = self.changed.get(rule.name)
+        if not local or rule.reach is None or spans is None:
+            yield from rule.func(self.current, cfg)
+            return
+        for a, b in rule.reach(self.current, spans) if spans else ():
+            for item in rule.func(self.current[a:b], cfg):
+                yield item._replace(start=item.start + a, end=item.end + a)
+
+    def run(self, rule: Rule, cfg: Config, *, local: bool = False) -> bool:
         """Run one rule; whether it changed the text."""
         new_edits: list[Edit] = []
         new_suggestions: list[Suggestion] = []
-        for item in rule.func(self.current, cfg):
+        for item in self._items(rule, cfg, local):
             if isinstance(item, Suggestion):
                 new_suggestions.append(item)
             else:
                 new_edits.append(item)
+        self.changed[rule.name] = []  # (its output is a fixed point for it)
         if not new_edits and not new_suggestions:
             return False
         mapper = OffsetMap(self.edits)
@@ -181,7 +201,45 @@ class _State:
         self.edits = compose(self.original, self.current, self.edits, new_edits)
         self.current = nxt
         self.version += 1
+        written = _spans_after(new_edits)
+        for name, spans in self.changed.items():
+            if name != rule.name:
+                self.changed[name] = _merge(_map_spans(spans, new_edits) + written)
         return True
+
+
+def _map_spans(spans: list[tuple[int, int]], edits: list[Edit]) -> list[tuple[int, int]]:
+    """Spans of a text, moved to where they stand after sorted ``edits``; a
+    span end inside an edit moves to cover what the edit wrote.
+
+    >>> _map_spans([(0, 2), (5, 7)], [Edit("x", 1, 3, "bc", ""), Edit("x", 6, 6, "", "zz")])
+    [(0, 1), (3, 7)]
+    """
+    starts = [e.start for e in edits]
+    ends = [e.end for e in edits]
+    shift = [0]
+    for e in edits:
+        shift.append(shift[-1] + len(e.after) - (e.end - e.start))
+
+    def moved(x: int, end: bool) -> int:
+        k = bisect.bisect_right(ends, x)  # edits that end at or before x
+        if k < len(edits) and starts[k] < x:  # x inside edit k
+            return starts[k] + shift[k] + (len(edits[k].after) if end else 0)
+        return x + shift[k]
+
+    return [(moved(a, False), moved(b, True)) for a, b in spans]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans covering the given ones (touching ones merged)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def clean(text: str, *, config: Config | None = None, **options: Any) -> str:

@@ -23,11 +23,14 @@ if TYPE_CHECKING:
     from .config import Config
 
 RuleFunc = Callable[[str, "Config"], Iterable[Union[Edit, Suggestion]]]
+#: ``reach(text, spans)``: the sorted, disjoint ranges of ``text`` whose
+#: edits can depend on what stands in ``spans`` (sorted, disjoint)
+Reach = Callable[[str, list[tuple[int, int]]], list[tuple[int, int]]]
 
 #: the stages of the pipeline, in the order they run (see :class:`Rule`)
 STAGES = ("prepare", "normalize", "final")
 
-__all__ = ["Rule", "RuleFunc", "STAGES"]
+__all__ = ["Rule", "RuleFunc", "Reach", "STAGES", "lines_around"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +62,32 @@ class Rule:
     #: a "final" rule that drops whole paragraphs: it runs before the other
     #: final rules, and script "auto" decides again on what it leaves
     removes_paragraphs: bool = False
+    #: for a rule whose edits depend only on their neighbourhood (a line):
+    #: after other rules changed some spans of a text this rule had left as
+    #: it found it, the pipeline runs it again only on ``reach(text, spans)``
+    #: (each range as a text of its own) instead of on the whole text
+    reach: Reach | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
             raise ValueError(f"rule {self.name!r}: stage must be one of {', '.join(STAGES)}, not {self.stage!r}")
+
+
+def lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines of ``text`` that hold the given (sorted) spans, each with
+    the line break before and after it (a rule may read one neighbour of
+    what it changes): the :data:`Reach` of a rule whose work is line by line.
+
+    >>> lines_around("ab\\ncd\\nef\\ngh", [(4, 4), (5, 7)])
+    [(2, 9)]
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        start = max(0, text.rfind("\n", 0, a))
+        nl = text.find("\n", b)
+        end = len(text) if nl < 0 else nl + 1
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

@@ -163,3 +163,51 @@ def test_script_judges_again_what_the_typo_rules_leave():
     once = clean(text, lexicon=["国务院"])
     assert clean(once, lexicon=["国务院"]) == once
     assert "一千二百万吨" in once and "這個縣的經濟發展緩慢。" in once
+
+
+NOTYPO = ("ocr_confusion", "consistency", "stutter", "lexicon")
+_REACH_TEXTS = [
+    "第一行,中文\n\n\nＡＢＣ１２３ 中 文\n前文ç®€ä½“ä¸\xadæ–‡后文,很好\n(见附表)说明\n",
+    "这是一段被硬换行\n切开的中文段落,还有\n全角ＡＢＣ和多余的 空格。\n\n```\na,b,c\n```\n结尾,好\n",
+    "零\u200b宽,字符\r\n第二段（中文）, 接着\f第 3 页\n— 3 —\n最后一段 ，  完\n",
+]
+
+
+@pytest.mark.parametrize("text", _REACH_TEXTS + [t * 3 for t in _REACH_TEXTS])
+def test_rules_with_a_reach_rerun_locally_as_they_would_on_the_whole_text(text, monkeypatch):
+    # the normalize rounds re-run unicode and width only around what other
+    # rules changed: the same as running them on the whole text again
+    from cleaner import pipeline
+
+    local = explain(text, disable=NOTYPO)
+    run = pipeline._State.run
+    monkeypatch.setattr(pipeline._State, "run", lambda self, rule, cfg, local=False: run(self, rule, cfg))
+    assert explain(text, disable=NOTYPO) == local
+
+
+def test_changed_spans_follow_the_edits():
+    from cleaner.edits import Edit
+    from cleaner.pipeline import _map_spans, _merge
+
+    edits = [Edit("x", 1, 3, "bc", ""), Edit("x", 6, 6, "", "zz"), Edit("x", 8, 9, "q", "QQQ")]
+    assert _map_spans([(0, 2), (5, 7), (8, 8), (9, 10)], edits) == [(0, 1), (3, 7), (8, 8), (11, 12)]
+    assert _merge([(5, 6), (0, 2), (2, 3), (6, 6)]) == [(0, 3), (5, 6)]
+
+
+def _random_layouts(n: int = 400) -> list[str]:
+    import random
+
+    rng = random.Random(21)
+    lines = ["中文,内容 很好", "ＡＢＣ１２３", "第 3 页", "", " ", "\u3000", "前文ç®€ä½“ä¸\xadæ–‡", "(见附表)", "English, text", "零\u200b宽"]
+    ends = ["\n", "\n\n", "\r\n", "\r", "\f", " \n", "\n \n\n"]
+    return ["".join(rng.choice(lines) + rng.choice(ends) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+
+
+def test_local_reruns_match_whole_reruns_on_random_layouts(monkeypatch):
+    from cleaner import pipeline
+
+    texts = _random_layouts()
+    local = [explain(t, disable=NOTYPO) for t in texts]
+    run = pipeline._State.run
+    monkeypatch.setattr(pipeline._State, "run", lambda self, rule, cfg, local=False: run(self, rule, cfg))
+    assert [explain(t, disable=NOTYPO) for t in texts] == local

@@ -21,9 +21,24 @@ logic:
 
 from __future__ import annotations
 
-from .key import matching_key, matching_keys
-from .lsh import LSHParams
-from .match import Matches, find_duplicates
-from .split import split_paragraphs
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .key import matching_key, matching_keys
+    from .lsh import LSHParams
+    from .match import Matches, find_duplicates
+    from .split import split_paragraphs
+
+#: each public name and its module, imported on first use (numpy is heavy,
+#: and the in-document rule needs it only for long documents)
+_HOMES = {"matching_key": "key", "matching_keys": "key", "LSHParams": "lsh", "Matches": "match", "find_duplicates": "match", "split_paragraphs": "split"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["matching_key", "matching_keys", "LSHParams", "Matches", "find_duplicates", "split_paragraphs"]

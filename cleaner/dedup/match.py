@@ -33,10 +33,13 @@ from . import phases
 from .clusters import ranks
 from .lsh import LSHParams
 
-__all__ = ["Matches", "find_duplicates", "ALL_PAIRS_BELOW"]
+__all__ = ["Matches", "find_duplicates", "neighbour_pairs", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
 
 #: up to this many distinct keys, every pair is compared (rapidfuzz cdist)
 ALL_PAIRS_BELOW = 300
+#: with ``near``, up to this many: beyond, neighbours cost far less than all
+#: pairs of long paragraphs (45,000 pairs at 300 keys)
+NEAR_ALL_PAIRS_BELOW = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ def find_duplicates(
     params: LSHParams | None = None,
     all_pairs_below: int = ALL_PAIRS_BELOW,
     workers: int = 1,
+    near: int | None = None,
 ) -> Matches:
     """Find the duplicates among ``keys`` (see the module docstring).
 
@@ -82,6 +86,11 @@ def find_duplicates(
     fuzzy: eligible units that may match approximately; the others only
     match identical keys (default: all).
     numbers: also require the same numbers in both keys (the rule's guard).
+    near: with more than ``all_pairs_below`` (at most
+    :data:`NEAR_ALL_PAIRS_BELOW`) distinct keys, compare only
+    units at most ``near`` eligible units apart, and along the diagonals of
+    exact repeats (see :func:`neighbour_pairs`), instead of MinHash LSH: for
+    a caller that only wants repeats close to each other.
     """
     n = len(keys)
     klen = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
@@ -94,10 +103,60 @@ def find_duplicates(
     reps = groups.reps
     reps = reps[fz[reps]]
     verified, ncand = phases.Edges(), 0
-    if len(reps) >= 2:
+    if near is not None and len(reps) > min(all_pairs_below, NEAR_ALL_PAIRS_BELOW):
+        cand = neighbour_pairs(np.flatnonzero(elig), groups.rep, fz, near=near)
+        cand = phases.length_filter(cand, klen, threshold)
+        ncand = len(cand)
+        verified = phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
+    elif len(reps) >= 2:
         cand = reps[phases.candidates([keys[r] for r in reps.tolist()], all_pairs_below=all_pairs_below, params=params or LSHParams())]
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
         verified = phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
     resolved = phases.resolve(verified, rank, groups)
     return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
+
+
+#: a block of at most this many units repeated right after itself is found
+#: through one exact copy in it (see :func:`neighbour_pairs`)
+MAX_BLOCK = 64
+
+
+def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fuzzy: npt.NDArray[np.bool_], *, near: int, max_block: int = MAX_BLOCK) -> npt.NDArray[np.int64]:
+    """Candidate pairs of exact-group representatives ``(a, b)``, ``a < b``,
+    for repeats close to each other among ``units`` (in document order):
+    the representatives of units at most ``near`` units apart, and, for
+    each two consecutive copies of one key ``d <= max_block`` units apart,
+    those of the units ``d`` apart within ``d`` of them on either side (a
+    block of ``d`` units repeated right after itself, found through one
+    exact copy in it).  Only ``fuzzy`` representatives pair.
+
+    >>> units = np.arange(6)
+    >>> neighbour_pairs(units, np.array([0, 1, 2, 3, 4, 5]), np.ones(6, dtype=bool), near=1).tolist()
+    [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]
+    >>> neighbour_pairs(units, np.array([0, 1, 2, 0, 4, 5]), np.ones(6, dtype=bool), near=1).tolist()[-3:]  # A B C A' B' C'
+    [[1, 4], [2, 5], [4, 5]]
+    """
+    n = len(units)
+    ru = rep[units]
+    lo: list[npt.NDArray[np.int64]] = []
+    hi: list[npt.NDArray[np.int64]] = []
+    for j in range(1, min(near, n - 1) + 1):
+        lo.append(np.arange(n - j))
+        hi.append(np.arange(j, n))
+    order = np.lexsort((np.arange(n), ru))
+    same = np.flatnonzero(ru[order][1:] == ru[order][:-1])
+    for pa, pb in zip(order[same].tolist(), order[same + 1].tolist()):
+        d = pb - pa
+        if near < d <= max_block:
+            i = np.arange(max(-d, -pa), min(d, n - 1 - pb) + 1)
+            lo.append(pa + i)
+            hi.append(pb + i)
+    if not lo:
+        return np.zeros((0, 2), dtype=np.int64)
+    a, b = ru[np.concatenate(lo)], ru[np.concatenate(hi)]
+    keep = (a != b) & fuzzy[a] & fuzzy[b] & (a >= 0) & (b >= 0)
+    lo_, hi_ = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    width = int(rep.max()) + 1
+    code = np.unique(lo_ * width + hi_)  # (sorted, as np.unique(pairs, axis=0) but faster)
+    return np.stack([code // width, code % width], axis=1).astype(np.int64)

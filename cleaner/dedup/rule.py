@@ -66,15 +66,14 @@ comparing, so ``第3页`` and ``第4页`` are one header.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from .key import matching_keys
-from .clusters import kept_of, ranks
-from .match import find_duplicates
 from .split import Drop, drop_edits, split_paragraphs
 
 if TYPE_CHECKING:
@@ -111,13 +110,19 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     spans = split_paragraphs(text)
     if len(spans) < 2:
         return
+    from .clusters import kept_of, ranks  # numpy: imported on first use
+    from .match import find_duplicates
     paras = [text[s:e] for s, e in spans]
     keys = matching_keys(paras)
     floor = max(config.dedup_min_chars, 1)
     heading = [bool(_HEADING.match(p)) for p in paras]
     eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
     fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
-    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True)
+    # Repeats of the paragraph scope stand close together: in a long
+    # document only near units (and the diagonals of exact copies) are
+    # compared, not every pair LSH brings together.
+    apart = None if config.dedup_scope == "document" else NEAR
+    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart)
     verified = dict(zip(m.pairs, m.pair_scores))
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
@@ -173,6 +178,10 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
 REPEAT_MIN_CHARS = 40
 #: how many paragraphs may stand between a long paragraph and its repeat
 REPEAT_WINDOW = 3
+#: in a long document, paragraphs at most this many eligible paragraphs
+#: apart are compared (twice the window and its ends: room for the copies
+#: that one pass drops between two others)
+NEAR = 2 * (REPEAT_WINDOW + 1)
 #: a shorter paragraph (a key of this many characters or more) repeated
 #: within the window is reported as a suggestion, not dropped: real prose
 #: repeats notices and list items of that length (MSR, THUCNews)
@@ -231,15 +240,24 @@ def window_repeats(
             return False
         return barrier is None or not any(barrier[x] for x in seq[lo + 1 : hi])
 
+    # (a group lists its units in document order: only the next few can be near)
     out: dict[tuple[int, int], float] = {}
     for group in members.values():
         for i, u in enumerate(group):
             for v in group[i + 1 :]:
+                if pos[v] - pos[u] > window + 1:
+                    break
                 if near(u, v):
                     out.setdefault((u, v), 100.0)
+    places = {r: [pos[u] for u in group] for r, group in members.items()}
     for (a, b), s in verified.items():
-        for u in members.get(a, ()):
-            for v in members.get(b, ()):
+        if a not in members or b not in members:
+            continue
+        others, at = members[b], places[b]
+        for u in members[a]:
+            lo_k = bisect.bisect_left(at, pos[u] - window - 1)
+            hi_k = bisect.bisect_right(at, pos[u] + window + 1)
+            for v in others[lo_k:hi_k]:
                 lo, hi = min(u, v), max(u, v)
                 if near(lo, hi):
                     out.setdefault((lo, hi), s)
@@ -287,53 +305,82 @@ def adjacent_repeats(
     >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
     ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
     """
+    import numpy as np  # (on first use, as the rest of the in-document path)
+
     pos = {u: p for p, u in enumerate(seq)}
     members: dict[int, list[int]] = {}
     for u in seq:
         if rep[u] >= 0:
             members.setdefault(rep[u], []).append(pos[u])
-    match: dict[tuple[int, int], float] = {}
+    lo: list[Any] = []
+    hi: list[Any] = []
+    sc: list[Any] = []
     for group in members.values():
-        if len(group) <= max_group:
-            for a_i, a in enumerate(group):
-                for b in group[a_i + 1 :]:
-                    match[(a, b)] = 100.0
+        g = np.asarray(group, dtype=np.int64)
+        if len(g) <= max_group:
+            i, j = np.triu_indices(len(g), k=1)
         else:
-            for a, b in zip(group, group[1:]):
-                match[(a, b)] = 100.0
+            i = np.arange(len(g) - 1)
+            j = i + 1
+        lo.append(g[i])
+        hi.append(g[j])
+        sc.append(np.full(len(i), 100.0))
     for (r1, r2), s in verified.items():
         g1, g2 = members.get(r1, []), members.get(r2, [])
-        if rep[r1] != r1 or rep[r2] != r2 or len(g1) * len(g2) > max_group * max_group:
+        if rep[r1] != r1 or rep[r2] != r2 or len(g1) * len(g2) > max_group * max_group or not g1 or not g2:
             continue
-        for a in g1:
-            for b in g2:
-                match[(min(a, b), max(a, b))] = s
-    # runs along diagonals
-    stretches: list[tuple[int, int]] = []
-    for (a, b) in match:
-        if (a - 1, b - 1) in match:
-            continue  # not the start of a run
-        d = b - a
-        k = 1
-        while (a + k, b + k) in match:
-            k += 1
-        if k >= d:
-            stretches.append((a, b + k))
-    if not stretches:
+        a1, a2 = np.meshgrid(np.asarray(g1, dtype=np.int64), np.asarray(g2, dtype=np.int64), indexing="ij")
+        lo.append(np.minimum(a1, a2).ravel())
+        hi.append(np.maximum(a1, a2).ravel())
+        sc.append(np.full(a1.size, s))
+    if not lo:
         return [], []
-    stretches.sort()
-    merged = [list(stretches[0])]
-    for s0, e0 in stretches[1:]:
-        if s0 < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e0)
+    return _diagonal_runs(np.concatenate(lo), np.concatenate(hi), np.concatenate(sc), seq)
+
+
+def _diagonal_runs(a: Any, b: Any, score: Any, seq: Sequence[int]) -> tuple[list[tuple[int, int]], list[float]]:
+    """The pairs of positions ``(a, b)`` (a later entry of a pair overriding
+    an earlier one's score) that lie in one stretch of runs along the
+    diagonals ``b - a`` at least as long as their diagonal: see
+    :func:`adjacent_repeats`."""
+    import numpy as np
+
+    if not len(a):
+        return [], []
+    n = int(b.max()) + 2
+    code = a * n + b
+    # the last entry of each pair wins, as in a dict filled in order
+    rev = np.arange(len(code))[::-1]
+    uniq, first_rev = np.unique(code[::-1], return_index=True)
+    keep = rev[first_rev]
+    a, b, score = a[keep], b[keep], score[keep]
+    d = b - a
+    order = np.lexsort((a, d))
+    a_o, d_o = a[order], d[order]
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = (d_o[1:] != d_o[:-1]) | (a_o[1:] != a_o[:-1] + 1)
+    starts = np.flatnonzero(start)
+    lengths = np.diff(np.append(starts, len(order)))
+    good = lengths >= d_o[starts]
+    if not good.any():
+        return [], []
+    s0 = a_o[starts][good]
+    e0 = (a_o[starts] + d_o[starts] + lengths)[good]
+    stretch = sorted(zip(s0.tolist(), e0.tolist()))
+    merged = [list(stretch[0])]
+    for x, y in stretch[1:]:
+        if x < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], y)
         else:
-            merged.append([s0, e0])
-    region = {}
-    for r, (s0, e0) in enumerate(merged):
-        for p in range(s0, e0):
-            region[p] = r
-    out = sorted(((seq[a], seq[b]), s) for (a, b), s in match.items() if a in region and region.get(b) == region[a])
-    return [p for p, _ in out], [s for _, s in out]
+            merged.append([x, y])
+    starts_m = np.asarray([m[0] for m in merged])
+    ends_m = np.asarray([m[1] for m in merged])
+    ra = np.searchsorted(starts_m, a, side="right") - 1
+    rb = np.searchsorted(starts_m, b, side="right") - 1
+    inside = (ra >= 0) & (a < ends_m[np.maximum(ra, 0)]) & (ra == rb) & (b < ends_m[np.maximum(rb, 0)])
+    sel = np.flatnonzero(inside)
+    sel = sel[np.lexsort((b[sel], a[sel]))]
+    return [(seq[x], seq[y]) for x, y in zip(a[sel].tolist(), b[sel].tolist())], [float(v) for v in score[sel].tolist()]
 
 
 def page_headers_rule(text: str, config: Config) -> Iterator[Edit]:

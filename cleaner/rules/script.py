@@ -34,13 +34,12 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import opencc
-from zhon import cedict
-
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 
 if TYPE_CHECKING:
+    import opencc
+
     from ..config import Config
 
 NAME = "script"
@@ -52,6 +51,8 @@ DOCUMENT_MAJORITY = 0.6
 
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
+    import opencc  # on first use: most text holds no script-specific character
+
     return opencc.OpenCC(config)
 
 
@@ -63,6 +64,8 @@ def _only() -> tuple[re.Pattern[str], re.Pattern[str]]:
     Hong Kong or Taiwan conversion leaves as it is (脱, 税, 温 are Hong Kong
     standard forms) is not counted as Simplified-only.
     """
+    from zhon import cedict
+
     trad, simp = set(cedict.traditional), set(cedict.simplified)
     hk, tw = _converter("s2hk"), _converter("s2tw")
     simp_only_set = {c for c in simp - trad if hk.convert(c) != c and tw.convert(c) != c}
@@ -183,9 +186,10 @@ def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         yield from _convert_all(text, "s2tw")
         return
     trad_re, simp_re = _only()
-    trad, simp = script_counts(text)
-    if min(trad, simp) == 0:
+    # (one search each, and none of the counting, for a text in one script)
+    if not simp_re.search(text) or not trad_re.search(text):
         return  # one script only
+    trad, simp = script_counts(text)
     paras = list(_paragraphs(text))
     counts = [script_counts(text[s0:e0]) for s0, e0 in paras]
     clear = max(trad, simp) >= DOCUMENT_MAJORITY * (trad + simp)

@@ -42,28 +42,33 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-import ftfy
-from rapidfuzz.distance import Indel
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..chars import HAN, is_cjk
 from ..edits import Edit, apply_edits, until_stable
-from ..rule import Rule
+from ..rule import Rule, lines_around
 
 if TYPE_CHECKING:
     from ..config import Config
 
 NAME = "unicode"
 
-_FTFY = ftfy.TextFixerConfig(
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    unescape_html=False,
-    explain=False,
-)
+
+
+@functools.cache
+def _ftfy() -> tuple[Callable[..., str], Any]:
+    """ftfy's ``fix_text`` and our configuration of it, imported on first
+    use (ftfy is heavy to import, and most text never needs it)."""
+    import ftfy
+
+    return ftfy.fix_text, ftfy.TextFixerConfig(
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        unescape_html=False,
+        explain=False,
+    )
 
 # Characters that ftfy (or our own removal) could act on.
 _NEEDS_FTFY = re.compile(
@@ -86,7 +91,10 @@ _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SUSPECT = re.compile(
     _NEEDS_FTFY.pattern + r"|[\u200b-\u200d\u2060\u2028\u2029]"
 )
-_SUSPECT_ALL = re.compile(_SUSPECT.pattern + r"|[\xa1-\xff]{4}")
+# (_SUSPECT or four Latin-1 letters: one character class first, which the
+# regex engine scans for quickly; \xb7 is the one Latin-1 letter _SUSPECT
+# leaves out, so the same positions match as with _SUSPECT|[\xa1-\xff]{4})
+_SUSPECT_ALL = re.compile(_SUSPECT.pattern[:-1].replace("]|[", "") + r"]|\xb7[\xa1-\xff]{3}")
 _CJK_OR_SPACE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\s]")
 _MAX_CHUNK = 4096
 
@@ -269,7 +277,8 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
             # ftfy's case, whose runs can decode as GBK by accident.
             fixed = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), fixed)
         if _NEEDS_FTFY.search(fixed):
-            repaired = ftfy.fix_text(fixed, _FTFY)
+            fix_text, options = _ftfy()
+            repaired = fix_text(fixed, options)
             if _reads_as_text(fixed, repaired, before, after):
                 fixed = repaired
         post = _REMOVE_ALWAYS.sub("", fixed)
@@ -319,6 +328,8 @@ def _diff_edits(offset: int, before: str, after: str) -> Iterator[Edit]:
     """Edits that turn ``before`` into ``after``, adjacent changes merged."""
     if before == after:
         return
+    from rapidfuzz.distance import Indel
+
     ops = [op for op in Indel.opcodes(before, after) if op.tag != "equal"]
     i = 0
     while i < len(ops):
@@ -398,24 +409,7 @@ def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     rule runs again on its own output until it changes nothing, and returns
     the composed edits: applying it twice gives what applying it once gives.
     """
-    return iter(until_stable(lambda t: _line_edits(t, 0), text, local=_lines_around))
-
-
-def _lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The lines of ``text`` that hold the given spans, each with the line
-    break before and after it (the rule reads one neighbour of a segment);
-    the rule's work is line by line, so a line that no edit touched has
-    nothing more to repair."""
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        start = max(0, text.rfind("\n", 0, a))
-        nl = text.find("\n", b)
-        end = len(text) if nl < 0 else nl + 1
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
+    return iter(until_stable(lambda t: _line_edits(t, 0), text, local=lines_around))
 
 
 RULE = Rule(
@@ -423,4 +417,6 @@ RULE = Rule(
     func=unicode_rule,
     summary="repair mojibake (ftfy, GBK) and remove control and zero-width characters",
     stage="prepare",
+    # (line by line: a repair reads no further than the line it is on)
+    reach=lines_around,
 )

@@ -45,7 +45,7 @@ _BLANK = " \t\u3000\v"
 _ANY_BLANK = re.compile(r"[ \t\u3000\v]")
 _ANY_BLANK_RUN = re.compile(r"[ \t\u3000\v]+")
 _TRAILING = re.compile(r"[ \t\u3000\v]+$")
-_CJK_GAP = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
 _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
 # Spaced-out OCR prints a space between every two glyphs: one CJK character,
@@ -55,6 +55,11 @@ _QUOTES = "“”‘’…·—"
 _SPACED_TOKEN = f"(?:[{CJK}{_QUOTES}]|[{CJK}]?[0-9A-Za-z.%]+[{CJK}]?)"
 _SPACED_RUN = re.compile(f"(?<![0-9A-Za-z]){_SPACED_TOKEN}(?:[ \u3000]{_SPACED_TOKEN}){{3,}}(?![^ \u3000\n])")
 _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
+# What both spaced-out patterns need (and cost little to look for): a
+# one-character CJK token between two separators.  A spaced run of four
+# tokens or more, three quarters of them single characters, has one inside.
+_SPACED_SINGLE = re.compile(f"[ \u3000][{CJK}{_QUOTES}][ \u3000]")
+_GAP_BLANKS = re.compile("[ \t\u3000]+")
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
@@ -87,15 +92,16 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
     if not _HEADING.match(body):
         keep: list[tuple[int, int]] = []
         remove: list[tuple[int, int]] = []
-        for sm in _SPACED_OUT.finditer(body):
-            for g in re.finditer(r"[ \u3000]", sm.group()):
-                remove.append((sm.start() + g.start(), sm.start() + g.end()))
-        remove.extend(_spaced_gaps(body))
-        if _PROSE.search(body) and not _title_line(body):
+        if _SPACED_SINGLE.search(body):
+            for sm in _SPACED_OUT.finditer(body):
+                for g in re.finditer(r"[ \u3000]", sm.group()):
+                    remove.append((sm.start() + g.start(), sm.start() + g.end()))
+            remove.extend(_spaced_gaps(body))
+        gaps = _cjk_gaps(body) if _PROSE.search(body) and not _title_line(body) else []
+        if gaps:
             # (a gap follows a CJK character, so it is never the indentation)
             keep = [(k.start(), k.end()) for k in _SHORT_ITEMS.finditer(body)]
             keep_starts = [a for a, _ in keep]
-            gaps = [(g.start(), g.end()) for g in _CJK_GAP.finditer(body)]
             separators = _separators(body, gaps)
             for a, b in gaps:
                 k = bisect.bisect_right(keep_starts, a) - 1
@@ -113,6 +119,22 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
             yield Edit(NAME, pos + a, pos + b, body[a:b], "")
     if trailing < len(line):
         yield Edit(NAME, pos + trailing, pos + len(line), line[trailing:], "")
+
+
+def _cjk_gaps(body: str) -> list[tuple[int, int]]:
+    """The runs of blanks between two CJK characters (what ``_CJK_GAP``
+    matches, found from the blanks: a lookbehind at every position costs
+    more than a look at each run's two neighbours).
+
+    >>> _cjk_gaps("中 文  字 a 字")
+    [(1, 2), (3, 5)]
+    """
+    out = []
+    for m in _GAP_BLANKS.finditer(body):
+        a, b = m.span()
+        if a and b < len(body) and _CJK_CHAR.match(body, a - 1) and _CJK_CHAR.match(body, b):
+            out.append((a, b))
+    return out
 
 
 def _spaced_gaps(body: str) -> Iterator[tuple[int, int]]:
@@ -212,8 +234,47 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
         i = j
 
 
+#: what a line that begins or ends with content does not begin or end with
+_NOT_CONTENT = _BLANK + "\r\f\n"
+
+
+def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """What the rule reads around changed spans: their lines, widened over
+    the blank lines next to them to a line that begins with content before
+    and one that ends with content after (or the text's ends), so that a run
+    of blank lines is judged with both its neighbours, as in the whole text.
+
+    >>> whitespace_reach("标题\\n\\n \\n正文 一\\n\\n末行\\n", [(5, 5)])
+    [(0, 11)]
+    """
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for a, b in spans:
+        start = text.rfind("\n", 0, a) + 1
+        while start > 0 and (start == n or text[start] in _NOT_CONTENT):
+            start = text.rfind("\n", 0, start - 1) + 1
+        end = a if b < a else b
+        while True:
+            nl = text.find("\n", end)
+            if nl < 0:
+                end = n
+                break
+            end = nl + 1
+            last = text[nl - 1] if nl else "\n"
+            if last == "\r" and nl > 1:
+                last = text[nl - 2]
+            if last not in _NOT_CONTENT:
+                break
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 RULE = Rule(
     name=NAME,
     func=whitespace_rule,
+    reach=whitespace_reach,
     summary="remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines",
 )

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from ..chars import CJK, HAN
 from ..edits import Edit
-from ..rule import Rule
+from ..rule import Rule, lines_around
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -64,6 +64,33 @@ _PROTECTED = re.compile(
     r"|(?m:^(?:[^,\n\r，。；：！？、]{1,30},){2,}[^,\n\r，。；：！？、]{0,30}$)",
     re.S,
 )
+
+
+#: what each kind of protected span needs on its line: a backquote, a URL
+#: scheme or ``www.``, an ``@``, or two commas (a CSV row)
+_PROTECT_TRIGGER = re.compile(r"[`@]|://|www\.|,[^,\n]*,")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_PROTECTED` in ``text``.  Without a code fence no
+    protected span crosses a line break, so only the lines that hold a
+    trigger are searched (the regex tries its five alternatives at every
+    position of the text otherwise).
+
+    >>> _protected("见 http://a.cn/x?a=1,2 及 a@b.cn\\n中文,没有")
+    [(2, 21), (24, 30)]
+    """
+    if "```" in text:
+        return [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (t := _PROTECT_TRIGGER.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, t.start()) + 1
+        end = text.find("\n", t.start())
+        end = len(text) if end < 0 else end
+        out.extend((m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end))
+        pos = end + 1
+    return out
 
 
 def _is_cjk(ch: str) -> bool:
@@ -183,7 +210,7 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         for k, c in enumerate(m.group()):
             changes[m.start() + k] = "〇" if zero else chr(ord(c) - 0xFEE0)
     if _ANY_PUNCT.search(text) and _CJK_CHAR.search(text):  # no CJK, no Chinese context
-        protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+        protected = _protected(text)
         # Decide on the text as it reads after each round of conversions, until
         # nothing more changes: one pass then gives what two would (idempotence).
         view = _apply(text, changes)
@@ -207,8 +234,20 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         k += 1
 
 
+def width_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """What the rule reads around changed spans: their lines (a mark's
+    context, a pair of parentheses, a protected span end at the line), or
+    the whole text when it holds a code fence, which spans lines.
+
+    >>> width_reach("中文\\n(见,表)\\n末", [(4, 4)])
+    [(2, 9)]
+    """
+    return [(0, len(text))] if "```" in text else lines_around(text, spans)
+
+
 RULE = Rule(
     name=NAME,
     func=width_rule,
+    reach=width_reach,
     summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width",
 )

@@ -267,3 +267,86 @@ def test_a_short_repeat_within_the_window_is_only_suggested():
     assert r.text == text
     (s,) = r.suggestions
     assert (s.rule, s.before, s.after) == ("dedup", notice, "") and text[s.ref[0] : s.ref[1]] == notice
+
+
+def _adjacent_by_definition(seq, rep, verified, max_group=200):
+    """adjacent_repeats as its docstring defines it, pair by pair (the oracle)."""
+    pos = {u: p for p, u in enumerate(seq)}
+    members = {}
+    for u in seq:
+        if rep[u] >= 0:
+            members.setdefault(rep[u], []).append(pos[u])
+    match = {}
+    for g in members.values():
+        pairs = [(a, b) for i, a in enumerate(g) for b in g[i + 1 :]] if len(g) <= max_group else list(zip(g, g[1:]))
+        match.update(dict.fromkeys(pairs, 100.0))
+    for (r1, r2), s in verified.items():
+        g1, g2 = members.get(r1, []), members.get(r2, [])
+        if rep[r1] == r1 and rep[r2] == r2 and len(g1) * len(g2) <= max_group * max_group:
+            match.update({(min(a, b), max(a, b)): s for a in g1 for b in g2})
+    region = {}
+    for a, b in match:
+        k = 0
+        while (a + k, b + k) in match:
+            k += 1
+        if (a - 1, b - 1) not in match and k >= b - a:
+            for p in range(a, b + k):
+                region.setdefault(p, []).append((a, b + k))
+    # stretches that overlap form one region
+    def root(p):
+        return min(s for s, _ in _closure(region, p))
+    out = sorted(((seq[a], seq[b]), s) for (a, b), s in match.items() if a in region and b in region and root(a) == root(b))
+    return [p for p, _ in out], [s for _, s in out]
+
+
+def _closure(region, p):
+    seen, todo = set(), list(region[p])
+    while todo:
+        s, e = todo.pop()
+        if (s, e) in seen:
+            continue
+        seen.add((s, e))
+        for q in range(s, e):
+            todo.extend(region.get(q, []))
+    return seen
+
+
+def test_adjacent_repeats_are_the_diagonal_runs_of_the_definition():
+    import random
+
+    from cleaner.dedup.rule import adjacent_repeats
+
+    rng = random.Random(5)
+    found = 0
+    for _ in range(3000):
+        n = rng.randint(1, 24)
+        labels = [rng.randrange(rng.randint(1, 8)) if rng.random() < 0.9 else -1 for _ in range(n)]
+        first: dict[int, int] = {}
+        rep = [-1 if lab < 0 else first.setdefault(lab, u) for u, lab in enumerate(labels)]
+        reps = sorted({r for r in rep if r >= 0})
+        verified = {}
+        for _ in range(rng.randint(0, 5)):
+            if len(reps) >= 2:
+                x, y = sorted(rng.sample(reps, 2))
+                verified[(x, y)] = rng.choice([91.0, 95.5])
+        seq = sorted(rng.sample(range(n), rng.randint(0, n)))
+        max_group = rng.choice([2, 200])
+        got = adjacent_repeats(seq, rep, verified, max_group=max_group)
+        assert got == _adjacent_by_definition(seq, rep, verified, max_group), (seq, rep, verified)
+        found += bool(got[0])
+    assert found > 300
+
+
+def test_a_long_document_finds_near_and_block_repeats_without_lsh():
+    # over ALL_PAIRS_BELOW paragraphs, only neighbours and the diagonals of
+    # exact copies are compared: a near copy and a repeated block still go
+    from cleaner.dedup.match import ALL_PAIRS_BELOW
+
+    paras = [f"第{i}段：这是一段足够长的正文内容，讲述编号为{i}的事项和它的来龙去脉。" for i in range(ALL_PAIRS_BELOW + 20)]
+    near_copy = paras[100].replace("来龙去脉", "来龙去向")
+    block = paras[200:212]
+    block_copy = block[:-1] + [block[-1].replace("来龙去脉", "来龙去向")]
+    doc = paras[:101] + [near_copy] + paras[101:212] + block_copy + paras[212:]
+    r = explain("\n\n".join(doc) + "\n", only=["dedup"])
+    assert r.text == "\n\n".join(paras) + "\n"
+    assert len(r.edits) >= 2

@@ -123,3 +123,17 @@ def test_ftfy_test_cases(case):
         assert "\x81" not in out
         return
     assert uncurl_quotes(fix_character_width(out)) == case["fixed"]
+
+
+def test_suspect_positions_are_those_of_the_alternation_they_replace():
+    import random
+    import re
+
+    from cleaner.rules.unicode import _SUSPECT, _SUSPECT_ALL
+
+    alternation = re.compile(_SUSPECT.pattern + r"|[\xa1-\xff]{4}")
+    rng = random.Random(3)
+    alphabet = "a\xb7\xa1\xb6\xb8\xff\u200b\u2029\u4e00 \n\u201c\x80é"
+    for _ in range(5000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        assert [m.start() for m in _SUSPECT_ALL.finditer(s)] == [m.start() for m in alternation.finditer(s)], s

@@ -93,3 +93,33 @@ def test_spaced_out_text_is_closed_up(text, expected):
 )
 def test_word_spaces_are_not_spaced_out_text(text):
     assert only(text) == text
+
+
+def _random_texts(alphabet: str, n: int = 3000, length: int = 30) -> list[str]:
+    import random
+
+    rng = random.Random(7)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, length))) for _ in range(n)]
+
+
+def test_gaps_between_cjk_characters_are_what_the_lookaround_regex_finds():
+    import re
+
+    from cleaner.chars import CJK
+    from cleaner.rules.whitespace import _cjk_gaps
+
+    lookaround = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
+    for body in _random_texts("中文，a1 \t\u3000\v“"):
+        assert _cjk_gaps(body) == [m.span() for m in lookaround.finditer(body)], body
+
+
+def test_spaced_out_text_always_holds_what_the_prefilter_looks_for():
+    # the prefilter may skip the spaced-out search only where it finds nothing
+    from cleaner.rules.whitespace import _SPACED_OUT, _SPACED_SINGLE, _spaced_gaps
+
+    hits = 0
+    for body in _random_texts("中文年“…a1  \u3000", n=6000, length=16):
+        if _SPACED_OUT.search(body) or list(_spaced_gaps(body)):
+            hits += 1
+            assert _SPACED_SINGLE.search(body), body
+    assert hits > 50  # (the search did run into spaced-out text)

@@ -81,3 +81,22 @@ def test_ascii_mark_after_a_number_or_word_inside_chinese(text, expected):
 )
 def test_marks_shaped_like_numbers_code_and_english_stay(text):
     assert only(text) == text
+
+
+def _random_texts(alphabet: str, n: int = 3000, length: int = 40) -> list[str]:
+    import random
+
+    rng = random.Random(12)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, length))) for _ in range(n)]
+
+
+def test_protected_spans_are_found_line_by_line_as_in_the_whole_text():
+    # the prefiltered search gives what one search of the whole text gives
+    from cleaner.rules.width import _PROTECTED, _protected
+
+    pieces = ["a", "中", ",", ",", "\n", "\r", " ", "`", "@", "b.cn", "://", "www.", "http", "x", "，", "1"]
+    texts = ["".join(p) for p in _random_texts("".join(chr(65 + i) for i in range(len(pieces))))]
+    texts = ["".join(pieces[ord(c) - 65] for c in t) for t in texts]
+    texts += ["见 http://a.cn/x?a=1,2 及 a@b.cn\n中文,没有", "a,b,c\nd,e,f", "`a,b` ```\nx,y,z\n```"]
+    for text in texts:
+        assert _protected(text) == [(m.start(), m.end()) for m in _PROTECTED.finditer(text)], text

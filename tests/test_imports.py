@@ -1,0 +1,30 @@
+"""Importing the package, and the rule modules, loads no heavy library:
+ftfy, OpenCC, zhon, numpy and rapidfuzz are imported when a rule first needs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("ftfy", "opencc", "zhon", "numpy", "rapidfuzz", "jieba")
+
+
+def _loaded_after(statement: str) -> list[str]:
+    code = f"import sys\n{statement}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_import_cleaner_loads_no_heavy_library() -> None:
+    assert _loaded_after("import cleaner") == []
+
+
+def test_rule_modules_load_no_heavy_library() -> None:
+    modules = ("unicode", "html_entities", "script", "width", "whitespace", "page_numbers", "boilerplate")
+    statement = "\n".join(f"import cleaner.rules.{m}" for m in modules) + "\nimport cleaner.dedup.rule"
+    assert _loaded_after(statement) == []
+
+
+def test_the_rules_load_their_library_when_they_need_it() -> None:
+    statement = "import cleaner.rules.script as s\nprint(s.script_counts('這是简体'))"
+    assert "opencc" in _loaded_after(statement)
