@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-__all__ = ["Edit", "Suggestion", "apply_edits", "compose", "until_stable", "OffsetMap"]
+__all__ = ["Edit", "Suggestion", "apply_edits", "compose", "spans_after", "until_stable", "OffsetMap"]
 
 
 class Edit(NamedTuple):
@@ -158,7 +158,7 @@ def until_stable(
             more = list(edits_of(current))
         else:
             more = []
-            for a, b in local(current, _spans_after(last)):
+            for a, b in local(current, spans_after(last)):
                 more.extend(e._replace(start=e.start + a, end=e.end + a) for e in edits_of(current[a:b]))
         if not more:
             break
@@ -168,7 +168,7 @@ def until_stable(
     return edits
 
 
-def _spans_after(edits: Sequence[Edit]) -> list[tuple[int, int]]:
+def spans_after(edits: Sequence[Edit]) -> list[tuple[int, int]]:
     """Where sorted edits' outputs stand in the text they produce."""
     out = []
     delta = 0

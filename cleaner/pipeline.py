@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Config, make_config
-from .edits import Edit, OffsetMap, Suggestion, _spans_after, apply_edits, compose
+from .edits import Edit, OffsetMap, Suggestion, spans_after, apply_edits, compose
 from .registry import RULES
 from .rule import Rule
 from .rules.script import RULE as SCRIPT
@@ -201,7 +201,7 @@ class _State:
         self.edits = compose(self.original, self.current, self.edits, new_edits)
         self.current = nxt
         self.version += 1
-        written = _spans_after(new_edits)
+        written = spans_after(new_edits)
         for name, spans in self.changed.items():
             if name != rule.name:
                 self.changed[name] = _merge(_map_spans(spans, new_edits) + written)
