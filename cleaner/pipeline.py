@@ -71,8 +71,10 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
     seen: dict[str, int] = {}  # the text version each rule last ran on
     for rule in active:
         if rule.stage == "prepare":
-            state.run(rule, cfg)
-            seen[rule.name] = state.version
+            judged = state.version
+            changed = state.run(rule, cfg)
+            # a rule that is not idempotent has not judged its own output
+            seen[rule.name] = judged if changed and not rule.idempotent else state.version
     normalizers = [r for r in active if r.stage == "normalize" or (r.stage == "prepare" and r.idempotent)]
     _normalize(state, normalizers, cfg, seen)
     final = [r for r in active if r.stage == "final"]
@@ -130,8 +132,12 @@ def _rejudge_script(state: _State, script: Rule, normalizers: list[Rule], cfg: C
     for _ in range(MAX_ROUNDS):
         if seen.get(script.name) == state.version:
             return  # nothing changed since it last judged
+        judged = state.version
         changed = state.run(script, cfg)
-        seen[script.name] = state.version
+        # what it converted is judged again too: converting stray characters
+        # can make the document's majority clear enough for a paragraph
+        # wholly in the other script to be converted (a second clean would)
+        seen[script.name] = judged if changed else state.version
         if not changed:
             return
         _normalize(state, normalizers, cfg, seen)
