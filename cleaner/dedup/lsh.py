@@ -31,17 +31,19 @@ char 5    64     3     192    0.9796              0.071
 ========  =====  ====  =====  ==================  =========================
 
 Character 3-gram Jaccard of two paragraphs at ratio 85 can be as low as
-about 0.4 (every edit breaks three shingles), so wide bands (``rows`` 4)
-and long shingles lose recall; 2 rows flood the verifier with pairs that
-share a few common shingles.  The default -- character bigrams, 20 bands of
-3 rows (60 permutations) -- keeps recall near 1 at ratio 85 with the
-cheapest signatures (signature time is proportional to the permutations).
-The price is a background rate of chance candidates: about 7e-6 of all
-pairs on the 1M-paragraph benchmark corpus (3.6M candidate pairs for 1M
-paragraphs, which rapidfuzz verifies in a few seconds), so candidate pairs
-grow with the square of the corpus; past some tens of millions of
-paragraphs choose more rows (``rows=4, bands=48``: recall 1.0 here, a
-third of the candidates, 192 permutations).
+about 0.4 (every edit breaks three shingles), so wide bands and long
+shingles lose recall; 2 rows flood the verifier with pairs that share a
+few common shingles.  The default -- character bigrams, 32 bands of 4
+rows (128 permutations) -- keeps recall near 1 at ratio 85 and keeps the
+background of chance candidates low: chance pairs grow with the square of
+the corpus, so their rate decides how the time grows with it.  On the
+speed corpus of ``benchmarks/dedup_data.py`` (100k paragraphs, 10 %
+planted copies), 20 bands of 3 rows gave 58,751 candidate pairs and 32 of
+4 gave 11,467 (most of them the planted copies), with the same recall
+(0.9981) of the 526 labelled pairs with distinct keys; 24 or 28 bands of
+4 rows lost recall (0.9905, 0.9943).  At 1M paragraphs 20 x 3 gave 3.6M
+candidates (spilled to disk); see ``benchmarks/dedup_vs_rensa.py``.  The
+price is signatures twice as long (time proportional to the permutations).
 
 Latin text is shingled by words (each word is one shingle character), so
 a typo breaks two shingles: on 281 English licence paragraphs with 0.5-5 %
@@ -68,7 +70,7 @@ too big), and each partition is deduplicated and yielded on its own.
 
 >>> p = LSHParams()
 >>> p.num_perm, round(p.probability(0.4), 3), round(p.probability(0.1), 4)
-(60, 0.734, 0.0198)
+(128, 0.564, 0.0032)
 """
 
 from __future__ import annotations
@@ -107,8 +109,8 @@ class LSHParams:
     """
 
     ngram: int = 2
-    bands: int = 20
-    rows: int = 3
+    bands: int = 32
+    rows: int = 4
     seed: int = 1
     bucket_cap: int = 100
     hot_links: int = HOT_LINKS
