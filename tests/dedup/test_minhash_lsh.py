@@ -94,7 +94,7 @@ def _lsh_pairs(texts: list[str], p: LSHParams) -> set[tuple[int, int]]:
 
 
 def test_default_params_keep_near_copies_and_cut_chance_pairs():
-    """Issue 12: 32 bands of 4 rows find every near copy (2-5 of 60 characters
+    """Issue 12: 40 bands of 4 rows find every near copy (2-5 of 60 characters
     changed) as 20 bands of 3 rows did, with far fewer chance candidates
     among unrelated paragraphs written with a small alphabet (bigram Jaccard
     near 0.1, the background that grows with the square of the corpus)."""
