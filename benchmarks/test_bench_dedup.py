@@ -239,6 +239,33 @@ def test_speed(benchmark: Any, tmp_path: Path) -> None:
             assert v["cleaner_s"] < v["datasketch_s"]
 
 
+#: issue 12's targets: CPU seconds at 1M paragraphs over rensa's (signatures
+#: and its own LSH) on the same corpus, and cleaner's CPU at 1M over 100k
+RENSA_LIMIT_1M = 1.5
+GROWTH_LIMIT = 11.0
+
+
+def test_speed_against_rensa(benchmark: Any) -> None:
+    """CPU seconds of ``dedup_corpus`` and of rensa (Rust MinHash + its LSH,
+    which neither folds script nor verifies) in child processes on the same
+    corpus, in the same run (``dedup_vs_rensa.py``); medians of 3 at 100k."""
+    pytest.importorskip("rensa")
+    try:
+        from benchmarks import dedup_vs_rensa as vs
+    except ImportError:
+        import dedup_vs_rensa as vs  # type: ignore[no-redef]
+
+    info: dict[str, Any] = {"100000": benchmark.pedantic(vs.measure, args=(100_000,), kwargs={"rounds": 3}, rounds=1, iterations=1)}
+    if FULL:
+        info["1000000"] = vs.measure(1_000_000)
+        info["growth_1M_over_100k"] = round(info["1000000"]["cleaner"]["cpu"] / info["100000"]["cleaner"]["cpu"], 1)
+    print(f"\nagainst rensa (CPU seconds, load {os.getloadavg()}): {json.dumps(info)}")
+    benchmark.extra_info["rensa"] = info
+    if FULL:
+        assert info["1000000"]["cleaner"]["over_rensa"] <= RENSA_LIMIT_1M
+        assert info["growth_1M_over_100k"] <= GROWTH_LIMIT
+
+
 def _cli_run(n: int, tmp_path: Path) -> dict[str, Any]:
     """The same corpus end to end through ``cleaner dedup --jsonl`` in a child
     process (reading, spooling and writing included): wall time and peak

@@ -43,8 +43,10 @@ __all__ = ["matching_key", "matching_keys", "shingle_text"]
 # Everything that is not a letter, digit or ideograph (punctuation, symbols,
 # whitespace, the underscore).
 _DROP = re.compile(r"[\W_]+")
-# A space left next to a CJK character separates nothing.
-_CJK_SPACE = re.compile(f" (?=[{HAN}{KANA}])|(?<=[{HAN}{KANA}]) ")
+# A space left next to a CJK character separates nothing (the pattern
+# begins with the space, so that the regex engine scans for it: about 2x
+# faster than `` (?=X)|(?<=X) ``, with the same matches).
+_CJK_SPACE = re.compile(f" (?:(?=[{HAN}{KANA}])|(?<=[{HAN}{KANA}] ))")
 # A run of non-CJK word characters: a Latin (Cyrillic, Greek...) word or a number.
 _WORD = re.compile(f"[^\\W_{HAN}{KANA}]+")
 # Latin words map into the supplementary private use planes 15 and 16.

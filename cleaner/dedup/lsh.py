@@ -31,17 +31,22 @@ char 5    64     3     192    0.9796              0.071
 ========  =====  ====  =====  ==================  =========================
 
 Character 3-gram Jaccard of two paragraphs at ratio 85 can be as low as
-about 0.4 (every edit breaks three shingles), so wide bands (``rows`` 4)
-and long shingles lose recall; 2 rows flood the verifier with pairs that
-share a few common shingles.  The default -- character bigrams, 20 bands of
-3 rows (60 permutations) -- keeps recall near 1 at ratio 85 with the
-cheapest signatures (signature time is proportional to the permutations).
-The price is a background rate of chance candidates: about 7e-6 of all
-pairs on the 1M-paragraph benchmark corpus (3.6M candidate pairs for 1M
-paragraphs, which rapidfuzz verifies in a few seconds), so candidate pairs
-grow with the square of the corpus; past some tens of millions of
-paragraphs choose more rows (``rows=4, bands=48``: recall 1.0 here, a
-third of the candidates, 192 permutations).
+about 0.4 (every edit breaks three shingles), so wide bands and long
+shingles lose recall; 2 rows flood the verifier with pairs that share a
+few common shingles.  The default -- character bigrams, 40 bands of 4
+rows (160 permutations) -- keeps recall at ratio 85 and keeps the
+background of chance candidates low: chance pairs grow with the square of
+the corpus, so their rate decides how the time grows with it.  Measured
+(issue 12): on the speed corpus of ``benchmarks/dedup_data.py`` (100k
+paragraphs, 10 % planted copies) 20 bands of 3 rows gave 58,751 candidate
+pairs and 4 rows 10-12k (most of them the planted copies); at 1M
+paragraphs 20 x 3 gave 3.6M (spilled to disk).  End to end on the
+labelled set (834 pairs at ratio >= 85), recall was 0.9988 with 20 x 3
+and with 48 x 4, 0.9976 with 40 x 4 and 0.9940 with 32 x 4; at 1M, 40 x 4
+gave 0.74M candidates, and CPU time 1.18x rensa's (48 x 4 costs 1.2x
+more).  The price, signatures 2.7 times as long, is mostly paid by
+:func:`~cleaner.dedup.minhash.signatures` being 2.5x faster than it was;
+see ``benchmarks/dedup_vs_rensa.py``.
 
 Latin text is shingled by words (each word is one shingle character), so
 a typo breaks two shingles: on 281 English licence paragraphs with 0.5-5 %
@@ -68,7 +73,7 @@ too big), and each partition is deduplicated and yielded on its own.
 
 >>> p = LSHParams()
 >>> p.num_perm, round(p.probability(0.4), 3), round(p.probability(0.1), 4)
-(60, 0.734, 0.0198)
+(160, 0.646, 0.004)
 """
 
 from __future__ import annotations
@@ -107,8 +112,8 @@ class LSHParams:
     """
 
     ngram: int = 2
-    bands: int = 20
-    rows: int = 3
+    bands: int = 40
+    rows: int = 4
     seed: int = 1
     bucket_cap: int = 100
     hot_links: int = HOT_LINKS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.dedup.key import matching_key, matching_keys, shingle_text
@@ -51,3 +51,17 @@ def test_shingle_text_makes_latin_words_single_characters():
     assert len(s) == 4 + 3 + 2
     assert shingle_text("fox") == shingle_text("fox")  # stable, not Python's salted hash
     assert shingle_text("fox") != shingle_text("fix")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="中文あa1 b", max_size=16))
+def test_cjk_space_pattern_removes_the_spaces_next_to_cjk(s):
+    """The space-first pattern (issue 12: 2x faster) matches what
+    `` (?=X)|(?<=X) `` does: every space next to a CJK character."""
+    import re
+
+    from cleaner.chars import HAN, KANA
+    from cleaner.dedup.key import _CJK_SPACE
+
+    plain = re.compile(f" (?=[{HAN}{KANA}])|(?<=[{HAN}{KANA}]) ")
+    assert _CJK_SPACE.sub("", s) == plain.sub("", s)
