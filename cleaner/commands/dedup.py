@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..dedup.corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
-from ..dedup.index import SeenIndex
+from ..dedup.index import SeenIndex, index_params
 from ..dedup.lsh import LSHParams
 from ..errors import InputError, StorageError, UsageError
 from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, text_documents
@@ -105,7 +105,7 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
             min_chars=args.min_chars,
             keep=args.keep,
             numbers=args.same_numbers,
-            params=LSHParams(),
+            params=index_params(args.index, default=LSHParams()) if args.index else LSHParams(),
             jobs=jobs,
         )
     except ValueError as exc:

@@ -37,6 +37,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+import dataclasses
 from dataclasses import dataclass
 from typing import IO, Protocol
 
@@ -71,6 +72,27 @@ class IndexedUnit:
 
 def _signed(x: npt.NDArray[np.uint64]) -> list[int]:
     return x.astype(np.uint64).view(np.int64).tolist()
+
+
+def index_params(path: str | os.PathLike[str], *, default: LSHParams) -> LSHParams:
+    """The LSH settings an existing index was built with (its ngram, bands,
+    rows and seed over ``default``), or ``default`` for a new index.
+
+    An index keeps the settings of the run that created it: a later version
+    with other defaults (more bands) still reads and extends it.  What cannot
+    be read here is left to :class:`SeenIndex`, which says what is wrong.
+    """
+    if not os.path.isfile(path) or os.path.getsize(path) == 0:
+        return default
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{os.fspath(path)}?mode=ro", uri=True)) as db:
+            rows = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        if rows.get("format") != str(FORMAT):
+            return default
+        stored = json.loads(rows["lsh"])
+        return dataclasses.replace(default, **{k: int(stored[k]) for k in ("ngram", "bands", "rows", "seed")})
+    except (sqlite3.Error, KeyError, ValueError, TypeError):
+        return default
 
 
 class SeenIndex:

@@ -182,3 +182,22 @@ def test_threshold_flag_is_named_as_in_clean(tmp_path):
     assert strict.stdout.decode() == f"{A}\n\n{near}\n"
     assert loose.stdout.decode() == f"{A}\n" == alias.stdout.decode()
     assert run("a.txt", "--dedup-threshold", "0", cwd=tmp_path).returncode == 2
+
+
+def test_an_index_keeps_the_settings_it_was_built_with(tmp_path):
+    """An index made with other LSH settings (an earlier version's 20 bands of
+    3 rows) is read and extended with those settings, not refused."""
+    from cleaner.dedup.index import SeenIndex, index_params
+    from cleaner.dedup.lsh import LSHParams
+
+    old = LSHParams(bands=20, rows=3)
+    SeenIndex(tmp_path / "seen.db", params=old).close()
+    assert index_params(tmp_path / "seen.db", default=LSHParams()) == old
+    assert index_params(tmp_path / "new.db", default=LSHParams()) == LSHParams()
+    (tmp_path / "day1.txt").write_text(f"{A}\n\n{B}\n", encoding="utf-8")
+    (tmp_path / "day2.txt").write_text(f"{C}\n\n{A}\n", encoding="utf-8")
+    p = run("day1.txt", "--index", "seen.db", "-o", "out1.txt", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    p = run("day2.txt", "--index", "seen.db", "-o", "out2.txt", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "out2.txt").read_text(encoding="utf-8") == f"{C}\n"
