@@ -64,7 +64,7 @@ def _child_cleaner(path: str) -> dict[str, float]:
     with open(path, "rb") as fh:
         docs, _, _ = pickle.load(fh)
     t = time.process_time()
-    res = dedup_corpus(docs, options=DedupOptions(threshold=85.0))
+    res = dedup_corpus(docs, options=DedupOptions(dedup_threshold=85.0))
     cpu = time.process_time() - t
     dropped = int((res.ref != -1).sum())
     out = {"cpu": cpu, "dropped": dropped, "candidates": res.candidates}

@@ -46,7 +46,7 @@ CUT = 85.0
 # -- methods under comparison: each maps texts to cluster labels ------------------
 def cleaner_labels(texts: Sequence[str], *, threshold: float = CUT, jobs: int = 1) -> list[int]:
     docs = [(str(i), t) for i, t in enumerate(texts)]
-    res = dedup_corpus(docs, options=DedupOptions(threshold=threshold, min_chars=1, jobs=jobs))
+    res = dedup_corpus(docs, options=DedupOptions(dedup_threshold=threshold, dedup_min_chars=1, jobs=jobs))
     try:
         ref = res.ref.tolist()
     finally:
@@ -192,7 +192,7 @@ def _time(fn: Callable[[], Any], rounds: int) -> float:
 
 
 def _cleaner_run(docs: list[tuple[str, str]]) -> int:
-    res = dedup_corpus(docs, options=DedupOptions(threshold=CUT))
+    res = dedup_corpus(docs, options=DedupOptions(dedup_threshold=CUT))
     try:
         return int((res.ref != -1).sum())
     finally:

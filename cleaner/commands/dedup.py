@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..config import KEEP
 from ..dedup.corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
 from ..dedup.index import SeenIndex, index_params
 from ..dedup.lsh import LSHParams
@@ -68,14 +69,14 @@ def add_parser(subparsers: Any) -> None:
     d.add_argument(
         "--dedup-threshold",
         "--threshold",
-        dest="threshold",
+        dest="dedup_threshold",
         type=float,
         default=90.0,
         metavar="RATIO",
         help="rapidfuzz ratio (0-100) on the folded key at which units are duplicates (default 90); the same flag as cleaner clean's",
     )
-    d.add_argument("--min-chars", type=int, default=12, metavar="N", help="units with fewer key characters are left alone (default 12)")
-    d.add_argument("--keep", choices=["first", "longest"], default="first", help="which member of a cluster stays (default first)")
+    d.add_argument("--min-chars", dest="dedup_min_chars", type=int, default=12, metavar="N", help="units with fewer key characters are left alone (default 12)")
+    d.add_argument("--keep", dest="dedup_keep", choices=KEEP, default="first", help="which member of a cluster stays (default first)")
     d.add_argument("--same-numbers", action="store_true", help="also require the same numbers in both units")
     d.add_argument("--encoding", metavar="ENC", help="input encoding of text files (default: detect)")
     d.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); the result does not depend on it")
@@ -101,9 +102,9 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
     try:
         return DedupOptions(
             level=args.level,
-            threshold=args.threshold,
-            min_chars=args.min_chars,
-            keep=args.keep,
+            dedup_threshold=args.dedup_threshold,
+            dedup_min_chars=args.dedup_min_chars,
+            dedup_keep=args.dedup_keep,
             numbers=args.same_numbers,
             params=index_params(args.index, default=LSHParams()) if args.index else LSHParams(),
             jobs=jobs,

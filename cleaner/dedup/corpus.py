@@ -49,6 +49,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from ..config import check_keep, check_min_chars, check_threshold
 from ..edits import Edit
 from . import phases
 from .clusters import ranks
@@ -82,11 +83,16 @@ class DedupOptions:
 
     level: ``"paragraph"`` drops duplicate paragraphs; ``"document"`` drops
     duplicate documents (compared whole).
-    threshold: rapidfuzz ratio on the keys at which two units are duplicates.
-    min_chars: units with shorter keys are left alone; keys shorter than
-    :data:`cleaner.dedup.rule.FUZZY_MIN_CHARS` only match identical keys.
-    keep: ``"first"`` (input order) or ``"longest"``; units in the index
-    always win (they were emitted by an earlier run).
+    dedup_threshold: rapidfuzz ratio on the keys at which two units are
+    duplicates.
+    dedup_min_chars: units with shorter keys are left alone; keys shorter
+    than :data:`cleaner.dedup.rule.FUZZY_MIN_CHARS` only match identical keys.
+    dedup_keep: ``"first"`` (input order) or ``"longest"``; units in the
+    index always win (they were emitted by an earlier run).
+
+    The three ``dedup_`` options have the names, defaults and checks of the
+    same options of :class:`cleaner.Config` (and the same flags in both
+    commands: ``--dedup-threshold``, ``--min-chars``, ``--keep``).
     numbers: also require the same numbers in both keys.
     jobs: processes for the analysis pass and threads for verification.
     batch: units per analysis batch.
@@ -96,9 +102,9 @@ class DedupOptions:
     """
 
     level: str = "paragraph"
-    threshold: float = 90.0
-    min_chars: int = 12
-    keep: str = "first"
+    dedup_threshold: float = 90.0
+    dedup_min_chars: int = 12
+    dedup_keep: str = "first"
     numbers: bool = False
     params: LSHParams = field(default_factory=LSHParams)
     jobs: int = 1
@@ -108,12 +114,9 @@ class DedupOptions:
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
-        if not 0 < self.threshold <= 100:
-            raise ValueError(f"threshold is a rapidfuzz ratio in (0, 100], not {self.threshold!r}")
-        if self.min_chars < 0:
-            raise ValueError(f"min_chars must be 0 or more, not {self.min_chars!r}")
-        if self.keep not in ("first", "longest"):
-            raise ValueError(f'keep must be "first" or "longest", not {self.keep!r}')
+        check_threshold(self.dedup_threshold, name="dedup_threshold")
+        check_min_chars(self.dedup_min_chars, name="dedup_min_chars")
+        check_keep(self.dedup_keep, name="dedup_keep")
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
         if self.max_pairs < 1:
@@ -377,7 +380,7 @@ class DedupResult:
             members.setdefault(int(self.ref[u]), []).append(u)
         cluster_of: dict[int, int] = {}
         order = sorted(members, key=lambda k: (0, -k) if k <= -2 else (1, k))
-        if self.options.keep == "longest":
+        if self.options.dedup_keep == "longest":
             rank = ranks(len(self.ref), keep="longest", lengths=self.end - self.start)
             order = sorted(members, key=lambda k: (0, -k) if k <= -2 else (1, int(rank[k])))
         for c, k in enumerate(order):
@@ -433,7 +436,7 @@ def _batches(docs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[
 
 def _fuzzy_min(opt: DedupOptions) -> int:
     """Units with keys this long or longer may match approximately."""
-    return max(opt.min_chars, FUZZY_MIN_CHARS, 1)
+    return max(opt.dedup_min_chars, FUZZY_MIN_CHARS, 1)
 
 
 def _analysed(docs: Iterable[tuple[str, str]], opt: DedupOptions) -> Iterator[tuple[list[tuple[str, str]], Analysis]]:
@@ -510,15 +513,15 @@ def dedup_corpus(
     bands = BandStore(store.directory, opt.params.bands)
     units, klen, hashes = _analyse_corpus(docs, opt, store, bands, progress)
     n = len(store)
-    rank = ranks(n, keep=opt.keep, lengths=units.end - units.start)
+    rank = ranks(n, keep=opt.dedup_keep, lengths=units.end - units.start)
     fuzzy = klen >= _fuzzy_min(opt)
-    groups = phases.exact(hashes, rank, klen >= max(opt.min_chars, 1))
+    groups = phases.exact(hashes, rank, klen >= max(opt.dedup_min_chars, 1))
     reps = groups.reps
     seen = phases.IndexMatches()
     if index is not None:
         seen = phases.index_matches(
             index, reps, store, hashes, fuzzy=fuzzy, band_rows=bands.rows, level=opt.level,
-            threshold=opt.threshold, numbers=opt.numbers, workers=opt.jobs,
+            threshold=opt.dedup_threshold, numbers=opt.numbers, workers=opt.jobs,
         )
     fz = reps[fuzzy[reps] & ~seen.blocked(n)[reps]]
     verified, ncand = _verified_edges(store, bands, fz, klen, rank, opt)
@@ -542,9 +545,9 @@ def _verified_edges(
     if len(fz) >= 2:
         for cand in phases.streamed_candidates(bands.column, fz, params=opt.params, max_pairs=opt.max_pairs, directory=store.directory):
             ncand += len(cand)
-            cand = phases.length_filter(cand, klen, opt.threshold)
+            cand = phases.length_filter(cand, klen, opt.dedup_threshold)
             for lo in range(0, len(cand), VERIFY_CHUNK):
-                e = phases.verify(cand[lo : lo + VERIFY_CHUNK], store, threshold=opt.threshold, numbers=opt.numbers, workers=opt.jobs)
+                e = phases.verify(cand[lo : lo + VERIFY_CHUNK], store, threshold=opt.dedup_threshold, numbers=opt.numbers, workers=opt.jobs)
                 parts.append(e)
                 held += len(e)
                 if held > prune_at:  # keep memory near the edges that matter
@@ -591,7 +594,7 @@ def best_edges(
 def new_index_rows(res: DedupResult) -> tuple[list[tuple[int, str, str, int | None]], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """The kept units to add to an index: representatives that were kept."""
     assert res.keys is not None and res.hashes is not None and res.bands is not None
-    floor = max(res.options.min_chars, 1)
+    floor = max(res.options.dedup_min_chars, 1)
     rows = []
     sel = []
     for u in np.flatnonzero(res.ref == -1).tolist():

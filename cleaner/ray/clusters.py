@@ -77,7 +77,7 @@ def resolve(edges: pa.Table, options: DedupOptions) -> pa.Table:
     nodes, ia, ib, units = _nodes(edges)
     sc = to_numpy(edges.column("score"), np.float32)
     exact = to_numpy(edges.column("exact"), bool)
-    rank = ranks(len(nodes), keep=options.keep, lengths=units.end - units.start)  # nodes are in uid order
+    rank = ranks(len(nodes), keep=options.dedup_keep, lengths=units.end - units.start)  # nodes are in uid order
     groups = phases.ExactGroups.of_pairs(len(nodes), ia[exact], ib[exact])
     verified = phases.Edges(np.stack([ia[~exact], ib[~exact]], axis=1), sc[~exact])
     res = DedupResult.from_phases(options, units, phases.resolve(verified, rank, groups), phases.Edges(np.stack([ia, ib], axis=1), sc))
@@ -89,7 +89,7 @@ def resolve(edges: pa.Table, options: DedupOptions) -> pa.Table:
     for k, rec in zip(order, res.clusters()):
         assert rec["kept"]["document"] == units.doc_ids[k]
         del rec["cluster"]
-        rows["rk"].append(-int(units.end[k] - units.start[k]) if options.keep == "longest" else 0)
+        rows["rk"].append(-int(units.end[k] - units.start[k]) if options.dedup_keep == "longest" else 0)
         rows["uid"].append(int(nodes[k]))
         rows["kept_doc"].append(units.doc_ids[k])
         rows["kept_start"].append(int(units.start[k]))

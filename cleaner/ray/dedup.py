@@ -85,7 +85,7 @@ def match(docs: ray.data.Dataset, *, text: str, pos: str, name: str | None, opti
     marked = (
         units.map_batches(eligible_units, batch_format="pyarrow")
         .repartition(partitions, keys=["h0", "h1"])
-        .map_batches(mark_reps, batch_format="pyarrow", batch_size=None, fn_kwargs={"keep": options.keep})
+        .map_batches(mark_reps, batch_format="pyarrow", batch_size=None, fn_kwargs={"keep": options.dedup_keep})
         .materialize()
     )
     del units
@@ -106,7 +106,7 @@ def match(docs: ray.data.Dataset, *, text: str, pos: str, name: str | None, opti
         verified = (
             pairs.join(side_a, "inner", partitions, on=("a",))
             .join(side_b, "inner", partitions, on=("b",))
-            .map_batches(verify_block, batch_format="pyarrow", fn_kwargs={"threshold": options.threshold, "numbers": options.numbers})
+            .map_batches(verify_block, batch_format="pyarrow", fn_kwargs={"threshold": options.dedup_threshold, "numbers": options.numbers})
         )
         edges = exact.union(verified).materialize()
     else:

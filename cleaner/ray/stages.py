@@ -61,8 +61,8 @@ def analyse_docs(
     what :func:`cleaner.dedup.corpus.analyse` computes, keyed by ``uid``."""
     pa = arrow()
     p = options.params
-    fuzzy_min = max(options.min_chars, FUZZY_MIN_CHARS, 1)
-    floor = max(options.min_chars, 1)
+    fuzzy_min = max(options.dedup_min_chars, FUZZY_MIN_CHARS, 1)
+    floor = max(options.dedup_min_chars, 1)
     texts = [x or "" for x in decode(t.column(text))]  # a null text has no units
     positions = to_numpy(t.column(pos))
     if len(positions) and (positions.min() < 0 or positions.max() > MAX_POSITION):

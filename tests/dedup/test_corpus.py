@@ -70,7 +70,7 @@ def test_level_document():
 def test_keep_longest_across_documents():
     longer = A[:-1] + "，欢迎广大读者前来借阅。"
     docs = [("a", A), ("b", longer)]
-    res, outs, clusters = run(docs, keep="longest", threshold=85)
+    res, outs, clusters = run(docs, dedup_keep="longest", dedup_threshold=85)
     assert outs == ["", longer]
     assert clusters[0]["kept"]["document"] == "b"
 
@@ -112,7 +112,7 @@ def test_options_are_validated():
     with pytest.raises(ValueError, match="level"):
         DedupOptions(level="sentence")
     with pytest.raises(ValueError, match="threshold"):
-        DedupOptions(threshold=0)
+        DedupOptions(dedup_threshold=0)
 
 
 def _near_copies(n: int, seed: int = 3) -> list[tuple[str, str]]:
@@ -160,3 +160,23 @@ def test_spilled_candidates_give_the_same_result(tmp_path):
         small.close()
         whole.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dedup_options_share_names_defaults_and_checks_with_config():
+    """One set of option names: DedupOptions' dedup options are Config's, with
+    the same defaults and the same messages."""
+    import dataclasses
+
+    from cleaner import Config
+
+    config = {f.name: f.default for f in dataclasses.fields(Config)}
+    shared = [f for f in dataclasses.fields(DedupOptions) if f.name.startswith("dedup_")]
+    assert [f.name for f in shared] == ["dedup_threshold", "dedup_min_chars", "dedup_keep"]
+    for f in shared:
+        assert config[f.name] == f.default, f.name
+    for bad in ({"dedup_threshold": 0}, {"dedup_min_chars": -1}, {"dedup_keep": "最长"}):
+        with pytest.raises(ValueError) as a:
+            DedupOptions(**bad)
+        with pytest.raises(ValueError) as b:
+            Config(**bad)
+        assert str(a.value) == str(b.value)

@@ -126,7 +126,7 @@ def local_first() -> Local:
 
 @pytest.fixture(scope="module")
 def local_longest() -> Local:
-    return Local(DedupOptions(keep="longest"))
+    return Local(DedupOptions(dedup_keep="longest"))
 
 
 def edge_table(res: DedupResult) -> Any:
@@ -171,7 +171,7 @@ def test_resolve_on_the_local_edges_gives_the_local_clusters(keep, local_first, 
 
     pa = pytest.importorskip("pyarrow")
     local = local_first if keep == "first" else local_longest
-    options = DedupOptions(keep=keep)
+    options = DedupOptions(dedup_keep=keep)
     res = dedup_corpus([(f"d{i}", t) for i, t in enumerate(DOCS)], options=options)
     try:
         edges = edge_table(res)
@@ -250,7 +250,7 @@ def test_dedup_parity(ray_session, local_first, local_longest, order, keep, driv
     local = local_first if keep == "first" else local_longest
     out = ray_engine.dedup_dataset(
         dataset(ray_session, order), field="text", id_field="name", position_field="pos",
-        options=DedupOptions(keep=keep), max_driver_edges=10**9 if driver else 0,
+        options=DedupOptions(dedup_keep=keep), max_driver_edges=10**9 if driver else 0,
     )
     assert out.distributed is not driver
     assert (out.units, out.candidates, out.dropped) == (local.res.units, local.res.candidates, len(local.kept))
