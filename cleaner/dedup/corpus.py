@@ -51,6 +51,7 @@ import numpy.typing as npt
 
 from ..config import check_keep, check_min_chars, check_threshold
 from ..edits import Edit
+from ..records import batches
 from . import phases
 from .clusters import ranks
 from .index import SeenIndex
@@ -422,16 +423,8 @@ class DedupResult:
 
 
 def _batches(docs: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    batch: list[tuple[str, str]] = []
-    chars = 0
-    for d in docs:
-        batch.append(d)
-        chars += len(d[1])
-        if len(batch) >= size or chars >= size * 200:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
+    """Documents in batches of ``size`` documents or ``size * 200`` characters."""
+    return batches(docs, size=lambda d: len(d[1]), max_size=size * 200, max_items=size)
 
 
 def _fuzzy_min(opt: DedupOptions) -> int:
