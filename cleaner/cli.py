@@ -17,7 +17,7 @@ from typing import Any
 
 from . import __version__
 from .commands import clean, dedup, learn, review
-from .commands.common import interrupted, reader_went_away
+from .commands.common import drop_stdout, interrupted, reader_went_away
 from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
 from .runner import WorkerDied
 
@@ -100,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.broken_pipe and exc.path == "<stdout>":
             return reader_went_away()
         print(f"cleaner: error: {exc}", file=sys.stderr)
+        if exc.path == "<stdout>":
+            drop_stdout()
         return EXIT_IO
     except OSError as exc:  # a system error no step named: still one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""

@@ -42,6 +42,7 @@ __all__ = [
     "make_folder",
     "output_paths",
     "ray_engine",
+    "drop_stdout",
     "reader_went_away",
     "total_bytes",
 ]
@@ -435,6 +436,13 @@ def interrupted(what: str) -> str:
 def reader_went_away() -> int:
     """The reader of stdout went away (`cleaner clean big.txt | head`): stop
     quietly, with the status a SIGPIPE death would give."""
+    drop_stdout()
+    return 141
+
+
+def drop_stdout() -> None:
+    """Point stdout at the null device, so that what is still buffered for a
+    stdout that failed (a closed pipe, a full disk) is not written again at
+    exit, which would print a second error and change the exit status."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    return 141
