@@ -56,8 +56,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
@@ -65,6 +63,8 @@ from .confusion_rule import Neighbours, default_neighbours
 from .model import WordModel, is_han_run, model
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..config import Config
 
 __all__ = ["RULE", "NAME", "consistency_rule", "find", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
@@ -203,6 +203,7 @@ def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> 
 def _han_codes(text: str) -> np.ndarray:
     """The code point of every character of ``text`` as uint16, 0 where it is
     not a Han character of the basic block (U+4E00-U+9FFF)."""
+    import numpy as np
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     return np.where((cp >= 0x4E00) & (cp <= 0x9FFF), cp, 0).astype(np.uint16)
 
@@ -210,6 +211,7 @@ def _han_codes(text: str) -> np.ndarray:
 def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
     """Every ``n``-gram of the text packed into one uint64 (16 bits a
     character, first character highest); 0 where it is not all Han."""
+    import numpy as np
     span = len(codes) - n + 1
     if span <= 0:
         return np.zeros(0, dtype=np.uint64)
@@ -234,6 +236,8 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> dict(zip(_unpack_all(keys.tolist(), n), counts.tolist())) == {"天天": 2, "天向": 1, "向上": 1}
     True
     """
+    import numpy as np
+
     found = keys[keys != 0]
     if not len(found):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
@@ -247,10 +251,13 @@ def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndar
     """The counts of the packed ``n``-grams ``wanted`` (0 for one that does
     not occur), by binary search in the sorted ``keys`` of :func:`_counts`.
 
+    >>> import numpy as np
     >>> keys, counts = _counts(_ngram_keys(_han_codes("天天天向上"), 2))
     >>> _lookup(keys, counts, np.array([_pack("天天"), _pack("上天")], dtype=np.uint64)).tolist()
     [2, 0]
     """
+    import numpy as np
+
     if not len(keys):
         return np.zeros(len(wanted), dtype=np.uint32)
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
@@ -266,6 +273,8 @@ def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = No
     >>> sorted(_positions("天天天向上，天天", 2, {"天天", "向上"}).items())
     [('向上', [3]), ('天天', [0, 1, 6])]
     """
+    import numpy as np
+
     out: dict[str, list[int]] = {}
     want = np.array([_pack(w) for w in wanted if len(w) == n], dtype=np.uint64)
     if not len(want) or len(text) < n:
@@ -297,6 +306,7 @@ def _unpack(key: int, n: int) -> str:
 
 def _unpack_all(keys: list[int], n: int) -> list[str]:
     """:func:`_unpack` of many keys at once (one decode of a UTF-32 buffer)."""
+    import numpy as np
     if not keys:
         return []
     arr = np.array(keys, dtype=np.uint64)
@@ -325,6 +335,7 @@ def _variants(
     """For the repeated ``n``-grams ``distinct[at]`` that may be terms: each
     with its count and its variants (string, changed position, count) that
     occur at most once for every :data:`RATIO` uses of it."""
+    import numpy as np
     keys = distinct[at].tolist()
     pending: list[tuple[int, int, str]] = []
     variant_keys: list[int] = []
@@ -399,6 +410,7 @@ class _Terms:
 def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
     """The document's repeated terms (2 to :data:`MAX_TERM` characters) and
     their rare look-alike variants, shortest terms first."""
+    import numpy as np
     out = _Terms()
     memo: dict[str, bool] = {}
     # per character: its single-character look-alikes that occur in the text
