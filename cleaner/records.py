@@ -6,8 +6,8 @@ as its input line with only the field's value changed (:func:`record_line`);
 what happened to it goes out as report rows (:func:`report_rows` after
 cleaning, :func:`render_record` after dedup).  Every engine (the local
 processes, the Ray workers) and every command writes through these
-functions, so their outputs agree byte for byte.  :func:`batches` groups
-items for worker processes.
+functions, so their outputs agree byte for byte.  (Items are grouped for
+worker processes by :func:`cleaner.textio.batches`.)
 
 >>> doc = parse_record('{"id": 7, "text": "今天,我们去公园。"}\\n'.encode(), 1, "in.jsonl", "text")
 >>> doc.id, doc.text
@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,7 +40,6 @@ __all__ = [
     "Document",
     "RawLine",
     "Result",
-    "batches",
     "dedup_report_rows",
     "json_line",
     "jsonl_lines",
@@ -56,7 +55,6 @@ __all__ = [
     "value_spans",
 ]
 
-_T = TypeVar("_T")
 
 #: one line of input: its source name, its line number, its bytes
 RawLine = tuple[str, int, bytes]
@@ -229,25 +227,6 @@ def text_documents(files: Sequence[str], encoding: str | None) -> Iterator[Docum
         doc = read_text_file("<stdin>" if name == "-" else name, data, encoding)
         doc.nbytes = len(data)
         yield doc
-
-
-def batches(items: Iterable[_T], *, size: Callable[[_T], int], max_size: int, max_items: int) -> Iterator[list[_T]]:
-    """``items`` in consecutive batches, each ending once the ``size`` of its
-    items adds up to ``max_size`` or it holds ``max_items`` items.
-
-    >>> list(batches(["今天", "天气", "很好", "。"], size=len, max_size=4, max_items=3))
-    [['今天', '天气'], ['很好', '。']]
-    """
-    batch: list[_T] = []
-    total = 0
-    for item in items:
-        batch.append(item)
-        total += size(item)
-        if total >= max_size or len(batch) >= max_items:
-            yield batch
-            batch, total = [], 0
-    if batch:
-        yield batch
 
 
 # -- writing ------------------------------------------------------------------

@@ -34,7 +34,8 @@ from typing import Any, TypeVar
 from .config import Config
 from .dedup.rule import NAME as DEDUP
 from .pipeline import explain
-from .records import BadRecord, Document, RawLine, Result, batches, parse_record, quarantine_row, report_rows
+from .records import BadRecord, Document, RawLine, Result, parse_record, quarantine_row, report_rows
+from .textio import batches
 
 __all__ = [
     "CleanedLine",

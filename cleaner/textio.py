@@ -17,12 +17,13 @@ import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
-from typing import IO, Any, Protocol
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, Protocol, TypeVar
 
 from .errors import InputError, StorageError
 
 __all__ = [
+    "batches",
     "InputError",
     "decode",
     "open_input",
@@ -408,3 +409,25 @@ def atomic_writer(path: str | os.PathLike[str], *, follow_links: bool = False, e
     interruption ``path`` is untouched)."""
     with Outputs() as outs:
         yield outs.open(path, follow_links=follow_links, encoding=encoding)
+
+
+_T = TypeVar("_T")
+
+
+def batches(items: Iterable[_T], *, size: Callable[[_T], int], max_size: int, max_items: int) -> Iterator[list[_T]]:
+    """``items`` in consecutive batches, each ending once the ``size`` of its
+    items adds up to ``max_size`` or it holds ``max_items`` items.
+
+    >>> list(batches(["今天", "天气", "很好", "。"], size=len, max_size=4, max_items=3))
+    [['今天', '天气'], ['很好', '。']]
+    """
+    batch: list[_T] = []
+    total = 0
+    for item in items:
+        batch.append(item)
+        total += size(item)
+        if total >= max_size or len(batch) >= max_items:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch

@@ -51,7 +51,7 @@ import numpy.typing as npt
 
 from ..config import check_keep, check_min_chars, check_threshold
 from ..edits import Edit
-from ..records import batches
+from ..textio import batches
 from . import phases
 from .clusters import ranks
 from .index import SeenIndex
