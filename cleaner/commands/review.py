@@ -188,7 +188,7 @@ def _clusters(args: argparse.Namespace, texts: dict[str, str] | None) -> list[di
             return text
         spans = paragraphs.setdefault(doc, split_paragraphs(text))
         if not 0 <= para < len(spans):
-            raise _Unmatched(f"{doc} has no paragraph {para + 1}; give the inputs of that dedup run")
+            raise _Unmatched(f"{doc} has no paragraph {para} (counted from 0); give the inputs of that dedup run")
         return text[spans[para][0] : spans[para][1]]
 
     out = []

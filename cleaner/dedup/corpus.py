@@ -352,7 +352,8 @@ class DedupResult:
         for p, (r, s) in drops.items():
             rdoc, rpara, rrun = self._name(r)
             same = r >= 0 and int(self.doc_of[r]) == d
-            where = f"paragraph {rpara + 1}" if same and rpara is not None else f"{rdoc} paragraph {(rpara or 0) + 1}"
+            # paragraphs count from 0, as in the report's paragraph and ref_paragraph
+            where = f"paragraph {rpara}" if same and rpara is not None else f"paragraph {rpara or 0} of {rdoc}"
             if rrun is not None:
                 where += f" (index run {rrun})"
             out[p] = ((int(self.start[r]), int(self.end[r])) if same else None, s, f"duplicate of {where} (similarity {s:.1f})")
