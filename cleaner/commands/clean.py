@@ -1,5 +1,5 @@
-"""``cleaner clean`` (text files or JSON Lines, on this machine or on Ray)
-and ``cleaner rules`` (the rules, one line each)."""
+"""``cleaner clean`` (text files or JSON Lines, on this machine or on Ray);
+it also registers ``cleaner rules`` (:mod:`cleaner.commands.rules`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from ..records import jsonl_lines, report_rows, text_documents
 from ..registry import RULES
 from ..runner import Stats, clean_documents, clean_lines
 from ..textio import Outputs, Writable
+from . import rules
+from .rules import cmd_rules
+from .settings import add_config_option
 from .common import (
     LineWriter,
     PerFile,
@@ -102,6 +105,7 @@ def add_parsers(subparsers: Any) -> None:
     )
     add_input_output(c, in_place=True, jsonl="clean one field of each record", field="the JSON Lines field to clean")
     add_id_field(c)
+    add_config_option(c)
     c.add_argument("--report", metavar="FILE", help="write every edit and suggestion as JSON Lines to FILE")
     c.add_argument("--encoding", metavar="ENC", help="input encoding (default: detect UTF-8, UTF-16/32 with BOM, GB18030, Big5)")
     c.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); output keeps the input order")
@@ -119,17 +123,7 @@ def add_parsers(subparsers: Any) -> None:
     add_rule_options(c)
     c.set_defaults(func=cmd_clean)
 
-    r = subparsers.add_parser("rules", help="list the rules, one line each")
-    r.set_defaults(func=cmd_rules)
-
-
-def cmd_rules(args: argparse.Namespace) -> int:
-    """Run ``cleaner rules``: one line per rule, in pipeline order; returns the exit code."""
-    width = max(len(n) for n in RULES)
-    for rule in RULES.values():
-        flag = "" if rule.default else " (off by default)"
-        print(f"{rule.name:<{width}}  {rule.summary}{flag}")
-    return 0
+    rules.add_parser(subparsers)
 
 
 def _lexicon(path: str) -> tuple[str, ...]:

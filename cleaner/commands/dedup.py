@@ -26,6 +26,7 @@ from ..records import BadRecord, Document, dedup_report_rows, json_line, read_js
 from ..runner import Stats
 from ..textio import Outputs, Writable, read_lines
 from .clean import add_id_field, check_id_field
+from .settings import add_config_option
 from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine
 
 __all__ = ["add_parser", "cmd_dedup"]
@@ -61,6 +62,7 @@ def add_parser(subparsers: Any) -> None:
     )
     add_input_output(d, in_place=False, jsonl="one document per record", field="the JSON Lines field holding the text")
     add_id_field(d)
+    add_config_option(d)
     d.add_argument(
         "--level",
         choices=LEVELS,
