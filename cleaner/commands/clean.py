@@ -48,7 +48,8 @@ examples:
   cleaner clean --jsonl --id-field url corpus.jsonl --report edits.jsonl   report rows name each record by its url
   cleaner clean --disable paragraphs,dedup x.txt   skip some rules
   cleaner clean --engine ray --jsonl corpus.jsonl -o clean.jsonl   on Ray (a local one, or --ray-address)
-  cleaner rules                                list the rules
+  cleaner clean --config cleaner.toml scan.txt  options from a file; `cleaner config --show` prints them all
+  cleaner rules --examples                     list the rules, on/off by default, with an example each
 
 Every change is recorded: --report writes each edit (rule, span in the
 input, text before and after) as JSON Lines.
@@ -89,7 +90,7 @@ def check_id_field(args: argparse.Namespace) -> None:
         raise UsageError("--id-field needs the name of a field (for example --id-field id)")
     if args.id_field == args.field:
         raise UsageError(f"--id-field {args.id_field} is also --field, the text to clean: name the field holding each record's id")
-    if args.engine == "ray":
+    if getattr(args, "engine", "local") == "ray":
         raise UsageError("--id-field works with --engine local only (the Ray engine names records FILE:LINE)")
 
 

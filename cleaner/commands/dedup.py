@@ -40,6 +40,7 @@ examples:
   cleaner dedup --jsonl --id-field url crawl.jsonl -o out.jsonl --clusters c.jsonl --drop-empty
                          clusters name records by url; a record left empty is dropped and reported
   cleaner dedup --engine ray --jsonl crawl.jsonl -o unique.jsonl --clusters c.jsonl   on Ray, same output
+  cleaner dedup --config cleaner.toml a.txt b.txt --output-dir out/   options from a file (cleaner config --show)
 
 Each dropped paragraph is listed in --clusters (with the kept member and the
 pairwise similarity scores) and in --report (its span, text and reason).

@@ -189,3 +189,13 @@ def test_typo_thresholds_are_settable_from_the_command(tmp_path, text):
 def test_every_config_option_with_a_flag_is_a_clean_option():
     clean = {a.dest for a in keys_of(command_parsers()["clean"]).values()}
     assert {o.name for o in OPTIONS.values() if o.flag} <= clean
+
+
+def test_the_readme_example_is_a_valid_configuration(tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "c.toml").write_text(block, encoding="utf-8")
+    c = parse("clean", "--config", str(tmp_path / "c.toml"), "x")
+    d = parse("dedup", "--config", str(tmp_path / "c.toml"), "x")
+    assert (c.dedup_threshold, c.disable, c.typo_threshold) == (85.0, "paragraphs", 8.0)
+    assert (d.dedup_threshold, d.dedup_keep, d.drop_empty) == (85.0, "longest", True)
