@@ -199,3 +199,29 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path):
     d = parse("dedup", "--config", str(tmp_path / "c.toml"), "x")
     assert (c.dedup_threshold, c.disable, c.typo_threshold) == (85.0, "paragraphs", 8.0)
     assert (d.dedup_threshold, d.dedup_keep, d.drop_empty) == (85.0, "longest", True)
+
+
+def test_config_without_show_is_a_usage_error(capsys):
+    assert main(["config"]) == 2
+    assert "cleaner config --show" in capsys.readouterr().err
+
+
+def test_quarantine_form_and_booleans_from_a_file(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('[clean]\njsonl = true\non-error = "quarantine"\nquarantine = "bad.jsonl"\nid-field = "url"\n', encoding="utf-8")
+    c = parse("clean", "--config", str(f), "in.jsonl")
+    assert (c.jsonl, c.on_error, c.quarantine, c.id_field, c.files) == (True, "quarantine", "bad.jsonl", "url", ["in.jsonl"])
+    c = parse("clean", "--config", str(f), "--on-error", "quarantine", "other.jsonl", "in.jsonl")
+    assert (c.on_error, c.quarantine, c.files) == ("quarantine", "other.jsonl", ["in.jsonl"])
+
+
+def test_dedup_runs_with_a_config_file(tmp_path):
+    (tmp_path / "a.txt").write_text("短段落重复。\n\n其他内容。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("短段落重复。\n", encoding="utf-8")
+    args = ("dedup", "a.txt", "b.txt", "--output-dir", "out")
+    p = run(*args, "-q", cwd=tmp_path)
+    assert p.returncode == 0 and (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "短段落重复。\n"  # under 12 characters: kept
+    (tmp_path / "c.toml").write_text("[dedup]\nmin-chars = 0\nquiet = true\n", encoding="utf-8")
+    p = run(*args, "--config", "c.toml", cwd=tmp_path)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8").strip() == ""
