@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from typing import Any, Literal, overload
 
 from .config import Config, make_config
@@ -86,12 +86,12 @@ def _emptied(before: str, after: str) -> bool:
 def clean_records(
     records: Iterable[Record], *, field: str = ..., id_field: str | None = ..., config: Config | None = ...,
     jobs: int = ..., drop_empty: bool = ..., with_edits: Literal[False] = ..., **options: Any,
-) -> Iterator[dict[str, Any]]: ...
+) -> Generator[dict[str, Any], None, None]: ...
 @overload
 def clean_records(
     records: Iterable[Record], *, field: str = ..., id_field: str | None = ..., config: Config | None = ...,
     jobs: int = ..., drop_empty: bool = ..., with_edits: Literal[True], **options: Any,
-) -> Iterator[Outcome]: ...
+) -> Generator[Outcome, None, None]: ...
 def clean_records(
     records: Iterable[Record],
     *,
@@ -102,7 +102,7 @@ def clean_records(
     drop_empty: bool = False,
     with_edits: bool = False,
     **options: Any,
-) -> Iterator[dict[str, Any]] | Iterator[Outcome]:
+) -> Generator[dict[str, Any], None, None] | Generator[Outcome, None, None]:
     """Clean the ``field`` of each record, lazily, in input order.
 
     Other keys are kept; a record whose text does not change is yielded as
@@ -132,7 +132,7 @@ def clean_records(
 
 def _cleaned(
     records: Iterable[Record], field: str, id_field: str | None, cfg: Config, jobs: int, drop_empty: bool, with_edits: bool
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     waiting: deque[Record] = deque()  # records whose documents are being cleaned, in order
 
     def documents() -> Iterator[Document]:
@@ -155,13 +155,13 @@ def dedup_records(
     records: Iterable[Record], *, field: str = ..., id_field: str | None = ..., level: str = ..., dedup_threshold: float = ...,
     dedup_min_chars: int = ..., dedup_keep: str = ..., numbers: bool = ..., jobs: int = ..., drop_empty: bool = ...,
     with_edits: Literal[False] = ..., workdir: str | None = ...,
-) -> Iterator[dict[str, Any]]: ...
+) -> Generator[dict[str, Any], None, None]: ...
 @overload
 def dedup_records(
     records: Iterable[Record], *, field: str = ..., id_field: str | None = ..., level: str = ..., dedup_threshold: float = ...,
     dedup_min_chars: int = ..., dedup_keep: str = ..., numbers: bool = ..., jobs: int = ..., drop_empty: bool = ...,
     with_edits: Literal[True], workdir: str | None = ...,
-) -> Iterator[Outcome]: ...
+) -> Generator[Outcome, None, None]: ...
 def dedup_records(
     records: Iterable[Record],
     *,
@@ -176,7 +176,7 @@ def dedup_records(
     drop_empty: bool = False,
     with_edits: bool = False,
     workdir: str | None = None,
-) -> Iterator[dict[str, Any]] | Iterator[Outcome]:
+) -> Generator[dict[str, Any], None, None] | Generator[Outcome, None, None]:
     """Drop the paragraphs (``level="document"``: the records) that repeat
     earlier ones anywhere in the stream, as ``cleaner dedup`` does, with its
     options (:class:`cleaner.dedup.corpus.DedupOptions`, checked before the
@@ -214,7 +214,7 @@ def dedup_records(
 
 def _deduped(
     records: Iterable[Record], field: str, id_field: str | None, options: DedupOptions, drop_empty: bool, with_edits: bool, workdir: str | None
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     with tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=workdir) as folder, document_spool(folder) as (write, read_back):
 
         def documents() -> Iterator[tuple[str, str]]:
