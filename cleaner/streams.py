@@ -19,13 +19,17 @@ suggestions), whose :meth:`~cleaner.records.Result.to_dict` is JSON.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import tempfile
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from typing import Any, Literal, overload
 
 from .config import Config, make_config
-from .dedup.corpus import DedupOptions, DedupResult, dedup_corpus, document_spool
+from .dedup.corpus import DedupOptions, DedupResult, dedup_corpus, document_spool, new_index_rows
+from .dedup.index import SeenIndex, index_params
+from .dedup.lsh import LSHParams
 from .dedup.rule import NAME as DEDUP
 from .edits import Edit, apply_edits
 from .records import Document, Result
@@ -154,13 +158,13 @@ def _cleaned(
 def dedup_records(
     records: Iterable[Record], *, field: str = ..., id_field: str | None = ..., level: str = ..., dedup_threshold: float = ...,
     dedup_min_chars: int = ..., dedup_keep: str = ..., numbers: bool = ..., jobs: int = ..., drop_empty: bool = ...,
-    with_edits: Literal[False] = ..., workdir: str | None = ...,
+    with_edits: Literal[False] = ..., workdir: str | None = ..., index: str | os.PathLike[str] | None = ...,
 ) -> Generator[dict[str, Any], None, None]: ...
 @overload
 def dedup_records(
     records: Iterable[Record], *, field: str = ..., id_field: str | None = ..., level: str = ..., dedup_threshold: float = ...,
     dedup_min_chars: int = ..., dedup_keep: str = ..., numbers: bool = ..., jobs: int = ..., drop_empty: bool = ...,
-    with_edits: Literal[True], workdir: str | None = ...,
+    with_edits: Literal[True], workdir: str | None = ..., index: str | os.PathLike[str] | None = ...,
 ) -> Generator[Outcome, None, None]: ...
 def dedup_records(
     records: Iterable[Record],
@@ -176,6 +180,7 @@ def dedup_records(
     drop_empty: bool = False,
     with_edits: bool = False,
     workdir: str | None = None,
+    index: str | os.PathLike[str] | None = None,
 ) -> Generator[dict[str, Any], None, None] | Generator[Outcome, None, None]:
     """Drop the paragraphs (``level="document"``: the records) that repeat
     earlier ones anywhere in the stream, as ``cleaner dedup`` does, with its
@@ -199,6 +204,13 @@ def dedup_records(
     remove the dropped paragraphs (the whole text at the document level),
     each with the similarity and a note naming what it repeats.
 
+    ``index``, the path of an SQLite index (``cleaner dedup --index``; made
+    if missing), also drops what earlier runs kept, and takes this run's
+    kept paragraphs once the last record has been taken: a stream closed
+    before its end leaves the index as it was.  The index is locked while
+    the stream is open (a second stream on it raises
+    :class:`cleaner.errors.InputError`).
+
     >>> recs = [{"id": "a", "text": "第一段的内容足够长，不会被跳过。\\n\\n第二段的内容也够长，同样参与比较。"},
     ...         {"id": "b", "text": "第三段是新的内容，应当保留下来。\\n\\n第二段的内容也够长！同样参与比较！"}]
     >>> [r["text"] for r in dedup_records(recs)]
@@ -207,15 +219,20 @@ def dedup_records(
     [(True, []), (False, ['duplicate of a paragraph 2 (similarity 100.0)'])]
     """
     options = DedupOptions(
-        level=level, dedup_threshold=dedup_threshold, dedup_min_chars=dedup_min_chars, dedup_keep=dedup_keep, numbers=numbers, jobs=jobs
+        level=level, dedup_threshold=dedup_threshold, dedup_min_chars=dedup_min_chars, dedup_keep=dedup_keep, numbers=numbers, jobs=jobs,
+        params=index_params(index, default=LSHParams()) if index is not None else LSHParams(),
     )
-    return _deduped(records, field, id_field, options, drop_empty, with_edits, workdir)
+    return _deduped(records, field, id_field, options, drop_empty, with_edits, workdir, index)
 
 
 def _deduped(
-    records: Iterable[Record], field: str, id_field: str | None, options: DedupOptions, drop_empty: bool, with_edits: bool, workdir: str | None
+    records: Iterable[Record], field: str, id_field: str | None, options: DedupOptions, drop_empty: bool, with_edits: bool,
+    workdir: str | None, index: str | os.PathLike[str] | None,
 ) -> Generator[Any, None, None]:
-    with tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=workdir) as folder, document_spool(folder) as (write, read_back):
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-dedup-", dir=workdir))
+        write, read_back = stack.enter_context(document_spool(folder))
+        seen = stack.enter_context(SeenIndex(index, params=options.params)) if index is not None else None
 
         def documents() -> Iterator[tuple[str, str]]:
             for n, record in enumerate(records):
@@ -223,7 +240,8 @@ def _deduped(
                 write(n, (doc_id, record))
                 yield doc_id, text
 
-        res = dedup_corpus(documents(), options=options, workdir=folder)
+        res = dedup_corpus(documents(), options=options, index=seen, workdir=folder)
+        stack.callback(res.close)
         try:
             for d, (doc_id, record) in enumerate(read_back()):
                 text = record[field]
@@ -235,8 +253,14 @@ def _deduped(
                     yield out, Result(Document(doc_id, text), after, tuple(edits), ())
                 elif out is not None:
                     yield out
-        finally:
-            res.close()
+            if seen is not None:  # every record was taken: the run counts
+                seen.begin_run()
+                seen.add(*new_index_rows(res), options.level)
+                seen.finish_run()
+        except BaseException:
+            if seen is not None:
+                seen.abandon_run()
+            raise
 
 
 def _drop_edits(res: DedupResult, d: int, text: str) -> list[Edit]:
@@ -249,5 +273,9 @@ def _drop_edits(res: DedupResult, d: int, text: str) -> list[Edit]:
     if not drops:
         return []
     ref, score = next(iter(drops.values()))  # a document is one unit
-    where = res.doc_ids[int(res.doc_of[ref])]
+    if ref <= -2:  # kept by an earlier run, in the index
+        unit = res.indexed[-(ref + 2)]
+        where = f"{unit.document} (index run {unit.run})"
+    else:
+        where = res.doc_ids[int(res.doc_of[ref])]
     return [Edit(DEDUP, 0, len(text), text, "", score, None, f"duplicate of {where} (similarity {score:.1f})")]

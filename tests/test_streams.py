@@ -190,3 +190,53 @@ def test_dedup_holds_the_records_on_disk_not_in_the_generator() -> None:
     recs = _corpus()
     out = list(cleaner.dedup_records(recs))
     assert out[3] == recs[3] and out[3] is not recs[3]
+
+
+# -- dedup_records with an index of earlier runs ---------------------------------------
+
+
+def test_an_index_carries_what_one_run_kept_to_the_next(tmp_path: Path) -> None:
+    index = tmp_path / "seen.db"
+    day1 = [{"id": "d1", "text": f"{P1}\n\n{P2}"}]
+    assert list(cleaner.dedup_records(day1, id_field="id", index=index)) == day1
+    day2 = [{"id": "d2", "text": f"{P3}\n\n{P2.replace('，', '！')}"}]
+    [(rec, res)] = cleaner.dedup_records(day2, id_field="id", index=str(index), with_edits=True)
+    assert rec == {"id": "d2", "text": P3}
+    assert [e.note for e in res.edits] == ["duplicate of d1 paragraph 2 (index run 1) (similarity 100.0)"]
+    # run 2 added P3: a third run drops it too
+    assert [r["text"] for r in cleaner.dedup_records([{"text": f"{P3}\n\n{CLEAN}"}], index=index)] == [CLEAN]
+
+
+def test_a_stream_closed_before_its_end_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    index = tmp_path / "seen.db"
+    stream = cleaner.dedup_records([{"text": P1}, {"text": P2}], index=index)
+    next(stream)
+    stream.close()
+    assert list(cleaner.dedup_records([{"text": P1}], index=index)) == [{"text": P1}]  # P1 was not remembered
+    assert list(cleaner.dedup_records([{"text": P1}], index=index)) == [{"text": ""}]  # the full run was
+
+
+def test_the_index_is_the_dedup_commands(tmp_path: Path) -> None:
+    """An index the command wrote drops paragraphs in dedup_records, at the document level too."""
+    src = tmp_path / "day1.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": P2}, ensure_ascii=False) + "\n", encoding="utf-8")
+    index = tmp_path / "seen.db"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for level in ("paragraph", "document"):
+        cmd = ["dedup", "--jsonl", "-q", "--level", level, "--index", str(index), str(src), "-o", str(tmp_path / "out.jsonl")]
+        subprocess.run([sys.executable, "-m", "cleaner", *cmd], check=True, env=env, cwd=ROOT)
+    out = list(cleaner.dedup_records([{"text": f"{P1}\n\n{P2}"}], index=index))
+    assert out == [{"text": P1}]
+    [(rec, res)] = cleaner.dedup_records([{"text": P2}], index=index, level="document", with_edits=True)
+    assert rec is None and [e.note for e in res.edits] == ["duplicate of " + str(src) + ":1 (index run 2) (similarity 100.0)"]
+
+
+def test_an_index_in_use_is_refused(tmp_path: Path) -> None:
+    from cleaner.errors import InputError
+
+    index = tmp_path / "seen.db"
+    first = cleaner.dedup_records([{"text": P1}], index=index)
+    next(first)
+    with pytest.raises(InputError, match="in use by another run"):
+        list(cleaner.dedup_records([{"text": P1}], index=index))
+    first.close()

@@ -18,10 +18,12 @@
 tasks.  :class:`CleanerDedupStep` drops the paragraphs that repeat ones
 earlier in the same task (:func:`cleaner.dedup_records`): it reads all of
 its task's documents before the first comes out, so it dedups each task's
-shard, and the whole corpus only with ``tasks=1``.  Across tasks datatrove's
-model is several stages that exchange signatures through files (its own
+shard, and the whole corpus only with ``tasks=1`` -- or with an ``index``
+that the tasks share, run one after another (``workers=1``): each drops
+what the tasks before it kept.  Parallel tasks across shards is datatrove's
+model of several stages that exchange signatures through files (its own
 MinHash dedup works that way); ``cleaner dedup`` on the written output is
-the other way to dedup across shards.
+the other way.
 
 Both record their counts in the step's stats, as datatrove's own steps do:
 ``total``, ``forwarded``, ``dropped`` (with ``dropped_empty``), ``changed``,
@@ -113,7 +115,11 @@ class CleanerDedupStep(PipelineStep):  # type: ignore[misc]
     The task's documents are read before the first comes out (held on disk
     in a temporary folder under ``workdir``, about 150 bytes per paragraph
     in memory); a document's notes name the one it repeats by its ``id``.
-    ``drop_empty`` drops a document left with no text.
+    ``drop_empty`` drops a document left with no text.  ``index``, the path
+    of an SQLite index (``cleaner dedup --index``), carries what each task
+    kept to the tasks after it, so that tasks run one after another
+    (``workers=1``) dedup across the whole corpus; it admits one task at a
+    time (a second one open at once fails: "the index is in use").
 
     >>> from datatrove.data import Document
     >>> para = "第二段的内容也够长，同样参与比较。"
@@ -136,6 +142,7 @@ class CleanerDedupStep(PipelineStep):  # type: ignore[misc]
         numbers: bool = False,
         drop_empty: bool = False,
         workdir: str | None = None,
+        index: str | None = None,
     ) -> None:
         super().__init__()
         self.options = DedupOptions(
@@ -143,6 +150,7 @@ class CleanerDedupStep(PipelineStep):  # type: ignore[misc]
         )
         self.drop_empty = drop_empty
         self.workdir = workdir
+        self.index = index
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> Iterator[Document]:
         """The documents of this task without their repeats, in order."""
@@ -151,6 +159,7 @@ class CleanerDedupStep(PipelineStep):  # type: ignore[misc]
         outcomes = dedup_records(
             records, id_field="id", level=o.level, dedup_threshold=o.dedup_threshold, dedup_min_chars=o.dedup_min_chars,
             dedup_keep=o.dedup_keep, numbers=o.numbers, drop_empty=self.drop_empty, with_edits=True, workdir=self.workdir,
+            index=self.index,
         )
         try:
             while True:

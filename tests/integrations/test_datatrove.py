@@ -129,3 +129,14 @@ def test_in_a_pipeline_the_dedup_step_dedups_each_task_on_its_own(tmp_path: Path
     stats = {s["name"]: s["stats"] for s in json.loads((tmp_path / "logs" / "stats.json").read_text(encoding="utf-8"))}
     dropped = stats["🫂 - DEDUPS: 🧹 cleaner dedup"]["dropped_paragraphs"]
     assert (dropped["total"] if isinstance(dropped, dict) else dropped) == 2  # datatrove writes a count as a number
+
+
+def test_with_an_index_tasks_run_one_after_another_dedup_across_shards(tmp_path: Path) -> None:
+    _write(tmp_path / "raw" / "a.jsonl", [f"{P1}\n\n今天,天气很好。", P1])
+    _write(tmp_path / "raw" / "b.jsonl", [f"{P1}\n\n{P2}", P2])
+    index = str(tmp_path / "seen.db")
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(tmp_path / "raw")), CleanerDedupStep(index=index, drop_empty=True), JsonlWriter(str(tmp_path / "out"), compression=None)],
+        tasks=2, workers=1, logging_dir=str(tmp_path / "logs"),
+    ).run()
+    assert _read(tmp_path / "out") == {"a-0": f"{P1}\n\n今天,天气很好。", "b-0": P2}
