@@ -92,8 +92,7 @@ class CleanerStep(PipelineStep):  # type: ignore[misc]  # datatrove ships no typ
                 continue
             doc.text = r.text
             if self.edits_metadata is not None:
-                explained = r.to_dict()
-                doc.metadata[self.edits_metadata] = {"edits": explained["edits"], "suggestions": explained["suggestions"]}
+                doc.metadata[self.edits_metadata] = {"edits": [e.to_dict() for e in r.edits], "suggestions": [s.to_dict() for s in r.suggestions]}
             self.stat_update(StatHints.forwarded)
             yield doc
 
