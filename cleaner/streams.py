@@ -5,10 +5,10 @@ of a Hugging Face dataset, documents of a datatrove pipeline), one of whose
 fields holds the text.  :func:`clean_records` and :func:`dedup_records`
 take such a stream and give it back with only that field changed, through
 the engines the commands use (:func:`cleaner.runner.clean_documents`,
-:func:`cleaner.dedup.corpus.dedup_corpus`).  A record that comes through
-unchanged is the object that went in (after dedup: an equal copy, read
-back from disk); a changed one is a shallow copy (the input is never
-modified).  With ``with_edits=True`` each record comes with
+:func:`cleaner.dedup.corpus.dedup_corpus`).  A dict that comes through
+cleaning unchanged is the object that went in (after dedup: an equal copy,
+read back from disk); a changed record is a new dict (the input is never
+modified), and so is any other mapping.  With ``with_edits=True`` each record comes with
 its :class:`cleaner.records.Result` (the edits on its text, the
 suggestions), whose :meth:`~cleaner.records.Result.to_dict` is JSON.
 
