@@ -106,6 +106,22 @@ class Result:
         """The JSON Lines row of the cleaned record: see :func:`record_line`."""
         return record_line(self.document, self.text)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data: the document's id, the cleaned
+        text, and the edits and suggestions as report rows (``to_dict``).
+
+        >>> from cleaner import explain
+        >>> r = explain("今天,天气很好", only=["width"])
+        >>> Result(Document("a.txt", "今天,天气很好"), r.text, r.edits, r.suggestions).to_dict()
+        {'document': 'a.txt', 'text': '今天，天气很好', 'edits': [{'rule': 'width', 'start': 2, 'end': 3, 'before': ',', 'after': '，'}], 'suggestions': []}
+        """
+        return {
+            "document": self.document.id,
+            "text": self.text,
+            "edits": [e.to_dict() for e in self.edits],
+            "suggestions": [s.to_dict() for s in self.suggestions],
+        }
+
 
 # -- reading ------------------------------------------------------------------
 

@@ -85,6 +85,23 @@ class Stats:
         self.dropped_paragraphs += rules.count(DEDUP)
         self.suggestions += suggestions
 
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as JSON-ready data (``edits``: rule -> edits, sorted by rule).
+
+        >>> Stats(documents=2, edits=Counter(width=3)).to_dict()["edits"]
+        {'width': 3}
+        """
+        return {
+            "documents": self.documents,
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
+            "bytes_in": self.bytes_in,
+            "edits": dict(sorted(self.edits.items())),
+            "suggestions": self.suggestions,
+            "dropped_paragraphs": self.dropped_paragraphs,
+            "bad_records": self.bad_records,
+        }
+
     def summary(self) -> str:
         """The line ``cleaner clean`` prints on stderr at the end of a run."""
         per_rule = ", ".join(f"{k} {v}" for k, v in sorted(self.edits.items())) or "none"
