@@ -8,8 +8,8 @@ The rungs, cheapest first (:data:`RUNGS`):
     decode the documents' UTF-8 bytes and encode them again: the least any
     cleaner does;
 ``regex``
-    one ``re.sub`` over each document (runs of blanks other than a line
-    break become one space): what a one-rule cleaner costs;
+    one ``re.sub`` over each document (runs of two or more blanks other
+    than a line break become one space): what a one-rule cleaner costs;
 ``ftfy``
     ``ftfy.fix_text`` with its defaults, the reference every speed gate of
     the suite is a ratio to;
@@ -47,8 +47,8 @@ RUNGS: dict[str, str] = {
 }
 #: the rules of typo repair, off in the ``notypo`` rung
 TYPO_RULES = ("ocr_confusion", "consistency", "stutter", "lexicon")
-#: the ``regex`` rung: runs of blanks other than a line break
-BLANKS = re.compile(r"[^\S\n]+")
+#: the ``regex`` rung: runs of two or more blanks other than a line break
+BLANKS = re.compile(r"[^\S\n]{2,}")
 
 
 def rungs(docs: Sequence[str]) -> dict[str, Callable[[], list[Any]]]:
