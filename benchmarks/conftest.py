@@ -41,7 +41,7 @@ import pytest
 import cleaner
 from benchmarks import REFERENCES
 from benchmarks.gates import Baseline, Gate
-from benchmarks.summary import gate_lines, key_ratios, ladder_text, ladders_in, times
+from benchmarks.summary import summary_lines
 
 QUICK_ENV = "CLEANER_BENCH_QUICK"
 
@@ -259,16 +259,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     gates = config.stash.get(GATES_KEY, [])
     if not gates:
         return
-    infos = [g.extra_info for _, g in gates]
-    ladders = ladders_in(infos)
     tr = terminalreporter
     tr.section("cleaner gates and speed: summary")
-    for line in ladder_text(ladders):
-        tr.write_line(line)
-    ratios = key_ratios(infos, ladders)
-    if ratios:
-        tr.write_line("key ratios: " + ", ".join(f"{n} {times(r)}{'' if s in ('ok', '') else ' (' + s + ')'}" for n, r, s in ratios))
-    for line in gate_lines([v for _, g in gates for v in g.verdicts]):
+    for line in summary_lines([g.extra_info for _, g in gates], [v for _, g in gates for v in g.verdicts]):
         tr.write_line(line)
     if is_quick(config) and not config.getoption("--bench-tables", default=False):
         tr.write_line("timing tables: --bench-tables; report and chart: --benchmark-json=FILE, then python -m benchmarks.report FILE --out DIR")

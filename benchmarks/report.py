@@ -17,7 +17,8 @@ status against ``benchmarks/baseline.json``.  ``DIR/chart.png``: see
 
 ``--update-readme`` rewrites what stands between ``<!-- figures:NAME -->``
 and ``<!-- /figures -->`` in each README (``speed``: the ladder table;
-``quality``: the quality summary), saying which run the figures come from,
+``quality``: the quality summary; ``summary``: what the end of the run
+printed), saying which run the figures come from,
 and writes the chart to ``docs/benchmarks.png``.  A block the run has no
 figures for is left as it is.  Without a results file the newest
 ``benchmarks/results/*.json`` is read.
@@ -37,7 +38,7 @@ from typing import Any
 from . import ROOT
 from .gates import BASELINE_PATH, DETAILS_KEY, FIGURES_KEY, SPEED_KEY, Baseline, Verdict, check_results, load_results, run_mode
 from .inject import CLASSES, REPAIRED_BY
-from .summary import LADDER_KEY, gate_lines, key_ratios, ladder_markdown, ladders_in, times
+from .summary import LADDER_KEY, gate_lines, key_ratios, ladder_markdown, ladders_in, summary_lines, times
 
 __all__ = [
     "Row", "collect", "markdown", "chart", "main", "run_line", "summary_markdown", "quality_summary",
@@ -356,14 +357,18 @@ def summary_markdown(results: Mapping[str, Any], verdicts: Sequence[Verdict]) ->
     return lines + quality_summary(results)
 
 
-def figure_blocks(results: Mapping[str, Any], source: str) -> dict[str, str]:
-    """The README blocks a run has figures for: ``speed`` (the ladder) and
-    ``quality``; each says which run it comes from."""
+def figure_blocks(results: Mapping[str, Any], source: str, verdicts: Sequence[Verdict] = ()) -> dict[str, str]:
+    """The README blocks a run has figures for: ``speed`` (the ladder),
+    ``quality`` and ``summary`` (what the end of the run printed, in a code
+    block); each says which run it comes from."""
     caption = f"_Measured by `{source}`: {run_line(results)}._"
     blocks: dict[str, str] = {}
     ladders = ladders_in(b.get("extra_info") or {} for b in results.get("benchmarks", []))
     if ladders:
         blocks["speed"] = "\n".join([*ladder_markdown(ladders), "", UNITS, "", caption])
+    summary = summary_lines([b.get("extra_info") or {} for b in results.get("benchmarks", [])], verdicts, width=120)
+    if summary:
+        blocks["summary"] = "\n".join(["```", *summary, "```", "", caption])
     quality = quality_summary(results)
     if quality:
         blocks["quality"] = "\n".join([*quality, caption])
@@ -516,7 +521,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = load_results(path)
         baseline = Baseline.load(args.baseline)
         if args.update_readme:
-            for line in update_readmes(args.readme or README_PATHS, figure_blocks(results, _shown(path))):
+            verdicts = as_judged_in_run(results, check_results(results, baseline))
+            for line in update_readmes(args.readme or README_PATHS, figure_blocks(results, _shown(path), verdicts)):
                 print(line)
             args.chart.parent.mkdir(parents=True, exist_ok=True)
             chart(results, args.chart)

@@ -32,6 +32,7 @@ __all__ = [
     "ladder_text",
     "ladders_in",
     "mb_s",
+    "summary_lines",
     "times",
 ]
 
@@ -205,3 +206,18 @@ def gate_lines(verdicts: Sequence[Verdict], *, width: int = 200) -> list[str]:
             more = f" and {len(names) - 5} more" if len(names) > 5 else ""
             out.append(f"{status:14} {', '.join(names[:5])}{more} ({hint})")
     return out
+
+
+def summary_lines(infos: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict], *, width: int = 200) -> list[str]:
+    """The short summary of a run: the ladder, the key ratios, the gates.
+
+    >>> infos = [{"speed_ratios": {"speed.command.jobs2_over_jobs1": {"ratio": 1.83, "status": "ok"}}}]
+    >>> summary_lines(infos, [Verdict("speed.command.jobs2_over_jobs1", "ok", "fine")])
+    ['key ratios: speed.command.jobs2_over_jobs1 1.8x', 'gates: 1 ok']
+    """
+    ladders = ladders_in(infos)
+    lines = ladder_text(ladders)
+    ratios = key_ratios(infos, ladders)
+    if ratios:
+        lines.append("key ratios: " + ", ".join(f"{n} {times(r)}{'' if st in ('ok', '') else ' (' + st + ')'}" for n, r, st in ratios))
+    return lines + gate_lines(verdicts, width=width)

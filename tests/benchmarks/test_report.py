@@ -91,12 +91,13 @@ def test_an_unclosed_block_is_refused(text: str) -> None:
 
 
 def test_figure_blocks_name_their_run() -> None:
-    blocks = figure_blocks(_run(), "benchmarks/results/quick.json")
-    assert set(blocks) == {"speed", "quality"}
+    blocks = figure_blocks(_run(), "benchmarks/results/quick.json", [Verdict("speed.zh.default.vs_ftfy", "advisory", "speed.zh.default.vs_ftfy = 0.16x ftfy fell below the floor 0.3x")])
+    assert set(blocks) == {"speed", "quality", "summary"}
+    assert blocks["summary"].startswith("```\nspeed ladder: MB per CPU-second") and "advisory       speed.zh.default.vs_ftfy" in blocks["summary"]
     assert "Measured by `benchmarks/results/quick.json`: cleaner 9.9, quick run of 2026-12-03 10:00, commit feedbeef" in blocks["speed"]
     assert "**0.22 MB/s (0.16x)**" in blocks["speed"]
     no_quality = {**_run(), "benchmarks": _run()["benchmarks"][:2]}
-    assert set(figure_blocks(no_quality, "x.json")) == {"speed"}
+    assert set(figure_blocks(no_quality, "x.json")) == {"speed", "summary"}
 
 
 def test_update_readme_rewrites_the_figures_from_the_results_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
