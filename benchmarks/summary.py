@@ -16,6 +16,7 @@ above 1, faster than ftfy).
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -42,6 +43,8 @@ CORPUS_ORDER = ("news", "zh", "en")
 CORPUS_TITLES = {"news": "Chinese news", "zh": "Chinese, damaged", "en": "English, damaged"}
 #: gate statuses worth a line, most urgent first
 NOTABLE = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "advisory": 1, "improved": 2}
+#: lines per notable status that did not fail (failures are all listed)
+MAX_LINES = 8
 #: per-rule ratios of the throughput tables (every rule at every size): not key ratios
 _PER_RULE = re.compile(r"^speed\.[^.]+-(?:\d+[KM]B|whole)\.(?!pipeline(?:_notypo)?\.vs_ftfy$)")
 
@@ -197,7 +200,13 @@ def gate_lines(verdicts: Sequence[Verdict], *, width: int = 200) -> list[str]:
         return []
     counts = Counter(v.status for v in verdicts)
     out = ["gates: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))]
+    shown: Counter[str] = Counter()
     for v in sorted((v for v in verdicts if v.status in NOTABLE), key=lambda v: (NOTABLE[v.status], v.name)):
+        shown[v.status] += 1
+        if not v.failed and shown[v.status] > MAX_LINES:
+            if shown[v.status] == MAX_LINES + 1:
+                out.append(f"{v.status:14} and {counts[v.status] - MAX_LINES} more (python -m benchmarks.report FILE --out DIR lists them)")
+            continue
         message = v.message.replace("\n", " ")
         out.append(f"{v.status:14} {message if v.failed or len(message) <= width else message[: width - 3] + '...'}")
     for status, hint in (("no-baseline", "python -m benchmarks.gates update"), ("not-measured", "--benchmark-enable or --quick")):
@@ -219,5 +228,6 @@ def summary_lines(infos: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict
     lines = ladder_text(ladders)
     ratios = key_ratios(infos, ladders)
     if ratios:
-        lines.append("key ratios: " + ", ".join(f"{n} {times(r)}{'' if st in ('ok', '') else ' (' + st + ')'}" for n, r, st in ratios))
+        text = ", ".join(f"{n} {times(r)}{'' if st in ('ok', '') else ' (' + st + ')'}" for n, r, st in ratios)
+        lines += textwrap.wrap(text, width=120, initial_indent="key ratios: ", subsequent_indent="    ", break_on_hyphens=False)
     return lines + gate_lines(verdicts, width=width)

@@ -13,7 +13,7 @@ import pytest
 from benchmarks.chart import pooled_recall
 from benchmarks.gates import Verdict
 from benchmarks.report import figure_blocks, main as report_main, markdown, replace_blocks
-from benchmarks.summary import key_ratios, ladder_text, ladders_in
+from benchmarks.summary import gate_lines, key_ratios, ladder_text, ladders_in
 
 
 def _ladder(corpus: str, ftfy: float, default: float) -> dict[str, Any]:
@@ -135,3 +135,12 @@ def test_pooled_recall_counts_repaired_and_injected() -> None:
     pooled, inactive = pooled_recall(_run())
     assert {c: list(v) for c, v in pooled["zh"].items()} == {"ascii_punct": [5, 5], "stutter": [0, 2]}
     assert inactive == set()
+
+
+def test_the_summary_lists_every_failure_but_caps_the_other_statuses() -> None:
+    verdicts = [Verdict(f"q.{i}", "improved", f"q.{i} improved") for i in range(20)]
+    verdicts += [Verdict(f"f.{i}", "regressed", f"f.{i} regressed " + "x" * 300) for i in range(12)]
+    lines = gate_lines(verdicts)
+    assert lines[0] == "gates: 20 improved, 12 regressed"
+    assert sum(line.startswith("regressed") for line in lines) == 12 and all(len(line) > 300 for line in lines if line.startswith("regressed"))
+    assert sum(line.startswith("improved") for line in lines) == 9 and "and 12 more" in lines[-1]
