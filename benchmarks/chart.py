@@ -11,7 +11,7 @@ Rows, each drawn only when the run holds its figures:
    three slowest rules at the largest size;
 3. recall per artifact class, one bar per language, each labelled with
    ``repaired/injected``; a class nothing was repaired of is labelled in
-   red, so a 0 stands out.
+   red, so a 0 stands out (under a tenth repaired: in bold orange).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from .gates import FIGURES_KEY, DETAILS_KEY, run_mode
 from .inject import CLASSES, REPAIRED_BY
-from .summary import CORPUS_TITLES, ladders_in, mb_s, times
+from .summary import CORPUS_TITLES, ladders_in, mb_s, size_label, times
 
 __all__ = ["chart", "pooled_recall", "throughput_lines"]
 
@@ -37,6 +37,8 @@ ALWAYS = ("pipeline", "pipeline_notypo", "ftfy", "plain")
 SLOWEST = 3
 RUNG_COLOURS = {"read_write": "0.7", "regex": "0.55", "ftfy": "black", "notypo": "tab:blue", "default": "tab:red"}
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
+#: recall below this share: its count label is bold (orange; red when 0)
+LOW_RECALL = 0.1
 
 
 def _infos(results: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -66,8 +68,7 @@ def _ladder_axes(ax: Any, corpus: str, ladder: Mapping[str, Any], xlim: tuple[fl
     ax.set_xlim(*xlim)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.set_xlabel("MB of text per CPU-second (log scale)")
-    size = int(ladder.get("size_bytes", 0))
-    ax.set_title(f"Speed ladder: {CORPUS_TITLES.get(corpus, corpus)} ({size / 1e3:,.0f} KB)", fontsize=10)
+    ax.set_title(f"Speed ladder: {CORPUS_TITLES.get(corpus, corpus)} ({size_label(int(ladder.get('size_bytes', 0)))})", fontsize=10)
     ax.grid(True, axis="x", which="major", alpha=0.3)
 
 
@@ -152,11 +153,11 @@ def _recall_axes(ax: Any, results: Mapping[str, Any]) -> None:
         ys = [rep / inj if inj else 0.0 for _, rep, inj in counts]
         ax.bar(xs, ys, width=width, color=("tab:red", "tab:blue", "tab:green")[k % 3], alpha=0.85, label=LANG_NAMES.get(lang, lang))
         for x, y, (i, rep, inj) in zip(xs, ys, counts):
-            zero = inj > 0 and rep == 0
+            zero, low = inj > 0 and rep == 0, inj > 0 and rep < LOW_RECALL * inj
             if zero:
                 zero_classes.add(classes[i])
-            ax.text(x, y + 0.015, f"{rep}/{inj}", ha="center", va="bottom", rotation=90, fontsize=9 if zero else 7,
-                    color="red" if zero else "black", fontweight="bold" if zero else "normal")
+            ax.text(x, y + 0.015, f"{rep}/{inj}", ha="center", va="bottom", rotation=90, fontsize=9 if low else 7,
+                    color="red" if zero else ("darkorange" if low else "black"), fontweight="bold" if low else "normal")
     ax.set_xticks(range(len(classes)))
     labels = ax.set_xticklabels([f"{c} ({REPAIRED_BY[c]}{', not active' if c in inactive else ''})" for c in classes], rotation=50, ha="right", fontsize=8)
     for label, cls in zip(labels, classes):

@@ -417,18 +417,22 @@ def replace_blocks(text: str, blocks: Mapping[str, str]) -> tuple[str, list[str]
 
 
 def update_readmes(paths: Sequence[Path], blocks: Mapping[str, str]) -> list[str]:
-    """Rewrite the figure blocks of each file; a line per file saying what changed."""
-    out = []
+    """Rewrite the figure blocks of each file (all are checked before any is
+    written); a line per file saying what changed."""
+    planned = []
     for path in paths:
         text = path.read_text(encoding="utf-8")
         try:
-            new, done, left = replace_blocks(text, blocks)
+            planned.append((path, text, *replace_blocks(text, blocks)))
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
+    out = []
+    for path, text, new, done, left in planned:
         if new != text:
             path.write_text(new, encoding="utf-8")
         kept = f"; kept (no figures in this run): {', '.join(left)}" if left else ""
-        out.append(f"{path}: {'rewrote ' + ', '.join(done) if done else 'no figure block rewritten'}{kept}")
+        did = ("rewrote " if new != text else "unchanged: ") + ", ".join(done) if done else "no figure block rewritten"
+        out.append(f"{path}: {did}{kept}")
     return out
 
 

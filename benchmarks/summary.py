@@ -33,6 +33,7 @@ __all__ = [
     "ladder_text",
     "ladders_in",
     "mb_s",
+    "size_label",
     "summary_lines",
     "times",
 ]
@@ -95,8 +96,13 @@ def _rung_keys(ladders: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [k for k in RUNGS if k in keys] + sorted(keys - set(RUNGS))
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
+def size_label(n: int) -> str:
+    """A corpus size, rounded as a person would say it.
+
+    >>> size_label(999_870), size_label(102_400)
+    ('1.0 MB', '102 KB')
+    """
+    return f"{n / 1e6:.1f} MB" if n >= 950_000 else f"{n / 1e3:.0f} KB"
 
 
 def _cell(rung: Mapping[str, Any] | None, *, unit: str) -> str:
@@ -121,7 +127,7 @@ def ladder_markdown(ladders: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """
     if not ladders:
         return []
-    header = ["MB per CPU-second (x ftfy)"] + [f"{CORPUS_TITLES.get(c, c)} ({_size(int(lad.get('size_bytes', 0)))})" for c, lad in ladders.items()]
+    header = ["MB per CPU-second (x ftfy)"] + [f"{CORPUS_TITLES.get(c, c)} ({size_label(int(lad.get('size_bytes', 0)))})" for c, lad in ladders.items()]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for key in _rung_keys(ladders):
         label = next((lad["rungs"][key].get("label", key) for lad in ladders.values() if key in lad.get("rungs", {})), key)
@@ -149,7 +155,7 @@ def ladder_text(ladders: Mapping[str, Mapping[str, Any]]) -> list[str]:
     rounds = sorted({int(lad.get("rounds", 0)) for lad in ladders.values()})
     out = [f"speed ladder: MB per CPU-second (x ftfy.fix_text), median of {'/'.join(map(str, rounds))} interleaved rounds"]
     width = 26
-    out.append(f"{'step':{width}}" + "".join(f"{c + ' ' + _size(int(lad.get('size_bytes', 0))):18}" for c, lad in ladders.items()).rstrip())
+    out.append(f"{'step':{width}}" + "".join(f"{c + ' ' + size_label(int(lad.get('size_bytes', 0))):18}" for c, lad in ladders.items()).rstrip())
     for key in _rung_keys(ladders):
         label = next((lad["rungs"][key].get("label", key) for lad in ladders.values() if key in lad.get("rungs", {})), key)
         cells = []

@@ -144,3 +144,14 @@ def test_the_summary_lists_every_failure_but_caps_the_other_statuses() -> None:
     assert lines[0] == "gates: 20 improved, 12 regressed"
     assert sum(line.startswith("regressed") for line in lines) == 12 and all(len(line) > 300 for line in lines if line.startswith("regressed"))
     assert sum(line.startswith("improved") for line in lines) == 9 and "and 12 more" in lines[-1]
+
+
+def test_no_file_is_written_when_one_has_a_broken_block(tmp_path: Path) -> None:
+    from benchmarks.report import update_readmes
+
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text("<!-- figures:speed -->\nold\n<!-- /figures -->\n", encoding="utf-8")
+    bad.write_text("<!-- figures:speed -->\nnever closed\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.md"):
+        update_readmes([good, bad], {"speed": "new"})
+    assert "old" in good.read_text(encoding="utf-8")
