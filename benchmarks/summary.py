@@ -16,7 +16,6 @@ above 1, faster than ftfy).
 from __future__ import annotations
 
 import re
-import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -223,6 +222,39 @@ def gate_lines(verdicts: Sequence[Verdict], *, width: int = 200) -> list[str]:
     return out
 
 
+_VS = re.compile(r"^speed\.(?P<group>[^.]+)\.(?P<target>[^.]+)\.vs_(?P<ref>[a-z]+)$")
+
+
+def _ratio_item(name: str, ratio: float | None, status: str) -> str:
+    """``zh-100KB pipeline 0.2x ftfy`` for a ratio to a reference, else ``name 1.8x``.
+
+    >>> _ratio_item("speed.zh-100KB.pipeline.vs_ftfy", 0.2, "ok"), _ratio_item("speed.command.jobs2_over_jobs1", 1.83, "advisory")
+    ('zh-100KB pipeline 0.2x ftfy', 'speed.command.jobs2_over_jobs1 1.8x (advisory)')
+    """
+    m = _VS.match(name)
+    text = f"{m['group']} {m['target']} {times(ratio)} {m['ref']}" if m else f"{name} {times(ratio)}"
+    return text if status in ("ok", "") else f"{text} ({status})"
+
+
+def _wrap(items: Sequence[str], *, first: str, width: int) -> list[str]:
+    """Items joined by commas into lines of at most ``width`` characters
+    (an item is never cut), the lines after the first indented.
+
+    >>> _wrap(["aaa 1x", "bb 2x", "c 3x"], first="r: ", width=16)
+    ['r: aaa 1x,', '    bb 2x, c 3x']
+    """
+    lines: list[str] = []
+    line = first
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        bare = line in (first, "    ")
+        if not bare and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line, bare = "    ", True
+        line += piece if bare else " " + piece
+    return [*lines, line]
+
+
 def summary_lines(infos: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict], *, width: int = 200) -> list[str]:
     """The short summary of a run: the ladder, the key ratios, the gates.
 
@@ -234,6 +266,5 @@ def summary_lines(infos: Sequence[Mapping[str, Any]], verdicts: Sequence[Verdict
     lines = ladder_text(ladders)
     ratios = key_ratios(infos, ladders)
     if ratios:
-        text = ", ".join(f"{n} {times(r)}{'' if st in ('ok', '') else ' (' + st + ')'}" for n, r, st in ratios)
-        lines += textwrap.wrap(text, width=120, initial_indent="key ratios: ", subsequent_indent="    ", break_on_hyphens=False)
+        lines += _wrap([_ratio_item(n, r, st) for n, r, st in ratios], first="key ratios: ", width=120)
     return lines + gate_lines(verdicts, width=width)
