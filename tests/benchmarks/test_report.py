@@ -155,3 +155,17 @@ def test_no_file_is_written_when_one_has_a_broken_block(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="bad.md"):
         update_readmes([good, bad], {"speed": "new"})
     assert "old" in good.read_text(encoding="utf-8")
+
+
+def test_without_a_results_file_the_newest_is_read(tmp_path: Path) -> None:
+    import os
+
+    from benchmarks.report import newest_results
+
+    with pytest.raises(ValueError, match="--benchmark-json"):
+        newest_results(tmp_path)
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    for i, path in enumerate((old, new)):
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    assert newest_results(tmp_path) == new
