@@ -52,8 +52,8 @@ _PER_RULE = re.compile(r"^speed\.[^.]+-(?:\d+[KM]B|whole)\.(?!pipeline(?:_notypo
 def mb_s(x: float | None) -> str:
     """A throughput with as many digits as it deserves.
 
-    >>> [mb_s(x) for x in (596.06, 14.03, 1.6638, 0.3422, 0.04567, None)]
-    ['596', '14.0', '1.66', '0.34', '0.046', '-']
+    >>> [mb_s(x) for x in (596.06, 14.03, 1.6638, 0.3422, 0.4, 0.04567, None)]
+    ['596', '14.0', '1.66', '0.34', '0.40', '0.046', '-']
     """
     if x is None:
         return "-"
@@ -61,7 +61,7 @@ def mb_s(x: float | None) -> str:
         return f"{x:,.0f}"
     if x >= 10:
         return f"{x:.1f}"
-    if x >= 1:
+    if x >= 0.1:
         return f"{x:.2f}"
     return f"{x:.2g}"
 
@@ -165,9 +165,9 @@ def ladder_text(ladders: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 
 def key_ratios(infos: Iterable[Mapping[str, Any]], ladders: Iterable[str] = ()) -> list[tuple[str, float | None, str]]:
-    """(name, ratio, status) of the speed ratios worth a line: all but the
-    per-rule throughput ratios, the scaling ratios, and the ladder's own
-    (its table shows them).
+    """(name, ratio, status) of the speed ratios worth a line: all measured
+    ones but the per-rule throughput ratios, the scaling ratios, and the
+    ladder's own (its table shows them).
 
     >>> infos = [{"speed_ratios": {"speed.zh-100KB.width.vs_ftfy": {"ratio": 9.0, "status": "ok"},
     ...                            "speed.zh-100KB.pipeline.vs_ftfy": {"ratio": 0.3, "status": "ok"},
@@ -182,8 +182,8 @@ def key_ratios(infos: Iterable[Mapping[str, Any]], ladders: Iterable[str] = ()) 
         for name, entry in (info.get(SPEED_KEY) or {}).items():
             if name.startswith("scaling.") or name.endswith(".vs_plain") or _PER_RULE.match(name):
                 continue
-            if any(name.startswith(f"speed.{c}.") for c in corpora):
-                continue
+            if any(name.startswith(f"speed.{c}.") for c in corpora) or entry.get("ratio") is None:
+                continue  # in the ladder's table, or not measured (the gates line names those)
             out.append((name, entry.get("ratio"), str(entry.get("status", ""))))
     return sorted(out)
 
