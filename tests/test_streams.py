@@ -144,7 +144,8 @@ def test_dedup_with_edits_names_what_each_drop_repeats_and_replays() -> None:
     recs = _corpus()
     outcomes = list(cleaner.dedup_records(recs, id_field="id", with_edits=True))
     notes = [[e.note for e in res.edits] for _, res in outcomes]
-    assert notes == [[], ["duplicate of a paragraph 2 (similarity 100.0)"], ["duplicate of a paragraph 1 (similarity 100.0)"], []]
+    # paragraphs count from 0 in notes too (README: "What the reports hold")
+    assert notes == [[], ["duplicate of paragraph 1 of a (similarity 100.0)"], ["duplicate of paragraph 0 of a (similarity 100.0)"], []]
     for r, (rec, res) in zip(recs, outcomes):
         assert rec is not None and apply_edits(r["text"], res.edits) == res.text == rec["text"]
         assert res.document.id == r["id"]
@@ -202,7 +203,7 @@ def test_an_index_carries_what_one_run_kept_to_the_next(tmp_path: Path) -> None:
     day2 = [{"id": "d2", "text": f"{P3}\n\n{P2.replace('，', '！')}"}]
     [(rec, res)] = cleaner.dedup_records(day2, id_field="id", index=str(index), with_edits=True)
     assert rec == {"id": "d2", "text": P3}
-    assert [e.note for e in res.edits] == ["duplicate of d1 paragraph 2 (index run 1) (similarity 100.0)"]
+    assert [e.note for e in res.edits] == ["duplicate of paragraph 1 of d1 (index run 1) (similarity 100.0)"]
     # run 2 added P3: a third run drops it too
     assert [r["text"] for r in cleaner.dedup_records([{"text": f"{P3}\n\n{CLEAN}"}], index=index)] == [CLEAN]
 
