@@ -44,7 +44,7 @@ _LINE = re.compile(r"([^\r\n\f]*)(\r\n|\n|\r|\f|$)")
 _BLANK = " \t\u3000\v"
 _ANY_BLANK = re.compile(r"[ \t\u3000\v]")
 _ANY_BLANK_RUN = re.compile(r"[ \t\u3000\v]+")
-_TRAILING = re.compile(r"[ \t\u3000\v]+$")
+_TRAILING_BLANKS = " \t\u3000\v"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
 _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
@@ -59,7 +59,7 @@ _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
 # one-character CJK token between two separators.  A spaced run of four
 # tokens or more, three quarters of them single characters, has one inside.
 _SPACED_SINGLE = re.compile(f"[ \u3000][{CJK}{_QUOTES}][ \u3000]")
-_GAP_BLANKS = re.compile("[ \t\u3000]+")
+_GAP_BLANKS = re.compile("[ \t\u3000][ \t\u3000]*")  # (a class first: the engine skips to it)
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
@@ -85,10 +85,8 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
     """Edits inside one non-blank line (without its line ending)."""
     if not _ANY_BLANK.search(line):
         return  # no blank character: nothing to remove
-    body = line
-    m = _TRAILING.search(body)
-    trailing = m.start() if m else len(body)
-    body = body[:trailing]
+    body = line.rstrip(_TRAILING_BLANKS)
+    trailing = len(body)
     if not _HEADING.match(body):
         keep: list[tuple[int, int]] = []
         remove: list[tuple[int, int]] = []
@@ -175,19 +173,21 @@ def _separators(body: str, gaps: list[tuple[int, int]]) -> set[tuple[int, int]]:
     between_words = [(a, b) for a, b in gaps if _WORD_CHAR.match(body, a - 1) and _WORD_CHAR.match(body, b)]
     if not between_words:
         return set()
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(body)]
-    blank_runs: dict[int, int] = {}  # clause (by index) -> its inner blank runs
+    ydob = body[::-1]  # (the clause break before a gap: the first after it, read backwards)
+    n = len(body)
+    blank_runs: dict[int, int] = {}  # clause (by its start) -> its inner blank runs
     out: set[tuple[int, int]] = set()
     for a, b in between_words:
-        k = bisect.bisect_left(breaks, a)
-        cs = breaks[k - 1] + 1 if k else 0
-        ce = breaks[k] if k < len(breaks) else len(body)
-        if k not in blank_runs:
-            blank_runs[k] = len(_ANY_BLANK_RUN.findall(body, cs, ce)) - (body[cs] in _BLANK) - (body[ce - 1] in _BLANK)
+        m = _CLAUSE_BREAK.search(ydob, n - a)
+        cs = n - m.start() if m else 0
+        m = _CLAUSE_BREAK.search(body, a)
+        ce = m.start() if m else n
+        if cs not in blank_runs:
+            blank_runs[cs] = len(_ANY_BLANK_RUN.findall(body, cs, ce)) - (body[cs] in _BLANK) - (body[ce - 1] in _BLANK)
         if (
             _NUMBER_BEFORE.search(body, max(0, a - 4), a)
             or _NUMBER_AFTER.match(body, b)
-            or blank_runs[k] > 1
+            or blank_runs[cs] > 1
             or (cs and body[cs - 1] in _OPENERS and body[ce : ce + 1] in tuple(_CLOSERS) and ce - cs <= _SHORT_BRACKET)
         ):
             out.add((a, b))
