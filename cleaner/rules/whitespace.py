@@ -194,13 +194,25 @@ def _separators(body: str, gaps: list[tuple[int, int]]) -> set[tuple[int, int]]:
     return out
 
 
-def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
-    """Edits that tidy whitespace while keeping paragraph structure."""
-    lines: list[tuple[int, str, str]] = []  # (start, body, ending)
+def _lines(text: str) -> list[tuple[int, str, str]]:
+    """(start, body, line ending) of each line (:data:`_LINE`).
+
+    >>> _lines("甲\\r\\n乙\\f"), _lines("一行"), _lines("")
+    ([(0, '甲', '\\r\\n'), (3, '乙', '\\x0c')], [(0, '一行', '')], [])
+    """
+    if "\n" not in text and "\r" not in text and "\f" not in text:
+        return [(0, text, "")] if text else []  # (one line: no regex scan)
+    lines: list[tuple[int, str, str]] = []
     for m in _LINE.finditer(text):
         if m.start() == len(text) and not m.group(0):
             break
         lines.append((m.start(), m.group(1), m.group(2)))
+    return lines
+
+
+def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Edits that tidy whitespace while keeping paragraph structure."""
+    lines = _lines(text)
     n = len(lines)
     blank = [not body.strip(_BLANK) for _, body, _ in lines]
     first = next((i for i in range(n) if not blank[i]), n)
