@@ -49,9 +49,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..chars import CJK, CLOSERS, HAN, LINE, display_width
+from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose
 from ..rule import Rule
 
@@ -88,6 +88,7 @@ _OPENER = re.compile(
 )
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\t)")
 _LATIN_HYPHEN = re.compile(r"([A-Za-z]+)[-\u00ad]$")
+_HYPHENS = ("-", "\u00ad")  # (what _LATIN_HYPHEN needs at the end)
 _LATIN_WORD_START = re.compile(r"^([a-z]+)")
 #: a prose line is at least this wide (columns; a CJK character is 2)
 MIN_PROSE_WIDTH = 30
@@ -107,8 +108,7 @@ WEAK_COHESION = 3.0
 SPAN_COHESION = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     start: int
     body: str
     ending: str
@@ -360,7 +360,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
     # Latin word broken by a hyphen at the line end.
-    m = _LATIN_HYPHEN.search(a)
+    m = _LATIN_HYPHEN.search(a) if a.endswith(_HYPHENS) else None  # (a search at every position otherwise)
     w = _LATIN_WORD_START.match(b)
     if m and w:
         if a.endswith("\u00ad"):
@@ -437,13 +437,7 @@ JOIN_SCORE = 4.0
 
 
 def _lines(text: str) -> list[_Line]:
-    out = []
-    for m in LINE.finditer(text):
-        if m.start() == len(text) and not m.group(0):
-            break
-        body = m.group(1)
-        out.append(_Line(m.start(), body, m.group(2), not body.strip()))
-    return out
+    return [_Line(start, body, ending, not body.strip()) for start, body, ending in lines_of(text)]
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -569,7 +563,7 @@ def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join
             score, sep = verdict
             a_body = a.body.rstrip()
             cut = a.start + len(a_body)
-            if sep in ("", "-") and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
+            if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
                 cut -= 1  # the hyphen is part of the break
             lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
             end = b.start + lead

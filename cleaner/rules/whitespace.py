@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..chars import CJK, CLOSERS, HAN, KANA
+from ..chars import CJK, CLOSERS, HAN, KANA, lines_of
 from ..edits import Edit, until_stable
 from ..rule import Rule
 
@@ -200,8 +200,8 @@ def _lines(text: str) -> list[tuple[int, str, str]]:
     >>> _lines("甲\\r\\n乙\\f"), _lines("一行"), _lines("")
     ([(0, '甲', '\\r\\n'), (3, '乙', '\\x0c')], [(0, '一行', '')], [])
     """
-    if "\n" not in text and "\r" not in text and "\f" not in text:
-        return [(0, text, "")] if text else []  # (one line: no regex scan)
+    if "\r" not in text and "\f" not in text:
+        return lines_of(text)  # (the same lines, split in C)
     lines: list[tuple[int, str, str]] = []
     for m in _LINE.finditer(text):
         if m.start() == len(text) and not m.group(0):

@@ -123,3 +123,21 @@ def test_spaced_out_text_always_holds_what_the_prefilter_looks_for():
             hits += 1
             assert _SPACED_SINGLE.search(body), body
     assert hits > 50  # (the search did run into spaced-out text)
+
+
+def test_lines_are_what_the_line_regex_finds():
+    # text without CR or form feed is split in C; the lines must be the regex's
+    import random
+
+    from cleaner.rules.whitespace import _LINE, _lines
+
+    rng = random.Random(3)
+    for alphabet in ("中 \n", "中 \r\n\f"):
+        for _ in range(3000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+            expected = []
+            for m in _LINE.finditer(text):
+                if m.start() == len(text) and not m.group(0):
+                    break
+                expected.append((m.start(), m.group(1), m.group(2)))
+            assert _lines(text) == expected, repr(text)

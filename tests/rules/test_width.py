@@ -100,3 +100,20 @@ def test_protected_spans_are_found_line_by_line_as_in_the_whole_text():
     texts += ["见 http://a.cn/x?a=1,2 及 a@b.cn\n中文,没有", "a,b,c\nd,e,f", "`a,b` ```\nx,y,z\n```"]
     for text in texts:
         assert _protected(text) == [(m.start(), m.end()) for m in _PROTECTED.finditer(text)], text
+
+
+def test_fast_patterns_find_what_their_plain_forms_find():
+    # _PUNCT and _PROTECT_TRIGGER are written to open with one class (or a
+    # literal per branch) so that the regex engine skips to candidates
+    import random
+    import re
+
+    from cleaner.rules.width import _PROTECT_TRIGGER, _PUNCT
+
+    plain = {_PUNCT: re.compile(r"[,;:?!]+|[()]"), _PROTECT_TRIGGER: re.compile(r"[`@]|://|www\.|,[^,\n]*,")}
+    rng = random.Random(4)
+    alphabet = ",;:?!()`@/w.中a \n"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        for fast, slow in plain.items():
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], repr(text)
