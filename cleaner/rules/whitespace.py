@@ -221,10 +221,16 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     while i < n:
         start, body, ending = lines[i]
         if not blank[i]:
-            # to a fixed point: whether a space separates depends on the
-            # other spaces of its clause, which the same pass may remove
-            for e in until_stable(lambda b: _inner_edits(b, 0), body):
-                yield e._replace(start=e.start + start, end=e.end + start)
+            if body.isascii():
+                # no CJK character, no quotation mark: only trailing blanks go
+                kept = len(body.rstrip(_TRAILING_BLANKS))
+                if kept < len(body):
+                    yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
+            else:
+                # to a fixed point: whether a space separates depends on the
+                # other spaces of its clause, which the same pass may remove
+                for e in until_stable(lambda b: _inner_edits(b, 0), body):
+                    yield e._replace(start=e.start + start, end=e.end + start)
             if ending == "\f":
                 yield Edit(NAME, start + len(body), start + len(body) + 1, "\f", "\n")
             i += 1

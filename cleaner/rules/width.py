@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 NAME = "width"
 
-_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]*")  # (a class first: the engine skips to it)
 #: the Chinese numerals that write a number digit by digit (二〇〇八)
 _CHINESE_DIGITS = frozenset("〇零一二三四五六七八九")
 _ZERO = "\uff10"  # ０

@@ -141,3 +141,19 @@ def test_lines_are_what_the_line_regex_finds():
                     break
                 expected.append((m.start(), m.group(1), m.group(2)))
             assert _lines(text) == expected, repr(text)
+
+
+def test_an_ascii_line_loses_what_the_full_line_path_removes():
+    # an ASCII line skips the CJK checks: it must lose what they would remove
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.edits import until_stable
+    from cleaner.rules.whitespace import _inner_edits, whitespace_rule
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        line = "".join(rng.choice("a1 ,.#\t\v") for _ in range(rng.randint(1, 14)))
+        if not line.strip(" \t\u3000\v"):
+            continue  # a blank line takes the other path
+        assert list(whitespace_rule(line, make_config())) == until_stable(lambda b: _inner_edits(b, 0), line), repr(line)
