@@ -63,6 +63,10 @@ _GAP_BLANKS = re.compile("[ \t\u3000][ \t\u3000]*")  # (a class first: the engin
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
+# (its two branches apart: the one after a space opens with a class, which
+# the regex engine scans for, instead of trying both at every position)
+_SHORT_ITEMS_FIRST = re.compile(_SHORT_ITEMS.pattern.replace("(?:^|[ \u3000])", "", 1))
+_SHORT_ITEMS_NEXT = re.compile(_SHORT_ITEMS.pattern.replace("(?:^|[ \u3000])", "[ \u3000]", 1))
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 # A title line: this short, and not ending a sentence.
 _TITLE_MAX = 20
@@ -98,7 +102,7 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
         gaps = _cjk_gaps(body) if _PROSE.search(body) and not _title_line(body) else []
         if gaps:
             # (a gap follows a CJK character, so it is never the indentation)
-            keep = [(k.start(), k.end()) for k in _SHORT_ITEMS.finditer(body)]
+            keep = _short_items(body)
             keep_starts = [a for a, _ in keep]
             separators = _separators(body, gaps)
             for a, b in gaps:
@@ -117,6 +121,21 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
             yield Edit(NAME, pos + a, pos + b, body[a:b], "")
     if trailing < len(line):
         yield Edit(NAME, pos + trailing, pos + len(line), line[trailing:], "")
+
+
+def _short_items(body: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_SHORT_ITEMS` in a line (a list of short items:
+    ``张三 李四 王五``), found as its ``finditer`` finds them.
+
+    >>> _short_items("名单 张三 李四 王五，其他")
+    [(0, 11)]
+    """
+    out: list[tuple[int, int]] = []
+    m = _SHORT_ITEMS_FIRST.match(body)
+    if m:
+        out.append(m.span())
+    out.extend(k.span() for k in _SHORT_ITEMS_NEXT.finditer(body, m.end() if m else 0))
+    return out
 
 
 def _cjk_gaps(body: str) -> list[tuple[int, int]]:

@@ -149,9 +149,10 @@ def _paren_pairs(text: str, protected: list[tuple[int, int]]) -> Iterator[tuple[
             yield stack.pop(), i
 
 
-def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, str]:
+def _punct_positions(view: str, protected: list[tuple[int, int]], marks: list[tuple[int, int]]) -> dict[int, str]:
     """Positions of ASCII punctuation that reads as Chinese in ``view``, with
-    the full-width form for each."""
+    the full-width form for each; ``marks`` are the spans of :data:`_PUNCT`
+    in ``view``."""
     starts = [a for a, _ in protected]
 
     def inside(i: int) -> bool:
@@ -159,13 +160,13 @@ def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, s
         return k >= 0 and i < protected[k][1]
 
     out: dict[int, str] = {}
-    for m in _PUNCT.finditer(view):
-        i = m.start()
-        if m.group() in "()" or (protected and inside(i)):
+    for i, j in marks:
+        mark = view[i:j]
+        if mark in "()" or (protected and inside(i)):
             continue
         # fast path: right after a CJK character (the common case)
-        if (i and _CJK_CHAR.match(view, i - 1) and not (view[i - 1].isdigit())) or _chinese_context(view, i, m.end()):
-            for k, ch in enumerate(m.group()):
+        if (i and _CJK_CHAR.match(view, i - 1) and not (view[i - 1].isdigit())) or _chinese_context(view, i, j):
+            for k, ch in enumerate(mark):
                 out[i + k] = _FULL[ch]
     if "(" in view:
         for o, c in _paren_pairs(view, protected):
@@ -216,12 +217,15 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         # Decide on the text as it reads after each round of conversions, until
         # nothing more changes: one pass then gives what two would (idempotence).
         view = _apply(text, changes)
+        marks = [m.span() for m in _PUNCT.finditer(view)]
         for _ in range(8):
-            found = {i: c for i, c in _punct_positions(view, protected).items() if i not in changes}
+            found = {i: c for i, c in _punct_positions(view, protected, marks).items() if i not in changes}
             if not found:
                 break
             changes.update(found)
             view = _apply(view, found)
+            # a round converts whole marks: the others stand where they stood
+            marks = [(i, j) for i, j in marks if i not in found]
     # one edit per run of adjacent changed characters
     positions = sorted(changes)
     k = 0

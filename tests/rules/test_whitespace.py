@@ -157,3 +157,15 @@ def test_an_ascii_line_loses_what_the_full_line_path_removes():
         if not line.strip(" \t\u3000\v"):
             continue  # a blank line takes the other path
         assert list(whitespace_rule(line, make_config())) == until_stable(lambda b: _inner_edits(b, 0), line), repr(line)
+
+
+def test_short_items_are_what_the_one_pattern_finds():
+    # the pattern's two branches run apart; the spans must be its finditer's
+    import random
+
+    from cleaner.rules.whitespace import _SHORT_ITEMS, _short_items
+
+    rng = random.Random(8)
+    for _ in range(5000):
+        body = "".join(rng.choice("张三李 \u3000，a") for _ in range(rng.randint(0, 20)))
+        assert _short_items(body) == [m.span() for m in _SHORT_ITEMS.finditer(body)], repr(body)

@@ -117,3 +117,30 @@ def test_fast_patterns_find_what_their_plain_forms_find():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         for fast, slow in plain.items():
             assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], repr(text)
+
+
+def test_later_rounds_judge_the_marks_a_fresh_scan_would_find():
+    # the rounds after the first reuse the first scan's marks (less the ones
+    # converted): the result must be what scanning each round's text gives
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.edits import apply_edits
+    from cleaner.rules.width import _PUNCT, _apply, _protected, _punct_positions, width_rule
+
+    def rescanning(text: str) -> str:
+        protected = _protected(text)
+        view, changes = text, {}
+        for _ in range(8):
+            marks = [m.span() for m in _PUNCT.finditer(view)]
+            found = {i: c for i, c in _punct_positions(view, protected, marks).items() if i not in changes}
+            if not found:
+                break
+            changes.update(found)
+            view = _apply(view, found)
+        return view
+
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "".join(rng.choice(["中", "文", ",", ";", "(", ")", " ", "a", "1", "“", "\n", ":", "，"]) for _ in range(rng.randint(1, 16)))
+        assert apply_edits(text, list(width_rule(text, make_config()))) == rescanning(text), repr(text)
