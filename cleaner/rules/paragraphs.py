@@ -212,7 +212,8 @@ def _header_key(line: str) -> str | None:
     from ..dedup.rule import HEADER_MIN_LETTERS
 
     s = line.strip()
-    if not s or _width(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s):
+    # (a line longer than that in characters is wider still: no width to measure)
+    if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _width(s) > HEADER_MAX_WIDTH:
         return None
     key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
     return key if len(key.replace("0", "")) >= HEADER_MIN_LETTERS else None
@@ -394,7 +395,8 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         return None  # ends with ：, a quote, a bracket...: a list or a quotation may follow
     if wrapped:
         score += 2.0
-    width_a = _width(a)
+    # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
+    width_a = len(a) if len(a) >= 2 * MIN_PROSE_WIDTH else _width(a)
     if _INNER_PUNCT.search(a[:-1]):
         score += 1.0  # A reads as prose, not as a title
     if width_a >= 2 * MIN_PROSE_WIDTH:
@@ -505,7 +507,7 @@ def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | Non
     from ..segment import cohesion
 
     a = para.rstrip()
-    if not a or not b or ends_sentence(a) or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])):
+    if not a or not b or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])) or ends_sentence(a):
         return None
     gain = cohesion(a, b)
     if gain <= SPAN_COHESION:
