@@ -19,6 +19,7 @@ __all__ = [
     "SENTENCE_END",
     "CLOSERS",
     "LINE",
+    "lines_of",
     "is_han",
     "is_cjk",
     "display_width",
@@ -39,6 +40,34 @@ SENTENCE_END = "。！？!?…．.；;"
 CLOSERS = "”’」』）》〉】〕〗\"')]"
 #: A line and its line break (LF, CRLF, CR, or none at the end of the text).
 LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+
+
+
+def lines_of(text: str) -> list[tuple[int, str, str]]:
+    """(start, text, line break) of each line, as :data:`LINE` reads them:
+    the last line has an empty line break, and a text that ends with one has
+    no empty line after it.
+
+    >>> lines_of("第一行\\n第二行"), lines_of("甲\\r\\n\\n"), lines_of("")
+    ([(0, '第一行', '\\n'), (4, '第二行', '')], [(0, '甲', '\\r\\n'), (3, '', '\\n')], [])
+    """
+    out: list[tuple[int, str, str]] = []
+    if "\r" in text:
+        for m in LINE.finditer(text):
+            if m.start() == len(text) and not m.group(0):
+                break
+            out.append((m.start(), m.group(1), m.group(2)))
+        return out
+    # (only LF: a split in C, not a regex match per line)
+    pieces = text.split("\n")
+    pos = 0
+    for body in pieces[:-1]:
+        out.append((pos, body, "\n"))
+        pos += len(body) + 1
+    if pieces[-1]:
+        out.append((pos, pieces[-1], ""))
+    return out
+
 
 _HAN_RANGES = (
     (0x3007, 0x3007),

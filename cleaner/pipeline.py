@@ -178,8 +178,8 @@ class _State:
         self.edits: list[Edit] = []
         self.suggestions: list[Suggestion] = []
         self.version = 0  # bumped by every change
-        #: per rule that has run: the spans of the current text changed since
-        #: (sorted, disjoint; an empty span where text was deleted)
+        #: per rule with a reach that has run: the spans of the current text
+        #: changed since (sorted, disjoint; an empty span where text was deleted)
         self.changed: dict[str, list[tuple[int, int]]] = {}
 
     def _items(self, rule: Rule, cfg: Config, local: bool) -> Iterator[Edit | Suggestion]:
@@ -203,23 +203,27 @@ class _State:
                 new_suggestions.append(item)
             else:
                 new_edits.append(item)
-        self.changed[rule.name] = []  # (its output is a fixed point for it)
+        if rule.reach is not None:  # (a rule without one reads the whole text anyway)
+            self.changed[rule.name] = []  # (its output is a fixed point for it)
         if not new_edits and not new_suggestions:
             return False
-        mapper = OffsetMap(self.edits)
-        self.suggestions.extend(mapper.map_edit(s) for s in new_suggestions)  # type: ignore[misc]
+        refs = any(e.ref is not None for e in new_edits)
+        if new_suggestions or refs:  # (spans on the current text, to map to the input)
+            mapper = OffsetMap(self.edits)
+            self.suggestions.extend(mapper.map_edit(s) for s in new_suggestions)  # type: ignore[misc]
+            if refs:
+                new_edits = [mapper.map_edit(e) if e.ref is not None else e for e in new_edits]  # type: ignore[misc]
         if not new_edits:
             return False
-        if any(e.ref is not None for e in new_edits):
-            new_edits = [mapper.map_edit(e) if e.ref is not None else e for e in new_edits]  # type: ignore[misc]
         nxt = apply_edits(self.current, new_edits)
         self.edits = compose(self.original, self.current, self.edits, new_edits)
         self.current = nxt
         self.version += 1
-        written = spans_after(new_edits)
-        for name, spans in self.changed.items():
-            if name != rule.name:
-                self.changed[name] = _merge(_map_spans(spans, new_edits) + written)
+        others = [name for name in self.changed if name != rule.name]
+        if others:
+            written = spans_after(new_edits)
+            for name in others:
+                self.changed[name] = _merge(_map_spans(self.changed[name], new_edits) + written)
         return True
 
 

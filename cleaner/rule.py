@@ -83,6 +83,8 @@ def lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     """
     out: list[tuple[int, int]] = []
     for a, b in spans:
+        if out and b < out[-1][1]:
+            continue  # on the lines of the range before (no line break between)
         start = max(0, text.rfind("\n", 0, a))
         nl = text.find("\n", b)
         end = len(text) if nl < 0 else nl + 1

@@ -18,3 +18,24 @@ def test_display_width_counts_wide_characters_twice_on_both_paths():
     assert display_width("中文ab") == 6
     assert display_width("一二三四五六七八") == 16
     assert display_width("") == 0
+
+
+def test_lines_of_reads_the_lines_the_line_regex_reads():
+    # the split in C (text with LF only) and the regex (text with CR) must
+    # give the lines that LINE.finditer gives, without the empty match at
+    # the end of the text
+    from cleaner.chars import LINE, lines_of
+
+    def by_regex(text: str) -> list[tuple[int, str, str]]:
+        out = []
+        for m in LINE.finditer(text):
+            if m.start() == len(text) and not m.group(0):
+                break
+            out.append((m.start(), m.group(1), m.group(2)))
+        return out
+
+    rng = random.Random(2)
+    for alphabet in ("中a \n", "中a \r\n\f"):
+        for _ in range(3000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+            assert lines_of(text) == by_regex(text), repr(text)

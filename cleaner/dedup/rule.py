@@ -312,30 +312,34 @@ def adjacent_repeats(
     for u in seq:
         if rep[u] >= 0:
             members.setdefault(rep[u], []).append(pos[u])
-    lo: list[Any] = []
-    hi: list[Any] = []
-    sc: list[Any] = []
-    for group in members.values():
-        g = np.asarray(group, dtype=np.int64)
+    # (plain lists, in the order the pairs are listed: most groups are a
+    # unit or two, too few for an array each)
+    lo: list[int] = []
+    hi: list[int] = []
+    sc: list[float] = []
+    for g in members.values():
+        if len(g) < 2:
+            continue  # (a unit alone in its group pairs with nothing)
         if len(g) <= max_group:
-            i, j = np.triu_indices(len(g), k=1)
+            for k, x in enumerate(g):
+                lo.extend([x] * (len(g) - k - 1))
+                hi.extend(g[k + 1 :])
         else:
-            i = np.arange(len(g) - 1)
-            j = i + 1
-        lo.append(g[i])
-        hi.append(g[j])
-        sc.append(np.full(len(i), 100.0))
+            lo.extend(g[:-1])
+            hi.extend(g[1:])
+        sc.extend([100.0] * (len(lo) - len(sc)))
     for (r1, r2), s in verified.items():
         g1, g2 = members.get(r1, []), members.get(r2, [])
         if rep[r1] != r1 or rep[r2] != r2 or len(g1) * len(g2) > max_group * max_group or not g1 or not g2:
             continue
-        a1, a2 = np.meshgrid(np.asarray(g1, dtype=np.int64), np.asarray(g2, dtype=np.int64), indexing="ij")
-        lo.append(np.minimum(a1, a2).ravel())
-        hi.append(np.maximum(a1, a2).ravel())
-        sc.append(np.full(a1.size, s))
+        for x in g1:
+            for y in g2:
+                lo.append(min(x, y))
+                hi.append(max(x, y))
+        sc.extend([s] * (len(g1) * len(g2)))
     if not lo:
         return [], []
-    return _diagonal_runs(np.concatenate(lo), np.concatenate(hi), np.concatenate(sc), seq)
+    return _diagonal_runs(np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64), np.asarray(sc, dtype=np.float64), seq)
 
 
 def _diagonal_runs(a: Any, b: Any, score: Any, seq: Sequence[int]) -> tuple[list[tuple[int, int]], list[float]]:

@@ -41,7 +41,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..chars import LINE
+from ..chars import lines_of
 from ..edits import Edit
 from ..rule import Rule
 
@@ -80,8 +80,7 @@ class _PageLine(NamedTuple):
 
 def _page_lines(text: str) -> list[_PageLine]:
     out: list[_PageLine] = []
-    for m in LINE.finditer(text):
-        body = m.group(1)
+    for line_start, body, _ in lines_of(text):
         if not body or len(body) > 40 or not _DIGIT.search(body):
             continue
         core = body.strip(_BLANK)
@@ -91,11 +90,9 @@ def _page_lines(text: str) -> list[_PageLine]:
                 total = (found.group(2) if found.re.groups > 1 else None) or ""
                 if name == "fraction" and int(found.group(1)) > int(total):
                     break
-                start = m.start() + len(body) - len(body.lstrip(_BLANK))
-                out.append(_PageLine(start, m.start() + len(body.rstrip(_BLANK)), int(found.group(1)), name, total))
+                start = line_start + len(body) - len(body.lstrip(_BLANK))
+                out.append(_PageLine(start, line_start + len(body.rstrip(_BLANK)), int(found.group(1)), name, total))
                 break
-        if m.end() == len(text):
-            break
     return out
 
 

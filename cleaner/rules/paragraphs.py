@@ -47,12 +47,12 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..chars import CJK, CLOSERS, HAN, LINE, display_width
-from ..edits import Edit, OffsetMap, Suggestion, apply_edits, until_stable
+from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
+from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose
 from ..rule import Rule
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ _OPENER = re.compile(
 )
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\t)")
 _LATIN_HYPHEN = re.compile(r"([A-Za-z]+)[-\u00ad]$")
+_HYPHENS = ("-", "\u00ad")  # (what _LATIN_HYPHEN needs at the end)
 _LATIN_WORD_START = re.compile(r"^([a-z]+)")
 #: a prose line is at least this wide (columns; a CJK character is 2)
 MIN_PROSE_WIDTH = 30
@@ -107,15 +108,11 @@ WEAK_COHESION = 3.0
 SPAN_COHESION = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     start: int
     body: str
     ending: str
-
-    @property
-    def blank(self) -> bool:
-        return not self.body.strip()
+    blank: bool  # nothing but whitespace
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +131,12 @@ def _width(s: str) -> int:
     return display_width(s)
 
 
-def _stats(lines: list[_Line]) -> _DocStats:
+def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
+    """What the document's lines say about its layout; ``cache`` keeps what
+    is measured of each line for the next passes (which see the same lines
+    again, except where they joined some)."""
+    if cache is None:
+        cache = _LineCache()
     content = [ln for ln in lines if not ln.blank]
     soft: list[int] = []
     blank_breaks = 0
@@ -147,7 +149,7 @@ def _stats(lines: list[_Line]) -> _DocStats:
             blank_breaks += 1
         else:
             line_breaks += 1
-            w = _width(a.body.rstrip())
+            w = cache.width(a.body)
             if w >= MIN_PROSE_WIDTH:  # headings and short lines say nothing about the wrap width
                 soft.append(w)
                 latin += a.body.isascii()
@@ -168,7 +170,7 @@ def _stats(lines: list[_Line]) -> _DocStats:
         tolerance=tol,
         blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
         indents=indents >= 2 and indents >= 0.2 * len(content),
-        headers=running_headers([ln.body for ln in lines]),
+        headers=running_headers([ln.body for ln in lines], keys=cache.header_key),
         rare_blanks=line_breaks >= RARE_BLANK_BREAKS and blank_breaks <= RARE_BLANK_SHARE * line_breaks,
     )
 
@@ -181,7 +183,43 @@ HEADER_MAX_WIDTH = 60
 _HEADER_PUNCT = re.compile(r"[，。；！？、,;!?]")
 
 
-def running_headers(lines: list[str]) -> frozenset[str]:
+class _LineCache:
+    """Per call of :func:`paragraphs_rule`: the width (right-stripped) and
+    the running-header key of each line seen, by its text."""
+
+    __slots__ = ("_widths", "_keys")
+
+    def __init__(self) -> None:
+        self._widths: dict[str, int] = {}
+        self._keys: dict[str, str | None] = {}
+
+    def width(self, body: str) -> int:
+        w = self._widths.get(body)
+        if w is None:
+            w = self._widths[body] = _width(body.rstrip())
+        return w
+
+    def header_key(self, line: str) -> str | None:
+        if line in self._keys:
+            return self._keys[line]
+        k = self._keys[line] = _header_key(line)
+        return k
+
+
+def _header_key(line: str) -> str | None:
+    """What a line is compared on as a running header (see
+    :func:`running_headers`), or None when it cannot be one."""
+    from ..dedup.rule import HEADER_MIN_LETTERS
+
+    s = line.strip()
+    # (a line longer than that in characters is wider still: no width to measure)
+    if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _width(s) > HEADER_MAX_WIDTH:
+        return None
+    key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
+    return key if len(key.replace("0", "")) >= HEADER_MIN_LETTERS else None
+
+
+def running_headers(lines: list[str], *, keys: Callable[[str], str | None] = _header_key) -> frozenset[str]:
     """The lines (stripped) that a document repeats as running headers or
     footers: a line at most :data:`HEADER_MAX_WIDTH` wide without clause or
     sentence punctuation, with at least
@@ -195,16 +233,14 @@ def running_headers(lines: list[str]) -> frozenset[str]:
     ['USER GUIDE 2', 'User Guide 1']
     >>> running_headers(["User Guide", "text, more text", "text, more text"])
     frozenset()
-    """
-    from ..dedup.rule import HEADER_MIN_LETTERS
 
+    ``keys`` gives a line's key (None: it cannot be a header); a caller
+    that judges the same lines again passes a cached one.
+    """
     groups: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
-        s = line.strip()
-        if not s or _width(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s):
-            continue
-        key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
-        if len(key.replace("0", "")) >= HEADER_MIN_LETTERS:
+        key = keys(line)
+        if key is not None:
             groups.setdefault(key, []).append(i)
     out: set[str] = set()
     for members in groups.values():
@@ -325,7 +361,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
     # Latin word broken by a hyphen at the line end.
-    m = _LATIN_HYPHEN.search(a)
+    m = _LATIN_HYPHEN.search(a) if a.endswith(_HYPHENS) else None  # (a search at every position otherwise)
     w = _LATIN_WORD_START.match(b)
     if m and w:
         if a.endswith("\u00ad"):
@@ -359,7 +395,8 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         return None  # ends with ：, a quote, a bracket...: a list or a quotation may follow
     if wrapped:
         score += 2.0
-    width_a = _width(a)
+    # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
+    width_a = len(a) if len(a) >= 2 * MIN_PROSE_WIDTH else _width(a)
     if _INNER_PUNCT.search(a[:-1]):
         score += 1.0  # A reads as prose, not as a title
     if width_a >= 2 * MIN_PROSE_WIDTH:
@@ -402,16 +439,18 @@ JOIN_SCORE = 4.0
 
 
 def _lines(text: str) -> list[_Line]:
-    out = []
-    for m in LINE.finditer(text):
-        if m.start() == len(text) and not m.group(0):
-            break
-        out.append(_Line(m.start(), m.group(1), m.group(2)))
-    return out
+    return [_Line(start, body, ending, not body.strip()) for start, body, ending in lines_of(text)]
 
 
-#: the verdicts of :func:`_decide`, kept across the passes of one call
-_Memo = dict[tuple[str, str, str, bool, _DocStats], "tuple[float, str] | None"]
+#: the verdicts of :func:`_decide` under one document layout, by break
+_Verdicts = dict[tuple[str, str, str, bool], "tuple[float, str] | None"]
+#: the verdicts, kept across the passes of one call (a pass whose joins
+#: change no line length sees the same layout again)
+_Memo = dict[_DocStats, _Verdicts]
+#: a break left alone: line A, line B and the paragraph that ends with A
+_Kept = tuple[_Line, _Line, str]
+#: passes of :func:`_joins` at most (each reads the layout its joins left)
+MAX_PASSES = 4
 
 
 def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
@@ -434,12 +473,32 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     (True, [(3, 4)])
     """
     memo: _Memo = {}
-    edits = until_stable(lambda t: _joins(t, config, memo), text)
-    doubts: list[Suggestion] = []
-    for _ in _joins(apply_edits(text, edits) if edits else text, config, memo, doubts):
-        pass  # (no edit: the text is stable)
+    cache = _LineCache()
+    kept: list[_Kept] = []
+    edits = list(_joins(text, memo, cache, kept))
+    current = text
+    if edits:
+        current = apply_edits(text, edits)
+        for _ in range(MAX_PASSES - 1):
+            kept = []
+            more = list(_joins(current, memo, cache, kept))
+            if not more:
+                break  # the breaks this pass left alone are the final ones
+            edits = compose(text, current, edits, more)
+            current = apply_edits(current, more)
+        else:
+            kept = []
+            for _ in _joins(current, memo, cache, kept, join=False):
+                pass  # (joins nothing: only lists the breaks)
+    doubts = [d for a, b, para in kept if (d := _doubt_at(current, a, b, para)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
+
+
+def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
+    """:func:`_doubt` for the break between lines ``a`` and ``b`` of ``text``."""
+    lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
+    return _doubt(text, a.start + len(a.body.rstrip()), b.start + lead, para, b.body[lead:])
 
 
 def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
@@ -448,7 +507,7 @@ def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | Non
     from ..segment import cohesion
 
     a = para.rstrip()
-    if not a or not b or ends_sentence(a) or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])):
+    if not a or not b or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])) or ends_sentence(a):
         return None
     gain = cohesion(a, b)
     if gain <= SPAN_COHESION:
@@ -456,23 +515,32 @@ def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | Non
     return Suggestion(NAME, cut, end, text[cut:end], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
 
 
-def _joins(text: str, config: Config, memo: _Memo | None = None, doubts: list[Suggestion] | None = None) -> Iterator[Edit]:
-    """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
-    :func:`_decide` (a pure function) for the next passes, which see the same
-    breaks again except next to what was joined.  With ``doubts``, the pass
-    joins nothing and collects the suggestions of :func:`_doubt` instead."""
-    if "\n" not in text and "\r" not in text:
-        return
-    lines = _lines(text)
-    stats = _stats(lines)
-    in_fence = False
+def _fenced(lines: list[_Line], text: str) -> list[bool]:
+    """Which lines are inside a fenced code block (or are its fences)."""
     fenced = [False] * len(lines)
+    if "```" not in text and "~~~" not in text:
+        return fenced  # (no line can open a fence)
+    in_fence = False
     for i, ln in enumerate(lines):
         if _FENCE.match(ln.body):
             in_fence = not in_fence
             fenced[i] = True
         elif in_fence:
             fenced[i] = True
+    return fenced
+
+
+def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True) -> Iterator[Edit]:
+    """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
+    :func:`_decide` (a pure function) for the next passes, which see the same
+    breaks again except next to what was joined.  The breaks the pass
+    leaves alone go to ``kept``; without ``join``, it joins none."""
+    if "\n" not in text and "\r" not in text:
+        return
+    lines = _lines(text)
+    stats = _stats(lines, cache)
+    verdicts = memo.setdefault(stats, {})
+    fenced = _fenced(lines, text)
     i = 0
     n = len(lines)
     para = ""  # the paragraph that ends with line i, as joined so far
@@ -491,22 +559,13 @@ def _joins(text: str, config: Config, memo: _Memo | None = None, doubts: list[Su
             para = ""
             continue
         b = lines[j]
-        key = (a.body, para, b.body, j - i - 1 == 1, stats)
-        if memo is None:
-            verdict = _decide(*key)
-        else:
-            verdict = memo[key] if key in memo else memo.setdefault(key, _decide(*key))
-        if doubts is not None:
-            lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
-            d = None if verdict is not None and verdict[0] >= JOIN_SCORE else _doubt(text, a.start + len(a.body.rstrip()), b.start + lead, para, b.body[lead:])
-            if d is not None:
-                doubts.append(d)
-            para = ""
-        elif verdict is not None and verdict[0] >= JOIN_SCORE:
+        key = (a.body, para, b.body, j - i - 1 == 1)
+        verdict = verdicts[key] if key in verdicts else verdicts.setdefault(key, _decide(*key, stats))
+        if join and verdict is not None and verdict[0] >= JOIN_SCORE:
             score, sep = verdict
             a_body = a.body.rstrip()
             cut = a.start + len(a_body)
-            if sep in ("", "-") and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
+            if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
                 cut -= 1  # the hyphen is part of the break
             lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
             end = b.start + lead
@@ -514,6 +573,8 @@ def _joins(text: str, config: Config, memo: _Memo | None = None, doubts: list[Su
             # keep the tail of the joined paragraph: features only look at its end and size
             para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
         else:
+            if verdict is None or verdict[0] < JOIN_SCORE:
+                kept.append((a, b, para))
             para = ""
         i = j
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..edits import Edit, Suggestion
 from ..rule import Rule
@@ -66,12 +66,66 @@ def _only() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """
     from zhon import cedict
 
+    trad_only, simp_only = _only_chars()
+    return re.compile(f"[{re.escape(trad_only)}]"), re.compile(f"[{re.escape(simp_only)}]")
+
+
+@functools.cache
+def _only_chars() -> tuple[str, str]:
+    """The Traditional-only and the Simplified-only characters (see :func:`_only`)."""
+    from zhon import cedict
+
     trad, simp = set(cedict.traditional), set(cedict.simplified)
     hk, tw = _converter("s2hk"), _converter("s2tw")
     simp_only_set = {c for c in simp - trad if hk.convert(c) != c and tw.convert(c) != c}
-    trad_only = "".join(sorted(trad - simp))
-    simp_only = "".join(sorted(simp_only_set))
-    return re.compile(f"[{re.escape(trad_only)}]"), re.compile(f"[{re.escape(simp_only)}]")
+    return "".join(sorted(trad - simp)), "".join(sorted(simp_only_set))
+
+
+@functools.cache
+def _kinds() -> Any:
+    """A table by code point: 1 for a Traditional-only character, 2 for a
+    Simplified-only one, 0 for anything else (the last entry stands for
+    every code point beyond the table)."""
+    import numpy as np
+
+    trad_only, simp_only = _only_chars()
+    table = np.zeros(max(map(ord, trad_only + simp_only)) + 2, dtype=np.uint8)
+    table[[ord(c) for c in trad_only]] = 1
+    table[[ord(c) for c in simp_only]] = 2
+    return table
+
+
+#: characters counted at a time by :func:`paragraph_counts` (5 bytes each)
+_COUNT_CHUNK = 1 << 20
+
+
+def paragraph_counts(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`script_counts` of each span of ``text`` (sorted, disjoint),
+    from one look-up per character (numpy) instead of a regex match and a
+    string per character of the script.
+
+    >>> paragraph_counts("這是简体\\n我們", [(0, 5), (5, 7)])
+    [(1, 2), (1, 0)]
+    """
+    import numpy as np
+
+    table = _kinds()
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(paras):
+        base = paras[i][0]
+        j = i + 1
+        while j < len(paras) and paras[j][1] - base <= _COUNT_CHUNK:
+            j += 1
+        codes = np.frombuffer(text[base : paras[j - 1][1]].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        kinds = table[np.minimum(codes, len(table) - 1)]
+        trad = np.concatenate(([0], np.cumsum(kinds == 1)))
+        simp = np.concatenate(([0], np.cumsum(kinds == 2)))
+        a = np.asarray([p[0] - base for p in paras[i:j]], dtype=np.int64)
+        b = np.asarray([p[1] - base for p in paras[i:j]], dtype=np.int64)
+        out.extend(zip((trad[b] - trad[a]).tolist(), (simp[b] - simp[a]).tolist()))
+        i = j
+    return out
 
 
 def script_counts(text: str) -> tuple[int, int]:
@@ -189,9 +243,10 @@ def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # (one search each, and none of the counting, for a text in one script)
     if not simp_re.search(text) or not trad_re.search(text):
         return  # one script only
-    trad, simp = script_counts(text)
     paras = list(_paragraphs(text))
-    counts = [script_counts(text[s0:e0]) for s0, e0 in paras]
+    counts = paragraph_counts(text, paras)
+    # (the paragraphs cover the text: their counts add up to the document's)
+    trad, simp = sum(t0 for t0, _ in counts), sum(s0 for _, s0 in counts)
     clear = max(trad, simp) >= DOCUMENT_MAJORITY * (trad + simp)
     evidenced = sum(t0 + s0 > 0 for t0, s0 in counts)  # paragraphs with script-specific characters
     simplified_doc = simp > trad

@@ -93,8 +93,11 @@ _SUSPECT = re.compile(
 )
 # (_SUSPECT or four Latin-1 letters: one character class first, which the
 # regex engine scans for quickly; \xb7 is the one Latin-1 letter _SUSPECT
-# leaves out, so the same positions match as with _SUSPECT|[\xa1-\xff]{4})
-_SUSPECT_ALL = re.compile(_SUSPECT.pattern[:-1].replace("]|[", "") + r"]|\xb7[\xa1-\xff]{3}")
+# leaves out, so the same positions match as with _SUSPECT|[\xa1-\xff]{4}.
+# The class holds \xb7 too, and the lookbehinds tell the two apart: a
+# pattern that opens with one class, not with alternatives, lets the engine
+# skip to its candidates instead of trying every position)
+_SUSPECT_ALL = re.compile(_SUSPECT.pattern[:-1].replace("]|[", "") + r"\xb7](?:(?<=\xb7)[\xa1-\xff]{3}|(?<!\xb7))")
 _CJK_OR_SPACE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\s]")
 _MAX_CHUNK = 4096
 
@@ -125,7 +128,7 @@ def _rare_pair() -> re.Pattern[str]:
         lo = max(lo, cp + 1)
     ranges.append(f"\\u{lo:04x}-\\u9fff")
     rare = "".join(ranges)
-    return re.compile(f"[{rare}]{{2}}")
+    return re.compile(f"[{rare}][{rare}]")  # (not {2}: a class first lets the engine skip to it)
 
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
@@ -351,8 +354,11 @@ def _segment_around(text: str, pos: int, floor: int) -> tuple[int, int]:
     """The run of non-CJK characters on one line that holds ``pos`` (not
     reaching back before ``floor``)."""
     start = pos
-    while start > floor and not _OTHER_RUN_END.match(text, start - 1):
-        start -= 1
+    if pos > floor:
+        # the nearest run end before pos: the first in the text read backwards
+        # from there (one copy and one search in C, not a step per character)
+        m = _OTHER_RUN_END.search(text[floor:pos][::-1])
+        start = pos - m.start() if m else floor
     m = _OTHER_RUN_END.search(text, pos)
     return start, (m.start() if m else len(text))
 

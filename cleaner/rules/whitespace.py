@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..chars import CJK, CLOSERS, HAN, KANA
+from ..chars import CJK, CLOSERS, HAN, KANA, lines_of
 from ..edits import Edit, until_stable
 from ..rule import Rule
 
@@ -44,7 +44,7 @@ _LINE = re.compile(r"([^\r\n\f]*)(\r\n|\n|\r|\f|$)")
 _BLANK = " \t\u3000\v"
 _ANY_BLANK = re.compile(r"[ \t\u3000\v]")
 _ANY_BLANK_RUN = re.compile(r"[ \t\u3000\v]+")
-_TRAILING = re.compile(r"[ \t\u3000\v]+$")
+_TRAILING_BLANKS = " \t\u3000\v"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _PROSE = re.compile(r"[，。；！？、]")  # not ：, which titles use too
 _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
@@ -59,10 +59,14 @@ _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
 # one-character CJK token between two separators.  A spaced run of four
 # tokens or more, three quarters of them single characters, has one inside.
 _SPACED_SINGLE = re.compile(f"[ \u3000][{CJK}{_QUOTES}][ \u3000]")
-_GAP_BLANKS = re.compile("[ \t\u3000]+")
+_GAP_BLANKS = re.compile("[ \t\u3000][ \t\u3000]*")  # (a class first: the engine skips to it)
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
 _SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
+# (its two branches apart: the one after a space opens with a class, which
+# the regex engine scans for, instead of trying both at every position)
+_SHORT_ITEMS_FIRST = re.compile(_SHORT_ITEMS.pattern.replace("(?:^|[ \u3000])", "", 1))
+_SHORT_ITEMS_NEXT = re.compile(_SHORT_ITEMS.pattern.replace("(?:^|[ \u3000])", "[ \u3000]", 1))
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 # A title line: this short, and not ending a sentence.
 _TITLE_MAX = 20
@@ -85,10 +89,8 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
     """Edits inside one non-blank line (without its line ending)."""
     if not _ANY_BLANK.search(line):
         return  # no blank character: nothing to remove
-    body = line
-    m = _TRAILING.search(body)
-    trailing = m.start() if m else len(body)
-    body = body[:trailing]
+    body = line.rstrip(_TRAILING_BLANKS)
+    trailing = len(body)
     if not _HEADING.match(body):
         keep: list[tuple[int, int]] = []
         remove: list[tuple[int, int]] = []
@@ -100,7 +102,7 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
         gaps = _cjk_gaps(body) if _PROSE.search(body) and not _title_line(body) else []
         if gaps:
             # (a gap follows a CJK character, so it is never the indentation)
-            keep = [(k.start(), k.end()) for k in _SHORT_ITEMS.finditer(body)]
+            keep = _short_items(body)
             keep_starts = [a for a, _ in keep]
             separators = _separators(body, gaps)
             for a, b in gaps:
@@ -119,6 +121,21 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
             yield Edit(NAME, pos + a, pos + b, body[a:b], "")
     if trailing < len(line):
         yield Edit(NAME, pos + trailing, pos + len(line), line[trailing:], "")
+
+
+def _short_items(body: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_SHORT_ITEMS` in a line (a list of short items:
+    ``张三 李四 王五``), found as its ``finditer`` finds them.
+
+    >>> _short_items("名单 张三 李四 王五，其他")
+    [(0, 11)]
+    """
+    out: list[tuple[int, int]] = []
+    m = _SHORT_ITEMS_FIRST.match(body)
+    if m:
+        out.append(m.span())
+    out.extend(k.span() for k in _SHORT_ITEMS_NEXT.finditer(body, m.end() if m else 0))
+    return out
 
 
 def _cjk_gaps(body: str) -> list[tuple[int, int]]:
@@ -175,32 +192,46 @@ def _separators(body: str, gaps: list[tuple[int, int]]) -> set[tuple[int, int]]:
     between_words = [(a, b) for a, b in gaps if _WORD_CHAR.match(body, a - 1) and _WORD_CHAR.match(body, b)]
     if not between_words:
         return set()
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(body)]
-    blank_runs: dict[int, int] = {}  # clause (by index) -> its inner blank runs
+    ydob = body[::-1]  # (the clause break before a gap: the first after it, read backwards)
+    n = len(body)
+    blank_runs: dict[int, int] = {}  # clause (by its start) -> its inner blank runs
     out: set[tuple[int, int]] = set()
     for a, b in between_words:
-        k = bisect.bisect_left(breaks, a)
-        cs = breaks[k - 1] + 1 if k else 0
-        ce = breaks[k] if k < len(breaks) else len(body)
-        if k not in blank_runs:
-            blank_runs[k] = len(_ANY_BLANK_RUN.findall(body, cs, ce)) - (body[cs] in _BLANK) - (body[ce - 1] in _BLANK)
+        m = _CLAUSE_BREAK.search(ydob, n - a)
+        cs = n - m.start() if m else 0
+        m = _CLAUSE_BREAK.search(body, a)
+        ce = m.start() if m else n
+        if cs not in blank_runs:
+            blank_runs[cs] = len(_ANY_BLANK_RUN.findall(body, cs, ce)) - (body[cs] in _BLANK) - (body[ce - 1] in _BLANK)
         if (
             _NUMBER_BEFORE.search(body, max(0, a - 4), a)
             or _NUMBER_AFTER.match(body, b)
-            or blank_runs[k] > 1
+            or blank_runs[cs] > 1
             or (cs and body[cs - 1] in _OPENERS and body[ce : ce + 1] in tuple(_CLOSERS) and ce - cs <= _SHORT_BRACKET)
         ):
             out.add((a, b))
     return out
 
 
-def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
-    """Edits that tidy whitespace while keeping paragraph structure."""
-    lines: list[tuple[int, str, str]] = []  # (start, body, ending)
+def _lines(text: str) -> list[tuple[int, str, str]]:
+    """(start, body, line ending) of each line (:data:`_LINE`).
+
+    >>> _lines("甲\\r\\n乙\\f"), _lines("一行"), _lines("")
+    ([(0, '甲', '\\r\\n'), (3, '乙', '\\x0c')], [(0, '一行', '')], [])
+    """
+    if "\r" not in text and "\f" not in text:
+        return lines_of(text)  # (the same lines, split in C)
+    lines: list[tuple[int, str, str]] = []
     for m in _LINE.finditer(text):
         if m.start() == len(text) and not m.group(0):
             break
         lines.append((m.start(), m.group(1), m.group(2)))
+    return lines
+
+
+def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
+    """Edits that tidy whitespace while keeping paragraph structure."""
+    lines = _lines(text)
     n = len(lines)
     blank = [not body.strip(_BLANK) for _, body, _ in lines]
     first = next((i for i in range(n) if not blank[i]), n)
@@ -209,10 +240,16 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     while i < n:
         start, body, ending = lines[i]
         if not blank[i]:
-            # to a fixed point: whether a space separates depends on the
-            # other spaces of its clause, which the same pass may remove
-            for e in until_stable(lambda b: _inner_edits(b, 0), body):
-                yield e._replace(start=e.start + start, end=e.end + start)
+            if body.isascii():
+                # no CJK character, no quotation mark: only trailing blanks go
+                kept = len(body.rstrip(_TRAILING_BLANKS))
+                if kept < len(body):
+                    yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
+            else:
+                # to a fixed point: whether a space separates depends on the
+                # other spaces of its clause, which the same pass may remove
+                for e in until_stable(lambda b: _inner_edits(b, 0), body):
+                    yield e._replace(start=e.start + start, end=e.end + start)
             if ending == "\f":
                 yield Edit(NAME, start + len(body), start + len(body) + 1, "\f", "\n")
             i += 1

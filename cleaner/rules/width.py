@@ -43,12 +43,14 @@ if TYPE_CHECKING:
 
 NAME = "width"
 
-_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]*")  # (a class first: the engine skips to it)
 #: the Chinese numerals that write a number digit by digit (二〇〇八)
 _CHINESE_DIGITS = frozenset("〇零一二三四五六七八九")
 _ZERO = "\uff10"  # ０
 _LETTER_O = "\uff2f"  # Ｏ
-_PUNCT = re.compile(r"[,;:?!]+|[()]")
+#: a run of ``,;:?!`` or one parenthesis (``[,;:?!]+|[()]`` written with one
+#: class first, so that the regex engine skips to its candidates)
+_PUNCT = re.compile(r"[,;:?!()](?:(?<=[,;:?!])[,;:?!]*)?")
 _ANY_PUNCT = re.compile(r"[,;:?!()]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -68,7 +70,7 @@ _PROTECTED = re.compile(
 
 #: what each kind of protected span needs on its line: a backquote, a URL
 #: scheme or ``www.``, an ``@``, or two commas (a CSV row)
-_PROTECT_TRIGGER = re.compile(r"[`@]|://|www\.|,[^,\n]*,")
+_PROTECT_TRIGGER = re.compile(r"`|@|://|www\.|,[^,\n]*,")  # (each branch opens with a literal: the engine skips to them)
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -147,9 +149,10 @@ def _paren_pairs(text: str, protected: list[tuple[int, int]]) -> Iterator[tuple[
             yield stack.pop(), i
 
 
-def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, str]:
+def _punct_positions(view: str, protected: list[tuple[int, int]], marks: list[tuple[int, int]]) -> dict[int, str]:
     """Positions of ASCII punctuation that reads as Chinese in ``view``, with
-    the full-width form for each."""
+    the full-width form for each; ``marks`` are the spans of :data:`_PUNCT`
+    in ``view``."""
     starts = [a for a, _ in protected]
 
     def inside(i: int) -> bool:
@@ -157,13 +160,13 @@ def _punct_positions(view: str, protected: list[tuple[int, int]]) -> dict[int, s
         return k >= 0 and i < protected[k][1]
 
     out: dict[int, str] = {}
-    for m in _PUNCT.finditer(view):
-        i = m.start()
-        if m.group() in "()" or (protected and inside(i)):
+    for i, j in marks:
+        mark = view[i:j]
+        if mark in "()" or (protected and inside(i)):
             continue
         # fast path: right after a CJK character (the common case)
-        if (i and _CJK_CHAR.match(view, i - 1) and not (view[i - 1].isdigit())) or _chinese_context(view, i, m.end()):
-            for k, ch in enumerate(m.group()):
+        if (i and _CJK_CHAR.match(view, i - 1) and not (view[i - 1].isdigit())) or _chinese_context(view, i, j):
+            for k, ch in enumerate(mark):
                 out[i + k] = _FULL[ch]
     if "(" in view:
         for o, c in _paren_pairs(view, protected):
@@ -214,12 +217,15 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         # Decide on the text as it reads after each round of conversions, until
         # nothing more changes: one pass then gives what two would (idempotence).
         view = _apply(text, changes)
+        marks = [m.span() for m in _PUNCT.finditer(view)]
         for _ in range(8):
-            found = {i: c for i, c in _punct_positions(view, protected).items() if i not in changes}
+            found = {i: c for i, c in _punct_positions(view, protected, marks).items() if i not in changes}
             if not found:
                 break
             changes.update(found)
             view = _apply(view, found)
+            # a round converts whole marks: the others stand where they stood
+            marks = [(i, j) for i, j in marks if i not in found]
     # one edit per run of adjacent changed characters
     positions = sorted(changes)
     k = 0

@@ -167,3 +167,23 @@ def test_a_long_traditional_paragraph_among_several_simplified_ones_is_converted
     trad = "這個縣的經濟發展緩慢，農業人口佔多數，當地正在尋找對策。"  # 14 against 24
     text = "\n".join(SIMPLIFIED_DOC[:2] + [trad] + SIMPLIFIED_DOC[2:]) + "\n"
     assert only(text) == text.replace(trad, "这个县的经济发展缓慢，农业人口占多数，当地正在寻找对策。")
+
+
+@pytest.mark.parametrize("chunk", [None, 7])
+def test_paragraph_counts_are_the_regex_counts_of_each_paragraph(monkeypatch, chunk):
+    # the numpy look-up must count what script_counts' regexes count (also
+    # when the text is counted a few paragraphs at a time)
+    import random
+
+    from cleaner.rules import script
+    from cleaner.rules.script import _paragraphs, paragraph_counts, script_counts
+
+    if chunk is not None:
+        monkeypatch.setattr(script, "_COUNT_CHUNK", chunk)
+
+    rng = random.Random(6)
+    alphabet = "這是简体我們们讨論论發发头髮中文\n\r\fa𠀀\ud800"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        paras = list(_paragraphs(text))
+        assert paragraph_counts(text, paras) == [script_counts(text[a:b]) for a, b in paras], repr(text)

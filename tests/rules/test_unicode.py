@@ -137,3 +137,21 @@ def test_suspect_positions_are_those_of_the_alternation_they_replace():
     for _ in range(5000):
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
         assert [m.start() for m in _SUSPECT_ALL.finditer(s)] == [m.start() for m in alternation.finditer(s)], s
+
+
+def test_fast_patterns_find_what_their_plain_forms_find():
+    # _SUSPECT_ALL and the rare pair open with one class (the engine skips to
+    # candidates); they must match where their plain forms match
+    import random
+    import re
+
+    from cleaner.rules.unicode import _SUSPECT, _SUSPECT_ALL, _rare_pair
+
+    suspect = re.compile(_SUSPECT.pattern[:-1].replace("]|[", "") + r"]|\xb7[\xa1-\xff]{3}")  # (as it was written)
+    rare = re.compile(_rare_pair().pattern.split("][")[0] + "]{2}")
+    rng = random.Random(5)
+    alphabet = "\xb7\xa9\xc3\xe4\x80\u200b中涓枃a é"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in _SUSPECT_ALL.finditer(text)] == [m.span() for m in suspect.finditer(text)], repr(text)
+        assert [m.span() for m in _rare_pair().finditer(text)] == [m.span() for m in rare.finditer(text)], repr(text)

@@ -123,3 +123,49 @@ def test_spaced_out_text_always_holds_what_the_prefilter_looks_for():
             hits += 1
             assert _SPACED_SINGLE.search(body), body
     assert hits > 50  # (the search did run into spaced-out text)
+
+
+def test_lines_are_what_the_line_regex_finds():
+    # text without CR or form feed is split in C; the lines must be the regex's
+    import random
+
+    from cleaner.rules.whitespace import _LINE, _lines
+
+    rng = random.Random(3)
+    for alphabet in ("中 \n", "中 \r\n\f"):
+        for _ in range(3000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+            expected = []
+            for m in _LINE.finditer(text):
+                if m.start() == len(text) and not m.group(0):
+                    break
+                expected.append((m.start(), m.group(1), m.group(2)))
+            assert _lines(text) == expected, repr(text)
+
+
+def test_an_ascii_line_loses_what_the_full_line_path_removes():
+    # an ASCII line skips the CJK checks: it must lose what they would remove
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.edits import until_stable
+    from cleaner.rules.whitespace import _inner_edits, whitespace_rule
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        line = "".join(rng.choice("a1 ,.#\t\v") for _ in range(rng.randint(1, 14)))
+        if not line.strip(" \t\u3000\v"):
+            continue  # a blank line takes the other path
+        assert list(whitespace_rule(line, make_config())) == until_stable(lambda b: _inner_edits(b, 0), line), repr(line)
+
+
+def test_short_items_are_what_the_one_pattern_finds():
+    # the pattern's two branches run apart; the spans must be its finditer's
+    import random
+
+    from cleaner.rules.whitespace import _SHORT_ITEMS, _short_items
+
+    rng = random.Random(8)
+    for _ in range(5000):
+        body = "".join(rng.choice("张三李 \u3000，a") for _ in range(rng.randint(0, 20)))
+        assert _short_items(body) == [m.span() for m in _SHORT_ITEMS.finditer(body)], repr(body)

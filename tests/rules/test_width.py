@@ -100,3 +100,47 @@ def test_protected_spans_are_found_line_by_line_as_in_the_whole_text():
     texts += ["见 http://a.cn/x?a=1,2 及 a@b.cn\n中文,没有", "a,b,c\nd,e,f", "`a,b` ```\nx,y,z\n```"]
     for text in texts:
         assert _protected(text) == [(m.start(), m.end()) for m in _PROTECTED.finditer(text)], text
+
+
+def test_fast_patterns_find_what_their_plain_forms_find():
+    # _PUNCT and _PROTECT_TRIGGER are written to open with one class (or a
+    # literal per branch) so that the regex engine skips to candidates
+    import random
+    import re
+
+    from cleaner.rules.width import _PROTECT_TRIGGER, _PUNCT
+
+    plain = {_PUNCT: re.compile(r"[,;:?!]+|[()]"), _PROTECT_TRIGGER: re.compile(r"[`@]|://|www\.|,[^,\n]*,")}
+    rng = random.Random(4)
+    alphabet = ",;:?!()`@/w.中a \n"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        for fast, slow in plain.items():
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], repr(text)
+
+
+def test_later_rounds_judge_the_marks_a_fresh_scan_would_find():
+    # the rounds after the first reuse the first scan's marks (less the ones
+    # converted): the result must be what scanning each round's text gives
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.edits import apply_edits
+    from cleaner.rules.width import _PUNCT, _apply, _protected, _punct_positions, width_rule
+
+    def rescanning(text: str) -> str:
+        protected = _protected(text)
+        view, changes = text, {}
+        for _ in range(8):
+            marks = [m.span() for m in _PUNCT.finditer(view)]
+            found = {i: c for i, c in _punct_positions(view, protected, marks).items() if i not in changes}
+            if not found:
+                break
+            changes.update(found)
+            view = _apply(view, found)
+        return view
+
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "".join(rng.choice(["中", "文", ",", ";", "(", ")", " ", "a", "1", "“", "\n", ":", "，"]) for _ in range(rng.randint(1, 16)))
+        assert apply_edits(text, list(width_rule(text, make_config()))) == rescanning(text), repr(text)
