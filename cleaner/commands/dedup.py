@@ -25,7 +25,9 @@ from ..errors import InputError, StorageError, UsageError
 from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, text_documents
 from ..runner import Stats
 from ..textio import Outputs, Writable, read_lines
-from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine
+from ..parquet import is_parquet, parquet_documents
+from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine, under
+from .formats import check_formats, emit_parquet, parquet_run, resolve_inputs
 
 __all__ = ["add_parser", "cmd_dedup"]
 
@@ -92,13 +94,14 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
         raise UsageError("--output-dir is for text files; JSON Lines go to one output (-o FILE or stdout)")
     if args.output_dir and "-" in files:
         raise UsageError("--output-dir needs files, not stdin")
-    if not args.jsonl and len(files) > 1 and not args.output_dir:
+    if not args.jsonl and len(files) > 1 and not args.output_dir and not parquet_run(files):
         raise UsageError("several text files: use --output-dir DIR (or --jsonl)")
     if files.count("-") > 1:
         raise UsageError("stdin ('-') can be read once")
     if args.engine == "ray" and args.index:
         raise UsageError("--index is a SQLite file on this machine: use it with --engine local")
-    check_outputs(files, (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index)), args.output_dir)
+    named = (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index))
+    check_outputs(files, named, args.output_dir, names=args.output_names)
     try:
         return DedupOptions(
             level=args.level,
@@ -129,6 +132,10 @@ def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> 
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
                 stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
                 yield item
+        elif is_parquet(name):
+            for doc in parquet_documents([name], args.field):
+                stats.bytes_in += doc.nbytes
+                yield doc
         else:
             for doc in text_documents([name], args.encoding):
                 stats.bytes_in += doc.nbytes
@@ -170,7 +177,8 @@ def _progress(enabled: bool) -> Any:
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     """Run ``cleaner dedup``; returns the exit code."""
-    files = args.files or ["-"]
+    files = resolve_inputs(args)
+    check_formats(args, files)
     options = _options(args, files)
     check_engine(args, files)
     if args.encoding:
@@ -282,6 +290,8 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
     """Write what is left of each document (a record, or a text file into
     ``--output-dir`` or the one output) and its report rows; a document that
     loses everything is not written."""
+    if parquet_run(args.files):  # tables, not lines
+        return emit_parquet(res, docs, args, outs, report)
     sink = None
     if not args.output_dir:
         sink = sinks.enter_context(Sink(args.output, outs=outs))
@@ -300,4 +310,6 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
         if sink is not None:
             sink.fh.write(out)
         else:
-            outs.write_file(os.path.join(args.output_dir, os.path.basename(doc.id)), out)
+            target = under(args.output_dir, doc.id, args.output_names)
+            make_folder(os.path.dirname(target))
+            outs.write_file(target, out)
