@@ -121,6 +121,20 @@ class ParquetInput:
                 raise InputError(f"{self.path}: row group {i}: cannot read it ({exc})") from None
 
 
+def _values(column: Any, path: str, before: int) -> list[str | None]:
+    """The strings of a row group's text column (``before`` rows before it in
+    the file); :class:`InputError` naming the row whose bytes are not UTF-8."""
+    try:
+        return list(column.to_pylist())
+    except UnicodeDecodeError:
+        for i in range(len(column)):
+            try:
+                column[i].as_py()
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: row {before + i + 1}: the text is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise
+
+
 def parquet_documents(files: Iterable[str], field: str) -> Iterator[Document]:
     """One document per row of ``files`` whose column ``field`` is not null
     (named ``path:N``, N from 1), read one row group at a time; ``nbytes``
@@ -129,7 +143,7 @@ def parquet_documents(files: Iterable[str], field: str) -> Iterator[Document]:
         with ParquetInput(path, field) as src:
             row = 0
             for table in src.tables(columns=[field]):
-                for value in table.column(0).to_pylist():
+                for value in _values(table.column(0), path, row):
                     row += 1
                     if value is not None:
                         yield Document(f"{path}:{row}", value, "utf-8", nbytes=len(value.encode("utf-8", "surrogatepass")))
@@ -205,9 +219,10 @@ def _changed(path: str) -> InputError:
     return InputError(f"{path}: changed while cleaner was running; run it again on a file nothing writes to")
 
 
-def _rewritten(table: Any, field: str, results: Iterator[tuple[str, str | None]], path: str) -> Any:
-    """One row group with the new values ``results`` gives for its non-null rows (see :func:`write_rows`)."""
-    values = table.column(field).to_pylist()
+def _rewritten(table: Any, field: str, results: Iterator[tuple[str, str | None]], path: str, before: int) -> Any:
+    """One row group (``before`` rows before it in the file) with the new
+    values ``results`` gives for its non-null rows (see :func:`write_rows`)."""
+    values = _values(table.column(field), path, before)
     keep = [True] * len(values)
     changed = False
     for i, value in enumerate(values):
@@ -236,7 +251,9 @@ def write_rows(files: Sequence[str], field: str, results: Iterable[tuple[str, st
         with ParquetInput(path, field) as src:
             out = sink(src)
             out.start(src)
+            before = 0
             for table in src.tables():
-                out.write(_rewritten(table, field, it, path))
+                out.write(_rewritten(table, field, it, path, before))
+                before += table.num_rows
     if next(it, _END) is not _END:
         raise _changed(files[-1] if files else "an input")

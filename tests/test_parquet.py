@@ -93,6 +93,16 @@ def test_what_cannot_be_read_is_named(tmp_path, make, field, message):
         ParquetInput(str(path), field)
 
 
+def test_text_that_is_not_utf8_names_its_row(tmp_path):
+    data = pa.py_buffer(b"okbad\xff")
+    offsets = pa.py_buffer(pa.array([0, 2, 6], pa.int32()).buffers()[1])
+    texts = pa.Array.from_buffers(pa.string(), 2, [None, offsets, data])  # written unchecked, as a foreign writer may
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"text": texts}), path)
+    with pytest.raises(InputError, match=r"bad\.parquet: row 2: the text is not valid UTF-8"):
+        list(parquet_documents([str(path)], "text"))
+
+
 def test_different_columns_cannot_share_one_output(tmp_path):
     a = _write(tmp_path / "a.parquet", _table())
     b = _write(tmp_path / "b.parquet", pa.table({"text": ["x"]}))

@@ -102,6 +102,18 @@ def test_a_bad_record_in_compressed_input_names_its_line_and_writes_nothing(tmp_
     assert cli("clean", "-q", "-j", "1", "--jsonl", tmp_path / "in.jsonl.bz2", "-o", tmp_path / "out.jsonl.bz2") == 1
     assert "in.jsonl.bz2: line 3: invalid JSON" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl.bz2").exists() and _files(tmp_path) == ["in.jsonl.bz2"]
+    quarantine = tmp_path / "bad.jsonl.gz"
+    assert cli("clean", "-q", "-j", "1", "--jsonl", tmp_path / "in.jsonl.bz2", "-o", tmp_path / "out.jsonl.bz2", "--on-error", "quarantine", quarantine) == 0
+    row = json.loads(gzip.decompress(quarantine.read_bytes()))
+    assert (row["line"], row["raw"]) == (3, "{oops")
+
+
+def test_review_reads_a_compressed_report(tmp_path):
+    (tmp_path / "in.jsonl.zst").write_bytes(COMPRESS["zst"](RECORDS.encode()))
+    report, page = tmp_path / "r.jsonl.gz", tmp_path / "page.html"
+    assert cli("clean", "-q", "-j", "1", "--jsonl", tmp_path / "in.jsonl.zst", "-o", tmp_path / "o.jsonl", "--report", report) == 0
+    assert cli("review", "-q", "--jsonl", tmp_path / "in.jsonl.zst", "--report", report, "-o", page) == 0
+    assert "今天" in page.read_text(encoding="utf-8")
 
 
 def test_stdin_and_stdout_stay_plain(tmp_path):
