@@ -358,6 +358,7 @@ class Outputs:
 
     def __init__(self) -> None:
         self._files: list[OutputFile] = []
+        self._folders: list[str] = []  # created for this run's outputs, parents first
 
     def __enter__(self) -> Outputs:
         return self
@@ -431,6 +432,7 @@ class Outputs:
         if blocked:
             signal.pthread_sigmask(signal.SIG_BLOCK, held)
         pending, self._files = self._files, []
+        self._folders.clear()
         done = 0
         try:
             for out in pending:
@@ -450,10 +452,29 @@ class Outputs:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
     def discard(self) -> None:
-        """Drop every output not yet in place; their paths stay as they were."""
+        """Drop every output not yet in place (and the folders made for
+        them, when nothing else went in); their paths stay as they were."""
         for out in self._files:
             out.discard()
         self._files.clear()
+        for folder in reversed(self._folders):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        self._folders.clear()
+
+    def make_folders(self, path: str) -> None:
+        """Create the folder ``path`` (and its missing parents) for outputs of
+        this run; a run that fails removes those it created.  :class:`StorageError`."""
+        missing = []
+        folder = os.path.abspath(path)
+        while not os.path.lexists(folder):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(path, exc) from None
+        self._folders += reversed(missing)
 
 
 @contextlib.contextmanager

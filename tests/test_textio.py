@@ -134,3 +134,17 @@ def test_inputs_whose_name_and_bytes_disagree_are_refused(tmp_path):
         read_bytes(str(tmp_path / "plain.gz"))
     with pytest.raises(InputError, match=r"packed\.txt: holds gzip-compressed data; name it .*packed\.txt\.gz"):
         read_bytes(str(tmp_path / "packed.txt"))
+
+
+def test_folders_made_for_a_failed_run_are_removed(tmp_path):
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError), Outputs() as outs:
+        outs.make_folders(str(tmp_path / "new" / "deep"))
+        outs.make_folders(str(tmp_path / "kept" / "sub"))
+        outs.write_file(tmp_path / "new" / "deep" / "a.txt", "A")
+        raise RuntimeError("bad input")
+    assert _names(tmp_path) == ["kept"] and _names(tmp_path / "kept") == []
+    with Outputs() as outs:
+        outs.make_folders(str(tmp_path / "new" / "deep"))
+        outs.write_file(tmp_path / "new" / "deep" / "a.txt", "A")
+    assert (tmp_path / "new" / "deep" / "a.txt").read_text() == "A"

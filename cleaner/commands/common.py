@@ -65,7 +65,7 @@ def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, 
         ".gz, .bz2 and .zst are decompressed, .parquet is read as a table",
     )
     out = p.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout; compressed when it ends with .gz, .bz2 or .zst")
     out.add_argument(
         "--output-dir",
         metavar="DIR",
@@ -386,7 +386,7 @@ class PerFile:
             self.current[1].finish()
         target = self.target(source)
         if self.output_dir:
-            make_folder(os.path.dirname(target))
+            self.outs.make_folders(os.path.dirname(target))
         out = self.outs.open(target, follow_links=self.output_dir is None)
         self.current = (source, out)
         self.done.add(source)
@@ -400,7 +400,7 @@ class PerFile:
             if f not in self.done:
                 self.done.add(f)
                 if self.output_dir:
-                    make_folder(os.path.dirname(self.target(f)))
+                    self.outs.make_folders(os.path.dirname(self.target(f)))
                 self.outs.write_file(self.target(f), "", follow_links=self.output_dir is None)
 
 

@@ -311,5 +311,5 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
             sink.fh.write(out)
         else:
             target = under(args.output_dir, doc.id, args.output_names)
-            make_folder(os.path.dirname(target))
+            outs.make_folders(os.path.dirname(target))
             outs.write_file(target, out)

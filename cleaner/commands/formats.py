@@ -21,7 +21,7 @@ from ..parquet import ParquetInput, ParquetOutput, is_parquet, parquet_documents
 from ..records import Document, dedup_report_rows, report_rows
 from ..runner import Stats, clean_documents
 from ..textio import OutputFile, Outputs, Writable
-from .common import Progress, make_folder, under
+from .common import Progress, under
 
 if TYPE_CHECKING:
     from ..dedup.corpus import DedupResult
@@ -180,7 +180,7 @@ class ParquetSinks:
             return self.current[2]
         self._close(ok=True)
         if self.output_dir:
-            make_folder(os.path.dirname(target))
+            self.outs.make_folders(os.path.dirname(target))
         out = self.outs.open(target, encoding=None, follow_links=self.in_place)
         self.current = (target, out, ParquetOutput(out.binary, target))
         return self.current[2]

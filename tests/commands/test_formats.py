@@ -296,6 +296,14 @@ def test_folder_errors(tree, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_a_failed_folder_run_leaves_no_output_and_no_new_folder(tree, tmp_path, capsys):
+    (tree / "2022" / "deep" / "z.bin").write_bytes(b"\x00\x01binary")
+    out = tmp_path / "out"
+    assert cli("clean", "-q", "-j", "1", tree, "--output-dir", out) == 1
+    assert "z.bin: line 1: NUL byte" in capsys.readouterr().err
+    assert _files(out) == []
+
+
 def test_the_output_folder_inside_the_input_is_not_read(tree):
     out = tree / "clean"
     assert cli("clean", "-q", "-j", "1", tree, "--glob", "*.txt", "--output-dir", out) == 0
