@@ -4,7 +4,9 @@ Modes
     quick (``--quick`` or ``CLEANER_BENCH_QUICK=1``): every benchmark runs
     with a small time budget (a few rounds, one for the big inputs), the
     largest input sizes are left out, all quality gates are on.  ``--quick``
-    also turns pytest-benchmark on (the project's ``addopts`` turn it off).
+    also turns pytest-benchmark on (the project's ``addopts`` turn it off)
+    and its timing tables off (``--bench-tables`` keeps them): the run ends
+    with the short summary of :mod:`benchmarks.summary` instead.
     full (the default): all sizes, about two seconds of rounds per benchmark
     (at least five rounds).  Use ``--benchmark-enable`` and
     ``--benchmark-json`` / ``--benchmark-save`` to keep the results.
@@ -39,6 +41,7 @@ import pytest
 import cleaner
 from benchmarks import REFERENCES
 from benchmarks.gates import Baseline, Gate
+from benchmarks.summary import summary_lines
 
 QUICK_ENV = "CLEANER_BENCH_QUICK"
 
@@ -82,7 +85,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--quick",
         action="store_true",
         default=False,
-        help=f"quick mode: small time budget, largest sizes left out, quality gates on (or {QUICK_ENV}=1); implies --benchmark-enable",
+        help=f"quick mode: small time budget, largest sizes left out, quality gates on (or {QUICK_ENV}=1); implies --benchmark-enable "
+        "and prints a short summary instead of pytest-benchmark's tables",
+    )
+    group.addoption(
+        "--bench-tables",
+        action="store_true",
+        default=False,
+        help="in quick mode, print pytest-benchmark's timing tables too (a full run always prints them)",
     )
 
 
@@ -94,6 +104,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # runs before pytest-benchmark reads its options (its hook is trylast)
     if is_quick(config) and hasattr(config.option, "benchmark_enable"):
         config.option.benchmark_enable = True
+        if not config.getoption("--bench-tables", default=False):
+            config.option.benchmark_quiet = True  # the summary below replaces the tables
     config.stash[GATES_KEY] = []
 
 
@@ -241,24 +253,15 @@ def reference_time(budget: Budget, timings: dict[str, float]) -> Callable[[str, 
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The run in a few lines: the speed ladder in MB per CPU-second and x
+    ftfy, the gates by status with what failed or is advisory, the key
+    ratios, and where the long tables are."""
     gates = config.stash.get(GATES_KEY, [])
     if not gates:
         return
-    counts: dict[str, int] = {}
-    notable = []
-    for _, g in gates:
-        for v in g.verdicts:
-            counts[v.status] = counts.get(v.status, 0) + 1
-            if v.status not in ("ok", "report-only"):
-                notable.append(v)
     tr = terminalreporter
-    tr.section("cleaner gates")
-    tr.write_line(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    order = {"regressed": 0, "below-limit": 0, "below-floor": 0, "known-failure": 1, "advisory": 1, "improved": 2}
-    for v in sorted((v for v in notable if v.status in order), key=lambda v: (order[v.status], v.name)):
-        tr.write_line(f"{v.status:14} {v.message}")
-    for status, hint in (("no-baseline", "python -m benchmarks.gates update"), ("not-measured", "--benchmark-enable or --quick")):
-        names = sorted(v.name for v in notable if v.status == status)
-        if names:
-            more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-            tr.write_line(f"{status:14} {', '.join(names[:5])}{more} ({hint})")
+    tr.section("cleaner gates and speed: summary")
+    for line in summary_lines([g.extra_info for _, g in gates], [v for _, g in gates for v in g.verdicts]):
+        tr.write_line(line)
+    if is_quick(config) and not config.getoption("--bench-tables", default=False):
+        tr.write_line("timing tables: --bench-tables; report and chart: --benchmark-json=FILE, then python -m benchmarks.report FILE --out DIR")

@@ -1,34 +1,52 @@
-"""``python -m benchmarks.report RESULTS.json --out DIR``: a Markdown table and
-a PNG chart from a pytest-benchmark JSON file.
+"""``python -m benchmarks.report [RESULTS.json] --out DIR``: a Markdown report
+and a PNG chart from a pytest-benchmark JSON file;
+``python -m benchmarks.report [RESULTS.json] --update-readme``: the figures
+of README.md and benchmarks/README.md rewritten from it.
 
-``DIR/report.md`` holds: throughput per rule and input size with the speed
-ratio to ftfy measured in the same run, cost growth (scaling), per-artifact
-recall, paragraph precision and recall, character error rate before and
-after, the change rate on clean controls, golden cases, and every gate with
-its status against ``benchmarks/baseline.json``.  ``DIR/chart.png`` plots
-throughput against input size per rule (Chinese, English, one long Chinese
-paragraph) and recall per artifact class.  Benchmarks of other modules
-(dedup, typo repair) are listed generically, with their figures.
+``DIR/report.md`` starts with a summary a newcomer can read: the speed
+ladder of each corpus in MB per CPU-second and as a ratio to ftfy (plain
+read/write, one regex pass, ftfy, the pipeline without and with the typo
+rules), the gates by status, the key ratios and the quality figures in a
+few lines.  The details follow: throughput per rule and input size with the
+speed ratio to ftfy measured in the same run, cost growth (scaling),
+per-artifact recall, paragraph precision and recall, character error rate
+before and after, the change rate on clean controls, golden cases, other
+benchmarks (dedup, typo repair) with their figures, and every gate with its
+status against ``benchmarks/baseline.json``.  ``DIR/chart.png``: see
+:mod:`benchmarks.chart`.
+
+``--update-readme`` rewrites what stands between ``<!-- figures:NAME -->``
+and ``<!-- /figures -->`` in each README (``speed``: the ladder table;
+``quality``: the quality summary; ``summary``: what the end of the run
+printed), saying which run the figures come from,
+and writes the chart to ``docs/benchmarks.png``.  A block the run has no
+figures for is left as it is.  Without a results file the newest
+``benchmarks/results/*.json`` is read.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import ROOT
 from .gates import BASELINE_PATH, DETAILS_KEY, FIGURES_KEY, SPEED_KEY, Baseline, Verdict, check_results, load_results, run_mode
 from .inject import CLASSES, REPAIRED_BY
+from .summary import LADDER_KEY, gate_lines, key_ratios, ladder_markdown, ladders_in, summary_lines, times
 
-__all__ = ["Row", "collect", "markdown", "chart", "main"]
+__all__ = [
+    "Row", "collect", "markdown", "chart", "main", "run_line", "summary_markdown", "quality_summary",
+    "figure_blocks", "replace_blocks", "update_readmes", "newest_results", "as_judged_in_run",
+]
 
 SIZE_ORDER = {"10KB": 0, "100KB": 1, "1MB": 2, "whole": 3}
 SERIES = ("zh", "en", "zh-longpara")
-SERIES_TITLES = {"zh": "Chinese documents", "en": "English documents", "zh-longpara": "one long Chinese paragraph"}
 REFERENCE_LABELS = {"ftfy": "ftfy.fix_text (ref)", "plain": "plain pass (ref)"}
 
 
@@ -123,17 +141,31 @@ def _all_speed(results: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _header(results: Mapping[str, Any]) -> list[str]:
-    """Title, version, mode, commit and machine of the run, and how speed is judged."""
+def run_line(results: Mapping[str, Any]) -> str:
+    """Version, mode, date, commit and machine of a run, in one line.
+
+    >>> run_line({"datetime": "2026-12-03T10:00:00", "commit_info": {"id": "0123456789abc", "dirty": True},
+    ...           "machine_info": {"python_version": "3.11.7", "machine": "x86_64"},
+    ...           "benchmarks": [{"extra_info": {"mode": "quick", "cleaner_version": "0.1.0"}}]})
+    'cleaner 0.1.0, quick run of 2026-12-03 10:00, commit 0123456789 (dirty), Python 3.11.7 on x86_64'
+    """
     first = _first_info(results)
     machine = results.get("machine_info", {})
     commit = results.get("commit_info", {})
+    return (
+        f"cleaner {first.get('cleaner_version', '?')}, {run_mode(results)} run of {str(results.get('datetime', ''))[:16].replace('T', ' ')}, "
+        f"commit {str(commit.get('id', '?'))[:10]}{' (dirty)' if commit.get('dirty') else ''}, "
+        f"Python {machine.get('python_version', '?')} on {machine.get('cpu', {}).get('brand_raw', machine.get('machine', '?'))}"
+    )
+
+
+def _header(results: Mapping[str, Any]) -> list[str]:
+    """Title, version, mode, commit and machine of the run, and how speed is judged."""
+    first = _first_info(results)
     return [
         "# cleaner benchmark report",
         "",
-        f"cleaner {first.get('cleaner_version', '?')}, {run_mode(results)} run, {results.get('datetime', '')[:19]}, "
-        f"commit {str(commit.get('id', '?'))[:10]}{' (dirty)' if commit.get('dirty') else ''}, "
-        f"Python {machine.get('python_version', '?')} on {machine.get('cpu', {}).get('brand_raw', machine.get('machine', '?'))}",
+        run_line(results),
         "",
         f"Active rules: {', '.join(first.get('rules', [])) or '?'}",
         "",
@@ -237,6 +269,7 @@ def _golden(figures: Mapping[str, Mapping[str, Any]], info: Mapping[str, Any]) -
 
 def _other_benchmarks(others: Sequence[Mapping[str, Any]]) -> list[str]:
     """Benchmarks that are not throughput rows: name, group, median, MB/s, figures."""
+    others = [b for b in others if LADDER_KEY not in (b.get("extra_info") or {})]  # the summary shows them
     if not others:
         return []
     body = []
@@ -274,12 +307,141 @@ def _injected_scores(results: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in scores.items() if v.get("injections")}
 
 
+#: how to read the speed figures, under every ladder table
+UNITS = (
+    "MB/s: megabytes of UTF-8 text per CPU-second (median of interleaved rounds; CPU time, so other work on the "
+    "machine does not count). In brackets: the speed relative to `ftfy.fix_text` on the same text in the same run "
+    "(2x: twice as fast as ftfy; 0.5x: half as fast). The steps: decoding and encoding the bytes (`plain read/write`), "
+    "one `re.sub` over the text, ftfy, then `cleaner.explain` with the typo rules off and with the defaults."
+)
+
+
+def _zero_classes(score: Mapping[str, Any]) -> list[str]:
+    return [c for c, r in score.get("recall", {}).items() if r.get("injected") and not r.get("repaired")]
+
+
+def quality_summary(results: Mapping[str, Any]) -> list[str]:
+    """Injected corpora (paragraphs, character error rate, classes nothing was
+    repaired of), clean controls and golden cases, in a few lines."""
+    injected = _injected_scores(results)
+    figures = _all_figures(results)
+    lines: list[str] = []
+    if injected:
+        body = [[n, str(s["injections"]), f"{s['paragraph_precision']:.3f}", f"{s['paragraph_recall']:.3f}",
+                 f"{s['cer_before']:.4f} -> {s['cer_after']:.4f}", ", ".join(f"**{c}**" for c in _zero_classes(s)) or "none"]
+                for n, s in sorted(injected.items())]
+        lines += _table(["injected corpus", "injections", "paragraph precision", "paragraph recall",
+                         "character error rate before -> after", "classes with 0 repaired"], body) + [""]
+    controls = {k.split(".")[1]: f["value"] for k, f in figures.items() if k.startswith("quality.") and k.endswith(".change_rate")}
+    if controls:
+        changed = [f"{n} ({v:.3g})" for n, v in sorted(controls.items()) if v > 0]
+        lines += [f"Clean controls: {len(controls)} sets, " + (f"**changed: {', '.join(changed)}**" if changed else "none changed") + ".", ""]
+    if "golden.pass_rate" in figures:
+        lines += [f"Golden cases: pass rate {figures['golden.pass_rate']['value']:.3f}.", ""]
+    return lines
+
+
+def summary_markdown(results: Mapping[str, Any], verdicts: Sequence[Verdict]) -> list[str]:
+    """The report's first section: the ladder, the gates, the key ratios, quality."""
+    infos = [b.get("extra_info") or {} for b in results.get("benchmarks", [])]
+    ladders = ladders_in(infos)
+    lines = ["## Summary", ""]
+    if ladders:
+        lines += ladder_markdown(ladders) + ["", UNITS, ""]
+    if verdicts:
+        lines += ["```", *gate_lines(verdicts), "```", ""]
+    ratios = key_ratios(infos, ladders)
+    if ratios:
+        lines += ["Key ratios (reference time / target time, same run):", ""]
+        lines += _table(["ratio", "value", "status"], [[n, times(r), st] for n, r, st in ratios]) + [""]
+    return lines + quality_summary(results)
+
+
+def figure_blocks(results: Mapping[str, Any], source: str, verdicts: Sequence[Verdict] = ()) -> dict[str, str]:
+    """The README blocks a run has figures for: ``speed`` (the ladder),
+    ``quality`` and ``summary`` (what the end of the run printed, in a code
+    block); each says which run it comes from."""
+    caption = f"_Measured by `{source}`: {run_line(results)}._"
+    blocks: dict[str, str] = {}
+    ladders = ladders_in(b.get("extra_info") or {} for b in results.get("benchmarks", []))
+    if ladders:
+        blocks["speed"] = "\n".join([*ladder_markdown(ladders), "", UNITS, "", caption])
+    summary = summary_lines([b.get("extra_info") or {} for b in results.get("benchmarks", [])], verdicts, width=120)
+    if summary:
+        blocks["summary"] = "\n".join(["```", *summary, "```", "", caption])
+    quality = quality_summary(results)
+    if quality:
+        blocks["quality"] = "\n".join([*quality, caption])
+    return blocks
+
+
+#: a block of generated figures in a Markdown file
+BLOCK = re.compile(r"<!-- figures:(?P<name>[\w-]+) -->\n(?P<body>.*?)<!-- /figures -->", re.S)
+OPENING = re.compile(r"<!-- figures:[\w-]+ -->")
+
+
+def replace_blocks(text: str, blocks: Mapping[str, str]) -> tuple[str, list[str], list[str]]:
+    r"""``text`` with the body of each ``<!-- figures:NAME -->`` ...
+    ``<!-- /figures -->`` block rewritten from ``blocks[NAME]``; also the
+    names rewritten and the names left alone (no figures in this run).
+
+    >>> text = "a\n<!-- figures:speed -->\nold\n<!-- /figures -->\n<!-- figures:quality -->\nq\n<!-- /figures -->\n"
+    >>> new, done, left = replace_blocks(text, {"speed": "| new |"})
+    >>> print(new, done, left)
+    a
+    <!-- figures:speed -->
+    <BLANKLINE>
+    | new |
+    <BLANKLINE>
+    <!-- /figures -->
+    <!-- figures:quality -->
+    q
+    <!-- /figures -->
+     ['speed'] ['quality']
+    """
+    done: list[str] = []
+    left: list[str] = []
+
+    def rewrite(m: re.Match[str]) -> str:
+        name = m["name"]
+        if name not in blocks:
+            left.append(name)
+            return m[0]
+        done.append(name)
+        return f"<!-- figures:{name} -->\n\n{blocks[name].strip()}\n\n<!-- /figures -->"
+
+    new = BLOCK.sub(rewrite, text)
+    if len(OPENING.findall(text)) != len(done) + len(left) or any(OPENING.search(m["body"]) for m in BLOCK.finditer(text)):
+        raise ValueError("a <!-- figures:NAME --> marker has no <!-- /figures --> of its own: close each block before the next opens")
+    return new, done, left
+
+
+def update_readmes(paths: Sequence[Path], blocks: Mapping[str, str]) -> list[str]:
+    """Rewrite the figure blocks of each file (all are checked before any is
+    written); a line per file saying what changed."""
+    planned = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            planned.append((path, text, *replace_blocks(text, blocks)))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+    out = []
+    for path, text, new, done, left in planned:
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        kept = f"; kept (no figures in this run): {', '.join(left)}" if left else ""
+        did = ("rewrote " if new != text else "unchanged: ") + ", ".join(done) if done else "no figure block rewritten"
+        out.append(f"{path}: {did}{kept}")
+    return out
+
+
 def markdown(results: Mapping[str, Any], verdicts: Sequence[Verdict]) -> str:
     """The report: one section per kind of figure the run holds."""
     rows, others = collect(results)
     figures = _all_figures(results)
     injected = _injected_scores(results)
-    lines = _header(results)
+    lines = _header(results) + summary_markdown(results, verdicts)
     if rows:
         lines += _throughput(rows) + _cost_growth(results)
     if injected:
@@ -288,129 +450,96 @@ def markdown(results: Mapping[str, Any], verdicts: Sequence[Verdict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _throughput_axes(ax: Any, series: str, rows: Sequence[Row], targets: Sequence[str], colours: Mapping[str, Any]) -> None:
-    """Throughput against input size of every target on one corpus series."""
-    pts: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for r in rows:
-        if r.corpus == series and r.size_bytes and not math.isnan(r.mb_s):
-            pts[r.target].append((r.size_bytes, r.mb_s))
-    for t in targets:
-        if t not in pts:
-            continue
-        xs, ys = zip(*sorted(pts[t]))
-        ref = t in REFERENCE_LABELS
-        pipe = t.startswith("pipeline")
-        ax.plot(xs, ys, marker="o", linestyle="--" if ref else "-", linewidth=3 if (pipe or ref) else 1.4,
-                color="black" if t == "ftfy" else ("grey" if t == "plain" else colours[t]), label=REFERENCE_LABELS.get(t, t))
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("input size (bytes, UTF-8)")
-    ax.set_ylabel("throughput (MB/s, median)")
-    title = f"Throughput: {SERIES_TITLES[series]}"
-    if "plain" in pts:
-        # above a few times the plain pass a target does next to nothing: keep the scale readable
-        top = 5 * max(y for _, y in pts["plain"])
-        off = sorted(t for t, p in pts.items() if max(y for _, y in p) > top)
-        low = min(y for p in pts.values() for _, y in p)
-        ax.set_ylim(low / 2, top)
-        if off:
-            title += f"\n(off scale, above {top:.3g} MB/s: {', '.join(off)})"
-    ax.set_title(title, fontsize=10)
-    ax.grid(True, which="both", alpha=0.3)
-    if not pts:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
-
-
-def _pooled_recall(results: Mapping[str, Any]) -> tuple[dict[str, dict[str, list[int]]], set[str]]:
-    """lang -> class -> [repaired, injected] over the corpora of the language,
-    and the classes whose figures were not gated (rule not active)."""
-    figures = _all_figures(results)
-    pooled: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    inactive: set[str] = set()
-    for corpus, sc in _injected_scores(results).items():
-        lang = corpus.split("-")[0]
-        for cls, r in sc["recall"].items():
-            pooled[lang][cls][0] += r["repaired"]
-            pooled[lang][cls][1] += r["injected"]
-            if not figures.get(f"quality.{corpus}.recall.{cls}", {}).get("gated", True):
-                inactive.add(cls)
-    return pooled, inactive
-
-
-def _recall_axes(ax: Any, results: Mapping[str, Any]) -> None:
-    """Bars of recall per artifact class (registry order), one colour per language."""
-    pooled, inactive = _pooled_recall(results)
-    langs = sorted(pooled, key=lambda x: ("zh", "en").index(x) if x in ("zh", "en") else 9)
-    classes = [c for c in CLASSES if any(c in pooled[lang] for lang in langs)]
-    width = 0.8 / max(1, len(langs))
-    lang_names = {"zh": "Chinese", "en": "English"}
-    for k, lang in enumerate(langs):
-        bar_x: list[float] = []
-        bar_y: list[float] = []
-        bar_labels: list[str] = []
-        for i, cls in enumerate(classes):
-            if cls in pooled[lang]:
-                rep, inj = pooled[lang][cls]
-                bar_x.append(i - 0.4 + width * (k + 0.5))
-                bar_y.append(rep / inj if inj else 0.0)
-                bar_labels.append(f"{rep}/{inj}")
-        bars = ax.bar(bar_x, bar_y, width=width, label=lang_names.get(lang, lang), color=("tab:red", "tab:blue", "tab:green")[k % 3], alpha=0.85)
-        for bar, cls_label, y in zip(bars, bar_labels, bar_y):
-            ax.text(bar.get_x() + bar.get_width() / 2, y + 0.01, cls_label, ha="center", va="bottom", fontsize=6, rotation=90)
-    ax.set_xticks(range(len(classes)))
-    ax.set_xticklabels([f"{c} ({REPAIRED_BY[c]}{', not active' if c in inactive else ''})" for c in classes], rotation=55, ha="right", fontsize=7)
-    ax.set_ylim(0, 1.18)
-    ax.set_ylabel("recall (repaired / injected)")
-    ax.set_title("Quality: recall per artifact class (repairing rule in brackets)")
-    ax.grid(True, axis="y", alpha=0.3)
-    if langs:
-        ax.legend(fontsize=8, loc="upper right", ncol=len(langs))
-    else:
-        ax.text(0.5, 0.5, "no quality data", ha="center", va="center", transform=ax.transAxes)
-
-
 def chart(results: Mapping[str, Any], path: Path) -> None:
-    """Throughput against input size per rule, and recall per artifact class."""
-    import matplotlib
+    """The chart of a run (:func:`benchmarks.chart.chart`): the speed ladder,
+    throughput against size with few lines per panel, recall per class."""
+    from .chart import chart as draw
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    draw(results, collect(results)[0], path)
 
-    rows, _ = collect(results)
-    fig, axes = plt.subplots(2, 2, figsize=(15, 11))
-    targets = _target_order(r.target for r in rows)
-    cmap = plt.get_cmap("tab20")
-    colours = {t: cmap(i % 20) for i, t in enumerate(targets)}
-    for ax, series in zip((axes[0][0], axes[0][1], axes[1][0]), SERIES):
-        _throughput_axes(ax, series, rows, targets, colours)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    if handles:
-        axes[0][1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, title="target")
-    _recall_axes(axes[1][1], results)
-    first = _first_info(results)
-    fig.suptitle(f"cleaner {first.get('cleaner_version', '?')} benchmarks ({run_mode(results)} run, {results.get('datetime', '')[:10]})")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+
+README_PATHS = (ROOT / "README.md", ROOT / "benchmarks" / "README.md")
+CHART_PATH = ROOT / "docs" / "benchmarks.png"
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+
+
+def newest_results(folder: Path = RESULTS_DIR) -> Path:
+    """The most recently written JSON file of ``folder``."""
+    found = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise ValueError(
+            f"no results file in {folder}: run `pytest benchmarks --benchmark-enable --benchmark-json={folder.name}/full.json` "
+            "first (from benchmarks/), or name a results file"
+        )
+    return found[-1]
+
+
+def as_judged_in_run(results: Mapping[str, Any], verdicts: Sequence[Verdict]) -> list[Verdict]:
+    """The verdicts, with a speed miss that the run itself judged advisory
+    (quick mode, see benchmarks/conftest.py) kept advisory: re-judging a
+    saved run knows nothing of its mode.
+
+    >>> run = {"benchmarks": [{"extra_info": {"speed_ratios": {"s": {"status": "advisory"}}}}]}
+    >>> [v.status for v in as_judged_in_run(run, [Verdict("s", "below-floor", "s fell"), Verdict("t", "below-floor", "t fell")])]
+    ['advisory', 'below-floor']
+    """
+    recorded = {name: e.get("status") for name, e in _all_speed(results).items()}
+    return [
+        Verdict(v.name, "advisory", f"{v.message} [advisory in this quick run]", v.value, v.baseline)
+        if v.failed and recorded.get(v.name) == "advisory" else v
+        for v in verdicts
+    ]
+
+
+def _shown(path: Path) -> str:
+    """A results file as the READMEs name it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.report",
+        description="Markdown report and PNG chart from a pytest-benchmark JSON file; --update-readme rewrites the figures of the READMEs.",
+    )
+    parser.add_argument("results", type=Path, nargs="?",
+                        help="a file written by pytest --benchmark-json (default: the newest benchmarks/results/*.json)")
+    parser.add_argument("--out", type=Path, help="folder for report.md and chart.png")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="rewrite the <!-- figures:NAME --> blocks of README.md and benchmarks/README.md and the chart they show")
+    parser.add_argument("--readme", type=Path, action="append", help="a Markdown file to update instead of the two READMEs (repeatable)")
+    parser.add_argument("--chart", type=Path, default=CHART_PATH, help=f"the chart --update-readme writes (default {CHART_PATH.relative_to(ROOT)})")
+    parser.add_argument("--baseline", type=Path, default=BASELINE_PATH)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description="Markdown table and PNG chart from a pytest-benchmark JSON file.")
-    parser.add_argument("results", type=Path, help="a file written by pytest --benchmark-json (or saved with --benchmark-save)")
-    parser.add_argument("--out", type=Path, required=True, help="folder for report.md and chart.png")
-    parser.add_argument("--baseline", type=Path, default=BASELINE_PATH)
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.out is None and not args.update_readme:
+        parser.error("say what to write: --out DIR (report.md and chart.png), --update-readme, or both")
     try:
-        results = load_results(args.results)
+        path = args.results or newest_results()
+        results = load_results(path)
         baseline = Baseline.load(args.baseline)
+        if args.update_readme:
+            verdicts = as_judged_in_run(results, check_results(results, baseline))
+            for line in update_readmes(args.readme or README_PATHS, figure_blocks(results, _shown(path), verdicts)):
+                print(line)
+            args.chart.parent.mkdir(parents=True, exist_ok=True)
+            chart(results, args.chart)
+            print(f"wrote {args.chart}")
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    args.out.mkdir(parents=True, exist_ok=True)
-    verdicts = check_results(results, baseline)
-    (args.out / "report.md").write_text(markdown(results, verdicts), encoding="utf-8")
-    chart(results, args.out / "chart.png")
-    print(f"wrote {args.out / 'report.md'} and {args.out / 'chart.png'}")
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        verdicts = as_judged_in_run(results, check_results(results, baseline))
+        (args.out / "report.md").write_text(markdown(results, verdicts), encoding="utf-8")
+        chart(results, args.out / "chart.png")
+        print(f"wrote {args.out / 'report.md'} and {args.out / 'chart.png'}")
     return 0
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .pipeline import Explanation, clean, explain
     from .registry import RULES
     from .rule import Rule
+    from .streams import clean_records, dedup_records
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,8 @@ __all__ = [
     "Suggestion",
     "apply_edits",
     "clean",
+    "clean_records",
+    "dedup_records",
     "explain",
     "list_rules",
     "make_config",
@@ -49,6 +52,8 @@ _HOMES = {
     "explain": "pipeline",
     "RULES": "registry",
     "Rule": "rule",
+    "clean_records": "streams",
+    "dedup_records": "streams",
 }
 
 

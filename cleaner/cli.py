@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .commands import clean, dedup, learn, review
+from .commands import clean, config, dedup, learn, review
 from .commands.common import drop_stdout, interrupted, reader_went_away
+from .commands.settings import apply_config
 from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
 from .runner import WorkerDied
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``cleaner`` parser with its subcommands: clean, rules, dedup, learn, review."""
+    """The ``cleaner`` parser with its subcommands: clean, rules, dedup, learn, review, config."""
     parser = argparse.ArgumentParser(
         prog="cleaner",
         description="Clean text from OCR, PDF extraction and scraping (Chinese first, Latin too).",
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     dedup.add_parser(sub)
     learn.add_parser(sub)
     review.add_parser(sub)
+    config.add_parser(sub)
     return parser
 
 
@@ -65,7 +67,8 @@ def _expand_on_error(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(_expand_on_error(list(sys.argv[1:] if argv is None else argv)))
+    arguments = _expand_on_error(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(arguments)
     terminated: list[int] = []  # SIGTERM came (Ray turns the SystemExit raised inside its calls into its own)
 
     def on_sigterm(signum: int, frame: Any) -> None:
@@ -80,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # half-written stays at an output path.
         signal.signal(signal.SIGTERM, on_sigterm)
     try:
+        if args.command in ("clean", "dedup"):
+            args = apply_config(parser, arguments, args)  # --config FILE: the file's options where no flag is given
         return int(args.func(args))
     except UsageError as exc:
         parser.print_usage(sys.stderr)

@@ -25,6 +25,15 @@ class Explanation:
     edits: tuple[Edit, ...]
     suggestions: tuple[Suggestion, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """The explanation as JSON-ready data: the text, and the edits and
+        suggestions as report rows (see :meth:`cleaner.Edit.to_dict`).
+
+        >>> explain("你好,世界", only=["width"]).to_dict()
+        {'text': '你好，世界', 'edits': [{'rule': 'width', 'start': 2, 'end': 3, 'before': ',', 'after': '，'}], 'suggestions': []}
+        """
+        return {"text": self.text, "edits": [e.to_dict() for e in self.edits], "suggestions": [s.to_dict() for s in self.suggestions]}
+
     def counts(self) -> dict[str, int]:
         """Edits per rule (a merged edit counts for each of its rules)."""
         out: dict[str, int] = {}

@@ -48,6 +48,7 @@ __all__ = [
     "raw_field",
     "read_jsonl",
     "read_text_file",
+    "record_id",
     "record_line",
     "render_record",
     "report_rows",
@@ -74,6 +75,7 @@ class Document:
     nbytes: int = 0  # bytes it took in the input (for progress)
     line: str = ""
     span: tuple[int, int] = (0, 0)
+    where: str = ""  # ``path:line`` of a record (its id may be its own: ``id_field``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,22 @@ class Result:
         """The JSON Lines row of the cleaned record: see :func:`record_line`."""
         return record_line(self.document, self.text)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data: the document's id, the cleaned
+        text, and the edits and suggestions as report rows (``to_dict``).
+
+        >>> from cleaner import explain
+        >>> r = explain("今天,天气很好", only=["width"])
+        >>> Result(Document("a.txt", "今天,天气很好"), r.text, r.edits, r.suggestions).to_dict()
+        {'document': 'a.txt', 'text': '今天，天气很好', 'edits': [{'rule': 'width', 'start': 2, 'end': 3, 'before': ',', 'after': '，'}], 'suggestions': []}
+        """
+        return {
+            "document": self.document.id,
+            "text": self.text,
+            "edits": [e.to_dict() for e in self.edits],
+            "suggestions": [s.to_dict() for s in self.suggestions],
+        }
+
 
 # -- reading ------------------------------------------------------------------
 
@@ -113,16 +131,22 @@ def _codec_label(encoding: str) -> str:
     return "UTF-8" if name == "utf-8" else name
 
 
-def parse_record(raw: bytes, lineno: int, name: str, field_name: str, *, encoding: str = "utf-8") -> Document | BadRecord | None:
+def parse_record(
+    raw: bytes, lineno: int, name: str, field_name: str, *, encoding: str = "utf-8", id_field: str | None = None
+) -> Document | BadRecord | None:
     """One line of JSON Lines: a :class:`Document`, a :class:`BadRecord`
     (not valid in ``encoding``, not valid JSON, not an object, without a
     string ``field_name`` or with it twice) with its line number and reason,
     or None for a blank line.  A byte-order mark opens line 1 harmlessly.
+    The document's id is ``name:lineno``, or with ``id_field`` the record's
+    own id (:func:`record_id`; a record without one is a :class:`BadRecord`).
 
     >>> parse_record(b'{"a": 1e400, "text": "x"}\\n', 1, "in.jsonl", "text").span
     (21, 24)
     >>> parse_record(b'{"text": "a", "text": "b"}\\n', 3, "in.jsonl", "text").reason
     "field 'text' appears 2 times; keep one (JSON readers disagree on which counts)"
+    >>> parse_record('{"url": "新闻/1", "text": "x"}\\n'.encode(), 4, "in.jsonl", "text", id_field="url").id
+    '新闻/1'
     """
     if not raw.strip():
         return None
@@ -150,7 +174,37 @@ def parse_record(raw: bytes, lineno: int, name: str, field_name: str, *, encodin
     if len(spans) != 1:
         reason = f"field {field_name!r} appears {len(spans)} times; keep one (JSON readers disagree on which counts)"
         return BadRecord(doc_id, lineno, raw, reason)
-    return Document(doc_id, value, encoding, nbytes=len(raw), line=line, span=spans[0])
+    where = doc_id
+    if id_field is not None:
+        try:
+            doc_id = record_id(rec, id_field)
+        except ValueError as exc:
+            return BadRecord(where, lineno, raw, str(exc))
+        if len(value_spans(line, id_field)) != 1:
+            return BadRecord(where, lineno, raw, f"id field {id_field!r} appears more than once; keep one")
+    return Document(doc_id, value, encoding, nbytes=len(raw), line=line, span=spans[0], where=where)
+
+
+def record_id(rec: dict[str, Any], id_field: str) -> str:
+    """A record's own id: the string (not empty) or integer in ``id_field``;
+    ValueError with the reason otherwise.
+
+    >>> record_id({"id": 7}, "id"), record_id({"id": "新闻-7"}, "id")
+    ('7', '新闻-7')
+    >>> record_id({"url": None}, "url")
+    Traceback (most recent call last):
+    ...
+    ValueError: id field 'url' is null; every record needs a string or integer id (--id-field)
+    """
+    value = rec.get(id_field)
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if id_field not in rec:
+        raise ValueError(f"no id field {id_field!r} (--id-field names the field that holds each record's id)")
+    what = "an empty string" if value == "" else "null" if value is None else f"a {type(value).__name__}"
+    raise ValueError(f"id field {id_field!r} is {what}; every record needs a string or integer id (--id-field)")
 
 
 #: the JSON decoder's own steps (C code, not in the type stubs): a value at
@@ -186,7 +240,9 @@ def value_spans(line: str, key: str) -> list[tuple[int, int]]:
     return spans
 
 
-def read_jsonl(stream: Iterable[bytes], name: str, field_name: str, *, encoding: str = "utf-8") -> Iterator[Document | BadRecord]:
+def read_jsonl(
+    stream: Iterable[bytes], name: str, field_name: str, *, encoding: str = "utf-8", id_field: str | None = None
+) -> Iterator[Document | BadRecord]:
     """Documents from JSON Lines bytes, one per record; a record that
     :func:`parse_record` refuses comes out as a :class:`BadRecord` with its
     line number and reason.
@@ -195,7 +251,7 @@ def read_jsonl(stream: Iterable[bytes], name: str, field_name: str, *, encoding:
     ['今天']
     """
     for lineno, raw in enumerate(stream, 1):
-        item = parse_record(raw, lineno, name, field_name, encoding=encoding)
+        item = parse_record(raw, lineno, name, field_name, encoding=encoding, id_field=id_field)
         if item is not None:
             yield item
 

@@ -85,6 +85,23 @@ class Stats:
         self.dropped_paragraphs += rules.count(DEDUP)
         self.suggestions += suggestions
 
+    def to_dict(self) -> dict[str, Any]:
+        """The counts as JSON-ready data (``edits``: rule -> edits, sorted by rule).
+
+        >>> Stats(documents=2, edits=Counter(width=3)).to_dict()["edits"]
+        {'width': 3}
+        """
+        return {
+            "documents": self.documents,
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
+            "bytes_in": self.bytes_in,
+            "edits": dict(sorted(self.edits.items())),
+            "suggestions": self.suggestions,
+            "dropped_paragraphs": self.dropped_paragraphs,
+            "bad_records": self.bad_records,
+        }
+
     def summary(self) -> str:
         """The line ``cleaner clean`` prints on stderr at the end of a run."""
         per_rule = ", ".join(f"{k} {v}" for k, v in sorted(self.edits.items())) or "none"
@@ -291,11 +308,21 @@ class CleanedLine:
 
 
 def clean_line(
-    source: str, line: int, raw: bytes, config: Config, *, field_name: str = "text", report: bool = True, encoding: str = "utf-8"
+    source: str,
+    line: int,
+    raw: bytes,
+    config: Config,
+    *,
+    field_name: str = "text",
+    report: bool = True,
+    encoding: str = "utf-8",
+    id_field: str | None = None,
 ) -> CleanedLine | None:
     """Clean the record on line ``line`` of ``source`` (None for a blank line).
     Its output row is the input line with only the field's value changed,
     and the input line itself when the value stays (:func:`record_line`).
+    Report rows name the record ``source:line``, or by its own id in
+    ``id_field`` (a record without one is bad).
 
     >>> from cleaner import make_config
     >>> c = clean_line("in.jsonl", 1, '{"id": 7, "text": "今天,我们去公园。"}\\n'.encode(), make_config(only=["width"]))
@@ -304,7 +331,7 @@ def clean_line(
     >>> clean_line("in.jsonl", 2, b'{"id": 8}\\n', make_config()).bad
     "no field 'text' (use --field to choose one)"
     """
-    item = parse_record(raw, line, source, field_name, encoding=encoding)
+    item = parse_record(raw, line, source, field_name, encoding=encoding, id_field=id_field)
     if item is None:
         return None
     if isinstance(item, BadRecord):
@@ -323,10 +350,12 @@ def clean_line(
     )
 
 
-def _clean_line_batch(batch: list[RawLine], config: Config, field_name: str, report: bool, encoding: str) -> list[CleanedLine]:
+def _clean_line_batch(
+    batch: list[RawLine], config: Config, field_name: str, report: bool, encoding: str, id_field: str | None = None
+) -> list[CleanedLine]:
     out = []
     for source, line, raw in batch:
-        c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding)
+        c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
         if c is not None:
             out.append(c)
     return out
@@ -339,6 +368,7 @@ def clean_lines(
     field_name: str = "text",
     report: bool = True,
     encoding: str = "utf-8",
+    id_field: str | None = None,
     jobs: int = 1,
     batch_bytes: int = 1 << 18,
     batch_lines: int = 256,
@@ -351,11 +381,11 @@ def clean_lines(
     Big5: not UTF-16)."""
     if jobs <= 1:
         for source, line, raw in lines:
-            c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding)
+            c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
             if c is not None:
                 yield c
         return
-    fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding)
+    fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
     yield from _in_order(
         fn, batches(lines, size=_line_bytes, max_size=batch_bytes, max_items=batch_lines), jobs, prepare=functools.partial(warm_up, config)
     )

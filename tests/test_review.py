@@ -277,7 +277,7 @@ def test_command_shows_dedup_clusters(tmp_path):
         (["IN", "--report", "OTHER", "-o", "OUT"], 1, "{OTHER}: line 1: {IN}: the width edit at [0, 1) expects 'x'"),
         (["--clusters", "REPORT", "-o", "OUT"], 1, "{REPORT}: line 1: not a cluster"),
         (["IN", "--clusters", "CLUSTERS", "-o", "OUT"], 1, "{CLUSTERS}: line 1: document 'elsewhere.txt' is not among the inputs"),
-        (["IN", "--clusters", "FARPARA", "-o", "OUT"], 1, "{FARPARA}: line 1: {IN} has no paragraph 8"),
+        (["IN", "--clusters", "FARPARA", "-o", "OUT"], 1, "{FARPARA}: line 1: {IN} has no paragraph 7 (counted from 0)"),
         (["MISSING", "-o", "OUT"], 1, "{MISSING}"),
     ],
 )

@@ -1,5 +1,5 @@
-"""``cleaner clean`` (text files or JSON Lines, on this machine or on Ray)
-and ``cleaner rules`` (the rules, one line each)."""
+"""``cleaner clean`` (text files or JSON Lines, on this machine or on Ray);
+it also registers ``cleaner rules`` (:mod:`cleaner.commands.rules`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from ..records import jsonl_lines, report_rows, text_documents
 from ..registry import RULES
 from ..runner import Stats, clean_documents, clean_lines
 from ..textio import Outputs, Writable
+from . import rules
+from .rules import cmd_rules
+from .settings import add_config_option
 from .common import (
     LineWriter,
     PerFile,
@@ -35,7 +38,7 @@ from .common import (
 )
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
 
-__all__ = ["EXAMPLES", "add_parsers", "add_rule_options", "cmd_clean", "cmd_rules", "config_of"]
+__all__ = ["EXAMPLES", "add_id_field", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
 
 EXAMPLES = """\
 examples:
@@ -43,9 +46,11 @@ examples:
   cleaner clean a.txt b.txt --output-dir out/  clean several files into out/
   cat page.txt | cleaner clean > clean.txt     as a step in a pipeline
   cleaner clean --jsonl --field content corpus.jsonl -o clean.jsonl --report edits.jsonl
+  cleaner clean --jsonl --id-field url corpus.jsonl --report edits.jsonl   report rows name each record by its url
   cleaner clean --disable paragraphs,dedup x.txt   skip some rules
   cleaner clean --engine ray --jsonl corpus.jsonl -o clean.jsonl   on Ray (a local one, or --ray-address)
-  cleaner rules                                list the rules
+  cleaner clean --config cleaner.toml scan.txt  options from a file; `cleaner config --show` prints them all
+  cleaner rules --examples                     list the rules, on/off by default, with an example each
 
 Every change is recorded: --report writes each edit (rule, span in the
 input, text before and after) as JSON Lines.
@@ -66,6 +71,30 @@ def add_rule_options(p: argparse.ArgumentParser) -> None:
             g.add_argument(o.flag, dest=o.name, type=o.type, choices=one_of, metavar=o.metavar, help=o.help)
 
 
+def add_id_field(p: argparse.ArgumentParser) -> None:
+    """``--id-field`` (``cleaner clean`` and ``cleaner dedup``)."""
+    p.add_argument(
+        "--id-field",
+        metavar="NAME",
+        help="with --jsonl: name each record by its own id in field NAME (a string or an integer) in reports, "
+        "clusters and notes, instead of FILE:LINE; a record without one is bad input (exit 1 naming its file and line)",
+    )
+
+
+def check_id_field(args: argparse.Namespace) -> None:
+    """Usage errors of ``--id-field``: it needs ``--jsonl`` and the local engine, and names another field than ``--field``."""
+    if args.id_field is None:
+        return
+    if not args.jsonl:
+        raise UsageError("--id-field names a field of JSON Lines records: add --jsonl (a text file is named by its path)")
+    if not args.id_field:
+        raise UsageError("--id-field needs the name of a field (for example --id-field id)")
+    if args.id_field == args.field:
+        raise UsageError(f"--id-field {args.id_field} is also --field, the text to clean: name the field holding each record's id")
+    if getattr(args, "engine", "local") == "ray":
+        raise UsageError("--id-field works with --engine local only (the Ray engine names records FILE:LINE)")
+
+
 def add_parsers(subparsers: Any) -> None:
     """Add the ``clean`` and ``rules`` subcommands to the ``cleaner`` parser."""
     c = subparsers.add_parser(
@@ -77,6 +106,8 @@ def add_parsers(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_input_output(c, in_place=True, jsonl="clean one field of each record", field="the JSON Lines field to clean")
+    add_id_field(c)
+    add_config_option(c)
     c.add_argument("--report", metavar="FILE", help="write every edit and suggestion as JSON Lines to FILE")
     c.add_argument("--encoding", metavar="ENC", help="input encoding (default: detect UTF-8, UTF-16/32 with BOM, GB18030, Big5)")
     c.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default 0: all cores); output keeps the input order")
@@ -94,17 +125,7 @@ def add_parsers(subparsers: Any) -> None:
     add_rule_options(c)
     c.set_defaults(func=cmd_clean)
 
-    r = subparsers.add_parser("rules", help="list the rules, one line each")
-    r.set_defaults(func=cmd_rules)
-
-
-def cmd_rules(args: argparse.Namespace) -> int:
-    """Run ``cleaner rules``: one line per rule, in pipeline order; returns the exit code."""
-    width = max(len(n) for n in RULES)
-    for rule in RULES.values():
-        flag = "" if rule.default else " (off by default)"
-        print(f"{rule.name:<{width}}  {rule.summary}{flag}")
-    return 0
+    rules.add_parser(subparsers)
 
 
 def _lexicon(path: str) -> tuple[str, ...]:
@@ -154,6 +175,7 @@ def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
         raise UsageError("--output-dir needs files, not stdin")
     if args.output and len(files) > 1 and not args.jsonl and not parquet_run(files):
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
+    check_id_field(args)
     if args.in_place and args.jsonl and args.on_error == "skip":
         raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
     named = (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine))
@@ -222,7 +244,9 @@ def _clean_records(args: argparse.Namespace, files: Sequence[str], config: Confi
         cleaned = ray_engine().clean_jsonl_files(files, config, field=args.field, report=report)
     else:
         lines = jsonl_lines(files)
-        cleaned = clean_lines(lines, config, field_name=args.field, report=report, jobs=jobs, encoding=args.encoding or "utf-8")
+        cleaned = clean_lines(
+            lines, config, field_name=args.field, report=report, jobs=jobs, encoding=args.encoding or "utf-8", id_field=args.id_field
+        )
     for c in cleaned:
         writer.write(c)
 

@@ -26,6 +26,8 @@ from ..records import BadRecord, Document, dedup_report_rows, json_line, read_js
 from ..runner import Stats
 from ..textio import Outputs, Writable, read_lines
 from ..parquet import is_parquet, parquet_documents
+from .clean import add_id_field, check_id_field
+from .settings import add_config_option
 from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine, under
 from .formats import check_formats, emit_parquet, parquet_run, resolve_inputs
 
@@ -37,7 +39,10 @@ examples:
   cleaner dedup --jsonl --field content day1.jsonl -o day1.dedup.jsonl --index seen.db
   cleaner dedup --jsonl day2.jsonl -o day2.dedup.jsonl --index seen.db   drops what day 1 had
   cleaner dedup --level document --jsonl crawl.jsonl -o unique.jsonl
+  cleaner dedup --jsonl --id-field url crawl.jsonl -o out.jsonl --clusters c.jsonl --drop-empty
+                         clusters name records by url; a record left empty is dropped and reported
   cleaner dedup --engine ray --jsonl crawl.jsonl -o unique.jsonl --clusters c.jsonl   on Ray, same output
+  cleaner dedup --config cleaner.toml a.txt b.txt --output-dir out/   options from a file (cleaner config --show)
 
 Each dropped paragraph is listed in --clusters (with the kept member and the
 pairwise similarity scores) and in --report (its span, text and reason).
@@ -59,6 +64,8 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_input_output(d, in_place=False, jsonl="one document per record", field="the JSON Lines field holding the text")
+    add_id_field(d)
+    add_config_option(d)
     d.add_argument(
         "--level",
         choices=LEVELS,
@@ -70,12 +77,19 @@ def add_parser(subparsers: Any) -> None:
     d.add_argument("--index", metavar="PATH", help="SQLite index of earlier runs: drop what they kept, then add this run's kept paragraphs")
     d.add_argument(
         "--dedup-threshold",
-        "--threshold",
         dest="dedup_threshold",
         type=float,
         default=90.0,
         metavar="RATIO",
         help="rapidfuzz ratio (0-100) on the folded key at which units are duplicates (default 90); the same flag as cleaner clean's",
+    )
+    # the old name, still read; not shown, so that both commands teach one name
+    d.add_argument("--threshold", dest="dedup_threshold", type=float, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    d.add_argument(
+        "--drop-empty",
+        action="store_true",
+        help="leave out a record (or text file) that loses every paragraph; each one is reported "
+        "(--report, and counted in the summary), never dropped silently",
     )
     d.add_argument("--min-chars", dest="dedup_min_chars", type=int, default=12, metavar="N", help="units with fewer key characters are left alone (default 12)")
     d.add_argument("--keep", dest="dedup_keep", choices=KEEP, default="first", help="which member of a cluster stays (default first)")
@@ -100,6 +114,11 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
         raise UsageError("stdin ('-') can be read once")
     if args.engine == "ray" and args.index:
         raise UsageError("--index is a SQLite file on this machine: use it with --engine local")
+    check_id_field(args)
+    if args.drop_empty and args.level == "document":
+        raise UsageError("--drop-empty is for --level paragraph: at --level document a duplicate record is dropped whole already")
+    if args.drop_empty and args.engine == "ray":
+        raise UsageError("--drop-empty works with --engine local only")
     named = (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index))
     check_outputs(files, named, args.output_dir, names=args.output_names)
     try:
@@ -127,7 +146,7 @@ def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> 
     for name in files:
         label = "<stdin>" if name == "-" else name
         if args.jsonl:
-            for item in read_jsonl(read_lines(name), label, args.field):
+            for item in read_jsonl(read_lines(name), label, args.field, id_field=getattr(args, "id_field", None)):
                 if isinstance(item, BadRecord):
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
                 stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
@@ -143,8 +162,18 @@ def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> 
 
 
 def _named_documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> Iterator[tuple[str, Document]]:
+    """The documents of each file; with ``--id-field`` an id used twice is bad input."""
+    first: dict[str, str] = {}
     for name in files:
         for doc in _documents([name], args, stats):
+            if args.id_field is not None:
+                where = first.setdefault(doc.id, doc.where)
+                if where != doc.where:
+                    path, _, line = doc.where.rpartition(":")
+                    raise InputError(
+                        f"{path}: line {line}: id {doc.id!r} (--id-field {args.id_field}) is also the id of {where}; "
+                        "ids must be unique, since clusters and reports name records by them"
+                    )
             yield name, doc
 
 
@@ -228,7 +257,7 @@ def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequenc
             with Outputs() as outs, contextlib.ExitStack() as sinks:
                 report = outs.open(args.report) if args.report else None
                 clusters = outs.open(args.clusters) if args.clusters else None
-                _emit(res, _documents_again(files, args, read_back(), prints), args, outs, sinks, report)
+                emptied = _emit(res, _documents_again(files, args, read_back(), prints), args, outs, sinks, report)
                 n_clusters = 0
                 if clusters is not None:
                     for c in res.clusters():
@@ -248,15 +277,26 @@ def _dedup_local(args: argparse.Namespace, options: DedupOptions, files: Sequenc
     if not args.quiet:
         dropped = int((res.ref != -1).sum())
         from_index = int((res.ref <= -2).sum())
-        _summary(args, res.doc_first.size - 1, res.units, stats.bytes_in, dropped, from_index, res.candidates, n_clusters)
+        _summary(args, res.doc_first.size - 1, res.units, stats.bytes_in, dropped, from_index, res.candidates, n_clusters, emptied)
     return 0
 
 
-def _summary(args: argparse.Namespace, documents: int, units: int, bytes_in: int, dropped: int, from_index: int, candidates: int, clusters: int) -> None:
+def _summary(
+    args: argparse.Namespace,
+    documents: int,
+    units: int,
+    bytes_in: int,
+    dropped: int,
+    from_index: int,
+    candidates: int,
+    clusters: int,
+    emptied: int = 0,
+) -> None:
     print(
         f"cleaner dedup: {documents} documents, {units} {args.level}s, {bytes_in} bytes in; "
         f"{dropped} dropped ({from_index} seen in the index); {candidates} candidate pairs verified"
-        + (f"; {clusters} clusters" if args.clusters else ""),
+        + (f"; {clusters} clusters" if args.clusters else "")
+        + (f"; {emptied} documents left empty and dropped (--drop-empty)" if args.drop_empty else ""),
         file=sys.stderr,
     )
 
@@ -286,13 +326,26 @@ def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequen
     return 0
 
 
-def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None) -> None:
+#: the report row's reason for a document that ``--drop-empty`` leaves out
+EMPTIED = "every paragraph was a duplicate: the document is left out (--drop-empty)"
+
+
+def _emptied(res: DedupResult, d: int, doc: Document) -> bool:
+    """Document ``d`` lost paragraphs and nothing but whitespace is left."""
+    return bool(res.drops(d)) and not (res.output(d, doc.text) or "").strip()
+
+
+def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None) -> int:
     """Write what is left of each document (a record, or a text file into
     ``--output-dir`` or the one output) and its report rows; a document that
-    loses everything is not written."""
-    if parquet_run(args.files):  # tables, not lines
-        return emit_parquet(res, docs, args, outs, report)
+    loses everything is not written (at ``--level paragraph``, with
+    ``--drop-empty``: then it has a report row of its own).  Returns the
+    number of documents ``--drop-empty`` left out."""
+    if parquet_run(args.files):  # tables, not lines (check_formats refuses --drop-empty)
+        emit_parquet(res, docs, args, outs, report)
+        return 0
     sink = None
+    emptied = 0
     if not args.output_dir:
         sink = sinks.enter_context(Sink(args.output, outs=outs))
     else:
@@ -303,6 +356,10 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
         else:
             out = res.output(d, doc.text)
             rows = dedup_report_rows(res, d, doc) if report is not None else ""
+        if args.drop_empty and out is not None and _emptied(res, d, doc):
+            out = None
+            emptied += 1
+            rows += json_line({"document": doc.id, "rule": "dedup", "level": "document", "dropped": "empty", "note": EMPTIED})
         if report is not None:
             report.write(rows)
         if out is None:
@@ -313,3 +370,4 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
             target = under(args.output_dir, doc.id, args.output_names)
             outs.make_folders(os.path.dirname(target))
             outs.write_file(target, out)
+    return emptied

@@ -112,6 +112,8 @@ def _parquet_outputs(args: argparse.Namespace) -> None:
         raise UsageError("--jsonl reads JSON Lines; Parquet files are read as tables (by their extension): drop --jsonl")
     if args.encoding:
         raise UsageError("--encoding applies to text and JSON Lines; Parquet strings are UTF-8: drop --encoding")
+    if getattr(args, "id_field", None) or getattr(args, "drop_empty", False):
+        raise UsageError("--id-field and --drop-empty work with JSON Lines (and text files) for now, not with Parquet rows")
     if not (args.output and args.output != "-") and not args.output_dir and not getattr(args, "in_place", False):
         raise UsageError("Parquet output goes to files, not stdout: give -o FILE.parquet or --output-dir DIR")
     if args.output and not is_parquet(args.output):

@@ -31,7 +31,7 @@ from ..runner import clean_documents, default_jobs
 from ..textio import Outputs, read_bytes, read_lines
 
 from ..records import BadRecord, Document, read_jsonl, read_text_file
-from .clean import add_rule_options, config_of
+from .clean import add_id_field, add_rule_options, check_id_field, config_of
 from .common import check_outputs
 
 __all__ = ["add_parser", "cmd_review"]
@@ -79,6 +79,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("-o", "--output", metavar="PAGE.html", help="where to write the page (required; atomically)")
     p.add_argument("--jsonl", action="store_true", help="inputs are JSON Lines, one document per record")
     p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field holding the text (default: text)")
+    add_id_field(p)
     p.add_argument("--encoding", metavar="ENC", help="input encoding of text files (default: detect)")
     p.add_argument("--report", metavar="FILE", help="show the edits of this `cleaner clean --report` file instead of cleaning")
     p.add_argument("--clusters", metavar="FILE", help="show the clusters of this `cleaner dedup --clusters` file (the inputs give their text)")
@@ -105,6 +106,7 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("rule options apply when review cleans the inputs; with --report or --clusters the edits are already made")
     if cleaning and not args.files:
         raise UsageError("give the inputs to clean (or --report FILE / --clusters FILE of an earlier run)")
+    check_id_field(args)
     check_outputs(args.files, (("-o", args.output),), None, also_read=(args.report, args.clusters, args.lexicon))
 
 
@@ -113,7 +115,7 @@ def _documents(args: argparse.Namespace) -> Iterator[Document]:
     for name in args.files:
         label = "<stdin>" if name == "-" else name
         if args.jsonl:
-            for item in read_jsonl(read_lines(name), label, args.field):
+            for item in read_jsonl(read_lines(name), label, args.field, id_field=getattr(args, "id_field", None)):
                 if isinstance(item, BadRecord):
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
                 yield item
@@ -188,7 +190,7 @@ def _clusters(args: argparse.Namespace, texts: dict[str, str] | None) -> list[di
             return text
         spans = paragraphs.setdefault(doc, split_paragraphs(text))
         if not 0 <= para < len(spans):
-            raise _Unmatched(f"{doc} has no paragraph {para + 1}; give the inputs of that dedup run")
+            raise _Unmatched(f"{doc} has no paragraph {para} (counted from 0); give the inputs of that dedup run")
         return text[spans[para][0] : spans[para][1]]
 
     out = []

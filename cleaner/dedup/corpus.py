@@ -37,6 +37,7 @@ order; workers' results are gathered in order), never on timing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import mmap
 import os
 import pickle
@@ -111,6 +112,14 @@ class DedupOptions:
     jobs: int = 1
     batch: int = 4000
     max_pairs: int = MAX_PAIRS
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as JSON-ready data (``params`` as a dict of its own).
+
+        >>> DedupOptions(level="document").to_dict()["params"]["bands"]
+        40
+        """
+        return dataclasses.asdict(self)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -261,6 +270,14 @@ class DroppedUnit:
     score: float
     ref_run: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The drop as JSON-ready data (``ref_run`` only when set, the score rounded like a report's)."""
+        d = dataclasses.asdict(self)
+        d["score"] = round(self.score, 4)
+        if self.ref_run is None:
+            del d["ref_run"]
+        return d
+
 
 @dataclass(frozen=True, slots=True)
 class UnitTable:
@@ -352,7 +369,8 @@ class DedupResult:
         for p, (r, s) in drops.items():
             rdoc, rpara, rrun = self._name(r)
             same = r >= 0 and int(self.doc_of[r]) == d
-            where = f"paragraph {rpara + 1}" if same and rpara is not None else f"{rdoc} paragraph {(rpara or 0) + 1}"
+            # paragraphs count from 0, as in the report's paragraph and ref_paragraph
+            where = f"paragraph {rpara}" if same and rpara is not None else f"paragraph {rpara or 0} of {rdoc}"
             if rrun is not None:
                 where += f" (index run {rrun})"
             out[p] = ((int(self.start[r]), int(self.end[r])) if same else None, s, f"duplicate of {where} (similarity {s:.1f})")
@@ -414,6 +432,23 @@ class DedupResult:
                 "members": [entry(k, 100.0)] + [entry(u, float(self.score[u])) for u in members[k]],
                 "pairs": sorted([min(pos[a], pos[b]), max(pos[a], pos[b]), round(s, 2)] for a, b, s in pairs_by.get(c, [])),
             }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as JSON-ready data: the options, the counts, and every
+        dropped unit (:meth:`DroppedUnit.to_dict`; one row per drop, so as
+        large as the drops).
+
+        >>> res = dedup_corpus([("a", "第二段的内容也够长，同样参与比较。"), ("b", "第二段的内容也够长！同样参与比较！")])
+        >>> {k: v for k, v in res.to_dict().items() if k != "options"}
+        {'documents': 2, 'units': 2, 'candidates': 0, 'dropped': [{'document': 'b', 'paragraph': 0, 'ref_document': 'a', 'ref_paragraph': 0, 'score': 100.0}]}
+        """
+        return {
+            "options": self.options.to_dict(),
+            "documents": len(self.doc_ids),
+            "units": self.units,
+            "candidates": self.candidates,
+            "dropped": [u.to_dict() for u in self.dropped()],
+        }
 
     def close(self) -> None:
         if self.keys is not None:

@@ -46,7 +46,7 @@ through the same MinHash LSH blocking as the corpus command.
 True
 >>> e = r.edits[0]
 >>> e.rule, round(e.score, 1), e.ref, e.note
-('dedup', 97.4, (0, 43), 'near-duplicate of paragraph 1 (similarity 97.4)')
+('dedup', 97.4, (0, 43), 'near-duplicate of paragraph 0 (similarity 97.4)')
 
 ``page_headers`` (off by default, prepare stage, so that ``paragraphs`` can
 then rejoin text the header interrupted) drops a short line that opens at
@@ -162,7 +162,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     for i, (r, s) in enumerate(zip(ref, score)):
         if r >= 0:
             what = "duplicate" if keys[i] == keys[r] else "near-duplicate"
-            drops[i] = (spans[r], s, f"{what} of paragraph {r + 1} (similarity {s:.1f})")
+            drops[i] = (spans[r], s, f"{what} of paragraph {r} (similarity {s:.1f})")
     yield from drop_edits(text, spans, drops, rule=NAME)
 
 
@@ -202,7 +202,7 @@ def _unsure_repeats(
     for (u, v), score in sorted(window_repeats(seq, rep, verified, mid, frame=frames, barrier=heading).items()):
         a, b = spans[v]
         yield Suggestion(NAME, a, b, text[a:b], "", score=score, ref=spans[u],
-                         note=f"repeats paragraph {u + 1} within {REPEAT_WINDOW} paragraphs, but is short (similarity {score:.1f})")
+                         note=f"repeats paragraph {u} within {REPEAT_WINDOW} paragraphs, but is short (similarity {score:.1f})")
 
 
 def window_repeats(
@@ -414,7 +414,7 @@ def page_headers_rule(text: str, config: Config) -> Iterator[Edit]:
             continue
         first = members[0]
         _, fs, fe = firsts[first]
-        note = f"page header repeated {len(members)} times; first in block {first + 1}"
+        note = f"page header repeated {len(members)} times; first in block {first}"
         for i in members[1:]:
             b, s, e = firsts[i]
             if e == spans[b][1]:  # the header is the whole block

@@ -95,7 +95,7 @@ def check_corpus(docs: list[tuple[str, str]]) -> int:
                     ref, _ = drops[p]
                     rdoc, rpara, _ = res._name(ref)
                     assert rdoc in x.note or rdoc == name, (x.note, rdoc)
-                    assert f"paragraph {(rpara or 0) + 1}" in x.note, (x.note, rpara)
+                    assert f"paragraph {rpara or 0}" in x.note, (x.note, rpara)
                 else:
                     assert not touching, (name, p, touching)
                     assert text[s:e] in out

@@ -27,7 +27,7 @@ def test_exact_repeat_is_dropped_and_explained():
     (e,) = r.edits
     assert (e.rule, e.before, e.after, e.score) == ("dedup", f"\n\n{P1}", "", 100.0)
     assert text[e.ref[0] : e.ref[1]] == P1
-    assert "paragraph 2" in e.note
+    assert "paragraph 1" in e.note  # counted from 0, as ref_paragraph
     assert apply_edits(text, r.edits) == r.text
 
 
