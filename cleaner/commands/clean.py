@@ -82,7 +82,7 @@ def add_id_field(p: argparse.ArgumentParser) -> None:
 
 
 def check_id_field(args: argparse.Namespace) -> None:
-    """Usage errors of ``--id-field``: it needs ``--jsonl`` and the local engine, and names another field than ``--field``."""
+    """Usage errors of ``--id-field``: it needs ``--jsonl``, and names another field than ``--field``."""
     if args.id_field is None:
         return
     if not args.jsonl:
@@ -91,8 +91,6 @@ def check_id_field(args: argparse.Namespace) -> None:
         raise UsageError("--id-field needs the name of a field (for example --id-field id)")
     if args.id_field == args.field:
         raise UsageError(f"--id-field {args.id_field} is also --field, the text to clean: name the field holding each record's id")
-    if getattr(args, "engine", "local") == "ray":
-        raise UsageError("--id-field works with --engine local only (the Ray engine names records FILE:LINE)")
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -241,7 +239,7 @@ def _clean_records(args: argparse.Namespace, files: Sequence[str], config: Confi
     """Clean JSON Lines records on the chosen engine, written in input order."""
     report = writer.report is not None
     if args.engine == "ray":
-        cleaned = ray_engine().clean_jsonl_files(files, config, field=args.field, report=report)
+        cleaned = ray_engine().clean_jsonl_files(files, config, field=args.field, report=report, id_field=args.id_field)
     else:
         lines = jsonl_lines(files)
         cleaned = clean_lines(

@@ -117,8 +117,6 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
     check_id_field(args)
     if args.drop_empty and args.level == "document":
         raise UsageError("--drop-empty is for --level paragraph: at --level document a duplicate record is dropped whole already")
-    if args.drop_empty and args.engine == "ray":
-        raise UsageError("--drop-empty works with --engine local only")
     named = (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index))
     check_outputs(files, named, args.output_dir, names=args.output_names)
     try:
@@ -306,13 +304,16 @@ def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequen
     writers as the local path (atomic files, report and clusters in order)."""
     engine = ray_engine()
     with engine.session(args.ray_address):
-        run = engine.dedup_jsonl_files(files, options, field=args.field, report=bool(args.report))
-        n_clusters = 0
+        run = engine.dedup_jsonl_files(files, options, field=args.field, id_field=args.id_field, report=bool(args.report))
+        n_clusters = emptied = 0
         with Outputs() as outs, contextlib.ExitStack() as sinks:
             report = outs.open(args.report) if args.report else None
             clusters = outs.open(args.clusters) if args.clusters else None
             sink = sinks.enter_context(Sink(args.output, outs=outs))
-            for out, rows in run.records():
+            for out, rows, empty in run.records():
+                if args.drop_empty and out is not None and empty is not None:
+                    out, rows = None, rows + _emptied_row(empty)
+                    emptied += 1
                 if report is not None:
                     report.write(rows)
                 if out is not None:
@@ -322,12 +323,17 @@ def _dedup_on_ray(args: argparse.Namespace, options: DedupOptions, files: Sequen
                     clusters.write(line)
                     n_clusters += 1
         if not args.quiet:
-            _summary(args, run.documents, run.units, run.bytes_in, run.dropped, 0, run.candidates, n_clusters)
+            _summary(args, run.documents, run.units, run.bytes_in, run.dropped, 0, run.candidates, n_clusters, emptied)
     return 0
 
 
 #: the report row's reason for a document that ``--drop-empty`` leaves out
 EMPTIED = "every paragraph was a duplicate: the document is left out (--drop-empty)"
+
+
+def _emptied_row(doc_id: str) -> str:
+    """The report row of a document ``--drop-empty`` leaves out (both engines)."""
+    return json_line({"document": doc_id, "rule": "dedup", "level": "document", "dropped": "empty", "note": EMPTIED})
 
 
 def _emptied(res: DedupResult, d: int, doc: Document) -> bool:
@@ -359,7 +365,7 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
         if args.drop_empty and out is not None and _emptied(res, d, doc):
             out = None
             emptied += 1
-            rows += json_line({"document": doc.id, "rule": "dedup", "level": "document", "dropped": "empty", "note": EMPTIED})
+            rows += _emptied_row(doc.id)
         if report is not None:
             report.write(rows)
         if out is None:

@@ -28,7 +28,9 @@ How the data moves (``P`` = ``partitions``, a few on a small machine):
 1. records are cleaned (or split into units and analysed) with
    ``map_batches``; every unit carries its global position ``uid =
    position << 24 | paragraph``, which orders units as the local engine's
-   unit numbers do, whatever the blocks and the order of the rows;
+   unit numbers do, whatever the blocks and the order of the rows (the
+   command, with ``--id-field``, first groups the records' ids with
+   ``repartition(P, keys=[id])`` to find an id two records share);
 2. exact groups: ``repartition(P, keys=[hash])``, then grouping inside each
    block (``map_batches`` with whole blocks; a keyed repartition never
    splits a partition across blocks);

@@ -99,22 +99,29 @@ def _lines_of(table: pa.Table) -> Iterator[CleanedLine]:
         yield CleanedLine(source, line, output, report, bad, quarantine, nbytes, chars_in, chars_out, suggestions, tuple(rules))
 
 
-def _clean_chunks(batch: pa.Table, *, config: Config, field: str, report: bool) -> pa.Table:
+def _clean_chunks(batch: pa.Table, *, config: Config, field: str, report: bool, id_field: str | None) -> pa.Table:
     rows: list[CleanedLine] = []
     for source, path, start, end, first in zip(*(batch.column(n).to_pylist() for n in ("source", "path", "start", "end", "first_line"))):
         for k, raw in enumerate(split_lines(read_range(path, start, end))):
-            c = clean_line(source, first + k, raw, config, field_name=field, report=report)
+            c = clean_line(source, first + k, raw, config, field_name=field, report=report, id_field=id_field)
             if c is not None:
                 rows.append(c)
     return _lines_table(rows)
 
 
 def clean_jsonl_files(
-    files: Sequence[str], config: Config, *, field: str = "text", report: bool = True, chunk_bytes: int | None = None
+    files: Sequence[str],
+    config: Config,
+    *,
+    field: str = "text",
+    report: bool = True,
+    id_field: str | None = None,
+    chunk_bytes: int | None = None,
 ) -> Iterator[CleanedLine]:
     """The records of JSON Lines files cleaned by Ray workers with
     :func:`cleaner.runner.clean_line`, in input order (what ``cleaner clean
-    --engine ray`` writes).
+    --engine ray`` writes; with ``id_field`` report rows name a record by
+    its own id, and a record without one is bad).
 
     The files are cut into byte ranges at line ends (about ``chunk_bytes``;
     default: four per CPU of the cluster, 1 to 64 MiB), whose lines are
@@ -123,7 +130,7 @@ def clean_jsonl_files(
     """
     plan = plan_chunks(files, chunk_bytes)
     ds = chunk_dataset(plan.chunks).map_batches(
-        _clean_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"config": config, "field": field, "report": report}  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
+        _clean_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"config": config, "field": field, "report": report, "id_field": id_field}  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     )
     for table in arrow_batches(ds):
         yield from _lines_of(table)

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..dedup.corpus import DedupOptions
+from ..errors import InputError
 from ..records import Document, parse_record, render_record
 from .clusters import cluster_line, resolve, resolve_block
 from .components import find_components, label_edges
 from .drops import apply_broadcast, apply_joined, doc_result, drop_blocks, drops_of, fetch_drops, group_drops
-from .io import arrow, arrow_batches, chunk_dataset, encode, gather_table, plan_chunks, read_range, split_lines, with_positions
+from .io import arrow, arrow_batches, chunk_dataset, encode, gather_table, plan_chunks, read_range, repeated_id, split_lines, with_positions
 from .session import require_ray, shuffle_partitions
 from .stages import (
     analyse_docs,
@@ -225,8 +226,9 @@ def dedup_dataset(
     return DedupOutput(out, _numbered_clusters(m), m.pairs, m.units, m.candidates, m.edges, m.dropped, m.distributed, m.rounds)
 
 
-def _read_docs(batch: pa.Table, *, field: str) -> pa.Table:
-    """The documents of some chunks: position, name (``file:line``), text."""
+def _read_docs(batch: pa.Table, *, field: str, id_field: str | None) -> pa.Table:
+    """The documents of some chunks: position, name (``file:line``, or the
+    record's own id in ``id_field``), text."""
     pa = arrow()
     pos: list[int] = []
     names: list[str] = []
@@ -235,7 +237,7 @@ def _read_docs(batch: pa.Table, *, field: str) -> pa.Table:
         *(batch.column(n).to_pylist() for n in ("source", "path", "start", "end", "first_line", "first_pos"))
     ):
         for k, raw in enumerate(split_lines(read_range(path, start, end))):
-            item = parse_record(raw, first + k, source, field)
+            item = parse_record(raw, first + k, source, field, id_field=id_field)
             if item is None:
                 continue
             if not isinstance(item, Document):  # the first pass checked every record
@@ -246,19 +248,23 @@ def _read_docs(batch: pa.Table, *, field: str) -> pa.Table:
     return pa.table({"pos": pa.array(pos, type=pa.int64()), "name": pa.array(names, type=pa.string()), "text": encode(texts)})
 
 
-def _emit_chunks(batch: pa.Table, *, field: str, options: DedupOptions, blocks: list[tuple[int, int, Any]], report: bool) -> pa.Table:
+def _emit_chunks(
+    batch: pa.Table, *, field: str, id_field: str | None, options: DedupOptions, blocks: list[tuple[int, int, Any]], report: bool
+) -> pa.Table:
     """Output and report rows of every record of some chunks, rendered by
-    the command's own code (:func:`cleaner.records.render_record`)."""
+    the command's own code (:func:`cleaner.records.render_record`), and the
+    name of each record dedup left empty (null for the others)."""
     pa = arrow()
     outs: list[bytes | None] = []
     rows: list[bytes] = []
+    emptied: list[str | None] = []
     for source, path, start, end, first, first_pos in zip(
         *(batch.column(n).to_pylist() for n in ("source", "path", "start", "end", "first_line", "first_pos"))
     ):
         lines = split_lines(read_range(path, start, end))
         drops = fetch_drops(blocks, first_pos, first_pos + len(lines))
         for k, raw in enumerate(lines):
-            doc = parse_record(raw, first + k, source, field)
+            doc = parse_record(raw, first + k, source, field, id_field=id_field)
             if doc is None:
                 continue
             if not isinstance(doc, Document):
@@ -268,7 +274,16 @@ def _emit_chunks(batch: pa.Table, *, field: str, options: DedupOptions, blocks: 
             out, rep = render_record(res, 0, doc, report=report)
             outs.append(None if out is None else out.encode("utf-8", "surrogatepass"))
             rows.append(rep.encode("utf-8", "surrogatepass"))
-    return pa.table({"output": pa.array(outs, type=pa.large_binary()), "report": pa.array(rows, type=pa.large_binary())})
+            # as the command's --drop-empty: it lost paragraphs, only whitespace is left
+            empty = res is not None and not (res.output(0, doc.text) or "").strip()
+            emptied.append(doc.id if empty else None)
+    return pa.table(
+        {
+            "output": pa.array(outs, type=pa.large_binary()),
+            "report": pa.array(rows, type=pa.large_binary()),
+            "emptied": encode(emptied),
+        }
+    )
 
 
 @dataclass
@@ -289,11 +304,17 @@ class FilesDedup:
     def dropped(self) -> int:
         return self._matching.dropped
 
-    def records(self) -> Iterator[tuple[str | None, str]]:
-        """Per record, in input order: its output row (None: dropped) and its report rows."""
+    def records(self) -> Iterator[tuple[str | None, str, str | None]]:
+        """Per record, in input order: its output row (None: dropped), its
+        report rows, and its name when dedup dropped paragraphs of it and
+        left nothing but whitespace (what ``--drop-empty`` leaves out), else None."""
         for t in arrow_batches(self._emit):
-            for out, rep in zip(t.column("output").to_pylist(), t.column("report").to_pylist()):
-                yield (None if out is None else out.decode("utf-8", "surrogatepass")), rep.decode("utf-8", "surrogatepass")
+            for out, rep, empty in zip(t.column("output").to_pylist(), t.column("report").to_pylist(), t.column("emptied").to_pylist()):
+                yield (
+                    None if out is None else out.decode("utf-8", "surrogatepass"),
+                    rep.decode("utf-8", "surrogatepass"),
+                    None if empty is None else empty.decode("utf-8", "surrogatepass"),
+                )
 
     def cluster_lines(self) -> Iterator[str]:
         """The ``--clusters`` rows, numbered in order."""
@@ -309,6 +330,7 @@ def dedup_jsonl_files(
     options: DedupOptions,
     *,
     field: str = "text",
+    id_field: str | None = None,
     report: bool = True,
     chunk_bytes: int | None = None,
     partitions: int | None = None,
@@ -316,15 +338,20 @@ def dedup_jsonl_files(
 ) -> FilesDedup:
     """``cleaner dedup --engine ray`` on JSON Lines files: a first parallel
     pass numbers the lines and stops at the first bad record (as the local
-    command does, before writing anything); the workers then read the
-    documents in byte ranges, match them (:func:`dedup_dataset`'s stages),
-    and render each record's output with the local command's code."""
+    command does, before writing anything); with ``id_field`` records are
+    named by their own id, and a record without one, or with the id of an
+    earlier record, is bad input too.  The workers then read the documents
+    in byte ranges, match them (:func:`dedup_dataset`'s stages), and render
+    each record's output with the local command's code."""
     parts = shuffle_partitions(partitions)
-    plan = plan_chunks(files, chunk_bytes, field=field)
-    docs = chunk_dataset(plan.chunks).map_batches(_read_docs, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field})  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
+    plan = plan_chunks(files, chunk_bytes, field=field, id_field=id_field)
+    repeat = repeated_id(plan, field=field, id_field=id_field, partitions=parts) if id_field is not None else None
+    problems = [p for p in (plan.bad, repeat) if p is not None]
+    if problems:
+        raise InputError(min(problems)[1])
+    docs = chunk_dataset(plan.chunks).map_batches(_read_docs, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field, "id_field": id_field})  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     m = match(docs, text="text", pos="pos", name="name", options=options, partitions=parts, max_driver_edges=max_driver_edges)
     blocks = drop_blocks(m.drops())
-    emit = chunk_dataset(plan.chunks).map_batches(
-        _emit_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field, "options": options, "blocks": blocks, "report": report}  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
-    )
+    kw = {"field": field, "id_field": id_field, "options": options, "blocks": blocks, "report": report}
+    emit = chunk_dataset(plan.chunks).map_batches(_emit_chunks, batch_size=1, batch_format="pyarrow", fn_kwargs=kw)  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
     return FilesDedup(plan.documents, plan.text_bytes, m.units, m.candidates, m.edges, m.distributed, m, emit)

@@ -7,6 +7,7 @@ ids, and JSON Lines files cut into byte ranges at line ends.
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ __all__ = [
     "gather_table",
     "plan_chunks",
     "read_range",
+    "repeated_id",
     "split_lines",
     "to_numpy",
     "uid_of",
@@ -69,11 +71,11 @@ def arrow() -> ModuleType:
     return pyarrow
 
 
-def encode(values: Sequence[str]) -> pa.Array:
-    """Strings as binary: input text may hold lone surrogates (valid JSON,
-    not valid UTF-8), which Arrow strings cannot."""
+def encode(values: Sequence[str | None]) -> pa.Array:
+    """Strings as binary (None as null): input text may hold lone surrogates
+    (valid JSON, not valid UTF-8), which Arrow strings cannot."""
     pa = arrow()
-    return pa.array([v.encode("utf-8", "surrogatepass") for v in values], type=pa.large_binary())
+    return pa.array([None if v is None else v.encode("utf-8", "surrogatepass") for v in values], type=pa.large_binary())
 
 
 def decode(col: Any) -> list[str]:
@@ -176,34 +178,57 @@ def split_lines(data: bytes) -> list[bytes]:
     return lines
 
 
-def _scan(path: str, start: int, end: int, field: str | None) -> tuple[int, int, int, int, str]:
+def _scan(path: str, start: int, end: int, field: str | None, id_field: str | None) -> tuple[int, int, int, int, str]:
     """Newlines in a byte range; with ``field``, also the records, their text
-    bytes and the first bad record (its index among the lines, its reason)."""
+    bytes and the first bad record (its index among the lines, its reason;
+    with ``id_field``, a record without an id is bad too)."""
     data = read_range(path, start, end)
     if field is None:
         return data.count(b"\n"), 0, 0, -1, ""
     docs = nbytes = 0
     for k, raw in enumerate(split_lines(data)):
-        item = parse_record(raw, k + 1, "", field)
+        item = parse_record(raw, k + 1, "", field, id_field=id_field)
         if item is None:
             continue
         if not isinstance(item, Document):
             return data.count(b"\n"), docs, nbytes, k, item.reason
+        if id_field is not None and not _utf8(item.id):  # names are Arrow strings on Ray
+            reason = f"id field {id_field!r} holds a lone surrogate, which the Ray engine cannot carry: use --engine local"
+            return data.count(b"\n"), docs, nbytes, k, reason
         docs += 1
         nbytes += len(item.text.encode("utf-8", "surrogatepass"))
     return data.count(b"\n"), docs, nbytes, -1, ""
 
 
+def _utf8(text: str) -> bool:
+    """Whether Arrow can hold ``text`` as a string (JSON allows lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """The chunks of some files, their documents and text bytes, and the
+    first bad record: ``(position, "FILE: line N: reason")``, or None."""
+
     chunks: list[LineChunk]
     documents: int
     text_bytes: int
+    bad: tuple[int, str] | None = None
+
+    def where(self, pos: int) -> tuple[str, int]:
+        """The file (as named) and line number of the line at ``pos``."""
+        c = self.chunks[bisect.bisect_right([c.first_pos for c in self.chunks], pos) - 1]
+        return c.source, c.first_line + pos - c.first_pos
 
 
-def plan_chunks(files: Sequence[str], chunk_bytes: int | None, *, field: str | None = None) -> Plan:
+def plan_chunks(files: Sequence[str], chunk_bytes: int | None, *, field: str | None = None, id_field: str | None = None) -> Plan:
     """Cut the files into chunks and number their lines (a parallel pass);
-    with ``field``, stop at the first bad record as the local engine does."""
+    with ``field``, find the first bad record (:attr:`Plan.bad`: the local
+    engine stops there; ``id_field``: a record without an id is bad too)."""
     from ..errors import InputError
 
     ray = require_ray()
@@ -213,26 +238,80 @@ def plan_chunks(files: Sequence[str], chunk_bytes: int | None, *, field: str | N
         chunk_bytes = int(min(64 << 20, max(1 << 20, total // max(1, 4 * cpus))))
     ranges = [(i, f, s, e) for i, f in enumerate(files) for s, e in cut(f, chunk_bytes)]
     scan = ray.remote(_scan)
-    found = ray.get([scan.remote(os.path.abspath(f), s, e, field) for _, f, s, e in ranges])
+    found = ray.get([scan.remote(os.path.abspath(f), s, e, field, id_field) for _, f, s, e in ranges])
     chunks: list[LineChunk] = []
     base = 0
     line = 1
     prev = -1
     docs = nbytes = 0
+    first_bad: tuple[int, str] | None = None
     for (i, f, s, e), (newlines, nd, nb, bad, reason) in zip(ranges, found):
         if i != prev:  # the next file (a file named twice is read twice, as locally)
             if prev >= 0:
                 base += line  # every line of the previous file, and one more
             line, prev = 1, i
-        if bad >= 0:
-            raise InputError(f"{f}: line {line + bad}: {reason}")
+        if bad >= 0 and first_bad is None:
+            first_bad = (base + line + bad, f"{f}: line {line + bad}: {reason}")
         chunks.append(LineChunk(f, os.path.abspath(f), s, e, line, base + line))
         line += newlines
         docs += nd
         nbytes += nb
     if base + line > MAX_POSITION:
         raise InputError(f"more than {MAX_POSITION} lines in the input: the Ray engine numbers units in 63 bits")
-    return Plan(chunks, docs, nbytes)
+    return Plan(chunks, docs, nbytes, first_bad)
+
+
+def _chunk_ids(batch: pa.Table, *, field: str, id_field: str) -> pa.Table:
+    """The id and position of every good record of some chunks."""
+    pa = arrow()
+    ids: list[str] = []
+    pos: list[int] = []
+    for source, path, start, end, first, first_pos in zip(
+        *(batch.column(n).to_pylist() for n in ("source", "path", "start", "end", "first_line", "first_pos"))
+    ):
+        for k, raw in enumerate(split_lines(read_range(path, start, end))):
+            item = parse_record(raw, first + k, source, field, id_field=id_field)
+            if isinstance(item, Document):
+                ids.append(item.id)
+                pos.append(first_pos + k)
+    return pa.table({"id": encode(ids), "pos": pa.array(pos, type=pa.int64())})
+
+
+def _first_repeat(t: pa.Table) -> pa.Table:
+    """In a block holding every use of its ids: the earliest record whose id
+    an earlier record has (``pos``), and that earlier record (``first``)."""
+    pa = arrow()
+    first: dict[bytes, int] = {}
+    positions = to_numpy(t.column("pos"))
+    ids = t.column("id").to_pylist()
+    for i in np.argsort(positions, kind="stable").tolist():
+        seen = first.setdefault(ids[i], int(positions[i]))
+        if seen != positions[i]:
+            return pa.table({"pos": [int(positions[i])], "first": [seen], "id": pa.array([ids[i]], type=pa.large_binary())})
+    return pa.table({"pos": pa.array([], pa.int64()), "first": pa.array([], pa.int64()), "id": pa.array([], pa.large_binary())})
+
+
+def repeated_id(plan: Plan, *, field: str, id_field: str, partitions: int) -> tuple[int, str] | None:
+    """The first record (in input order) whose id (``id_field``) an earlier
+    record has, as the local ``cleaner dedup`` names it: ``(position,
+    message)``; None when every id is used once.  The ids are grouped by a
+    keyed repartition, so no machine holds all of them."""
+    repeats = gather_table(
+        chunk_dataset(plan.chunks)
+        .map_batches(_chunk_ids, batch_size=1, batch_format="pyarrow", fn_kwargs={"field": field, "id_field": id_field})  # type: ignore[arg-type]  # fn_kwargs gives the keyword-only arguments
+        .repartition(partitions, keys=["id"])
+        .map_batches(_first_repeat, batch_format="pyarrow", batch_size=None)
+    )
+    if repeats is None:
+        return None
+    k = int(np.argmin(to_numpy(repeats.column("pos"))))
+    pos, first = int(repeats.column("pos")[k].as_py()), int(repeats.column("first")[k].as_py())
+    doc_id = decode(repeats.column("id").slice(k, 1))[0]
+    (path, line), (first_path, first_line) = plan.where(pos), plan.where(first)
+    return pos, (
+        f"{path}: line {line}: id {doc_id!r} (--id-field {id_field}) is also the id of {first_path}:{first_line}; "
+        "ids must be unique, since clusters and reports name records by them"
+    )
 
 
 def _chunk_rows(chunks: Sequence[LineChunk]) -> list[dict[str, Any]]:

@@ -180,14 +180,6 @@ def test_drop_empty_is_for_paragraph_level(tmp_path):
     assert p.returncode == 2 and "--drop-empty is for --level paragraph" in p.stderr
 
 
-@pytest.mark.parametrize("option", [["--id-field", "id"], ["--drop-empty"]])
-def test_ray_engine_refuses_what_it_cannot_do(tmp_path, option):
-    write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": A}])
-    for command in ("clean", "dedup") if option[0] == "--id-field" else ("dedup",):
-        p = run(command, "--engine", "ray", "--jsonl", "in.jsonl", *option, cwd=tmp_path)
-        assert p.returncode == 2 and "works with --engine local only" in p.stderr, p.stderr
-
-
 def test_review_reads_a_report_that_names_records_by_id(tmp_path):
     write_jsonl(tmp_path / "in.jsonl", [{"url": "u/1", "text": "今天,我们去公园。"}, {"url": "u/2", "text": "明天,我们去图书馆。"}])
     p = run("clean", "-q", "--jsonl", "--id-field", "url", "in.jsonl", "-o", "out.jsonl", "--report", "r.jsonl", cwd=tmp_path)

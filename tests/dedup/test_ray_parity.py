@@ -343,6 +343,96 @@ def test_dedup_command_is_byte_identical(ray_session, tmp_path):
     assert local["clusters.jsonl"].count(b"\n") > 100 and b"b.jsonl:" in local["clusters.jsonl"]
 
 
+def write_named(path: Path, docs: list[str], start: int = 0) -> None:
+    """Records named by their own id: strings (not ASCII) and integers in turn."""
+    ids = [f"新闻/{start + i}" if i % 2 else start + i for i in range(len(docs))]
+    path.write_text("".join(json.dumps({"url": u, "text": t}, ensure_ascii=False) + "\n" for u, t in zip(ids, docs)), encoding="utf-8")
+
+
+def test_clean_command_with_id_field_is_byte_identical(ray_session, tmp_path):
+    a = tmp_path / "a.jsonl"
+    write_named(a, DOCS[:120])
+    with open(a, "a", encoding="utf-8") as fh:  # without an id, with a null one, with a list: bad records
+        fh.write('{"text": "今天,我们去公园。"}\n{"url": null, "text": "明天,我们去图书馆。"}\n{"url": [1], "text": "x"}\n')
+    argv = ["clean", "--jsonl", "--id-field", "url", str(a), "-o", "out.jsonl", "--report", "report.jsonl", "--on-error", "quarantine", "bad.jsonl"]
+    local, ray = outputs(tmp_path, "local", argv), outputs(tmp_path, "ray", argv)
+    assert ray == local
+    assert len(local["bad.jsonl"].splitlines()) == 3 and b"no id field 'url'" in local["bad.jsonl"]
+    documents = {json.loads(r)["document"] for r in local["report.jsonl"].splitlines()}
+    assert any(d.startswith("新闻/") for d in documents) and "0" in documents and not any(d.startswith(str(a)) for d in documents)
+
+
+def test_dedup_command_with_id_field_and_drop_empty_is_byte_identical(ray_session, tmp_path, capsys):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_named(a, DOCS[:500])
+    write_named(b, DOCS[500:900], start=500)
+    argv = ["dedup", "--jsonl", "--id-field", "url", str(a), str(b), "-o", "out.jsonl", "--report", "report.jsonl", "--clusters", "clusters.jsonl"]
+    (tmp_path / "ids").mkdir()
+    local, ray = outputs(tmp_path / "ids", "local", argv), outputs(tmp_path / "ids", "ray", argv)
+    assert ray == local
+    kept = {json.loads(c)["kept"]["document"] for c in local["clusters.jsonl"].splitlines()}
+    assert any(k.startswith("新闻/") for k in kept) and str(a).encode() not in local["clusters.jsonl"] + local["report.jsonl"]
+    summaries = {}
+    for engine in ("local", "ray"):  # with --drop-empty, and its summary
+        out = tmp_path / "drop" / engine
+        out.mkdir(parents=True)
+        args = [str(out / n) if n in ("out.jsonl", "report.jsonl", "clusters.jsonl") else n for n in argv]
+        assert main([*args, "--drop-empty", "--engine", engine]) == 0
+        summaries[engine] = [x for x in capsys.readouterr().err.splitlines() if x.startswith("cleaner dedup:")]
+    dropped = {e: {p.name: p.read_bytes() for p in sorted((tmp_path / "drop" / e).iterdir())} for e in ("local", "ray")}
+    assert dropped["ray"] == dropped["local"]
+    assert summaries["ray"] == summaries["local"] and "documents left empty and dropped (--drop-empty)" in summaries["local"][0]
+    left_out = [json.loads(r) for r in dropped["local"]["report.jsonl"].splitlines() if b'"dropped": "empty"' in r]
+    assert len(left_out) > 5  # documents whose paragraphs all repeat earlier ones
+    assert dropped["local"]["out.jsonl"].count(b"\n") == local["out.jsonl"].count(b"\n") - len(left_out)
+
+
+def _bad_ids(tmp_path: Path, case: str) -> tuple[list[str], str]:
+    """Two files of named records with a record without an id, an id used
+    twice, or both (in either order); the inputs and the expected message."""
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_named(a, DOCS[:30])
+    lines = [json.dumps({"url": f"b{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(DOCS[30:60])]
+    repeat = json.dumps({"url": "新闻/3", "text": "重复的编号。"}, ensure_ascii=False)  # a.jsonl's line 4 has it
+    if case in ("no id", "no id, then a repeat"):
+        lines[2] = json.dumps({"text": "没有编号。"}, ensure_ascii=False)
+    if case != "no id":
+        lines[6] = repeat
+    if case == "a repeat, then no id":
+        lines[19] = json.dumps({"url": None, "text": "没有编号。"}, ensure_ascii=False)
+    b.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if case.startswith("no id"):
+        return [str(a), str(b)], f"{b}: line 3: no id field 'url'"
+    return [str(a), str(b)], f"{b}: line 7: id '新闻/3' (--id-field url) is also the id of {a}:4; ids must be unique"
+
+
+@pytest.mark.parametrize("case", ["no id", "a repeat", "a repeat, then no id", "no id, then a repeat"])
+def test_dedup_stops_at_the_first_bad_id_as_locally(ray_session, tmp_path, capsys, case):
+    files, message = _bad_ids(tmp_path, case)
+    out = tmp_path / "out.jsonl"
+    errors = {}
+    for engine in ("local", "ray"):
+        assert main(["dedup", "--jsonl", "--id-field", "url", *files, "-o", str(out), "--engine", engine, "-q"]) == 1
+        assert not out.exists()
+        errors[engine] = capsys.readouterr().err
+    assert errors["ray"] == errors["local"]
+    assert message in errors["local"], errors["local"]
+
+
+def test_an_id_ray_cannot_carry_stops_dedup_naming_its_line(ray_session, tmp_path, capsys):
+    """A lone surrogate is valid in a JSON string but not in an Arrow one: the
+    Ray engine says so (exit 1, file and line) instead of failing in a worker."""
+    a = tmp_path / "a.jsonl"
+    write_named(a, DOCS[:10])
+    with open(a, "a", encoding="utf-8") as fh:
+        fh.write('{"url": "x\\ud800", "text": "孤立代理。"}\n')
+    out = tmp_path / "out.jsonl"
+    assert main(["dedup", "--jsonl", "--id-field", "url", str(a), "-o", str(out), "--engine", "ray", "-q"]) == 1
+    assert f"{a}: line 11: id field 'url' holds a lone surrogate" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["dedup", "--jsonl", "--id-field", "url", str(a), "-o", str(out), "--engine", "local", "-q"]) == 0
+
+
 def test_files_in_many_byte_ranges(ray_session, tmp_path):
     """The command's functions with small byte ranges (many chunks per file):
     the records and rows of the local path, in order."""
@@ -367,7 +457,32 @@ def test_files_in_many_byte_ranges(ray_session, tmp_path):
         res.close()
     run = ray_engine.dedup_jsonl_files(files, options, chunk_bytes=4096, max_driver_edges=0)
     assert run.distributed and run.documents == len(docs)
-    assert list(run.records()) == expected
+    assert [(out, rows) for out, rows, _ in run.records()] == expected
+    assert list(run.cluster_lines()) == clusters
+
+
+def test_files_named_by_id_in_many_byte_ranges(ray_session, tmp_path):
+    """With an id field and small byte ranges, clusters found on the cluster:
+    the records, rows, clusters and emptied records of the local path."""
+    from cleaner import ray as ray_engine
+    from cleaner.records import read_jsonl, render_record
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_named(a, DOCS[:300])
+    write_named(b, DOCS[300:400], start=300)
+    files = [str(a), str(b)]
+    docs = [d for f in files for d in read_jsonl(open(f, "rb"), f, "text", id_field="url")]
+    res = dedup_corpus([(d.id, d.text) for d in docs])
+    try:
+        expected = [render_record(res, i, d, report=True) for i, d in enumerate(docs)]
+        emptied = [d.id if res.drops(i) and not (res.output(i, d.text) or "").strip() else None for i, d in enumerate(docs)]
+        clusters = [json.dumps(c, ensure_ascii=False) + "\n" for c in res.clusters()]
+    finally:
+        res.close()
+    assert sum(e is not None for e in emptied) > 3 and "新闻/1" in {d.id for d in docs}
+    run = ray_engine.dedup_jsonl_files(files, DedupOptions(), id_field="url", chunk_bytes=2048, max_driver_edges=0)
+    assert run.distributed
+    assert list(run.records()) == [(out, rows, e) for (out, rows), e in zip(expected, emptied)]
     assert list(run.cluster_lines()) == clusters
 
 

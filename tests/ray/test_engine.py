@@ -59,6 +59,30 @@ def test_without_ray_the_engine_says_what_to_install(tmp_path):
 @pytest.mark.parametrize(
     "args",
     [
+        ["clean", "--id-field", "id"],
+        ["dedup", "--id-field", "id"],
+        ["dedup", "--drop-empty"],
+        ["dedup", "--id-field", "id", "--drop-empty"],
+    ],
+)
+def test_id_field_and_drop_empty_pass_the_ray_engine_usage_checks(tmp_path, args):
+    """The Ray engine does them (parity: tests/dedup/test_ray_parity.py): with
+    Ray missing, the only usage error left is the missing Ray."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": A}, ensure_ascii=False) + "\n", encoding="utf-8")
+    p = run_py(
+        "import sys; sys.modules['ray'] = None\n"
+        "from cleaner.cli import main\n"
+        f"sys.exit(main({[*args, '--engine', 'ray', '--jsonl', str(src)]!r}))"
+    )
+    assert p.returncode == 2
+    assert "--engine ray: the Ray engine needs the extra: pip install 'cleaner[ray]'" in p.stderr, p.stderr
+    assert "local only" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
         ["clean", "--ray-address", "auto", "--jsonl", "IN"],
         ["clean", "--engine", "ray", "IN"],  # a text file
         ["clean", "--engine", "ray", "--jsonl", "-"],
