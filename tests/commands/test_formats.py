@@ -208,6 +208,8 @@ def test_dedup_parquet_drops_paragraphs_and_rows(tmp_path):
         (["dedup", "t.parquet", "-o", "o.parquet", "--field", "body"], 1, "t.parquet: no column 'body' (columns: id, text, meta)"),
         (["clean", "fake.parquet", "-o", "o.parquet"], 1, "fake.parquet: not a readable Parquet file"),
         (["clean", "t.parquet", "u.parquet", "-o", "o.parquet"], 1, "u.parquet: its columns differ from those of t.parquet"),
+        (["dedup", "t.parquet", "-o", "o.parquet", "--drop-empty"], 2, "not with Parquet rows"),
+        (["clean", "t.parquet", "-o", "o.parquet", "--id-field", "id"], 2, "not with Parquet rows"),
     ],
 )
 def test_parquet_usage_and_input_errors(tmp_path, args, code, message, capsys, monkeypatch):
