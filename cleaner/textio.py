@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import functools
 import errno
+import functools
+import io
 import os
 import signal
 import stat
@@ -20,12 +21,14 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, Protocol, TypeVar
 
+from .compression import HEAD, check_magic, compressing, compression_of, decompressing
 from .errors import InputError, StorageError
 
 __all__ = [
     "batches",
     "InputError",
     "decode",
+    "open_file",
     "open_input",
     "read_bytes",
     "read_lines",
@@ -163,23 +166,48 @@ def _commonness(text: str) -> float:
     return ok / len(sample)
 
 
-@contextlib.contextmanager
-def open_input(name: str) -> Iterator[IO[bytes]]:
-    """An input file opened for reading bytes (``-``: standard input);
+def open_file(name: str) -> IO[bytes]:
+    """The file ``name`` opened for reading its bytes as they are;
     :class:`InputError` naming it when it is missing, a directory or unreadable."""
-    if name == "-":
-        yield sys.stdin.buffer
-        return
     try:
-        fh = open(name, "rb")  # noqa: SIM115 - closed below
+        return open(name, "rb")  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name}: is a directory, not a file") from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
-    with fh:
-        yield fh
+
+
+@contextlib.contextmanager
+def open_input(name: str) -> Iterator[IO[bytes]]:
+    """An input file opened for reading bytes (``-``: standard input),
+    decompressed when its name ends with ``.gz``, ``.bz2`` or ``.zst`` (see
+    :mod:`cleaner.compression`: its first bytes must agree); :class:`InputError`
+    naming it when it is missing, a directory, unreadable, or compressed data
+    under a plain name (standard input stays plain)."""
+    if name == "-":
+        check_magic("<stdin>", _peek(sys.stdin.buffer), stdin=True)
+        yield sys.stdin.buffer
+        return
+    with open_file(name) as fh:
+        kind = check_magic(name, _peek(fh))
+        if kind is None:
+            yield fh
+            return
+        with decompressing(fh, name, kind) as plain:
+            yield plain
+
+
+def _peek(fh: IO[bytes]) -> bytes:
+    """The first bytes of a stream not yet read, left unread (empty when it cannot peek)."""
+    peek = getattr(fh, "peek", None)
+    if peek is None:
+        return b""
+    try:
+        return bytes(peek(HEAD)[:HEAD])
+    except OSError:
+        return b""  # the read that follows reports it
 
 
 def read_bytes(name: str) -> bytes:
@@ -245,41 +273,61 @@ def writes_directly(path: str) -> bool:
 
 class OutputFile:
     """An output being written (to a temporary file, or directly to a
-    device); a failed write raises :class:`StorageError` naming its path."""
+    device), compressed when its name ends with ``.gz``, ``.bz2`` or ``.zst``;
+    text goes to :meth:`write`, bytes (``binary=True``) to :attr:`binary`.
+    A failed write raises :class:`StorageError` naming its path."""
 
-    def __init__(self, path: str, fh: IO[str], *, tmp: str | None = None, target: str | None = None) -> None:
+    def __init__(
+        self, path: str, raw: IO[bytes], *, encoding: str | None = "utf-8", tmp: str | None = None, target: str | None = None
+    ) -> None:
         self.path = path  # as given: what messages name
         self.tmp, self.target = tmp, target  # the temporary file, and where it goes (None: written directly)
-        self._fh: IO[str] | None = fh
+        self._raw: IO[bytes] | None = raw
+        kind = compression_of(path)
+        #: where bytes go: the file itself, or a compressor writing into it
+        self.binary: IO[bytes] = compressing(raw, kind) if kind else raw
+        self._fh: io.TextIOWrapper | None = None if encoding is None else io.TextIOWrapper(self.binary, encoding=encoding, newline="")
 
     def write(self, s: str, /) -> int:
-        assert self._fh is not None, f"{self.path} is already closed"
+        assert self._fh is not None, f"{self.path} is already closed (or binary)"
         try:
             return self._fh.write(s)
         except OSError as exc:
             raise StorageError(self.path, exc) from None
 
     def finish(self) -> None:
-        """Flush it to the disk and close it (nothing is renamed yet)."""
-        fh, self._fh = self._fh, None
-        if fh is None:
+        """End the compressed data, flush it to the disk and close it (nothing is renamed yet)."""
+        raw, self._raw = self._raw, None
+        if raw is None:
             return
+        fh, self._fh = self._fh, None
         try:
             try:
-                fh.flush()
+                if fh is not None:
+                    fh.detach()  # flushes the text into self.binary, which stays open
+                if self.binary is not raw:
+                    self.binary.close()  # the compressed data's end; raw stays open
+                raw.flush()
                 if self.tmp is not None:
-                    os.fsync(fh.fileno())
+                    os.fsync(raw.fileno())
             finally:
-                fh.close()
+                raw.close()
         except OSError as exc:
             raise StorageError(self.path, exc) from None
 
     def discard(self) -> None:
         """Close it without a word and remove its temporary file."""
+        raw, self._raw = self._raw, None
         fh, self._fh = self._fh, None
-        if fh is not None:
-            with contextlib.suppress(OSError):
-                fh.close()
+        if raw is not None:
+            with contextlib.suppress(OSError, ValueError):
+                raw.close()
+            # the layers above raw end now, writing nothing (raw is closed),
+            # rather than complain when they are collected
+            for layer in (fh, self.binary):
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    if layer is not None and layer is not raw:
+                        layer.close()
         if self.tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
@@ -310,6 +358,7 @@ class Outputs:
 
     def __init__(self) -> None:
         self._files: list[OutputFile] = []
+        self._folders: list[str] = []  # created for this run's outputs, parents first
 
     def __enter__(self) -> Outputs:
         return self
@@ -320,15 +369,16 @@ class Outputs:
         else:
             self.discard()
 
-    def open(self, path: str | os.PathLike[str], *, follow_links: bool = False, encoding: str = "utf-8") -> OutputFile:
-        """A new output for ``path``, open for writing until the run ends."""
+    def open(self, path: str | os.PathLike[str], *, follow_links: bool = False, encoding: str | None = "utf-8") -> OutputFile:
+        """A new output for ``path``, open for writing until the run ends:
+        text in ``encoding``, or bytes (:attr:`OutputFile.binary`) when it is None."""
         name = os.fspath(path)
         try:
             if writes_directly(name):
                 # append: a device or pipe does not care, and stdout redirected to a file keeps what it holds
-                fh = open(name, "a", encoding=encoding, newline="")  # noqa: SIM115 - closed by finish()
+                raw = open(name, "ab")  # noqa: SIM115 - closed by finish()
                 note_written(name)
-                out = OutputFile(name, fh)
+                out = OutputFile(name, raw, encoding=encoding)
             else:
                 out = self._temporary(name, follow_links=follow_links, encoding=encoding)
         except OSError as exc:
@@ -342,7 +392,7 @@ class Outputs:
         out.write(text)
         out.finish()
 
-    def _temporary(self, name: str, *, follow_links: bool, encoding: str) -> OutputFile:
+    def _temporary(self, name: str, *, follow_links: bool, encoding: str | None) -> OutputFile:
         target = os.path.realpath(name) if follow_links else os.path.abspath(name)
         try:
             st: os.stat_result | None = os.lstat(target)
@@ -357,12 +407,17 @@ class Outputs:
             os.fchmod(fd, stat.S_IMODE(replaced.st_mode) if replaced else 0o666 & ~_umask())
             if replaced is not None:
                 _keep_owner(fd, replaced)
-            fh = os.fdopen(fd, "w", encoding=encoding, newline="")
+            raw = os.fdopen(fd, "wb")
         except BaseException:
             os.close(fd)
             os.unlink(tmp)
             raise
-        return OutputFile(name, fh, tmp=tmp, target=target)
+        try:
+            return OutputFile(name, raw, encoding=encoding, tmp=tmp, target=target)
+        except BaseException:
+            raw.close()
+            os.unlink(tmp)
+            raise
 
     def commit(self) -> None:
         """Finish every output, then rename each onto its path."""
@@ -377,6 +432,7 @@ class Outputs:
         if blocked:
             signal.pthread_sigmask(signal.SIG_BLOCK, held)
         pending, self._files = self._files, []
+        self._folders.clear()
         done = 0
         try:
             for out in pending:
@@ -396,14 +452,33 @@ class Outputs:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
     def discard(self) -> None:
-        """Drop every output not yet in place; their paths stay as they were."""
+        """Drop every output not yet in place (and the folders made for
+        them, when nothing else went in); their paths stay as they were."""
         for out in self._files:
             out.discard()
         self._files.clear()
+        for folder in reversed(self._folders):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        self._folders.clear()
+
+    def make_folders(self, path: str) -> None:
+        """Create the folder ``path`` (and its missing parents) for outputs of
+        this run; a run that fails removes those it created.  :class:`StorageError`."""
+        missing = []
+        folder = os.path.abspath(path)
+        while not os.path.lexists(folder):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(path, exc) from None
+        self._folders += reversed(missing)
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, follow_links: bool = False, encoding: str = "utf-8") -> Iterator[OutputFile]:
+def atomic_writer(path: str | os.PathLike[str], *, follow_links: bool = False, encoding: str | None = "utf-8") -> Iterator[OutputFile]:
     """One output file, put in place when the block ends without error (see
     :class:`Outputs`: a link is replaced, not written through; on any error or
     interruption ``path`` is untouched)."""

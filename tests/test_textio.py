@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import os
 import stat
 from pathlib import Path
 
 import pytest
+import zstandard
 
-from cleaner.errors import StorageError
-from cleaner.textio import Outputs, atomic_writer, written_paths
+from cleaner.errors import InputError, StorageError
+from cleaner.textio import Outputs, atomic_writer, open_input, read_bytes, read_lines, written_paths
 
 
 def _names(folder: Path) -> list[str]:
@@ -83,3 +86,65 @@ def test_a_replaced_file_keeps_its_mode(tmp_path):
     with atomic_writer(old_file) as fh:
         fh.write("new")
     assert old_file.read_text() == "new" and stat.S_IMODE(old_file.stat().st_mode) == 0o604
+
+
+# -- compressed and binary outputs, compressed inputs ---------------------------
+
+TEXT = "今天天气很好。\n第二行，\r\n末行没有换行"
+
+
+@pytest.mark.parametrize("suffix, decompress", [(".gz", gzip.decompress), (".bz2", bz2.decompress), (".zst", lambda b: zstandard.ZstdDecompressor().decompressobj().decompress(b))])
+def test_an_output_named_gz_bz2_or_zst_is_compressed_and_reads_back(tmp_path, suffix, decompress):
+    path = tmp_path / f"out.txt{suffix}"
+    with atomic_writer(path) as fh:
+        fh.write(TEXT[:5])
+        fh.write(TEXT[5:])
+    data = path.read_bytes()
+    assert decompress(data) == TEXT.encode()  # the very bytes a plain output gets
+    with open_input(str(path)) as fh:
+        assert fh.read() == TEXT.encode()
+    assert read_lines(str(path)).__next__() == "今天天气很好。\n".encode()
+
+
+def test_a_failed_run_leaves_no_partial_compressed_file(tmp_path):
+    with pytest.raises(RuntimeError), Outputs() as outs:
+        outs.open(tmp_path / "a.jsonl.gz").write("x" * 100_000)
+        outs.open(tmp_path / "b.zst", encoding=None).binary.write(b"y")
+        raise RuntimeError("bad input")
+    assert _names(tmp_path) == []
+
+
+def test_a_binary_output_takes_bytes(tmp_path):
+    with atomic_writer(tmp_path / "t.bin", encoding=None) as out:
+        out.binary.write(b"PAR1\x00")
+    assert (tmp_path / "t.bin").read_bytes() == b"PAR1\x00"
+
+
+def test_an_empty_compressed_output_is_valid(tmp_path):
+    with Outputs() as outs:
+        outs.write_file(tmp_path / "e.gz", "")
+    assert gzip.decompress((tmp_path / "e.gz").read_bytes()) == b""
+    assert read_bytes(str(tmp_path / "e.gz")) == b""
+
+
+def test_inputs_whose_name_and_bytes_disagree_are_refused(tmp_path):
+    (tmp_path / "plain.gz").write_bytes(b"plain text\n")
+    (tmp_path / "packed.txt").write_bytes(gzip.compress(b"text\n"))
+    with pytest.raises(InputError, match=r"plain\.gz: named \.gz but it is not gzip data"):
+        read_bytes(str(tmp_path / "plain.gz"))
+    with pytest.raises(InputError, match=r"packed\.txt: holds gzip-compressed data; name it .*packed\.txt\.gz"):
+        read_bytes(str(tmp_path / "packed.txt"))
+
+
+def test_folders_made_for_a_failed_run_are_removed(tmp_path):
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError), Outputs() as outs:
+        outs.make_folders(str(tmp_path / "new" / "deep"))
+        outs.make_folders(str(tmp_path / "kept" / "sub"))
+        outs.write_file(tmp_path / "new" / "deep" / "a.txt", "A")
+        raise RuntimeError("bad input")
+    assert _names(tmp_path) == ["kept"] and _names(tmp_path / "kept") == []
+    with Outputs() as outs:
+        outs.make_folders(str(tmp_path / "new" / "deep"))
+        outs.write_file(tmp_path / "new" / "deep" / "a.txt", "A")
+    assert (tmp_path / "new" / "deep" / "a.txt").read_text() == "A"

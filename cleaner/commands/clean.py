@@ -36,6 +36,7 @@ from .common import (
     ray_engine,
     total_bytes,
 )
+from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
 
 __all__ = ["EXAMPLES", "add_id_field", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
 
@@ -170,19 +171,20 @@ def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
             raise UsageError(f"--in-place replaces regular files; {f} is not one (a folder, device or pipe)")
     if args.output_dir and "-" in files:
         raise UsageError("--output-dir needs files, not stdin")
-    if args.output and len(files) > 1 and not args.jsonl:
+    if args.output and len(files) > 1 and not args.jsonl and not parquet_run(files):
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
     check_id_field(args)
     if args.in_place and args.jsonl and args.on_error == "skip":
         raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
     named = (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine))
-    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon, args.model))
+    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon, args.model), names=args.output_names)
     return jobs
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Run ``cleaner clean``; returns the exit code."""
-    files = args.files or ["-"]
+    files = resolve_inputs(args)
+    parquet = check_formats(args, files)
     jobs = _check_usage(args, files)
     config = config_of(args)
     check_engine(args, files)
@@ -207,11 +209,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
             quarantine = outs.open(args.quarantine) if args.quarantine else None
             if args.output_dir:
                 make_folder(args.output_dir)
-            out = _outputs(args, files, outs, stack)
-            if args.jsonl:
+            if parquet:  # its own outputs: tables, not lines
+                clean_parquet(args, config, jobs, outs, report, stats, progress)
+            elif args.jsonl:
+                out = _outputs(args, files, outs, stack)
                 _clean_records(args, files, config, jobs, LineWriter(out, report, quarantine, args.on_error, stats, progress))
             else:
-                _clean_texts(args, files, config, jobs, out, report, stats, progress)
+                _clean_texts(args, files, config, jobs, _outputs(args, files, outs, stack), report, stats, progress)
     finally:
         progress.close()
     if not args.quiet:
@@ -224,7 +228,7 @@ def _outputs(args: argparse.Namespace, files: Sequence[str], outs: Outputs, stac
     ``--in-place``; finished when ``stack`` closes without an error) or the
     one output (``-o`` or stdout)."""
     if args.output_dir or args.in_place:
-        return stack.enter_context(PerFile(outs, files, output_dir=args.output_dir))
+        return stack.enter_context(PerFile(outs, files, output_dir=args.output_dir, names=args.output_names))
     # With --on-error stop a bad record aborts the run, so stdout is
     # spooled until the end; skip/quarantine cannot abort: stream.
     sink = stack.enter_context(Sink(args.output, outs=outs, spool=args.on_error == "stop"))

@@ -16,12 +16,14 @@ import errno
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..compression import compression_of
 from ..errors import InputError, StorageError, UsageError
+from ..parquet import is_parquet
 from ..runner import CleanedLine, Stats, default_jobs
 from ..textio import OutputFile, Outputs, Writable, note_written, writes_directly, written_paths
 
@@ -45,6 +47,7 @@ __all__ = [
     "drop_stdout",
     "reader_went_away",
     "total_bytes",
+    "under",
 ]
 
 
@@ -54,14 +57,30 @@ __all__ = [
 def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, field: str) -> None:
     """The input and output options that ``clean`` and ``dedup`` share;
     ``jsonl`` and ``field`` end the help of ``--jsonl`` and ``--field``."""
-    p.add_argument("files", nargs="*", metavar="FILE", help="input files ('-' for stdin; default stdin)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="input files or folders (read recursively; see --glob), '-' for stdin (default); "
+        ".gz, .bz2 and .zst are decompressed, .parquet is read as a table",
+    )
     out = p.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    out.add_argument("--output-dir", metavar="DIR", help="write each input file to DIR/<its name>")
+    out.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout; compressed when it ends with .gz, .bz2 or .zst")
+    out.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="write each input file to DIR, at its path below the folder the inputs share (a folder input: below it)",
+    )
     if in_place:
         out.add_argument("--in-place", action="store_true", help="replace each input file (all of them, or none when one fails)")
     p.add_argument("--jsonl", action="store_true", help=f"input is JSON Lines: {jsonl}")
-    p.add_argument("--field", default="text", metavar="NAME", help=f"{field} (default: text)")
+    p.add_argument("--field", default="text", metavar="NAME", help=f"{field}, or the Parquet column (default: text)")
+    p.add_argument(
+        "--glob",
+        metavar="PATTERN",
+        help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz'; default: every file); "
+        "hidden files and folders are left out",
+    )
 
 
 def add_engine_options(p: argparse.ArgumentParser) -> None:
@@ -106,6 +125,9 @@ def check_engine(args: argparse.Namespace, files: Sequence[str]) -> None:
         raise UsageError("--ray-address goes with --engine ray")
     if args.engine != "ray":
         return
+    for f in files:
+        if compression_of(f) or is_parquet(f):
+            raise UsageError(f"--engine ray reads plain JSON Lines files (byte ranges of them); {f} is not one: use --engine local")
     if not args.jsonl:
         raise UsageError("--engine ray reads JSON Lines (--jsonl); text files are cleaned by --engine local")
     if "-" in files:
@@ -179,33 +201,51 @@ def _can_write(path: str) -> None:
         raise StorageError(path, exc) from None
 
 
-def output_paths(files: Sequence[str], named: Sequence[tuple[str, str | None]], output_dir: str | None, *, in_place: bool = False) -> list[tuple[str, str]]:
+def output_paths(
+    files: Sequence[str],
+    named: Sequence[tuple[str, str | None]],
+    output_dir: str | None,
+    *,
+    in_place: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> list[tuple[str, str]]:
     """Every file a run writes, with the option that names it: the ``named``
-    outputs given, each file written into ``output_dir``, or each input
-    itself with ``--in-place``.
+    outputs given, each file written into ``output_dir`` (at its path in
+    ``names``, see :func:`mirrored_names`; by default its file name), or each
+    input itself with ``--in-place``.
 
     >>> output_paths(["a.txt"], [("-o", None), ("--report", "r.jsonl")], "out")
     [('--report', 'r.jsonl'), ('--output-dir', 'out/a.txt')]
     """
     outs = [(option, path) for option, path in named if path and path != "-"]
     if output_dir:
-        outs += [("--output-dir", os.path.join(output_dir, os.path.basename(f))) for f in files]
+        outs += [("--output-dir", under(output_dir, f, names)) for f in files]
     if in_place:
         outs += [("--in-place", f) for f in files]
     return outs
 
 
-def _check_output_dir(files: Sequence[str], output_dir: str) -> None:
-    """``output_dir`` is a folder (or will be) and no two inputs land on one name in it."""
+def under(output_dir: str, path: str, names: Mapping[str, str] | None = None) -> str:
+    """Where the output of the input ``path`` goes in ``output_dir``: at its
+    path in ``names`` (see :func:`mirrored_names`), else under its file name.
+
+    >>> under("out", "corpus/2021/a.txt", {"corpus/2021/a.txt": "2021/a.txt"}), under("out", "x/b.txt")
+    ('out/2021/a.txt', 'out/b.txt')
+    """
+    return os.path.join(output_dir, names[path] if names and path in names else os.path.basename(path))
+
+
+def _check_output_dir(files: Sequence[str], output_dir: str, names: Mapping[str, str] | None) -> None:
+    """``output_dir`` is a folder (or will be) and no two inputs land on one path in it."""
     if os.path.exists(output_dir) and not os.path.isdir(output_dir):
         raise StorageError(output_dir, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     first: dict[str, str] = {}
     for name in files:
         if not name or name == "-":
             continue
-        other = first.setdefault(os.path.basename(name), name)
+        other = first.setdefault(under(output_dir, name, names), name)
         if other != name:
-            raise UsageError(f"--output-dir: {other} and {name} have the same file name; clean them into different folders")
+            raise UsageError(f"--output-dir: {other} and {name} would both be written to {under(output_dir, name, names)}")
 
 
 def check_outputs(
@@ -215,20 +255,22 @@ def check_outputs(
     *,
     in_place: bool = False,
     also_read: Sequence[str | None] = (),
+    names: Mapping[str, str] | None = None,
 ) -> None:
     """Every output is a file of its own: not an input nor a file in
     ``also_read`` (unless ``in_place``), not another output, also through
     symbolic or hard links; a device or a pipe (``/dev/stdout``) may take
     several.  :class:`UsageError` naming both paths otherwise; a named output
-    the system will refuse is :class:`StorageError`."""
+    the system will refuse is :class:`StorageError`.  ``names``: where each
+    input goes in ``output_dir`` (see :func:`under`)."""
     if output_dir:
-        _check_output_dir(files, output_dir)
+        _check_output_dir(files, output_dir, names)
     inputs: dict[Any, str] = {}
     for f in [*files, *also_read]:
         if f and f != "-":
             inputs.update(dict.fromkeys(_file_keys(f), f))
     seen: dict[Any, tuple[str, str]] = {}
-    for option, path in output_paths(files, named, output_dir, in_place=in_place):
+    for option, path in output_paths(files, named, output_dir, in_place=in_place, names=names):
         if writes_directly(path):
             continue
         keys = _file_keys(path)
@@ -321,8 +363,8 @@ class PerFile:
     without records gets an empty output when the run ends well (``close``,
     or leaving the ``with`` block without an error)."""
 
-    def __init__(self, outs: Outputs, files: Sequence[str], *, output_dir: str | None) -> None:
-        self.outs, self.files, self.output_dir = outs, files, output_dir
+    def __init__(self, outs: Outputs, files: Sequence[str], *, output_dir: str | None, names: Mapping[str, str] | None = None) -> None:
+        self.outs, self.files, self.output_dir, self.names = outs, files, output_dir, names
         self.current: tuple[str, OutputFile] | None = None
         self.done: set[str] = set()
 
@@ -334,15 +376,18 @@ class PerFile:
             self.close()
 
     def target(self, source: str) -> str:
-        """Where the output of ``source`` goes: into ``output_dir``, else ``source`` itself."""
-        return os.path.join(self.output_dir, os.path.basename(source)) if self.output_dir else source
+        """Where the output of ``source`` goes: into ``output_dir`` (see :func:`under`), else ``source`` itself."""
+        return under(self.output_dir, source, self.names) if self.output_dir else source
 
     def __call__(self, source: str) -> Writable:
         if self.current is not None and self.current[0] == source:
             return self.current[1]
         if self.current is not None:
             self.current[1].finish()
-        out = self.outs.open(self.target(source), follow_links=self.output_dir is None)
+        target = self.target(source)
+        if self.output_dir:
+            self.outs.make_folders(os.path.dirname(target))
+        out = self.outs.open(target, follow_links=self.output_dir is None)
         self.current = (source, out)
         self.done.add(source)
         return out
@@ -354,6 +399,8 @@ class PerFile:
         for f in self.files:
             if f not in self.done:
                 self.done.add(f)
+                if self.output_dir:
+                    self.outs.make_folders(os.path.dirname(self.target(f)))
                 self.outs.write_file(self.target(f), "", follow_links=self.output_dir is None)
 
 
@@ -385,10 +432,11 @@ class Progress:
 
 
 def total_bytes(files: Sequence[str]) -> int | None:
-    """The size of all ``files`` together; None when one is stdin or not a regular file."""
+    """The size of all ``files`` together; None when one is stdin, not a
+    regular file, compressed or Parquet (the bar counts the bytes of text)."""
     total = 0
     for f in files:
-        if f == "-" or not os.path.isfile(f):
+        if f == "-" or not os.path.isfile(f) or compression_of(f) or is_parquet(f):
             return None
         total += os.path.getsize(f)
     return total

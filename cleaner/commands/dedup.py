@@ -25,9 +25,11 @@ from ..errors import InputError, StorageError, UsageError
 from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, text_documents
 from ..runner import Stats
 from ..textio import Outputs, Writable, read_lines
+from ..parquet import is_parquet, parquet_documents
 from .clean import add_id_field, check_id_field
 from .settings import add_config_option
-from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine
+from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine, under
+from .formats import check_formats, emit_parquet, parquet_run, resolve_inputs
 
 __all__ = ["add_parser", "cmd_dedup"]
 
@@ -106,7 +108,7 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
         raise UsageError("--output-dir is for text files; JSON Lines go to one output (-o FILE or stdout)")
     if args.output_dir and "-" in files:
         raise UsageError("--output-dir needs files, not stdin")
-    if not args.jsonl and len(files) > 1 and not args.output_dir:
+    if not args.jsonl and len(files) > 1 and not args.output_dir and not parquet_run(files):
         raise UsageError("several text files: use --output-dir DIR (or --jsonl)")
     if files.count("-") > 1:
         raise UsageError("stdin ('-') can be read once")
@@ -115,7 +117,8 @@ def _options(args: argparse.Namespace, files: Sequence[str]) -> DedupOptions:
     check_id_field(args)
     if args.drop_empty and args.level == "document":
         raise UsageError("--drop-empty is for --level paragraph: at --level document a duplicate record is dropped whole already")
-    check_outputs(files, (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index)), args.output_dir)
+    named = (("-o", args.output), ("--report", args.report), ("--clusters", args.clusters), ("--index", args.index))
+    check_outputs(files, named, args.output_dir, names=args.output_names)
     try:
         return DedupOptions(
             level=args.level,
@@ -146,6 +149,10 @@ def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> 
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
                 stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
                 yield item
+        elif is_parquet(name):
+            for doc in parquet_documents([name], args.field):
+                stats.bytes_in += doc.nbytes
+                yield doc
         else:
             for doc in text_documents([name], args.encoding):
                 stats.bytes_in += doc.nbytes
@@ -197,7 +204,8 @@ def _progress(enabled: bool) -> Any:
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     """Run ``cleaner dedup``; returns the exit code."""
-    files = args.files or ["-"]
+    files = resolve_inputs(args)
+    check_formats(args, files)
     options = _options(args, files)
     check_engine(args, files)
     if args.encoding:
@@ -339,6 +347,9 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
     loses everything is not written (at ``--level paragraph``, with
     ``--drop-empty``: then it has a report row of its own).  Returns the
     number of documents ``--drop-empty`` left out."""
+    if parquet_run(args.files):  # tables, not lines (check_formats refuses --drop-empty)
+        emit_parquet(res, docs, args, outs, report)
+        return 0
     sink = None
     emptied = 0
     if not args.output_dir:
@@ -362,5 +373,7 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
         if sink is not None:
             sink.fh.write(out)
         else:
-            outs.write_file(os.path.join(args.output_dir, os.path.basename(doc.id)), out)
+            target = under(args.output_dir, doc.id, args.output_names)
+            outs.make_folders(os.path.dirname(target))
+            outs.write_file(target, out)
     return emptied

@@ -204,10 +204,11 @@ def test_an_unknown_encoding_is_a_usage_error(tmp_path):
         assert "no-such-codec" in p.stderr.decode() and "Traceback" not in p.stderr.decode()
 
 
-def test_output_dir_names_both_inputs_that_share_a_file_name(tmp_path):
+def test_output_dir_keeps_inputs_that_share_a_file_name_apart(tmp_path):
+    # issue 15.2: once refused (exit 2); now the outputs mirror the folders
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
-        (tmp_path / sub / "x.txt").write_text("文本\n", encoding="utf-8")
+        (tmp_path / sub / "x.txt").write_text(f"文本{sub}\n", encoding="utf-8")
     p = run("clean", "a/x.txt", "b/x.txt", "--output-dir", "out", cwd=tmp_path)
-    assert p.returncode == 2 and "a/x.txt" in p.stderr.decode() and "b/x.txt" in p.stderr.decode()
-    assert not (tmp_path / "out").exists()
+    assert p.returncode == 0, p.stderr
+    assert [(tmp_path / "out" / sub / "x.txt").read_text(encoding="utf-8") for sub in ("a", "b")] == ["文本a\n", "文本b\n"]
