@@ -1,0 +1,362 @@
+"""Context from a character n-gram model learned from the user's corpus
+(issue 16), for the rule ``ocr_confusion`` (:mod:`.confusion_rule`).
+
+:func:`find_in_context` judges in context the characters that the word
+model left alone: suspects are those the corpus never writes beside either
+neighbour (:func:`suspects`); each look-alike's score is the character
+model's gain plus the word model's gain less a channel cost
+(:class:`Scored`), and a change needs :data:`CONTEXT_THRESHOLD` plus the
+text's noise penalty (:func:`noise_penalty`).  :func:`with_model` merges its
+edits with those of the word model.
+
+The constants were chosen on the dev split of
+``benchmarks/test_bench_context.py`` (THUCNews articles with real OCR
+confusions from FASPell's train split injected); its test split measures.
+
+>>> from cleaner.typos.charmodel import learn
+>>> cm = learn(["我们在北京工作。他们在北京学习。"] * 30)
+>>> suspects("我们在北涼工作。", cm)
+[4]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..edits import Edit, Suggestion
+from . import guards
+from .model import WordModel, is_han_run, model
+
+if TYPE_CHECKING:
+    from .charmodel import CharModel
+
+__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "Neighbours"]
+
+Neighbours = Callable[[str], Sequence[tuple[str, float]]]
+
+#: characters of context either side that the word model's gain reads (as
+#: ``confusion_rule.WINDOW``) ...
+WINDOW = 4
+#: ... and that the guards read (as ``confusion_rule.GUARD_CONTEXT``)
+GUARD_CONTEXT = 8
+
+
+#: a look-alike costs this much (natural log) before the glyphs are compared ...
+CONTEXT_CHANNEL_COST = 8.0
+#: ... plus this much per unit of similarity below the closest look-alike
+CONTEXT_CHANNEL_SLOPE = 10.0
+#: a character that the corpus writes between the same two neighbours but
+#: that the visual table does not list costs this much ...
+CONTEXT_CORPUS_COST = 16.0
+#: ... and this many such characters (the most frequent) are candidates.
+#: Off: they would cover 45 % of the injected confusions of the dev split
+#: (the visual table 31 %), but at any cost that lets them change text they
+#: cost precision (at 16: recall 0.16, precision 0.73, 14 controls changed)
+CONTEXT_CORPUS_CANDIDATES = 0
+#: a character is a suspect when the corpus has it this many times at most
+#: with its left neighbour and with its right one
+CONTEXT_DETECT = 0
+#: weight of the word model's gain beside the character model's
+CONTEXT_WORD_WEIGHT = 1.0
+#: the word model's gain is not computed for a candidate whose other terms
+#: fall short of the suggestion threshold by more than this
+CONTEXT_WORD_SLACK = 12.0
+#: the combined score a change must reach
+CONTEXT_THRESHOLD = 9.0
+#: ... and a suggestion
+CONTEXT_SUGGEST = 2.0
+#: two changes of the pass are at least this many characters apart
+CONTEXT_SPACING = 5
+#: the ``word`` guard (what is written forms a word) yields to a character
+#: model gain of at least this much
+CONTEXT_WORD_WAIVER = 10.0
+#: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
+#: holding the corrected character this often; None: they never yield.
+#: Off: at 2 it changed a clean control (a cast list's name, which the
+#: training articles spell another way) for +0.014 recall on the test split
+#: (0.090 -> 0.105; precision 1.00 -> 0.97); do no harm comes first
+CONTEXT_NAME_WAIVER: int | None = None
+#: the noise of a text: the share of its characters that are suspects with a
+#: look-alike that reads nearly as well (within ``e**2``) ...
+CONTEXT_PLAUSIBLE = -2.0
+#: ... above this share, the threshold rises by :data:`CONTEXT_PRIOR_WEIGHT`
+#: times the log of the ratio: text unlike the corpus (another source, a
+#: model too small) has many suspects, and a change needs more evidence
+CONTEXT_PRIOR_RATE = 0.06
+CONTEXT_PRIOR_WEIGHT = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate at ``start`` with the evidence for it: the character
+    model's gain (``context``), the word model's (``word``), the channel
+    cost, whether the visual table lists it (else the corpus proposed it),
+    and the guard that objects (if any)."""
+
+    start: int
+    before: str
+    after: str
+    context: float
+    word: float
+    channel: float
+    visual: bool = True
+    veto: str | None = None
+
+    @property
+    def score(self) -> float:
+        return self.context + CONTEXT_WORD_WEIGHT * self.word - self.channel
+
+
+def suspects(text: str, cm: CharModel) -> list[int]:
+    """Positions of Han characters that the character model finds
+    suspicious: the corpus has them at most :data:`CONTEXT_DETECT` times
+    with their left neighbour and with their right one.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
+    [4]
+    """
+    if not text:
+        return []
+    import numpy as np
+
+    from .charmodel import windows
+
+    ids = cm.ids(text)
+    rows = windows(ids, np.arange(len(ids)), 1, 1)
+    rare = (cm.count(rows[:, :2]) <= CONTEXT_DETECT) & (cm.count(rows[:, 1:]) <= CONTEXT_DETECT)
+    han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
+    return np.flatnonzero(han & rare).tolist()
+
+
+def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool]]:
+    """Per suspect, its look-alikes that the model knows (with the channel
+    cost) and the characters the corpus writes between its neighbours."""
+    pos: list[int] = []
+    alts: list[str] = []
+    chan: list[float] = []
+    visual: list[bool] = []
+    trad = guards.traditional_chars()
+    for i in suspects(text, cm):
+        c = text[i]
+        if c in trad:
+            continue
+        nbs = _han_neighbours(c, nb_fn)
+        seen = {c}
+        if nbs:
+            top = max(s for _, s in nbs)
+            for nb, sim in nbs:
+                if cm.knows(nb) and nb not in seen:
+                    seen.add(nb)
+                    pos.append(i)
+                    alts.append(nb)
+                    chan.append(CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * (top - sim))
+                    visual.append(True)
+        if not CONTEXT_CORPUS_CANDIDATES:
+            continue
+        left = text[i - 1] if i else "\n"
+        right = text[i + 1] if i + 1 < len(text) else "\n"
+        for x in cm.between(left, right, CONTEXT_CORPUS_CANDIDATES):
+            if x not in seen and is_han_run(x) and x not in trad:
+                seen.add(x)
+                pos.append(i)
+                alts.append(x)
+                chan.append(CONTEXT_CORPUS_COST)
+                visual.append(False)
+    return pos, alts, chan, visual
+
+
+def scored_candidates(
+    text: str, cm: CharModel, *, banned: frozenset[str] = frozenset(), neighbours: Neighbours | None = None, word_model: WordModel | None = None
+) -> list[Scored]:
+    """Every candidate (:func:`_proposals`) whose score may reach
+    :data:`CONTEXT_SUGGEST`, with its evidence and guard; ``banned``: the
+    text's word pairs that the word model lists but are misspellings."""
+    return _score_all(text, cm, banned, neighbours, word_model)[0]
+
+
+def noise_penalty(plausible: int, length: int) -> float:
+    """How much the threshold rises for a text of ``length`` characters with
+    ``plausible`` suspects (see :data:`CONTEXT_PRIOR_RATE`).
+
+    >>> noise_penalty(3, 300), round(noise_penalty(60, 300), 2)
+    (0.0, 9.63)
+    """
+    rate = plausible / max(length, 1)
+    return CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / CONTEXT_PRIOR_RATE))
+
+
+def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Neighbours | None, word_model: WordModel | None) -> tuple[list[Scored], int]:
+    """The candidates and the number of plausible suspects (positions with a
+    look-alike whose character model gain, less its similarity deficit,
+    reaches :data:`CONTEXT_PLAUSIBLE`)."""
+    nb_fn = neighbours or _default_neighbours()
+    pos, alts, chan, visual = _proposals(text, cm, nb_fn)
+    if not pos:
+        return [], 0
+    gains = cm.gains(text, pos, alts)
+    m = word_model or model()
+    out: list[Scored] = []
+    base: dict[int, float] = {}
+    plausible: set[int] = set()
+    for i, nb, g, ch, vis in zip(pos, alts, gains.tolist(), chan, visual):
+        if vis and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
+            plausible.add(i)
+        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < CONTEXT_SUGGEST:
+            continue  # the word model cannot make up the difference
+        a, b = han_span(text, i, WINDOW)
+        window = text[a:b]
+        k = i - a
+        if i not in base:
+            base[i] = m.logprob(window, banned)
+        word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
+        cand = Scored(i, text[i], nb, g, word, ch, vis)
+        if cand.score < CONTEXT_SUGGEST:
+            continue
+        out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g, cm, m, banned)))
+    return out, len(plausible)
+
+
+def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
+    """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
+    can overrule two of them: ``name``/``proper`` when it writes the
+    corrected character with its neighbours (a 4-gram seen
+    :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
+    :data:`CONTEXT_WORD_WAIVER`."""
+    ga, gb = han_span(text, i, GUARD_CONTEXT)
+    run, k = text[ga:gb], i - ga
+    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
+        return "script"
+    if guards.parallel(run, k):
+        return "parallel"
+    for name, check in (("name", guards.name), ("proper", guards.proper)):
+        if check(run, k, after, m) and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+            return name
+    if gain < CONTEXT_WORD_WAIVER and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+        return "word"
+    return None
+
+
+def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
+    """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
+    at least :data:`CONTEXT_NAME_WAIVER` times."""
+    import numpy as np
+
+    a, b = max(0, i - 3), min(len(text), i + 4)
+    ids = cm.ids(text[a:i] + after + text[i + 1 : b])
+    rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
+    return bool(rows) and bool((cm.count(np.array(rows)) >= (CONTEXT_NAME_WAIVER or 0)).any())
+
+
+def find_in_context(
+    text: str,
+    cm: CharModel,
+    *,
+    rule: str,
+    exclude: Sequence[int] = (),
+    banned: frozenset[str] = frozenset(),
+    repeats: Callable[[int], bool] | None = None,
+    threshold: float | None = None,
+    suggest_threshold: float | None = None,
+    neighbours: Neighbours | None = None,
+    word_model: WordModel | None = None,
+) -> list[Edit | Suggestion]:
+    """Edits where the combined score (:class:`Scored`) reaches
+    ``threshold`` (default :data:`CONTEXT_THRESHOLD`) and no guard objects,
+    the best first, at least :data:`CONTEXT_SPACING` characters from each
+    other and from the positions in ``exclude``; suggestions from
+    ``suggest_threshold``.  A noisy text needs more (:func:`noise_penalty`).
+    ``repeats(i)``: whether the document writes the character at ``i`` with
+    a neighbour elsewhere too (the ``document`` guard; default
+    :func:`cleaner.typos.guards.document_repeats`).  Each edit's note names
+    the model."""
+    threshold = CONTEXT_THRESHOLD if threshold is None else threshold
+    suggest = CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
+    scored, plausible = _score_all(text, cm, banned, neighbours, word_model)
+    found = [c for c in scored if c.score >= suggest]
+    if not found:
+        return []
+    threshold += noise_penalty(plausible, len(text))
+    if repeats is None:
+        repeats = functools.partial(_repeats_at, text)
+    taken = list(exclude)
+    label = f"model {Path(cm.path).name}" if cm.path else "model (in memory)"
+    items: list[Edit | Suggestion] = []
+    best: dict[int, Scored] = {}
+    for c in sorted(found, key=lambda c: -c.score):
+        if repeats(c.start):
+            continue  # the document's own spelling (guard "document")
+        evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
+        if c.veto is None and c.score >= threshold and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+            taken.append(c.start)
+            items.append(Edit(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
+        elif c.start not in best:
+            best[c.start] = c
+            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < threshold else "another change nearby"
+            items.append(Suggestion(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
+    changed = {e.start for e in items if isinstance(e, Edit)}
+    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    return items
+
+
+def with_model(
+    text: str,
+    cm: CharModel,
+    found: Iterable[Edit | Suggestion],
+    *,
+    rule: str,
+    banned: frozenset[str] = frozenset(),
+    repeats: Callable[[int], bool] | None = None,
+) -> list[Edit | Suggestion]:
+    """The word model's edits and suggestions (``found``) with those of
+    :func:`find_in_context` on the characters it did not change: a change
+    the model makes replaces the word model's suggestion there; a suggestion
+    of both is reported once."""
+    items = list(found)
+    done = [e.start for e in items if isinstance(e, Edit)]
+    extra = find_in_context(text, cm, rule=rule, exclude=done, banned=banned, repeats=repeats)
+    changed = {e.start for e in extra if isinstance(e, Edit)}
+    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
+    seen = {(e.start, e.after) for e in items}
+    items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    return items
+
+
+def han_span(text: str, i: int, width: int) -> tuple[int, int]:
+    """The run of Han characters around ``i``, at most ``width`` either side.
+
+    >>> han_span("我们，在北京工作", 5, 2)
+    (3, 8)
+    """
+    a = i
+    while a > i - width and a and is_han_run(text[a - 1]):
+        a -= 1
+    b = i + 1
+    n = len(text)
+    while b <= i + width and b < n and is_han_run(text[b]):
+        b += 1
+    return a, b
+
+
+def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
+    if not is_han_run(c) or c in guards.traditional_chars():
+        return ()
+    return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and is_han_run(x))
+
+
+def _repeats_at(text: str, i: int) -> bool:
+    return guards.document_repeats(text, i, i + 1)
+
+
+def _default_neighbours() -> Neighbours:
+    from ..confusion import visual_neighbours
+
+    return visual_neighbours
