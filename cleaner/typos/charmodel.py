@@ -352,6 +352,36 @@ class CharModel:
         stacked = np.concatenate([rows[:, t - h : t + 1] for t in range(h, 2 * h + 1)])
         return self.cond_logprob(stacked).reshape(h + 1, m).sum(axis=0)
 
+    @functools.cached_property
+    def _middle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trigrams whose middle character has an id of its own, sorted
+        by their outer pair (``left << BITS | right``), then by count, most
+        frequent first: the pair's key, the middle id and the count."""
+        sel = np.flatnonzero(_orders(self.keys) == 3)
+        k = self.keys[sel] & _LOW
+        mid = ((k >> np.uint64(BITS)) & np.uint64(_MASK)).astype(np.int64)
+        keep = mid >= FIRST_ID
+        k, mid, cnt = k[keep], mid[keep], self.counts[sel][keep]
+        pair = (((k >> np.uint64(2 * BITS)) << np.uint64(BITS)) | (k & np.uint64(_MASK))).astype(np.int64)
+        order = np.lexsort((mid, -cnt.astype(np.int64), pair))
+        return pair[order], mid[order], cnt[order]
+
+    def middles(self, left: np.ndarray, right: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair of ids ``(left[j], right[j])``: the ids of the (at
+        most ``limit``) characters with an id of their own that the corpus
+        writes between them most often, and their counts (shape (M, limit);
+        PAD and 0 where there are fewer)."""
+        pair_keys, mids, cnts = self._middle_index
+        want = (np.asarray(left, dtype=np.int64) << BITS) | np.asarray(right, dtype=np.int64)
+        lo = np.searchsorted(pair_keys, want, side="left")
+        hi = np.searchsorted(pair_keys, want, side="right")
+        idx = lo[:, None] + np.arange(limit)[None, :]
+        ok = idx < hi[:, None]
+        idx = np.minimum(idx, max(len(mids) - 1, 0))
+        if not len(mids):
+            return np.full(idx.shape, PAD, dtype=np.int64), np.zeros(idx.shape, dtype=np.int64)
+        return np.where(ok, mids[idx], PAD), np.where(ok, cnts[idx].astype(np.int64), 0)
+
     def between(self, left: str, right: str, limit: int) -> list[str]:
         """The characters (with an id of their own) that the corpus writes
         between ``left`` and ``right`` most often, at most ``limit``.
@@ -361,18 +391,13 @@ class CharModel:
         """
         if self.order < 3:
             return []
-        lo_id, hi_id = (int(x) for x in self.ids(left + right))
-        o3 = 3 << _ORDER_SHIFT
-        lo, hi = np.searchsorted(self.keys, np.array([o3 | (lo_id << 2 * BITS), o3 | ((lo_id + 1) << 2 * BITS)], dtype=np.uint64))
-        keys = self.keys[lo:hi]
-        sel = np.flatnonzero((keys & np.uint64(_MASK)) == np.uint64(hi_id))
-        if not len(sel):
-            return []
-        mids = ((keys[sel] >> np.uint64(BITS)) & np.uint64(_MASK)).astype(np.int64)
-        cnt = self.counts[lo:hi][sel]
-        best = np.lexsort((mids, -cnt.astype(np.int64)))[:limit]
-        v = self.vocab
-        return [v[j - FIRST_ID] for j in mids[best].tolist() if j >= FIRST_ID]
+        lid, rid = self.ids(left + right)
+        ids, _ = self.middles(np.array([lid]), np.array([rid]), limit)
+        return [self.char(j) for j in ids[0].tolist() if j != PAD]
+
+    def char(self, id_: int) -> str:
+        """The character of an id of its own (``""`` for a class id)."""
+        return self.vocab[id_ - FIRST_ID] if id_ >= FIRST_ID else ""
 
     def trigram_seen(self, text: str) -> np.ndarray:
         """Per character: whether the corpus has it with both its neighbours
