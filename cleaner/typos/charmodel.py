@@ -344,6 +344,28 @@ class CharModel:
         both = self._span_logprob(np.concatenate((new, rows)))  # one batch: numpy calls cost more than their work here
         return both[: len(new)] - both[len(new) :][back]
 
+    def tail_logprob(self, texts: Sequence[str], first: Sequence[int]) -> np.ndarray:
+        """For each text: the sum of log P(char | the characters before it)
+        over its characters from ``first`` on (the earlier ones are history
+        only; before the text's start is the edge of a document).  One batch
+        for all: texts of different lengths compare an insertion or a
+        deletion with the text as written.
+
+        >>> m = learn(["天气很好。"] * 20)
+        >>> a, b = m.tail_logprob(["天气很好。", "天气好。"], [2, 2])
+        >>> bool(a > b + 3)
+        True
+        """
+        h = self.order - 1
+        rows = []
+        for t, f in zip(texts, first):
+            ids = self.ids(t)
+            rows.append(windows(ids, np.arange(f, len(t)), h, 0))
+        if not rows:
+            return np.zeros(0)
+        owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        return np.bincount(owner, weights=self.cond_logprob(np.concatenate(rows)), minlength=len(rows))
+
     def _span_logprob(self, rows: np.ndarray) -> np.ndarray:
         """Sum of the log probabilities of columns h..2h of each row (h =
         order - 1), each given the h columns before it."""

@@ -106,3 +106,41 @@ def test_with_model_merges_and_keeps_changes_apart(legal: CharModel) -> None:
 def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
     assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
     assert context._corpus_proposals("票1产对票", [2], legal) == [[]]
+
+
+@pytest.mark.parametrize(
+    "damaged, right",
+    [
+        ("众议院由各州人民每两年选举产生的众议员员组成。", "众议院由各州人民每两年选举产生的众议员组成。"),
+        ("参议院应由每州州议会选出的两名参议员组成。", None),  # 每州州: the corpus writes it
+    ],
+)
+def test_a_doubled_character_is_dropped(legal: CharModel, damaged: str, right: str | None) -> None:
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    assert r.text == (right or damaged)
+    if right:
+        (edit,) = r.edits
+        assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
+
+
+def test_a_missing_character_is_proposed_by_the_corpus(legal: CharModel) -> None:
+    damaged, right = "无论何人，非经出席参议员三之二人数的同意，不得被定罪。", "无论何人，非经出席参议员三分之二人数的同意，不得被定罪。"
+    assert explain(damaged, only=["ocr_confusion"]).text == damaged
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    assert r.text == right and r.edits[0].note.startswith("missing 分") and r.edits[0].before == ""
+    # the corpus writes 在 between 们 and 北 too, but 在 forms no word there
+    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    assert [(c.start, c.after, c.veto) for c in context.indel_candidates("你们北京工作。", cm)] == [(2, "在", "unjoined")]
+
+
+def test_a_reduplication_is_no_doubled_character() -> None:
+    cm = learn(["小狗到处走了，可见它很开心。"] * 30)
+    text = "小狗到处趴趴走了，可见它很开心。"
+    (cand,) = [c for c in context.indel_candidates(text, cm) if c.before == "趴"]
+    assert cand.veto == "unjoined"
+    assert explain(text, only=["ocr_confusion"], model=cm).text == text
+
+
+def test_indels_keep_the_guards(legal: CharModel) -> None:
+    for text in ("他读了《众议员员组成》这本书。", "众议员员组成，众议员员组成。"):
+        assert explain(text, only=["ocr_confusion"], model=legal).text == text
