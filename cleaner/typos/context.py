@@ -36,7 +36,7 @@ from .model import WordModel, is_han_run, model
 if TYPE_CHECKING:
     from .charmodel import CharModel
 
-__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "Indel", "indel_candidates", "find_indels", "Neighbours"]
+__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "indel_candidates", "find_indels", "Neighbours"]
 
 Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 
@@ -366,28 +366,11 @@ DELETE_COST = 2.0
 INDEL_THRESHOLD = 12.0
 
 
-@dataclass(frozen=True, slots=True)
-class Indel:
-    """Insert ``after`` at ``start`` (``before`` empty) or drop ``before``
-    at ``start`` (``after`` empty), with the evidence of :class:`Scored`."""
-
-    start: int
-    before: str
-    after: str
-    context: float
-    word: float
-    channel: float
-    veto: str | None = None
-
-    @property
-    def score(self) -> float:
-        return self.context + CONTEXT_WORD_WEIGHT * self.word - self.channel
-
-
-def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None = None) -> list[Indel]:
+def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None = None) -> list[Scored]:
     """A character missing between two Han characters that the corpus never
     writes side by side, and a doubled Han character whose pair the corpus
-    never writes, scored like :class:`Scored` (windows of :data:`WINDOW`).
+    never writes, as :class:`Scored` candidates (an insertion has an empty
+    ``before``, a deletion an empty ``after``; windows of :data:`WINDOW`).
 
     >>> from cleaner.typos.charmodel import learn
     >>> cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
@@ -417,7 +400,7 @@ def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None =
     return _score_indels(text, cm, changes, word_model or model())
 
 
-def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, str]], m: WordModel) -> list[Indel]:
+def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, str]], m: WordModel) -> list[Scored]:
     """Each change scored by both models on the text around it, with the
     guards: Traditional text, parallel turns, titles, and the ``word`` guard
     (the pair the change splits or drops is a word: 北大, 天天)."""
@@ -442,7 +425,7 @@ def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, st
         veto = _indel_veto(text, at, m, doubled=bool(before))
         if veto is None and not _joins_a_word(new, f, after, m):
             veto = "unjoined"
-        out.append(Indel(at, before, after, g, word, cost, veto))
+        out.append(Scored(at, before, after, g, word, cost, visual=False, veto=veto))
     return out
 
 
