@@ -33,6 +33,7 @@ from .common import (
     ray_engine,
     total_bytes,
 )
+from .learn import LEARN_HELP, with_learned_model
 
 __all__ = ["EXAMPLES", "add_parsers", "add_rule_options", "cmd_clean", "cmd_rules", "config_of"]
 
@@ -89,6 +90,7 @@ def add_parsers(subparsers: Any) -> None:
     )
     c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
+    c.add_argument("--learn", action="store_true", help=LEARN_HELP)
     add_engine_options(c)
     add_rule_options(c)
     c.set_defaults(func=cmd_clean)
@@ -164,7 +166,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Run ``cleaner clean``; returns the exit code."""
     files = args.files or ["-"]
     jobs = _check_usage(args, files)
-    config = config_of(args)
+    config = with_learned_model(args, files, config_of(args)) if args.learn else config_of(args)
     check_engine(args, files)
     if args.encoding:
         check_encoding(args.encoding)

@@ -137,6 +137,8 @@ def _ngram_counts(ids: np.ndarray, order: int, docs: int) -> tuple[np.ndarray, n
         if k >= 3:
             inner = inner[:m] | edge[k - 2 : k - 2 + m]
         s = np.sort(key[~inner[:m]] if k >= 3 else key)
+        if not len(s):
+            continue  # every k-gram crosses a document's edge (short texts)
         starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
         keys_out.append(s[starts] | np.uint64(k << _ORDER_SHIFT))
         counts_out.append(np.diff(np.append(starts, len(s))).astype(np.uint32))
@@ -189,12 +191,13 @@ def _orders(keys: np.ndarray) -> np.ndarray:
     return (keys >> np.uint64(_ORDER_SHIFT)).astype(np.int8)
 
 
-def _prune(keys: np.ndarray, counts: np.ndarray, budget: int, floor: int) -> tuple[np.ndarray, np.ndarray, int]:
+def _prune(keys: np.ndarray, counts: np.ndarray, budget: int, floor: int, *, rounds: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """Drop n-grams of order >= 3 with a count below a threshold (from
-    ``floor`` up) until at most ``budget`` remain; the threshold used."""
+    ``floor + 1`` up) until at most ``budget`` remain (or for ``rounds``
+    thresholds); the threshold used."""
     t = floor
     high = _orders(keys) >= 3
-    while len(keys) > budget:
+    while len(keys) > budget and (rounds is None or t < floor + rounds):
         t += 1
         keep = ~high | (counts >= t)
         keys, counts, high = keys[keep], counts[keep], high[keep]
@@ -477,10 +480,12 @@ def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, 
         yield "".join(buf) + "\n", docs, chars
 
 
-def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000) -> CharModel:
+def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
     """Count the character n-grams of ``texts`` (any iterable of str, read
     once, in pieces: a generator over a corpus on disk keeps memory bounded
-    by ``max_ngrams``).
+    by ``max_ngrams``).  ``min_count``: n-grams of order 3 and above seen
+    fewer times are dropped at the end (2 for a model learned from the text
+    it will clean, whose typos are each seen once).
 
     >>> m = learn(iter(["上海浦东新区。"] * 3), max_ngrams=None)
     >>> m.stats["ngrams"]["1"], m.stats["documents"]
@@ -488,6 +493,8 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     """
     if not 1 <= order <= ORDER:
         raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
+    if min_count < 1:
+        raise ValueError(f"min_count must be at least 1, not {min_count!r}")
     if max_ngrams is not None and max_ngrams < 1000:
         raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
     vocab: str | None = None
@@ -517,6 +524,8 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
                 keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
     if pend_k:
         keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
+    if min_count > floor:
+        keys, counts, floor = _prune(keys, counts, 0, min_count - 1, rounds=1)
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
     orders = _orders(keys)

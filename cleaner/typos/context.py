@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..edits import Edit, Suggestion
 from . import guards
 from .model import WordModel, is_han_run, model
@@ -36,7 +38,7 @@ from .model import WordModel, is_han_run, model
 if TYPE_CHECKING:
     from .charmodel import CharModel
 
-__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "indel_candidates", "find_indels", "Neighbours"]
+__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_pairs", "indel_candidates", "find_indels", "Neighbours"]
 
 Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 
@@ -138,15 +140,39 @@ def suspects(text: str, cm: CharModel) -> list[int]:
     """
     if not text:
         return []
-    import numpy as np
-
     from .charmodel import windows
 
     ids = cm.ids(text)
-    rows = windows(ids, np.arange(len(ids)), 1, 1)
-    rare = (cm.count(rows[:, :2]) <= CONTEXT_DETECT) & (cm.count(rows[:, 1:]) <= CONTEXT_DETECT)
+    rare = rare_pairs(ids, cm)  # the pairs before, between and after the characters
     han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
-    return np.flatnonzero(han & rare).tolist()
+    return np.flatnonzero(han & rare[:-1] & rare[1:]).tolist()
+
+
+def rare_pairs(ids: np.ndarray, cm: CharModel) -> np.ndarray:
+    """For each pair of neighbours in the text (the edge of the text
+    included: ``len(ids) + 1`` pairs), whether the corpus writes it at most
+    :data:`CONTEXT_DETECT` times.  When the model was learned from the
+    input itself (``cleaner clean --learn``: ``stats["from_input"]``), the
+    text's own occurrences do not count: a typo the corpus has only here is
+    still rare.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"])
+    >>> rare_pairs(cm.ids("他在北涼。"), cm).tolist()
+    [False, False, False, False, False, False]
+    >>> cm.stats["from_input"] = True
+    >>> rare_pairs(cm.ids("他在北涼。"), cm).tolist()
+    [True, True, False, True, True, False]
+    """
+    from .charmodel import EDGE
+
+    padded = np.concatenate(([EDGE], ids, [EDGE]))
+    pairs = np.stack((padded[:-1], padded[1:]), axis=1)
+    limit = np.full(len(pairs), CONTEXT_DETECT, dtype=np.int64)
+    if cm.stats.get("from_input"):
+        _, back, own = np.unique(pairs[:, 0] * 65536 + pairs[:, 1], return_inverse=True, return_counts=True)
+        limit += own[back]
+    return cm.count(pairs) <= limit
 
 
 def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool]]:
@@ -189,8 +215,6 @@ def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[li
     least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only)."""
     if not CONTEXT_CORPUS_CANDIDATES or not found:
         return [[] for _ in found]
-    import numpy as np
-
     from .charmodel import windows
 
     rows = windows(cm.ids(text), np.asarray(found, dtype=np.int64), 1, 1)
@@ -282,8 +306,6 @@ def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: 
 def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
     """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
     at least :data:`CONTEXT_NAME_WAIVER` times."""
-    import numpy as np
-
     a, b = max(0, i - 3), min(len(text), i + 4)
     ids = cm.ids(text[a:i] + after + text[i + 1 : b])
     rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
@@ -364,6 +386,10 @@ DELETE_COST = 2.0
 #: (淘宝旗旗舰店, a doubled character in the source).  On clean pieces the
 #: best insertion reads 9.7: a missing character is far less certain
 INDEL_THRESHOLD = 12.0
+#: ... and the character model's gain alone this much (the word model is a
+#: coarse judge of a doubled character: 一州州议会 reads +8.6 without one;
+#: 6 loses nothing on the dev split, 8 one doubled character)
+INDEL_MIN_CONTEXT = 6.0
 
 
 def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None = None) -> list[Scored]:
@@ -381,11 +407,9 @@ def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None =
     """
     if len(text) < 3:
         return []
-    import numpy as np
-
     ids = cm.ids(text)
     han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
-    unseen = (cm.count(np.stack((ids[:-1], ids[1:]), axis=1)) == 0) & han[:-1] & han[1:]
+    unseen = rare_pairs(ids, cm)[1:-1] & han[:-1] & han[1:]
     gaps = np.flatnonzero(unseen) + 1
     changes: list[tuple[int, str, str]] = []
     if len(gaps):
@@ -478,11 +502,12 @@ def find_indels(
         what = f"missing {c.after}" if c.after else f"doubled {c.before}"
         note = f"{what} in context (context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label})"
         end = c.start + len(c.before)
-        if c.veto is None and c.score >= INDEL_THRESHOLD + penalty and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+        strong = c.score >= INDEL_THRESHOLD + penalty and c.context >= INDEL_MIN_CONTEXT
+        if c.veto is None and strong and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
             taken.append(c.start)
             items.append(Edit(rule, c.start, end, c.before, c.after, score=round(c.score, 3), note=note))
         else:
-            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < INDEL_THRESHOLD + penalty else "another change nearby"
+            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if not strong else "another change nearby"
             items.append(Suggestion(rule, c.start, end, c.before, c.after, score=round(c.score, 3), note=f"{note}; {why}"))
     return items
 
