@@ -11,8 +11,7 @@ import pytest
 from cleaner.cli import main
 from cleaner.typos.charmodel import learn
 
-from .test_charmodel import FILES, SOURCE
-from .test_context import CORPUS_TYPOS
+from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE
 
 
 def test_min_count_forgets_what_is_seen_once() -> None:
@@ -29,7 +28,7 @@ def test_min_count_forgets_what_is_seen_once() -> None:
 def test_clean_learn_repairs_with_a_model_of_its_own_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("".join((SOURCE / name).read_text(encoding="utf-8") for name in FILES[:2]), encoding="utf-8")
-    damaged, right = CORPUS_TYPOS[0]
+    damaged, right = CONSTITUTION_TYPOS[1]
     page = tmp_path / "page.txt"
     page.write_text(damaged + "\n", encoding="utf-8")
     out = tmp_path / "out"

@@ -31,6 +31,18 @@ def legal() -> CharModel:
     return learn(lines)
 
 
+@pytest.fixture
+def corpus_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Corpus proposals are off by default (the test split's precision):
+    the tests of what they do turn them on."""
+    monkeypatch.setattr(context, "CONTEXT_CORPUS_CANDIDATES", 15)
+
+
+@pytest.fixture
+def indels_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "INDEL_APPLY", True)
+
+
 @pytest.fixture(scope="module")
 def weather() -> CharModel:
     return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。"] * 20 + ["明天天气真好。"] * 3)
@@ -53,6 +65,13 @@ def test_middles_in_one_batch_equal_one_pair_at_a_time(legal: CharModel) -> None
         assert [legal.char(x) for x in got[j] if x != PAD] == legal.between(text[j], text[j + 2], 5)
 
 
+def test_by_default_the_corpus_proposes_nothing(legal: CharModel) -> None:
+    for damaged, _ in CORPUS_TYPOS:
+        assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged
+    assert context._corpus_proposals("票和产对票", [2], legal) == [[]]
+
+
+@pytest.mark.usefixtures("corpus_on")
 @pytest.mark.parametrize("damaged, right", CORPUS_TYPOS)
 def test_the_corpus_proposes_what_the_visual_table_does_not(legal: CharModel, damaged: str, right: str) -> None:
     i = next(k for k, (a, b) in enumerate(zip(damaged, right)) if a != b)
@@ -66,6 +85,7 @@ def test_the_corpus_proposes_what_the_visual_table_does_not(legal: CharModel, da
     assert not cand.visual and round(cand.score, 3) == edit.score
 
 
+@pytest.mark.usefixtures("corpus_on")
 def test_two_proposals_that_read_as_well_are_only_suggested(weather: CharModel) -> None:
     text = "后天天气哈好，我们去公园。"
     r = explain(text, only=["ocr_confusion"], model=weather)
@@ -75,6 +95,7 @@ def test_two_proposals_that_read_as_well_are_only_suggested(weather: CharModel) 
     assert explain(text, only=["ocr_confusion"], model=clear).text == "后天天气很好，我们去公园。"
 
 
+@pytest.mark.usefixtures("corpus_on")
 def test_a_title_is_left_as_written(weather: CharModel) -> None:
     clear = learn(["今天天气很好，我们去公园。"] * 20)
     titled = "他读了《今天天气哈好》这本书。"
@@ -84,6 +105,7 @@ def test_a_title_is_left_as_written(weather: CharModel) -> None:
     assert [c.veto for c in context.scored_candidates("他说今天天气哈好，这本书。", clear) if c.before == "哈"] == [None]
 
 
+@pytest.mark.usefixtures("corpus_on")
 def test_what_is_written_as_a_word_never_yields_to_a_corpus_proposal(legal: CharModel) -> None:
     # 实操 is in the word list; the corpus writes 实践 (a proposal, not a look-alike)
     cm = learn(["增强自己的实践能力。"] * 40)
@@ -93,6 +115,7 @@ def test_what_is_written_as_a_word_never_yields_to_a_corpus_proposal(legal: Char
     assert explain(text, only=["ocr_confusion"], model=cm).text == text
 
 
+@pytest.mark.usefixtures("corpus_on")
 def test_with_model_merges_and_keeps_changes_apart(legal: CharModel) -> None:
     damaged, right = CORPUS_TYPOS[0]
     at = right.index("反")
@@ -103,6 +126,7 @@ def test_with_model_merges_and_keeps_changes_apart(legal: CharModel) -> None:
     assert not isinstance(item, type(edit)) and item.note.endswith("another change nearby")
 
 
+@pytest.mark.usefixtures("corpus_on")
 def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
     assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
     assert context._corpus_proposals("票1产对票", [2], legal) == [[]]
@@ -115,7 +139,9 @@ def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
         ("参议院应由每州州议会选出的两名参议员组成。", None),  # 每州州: the corpus writes it
     ],
 )
-def test_a_doubled_character_is_dropped(legal: CharModel, damaged: str, right: str | None) -> None:
+def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: CharModel, damaged: str, right: str | None) -> None:
+    assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged  # off by default
+    monkeypatch.setattr(context, "INDEL_APPLY", True)
     r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == (right or damaged)
     if right:
@@ -123,6 +149,7 @@ def test_a_doubled_character_is_dropped(legal: CharModel, damaged: str, right: s
         assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
 
 
+@pytest.mark.usefixtures("indels_on")
 def test_a_missing_character_is_proposed_by_the_corpus(legal: CharModel) -> None:
     damaged, right = "无论何人，非经出席参议员三之二人数的同意，不得被定罪。", "无论何人，非经出席参议员三分之二人数的同意，不得被定罪。"
     assert explain(damaged, only=["ocr_confusion"]).text == damaged
@@ -133,6 +160,7 @@ def test_a_missing_character_is_proposed_by_the_corpus(legal: CharModel) -> None
     assert [(c.start, c.after, c.veto) for c in context.indel_candidates("你们北京工作。", cm)] == [(2, "在", "unjoined")]
 
 
+@pytest.mark.usefixtures("indels_on")
 def test_a_reduplication_is_no_doubled_character() -> None:
     cm = learn(["小狗到处走了，可见它很开心。"] * 30)
     text = "小狗到处趴趴走了，可见它很开心。"
@@ -141,6 +169,7 @@ def test_a_reduplication_is_no_doubled_character() -> None:
     assert explain(text, only=["ocr_confusion"], model=cm).text == text
 
 
+@pytest.mark.usefixtures("indels_on")
 def test_indels_keep_the_guards(legal: CharModel) -> None:
     for text in ("他读了《众议员员组成》这本书。", "众议员员组成，众议员员组成。"):
         assert explain(text, only=["ocr_confusion"], model=legal).text == text
