@@ -8,7 +8,7 @@ Data, read from ../shared/evaldata at run time (research-only, never copied):
 
 * documents: THUCNews articles (``prose/thucnews_cnews_val_1000.tsv``),
   split once with a fixed seed into 100 dev articles (the constants of
-  :mod:`cleaner.typos.confusion_rule` were chosen on them), 100 test articles
+  :mod:`cleaner.typos.context` were chosen on them), 100 test articles
   (reported here) and 800 training articles (about 0.81M characters) that the
   in-domain models learn from: train and test never share an article;
 * pieces: each held-out article cut at 。 into pieces of about
@@ -21,6 +21,10 @@ Data, read from ../shared/evaldata at run time (research-only, never copied):
 * FASPell test (subtitles): a model learned from all of THUCNews (never from
   FASPell's train split, which holds 583 of its 1,000 test sentences).
 
+Missing and doubled characters: one Han character dropped or written twice
+per piece (:func:`inject_indels`).  ``cleaner clean --learn``: a model of
+the training articles and the damaged pieces themselves.
+
 Metrics, per injected character: recall = injected characters restored /
 injected; precision = restored / characters changed; controls = clean pieces
 changed.  The typo rules run alone (``only=`` the four typo rules).
@@ -28,6 +32,7 @@ changed.  The typo rules run alone (``only=`` the four typo rules).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -43,6 +48,7 @@ import pytest
 
 from benchmarks.inject import ocr_confusions
 from cleaner import Config, explain
+from cleaner.typos import context
 from cleaner.typos.charmodel import CharModel, learn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,13 +195,18 @@ def _cases(split: str, quick: bool) -> list[Case]:
 
 
 #: what the test split reaches (issue 16 asks 0.20 at 0.95 in-domain, 0.15
-#: cross-source, and no clean control changed): in-domain 0.090 at 1.00
-#: with 0 of 323 controls changed, since the name guard no longer yields to
-#: a corpus 4-gram (with it: 0.105 at 0.97, and one control changed).
+#: cross-source, and no clean control changed), with the defaults (corpus
+#: proposals and insertions/deletions off): in-domain (0.80M characters)
+#: 0.090 at 1.00 with 0 of 323 controls changed; cross-source (0.36M) 0.037
+#: at 1.00.  Opt-in corpus proposals reached 0.127 at 0.87 with 3 controls
+#: changed (see :func:`test_opt_in_corpus_proposals_and_indels`).
 GATES = {
     "in_domain": {"recall": 0.085, "precision": 0.95, "controls": 0},
     "cross_source": {"recall": 0.03, "precision": 0.95, "controls": 0},
 }
+#: insertions and deletions (opt-in), test split: doubled 0.269 at 0.967,
+#: missing 0.040 at 0.81 (the prototype of issue 16: 0.17 and 0.07)
+INDEL_GATES = {"missing": {"recall": 0.03, "precision": 0.7}, "doubled": {"recall": 0.24, "precision": 0.93}}
 
 
 def _judge(gate: Any, name: str, m: dict[str, float], quick: bool, *, recall: float, precision: float, controls: int) -> None:
@@ -244,6 +255,102 @@ def test_cross_source(benchmark: Any, gate: Any, request: Any) -> None:
             _judge(gate, "cross_source", m, quick, **GATES["cross_source"])
 
 
+def inject_indels(texts: Sequence[str], kind: str, seed: int = SEED) -> list[tuple[str, str, tuple[int, str, str]]]:
+    """One Han character between two Han characters dropped (``missing``)
+    or written twice (``doubled``) per text: (clean, damaged, the edit that
+    repairs it)."""
+    rng = random.Random(seed)
+    out = []
+    for t in texts:
+        spots = [i for i in range(1, len(t) - 1) if all(_HAN.match(c) for c in t[i - 1 : i + 2])]
+        if not spots:
+            continue
+        i = rng.choice(spots)
+        if kind == "missing":
+            out.append((t, t[:i] + t[i + 1 :], (i, "", t[i])))
+        else:
+            out.append((t, t[: i + 1] + t[i] + t[i + 1 :], (i + 1, t[i], "")))
+    return out
+
+
+def evaluate_indels(cases: Sequence[tuple[str, str, tuple[int, str, str]]], model: CharModel) -> dict[str, float]:
+    """Recall and precision of the insertions and deletions made."""
+    config = Config(only=TYPO_RULES, model=model)
+    hit = changed = 0
+    for _, damaged, (at, before, after) in cases:
+        made = [e for e in explain(damaged, config=config).edits if not e.before or not e.after]
+        changed += len(made)
+        hit += any((e.start, e.before, e.after) == (at, before, after) for e in made)
+    return {"cases": len(cases), "recall": hit / len(cases) if cases else 0.0, "precision": hit / changed if changed else 1.0, "changed": changed}
+
+
+@contextlib.contextmanager
+def opt_in(**constants: Any) -> Iterator[None]:
+    """Module constants of :mod:`cleaner.typos.context` set for a measure
+    (corpus proposals and insertions/deletions are off by default)."""
+    old = {k: getattr(context, k) for k in constants}
+    for k, v in constants.items():
+        setattr(context, k, v)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            setattr(context, k, v)
+
+
+OPT_IN = {"CONTEXT_CORPUS_CANDIDATES": 15, "INDEL_APPLY": True}
+
+
+def test_opt_in_corpus_proposals_and_indels(benchmark: Any, request: Any) -> None:
+    """The in-domain model with the opt-in candidates on: the characters the
+    corpus writes between the same neighbours, and missing or doubled
+    characters.  Reported only: they changed clean test pieces."""
+    quick = _quick(request)
+    model = learn_chars(splits()["train"], None)
+    for name, constants in (("corpus", {"CONTEXT_CORPUS_CANDIDATES": 15}), ("corpus_indels", OPT_IN)):
+        with opt_in(**constants):
+            for split in ("test",) if quick else ("dev", "test"):
+                _report(benchmark, f"opt_in_{name}_{split}", evaluate(_cases(split, quick), corrector(model)))
+
+
+def test_missing_and_doubled_characters(benchmark: Any, gate: Any, request: Any) -> None:
+    """THUCNews pieces with a character dropped or doubled, the in-domain
+    model of all training articles, insertions and deletions made
+    (``INDEL_APPLY``; off by default, when they are only suggested)."""
+    quick = _quick(request)
+    model = learn_chars(splits()["train"], None)
+    with opt_in(INDEL_APPLY=True):
+        _missing_and_doubled(benchmark, gate, model, quick)
+
+
+def _missing_and_doubled(benchmark: Any, gate: Any, model: CharModel, quick: bool) -> None:
+    for split in ("test",) if quick else ("dev", "test"):
+        texts = pieces(splits()[split])[: 150 if quick else None]
+        for kind in ("missing", "doubled"):
+            m = evaluate_indels(inject_indels(texts, kind), model)
+            _report(benchmark, f"{kind}_{split}", m)
+            if split == "test":
+                floor = INDEL_GATES[kind]
+                gate.quality(f"context.{kind}.precision", m["precision"], limit=floor["precision"], note=f"{kind} characters: changes that are right")
+                gate.quality(f"context.{kind}.recall", m["recall"], limit=0.0 if quick else floor["recall"], note=f"{kind} characters restored")
+
+
+def test_learned_from_its_own_input(benchmark: Any, request: Any) -> None:
+    """``cleaner clean --learn``: the model learns the training articles and
+    the damaged test pieces themselves (min_count 2, leave-one-out
+    suspects), as when a user's corpus is cleaned with a model of itself.
+    Reported only."""
+    quick = _quick(request)
+    cases = _cases("test", quick)
+    model = learn(list(splits()["train"]) + [c.damaged for c in cases], min_count=2)
+    model.stats["from_input"] = True
+    _report(benchmark, "learned_from_input_test", evaluate(cases, corrector(model)))
+    alone = learn([c.damaged for c in cases], min_count=2)
+    alone.stats["from_input"] = True
+    chars = sum(len(c.damaged) for c in cases)
+    _report(benchmark, f"learned_from_input_only_{chars // 1000}k_test", evaluate(cases, corrector(alone)))
+
+
 def test_faspell_with_a_model_from_news(benchmark: Any, gate: Any, request: Any) -> None:
     """FASPell's OCR test split (subtitles) with a model of all THUCNews."""
     from benchmarks.test_bench_typos import csc_metrics
@@ -256,7 +363,7 @@ def test_faspell_with_a_model_from_news(benchmark: Any, gate: Any, request: Any)
     _report(benchmark, "faspell_test_with_thucnews_model", m)
     base = csc_metrics(rows, corrector(None))
     _report(benchmark, "faspell_test_without_model", base)
-    # issue 16 asks 0.06 at 0.95; reached: 0.031 at 0.886 (today 0.024 at 0.96)
+    # issue 16 asks 0.06 at 0.95; reached: 0.030 at 0.91 (without a model 0.024 at 0.96)
     # (quick mode's 300 sentences: 7 of 9 changed sentences right)
     gate.quality("context.faspell.correction_precision", m["correction_precision"], limit=0.7 if _quick(request) else 0.85)
     gate.quality("context.faspell.correction_recall", m["correction_recall"], limit=base["correction_recall"])
@@ -273,6 +380,10 @@ def test_learning_speed_size_and_clean_time(benchmark: Any, gate: Any, request: 
     path = tmp_path / "m.npz"
     model.save(path)
     per_mb = path.stat().st_size / 1e6 / mb
+    # a larger corpus is pruned to max_ngrams (16M): the file for 1 GB of
+    # text is at most that many n-grams at this many bytes each
+    per_ngram = path.stat().st_size / len(model.keys)
+    at_budget = per_ngram * 16_000_000 / 1e6
     cases = _cases("test", True)[:80]
     ratios = {}
     for name, options in (("typo_rules", {"only": TYPO_RULES}), ("default_pipeline", {})):
@@ -286,12 +397,13 @@ def test_learning_speed_size_and_clean_time(benchmark: Any, gate: Any, request: 
                 explain(c.damaged, config=cfg)
             spent[cfg] += time.process_time() - t0
         ratios[name] = spent[with_model] / spent[plain]
-    figures = {"mb": round(mb, 2), "learn_mb_per_cpu_s": round(rate, 2), "model_mb_per_text_mb": round(per_mb, 2), **{f"time_ratio_{k}": round(v, 2) for k, v in ratios.items()}}
+    figures = {"mb": round(mb, 2), "learn_mb_per_cpu_s": round(rate, 2), "model_mb_per_text_mb": round(per_mb, 2), "bytes_per_ngram": round(per_ngram, 2), "model_mb_at_budget": round(at_budget, 1), **{f"time_ratio_{k}": round(v, 2) for k, v in ratios.items()}}
     _report(benchmark, "speed_and_size", figures)
-    gate.quality("context.learn_mb_per_s", rate, limit=2.5, note="issue 16 asks 5 MB/s per core; measured on a shared machine")
+    gate.quality("context.learn_mb_per_s", rate, limit=5.0, note="issue 16 asks 5 MB/s per core (CPU time; 11.5 to 16 measured on a shared machine)")
     gate.quality("context.model_mb_per_text_mb", per_mb, higher_is_better=False, limit=5.0)
-    gate.quality("context.time_ratio_typo_rules", ratios["typo_rules"], higher_is_better=False, limit=4.0, note="issue 16 asks 1.5")
-    gate.quality("context.time_ratio_default_pipeline", ratios["default_pipeline"], higher_is_better=False, limit=5.0, note="issue 16 asks 1.5")
+    gate.quality("context.model_mb_for_1gb", at_budget, higher_is_better=False, limit=200.0, note="issue 16: under 200 MB for 1 GB of text (16M n-grams kept)")
+    gate.quality("context.time_ratio_typo_rules", ratios["typo_rules"], higher_is_better=False, limit=1.8, note="issue 16 asks 1.5; measured 1.10 (1.9 with insertions/deletions on)")
+    gate.quality("context.time_ratio_default_pipeline", ratios["default_pipeline"], higher_is_better=False, limit=1.8, note="issue 16 asks 1.5; measured 1.38 to 1.57")
 
 
 def test_mixed_sources(benchmark: Any, request: Any) -> None:

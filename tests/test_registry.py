@@ -26,8 +26,10 @@ FIELDS = {f.name for f in dataclasses.fields(Config) if not f.name.startswith("_
 #: another layer still writes (file relative to the package, name): why
 OTHER_USES = {
     ("typos/guards.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
-    ("typos/confusion_rule.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
+    ("typos/context.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
     ("commands/dedup.py", "dedup"): "the subcommand's name and its progress label",
+    ("commands/settings.py", "dedup"): "the subcommand's name: its table in a --config file",
+    ("cli.py", "dedup"): "the subcommand's name: the commands that read --config",
     ("dedup/split.py", "dedup"): "drop_edits' default rule (dedup.rule passes NAME)",
 }
 

@@ -37,6 +37,7 @@ from .common import (
     total_bytes,
 )
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
+from .learn import LEARN_HELP, with_learned_model
 
 __all__ = ["EXAMPLES", "add_id_field", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
 
@@ -119,6 +120,7 @@ def add_parsers(subparsers: Any) -> None:
     )
     c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
+    c.add_argument("--learn", action="store_true", help=LEARN_HELP)
     add_engine_options(c)
     add_rule_options(c)
     c.set_defaults(func=cmd_clean)
@@ -194,6 +196,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if args.engine == "ray":
             raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")
         check_jsonl_encoding(args.encoding)
+    if args.learn:  # after every usage check: learning reads the whole input once
+        if parquet:
+            raise UsageError("--learn reads text and JSON Lines files, not Parquet: learn a model from a text or JSON Lines export with `cleaner learn` and pass --model")
+        config = with_learned_model(args, files, config)
     stats = Stats()
     progress = Progress(not args.quiet and sys.stderr.isatty(), total_bytes(files))
     try:

@@ -15,13 +15,16 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..config import Config
 from ..errors import InputError, UsageError
 from ..textio import decode, open_input
 
-__all__ = ["add_parser", "cmd_learn", "corpus_texts"]
+__all__ = ["add_parser", "cmd_learn", "corpus_texts", "LEARN_HELP", "with_learned_model"]
 
 #: bytes read to detect a text file's encoding
 SNIFF = 1 << 20
+#: the help of ``cleaner clean --learn``
+LEARN_HELP = "learn a character model from the input files first (a second pass), for --model's context repair"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -103,3 +106,31 @@ def cmd_learn(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: Config) -> Config:
+    """``cleaner clean --learn``: ``config`` with a model learned from the
+    input files (read once here, once more to clean them).  Usage error
+    (exit 2) on stdin, which cannot be read twice, and beside ``--model``.
+
+    >>> import types
+    >>> with_learned_model(types.SimpleNamespace(model=None), ["-"], None)
+    Traceback (most recent call last):
+    ...
+    cleaner.errors.UsageError: --learn reads the input twice (once to learn, once to clean): give files, not stdin
+    """
+    import dataclasses
+
+    from ..typos.charmodel import learn
+
+    if "-" in files:
+        raise UsageError("--learn reads the input twice (once to learn, once to clean): give files, not stdin")
+    if args.model:
+        raise UsageError("--learn and --model both give a model: use one")
+    t0 = time.perf_counter()
+    texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding)
+    model = learn(texts, min_count=2)  # each typo of the input is seen once: forget what is seen once
+    model.stats["from_input"] = True  # a typo seen only in its own document stays a suspect
+    if not getattr(args, "quiet", False):
+        print(f"cleaner: learned {model.stats['chars']:,} characters of {len(files)} input file(s) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return dataclasses.replace(config, model=model)

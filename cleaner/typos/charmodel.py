@@ -137,6 +137,8 @@ def _ngram_counts(ids: np.ndarray, order: int, docs: int) -> tuple[np.ndarray, n
         if k >= 3:
             inner = inner[:m] | edge[k - 2 : k - 2 + m]
         s = np.sort(key[~inner[:m]] if k >= 3 else key)
+        if not len(s):
+            continue  # every k-gram crosses a document's edge (short texts)
         starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
         keys_out.append(s[starts] | np.uint64(k << _ORDER_SHIFT))
         counts_out.append(np.diff(np.append(starts, len(s))).astype(np.uint32))
@@ -189,12 +191,13 @@ def _orders(keys: np.ndarray) -> np.ndarray:
     return (keys >> np.uint64(_ORDER_SHIFT)).astype(np.int8)
 
 
-def _prune(keys: np.ndarray, counts: np.ndarray, budget: int, floor: int) -> tuple[np.ndarray, np.ndarray, int]:
+def _prune(keys: np.ndarray, counts: np.ndarray, budget: int, floor: int, *, rounds: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """Drop n-grams of order >= 3 with a count below a threshold (from
-    ``floor`` up) until at most ``budget`` remain; the threshold used."""
+    ``floor + 1`` up) until at most ``budget`` remain (or for ``rounds``
+    thresholds); the threshold used."""
     t = floor
     high = _orders(keys) >= 3
-    while len(keys) > budget:
+    while len(keys) > budget and (rounds is None or t < floor + rounds):
         t += 1
         keep = ~high | (counts >= t)
         keys, counts, high = keys[keep], counts[keep], high[keep]
@@ -344,6 +347,28 @@ class CharModel:
         both = self._span_logprob(np.concatenate((new, rows)))  # one batch: numpy calls cost more than their work here
         return both[: len(new)] - both[len(new) :][back]
 
+    def tail_logprob(self, texts: Sequence[str], first: Sequence[int]) -> np.ndarray:
+        """For each text: the sum of log P(char | the characters before it)
+        over its characters from ``first`` on (the earlier ones are history
+        only; before the text's start is the edge of a document).  One batch
+        for all: texts of different lengths compare an insertion or a
+        deletion with the text as written.
+
+        >>> m = learn(["天气很好。"] * 20)
+        >>> a, b = m.tail_logprob(["天气很好。", "天气好。"], [2, 2])
+        >>> bool(a > b + 3)
+        True
+        """
+        h = self.order - 1
+        rows = []
+        for t, f in zip(texts, first):
+            ids = self.ids(t)
+            rows.append(windows(ids, np.arange(f, len(t)), h, 0))
+        if not rows:
+            return np.zeros(0)
+        owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        return np.bincount(owner, weights=self.cond_logprob(np.concatenate(rows)), minlength=len(rows))
+
     def _span_logprob(self, rows: np.ndarray) -> np.ndarray:
         """Sum of the log probabilities of columns h..2h of each row (h =
         order - 1), each given the h columns before it."""
@@ -351,6 +376,36 @@ class CharModel:
         m = rows.shape[0]
         stacked = np.concatenate([rows[:, t - h : t + 1] for t in range(h, 2 * h + 1)])
         return self.cond_logprob(stacked).reshape(h + 1, m).sum(axis=0)
+
+    @functools.cached_property
+    def _middle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trigrams whose middle character has an id of its own, sorted
+        by their outer pair (``left << BITS | right``), then by count, most
+        frequent first: the pair's key, the middle id and the count."""
+        sel = np.flatnonzero(_orders(self.keys) == 3)
+        k = self.keys[sel] & _LOW
+        mid = ((k >> np.uint64(BITS)) & np.uint64(_MASK)).astype(np.int64)
+        keep = mid >= FIRST_ID
+        k, mid, cnt = k[keep], mid[keep], self.counts[sel][keep]
+        pair = (((k >> np.uint64(2 * BITS)) << np.uint64(BITS)) | (k & np.uint64(_MASK))).astype(np.int64)
+        order = np.lexsort((mid, -cnt.astype(np.int64), pair))
+        return pair[order], mid[order], cnt[order]
+
+    def middles(self, left: np.ndarray, right: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair of ids ``(left[j], right[j])``: the ids of the (at
+        most ``limit``) characters with an id of their own that the corpus
+        writes between them most often, and their counts (shape (M, limit);
+        PAD and 0 where there are fewer)."""
+        pair_keys, mids, cnts = self._middle_index
+        want = (np.asarray(left, dtype=np.int64) << BITS) | np.asarray(right, dtype=np.int64)
+        lo = np.searchsorted(pair_keys, want, side="left")
+        hi = np.searchsorted(pair_keys, want, side="right")
+        idx = lo[:, None] + np.arange(limit)[None, :]
+        ok = idx < hi[:, None]
+        idx = np.minimum(idx, max(len(mids) - 1, 0))
+        if not len(mids):
+            return np.full(idx.shape, PAD, dtype=np.int64), np.zeros(idx.shape, dtype=np.int64)
+        return np.where(ok, mids[idx], PAD), np.where(ok, cnts[idx].astype(np.int64), 0)
 
     def between(self, left: str, right: str, limit: int) -> list[str]:
         """The characters (with an id of their own) that the corpus writes
@@ -361,18 +416,13 @@ class CharModel:
         """
         if self.order < 3:
             return []
-        lo_id, hi_id = (int(x) for x in self.ids(left + right))
-        o3 = 3 << _ORDER_SHIFT
-        lo, hi = np.searchsorted(self.keys, np.array([o3 | (lo_id << 2 * BITS), o3 | ((lo_id + 1) << 2 * BITS)], dtype=np.uint64))
-        keys = self.keys[lo:hi]
-        sel = np.flatnonzero((keys & np.uint64(_MASK)) == np.uint64(hi_id))
-        if not len(sel):
-            return []
-        mids = ((keys[sel] >> np.uint64(BITS)) & np.uint64(_MASK)).astype(np.int64)
-        cnt = self.counts[lo:hi][sel]
-        best = np.lexsort((mids, -cnt.astype(np.int64)))[:limit]
-        v = self.vocab
-        return [v[j - FIRST_ID] for j in mids[best].tolist() if j >= FIRST_ID]
+        lid, rid = self.ids(left + right)
+        ids, _ = self.middles(np.array([lid]), np.array([rid]), limit)
+        return [self.char(j) for j in ids[0].tolist() if j != PAD]
+
+    def char(self, id_: int) -> str:
+        """The character of an id of its own (``""`` for a class id)."""
+        return self.vocab[id_ - FIRST_ID] if id_ >= FIRST_ID else ""
 
     def trigram_seen(self, text: str) -> np.ndarray:
         """Per character: whether the corpus has it with both its neighbours
@@ -430,10 +480,12 @@ def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, 
         yield "".join(buf) + "\n", docs, chars
 
 
-def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000) -> CharModel:
+def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
     """Count the character n-grams of ``texts`` (any iterable of str, read
     once, in pieces: a generator over a corpus on disk keeps memory bounded
-    by ``max_ngrams``).
+    by ``max_ngrams``).  ``min_count``: n-grams of order 3 and above seen
+    fewer times are dropped at the end (2 for a model learned from the text
+    it will clean, whose typos are each seen once).
 
     >>> m = learn(iter(["上海浦东新区。"] * 3), max_ngrams=None)
     >>> m.stats["ngrams"]["1"], m.stats["documents"]
@@ -441,6 +493,8 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     """
     if not 1 <= order <= ORDER:
         raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
+    if min_count < 1:
+        raise ValueError(f"min_count must be at least 1, not {min_count!r}")
     if max_ngrams is not None and max_ngrams < 1000:
         raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
     vocab: str | None = None
@@ -470,6 +524,8 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
                 keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
     if pend_k:
         keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
+    if min_count > floor:
+        keys, counts, floor = _prune(keys, counts, 0, min_count - 1, rounds=1)
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
     orders = _orders(keys)

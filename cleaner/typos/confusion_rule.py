@@ -37,13 +37,9 @@ characters the rule changes there are right, and 71 of the 74 sentences it
 changes are wholly right.
 
 With a character model (``Config.model``, :mod:`cleaner.typos.charmodel`,
-issue 16), :func:`find_in_context` then judges in context the characters
-that :func:`find` left: suspects are those the corpus never writes beside
-either neighbour (:func:`suspects`); each look-alike's score is the
-character model's gain plus the word model's gain less a channel cost
-(:class:`Scored`), and a change needs :data:`CONTEXT_THRESHOLD` plus the
-text's noise penalty (:func:`noise_penalty`).  Without a model the rule is
-exactly :func:`find`.
+issue 16), :mod:`cleaner.typos.context` then judges in context the
+characters that :func:`find` left.  Without a model the rule is exactly
+:func:`find`.
 
 >>> from cleaner import explain
 >>> r = explain("这位博土毕业于北京大学。", only=["ocr_confusion"])
@@ -83,7 +79,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from .charmodel import CharModel
 
-__all__ = ["RULE", "NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours", "default_neighbours", "Scored", "suspects", "scored_candidates", "find_in_context"]
+__all__ = ["RULE", "NAME", "WINDOW", "Candidate", "candidates", "ocr_confusion_rule", "Neighbours", "default_neighbours"]
 
 NAME = "ocr_confusion"
 #: characters of context either side of a candidate that the score reads
@@ -562,292 +558,17 @@ def _keep_best(reported: dict[int, Candidate], cand: Candidate) -> None:
 
 def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """The registered rule: :func:`find` with the thresholds of ``config``,
-    then, when ``config.model`` names a character model, :func:`find_in_context`
-    on the characters :func:`find` left alone."""
+    then, when ``config.model`` names a character model,
+    :func:`cleaner.typos.context.with_model` on the characters :func:`find`
+    left alone."""
     if config.model is None:  # issue 16: without a model, exactly as before
         return find(text, config.typo_threshold, config.suggest_threshold)
-    return _with_model(text, config)
-
-
-def _with_model(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     from .charmodel import cached
+    from .context import with_model
 
-    cm = cached(config.model)
-    items = list(find(text, config.typo_threshold, config.suggest_threshold))
-    done = [e.start for e in items if isinstance(e, Edit)]
-    extra = find_in_context(text, cm, exclude=done)
-    # a change the model makes replaces the word model's suggestion there;
-    # a suggestion of both is reported once
-    changed = {e.start for e in extra if isinstance(e, Edit)}
-    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
-    seen = {(e.start, e.after) for e in items}
-    items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
-    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
-    yield from items
-
-
-# ---------------------------------------------------------------------------
-# Context from a character n-gram model learned from the user's corpus
-# (issue 16).  The constants were chosen on the dev split of
-# ``benchmarks/test_bench_context.py`` (THUCNews articles with real OCR
-# confusions from FASPell's train split injected); its test split measures.
-
-#: a look-alike costs this much (natural log) before the glyphs are compared ...
-CONTEXT_CHANNEL_COST = 8.0
-#: ... plus this much per unit of similarity below the closest look-alike
-CONTEXT_CHANNEL_SLOPE = 10.0
-#: a character that the corpus writes between the same two neighbours but
-#: that the visual table does not list costs this much ...
-CONTEXT_CORPUS_COST = 16.0
-#: ... and this many such characters (the most frequent) are candidates.
-#: Off: they would cover 45 % of the injected confusions of the dev split
-#: (the visual table 31 %), but at any cost that lets them change text they
-#: cost precision (at 16: recall 0.16, precision 0.73, 14 controls changed)
-CONTEXT_CORPUS_CANDIDATES = 0
-#: a character is a suspect when the corpus has it this many times at most
-#: with its left neighbour and with its right one
-CONTEXT_DETECT = 0
-#: weight of the word model's gain beside the character model's
-CONTEXT_WORD_WEIGHT = 1.0
-#: the word model's gain is not computed for a candidate whose other terms
-#: fall short of the suggestion threshold by more than this
-CONTEXT_WORD_SLACK = 12.0
-#: the combined score a change must reach
-CONTEXT_THRESHOLD = 9.0
-#: ... and a suggestion
-CONTEXT_SUGGEST = 2.0
-#: two changes of the pass are at least this many characters apart
-CONTEXT_SPACING = 5
-#: the ``word`` guard (what is written forms a word) yields to a character
-#: model gain of at least this much
-CONTEXT_WORD_WAIVER = 10.0
-#: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
-#: holding the corrected character this often; None: they never yield.
-#: Off: at 2 it changed a clean control (a cast list's name, which the
-#: training articles spell another way) for +0.014 recall on the test split
-#: (0.090 -> 0.105; precision 1.00 -> 0.97); do no harm comes first
-CONTEXT_NAME_WAIVER: int | None = None
-#: the noise of a text: the share of its characters that are suspects with a
-#: look-alike that reads nearly as well (within ``e**2``) ...
-CONTEXT_PLAUSIBLE = -2.0
-#: ... above this share, the threshold rises by :data:`CONTEXT_PRIOR_WEIGHT`
-#: times the log of the ratio: text unlike the corpus (another source, a
-#: model too small) has many suspects, and a change needs more evidence
-CONTEXT_PRIOR_RATE = 0.06
-CONTEXT_PRIOR_WEIGHT = 8.0
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """A candidate at ``start`` with the evidence for it: the character
-    model's gain (``context``), the word model's (``word``), the channel
-    cost, whether the visual table lists it (else the corpus proposed it),
-    and the guard that objects (if any)."""
-
-    start: int
-    before: str
-    after: str
-    context: float
-    word: float
-    channel: float
-    visual: bool = True
-    veto: str | None = None
-
-    @property
-    def score(self) -> float:
-        return self.context + CONTEXT_WORD_WEIGHT * self.word - self.channel
-
-
-def suspects(text: str, cm: CharModel) -> list[int]:
-    """Positions of Han characters that the character model finds
-    suspicious: the corpus has them at most :data:`CONTEXT_DETECT` times
-    with their left neighbour and with their right one.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
-    [4]
-    """
-    if not text:
-        return []
-    import numpy as np
-
-    from .charmodel import windows
-
-    ids = cm.ids(text)
-    rows = windows(ids, np.arange(len(ids)), 1, 1)
-    rare = (cm.count(rows[:, :2]) <= CONTEXT_DETECT) & (cm.count(rows[:, 1:]) <= CONTEXT_DETECT)
-    han = np.fromiter(map(_is_han, text), dtype=bool, count=len(text))
-    return np.flatnonzero(han & rare).tolist()
-
-
-def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool]]:
-    """Per suspect, its look-alikes that the model knows (with the channel
-    cost) and the characters the corpus writes between its neighbours."""
-    pos: list[int] = []
-    alts: list[str] = []
-    chan: list[float] = []
-    visual: list[bool] = []
-    trad = guards.traditional_chars()
-    for i in suspects(text, cm):
-        c = text[i]
-        if c in trad:
-            continue
-        nbs = _han_neighbours(c, nb_fn)
-        seen = {c}
-        if nbs:
-            top = max(s for _, s in nbs)
-            for nb, sim in nbs:
-                if cm.knows(nb) and nb not in seen:
-                    seen.add(nb)
-                    pos.append(i)
-                    alts.append(nb)
-                    chan.append(CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * (top - sim))
-                    visual.append(True)
-        if not CONTEXT_CORPUS_CANDIDATES:
-            continue
-        left = text[i - 1] if i else "\n"
-        right = text[i + 1] if i + 1 < len(text) else "\n"
-        for x in cm.between(left, right, CONTEXT_CORPUS_CANDIDATES):
-            if x not in seen and _is_han(x) and x not in trad:
-                seen.add(x)
-                pos.append(i)
-                alts.append(x)
-                chan.append(CONTEXT_CORPUS_COST)
-                visual.append(False)
-    return pos, alts, chan, visual
-
-
-def scored_candidates(text: str, cm: CharModel, *, neighbours: Neighbours | None = None, word_model: WordModel | None = None) -> list[Scored]:
-    """Every candidate (:func:`_proposals`) whose score may reach
-    :data:`CONTEXT_SUGGEST`, with its evidence and guard."""
-    return _score_all(text, cm, neighbours, word_model)[0]
-
-
-def noise_penalty(plausible: int, length: int) -> float:
-    """How much the threshold rises for a text of ``length`` characters with
-    ``plausible`` suspects (see :data:`CONTEXT_PRIOR_RATE`).
-
-    >>> noise_penalty(3, 300), round(noise_penalty(60, 300), 2)
-    (0.0, 9.63)
-    """
-    rate = plausible / max(length, 1)
-    return CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / CONTEXT_PRIOR_RATE))
-
-
-def _score_all(text: str, cm: CharModel, neighbours: Neighbours | None, word_model: WordModel | None) -> tuple[list[Scored], int]:
-    """The candidates and the number of plausible suspects (positions with a
-    look-alike whose character model gain, less its similarity deficit,
-    reaches :data:`CONTEXT_PLAUSIBLE`)."""
-    nb_fn = neighbours or default_neighbours()
-    pos, alts, chan, visual = _proposals(text, cm, nb_fn)
-    if not pos:
-        return [], 0
-    gains = cm.gains(text, pos, alts)
-    m = word_model or model()
-    banned = _banned(text, m, nb_fn, default=neighbours is None and word_model is None)
-    out: list[Scored] = []
-    base: dict[int, float] = {}
-    plausible: set[int] = set()
-    for i, nb, g, ch, vis in zip(pos, alts, gains.tolist(), chan, visual):
-        if vis and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
-            plausible.add(i)
-        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < CONTEXT_SUGGEST:
-            continue  # the word model cannot make up the difference
-        a, b = _span(text, i, WINDOW)
-        window = text[a:b]
-        k = i - a
-        if i not in base:
-            base[i] = m.logprob(window, banned)
-        word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
-        cand = Scored(i, text[i], nb, g, word, ch, vis)
-        if cand.score < CONTEXT_SUGGEST:
-            continue
-        out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g, cm, m, banned)))
-    return out, len(plausible)
-
-
-def _banned(text: str, m: WordModel, nb_fn: Neighbours, *, default: bool) -> frozenset[str]:
-    """The misspellings that the web word list carries, among the text's pairs."""
-    pairs = set(map(operator.add, text, itertools.islice(text, 1, None)))
-    if default:
-        return frozenset(pairs & _default_misspellings())
-    return frozenset(p for p in pairs & m.web_only if _misspelling(p, m, nb_fn))
-
-
-def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
-    """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
-    can overrule two of them: ``name``/``proper`` when it writes the
-    corrected character with its neighbours (a 4-gram seen
-    :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
-    :data:`CONTEXT_WORD_WAIVER`."""
-    ga, gb = _span(text, i, GUARD_CONTEXT)
-    run, k = text[ga:gb], i - ga
-    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
-        return "script"
-    if guards.parallel(run, k):
-        return "parallel"
-    for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
-            return name
-    if gain < CONTEXT_WORD_WAIVER and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
-        return "word"
-    return None
-
-
-def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
-    """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
-    at least :data:`CONTEXT_NAME_WAIVER` times."""
-    import numpy as np
-
-    a, b = max(0, i - 3), min(len(text), i + 4)
-    ids = cm.ids(text[a:i] + after + text[i + 1 : b])
-    rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
-    return bool(rows) and bool((cm.count(np.array(rows)) >= (CONTEXT_NAME_WAIVER or 0)).any())
-
-
-def find_in_context(
-    text: str,
-    cm: CharModel,
-    *,
-    exclude: Sequence[int] = (),
-    threshold: float | None = None,
-    suggest_threshold: float | None = None,
-    neighbours: Neighbours | None = None,
-    word_model: WordModel | None = None,
-) -> list[Edit | Suggestion]:
-    """Edits where the combined score (:class:`Scored`) reaches
-    ``threshold`` (default :data:`CONTEXT_THRESHOLD`) and no guard objects,
-    the best first, at least :data:`CONTEXT_SPACING` characters from each
-    other and from the positions in ``exclude``; suggestions from
-    ``suggest_threshold``.  A noisy text needs more (:func:`noise_penalty`).
-    Each edit's note names the model."""
-    threshold = CONTEXT_THRESHOLD if threshold is None else threshold
-    suggest = CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
-    scored, plausible = _score_all(text, cm, neighbours, word_model)
-    found = [c for c in scored if c.score >= suggest]
-    if not found:
-        return []
-    threshold += noise_penalty(plausible, len(text))
-    repeats = _Repeats(text)
-    taken = list(exclude)
-    label = f"model {Path(cm.path).name}" if cm.path else "model (in memory)"
-    items: list[Edit | Suggestion] = []
-    best: dict[int, Scored] = {}
-    for c in sorted(found, key=lambda c: -c.score):
-        if repeats(c.start):
-            continue  # the document's own spelling (guard "document")
-        evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
-        if c.veto is None and c.score >= threshold and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
-            taken.append(c.start)
-            items.append(Edit(NAME, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
-        elif c.start not in best:
-            best[c.start] = c
-            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < threshold else "another change nearby"
-            items.append(Suggestion(NAME, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
-    changed = {e.start for e in items if isinstance(e, Edit)}
-    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
-    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
-    return items
+    found = find(text, config.typo_threshold, config.suggest_threshold)
+    banned = frozenset(set(map(operator.add, text, itertools.islice(text, 1, None))) & _default_misspellings())
+    return iter(with_model(text, cached(config.model), found, rule=NAME, banned=banned, repeats=_Repeats(text)))
 
 
 RULE = Rule(

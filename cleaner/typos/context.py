@@ -1,0 +1,607 @@
+"""Context from a character n-gram model learned from the user's corpus
+(issue 16), for the rule ``ocr_confusion`` (:mod:`.confusion_rule`).
+
+:func:`find_in_context` judges in context the characters that the word
+model left alone: suspects are those the corpus never writes beside either
+neighbour (:func:`suspects`); each look-alike's score is the character
+model's gain plus the word model's gain less a channel cost
+(:class:`Scored`), and a change needs :data:`CONTEXT_THRESHOLD` plus the
+text's noise penalty (:func:`noise_penalty`).  :func:`with_model` merges its
+edits with those of the word model.
+
+The constants were chosen on the dev split of
+``benchmarks/test_bench_context.py`` (THUCNews articles with real OCR
+confusions from FASPell's train split injected); its test split measures.
+
+>>> from cleaner.typos.charmodel import learn
+>>> cm = learn(["我们在北京工作。他们在北京学习。"] * 30)
+>>> suspects("我们在北涼工作。", cm)
+[4]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..edits import Edit, Suggestion
+from . import guards
+from .model import WordModel, is_han_run, model
+
+if TYPE_CHECKING:
+    from .charmodel import CharModel
+
+__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_pairs", "indel_candidates", "find_indels", "Neighbours"]
+
+Neighbours = Callable[[str], Sequence[tuple[str, float]]]
+
+#: characters of context either side that the word model's gain reads (as
+#: ``confusion_rule.WINDOW``) ...
+WINDOW = 4
+#: ... and that the guards read (as ``confusion_rule.GUARD_CONTEXT``)
+GUARD_CONTEXT = 8
+
+
+#: a look-alike costs this much (natural log) before the glyphs are compared ...
+CONTEXT_CHANNEL_COST = 8.0
+#: ... plus this much per unit of similarity below the closest look-alike
+CONTEXT_CHANNEL_SLOPE = 10.0
+#: a character that the corpus writes between the same two neighbours but
+#: that the visual table does not list costs this much ...
+CONTEXT_CORPUS_COST = 16.0
+#: ... and this many such characters (the most frequent) are candidates
+#: (:meth:`CharModel.middles`): with them 45 % of the injected confusions of
+#: the dev split have their right character among the candidates (the
+#: visual table alone: 31 %).  Dev split, 0.80M characters of training:
+#: recall 0.082 -> 0.115, precision 0.97 -> 0.93, 1 of 355 controls
+#: changed (坡跟鞋, a word neither the corpus nor the word list has);
+#: without the margin, count and word-guard conditions below: 0.132 at 0.72.
+#: Off (0) by default: on the test split it reached recall 0.127 but at
+#: precision 0.82 with 3 of 323 clean pieces changed (公司刘经理 -> 总经理,
+#: 高靴 -> 高性, 赌 -> 积); 15 turns it on
+CONTEXT_CORPUS_CANDIDATES = 0
+#: ... each written between the same neighbours at least this often
+CONTEXT_CORPUS_MIN_COUNT = 2
+#: a character is a suspect when the corpus has it this many times at most
+#: with its left neighbour and with its right one
+CONTEXT_DETECT = 0
+#: weight of the word model's gain beside the character model's
+CONTEXT_WORD_WEIGHT = 1.0
+#: the word model's gain is not computed for a candidate whose other terms
+#: fall short of the suggestion threshold by more than this
+CONTEXT_WORD_SLACK = 12.0
+#: the combined score a change must reach
+CONTEXT_THRESHOLD = 9.0
+#: ... and a suggestion
+CONTEXT_SUGGEST = 2.0
+#: two changes of the pass are at least this many characters apart
+CONTEXT_SPACING = 5
+#: the ``word`` guard (what is written forms a word) yields to a character
+#: model gain of at least this much
+CONTEXT_WORD_WAIVER = 10.0
+#: (never for a character the corpus proposed: what is written is a word,
+#: 实操, 洗衣液, and the corpus only has the commoner one)
+#: a character the corpus proposed must have a character model gain this
+#: much above every other candidate at its position (一_宝贵: 个, 笔, 份 ...)
+CONTEXT_CORPUS_MARGIN = 2.0
+#: a title in 《》 of at most this many characters is left as written
+TITLE_WIDTH = 40
+#: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
+#: holding the corrected character this often; None: they never yield.
+#: Off: at 2 it changed a clean control (a cast list's name, which the
+#: training articles spell another way) for +0.014 recall on the test split
+#: (0.090 -> 0.105; precision 1.00 -> 0.97); do no harm comes first
+CONTEXT_NAME_WAIVER: int | None = None
+#: the noise of a text: the share of its characters that are suspects with a
+#: look-alike that reads nearly as well (within ``e**2``) ...
+CONTEXT_PLAUSIBLE = -2.0
+#: ... above this share, the threshold rises by :data:`CONTEXT_PRIOR_WEIGHT`
+#: times the log of the ratio: text unlike the corpus (another source, a
+#: model too small) has many suspects, and a change needs more evidence
+CONTEXT_PRIOR_RATE = 0.06
+CONTEXT_PRIOR_WEIGHT = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate at ``start`` with the evidence for it: the character
+    model's gain (``context``), the word model's (``word``), the channel
+    cost, whether the visual table lists it (else the corpus proposed it),
+    the guard that objects (if any), and the best rival's context gain."""
+
+    start: int
+    before: str
+    after: str
+    context: float
+    word: float
+    channel: float
+    visual: bool = True
+    veto: str | None = None
+    #: the character model's best gain for another candidate at ``start``
+    rival: float = -math.inf
+
+    @property
+    def score(self) -> float:
+        return self.context + CONTEXT_WORD_WEIGHT * self.word - self.channel
+
+
+def suspects(text: str, cm: CharModel) -> list[int]:
+    """Positions of Han characters that the character model finds
+    suspicious: the corpus has them at most :data:`CONTEXT_DETECT` times
+    with their left neighbour and with their right one.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
+    [4]
+    """
+    if not text:
+        return []
+    from .charmodel import windows
+
+    ids = cm.ids(text)
+    rare = rare_pairs(ids, cm)  # the pairs before, between and after the characters
+    han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
+    return np.flatnonzero(han & rare[:-1] & rare[1:]).tolist()
+
+
+def rare_pairs(ids: np.ndarray, cm: CharModel) -> np.ndarray:
+    """For each pair of neighbours in the text (the edge of the text
+    included: ``len(ids) + 1`` pairs), whether the corpus writes it at most
+    :data:`CONTEXT_DETECT` times.  When the model was learned from the
+    input itself (``cleaner clean --learn``: ``stats["from_input"]``), the
+    text's own occurrences do not count: a typo the corpus has only here is
+    still rare.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"])
+    >>> rare_pairs(cm.ids("他在北涼。"), cm).tolist()
+    [False, False, False, False, False, False]
+    >>> cm.stats["from_input"] = True
+    >>> rare_pairs(cm.ids("他在北涼。"), cm).tolist()
+    [True, True, False, True, True, False]
+    """
+    from .charmodel import EDGE
+
+    padded = np.concatenate(([EDGE], ids, [EDGE]))
+    pairs = np.stack((padded[:-1], padded[1:]), axis=1)
+    limit = np.full(len(pairs), CONTEXT_DETECT, dtype=np.int64)
+    if cm.stats.get("from_input"):
+        _, back, own = np.unique(pairs[:, 0] * 65536 + pairs[:, 1], return_inverse=True, return_counts=True)
+        limit += own[back]
+    return cm.count(pairs) <= limit
+
+
+def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool]]:
+    """Per suspect, its look-alikes that the model knows (with the channel
+    cost) and the characters the corpus writes between its neighbours
+    (:meth:`CharModel.middles`, one batch for the text)."""
+    pos: list[int] = []
+    alts: list[str] = []
+    chan: list[float] = []
+    visual: list[bool] = []
+    trad = guards.traditional_chars()
+    found = [i for i in suspects(text, cm) if text[i] not in trad]
+    corpus = _corpus_proposals(text, found, cm)
+    for i, extra in zip(found, corpus):
+        c = text[i]
+        nbs = _han_neighbours(c, nb_fn)
+        seen = {c}
+        if nbs:
+            top = max(s for _, s in nbs)
+            for nb, sim in nbs:
+                if cm.knows(nb) and nb not in seen:
+                    seen.add(nb)
+                    pos.append(i)
+                    alts.append(nb)
+                    chan.append(CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * (top - sim))
+                    visual.append(True)
+        for x in extra:
+            if x not in seen and is_han_run(x) and x not in trad:
+                seen.add(x)
+                pos.append(i)
+                alts.append(x)
+                chan.append(CONTEXT_CORPUS_COST)
+                visual.append(False)
+    return pos, alts, chan, visual
+
+
+def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:
+    """Per position of ``found``: the :data:`CONTEXT_CORPUS_CANDIDATES`
+    characters the corpus writes most often between its two neighbours (at
+    least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only)."""
+    if not CONTEXT_CORPUS_CANDIDATES or not found:
+        return [[] for _ in found]
+    from .charmodel import windows
+
+    rows = windows(cm.ids(text), np.asarray(found, dtype=np.int64), 1, 1)
+    ids, counts = cm.middles(rows[:, 0], rows[:, 2], CONTEXT_CORPUS_CANDIDATES)
+    ids[counts < CONTEXT_CORPUS_MIN_COUNT] = 0
+    char = cm.char
+    out = [[x for x in map(char, row) if x] for row in ids.tolist()]
+    n = len(text)
+    for j, i in enumerate(found):  # a digit or a quote beside it says little
+        if not (i and i + 1 < n and is_han_run(text[i - 1]) and is_han_run(text[i + 1])):
+            out[j] = []
+    return out
+
+
+def scored_candidates(
+    text: str, cm: CharModel, *, banned: frozenset[str] = frozenset(), neighbours: Neighbours | None = None, word_model: WordModel | None = None
+) -> list[Scored]:
+    """Every candidate (:func:`_proposals`) whose score may reach
+    :data:`CONTEXT_SUGGEST`, with its evidence and guard; ``banned``: the
+    text's word pairs that the word model lists but are misspellings."""
+    return _score_all(text, cm, banned, neighbours, word_model)[0]
+
+
+def noise_penalty(plausible: int, length: int) -> float:
+    """How much the threshold rises for a text of ``length`` characters with
+    ``plausible`` suspects (see :data:`CONTEXT_PRIOR_RATE`).
+
+    >>> noise_penalty(3, 300), round(noise_penalty(60, 300), 2)
+    (0.0, 9.63)
+    """
+    rate = plausible / max(length, 1)
+    return CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / CONTEXT_PRIOR_RATE))
+
+
+def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Neighbours | None, word_model: WordModel | None) -> tuple[list[Scored], int]:
+    """The candidates and the number of plausible suspects (positions with a
+    look-alike whose character model gain, less its similarity deficit,
+    reaches :data:`CONTEXT_PLAUSIBLE`)."""
+    nb_fn = neighbours or _default_neighbours()
+    pos, alts, chan, visual = _proposals(text, cm, nb_fn)
+    if not pos:
+        return [], 0
+    gains = cm.gains(text, pos, alts)
+    m = word_model or model()
+    out: list[Scored] = []
+    base: dict[int, float] = {}
+    plausible: set[int] = set()
+    gain_list = gains.tolist()
+    for i, nb, g, ch, vis, rival in zip(pos, alts, gain_list, chan, visual, _rivals(pos, gain_list)):
+        if vis and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
+            plausible.add(i)
+        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < CONTEXT_SUGGEST:
+            continue  # the word model cannot make up the difference
+        a, b = han_span(text, i, WINDOW)
+        window = text[a:b]
+        k = i - a
+        if i not in base:
+            base[i] = m.logprob(window, banned)
+        word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
+        cand = Scored(i, text[i], nb, g, word, ch, vis, rival=rival)
+        if cand.score < CONTEXT_SUGGEST:
+            continue
+        out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g if vis else -math.inf, cm, m, banned)))
+    return out, len(plausible)
+
+
+def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
+    """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
+    can overrule two of them: ``name``/``proper`` when it writes the
+    corrected character with its neighbours (a 4-gram seen
+    :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
+    :data:`CONTEXT_WORD_WAIVER`."""
+    ga, gb = han_span(text, i, GUARD_CONTEXT)
+    run, k = text[ga:gb], i - ga
+    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
+        return "script"
+    if guards.parallel(run, k):
+        return "parallel"
+    if in_title(text, i):
+        return "title"
+    for name, check in (("name", guards.name), ("proper", guards.proper)):
+        if check(run, k, after, m) and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+            return name
+    if gain < CONTEXT_WORD_WAIVER and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+        return "word"
+    return None
+
+
+def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
+    """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
+    at least :data:`CONTEXT_NAME_WAIVER` times."""
+    a, b = max(0, i - 3), min(len(text), i + 4)
+    ids = cm.ids(text[a:i] + after + text[i + 1 : b])
+    rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
+    return bool(rows) and bool((cm.count(np.array(rows)) >= (CONTEXT_NAME_WAIVER or 0)).any())
+
+
+def find_in_context(
+    text: str,
+    cm: CharModel,
+    *,
+    rule: str,
+    exclude: Sequence[int] = (),
+    banned: frozenset[str] = frozenset(),
+    repeats: Callable[[int], bool] | None = None,
+    threshold: float | None = None,
+    suggest_threshold: float | None = None,
+    neighbours: Neighbours | None = None,
+    word_model: WordModel | None = None,
+) -> list[Edit | Suggestion]:
+    """Edits where the combined score (:class:`Scored`) reaches
+    ``threshold`` (default :data:`CONTEXT_THRESHOLD`) and no guard objects,
+    the best first, at least :data:`CONTEXT_SPACING` characters from each
+    other and from the positions in ``exclude``; suggestions from
+    ``suggest_threshold``.  A noisy text needs more (:func:`noise_penalty`).
+    ``repeats(i)``: whether the document writes the character at ``i`` with
+    a neighbour elsewhere too (the ``document`` guard; default
+    :func:`cleaner.typos.guards.document_repeats`).  Each edit's note names
+    the model."""
+    threshold = CONTEXT_THRESHOLD if threshold is None else threshold
+    suggest = CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
+    scored, plausible = _score_all(text, cm, banned, neighbours, word_model)
+    found = [c for c in scored if c.score >= suggest]
+    penalty = noise_penalty(plausible, len(text))
+    if not found:
+        return find_indels(text, cm, rule=rule, exclude=exclude, penalty=penalty, word_model=word_model) if INDEL_APPLY else []
+    threshold += penalty
+    if repeats is None:
+        repeats = functools.partial(_repeats_at, text)
+    taken = list(exclude)
+    label = f"model {Path(cm.path).name}" if cm.path else "model (in memory)"
+    items: list[Edit | Suggestion] = []
+    best: dict[int, Scored] = {}
+    for c in sorted(found, key=lambda c: -c.score):
+        if repeats(c.start):
+            continue  # the document's own spelling (guard "document")
+        evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
+        clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
+        if c.veto is None and c.score >= threshold and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+            taken.append(c.start)
+            items.append(Edit(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
+        elif c.start not in best:
+            best[c.start] = c
+            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < threshold else "another candidate scores nearly as well" if not clear else "another change nearby"
+            items.append(Suggestion(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
+    changed = {e.start for e in items if isinstance(e, Edit)}
+    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
+    if INDEL_APPLY:
+        items.extend(find_indels(text, cm, rule=rule, exclude=taken, penalty=penalty, word_model=word_model))
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    return items
+
+
+# -- a missing or a doubled character ---------------------------------------
+
+#: a missing character: two Han characters the corpus never writes side by
+#: side, between which it writes a character at least this often ...
+INSERT_MIN_COUNT = 3
+#: ... (the most frequent this many are candidates) ...
+INSERT_CANDIDATES = 5
+#: ... costs this much (the inserted character's own probability is already
+#: a cost); a doubled character (a pair of the same character that the
+#: corpus never writes, 高规规划) costs this much to drop
+INSERT_COST = 0.0
+DELETE_COST = 2.0
+#: the score (character model gain + word model gain - cost) a change
+#: needs, strict.  Dev split (THUCNews, model of 0.80M characters), one
+#: character dropped or doubled per piece: missing recall 0.031 at
+#: precision 0.85, doubled 0.231 at 0.99; one of 355 clean pieces changed
+#: (淘宝旗旗舰店, a doubled character in the source).  On clean pieces the
+#: best insertion reads 9.7: a missing character is far less certain
+INDEL_THRESHOLD = 12.0
+#: ... and the character model's gain alone this much (the word model is a
+#: coarse judge of a doubled character: 一州州议会 reads +8.6 without one;
+#: 6 loses nothing on the dev split, 8 one doubled character)
+INDEL_MIN_CONTEXT = 6.0
+#: whether :func:`find_in_context` looks for them at all.  Off by
+#: default (nor are they suggested: the search costs time): on the test split doubled characters reached recall 0.27 at
+#: precision 0.97, missing ones 0.04 at 0.81, but 3 of 323 clean pieces lost
+#: a character of a reduplication across two words (居住住所, 广百百货)
+INDEL_APPLY = False
+
+
+def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None = None) -> list[Scored]:
+    """A character missing between two Han characters that the corpus never
+    writes side by side, and a doubled Han character whose pair the corpus
+    never writes, as :class:`Scored` candidates (an insertion has an empty
+    ``before``, a deletion an empty ``after``; windows of :data:`WINDOW`).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    >>> [(c.start, c.before, c.after) for c in indel_candidates("他们北京工作。", cm)]
+    [(2, '', '在')]
+    >>> [(c.start, c.before, c.after) for c in indel_candidates("我们在上上海学习。", cm)]
+    [(4, '上', '')]
+    """
+    if len(text) < 3:
+        return []
+    ids = cm.ids(text)
+    han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
+    unseen = rare_pairs(ids, cm)[1:-1] & han[:-1] & han[1:]
+    gaps = np.flatnonzero(unseen) + 1
+    changes: list[tuple[int, str, str]] = []
+    if len(gaps):
+        mids, counts = cm.middles(ids[gaps - 1], ids[gaps], INSERT_CANDIDATES)
+        for g, row, cnt in zip(gaps.tolist(), mids.tolist(), counts.tolist()):
+            for j, c in zip(row, cnt):
+                ch = cm.char(j)
+                if c >= INSERT_MIN_COUNT and is_han_run(ch):
+                    changes.append((g, "", ch))
+    for i in np.flatnonzero(unseen & (ids[1:] == ids[:-1])).tolist():
+        changes.append((i + 1, text[i + 1], ""))
+    return _score_indels(text, cm, changes, word_model or model())
+
+
+def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, str]], m: WordModel) -> list[Scored]:
+    """Each change scored by both models on the text around it, with the
+    guards: Traditional text, parallel turns, titles, and the ``word`` guard
+    (the pair the change splits or drops is a word: 北大, 天天)."""
+    if not changes:
+        return []
+    n = len(text)
+    olds: list[str] = []
+    news: list[str] = []
+    firsts: list[int] = []
+    for at, before, after in changes:
+        a, b = max(0, at - WINDOW), min(n, at + len(before) + WINDOW)
+        olds.append(text[a:b])
+        news.append(text[a:at] + after + text[at + len(before) : b])
+        firsts.append(at - a)
+    lp = cm.tail_logprob(olds + news, firsts + firsts)
+    gains = (lp[len(olds) :] - lp[: len(olds)]).tolist()
+    out = []
+    for (at, before, after), g, old, new, f in zip(changes, gains, olds, news, firsts):
+        wa, wb = han_span(old, f, WINDOW) if before else han_span(old, max(f - 1, 0), WINDOW)
+        word = m.logprob(new[wa : wb + len(after) - len(before)]) - m.logprob(old[wa:wb])
+        cost = INSERT_COST if after else DELETE_COST
+        veto = _indel_veto(text, at, m, doubled=bool(before))
+        if veto is None and not _joins_a_word(new, f, after, m):
+            veto = "unjoined"
+        out.append(Scored(at, before, after, g, word, cost, visual=False, veto=veto))
+    return out
+
+
+def _joins_a_word(new: str, at: int, after: str, m: WordModel) -> bool:
+    """Whether, in the text with the change made (``new``, the change at
+    ``at``), the inserted character, or the copy of a doubled one that
+    stays, is in a dictionary word (众议员员 -> 议员, 高规规划 -> 规划; a
+    reduplication such as 趴趴走 leaves no word).
+
+    >>> from cleaner.typos.model import model
+    >>> _joins_a_word("高规划", 2, "", model()), _joins_a_word("到处趴走了", 3, "", model())
+    (True, False)
+    """
+    pos = at if after else at - 1
+    return 0 <= pos < len(new) and next(iter(m.covering_words(new, pos)), None) is not None
+
+
+def _indel_veto(text: str, at: int, m: WordModel, *, doubled: bool) -> str | None:
+    """The guard that keeps the pair ``text[at - 1 : at + 1]`` as written
+    (a doubled character is no parallel turn: only a doubled word is)."""
+    ga, gb = han_span(text, at, GUARD_CONTEXT)
+    run, k = text[ga:gb], at - ga
+    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, at):
+        return "script"
+    if not doubled and (guards.parallel(run, k) or guards.parallel(run, k - 1)):
+        return "parallel"
+    if in_title(text, at):
+        return "title"
+    if any(a < k and b > k for a, b in m.covering_words(run, k)):
+        return "word"
+    return None
+
+
+def find_indels(
+    text: str, cm: CharModel, *, rule: str, exclude: Sequence[int] = (), penalty: float = 0.0, word_model: WordModel | None = None
+) -> list[Edit | Suggestion]:
+    """Edits for the candidates of :func:`indel_candidates` whose score
+    reaches :data:`INDEL_THRESHOLD` plus ``penalty`` (the text's noise) with
+    no guard objecting, :data:`CONTEXT_SPACING` characters from each other
+    and from ``exclude``; one per position; the rest that score above
+    :data:`CONTEXT_SUGGEST` are suggestions."""
+    label = f"model {Path(cm.path).name}" if cm.path else "model (in memory)"
+    taken = list(exclude)
+    items: list[Edit | Suggestion] = []
+    seen: set[int] = set()
+    for c in sorted(indel_candidates(text, cm, word_model=word_model), key=lambda c: -c.score):
+        if c.score < CONTEXT_SUGGEST or c.start in seen or text.count(text[max(c.start - 1, 0) : c.start + 1]) > 1:
+            continue  # the document writes the pair elsewhere too (guard "document")
+        seen.add(c.start)
+        what = f"missing {c.after}" if c.after else f"doubled {c.before}"
+        note = f"{what} in context (context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label})"
+        end = c.start + len(c.before)
+        strong = c.score >= INDEL_THRESHOLD + penalty and c.context >= INDEL_MIN_CONTEXT
+        if c.veto is None and strong and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+            taken.append(c.start)
+            items.append(Edit(rule, c.start, end, c.before, c.after, score=round(c.score, 3), note=note))
+        else:
+            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if not strong else "another change nearby"
+            items.append(Suggestion(rule, c.start, end, c.before, c.after, score=round(c.score, 3), note=f"{note}; {why}"))
+    return items
+
+
+def with_model(
+    text: str,
+    cm: CharModel,
+    found: Iterable[Edit | Suggestion],
+    *,
+    rule: str,
+    banned: frozenset[str] = frozenset(),
+    repeats: Callable[[int], bool] | None = None,
+) -> list[Edit | Suggestion]:
+    """The word model's edits and suggestions (``found``) with those of
+    :func:`find_in_context` on the characters it did not change: a change
+    the model makes replaces the word model's suggestion there; a suggestion
+    of both is reported once."""
+    items = list(found)
+    done = [e.start for e in items if isinstance(e, Edit)]
+    extra = find_in_context(text, cm, rule=rule, exclude=done, banned=banned, repeats=repeats)
+    changed = {e.start for e in extra if isinstance(e, Edit)}
+    items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
+    seen = {(e.start, e.after) for e in items}
+    items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
+    items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
+    return items
+
+
+def han_span(text: str, i: int, width: int) -> tuple[int, int]:
+    """The run of Han characters around ``i``, at most ``width`` either side.
+
+    >>> han_span("我们，在北京工作", 5, 2)
+    (3, 8)
+    """
+    a = i
+    while a > i - width and a and is_han_run(text[a - 1]):
+        a -= 1
+    b = i + 1
+    n = len(text)
+    while b <= i + width and b < n and is_han_run(text[b]):
+        b += 1
+    return a, b
+
+
+def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
+    if not is_han_run(c) or c in guards.traditional_chars():
+        return ()
+    return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and is_han_run(x))
+
+
+def _rivals(pos: Sequence[int], gains: Sequence[float]) -> list[float]:
+    """Per proposal: the best gain of another proposal at its position.
+
+    >>> _rivals([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0])
+    [5.0, 2.0, 5.0, -inf]
+    """
+    top: dict[int, list[float]] = {}
+    for i, g in zip(pos, gains):
+        pair = top.setdefault(i, [-math.inf, -math.inf])
+        if g > pair[0]:
+            pair[0], pair[1] = g, pair[0]
+        elif g > pair[1]:
+            pair[1] = g
+    return [top[i][1] if g == top[i][0] else top[i][0] for i, g in zip(pos, gains)]
+
+
+def in_title(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is inside a title in 《》 (a name, written as its
+    author chose) of at most :data:`TITLE_WIDTH` characters.
+
+    >>> in_title("电影《未血绸缪》上映", 4), in_title("《画壁》的魔幻爱结巨制", 8)
+    (True, False)
+    """
+    a = text.rfind("《", max(0, i - TITLE_WIDTH), i)
+    if a < 0 or text.find("》", a, i) >= 0:
+        return False
+    b = text.find("》", i, a + TITLE_WIDTH + 1)
+    return b >= 0
+
+
+def _repeats_at(text: str, i: int) -> bool:
+    return guards.document_repeats(text, i, i + 1)
+
+
+def _default_neighbours() -> Neighbours:
+    from ..confusion import visual_neighbours
+
+    return visual_neighbours

@@ -1,0 +1,175 @@
+"""ocr_confusion in context (:mod:`cleaner.typos.context`): candidates the
+corpus proposes, their guards, and the merge with the word model's edits.
+
+The corpus of the repairs is the shipped clean text of
+``tests/typos/test_charmodel.py`` (zh-Wikipedia articles and the US
+Constitution in Simplified Chinese).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import explain
+from cleaner.confusion import visual_neighbours
+from cleaner.typos import context
+from cleaner.typos.charmodel import PAD, CharModel, learn
+
+from .test_charmodel import FILES, SOURCE
+
+#: a character replaced by one the visual table does not list as its look-alike
+CORPUS_TYPOS = [
+    ("除非参议员投票时赞成票和产对票相等时。", "除非参议员投票时赞成票和反对票相等时。"),
+    ("且在一州当选时不是该州个民者，不得担任众议员。", "且在一州当选时不是该州居民者，不得担任众议员。"),
+    ("众议院由各州人民每两年选举产生的众议产组成。", "众议院由各州人民每两年选举产生的众议员组成。"),
+]
+
+
+@pytest.fixture(scope="module")
+def legal() -> CharModel:
+    lines = [line for name in FILES[:2] for line in (SOURCE / name).read_text(encoding="utf-8").split("\n") if line.strip()]
+    return learn(lines)
+
+
+@pytest.fixture
+def corpus_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Corpus proposals are off by default (the test split's precision):
+    the tests of what they do turn them on."""
+    monkeypatch.setattr(context, "CONTEXT_CORPUS_CANDIDATES", 15)
+
+
+@pytest.fixture
+def indels_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "INDEL_APPLY", True)
+
+
+@pytest.fixture(scope="module")
+def weather() -> CharModel:
+    return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。"] * 20 + ["明天天气真好。"] * 3)
+
+
+def test_middles_are_the_commonest_characters_between_two_neighbours(weather: CharModel) -> None:
+    left, right = weather.ids("气风"), weather.ids("好园")
+    ids, counts = weather.middles(left, right, 4)
+    assert [weather.char(j) for j in ids[0] if j != PAD] == ["不", "很", "真"]
+    assert counts[0].tolist() == [20, 20, 3, 0] and ids[0, 3] == PAD
+    assert ids[1].tolist() == [PAD] * 4  # the corpus never writes 风?园
+    assert weather.between("气", "好", 2) == ["不", "很"]
+
+
+def test_middles_in_one_batch_equal_one_pair_at_a_time(legal: CharModel) -> None:
+    text = "众议院由各州人民每两年选举产生的众议员组成。"
+    ids = legal.ids(text)
+    got, _ = legal.middles(ids[:-2], ids[2:], 5)
+    for j in range(len(text) - 2):
+        assert [legal.char(x) for x in got[j] if x != PAD] == legal.between(text[j], text[j + 2], 5)
+
+
+def test_by_default_the_corpus_proposes_nothing(legal: CharModel) -> None:
+    for damaged, _ in CORPUS_TYPOS:
+        assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged
+    assert context._corpus_proposals("票和产对票", [2], legal) == [[]]
+
+
+@pytest.mark.usefixtures("corpus_on")
+@pytest.mark.parametrize("damaged, right", CORPUS_TYPOS)
+def test_the_corpus_proposes_what_the_visual_table_does_not(legal: CharModel, damaged: str, right: str) -> None:
+    i = next(k for k, (a, b) in enumerate(zip(damaged, right)) if a != b)
+    assert right[i] not in {c for c, _ in visual_neighbours(damaged[i])}
+    assert explain(damaged, only=["ocr_confusion"]).text == damaged
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    assert r.text == right
+    (edit,) = r.edits
+    assert edit.rule == "ocr_confusion" and f"channel -{context.CONTEXT_CORPUS_COST:.1f}" in edit.note
+    (cand,) = [c for c in context.scored_candidates(damaged, legal) if c.start == i and c.after == right[i]]
+    assert not cand.visual and round(cand.score, 3) == edit.score
+
+
+@pytest.mark.usefixtures("corpus_on")
+def test_two_proposals_that_read_as_well_are_only_suggested(weather: CharModel) -> None:
+    text = "后天天气哈好，我们去公园。"
+    r = explain(text, only=["ocr_confusion"], model=weather)
+    assert r.text == text and not r.edits
+    assert "another candidate scores nearly as well" in r.suggestions[0].note
+    clear = learn(["今天天气很好，我们去公园。"] * 20)
+    assert explain(text, only=["ocr_confusion"], model=clear).text == "后天天气很好，我们去公园。"
+
+
+@pytest.mark.usefixtures("corpus_on")
+def test_a_title_is_left_as_written(weather: CharModel) -> None:
+    clear = learn(["今天天气很好，我们去公园。"] * 20)
+    titled = "他读了《今天天气哈好》这本书。"
+    vetoes = {c.veto for c in context.scored_candidates(titled, clear) if c.before == "哈"}
+    assert vetoes == {"title"}
+    assert explain(titled, only=["ocr_confusion"], model=clear).text == titled
+    assert [c.veto for c in context.scored_candidates("他说今天天气哈好，这本书。", clear) if c.before == "哈"] == [None]
+
+
+@pytest.mark.usefixtures("corpus_on")
+def test_what_is_written_as_a_word_never_yields_to_a_corpus_proposal(legal: CharModel) -> None:
+    # 实操 is in the word list; the corpus writes 实践 (a proposal, not a look-alike)
+    cm = learn(["增强自己的实践能力。"] * 40)
+    text = "增强自己的实操能力。"
+    cands = [c for c in context.scored_candidates(text, cm) if c.after == "践"]
+    assert cands and not cands[0].visual and cands[0].veto == "word"
+    assert explain(text, only=["ocr_confusion"], model=cm).text == text
+
+
+@pytest.mark.usefixtures("corpus_on")
+def test_with_model_merges_and_keeps_changes_apart(legal: CharModel) -> None:
+    damaged, right = CORPUS_TYPOS[0]
+    at = right.index("反")
+    (edit,) = context.with_model(damaged, legal, [], rule="ocr_confusion")
+    assert (edit.rule, edit.start, edit.after) == ("ocr_confusion", at, "反")
+    # a change of the word model two characters away: the model only suggests
+    (item,) = context.find_in_context(damaged, legal, rule="ocr_confusion", exclude=[at + 2])
+    assert not isinstance(item, type(edit)) and item.note.endswith("another change nearby")
+
+
+@pytest.mark.usefixtures("corpus_on")
+def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
+    assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
+    assert context._corpus_proposals("票1产对票", [2], legal) == [[]]
+
+
+@pytest.mark.parametrize(
+    "damaged, right",
+    [
+        ("众议院由各州人民每两年选举产生的众议员员组成。", "众议院由各州人民每两年选举产生的众议员组成。"),
+        ("参议院应由每州州议会选出的两名参议员组成。", None),  # 每州州: the corpus writes it
+    ],
+)
+def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: CharModel, damaged: str, right: str | None) -> None:
+    assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged  # off by default
+    monkeypatch.setattr(context, "INDEL_APPLY", True)
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    assert r.text == (right or damaged)
+    if right:
+        (edit,) = r.edits
+        assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
+
+
+@pytest.mark.usefixtures("indels_on")
+def test_a_missing_character_is_proposed_by_the_corpus(legal: CharModel) -> None:
+    damaged, right = "无论何人，非经出席参议员三之二人数的同意，不得被定罪。", "无论何人，非经出席参议员三分之二人数的同意，不得被定罪。"
+    assert explain(damaged, only=["ocr_confusion"]).text == damaged
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    assert r.text == right and r.edits[0].note.startswith("missing 分") and r.edits[0].before == ""
+    # the corpus writes 在 between 们 and 北 too, but 在 forms no word there
+    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    assert [(c.start, c.after, c.veto) for c in context.indel_candidates("你们北京工作。", cm)] == [(2, "在", "unjoined")]
+
+
+@pytest.mark.usefixtures("indels_on")
+def test_a_reduplication_is_no_doubled_character() -> None:
+    cm = learn(["小狗到处走了，可见它很开心。"] * 30)
+    text = "小狗到处趴趴走了，可见它很开心。"
+    (cand,) = [c for c in context.indel_candidates(text, cm) if c.before == "趴"]
+    assert cand.veto == "unjoined"
+    assert explain(text, only=["ocr_confusion"], model=cm).text == text
+
+
+@pytest.mark.usefixtures("indels_on")
+def test_indels_keep_the_guards(legal: CharModel) -> None:
+    for text in ("他读了《众议员员组成》这本书。", "众议员员组成，众议员员组成。"):
+        assert explain(text, only=["ocr_confusion"], model=legal).text == text
