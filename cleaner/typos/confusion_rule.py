@@ -177,6 +177,8 @@ def candidates(
     nb_fn = neighbours or default_neighbours()
     m = word_model or model()
     shipped = neighbours is None and word_model is None
+    if len(text) < SHORT:
+        return _short_candidates(text, m, nb_fn, shipped=shipped, floor=floor)
     import numpy as np
 
     index = word_index(m)
@@ -190,7 +192,115 @@ def candidates(
     if not len(suspects):
         return []
     found = _screen(cp, suspects, slot[suspects], partners, index, floor)
-    return _scored(text, found, m, banned, floor)
+    return _scored(text, found, _windows(cp, [i for i, _, _ in found]), m, banned, floor)
+
+
+def _windows(cp: np.ndarray, positions: list[int]) -> list[tuple[int, int]]:
+    """:func:`_span` of each of ``positions`` (Han characters) with
+    :data:`WINDOW`, from the Han runs of the text found once."""
+    import numpy as np
+
+    if not positions:
+        return []
+    n = len(cp)
+    at = np.arange(n)
+    han = (cp >= 0x4E00) & (cp <= 0x9FFF)
+    run_start = np.maximum.accumulate(np.where(han, -1, at)) + 1
+    run_end = np.minimum.accumulate(np.where(han, n, at)[::-1])[::-1]
+    p = np.array(positions)
+    a = np.maximum(p - WINDOW, run_start[p])
+    b = np.minimum(p + WINDOW + 1, run_end[p])
+    return list(zip(a.tolist(), b.tolist()))
+
+
+#: a text shorter than this is screened one character at a time (numpy's
+#: fixed cost per call is more than the work on a short line)
+SHORT = 400
+
+_PartnerMap = dict[str, tuple[float, float, tuple[tuple[str, float], ...]]]
+
+
+def _short_candidates(text: str, m: WordModel, nb_fn: Neighbours, *, shipped: bool, floor: float) -> list[Candidate]:
+    """:func:`candidates` of a short text, the same screen in plain Python."""
+    pairs = [text[j : j + 2] for j in range(len(text) - 1)]
+    bigrams = m.bigrams
+    covered = [p in bigrams for p in pairs] + [False]
+    if shipped:
+        misspelled = _default_misspellings()
+        bad = [j for j, p in enumerate(pairs) if p in misspelled]
+    else:
+        bad = [j for j, p in enumerate(pairs) if p in m.web_only and _misspelling(p, m, nb_fn)]
+    for j in bad:
+        covered[j] = False
+    banned = frozenset(pairs[j] for j in bad)
+    partners = _default_partners() if shipped else _Partners.build(sorted(set(text)), m, nb_fn)
+    pmap = _default_partner_map() if shipped else _partner_map(partners)
+    found: _Screened = []
+    for i, c in enumerate(text):
+        entry = pmap.get(c)
+        if entry is None or covered[i] or (i and covered[i - 1]):
+            continue
+        alikes = _short_estimates(text, i, entry, m, partners.best_pair, floor, shipped=shipped)
+        if alikes:
+            found.append((i, entry[0], alikes))
+    return _scored(text, found, [_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
+
+
+def _short_estimates(text: str, i: int, entry: tuple[float, float, tuple[tuple[str, float], ...]], m: WordModel, best_pair: float, floor: float, *, shipped: bool) -> list[tuple[int, float]]:
+    """The look-alikes of ``text[i]`` worth scoring, as :func:`_screen`
+    finds them (the same float operations, one suspect at a time)."""
+    top, c_lp, nbs = entry
+    c = text[i]
+    left = text[i - 1] if i else ""
+    right = text[i + 1] if i + 1 < len(text) else ""
+    left_cost = c_lp + m.char_logp(left) if left else 0.0
+    right_cost = c_lp + m.char_logp(right) if right else 0.0
+    reach = top - (best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
+    estimates: dict[str, tuple[float, float]] = {}
+    for key, cost in (("L" + left + c, left_cost), ("R" + c + right, right_cost)):
+        if len(key) < 3:
+            continue  # no neighbour on that side
+        for nb, sim, lp in _default_side_pairs(key) if shipped else _side_pairs(key, nbs, m):
+            if sim < reach:
+                break  # most similar first: the rest are further below
+            est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
+            if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
+                estimates[nb] = (est, sim)
+    return [(ord(nb), sim) for nb, (_, sim) in estimates.items()]
+
+
+def _side_pairs(key: str, nbs: tuple[tuple[str, float], ...], m: WordModel) -> tuple[tuple[str, float, float], ...]:
+    """The look-alikes ``nb`` (of ``nbs``) of the suspect that form a word
+    pair with its neighbour, with the pair's log probability: ``key`` is
+    "L" + neighbour + suspect or "R" + suspect + neighbour."""
+    bigrams = m.bigrams
+    pairs = ((nb, sim, key[1] + nb if key[0] == "L" else nb + key[2]) for nb, sim in nbs)
+    return tuple((nb, sim, lp) for nb, sim, pair in pairs if (lp := bigrams.get(pair)) is not None)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _default_side_pairs(key: str) -> tuple[tuple[str, float, float], ...]:
+    """:func:`_side_pairs` with the default model and table, memoised: a
+    pair of characters recurs across lines and documents."""
+    suspect = key[2] if key[0] == "L" else key[1]
+    return _side_pairs(key, _default_partner_map()[suspect][2], model())
+
+
+def _partner_map(p: _Partners) -> _PartnerMap:
+    """The rows of ``p`` as a dict: character -> (top, its log probability,
+    its look-alikes with their similarity)."""
+    nb, sim = [chr(c) for c in p.nb.tolist()], p.sim.tolist()
+    out: _PartnerMap = {}
+    for code in (p.slots >= 0).nonzero()[0].tolist():
+        r = int(p.slots[code])
+        a, k = int(p.start[r]), int(p.count[r])
+        out[chr(code + 0x4DFF)] = (float(p.top[r]), float(p.c_lp[r]), tuple(zip(nb[a : a + k], sim[a : a + k])))
+    return out
+
+
+@functools.cache
+def _default_partner_map() -> _PartnerMap:
+    return _partner_map(_default_partners())
 
 
 def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model: WordModel | None, floor: float) -> list[Candidate]:
@@ -312,12 +422,12 @@ def _estimates(suspects: list[int], top: list[float], passed: Iterable[tuple[int
     return out
 
 
-def _scored(text: str, found: _Screened, m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
+def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
     """Score the screened look-alikes (:func:`_screen`): the word model's
     gain on a window of :data:`WINDOW` Han characters either side, less the
     channel cost; the guards judge those that reach ``floor``."""
     out: list[Candidate] = []
-    for (i, top, alikes), (base_lp, new_lps) in zip(found, _window_logprobs(text, found, m, banned)):
+    for (i, top, alikes), (base_lp, new_lps) in zip(found, _window_logprobs(text, found, spans, m, banned)):
         for (c, sim), new_lp in zip(alikes, new_lps):
             channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
             gain = new_lp - base_lp - channel
@@ -334,18 +444,16 @@ def _scored(text: str, found: _Screened, m: WordModel, banned: frozenset[str], f
 BATCH = 128
 
 
-def _window_logprobs(text: str, found: _Screened, m: WordModel, banned: frozenset[str]) -> list[tuple[float, list[float]]]:
-    """Per screened suspect: the log probability of its window as written
-    and with each look-alike in its place."""
+def _window_logprobs(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str]) -> list[tuple[float, list[float]]]:
+    """Per screened suspect: the log probability of its window (``spans``)
+    as written and with each look-alike in its place."""
     out: list[tuple[float, list[float]]] = []
     if len(found) < BATCH:
-        for i, _, alikes in found:
-            a, b = _span(text, i, WINDOW)
+        for (i, _, alikes), (a, b) in zip(found, spans):
             out.append(m.logprob_variants(text[a:b], i - a, [chr(c) for c, _ in alikes], banned))
         return out
     windows: list[str] = []
-    for i, _, alikes in found:
-        a, b = _span(text, i, WINDOW)
+    for (i, _, alikes), (a, b) in zip(found, spans):
         window = text[a:b]
         windows.append(window)
         windows.extend(window[: i - a] + chr(c) + window[i - a + 1 :] for c, _ in alikes)
