@@ -163,7 +163,7 @@ class WordModel:
         floats).  With ``done`` (those of a text that differs from ``text``
         at ``last`` only), only the suffixes from ``last`` down are
         computed: the others are the same."""
-        table = self.table
+        get = self.table.get
         n = len(text)
         if done is None:
             out = [0.0] * (n + 1)
@@ -172,17 +172,20 @@ class WordModel:
             out = done.copy()
         missing = _MISSING
         for i in range(last, -1, -1):
-            lp = table.get(text[i])
+            lp = get(text[i])
             best = (UNKNOWN_LOGP if lp is None else lp) + out[i + 1]
-            for j in range(i + 2, min(n, i + MAX_WORD) + 1):
+            stop = i + MAX_WORD if i + MAX_WORD < n else n
+            j = i + 2
+            while j <= stop:
                 w = text[i:j]
-                lp = table.get(w, missing)
+                lp = get(w, missing)
                 if lp is missing:
                     break
-                if lp is not None and not (banned and w in banned):
+                if lp is not None and (not banned or w not in banned):
                     s = lp + out[j]
                     if s > best:
                         best = s
+                j += 1
             out[i] = best
         return out
 
