@@ -339,9 +339,13 @@ def _variants(
     chars = ((keys[:, None] >> shifts) & np.uint64(0xFFFF)).astype(np.int64)
     index = word_index(m)
     singles = index.char_lps(chars)
-    # 软件产业的: a phrase ending in a function word, not a name; and a term
-    # that the dictionary explains is ocr_confusion's business
-    keep = np.flatnonzero((singles[:, 0] <= FUNCTION_LOGP) & (singles[:, -1] <= FUNCTION_LOGP) & (_some_readings(chars, singles, index) <= TERM_LOGP))
+    # 软件产业的: a phrase ending in a function word, not a name
+    keep = np.flatnonzero((singles[:, 0] <= FUNCTION_LOGP) & (singles[:, -1] <= FUNCTION_LOGP))
+    if not len(keep):
+        return []
+    keys, tcs, chars, singles = keys[keep], tcs[keep], chars[keep], singles[keep]
+    # a term that the dictionary explains is ocr_confusion's business
+    keep = np.flatnonzero(_some_readings(chars, singles, index) <= TERM_LOGP)
     if not len(keep):
         return []
     keys, tcs, chars = keys[keep], tcs[keep], chars[keep]
