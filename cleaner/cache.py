@@ -15,9 +15,15 @@ import os
 import shutil
 import sys
 import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["cache_dir", "usable_cache_dir"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["cache_dir", "usable_cache_dir", "cached_arrays"]
 
 
 def cache_dir() -> Path:
@@ -54,3 +60,39 @@ def usable_cache_dir() -> Path:
         private = Path(tempfile.mkdtemp(prefix="cleaner-cache-"))
         atexit.register(shutil.rmtree, private, ignore_errors=True)
         return private
+
+
+def cached_arrays(name: str, fields: tuple[str, ...], build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays ``fields``, built once per machine and kept in
+    :func:`usable_cache_dir` as ``name`` (an ``.npz`` file; the name should
+    change with whatever the arrays are built from).  A missing or damaged
+    file is built again and written atomically; a folder that cannot be
+    written only costs the build.
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import numpy as np
+    >>> with mock.patch.dict(os.environ, {"CLEANER_CACHE_DIR": tempfile.mkdtemp()}):
+    ...     first = cached_arrays("t.npz", ("a",), lambda: {"a": np.arange(3)})
+    ...     again = cached_arrays("t.npz", ("a",), lambda: {"a": np.zeros(1)})
+    >>> again["a"].tolist()
+    [0, 1, 2]
+    """
+    import numpy as np
+
+    path = usable_cache_dir() / name
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if set(fields) <= set(data.files):
+                return {k: data[k] for k in fields}
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):  # missing, truncated, not an npz
+        pass
+    arrays = build()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".arrays-", suffix=".npz")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return arrays

@@ -63,19 +63,21 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import usable_cache_dir
+from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import WordModel, announce_build, cache_path, model
+from .model import WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, model, pair_keys, word_index
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..config import Config
     from .charmodel import CharModel
 
@@ -156,31 +158,145 @@ def candidates(
     candidates are kept, with ``veto`` set; the ``document`` guard is left to
     :func:`find`, which needs it only for the few that would be applied).
 
+    The work is in numpy over the whole text: the word pairs, the suspects
+    and each look-alike's quick estimate (:func:`_screen`); only the few
+    look-alikes that pass are scored, all windows of the text in one
+    vectorised Viterbi pass (:meth:`WordModel.logprobs`).
+
     >>> [(c.before, c.after, round(c.gain, 1)) for c in candidates("工作己经完成了", floor=6)]
     [('己', '已', 7.8)]
     """
     if len(text) > CHUNK + 2 * GUARD_CONTEXT:
         return _chunked_candidates(text, neighbours=neighbours, word_model=word_model, floor=floor)
+    if len(text) < 2 or not _HAN_CHAR.search(text):
+        return []  # only a Han character has look-alikes
     nb_fn = neighbours or default_neighbours()
     m = word_model or model()
-    n = len(text)
-    if n < 2:
-        return []
     shipped = neighbours is None and word_model is None
-    covered, banned = _covered_pairs(text, m, nb_fn, shipped=shipped)
-    partners = _default_partners() if shipped else _Partners(m, nb_fn)
-    # only characters with a look-alike that forms a word pair can change:
-    # decided once per distinct character (digits, punctuation never pass)
-    changeable = frozenset(c for c in set(text) if partners.get(c) is not None)
-    alone = map(
-        operator.and_,
-        map(changeable.__contains__, text),
-        map(operator.not_, map(operator.or_, itertools.chain((False,), covered), covered)),
-    )
-    out: list[Candidate] = []
-    for i in itertools.compress(range(n), alone):
-        out.extend(_scored_at(text, i, partners, m, banned, floor))
+    if len(text) < SHORT:
+        return _short_candidates(text, m, nb_fn, shipped=shipped, floor=floor)
+    import numpy as np
+
+    index = word_index(m)
+    cp = code_points(text)
+    covered, banned = _covered_pairs(text, cp, m, index, nb_fn, shipped=shipped)
+    partners = _default_partners() if shipped else _Partners.build(sorted(set(text)), m, nb_fn)
+    slot = partners.slots[han_codes(cp)]
+    # a suspect has look-alikes and forms no common word with either neighbour
+    # (about one character in eight of normal prose, two OCR misreadings in three)
+    suspects = np.flatnonzero((slot >= 0) & ~covered & ~np.r_[False, covered[:-1]])
+    if not len(suspects):
+        return []
+    found = _screen(cp, suspects, slot[suspects], partners, index, floor)
+    return _scored(text, found, _windows(cp, [i for i, _, _ in found]), m, banned, floor)
+
+
+def _windows(cp: np.ndarray, positions: list[int]) -> list[tuple[int, int]]:
+    """:func:`_span` of each of ``positions`` (Han characters) with
+    :data:`WINDOW`, from the Han runs of the text found once."""
+    import numpy as np
+
+    if not positions:
+        return []
+    n = len(cp)
+    at = np.arange(n)
+    han = (cp >= 0x4E00) & (cp <= 0x9FFF)
+    run_start = np.maximum.accumulate(np.where(han, -1, at)) + 1
+    run_end = np.minimum.accumulate(np.where(han, n, at)[::-1])[::-1]
+    p = np.array(positions)
+    a = np.maximum(p - WINDOW, run_start[p])
+    b = np.minimum(p + WINDOW + 1, run_end[p])
+    return list(zip(a.tolist(), b.tolist()))
+
+
+#: a text shorter than this is screened one character at a time (numpy's
+#: fixed cost per call is more than the work on a short line)
+SHORT = 400
+
+_PartnerMap = dict[str, tuple[float, float, tuple[tuple[str, float], ...]]]
+
+
+def _short_candidates(text: str, m: WordModel, nb_fn: Neighbours, *, shipped: bool, floor: float) -> list[Candidate]:
+    """:func:`candidates` of a short text, the same screen in plain Python."""
+    pairs = [text[j : j + 2] for j in range(len(text) - 1)]
+    bigrams = m.bigrams
+    covered = [p in bigrams for p in pairs] + [False]
+    if shipped:
+        misspelled = _default_misspellings()
+        bad = [j for j, p in enumerate(pairs) if p in misspelled]
+    else:
+        bad = [j for j, p in enumerate(pairs) if p in m.web_only and _misspelling(p, m, nb_fn)]
+    for j in bad:
+        covered[j] = False
+    banned = frozenset(pairs[j] for j in bad)
+    partners = _default_partners() if shipped else _Partners.build(sorted(set(text)), m, nb_fn)
+    pmap = _default_partner_map() if shipped else _partner_map(partners)
+    found: _Screened = []
+    for i, c in enumerate(text):
+        entry = pmap.get(c)
+        if entry is None or covered[i] or (i and covered[i - 1]):
+            continue
+        alikes = _short_estimates(text, i, entry, m, partners.best_pair, floor, shipped=shipped)
+        if alikes:
+            found.append((i, entry[0], alikes))
+    return _scored(text, found, [_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
+
+
+def _short_estimates(text: str, i: int, entry: tuple[float, float, tuple[tuple[str, float], ...]], m: WordModel, best_pair: float, floor: float, *, shipped: bool) -> list[tuple[int, float]]:
+    """The look-alikes of ``text[i]`` worth scoring, as :func:`_screen`
+    finds them (the same float operations, one suspect at a time)."""
+    top, c_lp, nbs = entry
+    c = text[i]
+    left = text[i - 1] if i else ""
+    right = text[i + 1] if i + 1 < len(text) else ""
+    left_cost = c_lp + m.char_logp(left) if left else 0.0
+    right_cost = c_lp + m.char_logp(right) if right else 0.0
+    reach = top - (best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
+    estimates: dict[str, tuple[float, float]] = {}
+    for key, cost in (("L" + left + c, left_cost), ("R" + c + right, right_cost)):
+        if len(key) < 3:
+            continue  # no neighbour on that side
+        for nb, sim, lp in _default_side_pairs(key) if shipped else _side_pairs(key, nbs, m):
+            if sim < reach:
+                break  # most similar first: the rest are further below
+            est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
+            if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
+                estimates[nb] = (est, sim)
+    return [(ord(nb), sim) for nb, (_, sim) in estimates.items()]
+
+
+def _side_pairs(key: str, nbs: tuple[tuple[str, float], ...], m: WordModel) -> tuple[tuple[str, float, float], ...]:
+    """The look-alikes ``nb`` (of ``nbs``) of the suspect that form a word
+    pair with its neighbour, with the pair's log probability: ``key`` is
+    "L" + neighbour + suspect or "R" + suspect + neighbour."""
+    bigrams = m.bigrams
+    pairs = ((nb, sim, key[1] + nb if key[0] == "L" else nb + key[2]) for nb, sim in nbs)
+    return tuple((nb, sim, lp) for nb, sim, pair in pairs if (lp := bigrams.get(pair)) is not None)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _default_side_pairs(key: str) -> tuple[tuple[str, float, float], ...]:
+    """:func:`_side_pairs` with the default model and table, memoised: a
+    pair of characters recurs across lines and documents."""
+    suspect = key[2] if key[0] == "L" else key[1]
+    return _side_pairs(key, _default_partner_map()[suspect][2], model())
+
+
+def _partner_map(p: _Partners) -> _PartnerMap:
+    """The rows of ``p`` as a dict: character -> (top, its log probability,
+    its look-alikes with their similarity)."""
+    nb, sim = [chr(c) for c in p.nb.tolist()], p.sim.tolist()
+    out: _PartnerMap = {}
+    for code in (p.slots >= 0).nonzero()[0].tolist():
+        r = int(p.slots[code])
+        a, k = int(p.start[r]), int(p.count[r])
+        out[chr(code + 0x4DFF)] = (float(p.top[r]), float(p.c_lp[r]), tuple(zip(nb[a : a + k], sim[a : a + k])))
     return out
+
+
+@functools.cache
+def _default_partner_map() -> _PartnerMap:
+    return _partner_map(_default_partners())
 
 
 def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model: WordModel | None, floor: float) -> list[Candidate]:
@@ -196,138 +312,233 @@ def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model:
     return out_all
 
 
-def _covered_pairs(text: str, m: WordModel, nb_fn: Neighbours, *, shipped: bool) -> tuple[list[bool], frozenset[str]]:
+def _covered_pairs(text: str, cp: np.ndarray, m: WordModel, index: WordIndex, nb_fn: Neighbours, *, shipped: bool) -> tuple[np.ndarray, frozenset[str]]:
     """For each character, whether it forms a common word pair with the next
-    one (one more False at the end), and the pairs taken for misspellings.
+    one (False at the end), and the pairs taken for misspellings.
 
-    The fast path, in C loops: a character is suspicious when it forms no
-    common word with either neighbour (about one character in eight of
-    normal prose, two OCR misreadings in three).  Web word lists carry
-    common misspellings (周未, 己经): a pair that only wordfreq lists and
-    that has a far more frequent look-alike is no word.
+    Web word lists carry common misspellings (周未, 己经): a pair that only
+    wordfreq lists and that has a far more frequent look-alike is no word.
     """
-    pairs = list(map(operator.add, text, itertools.islice(text, 1, None)))
-    covered = list(map(m.bigrams.__contains__, pairs))
-    banned_set: set[str] = set()
+    import numpy as np
+
+    keys = pair_keys(cp)
+    covered = np.zeros(len(cp), dtype=bool)
+    covered[:-1] = ~np.isnan(index.pair_lps_of(keys))
     if shipped:
-        misspelled = _default_misspellings()  # precomputed, cached on disk
-        for j in itertools.compress(range(len(pairs)), map(misspelled.__contains__, pairs)):
-            covered[j] = False
-            banned_set.add(pairs[j])
+        known = _default_misspelling_keys()  # precomputed, cached on disk
+        at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+        hits = np.flatnonzero(known[at] == keys) if len(known) else np.zeros(0, dtype=np.int64)
+        bad = hits.tolist()
     else:
         verdicts: dict[str, bool] = {}
-        for j in itertools.compress(range(len(pairs)), map(m.web_only.__contains__, pairs)):
-            pair = pairs[j]
-            bad = verdicts.get(pair)
-            if bad is None:
-                bad = verdicts[pair] = _misspelling(pair, m, nb_fn)
-            if bad:
-                covered[j] = False
-                banned_set.add(pair)
-    covered.append(False)
-    return covered, frozenset(banned_set)
+        bad = []
+        for j in range(len(text) - 1):
+            pair = text[j : j + 2]
+            if pair in m.web_only:
+                if pair not in verdicts:
+                    verdicts[pair] = _misspelling(pair, m, nb_fn)
+                if verdicts[pair]:
+                    bad.append(j)
+    covered[bad] = False
+    return covered, frozenset(text[j : j + 2] for j in bad)
 
 
-def _scored_at(text: str, i: int, partners: _Partners, m: WordModel, banned: frozenset[str], floor: float) -> Iterator[Candidate]:
-    """The candidates at suspect position ``i`` whose gain reaches ``floor``."""
-    n = len(text)
-    c = text[i]
-    top, c_lp, nbs = partners.memo[c]  # type: ignore[misc]  # changeable: it has an entry
-    left = text[i - 1] if i else ""
-    right = text[i + 1] if i + 1 < n else ""
-    left_pairs = partners.lefts(left, c, nbs) if left else ()
-    right_pairs = partners.rights(right, c, nbs) if right else ()
-    if not (left_pairs or right_pairs):
-        return  # no look-alike forms a word pair with a neighbour
-    # A quick estimate of each look-alike's gain from the best word that
-    # its pair with a neighbour occurs in; only promising ones are scored.
-    estimates: dict[str, tuple[float, float]] = {}
-    char_logp = m.char_logp
-    left_cost = c_lp + char_logp(left) if left else 0.0
-    right_cost = c_lp + char_logp(right) if right else 0.0
-    # No pair scores above the model's best bigram: look-alikes further
-    # below the closest one than that allows cannot reach the floor
-    # (``nbs`` is sorted by similarity, best first).
-    reach = top - (partners.best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
-    for side_pairs, cost in ((left_pairs, left_cost), (right_pairs, right_cost)):
-        for nb, sim, lp in side_pairs:
-            if sim < reach:
-                break
-            est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
-            if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
-                estimates[nb] = (est, sim)
-    if not estimates:
-        return
-    a, b = _span(text, i, WINDOW)
-    window = text[a:b]
-    pos = i - a
-    base_lp = m.logprob(window, banned)
-    for nb, (_, sim) in estimates.items():
-        channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
-        gain = m.logprob(window[:pos] + nb + window[pos + 1 :], banned) - base_lp - channel
-        if gain < floor:
-            continue
-        ga, gb = _span(text, i, GUARD_CONTEXT)
-        yield Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned))
+@functools.cache
+def _default_misspelling_keys() -> np.ndarray:
+    """:func:`_default_misspellings` as sorted :func:`pair_keys`."""
+    import numpy as np
+
+    pairs = sorted(_default_misspellings())
+    return np.sort(pair_keys(code_points("".join(pairs)))[0::2]) if pairs else np.zeros(0, dtype=np.uint64)
 
 
+def _screen(cp: np.ndarray, suspects: np.ndarray, slots: np.ndarray, partners: _Partners, index: WordIndex, floor: float) -> _Screened:
+    """Per suspect position, the look-alikes worth scoring (code point and
+    similarity), in the order they are scored: a quick estimate of each
+    look-alike's gain from the best word that its pair with a neighbour
+    occurs in must come within :data:`ESTIMATE_SLACK` of ``floor``, and no
+    pair scores above the model's best bigram, so look-alikes further below
+    the closest one than that allows are not even estimated.  All in numpy,
+    with the same float operations as a loop over the suspects would do."""
+    import numpy as np
+
+    n = len(cp)
+    deg = partners.count[slots]
+    row = np.repeat(np.arange(len(suspects)), deg)
+    first = np.repeat(np.cumsum(deg) - deg, deg)
+    k = np.arange(len(row)) - first + np.repeat(partners.start[slots], deg)
+    nb, sim = partners.nb[k], partners.sim[k]
+    top, c_lp = partners.top[slots], partners.c_lp[slots]
+    has_left, has_right = suspects > 0, suspects + 1 < n
+    left = cp[np.maximum(suspects - 1, 0)]
+    right = cp[np.minimum(suspects + 1, n - 1)]
+    left_cost = np.where(has_left, c_lp + index.char_lps(left), 0.0)
+    right_cost = np.where(has_right, c_lp + index.char_lps(right), 0.0)
+    reach = top - (partners.best_pair - np.minimum(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
+    penalty = CHANNEL_SLOPE * (top[row] - sim)
+    nb64 = nb.astype(np.uint64)
+    sides = []
+    for side, (keys, cost, exists) in enumerate(
+        (
+            ((left[row].astype(np.uint64) << np.uint64(21)) | nb64, left_cost, has_left),
+            ((nb64 << np.uint64(21)) | right[row].astype(np.uint64), right_cost, has_right),
+        )
+    ):
+        lp = index.pair_lps_of(keys)
+        est = lp - cost[row] - CHANNEL_COST - penalty
+        ok = exists[row] & ~np.isnan(lp) & (sim >= reach[row]) & (est + ESTIMATE_SLACK >= floor)
+        at = np.flatnonzero(ok)
+        sides.append((row[at], np.full(len(at), side), at, est[at]))
+    rows, side_of, at, est = (np.concatenate(parts) for parts in zip(*sides))
+    order = np.lexsort((at, side_of, rows))
+    rows, at, est = rows[order].tolist(), at[order].tolist(), est[order].tolist()
+    return _estimates(suspects.tolist(), top.tolist(), zip(rows, at, est), nb.tolist(), sim.tolist())
+
+
+_Screened = list[tuple[int, float, list[tuple[int, float]]]]
+
+
+def _estimates(suspects: list[int], top: list[float], passed: Iterable[tuple[int, int, float]], nb: list[int], sim: list[float]) -> _Screened:
+    """Group the passing estimates (suspect, look-alike, estimate) by
+    suspect: its position, its closest look-alike's score and, for each
+    look-alike, the similarity, in first-seen order (left neighbour's
+    pairs, then right's), the best estimate of a look-alike winning."""
+    out: _Screened = []
+    current = -1
+    estimates: dict[int, tuple[float, float]] = {}
+    for r, k, e in passed:
+        if r != current:
+            if estimates:
+                out.append((suspects[current], top[current], [(c, s) for c, (_, s) in estimates.items()]))
+            current, estimates = r, {}
+        if e > estimates.get(nb[k], (-math.inf, 0.0))[0]:
+            estimates[nb[k]] = (e, sim[k])
+    if estimates:
+        out.append((suspects[current], top[current], [(c, s) for c, (_, s) in estimates.items()]))
+    return out
+
+
+def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
+    """Score the screened look-alikes (:func:`_screen`): the word model's
+    gain on a window of :data:`WINDOW` Han characters either side, less the
+    channel cost; the guards judge those that reach ``floor``."""
+    out: list[Candidate] = []
+    for (i, top, alikes), (base_lp, new_lps) in zip(found, _window_logprobs(text, found, spans, m, banned)):
+        for (c, sim), new_lp in zip(alikes, new_lps):
+            channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
+            gain = new_lp - base_lp - channel
+            if gain < floor:
+                continue
+            nb = chr(c)
+            ga, gb = _span(text, i, GUARD_CONTEXT)
+            out.append(Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
+    return out
+
+
+#: from this many suspects on, their windows are scored in one vectorised
+#: pass (:meth:`WordModel.logprobs`); fewer cost less one by one
+BATCH = 128
+
+
+def _window_logprobs(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str]) -> list[tuple[float, list[float]]]:
+    """Per screened suspect: the log probability of its window (``spans``)
+    as written and with each look-alike in its place."""
+    out: list[tuple[float, list[float]]] = []
+    if len(found) < BATCH:
+        for (i, _, alikes), (a, b) in zip(found, spans):
+            out.append(m.logprob_variants(text[a:b], i - a, [chr(c) for c, _ in alikes], banned))
+        return out
+    windows: list[str] = []
+    for (i, _, alikes), (a, b) in zip(found, spans):
+        window = text[a:b]
+        windows.append(window)
+        windows.extend(window[: i - a] + chr(c) + window[i - a + 1 :] for c, _ in alikes)
+    lps = m.logprobs(windows, banned)
+    k = 0
+    for _, _, alikes in found:
+        out.append((lps[k], lps[k + 1 : k + 1 + len(alikes)]))
+        k += 1 + len(alikes)
+    return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class _Partners:
-    """Per character: its closest look-alike's score, its own log probability
-    as a word, and its look-alikes (Han, not itself) that form a word pair
-    with some character.  A memo of the model and the table, one small tuple
-    per character seen (the pairs themselves are looked up in the model)."""
+    """The Han characters with look-alikes (Han, not themselves) that form
+    a word pair with some character, one row each: the closest look-alike's
+    score (``top``), the character's log probability as a word (``c_lp``),
+    and those look-alikes, most similar first (``count`` of them from
+    ``start`` in ``nb``, code points, and ``sim``).  ``slots`` maps a packed
+    Han code (:func:`cleaner.typos.model.han_codes`) to its row, -1 where the
+    character has none; ``best_pair`` is the model's best bigram."""
 
-    def __init__(self, m: WordModel, nb_fn: Neighbours) -> None:
-        self.m = m
-        self.nb_fn = nb_fn
-        firsts: set[str] = set()
-        seconds: set[str] = set()
-        for pair in m.bigrams:
-            firsts.add(pair[0])
-            seconds.add(pair[1])
-        self.in_pairs = frozenset(firsts | seconds)
-        self.best_pair = max(m.bigrams.values(), default=0.0)
-        self.memo: dict[str, tuple[float, float, tuple[tuple[str, float], ...]] | None] = {}
-        # (side character, character) -> look-alikes that form a word pair
-        # with that side character, with the pair's log probability; bounded
-        self._sides: dict[str, tuple[tuple[str, float, float], ...]] = {}
+    slots: np.ndarray
+    top: np.ndarray
+    c_lp: np.ndarray
+    start: np.ndarray
+    count: np.ndarray
+    nb: np.ndarray
+    sim: np.ndarray
+    best_pair: float
 
-    _SIDES_MAX = 200_000
+    @classmethod
+    def build(cls, chars: Iterable[str], m: WordModel, nb_fn: Neighbours) -> _Partners:
+        import numpy as np
 
-    def _side(self, key: str, pairs: Iterator[tuple[str, float, str]]) -> tuple[tuple[str, float, float], ...]:
-        found = self._sides.get(key)
-        if found is None:
-            bigrams = self.m.bigrams
-            found = tuple((nb, sim, lp) for nb, sim, pair in pairs if (lp := bigrams.get(pair)) is not None)
-            if len(self._sides) >= self._SIDES_MAX:
-                self._sides.clear()
-            self._sides[key] = found
-        return found
+        in_pairs = frozenset("".join(m.bigrams))
+        slots = np.full(0x5201, -1, dtype=np.int64)
+        top: list[float] = []
+        c_lp: list[float] = []
+        count: list[int] = []
+        nb: list[int] = []
+        sim: list[float] = []
+        for c in chars:
+            nbs = _han_neighbours(c, nb_fn)
+            useful = sorted(((x, s) for x, s in nbs if x in in_pairs), key=lambda x: -x[1])
+            if not useful:
+                continue
+            slots[ord(c) - 0x4DFF] = len(top)
+            top.append(max(s for _, s in nbs))
+            c_lp.append(m.char_logp(c))
+            count.append(len(useful))
+            nb.extend(ord(x) for x, _ in useful)
+            sim.extend(s for _, s in useful)
+        counts = np.array(count, dtype=np.int64)
+        return cls(
+            slots, np.array(top), np.array(c_lp), np.cumsum(counts) - counts, counts,
+            np.array(nb, dtype=np.int64), np.array(sim), max(m.bigrams.values(), default=0.0),
+        )
 
-    def lefts(self, left: str, c: str, nbs: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float, float], ...]:
-        """Look-alikes ``nb`` of ``c`` such that ``left + nb`` is in a word."""
-        return self._side("L" + left + c, ((nb, sim, left + nb) for nb, sim in nbs))
 
-    def rights(self, right: str, c: str, nbs: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float, float], ...]:
-        """Look-alikes ``nb`` of ``c`` such that ``nb + right`` is in a word."""
-        return self._side("R" + c + right, ((nb, sim, nb + right) for nb, sim in nbs))
-
-    def get(self, c: str) -> tuple[float, float, tuple[tuple[str, float], ...]] | None:
-        try:
-            return self.memo[c]
-        except KeyError:
-            pass
-        nbs = _han_neighbours(c, self.nb_fn)
-        useful = tuple(sorted(((nb, sim) for nb, sim in nbs if nb in self.in_pairs), key=lambda x: -x[1]))
-        entry = (max(s for _, s in nbs), self.m.char_logp(c), useful) if useful else None
-        self.memo[c] = entry
-        return entry
+#: version of the cached partners' layout; bump when :meth:`_Partners.build` changes
+_PARTNERS_VERSION = 1
 
 
 @functools.cache
 def _default_partners() -> _Partners:
-    """The partner index of the default model and the shipped table."""
-    return _Partners(model(), default_neighbours())
+    """The partners of the default model and the shipped table, kept in the
+    cache folder beside the model under a name that changes with the model,
+    the table and OpenCC's Traditional characters."""
+    import hashlib
+
+    import numpy as np
+
+    from ..confusion import TABLE
+
+    table = resources.files("cleaner").joinpath("data", TABLE).read_bytes()
+    trad = "".join(sorted(guards.traditional_chars())).encode("utf-8")
+    key = hashlib.sha1(b"%d|%s|" % (_PARTNERS_VERSION, cache_path().name.encode()) + table + b"|" + trad).hexdigest()[:16]
+    fields = tuple(f.name for f in dataclasses.fields(_Partners))
+    arrays = cached_arrays(f"typo-partners-{key}.npz", fields, _partner_arrays)
+    return _Partners(**{k: float(v) if k == "best_pair" else v for k, v in arrays.items()})  # type: ignore[arg-type]
+
+
+def _partner_arrays() -> dict[str, np.ndarray]:
+    import numpy as np
+
+    from ..confusion import confusion_table
+
+    p = _Partners.build(confusion_table(), model(), default_neighbours())
+    return {f.name: np.asarray(getattr(p, f.name)) for f in dataclasses.fields(_Partners)}
 
 
 def _misspelling(pair: str, m: WordModel, nb_fn: Neighbours) -> bool:

@@ -60,7 +60,7 @@ from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
 from .confusion_rule import Neighbours, default_neighbours
-from .model import WordModel, is_han_run, model
+from .model import WordIndex, WordModel, code_points, han_codes, is_han_run, model, word_index
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,14 +112,6 @@ def _some_reading(term: str, m: WordModel) -> float:
         if len(term) == 4 and head is not None and tail is not None:
             best = max(best, head + tail)
     return best
-
-
-def _content(ch: str, m: WordModel, memo: dict[str, bool]) -> bool:
-    """Whether ``ch`` is no function word (的, 和, 向)."""
-    found = memo.get(ch)
-    if found is None:
-        found = memo[ch] = m.char_logp(ch) <= FUNCTION_LOGP
-    return found
 
 
 def _is_term(text: str, term: str, starts: Sequence[int], m: WordModel) -> bool:
@@ -242,8 +234,13 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(found):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
     found.sort()  # in place: np.unique would sort a second copy
-    starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
-    counts = np.diff(np.r_[starts, len(found)]).astype(np.uint32)
+    first = np.empty(len(found), dtype=bool)
+    first[0] = True
+    np.not_equal(found[1:], found[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.empty(len(starts), dtype=np.uint32)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = len(found) - starts[-1]
     return found[starts], counts
 
 
@@ -327,43 +324,121 @@ def _variants(
     at: np.ndarray,
     n: int,
     m: WordModel,
-    nb_fn: Neighbours,
-    memo: dict[str, bool],
-    look_alikes: dict[str, tuple[str, ...]],
-    present: frozenset[str],
+    alikes: _LookAlikes,
+    present: np.ndarray,
 ) -> list[tuple[str, int, list[tuple[str, int, int]]]]:
     """For the repeated ``n``-grams ``distinct[at]`` that may be terms: each
     with its count and its variants (string, changed position, count) that
-    occur at most once for every :data:`RATIO` uses of it."""
+    occur at most once for every :data:`RATIO` uses of it.  In numpy: the
+    tests of a term, its look-alikes (those the text has, ``present`` by
+    code point) and their counts; strings are made for the few found."""
     import numpy as np
-    keys = distinct[at].tolist()
-    pending: list[tuple[int, int, str]] = []
-    variant_keys: list[int] = []
-    terms: list[tuple[str, int]] = []
-    for term_key, tc, term in zip(keys, counts[at].tolist(), _unpack_all(keys, n)):
-        if not (_content(term[0], m, memo) and _content(term[-1], m, memo)):
-            continue  # 软件产业的: a phrase ending in a function word, not a name
-        if _some_reading(term, m) > TERM_LOGP:
-            continue  # the dictionary explains it: ocr_confusion's business
-        for j, ch in enumerate(term):
-            xs = look_alikes.get(ch)
-            if xs is None:
-                xs = look_alikes[ch] = tuple(x for x, _ in nb_fn(ch) if len(x) == 1 and x != ch and x in present)
-            shift = 16 * (n - 1 - j)
-            c = ord(ch)
-            for x in xs:
-                pending.append((len(terms), j, x))
-                variant_keys.append(term_key ^ ((c ^ ord(x)) << shift))
-        terms.append((term, tc))
-    if not pending:
+
+    keys, tcs = distinct[at], counts[at]
+    shifts = np.array([16 * (n - 1 - j) for j in range(n)], dtype=np.uint64)
+    chars = ((keys[:, None] >> shifts) & np.uint64(0xFFFF)).astype(np.int64)
+    index = word_index(m)
+    singles = index.char_lps(chars)
+    # 软件产业的: a phrase ending in a function word, not a name
+    keep = np.flatnonzero((singles[:, 0] <= FUNCTION_LOGP) & (singles[:, -1] <= FUNCTION_LOGP))
+    if not len(keep):
         return []
-    found_counts = _lookup(distinct, counts, np.array(variant_keys, dtype=np.uint64)).tolist()
+    keys, tcs, chars, singles = keys[keep], tcs[keep], chars[keep], singles[keep]
+    # a term that the dictionary explains is ocr_confusion's business
+    keep = np.flatnonzero(_some_readings(chars, singles, index) <= TERM_LOGP)
+    if not len(keep):
+        return []
+    keys, tcs, chars = keys[keep], tcs[keep], chars[keep]
+    # every (term, position, look-alike) in order, the look-alikes as the table lists them
+    flat = chars.ravel()
+    deg = np.where(flat < len(alikes.slots), alikes.count[alikes.slots[np.minimum(flat, len(alikes.slots) - 1)]], 0)
+    start = alikes.start[alikes.slots[np.minimum(flat, len(alikes.slots) - 1)]]
+    pick = np.repeat(start - (np.cumsum(deg) - deg), deg) + np.arange(int(deg.sum()))
+    x = alikes.nb[pick]
+    cell = np.repeat(np.arange(len(flat)), deg)
+    has = present[np.minimum(x, len(present) - 1)] & (x < len(present))
+    x, cell = x[has], cell[has]
+    if not len(x):
+        return []
+    term, j = cell // n, cell % n
+    wanted = keys[term] ^ ((flat[cell] ^ x).astype(np.uint64) << shifts[j])
+    found = _lookup(distinct, counts, wanted)
+    hit = np.flatnonzero((found > 0) & (found * RATIO <= tcs[term]))
+    if not len(hit):
+        return []
     by_term: dict[int, list[tuple[str, int, int]]] = {}
-    for (ti, j, x), vc in zip(pending, found_counts):
-        term, tc = terms[ti]
-        if vc and vc * RATIO <= tc:
-            by_term.setdefault(ti, []).append((term[:j] + x + term[j + 1 :], j, vc))
-    return [(terms[ti][0], terms[ti][1], found) for ti, found in by_term.items()]
+    names = _unpack_all(keys.tolist(), n)
+    for t, jj, c, vc in zip(term[hit].tolist(), j[hit].tolist(), x[hit].tolist(), found[hit].tolist()):
+        name = names[t]
+        by_term.setdefault(t, []).append((name[:jj] + chr(c) + name[jj + 1 :], jj, vc))
+    tc_list = tcs.tolist()
+    return [(names[t], tc_list[t], f) for t, f in by_term.items()]
+
+
+def _some_readings(chars: np.ndarray, singles: np.ndarray, index: WordIndex) -> np.ndarray:
+    """:func:`_some_reading` of each row of code points (the same floats)."""
+    import numpy as np
+
+    n = chars.shape[1]
+    han = han_codes(chars)
+    if n > 2:
+        whole, head, tail = index.words_lp(han, han[:, :2], han[:, -2:])
+    else:
+        (whole,) = index.words_lp(han)
+    total = singles[:, 0]
+    for k in range(1, n):
+        total = total + singles[:, k]
+    best = np.maximum(whole, total)
+    if n > 2:
+        rest = singles[:, 2]
+        for k in range(3, n):
+            rest = rest + singles[:, k]
+        lead = singles[:, 0]
+        for k in range(1, n - 2):
+            lead = lead + singles[:, k]
+        best = np.maximum(best, head + rest)
+        best = np.maximum(best, lead + tail)
+        if n == 4:
+            best = np.maximum(best, head + tail)
+    return best
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _LookAlikes:
+    """The look-alikes of each character (one character, not itself), in
+    the table's order: ``count`` of them from ``start`` in ``nb`` (code
+    points), the row of a code point in ``slots`` (0: a row without any)."""
+
+    slots: np.ndarray
+    start: np.ndarray
+    count: np.ndarray
+    nb: np.ndarray
+
+    @classmethod
+    def build(cls, chars: Iterable[str], nb_fn: Neighbours) -> _LookAlikes:
+        import numpy as np
+
+        rows: dict[int, list[int]] = {}
+        for ch in chars:
+            xs = [ord(x) for x, _ in nb_fn(ch) if len(x) == 1 and x != ch]
+            if xs:
+                rows[ord(ch)] = xs
+        slots = np.zeros(max(rows, default=0) + 1, dtype=np.int64)
+        count = [0]
+        nb: list[int] = []
+        for k, (c, xs) in enumerate(rows.items(), 1):
+            slots[c] = k
+            count.append(len(xs))
+            nb.extend(xs)
+        counts = np.array(count, dtype=np.int64)
+        return cls(slots, np.cumsum(counts) - counts, counts, np.array(nb, dtype=np.int64))
+
+
+@functools.cache
+def _default_look_alikes() -> _LookAlikes:
+    from ..confusion import confusion_table
+
+    return _LookAlikes.build(confusion_table(), default_neighbours())
 
 
 def find(
@@ -412,11 +487,11 @@ def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
     their rare look-alike variants, shortest terms first."""
     import numpy as np
     out = _Terms()
-    memo: dict[str, bool] = {}
-    # per character: its single-character look-alikes that occur in the text
-    # (a variant made of a character the text lacks cannot be counted in it)
-    present = frozenset(text)
-    look_alikes: dict[str, tuple[str, ...]] = {}
+    # a variant made of a character the text lacks cannot be counted in it
+    cp = code_points(text)
+    present = np.zeros(0x10000, dtype=bool)
+    present[cp[cp < 0x10000]] = True
+    alikes = _default_look_alikes() if nb_fn is default_neighbours() else _LookAlikes.build(sorted(set(text)), nb_fn)
     codes = _han_codes(text)
     for n in range(2, MAX_TERM + 1):
         keys = _ngram_keys(codes, n)
@@ -427,7 +502,7 @@ def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
         for block in range(0, len(repeated_at), _BLOCK):
             at = repeated_at[block : block + _BLOCK]
-            candidates.extend(_variants(distinct, counts, at, n, m, nb_fn, memo, look_alikes, present))
+            candidates.extend(_variants(distinct, counts, at, n, m, alikes, present))
         del distinct, counts
         if not candidates:
             continue

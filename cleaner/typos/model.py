@@ -32,19 +32,24 @@ True
 from __future__ import annotations
 
 import array
+import dataclasses
 import functools
 import math
 import marshal
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..cache import usable_cache_dir
+from ..cache import cached_arrays, usable_cache_dir
 
-__all__ = ["WordModel", "model", "cache_path", "UNKNOWN_LOGP", "is_han_run"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["WordModel", "WordIndex", "model", "cache_path", "UNKNOWN_LOGP", "is_han_run", "han_codes", "pair_keys"]
 
 #: version of the cached table's layout; bump when the build changes
 _VERSION = 8
@@ -57,6 +62,8 @@ UNKNOWN_LOGP = -21.0
 MAX_WORD = 8
 #: bigrams inside words at least this probable form :attr:`WordModel.bigrams`
 BIGRAM_FLOOR = 1e-7
+#: what a table look-up returns for a string that is neither a word nor a prefix
+_MISSING = math.inf
 
 
 def is_han_run(s: str) -> bool:
@@ -150,6 +157,63 @@ class WordModel:
             route[i] = best
         return route
 
+    def _suffix_logprobs(self, text: str, banned: frozenset[str], done: list[float] | None = None, last: int = -1) -> list[float]:
+        """The log probability of the best segmentation of each suffix of
+        ``text``, as :meth:`_route` computes it (the same sums, so the same
+        floats).  With ``done`` (those of a text that differs from ``text``
+        at ``last`` only), only the suffixes from ``last`` down are
+        computed: the others are the same."""
+        get = self.table.get
+        n = len(text)
+        if done is None:
+            out = [0.0] * (n + 1)
+            last = n - 1
+        else:
+            out = done.copy()
+        missing = _MISSING
+        for i in range(last, -1, -1):
+            lp = get(text[i])
+            best = (UNKNOWN_LOGP if lp is None else lp) + out[i + 1]
+            stop = i + MAX_WORD if i + MAX_WORD < n else n
+            j = i + 2
+            while j <= stop:
+                w = text[i:j]
+                lp = get(w, missing)
+                if lp is missing:
+                    break
+                if lp is not None and (not banned or w not in banned):
+                    s = lp + out[j]
+                    if s > best:
+                        best = s
+                j += 1
+            out[i] = best
+        return out
+
+    def logprob_variants(self, text: str, pos: int, chars: Iterable[str], banned: frozenset[str] = frozenset()) -> tuple[float, list[float]]:
+        """:meth:`logprob` of ``text`` and of ``text`` with each of ``chars``
+        at ``pos`` (the same floats), the suffixes after ``pos`` computed once.
+
+        >>> m = model()
+        >>> m.logprob_variants("越来赴", 2, "越") == (m.logprob("越来赴"), [m.logprob("越来越")])
+        True
+        """
+        if not text:
+            return 0.0, []
+        done = self._suffix_logprobs(text, banned)
+        head, tail = text[:pos], text[pos + 1 :]
+        return done[0], [self._suffix_logprobs(head + c + tail, banned, done, pos)[0] for c in chars]
+
+    def logprobs(self, texts: Sequence[str], banned: frozenset[str] = frozenset()) -> list[float]:
+        """:meth:`logprob` of each of ``texts`` (runs of Han characters of at
+        most :data:`WordIndex.MAX_RUN` characters), the same floats, in one
+        vectorised pass over the word lattices (:class:`WordIndex`).
+
+        >>> m = model()
+        >>> m.logprobs(["越来越", "越来赴", ""]) == [m.logprob("越来越"), m.logprob("越来赴"), 0.0]
+        True
+        """
+        return word_index(self).logprobs(texts, banned, self)
+
     def in_common_word(self, text: str, pos: int, *, context: int = 3, floor: float = -15.0) -> bool:
         """Whether the character at ``pos`` is in a word of log probability at
         least ``floor`` where it stands, reading ``context`` characters either
@@ -180,6 +244,250 @@ class WordModel:
                 if b > i and b - a >= min_len and table.get(w) is not None:
                     yield (a, b)
                 b += 1
+
+
+#: the basic block of CJK unified ideographs, where the model's words are;
+#: a character of it packs into 15 bits (its offset plus one; 0: not Han)
+_HAN_FIRST = 0x4E00
+_HAN_LAST = 0x9FFF
+_BITS = 15
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code point of each character of ``text`` (int64; a lone surrogate too).
+
+    >>> code_points("中a").tolist()
+    [20013, 97]
+    """
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+
+
+def han_codes(cp: np.ndarray) -> np.ndarray:
+    """Code points packed for :class:`WordIndex`: a Han character of the
+    basic block as its offset plus one, anything else as 0 (uint64)."""
+    import numpy as np
+
+    han = (cp >= _HAN_FIRST) & (cp <= _HAN_LAST)
+    return np.where(han, cp - (_HAN_FIRST - 1), 0).astype(np.uint64)
+
+
+def pair_keys(cp: np.ndarray) -> np.ndarray:
+    """One uint64 per adjacent pair of code points (21 bits each), the keys
+    of :attr:`WordIndex.pairs`."""
+    import numpy as np
+
+    c = cp.astype(np.uint64)
+    return (c[:-1] << np.uint64(21)) | c[1:]
+
+
+def _pack_rows(codes: np.ndarray) -> np.ndarray:
+    """Rows of at most four packed characters as one uint64 each."""
+    import numpy as np
+
+    key = np.zeros(len(codes), dtype=np.uint64)
+    for k in range(codes.shape[1]):
+        key = (key << np.uint64(_BITS)) | codes[:, k]
+    return key
+
+
+def _find(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The value of each wanted key in the sorted ``keys``, NaN where absent."""
+    import numpy as np
+
+    if not len(keys):
+        return np.full(len(wanted), np.nan)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, values[at], np.nan)
+
+
+#: the table's strings of two to this many characters are packed
+#: (:data:`_BITS` each, a 3-bit length on top); longer ones are rare words,
+#: looked up in the table itself
+_PACKED = 4
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class WordIndex:
+    """The word model as sorted numpy keys, for look-ups of many strings at
+    once: ``keys`` holds every string of two to four Han characters of
+    :attr:`WordModel.table` (words and prefixes), packed with its length,
+    and ``lps`` their log probabilities (-inf for a prefix that is no word);
+    ``chars`` the log probability of each code point as a one-character
+    word (:data:`UNKNOWN_LOGP` where none, and past its end); ``pairs`` and
+    ``pair_lps`` the model's :attr:`WordModel.bigrams`, keyed by
+    :func:`pair_keys`.  Built from the table in a few vectorised passes."""
+
+    keys: np.ndarray
+    lps: np.ndarray
+    chars: np.ndarray
+    pairs: np.ndarray
+    pair_lps: np.ndarray
+
+    #: longer texts are scored by :meth:`WordModel.logprob` one by one
+    MAX_RUN = 64
+
+    @classmethod
+    def build(cls, m: WordModel) -> WordIndex:
+        import numpy as np
+
+        names = [w for w in m.table if "\n" not in w]
+        values = np.array([m.table[w] for w in names], dtype=np.float64)  # None -> NaN
+        cp = code_points("\n".join(names) + "\n")
+        ends = np.flatnonzero(cp == 10)
+        starts = np.r_[0, ends[:-1] + 1]
+        lens = ends - starts
+        packed = han_codes(cp)
+        keys, lps = [], []
+        for n in range(2, _PACKED + 1):
+            sel = np.flatnonzero(lens == n)
+            codes = packed[starts[sel][:, None] + np.arange(n)]
+            han = (codes != 0).all(axis=1)
+            keys.append(_pack_rows(codes[han]) | np.uint64(n << 60))
+            lps.append(np.nan_to_num(values[sel][han], nan=-np.inf))
+        all_keys = np.concatenate(keys)
+        order = np.argsort(all_keys)
+        singles = np.flatnonzero((lens == 1) & ~np.isnan(values))
+        single_cp = cp[starts[singles]]
+        chars = np.full(max(_HAN_LAST, int(single_cp.max(initial=0))) + 1, UNKNOWN_LOGP)
+        chars[single_cp] = values[singles]
+        pairs = [p for p in m.bigrams if len(p) == 2]
+        pcp = code_points("".join(pairs))
+        pkeys = (pcp[0::2].astype(np.uint64) << np.uint64(21)) | pcp[1::2].astype(np.uint64)
+        plps = np.array([m.bigrams[p] for p in pairs], dtype=np.float64)
+        porder = np.argsort(pkeys)
+        return cls(all_keys[order], np.concatenate(lps)[order], chars, pkeys[porder], plps[porder])
+
+    def char_lps(self, cp: np.ndarray) -> np.ndarray:
+        """:meth:`WordModel.char_logp` of each code point."""
+        import numpy as np
+
+        return np.where(cp < len(self.chars), self.chars[np.minimum(cp, len(self.chars) - 1)], UNKNOWN_LOGP)
+
+    def words_lp(self, *rows: np.ndarray) -> list[np.ndarray]:
+        """For each array of rows of two to four packed characters
+        (:func:`han_codes`): each row's log probability as a word, -inf
+        where it is no word (one look-up for all)."""
+        import numpy as np
+
+        keys = np.concatenate([_pack_rows(r) | np.uint64(r.shape[1] << 60) for r in rows])
+        lp = _find(self.keys, self.lps, keys)
+        lp[np.isnan(lp)] = -np.inf
+        return np.split(lp, np.cumsum([len(r) for r in rows])[:-1])
+
+    def pair_lps_of(self, keys: np.ndarray) -> np.ndarray:
+        """The :attr:`WordModel.bigrams` value of each :func:`pair_keys` key, NaN where none."""
+        return _find(self.pairs, self.pair_lps, keys)
+
+    def logprobs(self, texts: Sequence[str], banned: frozenset[str], m: WordModel) -> list[float]:
+        """:meth:`WordModel.logprobs` (``m`` scores the texts it cannot)."""
+        import numpy as np
+
+        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        if not len(texts) or not lens.any():
+            return [0.0] * len(texts)
+        cp = code_points("".join(texts))
+        rows = np.repeat(np.arange(len(texts)), lens)
+        bad = np.zeros(len(texts), dtype=bool)
+        bad[rows[(cp < _HAN_FIRST) | (cp > _HAN_LAST)]] = True
+        bad |= lens > self.MAX_RUN
+        out = np.zeros(len(texts))
+        ok = np.flatnonzero(~bad)
+        if len(ok):
+            keep = ~bad[rows]
+            codes = np.zeros((len(ok), int(lens[ok].max())), dtype=np.uint64)
+            cols = np.arange(len(cp)) - np.repeat(np.cumsum(lens) - lens, lens)
+            codes[(np.cumsum(~bad) - 1)[rows[keep]], cols[keep]] = han_codes(cp[keep])
+            out[ok] = self._viterbi(codes, lens[ok], [texts[k] for k in ok.tolist()], banned, m)
+        result = out.tolist()
+        for k in np.flatnonzero(bad).tolist():
+            result[k] = m.logprob(texts[k], banned)
+        return result
+
+    def _viterbi(self, codes: np.ndarray, lens: np.ndarray, texts: list[str], banned: frozenset[str], m: WordModel) -> np.ndarray:
+        """The best segmentation's log probability of each row of packed
+        characters (``lens`` long; ``texts`` as strings):
+        :meth:`WordModel._route` on all rows at once, position by position
+        from the end, with the same sums (so the same floats: a maximum does
+        not depend on the order it is taken in).  Every word is looked up
+        whole: the table holds each prefix of a word, so the scalar loop's
+        stop at a string that is no prefix never skips one."""
+        import numpy as np
+
+        n, width = codes.shape
+        span = min(MAX_WORD, width)
+        lp = np.full((n, width, span), -np.inf)
+        singles = np.r_[UNKNOWN_LOGP, self.chars[_HAN_FIRST : _HAN_LAST + 1]]
+        lp[:, :, 0] = singles[codes]
+        keys = codes
+        for size in range(2, min(_PACKED, span) + 1):
+            keys = (keys[:, :-1] << np.uint64(_BITS)) | codes[:, size - 1 :]
+            tagged = keys | np.uint64(size << 60)
+            at = np.minimum(np.searchsorted(self.keys, tagged), len(self.keys) - 1)
+            hit = self.keys[at] == tagged
+            lp[:, : width - size + 1, size - 1] = np.where(hit, self.lps[at], -np.inf)
+            if banned:
+                lp[:, : width - size + 1, size - 1][np.isin(keys, self._banned_keys(banned, size))] = -np.inf
+        if span > _PACKED:  # longer words: where the table goes on past four characters
+            self._long_words(lp, np.argwhere(hit), texts, banned, m)
+        route = np.zeros((n, width + span + 1))
+        for i in range(width - 1, -1, -1):
+            best = (lp[:, i, :] + route[:, i + 1 : i + 1 + span]).max(axis=1)
+            route[:, i] = np.where(lens > i, best, 0.0)
+        return route[:, 0]
+
+    @staticmethod
+    def _long_words(lp: np.ndarray, known: np.ndarray, texts: list[str], banned: frozenset[str], m: WordModel) -> None:
+        """Fill in the words of more than :data:`_PACKED` characters from
+        the (row, start) places whose first four characters are in the table."""
+        table = m.table
+        for r, i in known.tolist():
+            t = texts[r]
+            for j in range(i + _PACKED + 1, min(len(t), i + MAX_WORD) + 1):
+                w = t[i:j]
+                if w not in table:
+                    break
+                v = table[w]
+                if v is not None and w not in banned:
+                    lp[r, i, j - i - 1] = v
+
+    @staticmethod
+    def _banned_keys(words: Iterable[str], size: int) -> np.ndarray:
+        """The packed keys (no length tag) of the ``words`` of ``size`` Han characters."""
+        import numpy as np
+
+        rows = [w for w in words if len(w) == size and is_han_run(w)]
+        if not rows:
+            return np.zeros(0, dtype=np.uint64)
+        return _pack_rows(han_codes(code_points("".join(rows))).reshape(len(rows), size))
+
+
+def word_index(m: WordModel) -> WordIndex:
+    """The :class:`WordIndex` of ``m``: built once for the default model
+    (:func:`model`), afresh for another."""
+    if model.cache_info().currsize and m is model():
+        return _default_index()
+    return WordIndex.build(m)
+
+
+#: version of the cached index's layout; bump when :meth:`WordIndex.build` changes
+_INDEX_VERSION = 1
+
+
+@functools.cache
+def _default_index() -> WordIndex:
+    """The default model's index, kept in the cache folder beside it (loading
+    it takes milliseconds, building it half a second)."""
+    fields = tuple(f.name for f in dataclasses.fields(WordIndex))
+    name = f"typo-index-v{_INDEX_VERSION}-{cache_path().stem}.npz"
+    built = functools.partial(_index_arrays, fields)
+    return WordIndex(**cached_arrays(name, fields, built))
+
+
+def _index_arrays(fields: tuple[str, ...]) -> dict[str, np.ndarray]:
+    index = WordIndex.build(model())
+    return {f: getattr(index, f) for f in fields}
 
 
 def _jieba_dict() -> Path:

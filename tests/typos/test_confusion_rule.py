@@ -172,3 +172,35 @@ def test_candidates_in_chunks_equal_the_whole(monkeypatch):
     monkeypatch.setattr(confusion_rule, "CHUNK", 97)
     assert candidates(text, floor=-20) == whole
     assert list(find(text, 6.0, 3.0)) == edits
+
+
+def test_batched_scoring_equals_one_window_at_a_time(monkeypatch):
+    # many suspects are scored in one vectorised pass, a few one by one:
+    # the same candidates and the same floats either way
+    from benchmarks.inject import zh_paragraphs
+
+    text = "".join(zh_paragraphs()[:20])
+    text = text.replace("已", "己").replace("士", "土").replace("末", "未").replace("体", "休")
+    monkeypatch.setattr(confusion_rule, "BATCH", 10**9)
+    alone = candidates(text, floor=-20)
+    monkeypatch.setattr(confusion_rule, "BATCH", 1)
+    assert len(alone) > 50 and candidates(text, floor=-20) == alone
+
+
+def test_text_without_han_has_no_candidates():
+    assert candidates("Version 2.0: the quick brown fox, 3,000 times.", floor=-100) == []
+
+
+def test_short_texts_are_screened_as_long_ones(monkeypatch):
+    # a short text is screened in plain Python, a long one in numpy: the
+    # same candidates either way, with the shipped table and another one
+    from benchmarks.inject import zh_paragraphs
+
+    texts = [p.replace("已", "己").replace("士", "土").replace("末", "未") for p in zh_paragraphs()[:12]]
+    texts += ["工作己经完成了", "这位博土毕业于北京大学。", "越来赴碰拴啊", "a"]
+    for kwargs in ({}, {"neighbours": small_table}):
+        monkeypatch.setattr(confusion_rule, "SHORT", 0)
+        long_way = [candidates(t, floor=-20, **kwargs) for t in texts]
+        monkeypatch.setattr(confusion_rule, "SHORT", 10**9)
+        assert [candidates(t, floor=-20, **kwargs) for t in texts] == long_way
+        assert sum(map(len, long_way)) > (3 if kwargs else 20)

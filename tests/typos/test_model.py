@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import re
 
 from cleaner.typos import model as model_mod
 from cleaner.typos.model import UNKNOWN_LOGP, model
@@ -59,3 +60,42 @@ def test_cache_round_trip(tmp_path, monkeypatch):
 def test_unpack_rejects_what_it_did_not_write():
     assert model_mod._unpack(None) is None
     assert model_mod._unpack(("a\nb", b"", "", "", b"", "")) is None  # two words, no values
+
+
+PROSE = (
+    "我们要敢闯敢干，一往无前。这个城市的经济发展很快，人们的生活水平不断提高，越来越多的年轻人回到家乡工作。"
+    "中华人民共和国国务院总理在北京人民大会堂会见了来访的外国代表团。这位博土毕业于北京大学，工作己经完成了。"
+)
+
+
+def test_vectorised_logprobs_are_the_scalar_floats():
+    m = model()
+    runs = re.findall(r"[\u4e00-\u9fff]+", PROSE)
+    windows = [r[a:b] for r in runs for a in range(len(r)) for b in range(a, min(len(r), a + 12) + 1)]
+    windows += ["abc", "中a文", "中" * 70, ""]
+    for banned in (frozenset(), frozenset({"经济", "人民", "国务院", "中华人民共和国"})):
+        assert m.logprobs(windows, banned) == [m.logprob(w, banned) for w in windows]
+
+
+def test_variants_are_the_scalar_floats():
+    m = model()
+    text = "大力发展旅游业基础"
+    banned = frozenset({"旅游"})
+    for pos in range(len(text)):
+        base, new = m.logprob_variants(text, pos, "业游展力士", banned)
+        assert base == m.logprob(text, banned)
+        assert new == [m.logprob(text[:pos] + c + text[pos + 1 :], banned) for c in "业游展力士"]
+
+
+def test_index_lookups_agree_with_the_model():
+    import numpy as np
+
+    m = model()
+    index = model_mod.word_index(m)
+    pairs = ["经济", "济发", "发展", "赴赖", "a中"]
+    cp = np.array([[ord(p[0]), ord(p[1])] for p in pairs])
+    keys = model_mod.pair_keys(cp.ravel())[0::2]
+    found = index.pair_lps_of(keys).tolist()
+    assert [None if f != f else f for f in found] == [m.bigrams.get(p) for p in pairs]
+    chars = "的经赴a\u9fa5"
+    assert index.char_lps(model_mod.code_points(chars)).tolist() == [m.char_logp(c) for c in chars]
