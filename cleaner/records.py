@@ -161,24 +161,25 @@ def parse_record(
         line = line[1:]
         if not line.strip():
             return None
-    if id_field is None:  # with one, the record's id and its count come from the slow reader
-        try:
-            value, spans = _scan_object(line, field_name)
-        except (ValueError, IndexError, StopIteration):  # not one JSON object, or not as simply written
-            pass
-        else:
-            if not spans:
-                return BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
-            return _document(raw, line, doc_id, lineno, field_name, value, spans, encoding)
-    return _parse_slowly(raw, line, doc_id, lineno, field_name, encoding, id_field=id_field)
+    try:
+        found = _scan_object(line, field_name, *([id_field] if id_field is not None else []))
+    except (ValueError, IndexError, StopIteration):  # not one JSON object, or not as simply written
+        return _parse_slowly(raw, line, doc_id, lineno, field_name, encoding, id_field=id_field)
+    if field_name not in found:
+        return BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
+    doc = _document(raw, line, doc_id, lineno, field_name, *found[field_name], encoding)
+    if id_field is None or isinstance(doc, BadRecord):
+        return doc
+    value, spans = found.get(id_field, (None, []))
+    return _with_id(doc, raw, lineno, {id_field: value} if spans else {}, id_field, len(spans))
 
 
 def _parse_slowly(
     raw: bytes, line: str, doc_id: str, lineno: int, field_name: str, encoding: str, *, id_field: str | None = None
 ) -> Document | BadRecord:
-    """:func:`parse_record` by :func:`json.loads` (for a line :func:`_scan_object`
-    refused, or an ``id_field``): the JSON decoder's own message for an
-    invalid line, else the checks on its object."""
+    """:func:`parse_record` by :func:`json.loads`, for a line :func:`_scan_object`
+    refused: the JSON decoder's own message for an invalid line, else the
+    checks on its object."""
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -190,12 +191,18 @@ def _parse_slowly(
     doc = _document(raw, line, doc_id, lineno, field_name, rec[field_name], value_spans(line, field_name), encoding)
     if id_field is None or isinstance(doc, BadRecord):
         return doc
+    return _with_id(doc, raw, lineno, rec, id_field, len(value_spans(line, id_field)))
+
+
+def _with_id(doc: Document, raw: bytes, lineno: int, rec: dict[str, Any], id_field: str, times: int) -> Document | BadRecord:
+    """``doc`` named by its record's own id (:func:`record_id` of ``rec``,
+    where ``id_field`` is written ``times`` times), or the reason it cannot be."""
     try:
         doc.id = record_id(rec, id_field)
     except ValueError as exc:
-        return BadRecord(doc_id, lineno, raw, str(exc))
-    if len(value_spans(line, id_field)) != 1:
-        return BadRecord(doc_id, lineno, raw, f"id field {id_field!r} appears more than once; keep one")
+        return BadRecord(doc.where, lineno, raw, str(exc))
+    if times != 1:
+        return BadRecord(doc.where, lineno, raw, f"id field {id_field!r} appears more than once; keep one")
     return doc
 
 
@@ -269,23 +276,22 @@ def value_spans(line: str, key: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _scan_object(line: str, key: str) -> tuple[Any, list[tuple[int, int]]]:
-    """The last value of ``key`` in ``line``, a JSON object with nothing but
-    JSON whitespace around it, and the spans of its values (as
-    :func:`value_spans`), read in one pass by the JSON decoder's own steps;
-    the value is None when there is no ``key``.  Raises ValueError,
-    IndexError or StopIteration on anything else (an invalid line, another
-    JSON value): :func:`json.loads` then says what is wrong.
+def _scan_object(line: str, *keys: str) -> dict[str, tuple[Any, list[tuple[int, int]]]]:
+    """The last value of each of ``keys`` that ``line`` holds, and the spans
+    of its values (as :func:`value_spans`), when ``line`` is a JSON object
+    with nothing but JSON whitespace around it, read in one pass by the JSON
+    decoder's own steps.  Raises ValueError, IndexError or StopIteration on
+    anything else (an invalid line, another JSON value): :func:`json.loads`
+    then says what is wrong.
 
-    >>> _scan_object('{"text": "今天", "n": {"text": 1}} ', "text")
-    ('今天', [(9, 13)])
+    >>> _scan_object('{"text": "今天", "n": {"text": 1}} ', "text", "id")
+    {'text': ('今天', [(9, 13)])}
     """
     start = _past_space(line, 0)
     if line[start] != "{":
         raise ValueError("not an object")
     pos = _past_space(line, start + 1)
-    value: Any = None
-    spans: list[tuple[int, int]] = []
+    found: dict[str, tuple[Any, list[tuple[int, int]]]] = {}
     while line[pos] != "}":
         if line[pos] != '"':
             raise ValueError("not a key")
@@ -294,10 +300,9 @@ def _scan_object(line: str, key: str) -> tuple[Any, list[tuple[int, int]]]:
         if line[pos] != ":":
             raise ValueError("not a colon")
         pos = _past_space(line, pos + 1)
-        v, end = _SCAN_VALUE(line, pos)
-        if name == key:
-            value = v
-            spans.append((pos, end))
+        value, end = _SCAN_VALUE(line, pos)
+        if name in keys:
+            found[name] = (value, [*found.get(name, (None, []))[1], (pos, end)])
         pos = _past_space(line, end)
         if line[pos] == ",":
             pos = _past_space(line, pos + 1)
@@ -307,7 +312,7 @@ def _scan_object(line: str, key: str) -> tuple[Any, list[tuple[int, int]]]:
             raise ValueError("not a comma")
     if _WHITESPACE.match(line, pos + 1).end() != len(line):  # type: ignore[union-attr]
         raise ValueError("extra data")
-    return value, spans
+    return found
 
 
 def read_jsonl(

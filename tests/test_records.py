@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,7 +154,7 @@ def test_value_spans_reads_only_the_top_level():
 # -- the one-pass reader and the fast writer agree with the standard library --
 
 
-def _parsed_as_before(raw: bytes, lineno: int, field: str) -> Document | BadRecord | None:
+def _parsed_as_before(raw: bytes, lineno: int, field: str, id_field: str | None = None) -> Document | BadRecord | None:
     """What parse_record returned before it read a record in one pass:
     json.loads, its checks, then value_spans (the reader it still falls back
     to for what the one pass refuses); a line that is blank or not UTF-8
@@ -161,11 +162,11 @@ def _parsed_as_before(raw: bytes, lineno: int, field: str) -> Document | BadReco
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return parse_record(raw, lineno, "x", field)
+        return parse_record(raw, lineno, "x", field, id_field=id_field)
     line = line[1:] if lineno == 1 and line.startswith("\ufeff") else line
     if not raw.strip() or not line.strip():
         return None
-    return _parse_slowly(raw, line, f"x:{lineno}", lineno, field, "utf-8")
+    return _parse_slowly(raw, line, f"x:{lineno}", lineno, field, "utf-8", id_field=id_field)
 
 
 _JSON = st.recursive(
@@ -195,12 +196,37 @@ def _lines(draw: st.DrawFn) -> bytes:
 
 
 @settings(max_examples=1500, deadline=None)
-@given(_lines(), st.integers(1, 2), st.sampled_from(["text", "a"]))
-def test_one_pass_reading_agrees_with_json_loads(raw, lineno, field):
+@given(_lines(), st.integers(1, 2), st.sampled_from(["text", "a"]), st.sampled_from([None, "id", "meta", "text"]))
+def test_one_pass_reading_agrees_with_json_loads(raw, lineno, field, id_field):
     """Every line, valid or not, gives the document or the reason it gave
     when json.loads read it and value_spans found the field (a byte-order
-    mark, NaN, numbers JSON readers round, escaped keys, damage of every kind)."""
-    assert parse_record(raw, lineno, "x", field) == _parsed_as_before(raw, lineno, field)
+    mark, NaN, numbers JSON readers round, escaped keys, damage of every
+    kind), and with ``--id-field`` the same id or reason."""
+    assert parse_record(raw, lineno, "x", field, id_field=id_field) == _parsed_as_before(raw, lineno, field, id_field)
+
+
+_ID_LINES = [
+    b'{"id": 7, "text": "x"}\n',
+    b'{"id": "a", "id": "b", "text": "x"}\n',  # twice
+    b'{"i\\u0064": 1, "id": 2, "text": "x"}\n',  # twice, once escaped
+    b'{"text": "x"}\n',  # none
+    b'{"id": null, "text": "x"}\n',
+    b'{"id": "", "text": "x"}\n',
+    b'{"id": true, "text": "x"}\n',
+    b'{"id": 1.5, "text": "x"}\n',
+    b'{"id": 123456789012345678901234567890, "text": "x"}\n',
+    b'{"id": [1], "text": "x", "text": "y"}\n',  # the field twice comes first
+    b'{"id": "\\ud800", "text": "x"}\n',
+    b'{"id": 1, "text": 5}\n',
+    b'{"id": 1, "text": "x",}\n',  # invalid: the decoder's message
+]
+
+
+@pytest.mark.parametrize("raw", _ID_LINES)
+@pytest.mark.parametrize("id_field", ["id", "text"])
+def test_one_pass_reading_finds_the_id_as_json_loads(raw, id_field):
+    """With ``--id-field``: the same id, or the same reason, as before."""
+    assert parse_record(raw, 2, "x", "text", id_field=id_field) == _parsed_as_before(raw, 2, "text", id_field)
 
 
 def _written_as_before(value: str) -> str:
