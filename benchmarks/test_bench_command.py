@@ -6,20 +6,42 @@ Chinese documents (injected artifacts, seeded) and measures, in the same run:
 * ``speed.command.jobs1.vs_plain`` / ``jobs2``: throughput against a plain
   pass over the same file (a Python process that parses and re-dumps every
   record, the least any JSON Lines step does);
-* ``speed.command.jobs2_over_jobs1``: the speed-up of two worker processes
-  (machines with one core skip it);
+* ``speed.command.jobs2_over_jobs1``: the speed-up of two worker processes,
+  advisory when the rest of the machine did not leave two cores free;
 * ``peak_rss_mb`` (reported, not gated): the peak resident memory of the
   whole process tree (parent and workers), read from /proc while it runs
   (Linux only; pages shared by the processes count once per process).
 
 Quick mode uses about 2 MB of input; the full run about 20 MB
 (``CLEANER_BENCH_FULL=1``: 200 MB).
+
+:func:`test_command_vs_library` measures issue 12's two command targets in
+one run, on THUCNews articles as JSON Lines (``../shared/evaldata``; the
+seeded text above when it is absent), in CPU time (user + system of the
+whole process tree, from ``wait4``) so that other work on a shared machine
+does not count:
+
+* ``speed.command.jobs1.vs_library``: the CPU time of a Python loop over the
+  same file (``json.loads``, :func:`cleaner.clean`, ``json.dumps``) over
+  that of ``cleaner clean --jsonl --jobs 1``, typo rules off (the fastest
+  pipeline, where the command's own share is largest); both processes load
+  the same models; gated at 0.9 ("within 10 %").  Beside it,
+  ``per_record_vs_library`` leaves out both starts (each measured on a
+  one-record file): the command's own cost per record, imports aside;
+* ``speed.command.jobs2_over_jobs1.wall``: gated at 1.7 only when the
+  other processes on the machine left two cores free during both runs
+  (read from /proc/stat), else reported as advisory, with
+  ``jobs2_over_jobs1_cpu_estimate`` beside it: what two free cores would
+  give, from the CPU times (the run's serial start, measured on a
+  one-record file, plus half of the rest).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +50,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks import evaldata_path
 from benchmarks.inject import throughput_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +101,10 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def _run(args: list[str]) -> tuple[float, int]:
-    """Wall time and peak tree RSS (kB) of a command."""
+def _run(args: list[str], others: list[float] | None = None) -> tuple[float, int]:
+    """Wall time and peak tree RSS (kB) of a command; appends to ``others``
+    the cores the rest of the machine kept busy meanwhile (see :func:`_cores_busy`)."""
+    busy, ours = _busy_jiffies(), _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -89,7 +114,10 @@ def _run(args: list[str]) -> tuple[float, int]:
         time.sleep(0.05)
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     assert proc.returncode == 0, err
-    return time.perf_counter() - start, peak
+    wall = time.perf_counter() - start
+    if others is not None:
+        others.append(_cores_busy(busy, wall, _children_cpu() - ours))
+    return wall, peak
 
 
 PLAIN = (
@@ -106,11 +134,13 @@ def test_command_jobs(benchmark: Any, gate: Any, quick: bool, tmp_path: Path) ->
     size = _corpus(src, mb)
     out = tmp_path / "out.jsonl"
 
+    others: list[float] = []
+
     def runs() -> dict[str, Any]:
         t_plain, _ = _run([sys.executable, "-c", PLAIN, str(src), str(out)])
-        t1, rss1 = _run([*CMD, "--jobs", "1", str(src), "-o", str(out)])
+        t1, rss1 = _run([*CMD, "--jobs", "1", str(src), "-o", str(out)], others)
         one = out.read_bytes()
-        t2, rss2 = _run([*CMD, "--jobs", "2", str(src), "-o", str(out)])
+        t2, rss2 = _run([*CMD, "--jobs", "2", str(src), "-o", str(out)], others)
         assert out.read_bytes() == one  # the same output, in the same order
         return {"plain": t_plain, "jobs1": t1, "jobs2": t2, "rss1_kb": rss1, "rss2_kb": rss2}
 
@@ -125,14 +155,151 @@ def test_command_jobs(benchmark: Any, gate: Any, quick: bool, tmp_path: Path) ->
         gate.info(k, v)
     print(f"\ncommand on {mbs:.1f} MB: " + json.dumps(details))
     gate.speed("speed.command.jobs1.vs_plain", r["plain"] / r["jobs1"], floor=0.0, reference="plain JSON Lines pass")
-    if (os.cpu_count() or 1) >= 2:
-        # two workers on two cores: a real speed-up (the input is read and
-        # written by the parent, so not 2x); quick runs are too short to judge
-        gate.speed(
-            "speed.command.jobs2_over_jobs1", r["jobs1"] / r["jobs2"], floor=0.0 if quick else 1.1, reference="--jobs 1"
-        )
+    free = _free_cores(others)
+    gate.info("cores_free_during_runs", round(free, 2))
+    if free >= 1.9:
+        # two workers on two free cores: a real speed-up (the start, which
+        # loads the models, is serial); quick runs are too short to judge
+        gate.speed("speed.command.jobs2_over_jobs1", r["jobs1"] / r["jobs2"], floor=0.0 if quick else 1.1, reference="--jobs 1")
+    else:  # other processes took the second core: wall time says nothing
+        note = f"advisory: only {free:.1f} cores were free"
+        gate.speed("speed.command.jobs2_over_jobs1", r["jobs1"] / r["jobs2"], floor=0.0, reference="--jobs 1", note=note, regression_tolerance=None)
     # Peak memory is reported, not gated: it depends on the machine's page
     # sharing and allocator more than on the code (see tests/test_reliability.py
     # for the behaviour that keeps it flat: streaming in bounded batches).
     if not quick:
         assert r["jobs2"] > 0
+
+
+LIBRARY = (
+    "import json, sys, cleaner\n"
+    "config = cleaner.make_config(**json.loads(sys.argv[3]))\n"
+    "with open(sys.argv[1], encoding='utf-8') as f, open(sys.argv[2], 'w', encoding='utf-8') as o:\n"
+    "    for line in f:\n"
+    "        rec = json.loads(line)\n"
+    "        rec['text'] = cleaner.clean(rec['text'], config=config)\n"
+    "        o.write(json.dumps(rec, ensure_ascii=False) + '\\n')\n"
+)
+TYPOS_OFF = ["ocr_confusion", "consistency"]
+
+
+def _thucnews(path: Path, megabytes: float) -> int:
+    """THUCNews articles as JSON Lines (id, label, text), in file order,
+    repeated when ``megabytes`` asks for more than the 2.9 MB there are;
+    the seeded text of :func:`_corpus` when evaldata is absent."""
+    tsv = evaldata_path("prose/thucnews_cnews_val_1000.tsv")
+    if tsv is None:
+        return _corpus(path, megabytes)
+    rows = [line.rstrip("\n").split("\t", 1) for line in tsv.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    size = n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while size < megabytes * (1 << 20):
+            label, text = rows[n % len(rows)]
+            line = json.dumps({"id": n, "label": label, "text": text}, ensure_ascii=False) + "\n"
+            fh.write(line)
+            size += len(line.encode("utf-8"))
+            n += 1
+    return size
+
+
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, all) CPU jiffies of the whole machine so far (Linux), else (0, 0)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            v = [int(x) for x in fh.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(v) - v[3] - v[4], sum(v)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the child processes this one has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cores_busy(before: tuple[int, int], wall: float, ours: float) -> float:
+    """Cores the rest of the machine kept busy on average since ``before``
+    (:func:`_busy_jiffies`), leaving out ``ours`` (CPU seconds of the run);
+    NaN where /proc/stat cannot be read."""
+    after = _busy_jiffies()
+    if not after[1] or wall <= 0:
+        return float("nan")
+    return max(0.0, (after[0] - before[0]) / os.sysconf("SC_CLK_TCK") - ours) / wall
+
+
+def _free_cores(others: list[float]) -> float:
+    """The cores the runs had to themselves: all, less the most the rest of
+    the machine kept busy during one of them (0 when not known)."""
+    worst = max(others, default=float("nan"))
+    return (os.cpu_count() or 1) - worst if worst == worst else 0.0
+
+
+def _cpu_run(args: list[str]) -> dict[str, float]:
+    """CPU seconds (user + system, with the workers it waited for), wall
+    seconds, and the cores the rest of the machine kept busy meanwhile."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    busy = _busy_jiffies()
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    assert proc.returncode == 0, err
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"cpu": cpu, "wall": wall, "others": _cores_busy(busy, wall, cpu)}
+
+
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def test_command_vs_library(benchmark: Any, gate: Any, quick: bool, tmp_path: Path) -> None:
+    mb = 1.0 if quick else 12.0
+    src, one, out = tmp_path / "in.jsonl", tmp_path / "one.jsonl", tmp_path / "out.jsonl"
+    size = _thucnews(src, mb)
+    one.write_bytes(src.read_bytes().split(b"\n", 1)[0] + b"\n")
+    library = [sys.executable, "-c", LIBRARY]
+    options = json.dumps({"disable": TYPOS_OFF})
+    command = [*CMD, "--disable", ",".join(TYPOS_OFF), "-o", str(out)]
+    kinds = {
+        "library": [*library, str(src), str(out), options],
+        "jobs1": [*command, "--jobs", "1", str(src)],
+        "jobs2": [*command, "--jobs", "2", str(src)],
+        "library_start": [*library, str(one), str(out), options],
+        "start": [*command, "--jobs", "1", str(one)],
+    }
+
+    def runs() -> dict[str, list[dict[str, float]]]:
+        r: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
+        for _ in range(3):  # interleaved, so that a load spike hits every kind
+            for k, args in kinds.items():
+                r[k].append(_cpu_run(args))
+        return r
+
+    r = benchmark.pedantic(runs, rounds=1, iterations=1)
+    mbs = size / (1 << 20)
+    cpu = {k: _median(v, "cpu") for k, v in r.items()}
+    # what two free cores would give: the serial start (one-record run) plus half of the rest
+    estimate = cpu["jobs1"] / (cpu["start"] + max(0.0, cpu["jobs2"] - cpu["start"]) / 2)
+    free = _free_cores([x["others"] for k in ("jobs1", "jobs2") for x in r[k]])
+    details = {
+        "input_mb": round(mbs, 2),
+        "mb_per_cpu_s": {k: round(mbs / cpu[k], 3) for k in ("library", "jobs1", "jobs2")},
+        "start_cpu_s": {"library": round(cpu["library_start"], 3), "command": round(cpu["start"], 3)},
+        # the per-record cost alone, starts (imports, models) left out
+        "per_record_vs_library": round((cpu["library"] - cpu["library_start"]) / (cpu["jobs1"] - cpu["start"]), 3),
+        "jobs2_over_jobs1_cpu_estimate": round(estimate, 3),
+        "cores_free_during_runs": round(free, 2),
+    }
+    for k, v in details.items():
+        gate.info(k, v)
+    print(f"\ncommand vs library on {mbs:.1f} MB: " + json.dumps(details))
+    gate.speed("speed.command.jobs1.vs_library", cpu["library"] / cpu["jobs1"], floor=0.9, reference="the library in a Python loop (CPU time)")
+    wall = _median(r["jobs1"], "wall") / _median(r["jobs2"], "wall")
+    if free >= 1.9:
+        gate.speed("speed.command.jobs2_over_jobs1.wall", wall, floor=1.7, reference="--jobs 1 (wall time, two free cores)")
+    else:  # other processes took a core: wall time says nothing
+        note = f"advisory: only {free:.1f} cores were free; CPU estimate {estimate:.2f}"
+        gate.speed("speed.command.jobs2_over_jobs1.wall", wall, floor=0.0, reference="--jobs 1 (wall time)", note=note, regression_tolerance=None)

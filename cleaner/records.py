@@ -24,9 +24,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
+import orjson
 
 from .dedup.rule import NAME as DEDUP
 from .edits import Edit, Suggestion
@@ -100,7 +101,8 @@ class Result:
     @property
     def rules(self) -> tuple[str, ...]:
         """The rule names of each edit, one per edit a rule took part in."""
-        return tuple(name for e in self.edits for name in e.rules)
+        # an edit's rules are its rule split at "+": split them all at once
+        return tuple("+".join([e.rule for e in self.edits]).split("+")) if self.edits else ()
 
     def output_line(self) -> str:
         """The JSON Lines row of the cleaned record: see :func:`record_line`."""
@@ -160,6 +162,25 @@ def parse_record(
         if not line.strip():
             return None
     try:
+        found = _scan_object(line, field_name, *([id_field] if id_field is not None else []))
+    except (ValueError, IndexError, StopIteration):  # not one JSON object, or not as simply written
+        return _parse_slowly(raw, line, doc_id, lineno, field_name, encoding, id_field=id_field)
+    if field_name not in found:
+        return BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
+    doc = _document(raw, line, doc_id, lineno, field_name, *found[field_name], encoding)
+    if id_field is None or isinstance(doc, BadRecord):
+        return doc
+    value, spans = found.get(id_field, (None, []))
+    return _with_id(doc, raw, lineno, {id_field: value} if spans else {}, id_field, len(spans))
+
+
+def _parse_slowly(
+    raw: bytes, line: str, doc_id: str, lineno: int, field_name: str, encoding: str, *, id_field: str | None = None
+) -> Document | BadRecord:
+    """:func:`parse_record` by :func:`json.loads`, for a line :func:`_scan_object`
+    refused: the JSON decoder's own message for an invalid line, else the
+    checks on its object."""
+    try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         return BadRecord(doc_id, lineno, raw, f"invalid JSON: {exc.msg} at column {exc.colno}")
@@ -167,22 +188,34 @@ def parse_record(
         return BadRecord(doc_id, lineno, raw, f"a JSON {type(rec).__name__}, not an object")
     if field_name not in rec:
         return BadRecord(doc_id, lineno, raw, f"no field {field_name!r} (use --field to choose one)")
-    value = rec[field_name]
+    doc = _document(raw, line, doc_id, lineno, field_name, rec[field_name], value_spans(line, field_name), encoding)
+    if id_field is None or isinstance(doc, BadRecord):
+        return doc
+    return _with_id(doc, raw, lineno, rec, id_field, len(value_spans(line, id_field)))
+
+
+def _with_id(doc: Document, raw: bytes, lineno: int, rec: dict[str, Any], id_field: str, times: int) -> Document | BadRecord:
+    """``doc`` named by its record's own id (:func:`record_id` of ``rec``,
+    where ``id_field`` is written ``times`` times), or the reason it cannot be."""
+    try:
+        doc.id = record_id(rec, id_field)
+    except ValueError as exc:
+        return BadRecord(doc.where, lineno, raw, str(exc))
+    if times != 1:
+        return BadRecord(doc.where, lineno, raw, f"id field {id_field!r} appears more than once; keep one")
+    return doc
+
+
+def _document(
+    raw: bytes, line: str, doc_id: str, lineno: int, field_name: str, value: Any, spans: list[tuple[int, int]], encoding: str
+) -> Document | BadRecord:
+    """The document of a record whose field (its last ``value``, at ``spans``) is there."""
     if not isinstance(value, str):
         return BadRecord(doc_id, lineno, raw, f"field {field_name!r} is a {type(value).__name__}, not a string")
-    spans = value_spans(line, field_name)
     if len(spans) != 1:
         reason = f"field {field_name!r} appears {len(spans)} times; keep one (JSON readers disagree on which counts)"
         return BadRecord(doc_id, lineno, raw, reason)
-    where = doc_id
-    if id_field is not None:
-        try:
-            doc_id = record_id(rec, id_field)
-        except ValueError as exc:
-            return BadRecord(where, lineno, raw, str(exc))
-        if len(value_spans(line, id_field)) != 1:
-            return BadRecord(where, lineno, raw, f"id field {id_field!r} appears more than once; keep one")
-    return Document(doc_id, value, encoding, nbytes=len(raw), line=line, span=spans[0], where=where)
+    return Document(doc_id, value, encoding, nbytes=len(raw), line=line, span=spans[0], where=doc_id)
 
 
 def record_id(rec: dict[str, Any], id_field: str) -> str:
@@ -213,6 +246,9 @@ _SCAN_VALUE: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(),
 _SCAN_STRING: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")  # noqa: B009
 
 
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
 def _past_space(line: str, pos: int) -> int:
     while line[pos] in " \t\n\r":
         pos += 1
@@ -238,6 +274,45 @@ def value_spans(line: str, key: str) -> list[tuple[int, int]]:
         if line[pos] == ",":
             pos = _past_space(line, pos + 1)
     return spans
+
+
+def _scan_object(line: str, *keys: str) -> dict[str, tuple[Any, list[tuple[int, int]]]]:
+    """The last value of each of ``keys`` that ``line`` holds, and the spans
+    of its values (as :func:`value_spans`), when ``line`` is a JSON object
+    with nothing but JSON whitespace around it, read in one pass by the JSON
+    decoder's own steps.  Raises ValueError, IndexError or StopIteration on
+    anything else (an invalid line, another JSON value): :func:`json.loads`
+    then says what is wrong.
+
+    >>> _scan_object('{"text": "今天", "n": {"text": 1}} ', "text", "id")
+    {'text': ('今天', [(9, 13)])}
+    """
+    start = _past_space(line, 0)
+    if line[start] != "{":
+        raise ValueError("not an object")
+    pos = _past_space(line, start + 1)
+    found: dict[str, tuple[Any, list[tuple[int, int]]]] = {}
+    while line[pos] != "}":
+        if line[pos] != '"':
+            raise ValueError("not a key")
+        name, pos = _SCAN_STRING(line, pos + 1)
+        pos = _past_space(line, pos)
+        if line[pos] != ":":
+            raise ValueError("not a colon")
+        pos = _past_space(line, pos + 1)
+        value, end = _SCAN_VALUE(line, pos)
+        if name in keys:
+            found[name] = (value, [*found.get(name, (None, []))[1], (pos, end)])
+        pos = _past_space(line, end)
+        if line[pos] == ",":
+            pos = _past_space(line, pos + 1)
+            if line[pos] != '"':
+                raise ValueError("a comma before the end")
+        elif line[pos] != "}":
+            raise ValueError("not a comma")
+    if _WHITESPACE.match(line, pos + 1).end() != len(line):  # type: ignore[union-attr]
+        raise ValueError("extra data")
+    return found
 
 
 def read_jsonl(
@@ -289,14 +364,31 @@ def text_documents(files: Sequence[str], encoding: str | None) -> Iterator[Docum
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: ``json.dumps(obj, ensure_ascii=False)`` is ``JSONEncoder(ensure_ascii=False).encode(obj)``:
+#: one encoder, made once, writes the same bytes without a new encoder per row
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
 
 def _json_string(text: str, *, ascii_only: bool) -> str:
-    """``text`` as a JSON string literal; a lone surrogate (valid in JSON, not
-    in UTF-8) as an escape either way."""
-    literal = json.dumps(text, ensure_ascii=ascii_only)
-    if not ascii_only and _SURROGATE.search(literal):
-        literal = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)
-    return literal
+    """``text`` as a JSON string literal, exactly as ``json.dumps(text,
+    ensure_ascii=ascii_only)`` writes it; a lone surrogate (valid in JSON,
+    not in UTF-8) as an escape either way.  orjson writes the same literal
+    for every string without a surrogate (tests/test_records.py checks every
+    code point) in a third of the time, and refuses one with a surrogate:
+    the standard library writes those.
+
+    >>> _json_string("今天\\u2028\\n", ascii_only=False)
+    '"今天\\u2028\\\\n"'
+    >>> _json_string("今\\ud800", ascii_only=False)
+    '"今\\\\ud800"'
+    """
+    if ascii_only:
+        return encode_basestring_ascii(text)
+    try:
+        return orjson.dumps(text).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError: a surrogate
+        literal = encode_basestring(text)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)
 
 
 def record_line(doc: Document, text: str) -> str:
@@ -327,7 +419,7 @@ def json_line(obj: dict[str, Any]) -> str:
     >>> json_line({"text": "今天"}), json_line({"text": "\\ud800"})
     ('{"text": "今天"}\\n', '{"text": "\\\\ud800"}\\n')
     """
-    line = json.dumps(obj, ensure_ascii=False)
+    line = _ENCODER.encode(obj)
     if _SURROGATE.search(line):
         line = json.dumps(obj)
     return line + "\n"
@@ -402,6 +494,8 @@ def _drop_row(res: DedupResult, doc: Document, e: Edit, first: int, starts: Any,
     """The report row of edit ``e``, which drops a paragraph of ``doc``
     (whose units are ``first`` on, starting at the offsets ``starts``;
     ``by_para``: dropped paragraph -> the unit it repeats)."""
+    import numpy as np  # loaded by the dedup that made ``res`` already
+
     row = {"document": doc.id, **e.to_dict()}
     # the paragraph this edit drops: the one that starts inside it
     p = int(res.para[first + int(np.searchsorted(starts, e.start))])

@@ -26,16 +26,17 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .config import Config
 from .dedup.rule import NAME as DEDUP
 from .pipeline import explain
 from .records import BadRecord, Document, RawLine, Result, parse_record, quarantine_row, report_rows
 from .textio import batches
+
+if TYPE_CHECKING:  # imported when a run has workers: a one-process run does not load them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = [
     "CleanedLine",
@@ -194,6 +195,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     """Workers forked from this process where the platform allows it (they
     share what :func:`warm_up` loaded), else started fresh."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),))
@@ -223,24 +225,26 @@ def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
 
 
 def _in_order(
-    fn: Callable[[list[_T]], list[_R]], batches: Iterable[list[_T]], jobs: int, *, prepare: Callable[[], None] | None = None
+    fn: Callable[[list[_T]], _R], batches: Iterable[list[_T]], jobs: int, *, prepare: Callable[[], None] | None = None
 ) -> Iterator[_R]:
-    """``fn`` over batches in ``jobs`` worker processes, results in input order,
+    """``fn`` over batches in ``jobs`` worker processes, one result per batch in input order,
     at most ``2 * jobs`` batches in flight; closing the generator (or an
     error) stops the workers.  ``prepare`` runs in this process first."""
+    from concurrent.futures.process import BrokenProcessPool
+
     if prepare is not None:
         prepare()
     pool = _pool(jobs)
-    pending: deque[Future[list[_R]]] = deque()
+    pending: deque[Future[_R]] = deque()
     workers: list[Any] = []
     try:
         for batch in batches:
             pending.append(pool.submit(fn, batch))
             workers = workers or _workers(pool)
             while len(pending) > 2 * jobs:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
     except BrokenProcessPool:
         raise WorkerDied(_death_message(workers)) from None
     finally:
@@ -275,23 +279,25 @@ def clean_documents(
         for d in docs:
             yield _clean_one(d, config)
         return
-    yield from _in_order(
+    for results in _in_order(
         functools.partial(_clean_batch, config=config),
         batches(docs, size=_chars, max_size=batch_chars, max_items=batch_docs),
         jobs,
         prepare=functools.partial(warm_up, config),
-    )
+    ):
+        yield from results
 
 
-@dataclass(frozen=True, slots=True)
-class CleanedLine:
+class CleanedLine(NamedTuple):
     """What one JSON Lines record became, rendered and counted.
 
     A good record has its ``output`` row and its ``report`` rows (empty when
     no report was asked for); a bad one has the reason in ``bad`` and its
     row for a quarantine file in ``quarantine``.  The counts feed
     :meth:`Stats.add_line`; ``rules`` names the rules of each edit (a name
-    once per edit it took part in).
+    once per edit it took part in).  A named tuple: it crosses from a worker
+    process to the parent as a plain tuple of strings and numbers (a
+    fraction of a dataclass's pickling cost).
     """
 
     source: str
@@ -352,13 +358,54 @@ def clean_line(
 
 def _clean_line_batch(
     batch: list[RawLine], config: Config, field_name: str, report: bool, encoding: str, id_field: str | None = None
-) -> list[CleanedLine]:
+) -> tuple[list[tuple[Any, ...]], int, float]:
+    """:func:`clean_line` over a batch, in a worker: plain tuples go back to
+    the parent (see :class:`CleanedLine`), with the batch's bytes and the
+    CPU time it took (for :class:`_Pace`)."""
+    start = time.process_time()
     out = []
+    nbytes = 0
     for source, line, raw in batch:
+        nbytes += len(raw)
         c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
         if c is not None:
-            out.append(c)
-    return out
+            out.append(tuple(c))
+    return out, nbytes, time.process_time() - start
+
+
+#: the first batch of lines and the least one (bytes): small, so that every
+#: worker starts at once and :class:`_Pace` soon knows the workers' speed
+_FIRST_BATCH = 1 << 14
+
+
+@dataclass
+class _Pace:
+    """Batch sizes that follow the workers' speed: each batch about
+    ``seconds`` of a worker's CPU time (the bytes per CPU-second of the
+    batches done so far), between :data:`_FIRST_BATCH` and ``most`` bytes.
+    Long enough that handing a batch over (about half a millisecond in the
+    parent) costs little; short enough that at the end of the input one
+    worker does not go on alone for long."""
+
+    most: int
+    seconds: float = 0.1
+    size: int = _FIRST_BATCH
+    done_bytes: int = 0
+    done_cpu: float = 0.0
+
+    def took(self, nbytes: int, cpu: float) -> None:
+        """A batch of ``nbytes`` took ``cpu`` seconds in a worker."""
+        self.done_bytes += nbytes
+        self.done_cpu += cpu
+        if self.done_cpu > 0:
+            self.size = int(self.done_bytes / self.done_cpu * self.seconds)
+        self.size = max(_FIRST_BATCH, min(self.most, self.size))
+
+    def batches(self, lines: Iterable[RawLine], *, max_lines: int) -> Iterator[list[RawLine]]:
+        """``lines`` in batches of the size :meth:`took` last set (or ``max_lines`` lines)."""
+        rest = iter(lines)
+        while batch := next(batches(rest, size=_line_bytes, max_size=min(self.size, self.most), max_items=max_lines), None):
+            yield batch
 
 
 def clean_lines(
@@ -370,13 +417,14 @@ def clean_lines(
     encoding: str = "utf-8",
     id_field: str | None = None,
     jobs: int = 1,
-    batch_bytes: int = 1 << 18,
-    batch_lines: int = 256,
+    batch_bytes: int = 1 << 22,
+    batch_lines: int = 1 << 14,
 ) -> Iterator[CleanedLine]:
     """:func:`clean_line` over ``(source, line number, bytes)`` in input order
     (blank lines left out), in ``jobs`` worker processes like
-    :func:`clean_documents` (batches of about ``batch_bytes`` bytes or
-    ``batch_lines`` lines); the lines are in ``encoding``, one where ASCII
+    :func:`clean_documents`, in batches of about a tenth of a second of a
+    worker's time each (:class:`_Pace`), at most ``batch_bytes`` bytes or
+    ``batch_lines`` lines; the lines are in ``encoding``, one where ASCII
     stays ASCII so that a record ends at the byte ``\n`` (UTF-8, GB18030,
     Big5: not UTF-16)."""
     if jobs <= 1:
@@ -386,9 +434,10 @@ def clean_lines(
                 yield c
         return
     fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
-    yield from _in_order(
-        fn, batches(lines, size=_line_bytes, max_size=batch_bytes, max_items=batch_lines), jobs, prepare=functools.partial(warm_up, config)
-    )
+    pace = _Pace(batch_bytes)
+    for rows, nbytes, cpu in _in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs, prepare=functools.partial(warm_up, config)):
+        pace.took(nbytes, cpu)
+        yield from map(CleanedLine._make, rows)
 
 
 def default_jobs() -> int:

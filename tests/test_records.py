@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.records import Document, parse_record, record_line, value_spans
+from cleaner.records import BadRecord, Document, _parse_slowly, parse_record, record_line, value_spans
 
 ENV = dict(os.environ, PYTHONIOENCODING="utf-8")
 DIRTY, CLEANED = "今天,我们去公园。", "今天，我们去公园。"  # the width rule's comma
@@ -147,3 +149,105 @@ def test_value_spans_reads_only_the_top_level():
     line = '{"text": "a", "n": {"text": "b"}, "l": ["text"], "te\\u0078t": "c"}'
     assert [line[a:b] for a, b in value_spans(line, "text")] == ['"a"', '"c"']
     assert value_spans("{}", "text") == [] and value_spans(' { } ', "text") == []
+
+
+# -- the one-pass reader and the fast writer agree with the standard library --
+
+
+def _parsed_as_before(raw: bytes, lineno: int, field: str, id_field: str | None = None) -> Document | BadRecord | None:
+    """What parse_record returned before it read a record in one pass:
+    json.loads, its checks, then value_spans (the reader it still falls back
+    to for what the one pass refuses); a line that is blank or not UTF-8
+    never reaches either."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return parse_record(raw, lineno, "x", field, id_field=id_field)
+    line = line[1:] if lineno == 1 and line.startswith("\ufeff") else line
+    if not raw.strip() or not line.strip():
+        return None
+    return _parse_slowly(raw, line, f"x:{lineno}", lineno, field, "utf-8", id_field=id_field)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["text", "a", "b"]), inner, max_size=3),
+    max_leaves=6,
+)
+_DAMAGE = st.sampled_from(["", "}", "{", ",", ":", '"', "\\", " ", "]", "x", "\ufeff", "\x00", "NaN", "\t"])
+
+
+@st.composite
+def _lines(draw: st.DrawFn) -> bytes:
+    """A JSON Lines line as written in the wild, often damaged by one character."""
+    keys = draw(st.lists(_KEYS, max_size=5))
+    sp = [draw(_SPACE) for _ in range(5)]
+    members = []
+    for k in keys:
+        v = draw(st.one_of(_SCALARS, _JSON.map(lambda x: json.dumps(x, ensure_ascii=draw(st.booleans())))))
+        members.append(f'{sp[0]}"{k}"{sp[1]}:{sp[2]}{v}{sp[3]}')
+    line = sp[4] + "{" + ",".join(members) + "}" + draw(st.sampled_from(["\n", "\r\n", " \n", ""]))
+    if draw(st.booleans()):  # damaged: a character in, out or replaced
+        at, cut = draw(st.integers(0, len(line))), draw(st.integers(0, 1))
+        line = line[:at] + draw(_DAMAGE) + line[at + cut :]
+    if draw(st.booleans()):
+        line = draw(st.sampled_from(["[1]", '"text"', "3", "null", "{}", '{"text": "a"} x', "", "  \n", '{"text": "a",}']))
+    return line.encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_lines(), st.integers(1, 2), st.sampled_from(["text", "a"]), st.sampled_from([None, "id", "meta", "text"]))
+def test_one_pass_reading_agrees_with_json_loads(raw, lineno, field, id_field):
+    """Every line, valid or not, gives the document or the reason it gave
+    when json.loads read it and value_spans found the field (a byte-order
+    mark, NaN, numbers JSON readers round, escaped keys, damage of every
+    kind), and with ``--id-field`` the same id or reason."""
+    assert parse_record(raw, lineno, "x", field, id_field=id_field) == _parsed_as_before(raw, lineno, field, id_field)
+
+
+_ID_LINES = [
+    b'{"id": 7, "text": "x"}\n',
+    b'{"id": "a", "id": "b", "text": "x"}\n',  # twice
+    b'{"i\\u0064": 1, "id": 2, "text": "x"}\n',  # twice, once escaped
+    b'{"text": "x"}\n',  # none
+    b'{"id": null, "text": "x"}\n',
+    b'{"id": "", "text": "x"}\n',
+    b'{"id": true, "text": "x"}\n',
+    b'{"id": 1.5, "text": "x"}\n',
+    b'{"id": 123456789012345678901234567890, "text": "x"}\n',
+    b'{"id": [1], "text": "x", "text": "y"}\n',  # the field twice comes first
+    b'{"id": "\\ud800", "text": "x"}\n',
+    b'{"id": 1, "text": 5}\n',
+    b'{"id": 1, "text": "x",}\n',  # invalid: the decoder's message
+]
+
+
+@pytest.mark.parametrize("raw", _ID_LINES)
+@pytest.mark.parametrize("id_field", ["id", "text"])
+def test_one_pass_reading_finds_the_id_as_json_loads(raw, id_field):
+    """With ``--id-field``: the same id, or the same reason, as before."""
+    assert parse_record(raw, 2, "x", "text", id_field=id_field) == _parsed_as_before(raw, 2, "text", id_field)
+
+
+def _written_as_before(value: str) -> str:
+    """The literal record_line spliced in before orjson: json.dumps, with
+    each lone surrogate (valid in JSON, not in UTF-8) as its escape."""
+    literal = json.dumps(value, ensure_ascii=False)
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", literal)
+
+
+def test_the_fast_writer_writes_what_json_dumps_writes():
+    """A changed value is written as json.dumps(value, ensure_ascii=False)
+    writes it -- every code point, U+2028, control characters, quotes and
+    backslashes -- and a lone surrogate as an escape; escaped to ASCII when
+    the value was."""
+    line = '{"id": 1.50, "text": "旧的", "z": "\\ud83d\\ude00"}\n'
+    doc = parse_record(line.encode(), 1, "x", "text")
+    assert isinstance(doc, Document)
+    start, end = doc.span
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for new in (every, "\u2028\u2029\x00\x1f\x7f\"\\/", "今天\ud800明天\udfff", "a\ud83d", "\U0001f600"):
+        assert record_line(doc, new) == line[:start] + _written_as_before(new) + line[end:]
+    ascii_doc = parse_record(b'{"text": "\\u65e7"}\n', 1, "x", "text")
+    assert isinstance(ascii_doc, Document)
+    assert record_line(ascii_doc, every) == '{"text": ' + json.dumps(every) + "}\n"

@@ -7,7 +7,7 @@ import json
 
 from cleaner import make_config
 from cleaner.records import Document
-from cleaner.runner import Stats, clean_documents, clean_lines
+from cleaner.runner import Stats, _Pace, clean_documents, clean_lines
 
 TEXTS = [
     "今天天气很好,我們去公园散步。\n\n今天天气很好,我們去公园散步。\n",
@@ -44,3 +44,37 @@ def test_batches_of_one_in_workers_keep_the_order():
     assert [r.text for r in clean_documents(docs, config, jobs=2, batch_chars=1)] == alone
     lines = [("in.jsonl", i, (json.dumps({"text": t}, ensure_ascii=False) + "\n").encode()) for i, t in enumerate(TEXTS * 3, 1)]
     assert [c.output for c in clean_lines(lines, config, jobs=2, batch_lines=2)] == [c.output for c in clean_lines(lines, config)]
+
+
+def test_records_from_workers_are_the_records_of_one_process():
+    """Rows, report rows, counts and bad records cross from the workers as
+    plain tuples and come back as the same CleanedLine values, in order,
+    whatever the batch sizes."""
+    config = make_config(only=["unicode", "width", "whitespace", "dedup"])
+    raw = [(json.dumps({"id": i, "text": t}, ensure_ascii=i % 2 == 0) + "\n").encode() for i, t in enumerate(TEXTS * 4)]
+    raw[3] = b'{"text": 5}\n'
+    raw[5] = b"\n"
+    lines = [("in.jsonl", i, r) for i, r in enumerate(raw, 1)]
+    alone = list(clean_lines(lines, config))
+    assert len(alone) == len(raw) - 1 and alone[3].bad and any(c.rules for c in alone)
+    assert list(clean_lines(lines, config, jobs=2, batch_bytes=64)) == alone
+    assert list(clean_lines(lines, config, jobs=2)) == alone
+
+
+def test_batches_follow_the_workers_speed():
+    """A batch is about a tenth of a second of a worker's time, within its bounds."""
+    pace = _Pace(1 << 22)
+    assert pace.size == 1 << 14  # small at first, so that every worker starts at once
+    pace.took(1 << 20, 1.0)  # 1 MB per CPU-second
+    assert pace.size == (1 << 20) // 10
+    pace.took(1 << 20, 3.0)  # the speed of all batches so far: 2 MB in 4 s
+    assert pace.size == (2 << 20) // 40
+    fast = _Pace(1 << 22)
+    fast.took(1 << 20, 0.0001)  # far faster: capped
+    assert fast.size == 1 << 22
+    slow = _Pace(1 << 22)
+    slow.took(1000, 10.0)
+    assert slow.size == 1 << 14
+    lines = [("in.jsonl", i, b"x" * 1000) for i in range(100)]
+    assert [len(b) for b in _Pace(1 << 22).batches(lines, max_lines=7)] == [7] * 14 + [2]
+    assert [len(b) for b in _Pace(3000).batches(lines, max_lines=1000)] == [3] * 33 + [1]
