@@ -2,7 +2,9 @@
 with only that column's values changed.
 
 A row is named ``path:N``, N counting rows from 1 across the file's row
-groups (as lines are counted in JSON Lines).  A null in the text column is
+groups (as lines are counted in JSON Lines), or by its own id in a column
+of strings or integers (``id_field``, as ``--id-field`` names a JSON Lines
+record; :func:`cleaner.records.record_id`).  A null in the text column is
 not a document: it stays null.  Writing keeps everything else: the other
 columns as read, the schema (types, nullability, metadata), the row groups
 and each column's compression; a row group nothing changed in is written as
@@ -20,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from .errors import InputError, StorageError
-from .records import Document
+from .records import Document, record_id
 from .textio import open_file
 
 __all__ = ["SUFFIX", "ParquetInput", "ParquetOutput", "is_parquet", "parquet_documents", "require_pyarrow", "write_rows"]
@@ -46,6 +48,13 @@ def require_pyarrow() -> Any:
     return pq
 
 
+def _id_type(pa: Any, t: Any) -> bool:
+    """Whether the Arrow type ``t`` holds ids: strings or integers (dictionary-encoded too)."""
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return bool(_text_type(pa, t) or pa.types.is_integer(t))
+
+
 def _text_type(pa: Any, t: Any) -> bool:
     """Whether the Arrow type ``t`` holds strings (plain, large, view, or dictionary-encoded)."""
     if pa.types.is_dictionary(t):
@@ -57,13 +66,14 @@ def _text_type(pa: Any, t: Any) -> bool:
 class ParquetInput:
     """A Parquet file opened for reading, its text column ``field`` checked;
     :class:`InputError` naming the file when it is not Parquet, is damaged
-    or has no string column ``field``."""
+    or has no string column ``field`` (nor a column ``id_field`` of strings
+    or integers, when given)."""
 
-    def __init__(self, path: str, field: str) -> None:
+    def __init__(self, path: str, field: str, *, id_field: str | None = None) -> None:
         pq = require_pyarrow()
         import pyarrow as pa
 
-        self.path, self.field = path, field
+        self.path, self.field, self.id_field = path, field, id_field
         self.fh = open_file(path)
         try:
             self.file = pq.ParquetFile(self.fh)
@@ -86,6 +96,18 @@ class ParquetInput:
         t = self.schema.field(field).type
         if not _text_type(pa, t):
             raise InputError(f"{path}: column {field!r} holds {t}, not strings; use --field to choose a text column")
+        if self.id_field is not None:
+            self._check_id_field(pa)
+
+    def _check_id_field(self, pa: Any) -> None:
+        path, name, names = self.path, self.id_field, self.schema.names
+        if name not in names:
+            raise InputError(f"{path}: no column {name!r} (columns: {', '.join(names)}); --id-field names the column holding each row's id")
+        if names.count(name) > 1:
+            raise InputError(f"{path}: column {name!r} appears {names.count(name)} times; keep one")
+        t = self.schema.field(name).type
+        if not _id_type(pa, t):
+            raise InputError(f"{path}: column {name!r} holds {t}, not strings or integers; --id-field names a column of ids")
 
     def __enter__(self) -> ParquetInput:
         return self
@@ -121,9 +143,10 @@ class ParquetInput:
                 raise InputError(f"{self.path}: row group {i}: cannot read it ({exc})") from None
 
 
-def _values(column: Any, path: str, before: int) -> list[str | None]:
-    """The strings of a row group's text column (``before`` rows before it in
-    the file); :class:`InputError` naming the row whose bytes are not UTF-8."""
+def _values(column: Any, path: str, before: int, what: str = "the text") -> list[Any]:
+    """The values of a row group's column (``before`` rows before it in the
+    file; ``what`` it holds); :class:`InputError` naming the row whose bytes
+    are not UTF-8."""
     try:
         return list(column.to_pylist())
     except UnicodeDecodeError:
@@ -131,22 +154,38 @@ def _values(column: Any, path: str, before: int) -> list[str | None]:
             try:
                 column[i].as_py()
             except UnicodeDecodeError as exc:
-                raise InputError(f"{path}: row {before + i + 1}: the text is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+                raise InputError(f"{path}: row {before + i + 1}: {what} is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
         raise
 
 
-def parquet_documents(files: Iterable[str], field: str) -> Iterator[Document]:
-    """One document per row of ``files`` whose column ``field`` is not null
-    (named ``path:N``, N from 1), read one row group at a time; ``nbytes``
-    is the UTF-8 size of the text."""
+def _row_id(value: Any, where: str, id_field: str) -> str:
+    """The id of the row ``where`` (``path:N``): :func:`record_id` of its
+    ``id_field`` value; :class:`InputError` naming the row otherwise."""
+    try:
+        return record_id({id_field: value}, id_field)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def parquet_documents(files: Iterable[str], field: str, *, id_field: str | None = None) -> Iterator[Document]:
+    """One document per row of ``files`` whose column ``field`` is not null,
+    named ``path:N`` (N from 1) or by its ``id_field`` (its ``where`` is
+    ``path:N`` then; a row whose id is null or empty is bad input), read
+    one row group at a time; ``nbytes`` is the UTF-8 size of the text."""
     for path in files:
-        with ParquetInput(path, field) as src:
+        with ParquetInput(path, field, id_field=id_field) as src:
             row = 0
-            for table in src.tables(columns=[field]):
-                for value in _values(table.column(0), path, row):
+            columns = [field] if id_field is None else [field, id_field]
+            for table in src.tables(columns=columns):
+                texts = _values(table.column(0), path, row)
+                ids = texts if id_field is None else _values(table.column(1), path, row, "the id")
+                for value, given in zip(texts, ids):
                     row += 1
-                    if value is not None:
-                        yield Document(f"{path}:{row}", value, "utf-8", nbytes=len(value.encode("utf-8", "surrogatepass")))
+                    if value is None:
+                        continue
+                    where = f"{path}:{row}"
+                    doc_id = where if id_field is None else _row_id(given, where, id_field)
+                    yield Document(doc_id, value, "utf-8", nbytes=len(value.encode("utf-8", "surrogatepass")), where=where)
 
 
 class ParquetOutput:

@@ -103,6 +103,38 @@ def test_text_that_is_not_utf8_names_its_row(tmp_path):
         list(parquet_documents([str(path)], "text"))
 
 
+@pytest.mark.parametrize(
+    "ids, expected",
+    [
+        (pa.array([1, None, 3, 4], pa.int64()), ["1", "3", "4"]),
+        (pa.array(["新闻/1", None, "新闻/3", "新闻/4"], pa.large_string()).dictionary_encode(), ["新闻/1", "新闻/3", "新闻/4"]),
+        (pa.array([7, 8, 9, 10], pa.uint8()).dictionary_encode(), ["7", "9", "10"]),
+    ],
+)
+def test_id_field_names_rows_by_their_id_and_where_keeps_the_row(tmp_path, ids, expected):
+    path = _write(tmp_path / "t.parquet", _table().set_column(0, "id", ids))
+    docs = list(parquet_documents([str(path)], "text", id_field="id"))
+    # row 2's text is null: not a document, so its null id does not matter
+    assert [(d.id, d.where, d.text) for d in docs] == list(zip(expected, [f"{path}:1", f"{path}:3", f"{path}:4"], [TEXTS[0], TEXTS[2], TEXTS[3]]))
+
+
+@pytest.mark.parametrize(
+    "column, message",
+    [
+        (pa.array([1, 2, None, 4]), r"t\.parquet:3: id field 'id' is null"),
+        (pa.array(["a", "b", "c", ""]), r"t\.parquet:4: id field 'id' is an empty string"),
+        (pa.array([1.0, 2.0, 3.0, 4.0]), r"t\.parquet: column 'id' holds double, not strings or integers"),
+        (pa.array([True, False, True, True]), r"t\.parquet: column 'id' holds bool, not strings or integers"),
+    ],
+)
+def test_a_bad_id_is_named(tmp_path, column, message):
+    path = _write(tmp_path / "t.parquet", _table().set_column(0, "id", column))
+    with pytest.raises(InputError, match=message):
+        list(parquet_documents([str(path)], "text", id_field="id"))
+    with pytest.raises(InputError, match=r"no column 'url' \(columns: id, text, score, tags\); --id-field names"):
+        ParquetInput(str(path), "text", id_field="url")
+
+
 def test_different_columns_cannot_share_one_output(tmp_path):
     a = _write(tmp_path / "a.parquet", _table())
     b = _write(tmp_path / "b.parquet", pa.table({"text": ["x"]}))

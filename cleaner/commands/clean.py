@@ -77,16 +77,18 @@ def add_id_field(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--id-field",
         metavar="NAME",
-        help="with --jsonl: name each record by its own id in field NAME (a string or an integer) in reports, "
-        "clusters and notes, instead of FILE:LINE; a record without one is bad input (exit 1 naming its file and line)",
+        help="with --jsonl (or Parquet inputs): name each record by its own id in field (column) NAME, a string or an "
+        "integer, in reports, clusters and notes, instead of FILE:LINE; a record without one is bad input "
+        "(exit 1 naming its file and line)",
     )
 
 
 def check_id_field(args: argparse.Namespace) -> None:
-    """Usage errors of ``--id-field``: it needs ``--jsonl``, and names another field than ``--field``."""
+    """Usage errors of ``--id-field``: it needs ``--jsonl`` (or Parquet
+    inputs), and names another field than ``--field``."""
     if args.id_field is None:
         return
-    if not args.jsonl:
+    if not args.jsonl and not parquet_run(args.files):
         raise UsageError("--id-field names a field of JSON Lines records: add --jsonl (a text file is named by its path)")
     if not args.id_field:
         raise UsageError("--id-field needs the name of a field (for example --id-field id)")

@@ -150,7 +150,7 @@ def _documents(files: Sequence[str], args: argparse.Namespace, stats: Stats) -> 
                 stats.bytes_in += len(item.text.encode("utf-8", "surrogatepass"))
                 yield item
         elif is_parquet(name):
-            for doc in parquet_documents([name], args.field):
+            for doc in parquet_documents([name], args.field, id_field=args.id_field):
                 stats.bytes_in += doc.nbytes
                 yield doc
         else:
@@ -168,8 +168,9 @@ def _named_documents(files: Sequence[str], args: argparse.Namespace, stats: Stat
                 where = first.setdefault(doc.id, doc.where)
                 if where != doc.where:
                     path, _, line = doc.where.rpartition(":")
+                    unit = "row" if is_parquet(path) else "line"
                     raise InputError(
-                        f"{path}: line {line}: id {doc.id!r} (--id-field {args.id_field}) is also the id of {where}; "
+                        f"{path}: {unit} {line}: id {doc.id!r} (--id-field {args.id_field}) is also the id of {where}; "
                         "ids must be unique, since clusters and reports name records by them"
                     )
             yield name, doc
@@ -341,21 +342,13 @@ def _emptied(res: DedupResult, d: int, doc: Document) -> bool:
     return bool(res.drops(d)) and not (res.output(d, doc.text) or "").strip()
 
 
-def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None) -> int:
-    """Write what is left of each document (a record, or a text file into
-    ``--output-dir`` or the one output) and its report rows; a document that
-    loses everything is not written (at ``--level paragraph``, with
-    ``--drop-empty``: then it has a report row of its own).  Returns the
-    number of documents ``--drop-empty`` left out."""
-    if parquet_run(args.files):  # tables, not lines (check_formats refuses --drop-empty)
-        emit_parquet(res, docs, args, outs, report)
-        return 0
-    sink = None
-    emptied = 0
-    if not args.output_dir:
-        sink = sinks.enter_context(Sink(args.output, outs=outs))
-    else:
-        make_folder(args.output_dir)
+def _decided(
+    res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, report: Writable | None, emptied: list[int]
+) -> Iterator[tuple[Document, str | None]]:
+    """Each document with its output (a JSON Lines row, what is left of a
+    text or Parquet row, or None when it goes: the whole document is a
+    duplicate, or ``--drop-empty`` leaves it out and counts it in
+    ``emptied[0]``), its report rows written to ``report``."""
     for d, doc in enumerate(docs):
         if args.jsonl:
             out, rows = render_record(res, d, doc, report=report is not None)
@@ -364,10 +357,30 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
             rows = dedup_report_rows(res, d, doc) if report is not None else ""
         if args.drop_empty and out is not None and _emptied(res, d, doc):
             out = None
-            emptied += 1
+            emptied[0] += 1
             rows += _emptied_row(doc.id)
         if report is not None:
             report.write(rows)
+        yield doc, out
+
+
+def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, sinks: contextlib.ExitStack, report: Writable | None) -> int:
+    """Write what is left of each document (a record, a Parquet row, or a
+    text file into ``--output-dir`` or the one output) and its report rows;
+    a document that loses everything is not written (at ``--level
+    paragraph``, with ``--drop-empty``: then it has a report row of its
+    own).  Returns the number of documents ``--drop-empty`` left out."""
+    emptied = [0]
+    decided = _decided(res, docs, args, report, emptied)
+    if parquet_run(args.files):  # tables, not lines
+        emit_parquet(decided, args, outs)
+        return emptied[0]
+    sink = None
+    if not args.output_dir:
+        sink = sinks.enter_context(Sink(args.output, outs=outs))
+    else:
+        make_folder(args.output_dir)
+    for doc, out in decided:
         if out is None:
             continue
         if sink is not None:
@@ -376,4 +389,4 @@ def _emit(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, 
             target = under(args.output_dir, doc.id, args.output_names)
             outs.make_folders(os.path.dirname(target))
             outs.write_file(target, out)
-    return emptied
+    return emptied[0]

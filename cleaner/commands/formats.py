@@ -11,20 +11,17 @@ import argparse
 import contextlib
 import fnmatch
 import os
-from collections.abc import Generator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..compression import compression_of
 from ..config import Config
 from ..errors import InputError, UsageError
 from ..parquet import ParquetInput, ParquetOutput, is_parquet, parquet_documents, require_pyarrow, write_rows
-from ..records import Document, dedup_report_rows, report_rows
+from ..records import Document, report_rows
 from ..runner import Stats, clean_documents
 from ..textio import OutputFile, Outputs, Writable
 from .common import Progress, under
-
-if TYPE_CHECKING:
-    from ..dedup.corpus import DedupResult
 
 __all__ = ["ParquetSinks", "check_formats", "clean_parquet", "emit_parquet", "folder_files", "mirrored_names", "parquet_run", "resolve_inputs"]
 
@@ -112,8 +109,6 @@ def _parquet_outputs(args: argparse.Namespace) -> None:
         raise UsageError("--jsonl reads JSON Lines; Parquet files are read as tables (by their extension): drop --jsonl")
     if args.encoding:
         raise UsageError("--encoding applies to text and JSON Lines; Parquet strings are UTF-8: drop --encoding")
-    if getattr(args, "id_field", None) or getattr(args, "drop_empty", False):
-        raise UsageError("--id-field and --drop-empty work with JSON Lines (and text files) for now, not with Parquet rows")
     if not (args.output and args.output != "-") and not args.output_dir and not getattr(args, "in_place", False):
         raise UsageError("Parquet output goes to files, not stdout: give -o FILE.parquet or --output-dir DIR")
     if args.output and not is_parquet(args.output):
@@ -202,7 +197,7 @@ def clean_parquet(
     files = args.files
 
     def results() -> Generator[tuple[str, str | None], None, None]:
-        for r in clean_documents(parquet_documents(files, args.field), config, jobs=jobs):
+        for r in clean_documents(parquet_documents(files, args.field, id_field=args.id_field), config, jobs=jobs):
             if report is not None:
                 report.write(report_rows(r))
             stats.add(r)
@@ -213,16 +208,10 @@ def clean_parquet(
         write_rows(files, args.field, rows, sink)
 
 
-def emit_parquet(res: DedupResult, docs: Iterator[Document], args: argparse.Namespace, outs: Outputs, report: Writable | None) -> None:
+def emit_parquet(rows: Iterable[tuple[Document, str | None]], args: argparse.Namespace, outs: Outputs) -> None:
     """``cleaner dedup``'s output for Parquet: each row with what is left of
-    its text (``docs``: the documents in order, read again), a row that
-    loses everything left out; and the report rows."""
-
-    def results() -> Generator[tuple[str, str | None], None, None]:
-        for d, doc in enumerate(docs):
-            if report is not None:
-                report.write(dedup_report_rows(res, d, doc))
-            yield doc.text, res.output(d, doc.text)
-
-    with _sinks(args, outs) as sink, contextlib.closing(results()) as rows:
-        write_rows(args.files, args.field, rows, sink)
+    its text (``rows``: each document in order, read again, and its new
+    text), a row whose new text is None left out."""
+    pairs = ((doc.text, out) for doc, out in rows)
+    with _sinks(args, outs) as sink, contextlib.closing(pairs):
+        write_rows(args.files, args.field, pairs, sink)

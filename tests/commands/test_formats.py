@@ -17,6 +17,7 @@ import zstandard
 
 from cleaner.cli import main
 from tests.commands.test_clean import DIRTY, run
+from tests.commands.test_identity import A, B, C
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -208,8 +209,9 @@ def test_dedup_parquet_drops_paragraphs_and_rows(tmp_path):
         (["dedup", "t.parquet", "-o", "o.parquet", "--field", "body"], 1, "t.parquet: no column 'body' (columns: id, text, meta)"),
         (["clean", "fake.parquet", "-o", "o.parquet"], 1, "fake.parquet: not a readable Parquet file"),
         (["clean", "t.parquet", "u.parquet", "-o", "o.parquet"], 1, "u.parquet: its columns differ from those of t.parquet"),
-        (["dedup", "t.parquet", "-o", "o.parquet", "--drop-empty"], 2, "not with Parquet rows"),
-        (["clean", "t.parquet", "-o", "o.parquet", "--id-field", "id"], 2, "not with Parquet rows"),
+        (["clean", "t.parquet", "-o", "o.parquet", "--id-field", "text"], 2, "--id-field text is also --field"),
+        (["dedup", "t.parquet", "-o", "o.parquet", "--id-field", "url"], 1, "t.parquet: no column 'url' (columns: id, text, meta); --id-field names"),
+        (["clean", "t.parquet", "-o", "o.parquet", "--id-field", "meta"], 1, "t.parquet: column 'meta' holds struct<k: int64>, not strings or integers"),
     ],
 )
 def test_parquet_usage_and_input_errors(tmp_path, args, code, message, capsys, monkeypatch):
@@ -223,6 +225,90 @@ def test_parquet_usage_and_input_errors(tmp_path, args, code, message, capsys, m
     assert cli(*args) == code
     assert message in capsys.readouterr().err
     assert _files(tmp_path) == before
+
+
+def _same_records(folder: Path, records: list[dict]) -> tuple[Path, Path]:
+    """``records`` as JSON Lines and as Parquet (row groups of 2)."""
+    jsonl, parquet = folder / "in.jsonl", folder / "in.parquet"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist(records).replace_schema_metadata({b"src": b"t"}), parquet, row_group_size=2)
+    return jsonl, parquet
+
+
+@pytest.mark.parametrize("ids", [["u/1", "u/2", "u/3", "u/4"], [10, 20, 30, 40], None])
+def test_parquet_reports_and_clusters_name_rows_as_json_lines_names_records(tmp_path, monkeypatch, ids):
+    monkeypatch.chdir(tmp_path)
+    texts = [f"{A}\n\n{B}", f"今天,我们去公园。\n\n{A}", f"{C}\n\n{B}", "明天,我们去图书馆。"]
+    _same_records(tmp_path, [{"id": i, "text": t} for i, t in zip(ids or range(4), texts)])
+    by_id = ["--id-field", "id"] if ids else []
+    out: dict[str, dict[str, str]] = {}
+    for ext, flags in (("jsonl", ["--jsonl"]), ("parquet", [])):
+        assert cli("clean", "-q", "-j", "1", *flags, *by_id, f"in.{ext}", "-o", f"c.{ext}", "--report", f"cr.{ext}.jsonl") == 0
+        assert cli("dedup", "-q", "-j", "1", *flags, *by_id, f"in.{ext}", "-o", f"d.{ext}", "--report", f"dr.{ext}.jsonl", "--clusters", f"dc.{ext}.jsonl") == 0
+        out[ext] = {what: Path(f"{what}.{ext}.jsonl").read_text(encoding="utf-8") for what in ("cr", "dr", "dc")}
+    for what in ("cr", "dr", "dc"):  # the same rows, notes included, but for the file name
+        assert out["jsonl"][what] and out["jsonl"][what].replace("in.jsonl", "in.parquet") == out["parquet"][what]
+    if ids:
+        assert "in.parquet" not in "".join(out["parquet"].values())
+        assert {json.loads(r)["document"] for r in out["parquet"]["cr"].splitlines()} == {str(ids[1]), str(ids[3])}
+        clusters = [json.loads(r) for r in out["parquet"]["dc"].splitlines()]  # A and B, both first in row 1
+        assert [c["kept"] for c in clusters] == [{"document": str(ids[0]), "paragraph": 0}, {"document": str(ids[0]), "paragraph": 1}]
+    else:
+        assert json.loads(out["parquet"]["cr"].splitlines()[0])["document"] == "in.parquet:2"
+    assert pq.read_table("d.parquet").column("id").to_pylist() == (ids or list(range(4)))
+
+
+@pytest.mark.parametrize("ids", [["a", "b", "c", "d", "e"], [1, 2, 3, 4, 5]])
+def test_dedup_parquet_drop_empty_leaves_out_emptied_rows_whole(tmp_path, monkeypatch, ids):
+    monkeypatch.chdir(tmp_path)
+    texts = [f"{A}\n\n{B}", f"{A}\n\n{B}！", f"{C}\n\n{A}", "", f"{B}"]
+    records = [{"id": i, "text": t, "meta": {"k": n, "tag": f"标签{n}"}} for n, (i, t) in enumerate(zip(ids, texts))]
+    _, parquet = _same_records(tmp_path, records)
+    for ext, flags in (("jsonl", ["--jsonl"]), ("parquet", [])):
+        assert cli("dedup", "-q", "-j", "1", *flags, "--id-field", "id", "--drop-empty", f"in.{ext}", "-o", f"o.{ext}", "--report", f"r.{ext}.jsonl") == 0
+    report = Path("r.parquet.jsonl").read_text(encoding="utf-8")
+    assert report == Path("r.jsonl.jsonl").read_text(encoding="utf-8")
+    left_out = [json.loads(r) for r in report.splitlines() if '"dropped"' in r]
+    assert [(r["document"], r["dropped"], r["level"]) for r in left_out] == [(str(ids[1]), "empty", "document"), (str(ids[4]), "empty", "document")]
+    # rows 2 and 5 lost every paragraph: gone with their other columns; row 3
+    # keeps one; row 4 was empty before dedup and stays; the schema is kept
+    t = pq.read_table("o.parquet")
+    assert t.schema.equals(pq.read_schema(parquet), check_metadata=True)
+    expected = [dict(records[0]), dict(records[2], text=C), dict(records[3])]
+    assert t.to_pylist() == expected == [json.loads(line) for line in Path("o.jsonl").read_text(encoding="utf-8").splitlines()]
+    # without --drop-empty the emptied rows stay, with an empty text
+    assert cli("dedup", "-q", "-j", "1", "--id-field", "id", "in.parquet", "-o", "kept.parquet") == 0
+    assert pq.read_table("kept.parquet").column("text").to_pylist() == [texts[0], "", C, "", ""]
+
+
+@pytest.mark.parametrize(
+    "ids, texts, message",
+    [
+        ([1, None, 3], ["x", "y", "z"], "t.parquet:2: id field 'id' is null; every record needs a string or integer id (--id-field)"),
+        (["a", "b", ""], ["x", "y", "z"], "t.parquet:3: id field 'id' is an empty string"),
+    ],
+)
+@pytest.mark.parametrize("command", ["clean", "dedup"])
+def test_a_parquet_row_without_an_id_is_exit_1_naming_its_row(tmp_path, monkeypatch, capsys, command, ids, texts, message):
+    monkeypatch.chdir(tmp_path)
+    pq.write_table(pa.table({"id": ids, "text": texts}), "t.parquet", row_group_size=2)
+    assert cli(command, "-q", "-j", "1", "--id-field", "id", "t.parquet", "-o", "o.parquet", "--report", "r.jsonl") == 1
+    assert message in capsys.readouterr().err
+    assert _files(tmp_path) == ["t.parquet"]
+    # a row whose text is null is not a document: it needs no id
+    pq.write_table(pa.table({"id": [1, None], "text": ["今天,天气很好。", None]}), "t.parquet")
+    assert cli(command, "-q", "-j", "1", "--id-field", "id", "t.parquet", "-o", "o.parquet") == 0
+    assert pq.read_table("o.parquet").column("id").to_pylist() == [1, None]
+
+
+def test_dedup_refuses_a_parquet_id_used_twice_naming_both_rows(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    pq.write_table(pa.table({"id": ["x", "y"], "text": [A, B]}), "a.parquet")
+    pq.write_table(pa.table({"id": ["z", "x"], "text": [C, B]}), "b.parquet")
+    assert cli("dedup", "-q", "-j", "1", "--id-field", "id", "a.parquet", "b.parquet", "-o", "o.parquet") == 1
+    assert "b.parquet: row 2: id 'x' (--id-field id) is also the id of a.parquet:1; ids must be unique" in capsys.readouterr().err
+    assert not Path("o.parquet").exists()
+    assert cli("clean", "-q", "-j", "1", "--id-field", "id", "a.parquet", "b.parquet", "-o", "o.parquet") == 0  # cleaning names, never matches
 
 
 def test_without_pyarrow_parquet_says_what_to_install(tmp_path):
