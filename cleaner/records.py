@@ -52,6 +52,7 @@ __all__ = [
     "record_id",
     "record_line",
     "render_record",
+    "repeated_id_message",
     "report_rows",
     "text_documents",
     "value_spans",
@@ -216,6 +217,21 @@ def _document(
         reason = f"field {field_name!r} appears {len(spans)} times; keep one (JSON readers disagree on which counts)"
         return BadRecord(doc_id, lineno, raw, reason)
     return Document(doc_id, value, encoding, nbytes=len(raw), line=line, span=spans[0], where=doc_id)
+
+
+def repeated_id_message(where: str, doc_id: str, id_field: str, first: str, *, unit: str = "line") -> str:
+    """The message for an id two records share (``cleaner dedup --id-field``
+    refuses it: clusters and reports name records by their ids).  ``where``
+    is ``path:line`` of the second record, ``first`` that of the first.
+
+    >>> repeated_id_message("b.jsonl:3", "新闻-1", "id", "a.jsonl:1")
+    "b.jsonl: line 3: id '新闻-1' (--id-field id) is also the id of a.jsonl:1; ids must be unique, since clusters and reports name records by them"
+    """
+    path, _, line = where.rpartition(":")
+    return (
+        f"{path}: {unit} {line}: id {doc_id!r} (--id-field {id_field}) is also the id of {first}; "
+        "ids must be unique, since clusters and reports name records by them"
+    )
 
 
 def record_id(rec: dict[str, Any], id_field: str) -> str:

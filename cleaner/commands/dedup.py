@@ -22,7 +22,7 @@ from ..dedup.corpus import LEVELS, DedupOptions, DedupResult, dedup_corpus, docu
 from ..dedup.index import SeenIndex, index_params
 from ..dedup.lsh import LSHParams
 from ..errors import InputError, StorageError, UsageError
-from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, text_documents
+from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, repeated_id_message, text_documents
 from ..runner import Stats
 from ..textio import Outputs, Writable, read_lines
 from ..parquet import is_parquet, parquet_documents
@@ -167,12 +167,8 @@ def _named_documents(files: Sequence[str], args: argparse.Namespace, stats: Stat
             if args.id_field is not None:
                 where = first.setdefault(doc.id, doc.where)
                 if where != doc.where:
-                    path, _, line = doc.where.rpartition(":")
-                    unit = "row" if is_parquet(path) else "line"
-                    raise InputError(
-                        f"{path}: {unit} {line}: id {doc.id!r} (--id-field {args.id_field}) is also the id of {where}; "
-                        "ids must be unique, since clusters and reports name records by them"
-                    )
+                    unit = "row" if is_parquet(doc.where.rpartition(":")[0]) else "line"
+                    raise InputError(repeated_id_message(doc.where, doc.id, args.id_field, where, unit=unit))
             yield name, doc
 
 

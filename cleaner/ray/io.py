@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from ..records import Document, parse_record
+from ..records import Document, parse_record, repeated_id_message
 from .session import require_ray
 
 if TYPE_CHECKING:
@@ -308,10 +308,7 @@ def repeated_id(plan: Plan, *, field: str, id_field: str, partitions: int) -> tu
     pos, first = int(repeats.column("pos")[k].as_py()), int(repeats.column("first")[k].as_py())
     doc_id = decode(repeats.column("id").slice(k, 1))[0]
     (path, line), (first_path, first_line) = plan.where(pos), plan.where(first)
-    return pos, (
-        f"{path}: line {line}: id {doc_id!r} (--id-field {id_field}) is also the id of {first_path}:{first_line}; "
-        "ids must be unique, since clusters and reports name records by them"
-    )
+    return pos, repeated_id_message(f"{path}:{line}", doc_id, id_field, f"{first_path}:{first_line}")
 
 
 def _chunk_rows(chunks: Sequence[LineChunk]) -> list[dict[str, Any]]:
