@@ -38,7 +38,7 @@ from ..chars import HAN, KANA
 if TYPE_CHECKING:
     import opencc
 
-__all__ = ["matching_key", "matching_keys", "shingle_text"]
+__all__ = ["matching_key", "matching_keys", "recent_keys", "shingle_text"]
 
 # Everything that is not a letter, digit or ideograph (punctuation, symbols,
 # whitespace, the underscore).
@@ -73,6 +73,8 @@ def _fold(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", s):
         s = _DROP.sub(" ", unicodedata.normalize("NFKC", s))
     s = s.casefold()
+    if s.isascii():  # (no CJK character, so no space next to one)
+        return s.strip()
     return _CJK_SPACE.sub("", s).strip()
 
 
@@ -97,6 +99,47 @@ def matching_keys(texts: Sequence[str]) -> list[str]:
     if len(converted) != len(folded):  # pragma: no cover - OpenCC kept every line so far
         converted = [_t2s().convert(f) for f in folded]
     return [_fold(c) if c != f else c for c, f in zip(converted, folded)]
+
+
+#: :func:`recent_keys` remembers the keys of at most this many paragraphs...
+RECENT_SIZE = 4096
+#: ...each of at most this many characters (so at most about 4M characters)
+RECENT_MAX_CHARS = 1000
+
+
+class _Recent:
+    """A bounded memo of :func:`matching_key` (a pure function of the text):
+    the oldest entry goes first when it is full."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.keys: dict[str, str] = {}
+
+    def lookup(self, texts: Sequence[str]) -> list[str]:
+        memo = self.keys
+        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        fresh = dict(zip(missing, matching_keys(missing)))
+        out = [memo[t] if t in memo else fresh[t] for t in texts]
+        for t, k in fresh.items():
+            if len(t) <= RECENT_MAX_CHARS:
+                if len(memo) >= self.size:
+                    del memo[next(iter(memo))]
+                memo[t] = k
+        return out
+
+
+_RECENT = _Recent(RECENT_SIZE)
+
+
+def recent_keys(texts: Sequence[str]) -> list[str]:
+    """Exactly :func:`matching_keys`, remembering the keys of short
+    paragraphs seen lately: the in-document ``dedup`` rule reads a document
+    again after it dropped paragraphs, and all but the seam are as before.
+
+    >>> recent_keys(["資料庫", "Ｗｏｒｌｄ"]) == matching_keys(["資料庫", "Ｗｏｒｌｄ"])
+    True
+    """
+    return _RECENT.lookup(texts)
 
 
 def _word_char(match: re.Match[str]) -> str:
