@@ -101,18 +101,20 @@ def matching_keys(texts: Sequence[str]) -> list[str]:
     return [_fold(c) if c != f else c for c, f in zip(converted, folded)]
 
 
-#: :func:`recent_keys` remembers the keys of at most this many paragraphs...
-RECENT_SIZE = 4096
-#: ...each of at most this many characters (so at most about 4M characters)
-RECENT_MAX_CHARS = 1000
+#: :func:`recent_keys` remembers the keys of paragraphs of at most this
+#: many characters in all (paragraph and key: about 16 MB at most)...
+RECENT_CHARS = 4_000_000
+#: ...and of no paragraph longer than this
+RECENT_MAX_CHARS = RECENT_CHARS // 16
 
 
 class _Recent:
     """A bounded memo of :func:`matching_key` (a pure function of the text):
-    the oldest entry goes first when it is full."""
+    the oldest entries go first when it is full."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.used = 0
         self.keys: dict[str, str] = {}
 
     def lookup(self, texts: Sequence[str]) -> list[str]:
@@ -121,14 +123,17 @@ class _Recent:
         fresh = dict(zip(missing, matching_keys(missing)))
         out = [memo[t] if t in memo else fresh[t] for t in texts]
         for t, k in fresh.items():
-            if len(t) <= RECENT_MAX_CHARS:
-                if len(memo) >= self.size:
-                    del memo[next(iter(memo))]
-                memo[t] = k
+            if len(t) > RECENT_MAX_CHARS:
+                continue
+            self.used += len(t) + len(k)
+            memo[t] = k
+            while self.used > self.chars and memo:
+                old = next(iter(memo))
+                self.used -= len(old) + len(memo.pop(old))
         return out
 
 
-_RECENT = _Recent(RECENT_SIZE)
+_RECENT = _Recent(RECENT_CHARS)
 
 
 def recent_keys(texts: Sequence[str]) -> list[str]:

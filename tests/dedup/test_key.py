@@ -95,9 +95,18 @@ def test_recent_keys_are_the_matching_keys_however_often_asked(texts):
 def test_the_recent_key_memo_stays_within_its_bounds():
     from cleaner.dedup.key import RECENT_MAX_CHARS, _Recent
 
-    memo = _Recent(3)
     texts = [f"第{i}段，內容" for i in range(10)] + ["長" * (RECENT_MAX_CHARS + 1)]
+    memo = _Recent(3 * (6 + 5))  # (room for three of them and their keys)
     assert memo.lookup(texts) == matching_keys(texts)
     assert list(memo.keys) == texts[7:10]  # the newest short ones only
+    assert memo.used == 3 * (6 + 5)
     assert memo.lookup(texts[::-1]) == matching_keys(texts[::-1])
-    assert len(memo.keys) == 3
+    assert memo.used <= memo.chars and len(memo.keys) == 3
+
+
+def test_a_paragraph_larger_than_the_memo_passes_through():
+    from cleaner.dedup.key import _Recent
+
+    memo = _Recent(4)
+    assert memo.lookup(["这是一段比较长的文字。"]) == ["这是一段比较长的文字"]
+    assert memo.keys == {} and memo.used == 0
