@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
@@ -38,7 +39,7 @@ from ..chars import HAN, KANA
 if TYPE_CHECKING:
     import opencc
 
-__all__ = ["matching_key", "matching_keys", "recent_keys", "shingle_text"]
+__all__ = ["matching_key", "matching_keys", "recent_keys", "forget_recent_keys", "shingle_text"]
 
 # Everything that is not a letter, digit or ideograph (punctuation, symbols,
 # whitespace, the underscore).
@@ -133,18 +134,28 @@ class _Recent:
         return out
 
 
-_RECENT = _Recent(RECENT_CHARS)
+_LOCAL = threading.local()  # (one memo per thread: no locking needed)
+
+
+def forget_recent_keys() -> None:
+    """Forget what :func:`recent_keys` remembers for this thread (the
+    pipeline calls it when it is done with a document)."""
+    _LOCAL.__dict__.pop("recent", None)
 
 
 def recent_keys(texts: Sequence[str]) -> list[str]:
-    """Exactly :func:`matching_keys`, remembering the keys of short
-    paragraphs seen lately: the in-document ``dedup`` rule reads a document
-    again after it dropped paragraphs, and all but the seam are as before.
+    """Exactly :func:`matching_keys`, remembering the keys of the paragraphs
+    seen since :func:`forget_recent_keys`: the in-document ``dedup`` rule
+    reads a document again after it dropped paragraphs, and all but the
+    seam are as before.
 
     >>> recent_keys(["資料庫", "Ｗｏｒｌｄ"]) == matching_keys(["資料庫", "Ｗｏｒｌｄ"])
     True
     """
-    return _RECENT.lookup(texts)
+    recent = getattr(_LOCAL, "recent", None)
+    if recent is None:
+        recent = _LOCAL.recent = _Recent(RECENT_CHARS)
+    return recent.lookup(texts)
 
 
 def _word_char(match: re.Match[str]) -> str:
