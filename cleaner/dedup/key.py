@@ -42,8 +42,10 @@ if TYPE_CHECKING:
 __all__ = ["matching_key", "matching_keys", "recent_keys", "forget_recent_keys", "shingle_text"]
 
 # Everything that is not a letter, digit or ideograph (punctuation, symbols,
-# whitespace, the underscore).
-_DROP = re.compile(r"[\W_]+")
+# whitespace, the underscore).  (``[\W_]+`` written so that the pattern
+# starts with a character class: the regex engine then skips ahead to the
+# next match instead of trying a repeat at every position; same matches.)
+_DROP = re.compile(r"[\W_][\W_]*")
 # A space left next to a CJK character separates nothing (the pattern
 # begins with the space, so that the regex engine scans for it: about 2x
 # faster than `` (?=X)|(?<=X) ``, with the same matches).

@@ -110,3 +110,13 @@ def test_a_paragraph_larger_than_the_memo_passes_through():
     memo = _Recent(4)
     assert memo.lookup(["这是一段比较长的文字。"]) == ["这是一段比较长的文字"]
     assert memo.keys == {} and memo.used == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="中文aB1 _,。！\u3000\n-", max_size=20))
+def test_the_drop_pattern_matches_what_a_plain_repeat_matches(s):
+    import re
+
+    from cleaner.dedup.key import _DROP
+
+    assert _DROP.sub(" ", s) == re.sub(r"[\W_]+", " ", s)
