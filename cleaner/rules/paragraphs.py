@@ -185,7 +185,7 @@ _HEADER_PUNCT = re.compile(r"[，。；！？、,;!?]")
 
 
 class _LineCache:
-    """Per call of :func:`paragraphs_rule`: the width (right-stripped) and
+    """Per document (see :func:`_line_cache`): the width (right-stripped) and
     the running-header key of each line seen, by its text."""
 
     __slots__ = ("_widths", "_keys")
@@ -193,6 +193,9 @@ class _LineCache:
     def __init__(self) -> None:
         self._widths: dict[str, int] = {}
         self._keys: dict[str, str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._widths) + len(self._keys)
 
     def width(self, body: str) -> int:
         w = self._widths.get(body)
@@ -457,6 +460,8 @@ RECENT_LAYOUTS = 3
 #: ...and of at most this many characters of breaks (lines and paragraph
 #: tails) in all: a few MB
 RECENT_CHARS = 2_000_000
+#: the line cache kept across calls is renewed past this many lines
+RECENT_LINES = 100_000
 
 
 class _RecentLayouts(dict[_DocStats, _Verdicts]):
@@ -495,6 +500,17 @@ def forget_layouts() -> None:
     """Forget the verdicts kept for this thread's document (see
     :class:`_RecentLayouts`); the next call starts afresh."""
     _LOCAL.__dict__.pop("layouts", None)
+    _LOCAL.__dict__.pop("lines", None)
+
+
+def _line_cache() -> _LineCache:
+    """This thread's :class:`_LineCache`, kept across the calls on one
+    document like the verdicts (a line's width and header key depend on
+    the line alone); a new one when it has grown past :data:`RECENT_LINES`."""
+    cache = getattr(_LOCAL, "lines", None)
+    if cache is None or len(cache) > RECENT_LINES:
+        cache = _LOCAL.lines = _LineCache()
+    return cache
 
 
 def _recent() -> _RecentLayouts:
@@ -525,7 +541,7 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     (True, [(3, 4)])
     """
     memo = _recent()
-    cache = _LineCache()
+    cache = _line_cache()
     kept: list[_Kept] = []
     edits = list(_joins(text, memo, cache, kept))
     current = text

@@ -326,3 +326,16 @@ def test_the_layout_memo_stays_within_its_bounds(monkeypatch):
     monkeypatch.setattr(P, "RECENT_CHARS", 60)
     memo.trim()
     assert list(memo) == [stats[4], stats[2]]  # (30 characters a layout)
+
+
+def test_the_line_cache_is_renewed_when_it_grows_too_large(monkeypatch):
+    from cleaner.rules import paragraphs as P
+
+    P.forget_layouts()
+    cache = P._line_cache()
+    assert P._line_cache() is cache  # (kept for the document)
+    cache.width("一行字")
+    cache.header_key("一行字")
+    monkeypatch.setattr(P, "RECENT_LINES", 1)
+    assert len(cache) == 2 and P._line_cache() is not cache
+    P.forget_layouts()
