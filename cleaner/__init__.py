@@ -59,7 +59,9 @@ _HOMES = {
 
 def __getattr__(name: str) -> Any:
     if name in _HOMES:
-        return getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+        globals()[name] = value  # (PEP 562: the next access finds it without a call)
+        return value
     if not name.startswith("_"):  # a submodule not imported yet: cleaner.registry
         try:
             return importlib.import_module(f".{name}", __name__)

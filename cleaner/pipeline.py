@@ -11,6 +11,8 @@ from .config import Config, make_config
 from .edits import Edit, OffsetMap, Suggestion, spans_after, apply_edits, compose
 from .registry import RULES
 from .rule import Rule
+from .dedup.key import forget_recent_keys
+from .rules.paragraphs import forget_layouts
 from .rules.script import RULE as SCRIPT
 
 __all__ = ["Explanation", "explain", "clean"]
@@ -75,6 +77,16 @@ def explain(text: str, *, config: Config | None = None, **options: Any) -> Expla
     """
     original = _check_text(text)
     cfg = _config(config, options)
+    try:
+        return _explain(original, cfg)
+    finally:
+        # what the rules remembered of this document (for their runs after
+        # a drop) goes with it: nothing carries over to the next document
+        forget_recent_keys()
+        forget_layouts()
+
+
+def _explain(original: str, cfg: Config) -> Explanation:
     state = _State(original)
     active = [RULES[n] for n in cfg.active_rules()]
     seen: dict[str, int] = {}  # the text version each rule last ran on

@@ -35,3 +35,15 @@ def test_the_library_call_loads_no_heavy_library_before_it_runs() -> None:
     the typo rules included) and loads none of the slow libraries (numpy
     alone took 0.42 s); rapidfuzz, which the lexicon rule imports, takes 15 ms."""
     assert _loaded_after("from cleaner import clean\nimport cleaner.registry") in ([], ["rapidfuzz"])
+
+
+def test_a_public_name_is_looked_up_once() -> None:
+    """PEP 562: after the first access the name is a module attribute, so
+    ``cleaner.explain`` in a loop does not call ``import_module`` each time."""
+    import cleaner
+
+    first = cleaner.explain
+    assert vars(cleaner)["explain"] is first
+    from cleaner.pipeline import explain
+
+    assert cleaner.explain is explain

@@ -211,3 +211,16 @@ def test_local_reruns_match_whole_reruns_on_random_layouts(monkeypatch):
     run = pipeline._State.run
     monkeypatch.setattr(pipeline._State, "run", lambda self, rule, cfg, local=False: run(self, rule, cfg))
     assert [explain(t, disable=NOTYPO) for t in texts] == local
+
+
+def test_nothing_a_rule_remembers_outlives_its_document():
+    """The dedup key memo lives for one document: a drop, the second run
+    that reads the remembered keys, the same result as a fresh clean."""
+    from cleaner.dedup import key as K
+
+    para = "图书馆今年完成了老馆改造，新增阅览座位三百个，延长了周末的开放时间。"
+    text = f"{para}\n\n{para}\n\n第三段，很短。\n"
+    first = explain(text)
+    assert getattr(K._LOCAL, "recent", None) is None
+    assert first.text == f"{para}\n\n第三段，很短。\n"
+    assert explain(text) == first

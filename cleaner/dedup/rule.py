@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..edits import Edit, Suggestion
 from ..rule import Rule
-from .key import matching_keys
+from .key import matching_keys, recent_keys
 from .split import Drop, drop_edits, split_paragraphs
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     from .clusters import kept_of, ranks  # numpy: imported on first use
     from .match import find_duplicates
     paras = [text[s:e] for s, e in spans]
-    keys = matching_keys(paras)
+    keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
     heading = [bool(_HEADING.match(p)) for p in paras]
     eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]

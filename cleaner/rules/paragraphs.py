@@ -46,6 +46,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -184,7 +185,7 @@ _HEADER_PUNCT = re.compile(r"[，。；！？、,;!?]")
 
 
 class _LineCache:
-    """Per call of :func:`paragraphs_rule`: the width (right-stripped) and
+    """Per document (see :func:`_line_cache`): the width (right-stripped) and
     the running-header key of each line seen, by its text."""
 
     __slots__ = ("_widths", "_keys")
@@ -192,6 +193,9 @@ class _LineCache:
     def __init__(self) -> None:
         self._widths: dict[str, int] = {}
         self._keys: dict[str, str | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._widths) + len(self._keys)
 
     def width(self, body: str) -> int:
         w = self._widths.get(body)
@@ -451,6 +455,70 @@ _Memo = dict[_DocStats, _Verdicts]
 _Kept = tuple[_Line, _Line, str]
 #: passes of :func:`_joins` at most (each reads the layout its joins left)
 MAX_PASSES = 4
+#: :data:`_RECENT` keeps the verdicts of at most this many layouts...
+RECENT_LAYOUTS = 3
+#: ...and of at most this many characters of breaks (lines and paragraph
+#: tails) in all: a few MB
+RECENT_CHARS = 2_000_000
+#: the line cache kept across calls is renewed past this many lines
+RECENT_LINES = 100_000
+
+
+class _RecentLayouts(dict[_DocStats, _Verdicts]):
+    """The verdicts of the layouts seen last, kept across the calls on one
+    document (the pipeline calls :func:`forget_layouts` when it is done
+    with it): after ``dedup`` drops a paragraph the pipeline runs the rule
+    again on a text that differs only at the seam, and usually has the
+    same layout.  A verdict is a pure function of the break and the
+    layout, so a verdict remembered from an earlier call is the one it
+    would get."""
+
+    def setdefault(self, stats: _DocStats, default: _Verdicts | None = None) -> _Verdicts:
+        verdicts = self.pop(stats, None)
+        if verdicts is None:
+            verdicts = {}
+        self[stats] = verdicts  # (now the newest)
+        return verdicts
+
+    def trim(self) -> None:
+        """Forget the oldest layouts beyond the bounds."""
+        while len(self) > RECENT_LAYOUTS:
+            del self[next(iter(self))]
+        sizes = {stats: sum(len(a) + len(p) + len(b) for a, p, b, _ in v) for stats, v in self.items()}
+        total = sum(sizes.values())
+        for stats in list(self):  # (oldest first)
+            if total <= RECENT_CHARS:
+                break
+            total -= sizes[stats]
+            del self[stats]
+
+
+_LOCAL = threading.local()  # (one memo per thread: no locking needed)
+
+
+def forget_layouts() -> None:
+    """Forget the verdicts kept for this thread's document (see
+    :class:`_RecentLayouts`); the next call starts afresh."""
+    _LOCAL.__dict__.pop("layouts", None)
+    _LOCAL.__dict__.pop("lines", None)
+
+
+def _line_cache() -> _LineCache:
+    """This thread's :class:`_LineCache`, kept across the calls on one
+    document like the verdicts (a line's width and header key depend on
+    the line alone); a new one when it has grown past :data:`RECENT_LINES`."""
+    cache = getattr(_LOCAL, "lines", None)
+    if cache is None or len(cache) > RECENT_LINES:
+        cache = _LOCAL.lines = _LineCache()
+    return cache
+
+
+def _recent() -> _RecentLayouts:
+    """This thread's :class:`_RecentLayouts`."""
+    layouts = getattr(_LOCAL, "layouts", None)
+    if layouts is None:
+        layouts = _LOCAL.layouts = _RecentLayouts()
+    return layouts
 
 
 def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
@@ -472,8 +540,8 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     >>> r.text == text, [(s.start, s.end) for s in r.suggestions]
     (True, [(3, 4)])
     """
-    memo: _Memo = {}
-    cache = _LineCache()
+    memo = _recent()
+    cache = _line_cache()
     kept: list[_Kept] = []
     edits = list(_joins(text, memo, cache, kept))
     current = text
@@ -490,6 +558,7 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             kept = []
             for _ in _joins(current, memo, cache, kept, join=False):
                 pass  # (joins nothing: only lists the breaks)
+    memo.trim()
     doubts = [d for a, b, para in kept if (d := _doubt_at(current, a, b, para)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
@@ -497,8 +566,13 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
 
 def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
     """:func:`_doubt` for the break between lines ``a`` and ``b`` of ``text``."""
-    lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
-    return _doubt(text, a.start + len(a.body.rstrip()), b.start + lead, para, b.body[lead:])
+    body = b.body.lstrip(" \t\u3000")
+    end = para.rstrip()
+    # (what _doubt checks first, before the offsets are worked out: most
+    # breaks are not between two Han characters)
+    if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])):
+        return None
+    return _doubt(text, a.start + len(a.body.rstrip()), b.start + len(b.body) - len(body), para, body)
 
 
 def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:

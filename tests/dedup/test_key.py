@@ -65,3 +65,58 @@ def test_cjk_space_pattern_removes_the_spaces_next_to_cjk(s):
 
     plain = re.compile(f" (?=[{HAN}{KANA}])|(?<=[{HAN}{KANA}]) ")
     assert _CJK_SPACE.sub("", s) == plain.sub("", s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="中文あaB1 ,_！\u3000Ｘ⑴", max_size=24))
+def test_fold_skips_the_cjk_space_pass_only_where_it_cannot_match(s):
+    """An ASCII string holds no CJK character, so ``_fold`` may skip the
+    space pass there: the same key as the full computation everywhere."""
+    import unicodedata
+
+    from cleaner.dedup.key import _CJK_SPACE, _DROP, _fold
+
+    full = _DROP.sub(" ", s)
+    if not unicodedata.is_normalized("NFKC", full):
+        full = _DROP.sub(" ", unicodedata.normalize("NFKC", full))
+    full = _CJK_SPACE.sub("", full.casefold()).strip()
+    assert _fold(s) == full
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["資料庫", "Ｗｏｒｌｄ", "", "New York", "这是一个测试。", "x" * 1200]), max_size=12))
+def test_recent_keys_are_the_matching_keys_however_often_asked(texts):
+    from cleaner.dedup.key import recent_keys
+
+    assert recent_keys(texts) == matching_keys(texts)
+    assert recent_keys(texts) == matching_keys(texts)  # (now from the memo)
+
+
+def test_the_recent_key_memo_stays_within_its_bounds():
+    from cleaner.dedup.key import RECENT_MAX_CHARS, _Recent
+
+    texts = [f"第{i}段，內容" for i in range(10)] + ["長" * (RECENT_MAX_CHARS + 1)]
+    memo = _Recent(3 * (6 + 5))  # (room for three of them and their keys)
+    assert memo.lookup(texts) == matching_keys(texts)
+    assert list(memo.keys) == texts[7:10]  # the newest short ones only
+    assert memo.used == 3 * (6 + 5)
+    assert memo.lookup(texts[::-1]) == matching_keys(texts[::-1])
+    assert memo.used <= memo.chars and len(memo.keys) == 3
+
+
+def test_a_paragraph_larger_than_the_memo_passes_through():
+    from cleaner.dedup.key import _Recent
+
+    memo = _Recent(4)
+    assert memo.lookup(["这是一段比较长的文字。"]) == ["这是一段比较长的文字"]
+    assert memo.keys == {} and memo.used == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="中文aB1 _,。！\u3000\n-", max_size=20))
+def test_the_drop_pattern_matches_what_a_plain_repeat_matches(s):
+    import re
+
+    from cleaner.dedup.key import _DROP
+
+    assert _DROP.sub(" ", s) == re.sub(r"[\W_]+", " ", s)

@@ -292,3 +292,50 @@ def test_a_break_where_a_word_may_run_across_is_suggested_not_joined():
     cut = text.index("看\n") + 1
     assert [(s.start, s.end, s.before, s.after) for s in r.suggestions] == [(cut, cut + 1, "\n", "")]
     assert not explain(f"{WRAP_PARAS[0]}\n防堵网络黄害\n{LONG_A}{LONG_B}\n", only=["paragraphs"]).suggestions
+
+
+def test_verdicts_remembered_for_the_document_are_the_fresh_ones():
+    """The rule remembers its verdicts per layout across its calls on one
+    document (issue 12: the run after a dedup drop); they are the verdicts
+    a fresh call gives, and the pipeline forgets them after the document."""
+    from cleaner.config import make_config
+    from cleaner.rules.paragraphs import _recent, forget_layouts, paragraphs_rule
+
+    text = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认\n\n真做好年底前的收尾工作。\n" * 3 + "但在看\n过拜纳姆的伤情报告后，禅师乐观地宣称。\n"
+    cfg = make_config()
+    forget_layouts()
+    fresh = list(paragraphs_rule(text, cfg))
+    assert _recent()  # (the layouts it saw)
+    assert list(paragraphs_rule(text, cfg)) == fresh  # from the memo
+    forget_layouts()
+    assert not _recent()
+    explain(text)
+    assert not _recent()  # the pipeline forgot the document
+
+
+def test_the_layout_memo_stays_within_its_bounds(monkeypatch):
+    from cleaner.rules import paragraphs as P
+
+    memo = P._RecentLayouts()
+    stats = [P._DocStats(wrap_width=w, tolerance=0, blank_paragraphs=False, indents=False) for w in range(5)]
+    for st_ in stats:
+        memo.setdefault(st_)[("a" * 10, "a" * 10, "b" * 10, False)] = None
+    memo.setdefault(stats[2])  # (used again: now the newest)
+    memo.trim()
+    assert list(memo) == [stats[3], stats[4], stats[2]][-P.RECENT_LAYOUTS :]
+    monkeypatch.setattr(P, "RECENT_CHARS", 60)
+    memo.trim()
+    assert list(memo) == [stats[4], stats[2]]  # (30 characters a layout)
+
+
+def test_the_line_cache_is_renewed_when_it_grows_too_large(monkeypatch):
+    from cleaner.rules import paragraphs as P
+
+    P.forget_layouts()
+    cache = P._line_cache()
+    assert P._line_cache() is cache  # (kept for the document)
+    cache.width("一行字")
+    cache.header_key("一行字")
+    monkeypatch.setattr(P, "RECENT_LINES", 1)
+    assert len(cache) == 2 and P._line_cache() is not cache
+    P.forget_layouts()
