@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from ..errors import UsageError
-from . import clean, dedup
+from . import clean, dedup, review
 from .settings import COMMANDS, load, render
 
 __all__ = ["add_parser", "cmd_config"]
@@ -29,10 +29,11 @@ value stops the command with exit code 2, naming the file and the key.
 
 HEADER = """\
 cleaner configuration, as `cleaner config --show` prints it.
-Use it with `cleaner clean --config FILE` or `cleaner dedup --config FILE`;
-a flag on the command line wins over the file.  Keys are the long flags
-without "--"; a key at the top (outside [clean] and [dedup]) applies to both
-commands.  A commented line is an option that is not set."""
+Use it with `cleaner clean --config FILE`, `cleaner dedup --config FILE` or
+`cleaner review --config FILE`; a flag on the command line wins over the file.
+Keys are the long flags without "--"; a key at the top (outside [clean],
+[dedup] and [review]) applies to every command that has it.  A commented
+line is an option that is not set."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -56,6 +57,7 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
     sub = root.add_subparsers(dest="command")
     clean.add_parsers(sub)
     dedup.add_parser(sub)
+    review.add_parser(sub)
     return {name: sub.choices[name] for name in COMMANDS}
 
 
