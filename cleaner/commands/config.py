@@ -1,5 +1,5 @@
-"""``cleaner config --show``: the effective configuration of ``cleaner clean``
-and ``cleaner dedup`` as a TOML file that ``--config`` reads back
+"""``cleaner config --show``: the effective configuration of ``cleaner clean``,
+``cleaner dedup`` and ``cleaner review`` as a TOML file that ``--config`` reads back
 (:mod:`cleaner.commands.settings` reads and checks such a file)."""
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ __all__ = ["add_parser", "cmd_config"]
 
 EXAMPLES = """\
 examples:
-  cleaner config --show > cleaner.toml          every option of both commands, with its default
+  cleaner config --show > cleaner.toml          every option of the three commands, with its default
   cleaner config --show --config cleaner.toml   what a file sets, with the rest at its defaults
   cleaner clean --config cleaner.toml scan.txt  use it; a flag given here wins over the file
   cleaner dedup --config cleaner.toml --keep longest --jsonl corpus.jsonl -o out.jsonl
 
 In the file, a key is a long flag without "--" (dedup-threshold = 85); a key
-at the top applies to both commands, one in [clean] or [dedup] to that one.
+at the top applies to every command that has it, one in [clean], [dedup]
+or [review] to that one.
 A commented line is an option that is not set.  An unknown key or a bad
 value stops the command with exit code 2, naming the file and the key.
 """
@@ -40,8 +41,8 @@ def add_parser(subparsers: Any) -> None:
     """Add the ``config`` subcommand to the ``cleaner`` parser."""
     p = subparsers.add_parser(
         "config",
-        help="print the effective configuration of clean and dedup as TOML (for --config)",
-        description="Print every option of `cleaner clean` and `cleaner dedup` as a TOML file, "
+        help="print the effective configuration of clean, dedup and review as TOML (for --config)",
+        description="Print every option of `cleaner clean`, `cleaner dedup` and `cleaner review` as a TOML file, "
         "with the values of --config FILE and the defaults for the rest; --config reads it back.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

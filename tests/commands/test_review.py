@@ -121,3 +121,11 @@ def test_bad_review_tables_are_usage_errors(tmp_path: Path, capsys: pytest.Captu
     src.write_text(DIRTY, encoding="utf-8")
     assert main(["review", "--config", str(f), str(src), "-o", str(out)]) == 2
     assert message.replace("c.toml", str(f)) in capsys.readouterr().err and not out.exists()
+
+
+def test_the_readme_example_configures_review(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "c.toml").write_text(block, encoding="utf-8")
+    r = parse("review", "--config", str(tmp_path / "c.toml"), "x", "-o", "p.html")
+    assert (r.page_size, r.context, r.dedup_threshold, r.disable) == (100, "all", 85.0, None)  # [clean]'s disable is clean's
