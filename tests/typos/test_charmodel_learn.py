@@ -114,3 +114,18 @@ def test_clean_learn_follows_on_error(tmp_path: Path, capsys: pytest.CaptureFixt
     quarantined = bad.read_text(encoding="utf-8").splitlines()
     assert len(quarantined) == 1 and json.loads(quarantined[0])["line"] == 4 and json.loads(quarantined[0])["raw"] == '{"text": 12}'
     assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == rows
+
+
+def test_clean_learn_reads_a_folder_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Learning reads the files a folder input resolves to (--glob), not the folder."""
+    lines, damaged, right = _corpus_and_page()
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "sub" / "corpus.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "page.txt").write_text(damaged + "\n", encoding="utf-8")
+    (corpus / "notes.md").write_text(damaged + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["clean", "--learn", "--only", "ocr_confusion", "--glob", "*.txt", "--output-dir", str(out), str(corpus)]
+    assert main(argv) == 0
+    assert "of 2 input file(s)" in capsys.readouterr().err
+    assert (out / "page.txt").read_text(encoding="utf-8") == right + "\n" and not (out / "notes.md").exists()
