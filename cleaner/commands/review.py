@@ -128,7 +128,7 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("stdin ('-') can be read once")
     args.context = _context(args.context) if isinstance(args.context, str) else args.context
     cleaning = not (args.report or args.clusters)
-    from_file = getattr(args, "from_config", frozenset())  # a config file's rule options are for cleaning: unused here
+    from_file: frozenset[str] = getattr(args, "from_config", frozenset())  # a config file's rule options are for cleaning: unused here
     if not cleaning and any(getattr(args, o) is not None and o not in from_file for o in _RULE_OPTIONS):
         raise UsageError("rule options apply when review cleans the inputs; with --report or --clusters the edits are already made")
     if cleaning and not args.files:
