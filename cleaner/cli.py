@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .commands import clean, config, dedup, learn, review
 from .commands.common import drop_stdout, interrupted, reader_went_away
-from .commands.settings import apply_config
+from .commands.settings import COMMANDS, apply_config
 from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
 from .runner import WorkerDied
 
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # half-written stays at an output path.
         signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        if args.command in ("clean", "dedup"):
+        if args.command in COMMANDS:
             args = apply_config(parser, arguments, args)  # --config FILE: the file's options where no flag is given
         return int(args.func(args))
     except UsageError as exc:

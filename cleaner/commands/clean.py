@@ -199,8 +199,6 @@ def cmd_clean(args: argparse.Namespace) -> int:
             raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")
         check_jsonl_encoding(args.encoding)
     if args.learn:  # after every usage check: learning reads the whole input once
-        if parquet:
-            raise UsageError("--learn reads text and JSON Lines files, not Parquet: learn a model from a text or JSON Lines export with `cleaner learn` and pass --model")
         config = with_learned_model(args, files, config)
     stats = Stats()
     progress = Progress(not args.quiet and sys.stderr.isatty(), total_bytes(files))

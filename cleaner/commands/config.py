@@ -1,5 +1,5 @@
-"""``cleaner config --show``: the effective configuration of ``cleaner clean``
-and ``cleaner dedup`` as a TOML file that ``--config`` reads back
+"""``cleaner config --show``: the effective configuration of ``cleaner clean``,
+``cleaner dedup`` and ``cleaner review`` as a TOML file that ``--config`` reads back
 (:mod:`cleaner.commands.settings` reads and checks such a file)."""
 
 from __future__ import annotations
@@ -9,38 +9,40 @@ import sys
 from typing import Any
 
 from ..errors import UsageError
-from . import clean, dedup
+from . import clean, dedup, review
 from .settings import COMMANDS, load, render
 
 __all__ = ["add_parser", "cmd_config"]
 
 EXAMPLES = """\
 examples:
-  cleaner config --show > cleaner.toml          every option of both commands, with its default
+  cleaner config --show > cleaner.toml          every option of the three commands, with its default
   cleaner config --show --config cleaner.toml   what a file sets, with the rest at its defaults
   cleaner clean --config cleaner.toml scan.txt  use it; a flag given here wins over the file
   cleaner dedup --config cleaner.toml --keep longest --jsonl corpus.jsonl -o out.jsonl
 
 In the file, a key is a long flag without "--" (dedup-threshold = 85); a key
-at the top applies to both commands, one in [clean] or [dedup] to that one.
+at the top applies to every command that has it, one in [clean], [dedup]
+or [review] to that one.
 A commented line is an option that is not set.  An unknown key or a bad
 value stops the command with exit code 2, naming the file and the key.
 """
 
 HEADER = """\
 cleaner configuration, as `cleaner config --show` prints it.
-Use it with `cleaner clean --config FILE` or `cleaner dedup --config FILE`;
-a flag on the command line wins over the file.  Keys are the long flags
-without "--"; a key at the top (outside [clean] and [dedup]) applies to both
-commands.  A commented line is an option that is not set."""
+Use it with `cleaner clean --config FILE`, `cleaner dedup --config FILE` or
+`cleaner review --config FILE`; a flag on the command line wins over the file.
+Keys are the long flags without "--"; a key at the top (outside [clean],
+[dedup] and [review]) applies to every command that has it.  A commented
+line is an option that is not set."""
 
 
 def add_parser(subparsers: Any) -> None:
     """Add the ``config`` subcommand to the ``cleaner`` parser."""
     p = subparsers.add_parser(
         "config",
-        help="print the effective configuration of clean and dedup as TOML (for --config)",
-        description="Print every option of `cleaner clean` and `cleaner dedup` as a TOML file, "
+        help="print the effective configuration of clean, dedup and review as TOML (for --config)",
+        description="Print every option of `cleaner clean`, `cleaner dedup` and `cleaner review` as a TOML file, "
         "with the values of --config FILE and the defaults for the rest; --config reads it back.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -56,6 +58,7 @@ def command_parsers() -> dict[str, argparse.ArgumentParser]:
     sub = root.add_subparsers(dest="command")
     clean.add_parsers(sub)
     dedup.add_parser(sub)
+    review.add_parser(sub)
     return {name: sub.choices[name] for name in COMMANDS}
 
 

@@ -1,15 +1,17 @@
 """``cleaner learn CORPUS... -o MODEL``: learn a character model (issue 16).
 
-The corpus is read once, line by line (text files) or record by record
-(JSON Lines, ``--jsonl --field NAME``), so memory stays bounded by the
-model's size budget (``--max-ngrams``) however large the corpus.  The model
+The corpus is read once, line by line (text files), record by record
+(JSON Lines, ``--jsonl --field NAME``) or row by row (Parquet, by the
+extension: the column ``--field``), so memory stays bounded by the model's
+size budget (``--max-ngrams``) however large the corpus.  Folders are read
+recursively (``--glob``), compressed files (``.gz``, ``.bz2``, ``.zst``)
+decompressed, as ``cleaner clean`` reads them.  The model
 lets ``cleaner clean --model MODEL`` repair OCR misreadings in context.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -17,7 +19,11 @@ from typing import Any
 
 from ..config import Config
 from ..errors import InputError, UsageError
-from ..textio import decode, open_input
+from ..parquet import is_parquet, parquet_documents, require_pyarrow
+from ..records import BadRecord, read_jsonl
+from ..textio import decode, open_input, read_lines
+from .common import check_encoding
+from .formats import resolve_inputs
 
 __all__ = ["add_parser", "cmd_learn", "corpus_texts", "LEARN_HELP", "with_learned_model"]
 
@@ -32,19 +38,26 @@ def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "learn",
         help="learn a character model from a corpus (for clean --model)",
-        description="Learn a character n-gram model from text files or JSON Lines, "
+        description="Learn a character n-gram model from text files, JSON Lines or Parquet (or folders of them), "
         "for `cleaner clean --model MODEL`: OCR misreadings are then judged in context. "
         "A corpus of the same kind of text as the one you clean works best; "
         "a few hundred thousand characters already help, more helps more.",
     )
-    p.add_argument("files", nargs="+", metavar="CORPUS", help="text files or JSON Lines ('-' for stdin)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="CORPUS",
+        help="text files, JSON Lines or folders (read recursively; see --glob), '-' for stdin; "
+        ".gz, .bz2 and .zst are decompressed, .parquet is read as a table",
+    )
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model (.npz)")
     p.add_argument("--jsonl", action="store_true", help="the corpus is JSON Lines: learn one field of each record")
-    p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field to learn (default: text)")
+    p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field, or the Parquet column, to learn (default: text)")
+    p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: at most N n-grams (default 16,000,000: under 200 MB)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
-    p.set_defaults(func=cmd_learn)
+    p.set_defaults(func=cmd_learn, output_dir=None)  # no output folder to leave out of folder inputs
 
 
 def _text_lines(name: str, encoding: str | None) -> Iterator[str]:
@@ -62,25 +75,48 @@ def _text_lines(name: str, encoding: str | None) -> Iterator[str]:
                 raise InputError(f"{name}: line {lineno} is not {enc}: give --encoding") from None
 
 
-def _jsonl_texts(name: str, field: str) -> Iterator[str]:
-    with open_input(name) as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
+def _jsonl_texts(name: str, field: str, *, encoding: str, skip_bad: bool) -> Iterator[str]:
+    """One field of each record, read as ``cleaner clean --jsonl`` reads it;
+    a bad record is bad input naming its line, or left out (``skip_bad``)."""
+    label = "<stdin>" if name == "-" else name
+    for item in read_jsonl(read_lines(name), label, field, encoding=encoding):
+        if isinstance(item, BadRecord):
+            if skip_bad:
                 continue
-            try:
-                value = json.loads(raw).get(field)
-            except (ValueError, AttributeError):
-                raise InputError(f"{name}: line {lineno} is not a JSON object") from None
-            if not isinstance(value, str):
-                raise InputError(f"{name}: line {lineno} has no string field {field!r}: give --field")
-            yield value
+            raise InputError(f"{label}: line {item.line}: {item.reason}")
+        yield item.text
 
 
-def corpus_texts(files: Sequence[str], *, jsonl: bool = False, field: str = "text", encoding: str | None = None) -> Iterator[str]:
-    """The texts of a corpus, lazily: the lines of text files (empty ones
-    skipped), or one field of each JSON Lines record."""
+def _parquet_texts(name: str, field: str) -> Iterator[str]:
+    try:
+        require_pyarrow()
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    return (doc.text for doc in parquet_documents([name], field))
+
+
+def corpus_texts(
+    files: Sequence[str], *, jsonl: bool = False, field: str = "text", encoding: str | None = None, skip_bad: bool = False
+) -> Iterator[str]:
+    """The texts of a corpus, lazily: the column ``field`` of Parquet files
+    (by the extension), one field of each JSON Lines record (``jsonl``; a bad
+    record is bad input, or left out with ``skip_bad``), or the lines of
+    text files; empty texts left out.
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "c.jsonl")
+    ...     _ = open(path, "w", encoding="utf-8").write('{"text": "今天"}\\n{"text": 1}\\n{"text": "天气"}\\n')
+    ...     list(corpus_texts([path], jsonl=True, skip_bad=True))
+    ['今天', '天气']
+    """
     for name in files:
-        texts = _jsonl_texts(name, field) if jsonl else _text_lines(name, encoding)
+        if is_parquet(name):
+            texts = _parquet_texts(name, field)
+        elif jsonl:
+            texts = _jsonl_texts(name, field, encoding=encoding or "utf-8", skip_bad=skip_bad)
+        else:
+            texts = _text_lines(name, encoding)
         yield from (t for t in texts if t.strip())
 
 
@@ -92,8 +128,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-ngrams must be at least 1000, not {args.max_ngrams}")
     if args.files.count("-") > 1:
         raise UsageError("stdin ('-') can be read only once")
+    if args.encoding:
+        check_encoding(args.encoding)
+    files = resolve_inputs(args)
     t0 = time.perf_counter()
-    model = learn(corpus_texts(args.files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams)
+    model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams)
     if not model.stats["chars"]:
         raise InputError("the corpus holds no text: nothing to learn")
     model.save(args.output)
@@ -112,6 +151,10 @@ def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: C
     """``cleaner clean --learn``: ``config`` with a model learned from the
     input files (read once here, once more to clean them).  Usage error
     (exit 2) on stdin, which cannot be read twice, and beside ``--model``.
+    A bad JSON Lines record follows ``--on-error``: with ``stop`` it is bad
+    input here already (exit 1 naming its line, before anything is
+    written); with ``skip`` or ``quarantine`` it is left out of the model,
+    and the cleaning pass skips or quarantines it (once).
 
     >>> import types
     >>> with_learned_model(types.SimpleNamespace(model=None), ["-"], None)
@@ -128,7 +171,8 @@ def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: C
     if args.model:
         raise UsageError("--learn and --model both give a model: use one")
     t0 = time.perf_counter()
-    texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding)
+    skip_bad = getattr(args, "on_error", "stop") != "stop"
+    texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, skip_bad=skip_bad)
     model = learn(texts, min_count=2)  # each typo of the input is seen once: forget what is seen once
     model.stats["from_input"] = True  # a typo seen only in its own document stays a suspect
     if not getattr(args, "quiet", False):

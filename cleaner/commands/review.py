@@ -9,6 +9,12 @@ Three sources, one page (:mod:`cleaner.review` builds and renders it):
 * ``--clusters FILE``, the clusters of a ``cleaner dedup`` run; its inputs,
   when given, show each member's text.
 
+The inputs are read as ``cleaner clean`` reads them: folders recursively
+(``--glob``), ``.gz``/``.bz2``/``.zst`` decompressed, ``.parquet`` as a
+table (the column ``--field``).  ``--config FILE`` reads the options from
+the TOML file of ``cleaner clean`` (its keys at the top and its
+``[review]`` table; ``cleaner config --show`` prints them).
+
 Exit codes as the other commands: 1 bad input (the file and line named;
 nothing written), 2 bad usage, 74 a path could not be written or read.
 """
@@ -25,6 +31,7 @@ from ..dedup.split import split_paragraphs
 from ..edits import Edit, Suggestion
 from ..config import OPTIONS
 from ..errors import InputError, UsageError
+from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..review import CONTEXT, PAGE_SIZE, cluster_entry, document_entry, page_data, render_page, row_edit
 from ..registry import RULES
 from ..runner import clean_documents, default_jobs
@@ -33,6 +40,8 @@ from ..textio import Outputs, read_bytes, read_lines
 from ..records import BadRecord, Document, read_jsonl, read_text_file
 from .clean import add_id_field, add_rule_options, check_id_field, config_of
 from .common import check_outputs
+from .formats import resolve_inputs
+from .settings import add_config_option
 
 __all__ = ["add_parser", "cmd_review"]
 
@@ -42,6 +51,8 @@ examples:
   cleaner review --jsonl --field content corpus.jsonl -o review.html --disable dedup
   cleaner review corpus.jsonl --jsonl --report edits.jsonl -o review.html   an earlier run's report, in context
   cleaner review a.txt b.txt --clusters clusters.jsonl -o review.html       the clusters of cleaner dedup
+  cleaner review corpus/ --glob '*.jsonl.gz' --jsonl -o review.html         a folder, read recursively
+  cleaner review --config cleaner.toml scan.txt -o review.html   the rule options of a config file ([review] and the top)
 
 The page opens in any browser from the file itself (no server, no network):
 edits inline with their rule and score, suggestions and dropped paragraphs
@@ -53,14 +64,20 @@ _RULE_OPTIONS = tuple(o.name for o in OPTIONS.values() if o.flag)
 
 
 def _context(value: str) -> int | None:
+    """``--context``: a number of characters, or None for ``all`` (a string,
+    so that a configuration file writes it back as it reads it).
+
+    >>> _context("all"), _context("80")
+    (None, 80)
+    """
     if value == "all":
         return None
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a number of characters or 'all', not {value!r}") from None
+        raise UsageError(f"--context takes a number of characters or 'all', not {value!r}") from None
     if n < 0:
-        raise argparse.ArgumentTypeError(f"a number of characters (0 or more) or 'all', not {n}")
+        raise UsageError(f"--context takes a number of characters (0 or more) or 'all', not {n}")
     return n
 
 
@@ -75,21 +92,29 @@ def add_parser(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="the inputs ('-' for stdin): cleaned now, or the context of --report / --clusters")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="the inputs: files or folders (read recursively; see --glob), '-' for stdin; .gz, .bz2 and .zst are "
+        "decompressed, .parquet is read as a table; cleaned now, or the context of --report / --clusters",
+    )
     p.add_argument("-o", "--output", metavar="PAGE.html", help="where to write the page (required; atomically)")
     p.add_argument("--jsonl", action="store_true", help="inputs are JSON Lines, one document per record")
-    p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field holding the text (default: text)")
+    p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field holding the text, or the Parquet column (default: text)")
+    p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     add_id_field(p)
+    add_config_option(p)
     p.add_argument("--encoding", metavar="ENC", help="input encoding of text files (default: detect)")
     p.add_argument("--report", metavar="FILE", help="show the edits of this `cleaner clean --report` file instead of cleaning")
     p.add_argument("--clusters", metavar="FILE", help="show the clusters of this `cleaner dedup --clusters` file (the inputs give their text)")
-    p.add_argument("--context", type=_context, default=CONTEXT, metavar="N|all", help=f"unchanged characters shown around each edit (default {CONTEXT}; all: whole documents)")
+    p.add_argument("--context", default=str(CONTEXT), metavar="N|all", help=f"unchanged characters shown around each edit (default {CONTEXT}; all: whole documents)")
     p.add_argument("--page-size", type=int, default=PAGE_SIZE, metavar="N", help=f"documents (and clusters) per page (default {PAGE_SIZE})")
     p.add_argument("--title", metavar="TEXT", help="the page's title (default: the inputs' names)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes when cleaning (default 0: all cores)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     add_rule_options(p)
-    p.set_defaults(func=cmd_review)
+    p.set_defaults(func=cmd_review, output_dir=None)  # no output folder to leave out of folder inputs
 
 
 def _check_usage(args: argparse.Namespace) -> None:
@@ -101,12 +126,19 @@ def _check_usage(args: argparse.Namespace) -> None:
         raise UsageError("--jobs must be 0 (all cores) or more")
     if args.files.count("-") > 1:
         raise UsageError("stdin ('-') can be read once")
+    args.context = _context(args.context) if isinstance(args.context, str) else args.context
     cleaning = not (args.report or args.clusters)
-    if not cleaning and any(getattr(args, o) is not None for o in _RULE_OPTIONS):
+    from_file: frozenset[str] = getattr(args, "from_config", frozenset())  # a config file's rule options are for cleaning: unused here
+    if not cleaning and any(getattr(args, o) is not None and o not in from_file for o in _RULE_OPTIONS):
         raise UsageError("rule options apply when review cleans the inputs; with --report or --clusters the edits are already made")
     if cleaning and not args.files:
         raise UsageError("give the inputs to clean (or --report FILE / --clusters FILE of an earlier run)")
     check_id_field(args)
+    if any(is_parquet(f) for f in args.files):
+        try:
+            require_pyarrow()
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
     check_outputs(args.files, (("-o", args.output),), None, also_read=(args.report, args.clusters, args.lexicon))
 
 
@@ -114,7 +146,9 @@ def _documents(args: argparse.Namespace) -> Iterator[Document]:
     """The inputs' documents, as ``cleaner clean`` reads and names them."""
     for name in args.files:
         label = "<stdin>" if name == "-" else name
-        if args.jsonl:
+        if is_parquet(name):
+            yield from parquet_documents([name], args.field, id_field=args.id_field)
+        elif args.jsonl:
             for item in read_jsonl(read_lines(name), label, args.field, id_field=getattr(args, "id_field", None)):
                 if isinstance(item, BadRecord):
                     raise InputError(f"{label}: line {item.line}: {item.reason}")
@@ -225,6 +259,8 @@ def _title(args: argparse.Namespace) -> str:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Run ``cleaner review``; returns the exit code."""
+    if args.files:  # none: a report or clusters shown without their text
+        resolve_inputs(args)
     _check_usage(args)
     if args.report or args.clusters:
         texts = _texts(args)

@@ -49,7 +49,7 @@ from ..errors import UsageError
 __all__ = ["COMMANDS", "add_config_option", "apply_config", "keys_of", "load", "render", "values_of"]
 
 #: the commands a configuration file configures, in the order it shows them
-COMMANDS = ("clean", "dedup")
+COMMANDS = ("clean", "dedup", "review")
 
 #: a flag given on the command line also discards these keys of the file
 #: (the file's ``disable`` would clash with the command line's ``--only``)
@@ -229,7 +229,9 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], args: arg
     for dest in list(given):
         given.update(_DISPLACES.get(dest, ()))
     sub.set_defaults(**{d: v for d, v in values.items() if d not in given})
-    return parser.parse_args(list(argv))
+    args = parser.parse_args(list(argv))
+    args.from_config = frozenset(d for d in values if d not in given)  # what the file set (review ignores its rule options)
+    return args
 
 
 # -- writing a file back ------------------------------------------------------

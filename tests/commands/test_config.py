@@ -34,7 +34,7 @@ def show(*argv: str, capsys: pytest.CaptureFixture[str]) -> str:
 
 def options(ns: argparse.Namespace) -> dict:
     """What a command runs with: its options, the rule options as the Config they make."""
-    out = {k: v for k, v in vars(ns).items() if k not in ("config", "func")}
+    out = {k: v for k, v in vars(ns).items() if k not in ("config", "func", "from_config")}
     if ns.command == "clean":
         out = {k: v for k, v in out.items() if k not in OPTIONS}
         out["config"] = config_of(ns)
@@ -148,14 +148,15 @@ def test_clean_runs_with_a_config_file(tmp_path):
 
 
 def test_options_both_commands_have_are_named_alike():
-    clean, dedup = (keys_of(p) for p in command_parsers().values())
+    every = {name: keys_of(p) for name, p in command_parsers().items()}
+    clean, dedup = every["clean"], every["dedup"]
     shared = set(clean) & set(dedup)
     assert {"dedup-threshold", "min-chars", "keep", "jobs", "encoding", "field", "id-field", "report", "config"} - {"config"} <= shared
     for key in shared:
         assert clean[key].dest == dedup[key].dest, key
     # a concept both commands have is not named twice
     dests = {}
-    for keys in (clean, dedup):
+    for keys in every.values():  # review's too
         for key, a in keys.items():
             assert dests.setdefault(a.dest, key) == key, (a.dest, key)
 

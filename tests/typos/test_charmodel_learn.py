@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,73 @@ def test_texts_shorter_than_the_order_are_learned() -> None:
     assert m.stats["documents"] == 3 and m.stats["ngrams"]["5"] == 0 and m.stats["ngrams"]["2"] > 0
 
 
-def test_clean_learn_refuses_parquet_before_reading_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _corpus_and_page() -> tuple[list[str], str, str]:
+    """Lines of a real corpus, and a damaged line whose repair needs a model of it."""
+    lines = [line for name in FILES[:2] for line in (SOURCE / name).read_text(encoding="utf-8").split("\n") if line.strip()]
+    damaged, right = CONSTITUTION_TYPOS[1]
+    return lines, damaged, right
+
+
+def test_clean_learn_learns_from_parquet_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The refusal of Parquet is lifted: the model is learned from the column --field."""
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
+    lines, damaged, right = _corpus_and_page()
     src = tmp_path / "t.parquet"
-    pq.write_table(pa.table({"text": ["今天,天气很好。"]}), src)
-    assert main(["clean", "--learn", str(src), "-o", str(tmp_path / "o.parquet")]) == 2
+    pq.write_table(pa.table({"body": [*lines, damaged], "n": list(range(len(lines) + 1))}), src)
+    out = tmp_path / "o.parquet"
+    assert main(["clean", "--only", "ocr_confusion", "--field", "body", str(src), "-o", str(out)]) == 0
+    assert pq.read_table(out).column("body").to_pylist()[-1] == damaged  # no model: no context
+    capsys.readouterr()
+    assert main(["clean", "--learn", "--only", "ocr_confusion", "--field", "body", str(src), "-o", str(out)]) == 0
+    assert "cleaner: learned" in capsys.readouterr().err
+    table = pq.read_table(out)
+    assert table.column("body").to_pylist() == [*lines, right] and table.column("n").to_pylist() == list(range(len(lines) + 1))
+    assert main(["clean", "--learn", "--field", "missing", str(src), "-o", str(tmp_path / "x.parquet")]) == 1
+    assert "missing" in capsys.readouterr().err and not (tmp_path / "x.parquet").exists()
+
+
+def _jsonl_with_a_bad_record(tmp_path: Path) -> tuple[Path, str, str]:
+    lines, damaged, right = _corpus_and_page()
+    src = tmp_path / "in.jsonl"
+    records = [json.dumps({"text": line}, ensure_ascii=False) for line in lines]
+    records.insert(3, '{"text": 12}')  # line 4: not a string
+    src.write_text("\n".join([*records, json.dumps({"text": damaged}, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    return src, damaged, right
+
+
+def test_clean_learn_follows_on_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad record stops learning with --on-error stop (exit 1, file and line
+    named, nothing written); with skip or quarantine learning leaves it out and
+    the cleaning pass skips or quarantines it once."""
+    src, damaged, right = _jsonl_with_a_bad_record(tmp_path)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--learn", "--jsonl", "--only", "ocr_confusion", str(src), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "not Parquet" in err and "cleaner: learned" not in err
-    assert not (tmp_path / "o.parquet").exists()
+    assert f"{src}: line 4" in err and not out.exists()
+    assert main(["clean", "--learn", "--jsonl", "--on-error", "skip", "--only", "ocr_confusion", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[-1]["text"] == right and {"text": 12} not in rows
+    assert "cleaner: learned" in err
+    bad = tmp_path / "bad.jsonl"
+    argv = ["clean", "--learn", "--jsonl", "--on-error", "quarantine", str(bad), "--only", "ocr_confusion", str(src), "-o", str(out)]
+    assert main(argv) == 0
+    quarantined = bad.read_text(encoding="utf-8").splitlines()
+    assert len(quarantined) == 1 and json.loads(quarantined[0])["line"] == 4 and json.loads(quarantined[0])["raw"] == '{"text": 12}'
+    assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == rows
+
+
+def test_clean_learn_reads_a_folder_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Learning reads the files a folder input resolves to (--glob), not the folder."""
+    lines, damaged, right = _corpus_and_page()
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "sub" / "corpus.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "page.txt").write_text(damaged + "\n", encoding="utf-8")
+    (corpus / "notes.md").write_text(damaged + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["clean", "--learn", "--only", "ocr_confusion", "--glob", "*.txt", "--output-dir", str(out), str(corpus)]
+    assert main(argv) == 0
+    assert "of 2 input file(s)" in capsys.readouterr().err
+    assert (out / "page.txt").read_text(encoding="utf-8") == right + "\n" and not (out / "notes.md").exists()

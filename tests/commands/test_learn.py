@@ -1,0 +1,70 @@
+"""``cleaner learn`` reads what ``cleaner clean`` reads (issue 15.2): folders
+(``--glob``), compressed files and Parquet (``--field`` names the column)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+from cleaner.typos.charmodel import load
+
+TEXTS = ["今天天气很好，我们去公园散步。", "他在北京工作了三年。", "这本书写得很好。"]
+
+
+def learned(capsys: pytest.CaptureFixture[str], *argv: str) -> int:
+    """The number of texts ``cleaner learn`` reports having learned."""
+    assert main(["learn", *argv]) == 0
+    err = capsys.readouterr().err
+    return int(err.split(" characters of ")[1].split(" texts")[0].replace(",", ""))
+
+
+def test_a_folder_is_read_recursively_with_glob(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "2021").mkdir(parents=True)
+    (corpus / "a.txt").write_text(TEXTS[0] + "\n", encoding="utf-8")
+    (corpus / "2021" / "b.txt").write_text(TEXTS[1] + "\n", encoding="utf-8")
+    (corpus / "2021" / "notes.md").write_text(TEXTS[2] + "\n", encoding="utf-8")
+    (corpus / ".hidden.txt").write_text(TEXTS[2] + "\n", encoding="utf-8")
+    out = tmp_path / "m.npz"
+    assert learned(capsys, str(corpus), "-o", str(out)) == 3
+    assert learned(capsys, str(corpus), "--glob", "*.txt", "-o", str(out)) == 2
+    assert load(out).stats["chars"] == len(TEXTS[0]) + len(TEXTS[1])
+    assert main(["learn", str(corpus), "--glob", "*.jsonl", "-o", str(out)]) == 1
+    assert "no file in this folder whose name matches '*.jsonl'" in capsys.readouterr().err
+
+
+def test_compressed_json_lines_and_a_bad_record_named_by_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "c.jsonl.gz"
+    src.write_bytes(gzip.compress("".join(json.dumps({"body": t}, ensure_ascii=False) + "\n" for t in TEXTS).encode()))
+    out = tmp_path / "m.npz"
+    assert learned(capsys, "--jsonl", "--field", "body", str(src), "-o", str(out)) == 3
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"body": TEXTS[0]}, ensure_ascii=False) + "\n{not json\n", encoding="utf-8")
+    assert main(["learn", "--jsonl", "--field", "body", str(bad), "-o", str(tmp_path / "x.npz")]) == 1
+    assert f"{bad}: line 2: invalid JSON" in capsys.readouterr().err
+    assert not (tmp_path / "x.npz").exists()
+
+
+def test_parquet_is_learned_from_the_field_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"id": [1, 2, 3, 4], "content": [*TEXTS, None]}), src)
+    out = tmp_path / "m.npz"
+    assert learned(capsys, "--field", "content", str(src), "-o", str(out)) == 3  # a null row is no text
+    assert load(out).stats["chars"] == sum(map(len, TEXTS))
+    assert main(["learn", str(src), "-o", str(tmp_path / "x.npz")]) == 1  # no column 'text'
+    assert str(src) in capsys.readouterr().err and not (tmp_path / "x.npz").exists()
+
+
+def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text(TEXTS[0] + "\n", encoding="utf-8")
+    assert main(["learn", "--encoding", "no-such-codec", str(src), "-o", str(tmp_path / "m.npz")]) == 2
+    assert "unknown encoding" in capsys.readouterr().err
+    assert main(["learn", "-", "-", "-o", str(tmp_path / "m.npz")]) == 2
+    assert "once" in capsys.readouterr().err
