@@ -156,6 +156,13 @@ def _exclusive_groups(parser: argparse.ArgumentParser) -> list[list[argparse.Act
     return [g._group_actions for g in parser._mutually_exclusive_groups]
 
 
+#: keys at the top of a file that a command does not take (only from its own
+#: table): review's ``output`` is its HTML page and its ``report``/``clusters``
+#: are files it reads, where clean's and dedup's are files they write, so a
+#: shared key would make review overwrite clean's output with a page
+_NOT_SHARED: dict[str, frozenset[str]] = {"review": frozenset({"output", "report", "clusters"})}
+
+
 def values_of(path: str, data: Mapping[str, Any], parsers: Mapping[str, argparse.ArgumentParser]) -> dict[str, dict[str, Any]]:
     """The options a parsed file sets, per command, by ``dest``: the keys at
     the top for every command that has them, then the command's table."""
@@ -170,7 +177,8 @@ def values_of(path: str, data: Mapping[str, Any], parsers: Mapping[str, argparse
             raise UsageError(f"{path}: unknown key {k!r}; valid keys: {', '.join(every)}")
     out = {}
     for name in parsers:
-        shared = _section(path, "", {k: v for k, v in top.items() if k in keys[name]}, parsers[name])
+        mine = {k: v for k, v in top.items() if k in keys[name] and k not in _NOT_SHARED.get(name, ())}
+        shared = _section(path, "", mine, parsers[name])
         own = _section(path, name, data.get(name, {}), parsers[name])
         if shared or own:
             out[name] = {**shared, **own}

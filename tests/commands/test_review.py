@@ -129,3 +129,22 @@ def test_the_readme_example_configures_review(tmp_path: Path) -> None:
     (tmp_path / "c.toml").write_text(block, encoding="utf-8")
     r = parse("review", "--config", str(tmp_path / "c.toml"), "x", "-o", "p.html")
     assert (r.page_size, r.context, r.dedup_threshold, r.disable) == (100, "all", 85.0, None)  # [clean]'s disable is clean's
+
+
+def test_top_level_paths_of_clean_do_not_reach_review(tmp_path: Path) -> None:
+    """A top-level ``output``/``report`` is a file clean writes; review would
+    write its page over clean's output and read clean's report, so review
+    takes those keys only from its own table."""
+    src = tmp_path / "in.txt"
+    src.write_text(DIRTY, encoding="utf-8")
+    cleaned, edits, page_path = tmp_path / "clean.txt", tmp_path / "edits.jsonl", tmp_path / "page.html"
+    f = tmp_path / "c.toml"
+    f.write_text(f'output = "{cleaned}"\nreport = "{edits}"\nquiet = true\n', encoding="utf-8")
+    assert main(["clean", "--config", str(f), "-j", "1", str(src)]) == 0
+    before = cleaned.read_bytes()
+    r = parse("review", "--config", str(f), str(src), "-o", str(page_path))
+    assert (r.output, r.report, r.quiet) == (str(page_path), None, True)
+    assert main(["review", "--config", str(f), "-j", "1", str(src), "-o", str(page_path)]) == 0
+    assert cleaned.read_bytes() == before and page_path.exists()
+    f.write_text(f'output = "{cleaned}"\n[review]\noutput = "{page_path}"\n', encoding="utf-8")
+    assert parse("review", "--config", str(f), str(src)).output == str(page_path)
