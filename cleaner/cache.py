@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,7 +91,8 @@ def cached_arrays(name: str, fields: tuple[str, ...], build: Callable[[], dict[s
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".arrays-", suffix=".npz")
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
+            named: dict[str, Any] = dict(arrays)  # numpy's stub reads ** as its allow_pickle: bool
+            np.savez(fh, **named)
         os.replace(tmp, path)
     except OSError:
         pass
