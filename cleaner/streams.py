@@ -216,7 +216,7 @@ def dedup_records(
     >>> [r["text"] for r in dedup_records(recs)]
     ['第一段的内容足够长，不会被跳过。\\n\\n第二段的内容也够长，同样参与比较。', '第三段是新的内容，应当保留下来。']
     >>> [(rec == recs[i], [e.note for e in res.edits]) for i, (rec, res) in enumerate(dedup_records(recs, id_field="id", with_edits=True))]
-    [(True, []), (False, ['duplicate of a paragraph 2 (similarity 100.0)'])]
+    [(True, []), (False, ['duplicate of paragraph 1 of a (similarity 100.0)'])]
     """
     options = DedupOptions(
         level=level, dedup_threshold=dedup_threshold, dedup_min_chars=dedup_min_chars, dedup_keep=dedup_keep, numbers=numbers, jobs=jobs,
