@@ -423,7 +423,8 @@ def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordMo
     gain on a window of :data:`WINDOW` Han characters either side, less the
     channel cost; the guards judge those that reach ``floor``."""
     out: list[Candidate] = []
-    found, spans = _bounded(text, found, spans, m, banned, floor)
+    if len(found) < BATCH:  # the batched pass costs less than the bounds
+        found, spans = _bounded(text, found, spans, m, banned, floor)
     for (i, top, alikes), (base_lp, new_lps) in zip(found, _window_logprobs(text, found, spans, m, banned)):
         for (c, sim), new_lp in zip(alikes, new_lps):
             channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
