@@ -73,7 +73,7 @@ from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, model, pair_keys, word_index
+from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, model, pair_keys, word_index
 
 if TYPE_CHECKING:
     import numpy as np
@@ -423,6 +423,8 @@ def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordMo
     gain on a window of :data:`WINDOW` Han characters either side, less the
     channel cost; the guards judge those that reach ``floor``."""
     out: list[Candidate] = []
+    if len(found) < BATCH:  # the batched pass costs less than the bounds
+        found, spans = _bounded(text, found, spans, m, banned, floor)
     for (i, top, alikes), (base_lp, new_lps) in zip(found, _window_logprobs(text, found, spans, m, banned)):
         for (c, sim), new_lp in zip(alikes, new_lps):
             channel = CHANNEL_COST + CHANNEL_SLOPE * (top - sim)
@@ -433,6 +435,68 @@ def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordMo
             ga, gb = _span(text, i, GUARD_CONTEXT)
             out.append(Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
     return out
+
+
+#: float rounding allowed for in :func:`_gain_bound` (sums of a few dozen
+#: log probabilities: their rounding errors are below 1e-12)
+BOUND_MARGIN = 1e-6
+
+
+def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str], floor: float) -> tuple[_Screened, list[tuple[int, int]]]:
+    """``found`` without the look-alikes whose gain provably falls short of
+    ``floor`` (:func:`_gain_bound`), and without the suspects left with
+    none: :func:`_scored` would drop them, so its result is the same."""
+    kept: _Screened = []
+    kept_spans: list[tuple[int, int]] = []
+    for (i, top, alikes), (a, b) in zip(found, spans):
+        window = text[a:b]
+        old_segs: dict[tuple[int, int], float] = {}
+        keep = [
+            (c, sim)
+            for c, sim in alikes
+            if _gain_bound(window, i - a, chr(c), m, banned, old_segs) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
+        ]
+        if keep:
+            kept.append((i, top, keep))
+            kept_spans.append((a, b))
+    return kept, kept_spans
+
+
+def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float]) -> float:
+    """An upper bound of ``m.logprob`` of ``window`` with ``c`` at ``p``
+    less ``m.logprob`` of ``window``.  The best segmentation of the new
+    window has one word ``[a, b)`` covering ``p``; the same segmentation
+    with the best one of the old ``window[a:b]`` in its place is a
+    segmentation of the old window, so the gain is at most the largest
+    ``lp(new[a:b]) - logprob(window[a:b])`` over the words of the new
+    window that cover ``p`` (``old_segs`` memoises the second term)."""
+    get = m.table.get
+    new = window[:p] + c + window[p + 1 :]
+    n = len(new)
+
+    def old_seg(a: int, b: int) -> float:
+        v = old_segs.get((a, b))
+        if v is None:
+            v = old_segs[(a, b)] = m.logprob(window[a:b], banned)
+        return v
+
+    best = m.char_logp(c) - m.char_logp(window[p])
+    for a in range(max(0, p - MAX_WORD + 1), p + 1):
+        # the words from a that cover p: a superset of those the Viterbi
+        # pass reaches (it stops at the first string that is no prefix)
+        for b in range(max(a + 2, p + 1), min(n, a + MAX_WORD) + 1):
+            w = new[a:b]
+            lp = get(w, _NO_PREFIX)
+            if lp is _NO_PREFIX:
+                break
+            if lp is not None and w not in banned:
+                gain = lp - old_seg(a, b)
+                if gain > best:
+                    best = gain
+    return best
+
+
+_NO_PREFIX = object()
 
 
 #: from this many suspects on, their windows are scored in one vectorised

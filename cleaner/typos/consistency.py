@@ -344,11 +344,6 @@ def _variants(
     if not len(keep):
         return []
     keys, tcs, chars, singles = keys[keep], tcs[keep], chars[keep], singles[keep]
-    # a term that the dictionary explains is ocr_confusion's business
-    keep = np.flatnonzero(_some_readings(chars, singles, index) <= TERM_LOGP)
-    if not len(keep):
-        return []
-    keys, tcs, chars = keys[keep], tcs[keep], chars[keep]
     # every (term, position, look-alike) in order, the look-alikes as the table lists them
     flat = chars.ravel()
     deg = np.where(flat < len(alikes.slots), alikes.count[alikes.slots[np.minimum(flat, len(alikes.slots) - 1)]], 0)
@@ -364,6 +359,14 @@ def _variants(
     wanted = keys[term] ^ ((flat[cell] ^ x).astype(np.uint64) << shifts[j])
     found = _lookup(distinct, counts, wanted)
     hit = np.flatnonzero((found > 0) & (found * RATIO <= tcs[term]))
+    if not len(hit):
+        return []
+    # a term that the dictionary explains is ocr_confusion's business: read
+    # only the terms with a variant (each row's reading is its own floats)
+    with_variant = np.unique(term[hit])
+    explained = np.zeros(len(keys), dtype=bool)
+    explained[with_variant] = _some_readings(chars[with_variant], singles[with_variant], index) > TERM_LOGP
+    hit = hit[~explained[term[hit]]]
     if not len(hit):
         return []
     by_term: dict[int, list[tuple[str, int, int]]] = {}

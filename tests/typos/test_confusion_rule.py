@@ -204,3 +204,55 @@ def test_short_texts_are_screened_as_long_ones(monkeypatch):
         monkeypatch.setattr(confusion_rule, "SHORT", 10**9)
         assert [candidates(t, floor=-20, **kwargs) for t in texts] == long_way
         assert sum(map(len, long_way)) > (3 if kwargs else 20)
+
+
+def _damaged_paragraphs(k: int) -> list[str]:
+    from benchmarks.inject import zh_paragraphs
+
+    return [p.replace("已", "己").replace("士", "土").replace("末", "未").replace("体", "休") for p in zh_paragraphs()[:k]]
+
+
+def test_gain_bound_is_never_below_the_gain():
+    # the bound that lets look-alikes skip the Viterbi pass is an upper bound
+    # of the real gain, for every window, position and look-alike, with and
+    # without banned words
+    from cleaner.typos.model import model
+
+    m = model()
+    nb_fn = confusion_rule.default_neighbours()
+    windows = [p[k : k + 9] for p in _damaged_paragraphs(6) for k in range(0, len(p) - 9, 5)]
+    windows = [w for w in windows if all("\u4e00" <= ch <= "\u9fff" for ch in w)]
+    checked = tight = 0
+    for w in windows:
+        for banned in (frozenset(), frozenset({w[3:5], w[4:6]})):
+            segs: dict[tuple[int, int], float] = {}
+            base = m.logprob(w, banned)
+            for nb in [x for x, _ in nb_fn(w[4]) if len(x) == 1 and "\u4e00" <= x <= "\u9fff"][:6]:
+                gain = m.logprob(w[:4] + nb + w[5:], banned) - base
+                bound = confusion_rule._gain_bound(w, 4, nb, m, banned, segs)
+                assert bound >= gain - 1e-9, (w, nb, bound, gain)
+                checked += 1
+                tight += abs(bound - gain) < 1e-9
+    assert checked > 200 and tight > 10, (checked, tight)
+
+
+def test_bounded_scoring_equals_scoring_everything(monkeypatch):
+    # look-alikes dropped by the bound are exactly those whose gain falls
+    # short of the floor: the same candidates, floats and vetoes without it
+    texts = ["".join(_damaged_paragraphs(20))] + _damaged_paragraphs(12) + ["工作己经完成了", "这位博土毕业于北京大学。"]
+    floors = (-5.0, 0.0, 3.0, 6.0)
+    with_bound = [candidates(t, floor=f) for t in texts for f in floors]
+    pruned = []
+    real = confusion_rule._bounded
+
+    def counting(text, found, spans, m, banned, floor):
+        kept, kept_spans = real(text, found, spans, m, banned, floor)
+        pruned.append(sum(len(a) for _, _, a in found) - sum(len(a) for _, _, a in kept))
+        return kept, kept_spans
+
+    monkeypatch.setattr(confusion_rule, "_bounded", counting)
+    assert [candidates(t, floor=f) for t in texts for f in floors] == with_bound
+    assert sum(pruned) > 100
+    monkeypatch.setattr(confusion_rule, "_bounded", lambda text, found, spans, m, banned, floor: (found, spans))
+    assert [candidates(t, floor=f) for t in texts for f in floors] == with_bound
+    assert sum(map(len, with_bound)) > 20

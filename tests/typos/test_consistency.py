@@ -125,3 +125,24 @@ def test_a_stray_traditional_look_alike_in_simplified_text_is_still_mended() -> 
     # a Simplified line keeps its characters: 興 (not 兴) is the misreading of 典
     doc = "金昭典同志主持会议。金昭典同志说，要抓落实。金昭典同志强调，要重实效。会后金昭興同志看望了群众。"
     assert clean(doc, only=["consistency"]) == doc.replace("金昭興", "金昭典")
+
+
+def test_the_dictionary_reads_only_terms_with_a_variant(monkeypatch) -> None:
+    # the term's dictionary reading is taken after its variants are found,
+    # for those terms only, and still vetoes: a term the dictionary explains
+    # gets no correction
+    import numpy as np
+
+    from cleaner.typos import consistency
+
+    real = consistency._some_readings
+    rows: list[int] = []
+
+    def counting(chars, singles, index):
+        rows.append(len(chars))
+        return real(chars, singles, index)
+
+    monkeypatch.setattr(consistency, "_some_readings", counting)
+    assert len(list(find(DOC))) == 1 and 0 < sum(rows) <= 2  # 3 before: 赵明 too
+    monkeypatch.setattr(consistency, "_some_readings", lambda chars, singles, index: np.zeros(len(chars)))
+    assert list(find(DOC)) == []
