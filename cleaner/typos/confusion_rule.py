@@ -67,7 +67,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
@@ -490,7 +490,7 @@ def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str
             if lp is _NO_PREFIX:
                 break
             if lp is not None and w not in banned:
-                gain = lp - old_seg(a, b)
+                gain = cast(float, lp) - old_seg(a, b)  # a word's log probability (None: a prefix only)
                 if gain > best:
                     best = gain
     return best
