@@ -380,7 +380,7 @@ INSERT_MIN_COUNT = 3
 INSERT_CANDIDATES = 5
 #: ... costs this much (the inserted character's own probability is already
 #: a cost); a doubled character (a pair of the same character that the
-#: corpus never writes, 高规规划) costs this much to drop
+#: corpus never writes, 经济济发展) costs this much to drop
 INSERT_COST = 0.0
 DELETE_COST = 2.0
 #: the score (character model gain + word model gain - cost) a change
@@ -465,7 +465,7 @@ def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, st
 def _joins_a_word(new: str, at: int, after: str, m: WordModel) -> bool:
     """Whether, in the text with the change made (``new``, the change at
     ``at``), the inserted character, or the copy of a doubled one that
-    stays, is in a dictionary word (众议员员 -> 议员, 高规规划 -> 规划; a
+    stays, is in a dictionary word (众议员员 -> 议员, 经济济发展 -> 经济; a
     reduplication such as 趴趴走 leaves no word).
 
     >>> from cleaner.typos.model import model
