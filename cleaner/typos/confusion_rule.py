@@ -73,7 +73,7 @@ from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, model, pair_keys, word_index
+from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, pair_keys, word_index
 
 if TYPE_CHECKING:
     import numpy as np
@@ -239,7 +239,7 @@ def _short_candidates(text: str, m: WordModel, nb_fn: Neighbours, *, shipped: bo
         alikes = _short_estimates(text, i, entry, m, partners.best_pair, floor, shipped=shipped)
         if alikes:
             found.append((i, entry[0], alikes))
-    return _scored(text, found, [_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
+    return _scored(text, found, [han_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
 
 
 def _short_estimates(text: str, i: int, entry: tuple[float, float, tuple[tuple[str, float], ...]], m: WordModel, best_pair: float, floor: float, *, shipped: bool) -> list[tuple[int, float]]:
@@ -432,7 +432,7 @@ def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordMo
             if gain < floor:
                 continue
             nb = chr(c)
-            ga, gb = _span(text, i, GUARD_CONTEXT)
+            ga, gb = han_span(text, i, GUARD_CONTEXT)
             out.append(Candidate(i, text[i], nb, gain, sim, guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
     return out
 
@@ -689,18 +689,6 @@ def _read_misspellings(path: Path) -> frozenset[str] | None:
     if header != f"{_MISSPELLINGS_MAGIC} {_digest(body)}":
         return None
     return frozenset(body.split("\n")) - {""}
-
-
-def _span(text: str, i: int, width: int) -> tuple[int, int]:
-    """The run of Han characters around ``i``, at most ``width`` either side."""
-    a = i
-    while a > i - width and a and _is_han(text[a - 1]):
-        a -= 1
-    b = i + 1
-    n = len(text)
-    while b <= i + width and b < n and _is_han(text[b]):
-        b += 1
-    return a, b
 
 
 def _is_han(ch: str) -> bool:

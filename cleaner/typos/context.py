@@ -33,7 +33,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, is_han_run, model
+from .model import WordModel, han_span, is_han_run, model
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -543,22 +543,6 @@ def with_model(
     items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
     items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
     return items
-
-
-def han_span(text: str, i: int, width: int) -> tuple[int, int]:
-    """The run of Han characters around ``i``, at most ``width`` either side.
-
-    >>> han_span("我们，在北京工作", 5, 2)
-    (3, 8)
-    """
-    a = i
-    while a > i - width and a and is_han_run(text[a - 1]):
-        a -= 1
-    b = i + 1
-    n = len(text)
-    while b <= i + width and b < n and is_han_run(text[b]):
-        b += 1
-    return a, b
 
 
 def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:

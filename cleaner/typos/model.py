@@ -49,7 +49,7 @@ from ..cache import cached_arrays, usable_cache_dir
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["WordModel", "WordIndex", "model", "cache_path", "UNKNOWN_LOGP", "is_han_run", "han_codes", "pair_keys"]
+__all__ = ["WordModel", "WordIndex", "model", "cache_path", "UNKNOWN_LOGP", "is_han_run", "han_span", "han_codes", "pair_keys"]
 
 #: version of the cached table's layout; bump when the build changes
 _VERSION = 8
@@ -69,6 +69,22 @@ _MISSING = math.inf
 def is_han_run(s: str) -> bool:
     """Whether every character of ``s`` is a CJK unified ideograph (basic block)."""
     return bool(s) and all("\u4e00" <= c <= "\u9fff" for c in s)
+
+
+def han_span(text: str, i: int, width: int) -> tuple[int, int]:
+    """The run of Han characters around ``i``, at most ``width`` either side.
+
+    >>> han_span("我们，在北京工作", 5, 2)
+    (3, 8)
+    """
+    a = i
+    while a > i - width and a and "\u4e00" <= text[a - 1] <= "\u9fff":
+        a -= 1
+    b = i + 1
+    n = len(text)
+    while b <= i + width and b < n and "\u4e00" <= text[b] <= "\u9fff":
+        b += 1
+    return a, b
 
 
 @dataclass(frozen=True, slots=True)
