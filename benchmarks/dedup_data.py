@@ -291,7 +291,7 @@ def _spliced_clause(sents: tuple[str, ...], rng: random.Random) -> str:
     return a[: rng.randint(2, max(2, len(a) - 2))] + b[rng.randint(2, max(2, len(b) - 2)) :]
 
 
-def speed_corpus(n: int, *, seed: int = 11, dup_share: float = 0.1) -> Iterator[str]:
+def speed_corpus(n: int, *, seed: int = 11, dup_share: float = 0.1, sources: list[int] | None = None) -> Iterator[str]:
     """``n`` paragraphs of 2-5 clauses joined with ``，`` (about 50
     characters, 150 bytes of UTF-8, a paragraph).  Each clause is the head
     of one real clause spliced to the tail of another, so the text has the
@@ -299,14 +299,18 @@ def speed_corpus(n: int, *, seed: int = 11, dup_share: float = 0.1) -> Iterator[
     at 1M paragraphs as at 10k (whole real clauses would recur 46 times
     each at 1M, making the candidate count grow with the square of N by
     construction).  A ``dup_share`` of the paragraphs are exact copies, or
-    copies with 1-10 % random character edits, of an earlier paragraph."""
+    copies with 1-10 % random character edits, of an earlier paragraph.
+    ``sources``, when given, receives one entry per paragraph: the index of
+    the paragraph it copies, or -1 (the labels of a recall measure)."""
     rng = random.Random(seed)
     sents = clauses()
     alphabet = "".join(sorted({c for s in sents[:5000] for c in s if "\u4e00" <= c <= "\u9fff"}))
-    recent: list[str] = []
+    recent: list[tuple[int, str]] = []
     for i in range(n):
         if recent and rng.random() < dup_share:
-            src = recent[rng.randrange(len(recent))]
+            at, src = recent[rng.randrange(len(recent))]
+            if sources is not None:
+                sources.append(at)
             if rng.random() < 0.5:
                 yield src
             else:
@@ -314,7 +318,9 @@ def speed_corpus(n: int, *, seed: int = 11, dup_share: float = 0.1) -> Iterator[
             continue
         para = "，".join(_spliced_clause(sents, rng) for _ in range(rng.randint(2, 5))) + "。"
         if len(recent) < 10_000:
-            recent.append(para)
+            recent.append((i, para))
         else:
-            recent[rng.randrange(len(recent))] = para
+            recent[rng.randrange(len(recent))] = (i, para)
+        if sources is not None:
+            sources.append(-1)
         yield para

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +36,24 @@ def _corpus(n: int, path: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import dedup_data as data
 
-    paras = list(data.speed_corpus(n))
-    first: dict[str, int] = {}
-    label = [first.setdefault(p, i) for i, p in enumerate(paras)]  # exact copies
+    sources: list[int] = []
+    paras = list(data.speed_corpus(n, sources=sources))
     docs = [(f"doc{i // 5}", "\n\n".join(paras[i : i + 5])) for i in range(0, n, 5)]
     with open(path, "wb") as fh:
-        pickle.dump((docs, paras, label), fh)
+        pickle.dump((docs, paras, sources), fh)
+
+
+def recall_of_planted(dropped: Sequence[bool], sources: Sequence[int]) -> dict[str, float]:
+    """Share of the planted copies (exact and 1-10 % edited) a method drops,
+    and how many first occurrences it drops besides.
+
+    >>> recall_of_planted([False, True, False, True], [-1, 0, -1, -1])
+    {'planted': 1, 'recall': 1.0, 'dropped_originals': 1}
+    """
+    planted = sum(1 for s in sources if s >= 0)
+    hit = sum(1 for d, s in zip(dropped, sources) if d and s >= 0)
+    extra = sum(1 for d, s in zip(dropped, sources) if d and s < 0)
+    return {"planted": planted, "recall": round(hit / planted, 4) if planted else 1.0, "dropped_originals": extra}
 
 
 def _child_rensa(path: str) -> dict[str, float]:
@@ -48,26 +61,27 @@ def _child_rensa(path: str) -> dict[str, float]:
     from rensa import RMinHash, RMinHashLSH
 
     with open(path, "rb") as fh:
-        _, paras, _ = pickle.load(fh)
+        _, paras, sources = pickle.load(fh)
     t = time.process_time()
     tokens = [[p[i : i + 3] for i in range(max(1, len(p) - 2))] for p in paras]
     m = RMinHash.digest_matrix_from_token_sets(tokens, 128, 42)
     lsh = RMinHashLSH(threshold=0.8, num_perm=128, num_bands=16)
     flags = np.asarray(lsh.insert_matrix_and_query_duplicate_flags(m))
     cpu = time.process_time() - t
-    return {"cpu": cpu, "dropped": int(flags.sum())}
+    return {"cpu": cpu, "dropped": int(flags.sum()), **recall_of_planted(flags.tolist(), sources)}
 
 
 def _child_cleaner(path: str) -> dict[str, float]:
     from cleaner.dedup.corpus import DedupOptions, dedup_corpus
 
     with open(path, "rb") as fh:
-        docs, _, _ = pickle.load(fh)
+        docs, _, sources = pickle.load(fh)
     t = time.process_time()
     res = dedup_corpus(docs, options=DedupOptions(dedup_threshold=85.0))
     cpu = time.process_time() - t
-    dropped = int((res.ref != -1).sum())
-    out = {"cpu": cpu, "dropped": dropped, "candidates": res.candidates}
+    flags = (res.ref != -1).tolist()
+    assert len(flags) == len(sources), "one verdict per paragraph, in corpus order"
+    out = {"cpu": cpu, "dropped": sum(flags), "candidates": res.candidates, **recall_of_planted(flags, sources)}
     res.close()
     import cleaner
 

@@ -18,9 +18,11 @@ status against ``benchmarks/baseline.json``.  ``DIR/chart.png``: see
 ``--update-readme`` rewrites what stands between ``<!-- figures:NAME -->``
 and ``<!-- /figures -->`` in each README (``speed``: the ladder table;
 ``quality``: the quality summary; ``summary``: what the end of the run
-printed), saying which run the figures come from,
-and writes the chart to ``docs/benchmarks.png``.  A block the run has no
-figures for is left as it is.  Without a results file the newest
+printed; ``dedup``: corpus dedup on the labelled pairs and against rensa),
+saying which run the figures come from,
+and writes the chart to ``docs/benchmarks.png`` (when the run has a speed
+ladder).  A block the run has no figures for is left as it is;
+``--block NAME`` rewrites only the named blocks (a run of one module).  Without a results file the newest
 ``benchmarks/results/*.json`` is read.
 """
 
@@ -42,7 +44,7 @@ from .summary import LADDER_KEY, gate_lines, key_ratios, ladder_markdown, ladder
 
 __all__ = [
     "Row", "collect", "markdown", "chart", "main", "run_line", "summary_markdown", "quality_summary",
-    "figure_blocks", "replace_blocks", "update_readmes", "newest_results", "as_judged_in_run",
+    "figure_blocks", "dedup_markdown", "replace_blocks", "update_readmes", "newest_results", "as_judged_in_run",
 ]
 
 SIZE_ORDER = {"10KB": 0, "100KB": 1, "1MB": 2, "whole": 3}
@@ -357,6 +359,39 @@ def summary_markdown(results: Mapping[str, Any], verdicts: Sequence[Verdict]) ->
     return lines + quality_summary(results)
 
 
+def dedup_markdown(results: Mapping[str, Any]) -> list[str]:
+    r"""Corpus dedup against rensa, from ``test_speed_against_rensa``'s
+    figures: CPU seconds per size, the ratio, the planted copies each drops.
+
+    >>> row = {"cpu": 10.0, "recall": 0.99, "dropped_originals": 0, "candidates": 5}
+    >>> run = {"benchmarks": [{"extra_info": {"rensa": {"100000": {"rensa": {"cpu": 5.0, "recall": 0.8, "dropped_originals": 9}, "cleaner": row}}}}]}
+    >>> print("\n".join(dedup_markdown(run)))
+    | paragraphs | cleaner CPU s | rensa CPU s | cleaner / rensa | planted copies dropped: cleaner | rensa | first occurrences dropped: cleaner | rensa | candidate pairs |
+    |---|---|---|---|---|---|---|---|---|
+    | 100,000 | 10.0 | 5.0 | 2.00x | 0.9900 | 0.8000 | 0 | 9 | 5 |
+    """
+    rensa: Mapping[str, Any] = {}
+    labelled: Mapping[str, Any] = {}
+    for bench in results.get("benchmarks", []):
+        info = bench.get("extra_info") or {}
+        rensa = info.get("rensa") or rensa
+        labelled = info if "phrase_false_merges" in info else labelled
+    lines = _labelled_dedup(labelled) if labelled else []
+    sizes = sorted((k for k in rensa if k.isdigit()), key=int)
+    if not sizes:
+        return lines
+    body = []
+    for n in sizes:
+        c, r = rensa[n]["cleaner"], rensa[n]["rensa"]
+        body.append([f"{int(n):,}", f"{c['cpu']:.1f}", f"{r['cpu']:.1f}", f"{c['cpu'] / r['cpu']:.2f}x", f"{c['recall']:.4f}",
+                     f"{r['recall']:.4f}", str(c["dropped_originals"]), str(r["dropped_originals"]), f"{c.get('candidates', 0):,}"])
+    lines += _table(["paragraphs", "cleaner CPU s", "rensa CPU s", "cleaner / rensa", "planted copies dropped: cleaner", "rensa",
+                    "first occurrences dropped: cleaner", "rensa", "candidate pairs"], body)
+    if "growth_1M_over_100k" in rensa:
+        lines += ["", f"cleaner's CPU time at 1M paragraphs over 100k: {rensa['growth_1M_over_100k']}."]
+    return lines
+
+
 def figure_blocks(results: Mapping[str, Any], source: str, verdicts: Sequence[Verdict] = ()) -> dict[str, str]:
     """The README blocks a run has figures for: ``speed`` (the ladder),
     ``quality`` and ``summary`` (what the end of the run printed, in a code
@@ -372,7 +407,34 @@ def figure_blocks(results: Mapping[str, Any], source: str, verdicts: Sequence[Ve
     quality = quality_summary(results)
     if quality:
         blocks["quality"] = "\n".join([*quality, caption])
+    dedup = dedup_markdown(results)
+    if dedup:
+        blocks["dedup"] = "\n".join([*dedup, "", DEDUP_UNITS, "", caption])
     return blocks
+
+
+def _labelled_dedup(info: Mapping[str, Any]) -> list[str]:
+    """Precision, recall and F1 per method on the labelled near-duplicate set."""
+    rows = info.get("quality") or {}
+    body = [[name, f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['f1']:.3f}"] for name, r in rows.items()]
+    kinds = info.get("recall_by_kind") or {}
+    lines = ["Labelled near-duplicate pairs (real news paragraphs; copies with edits, real OCR confusions, Traditional "
+             "script; pairs at similarity 85 or more are duplicates):", ""]
+    lines += _table(["method", "precision", "recall", "F1"], body) + [""]
+    if kinds:
+        methods = [m for m in next(iter(kinds.values())) if m != "pairs"]
+        lines += _table(["recall by kind of copy", *methods, "pairs"],
+                        [[k, *(f"{v[m]:.3f}" for m in methods), str(v["pairs"])] for k, v in kinds.items()]) + [""]
+    return lines + [f"Paragraphs sharing only a long phrase merged by cleaner: {info.get('phrase_false_merges', '?')}.", ""]
+
+
+#: how to read the dedup table, under it
+DEDUP_UNITS = (
+    "Each method runs in its own process on the same corpus (`benchmarks/dedup_vs_rensa.py`: paragraphs of about 50 "
+    "characters, 10 % of them exact or 1-10 % edited copies of an earlier one, five to a document); CPU seconds, "
+    "median of 3 at 100k. rensa: character 3-grams, 128-slot MinHash, its LSH at 0.8; cleaner folds script, width and "
+    "punctuation and verifies every candidate at ratio 85."
+)
 
 
 #: a block of generated figures in a Markdown file
@@ -509,6 +571,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, help="folder for report.md and chart.png")
     parser.add_argument("--update-readme", action="store_true",
                         help="rewrite the <!-- figures:NAME --> blocks of README.md and benchmarks/README.md and the chart they show")
+    parser.add_argument("--block", action="append", metavar="NAME",
+                        help="rewrite only this figure block (repeatable; e.g. --block dedup for a run of test_bench_dedup.py alone)")
     parser.add_argument("--readme", type=Path, action="append", help="a Markdown file to update instead of the two READMEs (repeatable)")
     parser.add_argument("--chart", type=Path, default=CHART_PATH, help=f"the chart --update-readme writes (default {CHART_PATH.relative_to(ROOT)})")
     parser.add_argument("--baseline", type=Path, default=BASELINE_PATH)
@@ -526,11 +590,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = Baseline.load(args.baseline)
         if args.update_readme:
             verdicts = as_judged_in_run(results, check_results(results, baseline))
-            for line in update_readmes(args.readme or README_PATHS, figure_blocks(results, _shown(path), verdicts)):
+            blocks = figure_blocks(results, _shown(path), verdicts)
+            if args.block:
+                blocks = {name: text for name, text in blocks.items() if name in args.block}
+            for line in update_readmes(args.readme or README_PATHS, blocks):
                 print(line)
-            args.chart.parent.mkdir(parents=True, exist_ok=True)
-            chart(results, args.chart)
-            print(f"wrote {args.chart}")
+            if args.block and "speed" not in args.block:
+                print(f"kept {args.chart} (only {', '.join(args.block)} asked for)")
+            elif ladders_in(b.get("extra_info") or {} for b in results.get("benchmarks", [])):
+                args.chart.parent.mkdir(parents=True, exist_ok=True)
+                chart(results, args.chart)
+                print(f"wrote {args.chart}")
+            else:  # a run of some benchmarks only: the chart stays as the last full run drew it
+                print(f"kept {args.chart} (no speed ladder in this run)")
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -245,10 +245,15 @@ RENSA_LIMIT_1M = 1.5
 GROWTH_LIMIT = 11.0
 
 
-def test_speed_against_rensa(benchmark: Any) -> None:
+def test_speed_against_rensa(benchmark: Any, gate: Any) -> None:
     """CPU seconds of ``dedup_corpus`` and of rensa (Rust MinHash + its LSH,
     which neither folds script nor verifies) in child processes on the same
-    corpus, in the same run (``dedup_vs_rensa.py``); medians of 3 at 100k."""
+    corpus, in the same run (``dedup_vs_rensa.py``); medians of 3 at 100k.
+
+    Gates: ``speed.dedup-1M.vs_rensa`` (rensa's CPU over cleaner's, at
+    least 1/1.5), ``dedup.planted.recall`` (the planted copies cleaner
+    drops; measured at 1M in a full run, at 100k in a quick one) and, in a
+    full run, ``dedup.growth_1M_over_100k`` (at most 11)."""
     pytest.importorskip("rensa")
     try:
         from benchmarks import dedup_vs_rensa as vs
@@ -261,9 +266,13 @@ def test_speed_against_rensa(benchmark: Any) -> None:
         info["growth_1M_over_100k"] = round(info["1000000"]["cleaner"]["cpu"] / info["100000"]["cleaner"]["cpu"], 1)
     print(f"\nagainst rensa (CPU seconds, load {os.getloadavg()}): {json.dumps(info)}")
     benchmark.extra_info["rensa"] = info
+    top = info["1000000" if FULL else "100000"]
+    size = "1M" if FULL else "100k"
+    gate.info("dedup.rensa_recall", top["rensa"]["recall"])
+    gate.quality("dedup.planted.recall", top["cleaner"]["recall"], limit=0.99, note=f"planted copies dropped at {size} paragraphs")
+    gate.speed(f"speed.dedup-{size}.vs_rensa", 1.0 / top["cleaner"]["over_rensa"], floor=1.0 / RENSA_LIMIT_1M if FULL else 0.0, reference="rensa (CPU time)")
     if FULL:
-        assert info["1000000"]["cleaner"]["over_rensa"] <= RENSA_LIMIT_1M
-        assert info["growth_1M_over_100k"] <= GROWTH_LIMIT
+        gate.quality("dedup.growth_1M_over_100k", info["growth_1M_over_100k"], higher_is_better=False, limit=GROWTH_LIMIT, note="CPU time at 1M over 100k paragraphs")
 
 
 def _cli_run(n: int, tmp_path: Path) -> dict[str, Any]:

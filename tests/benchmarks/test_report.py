@@ -169,3 +169,34 @@ def test_without_a_results_file_the_newest_is_read(tmp_path: Path) -> None:
         path.write_text("{}", encoding="utf-8")
         os.utime(path, (1_000_000 + i, 1_000_000 + i))
     assert newest_results(tmp_path) == new
+
+
+def _dedup_run() -> dict[str, Any]:
+    row = {"cpu": 43.4, "recall": 0.9943, "dropped_originals": 0, "candidates": 741_564}
+    rensa = {"1000000": {"cleaner": row, "rensa": {"cpu": 52.9, "recall": 0.8723, "dropped_originals": 80_383}}, "growth_1M_over_100k": 8.9}
+    return {"datetime": "2026-12-03T12:47:00", "machine_info": {}, "commit_info": {"id": "feedbeef"},
+            "benchmarks": [{"name": "test_speed_against_rensa", "group": None, "stats": {"median": 78.0}, "extra_info": {"mode": "full", "rensa": rensa}}]}
+
+
+def _update_from_dedup_run(tmp_path: Path, readme_text: str, *options: str) -> tuple[str, Path]:
+    """Run --update-readme on a dedup-only run; the README's new text and the chart's path."""
+    results = tmp_path / "dedup.json"
+    results.write_text(json.dumps(_dedup_run()), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text(readme_text, encoding="utf-8")
+    chart = tmp_path / "chart.png"
+    assert report_main([str(results), "--update-readme", *options, "--readme", str(readme), "--chart", str(chart)]) == 0
+    return readme.read_text(encoding="utf-8"), chart
+
+
+def test_a_dedup_run_fills_only_the_dedup_block_and_keeps_the_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = "<!-- figures:dedup -->\nold\n<!-- /figures -->\n<!-- figures:summary -->\nkept\n<!-- /figures -->\n"
+    text, chart = _update_from_dedup_run(tmp_path, blocks, "--block", "dedup")
+    assert "| 1,000,000 | 43.4 | 52.9 | 0.82x | 0.9943 | 0.8723 | 0 | 80383 | 741,564 |" in text
+    assert "over 100k: 8.9." in text and "<!-- figures:summary -->\nkept\n" in text
+    assert not chart.exists() and "only dedup asked for" in capsys.readouterr().out
+
+
+def test_a_run_without_a_ladder_does_not_redraw_the_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, chart = _update_from_dedup_run(tmp_path, "<!-- figures:dedup -->\nstale figures\n<!-- /figures -->\n")
+    assert "stale figures" not in text and not chart.exists() and "no speed ladder in this run" in capsys.readouterr().out
