@@ -29,7 +29,11 @@ _BLANKS = r"(?:[ \t\u3000\f\v]*(?:\r\n|\n|\r|\f))+"
 # written ``\f\f*``: every alternative starts with one literal character,
 # so the regex engine skips ahead to the next line break or form feed
 # instead of trying every position (3x on 300 KB of English, 5x on Chinese).
-_BLANK_SEP = re.compile(rf"\r\n{_BLANKS}|\n{_BLANKS}|\r{_BLANKS}|\f\f*")
+# A lone ``\r`` is a line break only when no ``\n`` follows it: else the
+# engine would backtrack from ``\r\n`` to ``\r`` and read the ``\n`` as a
+# blank line, so that a single CRLF separated paragraphs where a single LF
+# does not (a CRLF file was cut line by line).
+_BLANK_SEP = re.compile(rf"\r\n{_BLANKS}|\n{_BLANKS}|\r(?!\n){_BLANKS}|\f\f*")
 _INLINE = " \t\u3000\v"
 _LINE_SEP = re.compile(r"(?:\r\n|\n|\r)")
 _EDGE = " \t\u3000\f\v\r\n"
