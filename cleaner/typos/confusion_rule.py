@@ -550,13 +550,17 @@ def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordM
     none: :func:`_scored` would drop them, so its result is the same."""
     kept: _Screened = []
     kept_spans: list[tuple[int, int]] = []
+    table = m.table
     for (i, top, alikes), (a, b) in zip(found, spans):
         window = text[a:b]
+        p = i - a
         old_segs: dict[tuple[int, int], float] = {}
+        # where a word over p can start: no word starts with a string the table lacks
+        starts = [s for s in range(max(0, p - MAX_WORD + 1), p + 1) if s == p or window[s:p] in table]
         keep = [
             (c, sim)
             for c, sim in alikes
-            if _gain_bound(window, i - a, chr(c), m, banned, old_segs) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
+            if _gain_bound(window, p, chr(c), m, banned, old_segs, starts) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
         ]
         if keep:
             kept.append((i, top, keep))
@@ -564,35 +568,34 @@ def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordM
     return kept, kept_spans
 
 
-def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float]) -> float:
+def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
     """An upper bound of ``m.logprob`` of ``window`` with ``c`` at ``p``
     less ``m.logprob`` of ``window``.  The best segmentation of the new
     window has one word ``[a, b)`` covering ``p``; the same segmentation
     with the best one of the old ``window[a:b]`` in its place is a
     segmentation of the old window, so the gain is at most the largest
     ``lp(new[a:b]) - logprob(window[a:b])`` over the words of the new
-    window that cover ``p`` (``old_segs`` memoises the second term)."""
+    window that cover ``p`` (``old_segs`` memoises the second term;
+    ``starts``, where such a word can start, is every place up to
+    :data:`MAX_WORD` before ``p`` when not given)."""
     get = m.table.get
     new = window[:p] + c + window[p + 1 :]
     n = len(new)
-
-    def old_seg(a: int, b: int) -> float:
-        v = old_segs.get((a, b))
-        if v is None:
-            v = old_segs[(a, b)] = m.logprob(window[a:b], banned)
-        return v
-
     best = m.char_logp(c) - m.char_logp(window[p])
-    for a in range(max(0, p - MAX_WORD + 1), p + 1):
+    for a in range(max(0, p - MAX_WORD + 1), p + 1) if starts is None else starts:
         # the words from a that cover p: a superset of those the Viterbi
         # pass reaches (it stops at the first string that is no prefix)
-        for b in range(max(a + 2, p + 1), min(n, a + MAX_WORD) + 1):
+        stop = n if n < a + MAX_WORD else a + MAX_WORD
+        for b in range(a + 2 if a == p else p + 1, stop + 1):
             w = new[a:b]
             lp = get(w, _NO_PREFIX)
             if lp is _NO_PREFIX:
                 break
             if lp is not None and w not in banned:
-                gain = cast(float, lp) - old_seg(a, b)  # a word's log probability (None: a prefix only)
+                old = old_segs.get((a, b))
+                if old is None:
+                    old = old_segs[(a, b)] = m.logprob(window[a:b], banned)
+                gain = cast(float, lp) - old  # a word's log probability (None: a prefix only)
                 if gain > best:
                     best = gain
     return best
