@@ -495,24 +495,41 @@ class _PairSets:
     def build(cls, m: WordModel, misspelled: Iterable[str], partners: _Partners) -> _PairSets:
         import numpy as np
 
-        pairs = [p for p in m.bigrams if len(p) == 2]
-        wrong = [p for p in misspelled if len(p) == 2]
-        chars = sorted(set("".join(pairs)) | set("".join(wrong)))
-        width = len(chars) + 1
+        index = word_index(m)  # the bigrams, keyed by code points (21 bits each)
+        low = np.uint64((1 << 21) - 1)
+        first, second = (index.pairs >> np.uint64(21)).astype(np.int64), (index.pairs & low).astype(np.int64)
+        wrong = code_points("".join(p for p in misspelled if len(p) == 2))
+        seen = np.zeros(0x10000, dtype=bool)  # all Han: below U+A000
+        for part in (first, second, wrong):
+            seen[part] = True
+        used = np.flatnonzero(seen[:-1])
+        width = len(used) + 1
         ids = np.full(0x10000, width - 1, dtype=np.int64)
-        ids[[ord(c) for c in chars if ord(c) < 0xFFFF]] = np.arange(len(chars))  # all Han: below U+A000
-
-        def bitmap(items: list[str]) -> tuple[np.ndarray, np.ndarray]:
-            cp = code_points("".join(items))
-            flat = ids[cp[0::2]] * width + ids[cp[1::2]]
-            bits = np.zeros((width * width + 7) // 8, dtype=np.uint8)
-            np.bitwise_or.at(bits, flat >> 3, (1 << (flat & 7)).astype(np.uint8))
-            return bits, flat
-
-        big, flat = bitmap(pairs)
+        ids[used] = np.arange(len(used))
+        flat = ids[first] * width + ids[second]
         order = np.argsort(flat)
-        lps = np.array([m.bigrams[p] for p in pairs], dtype=np.float64)[order]
-        return cls(ids, width, big, bitmap(wrong)[0], ids[partners.nb], flat[order], lps)
+        bigrams = _bitmap(flat, width)
+        misspelled_bits = _bitmap(ids[wrong[0::2]] * width + ids[wrong[1::2]], width)
+        return cls(ids, width, bigrams, misspelled_bits, ids[partners.nb], flat[order], index.pair_lps[order])
+
+
+def _bitmap(flat: np.ndarray, width: int) -> np.ndarray:
+    """A bitmap of ``width * width`` bits with the bits ``flat`` set.
+
+    >>> import numpy as np
+    >>> _bitmap(np.array([0, 3, 9, 3]), 4).tolist()
+    [9, 2]
+    """
+    import numpy as np
+
+    bits = np.zeros((width * width + 7) // 8, dtype=np.uint8)
+    flat = np.sort(flat)
+    flat = flat[np.r_[True, flat[1:] != flat[:-1]]] if len(flat) else flat
+    byte = flat >> 3
+    starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]]) if len(flat) else np.zeros(0, dtype=np.int64)
+    if len(starts):
+        bits[byte[starts]] = np.bitwise_or.reduceat((1 << (flat & 7)).astype(np.uint8), starts)
+    return bits
 
 
 @functools.cache
