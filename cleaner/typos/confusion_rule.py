@@ -281,8 +281,9 @@ def _default_look() -> _Look:
     m = model()
     chars = frozenset(chr(c + 0x4DFF) for c in (p.slots >= 0).nonzero()[0].tolist())
     entry = functools.cache(functools.partial(_partner_row, p))
-    left = functools.lru_cache(maxsize=1 << 17)(functools.partial(_side, entry=entry, m=m, left=True))
-    right = functools.lru_cache(maxsize=1 << 17)(functools.partial(_side, entry=entry, m=m, left=False))
+    # two memos of 65k neighbour pairs: the memory of the one of 131k they replace
+    left = functools.lru_cache(maxsize=1 << 16)(functools.partial(_side, entry=entry, m=m, left=True))
+    right = functools.lru_cache(maxsize=1 << 16)(functools.partial(_side, entry=entry, m=m, left=False))
     return _Look(chars, entry, left, right, _default_misspellings(), m.bigrams, p.best_pair)
 
 
