@@ -158,10 +158,12 @@ def candidates(
     candidates are kept, with ``veto`` set; the ``document`` guard is left to
     :func:`find`, which needs it only for the few that would be applied).
 
-    The suspects are found in a few passes at C speed (:func:`_suspects`);
-    each suspect's look-alikes get a quick estimate from tables of its
-    neighbour pairs that are kept across texts (:func:`_screen`); only the
-    few look-alikes that pass are scored (:func:`_scored`).
+    A short text's suspects are found in a few passes at C speed
+    (:func:`_suspects`) and each one's look-alikes get a quick estimate from
+    tables of its neighbour pairs kept across texts (:func:`_screen`); a
+    longer text is screened the same way in whole-text numpy passes over
+    bitmaps of the word pairs (:func:`_long_candidates`).  Only the few
+    look-alikes that pass are scored (:func:`_scored`).
 
     >>> [(c.before, c.after, round(c.gain, 1)) for c in candidates("工作己经完成了", floor=6)]
     [('己', '已', 7.8)]
