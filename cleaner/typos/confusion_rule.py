@@ -73,7 +73,7 @@ from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, pair_keys, word_index
+from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, word_index
 
 if TYPE_CHECKING:
     import numpy as np
@@ -158,10 +158,12 @@ def candidates(
     candidates are kept, with ``veto`` set; the ``document`` guard is left to
     :func:`find`, which needs it only for the few that would be applied).
 
-    The work is in numpy over the whole text: the word pairs, the suspects
-    and each look-alike's quick estimate (:func:`_screen`); only the few
-    look-alikes that pass are scored, all windows of the text in one
-    vectorised Viterbi pass (:meth:`WordModel.logprobs`).
+    A short text's suspects are found in a few passes at C speed
+    (:func:`_suspects`) and each one's look-alikes get a quick estimate from
+    tables of its neighbour pairs kept across texts (:func:`_screen`); a
+    longer text is screened the same way in whole-text numpy passes over
+    bitmaps of the word pairs (:func:`_long_candidates`).  Only the few
+    look-alikes that pass are scored (:func:`_scored`).
 
     >>> [(c.before, c.after, round(c.gain, 1)) for c in candidates("工作己经完成了", floor=6)]
     [('己', '已', 7.8)]
@@ -173,21 +175,43 @@ def candidates(
     nb_fn = neighbours or default_neighbours()
     m = word_model or model()
     shipped = neighbours is None and word_model is None
-    if len(text) < SHORT:
-        return _short_candidates(text, m, nb_fn, shipped=shipped, floor=floor)
+    if shipped and len(text) >= SHORT:
+        return _long_candidates(text, m, floor)
+    look = _default_look() if shipped else _Look.build(sorted(set(text)), m, nb_fn)
+    pairs = list(map(operator.add, text, itertools.islice(text, 1, None)))
+    suspects, banned = _suspects(pairs, text, look, m, nb_fn)
+    found = _screen(text, pairs, suspects, look, floor)
+    return _scored(text, found, [han_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
+
+
+#: a text shorter than this is screened in plain Python (:func:`_screen`):
+#: numpy's fixed cost per call is more than the work on a short line
+SHORT = 400
+
+
+def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
+    """:func:`candidates` of a longer text with the shipped model and table:
+    the same screen in whole-text numpy passes (the word pairs tested in the
+    bitmaps of :class:`_PairSets`, no search in the tables but for the few
+    look-alike pairs that are words)."""
     import numpy as np
 
-    index = word_index(m)
+    sets = _default_pair_sets()
+    partners = _default_partners()
     cp = code_points(text)
-    covered, banned = _covered_pairs(text, cp, m, index, nb_fn, shipped=shipped)
-    partners = _default_partners() if shipped else _Partners.build(sorted(set(text)), m, nb_fn)
+    ids = sets.ids_of(cp)
+    first, second = ids[:-1], ids[1:]
+    covered = np.zeros(len(cp), dtype=bool)
+    covered[:-1] = sets.has(sets.bigrams, first, second)
+    bad = np.flatnonzero(sets.has(sets.misspelled, first, second))
+    covered[bad] = False
+    banned = frozenset(text[j : j + 2] for j in bad.tolist())
     slot = partners.slots[han_codes(cp)]
     # a suspect has look-alikes and forms no common word with either neighbour
-    # (about one character in eight of normal prose, two OCR misreadings in three)
     suspects = np.flatnonzero((slot >= 0) & ~covered & ~np.r_[False, covered[:-1]])
     if not len(suspects):
         return []
-    found = _screen(cp, suspects, slot[suspects], partners, index, floor)
+    found = _screen_arrays(cp, ids, suspects, slot[suspects], partners, sets, word_index(m), floor)
     return _scored(text, found, _windows(cp, [i for i, _, _ in found]), m, banned, floor)
 
 
@@ -210,76 +234,140 @@ def _windows(cp: np.ndarray, positions: list[int]) -> list[tuple[int, int]]:
 
 
 #: a text shorter than this is screened one character at a time (numpy's
-#: fixed cost per call is more than the work on a short line)
-SHORT = 400
+
 
 _PartnerMap = dict[str, tuple[float, float, tuple[tuple[str, float], ...]]]
+#: what a side of a suspect offers: the cost of the suspect and its
+#: neighbour as two words, the best estimate, and each look-alike that forms
+#: a word pair with the neighbour (look-alike, similarity, estimate), most
+#: similar first
+_Side = tuple[float, float, tuple[tuple[str, float, float], ...]]
+_NO_SIDE: _Side = (0.0, -math.inf, ())
 
 
-def _short_candidates(text: str, m: WordModel, nb_fn: Neighbours, *, shipped: bool, floor: float) -> list[Candidate]:
-    """:func:`candidates` of a short text, the same screen in plain Python."""
-    pairs = [text[j : j + 2] for j in range(len(text) - 1)]
-    bigrams = m.bigrams
-    covered = [p in bigrams for p in pairs] + [False]
-    if shipped:
-        misspelled = _default_misspellings()
-        bad = [j for j, p in enumerate(pairs) if p in misspelled]
+@dataclass(frozen=True, slots=True, eq=False)
+class _Look:
+    """What the screen reads: the characters with look-alikes (``chars``),
+    each one's row (``entry``: the closest look-alike's score, its log
+    probability as a word, its look-alikes that form some word pair, most
+    similar first), the sides of a suspect (``left``, ``right``: by the
+    neighbour pair, :data:`_Side`), the word pairs taken for misspellings
+    (``misspelled``; None: decide them with :func:`_misspelling`), the
+    model's bigrams and best bigram."""
+
+    chars: frozenset[str]
+    entry: Callable[[str], tuple[float, float, tuple[tuple[str, float], ...]]]
+    left: Callable[[str], _Side]
+    right: Callable[[str], _Side]
+    misspelled: frozenset[str] | None
+    bigrams: dict[str, float]
+    best_pair: float
+
+    @classmethod
+    def build(cls, chars: Iterable[str], m: WordModel, nb_fn: Neighbours) -> _Look:
+        """The screen's tables for ``chars`` (and another model or table
+        than the shipped ones), memoised for one text."""
+        pmap = _partner_map(_Partners.build(chars, m, nb_fn))
+        left = functools.cache(functools.partial(_side, entry=pmap.__getitem__, m=m, left=True))
+        right = functools.cache(functools.partial(_side, entry=pmap.__getitem__, m=m, left=False))
+        best = max(m.bigrams.values(), default=0.0)
+        return cls(frozenset(pmap), pmap.__getitem__, left, right, None, m.bigrams, best)
+
+
+@functools.cache
+def _default_look() -> _Look:
+    """:class:`_Look` of the shipped model and table: rows made on first
+    use from the cached partner arrays, sides memoised across texts (a pair
+    of characters recurs across lines and documents)."""
+    p = _default_partners()
+    m = model()
+    chars = frozenset(chr(c + 0x4DFF) for c in (p.slots >= 0).nonzero()[0].tolist())
+    entry = functools.cache(functools.partial(_partner_row, p))
+    # two memos of 65k neighbour pairs: the memory of the one of 131k they replace
+    left = functools.lru_cache(maxsize=1 << 16)(functools.partial(_side, entry=entry, m=m, left=True))
+    right = functools.lru_cache(maxsize=1 << 16)(functools.partial(_side, entry=entry, m=m, left=False))
+    return _Look(chars, entry, left, right, _default_misspellings(), m.bigrams, p.best_pair)
+
+
+def _partner_row(p: _Partners, c: str) -> tuple[float, float, tuple[tuple[str, float], ...]]:
+    """The row of ``c`` (a character with look-alikes) in ``p``, as :func:`_partner_map` holds it."""
+    r = int(p.slots[ord(c) - 0x4DFF])
+    a, k = int(p.start[r]), int(p.count[r])
+    nbs = tuple(zip(map(chr, p.nb[a : a + k].tolist()), p.sim[a : a + k].tolist()))
+    return float(p.top[r]), float(p.c_lp[r]), nbs
+
+
+def _side(pair: str, *, entry: Callable[[str], tuple[float, float, tuple[tuple[str, float], ...]]], m: WordModel, left: bool) -> _Side:
+    """The :data:`_Side` of a suspect with its neighbour: ``pair`` is the
+    neighbour and the suspect (``left``) or the suspect and the neighbour.
+    The estimate of a look-alike is the log probability of its pair with
+    the neighbour less the cost and the channel."""
+    neighbour, c = (pair[0], pair[1]) if left else (pair[1], pair[0])
+    top, c_lp, nbs = entry(c)
+    cost = c_lp + m.char_logp(neighbour)
+    get = m.bigrams.get
+    out = []
+    for nb, sim in nbs:
+        lp = get(neighbour + nb if left else nb + neighbour)
+        if lp is not None:
+            out.append((nb, sim, lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)))
+    return cost, max((e for _, _, e in out), default=-math.inf), tuple(out)
+
+
+def _suspects(pairs: list[str], text: str, look: _Look, m: WordModel, nb_fn: Neighbours) -> tuple[list[int], frozenset[str]]:
+    """The positions of the suspects (characters with look-alikes that form
+    no common word pair with either neighbour: about one character in
+    eight of normal prose, two OCR misreadings in three), and the word pairs
+    of the text taken for misspellings.
+
+    Web word lists carry common misspellings (周未, 己经): a pair that only
+    wordfreq lists and that has a far more frequent look-alike is no word.
+    """
+    import numpy as np
+
+    covered = np.frombuffer(bytes(map(look.bigrams.__contains__, pairs)), dtype=bool).copy()
+    if look.misspelled is not None:
+        bad = [] if look.misspelled.isdisjoint(pairs) else [j for j, p in enumerate(pairs) if p in look.misspelled]
     else:
-        bad = [j for j, p in enumerate(pairs) if p in m.web_only and _misspelling(p, m, nb_fn)]
-    for j in bad:
-        covered[j] = False
-    banned = frozenset(pairs[j] for j in bad)
-    partners = _default_partners() if shipped else _Partners.build(sorted(set(text)), m, nb_fn)
-    pmap = _default_partner_map() if shipped else _partner_map(partners)
+        verdicts: dict[str, bool] = {}
+        for p in set(pairs) & m.web_only:
+            verdicts[p] = _misspelling(p, m, nb_fn)
+        bad = [j for j, p in enumerate(pairs) if verdicts.get(p)] if any(verdicts.values()) else []
+    covered[bad] = False
+    free = np.frombuffer(bytes(map(look.chars.__contains__, text)), dtype=bool).copy()
+    free[:-1] &= ~covered
+    free[1:] &= ~covered
+    return np.flatnonzero(free).tolist(), frozenset(pairs[j] for j in bad)
+
+
+def _screen(text: str, pairs: list[str], suspects: list[int], look: _Look, floor: float) -> _Screened:
+    """Per suspect, the look-alikes worth scoring (code point and
+    similarity), in the order they are scored: the quick estimate of a
+    look-alike's gain from its pair with a neighbour (:func:`_side`) must
+    come within :data:`ESTIMATE_SLACK` of ``floor``; no pair scores above
+    the model's best bigram, so look-alikes further below the closest one
+    than that allows are not even read.  The left neighbour's pairs come
+    first, the best estimate of a look-alike wins."""
+    need = floor - ESTIMATE_SLACK
+    last = len(text) - 1
     found: _Screened = []
-    for i, c in enumerate(text):
-        entry = pmap.get(c)
-        if entry is None or covered[i] or (i and covered[i - 1]):
-            continue
-        alikes = _short_estimates(text, i, entry, m, partners.best_pair, floor, shipped=shipped)
-        if alikes:
-            found.append((i, entry[0], alikes))
-    return _scored(text, found, [han_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
-
-
-def _short_estimates(text: str, i: int, entry: tuple[float, float, tuple[tuple[str, float], ...]], m: WordModel, best_pair: float, floor: float, *, shipped: bool) -> list[tuple[int, float]]:
-    """The look-alikes of ``text[i]`` worth scoring, as :func:`_screen`
-    finds them (the same float operations, one suspect at a time)."""
-    top, c_lp, nbs = entry
-    c = text[i]
-    left = text[i - 1] if i else ""
-    right = text[i + 1] if i + 1 < len(text) else ""
-    left_cost = c_lp + m.char_logp(left) if left else 0.0
-    right_cost = c_lp + m.char_logp(right) if right else 0.0
-    reach = top - (best_pair - min(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
-    estimates: dict[str, tuple[float, float]] = {}
-    for key, cost in (("L" + left + c, left_cost), ("R" + c + right, right_cost)):
-        if len(key) < 3:
-            continue  # no neighbour on that side
-        for nb, sim, lp in _default_side_pairs(key) if shipped else _side_pairs(key, nbs, m):
-            if sim < reach:
-                break  # most similar first: the rest are further below
-            est = lp - cost - CHANNEL_COST - CHANNEL_SLOPE * (top - sim)
-            if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
-                estimates[nb] = (est, sim)
-    return [(ord(nb), sim) for nb, (_, sim) in estimates.items()]
-
-
-def _side_pairs(key: str, nbs: tuple[tuple[str, float], ...], m: WordModel) -> tuple[tuple[str, float, float], ...]:
-    """The look-alikes ``nb`` (of ``nbs``) of the suspect that form a word
-    pair with its neighbour, with the pair's log probability: ``key`` is
-    "L" + neighbour + suspect or "R" + suspect + neighbour."""
-    bigrams = m.bigrams
-    pairs = ((nb, sim, key[1] + nb if key[0] == "L" else nb + key[2]) for nb, sim in nbs)
-    return tuple((nb, sim, lp) for nb, sim, pair in pairs if (lp := bigrams.get(pair)) is not None)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _default_side_pairs(key: str) -> tuple[tuple[str, float, float], ...]:
-    """:func:`_side_pairs` with the default model and table, memoised: a
-    pair of characters recurs across lines and documents."""
-    suspect = key[2] if key[0] == "L" else key[1]
-    return _side_pairs(key, _default_partner_map()[suspect][2], model())
+    for i in suspects:
+        lcost, lbest, lside = look.left(pairs[i - 1]) if i else _NO_SIDE
+        rcost, rbest, rside = look.right(pairs[i]) if i < last else _NO_SIDE
+        if lbest < need and rbest < need:
+            continue  # no estimate can pass
+        top = look.entry(text[i])[0]
+        reach = top - (look.best_pair - min(lcost, rcost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
+        estimates: dict[str, tuple[float, float]] = {}
+        for side in (lside, rside):
+            for nb, sim, est in side:
+                if sim < reach:
+                    break  # most similar first: the rest are further below
+                if est + ESTIMATE_SLACK >= floor and est > estimates.get(nb, (-math.inf, 0.0))[0]:
+                    estimates[nb] = (est, sim)
+        if estimates:
+            found.append((i, top, [(ord(nb), sim) for nb, (_, sim) in estimates.items()]))
+    return found
 
 
 def _partner_map(p: _Partners) -> _PartnerMap:
@@ -292,11 +380,6 @@ def _partner_map(p: _Partners) -> _PartnerMap:
         a, k = int(p.start[r]), int(p.count[r])
         out[chr(code + 0x4DFF)] = (float(p.top[r]), float(p.c_lp[r]), tuple(zip(nb[a : a + k], sim[a : a + k])))
     return out
-
-
-@functools.cache
-def _default_partner_map() -> _PartnerMap:
-    return _partner_map(_default_partners())
 
 
 def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model: WordModel | None, floor: float) -> list[Candidate]:
@@ -312,54 +395,10 @@ def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model:
     return out_all
 
 
-def _covered_pairs(text: str, cp: np.ndarray, m: WordModel, index: WordIndex, nb_fn: Neighbours, *, shipped: bool) -> tuple[np.ndarray, frozenset[str]]:
-    """For each character, whether it forms a common word pair with the next
-    one (False at the end), and the pairs taken for misspellings.
-
-    Web word lists carry common misspellings (周未, 己经): a pair that only
-    wordfreq lists and that has a far more frequent look-alike is no word.
-    """
-    import numpy as np
-
-    keys = pair_keys(cp)
-    covered = np.zeros(len(cp), dtype=bool)
-    covered[:-1] = ~np.isnan(index.pair_lps_of(keys))
-    if shipped:
-        known = _default_misspelling_keys()  # precomputed, cached on disk
-        at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
-        hits = np.flatnonzero(known[at] == keys) if len(known) else np.zeros(0, dtype=np.int64)
-        bad = hits.tolist()
-    else:
-        verdicts: dict[str, bool] = {}
-        bad = []
-        for j in range(len(text) - 1):
-            pair = text[j : j + 2]
-            if pair in m.web_only:
-                if pair not in verdicts:
-                    verdicts[pair] = _misspelling(pair, m, nb_fn)
-                if verdicts[pair]:
-                    bad.append(j)
-    covered[bad] = False
-    return covered, frozenset(text[j : j + 2] for j in bad)
-
-
-@functools.cache
-def _default_misspelling_keys() -> np.ndarray:
-    """:func:`_default_misspellings` as sorted :func:`pair_keys`."""
-    import numpy as np
-
-    pairs = sorted(_default_misspellings())
-    return np.sort(pair_keys(code_points("".join(pairs)))[0::2]) if pairs else np.zeros(0, dtype=np.uint64)
-
-
-def _screen(cp: np.ndarray, suspects: np.ndarray, slots: np.ndarray, partners: _Partners, index: WordIndex, floor: float) -> _Screened:
-    """Per suspect position, the look-alikes worth scoring (code point and
-    similarity), in the order they are scored: a quick estimate of each
-    look-alike's gain from the best word that its pair with a neighbour
-    occurs in must come within :data:`ESTIMATE_SLACK` of ``floor``, and no
-    pair scores above the model's best bigram, so look-alikes further below
-    the closest one than that allows are not even estimated.  All in numpy,
-    with the same float operations as a loop over the suspects would do."""
+def _screen_arrays(cp: np.ndarray, ids: np.ndarray, suspects: np.ndarray, slots: np.ndarray, partners: _Partners, sets: _PairSets, index: WordIndex, floor: float) -> _Screened:
+    """:func:`_screen` in numpy over the whole text, with the same float
+    operations (so the same result): per suspect position, the look-alikes
+    worth scoring (code point and similarity)."""
     import numpy as np
 
     n = len(cp)
@@ -367,55 +406,138 @@ def _screen(cp: np.ndarray, suspects: np.ndarray, slots: np.ndarray, partners: _
     row = np.repeat(np.arange(len(suspects)), deg)
     first = np.repeat(np.cumsum(deg) - deg, deg)
     k = np.arange(len(row)) - first + np.repeat(partners.start[slots], deg)
-    nb, sim = partners.nb[k], partners.sim[k]
     top, c_lp = partners.top[slots], partners.c_lp[slots]
     has_left, has_right = suspects > 0, suspects + 1 < n
-    left = cp[np.maximum(suspects - 1, 0)]
-    right = cp[np.minimum(suspects + 1, n - 1)]
-    left_cost = np.where(has_left, c_lp + index.char_lps(left), 0.0)
-    right_cost = np.where(has_right, c_lp + index.char_lps(right), 0.0)
+    left_at, right_at = np.maximum(suspects - 1, 0), np.minimum(suspects + 1, n - 1)
+    left_cost = np.where(has_left, c_lp + index.char_lps(cp[left_at]), 0.0)
+    right_cost = np.where(has_right, c_lp + index.char_lps(cp[right_at]), 0.0)
     reach = top - (partners.best_pair - np.minimum(left_cost, right_cost) - CHANNEL_COST - floor + ESTIMATE_SLACK) / CHANNEL_SLOPE
-    penalty = CHANNEL_SLOPE * (top[row] - sim)
-    nb64 = nb.astype(np.uint64)
+    # no pair scores above the best bigram: the look-alikes below reach are out
+    near = np.flatnonzero(partners.sim[k] >= reach[row])
+    row, k = row[near], k[near]
+    nb_ids = sets.partner_ids[k]
     sides = []
-    for side, (keys, cost, exists) in enumerate(
-        (
-            ((left[row].astype(np.uint64) << np.uint64(21)) | nb64, left_cost, has_left),
-            ((nb64 << np.uint64(21)) | right[row].astype(np.uint64), right_cost, has_right),
-        )
+    for side, (a, b, cost, exists) in enumerate(
+        ((ids[left_at][row], nb_ids, left_cost, has_left), (nb_ids, ids[right_at][row], right_cost, has_right))
     ):
-        lp = index.pair_lps_of(keys)
-        est = lp - cost[row] - CHANNEL_COST - penalty
-        ok = exists[row] & ~np.isnan(lp) & (sim >= reach[row]) & (est + ESTIMATE_SLACK >= floor)
-        at = np.flatnonzero(ok)
-        sides.append((row[at], np.full(len(at), side), at, est[at]))
+        hit = np.flatnonzero(exists[row] & sets.has(sets.bigrams, a, b))
+        lp = sets.bigram_lps(a[hit], b[hit])
+        est = lp - cost[row[hit]] - CHANNEL_COST - CHANNEL_SLOPE * (top[row[hit]] - partners.sim[k[hit]])
+        ok = np.flatnonzero(est + ESTIMATE_SLACK >= floor)
+        sides.append((row[hit[ok]], np.full(len(ok), side), hit[ok], est[ok]))
     rows, side_of, at, est = (np.concatenate(parts) for parts in zip(*sides))
     order = np.lexsort((at, side_of, rows))
-    rows, at, est = rows[order].tolist(), at[order].tolist(), est[order].tolist()
-    return _estimates(suspects.tolist(), top.tolist(), zip(rows, at, est), nb.tolist(), sim.tolist())
+    chosen = k[at[order]]
+    passed = zip(rows[order].tolist(), partners.nb[chosen].tolist(), partners.sim[chosen].tolist(), est[order].tolist())
+    return _estimates(suspects.tolist(), top.tolist(), passed)
 
 
 _Screened = list[tuple[int, float, list[tuple[int, float]]]]
 
 
-def _estimates(suspects: list[int], top: list[float], passed: Iterable[tuple[int, int, float]], nb: list[int], sim: list[float]) -> _Screened:
-    """Group the passing estimates (suspect, look-alike, estimate) by
+def _estimates(suspects: list[int], top: list[float], passed: Iterable[tuple[int, int, float, float]]) -> _Screened:
+    """Group the passing estimates (suspect row, look-alike, similarity,
+    estimate) by
     suspect: its position, its closest look-alike's score and, for each
     look-alike, the similarity, in first-seen order (left neighbour's
     pairs, then right's), the best estimate of a look-alike winning."""
     out: _Screened = []
     current = -1
     estimates: dict[int, tuple[float, float]] = {}
-    for r, k, e in passed:
+    for r, c, s, e in passed:
         if r != current:
             if estimates:
                 out.append((suspects[current], top[current], [(c, s) for c, (_, s) in estimates.items()]))
             current, estimates = r, {}
-        if e > estimates.get(nb[k], (-math.inf, 0.0))[0]:
-            estimates[nb[k]] = (e, sim[k])
+        if e > estimates.get(c, (-math.inf, 0.0))[0]:
+            estimates[c] = (e, s)
     if estimates:
         out.append((suspects[current], top[current], [(c, s) for c, (_, s) in estimates.items()]))
     return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _PairSets:
+    """The word pairs of the shipped model (``bigrams``) and those taken
+    for misspellings (``misspelled``) as bitmaps over the characters that
+    occur in them: ``ids`` numbers those characters (``width - 1`` for any
+    other code point below U+10000, whose row and column are empty), and
+    pair (a, b) is bit ``ids[a] * width + ids[b]``, 3.7 MB a set for the
+    5,500 characters.  A test of every pair of a text is a few array
+    look-ups, where a search in the 114k sorted pairs cost 170 ns a pair.
+    ``partner_ids`` the id of each look-alike of :class:`_Partners`;
+    ``pair_keys``/``pair_lps`` the bigrams' values, sorted by id pair."""
+
+    ids: np.ndarray
+    width: int
+    bigrams: np.ndarray
+    misspelled: np.ndarray
+    partner_ids: np.ndarray
+    pair_keys: np.ndarray
+    pair_lps: np.ndarray
+
+    def ids_of(self, cp: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        return self.ids[np.minimum(cp, len(self.ids) - 1)]
+
+    def has(self, bits: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair of ids (``a``, ``b``) is in the set ``bits``."""
+        import numpy as np
+
+        flat = a * self.width + b
+        return (bits[flat >> 3] >> (flat & 7).astype(np.uint8)) & np.uint8(1) != 0
+
+    def bigram_lps(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The :attr:`WordModel.bigrams` value of each pair of ids, all in the set."""
+        import numpy as np
+
+        return self.pair_lps[np.searchsorted(self.pair_keys, a * self.width + b)]
+
+    @classmethod
+    def build(cls, m: WordModel, misspelled: Iterable[str], partners: _Partners) -> _PairSets:
+        import numpy as np
+
+        index = word_index(m)  # the bigrams, keyed by code points (21 bits each)
+        low = np.uint64((1 << 21) - 1)
+        first, second = (index.pairs >> np.uint64(21)).astype(np.int64), (index.pairs & low).astype(np.int64)
+        wrong = code_points("".join(p for p in misspelled if len(p) == 2))
+        seen = np.zeros(0x10000, dtype=bool)  # all Han: below U+A000
+        for part in (first, second, wrong):
+            seen[part] = True
+        used = np.flatnonzero(seen[:-1])
+        width = len(used) + 1
+        ids = np.full(0x10000, width - 1, dtype=np.int64)
+        ids[used] = np.arange(len(used))
+        flat = ids[first] * width + ids[second]
+        order = np.argsort(flat)
+        bigrams = _bitmap(flat, width)
+        misspelled_bits = _bitmap(ids[wrong[0::2]] * width + ids[wrong[1::2]], width)
+        return cls(ids, width, bigrams, misspelled_bits, ids[partners.nb], flat[order], index.pair_lps[order])
+
+
+def _bitmap(flat: np.ndarray, width: int) -> np.ndarray:
+    """A bitmap of ``width * width`` bits with the bits ``flat`` set.
+
+    >>> import numpy as np
+    >>> _bitmap(np.array([0, 3, 9, 3]), 4).tolist()
+    [9, 2]
+    """
+    import numpy as np
+
+    bits = np.zeros((width * width + 7) // 8, dtype=np.uint8)
+    flat = np.sort(flat)
+    flat = flat[np.r_[True, flat[1:] != flat[:-1]]] if len(flat) else flat
+    byte = flat >> 3
+    starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]]) if len(flat) else np.zeros(0, dtype=np.int64)
+    if len(starts):
+        bits[byte[starts]] = np.bitwise_or.reduceat((1 << (flat & 7)).astype(np.uint8), starts)
+    return bits
+
+
+@functools.cache
+def _default_pair_sets() -> _PairSets:
+    return _PairSets.build(model(), _default_misspellings(), _default_partners())
 
 
 def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
@@ -448,13 +570,17 @@ def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordM
     none: :func:`_scored` would drop them, so its result is the same."""
     kept: _Screened = []
     kept_spans: list[tuple[int, int]] = []
+    table = m.table
     for (i, top, alikes), (a, b) in zip(found, spans):
         window = text[a:b]
+        p = i - a
         old_segs: dict[tuple[int, int], float] = {}
+        # where a word over p can start: no word starts with a string the table lacks
+        starts = [s for s in range(max(0, p - MAX_WORD + 1), p + 1) if s == p or window[s:p] in table]
         keep = [
             (c, sim)
             for c, sim in alikes
-            if _gain_bound(window, i - a, chr(c), m, banned, old_segs) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
+            if _gain_bound(window, p, chr(c), m, banned, old_segs, starts) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
         ]
         if keep:
             kept.append((i, top, keep))
@@ -462,35 +588,34 @@ def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordM
     return kept, kept_spans
 
 
-def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float]) -> float:
+def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
     """An upper bound of ``m.logprob`` of ``window`` with ``c`` at ``p``
     less ``m.logprob`` of ``window``.  The best segmentation of the new
     window has one word ``[a, b)`` covering ``p``; the same segmentation
     with the best one of the old ``window[a:b]`` in its place is a
     segmentation of the old window, so the gain is at most the largest
     ``lp(new[a:b]) - logprob(window[a:b])`` over the words of the new
-    window that cover ``p`` (``old_segs`` memoises the second term)."""
+    window that cover ``p`` (``old_segs`` memoises the second term;
+    ``starts``, where such a word can start, is every place up to
+    :data:`MAX_WORD` before ``p`` when not given)."""
     get = m.table.get
     new = window[:p] + c + window[p + 1 :]
     n = len(new)
-
-    def old_seg(a: int, b: int) -> float:
-        v = old_segs.get((a, b))
-        if v is None:
-            v = old_segs[(a, b)] = m.logprob(window[a:b], banned)
-        return v
-
     best = m.char_logp(c) - m.char_logp(window[p])
-    for a in range(max(0, p - MAX_WORD + 1), p + 1):
+    for a in range(max(0, p - MAX_WORD + 1), p + 1) if starts is None else starts:
         # the words from a that cover p: a superset of those the Viterbi
         # pass reaches (it stops at the first string that is no prefix)
-        for b in range(max(a + 2, p + 1), min(n, a + MAX_WORD) + 1):
+        stop = n if n < a + MAX_WORD else a + MAX_WORD
+        for b in range(a + 2 if a == p else p + 1, stop + 1):
             w = new[a:b]
             lp = get(w, _NO_PREFIX)
             if lp is _NO_PREFIX:
                 break
             if lp is not None and w not in banned:
-                gain = cast(float, lp) - old_seg(a, b)  # a word's log probability (None: a prefix only)
+                old = old_segs.get((a, b))
+                if old is None:
+                    old = old_segs[(a, b)] = m.logprob(window[a:b], banned)
+                gain = cast(float, lp) - old  # a word's log probability (None: a prefix only)
                 if gain > best:
                     best = gain
     return best

@@ -322,60 +322,77 @@ def _variants(
     distinct: np.ndarray,
     counts: np.ndarray,
     at: np.ndarray,
-    n: int,
     m: WordModel,
     alikes: _LookAlikes,
     present: np.ndarray,
 ) -> list[tuple[str, int, list[tuple[str, int, int]]]]:
-    """For the repeated ``n``-grams ``distinct[at]`` that may be terms: each
-    with its count and its variants (string, changed position, count) that
-    occur at most once for every :data:`RATIO` uses of it.  In numpy: the
-    tests of a term, its look-alikes (those the text has, ``present`` by
-    code point) and their counts; strings are made for the few found."""
+    """For the repeated strings ``distinct[at]`` (of two to
+    :data:`MAX_TERM` characters, packed by :func:`_ngram_keys`) that may be
+    terms: each with its count and its variants (string, changed position,
+    count) that occur at most once for every :data:`RATIO` uses of it.  In
+    numpy, strings of every length at once: the tests of a term, its
+    look-alikes (those the text has, ``present`` by code point) and their
+    counts; strings are made for the few found."""
     import numpy as np
 
     keys, tcs = distinct[at], counts[at]
-    shifts = np.array([16 * (n - 1 - j) for j in range(n)], dtype=np.uint64)
-    chars = ((keys[:, None] >> shifts) & np.uint64(0xFFFF)).astype(np.int64)
+    lens = _key_lengths(keys)
+    # a term's characters, first one first, 0 past its end
+    shifts = 16 * (lens[:, None] - 1 - np.arange(MAX_TERM))
+    chars = np.where(shifts >= 0, (keys[:, None] >> np.maximum(shifts, 0).astype(np.uint64)) & np.uint64(0xFFFF), 0).astype(np.int64)
     index = word_index(m)
     singles = index.char_lps(chars)
     # 软件产业的: a phrase ending in a function word, not a name
-    keep = np.flatnonzero((singles[:, 0] <= FUNCTION_LOGP) & (singles[:, -1] <= FUNCTION_LOGP))
+    last = singles[np.arange(len(keys)), lens - 1]
+    keep = np.flatnonzero((singles[:, 0] <= FUNCTION_LOGP) & (last <= FUNCTION_LOGP))
     if not len(keep):
         return []
-    keys, tcs, chars, singles = keys[keep], tcs[keep], chars[keep], singles[keep]
+    keys, tcs, chars, singles, lens, shifts = keys[keep], tcs[keep], chars[keep], singles[keep], lens[keep], shifts[keep]
     # every (term, position, look-alike) in order, the look-alikes as the table lists them
     flat = chars.ravel()
-    deg = np.where(flat < len(alikes.slots), alikes.count[alikes.slots[np.minimum(flat, len(alikes.slots) - 1)]], 0)
-    start = alikes.start[alikes.slots[np.minimum(flat, len(alikes.slots) - 1)]]
-    pick = np.repeat(start - (np.cumsum(deg) - deg), deg) + np.arange(int(deg.sum()))
+    slot = np.where(flat < len(alikes.slots), alikes.slots[np.minimum(flat, len(alikes.slots) - 1)], 0)
+    deg = alikes.count[slot]
+    pick = np.repeat(alikes.start[slot] - (np.cumsum(deg) - deg), deg) + np.arange(int(deg.sum()))
     x = alikes.nb[pick]
     cell = np.repeat(np.arange(len(flat)), deg)
     has = present[np.minimum(x, len(present) - 1)] & (x < len(present))
     x, cell = x[has], cell[has]
     if not len(x):
         return []
-    term, j = cell // n, cell % n
-    wanted = keys[term] ^ ((flat[cell] ^ x).astype(np.uint64) << shifts[j])
+    term, j = cell // MAX_TERM, cell % MAX_TERM
+    wanted = keys[term] ^ ((flat[cell] ^ x).astype(np.uint64) << shifts.ravel()[cell].astype(np.uint64))
     found = _lookup(distinct, counts, wanted)
     hit = np.flatnonzero((found > 0) & (found * RATIO <= tcs[term]))
     if not len(hit):
         return []
     # a term that the dictionary explains is ocr_confusion's business: read
     # only the terms with a variant (each row's reading is its own floats)
-    with_variant = np.unique(term[hit])
     explained = np.zeros(len(keys), dtype=bool)
-    explained[with_variant] = _some_readings(chars[with_variant], singles[with_variant], index) > TERM_LOGP
+    with_variant = np.unique(term[hit])
+    for n in np.unique(lens[with_variant]).tolist():
+        rows = with_variant[lens[with_variant] == n]
+        explained[rows] = _some_readings(chars[rows, :n], singles[rows, :n], index) > TERM_LOGP
     hit = hit[~explained[term[hit]]]
-    if not len(hit):
-        return []
     by_term: dict[int, list[tuple[str, int, int]]] = {}
-    names = _unpack_all(keys.tolist(), n)
+    key_list, len_list = keys.tolist(), lens.tolist()
     for t, jj, c, vc in zip(term[hit].tolist(), j[hit].tolist(), x[hit].tolist(), found[hit].tolist()):
-        name = names[t]
+        name = _unpack(key_list[t], len_list[t])
         by_term.setdefault(t, []).append((name[:jj] + chr(c) + name[jj + 1 :], jj, vc))
     tc_list = tcs.tolist()
-    return [(names[t], tc_list[t], f) for t, f in by_term.items()]
+    return [(_unpack(key_list[t], len_list[t]), tc_list[t], f) for t, f in by_term.items()]
+
+
+def _key_lengths(keys: np.ndarray) -> np.ndarray:
+    """The number of characters of each key of :func:`_ngram_keys` (every
+    character is a Han one, never 0, so the length shows in the magnitude).
+
+    >>> import numpy as np
+    >>> _key_lengths(np.array([_pack("天天"), _pack("天向上"), _pack("天天向上")], dtype=np.uint64)).tolist()
+    [2, 3, 4]
+    """
+    import numpy as np
+
+    return 1 + (keys >= np.uint64(1 << 16)).astype(np.int64) + (keys >= np.uint64(1 << 32)) + (keys >= np.uint64(1 << 48))
 
 
 def _some_readings(chars: np.ndarray, singles: np.ndarray, index: WordIndex) -> np.ndarray:
@@ -496,30 +513,40 @@ def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
     present[cp[cp < 0x10000]] = True
     alikes = _default_look_alikes() if nb_fn is default_neighbours() else _LookAlikes.build(sorted(set(text)), nb_fn)
     codes = _han_codes(text)
-    for n in range(2, MAX_TERM + 1):
-        keys = _ngram_keys(codes, n)
-        distinct, counts = _counts(keys)
+    # strings of every length in one table (their keys never collide), or,
+    # in a huge text, one length at a time (memory: 8 bytes a character each)
+    lengths = [range(2, MAX_TERM + 1)] if len(codes) <= _SLICE else [[n] for n in range(2, MAX_TERM + 1)]
+    for ns in lengths:
+        keys = {n: _ngram_keys(codes, n) for n in ns}
+        distinct, counts = _counts(np.concatenate(list(keys.values())))
         repeated_at = np.flatnonzero(counts >= MIN_TERM_COUNT)
         if not len(repeated_at):
             break  # no longer term can repeat either
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
         for block in range(0, len(repeated_at), _BLOCK):
-            at = repeated_at[block : block + _BLOCK]
-            candidates.extend(_variants(distinct, counts, at, n, m, alikes, present))
+            candidates.extend(_variants(distinct, counts, repeated_at[block : block + _BLOCK], m, alikes, present))
         del distinct, counts
-        if not candidates:
-            continue
-        # where the candidate terms and their variants stand: one pass
-        wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
-        out.positions.update(_positions(text, n, wanted, keys))
-        for term, tc, found in candidates:
-            if not _is_term(text, term, out.positions.get(term, []), m):
-                continue
-            out.term_counts[term] = tc
-            for variant, j, vc in found:
-                out.claims.setdefault(variant, set()).add((term, j))
-                out.variant_counts[variant] = vc
+        for n in ns:
+            _add_terms(text, [c for c in candidates if len(c[0]) == n], n, keys[n], m, out)
     return out
+
+
+def _add_terms(text: str, candidates: list[tuple[str, int, list[tuple[str, int, int]]]], n: int, keys: np.ndarray, m: WordModel, out: _Terms) -> None:
+    """Record in ``out`` the candidates (of ``n`` characters) that are
+    terms, with their variants and where both stand (``keys``: the text's
+    :func:`_ngram_keys` of ``n``)."""
+    if not candidates:
+        return
+    # where the candidate terms and their variants stand: one pass
+    wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
+    out.positions.update(_positions(text, n, wanted, keys))
+    for term, tc, found in candidates:
+        if not _is_term(text, term, out.positions.get(term, []), m):
+            continue
+        out.term_counts[term] = tc
+        for variant, j, vc in found:
+            out.claims.setdefault(variant, set()).add((term, j))
+            out.variant_counts[variant] = vc
 
 
 def _fixes(text: str, terms: _Terms, m: WordModel) -> Iterator[tuple[int, int, str, str, float]]:

@@ -45,11 +45,12 @@ True
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
 from .model import WordModel
 
-__all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
+__all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
 
 #: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
 COMMON_WORD_LOGP = -13.5
@@ -121,6 +122,22 @@ def traditional_chars() -> frozenset[str]:
 
 
 @functools.cache
+def _traditional_class() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(traditional_chars())) + "]")
+
+
+def has_traditional(text: str) -> bool:
+    """Whether ``text`` holds a character of :func:`traditional_chars`: one
+    regex scan, several times faster than a set test, which makes a string
+    of every character.
+
+    >>> has_traditional("英國首相"), has_traditional("英国首相")
+    (True, False)
+    """
+    return _traditional_class().search(text) is not None
+
+
+@functools.cache
 def _t2s_table() -> dict[int, str]:
     return {ord(a): b for a, b in _t2s_pairs().items()}
 
@@ -145,9 +162,9 @@ def traditional_majority(text: str) -> bool:
     >>> traditional_majority("有模有樣。"), traditional_majority("公司总经理任堯森称"), traditional_majority("abc")
     (True, False, False)
     """
-    trad = traditional_chars()
-    if trad.isdisjoint(text):
+    if not has_traditional(text):
         return False
+    trad = traditional_chars()
     simp = simplified_chars()
     t = s = 0
     for ch in text:
@@ -169,7 +186,7 @@ def simplified(text: str) -> str:
     >>> simplified("英國首相發表聲明。\\n公司总经理任堯森称")
     '英国首相发表声明。\\n公司总经理任堯森称'
     """
-    if traditional_chars().isdisjoint(text):
+    if not has_traditional(text):
         return text
     table = _t2s_table()
     return "".join(line.translate(table) if traditional_majority(line) else line for line in text.splitlines(keepends=True))
@@ -359,7 +376,7 @@ def vetoed(run: str, k: int, after: str, m: WordModel, banned: frozenset[str] = 
     ``after``, or None when no guard objects (``document`` is checked by the
     rule, which holds the whole text).  Words in ``banned`` (misspellings
     that the word lists carry) do not count as words."""
-    if not traditional_chars().isdisjoint(run):
+    if has_traditional(run):
         return "script"
     if parallel(run, k):
         return "parallel"

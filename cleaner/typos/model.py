@@ -149,7 +149,7 @@ class WordModel:
         (words in ``banned`` do not count as words)."""
         if not text:
             return 0.0
-        return self._route(text, banned)[0][0]
+        return self._suffix_logprobs(text, banned)[0]  # the sums of _route, without its back-pointers
 
     def _route(self, text: str, banned: frozenset[str] = frozenset()) -> list[tuple[float, int]]:
         table = self.table

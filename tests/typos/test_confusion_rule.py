@@ -192,18 +192,51 @@ def test_text_without_han_has_no_candidates():
 
 
 def test_short_texts_are_screened_as_long_ones(monkeypatch):
-    # a short text is screened in plain Python, a long one in numpy: the
-    # same candidates either way, with the shipped table and another one
+    # a short text is screened in plain Python, a long one in numpy (with
+    # the shipped table and model): the same candidates either way
     from benchmarks.inject import zh_paragraphs
 
     texts = [p.replace("已", "己").replace("士", "土").replace("末", "未") for p in zh_paragraphs()[:12]]
-    texts += ["工作己经完成了", "这位博土毕业于北京大学。", "越来赴碰拴啊", "a"]
-    for kwargs in ({}, {"neighbours": small_table}):
+    texts += ["工作己经完成了", "这位博土毕业于北京大学。", "越来赴碰拴啊", "a", "周未己经到了，" * 3, "“土”字。" + "𠀋土" * 3]
+    for floor in (-20.0, 3.0):
         monkeypatch.setattr(confusion_rule, "SHORT", 0)
-        long_way = [candidates(t, floor=-20, **kwargs) for t in texts]
+        long_way = [candidates(t, floor=floor) for t in texts]
         monkeypatch.setattr(confusion_rule, "SHORT", 10**9)
-        assert [candidates(t, floor=-20, **kwargs) for t in texts] == long_way
-        assert sum(map(len, long_way)) > (3 if kwargs else 20)
+        assert [candidates(t, floor=floor) for t in texts] == long_way
+        assert sum(map(len, long_way)) > (20 if floor < 0 else 5)
+
+
+def test_another_table_is_screened_as_the_shipped_one():
+    # the plain-Python screen with a table of one's own: the same result as
+    # the shipped table's numpy screen when the table is the shipped one
+    from benchmarks.inject import zh_paragraphs
+    from cleaner.confusion import visual_neighbours
+
+    texts = [p.replace("已", "己").replace("士", "土").replace("末", "未") for p in zh_paragraphs()[:6]]
+    for t in texts:
+        assert candidates(t, floor=-20, neighbours=lambda c: visual_neighbours(c)) == candidates(t, floor=-20)
+
+
+def test_pair_sets_hold_exactly_the_bigrams_and_misspellings():
+    import random
+
+    import numpy as np
+
+    from cleaner.typos.model import code_points, model
+
+    sets = confusion_rule._default_pair_sets()
+    m = model()
+    bigrams = [p for p in m.bigrams if len(p) == 2]
+    wrong = sorted(confusion_rule._default_misspellings())
+    rng = random.Random(5)
+    chars = "".join(rng.sample(sorted(set("".join(bigrams))), 60)) + "，a𠀋\uffff"
+    pairs = rng.sample(bigrams, 300) + rng.sample(wrong, 100) + [a + b for a in chars for b in chars]
+    cp = code_points("".join(pairs))
+    a, b = sets.ids_of(cp[0::2]), sets.ids_of(cp[1::2])
+    assert sets.has(sets.bigrams, a, b).tolist() == [p in m.bigrams for p in pairs]
+    assert sets.has(sets.misspelled, a, b).tolist() == [p in wrong for p in pairs]
+    inside = np.flatnonzero(sets.has(sets.bigrams, a, b))
+    assert sets.bigram_lps(a[inside], b[inside]).tolist() == [m.bigrams[pairs[j]] for j in inside.tolist()]
 
 
 def _damaged_paragraphs(k: int) -> list[str]:
