@@ -39,11 +39,12 @@ import functools
 import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CharModel", "learn", "load", "FORMAT", "ORDER", "VOCAB_SIZE"]
+__all__ = ["CharModel", "Counts", "learn", "load", "vocabulary_of", "count_texts", "merge_counts", "from_counts", "FORMAT", "ORDER", "VOCAB_SIZE"]
 
 #: the file format's name and version, checked when a model is loaded
 FORMAT = "cleaner-charmodel-1"
@@ -590,6 +591,15 @@ def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, 
         yield "".join(buf) + "\n", docs, chars
 
 
+def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
+    if not 1 <= order <= ORDER:
+        raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
+    if min_count < 1:
+        raise ValueError(f"min_count must be at least 1, not {min_count!r}")
+    if max_ngrams is not None and max_ngrams < 1000:
+        raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
+
+
 def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
     """Count the character n-grams of ``texts`` (any iterable of str, read
     once, in pieces: a generator over a corpus on disk keeps memory bounded
@@ -601,52 +611,142 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     >>> m.stats["ngrams"]["1"], m.stats["documents"]
     (8, 3)
     """
-    if not 1 <= order <= ORDER:
-        raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
-    if min_count < 1:
-        raise ValueError(f"min_count must be at least 1, not {min_count!r}")
-    if max_ngrams is not None and max_ngrams < 1000:
-        raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
+    _check_options(order, max_ngrams, min_count)
     vocab: str | None = None
     table = None
-    keys = np.zeros(0, dtype=np.uint64)
-    counts = np.zeros(0, dtype=np.uint32)
-    pend_k: list[np.ndarray] = []
-    pend_c: list[np.ndarray] = []
-    pending = 0
+    tally = _Tally(max_ngrams)
     chars = docs = 0
-    floor = 1
     for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE):
         if vocab is None:
             vocab = _vocabulary(chunk[:VOCAB_SAMPLE])
             table = _lookup(vocab)
         chars += n_chars
         docs += n_docs
-        ids = table[_codes(chunk)]  # type: ignore[index]
-        k, c = _ngram_counts(ids, order, n_docs)
-        pend_k.append(k)
-        pend_c.append(c)
-        pending += len(k)
-        if pending > PENDING:
-            keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
-            pend_k, pend_c, pending = [], [], 0
-            if max_ngrams is not None and len(keys) > max_ngrams:
-                keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
-    if pend_k:
-        keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
-    if min_count > floor:
-        keys, counts, floor = _prune(keys, counts, 0, min_count - 1, rounds=1)
+        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))  # type: ignore[index]
+    keys, counts = tally.totals()
+    return from_counts(vocab or "", Counts(keys, counts, chars, docs, tally.floor), order=order, max_ngrams=max_ngrams, min_count=min_count)
+
+
+class _Tally:
+    """Sorted counts being summed: tables wait in a list until they hold
+    :data:`PENDING` n-grams, then join the main table, which is pruned
+    (:func:`_prune`) whenever it outgrows ``max_ngrams``."""
+
+    def __init__(self, max_ngrams: int | None) -> None:
+        self.max_ngrams = max_ngrams
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.counts = np.zeros(0, dtype=np.uint32)
+        self.pend_k: list[np.ndarray] = []
+        self.pend_c: list[np.ndarray] = []
+        self.pending = 0
+        self.floor = 1
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self.pend_k.append(keys)
+        self.pend_c.append(counts)
+        self.pending += len(keys)
+        if self.pending > PENDING:
+            self.totals()
+            if self.max_ngrams is not None and len(self.keys) > self.max_ngrams:
+                self.keys, self.counts, self.floor = _prune(self.keys, self.counts, self.max_ngrams, self.floor)
+
+    def totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every table added so far, summed (pruned only as :meth:`add` went)."""
+        if self.pend_k:
+            self.keys, self.counts = _merge_into(self.keys, self.counts, *_merge(self.pend_k, self.pend_c))
+            self.pend_k, self.pend_c, self.pending = [], [], 0
+        return self.keys, self.counts
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The n-gram counts of part of a corpus, sorted by key as
+    :class:`CharModel` holds them, with its characters and documents;
+    n-grams of order 3 and above rarer than ``floor`` were dropped to stay
+    within a size budget (1: none).  What :func:`count_texts` makes of some
+    texts (a Ray task's share of a corpus) and :func:`merge_counts` adds up:
+    counts of whole documents add up to those of the whole corpus."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+    chars: int = 0
+    documents: int = 0
+    floor: int = 1
+
+
+def vocabulary_of(texts: Iterable[str]) -> str:
+    """The vocabulary :func:`learn` gives the corpus ``texts``: chosen from
+    its first :data:`VOCAB_SAMPLE` characters (reads only those).
+
+    >>> vocabulary_of(["天气好。", "天气。"]) == learn(["天气好。", "天气。"]).vocab
+    True
+    """
+    for chunk, _, _ in _chunks(texts, VOCAB_SAMPLE, VOCAB_SAMPLE):
+        return _vocabulary(chunk[:VOCAB_SAMPLE])
+    return ""
+
+
+def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngrams: int | None = 16_000_000) -> Counts:
+    """The counts of ``texts`` with the vocabulary ``vocab`` (of the whole
+    corpus: :func:`vocabulary_of`), memory bounded by ``max_ngrams`` as
+    :func:`learn`'s; merged by :func:`merge_counts`, model by
+    :func:`from_counts`.
+
+    >>> texts = ["天气很好。", "天气不好。"]
+    >>> vocab = vocabulary_of(texts)
+    >>> c = merge_counts([count_texts(texts[:1], vocab), count_texts(texts[1:], vocab)])
+    >>> from_counts(vocab, c).keys.tolist() == learn(texts).keys.tolist()
+    True
+    """
+    _check_options(order, max_ngrams, 1)
+    table = _lookup(vocab)
+    tally = _Tally(max_ngrams)
+    chars = docs = 0
+    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, 0):
+        chars += n_chars
+        docs += n_docs
+        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))
+    keys, counts = tally.totals()
+    floor = tally.floor
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
+    return Counts(keys, counts, chars, docs, floor)
+
+
+def merge_counts(parts: Iterable[Counts], *, max_ngrams: int | None = 16_000_000) -> Counts:
+    """The sum of ``parts`` (read once, one at a time: an iterator keeps
+    memory bounded by ``max_ngrams`` and one part), pruned as :func:`learn`
+    prunes when the sum outgrows ``max_ngrams``."""
+    tally = _Tally(max_ngrams)
+    chars = docs = 0
+    floor = 1
+    for part in parts:
+        tally.add(part.keys, part.counts)
+        chars += part.chars
+        docs += part.documents
+        floor = max(floor, part.floor)
+    keys, counts = tally.totals()
+    return Counts(keys, counts, chars, docs, max(floor, tally.floor))
+
+
+def from_counts(vocab: str, counts: Counts, *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
+    """The model of a corpus's counts (``min_count`` and ``max_ngrams`` as
+    :func:`learn` applies them at its end)."""
+    _check_options(order, max_ngrams, min_count)
+    keys, cnt, floor = counts.keys, counts.counts, counts.floor
+    if min_count > floor:
+        keys, cnt, floor = _prune(keys, cnt, 0, min_count - 1, rounds=1)
+    if max_ngrams is not None and len(keys) > max_ngrams:
+        keys, cnt, floor = _prune(keys, cnt, max_ngrams, floor)
     orders = _orders(keys)
     stats: dict[str, object] = {
-        "chars": chars,
-        "documents": docs,
+        "chars": counts.chars,
+        "documents": counts.documents,
         "order": order,
         "ngrams": {str(k): int((orders == k).sum()) for k in range(1, order + 1)},
         "prune_below": floor if floor > 1 else 0,
     }
-    return CharModel(vocab or "", keys, counts, stats)
+    return CharModel(vocab, keys, cnt, stats)
 
 
 def load(path: str | os.PathLike[str]) -> CharModel:
