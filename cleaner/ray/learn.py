@@ -4,14 +4,14 @@ map-reduce of n-gram counts.
 The driver chooses the vocabulary from the corpus's first characters (as
 :func:`cleaner.typos.charmodel.learn` does: :func:`~cleaner.typos.charmodel.vocabulary_of`),
 cuts the JSON Lines files into byte ranges at line ends
-(:func:`~cleaner.ray.io.plan_chunks`, which also finds the first bad record:
-the local command stops there, so this one does before counting), and a Ray
-task counts the n-grams of each range
-(:func:`~cleaner.typos.charmodel.count_texts`: sorted numpy arrays).  The
-driver adds the tables up in input order as they come
+(:func:`~cleaner.ray.io.plan_chunks`), and a Ray task counts the n-grams of
+each range (:func:`~cleaner.typos.charmodel.count_texts`: sorted numpy
+arrays).  The driver adds the tables up in input order as they come
 (:func:`~cleaner.typos.charmodel.merge_counts`), with at most ``window``
 tables waiting, and makes the model
-(:func:`~cleaner.typos.charmodel.from_counts`).
+(:func:`~cleaner.typos.charmodel.from_counts`).  A task that meets a bad
+record returns what is wrong with it instead; the driver stops at the first
+in input order, where the local command stops.
 
 Counts of whole documents add up to those of the whole corpus, so while the
 corpus's distinct n-grams fit the budget (``max_ngrams``) the model is the
@@ -40,8 +40,8 @@ __all__ = ["learn_jsonl_files"]
 
 
 def _texts(files: Sequence[str], field: str) -> Iterator[str]:
-    """The texts the local ``cleaner learn --jsonl`` reads, in order (the
-    files hold no bad record: :func:`plan_chunks` checked)."""
+    """The texts the local ``cleaner learn --jsonl`` reads, in order (a bad
+    record is left out here: the task that counts it says what is wrong)."""
     for name in files:
         for item in read_jsonl(read_lines(name), name, field):
             if isinstance(item, Document) and item.text.strip():
@@ -51,15 +51,19 @@ def _texts(files: Sequence[str], field: str) -> Iterator[str]:
 def _range_texts(source: str, path: str, start: int, end: int, first_line: int, field: str) -> Iterator[str]:
     for k, raw in enumerate(split_lines(read_range(path, start, end))):
         item = parse_record(raw, first_line + k, source, field)
-        if isinstance(item, BadRecord):  # the plan numbers lines per range; a byte-order mark past line 1 is bad here
+        if isinstance(item, BadRecord):
             raise InputError(f"{source}: line {item.line}: {item.reason}")
         if item is not None and item.text.strip():
             yield item.text
 
 
-def _count_range(source: str, path: str, start: int, end: int, first_line: int, *, field: str, vocab: str, order: int, max_ngrams: int | None) -> Counts:
-    """A Ray task: the counts of one byte range's texts."""
-    return count_texts(_range_texts(source, path, start, end, first_line, field), vocab, order=order, max_ngrams=max_ngrams)
+def _count_range(source: str, path: str, start: int, end: int, first_line: int, *, field: str, vocab: str, order: int, max_ngrams: int | None) -> Counts | str:
+    """A Ray task: the counts of one byte range's texts, or what is wrong
+    with its first bad record (as the local command says it)."""
+    try:
+        return count_texts(_range_texts(source, path, start, end, first_line, field), vocab, order=order, max_ngrams=max_ngrams)
+    except InputError as exc:
+        return str(exc)
 
 
 def learn_jsonl_files(
@@ -83,9 +87,7 @@ def learn_jsonl_files(
     ray = require_ray()
     if window is None:
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
-    plan = plan_chunks(files, chunk_bytes, field=field)
-    if plan.bad is not None:
-        raise InputError(plan.bad[1])
+    plan = plan_chunks(files, chunk_bytes)  # byte ranges and their first line numbers
     vocab = vocabulary_of(_texts(files, field))
     task = ray.remote(_count_range)
     options = {"field": field, "vocab": vocab, "order": order, "max_ngrams": max_ngrams}
@@ -97,6 +99,9 @@ def learn_jsonl_files(
             if c is not None:
                 waiting.append(task.remote(c.source, c.path, c.start, c.end, c.first_line, **options))
             while waiting and (c is None or len(waiting) >= window):
-                yield ray.get(waiting.popleft())
+                part = ray.get(waiting.popleft())
+                if isinstance(part, str):  # the first bad record in input order: the local command stops there
+                    raise InputError(part)
+                yield part
 
     return from_counts(vocab, merge_counts(counted(), max_ngrams=max_ngrams), order=order, max_ngrams=max_ngrams, min_count=min_count)

@@ -91,13 +91,14 @@ def test_a_bad_record_stops_both_engines_alike(ray_session: Any, tmp_path: Path,
 
     src = tmp_path / "c.jsonl"
     write_jsonl(src, corpus_lines()[:120])
-    with open(src, "a", encoding="utf-8") as fh:
-        fh.write('{"body": 3}\n')
+    lines = src.read_text(encoding="utf-8").split("\n")
+    lines.insert(60, "{not json")  # the first bad record, in an early byte range; another in the last
+    src.write_text("\n".join(lines) + '{"body": 3}\n', encoding="utf-8")
     assert main(["learn", "--jsonl", "--field", "body", str(src), "-o", str(tmp_path / "m.npz")]) == 1
     local = capsys.readouterr().err.strip().removeprefix("cleaner: error: ")
     with pytest.raises(InputError) as exc:
         learn_jsonl_files([str(src)], field="body", chunk_bytes=2048)
-    assert str(exc.value) in local and f"{src}: line " in str(exc.value)
+    assert str(exc.value) in local and f"{src}: line 61: invalid JSON" in str(exc.value)
 
 
 def test_over_the_budget_the_model_stays_within_it(ray_session: Any, tmp_path: Path) -> None:
