@@ -15,15 +15,18 @@ import argparse
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..records import BadRecord, read_jsonl
 from ..textio import decode, open_input, read_lines
-from .common import check_encoding
+from .common import add_engine_options, check_encoding, check_engine, ray_engine
 from .formats import resolve_inputs
+
+if TYPE_CHECKING:
+    from ..typos.charmodel import CharModel
 
 __all__ = ["add_parser", "cmd_learn", "corpus_texts", "LEARN_HELP", "with_learned_model"]
 
@@ -41,7 +44,9 @@ def add_parser(subparsers: Any) -> None:
         description="Learn a character n-gram model from text files, JSON Lines or Parquet (or folders of them), "
         "for `cleaner clean --model MODEL`: OCR misreadings are then judged in context. "
         "A corpus of the same kind of text as the one you clean works best; "
-        "a few hundred thousand characters already help, more helps more.",
+        "a few hundred thousand characters already help, more helps more. "
+        "--engine ray counts the n-grams of JSON Lines files in Ray tasks and adds them up: the same model "
+        "as the local engine's while the corpus's distinct n-grams fit --max-ngrams.",
     )
     p.add_argument(
         "files",
@@ -57,6 +62,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: at most N n-grams (default 16,000,000: under 200 MB)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+    add_engine_options(p)
     p.set_defaults(func=cmd_learn, output_dir=None)  # no output folder to leave out of folder inputs
 
 
@@ -132,7 +138,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
         check_encoding(args.encoding)
     files = resolve_inputs(args)
     t0 = time.perf_counter()
-    model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams)
+    if args.engine == "ray":
+        model = _learn_on_ray(args, files)
+    else:
+        check_engine(args, files)
+        model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams)
     if not model.stats["chars"]:
         raise InputError("the corpus holds no text: nothing to learn")
     model.save(args.output)
@@ -145,6 +155,21 @@ def cmd_learn(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _learn_on_ray(args: argparse.Namespace, files: Sequence[str]) -> CharModel:
+    """``--engine ray``: the n-grams counted by Ray tasks, a byte range of
+    the JSON Lines files each (:func:`cleaner.ray.learn.learn_jsonl_files`);
+    usage errors as ``cleaner clean --engine ray`` gives them."""
+    if not args.jsonl:
+        raise UsageError("--engine ray learns from JSON Lines (--jsonl); text files are learned by --engine local")
+    if args.encoding:
+        raise UsageError("--engine ray reads UTF-8 JSON Lines; drop --encoding or use --engine local")
+    check_engine(args, files)
+    from ..ray.learn import learn_jsonl_files
+
+    with ray_engine().session(args.ray_address):
+        return learn_jsonl_files(files, field=args.field, max_ngrams=args.max_ngrams)
 
 
 def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: Config) -> Config:

@@ -39,11 +39,12 @@ import functools
 import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CharModel", "learn", "load", "FORMAT", "ORDER", "VOCAB_SIZE"]
+__all__ = ["CharModel", "Counts", "learn", "load", "vocabulary_of", "count_texts", "merge_counts", "from_counts", "FORMAT", "ORDER", "VOCAB_SIZE"]
 
 #: the file format's name and version, checked when a model is loaded
 FORMAT = "cleaner-charmodel-1"
@@ -265,59 +266,70 @@ class CharModel:
         """Whether ``ch`` has an id of its own (the corpus used it often)."""
         return ch in self._vocab_set
 
+    @functools.cached_property
+    def _filter(self) -> tuple[np.ndarray, int]:
+        """A one-hash Bloom filter of the keys (8 to 16 bits per key; no false
+        negatives): most n-grams a typo check asks for are absent (88 % of
+        them on news), and a bit read costs less than a binary search."""
+        bits = max(10, int(len(self.keys)).bit_length() + 3)
+        table = np.zeros(1 << (bits - 3), dtype=np.uint8)
+        slot = _hash(self.keys, bits)
+        low = slot & np.uint64(7)
+        for r in range(8):
+            table[slot[low == r] >> np.uint64(3)] |= np.uint8(1 << r)
+        return table, bits
+
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Index of each key in the table, or -1."""
+        out = np.full(keys.shape, -1, dtype=np.int64)
         if not len(self.keys):
-            return np.full(keys.shape, -1, dtype=np.int64)
-        pos = np.searchsorted(self.keys, keys)
-        pos = np.minimum(pos, len(self.keys) - 1)
-        return np.where(self.keys[pos] == keys, pos, -1)
+            return out
+        table, bits = self._filter
+        flat = keys.ravel()
+        slot = _hash(flat, bits)
+        maybe = np.flatnonzero(table[slot >> np.uint64(3)] & (np.uint8(1) << (slot & np.uint64(7)).astype(np.uint8)))
+        wanted = flat[maybe]
+        order = np.argsort(wanted)  # sorted needles: each search starts where the last one left off, in cache
+        pos = np.minimum(np.searchsorted(self.keys, wanted[order]), len(self.keys) - 1)
+        hit = self.keys[pos] == wanted[order]
+        out.reshape(-1)[maybe[order[hit]]] = pos[hit]
+        return out
 
     def count(self, ids: np.ndarray) -> np.ndarray:
         """Counts of n-grams given as rows of ids (shape (M, k), k <= order)."""
         ids = np.asarray(ids, dtype=np.uint64)
-        k = ids.shape[1]
-        key = np.zeros(ids.shape[0], dtype=np.uint64)
-        for j in range(k):
-            key = (key << np.uint64(BITS)) | ids[:, j]
-        idx = self._find(key | np.uint64(k << _ORDER_SHIFT))
+        idx = self._find(_pack(ids, ids.shape[1], ids.shape[1]))
         return np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
 
     def cond_logprob(self, ids: np.ndarray) -> np.ndarray:
         """log P(last id | the ids before it) for each row of ``ids``
         (shape (M, h + 1)); a PAD id cuts the history there."""
         ids = np.asarray(ids, dtype=np.int64)
-        m, width = ids.shape
-        w = ids[:, -1].astype(np.uint64)
-        # unigram, smoothed by half a count per id
-        c1 = self.count(ids[:, -1:]).astype(np.float64)
-        p = (c1 + 0.5) / (self._total1 + 0.5 * self._types1)
-        alive = np.ones(m, dtype=bool)
-        key = w | np.uint64(0)
-        for k in range(2, min(self.order, width) + 1):
-            prev = ids[:, -k]
-            alive &= prev != PAD
-            if not alive.any():
-                break
-            key = (key & _LOW) | (prev.astype(np.uint64) << np.uint64(BITS * (k - 1)))
-            full = key | np.uint64(k << _ORDER_SHIFT)
-            # the context of the k-gram is its first k-1 ids
-            ctx = (key >> np.uint64(BITS)) | np.uint64((k - 1) << _ORDER_SHIFT)
-            ci = self._find(ctx)
-            hi = self._find(full)
-            ok = alive & (ci >= 0)
-            c_h = np.where(ok, self.counts[np.maximum(ci, 0)], 0).astype(np.float64)
-            follow_n, follow_s = self._follow
-            n_h = np.where(ok, follow_n[np.maximum(ci, 0)], 0).astype(np.float64)
-            s_h = np.where(ok, follow_s[np.maximum(ci, 0)], 0).astype(np.float64)
-            c_hw = np.where(ok & (hi >= 0), self.counts[np.maximum(hi, 0)], 0).astype(np.float64)
-            denom = np.maximum(c_h, s_h)
-            use = ok & (denom > 0)
-            d = np.where(use, denom, 1.0)
-            mixed = (np.maximum(c_hw - DISCOUNT, 0.0) + (DISCOUNT * n_h + (d - s_h)) * p) / d
-            p = np.where(use, mixed, p)
-            alive &= use
-        return np.log(p)
+        top = min(self.order, ids.shape[1])
+        width = ids.shape[1]
+        keys = np.stack([_pack(ids, width - d, k - d) for k, d in _key_pairs(top)])
+        uni, full, ctx_b, ctx_d, ctx_seen = self._terms(self._find(keys))
+        return np.log(_interpolate(uni[0], full[1::2], ctx_b[2::2], ctx_d[2::2], ctx_seen[2::2], ids[:, -2 : -top - 1 : -1].T != PAD))
+
+    def _terms(self, found: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What the estimate reads of each n-gram looked up (``found``: its
+        index in the table, -1 when absent), each shaped as ``found``: as a
+        unigram, its probability (smoothed by half a count per id); as the
+        n-gram predicted, its discounted count; as a context (count ``c``,
+        ``n`` distinct stored continuations whose counts sum to ``s``), the
+        weight ``b = DISCOUNT * n + (d - s)`` of the lower order, the
+        divisor ``d = max(c, s)`` (1 when 0), and whether ``d`` is above 0."""
+        hit = found >= 0
+        at = np.maximum(found, 0)
+        follow_n, follow_s = self._follow
+        c = np.where(hit, self.counts[at], 0).astype(np.float64)
+        n = np.where(hit, follow_n[at], 0).astype(np.float64)
+        s = np.where(hit, follow_s[at], 0).astype(np.float64)
+        uni = (c + 0.5) / (self._total1 + 0.5 * self._types1)
+        denom = np.maximum(c, s)
+        seen = denom > 0
+        d = np.where(seen, denom, 1.0)
+        return uni, np.maximum(c - DISCOUNT, 0.0), DISCOUNT * n + (d - s), d, seen
 
     def logprob_at(self, text: str, positions: Iterable[int]) -> np.ndarray:
         """log P(text[i] | the characters before it) at each position."""
@@ -344,7 +356,7 @@ class CharModel:
         rows = windows(ids, uniq, h, h)  # (U, 2h + 1), the position at column h
         new = rows[back]
         new[:, h] = self.table[_codes("".join(replacements))]
-        both = self._span_logprob(np.concatenate((new, rows)))  # one batch: numpy calls cost more than their work here
+        both = self._span_logprob(new, rows, back)
         return both[: len(new)] - both[len(new) :][back]
 
     def tail_logprob(self, texts: Sequence[str], first: Sequence[int]) -> np.ndarray:
@@ -369,13 +381,32 @@ class CharModel:
         owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
         return np.bincount(owner, weights=self.cond_logprob(np.concatenate(rows)), minlength=len(rows))
 
-    def _span_logprob(self, rows: np.ndarray) -> np.ndarray:
-        """Sum of the log probabilities of columns h..2h of each row (h =
-        order - 1), each given the h columns before it."""
+    def _span_logprob(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:
+        """Sum of the log probabilities of columns h..2h of each row of
+        ``new`` then ``rows`` (h = order - 1), each given the h columns
+        before it; ``new`` differs from ``rows[back]`` only at column h.
+
+        One look-up for all: every n-gram of ``rows``, and of ``new`` only
+        those that hold column h (the others are its row's)."""
         h = self.order - 1
-        m = rows.shape[0]
-        stacked = np.concatenate([rows[:, t - h : t + 1] for t in range(h, 2 * h + 1)])
-        return self.cond_logprob(stacked).reshape(h + 1, m).sum(axis=0)
+        cells, own, pick, hist = _span_layout(h)
+        both = np.concatenate((new, rows))
+        m, n = len(new), len(both)
+        keys = _ends(both, h + 1)[:, cells[:, 0], cells[:, 1]]
+        split = (n - m) * len(cells)
+        looked = self._find(np.concatenate((keys[m:].ravel(), keys[:m, own].ravel())))
+        old = looked[:split].reshape(n - m, len(cells))
+        found = np.concatenate((old[back], old))
+        found[:m, own] = looked[split:].reshape(m, len(own))
+        uni, full, ctx_b, ctx_d, ctx_seen = self._terms(found)
+
+        def stack(terms: np.ndarray, rows: np.ndarray) -> np.ndarray:  # (keys, predicted columns x rows)
+            return terms[:, rows].transpose(1, 2, 0).reshape(len(rows), (h + 1) * n)
+
+        history = stack(both, hist) != PAD
+        full_at, ctx_at = pick[1::2], pick[2::2]
+        lp = np.log(_interpolate(stack(uni, pick[:1])[0], stack(full, full_at), stack(ctx_b, ctx_at), stack(ctx_d, ctx_at), stack(ctx_seen, ctx_at), history))
+        return lp.reshape(h + 1, n).sum(axis=0)
 
     @functools.cached_property
     def _middle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -451,11 +482,91 @@ class CharModel:
             raise
 
 
+def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
+    """A slot of ``bits`` bits per key (Fibonacci hashing: the top bits of
+    the key times an odd constant, modulo 2**64)."""
+    return (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
+
+
+def _interpolate(p: np.ndarray, full: np.ndarray, b: np.ndarray, d: np.ndarray, seen: np.ndarray, history: np.ndarray) -> np.ndarray:
+    """Interpolated absolute discounting, order by order from the unigram
+    probability ``p`` of each query (a column): row ``k - 2`` of the other
+    arrays holds the terms (:meth:`CharModel._terms`) of the k-gram ending
+    at the predicted character (``full``) and of its context (``b``, ``d``,
+    ``seen``), and ``history``, whether the context's first id may be read
+    (not PAD).  A higher order is read while every lower one was seen."""
+    alive = np.ones(len(p), dtype=bool)
+    for j in range(len(full)):
+        alive &= history[j]
+        if not alive.any():
+            break
+        use = alive & seen[j]
+        p = np.where(use, (full[j] + b[j] * p) / d[j], p)
+        alive &= use
+    return p
+
+
 def windows(ids: np.ndarray, pos: np.ndarray, left: int, right: int) -> np.ndarray:
     """Rows of ids from ``pos - left`` to ``pos + right``; EDGE outside the text."""
     padded = np.concatenate((np.full(left, EDGE, dtype=np.int64), ids, np.full(right, EDGE, dtype=np.int64)))
     idx = pos[:, None] + np.arange(left + right + 1)[None, :]
     return padded[idx]
+
+
+def _key_pairs(top: int) -> list[tuple[int, int]]:
+    """The n-grams a query of order ``top`` reads, in the order
+    :meth:`CharModel.cond_logprob` looks them up: ``(k, 0)`` the k-gram ending
+    at the predicted character, ``(k, 1)`` its context (the (k-1)-gram
+    before it).
+
+    >>> _key_pairs(3)
+    [(1, 0), (2, 0), (2, 1), (3, 0), (3, 1)]
+    """
+    return [(1, 0)] + [(k, d) for k in range(2, top + 1) for d in (0, 1)]
+
+
+def _pack(rows: np.ndarray, end: int, k: int) -> np.ndarray:
+    """The table key of the k-gram of columns ``end - k .. end - 1`` of each
+    row (ids < 4,096)."""
+    key = np.zeros(len(rows), dtype=np.uint64)
+    for j in range(end - k, end):
+        key = (key << np.uint64(BITS)) | rows[:, j].astype(np.uint64)
+    return key | np.uint64(k << _ORDER_SHIFT)
+
+
+def _ends(rows: np.ndarray, top: int) -> np.ndarray:
+    """The table keys of every n-gram of each row (ids < 4,096), shape (M,
+    ``top``, width): ``[r, k - 1, t]`` the k-gram ending at column t (0 where
+    it would start before the row).
+
+    >>> _ends(np.array([[16, 17]]), 2)[0, :, 1].tolist() == [1 << 60 | 17, 2 << 60 | 16 << 12 | 17]
+    True
+    """
+    ids = rows.astype(np.uint64)
+    out = np.zeros((len(rows), top, rows.shape[1]), dtype=np.uint64)
+    key = ids
+    for k in range(1, top + 1):
+        if k > 1:
+            key = (key[:, :-1] << np.uint64(BITS)) | ids[:, k - 1 :]
+        out[:, k - 1, k - 1 :] = key | np.uint64(k << _ORDER_SHIFT)
+    return out
+
+
+@functools.cache
+def _span_layout(h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where :meth:`CharModel._span_logprob` reads its keys, for rows of
+    2h + 1 ids: the cells ``(k - 1, t)`` looked up (the k-gram ending at
+    column t, t from h - 1), which of them hold column h, the cell of each
+    key of each predicted column (rows as :func:`_key_pairs`, columns h..2h)
+    and the column of each history id (k = 2..h + 1, columns h..2h)."""
+    top = h + 1
+    cells = [(k, t) for t in range(max(h - 1, 0), 2 * h + 1) for k in range(1, min(top, t + 1) + 1)]
+    where = {c: i for i, c in enumerate(cells)}
+    own = [i for i, (k, t) in enumerate(cells) if t - k + 1 <= h <= t]
+    pick = [[where[(k - d, t - d)] for t in range(h, 2 * h + 1)] for k, d in _key_pairs(top)]
+    hist = [[t - k + 1 for t in range(h, 2 * h + 1)] for k in range(2, top + 1)]
+    cell_array = np.array([(k - 1, t) for k, t in cells], dtype=np.int64)
+    return cell_array, np.array(own, dtype=np.int64), np.array(pick, dtype=np.int64).reshape(len(pick), h + 1), np.array(hist, dtype=np.int64).reshape(len(hist), h + 1)
 
 
 def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, int, int]]:
@@ -480,6 +591,15 @@ def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, 
         yield "".join(buf) + "\n", docs, chars
 
 
+def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
+    if not 1 <= order <= ORDER:
+        raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
+    if min_count < 1:
+        raise ValueError(f"min_count must be at least 1, not {min_count!r}")
+    if max_ngrams is not None and max_ngrams < 1000:
+        raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
+
+
 def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
     """Count the character n-grams of ``texts`` (any iterable of str, read
     once, in pieces: a generator over a corpus on disk keeps memory bounded
@@ -491,52 +611,142 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     >>> m.stats["ngrams"]["1"], m.stats["documents"]
     (8, 3)
     """
-    if not 1 <= order <= ORDER:
-        raise ValueError(f"order must be 1 to {ORDER}, not {order!r}")
-    if min_count < 1:
-        raise ValueError(f"min_count must be at least 1, not {min_count!r}")
-    if max_ngrams is not None and max_ngrams < 1000:
-        raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
+    _check_options(order, max_ngrams, min_count)
     vocab: str | None = None
     table = None
-    keys = np.zeros(0, dtype=np.uint64)
-    counts = np.zeros(0, dtype=np.uint32)
-    pend_k: list[np.ndarray] = []
-    pend_c: list[np.ndarray] = []
-    pending = 0
+    tally = _Tally(max_ngrams)
     chars = docs = 0
-    floor = 1
     for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE):
         if vocab is None:
             vocab = _vocabulary(chunk[:VOCAB_SAMPLE])
             table = _lookup(vocab)
         chars += n_chars
         docs += n_docs
-        ids = table[_codes(chunk)]  # type: ignore[index]
-        k, c = _ngram_counts(ids, order, n_docs)
-        pend_k.append(k)
-        pend_c.append(c)
-        pending += len(k)
-        if pending > PENDING:
-            keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
-            pend_k, pend_c, pending = [], [], 0
-            if max_ngrams is not None and len(keys) > max_ngrams:
-                keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
-    if pend_k:
-        keys, counts = _merge_into(keys, counts, *_merge(pend_k, pend_c))
-    if min_count > floor:
-        keys, counts, floor = _prune(keys, counts, 0, min_count - 1, rounds=1)
+        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))  # type: ignore[index]
+    keys, counts = tally.totals()
+    return from_counts(vocab or "", Counts(keys, counts, chars, docs, tally.floor), order=order, max_ngrams=max_ngrams, min_count=min_count)
+
+
+class _Tally:
+    """Sorted counts being summed: tables wait in a list until they hold
+    :data:`PENDING` n-grams, then join the main table, which is pruned
+    (:func:`_prune`) whenever it outgrows ``max_ngrams``."""
+
+    def __init__(self, max_ngrams: int | None) -> None:
+        self.max_ngrams = max_ngrams
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.counts = np.zeros(0, dtype=np.uint32)
+        self.pend_k: list[np.ndarray] = []
+        self.pend_c: list[np.ndarray] = []
+        self.pending = 0
+        self.floor = 1
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self.pend_k.append(keys)
+        self.pend_c.append(counts)
+        self.pending += len(keys)
+        if self.pending > PENDING:
+            self.totals()
+            if self.max_ngrams is not None and len(self.keys) > self.max_ngrams:
+                self.keys, self.counts, self.floor = _prune(self.keys, self.counts, self.max_ngrams, self.floor)
+
+    def totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every table added so far, summed (pruned only as :meth:`add` went)."""
+        if self.pend_k:
+            self.keys, self.counts = _merge_into(self.keys, self.counts, *_merge(self.pend_k, self.pend_c))
+            self.pend_k, self.pend_c, self.pending = [], [], 0
+        return self.keys, self.counts
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The n-gram counts of part of a corpus, sorted by key as
+    :class:`CharModel` holds them, with its characters and documents;
+    n-grams of order 3 and above rarer than ``floor`` were dropped to stay
+    within a size budget (1: none).  What :func:`count_texts` makes of some
+    texts (a Ray task's share of a corpus) and :func:`merge_counts` adds up:
+    counts of whole documents add up to those of the whole corpus."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+    chars: int = 0
+    documents: int = 0
+    floor: int = 1
+
+
+def vocabulary_of(texts: Iterable[str]) -> str:
+    """The vocabulary :func:`learn` gives the corpus ``texts``: chosen from
+    its first :data:`VOCAB_SAMPLE` characters (reads only those).
+
+    >>> vocabulary_of(["天气好。", "天气。"]) == learn(["天气好。", "天气。"]).vocab
+    True
+    """
+    for chunk, _, _ in _chunks(texts, VOCAB_SAMPLE, VOCAB_SAMPLE):
+        return _vocabulary(chunk[:VOCAB_SAMPLE])
+    return ""
+
+
+def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngrams: int | None = 16_000_000) -> Counts:
+    """The counts of ``texts`` with the vocabulary ``vocab`` (of the whole
+    corpus: :func:`vocabulary_of`), memory bounded by ``max_ngrams`` as
+    :func:`learn`'s; merged by :func:`merge_counts`, model by
+    :func:`from_counts`.
+
+    >>> texts = ["天气很好。", "天气不好。"]
+    >>> vocab = vocabulary_of(texts)
+    >>> c = merge_counts([count_texts(texts[:1], vocab), count_texts(texts[1:], vocab)])
+    >>> from_counts(vocab, c).keys.tolist() == learn(texts).keys.tolist()
+    True
+    """
+    _check_options(order, max_ngrams, 1)
+    table = _lookup(vocab)
+    tally = _Tally(max_ngrams)
+    chars = docs = 0
+    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, 0):
+        chars += n_chars
+        docs += n_docs
+        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))
+    keys, counts = tally.totals()
+    floor = tally.floor
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
+    return Counts(keys, counts, chars, docs, floor)
+
+
+def merge_counts(parts: Iterable[Counts], *, max_ngrams: int | None = 16_000_000) -> Counts:
+    """The sum of ``parts`` (read once, one at a time: an iterator keeps
+    memory bounded by ``max_ngrams`` and one part), pruned as :func:`learn`
+    prunes when the sum outgrows ``max_ngrams``."""
+    tally = _Tally(max_ngrams)
+    chars = docs = 0
+    floor = 1
+    for part in parts:
+        tally.add(part.keys, part.counts)
+        chars += part.chars
+        docs += part.documents
+        floor = max(floor, part.floor)
+    keys, counts = tally.totals()
+    return Counts(keys, counts, chars, docs, max(floor, tally.floor))
+
+
+def from_counts(vocab: str, counts: Counts, *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
+    """The model of a corpus's counts (``min_count`` and ``max_ngrams`` as
+    :func:`learn` applies them at its end)."""
+    _check_options(order, max_ngrams, min_count)
+    keys, cnt, floor = counts.keys, counts.counts, counts.floor
+    if min_count > floor:
+        keys, cnt, floor = _prune(keys, cnt, 0, min_count - 1, rounds=1)
+    if max_ngrams is not None and len(keys) > max_ngrams:
+        keys, cnt, floor = _prune(keys, cnt, max_ngrams, floor)
     orders = _orders(keys)
     stats: dict[str, object] = {
-        "chars": chars,
-        "documents": docs,
+        "chars": counts.chars,
+        "documents": counts.documents,
         "order": order,
         "ngrams": {str(k): int((orders == k).sum()) for k in range(1, order + 1)},
         "prune_below": floor if floor > 1 else 0,
     }
-    return CharModel(vocab or "", keys, counts, stats)
+    return CharModel(vocab, keys, cnt, stats)
 
 
 def load(path: str | os.PathLike[str]) -> CharModel:

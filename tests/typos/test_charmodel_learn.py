@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from cleaner.cli import main
-from cleaner.typos.charmodel import learn
+from cleaner.typos.charmodel import count_texts, from_counts, learn, merge_counts, vocabulary_of
 
-from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE
+from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE, corpus_lines
 
 
 def test_min_count_forgets_what_is_seen_once() -> None:
@@ -129,3 +130,31 @@ def test_clean_learn_reads_a_folder_input(tmp_path: Path, capsys: pytest.Capture
     assert main(argv) == 0
     assert "of 2 input file(s)" in capsys.readouterr().err
     assert (out / "page.txt").read_text(encoding="utf-8") == right + "\n" and not (out / "notes.md").exists()
+
+
+# -- counts of parts of a corpus (what Ray tasks return) --------------------------------------
+
+
+@pytest.mark.parametrize("cuts", [1, 3, 17])
+def test_counts_of_parts_add_up_to_the_model_of_the_whole(cuts: int) -> None:
+    """Cut anywhere between documents (blank and one-character texts
+    included), counted apart and merged: the local model, array for array."""
+    texts = corpus_lines() + ["", "一", "\n", "天气"]
+    random.Random(cuts).shuffle(texts)
+    whole = learn(texts, min_count=2)
+    vocab = vocabulary_of(iter(texts))
+    bounds = sorted(random.Random(cuts).sample(range(1, len(texts)), cuts - 1)) if cuts > 1 else []
+    parts = [texts[a:b] for a, b in zip([0, *bounds], [*bounds, len(texts)])]
+    model = from_counts(vocab, merge_counts(count_texts(p, vocab) for p in parts), min_count=2)
+    assert model.vocab == whole.vocab and model.stats == whole.stats
+    assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
+
+
+def test_counts_over_the_budget_are_pruned_and_say_so() -> None:
+    texts = corpus_lines()
+    vocab = vocabulary_of(texts)
+    parts = [count_texts(texts[i::2], vocab, max_ngrams=20_000) for i in range(2)]
+    assert all(len(p.keys) <= 20_000 and p.floor > 1 for p in parts)
+    model = from_counts(vocab, merge_counts(parts, max_ngrams=20_000), max_ngrams=20_000)
+    assert len(model.keys) <= 20_000 and int(model.stats["prune_below"]) >= max(p.floor for p in parts)  # type: ignore[call-overload]
+    assert model.stats["chars"] == sum(map(len, texts))
