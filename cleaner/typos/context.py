@@ -216,69 +216,72 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
     cost) and the characters the corpus writes between its neighbours
     (:meth:`CharModel.middles`, one batch for the text); and the isolated
     suspects.  Where what is written is not isolated, a look-alike the
-    corpus writes beside neither neighbour is dropped before it is scored
-    (on the dev split no such candidate scored a repair: it costs time
-    only); at isolated ones they count in the text's noise."""
-    pos: list[int] = []
-    alts: list[str] = []
-    chan: list[float] = []
-    visual: list[bool] = []
+    corpus never writes between the same two neighbours is dropped before
+    it is scored (on the dev split none of them scored a repair; they were
+    15 of 16 look-alikes there: time only); at isolated suspects all count
+    in the text's noise."""
+    from .charmodel import FIRST_ID
+
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
+    rows = {c: _look_alike_row(c, nb_fn) for c in {text[i] for i in found}}
+    pos = np.repeat(np.asarray(found, dtype=np.int64), [len(rows[text[i]][0]) for i in found])
+    alts = "".join(rows[text[i]][0] for i in found)
+    deficit = np.concatenate([rows[text[i]][1] for i in found]) if found else np.zeros(0)
+    known = cm.ids(alts) >= FIRST_ID
+    keep = known & (isolated[pos] | _written_between(text, cm, pos, alts))
+    pos_list, alt_list = pos[keep].tolist(), [a for a, k in zip(alts, keep.tolist()) if k]
+    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit[keep]).tolist()
+    visual = [True] * len(pos_list)
     lone = [i for i in found if isolated[i]]  # the corpus proposes only where what is written is isolated
-    corpus = dict(zip(lone, _corpus_proposals(text, lone, cm)))
-    looks: dict[str, list[tuple[str, float]]] = {}
-    for i in found:
-        c = text[i]
-        if c not in looks:
-            looks[c] = _look_alikes(c, cm, nb_fn)
-        seen = {c}
-        for nb, cost in looks[c]:
-            seen.add(nb)
-            pos.append(i)
-            alts.append(nb)
-            chan.append(cost)
-            visual.append(True)
-        for x in corpus.get(i, ()):
+    for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
+        seen = set(text[i]) | {a for a, k in zip(rows[text[i]][0], known[pos == i].tolist()) if k}
+        for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
                 seen.add(x)
-                pos.append(i)
-                alts.append(x)
+                pos_list.append(i)
+                alt_list.append(x)
                 chan.append(CONTEXT_CORPUS_COST)
                 visual.append(False)
-    keep = _beside_a_neighbour(text, cm, pos, alts)
-    pick = [j for j, (k, v, i) in enumerate(zip(keep, visual, pos)) if k or not v or isolated[i]]
-    return [pos[j] for j in pick], [alts[j] for j in pick], [chan[j] for j in pick], [visual[j] for j in pick], frozenset(np.flatnonzero(isolated).tolist())
+    order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
+    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], frozenset(np.flatnonzero(isolated).tolist())
 
 
-def _look_alikes(c: str, cm: CharModel, nb_fn: Neighbours) -> list[tuple[str, float]]:
-    """The look-alikes of ``c`` that the model knows, with their channel
-    cost (:data:`CONTEXT_CHANNEL_COST` plus the similarity deficit)."""
-    nbs = nb_fn(c) if nb_fn is _visual_han_neighbours else _han_neighbours(c, nb_fn)
+def _look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:
+    """The look-alikes of ``c`` (one string, each once) and how far each
+    falls below the closest in similarity."""
+    if nb_fn is _visual_han_neighbours:
+        return _visual_row(c)
+    return _row(_han_neighbours(c, nb_fn))
+
+
+@functools.lru_cache(maxsize=16384)
+def _visual_row(c: str) -> tuple[str, np.ndarray]:
+    return _row(_visual_han_neighbours(c))
+
+
+def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
     if not nbs:
-        return []
+        return "", np.zeros(0)
     top = max(s for _, s in nbs)
-    out: dict[str, float] = {}
+    best: dict[str, float] = {}
     for nb, sim in nbs:
-        if cm.knows(nb) and nb not in out:
-            out[nb] = CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * (top - sim)
-    return list(out.items())
+        best.setdefault(nb, top - sim)
+    return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
 
 
-def _beside_a_neighbour(text: str, cm: CharModel, pos: Sequence[int], alts: Sequence[str]) -> list[bool]:
-    """For each ``(i, ch)``: whether the corpus writes ``ch`` after
-    ``text[i - 1]`` or before ``text[i + 1]`` (one batch)."""
-    if not pos:
-        return []
+def _written_between(text: str, cm: CharModel, pos: np.ndarray | Sequence[int], alts: str | Sequence[str]) -> np.ndarray:
+    """For each ``(i, ch)``: whether the corpus writes ``ch`` between
+    ``text[i - 1]`` and ``text[i + 1]`` (one batch; the edge of the text is
+    a neighbour)."""
+    if not len(pos):
+        return np.zeros(0, dtype=bool)
     from .charmodel import EDGE
 
     ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
     at = np.asarray(pos, dtype=np.int64) + 1
-    new = cm.ids("".join(alts))
-    pairs = np.concatenate((np.stack((ids[at - 1], new), axis=1), np.stack((new, ids[at + 1]), axis=1)))
-    counts = cm.count(pairs)
-    return ((counts[: len(pos)] > 0) | (counts[len(pos) :] > 0)).tolist()
+    return cm.count(np.stack((ids[at - 1], cm.ids("".join(alts)), ids[at + 1]), axis=1)) > 0
 
 
 def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:

@@ -46,11 +46,16 @@ def test_a_suspect_that_is_not_isolated_needs_more(sky: CharModel, monkeypatch: 
     assert [(e.start, e.after) for e in _edits(isolated, sky)] == [(1, "天")]
 
 
-def test_a_look_alike_beside_neither_neighbour_is_not_scored(sky: CharModel) -> None:
-    assert context._beside_a_neighbour("今夭天气", sky, [1, 1, 1], ["天", "夫", "灭"]) == [True, False, False]
-    assert context._beside_a_neighbour("", sky, [], []) == []
+def test_a_look_alike_the_corpus_never_writes_there_is_not_scored(sky: CharModel) -> None:
+    assert context._written_between("今夭天气", sky, [1, 1, 1, 0], "天夫灭今").tolist() == [True, False, False, False]
+    assert context._written_between("", sky, [], "").tolist() == []
     # where what is written is not isolated, such look-alikes are dropped ...
     assert {c.after for c in context.scored_candidates("今夭天气很好，我们去公园。", sky) if c.start == 1} == {"天"}
+    # ... where it is isolated, they are scored (and count in the noise)
+    looks = lambda c: [("天", 0.9), ("好", 0.8)] if c == "夭" else []  # noqa: E731 (好: known, never between 今/昨 and 天)
+    for text, isolated in (("今夭天气很好，我们去公园。", False), ("昨夭天气很好，我们去公园。", True)):
+        pos, alts, *_ = context._proposals(text, sky, looks)
+        assert [a for p, a in zip(pos, alts) if p == 1] == (["天", "好"] if isolated else ["天"])
 
 
 def test_the_corpus_proposes_only_at_isolated_suspects(monkeypatch: pytest.MonkeyPatch) -> None:
