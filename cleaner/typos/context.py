@@ -2,12 +2,16 @@
 (issue 16), for the rule ``ocr_confusion`` (:mod:`.confusion_rule`).
 
 :func:`find_in_context` judges in context the characters that the word
-model left alone: suspects are those the corpus never writes beside either
-neighbour (:func:`suspects`); each look-alike's score is the character
-model's gain plus the word model's gain less a channel cost
-(:class:`Scored`), and a change needs :data:`CONTEXT_THRESHOLD` plus the
-text's noise penalty (:func:`noise_penalty`).  :func:`with_model` merges its
-edits with those of the word model.
+model left alone: suspects are those the corpus never writes between their
+two neighbours (:func:`suspects`); isolated ones, that it writes beside
+neither, need less evidence.  Candidates are the visual table's look-alikes
+and, at isolated suspects, the characters the corpus writes between the
+same neighbours.  Each candidate's score is the character model's gain plus
+the word model's gain less a channel cost per source (:class:`Scored`), and
+a change needs :data:`CONTEXT_THRESHOLD` (plus :data:`CONTEXT_UNISOLATED`
+where the suspect is not isolated) plus the text's noise penalty
+(:func:`noise_penalty`).  :func:`with_model` merges its edits with those of
+the word model.
 
 The constants were chosen on the dev split of
 ``benchmarks/test_bench_context.py`` (THUCNews articles with real OCR
@@ -16,7 +20,7 @@ confusions from FASPell's train split injected); its test split measures.
 >>> from cleaner.typos.charmodel import learn
 >>> cm = learn(["我们在北京工作。他们在北京学习。"] * 30)
 >>> suspects("我们在北涼工作。", cm)
-[4]
+[3, 4, 5]
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from .model import WordModel, han_span, is_han_run, model
 if TYPE_CHECKING:
     from .charmodel import CharModel
 
-__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_pairs", "indel_candidates", "find_indels", "Neighbours"]
+__all__ = ["Scored", "suspects", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_ngrams", "indel_candidates", "find_indels", "Neighbours"]
 
 Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 
@@ -54,24 +58,33 @@ CONTEXT_CHANNEL_COST = 8.0
 #: ... plus this much per unit of similarity below the closest look-alike
 CONTEXT_CHANNEL_SLOPE = 10.0
 #: a character that the corpus writes between the same two neighbours but
-#: that the visual table does not list costs this much ...
-CONTEXT_CORPUS_COST = 16.0
+#: that the visual table does not list costs this much (the threshold for
+#: this source: a change needs a gain of the threshold plus this) ...
+CONTEXT_CORPUS_COST = 28.0
 #: ... and this many such characters (the most frequent) are candidates
-#: (:meth:`CharModel.middles`): with them 45 % of the injected confusions of
-#: the dev split have their right character among the candidates (the
-#: visual table alone: 31 %).  Dev split, 0.80M characters of training:
-#: recall 0.082 -> 0.115, precision 0.97 -> 0.93, 1 of 355 controls
-#: changed (坡跟鞋, a word neither the corpus nor the word list has);
-#: without the margin, count and word-guard conditions below: 0.132 at 0.72.
-#: Off (0) by default: on the test split it reached recall 0.127 but at
-#: precision 0.82 with 3 of 323 clean pieces changed (公司刘经理 -> 总经理,
-#: 高靴 -> 高性, 赌 -> 积); 15 turns it on
-CONTEXT_CORPUS_CANDIDATES = 0
+#: (:meth:`CharModel.middles`), at isolated suspects only: with them 62 %
+#: of the injected confusions of the dev split have their right character
+#: among the candidates (the visual table alone: 31 %).  Dev split, 0.80M
+#: characters of training: at a cost of 16 they changed a clean control
+#: (坡跟鞋 -> 高跟鞋, a word neither the corpus nor the word list has, score
+#: 19.1 against the 13 right repairs' 9.9 to 35.1); at 25 recall 0.127 at
+#: precision 0.957 and that control still changed; at 28 0.124 at 0.978,
+#: no control changed (without them 0.113 at 0.976).  The corpus writes
+#: what it writes often: a proposal is a strong claim, it needs strong
+#: evidence.  0 turns them off
+CONTEXT_CORPUS_CANDIDATES = 15
 #: ... each written between the same neighbours at least this often
 CONTEXT_CORPUS_MIN_COUNT = 2
-#: a character is a suspect when the corpus has it this many times at most
-#: with its left neighbour and with its right one
+#: a character is a suspect when the corpus writes it this many times at
+#: most between its two neighbours (the covering trigram) ...
 CONTEXT_DETECT = 0
+#: ... or, when this is True (the detection before the dev split's
+#: measure), beside its left neighbour and beside its right one.  The pairs
+#: flag 51 % of the injected confusions of the dev split, the trigram 99 %
+#: (and half the Han characters of clean text: the score decides, with
+#: :data:`CONTEXT_UNISOLATED`).  Dev split, 0.80M characters: the pairs
+#: 0.082 at 0.967, the trigram 0.099 at 0.972 (no control changed)
+CONTEXT_DETECT_PAIRS = False
 #: weight of the word model's gain beside the character model's
 CONTEXT_WORD_WEIGHT = 1.0
 #: the word model's gain is not computed for a candidate whose other terms
@@ -79,6 +92,11 @@ CONTEXT_WORD_WEIGHT = 1.0
 CONTEXT_WORD_SLACK = 12.0
 #: the combined score a change must reach
 CONTEXT_THRESHOLD = 9.0
+#: ... plus this much where what is written has a neighbour the corpus
+#: writes it beside (not isolated: :class:`Scored`).  Dev split: 4 changed
+#: a control (0.104 at 0.925), 6 none (0.099 at 0.972), 8 none (0.101 at
+#: 0.947, with a slope of 20)
+CONTEXT_UNISOLATED = 6.0
 #: ... and a suggestion
 CONTEXT_SUGGEST = 2.0
 #: two changes of the pass are at least this many characters apart
@@ -95,10 +113,11 @@ CONTEXT_CORPUS_MARGIN = 2.0
 TITLE_WIDTH = 40
 #: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
 #: holding the corrected character this often; None: they never yield.
-#: Off: at 2 it changed a clean control (a cast list's name, which the
-#: training articles spell another way) for +0.014 recall on the test split
-#: (0.090 -> 0.105; precision 1.00 -> 0.97); do no harm comes first
-CONTEXT_NAME_WAIVER: int | None = None
+#: Dev split (0.80M characters, trigram detection): 3 and 5 both 0.099 ->
+#: 0.113 at 0.976, no control changed; 5, the stricter.  (An earlier
+#: session, with pair detection, saw a test control change at 2: a cast
+#: list's name that the training articles spell another way)
+CONTEXT_NAME_WAIVER: int | None = 5
 #: the noise of a text: the share of its characters that are suspects with a
 #: look-alike that reads nearly as well (within ``e**2``) ...
 CONTEXT_PLAUSIBLE = -2.0
@@ -126,6 +145,10 @@ class Scored:
     veto: str | None = None
     #: the character model's best gain for another candidate at ``start``
     rival: float = -math.inf
+    #: whether the corpus writes what is written beside neither neighbour
+    #: (else only not between the two): a change needs
+    #: :data:`CONTEXT_UNISOLATED` more
+    isolated: bool = True
 
     @property
     def score(self) -> float:
@@ -134,26 +157,36 @@ class Scored:
 
 def suspects(text: str, cm: CharModel) -> list[int]:
     """Positions of Han characters that the character model finds
-    suspicious: the corpus has them at most :data:`CONTEXT_DETECT` times
-    with their left neighbour and with their right one.
+    suspicious: the corpus writes them between their two neighbours at most
+    :data:`CONTEXT_DETECT` times (:func:`rare_ngrams`), or, with
+    :data:`CONTEXT_DETECT_PAIRS`, beside neither neighbour.
 
     >>> from cleaner.typos.charmodel import learn
     >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
-    [4]
+    [3, 4, 5]
     """
+    found, isolated = _suspect_masks(text, cm)
+    return np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found).tolist()
+
+
+def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per character: whether it is a Han character the corpus writes at
+    most :data:`CONTEXT_DETECT` times between its two neighbours, and
+    whether it is one the corpus writes so rarely beside either neighbour
+    (isolated; every isolated character is a suspect)."""
     if not text:
-        return []
-    from .charmodel import windows
-
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     ids = cm.ids(text)
-    rare = rare_pairs(ids, cm)  # the pairs before, between and after the characters
     han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
-    return np.flatnonzero(han & rare[:-1] & rare[1:]).tolist()
+    pairs = rare_ngrams(ids, cm, 2)  # the pairs before, between and after the characters
+    isolated = han & pairs[:-1] & pairs[1:]
+    return isolated | (han & rare_ngrams(ids, cm, 3)[1:-1]), isolated
 
 
-def rare_pairs(ids: np.ndarray, cm: CharModel) -> np.ndarray:
-    """For each pair of neighbours in the text (the edge of the text
-    included: ``len(ids) + 1`` pairs), whether the corpus writes it at most
+def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
+    """For each ``n``-gram of the text padded with ``n - 1`` edges either
+    side (``len(ids) + n - 1`` of them, the one at ``j`` ending at the text's
+    character ``j``), whether the corpus writes it at most
     :data:`CONTEXT_DETECT` times.  When the model was learned from the
     input itself (``cleaner clean --learn``: ``stats["from_input"]``), the
     text's own occurrences do not count: a typo the corpus has only here is
@@ -161,55 +194,94 @@ def rare_pairs(ids: np.ndarray, cm: CharModel) -> np.ndarray:
 
     >>> from cleaner.typos.charmodel import learn
     >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"])
-    >>> rare_pairs(cm.ids("他在北涼。"), cm).tolist()
+    >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
     [False, False, False, False, False, False]
     >>> cm.stats["from_input"] = True
-    >>> rare_pairs(cm.ids("他在北涼。"), cm).tolist()
+    >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
     [True, True, False, True, True, False]
     """
-    from .charmodel import EDGE
+    from .charmodel import EDGE, windows
 
-    padded = np.concatenate(([EDGE], ids, [EDGE]))
-    pairs = np.stack((padded[:-1], padded[1:]), axis=1)
-    limit = np.full(len(pairs), CONTEXT_DETECT, dtype=np.int64)
+    padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
+    grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
+    limit = np.full(len(grams), CONTEXT_DETECT, dtype=np.int64)
     if cm.stats.get("from_input"):
-        _, back, own = np.unique(pairs[:, 0] * 65536 + pairs[:, 1], return_inverse=True, return_counts=True)
-        limit += own[back]
-    return cm.count(pairs) <= limit
+        _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
+        limit += own[back.reshape(-1)]
+    return cm.count(grams) <= limit
 
 
-def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool]]:
+def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool], frozenset[int]]:
     """Per suspect, its look-alikes that the model knows (with the channel
     cost) and the characters the corpus writes between its neighbours
-    (:meth:`CharModel.middles`, one batch for the text)."""
-    pos: list[int] = []
-    alts: list[str] = []
-    chan: list[float] = []
-    visual: list[bool] = []
+    (:meth:`CharModel.middles`, one batch for the text); and the isolated
+    suspects.  Where what is written is not isolated, a look-alike the
+    corpus never writes between the same two neighbours is dropped before
+    it is scored (on the dev split none of them scored a repair; they were
+    15 of 16 look-alikes there: time only); at isolated suspects all count
+    in the text's noise."""
+    from .charmodel import FIRST_ID
+
     trad = guards.traditional_chars()
-    found = [i for i in suspects(text, cm) if text[i] not in trad]
-    corpus = _corpus_proposals(text, found, cm)
-    for i, extra in zip(found, corpus):
-        c = text[i]
-        nbs = _han_neighbours(c, nb_fn)
-        seen = {c}
-        if nbs:
-            top = max(s for _, s in nbs)
-            for nb, sim in nbs:
-                if cm.knows(nb) and nb not in seen:
-                    seen.add(nb)
-                    pos.append(i)
-                    alts.append(nb)
-                    chan.append(CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * (top - sim))
-                    visual.append(True)
+    found_mask, isolated = _suspect_masks(text, cm)
+    found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
+    rows = {c: _look_alike_row(c, nb_fn) for c in {text[i] for i in found}}
+    pos = np.repeat(np.asarray(found, dtype=np.int64), [len(rows[text[i]][0]) for i in found])
+    alts = "".join(rows[text[i]][0] for i in found)
+    deficit = np.concatenate([rows[text[i]][1] for i in found]) if found else np.zeros(0)
+    known = cm.ids(alts) >= FIRST_ID
+    keep = known & (isolated[pos] | _written_between(text, cm, pos, alts))
+    pos_list, alt_list = pos[keep].tolist(), [a for a, k in zip(alts, keep.tolist()) if k]
+    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit[keep]).tolist()
+    visual = [True] * len(pos_list)
+    lone = [i for i in found if isolated[i]]  # the corpus proposes only where what is written is isolated
+    for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
+        seen = set(text[i]) | {a for a, k in zip(rows[text[i]][0], known[pos == i].tolist()) if k}
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
                 seen.add(x)
-                pos.append(i)
-                alts.append(x)
+                pos_list.append(i)
+                alt_list.append(x)
                 chan.append(CONTEXT_CORPUS_COST)
                 visual.append(False)
-    return pos, alts, chan, visual
+    order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
+    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], frozenset(np.flatnonzero(isolated).tolist())
+
+
+def _look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:
+    """The look-alikes of ``c`` (one string, each once) and how far each
+    falls below the closest in similarity."""
+    if nb_fn is _visual_han_neighbours:
+        return _visual_row(c)
+    return _row(_han_neighbours(c, nb_fn))
+
+
+@functools.lru_cache(maxsize=16384)
+def _visual_row(c: str) -> tuple[str, np.ndarray]:
+    return _row(_visual_han_neighbours(c))
+
+
+def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
+    if not nbs:
+        return "", np.zeros(0)
+    top = max(s for _, s in nbs)
+    best: dict[str, float] = {}
+    for nb, sim in nbs:
+        best.setdefault(nb, top - sim)
+    return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
+
+
+def _written_between(text: str, cm: CharModel, pos: np.ndarray | Sequence[int], alts: str | Sequence[str]) -> np.ndarray:
+    """For each ``(i, ch)``: whether the corpus writes ``ch`` between
+    ``text[i - 1]`` and ``text[i + 1]`` (one batch; the edge of the text is
+    a neighbour)."""
+    if not len(pos):
+        return np.zeros(0, dtype=bool)
+    from .charmodel import EDGE
+
+    ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
+    at = np.asarray(pos, dtype=np.int64) + 1
+    return cm.count(np.stack((ids[at - 1], cm.ids("".join(alts)), ids[at + 1]), axis=1)) > 0
 
 
 def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:
@@ -253,11 +325,13 @@ def noise_penalty(plausible: int, length: int) -> float:
 
 
 def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Neighbours | None, word_model: WordModel | None) -> tuple[list[Scored], int]:
-    """The candidates and the number of plausible suspects (positions with a
-    look-alike whose character model gain, less its similarity deficit,
-    reaches :data:`CONTEXT_PLAUSIBLE`)."""
+    """The candidates and the number of plausible suspects (isolated
+    positions with a look-alike whose character model gain, less its
+    similarity deficit, reaches :data:`CONTEXT_PLAUSIBLE`).  A candidate
+    where what is written is not isolated needs :data:`CONTEXT_UNISOLATED`
+    more to be reported at all."""
     nb_fn = neighbours or _default_neighbours()
-    pos, alts, chan, visual = _proposals(text, cm, nb_fn)
+    pos, alts, chan, visual, isolated = _proposals(text, cm, nb_fn)
     if not pos:
         return [], 0
     gains = cm.gains(text, pos, alts)
@@ -267,9 +341,10 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     plausible: set[int] = set()
     gain_list = gains.tolist()
     for i, nb, g, ch, vis, rival in zip(pos, alts, gain_list, chan, visual, _rivals(pos, gain_list)):
-        if vis and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
+        if vis and i in isolated and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
             plausible.add(i)
-        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < CONTEXT_SUGGEST:
+        floor = CONTEXT_SUGGEST + (0.0 if i in isolated else CONTEXT_UNISOLATED)
+        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < floor:
             continue  # the word model cannot make up the difference
         a, b = han_span(text, i, WINDOW)
         window = text[a:b]
@@ -277,8 +352,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         if i not in base:
             base[i] = m.logprob(window, banned)
         word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
-        cand = Scored(i, text[i], nb, g, word, ch, vis, rival=rival)
-        if cand.score < CONTEXT_SUGGEST:
+        cand = Scored(i, text[i], nb, g, word, ch, vis, rival=rival, isolated=i in isolated)
+        if cand.score < floor:
             continue
         out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g if vis else -math.inf, cm, m, banned)))
     return out, len(plausible)
@@ -340,7 +415,7 @@ def find_in_context(
     threshold = CONTEXT_THRESHOLD if threshold is None else threshold
     suggest = CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
     scored, plausible = _score_all(text, cm, banned, neighbours, word_model)
-    found = [c for c in scored if c.score >= suggest]
+    found = [c for c in scored if c.score >= suggest + (0.0 if c.isolated else CONTEXT_UNISOLATED)]
     penalty = noise_penalty(plausible, len(text))
     if not found:
         return find_indels(text, cm, rule=rule, exclude=exclude, penalty=penalty, word_model=word_model) if INDEL_APPLY else []
@@ -356,12 +431,13 @@ def find_in_context(
             continue  # the document's own spelling (guard "document")
         evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
         clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
-        if c.veto is None and c.score >= threshold and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+        need = threshold + (0.0 if c.isolated else CONTEXT_UNISOLATED)
+        if c.veto is None and c.score >= need and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
             taken.append(c.start)
             items.append(Edit(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
         elif c.start not in best:
             best[c.start] = c
-            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < threshold else "another candidate scores nearly as well" if not clear else "another change nearby"
+            why = f"kept: {c.veto} guard" if c.veto else "score below the threshold" if c.score < need else "another candidate scores nearly as well" if not clear else "another change nearby"
             items.append(Suggestion(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
     changed = {e.start for e in items if isinstance(e, Edit)}
     items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
@@ -418,7 +494,7 @@ def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None =
         return []
     ids = cm.ids(text)
     han = np.fromiter(map(is_han_run, text), dtype=bool, count=len(text))
-    unseen = rare_pairs(ids, cm)[1:-1] & han[:-1] & han[1:]
+    unseen = rare_ngrams(ids, cm, 2)[1:-1] & han[:-1] & han[1:]
     gaps = np.flatnonzero(unseen) + 1
     changes: list[tuple[int, str, str]] = []
     if len(gaps):
@@ -586,6 +662,13 @@ def _repeats_at(text: str, i: int) -> bool:
 
 
 def _default_neighbours() -> Neighbours:
+    return _visual_han_neighbours
+
+
+@functools.lru_cache(maxsize=16384)
+def _visual_han_neighbours(c: str) -> tuple[tuple[str, float], ...]:
+    """The visual table's neighbours of ``c``, filtered once per character
+    (:func:`_han_neighbours` over a table that does not change)."""
     from ..confusion import visual_neighbours
 
-    return visual_neighbours
+    return _han_neighbours(c, visual_neighbours)
