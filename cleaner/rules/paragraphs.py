@@ -53,8 +53,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
+from ..dedup.rule import HEADER_MIN_LETTERS
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose
 from ..rule import Rule
+from ..segment import cohesion
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -213,8 +215,6 @@ class _LineCache:
 def _header_key(line: str) -> str | None:
     """What a line is compared on as a running header (see
     :func:`running_headers`), or None when it cannot be one."""
-    from ..dedup.rule import HEADER_MIN_LETTERS
-
     s = line.strip()
     # (a line longer than that in characters is wider still: no width to measure)
     if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _width(s) > HEADER_MAX_WIDTH:
@@ -339,8 +339,6 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     document separates its paragraphs by line breaks) adds to such a gain.
     A smaller gain still speaks for a join: the best segmentation reads a
     word across (``可怕的是在这|一年龄段``)."""
-    from ..segment import cohesion
-
     gain = cohesion(a, b)
     score = 2.0 if page_break and gain >= WEAK_COHESION else 0.0
     if gain >= STRONG_COHESION:
@@ -350,13 +348,28 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     return (1.0 if gain > SPAN_COHESION else 0.0), False
 
 
+def _stays_apart(a: str, first: str) -> bool:
+    """Whether a break after the paragraph ``a`` before a line that starts
+    with ``first`` stays whatever else the break shows, when line A is not a
+    wrapped line: ``a`` ends a sentence (or with ``；``), and neither a
+    hyphenated word nor a closing or clause mark opening the next line
+    speaks for a join (the shortcut of :func:`_decide`).
+
+    >>> _stays_apart("会议结束。", "下"), _stays_apart("会议结束。", "”"), _stays_apart("会议", "结")
+    (True, False, False)
+    """
+    if first in NEVER_STARTS or a.endswith(_HYPHENS):
+        return False
+    return a[-1] in "；;" or ends_sentence(a)
+
+
 def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats) -> tuple[float, str] | None:
     """Score for joining line B to the paragraph ``a`` that ends with ``line``,
     and the text that replaces the break; None when they must stay apart."""
     b = b_raw.lstrip(" \t\u3000")
     a = a.rstrip()
     line = line.rstrip()
-    if not a or not b or _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
+    if not a or not b:
         return None
     last, first = a[-1], b[0]
     wrapped = (
@@ -364,6 +377,10 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and stats.wrap_width > 0
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
+    if not wrapped and _stays_apart(a, first):
+        return None  # (what the checks below conclude, read first: most breaks end a sentence)
+    if _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
+        return None
     # Latin word broken by a hyphen at the line end.
     m = _LATIN_HYPHEN.search(a) if a.endswith(_HYPHENS) else None  # (a search at every position otherwise)
     w = _LATIN_WORD_START.match(b)
@@ -578,8 +595,6 @@ def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
 def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
     """A suggestion to join the break ``text[cut:end]`` that the evidence
     left alone, when a word may run across it (see :func:`paragraphs_rule`)."""
-    from ..segment import cohesion
-
     a = para.rstrip()
     if not a or not b or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])) or ends_sentence(a):
         return None
