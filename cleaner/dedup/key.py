@@ -39,7 +39,7 @@ from ..chars import HAN, KANA
 if TYPE_CHECKING:
     import opencc
 
-__all__ = ["matching_key", "matching_keys", "recent_keys", "forget_recent_keys", "shingle_text"]
+__all__ = ["matching_key", "matching_keys", "recent_keys", "recent_verdicts", "forget_recent_keys", "shingle_text"]
 
 # Everything that is not a letter, digit or ideograph (punctuation, symbols,
 # whitespace, the underscore).  (``[\W_]+`` written so that the pattern
@@ -140,9 +140,31 @@ _LOCAL = threading.local()  # (one memo per thread: no locking needed)
 
 
 def forget_recent_keys() -> None:
-    """Forget what :func:`recent_keys` remembers for this thread (the
-    pipeline calls it when it is done with a document)."""
+    """Forget what :func:`recent_keys` and :func:`recent_verdicts` remember
+    for this thread (the pipeline calls it when it is done with a document)."""
     _LOCAL.__dict__.pop("recent", None)
+    _LOCAL.__dict__.pop("verdicts", None)
+
+
+#: :func:`recent_verdicts` holds at most this many verdicts (then starts afresh)
+RECENT_VERDICTS = 200_000
+#: a verdict by (threshold, numbers guard, key, key): the score, or None below
+Verdicts = dict[tuple[float, bool, str, str], "float | None"]
+
+
+def recent_verdicts() -> Verdicts:
+    """This thread's memo of duplicate verdicts by key pair, kept like
+    :func:`recent_keys` until :func:`forget_recent_keys` (the in-document
+    path of :mod:`cleaner.dedup.match` fills it: after a drop the rule
+    compares mostly the same pairs of keys again).
+
+    >>> recent_verdicts() is recent_verdicts()
+    True
+    """
+    memo: Verdicts | None = getattr(_LOCAL, "verdicts", None)
+    if memo is None or len(memo) > RECENT_VERDICTS:
+        memo = _LOCAL.verdicts = {}
+    return memo
 
 
 def recent_keys(texts: Sequence[str]) -> list[str]:

@@ -122,7 +122,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # document only near units (and the diagonals of exact copies) are
     # compared, not every pair LSH brings together.
     apart = None if config.dedup_scope == "document" else NEAR
-    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart)
+    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
     verified = dict(zip(m.pairs, m.pair_scores))
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
