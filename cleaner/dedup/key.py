@@ -41,11 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["matching_key", "matching_keys", "recent_keys", "recent_verdicts", "forget_recent_keys", "shingle_text"]
 
-# Everything that is not a letter, digit or ideograph (punctuation, symbols,
-# whitespace, the underscore).  (``[\W_]+`` written so that the pattern
-# starts with a character class: the regex engine then skips ahead to the
-# next match instead of trying a repeat at every position; same matches.)
-_DROP = re.compile(r"[\W_][\W_]*")
+# A run of letters, digits or ideographs: what is left when everything else
+# (punctuation, symbols, whitespace, the underscore) goes.
+_KEEP = re.compile(r"[^\W_]+")
 # A space left next to a CJK character separates nothing (the pattern
 # begins with the space, so that the regex engine scans for it: about 2x
 # faster than `` (?=X)|(?<=X) ``, with the same matches).
@@ -64,6 +62,17 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def _squeeze(text: str) -> str:
+    """The runs of letters, digits and ideographs of ``text``, one space
+    between each two: ``re.sub(r"[\\W_]+", " ", text)`` without the spaces at
+    the ends (which the key strips), about twice as fast on Latin text.
+
+    >>> _squeeze("“你好”，world_2!")
+    '你好 world 2'
+    """
+    return " ".join(_KEEP.findall(text))
+
+
 def _fold(text: str) -> str:
     """NFKC and case folding, punctuation and whitespace out (script not yet).
 
@@ -72,9 +81,9 @@ def _fold(text: str) -> str:
     the rest is already normalised -- then anything NFKC turned into
     punctuation (``⑴`` -> ``(1)``) goes too.
     """
-    s = _DROP.sub(" ", text)
+    s = _squeeze(text)
     if not unicodedata.is_normalized("NFKC", s):
-        s = _DROP.sub(" ", unicodedata.normalize("NFKC", s))
+        s = _squeeze(unicodedata.normalize("NFKC", s))
     s = s.casefold()
     if s.isascii():  # (no CJK character, so no space next to one)
         return s.strip()
