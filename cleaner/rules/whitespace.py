@@ -245,7 +245,7 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
                 kept = len(body.rstrip(_TRAILING_BLANKS))
                 if kept < len(body):
                     yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
-            else:
+            elif _ANY_BLANK.search(body):  # (no blank character: nothing to remove, as _inner_edits finds)
                 # to a fixed point: whether a space separates depends on the
                 # other spaces of its clause, which the same pass may remove
                 for e in until_stable(lambda b: _inner_edits(b, 0), body):
