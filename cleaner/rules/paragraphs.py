@@ -43,6 +43,7 @@ always goes.  Other Latin lines join with a space.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -145,6 +146,7 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
     blank_breaks = 0
     latin = 0
     line_breaks = 0
+    width = cache.width
     for a, b in zip(lines, lines[1:]):
         if a.blank:
             continue
@@ -152,11 +154,12 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
             blank_breaks += 1
         else:
             line_breaks += 1
-            w = cache.width(a.body)
+            w = width(a.body)
             if w >= MIN_PROSE_WIDTH:  # headings and short lines say nothing about the wrap width
                 soft.append(w)
                 latin += a.body.isascii()
-    indents = sum(bool(_INDENT.match(ln.body)) for ln in content)
+    # (an indent opens with a blank: the regex only where one does)
+    indents = sum(1 for ln in content if ln.body[:1].isspace() and _INDENT.match(ln.body))
     wrap = 0
     tol = 0
     if len(soft) >= 5:
@@ -206,10 +209,13 @@ class _LineCache:
         return w
 
     def header_key(self, line: str) -> str | None:
-        if line in self._keys:
-            return self._keys[line]
-        k = self._keys[line] = _header_key(line)
-        return k
+        k = self._keys.get(line, _UNSEEN)
+        if k is _UNSEEN:
+            k = self._keys[line] = _header_key(line)
+        return k  # type: ignore[return-value]
+
+
+_UNSEEN = object()  # (a line whose header key is not yet known)
 
 
 def _header_key(line: str) -> str | None:
@@ -460,7 +466,7 @@ JOIN_SCORE = 4.0
 
 
 def _lines(text: str) -> list[_Line]:
-    return [_Line(start, body, ending, not body.strip()) for start, body, ending in lines_of(text)]
+    return [_Line(start, body, ending, not body or body.isspace()) for start, body, ending in lines_of(text)]
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -518,6 +524,7 @@ def forget_layouts() -> None:
     :class:`_RecentLayouts`); the next call starts afresh."""
     _LOCAL.__dict__.pop("layouts", None)
     _LOCAL.__dict__.pop("lines", None)
+    _LOCAL.__dict__.pop("settled", None)
 
 
 def _line_cache() -> _LineCache:
@@ -560,14 +567,17 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     memo = _recent()
     cache = _line_cache()
     kept: list[_Kept] = []
-    edits = list(_joins(text, memo, cache, kept))
+    layout: list[_DocStats] = []
+    edits = list(_joins(text, memo, cache, kept, layout=layout))
     current = text
+    settled = not edits  # (the last joining pass joined nothing)
     if edits:
         current = apply_edits(text, edits)
         for _ in range(MAX_PASSES - 1):
             kept = []
-            more = list(_joins(current, memo, cache, kept))
+            more = list(_joins(current, memo, cache, kept, layout=layout))
             if not more:
+                settled = True
                 break  # the breaks this pass left alone are the final ones
             edits = compose(text, current, edits, more)
             current = apply_edits(current, more)
@@ -576,9 +586,90 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             for _ in _joins(current, memo, cache, kept, join=False):
                 pass  # (joins nothing: only lists the breaks)
     memo.trim()
+    _LOCAL.settled = _Settled(current, layout[-1]) if settled and layout else None
     doubts = [d for a, b, para in kept if (d := _doubt_at(current, a, b, para)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """What :func:`paragraphs_rule` returned last on this thread's document:
+    a text none of whose breaks joins under its layout ``stats``."""
+
+    text: str
+    stats: _DocStats
+
+
+def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
+    """:func:`paragraphs_rule` on ``text``, the text the rule returned last
+    with the given spans changed since by other rules (the pipeline's
+    :attr:`~cleaner.rule.Rule.resume`): when the layout is still the one
+    under which that text joined nothing, a break away from the spans has
+    the key and the verdict it had (no join), so only the breaks that touch
+    the spans are judged again; their suggestions come back (the others
+    were returned before).  Anything else (a join near a span, another
+    layout, a code fence, a text the rule did not return) runs the rule on
+    the whole text.
+    """
+    last: _Settled | None = getattr(_LOCAL, "settled", None)
+    if last is None or not _unchanged_beside(last.text, text, spans) or "```" in text or "~~~" in text:
+        return paragraphs_rule(text, config)
+    if not spans:
+        return iter(())  # (the text it returned: nothing new to say)
+    if "\n" not in text and "\r" not in text:
+        return paragraphs_rule(text, config)  # (no break: nothing to judge)
+    lines = _lines(text)
+    stats = _stats(lines, _line_cache())
+    if stats != last.stats:
+        return paragraphs_rule(text, config)
+    verdicts = _recent().setdefault(stats, {})
+    fenced = [False] * len(lines)
+    kept: list[_Kept] = []
+    for i, stop in _touched(lines, spans):
+        if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
+            return paragraphs_rule(text, config)  # a join: the passes run on the whole text
+    _LOCAL.settled = _Settled(text, stats)
+    return iter([d for a, b, para in kept if (d := _doubt_at(text, a, b, para)) is not None])
+
+
+def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``new`` reads as ``old`` before the first span and after the
+    last one (a check that the spans describe changes to ``old``)."""
+    if not spans:
+        return old == new
+    head, tail = spans[0][0], len(new) - spans[-1][1]
+    return len(old) >= head + tail and old[:head] == new[:head] and old[len(old) - tail :] == new[len(new) - tail :]
+
+
+def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges of lines ``[i, stop)`` whose breaks (each line as line A)
+    can read a character of the spans: from the last non-blank line before
+    the lines a span touches to the last line before the next non-blank one
+    after them.  Each range opens a paragraph (no join ends at its line A).
+
+    >>> lines = _lines("甲\\n乙\\n\\n丙\\n丁\\n戊")
+    >>> _touched(lines, [(5, 5)])  # the blank line between 乙 and 丙
+    [(1, 4)]
+    """
+    starts = [ln.start for ln in lines]
+    n = len(lines)
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        first = max(0, bisect.bisect_right(starts, max(s - 1, 0)) - 1)
+        last = max(first, bisect.bisect_right(starts, e) - 1)
+        i = first - 1
+        while i > 0 and lines[i].blank:
+            i -= 1
+        i = max(i, 0)
+        stop = last + 1
+        while stop < n and lines[stop].blank:
+            stop += 1
+        if out and i <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], stop))
+        else:
+            out.append((i, stop))
+    return out
 
 
 def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
@@ -619,21 +710,30 @@ def _fenced(lines: list[_Line], text: str) -> list[bool]:
     return fenced
 
 
-def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True) -> Iterator[Edit]:
+def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None) -> Iterator[Edit]:
     """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
     :func:`_decide` (a pure function) for the next passes, which see the same
     breaks again except next to what was joined.  The breaks the pass
-    leaves alone go to ``kept``; without ``join``, it joins none."""
+    leaves alone go to ``kept``; without ``join``, it joins none; the
+    layout it judged under goes to ``layout``."""
     if "\n" not in text and "\r" not in text:
         return
     lines = _lines(text)
     stats = _stats(lines, cache)
-    verdicts = memo.setdefault(stats, {})
-    fenced = _fenced(lines, text)
-    i = 0
+    if layout is not None:
+        layout.append(stats)
+    yield from _walk(text, lines, stats, memo.setdefault(stats, {}), _fenced(lines, text), kept, 0, len(lines), join=join)
+
+
+def _walk(
+    text: str, lines: list[_Line], stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
+    i: int, stop: int, *, join: bool = True,
+) -> Iterator[Edit]:
+    """The joins of the breaks after lines ``i`` to ``stop - 1`` (line ``i``
+    opens a paragraph), under the layout ``stats``; see :func:`_joins`."""
     n = len(lines)
     para = ""  # the paragraph that ends with line i, as joined so far
-    while i < n:
+    while i < stop:
         a = lines[i]
         if a.blank or fenced[i]:
             i += 1
@@ -649,9 +749,11 @@ def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join
             continue
         b = lines[j]
         key = (a.body, para, b.body, j - i - 1 == 1)
-        verdict = verdicts[key] if key in verdicts else verdicts.setdefault(key, _decide(*key, stats))
-        if join and verdict is not None and verdict[0] >= JOIN_SCORE:
-            score, sep = verdict
+        verdict = verdicts.get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = verdicts[key] = _decide(*key, stats)
+        if join and verdict is not None and verdict[0] >= JOIN_SCORE:  # type: ignore[index]
+            score, sep = verdict  # type: ignore[misc]
             a_body = a.body.rstrip()
             cut = a.start + len(a_body)
             if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
@@ -662,7 +764,7 @@ def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join
             # keep the tail of the joined paragraph: features only look at its end and size
             para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
         else:
-            if verdict is None or verdict[0] < JOIN_SCORE:
+            if verdict is None or verdict[0] < JOIN_SCORE:  # type: ignore[index]
                 kept.append((a, b, para))
             para = ""
         i = j
@@ -672,4 +774,5 @@ RULE = Rule(
     name=NAME,
     func=paragraphs_rule,
     summary="rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words",
+    resume=paragraphs_resume,
 )
