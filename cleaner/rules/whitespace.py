@@ -240,8 +240,10 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     while i < n:
         start, body, ending = lines[i]
         if not blank[i]:
-            if body.isascii():
-                # no CJK character, no quotation mark: only trailing blanks go
+            if body.isascii() or not _SINGLE.search(body):
+                # no CJK character, no quotation mark (what every removal
+                # inside a line needs: a spaced-out token or a gap between
+                # CJK characters): only trailing blanks go
                 kept = len(body.rstrip(_TRAILING_BLANKS))
                 if kept < len(body):
                     yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
