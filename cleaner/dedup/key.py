@@ -48,6 +48,9 @@ _KEEP = re.compile(r"[^\W_]+")
 # begins with the space, so that the regex engine scans for it: about 2x
 # faster than `` (?=X)|(?<=X) ``, with the same matches).
 _CJK_SPACE = re.compile(f" (?:(?=[{HAN}{KANA}])|(?<=[{HAN}{KANA}] ))")
+# What a space must stand next to for _CJK_SPACE to remove it (a scan for it
+# costs less than the substitution's look around every space of Latin text).
+_CJK_CHAR = re.compile(f"[{HAN}{KANA}]")
 # A run of non-CJK word characters: a Latin (Cyrillic, Greek...) word or a number.
 _WORD = re.compile(f"[^\\W_{HAN}{KANA}]+")
 # Latin words map into the supplementary private use planes 15 and 16.
@@ -85,7 +88,7 @@ def _fold(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", s):
         s = _squeeze(unicodedata.normalize("NFKC", s))
     s = s.casefold()
-    if s.isascii():  # (no CJK character, so no space next to one)
+    if s.isascii() or not _CJK_CHAR.search(s):  # (no CJK character, so no space next to one)
         return s.strip()
     return _CJK_SPACE.sub("", s).strip()
 

@@ -122,7 +122,7 @@ class _Line(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class _DocStats:
     wrap_width: int  # 0 when the document is not hard-wrapped
-    tolerance: int
+    tolerance: int  # (0 when it is not)
     blank_paragraphs: bool  # paragraphs are delimited by blank lines
     indents: bool  # paragraphs start with an indent
     headers: frozenset[str] = frozenset()  # running headers and footers (stripped lines)
@@ -173,7 +173,10 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
             wrap = top
     return _DocStats(
         wrap_width=wrap,
-        tolerance=tol,
+        # (the tolerance only counts in a hard-wrapped document: one layout
+        # for every unwrapped state of a document, so that the passes and a
+        # resumed run keep the verdicts they have)
+        tolerance=tol if wrap else 0,
         blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
         indents=indents >= 2 and indents >= 0.2 * len(content),
         headers=running_headers([ln.body for ln in lines], keys=cache.header_key),
