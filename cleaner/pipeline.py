@@ -200,14 +200,19 @@ class _State:
         the ranges its reach gives around what changed since it ran, or (for
         a rule that resumes) from where it left off."""
         spans = self.changed.get(rule.name)
+        acts = rule.acts
         if local and rule.resume is not None and spans is not None:
             yield from rule.resume(self.current, cfg, spans)
             return
         if not local or rule.reach is None or spans is None:
-            yield from rule.func(self.current, cfg)
+            if acts is None or acts(self.current):
+                yield from rule.func(self.current, cfg)
             return
         for a, b in rule.reach(self.current, spans) if spans else ():
-            for item in rule.func(self.current[a:b], cfg):
+            part = self.current[a:b]
+            if acts is not None and not acts(part):
+                continue  # (nothing there it could change: most ranges)
+            for item in rule.func(part, cfg):
                 yield item._replace(start=item.start + a, end=item.end + a)
 
     def run(self, rule: Rule, cfg: Config, *, local: bool = False) -> bool:

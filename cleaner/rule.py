@@ -77,6 +77,10 @@ class Rule:
     #: spans)`` instead of ``func``; it must give what ``func`` would, but
     #: may leave out the suggestions it gave before
     resume: Resume | None = None
+    #: ``acts(text)``: False when ``func`` finds nothing at all in ``text``
+    #: (a scan for the characters its every edit and suggestion needs); the
+    #: pipeline then leaves the text, or a range of it, alone without a call
+    acts: Callable[[str], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:

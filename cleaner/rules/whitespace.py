@@ -311,9 +311,25 @@ def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+#: what every edit of the rule needs: a blank character or a form feed
+#: (spaces, trailing blanks, blank lines of blanks, a page break), two line
+#: breaks in a row (an empty line) or a line break first (one at the start)
+_ACTS = re.compile(r"[ \t\u3000\v\f]|[\r\n][\r\n]|\A[\r\n]")
+
+
+def whitespace_acts(text: str) -> bool:
+    """Whether :func:`whitespace_rule` can change anything in ``text``.
+
+    >>> whitespace_acts("第一行\\n第二行\\n"), whitespace_acts("标题\\n\\n正文"), whitespace_acts("正文 内容")
+    (False, True, True)
+    """
+    return _ACTS.search(text) is not None
+
+
 RULE = Rule(
     name=NAME,
     func=whitespace_rule,
     reach=whitespace_reach,
+    acts=whitespace_acts,
     summary="remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines",
 )
