@@ -169,23 +169,3 @@ def test_short_items_are_what_the_one_pattern_finds():
     for _ in range(5000):
         body = "".join(rng.choice("张三李 \u3000，a") for _ in range(rng.randint(0, 20)))
         assert _short_items(body) == [m.span() for m in _SHORT_ITEMS.finditer(body)], repr(body)
-
-
-_ACTS_ALPHABET = list("ab Z1.,;é中文，。、\u3000\t\n\r\f\v“”…") + ["\n\n", "\r\n", "中 文", "  \n"]
-
-
-def test_where_whitespace_acts_is_false_the_rule_finds_nothing():
-    import random
-
-    from cleaner.config import make_config
-    from cleaner.rules.whitespace import whitespace_acts, whitespace_rule
-
-    rng = random.Random(3)
-    cfg = make_config()
-    left_alone = 0
-    for _ in range(20_000):
-        text = "".join(rng.choice(_ACTS_ALPHABET) for _ in range(rng.randint(0, 12)))
-        if not whitespace_acts(text):
-            left_alone += 1
-            assert list(whitespace_rule(text, cfg)) == [], repr(text)
-    assert left_alone > 1_000  # (the scan does leave texts alone)
