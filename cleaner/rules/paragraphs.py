@@ -469,7 +469,27 @@ JOIN_SCORE = 4.0
 
 
 def _lines(text: str) -> list[_Line]:
-    return [_Line(start, body, ending, not body or body.isspace()) for start, body, ending in lines_of(text)]
+    """The lines of ``text`` as :func:`~cleaner.chars.lines_of` reads them,
+    each with whether it is blank (built in one loop where only LF ends
+    lines: every pass of the rule reads them).
+
+    >>> [tuple(ln) for ln in _lines("甲\\n \\n乙")]
+    [(0, '甲', '\\n', False), (2, ' ', '\\n', True), (4, '乙', '', False)]
+    """
+    if "\r" in text:
+        return [_Line(start, body, ending, not body or body.isspace()) for start, body, ending in lines_of(text)]
+    pieces = text.split("\n")
+    last = pieces.pop()
+    out: list[_Line] = []
+    add = out.append
+    make = tuple.__new__  # (the tuple itself: _Line's own constructor is a Python call)
+    pos = 0
+    for body in pieces:
+        add(make(_Line, (pos, body, "\n", not body or body.isspace())))
+        pos += len(body) + 1
+    if last:
+        add(make(_Line, (pos, last, "", last.isspace())))
+    return out
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
