@@ -205,8 +205,8 @@ class _State:
             yield from rule.resume(self.current, cfg, spans)
             return
         if not local or rule.reach is None or spans is None:
-            if acts is None or acts(self.current):
-                yield from rule.func(self.current, cfg)
+            # (no acts here: on the whole text the rule's own first scan is that one)
+            yield from rule.func(self.current, cfg)
             return
         for a, b in rule.reach(self.current, spans) if spans else ():
             part = self.current[a:b]

@@ -79,7 +79,8 @@ class Rule:
     resume: Resume | None = None
     #: ``acts(text)``: False when ``func`` finds nothing at all in ``text``
     #: (a scan for the characters its every edit and suggestion needs); the
-    #: pipeline then leaves the text, or a range of it, alone without a call
+    #: pipeline then leaves a range it reruns locally alone without a call
+    #: (after a paragraph join, most ranges hold nothing for most rules)
     acts: Callable[[str], bool] | None = None
 
     def __post_init__(self) -> None:
