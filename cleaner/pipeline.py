@@ -190,20 +190,29 @@ class _State:
         self.edits: list[Edit] = []
         self.suggestions: list[Suggestion] = []
         self.version = 0  # bumped by every change
-        #: per rule with a reach that has run: the spans of the current text
+        #: per rule with a reach (or a resume) that has run: the spans of the current text
         #: changed since (sorted, disjoint; an empty span where text was deleted)
         self.changed: dict[str, list[tuple[int, int]]] = {}
 
     def _items(self, rule: Rule, cfg: Config, local: bool) -> Iterator[Edit | Suggestion]:
         """The rule's edits and suggestions on the current text: on the whole
         of it, or (``local``, for a rule with a reach that has run before) on
-        the ranges its reach gives around what changed since it ran."""
+        the ranges its reach gives around what changed since it ran, or (for
+        a rule that resumes) from where it left off."""
         spans = self.changed.get(rule.name)
+        acts = rule.acts
+        if local and rule.resume is not None and spans is not None:
+            yield from rule.resume(self.current, cfg, spans)
+            return
         if not local or rule.reach is None or spans is None:
+            # (no acts here: on the whole text the rule's own first scan is that one)
             yield from rule.func(self.current, cfg)
             return
         for a, b in rule.reach(self.current, spans) if spans else ():
-            for item in rule.func(self.current[a:b], cfg):
+            part = self.current[a:b]
+            if acts is not None and not acts(part):
+                continue  # (nothing there it could change: most ranges)
+            for item in rule.func(part, cfg):
                 yield item._replace(start=item.start + a, end=item.end + a)
 
     def run(self, rule: Rule, cfg: Config, *, local: bool = False) -> bool:
@@ -215,7 +224,7 @@ class _State:
                 new_suggestions.append(item)
             else:
                 new_edits.append(item)
-        if rule.reach is not None:  # (a rule without one reads the whole text anyway)
+        if rule.reach is not None or rule.resume is not None:  # (a rule without either reads the whole text anyway)
             self.changed[rule.name] = []  # (its output is a fixed point for it)
         if not new_edits and not new_suggestions:
             return False

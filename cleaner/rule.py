@@ -26,11 +26,15 @@ RuleFunc = Callable[[str, "Config"], Iterable[Union[Edit, Suggestion]]]
 #: ``reach(text, spans)``: the sorted, disjoint ranges of ``text`` whose
 #: edits can depend on what stands in ``spans`` (sorted, disjoint)
 Reach = Callable[[str, list[tuple[int, int]]], list[tuple[int, int]]]
+#: ``resume(text, config, spans)``: the rule's edits and suggestions on
+#: ``text``, the text it returned last with ``spans`` (sorted, disjoint)
+#: changed since by other rules
+Resume = Callable[[str, "Config", list[tuple[int, int]]], Iterable[Union[Edit, Suggestion]]]
 
 #: the stages of the pipeline, in the order they run (see :class:`Rule`)
 STAGES = ("prepare", "normalize", "final")
 
-__all__ = ["Rule", "RuleFunc", "Reach", "STAGES", "lines_around"]
+__all__ = ["Rule", "RuleFunc", "Reach", "Resume", "STAGES", "lines_around"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +71,17 @@ class Rule:
     #: it found it, the pipeline runs it again only on ``reach(text, spans)``
     #: (each range as a text of its own) instead of on the whole text
     reach: Reach | None = None
+    #: for a rule that judges the whole text (a document's layout) but can
+    #: pick up where it left off: after other rules changed some spans of
+    #: the text it returned, the pipeline calls ``resume(text, config,
+    #: spans)`` instead of ``func``; it must give what ``func`` would, but
+    #: may leave out the suggestions it gave before
+    resume: Resume | None = None
+    #: ``acts(text)``: False when ``func`` finds nothing at all in ``text``
+    #: (a scan for the characters its every edit and suggestion needs); the
+    #: pipeline then leaves a range it reruns locally alone without a call
+    #: (after a paragraph join, most ranges hold nothing for most rules)
+    acts: Callable[[str], bool] | None = None
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:

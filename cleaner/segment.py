@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 
+from .typos.model import model
+
 __all__ = ["words", "straddles", "logprob", "cohesion"]
 
 
@@ -20,8 +22,6 @@ def words(text: str) -> list[str]:
     >>> words("认真察看")
     ['认真', '察看']
     """
-    from .typos.model import model
-
     return model().segment(text)
 
 
@@ -29,8 +29,6 @@ def logprob(text: str) -> float:
     """Natural-log probability of the best segmentation of ``text`` under
     the word model of :mod:`cleaner.typos.model` (jieba's dictionary and
     wordfreq's Chinese list; one model in memory for every rule)."""
-    from .typos.model import model
-
     return model().logprob(text)
 
 

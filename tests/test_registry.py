@@ -161,3 +161,27 @@ def test_every_option_says_how_to_offer_it() -> None:
     with pytest.raises(ValueError, match="dedup_keep must be one of first, longest"):
         make_config(dedup_keep="最长")  # ... and nothing else
     assert OPTIONS["only"].choices == tuple(RULES)
+
+
+_ACTS_ALPHABET = list("ab Z1.,;:?!()é中文，。、（）\u3000\t\n\r\f\v“”…`@/\u200b\u00ad") + [
+    "\n\n", "\r\n", "中 文", "  \n", "ＡＢ", "０", "http://", "a,b,c", "æ–‡", "涓枃", "Ã©", "\ufeff",
+]
+
+
+@pytest.mark.parametrize("name", [name for name, rule in RULES.items() if rule.acts is not None])
+def test_where_a_rule_does_not_act_it_finds_nothing(name):
+    """``acts`` false means the rule finds nothing in the text: the pipeline
+    skips the call there (on random texts of the characters that matter)."""
+    import random
+
+    from cleaner.config import make_config
+
+    rule, cfg = RULES[name], make_config()
+    rng = random.Random(name)
+    left_alone = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(_ACTS_ALPHABET) for _ in range(rng.randint(0, 12)))
+        if not rule.acts(text):
+            left_alone += 1
+            assert list(rule.func(text, cfg)) == [], repr(text)
+    assert left_alone > 1_000  # (the scan does leave texts alone)

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from . import phases
 from .clusters import ranks
+from .key import recent_verdicts
 from .lsh import LSHParams
 
 __all__ = ["Matches", "find_duplicates", "neighbour_pairs", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
@@ -77,6 +78,7 @@ def find_duplicates(
     all_pairs_below: int = ALL_PAIRS_BELOW,
     workers: int = 1,
     near: int | None = None,
+    remember: bool = False,
 ) -> Matches:
     """Find the duplicates among ``keys`` (see the module docstring).
 
@@ -91,6 +93,10 @@ def find_duplicates(
     units at most ``near`` eligible units apart, and along the diagonals of
     exact repeats (see :func:`neighbour_pairs`), instead of MinHash LSH: for
     a caller that only wants repeats close to each other.
+    remember: keep the verdict of each key pair in this thread's memo
+    (:func:`~cleaner.dedup.key.recent_verdicts`) and reuse those it holds,
+    for a caller that clears it (:func:`~cleaner.dedup.key.forget_recent_keys`)
+    when done with a document.
     """
     n = len(keys)
     klen = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
@@ -107,14 +113,39 @@ def find_duplicates(
         cand = neighbour_pairs(np.flatnonzero(elig), groups.rep, fz, near=near)
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
-        verified = phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
+        verified = _verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
     elif len(reps) >= 2:
         cand = reps[phases.candidates([keys[r] for r in reps.tolist()], all_pairs_below=all_pairs_below, params=params or LSHParams())]
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
-        verified = phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
+        verified = _verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
     resolved = phases.resolve(verified, rank, groups)
     return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
+
+
+def _verify(cand: npt.NDArray[np.int64], keys: Sequence[str], *, threshold: float, numbers: bool, workers: int, remember: bool) -> phases.Edges:
+    """Exactly ``phases.verify(cand, keys, ...)``; with ``remember``, the
+    verdict of each key pair is kept until
+    :func:`~cleaner.dedup.key.forget_recent_keys`: the ``dedup`` rule reads
+    a document again after it dropped paragraphs, and compares mostly the
+    same pairs of keys again (a verdict is a pure function of the two
+    keys, the threshold and the numbers guard)."""
+    if not remember:
+        return phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
+    memo = recent_verdicts()
+    pairs = cand.tolist()
+    names = [(threshold, numbers, keys[a], keys[b]) for a, b in pairs]
+    missing = [k for k, name in enumerate(names) if name not in memo]
+    if missing:
+        fresh = phases.verify(cand[missing], keys, threshold=threshold, numbers=numbers, workers=workers)
+        scored = dict(zip(map(tuple, fresh.pairs.tolist()), fresh.scores.tolist()))
+        for k in missing:
+            a, b = pairs[k]
+            memo[names[k]] = scored.get((a, b))
+    ok = [k for k, name in enumerate(names) if memo[name] is not None]
+    if not ok:
+        return phases.Edges()
+    return phases.Edges(cand[ok], np.asarray([memo[names[k]] for k in ok], dtype=np.float32))
 
 
 #: a block of at most this many units repeated right after itself is found
@@ -158,5 +189,6 @@ def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fu
     keep = (a != b) & fuzzy[a] & fuzzy[b] & (a >= 0) & (b >= 0)
     lo_, hi_ = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
     width = int(rep.max()) + 1
-    code = np.unique(lo_ * width + hi_)  # (sorted, as np.unique(pairs, axis=0) but faster)
+    code = np.sort(lo_ * width + hi_)  # (sorted, as np.unique(pairs, axis=0) but faster)
+    code = code[np.append(True, code[1:] != code[:-1])] if len(code) else code  # (np.unique imports numpy.ma)
     return np.stack([code // width, code % width], axis=1).astype(np.int64)

@@ -102,7 +102,6 @@ _DIGITS = re.compile(r"\d+")
 _LINE_END = re.compile(r"\r\n|\n|\r")
 _PUNCT = re.compile(r"[，。；！？,;!?、]")
 _PAGE = re.compile(r"\f+")
-_OPEN_QUOTES = "“「『\""
 
 
 def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
@@ -122,7 +121,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # document only near units (and the diagonals of exact copies) are
     # compared, not every pair LSH brings together.
     apart = None if config.dedup_scope == "document" else NEAR
-    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart)
+    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
     verified = dict(zip(m.pairs, m.pair_scores))
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
@@ -138,12 +137,13 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         # paragraphs until it finds nothing new: a second clean drops nothing.
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
-        frames = [sum(p.count(q) for q in _OPEN_QUOTES) for p in paras]
+        frames = [_quotes(p) for p in paras]
+        long = [len(k) >= REPEAT_MIN_CHARS for k in keys]
         ref, score = [], []
         for _ in range(MAX_DEDUP_PASSES):
             seq = [i for i in range(len(paras)) if (eligible[i] or heading[i]) and i not in dropped]
             pairs, scores = adjacent_repeats(seq, m.rep, verified)
-            near = window_repeats(seq, m.rep, verified, [len(k) >= REPEAT_MIN_CHARS for k in keys], frame=frames, barrier=heading)
+            near = window_repeats(seq, m.rep, verified, long, frame=frames, barrier=heading)
             pairs, scores = _union(pairs, scores, near)
             new = {p_: s_ for p_, s_ in zip(pairs, scores) if p_ not in found}
             if not new:
@@ -164,6 +164,15 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             what = "duplicate" if keys[i] == keys[r] else "near-duplicate"
             drops[i] = (spans[r], s, f"{what} of paragraph {r} (similarity {s:.1f})")
     yield from drop_edits(text, spans, drops, rule=NAME)
+
+
+def _quotes(paragraph: str) -> int:
+    """How many opening quotation marks (``“「『"``) the paragraph holds.
+
+    >>> _quotes('他说：“走吧。”「好」')
+    2
+    """
+    return paragraph.count("“") + paragraph.count("「") + paragraph.count("『") + paragraph.count('"')
 
 
 #: a paragraph whose key has at least this many characters is dropped when
@@ -312,34 +321,68 @@ def adjacent_repeats(
     for u in seq:
         if rep[u] >= 0:
             members.setdefault(rep[u], []).append(pos[u])
-    # (plain lists, in the order the pairs are listed: most groups are a
-    # unit or two, too few for an array each)
-    lo: list[int] = []
-    hi: list[int] = []
-    sc: list[float] = []
-    for g in members.values():
-        if len(g) < 2:
-            continue  # (a unit alone in its group pairs with nothing)
-        if len(g) <= max_group:
-            for k, x in enumerate(g):
-                lo.extend([x] * (len(g) - k - 1))
-                hi.extend(g[k + 1 :])
-        else:
-            lo.extend(g[:-1])
-            hi.extend(g[1:])
-        sc.extend([100.0] * (len(lo) - len(sc)))
-    for (r1, r2), s in verified.items():
-        g1, g2 = members.get(r1, []), members.get(r2, [])
-        if rep[r1] != r1 or rep[r2] != r2 or len(g1) * len(g2) > max_group * max_group or not g1 or not g2:
-            continue
-        for x in g1:
-            for y in g2:
-                lo.append(min(x, y))
-                hi.append(max(x, y))
-        sc.extend([s] * (len(g1) * len(g2)))
-    if not lo:
+    groups = _Groups(members)
+    inner = groups.inner_pairs(max_group)
+    cross = groups.cross_pairs(rep, verified, max_group * max_group)
+    if not len(inner[0]) and not len(cross[0]):
         return [], []
-    return _diagonal_runs(np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64), np.asarray(sc, dtype=np.float64), seq)
+    # (each pair of positions comes once: from its group, or from the one
+    # link between its two groups)
+    a = np.concatenate([inner[0], cross[0]])
+    b = np.concatenate([inner[1], cross[1]])
+    return _diagonal_runs(a, b, np.concatenate([np.full(len(inner[0]), 100.0), cross[2]]), seq)
+
+
+class _Groups:
+    """The positions of each exact group's members (``members``: by
+    representative, in document order) as one array, group after group."""
+
+    def __init__(self, members: Mapping[int, list[int]]) -> None:
+        import numpy as np
+
+        self.members = members
+        self.order = {r: k for k, r in enumerate(members)}
+        self.sizes = np.fromiter((len(g) for g in members.values()), dtype=np.int64, count=len(members))
+        self.starts = np.cumsum(self.sizes) - self.sizes
+        self.flat = np.fromiter((x for g in members.values() for x in g), dtype=np.int64, count=int(self.sizes.sum()))
+
+    def inner_pairs(self, max_group: int) -> tuple[Any, Any]:
+        """Every pair of members of a group ``(earlier, later)``; only
+        neighbours in a group of more than ``max_group`` members."""
+        import numpy as np
+
+        size = np.repeat(self.sizes, self.sizes)  # (each member's group size)
+        k = np.arange(len(self.flat)) - np.repeat(self.starts, self.sizes)  # (its place in its group)
+        later = np.where(size <= max_group, size - 1 - k, np.minimum(size - 1 - k, 1))
+        lo = np.repeat(np.arange(len(self.flat)), later)
+        hi = lo + 1 + np.arange(len(lo)) - np.repeat(np.cumsum(later) - later, later)
+        return self.flat[lo], self.flat[hi]
+
+    def cross_pairs(self, rep: Sequence[int], verified: Mapping[tuple[int, int], float], most: int) -> tuple[Any, Any, Any]:
+        """Every pair of positions ``(min, max)`` of two groups that a
+        verified pair of representatives links (at most ``most`` pairs of
+        positions per link), with its score: the members of ``r1`` against
+        those of ``r2`` (a document of repeated sections links hundreds of
+        groups of a few copies each)."""
+        import numpy as np
+
+        order, members, sizes, starts, flat = self.order, self.members, self.sizes, self.starts, self.flat
+        links = [
+            (order[r1], order[r2], s) for (r1, r2), s in verified.items()
+            if r1 in order and r2 in order and rep[r1] == r1 and rep[r2] == r2 and len(members[r1]) * len(members[r2]) <= most
+        ]
+        if not links:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float64)
+        k1 = np.fromiter((x for x, _, _ in links), dtype=np.int64, count=len(links))
+        k2 = np.fromiter((y for _, y, _ in links), dtype=np.int64, count=len(links))
+        score = np.fromiter((v for _, _, v in links), dtype=np.float64, count=len(links))
+        count = sizes[k1] * sizes[k2]
+        link = np.repeat(np.arange(len(links)), count)
+        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        x = flat[starts[k1][link] + offset // sizes[k2][link]]
+        y = flat[starts[k2][link] + offset % sizes[k2][link]]
+        return np.minimum(x, y), np.maximum(x, y), score[link]
 
 
 def _diagonal_runs(a: Any, b: Any, score: Any, seq: Sequence[int]) -> tuple[list[tuple[int, int]], list[float]]:

@@ -43,6 +43,7 @@ always goes.  Other Latin lines join with a space.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -53,8 +54,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
+from ..dedup.rule import HEADER_MIN_LETTERS
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose
 from ..rule import Rule
+from ..segment import cohesion
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -119,7 +122,7 @@ class _Line(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class _DocStats:
     wrap_width: int  # 0 when the document is not hard-wrapped
-    tolerance: int
+    tolerance: int  # (0 when it is not)
     blank_paragraphs: bool  # paragraphs are delimited by blank lines
     indents: bool  # paragraphs start with an indent
     headers: frozenset[str] = frozenset()  # running headers and footers (stripped lines)
@@ -143,6 +146,7 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
     blank_breaks = 0
     latin = 0
     line_breaks = 0
+    width = cache.width
     for a, b in zip(lines, lines[1:]):
         if a.blank:
             continue
@@ -150,11 +154,12 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
             blank_breaks += 1
         else:
             line_breaks += 1
-            w = cache.width(a.body)
+            w = width(a.body)
             if w >= MIN_PROSE_WIDTH:  # headings and short lines say nothing about the wrap width
                 soft.append(w)
                 latin += a.body.isascii()
-    indents = sum(bool(_INDENT.match(ln.body)) for ln in content)
+    # (an indent opens with a blank: the regex only where one does)
+    indents = sum(1 for ln in content if ln.body[:1].isspace() and _INDENT.match(ln.body))
     wrap = 0
     tol = 0
     if len(soft) >= 5:
@@ -168,7 +173,10 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
             wrap = top
     return _DocStats(
         wrap_width=wrap,
-        tolerance=tol,
+        # (the tolerance only counts in a hard-wrapped document: one layout
+        # for every unwrapped state of a document, so that the passes and a
+        # resumed run keep the verdicts they have)
+        tolerance=tol if wrap else 0,
         blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
         indents=indents >= 2 and indents >= 0.2 * len(content),
         headers=running_headers([ln.body for ln in lines], keys=cache.header_key),
@@ -204,17 +212,18 @@ class _LineCache:
         return w
 
     def header_key(self, line: str) -> str | None:
-        if line in self._keys:
-            return self._keys[line]
-        k = self._keys[line] = _header_key(line)
-        return k
+        k = self._keys.get(line, _UNSEEN)
+        if k is _UNSEEN:
+            k = self._keys[line] = _header_key(line)
+        return k  # type: ignore[return-value]
+
+
+_UNSEEN = object()  # (a line whose header key is not yet known)
 
 
 def _header_key(line: str) -> str | None:
     """What a line is compared on as a running header (see
     :func:`running_headers`), or None when it cannot be one."""
-    from ..dedup.rule import HEADER_MIN_LETTERS
-
     s = line.strip()
     # (a line longer than that in characters is wider still: no width to measure)
     if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _width(s) > HEADER_MAX_WIDTH:
@@ -339,8 +348,6 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     document separates its paragraphs by line breaks) adds to such a gain.
     A smaller gain still speaks for a join: the best segmentation reads a
     word across (``可怕的是在这|一年龄段``)."""
-    from ..segment import cohesion
-
     gain = cohesion(a, b)
     score = 2.0 if page_break and gain >= WEAK_COHESION else 0.0
     if gain >= STRONG_COHESION:
@@ -350,13 +357,28 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     return (1.0 if gain > SPAN_COHESION else 0.0), False
 
 
+def _stays_apart(a: str, first: str) -> bool:
+    """Whether a break after the paragraph ``a`` before a line that starts
+    with ``first`` stays whatever else the break shows, when line A is not a
+    wrapped line: ``a`` ends a sentence (or with ``；``), and neither a
+    hyphenated word nor a closing or clause mark opening the next line
+    speaks for a join (the shortcut of :func:`_decide`).
+
+    >>> _stays_apart("会议结束。", "下"), _stays_apart("会议结束。", "”"), _stays_apart("会议", "结")
+    (True, False, False)
+    """
+    if first in NEVER_STARTS or a.endswith(_HYPHENS):
+        return False
+    return a[-1] in "；;" or ends_sentence(a)
+
+
 def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats) -> tuple[float, str] | None:
     """Score for joining line B to the paragraph ``a`` that ends with ``line``,
     and the text that replaces the break; None when they must stay apart."""
     b = b_raw.lstrip(" \t\u3000")
     a = a.rstrip()
     line = line.rstrip()
-    if not a or not b or _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
+    if not a or not b:
         return None
     last, first = a[-1], b[0]
     wrapped = (
@@ -364,6 +386,10 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and stats.wrap_width > 0
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
+    if not wrapped and _stays_apart(a, first):
+        return None  # (what the checks below conclude, read first: most breaks end a sentence)
+    if _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
+        return None
     # Latin word broken by a hyphen at the line end.
     m = _LATIN_HYPHEN.search(a) if a.endswith(_HYPHENS) else None  # (a search at every position otherwise)
     w = _LATIN_WORD_START.match(b)
@@ -443,7 +469,27 @@ JOIN_SCORE = 4.0
 
 
 def _lines(text: str) -> list[_Line]:
-    return [_Line(start, body, ending, not body.strip()) for start, body, ending in lines_of(text)]
+    """The lines of ``text`` as :func:`~cleaner.chars.lines_of` reads them,
+    each with whether it is blank (built in one loop where only LF ends
+    lines: every pass of the rule reads them).
+
+    >>> [tuple(ln) for ln in _lines("甲\\n \\n乙")]
+    [(0, '甲', '\\n', False), (2, ' ', '\\n', True), (4, '乙', '', False)]
+    """
+    if "\r" in text:
+        return [_Line(start, body, ending, not body or body.isspace()) for start, body, ending in lines_of(text)]
+    pieces = text.split("\n")
+    last = pieces.pop()
+    out: list[_Line] = []
+    add = out.append
+    make = tuple.__new__  # (the tuple itself: _Line's own constructor is a Python call)
+    pos = 0
+    for body in pieces:
+        add(make(_Line, (pos, body, "\n", not body or body.isspace())))
+        pos += len(body) + 1
+    if last:
+        add(make(_Line, (pos, last, "", last.isspace())))
+    return out
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -501,6 +547,7 @@ def forget_layouts() -> None:
     :class:`_RecentLayouts`); the next call starts afresh."""
     _LOCAL.__dict__.pop("layouts", None)
     _LOCAL.__dict__.pop("lines", None)
+    _LOCAL.__dict__.pop("settled", None)
 
 
 def _line_cache() -> _LineCache:
@@ -543,14 +590,17 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     memo = _recent()
     cache = _line_cache()
     kept: list[_Kept] = []
-    edits = list(_joins(text, memo, cache, kept))
+    layout: list[_DocStats] = []
+    edits = list(_joins(text, memo, cache, kept, layout=layout))
     current = text
+    settled = not edits  # (the last joining pass joined nothing)
     if edits:
         current = apply_edits(text, edits)
         for _ in range(MAX_PASSES - 1):
             kept = []
-            more = list(_joins(current, memo, cache, kept))
+            more = list(_joins(current, memo, cache, kept, layout=layout))
             if not more:
+                settled = True
                 break  # the breaks this pass left alone are the final ones
             edits = compose(text, current, edits, more)
             current = apply_edits(current, more)
@@ -559,9 +609,90 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             for _ in _joins(current, memo, cache, kept, join=False):
                 pass  # (joins nothing: only lists the breaks)
     memo.trim()
+    _LOCAL.settled = _Settled(current, layout[-1]) if settled and layout else None
     doubts = [d for a, b, para in kept if (d := _doubt_at(current, a, b, para)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """What :func:`paragraphs_rule` returned last on this thread's document:
+    a text none of whose breaks joins under its layout ``stats``."""
+
+    text: str
+    stats: _DocStats
+
+
+def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
+    """:func:`paragraphs_rule` on ``text``, the text the rule returned last
+    with the given spans changed since by other rules (the pipeline's
+    :attr:`~cleaner.rule.Rule.resume`): when the layout is still the one
+    under which that text joined nothing, a break away from the spans has
+    the key and the verdict it had (no join), so only the breaks that touch
+    the spans are judged again; their suggestions come back (the others
+    were returned before).  Anything else (a join near a span, another
+    layout, a code fence, a text the rule did not return) runs the rule on
+    the whole text.
+    """
+    last: _Settled | None = getattr(_LOCAL, "settled", None)
+    if last is None or not _unchanged_beside(last.text, text, spans) or "```" in text or "~~~" in text:
+        return paragraphs_rule(text, config)
+    if not spans:
+        return iter(())  # (the text it returned: nothing new to say)
+    if "\n" not in text and "\r" not in text:
+        return paragraphs_rule(text, config)  # (no break: nothing to judge)
+    lines = _lines(text)
+    stats = _stats(lines, _line_cache())
+    if stats != last.stats:
+        return paragraphs_rule(text, config)
+    verdicts = _recent().setdefault(stats, {})
+    fenced = [False] * len(lines)
+    kept: list[_Kept] = []
+    for i, stop in _touched(lines, spans):
+        if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
+            return paragraphs_rule(text, config)  # a join: the passes run on the whole text
+    _LOCAL.settled = _Settled(text, stats)
+    return iter([d for a, b, para in kept if (d := _doubt_at(text, a, b, para)) is not None])
+
+
+def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``new`` reads as ``old`` before the first span and after the
+    last one (a check that the spans describe changes to ``old``)."""
+    if not spans:
+        return old == new
+    head, tail = spans[0][0], len(new) - spans[-1][1]
+    return len(old) >= head + tail and old[:head] == new[:head] and old[len(old) - tail :] == new[len(new) - tail :]
+
+
+def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges of lines ``[i, stop)`` whose breaks (each line as line A)
+    can read a character of the spans: from the last non-blank line before
+    the lines a span touches to the last line before the next non-blank one
+    after them.  Each range opens a paragraph (no join ends at its line A).
+
+    >>> lines = _lines("甲\\n乙\\n\\n丙\\n丁\\n戊")
+    >>> _touched(lines, [(5, 5)])  # the blank line between 乙 and 丙
+    [(1, 4)]
+    """
+    starts = [ln.start for ln in lines]
+    n = len(lines)
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        first = max(0, bisect.bisect_right(starts, max(s - 1, 0)) - 1)
+        last = max(first, bisect.bisect_right(starts, e) - 1)
+        i = first - 1
+        while i > 0 and lines[i].blank:
+            i -= 1
+        i = max(i, 0)
+        stop = last + 1
+        while stop < n and lines[stop].blank:
+            stop += 1
+        if out and i <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], stop))
+        else:
+            out.append((i, stop))
+    return out
 
 
 def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
@@ -578,8 +709,6 @@ def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
 def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
     """A suggestion to join the break ``text[cut:end]`` that the evidence
     left alone, when a word may run across it (see :func:`paragraphs_rule`)."""
-    from ..segment import cohesion
-
     a = para.rstrip()
     if not a or not b or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])) or ends_sentence(a):
         return None
@@ -604,21 +733,30 @@ def _fenced(lines: list[_Line], text: str) -> list[bool]:
     return fenced
 
 
-def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True) -> Iterator[Edit]:
+def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None) -> Iterator[Edit]:
     """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
     :func:`_decide` (a pure function) for the next passes, which see the same
     breaks again except next to what was joined.  The breaks the pass
-    leaves alone go to ``kept``; without ``join``, it joins none."""
+    leaves alone go to ``kept``; without ``join``, it joins none; the
+    layout it judged under goes to ``layout``."""
     if "\n" not in text and "\r" not in text:
         return
     lines = _lines(text)
     stats = _stats(lines, cache)
-    verdicts = memo.setdefault(stats, {})
-    fenced = _fenced(lines, text)
-    i = 0
+    if layout is not None:
+        layout.append(stats)
+    yield from _walk(text, lines, stats, memo.setdefault(stats, {}), _fenced(lines, text), kept, 0, len(lines), join=join)
+
+
+def _walk(
+    text: str, lines: list[_Line], stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
+    i: int, stop: int, *, join: bool = True,
+) -> Iterator[Edit]:
+    """The joins of the breaks after lines ``i`` to ``stop - 1`` (line ``i``
+    opens a paragraph), under the layout ``stats``; see :func:`_joins`."""
     n = len(lines)
     para = ""  # the paragraph that ends with line i, as joined so far
-    while i < n:
+    while i < stop:
         a = lines[i]
         if a.blank or fenced[i]:
             i += 1
@@ -634,9 +772,11 @@ def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join
             continue
         b = lines[j]
         key = (a.body, para, b.body, j - i - 1 == 1)
-        verdict = verdicts[key] if key in verdicts else verdicts.setdefault(key, _decide(*key, stats))
-        if join and verdict is not None and verdict[0] >= JOIN_SCORE:
-            score, sep = verdict
+        verdict = verdicts.get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = verdicts[key] = _decide(*key, stats)
+        if join and verdict is not None and verdict[0] >= JOIN_SCORE:  # type: ignore[index]
+            score, sep = verdict  # type: ignore[misc]
             a_body = a.body.rstrip()
             cut = a.start + len(a_body)
             if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
@@ -647,7 +787,7 @@ def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join
             # keep the tail of the joined paragraph: features only look at its end and size
             para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
         else:
-            if verdict is None or verdict[0] < JOIN_SCORE:
+            if verdict is None or verdict[0] < JOIN_SCORE:  # type: ignore[index]
                 kept.append((a, b, para))
             para = ""
         i = j
@@ -657,4 +797,5 @@ RULE = Rule(
     name=NAME,
     func=paragraphs_rule,
     summary="rejoin paragraphs split by page breaks and hard wraps; dehyphenate Latin words",
+    resume=paragraphs_resume,
 )

@@ -257,10 +257,10 @@ def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # is converted when the rest of the document is clearly in one script
     # (see whole_paragraph); anything between is left alone.
     for (start, end), (t, s_) in zip(paras, counts):
+        if (t if simplified_doc else s_) == 0:
+            continue  # (no character of the minority script: most paragraphs)
         para = text[start:end]
         majority, minority = (s_, t) if simplified_doc else (t, s_)
-        if minority == 0:
-            continue
         if minority > MINORITY_MAX * (majority + minority):
             if clear:  # (a document half in each script is not clearly one-script)
                 others = evidenced - (t + s_ > 0)

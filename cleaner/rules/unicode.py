@@ -418,9 +418,21 @@ def unicode_rule(text: str, config: Config) -> Iterator[Edit]:
     return iter(until_stable(lambda t: _line_edits(t, 0), text, local=lines_around))
 
 
+def unicode_acts(text: str) -> bool:
+    """Whether :func:`unicode_rule` can change anything in ``text``: it holds
+    two adjacent uncommon Han characters or a suspicious character (what
+    every repair starts from).
+
+    >>> unicode_acts("这是干净的中文。"), unicode_acts("æ–‡å­—"), unicode_acts("零\u200b宽")
+    (False, True, True)
+    """
+    return _SUSPECT_ALL.search(text) is not None or _rare_pair().search(text) is not None
+
+
 RULE = Rule(
     name=NAME,
     func=unicode_rule,
+    acts=unicode_acts,
     summary="repair mojibake (ftfy, GBK) and remove control and zero-width characters",
     stage="prepare",
     # (line by line: a repair reads no further than the line it is on)

@@ -240,12 +240,14 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     while i < n:
         start, body, ending = lines[i]
         if not blank[i]:
-            if body.isascii():
-                # no CJK character, no quotation mark: only trailing blanks go
+            if body.isascii() or not _SINGLE.search(body):
+                # no CJK character, no quotation mark (what every removal
+                # inside a line needs: a spaced-out token or a gap between
+                # CJK characters): only trailing blanks go
                 kept = len(body.rstrip(_TRAILING_BLANKS))
                 if kept < len(body):
                     yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
-            else:
+            elif _ANY_BLANK.search(body):  # (no blank character: nothing to remove, as _inner_edits finds)
                 # to a fixed point: whether a space separates depends on the
                 # other spaces of its clause, which the same pass may remove
                 for e in until_stable(lambda b: _inner_edits(b, 0), body):
@@ -309,9 +311,25 @@ def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+#: what every edit of the rule needs: a blank character or a form feed
+#: (spaces, trailing blanks, blank lines of blanks, a page break), two line
+#: breaks in a row (an empty line) or a line break first (one at the start)
+_ACTS = re.compile(r"[ \t\u3000\v\f]|[\r\n][\r\n]|\A[\r\n]")
+
+
+def whitespace_acts(text: str) -> bool:
+    """Whether :func:`whitespace_rule` can change anything in ``text``.
+
+    >>> whitespace_acts("第一行\\n第二行\\n"), whitespace_acts("标题\\n\\n正文"), whitespace_acts("正文 内容")
+    (False, True, True)
+    """
+    return _ACTS.search(text) is not None
+
+
 RULE = Rule(
     name=NAME,
     func=whitespace_rule,
     reach=whitespace_reach,
+    acts=whitespace_acts,
     summary="remove whitespace-only lines, trailing blanks and spaces inside Chinese; collapse blank lines",
 )

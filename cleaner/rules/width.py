@@ -251,9 +251,20 @@ def width_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     return [(0, len(text))] if "```" in text else lines_around(text, spans)
 
 
+def width_acts(text: str) -> bool:
+    """Whether :func:`width_rule` can change anything in ``text``: it holds a
+    full-width letter or digit, or ASCII punctuation and a CJK character.
+
+    >>> width_acts("中文,没有"), width_acts("plain, ASCII; text"), width_acts("ＡＢ")
+    (True, False, True)
+    """
+    return bool(_FULLWIDTH_ALNUM.search(text) or (_ANY_PUNCT.search(text) and _CJK_CHAR.search(text)))
+
+
 RULE = Rule(
     name=NAME,
     func=width_rule,
     reach=width_reach,
+    acts=width_acts,
     summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width",
 )

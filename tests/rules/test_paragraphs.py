@@ -339,3 +339,58 @@ def test_the_line_cache_is_renewed_when_it_grows_too_large(monkeypatch):
     monkeypatch.setattr(P, "RECENT_LINES", 1)
     assert len(cache) == 2 and P._line_cache() is not cache
     P.forget_layouts()
+
+
+def _damaged_documents() -> list[str]:
+    from benchmarks.inject import throughput_text
+
+    return [throughput_text(lang, size, seed=seed) for lang in ("zh", "en") for size in (6_000, 40_000) for seed in (1, 2)]
+
+
+def test_resuming_after_other_rules_gives_what_the_whole_rule_gives(monkeypatch):
+    """After dedup drops a paragraph (and the normalizers tidy the seam),
+    the pipeline resumes ``paragraphs`` on the changed spans: the result,
+    edits and suggestions, is the one of running the rule on the whole text
+    again, and the resumption does happen (without falling back)."""
+    import dataclasses
+
+    from cleaner.registry import RULES
+    from cleaner.rules import paragraphs
+
+    texts = _damaged_documents()
+    notypo = ("ocr_confusion", "consistency", "stutter", "lexicon")
+    calls = {"resume": 0, "whole": 0}
+    resume, whole = paragraphs.paragraphs_resume, paragraphs.paragraphs_rule
+
+    def counted_resume(text, config, spans):
+        calls["resume"] += 1
+        return resume(text, config, spans)
+
+    def counted_whole(text, config):
+        calls["whole"] += 1
+        return whole(text, config)
+
+    rule = RULES["paragraphs"]
+    monkeypatch.setattr(paragraphs, "paragraphs_rule", counted_whole)  # (what resume falls back to)
+    registry = dict(RULES)
+    registry["paragraphs"] = dataclasses.replace(rule, func=counted_whole, resume=counted_resume)
+    from cleaner import pipeline
+
+    monkeypatch.setattr(pipeline, "RULES", registry)
+    resumed = [explain(t, disable=notypo) for t in texts]
+    assert calls["resume"] >= 4 and calls["whole"] < len(texts) + calls["resume"]  # (resumed without the whole rule)
+    registry["paragraphs"] = dataclasses.replace(rule, resume=None)
+    assert [explain(t, disable=notypo) for t in texts] == resumed
+
+
+def test_resume_runs_the_whole_rule_on_a_text_it_did_not_return():
+    from cleaner.config import make_config
+    from cleaner.rules.paragraphs import forget_layouts, paragraphs_resume, paragraphs_rule
+
+    cfg = make_config()
+    text = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认\n\n真做好年底前的收尾工作。\n"
+    try:
+        list(paragraphs_rule("另一篇文章。\n第二行\n", cfg))
+        assert list(paragraphs_resume(text, cfg, [(3, 4)])) == list(paragraphs_rule(text, cfg))
+    finally:
+        forget_layouts()
