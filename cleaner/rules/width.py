@@ -117,7 +117,10 @@ def _chinese_context(text: str, start: int, end: int) -> bool:
         return False  # 1,000  3:30  2,3
     if _is_cjk(prev):
         return True
-    if prev in _QUOTES and _is_cjk(_neighbour(text, start - 2, -1)):
+    # a closing quote between Chinese and the mark ("他说”,"); at a line
+    # start prev is "" (and "" is in every string): the line above decides
+    # nothing, else a later pass that removed blanks there changed the mark
+    if prev and prev in _QUOTES and _is_cjk(_neighbour(text, start - 2, -1)):
         return True
     if _is_cjk(nxt) or not nxt or not (nxt.isascii() and nxt.isalnum()):
         if _is_cjk(nxt) and not (prev.isascii() and prev.isalnum()):

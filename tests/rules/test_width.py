@@ -144,3 +144,13 @@ def test_later_rounds_judge_the_marks_a_fresh_scan_would_find():
     for _ in range(3000):
         text = "".join(rng.choice(["中", "文", ",", ";", "(", ")", " ", "a", "1", "“", "\n", ":", "，"]) for _ in range(rng.randint(1, 16)))
         assert apply_edits(text, list(width_rule(text, make_config()))) == rescanning(text), repr(text)
+
+
+def test_a_mark_at_a_line_start_is_not_judged_by_the_line_above():
+    """At a line start the character before the mark is nothing; nothing is
+    not a closing quote, so the line above does not make the mark Chinese
+    (it did once the whitespace rule had removed a blank there: cleaning
+    was not idempotent)."""
+    assert clean("中\n,") == "中\n,"
+    assert clean("中\t\n,") == clean(clean("中\t\n,"))
+    assert clean("他说”,好") == "他说”，好"
