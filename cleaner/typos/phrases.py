@@ -112,92 +112,127 @@ class Copy:
     right: int
 
 
-def _pairs(text: str) -> np.ndarray:
-    """A key per adjacent pair of characters of ``text``: two Han characters
-    packed in 30 bits, any other pair a key of its own that nothing else
-    has (bit 30 set, its position below), so that it never matches.
+def _quads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Three keys per position ``t`` of ``text`` (16 bits a character, two
+    zeros after the end; a character outside the BMP spills into its
+    neighbour's bits, which only makes a key that :func:`_copy` rejects):
+    the four characters from ``t`` (0 unless all are Han), and
+    the same with the third character (``gap`` 1) or the third and fourth
+    (``gap`` 2) skipped, so that the key has the two characters after them;
+    and whether each character is Han.
 
-    >>> k = _pairs("中国，中国")
-    >>> bool(k[0] == k[3]), bool(k[1] == k[2])
-    (True, False)
+    >>> q, g1, g2, _ = _quads("推进项目建设")
+    >>> bool(g1[0] == _quads("推进目建")[0][0]), bool(g2[0] == _quads("推进建设")[0][0])
+    (True, True)
     """
     import numpy as np
 
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
-    h = cp - 0x4DFF
-    han = (h > 0) & (h <= 0x5200)
-    pairs = (h[:-1] << 15) | h[1:]
-    bad = ~(han[:-1] & han[1:])
-    pairs[bad] = (1 << 30) | np.flatnonzero(bad) & ((1 << 30) - 1)
-    return pairs.astype(np.uint64)
+    b = np.frombuffer((text + "\0\0").encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    n = len(b) - 5
+    head = (b[:n] << np.uint64(48)) | (b[1 : n + 1] << np.uint64(32))
+    plain = head | (b[2 : n + 2] << np.uint64(16)) | b[3 : n + 3]
+    g1 = head | (b[3 : n + 3] << np.uint64(16)) | b[4 : n + 4]
+    g2 = head | (b[4 : n + 4] << np.uint64(16)) | b[5 : n + 5]
+    han = (b >= 0x4E00) & (b <= 0x9FFF)
+    plain[~(han[:n] & han[1 : n + 1] & han[2 : n + 2] & han[3 : n + 3])] = 0
+    return plain, g1, g2, han
 
 
-#: bits of a quad key: two pairs of 31 bits and the gap (0, 1 or 2) above them
-_GAP_SHIFT = 62
+def _repeated(keys: np.ndarray) -> np.ndarray:
+    """The keys that occur at least twice among ``keys`` (sorted; one
+    written three times is there twice).
+
+    >>> _repeated(_quads("推进项目建设，推进项目建设")[0]).size
+    3
+    """
+    import numpy as np
+
+    s = np.sort(keys)
+    s = s[1:][s[1:] == s[:-1]]
+    return s[s != 0]
+
+
+#: a key's slot in the membership tables (:func:`_table`): 16 bits of a hash
+_SLOTS = 1 << 16
+_MIX = 0x9E3779B97F4A7C15
+
+
+def _slot(keys: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return (keys * np.uint64(_MIX)) >> np.uint64(48)
+
+
+def _table(keys: np.ndarray) -> np.ndarray:
+    """A membership filter of ``keys``: ``table[_slot(x)]`` is True for
+    each of them (and, rarely, for another key: :func:`_copy` checks)."""
+    import numpy as np
+
+    table = np.zeros(_SLOTS, dtype=bool)
+    table[_slot(keys)] = True
+    return table
+
+
+#: the shapes (inserted, deleted) a bit of :func:`_candidates`' codes stands for
+_BITS = ((1, (1, 0)), (2, (2, 0)), (4, (0, 1)), (4, (0, 2)), (8, (1, 1)))
 
 
 def _candidates(text: str) -> list[tuple[int, int, int]]:
-    """(cut, inserted, deleted) of every place whose two characters before
-    and two after a possible change agree with a form the text writes
-    elsewhere at least :data:`MIN_COUNT` times.  A screen in numpy with
-    one sort: every pair of pairs ``gap`` (0, 1, 2) characters apart is a
-    quad key; a near copy's quad across its change is a quad the text
-    repeats with another gap (:func:`_copy` checks each place found)."""
+    """(cut, inserted, deleted) of places whose two characters before and
+    two after a possible change agree with a form the text writes at least
+    twice elsewhere: a screen in numpy (a sort of the quads, hashed
+    look-ups; :func:`_copy` checks each place found, and that it is Han).
+
+    * an insertion: the copy's quad with the inserted characters skipped is
+      a repeated quad;
+    * a deletion: the copy's quad is, with one or two characters skipped,
+      the repeated form's;
+    * a substitution: the copy's quad with the changed character skipped is
+      the repeated form's, and its own quad is not repeated.
+    """
     import numpy as np
 
     if len(text) < 8:
         return []
-    pairs = _pairs(text)
-    n = len(pairs) - 4
-    head = pairs[:n] << np.uint64(31)
-    quads = [head | pairs[2 + g : 2 + g + n] for g in (0, 1, 2)]
-    tag = [np.uint64(g << _GAP_SHIFT) for g in (0, 1, 2)]
-    tagged = np.concatenate([quads[0], quads[1] | tag[1], quads[2] | tag[2]])
-    tagged.sort()
-    first = np.flatnonzero(np.concatenate(([True], tagged[1:] != tagged[:-1], [True])))
-    count = first[1:] - first[:-1]
-    if count.max() < MIN_COUNT:
-        return []
-    keys = tagged[first[:-1]]
-    twice, thrice = keys[count >= MIN_COUNT], keys[count > MIN_COUNT]
-    plain = quads[0]
-    # the copy's key under the gap its phrase is written with, per shape,
-    # all looked up at once; a substitution's gapped key repeats while its
-    # quad does not
-    asked = np.concatenate([quads[1], quads[2], plain | tag[1], plain | tag[2], plain])
-    hit = _member(asked, twice).reshape(5, n)
-    shapes = [(1, 0), (2, 0), (0, 1), (0, 2)]
-    out = [(t + 2, *shapes[s]) for s, t in zip(*np.nonzero(hit[:4]))]
-    if len(thrice):
-        sub = _member(quads[1] | tag[1], thrice) & ~hit[4]
-        out.extend((t + 2, 1, 1) for t in np.flatnonzero(sub).tolist())
-    return [(int(c), int(i), int(d)) for c, i, d in out]
-
-
-def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each of ``keys`` is in ``sorted_set`` (sorted).
-
-    >>> import numpy as np
-    >>> _member(np.array([3, 4, 9]), np.array([3, 9])).tolist()
-    [True, False, True]
-    """
-    import numpy as np
-
-    if not len(sorted_set):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
-    return sorted_set[at] == keys
+    plain, g1, g2, han = _quads(text)
+    written = _repeated(plain)
+    if not len(written):
+        return []  # every near copy agrees with a quad the text repeats
+    n = len(plain)
+    t0 = _table(written)
+    sp, s1 = _slot(plain), _slot(g1)
+    at = t0[sp]  # where the repeated forms may stand
+    t12 = _table(_repeated(np.concatenate((g1[at], g2[at]))))
+    # the copy's own form is written once: its quad across the change is not
+    # repeated (for an inserted word, the quad before or after its end)
+    fresh = ~at & han[2 : n + 2]
+    fresh_after = fresh | ~np.concatenate((at[2:], [True, True]))
+    ins1 = t0[s1] & fresh
+    ins2 = t0[_slot(g2)] & fresh_after & han[3 : n + 3]
+    gone = t12[sp] & ~at
+    code = ins1.view(np.uint8) | (ins2.view(np.uint8) << 1) | (gone.view(np.uint8) << 2) | ((t12[s1] & fresh).view(np.uint8) << 3)
+    out = []
+    for t in np.flatnonzero(code).tolist():
+        c = int(code[t])
+        out.extend((t + 2, ins, dele) for bit, (ins, dele) in _BITS if c & bit)
+    return out
 
 
 def _side(text: str, a: int, b: int, step: int) -> int:
     """How many Han characters agree going from ``a`` and ``b`` (backwards
     when ``step`` is -1, each from the character before), at most
-    :data:`MAX_SIDE`."""
+    :data:`MAX_SIDE`.
+
+    >>> _side("甲乙丙丁。乙丙丁", 4, 8, -1), _side("甲乙丙丁。乙丙丁", 1, 5, 1)
+    (3, 3)
+    """
+    if step < 0:
+        x, y = text[max(0, a - MAX_SIDE) : a][::-1], text[max(0, b - MAX_SIDE) : b][::-1]
+    else:
+        x, y = text[a : a + MAX_SIDE], text[b : b + MAX_SIDE]
     k = 0
-    n = len(text)
-    while k < MAX_SIDE:
-        i, j = (a - k - 1, b - k - 1) if step < 0 else (a + k, b + k)
-        if i < 0 or j < 0 or i >= n or j >= n or text[i] != text[j] or not "\u4e00" <= text[i] <= "\u9fff":
+    for c, d in zip(x, y):
+        if c != d or not "\u4e00" <= c <= "\u9fff":
             break
         k += 1
     return k
@@ -209,8 +244,8 @@ def _copy(text: str, cut: int, inserted: int, deleted: int) -> Copy | None:
     share too little with it."""
     left, right = text[cut - 2 : cut], text[cut + inserted : cut + inserted + 2]
     lo, hi = cut - 2, cut + inserted + 2
-    if text.count(text[lo:hi]) > 1:
-        return None  # the copy's own form is written elsewhere too
+    if not all("\u4e00" <= ch <= "\u9fff" for ch in text[lo:hi]) or text.count(text[lo:hi]) > 1:
+        return None  # the copy's own form is written elsewhere too, or it is not all Han
     forms: dict[str, list[tuple[int, int]]] = {}
     pos = text.find(left)
     while pos >= 0:
