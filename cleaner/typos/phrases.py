@@ -211,7 +211,7 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     ins2 = t0[_slot(g2)] & fresh_after & han[3 : n + 3]
     gone = t12[sp] & ~at
     code = ins1.view(np.uint8) | (ins2.view(np.uint8) << 1) | (gone.view(np.uint8) << 2) | ((t12[s1] & fresh).view(np.uint8) << 3)
-    out = []
+    out: list[tuple[int, int, int]] = []
     for t in np.flatnonzero(code).tolist():
         c = int(code[t])
         out.extend((t + 2, ins, dele) for bit, (ins, dele) in _BITS if c & bit)
