@@ -77,6 +77,9 @@ MIN_SHARED = 4
 APPLY_SHARED = 5
 #: characters compared either side of the change (at most)
 MAX_SIDE = 12
+#: a copy's first two characters may stand this often in the text at most
+#: (more: too common to anchor it, and slow to look up in a long text)
+MAX_ANCHOR = 64
 #: characters either side of the change that the word model reads
 CONTEXT = 4
 #: a character at least this probable as a one-character word is a
@@ -102,7 +105,8 @@ _SHAPES = ((1, 0), (2, 0), (0, 1), (0, 2), (1, 1))
 class Copy:
     """A near copy: at ``cut`` the copy holds ``text[cut:cut + inserted]``
     where the ``count`` places that agree with it write ``middle``; they share
-    ``left`` characters before the cut and ``right`` after the change."""
+    ``left`` characters before the cut and ``right`` after the change (see
+    also ``edge``)."""
 
     cut: int
     inserted: int
@@ -110,6 +114,10 @@ class Copy:
     count: int
     left: int
     right: int
+    #: the copy writes a word twice side by side, and a supporting place ends
+    #: its clause right after the kept copy (or begins it right before)
+    #: while the copy runs on: two phrases may meet on the same word
+    edge: bool = False
 
 
 def _quads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -202,7 +210,8 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     t0 = _table(written)
     sp, s1 = _slot(plain), _slot(g1)
     at = t0[sp]  # where the repeated forms may stand
-    t12 = _table(_repeated(np.concatenate((g1[at], g2[at]))))
+    w12 = _repeated(np.concatenate((g1[at], g2[at])))
+    t12 = _table(w12)
     # the copy's own form is written once: its quad across the change is not
     # repeated (for an inserted word, the quad before or after its end)
     fresh = ~at & han[2 : n + 2]
@@ -211,11 +220,51 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     ins2 = t0[_slot(g2)] & fresh_after & han[3 : n + 3]
     gone = t12[sp] & ~at
     code = ins1.view(np.uint8) | (ins2.view(np.uint8) << 1) | (gone.view(np.uint8) << 2) | ((t12[s1] & fresh).view(np.uint8) << 3)
+    return _verified(np.flatnonzero(code), code, (plain, g1, g2), written, w12)
+
+
+def _verified(at: np.ndarray, code: np.ndarray, grams: tuple[np.ndarray, ...], written: np.ndarray, w12: np.ndarray) -> list[tuple[int, int, int]]:
+    """The places ``at`` whose ``code`` bits (:data:`_BITS`) hold exactly
+    (the tables of :func:`_table` may hold a key that is not there) and
+    whose left pair of characters is not too common to anchor a copy
+    (:data:`MAX_ANCHOR`: a long text with thousands of 中国 would make
+    every look-up of a copy slow, and such an anchor proves little)."""
+    import numpy as np
+
+    plain, g1, g2 = grams
+    pairs = plain >> np.uint64(32)
+    common = np.sort(pairs[plain != 0]) if len(at) > MAX_ANCHOR else None
+    exact = (
+        (1, _member(g1[at], written)),
+        (2, _member(g2[at], written)),
+        (4, _member(plain[at], w12)),
+        (8, _member(g1[at], w12)),
+    )
+    keep = np.zeros(len(at), dtype=np.uint8)
+    for bit, ok in exact:
+        keep |= code[at] & np.uint8(bit) & (ok.view(np.uint8) * np.uint8(bit))
+    if common is not None:
+        heads = g1[at] >> np.uint64(32)
+        keep[np.searchsorted(common, heads, "right") - np.searchsorted(common, heads) > MAX_ANCHOR] = 0
     out: list[tuple[int, int, int]] = []
-    for t in np.flatnonzero(code).tolist():
-        c = int(code[t])
+    for t, c in zip(at.tolist(), keep.tolist()):
         out.extend((t + 2, ins, dele) for bit, (ins, dele) in _BITS if c & bit)
     return out
+
+
+def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` is in ``sorted_set`` (sorted).
+
+    >>> import numpy as np
+    >>> _member(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64)).tolist()
+    [True, False, True]
+    """
+    import numpy as np
+
+    if not len(sorted_set) or not len(keys):
+        return np.zeros(len(keys), dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
+    return sorted_set[where] == keys
 
 
 def _side(text: str, a: int, b: int, step: int) -> int:
@@ -242,29 +291,42 @@ def _copy(text: str, cut: int, inserted: int, deleted: int) -> Copy | None:
     """The near copy at ``cut`` (see :class:`Copy`), or None when the places
     that agree with it are too few, write more than one other form, or
     share too little with it."""
-    left, right = text[cut - 2 : cut], text[cut + inserted : cut + inserted + 2]
+    head, tail = text[cut - 2 : cut], text[cut + inserted : cut + inserted + 2]
     lo, hi = cut - 2, cut + inserted + 2
     if not all("\u4e00" <= ch <= "\u9fff" for ch in text[lo:hi]) or text.count(text[lo:hi]) > 1:
         return None  # the copy's own form is written elsewhere too, or it is not all Han
-    forms: dict[str, list[tuple[int, int]]] = {}
-    pos = text.find(left)
+    forms: dict[str, list[tuple[int, int, bool, bool]]] = {}
+    pos = text.find(head)
     while pos >= 0:
         u = pos + 2
-        if (u + deleted + 2 <= lo or pos >= hi) and text[u + deleted : u + deleted + 2] == right:
+        if (u + deleted + 2 <= lo or pos >= hi) and text[u + deleted : u + deleted + 2] == tail:
             middle = text[u : u + deleted]
             if middle == text[cut : cut + inserted]:
                 return None  # the copy's own form is written elsewhere too
-            shared = _side(text, cut, u, -1), _side(text, cut + inserted, u + deleted, 1)
-            forms.setdefault(middle, []).append(shared)
-        pos = text.find(left, pos + 1)
+            left_n, right_n = _side(text, cut, u, -1), _side(text, cut + inserted, u + deleted, 1)
+            # whether the place's run of Han characters ends where the shared part does
+            ends = not _is_han(text, u - left_n - 1), not _is_han(text, u + deleted + right_n)
+            forms.setdefault(middle, []).append((left_n, right_n, *ends))
+        pos = text.find(head, pos + 1)
     if len(forms) != 1:
         return None  # none, or a paradigm (第一季度, 第二季度, 第三季度)
     ((middle, sides),) = forms.items()
     support = sorted((s for s in sides if s[0] + s[1] >= MIN_SHARED), key=lambda s: -(s[0] + s[1]))
     if len(support) < MIN_COUNT or not all("\u4e00" <= c <= "\u9fff" for c in middle):
         return None
-    best = support[MIN_COUNT - 1]  # as far as MIN_COUNT places agree
-    return Copy(cut, inserted, middle, len(support), best[0], best[1])
+    left, right = support[MIN_COUNT - 1][:2]  # as far as MIN_COUNT places agree
+    # a word written twice where two phrases meet (降低关税|关税再降): a place
+    # ends its clause right after the kept copy (or begins it right before)
+    x = text[cut : cut + inserted]
+    edge = bool(x) and (
+        (x == text[cut + inserted : cut + 2 * inserted] and _is_han(text, cut + inserted + right) and any(s[3] for s in support))
+        or (x == text[cut - inserted : cut] and _is_han(text, cut - left - 1) and any(s[2] for s in support))
+    )
+    return Copy(cut, inserted, middle, len(support), left, right, edge)
+
+
+def _is_han(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and "\u4e00" <= text[i] <= "\u9fff"
 
 
 def _shape(text: str, c: Copy) -> str:
@@ -354,6 +416,10 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
             gain = max(gain, lone)
     if not doubt and c.left + c.right < APPLY_SHARED:
         doubt = f"the copy shares only {c.left + c.right} characters with the phrase"
+    if not doubt and c.edge:
+        # 降低关税|关税再降: the repeated form ends a clause where the copy
+        # runs on; two phrases may meet there
+        doubt = "the phrase ends at a clause boundary where the copy runs on"
     return shape, gain, doubt
 
 

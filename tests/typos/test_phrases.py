@@ -66,6 +66,20 @@ def test_leaves_alone(doc: str) -> None:
     assert edits(doc) == []
 
 
+def test_two_phrases_meeting_on_a_word_are_only_suggested() -> None:
+    # a heading run into the text: the phrase ends its clause where the copy runs on
+    doc = "央行宣布下调存款利率，市场反应平稳。央行宣布下调存款利率，各银行随即跟进。央行宣布下调存款利率利率调整影响几何"
+    (s,) = run(doc)
+    assert isinstance(s, Suggestion) and s.before == "利率" and "clause boundary" in s.note
+
+
+@pytest.mark.parametrize("name", ["prose/icwb2_pku_test.utf8.txt", "prose/icwb2_msr_test.utf8.txt"])
+def test_a_whole_corpus_as_one_document_is_left_alone(name: str) -> None:
+    # PKU's headlines include one run into the next (降低关税|关税再降...)
+    text = evaldata(name).read_text(encoding="utf-8")
+    assert [(e.before, e.after, e.note) for e in edits(text)] == []
+
+
 def test_an_added_word_is_not_even_suggested() -> None:
     doc = "会议研究了基金收益率问题。基金收益率保持稳定。两只基金年化收益率均较高。"
     assert run(doc) == []
