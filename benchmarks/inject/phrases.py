@@ -19,7 +19,7 @@ A :class:`PhraseCase` holds the clean text, the damaged text and the
 kind; replacing ``damaged`` by ``clean`` is the repair.
 
 >>> import random
->>> text = "全市加快推进基础设施建设。基础设施建设投资增长。抓好基础设施建设。"
+>>> text = "全市扶持新能源汽车产业。新能源汽车产业发展迅速。做强新能源汽车产业。"
 >>> case = damage(text, random.Random(1), kind="drop")
 >>> case.kind, len(case.damaged) == len(text) - 1, case.clean == text
 ('drop', True, True)
@@ -56,8 +56,8 @@ def repeated_phrases(text: str) -> list[str]:
     """Runs of :data:`MIN_LEN` to :data:`MAX_LEN` Han characters written at
     least :data:`MIN_COUNT` times, none inside a longer one written as often.
 
-    >>> repeated_phrases("推进项目建设。推进项目建设，推进项目建设。")
-    ['推进项目建设']
+    >>> repeated_phrases("扶持汽车产业。扶持汽车产业，扶持汽车产业。")
+    ['扶持汽车产业']
     """
     found: list[tuple[str, int]] = []
     for n in range(MAX_LEN, MIN_LEN - 1, -1):

@@ -12,12 +12,12 @@ character, or an inserted pair of characters) turns the copy into the form
 the document repeats.  Shapes:
 
 * ``doubled``: the copy holds one or two characters more, written twice
-  (推进项目项目建设, where the document writes 推进项目建设) or repeating a
+  (新能源汽车汽车产业, where the document writes 新能源汽车产业) or repeating a
   word of the phrase (检查安全检查工作 beside a repeated 检查工作);
 * ``inserted``: the copy holds a stray character more;
-* ``missing``: the copy lacks one or two characters (基础设建设 beside a
-  repeated 基础设施建设);
-* ``wrong``: one character of the copy differs (基础设旅建设).
+* ``missing``: the copy lacks one or two characters (义务教阶段 beside a
+  repeated 义务教育阶段);
+* ``wrong``: one character of the copy differs (义务教肓阶段).
 
 A copy is repaired only when every test says "accident", otherwise the
 change is at most a :class:`~cleaner.Suggestion`:
@@ -34,7 +34,7 @@ change is at most a :class:`~cleaner.Suggestion`:
   itself;
 * the copy does not read as words where it differs: no dictionary word
   covers the stray, wrong or missing place in the copy (上海政府 beside a
-  repeated 上海市政府, 环比增长 beside 同比增长 stay), and a doubled
+  repeated 上海市政府, 国际市场 beside 国内市场 stay), and a doubled
   single character is not itself a word (常常, 看看);
 * the word model reads the repeated form better than the copy by at least
   ``Config.typo_threshold`` (``suggest_threshold`` for a suggestion) over
@@ -129,8 +129,8 @@ def _quads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     (``gap`` 2) skipped, so that the key has the two characters after them;
     and whether each character is Han.
 
-    >>> q, g1, g2, _ = _quads("推进项目建设")
-    >>> bool(g1[0] == _quads("推进目建")[0][0]), bool(g2[0] == _quads("推进建设")[0][0])
+    >>> q, g1, g2, _ = _quads("扶持汽车产业")
+    >>> bool(g1[0] == _quads("扶持车产")[0][0]), bool(g2[0] == _quads("扶持产业")[0][0])
     (True, True)
     """
     import numpy as np
@@ -150,7 +150,7 @@ def _repeated(keys: np.ndarray) -> np.ndarray:
     """The keys that occur at least twice among ``keys`` (sorted; one
     written three times is there twice).
 
-    >>> _repeated(_quads("推进项目建设，推进项目建设")[0]).size
+    >>> _repeated(_quads("扶持汽车产业，扶持汽车产业")[0]).size
     3
     """
     import numpy as np
@@ -332,7 +332,7 @@ def _is_han(text: str, i: int) -> bool:
 def _shape(text: str, c: Copy) -> str:
     """``doubled``, ``inserted``, ``missing`` or ``wrong`` (module doc).
 
-    >>> t = "推进项目建设。推进项目建设。推进项目项目建设。"
+    >>> t = "扶持汽车产业。扶持汽车产业。扶持汽车汽车产业。"
     >>> _shape(t, Copy(18, 2, "", 2, 4, 2))
     'doubled'
     """

@@ -87,7 +87,7 @@ def test_an_added_word_is_not_even_suggested() -> None:
 
 def test_a_doubtful_repair_is_a_suggestion() -> None:
     # a character inserted that may be a word the copy adds: reported, not made
-    doc = "市里推进项目建设。推进项目建设是重点。全年推进项目旅建设。"
+    doc = "市里扶持汽车产业。扶持汽车产业是重点。全年扶持汽车旅产业。"
     (s,) = run(doc)
     assert isinstance(s, Suggestion) and s.before == "旅" and s.after == "" and "kept:" in s.note
 
