@@ -147,7 +147,7 @@ class Config:
     )
     enable: tuple[str, ...] = _option(
         (),
-        "also run these rules that are off by default (page_headers)",
+        "also run these rules that are off by default (page_headers, phrase_consistency)",
         kind="list",
         choices=_RULE_NAMES,
         flag="--enable",

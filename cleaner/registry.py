@@ -18,7 +18,7 @@ from types import MappingProxyType
 from .dedup import rule as dedup
 from .rule import Rule
 from .rules import boilerplate, html_entities, page_numbers, paragraphs, script, unicode, whitespace, width
-from .typos import confusion_rule, consistency, lexicon, stutter
+from .typos import confusion_rule, consistency, lexicon, phrases, stutter
 
 __all__ = ["RULES"]
 
@@ -37,6 +37,7 @@ _ORDER: tuple[Rule, ...] = (
     stutter.RULE,
     confusion_rule.RULE,
     consistency.RULE,
+    phrases.RULE,
 )
 
 #: every rule by its name, in pipeline order
