@@ -16,6 +16,7 @@ from typing import Any
 from ..edits import Edit, apply_edits
 from ..errors import UsageError
 from ..registry import RULES
+from .catalog import SUBCOMMANDS
 
 __all__ = ["Example", "add_parser", "cmd_rules", "load_examples", "run_example", "visible"]
 
@@ -91,7 +92,7 @@ def add_parser(subparsers: Any) -> None:
     """Add the ``rules`` subcommand to the ``cleaner`` parser."""
     r = subparsers.add_parser(
         "rules",
-        help="list the rules, on/off by default, with an example each",
+        help=SUBCOMMANDS["rules"].summary,
         description="List the rules in pipeline order: name, on or off by default, what it does; "
         "with --examples (or rule names) also what each does to an example, run through the library now.",
         epilog=EXAMPLES,
