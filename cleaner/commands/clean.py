@@ -15,7 +15,7 @@ from ..config import OPTIONS, Config, make_config
 from ..errors import InputError, UsageError
 from ..records import jsonl_lines, report_rows, text_documents
 from ..registry import RULES
-from ..runner import Stats, clean_documents, clean_lines
+from ..runner import Stats, clean_documents, clean_line_runs
 from ..textio import Outputs, Writable
 from . import rules
 from .rules import cmd_rules
@@ -232,7 +232,7 @@ def _clean_records(args: argparse.Namespace, files: Sequence[str], config: Confi
         cleaned = ray_engine().clean_jsonl_files(files, config, field=args.field, report=report, id_field=args.id_field)
     else:
         lines = jsonl_lines(files)
-        cleaned = clean_lines(
+        cleaned = clean_line_runs(
             lines, config, field_name=args.field, report=report, jobs=jobs, encoding=args.encoding or "utf-8", id_field=args.id_field
         )
     for c in cleaned:

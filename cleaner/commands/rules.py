@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +48,8 @@ def load_examples() -> dict[str, Example]:
     >>> load_examples()["width"].text
     '２０２１年,市委召开会议:研究ＡＩ发展。'
     """
+    import tomllib  # only when examples are shown: a clean run does not load it
+
     data = tomllib.loads(resources.files("cleaner").joinpath("data", "rule_examples.toml").read_text(encoding="utf-8"))
     return {name: Example(name, entry["text"], entry.get("options", {})) for name, entry in data.items()}
 
