@@ -10,35 +10,37 @@ read-only, missing folder), 130 Ctrl-C, 141 stdout's reader went away,
 from __future__ import annotations
 
 import argparse
+import importlib
 import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .commands import clean, config, dedup, learn, review
-from .commands.common import drop_stdout, interrupted, reader_went_away
-from .commands.settings import COMMANDS, apply_config
+from .commands.catalog import EXAMPLES, SUBCOMMANDS, command_of
 from .errors import EXIT_INPUT, EXIT_IO, EXIT_USAGE, InputError, StorageError, UsageError
-from .runner import WorkerDied
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``cleaner`` parser with its subcommands: clean, rules, dedup, learn, review, config."""
+def build_parser(command: str | None = None, *, only: bool = False) -> argparse.ArgumentParser:
+    """The ``cleaner`` parser with its subcommands (clean, rules, dedup,
+    learn, review, config: :data:`~cleaner.commands.catalog.SUBCOMMANDS`).
+    With ``only``, only the parser of ``command`` (None: none) is built in
+    full, importing its module; the others are listed by name and one-line
+    help, which is all ``cleaner --help`` and a misspelt name show."""
     parser = argparse.ArgumentParser(
         prog="cleaner",
         description="Clean text from OCR, PDF extraction and scraping (Chinese first, Latin too).",
-        epilog=clean.EXAMPLES,
+        epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    clean.add_parsers(sub)
-    dedup.add_parser(sub)
-    learn.add_parser(sub)
-    review.add_parser(sub)
-    config.add_parser(sub)
+    for name, (module, summary) in SUBCOMMANDS.items():
+        if only and name != command:
+            sub.add_parser(name, help=summary)
+        else:
+            importlib.import_module(f".commands.{module}", __package__).add_parser(sub)
     return parser
 
 
@@ -66,9 +68,14 @@ def _expand_on_error(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
-    parser = build_parser()
     arguments = _expand_on_error(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(command_of(arguments), only=True)  # the other subcommands are not even imported
     args = parser.parse_args(arguments)
+    # what the handlers below need, loaded with the command (cheap by now)
+    from .commands.common import drop_stdout, interrupted, reader_went_away
+    from .commands.settings import COMMANDS, apply_config
+    from .runner import WorkerDied
+
     terminated: list[int] = []  # SIGTERM came (Ray turns the SystemExit raised inside its calls into its own)
 
     def on_sigterm(signum: int, frame: Any) -> None:
@@ -83,8 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # half-written stays at an output path.
         signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        if args.command in COMMANDS:
-            args = apply_config(parser, arguments, args)  # --config FILE: the file's options where no flag is given
+        if args.command in COMMANDS and getattr(args, "config", None):
+            # --config FILE: the file's options where no flag is given; a key
+            # is checked against every command's options, so all are built
+            parser = build_parser()
+            args = apply_config(parser, arguments, args)
         return int(args.func(args))
     except UsageError as exc:
         parser.print_usage(sys.stderr)

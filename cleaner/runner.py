@@ -16,9 +16,9 @@ renders them with :func:`cleaner.records.report_rows`.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import gc
+import itertools
 import os
 import signal
 import sys
@@ -40,10 +40,12 @@ if TYPE_CHECKING:  # imported when a run has workers: a one-process run does not
 
 __all__ = [
     "CleanedLine",
+    "LineRun",
     "Stats",
     "WorkerDied",
     "clean_documents",
     "clean_line",
+    "clean_line_runs",
     "clean_lines",
     "default_jobs",
     "warm_up",
@@ -74,6 +76,16 @@ class Stats:
     def add_line(self, c: CleanedLine) -> None:
         """Count a cleaned JSON Lines record (not a bad one: see ``bad_records``)."""
         self._count(c.nbytes, c.chars_in, c.chars_out, c.rules, c.suggestions)
+
+    def add_run(self, run: LineRun) -> None:
+        """Count the good records of a :class:`LineRun`."""
+        self.documents += run.documents
+        self.bytes_in += run.nbytes
+        self.chars_in += run.chars_in
+        self.chars_out += run.chars_out
+        self.edits.update(dict(run.edits))
+        self.dropped_paragraphs += dict(run.edits).get(DEDUP, 0)
+        self.suggestions += run.suggestions
 
     def _count(self, nbytes: int, chars_in: int, chars_out: int, rules: tuple[str, ...], suggestions: int) -> None:
         """One document more; ``rules`` names the rules of each edit (a rule's
@@ -156,6 +168,8 @@ def _die_with(parent: int, *, every: float = 1.0) -> None:
     sends SIGKILL (``PR_SET_PDEATHSIG``); everywhere a daemon thread checks
     every ``every`` seconds that the parent is still ours."""
     if sys.platform.startswith("linux"):
+        import ctypes  # in a worker only: the parent does not load it
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
@@ -229,9 +243,22 @@ def _in_order(
 ) -> Iterator[_R]:
     """``fn`` over batches in ``jobs`` worker processes, one result per batch in input order,
     at most ``2 * jobs`` batches in flight; closing the generator (or an
-    error) stops the workers.  ``prepare`` runs in this process first."""
+    error) stops the workers.  ``prepare`` runs in this process first.  An
+    input of one batch is done in this process (the same ``fn``, the same
+    result)."""
     from concurrent.futures.process import BrokenProcessPool
 
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None:
+        # the whole input is one batch: done here, without starting (and
+        # warming up) workers that would have nothing else to do
+        yield fn(first)
+        return
+    batches = itertools.chain((first, second), batches)
     if prepare is not None:
         prepare()
     pool = _pool(jobs)
@@ -438,6 +465,95 @@ def clean_lines(
     for rows, nbytes, cpu in _in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs, prepare=functools.partial(warm_up, config)):
         pace.took(nbytes, cpu)
         yield from map(CleanedLine._make, rows)
+
+
+class LineRun(NamedTuple):
+    """Consecutive good records of one source, as a worker sends them back:
+    their output rows and report rows joined and already encoded in UTF-8
+    (the parent writes them as they are, without decoding and encoding each
+    row again), and their counts added up (``edits``: rule and edits, as
+    :meth:`Stats.add_run` reads them)."""
+
+    source: str
+    output: bytes
+    report: bytes
+    documents: int
+    nbytes: int
+    chars_in: int
+    chars_out: int
+    suggestions: int
+    edits: tuple[tuple[str, int], ...]
+
+
+def _run_of(records: list[CleanedLine]) -> LineRun:
+    """One :class:`LineRun` of good records of one source."""
+    return LineRun(
+        records[0].source,
+        "".join([c.output for c in records]).encode("utf-8"),
+        "".join([c.report for c in records]).encode("utf-8"),
+        len(records),
+        sum(c.nbytes for c in records),
+        sum(c.chars_in for c in records),
+        sum(c.chars_out for c in records),
+        sum(c.suggestions for c in records),
+        tuple(Counter(rule for c in records for rule in c.rules).items()),
+    )
+
+
+def _line_runs(
+    batch: list[RawLine], config: Config, field_name: str, report: bool, encoding: str, id_field: str | None = None
+) -> tuple[list[LineRun | CleanedLine], int, float]:
+    """:func:`clean_line` over a batch, in a worker: its good records as one
+    :class:`LineRun` per source between bad records, its bad records as
+    :class:`CleanedLine`, in input order; with the batch's bytes and the CPU
+    time it took (for :class:`_Pace`)."""
+    start = time.process_time()
+    out: list[LineRun | CleanedLine] = []
+    run: list[CleanedLine] = []
+    nbytes = 0
+    for source, line, raw in batch:
+        nbytes += len(raw)
+        c = clean_line(source, line, raw, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
+        if c is None:
+            continue
+        if run and (c.bad or c.source != run[0].source):
+            out.append(_run_of(run))
+            run = []
+        if c.bad:
+            out.append(c)
+        else:
+            run.append(c)
+    if run:
+        out.append(_run_of(run))
+    return out, nbytes, time.process_time() - start
+
+
+def clean_line_runs(
+    lines: Iterable[RawLine],
+    config: Config,
+    *,
+    field_name: str = "text",
+    report: bool = True,
+    encoding: str = "utf-8",
+    id_field: str | None = None,
+    jobs: int = 1,
+    batch_bytes: int = 1 << 22,
+    batch_lines: int = 1 << 14,
+) -> Iterator[LineRun | CleanedLine]:
+    """:func:`clean_lines` for a writer (``cleaner clean --jsonl``): with
+    ``jobs > 1`` the good records of each batch come back as :class:`LineRun`
+    (rows already joined and encoded in the workers: the parent only writes
+    them), the bad ones as :class:`CleanedLine`, in input order; with
+    ``jobs <= 1`` every record as a :class:`CleanedLine` (nothing crosses a
+    process boundary, so nothing is gained by joining them)."""
+    if jobs <= 1:
+        yield from clean_lines(lines, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
+        return
+    fn = functools.partial(_line_runs, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
+    pace = _Pace(batch_bytes)
+    for items, nbytes, cpu in _in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs, prepare=functools.partial(warm_up, config)):
+        pace.took(nbytes, cpu)
+        yield from items
 
 
 def default_jobs() -> int:

@@ -38,6 +38,7 @@ __all__ = [
     "OutputFile",
     "Writable",
     "note_written",
+    "write_encoded",
     "written_paths",
     "writes_directly",
 ]
@@ -228,6 +229,24 @@ class Writable(Protocol):
     def write(self, s: str, /) -> int: ...
 
 
+def write_encoded(out: Writable, b: bytes, /) -> None:
+    """UTF-8 text already encoded, written to ``out``: as it is where ``out``
+    takes bytes (``write_bytes``: an :class:`OutputFile`, the command's
+    stdout), else decoded.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_encoded(out, "今天\\n".encode())
+    >>> out.getvalue()
+    '今天\\n'
+    """
+    write_bytes = getattr(out, "write_bytes", None)
+    if write_bytes is not None:
+        write_bytes(b)
+    else:
+        out.write(b.decode("utf-8"))
+
+
 #: what this process has put in place: output paths renamed into place or
 #: written directly (a device, a pipe, stdout); the interrupt message reads it
 _written: list[str] = []
@@ -287,11 +306,28 @@ class OutputFile:
         #: where bytes go: the file itself, or a compressor writing into it
         self.binary: IO[bytes] = compressing(raw, kind) if kind else raw
         self._fh: io.TextIOWrapper | None = None if encoding is None else io.TextIOWrapper(self.binary, encoding=encoding, newline="")
+        self._text = False  # text was written since the last bytes (see write_bytes)
 
     def write(self, s: str, /) -> int:
         assert self._fh is not None, f"{self.path} is already closed (or binary)"
+        self._text = True
         try:
             return self._fh.write(s)
+        except OSError as exc:
+            raise StorageError(self.path, exc) from None
+
+    def write_bytes(self, b: bytes, /) -> int:
+        """Text already encoded (UTF-8 for a text output), written as it is:
+        rows a worker process rendered are not decoded and encoded again.
+        Text written before goes first (flushed: a compressed output then
+        gets a flush point, which changes its bytes but not what it holds;
+        the commands write an output either way, not both)."""
+        assert self._raw is not None, f"{self.path} is already closed"
+        try:
+            if self._text and self._fh is not None:
+                self._fh.flush()
+                self._text = False
+            return self.binary.write(b)
         except OSError as exc:
             raise StorageError(self.path, exc) from None
 

@@ -29,7 +29,7 @@ OTHER_USES = {
     ("typos/context.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
     ("commands/dedup.py", "dedup"): "the subcommand's name and its progress label",
     ("commands/settings.py", "dedup"): "the subcommand's name: its table in a --config file",
-    ("cli.py", "dedup"): "the subcommand's name: the commands that read --config",
+    ("commands/catalog.py", "dedup"): "the subcommand's name and its module, listed without importing it",
     ("dedup/split.py", "dedup"): "drop_edits' default rule (dedup.rule passes NAME)",
 }
 

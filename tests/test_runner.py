@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cleaner import make_config
 from cleaner.records import Document
 from cleaner.runner import Stats, _Pace, clean_documents, clean_lines
@@ -78,3 +80,69 @@ def test_batches_follow_the_workers_speed():
     lines = [("in.jsonl", i, b"x" * 1000) for i in range(100)]
     assert [len(b) for b in _Pace(1 << 22).batches(lines, max_lines=7)] == [7] * 14 + [2]
     assert [len(b) for b in _Pace(3000).batches(lines, max_lines=1000)] == [3] * 33 + [1]
+
+
+def _runs_of(items, report: bool = True):
+    """Output and report bytes per source, the bad records, and the counts of
+    what :func:`clean_line_runs` (or :func:`clean_lines`) gave."""
+    from cleaner.runner import LineRun
+
+    out: dict[str, bytes] = {}
+    rep: dict[str, bytes] = {}
+    bad = []
+    stats = Stats()
+    for c in items:
+        if isinstance(c, LineRun):
+            out[c.source] = out.get(c.source, b"") + c.output
+            rep[c.source] = rep.get(c.source, b"") + c.report
+            stats.add_run(c)
+        elif c.bad:
+            bad.append(c)
+        else:
+            out[c.source] = out.get(c.source, b"") + c.output.encode()
+            rep[c.source] = rep.get(c.source, b"") + c.report.encode()
+            stats.add_line(c)
+    return out, rep, bad, stats.to_dict()
+
+
+def test_runs_from_workers_hold_the_records_of_one_process():
+    """At --jobs 2 the good records of a batch come back joined and encoded
+    (one LineRun per source between bad records): the same bytes, bad records
+    and counts as record by record in one process, whatever the batch sizes."""
+    from cleaner.runner import LineRun, clean_line_runs
+
+    config = make_config(only=["unicode", "width", "whitespace", "dedup"])
+    raw = [(json.dumps({"id": i, "text": t}, ensure_ascii=i % 2 == 0) + "\n").encode() for i, t in enumerate(TEXTS * 6)]
+    raw[3] = b'{"text": 5}\n'
+    raw[5] = b"\n"
+    raw[9] = b'{"text": "\xff"}\n'
+    lines = [(f"part{i // 10}.jsonl", i % 10 + 1, r) for i, r in enumerate(raw)]
+    alone = _runs_of(clean_lines(lines, config))
+    assert len(alone[2]) == 2 and alone[3]["edits"] and alone[3]["dropped_paragraphs"]
+    for batch_bytes in (64, 400, 1 << 20):
+        items = list(clean_line_runs(lines, config, jobs=2, batch_bytes=batch_bytes))
+        assert any(isinstance(c, LineRun) and c.documents > 1 for c in items)
+        assert _runs_of(items) == alone
+    # the bad records come where they were: after the run before them
+    kinds = [("bad", c.line) if not isinstance(c, LineRun) else ("run", c.source) for c in clean_line_runs(lines, config, jobs=2)]
+    assert kinds[:3] == [("run", "part0.jsonl"), ("bad", 4), ("run", "part0.jsonl")]
+
+
+def test_an_input_of_one_batch_starts_no_workers(monkeypatch):
+    """Starting workers (and warming them up) for a batch or two of work
+    costs more than the work: one batch is done in this process."""
+    import cleaner.runner as runner
+
+    def no_pool(jobs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(runner, "_pool", no_pool)
+    monkeypatch.setattr(runner, "warm_up", lambda config: no_pool(0))
+    config = make_config(only=["width"])
+    lines = [("in.jsonl", i, (json.dumps({"text": t}, ensure_ascii=False) + "\n").encode()) for i, t in enumerate(TEXTS, 1)]
+    assert [c.output for c in clean_lines(lines, config, jobs=2)] == [c.output for c in clean_lines(lines, config)]
+    docs = [Document(f"d{i}", t) for i, t in enumerate(TEXTS)]
+    assert [r.text for r in clean_documents(docs, config, jobs=2)] == [r.text for r in clean_documents(docs, config)]
+    assert list(clean_lines([], config, jobs=2)) == []
+    with pytest.raises(AssertionError, match="pool"):
+        list(clean_lines(lines, config, jobs=2, batch_lines=2))  # two batches: workers

@@ -148,3 +148,17 @@ def test_folders_made_for_a_failed_run_are_removed(tmp_path):
         outs.make_folders(str(tmp_path / "new" / "deep"))
         outs.write_file(tmp_path / "new" / "deep" / "a.txt", "A")
     assert (tmp_path / "new" / "deep" / "a.txt").read_text() == "A"
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz"])
+def test_encoded_text_is_written_as_it_is_after_the_text_before_it(tmp_path, name):
+    path = tmp_path / name
+    with atomic_writer(path) as fh:
+        fh.write_bytes("今天\n".encode())
+        fh.write_bytes(b"")
+        fh.write("天气")
+        fh.write_bytes("很好。\n".encode())
+    assert read_bytes(str(path)) == "今天\n天气很好。\n".encode()
+    with atomic_writer(tmp_path / "b.bin", encoding=None) as out:
+        out.write_bytes(b"PAR1")
+    assert (tmp_path / "b.bin").read_bytes() == b"PAR1"

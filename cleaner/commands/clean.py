@@ -15,11 +15,12 @@ from ..config import OPTIONS, Config, make_config
 from ..errors import InputError, UsageError
 from ..records import jsonl_lines, report_rows, text_documents
 from ..registry import RULES
-from ..runner import Stats, clean_documents, clean_lines
+from ..runner import Stats, clean_documents, clean_line_runs
 from ..textio import Outputs, Writable
 from . import rules
 from .rules import cmd_rules
 from .settings import add_config_option
+from .catalog import EXAMPLES, SUBCOMMANDS
 from .common import (
     LineWriter,
     PerFile,
@@ -39,28 +40,7 @@ from .common import (
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
 from .learn import LEARN_HELP, with_learned_model
 
-__all__ = ["EXAMPLES", "add_id_field", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
-
-EXAMPLES = """\
-examples:
-  cleaner clean scan.txt                       clean one file to stdout
-  cleaner clean a.txt b.txt --output-dir out/  clean several files into out/
-  cat page.txt | cleaner clean > clean.txt     as a step in a pipeline
-  cleaner clean --jsonl --field content corpus.jsonl -o clean.jsonl --report edits.jsonl
-  cleaner clean --jsonl --id-field url corpus.jsonl --report edits.jsonl   report rows name each record by its url
-  cleaner clean --disable paragraphs,dedup x.txt   skip some rules
-  cleaner clean --engine ray --jsonl corpus.jsonl -o clean.jsonl   on Ray (a local one, or --ray-address)
-  cleaner clean --config cleaner.toml scan.txt  options from a file; `cleaner config --show` prints them all
-  cleaner rules --examples                     list the rules, on/off by default, with an example each
-
-Every change is recorded: --report writes each edit (rule, span in the
-input, text before and after) as JSON Lines.
-
-exit codes: 0 success; 1 bad input (nothing is written); 2 bad usage;
-74 a path could not be written or read (disk full, read-only, no such folder);
-130 Ctrl-C; 143 SIGTERM.
-"""
-
+__all__ = ["EXAMPLES", "add_id_field", "add_parser", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
 
 def add_rule_options(p: argparse.ArgumentParser) -> None:
     """One flag per :data:`cleaner.config.OPTIONS` entry that has one: the
@@ -98,9 +78,15 @@ def check_id_field(args: argparse.Namespace) -> None:
 
 def add_parsers(subparsers: Any) -> None:
     """Add the ``clean`` and ``rules`` subcommands to the ``cleaner`` parser."""
+    add_parser(subparsers)
+    rules.add_parser(subparsers)
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``clean`` subcommand to the ``cleaner`` parser."""
     c = subparsers.add_parser(
         "clean",
-        help="clean text files or JSON Lines",
+        help=SUBCOMMANDS["clean"].summary,
         description="Clean text: repair mojibake, script, width and punctuation, whitespace, "
         "broken paragraphs, repeated paragraphs and OCR typos. Reads stdin when no FILE or '-'.",
         epilog=EXAMPLES,
@@ -126,8 +112,6 @@ def add_parsers(subparsers: Any) -> None:
     add_engine_options(c)
     add_rule_options(c)
     c.set_defaults(func=cmd_clean)
-
-    rules.add_parser(subparsers)
 
 
 def _lexicon(path: str) -> tuple[str, ...]:
@@ -248,7 +232,7 @@ def _clean_records(args: argparse.Namespace, files: Sequence[str], config: Confi
         cleaned = ray_engine().clean_jsonl_files(files, config, field=args.field, report=report, id_field=args.id_field)
     else:
         lines = jsonl_lines(files)
-        cleaned = clean_lines(
+        cleaned = clean_line_runs(
             lines, config, field_name=args.field, report=report, jobs=jobs, encoding=args.encoding or "utf-8", id_field=args.id_field
         )
     for c in cleaned:

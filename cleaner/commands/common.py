@@ -24,8 +24,8 @@ from typing import Any
 from ..compression import compression_of
 from ..errors import InputError, StorageError, UsageError
 from ..parquet import is_parquet
-from ..runner import CleanedLine, Stats, default_jobs
-from ..textio import OutputFile, Outputs, Writable, note_written, writes_directly, written_paths
+from ..runner import CleanedLine, LineRun, Stats, default_jobs
+from ..textio import OutputFile, Outputs, Writable, note_written, write_encoded, writes_directly, written_paths
 
 __all__ = [
     "LineWriter",
@@ -300,20 +300,55 @@ def make_folder(path: str) -> None:
 
 
 class Stdout:
-    """Standard output as an output: a failed write names it."""
+    """Standard output as an output: a failed write names it.  Text encoded
+    in UTF-8 (:meth:`write_bytes`) goes to its bytes as it is when it writes
+    UTF-8 without translating line ends (else it is decoded and written as
+    text, as :meth:`write` would)."""
+
+    def __init__(self) -> None:
+        self._decoder: codecs.IncrementalDecoder | None = None  # bytes to text, where stdout needs text
+        self._raw = _utf8_bytes_out(sys.stdout)
+        self._text = False  # text was written since the last bytes
 
     def write(self, s: str, /) -> int:
         note_written("<stdout>")
+        self._text = True
         try:
             return sys.stdout.write(s)
         except OSError as exc:
             raise StorageError("<stdout>", exc) from None
 
+    def write_bytes(self, b: bytes, /) -> int:
+        if self._raw is None:
+            if self._decoder is None:
+                self._decoder = codecs.getincrementaldecoder("utf-8")()
+            return self.write(self._decoder.decode(b))
+        note_written("<stdout>")
+        try:
+            if self._text:  # text written before goes first
+                sys.stdout.flush()
+                self._text = False
+            return self._raw.write(b)
+        except OSError as exc:
+            raise StorageError("<stdout>", exc) from None
+
     def flush(self) -> None:
+        if self._decoder is not None:
+            self.write(self._decoder.decode(b"", final=True))
         try:
             sys.stdout.flush()
         except OSError as exc:
             raise StorageError("<stdout>", exc) from None
+
+
+def _utf8_bytes_out(stream: Any) -> Any:
+    """The byte stream under a text stream that writes UTF-8 and leaves line
+    ends alone (POSIX), else None."""
+    try:
+        utf8 = codecs.lookup(stream.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        return None
+    return getattr(stream, "buffer", None) if utf8 and os.linesep == "\n" else None
 
 
 class Sink:
@@ -333,7 +368,7 @@ class Sink:
         if self.target and self.target != "-":
             self.fh = self.outs.open(self.target)
         elif self.spool:
-            self._spooled = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+", encoding="utf-8", newline="")
+            self._spooled = _Spool()
             self.fh = self._spooled
         else:
             self.fh = Stdout()
@@ -348,13 +383,29 @@ class Sink:
             return
         try:
             if et is None:
-                self._spooled.seek(0)
+                self._spooled.file.seek(0)
                 out = Stdout()
-                while chunk := self._spooled.read(1 << 20):
-                    out.write(chunk)
+                while chunk := self._spooled.file.read(1 << 20):
+                    out.write_bytes(chunk)
                 out.flush()
         finally:
-            self._spooled.close()
+            self._spooled.file.close()
+
+
+class _Spool:
+    """Output for stdout held back until the run ends, as UTF-8 (text is
+    encoded, bytes are taken as they are): in memory up to 64 MB, then in a
+    temporary file."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=64 << 20, mode="w+b")
+
+    def write(self, s: str, /) -> int:
+        self.file.write(s.encode("utf-8"))
+        return len(s)
+
+    def write_bytes(self, b: bytes, /) -> int:
+        return self.file.write(b)
 
 
 class PerFile:
@@ -418,12 +469,13 @@ class Progress:
             )
         self.docs = 0
 
-    def update(self, nbytes: int) -> None:
-        """One more document, of ``nbytes`` bytes."""
-        self.docs += 1
+    def update(self, nbytes: int, *, docs: int = 1) -> None:
+        """One more document (or ``docs`` more), of ``nbytes`` bytes."""
+        before = self.docs
+        self.docs += docs
         if self.bar is not None:
             self.bar.update(nbytes)
-            if self.docs % 64 == 1:
+            if (before - 1) // 64 != (self.docs - 1) // 64:  # it passed 1, 65, 129...
                 self.bar.set_postfix(docs=self.docs, refresh=False)
 
     def close(self) -> None:
@@ -454,7 +506,10 @@ class LineWriter:
         self.out, self.report, self.quarantine = out, report, quarantine
         self.on_error, self.stats, self.progress = on_error, stats, progress
 
-    def write(self, c: CleanedLine) -> None:
+    def write(self, c: CleanedLine | LineRun) -> None:
+        if isinstance(c, LineRun):
+            self._write_run(c)
+            return
         if c.bad:
             if self.on_error == "stop":
                 raise InputError(f"{c.source}: line {c.line}: {c.bad}")
@@ -467,6 +522,14 @@ class LineWriter:
             self.report.write(c.report)
         self.stats.add_line(c)
         self.progress.update(c.nbytes)
+
+    def _write_run(self, run: LineRun) -> None:
+        """Good records a worker rendered and encoded together: written as they are."""
+        write_encoded(self.out(run.source), run.output)
+        if self.report is not None:
+            write_encoded(self.report, run.report)
+        self.stats.add_run(run)
+        self.progress.update(run.nbytes, docs=run.documents)
 
 
 # -- the end of a run -----------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import UsageError
 from . import clean, dedup, review
 from .settings import COMMANDS, load, render
+from .catalog import SUBCOMMANDS
 
 __all__ = ["add_parser", "cmd_config"]
 
@@ -41,7 +42,7 @@ def add_parser(subparsers: Any) -> None:
     """Add the ``config`` subcommand to the ``cleaner`` parser."""
     p = subparsers.add_parser(
         "config",
-        help="print the effective configuration of clean, dedup and review as TOML (for --config)",
+        help=SUBCOMMANDS["config"].summary,
         description="Print every option of `cleaner clean`, `cleaner dedup` and `cleaner review` as a TOML file, "
         "with the values of --config FILE and the defaults for the rest; --config reads it back.",
         epilog=EXAMPLES,

@@ -30,6 +30,7 @@ from .clean import add_id_field, check_id_field
 from .settings import add_config_option
 from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine, under
 from .formats import check_formats, emit_parquet, parquet_run, resolve_inputs
+from .catalog import SUBCOMMANDS
 
 __all__ = ["add_parser", "cmd_dedup"]
 
@@ -57,7 +58,7 @@ def add_parser(subparsers: Any) -> None:
     """Add the ``dedup`` subcommand to the ``cleaner`` parser."""
     d = subparsers.add_parser(
         "dedup",
-        help="drop duplicate paragraphs (or documents) across many files or JSON Lines",
+        help=SUBCOMMANDS["dedup"].summary,
         description="Find exact and near-duplicate paragraphs across a corpus (MinHash LSH candidates, "
         "verified with rapidfuzz on a folded key) and write the corpus without them. Reads stdin when no FILE.",
         epilog=EXAMPLES,

@@ -42,6 +42,7 @@ from .clean import add_id_field, add_rule_options, check_id_field, config_of
 from .common import check_outputs
 from .formats import resolve_inputs
 from .settings import add_config_option
+from .catalog import SUBCOMMANDS
 
 __all__ = ["add_parser", "cmd_review"]
 
@@ -85,7 +86,7 @@ def add_parser(subparsers: Any) -> None:
     """Add the ``review`` subcommand to the ``cleaner`` parser."""
     p = subparsers.add_parser(
         "review",
-        help="write one HTML page showing every edit (or dedup cluster) of a run",
+        help=SUBCOMMANDS["review"].summary,
         description="Write a self-contained HTML page (no server, no network) that shows each document with its "
         "edits highlighted and labelled by rule and score, the suggestions and dropped paragraphs apart, "
         "filters by rule and pages of documents; or the clusters of cleaner dedup with their members side by side.",

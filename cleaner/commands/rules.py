@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 from ..edits import Edit, apply_edits
 from ..errors import UsageError
 from ..registry import RULES
+from .catalog import SUBCOMMANDS
 
 __all__ = ["Example", "add_parser", "cmd_rules", "load_examples", "run_example", "visible"]
 
@@ -48,6 +48,8 @@ def load_examples() -> dict[str, Example]:
     >>> load_examples()["width"].text
     '２０２１年,市委召开会议:研究ＡＩ发展。'
     """
+    import tomllib  # only when examples are shown: a clean run does not load it
+
     data = tomllib.loads(resources.files("cleaner").joinpath("data", "rule_examples.toml").read_text(encoding="utf-8"))
     return {name: Example(name, entry["text"], entry.get("options", {})) for name, entry in data.items()}
 
@@ -91,7 +93,7 @@ def add_parser(subparsers: Any) -> None:
     """Add the ``rules`` subcommand to the ``cleaner`` parser."""
     r = subparsers.add_parser(
         "rules",
-        help="list the rules, on/off by default, with an example each",
+        help=SUBCOMMANDS["rules"].summary,
         description="List the rules in pipeline order: name, on or off by default, what it does; "
         "with --examples (or rule names) also what each does to an example, run through the library now.",
         epilog=EXAMPLES,

@@ -39,7 +39,6 @@ import json
 import math
 import os
 import textwrap
-import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -187,6 +186,8 @@ def values_of(path: str, data: Mapping[str, Any], parsers: Mapping[str, argparse
 
 def load(path: str, parsers: Mapping[str, argparse.ArgumentParser]) -> dict[str, dict[str, Any]]:
     """The options the TOML file ``path`` sets, per command (:func:`values_of`)."""
+    import tomllib  # only with --config: a run without one does not load it
+
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

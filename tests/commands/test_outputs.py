@@ -279,6 +279,23 @@ def test_disk_full_exits_74_naming_the_path(corpus):
     _one_line_io_error(p, "<stdout>")
 
 
+def test_disk_full_exits_74_when_workers_wrote_the_rows(corpus):
+    """At --jobs 2 the rows come from the workers as bytes: a full disk is
+    still one line naming the path, for -o, --report and stdout."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    (corpus / "big.jsonl").write_text(RECORD * 2000, encoding="utf-8")  # several batches: workers start
+    base = ("clean", "-q", "--jsonl", "-j", "2", "--only", "width", "big.jsonl")
+    _one_line_io_error(run(*base, "-o", "/dev/full", cwd=corpus), "/dev/full")
+    _one_line_io_error(run(*base, "-o", "out.jsonl", "--report", "/dev/full", cwd=corpus), "/dev/full")
+    for mode in ("stop", "skip"):  # spooled, streamed
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run(
+                [sys.executable, "-m", "cleaner.cli", *base, "--on-error", mode], cwd=corpus, stdout=full, stderr=subprocess.PIPE, timeout=120
+            )
+        _one_line_io_error(p, "<stdout>")
+
+
 def test_missing_folder_and_folder_as_output_exit_74(corpus):
     _one_line_io_error(run("clean", "-q", "a.txt", "-o", "nodir/out.txt", cwd=corpus), "nodir/out.txt")
     (corpus / "d").mkdir()
