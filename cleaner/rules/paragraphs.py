@@ -51,7 +51,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
@@ -772,11 +772,12 @@ def _walk(
             continue
         b = lines[j]
         key = (a.body, para, b.body, j - i - 1 == 1)
-        verdict = verdicts.get(key, _UNSEEN)
-        if verdict is _UNSEEN:
-            verdict = verdicts[key] = _decide(*key, stats)
-        if join and verdict is not None and verdict[0] >= JOIN_SCORE:  # type: ignore[index]
-            score, sep = verdict  # type: ignore[misc]
+        found = verdicts.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = verdicts[key] = _decide(*key, stats)
+        verdict = cast("tuple[float, str] | None", found)
+        if join and verdict is not None and verdict[0] >= JOIN_SCORE:
+            score, sep = verdict
             a_body = a.body.rstrip()
             cut = a.start + len(a_body)
             if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
@@ -787,7 +788,7 @@ def _walk(
             # keep the tail of the joined paragraph: features only look at its end and size
             para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
         else:
-            if verdict is None or verdict[0] < JOIN_SCORE:  # type: ignore[index]
+            if verdict is None or verdict[0] < JOIN_SCORE:
                 kept.append((a, b, para))
             para = ""
         i = j
