@@ -208,3 +208,12 @@ def test_the_screen_on_a_document() -> None:
     for text in (CAR + "明年将继续扶持新能源汽车汽车产业。", SCHOOL + "下一步要继续办好义务教阶段学校。", RESEARCH * 3 + "科技研发研发投入。"):
         found = _candidates(text)
         assert found and found == _screen_by_hand(text)
+
+
+def test_characters_outside_the_bmp_keep_the_positions() -> None:
+    """An emoji or a rare Han character (two UTF-16 units) before the copy
+    does not shift the edit: the screen reads one unit for it."""
+    doc = CAR.replace("。", "😀。", 1) + "明年将继续扶持新能源汽车汽车产业𠀀。"
+    (edit,) = edits(doc)
+    assert doc[edit.start : edit.end] == edit.before == "汽车"
+    assert apply_edits(doc, [edit]) == CAR.replace("。", "😀。", 1) + "明年将继续扶持新能源汽车产业𠀀。"
