@@ -584,10 +584,10 @@ def phrase_consistency_rule(text: str, config: Config) -> Iterator[Edit | Sugges
 #: off by default: on 300 KB of THUCNews it costs 0.26 times what
 #: ftfy.fix_text takes (0.29 before its screen dropped the 64K-slot hash
 #: tables; on the damaged zh throughput text 0.34, was 0.44): the default
-#: pipeline takes about 10 % more time with it on (the issue allows 3 %;
-#: on the damaged text ~30 %, since its repairs make the typo rules judge
-#: the text again), for a damage that the 1,000 clean THUCNews articles
-#: hold once (a doubled word, which it suggests)
+#: pipeline takes 9-11 % more time with it on (the issue allows 3 %; on
+#: the damaged text, one document of 100k characters, ~30 %), for a damage
+#: that the 1,000 clean THUCNews articles hold once (a doubled word, which
+#: it suggests)
 RULE = Rule(
     name=NAME,
     func=phrase_consistency_rule,
