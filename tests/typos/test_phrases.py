@@ -138,3 +138,82 @@ def test_injected_damage_is_repaired_on_news() -> None:
             made += bool(found)
             right += apply_edits(case.damaged, found) == case.clean if found else 0
     assert made >= 20 and right == made
+
+
+def _screen_by_hand(text: str) -> list[tuple[int, int, int]]:
+    """The screen of :func:`cleaner.typos.phrases._candidates`, by its
+    definition, with strings: the quads, the repeated ones, the gapped
+    quads, the places (a slow reference for texts without the
+    :data:`~cleaner.typos.phrases.MAX_ANCHOR` limit)."""
+    from collections import Counter
+
+    def han(i: int) -> bool:
+        return i < len(text) and "\u4e00" <= text[i] <= "\u9fff"
+
+    padded, n = text + "\0\0", len(text) - 3
+    plain = [text[t : t + 4] if all(han(t + k) for k in range(4)) else "" for t in range(n)]
+    g1 = [padded[t : t + 2] + padded[t + 3 : t + 5] for t in range(n)]
+    g2 = [padded[t : t + 2] + padded[t + 4 : t + 6] for t in range(n)]
+    written = {q for q, c in Counter(plain).items() if c > 1 and q}
+    at = [q in written for q in plain] + [True, True]
+    w12 = {q for q, c in Counter([g1[t] for t in range(n) if at[t]] + [g2[t] for t in range(n) if at[t]]).items() if c > 1}
+    out = []
+    for t in range(n):
+        fresh = not at[t] and han(t + 2)
+        bits = (
+            ((1, 0), g1[t] in written and fresh),
+            ((2, 0), g2[t] in written and (fresh or not at[t + 2]) and han(t + 3)),
+            ((0, 1), plain[t] in w12 and not at[t]),
+            ((0, 2), plain[t] in w12 and not at[t]),
+            ((1, 1), g1[t] in w12 and fresh),
+        )
+        out.extend((t + 2, ins, dele) for (ins, dele), ok in bits if ok)
+    return out
+
+
+def _near_copies(rng: random.Random) -> str:
+    """Three phrases written once to three times, and a few copies of them
+    with a character dropped, added, doubled or changed (sometimes to a
+    comma or a letter, which breaks the run of Han), in a random order."""
+    alphabet = "汽车产业发展义务教育阶段"
+    phrases = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(4, 8))) for _ in range(3)]
+    parts = [p for p in phrases for _ in range(rng.randrange(1, 4))]
+    for _ in range(rng.randrange(1, 5)):
+        chars = list(rng.choice(phrases))
+        k, op, other = rng.randrange(len(chars)), rng.randrange(4), rng.choice(alphabet + "，a")
+        if op == 0:
+            del chars[k]
+        elif op == 1:
+            chars.insert(k, other)
+        elif op == 2:
+            chars[k] = other
+        else:
+            chars.insert(k, chars[k])
+        parts.append("".join(chars))
+    rng.shuffle(parts)
+    return "".join(rng.choice(("", "", "，", "a")) + p for p in parts)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_numpy_screen_finds_what_its_definition_says(seed: int) -> None:
+    from cleaner.typos.phrases import _candidates
+
+    text = _near_copies(random.Random(seed))
+    assert _candidates(text) == _screen_by_hand(text)
+
+
+def test_the_screen_on_a_document() -> None:
+    from cleaner.typos.phrases import _candidates
+
+    for text in (CAR + "明年将继续扶持新能源汽车汽车产业。", SCHOOL + "下一步要继续办好义务教阶段学校。", RESEARCH * 3 + "科技研发研发投入。"):
+        found = _candidates(text)
+        assert found and found == _screen_by_hand(text)
+
+
+def test_characters_outside_the_bmp_keep_the_positions() -> None:
+    """An emoji or a rare Han character (two UTF-16 units) before the copy
+    does not shift the edit: the screen reads one unit for it."""
+    doc = CAR.replace("。", "😀。", 1) + "明年将继续扶持新能源汽车汽车产业𠀀。"
+    (edit,) = edits(doc)
+    assert doc[edit.start : edit.end] == edit.before == "汽车"
+    assert apply_edits(doc, [edit]) == CAR.replace("。", "😀。", 1) + "明年将继续扶持新能源汽车产业𠀀。"
