@@ -438,6 +438,39 @@ class CharModel:
             return np.full(idx.shape, PAD, dtype=np.int64), np.zeros(idx.shape, dtype=np.int64)
         return np.where(ok, mids[idx], PAD), np.where(ok, cnts[idx].astype(np.int64), 0)
 
+    def all_middles(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every character with an id of its own that the corpus writes
+        between ``left[j]`` and ``right[j]`` (ids), flat: the index ``j`` of
+        each and its id, by ``j``, then most frequent first (as
+        :meth:`middles`, without a limit: one batch for any number of pairs).
+
+        >>> m = learn(["天气很好。", "天气不好。", "天气不好。"])
+        >>> owner, ids = m.all_middles(m.ids("好气"), m.ids("气好"))
+        >>> owner.tolist(), [m.char(j) for j in ids.tolist()]
+        ([1, 1], ['不', '很'])
+        """
+        pair_keys, mids, _ = self._middle_index
+        want = (np.asarray(left, dtype=np.int64) << BITS) | np.asarray(right, dtype=np.int64)
+        lo = np.searchsorted(pair_keys, want, side="left")
+        runs = np.searchsorted(pair_keys, want, side="right") - lo
+        owner = np.repeat(np.arange(len(want), dtype=np.int64), runs)
+        starts = np.cumsum(runs) - runs  # where each pair's run begins in the output
+        return owner, mids[np.arange(len(owner), dtype=np.int64) - starts[owner] + lo[owner]].astype(np.int64)
+
+    def codes(self, ids: np.ndarray) -> np.ndarray:
+        """The code point of each id with a character of its own (0 for a
+        class id), int64: :meth:`char` for arrays.
+
+        >>> m = learn(["天气"])
+        >>> m.codes(m.ids("天气1")).tolist() == [ord("天"), ord("气"), 0]
+        True
+        """
+        return self._vocab_codes[np.asarray(ids, dtype=np.int64)]
+
+    @functools.cached_property
+    def _vocab_codes(self) -> np.ndarray:
+        return np.concatenate((np.zeros(FIRST_ID, dtype=np.int64), _codes(self.vocab).astype(np.int64)))
+
     def between(self, left: str, right: str, limit: int) -> list[str]:
         """The characters (with an id of their own) that the corpus writes
         between ``left`` and ``right`` most often, at most ``limit``.

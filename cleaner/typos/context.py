@@ -25,7 +25,6 @@ confusions from FASPell's train split injected); its test split measures.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -37,7 +36,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, han_span, is_han_run, model
+from .model import WordModel, code_points, han_span, is_han_run, model
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -232,23 +231,18 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
     it is scored (on the dev split none of them scored a repair; they were
     15 of 16 look-alikes there: time only); at isolated suspects all count
     in the text's noise."""
-    from .charmodel import FIRST_ID
-
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
-    rows = {c: _look_alike_row(c, nb_fn) for c in {text[i] for i in found}}
-    pos = np.repeat(np.asarray(found, dtype=np.int64), [len(rows[text[i]][0]) for i in found])
-    alts = "".join(rows[text[i]][0] for i in found)
-    deficit = np.concatenate([rows[text[i]][1] for i in found]) if found else np.zeros(0)
-    known = cm.ids(alts) >= FIRST_ID
-    keep = known & (isolated[pos] | _written_between(text, cm, pos, alts))
-    pos_list, alt_list = pos[keep].tolist(), [a for a, k in zip(alts, keep.tolist()) if k]
-    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit[keep]).tolist()
-    visual = [True] * len(pos_list)
     lone = [i for i in found if isolated[i]]  # the corpus proposes only where what is written is isolated
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, [i for i in found if not isolated[i]])
+    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
+    visual = [True] * len(pos_list)
+    alikes: dict[int, set[str]] = {}
+    for i, a in zip(pos_list, alt_list):
+        alikes.setdefault(i, set()).add(a)
     for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
-        seen = set(text[i]) | {a for a, k in zip(rows[text[i]][0], known[pos == i].tolist()) if k}
+        seen = {text[i]} | alikes.get(i, set())
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
                 seen.add(x)
@@ -258,6 +252,80 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
                 visual.append(False)
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
     return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], frozenset(np.flatnonzero(isolated).tolist())
+
+
+def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int]) -> tuple[list[int], list[str], np.ndarray]:
+    """The look-alikes the model knows, in the order of their rows, by
+    position, with their similarity deficits: all of them at the ``lone``
+    (isolated) suspects; at the others (``near``) only those the corpus
+    writes between the same two neighbours, found from that side (the
+    corpus's middles of each pair that are look-alikes of what is written:
+    2 per suspect on news, against 14 look-alikes)."""
+    from .charmodel import EDGE, FIRST_ID
+
+    pos: list[np.ndarray] = []
+    alts: list[str] = []
+    deficit: list[np.ndarray] = []
+    for i in lone:
+        row, dist = _look_alike_row(text[i], nb_fn)
+        known = cm.ids(row) >= FIRST_ID
+        pos.append(np.full(int(known.sum()), i, dtype=np.int64))
+        alts.extend(a for a, k in zip(row, known.tolist()) if k)
+        deficit.append(dist[known])
+    rank = [np.arange(len(p), dtype=np.int64) for p in pos]
+    if near:
+        at = np.asarray(near, dtype=np.int64)
+        ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
+        owner, mids = cm.all_middles(ids[at], ids[at + 2])
+        table = _visual_alikes() if nb_fn is _visual_han_neighbours else _alike_table({text[i] for i in near}, nb_fn)
+        codes = cm.codes(mids)
+        key = (code_points(text)[at[owner]] << _CODE_BITS) | codes
+        j = np.minimum(np.searchsorted(table.keys, key), max(len(table.keys) - 1, 0))
+        hit = table.keys[j] == key if len(table.keys) else np.zeros(len(key), dtype=bool)
+        pos.append(at[owner[hit]])
+        rank.append(table.rank[j[hit]])
+        alts.extend(map(chr, codes[hit].tolist()))
+        deficit.append(table.deficit[j[hit]])
+    if not pos:
+        return [], [], np.zeros(0)
+    all_pos, all_rank = np.concatenate(pos), np.concatenate(rank)
+    order = np.lexsort((all_rank, all_pos))
+    return all_pos[order].tolist(), [alts[k] for k in order.tolist()], np.concatenate(deficit)[order]
+
+
+#: bits of a code point in the keys of :class:`_Alikes`
+_CODE_BITS = 21
+
+
+@dataclass(frozen=True, slots=True)
+class _Alikes:
+    """The look-alike relation as sorted keys (``ord(c) << 21 | ord(a)``
+    for each look-alike ``a`` of ``c``), with ``a``'s place in ``c``'s row
+    and its similarity deficit."""
+
+    keys: np.ndarray
+    rank: np.ndarray
+    deficit: np.ndarray
+
+
+def _alike_table(chars: Iterable[str], nb_fn: Neighbours) -> _Alikes:
+    keys, rank, deficit = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+    for c in chars:
+        row, dist = _look_alike_row(c, nb_fn)
+        keys.append((ord(c) << _CODE_BITS) | code_points(row))
+        rank.append(np.arange(len(row), dtype=np.int64))
+        deficit.append(dist)
+    k = np.concatenate(keys)
+    order = np.argsort(k, kind="stable")
+    return _Alikes(k[order], np.concatenate(rank)[order], np.concatenate(deficit)[order])
+
+
+@functools.cache
+def _visual_alikes() -> _Alikes:
+    """:func:`_alike_table` of the whole visual table, built once."""
+    from ..confusion import confusion_table
+
+    return _alike_table(confusion_table(), _visual_han_neighbours)
 
 
 def _look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:
@@ -281,19 +349,6 @@ def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
     for nb, sim in nbs:
         best.setdefault(nb, top - sim)
     return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
-
-
-def _written_between(text: str, cm: CharModel, pos: np.ndarray | Sequence[int], alts: str | Sequence[str]) -> np.ndarray:
-    """For each ``(i, ch)``: whether the corpus writes ``ch`` between
-    ``text[i - 1]`` and ``text[i + 1]`` (one batch; the edge of the text is
-    a neighbour)."""
-    if not len(pos):
-        return np.zeros(0, dtype=bool)
-    from .charmodel import EDGE
-
-    ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
-    at = np.asarray(pos, dtype=np.int64) + 1
-    return cm.count(np.stack((ids[at - 1], cm.ids("".join(alts)), ids[at + 1]), axis=1)) > 0
 
 
 def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:
@@ -348,27 +403,27 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         return [], 0
     gains = cm.gains(text, pos, alts)
     m = word_model or model()
+    at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
+    lone = np.fromiter((i in isolated for i in pos), dtype=bool, count=len(pos))
+    near = gains - (ch_arr - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE
+    plausible = len(set(at[near & lone & np.asarray(visual, dtype=bool)].tolist()))
+    floors = np.where(lone, CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED)
+    live = np.flatnonzero(gains - ch_arr + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK >= floors).tolist()  # the word model may make up the rest
+    rivals = _rivals(pos, gains)
+    by_pos: dict[int, list[int]] = {}
+    for j in live:
+        by_pos.setdefault(pos[j], []).append(j)
     out: list[Scored] = []
-    base: dict[int, float] = {}
-    plausible: set[int] = set()
-    gain_list = gains.tolist()
-    for i, nb, g, ch, vis, rival in zip(pos, alts, gain_list, chan, visual, _rivals(pos, gain_list)):
-        if vis and i in isolated and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
-            plausible.add(i)
-        floor = CONTEXT_SUGGEST + (0.0 if i in isolated else CONTEXT_UNISOLATED)
-        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < floor:
-            continue  # the word model cannot make up the difference
+    gain_list, floor_list = gains.tolist(), floors.tolist()
+    for i, js in by_pos.items():
         a, b = han_span(text, i, WINDOW)
-        window = text[a:b]
-        k = i - a
-        if i not in base:
-            base[i] = m.logprob(window, banned)
-        word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
-        cand = Scored(i, text[i], nb, g, word, ch, vis, rival=rival, isolated=i in isolated)
-        if cand.score < floor:
-            continue
-        out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g if vis else -math.inf, cm, m, banned)))
-    return out, len(plausible)
+        base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
+        for j, new in zip(js, news):
+            g, word = gain_list[j], new - base
+            if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor_list[j]:  # Scored.score, the same float
+                veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned)
+                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=rivals[j], isolated=i in isolated))
+    return out, plausible
 
 
 def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
@@ -639,20 +694,25 @@ def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
     return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and is_han_run(x))
 
 
-def _rivals(pos: Sequence[int], gains: Sequence[float]) -> list[float]:
+def _rivals(pos: Sequence[int], gains: Sequence[float] | np.ndarray) -> list[float]:
     """Per proposal: the best gain of another proposal at its position.
 
     >>> _rivals([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0])
     [5.0, 2.0, 5.0, -inf]
     """
-    top: dict[int, list[float]] = {}
-    for i, g in zip(pos, gains):
-        pair = top.setdefault(i, [-math.inf, -math.inf])
-        if g > pair[0]:
-            pair[0], pair[1] = g, pair[0]
-        elif g > pair[1]:
-            pair[1] = g
-    return [top[i][1] if g == top[i][0] else top[i][0] for i, g in zip(pos, gains)]
+    at, g = np.asarray(pos, dtype=np.int64), np.asarray(gains, dtype=np.float64)
+    if not len(at):
+        return []
+    order = np.lexsort((-g, at))  # by position, the best first
+    first = np.flatnonzero(np.concatenate(([True], at[order][1:] != at[order][:-1])))
+    group = np.cumsum(np.concatenate(([True], at[order][1:] != at[order][:-1]))) - 1
+    top = g[order][first]
+    second = np.full(len(first), -math.inf)
+    has_two = np.concatenate((first[1:], [len(order)])) - first > 1
+    second[has_two] = g[order][first[has_two] + 1]
+    back = np.empty(len(at), dtype=np.int64)
+    back[order] = group
+    return np.where(g == top[back], second[back], top[back]).tolist()
 
 
 def in_title(text: str, i: int) -> bool:

@@ -8,6 +8,8 @@ Constitution in Simplified Chinese).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from cleaner import explain
@@ -179,3 +181,9 @@ def test_a_reduplication_is_no_doubled_character() -> None:
 def test_indels_keep_the_guards(legal: CharModel) -> None:
     for text in ("他读了《众议员员组成》这本书。", "众议员员组成，众议员员组成。"):
         assert explain(text, only=["ocr_confusion"], model=legal).text == text
+
+
+def test_rivals_per_position_with_ties_and_unsorted_positions() -> None:
+    # two candidates that tie for the best are each other's rival; a lone one has none
+    assert context._rivals([5, 2, 5, 2, 9], [3.0, 1.0, 3.0, 4.0, 0.5]) == [3.0, 4.0, 3.0, 1.0, -math.inf]
+    assert context._rivals([], []) == []
