@@ -301,6 +301,19 @@ class CharModel:
         idx = self._find(_pack(ids, ids.shape[1], ids.shape[1]))
         return np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
 
+    def counts_of(self, *tables: np.ndarray) -> list[np.ndarray]:
+        """:meth:`count` of each table of rows (each of its own width), in
+        one look-up.
+
+        >>> m = learn(["天气很好。"] * 2)
+        >>> [c.tolist() for c in m.counts_of(m.ids("天气").reshape(1, 2), m.ids("气很好").reshape(1, 3))]
+        [[2], [2]]
+        """
+        keys = [_pack(np.asarray(t, dtype=np.uint64), t.shape[1], t.shape[1]) for t in tables]
+        idx = self._find(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        found = np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
+        return np.split(found, np.cumsum([len(k) for k in keys])[:-1])
+
     def cond_logprob(self, ids: np.ndarray) -> np.ndarray:
         """log P(last id | the ids before it) for each row of ``ids``
         (shape (M, h + 1)); a PAD id cuts the history there."""

@@ -25,6 +25,7 @@ confusions from FASPell's train split injected); its test split measures.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -177,9 +178,9 @@ def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     ids = cm.ids(text)
     han = han_mask(text)
-    pairs = rare_ngrams(ids, cm, 2)  # the pairs before, between and after the characters
+    pairs, triples = _rare_grams(ids, cm, (2, 3))  # the pairs before, between and after the characters
     isolated = han & pairs[:-1] & pairs[1:]
-    return isolated | (han & rare_ngrams(ids, cm, 3)[1:-1]), isolated
+    return isolated | (han & triples[1:-1]), isolated
 
 
 def han_mask(text: str) -> np.ndarray:
@@ -211,15 +212,24 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
     >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
     [True, True, False, True, True, False]
     """
+    return _rare_grams(ids, cm, (n,))[0]
+
+
+def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int]) -> list[np.ndarray]:
+    """:func:`rare_ngrams` for each order of ``orders``, in one look-up."""
     from .charmodel import EDGE, windows
 
-    padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
-    grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
-    limit = np.full(len(grams), CONTEXT_DETECT, dtype=np.int64)
-    if cm.stats.get("from_input"):
-        _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
-        limit += own[back.reshape(-1)]
-    return cm.count(grams) <= limit
+    tables, limits = [], []
+    for n in orders:
+        padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
+        grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
+        limit = np.full(len(grams), CONTEXT_DETECT, dtype=np.int64)
+        if cm.stats.get("from_input"):
+            _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
+            limit += own[back.reshape(-1)]
+        tables.append(grams)
+        limits.append(limit)
+    return [c <= limit for c, limit in zip(cm.counts_of(*tables), limits)]
 
 
 def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool], frozenset[int]]:
@@ -238,11 +248,11 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
     pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, [i for i in found if not isolated[i]])
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
-    alikes: dict[int, set[str]] = {}
-    for i, a in zip(pos_list, alt_list):
-        alikes.setdefault(i, set()).add(a)
+    n_visual = len(pos_list)
     for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
-        seen = {text[i]} | alikes.get(i, set())
+        if not extra:
+            continue
+        seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
                 seen.add(x)
