@@ -274,15 +274,18 @@ def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequen
     from .charmodel import EDGE, FIRST_ID
 
     pos: list[np.ndarray] = []
+    rank: list[np.ndarray] = []
     alts: list[str] = []
     deficit: list[np.ndarray] = []
-    for i in lone:
-        row, dist = _look_alike_row(text[i], nb_fn)
-        known = cm.ids(row) >= FIRST_ID
-        pos.append(np.full(int(known.sum()), i, dtype=np.int64))
-        alts.extend(a for a, k in zip(row, known.tolist()) if k)
-        deficit.append(dist[known])
-    rank = [np.arange(len(p), dtype=np.int64) for p in pos]
+    if lone:
+        rows = [_look_alike_row(text[i], nb_fn) for i in lone]
+        joined = "".join(row for row, _ in rows)
+        sizes = np.fromiter((len(row) for row, _ in rows), dtype=np.int64, count=len(rows))
+        known = cm.ids(joined) >= FIRST_ID
+        pos.append(np.repeat(np.asarray(lone, dtype=np.int64), sizes)[known])
+        rank.append((np.arange(len(joined), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes))[known])
+        alts.extend(a for a, k in zip(joined, known.tolist()) if k)
+        deficit.append(np.concatenate([dist for _, dist in rows])[known])
     if near:
         at = np.asarray(near, dtype=np.int64)
         ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
