@@ -187,3 +187,20 @@ def test_rivals_per_position_with_ties_and_unsorted_positions() -> None:
     # two candidates that tie for the best are each other's rival; a lone one has none
     assert context._rivals([5, 2, 5, 2, 9], [3.0, 1.0, 3.0, 4.0, 0.5]) == [3.0, 4.0, 3.0, 1.0, -math.inf]
     assert context._rivals([], []) == []
+
+
+@pytest.mark.parametrize("banned", [frozenset(), frozenset({"越来", "工作"})])
+def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> None:
+    from cleaner.typos.model import model
+
+    m = model()
+    below = 0
+    for window in ("越来赴好", "我们在北涼工作", "他说今夭天气很好", "人民日报社论"):
+        for p, ch in enumerate(window):
+            alts = [a for a, _ in visual_neighbours(ch)][:12] + ["的", "是"]
+            bounds = context._word_gain_bounds(window, p, alts, m, banned)
+            for a, ub in zip(alts, bounds):
+                gain = m.logprob(window[:p] + a + window[p + 1 :], banned) - m.logprob(window, banned)
+                assert ub >= gain - context.WORD_BOUND_MARGIN, (window, p, a)
+                below += ub < gain + 1.0
+    assert below  # and it is tight somewhere (not a bound of +inf)
