@@ -417,12 +417,13 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     gains = cm.gains(text, pos, alts)
     m = word_model or model()
     at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
-    lone = np.fromiter((i in isolated for i in pos), dtype=bool, count=len(pos))
+    lone_at = np.zeros(len(text), dtype=bool)
+    lone_at[list(isolated)] = True
+    lone = lone_at[at]
     near = gains - (ch_arr - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE
     plausible = len(set(at[near & lone & np.asarray(visual, dtype=bool)].tolist()))
     floors = np.where(lone, CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED)
     live = np.flatnonzero(gains - ch_arr + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK >= floors).tolist()  # the word model may make up the rest
-    rivals = _rivals(pos, gains)
     by_pos: dict[int, list[int]] = {}
     for j in live:
         by_pos.setdefault(pos[j], []).append(j)
@@ -440,7 +441,7 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
             g, word = gain_list[j], new - base
             if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor_list[j]:  # Scored.score, the same float
                 veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned)
-                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=rivals[j], isolated=i in isolated))
+                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated))
     return out, plausible
 
 
@@ -760,25 +761,15 @@ def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
     return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and is_han_run(x))
 
 
-def _rivals(pos: Sequence[int], gains: Sequence[float] | np.ndarray) -> list[float]:
-    """Per proposal: the best gain of another proposal at its position.
+def _rival(pos: Sequence[int], gains: Sequence[float], j: int) -> float:
+    """The best gain of another proposal at the position of proposal ``j``
+    (``pos`` in ascending order).
 
-    >>> _rivals([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0])
-    [5.0, 2.0, 5.0, -inf]
+    >>> _rival([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0], 1), _rival([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0], 3)
+    (2.0, -inf)
     """
-    at, g = np.asarray(pos, dtype=np.int64), np.asarray(gains, dtype=np.float64)
-    if not len(at):
-        return []
-    order = np.lexsort((-g, at))  # by position, the best first
-    first = np.flatnonzero(np.concatenate(([True], at[order][1:] != at[order][:-1])))
-    group = np.cumsum(np.concatenate(([True], at[order][1:] != at[order][:-1]))) - 1
-    top = g[order][first]
-    second = np.full(len(first), -math.inf)
-    has_two = np.concatenate((first[1:], [len(order)])) - first > 1
-    second[has_two] = g[order][first[has_two] + 1]
-    back = np.empty(len(at), dtype=np.int64)
-    back[order] = group
-    return np.where(g == top[back], second[back], top[back]).tolist()
+    lo, hi = bisect.bisect_left(pos, pos[j]), bisect.bisect_right(pos, pos[j])
+    return max((gains[k] for k in range(lo, hi) if k != j), default=-math.inf)
 
 
 def in_title(text: str, i: int) -> bool:

@@ -183,10 +183,10 @@ def test_indels_keep_the_guards(legal: CharModel) -> None:
         assert explain(text, only=["ocr_confusion"], model=legal).text == text
 
 
-def test_rivals_per_position_with_ties_and_unsorted_positions() -> None:
+def test_rivals_per_position_with_ties() -> None:
     # two candidates that tie for the best are each other's rival; a lone one has none
-    assert context._rivals([5, 2, 5, 2, 9], [3.0, 1.0, 3.0, 4.0, 0.5]) == [3.0, 4.0, 3.0, 1.0, -math.inf]
-    assert context._rivals([], []) == []
+    pos, gains = [2, 2, 5, 5, 9], [1.0, 4.0, 3.0, 3.0, 0.5]
+    assert [context._rival(pos, gains, j) for j in range(5)] == [4.0, 1.0, 3.0, 3.0, -math.inf]
 
 
 @pytest.mark.parametrize("banned", [frozenset(), frozenset({"越来", "工作"})])
