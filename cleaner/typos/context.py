@@ -322,6 +322,7 @@ class _Alikes:
 
 
 def _alike_table(chars: Iterable[str], nb_fn: Neighbours) -> _Alikes:
+    """:class:`_Alikes` of the rows (:func:`_look_alike_row`) of ``chars``."""
     keys, rank, deficit = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     for c in chars:
         row, dist = _look_alike_row(c, nb_fn)
