@@ -314,6 +314,23 @@ class CharModel:
         found = np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
         return np.split(found, np.cumsum([len(k) for k in keys])[:-1])
 
+    def neighbour_counts(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Counts of the pairs of ``ids`` with an EDGE either side
+        (``len(ids) + 1``: the one at ``j`` ends at ``ids[j]``) and of the
+        trigram around each id (``len(ids)``), in one look-up: the keys by
+        shifts of the ids, half the time of :meth:`counts_of` on rows.
+
+        >>> m = learn(["天气很好。"] * 2)
+        >>> [c.tolist() for c in m.neighbour_counts(m.ids("天气好"))]
+        [[2, 2, 0, 0], [2, 0, 0]]
+        """
+        p = np.concatenate(([EDGE], np.asarray(ids, dtype=np.int64), [EDGE])).astype(np.uint64)
+        pairs = (p[:-1] << np.uint64(BITS)) | p[1:]
+        triples = (pairs[:-1] << np.uint64(BITS)) | p[2:]
+        idx = self._find(np.concatenate((pairs | np.uint64(2 << _ORDER_SHIFT), triples | np.uint64(3 << _ORDER_SHIFT))))
+        found = np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
+        return found[: len(pairs)], found[len(pairs) :]
+
     def cond_logprob(self, ids: np.ndarray) -> np.ndarray:
         """log P(last id | the ids before it) for each row of ``ids``
         (shape (M, h + 1)); a PAD id cuts the history there."""

@@ -178,9 +178,14 @@ def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     ids = cm.ids(text)
     han = han_mask(text)
-    pairs, triples = _rare_grams(ids, cm, (2, 3))  # the pairs before, between and after the characters
-    isolated = han & pairs[:-1] & pairs[1:]
-    return isolated | (han & triples[1:-1]), isolated
+    if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
+        pairs, triples = _rare_grams(ids, cm, (2, 3))
+        triples = triples[1:-1]
+    else:
+        two, three = cm.neighbour_counts(ids)
+        pairs, triples = two <= CONTEXT_DETECT, three <= CONTEXT_DETECT
+    isolated = han & pairs[:-1] & pairs[1:]  # the pairs before, between and after the characters
+    return isolated | (han & triples), isolated
 
 
 def han_mask(text: str) -> np.ndarray:
