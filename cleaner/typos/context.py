@@ -265,8 +265,11 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
                 alt_list.append(x)
                 chan.append(CONTEXT_CORPUS_COST)
                 visual.append(False)
+    lone_set = frozenset(np.flatnonzero(isolated).tolist())
+    if len(pos_list) == n_visual:
+        return pos_list, alt_list, chan, visual, lone_set  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
-    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], frozenset(np.flatnonzero(isolated).tolist())
+    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set
 
 
 def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int]) -> tuple[list[int], list[str], np.ndarray]:
