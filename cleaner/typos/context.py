@@ -25,19 +25,19 @@ confusions from FASPell's train split injected); its test split measures.
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, han_span, is_han_run, model
+from .model import MAX_WORD, WordModel, code_points, han_span, is_han_run, model
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -178,9 +178,14 @@ def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     ids = cm.ids(text)
     han = han_mask(text)
-    pairs = rare_ngrams(ids, cm, 2)  # the pairs before, between and after the characters
-    isolated = han & pairs[:-1] & pairs[1:]
-    return isolated | (han & rare_ngrams(ids, cm, 3)[1:-1]), isolated
+    if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
+        pairs, triples = _rare_grams(ids, cm, (2, 3))
+        triples = triples[1:-1]
+    else:
+        two, three = cm.neighbour_counts(ids)
+        pairs, triples = two <= CONTEXT_DETECT, three <= CONTEXT_DETECT
+    isolated = han & pairs[:-1] & pairs[1:]  # the pairs before, between and after the characters
+    return isolated | (han & triples), isolated
 
 
 def han_mask(text: str) -> np.ndarray:
@@ -212,15 +217,24 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
     >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
     [True, True, False, True, True, False]
     """
+    return _rare_grams(ids, cm, (n,))[0]
+
+
+def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int]) -> list[np.ndarray]:
+    """:func:`rare_ngrams` for each order of ``orders``, in one look-up."""
     from .charmodel import EDGE, windows
 
-    padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
-    grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
-    limit = np.full(len(grams), CONTEXT_DETECT, dtype=np.int64)
-    if cm.stats.get("from_input"):
-        _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
-        limit += own[back.reshape(-1)]
-    return cm.count(grams) <= limit
+    tables, limits = [], []
+    for n in orders:
+        padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
+        grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
+        limit = np.full(len(grams), CONTEXT_DETECT, dtype=np.int64)
+        if cm.stats.get("from_input"):
+            _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
+            limit += own[back.reshape(-1)]
+        tables.append(grams)
+        limits.append(limit)
+    return [c <= limit for c, limit in zip(cm.counts_of(*tables), limits)]
 
 
 def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool], frozenset[int]]:
@@ -232,23 +246,18 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
     it is scored (on the dev split none of them scored a repair; they were
     15 of 16 look-alikes there: time only); at isolated suspects all count
     in the text's noise."""
-    from .charmodel import FIRST_ID
-
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
-    rows = {c: _look_alike_row(c, nb_fn) for c in {text[i] for i in found}}
-    pos = np.repeat(np.asarray(found, dtype=np.int64), [len(rows[text[i]][0]) for i in found])
-    alts = "".join(rows[text[i]][0] for i in found)
-    deficit = np.concatenate([rows[text[i]][1] for i in found]) if found else np.zeros(0)
-    known = cm.ids(alts) >= FIRST_ID
-    keep = known & (isolated[pos] | _written_between(text, cm, pos, alts))
-    pos_list, alt_list = pos[keep].tolist(), [a for a, k in zip(alts, keep.tolist()) if k]
-    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit[keep]).tolist()
-    visual = [True] * len(pos_list)
     lone = [i for i in found if isolated[i]]  # the corpus proposes only where what is written is isolated
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, [i for i in found if not isolated[i]])
+    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
+    visual = [True] * len(pos_list)
+    n_visual = len(pos_list)
     for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
-        seen = set(text[i]) | {a for a, k in zip(rows[text[i]][0], known[pos == i].tolist()) if k}
+        if not extra:
+            continue
+        seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
                 seen.add(x)
@@ -256,8 +265,89 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], 
                 alt_list.append(x)
                 chan.append(CONTEXT_CORPUS_COST)
                 visual.append(False)
+    lone_set = frozenset(np.flatnonzero(isolated).tolist())
+    if len(pos_list) == n_visual:
+        return pos_list, alt_list, chan, visual, lone_set  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
-    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], frozenset(np.flatnonzero(isolated).tolist())
+    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set
+
+
+def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int]) -> tuple[list[int], list[str], np.ndarray]:
+    """The look-alikes the model knows, in the order of their rows, by
+    position, with their similarity deficits: all of them at the ``lone``
+    (isolated) suspects; at the others (``near``) only those the corpus
+    writes between the same two neighbours, found from that side (the
+    corpus's middles of each pair that are look-alikes of what is written:
+    2 per suspect on news, against 14 look-alikes)."""
+    from .charmodel import EDGE, FIRST_ID
+
+    pos: list[np.ndarray] = []
+    rank: list[np.ndarray] = []
+    alts: list[str] = []
+    deficit: list[np.ndarray] = []
+    if lone:
+        rows = [_look_alike_row(text[i], nb_fn) for i in lone]
+        joined = "".join(row for row, _ in rows)
+        sizes = np.fromiter((len(row) for row, _ in rows), dtype=np.int64, count=len(rows))
+        known = cm.ids(joined) >= FIRST_ID
+        pos.append(np.repeat(np.asarray(lone, dtype=np.int64), sizes)[known])
+        rank.append((np.arange(len(joined), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes))[known])
+        alts.extend(a for a, k in zip(joined, known.tolist()) if k)
+        deficit.append(np.concatenate([dist for _, dist in rows])[known])
+    if near:
+        at = np.asarray(near, dtype=np.int64)
+        ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
+        owner, mids = cm.all_middles(ids[at], ids[at + 2])
+        table = _visual_alikes() if nb_fn is _visual_han_neighbours else _alike_table({text[i] for i in near}, nb_fn)
+        codes = cm.codes(mids)
+        key = (code_points(text)[at[owner]] << _CODE_BITS) | codes
+        j = np.minimum(np.searchsorted(table.keys, key), max(len(table.keys) - 1, 0))
+        hit = table.keys[j] == key if len(table.keys) else np.zeros(len(key), dtype=bool)
+        pos.append(at[owner[hit]])
+        rank.append(table.rank[j[hit]])
+        alts.extend(map(chr, codes[hit].tolist()))
+        deficit.append(table.deficit[j[hit]])
+    if not pos:
+        return [], [], np.zeros(0)
+    all_pos, all_rank = np.concatenate(pos), np.concatenate(rank)
+    order = np.lexsort((all_rank, all_pos))
+    return all_pos[order].tolist(), [alts[k] for k in order.tolist()], np.concatenate(deficit)[order]
+
+
+#: bits of a code point in the keys of :class:`_Alikes`
+_CODE_BITS = 21
+
+
+@dataclass(frozen=True, slots=True)
+class _Alikes:
+    """The look-alike relation as sorted keys (``ord(c) << 21 | ord(a)``
+    for each look-alike ``a`` of ``c``), with ``a``'s place in ``c``'s row
+    and its similarity deficit."""
+
+    keys: np.ndarray
+    rank: np.ndarray
+    deficit: np.ndarray
+
+
+def _alike_table(chars: Iterable[str], nb_fn: Neighbours) -> _Alikes:
+    """:class:`_Alikes` of the rows (:func:`_look_alike_row`) of ``chars``."""
+    keys, rank, deficit = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+    for c in chars:
+        row, dist = _look_alike_row(c, nb_fn)
+        keys.append((ord(c) << _CODE_BITS) | code_points(row))
+        rank.append(np.arange(len(row), dtype=np.int64))
+        deficit.append(dist)
+    k = np.concatenate(keys)
+    order = np.argsort(k, kind="stable")
+    return _Alikes(k[order], np.concatenate(rank)[order], np.concatenate(deficit)[order])
+
+
+@functools.cache
+def _visual_alikes() -> _Alikes:
+    """:func:`_alike_table` of the whole visual table, built once."""
+    from ..confusion import confusion_table
+
+    return _alike_table(confusion_table(), _visual_han_neighbours)
 
 
 def _look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:
@@ -281,19 +371,6 @@ def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
     for nb, sim in nbs:
         best.setdefault(nb, top - sim)
     return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
-
-
-def _written_between(text: str, cm: CharModel, pos: np.ndarray | Sequence[int], alts: str | Sequence[str]) -> np.ndarray:
-    """For each ``(i, ch)``: whether the corpus writes ``ch`` between
-    ``text[i - 1]`` and ``text[i + 1]`` (one batch; the edge of the text is
-    a neighbour)."""
-    if not len(pos):
-        return np.zeros(0, dtype=bool)
-    from .charmodel import EDGE
-
-    ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
-    at = np.asarray(pos, dtype=np.int64) + 1
-    return cm.count(np.stack((ids[at - 1], cm.ids("".join(alts)), ids[at + 1]), axis=1)) > 0
 
 
 def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:
@@ -348,27 +425,81 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         return [], 0
     gains = cm.gains(text, pos, alts)
     m = word_model or model()
+    at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
+    lone_at = np.zeros(len(text), dtype=bool)
+    lone_at[list(isolated)] = True
+    lone = lone_at[at]
+    near = gains - (ch_arr - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE
+    plausible = len(set(at[near & lone & np.asarray(visual, dtype=bool)].tolist()))
+    floors = np.where(lone, CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED)
+    live = np.flatnonzero(gains - ch_arr + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK >= floors).tolist()  # the word model may make up the rest
+    by_pos: dict[int, list[int]] = {}
+    for j in live:
+        by_pos.setdefault(pos[j], []).append(j)
     out: list[Scored] = []
-    base: dict[int, float] = {}
-    plausible: set[int] = set()
-    gain_list = gains.tolist()
-    for i, nb, g, ch, vis, rival in zip(pos, alts, gain_list, chan, visual, _rivals(pos, gain_list)):
-        if vis and i in isolated and g - (ch - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE:
-            plausible.add(i)
-        floor = CONTEXT_SUGGEST + (0.0 if i in isolated else CONTEXT_UNISOLATED)
-        if g - ch + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK < floor:
-            continue  # the word model cannot make up the difference
+    gain_list, floor_list = gains.tolist(), floors.tolist()
+    for i, js in by_pos.items():
         a, b = han_span(text, i, WINDOW)
-        window = text[a:b]
-        k = i - a
-        if i not in base:
-            base[i] = m.logprob(window, banned)
-        word = m.logprob(window[:k] + nb + window[k + 1 :], banned) - base[i]
-        cand = Scored(i, text[i], nb, g, word, ch, vis, rival=rival, isolated=i in isolated)
-        if cand.score < floor:
-            continue
-        out.append(dataclasses.replace(cand, veto=_context_veto(text, i, nb, g if vis else -math.inf, cm, m, banned)))
-    return out, len(plausible)
+        if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give
+            bounds = _word_gain_bounds(text[a:b], i - a, [alts[j] for j in js], m, banned)
+            js = [j for j, ub in zip(js, bounds) if gain_list[j] + CONTEXT_WORD_WEIGHT * ub - chan[j] >= floor_list[j] - WORD_BOUND_MARGIN]
+            if not js:
+                continue
+        base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
+        for j, new in zip(js, news):
+            g, word = gain_list[j], new - base
+            if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor_list[j]:  # Scored.score, the same float
+                veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned)
+                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated))
+    return out, plausible
+
+
+#: float rounding allowed for in :func:`_word_gain_bounds` (sums of a few
+#: log probabilities: their rounding errors are far below it)
+WORD_BOUND_MARGIN = 1e-6
+_NOT_LISTED = object()
+
+
+def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, banned: frozenset[str]) -> list[float]:
+    """Per character of ``chars``: an upper bound of the word model's gain
+    for it at ``p`` (``m.logprob`` of ``window`` with it there, less that of
+    ``window``), cheaper than the gain (no segmentation of the new window):
+    of the 3,613 candidates of 80 unseen news pieces that reach the word
+    model, 3,506 are dropped on it.  The best segmentation of the new window has one
+    token ``[s, e)`` over ``p`` (a word, or the character alone); with the
+    best segmentation of ``window[s:e]`` in its place it is one of
+    ``window``, so the gain is at most the largest ``lp(token) -
+    logprob(window[s:e])`` over the tokens that can cover ``p``.
+
+    >>> from cleaner.typos.model import model
+    >>> m = model(); w = "越来赴好"
+    >>> ub, = _word_gain_bounds(w, 2, ["越"], m, frozenset())
+    >>> ub >= m.logprob("越来越好") - m.logprob(w)
+    True
+    """
+    get = m.table.get
+    n = len(window)
+    # a word over p starts where the text before p is a word's prefix (the table lists every prefix)
+    starts = [s for s in range(max(0, p - MAX_WORD + 1), p) if window[s:p] in m.table] + [p]
+    memo: dict[tuple[int, int], float] = {}
+    own = m.char_logp(window[p])
+    out = []
+    for c in chars:
+        best = m.char_logp(c) - own
+        for s in starts:
+            head = window[s:p] + c
+            for e in range(max(s + 2, p + 1), min(n, s + MAX_WORD) + 1):
+                w = head + window[p + 1 : e]
+                lp = get(w, _NOT_LISTED)
+                if lp is _NOT_LISTED:
+                    break  # no word starts with it
+                if lp is not None and w not in banned:
+                    old = memo.get((s, e))
+                    if old is None:
+                        old = memo[(s, e)] = m.logprob(window[s:e], banned)
+                    best = max(best, cast(float, lp) - old)
+        out.append(best)
+    return out
 
 
 def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
@@ -639,20 +770,15 @@ def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
     return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and is_han_run(x))
 
 
-def _rivals(pos: Sequence[int], gains: Sequence[float]) -> list[float]:
-    """Per proposal: the best gain of another proposal at its position.
+def _rival(pos: Sequence[int], gains: Sequence[float], j: int) -> float:
+    """The best gain of another proposal at the position of proposal ``j``
+    (``pos`` in ascending order).
 
-    >>> _rivals([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0])
-    [5.0, 2.0, 5.0, -inf]
+    >>> _rival([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0], 1), _rival([3, 3, 3, 7], [1.0, 5.0, 2.0, 4.0], 3)
+    (2.0, -inf)
     """
-    top: dict[int, list[float]] = {}
-    for i, g in zip(pos, gains):
-        pair = top.setdefault(i, [-math.inf, -math.inf])
-        if g > pair[0]:
-            pair[0], pair[1] = g, pair[0]
-        elif g > pair[1]:
-            pair[1] = g
-    return [top[i][1] if g == top[i][0] else top[i][0] for i, g in zip(pos, gains)]
+    lo, hi = bisect.bisect_left(pos, pos[j]), bisect.bisect_right(pos, pos[j])
+    return max((gains[k] for k in range(lo, hi) if k != j), default=-math.inf)
 
 
 def in_title(text: str, i: int) -> bool:

@@ -113,3 +113,25 @@ def test_gains_are_the_difference_of_the_window_log_probabilities(model: CharMod
                 return float(model.cond_logprob(stacked).reshape(h + 1, 1).sum(axis=0)[0])
 
             assert g == span(new) - span(old)
+
+
+def test_neighbour_counts_and_counts_of_are_count_of_the_rows(model: CharModel, pruned: CharModel) -> None:
+    rng = random.Random(5)
+    lines = corpus_lines()
+    seen = 0
+    for cm in (model, pruned):
+        for _ in range(20):
+            line = rng.choice(lines)
+            a = rng.randrange(len(line))
+            text = line[a : a + rng.randrange(1, 40)] + rng.choice(["", "涼", "\n", "1"])
+            ids = cm.ids(text)
+            padded = np.concatenate(([charmodel.EDGE], ids, [charmodel.EDGE]))
+            pair_rows = np.stack((padded[:-1], padded[1:]), axis=1)
+            triple_rows = np.stack((padded[:-2], padded[1:-1], padded[2:]), axis=1)
+            two, three = cm.neighbour_counts(ids)
+            assert two.tolist() == cm.count(pair_rows).tolist()
+            assert three.tolist() == cm.count(triple_rows).tolist()
+            both = cm.counts_of(pair_rows, triple_rows)
+            assert [c.tolist() for c in both] == [two.tolist(), three.tolist()]
+            seen += int((two > 0).sum())
+    assert seen  # the corpus's own text: most of its pairs are there

@@ -8,6 +8,8 @@ Constitution in Simplified Chinese).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from cleaner import explain
@@ -179,3 +181,26 @@ def test_a_reduplication_is_no_doubled_character() -> None:
 def test_indels_keep_the_guards(legal: CharModel) -> None:
     for text in ("他读了《众议员员组成》这本书。", "众议员员组成，众议员员组成。"):
         assert explain(text, only=["ocr_confusion"], model=legal).text == text
+
+
+def test_rivals_per_position_with_ties() -> None:
+    # two candidates that tie for the best are each other's rival; a lone one has none
+    pos, gains = [2, 2, 5, 5, 9], [1.0, 4.0, 3.0, 3.0, 0.5]
+    assert [context._rival(pos, gains, j) for j in range(5)] == [4.0, 1.0, 3.0, 3.0, -math.inf]
+
+
+@pytest.mark.parametrize("banned", [frozenset(), frozenset({"越来", "工作"})])
+def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> None:
+    from cleaner.typos.model import model
+
+    m = model()
+    below = 0
+    for window in ("越来赴好", "我们在北涼工作", "他说今夭天气很好", "人民日报社论"):
+        for p, ch in enumerate(window):
+            alts = [a for a, _ in visual_neighbours(ch)][:12] + ["的", "是"]
+            bounds = context._word_gain_bounds(window, p, alts, m, banned)
+            for a, ub in zip(alts, bounds):
+                gain = m.logprob(window[:p] + a + window[p + 1 :], banned) - m.logprob(window, banned)
+                assert ub >= gain - context.WORD_BOUND_MARGIN, (window, p, a)
+                below += ub < gain + 1.0
+    assert below  # and it is tight somewhere (not a bound of +inf)

@@ -47,8 +47,12 @@ def test_a_suspect_that_is_not_isolated_needs_more(sky: CharModel, monkeypatch: 
 
 
 def test_a_look_alike_the_corpus_never_writes_there_is_not_scored(sky: CharModel) -> None:
-    assert context._written_between("今夭天气", sky, [1, 1, 1, 0], "天夫灭今").tolist() == [True, False, False, False]
-    assert context._written_between("", sky, [], "").tolist() == []
+    rows = lambda c: [("天", 0.9), ("好", 0.8), ("夫", 0.7)] if c == "夭" else []  # noqa: E731 (夫: unknown to the model)
+    pos, alts, deficit = context._visual_candidates("今夭天气", sky, rows, [], [1])  # 1 not isolated: 今天天 only
+    assert (pos, alts, deficit.tolist()) == ([1], ["天"], [0.0])
+    pos, alts, deficit = context._visual_candidates("今夭天气", sky, rows, [1], [])  # as if isolated: every known one
+    assert (pos, alts) == ([1, 1], ["天", "好"]) and deficit.tolist() == pytest.approx([0.0, 0.1])
+    assert context._visual_candidates("", sky, rows, [], [])[:2] == ([], [])
     # where what is written is not isolated, such look-alikes are dropped ...
     assert {c.after for c in context.scored_candidates("今夭天气很好，我们去公园。", sky) if c.start == 1} == {"天"}
     # ... where it is isolated, they are scored (and count in the noise)
