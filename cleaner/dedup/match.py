@@ -34,7 +34,7 @@ from .clusters import ranks
 from .key import recent_verdicts
 from .lsh import LSHParams
 
-__all__ = ["Matches", "find_duplicates", "neighbour_pairs", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
+__all__ = ["Matches", "find_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
 
 #: up to this many distinct keys, every pair is compared (rapidfuzz cdist)
 ALL_PAIRS_BELOW = 300
@@ -105,39 +105,98 @@ def find_duplicates(
     rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
     if np.count_nonzero(elig) < 2:
         return Matches([-1] * n, [0.0] * n, rep=np.where(elig, np.arange(n), -1).tolist())
-    groups = phases.exact(phases.key_hashes(keys), rank, elig)
+    groups = exact_groups(keys, rank, elig)
     reps = groups.reps
     reps = reps[fz[reps]]
     verified, ncand = phases.Edges(), 0
     if near is not None and len(reps) > min(all_pairs_below, NEAR_ALL_PAIRS_BELOW):
         cand = neighbour_pairs(np.flatnonzero(elig), groups.rep, fz, near=near)
-        cand = phases.length_filter(cand, klen, threshold)
-        ncand = len(cand)
-        verified = _verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
     elif len(reps) >= 2:
         cand = reps[phases.candidates([keys[r] for r in reps.tolist()], all_pairs_below=all_pairs_below, params=params or LSHParams())]
+    else:
+        cand = None
+    if cand is not None:
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
-        verified = _verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
+        verified = _verify(cand, keys, klen, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
     resolved = phases.resolve(verified, rank, groups)
     return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
 
 
-def _verify(cand: npt.NDArray[np.int64], keys: Sequence[str], *, threshold: float, numbers: bool, workers: int, remember: bool) -> phases.Edges:
-    """Exactly ``phases.verify(cand, keys, ...)``; with ``remember``, the
+def exact_groups(keys: Sequence[str], rank: npt.NDArray[np.int64], eligible: npt.NDArray[np.bool_]) -> phases.ExactGroups:
+    """Exactly ``phases.exact(phases.key_hashes(keys), rank, eligible)``
+    for keys held in memory: the groups of identical keys by a dict, with
+    no 128-bit hash to compute (the keys are compared whole).
+
+    >>> exact_groups(["甲乙", "丙丁", "甲乙", "甲乙"], np.array([3, 2, 1, 0]), np.array([True, True, True, False])).rep.tolist()
+    [2, 1, 2, -1]
+    """
+    idx = np.flatnonzero(eligible)
+    order = idx[np.argsort(rank[idx], kind="stable")].tolist()
+    best: dict[str, int] = {}
+    rep = np.full(len(rank), -1, dtype=np.int64)
+    rep[order] = [best.setdefault(keys[i], i) for i in order]
+    return phases.ExactGroups(rep)
+
+
+#: :func:`multiset_filter` reads the keys' characters in this many classes
+#: (code point modulo; a power of two)
+MULTISET_CLASSES = 128
+#: ...for the pairs of keys at least this long together (shorter ones cost
+#: rapidfuzz less than the bound)
+MULTISET_MIN_CHARS = 96
+
+
+def multiset_filter(pairs: npt.NDArray[np.int64], keys: Sequence[str], lengths: npt.NDArray[np.int64], threshold: float) -> npt.NDArray[np.int64]:
+    """The ``pairs`` whose keys can reach ``threshold``, by an exact bound:
+    ``fuzz.ratio`` is ``200 * LCS / (la + lb)`` and the longest common
+    subsequence holds at most, of each class of characters, the smaller of
+    the two keys' counts, so a pair whose common counts fall short cannot
+    score enough (rapidfuzz is not asked).  The verdicts stay the same;
+    most pairs of neighbouring paragraphs go here.
+
+    >>> a, b = "今天天气很好我们去公园玩" * 10, "完全不同的另一段文字内容" * 10
+    >>> multiset_filter(np.array([[0, 1], [0, 2]]), [a, b, a + "耍"], np.array([120, 120, 121]), 90).tolist()
+    [[0, 2]]
+    """
+    if not len(pairs):
+        return pairs
+    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
+    long = la + lb >= MULTISET_MIN_CHARS
+    if not long.any():
+        return pairs
+    units, where = np.unique(pairs[long], return_inverse=True)
+    where = where.reshape(-1, 2)
+    texts = [keys[u] for u in units.tolist()]
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(units), dtype=np.int64), lengths[units])
+    counts = np.bincount(owner * MULTISET_CLASSES + (codes & (MULTISET_CLASSES - 1)), minlength=len(units) * MULTISET_CLASSES)
+    counts = counts.reshape(len(units), MULTISET_CLASSES)
+    common = np.minimum(counts[where[:, 0]], counts[where[:, 1]]).sum(axis=1)
+    # (a margin far above float rounding: a pair at the bound goes to rapidfuzz)
+    ok = np.ones(len(pairs), dtype=bool)
+    ok[long] = 200.0 * common >= (threshold - 1e-6) * (la[long] + lb[long])
+    return pairs[ok]
+
+
+def _verify(
+    cand: npt.NDArray[np.int64], keys: Sequence[str], lengths: npt.NDArray[np.int64], *, threshold: float, numbers: bool, workers: int, remember: bool
+) -> phases.Edges:
+    """Exactly ``phases.verify(cand, keys, ...)``, rapidfuzz asked only
+    about the pairs :func:`multiset_filter` leaves; with ``remember``, the
     verdict of each key pair is kept until
     :func:`~cleaner.dedup.key.forget_recent_keys`: the ``dedup`` rule reads
     a document again after it dropped paragraphs, and compares mostly the
     same pairs of keys again (a verdict is a pure function of the two
     keys, the threshold and the numbers guard)."""
     if not remember:
-        return phases.verify(cand, keys, threshold=threshold, numbers=numbers, workers=workers)
+        return phases.verify(multiset_filter(cand, keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
     memo = recent_verdicts()
     pairs = cand.tolist()
     names = [(threshold, numbers, keys[a], keys[b]) for a, b in pairs]
     missing = [k for k, name in enumerate(names) if name not in memo]
     if missing:
-        fresh = phases.verify(cand[missing], keys, threshold=threshold, numbers=numbers, workers=workers)
+        fresh = phases.verify(multiset_filter(cand[missing], keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
         scored = dict(zip(map(tuple, fresh.pairs.tolist()), fresh.scores.tolist()))
         for k in missing:
             a, b = pairs[k]
@@ -177,12 +236,17 @@ def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fu
         hi.append(np.arange(j, n))
     order = np.lexsort((np.arange(n), ru))
     same = np.flatnonzero(ru[order][1:] == ru[order][:-1])
-    for pa, pb in zip(order[same].tolist(), order[same + 1].tolist()):
-        d = pb - pa
-        if near < d <= max_block:
-            i = np.arange(max(-d, -pa), min(d, n - 1 - pb) + 1)
-            lo.append(pa + i)
-            hi.append(pb + i)
+    pa, pb = order[same], order[same + 1]
+    d = pb - pa
+    block = (near < d) & (d <= max_block)
+    if block.any():
+        # for each such copy, the offsets i from max(-d, -pa) to min(d, n - 1 - pb)
+        pa, pb, d = pa[block], pb[block], d[block]
+        first = np.maximum(-d, -pa)
+        count = np.minimum(d, n - 1 - pb) - first + 1
+        i = np.repeat(first, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        lo.append(np.repeat(pa, count) + i)
+        hi.append(np.repeat(pb, count) + i)
     if not lo:
         return np.zeros((0, 2), dtype=np.int64)
     a, b = ru[np.concatenate(lo)], ru[np.concatenate(hi)]

@@ -124,3 +124,33 @@ def test_squeeze_is_the_plain_substitution_without_the_spaces_at_the_ends(s):
     from cleaner.dedup.key import _squeeze
 
     assert _squeeze(s) == re.sub(r"[\W_]+", " ", s).strip(" ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_squeeze_is_the_plain_substitution_on_any_text(s):
+    import re
+
+    from cleaner.dedup.key import _squeeze
+
+    assert _squeeze(s) == re.sub(r"[\W_]+", " ", s).strip(" ")
+
+
+def test_the_byte_squeeze_of_latin_text_agrees_with_the_regex_on_each_code_point():
+    # each character between two ASCII letters, in mostly ASCII text: the
+    # byte path (a non-ASCII letter or digit stays, anything else separates,
+    # a lone surrogate included)
+    import re
+
+    from cleaner.dedup.key import _squeeze, _squeeze_latin
+
+    from cleaner.dedup.key import LATIN_MAX_OTHERS, _squeeze, _squeeze_latin
+
+    points = [*range(0x10000), *range(0x10000, 0x110000, 61)]  # (the BMP, and a sample of the other planes)
+    for k in range(0, len(points), LATIN_MAX_OTHERS):
+        text = "".join(f"a{chr(c)}b_, " for c in points[k : k + LATIN_MAX_OTHERS])
+        expected = re.sub(r"[\W_]+", " ", text).strip(" ")
+        assert _squeeze_latin(text, text.encode("utf-8", "surrogatepass")) == expected
+        assert _squeeze(text) == expected
+    many = "".join(f"x{chr(c)}" for c in range(0x2000, 0x2000 + 4 * LATIN_MAX_OTHERS))  # (too many kinds: the regex)
+    assert _squeeze_latin(many, many.encode()) == re.sub(r"[\W_]+", " ", many).strip(" ")

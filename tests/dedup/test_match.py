@@ -50,3 +50,73 @@ def test_neighbour_pairs_are_sorted_and_distinct(reps: list[int], near: int) -> 
     rows = [tuple(r) for r in out.tolist()]
     assert rows == sorted(set(rows))
     assert all(0 <= a < b for a, b in rows)
+
+
+def _neighbour_pairs_by_loop(units, rep, fuzzy, *, near, max_block=match.MAX_BLOCK):
+    """The definition of :func:`neighbour_pairs`, one copy at a time."""
+    n = len(units)
+    ru = rep[units]
+    found = set()
+    for j in range(1, min(near, n - 1) + 1):
+        found.update(zip(range(n - j), range(j, n)))
+    for pa in range(n):
+        later = [pb for pb in range(pa + 1, n) if ru[pb] == ru[pa]]
+        if later and near < later[0] - pa <= max_block:
+            pb, d = later[0], later[0] - pa
+            found.update((pa + i, pb + i) for i in range(max(-d, -pa), min(d, n - 1 - pb) + 1))
+    out = set()
+    for x, y in found:
+        a, b = int(ru[x]), int(ru[y])
+        if a != b and a >= 0 and b >= 0 and fuzzy[a] and fuzzy[b]:
+            out.add((min(a, b), max(a, b)))
+    return sorted(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-1, 8), min_size=2, max_size=60), st.integers(1, 4), st.integers(2, 12))
+def test_neighbour_pairs_follow_their_definition(reps: list[int], near: int, max_block: int) -> None:
+    rep = np.asarray([r if r < 0 else min(r, i) for i, r in enumerate(reps)], dtype=np.int64)
+    rep = np.where(rep >= 0, rep[np.maximum(rep, 0)], -1)
+    fuzzy = np.asarray([i % 5 != 3 for i in range(len(rep))])
+    out = neighbour_pairs(np.arange(len(rep)), rep, fuzzy, near=near, max_block=max_block)
+    assert [tuple(r) for r in out.tolist()] == _neighbour_pairs_by_loop(np.arange(len(rep)), rep, fuzzy, near=near, max_block=max_block)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙丙ab ", max_size=6), min_size=1, max_size=30), st.data())
+def test_exact_groups_by_dict_are_the_groups_by_hash(keys: list[str], data: st.DataObject) -> None:
+    n = len(keys)
+    rank = np.asarray(data.draw(st.permutations(range(n))), dtype=np.int64)
+    eligible = np.asarray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    by_dict = match.exact_groups(keys, rank, eligible)
+    by_hash = phases.exact(phases.key_hashes(keys), rank, eligible)
+    assert by_dict.rep.tolist() == by_hash.rep.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="甲乙丙丁ab", min_size=30, max_size=90), st.lists(st.tuples(st.integers(0, 89), st.sampled_from("甲乙丙丁abc")), max_size=12), st.sampled_from([50.0, 80.0, 90.0, 95.0]))
+def test_the_multiset_bound_keeps_every_pair_that_reaches_the_threshold(a: str, changes: list[tuple[int, str]], threshold: float) -> None:
+    from rapidfuzz import fuzz
+
+    b = list(a)
+    for at, ch in changes:  # (substitutions, insertions and deletions)
+        at %= len(b) + 1
+        if ch == "c":
+            del b[min(at, len(b) - 1)]
+        elif at % 2:
+            b.insert(at, ch)
+        else:
+            b[min(at, len(b) - 1)] = ch
+    keys = [a, "".join(b)]
+    pairs = np.array([[0, 1]])
+    kept = match.multiset_filter(pairs, keys, np.array([len(k) for k in keys]), threshold)
+    if fuzz.ratio(keys[0], keys[1]) >= threshold:
+        assert kept.tolist() == [[0, 1]]
+
+
+def test_the_multiset_bound_drops_pairs_of_other_characters() -> None:
+    keys = ["今天天气很好我们去公园玩" * 5, "完全不同的另一段文字内容" * 5, "今天天气很好我们去公园玩耍" * 5]
+    lengths = np.array([len(k) for k in keys])
+    assert match.multiset_filter(np.array([[0, 1], [0, 2], [1, 2]]), keys, lengths, 90).tolist() == [[0, 2]]
+    assert match.multiset_filter(np.array([[0, 1], [0, 2]]), keys, lengths, 10).tolist() == [[0, 2]]  # (a low threshold: kept)
+    assert match.multiset_filter(np.array([[0, 1]]), keys[:2], lengths[:2], 100).tolist() == []
