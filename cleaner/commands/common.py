@@ -83,14 +83,19 @@ def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, 
     )
 
 
-def add_engine_options(p: argparse.ArgumentParser) -> None:
-    """``--engine`` and ``--ray-address`` (``cleaner clean`` and ``cleaner dedup``)."""
+#: what ``--engine ray`` does, for clean and dedup
+RAY_DATA = "Ray Data workers, same output byte for byte"
+
+
+def add_engine_options(p: argparse.ArgumentParser, *, ray: str = RAY_DATA) -> None:
+    """``--engine`` and ``--ray-address`` (``cleaner clean``, ``dedup`` and
+    ``learn``); ``ray`` says what the Ray engine does for the command."""
     g = p.add_argument_group("engine")
     g.add_argument(
         "--engine",
         choices=["local", "ray"],
         default="local",
-        help="local (default): this machine's processes; ray: Ray Data workers, same output byte for byte "
+        help=f"local (default): this machine's processes; ray: {ray} "
         "(needs pip install 'cleaner[ray]'; JSON Lines files only)",
     )
     g.add_argument(

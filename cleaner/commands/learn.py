@@ -62,7 +62,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: at most N n-grams (default 16,000,000: under 200 MB)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
-    add_engine_options(p)
+    add_engine_options(p, ray="Ray tasks count the n-grams of each part of the input and the counts are added up, "
+                       "the local engine's model while the corpus's distinct n-grams fit --max-ngrams")
     p.set_defaults(func=cmd_learn, output_dir=None)  # no output folder to leave out of folder inputs
 
 

@@ -68,3 +68,12 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "unknown encoding" in capsys.readouterr().err
     assert main(["learn", "-", "-", "-o", str(tmp_path / "m.npz")]) == 2
     assert "once" in capsys.readouterr().err
+
+
+def test_learn_says_what_its_ray_engine_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """learn's Ray engine adds counts (the same model only within the
+    n-gram budget): its help must not promise clean's byte-for-byte output."""
+    with pytest.raises(SystemExit):
+        main(["learn", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Ray tasks count the n-grams" in text and "byte for byte" not in text
