@@ -67,13 +67,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, word_index
+from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, word_gain_bound, word_index, word_starts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -559,28 +559,26 @@ def _scored(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordMo
     return out
 
 
-#: float rounding allowed for in :func:`_gain_bound` (sums of a few dozen
+#: float rounding allowed for in :func:`cleaner.typos.model.word_gain_bound` (sums of a few dozen
 #: log probabilities: their rounding errors are below 1e-12)
 BOUND_MARGIN = 1e-6
 
 
 def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordModel, banned: frozenset[str], floor: float) -> tuple[_Screened, list[tuple[int, int]]]:
     """``found`` without the look-alikes whose gain provably falls short of
-    ``floor`` (:func:`_gain_bound`), and without the suspects left with
+    ``floor`` (:func:`cleaner.typos.model.word_gain_bound`), and without the suspects left with
     none: :func:`_scored` would drop them, so its result is the same."""
     kept: _Screened = []
     kept_spans: list[tuple[int, int]] = []
-    table = m.table
     for (i, top, alikes), (a, b) in zip(found, spans):
         window = text[a:b]
         p = i - a
         old_segs: dict[tuple[int, int], float] = {}
-        # where a word over p can start: no word starts with a string the table lacks
-        starts = [s for s in range(max(0, p - MAX_WORD + 1), p + 1) if s == p or window[s:p] in table]
+        starts = word_starts(window, p, m)
         keep = [
             (c, sim)
             for c, sim in alikes
-            if _gain_bound(window, p, chr(c), m, banned, old_segs, starts) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
+            if word_gain_bound(window, p, chr(c), m, banned, old_segs, starts) - (CHANNEL_COST + CHANNEL_SLOPE * (top - sim)) >= floor - BOUND_MARGIN
         ]
         if keep:
             kept.append((i, top, keep))
@@ -588,40 +586,6 @@ def _bounded(text: str, found: _Screened, spans: list[tuple[int, int]], m: WordM
     return kept, kept_spans
 
 
-def _gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
-    """An upper bound of ``m.logprob`` of ``window`` with ``c`` at ``p``
-    less ``m.logprob`` of ``window``.  The best segmentation of the new
-    window has one word ``[a, b)`` covering ``p``; the same segmentation
-    with the best one of the old ``window[a:b]`` in its place is a
-    segmentation of the old window, so the gain is at most the largest
-    ``lp(new[a:b]) - logprob(window[a:b])`` over the words of the new
-    window that cover ``p`` (``old_segs`` memoises the second term;
-    ``starts``, where such a word can start, is every place up to
-    :data:`MAX_WORD` before ``p`` when not given)."""
-    get = m.table.get
-    new = window[:p] + c + window[p + 1 :]
-    n = len(new)
-    best = m.char_logp(c) - m.char_logp(window[p])
-    for a in range(max(0, p - MAX_WORD + 1), p + 1) if starts is None else starts:
-        # the words from a that cover p: a superset of those the Viterbi
-        # pass reaches (it stops at the first string that is no prefix)
-        stop = n if n < a + MAX_WORD else a + MAX_WORD
-        for b in range(a + 2 if a == p else p + 1, stop + 1):
-            w = new[a:b]
-            lp = get(w, _NO_PREFIX)
-            if lp is _NO_PREFIX:
-                break
-            if lp is not None and w not in banned:
-                old = old_segs.get((a, b))
-                if old is None:
-                    old = old_segs[(a, b)] = m.logprob(window[a:b], banned)
-                gain = cast(float, lp) - old  # a word's log probability (None: a prefix only)
-                if gain > best:
-                    best = gain
-    return best
-
-
-_NO_PREFIX = object()
 
 
 #: from this many suspects on, their windows are scored in one vectorised

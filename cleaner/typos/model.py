@@ -42,7 +42,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..cache import cached_arrays, usable_cache_dir
 
@@ -85,6 +85,49 @@ def han_span(text: str, i: int, width: int) -> tuple[int, int]:
     while b <= i + width and b < n and "\u4e00" <= text[b] <= "\u9fff":
         b += 1
     return a, b
+
+
+def word_starts(window: str, p: int, m: WordModel) -> list[int]:
+    """Where in ``window`` a word covering ``p`` can start: ``p`` itself and
+    every place up to :data:`MAX_WORD` before it from which the text up to
+    ``p`` is a word's prefix (the table lists every prefix)."""
+    return [s for s in range(max(0, p - MAX_WORD + 1), p + 1) if s == p or window[s:p] in m.table]
+
+
+def word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
+    """An upper bound of ``m.logprob`` of ``window`` with ``c`` at ``p``
+    less ``m.logprob`` of ``window``.  The best segmentation of the new
+    window has one word ``[a, b)`` covering ``p``; the same segmentation
+    with the best one of the old ``window[a:b]`` in its place is a
+    segmentation of the old window, so the gain is at most the largest
+    ``lp(new[a:b]) - logprob(window[a:b])`` over the words of the new
+    window that cover ``p`` (``old_segs`` memoises the second term;
+    ``starts``, where such a word can start, is every place up to
+    :data:`MAX_WORD` before ``p`` when not given)."""
+    get = m.table.get
+    new = window[:p] + c + window[p + 1 :]
+    n = len(new)
+    best = m.char_logp(c) - m.char_logp(window[p])
+    for a in range(max(0, p - MAX_WORD + 1), p + 1) if starts is None else starts:
+        # the words from a that cover p: a superset of those the Viterbi
+        # pass reaches (it stops at the first string that is no prefix)
+        stop = n if n < a + MAX_WORD else a + MAX_WORD
+        for b in range(a + 2 if a == p else p + 1, stop + 1):
+            w = new[a:b]
+            lp = get(w, _MISSING_WORD)
+            if lp is _MISSING_WORD:
+                break
+            if lp is not None and w not in banned:
+                old = old_segs.get((a, b))
+                if old is None:
+                    old = old_segs[(a, b)] = m.logprob(window[a:b], banned)
+                gain = cast(float, lp) - old  # a word's log probability (None: a prefix only)
+                if gain > best:
+                    best = gain
+    return best
+
+
+_MISSING_WORD = object()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import pytest
 from cleaner import Config, Edit, Suggestion, apply_edits, clean, explain
 from cleaner.typos import confusion_rule
 from cleaner.typos.confusion_rule import candidates, find
+from cleaner.typos.model import word_gain_bound
 from tests.conftest import evaldata
 from tests.typos.conftest import small_table
 
@@ -262,7 +263,7 @@ def test_gain_bound_is_never_below_the_gain():
             base = m.logprob(w, banned)
             for nb in [x for x, _ in nb_fn(w[4]) if len(x) == 1 and "\u4e00" <= x <= "\u9fff"][:6]:
                 gain = m.logprob(w[:4] + nb + w[5:], banned) - base
-                bound = confusion_rule._gain_bound(w, 4, nb, m, banned, segs)
+                bound = word_gain_bound(w, 4, nb, m, banned, segs)
                 assert bound >= gain - 1e-9, (w, nb, bound, gain)
                 checked += 1
                 tight += abs(bound - gain) < 1e-9
