@@ -206,31 +206,59 @@ def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
     bad = np.flatnonzero(sets.has(sets.misspelled, first, second))
     covered[bad] = False
     banned = frozenset(text[j : j + 2] for j in bad.tolist())
-    slot = partners.slots[han_codes(cp)]
+    han = han_codes(cp)
+    slot = partners.slots[han]
     # a suspect has look-alikes and forms no common word with either neighbour
     suspects = np.flatnonzero((slot >= 0) & ~covered & ~np.r_[False, covered[:-1]])
     if not len(suspects):
         return []
     found = _screen_arrays(cp, ids, suspects, slot[suspects], partners, sets, word_index(m), floor)
-    return _scored(text, found, _windows(cp, [i for i, _, _ in found]), m, banned, floor)
+    if len(found) < BATCH:  # numpy's cost per call is more than the bounds' work on a few
+        starts, lens = _windows(han, np.array([i for i, _, _ in found], dtype=np.int64))
+        return _scored(text, found, list(zip(starts.tolist(), (starts + lens).tolist())), m, banned, floor)
+    return _scored_arrays(text, han, found, m, banned, floor)
 
 
-def _windows(cp: np.ndarray, positions: list[int]) -> list[tuple[int, int]]:
-    """:func:`_span` of each of ``positions`` (Han characters) with
+def _windows(han: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The start and length of :func:`cleaner.typos.model.han_span` of
+    each of ``positions`` (Han characters; ``han`` is
+    :func:`cleaner.typos.model.han_codes` of the text) with
     :data:`WINDOW`, from the Han runs of the text found once."""
     import numpy as np
 
-    if not positions:
-        return []
-    n = len(cp)
+    n = len(han)
     at = np.arange(n)
-    han = (cp >= 0x4E00) & (cp <= 0x9FFF)
-    run_start = np.maximum.accumulate(np.where(han, -1, at)) + 1
-    run_end = np.minimum.accumulate(np.where(han, n, at)[::-1])[::-1]
-    p = np.array(positions)
-    a = np.maximum(p - WINDOW, run_start[p])
-    b = np.minimum(p + WINDOW + 1, run_end[p])
-    return list(zip(a.tolist(), b.tolist()))
+    is_han = han != 0
+    run_start = np.maximum.accumulate(np.where(is_han, -1, at)) + 1
+    run_end = np.minimum.accumulate(np.where(is_han, n, at)[::-1])[::-1]
+    a = np.maximum(positions - WINDOW, run_start[positions])
+    b = np.minimum(positions + WINDOW + 1, run_end[positions])
+    return a, b - a
+
+
+def _scored_arrays(text: str, han: np.ndarray, found: _Screened, m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
+    """:func:`_scored` of a longer text: the gain of every screened
+    look-alike in one vectorised pass (:meth:`WordIndex.variant_logprobs`,
+    the same floats), so no bound is needed to skip any."""
+    import numpy as np
+
+    if not found:
+        return []
+    counts = [len(alikes) for _, _, alikes in found]
+    rows = np.repeat(np.arange(len(found)), counts)
+    alts = np.array([c for _, _, alikes in found for c, _ in alikes], dtype=np.int64)
+    sims = np.array([s for _, _, alikes in found for _, s in alikes])
+    positions = np.array([i for i, _, _ in found])
+    starts, lens = _windows(han, positions)
+    base, new = word_index(m).variant_logprobs(text, han, starts, lens, positions - starts, rows, alts, banned, m)
+    tops = np.array([top for _, top, _ in found])
+    gains = new - base[rows] - (CHANNEL_COST + CHANNEL_SLOPE * (tops[rows] - sims))
+    out: list[Candidate] = []
+    for j in np.flatnonzero(gains >= floor).tolist():
+        i, nb = found[int(rows[j])][0], chr(int(alts[j]))
+        ga, gb = han_span(text, i, GUARD_CONTEXT)
+        out.append(Candidate(i, text[i], nb, float(gains[j]), float(sims[j]), guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
+    return out
 
 
 #: a text shorter than this is screened one character at a time (numpy's

@@ -87,6 +87,29 @@ def test_variants_are_the_scalar_floats():
         assert new == [m.logprob(text[:pos] + c + text[pos + 1 :], banned) for c in "业游展力士"]
 
 
+def test_variant_logprobs_are_the_scalar_floats():
+    # every window of up to 12 characters of the prose (idioms and long
+    # names: words of five to eight characters), each position, look-alikes
+    # that make or break words, with and without banned words
+    import numpy as np
+
+    m = model()
+    index = model_mod.word_index(m)
+    han = model_mod.han_codes(model_mod.code_points(PROSE))
+    runs = [(r.start(), len(r.group())) for r in re.finditer(r"[\u4e00-\u9fff]+", PROSE)]
+    spans = [(s + a, b - a, p) for s, n in runs for a in range(n) for b in range(a + 1, min(n, a + 12) + 1) for p in range(b - a)]
+    starts, lens, pos = (np.array(x) for x in zip(*spans))
+    alikes = "士已共国人来越业的"
+    rows = np.repeat(np.arange(len(spans)), len(alikes))
+    alts = np.array([ord(c) for c in alikes] * len(spans))
+    for banned in (frozenset(), frozenset({"经济", "人民", "国务院", "中华人民共和国", "共和"})):
+        base, new = index.variant_logprobs(PROSE, han, starts, lens, pos, rows, alts, banned, m)
+        want = [m.logprob_variants(PROSE[a : a + n], p, alikes, banned) for a, n, p in zip(starts.tolist(), lens.tolist(), pos.tolist())]
+        assert base.tolist() == [b for b, _ in want]
+        assert new.tolist() == [x for _, news in want for x in news]
+    assert len(spans) > 3000 and any(n > 8 for n in lens.tolist())
+
+
 def test_index_lookups_agree_with_the_model():
     import numpy as np
 
