@@ -73,7 +73,7 @@ from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, word_gain_bound, word_index, word_starts
+from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, search_positions, word_gain_bound, word_index, word_starts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -212,11 +212,12 @@ def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
     suspects = np.flatnonzero((slot >= 0) & ~covered & ~np.r_[False, covered[:-1]])
     if not len(suspects):
         return []
-    found = _screen_arrays(cp, ids, suspects, slot[suspects], partners, sets, word_index(m), floor)
-    if len(found) < BATCH:  # numpy's cost per call is more than the bounds' work on a few
-        starts, lens = _windows(han, np.array([i for i, _, _ in found], dtype=np.int64))
-        return _scored(text, found, list(zip(starts.tolist(), (starts + lens).tolist())), m, banned, floor)
-    return _scored_arrays(text, han, found, m, banned, floor)
+    screened = _screen_arrays(cp, ids, suspects, slot[suspects], partners, sets, word_index(m), floor)
+    if len(screened[0]) < BATCH:  # numpy's cost per call is more than the bounds' work on a few
+        starts, lens = _windows(han, screened[0])
+        spans = list(zip(starts.tolist(), (starts + lens).tolist()))
+        return _scored(text, _as_screened(screened), spans, m, banned, floor)
+    return _scored_arrays(text, han, screened, m, banned, floor)
 
 
 def _windows(han: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,26 +237,20 @@ def _windows(han: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.nda
     return a, b - a
 
 
-def _scored_arrays(text: str, han: np.ndarray, found: _Screened, m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
+def _scored_arrays(text: str, han: np.ndarray, screened: _ScreenedArrays, m: WordModel, banned: frozenset[str], floor: float) -> list[Candidate]:
     """:func:`_scored` of a longer text: the gain of every screened
-    look-alike in one vectorised pass (:meth:`WordIndex.variant_logprobs`,
-    the same floats), so no bound is needed to skip any."""
+    look-alike (:func:`_screen_arrays`) in one vectorised pass
+    (:meth:`WordIndex.variant_logprobs`, the same floats), so no bound is
+    needed to skip any."""
     import numpy as np
 
-    if not found:
-        return []
-    counts = [len(alikes) for _, _, alikes in found]
-    rows = np.repeat(np.arange(len(found)), counts)
-    alts = np.array([c for _, _, alikes in found for c, _ in alikes], dtype=np.int64)
-    sims = np.array([s for _, _, alikes in found for _, s in alikes])
-    positions = np.array([i for i, _, _ in found])
+    positions, tops, rows, alts, sims = screened
     starts, lens = _windows(han, positions)
     base, new = word_index(m).variant_logprobs(text, han, starts, lens, positions - starts, rows, alts, banned, m)
-    tops = np.array([top for _, top, _ in found])
     gains = new - base[rows] - (CHANNEL_COST + CHANNEL_SLOPE * (tops[rows] - sims))
     out: list[Candidate] = []
     for j in np.flatnonzero(gains >= floor).tolist():
-        i, nb = found[int(rows[j])][0], chr(int(alts[j]))
+        i, nb = int(positions[rows[j]]), chr(int(alts[j]))
         ga, gb = han_span(text, i, GUARD_CONTEXT)
         out.append(Candidate(i, text[i], nb, float(gains[j]), float(sims[j]), guards.vetoed(text[ga:gb], i - ga, nb, m, banned)))
     return out
@@ -423,17 +418,19 @@ def _chunked_candidates(text: str, *, neighbours: Neighbours | None, word_model:
     return out_all
 
 
-def _screen_arrays(cp: np.ndarray, ids: np.ndarray, suspects: np.ndarray, slots: np.ndarray, partners: _Partners, sets: _PairSets, index: WordIndex, floor: float) -> _Screened:
+def _screen_arrays(cp: np.ndarray, ids: np.ndarray, suspects: np.ndarray, slots: np.ndarray, partners: _Partners, sets: _PairSets, index: WordIndex, floor: float) -> _ScreenedArrays:
     """:func:`_screen` in numpy over the whole text, with the same float
-    operations (so the same result): per suspect position, the look-alikes
-    worth scoring (code point and similarity)."""
+    operations (so the same result): the suspect positions that keep a
+    look-alike worth scoring, their closest look-alike's score, and per
+    look-alike its suspect (an index into those), code point and
+    similarity, in :func:`_screen`'s order (the left neighbour's pairs,
+    then the right's, most similar first; each look-alike once)."""
     import numpy as np
 
     n = len(cp)
     deg = partners.count[slots]
     row = np.repeat(np.arange(len(suspects)), deg)
-    first = np.repeat(np.cumsum(deg) - deg, deg)
-    k = np.arange(len(row)) - first + np.repeat(partners.start[slots], deg)
+    k = np.arange(len(row)) + (partners.start[slots] - (np.cumsum(deg) - deg))[row]
     top, c_lp = partners.top[slots], partners.c_lp[slots]
     has_left, has_right = suspects > 0, suspects + 1 < n
     left_at, right_at = np.maximum(suspects - 1, 0), np.minimum(suspects + 1, n - 1)
@@ -444,43 +441,34 @@ def _screen_arrays(cp: np.ndarray, ids: np.ndarray, suspects: np.ndarray, slots:
     near = np.flatnonzero(partners.sim[k] >= reach[row])
     row, k = row[near], k[near]
     nb_ids = sets.partner_ids[k]
-    sides = []
-    for side, (a, b, cost, exists) in enumerate(
-        ((ids[left_at][row], nb_ids, left_cost, has_left), (nb_ids, ids[right_at][row], right_cost, has_right))
-    ):
+    passed = []
+    for a, b, cost, exists in ((ids[left_at][row], nb_ids, left_cost, has_left), (nb_ids, ids[right_at][row], right_cost, has_right)):
         hit = np.flatnonzero(exists[row] & sets.has(sets.bigrams, a, b))
         lp = sets.bigram_lps(a[hit], b[hit])
         est = lp - cost[row[hit]] - CHANNEL_COST - CHANNEL_SLOPE * (top[row[hit]] - partners.sim[k[hit]])
-        ok = np.flatnonzero(est + ESTIMATE_SLACK >= floor)
-        sides.append((row[hit[ok]], np.full(len(ok), side), hit[ok], est[ok]))
-    rows, side_of, at, est = (np.concatenate(parts) for parts in zip(*sides))
-    order = np.lexsort((at, side_of, rows))
-    chosen = k[at[order]]
-    passed = zip(rows[order].tolist(), partners.nb[chosen].tolist(), partners.sim[chosen].tolist(), est[order].tolist())
-    return _estimates(suspects.tolist(), top.tolist(), passed)
+        side = np.zeros(len(row), dtype=bool)
+        side[hit[est + ESTIMATE_SLACK >= floor]] = True
+        passed.append(side)
+    left, right = passed
+    # each look-alike once, where first seen: a suspect's left pairs first
+    at = np.concatenate((np.flatnonzero(left), np.flatnonzero(right & ~left)))
+    at = at[np.lexsort((at, np.arange(len(at)) >= np.count_nonzero(left), row[at]))]
+    kept, group = np.unique(row[at], return_inverse=True)
+    return suspects[kept], top[kept], group.reshape(-1), partners.nb[k[at]], partners.sim[k[at]]
 
 
+#: :func:`_screen_arrays`' result: suspect positions, their closest
+#: look-alike's score; per look-alike its suspect, code point, similarity
+_ScreenedArrays = tuple["np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray"]
 _Screened = list[tuple[int, float, list[tuple[int, float]]]]
 
 
-def _estimates(suspects: list[int], top: list[float], passed: Iterable[tuple[int, int, float, float]]) -> _Screened:
-    """Group the passing estimates (suspect row, look-alike, similarity,
-    estimate) by
-    suspect: its position, its closest look-alike's score and, for each
-    look-alike, the similarity, in first-seen order (left neighbour's
-    pairs, then right's), the best estimate of a look-alike winning."""
-    out: _Screened = []
-    current = -1
-    estimates: dict[int, tuple[float, float]] = {}
-    for r, c, s, e in passed:
-        if r != current:
-            if estimates:
-                out.append((suspects[current], top[current], [(c, s) for c, (_, s) in estimates.items()]))
-            current, estimates = r, {}
-        if e > estimates.get(c, (-math.inf, 0.0))[0]:
-            estimates[c] = (e, s)
-    if estimates:
-        out.append((suspects[current], top[current], [(c, s) for c, (_, s) in estimates.items()]))
+def _as_screened(screened: _ScreenedArrays) -> _Screened:
+    """:func:`_screen_arrays`' result as :func:`_screen` gives it."""
+    positions, tops, group, alts, sims = screened
+    out: _Screened = [(i, top, []) for i, top in zip(positions.tolist(), tops.tolist())]
+    for g, c, s in zip(group.tolist(), alts.tolist(), sims.tolist()):
+        out[g][2].append((c, s))
     return out
 
 
@@ -520,7 +508,7 @@ class _PairSets:
         """The :attr:`WordModel.bigrams` value of each pair of ids, all in the set."""
         import numpy as np
 
-        return self.pair_lps[np.searchsorted(self.pair_keys, a * self.width + b)]
+        return self.pair_lps[search_positions(self.pair_keys, a * self.width + b)]
 
     @classmethod
     def build(cls, m: WordModel, misspelled: Iterable[str], partners: _Partners) -> _PairSets:
