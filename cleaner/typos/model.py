@@ -498,7 +498,7 @@ class WordIndex:
         whole: the table holds each prefix of a word, so the scalar loop's
         stop at a string that is no prefix never skips one."""
         lp = self._lattice(codes, lens, texts.__getitem__, banned, m)[0]
-        return self._best(lp, lens)
+        return self._best(lp, lens)[:, 0]
 
     def variant_logprobs(
         self, text: str, han: np.ndarray, starts: np.ndarray, lens: np.ndarray, pos: np.ndarray, rows: np.ndarray, alts: np.ndarray,
@@ -544,7 +544,8 @@ class WordIndex:
             return text[starts[r] : starts[r] + p] + chr(int(alts[j])) + text[starts[r] + p + 1 : starts[r] + lens[r]]
 
         self._fill(vlp, vhit, vcodes, lens[rows], over, variant, banned, m)
-        return self._best(lp, lens), self._best(vlp, lens[rows])
+        done = self._best(lp, lens)
+        return done[:, 0], self._best(vlp, lens[rows], done[rows], at)[:, 0]
 
     def _singles(self) -> np.ndarray:
         """Each packed code's log probability as a one-character word (0: not Han)."""
@@ -602,19 +603,27 @@ class WordIndex:
             self._long_words(lp, np.argwhere(known), text_of, banned, m, todo)
 
     @staticmethod
-    def _best(lp: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """The best segmentation's log probability of each row of a lattice,
-        position by position from the end, with :meth:`WordModel._route`'s
-        sums (so the same floats: a maximum does not depend on the order it
-        is taken in)."""
+    def _best(lp: np.ndarray, lens: np.ndarray, done: np.ndarray | None = None, last: np.ndarray | None = None) -> np.ndarray:
+        """The best segmentation's log probability of each suffix of each
+        row of a lattice (column 0: the whole row), position by position
+        from the end, with :meth:`WordModel._suffix_logprobs`' sums (so the
+        same floats: a maximum does not depend on the order it is taken
+        in).  With ``done`` (those of rows that differ from these only at
+        ``last``), only the suffixes from ``last`` down are computed: the
+        others are the same."""
         import numpy as np
 
         n, width, span = lp.shape
-        route = np.zeros((n, width + span + 1))
-        for i in range(width - 1, -1, -1):
+        if done is None or last is None:
+            route = np.zeros((n, width + span + 1))
+            first = width - 1
+        else:
+            route = done.copy()
+            first = int(last.max(initial=-1))
+        for i in range(first, -1, -1):
             best = (lp[:, i, :] + route[:, i + 1 : i + 1 + span]).max(axis=1)
-            route[:, i] = np.where(lens > i, best, 0.0)
-        return route[:, 0]
+            route[:, i] = np.where(lens > i, best, 0.0) if last is None else np.where(last >= i, best, route[:, i])
+        return route
 
     @staticmethod
     def _long_words(lp: np.ndarray, known: np.ndarray, text_of: Callable[[int], str], banned: frozenset[str], m: WordModel, todo: np.ndarray | None = None) -> None:
