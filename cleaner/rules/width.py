@@ -71,6 +71,8 @@ _PROTECTED = re.compile(
 #: what each kind of protected span needs on its line: a backquote, a URL
 #: scheme or ``www.``, an ``@``, or two commas (a CSV row)
 _PROTECT_TRIGGER = re.compile(r"`|@|://|www\.|,[^,\n]*,")  # (each branch opens with a literal: the engine skips to them)
+#: the triggers but the CSV row's two commas
+_OTHER_TRIGGERS = ("`", "@", "://", "www.")
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -84,15 +86,51 @@ def _protected(text: str) -> list[tuple[int, int]]:
     """
     if "```" in text:
         return [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    others = any(k in text for k in _OTHER_TRIGGERS)
+    if not others and text.count(",") < 2:
+        return []  # (no trigger at all: found by C string searches, not the regex)
     out: list[tuple[int, int]] = []
     pos = 0
     while (t := _PROTECT_TRIGGER.search(text, pos)) is not None:
         start = text.rfind("\n", 0, t.start()) + 1
         end = text.find("\n", t.start())
         end = len(text) if end < 0 else end
-        out.extend((m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end))
+        if others and any(k in text[start:end] for k in _OTHER_TRIGGERS):
+            out.extend((m.start(), m.end()) for m in _PROTECTED.finditer(text, _first_possible(text, start, end), end))
+        elif (m := _PROTECTED.match(text, start, end)) is not None:
+            # only commas: of the alternatives only the CSV row can match, and
+            # it only at a line start, the line's own start (as finditer finds)
+            out.append((m.start(), m.end()))
         pos = end + 1
     return out
+
+
+_SCHEME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_MAILBOX = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
+def _first_possible(text: str, start: int, end: int) -> int:
+    """Where on the line ``text[start:end]`` (no code fence in the text) the
+    first match of :data:`_PROTECTED` can start at the earliest: at its
+    start (a CSV row or anything else matches there), else at the first
+    backquote, ``www.``, or run of scheme or mailbox characters before the
+    first ``://`` or ``@`` (no branch can match before those), so that the
+    regex does not try its branches at every position before.
+
+    >>> text = "新闻正文很长，来源 www.a.cn"
+    >>> _first_possible(text, 0, len(text))
+    10
+    """
+    if _PROTECTED.match(text, start, end):
+        return start
+    cands = [end]
+    for mark, run in (("`", None), ("www.", None), ("://", _SCHEME), ("@", _MAILBOX)):
+        i = text.find(mark, start, end)
+        if i >= 0:
+            while run is not None and i > start and text[i - 1] in run:
+                i -= 1
+            cands.append(i)
+    return min(cands)
 
 
 def _is_cjk(ch: str) -> bool:

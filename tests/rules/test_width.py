@@ -98,6 +98,10 @@ def test_protected_spans_are_found_line_by_line_as_in_the_whole_text():
     texts = ["".join(p) for p in _random_texts("".join(chr(65 + i) for i in range(len(pieces))))]
     texts = ["".join(pieces[ord(c) - 65] for c in t) for t in texts]
     texts += ["见 http://a.cn/x?a=1,2 及 a@b.cn\n中文,没有", "a,b,c\nd,e,f", "`a,b` ```\nx,y,z\n```"]
+    # (lines whose only trigger is two commas: a CSV row only at their start)
+    texts += ["中文,中文,中文", "x\n甲,乙,丙\n1,2", "一行，很长的一行，不是,表格,吧", "a@b.cn\n1,2,3\n中,文,"]
+    # (a line with a URL or an address is searched from where one can start)
+    texts += ["很长的正文，来源 www.a.cn，完", "见x-1.ftp+s://a.b 和 a_b%c@d.cn", "`x` 中 a@b.cn ftp://c", "@,a,b", "://a@b.cn,x,y", "a.b-c@d-e.f.g"]
     for text in texts:
         assert _protected(text) == [(m.start(), m.end()) for m in _PROTECTED.finditer(text)], text
 
@@ -154,3 +158,4 @@ def test_a_mark_at_a_line_start_is_not_judged_by_the_line_above():
     assert clean("中\n,") == "中\n,"
     assert clean("中\t\n,") == clean(clean("中\t\n,"))
     assert clean("他说”,好") == "他说”，好"
+
