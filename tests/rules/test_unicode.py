@@ -195,3 +195,16 @@ def test_needed_characters_of_a_regex():
     assert _needed(_parse("a|\\w")) is None  # a branch may match any word character
     assert _needed(_parse("[^a]")) is None
     assert _needed(_parse("(?i:a)")) is None  # (case folding: "A" too)
+
+
+def test_every_rare_han_character_stands_in_the_gate_block():
+    # rare pairs are looked for only from the first character of the block on
+    import re
+
+    from cleaner.rules.unicode import _HAN_BLOCK, _rare_pair, _rare_pairs
+
+    first = re.compile(_rare_pair().pattern.split("][")[0] + "]")
+    outside = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and first.match(chr(cp)) and not _HAN_BLOCK.match(chr(cp))]
+    assert outside == []
+    text = "Café 中文 涓枃 abc 涓枃涓"
+    assert [m.span() for m in _rare_pairs(text)] == [m.span() for m in _rare_pair().finditer(text)]
