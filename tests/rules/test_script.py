@@ -195,17 +195,10 @@ def test_lines_are_those_the_line_end_regex_finds():
 
     from cleaner.rules.script import _LINE_END, _paragraphs
 
-    def by_regex(text):
-        out, start = [], 0
-        for m in _LINE_END.finditer(text):
-            out.append((start, m.end()))
-            start = m.end()
-        if start < len(text):
-            out.append((start, len(text)))
-        return out
-
     rng = random.Random(5)
     for alphabet in ("中\n", "中\n\r\f"):
         for _ in range(5000):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
-            assert _paragraphs(text) == by_regex(text), repr(text)
+            ends = [m.end() for m in _LINE_END.finditer(text)]
+            ends += [len(text)] if len(text) > (ends[-1] if ends else 0) else []
+            assert _paragraphs(text) == list(zip([0] + ends, ends)), repr(text)
