@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..chars import lines_of
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 
@@ -234,15 +235,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         if start < len(text):
             out.append((start, len(text)))
         return out
-    # only \n ends a line: the lines' lengths from one split in C
-    n = len(text)
-    for line in text.split("\n"):
-        end = start + len(line) + 1
-        out.append((start, min(end, n)))
-        start = end
-    if out[-1][0] >= n:
-        out.pop()  # (nothing after the last line end)
-    return out
+    # only \n ends a line: the lines as lines_of splits them in C
+    return [(start, start + len(body) + len(end)) for start, body, end in lines_of(text)]
 
 
 def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
