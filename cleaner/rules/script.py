@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..chars import lines_of
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 
@@ -219,13 +220,23 @@ def _convert_strays(text: str, stray: re.Pattern[str], config: str, *, with_neig
 _LINE_END = re.compile(r"\r\n|[\n\r\f]")
 
 
-def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """The lines of ``text``, each with its line end (:data:`_LINE_END`).
+
+    >>> _paragraphs("甲\\n乙\\r\\n丙"), _paragraphs("甲\\n")
+    ([(0, 2), (2, 5), (5, 6)], [(0, 2)])
+    """
+    out: list[tuple[int, int]] = []
     start = 0
-    for m in _LINE_END.finditer(text):
-        yield start, m.end()
-        start = m.end()
-    if start < len(text):
-        yield start, len(text)
+    if "\r" in text or "\f" in text:
+        for m in _LINE_END.finditer(text):
+            out.append((start, m.end()))
+            start = m.end()
+        if start < len(text):
+            out.append((start, len(text)))
+        return out
+    # only \n ends a line: the lines as lines_of splits them in C
+    return [(start, start + len(body) + len(end)) for start, body, end in lines_of(text)]
 
 
 def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
@@ -243,7 +254,7 @@ def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # (one search each, and none of the counting, for a text in one script)
     if not simp_re.search(text) or not trad_re.search(text):
         return  # one script only
-    paras = list(_paragraphs(text))
+    paras = _paragraphs(text)
     counts = paragraph_counts(text, paras)
     # (the paragraphs cover the text: their counts add up to the document's)
     trad, simp = sum(t0 for t0, _ in counts), sum(s0 for _, s0 in counts)

@@ -40,6 +40,7 @@ it could act on; plain Chinese text never reaches it.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -69,6 +70,96 @@ def _ftfy() -> tuple[Callable[..., str], Any]:
         unescape_html=False,
         explain=False,
     )
+
+def _needed(items: Any) -> frozenset[str] | None:
+    """Characters of which every match of the parsed regex ``items`` (a
+    sequence, as ``re._parser.parse`` gives it) holds at least one; None
+    when that cannot be told (an item that may match nothing, a category,
+    a negated class...).  Of the items that every match goes through, the
+    one with the fewest ASCII characters, then letters, is chosen (what
+    text is mostly made of).
+
+    >>> sorted(_needed(_parse("a[bc]|x(?:y中)+")))  # (中 rather than x or y)
+    ['a', '中']
+    >>> _needed(_parse("\\w+")) is None
+    True
+    """
+    c = importlib.import_module("re._constants")  # (the regex parser's opcodes)
+    best: frozenset[str] | None = None
+    for op, av in items:
+        found: frozenset[str] | None = None
+        if op is c.LITERAL:
+            found = frozenset(chr(av))
+        elif op is c.IN and all(o in (c.LITERAL, c.RANGE) for o, _ in av) and sum(v[1] - v[0] + 1 if o is c.RANGE else 1 for o, v in av) < 0x3000:
+            found = frozenset(chr(v) if o is c.LITERAL else chr(x) for o, v in av for x in ((v,) if o is c.LITERAL else range(v[0], v[1] + 1)))
+        elif op is c.BRANCH:
+            parts = [_needed(b) for b in av[1]]
+            found = None if any(x is None for x in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+        elif op is c.SUBPATTERN and not av[1] & re.IGNORECASE:
+            found = _needed(av[3])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _needed(av[2])
+        if found is not None and (best is None or _cost(found) < _cost(best)):
+            best = found
+    return best
+
+
+def _cost(chars: frozenset[str]) -> tuple[int, int, int]:
+    """ASCII first, then letters: what text is mostly made of."""
+    return (sum(ch.isascii() for ch in chars), sum(ch.isalpha() for ch in chars), len(chars))
+
+
+def _parse(pattern: str, flags: int = 0) -> Any:
+    return importlib.import_module("re._parser").parse(pattern, flags)
+
+
+def _char_class(chars: set[str]) -> str:
+    """A regex character class of ``chars``, as ranges of escaped code points."""
+    cps = sorted(ord(ch) for ch in chars)
+    parts = []
+    k = 0
+    while k < len(cps):
+        j = k
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(f"\\U{cps[k]:08x}-\\U{cps[j]:08x}")
+        k = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+@functools.cache
+def _ftfy_triggers() -> re.Pattern[str] | None:
+    """A text that holds none of these characters and is in NFC comes back
+    from ftfy (as :func:`_ftfy` configures it) unchanged: its encoding fix
+    starts only from text its badness regex matches, and its other fixes
+    (C1 controls, ligatures, surrogates, terminal escapes, control
+    characters) only from their own characters.  The characters are read
+    from ftfy's own regexes and tables (:func:`_needed`); None (call ftfy
+    every time) for an ftfy whose steps this was not derived from."""
+    import ftfy
+    from ftfy import badness, chardata, fixes
+
+    if not ftfy.__version__.startswith("6.") or badness.BADNESS_RE.flags & re.IGNORECASE:
+        return None
+    bad = _needed(_parse(badness.BADNESS_RE.pattern, badness.BADNESS_RE.flags))
+    ansi = _needed(_parse(fixes.ANSI_RE.pattern, fixes.ANSI_RE.flags))
+    if bad is None or ansi is None:
+        return None
+    chars = set(bad) | set(ansi) | {chr(c) for c in chardata.LIGATURES} | {chr(c) for c in chardata.CONTROL_CHARS}
+    chars |= {chr(c) for c in range(0x80, 0xA0)} | {chr(c) for c in range(0xD800, 0xE000)}
+    return re.compile(_char_class(chars))
+
+
+def _ftfy_may_act(text: str) -> bool:
+    """Whether ftfy can change ``text`` (False only where it cannot: see
+    :func:`_ftfy_triggers`).
+
+    >>> _ftfy_may_act("São Paulo, Montréal"), _ftfy_may_act("SÃ£o Paulo")
+    (False, True)
+    """
+    triggers = _ftfy_triggers()
+    return triggers is None or triggers.search(text) is not None or not unicodedata.is_normalized("NFC", text)
+
 
 # Characters that ftfy (or our own removal) could act on.
 _NEEDS_FTFY = re.compile(
@@ -129,6 +220,22 @@ def _rare_pair() -> re.Pattern[str]:
     ranges.append(f"\\u{lo:04x}-\\u9fff")
     rare = "".join(ranges)
     return re.compile(f"[{rare}][{rare}]")  # (not {2}: a class first lets the engine skip to it)
+
+
+#: the block of :func:`_rare_pair`'s characters: a regex of one range scans
+#: text for it much faster than one of thousands (a gate: Latin text has none)
+_HAN_BLOCK = re.compile("[\u4e00-\u9fff]")
+
+
+def _rare_pairs(text: str) -> Iterator[re.Match[str]]:
+    """``_rare_pair().finditer(text)``, from the first character of their
+    block (none before: no match before).
+
+    >>> [m.group() for m in _rare_pairs("abc 涓枃 中文")]
+    ['涓枃']
+    """
+    gate = _HAN_BLOCK.search(text)
+    return _rare_pair().finditer(text, gate.start()) if gate else iter(())
 
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
@@ -279,7 +386,7 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
             # with Windows-1252 extras (‰ Ž ” ˜) is UTF-8 read as cp1252,
             # ftfy's case, whose runs can decode as GBK by accident.
             fixed = _LATIN1_RUN.sub(lambda m: _relatin1(m.group()) or m.group(), fixed)
-        if _NEEDS_FTFY.search(fixed):
+        if _NEEDS_FTFY.search(fixed) and _ftfy_may_act(fixed):
             fix_text, options = _ftfy()
             repaired = fix_text(fixed, options)
             if _reads_as_text(fixed, repaired, before, after):
@@ -369,7 +476,7 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
     done: list[tuple[int, int]] = []
     # UTF-8 read as GBK: runs of uncommon Han characters
     last_run_end = -1
-    for m in _rare_pair().finditer(text):
+    for m in _rare_pairs(text):
         if m.start() < last_run_end:
             continue
         run = _NON_ASCII_RUN_AT(text, m.start())
@@ -426,7 +533,10 @@ def unicode_acts(text: str) -> bool:
     >>> unicode_acts("这是干净的中文。"), unicode_acts("æ–‡å­—"), unicode_acts("零\u200b宽")
     (False, True, True)
     """
-    return _SUSPECT_ALL.search(text) is not None or _rare_pair().search(text) is not None
+    if _SUSPECT_ALL.search(text) is not None:
+        return True
+    gate = _HAN_BLOCK.search(text)
+    return gate is not None and _rare_pair().search(text, gate.start()) is not None
 
 
 RULE = Rule(

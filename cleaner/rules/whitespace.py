@@ -94,7 +94,7 @@ def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
     if not _HEADING.match(body):
         keep: list[tuple[int, int]] = []
         remove: list[tuple[int, int]] = []
-        if _SPACED_SINGLE.search(body):
+        if _spaced_single(body):
             for sm in _SPACED_OUT.finditer(body):
                 for g in re.finditer(r"[ \u3000]", sm.group()):
                     remove.append((sm.start() + g.start(), sm.start() + g.end()))
@@ -134,8 +134,54 @@ def _short_items(body: str) -> list[tuple[int, int]]:
     m = _SHORT_ITEMS_FIRST.match(body)
     if m:
         out.append(m.span())
-    out.extend(k.span() for k in _SHORT_ITEMS_NEXT.finditer(body, m.end() if m else 0))
+    start = m.end() if m else 0
+    blanks = _blanks(body, " \u3000")
+    if blanks is None:
+        out.extend(k.span() for k in _SHORT_ITEMS_NEXT.finditer(body, start))
+        return out
+    for p in blanks:  # (where the pattern, which opens with a blank, can match)
+        if p >= start and (k := _SHORT_ITEMS_NEXT.match(body, p)) is not None:
+            out.append(k.span())
+            start = k.end()
     return out
+
+
+#: a line with fewer than one blank in this many characters is read blank by
+#: blank (C string searches); a denser one by the regex engine's scan
+_SPARSE = 16
+
+
+def _blanks(body: str, chars: str) -> list[int] | None:
+    """The positions of ``chars`` in ``body``, in order, or None where they
+    are dense (each is then a step in Python, slower than a regex scan).
+
+    >>> line = "本报记者 李良，" + "今天天气很好。" * 6 + "\u3000完"
+    >>> _blanks(line, " \u3000"), _blanks("a b c", " ")
+    ([4, 50], None)
+    """
+    if sum(body.count(c) for c in chars) * _SPARSE > len(body):
+        return None
+    out: list[int] = []
+    for c in chars:
+        i = body.find(c)
+        while i >= 0:
+            out.append(i)
+            i = body.find(c, i + 1)
+    out.sort()
+    return out
+
+
+def _spaced_single(body: str) -> bool:
+    """Whether :data:`_SPACED_SINGLE` matches in ``body``.
+
+    >>> _spaced_single("基 金 公司"), _spaced_single("基金 公司")
+    (True, False)
+    """
+    blanks = _blanks(body, " \u3000")
+    if blanks is None:
+        return _SPACED_SINGLE.search(body) is not None
+    n = len(body)
+    return any(i + 2 < n and body[i + 2] in " \u3000" and _SINGLE.match(body, i + 1) is not None for i in blanks)
 
 
 def _cjk_gaps(body: str) -> list[tuple[int, int]]:
@@ -146,9 +192,18 @@ def _cjk_gaps(body: str) -> list[tuple[int, int]]:
     >>> _cjk_gaps("中 文  字 a 字")
     [(1, 2), (3, 5)]
     """
+    blanks = _blanks(body, " \t\u3000")
+    runs: list[tuple[int, int]] = []
+    if blanks is None:
+        runs = [m.span() for m in _GAP_BLANKS.finditer(body)]
+    else:
+        for i in blanks:  # (maximal runs of blanks, as the regex finds them)
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
     out = []
-    for m in _GAP_BLANKS.finditer(body):
-        a, b = m.span()
+    for a, b in runs:
         if a and b < len(body) and _CJK_CHAR.match(body, a - 1) and _CJK_CHAR.match(body, b):
             out.append((a, b))
     return out

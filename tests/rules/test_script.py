@@ -187,3 +187,18 @@ def test_paragraph_counts_are_the_regex_counts_of_each_paragraph(monkeypatch, ch
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
         paras = list(_paragraphs(text))
         assert paragraph_counts(text, paras) == [script_counts(text[a:b]) for a, b in paras], repr(text)
+
+
+def test_lines_are_those_the_line_end_regex_finds():
+    # text with only \n is split in C: the spans must be the regex's
+    import random
+
+    from cleaner.rules.script import _LINE_END, _paragraphs
+
+    rng = random.Random(5)
+    for alphabet in ("中\n", "中\n\r\f"):
+        for _ in range(5000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+            ends = [m.end() for m in _LINE_END.finditer(text)]
+            ends += [len(text)] if len(text) > (ends[-1] if ends else 0) else []
+            assert _paragraphs(text) == list(zip([0] + ends, ends)), repr(text)

@@ -155,3 +155,56 @@ def test_fast_patterns_find_what_their_plain_forms_find():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert [m.span() for m in _SUSPECT_ALL.finditer(text)] == [m.span() for m in suspect.finditer(text)], repr(text)
         assert [m.span() for m in _rare_pair().finditer(text)] == [m.span() for m in rare.finditer(text)], repr(text)
+
+
+def _screen_texts():
+    """ftfy's own cases (damaged and repaired), and random short strings of
+    the characters its badness regex is made of, ASCII and typography."""
+    import random
+
+    texts = [t for c in _ftfy_cases() for t in (c["original"], c["fixed"])]
+    alphabet = [chr(c) for c in range(0x20, 0x250)] + list("–—‘’“”…€™•°±×÷²³µ¶·¸ÂÃÎÐ≈√∂∆▒█╬│ВГРСвβΒΓΞΟā€ØÙ\u00ad\xa0\x1b[m") + [chr(c) for c in range(0x2000, 0x2030)]
+    rng = random.Random(11)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(20000)]
+    return texts
+
+
+def test_text_the_ftfy_screen_passes_over_comes_back_from_ftfy_unchanged():
+    """The screen is exact one way: where it says ftfy cannot act, ftfy
+    (configured as the rule calls it) changes nothing and its badness
+    regex finds nothing; and it passes over most clean accented text."""
+    from ftfy.badness import is_bad
+
+    from cleaner.rules.unicode import _ftfy, _ftfy_may_act
+
+    fix_text, options = _ftfy()
+    skipped = [t for t in _screen_texts() if t and not _ftfy_may_act(t)]
+    assert len(skipped) > 5000
+    for t in skipped:
+        assert fix_text(t, options) == t and not is_bad(t), repr(t)
+    assert not _ftfy_may_act("naïve São Paulo, Montréal, Zürich")
+    assert _ftfy_may_act("SÃ£o Paulo") and _ftfy_may_act("ﬁne") and _ftfy_may_act("e\u0301")  # mojibake, ligature, not NFC
+
+
+def test_needed_characters_of_a_regex():
+    from cleaner.rules.unicode import _needed, _parse
+
+    assert _needed(_parse("ab|c[de]")) == frozenset("ac")  # (the fewest letters: "a" of "ab")
+    assert _needed(_parse("x?y")) == frozenset("y")
+    assert _needed(_parse("(?:a|\\w)z")) == frozenset("z")
+    assert _needed(_parse("a|\\w")) is None  # a branch may match any word character
+    assert _needed(_parse("[^a]")) is None
+    assert _needed(_parse("(?i:a)")) is None  # (case folding: "A" too)
+
+
+def test_every_rare_han_character_stands_in_the_gate_block():
+    # rare pairs are looked for only from the first character of the block on
+    import re
+
+    from cleaner.rules.unicode import _HAN_BLOCK, _rare_pair, _rare_pairs
+
+    first = re.compile(_rare_pair().pattern.split("][")[0] + "]")
+    outside = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and first.match(chr(cp)) and not _HAN_BLOCK.match(chr(cp))]
+    assert outside == []
+    text = "Café 中文 涓枃 abc 涓枃涓"
+    assert [m.span() for m in _rare_pairs(text)] == [m.span() for m in _rare_pair().finditer(text)]

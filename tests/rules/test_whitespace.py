@@ -169,3 +169,25 @@ def test_short_items_are_what_the_one_pattern_finds():
     for _ in range(5000):
         body = "".join(rng.choice("张三李 \u3000，a") for _ in range(rng.randint(0, 20)))
         assert _short_items(body) == [m.span() for m in _SHORT_ITEMS.finditer(body)], repr(body)
+
+
+def test_sparse_blanks_read_blank_by_blank_give_what_the_regexes_find():
+    # a line with few blanks is read at its blanks (C string searches): the
+    # gaps, the short items and the spaced-out prefilter must be the regexes'
+    import random
+    import re
+
+    from cleaner.chars import CJK
+    from cleaner.rules.whitespace import _SHORT_ITEMS, _SPACED_SINGLE, _blanks, _cjk_gaps, _short_items, _spaced_single
+
+    lookaround = re.compile(f"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
+    rng = random.Random(9)
+    letters = "张三李四王中文，。a1“" * 6
+    sparse = 0
+    for _ in range(4000):
+        body = "".join(rng.choice(letters + " \u3000\t") for _ in range(rng.randint(20, 120)))
+        sparse += _blanks(body, " \t\u3000") is not None
+        assert _cjk_gaps(body) == [m.span() for m in lookaround.finditer(body)], repr(body)
+        assert _short_items(body) == [m.span() for m in _SHORT_ITEMS.finditer(body)], repr(body)
+        assert _spaced_single(body) == (_SPACED_SINGLE.search(body) is not None), repr(body)
+    assert sparse > 1000  # (the blank-by-blank path did run)

@@ -98,6 +98,10 @@ def test_protected_spans_are_found_line_by_line_as_in_the_whole_text():
     texts = ["".join(p) for p in _random_texts("".join(chr(65 + i) for i in range(len(pieces))))]
     texts = ["".join(pieces[ord(c) - 65] for c in t) for t in texts]
     texts += ["见 http://a.cn/x?a=1,2 及 a@b.cn\n中文,没有", "a,b,c\nd,e,f", "`a,b` ```\nx,y,z\n```"]
+    # (lines whose only trigger is two commas: a CSV row only at their start)
+    texts += ["中文,中文,中文", "x\n甲,乙,丙\n1,2", "一行，很长的一行，不是,表格,吧", "a@b.cn\n1,2,3\n中,文,"]
+    # (a line with a URL or an address is searched from where one can start)
+    texts += ["很长的正文，来源 www.a.cn，完", "见x-1.ftp+s://a.b 和 a_b%c@d.cn", "`x` 中 a@b.cn ftp://c", "@,a,b", "://a@b.cn,x,y", "a.b-c@d-e.f.g"]
     for text in texts:
         assert _protected(text) == [(m.start(), m.end()) for m in _PROTECTED.finditer(text)], text
 
@@ -154,3 +158,62 @@ def test_a_mark_at_a_line_start_is_not_judged_by_the_line_above():
     assert clean("中\n,") == "中\n,"
     assert clean("中\t\n,") == clean(clean("中\t\n,"))
     assert clean("他说”,好") == "他说”，好"
+
+
+
+def test_parentheses_pair_as_with_the_regex_scan():
+    # the events come from str.find; the pairs must be those of a scan of
+    # every "(", ")" and line break (protected spans skipped, fences too)
+    import random
+    import re
+
+    from cleaner.rules.width import _paren_pairs, _protected
+
+    def scanned(text, protected):
+        stack, p, out = [], 0, []
+        for m in re.finditer(r"[()\n]", text):
+            i = m.start()
+            while p < len(protected) and protected[p][1] <= i:
+                p += 1
+            if p < len(protected) and protected[p][0] <= i:
+                continue
+            if m.group() == "\n":
+                stack.clear()
+            elif m.group() == "(":
+                stack.append(i)
+            elif stack:
+                out.append((stack.pop(), i))
+        return out
+
+    rng = random.Random(12)
+    pieces = ["(", ")", "\n", "中", "a", " ", "```", "`x`", "http://a.cn/(x)", ","]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        protected = _protected(text)
+        assert list(_paren_pairs(text, protected)) == scanned(text, protected), repr(text)
+
+
+def test_fullwidth_runs_from_the_gate_are_the_regex_matches():
+    import random
+
+    from cleaner.rules.width import _ANY_PUNCT, _CJK_CHAR, _FULLWIDTH_ALNUM, _fullwidth_runs, width_acts
+
+    rng = random.Random(13)
+    alphabet = "中a1 ０Ｏｚ＠［｀｛\uff0f\uff1a\uff5b\uff5a\uff10，,("
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in _fullwidth_runs(text)] == [m.span() for m in _FULLWIDTH_ALNUM.finditer(text)], repr(text)
+        plain = _FULLWIDTH_ALNUM.search(text) or (_ANY_PUNCT.search(text) and _CJK_CHAR.search(text))
+        assert width_acts(text) == bool(plain), repr(text)
+
+
+def test_every_cjk_character_stands_in_the_gate_block():
+    # _has_cjk looks for CJK only from the first character of its block on
+    import re
+
+    from cleaner.rules.width import _CJK_BLOCK, _CJK_CHAR, _has_cjk
+
+    gate = re.compile(_CJK_BLOCK.pattern)
+    outside = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and _CJK_CHAR.match(chr(cp)) and not gate.match(chr(cp))]
+    assert outside == []
+    assert _has_cjk("abc\u3000ｅ，") and not _has_cjk("abc\u3000ｅ") and not _has_cjk("")
