@@ -165,6 +165,8 @@ def _repeated(keys: np.ndarray) -> np.ndarray:
 
 #: a character outside the BMP (two UTF-16 units: :func:`_quads` writes one)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: four Han characters side by side (written out: ``{4}`` scans a text without any slower)
+_HAN_QUAD = re.compile("[\u4e00-\u9fff]" * 4)
 #: the first two characters of a key of :func:`_quads`
 _HEAD = 0xFFFFFFFF
 #: the multiplier of :func:`_may_hold`'s hash (2**64 / the golden ratio)
@@ -189,8 +191,8 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     """
     import numpy as np
 
-    if len(text) < 8:
-        return []
+    if len(text) < 8 or not _HAN_QUAD.search(text):
+        return []  # every near copy agrees with a quad of Han characters the text repeats
     plain, g1, g2, han = _quads(text)
     written = _repeated(plain)
     if not len(written):
