@@ -376,11 +376,13 @@ def _variants(
         return []
     keys, tcs, lanes, singles, lens = keys[keep], tcs[keep], lanes[keep], singles[keep], lens[keep]
     # every (term, lane, look-alike the text has)
-    rows = alikes.table[alikes.slots[lanes.ravel()]]
-    cell, k = np.nonzero(present[rows])
-    if not len(cell):
+    slot = alikes.slots[lanes.ravel()]
+    with_alikes = np.flatnonzero(slot)  # (not a lane past a term's end, nor a character without look-alikes)
+    rows = alikes.table[slot[with_alikes]]
+    row, k = np.nonzero(present[rows])
+    if not len(row):
         return []
-    x = rows[cell, k]
+    x, cell = rows[row, k], with_alikes[row]
     term, lane = np.divmod(cell, MAX_TERM)
     wanted = keys[term] ^ ((lanes.ravel()[cell] ^ x).astype(np.uint64) << (lane * 16).astype(np.uint64))
     found = _lookup(distinct, counts, wanted)
