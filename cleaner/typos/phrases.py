@@ -255,16 +255,38 @@ def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each of ``keys`` is in ``sorted_set`` (sorted).
+    """Whether each of ``keys`` is in ``sorted_set`` (sorted).  Beyond
+    :data:`_FILTERED` keys, only those that :func:`_may_hold` lets through
+    are searched for (a binary search in a long text's repeated quads took
+    half of the rule's time: ~90 ns a key, a hashed bit ~10).
 
     >>> import numpy as np
     >>> _member(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64)).tolist()
     [True, False, True]
+    >>> keys = np.arange(3 * _FILTERED, dtype=np.uint64)
+    >>> np.flatnonzero(_member(keys, np.array([5, 7000, 9000], dtype=np.uint64))).tolist()
+    [5, 7000, 9000]
     """
     import numpy as np
 
     if not len(sorted_set) or not len(keys):
         return np.zeros(len(keys), dtype=bool)
+    if len(keys) > _FILTERED:
+        out = np.zeros(len(keys), dtype=bool)
+        maybe = np.flatnonzero(_may_hold(keys, sorted_set))
+        out[maybe] = _searched(keys[maybe], sorted_set)
+        return out
+    return _searched(keys, sorted_set)
+
+
+#: keys looked up by binary search alone (more: a hashed filter first)
+_FILTERED = 4096
+
+
+def _searched(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """:func:`_member` by binary search (``sorted_set`` not empty)."""
+    import numpy as np
+
     where = np.minimum(np.searchsorted(sorted_set, keys), len(sorted_set) - 1)
     return sorted_set[where] == keys
 
