@@ -60,6 +60,7 @@ from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
 from .confusion_rule import default_neighbours
+from .consistency import may_hold
 from .model import WordModel, model
 
 if TYPE_CHECKING:
@@ -169,8 +170,6 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _HAN_QUAD = re.compile("[\u4e00-\u9fff]" * 4)
 #: the first two characters of a key of :func:`_quads`
 _HEAD = 0xFFFFFFFF
-#: the multiplier of :func:`_may_hold`'s hash (2**64 / the golden ratio)
-_MIX = 0x9E3779B97F4A7C15
 #: the shapes (inserted, deleted) a bit of :func:`_candidates`' codes stands for
 _BITS = ((1, (1, 0)), (2, (2, 0)), (4, (0, 1)), (4, (0, 2)), (8, (1, 1)))
 
@@ -200,7 +199,7 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     n = len(plain)
     # every shape's copy begins with the first two characters of a repeated
     # quad: the rest is looked at only there
-    near = np.flatnonzero(_may_hold(g1 & np.uint64(_HEAD), written & np.uint64(_HEAD)))
+    near = np.flatnonzero(may_hold(g1 & np.uint64(_HEAD), written & np.uint64(_HEAD)))
     at = np.zeros(n + 2, dtype=bool)
     at[n:] = True
     at[near[_member(plain[near], written)]] = True  # where the repeated forms stand
@@ -223,24 +222,6 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     return [(t + 2, ins, dele) for t, c in zip(where.tolist(), code[keep].tolist()) for bit, (ins, dele) in _BITS if c & bit]
 
 
-def _may_hold(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Whether each of ``keys`` may be one of ``members`` (a filter: True
-    for each that is, and for a few that are not), through a small table
-    hashed by multiplication: cheaper than a binary search of each key.
-
-    >>> import numpy as np
-    >>> _may_hold(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64))[[0, 2]].tolist()
-    [True, True]
-    """
-    import numpy as np
-
-    bits = max(6, 3 + len(members).bit_length())
-    shift, mix = np.uint64(64 - bits), np.uint64(_MIX)
-    table = np.zeros(1 << bits, dtype=bool)
-    table[(members * mix) >> shift] = True
-    return table[(keys * mix) >> shift]
-
-
 def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Whether the first two characters of each of ``keys`` stand at most
     :data:`MAX_ANCHOR` times at the head of a quad of Han characters (asked
@@ -256,7 +237,7 @@ def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Whether each of ``keys`` is in ``sorted_set`` (sorted).  Beyond
-    :data:`_FILTERED` keys, only those that :func:`_may_hold` lets through
+    :data:`_FILTERED` keys, only those that :func:`~cleaner.typos.consistency.may_hold` lets through
     are searched for (a binary search in a long text's repeated quads took
     half of the rule's time: ~90 ns a key, a hashed bit ~10).
 
@@ -273,7 +254,7 @@ def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(len(keys), dtype=bool)
     if len(keys) > _FILTERED:
         out = np.zeros(len(keys), dtype=bool)
-        maybe = np.flatnonzero(_may_hold(keys, sorted_set))
+        maybe = np.flatnonzero(may_hold(keys, sorted_set))
         out[maybe] = _searched(keys[maybe], sorted_set)
         return out
     return _searched(keys, sorted_set)
