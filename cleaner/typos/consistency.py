@@ -264,7 +264,7 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.empty(len(found), dtype=bool)
     first[0] = True
     np.not_equal(found[1:], found[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    starts = first.nonzero()[0]
     counts = np.empty(len(starts), dtype=np.uint32)
     counts[:-1] = starts[1:] - starts[:-1]
     counts[-1] = len(found) - starts[-1]
@@ -289,7 +289,7 @@ def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndar
         return np.zeros(len(wanted), dtype=np.uint32)
     if len(wanted) > _FILTERED:
         out = np.zeros(len(wanted), dtype=counts.dtype)
-        maybe = np.flatnonzero(may_hold(wanted, keys))
+        maybe = may_hold(wanted, keys).nonzero()[0]
         out[maybe] = _searched(keys, counts, wanted[maybe])
         return out
     return _searched(keys, counts, wanted)
@@ -303,7 +303,7 @@ def _searched(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.nd
     """:func:`_lookup` by binary search (``keys`` not empty)."""
     import numpy as np
 
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    at = np.minimum(keys.searchsorted(wanted), len(keys) - 1)
     return np.where(keys[at] == wanted, counts[at], 0)
 
 
@@ -353,8 +353,8 @@ def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = No
     # (np.isin sorts a copy of the whole key array: 40 bytes a character)
     for a in range(0, len(keys), _SLICE):
         part = keys[a : a + _SLICE]
-        hit = want[np.minimum(np.searchsorted(want, part), last)] == part
-        for pos in (np.flatnonzero(hit) + a).tolist():
+        hit = want[np.minimum(want.searchsorted(part), last)] == part
+        for pos in (hit.nonzero()[0] + a).tolist():
             out.setdefault(text[pos : pos + n], []).append(pos)
     return out
 
@@ -403,7 +403,9 @@ def _variants(
     look-alikes (those the text has, ``present`` by code point) and their
     counts; strings are made for the few found.  A key's characters are
     read as its four 16-bit lanes, lane 0 the last character (0 past the
-    first): each numpy call's fixed cost is what counts on an article."""
+    first): each numpy call's fixed cost is what counts on an article
+    (hence ``.nonzero()[0]`` and ``.searchsorted``: the Python layers of
+    ``np.flatnonzero`` and ``np.searchsorted`` cost more than their work)."""
     import numpy as np
 
     keys, tcs = distinct[at], counts[at]
@@ -413,22 +415,22 @@ def _variants(
     singles = index.chars[lanes]
     # 软件产业的: a phrase ending in a function word, not a name
     first = singles[np.arange(len(keys)), lens - 1]
-    keep = np.flatnonzero((first <= FUNCTION_LOGP) & (singles[:, 0] <= FUNCTION_LOGP))
+    keep = ((first <= FUNCTION_LOGP) & (singles[:, 0] <= FUNCTION_LOGP)).nonzero()[0]
     if not len(keep):
         return []
     keys, tcs, lanes, singles, lens = keys[keep], tcs[keep], lanes[keep], singles[keep], lens[keep]
     # every (term, lane, look-alike the text has)
     slot = alikes.slots[lanes.ravel()]
-    with_alikes = np.flatnonzero(slot)  # (not a lane past a term's end, nor a character without look-alikes)
+    with_alikes = slot.nonzero()[0]  # (not a lane past a term's end, nor a character without look-alikes)
     rows = alikes.table[slot[with_alikes]]
-    row, k = np.nonzero(present[rows])
+    row, k = present[rows].nonzero()
     if not len(row):
         return []
     x, cell = rows[row, k], with_alikes[row]
     term, lane = np.divmod(cell, MAX_TERM)
     wanted = keys[term] ^ ((lanes.ravel()[cell] ^ x).astype(np.uint64) << (lane * 16).astype(np.uint64))
     found = _lookup(distinct, counts, wanted)
-    hit = np.flatnonzero((found > 0) & (found * RATIO <= tcs[term]))
+    hit = ((found > 0) & (found * RATIO <= tcs[term])).nonzero()[0]
     if not len(hit):
         return []
     # a term that the dictionary explains is ocr_confusion's business: read
@@ -436,7 +438,7 @@ def _variants(
     explained = np.zeros(len(keys), dtype=bool)
     marked = np.zeros(len(keys), dtype=bool)
     marked[term[hit]] = True
-    with_variant = np.flatnonzero(marked)  # sorted, as np.unique (which imports numpy.ma: 26 ms on its first call)
+    with_variant = marked.nonzero()[0]  # sorted, as np.unique (which imports numpy.ma: 26 ms on its first call)
     for n in sorted(set(lens[with_variant].tolist())):
         rows_n = with_variant[lens[with_variant] == n]
         chars = lanes[rows_n, n - 1 :: -1].astype(np.int64)  # first character first
@@ -462,7 +464,7 @@ def _key_lengths(keys: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    return np.searchsorted(np.array([1 << 32, 1 << 48], dtype=np.uint64), keys, "right") + 2
+    return np.array([1 << 32, 1 << 48], dtype=np.uint64).searchsorted(keys, "right") + 2
 
 
 def _some_readings(chars: np.ndarray, singles: np.ndarray, index: WordIndex) -> np.ndarray:
@@ -585,7 +587,7 @@ def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
     lengths = [range(2, MAX_TERM + 1)] if len(text) <= _SLICE else [[n] for n in range(2, MAX_TERM + 1)]
     for ns in lengths:
         distinct, counts = _counts(np.concatenate([_ngram_keys(windows, n, compact=True) for n in ns]))
-        repeated_at = np.flatnonzero(counts >= MIN_TERM_COUNT)
+        repeated_at = (counts >= MIN_TERM_COUNT).nonzero()[0]
         if not len(repeated_at):
             break  # no longer term can repeat either
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
