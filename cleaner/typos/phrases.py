@@ -198,23 +198,27 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
         return []  # every near copy agrees with a quad the text repeats
     n = len(plain)
     # every shape's copy begins with the first two characters of a repeated
-    # quad: the rest is looked at only there
-    near = np.flatnonzero(may_hold(g1 & np.uint64(_HEAD), written & np.uint64(_HEAD)))
+    # quad: the rest is looked at only there (each array read there once:
+    # on an article every numpy call's fixed cost is what counts)
+    near = may_hold(g1 & np.uint64(_HEAD), written & np.uint64(_HEAD)).nonzero()[0]
+    m = len(near)
+    quad, skip1, skip2 = plain[near], g1[near], g2[near]
+    found = _member(np.concatenate((quad, skip1, skip2)), written)
+    repeated, inserted1, inserted2 = found[:m], found[m : 2 * m], found[2 * m :]
     at = np.zeros(n + 2, dtype=bool)
     at[n:] = True
-    at[near[_member(plain[near], written)]] = True  # where the repeated forms stand
+    at[near[repeated]] = True  # where the repeated forms stand
     w12 = _repeated(np.concatenate((g1[at[:n]], g2[at[:n]])))
-    m = len(near)
     # the copy's own form is written once: its quad across the change is not
     # repeated (for an inserted word, the quad before or after its end)
-    fresh = ~at[near] & han[near + 2]
+    once = ~repeated
+    fresh = once & han[near + 2]
     fresh_after = fresh | ~at[near + 2]
-    inserted = _member(np.concatenate((g1[near], g2[near])), written)
-    code = (inserted[:m] & fresh).view(np.uint8) | ((inserted[m:] & fresh_after & han[near + 3]).view(np.uint8) << 1)
+    code = (inserted1 & fresh).view(np.uint8) | ((inserted2 & fresh_after & han[near + 3]).view(np.uint8) << 1)
     if len(w12):
-        changed = _member(np.concatenate((plain[near], g1[near])), w12)
-        code |= ((changed[:m] & ~at[near]).view(np.uint8) << 2) | ((changed[m:] & fresh).view(np.uint8) << 3)
-    keep = np.flatnonzero(code)
+        changed = _member(np.concatenate((quad, skip1)), w12)
+        code |= ((changed[:m] & once).view(np.uint8) << 2) | ((changed[m:] & fresh).view(np.uint8) << 3)
+    keep = code.nonzero()[0]
     where = near[keep]
     if len(where) > MAX_ANCHOR:
         ok = _anchored(plain, g1[where])
