@@ -60,14 +60,14 @@ from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
 from .confusion_rule import Neighbours, default_neighbours
-from .model import WordIndex, WordModel, code_points, han_codes, is_han_run, model, word_index
+from .model import WordIndex, WordModel, han_codes, is_han_run, model, word_index
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ..config import Config
 
-__all__ = ["RULE", "NAME", "consistency_rule", "find", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
+__all__ = ["RULE", "NAME", "consistency_rule", "find", "may_hold", "MIN_TERM_COUNT", "MAX_TERM", "RATIO", "COMMON_LOGP", "TERM_LOGP"]
 
 NAME = "consistency"
 #: a term is used at least this often in the document
@@ -90,7 +90,11 @@ WORD_CHAR_LOGP = -12.0
 #: characters either side of a variant read by the common-word test
 CONTEXT = 3
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
+#: two Han characters side by side (written out: ``{2}`` makes the scan of a text
+#: without any three times slower)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff]")
+#: a character outside the BMP (two UTF-16 units: :func:`_windows` writes one)
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _some_reading(term: str, m: WordModel) -> float:
@@ -192,52 +196,75 @@ def _stands_alone(text: str, term: str, starts: Sequence[int], m: WordModel) -> 
     return glued * 3 <= len(starts)
 
 
-def _han_codes(text: str) -> np.ndarray:
-    """The code point of every character of ``text`` as uint16, 0 where it is
-    not a Han character of the basic block (U+4E00-U+9FFF)."""
+def _windows(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The four characters from each position of ``text`` packed into one
+    uint64 (16 bits a character, first character highest; past the end 0),
+    and the same four positions' "is a Han character of the basic block"
+    flags packed into one uint32 (a byte each, first highest): two strided
+    views of the UTF-16 text, so that every ``n``-gram key of
+    :func:`_ngram_keys` is a shift of the first (a handful of numpy calls
+    for every length, where one per character and length was the cost on
+    a news article).  A character outside the BMP counts as a non-Han one
+    (U+FFFF), so positions stay those of ``text``.
+
+    >>> w, han = _windows("天天向上")
+    >>> _unpack(int(w[0]), 4), _unpack(int(w[1]) >> 16, 3), hex(int(han[0])), hex(int(han[1]))
+    ('天天向上', '天向上', '0x1010101', '0x1010100')
+    """
     import numpy as np
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return np.where((cp >= 0x4E00) & (cp <= 0x9FFF), cp, 0).astype(np.uint16)
+
+    raw = (text + "\0\0\0").encode("utf-16-be", "surrogatepass")
+    if len(raw) != 2 * len(text) + 6:
+        raw = (_ASTRAL.sub("\uffff", text) + "\0\0\0").encode("utf-16-be", "surrogatepass")
+    n = len(text)
+    han = np.frombuffer(raw, dtype=">u2") - np.uint16(0x4E00) < np.uint16(0x9FFF - 0x4E00 + 1)
+    words = np.ndarray(shape=(n,), dtype=">u8", buffer=raw, strides=(2,)).astype(np.uint64)
+    flags = np.ndarray(shape=(n,), dtype=">u4", buffer=han, strides=(1,)).astype(np.uint32)
+    return words, flags
 
 
-def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
+#: the :func:`_windows` flags of an ``n``-gram of Han characters, shifted down by ``32 - 8 n``
+_ALL_HAN = {2: 0x0101, 3: 0x010101, 4: 0x01010101}
+
+
+def _ngram_keys(windows: tuple[np.ndarray, np.ndarray], n: int, *, compact: bool = False) -> np.ndarray:
     """Every ``n``-gram of the text packed into one uint64 (16 bits a
-    character, first character highest); 0 where it is not all Han."""
+    character, first character highest; see :func:`_windows`), 0 where it
+    is not all Han (``compact``: only those that are, in text order).
+
+    >>> [_unpack(k, 2) for k in _ngram_keys(_windows("天天向上。"), 2).tolist() if k]
+    ['天天', '天向', '向上']
+    """
     import numpy as np
-    span = len(codes) - n + 1
-    if span <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    keys = codes[:span].astype(np.uint64)
-    valid = keys != 0
-    for k in range(1, n):
-        part = codes[k : k + span]
-        keys <<= np.uint64(16)
-        keys |= part
-        valid &= part != 0
-    keys[~valid] = 0
-    return keys
+
+    words, flags = windows
+    shift = 32 - 8 * n
+    valid = (flags >> np.uint32(shift) if shift else flags) == _ALL_HAN[n]
+    keys = words >> np.uint64(2 * shift) if shift else words
+    return keys[valid] if compact else np.where(valid, keys, np.uint64(0))
 
 
 def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct packed ``n``-grams of Han characters, sorted, and how
+    """The distinct packed ``n``-grams of Han characters among ``keys``
+    (:func:`_ngram_keys` with ``compact``: no 0; sorted in place), in order, and how
     often each occurs (overlapping): two arrays, 12 bytes per distinct
     ``n``-gram (a dict of Python ints took about ten times that on a huge
     paragraph).
 
-    >>> n = 2; keys, counts = _counts(_ngram_keys(_han_codes("天天天向上"), n))
+    >>> n = 2; keys, counts = _counts(_ngram_keys(_windows("天天天向上"), n, compact=True))
     >>> dict(zip(_unpack_all(keys.tolist(), n), counts.tolist())) == {"天天": 2, "天向": 1, "向上": 1}
     True
     """
     import numpy as np
 
-    found = keys[keys != 0]
-    if not len(found):
+    if not len(keys):
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
-    found.sort()  # in place: np.unique would sort a second copy
+    found = keys
+    found.sort()  # in place (the caller's own concatenation): np.unique would sort a second copy
     first = np.empty(len(found), dtype=bool)
     first[0] = True
     np.not_equal(found[1:], found[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
+    starts = first.nonzero()[0]
     counts = np.empty(len(starts), dtype=np.uint32)
     counts[:-1] = starts[1:] - starts[:-1]
     counts[-1] = len(found) - starts[-1]
@@ -246,10 +273,13 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """The counts of the packed ``n``-grams ``wanted`` (0 for one that does
-    not occur), by binary search in the sorted ``keys`` of :func:`_counts`.
+    not occur), by binary search in the sorted ``keys`` of :func:`_counts`;
+    beyond :data:`_FILTERED` of them, only of those that :func:`may_hold`
+    lets through (in a long text's table a search costs ~90 ns a key, and
+    most look-alike variants are absent).
 
     >>> import numpy as np
-    >>> keys, counts = _counts(_ngram_keys(_han_codes("天天天向上"), 2))
+    >>> keys, counts = _counts(_ngram_keys(_windows("天天天向上"), 2, compact=True))
     >>> _lookup(keys, counts, np.array([_pack("天天"), _pack("上天")], dtype=np.uint64)).tolist()
     [2, 0]
     """
@@ -257,8 +287,47 @@ def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndar
 
     if not len(keys):
         return np.zeros(len(wanted), dtype=np.uint32)
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    if len(wanted) > _FILTERED:
+        out = np.zeros(len(wanted), dtype=counts.dtype)
+        maybe = may_hold(wanted, keys).nonzero()[0]
+        out[maybe] = _searched(keys, counts, wanted[maybe])
+        return out
+    return _searched(keys, counts, wanted)
+
+
+#: keys looked up by binary search alone (more: :func:`may_hold` first)
+_FILTERED = 4096
+
+
+def _searched(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """:func:`_lookup` by binary search (``keys`` not empty)."""
+    import numpy as np
+
+    at = np.minimum(keys.searchsorted(wanted), len(keys) - 1)
     return np.where(keys[at] == wanted, counts[at], 0)
+
+
+def may_hold(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` (uint64) may be one of ``members`` (a
+    filter: True for each that is, and for a few that are not), through a
+    table of 8 to 16 bits a member hashed by multiplication (Fibonacci
+    hashing): cheaper than a binary search of each key.
+
+    >>> import numpy as np
+    >>> may_hold(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64))[[0, 2]].tolist()
+    [True, True]
+    """
+    import numpy as np
+
+    bits = max(6, 3 + len(members).bit_length())
+    shift, mix = np.uint64(64 - bits), np.uint64(_MIX)
+    table = np.zeros(1 << bits, dtype=bool)
+    table[(members * mix) >> shift] = True
+    return table[(keys * mix) >> shift]
+
+
+#: the multiplier of :func:`may_hold`'s hash (2**64 / the golden ratio)
+_MIX = 0x9E3779B97F4A7C15
 
 
 def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = None) -> dict[str, list[int]]:
@@ -277,15 +346,15 @@ def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = No
     if not len(want) or len(text) < n:
         return out
     if keys is None:
-        keys = _ngram_keys(_han_codes(text), n)
+        keys = _ngram_keys(_windows(text), n)
     want.sort()
     last = len(want) - 1
     # binary search in the few wanted keys, a slice of the text at a time
     # (np.isin sorts a copy of the whole key array: 40 bytes a character)
     for a in range(0, len(keys), _SLICE):
         part = keys[a : a + _SLICE]
-        hit = want[np.minimum(np.searchsorted(want, part), last)] == part
-        for pos in (np.flatnonzero(hit) + a).tolist():
+        hit = want[np.minimum(want.searchsorted(part), last)] == part
+        for pos in (hit.nonzero()[0] + a).tolist():
             out.setdefault(text[pos : pos + n], []).append(pos)
     return out
 
@@ -332,51 +401,54 @@ def _variants(
     count) that occur at most once for every :data:`RATIO` uses of it.  In
     numpy, strings of every length at once: the tests of a term, its
     look-alikes (those the text has, ``present`` by code point) and their
-    counts; strings are made for the few found."""
+    counts; strings are made for the few found.  A key's characters are
+    read as its four 16-bit lanes, lane 0 the last character (0 past the
+    first): each numpy call's fixed cost is what counts on an article
+    (hence ``.nonzero()[0]`` and ``.searchsorted``: the Python layers of
+    ``np.flatnonzero`` and ``np.searchsorted`` cost more than their work)."""
     import numpy as np
 
     keys, tcs = distinct[at], counts[at]
+    lanes = keys.astype("<u8", copy=False).view("<u2").reshape(-1, MAX_TERM)  # Han or 0: within the index's table
     lens = _key_lengths(keys)
-    # a term's characters, first one first, 0 past its end
-    shifts = 16 * (lens[:, None] - 1 - np.arange(MAX_TERM))
-    chars = np.where(shifts >= 0, (keys[:, None] >> np.maximum(shifts, 0).astype(np.uint64)) & np.uint64(0xFFFF), 0).astype(np.int64)
     index = word_index(m)
-    singles = index.char_lps(chars)
+    singles = index.chars[lanes]
     # 软件产业的: a phrase ending in a function word, not a name
-    last = singles[np.arange(len(keys)), lens - 1]
-    keep = np.flatnonzero((singles[:, 0] <= FUNCTION_LOGP) & (last <= FUNCTION_LOGP))
+    first = singles[np.arange(len(keys)), lens - 1]
+    keep = ((first <= FUNCTION_LOGP) & (singles[:, 0] <= FUNCTION_LOGP)).nonzero()[0]
     if not len(keep):
         return []
-    keys, tcs, chars, singles, lens, shifts = keys[keep], tcs[keep], chars[keep], singles[keep], lens[keep], shifts[keep]
-    # every (term, position, look-alike) in order, the look-alikes as the table lists them
-    flat = chars.ravel()
-    slot = np.where(flat < len(alikes.slots), alikes.slots[np.minimum(flat, len(alikes.slots) - 1)], 0)
-    deg = alikes.count[slot]
-    pick = np.repeat(alikes.start[slot] - (np.cumsum(deg) - deg), deg) + np.arange(int(deg.sum()))
-    x = alikes.nb[pick]
-    cell = np.repeat(np.arange(len(flat)), deg)
-    has = present[np.minimum(x, len(present) - 1)] & (x < len(present))
-    x, cell = x[has], cell[has]
-    if not len(x):
+    keys, tcs, lanes, singles, lens = keys[keep], tcs[keep], lanes[keep], singles[keep], lens[keep]
+    # every (term, lane, look-alike the text has)
+    slot = alikes.slots[lanes.ravel()]
+    with_alikes = slot.nonzero()[0]  # (not a lane past a term's end, nor a character without look-alikes)
+    rows = alikes.table[slot[with_alikes]]
+    row, k = present[rows].nonzero()
+    if not len(row):
         return []
-    term, j = cell // MAX_TERM, cell % MAX_TERM
-    wanted = keys[term] ^ ((flat[cell] ^ x).astype(np.uint64) << shifts.ravel()[cell].astype(np.uint64))
+    x, cell = rows[row, k], with_alikes[row]
+    term, lane = np.divmod(cell, MAX_TERM)
+    wanted = keys[term] ^ ((lanes.ravel()[cell] ^ x).astype(np.uint64) << (lane * 16).astype(np.uint64))
     found = _lookup(distinct, counts, wanted)
-    hit = np.flatnonzero((found > 0) & (found * RATIO <= tcs[term]))
+    hit = ((found > 0) & (found * RATIO <= tcs[term])).nonzero()[0]
     if not len(hit):
         return []
     # a term that the dictionary explains is ocr_confusion's business: read
     # only the terms with a variant (each row's reading is its own floats)
     explained = np.zeros(len(keys), dtype=bool)
-    with_variant = np.unique(term[hit])
-    for n in np.unique(lens[with_variant]).tolist():
-        rows = with_variant[lens[with_variant] == n]
-        explained[rows] = _some_readings(chars[rows, :n], singles[rows, :n], index) > TERM_LOGP
+    marked = np.zeros(len(keys), dtype=bool)
+    marked[term[hit]] = True
+    with_variant = marked.nonzero()[0]  # sorted, as np.unique (which imports numpy.ma: 26 ms on its first call)
+    for n in sorted(set(lens[with_variant].tolist())):
+        rows_n = with_variant[lens[with_variant] == n]
+        chars = lanes[rows_n, n - 1 :: -1].astype(np.int64)  # first character first
+        explained[rows_n] = _some_readings(chars, singles[rows_n, n - 1 :: -1], index) > TERM_LOGP
     hit = hit[~explained[term[hit]]]
     by_term: dict[int, list[tuple[str, int, int]]] = {}
     key_list, len_list = keys.tolist(), lens.tolist()
-    for t, jj, c, vc in zip(term[hit].tolist(), j[hit].tolist(), x[hit].tolist(), found[hit].tolist()):
+    for t, ln, c, vc in zip(term[hit].tolist(), lane[hit].tolist(), x[hit].tolist(), found[hit].tolist()):
         name = _unpack(key_list[t], len_list[t])
+        jj = len_list[t] - 1 - ln
         by_term.setdefault(t, []).append((name[:jj] + chr(c) + name[jj + 1 :], jj, vc))
     tc_list = tcs.tolist()
     return [(_unpack(key_list[t], len_list[t]), tc_list[t], f) for t, f in by_term.items()]
@@ -392,7 +464,7 @@ def _key_lengths(keys: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    return 1 + (keys >= np.uint64(1 << 16)).astype(np.int64) + (keys >= np.uint64(1 << 32)) + (keys >= np.uint64(1 << 48))
+    return np.array([1 << 32, 1 << 48], dtype=np.uint64).searchsorted(keys, "right") + 2
 
 
 def _some_readings(chars: np.ndarray, singles: np.ndarray, index: WordIndex) -> np.ndarray:
@@ -426,13 +498,12 @@ def _some_readings(chars: np.ndarray, singles: np.ndarray, index: WordIndex) -> 
 @dataclass(frozen=True, slots=True, eq=False)
 class _LookAlikes:
     """The look-alikes of each character (one character, not itself), in
-    the table's order: ``count`` of them from ``start`` in ``nb`` (code
-    points), the row of a code point in ``slots`` (0: a row without any)."""
+    the table's order: row ``slots[c]`` of ``table`` for code point ``c``
+    (row 0, of zeros, for a character without any), padded with 0 (no
+    character: :func:`_repeated_terms` never counts it present)."""
 
     slots: np.ndarray
-    start: np.ndarray
-    count: np.ndarray
-    nb: np.ndarray
+    table: np.ndarray
 
     @classmethod
     def build(cls, chars: Iterable[str], nb_fn: Neighbours) -> _LookAlikes:
@@ -440,18 +511,15 @@ class _LookAlikes:
 
         rows: dict[int, list[int]] = {}
         for ch in chars:
-            xs = [ord(x) for x, _ in nb_fn(ch) if len(x) == 1 and x != ch]
-            if xs:
+            xs = [ord(x) for x, _ in nb_fn(ch) if len(x) == 1 and x != ch and ord(x) < 0x10000]
+            if xs and ord(ch) < 0x10000:  # a term's characters are Han (a variant's too, to be counted)
                 rows[ord(ch)] = xs
-        slots = np.zeros(max(rows, default=0) + 1, dtype=np.int64)
-        count = [0]
-        nb: list[int] = []
+        slots = np.zeros(0x10000, dtype=np.int64)
+        table = np.zeros((len(rows) + 1, max(map(len, rows.values()), default=0)), dtype=np.uint16)
         for k, (c, xs) in enumerate(rows.items(), 1):
             slots[c] = k
-            count.append(len(xs))
-            nb.extend(xs)
-        counts = np.array(count, dtype=np.int64)
-        return cls(slots, np.cumsum(counts) - counts, counts, np.array(nb, dtype=np.int64))
+            table[k, : len(xs)] = xs
+        return cls(slots, table)
 
 
 @functools.cache
@@ -507,19 +575,19 @@ def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
     their rare look-alike variants, shortest terms first."""
     import numpy as np
     out = _Terms()
+    windows = _windows(text)
     # a variant made of a character the text lacks cannot be counted in it
-    cp = code_points(text)
+    # (a code unit of the text, padding and U+FFFF included, only lets more through)
     present = np.zeros(0x10000, dtype=bool)
-    present[cp[cp < 0x10000]] = True
+    present[windows[0] >> np.uint64(48)] = True
+    present[0] = False  # the look-alike table's padding
     alikes = _default_look_alikes() if nb_fn is default_neighbours() else _LookAlikes.build(sorted(set(text)), nb_fn)
-    codes = _han_codes(text)
     # strings of every length in one table (their keys never collide), or,
     # in a huge text, one length at a time (memory: 8 bytes a character each)
-    lengths = [range(2, MAX_TERM + 1)] if len(codes) <= _SLICE else [[n] for n in range(2, MAX_TERM + 1)]
+    lengths = [range(2, MAX_TERM + 1)] if len(text) <= _SLICE else [[n] for n in range(2, MAX_TERM + 1)]
     for ns in lengths:
-        keys = {n: _ngram_keys(codes, n) for n in ns}
-        distinct, counts = _counts(np.concatenate(list(keys.values())))
-        repeated_at = np.flatnonzero(counts >= MIN_TERM_COUNT)
+        distinct, counts = _counts(np.concatenate([_ngram_keys(windows, n, compact=True) for n in ns]))
+        repeated_at = (counts >= MIN_TERM_COUNT).nonzero()[0]
         if not len(repeated_at):
             break  # no longer term can repeat either
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
@@ -527,19 +595,21 @@ def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
             candidates.extend(_variants(distinct, counts, repeated_at[block : block + _BLOCK], m, alikes, present))
         del distinct, counts
         for n in ns:
-            _add_terms(text, [c for c in candidates if len(c[0]) == n], n, keys[n], m, out)
+            _add_terms(text, [c for c in candidates if len(c[0]) == n], n, windows, m, out)
     return out
 
 
-def _add_terms(text: str, candidates: list[tuple[str, int, list[tuple[str, int, int]]]], n: int, keys: np.ndarray, m: WordModel, out: _Terms) -> None:
+def _add_terms(
+    text: str, candidates: list[tuple[str, int, list[tuple[str, int, int]]]], n: int, windows: tuple[np.ndarray, np.ndarray], m: WordModel, out: _Terms
+) -> None:
     """Record in ``out`` the candidates (of ``n`` characters) that are
-    terms, with their variants and where both stand (``keys``: the text's
-    :func:`_ngram_keys` of ``n``)."""
+    terms, with their variants and where both stand (``windows``: the
+    text's :func:`_windows`)."""
     if not candidates:
         return
     # where the candidate terms and their variants stand: one pass
     wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
-    out.positions.update(_positions(text, n, wanted, keys))
+    out.positions.update(_positions(text, n, wanted, _ngram_keys(windows, n)))
     for term, tc, found in candidates:
         if not _is_term(text, term, out.positions.get(term, []), m):
             continue

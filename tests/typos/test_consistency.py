@@ -20,6 +20,15 @@ def test_the_rare_variant_takes_the_documents_spelling():
     assert "赵明远" in e.note
 
 
+@pytest.mark.parametrize("table", [small_table, None])
+def test_positions_hold_after_characters_outside_the_bmp(table) -> None:
+    # two UTF-16 units each (the rule reads the text as UTF-16), and a lone surrogate
+    doc = "😀𠀀" + DOC.replace("。会后", "。\ud800会后")
+    (e,) = find(doc, neighbours=table)
+    assert (doc[e.start : e.end], e.after) == ("运", "远")
+    assert apply_edits(doc, [e]) == doc.replace("赵明运", "赵明远")
+
+
 def test_with_the_shipped_table():
     assert clean(DOC, only=["consistency"]) == DOC.replace("赵明运", "赵明远")
 
