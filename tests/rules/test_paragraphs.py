@@ -334,8 +334,8 @@ def test_the_line_cache_is_renewed_when_it_grows_too_large(monkeypatch):
     P.forget_layouts()
     cache = P._line_cache()
     assert P._line_cache() is cache  # (kept for the document)
-    cache.width("一行字")
-    cache.header_key("一行字")
+    cache.widths(["一行字"])
+    cache.header_keys(["一行字"])
     monkeypatch.setattr(P, "RECENT_LINES", 1)
     assert len(cache) == 2 and P._line_cache() is not cache
     P.forget_layouts()
