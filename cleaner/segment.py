@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from .typos.model import model
+from .typos.model import MAX_WORD, model
 
 __all__ = ["words", "straddles", "logprob", "cohesion"]
 
@@ -37,7 +37,9 @@ def cohesion(left: str, right: str, context: int = 4) -> float:
     separate pieces: ``logprob(a + b) - logprob(a) - logprob(b)`` on the
     ``context`` characters either side.  A word that runs across the boundary
     gives a large value (认|真 about 8 or more); a chance word (董伟|大庆
-    reads 伟大) a small one; no word across gives 0.  Memoised.
+    reads 伟大) a small one; no word across gives 0 (exactly 0, without
+    segmenting, where no dictionary word can run across: :func:`_crossable`).
+    Memoised.
 
     >>> cohesion("请读者认", "真填写") > 6 > cohesion("部门要", "主动承担")
     True
@@ -47,7 +49,28 @@ def cohesion(left: str, right: str, context: int = 4) -> float:
 
 @functools.lru_cache(maxsize=8192)
 def _cohesion(a: str, b: str) -> float:
+    if not _crossable(a, b):
+        return 0.0  # (the best segmentation of a + b is that of a and that of b: the difference is 0 but for rounding)
     return logprob(a + b) - logprob(a) - logprob(b)
+
+
+def _crossable(a: str, b: str) -> bool:
+    """Whether a word of the model can run across the boundary between
+    ``a`` and ``b``: a string that starts in ``a`` and ends with the first
+    character of ``b`` is a word or a word's prefix (the segmentation reads
+    a string that starts at a character only as far as the table lists its
+    prefixes: :meth:`WordModel.logprob <cleaner.typos.model.WordModel.logprob>`).
+    Half of the breaks between Han characters in a page-broken text pass
+    no such string, and their gain needs no segmentation.
+
+    >>> _crossable("读者认", "真填写"), _crossable("部门要", "主动承担")
+    (True, False)
+    """
+    if not a or not b:
+        return False
+    table = model().table
+    first = b[0]
+    return any(a[-k:] + first in table for k in range(1, min(len(a), MAX_WORD - 1) + 1))
 
 
 def straddles(left: str, right: str, context: int = 4) -> bool:

@@ -47,10 +47,13 @@ import bisect
 import functools
 import math
 import re
+import operator
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
@@ -119,6 +122,10 @@ class _Line(NamedTuple):
     blank: bool  # nothing but whitespace
 
 
+_BODY = operator.itemgetter(1)  # (a _Line's body and whether it is blank, read in C)
+_BLANK = operator.itemgetter(3)
+
+
 @dataclass(frozen=True, slots=True)
 class _DocStats:
     wrap_width: int  # 0 when the document is not hard-wrapped
@@ -141,25 +148,19 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
     again, except where they joined some)."""
     if cache is None:
         cache = _LineCache()
-    content = [ln for ln in lines if not ln.blank]
-    soft: list[int] = []
-    blank_breaks = 0
-    latin = 0
-    line_breaks = 0
-    width = cache.width
-    for a, b in zip(lines, lines[1:]):
-        if a.blank:
-            continue
-        if b.blank:
-            blank_breaks += 1
-        else:
-            line_breaks += 1
-            w = width(a.body)
-            if w >= MIN_PROSE_WIDTH:  # headings and short lines say nothing about the wrap width
-                soft.append(w)
-                latin += a.body.isascii()
+    bodies = list(map(_BODY, lines))
+    blank = list(map(_BLANK, lines))
+    content = len(lines) - sum(blank)
+    # (a line followed by a line: neither is blank)
+    followed = list(map(operator.not_, map(operator.or_, blank, blank[1:])))
+    line_breaks = sum(followed)
+    blank_breaks = content - (not blank[-1] if lines else 0) - line_breaks
+    widths = cache.widths(compress(bodies, followed))
+    prose = [w >= MIN_PROSE_WIDTH for w in widths]
+    soft = list(compress(widths, prose))  # headings and short lines say nothing about the wrap width
+    latin = sum(map(str.isascii, compress(compress(bodies, followed), prose)))
     # (an indent opens with a blank: the regex only where one does)
-    indents = sum(1 for ln in content if ln.body[:1].isspace() and _INDENT.match(ln.body))
+    indents = sum(1 for body, empty in zip(bodies, blank) if body[:1].isspace() and not empty and _INDENT.match(body))
     wrap = 0
     tol = 0
     if len(soft) >= 5:
@@ -177,9 +178,9 @@ def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
         # for every unwrapped state of a document, so that the passes and a
         # resumed run keep the verdicts they have)
         tolerance=tol if wrap else 0,
-        blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * len(content),
-        indents=indents >= 2 and indents >= 0.2 * len(content),
-        headers=running_headers([ln.body for ln in lines], keys=cache.header_key),
+        blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * content,
+        indents=indents >= 2 and indents >= 0.2 * content,
+        headers=_repeated(bodies, cache.header_keys(bodies)),
         rare_blanks=line_breaks >= RARE_BLANK_BREAKS and blank_breaks <= RARE_BLANK_SHARE * line_breaks,
     )
 
@@ -205,20 +206,23 @@ class _LineCache:
     def __len__(self) -> int:
         return len(self._widths) + len(self._keys)
 
-    def width(self, body: str) -> int:
-        w = self._widths.get(body)
-        if w is None:
-            w = self._widths[body] = _width(body.rstrip())
-        return w
+    def widths(self, bodies: Iterable[str]) -> list[int]:
+        """The width of each of ``bodies`` (right-stripped)."""
+        bodies = list(bodies)
+        known = self._widths
+        for body in set(bodies).difference(known):
+            known[body] = _width(body.rstrip())
+        return list(map(known.__getitem__, bodies))
 
-    def header_key(self, line: str) -> str | None:
-        k = self._keys.get(line, _UNSEEN)
-        if k is _UNSEEN:
-            k = self._keys[line] = _header_key(line)
-        return k  # type: ignore[return-value]
+    def header_keys(self, lines: list[str]) -> list[str | None]:
+        """:func:`_header_key` of each of ``lines``."""
+        known = self._keys
+        for line in set(lines).difference(known):
+            known[line] = _header_key(line)
+        return list(map(known.__getitem__, lines))
 
 
-_UNSEEN = object()  # (a line whose header key is not yet known)
+_UNSEEN = object()  # (a break whose verdict is not yet known)
 
 
 def _header_key(line: str) -> str | None:
@@ -250,16 +254,17 @@ def running_headers(lines: list[str], *, keys: Callable[[str], str | None] = _he
     ``keys`` gives a line's key (None: it cannot be a header); a caller
     that judges the same lines again passes a cached one.
     """
-    groups: dict[str, list[int]] = {}
-    for i, line in enumerate(lines):
-        key = keys(line)
-        if key is not None:
-            groups.setdefault(key, []).append(i)
-    out: set[str] = set()
-    for members in groups.values():
-        if len(members) >= HEADER_REPEATS:
-            out.update(lines[i].strip() for i in members)
-    return frozenset(out)
+    return _repeated(lines, list(map(keys, lines)))
+
+
+def _repeated(lines: list[str], keys: list[str | None]) -> frozenset[str]:
+    """:func:`running_headers` of ``lines`` whose keys are ``keys``."""
+    counts = Counter(keys)
+    counts.pop(None, None)
+    again = {key for key, n in counts.items() if n >= HEADER_REPEATS}
+    if not again:
+        return frozenset()
+    return frozenset(line.strip() for line, key in zip(lines, keys) if key in again)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -463,6 +468,10 @@ RARE_BLANK_SHARE = 0.2
 #: no paragraph starts with one of these: a closing quotation mark or
 #: bracket, or a clause mark
 NEVER_STARTS = frozenset("”’」』）》〉】〕，、；：。！？")
+
+#: the last characters of a line (trailing blanks and closing marks aside)
+#: after which a break that is not a wrap stays: see :func:`_stays_apart`
+_CLOSED = frozenset(_SENTENCE_END + "；;")
 
 #: a break is joined when its evidence scores at least this much
 JOIN_SCORE = 4.0
@@ -771,6 +780,12 @@ def _walk(
             para = ""
             continue
         b = lines[j]
+        if a.body[-1:] in _CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
+            # a line that ends a sentence (or with ；), not a wrapped one:
+            # the break stays (the shortcut of _decide) and no word runs across
+            i = j
+            para = ""
+            continue
         key = (a.body, para, b.body, j - i - 1 == 1)
         found = verdicts.get(key, _UNSEEN)
         if found is _UNSEEN:

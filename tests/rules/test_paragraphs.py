@@ -334,8 +334,8 @@ def test_the_line_cache_is_renewed_when_it_grows_too_large(monkeypatch):
     P.forget_layouts()
     cache = P._line_cache()
     assert P._line_cache() is cache  # (kept for the document)
-    cache.width("一行字")
-    cache.header_key("一行字")
+    cache.widths(["一行字"])
+    cache.header_keys(["一行字"])
     monkeypatch.setattr(P, "RECENT_LINES", 1)
     assert len(cache) == 2 and P._line_cache() is not cache
     P.forget_layouts()
@@ -394,3 +394,38 @@ def test_resume_runs_the_whole_rule_on_a_text_it_did_not_return():
         assert list(paragraphs_resume(text, cfg, [(3, 4)])) == list(paragraphs_rule(text, cfg))
     finally:
         forget_layouts()
+
+
+def test_the_walk_passes_by_only_breaks_that_decide_would_keep_and_never_doubt():
+    # The walk skips a break after a line that ends a sentence (or with ；)
+    # when the break is no wrap and line B opens with no closing or clause
+    # mark; every such break must be one _decide keeps apart and _doubt_at
+    # reports nothing for, with the paragraph as the walk would have it.
+    from cleaner.rules import paragraphs as P
+
+    seen = 0
+    for text in _damaged_documents():
+        lines = P._lines(text)
+        stats = P._stats(lines)
+        para = ""
+        for i, a in enumerate(lines[:-1]):
+            if a.blank:
+                para = ""
+                continue
+            para = para or a.body
+            j = i + 1
+            while j < len(lines) and lines[j].blank:
+                j += 1
+            if j >= len(lines) or j - i - 1 > 1:
+                para = ""
+                continue
+            b = lines[j]
+            if a.body[-1:] in P._CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in P.NEVER_STARTS:
+                seen += 1
+                # (the paragraph before the break: the line alone, or the line after a longer paragraph)
+                for before in (a.body, "会议要求各部门加强协调配合，" + a.body):
+                    assert P._decide(a.body, before, b.body, j == i + 2, stats) is None, (a.body, b.body)
+                    assert P._doubt_at(text, a, b, before) is None
+            verdict = P._decide(a.body, para, b.body, j == i + 2, stats)
+            para = para + b.body if verdict is not None and verdict[0] >= P.JOIN_SCORE else ""
+    assert seen > 100
