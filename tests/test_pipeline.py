@@ -99,6 +99,7 @@ _ALPHABET = st.sampled_from(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ALPHABET, max_size=60).map("".join))
 @example("中\t\n,")  # width read the line above through an empty neighbour once a blank was gone
+@example("中a\t\n,")  # width read a token on the line above through "$" matching before the line break
 def test_properties_on_arbitrary_text(text):
     r = explain(text)
     # the edits replay to the output, and every edit's before is the input at its span

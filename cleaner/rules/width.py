@@ -59,7 +59,7 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（",
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _QUOTES = "“”‘’"
-_TOKEN_BEFORE = re.compile(f"([{CJK}])?[A-Za-z0-9.%‰+_-]+ ?$")
+_TOKEN_BEFORE = re.compile(f"([{CJK}])?[A-Za-z0-9.%‰+_-]+ ?\\Z")  # \Z: "$" also matches before a final newline, so a line above leaked in
 _PROTECTED = re.compile(
     r"```.*?(?:```|\Z)"  # fenced code
     r"|`[^`\n]+`"  # inline code

@@ -160,6 +160,16 @@ def test_a_mark_at_a_line_start_is_not_judged_by_the_line_above():
     assert clean("他说”,好") == "他说”，好"
 
 
+def test_a_token_on_the_line_above_does_not_make_a_mark_chinese():
+    """The token before a mark is read on the mark's own line: a line above
+    ending in a word glued to Chinese once made a line-start mark Chinese
+    (the pattern's "$" matched before the line break), unless a blank
+    stood after the word, so removing that blank changed the mark."""
+    assert clean("中a\n,") == "中a\n,"
+    assert clean("中a\t\n,") == clean(clean("中a\t\n,"))
+    assert clean("增长15%,他说") == "增长15%，他说"
+
+
 
 def test_parentheses_pair_as_with_the_regex_scan():
     # the events come from str.find; the pairs must be those of a scan of
