@@ -53,10 +53,10 @@ __all__ = [
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
-#: the first batch (bytes of JSON Lines, characters of documents), done in
-#: this process before the workers start (see :func:`_in_order`), and the
-#: least batch of lines: small, so that the workers start soon and
-#: :class:`_Pace` soon knows their speed
+#: the first batch of JSON Lines (bytes), done in this process before the
+#: workers start (see :func:`_in_order`), and the least batch: small, so
+#: that the workers start soon and :class:`_Pace` soon knows their speed;
+#: also the characters of a document's start cleaned to warm up (:func:`_warm_up`)
 _FIRST_BATCH = 1 << 14
 
 
@@ -138,6 +138,13 @@ def _clean_one(doc: Document, config: Config) -> Result:
 
 def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
     return [_clean_one(d, config) for d in batch]
+
+
+def _warm_up(batch: list[Document], config: Config) -> None:
+    """Clean the start of the batch's first document (at most
+    :data:`_FIRST_BATCH` characters), for what its rules load on first use;
+    the result is not kept."""
+    explain(batch[0].text[:_FIRST_BATCH], config=config)
 
 
 def _chars(doc: Document) -> int:
@@ -234,31 +241,37 @@ def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
     return "a worker process died before finishing its work; the run is incomplete, run it again"
 
 
-def _in_order(fn: Callable[[list[_T]], _R], batches: Iterable[list[_T]], jobs: int) -> Iterator[_R]:
-    """``fn`` over batches, one result per batch in input order: the first
-    batch in this process, the others in ``jobs`` worker processes forked
-    after it, at most ``2 * jobs`` batches in flight; closing the generator
-    (or an error) stops the workers.  When one batch at most follows the
-    first, there are no workers: it is done here too (the same ``fn``, the
-    same result).
+def _in_order(
+    fn: Callable[[list[_T]], _R], batches: Iterable[list[_T]], jobs: int, *, warm: Callable[[list[_T]], object] | None = None
+) -> Iterator[_R]:
+    """``fn`` over batches in ``jobs`` worker processes, one result per
+    batch in input order, at most ``2 * jobs`` batches in flight; closing
+    the generator (or an error) stops the workers.
 
-    The first batch is done here, before any worker exists, so that what
-    its rules load on first use (the word model for typo repair, OpenCC for
-    Traditional text) is loaded once and shared by the workers forked
-    after it (:func:`_share_loaded`), and nothing the input does not need
-    is loaded at all."""
+    The workers are forked once this process has loaded what the input's
+    rules load on first use (the word model for typo repair, OpenCC for
+    Traditional text): it is loaded once and shared by the workers
+    (:func:`_share_loaded`), and nothing the input does not need is loaded
+    at all.  This process does the first batch itself for that; or, with
+    ``warm``, calls ``warm`` with the first batch (a cheaper sample of it:
+    a batch can be one long document) and leaves the batch to the workers.
+    When no more than one batch is left to the workers, there are none: it
+    is done here too (the same ``fn``, the same result)."""
     from concurrent.futures.process import BrokenProcessPool
 
     batches = iter(batches)
     first = next(batches, None)
     if first is None:
         return
-    yield fn(first)
-    ahead = list(itertools.islice(batches, 2))
+    if warm is None:
+        yield fn(first)
+    ahead = ([first] if warm is not None else []) + list(itertools.islice(batches, 2))
     if len(ahead) < 2:
         # workers for one batch would cost more (forking, handing it over) than they save
         yield from map(fn, ahead)
         return
+    if warm is not None:
+        warm(first)
     batches = itertools.chain(ahead, batches)
     _share_loaded()
     pool = _pool(jobs)
@@ -306,11 +319,12 @@ def clean_documents(
         for d in docs:
             yield _clean_one(d, config)
         return
-    docs = iter(docs)
-    # a small first batch: it is done in this process before the workers start (see _in_order)
-    first = next(batches(docs, size=_chars, max_size=_FIRST_BATCH, max_items=batch_docs), [])
-    rest = batches(docs, size=_chars, max_size=batch_chars, max_items=batch_docs)
-    for results in _in_order(functools.partial(_clean_batch, config=config), itertools.chain([first] if first else [], rest), jobs):
+    for results in _in_order(
+        functools.partial(_clean_batch, config=config),
+        batches(docs, size=_chars, max_size=batch_chars, max_items=batch_docs),
+        jobs,
+        warm=functools.partial(_warm_up, config=config),
+    ):
         yield from results
 
 

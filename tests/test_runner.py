@@ -152,9 +152,9 @@ def test_an_input_of_two_batches_starts_no_workers(monkeypatch):
         list(clean_documents(docs, config, jobs=2, batch_docs=1))
 
 
-#: a fresh process runs clean_lines at --jobs 2 over the first argument's
-#: lines (JSON) with the rules the second names off, and prints what it had
-#: loaded when it forked the workers
+#: a fresh process runs clean_lines and clean_documents at --jobs 2 over the
+#: first argument's texts (JSON) with the rules the second names off, and
+#: prints what it had loaded when it forked the workers (each time)
 _AT_FORK = """
 import json, sys
 import cleaner.runner as runner
@@ -167,16 +167,20 @@ texts, off = json.loads(sys.argv[1]), sys.argv[2].split(",")
 lines = [("in.jsonl", i, (json.dumps({"text": t}, ensure_ascii=False) + "\\n").encode()) for i, t in enumerate(texts, 1)]
 out = [c.output for c in runner.clean_lines(lines, make_config(disable=off), jobs=2, batch_lines=1)]
 assert out == [c.output for c in runner.clean_lines(lines, make_config(disable=off))]
+docs = [runner.Document(f"d{i}", t) for i, t in enumerate(texts)]
+out = [r.text for r in runner.clean_documents(docs, make_config(disable=off), jobs=2, batch_docs=1)]
+assert out == [r.text for r in runner.clean_documents(docs, make_config(disable=off))]
 print(json.dumps(seen))
 """
 
 
-@pytest.mark.parametrize("off, loaded", [("ocr_confusion,consistency", [[0, False]]), ("paragraphs", [[1, True]])])
-def test_workers_start_with_what_the_first_batch_loaded(off, loaded):
-    """The workers are forked after the first batch, with what its rules
-    loaded (shared, not loaded again in each worker) and nothing else: typo
-    rules on Chinese text load the word model and numpy first; without
-    them, text that never needs the word model does not load it."""
+@pytest.mark.parametrize("off, loaded", [("ocr_confusion,consistency", [[0, False]] * 2), ("paragraphs", [[1, True]] * 2)])
+def test_workers_start_with_what_the_input_needs(off, loaded):
+    """The workers are forked after this process cleaned the input's start
+    (the first batch of lines; the start of the first document), with what
+    its rules loaded (shared, not loaded again in each worker) and nothing
+    else: typo rules on Chinese text load the word model and numpy first;
+    without them, text that never needs the word model does not load it."""
     import os
     import subprocess
     import sys
