@@ -413,7 +413,6 @@ def _clean_line_batch(
     return out, nbytes, time.process_time() - start
 
 
-
 @dataclass
 class _Pace:
     """Batch sizes that follow the workers' speed: each batch about
