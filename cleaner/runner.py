@@ -48,11 +48,16 @@ __all__ = [
     "clean_line_runs",
     "clean_lines",
     "default_jobs",
-    "warm_up",
 ]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+
+#: the first batch of JSON Lines (bytes), done in this process before the
+#: workers start (see :func:`_in_order`), and the least batch: small, so
+#: that the workers start soon and :class:`_Pace` soon knows their speed;
+#: also the characters of a document's start cleaned to warm up (:func:`_warm_up`)
+_FIRST_BATCH = 1 << 14
 
 
 @dataclass
@@ -135,6 +140,13 @@ def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
     return [_clean_one(d, config) for d in batch]
 
 
+def _warm_up(batch: list[Document], config: Config) -> None:
+    """Clean the start of the batch's first document (at most
+    :data:`_FIRST_BATCH` characters), for what its rules load on first use;
+    the result is not kept."""
+    explain(batch[0].text[:_FIRST_BATCH], config=config)
+
+
 def _chars(doc: Document) -> int:
     return len(doc.text)
 
@@ -186,28 +198,19 @@ def _watch_parent(parent: int, every: float) -> None:
     os._exit(1)
 
 
-#: a short document that makes every default rule load what it loads lazily
-#: (the word model, the confusion table, OpenCC, the script sets)
-_WARM_UP = (
-    "今天天气很好,我們去公园散步。这位博土毕业于北京大学，研究工作己经完成了，会议要求各部门认\n\n"
-    "真落实，加快推进各项工作，确保按时完成任务。Ningboï¼ŒChina\n\n"
-    "真落实，加快推进各项工作，确保按时完成任务。\n"
-)
-
-
-def warm_up(config: Config) -> None:
-    """Load, in this process, everything the active rules load on first use,
-    then move it out of the garbage collector's sight (``gc.freeze``): worker
-    processes forked afterwards share those pages instead of each loading a
-    copy (about 220 MB per worker with typo repair on)."""
-    explain(_WARM_UP, config=config)
+def _share_loaded() -> None:
+    """Move what this process has loaded so far (the modules, and the
+    tables and models the first batch's rules loaded on first use) out of
+    the garbage collector's sight (``gc.freeze``): worker processes forked
+    afterwards share those pages instead of each copying them as the
+    collector touches them (about 220 MB per worker with typo repair on)."""
     gc.collect()
     gc.freeze()
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Workers forked from this process where the platform allows it (they
-    share what :func:`warm_up` loaded), else started fresh."""
+    share what this process loaded: :func:`_share_loaded`), else started fresh."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -239,28 +242,38 @@ def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
 
 
 def _in_order(
-    fn: Callable[[list[_T]], _R], batches: Iterable[list[_T]], jobs: int, *, prepare: Callable[[], None] | None = None
+    fn: Callable[[list[_T]], _R], batches: Iterable[list[_T]], jobs: int, *, warm: Callable[[list[_T]], object] | None = None
 ) -> Iterator[_R]:
-    """``fn`` over batches in ``jobs`` worker processes, one result per batch in input order,
-    at most ``2 * jobs`` batches in flight; closing the generator (or an
-    error) stops the workers.  ``prepare`` runs in this process first.  An
-    input of one batch is done in this process (the same ``fn``, the same
-    result)."""
+    """``fn`` over batches in ``jobs`` worker processes, one result per
+    batch in input order, at most ``2 * jobs`` batches in flight; closing
+    the generator (or an error) stops the workers.
+
+    The workers are forked once this process has loaded what the input's
+    rules load on first use (the word model for typo repair, OpenCC for
+    Traditional text): it is loaded once and shared by the workers
+    (:func:`_share_loaded`), and nothing the input does not need is loaded
+    at all.  This process does the first batch itself for that; or, with
+    ``warm``, calls ``warm`` with the first batch (a cheaper sample of it:
+    a batch can be one long document) and leaves the batch to the workers.
+    When no more than one batch is left to the workers, there are none: it
+    is done here too (the same ``fn``, the same result)."""
     from concurrent.futures.process import BrokenProcessPool
 
     batches = iter(batches)
     first = next(batches, None)
     if first is None:
         return
-    second = next(batches, None)
-    if second is None:
-        # the whole input is one batch: done here, without starting (and
-        # warming up) workers that would have nothing else to do
+    if warm is None:
         yield fn(first)
+    ahead = ([first] if warm is not None else []) + list(itertools.islice(batches, 2))
+    if len(ahead) < 2:
+        # workers for one batch would cost more (forking, handing it over) than they save
+        yield from map(fn, ahead)
         return
-    batches = itertools.chain((first, second), batches)
-    if prepare is not None:
-        prepare()
+    if warm is not None:
+        warm(first)
+    batches = itertools.chain(ahead, batches)
+    _share_loaded()
     pool = _pool(jobs)
     pending: deque[Future[_R]] = deque()
     workers: list[Any] = []
@@ -310,7 +323,7 @@ def clean_documents(
         functools.partial(_clean_batch, config=config),
         batches(docs, size=_chars, max_size=batch_chars, max_items=batch_docs),
         jobs,
-        prepare=functools.partial(warm_up, config),
+        warm=functools.partial(_warm_up, config=config),
     ):
         yield from results
 
@@ -400,11 +413,6 @@ def _clean_line_batch(
     return out, nbytes, time.process_time() - start
 
 
-#: the first batch of lines and the least one (bytes): small, so that every
-#: worker starts at once and :class:`_Pace` soon knows the workers' speed
-_FIRST_BATCH = 1 << 14
-
-
 @dataclass
 class _Pace:
     """Batch sizes that follow the workers' speed: each batch about
@@ -435,6 +443,18 @@ class _Pace:
             yield batch
 
 
+def _paced(results: Iterator[tuple[_R, int, float]], pace: _Pace) -> Iterator[tuple[_R, int, float]]:
+    """Each batch's result, telling ``pace`` how long the batch took,
+    except the first: it ran before the workers, in this process, with the
+    loading of what its rules load on first use (see :func:`_in_order`)."""
+    first = True
+    for r in results:
+        if not first:
+            pace.took(r[1], r[2])
+        first = False
+        yield r
+
+
 def clean_lines(
     lines: Iterable[RawLine],
     config: Config,
@@ -462,8 +482,7 @@ def clean_lines(
         return
     fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
     pace = _Pace(batch_bytes)
-    for rows, nbytes, cpu in _in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs, prepare=functools.partial(warm_up, config)):
-        pace.took(nbytes, cpu)
+    for rows, nbytes, cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs), pace):
         yield from map(CleanedLine._make, rows)
 
 
@@ -551,8 +570,7 @@ def clean_line_runs(
         return
     fn = functools.partial(_line_runs, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
     pace = _Pace(batch_bytes)
-    for items, nbytes, cpu in _in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs, prepare=functools.partial(warm_up, config)):
-        pace.took(nbytes, cpu)
+    for items, nbytes, cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs), pace):
         yield from items
 
 

@@ -128,21 +128,67 @@ def test_runs_from_workers_hold_the_records_of_one_process():
     assert kinds[:3] == [("run", "part0.jsonl"), ("bad", 4), ("run", "part0.jsonl")]
 
 
-def test_an_input_of_one_batch_starts_no_workers(monkeypatch):
-    """Starting workers (and warming them up) for a batch or two of work
-    costs more than the work: one batch is done in this process."""
+def test_an_input_of_two_batches_starts_no_workers(monkeypatch):
+    """Starting workers for one batch of work costs more than the work: the
+    first batch is always done in this process, and the second too when
+    nothing follows it."""
     import cleaner.runner as runner
 
     def no_pool(jobs):
         raise AssertionError("a worker pool was started")
 
     monkeypatch.setattr(runner, "_pool", no_pool)
-    monkeypatch.setattr(runner, "warm_up", lambda config: no_pool(0))
+    monkeypatch.setattr(runner, "_share_loaded", lambda: no_pool(0))
     config = make_config(only=["width"])
     lines = [("in.jsonl", i, (json.dumps({"text": t}, ensure_ascii=False) + "\n").encode()) for i, t in enumerate(TEXTS, 1)]
     assert [c.output for c in clean_lines(lines, config, jobs=2)] == [c.output for c in clean_lines(lines, config)]
+    assert [c.output for c in clean_lines(lines[:2], config, jobs=2, batch_lines=1)] == [c.output for c in clean_lines(lines[:2], config)]
     docs = [Document(f"d{i}", t) for i, t in enumerate(TEXTS)]
     assert [r.text for r in clean_documents(docs, config, jobs=2)] == [r.text for r in clean_documents(docs, config)]
     assert list(clean_lines([], config, jobs=2)) == []
     with pytest.raises(AssertionError, match="pool"):
-        list(clean_lines(lines, config, jobs=2, batch_lines=2))  # two batches: workers
+        list(clean_lines(lines[:3], config, jobs=2, batch_lines=1))  # three batches: workers
+    with pytest.raises(AssertionError, match="pool"):
+        list(clean_documents(docs, config, jobs=2, batch_docs=1))
+
+
+#: a fresh process runs clean_lines and clean_documents at --jobs 2 over the
+#: first argument's texts (JSON) with the rules the second names off, and
+#: prints what it had loaded when it forked the workers (each time)
+_AT_FORK = """
+import json, sys
+import cleaner.runner as runner
+from cleaner import make_config
+from cleaner.typos import model
+seen = []
+pool = runner._pool
+runner._pool = lambda jobs: seen.append((model.model.cache_info().currsize, "numpy" in sys.modules)) or pool(jobs)
+texts, off = json.loads(sys.argv[1]), sys.argv[2].split(",")
+lines = [("in.jsonl", i, (json.dumps({"text": t}, ensure_ascii=False) + "\\n").encode()) for i, t in enumerate(texts, 1)]
+out = [c.output for c in runner.clean_lines(lines, make_config(disable=off), jobs=2, batch_lines=1)]
+assert out == [c.output for c in runner.clean_lines(lines, make_config(disable=off))]
+docs = [runner.Document(f"d{i}", t) for i, t in enumerate(texts)]
+out = [r.text for r in runner.clean_documents(docs, make_config(disable=off), jobs=2, batch_docs=1)]
+assert out == [r.text for r in runner.clean_documents(docs, make_config(disable=off))]
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("off, loaded", [("ocr_confusion,consistency", [[0, False]] * 2), ("paragraphs", [[1, True]] * 2)])
+def test_workers_start_with_what_the_input_needs(off, loaded):
+    """The workers are forked after this process cleaned the input's start
+    (the first batch of lines; the start of the first document), with what
+    its rules loaded (shared, not loaded again in each worker) and nothing
+    else: typo rules on Chinese text load the word model and numpy first;
+    without them, text that never needs the word model does not load it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    texts = ["今天天气很好,我们去公园散步。", "会议要求各部门认真落实。", "加快推进各项工作。", "确保按时完成任务。"]
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=root)
+    run = subprocess.run([sys.executable, "-c", _AT_FORK, json.dumps(texts), off], capture_output=True, text=True, env=env, cwd=root, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == loaded
