@@ -196,11 +196,13 @@ def _cases(split: str, quick: bool) -> list[Case]:
 
 #: what the test split reaches (issue 16 asks 0.20 at 0.95 in-domain, 0.15
 #: cross-source, and no clean control changed), with the defaults (trigram
-#: detection, corpus proposals at cost 28, insertions/deletions off):
-#: in-domain (0.80M characters) 0.115 at 1.00 with 0 of 323 controls
-#: changed (0.090 with the previous defaults); cross-source (0.36M) 0.040
-#: at 1.00 (0.037).  Corpus proposals at cost 16 reached 0.146 at 0.89 with
-#: 3 controls changed (see :func:`test_variants_of_the_defaults`).
+#: detection, corpus proposals at cost 28, two steps away in the visual
+#: table 16, near misses of long words 16 where what is written is not
+#: isolated, insertions/deletions off): in-domain (0.80M characters) 0.124
+#: at 1.00 with 0 of 323 controls changed (0.115 before the long words and
+#: two-step costs, 0.090 before that); cross-source (0.36M) 0.043 at 1.00
+#: (0.040).  Corpus proposals at cost 16 reached 0.149 at 0.89 with 3
+#: controls changed (see :func:`test_variants_of_the_defaults`).
 GATES = {
     "in_domain": {"recall": 0.10, "precision": 0.95, "controls": 0},
     "cross_source": {"recall": 0.035, "precision": 0.95, "controls": 0},
@@ -210,10 +212,27 @@ GATES = {
 INDEL_GATES = {"missing": {"recall": 0.03, "precision": 0.7}, "doubled": {"recall": 0.24, "precision": 0.93}}
 
 
+def subset(name: str, quick: bool) -> str:
+    """A figure's gate name with the subset it was measured on: quick mode
+    reads the first 150 pieces (300 FASPell sentences), a full run all of
+    them, so the two are different figures (a baseline from one must not
+    judge the other).
+
+    >>> subset("context.in_domain.recall", True)
+    'context.in_domain.recall.quick'
+    """
+    return f"{name}.{'quick' if quick else 'full'}"
+
+
+#: absolute tolerances of the quality figures against their baseline: one
+#: piece of 150 (quick) moves a recall by 0.0067, a precision by more
+QUALITY_TOLERANCE = {"recall": 0.007, "precision": 0.03}
+
+
 def _judge(gate: Any, name: str, m: dict[str, float], quick: bool, *, recall: float, precision: float, controls: int) -> None:
-    gate.quality(f"context.{name}.precision", m["precision"], limit=precision, note="changed characters that are right")
-    gate.quality(f"context.{name}.recall", m["recall"], limit=0.0 if quick else recall, note="injected OCR confusions restored")
-    gate.quality(f"context.{name}.controls_changed", m["controls_changed"], higher_is_better=False, limit=controls, note="clean pieces changed")
+    gate.quality(subset(f"context.{name}.precision", quick), m["precision"], tolerance=QUALITY_TOLERANCE["precision"], limit=precision, note="changed characters that are right")
+    gate.quality(subset(f"context.{name}.recall", quick), m["recall"], tolerance=QUALITY_TOLERANCE["recall"], limit=0.0 if quick else recall, note="injected OCR confusions restored")
+    gate.quality(subset(f"context.{name}.controls_changed", quick), m["controls_changed"], higher_is_better=False, limit=controls, note="clean pieces changed")
     if not quick:
         assert m["cases"] >= 300
 
@@ -240,8 +259,8 @@ def test_without_a_model(benchmark: Any, gate: Any, request: Any) -> None:
     cases = _cases("test", quick)
     m = benchmark.pedantic(evaluate, args=(cases, corrector(None)), rounds=1, iterations=1)
     _report(benchmark, "no_model_test", m)
-    gate.quality("context.no_model.precision", m["precision"], limit=0.95)
-    gate.quality("context.no_model.controls_changed", m["controls_changed"], higher_is_better=False, limit=0)
+    gate.quality(subset("context.no_model.precision", quick), m["precision"], tolerance=QUALITY_TOLERANCE["precision"], limit=0.95)
+    gate.quality(subset("context.no_model.controls_changed", quick), m["controls_changed"], higher_is_better=False, limit=0)
 
 
 def test_cross_source(benchmark: Any, gate: Any, request: Any) -> None:
@@ -301,12 +320,15 @@ def opt_in(**constants: Any) -> Iterator[None]:
 
 #: variants of the defaults that are measured beside them: the detection of
 #: the previous session (a suspect is beside neither neighbour in the
-#: corpus), no corpus proposals, corpus proposals at their earlier cost, and
-#: the opt-in insertions and deletions
+#: corpus), no corpus proposals, corpus proposals at their earlier cost, no
+#: near misses of long words, no cheaper two-step look-alikes, and the
+#: opt-in insertions and deletions
 VARIANTS: dict[str, dict[str, Any]] = {
     "pair_detection": {"CONTEXT_DETECT_PAIRS": True, "CONTEXT_CORPUS_CANDIDATES": 0, "CONTEXT_NAME_WAIVER": None},
     "no_corpus_proposals": {"CONTEXT_CORPUS_CANDIDATES": 0},
     "corpus_cost_16": {"CONTEXT_CORPUS_COST": 16.0},
+    "no_long_words": {"CONTEXT_LONG_WORD": None},
+    "no_two_step_cost": {"CONTEXT_TWO_STEP_COST": context.CONTEXT_CORPUS_COST},
     "indels": {"INDEL_APPLY": True},
 }
 
@@ -340,8 +362,8 @@ def _missing_and_doubled(benchmark: Any, gate: Any, model: CharModel, quick: boo
             _report(benchmark, f"{kind}_{split}", m)
             if split == "test":
                 floor = INDEL_GATES[kind]
-                gate.quality(f"context.{kind}.precision", m["precision"], limit=floor["precision"], note=f"{kind} characters: changes that are right")
-                gate.quality(f"context.{kind}.recall", m["recall"], limit=0.0 if quick else floor["recall"], note=f"{kind} characters restored")
+                gate.quality(subset(f"context.{kind}.precision", quick), m["precision"], tolerance=QUALITY_TOLERANCE["precision"], limit=floor["precision"], note=f"{kind} characters: changes that are right")
+                gate.quality(subset(f"context.{kind}.recall", quick), m["recall"], tolerance=QUALITY_TOLERANCE["recall"], limit=0.0 if quick else floor["recall"], note=f"{kind} characters restored")
 
 
 def test_learned_from_its_own_input(benchmark: Any, request: Any) -> None:
@@ -365,18 +387,22 @@ def test_faspell_with_a_model_from_news(benchmark: Any, gate: Any, request: Any)
     from benchmarks.test_bench_typos import csc_metrics
 
     rows = [json.loads(line) for line in _path(FASPELL_TEST).read_text(encoding="utf-8").split("\n") if line.strip()]
-    if _quick(request):
+    quick = _quick(request)
+    if quick:
         rows = rows[:300]
     model = learn_chars(thuc_articles(), None)
     m = benchmark.pedantic(csc_metrics, args=(rows, corrector(model)), rounds=1, iterations=1)
     _report(benchmark, "faspell_test_with_thucnews_model", m)
     base = csc_metrics(rows, corrector(None))
     _report(benchmark, "faspell_test_without_model", base)
-    # issue 16 asks 0.06 at 0.95; reached: 0.035 at 0.92 (without a model 0.024 at 0.96;
-    # the previous defaults 0.030 at 0.91)
+    # issue 16 asks 0.06 at 0.95; reached: 0.035 at 0.90 (without a model 0.024 at 0.96;
+    # 0.035 at 0.92 before the long words: they repaired 举足轻平 in a sentence whose
+    # other error stays, which this sentence measure counts as wrong; of the 4 wrong
+    # sentences of 39, 2 are such partial repairs, 1 the word model's, 1 the context's)
     # (quick mode's 300 sentences: 7 of 9 changed sentences right)
-    gate.quality("context.faspell.correction_precision", m["correction_precision"], limit=0.7 if _quick(request) else 0.85)
-    gate.quality("context.faspell.correction_recall", m["correction_recall"], limit=base["correction_recall"])
+    # one sentence of the ~11 that quick mode changes moves its precision by ~0.08
+    gate.quality(subset("context.faspell.correction_precision", quick), m["correction_precision"], tolerance=0.1 if quick else QUALITY_TOLERANCE["precision"], limit=0.7 if quick else 0.85)
+    gate.quality(subset("context.faspell.correction_recall", quick), m["correction_recall"], tolerance=QUALITY_TOLERANCE["recall"], limit=base["correction_recall"])
 
 
 def test_learning_speed_size_and_clean_time(benchmark: Any, gate: Any, request: Any, tmp_path: Path) -> None:
@@ -434,7 +460,7 @@ def test_learning_speed_size_and_clean_time(benchmark: Any, gate: Any, request: 
     # meets it: a model of the training articles, text it never saw
     for name, ratio in _unseen_ratios(_quick(request)).items():
         _report(benchmark, f"unseen_{name}", {"without_over_with": ratio})
-        gate.speed(f"speed.context.{name}.vs_no_model_unseen", ratio, floor=0.25, reference=f"the {name.replace('_', ' ')} without a model, on text the model never saw", note="issue 16 asks at least 0.67; measured 0.26 to 0.33 on a shared machine with the trigram detection (which flags about half of the Han characters of unseen text) and the corpus-side candidates; 0.20 to 0.24 before them", regression_tolerance=None)
+        gate.speed(f"speed.context.{name}.vs_no_model_unseen", ratio, floor=0.25, reference=f"the {name.replace('_', ' ')} without a model, on text the model never saw", note="issue 16 asks at least 0.67; measured 0.26 to 0.33 on a shared machine with the trigram detection (which flags about half of the Han characters of unseen text) and the corpus-side candidates; 0.20 to 0.24 before them; 0.24 to 0.29 with the search for near misses of long words (about 9 % more time with a model; the code before it 0.29 to 0.38 in the same hour, load average 5 on 2 cores)", regression_tolerance=None)
 
 
 def _unseen_ratios(quick: bool) -> dict[str, float]:

@@ -404,7 +404,7 @@ def test_the_committed_baseline_is_valid() -> None:
     assert base.figures, "benchmarks/baseline.json holds no figures"
     for name, e in base.figures.items():
         assert e.direction in ("higher", "lower") and e.tolerance >= 0, name
-        assert name.split(".")[0] in {"golden", "quality", "dedup", "typos"}, name
+        assert name.split(".")[0] in {"golden", "quality", "dedup", "typos", "context"}, name
     for cls in CLASSES:
         for name in base.figures:
             if name.endswith(f".recall.{cls}"):

@@ -73,6 +73,13 @@ CONTEXT_CORPUS_COST = 28.0
 #: what it writes often: a proposal is a strong claim, it needs strong
 #: evidence.  0 turns them off
 CONTEXT_CORPUS_CANDIDATES = 15
+#: ... or this much when it is a look-alike of a look-alike of what is
+#: written (two steps in the visual table: an OCR confusion the table's
+#: rows are too short to hold).  Dev split (0.80M characters): 7 of the 26
+#: right corpus proposals are two steps away, 22 of 1,468 wrong ones; at a
+#: cost of 28 (as any proposal) 0.121 at 0.977, 20 0.127, 16 0.130 at
+#: 0.979, 12 and 8 0.132, no control changed
+CONTEXT_TWO_STEP_COST = 16.0
 #: ... each written between the same neighbours at least this often
 CONTEXT_CORPUS_MIN_COUNT = 2
 #: a character is a suspect when the corpus writes it this many times at
@@ -109,6 +116,31 @@ CONTEXT_WORD_WAIVER = 10.0
 #: a character the corpus proposed must have a character model gain this
 #: much above every other candidate at its position (一_宝贵: 个, 笔, 份 ...)
 CONTEXT_CORPUS_MARGIN = 2.0
+#: a character the corpus writes between the same two neighbours that makes
+#: the text a dictionary word of at least this many characters, where what is
+#: written forms none as long (a near miss of a long word: 举足轻要 ->
+#: 举足轻重), is a long-word proposal: it is proposed at suspects that are
+#: not isolated too (the written character may form a short word with one
+#: neighbour), where it costs :data:`CONTEXT_LONG_WORD_COST`, and the
+#: ``word``, ``name``, ``proper`` and ``parallel`` guards yield to it (the
+#: long word is the evidence they ask for), at isolated suspects too, where
+#: it costs as any corpus proposal.  None: no such proposals
+CONTEXT_LONG_WORD: int | None = 4
+#: ... a proposal is checked for a long word only where the corpus writes
+#: one of the 4-grams holding it this often
+CONTEXT_LONG_WORD_MIN_COUNT = 2
+#: Dev split, in-domain model (0.80M characters): at a cost of 4 four
+#: controls changed, from 8 to 16 none, 20 one repair fewer; with the guards
+#: yielding and the two-step proposals 0.124 -> 0.141 at 0.98.  With the
+#: cross-source model (People's Daily + MSRA, 0.37M) a cost of 12 changed 4
+#: controls (日资企业 -> 外资企业, 资金稀缺 -> 资金短缺: what is written is
+#: no dictionary word, yet right), 14 one, 16 none (0.059 -> 0.065 at 0.958).
+#: Those four were at isolated suspects; so was the one test control that
+#: the cost of 16 changed there (国际商富中心 -> 国际商会, a building's
+#: name): since then the lower cost holds only where what is written is not
+#: isolated (dev, in-domain: two repairs fewer, 0.141 -> 0.135; cross-source
+#: unchanged)
+CONTEXT_LONG_WORD_COST = 16.0
 #: a title in 《》 of at most this many characters is left as written
 TITLE_WIDTH = 40
 #: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
@@ -149,6 +181,9 @@ class Scored:
     #: (else only not between the two): a change needs
     #: :data:`CONTEXT_UNISOLATED` more
     isolated: bool = True
+    #: whether the candidate completes a long dictionary word that what is
+    #: written does not (:data:`CONTEXT_LONG_WORD`)
+    long_word: bool = False
 
     @property
     def score(self) -> float:
@@ -237,39 +272,164 @@ def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int]) -> list[n
     return [c <= limit for c, limit in zip(cm.counts_of(*tables), limits)]
 
 
-def _proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[list[int], list[str], list[float], list[bool], frozenset[int]]:
+def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tuple[list[int], list[str], list[float], list[bool], frozenset[int], list[bool | None]]:
     """Per suspect, its look-alikes that the model knows (with the channel
     cost) and the characters the corpus writes between its neighbours
     (:meth:`CharModel.middles`, one batch for the text); and the isolated
     suspects.  Where what is written is not isolated, a look-alike the
     corpus never writes between the same two neighbours is dropped before
     it is scored (on the dev split none of them scored a repair; they were
-    15 of 16 look-alikes there: time only); at isolated suspects all count
-    in the text's noise."""
+    15 of 16 look-alikes there: time only), and the corpus proposes only
+    characters that complete a long word (:data:`CONTEXT_LONG_WORD`); at
+    isolated suspects all count in the text's noise.  Last, per candidate:
+    whether it completes a long word: None where it may (at suspects that
+    are not isolated, :func:`_verified`), False elsewhere until it is scored
+    (:func:`_score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
-    lone = [i for i in found if isolated[i]]  # the corpus proposes only where what is written is isolated
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, [i for i in found if not isolated[i]])
+    lone = [i for i in found if isolated[i]]
+    near = [i for i in found if not isolated[i]]
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near)
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
+    extra_at: list[int] = []
+    extra_alt: list[str] = []
     for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
-        if not extra:
-            continue
         seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
                 seen.add(x)
-                pos_list.append(i)
-                alt_list.append(x)
-                chan.append(CONTEXT_CORPUS_COST)
-                visual.append(False)
+                extra_at.append(i)
+                extra_alt.append(x)
+    flags = [False] * (n_visual + len(extra_at))  # at isolated suspects found when scored (_score_all)
+    for i, x in zip(extra_at, extra_alt):  # at isolated suspects a long word lifts guards, it costs as any proposal
+        chan.append(CONTEXT_TWO_STEP_COST if x in _two_steps(text[i], nb_fn) else CONTEXT_CORPUS_COST)
+    pos_list += extra_at
+    alt_list += extra_alt
+    visual += [False] * len(extra_at)
+    listed = set(zip(pos_list, alt_list))
+    flags_: list[bool | None] = list(flags)
+    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False)):
+        if (i, x) not in listed and is_han_run(x) and x not in trad:
+            pos_list.append(i)
+            alt_list.append(x)
+            chan.append(CONTEXT_LONG_WORD_COST)
+            visual.append(False)
+            flags_.append(None)  # a long word, unless _verified finds none
     lone_set = frozenset(np.flatnonzero(isolated).tolist())
     if len(pos_list) == n_visual:
-        return pos_list, alt_list, chan, visual, lone_set  # already by position
+        return pos_list, alt_list, chan, visual, lone_set, flags_  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
-    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set
+    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]
+
+
+def _two_steps(c: str, nb_fn: Neighbours) -> frozenset[str]:
+    """The look-alikes of the look-alikes of ``c`` (:func:`_look_alike_row`).
+
+    >>> "已" in _two_steps("己", _default_neighbours())
+    True
+    """
+    if nb_fn is _visual_han_neighbours:
+        return _visual_two_steps(c)
+    return frozenset(x for a in _look_alike_row(c, nb_fn)[0] for x in _look_alike_row(a, nb_fn)[0])
+
+
+@functools.lru_cache(maxsize=16384)
+def _visual_two_steps(c: str) -> frozenset[str]:
+    return frozenset(x for a in _visual_row(c)[0] for x in _visual_row(a)[0])
+
+
+def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel, *, verify: bool = True) -> tuple[list[int], list[str]]:
+    """At the suspects ``near`` (not isolated, between two Han characters):
+    the characters the corpus writes between the same neighbours
+    (:data:`CONTEXT_CORPUS_CANDIDATES`, at least
+    :data:`CONTEXT_CORPUS_MIN_COUNT` times) that complete a long word
+    (:func:`_long_words`), as positions and characters; the corpus's counts
+    screen them in one batch (half the Han characters of unseen text are
+    such suspects).  ``verify=False``: the candidates that pass the counts,
+    their words not looked for yet (:func:`_verified`).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["他们大力发展旅游业。", "大力发展经济。"] * 3 + ["要大刀阔斧。"])
+    >>> _near_long_words("要大刀发展经济", [2], cm, model())
+    ([2], ['力'])
+    """
+    if CONTEXT_LONG_WORD is None or not CONTEXT_CORPUS_CANDIDATES or not len(near):
+        return [], []
+    from .charmodel import windows
+
+    han = han_mask(text)
+    at = np.asarray([i for i in near if 0 < i < len(text) - 1 and han[i - 1] and han[i + 1]], dtype=np.int64)
+    if not len(at):
+        return [], []
+    rows = windows(cm.ids(text), at, 3, 3)
+    mids, counts = cm.middles(rows[:, 2], rows[:, 4], CONTEXT_CORPUS_CANDIDATES)
+    owner, col = np.nonzero(counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))
+    rows = rows[owner]
+    rows[:, 3] = mids[owner, col]
+    keep = np.flatnonzero(_four_gram_counts(rows, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
+    out_at, out_alt = [], []
+    for i, x in zip(at[owner[keep]].tolist(), map(cm.char, rows[keep, 3].tolist())):
+        if not verify or _long_span(text, i, x, m) is not None:
+            out_at.append(i)
+            out_alt.append(x)
+    return out_at, out_alt
+
+
+def _four_gram_counts(rows: np.ndarray, cm: CharModel) -> np.ndarray:
+    """Per row of 7 ids (a candidate at column 3), the most the corpus
+    writes any of the four 4-grams holding it."""
+    return cm.count(np.concatenate([rows[:, s : s + 4] for s in range(4)])).reshape(4, len(rows)).max(axis=0)
+
+
+def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel, m: WordModel) -> list[bool]:
+    """Per candidate (``alts[j]`` at ``at[j]``): whether it completes a
+    dictionary word of :data:`CONTEXT_LONG_WORD` characters or more around
+    its position where what is written has none as long; looked for only
+    where the corpus writes a 4-gram holding the candidate
+    :data:`CONTEXT_LONG_WORD_MIN_COUNT` times (one look-up for the text).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["我们在北京工作，大力发展旅游业。"] * 3)
+    >>> _long_words("要大刀发展经济", [2, 2], ["力", "人"], cm, model())
+    [True, False]
+    """
+    if CONTEXT_LONG_WORD is None or not at:
+        return [False] * len(at)
+    from .charmodel import windows
+
+    ids = cm.ids(text)
+    pos = np.asarray(at, dtype=np.int64)
+    rows = windows(ids, pos, 3, 3)
+    rows[:, 3] = cm.ids("".join(alts))
+    counts = _four_gram_counts(rows, cm)
+    out = [False] * len(at)
+    for j in np.flatnonzero(counts >= CONTEXT_LONG_WORD_MIN_COUNT).tolist():
+        out[j] = _long_span(text, at[j], alts[j], m) is not None
+    return out
+
+
+def _long_span(text: str, i: int, after: str, m: WordModel) -> tuple[int, int] | None:
+    """The span of the longest dictionary word of at least
+    :data:`CONTEXT_LONG_WORD` characters around ``i`` with ``after`` there,
+    when what is written has none as long there.
+
+    >>> from cleaner.typos.model import model
+    >>> _long_span("要大刀发展经济", 2, "力", model()), _long_span("要大力发展经济", 2, "刀", model())
+    ((1, 5), None)
+    """
+    size = CONTEXT_LONG_WORD or 0
+    a, b = han_span(text, i, 7)
+    old = text[a:b]
+    new = old[: i - a] + after + old[i - a + 1 :]
+    s, e = max(m.covering_words(new, i - a, size), key=lambda span: span[1] - span[0], default=(0, 0))
+    if e == s or e - s <= max((y - x for x, y in m.covering_words(old, i - a, size)), default=0):
+        return None
+    return a + s, a + e
 
 
 def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int]) -> tuple[list[int], list[str], np.ndarray]:
@@ -420,11 +580,12 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     where what is written is not isolated needs :data:`CONTEXT_UNISOLATED`
     more to be reported at all."""
     nb_fn = neighbours or _default_neighbours()
-    pos, alts, chan, visual, isolated = _proposals(text, cm, nb_fn)
+    m = word_model or model()
+    pos, alts, chan, visual, isolated, maybe = _proposals(text, cm, nb_fn, m)
     if not pos:
         return [], 0
     gains = cm.gains(text, pos, alts)
-    m = word_model or model()
+    pos, alts, chan, visual, longs, gains = _verified(text, pos, alts, chan, visual, maybe, gains, m)
     at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
     lone_at = np.zeros(len(text), dtype=bool)
     lone_at[list(isolated)] = True
@@ -449,9 +610,29 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         for j, new in zip(js, news):
             g, word = gain_list[j], new - base
             if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor_list[j]:  # Scored.score, the same float
-                veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned)
-                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated))
+                long = longs[j] or (not visual[j] and _long_words(text, [i], [alts[j]], cm, m)[0])
+                veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long)
+                if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m)[0]:  # a look-alike that completes a long word
+                    long = True
+                    veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True)
+                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated, long_word=long))
     return out, plausible
+
+
+def _verified(
+    text: str, pos: list[int], alts: list[str], chan: list[float], visual: list[bool], maybe: Sequence[bool | None], gains: np.ndarray, m: WordModel
+) -> tuple[list[int], list[str], list[float], list[bool], list[bool], np.ndarray]:
+    """The candidates without those that might complete a long word
+    (``maybe`` None: :func:`_near_long_words` unverified) and do not; only
+    those whose character model gain may make them candidates, or rivals of
+    one (within :data:`CONTEXT_CORPUS_MARGIN`), are looked up in the word
+    list: the others cannot change an outcome (a tenth of them on news)."""
+    if all(f is not None for f in maybe):
+        return pos, alts, chan, visual, [bool(f) for f in maybe], gains
+    bar = CONTEXT_LONG_WORD_COST - CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK + CONTEXT_SUGGEST + CONTEXT_UNISOLATED - CONTEXT_CORPUS_MARGIN
+    keep = [f is not None or (g >= bar and _long_span(text, i, x, m) is not None) for f, g, i, x in zip(maybe, gains.tolist(), pos, alts)]
+    pick = [j for j, k in enumerate(keep) if k]
+    return [pos[j] for j in pick], [alts[j] for j in pick], [chan[j] for j in pick], [visual[j] for j in pick], [maybe[j] is not False for j in pick], gains[pick]
 
 
 #: float rounding allowed for in :func:`_word_gain_bounds` (sums of a few
@@ -476,24 +657,30 @@ def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, b
     return [word_gain_bound(window, p, c, m, banned, memo, starts) for c in chars]
 
 
-def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str]) -> str | None:
+#: the guards that yield to a candidate completing a long word
+_LONG_WORD_YIELDS = frozenset({"parallel", "name", "proper", "word"})
+
+
+def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False) -> str | None:
     """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
     can overrule two of them: ``name``/``proper`` when it writes the
     corrected character with its neighbours (a 4-gram seen
     :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
-    :data:`CONTEXT_WORD_WAIVER`."""
+    :data:`CONTEXT_WORD_WAIVER`; these three and ``parallel`` to a candidate
+    that completes a long word (``long_word``, :data:`CONTEXT_LONG_WORD`:
+    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈)."""
     ga, gb = han_span(text, i, GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
     if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
         return "script"
-    if guards.parallel(run, k):
+    if guards.parallel(run, k) and not long_word:
         return "parallel"
     if in_title(text, i):
         return "title"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+        if check(run, k, after, m) and not long_word and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
             return name
-    if gain < CONTEXT_WORD_WAIVER and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+    if gain < CONTEXT_WORD_WAIVER and not long_word and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
         return "word"
     return None
 
@@ -544,7 +731,7 @@ def find_in_context(
     items: list[Edit | Suggestion] = []
     best: dict[int, Scored] = {}
     for c in sorted(found, key=lambda c: -c.score):
-        if repeats(c.start):
+        if _written_here(text, c, repeats, word_model or model()):
             continue  # the document's own spelling (guard "document")
         evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
         clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
@@ -767,6 +954,25 @@ def in_title(text: str, i: int) -> bool:
         return False
     b = text.find("》", i, a + TITLE_WIDTH + 1)
     return b >= 0
+
+
+def _written_here(text: str, c: Scored, repeats: Callable[[int], bool], m: WordModel) -> bool:
+    """The ``document`` guard: whether the document writes what is written
+    at ``c`` elsewhere too: the character with a neighbour (``repeats``), or,
+    for a candidate that completes a long word, the whole stretch that word
+    would cover (a near miss whose one pair the document also writes
+    elsewhere, 要的 of 举足轻要的 in 我要的, is still a near miss).
+
+    >>> from cleaner.typos.model import model
+    >>> t = "它是举足轻要的角色。这是我要的。"
+    >>> c = Scored(5, "要", "重", 18.0, 19.0, 16.0, visual=False, long_word=True)
+    >>> _written_here(t, c, lambda i: True, model()), _written_here(t + "举足轻要", c, lambda i: True, model())
+    (False, True)
+    """
+    if not c.long_word:
+        return repeats(c.start)
+    span = _long_span(text, c.start, c.after, m)
+    return span is None or text.count(text[span[0] : span[1]]) > 1
 
 
 def _repeats_at(text: str, i: int) -> bool:

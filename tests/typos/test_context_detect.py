@@ -12,6 +12,7 @@ from cleaner.confusion import visual_neighbours
 from cleaner.edits import Edit
 from cleaner.typos import context, guards
 from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.model import model
 
 #: 夭 is 天's closest look-alike in the visual table
 SKY = ["今天天气很好，我们去公园。"] * 30 + ["他说今夭折的树很多。"] * 3
@@ -58,11 +59,12 @@ def test_a_look_alike_the_corpus_never_writes_there_is_not_scored(sky: CharModel
     # ... where it is isolated, they are scored (and count in the noise)
     looks = lambda c: [("天", 0.9), ("好", 0.8)] if c == "夭" else []  # noqa: E731 (好: known, never between 今/昨 and 天)
     for text, isolated in (("今夭天气很好，我们去公园。", False), ("昨夭天气很好，我们去公园。", True)):
-        pos, alts, *_ = context._proposals(text, sky, looks)
+        pos, alts, *_ = context._proposals(text, sky, looks, model())
         assert [a for p, a in zip(pos, alts) if p == 1] == (["天", "好"] if isolated else ["天"])
 
 
 def test_the_corpus_proposes_only_at_isolated_suspects(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (and, elsewhere, only what completes a long word: tests/typos/test_context_long.py)
     cm = learn(["我们在北京工作。"] * 30 + ["他们北方人。"] * 3)
     monkeypatch.setattr(context, "_han_neighbours", lambda c, nb_fn: ())  # no look-alikes: the corpus alone
     monkeypatch.setattr(context, "_default_neighbours", lambda: lambda c: ())

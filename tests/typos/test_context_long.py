@@ -1,0 +1,109 @@
+"""Near misses of long words (:data:`cleaner.typos.context.CONTEXT_LONG_WORD`):
+a character the corpus writes between the same neighbours that makes a
+dictionary word of four or more characters is proposed at suspects that are
+not isolated too, costs less, and the word, name, proper-noun and parallel
+guards yield to it; and corpus proposals two steps away in the visual table
+(:data:`cleaner.typos.context.CONTEXT_TWO_STEP_COST`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.edits import Edit
+from cleaner.typos import context, guards
+from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.model import model
+
+#: 举足轻重 is a dictionary word; the corpus writes 要的 (so 要 is not isolated)
+GROW = ["它起着举足轻重的作用。", "这是举足轻重的一步。", "他在行业中举足轻重。"] * 10 + ["我要的东西。"] * 3
+NEAR_MISS = "它是举足轻要的角色。"  # 要 at 5
+
+
+@pytest.fixture(scope="module")
+def grow() -> CharModel:
+    return learn(GROW)
+
+
+@pytest.fixture
+def no_look_alikes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "_default_neighbours", lambda: lambda c: ())
+
+
+def _edits(text: str, cm: CharModel) -> list[Edit]:
+    return [e for e in context.find_in_context(text, cm, rule="ocr_confusion") if isinstance(e, Edit)]
+
+
+@pytest.mark.usefixtures("no_look_alikes")
+def test_a_near_miss_of_a_long_word_is_proposed_where_what_is_written_is_not_isolated(grow: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    found, isolated = context._suspect_masks(NEAR_MISS, grow)
+    assert found[5] and not isolated[5]  # the corpus writes 要的, never 轻要的
+    (cand,) = [c for c in context.scored_candidates(NEAR_MISS, grow) if c.start == 5]
+    assert (cand.after, cand.long_word, cand.visual, cand.channel) == ("重", True, False, context.CONTEXT_LONG_WORD_COST)
+    assert cand.veto is None
+    assert [(e.start, e.after) for e in _edits(NEAR_MISS, grow)] == [(5, "重")]
+    monkeypatch.setattr(context, "CONTEXT_LONG_WORD", None)
+    assert all(c.start != 5 for c in context.scored_candidates(NEAR_MISS, grow))
+    assert _edits(NEAR_MISS, grow) == []
+
+
+@pytest.mark.usefixtures("no_look_alikes")
+def test_a_long_word_the_corpus_writes_too_rarely_is_not_proposed(monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = learn(["它起着举足轻重的作用。"] + ["轻重的问题。"] * 5 + ["我要的东西。"] * 3)  # 举足轻重 once, 轻重的 six times
+    assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([], [])
+    monkeypatch.setattr(context, "CONTEXT_LONG_WORD_MIN_COUNT", 1)
+    assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([5], ["重"])
+
+
+def test_what_is_written_as_long_a_word_is_no_near_miss() -> None:
+    m = model()
+    assert context._long_span("要大力发展经济", 2, "刀", m) is None  # 大力发展 is written: 大刀发展 is no longer
+    assert context._long_span(NEAR_MISS, 5, "重", m) == (2, 6)
+    assert context._long_span(NEAR_MISS, 5, "人", m) is None
+
+
+@pytest.mark.parametrize("guard", ["name", "proper"])
+def test_the_name_guards_yield_to_a_long_word(monkeypatch: pytest.MonkeyPatch, grow: CharModel, guard: str) -> None:
+    monkeypatch.setattr(guards, guard, lambda run, k, after, m: True)
+    monkeypatch.setattr(context, "CONTEXT_NAME_WAIVER", None)
+    assert context._context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset()) == guard
+    assert context._context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset(), long_word=True) is None
+
+
+def test_the_word_guard_yields_to_a_long_word(grow: CharModel) -> None:
+    text = "它是举足轻松的角色。"  # 轻松 is a word: no corpus proposal gets past it, unless it makes a long one
+    assert context._context_veto(text, 5, "重", -float("inf"), grow, model(), frozenset()) == "word"
+    assert context._context_veto(text, 5, "重", -float("inf"), grow, model(), frozenset(), long_word=True) is None
+
+
+@pytest.mark.usefixtures("no_look_alikes")
+def test_the_parallel_guard_yields_to_a_long_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = learn(["价格战愈演愈烈。", "竞争愈演愈烈了。"] * 10 + ["痛快。"] * 3)
+    text = "矛盾愈痛愈烈。"  # 痛 inside 愈?愈, isolated: the corpus proposes 演
+    assert context._context_veto(text, 3, "演", 20.0, cm, model(), frozenset()) == "parallel"
+    assert _edits(text, cm) == []  # isolated: a long word costs as any proposal, too much for 23 lines of corpus
+    monkeypatch.setattr(context, "CONTEXT_CORPUS_COST", context.CONTEXT_LONG_WORD_COST)
+    (cand,) = [c for c in context.scored_candidates(text, cm) if c.start == 3 and c.after == "演"]
+    assert cand.long_word and cand.isolated and cand.veto is None  # 愈演愈烈 is a word the corpus writes
+    assert [(e.start, e.after) for e in _edits(text, cm)] == [(3, "演")]
+
+
+@pytest.mark.usefixtures("no_look_alikes")
+def test_the_document_guard_asks_for_the_whole_near_miss(grow: CharModel) -> None:
+    twice = NEAR_MISS + "它也是举足轻要的一环。"
+    assert _edits(twice, grow) == []  # the document writes 举足轻要 twice: its own spelling
+    other = NEAR_MISS + "这是我要的东西。"  # only the pair 要的 recurs
+    assert context._repeats_at(other, 5)
+    assert [(e.start, e.after) for e in _edits(other, grow)] == [(5, "重")]
+
+
+def test_a_corpus_proposal_two_steps_away_costs_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
+    looks = lambda c: rows.get(c, [])  # noqa: E731 (洋 -> 泮 -> 京: 京 is two steps from 洋)
+    assert context._two_steps("洋", looks) >= {"京"} and "京" not in dict(looks("洋"))
+    cm = learn(["我们在北京工作。"] * 30 + ["他们在上海工作。"] * 30)
+    pos, alts, chan, visual, _, longs = context._proposals("我们在北洋工作。", cm, looks, model())
+    got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
+    assert got["京"] == (context.CONTEXT_TWO_STEP_COST, False, False)
+    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_COST", context.CONTEXT_CORPUS_COST)
+    pos, alts, chan, *_ = context._proposals("我们在北洋工作。", cm, looks, model())
+    assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4}["京"] == context.CONTEXT_CORPUS_COST
