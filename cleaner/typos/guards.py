@@ -48,6 +48,7 @@ import functools
 import re
 from importlib import resources
 
+from ..chars import script_chars
 from .model import WordModel
 
 __all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
@@ -90,24 +91,12 @@ def word_lists() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in sections.items()}
 
 
-def _block_changes(config: str) -> dict[str, str]:
-    """Each character of the basic CJK block that OpenCC ``config`` changes,
-    with what it becomes (one character for one)."""
-    import opencc
-
-    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
-    converted = opencc.OpenCC(config).convert(block)
-    if len(converted) != len(block):  # never seen; fall back to one by one
-        cc = opencc.OpenCC(config)
-        pairs = ((ch, cc.convert(ch)) for ch in block)
-        return {a: b for a, b in pairs if a != b and len(b) == 1}
-    return {a: b for a, b in zip(block, converted) if a != b}
-
-
 @functools.cache
 def _t2s_pairs() -> dict[str, str]:
-    """Each Traditional character with its Simplified form."""
-    return _block_changes("t2s")
+    """Each character of the basic CJK block that OpenCC ``t2s`` changes,
+    with its Simplified form (precomputed: ``cleaner/data/script_chars.txt``)."""
+    pairs = script_chars("t2s")
+    return dict(zip(pairs[::2], pairs[1::2]))
 
 
 @functools.cache
@@ -151,7 +140,7 @@ def simplified_chars() -> frozenset[str]:
     >>> "总" in simplified_chars(), "暗" in simplified_chars(), "總" in simplified_chars()
     (True, False, False)
     """
-    return frozenset(_block_changes("s2t")).difference(traditional_chars())
+    return frozenset(script_chars("block_simplified"))
 
 
 def traditional_majority(text: str) -> bool:
