@@ -208,3 +208,15 @@ def test_every_rare_han_character_stands_in_the_gate_block():
     assert outside == []
     text = "Café 中文 涓枃 abc 涓枃涓"
     assert [m.span() for m in _rare_pairs(text)] == [m.span() for m in _rare_pair().finditer(text)]
+
+
+def test_rare_pair_matches_exactly_two_basic_block_characters_outside_gb2312_level_one():
+    from cleaner.rules import unicode as u
+
+    common = u._level1()
+    assert len(common) == 3755
+    rare = [chr(c) for c in range(0x4E00, 0xA000) if chr(c) not in common]
+    pattern = u._rare_pair()
+    assert all(pattern.fullmatch(a + b) for a, b in zip(rare, rare[1:] + rare[:1]))
+    outside = [chr(c) for c in range(0x4D00, 0x4E00)] + sorted(common)[::7] + [chr(c) for c in range(0xA000, 0xA100)] + list("a，")
+    assert not any(pattern.fullmatch(rare[0] + ch) or pattern.fullmatch(ch + rare[-1]) for ch in outside)
