@@ -9,7 +9,9 @@ expression character classes, plus a few predicates.
 
 from __future__ import annotations
 
+import functools
 import re
+from importlib import resources
 
 __all__ = [
     "HAN",
@@ -23,6 +25,7 @@ __all__ = [
     "is_han",
     "is_cjk",
     "display_width",
+    "script_chars",
 ]
 
 #: Han ideographs: URO, Ext A, compatibility ideographs, Ext B and beyond, 〇.
@@ -113,3 +116,41 @@ _WIDE = re.compile(
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
 )
 _NARROW = re.compile("[^" + _WIDE.pattern[1:])
+
+
+#: the sections of ``cleaner/data/script_chars.txt`` (built by scripts/build_script_chars.py)
+SCRIPT_SECTIONS = ("traditional_only", "simplified_only", "t2s", "block_simplified")
+
+
+@functools.cache
+def script_chars(section: str) -> str:
+    """A section of ``cleaner/data/script_chars.txt`` as one string: the
+    characters that mark Traditional or Simplified writing (CC-CEDICT and
+    OpenCC, precomputed), or for ``"t2s"`` the pairs (Traditional,
+    Simplified) one after the other.
+
+    >>> "這" in script_chars("traditional_only"), "这" in script_chars("simplified_only")
+    (True, True)
+    >>> script_chars("t2s")[:2] in ("丟丢", "並并")
+    True
+    """
+    if section not in SCRIPT_SECTIONS:
+        raise ValueError(f"script_chars: unknown section {section!r}; use one of {', '.join(SCRIPT_SECTIONS)}")
+    return _script_sections()[section]
+
+
+@functools.cache
+def _script_sections() -> dict[str, str]:
+    text = resources.files("cleaner").joinpath("data/script_chars.txt").read_text(encoding="utf-8")
+    parts: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = parts.setdefault(line[1:-1], [])
+        elif current is None:
+            raise ValueError("script_chars.txt: characters before the first [section]; regenerate it with scripts/build_script_chars.py")
+        else:
+            current.append(line.replace(" ", ""))
+    return {name: "".join(lines) for name, lines in parts.items()}

@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..chars import lines_of
+from ..chars import lines_of, script_chars
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 
@@ -59,27 +59,19 @@ def _converter(config: str) -> opencc.OpenCC:
 
 @functools.cache
 def _only() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Regexes of Traditional-only and Simplified-only characters.
-
-    A character that CC-CEDICT lists only as Simplified but that OpenCC's
-    Hong Kong or Taiwan conversion leaves as it is (脱, 税, 温 are Hong Kong
-    standard forms) is not counted as Simplified-only.
-    """
-    from zhon import cedict
-
+    """Regexes of Traditional-only and Simplified-only characters."""
     trad_only, simp_only = _only_chars()
     return re.compile(f"[{re.escape(trad_only)}]"), re.compile(f"[{re.escape(simp_only)}]")
 
 
-@functools.cache
 def _only_chars() -> tuple[str, str]:
-    """The Traditional-only and the Simplified-only characters (see :func:`_only`)."""
-    from zhon import cedict
-
-    trad, simp = set(cedict.traditional), set(cedict.simplified)
-    hk, tw = _converter("s2hk"), _converter("s2tw")
-    simp_only_set = {c for c in simp - trad if hk.convert(c) != c and tw.convert(c) != c}
-    return "".join(sorted(trad - simp)), "".join(sorted(simp_only_set))
+    """The Traditional-only and the Simplified-only characters: CC-CEDICT's
+    sets, less the characters that CC-CEDICT lists only as Simplified but
+    that OpenCC's Hong Kong or Taiwan conversion leaves as they are (脱, 税,
+    温 are Hong Kong standard forms).  Precomputed in
+    ``cleaner/data/script_chars.txt`` (scripts/build_script_chars.py).
+    """
+    return script_chars("traditional_only"), script_chars("simplified_only")
 
 
 @functools.cache

@@ -27,6 +27,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -53,7 +54,7 @@ _SPACED_OUT = re.compile(f"[{CJK}](?:[ \u3000][{CJK}]){{2,}}")
 # character either side (``年10月``, ``TLC旅``).
 _QUOTES = "“”‘’…·—"
 _SPACED_TOKEN = f"(?:[{CJK}{_QUOTES}]|[{CJK}]?[0-9A-Za-z.%]+[{CJK}]?)"
-_SPACED_RUN = re.compile(f"(?<![0-9A-Za-z]){_SPACED_TOKEN}(?:[ \u3000]{_SPACED_TOKEN}){{3,}}(?![^ \u3000\n])")
+_SPACED_RUN = f"(?<![0-9A-Za-z]){_SPACED_TOKEN}(?:[ \u3000]{_SPACED_TOKEN}){{3,}}(?![^ \u3000\n])"
 _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
 # What both spaced-out patterns need (and cost little to look for): a
 # one-character CJK token between two separators.  A spaced run of four
@@ -61,12 +62,7 @@ _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
 _SPACED_SINGLE = re.compile(f"[ \u3000][{CJK}{_QUOTES}][ \u3000]")
 _GAP_BLANKS = re.compile("[ \t\u3000][ \t\u3000]*")  # (a class first: the engine skips to it)
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
-_SPACED_CHAR = re.compile(f"(?<=^[{CJK}])[ \u3000]|(?<=[ \u3000][{CJK}])[ \u3000]")
-_SHORT_ITEMS = re.compile(f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])")
-# (its two branches apart: the one after a space opens with a class, which
-# the regex engine scans for, instead of trying both at every position)
-_SHORT_ITEMS_FIRST = re.compile(_SHORT_ITEMS.pattern.replace("(?:^|[ \u3000])", "", 1))
-_SHORT_ITEMS_NEXT = re.compile(_SHORT_ITEMS.pattern.replace("(?:^|[ \u3000])", "[ \u3000]", 1))
+_SHORT_ITEMS = f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])"
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 # A title line: this short, and not ending a sentence.
 _TITLE_MAX = 20
@@ -75,14 +71,33 @@ _SENTENCE_END = "。！？…；.!?;"
 _OPENERS = "(（[【〔《「『"
 _CLOSERS = ")）]】〕》」』"
 _CLAUSE_BREAK = re.compile("[，。；！？、：,;:!?" + re.escape(_OPENERS + _CLOSERS) + "]")
-_WORD_CHAR = re.compile(f"[{HAN}{KANA}]")
+_WORD_CHAR = f"[{HAN}{KANA}]"
 _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 # One to three Han characters after a number or Latin word (10倍, 7月26日电),
 # before the gap; or before one, after the gap (佳能7D).
-_NUMBER_BEFORE = re.compile(f"[{_ALNUM}][{HAN}]{{1,3}}$")
-_NUMBER_AFTER = re.compile(f"[{HAN}]{{1,3}}[{_ALNUM}]")
+_NUMBER_BEFORE = f"[{_ALNUM}][{HAN}]{{1,3}}$"
+_NUMBER_AFTER = f"[{HAN}]{{1,3}}[{_ALNUM}]"
 #: brackets this short or shorter hold a byline or a list: (记者 吴倩)
 _SHORT_BRACKET = 12
+
+
+@functools.cache
+def _gap_patterns() -> tuple[re.Pattern[str], ...]:
+    """The patterns that only lines with spaced-out text or gaps inside CJK
+    prose need, compiled on first use (each CJK class costs milliseconds to
+    compile, and most processes never need them): :data:`_SPACED_RUN`,
+    :data:`_SHORT_ITEMS` in its two branches (the one after a space opens
+    with a class, which the regex engine scans for, instead of trying both
+    at every position), :data:`_WORD_CHAR`, :data:`_NUMBER_BEFORE` and
+    :data:`_NUMBER_AFTER`."""
+    return (
+        re.compile(_SPACED_RUN),
+        re.compile(_SHORT_ITEMS.replace("(?:^|[ \u3000])", "", 1)),
+        re.compile(_SHORT_ITEMS.replace("(?:^|[ \u3000])", "[ \u3000]", 1)),
+        re.compile(_WORD_CHAR),
+        re.compile(_NUMBER_BEFORE),
+        re.compile(_NUMBER_AFTER),
+    )
 
 
 def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
@@ -130,17 +145,18 @@ def _short_items(body: str) -> list[tuple[int, int]]:
     >>> _short_items("名单 张三 李四 王五，其他")
     [(0, 11)]
     """
+    short_items_first, short_items_next = _gap_patterns()[1:3]
     out: list[tuple[int, int]] = []
-    m = _SHORT_ITEMS_FIRST.match(body)
+    m = short_items_first.match(body)
     if m:
         out.append(m.span())
     start = m.end() if m else 0
     blanks = _blanks(body, " \u3000")
     if blanks is None:
-        out.extend(k.span() for k in _SHORT_ITEMS_NEXT.finditer(body, start))
+        out.extend(k.span() for k in short_items_next.finditer(body, start))
         return out
     for p in blanks:  # (where the pattern, which opens with a blank, can match)
-        if p >= start and (k := _SHORT_ITEMS_NEXT.match(body, p)) is not None:
+        if p >= start and (k := short_items_next.match(body, p)) is not None:
             out.append(k.span())
             start = k.end()
     return out
@@ -219,7 +235,7 @@ def _spaced_gaps(body: str) -> Iterator[tuple[int, int]]:
     >>> "".join(c for i, c in enumerate(body) if not any(a <= i < b for a, b in _spaced_gaps(body)))
     '基金公司“差异化”去年10月份'
     """
-    for m in _SPACED_RUN.finditer(body):
+    for m in _gap_patterns()[0].finditer(body):
         tokens = re.split(r"[ \u3000]", m.group())
         if sum(len(t) == 1 and bool(_SINGLE.match(t)) for t in tokens) < 0.75 * len(tokens):
             continue
@@ -244,7 +260,8 @@ def _separators(body: str, gaps: list[tuple[int, int]]) -> set[tuple[int, int]]:
     parts rather than stray into a word (see the module docstring).  A gap's
     clause runs from the clause punctuation or bracket before it (or the line
     start) to the one after it (or the line end)."""
-    between_words = [(a, b) for a, b in gaps if _WORD_CHAR.match(body, a - 1) and _WORD_CHAR.match(body, b)]
+    word_char, number_before, number_after = _gap_patterns()[3:]
+    between_words = [(a, b) for a, b in gaps if word_char.match(body, a - 1) and word_char.match(body, b)]
     if not between_words:
         return set()
     ydob = body[::-1]  # (the clause break before a gap: the first after it, read backwards)
@@ -259,8 +276,8 @@ def _separators(body: str, gaps: list[tuple[int, int]]) -> set[tuple[int, int]]:
         if cs not in blank_runs:
             blank_runs[cs] = len(_ANY_BLANK_RUN.findall(body, cs, ce)) - (body[cs] in _BLANK) - (body[ce - 1] in _BLANK)
         if (
-            _NUMBER_BEFORE.search(body, max(0, a - 4), a)
-            or _NUMBER_AFTER.match(body, b)
+            number_before.search(body, max(0, a - 4), a)
+            or number_after.match(body, b)
             or blank_runs[cs] > 1
             or (cs and body[cs - 1] in _OPENERS and body[ce : ce + 1] in tuple(_CLOSERS) and ce - cs <= _SHORT_BRACKET)
         ):

@@ -30,6 +30,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -57,9 +58,18 @@ _PUNCT = re.compile(r"[,;:?!()](?:(?<=[,;:?!])[,;:?!]*)?")
 _ANY_PUNCT = re.compile(r"[,;:?!()]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_HAN_CHAR = re.compile(f"[{HAN}]")
 _QUOTES = "“”‘’"
-_TOKEN_BEFORE = re.compile(f"([{CJK}])?[A-Za-z0-9.%‰+_-]+ ?\\Z")  # \Z: "$" also matches before a final newline, so a line above leaked in
+
+
+@functools.cache
+def _rare_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns only some marks need, compiled on first use (a CJK class
+    costs milliseconds to compile): a Han character, and the token before a
+    mark at a line end (\\Z: "$" also matches before a final newline, so a
+    line above leaked in)."""
+    return re.compile(f"[{HAN}]"), re.compile(f"([{CJK}])?[A-Za-z0-9.%‰+_-]+ ?\\Z")
+
+
 _PROTECTED = re.compile(
     r"```.*?(?:```|\Z)"  # fenced code
     r"|`[^`\n]+`"  # inline code
@@ -170,7 +180,7 @@ def _chinese_context(text: str, start: int, end: int) -> bool:
         # token before the mark decides, not its last letter: a number, a
         # unit or a word glued to Chinese on its left is part of the Chinese
         # sentence ("He said: 你好" has English before its word)
-        m = _TOKEN_BEFORE.search(text[max(0, start - 40) : start])
+        m = _rare_patterns()[1].search(text[max(0, start - 40) : start])
         return bool(m and m.group(1) and _is_cjk(m.group(1)))
     return False
 
@@ -241,7 +251,7 @@ def _punct_positions(view: str, protected: list[tuple[int, int]], marks: list[tu
     if "(" in view:
         for o, c in _paren_pairs(view, protected):
             inner = view[o + 1 : c]
-            if _HAN_CHAR.search(inner) or _is_cjk(_neighbour(view, o - 1, -1)):
+            if _rare_patterns()[0].search(inner) or _is_cjk(_neighbour(view, o - 1, -1)):
                 out[o] = "（"
                 out[c] = "）"
     return out

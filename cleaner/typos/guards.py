@@ -48,6 +48,7 @@ import functools
 import re
 from importlib import resources
 
+from ..chars import script_chars
 from .model import WordModel
 
 __all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
@@ -90,24 +91,12 @@ def word_lists() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in sections.items()}
 
 
-def _block_changes(config: str) -> dict[str, str]:
-    """Each character of the basic CJK block that OpenCC ``config`` changes,
-    with what it becomes (one character for one)."""
-    import opencc
-
-    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
-    converted = opencc.OpenCC(config).convert(block)
-    if len(converted) != len(block):  # never seen; fall back to one by one
-        cc = opencc.OpenCC(config)
-        pairs = ((ch, cc.convert(ch)) for ch in block)
-        return {a: b for a, b in pairs if a != b and len(b) == 1}
-    return {a: b for a, b in zip(block, converted) if a != b}
-
-
 @functools.cache
 def _t2s_pairs() -> dict[str, str]:
-    """Each Traditional character with its Simplified form."""
-    return _block_changes("t2s")
+    """Each character of the basic CJK block that OpenCC ``t2s`` changes,
+    with its Simplified form (precomputed: ``cleaner/data/script_chars.txt``)."""
+    pairs = script_chars("t2s")
+    return dict(zip(pairs[::2], pairs[1::2]))
 
 
 @functools.cache
@@ -138,8 +127,14 @@ def has_traditional(text: str) -> bool:
 
 
 @functools.cache
-def _t2s_table() -> dict[int, str]:
-    return {ord(a): b for a, b in _t2s_pairs().items()}
+def _t2s_table() -> list[int]:
+    """A str.translate table for OpenCC ``t2s`` on the basic CJK block: a
+    list by code point (a code point past its end raises IndexError, so
+    translate leaves it), which translate reads faster than a dict."""
+    table = list(range(0xA000))
+    for a, b in _t2s_pairs().items():
+        table[ord(a)] = ord(b)
+    return table
 
 
 @functools.cache
@@ -151,7 +146,7 @@ def simplified_chars() -> frozenset[str]:
     >>> "总" in simplified_chars(), "暗" in simplified_chars(), "總" in simplified_chars()
     (True, False, False)
     """
-    return frozenset(_block_changes("s2t")).difference(traditional_chars())
+    return frozenset(script_chars("block_simplified"))
 
 
 def traditional_majority(text: str) -> bool:
@@ -164,15 +159,8 @@ def traditional_majority(text: str) -> bool:
     """
     if not has_traditional(text):
         return False
-    trad = traditional_chars()
-    simp = simplified_chars()
-    t = s = 0
-    for ch in text:
-        if ch in trad:
-            t += 1
-        elif ch in simp:
-            s += 1
-    return t > s
+    # (two regex scans, not a set test per character; the sets are disjoint)
+    return _traditional_count(text) > _simplified_count(text)
 
 
 def simplified(text: str) -> str:
@@ -186,10 +174,48 @@ def simplified(text: str) -> str:
     >>> simplified("英國首相發表聲明。\\n公司总经理任堯森称")
     '英国首相发表声明。\\n公司总经理任堯森称'
     """
-    if not has_traditional(text):
+    trad = _traditional_class()
+    m = trad.search(text)
+    if m is None:
         return text
     table = _t2s_table()
-    return "".join(line.translate(table) if traditional_majority(line) else line for line in text.splitlines(keepends=True))
+    if _OTHER_LINE_ENDS.search(text):  # (rare: line ends other than "\n")
+        return "".join(line.translate(table) if traditional_majority(line) else line for line in text.splitlines(keepends=True))
+    # Only "\n" ends lines: visit just the lines that hold a Traditional
+    # character, found from the matches, instead of testing every line.
+    out: list[str] = []
+    done = end = 0
+    while m is not None:
+        start = text.rfind("\n", end, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if _traditional_count(line) > _simplified_count(line):
+            out.append(text[done:start])
+            out.append(line.translate(table))
+            done = end
+        m = trad.search(text, end)
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+#: the line ends of str.splitlines other than "\n"
+_OTHER_LINE_ENDS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _traditional_count(text: str) -> int:
+    return len(_traditional_class().findall(text))
+
+
+def _simplified_count(text: str) -> int:
+    return len(_simplified_class().findall(text))
+
+
+@functools.cache
+def _simplified_class() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(simplified_chars())) + "]")
 
 
 def parallel(run: str, k: int) -> bool:

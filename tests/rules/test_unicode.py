@@ -208,3 +208,50 @@ def test_every_rare_han_character_stands_in_the_gate_block():
     assert outside == []
     text = "Café 中文 涓枃 abc 涓枃涓"
     assert [m.span() for m in _rare_pairs(text)] == [m.span() for m in _rare_pair().finditer(text)]
+
+
+def test_rare_pair_matches_exactly_two_basic_block_characters_outside_gb2312_level_one():
+    from cleaner.rules import unicode as u
+
+    common = u._level1()
+    assert len(common) == 3755
+    rare = [chr(c) for c in range(0x4E00, 0xA000) if chr(c) not in common]
+    pattern = u._rare_pair()
+    assert all(pattern.fullmatch(a + b) for a, b in zip(rare, rare[1:] + rare[:1]))
+    outside = [chr(c) for c in range(0x4D00, 0x4E00)] + sorted(common)[::7] + [chr(c) for c in range(0xA000, 0xA100)] + list("a，")
+    assert not any(pattern.fullmatch(rare[0] + ch) or pattern.fullmatch(ch + rare[-1]) for ch in outside)
+
+
+def test_shipped_ftfy_triggers_equal_a_fresh_derivation_from_the_installed_ftfy():
+    from cleaner.rules import unicode as u
+
+    shipped = u._shipped_triggers()
+    assert shipped is not None
+    regenerate = "stale: python scripts/build_ftfy_triggers.py --out cleaner/data/ftfy_triggers.txt"
+    assert shipped[0] == u.ftfy_source_digest(), regenerate
+    assert shipped[1] == u.ftfy_trigger_class(), regenerate
+
+
+def test_another_ftfy_makes_the_rule_derive_its_triggers(monkeypatch):
+    from cleaner.rules import unicode as u
+
+    monkeypatch.setattr(u, "ftfy_source_digest", lambda: "another ftfy")
+    u._ftfy_triggers.cache_clear()
+    try:
+        assert u._ftfy_triggers().pattern == u.ftfy_trigger_class()
+    finally:
+        u._ftfy_triggers.cache_clear()
+
+
+def test_text_ftfy_cannot_change_does_not_import_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cleaner import explain; "
+        "r = explain('São Paulo 的 café，Montréal。', disable=['ocr_confusion', 'consistency', 'stutter', 'lexicon']); "
+        "print('ftfy' in sys.modules, r.text == 'São Paulo 的 café，Montréal。'); "
+        "print(explain('SÃ£o Paulo').text, 'ftfy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split("\n")
+    assert out[:2] == ["False True", "São Paulo True"]

@@ -109,3 +109,29 @@ def test_simplified_keeps_positions() -> None:
     out = simplified(text)
     assert len(out) == len(text) and out.startswith("美国总统说") and out.endswith("。abc")
     assert simplified("没有繁体字") == "没有繁体字"
+
+
+def _simplified_by_lines(text: str) -> str:
+    """guards.simplified by its definition: every line (str.splitlines) with
+    more Traditional than Simplified characters, converted with t2s."""
+    trad, simp = guards.traditional_chars(), guards.simplified_chars()
+    pairs = guards._t2s_pairs()
+    out = []
+    for line in text.splitlines(keepends=True):
+        t = sum(ch in trad for ch in line)
+        s = sum(ch in simp for ch in line)
+        out.append("".join(pairs.get(ch, ch) for ch in line) if t > s else line)
+    return "".join(out)
+
+
+def test_simplified_converts_exactly_the_traditional_lines_whatever_ends_them():
+    import random
+
+    rng = random.Random(12)
+    alphabet = "國国這这總总發发暗乾a 。\n\r\x0b\x0c\x1c\x85\u2028\u2029"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 16)))
+        assert guards.simplified(text) == _simplified_by_lines(text), repr(text)
+        trad = sum(ch in guards.traditional_chars() for ch in text)
+        simp = sum(ch in guards.simplified_chars() for ch in text)
+        assert guards.traditional_majority(text) == (trad > simp), repr(text)
