@@ -59,3 +59,15 @@ def test_the_word_models_changes_count_as_made(ready: CharModel) -> None:
     found = [Edit("ocr_confusion", 0, 1, "历", "所", score=8.0, note="looks like 所")]
     items = context.with_model("历以我们准各好了", ready, found, rule="ocr_confusion")
     assert _kinds(items) == [("Edit", 0, "所"), ("Edit", 5, "备")]
+
+
+def test_a_candidate_left_nearby_keeps_the_repair_for_review(ready: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 公圈 (for 公园) at the end reads as an error (score about 10) but is not
+    # changed (the edge margin): the sentence keeps an error, so 准各 is only suggested
+    items = context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")
+    assert _kinds(items) == [("Suggestion", 3, "备"), ("Suggestion", 11, "园")]
+    assert items[0].note.endswith("(a second error nearby)")
+    monkeypatch.setattr(context, "CONTEXT_DOUBT", 50.0)  # no candidate that strong: only the stray 圈 keeps it
+    assert not context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")[0].note.endswith("(a second error nearby)")
+    monkeypatch.setattr(context, "CONTEXT_DAMAGED_GUARD", False)
+    assert _kinds(context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion"))[0] == ("Edit", 3, "备")
