@@ -10,8 +10,11 @@ same neighbours.  Each candidate's score is the character model's gain plus
 the word model's gain less a channel cost per source (:class:`Scored`), and
 a change needs :data:`CONTEXT_THRESHOLD` (plus :data:`CONTEXT_UNISOLATED`
 where the suspect is not isolated) plus the text's noise penalty
-(:func:`noise_penalty`).  :func:`with_model` merges its edits with those of
-the word model.
+(:func:`noise_penalty`); a change at a text's first or last character
+:data:`CONTEXT_EDGE` more (:func:`one_sided`).  :func:`with_model` merges its
+edits with those of the word model and, as the word model's pass does, only
+suggests a change in a sentence that still reads as damaged
+(:data:`CONTEXT_DAMAGED_GUARD`).
 
 The constants were chosen on the dev split of
 ``benchmarks/test_bench_context.py`` (THUCNews articles with real OCR
