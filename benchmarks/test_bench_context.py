@@ -330,6 +330,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no_long_words": {"CONTEXT_LONG_WORD": None},
     "no_two_step_cost": {"CONTEXT_TWO_STEP_COST": context.CONTEXT_CORPUS_COST},
     "indels": {"INDEL_APPLY": True},
+    "no_damaged_guard": {"CONTEXT_DAMAGED_GUARD": False},
+    "no_edge_margin": {"CONTEXT_EDGE": 0.0},
 }
 
 
@@ -395,13 +397,16 @@ def test_faspell_with_a_model_from_news(benchmark: Any, gate: Any, request: Any)
     _report(benchmark, "faspell_test_with_thucnews_model", m)
     base = csc_metrics(rows, corrector(None))
     _report(benchmark, "faspell_test_without_model", base)
-    # issue 16 asks 0.06 at 0.95; reached: 0.035 at 0.90 (without a model 0.024 at 0.96;
-    # 0.035 at 0.92 before the long words: they repaired 举足轻平 in a sentence whose
-    # other error stays, which this sentence measure counts as wrong; of the 4 wrong
-    # sentences of 39, 2 are such partial repairs, 1 the word model's, 1 the context's)
-    # (quick mode's 300 sentences: 7 of 9 changed sentences right)
-    # one sentence of the ~11 that quick mode changes moves its precision by ~0.08
-    gate.quality(subset("context.faspell.correction_precision", quick), m["correction_precision"], tolerance=0.1 if quick else QUALITY_TOLERANCE["precision"], limit=0.7 if quick else 0.85)
+    # issue 16 asks 0.06 at 0.95; reached: 0.033 at 0.97, 1 wrong sentence of 34 (发晨 ->
+    # 发展, the word model's; the gold reads 凌晨).  Before the context pass's damaged
+    # guard and edge margin: 0.035 at 0.90, 4 wrong of 39 (2 right repairs beside a second
+    # error that stays, 举足轻平 and 风士人情 with 地万; 认秀 -> 认为 at the last character;
+    # 发晨); the guard also keeps two right ones (层层叠登, 怎么间事 beside 倒底).
+    # Without a model 0.024 at 0.96.  Constants tuned on FASPell dev: its train split less
+    # every test sentence (see context.CONTEXT_DAMAGED_GUARD)
+    # (quick mode's 300 sentences: 8 of 8 changed sentences right, was 9 of 11)
+    # one sentence of the ~8 that quick mode changes moves its precision by ~0.12
+    gate.quality(subset("context.faspell.correction_precision", quick), m["correction_precision"], tolerance=0.13 if quick else QUALITY_TOLERANCE["precision"], limit=0.7 if quick else 0.95)
     gate.quality(subset("context.faspell.correction_recall", quick), m["correction_recall"], tolerance=QUALITY_TOLERANCE["recall"], limit=base["correction_recall"])
 
 

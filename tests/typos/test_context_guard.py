@@ -1,0 +1,73 @@
+"""The context pass's guards for what a change cannot see
+(:mod:`cleaner.typos.context`): a change at a text's first or last
+character reads one side's context only (``CONTEXT_EDGE``), and a change in
+a sentence that still reads as damaged is only suggested
+(``CONTEXT_DAMAGED_GUARD``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.edits import Edit, Suggestion
+from cleaner.typos import context
+from cleaner.typos.charmodel import CharModel, learn
+
+
+@pytest.fixture(scope="module")
+def ready() -> CharModel:
+    return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。", "我们准备好了，出发吧。", "大家都准备好了吗？", "我们准备好了"] * 20)
+
+
+def _kinds(items: list[Edit | Suggestion]) -> list[tuple[str, int, str]]:
+    return [(type(e).__name__, e.start, e.after) for e in items]
+
+
+def test_one_sided_is_the_first_or_last_character_of_a_text_or_line() -> None:
+    text = "我们准各好了\n大家好"
+    assert [i for i in range(len(text)) if context.one_sided(text, i)] == [0, 5, 7, 9]
+
+
+def test_a_change_at_the_last_character_needs_more(ready: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 丁 for 了 at the end of the text: only its left side is context
+    assert _kinds(context.with_model("我们准备好丁", ready, [], rule="ocr_confusion")) == [("Suggestion", 5, "了")]
+    monkeypatch.setattr(context, "CONTEXT_EDGE", 0.0)
+    assert _kinds(context.with_model("我们准备好丁", ready, [], rule="ocr_confusion")) == [("Edit", 5, "了")]
+
+
+def test_inside_the_text_the_same_repair_is_made(ready: CharModel) -> None:
+    assert _kinds(context.with_model("大家都准备好丁，出发吧", ready, [], rule="ocr_confusion")) == [("Edit", 6, "了")]
+
+
+def test_a_sentence_that_still_reads_as_damaged_is_left_for_review(ready: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 历以 (for 所以) stays: neither model reads 历 there, so 准各 -> 准备 is only suggested
+    items = context.with_model("历以我们准各好了", ready, [], rule="ocr_confusion")
+    assert _kinds(items) == [("Suggestion", 5, "备")]
+    assert items[0].note.endswith("kept: context guard")
+    assert _kinds(context.with_model("我们准各好了", ready, [], rule="ocr_confusion")) == [("Edit", 3, "备")]
+    monkeypatch.setattr(context, "CONTEXT_DAMAGED_GUARD", False)
+    assert _kinds(context.with_model("历以我们准各好了", ready, [], rule="ocr_confusion")) == [("Edit", 5, "备")]
+
+
+def test_a_name_beside_the_repair_is_no_damage(ready: CharModel) -> None:
+    # a surname the word model reads as a stray character (车 of 处长车伟民)
+    assert not context._stray_near("处长车伟民准备好了", {}, 6, ready, context.model())
+    assert context._stray_near("历以我们准备好了", {}, 5, ready, context.model())
+
+
+def test_the_word_models_changes_count_as_made(ready: CharModel) -> None:
+    # 历 changed to 所 by the word model's pass: the sentence reads clean then
+    found = [Edit("ocr_confusion", 0, 1, "历", "所", score=8.0, note="looks like 所")]
+    items = context.with_model("历以我们准各好了", ready, found, rule="ocr_confusion")
+    assert _kinds(items) == [("Edit", 0, "所"), ("Edit", 5, "备")]
+
+
+def test_a_candidate_left_nearby_keeps_the_repair_for_review(ready: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 公圈 (for 公园) at the end reads as an error (score about 10) but is not
+    # changed (the edge margin): the sentence keeps an error, so 准各 is only suggested
+    items = context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")
+    assert _kinds(items) == [("Suggestion", 3, "备"), ("Suggestion", 11, "园")]
+    assert items[0].note.endswith("(a second error nearby)")
+    monkeypatch.setattr(context, "CONTEXT_DOUBT", 50.0)  # no candidate that strong: only the stray 圈 keeps it
+    assert not context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")[0].note.endswith("(a second error nearby)")
+    monkeypatch.setattr(context, "CONTEXT_DAMAGED_GUARD", False)
+    assert _kinds(context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion"))[0] == ("Edit", 3, "备")
