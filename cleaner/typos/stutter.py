@@ -8,7 +8,9 @@ every test below says "accident":
 * the repeated unit has two to :data:`MAX_UNIT` Han characters and is not
   one character doubled (哈哈哈哈, 等等等等); one-character doubling (看看,
   清清楚楚) is never touched;
-* the unit does not end in 着 (坐着坐着, 走着走着: "X着X着" frames);
+* the unit does not end in 着 (坐着坐着, 走着走着: "X着X着" frames), is not
+  a verb and 一/了 (一边走一走一边: "V一V" and "V了V" frames) and does not
+  stand before 一下/一番 (讨论讨论一下: a doubled verb and its complement);
 * the unit stands twice, not three times or more (加油加油加油: a chant);
 * the doubled form is not itself a dictionary word;
 * in the best segmentation of the text around it, exactly one copy stands as
@@ -89,6 +91,29 @@ def _parallel(words: list[str], lo: int, hi: int) -> bool:
     return False
 
 
+#: what follows a reduplicated verb (讨论讨论一下, 商量商量一番): the
+#: dictionary holds 讨论一下, so the second copy looks glued into a word
+_COMPLEMENTS = ("一下", "一番")
+
+
+def _frame(text: str, i: int, unit: str, m: WordModel) -> bool:
+    """Whether the repeat at ``i`` is a grammatical frame, not a stutter: a
+    verb and 一/了 that is no word, whose repeat is "V一V" or "V了V" followed
+    by more (走一走一边, 想了想了解), or a doubled verb before a complement
+    (讨论讨论一下).
+
+    >>> m = model()
+    >>> _frame("一边走一走一边看", 2, "走一", m), _frame("讨论讨论一下", 0, "讨论", m)
+    (True, True)
+    >>> _frame("发展旅游旅游业", 2, "旅游", m)
+    False
+    """
+    k = len(unit)
+    if k == 2 and unit[1] in "一了" and not m.is_word(unit):
+        return True
+    return text[i + 2 * k : i + 2 * k + 2] in _COMPLEMENTS
+
+
 def _boundaries(words: list[str]) -> set[int]:
     out = {0}
     pos = 0
@@ -120,7 +145,7 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             continue
         if m is None:
             m = model()
-        if m.is_word(unit + unit):
+        if m.is_word(unit + unit) or _frame(text, i, unit, m):
             continue
         a = i
         while a > max(0, i - CONTEXT) and "\u4e00" <= text[a - 1] <= "\u9fff":

@@ -46,6 +46,10 @@ def test_removes_a_glued_repeat(text, expected):
         "科技创新、制度创新和管理创新。",  # parallel phrasing
         "观众高喊加油加油加油，气氛热烈。",  # three copies: a chant
         "买价一价一价一",  # three copies (found by hypothesis: two cleans removed two)
+        "他一边走一走一边看一看风景。",  # V一V then 一边: the repeat is 走一走一
+        "我想了想了解一下情况。",  # V了V then 了解
+        "这件事我们讨论讨论一下。",  # a doubled verb before its complement
+        "大家商量商量一番再定。",
     ],
 )
 def test_keeps_real_repetition(text):
