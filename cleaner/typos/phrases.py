@@ -240,10 +240,10 @@ def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each of ``keys`` is in ``sorted_set`` (sorted).  Beyond
-    :data:`_FILTERED` keys, only those that :func:`~cleaner.typos.consistency.may_hold` lets through
-    are searched for (a binary search in a long text's repeated quads took
-    half of the rule's time: ~90 ns a key, a hashed bit ~10).
+    """Whether each of ``keys`` is in ``sorted_set`` (sorted): by binary
+    search, or beyond :data:`_FILTERED` keys through :func:`_hashed` (a
+    binary search in a long text's repeated quads took half of the rule's
+    time: ~90 ns a key).
 
     >>> import numpy as np
     >>> _member(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64)).tolist()
@@ -257,14 +257,47 @@ def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     if not len(sorted_set) or not len(keys):
         return np.zeros(len(keys), dtype=bool)
     if len(keys) > _FILTERED:
-        out = np.zeros(len(keys), dtype=bool)
-        maybe = np.flatnonzero(may_hold(keys, sorted_set))
-        out[maybe] = _searched(keys[maybe], sorted_set)
-        return out
+        return _hashed(keys, sorted_set)
     return _searched(keys, sorted_set)
 
 
-#: keys looked up by binary search alone (more: a hashed filter first)
+def _hashed(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """:func:`_member` through a table of 4 to 8 slots a member, each
+    holding one member (its hash by multiplication, as in
+    :func:`~cleaner.typos.consistency.may_hold`): a key found in its slot is
+    a member; a key that is not, where two members met in its slot, is
+    searched for.  In a long text most keys are members, which a hashed
+    filter lets through to a binary search (~90 ns a key out of cache).
+
+    >>> import numpy as np
+    >>> members = np.arange(0, 3000, 3, dtype=np.uint64)
+    >>> keys = np.arange(3000, dtype=np.uint64)
+    >>> bool((_hashed(keys, members) == (keys % 3 == 0)).all())
+    True
+    """
+    import numpy as np
+
+    bits = 2 + len(sorted_set).bit_length()
+    shift, mix = np.uint64(64 - bits), np.uint64(_MIX)
+    slots = (sorted_set * mix) >> shift
+    table = np.full(1 << bits, sorted_set[0], dtype=np.uint64)  # every slot holds a member
+    table[slots] = sorted_set
+    where = (keys * mix) >> shift
+    out = table[where] == keys
+    lost = table[slots] != sorted_set  # members that another one took the slot of
+    if lost.any():
+        crowded = np.zeros(1 << bits, dtype=bool)
+        crowded[slots[lost]] = True
+        again = np.flatnonzero(crowded[where] & ~out)
+        out[again] = _searched(keys[again], sorted_set)
+    return out
+
+
+#: the multiplier of :func:`_hashed` (2**64 / the golden ratio)
+_MIX = 0x9E3779B97F4A7C15
+
+
+#: keys looked up by binary search alone (more: :func:`_hashed`)
 _FILTERED = 4096
 
 
@@ -393,10 +426,13 @@ def _reads_as_words(run: str, k: int, n: int, shape: str, m: WordModel) -> bool:
     return any(run[a:b] not in web for p in range(k, k + n) for a, b in m.covering_words(run, p))
 
 
-def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
+def _judge(text: str, c: Copy, m: WordModel, floor: float = float("-inf")) -> tuple[str, float, str] | None:
     """The copy's shape, the word model's gain from the change and the soft
-    objection (``""`` when none), or None when a hard guard forbids it.
-    The cheap tests come first: most places the screen finds fail one."""
+    objection (``""`` when none), or None when a hard guard forbids it or
+    the gain is below ``floor``.  The cheap tests come first: most places
+    the screen finds fail one, and the gain (two readings of a short run)
+    comes before the guards that look words up around the change, since
+    most copies read no better after it."""
     x = text[c.cut : c.cut + c.inserted]
     shape = _shape(text, c)
     if (shape == "inserted" and len(x) > 1) or not _NUMERALS.isdisjoint(x + c.middle):
@@ -406,6 +442,9 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
     if not guards.traditional_chars().isdisjoint(run):
         return None
     fixed = run[:k] + c.middle + run[k + len(x) :]
+    gain = _gain(run, fixed, k, shape, len(c.middle), m)
+    if gain < floor:
+        return None
     if shape != "doubled" and guards.parallel(fixed if shape == "missing" else run, k):
         return None
     # the changed characters where they stand: the copy's, the phrase's
@@ -416,13 +455,6 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
         return None
     if _named(fixed, k, m) or (shape == "inserted" and _named(run, k, m)) or _surname_led(fixed, k, m):
         return None
-    gain = m.logprob(fixed) - m.logprob(run)
-    if shape == "missing" and _orphaned(run, fixed, k, len(c.middle), m):
-        # a word lost a character and its rest stands alone: the unigram
-        # model scores a lone common character too kindly (基金 -> 基)
-        lone = -m.char_logp(run[k - 1] if _alone(run, k - 1, m) else run[k])
-        if lone >= -ORPHAN_LOGP:
-            gain = max(gain, lone)
     if not doubt and c.left + c.right < APPLY_SHARED:
         doubt = f"the copy shares only {c.left + c.right} characters with the phrase"
     if not doubt and c.edge:
@@ -430,6 +462,20 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
         # runs on; two phrases may meet there
         doubt = "the phrase ends at a clause boundary where the copy runs on"
     return shape, gain, doubt
+
+
+def _gain(run: str, fixed: str, k: int, shape: str, restored: int, m: WordModel) -> float:
+    """How much better the word model reads ``fixed`` (the copy ``run``
+    repaired at ``k``; ``restored`` characters put back when ``shape`` is
+    ``missing``) than ``run``."""
+    gain = m.logprob(fixed) - m.logprob(run)
+    if shape == "missing" and _orphaned(run, fixed, k, restored, m):
+        # a word lost a character and its rest stands alone: the unigram
+        # model scores a lone common character too kindly (基金 -> 基)
+        lone = -m.char_logp(run[k - 1] if _alone(run, k - 1, m) else run[k])
+        if lone >= -ORPHAN_LOGP:
+            gain = max(gain, lone)
+    return gain
 
 
 def _alone(run: str, p: int, m: WordModel) -> bool:
@@ -549,8 +595,8 @@ def _repairs(text: str, threshold: float, suggest_threshold: float, m: WordModel
         if _added(text, cut, inserted):
             continue
         c = _copy(text, cut, inserted, deleted)
-        verdict = None if c is None else _judge(text, c, m)
-        if c is None or verdict is None or verdict[1] < suggest_threshold:
+        verdict = None if c is None else _judge(text, c, m, suggest_threshold)
+        if c is None or verdict is None:
             continue
         shape, gain, doubt = verdict
         apply = not doubt and gain >= threshold
