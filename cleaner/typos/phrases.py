@@ -208,22 +208,41 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     at = np.zeros(n + 2, dtype=bool)
     at[n:] = True
     at[near[repeated]] = True  # where the repeated forms stand
-    w12 = _repeated(np.concatenate((g1[at[:n]], g2[at[:n]])))
-    # the copy's own form is written once: its quad across the change is not
-    # repeated (for an inserted word, the quad before or after its end)
-    once = ~repeated
-    fresh = once & han[near + 2]
-    fresh_after = fresh | ~at[near + 2]
-    code = (inserted1 & fresh).view(np.uint8) | ((inserted2 & fresh_after & han[near + 3]).view(np.uint8) << 1)
+    w12 = _repeated(np.concatenate((skip1[repeated], skip2[repeated])))  # those of the places in ``at``
     if len(w12):
         changed = _member(np.concatenate((quad, skip1)), w12)
-        code |= ((changed[:m] & once).view(np.uint8) << 2) | ((changed[m:] & fresh).view(np.uint8) << 3)
-    keep = code.nonzero()[0]
-    where = near[keep]
-    if len(where) > MAX_ANCHOR:
-        ok = _anchored(plain, g1[where])
-        keep, where = keep[ok], where[ok]
-    return [(t + 2, ins, dele) for t, c in zip(where.tolist(), code[keep].tolist()) for bit, (ins, dele) in _BITS if c & bit]
+        hit = (inserted1 | changed[:m] | changed[m:]) & ~repeated
+    else:
+        changed = np.zeros(2 * m, dtype=bool)
+        hit = inserted1 & ~repeated
+    hit |= inserted2  # all but this one need the copy's own quad written once
+    # the few places with a match: their tests in Python (on an article a
+    # numpy call per test cost more than all of them)
+    places = _places(text, near, hit.nonzero()[0], (repeated, inserted1, inserted2, changed[:m], changed[m:]), at)
+    if len(places) > MAX_ANCHOR:
+        ok = _anchored(plain, g1[np.array([t for t, _ in places], dtype=np.int64)]).tolist()
+        places = [p for p, keep in zip(places, ok) if keep]
+    return [(t + 2, ins, dele) for t, c in places for bit, (ins, dele) in _BITS if c & bit]
+
+
+def _places(text: str, near: np.ndarray, hits: np.ndarray, flags: tuple[np.ndarray, ...], at: np.ndarray) -> list[tuple[int, int]]:
+    """(position, code) of the places of :func:`_candidates` among the
+    ``hits`` (indices into ``near``) whose code is not 0; ``flags``: per
+    index of ``near``, whether its quad is repeated, its quad with one or
+    two characters skipped is a repeated quad, and its quad or its quad
+    with one skipped is a repeated form with one or two skipped."""
+    out = []
+    rows = zip(near[hits].tolist(), *(f[hits].tolist() for f in flags))
+    for t, repeated, inserted1, inserted2, changed0, changed1 in rows:
+        # the copy's own form is written once: its quad across the change is
+        # not repeated (for an inserted word, the quad before or after its end)
+        fresh = not repeated and _is_han(text, t + 2)
+        fresh_after = fresh or not at[t + 2]
+        code = (inserted1 and fresh) | (inserted2 and fresh_after and _is_han(text, t + 3)) << 1
+        code |= (changed0 and not repeated) << 2 | (changed1 and fresh) << 3
+        if code:
+            out.append((t, code))
+    return out
 
 
 def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
