@@ -356,7 +356,7 @@ def _copy(text: str, cut: int, inserted: int, deleted: int) -> Copy | None:
     lo, hi = cut - 2, cut + inserted + 2
     if not all("\u4e00" <= ch <= "\u9fff" for ch in text[lo:hi]) or text.count(text[lo:hi]) > 1:
         return None  # the copy's own form is written elsewhere too, or it is not all Han
-    forms: dict[str, list[tuple[int, int, bool, bool]]] = {}
+    forms: dict[str, list[int]] = {}
     pos = text.find(head)
     while pos >= 0:
         u = pos + 2
@@ -364,14 +364,16 @@ def _copy(text: str, cut: int, inserted: int, deleted: int) -> Copy | None:
             middle = text[u : u + deleted]
             if middle == text[cut : cut + inserted]:
                 return None  # the copy's own form is written elsewhere too
-            left_n, right_n = _side(text, cut, u, -1), _side(text, cut + inserted, u + deleted, 1)
-            # whether the place's run of Han characters ends where the shared part does
-            ends = not _is_han(text, u - left_n - 1), not _is_han(text, u + deleted + right_n)
-            forms.setdefault(middle, []).append((left_n, right_n, *ends))
+            forms.setdefault(middle, []).append(u)
         pos = text.find(head, pos + 1)
     if len(forms) != 1:
         return None  # none, or a paradigm (第一季度, 第二季度, 第三季度)
-    ((middle, sides),) = forms.items()
+    ((middle, places),) = forms.items()
+    sides = []
+    for u in places:
+        left_n, right_n = _side(text, cut, u, -1), _side(text, cut + inserted, u + deleted, 1)
+        # whether the place's run of Han characters ends where the shared part does
+        sides.append((left_n, right_n, not _is_han(text, u - left_n - 1), not _is_han(text, u + deleted + right_n)))
     support = sorted((s for s in sides if s[0] + s[1] >= MIN_SHARED), key=lambda s: -(s[0] + s[1]))
     if len(support) < MIN_COUNT or not all("\u4e00" <= c <= "\u9fff" for c in middle):
         return None
