@@ -232,8 +232,10 @@ def _places(text: str, near: np.ndarray, hits: np.ndarray, flags: tuple[np.ndarr
     two characters skipped is a repeated quad, and its quad or its quad
     with one skipped is a repeated form with one or two skipped."""
     out = []
-    rows = zip(near[hits].tolist(), *(f[hits].tolist() for f in flags))
-    for t, repeated, inserted1, inserted2, changed0, changed1 in rows:
+    places = near.tolist()
+    for i in hits.tolist():  # a few: a look-up each costs less than a numpy call for all
+        t = places[i]
+        repeated, inserted1, inserted2, changed0, changed1 = (bool(f[i]) for f in flags)
         # the copy's own form is written once: its quad across the change is
         # not repeated (for an inserted word, the quad before or after its end)
         fresh = not repeated and _is_han(text, t + 2)
