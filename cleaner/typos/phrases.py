@@ -208,22 +208,43 @@ def _candidates(text: str) -> list[tuple[int, int, int]]:
     at = np.zeros(n + 2, dtype=bool)
     at[n:] = True
     at[near[repeated]] = True  # where the repeated forms stand
-    w12 = _repeated(np.concatenate((g1[at[:n]], g2[at[:n]])))
-    # the copy's own form is written once: its quad across the change is not
-    # repeated (for an inserted word, the quad before or after its end)
-    once = ~repeated
-    fresh = once & han[near + 2]
-    fresh_after = fresh | ~at[near + 2]
-    code = (inserted1 & fresh).view(np.uint8) | ((inserted2 & fresh_after & han[near + 3]).view(np.uint8) << 1)
+    w12 = _repeated(np.concatenate((skip1[repeated], skip2[repeated])))  # those of the places in ``at``
     if len(w12):
         changed = _member(np.concatenate((quad, skip1)), w12)
-        code |= ((changed[:m] & once).view(np.uint8) << 2) | ((changed[m:] & fresh).view(np.uint8) << 3)
-    keep = code.nonzero()[0]
-    where = near[keep]
-    if len(where) > MAX_ANCHOR:
-        ok = _anchored(plain, g1[where])
-        keep, where = keep[ok], where[ok]
-    return [(t + 2, ins, dele) for t, c in zip(where.tolist(), code[keep].tolist()) for bit, (ins, dele) in _BITS if c & bit]
+        hit = (inserted1 | changed[:m] | changed[m:]) & ~repeated
+    else:
+        changed = np.zeros(2 * m, dtype=bool)
+        hit = inserted1 & ~repeated
+    hit |= inserted2  # all but this one need the copy's own quad written once
+    # the few places with a match: their tests in Python (on an article a
+    # numpy call per test cost more than all of them)
+    places = _places(text, near, hit.nonzero()[0], (repeated, inserted1, inserted2, changed[:m], changed[m:]), at)
+    if len(places) > MAX_ANCHOR:
+        ok = _anchored(plain, g1[np.array([t for t, _ in places], dtype=np.int64)]).tolist()
+        places = [p for p, keep in zip(places, ok) if keep]
+    return [(t + 2, ins, dele) for t, c in places for bit, (ins, dele) in _BITS if c & bit]
+
+
+def _places(text: str, near: np.ndarray, hits: np.ndarray, flags: tuple[np.ndarray, ...], at: np.ndarray) -> list[tuple[int, int]]:
+    """(position, code) of the places of :func:`_candidates` among the
+    ``hits`` (indices into ``near``) whose code is not 0; ``flags``: per
+    index of ``near``, whether its quad is repeated, its quad with one or
+    two characters skipped is a repeated quad, and its quad or its quad
+    with one skipped is a repeated form with one or two skipped."""
+    out = []
+    places = near.tolist()
+    for i in hits.tolist():  # a few: a look-up each costs less than a numpy call for all
+        t = places[i]
+        repeated, inserted1, inserted2, changed0, changed1 = (bool(f[i]) for f in flags)
+        # the copy's own form is written once: its quad across the change is
+        # not repeated (for an inserted word, the quad before or after its end)
+        fresh = not repeated and _is_han(text, t + 2)
+        fresh_after = fresh or not at[t + 2]
+        code = (inserted1 and fresh) | (inserted2 and fresh_after and _is_han(text, t + 3)) << 1
+        code |= (changed0 and not repeated) << 2 | (changed1 and fresh) << 3
+        if code:
+            out.append((t, code))
+    return out
 
 
 def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -240,10 +261,10 @@ def _anchored(plain: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each of ``keys`` is in ``sorted_set`` (sorted).  Beyond
-    :data:`_FILTERED` keys, only those that :func:`~cleaner.typos.consistency.may_hold` lets through
-    are searched for (a binary search in a long text's repeated quads took
-    half of the rule's time: ~90 ns a key, a hashed bit ~10).
+    """Whether each of ``keys`` is in ``sorted_set`` (sorted): by binary
+    search, or beyond :data:`_FILTERED` keys through :func:`_hashed` (a
+    binary search in a long text's repeated quads took half of the rule's
+    time: ~90 ns a key).
 
     >>> import numpy as np
     >>> _member(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64)).tolist()
@@ -257,14 +278,47 @@ def _member(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     if not len(sorted_set) or not len(keys):
         return np.zeros(len(keys), dtype=bool)
     if len(keys) > _FILTERED:
-        out = np.zeros(len(keys), dtype=bool)
-        maybe = np.flatnonzero(may_hold(keys, sorted_set))
-        out[maybe] = _searched(keys[maybe], sorted_set)
-        return out
+        return _hashed(keys, sorted_set)
     return _searched(keys, sorted_set)
 
 
-#: keys looked up by binary search alone (more: a hashed filter first)
+def _hashed(keys: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """:func:`_member` through a table of 4 to 8 slots a member, each
+    holding one member (its hash by multiplication, as in
+    :func:`~cleaner.typos.consistency.may_hold`): a key found in its slot is
+    a member; a key that is not, where two members met in its slot, is
+    searched for.  In a long text most keys are members, which a hashed
+    filter lets through to a binary search (~90 ns a key out of cache).
+
+    >>> import numpy as np
+    >>> members = np.arange(0, 3000, 3, dtype=np.uint64)
+    >>> keys = np.arange(3000, dtype=np.uint64)
+    >>> bool((_hashed(keys, members) == (keys % 3 == 0)).all())
+    True
+    """
+    import numpy as np
+
+    bits = 2 + len(sorted_set).bit_length()
+    shift, mix = np.uint64(64 - bits), np.uint64(_MIX)
+    slots = (sorted_set * mix) >> shift
+    table = np.full(1 << bits, sorted_set[0], dtype=np.uint64)  # every slot holds a member
+    table[slots] = sorted_set
+    where = (keys * mix) >> shift
+    out = table[where] == keys
+    lost = table[slots] != sorted_set  # members that another one took the slot of
+    if lost.any():
+        crowded = np.zeros(1 << bits, dtype=bool)
+        crowded[slots[lost]] = True
+        again = np.flatnonzero(crowded[where] & ~out)
+        out[again] = _searched(keys[again], sorted_set)
+    return out
+
+
+#: the multiplier of :func:`_hashed` (2**64 / the golden ratio)
+_MIX = 0x9E3779B97F4A7C15
+
+
+#: keys looked up by binary search alone (more: :func:`_hashed`)
 _FILTERED = 4096
 
 
@@ -304,7 +358,7 @@ def _copy(text: str, cut: int, inserted: int, deleted: int) -> Copy | None:
     lo, hi = cut - 2, cut + inserted + 2
     if not all("\u4e00" <= ch <= "\u9fff" for ch in text[lo:hi]) or text.count(text[lo:hi]) > 1:
         return None  # the copy's own form is written elsewhere too, or it is not all Han
-    forms: dict[str, list[tuple[int, int, bool, bool]]] = {}
+    forms: dict[str, list[int]] = {}
     pos = text.find(head)
     while pos >= 0:
         u = pos + 2
@@ -312,14 +366,16 @@ def _copy(text: str, cut: int, inserted: int, deleted: int) -> Copy | None:
             middle = text[u : u + deleted]
             if middle == text[cut : cut + inserted]:
                 return None  # the copy's own form is written elsewhere too
-            left_n, right_n = _side(text, cut, u, -1), _side(text, cut + inserted, u + deleted, 1)
-            # whether the place's run of Han characters ends where the shared part does
-            ends = not _is_han(text, u - left_n - 1), not _is_han(text, u + deleted + right_n)
-            forms.setdefault(middle, []).append((left_n, right_n, *ends))
+            forms.setdefault(middle, []).append(u)
         pos = text.find(head, pos + 1)
     if len(forms) != 1:
         return None  # none, or a paradigm (第一季度, 第二季度, 第三季度)
-    ((middle, sides),) = forms.items()
+    ((middle, places),) = forms.items()
+    sides = []
+    for u in places:
+        left_n, right_n = _side(text, cut, u, -1), _side(text, cut + inserted, u + deleted, 1)
+        # whether the place's run of Han characters ends where the shared part does
+        sides.append((left_n, right_n, not _is_han(text, u - left_n - 1), not _is_han(text, u + deleted + right_n)))
     support = sorted((s for s in sides if s[0] + s[1] >= MIN_SHARED), key=lambda s: -(s[0] + s[1]))
     if len(support) < MIN_COUNT or not all("\u4e00" <= c <= "\u9fff" for c in middle):
         return None
@@ -393,10 +449,13 @@ def _reads_as_words(run: str, k: int, n: int, shape: str, m: WordModel) -> bool:
     return any(run[a:b] not in web for p in range(k, k + n) for a, b in m.covering_words(run, p))
 
 
-def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
+def _judge(text: str, c: Copy, m: WordModel, floor: float = float("-inf")) -> tuple[str, float, str] | None:
     """The copy's shape, the word model's gain from the change and the soft
-    objection (``""`` when none), or None when a hard guard forbids it.
-    The cheap tests come first: most places the screen finds fail one."""
+    objection (``""`` when none), or None when a hard guard forbids it or
+    the gain is below ``floor``.  The cheap tests come first: most places
+    the screen finds fail one, and the gain (two readings of a short run)
+    comes before the guards that look words up around the change, since
+    most copies read no better after it."""
     x = text[c.cut : c.cut + c.inserted]
     shape = _shape(text, c)
     if (shape == "inserted" and len(x) > 1) or not _NUMERALS.isdisjoint(x + c.middle):
@@ -406,6 +465,9 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
     if not guards.traditional_chars().isdisjoint(run):
         return None
     fixed = run[:k] + c.middle + run[k + len(x) :]
+    gain = _gain(run, fixed, k, shape, len(c.middle), m)
+    if gain < floor:
+        return None
     if shape != "doubled" and guards.parallel(fixed if shape == "missing" else run, k):
         return None
     # the changed characters where they stand: the copy's, the phrase's
@@ -416,13 +478,6 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
         return None
     if _named(fixed, k, m) or (shape == "inserted" and _named(run, k, m)) or _surname_led(fixed, k, m):
         return None
-    gain = m.logprob(fixed) - m.logprob(run)
-    if shape == "missing" and _orphaned(run, fixed, k, len(c.middle), m):
-        # a word lost a character and its rest stands alone: the unigram
-        # model scores a lone common character too kindly (基金 -> 基)
-        lone = -m.char_logp(run[k - 1] if _alone(run, k - 1, m) else run[k])
-        if lone >= -ORPHAN_LOGP:
-            gain = max(gain, lone)
     if not doubt and c.left + c.right < APPLY_SHARED:
         doubt = f"the copy shares only {c.left + c.right} characters with the phrase"
     if not doubt and c.edge:
@@ -430,6 +485,20 @@ def _judge(text: str, c: Copy, m: WordModel) -> tuple[str, float, str] | None:
         # runs on; two phrases may meet there
         doubt = "the phrase ends at a clause boundary where the copy runs on"
     return shape, gain, doubt
+
+
+def _gain(run: str, fixed: str, k: int, shape: str, restored: int, m: WordModel) -> float:
+    """How much better the word model reads ``fixed`` (the copy ``run``
+    repaired at ``k``; ``restored`` characters put back when ``shape`` is
+    ``missing``) than ``run``."""
+    gain = m.logprob(fixed) - m.logprob(run)
+    if shape == "missing" and _orphaned(run, fixed, k, restored, m):
+        # a word lost a character and its rest stands alone: the unigram
+        # model scores a lone common character too kindly (基金 -> 基)
+        lone = -m.char_logp(run[k - 1] if _alone(run, k - 1, m) else run[k])
+        if lone >= -ORPHAN_LOGP:
+            gain = max(gain, lone)
+    return gain
 
 
 def _alone(run: str, p: int, m: WordModel) -> bool:
@@ -549,8 +618,8 @@ def _repairs(text: str, threshold: float, suggest_threshold: float, m: WordModel
         if _added(text, cut, inserted):
             continue
         c = _copy(text, cut, inserted, deleted)
-        verdict = None if c is None else _judge(text, c, m)
-        if c is None or verdict is None or verdict[1] < suggest_threshold:
+        verdict = None if c is None else _judge(text, c, m, suggest_threshold)
+        if c is None or verdict is None:
             continue
         shape, gain, doubt = verdict
         apply = not doubt and gain >= threshold
@@ -590,17 +659,19 @@ def phrase_consistency_rule(text: str, config: Config) -> Iterator[Edit | Sugges
     return find(text, config.typo_threshold, config.suggest_threshold)
 
 
-#: off by default: the default pipeline takes 15-20 % more time with it on
-#: (THUCNews articles and the damaged zh text; the issue allows 3 %), for a
-#: damage that the 1,000 clean THUCNews articles hold once (a doubled word,
-#: which it suggests).  On an article (~2 ms in the default pipeline) the
-#: numpy screen takes ~9 % of that (some 80 calls, each at a fixed cost),
-#: :func:`_copy` 1.5 % and :func:`_judge` 2 %; of 106 articles 103 repeat
-#: a quad, 41 have a place the screen passes, 29 a near copy, 10 an edit or
-#: a suggestion: no test of the whole document exits early enough.  On by
-#: default needs the screen in compiled code (or read from consistency's
-#: table of repeated strings) and a cheaper judge: with a free screen the
-#: other two stages alone still take 3.5 %
+#: off by default: the default pipeline takes 14-17 % more CPU time with it on
+#: on THUCNews articles, 13 % on the damaged zh text, ~0 % on English
+#: (interleaved medians in one run; the issue allows 3 %), for a damage
+#: that the 1,000 clean THUCNews articles hold once (a doubled word, which
+#: it suggests).  On an article (~1.6 ms in the default pipeline) the rule
+#: takes ~250 us: the numpy screen about 60 % (some 60 calls, each at a
+#: fixed cost), :func:`_copy` and :func:`_judge` the rest.  No exact test
+#: of the whole document exits early enough: 333 of the 1,000 clean
+#: articles hold a near copy that :func:`_copy` accepts (a repeated phrase
+#: and a variant of it), so a free screen would still leave ~3 % to the
+#: other two stages; an exact pre-screen by one sort of hashed head-and-tail
+#: keys rejected half of the articles it saw but cost what it saved.  On by
+#: default needs the screen in compiled code and a cheaper judge
 RULE = Rule(
     name=NAME,
     func=phrase_consistency_rule,

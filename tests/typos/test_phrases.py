@@ -217,3 +217,21 @@ def test_characters_outside_the_bmp_keep_the_positions() -> None:
     (edit,) = edits(doc)
     assert doc[edit.start : edit.end] == edit.before == "汽车"
     assert apply_edits(doc, [edit]) == CAR.replace("。", "😀。", 1) + "明年将继续扶持新能源汽车产业𠀀。"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_hashed_look_up_finds_the_members_exactly(seed: int) -> None:
+    """:func:`cleaner.typos.phrases._member` on many keys (the hashed
+    table, with members written twice and slots shared by several) agrees
+    with a plain set look-up."""
+    import numpy as np
+
+    from cleaner.typos.phrases import _FILTERED, _member
+
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(1, 2**64 - 1, size=rng.integers(1, 3000), dtype=np.uint64)
+    members = np.sort(np.concatenate((pool, pool[: len(pool) // 3])))
+    keys = np.concatenate((rng.choice(pool, _FILTERED), rng.integers(0, 2**64 - 1, size=_FILTERED, dtype=np.uint64), np.zeros(3, dtype=np.uint64)))
+    expected = np.isin(keys, members)
+    assert expected.any() and not expected.all()
+    assert (_member(keys, members) == expected).all()
