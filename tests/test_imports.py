@@ -26,8 +26,12 @@ def test_rule_modules_load_no_heavy_library() -> None:
 
 
 def test_the_rules_load_their_library_when_they_need_it() -> None:
-    statement = "import cleaner.rules.script as s\nprint(s.script_counts('這是简体'))"
-    assert "opencc" in _loaded_after(statement)
+    """Counting Traditional and Simplified characters reads a data file
+    (cleaner/data/script_chars.txt); converting them needs OpenCC."""
+    counting = "import cleaner.rules.script as s\nprint(s.script_counts('這是简体'))"
+    assert "opencc" not in _loaded_after(counting)
+    converting = "from cleaner import clean\nprint(clean('這是简体', script='simplified'))"
+    assert "opencc" in _loaded_after(converting)
 
 
 def test_the_library_call_loads_no_heavy_library_before_it_runs() -> None:

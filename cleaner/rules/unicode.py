@@ -81,7 +81,7 @@ def _needed(items: Any) -> frozenset[str] | None:
 
     >>> sorted(_needed(_parse("a[bc]|x(?:y中)+")))  # (中 rather than x or y)
     ['a', '中']
-    >>> _needed(_parse("\\w+")) is None
+    >>> _needed(_parse(r"\\w+")) is None
     True
     """
     c = importlib.import_module("re._constants")  # (the regex parser's opcodes)
