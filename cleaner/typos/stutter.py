@@ -96,22 +96,17 @@ def _parallel(words: list[str], lo: int, hi: int) -> bool:
 _COMPLEMENTS = ("一下", "一番")
 
 
-def _frame(text: str, i: int, unit: str, m: WordModel) -> bool:
-    """Whether the repeat at ``i`` is a grammatical frame, not a stutter: a
-    verb and 一/了 that is no word, whose repeat is "V一V" or "V了V" followed
-    by more (走一走一边, 想了想了解), or a doubled verb before a complement
-    (讨论讨论一下).
+def _frame(unit: str, at: int, cuts: set[int], m: WordModel) -> bool:
+    """Whether the repeat of ``unit`` at ``at`` (in a segmented stretch whose
+    word ends are ``cuts``) is "V一V" or "V了V" followed by more (一边|走|一|走|
+    一边, 我|想|了|想|了解): a verb standing alone as a word and 一/了, which
+    together are no word (完成了成了: 成 is inside 完成, a stutter).
 
     >>> m = model()
-    >>> _frame("一边走一走一边看", 2, "走一", m), _frame("讨论讨论一下", 0, "讨论", m)
-    (True, True)
-    >>> _frame("发展旅游旅游业", 2, "旅游", m)
-    False
+    >>> _frame("走一", 2, {0, 2, 3, 4, 5, 7, 8}, m), _frame("成了", 1, {0, 2, 3, 4, 5}, m)
+    (True, False)
     """
-    k = len(unit)
-    if k == 2 and unit[1] in "一了" and not m.is_word(unit):
-        return True
-    return text[i + 2 * k : i + 2 * k + 2] in _COMPLEMENTS
+    return len(unit) == 2 and unit[1] in "一了" and not m.is_word(unit) and at in cuts and at + 1 in cuts
 
 
 def _boundaries(words: list[str]) -> set[int]:
@@ -145,7 +140,7 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             continue
         if m is None:
             m = model()
-        if m.is_word(unit + unit) or _frame(text, i, unit, m):
+        if m.is_word(unit + unit) or text[i + 2 * k : i + 2 * k + 2] in _COMPLEMENTS:
             continue
         a = i
         while a > max(0, i - CONTEXT) and "\u4e00" <= text[a - 1] <= "\u9fff":
@@ -156,6 +151,8 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
         doubled = text[a:b]
         words = m.segment(doubled)
         cuts = _boundaries(words)
+        if _frame(unit, i - a, cuts, m):
+            continue
         first_whole = (i - a) in cuts and (i + k - a) in cuts
         second_whole = (i + k - a) in cuts and (i + 2 * k - a) in cuts
         across = not first_whole and not second_whole
