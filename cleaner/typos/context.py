@@ -40,7 +40,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, code_points, han_span, is_han_run, model, word_gain_bound, word_starts
+from .model import WordModel, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -385,7 +385,9 @@ def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel
     from .charmodel import windows
 
     han = han_mask(text)
-    at = np.asarray([i for i in near if 0 < i < len(text) - 1 and han[i - 1] and han[i + 1]], dtype=np.int64)
+    at = np.asarray(near, dtype=np.int64)
+    at = at[(at > 0) & (at < len(text) - 1)]
+    at = at[han[at - 1] & han[at + 1]]
     if not len(at):
         return [], []
     rows = windows(cm.ids(text), at, 3, 3)
@@ -484,7 +486,7 @@ def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequen
         table = _visual_alikes() if nb_fn is _visual_han_neighbours else _alike_table({text[i] for i in near}, nb_fn)
         codes = cm.codes(mids)
         key = (code_points(text)[at[owner]] << _CODE_BITS) | codes
-        j = np.minimum(np.searchsorted(table.keys, key), max(len(table.keys) - 1, 0))
+        j = search_positions(table.keys, key) if len(table.keys) else np.zeros(len(key), dtype=np.int64)
         hit = table.keys[j] == key if len(table.keys) else np.zeros(len(key), dtype=bool)
         pos.append(at[owner[hit]])
         rank.append(table.rank[j[hit]])
