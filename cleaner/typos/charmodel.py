@@ -477,12 +477,26 @@ class CharModel:
         >>> owner.tolist(), [m.char(j) for j in ids.tolist()]
         ([1, 1], ['不', '很'])
         """
-        pair_keys, mids, _ = self._middle_index
+        owner, _, ids, _ = self.middle_runs(left, right)
+        return owner, ids
+
+    def middle_runs(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`all_middles` with each middle's rank in its pair's run (0:
+        the most frequent) and its count: the first ``limit`` of each run
+        are :meth:`middles`, so one look-up serves both.
+
+        >>> m = learn(["天气很好。", "天气不好。", "天气不好。"])
+        >>> owner, rank, ids, counts = m.middle_runs(m.ids("好气"), m.ids("气好"))
+        >>> owner.tolist(), rank.tolist(), [m.char(j) for j in ids.tolist()], counts.tolist()
+        ([1, 1], [0, 1], ['不', '很'], [2, 1])
+        """
+        pair_keys, mids, cnts = self._middle_index
         lo, hi = _runs(pair_keys, (np.asarray(left, dtype=np.int64) << BITS) | np.asarray(right, dtype=np.int64))
         runs = hi - lo
         owner = np.repeat(np.arange(len(lo), dtype=np.int64), runs)
-        starts = np.cumsum(runs) - runs  # where each pair's run begins in the output
-        return owner, mids[np.arange(len(owner), dtype=np.int64) - starts[owner] + lo[owner]].astype(np.int64)
+        rank = np.arange(len(owner), dtype=np.int64) - (np.cumsum(runs) - runs)[owner]  # place in its pair's run
+        at = rank + lo[owner]
+        return owner, rank, mids[at].astype(np.int64), cnts[at].astype(np.int64)
 
     def codes(self, ids: np.ndarray) -> np.ndarray:
         """The code point of each id with a character of its own (0 for a

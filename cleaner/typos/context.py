@@ -313,7 +313,8 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
     lone = [i for i in found if isolated[i]]
     near = [i for i in found if not isolated[i]]
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near)
+    runs = _middle_runs(text, cm, near)  # one look-up for both sides of the suspects that are not isolated
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=runs)
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
@@ -334,7 +335,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     visual += [False] * len(extra_at)
     listed = set(zip(pos_list, alt_list))
     flags_: list[bool | None] = list(flags)
-    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False)):
+    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=runs)):
         if (i, x) not in listed and is_han_run(x) and x not in trad:
             pos_list.append(i)
             alt_list.append(x)
@@ -364,7 +365,25 @@ def _visual_two_steps(c: str) -> frozenset[str]:
     return frozenset(x for a in _visual_row(c)[0] for x in _visual_row(a)[0])
 
 
-def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel, *, verify: bool = True) -> tuple[list[int], list[str]]:
+def _middle_runs(text: str, cm: CharModel, near: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """:meth:`CharModel.middle_runs` of the two neighbours of each position
+    of ``near`` (an EDGE beyond the text's ends).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["天气很好。", "天气不好。", "天气不好。"])
+    >>> [cm.char(j) for j in _middle_runs("天气真好", cm, [2])[2].tolist()]
+    ['不', '很']
+    """
+    from .charmodel import EDGE
+
+    at = np.asarray(near, dtype=np.int64)
+    ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
+    return cm.middle_runs(ids[at], ids[at + 2])
+
+
+def _near_long_words(
+    text: str, near: Sequence[int], cm: CharModel, m: WordModel, *, verify: bool = True, runs: tuple[np.ndarray, ...] | None = None
+) -> tuple[list[int], list[str]]:
     """At the suspects ``near`` (not isolated, between two Han characters):
     the characters the corpus writes between the same neighbours
     (:data:`CONTEXT_CORPUS_CANDIDATES`, at least
@@ -372,7 +391,8 @@ def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel
     (:func:`_long_words`), as positions and characters; the corpus's counts
     screen them in one batch (half the Han characters of unseen text are
     such suspects).  ``verify=False``: the candidates that pass the counts,
-    their words not looked for yet (:func:`_verified`).
+    their words not looked for yet (:func:`_verified`); ``runs``:
+    :func:`_middle_runs` of ``near`` when the caller has it.
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
@@ -384,20 +404,20 @@ def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel
         return [], []
     from .charmodel import windows
 
+    owner, rank, mids, counts = _middle_runs(text, cm, near) if runs is None else runs
     han = han_mask(text)
     at = np.asarray(near, dtype=np.int64)
-    at = at[(at > 0) & (at < len(text) - 1)]
-    at = at[han[at - 1] & han[at + 1]]
-    if not len(at):
+    inner = (at > 0) & (at < len(text) - 1)
+    inner[inner] = han[at[inner] - 1] & han[at[inner] + 1]  # between two Han characters
+    pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
+    if not pick.any():
         return [], []
-    rows = windows(cm.ids(text), at, 3, 3)
-    mids, counts = cm.middles(rows[:, 2], rows[:, 4], CONTEXT_CORPUS_CANDIDATES)
-    owner, col = np.nonzero(counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))
-    rows = rows[owner]
-    rows[:, 3] = mids[owner, col]
+    where = at[owner[pick]]
+    rows = windows(cm.ids(text), where, 3, 3)
+    rows[:, 3] = mids[pick]
     keep = np.flatnonzero(_four_gram_counts(rows, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
     out_at, out_alt = [], []
-    for i, x in zip(at[owner[keep]].tolist(), map(cm.char, rows[keep, 3].tolist())):
+    for i, x in zip(where[keep].tolist(), map(cm.char, rows[keep, 3].tolist())):
         if not verify or _long_span(text, i, x, m) is not None:
             out_at.append(i)
             out_alt.append(x)
@@ -457,14 +477,17 @@ def _long_span(text: str, i: int, after: str, m: WordModel) -> tuple[int, int] |
     return a + s, a + e
 
 
-def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int]) -> tuple[list[int], list[str], np.ndarray]:
+def _visual_candidates(
+    text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int], *, runs: tuple[np.ndarray, ...] | None = None
+) -> tuple[list[int], list[str], np.ndarray]:
     """The look-alikes the model knows, in the order of their rows, by
     position, with their similarity deficits: all of them at the ``lone``
     (isolated) suspects; at the others (``near``) only those the corpus
     writes between the same two neighbours, found from that side (the
     corpus's middles of each pair that are look-alikes of what is written:
-    2 per suspect on news, against 14 look-alikes)."""
-    from .charmodel import EDGE, FIRST_ID
+    2 per suspect on news, against 14 look-alikes; ``runs``:
+    :func:`_middle_runs` of ``near`` when the caller has it)."""
+    from .charmodel import FIRST_ID
 
     pos: list[np.ndarray] = []
     rank: list[np.ndarray] = []
@@ -481,8 +504,7 @@ def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequen
         deficit.append(np.concatenate([dist for _, dist in rows])[known])
     if near:
         at = np.asarray(near, dtype=np.int64)
-        ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
-        owner, mids = cm.all_middles(ids[at], ids[at + 2])
+        owner, _, mids, _ = _middle_runs(text, cm, near) if runs is None else runs
         table = _visual_alikes() if nb_fn is _visual_han_neighbours else _alike_table({text[i] for i in near}, nb_fn)
         codes = cm.codes(mids)
         key = (code_points(text)[at[owner]] << _CODE_BITS) | codes
