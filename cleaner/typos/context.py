@@ -33,6 +33,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -313,14 +314,15 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
     lone = [i for i in found if isolated[i]]
     near = [i for i in found if not isolated[i]]
-    runs = _middle_runs(text, cm, near)  # one look-up for both sides of the suspects that are not isolated
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=runs)
+    runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
+    is_lone = isolated[np.asarray(found, dtype=np.int64)]
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=_runs_of(runs, ~is_lone))
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
     extra_at: list[int] = []
     extra_alt: list[str] = []
-    for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
+    for i, extra in zip(lone, _corpus_proposals(text, lone, cm, runs=_runs_of(runs, is_lone))):
         seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
@@ -335,7 +337,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     visual += [False] * len(extra_at)
     listed = set(zip(pos_list, alt_list))
     flags_: list[bool | None] = list(flags)
-    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=runs)):
+    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=_runs_of(runs, ~is_lone))):
         if (i, x) not in listed and is_han_run(x) and x not in trad:
             pos_list.append(i)
             alt_list.append(x)
@@ -379,6 +381,19 @@ def _middle_runs(text: str, cm: CharModel, near: Sequence[int]) -> tuple[np.ndar
     at = np.asarray(near, dtype=np.int64)
     ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
     return cm.middle_runs(ids[at], ids[at + 2])
+
+
+def _runs_of(runs: tuple[np.ndarray, ...], member: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_middle_runs` of the positions where ``member`` is True, from
+    those of all positions (each run's owner renumbered among them).
+
+    >>> runs = (np.array([0, 1, 1, 2]), np.array([0, 0, 1, 0]), np.array([7, 8, 9, 5]), np.array([3, 2, 1, 4]))
+    >>> [r.tolist() for r in _runs_of(runs, np.array([False, True, True]))]
+    [[0, 0, 1], [0, 1, 0], [8, 9, 5], [2, 1, 4]]
+    """
+    owner, rank, mids, counts = runs
+    pick = member[owner]
+    return (np.cumsum(member) - 1)[owner[pick]], rank[pick], mids[pick], counts[pick]
 
 
 def _near_long_words(
@@ -580,19 +595,19 @@ def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
     return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
 
 
-def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:
+def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel, *, runs: tuple[np.ndarray, ...] | None = None) -> list[list[str]]:
     """Per position of ``found``: the :data:`CONTEXT_CORPUS_CANDIDATES`
     characters the corpus writes most often between its two neighbours (at
-    least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only)."""
+    least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only);
+    ``runs``: :func:`_middle_runs` of ``found`` when the caller has it."""
     if not CONTEXT_CORPUS_CANDIDATES or not found:
         return [[] for _ in found]
-    from .charmodel import windows
-
-    rows = windows(cm.ids(text), np.asarray(found, dtype=np.int64), 1, 1)
-    ids, counts = cm.middles(rows[:, 0], rows[:, 2], CONTEXT_CORPUS_CANDIDATES)
-    ids[counts < CONTEXT_CORPUS_MIN_COUNT] = 0
+    owner, rank, mids, counts = _middle_runs(text, cm, found) if runs is None else runs
+    pick = (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
+    out: list[list[str]] = [[] for _ in found]
     char = cm.char
-    out = [[x for x in map(char, row) if x] for row in ids.tolist()]
+    for o, j in zip(owner[pick].tolist(), mids[pick].tolist()):
+        out[o].append(char(j))
     n = len(text)
     for j, i in enumerate(found):  # a digit or a quote beside it says little
         if not (i and i + 1 < n and is_han_run(text[i - 1]) and is_han_run(text[i + 1])):
@@ -674,12 +689,20 @@ def _verified(
     those whose character model gain may make them candidates, or rivals of
     one (within :data:`CONTEXT_CORPUS_MARGIN`), are looked up in the word
     list: the others cannot change an outcome (a tenth of them on news)."""
-    if all(f is not None for f in maybe):
+    open_ = [j for j, f in enumerate(maybe) if f is None]
+    if not open_:
         return pos, alts, chan, visual, [bool(f) for f in maybe], gains
     bar = CONTEXT_LONG_WORD_COST - CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK + CONTEXT_SUGGEST + CONTEXT_UNISOLATED - CONTEXT_CORPUS_MARGIN
-    keep = [f is not None or (g >= bar and _long_span(text, i, x, m) is not None) for f, g, i, x in zip(maybe, gains.tolist(), pos, alts)]
-    pick = [j for j, k in enumerate(keep) if k]
-    return [pos[j] for j in pick], [alts[j] for j in pick], [chan[j] for j in pick], [visual[j] for j in pick], [maybe[j] is not False for j in pick], gains[pick]
+    keep = np.ones(len(pos), dtype=bool)
+    for j, g in zip(open_, gains[open_].tolist()):
+        keep[j] = g >= bar and _long_span(text, pos[j], alts[j], m) is not None
+    if keep.all():
+        return pos, alts, chan, visual, [f is not False for f in maybe], gains
+    mask = keep.tolist()
+    return (
+        list(compress(pos, mask)), list(compress(alts, mask)), list(compress(chan, mask)), list(compress(visual, mask)),
+        [f is not False for f in compress(maybe, mask)], gains[keep],
+    )
 
 
 #: float rounding allowed for in :func:`_word_gain_bounds` (sums of a few
