@@ -33,6 +33,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, code_points, han_span, is_han_run, model, word_gain_bound, word_starts
+from .model import WordModel, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -313,13 +314,15 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
     lone = [i for i in found if isolated[i]]
     near = [i for i in found if not isolated[i]]
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near)
+    runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
+    is_lone = isolated[np.asarray(found, dtype=np.int64)]
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=_runs_of(runs, ~is_lone))
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
     extra_at: list[int] = []
     extra_alt: list[str] = []
-    for i, extra in zip(lone, _corpus_proposals(text, lone, cm)):
+    for i, extra in zip(lone, _corpus_proposals(text, lone, cm, runs=_runs_of(runs, is_lone))):
         seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
             if x not in seen and is_han_run(x) and x not in trad:
@@ -334,7 +337,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     visual += [False] * len(extra_at)
     listed = set(zip(pos_list, alt_list))
     flags_: list[bool | None] = list(flags)
-    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False)):
+    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=_runs_of(runs, ~is_lone))):
         if (i, x) not in listed and is_han_run(x) and x not in trad:
             pos_list.append(i)
             alt_list.append(x)
@@ -364,7 +367,38 @@ def _visual_two_steps(c: str) -> frozenset[str]:
     return frozenset(x for a in _visual_row(c)[0] for x in _visual_row(a)[0])
 
 
-def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel, *, verify: bool = True) -> tuple[list[int], list[str]]:
+def _middle_runs(text: str, cm: CharModel, near: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """:meth:`CharModel.middle_runs` of the two neighbours of each position
+    of ``near`` (an EDGE beyond the text's ends).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["天气很好。", "天气不好。", "天气不好。"])
+    >>> [cm.char(j) for j in _middle_runs("天气真好", cm, [2])[2].tolist()]
+    ['不', '很']
+    """
+    from .charmodel import EDGE
+
+    at = np.asarray(near, dtype=np.int64)
+    ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
+    return cm.middle_runs(ids[at], ids[at + 2])
+
+
+def _runs_of(runs: tuple[np.ndarray, ...], member: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_middle_runs` of the positions where ``member`` is True, from
+    those of all positions (each run's owner renumbered among them).
+
+    >>> runs = (np.array([0, 1, 1, 2]), np.array([0, 0, 1, 0]), np.array([7, 8, 9, 5]), np.array([3, 2, 1, 4]))
+    >>> [r.tolist() for r in _runs_of(runs, np.array([False, True, True]))]
+    [[0, 0, 1], [0, 1, 0], [8, 9, 5], [2, 1, 4]]
+    """
+    owner, rank, mids, counts = runs
+    pick = member[owner]
+    return (np.cumsum(member) - 1)[owner[pick]], rank[pick], mids[pick], counts[pick]
+
+
+def _near_long_words(
+    text: str, near: Sequence[int], cm: CharModel, m: WordModel, *, verify: bool = True, runs: tuple[np.ndarray, ...] | None = None
+) -> tuple[list[int], list[str]]:
     """At the suspects ``near`` (not isolated, between two Han characters):
     the characters the corpus writes between the same neighbours
     (:data:`CONTEXT_CORPUS_CANDIDATES`, at least
@@ -372,7 +406,8 @@ def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel
     (:func:`_long_words`), as positions and characters; the corpus's counts
     screen them in one batch (half the Han characters of unseen text are
     such suspects).  ``verify=False``: the candidates that pass the counts,
-    their words not looked for yet (:func:`_verified`).
+    their words not looked for yet (:func:`_verified`); ``runs``:
+    :func:`_middle_runs` of ``near`` when the caller has it.
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
@@ -384,18 +419,20 @@ def _near_long_words(text: str, near: Sequence[int], cm: CharModel, m: WordModel
         return [], []
     from .charmodel import windows
 
+    owner, rank, mids, counts = _middle_runs(text, cm, near) if runs is None else runs
     han = han_mask(text)
-    at = np.asarray([i for i in near if 0 < i < len(text) - 1 and han[i - 1] and han[i + 1]], dtype=np.int64)
-    if not len(at):
+    at = np.asarray(near, dtype=np.int64)
+    inner = (at > 0) & (at < len(text) - 1)
+    inner[inner] = han[at[inner] - 1] & han[at[inner] + 1]  # between two Han characters
+    pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
+    if not pick.any():
         return [], []
-    rows = windows(cm.ids(text), at, 3, 3)
-    mids, counts = cm.middles(rows[:, 2], rows[:, 4], CONTEXT_CORPUS_CANDIDATES)
-    owner, col = np.nonzero(counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))
-    rows = rows[owner]
-    rows[:, 3] = mids[owner, col]
+    where = at[owner[pick]]
+    rows = windows(cm.ids(text), where, 3, 3)
+    rows[:, 3] = mids[pick]
     keep = np.flatnonzero(_four_gram_counts(rows, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
     out_at, out_alt = [], []
-    for i, x in zip(at[owner[keep]].tolist(), map(cm.char, rows[keep, 3].tolist())):
+    for i, x in zip(where[keep].tolist(), map(cm.char, rows[keep, 3].tolist())):
         if not verify or _long_span(text, i, x, m) is not None:
             out_at.append(i)
             out_alt.append(x)
@@ -455,14 +492,17 @@ def _long_span(text: str, i: int, after: str, m: WordModel) -> tuple[int, int] |
     return a + s, a + e
 
 
-def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int]) -> tuple[list[int], list[str], np.ndarray]:
+def _visual_candidates(
+    text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int], *, runs: tuple[np.ndarray, ...] | None = None
+) -> tuple[list[int], list[str], np.ndarray]:
     """The look-alikes the model knows, in the order of their rows, by
     position, with their similarity deficits: all of them at the ``lone``
     (isolated) suspects; at the others (``near``) only those the corpus
     writes between the same two neighbours, found from that side (the
     corpus's middles of each pair that are look-alikes of what is written:
-    2 per suspect on news, against 14 look-alikes)."""
-    from .charmodel import EDGE, FIRST_ID
+    2 per suspect on news, against 14 look-alikes; ``runs``:
+    :func:`_middle_runs` of ``near`` when the caller has it)."""
+    from .charmodel import FIRST_ID
 
     pos: list[np.ndarray] = []
     rank: list[np.ndarray] = []
@@ -479,12 +519,11 @@ def _visual_candidates(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequen
         deficit.append(np.concatenate([dist for _, dist in rows])[known])
     if near:
         at = np.asarray(near, dtype=np.int64)
-        ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
-        owner, mids = cm.all_middles(ids[at], ids[at + 2])
+        owner, _, mids, _ = _middle_runs(text, cm, near) if runs is None else runs
         table = _visual_alikes() if nb_fn is _visual_han_neighbours else _alike_table({text[i] for i in near}, nb_fn)
         codes = cm.codes(mids)
         key = (code_points(text)[at[owner]] << _CODE_BITS) | codes
-        j = np.minimum(np.searchsorted(table.keys, key), max(len(table.keys) - 1, 0))
+        j = search_positions(table.keys, key) if len(table.keys) else np.zeros(len(key), dtype=np.int64)
         hit = table.keys[j] == key if len(table.keys) else np.zeros(len(key), dtype=bool)
         pos.append(at[owner[hit]])
         rank.append(table.rank[j[hit]])
@@ -556,19 +595,19 @@ def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
     return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
 
 
-def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel) -> list[list[str]]:
+def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel, *, runs: tuple[np.ndarray, ...] | None = None) -> list[list[str]]:
     """Per position of ``found``: the :data:`CONTEXT_CORPUS_CANDIDATES`
     characters the corpus writes most often between its two neighbours (at
-    least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only)."""
+    least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only);
+    ``runs``: :func:`_middle_runs` of ``found`` when the caller has it."""
     if not CONTEXT_CORPUS_CANDIDATES or not found:
         return [[] for _ in found]
-    from .charmodel import windows
-
-    rows = windows(cm.ids(text), np.asarray(found, dtype=np.int64), 1, 1)
-    ids, counts = cm.middles(rows[:, 0], rows[:, 2], CONTEXT_CORPUS_CANDIDATES)
-    ids[counts < CONTEXT_CORPUS_MIN_COUNT] = 0
+    owner, rank, mids, counts = _middle_runs(text, cm, found) if runs is None else runs
+    pick = (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
+    out: list[list[str]] = [[] for _ in found]
     char = cm.char
-    out = [[x for x in map(char, row) if x] for row in ids.tolist()]
+    for o, j in zip(owner[pick].tolist(), mids[pick].tolist()):
+        out[o].append(char(j))
     n = len(text)
     for j, i in enumerate(found):  # a digit or a quote beside it says little
         if not (i and i + 1 < n and is_han_run(text[i - 1]) and is_han_run(text[i + 1])):
@@ -650,12 +689,20 @@ def _verified(
     those whose character model gain may make them candidates, or rivals of
     one (within :data:`CONTEXT_CORPUS_MARGIN`), are looked up in the word
     list: the others cannot change an outcome (a tenth of them on news)."""
-    if all(f is not None for f in maybe):
+    open_ = [j for j, f in enumerate(maybe) if f is None]
+    if not open_:
         return pos, alts, chan, visual, [bool(f) for f in maybe], gains
     bar = CONTEXT_LONG_WORD_COST - CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK + CONTEXT_SUGGEST + CONTEXT_UNISOLATED - CONTEXT_CORPUS_MARGIN
-    keep = [f is not None or (g >= bar and _long_span(text, i, x, m) is not None) for f, g, i, x in zip(maybe, gains.tolist(), pos, alts)]
-    pick = [j for j, k in enumerate(keep) if k]
-    return [pos[j] for j in pick], [alts[j] for j in pick], [chan[j] for j in pick], [visual[j] for j in pick], [maybe[j] is not False for j in pick], gains[pick]
+    keep = np.ones(len(pos), dtype=bool)
+    for j, g in zip(open_, gains[open_].tolist()):
+        keep[j] = g >= bar and _long_span(text, pos[j], alts[j], m) is not None
+    if keep.all():
+        return pos, alts, chan, visual, [f is not False for f in maybe], gains
+    mask = keep.tolist()
+    return (
+        list(compress(pos, mask)), list(compress(alts, mask)), list(compress(chan, mask)), list(compress(visual, mask)),
+        [f is not False for f in compress(maybe, mask)], gains[keep],
+    )
 
 
 #: float rounding allowed for in :func:`_word_gain_bounds` (sums of a few
