@@ -481,9 +481,17 @@ def clean_lines(
                 yield c
         return
     fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
-    pace = _Pace(batch_bytes)
-    for rows, nbytes, cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs), pace):
+    for rows in _line_batches(fn, lines, jobs=jobs, batch_bytes=batch_bytes, batch_lines=batch_lines):
         yield from map(CleanedLine._make, rows)
+
+
+def _line_batches(fn: Callable[[list[RawLine]], tuple[_R, int, float]], lines: Iterable[RawLine], *, jobs: int, batch_bytes: int, batch_lines: int) -> Iterator[_R]:
+    """``fn`` over paced batches of ``lines`` in ``jobs`` worker processes,
+    each batch's result in input order (what :func:`clean_lines` and
+    :func:`clean_line_runs` share; they differ in what a worker returns)."""
+    pace = _Pace(batch_bytes)
+    for result, _nbytes, _cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs), pace):
+        yield result
 
 
 class LineRun(NamedTuple):
@@ -569,8 +577,7 @@ def clean_line_runs(
         yield from clean_lines(lines, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
         return
     fn = functools.partial(_line_runs, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
-    pace = _Pace(batch_bytes)
-    for items, nbytes, cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs), pace):
+    for items in _line_batches(fn, lines, jobs=jobs, batch_bytes=batch_bytes, batch_lines=batch_lines):
         yield from items
 
 
