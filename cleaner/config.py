@@ -17,12 +17,12 @@ ValueError: unknown option 'scrpit'; valid options: ...
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from types import MappingProxyType
 from typing import Any, TypeVar
-
-from .registry import RULES
 
 __all__ = [
     "Config",
@@ -37,6 +37,7 @@ __all__ = [
     "check_min_chars",
     "check_keep",
     "check_model",
+    "rule_table",
 ]
 
 SCRIPTS = ("auto", "simplified", "traditional", "keep")
@@ -99,7 +100,26 @@ def _names(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value if v.strip())
 
 
-_RULE_NAMES = tuple(RULES)
+@functools.cache
+def rule_table() -> tuple[tuple[str, bool], ...]:
+    """Every rule's name and whether it runs by default, in pipeline order,
+    from ``cleaner/data/rules.txt`` (the config reads names from this table,
+    not from :mod:`cleaner.registry`, which imports every rule; the registry
+    checks on import that its rules match it).
+
+    >>> rule_table()[0], dict(rule_table())["page_headers"]
+    (('unicode', True), False)
+    """
+    text = resources.files("cleaner").joinpath("data/rules.txt").read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, state = line.split()
+            rows.append((name, state == "on"))
+    return tuple(rows)
+
+
+_RULE_NAMES = tuple(name for name, _ in rule_table())
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -195,8 +215,8 @@ class Config:
                 object.__setattr__(self, opt.name, opt.default if value is None else value)
         only, disable, enable = self.only, self.disable, self.enable
         for name in (only or ()) + disable + enable:
-            if name not in RULES:
-                raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(RULES)}")
+            if name not in _RULE_NAMES:
+                raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(_RULE_NAMES)}")
         if only is not None and (disable or enable):
             raise ValueError("give only= alone, or disable= and enable=; not both")
         if set(disable) & set(enable):
@@ -210,9 +230,9 @@ class Config:
             raise ValueError("suggest_threshold must not exceed typo_threshold")
         check_model(self.model)
         if only is not None:
-            active = tuple(n for n in RULES if n in only)
+            active = tuple(n for n in _RULE_NAMES if n in only)
         else:
-            active = tuple(n for n, r in RULES.items() if (r.default or n in enable) and n not in disable)
+            active = tuple(n for n, on in rule_table() if (on or n in enable) and n not in disable)
         object.__setattr__(self, "_active", active)
 
     def active_rules(self) -> tuple[str, ...]:

@@ -185,3 +185,24 @@ def test_where_a_rule_does_not_act_it_finds_nothing(name):
             left_alone += 1
             assert list(rule.func(text, cfg)) == [], repr(text)
     assert left_alone > 1_000  # (the scan does leave texts alone)
+
+
+def test_config_reads_the_rule_table_without_importing_the_rules() -> None:
+    """cleaner.config validates rule names from cleaner/data/rules.txt, so it
+    does not import cleaner.registry (which imports every rule, and every rule
+    names Config in its types: an import cycle once)."""
+    import subprocess
+    import sys
+
+    code = "import sys, cleaner.config as c\nprint('cleaner.registry' in sys.modules, c.Config(disable=['stutter']).active_rules()[-1])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "consistency"]
+
+
+def test_the_rule_table_agrees_with_the_registry() -> None:
+    from cleaner.config import rule_table
+    from cleaner.registry import RULES, check_table
+
+    assert rule_table() == tuple((name, r.default) for name, r in RULES.items())
+    with pytest.raises(RuntimeError, match="make them agree"):
+        check_table(tuple(RULES.values()), rule_table()[::-1])
