@@ -191,9 +191,6 @@ def test_config_reads_the_rule_table_without_importing_the_rules() -> None:
     """cleaner.config validates rule names from cleaner/data/rules.txt, so it
     does not import cleaner.registry (which imports every rule, and every rule
     names Config in its types: an import cycle once)."""
-    import subprocess
-    import sys
-
     code = "import sys, cleaner.config as c\nprint('cleaner.registry' in sys.modules, c.Config(disable=['stutter']).active_rules()[-1])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "consistency"]
