@@ -148,13 +148,47 @@ def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
     ],
 )
 def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: CharModel, damaged: str, right: str | None) -> None:
-    assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged  # off by default
-    monkeypatch.setattr(context, "INDEL_APPLY", True)
-    r = explain(damaged, only=["ocr_confusion"], model=legal)
+    r = explain(damaged, only=["ocr_confusion"], model=legal)  # on by default
     assert r.text == (right or damaged)
     if right:
         (edit,) = r.edits
         assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
+    monkeypatch.setattr(context, "INDEL_APPLY", False)
+    assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged
+    assert explain(damaged, only=["ocr_confusion"]).text == damaged  # never without a model
+
+
+def test_characters_the_corpus_lacks_are_no_doubled_pair() -> None:
+    """Characters the corpus never saw share a class id: two different ones
+    side by side (烹饪) are no doubled character."""
+    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    assert [c for c in context.indel_candidates("他们学烹饪工作。", cm) if not c.after] == []
+    assert [(c.start, c.before) for c in context.indel_candidates("他们学烹烹工作。", cm) if not c.after] == [(4, "烹")]
+
+
+@pytest.mark.parametrize(
+    "text, at, doubled, veto",
+    [
+        ("就好比一台台的车子开过来。", 5, True, "reduplication"),  # a measure word after 一
+        ("打造“宜宜居”的概念。", 4, True, "title"),  # a short quoted term
+        ("一些著著名学校", 3, True, None),
+        ("他们北京工作。", 2, False, None),
+    ],
+)
+def test_indel_guards(text: str, at: int, doubled: bool, veto: str | None) -> None:
+    from cleaner.typos.model import model
+
+    assert context._indel_veto(text, at, model(), doubled=doubled) == veto
+
+
+def test_a_seam_of_two_words_costs_more() -> None:
+    """Two words that share a character at their seam (学期期间) are how clean
+    text doubles one: dropping it, or inserting between two words, costs
+    :data:`context.INDEL_TWO_WORDS` more."""
+    cm = learn(["还可在学期间每周工作。", "经济发展很快。"] * 30)
+    (seam,) = [c for c in context.indel_candidates("还可在学期期间每周工作。", cm) if not c.after]
+    (plain,) = [c for c in context.indel_candidates("经济济发展很快。", cm) if not c.after]
+    assert seam.channel == context.DELETE_COST + context.INDEL_TWO_WORDS and plain.channel == context.DELETE_COST
 
 
 @pytest.mark.usefixtures("indels_on")
