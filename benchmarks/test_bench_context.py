@@ -335,8 +335,8 @@ def opt_in(**constants: Any) -> Iterator[None]:
 #: variants of the defaults that are measured beside them: the detection of
 #: the previous session (a suspect is beside neither neighbour in the
 #: corpus), no corpus proposals, corpus proposals at their earlier cost, no
-#: near misses of long words, no cheaper two-step look-alikes, and no
-#: insertions and deletions
+#: near misses of long words, no cheaper two-step look-alikes, no
+#: insertions and deletions, and no common word lifting the guards
 VARIANTS: dict[str, dict[str, Any]] = {
     "pair_detection": {"CONTEXT_DETECT_PAIRS": True, "CONTEXT_CORPUS_CANDIDATES": 0, "CONTEXT_NAME_WAIVER": None},
     "no_corpus_proposals": {"CONTEXT_CORPUS_CANDIDATES": 0},
@@ -344,6 +344,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no_long_words": {"CONTEXT_LONG_WORD": None},
     "no_two_step_cost": {"CONTEXT_TWO_STEP_COST": context.CONTEXT_CORPUS_COST},
     "no_indels": {"INDEL_APPLY": False},
+    "no_guard_word": {"CONTEXT_GUARD_WORD": None},
     "no_damaged_guard": {"CONTEXT_DAMAGED_GUARD": False},
     "no_edge_margin": {"CONTEXT_EDGE": 0.0},
 }

@@ -450,7 +450,7 @@ def _four_gram_counts(rows: np.ndarray, cm: CharModel) -> np.ndarray:
     return cm.count(np.concatenate([rows[:, s : s + 4] for s in range(4)])).reshape(4, len(rows)).max(axis=0)
 
 
-def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel, m: WordModel) -> list[bool]:
+def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel, m: WordModel, *, size: int | None = None) -> list[bool]:
     """Per candidate (``alts[j]`` at ``at[j]``): whether it completes a
     dictionary word of :data:`CONTEXT_LONG_WORD` characters or more around
     its position where what is written has none as long; looked for only
@@ -474,11 +474,31 @@ def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel
     counts = _four_gram_counts(rows, cm)
     out = [False] * len(at)
     for j in np.flatnonzero(counts >= CONTEXT_LONG_WORD_MIN_COUNT).tolist():
-        out[j] = _long_span(text, at[j], alts[j], m) is not None
+        out[j] = _long_span(text, at[j], alts[j], m, size=size) is not None
     return out
 
 
-def _long_span(text: str, i: int, after: str, m: WordModel) -> tuple[int, int] | None:
+def _common_word(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> bool:
+    """Whether ``after`` at ``i`` completes a common dictionary word (log
+    probability at least :data:`cleaner.typos.guards.COMMON_WORD_LOGP`) of
+    :data:`CONTEXT_GUARD_WORD` characters or more where what is written has
+    none as long, and the corpus writes a 4-gram holding it
+    (:func:`_long_words`).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["这样的人越来越多。"] * 3)
+    >>> _common_word("这样的人越采越多。", 5, "来", cm, model()), _common_word("这样的人越采越多。", 5, "米", cm, model())
+    (True, False)
+    """
+    if not CONTEXT_GUARD_WORD or not _long_words(text, [i], [after], cm, m, size=CONTEXT_GUARD_WORD)[0]:
+        return False
+    a, b = _long_span(text, i, after, m, size=CONTEXT_GUARD_WORD) or (i, i)
+    lp = m.word_logp(text[a:i] + after + text[i + 1 : b])
+    return lp is not None and lp >= guards.COMMON_WORD_LOGP
+
+
+def _long_span(text: str, i: int, after: str, m: WordModel, *, size: int | None = None) -> tuple[int, int] | None:
     """The span of the longest dictionary word of at least
     :data:`CONTEXT_LONG_WORD` characters around ``i`` with ``after`` there,
     when what is written has none as long there.
@@ -487,7 +507,7 @@ def _long_span(text: str, i: int, after: str, m: WordModel) -> tuple[int, int] |
     >>> _long_span("要大刀发展经济", 2, "力", model()), _long_span("要大力发展经济", 2, "刀", model())
     ((1, 5), None)
     """
-    size = CONTEXT_LONG_WORD or 0
+    size = (CONTEXT_LONG_WORD or 0) if size is None else size
     a, b = han_span(text, i, 7)
     old = text[a:b]
     new = old[: i - a] + after + old[i - a + 1 :]
@@ -682,6 +702,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
                 if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m)[0]:  # a look-alike that completes a long word
                     long = True
                     veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True)
+                elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
+                    veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS)
                 out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated, long_word=long))
     return out, plausible
 
@@ -734,9 +756,17 @@ def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, b
 
 #: the guards that yield to a candidate completing a long word
 _LONG_WORD_YIELDS = frozenset({"parallel", "name", "proper", "word"})
+#: a look-alike that completes a common dictionary word of at least this
+#: many characters (:func:`_common_word`) lifts the guards of
+#: :data:`_GUARD_WORD_YIELDS`: 越采越多 -> 越来越多 (a parallel frame).
+#: None: never
+CONTEXT_GUARD_WORD: int | None = 3
+_GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
 
 
-def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False) -> str | None:
+def _context_veto(
+    text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset()
+) -> str | None:
     """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
     can overrule two of them: ``name``/``proper`` when it writes the
     corrected character with its neighbours (a 4-gram seen
@@ -746,16 +776,17 @@ def _context_veto(text: str, i: int, after: str, gain: float, cm: CharModel, m: 
     越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈)."""
     ga, gb = han_span(text, i, GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
+    lifted = _LONG_WORD_YIELDS if long_word else lifted
     if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
         return "script"
-    if guards.parallel(run, k) and not long_word:
+    if guards.parallel(run, k) and "parallel" not in lifted:
         return "parallel"
     if in_title(text, i):
         return "title"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and not long_word and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+        if check(run, k, after, m) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
             return name
-    if gain < CONTEXT_WORD_WAIVER and not long_word and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+    if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
         return "word"
     return None
 

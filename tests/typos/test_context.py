@@ -238,3 +238,15 @@ def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> 
                 assert ub >= gain - context.WORD_BOUND_MARGIN, (window, p, a)
                 below += ub < gain + 1.0
     assert below  # and it is tight somewhere (not a bound of +inf)
+
+
+def test_a_common_word_lifts_the_parallel_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """越采越多: the frame 越_越 reads as a parallel turn, but 来 completes
+    越来越, a common word the corpus writes: the guard yields
+    (:data:`context.CONTEXT_GUARD_WORD`)."""
+    cm = learn(["现在这样的人越来越多了。", "来这里的游客越来越多。", "他们的生活越来越好。"] * 10)
+    text = "参加的人也越采越多。"
+    assert explain(text, only=["ocr_confusion"], model=cm).text == "参加的人也越来越多。"
+    monkeypatch.setattr(context, "CONTEXT_GUARD_WORD", None)
+    r = explain(text, only=["ocr_confusion"], model=cm)
+    assert r.text == text and "parallel guard" in r.suggestions[0].note
