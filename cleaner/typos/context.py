@@ -482,8 +482,8 @@ def _common_word(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> 
     """Whether ``after`` at ``i`` completes a common dictionary word (log
     probability at least :data:`cleaner.typos.guards.COMMON_WORD_LOGP`) of
     :data:`CONTEXT_GUARD_WORD` characters or more where what is written has
-    none as long, and the corpus writes a 4-gram holding it
-    (:func:`_long_words`).
+    none as long (:func:`_long_span`), a word the corpus writes at least
+    :data:`CONTEXT_LONG_WORD_MIN_COUNT` times.
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
@@ -491,11 +491,12 @@ def _common_word(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> 
     >>> _common_word("这样的人越采越多。", 5, "来", cm, model()), _common_word("这样的人越采越多。", 5, "米", cm, model())
     (True, False)
     """
-    if not CONTEXT_GUARD_WORD or not _long_words(text, [i], [after], cm, m, size=CONTEXT_GUARD_WORD)[0]:
+    span = _long_span(text, i, after, m, size=CONTEXT_GUARD_WORD) if CONTEXT_GUARD_WORD else None
+    if span is None:
         return False
-    a, b = _long_span(text, i, after, m, size=CONTEXT_GUARD_WORD) or (i, i)
-    lp = m.word_logp(text[a:i] + after + text[i + 1 : b])
-    return lp is not None and lp >= guards.COMMON_WORD_LOGP
+    word = text[span[0] : i] + after + text[i + 1 : span[1]]
+    lp = m.word_logp(word)
+    return lp is not None and lp >= guards.COMMON_WORD_LOGP and int(cm.count(cm.ids(word[: cm.order])[None, :])[0]) >= CONTEXT_LONG_WORD_MIN_COUNT
 
 
 def _long_span(text: str, i: int, after: str, m: WordModel, *, size: int | None = None) -> tuple[int, int] | None:
