@@ -148,16 +148,17 @@ def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
     ],
 )
 def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: CharModel, damaged: str, right: str | None) -> None:
-    r = explain(damaged, only=["ocr_confusion"], model=legal)  # on by default
+    assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged  # off by default
+    monkeypatch.setattr(context, "INDEL_APPLY", True)
+    r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == (right or damaged)
     if right:
         (edit,) = r.edits
         assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
-    monkeypatch.setattr(context, "INDEL_APPLY", False)
-    assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged
     assert explain(damaged, only=["ocr_confusion"]).text == damaged  # never without a model
 
 
+@pytest.mark.usefixtures("indels_on")
 def test_characters_the_corpus_lacks_are_no_doubled_pair() -> None:
     """Characters the corpus never saw share a class id: two different ones
     side by side (烹饪) are no doubled character."""
@@ -181,6 +182,7 @@ def test_indel_guards(text: str, at: int, doubled: bool, veto: str | None) -> No
     assert context._indel_veto(text, at, model(), doubled=doubled) == veto
 
 
+@pytest.mark.usefixtures("indels_on")
 def test_a_seam_of_two_words_costs_more() -> None:
     """Two words that share a character at their seam (学期期间) are how clean
     text doubles one: dropping it, or inserting between two words, costs
