@@ -155,6 +155,42 @@ def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: 
     if right:
         (edit,) = r.edits
         assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
+    assert explain(damaged, only=["ocr_confusion"]).text == damaged  # never without a model
+
+
+@pytest.mark.usefixtures("indels_on")
+def test_characters_the_corpus_lacks_are_no_doubled_pair() -> None:
+    """Characters the corpus never saw share a class id: two different ones
+    side by side (烹饪) are no doubled character."""
+    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    assert [c for c in context.indel_candidates("他们学烹饪工作。", cm) if not c.after] == []
+    assert [(c.start, c.before) for c in context.indel_candidates("他们学烹烹工作。", cm) if not c.after] == [(4, "烹")]
+
+
+@pytest.mark.parametrize(
+    "text, at, doubled, veto",
+    [
+        ("就好比一台台的车子开过来。", 5, True, "reduplication"),  # a measure word after 一
+        ("打造“宜宜居”的概念。", 4, True, "title"),  # a short quoted term
+        ("一些著著名学校", 3, True, None),
+        ("他们北京工作。", 2, False, None),
+    ],
+)
+def test_indel_guards(text: str, at: int, doubled: bool, veto: str | None) -> None:
+    from cleaner.typos.model import model
+
+    assert context._indel_veto(text, at, model(), doubled=doubled) == veto
+
+
+@pytest.mark.usefixtures("indels_on")
+def test_a_seam_of_two_words_costs_more() -> None:
+    """Two words that share a character at their seam (学期期间) are how clean
+    text doubles one: dropping it, or inserting between two words, costs
+    :data:`context.INDEL_TWO_WORDS` more."""
+    cm = learn(["还可在学期间每周工作。", "经济发展很快。"] * 30)
+    (seam,) = [c for c in context.indel_candidates("还可在学期期间每周工作。", cm) if not c.after]
+    (plain,) = [c for c in context.indel_candidates("经济济发展很快。", cm) if not c.after]
+    assert seam.channel == context.DELETE_COST + context.INDEL_TWO_WORDS and plain.channel == context.DELETE_COST
 
 
 @pytest.mark.usefixtures("indels_on")
@@ -204,3 +240,15 @@ def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> 
                 assert ub >= gain - context.WORD_BOUND_MARGIN, (window, p, a)
                 below += ub < gain + 1.0
     assert below  # and it is tight somewhere (not a bound of +inf)
+
+
+def test_a_common_word_lifts_the_parallel_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """越采越多: the frame 越_越 reads as a parallel turn, but 来 completes
+    越来越, a common word the corpus writes: the guard yields
+    (:data:`context.CONTEXT_GUARD_WORD`)."""
+    cm = learn(["现在这样的人越来越多了。", "来这里的游客越来越多。", "他们的生活越来越好。"] * 10)
+    text = "参加的人也越采越多。"
+    assert explain(text, only=["ocr_confusion"], model=cm).text == "参加的人也越来越多。"
+    monkeypatch.setattr(context, "CONTEXT_GUARD_WORD", None)
+    r = explain(text, only=["ocr_confusion"], model=cm)
+    assert r.text == text and "parallel guard" in r.suggestions[0].note
