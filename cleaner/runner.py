@@ -165,8 +165,8 @@ def _share_word_model(texts: Iterable[str], config: Config) -> None:
     rules load it on first use, when a text needs it: in a Chinese corpus
     soon, but not always within the first batch (the stutter rule: at the
     first word printed twice; the first such THUCNews article is 120 KB
-    in), and each worker would then load its own copy (0.4 s of CPU and
-    150 MB each, against one load in one process); loaded here, the workers
+    in), and each worker would then load its own copy (0.44 s of CPU and
+    140 MB each, against one load in one process); loaded here, the workers
     share it (:func:`_share_loaded`).
 
     >>> from cleaner import make_config
