@@ -20,6 +20,7 @@ import functools
 import gc
 import itertools
 import os
+import re
 import signal
 import sys
 import threading
@@ -142,9 +143,47 @@ def _clean_batch(batch: list[Document], config: Config) -> list[Result]:
 
 def _warm_up(batch: list[Document], config: Config) -> None:
     """Clean the start of the batch's first document (at most
-    :data:`_FIRST_BATCH` characters), for what its rules load on first use;
-    the result is not kept."""
+    :data:`_FIRST_BATCH` characters), for what its rules load on first use
+    (the result is not kept), and load the word model if the batch is
+    Chinese (:func:`_share_word_model`)."""
     explain(batch[0].text[:_FIRST_BATCH], config=config)
+    _share_word_model((d.text[:_FIRST_BATCH] for d in batch), config)
+
+
+#: the rules that read the word model (:func:`cleaner.typos.model.model`,
+#: ``paragraphs`` through :func:`cleaner.segment.cohesion`) on first use,
+#: when a Chinese text needs it (``lexicon`` too, but only with a lexicon:
+#: left out); tests/test_runner.py checks the set against the rules
+_WORD_MODEL_RULES = frozenset({"paragraphs", "stutter", "ocr_confusion", "consistency", "phrase_consistency"})
+
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _share_word_model(texts: Iterable[str], config: Config) -> None:
+    """Load the word model now, before the workers fork, when a rule that
+    reads it is on and ``texts`` (the input's start) are Chinese.  Those
+    rules load it on first use, when a text needs it: in a Chinese corpus
+    soon, but not always within the first batch (the stutter rule: at the
+    first word printed twice; the first such THUCNews article is 120 KB
+    in), and each worker would then load its own copy (0.44 s of CPU and
+    140 MB each, against one load in one process); loaded here, the workers
+    share it (:func:`_share_loaded`).
+
+    >>> from cleaner import make_config
+    >>> _share_word_model(["Ningbo, China"], make_config())  # not Chinese: not loaded
+    >>> _share_word_model(["今天天气很好。"], make_config(only=["width"]))  # no rule reads it: not loaded
+    """
+    if _WORD_MODEL_RULES.isdisjoint(config.active_rules()) or not any(_HAN.search(t) for t in texts):
+        return
+    from .typos.model import model  # in the parent only when it is needed
+
+    model()
+
+
+def _share_for_lines(batch: list[RawLine], config: Config, encoding: str) -> None:
+    """:func:`_share_word_model` for the first batch of JSON Lines (the raw
+    lines, decoded as far as they decode: only their script counts)."""
+    _share_word_model((raw.decode(encoding, "replace") for _, _, raw in batch), config)
 
 
 def _chars(doc: Document) -> int:
@@ -242,7 +281,12 @@ def _death_message(workers: list[Any], *, wait: float = 2.0) -> str:
 
 
 def _in_order(
-    fn: Callable[[list[_T]], _R], batches: Iterable[list[_T]], jobs: int, *, warm: Callable[[list[_T]], object] | None = None
+    fn: Callable[[list[_T]], _R],
+    batches: Iterable[list[_T]],
+    jobs: int,
+    *,
+    warm: Callable[[list[_T]], object] | None = None,
+    share: Callable[[list[_T]], object] | None = None,
 ) -> Iterator[_R]:
     """``fn`` over batches in ``jobs`` worker processes, one result per
     batch in input order, at most ``2 * jobs`` batches in flight; closing
@@ -256,7 +300,10 @@ def _in_order(
     ``warm``, calls ``warm`` with the first batch (a cheaper sample of it:
     a batch can be one long document) and leaves the batch to the workers.
     When no more than one batch is left to the workers, there are none: it
-    is done here too (the same ``fn``, the same result)."""
+    is done here too (the same ``fn``, the same result).  ``share``, when
+    given, is called with the first batch just before the workers fork: to
+    load what the rest of the input will likely need although its first
+    batch did not (:func:`_share_word_model`)."""
     from concurrent.futures.process import BrokenProcessPool
 
     batches = iter(batches)
@@ -272,6 +319,8 @@ def _in_order(
         return
     if warm is not None:
         warm(first)
+    if share is not None:
+        share(first)
     batches = itertools.chain(ahead, batches)
     _share_loaded()
     pool = _pool(jobs)
@@ -481,16 +530,26 @@ def clean_lines(
                 yield c
         return
     fn = functools.partial(_clean_line_batch, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
-    for rows in _line_batches(fn, lines, jobs=jobs, batch_bytes=batch_bytes, batch_lines=batch_lines):
+    share = functools.partial(_share_for_lines, config=config, encoding=encoding)
+    for rows in _line_batches(fn, lines, jobs=jobs, batch_bytes=batch_bytes, batch_lines=batch_lines, share=share):
         yield from map(CleanedLine._make, rows)
 
 
-def _line_batches(fn: Callable[[list[RawLine]], tuple[_R, int, float]], lines: Iterable[RawLine], *, jobs: int, batch_bytes: int, batch_lines: int) -> Iterator[_R]:
+def _line_batches(
+    fn: Callable[[list[RawLine]], tuple[_R, int, float]],
+    lines: Iterable[RawLine],
+    *,
+    jobs: int,
+    batch_bytes: int,
+    batch_lines: int,
+    share: Callable[[list[RawLine]], object] | None = None,
+) -> Iterator[_R]:
     """``fn`` over paced batches of ``lines`` in ``jobs`` worker processes,
     each batch's result in input order (what :func:`clean_lines` and
-    :func:`clean_line_runs` share; they differ in what a worker returns)."""
+    :func:`clean_line_runs` share; they differ in what a worker returns);
+    ``share`` as :func:`_in_order` takes it."""
     pace = _Pace(batch_bytes)
-    for result, _nbytes, _cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs), pace):
+    for result, _nbytes, _cpu in _paced(_in_order(fn, pace.batches(lines, max_lines=batch_lines), jobs, share=share), pace):
         yield result
 
 
@@ -577,7 +636,8 @@ def clean_line_runs(
         yield from clean_lines(lines, config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
         return
     fn = functools.partial(_line_runs, config=config, field_name=field_name, report=report, encoding=encoding, id_field=id_field)
-    for items in _line_batches(fn, lines, jobs=jobs, batch_bytes=batch_bytes, batch_lines=batch_lines):
+    share = functools.partial(_share_for_lines, config=config, encoding=encoding)
+    for items in _line_batches(fn, lines, jobs=jobs, batch_bytes=batch_bytes, batch_lines=batch_lines, share=share):
         yield from items
 
 

@@ -174,21 +174,75 @@ print(json.dumps(seen))
 """
 
 
-@pytest.mark.parametrize("off, loaded", [("ocr_confusion,consistency", [[0, False]] * 2), ("paragraphs", [[1, True]] * 2)])
-def test_workers_start_with_what_the_input_needs(off, loaded):
+_ZH = ["今天天气很好,我们去公园散步。", "会议要求各部门认真落实。", "加快推进各项工作。", "确保按时完成任务。"]
+_EN = ["The weather is fine today.", "We went to the park.", "The meeting ended at noon.", "Everyone went home."]
+_MODEL_RULES_OFF = "paragraphs,stutter,ocr_confusion,consistency"
+
+
+@pytest.mark.parametrize(
+    "texts, off, loaded",
+    [
+        (_ZH, "paragraphs", [[1, True]] * 2),
+        (_ZH, "ocr_confusion,consistency", [[1, False]] * 2),
+        (_ZH, _MODEL_RULES_OFF, [[0, False]] * 2),
+        (_EN, "ocr_confusion,consistency", [[0, False]] * 2),
+    ],
+)
+def test_workers_start_with_what_the_input_needs(texts, off, loaded):
     """The workers are forked after this process cleaned the input's start
     (the first batch of lines; the start of the first document), with what
-    its rules loaded (shared, not loaded again in each worker) and nothing
-    else: typo rules on Chinese text load the word model and numpy first;
-    without them, text that never needs the word model does not load it."""
+    its rules loaded (shared, not loaded again in each worker): typo rules
+    on Chinese text load the word model and numpy first.  Chinese text
+    gets the word model before the fork whenever a rule that reads it is on
+    (the stutter rule reads it at the first word printed twice, which a
+    first batch may not hold: each worker would load its own); text that is
+    not Chinese, or rules that never read it, leave it unloaded."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
-    texts = ["今天天气很好,我们去公园散步。", "会议要求各部门认真落实。", "加快推进各项工作。", "确保按时完成任务。"]
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=root)
     run = subprocess.run([sys.executable, "-c", _AT_FORK, json.dumps(texts), off], capture_output=True, text=True, env=env, cwd=root, timeout=300)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == loaded
+
+
+#: a fresh process cleans the texts (JSON) with each rule alone, and prints
+#: the rules after which the word model was loaded
+_READS_MODEL = """
+import json, sys
+from cleaner import explain
+from cleaner.config import rule_table
+from cleaner.typos import model
+texts = json.loads(sys.argv[1])
+found = []
+for name, _ in rule_table():
+    model.model.cache_clear()
+    for t in texts:
+        explain(t, only=[name])
+    if model.model.cache_info().currsize:
+        found.append(name)
+print(json.dumps(found))
+"""
+
+
+def test_the_rules_said_to_read_the_word_model_are_those_that_do():
+    """:data:`cleaner.runner._WORD_MODEL_RULES` (what decides whether the
+    word model is loaded before the workers fork) are the rules that load
+    it on Chinese text (a broken line, a word printed twice); ``lexicon``
+    needs a lexicon to load it and is left out."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cleaner.runner import _WORD_MODEL_RULES
+
+    texts = ["今天天气很好,我们去公园散步。\n会议要求各部门认真落实，加快推\n进各项工作。", "我们研究研究这个问题。"]
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=root)
+    run = subprocess.run([sys.executable, "-c", _READS_MODEL, json.dumps(texts)], capture_output=True, text=True, env=env, cwd=root, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert set(json.loads(run.stdout)) == _WORD_MODEL_RULES
