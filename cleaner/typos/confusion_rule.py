@@ -549,11 +549,15 @@ def _side_bits(floor: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sides_key() -> str:
+    """The cache name of :class:`_SideBounds`: it changes with the model,
+    the table and the constants its estimates are made of."""
     constants = repr((CHANNEL_COST, CHANNEL_SLOPE, ESTIMATE_SLACK, BOUND_MARGIN, SIDE_SCALE)).encode()
     return _partners_key(_SIDES_VERSION, constants)
 
 
 def _floor_bits(floor: float) -> dict[str, np.ndarray]:
+    """:func:`_side_bits` made from the cached :class:`_SideBounds` (which
+    are not kept in memory: a floor needs only its bitmaps)."""
     fields = tuple(f.name for f in dataclasses.fields(_SideBounds))
     name = f"typo-sides-{_sides_key()}.npz"
     b = _SideBounds(**cached_arrays(name, fields, functools.partial(_side_arrays, usable_cache_dir() / name)))
@@ -563,6 +567,7 @@ def _floor_bits(floor: float) -> dict[str, np.ndarray]:
 
 
 def _side_arrays(path: Path) -> dict[str, np.ndarray]:
+    """:class:`_SideBounds` of the shipped model and table, to be cached at ``path``."""
     announce_build("the typo repair's neighbour-pair bounds", path)
     sides = _SideBounds.build(_default_partners(), _default_pair_sets(), word_index(model()))
     return {f.name: getattr(sides, f.name) for f in dataclasses.fields(_SideBounds)}
