@@ -543,7 +543,7 @@ def _side_bits(floor: float) -> tuple[np.ndarray, np.ndarray]:
     them once per floor (0.1 s), and both kept in the cache folder under
     names that change with the model, the table and the screen's
     constants (loading a floor's bitmaps takes milliseconds)."""
-    name = f"typo-side-bits-{_sides_key()}-{floor!r}.npz"
+    name = f"typo-side-bits-{_sides_key()}-{float(floor)!r}.npz"  # -20 and -20.0: one file
     arrays = cached_arrays(name, ("left", "right"), functools.partial(_floor_bits, floor))
     return arrays["left"], arrays["right"]
 
