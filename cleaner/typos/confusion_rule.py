@@ -73,7 +73,7 @@ from ..cache import cached_arrays, usable_cache_dir
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
-from .model import MAX_WORD, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, search_positions, word_gain_bound, word_index, word_starts
+from .model import MAX_WORD, UNKNOWN_LOGP, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, search_positions, word_gain_bound, word_index, word_starts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,7 +193,8 @@ def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
     """:func:`candidates` of a longer text with the shipped model and table:
     the same screen in whole-text numpy passes (the word pairs tested in the
     bitmaps of :class:`_PairSets`, no search in the tables but for the few
-    look-alike pairs that are words)."""
+    look-alike pairs that are words), on the suspects whose neighbour pairs
+    can keep a look-alike at all (:func:`_side_bits`)."""
     import numpy as np
 
     sets = _default_pair_sets()
@@ -209,7 +210,12 @@ def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
     han = han_codes(cp)
     slot = partners.slots[han]
     # a suspect has look-alikes and forms no common word with either neighbour
-    suspects = np.flatnonzero((slot >= 0) & ~covered & ~np.r_[False, covered[:-1]])
+    free = (slot >= 0) & ~covered
+    free[1:] &= ~covered[:-1]
+    suspects = np.flatnonzero(free)
+    left_bits, right_bits = _side_bits(floor)
+    left_keys, right_keys = _SideBounds.keys(ids, suspects, slot[suspects], partners, sets)
+    suspects = suspects[_has_bit(left_bits, left_keys) | _has_bit(right_bits, right_keys)]
     if not len(suspects):
         return []
     screened = _screen_arrays(cp, ids, suspects, slot[suspects], partners, sets, word_index(m), floor)
@@ -457,6 +463,123 @@ def _screen_arrays(cp: np.ndarray, ids: np.ndarray, suspects: np.ndarray, slots:
     return suspects[kept], top[kept], group.reshape(-1), partners.nb[k[at]], partners.sim[k[at]]
 
 
+#: :class:`_SideBounds` holds its bounds in steps of 1/SIDE_SCALE (int16,
+#: raised to -500 where lower: a raised bound is still one)
+SIDE_SCALE = 64
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _SideBounds:
+    """What a suspect can get at best from its pair with a neighbour: for
+    each (neighbour, character) pair that some look-alike of the character
+    forms a word pair with, ``left_values`` holds the largest quick
+    estimate plus :data:`ESTIMATE_SLACK` (what :func:`_screen` compares
+    with the floor) with the neighbour on the left, rounded up to a step of
+    1/:data:`SIDE_SCALE`, and ``left_keys`` the pairs (:meth:`keys`),
+    sorted; ``right_*`` the same with the neighbour on the right.  A pair
+    that is absent keeps no look-alike at any floor.  :func:`_side_bits`
+    reads them for a floor."""
+
+    left_keys: np.ndarray
+    left_values: np.ndarray
+    right_keys: np.ndarray
+    right_values: np.ndarray
+
+    @staticmethod
+    def keys(ids: np.ndarray, suspects: np.ndarray, rows: np.ndarray, partners: _Partners, sets: _PairSets) -> tuple[np.ndarray, np.ndarray]:
+        """The left and right keys of each of ``suspects`` (positions in a
+        text whose characters have the :class:`_PairSets` ids ``ids``;
+        ``rows`` their :class:`_Partners` rows; at the text's ends, a key
+        of an id that is in no pair)."""
+        import numpy as np
+
+        n = len(ids)
+        left = np.where(suspects > 0, ids[np.maximum(suspects - 1, 0)], sets.width - 1)
+        right = np.where(suspects + 1 < n, ids[np.minimum(suspects + 1, n - 1)], sets.width - 1)
+        return left * len(partners.top) + rows, rows * sets.width + right
+
+    @classmethod
+    def build(cls, partners: _Partners, sets: _PairSets, index: WordIndex) -> _SideBounds:
+        """Every look-alike pair's estimate, as :func:`_screen_arrays`
+        computes it (the same floats), the largest per key."""
+        import numpy as np
+
+        width, nrows = sets.width, len(partners.top)
+        first, second = sets.pair_keys // width, sets.pair_keys % width
+        row_of = np.repeat(np.arange(nrows), partners.count)  # the row of each look-alike entry
+        used = np.flatnonzero(sets.ids < width - 1)
+        id_lp = np.full(width, UNKNOWN_LOGP)
+        id_lp[sets.ids[used]] = index.char_lps(used)
+        sides: list[np.ndarray] = []
+        for mine, theirs, left in ((second, first, True), (first, second, False)):
+            order = np.argsort(mine, kind="stable")  # the word pairs with each look-alike in this place
+            lo = np.searchsorted(mine[order], sets.partner_ids)
+            count = np.searchsorted(mine[order], sets.partner_ids, side="right") - lo
+            entry = np.repeat(np.arange(len(count)), count)
+            pair = order[np.arange(len(entry)) - np.repeat(np.cumsum(count) - count, count) + lo[entry]]
+            r, nb = row_of[entry], theirs[pair]
+            est = sets.pair_lps[pair] - (partners.c_lp[r] + id_lp[nb]) - CHANNEL_COST - CHANNEL_SLOPE * (partners.top[r] - partners.sim[entry])
+            value = np.clip(np.ceil((est + ESTIMATE_SLACK + BOUND_MARGIN) * SIDE_SCALE), -500 * SIDE_SCALE, 500 * SIDE_SCALE)
+            key = nb * nrows + r if left else r * width + nb
+            order = np.lexsort((-value, key))  # by key, the largest value first
+            key, value = key[order], value[order]
+            first_of = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+            sides += [key[first_of].astype(np.uint32), value[first_of].astype(np.int16)]
+        return cls(*sides)
+
+
+#: version of the cached side bounds; bump when :meth:`_SideBounds.build` changes
+_SIDES_VERSION = 1
+
+
+@functools.lru_cache(maxsize=4)
+def _side_bits(floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Bitmaps of the left and right keys of :class:`_SideBounds` that can
+    keep a look-alike at ``floor``: a suspect whose two keys are not in
+    them has none that :func:`_screen_arrays` would keep, so it is not
+    screened (on news, 2,100 suspects of 13,000 are; the screen's cost is
+    in the 13 look-alikes of each one and their pairs' look-ups).  The
+    bounds are built once per machine (seconds), a floor's bitmaps from
+    them once per floor (0.1 s), and both kept in the cache folder under
+    names that change with the model, the table and the screen's
+    constants (loading a floor's bitmaps takes milliseconds)."""
+    name = f"typo-side-bits-{_sides_key()}-{float(floor)!r}.npz"  # -20 and -20.0: one file
+    arrays = cached_arrays(name, ("left", "right"), functools.partial(_floor_bits, floor))
+    return arrays["left"], arrays["right"]
+
+
+def _sides_key() -> str:
+    """The cache name of :class:`_SideBounds`: it changes with the model,
+    the table and the constants its estimates are made of."""
+    constants = repr((CHANNEL_COST, CHANNEL_SLOPE, ESTIMATE_SLACK, BOUND_MARGIN, SIDE_SCALE)).encode()
+    return _partners_key(_SIDES_VERSION, constants)
+
+
+def _floor_bits(floor: float) -> dict[str, np.ndarray]:
+    """:func:`_side_bits` made from the cached :class:`_SideBounds` (which
+    are not kept in memory: a floor needs only its bitmaps)."""
+    fields = tuple(f.name for f in dataclasses.fields(_SideBounds))
+    name = f"typo-sides-{_sides_key()}.npz"
+    b = _SideBounds(**cached_arrays(name, fields, functools.partial(_side_arrays, usable_cache_dir() / name)))
+    size = len(_default_partners().top) * _default_pair_sets().width
+    scaled = floor * SIDE_SCALE
+    return {"left": _bitmap(b.left_keys[b.left_values >= scaled], size), "right": _bitmap(b.right_keys[b.right_values >= scaled], size)}
+
+
+def _side_arrays(path: Path) -> dict[str, np.ndarray]:
+    """:class:`_SideBounds` of the shipped model and table, to be cached at ``path``."""
+    announce_build("the typo repair's neighbour-pair bounds", path)
+    sides = _SideBounds.build(_default_partners(), _default_pair_sets(), word_index(model()))
+    return {f.name: getattr(sides, f.name) for f in dataclasses.fields(_SideBounds)}
+
+
+def _has_bit(bits: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """Whether bit ``flat`` of ``bits`` is set, for each of ``flat``."""
+    import numpy as np
+
+    return (bits[flat >> 3] >> (flat & 7).astype(np.uint8)) & np.uint8(1) != 0
+
+
 #: :func:`_screen_arrays`' result: suspect positions, their closest
 #: look-alike's score; per look-alike its suspect, code point, similarity
 _ScreenedArrays = tuple["np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray"]
@@ -527,23 +650,24 @@ class _PairSets:
         ids[used] = np.arange(len(used))
         flat = ids[first] * width + ids[second]
         order = np.argsort(flat)
-        bigrams = _bitmap(flat, width)
-        misspelled_bits = _bitmap(ids[wrong[0::2]] * width + ids[wrong[1::2]], width)
+        bigrams = _bitmap(flat, width * width)
+        misspelled_bits = _bitmap(ids[wrong[0::2]] * width + ids[wrong[1::2]], width * width)
         return cls(ids, width, bigrams, misspelled_bits, ids[partners.nb], flat[order], index.pair_lps[order])
 
 
-def _bitmap(flat: np.ndarray, width: int) -> np.ndarray:
-    """A bitmap of ``width * width`` bits with the bits ``flat`` set.
+def _bitmap(flat: np.ndarray, size: int) -> np.ndarray:
+    """A bitmap of ``size`` bits with the bits ``flat`` set.
 
     >>> import numpy as np
-    >>> _bitmap(np.array([0, 3, 9, 3]), 4).tolist()
+    >>> _bitmap(np.array([0, 3, 9, 3]), 16).tolist()
     [9, 2]
     """
     import numpy as np
 
-    bits = np.zeros((width * width + 7) // 8, dtype=np.uint8)
-    flat = np.sort(flat)
-    flat = flat[np.r_[True, flat[1:] != flat[:-1]]] if len(flat) else flat
+    bits = np.zeros((size + 7) // 8, dtype=np.uint8)
+    if not (flat[1:] > flat[:-1]).all():  # not yet sorted and distinct
+        flat = np.sort(flat)
+        flat = flat[np.r_[True, flat[1:] != flat[:-1]]] if len(flat) else flat
     byte = flat >> 3
     starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]]) if len(flat) else np.zeros(0, dtype=np.int64)
     if len(starts):
@@ -687,18 +811,24 @@ def _default_partners() -> _Partners:
     """The partners of the default model and the shipped table, kept in the
     cache folder beside the model under a name that changes with the model,
     the table and OpenCC's Traditional characters."""
-    import hashlib
+    fields = tuple(f.name for f in dataclasses.fields(_Partners))
+    arrays = cached_arrays(f"typo-partners-{_partners_key(_PARTNERS_VERSION)}.npz", fields, _partner_arrays)
+    return _Partners(**{k: float(v) if k == "best_pair" else v for k, v in arrays.items()})  # type: ignore[arg-type]
 
-    import numpy as np
+
+@functools.cache
+def _partners_key(version: int, extra: bytes = b"") -> str:
+    """A name for a table built from the default model, the shipped
+    confusion table and OpenCC's Traditional characters (``version``: its
+    layout's; ``extra``: anything else it is built from): it changes
+    whenever one of them does."""
+    import hashlib
 
     from ..confusion import TABLE
 
     table = resources.files("cleaner").joinpath("data", TABLE).read_bytes()
     trad = "".join(sorted(guards.traditional_chars())).encode("utf-8")
-    key = hashlib.sha1(b"%d|%s|" % (_PARTNERS_VERSION, cache_path().name.encode()) + table + b"|" + trad).hexdigest()[:16]
-    fields = tuple(f.name for f in dataclasses.fields(_Partners))
-    arrays = cached_arrays(f"typo-partners-{key}.npz", fields, _partner_arrays)
-    return _Partners(**{k: float(v) if k == "best_pair" else v for k, v in arrays.items()})  # type: ignore[arg-type]
+    return hashlib.sha1(b"%d|%s|" % (version, cache_path().name.encode()) + table + b"|" + trad + extra).hexdigest()[:16]
 
 
 def _partner_arrays() -> dict[str, np.ndarray]:

@@ -290,3 +290,29 @@ def test_bounded_scoring_equals_scoring_everything(monkeypatch):
     monkeypatch.setattr(confusion_rule, "_bounded", lambda text, found, spans, m, banned, floor: (found, spans))
     assert [candidates(t, floor=f) for t in texts for f in floors] == with_bound
     assert sum(map(len, with_bound)) > 20
+
+
+def test_side_bounds_pass_every_suspect_the_screen_keeps(monkeypatch):
+    # a long text's suspects are screened only where a neighbour pair can
+    # keep a look-alike: the screen keeps the same look-alikes as when it
+    # reads every suspect, and it reads far fewer
+    import numpy as np
+
+    texts = ["".join(_damaged_paragraphs(20))] + _damaged_paragraphs(12)
+    real = confusion_rule._screen_arrays
+    read: list[int] = []
+
+    def counting(cp, ids, suspects, *rest):
+        read.append(len(suspects))
+        return real(cp, ids, suspects, *rest)
+
+    monkeypatch.setattr(confusion_rule, "SHORT", 0)
+    monkeypatch.setattr(confusion_rule, "_screen_arrays", counting)
+    floors = (-5.0, 0.0, 3.0, 6.0)
+    screened = [candidates(t, floor=f) for t in texts for f in floors]
+    fewer = sum(read)
+    everything = np.ones(len(confusion_rule._side_bits(0.0)[0]), dtype=np.uint8) * 255
+    monkeypatch.setattr(confusion_rule, "_side_bits", lambda floor: (everything, everything))
+    read.clear()
+    assert [candidates(t, floor=f) for t in texts for f in floors] == screened
+    assert sum(map(len, screened)) > 20 and fewer < sum(read) / 2, (fewer, sum(read))
