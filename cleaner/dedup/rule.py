@@ -67,6 +67,7 @@ comparing, so ``第3页`` and ``第4页`` are one header.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -253,7 +254,7 @@ def window_repeats(
     out: dict[tuple[int, int], float] = {}
     for group in members.values():
         for i, u in enumerate(group):
-            for v in group[i + 1 :]:
+            for v in itertools.islice(group, i + 1, None):  # (a slice would copy the rest of the group)
                 if pos[v] - pos[u] > window + 1:
                     break
                 if near(u, v):
@@ -309,125 +310,155 @@ def adjacent_repeats(
     other verified pair inside the same stretch, are returned.  Exact groups
     larger than ``max_group`` only pair their neighbours.
 
+    The matching pairs are not listed: a run of ``k >= d`` matches covers a
+    multiple of ``d``, so only the positions ``0, d, 2d...`` of each
+    diagonal are tried (about ``n log n`` tries), and a run is followed from
+    there; the pairs inside the stretches are then read off the groups.  (A
+    document of a few hundred paragraphs drawn from a small pool has
+    groups of a hundred copies: their pairs grow as the square of its
+    length, the tries do not.)
+
     >>> adjacent_repeats([0, 1, 2, 3], [0, 1, 0, 3], {})  # X A X B: not adjacent
     ([], [])
     >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
     ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
     """
-    import numpy as np  # (on first use, as the rest of the in-document path)
-
-    pos = {u: p for p, u in enumerate(seq)}
-    members: dict[int, list[int]] = {}
-    for u in seq:
-        if rep[u] >= 0:
-            members.setdefault(rep[u], []).append(pos[u])
-    groups = _Groups(members)
-    inner = groups.inner_pairs(max_group)
-    cross = groups.cross_pairs(rep, verified, max_group * max_group)
-    if not len(inner[0]) and not len(cross[0]):
+    table = _MatchTable(seq, rep, verified, max_group)
+    runs = table.good_runs()
+    if not runs:
         return [], []
-    # (each pair of positions comes once: from its group, or from the one
-    # link between its two groups)
-    a = np.concatenate([inner[0], cross[0]])
-    b = np.concatenate([inner[1], cross[1]])
-    return _diagonal_runs(a, b, np.concatenate([np.full(len(inner[0]), 100.0), cross[2]]), seq)
+    found = table.pairs_within(_merged(runs))
+    return [(seq[a], seq[b]) for a, b, _ in found], [s for _, _, s in found]
 
 
-class _Groups:
-    """The positions of each exact group's members (``members``: by
-    representative, in document order) as one array, group after group."""
+class _MatchTable:
+    """Which positions of ``seq`` match (see :func:`adjacent_repeats`): two
+    members of one exact group (only neighbours in a group of more than
+    ``max_group``), or members of two groups that a verified pair of
+    representatives links (when the two groups have at most
+    ``max_group ** 2`` pairs of members)."""
 
-    def __init__(self, members: Mapping[int, list[int]]) -> None:
+    def __init__(self, seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], max_group: int) -> None:
+        index: dict[int, int] = {}  # representative -> group number, in order of first member
+        members: list[list[int]] = []  # each group's positions, in order
+        group = [-1] * len(seq)
+        place = [0] * len(seq)  # a position's place among its group's members
+        for p, u in enumerate(seq):
+            r = rep[u]
+            if r < 0:
+                continue
+            k = index.setdefault(r, len(members))
+            if k == len(members):
+                members.append([])
+            group[p], place[p] = k, len(members[k])
+            members[k].append(p)
+        links: dict[tuple[int, int], float] = {}  # (group, later group) -> score; a later pair's wins
+        most = max_group * max_group
+        for (r1, r2), s in verified.items():
+            k1, k2 = index.get(r1), index.get(r2)
+            # (a verified pair links two different units: k1 != k2)
+            if k1 is None or k2 is None or k1 == k2 or rep[r1] != r1 or rep[r2] != r2 or len(members[k1]) * len(members[k2]) > most:
+                continue
+            links[(k1, k2) if k1 < k2 else (k2, k1)] = s
+        self.linked: list[list[tuple[int, float]]] = [[] for _ in members]
+        for (k1, k2), s in links.items():
+            self.linked[k1].append((k2, s))
+            self.linked[k2].append((k1, s))
+        self.members, self.group, self.place, self.links = members, group, place, links
+        self.small = [len(m) <= max_group for m in members]
+
+    def score(self, x: int, y: int) -> float | None:
+        """The score of positions ``x < y`` if they match, else None."""
+        gx, gy = self.group[x], self.group[y]
+        if gx < 0 or gy < 0:
+            return None
+        if gx == gy:
+            return 100.0 if self.small[gx] or self.place[y] == self.place[x] + 1 else None
+        return self.links.get((gx, gy) if gx < gy else (gy, gx))
+
+    def _match(self, a: Any, b: Any) -> Any:
+        """:meth:`score` is not None, for arrays of positions ``a < b``."""
         import numpy as np
 
-        self.members = members
-        self.order = {r: k for k, r in enumerate(members)}
-        self.sizes = np.fromiter((len(g) for g in members.values()), dtype=np.int64, count=len(members))
-        self.starts = np.cumsum(self.sizes) - self.sizes
-        self.flat = np.fromiter((x for g in members.values() for x in g), dtype=np.int64, count=int(self.sizes.sum()))
+        group = np.asarray(self.group, dtype=np.int64)
+        ga, gb = group[a], group[b]
+        both = (ga >= 0) & (gb >= 0)
+        place = np.asarray(self.place, dtype=np.int64)
+        small = np.asarray(self.small + [False], dtype=bool)  # (group -1 reads the last entry: masked by ``both``)
+        ok = both & (ga == gb) & (small[ga] | (place[b] == place[a] + 1))
+        if self.links:
+            width = len(self.members)
+            codes = np.sort(np.fromiter((k1 * width + k2 for k1, k2 in self.links), dtype=np.int64, count=len(self.links)))
+            code = np.minimum(ga, gb) * width + np.maximum(ga, gb)
+            at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+            ok |= both & (ga != gb) & (codes[at] == code)
+        return ok
 
-    def inner_pairs(self, max_group: int) -> tuple[Any, Any]:
-        """Every pair of members of a group ``(earlier, later)``; only
-        neighbours in a group of more than ``max_group`` members."""
+    def good_runs(self) -> list[tuple[int, int]]:
+        """The stretch ``[p, p + d + k)`` of every run of ``k >= d`` matches
+        along a diagonal ``d``, found from the tries at multiples of ``d``."""
         import numpy as np
 
-        size = np.repeat(self.sizes, self.sizes)  # (each member's group size)
-        k = np.arange(len(self.flat)) - np.repeat(self.starts, self.sizes)  # (its place in its group)
-        later = np.where(size <= max_group, size - 1 - k, np.minimum(size - 1 - k, 1))
-        lo = np.repeat(np.arange(len(self.flat)), later)
-        hi = lo + 1 + np.arange(len(lo)) - np.repeat(np.cumsum(later) - later, later)
-        return self.flat[lo], self.flat[hi]
+        n = len(self.group)
+        if n < 2 or not self.members:
+            return []
+        diag = np.arange(1, n, dtype=np.int64)
+        count = (n - 1) // diag  # (the multiples a of d with a + d < n)
+        d = np.repeat(diag, count)
+        a = (np.arange(len(d), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)) * d
+        hit = np.flatnonzero(self._match(a, a + d))
+        runs: list[tuple[int, int]] = []
+        score = self.score
+        last_d, covered = 0, -1  # (the run last followed: its diagonal and last position)
+        for a0, d0 in zip(a[hit].tolist(), d[hit].tolist()):
+            if d0 == last_d and a0 <= covered:
+                continue
+            p, q = a0, a0
+            while p > 0 and score(p - 1, p - 1 + d0) is not None:
+                p -= 1
+            while q + 1 + d0 < n and score(q + 1, q + 1 + d0) is not None:
+                q += 1
+            last_d, covered = d0, q
+            if q - p + 1 >= d0:
+                runs.append((p, q + 1 + d0))
+        return runs
 
-    def cross_pairs(self, rep: Sequence[int], verified: Mapping[tuple[int, int], float], most: int) -> tuple[Any, Any, Any]:
-        """Every pair of positions ``(min, max)`` of two groups that a
-        verified pair of representatives links (at most ``most`` pairs of
-        positions per link), with its score: the members of ``r1`` against
-        those of ``r2`` (a document of repeated sections links hundreds of
-        groups of a few copies each)."""
-        import numpy as np
-
-        order, members, sizes, starts, flat = self.order, self.members, self.sizes, self.starts, self.flat
-        links = [
-            (order[r1], order[r2], s) for (r1, r2), s in verified.items()
-            if r1 in order and r2 in order and rep[r1] == r1 and rep[r2] == r2 and len(members[r1]) * len(members[r2]) <= most
-        ]
-        if not links:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.float64)
-        k1 = np.fromiter((x for x, _, _ in links), dtype=np.int64, count=len(links))
-        k2 = np.fromiter((y for _, y, _ in links), dtype=np.int64, count=len(links))
-        score = np.fromiter((v for _, _, v in links), dtype=np.float64, count=len(links))
-        count = sizes[k1] * sizes[k2]
-        link = np.repeat(np.arange(len(links)), count)
-        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        x = flat[starts[k1][link] + offset // sizes[k2][link]]
-        y = flat[starts[k2][link] + offset % sizes[k2][link]]
-        return np.minimum(x, y), np.maximum(x, y), score[link]
+    def pairs_within(self, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, float]]:
+        """Every matching pair ``(x, y, score)`` with both ends in one of the
+        ``stretches`` (disjoint ``[start, end)``), sorted."""
+        members, group, place, small, linked = self.members, self.group, self.place, self.small, self.linked
+        out: list[tuple[int, int, float]] = []
+        for s, e in stretches:
+            for x in range(s, e):
+                g = group[x]
+                if g < 0:
+                    continue
+                at, k = members[g], place[x] + 1
+                if small[g]:
+                    out.extend((x, y, 100.0) for y in at[k : bisect.bisect_left(at, e, k)])
+                elif k < len(at) and at[k] < e:
+                    out.append((x, at[k], 100.0))
+                for h, v in linked[g]:
+                    at = members[h]
+                    lo = bisect.bisect_right(at, x)
+                    out.extend((x, y, v) for y in at[lo : bisect.bisect_left(at, e, lo)])
+        out.sort()
+        return out
 
 
-def _diagonal_runs(a: Any, b: Any, score: Any, seq: Sequence[int]) -> tuple[list[tuple[int, int]], list[float]]:
-    """The pairs of positions ``(a, b)`` (a later entry of a pair overriding
-    an earlier one's score) that lie in one stretch of runs along the
-    diagonals ``b - a`` at least as long as their diagonal: see
-    :func:`adjacent_repeats`."""
-    import numpy as np
+def _merged(stretches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches ``[start, end)`` that overlap, as one (touching ones stay apart).
 
-    if not len(a):
-        return [], []
-    n = int(b.max()) + 2
-    code = a * n + b
-    # the last entry of each pair wins, as in a dict filled in order
-    rev = np.arange(len(code))[::-1]
-    uniq, first_rev = np.unique(code[::-1], return_index=True)
-    keep = rev[first_rev]
-    a, b, score = a[keep], b[keep], score[keep]
-    d = b - a
-    order = np.lexsort((a, d))
-    a_o, d_o = a[order], d[order]
-    start = np.ones(len(order), dtype=bool)
-    start[1:] = (d_o[1:] != d_o[:-1]) | (a_o[1:] != a_o[:-1] + 1)
-    starts = np.flatnonzero(start)
-    lengths = np.diff(np.append(starts, len(order)))
-    good = lengths >= d_o[starts]
-    if not good.any():
-        return [], []
-    s0 = a_o[starts][good]
-    e0 = (a_o[starts] + d_o[starts] + lengths)[good]
-    stretch = sorted(zip(s0.tolist(), e0.tolist()))
-    merged = [list(stretch[0])]
-    for x, y in stretch[1:]:
-        if x < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], y)
+    >>> _merged([(4, 6), (0, 3), (2, 4)])
+    [(0, 4), (4, 6)]
+    """
+    out: list[tuple[int, int]] = []
+    for x, y in sorted(stretches):
+        if out and x < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], y))
         else:
-            merged.append([x, y])
-    starts_m = np.asarray([m[0] for m in merged])
-    ends_m = np.asarray([m[1] for m in merged])
-    ra = np.searchsorted(starts_m, a, side="right") - 1
-    rb = np.searchsorted(starts_m, b, side="right") - 1
-    inside = (ra >= 0) & (a < ends_m[np.maximum(ra, 0)]) & (ra == rb) & (b < ends_m[np.maximum(rb, 0)])
-    sel = np.flatnonzero(inside)
-    sel = sel[np.lexsort((b[sel], a[sel]))]
-    return [(seq[x], seq[y]) for x, y in zip(a[sel].tolist(), b[sel].tolist())], [float(v) for v in score[sel].tolist()]
+            out.append((x, y))
+    return out
 
 
 def page_headers_rule(text: str, config: Config) -> Iterator[Edit]:
