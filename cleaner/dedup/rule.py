@@ -115,7 +115,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     paras = [text[s:e] for s, e in spans]
     keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
-    heading = [bool(_HEADING.match(p)) for p in paras]
+    heading = [p[0] in " #" and bool(_HEADING.match(p)) for p in paras]  # (a paragraph is never empty)
     eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
     fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
     # Repeats of the paragraph scope stand close together: in a long
@@ -123,10 +123,9 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # compared, not every pair LSH brings together.
     apart = None if config.dedup_scope == "document" else NEAR
     m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
-    verified = dict(zip(m.pairs, m.pair_scores))
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
-        pairs, scores = all_repeats(m.rep, verified)
+        pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
         if not pairs:
             return
         ref, score = kept_of(len(paras), pairs, scores, rank)
@@ -138,13 +137,17 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         # paragraphs until it finds nothing new: a second clean drops nothing.
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
-        frames = [_quotes(p) for p in paras]
+        frames = _Quotes(paras)
         long = [len(k) >= REPEAT_MIN_CHARS for k in keys]
+        # (the searches read only the verified pairs of two representatives,
+        # not each exact copy's pair with its representative)
+        rep = m.rep
+        links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
         ref, score = [], []
         for _ in range(MAX_DEDUP_PASSES):
             seq = [i for i in range(len(paras)) if (eligible[i] or heading[i]) and i not in dropped]
-            pairs, scores = adjacent_repeats(seq, m.rep, verified)
-            near = window_repeats(seq, m.rep, verified, long, frame=frames, barrier=heading)
+            pairs, scores = adjacent_repeats(seq, rep, links)
+            near = window_repeats(seq, rep, links, long, frame=frames, barrier=heading)
             pairs, scores = _union(pairs, scores, near)
             new = {p_: s_ for p_, s_ in zip(pairs, scores) if p_ not in found}
             if not new:
@@ -156,7 +159,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             if now == dropped:
                 break
             dropped = now
-        yield from _unsure_repeats(text, spans, keys, m.rep, verified, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
+        yield from _unsure_repeats(text, spans, keys, rep, links, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
         if not found:
             return
     drops: dict[int, Drop] = {}
@@ -174,6 +177,24 @@ def _quotes(paragraph: str) -> int:
     2
     """
     return paragraph.count("“") + paragraph.count("「") + paragraph.count("『") + paragraph.count('"')
+
+
+class _Quotes(Sequence[int]):
+    """:func:`_quotes` of each paragraph, counted when first read: the
+    searches read it only for the two ends of a repeat."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self.paragraphs = paragraphs
+        self.counted: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def __getitem__(self, i: int) -> int:  # type: ignore[override]
+        n = self.counted.get(i)
+        if n is None:
+            n = self.counted[i] = _quotes(self.paragraphs[i])
+        return n
 
 
 #: a paragraph whose key has at least this many characters is dropped when
@@ -227,9 +248,10 @@ def window_repeats(
 ) -> dict[tuple[int, int], float]:
     """Pairs of long units (``long[u]``) that match, exactly (same ``rep``)
     or by a verified score, with at most ``window`` other units of ``seq``
-    between them.  A pair whose ``frame`` differs (the number of opening
-    quotation marks: ``三、第五条修改为：“……”`` quotes the article it
-    amends) or with a ``barrier`` unit between them (a heading) stays.
+    (ascending: document order) between them.  A pair whose ``frame``
+    differs (the number of opening quotation marks: ``三、第五条修改为：“……”``
+    quotes the article it amends) or with a ``barrier`` unit between them (a
+    heading) stays.  ``frame`` is read only for the units of such pairs.
 
     >>> window_repeats([0, 1, 2, 3], [0, 1, 2, 0], {}, [True, True, True, True])  # X A B X
     {(0, 3): 100.0}
@@ -238,39 +260,44 @@ def window_repeats(
     >>> window_repeats([0, 1, 2], [0, 1, 0], {}, [True] * 3, frame=[0, 0, 1])  # X A "X"
     {}
     """
-    pos = {u: p for p, u in enumerate(seq)}
-    members: dict[int, list[int]] = {}
-    for u in seq:
-        if long[u] and rep[u] >= 0:
-            members.setdefault(rep[u], []).append(u)
+    import numpy as np  # (on first use, as the rest of the in-document path)
 
-    def near(u: int, v: int) -> bool:
-        lo, hi = pos[u], pos[v]
-        if hi - lo > window + 1 or (frame is not None and frame[u] != frame[v]):
+    out: dict[tuple[int, int], float] = {}
+    n = len(seq)
+    if n < 2:
+        return out
+    units = np.asarray(seq, dtype=np.int64)
+    r = np.asarray(rep, dtype=np.int64)[units]
+    r[~np.asarray(long, dtype=bool)[units]] = -1  # (only long units take part)
+
+    def near(lo: int, hi: int) -> bool:  # (positions in seq, at most window + 1 apart)
+        if frame is not None and frame[seq[lo]] != frame[seq[hi]]:
             return False
         return barrier is None or not any(barrier[x] for x in seq[lo + 1 : hi])
 
-    # (a group lists its units in document order: only the next few can be near)
-    out: dict[tuple[int, int], float] = {}
-    for group in members.values():
-        for i, u in enumerate(group):
-            for v in itertools.islice(group, i + 1, None):  # (a slice would copy the rest of the group)
-                if pos[v] - pos[u] > window + 1:
-                    break
-                if near(u, v):
-                    out.setdefault((u, v), 100.0)
-    places = {r: [pos[u] for u in group] for r, group in members.items()}
+    # exact repeats: the same group j <= window + 1 positions later
+    for j in range(1, min(window + 2, n)):
+        for p in np.flatnonzero((r[j:] == r[:-j]) & (r[j:] >= 0)).tolist():
+            if near(p, p + j):
+                out[(seq[p], seq[p + j])] = 100.0
+    if not verified:
+        return out
+    # verified pairs of representatives: their groups' members near each other
+    order = np.argsort(r, kind="stable")
+    by_rep, at = r[order].tolist(), order.tolist()
+
+    def places(x: int) -> list[int]:  # (the positions of group x, in order)
+        lo = bisect.bisect_left(by_rep, x)
+        return at[lo : bisect.bisect_right(by_rep, x, lo)] if x >= 0 else []
+
     for (a, b), s in verified.items():
-        if a not in members or b not in members:
-            continue
-        others, at = members[b], places[b]
-        for u in members[a]:
-            lo_k = bisect.bisect_left(at, pos[u] - window - 1)
-            hi_k = bisect.bisect_right(at, pos[u] + window + 1)
-            for v in others[lo_k:hi_k]:
-                lo, hi = min(u, v), max(u, v)
+        pa = places(a)
+        pb = places(b) if pa else []
+        for p in pa if pb else ():
+            for q in pb[bisect.bisect_left(pb, p - window - 1) : bisect.bisect_right(pb, p + window + 1)]:
+                lo, hi = min(p, q), max(p, q)
                 if near(lo, hi):
-                    out.setdefault((lo, hi), s)
+                    out.setdefault((seq[lo], seq[hi]), s)
     return out
 
 
@@ -339,33 +366,46 @@ class _MatchTable:
     ``max_group ** 2`` pairs of members)."""
 
     def __init__(self, seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], max_group: int) -> None:
-        index: dict[int, int] = {}  # representative -> group number, in order of first member
-        members: list[list[int]] = []  # each group's positions, in order
-        group = [-1] * len(seq)
-        place = [0] * len(seq)  # a position's place among its group's members
-        for p, u in enumerate(seq):
-            r = rep[u]
-            if r < 0:
-                continue
-            k = index.setdefault(r, len(members))
-            if k == len(members):
-                members.append([])
-            group[p], place[p] = k, len(members[k])
-            members[k].append(p)
+        import numpy as np
+
+        n = len(seq)
+        r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)] if n else np.zeros(0, dtype=np.int64)
+        ok = np.flatnonzero(r >= 0)
+        order = ok[np.argsort(r[ok], kind="stable")]  # (positions group by group, in order within each)
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = r[order][1:] != r[order][:-1]
+        gid = np.cumsum(first) - 1
+        starts = np.flatnonzero(first)
+        sizes = np.diff(np.append(starts, len(order)))
+        group = np.full(n, -1, dtype=np.int64)
+        group[order] = gid
+        place = np.zeros(n, dtype=np.int64)  # (a position's place among its group's members)
+        place[order] = np.arange(len(order)) - starts[gid]
+        index = dict(zip(r[order][starts].tolist(), range(len(starts))))  # representative -> group
         links: dict[tuple[int, int], float] = {}  # (group, later group) -> score; a later pair's wins
+        size = sizes.tolist()
         most = max_group * max_group
         for (r1, r2), s in verified.items():
             k1, k2 = index.get(r1), index.get(r2)
             # (a verified pair links two different units: k1 != k2)
-            if k1 is None or k2 is None or k1 == k2 or rep[r1] != r1 or rep[r2] != r2 or len(members[k1]) * len(members[k2]) > most:
+            if k1 is None or k2 is None or k1 == k2 or rep[r1] != r1 or rep[r2] != r2 or size[k1] * size[k2] > most:
                 continue
             links[(k1, k2) if k1 < k2 else (k2, k1)] = s
-        self.linked: list[list[tuple[int, float]]] = [[] for _ in members]
+        self.linked: list[list[tuple[int, float]]] = [[] for _ in size]
         for (k1, k2), s in links.items():
             self.linked[k1].append((k2, s))
             self.linked[k2].append((k1, s))
-        self.members, self.group, self.place, self.links = members, group, place, links
-        self.small = [len(m) <= max_group for m in members]
+        self.links = links
+        self.group, self.place, self.flat = group.tolist(), place.tolist(), order.tolist()
+        self.starts, self.ends = starts.tolist(), (starts + sizes).tolist()
+        self.small = [k <= max_group for k in size]
+        # the same as arrays, for :meth:`_match` (group -1 reads a last entry False)
+        self._group, self._place = group, place
+        self._small = np.append(sizes <= max_group, False)
+        self._linked = np.append(np.asarray([bool(x) for x in self.linked], dtype=bool), False)
+        width = len(size) + 1
+        self._width = width
+        self._codes = np.sort(np.asarray([k1 * width + k2 for k1, k2 in links], dtype=np.int64))
 
     def score(self, x: int, y: int) -> float | None:
         """The score of positions ``x < y`` if they match, else None."""
@@ -380,18 +420,13 @@ class _MatchTable:
         """:meth:`score` is not None, for arrays of positions ``a < b``."""
         import numpy as np
 
-        group = np.asarray(self.group, dtype=np.int64)
-        ga, gb = group[a], group[b]
-        both = (ga >= 0) & (gb >= 0)
-        place = np.asarray(self.place, dtype=np.int64)
-        small = np.asarray(self.small + [False], dtype=bool)  # (group -1 reads the last entry: masked by ``both``)
-        ok = both & (ga == gb) & (small[ga] | (place[b] == place[a] + 1))
-        if self.links:
-            width = len(self.members)
-            codes = np.sort(np.fromiter((k1 * width + k2 for k1, k2 in self.links), dtype=np.int64, count=len(self.links)))
-            code = np.minimum(ga, gb) * width + np.maximum(ga, gb)
-            at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
-            ok |= both & (ga != gb) & (codes[at] == code)
+        ga, gb = self._group[a], self._group[b]
+        ok = (ga == gb) & (ga >= 0) & (self._small[ga] | (self._place[b] == self._place[a] + 1))
+        c = np.flatnonzero(self._linked[ga] & self._linked[gb] & (ga != gb)) if len(self._codes) else ()
+        if len(c):
+            code = np.minimum(ga[c], gb[c]) * self._width + np.maximum(ga[c], gb[c])
+            at = np.minimum(np.searchsorted(self._codes, code), len(self._codes) - 1)
+            ok[c] |= self._codes[at] == code
         return ok
 
     def good_runs(self) -> list[tuple[int, int]]:
@@ -400,17 +435,23 @@ class _MatchTable:
         import numpy as np
 
         n = len(self.group)
-        if n < 2 or not self.members:
+        if n < 2 or not self.starts:
             return []
         diag = np.arange(1, n, dtype=np.int64)
         count = (n - 1) // diag  # (the multiples a of d with a + d < n)
         d = np.repeat(diag, count)
         a = (np.arange(len(d), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)) * d
         hit = np.flatnonzero(self._match(a, a + d))
+        a, d = a[hit], d[hit]
+        # (a run of k >= d >= 2 holds a neighbour of the try too: most chance
+        # matches of two unrelated copies go here)
+        left, right = np.maximum(a - 1, 0), np.minimum(a + 1, n - 1 - d)
+        keep = (d == 1) | ((a > 0) & self._match(left, left + d)) | ((a + 1 + d < n) & self._match(right, right + d))
+        a, d = a[keep], d[keep]
         runs: list[tuple[int, int]] = []
         score = self.score
         last_d, covered = 0, -1  # (the run last followed: its diagonal and last position)
-        for a0, d0 in zip(a[hit].tolist(), d[hit].tolist()):
+        for a0, d0 in zip(a.tolist(), d.tolist()):
             if d0 == last_d and a0 <= covered:
                 continue
             p, q = a0, a0
@@ -426,22 +467,21 @@ class _MatchTable:
     def pairs_within(self, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, float]]:
         """Every matching pair ``(x, y, score)`` with both ends in one of the
         ``stretches`` (disjoint ``[start, end)``), sorted."""
-        members, group, place, small, linked = self.members, self.group, self.place, self.small, self.linked
+        flat, starts, ends, group, place, small, linked = self.flat, self.starts, self.ends, self.group, self.place, self.small, self.linked
         out: list[tuple[int, int, float]] = []
         for s, e in stretches:
             for x in range(s, e):
                 g = group[x]
                 if g < 0:
                     continue
-                at, k = members[g], place[x] + 1
+                k = starts[g] + place[x] + 1  # (the group's next member, in ``flat``)
                 if small[g]:
-                    out.extend((x, y, 100.0) for y in at[k : bisect.bisect_left(at, e, k)])
-                elif k < len(at) and at[k] < e:
-                    out.append((x, at[k], 100.0))
+                    out.extend((x, y, 100.0) for y in flat[k : bisect.bisect_left(flat, e, k, ends[g])])
+                elif k < ends[g] and flat[k] < e:
+                    out.append((x, flat[k], 100.0))
                 for h, v in linked[g]:
-                    at = members[h]
-                    lo = bisect.bisect_right(at, x)
-                    out.extend((x, y, v) for y in at[lo : bisect.bisect_left(at, e, lo)])
+                    lo = bisect.bisect_right(flat, x, starts[h], ends[h])
+                    out.extend((x, y, v) for y in flat[lo : bisect.bisect_left(flat, e, lo, ends[h])])
         out.sort()
         return out
 
