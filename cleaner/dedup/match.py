@@ -61,7 +61,7 @@ class Matches:
     @classmethod
     def of_phases(cls, resolved: phases.Resolution, edges: phases.Edges, groups: phases.ExactGroups, candidates: int) -> Matches:
         """The phases' results as lists."""
-        pairs = [(a, b) for a, b in edges.pairs.tolist()]
+        pairs = list(zip(edges.pairs[:, 0].tolist(), edges.pairs[:, 1].tolist()))  # (no list a pair on the way)
         return cls(resolved.ref.tolist(), resolved.score.tolist(), pairs, edges.scores.tolist(), candidates, groups.rep.tolist())
 
 
@@ -210,15 +210,14 @@ def _verify(
     if not remember:
         return phases.verify(multiset_filter(cand, keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
     memo = recent_verdicts()
-    pairs = cand.tolist()
-    names = [(threshold, numbers, keys[a], keys[b]) for a, b in pairs]
+    first, second = cand[:, 0].tolist(), cand[:, 1].tolist()
+    names = [(threshold, numbers, keys[a], keys[b]) for a, b in zip(first, second)]
     missing = [k for k, name in enumerate(names) if name not in memo]
     if missing:
         fresh = phases.verify(multiset_filter(cand[missing], keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
-        scored = dict(zip(map(tuple, fresh.pairs.tolist()), fresh.scores.tolist()))
+        scored = dict(zip(zip(fresh.pairs[:, 0].tolist(), fresh.pairs[:, 1].tolist()), fresh.scores.tolist()))
         for k in missing:
-            a, b = pairs[k]
-            memo[names[k]] = scored.get((a, b))
+            memo[names[k]] = scored.get((first[k], second[k]))
     ok = [k for k, name in enumerate(names) if memo[name] is not None]
     if not ok:
         return phases.Edges()
