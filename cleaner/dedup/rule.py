@@ -275,29 +275,44 @@ def window_repeats(
             return False
         return barrier is None or not any(barrier[x] for x in seq[lo + 1 : hi])
 
-    # exact repeats: the same group j <= window + 1 positions later
+    # the groups each verified pair links, unordered: the first pair's score counts
+    linked: dict[tuple[int, int], float] = {}
+    for (a, b), score in verified.items():
+        linked.setdefault((a, b) if a < b else (b, a), score)
+    width = int(r.max()) + 2
+    pairs = [(a, b) for a, b in linked if a >= 0 and b < width - 1]  # (a < b: both can be in seq)
+    some = np.zeros(width, dtype=bool)  # (the last entry, read for -1, stays False)
+    some[[x for pair in pairs for x in pair]] = True
+    known = np.asarray(sorted(a * width + b for a, b in pairs), dtype=np.int64)
+    # units j <= window + 1 positions apart: exact repeats (the same group)
+    # and members of two linked groups, whatever the size of the groups
     for j in range(1, min(window + 2, n)):
-        for p in np.flatnonzero((r[j:] == r[:-j]) & (r[j:] >= 0)).tolist():
+        x, y = r[:-j], r[j:]
+        hit = ((x == y) & (y >= 0)) | _linked(x, y, some, known, width)
+        for p in np.flatnonzero(hit).tolist():
             if near(p, p + j):
-                out[(seq[p], seq[p + j])] = 100.0
-    if not verified:
-        return out
-    # verified pairs of representatives: their groups' members near each other
-    order = np.argsort(r, kind="stable")
-    by_rep, at = r[order].tolist(), order.tolist()
+                a, b = int(r[p]), int(r[p + j])
+                out[(seq[p], seq[p + j])] = 100.0 if a == b else linked[(a, b) if a < b else (b, a)]
+    return out
 
-    def places(x: int) -> list[int]:  # (the positions of group x, in order)
-        lo = bisect.bisect_left(by_rep, x)
-        return at[lo : bisect.bisect_right(by_rep, x, lo)] if x >= 0 else []
 
-    for (a, b), s in verified.items():
-        pa = places(a)
-        pb = places(b) if pa else []
-        for p in pa if pb else ():
-            for q in pb[bisect.bisect_left(pb, p - window - 1) : bisect.bisect_right(pb, p + window + 1)]:
-                lo, hi = min(p, q), max(p, q)
-                if near(lo, hi):
-                    out.setdefault((seq[lo], seq[hi]), s)
+def _linked(x: Any, y: Any, member: Any, codes: Any, width: int) -> Any:
+    """Where ``(x[i], y[i])`` (arrays of ids, -1: none) is one of the pairs
+    ``codes`` (``min * width + max``, sorted); ``member`` marks the ids in
+    any of them, its last entry (read for -1) False.
+
+    >>> import numpy as np
+    >>> _linked(np.array([0, 2, 1, -1]), np.array([2, 0, 2, 2]), np.array([True, False, True, False]), np.array([0 * 4 + 2]), 4).tolist()
+    [True, True, False, False]
+    """
+    import numpy as np
+
+    out = np.zeros(len(x), dtype=bool)
+    c = np.flatnonzero(member[x] & member[y] & (x != y)) if len(codes) else ()
+    if len(c):
+        code = np.minimum(x[c], y[c]) * width + np.maximum(x[c], y[c])
+        at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+        out[c] = codes[at] == code
     return out
 
 
@@ -418,16 +433,9 @@ class _MatchTable:
 
     def _match(self, a: Any, b: Any) -> Any:
         """:meth:`score` is not None, for arrays of positions ``a < b``."""
-        import numpy as np
-
         ga, gb = self._group[a], self._group[b]
-        ok = (ga == gb) & (ga >= 0) & (self._small[ga] | (self._place[b] == self._place[a] + 1))
-        c = np.flatnonzero(self._linked[ga] & self._linked[gb] & (ga != gb)) if len(self._codes) else ()
-        if len(c):
-            code = np.minimum(ga[c], gb[c]) * self._width + np.maximum(ga[c], gb[c])
-            at = np.minimum(np.searchsorted(self._codes, code), len(self._codes) - 1)
-            ok[c] |= self._codes[at] == code
-        return ok
+        same = (ga == gb) & (ga >= 0) & (self._small[ga] | (self._place[b] == self._place[a] + 1))
+        return same | _linked(ga, gb, self._linked, self._codes, self._width)
 
     def good_runs(self) -> list[tuple[int, int]]:
         """The stretch ``[p, p + d + k)`` of every run of ``k >= d`` matches
