@@ -67,7 +67,6 @@ comparing, so ``第3页`` and ``第4页`` are one header.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
