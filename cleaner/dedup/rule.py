@@ -96,6 +96,9 @@ HEADER_MIN_LETTERS = 4
 
 #: searches for immediate repeats, each without what the last one dropped
 MAX_DEDUP_PASSES = 8
+#: up to this many units, adjacent_repeats tries the diagonals one pair at
+#: a time (some 100 tries) instead of with arrays (about 30 microseconds)
+FEW_UNITS = 32
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _DIGITS = re.compile(r"\d+")
@@ -235,6 +238,20 @@ def _unsure_repeats(
                          note=f"repeats paragraph {u} within {REPEAT_WINDOW} paragraphs, but is short (similarity {score:.1f})")
 
 
+def _may_match(seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], take: Sequence[bool] | None = None) -> bool:
+    """Whether two units of ``seq`` (those with ``take[u]``) can match at
+    all: two of them share a representative, or a verified pair links two
+    of theirs.  A short document without a repeat stops here, before the
+    searches build their arrays.
+
+    >>> _may_match([0, 1, 2], [0, 1, 2], {}), _may_match([0, 1, 2], [0, 1, 0], {}), _may_match([0, 1], [0, 1], {(0, 1): 95.0})
+    (False, True, True)
+    """
+    present = [rep[u] for u in seq if rep[u] >= 0 and (take is None or take[u])]
+    seen = set(present)
+    return len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
+
+
 def window_repeats(
     seq: Sequence[int],
     rep: Sequence[int],
@@ -263,7 +280,7 @@ def window_repeats(
 
     out: dict[tuple[int, int], float] = {}
     n = len(seq)
-    if n < 2:
+    if n < 2 or not _may_match(seq, rep, verified, long):
         return out
     units = np.asarray(seq, dtype=np.int64)
     r = np.asarray(rep, dtype=np.int64)[units]
@@ -364,6 +381,8 @@ def adjacent_repeats(
     >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
     ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
     """
+    if not _may_match(seq, rep, verified):
+        return [], []
     table = _MatchTable(seq, rep, verified, max_group)
     runs = table.good_runs()
     if not runs:
@@ -439,26 +458,17 @@ class _MatchTable:
     def good_runs(self) -> list[tuple[int, int]]:
         """The stretch ``[p, p + d + k)`` of every run of ``k >= d`` matches
         along a diagonal ``d``, found from the tries at multiples of ``d``."""
-        import numpy as np
-
         n = len(self.group)
         if n < 2 or not self.starts:
             return []
-        diag = np.arange(1, n, dtype=np.int64)
-        count = (n - 1) // diag  # (the multiples a of d with a + d < n)
-        d = np.repeat(diag, count)
-        a = (np.arange(len(d), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)) * d
-        hit = np.flatnonzero(self._match(a, a + d))
-        a, d = a[hit], d[hit]
-        # (a run of k >= d >= 2 holds a neighbour of the try too: most chance
-        # matches of two unrelated copies go here)
-        left, right = np.maximum(a - 1, 0), np.minimum(a + 1, n - 1 - d)
-        keep = (d == 1) | ((a > 0) & self._match(left, left + d)) | ((a + 1 + d < n) & self._match(right, right + d))
-        a, d = a[keep], d[keep]
-        runs: list[tuple[int, int]] = []
         score = self.score
+        if n <= FEW_UNITS:  # (the tries one by one cost less than the arrays)
+            tries = [(a, d) for d in range(1, n) for a in range(0, n - d, d) if score(a, a + d) is not None]
+        else:
+            tries = self._tries()
+        runs: list[tuple[int, int]] = []
         last_d, covered = 0, -1  # (the run last followed: its diagonal and last position)
-        for a0, d0 in zip(a.tolist(), d.tolist()):
+        for a0, d0 in tries:
             if d0 == last_d and a0 <= covered:
                 continue
             p, q = a0, a0
@@ -470,6 +480,25 @@ class _MatchTable:
             if q - p + 1 >= d0:
                 runs.append((p, q + 1 + d0))
         return runs
+
+    def _tries(self) -> list[tuple[int, int]]:
+        """The matching tries ``(a, d)``, ``a`` a multiple of ``d``, by
+        diagonal then position, that have a matching neighbour on their
+        diagonal (``d = 1``: all): a run of ``k >= d >= 2`` holds a
+        neighbour of the try too, and most chance matches of two unrelated
+        copies go here."""
+        import numpy as np
+
+        n = len(self.group)
+        diag = np.arange(1, n, dtype=np.int64)
+        count = (n - 1) // diag  # (the multiples a of d with a + d < n)
+        d = np.repeat(diag, count)
+        a = (np.arange(len(d), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)) * d
+        hit = np.flatnonzero(self._match(a, a + d))
+        a, d = a[hit], d[hit]
+        left, right = np.maximum(a - 1, 0), np.minimum(a + 1, n - 1 - d)
+        keep = (d == 1) | ((a > 0) & self._match(left, left + d)) | ((a + 1 + d < n) & self._match(right, right + d))
+        return list(zip(a[keep].tolist(), d[keep].tolist()))
 
     def pairs_within(self, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, float]]:
         """Every matching pair ``(x, y, score)`` with both ends in one of the

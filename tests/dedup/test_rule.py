@@ -329,10 +329,14 @@ def _random_units(rng, *, size, labels, links, ordered):
     return n, rep, verified, seq
 
 
-def test_adjacent_repeats_are_the_diagonal_runs_of_the_definition():
+@pytest.mark.parametrize("few", [0, 32])  # (the tries with arrays, and one at a time)
+def test_adjacent_repeats_are_the_diagonal_runs_of_the_definition(monkeypatch, few):
     import random
 
+    from cleaner.dedup import rule
     from cleaner.dedup.rule import adjacent_repeats
+
+    monkeypatch.setattr(rule, "FEW_UNITS", few)
 
     rng = random.Random(5)
     found = 0
