@@ -61,7 +61,7 @@ class Matches:
     @classmethod
     def of_phases(cls, resolved: phases.Resolution, edges: phases.Edges, groups: phases.ExactGroups, candidates: int) -> Matches:
         """The phases' results as lists."""
-        pairs = [(a, b) for a, b in edges.pairs.tolist()]
+        pairs = list(zip(edges.pairs[:, 0].tolist(), edges.pairs[:, 1].tolist()))  # (no list a pair on the way)
         return cls(resolved.ref.tolist(), resolved.score.tolist(), pairs, edges.scores.tolist(), candidates, groups.rep.tolist())
 
 
@@ -167,16 +167,34 @@ def multiset_filter(pairs: npt.NDArray[np.int64], keys: Sequence[str], lengths: 
         return pairs
     units, where = np.unique(pairs[long], return_inverse=True)
     where = where.reshape(-1, 2)
-    texts = [keys[u] for u in units.tolist()]
-    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    owner = np.repeat(np.arange(len(units), dtype=np.int64), lengths[units])
-    counts = np.bincount(owner * MULTISET_CLASSES + (codes & (MULTISET_CLASSES - 1)), minlength=len(units) * MULTISET_CLASSES)
-    counts = counts.reshape(len(units), MULTISET_CLASSES)
+    counts = _class_counts("".join([keys[u] for u in units.tolist()]), lengths[units])
     common = np.minimum(counts[where[:, 0]], counts[where[:, 1]]).sum(axis=1)
     # (a margin far above float rounding: a pair at the bound goes to rapidfuzz)
     ok = np.ones(len(pairs), dtype=bool)
     ok[long] = 200.0 * common >= (threshold - 1e-6) * (la[long] + lb[long])
     return pairs[ok]
+
+
+def _class_counts(joined: str, lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+    """How many characters of each class (code point modulo
+    :data:`MULTISET_CLASSES`) each of the keys ``joined`` holds one after
+    the other (``lengths``: theirs), one row a key.  Text that Latin-1
+    encodes is read a byte a character, and the bin of each character is
+    computed in place: a quarter of the memory of code points and a
+    separate owner array (4x on 500,000 characters of English keys).
+
+    >>> _class_counts("ab一", np.array([2, 1]))[:, [ord("a"), ord("b"), ord("一") % 128]].tolist()
+    [[1, 1, 0], [0, 0, 1]]
+    """
+    mask = MULTISET_CLASSES - 1
+    try:
+        codes: npt.NDArray[np.unsignedinteger] = np.frombuffer(joined.encode("latin-1"), dtype=np.uint8) & np.uint8(mask)
+    except UnicodeEncodeError:  # (beyond Latin-1: four bytes a character)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) & np.uint32(mask)
+    bins = np.repeat(np.arange(len(lengths), dtype=np.int64) * MULTISET_CLASSES, lengths)
+    bins += codes
+    counts = np.bincount(bins, minlength=len(lengths) * MULTISET_CLASSES).astype(np.int32)
+    return counts.reshape(len(lengths), MULTISET_CLASSES)
 
 
 def _verify(
@@ -192,15 +210,14 @@ def _verify(
     if not remember:
         return phases.verify(multiset_filter(cand, keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
     memo = recent_verdicts()
-    pairs = cand.tolist()
-    names = [(threshold, numbers, keys[a], keys[b]) for a, b in pairs]
+    first, second = cand[:, 0].tolist(), cand[:, 1].tolist()
+    names = [(threshold, numbers, keys[a], keys[b]) for a, b in zip(first, second)]
     missing = [k for k, name in enumerate(names) if name not in memo]
     if missing:
         fresh = phases.verify(multiset_filter(cand[missing], keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
-        scored = dict(zip(map(tuple, fresh.pairs.tolist()), fresh.scores.tolist()))
+        scored = dict(zip(zip(fresh.pairs[:, 0].tolist(), fresh.pairs[:, 1].tolist()), fresh.scores.tolist()))
         for k in missing:
-            a, b = pairs[k]
-            memo[names[k]] = scored.get((a, b))
+            memo[names[k]] = scored.get((first[k], second[k]))
     ok = [k for k, name in enumerate(names) if memo[name] is not None]
     if not ok:
         return phases.Edges()

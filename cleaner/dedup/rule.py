@@ -96,6 +96,9 @@ HEADER_MIN_LETTERS = 4
 
 #: searches for immediate repeats, each without what the last one dropped
 MAX_DEDUP_PASSES = 8
+#: up to this many units, adjacent_repeats tries the diagonals one pair at
+#: a time (some 100 tries) instead of with arrays (about 30 microseconds)
+FEW_UNITS = 32
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _DIGITS = re.compile(r"\d+")
@@ -114,7 +117,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     paras = [text[s:e] for s, e in spans]
     keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
-    heading = [bool(_HEADING.match(p)) for p in paras]
+    heading = [p[0] in " #" and bool(_HEADING.match(p)) for p in paras]  # (a paragraph is never empty)
     eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
     fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
     # Repeats of the paragraph scope stand close together: in a long
@@ -122,10 +125,9 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     # compared, not every pair LSH brings together.
     apart = None if config.dedup_scope == "document" else NEAR
     m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
-    verified = dict(zip(m.pairs, m.pair_scores))
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
     if config.dedup_scope == "document":
-        pairs, scores = all_repeats(m.rep, verified)
+        pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
         if not pairs:
             return
         ref, score = kept_of(len(paras), pairs, scores, rank)
@@ -137,13 +139,17 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         # paragraphs until it finds nothing new: a second clean drops nothing.
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
-        frames = [_quotes(p) for p in paras]
+        frames = _Quotes(paras)
         long = [len(k) >= REPEAT_MIN_CHARS for k in keys]
+        # (the searches read only the verified pairs of two representatives,
+        # not each exact copy's pair with its representative)
+        rep = m.rep
+        links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
         ref, score = [], []
         for _ in range(MAX_DEDUP_PASSES):
             seq = [i for i in range(len(paras)) if (eligible[i] or heading[i]) and i not in dropped]
-            pairs, scores = adjacent_repeats(seq, m.rep, verified)
-            near = window_repeats(seq, m.rep, verified, long, frame=frames, barrier=heading)
+            pairs, scores = adjacent_repeats(seq, rep, links)
+            near = window_repeats(seq, rep, links, long, frame=frames, barrier=heading)
             pairs, scores = _union(pairs, scores, near)
             new = {p_: s_ for p_, s_ in zip(pairs, scores) if p_ not in found}
             if not new:
@@ -155,7 +161,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             if now == dropped:
                 break
             dropped = now
-        yield from _unsure_repeats(text, spans, keys, m.rep, verified, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
+        yield from _unsure_repeats(text, spans, keys, rep, links, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
         if not found:
             return
     drops: dict[int, Drop] = {}
@@ -173,6 +179,24 @@ def _quotes(paragraph: str) -> int:
     2
     """
     return paragraph.count("“") + paragraph.count("「") + paragraph.count("『") + paragraph.count('"')
+
+
+class _Quotes(Sequence[int]):
+    """:func:`_quotes` of each paragraph, counted when first read: the
+    searches read it only for the two ends of a repeat."""
+
+    def __init__(self, paragraphs: Sequence[str]) -> None:
+        self.paragraphs = paragraphs
+        self.counted: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def __getitem__(self, i: int) -> int:  # type: ignore[override]
+        n = self.counted.get(i)
+        if n is None:
+            n = self.counted[i] = _quotes(self.paragraphs[i])
+        return n
 
 
 #: a paragraph whose key has at least this many characters is dropped when
@@ -214,6 +238,20 @@ def _unsure_repeats(
                          note=f"repeats paragraph {u} within {REPEAT_WINDOW} paragraphs, but is short (similarity {score:.1f})")
 
 
+def _may_match(seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], take: Sequence[bool] | None = None) -> bool:
+    """Whether two units of ``seq`` (those with ``take[u]``) can match at
+    all: two of them share a representative, or a verified pair links two
+    of theirs.  A short document without a repeat stops here, before the
+    searches build their arrays.
+
+    >>> _may_match([0, 1, 2], [0, 1, 2], {}), _may_match([0, 1, 2], [0, 1, 0], {}), _may_match([0, 1], [0, 1], {(0, 1): 95.0})
+    (False, True, True)
+    """
+    present = [rep[u] for u in seq if rep[u] >= 0 and (take is None or take[u])]
+    seen = set(present)
+    return len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
+
+
 def window_repeats(
     seq: Sequence[int],
     rep: Sequence[int],
@@ -226,9 +264,10 @@ def window_repeats(
 ) -> dict[tuple[int, int], float]:
     """Pairs of long units (``long[u]``) that match, exactly (same ``rep``)
     or by a verified score, with at most ``window`` other units of ``seq``
-    between them.  A pair whose ``frame`` differs (the number of opening
-    quotation marks: ``三、第五条修改为：“……”`` quotes the article it
-    amends) or with a ``barrier`` unit between them (a heading) stays.
+    (ascending: document order) between them.  A pair whose ``frame``
+    differs (the number of opening quotation marks: ``三、第五条修改为：“……”``
+    quotes the article it amends) or with a ``barrier`` unit between them (a
+    heading) stays.  ``frame`` is read only for the units of such pairs.
 
     >>> window_repeats([0, 1, 2, 3], [0, 1, 2, 0], {}, [True, True, True, True])  # X A B X
     {(0, 3): 100.0}
@@ -237,39 +276,59 @@ def window_repeats(
     >>> window_repeats([0, 1, 2], [0, 1, 0], {}, [True] * 3, frame=[0, 0, 1])  # X A "X"
     {}
     """
-    pos = {u: p for p, u in enumerate(seq)}
-    members: dict[int, list[int]] = {}
-    for u in seq:
-        if long[u] and rep[u] >= 0:
-            members.setdefault(rep[u], []).append(u)
+    import numpy as np  # (on first use, as the rest of the in-document path)
 
-    def near(u: int, v: int) -> bool:
-        lo, hi = pos[u], pos[v]
-        if hi - lo > window + 1 or (frame is not None and frame[u] != frame[v]):
+    out: dict[tuple[int, int], float] = {}
+    n = len(seq)
+    if n < 2 or not _may_match(seq, rep, verified, long):
+        return out
+    units = np.asarray(seq, dtype=np.int64)
+    r = np.asarray(rep, dtype=np.int64)[units]
+    r[~np.asarray(long, dtype=bool)[units]] = -1  # (only long units take part)
+
+    def near(lo: int, hi: int) -> bool:  # (positions in seq, at most window + 1 apart)
+        if frame is not None and frame[seq[lo]] != frame[seq[hi]]:
             return False
         return barrier is None or not any(barrier[x] for x in seq[lo + 1 : hi])
 
-    # (a group lists its units in document order: only the next few can be near)
-    out: dict[tuple[int, int], float] = {}
-    for group in members.values():
-        for i, u in enumerate(group):
-            for v in group[i + 1 :]:
-                if pos[v] - pos[u] > window + 1:
-                    break
-                if near(u, v):
-                    out.setdefault((u, v), 100.0)
-    places = {r: [pos[u] for u in group] for r, group in members.items()}
-    for (a, b), s in verified.items():
-        if a not in members or b not in members:
-            continue
-        others, at = members[b], places[b]
-        for u in members[a]:
-            lo_k = bisect.bisect_left(at, pos[u] - window - 1)
-            hi_k = bisect.bisect_right(at, pos[u] + window + 1)
-            for v in others[lo_k:hi_k]:
-                lo, hi = min(u, v), max(u, v)
-                if near(lo, hi):
-                    out.setdefault((lo, hi), s)
+    # the groups each verified pair links, unordered: the first pair's score counts
+    linked: dict[tuple[int, int], float] = {}
+    for (a, b), score in verified.items():
+        linked.setdefault((a, b) if a < b else (b, a), score)
+    width = int(r.max()) + 2
+    pairs = [(a, b) for a, b in linked if a >= 0 and b < width - 1]  # (a < b: both can be in seq)
+    some = np.zeros(width, dtype=bool)  # (the last entry, read for -1, stays False)
+    some[[x for pair in pairs for x in pair]] = True
+    known = np.asarray(sorted(a * width + b for a, b in pairs), dtype=np.int64)
+    # units j <= window + 1 positions apart: exact repeats (the same group)
+    # and members of two linked groups, whatever the size of the groups
+    for j in range(1, min(window + 2, n)):
+        x, y = r[:-j], r[j:]
+        hit = ((x == y) & (y >= 0)) | _linked(x, y, some, known, width)
+        for p in np.flatnonzero(hit).tolist():
+            if near(p, p + j):
+                a, b = int(r[p]), int(r[p + j])
+                out[(seq[p], seq[p + j])] = 100.0 if a == b else linked[(a, b) if a < b else (b, a)]
+    return out
+
+
+def _linked(x: Any, y: Any, member: Any, codes: Any, width: int) -> Any:
+    """Where ``(x[i], y[i])`` (arrays of ids, -1: none) is one of the pairs
+    ``codes`` (``min * width + max``, sorted); ``member`` marks the ids in
+    any of them, its last entry (read for -1) False.
+
+    >>> import numpy as np
+    >>> _linked(np.array([0, 2, 1, -1]), np.array([2, 0, 2, 2]), np.array([True, False, True, False]), np.array([0 * 4 + 2]), 4).tolist()
+    [True, True, False, False]
+    """
+    import numpy as np
+
+    out = np.zeros(len(x), dtype=bool)
+    c = np.flatnonzero(member[x] & member[y] & (x != y)) if len(codes) else ()
+    if len(c):
+        code = np.minimum(x[c], y[c]) * width + np.maximum(x[c], y[c])
+        at = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+        out[c] = codes[at] == code
     return out
 
 
@@ -309,125 +368,173 @@ def adjacent_repeats(
     other verified pair inside the same stretch, are returned.  Exact groups
     larger than ``max_group`` only pair their neighbours.
 
+    The matching pairs are not listed: a run of ``k >= d`` matches covers a
+    multiple of ``d``, so only the positions ``0, d, 2d...`` of each
+    diagonal are tried (about ``n log n`` tries), and a run is followed from
+    there; the pairs inside the stretches are then read off the groups.  (A
+    document of a few hundred paragraphs drawn from a small pool has
+    groups of a hundred copies: their pairs grow as the square of its
+    length, the tries do not.)
+
     >>> adjacent_repeats([0, 1, 2, 3], [0, 1, 0, 3], {})  # X A X B: not adjacent
     ([], [])
     >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
     ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
     """
-    import numpy as np  # (on first use, as the rest of the in-document path)
-
-    pos = {u: p for p, u in enumerate(seq)}
-    members: dict[int, list[int]] = {}
-    for u in seq:
-        if rep[u] >= 0:
-            members.setdefault(rep[u], []).append(pos[u])
-    groups = _Groups(members)
-    inner = groups.inner_pairs(max_group)
-    cross = groups.cross_pairs(rep, verified, max_group * max_group)
-    if not len(inner[0]) and not len(cross[0]):
+    if not _may_match(seq, rep, verified):
         return [], []
-    # (each pair of positions comes once: from its group, or from the one
-    # link between its two groups)
-    a = np.concatenate([inner[0], cross[0]])
-    b = np.concatenate([inner[1], cross[1]])
-    return _diagonal_runs(a, b, np.concatenate([np.full(len(inner[0]), 100.0), cross[2]]), seq)
+    table = _MatchTable(seq, rep, verified, max_group)
+    runs = table.good_runs()
+    if not runs:
+        return [], []
+    found = table.pairs_within(_merged(runs))
+    return [(seq[a], seq[b]) for a, b, _ in found], [s for _, _, s in found]
 
 
-class _Groups:
-    """The positions of each exact group's members (``members``: by
-    representative, in document order) as one array, group after group."""
+class _MatchTable:
+    """Which positions of ``seq`` match (see :func:`adjacent_repeats`): two
+    members of one exact group (only neighbours in a group of more than
+    ``max_group``), or members of two groups that a verified pair of
+    representatives links (when the two groups have at most
+    ``max_group ** 2`` pairs of members)."""
 
-    def __init__(self, members: Mapping[int, list[int]]) -> None:
+    def __init__(self, seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], max_group: int) -> None:
         import numpy as np
 
-        self.members = members
-        self.order = {r: k for k, r in enumerate(members)}
-        self.sizes = np.fromiter((len(g) for g in members.values()), dtype=np.int64, count=len(members))
-        self.starts = np.cumsum(self.sizes) - self.sizes
-        self.flat = np.fromiter((x for g in members.values() for x in g), dtype=np.int64, count=int(self.sizes.sum()))
+        n = len(seq)
+        r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)] if n else np.zeros(0, dtype=np.int64)
+        ok = np.flatnonzero(r >= 0)
+        order = ok[np.argsort(r[ok], kind="stable")]  # (positions group by group, in order within each)
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = r[order][1:] != r[order][:-1]
+        gid = np.cumsum(first) - 1
+        starts = np.flatnonzero(first)
+        sizes = np.diff(np.append(starts, len(order)))
+        group = np.full(n, -1, dtype=np.int64)
+        group[order] = gid
+        place = np.zeros(n, dtype=np.int64)  # (a position's place among its group's members)
+        place[order] = np.arange(len(order)) - starts[gid]
+        index = dict(zip(r[order][starts].tolist(), range(len(starts))))  # representative -> group
+        links: dict[tuple[int, int], float] = {}  # (group, later group) -> score; a later pair's wins
+        size = sizes.tolist()
+        most = max_group * max_group
+        for (r1, r2), s in verified.items():
+            k1, k2 = index.get(r1), index.get(r2)
+            # (a verified pair links two different units: k1 != k2)
+            if k1 is None or k2 is None or k1 == k2 or rep[r1] != r1 or rep[r2] != r2 or size[k1] * size[k2] > most:
+                continue
+            links[(k1, k2) if k1 < k2 else (k2, k1)] = s
+        self.linked: list[list[tuple[int, float]]] = [[] for _ in size]
+        for (k1, k2), s in links.items():
+            self.linked[k1].append((k2, s))
+            self.linked[k2].append((k1, s))
+        self.links = links
+        self.group, self.place, self.flat = group.tolist(), place.tolist(), order.tolist()
+        self.starts, self.ends = starts.tolist(), (starts + sizes).tolist()
+        self.small = [k <= max_group for k in size]
+        # the same as arrays, for :meth:`_match` (group -1 reads a last entry False)
+        self._group, self._place = group, place
+        self._small = np.append(sizes <= max_group, False)
+        self._linked = np.append(np.asarray([bool(x) for x in self.linked], dtype=bool), False)
+        width = len(size) + 1
+        self._width = width
+        self._codes = np.sort(np.asarray([k1 * width + k2 for k1, k2 in links], dtype=np.int64))
 
-    def inner_pairs(self, max_group: int) -> tuple[Any, Any]:
-        """Every pair of members of a group ``(earlier, later)``; only
-        neighbours in a group of more than ``max_group`` members."""
-        import numpy as np
+    def score(self, x: int, y: int) -> float | None:
+        """The score of positions ``x < y`` if they match, else None."""
+        gx, gy = self.group[x], self.group[y]
+        if gx < 0 or gy < 0:
+            return None
+        if gx == gy:
+            return 100.0 if self.small[gx] or self.place[y] == self.place[x] + 1 else None
+        return self.links.get((gx, gy) if gx < gy else (gy, gx))
 
-        size = np.repeat(self.sizes, self.sizes)  # (each member's group size)
-        k = np.arange(len(self.flat)) - np.repeat(self.starts, self.sizes)  # (its place in its group)
-        later = np.where(size <= max_group, size - 1 - k, np.minimum(size - 1 - k, 1))
-        lo = np.repeat(np.arange(len(self.flat)), later)
-        hi = lo + 1 + np.arange(len(lo)) - np.repeat(np.cumsum(later) - later, later)
-        return self.flat[lo], self.flat[hi]
+    def _match(self, a: Any, b: Any) -> Any:
+        """:meth:`score` is not None, for arrays of positions ``a < b``."""
+        ga, gb = self._group[a], self._group[b]
+        same = (ga == gb) & (ga >= 0) & (self._small[ga] | (self._place[b] == self._place[a] + 1))
+        return same | _linked(ga, gb, self._linked, self._codes, self._width)
 
-    def cross_pairs(self, rep: Sequence[int], verified: Mapping[tuple[int, int], float], most: int) -> tuple[Any, Any, Any]:
-        """Every pair of positions ``(min, max)`` of two groups that a
-        verified pair of representatives links (at most ``most`` pairs of
-        positions per link), with its score: the members of ``r1`` against
-        those of ``r2`` (a document of repeated sections links hundreds of
-        groups of a few copies each)."""
-        import numpy as np
-
-        order, members, sizes, starts, flat = self.order, self.members, self.sizes, self.starts, self.flat
-        links = [
-            (order[r1], order[r2], s) for (r1, r2), s in verified.items()
-            if r1 in order and r2 in order and rep[r1] == r1 and rep[r2] == r2 and len(members[r1]) * len(members[r2]) <= most
-        ]
-        if not links:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.float64)
-        k1 = np.fromiter((x for x, _, _ in links), dtype=np.int64, count=len(links))
-        k2 = np.fromiter((y for _, y, _ in links), dtype=np.int64, count=len(links))
-        score = np.fromiter((v for _, _, v in links), dtype=np.float64, count=len(links))
-        count = sizes[k1] * sizes[k2]
-        link = np.repeat(np.arange(len(links)), count)
-        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        x = flat[starts[k1][link] + offset // sizes[k2][link]]
-        y = flat[starts[k2][link] + offset % sizes[k2][link]]
-        return np.minimum(x, y), np.maximum(x, y), score[link]
-
-
-def _diagonal_runs(a: Any, b: Any, score: Any, seq: Sequence[int]) -> tuple[list[tuple[int, int]], list[float]]:
-    """The pairs of positions ``(a, b)`` (a later entry of a pair overriding
-    an earlier one's score) that lie in one stretch of runs along the
-    diagonals ``b - a`` at least as long as their diagonal: see
-    :func:`adjacent_repeats`."""
-    import numpy as np
-
-    if not len(a):
-        return [], []
-    n = int(b.max()) + 2
-    code = a * n + b
-    # the last entry of each pair wins, as in a dict filled in order
-    rev = np.arange(len(code))[::-1]
-    uniq, first_rev = np.unique(code[::-1], return_index=True)
-    keep = rev[first_rev]
-    a, b, score = a[keep], b[keep], score[keep]
-    d = b - a
-    order = np.lexsort((a, d))
-    a_o, d_o = a[order], d[order]
-    start = np.ones(len(order), dtype=bool)
-    start[1:] = (d_o[1:] != d_o[:-1]) | (a_o[1:] != a_o[:-1] + 1)
-    starts = np.flatnonzero(start)
-    lengths = np.diff(np.append(starts, len(order)))
-    good = lengths >= d_o[starts]
-    if not good.any():
-        return [], []
-    s0 = a_o[starts][good]
-    e0 = (a_o[starts] + d_o[starts] + lengths)[good]
-    stretch = sorted(zip(s0.tolist(), e0.tolist()))
-    merged = [list(stretch[0])]
-    for x, y in stretch[1:]:
-        if x < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], y)
+    def good_runs(self) -> list[tuple[int, int]]:
+        """The stretch ``[p, p + d + k)`` of every run of ``k >= d`` matches
+        along a diagonal ``d``, found from the tries at multiples of ``d``."""
+        n = len(self.group)
+        if n < 2 or not self.starts:
+            return []
+        score = self.score
+        if n <= FEW_UNITS:  # (the tries one by one cost less than the arrays)
+            tries = [(a, d) for d in range(1, n) for a in range(0, n - d, d) if score(a, a + d) is not None]
         else:
-            merged.append([x, y])
-    starts_m = np.asarray([m[0] for m in merged])
-    ends_m = np.asarray([m[1] for m in merged])
-    ra = np.searchsorted(starts_m, a, side="right") - 1
-    rb = np.searchsorted(starts_m, b, side="right") - 1
-    inside = (ra >= 0) & (a < ends_m[np.maximum(ra, 0)]) & (ra == rb) & (b < ends_m[np.maximum(rb, 0)])
-    sel = np.flatnonzero(inside)
-    sel = sel[np.lexsort((b[sel], a[sel]))]
-    return [(seq[x], seq[y]) for x, y in zip(a[sel].tolist(), b[sel].tolist())], [float(v) for v in score[sel].tolist()]
+            tries = self._tries()
+        runs: list[tuple[int, int]] = []
+        last_d, covered = 0, -1  # (the run last followed: its diagonal and last position)
+        for a0, d0 in tries:
+            if d0 == last_d and a0 <= covered:
+                continue
+            p, q = a0, a0
+            while p > 0 and score(p - 1, p - 1 + d0) is not None:
+                p -= 1
+            while q + 1 + d0 < n and score(q + 1, q + 1 + d0) is not None:
+                q += 1
+            last_d, covered = d0, q
+            if q - p + 1 >= d0:
+                runs.append((p, q + 1 + d0))
+        return runs
+
+    def _tries(self) -> list[tuple[int, int]]:
+        """The matching tries ``(a, d)``, ``a`` a multiple of ``d``, by
+        diagonal then position, that have a matching neighbour on their
+        diagonal (``d = 1``: all): a run of ``k >= d >= 2`` holds a
+        neighbour of the try too, and most chance matches of two unrelated
+        copies go here."""
+        import numpy as np
+
+        n = len(self.group)
+        diag = np.arange(1, n, dtype=np.int64)
+        count = (n - 1) // diag  # (the multiples a of d with a + d < n)
+        d = np.repeat(diag, count)
+        a = (np.arange(len(d), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)) * d
+        hit = np.flatnonzero(self._match(a, a + d))
+        a, d = a[hit], d[hit]
+        left, right = np.maximum(a - 1, 0), np.minimum(a + 1, n - 1 - d)
+        keep = (d == 1) | ((a > 0) & self._match(left, left + d)) | ((a + 1 + d < n) & self._match(right, right + d))
+        return list(zip(a[keep].tolist(), d[keep].tolist()))
+
+    def pairs_within(self, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, float]]:
+        """Every matching pair ``(x, y, score)`` with both ends in one of the
+        ``stretches`` (disjoint ``[start, end)``), sorted."""
+        flat, starts, ends, group, place, small, linked = self.flat, self.starts, self.ends, self.group, self.place, self.small, self.linked
+        out: list[tuple[int, int, float]] = []
+        for s, e in stretches:
+            for x in range(s, e):
+                g = group[x]
+                if g < 0:
+                    continue
+                k = starts[g] + place[x] + 1  # (the group's next member, in ``flat``)
+                if small[g]:
+                    out.extend((x, y, 100.0) for y in flat[k : bisect.bisect_left(flat, e, k, ends[g])])
+                elif k < ends[g] and flat[k] < e:
+                    out.append((x, flat[k], 100.0))
+                for h, v in linked[g]:
+                    lo = bisect.bisect_right(flat, x, starts[h], ends[h])
+                    out.extend((x, y, v) for y in flat[lo : bisect.bisect_left(flat, e, lo, ends[h])])
+        out.sort()
+        return out
+
+
+def _merged(stretches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches ``[start, end)`` that overlap, as one (touching ones stay apart).
+
+    >>> _merged([(4, 6), (0, 3), (2, 4)])
+    [(0, 4), (4, 6)]
+    """
+    out: list[tuple[int, int]] = []
+    for x, y in sorted(stretches):
+        if out and x < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], y))
+        else:
+            out.append((x, y))
+    return out
 
 
 def page_headers_rule(text: str, config: Config) -> Iterator[Edit]:

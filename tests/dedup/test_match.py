@@ -120,3 +120,12 @@ def test_the_multiset_bound_drops_pairs_of_other_characters() -> None:
     assert match.multiset_filter(np.array([[0, 1], [0, 2], [1, 2]]), keys, lengths, 90).tolist() == [[0, 2]]
     assert match.multiset_filter(np.array([[0, 1], [0, 2]]), keys, lengths, 10).tolist() == [[0, 2]]  # (a low threshold: kept)
     assert match.multiset_filter(np.array([[0, 1]]), keys[:2], lengths[:2], 100).tolist() == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x2FFFF, exclude_categories=("Cs",)), max_size=40), min_size=1, max_size=6))
+def test_class_counts_are_the_counts_of_each_code_point_class(keys: list[str]) -> None:
+    # Latin-1 keys are read a byte a character, others as code points: the same counts
+    counts = match._class_counts("".join(keys), np.array([len(k) for k in keys], dtype=np.int64))
+    for row, key in zip(counts.tolist(), keys):
+        assert row == np.bincount([ord(c) % match.MULTISET_CLASSES for c in key], minlength=match.MULTISET_CLASSES).tolist()

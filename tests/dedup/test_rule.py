@@ -311,25 +311,37 @@ def _closure(region, p):
     return seen
 
 
-def test_adjacent_repeats_are_the_diagonal_runs_of_the_definition():
+def _random_units(rng, *, size, labels, links, ordered):
+    """A random case for the searches: ``n`` units, each one's exact-group
+    representative (-1 for one in ten), a few verified pairs of
+    representatives (``ordered``: smaller first) and the units that count."""
+    n = rng.randint(1, size)
+    label = [rng.randrange(rng.randint(1, labels)) if rng.random() < 0.9 else -1 for _ in range(n)]
+    first: dict[int, int] = {}
+    rep = [-1 if lab < 0 else first.setdefault(lab, u) for u, lab in enumerate(label)]
+    reps = sorted({r for r in rep if r >= 0})
+    verified = {}
+    for _ in range(rng.randint(0, links)):
+        if len(reps) >= 2:
+            pair = rng.sample(reps, 2)
+            verified[tuple(sorted(pair)) if ordered else tuple(pair)] = rng.choice([91.0, 95.5])
+    seq = sorted(rng.sample(range(n), rng.randint(0, n)))
+    return n, rep, verified, seq
+
+
+@pytest.mark.parametrize("few", [0, 32])  # (the tries with arrays, and one at a time)
+def test_adjacent_repeats_are_the_diagonal_runs_of_the_definition(monkeypatch, few):
     import random
 
+    from cleaner.dedup import rule
     from cleaner.dedup.rule import adjacent_repeats
+
+    monkeypatch.setattr(rule, "FEW_UNITS", few)
 
     rng = random.Random(5)
     found = 0
     for _ in range(3000):
-        n = rng.randint(1, 24)
-        labels = [rng.randrange(rng.randint(1, 8)) if rng.random() < 0.9 else -1 for _ in range(n)]
-        first: dict[int, int] = {}
-        rep = [-1 if lab < 0 else first.setdefault(lab, u) for u, lab in enumerate(labels)]
-        reps = sorted({r for r in rep if r >= 0})
-        verified = {}
-        for _ in range(rng.randint(0, 5)):
-            if len(reps) >= 2:
-                x, y = sorted(rng.sample(reps, 2))
-                verified[(x, y)] = rng.choice([91.0, 95.5])
-        seq = sorted(rng.sample(range(n), rng.randint(0, n)))
+        n, rep, verified, seq = _random_units(rng, size=24, labels=8, links=5, ordered=True)
         max_group = rng.choice([2, 200])
         got = adjacent_repeats(seq, rep, verified, max_group=max_group)
         assert got == _adjacent_by_definition(seq, rep, verified, max_group), (seq, rep, verified)
@@ -350,3 +362,39 @@ def test_a_long_document_finds_near_and_block_repeats_without_lsh():
     r = explain("\n\n".join(doc) + "\n", only=["dedup"])
     assert r.text == "\n\n".join(paras) + "\n"
     assert len(r.edits) >= 2
+
+
+def _window_by_definition(seq, rep, verified, long, frame, barrier, window=3):
+    """window_repeats as its docstring defines it, pair by pair (the oracle)."""
+    pos = {u: p for p, u in enumerate(seq)}
+    out = {}
+    for u in seq:
+        for v in seq[pos[u] + 1 : pos[u] + window + 2]:
+            if not (long[u] and long[v] and rep[u] >= 0 and rep[v] >= 0) or frame[u] != frame[v]:
+                continue
+            if any(barrier[x] for x in seq[pos[u] + 1 : pos[v]]):
+                continue
+            if rep[u] == rep[v]:
+                out[(u, v)] = 100.0
+            elif (rep[u], rep[v]) in verified or (rep[v], rep[u]) in verified:
+                first = next(k for k in verified if set(k) == {rep[u], rep[v]})  # (the first of two orders counts)
+                out[(u, v)] = verified[first]
+    return out
+
+
+def test_window_repeats_are_the_near_pairs_of_the_definition():
+    import random
+
+    from cleaner.dedup.rule import window_repeats
+
+    rng = random.Random(7)
+    found = 0
+    for _ in range(3000):
+        n, rep, verified, seq = _random_units(rng, size=20, labels=6, links=4, ordered=False)
+        long = [rng.random() < 0.8 for _ in range(n)]
+        frame = [int(rng.random() < 0.15) for _ in range(n)]
+        barrier = [rng.random() < 0.1 for _ in range(n)]
+        got = window_repeats(seq, rep, verified, long, frame=frame, barrier=barrier)
+        assert got == _window_by_definition(seq, rep, verified, long, frame, barrier), (seq, rep, verified)
+        found += bool(got)
+    assert found > 300
