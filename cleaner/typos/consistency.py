@@ -380,11 +380,13 @@ def may_hold(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
 _MIX = 0x9E3779B97F4A7C15
 
 
-def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = None) -> dict[str, list[int]]:
+def _positions(text: str, n: int, wanted: set[str], windows: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, list[int]]:
     """Start positions (overlapping) of the ``n``-character Han strings in
-    ``wanted``, matched as packed keys in one vectorised test,
-    O(len(text) log len(wanted)), in slices of :data:`_SLICE`.  ``keys`` is :func:`_ngram_keys` of the
-    text, when the caller has it.
+    ``wanted``: in a short text (up to :data:`_SCANNED` characters a
+    string) by ``str.find``, each string in turn; else matched as packed
+    keys in one vectorised test (a hash filter, then a binary search of the
+    few keys it lets through), in slices of :data:`_SLICE` (``windows``:
+    the text's :func:`_windows`, when the caller has them).
 
     >>> sorted(_positions("天天天向上，天天", 2, {"天天", "向上"}).items())
     [('向上', [3]), ('天天', [0, 1, 6])]
@@ -392,21 +394,35 @@ def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = No
     import numpy as np
 
     out: dict[str, list[int]] = {}
-    want = np.array([_pack(w) for w in wanted if len(w) == n], dtype=np.uint64)
-    if not len(want) or len(text) < n:
+    strings = [w for w in wanted if len(w) == n and is_han_run(w)]
+    if not strings or len(text) < n:
         return out
-    if keys is None:
-        keys = _ngram_keys(_windows(text), n)
+    if len(text) * len(strings) <= _SCANNED:
+        for w in strings:
+            at = text.find(w)
+            while at >= 0:
+                out.setdefault(w, []).append(at)
+                at = text.find(w, at + 1)
+        return out
+    keys = _ngram_keys(windows or _windows(text), n)
+    want = np.array([_pack(w) for w in strings], dtype=np.uint64)
     want.sort()
     last = len(want) - 1
-    # binary search in the few wanted keys, a slice of the text at a time
-    # (np.isin sorts a copy of the whole key array: 40 bytes a character)
+    # binary search in the few wanted keys, of the keys that may be one
+    # (:func:`may_hold`), a slice of the text at a time (np.isin sorts a
+    # copy of the whole key array: 40 bytes a character)
     for a in range(0, len(keys), _SLICE):
         part = keys[a : a + _SLICE]
-        hit = want[np.minimum(want.searchsorted(part), last)] == part
-        for pos in (hit.nonzero()[0] + a).tolist():
+        maybe = may_hold(part, want).nonzero()[0]
+        hit = maybe[want[np.minimum(want.searchsorted(part[maybe]), last)] == part[maybe]]
+        for pos in (hit + a).tolist():
             out.setdefault(text[pos : pos + n], []).append(pos)
     return out
+
+
+#: :func:`_positions` scans the text for each string while the text's
+#: length times the number of strings is at most this
+_SCANNED = 1 << 18
 
 
 def _pack(s: str) -> int:
@@ -613,7 +629,7 @@ def find(
         return
     original, text = text, guards.simplified(text)
     m = word_model or model()
-    terms = _repeated_terms(text, neighbours or default_neighbours(), m)
+    terms = _repeated_terms(text, neighbours, m)
     if not terms.claims:
         return
     for start, end, before, after, score in _non_overlapping(_fixes(text, terms, m)):
@@ -637,14 +653,16 @@ class _Terms:
     positions: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
+def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms:
     """The document's repeated terms (2 to :data:`MAX_TERM` characters) and
-    their rare look-alike variants, shortest terms first."""
+    their rare look-alike variants (under ``nb_fn``, or the shipped table),
+    shortest terms first."""
     out = _Terms()
     windows = _windows(text)
     # a variant made of a character the text lacks cannot be counted in it
     present = _present(windows)
-    alikes = _default_look_alikes() if nb_fn is default_neighbours() else _LookAlikes.build(sorted(set(text)), nb_fn)
+    shipped = nb_fn is None or nb_fn is default_neighbours()
+    alikes = _default_look_alikes() if shipped else _LookAlikes.build(sorted(set(text)), nb_fn)
     # strings of every length in one table (their keys never collide), or,
     # in a huge text, one length at a time (memory: 8 bytes a character each)
     lengths = [range(2, MAX_TERM + 1)] if len(text) <= _SLICE else [(n,) for n in range(2, MAX_TERM + 1)]
@@ -673,7 +691,7 @@ def _add_terms(
         return
     # where the candidate terms and their variants stand: one pass
     wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
-    out.positions.update(_positions(text, n, wanted, _ngram_keys(windows, n)))
+    out.positions.update(_positions(text, n, wanted, windows))
     for term, tc, found in candidates:
         if not _is_term(text, term, out.positions.get(term, []), m):
             continue

@@ -75,13 +75,16 @@ def test_edits_replay():
     "text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "", "没有汉字 at all", "😀中国\ud800中国𠀀国", "中"]
 )
 @pytest.mark.parametrize("n", [2, 3])
-def test_positions_match_a_plain_scan(text: str, n: int) -> None:
+@pytest.mark.parametrize("scanned", [1 << 18, 0])  # by str.find, by packed keys
+def test_positions_match_a_plain_scan(text: str, n: int, scanned: int, monkeypatch) -> None:
+    from cleaner.typos import consistency
     from cleaner.typos.consistency import _positions
 
-    wanted = {"天天", "中国", "向上", "国国", "不在", "天天天", "中国中", "国中国"}
+    monkeypatch.setattr(consistency, "_SCANNED", scanned)
+    wanted = {"天天", "中国", "向上", "国国", "不在", "天天天", "中国中", "国中国", "c中", "c中国"}
     plain: dict[str, list[int]] = {}
     for i in range(len(text) - n + 1):
-        if text[i : i + n] in wanted:
+        if text[i : i + n] in wanted and text[i] != "c":  # (Han strings only)
             plain.setdefault(text[i : i + n], []).append(i)
     assert _positions(text, n, wanted) == plain
 
