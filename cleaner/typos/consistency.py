@@ -487,20 +487,23 @@ def _variants(
     if not len(keep):
         return []
     terms, tcs, lanes = terms[keep], tcs[keep], lanes[keep]
-    # every (term, lane, look-alike the text has)
+    # every (term, lane, look-alike the text has), as flat indices into
+    # the rows of look-alikes gathered (a 2-d gather with uint16 indices
+    # and a 2-d nonzero cost ten times as much on an article)
     cells = lanes.ravel()
+    width = alikes.table.shape[1]
     if len(cells) > _COMPACT:  # only the lanes with look-alikes (not past a term's end)
-        with_alikes = alikes.slots[cells].nonzero()[0]
-        rows = alikes.table[alikes.slots[cells[with_alikes]]]
-        row, k = present[rows].nonzero()
-        cell = with_alikes[row]
+        with_alikes = alikes.slots.take(cells).nonzero()[0]
+        rows = alikes.table.take(alikes.slots.take(cells[with_alikes]), axis=0).ravel()
+        at = present.take(rows).nonzero()[0]
+        cell = with_alikes[at // width]
     else:  # every lane, row 0 (no look-alike) where it has none: fewer calls
-        rows = alikes.table[alikes.slots[cells]]
-        row, k = present[rows].nonzero()
-        cell = row
-    if not len(row):
+        rows = alikes.table.take(alikes.slots.take(cells), axis=0).ravel()
+        at = present.take(rows).nonzero()[0]
+        cell = at // width
+    if not len(at):
         return []
-    x = rows[row, k]
+    x = rows[at]
     term, lane = np.divmod(cell, MAX_TERM)
     wanted = terms[term] ^ ((cells[cell] ^ x).astype(np.uint64) * lane_unit[lane])
     found = _lookup(distinct, counts, wanted)
