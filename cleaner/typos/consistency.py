@@ -300,7 +300,7 @@ def _row_shifts(ns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct packed ``n``-grams among the sorted ``keys`` (of
     :func:`_sorted_keys`), in order, and how often each occurs
-    (overlapping): two arrays, 12 bytes per distinct ``n``-gram (a dict of
+    (overlapping): two arrays, 16 bytes per distinct ``n``-gram (a dict of
     Python ints took about ten times that on a huge paragraph).
 
     >>> n = 2; keys, counts = _counts(_sorted_keys(_windows("天天天向上"), (n,)))
@@ -310,15 +310,15 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
 
     if not len(keys):
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.intp)
     last = np.empty(len(keys), dtype=bool)  # the last of a run of equal keys
     last[-1] = True
     np.not_equal(keys[1:], keys[:-1], out=last[:-1])
     ends = last.nonzero()[0]
-    counts = np.empty(len(ends), dtype=np.uint32)
-    counts[0] = ends[0] + 1
-    np.subtract(ends[1:], ends[:-1], out=counts[1:], casting="unsafe")
-    return keys[ends], counts
+    distinct = keys[ends]
+    ends[1:] -= ends[:-1]  # (numpy buffers the overlap) each run's length, but the first's
+    ends[0] += 1
+    return distinct, ends
 
 
 def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -336,7 +336,7 @@ def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndar
     import numpy as np
 
     if not len(keys):
-        return np.zeros(len(wanted), dtype=np.uint32)
+        return np.zeros(len(wanted), dtype=counts.dtype)
     if len(wanted) > _FILTERED:
         out = np.zeros(len(wanted), dtype=counts.dtype)
         maybe = may_hold(wanted, keys).nonzero()[0]
