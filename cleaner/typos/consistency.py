@@ -236,7 +236,7 @@ def _present(windows: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     import numpy as np
 
     present = np.zeros(0x10000, dtype=bool)
-    present[windows[0] >> np.uint64(48)] = True
+    present[(windows[0] >> np.uint64(48)).astype(np.intp)] = True  # (an index of another type is slow)
     present[0] = False
     return present
 
@@ -483,7 +483,7 @@ def _variants(
     # 软件产业的: a phrase that starts or ends with a function word, not a name
     plain = _plain_chars(word_index(m))
     first = terms >> first_shift[bounds.searchsorted(terms, "right")]
-    keep = (plain[first] & plain[lanes[:, 0]]).nonzero()[0]
+    keep = (plain.take(first) & plain.take(lanes[:, 0])).nonzero()[0]
     if not len(keep):
         return []
     terms, tcs, lanes = terms[keep], tcs[keep], lanes[keep]
