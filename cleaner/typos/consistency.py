@@ -321,12 +321,13 @@ def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return distinct, ends
 
 
-def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
     """The counts of the packed ``n``-grams ``wanted`` (0 for one that does
     not occur), by binary search in the sorted ``keys`` of :func:`_counts`;
     beyond :data:`_FILTERED` of them, only of those that :func:`may_hold`
     lets through (in a long text's table a search costs ~90 ns a key, and
-    most look-alike variants are absent).
+    most look-alike variants are absent; ``table``: the keys'
+    :func:`_hash_table`, when the caller has it).
 
     >>> import numpy as np
     >>> keys, counts = _counts(_sorted_keys(_windows("天天天向上"), (2,)))
@@ -339,7 +340,7 @@ def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndar
         return np.zeros(len(wanted), dtype=counts.dtype)
     if len(wanted) > _FILTERED:
         out = np.zeros(len(wanted), dtype=counts.dtype)
-        maybe = may_hold(wanted, keys).nonzero()[0]
+        maybe = _held(wanted, _hash_table(keys) if table is None else table).nonzero()[0]
         out[maybe] = _searched(keys, counts, wanted[maybe])
         return out
     return _searched(keys, counts, wanted)
@@ -361,19 +362,39 @@ def may_hold(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Whether each of ``keys`` (uint64) may be one of ``members`` (a
     filter: True for each that is, and for a few that are not), through a
     table of 8 to 16 bits a member hashed by multiplication (Fibonacci
-    hashing): cheaper than a binary search of each key.
+    hashing, :func:`_hash_table`): cheaper than a binary search of each key.
 
     >>> import numpy as np
     >>> may_hold(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64))[[0, 2]].tolist()
     [True, True]
     """
+    return _held(keys, _hash_table(members))
+
+
+def _hash_table(members: np.ndarray) -> np.ndarray:
+    """:func:`may_hold`'s table of ``members``: ``2**bits`` flags, those of
+    the members' slots (:func:`_slots`) set, ``bits`` 3 more than a count
+    of members needs."""
     import numpy as np
 
     bits = max(6, 3 + len(members).bit_length())
-    shift, mix = np.uint64(64 - bits), np.uint64(_MIX)
     table = np.zeros(1 << bits, dtype=bool)
-    table[(members * mix) >> shift] = True
-    return table[(keys * mix) >> shift]
+    table[_slots(members, bits)] = True
+    return table
+
+
+def _held(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """:func:`may_hold` of ``keys`` with the members' :func:`_hash_table`
+    (built once for many look-ups)."""
+    return table[_slots(keys, len(table).bit_length() - 1)]
+
+
+def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
+    """The top ``bits`` bits of each key times :data:`_MIX`, as intp (an
+    index of another type takes numpy's slow path)."""
+    import numpy as np
+
+    return ((keys * np.uint64(_MIX)) >> np.uint64(64 - bits)).astype(np.intp)
 
 
 #: the multiplier of :func:`may_hold`'s hash (2**64 / the golden ratio)
@@ -394,11 +415,11 @@ def _positions(text: str, n: int, wanted: set[str], windows: tuple[np.ndarray, n
     import numpy as np
 
     out: dict[str, list[int]] = {}
-    strings = [w for w in wanted if len(w) == n and is_han_run(w)]
+    strings = [w for w in wanted if len(w) == n]
     if not strings or len(text) < n:
         return out
     if len(text) * len(strings) <= _SCANNED:
-        for w in strings:
+        for w in filter(is_han_run, strings):
             at = text.find(w)
             while at >= 0:
                 out.setdefault(w, []).append(at)
@@ -461,13 +482,15 @@ def _variants(
     m: WordModel,
     alikes: _LookAlikes,
     present: np.ndarray,
+    table: np.ndarray | None = None,
 ) -> list[tuple[str, int, list[tuple[str, int, int]]]]:
     """For the repeated strings ``terms`` (of two to :data:`MAX_TERM`
     characters, packed by :func:`_ngram_keys`; used ``tcs`` times) that
     may be terms: each with its count and its variants (string, changed
     position, count) that occur at most once for every :data:`RATIO` uses
     of it (``distinct`` and ``counts``: every string of the text and its
-    count, :func:`_counts`).  In numpy, strings of every length at once:
+    count, :func:`_counts`; ``table``: the :func:`_hash_table` of
+    ``distinct``, when the caller has it).  In numpy, strings of every length at once:
     the test of a term's ends, its look-alikes (those the text has,
     ``present`` by code point) and their counts; strings are made, and the
     dictionary read, for the few found.  A key's characters are read as
@@ -506,7 +529,7 @@ def _variants(
     x = rows[at]
     term, lane = np.divmod(cell, MAX_TERM)
     wanted = terms[term] ^ ((cells[cell] ^ x).astype(np.uint64) * lane_unit[lane])
-    found = _lookup(distinct, counts, wanted)
+    found = _lookup(distinct, counts, wanted, table)
     hit = ((found > 0) & (found * RATIO <= tcs[term])).nonzero()[0]
     if not len(hit):
         return []
@@ -675,10 +698,11 @@ def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms
         if not len(repeated_at):
             break  # no longer term can repeat either
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
+        table = _hash_table(distinct) if len(repeated_at) > _BLOCK else None  # (once for every block)
         for block in range(0, len(repeated_at), _BLOCK):
             at = repeated_at[block : block + _BLOCK]
-            candidates.extend(_variants(distinct[at], counts[at], distinct, counts, m, alikes, present))
-        del distinct, counts
+            candidates.extend(_variants(distinct[at], counts[at], distinct, counts, m, alikes, present, table))
+        del distinct, counts, table
         for n in ns:
             _add_terms(text, [c for c in candidates if len(c[0]) == n], n, windows, m, out)
     return out
