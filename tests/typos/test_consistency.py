@@ -156,3 +156,69 @@ def test_the_dictionary_reads_only_terms_with_a_variant(monkeypatch) -> None:
     assert len(list(find(DOC))) == 1 and 0 < len(read) <= 2 and "赵明远" in read  # 3 before: 赵明 too
     monkeypatch.setattr(consistency, "_some_reading", lambda term, m: 0.0)
     assert list(find(DOC)) == []
+
+
+# ---------------------------------------------------------------------------
+# issue 12: the paths taken for long texts give what the short path gives
+
+# (document, edits): a name written three times and garbled once, two such
+# names, a word that is not a name beside one, a Traditional line beside one
+# (no edit: two terms claim the variant 运)
+LONG_PATH_DOCS = [
+    (DOC, 1),
+    (DOC + "副区长周文斌到会。周文斌说，要抓落实。周文斌强调，要重实效。会后局文斌看望了群众。", 2),
+    ("科技产业是重点。发展科技产业。壮大科技产业。培育科技企业。" + DOC, 1),
+    ("區長劉建遠主持會議。劉建遠說，要抓落實。劉建遠強調，要重實效。會後劉建運看望了群眾。\n" + DOC, 0),
+]
+
+
+@pytest.mark.parametrize(("doc", "edits"), LONG_PATH_DOCS)
+def test_the_long_text_paths_agree_with_the_short_one(doc: str, edits: int, monkeypatch) -> None:
+    from cleaner.typos import consistency
+
+    short = [repr(e) for e in find(doc)]
+    assert len(short) == edits
+    # one length at a time, blocks of two strings, one hash table for them,
+    # the hash filter before every search, only lanes with look-alikes,
+    # positions by packed keys
+    for name, value in [("_SLICE", 8), ("_BLOCK", 2), ("_FILTERED", 0), ("_COMPACT", 0), ("_SCANNED", 0)]:
+        monkeypatch.setattr(consistency, name, value)
+    assert [repr(e) for e in find(doc)] == short
+
+
+def test_counts_are_those_of_np_unique() -> None:
+    import numpy as np
+
+    from cleaner.typos.consistency import _counts
+
+    rng = np.random.default_rng(12)
+    for size in [0, 1, 2, 5, 100, 1000]:
+        keys = np.sort(rng.integers(0, max(1, size // 3), size).astype(np.uint64))
+        distinct, counts = _counts(keys)
+        expected, expected_counts = np.unique(keys, return_counts=True)
+        assert distinct.tolist() == expected.tolist() and counts.tolist() == expected_counts.tolist()
+
+
+@pytest.mark.parametrize("text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "😀中国\ud800中国𠀀国人民", "", "中"])
+def test_sorted_keys_of_several_lengths_are_those_of_each(text: str) -> None:
+    import numpy as np
+
+    from cleaner.typos.consistency import _ngram_keys, _sorted_keys, _windows
+
+    windows = _windows(text)
+    each = np.sort(np.concatenate([_ngram_keys(windows, n, compact=True) for n in (2, 3, 4)]))
+    assert _sorted_keys(windows, range(2, 5)).tolist() == each.tolist()
+    assert _sorted_keys(windows, (3,)).tolist() == np.sort(_ngram_keys(windows, 3, compact=True)).tolist()
+
+
+def test_the_hash_filter_keeps_every_member() -> None:
+    import numpy as np
+
+    from cleaner.typos.consistency import _hash_table, _held, may_hold
+
+    rng = np.random.default_rng(12)
+    members = rng.integers(0, 1 << 63, 500).astype(np.uint64)
+    keys = np.concatenate([members, rng.integers(0, 1 << 63, 5000).astype(np.uint64)])
+    held = may_hold(keys, members)
+    assert held[: len(members)].all() and not held.all()  # no member missed, most others refused
+    assert (_held(keys, _hash_table(members)) == held).all()
