@@ -588,7 +588,7 @@ def _lane_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=1)  # (the default model's; another's index is built per call anyway)
 def _plain_chars(index: WordIndex) -> np.ndarray:
     """Whether each code point (of :attr:`WordIndex.chars`) is no function
     word: its log probability as a one-character word is at most
