@@ -93,6 +93,12 @@ CONTEXT = 3
 #: two Han characters side by side (written out: ``{2}`` makes the scan of a text
 #: without any three times slower)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff]")
+#: a run of two or more Han characters
+_HAN_RUNS = re.compile(r"[\u4e00-\u9fff]{2,}")
+#: a text of at most this many characters is first read in Python for a
+#: pair of Han characters it repeats (:func:`_repeats_a_pair`): without
+#: one, no term, and no numpy call, whose fixed cost is more than the work
+_TINY = 64
 #: a character outside the BMP (two UTF-16 units: :func:`_windows` writes one)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -684,9 +690,10 @@ def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms
     their rare look-alike variants (under ``nb_fn``, or the shipped table),
     shortest terms first."""
     out = _Terms()
+    if len(text) <= _TINY and not _repeats_a_pair(text):
+        return out
     windows = _windows(text)
-    # a variant made of a character the text lacks cannot be counted in it
-    present = _present(windows)
+    present: np.ndarray | None = None
     shipped = nb_fn is None or nb_fn is default_neighbours()
     alikes = _default_look_alikes() if shipped else _LookAlikes.build(sorted(set(text)), nb_fn)
     # strings of every length in one table (their keys never collide), or,
@@ -697,6 +704,8 @@ def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms
         repeated_at = (counts >= MIN_TERM_COUNT).nonzero()[0]
         if not len(repeated_at):
             break  # no longer term can repeat either
+        if present is None:  # (a variant made of a character the text lacks cannot be counted in it)
+            present = _present(windows)
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
         table = _hash_table(distinct) if len(repeated_at) > _BLOCK else None  # (once for every block)
         for block in range(0, len(repeated_at), _BLOCK):
@@ -706,6 +715,26 @@ def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms
         for n in ns:
             _add_terms(text, [c for c in candidates if len(c[0]) == n], n, windows, m, out)
     return out
+
+
+def _repeats_a_pair(text: str) -> bool:
+    """Whether two Han characters side by side occur at least
+    :data:`MIN_TERM_COUNT` times in ``text`` (overlapping): if not, no
+    string of two or more does (each holds such a pair), so the text has
+    no term.
+
+    >>> _repeats_a_pair("天天天天"), _repeats_a_pair("中国人民站起来了。中国人民")
+    (True, False)
+    """
+    seen: dict[str, int] = {}
+    for run in _HAN_RUNS.findall(text):
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            count = seen.get(pair, 0) + 1
+            if count >= MIN_TERM_COUNT:
+                return True
+            seen[pair] = count
+    return False
 
 
 def _add_terms(

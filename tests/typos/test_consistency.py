@@ -222,3 +222,17 @@ def test_the_hash_filter_keeps_every_member() -> None:
     held = may_hold(keys, members)
     assert held[: len(members)].all() and not held.all()  # no member missed, most others refused
     assert (_held(keys, _hash_table(members)) == held).all()
+
+
+def test_a_short_text_without_a_repeated_pair_has_no_repeated_string() -> None:
+    # the Python test that spares a short text the numpy work agrees with it
+    import random
+
+    from cleaner.typos.consistency import MIN_TERM_COUNT, _counts, _repeats_a_pair, _sorted_keys, _windows
+
+    rng = random.Random(12)
+    alphabet = "天向上中国人民，。 a😀\ud800"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet[: rng.randint(2, len(alphabet))]) for _ in range(rng.randint(0, 40)))
+        _, counts = _counts(_sorted_keys(_windows(text), range(2, 5)))
+        assert _repeats_a_pair(text) == bool((counts >= MIN_TERM_COUNT).any()), text
