@@ -496,10 +496,10 @@ def _variants(
     position, count) that occur at most once for every :data:`RATIO` uses
     of it (``distinct`` and ``counts``: every string of the text and its
     count, :func:`_counts`; ``table``: the :func:`_hash_table` of
-    ``distinct``, when the caller has it).  In numpy, strings of every length at once:
-    the test of a term's ends, its look-alikes (those the text has,
-    ``present`` by code point) and their counts; strings are made, and the
-    dictionary read, for the few found.  A key's characters are read as
+    ``distinct``, when the caller has it).  In numpy, strings of every
+    length at once: the test of a term's ends, its look-alikes (those the
+    text has, ``present`` by code point) and their counts; strings are
+    made, and the dictionary read, for the few found.  A key's characters are read as
     its four 16-bit lanes, lane 0 the last character (0 past the first):
     each numpy call's fixed cost is what counts on an article, so there
     are few (hence ``.nonzero()[0]`` and ``.searchsorted``: the Python
