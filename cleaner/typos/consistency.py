@@ -568,11 +568,11 @@ def _unexplained(
         if key not in names:
             name = _unpack(key, 2 + (key >= 1 << 32) + (key >= 1 << 48))
             names[key] = None if _some_reading(name, m) > TERM_LOGP else name
-        name = names[key]
-        if name is None:
+        term = names[key]
+        if term is None:
             continue
-        j = len(name) - 1 - ln
-        by_term.setdefault(key, (name, tc, []))[2].append((name[:j] + chr(c) + name[j + 1 :], j, vc))
+        j = len(term) - 1 - ln
+        by_term.setdefault(key, (term, tc, []))[2].append((term[:j] + chr(c) + term[j + 1 :], j, vc))
     return list(by_term.values())
 
 
@@ -694,8 +694,10 @@ def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms
         return out
     windows = _windows(text)
     present: np.ndarray | None = None
-    shipped = nb_fn is None or nb_fn is default_neighbours()
-    alikes = _default_look_alikes() if shipped else _LookAlikes.build(sorted(set(text)), nb_fn)
+    if nb_fn is None or nb_fn is default_neighbours():
+        alikes = _default_look_alikes()
+    else:
+        alikes = _LookAlikes.build(sorted(set(text)), nb_fn)
     # strings of every length in one table (their keys never collide), or,
     # in a huge text, one length at a time (memory: 8 bytes a character each)
     lengths = [range(2, MAX_TERM + 1)] if len(text) <= _SLICE else [(n,) for n in range(2, MAX_TERM + 1)]
