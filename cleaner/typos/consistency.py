@@ -60,7 +60,7 @@ from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
 from .confusion_rule import Neighbours, default_neighbours
-from .model import WordIndex, WordModel, han_codes, is_han_run, model, word_index
+from .model import WordIndex, WordModel, is_han_run, model, word_index
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,6 +93,12 @@ CONTEXT = 3
 #: two Han characters side by side (written out: ``{2}`` makes the scan of a text
 #: without any three times slower)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff]")
+#: a run of two or more Han characters
+_HAN_RUNS = re.compile(r"[\u4e00-\u9fff]{2,}")
+#: a text of at most this many characters is first read in Python for a
+#: pair of Han characters it repeats (:func:`_repeats_a_pair`): without
+#: one, no term, and no numpy call, whose fixed cost is more than the work
+_TINY = 64
 #: a character outside the BMP (two UTF-16 units: :func:`_windows` writes one)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -223,6 +229,24 @@ def _windows(text: str) -> tuple[np.ndarray, np.ndarray]:
     return words, flags
 
 
+def _present(windows: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Which code points of the BMP the text of ``windows`` holds (a
+    character outside it as U+FFFF; never U+0000, the padding of the
+    look-alike table): a variant made of a character the text lacks
+    cannot be counted in it.
+
+    >>> p = _present(_windows("天天向上"))
+    >>> bool(p[ord("向")]), bool(p[ord("下")]), bool(p[0])
+    (True, False, False)
+    """
+    import numpy as np
+
+    present = np.zeros(0x10000, dtype=bool)
+    present[(windows[0] >> np.uint64(48)).astype(np.intp)] = True  # (an index of another type is slow)
+    present[0] = False
+    return present
+
+
 #: the :func:`_windows` flags of an ``n``-gram of Han characters, shifted down by ``32 - 8 n``
 _ALL_HAN = {2: 0x0101, 3: 0x010101, 4: 0x01010101}
 
@@ -244,52 +268,85 @@ def _ngram_keys(windows: tuple[np.ndarray, np.ndarray], n: int, *, compact: bool
     return keys[valid] if compact else np.where(valid, keys, np.uint64(0))
 
 
-def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct packed ``n``-grams of Han characters among ``keys``
-    (:func:`_ngram_keys` with ``compact``: no 0; sorted in place), in order, and how
-    often each occurs (overlapping): two arrays, 12 bytes per distinct
-    ``n``-gram (a dict of Python ints took about ten times that on a huge
-    paragraph).
+def _sorted_keys(windows: tuple[np.ndarray, np.ndarray], ns: Sequence[int]) -> np.ndarray:
+    """The packed ``n``-grams of Han characters of the text of ``windows``
+    for every length ``n`` of ``ns`` (:func:`_ngram_keys` with
+    ``compact``), sorted: for several lengths in one shift and one test of
+    a row per length (a call per length and a concatenation cost more than
+    the work on a news article).
 
-    >>> n = 2; keys, counts = _counts(_ngram_keys(_windows("天天天向上"), n, compact=True))
+    >>> keys = _sorted_keys(_windows("天天向上。"), (2, 3)).tolist()
+    >>> _unpack_all(keys[:3], 2), _unpack_all(keys[3:], 3)
+    (['向上', '天向', '天天'], ['天向上', '天天向'])
+    """
+    if len(ns) == 1:
+        keys = _ngram_keys(windows, ns[0], compact=True)
+    else:
+        words, flags = windows
+        flag_shifts, all_han, key_shifts = _row_shifts(tuple(ns))
+        keys = (words >> key_shifts)[(flags >> flag_shifts) == all_han]
+    keys.sort()
+    return keys
+
+
+@functools.cache
+def _row_shifts(ns: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For :func:`_sorted_keys`, a column each (read only): the shift of
+    the :func:`_windows` flags for each length ``n`` of ``ns``, their value
+    for ``n`` Han characters, and the shift of the windows."""
+    import numpy as np
+
+    lengths = np.array(ns, dtype=np.uint32)[:, None]
+    out = (32 - 8 * lengths, np.array([_ALL_HAN[n] for n in ns], dtype=np.uint32)[:, None], (64 - 16 * lengths).astype(np.uint64))
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct packed ``n``-grams among the sorted ``keys`` (of
+    :func:`_sorted_keys`), in order, and how often each occurs
+    (overlapping): two arrays, 16 bytes per distinct ``n``-gram (a dict of
+    Python ints took about ten times that on a huge paragraph).
+
+    >>> n = 2; keys, counts = _counts(_sorted_keys(_windows("天天天向上"), (n,)))
     >>> dict(zip(_unpack_all(keys.tolist(), n), counts.tolist())) == {"天天": 2, "天向": 1, "向上": 1}
     True
     """
     import numpy as np
 
     if not len(keys):
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint32)
-    found = keys
-    found.sort()  # in place (the caller's own concatenation): np.unique would sort a second copy
-    first = np.empty(len(found), dtype=bool)
-    first[0] = True
-    np.not_equal(found[1:], found[:-1], out=first[1:])
-    starts = first.nonzero()[0]
-    counts = np.empty(len(starts), dtype=np.uint32)
-    counts[:-1] = starts[1:] - starts[:-1]
-    counts[-1] = len(found) - starts[-1]
-    return found[starts], counts
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.intp)
+    last = np.empty(len(keys), dtype=bool)  # the last of a run of equal keys
+    last[-1] = True
+    np.not_equal(keys[1:], keys[:-1], out=last[:-1])
+    ends = last.nonzero()[0]
+    distinct = keys[ends]
+    ends[1:] -= ends[:-1]  # (numpy buffers the overlap) each run's length, but the first's
+    ends[0] += 1
+    return distinct, ends
 
 
-def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def _lookup(keys: np.ndarray, counts: np.ndarray, wanted: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
     """The counts of the packed ``n``-grams ``wanted`` (0 for one that does
     not occur), by binary search in the sorted ``keys`` of :func:`_counts`;
     beyond :data:`_FILTERED` of them, only of those that :func:`may_hold`
     lets through (in a long text's table a search costs ~90 ns a key, and
-    most look-alike variants are absent).
+    most look-alike variants are absent; ``table``: the keys'
+    :func:`_hash_table`, when the caller has it).
 
     >>> import numpy as np
-    >>> keys, counts = _counts(_ngram_keys(_windows("天天天向上"), 2, compact=True))
+    >>> keys, counts = _counts(_sorted_keys(_windows("天天天向上"), (2,)))
     >>> _lookup(keys, counts, np.array([_pack("天天"), _pack("上天")], dtype=np.uint64)).tolist()
     [2, 0]
     """
     import numpy as np
 
     if not len(keys):
-        return np.zeros(len(wanted), dtype=np.uint32)
+        return np.zeros(len(wanted), dtype=counts.dtype)
     if len(wanted) > _FILTERED:
         out = np.zeros(len(wanted), dtype=counts.dtype)
-        maybe = may_hold(wanted, keys).nonzero()[0]
+        maybe = _held(wanted, _hash_table(keys) if table is None else table).nonzero()[0]
         out[maybe] = _searched(keys, counts, wanted[maybe])
         return out
     return _searched(keys, counts, wanted)
@@ -311,30 +368,52 @@ def may_hold(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Whether each of ``keys`` (uint64) may be one of ``members`` (a
     filter: True for each that is, and for a few that are not), through a
     table of 8 to 16 bits a member hashed by multiplication (Fibonacci
-    hashing): cheaper than a binary search of each key.
+    hashing, :func:`_hash_table`): cheaper than a binary search of each key.
 
     >>> import numpy as np
     >>> may_hold(np.array([3, 4, 9], dtype=np.uint64), np.array([3, 9], dtype=np.uint64))[[0, 2]].tolist()
     [True, True]
     """
+    return _held(keys, _hash_table(members))
+
+
+def _hash_table(members: np.ndarray) -> np.ndarray:
+    """:func:`may_hold`'s table of ``members``: ``2**bits`` flags, those of
+    the members' slots (:func:`_slots`) set, ``bits`` 3 more than a count
+    of members needs."""
     import numpy as np
 
     bits = max(6, 3 + len(members).bit_length())
-    shift, mix = np.uint64(64 - bits), np.uint64(_MIX)
     table = np.zeros(1 << bits, dtype=bool)
-    table[(members * mix) >> shift] = True
-    return table[(keys * mix) >> shift]
+    table[_slots(members, bits)] = True
+    return table
+
+
+def _held(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """:func:`may_hold` of ``keys`` with the members' :func:`_hash_table`
+    (built once for many look-ups)."""
+    return table[_slots(keys, len(table).bit_length() - 1)]
+
+
+def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
+    """The top ``bits`` bits of each key times :data:`_MIX`, as intp (an
+    index of another type takes numpy's slow path)."""
+    import numpy as np
+
+    return ((keys * np.uint64(_MIX)) >> np.uint64(64 - bits)).astype(np.intp)
 
 
 #: the multiplier of :func:`may_hold`'s hash (2**64 / the golden ratio)
 _MIX = 0x9E3779B97F4A7C15
 
 
-def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = None) -> dict[str, list[int]]:
+def _positions(text: str, n: int, wanted: set[str], windows: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, list[int]]:
     """Start positions (overlapping) of the ``n``-character Han strings in
-    ``wanted``, matched as packed keys in one vectorised test,
-    O(len(text) log len(wanted)), in slices of :data:`_SLICE`.  ``keys`` is :func:`_ngram_keys` of the
-    text, when the caller has it.
+    ``wanted``: in a short text (up to :data:`_SCANNED` characters a
+    string) by ``str.find``, each string in turn; else matched as packed
+    keys in one vectorised test (a hash filter, then a binary search of the
+    few keys it lets through), in slices of :data:`_SLICE` (``windows``:
+    the text's :func:`_windows`, when the caller has them).
 
     >>> sorted(_positions("天天天向上，天天", 2, {"天天", "向上"}).items())
     [('向上', [3]), ('天天', [0, 1, 6])]
@@ -342,21 +421,35 @@ def _positions(text: str, n: int, wanted: set[str], keys: np.ndarray | None = No
     import numpy as np
 
     out: dict[str, list[int]] = {}
-    want = np.array([_pack(w) for w in wanted if len(w) == n], dtype=np.uint64)
-    if not len(want) or len(text) < n:
+    strings = [w for w in wanted if len(w) == n]
+    if not strings or len(text) < n:
         return out
-    if keys is None:
-        keys = _ngram_keys(_windows(text), n)
+    if len(text) * len(strings) <= _SCANNED:
+        for w in filter(is_han_run, strings):
+            at = text.find(w)
+            while at >= 0:
+                out.setdefault(w, []).append(at)
+                at = text.find(w, at + 1)
+        return out
+    keys = _ngram_keys(windows or _windows(text), n)
+    want = np.array([_pack(w) for w in strings], dtype=np.uint64)
     want.sort()
     last = len(want) - 1
-    # binary search in the few wanted keys, a slice of the text at a time
-    # (np.isin sorts a copy of the whole key array: 40 bytes a character)
+    # binary search in the few wanted keys, of the keys that may be one
+    # (:func:`may_hold`), a slice of the text at a time (np.isin sorts a
+    # copy of the whole key array: 40 bytes a character)
     for a in range(0, len(keys), _SLICE):
         part = keys[a : a + _SLICE]
-        hit = want[np.minimum(want.searchsorted(part), last)] == part
-        for pos in (hit.nonzero()[0] + a).tolist():
+        maybe = may_hold(part, want).nonzero()[0]
+        hit = maybe[want[np.minimum(want.searchsorted(part[maybe]), last)] == part[maybe]]
+        for pos in (hit + a).tolist():
             out.setdefault(text[pos : pos + n], []).append(pos)
     return out
+
+
+#: :func:`_positions` scans the text for each string while the text's
+#: length times the number of strings is at most this
+_SCANNED = 1 << 18
 
 
 def _pack(s: str) -> int:
@@ -388,111 +481,133 @@ _SLICE = 1 << 20
 
 
 def _variants(
+    terms: np.ndarray,
+    tcs: np.ndarray,
     distinct: np.ndarray,
     counts: np.ndarray,
-    at: np.ndarray,
     m: WordModel,
     alikes: _LookAlikes,
     present: np.ndarray,
+    table: np.ndarray | None = None,
 ) -> list[tuple[str, int, list[tuple[str, int, int]]]]:
-    """For the repeated strings ``distinct[at]`` (of two to
-    :data:`MAX_TERM` characters, packed by :func:`_ngram_keys`) that may be
-    terms: each with its count and its variants (string, changed position,
-    count) that occur at most once for every :data:`RATIO` uses of it.  In
-    numpy, strings of every length at once: the tests of a term, its
-    look-alikes (those the text has, ``present`` by code point) and their
-    counts; strings are made for the few found.  A key's characters are
-    read as its four 16-bit lanes, lane 0 the last character (0 past the
-    first): each numpy call's fixed cost is what counts on an article
-    (hence ``.nonzero()[0]`` and ``.searchsorted``: the Python layers of
-    ``np.flatnonzero`` and ``np.searchsorted`` cost more than their work)."""
+    """For the repeated strings ``terms`` (of two to :data:`MAX_TERM`
+    characters, packed by :func:`_ngram_keys`; used ``tcs`` times) that
+    may be terms: each with its count and its variants (string, changed
+    position, count) that occur at most once for every :data:`RATIO` uses
+    of it (``distinct`` and ``counts``: every string of the text and its
+    count, :func:`_counts`; ``table``: the :func:`_hash_table` of
+    ``distinct``, when the caller has it).  In numpy, strings of every
+    length at once: the test of a term's ends, its look-alikes (those the
+    text has, ``present`` by code point) and their counts; strings are
+    made, and the dictionary read, for the few found.  A key's characters are read as
+    its four 16-bit lanes, lane 0 the last character (0 past the first):
+    each numpy call's fixed cost is what counts on an article, so there
+    are few (hence ``.nonzero()[0]`` and ``.searchsorted``: the Python
+    layers of ``np.flatnonzero`` and ``np.searchsorted`` cost more than
+    their work)."""
     import numpy as np
 
-    keys, tcs = distinct[at], counts[at]
-    lanes = keys.astype("<u8", copy=False).view("<u2").reshape(-1, MAX_TERM)  # Han or 0: within the index's table
-    lens = _key_lengths(keys)
-    index = word_index(m)
-    singles = index.chars[lanes]
-    # 软件产业的: a phrase ending in a function word, not a name
-    first = singles[np.arange(len(keys)), lens - 1]
-    keep = ((first <= FUNCTION_LOGP) & (singles[:, 0] <= FUNCTION_LOGP)).nonzero()[0]
+    bounds, first_shift, lane_unit = _lane_tables()
+    lanes = terms.astype("<u8", copy=False).view("<u2").reshape(-1, MAX_TERM)  # Han or 0
+    # 软件产业的: a phrase that starts or ends with a function word, not a name
+    plain = _plain_chars(word_index(m))
+    first = terms >> first_shift[bounds.searchsorted(terms, "right")]
+    keep = (plain.take(first) & plain.take(lanes[:, 0])).nonzero()[0]
     if not len(keep):
         return []
-    keys, tcs, lanes, singles, lens = keys[keep], tcs[keep], lanes[keep], singles[keep], lens[keep]
-    # every (term, lane, look-alike the text has)
-    slot = alikes.slots[lanes.ravel()]
-    with_alikes = slot.nonzero()[0]  # (not a lane past a term's end, nor a character without look-alikes)
-    rows = alikes.table[slot[with_alikes]]
-    row, k = present[rows].nonzero()
-    if not len(row):
+    terms, tcs, lanes = terms[keep], tcs[keep], lanes[keep]
+    # every (term, lane, look-alike the text has), as flat indices into
+    # the rows of look-alikes gathered (a 2-d gather with uint16 indices
+    # and a 2-d nonzero cost ten times as much on an article)
+    cells = lanes.ravel()
+    width = alikes.table.shape[1]
+    if len(cells) > _COMPACT:  # only the lanes with look-alikes (not past a term's end)
+        with_alikes = alikes.slots.take(cells).nonzero()[0]
+        rows = alikes.table.take(alikes.slots.take(cells[with_alikes]), axis=0).ravel()
+        at = present.take(rows).nonzero()[0]
+        cell = with_alikes[at // width]
+    else:  # every lane, row 0 (no look-alike) where it has none: fewer calls
+        rows = alikes.table.take(alikes.slots.take(cells), axis=0).ravel()
+        at = present.take(rows).nonzero()[0]
+        cell = at // width
+    if not len(at):
         return []
-    x, cell = rows[row, k], with_alikes[row]
+    x = rows[at]
     term, lane = np.divmod(cell, MAX_TERM)
-    wanted = keys[term] ^ ((lanes.ravel()[cell] ^ x).astype(np.uint64) << (lane * 16).astype(np.uint64))
-    found = _lookup(distinct, counts, wanted)
+    wanted = terms[term] ^ ((cells[cell] ^ x).astype(np.uint64) * lane_unit[lane])
+    found = _lookup(distinct, counts, wanted, table)
     hit = ((found > 0) & (found * RATIO <= tcs[term])).nonzero()[0]
     if not len(hit):
         return []
-    # a term that the dictionary explains is ocr_confusion's business: read
-    # only the terms with a variant (each row's reading is its own floats)
-    explained = np.zeros(len(keys), dtype=bool)
-    marked = np.zeros(len(keys), dtype=bool)
-    marked[term[hit]] = True
-    with_variant = marked.nonzero()[0]  # sorted, as np.unique (which imports numpy.ma: 26 ms on its first call)
-    for n in sorted(set(lens[with_variant].tolist())):
-        rows_n = with_variant[lens[with_variant] == n]
-        chars = lanes[rows_n, n - 1 :: -1].astype(np.int64)  # first character first
-        explained[rows_n] = _some_readings(chars, singles[rows_n, n - 1 :: -1], index) > TERM_LOGP
-    hit = hit[~explained[term[hit]]]
-    by_term: dict[int, list[tuple[str, int, int]]] = {}
-    key_list, len_list = keys.tolist(), lens.tolist()
-    for t, ln, c, vc in zip(term[hit].tolist(), lane[hit].tolist(), x[hit].tolist(), found[hit].tolist()):
-        name = _unpack(key_list[t], len_list[t])
-        jj = len_list[t] - 1 - ln
-        by_term.setdefault(t, []).append((name[:jj] + chr(c) + name[jj + 1 :], jj, vc))
-    tc_list = tcs.tolist()
-    return [(_unpack(key_list[t], len_list[t]), tc_list[t], f) for t, f in by_term.items()]
+    term = term[hit]
+    return _unexplained(terms[term].tolist(), tcs[term].tolist(), lane[hit].tolist(), x[hit].tolist(), found[hit].tolist(), m)
 
 
-def _key_lengths(keys: np.ndarray) -> np.ndarray:
-    """The number of characters of each key of :func:`_ngram_keys` (every
-    character is a Han one, never 0, so the length shows in the magnitude).
+#: lanes of look-alikes gathered at once, beyond which only those of
+#: characters that have any are (one more call, less to gather)
+_COMPACT = 1024
 
-    >>> import numpy as np
-    >>> _key_lengths(np.array([_pack("天天"), _pack("天向上"), _pack("天天向上")], dtype=np.uint64)).tolist()
-    [2, 3, 4]
+
+def _unexplained(
+    keys: list[int], tcs: list[int], lanes: list[int], alike: list[int], found: list[int], m: WordModel
+) -> list[tuple[str, int, list[tuple[str, int, int]]]]:
+    """:func:`_variants`' result from its hits, in order: each the packed
+    term, its count, the lane changed, the look-alike written there and the
+    variant's count.  A term that the dictionary explains
+    (:func:`_some_reading` above :data:`TERM_LOGP`) is ``ocr_confusion``'s
+    business: its variants go; the dictionary is read only for the terms
+    with a variant, one by one (a handful on an article: cheaper than numpy).
+
+    >>> from cleaner.typos.model import model
+    >>> _unexplained([_pack("赵明远"), _pack("中国")], [4, 9], [0, 1], [ord("运"), ord("仲")], [1, 2], model())
+    [('赵明远', 4, [('赵明运', 2, 1)])]
     """
+    names: dict[int, str | None] = {}
+    by_term: dict[int, tuple[str, int, list[tuple[str, int, int]]]] = {}
+    for key, tc, ln, c, vc in zip(keys, tcs, lanes, alike, found):
+        if key not in names:
+            name = _unpack(key, 2 + (key >= 1 << 32) + (key >= 1 << 48))
+            names[key] = None if _some_reading(name, m) > TERM_LOGP else name
+        term = names[key]
+        if term is None:
+            continue
+        j = len(term) - 1 - ln
+        by_term.setdefault(key, (term, tc, []))[2].append((term[:j] + chr(c) + term[j + 1 :], j, vc))
+    return list(by_term.values())
+
+
+@functools.cache
+def _lane_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For :func:`_variants` (read only): the smallest keys of three and
+    of four characters (a key's length is 2 plus its ``searchsorted``
+    there), the shift down to a key's first character by that index, and
+    the unit of each lane (``1 << 16 * lane``)."""
     import numpy as np
 
-    return np.array([1 << 32, 1 << 48], dtype=np.uint64).searchsorted(keys, "right") + 2
+    out = (
+        np.array([1 << 32, 1 << 48], dtype=np.uint64),
+        np.array([16, 32, 48], dtype=np.uint64),
+        np.array([1 << 16 * lane for lane in range(MAX_TERM)], dtype=np.uint64),
+    )
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
-def _some_readings(chars: np.ndarray, singles: np.ndarray, index: WordIndex) -> np.ndarray:
-    """:func:`_some_reading` of each row of code points (the same floats)."""
-    import numpy as np
+@functools.lru_cache(maxsize=1)  # (the default model's; another's index is built per call anyway)
+def _plain_chars(index: WordIndex) -> np.ndarray:
+    """Whether each code point (of :attr:`WordIndex.chars`) is no function
+    word: its log probability as a one-character word is at most
+    :data:`FUNCTION_LOGP` (的 and 向 are function words, 王 is not).
 
-    n = chars.shape[1]
-    han = han_codes(chars)
-    if n > 2:
-        whole, head, tail = index.words_lp(han, han[:, :2], han[:, -2:])
-    else:
-        (whole,) = index.words_lp(han)
-    total = singles[:, 0]
-    for k in range(1, n):
-        total = total + singles[:, k]
-    best = np.maximum(whole, total)
-    if n > 2:
-        rest = singles[:, 2]
-        for k in range(3, n):
-            rest = rest + singles[:, k]
-        lead = singles[:, 0]
-        for k in range(1, n - 2):
-            lead = lead + singles[:, k]
-        best = np.maximum(best, head + rest)
-        best = np.maximum(best, lead + tail)
-        if n == 4:
-            best = np.maximum(best, head + tail)
-    return best
+    >>> from cleaner.typos.model import model, word_index
+    >>> p = _plain_chars(word_index(model()))
+    >>> bool(p[ord("的")]), bool(p[ord("王")])
+    (False, True)
+    """
+    plain = index.chars <= FUNCTION_LOGP
+    plain.flags.writeable = False
+    return plain
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -546,7 +661,7 @@ def find(
         return
     original, text = text, guards.simplified(text)
     m = word_model or model()
-    terms = _repeated_terms(text, neighbours or default_neighbours(), m)
+    terms = _repeated_terms(text, neighbours, m)
     if not terms.claims:
         return
     for start, end, before, after, score in _non_overlapping(_fixes(text, terms, m)):
@@ -570,33 +685,58 @@ class _Terms:
     positions: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _repeated_terms(text: str, nb_fn: Neighbours, m: WordModel) -> _Terms:
+def _repeated_terms(text: str, nb_fn: Neighbours | None, m: WordModel) -> _Terms:
     """The document's repeated terms (2 to :data:`MAX_TERM` characters) and
-    their rare look-alike variants, shortest terms first."""
-    import numpy as np
+    their rare look-alike variants (under ``nb_fn``, or the shipped table),
+    shortest terms first."""
     out = _Terms()
+    if len(text) <= _TINY and not _repeats_a_pair(text):
+        return out
     windows = _windows(text)
-    # a variant made of a character the text lacks cannot be counted in it
-    # (a code unit of the text, padding and U+FFFF included, only lets more through)
-    present = np.zeros(0x10000, dtype=bool)
-    present[windows[0] >> np.uint64(48)] = True
-    present[0] = False  # the look-alike table's padding
-    alikes = _default_look_alikes() if nb_fn is default_neighbours() else _LookAlikes.build(sorted(set(text)), nb_fn)
+    present: np.ndarray | None = None
+    if nb_fn is None or nb_fn is default_neighbours():
+        alikes = _default_look_alikes()
+    else:
+        alikes = _LookAlikes.build(sorted(set(text)), nb_fn)
     # strings of every length in one table (their keys never collide), or,
     # in a huge text, one length at a time (memory: 8 bytes a character each)
-    lengths = [range(2, MAX_TERM + 1)] if len(text) <= _SLICE else [[n] for n in range(2, MAX_TERM + 1)]
+    lengths = [range(2, MAX_TERM + 1)] if len(text) <= _SLICE else [(n,) for n in range(2, MAX_TERM + 1)]
     for ns in lengths:
-        distinct, counts = _counts(np.concatenate([_ngram_keys(windows, n, compact=True) for n in ns]))
+        distinct, counts = _counts(_sorted_keys(windows, ns))
         repeated_at = (counts >= MIN_TERM_COUNT).nonzero()[0]
         if not len(repeated_at):
             break  # no longer term can repeat either
+        if present is None:  # (a variant made of a character the text lacks cannot be counted in it)
+            present = _present(windows)
         candidates: list[tuple[str, int, list[tuple[str, int, int]]]] = []
+        table = _hash_table(distinct) if len(repeated_at) > _BLOCK else None  # (once for every block)
         for block in range(0, len(repeated_at), _BLOCK):
-            candidates.extend(_variants(distinct, counts, repeated_at[block : block + _BLOCK], m, alikes, present))
-        del distinct, counts
+            at = repeated_at[block : block + _BLOCK]
+            candidates.extend(_variants(distinct[at], counts[at], distinct, counts, m, alikes, present, table))
+        del distinct, counts, table
         for n in ns:
             _add_terms(text, [c for c in candidates if len(c[0]) == n], n, windows, m, out)
     return out
+
+
+def _repeats_a_pair(text: str) -> bool:
+    """Whether two Han characters side by side occur at least
+    :data:`MIN_TERM_COUNT` times in ``text`` (overlapping): if not, no
+    string of two or more does (each holds such a pair), so the text has
+    no term.
+
+    >>> _repeats_a_pair("天天天天"), _repeats_a_pair("中国人民站起来了。中国人民")
+    (True, False)
+    """
+    seen: dict[str, int] = {}
+    for run in _HAN_RUNS.findall(text):
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            count = seen.get(pair, 0) + 1
+            if count >= MIN_TERM_COUNT:
+                return True
+            seen[pair] = count
+    return False
 
 
 def _add_terms(
@@ -609,7 +749,7 @@ def _add_terms(
         return
     # where the candidate terms and their variants stand: one pass
     wanted = {t for t, _, _ in candidates} | {v for _, _, f in candidates for v, _, _ in f}
-    out.positions.update(_positions(text, n, wanted, _ngram_keys(windows, n)))
+    out.positions.update(_positions(text, n, wanted, windows))
     for term, tc, found in candidates:
         if not _is_term(text, term, out.positions.get(term, []), m):
             continue

@@ -75,13 +75,16 @@ def test_edits_replay():
     "text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "", "没有汉字 at all", "😀中国\ud800中国𠀀国", "中"]
 )
 @pytest.mark.parametrize("n", [2, 3])
-def test_positions_match_a_plain_scan(text: str, n: int) -> None:
+@pytest.mark.parametrize("scanned", [1 << 18, 0])  # by str.find, by packed keys
+def test_positions_match_a_plain_scan(text: str, n: int, scanned: int, monkeypatch) -> None:
+    from cleaner.typos import consistency
     from cleaner.typos.consistency import _positions
 
-    wanted = {"天天", "中国", "向上", "国国", "不在", "天天天", "中国中", "国中国"}
+    monkeypatch.setattr(consistency, "_SCANNED", scanned)
+    wanted = {"天天", "中国", "向上", "国国", "不在", "天天天", "中国中", "国中国", "c中", "c中国"}
     plain: dict[str, list[int]] = {}
     for i in range(len(text) - n + 1):
-        if text[i : i + n] in wanted:
+        if text[i : i + n] in wanted and text[i] != "c":  # (Han strings only)
             plain.setdefault(text[i : i + n], []).append(i)
     assert _positions(text, n, wanted) == plain
 
@@ -140,18 +143,96 @@ def test_the_dictionary_reads_only_terms_with_a_variant(monkeypatch) -> None:
     # the term's dictionary reading is taken after its variants are found,
     # for those terms only, and still vetoes: a term the dictionary explains
     # gets no correction
-    import numpy as np
-
     from cleaner.typos import consistency
 
-    real = consistency._some_readings
-    rows: list[int] = []
+    real = consistency._some_reading
+    read: list[str] = []
 
-    def counting(chars, singles, index):
-        rows.append(len(chars))
-        return real(chars, singles, index)
+    def counting(term, m):
+        read.append(term)
+        return real(term, m)
 
-    monkeypatch.setattr(consistency, "_some_readings", counting)
-    assert len(list(find(DOC))) == 1 and 0 < sum(rows) <= 2  # 3 before: 赵明 too
-    monkeypatch.setattr(consistency, "_some_readings", lambda chars, singles, index: np.zeros(len(chars)))
+    monkeypatch.setattr(consistency, "_some_reading", counting)
+    assert len(list(find(DOC))) == 1 and 0 < len(read) <= 2 and "赵明远" in read  # 3 before: 赵明 too
+    monkeypatch.setattr(consistency, "_some_reading", lambda term, m: 0.0)
     assert list(find(DOC)) == []
+
+
+# ---------------------------------------------------------------------------
+# issue 12: the paths taken for long texts give what the short path gives
+
+# (document, edits): a name written three times and garbled once, two such
+# names, a word that is not a name beside one, a Traditional line beside one
+# (no edit: two terms claim the variant 运)
+LONG_PATH_DOCS = [
+    (DOC, 1),
+    (DOC + "副区长周文斌到会。周文斌说，要抓落实。周文斌强调，要重实效。会后局文斌看望了群众。", 2),
+    ("科技产业是重点。发展科技产业。壮大科技产业。培育科技企业。" + DOC, 1),
+    ("區長劉建遠主持會議。劉建遠說，要抓落實。劉建遠強調，要重實效。會後劉建運看望了群眾。\n" + DOC, 0),
+]
+
+
+@pytest.mark.parametrize(("doc", "edits"), LONG_PATH_DOCS)
+def test_the_long_text_paths_agree_with_the_short_one(doc: str, edits: int, monkeypatch) -> None:
+    from cleaner.typos import consistency
+
+    short = [repr(e) for e in find(doc)]
+    assert len(short) == edits
+    # one length at a time, blocks of two strings, one hash table for them,
+    # the hash filter before every search, only lanes with look-alikes,
+    # positions by packed keys
+    for name, value in [("_SLICE", 8), ("_BLOCK", 2), ("_FILTERED", 0), ("_COMPACT", 0), ("_SCANNED", 0)]:
+        monkeypatch.setattr(consistency, name, value)
+    assert [repr(e) for e in find(doc)] == short
+
+
+def test_counts_are_those_of_np_unique() -> None:
+    import numpy as np
+
+    from cleaner.typos.consistency import _counts
+
+    rng = np.random.default_rng(12)
+    for size in [0, 1, 2, 5, 100, 1000]:
+        keys = np.sort(rng.integers(0, max(1, size // 3), size).astype(np.uint64))
+        distinct, counts = _counts(keys)
+        expected, expected_counts = np.unique(keys, return_counts=True)
+        assert distinct.tolist() == expected.tolist() and counts.tolist() == expected_counts.tolist()
+
+
+@pytest.mark.parametrize("text", ["天天天向上，天天向上。", "中国abc中国\n中中国国", "😀中国\ud800中国𠀀国人民", "", "中"])
+def test_sorted_keys_of_several_lengths_are_those_of_each(text: str) -> None:
+    import numpy as np
+
+    from cleaner.typos.consistency import _ngram_keys, _sorted_keys, _windows
+
+    windows = _windows(text)
+    each = np.sort(np.concatenate([_ngram_keys(windows, n, compact=True) for n in (2, 3, 4)]))
+    assert _sorted_keys(windows, range(2, 5)).tolist() == each.tolist()
+    assert _sorted_keys(windows, (3,)).tolist() == np.sort(_ngram_keys(windows, 3, compact=True)).tolist()
+
+
+def test_the_hash_filter_keeps_every_member() -> None:
+    import numpy as np
+
+    from cleaner.typos.consistency import _hash_table, _held, may_hold
+
+    rng = np.random.default_rng(12)
+    members = rng.integers(0, 1 << 63, 500).astype(np.uint64)
+    keys = np.concatenate([members, rng.integers(0, 1 << 63, 5000).astype(np.uint64)])
+    held = may_hold(keys, members)
+    assert held[: len(members)].all() and not held.all()  # no member missed, most others refused
+    assert (_held(keys, _hash_table(members)) == held).all()
+
+
+def test_a_short_text_without_a_repeated_pair_has_no_repeated_string() -> None:
+    # the Python test that spares a short text the numpy work agrees with it
+    import random
+
+    from cleaner.typos.consistency import MIN_TERM_COUNT, _counts, _repeats_a_pair, _sorted_keys, _windows
+
+    rng = random.Random(12)
+    alphabet = "天向上中国人民，。 a😀\ud800"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet[: rng.randint(2, len(alphabet))]) for _ in range(rng.randint(0, 40)))
+        _, counts = _counts(_sorted_keys(_windows(text), range(2, 5)))
+        assert _repeats_a_pair(text) == bool((counts >= MIN_TERM_COUNT).any()), text
