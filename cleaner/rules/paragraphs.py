@@ -52,7 +52,7 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -596,11 +596,18 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     >>> r.text == text, [(s.start, s.end) for s in r.suggestions]
     (True, [(3, 4)])
     """
+    return _whole(text)
+
+
+def _whole(text: str, first: tuple[list[_Line], _DocStats] | None = None) -> Iterator[Edit | Suggestion]:
+    """:func:`paragraphs_rule`; ``first`` gives the lines of ``text`` and
+    their layout when the caller has them already (a resumption that found
+    it cannot resume)."""
     memo = _recent()
     cache = _line_cache()
     kept: list[_Kept] = []
     layout: list[_DocStats] = []
-    edits = list(_joins(text, memo, cache, kept, layout=layout))
+    edits = list(_joins(text, memo, cache, kept, layout=layout, first=first))
     current = text
     settled = not edits  # (the last joining pass joined nothing)
     if edits:
@@ -640,9 +647,12 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
     under which that text joined nothing, a break away from the spans has
     the key and the verdict it had (no join), so only the breaks that touch
     the spans are judged again; their suggestions come back (the others
-    were returned before).  Anything else (a join near a span, another
-    layout, a code fence, a text the rule did not return) runs the rule on
-    the whole text.
+    were returned before).  A layout that differs only in its running
+    headers (a drop made a line repeat, or no longer) judges again the
+    breaks next to the lines that changed status as well.  Anything else
+    (a join near a span, another layout, a code fence, a text the rule did
+    not return) runs the rule on the whole text, on the lines and layout
+    measured here.
     """
     last: _Settled | None = getattr(_LOCAL, "settled", None)
     if last is None or not _unchanged_beside(last.text, text, spans) or "```" in text or "~~~" in text:
@@ -651,16 +661,21 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
         return iter(())  # (the text it returned: nothing new to say)
     if "\n" not in text and "\r" not in text:
         return paragraphs_rule(text, config)  # (no break: nothing to judge)
-    lines = _lines(text)
-    stats = _stats(lines, _line_cache())
+    lines, stats = measured = _measured(text, _line_cache())
     if stats != last.stats:
-        return paragraphs_rule(text, config)
-    verdicts = _recent().setdefault(stats, {})
+        if stats.headers == last.stats.headers or replace(last.stats, headers=stats.headers) != stats:
+            return _whole(text, measured)
+        # Only the running headers changed: a break between two lines whose
+        # header status is as it was has the verdict it had, so the breaks
+        # next to the lines that changed status are judged again too.
+        changed = stats.headers ^ last.stats.headers
+        spans = sorted(spans + [(ln.start, ln.start) for ln in lines if not ln.blank and ln.body.strip() in changed])
+    verdicts = _layout_verdicts(_recent(), stats)
     fenced = [False] * len(lines)
     kept: list[_Kept] = []
     for i, stop in _touched(lines, spans):
         if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
-            return paragraphs_rule(text, config)  # a join: the passes run on the whole text
+            return _whole(text, measured)  # a join: the passes run on the whole text
     _LOCAL.settled = _Settled(text, stats)
     return iter([d for a, b, para in kept if (d := _doubt_at(text, a, b, para)) is not None])
 
@@ -742,19 +757,48 @@ def _fenced(lines: list[_Line], text: str) -> list[bool]:
     return fenced
 
 
-def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None) -> Iterator[Edit]:
+def _joins(
+    text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None,
+    first: tuple[list[_Line], _DocStats] | None = None,
+) -> Iterator[Edit]:
     """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
     :func:`_decide` (a pure function) for the next passes, which see the same
     breaks again except next to what was joined.  The breaks the pass
     leaves alone go to ``kept``; without ``join``, it joins none; the
-    layout it judged under goes to ``layout``."""
+    layout it judged under goes to ``layout``; ``first``: the lines of
+    ``text`` and their layout, when known."""
     if "\n" not in text and "\r" not in text:
         return
-    lines = _lines(text)
-    stats = _stats(lines, cache)
+    lines, stats = first if first is not None else _measured(text, cache)
     if layout is not None:
         layout.append(stats)
-    yield from _walk(text, lines, stats, memo.setdefault(stats, {}), _fenced(lines, text), kept, 0, len(lines), join=join)
+    yield from _walk(text, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, text), kept, 0, len(lines), join=join)
+
+
+def _measured(text: str, cache: _LineCache) -> tuple[list[_Line], _DocStats]:
+    """The lines of ``text`` and their layout."""
+    lines = _lines(text)
+    return lines, _stats(lines, cache)
+
+
+def _layout_verdicts(memo: _Memo, stats: _DocStats) -> _Verdicts:
+    """The verdicts remembered under the layout ``stats`` (now the newest).
+    A layout first seen that differs from a remembered one only in its
+    running headers (a join or a drop changed which lines repeat) starts
+    with that one's verdicts, less those of the breaks next to a line that
+    became or ceased to be a header: the headers are the only part of the
+    layout :func:`_decide` reads through :func:`_header_break`, on the two
+    lines of the break."""
+    verdicts = memo.setdefault(stats, {})
+    if verdicts:
+        return verdicts
+    for other in reversed(memo):
+        theirs = memo[other]
+        if theirs and other.headers != stats.headers and replace(other, headers=stats.headers) == stats:
+            changed = other.headers ^ stats.headers
+            verdicts.update((key, v) for key, v in theirs.items() if key[0].strip() not in changed and key[2].strip() not in changed)
+            break
+    return verdicts
 
 
 def _walk(

@@ -429,3 +429,60 @@ def test_the_walk_passes_by_only_breaks_that_decide_would_keep_and_never_doubt()
             verdict = P._decide(a.body, para, b.body, j == i + 2, stats)
             para = para + b.body if verdict is not None and verdict[0] >= P.JOIN_SCORE else ""
     assert seen > 100
+
+
+def test_verdicts_carried_over_from_a_layout_with_other_headers_are_the_fresh_ones():
+    # A layout that differs from a remembered one only in its running
+    # headers starts with that one's verdicts, less the breaks next to a line
+    # whose header status changed: every verdict it holds is the fresh one.
+    import dataclasses
+
+    from cleaner.rules import paragraphs as P
+
+    seen = 0
+    for text in _damaged_documents():
+        lines = P._lines(text)
+        stats = P._stats(lines)
+        memo = P._RecentLayouts()
+        list(P._walk(text, lines, stats, memo.setdefault(stats), P._fenced(lines, text), [], 0, len(lines)))
+        header = next((ln.body.strip() for ln in lines if not ln.blank and ln.body.strip() not in stats.headers), "")
+        for other in (stats.headers | {header}, frozenset(list(stats.headers)[1:])):
+            moved = dataclasses.replace(stats, headers=other)
+            carried = P._layout_verdicts(memo, moved)
+            assert carried and len(carried) <= len(memo[stats]), (len(carried), len(memo[stats]))
+            for key, verdict in carried.items():
+                assert verdict == P._decide(*key, moved), key
+            seen += len(carried)
+            del memo[moved]
+        assert P._layout_verdicts(memo, dataclasses.replace(stats, wrap_width=stats.wrap_width + 1)) == {}  # (another layout)
+    assert seen > 100
+
+
+def test_resuming_where_a_drop_changed_the_running_headers_gives_what_the_whole_rule_gives():
+    # Removing one of the two copies of a repeated short line changes the
+    # running headers; the resumption judges the breaks next to it again.
+    from cleaner.config import make_config
+    from cleaner.rules.paragraphs import _LOCAL, forget_layouts, paragraphs_resume, paragraphs_rule
+
+    cfg = make_config()
+    body = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，做好年底前的收尾工作。"
+    cases = [
+        ("滨江区年度工作报告", f"{LONG_A}\n真做好年底前的收尾工作。"),
+        ("Widget Controller Manual", f"{LONG_A}\nand more text follows here."),
+        ("图书馆今年完成了老馆的改造新增阅览座位请读者认", LONG_B),  # (no header any more: it joins)
+    ]
+    for header, tail in cases:
+        before = f"{header}\n{body}\n\n{body}\n{header}\n{tail}\n\n{body}\n"
+        try:
+            settled = explain(before, only=["paragraphs"]).text
+            forget_layouts()
+            list(paragraphs_rule(settled, cfg))
+            assert _LOCAL.settled is not None and header in _LOCAL.settled.stats.headers
+            after = settled[len(header) + 1 :]  # (the copy at the top goes)
+            resumed = list(paragraphs_resume(after, cfg, [(0, 0)]))
+            forget_layouts()
+            whole = list(paragraphs_rule(after, cfg))
+            assert [e for e in resumed if e in whole] == resumed
+            assert [e for e in whole if type(e).__name__ == "Edit"] == [e for e in resumed if type(e).__name__ == "Edit"]
+        finally:
+            forget_layouts()
