@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..chars import lines_of
@@ -78,11 +79,37 @@ class _PageLine(NamedTuple):
     total: str  # the page count the line gives ('' when none)
 
 
+#: the lengths of a line that may hold a page number (at most 40 characters)
+_SHORT = frozenset(range(1, 41))
+
+
+def _short_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(start, text) of each line of :func:`~cleaner.chars.lines_of` that is
+    1 to 40 characters long and holds a digit.  Where only LF ends lines,
+    the lengths are measured in C, only the short lines are visited in
+    Python (a page number is on one line in a hundred) and a line's offset
+    is summed from the last one's.
+
+    >>> list(_short_lines("第1行\\n" + "长" * 41 + "\\n\\n— 2 —\\n第三行"))
+    [(0, '第1行'), (47, '— 2 —')]
+    """
+    if "\r" in text:
+        yield from ((start, body) for start, body, _ in lines_of(text) if 0 < len(body) <= 40 and _DIGIT.search(body))
+        return
+    pieces = text.split("\n")
+    lengths = list(map(len, pieces))
+    k0 = pos = 0  # (the offset of line k0)
+    for k in compress(range(len(pieces)), map(_SHORT.__contains__, lengths)):
+        body = pieces[k]
+        if _DIGIT.search(body):
+            pos += sum(lengths[k0:k]) + k - k0
+            k0 = k
+            yield pos, body
+
+
 def _page_lines(text: str) -> list[_PageLine]:
     out: list[_PageLine] = []
-    for line_start, body, _ in lines_of(text):
-        if not body or len(body) > 40 or not _DIGIT.search(body):
-            continue
+    for line_start, body in _short_lines(text):
         core = body.strip(_BLANK)
         for name, pattern in _FORMATS:
             found = pattern.fullmatch(core)

@@ -53,7 +53,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import compress
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
@@ -116,14 +116,29 @@ SPAN_COHESION = 0.5
 
 
 class _Line(NamedTuple):
+    """One line (of a break the walk leaves alone: see :data:`_Kept`)."""
+
     start: int
     body: str
-    ending: str
     blank: bool  # nothing but whitespace
 
 
-_BODY = operator.itemgetter(1)  # (a _Line's body and whether it is blank, read in C)
-_BLANK = operator.itemgetter(3)
+class _Lines(NamedTuple):
+    """The lines of a text as parallel lists, not an object per line: every
+    pass of the rule reads every line, and the lists are built in C."""
+
+    starts: list[int]
+    bodies: list[str]
+    blanks: list[bool]  # nothing but whitespace
+
+    def line(self, k: int) -> _Line:
+        """Line ``k``."""
+        return _Line(self.starts[k], self.bodies[k], self.blanks[k])
+
+
+_START = operator.itemgetter(0)  # (of the rows of lines_of, read in C)
+_TEXT = operator.itemgetter(1)
+_NEXT = (1).__add__  # (a line's length and its line feed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,19 +157,19 @@ def _width(s: str) -> int:
     return display_width(s)
 
 
-def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
+def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
     """What the document's lines say about its layout; ``cache`` keeps what
     is measured of each line for the next passes (which see the same lines
     again, except where they joined some)."""
     if cache is None:
         cache = _LineCache()
-    bodies = list(map(_BODY, lines))
-    blank = list(map(_BLANK, lines))
-    content = len(lines) - sum(blank)
+    bodies = lines.bodies
+    blank = lines.blanks
+    content = len(bodies) - sum(blank)
     # (a line followed by a line: neither is blank)
     followed = list(map(operator.not_, map(operator.or_, blank, blank[1:])))
     line_breaks = sum(followed)
-    blank_breaks = content - (not blank[-1] if lines else 0) - line_breaks
+    blank_breaks = content - (not blank[-1] if blank else 0) - line_breaks
     widths = cache.widths(compress(bodies, followed))
     prose = [w >= MIN_PROSE_WIDTH for w in widths]
     soft = list(compress(widths, prose))  # headings and short lines say nothing about the wrap width
@@ -477,28 +492,27 @@ _CLOSED = frozenset(_SENTENCE_END + "；;")
 JOIN_SCORE = 4.0
 
 
-def _lines(text: str) -> list[_Line]:
-    """The lines of ``text`` as :func:`~cleaner.chars.lines_of` reads them,
-    each with whether it is blank (built in one loop where only LF ends
-    lines: every pass of the rule reads them).
+def _lines(text: str) -> _Lines:
+    """The lines of ``text`` as :func:`~cleaner.chars.lines_of` reads them
+    (their starts and texts), each with whether it is blank; where only LF
+    ends lines, a split, the offsets summed and the blanks found in C.
 
-    >>> [tuple(ln) for ln in _lines("甲\\n \\n乙")]
-    [(0, '甲', '\\n', False), (2, ' ', '\\n', True), (4, '乙', '', False)]
+    >>> _lines("甲\\n \\n乙")
+    _Lines(starts=[0, 2, 4], bodies=['甲', ' ', '乙'], blanks=[False, True, False])
+    >>> _lines("甲\\r\\n\\r乙\\n") == _Lines([0, 3, 4], ["甲", "", "乙"], [False, True, False]), _lines(""), _lines("\\n")
+    (True, _Lines(starts=[], bodies=[], blanks=[]), _Lines(starts=[0], bodies=[''], blanks=[True]))
     """
     if "\r" in text:
-        return [_Line(start, body, ending, not body or body.isspace()) for start, body, ending in lines_of(text)]
-    pieces = text.split("\n")
-    last = pieces.pop()
-    out: list[_Line] = []
-    add = out.append
-    make = tuple.__new__  # (the tuple itself: _Line's own constructor is a Python call)
-    pos = 0
-    for body in pieces:
-        add(make(_Line, (pos, body, "\n", not body or body.isspace())))
-        pos += len(body) + 1
-    if last:
-        add(make(_Line, (pos, last, "", last.isspace())))
-    return out
+        rows = lines_of(text)
+        starts = list(map(_START, rows))
+        bodies = list(map(_TEXT, rows))
+    else:
+        bodies = text.split("\n")
+        if not bodies[-1]:
+            bodies.pop()  # (a text that ends with a line break has no empty line after it)
+        starts = list(accumulate(map(_NEXT, map(len, bodies)), initial=0))
+        starts.pop()
+    return _Lines(starts, bodies, list(map(operator.or_, map(operator.not_, bodies), map(str.isspace, bodies))))
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -599,7 +613,7 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     return _whole(text)
 
 
-def _whole(text: str, first: tuple[list[_Line], _DocStats] | None = None) -> Iterator[Edit | Suggestion]:
+def _whole(text: str, first: tuple[_Lines, _DocStats] | None = None) -> Iterator[Edit | Suggestion]:
     """:func:`paragraphs_rule`; ``first`` gives the lines of ``text`` and
     their layout when the caller has them already (a resumption that found
     it cannot resume)."""
@@ -655,7 +669,7 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
     measured here.
     """
     last: _Settled | None = getattr(_LOCAL, "settled", None)
-    if last is None or not _unchanged_beside(last.text, text, spans) or "```" in text or "~~~" in text:
+    if last is None or not _unchanged_beside(last.text, text, spans) or _may_fence(text):
         return paragraphs_rule(text, config)
     if not spans:
         return iter(())  # (the text it returned: nothing new to say)
@@ -669,9 +683,9 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
         # header status is as it was has the verdict it had, so the breaks
         # next to the lines that changed status are judged again too.
         changed = stats.headers ^ last.stats.headers
-        spans = sorted(spans + [(ln.start, ln.start) for ln in lines if not ln.blank and ln.body.strip() in changed])
+        spans = sorted(spans + [(start, start) for start, body, empty in zip(*lines) if not empty and body.strip() in changed])
     verdicts = _layout_verdicts(_recent(), stats)
-    fenced = [False] * len(lines)
+    fenced = [False] * len(lines.bodies)
     kept: list[_Kept] = []
     for i, stop in _touched(lines, spans):
         if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
@@ -689,7 +703,7 @@ def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
     return len(old) >= head + tail and old[:head] == new[:head] and old[len(old) - tail :] == new[len(new) - tail :]
 
 
-def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _touched(lines: _Lines, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The ranges of lines ``[i, stop)`` whose breaks (each line as line A)
     can read a character of the spans: from the last non-blank line before
     the lines a span touches to the last line before the next non-blank one
@@ -699,18 +713,18 @@ def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int
     >>> _touched(lines, [(5, 5)])  # the blank line between 乙 and 丙
     [(1, 4)]
     """
-    starts = [ln.start for ln in lines]
-    n = len(lines)
+    starts, _, blank = lines
+    n = len(starts)
     out: list[tuple[int, int]] = []
     for s, e in spans:
         first = max(0, bisect.bisect_right(starts, max(s - 1, 0)) - 1)
         last = max(first, bisect.bisect_right(starts, e) - 1)
         i = first - 1
-        while i > 0 and lines[i].blank:
+        while i > 0 and blank[i]:
             i -= 1
         i = max(i, 0)
         stop = last + 1
-        while stop < n and lines[stop].blank:
+        while stop < n and blank[stop]:
             stop += 1
         if out and i <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], stop))
@@ -742,14 +756,25 @@ def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | Non
     return Suggestion(NAME, cut, end, text[cut:end], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
 
 
-def _fenced(lines: list[_Line], text: str) -> list[bool]:
+def _may_fence(text: str) -> bool:
+    """Whether ``text`` holds a code fence mark (a search for one character
+    first: it is many times faster than one for three, and most texts have
+    neither a backtick nor a tilde).
+
+    >>> _may_fence("代码：\\n```\\nx = 1\\n```"), _may_fence("约~3~公里")
+    (True, False)
+    """
+    return ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
+
+
+def _fenced(lines: _Lines, text: str) -> list[bool]:
     """Which lines are inside a fenced code block (or are its fences)."""
-    fenced = [False] * len(lines)
-    if "```" not in text and "~~~" not in text:
+    fenced = [False] * len(lines.bodies)
+    if not _may_fence(text):
         return fenced  # (no line can open a fence)
     in_fence = False
-    for i, ln in enumerate(lines):
-        if _FENCE.match(ln.body):
+    for i, body in enumerate(lines.bodies):
+        if _FENCE.match(body):
             in_fence = not in_fence
             fenced[i] = True
         elif in_fence:
@@ -759,7 +784,7 @@ def _fenced(lines: list[_Line], text: str) -> list[bool]:
 
 def _joins(
     text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None,
-    first: tuple[list[_Line], _DocStats] | None = None,
+    first: tuple[_Lines, _DocStats] | None = None,
 ) -> Iterator[Edit]:
     """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
     :func:`_decide` (a pure function) for the next passes, which see the same
@@ -772,10 +797,10 @@ def _joins(
     lines, stats = first if first is not None else _measured(text, cache)
     if layout is not None:
         layout.append(stats)
-    yield from _walk(text, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, text), kept, 0, len(lines), join=join)
+    yield from _walk(text, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, text), kept, 0, len(lines.bodies), join=join)
 
 
-def _measured(text: str, cache: _LineCache) -> tuple[list[_Line], _DocStats]:
+def _measured(text: str, cache: _LineCache) -> tuple[_Lines, _DocStats]:
     """The lines of ``text`` and their layout."""
     lines = _lines(text)
     return lines, _stats(lines, cache)
@@ -802,53 +827,54 @@ def _layout_verdicts(memo: _Memo, stats: _DocStats) -> _Verdicts:
 
 
 def _walk(
-    text: str, lines: list[_Line], stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
+    text: str, lines: _Lines, stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
     i: int, stop: int, *, join: bool = True,
 ) -> Iterator[Edit]:
     """The joins of the breaks after lines ``i`` to ``stop - 1`` (line ``i``
     opens a paragraph), under the layout ``stats``; see :func:`_joins`."""
-    n = len(lines)
+    starts, bodies, blank = lines
+    n = len(bodies)
     para = ""  # the paragraph that ends with line i, as joined so far
     while i < stop:
-        a = lines[i]
-        if a.blank or fenced[i]:
+        if blank[i] or fenced[i]:
             i += 1
             para = ""
             continue
-        para = para or a.body
+        a = bodies[i]
+        para = para or a
         j = i + 1
-        while j < n and lines[j].blank:
+        while j < n and blank[j]:
             j += 1
         if j >= n or j - i - 1 > 1 or fenced[j]:
             i = j
             para = ""
             continue
-        b = lines[j]
-        if a.body[-1:] in _CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
+        b = bodies[j]
+        if a[-1:] in _CLOSED and (j > i + 1 or not stats.wrap_width) and b.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
             # a line that ends a sentence (or with ；), not a wrapped one:
             # the break stays (the shortcut of _decide) and no word runs across
             i = j
             para = ""
             continue
-        key = (a.body, para, b.body, j - i - 1 == 1)
+        key = (a, para, b, j - i - 1 == 1)
         found = verdicts.get(key, _UNSEEN)
         if found is _UNSEEN:
             found = verdicts[key] = _decide(*key, stats)
         verdict = cast("tuple[float, str] | None", found)
         if join and verdict is not None and verdict[0] >= JOIN_SCORE:
             score, sep = verdict
-            a_body = a.body.rstrip()
-            cut = a.start + len(a_body)
-            if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
+            a_body = a.rstrip()
+            cut = starts[i] + len(a_body)
+            if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.lstrip()):
                 cut -= 1  # the hyphen is part of the break
-            lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
-            end = b.start + lead
+            lead = len(b) - len(b.lstrip(" \t\u3000"))
+            end = starts[j] + lead
             yield Edit(NAME, cut, end, text[cut:end], sep, score=score)
             # keep the tail of the joined paragraph: features only look at its end and size
-            para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
+            para = (para.rstrip()[: len(para.rstrip()) - (starts[i] + len(a_body) - cut)] + sep + b[lead:])[-400:]
         else:
             if verdict is None or verdict[0] < JOIN_SCORE:
-                kept.append((a, b, para))
+                kept.append((_Line(starts[i], a, False), _Line(starts[j], b, False), para))
             para = ""
         i = j
 

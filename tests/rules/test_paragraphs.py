@@ -408,18 +408,20 @@ def test_the_walk_passes_by_only_breaks_that_decide_would_keep_and_never_doubt()
         lines = P._lines(text)
         stats = P._stats(lines)
         para = ""
-        for i, a in enumerate(lines[:-1]):
+        n = len(lines.bodies)
+        for i in range(n - 1):
+            a = lines.line(i)
             if a.blank:
                 para = ""
                 continue
             para = para or a.body
             j = i + 1
-            while j < len(lines) and lines[j].blank:
+            while j < n and lines.blanks[j]:
                 j += 1
-            if j >= len(lines) or j - i - 1 > 1:
+            if j >= n or j - i - 1 > 1:
                 para = ""
                 continue
-            b = lines[j]
+            b = lines.line(j)
             if a.body[-1:] in P._CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in P.NEVER_STARTS:
                 seen += 1
                 # (the paragraph before the break: the line alone, or the line after a longer paragraph)
@@ -444,8 +446,8 @@ def test_verdicts_carried_over_from_a_layout_with_other_headers_are_the_fresh_on
         lines = P._lines(text)
         stats = P._stats(lines)
         memo = P._RecentLayouts()
-        list(P._walk(text, lines, stats, memo.setdefault(stats), P._fenced(lines, text), [], 0, len(lines)))
-        header = next((ln.body.strip() for ln in lines if not ln.blank and ln.body.strip() not in stats.headers), "")
+        list(P._walk(text, lines, stats, memo.setdefault(stats), P._fenced(lines, text), [], 0, len(lines.bodies)))
+        header = next((body.strip() for body, empty in zip(lines.bodies, lines.blanks) if not empty and body.strip() not in stats.headers), "")
         for other in (stats.headers | {header}, frozenset(list(stats.headers)[1:])):
             moved = dataclasses.replace(stats, headers=other)
             carried = P._layout_verdicts(memo, moved)
