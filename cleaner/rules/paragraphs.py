@@ -54,7 +54,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import accumulate, compress
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
@@ -115,14 +115,6 @@ WEAK_COHESION = 3.0
 SPAN_COHESION = 0.5
 
 
-class _Line(NamedTuple):
-    """One line (of a break the walk leaves alone: see :data:`_Kept`)."""
-
-    start: int
-    body: str
-    blank: bool  # nothing but whitespace
-
-
 class _Lines(NamedTuple):
     """The lines of a text as parallel lists, not an object per line: every
     pass of the rule reads every line, and the lists are built in C."""
@@ -130,10 +122,6 @@ class _Lines(NamedTuple):
     starts: list[int]
     bodies: list[str]
     blanks: list[bool]  # nothing but whitespace
-
-    def line(self, k: int) -> _Line:
-        """Line ``k``."""
-        return _Line(self.starts[k], self.bodies[k], self.blanks[k])
 
 
 _START = operator.itemgetter(0)  # (of the rows of lines_of, read in C)
@@ -171,11 +159,14 @@ def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
     line_breaks = sum(followed)
     blank_breaks = content - (not blank[-1] if blank else 0) - line_breaks
     widths = cache.widths(compress(bodies, followed))
-    prose = [w >= MIN_PROSE_WIDTH for w in widths]
+    prose = list(map(MIN_PROSE_WIDTH.__le__, widths))
     soft = list(compress(widths, prose))  # headings and short lines say nothing about the wrap width
     latin = sum(map(str.isascii, compress(compress(bodies, followed), prose)))
-    # (an indent opens with a blank: the regex only where one does)
-    indents = sum(1 for body, empty in zip(bodies, blank) if body[:1].isspace() and not empty and _INDENT.match(body))
+    # (an indent opens with a blank: the regex only where one does, the
+    # lines that open with one found in C: lstrip returns the very same
+    # string when it strips nothing)
+    opens_blank = compress(bodies, map(operator.is_not, bodies, map(str.lstrip, bodies)))
+    indents = sum(1 for body in opens_blank if not body.isspace() and _INDENT.match(body))
     wrap = 0
     tol = 0
     if len(soft) >= 5:
@@ -237,7 +228,8 @@ class _LineCache:
         return list(map(known.__getitem__, lines))
 
 
-_UNSEEN = object()  # (a break whose verdict is not yet known)
+_UNSEEN: Any = object()  # (a break whose verdict is not yet known)
+_new = tuple.__new__
 
 
 def _header_key(line: str) -> str | None:
@@ -279,7 +271,7 @@ def _repeated(lines: list[str], keys: list[str | None]) -> frozenset[str]:
     again = {key for key, n in counts.items() if n >= HEADER_REPEATS}
     if not again:
         return frozenset()
-    return frozenset(line.strip() for line, key in zip(lines, keys) if key in again)
+    return frozenset(map(str.strip, compress(lines, map(again.__contains__, keys))))  # (in C: every line is read)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -520,8 +512,9 @@ _Verdicts = dict[tuple[str, str, str, bool], "tuple[float, str] | None"]
 #: the verdicts, kept across the passes of one call (a pass whose joins
 #: change no line length sees the same layout again)
 _Memo = dict[_DocStats, _Verdicts]
-#: a break left alone: line A, line B and the paragraph that ends with A
-_Kept = tuple[_Line, _Line, str]
+#: a break left alone: the start and text of line A, of line B, and the
+#: paragraph that ends with A
+_Kept = tuple[int, str, int, str, str]
 #: passes of :func:`_joins` at most (each reads the layout its joins left)
 MAX_PASSES = 4
 #: :data:`_RECENT` keeps the verdicts of at most this many layouts...
@@ -640,7 +633,7 @@ def _whole(text: str, first: tuple[_Lines, _DocStats] | None = None) -> Iterator
                 pass  # (joins nothing: only lists the breaks)
     memo.trim()
     _LOCAL.settled = _Settled(current, layout[-1]) if settled and layout else None
-    doubts = [d for a, b, para in kept if (d := _doubt_at(current, a, b, para)) is not None]
+    doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
 
@@ -691,7 +684,7 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
         if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
             return _whole(text, measured)  # a join: the passes run on the whole text
     _LOCAL.settled = _Settled(text, stats)
-    return iter([d for a, b, para in kept if (d := _doubt_at(text, a, b, para)) is not None])
+    return iter([d for k in kept if (d := _doubt_at(text, k)) is not None])
 
 
 def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
@@ -733,15 +726,16 @@ def _touched(lines: _Lines, spans: list[tuple[int, int]]) -> list[tuple[int, int
     return out
 
 
-def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
-    """:func:`_doubt` for the break between lines ``a`` and ``b`` of ``text``."""
-    body = b.body.lstrip(" \t\u3000")
+def _doubt_at(text: str, kept: _Kept) -> Suggestion | None:
+    """:func:`_doubt` for a break of ``text`` the walk left alone."""
+    a_start, a, b_start, b, para = kept
+    body = b.lstrip(" \t\u3000")
     end = para.rstrip()
     # (what _doubt checks first, before the offsets are worked out: most
     # breaks are not between two Han characters)
     if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])):
         return None
-    return _doubt(text, a.start + len(a.body.rstrip()), b.start + len(b.body) - len(body), para, body)
+    return _doubt(text, a_start + len(a.rstrip()), b_start + len(b) - len(body), para, body)
 
 
 def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
@@ -834,6 +828,7 @@ def _walk(
     opens a paragraph), under the layout ``stats``; see :func:`_joins`."""
     starts, bodies, blank = lines
     n = len(bodies)
+    wrap = stats.wrap_width
     para = ""  # the paragraph that ends with line i, as joined so far
     while i < stop:
         if blank[i] or fenced[i]:
@@ -850,17 +845,16 @@ def _walk(
             para = ""
             continue
         b = bodies[j]
-        if a[-1:] in _CLOSED and (j > i + 1 or not stats.wrap_width) and b.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
+        if a[-1:] in _CLOSED and (j > i + 1 or not wrap) and b.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
             # a line that ends a sentence (or with ；), not a wrapped one:
             # the break stays (the shortcut of _decide) and no word runs across
             i = j
             para = ""
             continue
         key = (a, para, b, j - i - 1 == 1)
-        found = verdicts.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            found = verdicts[key] = _decide(*key, stats)
-        verdict = cast("tuple[float, str] | None", found)
+        verdict = verdicts.get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = verdicts[key] = _decide(*key, stats)
         if join and verdict is not None and verdict[0] >= JOIN_SCORE:
             score, sep = verdict
             a_body = a.rstrip()
@@ -869,12 +863,12 @@ def _walk(
                 cut -= 1  # the hyphen is part of the break
             lead = len(b) - len(b.lstrip(" \t\u3000"))
             end = starts[j] + lead
-            yield Edit(NAME, cut, end, text[cut:end], sep, score=score)
+            yield _new(Edit, (NAME, cut, end, text[cut:end], sep, score, None, ""))  # (Edit(..., score=score), built in C)
             # keep the tail of the joined paragraph: features only look at its end and size
             para = (para.rstrip()[: len(para.rstrip()) - (starts[i] + len(a_body) - cut)] + sep + b[lead:])[-400:]
         else:
             if verdict is None or verdict[0] < JOIN_SCORE:
-                kept.append((_Line(starts[i], a, False), _Line(starts[j], b, False), para))
+                kept.append((starts[i], a, starts[j], b, para))
             para = ""
         i = j
 

@@ -410,26 +410,26 @@ def test_the_walk_passes_by_only_breaks_that_decide_would_keep_and_never_doubt()
         para = ""
         n = len(lines.bodies)
         for i in range(n - 1):
-            a = lines.line(i)
-            if a.blank:
+            a = lines.bodies[i]
+            if lines.blanks[i]:
                 para = ""
                 continue
-            para = para or a.body
+            para = para or a
             j = i + 1
             while j < n and lines.blanks[j]:
                 j += 1
             if j >= n or j - i - 1 > 1:
                 para = ""
                 continue
-            b = lines.line(j)
-            if a.body[-1:] in P._CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in P.NEVER_STARTS:
+            b = lines.bodies[j]
+            if a[-1:] in P._CLOSED and (j > i + 1 or not stats.wrap_width) and b.lstrip(" \t\u3000")[:1] not in P.NEVER_STARTS:
                 seen += 1
                 # (the paragraph before the break: the line alone, or the line after a longer paragraph)
-                for before in (a.body, "会议要求各部门加强协调配合，" + a.body):
-                    assert P._decide(a.body, before, b.body, j == i + 2, stats) is None, (a.body, b.body)
-                    assert P._doubt_at(text, a, b, before) is None
-            verdict = P._decide(a.body, para, b.body, j == i + 2, stats)
-            para = para + b.body if verdict is not None and verdict[0] >= P.JOIN_SCORE else ""
+                for before in (a, "会议要求各部门加强协调配合，" + a):
+                    assert P._decide(a, before, b, j == i + 2, stats) is None, (a, b)
+                    assert P._doubt_at(text, (lines.starts[i], a, lines.starts[j], b, before)) is None
+            verdict = P._decide(a, para, b, j == i + 2, stats)
+            para = para + b if verdict is not None and verdict[0] >= P.JOIN_SCORE else ""
     assert seen > 100
 
 
