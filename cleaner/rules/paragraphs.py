@@ -295,25 +295,43 @@ def ends_sentence(s: str) -> bool:
 
 
 def _is_prose(s: str, stats: _DocStats) -> bool:
-    w = _width(s)
-    if stats.wrap_width and w >= stats.wrap_width - stats.tolerance:
-        return True
-    return w >= MIN_PROSE_WIDTH and bool(_CLAUSE_PUNCT.search(s))
+    # (a width is at least the length and at most twice it: measured only
+    # where the length leaves the comparison open)
+    n = len(s)
+    if stats.wrap_width:
+        floor = stats.wrap_width - stats.tolerance
+        if n >= floor or (2 * n >= floor and _width(s) >= floor):
+            return True
+    if n < MIN_PROSE_WIDTH and (2 * n < MIN_PROSE_WIDTH or _width(s) < MIN_PROSE_WIDTH):
+        return False
+    return bool(_CLAUSE_PUNCT.search(s))
 
 
 def _blocked(a: str, b: str, b_raw: str, stats: _DocStats) -> bool:
     """Structural reasons never to join A and B."""
-    if _HEADING.match(a) or _HEADING.match(b_raw) or _SETEXT.match(b_raw) or _SETEXT.match(a):
-        return True
-    if _LIST.match(b_raw):
-        return True
-    if _FENCE.match(a) or _FENCE.match(b_raw):
+    if _marked(a) or _marked(b_raw) or _LIST.match(b_raw):
         return True
     if stats.indents and _INDENT.match(b_raw):
         return True
     if a.count("  ") >= 2 or b.count("  ") >= 2 or "|" in a[:1] + a[-1:]:
         return True  # columns of a table
     return False
+
+
+#: what a Markdown heading, setext underline or code fence opens with
+#: (after at most three spaces)
+_MARK_OPENERS = " #=-`~"
+
+
+def _marked(s: str) -> bool:
+    """Whether ``s`` is a Markdown heading, a setext underline or a code
+    fence (the regular expressions only for a line that opens with a space
+    or a mark).
+
+    >>> _marked("## 第一章"), _marked("======"), _marked("第一章")
+    (True, True, False)
+    """
+    return s[:1] in _MARK_OPENERS and bool(_HEADING.match(s) or _SETEXT.match(s) or _FENCE.match(s))
 
 
 def _header_break(line: str, b: str, stats: _DocStats) -> bool:
@@ -438,10 +456,14 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if wrapped:
         score += 2.0
     # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
-    width_a = len(a) if len(a) >= 2 * MIN_PROSE_WIDTH else _width(a)
+    # (the width is at least the length and at most twice it: measured only
+    # where the length leaves a comparison open)
+    n_a = len(a)
+    long_a = n_a >= 2 * MIN_PROSE_WIDTH or (n_a >= MIN_PROSE_WIDTH and _width(a) >= 2 * MIN_PROSE_WIDTH)
+    short_a = 2 * n_a < MIN_PROSE_WIDTH // 2 or (n_a < MIN_PROSE_WIDTH // 2 and _width(a) < MIN_PROSE_WIDTH // 2)
     if _INNER_PUNCT.search(a[:-1]):
         score += 1.0  # A reads as prose, not as a title
-    if width_a >= 2 * MIN_PROSE_WIDTH:
+    if long_a:
         score += 1.0  # longer than titles and bylines are
     if _is_prose(b, stats) or (_INNER_PUNCT.search(b) and ends_sentence(b)):
         score += 1.0
@@ -456,7 +478,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         score += 3.0
     if not cjk and first.isupper() and not wrapped:
         return None  # a new sentence may start a new paragraph
-    if width_a < MIN_PROSE_WIDTH // 2 and score < 4 + 2 and not word_across:
+    if short_a and score < 4 + 2 and not word_across:
         # very short: a title or a byline, unless the evidence is strong or a
         # word runs across (of 321 short lines before a line in PKU, MSR and
         # zh-Wikipedia that do not end a sentence, none reads as a word with
