@@ -313,7 +313,8 @@ def _blocked(a: str, b: str, b_raw: str, stats: _DocStats) -> bool:
         return True
     if stats.indents and _INDENT.match(b_raw):
         return True
-    if a.count("  ") >= 2 or b.count("  ") >= 2 or "|" in a[:1] + a[-1:]:
+    # (a search for one space first: many times faster than a count of two)
+    if (" " in a and a.count("  ") >= 2) or (" " in b and b.count("  ") >= 2) or a.startswith("|") or a.endswith("|"):
         return True  # columns of a table
     return False
 
