@@ -236,8 +236,10 @@ def _header_key(line: str) -> str | None:
     """What a line is compared on as a running header (see
     :func:`running_headers`), or None when it cannot be one."""
     s = line.strip()
-    # (a line longer than that in characters is wider still: no width to measure)
-    if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _width(s) > HEADER_MAX_WIDTH:
+    # (a line longer than that in characters is wider still, one half as
+    # long at most as wide: a width to measure only in between)
+    n = len(s)
+    if not s or n > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or (2 * n > HEADER_MAX_WIDTH and _width(s) > HEADER_MAX_WIDTH):
         return None
     key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
     return key if len(key.replace("0", "")) >= HEADER_MIN_LETTERS else None
