@@ -236,10 +236,8 @@ def _header_key(line: str) -> str | None:
     """What a line is compared on as a running header (see
     :func:`running_headers`), or None when it cannot be one."""
     s = line.strip()
-    # (a line longer than that in characters is wider still, one half as
-    # long at most as wide: a width to measure only in between)
-    n = len(s)
-    if not s or n > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or (2 * n > HEADER_MAX_WIDTH and _width(s) > HEADER_MAX_WIDTH):
+    # (a line longer than that in characters is wider still: no width to measure)
+    if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _wider(s, HEADER_MAX_WIDTH + 1):
         return None
     key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
     return key if len(key.replace("0", "")) >= HEADER_MIN_LETTERS else None
@@ -296,17 +294,22 @@ def ends_sentence(s: str) -> bool:
     return bool(last) and last in _SENTENCE_END
 
 
-def _is_prose(s: str, stats: _DocStats) -> bool:
-    # (a width is at least the length and at most twice it: measured only
-    # where the length leaves the comparison open)
+def _wider(s: str, width: int) -> bool:
+    """Whether ``s`` is at least ``width`` columns wide; measured only where
+    its length leaves that open (a width is at least the length, at most
+    twice it).
+
+    >>> _wider("中文ab", 6), _wider("中文ab", 7), _wider("abc", 4)
+    (True, False, False)
+    """
     n = len(s)
-    if stats.wrap_width:
-        floor = stats.wrap_width - stats.tolerance
-        if n >= floor or (2 * n >= floor and _width(s) >= floor):
-            return True
-    if n < MIN_PROSE_WIDTH and (2 * n < MIN_PROSE_WIDTH or _width(s) < MIN_PROSE_WIDTH):
-        return False
-    return bool(_CLAUSE_PUNCT.search(s))
+    return n >= width or (2 * n >= width and _width(s) >= width)
+
+
+def _is_prose(s: str, stats: _DocStats) -> bool:
+    if stats.wrap_width and _wider(s, stats.wrap_width - stats.tolerance):
+        return True
+    return _wider(s, MIN_PROSE_WIDTH) and bool(_CLAUSE_PUNCT.search(s))
 
 
 def _blocked(a: str, b: str, b_raw: str, stats: _DocStats) -> bool:
@@ -459,14 +462,9 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if wrapped:
         score += 2.0
     # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
-    # (the width is at least the length and at most twice it: measured only
-    # where the length leaves a comparison open)
-    n_a = len(a)
-    long_a = n_a >= 2 * MIN_PROSE_WIDTH or (n_a >= MIN_PROSE_WIDTH and _width(a) >= 2 * MIN_PROSE_WIDTH)
-    short_a = 2 * n_a < MIN_PROSE_WIDTH // 2 or (n_a < MIN_PROSE_WIDTH // 2 and _width(a) < MIN_PROSE_WIDTH // 2)
     if _INNER_PUNCT.search(a[:-1]):
         score += 1.0  # A reads as prose, not as a title
-    if long_a:
+    if _wider(a, 2 * MIN_PROSE_WIDTH):
         score += 1.0  # longer than titles and bylines are
     if _is_prose(b, stats) or (_INNER_PUNCT.search(b) and ends_sentence(b)):
         score += 1.0
@@ -481,7 +479,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         score += 3.0
     if not cjk and first.isupper() and not wrapped:
         return None  # a new sentence may start a new paragraph
-    if short_a and score < 4 + 2 and not word_across:
+    if not _wider(a, MIN_PROSE_WIDTH // 2) and score < 4 + 2 and not word_across:
         # very short: a title or a byline, unless the evidence is strong or a
         # word runs across (of 321 short lines before a line in PKU, MSR and
         # zh-Wikipedia that do not end a sentence, none reads as a word with
