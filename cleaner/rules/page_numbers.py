@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..chars import lines_of
@@ -79,32 +78,24 @@ class _PageLine(NamedTuple):
     total: str  # the page count the line gives ('' when none)
 
 
-#: the lengths of a line that may hold a page number (at most 40 characters)
-_SHORT = frozenset(range(1, 41))
-
-
-def _short_lines(text: str) -> Iterator[tuple[int, str]]:
+def _short_lines(text: str) -> list[tuple[int, str]]:
     """(start, text) of each line of :func:`~cleaner.chars.lines_of` that is
-    1 to 40 characters long and holds a digit.  Where only LF ends lines,
-    the lengths are measured in C, only the short lines are visited in
-    Python (a page number is on one line in a hundred) and a line's offset
-    is summed from the last one's.
+    1 to 40 characters long and holds a digit (where only LF ends lines,
+    without a tuple for every line: a page number is on one line in a
+    hundred).
 
-    >>> list(_short_lines("第1行\\n" + "长" * 41 + "\\n\\n— 2 —\\n第三行"))
+    >>> _short_lines("第1行\\n" + "长" * 41 + "\\n\\n— 2 —\\n第三行")
     [(0, '第1行'), (47, '— 2 —')]
     """
     if "\r" in text:
-        yield from ((start, body) for start, body, _ in lines_of(text) if 0 < len(body) <= 40 and _DIGIT.search(body))
-        return
-    pieces = text.split("\n")
-    lengths = list(map(len, pieces))
-    k0 = pos = 0  # (the offset of line k0)
-    for k in compress(range(len(pieces)), map(_SHORT.__contains__, lengths)):
-        body = pieces[k]
-        if _DIGIT.search(body):
-            pos += sum(lengths[k0:k]) + k - k0
-            k0 = k
-            yield pos, body
+        return [(start, body) for start, body, _ in lines_of(text) if 0 < len(body) <= 40 and _DIGIT.search(body)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for body in text.split("\n"):
+        if 0 < len(body) <= 40 and _DIGIT.search(body):
+            out.append((pos, body))
+        pos += len(body) + 1
+    return out
 
 
 def _page_lines(text: str) -> list[_PageLine]:
@@ -169,8 +160,8 @@ def _dropped(lines: list[_PageLine], text: str) -> list[_PageLine]:
 
 def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that drop the page-number lines of :func:`_runs` (see the module doc)."""
-    if not _DIGIT.search(text):
-        return
+    if not _DIGIT.search(text) or ("\n" not in text and "\r" not in text):
+        return  # (no number, or one line: a run takes two)
     lines = _page_lines(text)
     if len(lines) < 2:
         return
