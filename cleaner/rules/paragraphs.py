@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
-from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose
+from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose, spans_after
 from ..rule import Rule
 from ..segment import cohesion
 
@@ -679,9 +679,10 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
     the spans are judged again; their suggestions come back (the others
     were returned before).  A layout that differs only in its running
     headers (a drop made a line repeat, or no longer) judges again the
-    breaks next to the lines that changed status as well.  Anything else
-    (a join near a span, another layout, a code fence, a text the rule did
-    not return) runs the rule on the whole text, on the lines and layout
+    breaks next to the lines that changed status as well.  A join near a
+    span starts the passes of the rule from there (:func:`_onward`).
+    Anything else (another layout, a code fence, a text the rule did not
+    return) runs the rule on the whole text, on the lines and layout
     measured here.
     """
     last: _Settled | None = getattr(_LOCAL, "settled", None)
@@ -700,14 +701,109 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
         # next to the lines that changed status are judged again too.
         changed = stats.headers ^ last.stats.headers
         spans = sorted(spans + [(start, start) for start, body, empty in zip(*lines) if not empty and body.strip() in changed])
-    verdicts = _layout_verdicts(_recent(), stats)
-    fenced = [False] * len(lines.bodies)
+    return _onward(text, measured, spans)
+
+
+def _onward(text: str, measured: tuple[_Lines, _DocStats], spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
+    """The passes of :func:`paragraphs_rule` on ``text``, whose breaks away
+    from ``spans`` join nothing under its layout (``measured``: its lines
+    and layout): a pass judges only the breaks next to the spans, or next
+    to what the pass before joined, as long as the layout stays the same
+    but for its running headers (the breaks next to a line that changed
+    status are judged too): elsewhere a break has the key and the verdict
+    it had.  The breaks judged and left alone come back as suggestions
+    where a word may run across (the others were returned before).  A
+    layout that changes otherwise, or passes that keep joining, run the
+    whole rule."""
+    memo, cache = _recent(), _line_cache()
+    lines, stats = measured
+    edits: list[Edit] = []
+    current = text
     kept: list[_Kept] = []
-    for i, stop in _touched(lines, spans):
-        if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
-            return _whole(text, measured)  # a join: the passes run on the whole text
-    _LOCAL.settled = _Settled(text, stats)
-    return iter([d for k in kept if (d := _doubt_at(text, k)) is not None])
+    for _ in range(MAX_PASSES):
+        walked: list[tuple[int, int]] = []
+        fresh: list[_Kept] = []
+        more = list(_walk_ranges(current, lines, stats, _layout_verdicts(memo, stats), fresh, _touched(lines, spans), walked))
+        kept = _merge_kept(kept, fresh, [(lines.starts[i], lines.starts[e] if e < len(lines.starts) else len(current) + 1) for i, e in walked])
+        if not more:
+            _LOCAL.settled = _Settled(current, stats)
+            doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
+            if not edits:
+                return iter(doubts)
+            memo.trim()
+            mapper = OffsetMap(edits)
+            return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
+        edits = compose(text, current, edits, more) if edits else more
+        current = apply_edits(current, more)
+        after, layout = _measured(current, cache)
+        if replace(layout, headers=stats.headers) != stats or _may_fence(current):
+            return _whole(text, measured)  # another layout: the whole rule
+        spans = spans_after(more)
+        if layout.headers != stats.headers:
+            changed = layout.headers ^ stats.headers
+            spans = sorted(spans + [(start, start) for start, body, empty in zip(*after) if not empty and body.strip() in changed])
+        kept = _shifted(kept, more)
+        lines, stats = after, layout
+    return _whole(text, measured)  # (joins after every pass: the whole rule lists its breaks)
+
+
+def _walk_ranges(
+    text: str, lines: _Lines, stats: _DocStats, verdicts: _Verdicts, kept: list[_Kept], ranges: list[tuple[int, int]],
+    walked: list[tuple[int, int]],
+) -> Iterator[Edit]:
+    """:func:`_walk` over the ranges of lines (no fences), each on past its
+    end while it joins; the ranges of lines walked go to ``walked``."""
+    fenced = [False] * len(lines.bodies)
+    pos = 0  # (where the walk stands: a range that starts before goes on from there)
+    for i, stop in ranges:
+        i = max(i, pos)
+        stopped: list[int] = []
+        yield from _walk(text, lines, stats, verdicts, fenced, kept, i, stop, onward=True, stopped=stopped)
+        walked.append((i, stopped[0]))
+        pos = stopped[0]
+
+
+def _shifted(kept: list[_Kept], edits: list[Edit]) -> list[_Kept]:
+    """The kept breaks (sorted) that no edit (sorted) touches or adjoins,
+    moved to where they stand once the edits are made.
+
+    >>> _shifted([(0, "甲", 2, "乙", "甲"), (4, "丙", 6, "丁", "丙")], [Edit("x", 1, 1, "", "")])
+    [(4, '丙', 6, '丁', '丙')]
+    >>> _shifted([(4, "丙", 6, "丁", "丙")], [Edit("x", 1, 3, "ab", "")])
+    [(2, '丙', 4, '丁', '丙')]
+    """
+    out: list[_Kept] = []
+    k, delta, n = 0, 0, len(edits)
+    for a_start, a, b_start, b, para in kept:
+        while k < n and edits[k].end < a_start:
+            delta += len(edits[k].after) - (edits[k].end - edits[k].start)
+            k += 1
+        if k < n and edits[k].start <= b_start + len(b):
+            continue  # (next to an edit: judged again)
+        out.append((a_start + delta, a, b_start + delta, b, para))
+    return out
+
+
+def _merge_kept(kept: list[_Kept], fresh: list[_Kept], walked: list[tuple[int, int]]) -> list[_Kept]:
+    """The kept breaks of the passes before whose line A was not walked
+    again (``walked``: ranges of offsets, sorted) and those the walk kept,
+    in the order of the text.
+
+    >>> _merge_kept([(0, "甲", 2, "乙", "甲"), (4, "丙", 6, "丁", "丙")], [(2, "乙", 4, "丙", "乙")], [(2, 4)])
+    [(0, '甲', 2, '乙', '甲'), (2, '乙', 4, '丙', '乙'), (4, '丙', 6, '丁', '丙')]
+    """
+    if not kept:
+        return fresh
+    ends = [e for _, e in walked]
+    left = []
+    for entry in kept:
+        k = bisect.bisect_right(ends, entry[0])
+        if not (k < len(walked) and walked[k][0] <= entry[0]):
+            left.append(entry)
+    return sorted(left + fresh, key=_A_START)
+
+
+_A_START = operator.itemgetter(0)
 
 
 def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
@@ -845,15 +941,17 @@ def _layout_verdicts(memo: _Memo, stats: _DocStats) -> _Verdicts:
 
 def _walk(
     text: str, lines: _Lines, stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
-    i: int, stop: int, *, join: bool = True,
+    i: int, stop: int, *, join: bool = True, onward: bool = False, stopped: list[int] | None = None,
 ) -> Iterator[Edit]:
     """The joins of the breaks after lines ``i`` to ``stop - 1`` (line ``i``
-    opens a paragraph), under the layout ``stats``; see :func:`_joins`."""
+    opens a paragraph), under the layout ``stats``; see :func:`_joins`.
+    ``onward``: on past ``stop`` while the last break joined; the line
+    where the walk stopped goes to ``stopped``."""
     starts, bodies, blank = lines
     n = len(bodies)
     wrap = stats.wrap_width
     para = ""  # the paragraph that ends with line i, as joined so far
-    while i < stop:
+    while i < stop or (onward and para):
         if blank[i] or fenced[i]:
             i += 1
             para = ""
@@ -894,6 +992,8 @@ def _walk(
                 kept.append((starts[i], a, starts[j], b, para))
             para = ""
         i = j
+    if stopped is not None:
+        stopped.append(i)
 
 
 RULE = Rule(

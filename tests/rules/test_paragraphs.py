@@ -488,3 +488,37 @@ def test_resuming_where_a_drop_changed_the_running_headers_gives_what_the_whole_
             assert [e for e in whole if type(e).__name__ == "Edit"] == [e for e in resumed if type(e).__name__ == "Edit"]
         finally:
             forget_layouts()
+
+
+def test_resuming_past_a_join_gives_the_edits_of_the_whole_rule():
+    # A line break put into a settled paragraph (as another rule might
+    # leave one) joins again; the resumption carries the passes on from the
+    # spans and gives the edits of the whole rule, and only suggestions the
+    # whole rule gives.
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.rules.paragraphs import _LOCAL, forget_layouts, paragraphs_resume, paragraphs_rule
+
+    cfg = make_config()
+    rng = random.Random(12)
+    resumed_joins = 0
+    for text in _damaged_documents():
+        settled = explain(text, only=["paragraphs"]).text
+        cuts = sorted(rng.sample([k for k, ch in enumerate(settled) if ch in "，,"], 3))
+        broken = "".join(settled[a + 1 : b + 1] + "\n" for a, b in zip([-1, *cuts], cuts)) + settled[cuts[-1] + 1 :]
+        spans = [(c + 1 + n, c + 2 + n) for n, c in enumerate(cuts)]  # (each line break put in)
+        try:
+            forget_layouts()
+            list(paragraphs_rule(settled, cfg))
+            resumed = list(paragraphs_resume(broken, cfg, spans))
+            after = _LOCAL.settled
+            forget_layouts()
+            whole = list(paragraphs_rule(broken, cfg))
+            assert [e for e in resumed if type(e).__name__ == "Edit"] == [e for e in whole if type(e).__name__ == "Edit"]
+            assert [e for e in resumed if e in whole] == resumed
+            assert after is not None and after == _LOCAL.settled
+            resumed_joins += any(type(e).__name__ == "Edit" for e in resumed)
+        finally:
+            forget_layouts()
+    assert resumed_joins >= 4
