@@ -78,11 +78,29 @@ class _PageLine(NamedTuple):
     total: str  # the page count the line gives ('' when none)
 
 
+def _short_lines(text: str) -> list[tuple[int, str]]:
+    """(start, text) of each line of :func:`~cleaner.chars.lines_of` that is
+    1 to 40 characters long and holds a digit (where only LF ends lines,
+    without a tuple for every line: a page number is on one line in a
+    hundred).
+
+    >>> _short_lines("第1行\\n" + "长" * 41 + "\\n\\n— 2 —\\n第三行")
+    [(0, '第1行'), (47, '— 2 —')]
+    """
+    if "\r" in text:
+        return [(start, body) for start, body, _ in lines_of(text) if 0 < len(body) <= 40 and _DIGIT.search(body)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for body in text.split("\n"):
+        if 0 < len(body) <= 40 and _DIGIT.search(body):
+            out.append((pos, body))
+        pos += len(body) + 1
+    return out
+
+
 def _page_lines(text: str) -> list[_PageLine]:
     out: list[_PageLine] = []
-    for line_start, body, _ in lines_of(text):
-        if not body or len(body) > 40 or not _DIGIT.search(body):
-            continue
+    for line_start, body in _short_lines(text):
         core = body.strip(_BLANK)
         for name, pattern in _FORMATS:
             found = pattern.fullmatch(core)
@@ -142,8 +160,8 @@ def _dropped(lines: list[_PageLine], text: str) -> list[_PageLine]:
 
 def page_numbers_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that drop the page-number lines of :func:`_runs` (see the module doc)."""
-    if not _DIGIT.search(text):
-        return
+    if not _DIGIT.search(text) or ("\n" not in text and "\r" not in text):
+        return  # (no number, or one line: a run takes two)
     lines = _page_lines(text)
     if len(lines) < 2:
         return

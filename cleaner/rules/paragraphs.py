@@ -52,13 +52,13 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import compress
-from typing import TYPE_CHECKING, NamedTuple, cast
+from dataclasses import dataclass, replace
+from itertools import accumulate, compress
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
-from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose
+from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose, spans_after
 from ..rule import Rule
 from ..segment import cohesion
 
@@ -115,15 +115,18 @@ WEAK_COHESION = 3.0
 SPAN_COHESION = 0.5
 
 
-class _Line(NamedTuple):
-    start: int
-    body: str
-    ending: str
-    blank: bool  # nothing but whitespace
+class _Lines(NamedTuple):
+    """The lines of a text as parallel lists, not an object per line: every
+    pass of the rule reads every line, and the lists are built in C."""
+
+    starts: list[int]
+    bodies: list[str]
+    blanks: list[bool]  # nothing but whitespace
 
 
-_BODY = operator.itemgetter(1)  # (a _Line's body and whether it is blank, read in C)
-_BLANK = operator.itemgetter(3)
+_START = operator.itemgetter(0)  # (of the rows of lines_of, read in C)
+_TEXT = operator.itemgetter(1)
+_NEXT = (1).__add__  # (a line's length and its line feed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,25 +145,28 @@ def _width(s: str) -> int:
     return display_width(s)
 
 
-def _stats(lines: list[_Line], cache: _LineCache | None = None) -> _DocStats:
+def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
     """What the document's lines say about its layout; ``cache`` keeps what
     is measured of each line for the next passes (which see the same lines
     again, except where they joined some)."""
     if cache is None:
         cache = _LineCache()
-    bodies = list(map(_BODY, lines))
-    blank = list(map(_BLANK, lines))
-    content = len(lines) - sum(blank)
+    bodies = lines.bodies
+    blank = lines.blanks
+    content = len(bodies) - sum(blank)
     # (a line followed by a line: neither is blank)
     followed = list(map(operator.not_, map(operator.or_, blank, blank[1:])))
     line_breaks = sum(followed)
-    blank_breaks = content - (not blank[-1] if lines else 0) - line_breaks
+    blank_breaks = content - (not blank[-1] if blank else 0) - line_breaks
     widths = cache.widths(compress(bodies, followed))
-    prose = [w >= MIN_PROSE_WIDTH for w in widths]
+    prose = list(map(MIN_PROSE_WIDTH.__le__, widths))
     soft = list(compress(widths, prose))  # headings and short lines say nothing about the wrap width
     latin = sum(map(str.isascii, compress(compress(bodies, followed), prose)))
-    # (an indent opens with a blank: the regex only where one does)
-    indents = sum(1 for body, empty in zip(bodies, blank) if body[:1].isspace() and not empty and _INDENT.match(body))
+    # (an indent opens with a blank: the regex only where one does, the
+    # lines that open with one found in C: lstrip returns the very same
+    # string when it strips nothing)
+    opens_blank = compress(bodies, map(operator.is_not, bodies, map(str.lstrip, bodies)))
+    indents = sum(1 for body in opens_blank if not body.isspace() and _INDENT.match(body))
     wrap = 0
     tol = 0
     if len(soft) >= 5:
@@ -222,7 +228,8 @@ class _LineCache:
         return list(map(known.__getitem__, lines))
 
 
-_UNSEEN = object()  # (a break whose verdict is not yet known)
+_UNSEEN: Any = object()  # (a break whose verdict is not yet known)
+_new = tuple.__new__
 
 
 def _header_key(line: str) -> str | None:
@@ -230,7 +237,7 @@ def _header_key(line: str) -> str | None:
     :func:`running_headers`), or None when it cannot be one."""
     s = line.strip()
     # (a line longer than that in characters is wider still: no width to measure)
-    if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _width(s) > HEADER_MAX_WIDTH:
+    if not s or len(s) > HEADER_MAX_WIDTH or _HEADER_PUNCT.search(s) or _wider(s, HEADER_MAX_WIDTH + 1):
         return None
     key = _DIGITS.sub("0", _NOT_WORD.sub("", unicodedata.normalize("NFKC", s).casefold()))
     return key if len(key.replace("0", "")) >= HEADER_MIN_LETTERS else None
@@ -264,7 +271,7 @@ def _repeated(lines: list[str], keys: list[str | None]) -> frozenset[str]:
     again = {key for key, n in counts.items() if n >= HEADER_REPEATS}
     if not again:
         return frozenset()
-    return frozenset(line.strip() for line, key in zip(lines, keys) if key in again)
+    return frozenset(map(str.strip, compress(lines, map(again.__contains__, keys))))  # (in C: every line is read)
 
 
 _DIGITS = re.compile(r"\d+")
@@ -287,26 +294,50 @@ def ends_sentence(s: str) -> bool:
     return bool(last) and last in _SENTENCE_END
 
 
+def _wider(s: str, width: int) -> bool:
+    """Whether ``s`` is at least ``width`` columns wide; measured only where
+    its length leaves that open (a width is at least the length, at most
+    twice it).
+
+    >>> _wider("中文ab", 6), _wider("中文ab", 7), _wider("abc", 4)
+    (True, False, False)
+    """
+    n = len(s)
+    return n >= width or (2 * n >= width and _width(s) >= width)
+
+
 def _is_prose(s: str, stats: _DocStats) -> bool:
-    w = _width(s)
-    if stats.wrap_width and w >= stats.wrap_width - stats.tolerance:
+    if stats.wrap_width and _wider(s, stats.wrap_width - stats.tolerance):
         return True
-    return w >= MIN_PROSE_WIDTH and bool(_CLAUSE_PUNCT.search(s))
+    return _wider(s, MIN_PROSE_WIDTH) and bool(_CLAUSE_PUNCT.search(s))
 
 
 def _blocked(a: str, b: str, b_raw: str, stats: _DocStats) -> bool:
     """Structural reasons never to join A and B."""
-    if _HEADING.match(a) or _HEADING.match(b_raw) or _SETEXT.match(b_raw) or _SETEXT.match(a):
-        return True
-    if _LIST.match(b_raw):
-        return True
-    if _FENCE.match(a) or _FENCE.match(b_raw):
+    if _marked(a) or _marked(b_raw) or _LIST.match(b_raw):
         return True
     if stats.indents and _INDENT.match(b_raw):
         return True
-    if a.count("  ") >= 2 or b.count("  ") >= 2 or "|" in a[:1] + a[-1:]:
+    # (a search for one space first: many times faster than a count of two)
+    if (" " in a and a.count("  ") >= 2) or (" " in b and b.count("  ") >= 2) or a.startswith("|") or a.endswith("|"):
         return True  # columns of a table
     return False
+
+
+#: what a Markdown heading, setext underline or code fence opens with
+#: (after at most three spaces)
+_MARK_OPENERS = " #=-`~"
+
+
+def _marked(s: str) -> bool:
+    """Whether ``s`` is a Markdown heading, a setext underline or a code
+    fence (the regular expressions only for a line that opens with a space
+    or a mark).
+
+    >>> _marked("## 第一章"), _marked("======"), _marked("第一章")
+    (True, True, False)
+    """
+    return s[:1] in _MARK_OPENERS and bool(_HEADING.match(s) or _SETEXT.match(s) or _FENCE.match(s))
 
 
 def _header_break(line: str, b: str, stats: _DocStats) -> bool:
@@ -431,10 +462,9 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if wrapped:
         score += 2.0
     # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
-    width_a = len(a) if len(a) >= 2 * MIN_PROSE_WIDTH else _width(a)
     if _INNER_PUNCT.search(a[:-1]):
         score += 1.0  # A reads as prose, not as a title
-    if width_a >= 2 * MIN_PROSE_WIDTH:
+    if _wider(a, 2 * MIN_PROSE_WIDTH):
         score += 1.0  # longer than titles and bylines are
     if _is_prose(b, stats) or (_INNER_PUNCT.search(b) and ends_sentence(b)):
         score += 1.0
@@ -449,7 +479,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         score += 3.0
     if not cjk and first.isupper() and not wrapped:
         return None  # a new sentence may start a new paragraph
-    if width_a < MIN_PROSE_WIDTH // 2 and score < 4 + 2 and not word_across:
+    if not _wider(a, MIN_PROSE_WIDTH // 2) and score < 4 + 2 and not word_across:
         # very short: a title or a byline, unless the evidence is strong or a
         # word runs across (of 321 short lines before a line in PKU, MSR and
         # zh-Wikipedia that do not end a sentence, none reads as a word with
@@ -477,28 +507,27 @@ _CLOSED = frozenset(_SENTENCE_END + "；;")
 JOIN_SCORE = 4.0
 
 
-def _lines(text: str) -> list[_Line]:
-    """The lines of ``text`` as :func:`~cleaner.chars.lines_of` reads them,
-    each with whether it is blank (built in one loop where only LF ends
-    lines: every pass of the rule reads them).
+def _lines(text: str) -> _Lines:
+    """The lines of ``text`` as :func:`~cleaner.chars.lines_of` reads them
+    (their starts and texts), each with whether it is blank; where only LF
+    ends lines, a split, the offsets summed and the blanks found in C.
 
-    >>> [tuple(ln) for ln in _lines("甲\\n \\n乙")]
-    [(0, '甲', '\\n', False), (2, ' ', '\\n', True), (4, '乙', '', False)]
+    >>> _lines("甲\\n \\n乙")
+    _Lines(starts=[0, 2, 4], bodies=['甲', ' ', '乙'], blanks=[False, True, False])
+    >>> _lines("甲\\r\\n\\r乙\\n") == _Lines([0, 3, 4], ["甲", "", "乙"], [False, True, False]), _lines(""), _lines("\\n")
+    (True, _Lines(starts=[], bodies=[], blanks=[]), _Lines(starts=[0], bodies=[''], blanks=[True]))
     """
     if "\r" in text:
-        return [_Line(start, body, ending, not body or body.isspace()) for start, body, ending in lines_of(text)]
-    pieces = text.split("\n")
-    last = pieces.pop()
-    out: list[_Line] = []
-    add = out.append
-    make = tuple.__new__  # (the tuple itself: _Line's own constructor is a Python call)
-    pos = 0
-    for body in pieces:
-        add(make(_Line, (pos, body, "\n", not body or body.isspace())))
-        pos += len(body) + 1
-    if last:
-        add(make(_Line, (pos, last, "", last.isspace())))
-    return out
+        rows = lines_of(text)
+        starts = list(map(_START, rows))
+        bodies = list(map(_TEXT, rows))
+    else:
+        bodies = text.split("\n")
+        if not bodies[-1]:
+            bodies.pop()  # (a text that ends with a line break has no empty line after it)
+        starts = list(accumulate(map(_NEXT, map(len, bodies)), initial=0))
+        starts.pop()
+    return _Lines(starts, bodies, list(map(operator.or_, map(operator.not_, bodies), map(str.isspace, bodies))))
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -506,8 +535,9 @@ _Verdicts = dict[tuple[str, str, str, bool], "tuple[float, str] | None"]
 #: the verdicts, kept across the passes of one call (a pass whose joins
 #: change no line length sees the same layout again)
 _Memo = dict[_DocStats, _Verdicts]
-#: a break left alone: line A, line B and the paragraph that ends with A
-_Kept = tuple[_Line, _Line, str]
+#: a break left alone: the start and text of line A, of line B, and the
+#: paragraph that ends with A
+_Kept = tuple[int, str, int, str, str]
 #: passes of :func:`_joins` at most (each reads the layout its joins left)
 MAX_PASSES = 4
 #: :data:`_RECENT` keeps the verdicts of at most this many layouts...
@@ -596,11 +626,18 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     >>> r.text == text, [(s.start, s.end) for s in r.suggestions]
     (True, [(3, 4)])
     """
+    return _whole(text)
+
+
+def _whole(text: str, first: tuple[_Lines, _DocStats] | None = None) -> Iterator[Edit | Suggestion]:
+    """:func:`paragraphs_rule`; ``first`` gives the lines of ``text`` and
+    their layout when the caller has them already (a resumption that found
+    it cannot resume)."""
     memo = _recent()
     cache = _line_cache()
     kept: list[_Kept] = []
     layout: list[_DocStats] = []
-    edits = list(_joins(text, memo, cache, kept, layout=layout))
+    edits = list(_joins(text, memo, cache, kept, layout=layout, first=first))
     current = text
     settled = not edits  # (the last joining pass joined nothing)
     if edits:
@@ -619,7 +656,7 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
                 pass  # (joins nothing: only lists the breaks)
     memo.trim()
     _LOCAL.settled = _Settled(current, layout[-1]) if settled and layout else None
-    doubts = [d for a, b, para in kept if (d := _doubt_at(current, a, b, para)) is not None]
+    doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
 
@@ -640,29 +677,133 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
     under which that text joined nothing, a break away from the spans has
     the key and the verdict it had (no join), so only the breaks that touch
     the spans are judged again; their suggestions come back (the others
-    were returned before).  Anything else (a join near a span, another
-    layout, a code fence, a text the rule did not return) runs the rule on
-    the whole text.
+    were returned before).  A layout that differs only in its running
+    headers (a drop made a line repeat, or no longer) judges again the
+    breaks next to the lines that changed status as well.  A join near a
+    span starts the passes of the rule from there (:func:`_onward`).
+    Anything else (another layout, a code fence, a text the rule did not
+    return) runs the rule on the whole text, on the lines and layout
+    measured here.
     """
     last: _Settled | None = getattr(_LOCAL, "settled", None)
-    if last is None or not _unchanged_beside(last.text, text, spans) or "```" in text or "~~~" in text:
+    if last is None or not _unchanged_beside(last.text, text, spans) or _may_fence(text):
         return paragraphs_rule(text, config)
     if not spans:
         return iter(())  # (the text it returned: nothing new to say)
     if "\n" not in text and "\r" not in text:
         return paragraphs_rule(text, config)  # (no break: nothing to judge)
-    lines = _lines(text)
-    stats = _stats(lines, _line_cache())
+    lines, stats = measured = _measured(text, _line_cache())
     if stats != last.stats:
-        return paragraphs_rule(text, config)
-    verdicts = _recent().setdefault(stats, {})
-    fenced = [False] * len(lines)
+        if stats.headers == last.stats.headers or replace(last.stats, headers=stats.headers) != stats:
+            return _whole(text, measured)
+        # Only the running headers changed: a break between two lines whose
+        # header status is as it was has the verdict it had, so the breaks
+        # next to the lines that changed status are judged again too.
+        changed = stats.headers ^ last.stats.headers
+        spans = sorted(spans + [(start, start) for start, body, empty in zip(*lines) if not empty and body.strip() in changed])
+    return _onward(text, measured, spans)
+
+
+def _onward(text: str, measured: tuple[_Lines, _DocStats], spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
+    """The passes of :func:`paragraphs_rule` on ``text``, whose breaks away
+    from ``spans`` join nothing under its layout (``measured``: its lines
+    and layout): a pass judges only the breaks next to the spans, or next
+    to what the pass before joined, as long as the layout stays the same
+    but for its running headers (the breaks next to a line that changed
+    status are judged too): elsewhere a break has the key and the verdict
+    it had.  The breaks judged and left alone come back as suggestions
+    where a word may run across (the others were returned before).  A
+    layout that changes otherwise, or passes that keep joining, run the
+    whole rule."""
+    memo, cache = _recent(), _line_cache()
+    lines, stats = measured
+    edits: list[Edit] = []
+    current = text
     kept: list[_Kept] = []
-    for i, stop in _touched(lines, spans):
-        if next(_walk(text, lines, stats, verdicts, fenced, kept, i, stop), None) is not None:
-            return paragraphs_rule(text, config)  # a join: the passes run on the whole text
-    _LOCAL.settled = _Settled(text, stats)
-    return iter([d for a, b, para in kept if (d := _doubt_at(text, a, b, para)) is not None])
+    for _ in range(MAX_PASSES):
+        walked: list[tuple[int, int]] = []
+        fresh: list[_Kept] = []
+        more = list(_walk_ranges(current, lines, stats, _layout_verdicts(memo, stats), fresh, _touched(lines, spans), walked))
+        kept = _merge_kept(kept, fresh, [(lines.starts[i], lines.starts[e] if e < len(lines.starts) else len(current) + 1) for i, e in walked])
+        if not more:
+            _LOCAL.settled = _Settled(current, stats)
+            doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
+            if not edits:
+                return iter(doubts)
+            memo.trim()
+            mapper = OffsetMap(edits)
+            return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
+        edits = compose(text, current, edits, more) if edits else more
+        current = apply_edits(current, more)
+        after, layout = _measured(current, cache)
+        if replace(layout, headers=stats.headers) != stats or _may_fence(current):
+            return _whole(text, measured)  # another layout: the whole rule
+        spans = spans_after(more)
+        if layout.headers != stats.headers:
+            changed = layout.headers ^ stats.headers
+            spans = sorted(spans + [(start, start) for start, body, empty in zip(*after) if not empty and body.strip() in changed])
+        kept = _shifted(kept, more)
+        lines, stats = after, layout
+    return _whole(text, measured)  # (joins after every pass: the whole rule lists its breaks)
+
+
+def _walk_ranges(
+    text: str, lines: _Lines, stats: _DocStats, verdicts: _Verdicts, kept: list[_Kept], ranges: list[tuple[int, int]],
+    walked: list[tuple[int, int]],
+) -> Iterator[Edit]:
+    """:func:`_walk` over the ranges of lines (no fences), each on past its
+    end while it joins; the ranges of lines walked go to ``walked``."""
+    fenced = [False] * len(lines.bodies)
+    pos = 0  # (where the walk stands: a range that starts before goes on from there)
+    for i, stop in ranges:
+        i = max(i, pos)
+        stopped: list[int] = []
+        yield from _walk(text, lines, stats, verdicts, fenced, kept, i, stop, onward=True, stopped=stopped)
+        walked.append((i, stopped[0]))
+        pos = stopped[0]
+
+
+def _shifted(kept: list[_Kept], edits: list[Edit]) -> list[_Kept]:
+    """The kept breaks (sorted) that no edit (sorted) touches or adjoins,
+    moved to where they stand once the edits are made.
+
+    >>> _shifted([(0, "甲", 2, "乙", "甲"), (4, "丙", 6, "丁", "丙")], [Edit("x", 1, 1, "", "")])
+    [(4, '丙', 6, '丁', '丙')]
+    >>> _shifted([(4, "丙", 6, "丁", "丙")], [Edit("x", 1, 3, "ab", "")])
+    [(2, '丙', 4, '丁', '丙')]
+    """
+    out: list[_Kept] = []
+    k, delta, n = 0, 0, len(edits)
+    for a_start, a, b_start, b, para in kept:
+        while k < n and edits[k].end < a_start:
+            delta += len(edits[k].after) - (edits[k].end - edits[k].start)
+            k += 1
+        if k < n and edits[k].start <= b_start + len(b):
+            continue  # (next to an edit: judged again)
+        out.append((a_start + delta, a, b_start + delta, b, para))
+    return out
+
+
+def _merge_kept(kept: list[_Kept], fresh: list[_Kept], walked: list[tuple[int, int]]) -> list[_Kept]:
+    """The kept breaks of the passes before whose line A was not walked
+    again (``walked``: ranges of offsets, sorted) and those the walk kept,
+    in the order of the text.
+
+    >>> _merge_kept([(0, "甲", 2, "乙", "甲"), (4, "丙", 6, "丁", "丙")], [(2, "乙", 4, "丙", "乙")], [(2, 4)])
+    [(0, '甲', 2, '乙', '甲'), (2, '乙', 4, '丙', '乙'), (4, '丙', 6, '丁', '丙')]
+    """
+    if not kept:
+        return fresh
+    ends = [e for _, e in walked]
+    left = []
+    for entry in kept:
+        k = bisect.bisect_right(ends, entry[0])
+        if not (k < len(walked) and walked[k][0] <= entry[0]):
+            left.append(entry)
+    return sorted(left + fresh, key=_A_START)
+
+
+_A_START = operator.itemgetter(0)
 
 
 def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
@@ -674,7 +815,7 @@ def _unchanged_beside(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
     return len(old) >= head + tail and old[:head] == new[:head] and old[len(old) - tail :] == new[len(new) - tail :]
 
 
-def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _touched(lines: _Lines, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The ranges of lines ``[i, stop)`` whose breaks (each line as line A)
     can read a character of the spans: from the last non-blank line before
     the lines a span touches to the last line before the next non-blank one
@@ -684,18 +825,18 @@ def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int
     >>> _touched(lines, [(5, 5)])  # the blank line between 乙 and 丙
     [(1, 4)]
     """
-    starts = [ln.start for ln in lines]
-    n = len(lines)
+    starts, _, blank = lines
+    n = len(starts)
     out: list[tuple[int, int]] = []
     for s, e in spans:
         first = max(0, bisect.bisect_right(starts, max(s - 1, 0)) - 1)
         last = max(first, bisect.bisect_right(starts, e) - 1)
         i = first - 1
-        while i > 0 and lines[i].blank:
+        while i > 0 and blank[i]:
             i -= 1
         i = max(i, 0)
         stop = last + 1
-        while stop < n and lines[stop].blank:
+        while stop < n and blank[stop]:
             stop += 1
         if out and i <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], stop))
@@ -704,15 +845,16 @@ def _touched(lines: list[_Line], spans: list[tuple[int, int]]) -> list[tuple[int
     return out
 
 
-def _doubt_at(text: str, a: _Line, b: _Line, para: str) -> Suggestion | None:
-    """:func:`_doubt` for the break between lines ``a`` and ``b`` of ``text``."""
-    body = b.body.lstrip(" \t\u3000")
+def _doubt_at(text: str, kept: _Kept) -> Suggestion | None:
+    """:func:`_doubt` for a break of ``text`` the walk left alone."""
+    a_start, a, b_start, b, para = kept
+    body = b.lstrip(" \t\u3000")
     end = para.rstrip()
     # (what _doubt checks first, before the offsets are worked out: most
     # breaks are not between two Han characters)
     if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])):
         return None
-    return _doubt(text, a.start + len(a.body.rstrip()), b.start + len(b.body) - len(body), para, body)
+    return _doubt(text, a_start + len(a.rstrip()), b_start + len(b) - len(body), para, body)
 
 
 def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
@@ -727,14 +869,25 @@ def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | Non
     return Suggestion(NAME, cut, end, text[cut:end], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
 
 
-def _fenced(lines: list[_Line], text: str) -> list[bool]:
+def _may_fence(text: str) -> bool:
+    """Whether ``text`` holds a code fence mark (a search for one character
+    first: it is many times faster than one for three, and most texts have
+    neither a backtick nor a tilde).
+
+    >>> _may_fence("代码：\\n```\\nx = 1\\n```"), _may_fence("约~3~公里")
+    (True, False)
+    """
+    return ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
+
+
+def _fenced(lines: _Lines, text: str) -> list[bool]:
     """Which lines are inside a fenced code block (or are its fences)."""
-    fenced = [False] * len(lines)
-    if "```" not in text and "~~~" not in text:
+    fenced = [False] * len(lines.bodies)
+    if not _may_fence(text):
         return fenced  # (no line can open a fence)
     in_fence = False
-    for i, ln in enumerate(lines):
-        if _FENCE.match(ln.body):
+    for i, body in enumerate(lines.bodies):
+        if _FENCE.match(body):
             in_fence = not in_fence
             fenced[i] = True
         elif in_fence:
@@ -742,71 +895,105 @@ def _fenced(lines: list[_Line], text: str) -> list[bool]:
     return fenced
 
 
-def _joins(text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None) -> Iterator[Edit]:
+def _joins(
+    text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None,
+    first: tuple[_Lines, _DocStats] | None = None,
+) -> Iterator[Edit]:
     """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
     :func:`_decide` (a pure function) for the next passes, which see the same
     breaks again except next to what was joined.  The breaks the pass
     leaves alone go to ``kept``; without ``join``, it joins none; the
-    layout it judged under goes to ``layout``."""
+    layout it judged under goes to ``layout``; ``first``: the lines of
+    ``text`` and their layout, when known."""
     if "\n" not in text and "\r" not in text:
         return
-    lines = _lines(text)
-    stats = _stats(lines, cache)
+    lines, stats = first if first is not None else _measured(text, cache)
     if layout is not None:
         layout.append(stats)
-    yield from _walk(text, lines, stats, memo.setdefault(stats, {}), _fenced(lines, text), kept, 0, len(lines), join=join)
+    yield from _walk(text, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, text), kept, 0, len(lines.bodies), join=join)
+
+
+def _measured(text: str, cache: _LineCache) -> tuple[_Lines, _DocStats]:
+    """The lines of ``text`` and their layout."""
+    lines = _lines(text)
+    return lines, _stats(lines, cache)
+
+
+def _layout_verdicts(memo: _Memo, stats: _DocStats) -> _Verdicts:
+    """The verdicts remembered under the layout ``stats`` (now the newest).
+    A layout first seen that differs from a remembered one only in its
+    running headers (a join or a drop changed which lines repeat) starts
+    with that one's verdicts, less those of the breaks next to a line that
+    became or ceased to be a header: the headers are the only part of the
+    layout :func:`_decide` reads through :func:`_header_break`, on the two
+    lines of the break."""
+    verdicts = memo.setdefault(stats, {})
+    if verdicts:
+        return verdicts
+    for other in reversed(memo):
+        theirs = memo[other]
+        if theirs and other.headers != stats.headers and replace(other, headers=stats.headers) == stats:
+            changed = other.headers ^ stats.headers
+            verdicts.update((key, v) for key, v in theirs.items() if key[0].strip() not in changed and key[2].strip() not in changed)
+            break
+    return verdicts
 
 
 def _walk(
-    text: str, lines: list[_Line], stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
-    i: int, stop: int, *, join: bool = True,
+    text: str, lines: _Lines, stats: _DocStats, verdicts: _Verdicts, fenced: list[bool], kept: list[_Kept],
+    i: int, stop: int, *, join: bool = True, onward: bool = False, stopped: list[int] | None = None,
 ) -> Iterator[Edit]:
     """The joins of the breaks after lines ``i`` to ``stop - 1`` (line ``i``
-    opens a paragraph), under the layout ``stats``; see :func:`_joins`."""
-    n = len(lines)
+    opens a paragraph), under the layout ``stats``; see :func:`_joins`.
+    ``onward``: on past ``stop`` while the last break joined; the line
+    where the walk stopped goes to ``stopped``."""
+    starts, bodies, blank = lines
+    n = len(bodies)
+    wrap = stats.wrap_width
     para = ""  # the paragraph that ends with line i, as joined so far
-    while i < stop:
-        a = lines[i]
-        if a.blank or fenced[i]:
+    while i < stop or (onward and para):
+        if blank[i] or fenced[i]:
             i += 1
             para = ""
             continue
-        para = para or a.body
+        a = bodies[i]
+        para = para or a
         j = i + 1
-        while j < n and lines[j].blank:
+        while j < n and blank[j]:
             j += 1
         if j >= n or j - i - 1 > 1 or fenced[j]:
             i = j
             para = ""
             continue
-        b = lines[j]
-        if a.body[-1:] in _CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
+        b = bodies[j]
+        if a[-1:] in _CLOSED and (j > i + 1 or not wrap) and b.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
             # a line that ends a sentence (or with ；), not a wrapped one:
             # the break stays (the shortcut of _decide) and no word runs across
             i = j
             para = ""
             continue
-        key = (a.body, para, b.body, j - i - 1 == 1)
-        found = verdicts.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            found = verdicts[key] = _decide(*key, stats)
-        verdict = cast("tuple[float, str] | None", found)
+        key = (a, para, b, j - i - 1 == 1)
+        verdict = verdicts.get(key, _UNSEEN)
+        if verdict is _UNSEEN:
+            verdict = verdicts[key] = _decide(*key, stats)
         if join and verdict is not None and verdict[0] >= JOIN_SCORE:
             score, sep = verdict
-            a_body = a.body.rstrip()
-            cut = a.start + len(a_body)
-            if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.body.lstrip()):
+            a_body = a.rstrip()
+            cut = starts[i] + len(a_body)
+            if sep in ("", "-") and a_body.endswith(_HYPHENS) and _LATIN_HYPHEN.search(a_body) and _LATIN_WORD_START.match(b.lstrip()):
                 cut -= 1  # the hyphen is part of the break
-            lead = len(b.body) - len(b.body.lstrip(" \t\u3000"))
-            end = b.start + lead
-            yield Edit(NAME, cut, end, text[cut:end], sep, score=score)
+            lead = len(b) - len(b.lstrip(" \t\u3000"))
+            end = starts[j] + lead
+            yield _new(Edit, (NAME, cut, end, text[cut:end], sep, score, None, ""))  # (Edit(..., score=score), built in C)
             # keep the tail of the joined paragraph: features only look at its end and size
-            para = (para.rstrip()[: len(para.rstrip()) - (a.start + len(a.body.rstrip()) - cut)] + sep + b.body[lead:])[-400:]
+            para = (para.rstrip()[: len(para.rstrip()) - (starts[i] + len(a_body) - cut)] + sep + b[lead:])[-400:]
         else:
             if verdict is None or verdict[0] < JOIN_SCORE:
-                kept.append((a, b, para))
+                kept.append((starts[i], a, starts[j], b, para))
             para = ""
         i = j
+    if stopped is not None:
+        stopped.append(i)
 
 
 RULE = Rule(

@@ -408,24 +408,117 @@ def test_the_walk_passes_by_only_breaks_that_decide_would_keep_and_never_doubt()
         lines = P._lines(text)
         stats = P._stats(lines)
         para = ""
-        for i, a in enumerate(lines[:-1]):
-            if a.blank:
+        n = len(lines.bodies)
+        for i in range(n - 1):
+            a = lines.bodies[i]
+            if lines.blanks[i]:
                 para = ""
                 continue
-            para = para or a.body
+            para = para or a
             j = i + 1
-            while j < len(lines) and lines[j].blank:
+            while j < n and lines.blanks[j]:
                 j += 1
-            if j >= len(lines) or j - i - 1 > 1:
+            if j >= n or j - i - 1 > 1:
                 para = ""
                 continue
-            b = lines[j]
-            if a.body[-1:] in P._CLOSED and (j > i + 1 or not stats.wrap_width) and b.body.lstrip(" \t\u3000")[:1] not in P.NEVER_STARTS:
+            b = lines.bodies[j]
+            if a[-1:] in P._CLOSED and (j > i + 1 or not stats.wrap_width) and b.lstrip(" \t\u3000")[:1] not in P.NEVER_STARTS:
                 seen += 1
                 # (the paragraph before the break: the line alone, or the line after a longer paragraph)
-                for before in (a.body, "会议要求各部门加强协调配合，" + a.body):
-                    assert P._decide(a.body, before, b.body, j == i + 2, stats) is None, (a.body, b.body)
-                    assert P._doubt_at(text, a, b, before) is None
-            verdict = P._decide(a.body, para, b.body, j == i + 2, stats)
-            para = para + b.body if verdict is not None and verdict[0] >= P.JOIN_SCORE else ""
+                for before in (a, "会议要求各部门加强协调配合，" + a):
+                    assert P._decide(a, before, b, j == i + 2, stats) is None, (a, b)
+                    assert P._doubt_at(text, (lines.starts[i], a, lines.starts[j], b, before)) is None
+            verdict = P._decide(a, para, b, j == i + 2, stats)
+            para = para + b if verdict is not None and verdict[0] >= P.JOIN_SCORE else ""
     assert seen > 100
+
+
+def test_verdicts_carried_over_from_a_layout_with_other_headers_are_the_fresh_ones():
+    # A layout that differs from a remembered one only in its running
+    # headers starts with that one's verdicts, less the breaks next to a line
+    # whose header status changed: every verdict it holds is the fresh one.
+    import dataclasses
+
+    from cleaner.rules import paragraphs as P
+
+    seen = 0
+    for text in _damaged_documents():
+        lines = P._lines(text)
+        stats = P._stats(lines)
+        memo = P._RecentLayouts()
+        list(P._walk(text, lines, stats, memo.setdefault(stats), P._fenced(lines, text), [], 0, len(lines.bodies)))
+        header = next((body.strip() for body, empty in zip(lines.bodies, lines.blanks) if not empty and body.strip() not in stats.headers), "")
+        for other in (stats.headers | {header}, frozenset(list(stats.headers)[1:])):
+            moved = dataclasses.replace(stats, headers=other)
+            carried = P._layout_verdicts(memo, moved)
+            assert carried and len(carried) <= len(memo[stats]), (len(carried), len(memo[stats]))
+            for key, verdict in carried.items():
+                assert verdict == P._decide(*key, moved), key
+            seen += len(carried)
+            del memo[moved]
+        assert P._layout_verdicts(memo, dataclasses.replace(stats, wrap_width=stats.wrap_width + 1)) == {}  # (another layout)
+    assert seen > 100
+
+
+def test_resuming_where_a_drop_changed_the_running_headers_gives_what_the_whole_rule_gives():
+    # Removing one of the two copies of a repeated short line changes the
+    # running headers; the resumption judges the breaks next to it again.
+    from cleaner.config import make_config
+    from cleaner.rules.paragraphs import _LOCAL, forget_layouts, paragraphs_resume, paragraphs_rule
+
+    cfg = make_config()
+    body = "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，做好年底前的收尾工作。"
+    cases = [
+        ("滨江区年度工作报告", f"{LONG_A}\n真做好年底前的收尾工作。"),
+        ("Widget Controller Manual", f"{LONG_A}\nand more text follows here."),
+        ("图书馆今年完成了老馆的改造新增阅览座位请读者认", LONG_B),  # (no header any more: it joins)
+    ]
+    for header, tail in cases:
+        before = f"{header}\n{body}\n\n{body}\n{header}\n{tail}\n\n{body}\n"
+        try:
+            settled = explain(before, only=["paragraphs"]).text
+            forget_layouts()
+            list(paragraphs_rule(settled, cfg))
+            assert _LOCAL.settled is not None and header in _LOCAL.settled.stats.headers
+            after = settled[len(header) + 1 :]  # (the copy at the top goes)
+            resumed = list(paragraphs_resume(after, cfg, [(0, 0)]))
+            forget_layouts()
+            whole = list(paragraphs_rule(after, cfg))
+            assert [e for e in resumed if e in whole] == resumed
+            assert [e for e in whole if type(e).__name__ == "Edit"] == [e for e in resumed if type(e).__name__ == "Edit"]
+        finally:
+            forget_layouts()
+
+
+def test_resuming_past_a_join_gives_the_edits_of_the_whole_rule():
+    # A line break put into a settled paragraph (as another rule might
+    # leave one) joins again; the resumption carries the passes on from the
+    # spans and gives the edits of the whole rule, and only suggestions the
+    # whole rule gives.
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.rules.paragraphs import _LOCAL, forget_layouts, paragraphs_resume, paragraphs_rule
+
+    cfg = make_config()
+    rng = random.Random(12)
+    resumed_joins = 0
+    for text in _damaged_documents():
+        settled = explain(text, only=["paragraphs"]).text
+        cuts = sorted(rng.sample([k for k, ch in enumerate(settled) if ch in "，,"], 3))
+        broken = "".join(settled[a + 1 : b + 1] + "\n" for a, b in zip([-1, *cuts], cuts)) + settled[cuts[-1] + 1 :]
+        spans = [(c + 1 + n, c + 2 + n) for n, c in enumerate(cuts)]  # (each line break put in)
+        try:
+            forget_layouts()
+            list(paragraphs_rule(settled, cfg))
+            resumed = list(paragraphs_resume(broken, cfg, spans))
+            after = _LOCAL.settled
+            forget_layouts()
+            whole = list(paragraphs_rule(broken, cfg))
+            assert [e for e in resumed if type(e).__name__ == "Edit"] == [e for e in whole if type(e).__name__ == "Edit"]
+            assert [e for e in resumed if e in whole] == resumed
+            assert after is not None and after == _LOCAL.settled
+            resumed_joins += any(type(e).__name__ == "Edit" for e in resumed)
+        finally:
+            forget_layouts()
+    assert resumed_joins >= 4
