@@ -118,12 +118,63 @@ def _boundaries(words: list[str]) -> set[int]:
     return out
 
 
+#: from this many characters on, :func:`_repeats` finds where a repeat can
+#: start in numpy passes first (a regex search tries every Han character
+#: with every unit length: 16 ms on 1 MB of Chinese, against about 2.5)
+SCAN_FROM = 256
+
+
+def _repeat_starts(text: str) -> list[int]:
+    """Every position where :data:`_REPEAT` can match, and more: a unit of
+    ``k`` characters (2 to :data:`MAX_UNIT`) followed by itself starts with
+    two Han characters that equal the two ``k`` further on.
+
+    >>> _repeat_starts("我们研究研究，再说再说")
+    [2, 7]
+    """
+    import numpy as np
+
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    han = (cp >= 0x4E00) & (cp <= 0x9FFF)
+    n = len(cp)
+    hit = np.zeros(n, dtype=bool)
+    for k in range(2, min(MAX_UNIT, n // 2) + 1):
+        same = (cp[: n - k] == cp[k:]) & han[: n - k]  # (the one k further on is then Han too)
+        m = n - 2 * k + 1
+        hit[:m] |= same[:m] & same[1 : m + 1]
+    return np.flatnonzero(hit).tolist()
+
+
+def _repeats(text: str, pos: int, starts: list[int] | None, at: int) -> tuple[re.Match[str] | None, int]:
+    """``_REPEAT.search(text, pos)``: without ``starts``, the search; with
+    them (:func:`_repeat_starts`, read from index ``at`` on), a match tried
+    only where one can start, the leftmost as the search finds it.  Returns
+    the match and where to read ``starts`` from next."""
+    if starts is None:
+        return _REPEAT.search(text, pos), at
+    n = len(starts)
+    while at < n and starts[at] < pos:
+        at += 1
+    while at < n:
+        mt = _REPEAT.match(text, starts[at])
+        at += 1
+        if mt is not None:
+            return mt, at
+    return None, at
+
+
 def find(text: str, threshold: float, suggest_threshold: float, *, word_model: WordModel | None = None) -> Iterator[Edit | Suggestion]:
-    """Deletions of accidental repeats in ``text`` (see the module doc)."""
+    """Deletions of accidental repeats in ``text`` (see the module doc).
+
+    >>> [(e.start, e.before) for e in find("当地旅游旅游业发展很快。", 6.0, 3.0)]
+    [(2, '旅游')]
+    """
     m: WordModel | None = word_model
     pos = 0
+    starts = _repeat_starts(text) if len(text) >= SCAN_FROM else None
+    at = 0
     while True:
-        mt = _REPEAT.search(text, pos)
+        mt, at = _repeats(text, pos, starts, at)
         if mt is None:
             return
         unit = mt.group(1)

@@ -101,3 +101,25 @@ def test_removes_a_span_repeated_across_a_word_boundary(text, expected):
 )
 def test_keeps_chance_repeats_across_words(text):
     assert only(text) == text
+
+
+def test_the_numpy_prescan_finds_what_the_regex_search_finds(monkeypatch):
+    """On a long text :func:`find` tries the repeat pattern only where the
+    numpy pre-scan says one can start; it must give the same edits as the
+    plain search, also on texts dense with repeats, three-copy runs and
+    non-Han characters between them."""
+    import random
+
+    from cleaner.typos import stutter
+
+    rng = random.Random(7)
+    units = ["旅游", "电子", "服务", "研究", "发展中", "一", "了", "着", "长", "，", "a", "。", "走一", "加油"]
+    texts = ["".join(rng.choice(units) for _ in range(rng.randint(100, 400))) for _ in range(300)]
+    texts += ["当地旅游旅游业发展很快。" * 40, "加油加油加油" * 60, "x" * 300]
+    got = [list(find(t, 6.0, 3.0)) for t in texts]
+    monkeypatch.setattr(stutter, "SCAN_FROM", 10**9)
+    want = [list(find(t, 6.0, 3.0)) for t in texts]
+    assert got == want
+    assert sum(map(len, want)) > 50  # (the texts do hold repeats it acts on)
+    starts = set(stutter._repeat_starts(texts[0]))
+    assert all(m.start() in starts for m in stutter._REPEAT.finditer(texts[0]))
