@@ -42,7 +42,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..cache import cached_arrays, usable_cache_dir
 
@@ -90,7 +90,11 @@ def han_span(text: str, i: int, width: int) -> tuple[int, int]:
 def word_starts(window: str, p: int, m: WordModel) -> list[int]:
     """Where in ``window`` a word covering ``p`` can start: ``p`` itself and
     every place up to :data:`MAX_WORD` before it from which the text up to
-    ``p`` is a word's prefix (the table lists every prefix)."""
+    ``p`` is a word's prefix (the table lists every prefix).
+
+    >>> word_starts("越来越好", 2, model()) == py_word_starts("越来越好", 2, model()) == [0, 1, 2]
+    True
+    """
     return [s for s in range(max(0, p - MAX_WORD + 1), p + 1) if s == p or window[s:p] in m.table]
 
 
@@ -103,7 +107,17 @@ def word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset
     ``lp(new[a:b]) - logprob(window[a:b])`` over the words of the new
     window that cover ``p`` (``old_segs`` memoises the second term;
     ``starts``, where such a word can start, is every place up to
-    :data:`MAX_WORD` before ``p`` when not given)."""
+    :data:`MAX_WORD` before ``p`` when not given).
+
+    With the C module (:func:`speedups`) this name is its version, which
+    returns the same float (``py_word_gain_bound``: this one).
+
+    >>> m = model(); w = "越来赴好"
+    >>> word_gain_bound(w, 2, "越", m, frozenset(), {}) >= m.logprob("越来越好") - m.logprob(w)
+    True
+    >>> word_gain_bound(w, 2, "越", m, frozenset(), {}) == py_word_gain_bound(w, 2, "越", m, frozenset(), {})
+    True
+    """
     get = m.table.get
     new = window[:p] + c + window[p + 1 :]
     n = len(new)
@@ -128,6 +142,58 @@ def word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset
 
 
 _MISSING_WORD = object()
+
+#: the Python versions of the functions the C module replaces: the reference
+py_word_starts = word_starts
+py_word_gain_bound = word_gain_bound
+
+#: the version of the C module's functions this code expects (its ``ABI``)
+SPEEDUPS_ABI = 1
+
+
+def speedups() -> Any:
+    """The optional C module ``_cleaner_speedups`` (``csrc/``, built by
+    ``pip install`` when a C compiler works), or None: when it is not built,
+    when it is a stale build (its ``ABI`` or constants differ from this
+    code's), or when the environment variable ``CLEANER_PURE_PYTHON`` is set
+    (not to ``0`` or empty).  Its functions return NotImplemented for
+    arguments they do not handle; the Python ones run then.  It is a
+    top-level module because the checkout's ``cleaner`` package, first on
+    ``sys.path`` in tests, would hide a ``cleaner._speedups`` that pip built.
+
+    >>> mod = speedups()
+    >>> mod is None or (mod.ABI, mod.MAX_WORD) == (SPEEDUPS_ABI, MAX_WORD)
+    True
+    """
+    if os.environ.get("CLEANER_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        import _cleaner_speedups as mod  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    if getattr(mod, "ABI", None) != SPEEDUPS_ABI or getattr(mod, "MAX_WORD", None) != MAX_WORD or getattr(mod, "UNKNOWN_LOGP", None) != UNKNOWN_LOGP:
+        return None
+    return mod
+
+
+_SPEEDUPS = speedups()
+
+
+def _c_word_starts(window: str, p: int, m: WordModel) -> list[int]:
+    """:func:`word_starts` in C (the Python one for arguments C leaves)."""
+    out = _SPEEDUPS.word_starts(window, p, m.table)
+    return py_word_starts(window, p, m) if out is NotImplemented else out
+
+
+def _c_word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
+    """:func:`word_gain_bound` in C (the Python one for arguments C leaves)."""
+    out = _SPEEDUPS.word_gain_bound(window, p, c, m.table, banned, old_segs, starts)
+    return py_word_gain_bound(window, p, c, m, banned, old_segs, starts) if out is NotImplemented else out
+
+
+if _SPEEDUPS is not None:  # bound once here, so that the Python path pays nothing for the choice
+    word_starts = _c_word_starts
+    word_gain_bound = _c_word_gain_bound
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,128 @@
+"""The optional C module ``_cleaner_speedups`` (csrc/): the same results as
+the Python functions of :mod:`cleaner.typos.model` it replaces, float for
+float and memo for memo.  The comparisons skip when it is not built."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmarks.inject.corpora import throughput_text
+from cleaner.confusion import visual_neighbours
+from cleaner.typos import confusion_rule
+from cleaner.typos import model as model_mod
+from cleaner.typos.model import WordModel, model, py_word_gain_bound, py_word_starts
+
+
+@pytest.fixture(scope="module")
+def fast():
+    mod = model_mod.speedups()
+    if mod is None:
+        pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
+    return mod
+
+
+def _han_runs(text: str) -> list[str]:
+    runs, run = [], []
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            run.append(ch)
+        elif run:
+            runs.append("".join(run))
+            run = []
+    return [r for r in runs if len(r) >= 2]
+
+
+def _cases(n: int, seed: int):
+    """Random windows of real Chinese text and of random characters, a
+    position, a replacement (a look-alike, a common or a random character),
+    a banned set (empty or words of the window) and the starts (given or
+    not)."""
+    m = model()
+    rng = random.Random(seed)
+    runs = _han_runs(throughput_text("zh", 200_000))
+    for k in range(n):
+        if k % 5 == 4:
+            window = "".join(chr(rng.randrange(0x4E00, 0xA000)) for _ in range(rng.randint(1, 20)))
+        else:
+            run = rng.choice(runs)
+            a = rng.randrange(len(run))
+            window = run[a : a + rng.randint(1, 17)]
+        p = rng.randrange(len(window))
+        nbs = [c for c, _ in visual_neighbours(window[p])]
+        r = rng.random()
+        c = window[p] if r < 0.3 else rng.choice(nbs) if nbs and r < 0.8 else rng.choice("的了是在一不有这我他们中国年越士末已" + chr(rng.randrange(0x4E00, 0xA000)))
+        banned: frozenset[str] = frozenset()
+        if rng.random() < 0.3:
+            new = window[:p] + c + window[p + 1 :]
+            banned = frozenset(s[i:j] for s in (window, new) for i in range(len(s)) for j in range(i + 2, min(len(s), i + 8) + 1) if rng.random() < 0.3)
+        starts = py_word_starts(window, p, m) if rng.random() < 0.7 else None
+        yield window, p, c, banned, starts
+
+
+def test_word_gain_bound_is_bit_identical(fast):
+    m = model()
+    n = 0
+    for window, p, c, banned, starts in _cases(4000, 7):
+        memo_py: dict[tuple[int, int], float] = {}
+        memo_c: dict[tuple[int, int], float] = {}
+        for _ in range(2):  # the second time, from the memo
+            want = py_word_gain_bound(window, p, c, m, banned, memo_py, starts)
+            got = fast.word_gain_bound(window, p, c, m.table, banned, memo_c, starts)
+            assert got.hex() == want.hex(), (window, p, c, banned, starts)
+            assert list(memo_c.items()) == list(memo_py.items())
+        n += bool(memo_py)
+    assert n > 500  # the cases reach the memo, not only the single characters
+
+
+def test_word_gain_bound_shares_the_python_memo(fast):
+    """A memo filled by one version serves the other."""
+    m = model()
+    for window, p, c, banned, starts in _cases(300, 11):
+        memo: dict[tuple[int, int], float] = {}
+        want = py_word_gain_bound(window, p, c, m, banned, memo, starts)
+        assert fast.word_gain_bound(window, p, c, m.table, banned, memo, starts) == want
+        memo2: dict[tuple[int, int], float] = {}
+        assert fast.word_gain_bound(window, p, c, m.table, banned, memo2, starts) == want
+        assert py_word_gain_bound(window, p, c, m, banned, memo2, starts) == want
+
+
+def test_word_starts_is_identical(fast):
+    m = model()
+    for window, p, _, _, _ in _cases(3000, 3):
+        for q in (p, len(window)):
+            assert fast.word_starts(window, q, m.table) == py_word_starts(window, q, m)
+
+
+def test_unhandled_arguments_fall_back_to_python(fast):
+    """A dict subclass, a plain set, a start outside the window, a value that
+    is no float: NotImplemented from C, the Python result from the model."""
+    m = model()
+    odd = WordModel(type("T", (dict,), {})(m.table), m.tags, m.bigrams)
+    assert fast.word_gain_bound("越来赴好", 2, "越", odd.table, frozenset(), {}, None) is NotImplemented
+    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, {"越来"}, {}, None) is NotImplemented
+    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, frozenset(), {}, [3]) is NotImplemented
+    assert fast.word_gain_bound("越来赴好", 4, "越", m.table, frozenset(), {}, None) is NotImplemented
+    assert fast.word_starts("越来赴好", 5, m.table) is NotImplemented
+    intish = WordModel({**m.table, "越来越": 1}, m.tags, m.bigrams)
+    assert fast.word_gain_bound("越来赴好", 2, "越", intish.table, frozenset(), {}, None) is NotImplemented
+    for mm in (odd, intish):
+        assert model_mod.word_gain_bound("越来赴好", 2, "越", mm, frozenset(), {}) == py_word_gain_bound("越来赴好", 2, "越", mm, frozenset(), {})
+
+
+def test_candidates_are_the_same_without_it(fast, monkeypatch):
+    assert confusion_rule.word_gain_bound is not py_word_gain_bound  # the C version is in use
+    text = throughput_text("zh", 60_000)
+    with_c = confusion_rule.candidates(text)
+    monkeypatch.setattr(confusion_rule, "word_gain_bound", py_word_gain_bound)
+    monkeypatch.setattr(confusion_rule, "word_starts", py_word_starts)
+    assert confusion_rule.candidates(text) == with_c
+
+
+def test_environment_variable_and_stale_builds_turn_it_off(monkeypatch):
+    monkeypatch.setenv("CLEANER_PURE_PYTHON", "1")
+    assert model_mod.speedups() is None
+    monkeypatch.delenv("CLEANER_PURE_PYTHON")
+    monkeypatch.setattr(model_mod, "SPEEDUPS_ABI", -1)
+    assert model_mod.speedups() is None
