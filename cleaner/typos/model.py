@@ -152,7 +152,7 @@ SPEEDUPS_ABI = 1
 
 
 def speedups() -> Any:
-    """The optional C module ``_cleaner_speedups`` (``csrc/``, built by
+    """The optional C module ``_cleaner_speedups`` (``cleaner/typos/speedups.c``, built by
     ``pip install`` when a C compiler works), or None: when it is not built,
     when it is a stale build (its ``ABI`` or constants differ from this
     code's), or when the environment variable ``CLEANER_PURE_PYTHON`` is set

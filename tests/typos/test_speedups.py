@@ -1,4 +1,4 @@
-"""The optional C module ``_cleaner_speedups`` (csrc/): the same results as
+"""The optional C module ``_cleaner_speedups`` (cleaner/typos/speedups.c): the same results as
 the Python functions of :mod:`cleaner.typos.model` it replaces, float for
 float and memo for memo.  The comparisons skip when it is not built."""
 
