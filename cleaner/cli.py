@@ -71,10 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _expand_on_error(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser(command_of(arguments), only=True)  # the other subcommands are not even imported
     args = parser.parse_args(arguments)
-    # what the handlers below need, loaded with the command (cheap by now)
-    from .commands.common import drop_stdout, interrupted, reader_went_away
-    from .commands.settings import COMMANDS, apply_config
-    from .runner import WorkerDied
+    # what the handlers need, loaded with the command (cheap by now), before
+    # a SIGTERM can come
+    from .commands.common import interrupted
 
     terminated: list[int] = []  # SIGTERM came (Ray turns the SystemExit raised inside its calls into its own)
 
@@ -89,6 +88,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         # SIGTERM unwinds like Ctrl-C: temporary files are removed, nothing
         # half-written stays at an output path.
         signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        code = _dispatch(args, parser, arguments, terminated)
+    except SystemExit:
+        raise
+    except BaseException:
+        if not terminated:
+            raise
+        code = EXIT_INPUT
+    if terminated:
+        # SIGTERM came and what was under way turned its SystemExit into
+        # another error (an import interrupted halfway raises ImportError):
+        # still a termination, not a traceback
+        print(interrupted("terminated"), file=sys.stderr)
+        raise SystemExit(143)
+    return code
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser, arguments: list[str], terminated: list[int]) -> int:
+    """Run the parsed command; its errors as exit codes and one-line messages."""
+    from .commands.common import drop_stdout, interrupted, reader_went_away
+    from .commands.settings import COMMANDS, apply_config
+    from .runner import WorkerDied
+
     try:
         if args.command in COMMANDS and getattr(args, "config", None):
             # --config FILE: the file's options where no flag is given; a key

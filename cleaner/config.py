@@ -110,12 +110,29 @@ def rule_table() -> tuple[tuple[str, bool], ...]:
     >>> rule_table()[0], dict(rule_table())["page_headers"]
     (('unicode', True), False)
     """
+    return tuple((name, state == "on") for name, state, _ in _table_rows())
+
+
+def word_model_rules() -> frozenset[str]:
+    """The rules that load the typo rules' word model on first use (marked
+    ``word-model`` in ``cleaner/data/rules.txt``; tests/test_runner.py checks
+    the mark against what each rule loads).
+
+    >>> sorted(word_model_rules())[:2]
+    ['consistency', 'ocr_confusion']
+    """
+    return frozenset(name for name, _, flags in _table_rows() if "word-model" in flags)
+
+
+@functools.cache
+def _table_rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The rows of ``cleaner/data/rules.txt``: name, on/off, further marks."""
     text = resources.files("cleaner").joinpath("data/rules.txt").read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            name, state = line.split()
-            rows.append((name, state == "on"))
+            name, state, *flags = line.split()
+            rows.append((name, state, tuple(flags)))
     return tuple(rows)
 
 

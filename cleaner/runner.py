@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from .config import Config
+from .config import Config, word_model_rules
 from .dedup.rule import NAME as DEDUP
 from .pipeline import explain
 from .records import BadRecord, Document, RawLine, Result, parse_record, quarantine_row, report_rows
@@ -154,7 +154,7 @@ def _warm_up(batch: list[Document], config: Config) -> None:
 #: ``paragraphs`` through :func:`cleaner.segment.cohesion`) on first use,
 #: when a Chinese text needs it (``lexicon`` too, but only with a lexicon:
 #: left out); tests/test_runner.py checks the set against the rules
-_WORD_MODEL_RULES = frozenset({"paragraphs", "stutter", "ocr_confusion", "consistency", "phrase_consistency"})
+_WORD_MODEL_RULES = word_model_rules()
 
 _HAN = re.compile("[\u4e00-\u9fff]")
 

@@ -70,3 +70,38 @@ def test_a_config_file_is_checked_against_every_command(tmp_path: Path, capsys: 
     cfg.write_text('levels = "document"\n', encoding="utf-8")
     assert main(["clean", "-q", "--config", str(cfg), str(src), "-o", str(out)]) == 2
     assert "unknown key 'levels'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("converted", [ImportError("interrupted halfway"), OSError(5, "I/O error")])
+def test_sigterm_turned_into_another_error_still_exits_143(monkeypatch, capsys, converted):
+    """A SIGTERM whose SystemExit what was under way turns into another error
+    (an import interrupted halfway raises ImportError; a handler may raise
+    OSError) still ends as a termination: exit 143, one line, no traceback."""
+    import os
+    import signal
+    import time
+
+    import cleaner.cli as cli
+
+    def command(args: argparse.Namespace) -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # (the handler raises SystemExit before this ends)
+        except SystemExit:
+            raise converted from None
+        return 0
+
+    class Parser(argparse.ArgumentParser):
+        def parse_args(self, *a, **k):  # type: ignore[override]
+            return argparse.Namespace(command="rules", func=command)
+
+    monkeypatch.setattr(cli, "build_parser", lambda *a, **k: Parser())
+    old = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main(["rules"])
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert exc.value.code == 143
+    err = capsys.readouterr().err
+    assert "terminated" in err and "Traceback" not in err
