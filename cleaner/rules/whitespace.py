@@ -64,9 +64,11 @@ _SPACED_SINGLE = re.compile(f"[ \u3000][{CJK}{_QUOTES}][ \u3000]")
 _CJK_FLOOR = "\u3001"
 # Cheap tests before :func:`_inner_candidate` (each class is small, a quick
 # scan): a character at or above the first CJK one (every CJK character is),
-# and, in a line without, a quotation mark between separators.
+# and, in a line without, two quotation marks one separator apart (spaced-out
+# text, its only change there, has two single tokens next to each other: at
+# least three quarters of four tokens or more are single).
 _ABOVE_CJK_START = re.compile(f"[^\\x00-{chr(ord(_CJK_FLOOR) - 1)}]")
-_SPACED_QUOTE = re.compile(f"[{_QUOTES}](?<=[ \u3000].)[ \u3000]")
+_SPACED_QUOTES = re.compile(f"[{_QUOTES}][ \u3000][{_QUOTES}]")
 _GAP_BLANKS = re.compile("[ \t\u3000][ \t\u3000]*")  # (a class first: the engine skips to it)
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SHORT_ITEMS = f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])"
@@ -336,16 +338,16 @@ def _changes_inside(body: str, inner_candidate: re.Pattern[str]) -> bool:
     """Whether a line with content can lose a blank inside it (before its
     trailing blanks): what every such removal needs, a single token between
     separators or a gap between CJK characters (:func:`_inner_candidate`);
-    a line without a CJK character can only have a quotation mark between
-    separators.
+    a line without a CJK character can only lose the spaces of spaced-out
+    quotation marks (:data:`_SPACED_QUOTES`).
 
     >>> p = _inner_candidate()
-    >>> _changes_inside("正文 内容，继续。", p), _changes_inside("He said “hi”, twice.", p), _changes_inside("正文内容 ", p)
+    >>> _changes_inside("正文 内容，继续。", p), _changes_inside("He said “hi” to me — twice.", p), _changes_inside("正文内容 ", p)
     (True, False, False)
     """
     if body.isascii():
         return False
-    return (inner_candidate if _ABOVE_CJK_START.search(body) else _SPACED_QUOTE).search(body) is not None
+    return (inner_candidate if _ABOVE_CJK_START.search(body) else _SPACED_QUOTES).search(body) is not None
 
 
 def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
