@@ -60,6 +60,15 @@ _SINGLE = re.compile(f"[{CJK}{_QUOTES}]")
 # one-character CJK token between two separators.  A spaced run of four
 # tokens or more, three quarters of them single characters, has one inside.
 _SPACED_SINGLE = re.compile(f"[ \u3000][{CJK}{_QUOTES}][ \u3000]")
+#: the first CJK character (、): no character of :data:`CJK` is below it
+_CJK_FLOOR = "\u3001"
+# Cheap tests before :func:`_inner_candidate` (each class is small, a quick
+# scan): a character at or above the first CJK one (every CJK character is),
+# and, in a line without, two quotation marks one separator apart (spaced-out
+# text, its only change there, has two single tokens next to each other: at
+# least three quarters of four tokens or more are single).
+_ABOVE_CJK_START = re.compile(f"[^\\x00-{chr(ord(_CJK_FLOOR) - 1)}]")
+_SPACED_QUOTES = re.compile(f"[{_QUOTES}][ \u3000][{_QUOTES}]")
 _GAP_BLANKS = re.compile("[ \t\u3000][ \t\u3000]*")  # (a class first: the engine skips to it)
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 _SHORT_ITEMS = f"(?:^|[ \u3000])[{HAN}]{{2,4}}(?:[ \u3000]+[{HAN}]{{2,4}}){{2,}}(?=$|[ \u3000，。；])"
@@ -98,6 +107,28 @@ def _gap_patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(_NUMBER_BEFORE),
         re.compile(_NUMBER_AFTER),
     )
+
+
+@functools.cache
+def _inner_candidate() -> re.Pattern[str]:
+    """What every removal inside a line needs (:func:`_inner_edits`): a
+    one-character token between two separators (:data:`_SPACED_SINGLE`,
+    which spaced-out text holds) or a run of blanks between two CJK
+    characters (a gap, :func:`_cjk_gaps`).  Each branch opens on the blank,
+    a class the regex engine scans for, instead of trying a CJK class at
+    every character; compiled on first use."""
+    return re.compile(
+        f"[ \t\u3000](?:(?<=[ \u3000])[{CJK}{_QUOTES}][ \u3000]|(?<=[{CJK}][ \t\u3000])[ \t\u3000]*[{CJK}])"
+    )
+
+
+@functools.cache
+def _single_token() -> re.Pattern[str]:
+    """A token of one character (:data:`_SINGLE`) in a run of single-spaced
+    tokens: between two separators or the run's ends.  Counted in C rather
+    than token by token (a run of English words is long); compiled on first
+    use."""
+    return re.compile(f"(?<![^ \u3000])[{CJK}{_QUOTES}](?![^ \u3000])")
 
 
 def _inner_edits(line: str, pos: int) -> Iterator[Edit]:
@@ -235,10 +266,12 @@ def _spaced_gaps(body: str) -> Iterator[tuple[int, int]]:
     >>> "".join(c for i, c in enumerate(body) if not any(a <= i < b for a, b in _spaced_gaps(body)))
     '基金公司“差异化”去年10月份'
     """
+    single_token = _single_token()
     for m in _gap_patterns()[0].finditer(body):
-        tokens = re.split(r"[ \u3000]", m.group())
-        if sum(len(t) == 1 and bool(_SINGLE.match(t)) for t in tokens) < 0.75 * len(tokens):
-            continue
+        run = m.group()
+        tokens = run.count(" ") + run.count("\u3000") + 1  # (one separator between two tokens)
+        if len(single_token.findall(run)) < 0.75 * tokens:
+            continue  # (a run of words, as a line of English is)
         for g in re.finditer(r"[ \u3000]", m.group()):
             a = m.start() + g.start()
             if not (_ASCII_ALNUM.match(body, a - 1) and _ASCII_ALNUM.match(body, a + 1)):
@@ -301,35 +334,63 @@ def _lines(text: str) -> list[tuple[int, str, str]]:
     return lines
 
 
+def _changes_inside(body: str, inner_candidate: re.Pattern[str]) -> bool:
+    """Whether a line with content can lose a blank inside it (before its
+    trailing blanks): what every such removal needs, a single token between
+    separators or a gap between CJK characters (:func:`_inner_candidate`);
+    a line without a CJK character can only lose the spaces of spaced-out
+    quotation marks (:data:`_SPACED_QUOTES`).
+
+    >>> p = _inner_candidate()
+    >>> _changes_inside("正文 内容，继续。", p), _changes_inside("He said “hi” to me — twice.", p), _changes_inside("正文内容 ", p)
+    (True, False, False)
+    """
+    if body.isascii():
+        return False
+    return (inner_candidate if _ABOVE_CJK_START.search(body) else _SPACED_QUOTES).search(body) is not None
+
+
 def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that tidy whitespace while keeping paragraph structure."""
     lines = _lines(text)
     n = len(lines)
-    blank = [not body.strip(_BLANK) for _, body, _ in lines]
-    first = next((i for i in range(n) if not blank[i]), n)
-    last = max((i for i in range(n) if not blank[i]), default=-1)
-    i = 0
-    while i < n:
-        start, body, ending = lines[i]
-        if not blank[i]:
-            if body.isascii() or not _SINGLE.search(body):
-                # no CJK character, no quotation mark (what every removal
-                # inside a line needs: a spaced-out token or a gap between
-                # CJK characters): only trailing blanks go
-                kept = len(body.rstrip(_TRAILING_BLANKS))
-                if kept < len(body):
+    inner_candidate = _inner_candidate()
+    # The lines that can change (one test each, a C call): blank ones (empty
+    # or ending with a blank, as every blank line does), those with trailing
+    # blanks or a page break, and those that can lose a blank inside.  Every
+    # other line has content, so it ends no run of blank lines either.
+    todo = [
+        i
+        for i, (_, body, ending) in enumerate(lines)
+        if body[-1:] in _BLANK or ending == "\f" or _changes_inside(body, inner_candidate)
+    ]
+    if not todo:
+        return
+    first = next((i for i, (_, body, _) in enumerate(lines) if body.strip(_BLANK)), n)
+    last = next((i for i in range(n - 1, -1, -1) if lines[i][1].strip(_BLANK)), -1)
+    i = 0  # (the lines before it are done)
+    for k in todo:
+        if k < i:
+            continue  # (in a run of blank lines already judged)
+        start, body, ending = lines[k]
+        if body.strip(_BLANK):
+            if not _changes_inside(body, inner_candidate):
+                # only trailing blanks go
+                if body[-1] in _TRAILING_BLANKS:
+                    kept = len(body.rstrip(_TRAILING_BLANKS))
                     yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
-            elif _ANY_BLANK.search(body):  # (no blank character: nothing to remove, as _inner_edits finds)
+            else:
                 # to a fixed point: whether a space separates depends on the
                 # other spaces of its clause, which the same pass may remove
                 for e in until_stable(lambda b: _inner_edits(b, 0), body):
                     yield e._replace(start=e.start + start, end=e.end + start)
             if ending == "\f":
                 yield Edit(NAME, start + len(body), start + len(body) + 1, "\f", "\n")
-            i += 1
+            i = k + 1
             continue
-        j = i
-        while j < n and blank[j]:
+        i = k
+        j = i + 1
+        while j < n and not lines[j][1].strip(_BLANK):
             j += 1
         run_start = start
         run_end = lines[j - 1][0] + len(lines[j - 1][1]) + len(lines[j - 1][2])

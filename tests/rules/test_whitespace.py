@@ -193,3 +193,88 @@ def test_sparse_blanks_read_blank_by_blank_give_what_the_regexes_find():
         assert _short_items(body) == [m.span() for m in re.compile(_SHORT_ITEMS).finditer(body)], repr(body)
         assert _spaced_single(body) == (_SPACED_SINGLE.search(body) is not None), repr(body)
     assert sparse > 1000  # (the blank-by-blank path did run)
+
+
+def test_no_cjk_character_is_below_the_floor():
+    # a line without a character at or above the floor skips the CJK patterns
+    from cleaner.chars import CJK
+    from cleaner.rules.whitespace import _CJK_FLOOR
+
+    below = "".join(map(chr, range(ord(_CJK_FLOOR))))
+    assert not re.search(f"[{CJK}]", below)
+    assert re.fullmatch(f"[{CJK}]", _CJK_FLOOR)
+
+
+def test_a_line_the_prefilter_skips_loses_only_its_trailing_blanks():
+    # where _changes_inside says no, the full line path removes only the trailing blanks
+    from cleaner.edits import until_stable
+    from cleaner.rules.whitespace import _changes_inside, _inner_candidate, _inner_edits
+
+    skipped = 0
+    for line in _random_texts("中文年“”—…·a1é,， \u3000\t\v", n=8000, length=14):
+        if not line.strip(" \t\u3000\v") or _changes_inside(line, _inner_candidate()):
+            continue
+        skipped += 1
+        kept = len(line.rstrip(" \t\u3000\v"))
+        trailing = [(kept, len(line), line[kept:])] if kept < len(line) else []
+        edits = until_stable(lambda b: _inner_edits(b, 0), line)
+        assert [(e.start, e.end, e.before) for e in edits] == trailing, repr(line)
+    assert skipped > 1000
+
+
+def test_the_rule_reads_every_line_the_way_it_reads_it_alone():
+    # only some lines are read; the edits must be those of a reading of every line
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.edits import Edit, until_stable
+    from cleaner.rules.whitespace import _BLANK, _inner_edits, _lines, whitespace_rule
+
+    def every_line(text):
+        lines = _lines(text)
+        blank = [not body.strip(_BLANK) for _, body, _ in lines]
+        content = [i for i, b in enumerate(blank) if not b]
+        first, last = (content[0], content[-1]) if content else (len(lines), -1)
+        out, i = [], 0
+        while i < len(lines):
+            start, body, ending = lines[i]
+            if not blank[i]:
+                out += [e._replace(start=e.start + start, end=e.end + start) for e in until_stable(lambda b: _inner_edits(b, 0), body)]
+                if ending == "\f":
+                    out.append(Edit("whitespace", start + len(body), start + len(body) + 1, "\f", "\n"))
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and blank[j]:
+                j += 1
+            end = lines[j - 1][0] + len(lines[j - 1][1]) + len(lines[j - 1][2])
+            keep = "" if i < first or j > last + 1 else {"\r\n": "\r\n", "\r": "\r"}.get(lines[i - 1][2], "\n")
+            if text[start:end] != keep:
+                out.append(Edit("whitespace", start, end, text[start:end], keep))
+            i = j
+        return out
+
+    rng = random.Random(11)
+    cjk = ["中", "文", "年", "a", "1", "“", "—", "é", "，", "。", " ", " ", "\u3000", "\t", "\v", "\n", "\n", "\r\n", "\r", "\f"]
+    quotes = ["“", "”", "—", "…", "·", "a", "é", " ", " ", " ", "\n"]  # (spaced-out marks without CJK)
+    changed = 0
+    for pieces in (cjk, quotes):
+        for _ in range(4000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+            edits = list(whitespace_rule(text, make_config()))
+            assert edits == every_line(text), repr(text)
+            changed += pieces is quotes and any(e.before == " " and text[e.end : e.end + 1] not in "\n " for e in edits)
+    assert changed > 10  # (spaces between marks did go, not only trailing ones)
+
+
+def test_single_tokens_counted_in_c_are_the_tokens_of_one_character():
+    # the count of one-character tokens in a run must be the split's
+    import random
+
+    from cleaner.rules.whitespace import _SINGLE, _single_token
+
+    rng = random.Random(12)
+    for _ in range(6000):
+        tokens = [rng.choice(["中", "“", "—", "a", "é", "1", "文字", "ab", "年10", "1a", "“中"]) for _ in range(rng.randint(1, 8))]
+        run = "".join(t + rng.choice(" \u3000") for t in tokens)[:-1]  # (one separator between two tokens)
+        assert len(_single_token().findall(run)) == sum(len(t) == 1 and bool(_SINGLE.match(t)) for t in tokens), repr(run)
