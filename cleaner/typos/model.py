@@ -148,7 +148,7 @@ py_word_starts = word_starts
 py_word_gain_bound = word_gain_bound
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-SPEEDUPS_ABI = 1
+SPEEDUPS_ABI = 2
 
 
 def speedups() -> Any:
@@ -179,15 +179,50 @@ def speedups() -> Any:
 _SPEEDUPS = speedups()
 
 
+#: the C module's compact copies of word tables (:func:`compact_table`), by
+#: ``id`` of the table, with the table itself (so that the id stays its own)
+_COMPACT: dict[int, tuple[dict[str, float | None], Any]] = {}
+
+#: the most tables :data:`_COMPACT` holds (the oldest goes first): one per
+#: model in use, about 25 MB each for the default model's 570k strings
+_COMPACT_TABLES = 2
+
+
+def compact_table(table: dict[str, float | None]) -> Any:
+    """The C module's compact copy of a word table (a capsule; None when the
+    module is off or the table holds other types), built on first use and
+    cached: an open-addressing hash table of the strings of at most
+    :data:`MAX_WORD` characters of the Basic Multilingual Plane, so that a
+    look-up of a window's substring allocates no str.  A table must not
+    change once copied (the model's tables are built once).
+
+    >>> t = {"越": -9.0, "越来": None, "越来越": -8.0}
+    >>> compact_table(t) is compact_table(t)
+    True
+    """
+    hit = _COMPACT.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    ct = None if _SPEEDUPS is None else _SPEEDUPS.compact_table(table)
+    while len(_COMPACT) >= _COMPACT_TABLES:
+        del _COMPACT[next(iter(_COMPACT))]
+    _COMPACT[id(table)] = (table, ct)
+    return ct
+
+
 def _c_word_starts(window: str, p: int, m: WordModel) -> list[int]:
     """:func:`word_starts` in C (the Python one for arguments C leaves)."""
-    out = _SPEEDUPS.word_starts(window, p, m.table)
+    t = m.table
+    hit = _COMPACT.get(id(t))
+    out = _SPEEDUPS.word_starts(window, p, t, hit[1] if hit is not None and hit[0] is t else compact_table(t))
     return py_word_starts(window, p, m) if out is NotImplemented else out
 
 
 def _c_word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
     """:func:`word_gain_bound` in C (the Python one for arguments C leaves)."""
-    out = _SPEEDUPS.word_gain_bound(window, p, c, m.table, banned, old_segs, starts)
+    t = m.table
+    hit = _COMPACT.get(id(t))
+    out = _SPEEDUPS.word_gain_bound(window, p, c, t, banned, old_segs, starts, hit[1] if hit is not None and hit[0] is t else compact_table(t))
     return py_word_gain_bound(window, p, c, m, banned, old_segs, starts) if out is NotImplemented else out
 
 

@@ -8,13 +8,25 @@
  * float nor None, a start outside the window, ...) they return
  * NotImplemented and cleaner runs the Python function instead.
  *
+ * The look-ups go to a compact copy of the model's table when the caller
+ * passes one (compact_table): an open-addressing hash table keyed by the code
+ * units of a string of at most MAX_WORD characters of the Basic Multilingual
+ * Plane, so that a look-up allocates no str and reads one slot of 24 bytes.
+ * A string it cannot hold (a character outside the BMP or U+0000) is looked
+ * up in the dict, as before.
+ *
  * cleaner uses the module only when ABI, MAX_WORD and UNKNOWN_LOGP match its
  * own: bump ABI whenever a signature or a result changes.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
-#define ABI 1
+#define ABI 2
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -38,16 +50,312 @@ lookup(PyObject *table, PyObject *key, double *lp)
     return 1;
 }
 
+
+/* ---- the compact table ------------------------------------------------ */
+
+/* a string of 1..MAX_WORD code units in 1..0xFFFF, zero-padded: two words */
+typedef struct {
+    uint64_t k0, k1;
+    double val; /* the log probability; NaN for a prefix only (None) */
+} Slot;
+
+typedef struct {
+    PyObject *table; /* the dict it copies (a strong reference) */
+    Py_ssize_t size; /* len(table) when copied */
+    Py_ssize_t stored; /* the entries it holds */
+    size_t mask; /* slots - 1 (a power of two) */
+    Slot *slots; /* all zero: empty */
+    int mapped; /* slots from mmap (else PyMem_Calloc) */
+} Compact;
+
+#define CAPSULE "_cleaner_speedups.compact"
+
+static inline size_t
+key_hash(uint64_t k0, uint64_t k1)
+{
+    uint64_t h = k0 * 0x9E3779B97F4A7C15ULL ^ k1 * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return (size_t)h;
+}
+
+/* the key of s[a:b], with ch at p when 0 <= p (a replaced character), in
+ * k[2]: 0 when the compact table cannot hold it */
+static inline int
+make_key(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t p, Py_UCS4 ch, uint64_t k[2])
+{
+    uint16_t u[MAX_WORD] = {0};
+    if (b - a < 1 || b - a > MAX_WORD)
+        return 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        Py_UCS4 x = i == p ? ch : PyUnicode_READ(kind, data, i);
+        if (x == 0 || x > 0xFFFF)
+            return 0;
+        u[i - a] = (uint16_t)x;
+    }
+    memcpy(k, u, sizeof u);
+    return 1;
+}
+
+/* as lookup(): 1 a word (*lp), 0 a prefix only, 2 missing */
+static inline int
+compact_lookup(const Compact *ct, const uint64_t k[2], double *lp)
+{
+    size_t i = key_hash(k[0], k[1]) & ct->mask;
+    for (;;) {
+        const Slot *s = &ct->slots[i];
+        if (s->k0 == k[0] && s->k1 == k[1]) {
+            if (s->val != s->val)
+                return 0;
+            *lp = s->val;
+            return 1;
+        }
+        if (s->k0 == 0 && s->k1 == 0)
+            return 2;
+        i = (i + 1) & ct->mask;
+    }
+}
+
+/* zeroed slots for ct (ct->mask set): mapped with huge pages where Linux
+ * offers them (fewer TLB misses for a table of tens of MB), else calloc */
+static int
+slots_alloc(Compact *ct)
+{
+    size_t bytes = (ct->mask + 1) * sizeof(Slot);
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+        (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no harm when refused */
+#endif
+        ct->slots = p;
+        ct->mapped = 1;
+        return 0;
+    }
+#endif
+    ct->slots = PyMem_Calloc(ct->mask + 1, sizeof(Slot));
+    ct->mapped = 0;
+    return ct->slots == NULL ? -1 : 0;
+}
+
+static void
+slots_free(Compact *ct)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    if (ct->mapped) {
+        munmap(ct->slots, (ct->mask + 1) * sizeof(Slot));
+        return;
+    }
+#endif
+    PyMem_Free(ct->slots);
+}
+
+static void
+compact_free(PyObject *capsule)
+{
+    Compact *ct = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (ct == NULL)
+        return;
+    slots_free(ct);
+    Py_XDECREF(ct->table);
+    PyMem_Free(ct);
+}
+
+static PyObject *
+compact_table(PyObject *module, PyObject *table)
+{
+    if (!PyDict_CheckExact(table))
+        Py_RETURN_NONE;
+    Py_ssize_t size = PyDict_GET_SIZE(table), pos = 0;
+    size_t cap = 16;
+    while (cap * 3 < (size_t)size * 4) /* at most three slots in four used */
+        cap <<= 1;
+    Compact *ct = PyMem_Calloc(1, sizeof(Compact));
+    Slot *keys = PyMem_Malloc((size ? size : 1) * sizeof(Slot)); /* first the keys in order */
+    if (ct == NULL || keys == NULL) {
+        PyMem_Free(ct);
+        PyMem_Free(keys);
+        return PyErr_NoMemory();
+    }
+    ct->mask = cap - 1;
+    ct->size = size;
+    if (slots_alloc(ct) < 0) {
+        PyMem_Free(ct);
+        PyMem_Free(keys);
+        return PyErr_NoMemory();
+    }
+    PyObject *key, *value;
+    Py_ssize_t nkeys = 0;
+    while (PyDict_Next(table, &pos, &key, &value)) {
+        double v;
+        /* a key or a value of another type: the dict is looked up as it is */
+        if (!PyUnicode_CheckExact(key) || nkeys >= size)
+            goto unsupported;
+        if (value == Py_None)
+            v = Py_NAN;
+        else if (PyFloat_CheckExact(value) && PyFloat_AS_DOUBLE(value) == PyFloat_AS_DOUBLE(value))
+            v = PyFloat_AS_DOUBLE(value);
+        else
+            goto unsupported;
+        uint64_t k[2];
+        if (!make_key(PyUnicode_KIND(key), PyUnicode_DATA(key), 0, PyUnicode_GET_LENGTH(key), -1, 0, k))
+            continue; /* looked up in the dict */
+        keys[nkeys].k0 = k[0];
+        keys[nkeys].k1 = k[1];
+        keys[nkeys].val = v;
+        nkeys++;
+    }
+    /* then into their slots, each one fetched a few keys ahead: the build
+     * waits on memory, not on the hashing */
+#define AHEAD 16
+    for (Py_ssize_t j = 0; j < nkeys; j++) {
+#if defined(__GNUC__)
+        if (j + AHEAD < nkeys)
+            __builtin_prefetch(&ct->slots[key_hash(keys[j + AHEAD].k0, keys[j + AHEAD].k1) & ct->mask], 1);
+#endif
+        size_t i = key_hash(keys[j].k0, keys[j].k1) & ct->mask;
+        while (ct->slots[i].k0 != 0 || ct->slots[i].k1 != 0)
+            i = (i + 1) & ct->mask;
+        ct->slots[i] = keys[j];
+    }
+    ct->stored = nkeys;
+    PyMem_Free(keys);
+    keys = NULL;
+    if (PyDict_GET_SIZE(table) != size)
+        goto unsupported;
+    Py_INCREF(table);
+    ct->table = table;
+    PyObject *capsule = PyCapsule_New(ct, CAPSULE, compact_free);
+    if (capsule == NULL) {
+        Py_DECREF(table);
+        slots_free(ct);
+        PyMem_Free(ct);
+    }
+    return capsule;
+unsupported:
+    PyMem_Free(keys);
+    slots_free(ct);
+    PyMem_Free(ct);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+compact_info(PyObject *module, PyObject *capsule)
+{
+    Compact *ct = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (ct == NULL)
+        return NULL;
+    size_t slots = ct->mask + 1;
+    return Py_BuildValue("(nnn)", ct->stored, (Py_ssize_t)slots, (Py_ssize_t)(slots * sizeof(Slot) + sizeof(Compact)));
+}
+
+/* the compact table of `table` from the argument `o` (None or a capsule), or
+ * NULL: none given, or one built from another dict or from this one at
+ * another size (-1 with an exception: not a capsule of this module) */
+static int
+compact_of(PyObject *o, PyObject *table, const Compact **out)
+{
+    *out = NULL;
+    if (o == Py_None)
+        return 0;
+    Compact *ct = PyCapsule_GetPointer(o, CAPSULE);
+    if (ct == NULL)
+        return -1;
+    if (ct->table == table && PyDict_GET_SIZE(table) == ct->size)
+        *out = ct;
+    return 0;
+}
+
+/* A string and the table to look its substrings up in: the text is `str`,
+ * or `str` with ch at p (0 <= p; `made` built on first need) */
+typedef struct {
+    PyObject *table;
+    const Compact *ct;
+    PyObject *str, *c, *made;
+    int kind;
+    const void *data;
+    Py_ssize_t p;
+    Py_UCS4 ch;
+} Text;
+
+static void
+text_init(Text *t, PyObject *table, const Compact *ct, PyObject *str, Py_ssize_t p, PyObject *c)
+{
+    t->table = table;
+    t->ct = ct;
+    t->str = str;
+    t->c = c;
+    t->made = NULL;
+    t->kind = PyUnicode_KIND(str);
+    t->data = PyUnicode_DATA(str);
+    t->p = p;
+    t->ch = p >= 0 ? PyUnicode_READ_CHAR(c, 0) : 0;
+}
+
+static PyObject *replaced(PyObject *window, Py_ssize_t p, PyObject *c);
+
+/* text[a:b] as a new str */
+static PyObject *
+text_sub(Text *t, Py_ssize_t a, Py_ssize_t b)
+{
+    if (t->p < 0)
+        return PyUnicode_Substring(t->str, a, b);
+    if (t->made == NULL && (t->made = replaced(t->str, t->p, t->c)) == NULL)
+        return NULL;
+    return PyUnicode_Substring(t->made, a, b);
+}
+
+static void
+text_done(Text *t)
+{
+    Py_CLEAR(t->made);
+}
+
+static int lookup(PyObject *table, PyObject *key, double *lp);
+
+/* lookup() of text[a:b]; *sub the str when one was made (the caller's
+ * reference), else NULL */
+static int
+text_lookup(Text *t, Py_ssize_t a, Py_ssize_t b, double *lp, PyObject **sub)
+{
+    uint64_t k[2];
+    *sub = NULL;
+    if (t->ct != NULL && make_key(t->kind, t->data, a, b, t->p, t->ch, k))
+        return compact_lookup(t->ct, k, lp);
+    PyObject *w = text_sub(t, a, b);
+    if (w == NULL)
+        return ERR;
+    int r = lookup(t->table, w, lp);
+    if (r < 0)
+        Py_DECREF(w);
+    else
+        *sub = w;
+    return r;
+}
+
+/* whether text[a:b] (sub when made) is in banned: 1, 0, ERR */
+static int
+text_banned(Text *t, Py_ssize_t a, Py_ssize_t b, PyObject *sub, PyObject *banned)
+{
+    if (sub != NULL)
+        return PySet_Contains(banned, sub);
+    PyObject *w = text_sub(t, a, b);
+    if (w == NULL)
+        return ERR;
+    int in = PySet_Contains(banned, w);
+    Py_DECREF(w);
+    return in;
+}
+
 /* WordModel.char_logp of text[i] */
 static int
-char_logp(PyObject *table, PyObject *text, Py_ssize_t i, double *out)
+char_logp(Text *t, Py_ssize_t i, double *out)
 {
-    PyObject *ch = PyUnicode_Substring(text, i, i + 1);
-    if (ch == NULL)
-        return ERR;
+    PyObject *sub;
     double lp = 0.0;
-    int r = lookup(table, ch, &lp);
-    Py_DECREF(ch);
+    int r = text_lookup(t, i, i + 1, &lp, &sub);
+    Py_XDECREF(sub);
     if (r < 0)
         return r;
     *out = r == 1 ? lp : UNKNOWN_LOGP;
@@ -59,7 +367,8 @@ char_logp(PyObject *table, PyObject *text, Py_ssize_t i, double *out)
  * up, 2 missing, 0 a prefix only or banned, 1 a word (val) */
 #define CACHED 24
 typedef struct {
-    PyObject *text, *table, *banned;
+    Text *text;
+    PyObject *banned;
     int have_banned, cached;
     signed char state[CACHED][MAX_WORD + 1];
     double val[CACHED][MAX_WORD + 1];
@@ -72,20 +381,18 @@ seen_lookup(Seen *s, Py_ssize_t i, Py_ssize_t len, double *lp)
         *lp = s->val[i][len];
         return s->state[i][len];
     }
-    PyObject *w = PyUnicode_Substring(s->text, i, i + len);
-    if (w == NULL)
-        return ERR;
-    int r = lookup(s->table, w, lp);
+    PyObject *w;
+    int r = text_lookup(s->text, i, i + len, lp, &w);
     if (len == 1 && r == 2)
         r = 0; /* a missing character: UNKNOWN_LOGP, as for a prefix */
     if (r == 1 && s->have_banned && len > 1) {
-        int in = PySet_Contains(s->banned, w);
+        int in = text_banned(s->text, i, i + len, w, s->banned);
         if (in < 0)
             r = ERR;
         else if (in)
             r = 0;
     }
-    Py_DECREF(w);
+    Py_XDECREF(w);
     if (r >= 0 && s->cached) {
         s->state[i][len] = (signed char)r;
         s->val[i][len] = *lp;
@@ -160,25 +467,26 @@ replaced(PyObject *window, Py_ssize_t p, PyObject *c)
 }
 
 static int
-bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *banned, PyObject *memo, Py_ssize_t *starts, Py_ssize_t nstarts, double *res)
+bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compact *ct, PyObject *banned, PyObject *memo, Py_ssize_t *starts, Py_ssize_t nstarts, double *res)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(window);
-    int have_banned = 1; /* word_gain_bound asks `w not in banned` even when it is empty */
+    /* word_gain_bound asks `w not in banned` even when it is empty: the same answer */
+    int have_banned = PySet_GET_SIZE(banned) > 0;
     double lc = 0.0, lo = 0.0, best;
     int r;
-    PyObject *new = replaced(window, p, c);
-    if (new == NULL)
-        return ERR;
-    if ((r = char_logp(table, c, 0, &lc)) < 0 || (r = char_logp(table, window, p, &lo)) < 0)
+    Text old, new, one;
+    text_init(&old, table, ct, window, -1, NULL);
+    text_init(&new, table, ct, window, p, c);
+    text_init(&one, table, ct, c, -1, NULL);
+    if ((r = char_logp(&one, 0, &lc)) < 0 || (r = char_logp(&old, p, &lo)) < 0)
         goto done;
     best = lc - lo;
     /* the memo's values are those of WordModel.logprob, which skips the
      * banned test when banned is empty: the same result either way */
     Seen seen;
-    seen.text = window;
-    seen.table = table;
+    seen.text = &old;
     seen.banned = banned;
-    seen.have_banned = PySet_GET_SIZE(banned) > 0;
+    seen.have_banned = have_banned;
     seen.cached = n <= CACHED;
     if (seen.cached)
         memset(seen.state, -1, sizeof seen.state);
@@ -187,20 +495,16 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *ba
         Py_ssize_t stop = n < a + MAX_WORD ? n : a + MAX_WORD;
         for (Py_ssize_t b = a == p ? a + 2 : p + 1; b <= stop; b++) {
             double lp = 0.0;
-            PyObject *w = PyUnicode_Substring(new, a, b);
-            if (w == NULL) {
-                r = ERR;
-                goto done;
-            }
-            r = lookup(table, w, &lp);
+            PyObject *w;
+            r = text_lookup(&new, a, b, &lp, &w);
             if (r == 1 && have_banned) {
-                int in = PySet_Contains(banned, w);
+                int in = text_banned(&new, a, b, w, banned);
                 if (in < 0)
                     r = ERR;
                 else if (in)
                     r = 0;
             }
-            Py_DECREF(w);
+            Py_XDECREF(w);
             if (r < 0)
                 goto done;
             if (r == 2)
@@ -208,7 +512,7 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *ba
             if (r == 0)
                 continue;
             /* old = old_segs.get((a, b)), computed and stored when absent */
-            double old = 0.0;
+            double oldlp = 0.0;
             PyObject *key = Py_BuildValue("(nn)", a, b);
             if (key == NULL) {
                 r = ERR;
@@ -221,8 +525,8 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *ba
                 goto done;
             }
             if (v == NULL || v == Py_None) {
-                r = seg_logprob(&seen, a, b, &old);
-                PyObject *f = r < 0 ? NULL : PyFloat_FromDouble(old);
+                r = seg_logprob(&seen, a, b, &oldlp);
+                PyObject *f = r < 0 ? NULL : PyFloat_FromDouble(oldlp);
                 if (f == NULL || PyDict_SetItem(memo, key, f) < 0) {
                     Py_XDECREF(f);
                     Py_DECREF(key);
@@ -233,7 +537,7 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *ba
                 Py_DECREF(f);
             }
             else if (PyFloat_CheckExact(v)) {
-                old = PyFloat_AS_DOUBLE(v);
+                oldlp = PyFloat_AS_DOUBLE(v);
             }
             else {
                 Py_DECREF(key);
@@ -241,7 +545,7 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *ba
                 goto done;
             }
             Py_DECREF(key);
-            double gain = lp - old;
+            double gain = lp - oldlp;
             if (gain > best)
                 best = gain;
         }
@@ -249,7 +553,7 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, PyObject *ba
     *res = best;
     r = 0;
 done:
-    Py_DECREF(new);
+    text_done(&new);
     return r;
 }
 
@@ -266,15 +570,18 @@ arity(const char *name, Py_ssize_t nargs, Py_ssize_t want)
 static PyObject *
 word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!arity("word_gain_bound", nargs, 7))
+    if (!arity("word_gain_bound", nargs, 8))
         return NULL;
     PyObject *window = args[0], *c = args[2], *table = args[3], *banned = args[4], *memo = args[5], *st = args[6];
+    const Compact *ct;
     Py_ssize_t p, n, a;
     Py_ssize_t starts[MAX_WORD];
     Py_ssize_t nstarts = 0;
     if (!PyUnicode_CheckExact(window) || !PyUnicode_CheckExact(c) || PyUnicode_GET_LENGTH(c) != 1 || !PyDict_CheckExact(table)
         || !PyFrozenSet_CheckExact(banned) || !PyDict_CheckExact(memo) || as_index(args[1], &p) < 0)
         Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[7], table, &ct) < 0)
+        return NULL;
     n = PyUnicode_GET_LENGTH(window);
     if (p < 0 || p >= n)
         Py_RETURN_NOTIMPLEMENTED;
@@ -297,7 +604,7 @@ word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     else
         Py_RETURN_NOTIMPLEMENTED;
     double best = 0.0;
-    int r = bound(window, p, c, table, banned, memo, starts, nstarts, &best);
+    int r = bound(window, p, c, table, ct, banned, memo, starts, nstarts, &best);
     if (r == ERR)
         return NULL;
     if (r == UNSUPPORTED)
@@ -308,36 +615,39 @@ word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!arity("word_starts", nargs, 3))
+    if (!arity("word_starts", nargs, 4))
         return NULL;
     PyObject *window = args[0], *table = args[2];
+    const Compact *ct;
     Py_ssize_t p;
     if (!PyUnicode_CheckExact(window) || !PyDict_CheckExact(table) || as_index(args[1], &p) < 0)
         Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[3], table, &ct) < 0)
+        return NULL;
     if (p < 0 || p > PyUnicode_GET_LENGTH(window))
         Py_RETURN_NOTIMPLEMENTED;
+    Text text;
+    text_init(&text, table, ct, window, -1, NULL);
     PyObject *out = PyList_New(0);
     if (out == NULL)
         return NULL;
     for (Py_ssize_t s = p - MAX_WORD + 1 > 0 ? p - MAX_WORD + 1 : 0; s <= p; s++) {
-        int in = 1;
         if (s != p) {
-            PyObject *w = PyUnicode_Substring(window, s, p);
-            if (w == NULL)
+            PyObject *w;
+            double lp;
+            int r = text_lookup(&text, s, p, &lp, &w);
+            Py_XDECREF(w);
+            if (r == ERR)
                 goto fail;
-            in = PyDict_Contains(table, w);
-            Py_DECREF(w);
-            if (in < 0)
-                goto fail;
+            if (r == 2) /* UNSUPPORTED: in the table, whatever its value */
+                continue;
         }
-        if (in) {
-            PyObject *i = PyLong_FromSsize_t(s);
-            if (i == NULL || PyList_Append(out, i) < 0) {
-                Py_XDECREF(i);
-                goto fail;
-            }
-            Py_DECREF(i);
+        PyObject *i = PyLong_FromSsize_t(s);
+        if (i == NULL || PyList_Append(out, i) < 0) {
+            Py_XDECREF(i);
+            goto fail;
         }
+        Py_DECREF(i);
     }
     return out;
 fail:
@@ -347,15 +657,27 @@ fail:
 
 static PyMethodDef methods[] = {
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
-     PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts)\n--\n\n"
+     PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
                "cleaner.typos.model.word_gain_bound with the model's table for the model:\n"
                "the same float, old_segs filled the same way; NotImplemented when the\n"
-               "arguments are not of the types handled here.")},
+               "arguments are not of the types handled here.  compact: None or\n"
+               "compact_table(table), which then serves the look-ups.")},
     {"word_starts", (PyCFunction)(void (*)(void))word_starts, METH_FASTCALL,
-     PyDoc_STR("word_starts(window, p, table)\n--\n\n"
+     PyDoc_STR("word_starts(window, p, table, compact)\n--\n\n"
                "cleaner.typos.model.word_starts with the model's table for the model:\n"
                "the same list; NotImplemented when the arguments are not of the types\n"
-               "handled here.")},
+               "handled here.  compact: as for word_gain_bound.")},
+    {"compact_table", (PyCFunction)compact_table, METH_O,
+     PyDoc_STR("compact_table(table)\n--\n\n"
+               "A compact copy of a word table (a capsule holding a reference to it) for\n"
+               "the compact argument of word_gain_bound and word_starts: its strings of\n"
+               "at most MAX_WORD characters of the BMP (without U+0000) in an\n"
+               "open-addressing hash table of 24-byte slots, at most three in four used;\n"
+               "None when the table is not a dict of str to float or None.  The table\n"
+               "must not change afterwards (a change of its size turns the copy off).")},
+    {"compact_info", (PyCFunction)compact_info, METH_O,
+     PyDoc_STR("compact_info(compact)\n--\n\n"
+               "(entries held, slots, bytes allocated) of a compact_table.")},
     {NULL, NULL, 0, NULL},
 };
 

@@ -34,16 +34,24 @@ def _han_runs(text: str) -> list[str]:
     return [r for r in runs if len(r) >= 2]
 
 
-def _cases(n: int, seed: int):
-    """Random windows of real Chinese text and of random characters, a
-    position, a replacement (a look-alike, a common or a random character),
-    a banned set (empty or words of the window) and the starts (given or
-    not)."""
-    m = model()
+def _odd_char(rng: random.Random) -> str:
+    """A character the compact table cannot hold (outside the BMP, or U+0000)
+    or one of Latin-1 (a narrower str)."""
+    return rng.choice(["\x00", "a", "\xe9", chr(rng.randrange(0x20000, 0x20100)), chr(rng.randrange(0x1F600, 0x1F650))])
+
+
+def _cases(n: int, seed: int, m: WordModel | None = None):
+    """Random windows of real Chinese text and of random characters (some
+    with characters outside the BMP, U+0000 or Latin-1), a position, a
+    replacement (a look-alike, a common or a random character), a banned
+    set (empty or words of the window) and the starts (given or not)."""
+    m = m or model()
     rng = random.Random(seed)
     runs = _han_runs(throughput_text("zh", 200_000))
     for k in range(n):
-        if k % 5 == 4:
+        if k % 10 == 9:
+            window = "".join(_odd_char(rng) if rng.random() < 0.2 else rng.choice(runs)[0] for _ in range(rng.randint(1, 20)))
+        elif k % 5 == 4:
             window = "".join(chr(rng.randrange(0x4E00, 0xA000)) for _ in range(rng.randint(1, 20)))
         else:
             run = rng.choice(runs)
@@ -52,7 +60,7 @@ def _cases(n: int, seed: int):
         p = rng.randrange(len(window))
         nbs = [c for c, _ in visual_neighbours(window[p])]
         r = rng.random()
-        c = window[p] if r < 0.3 else rng.choice(nbs) if nbs and r < 0.8 else rng.choice("的了是在一不有这我他们中国年越士末已" + chr(rng.randrange(0x4E00, 0xA000)))
+        c = window[p] if r < 0.3 else rng.choice(nbs) if nbs and r < 0.8 else _odd_char(rng) if r < 0.85 else rng.choice("的了是在一不有这我他们中国年越士末已" + chr(rng.randrange(0x4E00, 0xA000)))
         banned: frozenset[str] = frozenset()
         if rng.random() < 0.3:
             new = window[:p] + c + window[p + 1 :]
@@ -61,17 +69,36 @@ def _cases(n: int, seed: int):
         yield window, p, c, banned, starts
 
 
-def test_word_gain_bound_is_bit_identical(fast):
+def _odd_model() -> WordModel:
+    """The model's table with words the compact table cannot hold (outside
+    the BMP, with U+0000, longer than MAX_WORD) and their prefixes."""
     m = model()
+    table = dict(m.table)
+    rng = random.Random(5)
+    for _ in range(300):
+        w = "".join(_odd_char(rng) if rng.random() < 0.4 else rng.choice("的了是在一不有这我他们中国年越士末已") for _ in range(rng.randint(1, 10)))
+        for i in range(1, len(w)):
+            table.setdefault(w[:i], None)
+        table[w] = -rng.uniform(5, 15)
+    return WordModel(table, m.tags, m.bigrams)
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_word_gain_bound_is_bit_identical(fast, odd):
+    m = _odd_model() if odd else model()
+    ct = model_mod.compact_table(m.table)
+    assert ct is not None
     n = 0
-    for window, p, c, banned, starts in _cases(4000, 7):
+    for window, p, c, banned, starts in _cases(4000, 7 + odd, m):
         memo_py: dict[tuple[int, int], float] = {}
-        memo_c: dict[tuple[int, int], float] = {}
+        memos = {"dict": {}, "compact": {}}
         for _ in range(2):  # the second time, from the memo
             want = py_word_gain_bound(window, p, c, m, banned, memo_py, starts)
-            got = fast.word_gain_bound(window, p, c, m.table, banned, memo_c, starts)
-            assert got.hex() == want.hex(), (window, p, c, banned, starts)
-            assert list(memo_c.items()) == list(memo_py.items())
+            for name, compact in (("dict", None), ("compact", ct)):
+                got = fast.word_gain_bound(window, p, c, m.table, banned, memos[name], starts, compact)
+                assert got.hex() == want.hex(), (name, window, p, c, banned, starts)
+                assert list(memos[name].items()) == list(memo_py.items())
+            assert model_mod.word_gain_bound(window, p, c, m, banned, {}, starts).hex() == want.hex()
         n += bool(memo_py)
     assert n > 500  # the cases reach the memo, not only the single characters
 
@@ -79,20 +106,55 @@ def test_word_gain_bound_is_bit_identical(fast):
 def test_word_gain_bound_shares_the_python_memo(fast):
     """A memo filled by one version serves the other."""
     m = model()
+    ct = model_mod.compact_table(m.table)
     for window, p, c, banned, starts in _cases(300, 11):
         memo: dict[tuple[int, int], float] = {}
         want = py_word_gain_bound(window, p, c, m, banned, memo, starts)
-        assert fast.word_gain_bound(window, p, c, m.table, banned, memo, starts) == want
+        assert fast.word_gain_bound(window, p, c, m.table, banned, memo, starts, ct) == want
+        assert fast.word_gain_bound(window, p, c, m.table, banned, memo, starts, None) == want
         memo2: dict[tuple[int, int], float] = {}
-        assert fast.word_gain_bound(window, p, c, m.table, banned, memo2, starts) == want
+        assert fast.word_gain_bound(window, p, c, m.table, banned, memo2, starts, ct) == want
         assert py_word_gain_bound(window, p, c, m, banned, memo2, starts) == want
 
 
-def test_word_starts_is_identical(fast):
-    m = model()
-    for window, p, _, _, _ in _cases(3000, 3):
+@pytest.mark.parametrize("odd", [False, True])
+def test_word_starts_is_identical(fast, odd):
+    m = _odd_model() if odd else model()
+    ct = model_mod.compact_table(m.table)
+    for window, p, _, _, _ in _cases(3000, 3, m):
         for q in (p, len(window)):
-            assert fast.word_starts(window, q, m.table) == py_word_starts(window, q, m)
+            want = py_word_starts(window, q, m)
+            assert fast.word_starts(window, q, m.table, None) == want
+            assert fast.word_starts(window, q, m.table, ct) == want
+            assert model_mod.word_starts(window, q, m) == want
+
+
+def test_compact_table_holds_the_short_bmp_strings(fast):
+    """Every string of 1..MAX_WORD characters of the BMP without U+0000 is in
+    the copy; the others stay in the dict only."""
+    m = _odd_model()
+    held = sum(1 for w in m.table if 1 <= len(w) <= model_mod.MAX_WORD and all(0 < ord(ch) <= 0xFFFF for ch in w))
+    assert held < len(m.table)
+    stored, slots, size = fast.compact_info(fast.compact_table(m.table))
+    assert stored == held and 4 * stored <= 3 * slots and size >= 24 * slots
+    assert fast.compact_table({"越来": 1}) is None and fast.compact_table({1: None}) is None
+    assert fast.compact_table({"越来": float("nan")}) is None
+
+
+def test_a_compact_table_of_another_table_is_not_used(fast):
+    """The copy of another dict, or of this one before it grew, is ignored:
+    the dict answers."""
+    m = model()
+    t = {"越来": None, "越来越": -8.0, "越": -9.0, "来": -7.0}
+    ct = fast.compact_table(t)
+    want = py_word_gain_bound("越来赴好", 2, "越", m, frozenset(), {})
+    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, frozenset(), {}, None, ct) == want
+    t["赴"] = -1.0
+    tm = WordModel(t, {}, {})
+    assert fast.word_gain_bound("越来赴好", 2, "越", t, frozenset(), {}, None, ct) == py_word_gain_bound("越来赴好", 2, "越", tm, frozenset(), {})
+    assert fast.word_starts("越来赴", 2, t, ct) == py_word_starts("越来赴", 2, tm)
+    with pytest.raises(ValueError):
+        fast.word_starts("越来赴", 2, t, object())
 
 
 def test_unhandled_arguments_fall_back_to_python(fast):
@@ -100,13 +162,16 @@ def test_unhandled_arguments_fall_back_to_python(fast):
     is no float: NotImplemented from C, the Python result from the model."""
     m = model()
     odd = WordModel(type("T", (dict,), {})(m.table), m.tags, m.bigrams)
-    assert fast.word_gain_bound("越来赴好", 2, "越", odd.table, frozenset(), {}, None) is NotImplemented
-    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, {"越来"}, {}, None) is NotImplemented
-    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, frozenset(), {}, [3]) is NotImplemented
-    assert fast.word_gain_bound("越来赴好", 4, "越", m.table, frozenset(), {}, None) is NotImplemented
-    assert fast.word_starts("越来赴好", 5, m.table) is NotImplemented
+    ct = model_mod.compact_table(m.table)
+    assert model_mod.compact_table(odd.table) is None
+    assert fast.word_gain_bound("越来赴好", 2, "越", odd.table, frozenset(), {}, None, None) is NotImplemented
+    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, {"越来"}, {}, None, ct) is NotImplemented
+    assert fast.word_gain_bound("越来赴好", 2, "越", m.table, frozenset(), {}, [3], ct) is NotImplemented
+    assert fast.word_gain_bound("越来赴好", 4, "越", m.table, frozenset(), {}, None, ct) is NotImplemented
+    assert fast.word_starts("越来赴好", 5, m.table, ct) is NotImplemented
     intish = WordModel({**m.table, "越来越": 1}, m.tags, m.bigrams)
-    assert fast.word_gain_bound("越来赴好", 2, "越", intish.table, frozenset(), {}, None) is NotImplemented
+    assert model_mod.compact_table(intish.table) is None
+    assert fast.word_gain_bound("越来赴好", 2, "越", intish.table, frozenset(), {}, None, None) is NotImplemented
     for mm in (odd, intish):
         assert model_mod.word_gain_bound("越来赴好", 2, "越", mm, frozenset(), {}) == py_word_gain_bound("越来赴好", 2, "越", mm, frozenset(), {})
 
