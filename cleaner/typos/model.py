@@ -212,17 +212,13 @@ def compact_table(table: dict[str, float | None]) -> Any:
 
 def _c_word_starts(window: str, p: int, m: WordModel) -> list[int]:
     """:func:`word_starts` in C (the Python one for arguments C leaves)."""
-    t = m.table
-    hit = _COMPACT.get(id(t))
-    out = _SPEEDUPS.word_starts(window, p, t, hit[1] if hit is not None and hit[0] is t else compact_table(t))
+    out = _SPEEDUPS.word_starts(window, p, m.table, compact_table(m.table))
     return py_word_starts(window, p, m) if out is NotImplemented else out
 
 
 def _c_word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozenset[str], old_segs: dict[tuple[int, int], float], starts: Iterable[int] | None = None) -> float:
     """:func:`word_gain_bound` in C (the Python one for arguments C leaves)."""
-    t = m.table
-    hit = _COMPACT.get(id(t))
-    out = _SPEEDUPS.word_gain_bound(window, p, c, t, banned, old_segs, starts, hit[1] if hit is not None and hit[0] is t else compact_table(t))
+    out = _SPEEDUPS.word_gain_bound(window, p, c, m.table, banned, old_segs, starts, compact_table(m.table))
     return py_word_gain_bound(window, p, c, m, banned, old_segs, starts) if out is NotImplemented else out
 
 
