@@ -1,5 +1,6 @@
 /* _cleaner_speedups: optional C versions of two hot loops of
- * cleaner.typos.model (word_starts and word_gain_bound).
+ * cleaner.typos.model (word_starts and word_gain_bound) and of
+ * cleaner.typos.confusion_rule._screen_arrays (screen_arrays).
  *
  * The Python functions are the reference: these do the same dictionary
  * look-ups on the same str objects and the same double additions in the same
@@ -26,7 +27,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 2
+#define ABI 3
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -655,6 +656,223 @@ fail:
     return NULL;
 }
 
+
+/* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
+
+/* which element type a buffer must hold */
+enum { I64, F64, U8 };
+
+/* a 1-d C-contiguous buffer of obj of the type want (0), or not (1, no
+ * buffer held); ERR on a failure other than "no buffer" */
+static int
+get_array(PyObject *obj, Py_buffer *view, int want)
+{
+    if (!PyObject_CheckBuffer(obj))
+        return 1;
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        return 1;
+    }
+    const char *f = view->format == NULL ? "B" : view->format;
+    if (*f == '@' || *f == '=' || *f == '<')
+        f++;
+    int ok = view->ndim == 1 && f[0] != '\0' && f[1] == '\0';
+    if (ok && want == I64)
+        ok = view->itemsize == 8 && (f[0] == 'l' || f[0] == 'q') && sizeof(long) == 8;
+    else if (ok && want == F64)
+        ok = view->itemsize == 8 && f[0] == 'd';
+    else if (ok)
+        ok = view->itemsize == 1 && f[0] == 'B';
+    if (!ok) {
+        PyBuffer_Release(view);
+        return 1;
+    }
+    return 0;
+}
+
+/* numpy's minimum of two doubles (NaN propagates; of equal ones, b) */
+static inline double
+np_minimum(double a, double b)
+{
+    return (a < b || a != a) ? a : b;
+}
+
+/* _PairSets.has for one pair: 1, 0, or -1 when an id is not below width
+ * (numpy's sum could still land in the set) or the bit is outside bits */
+static inline int
+pair_bit(const uint8_t *bits, Py_ssize_t nbits, int64_t width, int64_t a, int64_t b)
+{
+    if (a < 0 || a >= width || b < 0 || b >= width)
+        return -1;
+    int64_t flat = a * width + b;
+    if ((flat >> 3) >= nbits)
+        return -1;
+    return (bits[flat >> 3] >> (flat & 7)) & 1;
+}
+
+/* _PairSets.bigram_lps for one pair (search_positions: the first key not
+ * below it, at most the last) */
+static inline double
+pair_lp(const int64_t *keys, const double *lps, Py_ssize_t n, int64_t key)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lps[lo < n ? lo : n - 1];
+}
+
+#define CHANNEL_COST 4.0
+#define CHANNEL_SLOPE 40.0
+#define ESTIMATE_SLACK 8.0
+
+/* the arrays of screen_arrays, in argument order */
+enum { A_CP, A_IDS, A_SUSPECTS, A_SLOTS, A_COUNT, A_START, A_TOP, A_CLP, A_SIM, A_NB, A_PIDS, A_BITS, A_KEYS, A_LPS, A_CHARS, N_ARRAYS };
+static const int array_arg[N_ARRAYS] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16};
+static const int array_type[N_ARRAYS] = {I64, I64, I64, I64, I64, I64, F64, F64, F64, I64, I64, U8, I64, F64, F64};
+
+#define LEN(a) (v[a].len / v[a].itemsize)
+#define I(a) ((const int64_t *)v[a].buf)
+#define D(a) ((const double *)v[a].buf)
+
+static PyObject *
+screen_arrays(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("screen_arrays", nargs, 18))
+        return NULL;
+    Py_buffer v[N_ARRAYS];
+    int held = 0, r = 0;
+    PyObject *out = NULL;
+    int64_t *kept = NULL, *group = NULL, *nbs = NULL, *order = NULL;
+    double *tops = NULL, *sims = NULL;
+    if (!PyFloat_CheckExact(args[10]) || !PyFloat_CheckExact(args[17]) || !PyLong_CheckExact(args[13]))
+        Py_RETURN_NOTIMPLEMENTED;
+    double best_pair = PyFloat_AS_DOUBLE(args[10]), floor_ = PyFloat_AS_DOUBLE(args[17]);
+    int64_t width = PyLong_AsLongLong(args[13]);
+    if (width == -1 && PyErr_Occurred())
+        PyErr_Clear();
+    if (width <= 0 || width > ((int64_t)1 << 31))
+        Py_RETURN_NOTIMPLEMENTED;
+    for (; held < N_ARRAYS; held++) {
+        r = get_array(args[array_arg[held]], &v[held], array_type[held]);
+        if (r != 0)
+            break;
+    }
+    if (r != 0)
+        goto unsupported;
+    Py_ssize_t n = LEN(A_CP), ns = LEN(A_SUSPECTS), nrows = LEN(A_TOP), npairs = LEN(A_SIM);
+    Py_ssize_t nbits = LEN(A_BITS), nkeys = LEN(A_KEYS), nchars = LEN(A_CHARS);
+    if (LEN(A_IDS) != n || LEN(A_SLOTS) != ns || LEN(A_COUNT) != nrows || LEN(A_START) != nrows || LEN(A_CLP) != nrows
+        || LEN(A_NB) != npairs || LEN(A_PIDS) != npairs || nkeys == 0 || LEN(A_LPS) != nkeys || nchars == 0)
+        goto unsupported;
+    const int64_t *cp = I(A_CP), *ids = I(A_IDS), *suspects = I(A_SUSPECTS), *slots = I(A_SLOTS), *count = I(A_COUNT);
+    const int64_t *start = I(A_START), *nb = I(A_NB), *pids = I(A_PIDS), *keys = I(A_KEYS);
+    const double *top = D(A_TOP), *c_lp = D(A_CLP), *sim = D(A_SIM), *lps = D(A_LPS), *chars = D(A_CHARS);
+    const uint8_t *bits = (const uint8_t *)v[A_BITS].buf;
+    /* every index checked first: numpy wraps negative ones or raises */
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int64_t s = suspects[i], slot = slots[i];
+        if (s < 0 || s >= n || slot < 0 || slot >= nrows || count[slot] < 0 || start[slot] < 0 || start[slot] > npairs - count[slot])
+            goto unsupported;
+        if (cp[s > 0 ? s - 1 : 0] < 0 || cp[s + 1 < n ? s + 1 : n - 1] < 0)
+            goto unsupported;
+        total += count[slot];
+    }
+    kept = PyMem_Malloc((ns + 1) * sizeof(int64_t));
+    tops = PyMem_Malloc((ns + 1) * sizeof(double));
+    group = PyMem_Malloc((total + 1) * sizeof(int64_t));
+    nbs = PyMem_Malloc((total + 1) * sizeof(int64_t));
+    sims = PyMem_Malloc((total + 1) * sizeof(double));
+    order = PyMem_Malloc((total + 1) * sizeof(int64_t)); /* a suspect's right-only look-alikes */
+    if (kept == NULL || tops == NULL || group == NULL || nbs == NULL || sims == NULL || order == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nkept = 0, nout = 0;
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int64_t s = suspects[i], slot = slots[i], deg = count[slot], st = start[slot];
+        int has_left = s > 0, has_right = s + 1 < n;
+        int64_t la = has_left ? s - 1 : 0, ra = has_right ? s + 1 : n - 1;
+        double t = top[slot], c = c_lp[slot];
+        double lc = has_left ? c + (cp[la] < nchars ? chars[cp[la] < nchars - 1 ? cp[la] : nchars - 1] : UNKNOWN_LOGP) : 0.0;
+        double rc = has_right ? c + (cp[ra] < nchars ? chars[cp[ra] < nchars - 1 ? cp[ra] : nchars - 1] : UNKNOWN_LOGP) : 0.0;
+        double reach = t - ((((best_pair - np_minimum(lc, rc)) - CHANNEL_COST) - floor_) + ESTIMATE_SLACK) / CHANNEL_SLOPE;
+        int64_t left_id = ids[la], right_id = ids[ra];
+        Py_ssize_t first = nout, nright = 0;
+        for (int64_t k = st; k < st + deg; k++) {
+            if (!(sim[k] >= reach))
+                continue;
+            int64_t x = pids[k];
+            int lb = pair_bit(bits, nbits, width, left_id, x), rb = pair_bit(bits, nbits, width, x, right_id);
+            if (lb < 0 || rb < 0)
+                goto unsupported;
+            if (has_left && lb) {
+                double lp = pair_lp(keys, lps, nkeys, left_id * width + x);
+                double est = ((lp - lc) - CHANNEL_COST) - CHANNEL_SLOPE * (t - sim[k]);
+                if (est + ESTIMATE_SLACK >= floor_) {
+                    nbs[nout] = nb[k];
+                    sims[nout++] = sim[k];
+                    continue;
+                }
+            }
+            if (has_right && rb) {
+                double lp = pair_lp(keys, lps, nkeys, x * width + right_id);
+                double est = ((lp - rc) - CHANNEL_COST) - CHANNEL_SLOPE * (t - sim[k]);
+                if (est + ESTIMATE_SLACK >= floor_)
+                    order[nright++] = k;
+            }
+        }
+        /* the left neighbour's look-alikes first, then the right's */
+        for (Py_ssize_t j = 0; j < nright; j++) {
+            nbs[nout] = nb[order[j]];
+            sims[nout++] = sim[order[j]];
+        }
+        if (nout > first) {
+            for (Py_ssize_t j = first; j < nout; j++)
+                group[j] = nkept;
+            kept[nkept] = s;
+            tops[nkept++] = t;
+        }
+    }
+    /* bytearrays: numpy's views of them are writable, as the arrays numpy makes */
+    out = PyTuple_New(5);
+    if (out == NULL)
+        goto done;
+    const void *parts[5] = {kept, tops, group, nbs, sims};
+    Py_ssize_t sizes[5] = {nkept, nkept, nout, nout, nout};
+    for (int j = 0; j < 5; j++) {
+        PyObject *b = PyByteArray_FromStringAndSize((const char *)parts[j], sizes[j] * 8);
+        if (b == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyTuple_SET_ITEM(out, j, b);
+    }
+    goto done;
+unsupported:
+    Py_INCREF(Py_NotImplemented);
+    out = Py_NotImplemented;
+done:
+    PyMem_Free(kept);
+    PyMem_Free(tops);
+    PyMem_Free(group);
+    PyMem_Free(nbs);
+    PyMem_Free(sims);
+    PyMem_Free(order);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+}
+
+#undef LEN
+#undef I
+#undef D
+
 static PyMethodDef methods[] = {
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
@@ -678,6 +896,14 @@ static PyMethodDef methods[] = {
     {"compact_info", (PyCFunction)compact_info, METH_O,
      PyDoc_STR("compact_info(compact)\n--\n\n"
                "(entries held, slots, bytes allocated) of a compact_table.")},
+    {"screen_arrays", (PyCFunction)(void (*)(void))screen_arrays, METH_FASTCALL,
+     PyDoc_STR("screen_arrays(cp, ids, suspects, slots, count, start, top, c_lp, sim, nb, best_pair,\n"
+               "              partner_ids, bigrams, width, pair_keys, pair_lps, chars, floor)\n--\n\n"
+               "cleaner.typos.confusion_rule._screen_arrays over the arrays of its _Partners\n"
+               "(count .. best_pair), _PairSets (partner_ids .. pair_lps) and WordIndex (chars):\n"
+               "its five arrays as bytes (int64, float64, int64, int64, float64), the same\n"
+               "floats in the same order; NotImplemented for arrays of other types or shapes\n"
+               "or an index numpy would wrap or refuse.")},
     {NULL, NULL, 0, NULL},
 };
 

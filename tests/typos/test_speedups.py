@@ -191,3 +191,149 @@ def test_environment_variable_and_stale_builds_turn_it_off(monkeypatch):
     monkeypatch.delenv("CLEANER_PURE_PYTHON")
     monkeypatch.setattr(model_mod, "SPEEDUPS_ABI", -1)
     assert model_mod.speedups() is None
+
+
+class _Chars:
+    """A stand-in for :class:`cleaner.typos.model.WordIndex` with only ``chars``."""
+
+    char_lps = model_mod.WordIndex.char_lps
+
+    def __init__(self, chars):
+        self.chars = chars
+
+
+def _random_screen_args(rng: random.Random):
+    """Random arguments for ``_screen_arrays``: small id and value ranges on a
+    grid of quarters, so that pairs repeat, floats tie and estimates land
+    exactly on the floor; suspects in any order, repeated, at the text's
+    ends; code points past the characters' table (unknown)."""
+    import numpy as np
+
+    def grid(lo: int, hi: int) -> float:
+        return rng.randrange(lo * 4, hi * 4 + 1) / 4
+
+    width = rng.randrange(2, 9)
+    flats = sorted(rng.sample(range(width * width), rng.randrange(0, width * width + 1)))
+    bits = confusion_rule._bitmap(np.array(flats, dtype=np.int64), width * width)
+    keys = np.array(flats or [0], dtype=np.int64)  # a bigram of every set bit (and never an empty table)
+    lps = np.array([grid(-20, -2) for _ in keys], dtype=np.float64)
+    nrows = rng.randrange(1, 6)
+    count = [rng.randrange(0, 7) for _ in range(nrows)]
+    start = np.cumsum([0] + count)[:-1].astype(np.int64)
+    sim = [s for c in count for s in sorted((grid(0, 2) for _ in range(c)), reverse=True)]
+    top = [max([grid(0, 2)] + sim[a : a + c]) for a, c in zip(start.tolist(), count)]
+    partners = confusion_rule._Partners(
+        slots=np.zeros(1, dtype=np.int64),
+        top=np.array(top, dtype=np.float64),
+        c_lp=np.array([grid(-16, -4) for _ in range(nrows)], dtype=np.float64),
+        start=start,
+        count=np.array(count, dtype=np.int64),
+        nb=np.array([rng.randrange(0x4E00, 0x9FA5) for _ in sim], dtype=np.int64),
+        sim=np.array(sim, dtype=np.float64),
+        best_pair=grid(-6, 0),
+    )
+    sets = confusion_rule._PairSets(
+        ids=np.zeros(1, dtype=np.int64),
+        width=width,
+        bigrams=bits,
+        misspelled=bits,
+        partner_ids=np.array([rng.randrange(width) for _ in sim], dtype=np.int64),
+        pair_keys=keys,
+        pair_lps=lps,
+    )
+    nchars = rng.randrange(1, 12)
+    index = _Chars(np.array([grid(-18, -3) for _ in range(nchars)], dtype=np.float64))
+    n = rng.randrange(1, 12)
+    cp = np.array([rng.randrange(nchars + 3) for _ in range(n)], dtype=np.int64)
+    ids = np.array([rng.randrange(width) for _ in range(n)], dtype=np.int64)
+    suspects = [rng.randrange(n) for _ in range(rng.randrange(0, 9))]
+    if rng.random() < 0.5:
+        suspects = sorted(set(suspects))
+    slots = np.array([rng.randrange(nrows) for _ in suspects], dtype=np.int64)
+    floor = grid(-12, 4)
+    return cp, ids, np.array(suspects, dtype=np.int64), slots, partners, sets, index, floor
+
+
+def _same_arrays(a, b) -> bool:
+    return len(a) == len(b) and all(x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes() for x, y in zip(a, b))
+
+
+def test_screen_arrays_is_bit_identical_on_random_arrays(fast):
+    """The C screen gives numpy's five arrays byte for byte (same dtypes,
+    same floats, same order: a suspect's left look-alikes, then the right's)."""
+    assert confusion_rule._screen_arrays is not confusion_rule.py_screen_arrays  # the C version is in use
+    rng = random.Random(20261203)
+    kept = 0
+    for _ in range(4000):
+        args = _random_screen_args(rng)
+        want = confusion_rule.py_screen_arrays(*args)
+        got = confusion_rule._screen_arrays(*args)
+        assert _same_arrays(want, got), args
+        assert all(x.flags.writeable for x in got)
+        kept += len(want[2])
+    assert kept > 1000  # the cases keep look-alikes, not only empty results
+
+
+def test_screen_arrays_is_bit_identical_on_text(fast, monkeypatch):
+    """On the model's own arrays, for text with look-alikes swapped in, at
+    several floors: the same arrays, and so the same candidates."""
+    calls = []
+
+    def both(*args):
+        want = confusion_rule.py_screen_arrays(*args)
+        got = confusion_rule._c_screen_arrays(*args)
+        calls.append(_same_arrays(want, got) and len(want[2]) > 0)
+        return want
+
+    text = throughput_text("zh", 60_000)
+    rng = random.Random(7)
+    chars = list(text)
+    for _ in range(len(chars) // 40):
+        i = rng.randrange(len(chars))
+        nb = visual_neighbours(chars[i])
+        if nb:
+            chars[i] = rng.choice(nb)[0]
+    damaged = "".join(chars)
+    monkeypatch.setattr(confusion_rule, "_screen_arrays", both)
+    for floor in (-2.0, 0.0, 3.0):
+        for part in range(0, len(damaged), 3000):
+            confusion_rule.candidates(damaged[part : part + 3000], floor=floor)
+    assert calls and all(calls)
+
+
+def test_screen_arrays_leaves_unexpected_arrays_to_numpy(fast):
+    """Another dtype, a non-contiguous array, an index numpy would wrap:
+    NotImplemented from C, numpy's result (or error) from the dispatch."""
+    import numpy as np
+
+    rng = random.Random(3)
+    args = _random_screen_args(rng)
+    while not len(args[2]):
+        args = _random_screen_args(rng)
+    cp, ids, suspects, slots, partners, sets, index, floor = args
+
+    def c_args(cp, ids, suspects, slots):
+        return (cp, ids, suspects, slots, partners.count, partners.start, partners.top, partners.c_lp, partners.sim, partners.nb, partners.best_pair,
+                sets.partner_ids, sets.bigrams, sets.width, sets.pair_keys, sets.pair_lps, index.chars, floor)
+
+    assert fast.screen_arrays(*c_args(cp, ids, suspects, slots)) is not NotImplemented
+    odd = [
+        (cp, ids, suspects.astype(np.int32), slots),
+        (cp.astype(np.float64), ids, suspects, slots),
+        (cp, ids, np.repeat(suspects, 2)[::2], slots),
+        (cp, ids, suspects, slots - len(partners.top)),  # numpy wraps the rows
+        (cp, ids, suspects, [int(s) for s in slots]),
+    ]
+    for o in odd:
+        assert fast.screen_arrays(*c_args(*o)) is NotImplemented
+
+    def outcome(f, o):
+        try:
+            return [a.tobytes() for a in f(*o, partners, sets, index, floor)]
+        except IndexError as e:
+            return str(e)
+
+    for o in odd[:4]:
+        o = (*o[:3], np.asarray(o[3]))
+        assert outcome(confusion_rule._screen_arrays, o) == outcome(confusion_rule.py_screen_arrays, o)
+    assert fast.screen_arrays(*c_args(cp, ids, suspects, slots)[:-1], np.float64(floor)) is NotImplemented
