@@ -36,13 +36,17 @@ SIZES = {"full": 1_000_000, "quick": 100_000}
 #: the rotating order), about a second (quick) or four (full) of CPU time
 LADDER_BUDGET = {"quick": Budget(seconds=1.0, min_rounds=5, max_rounds=100), "full": Budget(seconds=4.0, min_rounds=5, max_rounds=200)}
 #: (corpus, pipeline) -> (floor, issue 12 target) of ftfy time / pipeline time
+#: (floors raised on 2026-12-03 from 1.5/0.5/0.2 and 0.1 to about two thirds
+#: of a full run's figures, full-2026-12-03g: 4.5/2.4/1.7x and 1.1/1.2/2.0x;
+#: without the optional C module the default pipeline is about 0.8-0.9x on
+#: news, still above its floor)
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
-    ("news", "notypo"): (1.5, 4.0),
-    ("zh", "notypo"): (0.5, 4.0),
-    ("en", "notypo"): (0.2, 2.0),
-    ("news", "default"): (0.1, 1.0),
-    ("zh", "default"): (0.1, 1.0),
-    ("en", "default"): (0.1, 1.0),
+    ("news", "notypo"): (3.0, 4.0),
+    ("zh", "notypo"): (1.5, 4.0),
+    ("en", "notypo"): (1.1, 2.0),
+    ("news", "default"): (0.6, 1.0),
+    ("zh", "default"): (0.7, 1.0),
+    ("en", "default"): (1.0, 1.0),
 }
 
 
