@@ -337,3 +337,22 @@ def test_screen_arrays_leaves_unexpected_arrays_to_numpy(fast):
         o = (*o[:3], np.asarray(o[3]))
         assert outcome(confusion_rule._screen_arrays, o) == outcome(confusion_rule.py_screen_arrays, o)
     assert fast.screen_arrays(*c_args(cp, ids, suspects, slots)[:-1], np.float64(floor)) is NotImplemented
+
+
+def test_the_compact_copy_is_built_only_once_a_run_is_long_enough(monkeypatch):
+    """The C functions read the dict for the first COMPACT_AFTER look-ups of a
+    table and its compact copy after: a one-record run does not pay for the
+    copy; the results are the same either way."""
+    if model_mod.speedups() is None:
+        pytest.skip("the C module is not built")
+    monkeypatch.setattr(model_mod, "COMPACT_AFTER", 3)
+    monkeypatch.setattr(model_mod, "_COMPACT", {})
+    monkeypatch.setattr(model_mod, "_DICT_CALLS", {})
+    t = {"越": -9.0, "越来": None, "越来越": -8.0, "好": -7.0}
+    got = [model_mod._compact_when_due(t) for _ in range(4)]
+    assert got[:2] == [None, None] and got[2] is not None and got[3] is got[2]
+    m = model_mod.model()
+    bounds = []
+    for _ in range(5):  # across the switch from the dict to the compact copy
+        bounds.append(model_mod.word_gain_bound("越来赴好", 2, "越", m, frozenset(), {}))
+    assert len(set(bounds)) == 1 and bounds[0] == model_mod.py_word_gain_bound("越来赴好", 2, "越", m, frozenset(), {})
