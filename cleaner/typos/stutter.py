@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from ..edits import Edit, Suggestion
 from ..rule import Rule
-from .model import WordModel, model
+from .model import WordModel, code_points, model
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -134,7 +134,7 @@ def _repeat_starts(text: str) -> list[int]:
     """
     import numpy as np
 
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cp = code_points(text)  # (a lone surrogate too: it is no Han character)
     han = (cp >= 0x4E00) & (cp <= 0x9FFF)
     n = len(cp)
     hit = np.zeros(n, dtype=bool)

@@ -115,7 +115,7 @@ def test_the_numpy_prescan_finds_what_the_regex_search_finds(monkeypatch):
     rng = random.Random(7)
     units = ["旅游", "电子", "服务", "研究", "发展中", "一", "了", "着", "长", "，", "a", "。", "走一", "加油"]
     texts = ["".join(rng.choice(units) for _ in range(rng.randint(100, 400))) for _ in range(300)]
-    texts += ["当地旅游旅游业发展很快。" * 40, "加油加油加油" * 60, "x" * 300]
+    texts += ["当地旅游旅游业发展很快。" * 40, "加油加油加油" * 60, "x" * 300, "中文" * 200 + "\ud800当地旅游旅游业"]
     got = [list(find(t, 6.0, 3.0)) for t in texts]
     monkeypatch.setattr(stutter, "SCAN_FROM", 10**9)
     want = [list(find(t, 6.0, 3.0)) for t in texts]
