@@ -179,9 +179,17 @@ def speedups() -> Any:
 _SPEEDUPS = speedups()
 
 
-#: the C module's compact copies of word tables (:func:`compact_table`), by
-#: ``id`` of the table, with the table itself (so that the id stays its own)
-_COMPACT: dict[int, tuple[dict[str, float | None], Any]] = {}
+#: look-ups the C functions make in the dict itself before the compact copy
+#: of a table is built (:func:`_compact_when_due`): the copy costs 25-90 ms
+#: once and saves about 2 us a call, so a short run (one record) never pays
+#: for it and a long one soon does
+COMPACT_AFTER = 5_000
+
+#: per word table in use, by ``id`` (with the table itself, so that the id
+#: stays its own): its compact copy (:func:`compact_table`; :data:`_NOT_YET`
+#: until built) and the look-ups the C functions made in the dict before
+_COMPACT: dict[int, tuple[dict[str, float | None], Any, int]] = {}
+_NOT_YET = object()
 
 #: the most tables :data:`_COMPACT` holds (the oldest goes first): one per
 #: model in use, about 25 MB each for the default model's 570k strings
@@ -201,23 +209,11 @@ def compact_table(table: dict[str, float | None]) -> Any:
     True
     """
     hit = _COMPACT.get(id(table))
-    if hit is not None and hit[0] is table:
+    if hit is not None and hit[0] is table and hit[1] is not _NOT_YET:
         return hit[1]
     ct = None if _SPEEDUPS is None else _SPEEDUPS.compact_table(table)
-    while len(_COMPACT) >= _COMPACT_TABLES:
-        del _COMPACT[next(iter(_COMPACT))]
-    _COMPACT[id(table)] = (table, ct)
+    _keep(table, ct, 0)
     return ct
-
-
-#: look-ups the C functions make in the dict itself before the compact copy
-#: of a table is built (:func:`_compact_when_due`): the copy costs 25-90 ms
-#: once and saves about 2 us a call, so a short run (one record) never pays
-#: for it and a long one soon does
-COMPACT_AFTER = 5_000
-
-#: calls made on the dict so far, by ``id`` of the table, with the table
-_DICT_CALLS: dict[int, tuple[dict[str, float | None], int]] = {}
 
 
 def _compact_when_due(table: dict[str, float | None]) -> Any:
@@ -225,17 +221,24 @@ def _compact_when_due(table: dict[str, float | None]) -> Any:
     up :data:`COMPACT_AFTER` times, None before (they then read the dict:
     the same results, a little slower)."""
     hit = _COMPACT.get(id(table))
+    calls = 1
     if hit is not None and hit[0] is table:
-        return hit[1]
-    seen = _DICT_CALLS.get(id(table))
-    calls = seen[1] + 1 if seen is not None and seen[0] is table else 1
+        if hit[1] is not _NOT_YET:
+            return hit[1]
+        calls = hit[2] + 1
     if calls < COMPACT_AFTER:
-        if len(_DICT_CALLS) >= _COMPACT_TABLES and id(table) not in _DICT_CALLS:
-            del _DICT_CALLS[next(iter(_DICT_CALLS))]
-        _DICT_CALLS[id(table)] = (table, calls)
+        _keep(table, _NOT_YET, calls)
         return None
-    _DICT_CALLS.pop(id(table), None)
     return compact_table(table)
+
+
+def _keep(table: dict[str, float | None], ct: Any, calls: int) -> None:
+    """Remember ``table``'s copy and count in :data:`_COMPACT`, the oldest
+    table going first when it holds :data:`_COMPACT_TABLES`."""
+    if id(table) not in _COMPACT:
+        while len(_COMPACT) >= _COMPACT_TABLES:
+            del _COMPACT[next(iter(_COMPACT))]
+    _COMPACT[id(table)] = (table, ct, calls)
 
 
 def _c_word_starts(window: str, p: int, m: WordModel) -> list[int]:

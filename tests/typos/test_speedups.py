@@ -347,7 +347,6 @@ def test_the_compact_copy_is_built_only_once_a_run_is_long_enough(monkeypatch):
         pytest.skip("the C module is not built")
     monkeypatch.setattr(model_mod, "COMPACT_AFTER", 3)
     monkeypatch.setattr(model_mod, "_COMPACT", {})
-    monkeypatch.setattr(model_mod, "_DICT_CALLS", {})
     t = {"越": -9.0, "越来": None, "越来越": -8.0, "好": -7.0}
     got = [model_mod._compact_when_due(t) for _ in range(4)]
     assert got[:2] == [None, None] and got[2] is not None and got[3] is got[2]
