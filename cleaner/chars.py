@@ -43,6 +43,9 @@ SENTENCE_END = "。！？!?…．.；;"
 CLOSERS = "”’」』）》〉】〕〗\"')]"
 #: A line and its line break (LF, CRLF, CR, or none at the end of the text).
 LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
+#: a character of the basic block of CJK unified ideographs (U+4E00-U+9FFF),
+#: what the word model and the typo rules read
+HAN_BLOCK = re.compile("[\u4e00-\u9fff]")
 
 
 

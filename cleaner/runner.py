@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from .chars import HAN_BLOCK
 from .config import Config, word_model_rules
 from .dedup.rule import NAME as DEDUP
 from .pipeline import explain
@@ -156,7 +157,6 @@ def _warm_up(batch: list[Document], config: Config) -> None:
 #: left out); tests/test_runner.py checks the set against the rules
 _WORD_MODEL_RULES = word_model_rules()
 
-_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def _share_word_model(texts: Iterable[str], config: Config) -> None:
@@ -173,7 +173,7 @@ def _share_word_model(texts: Iterable[str], config: Config) -> None:
     >>> _share_word_model(["Ningbo, China"], make_config())  # not Chinese: not loaded
     >>> _share_word_model(["今天天气很好。"], make_config(only=["width"]))  # no rule reads it: not loaded
     """
-    if _WORD_MODEL_RULES.isdisjoint(config.active_rules()) or not any(_HAN.search(t) for t in texts):
+    if _WORD_MODEL_RULES.isdisjoint(config.active_rules()) or not any(HAN_BLOCK.search(t) for t in texts):
         return
     from .typos.model import model  # in the parent only when it is needed
 

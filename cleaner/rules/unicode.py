@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..chars import HAN, is_cjk
+from ..chars import HAN, HAN_BLOCK, is_cjk
 from ..edits import Edit, apply_edits, until_stable
 from ..rule import Rule, lines_around
 
@@ -269,7 +269,6 @@ def _rare_pair() -> re.Pattern[str]:
 
 #: the block of :func:`_rare_pair`'s characters: a regex of one range scans
 #: text for it much faster than one of thousands (a gate: Latin text has none)
-_HAN_BLOCK = re.compile("[\u4e00-\u9fff]")
 
 
 def _rare_pairs(text: str) -> Iterator[re.Match[str]]:
@@ -279,7 +278,7 @@ def _rare_pairs(text: str) -> Iterator[re.Match[str]]:
     >>> [m.group() for m in _rare_pairs("abc 涓枃 中文")]
     ['涓枃']
     """
-    gate = _HAN_BLOCK.search(text)
+    gate = HAN_BLOCK.search(text)
     return _rare_pair().finditer(text, gate.start()) if gate else iter(())
 
 
@@ -580,7 +579,7 @@ def unicode_acts(text: str) -> bool:
     """
     if _SUSPECT_ALL.search(text) is not None:
         return True
-    gate = _HAN_BLOCK.search(text)
+    gate = HAN_BLOCK.search(text)
     return gate is not None and _rare_pair().search(text, gate.start()) is not None
 
 

@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cache import cached_arrays, usable_cache_dir
+from ..chars import HAN_BLOCK
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
@@ -116,7 +117,6 @@ CHUNK = 1 << 16
 
 Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 
-_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，。！？；：、,.!?;:…\n\r\t “”‘’\"'（）()《》〈〉「」『』【】]")
 
 
@@ -170,7 +170,7 @@ def candidates(
     """
     if len(text) > CHUNK + 2 * GUARD_CONTEXT:
         return _chunked_candidates(text, neighbours=neighbours, word_model=word_model, floor=floor)
-    if len(text) < 2 or not _HAN_CHAR.search(text):
+    if len(text) < 2 or not HAN_BLOCK.search(text):
         return []  # only a Han character has look-alikes
     nb_fn = neighbours or default_neighbours()
     m = word_model or model()
@@ -1008,7 +1008,7 @@ def document_prior(text: str, suspects: int) -> float:
     >>> round(document_prior("好" * 100_000, 10), 1)
     -6.1
     """
-    han = len(text) - len(_HAN_CHAR.sub("", text))  # no list of every character
+    han = len(text) - len(HAN_BLOCK.sub("", text))  # no list of every character
     rate = (suspects + PRIOR_SUSPECTS) / (han + PRIOR_CHARS)
     return min(0.0, math.log(rate / REFERENCE_RATE))
 

@@ -201,7 +201,8 @@ def test_every_rare_han_character_stands_in_the_gate_block():
     # rare pairs are looked for only from the first character of the block on
     import re
 
-    from cleaner.rules.unicode import _HAN_BLOCK, _rare_pair, _rare_pairs
+    from cleaner.chars import HAN_BLOCK as _HAN_BLOCK
+    from cleaner.rules.unicode import _rare_pair, _rare_pairs
 
     first = re.compile(_rare_pair().pattern.split("][")[0] + "]")
     outside = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and first.match(chr(cp)) and not _HAN_BLOCK.match(chr(cp))]
