@@ -74,7 +74,7 @@ def permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint64], npt.
 
 
 def _codepoints(texts: Sequence[str]) -> npt.NDArray[np.uint64]:
-    return np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
 
 
 def shingle_hashes(

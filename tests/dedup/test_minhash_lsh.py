@@ -116,3 +116,11 @@ def test_default_params_keep_near_copies_and_cut_chance_pairs():
     assert planted <= got_new and planted <= got_old
     chance_new, chance_old = len(got_new - planted), len(got_old - planted)
     assert chance_new * 3 < chance_old, (chance_new, chance_old)
+
+
+def test_a_lone_surrogate_gets_a_signature():
+    """A str may hold a lone surrogate (JSON's "\\ud800"): signatures reads it
+    as its code point instead of raising UnicodeEncodeError."""
+    sig = signatures(["abc\ud800def" * 10, "abc\ud801def" * 10], ngram=5, num_perm=16, seed=1)
+    assert sig.shape == (2, 16)
+    assert (sig[0] != sig[1]).any()
