@@ -100,7 +100,7 @@ def _short_lines(text: str) -> list[tuple[int, str]]:
 
 def _page_lines(text: str) -> list[_PageLine]:
     out: list[_PageLine] = []
-    for line_start, body in _short_lines(text):
+    for line_start, body in _short_lines(text) if "\r" in text else _candidates(text):
         core = body.strip(_BLANK)
         for name, pattern in _FORMATS:
             found = pattern.fullmatch(core)
@@ -111,6 +111,32 @@ def _page_lines(text: str) -> list[_PageLine]:
                 start = line_start + len(body) - len(body.lstrip(_BLANK))
                 out.append(_PageLine(start, line_start + len(body.rstrip(_BLANK)), int(found.group(1)), name, total))
                 break
+    return out
+
+
+#: a line feed and a line that is nothing but a page number in one of the
+#: formats, blanks aside (what :func:`_page_lines` reads closely)
+_AFTER_LF = re.compile(f"\n[{_BLANK}]*(?:{'|'.join(pattern.pattern for _, pattern in _FORMATS)})[{_BLANK}]*(?=\n|\\Z)")
+
+
+def _candidates(text: str) -> list[tuple[int, str]]:
+    """What :func:`_short_lines` gives of a text whose lines end with LF
+    alone, less lines that cannot be a page number: the lines after a line
+    feed are found by one regular expression over the text (a line that
+    opens with no format goes in C, not through a loop over the lines: a
+    page number is on one line in a hundred), the first line as
+    :func:`_short_lines` reads it.
+
+    >>> _candidates("第1行\\n" + "长" * 41 + "\\n\\n— 2 —\\n第三行")
+    [(0, '第1行'), (47, '— 2 —')]
+    """
+    head = text[: text.find("\n")] if "\n" in text else text
+    out = [(0, head)] if 0 < len(head) <= 40 and _DIGIT.search(head) else []
+    for found in _AFTER_LF.finditer(text):
+        start = found.start() + 1
+        body = text[start : found.end()]
+        if len(body) <= 40:
+            out.append((start, body))
     return out
 
 

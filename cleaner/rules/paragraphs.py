@@ -51,7 +51,7 @@ import operator
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -70,6 +70,7 @@ NAME = "paragraphs"
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+_FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # (at the start of any line of a text)
 _LIST = re.compile(
     r"^\s*[“「『\"']?(?:[-*+•·●○■□▪◆◇►√]\s"
     r"|\d{1,3}[.)．、]\s?"
@@ -158,10 +159,11 @@ def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
     followed = list(map(operator.not_, map(operator.or_, blank, blank[1:])))
     line_breaks = sum(followed)
     blank_breaks = content - (not blank[-1] if blank else 0) - line_breaks
-    widths = cache.widths(compress(bodies, followed))
+    joined = list(compress(bodies, followed))
+    widths = cache.widths(joined)
     prose = list(map(MIN_PROSE_WIDTH.__le__, widths))
     soft = list(compress(widths, prose))  # headings and short lines say nothing about the wrap width
-    latin = sum(map(str.isascii, compress(compress(bodies, followed), prose)))
+    latin = sum(map(str.isascii, compress(joined, prose)))
     # (an indent opens with a blank: the regex only where one does, the
     # lines that open with one found in C: lstrip returns the very same
     # string when it strips nothing)
@@ -173,7 +175,7 @@ def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
         ordered = sorted(soft)
         top = ordered[int(0.9 * (len(ordered) - 1))]
         tol = max(3, round(top * (0.2 if latin > len(soft) / 2 else 0.08)))
-        near = sum(w >= top - tol for w in soft)
+        near = len(ordered) - bisect.bisect_left(ordered, top - tol)  # (the widths of at least top - tol)
         # A document of long unwrapped lines (or a hard-wrapped one once
         # rejoined) is not hard-wrapped at its paragraph length.
         if MIN_PROSE_WIDTH <= top <= MAX_WRAP_WIDTH and near >= 0.6 * len(soft):
@@ -212,9 +214,8 @@ class _LineCache:
     def __len__(self) -> int:
         return len(self._widths) + len(self._keys)
 
-    def widths(self, bodies: Iterable[str]) -> list[int]:
+    def widths(self, bodies: list[str]) -> list[int]:
         """The width of each of ``bodies`` (right-stripped)."""
-        bodies = list(bodies)
         known = self._widths
         for body in set(bodies).difference(known):
             known[body] = _width(body.rstrip())
@@ -266,14 +267,14 @@ def running_headers(lines: list[str], *, keys: Callable[[str], str | None] = _he
 
 def _repeated(lines: list[str], keys: list[str | None]) -> frozenset[str]:
     """:func:`running_headers` of ``lines`` whose keys are ``keys``."""
-    counts = Counter(keys)
-    counts.pop(None, None)
+    counts = Counter(filter(_IS_KEY, keys))  # (most lines have none: they are not counted)
     again = {key for key, n in counts.items() if n >= HEADER_REPEATS}
     if not again:
         return frozenset()
     return frozenset(map(str.strip, compress(lines, map(again.__contains__, keys))))  # (in C: every line is read)
 
 
+_IS_KEY = functools.partial(operator.is_not, None)  # (a header key, not None: in C)
 _DIGITS = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -527,7 +528,8 @@ def _lines(text: str) -> _Lines:
             bodies.pop()  # (a text that ends with a line break has no empty line after it)
         starts = list(accumulate(map(_NEXT, map(len, bodies)), initial=0))
         starts.pop()
-    return _Lines(starts, bodies, list(map(operator.or_, map(operator.not_, bodies), map(str.isspace, bodies))))
+    # (blank: empty or whitespace alone, which strip takes away whole)
+    return _Lines(starts, bodies, list(map(operator.not_, map(str.strip, bodies))))
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -885,6 +887,13 @@ def _fenced(lines: _Lines, text: str) -> list[bool]:
     fenced = [False] * len(lines.bodies)
     if not _may_fence(text):
         return fenced  # (no line can open a fence)
+    if "\r" not in text:
+        # (the fences found in C by one search over the text: a text may
+        # hold ``` or ~~~ inside a line, and then no line opens a fence)
+        marks = [bisect.bisect_left(lines.starts, m.start()) for m in _FENCE_LINE.finditer(text)]
+        for opened, closed in zip(marks[::2], [*marks[1::2], len(fenced) - 1]):
+            fenced[opened : closed + 1] = [True] * (closed + 1 - opened)  # (a fence left open runs to the end)
+        return fenced
     in_fence = False
     for i, body in enumerate(lines.bodies):
         if _FENCE.match(body):
