@@ -531,19 +531,20 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     return (1.0 if gain > SPAN_COHESION else 0.0), False
 
 
-def _stays_apart(a: str, first: str) -> bool:
+def _stays_apart(a: str, first: str, ends: bool | None = None) -> bool:
     """Whether a break after the paragraph ``a`` before a line that starts
     with ``first`` stays whatever else the break shows, when line A is not a
     wrapped line: ``a`` ends a sentence (or with ``；``), and neither a
     hyphenated word nor a closing or clause mark opening the next line
-    speaks for a join (the shortcut of :func:`_decide`).
+    speaks for a join (the shortcut of :func:`_decide`); ``ends``: whether
+    ``a`` ends a sentence, when known.
 
     >>> _stays_apart("会议结束。", "下"), _stays_apart("会议结束。", "”"), _stays_apart("会议", "结")
     (True, False, False)
     """
     if first in NEVER_STARTS or a.endswith(_HYPHENS):
         return False
-    return a[-1] in "；;" or ends_sentence(a)
+    return a[-1] in "；;" or (ends_sentence(a) if ends is None else ends)
 
 
 def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats) -> tuple[float, str] | None:
@@ -560,13 +561,14 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and stats.wrap_width > 0
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
-    if not wrapped and _stays_apart(a, first):
+    ends = ends_sentence(a)
+    if not wrapped and _stays_apart(a, first, ends):
         return None  # (what the checks below conclude, read first: most breaks end a sentence)
     if _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
         return None
     # Latin word broken by a hyphen at the line end.
     m = _LATIN_HYPHEN.search(a) if a.endswith(_HYPHENS) else None  # (a search at every position otherwise)
-    w = _LATIN_WORD_START.match(b)
+    w = _LATIN_WORD_START.match(b) if m else None
     if m and w:
         if a.endswith("\u00ad"):
             return 5.0, ""  # a soft hyphen: the break was discretionary
@@ -579,7 +581,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         # no paragraph starts with a closing mark or a clause mark: the line
         # continues the one above (”他说。 after a quotation)
         return 5.0, sep
-    if ends_sentence(a) or (last in "；;" and not wrapped):
+    if ends or (last in "；;" and not wrapped):
         # (a line ending with ； is often an item of an enumeration; in a
         # hard-wrapped document a full line that ends with ； is wrapped)
         # Inside a hard-wrapped paragraph delimited by blank lines (or by
@@ -587,7 +589,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         if wrapped and (stats.blank_paragraphs or (stats.indents and not _INDENT.match(b_raw))):
             return 4.0, sep
         return None
-    if _LIST.match(a) and not _INNER_PUNCT.search(a[:-1]) and not wrapped:
+    if _LIST.match(a) and not _INNER_PUNCT.search(a, 0, len(a) - 1) and not wrapped:
         return None  # a numbered heading: 三、重视解决…… (a heading is not wrapped)
     score = 0.0
     word_across = False  # a word runs across the break
@@ -600,7 +602,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if wrapped:
         score += 2.0
     # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
-    if _INNER_PUNCT.search(a[:-1]):
+    if _INNER_PUNCT.search(a, 0, len(a) - 1):  # (in a[:-1], not copied)
         score += 1.0  # A reads as prose, not as a title
     if _wider(a, 2 * MIN_PROSE_WIDTH):
         score += 1.0  # longer than titles and bylines are
