@@ -167,6 +167,7 @@ class _Tally(NamedTuple):
     indents: int  # lines that open with an indent
     keys: Counter[str]  # running-header keys (:func:`_header_key`) of the lines that have one
     headers: frozenset[str]  # the running headers (see :func:`running_headers`)
+    keyed: Counter[str]  # the lines that have a key, stripped
 
 
 def _tally(lines: _Lines, cache: _LineCache) -> _Tally:
@@ -193,6 +194,7 @@ def _tally(lines: _Lines, cache: _LineCache) -> _Tally:
         indents=sum(1 for body in opens_blank if not body.isspace() and _INDENT.match(body)),
         keys=counts,
         headers=_repeated(bodies, keys, counts),
+        keyed=Counter(map(str.strip, compress(bodies, keys))),  # (a key is never empty)
     )
 
 
@@ -234,10 +236,8 @@ def _retallied(lines: _Lines, tally: _Tally, edits: list[Edit], text: str, cache
     """The lines and the :class:`_Tally` of ``text``, the text of ``lines``
     once ``edits`` (sorted, apart) are made: only the lines the edits touch
     (and the line before each, whose break they change) are split and
-    counted again, the others moved.  None where this cannot tell: a text
-    with CR, an edit past the last line's end, or a change to the lines of
-    a running-header key that comes back (or comes to come back): the
-    headers are then counted over the whole text.
+    counted again (:func:`_recounted`), the others moved.  None where this
+    cannot tell: a text with CR, or an edit past the last line's end.
 
     >>> lines = _lines("甲乙\\n丙丁\\n\\n戊")
     >>> after = _retallied(lines, _tally(lines, _LineCache()), [Edit("x", 2, 3, "\\n", "")], "甲乙丙丁\\n\\n戊", _LineCache())
@@ -287,33 +287,135 @@ def _retallied(lines: _Lines, tally: _Tally, edits: list[Edit], text: str, cache
     new_bodies += bodies[done:]
     new_blanks += blanks[done:]
     after = _Lines(new_starts, new_bodies, new_blanks)
+    return after, _recounted(tally, lines, [(a, b) for a, b, _, _ in spans], after, [(a, b) for _, _, a, b in spans], cache)
+
+
+def _recounted(
+    tally: _Tally, before: _Lines, removed: list[tuple[int, int]], after: _Lines, added: list[tuple[int, int]], cache: _LineCache,
+) -> _Tally:
+    """The :class:`_Tally` of the lines ``after``, from the one of the lines
+    ``before``: the lines of the ranges ``removed`` of these counted out,
+    those of the ranges ``added`` of those counted in.  Right when the
+    lines out of the ranges are the same on both sides, in the same order,
+    and so is the line after each (the line before a change is in its
+    range: its break is counted with it)."""
     content, line_breaks, latin, indents = tally.content, tally.line_breaks, tally.latin, tally.indents
     widths = tally.widths.copy()
     keyed: Counter[tuple[str, str]] = Counter()  # (key, stripped line): added less removed
-    for sign, side in ((-1, lines), (1, after)):
-        for i in itertools.chain.from_iterable(range(a, b) for a, b in ((s[0], s[1]) if sign < 0 else (s[2], s[3]) for s in spans)):
-            if side.blanks[i]:
+    for sign, side, ranges in ((-1, before, removed), (1, after, added)):
+        bodies, blanks = side.bodies, side.blanks
+        n = len(bodies)
+        for i in itertools.chain.from_iterable(itertools.starmap(range, ranges)):
+            if blanks[i]:
                 continue
-            body = side.bodies[i]
+            body = bodies[i]
             content += sign
             if body[0].isspace() and _INDENT.match(body):
                 indents += sign
             if (key := cache.header_key(body)) is not None:
                 keyed[key, body.strip()] += sign
-            if i + 1 < len(side.bodies) and not side.blanks[i + 1]:
+            if i + 1 < n and not blanks[i + 1]:
                 line_breaks += sign
                 width = cache.width(body)
                 if width >= MIN_PROSE_WIDTH:
                     widths[width] += sign
                     latin += sign * body.isascii()
-    keys = tally.keys.copy()
-    for (key, _), change in keyed.items():
-        if change:
-            before = keys[key]
+    keys, lines, headers = tally.keys, tally.keyed, tally.headers
+    changed = {key for (key, _), change in keyed.items() if change}
+    if changed:
+        keys, lines = keys.copy(), lines.copy()
+        for (key, line), change in keyed.items():
             keys[key] += change
-            if before >= HEADER_REPEATS or keys[key] >= HEADER_REPEATS:
-                return None  # (the running headers change)
-    return after, _Tally(content, line_breaks, bool(new_blanks) and not new_blanks[-1], widths, latin, indents, keys, tally.headers)
+            lines[line] += change
+        # The headers of a key that comes back (or came back) are found again
+        # among the lines that have a key.
+        again = {key for key in changed if keys[key] >= HEADER_REPEATS or tally.keys[key] >= HEADER_REPEATS}
+        if again:
+            header_key = cache.header_key
+            found = {line for line, n in lines.items() if n > 0 and header_key(line) in again and keys[header_key(line)] >= HEADER_REPEATS}
+            headers = frozenset({line for line in headers if header_key(line) not in again} | found)
+    return _Tally(content, line_breaks, bool(after.blanks) and not after.blanks[-1], widths, latin, indents, keys, headers, lines)
+
+
+def _realigned(old: _Measure, lines: _Lines, spans: list[tuple[int, int]], cache: _LineCache) -> _Tally | None:
+    """The :class:`_Tally` of ``lines``, the lines of a text that reads as
+    the one ``old`` measured but for ``spans`` (sorted): the runs of lines
+    between the spans are found among the old lines (the same lines in the
+    same order; any such place counts the same), and only the lines
+    between them are counted out and in (:func:`_recounted`).  None where
+    a run is not found near where it was.
+
+    >>> old = _measured("甲乙\\n丙丁\\n\\n戊己\\n庚", _LineCache())
+    >>> lines = _lines("甲乙\\n丙\\n丁\\n\\n戊己\\n庚")
+    >>> _realigned(old, lines, [(4, 5)], _LineCache()) == _tally(lines, _LineCache())
+    True
+    """
+    old_bodies, new_bodies, starts = old.lines.bodies, lines.bodies, lines.starts
+    m, n = len(old_bodies), len(new_bodies)
+    if not m or not n:
+        return None
+    # The runs of new lines the spans touch, each from the line before: [a, b).
+    runs: list[list[int]] = []
+    for s, e in spans:
+        a, b = max(bisect.bisect_right(starts, s) - 2, 0), max(bisect.bisect_right(starts, e), 1)
+        if runs and a <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    if not runs:
+        return None
+    # The lines between the runs, aligned: (old start, new start, length).
+    aligned: list[tuple[int, int, int]] = []
+    if runs[0][0]:
+        if old_bodies[: runs[0][0]] != new_bodies[: runs[0][0]]:
+            return None
+        aligned.append((0, 0, runs[0][0]))
+    low = runs[0][0]  # (old lines before are taken)
+    for k, (_, b) in enumerate(runs):
+        stop = runs[k + 1][0] if k + 1 < len(runs) else n
+        size = stop - b
+        if size <= 0:
+            continue
+        if stop == n:
+            at = m - size  # (the last lines: at the end)
+            if at < low or old_bodies[at:] != new_bodies[b:]:
+                return None
+        else:
+            at = _found(old_bodies, new_bodies[b:stop], low)
+            if at is None:
+                return None
+        aligned.append((at, b, size))
+        low = at + size
+    removed: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    old_end = new_end = 0
+    for at, b, size in [*aligned, (m, n, 0)]:
+        if at > old_end or b > new_end or size == 0:
+            removed.append((max(old_end - 1, 0), at))
+            added.append((max(new_end - 1, 0), b))
+        old_end, new_end = at + size, b + size
+    return _recounted(old.tally, old.lines, removed, lines, added, cache)
+
+
+#: where :func:`_found` looks for a run of lines: this many places at most
+FIND_TRIES = 8
+
+
+def _found(lines: list[str], run: list[str], low: int) -> int | None:
+    """The first place from ``low`` where ``lines`` hold ``run`` (found by
+    its first line, in C), among the first :data:`FIND_TRIES` places of
+    that line; None past them."""
+    first = run[0]
+    at = low
+    for _ in range(FIND_TRIES):
+        try:
+            at = lines.index(first, at)
+        except ValueError:
+            return None
+        if lines[at : at + len(run)] == run:
+            return at
+        at += 1
+    return None
 
 
 #: a short line repeated this often is a running header (or footer): a line
@@ -793,13 +895,15 @@ def _whole(text: str, first: _Measure | None = None) -> Iterator[Edit | Suggesti
         if "\n" not in current and "\r" not in current:
             kept = []
             settled = True  # (no break: nothing to judge)
+            measure = None  # (the layout is the one of the pass before)
             break
-        lines, stats, tally = measure if measure is not None else _measured(current, cache)
+        measure = measure if measure is not None else _measured(current, cache)
+        lines, stats, tally = measure
         layout = stats
         more, kept = _judged(current, lines, stats, _layout_verdicts(memo, stats), kept, near)
         if not more:
             settled = True
-            break  # the breaks this pass left alone are the final ones
+            break  # the breaks this pass left alone are the final ones (measure: of the text)
         edits = compose(text, current, edits, more) if edits else more
         current = apply_edits(current, more)
         measure, near = None, None
@@ -815,7 +919,7 @@ def _whole(text: str, first: _Measure | None = None) -> Iterator[Edit | Suggesti
             for _ in _walk(current, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, current), kept, 0, len(lines.bodies), join=False):
                 pass  # (joins nothing: only lists the breaks)
     memo.trim()
-    _LOCAL.settled = _Settled(current, layout) if settled and layout is not None else None
+    _LOCAL.settled = _Settled(current, layout, measure) if settled and layout is not None else None
     doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
@@ -851,6 +955,7 @@ class _Settled:
 
     text: str
     stats: _DocStats
+    measure: _Measure | None = None  # (its lines, layout and counts, when known)
 
 
 def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
@@ -875,7 +980,14 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
         return iter(())  # (the text it returned: nothing new to say)
     if "\n" not in text and "\r" not in text:
         return paragraphs_rule(text, config)  # (no break: nothing to judge)
-    lines, stats, _ = measured = _measured(text, _line_cache())
+    cache = _line_cache()
+    lines = _lines(text)
+    # (the counts of the lines from those of the text returned last, where the lines between the spans are found there)
+    tally = _realigned(last.measure, lines, spans, cache) if last.measure is not None else None
+    if tally is None:
+        tally = _tally(lines, cache)
+    measured = _Measure(lines, _layout(tally), tally)
+    stats = measured.stats
     if stats != last.stats:
         if stats.headers == last.stats.headers or replace(last.stats, headers=stats.headers) != stats:
             return _whole(text, measured)
@@ -906,7 +1018,7 @@ def _onward(text: str, measured: _Measure, spans: list[tuple[int, int]]) -> Iter
     for _ in range(MAX_PASSES):
         more, kept = _judged(current, lines, stats, _layout_verdicts(memo, stats), kept, spans)
         if not more:
-            _LOCAL.settled = _Settled(current, stats)
+            _LOCAL.settled = _Settled(current, stats, _Measure(lines, stats, tally))
             doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
             if not edits:
                 return iter(doubts)
