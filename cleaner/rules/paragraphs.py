@@ -1139,27 +1139,19 @@ def _touched(lines: _Lines, spans: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def _doubt_at(text: str, kept: _Kept) -> Suggestion | None:
-    """:func:`_doubt` for a break of ``text`` the walk left alone."""
+    """A suggestion to join a break of ``text`` that the walk left alone,
+    when a word may run across it (see :func:`paragraphs_rule`)."""
     a_start, a, b_start, b, para = kept
     body = b.lstrip(" \t\u3000")
     end = para.rstrip()
-    # (what _doubt checks first, before the offsets are worked out: most
-    # breaks are not between two Han characters)
-    if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])):
+    # (most breaks are not between two Han characters: that first, before the offsets are worked out)
+    if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])) or ends_sentence(end):
         return None
-    return _doubt(text, a_start + len(a.rstrip()), b_start + len(b) - len(body), para, body)
-
-
-def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
-    """A suggestion to join the break ``text[cut:end]`` that the evidence
-    left alone, when a word may run across it (see :func:`paragraphs_rule`)."""
-    a = para.rstrip()
-    if not a or not b or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])) or ends_sentence(a):
-        return None
-    gain = cohesion(a, b)
+    gain = cohesion(end, body)
     if gain <= SPAN_COHESION:
         return None
-    return Suggestion(NAME, cut, end, text[cut:end], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
+    cut, stop = a_start + len(a.rstrip()), b_start + len(b) - len(body)
+    return Suggestion(NAME, cut, stop, text[cut:stop], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
 
 
 def _may_fence(text: str) -> bool:
@@ -1295,7 +1287,10 @@ def _walk(
             end = starts[j] + lead
             yield _new(Edit, (NAME, cut, end, text[cut:end], sep, score, None, ""))  # (Edit(..., score=score), built in C)
             # keep the tail of the joined paragraph: features only look at its end and size
-            para = (para.rstrip()[: len(para.rstrip()) - (starts[i] + len(a_body) - cut)] + sep + b[lead:])[-400:]
+            tail = para.rstrip()
+            if cut < starts[i] + len(a_body):
+                tail = tail[: len(tail) - (starts[i] + len(a_body) - cut)]  # (less the hyphen)
+            para = (tail + sep + b[lead:])[-400:]
         else:
             if verdict is None or verdict[0] < JOIN_SCORE:
                 kept.append((starts[i], a, starts[j], b, para))

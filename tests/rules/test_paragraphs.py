@@ -587,3 +587,32 @@ def test_passes_after_few_joins_give_what_passes_over_every_break_give(monkeypat
         near.append(fast.text != text)
         assert fast.suggestions or len(text) < 100_000  # (the breaks kept from the pass before)
     assert sum(near) >= 4
+
+
+def test_counting_a_resumed_text_from_the_one_returned_gives_the_full_count():
+    # _realigned (the counts of a text's lines from those of the text it was,
+    # given the spans that changed) gives what counting the whole text gives,
+    # or None; running headers made and unmade included.
+    import random
+
+    from cleaner.edits import Edit, apply_edits, spans_after
+    from cleaner.rules import paragraphs as P
+
+    rng = random.Random(9)
+    pool = ["", " ", "第三章 经济发展", "Page 3", "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认", "真做好年底前的收尾工作。", "  indented para start here and more", "x"]
+    counted = 0
+    for _ in range(1500):
+        lines = [rng.choice(pool) if rng.random() < 0.7 else "".join(rng.choice("ab 中文，。\t") for _ in range(rng.randint(0, 50))) for _ in range(rng.randint(1, 20))]
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.5 else "")
+        edits: list[Edit] = []
+        for _ in range(rng.randint(1, 4)):
+            start = rng.randint(0, len(text))
+            end = min(len(text), start + rng.randint(0, 12))
+            if not edits or start > edits[-1].end:
+                edits.append(Edit("x", start, end, text[start:end], rng.choice(["", " ", "\n", "Page 5", "\n\n第三章 经济发展\n"])))
+        after = P._lines(apply_edits(text, edits))
+        got = P._realigned(P._measured(text, P._LineCache()), after, spans_after(edits), P._LineCache())
+        if got is not None:
+            assert got == P._tally(after, P._LineCache())
+            counted += 1
+    assert counted >= 1000
