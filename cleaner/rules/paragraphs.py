@@ -55,7 +55,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import accumulate, compress
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
@@ -184,7 +184,7 @@ def _tally(lines: _Lines, cache: _LineCache) -> _Tally:
     # string when it strips nothing)
     opens_blank = compress(bodies, map(operator.is_not, bodies, map(str.lstrip, bodies)))
     keys = cache.header_keys(bodies)
-    counts = Counter(filter(_IS_KEY, keys))  # (most lines have none: they are not counted)
+    counts = _key_counts(keys)
     return _Tally(
         content=len(bodies) - sum(blank),
         line_breaks=sum(followed),
@@ -332,7 +332,7 @@ def _recounted(
         again = {key for key in changed if keys[key] >= HEADER_REPEATS or tally.keys[key] >= HEADER_REPEATS}
         if again:
             header_key = cache.header_key
-            found = {line for line, n in lines.items() if n > 0 and header_key(line) in again and keys[header_key(line)] >= HEADER_REPEATS}
+            found = {line for line, n in lines.items() if n > 0 and (key := header_key(line)) in again and keys[key] >= HEADER_REPEATS}
             headers = frozenset({line for line in headers if header_key(line) not in again} | found)
     return _Tally(content, line_breaks, bool(after.blanks) and not after.blanks[-1], widths, latin, indents, keys, headers, lines)
 
@@ -376,14 +376,9 @@ def _realigned(old: _Measure, lines: _Lines, spans: list[tuple[int, int]], cache
         size = stop - b
         if size <= 0:
             continue
-        if stop == n:
-            at = m - size  # (the last lines: at the end)
-            if at < low or old_bodies[at:] != new_bodies[b:]:
-                return None
-        else:
-            at = _found(old_bodies, new_bodies[b:stop], low)
-            if at is None:
-                return None
+        at = m - size if stop == n else _found(old_bodies, new_bodies[b:stop], low)  # (the last lines: at the end)
+        if at is None or at < low or (stop == n and old_bodies[at:] != new_bodies[b:]):
+            return None
         aligned.append((at, b, size))
         low = at + size
     removed: list[tuple[int, int]] = []
@@ -502,7 +497,12 @@ def running_headers(lines: list[str], *, keys: Callable[[str], str | None] = _he
     that judges the same lines again passes a cached one.
     """
     keyed = list(map(keys, lines))
-    return _repeated(lines, keyed, Counter(filter(_IS_KEY, keyed)))
+    return _repeated(lines, keyed, _key_counts(keyed))
+
+
+def _key_counts(keys: list[str | None]) -> Counter[str]:
+    """How often each key comes (most lines have none: they are not counted, in C)."""
+    return cast("Counter[str]", Counter(filter(_IS_KEY, keys)))
 
 
 def _repeated(lines: list[str], keys: list[str | None], counts: Counter[str]) -> frozenset[str]:
