@@ -52,7 +52,7 @@ import operator
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -184,7 +184,10 @@ def _tally(lines: _Lines, cache: _LineCache) -> _Tally:
     # string when it strips nothing)
     opens_blank = compress(bodies, map(operator.is_not, bodies, map(str.lstrip, bodies)))
     keys = cache.header_keys(bodies)
-    counts = _key_counts(keys)
+    # (the lines that have a key and their keys, in the same order: a key is never empty)
+    keyed = list(map(str.strip, compress(bodies, keys)))
+    only = cast("list[str]", list(filter(None, keys)))
+    counts = Counter(only)
     return _Tally(
         content=len(bodies) - sum(blank),
         line_breaks=sum(followed),
@@ -193,8 +196,8 @@ def _tally(lines: _Lines, cache: _LineCache) -> _Tally:
         latin=sum(map(str.isascii, compress(joined, prose))),
         indents=sum(1 for body in opens_blank if not body.isspace() and _INDENT.match(body)),
         keys=counts,
-        headers=_repeated(bodies, keys, counts),
-        keyed=Counter(map(str.strip, compress(bodies, keys))),  # (a key is never empty)
+        headers=_repeated(keyed, only, counts),
+        keyed=Counter(keyed),
     )
 
 
@@ -505,7 +508,7 @@ def _key_counts(keys: list[str | None]) -> Counter[str]:
     return cast("Counter[str]", Counter(filter(_IS_KEY, keys)))
 
 
-def _repeated(lines: list[str], keys: list[str | None], counts: Counter[str]) -> frozenset[str]:
+def _repeated(lines: list[str], keys: Sequence[str | None], counts: Counter[str]) -> frozenset[str]:
     """:func:`running_headers` of ``lines`` whose keys are ``keys`` (``counts``: how often each comes)."""
     again = {key for key, n in counts.items() if n >= HEADER_REPEATS}
     if not again:
