@@ -45,16 +45,17 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 import re
 import operator
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, compress
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
@@ -150,35 +151,76 @@ def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
     """What the document's lines say about its layout; ``cache`` keeps what
     is measured of each line for the next passes (which see the same lines
     again, except where they joined some)."""
-    if cache is None:
-        cache = _LineCache()
+    return _layout(_tally(lines, cache if cache is not None else _LineCache()))
+
+
+class _Tally(NamedTuple):
+    """The counts of a document's lines that its layout (:func:`_layout`)
+    reads: kept with the lines, they are brought up to date by the lines a
+    pass's few joins changed (:func:`_retallied`) instead of counted again."""
+
+    content: int  # lines that are not blank
+    line_breaks: int  # lines followed by a line (neither blank)
+    ends_content: bool  # the last line is not blank
+    widths: Counter[int]  # the widths of the followed lines that are prose wide (right-stripped)
+    latin: int  # of those lines, the ASCII ones
+    indents: int  # lines that open with an indent
+    keys: Counter[str]  # running-header keys (:func:`_header_key`) of the lines that have one
+    headers: frozenset[str]  # the running headers (see :func:`running_headers`)
+    keyed: Counter[str]  # the lines that have a key, stripped
+
+
+def _tally(lines: _Lines, cache: _LineCache) -> _Tally:
+    """The :class:`_Tally` of ``lines``, counted in C where it can be."""
     bodies = lines.bodies
     blank = lines.blanks
-    content = len(bodies) - sum(blank)
     # (a line followed by a line: neither is blank)
     followed = list(map(operator.not_, map(operator.or_, blank, blank[1:])))
-    line_breaks = sum(followed)
-    blank_breaks = content - (not blank[-1] if blank else 0) - line_breaks
     joined = list(compress(bodies, followed))
     widths = cache.widths(joined)
     prose = list(map(MIN_PROSE_WIDTH.__le__, widths))
-    soft = list(compress(widths, prose))  # headings and short lines say nothing about the wrap width
-    latin = sum(map(str.isascii, compress(joined, prose)))
     # (an indent opens with a blank: the regex only where one does, the
     # lines that open with one found in C: lstrip returns the very same
     # string when it strips nothing)
     opens_blank = compress(bodies, map(operator.is_not, bodies, map(str.lstrip, bodies)))
-    indents = sum(1 for body in opens_blank if not body.isspace() and _INDENT.match(body))
+    keys = cache.header_keys(bodies)
+    # (the lines that have a key and their keys, in the same order: a key is never empty)
+    keyed = list(map(str.strip, compress(bodies, keys)))
+    only = cast("list[str]", list(filter(None, keys)))
+    counts = Counter(only)
+    return _Tally(
+        content=len(bodies) - sum(blank),
+        line_breaks=sum(followed),
+        ends_content=bool(blank) and not blank[-1],
+        widths=Counter(compress(widths, prose)),  # (headings and short lines say nothing about the wrap width)
+        latin=sum(map(str.isascii, compress(joined, prose))),
+        indents=sum(1 for body in opens_blank if not body.isspace() and _INDENT.match(body)),
+        keys=counts,
+        headers=_repeated(keyed, only, counts),
+        keyed=Counter(keyed),
+    )
+
+
+def _layout(tally: _Tally) -> _DocStats:
+    """The layout that the counts of a document's lines say (see :func:`_stats`)."""
+    content, line_breaks = tally.content, tally.line_breaks
+    blank_breaks = content - tally.ends_content - line_breaks
+    soft = sum(tally.widths.values())
     wrap = 0
     tol = 0
-    if len(soft) >= 5:
-        ordered = sorted(soft)
-        top = ordered[int(0.9 * (len(ordered) - 1))]
-        tol = max(3, round(top * (0.2 if latin > len(soft) / 2 else 0.08)))
-        near = len(ordered) - bisect.bisect_left(ordered, top - tol)  # (the widths of at least top - tol)
+    if soft >= 5:
+        rank = int(0.9 * (soft - 1))  # (the rank of the 90th percentile width in the sorted widths)
+        seen = 0
+        top = 0
+        for top in sorted(tally.widths):
+            seen += tally.widths[top]
+            if seen > rank:
+                break
+        tol = max(3, round(top * (0.2 if tally.latin > soft / 2 else 0.08)))
+        near = soft - sum(n for width, n in tally.widths.items() if width < top - tol)  # (the widths of at least top - tol)
         # A document of long unwrapped lines (or a hard-wrapped one once
         # rejoined) is not hard-wrapped at its paragraph length.
-        if MIN_PROSE_WIDTH <= top <= MAX_WRAP_WIDTH and near >= 0.6 * len(soft):
+        if MIN_PROSE_WIDTH <= top <= MAX_WRAP_WIDTH and near >= 0.6 * soft:
             wrap = top
     return _DocStats(
         wrap_width=wrap,
@@ -187,10 +229,191 @@ def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
         # resumed run keep the verdicts they have)
         tolerance=tol if wrap else 0,
         blank_paragraphs=blank_breaks >= 2 and blank_breaks >= 0.2 * content,
-        indents=indents >= 2 and indents >= 0.2 * content,
-        headers=_repeated(bodies, cache.header_keys(bodies)),
+        indents=tally.indents >= 2 and tally.indents >= 0.2 * content,
+        headers=tally.headers,
         rare_blanks=line_breaks >= RARE_BLANK_BREAKS and blank_breaks <= RARE_BLANK_SHARE * line_breaks,
     )
+
+
+def _retallied(lines: _Lines, tally: _Tally, edits: list[Edit], text: str, cache: _LineCache) -> tuple[_Lines, _Tally] | None:
+    """The lines and the :class:`_Tally` of ``text``, the text of ``lines``
+    once ``edits`` (sorted, apart) are made: only the lines the edits touch
+    (and the line before each, whose break they change) are split and
+    counted again (:func:`_recounted`), the others moved.  None where this
+    cannot tell: a text with CR, or an edit past the last line's end.
+
+    >>> lines = _lines("甲乙\\n丙丁\\n\\n戊")
+    >>> after = _retallied(lines, _tally(lines, _LineCache()), [Edit("x", 2, 3, "\\n", "")], "甲乙丙丁\\n\\n戊", _LineCache())
+    >>> after[0] == _lines("甲乙丙丁\\n\\n戊"), after[1] == _tally(after[0], _LineCache())
+    (True, True)
+    """
+    starts, bodies, blanks = lines
+    n = len(bodies)
+    if not n or "\r" in text:
+        return None
+    # The runs of lines the edits touch, each from the line before: [first, stop), and the change of length.
+    runs: list[list[int]] = []
+    for edit in edits:
+        first = max(bisect.bisect_right(starts, edit.start) - 2, 0)
+        stop = bisect.bisect_right(starts, edit.end)
+        if edit.end > starts[stop - 1] + len(bodies[stop - 1]) + (stop < n):
+            return None
+        change = len(edit.after) - (edit.end - edit.start)
+        if runs and first < runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], stop)
+            runs[-1][2] += change
+        else:
+            runs.append([first, stop, change])
+    new_starts: list[int] = []
+    new_bodies: list[str] = []
+    new_blanks: list[bool] = []
+    spans: list[tuple[int, int, int, int]] = []  # (the run's lines before, after)
+    shift = 0
+    done = 0
+    for first, stop, change in runs:
+        new_starts += map(shift.__add__, starts[done:first]) if shift else starts[done:first]
+        new_bodies += bodies[done:first]
+        new_blanks += blanks[done:first]
+        begin = starts[first] + shift
+        end = starts[stop - 1] + len(bodies[stop - 1]) + shift + change
+        split = text[begin:end].split("\n")
+        if end == len(text) and not split[-1]:
+            split.pop()  # (a text that ends with a line break has no empty line after it)
+        spans.append((first, stop, len(new_bodies), len(new_bodies) + len(split)))
+        if split:
+            new_starts += accumulate(map(_NEXT, map(len, split[:-1])), initial=begin)
+        new_bodies += split
+        new_blanks += map(operator.not_, map(str.strip, split))
+        shift += change
+        done = stop
+    new_starts += map(shift.__add__, starts[done:]) if shift else starts[done:]
+    new_bodies += bodies[done:]
+    new_blanks += blanks[done:]
+    after = _Lines(new_starts, new_bodies, new_blanks)
+    return after, _recounted(tally, lines, [(a, b) for a, b, _, _ in spans], after, [(a, b) for _, _, a, b in spans], cache)
+
+
+def _recounted(
+    tally: _Tally, before: _Lines, removed: list[tuple[int, int]], after: _Lines, added: list[tuple[int, int]], cache: _LineCache,
+) -> _Tally:
+    """The :class:`_Tally` of the lines ``after``, from the one of the lines
+    ``before``: the lines of the ranges ``removed`` of these counted out,
+    those of the ranges ``added`` of those counted in.  Right when the
+    lines out of the ranges are the same on both sides, in the same order,
+    and so is the line after each (the line before a change is in its
+    range: its break is counted with it)."""
+    content, line_breaks, latin, indents = tally.content, tally.line_breaks, tally.latin, tally.indents
+    widths = tally.widths.copy()
+    keyed: Counter[tuple[str, str]] = Counter()  # (key, stripped line): added less removed
+    for sign, side, ranges in ((-1, before, removed), (1, after, added)):
+        bodies, blanks = side.bodies, side.blanks
+        n = len(bodies)
+        for i in itertools.chain.from_iterable(itertools.starmap(range, ranges)):
+            if blanks[i]:
+                continue
+            body = bodies[i]
+            content += sign
+            if body[0].isspace() and _INDENT.match(body):
+                indents += sign
+            if (key := cache.header_key(body)) is not None:
+                keyed[key, body.strip()] += sign
+            if i + 1 < n and not blanks[i + 1]:
+                line_breaks += sign
+                width = cache.width(body)
+                if width >= MIN_PROSE_WIDTH:
+                    widths[width] += sign
+                    latin += sign * body.isascii()
+    keys, lines, headers = tally.keys, tally.keyed, tally.headers
+    changed = {key for (key, _), change in keyed.items() if change}
+    if changed:
+        keys, lines = keys.copy(), lines.copy()
+        for (key, line), change in keyed.items():
+            keys[key] += change
+            lines[line] += change
+        # The headers of a key that comes back (or came back) are found again
+        # among the lines that have a key.
+        again = {key for key in changed if keys[key] >= HEADER_REPEATS or tally.keys[key] >= HEADER_REPEATS}
+        if again:
+            header_key = cache.header_key
+            found = {line for line, n in lines.items() if n > 0 and (key := header_key(line)) in again and keys[key] >= HEADER_REPEATS}
+            headers = frozenset({line for line in headers if header_key(line) not in again} | found)
+    return _Tally(content, line_breaks, bool(after.blanks) and not after.blanks[-1], widths, latin, indents, keys, headers, lines)
+
+
+def _realigned(old: _Measure, lines: _Lines, spans: list[tuple[int, int]], cache: _LineCache) -> _Tally | None:
+    """The :class:`_Tally` of ``lines``, the lines of a text that reads as
+    the one ``old`` measured but for ``spans`` (sorted): the runs of lines
+    between the spans are found among the old lines (the same lines in the
+    same order; any such place counts the same), and only the lines
+    between them are counted out and in (:func:`_recounted`).  None where
+    a run is not found near where it was.
+
+    >>> old = _measured("甲乙\\n丙丁\\n\\n戊己\\n庚", _LineCache())
+    >>> lines = _lines("甲乙\\n丙\\n丁\\n\\n戊己\\n庚")
+    >>> _realigned(old, lines, [(4, 5)], _LineCache()) == _tally(lines, _LineCache())
+    True
+    """
+    old_bodies, new_bodies, starts = old.lines.bodies, lines.bodies, lines.starts
+    m, n = len(old_bodies), len(new_bodies)
+    if not m or not n:
+        return None
+    # The runs of new lines the spans touch, each from the line before: [a, b).
+    runs: list[list[int]] = []
+    for s, e in spans:
+        a, b = max(bisect.bisect_right(starts, s) - 2, 0), max(bisect.bisect_right(starts, e), 1)
+        if runs and a <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    if not runs:
+        return None
+    # The lines between the runs, aligned: (old start, new start, length).
+    aligned: list[tuple[int, int, int]] = []
+    if runs[0][0]:
+        if old_bodies[: runs[0][0]] != new_bodies[: runs[0][0]]:
+            return None
+        aligned.append((0, 0, runs[0][0]))
+    low = runs[0][0]  # (old lines before are taken)
+    for k, (_, b) in enumerate(runs):
+        stop = runs[k + 1][0] if k + 1 < len(runs) else n
+        size = stop - b
+        if size <= 0:
+            continue
+        at = m - size if stop == n else _found(old_bodies, new_bodies[b:stop], low)  # (the last lines: at the end)
+        if at is None or at < low or (stop == n and old_bodies[at:] != new_bodies[b:]):
+            return None
+        aligned.append((at, b, size))
+        low = at + size
+    removed: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    old_end = new_end = 0
+    for at, b, size in [*aligned, (m, n, 0)]:
+        if at > old_end or b > new_end or size == 0:
+            removed.append((max(old_end - 1, 0), at))
+            added.append((max(new_end - 1, 0), b))
+        old_end, new_end = at + size, b + size
+    return _recounted(old.tally, old.lines, removed, lines, added, cache)
+
+
+#: where :func:`_found` looks for a run of lines: this many places at most
+FIND_TRIES = 8
+
+
+def _found(lines: list[str], run: list[str], low: int) -> int | None:
+    """The first place from ``low`` where ``lines`` hold ``run`` (found by
+    its first line, in C), among the first :data:`FIND_TRIES` places of
+    that line; None past them."""
+    first = run[0]
+    at = low
+    for _ in range(FIND_TRIES):
+        try:
+            at = lines.index(first, at)
+        except ValueError:
+            return None
+        if lines[at : at + len(run)] == run:
+            return at
+        at += 1
+    return None
 
 
 #: a short line repeated this often is a running header (or footer): a line
@@ -220,6 +443,20 @@ class _LineCache:
         for body in set(bodies).difference(known):
             known[body] = _width(body.rstrip())
         return list(map(known.__getitem__, bodies))
+
+    def width(self, body: str) -> int:
+        """The width of ``body`` (right-stripped)."""
+        width = self._widths.get(body)
+        if width is None:
+            width = self._widths[body] = _width(body.rstrip())
+        return width
+
+    def header_key(self, line: str) -> str | None:
+        """:func:`_header_key` of ``line``."""
+        known = self._keys
+        if line not in known:
+            known[line] = _header_key(line)
+        return known[line]
 
     def header_keys(self, lines: list[str]) -> list[str | None]:
         """:func:`_header_key` of each of ``lines``."""
@@ -262,12 +499,17 @@ def running_headers(lines: list[str], *, keys: Callable[[str], str | None] = _he
     ``keys`` gives a line's key (None: it cannot be a header); a caller
     that judges the same lines again passes a cached one.
     """
-    return _repeated(lines, list(map(keys, lines)))
+    keyed = list(map(keys, lines))
+    return _repeated(lines, keyed, _key_counts(keyed))
 
 
-def _repeated(lines: list[str], keys: list[str | None]) -> frozenset[str]:
-    """:func:`running_headers` of ``lines`` whose keys are ``keys``."""
-    counts = Counter(filter(_IS_KEY, keys))  # (most lines have none: they are not counted)
+def _key_counts(keys: list[str | None]) -> Counter[str]:
+    """How often each key comes (most lines have none: they are not counted, in C)."""
+    return cast("Counter[str]", Counter(filter(_IS_KEY, keys)))
+
+
+def _repeated(lines: list[str], keys: Sequence[str | None], counts: Counter[str]) -> frozenset[str]:
+    """:func:`running_headers` of ``lines`` whose keys are ``keys`` (``counts``: how often each comes)."""
     again = {key for key, n in counts.items() if n >= HEADER_REPEATS}
     if not again:
         return frozenset()
@@ -394,19 +636,20 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     return (1.0 if gain > SPAN_COHESION else 0.0), False
 
 
-def _stays_apart(a: str, first: str) -> bool:
+def _stays_apart(a: str, first: str, ends: bool | None = None) -> bool:
     """Whether a break after the paragraph ``a`` before a line that starts
     with ``first`` stays whatever else the break shows, when line A is not a
     wrapped line: ``a`` ends a sentence (or with ``；``), and neither a
     hyphenated word nor a closing or clause mark opening the next line
-    speaks for a join (the shortcut of :func:`_decide`).
+    speaks for a join (the shortcut of :func:`_decide`); ``ends``: whether
+    ``a`` ends a sentence, when known.
 
     >>> _stays_apart("会议结束。", "下"), _stays_apart("会议结束。", "”"), _stays_apart("会议", "结")
     (True, False, False)
     """
     if first in NEVER_STARTS or a.endswith(_HYPHENS):
         return False
-    return a[-1] in "；;" or ends_sentence(a)
+    return a[-1] in "；;" or (ends_sentence(a) if ends is None else ends)
 
 
 def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats) -> tuple[float, str] | None:
@@ -423,13 +666,14 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and stats.wrap_width > 0
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
-    if not wrapped and _stays_apart(a, first):
+    ends = ends_sentence(a)
+    if not wrapped and _stays_apart(a, first, ends):
         return None  # (what the checks below conclude, read first: most breaks end a sentence)
     if _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
         return None
     # Latin word broken by a hyphen at the line end.
     m = _LATIN_HYPHEN.search(a) if a.endswith(_HYPHENS) else None  # (a search at every position otherwise)
-    w = _LATIN_WORD_START.match(b)
+    w = _LATIN_WORD_START.match(b) if m else None
     if m and w:
         if a.endswith("\u00ad"):
             return 5.0, ""  # a soft hyphen: the break was discretionary
@@ -442,7 +686,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         # no paragraph starts with a closing mark or a clause mark: the line
         # continues the one above (”他说。 after a quotation)
         return 5.0, sep
-    if ends_sentence(a) or (last in "；;" and not wrapped):
+    if ends or (last in "；;" and not wrapped):
         # (a line ending with ； is often an item of an enumeration; in a
         # hard-wrapped document a full line that ends with ； is wrapped)
         # Inside a hard-wrapped paragraph delimited by blank lines (or by
@@ -450,7 +694,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         if wrapped and (stats.blank_paragraphs or (stats.indents and not _INDENT.match(b_raw))):
             return 4.0, sep
         return None
-    if _LIST.match(a) and not _INNER_PUNCT.search(a[:-1]) and not wrapped:
+    if _LIST.match(a) and not _INNER_PUNCT.search(a, 0, len(a) - 1) and not wrapped:
         return None  # a numbered heading: 三、重视解决…… (a heading is not wrapped)
     score = 0.0
     word_across = False  # a word runs across the break
@@ -463,7 +707,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     if wrapped:
         score += 2.0
     # (the width only counts below 2 * MIN_PROSE_WIDTH, and it is at least the length)
-    if _INNER_PUNCT.search(a[:-1]):
+    if _INNER_PUNCT.search(a, 0, len(a) - 1):  # (in a[:-1], not copied)
         score += 1.0  # A reads as prose, not as a title
     if _wider(a, 2 * MIN_PROSE_WIDTH):
         score += 1.0  # longer than titles and bylines are
@@ -631,36 +875,80 @@ def paragraphs_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     return _whole(text)
 
 
-def _whole(text: str, first: tuple[_Lines, _DocStats] | None = None) -> Iterator[Edit | Suggestion]:
-    """:func:`paragraphs_rule`; ``first`` gives the lines of ``text`` and
-    their layout when the caller has them already (a resumption that found
-    it cannot resume)."""
-    memo = _recent()
-    cache = _line_cache()
+def _whole(text: str, first: _Measure | None = None) -> Iterator[Edit | Suggestion]:
+    """:func:`paragraphs_rule`; ``first`` gives the lines of ``text``, their
+    layout and counts when the caller has them already (a resumption that
+    found it cannot resume).
+
+    A pass after one that joined few breaks (:data:`FEW_JOINS`) counts the
+    lines again only where the joins changed them (:func:`_retallied`), and
+    when the layout stays the same and no line can open a code fence, it
+    judges only the breaks next to the joins (:func:`_judged`): elsewhere a
+    break has the key and the verdict it had in the pass before, which did
+    not join it."""
+    memo, cache = _recent(), _line_cache()
     kept: list[_Kept] = []
-    layout: list[_DocStats] = []
-    edits = list(_joins(text, memo, cache, kept, layout=layout, first=first))
+    layout: _DocStats | None = None  # (of the last pass that judged)
+    edits: list[Edit] = []
     current = text
-    settled = not edits  # (the last joining pass joined nothing)
-    if edits:
-        current = apply_edits(text, edits)
-        for _ in range(MAX_PASSES - 1):
+    settled = False
+    measure = first
+    near: list[tuple[int, int]] | None = None  # (the joins of the pass before, when only the breaks next to them are judged)
+    for _ in range(MAX_PASSES):
+        if "\n" not in current and "\r" not in current:
             kept = []
-            more = list(_joins(current, memo, cache, kept, layout=layout))
-            if not more:
-                settled = True
-                break  # the breaks this pass left alone are the final ones
-            edits = compose(text, current, edits, more)
-            current = apply_edits(current, more)
-        else:
-            kept = []
-            for _ in _joins(current, memo, cache, kept, join=False):
+            settled = True  # (no break: nothing to judge)
+            measure = None  # (the layout is the one of the pass before)
+            break
+        measure = measure if measure is not None else _measured(current, cache)
+        lines, stats, tally = measure
+        layout = stats
+        more, kept = _judged(current, lines, stats, _layout_verdicts(memo, stats), kept, near)
+        if not more:
+            settled = True
+            break  # the breaks this pass left alone are the final ones (measure: of the text)
+        edits = compose(text, current, edits, more) if edits else more
+        current = apply_edits(current, more)
+        measure, near = None, None
+        if len(more) * FEW_JOINS <= len(lines.bodies) and (counted := _retallied(lines, tally, more, current, cache)) is not None:
+            measure = _Measure(counted[0], _layout(counted[1]), counted[1])
+            if measure.stats == stats and not _may_fence(current):
+                near = spans_after(more)
+                kept = _shifted(kept, more)
+    else:
+        kept = []
+        if "\n" in current or "\r" in current:
+            lines, stats, _ = measure if measure is not None else _measured(current, cache)
+            for _ in _walk(current, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, current), kept, 0, len(lines.bodies), join=False):
                 pass  # (joins nothing: only lists the breaks)
     memo.trim()
-    _LOCAL.settled = _Settled(current, layout[-1]) if settled and layout else None
+    _LOCAL.settled = _Settled(current, layout, measure) if settled and layout is not None else None
     doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
     mapper = OffsetMap(edits)
     return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
+
+
+#: a pass after one that joined at most one break in this many lines
+#: counts and judges again only next to the joins (see :func:`_whole`):
+#: after many joins, the bookkeeping of the lines they touched costs more
+#: than reading all of them
+FEW_JOINS = 32
+
+
+def _judged(
+    text: str, lines: _Lines, stats: _DocStats, verdicts: _Verdicts, kept: list[_Kept], near: list[tuple[int, int]] | None,
+) -> tuple[list[Edit], list[_Kept]]:
+    """The joins of one pass over ``text`` and the breaks it leaves alone:
+    all its breaks (``near`` None), or those next to the spans ``near``
+    (no fences), the others being the ``kept`` breaks of the pass before
+    that the spans do not touch (moved to ``text``)."""
+    fresh: list[_Kept] = []
+    if near is None:
+        return list(_walk(text, lines, stats, verdicts, _fenced(lines, text), fresh, 0, len(lines.bodies))), fresh
+    walked: list[tuple[int, int]] = []
+    more = list(_walk_ranges(text, lines, stats, verdicts, fresh, _touched(lines, near), walked))
+    starts = lines.starts
+    return more, _merge_kept(kept, fresh, [(starts[i], starts[e] if e < len(starts) else len(text) + 1) for i, e in walked])
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,6 +958,7 @@ class _Settled:
 
     text: str
     stats: _DocStats
+    measure: _Measure | None = None  # (its lines, layout and counts, when known)
 
 
 def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
@@ -694,7 +983,14 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
         return iter(())  # (the text it returned: nothing new to say)
     if "\n" not in text and "\r" not in text:
         return paragraphs_rule(text, config)  # (no break: nothing to judge)
-    lines, stats = measured = _measured(text, _line_cache())
+    cache = _line_cache()
+    lines = _lines(text)
+    # (the counts of the lines from those of the text returned last, where the lines between the spans are found there)
+    tally = _realigned(last.measure, lines, spans, cache) if last.measure is not None else None
+    if tally is None:
+        tally = _tally(lines, cache)
+    measured = _Measure(lines, _layout(tally), tally)
+    stats = measured.stats
     if stats != last.stats:
         if stats.headers == last.stats.headers or replace(last.stats, headers=stats.headers) != stats:
             return _whole(text, measured)
@@ -706,7 +1002,7 @@ def paragraphs_resume(text: str, config: Config, spans: list[tuple[int, int]]) -
     return _onward(text, measured, spans)
 
 
-def _onward(text: str, measured: tuple[_Lines, _DocStats], spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
+def _onward(text: str, measured: _Measure, spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
     """The passes of :func:`paragraphs_rule` on ``text``, whose breaks away
     from ``spans`` join nothing under its layout (``measured``: its lines
     and layout): a pass judges only the breaks next to the spans, or next
@@ -718,17 +1014,14 @@ def _onward(text: str, measured: tuple[_Lines, _DocStats], spans: list[tuple[int
     layout that changes otherwise, or passes that keep joining, run the
     whole rule."""
     memo, cache = _recent(), _line_cache()
-    lines, stats = measured
+    lines, stats, tally = measured
     edits: list[Edit] = []
     current = text
     kept: list[_Kept] = []
     for _ in range(MAX_PASSES):
-        walked: list[tuple[int, int]] = []
-        fresh: list[_Kept] = []
-        more = list(_walk_ranges(current, lines, stats, _layout_verdicts(memo, stats), fresh, _touched(lines, spans), walked))
-        kept = _merge_kept(kept, fresh, [(lines.starts[i], lines.starts[e] if e < len(lines.starts) else len(current) + 1) for i, e in walked])
+        more, kept = _judged(current, lines, stats, _layout_verdicts(memo, stats), kept, spans)
         if not more:
-            _LOCAL.settled = _Settled(current, stats)
+            _LOCAL.settled = _Settled(current, stats, _Measure(lines, stats, tally))
             doubts = [d for k in kept if (d := _doubt_at(current, k)) is not None]
             if not edits:
                 return iter(doubts)
@@ -737,7 +1030,8 @@ def _onward(text: str, measured: tuple[_Lines, _DocStats], spans: list[tuple[int
             return iter([*edits, *(mapper.map_edit(s) for s in doubts)])
         edits = compose(text, current, edits, more) if edits else more
         current = apply_edits(current, more)
-        after, layout = _measured(current, cache)
+        counted = _retallied(lines, tally, more, current, cache) if len(more) * FEW_JOINS <= len(lines.bodies) else None
+        after, layout, tally = _Measure(counted[0], _layout(counted[1]), counted[1]) if counted is not None else _measured(current, cache)
         if replace(layout, headers=stats.headers) != stats or _may_fence(current):
             return _whole(text, measured)  # another layout: the whole rule
         spans = spans_after(more)
@@ -848,27 +1142,19 @@ def _touched(lines: _Lines, spans: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def _doubt_at(text: str, kept: _Kept) -> Suggestion | None:
-    """:func:`_doubt` for a break of ``text`` the walk left alone."""
+    """A suggestion to join a break of ``text`` that the walk left alone,
+    when a word may run across it (see :func:`paragraphs_rule`)."""
     a_start, a, b_start, b, para = kept
     body = b.lstrip(" \t\u3000")
     end = para.rstrip()
-    # (what _doubt checks first, before the offsets are worked out: most
-    # breaks are not between two Han characters)
-    if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])):
+    # (most breaks are not between two Han characters: that first, before the offsets are worked out)
+    if not body or not end or not (_HAN_CHAR.match(end[-1]) and _HAN_CHAR.match(body[0])) or ends_sentence(end):
         return None
-    return _doubt(text, a_start + len(a.rstrip()), b_start + len(b) - len(body), para, body)
-
-
-def _doubt(text: str, cut: int, end: int, para: str, b: str) -> Suggestion | None:
-    """A suggestion to join the break ``text[cut:end]`` that the evidence
-    left alone, when a word may run across it (see :func:`paragraphs_rule`)."""
-    a = para.rstrip()
-    if not a or not b or not (_HAN_CHAR.match(a[-1]) and _HAN_CHAR.match(b[0])) or ends_sentence(a):
-        return None
-    gain = cohesion(a, b)
+    gain = cohesion(end, body)
     if gain <= SPAN_COHESION:
         return None
-    return Suggestion(NAME, cut, end, text[cut:end], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
+    cut, stop = a_start + len(a.rstrip()), b_start + len(b) - len(body)
+    return Suggestion(NAME, cut, stop, text[cut:stop], "", score=0.5, note=f"a word may run across this break (segmentation gain {gain:.1f})")
 
 
 def _may_fence(text: str) -> bool:
@@ -906,7 +1192,7 @@ def _fenced(lines: _Lines, text: str) -> list[bool]:
 
 def _joins(
     text: str, memo: _Memo, cache: _LineCache, kept: list[_Kept], *, join: bool = True, layout: list[_DocStats] | None = None,
-    first: tuple[_Lines, _DocStats] | None = None,
+    first: _Measure | None = None,
 ) -> Iterator[Edit]:
     """One pass of :func:`paragraphs_rule`; ``memo`` keeps the verdicts of
     :func:`_decide` (a pure function) for the next passes, which see the same
@@ -916,16 +1202,25 @@ def _joins(
     ``text`` and their layout, when known."""
     if "\n" not in text and "\r" not in text:
         return
-    lines, stats = first if first is not None else _measured(text, cache)
+    lines, stats, _ = first if first is not None else _measured(text, cache)
     if layout is not None:
         layout.append(stats)
     yield from _walk(text, lines, stats, _layout_verdicts(memo, stats), _fenced(lines, text), kept, 0, len(lines.bodies), join=join)
 
 
-def _measured(text: str, cache: _LineCache) -> tuple[_Lines, _DocStats]:
-    """The lines of ``text`` and their layout."""
+class _Measure(NamedTuple):
+    """The lines of a text, their layout and the counts it comes from."""
+
+    lines: _Lines
+    stats: _DocStats
+    tally: _Tally
+
+
+def _measured(text: str, cache: _LineCache) -> _Measure:
+    """The lines of ``text``, their layout and counts."""
     lines = _lines(text)
-    return lines, _stats(lines, cache)
+    tally = _tally(lines, cache)
+    return _Measure(lines, _layout(tally), tally)
 
 
 def _layout_verdicts(memo: _Memo, stats: _DocStats) -> _Verdicts:
@@ -995,7 +1290,10 @@ def _walk(
             end = starts[j] + lead
             yield _new(Edit, (NAME, cut, end, text[cut:end], sep, score, None, ""))  # (Edit(..., score=score), built in C)
             # keep the tail of the joined paragraph: features only look at its end and size
-            para = (para.rstrip()[: len(para.rstrip()) - (starts[i] + len(a_body) - cut)] + sep + b[lead:])[-400:]
+            tail = para.rstrip()
+            if cut < starts[i] + len(a_body):
+                tail = tail[: len(tail) - (starts[i] + len(a_body) - cut)]  # (less the hyphen)
+            para = (tail + sep + b[lead:])[-400:]
         else:
             if verdict is None or verdict[0] < JOIN_SCORE:
                 kept.append((starts[i], a, starts[j], b, para))

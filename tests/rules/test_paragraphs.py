@@ -522,3 +522,97 @@ def test_resuming_past_a_join_gives_the_edits_of_the_whole_rule():
         finally:
             forget_layouts()
     assert resumed_joins >= 4
+
+
+def test_counting_again_where_joins_changed_the_lines_gives_the_full_count():
+    # _retallied (the lines and counts of a text once edits are made, from
+    # the lines the edits touch) gives what counting the whole text gives,
+    # or None; on random texts of prose, blank, indented and header-like
+    # lines, with random edits around line breaks.
+    import random
+
+    from cleaner.edits import Edit, apply_edits
+    from cleaner.rules import paragraphs as P
+
+    rng = random.Random(5)
+    pool = ["", " ", "\u3000", "第三章 经济发展", "Page 3", "Page 4", "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认",
+            "真做好年底前的收尾工作。", "The quick brown fox jumps over the lazy dog and keeps", "  indented para start here and more",
+            "这是一个很长的中文句子没有标点符号一直写到行尾为止", "short", "x"]  # fmt: skip
+    counted = 0
+    for _ in range(1500):
+        lines = [rng.choice(pool) if rng.random() < 0.7 else "".join(rng.choice("ab 中文，。\t") for _ in range(rng.randint(0, 50))) for _ in range(rng.randint(1, 20))]
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.5 else "")
+        breaks = [k for k, ch in enumerate(text) if ch == "\n"]
+        if not breaks:
+            continue
+        edits: list[Edit] = []
+        for k in sorted(rng.sample(breaks, min(len(breaks), rng.randint(1, 4)))):
+            start = max(k - rng.randint(0, 2), edits[-1].end + 1 if edits else 0)
+            end = min(k + 1 + rng.randint(0, 3), len(text))
+            if start < end:
+                edits.append(Edit("x", start, end, text[start:end], rng.choice(["", " ", "\n", "-", "\n\n"])))
+        lines_before = P._lines(text)
+        after = apply_edits(text, edits)
+        got = P._retallied(lines_before, P._tally(lines_before, P._LineCache()), edits, after, P._LineCache())
+        if got is None:
+            continue
+        assert got[0] == P._lines(after)
+        assert got[1] == P._tally(got[0], P._LineCache())
+        assert P._layout(got[1]) == P._stats(P._lines(after))
+        counted += 1
+    assert counted >= 300
+
+
+def test_passes_after_few_joins_give_what_passes_over_every_break_give(monkeypatch):
+    # A pass after one that joined few breaks judges only the breaks next to
+    # them: the rule gives the same edits and suggestions as when every pass
+    # reads every break (FEW_JOINS that large: never few), and as when every
+    # pass after the first reads only the breaks next to the joins (FEW_JOINS
+    # = 1: always few).
+    from cleaner.rules import paragraphs as P
+
+    from benchmarks.inject import throughput_text
+
+    near = []
+    for text in [*_damaged_documents(), *(throughput_text("zh", 120_000, seed=seed) for seed in (2, 3))]:  # (joins few in pass 3)
+        P.forget_layouts()
+        fast = explain(text, only=["paragraphs"])
+        for few in (10**9, 1):
+            with monkeypatch.context() as m:
+                m.setattr(P, "FEW_JOINS", few)
+                P.forget_layouts()
+                other = explain(text, only=["paragraphs"])
+            assert (fast.text, fast.edits, fast.suggestions) == (other.text, other.edits, other.suggestions)
+        P.forget_layouts()
+        near.append(fast.text != text)
+        assert fast.suggestions or len(text) < 100_000  # (the breaks kept from the pass before)
+    assert sum(near) >= 4
+
+
+def test_counting_a_resumed_text_from_the_one_returned_gives_the_full_count():
+    # _realigned (the counts of a text's lines from those of the text it was,
+    # given the spans that changed) gives what counting the whole text gives,
+    # or None; running headers made and unmade included.
+    import random
+
+    from cleaner.edits import Edit, apply_edits, spans_after
+    from cleaner.rules import paragraphs as P
+
+    rng = random.Random(9)
+    pool = ["", " ", "第三章 经济发展", "Page 3", "会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认", "真做好年底前的收尾工作。", "  indented para start here and more", "x"]
+    counted = 0
+    for _ in range(1500):
+        lines = [rng.choice(pool) if rng.random() < 0.7 else "".join(rng.choice("ab 中文，。\t") for _ in range(rng.randint(0, 50))) for _ in range(rng.randint(1, 20))]
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.5 else "")
+        edits: list[Edit] = []
+        for _ in range(rng.randint(1, 4)):
+            start = rng.randint(0, len(text))
+            end = min(len(text), start + rng.randint(0, 12))
+            if not edits or start > edits[-1].end:
+                edits.append(Edit("x", start, end, text[start:end], rng.choice(["", " ", "\n", "Page 5", "\n\n第三章 经济发展\n"])))
+        after = P._lines(apply_edits(text, edits))
+        got = P._realigned(P._measured(text, P._LineCache()), after, spans_after(edits), P._LineCache())
+        if got is not None:
+            assert got == P._tally(after, P._LineCache())
+            counted += 1
+    assert counted >= 1000
