@@ -89,6 +89,8 @@ _new_edit: Callable[[tuple[Any, ...]], Edit] = partial(tuple.__new__, Edit)
 _RULE, _START, _END, _BEFORE, _AFTER = (itemgetter(k) for k in range(5))
 #: past every position of any text
 _FAR = float("inf")
+#: up to this many old and new edits together, compose walks them one by one
+_FEW = 48
 
 
 def _row(e: Edit | Suggestion) -> dict[str, Any]:
@@ -255,6 +257,10 @@ def compose(
     """
     if not new:
         return list(old)
+    if outputs is None and len(old) + len(new) <= _FEW:
+        walked = _walk_disjoint(old, new)
+        if walked is not None:
+            return walked
     cs, ce, shift = edit_outputs(old) if outputs is None else outputs
     starts = list(map(_START, new))
     ends = list(map(_END, new))
@@ -281,6 +287,38 @@ def compose(
             done = k
         out.append(e)
     out += old[done:]
+    return out
+
+
+def _walk_disjoint(old: Sequence[Edit], new: Sequence[Edit]) -> list[Edit] | None:
+    """:func:`compose` of a few edits that are all alone (see there), one
+    by one: below :data:`_FEW` edits the setting up of the whole-list
+    passes costs more than a walk.  None when a new edit overlaps an old
+    output or changes nothing."""
+    out: list[Edit] = []
+    i = 0
+    n_old = len(old)
+    delta = 0  # current - original, over the old edits passed
+    for e in new:
+        a, b = e.start, e.end
+        if e.before == e.after:
+            return None
+        while i < n_old:
+            o = old[i]
+            cs = o.start + delta
+            ce = cs + len(o.after)
+            if cs < a or (cs == a and ce <= b):
+                if ce > a:  # (the old output before a new edit ends after its start)
+                    return None
+                out.append(o)
+                delta += len(o.after) - len(o.before)
+                i += 1
+            else:
+                if cs < b:  # (the old output after a new edit starts before its end)
+                    return None
+                break
+        out.append(_new_edit((e.rule, a - delta, b - delta, e.before, e.after, e.score, e.ref, e.note)))
+    out += old[i:]
     return out
 
 

@@ -225,18 +225,19 @@ class _State:
     def run(self, rule: Rule, cfg: Config, *, local: bool = False) -> bool:
         """Run one rule; whether it changed the text."""
         items = list(self._items(rule, cfg, local))
+        if rule.reach is not None or rule.resume is not None:  # (a rule without either reads the whole text anyway)
+            self.changed[rule.name] = []  # (its output is a fixed point for it)
+        if not items:
+            return False
         if set(map(type, items)) - {Edit}:
             new_edits = [item for item in items if not isinstance(item, Suggestion)]
             new_suggestions = [item for item in items if isinstance(item, Suggestion)]
         else:  # (most runs: edits only)
             new_edits, new_suggestions = cast(list[Edit], items), []
-        if rule.reach is not None or rule.resume is not None:  # (a rule without either reads the whole text anyway)
-            self.changed[rule.name] = []  # (its output is a fixed point for it)
-        if not items:
-            return False
         refs = any(map(is_not, map(_REF, new_edits), repeat(None)))
-        outputs = edit_outputs(self.edits)  # (where the edits so far stand in the current text)
+        outputs = None  # (where the edits so far stand in the current text, when read)
         if new_suggestions or refs:  # (spans on the current text, to map to the input)
+            outputs = edit_outputs(self.edits)  # (read once for the map and for compose)
             mapper = OffsetMap(self.edits, outputs)
             self.suggestions.extend(mapper.map_edit(s) for s in new_suggestions)  # type: ignore[misc]
             if refs:
