@@ -104,13 +104,9 @@ def _reference_compose(original: str, current: str, old: list[Edit], new: list[E
     only what strictly contains it)."""
 
     def overlaps(a1: int, a2: int, b1: int, b2: int) -> bool:
-        if a1 < a2 and b1 < b2:
-            return a1 < b2 and b1 < a2
-        if a1 == a2 and b1 < b2:
-            return b1 < a1 < b2
-        if b1 == b2 and a1 < a2:
-            return a1 < b1 < a2
-        return False
+        if a1 == a2 or b1 == b2:  # a point: inside the other span, strictly
+            return a1 < b1 < a2 if b1 == b2 else b1 < a1 < b2
+        return max(a1, b1) < min(a2, b2)
 
     items = []
     delta = 0
