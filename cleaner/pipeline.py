@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, repeat
+from operator import is_not, itemgetter, sub
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .config import Config, make_config
-from .edits import Edit, OffsetMap, Suggestion, spans_after, apply_edits, compose
+from .edits import Edit, OffsetMap, Suggestion, apply_edits, compose, edit_outputs
 from .registry import RULES
 from .rule import Rule
 from .dedup.key import forget_recent_keys
@@ -16,6 +18,9 @@ from .rules.paragraphs import forget_layouts
 from .rules.script import RULE as SCRIPT
 
 __all__ = ["Explanation", "explain", "clean"]
+
+#: fields of an Edit by position, for whole-list passes
+_START, _END, _AFTER, _REF = itemgetter(1), itemgetter(2), itemgetter(4), itemgetter(6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,21 +199,23 @@ class _State:
         #: changed since (sorted, disjoint; an empty span where text was deleted)
         self.changed: dict[str, list[tuple[int, int]]] = {}
 
-    def _items(self, rule: Rule, cfg: Config, local: bool) -> Iterator[Edit | Suggestion]:
+    def _items(self, rule: Rule, cfg: Config, local: bool) -> Iterable[Edit | Suggestion]:
         """The rule's edits and suggestions on the current text: on the whole
         of it, or (``local``, for a rule with a reach that has run before) on
         the ranges its reach gives around what changed since it ran, or (for
         a rule that resumes) from where it left off."""
         spans = self.changed.get(rule.name)
-        acts = rule.acts
         if local and rule.resume is not None and spans is not None:
-            yield from rule.resume(self.current, cfg, spans)
-            return
+            return rule.resume(self.current, cfg, spans)
         if not local or rule.reach is None or spans is None:
             # (no acts here: on the whole text the rule's own first scan is that one)
-            yield from rule.func(self.current, cfg)
-            return
-        for a, b in rule.reach(self.current, spans) if spans else ():
+            return rule.func(self.current, cfg)
+        return self._around(rule, cfg, spans)
+
+    def _around(self, rule: Rule, cfg: Config, spans: list[tuple[int, int]]) -> Iterator[Edit | Suggestion]:
+        """The rule's items on the ranges its reach gives around ``spans``."""
+        acts = rule.acts
+        for a, b in rule.reach(self.current, spans) if spans and rule.reach is not None else ():
             part = self.current[a:b]
             if acts is not None and not acts(part):
                 continue  # (nothing there it could change: most ranges)
@@ -217,34 +224,43 @@ class _State:
 
     def run(self, rule: Rule, cfg: Config, *, local: bool = False) -> bool:
         """Run one rule; whether it changed the text."""
-        new_edits: list[Edit] = []
-        new_suggestions: list[Suggestion] = []
-        for item in self._items(rule, cfg, local):
-            if isinstance(item, Suggestion):
-                new_suggestions.append(item)
-            else:
-                new_edits.append(item)
+        items = list(self._items(rule, cfg, local))
         if rule.reach is not None or rule.resume is not None:  # (a rule without either reads the whole text anyway)
             self.changed[rule.name] = []  # (its output is a fixed point for it)
-        if not new_edits and not new_suggestions:
+        if not items:
             return False
-        refs = any(e.ref is not None for e in new_edits)
+        if set(map(type, items)) - {Edit}:
+            new_edits = [item for item in items if not isinstance(item, Suggestion)]
+            new_suggestions = [item for item in items if isinstance(item, Suggestion)]
+        else:  # (most runs: edits only)
+            new_edits, new_suggestions = cast(list[Edit], items), []
+        refs = any(map(is_not, map(_REF, new_edits), repeat(None)))
+        outputs = None  # (where the edits so far stand in the current text, when read)
         if new_suggestions or refs:  # (spans on the current text, to map to the input)
-            mapper = OffsetMap(self.edits)
+            outputs = edit_outputs(self.edits)  # (read once for the map and for compose)
+            mapper = OffsetMap(self.edits, outputs)
             self.suggestions.extend(mapper.map_edit(s) for s in new_suggestions)  # type: ignore[misc]
             if refs:
                 new_edits = [mapper.map_edit(e) if e.ref is not None else e for e in new_edits]  # type: ignore[misc]
         if not new_edits:
             return False
         nxt = apply_edits(self.current, new_edits)
-        self.edits = compose(self.original, self.current, self.edits, new_edits)
+        self.edits = compose(self.original, self.current, self.edits, new_edits, outputs=outputs)
         self.current = nxt
         self.version += 1
         others = [name for name in self.changed if name != rule.name]
         if others:
-            written = spans_after(new_edits)
+            # what the edits wrote, merged once for every rule that has run;
+            # a rule's own earlier spans are moved past the edits and added
+            written = _written(new_edits)
+            move = None
             for name in others:
-                self.changed[name] = _merge(_map_spans(self.changed[name], new_edits) + written)
+                spans = self.changed[name]
+                if spans:
+                    move = move or _mover(new_edits)
+                    self.changed[name] = _merge(move(spans) + written)
+                else:  # (most: a rule that has just run)
+                    self.changed[name] = written[:]
         return True
 
 
@@ -255,30 +271,70 @@ def _map_spans(spans: list[tuple[int, int]], edits: list[Edit]) -> list[tuple[in
     >>> _map_spans([(0, 2), (5, 7)], [Edit("x", 1, 3, "bc", ""), Edit("x", 6, 6, "", "zz")])
     [(0, 1), (3, 7)]
     """
-    starts = [e.start for e in edits]
-    ends = [e.end for e in edits]
-    shift = [0]
-    for e in edits:
-        shift.append(shift[-1] + len(e.after) - (e.end - e.start))
+    return _mover(edits)(spans)
+
+
+def _mover(edits: list[Edit]) -> Callable[[list[tuple[int, int]]], list[tuple[int, int]]]:
+    """:func:`_map_spans` for sorted ``edits``, their positions read once for
+    every list of spans moved past them."""
+    starts = list(map(_START, edits))
+    ends = list(map(_END, edits))
+    lengths = list(map(len, map(_AFTER, edits)))
+    shift = [0, *accumulate(map(sub, lengths, map(sub, ends, starts)))]
+    n = len(edits)
 
     def moved(x: int, end: bool) -> int:
         k = bisect.bisect_right(ends, x)  # edits that end at or before x
-        if k < len(edits) and starts[k] < x:  # x inside edit k
-            return starts[k] + shift[k] + (len(edits[k].after) if end else 0)
+        if k < n and starts[k] < x:  # x inside edit k
+            return starts[k] + shift[k] + (lengths[k] if end else 0)
         return x + shift[k]
 
-    return [(moved(a, False), moved(b, True)) for a, b in spans]
+    return lambda spans: [(moved(a, False), moved(b, True)) for a, b in spans]
+
+
+def _written(edits: list[Edit]) -> list[tuple[int, int]]:
+    """``_merge(spans_after(edits))`` in one pass (the spans come sorted).
+
+    >>> _written([Edit("x", 1, 3, "bc", ""), Edit("x", 3, 4, "d", "e"), Edit("x", 6, 6, "", "zz")])
+    [(1, 2), (4, 6)]
+    """
+    out: list[tuple[int, int]] = []
+    append = out.append
+    delta = 0
+    end = -1  # the end of out[-1]
+    for e in edits:
+        a = e.start + delta
+        n = len(e.after)
+        b = a + n
+        delta += n - (e.end - e.start)
+        if out and a <= end:
+            if b > end:
+                out[-1] = (out[-1][0], b)
+                end = b
+        else:
+            append((a, b))
+            end = b
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, disjoint spans covering the given ones (touching ones merged)."""
+    """Sorted, disjoint spans covering the given ones (touching ones merged).
+
+    >>> _merge([(5, 7), (0, 2), (2, 3), (6, 9), (12, 12)])
+    [(0, 3), (5, 9), (12, 12)]
+    """
     out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            if b > out[-1][1]:
+    append = out.append
+    end = -1  # the end of out[-1]
+    for span in sorted(spans):
+        a, b = span
+        if out and a <= end:
+            if b > end:
                 out[-1] = (out[-1][0], b)
+                end = b
         else:
-            out.append((a, b))
+            append(span)  # (the same tuple: no new object for the collector to track)
+            end = b
     return out
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.edits import Edit, OffsetMap, apply_edits, compose
+from cleaner.edits import Edit, OffsetMap, apply_edits, compose, edit_outputs, spans_after
 
 
 def test_apply_edits_replaces_spans():
@@ -95,3 +95,133 @@ def test_composed_edits_replay_to_the_final_text(case):
     for e in composed:
         assert original[e.start : e.end] == e.before
         assert set(e.rules) <= {"r1", "r2", "r3"}
+
+
+def _reference_compose(original: str, current: str, old: list[Edit], new: list[Edit]) -> list[Edit]:
+    """compose as its docstring says, written plainly: every old output span
+    and new span in one sorted list (by start, end, old first), chained into
+    groups while they overlap the group's span (an empty span overlapping
+    only what strictly contains it)."""
+
+    def overlaps(a1: int, a2: int, b1: int, b2: int) -> bool:
+        if a1 == a2 or b1 == b2:  # a point: inside the other span, strictly
+            return a1 < b1 < a2 if b1 == b2 else b1 < a1 < b2
+        return max(a1, b1) < min(a2, b2)
+
+    items = []
+    delta = 0
+    for e in old:
+        items.append((e.start + delta, e.start + delta + len(e.after), 0, e))
+        delta += e.delta
+    items += [(e.start, e.end, 1, e) for e in new]
+    items.sort(key=lambda it: it[:3])
+    out: list[Edit] = []
+    delta = 0
+    i = 0
+    while i < len(items):
+        c1, c2 = items[i][:2]
+        j = i + 1
+        while j < len(items) and overlaps(c1, c2, items[j][0], items[j][1]):
+            c2 = max(c2, items[j][1])
+            j += 1
+        group = items[i:j]
+        o1 = c1 - delta
+        delta += sum(e.delta for _, _, is_new, e in group if not is_new)
+        i = j
+        if len(group) == 1 and not group[0][2]:
+            out.append(group[0][3])
+            continue
+        pieces, pos = [], c1
+        for gs, ge, is_new, e in group:
+            if is_new:
+                pieces += [current[pos:gs], e.after]
+                pos = ge
+        after = "".join(pieces) + current[pos:c2]
+        edits = [e for *_, e in group]
+        rules = list(dict.fromkeys(r for e in edits for r in e.rules))
+        notes = list(dict.fromkeys(e.note for e in edits if e.note))
+        scores = [e.score for e in edits if e.score is not None]
+        refs = [e.ref for e in edits if e.ref is not None]
+        if original[o1 : c2 - delta] != after:
+            out.append(
+                Edit("+".join(rules), o1, c2 - delta, original[o1 : c2 - delta], after,
+                     scores[-1] if scores else None, refs[-1] if refs else None, "; ".join(notes))
+            )
+    return out
+
+
+def _dense_edits(draw, text: str, rule: str) -> list[Edit]:
+    """Sorted edits packed close together: insertions (two at one point
+    too), deletions, replacements, and edits that change nothing."""
+    edits = []
+    pos = 0
+    while pos <= len(text) and len(edits) < 12:
+        a = pos + draw(st.integers(0, 2))
+        if a > len(text):
+            break
+        b = min(len(text), a + draw(st.integers(0, 3)))
+        after = draw(st.sampled_from(["", "x", "中文", text[a:b], "yy"]))
+        score = draw(st.sampled_from([None, 0.5]))
+        ref = draw(st.sampled_from([None, (0, 1)]))
+        edits.append(Edit(rule, a, b, text[a:b], after, score, ref, draw(st.sampled_from(["", "n"]))))
+        pos = b if b > a and draw(st.booleans()) else b + 1
+    return edits
+
+
+@st.composite
+def _layered(draw):
+    original = draw(st.text(alphabet="ab，中\n ", max_size=30))
+    layers = [draw(st.integers(1, 3)) for _ in range(3)]
+    edits: list[Edit] = []
+    current = original
+    steps = []
+    for k, _ in enumerate(layers):
+        new = _dense_edits(draw, current, f"r{k}")
+        steps.append((current, edits, new))
+        edits = _reference_compose(original, current, edits, new)
+        current = apply_edits(current, new)
+    return original, steps
+
+
+@settings(max_examples=300, deadline=None)
+@given(_layered())
+def test_compose_matches_the_plain_sorted_merge(case):
+    """The placed-by-bisection compose gives exactly the edits (every field,
+    in order) of the plain sort-and-chain algorithm, on dense, overlapping,
+    adjacent and no-op edits; with or without the outputs given."""
+    original, steps = case
+    for current, old, new in steps:
+        expected = _reference_compose(original, current, old, new)
+        assert compose(original, current, old, new) == expected
+        assert compose(original, current, old, new, outputs=edit_outputs(old)) == expected
+        assert all(type(e) is Edit for e in compose(original, current, old, new))
+
+
+def test_compose_places_an_insertion_at_a_deletion_point_after_the_deleted_text():
+    old = [Edit("whitespace", 2, 4, "  ", "")]
+    new = [Edit("width", 2, 2, "", "，"), Edit("width", 2, 3, "世", "世!")]
+    got = compose("你好  世界", "你好世界", old, new)
+    assert got == _reference_compose("你好  世界", "你好世界", old, new)
+    assert [tuple(e[:5]) for e in got] == [("whitespace", 2, 4, "  ", ""), ("width", 4, 4, "", "，"), ("width", 4, 5, "世", "世!")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(_layered())
+def test_offset_map_is_the_same_with_the_outputs_given(case):
+    original, steps = case
+    for current, old, _ in steps:
+        plain, given_ = OffsetMap(old), OffsetMap(old, edit_outputs(old))
+        for p in range(len(current) + 1):
+            assert plain.pos(p, "start") == given_.pos(p, "start")
+            assert plain.pos(p, "end") == given_.pos(p, "end")
+
+
+@settings(max_examples=100, deadline=None)
+@given(_layered())
+def test_edit_outputs_are_where_the_edits_output_stands(case):
+    original, steps = case
+    for current, old, _ in steps:
+        starts, ends, shift = edit_outputs(old)
+        assert list(zip(starts, ends)) == spans_after(old)
+        assert all(current[s:t] == e.after for s, t, e in zip(starts, ends, old))
+        assert len(shift) == len(old) + 1 and shift[-1] == len(current) - len(original)

@@ -196,6 +196,41 @@ def test_changed_spans_follow_the_edits():
     assert _merge([(5, 6), (0, 2), (2, 3), (6, 6)]) == [(0, 3), (5, 6)]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.text(alphabet="xy", max_size=3)), max_size=12))
+def test_written_spans_are_the_merged_spans_after_the_edits(steps):
+    """What a run wrote, merged in one pass, is the merge of its spans
+    (adjacent, empty and touching outputs included)."""
+    from cleaner.edits import Edit, spans_after
+    from cleaner.pipeline import _merge, _mover, _written
+
+    edits, pos = [], 0
+    for gap, width, after in steps:
+        start = pos + gap
+        edits.append(Edit("x", start, start + width, "q" * width, after))
+        pos = start + width + (0 if width else 1)
+    assert _written(edits) == _merge(spans_after(edits))
+    spans = _merge([(e.start, e.end) for e in edits[::2]])
+    assert _mover(edits)(spans) == _map_spans_plain(spans, edits)
+
+
+def _map_spans_plain(spans: list[tuple[int, int]], edits: list) -> list[tuple[int, int]]:
+    """Each span end moved past the edits one edit at a time."""
+
+    def moved(x: int, end: bool) -> int:
+        shift = 0
+        for e in edits:
+            if e.end <= x:
+                shift += len(e.after) - (e.end - e.start)
+            elif e.start < x:  # inside the edit: to its output's start or end
+                return e.start + shift + (len(e.after) if end else 0)
+            else:
+                break
+        return x + shift
+
+    return [(moved(a, False), moved(b, True)) for a, b in spans]
+
+
 def _random_layouts(n: int = 400) -> list[str]:
     import random
 
