@@ -28,6 +28,7 @@ ftfy (ftfy time / rung time: above 1, faster than ftfy).
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import statistics
@@ -80,6 +81,15 @@ class Interleaved:
     per sample (the count is chosen at warm-up), so that the clock's
     resolution does not decide its median.
 
+    Before each sample (untimed) the garbage collector runs a full
+    collection (``collect``, on by default), so a sample pays for the
+    collections its own allocations set off and not for one that the
+    previous rung's garbage had made due: on 1 MB of Chinese, one full
+    collection of about 13-18 ms fell in whichever rung came next, and a
+    change elsewhere moved it from the ``default`` rung into ``notypo`` in
+    4 of 5 rounds (2026-12-03, seventh session).  The collector stays on
+    while timing: the pipeline's own collections are part of its cost.
+
     >>> ticks = iter(range(1000))
     >>> timer = Interleaved({"a": lambda: 1, "b": lambda: 2}, clock=lambda: next(ticks), min_sample=0)
     >>> timer.warm_up(), timer.first
@@ -95,6 +105,7 @@ class Interleaved:
         clock: Callable[[], float] = time.process_time,
         min_sample: float = 0.005,
         max_repeat: int = 1000,
+        collect: bool = True,
     ) -> None:
         if not fns:
             raise ValueError("Interleaved needs at least one function to time")
@@ -102,6 +113,7 @@ class Interleaved:
         self.clock = clock
         self.min_sample = min_sample
         self.max_repeat = max_repeat
+        self.collect = collect
         self.repeat = {k: 1 for k in self.fns}
         self.samples: dict[str, list[float]] = {k: [] for k in self.fns}
         self.first: dict[str, Any] = {}
@@ -127,6 +139,8 @@ class Interleaved:
         shift = self.rounds % len(keys)
         for key in keys[shift:] + keys[:shift]:
             fn, n = self.fns[key], self.repeat[key]
+            if self.collect:
+                gc.collect()  # (untimed: see the class's docstring)
             t0 = self.clock()
             for _ in range(n):
                 fn()
