@@ -33,7 +33,7 @@ from . import phases
 from .clusters import ranks
 from .key import recent_verdicts
 from .lsh import LSHParams
-from .verify import ascii_numbers, numbers_in
+from .verify import ascii_numbers, regex_numbers
 
 __all__ = ["Matches", "find_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
 
@@ -229,7 +229,7 @@ class _NumbersGuard:
         n = self.full.get(u)
         if n is None:
             n = self._cheap(u)
-            n = self.full[u] = numbers_in(self.keys[u]) if n is None else n
+            n = self.full[u] = regex_numbers(self.keys[u]) if n is None else n
         return n
 
     def prefilter(self, pairs: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -146,8 +146,9 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         rep = m.rep
         links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
         ref, score = [], []
+        counted = [i for i, (e, h) in enumerate(zip(eligible, heading)) if e or h]
         for _ in range(MAX_DEDUP_PASSES):
-            seq = [i for i in range(len(paras)) if (eligible[i] or heading[i]) and i not in dropped]
+            seq = [i for i in counted if i not in dropped] if dropped else counted
             pairs, scores = adjacent_repeats(seq, rep, links)
             near = window_repeats(seq, rep, links, long, frame=frames, barrier=heading)
             pairs, scores = _union(pairs, scores, near)
@@ -247,7 +248,8 @@ def _may_match(seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[i
     >>> _may_match([0, 1, 2], [0, 1, 2], {}), _may_match([0, 1, 2], [0, 1, 0], {}), _may_match([0, 1], [0, 1], {(0, 1): 95.0})
     (False, True, True)
     """
-    present = [rep[u] for u in seq if rep[u] >= 0 and (take is None or take[u])]
+    reps = map(rep.__getitem__, seq)
+    present = [r for r in reps if r >= 0] if take is None else [r for r, t in zip(reps, map(take.__getitem__, seq)) if t and r >= 0]
     seen = set(present)
     return len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
 

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["length_ok", "same_numbers", "numbers_in", "ascii_numbers", "ratio_scores"]
+__all__ = ["length_ok", "same_numbers", "numbers_in", "ascii_numbers", "regex_numbers", "ratio_scores"]
 
 # Arabic numbers; Chinese numbers written out: a run of two or more numeral
 # characters (三十, 二十五), or one numeral with a counter (九年, 七岁).  A
@@ -63,15 +63,18 @@ def ascii_numbers(key: str) -> list[str] | None:
     without a Chinese numeral or a decimal digit of another script holds no
     number but its runs of ASCII digits: those are read off its UTF-8 bytes
     (about 20x faster than the regular expression on a long English key,
-    which tries three alternatives at every character).
+    which tries three alternatives at every character).  A mostly CJK key
+    is not searched for numerals (it mostly holds one): None.
 
     >>> ascii_numbers("growth of 5 in 2020 café"), ascii_numbers("2020年增长5"), ascii_numbers("年满三十岁")
-    (['5', '2020'], ['2020', '5'], None)
+    (['5', '2020'], None, None)
     """
     if key.isascii():
         data = key.encode("ascii")
     else:
         data = key.encode("utf-8", "surrogatepass")
+        if len(data) > len(key) + (len(key) >> 3):  # (mostly CJK: numerals are likely, the search costs)
+            return None
         if _OTHER_NUMERAL.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
             return None
     return [run.decode("ascii") for run in data.translate(_DIGITS_ONLY).split()]
@@ -85,7 +88,13 @@ def numbers_in(key: str) -> list[str]:
     (['2020', '5'], ['三十'])
     """
     found = ascii_numbers(key)
-    return _NUMBER.findall(key) if found is None else found
+    return regex_numbers(key) if found is None else found
+
+
+def regex_numbers(key: str) -> list[str]:
+    """``_NUMBER.findall(key)``: the numbers of a key that
+    :func:`ascii_numbers` could not read."""
+    return _NUMBER.findall(key)
 
 
 def ratio_scores(a: Sequence[str], b: Sequence[str], *, score_cutoff: float = 0.0, workers: int = 1) -> npt.NDArray[np.float32]:
