@@ -39,7 +39,7 @@ from ..chars import HAN, KANA
 if TYPE_CHECKING:
     import opencc
 
-__all__ = ["matching_key", "matching_keys", "recent_keys", "recent_verdicts", "forget_recent_keys", "shingle_text"]
+__all__ = ["matching_key", "matching_keys", "recent_keys", "recent_verdicts", "recent_numbers", "forget_recent_keys", "shingle_text"]
 
 # A run of letters, digits or ideographs: what is left when everything else
 # (punctuation, symbols, whitespace, the underscore) goes.
@@ -271,9 +271,10 @@ class _Recent:
 
     def lookup(self, texts: Sequence[str]) -> list[str]:
         memo = self.keys
-        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
         fresh = dict(zip(missing, matching_keys(missing)))
-        out = [memo[t] if t in memo else fresh[t] for t in texts]
+        known = memo.get
+        out = [k if (k := known(t)) is not None else fresh[t] for t in texts]
         for t, k in fresh.items():
             if len(t) > RECENT_MAX_CHARS:
                 continue
@@ -289,10 +290,11 @@ _LOCAL = threading.local()  # (one memo per thread: no locking needed)
 
 
 def forget_recent_keys() -> None:
-    """Forget what :func:`recent_keys` and :func:`recent_verdicts` remember
-    for this thread (the pipeline calls it when it is done with a document)."""
+    """Forget what :func:`recent_keys`, :func:`recent_verdicts` and
+    :func:`recent_numbers` remember for this thread (the pipeline calls it when it is done with a document)."""
     _LOCAL.__dict__.pop("recent", None)
     _LOCAL.__dict__.pop("verdicts", None)
+    _LOCAL.__dict__.pop("numbers", None)
 
 
 #: :func:`recent_verdicts` holds at most this many verdicts (then starts afresh)
@@ -313,6 +315,21 @@ def recent_verdicts() -> Verdicts:
     memo: Verdicts | None = getattr(_LOCAL, "verdicts", None)
     if memo is None or len(memo) > RECENT_VERDICTS:
         memo = _LOCAL.verdicts = {}
+    return memo
+
+
+def recent_numbers() -> dict[str, list[str] | None]:
+    """This thread's memo of the numbers of keys, as the numbers guard of
+    :mod:`cleaner.dedup.match` reads them cheaply (None: not cheap to
+    read), kept like :func:`recent_verdicts` (the rule's second reading of
+    a document asks about mostly the same keys).
+
+    >>> recent_numbers() is recent_numbers()
+    True
+    """
+    memo: dict[str, list[str] | None] | None = getattr(_LOCAL, "numbers", None)
+    if memo is None or len(memo) > RECENT_VERDICTS:
+        memo = _LOCAL.numbers = {}
     return memo
 
 

@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from . import phases
 from .clusters import ranks
-from .key import recent_verdicts
+from .key import recent_numbers, recent_verdicts
 from .lsh import LSHParams
 from .verify import ascii_numbers, regex_numbers
 
@@ -100,7 +100,7 @@ def find_duplicates(
     when done with a document.
     """
     n = len(keys)
-    klen = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
+    klen = np.fromiter(map(len, keys), dtype=np.int64, count=n)
     elig = klen > 0 if eligible is None else np.asarray(eligible, dtype=bool) & (klen > 0)
     fz = np.ones(n, dtype=bool) if fuzzy is None else np.asarray(fuzzy, dtype=bool)
     rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
@@ -207,7 +207,8 @@ NUMBERS_FIRST_MIN_CHARS = 256
 
 class _NumbersGuard:
     """The numbers guard (:func:`~cleaner.dedup.verify.same_numbers`) over
-    the units of ``keys``, each key read at most once.
+    the units of ``keys``, each key read at most once (``cheap``: what
+    :func:`~cleaner.dedup.verify.ascii_numbers` read of each key).
 
     :meth:`prefilter` runs before rapidfuzz: two long paragraphs that share
     part of their text (two versions of a report) pass the length and
@@ -215,15 +216,16 @@ class _NumbersGuard:
     they mostly differ in their numbers.  :meth:`holds` then judges the
     pairs that rapidfuzz let through."""
 
-    def __init__(self, keys: Sequence[str]) -> None:
+    def __init__(self, keys: Sequence[str], cheap: dict[str, list[str] | None]) -> None:
         self.keys = keys
-        self.cheap: dict[int, list[str] | None] = {}
+        self.cheap = cheap  # (by key: a memo that may outlive the call)
         self.full: dict[int, list[str]] = {}
 
     def _cheap(self, u: int) -> list[str] | None:
-        if u not in self.cheap:
-            self.cheap[u] = ascii_numbers(self.keys[u])
-        return self.cheap[u]
+        key = self.keys[u]
+        if key not in self.cheap:
+            self.cheap[key] = ascii_numbers(key)
+        return self.cheap[key]
 
     def _full(self, u: int) -> list[str]:
         n = self.full.get(u)
@@ -270,7 +272,7 @@ def _verify(
     def fresh(pairs: npt.NDArray[np.int64]) -> phases.Edges:
         if not numbers:
             return phases.verify(multiset_filter(pairs, keys, lengths, threshold), keys, threshold=threshold, workers=workers)
-        guard = _NumbersGuard(keys)  # (a verdict needs both the score and the numbers: either may go first)
+        guard = _NumbersGuard(keys, recent_numbers() if remember else {})  # (a verdict needs both the score and the numbers: either may go first)
         pairs = multiset_filter(guard.prefilter(pairs, lengths), keys, lengths, threshold)
         return guard.holds(phases.verify(pairs, keys, threshold=threshold, workers=workers))
 

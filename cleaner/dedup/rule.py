@@ -118,14 +118,16 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
     heading = [p[0] in " #" and bool(_HEADING.match(p)) for p in paras]  # (a paragraph is never empty)
-    eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
-    fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
+    lengths = list(map(len, keys))
+    eligible = [n >= floor and not h for n, h in zip(lengths, heading)]
+    least = max(floor, FUZZY_MIN_CHARS)
+    fuzzy = [n >= least for n in lengths]
     # Repeats of the paragraph scope stand close together: in a long
     # document only near units (and the diagonals of exact copies) are
     # compared, not every pair LSH brings together.
     apart = None if config.dedup_scope == "document" else NEAR
     m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
-    rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
+    rank = ranks(len(paras), keep=config.dedup_keep, lengths=list(map(len, paras)))
     if config.dedup_scope == "document":
         pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
         if not pairs:
@@ -140,7 +142,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
         frames = _Quotes(paras)
-        long = [len(k) >= REPEAT_MIN_CHARS for k in keys]
+        long = [n >= REPEAT_MIN_CHARS for n in lengths]
         # (the searches read only the verified pairs of two representatives,
         # not each exact copy's pair with its representative)
         rep = m.rep

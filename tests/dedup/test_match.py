@@ -156,3 +156,19 @@ def test_the_numbers_guard_before_rapidfuzz_gives_the_verdicts_of_the_guard_afte
     want = phases.verify(cand, keys, threshold=80, numbers=numbers)
     assert got.pairs.tolist() == want.pairs.tolist() and got.scores.tolist() == want.scores.tolist()
     assert ([0, 2] in want.pairs.tolist()) is not numbers  # (the same text but for a number)
+
+
+def test_the_numbers_read_for_the_guard_are_remembered_until_forgotten() -> None:
+    from cleaner.dedup.key import recent_numbers
+
+    text = "the library finished the renovation of the old building and added {} reading seats this year " * 3
+    keys = [text.replace("{}", n) for n in ("300", "400", "300 more")]
+    forget_recent_keys()
+    try:
+        first = find_duplicates(keys, threshold=80, numbers=True, remember=True)
+        assert recent_numbers() == {k: [n for n in k.split() if n.isdigit()] for k in keys}
+        _same(first, find_duplicates(keys, threshold=80, numbers=True, remember=True))
+        _same(first, find_duplicates(keys, threshold=80, numbers=True))
+    finally:
+        forget_recent_keys()
+    assert recent_numbers() == {}
