@@ -242,12 +242,15 @@ class _NumbersGuard:
         long = np.flatnonzero(lengths[pairs[:, 0]] + lengths[pairs[:, 1]] >= NUMBERS_FIRST_MIN_CHARS)
         if not len(long):
             return pairs
+        # each unit's numbers as a class: units with the same numbers share
+        # one, -1 for numbers not cheap to read (they match any)
+        units, where = np.unique(pairs[long], return_inverse=True)
+        classes: dict[tuple[str, ...], int] = {}
+        found = [self._cheap(u) for u in units.tolist()]
+        cls = np.asarray([-1 if n is None else classes.setdefault(tuple(n), len(classes)) for n in found], dtype=np.int64)
+        ca, cb = cls[where.reshape(-1, 2)].T
         ok = np.ones(len(pairs), dtype=bool)
-        for t, (a, b) in zip(long.tolist(), pairs[long].tolist()):
-            na = self._cheap(a)
-            if na is not None:
-                nb = self._cheap(b)
-                ok[t] = nb is None or na == nb
+        ok[long] = (ca < 0) | (cb < 0) | (ca == cb)
         return pairs[ok]
 
     def holds(self, edges: phases.Edges) -> phases.Edges:
