@@ -154,11 +154,14 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         # not each exact copy's pair with its representative)
         rep = m.rep
         links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
-        # (the searches read these as arrays: converted once, not each pass)
-        import numpy as np
+        reps: Ids = rep
+        long: Flags
+        if len(paras) > FEW_UNITS:  # (a long document: the searches read these as arrays, converted once for all passes)
+            import numpy as np
 
-        reps = np.asarray(rep, dtype=np.int64)
-        long = np.asarray(lengths, dtype=np.int64) >= REPEAT_MIN_CHARS
+            reps, long = np.asarray(rep, dtype=np.int64), np.asarray(lengths, dtype=np.int64) >= REPEAT_MIN_CHARS
+        else:
+            long = [n >= REPEAT_MIN_CHARS for n in lengths]
         ref, score = [], []
         counted = [i for i, (e, h) in enumerate(zip(eligible, heading)) if e or h]
         for _ in range(MAX_DEDUP_PASSES):
