@@ -31,8 +31,9 @@ import numpy.typing as npt
 
 from . import phases
 from .clusters import ranks
-from .key import recent_verdicts
+from .key import recent_numbers, recent_verdicts
 from .lsh import LSHParams
+from .verify import ascii_numbers, regex_numbers
 
 __all__ = ["Matches", "find_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
 
@@ -99,7 +100,7 @@ def find_duplicates(
     when done with a document.
     """
     n = len(keys)
-    klen = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
+    klen = np.fromiter(map(len, keys), dtype=np.int64, count=n)
     elig = klen > 0 if eligible is None else np.asarray(eligible, dtype=bool) & (klen > 0)
     fz = np.ones(n, dtype=bool) if fuzzy is None else np.asarray(fuzzy, dtype=bool)
     rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
@@ -197,25 +198,96 @@ def _class_counts(joined: str, lengths: npt.NDArray[np.int64]) -> npt.NDArray[np
     return counts.reshape(len(lengths), MULTISET_CLASSES)
 
 
+#: a pair of keys at least this long together is checked for the numbers
+#: guard before rapidfuzz when its keys' numbers are cheap to read
+#: (:func:`~cleaner.dedup.verify.ascii_numbers`); shorter pairs cost
+#: rapidfuzz less than reading them
+NUMBERS_FIRST_MIN_CHARS = 256
+
+
+class _NumbersGuard:
+    """The numbers guard (:func:`~cleaner.dedup.verify.same_numbers`) over
+    the units of ``keys``, each key read at most once (``cheap``: what
+    :func:`~cleaner.dedup.verify.ascii_numbers` read of each key).
+
+    :meth:`prefilter` runs before rapidfuzz: two long paragraphs that share
+    part of their text (two versions of a report) pass the length and
+    multiset bounds and cost rapidfuzz tens of microseconds a pair, while
+    they mostly differ in their numbers.  :meth:`holds` then judges the
+    pairs that rapidfuzz let through."""
+
+    def __init__(self, keys: Sequence[str], cheap: dict[str, list[str] | None]) -> None:
+        self.keys = keys
+        self.cheap = cheap  # (by key: a memo that may outlive the call)
+        self.full: dict[int, list[str]] = {}
+
+    def _cheap(self, u: int) -> list[str] | None:
+        key = self.keys[u]
+        if key not in self.cheap:
+            self.cheap[key] = ascii_numbers(key)
+        return self.cheap[key]
+
+    def _full(self, u: int) -> list[str]:
+        n = self.full.get(u)
+        if n is None:
+            n = self._cheap(u)
+            n = self.full[u] = regex_numbers(self.keys[u]) if n is None else n
+        return n
+
+    def prefilter(self, pairs: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The ``pairs`` less those of long keys whose numbers are cheap
+        to read and differ."""
+        if not len(pairs):
+            return pairs
+        long = np.flatnonzero(lengths[pairs[:, 0]] + lengths[pairs[:, 1]] >= NUMBERS_FIRST_MIN_CHARS)
+        if not len(long):
+            return pairs
+        # each unit's numbers as a class: units with the same numbers share
+        # one, -1 for numbers not cheap to read (they match any)
+        units, where = np.unique(pairs[long], return_inverse=True)
+        classes: dict[tuple[str, ...], int] = {}
+        found = [self._cheap(u) for u in units.tolist()]
+        cls = np.asarray([-1 if n is None else classes.setdefault(tuple(n), len(classes)) for n in found], dtype=np.int64)
+        ca, cb = cls[where.reshape(-1, 2)].T
+        ok = np.ones(len(pairs), dtype=bool)
+        ok[long] = (ca < 0) | (cb < 0) | (ca == cb)
+        return pairs[ok]
+
+    def holds(self, edges: phases.Edges) -> phases.Edges:
+        """The ``edges`` whose keys hold the same numbers."""
+        if not len(edges):
+            return edges
+        ok = np.asarray([self._full(a) == self._full(b) for a, b in edges.pairs.tolist()], dtype=bool)
+        return phases.Edges(edges.pairs[ok], edges.scores[ok])
+
+
 def _verify(
     cand: npt.NDArray[np.int64], keys: Sequence[str], lengths: npt.NDArray[np.int64], *, threshold: float, numbers: bool, workers: int, remember: bool
 ) -> phases.Edges:
     """Exactly ``phases.verify(cand, keys, ...)``, rapidfuzz asked only
-    about the pairs :func:`multiset_filter` leaves; with ``remember``, the
-    verdict of each key pair is kept until
-    :func:`~cleaner.dedup.key.forget_recent_keys`: the ``dedup`` rule reads
-    a document again after it dropped paragraphs, and compares mostly the
-    same pairs of keys again (a verdict is a pure function of the two
-    keys, the threshold and the numbers guard)."""
+    about the pairs that :func:`multiset_filter` and (with ``numbers``)
+    :meth:`_NumbersGuard.prefilter` leave; with ``remember``, the verdict of each
+    key pair is kept until :func:`~cleaner.dedup.key.forget_recent_keys`:
+    the ``dedup`` rule reads a document again after it dropped paragraphs,
+    and compares mostly the same pairs of keys again (a verdict is a pure
+    function of the two keys, the threshold and the numbers guard)."""
+
+    def fresh(pairs: npt.NDArray[np.int64]) -> phases.Edges:
+        if not numbers:
+            return phases.verify(multiset_filter(pairs, keys, lengths, threshold), keys, threshold=threshold, workers=workers)
+        guard = _NumbersGuard(keys, recent_numbers() if remember else {})  # (a verdict needs both the score and the numbers: either may go first)
+        pairs = multiset_filter(guard.prefilter(pairs, lengths), keys, lengths, threshold)
+        return guard.holds(phases.verify(pairs, keys, threshold=threshold, workers=workers))
+
     if not remember:
-        return phases.verify(multiset_filter(cand, keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
+        return fresh(cand)
     memo = recent_verdicts()
     first, second = cand[:, 0].tolist(), cand[:, 1].tolist()
     names = [(threshold, numbers, keys[a], keys[b]) for a, b in zip(first, second)]
     missing = [k for k, name in enumerate(names) if name not in memo]
     if missing:
-        fresh = phases.verify(multiset_filter(cand[missing], keys, lengths, threshold), keys, threshold=threshold, numbers=numbers, workers=workers)
-        scored = dict(zip(zip(fresh.pairs[:, 0].tolist(), fresh.pairs[:, 1].tolist()), fresh.scores.tolist()))
+        new = fresh(cand[missing])
+        scored = dict(zip(zip(new.pairs[:, 0].tolist(), new.pairs[:, 1].tolist()), new.scores.tolist()))
         for k in missing:
             memo[names[k]] = scored.get((first[k], second[k]))
     ok = [k for k, name in enumerate(names) if memo[name] is not None]

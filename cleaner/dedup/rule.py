@@ -77,7 +77,15 @@ from .key import matching_keys, recent_keys
 from .split import Drop, drop_edits, split_paragraphs
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from ..config import Config
+
+    #: unit ids (a list, or an array: the rule converts them once for its passes)
+    Ids = Sequence[int] | npt.NDArray[np.int64]
+    #: a flag per unit, likewise
+    Flags = Sequence[bool] | npt.NDArray[np.bool_]
 
 __all__ = ["RULE", "HEADERS_RULE", "NAME", "HEADERS_NAME", "dedup_rule", "page_headers_rule", "adjacent_repeats", "all_repeats", "window_repeats", "REPEAT_MIN_CHARS", "REPEAT_WINDOW", "FUZZY_MIN_CHARS", "HEADER_MAX_CHARS", "HEADER_MIN_REPEATS", "HEADER_MIN_LETTERS"]
 
@@ -118,14 +126,16 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
     heading = [p[0] in " #" and bool(_HEADING.match(p)) for p in paras]  # (a paragraph is never empty)
-    eligible = [len(k) >= floor and not h for k, h in zip(keys, heading)]
-    fuzzy = [len(k) >= max(floor, FUZZY_MIN_CHARS) for k in keys]
+    lengths = list(map(len, keys))
+    eligible = [n >= floor and not h for n, h in zip(lengths, heading)]
+    least = max(floor, FUZZY_MIN_CHARS)
+    fuzzy = [n >= least for n in lengths]
     # Repeats of the paragraph scope stand close together: in a long
     # document only near units (and the diagonals of exact copies) are
     # compared, not every pair LSH brings together.
     apart = None if config.dedup_scope == "document" else NEAR
     m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
-    rank = ranks(len(paras), keep=config.dedup_keep, lengths=[len(p) for p in paras])
+    rank = ranks(len(paras), keep=config.dedup_keep, lengths=list(map(len, paras)))
     if config.dedup_scope == "document":
         pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
         if not pairs:
@@ -140,16 +150,24 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
         frames = _Quotes(paras)
-        long = [len(k) >= REPEAT_MIN_CHARS for k in keys]
         # (the searches read only the verified pairs of two representatives,
         # not each exact copy's pair with its representative)
         rep = m.rep
         links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
+        reps: Ids = rep
+        long: Flags
+        if len(paras) > FEW_UNITS:  # (a long document: the searches read these as arrays, converted once for all passes)
+            import numpy as np
+
+            reps, long = np.asarray(rep, dtype=np.int64), np.asarray(lengths, dtype=np.int64) >= REPEAT_MIN_CHARS
+        else:
+            long = [n >= REPEAT_MIN_CHARS for n in lengths]
         ref, score = [], []
+        counted = [i for i, (e, h) in enumerate(zip(eligible, heading)) if e or h]
         for _ in range(MAX_DEDUP_PASSES):
-            seq = [i for i in range(len(paras)) if (eligible[i] or heading[i]) and i not in dropped]
-            pairs, scores = adjacent_repeats(seq, rep, links)
-            near = window_repeats(seq, rep, links, long, frame=frames, barrier=heading)
+            seq = [i for i in counted if i not in dropped] if dropped else counted
+            pairs, scores = adjacent_repeats(seq, reps, links)
+            near = window_repeats(seq, reps, links, long, frame=frames, barrier=heading)
             pairs, scores = _union(pairs, scores, near)
             new = {p_: s_ for p_, s_ in zip(pairs, scores) if p_ not in found}
             if not new:
@@ -161,7 +179,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
             if now == dropped:
                 break
             dropped = now
-        yield from _unsure_repeats(text, spans, keys, rep, links, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
+        yield from _unsure_repeats(text, spans, keys, reps, links, [e or h for e, h in zip(eligible, heading)], heading, frames, dropped)
         if not found:
             return
     drops: dict[int, Drop] = {}
@@ -222,7 +240,7 @@ SUGGEST_MIN_CHARS = 20
 
 
 def _unsure_repeats(
-    text: str, spans: Sequence[tuple[int, int]], keys: Sequence[str], rep: Sequence[int],
+    text: str, spans: Sequence[tuple[int, int]], keys: Sequence[str], rep: Ids,
     verified: Mapping[tuple[int, int], float], counted: Sequence[bool], heading: Sequence[bool],
     frames: Sequence[int], dropped: frozenset[int],
 ) -> Iterator[Suggestion]:
@@ -238,7 +256,7 @@ def _unsure_repeats(
                          note=f"repeats paragraph {u} within {REPEAT_WINDOW} paragraphs, but is short (similarity {score:.1f})")
 
 
-def _may_match(seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], take: Sequence[bool] | None = None) -> bool:
+def _may_match(seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], take: Flags | None = None) -> bool:
     """Whether two units of ``seq`` (those with ``take[u]``) can match at
     all: two of them share a representative, or a verified pair links two
     of theirs.  A short document without a repeat stops here, before the
@@ -247,16 +265,29 @@ def _may_match(seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[i
     >>> _may_match([0, 1, 2], [0, 1, 2], {}), _may_match([0, 1, 2], [0, 1, 0], {}), _may_match([0, 1], [0, 1], {(0, 1): 95.0})
     (False, True, True)
     """
-    present = [rep[u] for u in seq if rep[u] >= 0 and (take is None or take[u])]
+    if len(seq) > FEW_UNITS:  # (a long document: as arrays)
+        import numpy as np
+
+        at = np.asarray(seq, dtype=np.int64)
+        r = np.asarray(rep, dtype=np.int64)[at]
+        if take is not None:
+            r = r[np.asarray(take, dtype=bool)[at]]
+        r = np.sort(r[r >= 0])
+        if bool((r[1:] == r[:-1]).any()):
+            return True
+        seen = set(r.tolist())
+        return any(a in seen and b in seen for a, b in verified)
+    reps = map(rep.__getitem__, seq)
+    present = [r for r in reps if r >= 0] if take is None else [r for r, t in zip(reps, map(take.__getitem__, seq)) if t and r >= 0]
     seen = set(present)
     return len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
 
 
 def window_repeats(
     seq: Sequence[int],
-    rep: Sequence[int],
+    rep: Ids,
     verified: Mapping[tuple[int, int], float],
-    long: Sequence[bool],
+    long: Flags,
     *,
     frame: Sequence[int] | None = None,
     barrier: Sequence[bool] | None = None,
@@ -355,7 +386,7 @@ def all_repeats(rep: Sequence[int], verified: Mapping[tuple[int, int], float]) -
 
 
 def adjacent_repeats(
-    seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], *, max_group: int = 200
+    seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], *, max_group: int = 200
 ) -> tuple[list[tuple[int, int]], list[float]]:
     """The verified pairs that belong to an immediate repeat.
 
@@ -398,7 +429,7 @@ class _MatchTable:
     representatives links (when the two groups have at most
     ``max_group ** 2`` pairs of members)."""
 
-    def __init__(self, seq: Sequence[int], rep: Sequence[int], verified: Mapping[tuple[int, int], float], max_group: int) -> None:
+    def __init__(self, seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], max_group: int) -> None:
         import numpy as np
 
         n = len(seq)

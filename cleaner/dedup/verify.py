@@ -18,6 +18,10 @@ otherwise identical template are different facts, not a duplicate.
 (True, False)
 >>> same_numbers("年满三十岁居住九年", "年满二十五岁居住七年"), same_numbers("统一行动", "一起行动")
 (False, True)
+
+:func:`numbers_in` gives the numbers the guard compares, faster than the
+regular expression on a key whose numbers are all ASCII digits (Latin
+text; :func:`ascii_numbers` tells those apart cheaply).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["length_ok", "same_numbers", "ratio_scores"]
+__all__ = ["length_ok", "same_numbers", "numbers_in", "ascii_numbers", "regex_numbers", "ratio_scores"]
 
 # Arabic numbers; Chinese numbers written out: a run of two or more numeral
 # characters (三十, 二十五), or one numeral with a counter (九年, 七岁).  A
@@ -44,6 +48,53 @@ def length_ok(la: npt.NDArray[np.int64], lb: npt.NDArray[np.int64], threshold: f
 def same_numbers(a: str, b: str) -> bool:
     """Whether two keys hold the same numbers in the same order."""
     return _NUMBER.findall(a) == _NUMBER.findall(b)
+
+
+# A character that a number of _NUMBER other than a run of ASCII digits
+# needs: a decimal digit of another script or a Chinese numeral.
+_OTHER_NUMERAL = re.compile(r"[\d〇零一二三四五六七八九十百千万亿两]")
+# UTF-8 bytes: the ASCII digits stay, every other byte becomes a space
+_DIGITS_ONLY = bytes(c if 48 <= c <= 57 else 32 for c in range(256))
+_ASCII_BYTES = bytes(range(128))
+
+
+def ascii_numbers(key: str) -> list[str] | None:
+    """``_NUMBER.findall(key)`` when that is cheap to read, else None.  A key
+    without a Chinese numeral or a decimal digit of another script holds no
+    number but its runs of ASCII digits: those are read off its UTF-8 bytes
+    (about 20x faster than the regular expression on a long English key,
+    which tries three alternatives at every character).  A mostly CJK key
+    is not searched for numerals (it mostly holds one): None.
+
+    >>> ascii_numbers("growth of 5 in 2020 café"), ascii_numbers("2020年增长5"), ascii_numbers("年满三十岁")
+    (['5', '2020'], None, None)
+    """
+    if key.isascii():
+        data = key.encode("ascii")
+    else:
+        data = key.encode("utf-8", "surrogatepass")
+        if len(data) > len(key) + (len(key) >> 3):  # (mostly CJK: numerals are likely, the search costs)
+            return None
+        if _OTHER_NUMERAL.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+            return None
+    return [run.decode("ascii") for run in data.translate(_DIGITS_ONLY).split()]
+
+
+def numbers_in(key: str) -> list[str]:
+    """Exactly ``_NUMBER.findall(key)``, the numbers :func:`same_numbers`
+    compares (:func:`ascii_numbers` when it can tell).
+
+    >>> numbers_in("2020年增长5"), numbers_in("年满三十岁")
+    (['2020', '5'], ['三十'])
+    """
+    found = ascii_numbers(key)
+    return regex_numbers(key) if found is None else found
+
+
+def regex_numbers(key: str) -> list[str]:
+    """``_NUMBER.findall(key)``: the numbers of a key that
+    :func:`ascii_numbers` could not read."""
+    return _NUMBER.findall(key)
 
 
 def ratio_scores(a: Sequence[str], b: Sequence[str], *, score_cutoff: float = 0.0, workers: int = 1) -> npt.NDArray[np.float32]:

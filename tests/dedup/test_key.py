@@ -154,3 +154,22 @@ def test_the_byte_squeeze_of_latin_text_agrees_with_the_regex_on_each_code_point
         assert _squeeze(text) == expected
     many = "".join(f"x{chr(c)}" for c in range(0x2000, 0x2000 + 4 * LATIN_MAX_OTHERS))  # (too many kinds: the regex)
     assert _squeeze_latin(many, many.encode()) == re.sub(r"[\W_]+", " ", many).strip(" ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=60) | st.text(alphabet="abcXYZ019 ,.!-_\t\néÉßſﬃ①ⅣΣς’—€\xa0\u3000\u0301中國は，Ａꭰ가\ud800", max_size=60), max_size=12))
+def test_the_batch_fold_is_the_fold_of_each_text(texts):
+    from cleaner.dedup.key import _fold, _fold_all, _fold_batch
+
+    expected = [_fold(t) for t in texts]
+    assert _fold_batch([t.encode("utf-8", "surrogatepass") for t in texts]) == expected
+    assert _fold_all(texts) == expected
+
+
+def test_the_batch_fold_agrees_with_the_fold_on_each_code_point():
+    # every character between two ASCII letters, all texts squeezed together
+    from cleaner.dedup.key import _fold, _fold_batch
+
+    points = [*range(0x10000), *range(0x10000, 0x110000, 61)]  # (the BMP, and a sample of the other planes)
+    texts = ["".join(f"a{chr(c)}B_, " for c in points[k : k + 64]) for k in range(0, len(points), 64)]
+    assert _fold_batch([t.encode("utf-8", "surrogatepass") for t in texts]) == [_fold(t) for t in texts]

@@ -129,3 +129,46 @@ def test_class_counts_are_the_counts_of_each_code_point_class(keys: list[str]) -
     counts = match._class_counts("".join(keys), np.array([len(k) for k in keys], dtype=np.int64))
     for row, key in zip(counts.tolist(), keys):
         assert row == np.bincount([ord(c) % match.MULTISET_CLASSES for c in key], minlength=match.MULTISET_CLASSES).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789ab é中年月人个一二三十百千万两〇零٣३３") + ["\ud800", "\U0001d7ce"]), max_size=40))
+def test_numbers_are_read_as_the_guard_reads_them(key: str) -> None:
+    from cleaner.dedup.verify import _NUMBER, ascii_numbers, numbers_in
+
+    assert numbers_in(key) == _NUMBER.findall(key)
+    cheap = ascii_numbers(key)
+    assert cheap is None or cheap == _NUMBER.findall(key)
+
+
+@pytest.mark.parametrize("numbers", [True, False])
+def test_the_numbers_guard_before_rapidfuzz_gives_the_verdicts_of_the_guard_after_it(numbers: bool) -> None:
+    # long Latin keys (checked before rapidfuzz), long Chinese ones (after it) and short ones
+    text = "the library finished the renovation of the old building and added {} reading seats this year " * 3
+    zh = "图书馆今年完成了老馆改造，新增阅览座位{}个，延长了周末的开放时间。" * 6
+    keys = [text.replace("{}", n) for n in ("300", "300", "400", "three hundred")] + [zh.replace("{}", n) for n in ("三百", "四百", "三百")]
+    keys += [_PARA.format(n) for n in ("三百", "四百", "300")]
+    keys = [k.replace("，", "").replace("。", "") for k in keys]
+    n = len(keys)
+    cand = np.array([(a, b) for a in range(n) for b in range(a + 1, n)], dtype=np.int64)
+    lengths = np.array([len(k) for k in keys], dtype=np.int64)
+    got = match._verify(cand, keys, lengths, threshold=80, numbers=numbers, workers=1, remember=False)
+    want = phases.verify(cand, keys, threshold=80, numbers=numbers)
+    assert got.pairs.tolist() == want.pairs.tolist() and got.scores.tolist() == want.scores.tolist()
+    assert ([0, 2] in want.pairs.tolist()) is not numbers  # (the same text but for a number)
+
+
+def test_the_numbers_read_for_the_guard_are_remembered_until_forgotten() -> None:
+    from cleaner.dedup.key import recent_numbers
+
+    text = "the library finished the renovation of the old building and added {} reading seats this year " * 3
+    keys = [text.replace("{}", n) for n in ("300", "400", "300 more")]
+    forget_recent_keys()
+    try:
+        first = find_duplicates(keys, threshold=80, numbers=True, remember=True)
+        assert recent_numbers() == {k: [n for n in k.split() if n.isdigit()] for k in keys}
+        _same(first, find_duplicates(keys, threshold=80, numbers=True, remember=True))
+        _same(first, find_duplicates(keys, threshold=80, numbers=True))
+    finally:
+        forget_recent_keys()
+    assert recent_numbers() == {}

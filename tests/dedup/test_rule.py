@@ -398,3 +398,26 @@ def test_window_repeats_are_the_near_pairs_of_the_definition():
         assert got == _window_by_definition(seq, rep, verified, long, frame, barrier), (seq, rep, verified)
         found += bool(got)
     assert found > 300
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_may_match_on_arrays_is_the_plain_test(data) -> None:
+    import numpy as np
+
+    from cleaner.dedup import rule as dedup_rule_module
+
+    n = data.draw(st.integers(0, 120))
+    if data.draw(st.booleans()):  # (copies likely)
+        rep = data.draw(st.lists(st.integers(-1, max(0, n - 1)), min_size=n, max_size=n))
+    else:  # (each unit its own representative, or none)
+        rep = [u if keep else -1 for u, keep in enumerate(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))]
+    seq = [u for u, keep in enumerate(data.draw(st.lists(st.booleans(), min_size=n, max_size=n))) if keep]
+    take = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    verified = {p: 95.0 for p in data.draw(st.lists(st.tuples(st.integers(0, 130), st.integers(0, 130)), max_size=2))}
+    for t in (None, take):
+        present = [rep[u] for u in seq if rep[u] >= 0 and (t is None or t[u])]
+        seen = set(present)
+        plain = len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
+        assert dedup_rule_module._may_match(seq, rep, verified, t) == plain
+        assert dedup_rule_module._may_match(seq, np.asarray(rep, dtype=np.int64), verified, None if t is None else np.asarray(t, dtype=bool)) == plain
