@@ -44,7 +44,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .model import speedups
+
 __all__ = ["CharModel", "Counts", "learn", "load", "vocabulary_of", "count_texts", "merge_counts", "from_counts", "FORMAT", "ORDER", "VOCAB_SIZE"]
+
+#: the C module (:func:`cleaner.typos.model.speedups`), None when off
+_SPEEDUPS = speedups()
 
 #: the file format's name and version, checked when a model is loaded
 FORMAT = "cleaner-charmodel-1"
@@ -280,7 +285,19 @@ class CharModel:
         return table, bits
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
-        """Index of each key in the table, or -1."""
+        """Index of each key in the table, or -1 (in one C call when the
+        module is built: :meth:`_py_find`'s dozen numpy calls cost more than
+        the look-ups of a few hundred keys)."""
+        if _SPEEDUPS is not None:
+            table, bits = self._filter
+            flat = np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1)
+            out = np.empty(len(flat), dtype=np.int64)
+            if _SPEEDUPS.ngram_find(self.keys, table, bits, flat, out) is None:
+                return out.reshape(keys.shape)
+        return self._py_find(keys)
+
+    def _py_find(self, keys: np.ndarray) -> np.ndarray:
+        """:meth:`_find` in numpy, the reference for the C one."""
         out = np.full(keys.shape, -1, dtype=np.int64)
         if not len(self.keys):
             return out
@@ -419,6 +436,28 @@ class CharModel:
         One look-up for all: every n-gram of ``rows``, and of ``new`` only
         those that hold column h (the others are its row's)."""
         h = self.order - 1
+        p = self._c_span_probs(new, rows, back) if _SPEEDUPS is not None else None
+        if p is None:
+            p = self._span_probs(new, rows, back)
+        return np.log(p).reshape(h + 1, len(new) + len(rows)).sum(axis=0)
+
+    def _c_span_probs(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray | None:
+        """:meth:`_span_probs` in one C call (``_cleaner_speedups.span_probs``:
+        the same floats), or None where C leaves the arrays to numpy."""
+        h = self.order - 1
+        both = np.ascontiguousarray(np.concatenate((new, rows)), dtype=np.int64).reshape(-1)
+        table, bits = self._filter
+        follow_n, follow_s = self._follow
+        out = np.empty((h + 1) * (len(new) + len(rows)), dtype=np.float64)
+        back = np.ascontiguousarray(back, dtype=np.int64)
+        done = _SPEEDUPS.span_probs(both, len(new), back, h, self.keys, self.counts, follow_n, follow_s, table, bits, self._total1 + 0.5 * self._types1, out)
+        return out if done is None else None
+
+    def _span_probs(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:
+        """The interpolated probability of each predicted column h..2h of
+        each row of ``new`` then ``rows`` (:meth:`_span_logprob` before its
+        log), flat by column then row: the reference for the C one."""
+        h = self.order - 1
         cells, own, pick, hist = _span_layout(h)
         both = np.concatenate((new, rows))
         m, n = len(new), len(both)
@@ -435,8 +474,7 @@ class CharModel:
 
         history = stack(both, hist) != PAD
         full_at, ctx_at = pick[1::2], pick[2::2]
-        lp = np.log(_interpolate(stack(uni, pick[:1])[0], stack(full, full_at), stack(ctx_b, ctx_at), stack(ctx_d, ctx_at), stack(ctx_seen, ctx_at), history))
-        return lp.reshape(h + 1, n).sum(axis=0)
+        return _interpolate(stack(uni, pick[:1])[0], stack(full, full_at), stack(ctx_b, ctx_at), stack(ctx_d, ctx_at), stack(ctx_seen, ctx_at), history)
 
     @functools.cached_property
     def _middle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

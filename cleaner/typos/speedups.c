@@ -1,6 +1,8 @@
 /* _cleaner_speedups: optional C versions of two hot loops of
- * cleaner.typos.model (word_starts and word_gain_bound) and of
- * cleaner.typos.confusion_rule._screen_arrays (screen_arrays).
+ * cleaner.typos.model (word_starts and word_gain_bound), of
+ * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
+ * character model's n-gram look-ups (ngram_find: CharModel._find;
+ * span_probs: CharModel._span_probs).
  *
  * The Python functions are the reference: these do the same dictionary
  * look-ups on the same str objects and the same double additions in the same
@@ -27,7 +29,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 3
+#define ABI 4
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -662,32 +664,39 @@ fail:
 /* which element type a buffer must hold */
 enum { I64, F64, U8 };
 
-/* a 1-d C-contiguous buffer of obj of the type want (0), or not (1, no
- * buffer held); ERR on a failure other than "no buffer" */
+/* a 1-d C-contiguous buffer of obj whose items are itemsize bytes of one of
+ * the format characters in kinds (writable when asked): 0, or 1 when not
+ * (no buffer held) */
 static int
-get_array(PyObject *obj, Py_buffer *view, int want)
+get_typed(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *kinds, int writable)
 {
     if (!PyObject_CheckBuffer(obj))
         return 1;
-    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0) {
         PyErr_Clear();
         return 1;
     }
     const char *f = view->format == NULL ? "B" : view->format;
     if (*f == '@' || *f == '=' || *f == '<')
         f++;
-    int ok = view->ndim == 1 && f[0] != '\0' && f[1] == '\0';
-    if (ok && want == I64)
-        ok = view->itemsize == 8 && (f[0] == 'l' || f[0] == 'q') && sizeof(long) == 8;
-    else if (ok && want == F64)
-        ok = view->itemsize == 8 && f[0] == 'd';
-    else if (ok)
-        ok = view->itemsize == 1 && f[0] == 'B';
+    int ok = view->ndim == 1 && view->itemsize == itemsize && f[0] != '\0' && f[1] == '\0' && strchr(kinds, f[0]) != NULL;
     if (!ok) {
         PyBuffer_Release(view);
         return 1;
     }
     return 0;
+}
+
+/* uint64 as numpy's buffers name it: 'L' (unsigned long, 8 bytes here) or 'Q' */
+#define U64_KINDS (sizeof(unsigned long) == 8 ? "LQ" : "Q")
+#define I64_KINDS (sizeof(long) == 8 ? "lq" : "q")
+
+/* a 1-d C-contiguous buffer of obj of the type want (0), or not (1, no
+ * buffer held) */
+static int
+get_array(PyObject *obj, Py_buffer *view, int want)
+{
+    return want == I64 ? get_typed(obj, view, 8, I64_KINDS, 0) : want == F64 ? get_typed(obj, view, 8, "d", 0) : get_typed(obj, view, 1, "B", 0);
 }
 
 /* numpy's minimum of two doubles (NaN propagates; of equal ones, b) */
@@ -710,19 +719,30 @@ pair_bit(const uint8_t *bits, Py_ssize_t nbits, int64_t width, int64_t a, int64_
     return (bits[flat >> 3] >> (flat & 7)) & 1;
 }
 
+/* the first index of sorted keys[0..n) whose key is not below key (n when
+ * none): numpy's searchsorted, side "left" */
+#define DEFINE_LOWER_BOUND(name, type)                                  \
+    static inline Py_ssize_t name(const type *keys, Py_ssize_t n, type key) \
+    {                                                                   \
+        Py_ssize_t lo = 0, hi = n;                                      \
+        while (lo < hi) {                                               \
+            Py_ssize_t mid = lo + (hi - lo) / 2;                        \
+            if (keys[mid] < key)                                        \
+                lo = mid + 1;                                           \
+            else                                                        \
+                hi = mid;                                               \
+        }                                                               \
+        return lo;                                                      \
+    }
+DEFINE_LOWER_BOUND(lower_bound_i64, int64_t)
+DEFINE_LOWER_BOUND(lower_bound_u64, uint64_t)
+
 /* _PairSets.bigram_lps for one pair (search_positions: the first key not
  * below it, at most the last) */
 static inline double
 pair_lp(const int64_t *keys, const double *lps, Py_ssize_t n, int64_t key)
 {
-    Py_ssize_t lo = 0, hi = n;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    Py_ssize_t lo = lower_bound_i64(keys, n, key);
     return lps[lo < n ? lo : n - 1];
 }
 
@@ -873,6 +893,208 @@ done:
 #undef I
 #undef D
 
+
+/* ---- n-gram look-ups: cleaner.typos.charmodel.CharModel ------------------ */
+
+/* CharModel._hash then the Bloom filter's bit, then the binary search of
+ * CharModel._find (searchsorted left, at most the last): the key's index in
+ * keys, or -1 */
+static inline int64_t
+ngram_index(const uint64_t *keys, Py_ssize_t nkeys, const uint8_t *filter, int bits, uint64_t key)
+{
+    if (nkeys == 0)
+        return -1;
+    uint64_t slot = (key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits);
+    if (!((filter[slot >> 3] >> (slot & 7)) & 1))
+        return -1;
+    Py_ssize_t lo = lower_bound_u64(keys, nkeys, key);
+    if (lo >= nkeys)
+        lo = nkeys - 1;
+    return keys[lo] == key ? (int64_t)lo : -1;
+}
+
+/* the bits argument: 10..63 and the filter 1 << (bits - 3) bytes; else -1 */
+static int
+filter_bits(PyObject *obj, Py_ssize_t filter_len)
+{
+    if (!PyLong_CheckExact(obj))
+        return -1;
+    long bits = PyLong_AsLong(obj);
+    if (bits == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (bits < 4 || bits > 63 || filter_len != ((Py_ssize_t)1 << (bits - 3)))
+        return -1;
+    return (int)bits;
+}
+
+static PyObject *
+ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("ngram_find", nargs, 5))
+        return NULL;
+    Py_buffer v[4];
+    int held = 0;
+    PyObject *out = Py_NotImplemented;
+    if (get_typed(args[0], &v[0], 8, U64_KINDS, 0) != 0)
+        goto done;
+    held = 1;
+    if (get_typed(args[1], &v[1], 1, "B", 0) != 0)
+        goto done;
+    held = 2;
+    if (get_typed(args[3], &v[2], 8, U64_KINDS, 0) != 0)
+        goto done;
+    held = 3;
+    if (get_typed(args[4], &v[3], 8, I64_KINDS, 1) != 0)
+        goto done;
+    held = 4;
+    int bits = filter_bits(args[2], v[1].len);
+    Py_ssize_t nkeys = v[0].len / 8, n = v[2].len / 8;
+    if (bits < 0 || v[3].len / 8 != n)
+        goto done;
+    const uint64_t *keys = v[0].buf, *query = v[2].buf;
+    const uint8_t *filter = v[1].buf;
+    int64_t *found = v[3].buf;
+    for (Py_ssize_t i = 0; i < n; i++)
+        found[i] = ngram_index(keys, nkeys, filter, bits, query[i]);
+    out = Py_None;
+done:
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    Py_INCREF(out);
+    return out;
+}
+
+#define CM_BITS 12
+#define CM_ORDER_SHIFT 60
+#define CM_DISCOUNT 0.75
+#define CM_MAX_ORDER 5
+
+/* CharModel._span_logprob before its log: the interpolated probability of
+ * each predicted column h..2h of each row of rows (new rows then old ones,
+ * width 2h + 1), out[(t - h) * n + r]; the terms of _terms and the order
+ * of _interpolate, each double operation as numpy does it (no contraction
+ * into fused multiply-adds).  A new row reads the n-grams that do not hold
+ * column h from its old row (back). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=off")))
+#endif
+static void
+span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const uint64_t *keys,
+                Py_ssize_t nkeys, const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s,
+                const uint8_t *filter, int bits, double uni_denom, int64_t *found, double *out)
+{
+    int top = h + 1, width = 2 * h + 1;
+    Py_ssize_t cells = (Py_ssize_t)top * width;
+    /* old rows first: a new row copies from them */
+    for (Py_ssize_t pass = 0; pass < 2; pass++) {
+        Py_ssize_t r0 = pass == 0 ? m : 0, r1 = pass == 0 ? n : m;
+        for (Py_ssize_t r = r0; r < r1; r++) {
+            const int64_t *row = rows + r * width;
+            int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
+            const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
+            for (int t = h - 1; t < width; t++) {
+                if (t < 0)
+                    continue;
+                uint64_t key = 0;
+                for (int k = 1; k <= top && k <= t + 1; k++) {
+                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
+                    if (from != NULL && (t < h || t - k + 1 > h))
+                        f[(k - 1) * width + t] = from[(k - 1) * width + t];
+                    else
+                        f[(k - 1) * width + t] = ngram_index(keys, nkeys, filter, bits, key | ((uint64_t)k << CM_ORDER_SHIFT));
+                }
+            }
+            for (int t = h; t < width; t++) {
+                int64_t at = f[t];
+                double c = at >= 0 ? (double)counts[at] : 0.0;
+                double p = (c + 0.5) / uni_denom;
+                for (int k = 2; k <= top; k++) {
+                    if (row[t - k + 1] == 0) /* PAD */
+                        break;
+                    int64_t ctx = f[(k - 2) * width + t - 1];
+                    double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
+                    double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
+                    double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
+                    double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
+                    if (!(denom > 0))
+                        break;
+                    double b = CM_DISCOUNT * nn;
+                    double rest = denom - ss;
+                    b = b + rest;
+                    int64_t full_at = f[(k - 1) * width + t];
+                    double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
+                    double full = fc - CM_DISCOUNT;
+                    full = full > 0.0 ? full : 0.0;
+                    double bp = b * p;
+                    double num = full + bp;
+                    p = num / denom;
+                }
+                out[(Py_ssize_t)(t - h) * n + r] = p;
+            }
+        }
+    }
+}
+
+/* arrays of span_probs, in argument order */
+enum { S_ROWS, S_BACK, S_KEYS, S_COUNTS, S_FN, S_FS, S_FILTER, S_OUT, S_N };
+
+static PyObject *
+span_probs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* span_probs(rows, m, back, h, keys, counts, follow_n, follow_s, filter, bits, uni_denom, out) */
+    if (!arity("span_probs", nargs, 12))
+        return NULL;
+    static const int arg[S_N] = {0, 2, 4, 5, 6, 7, 8, 11};
+    static const Py_ssize_t size[S_N] = {8, 8, 8, 4, 4, 8, 1, 8};
+    const char *kinds[S_N] = {I64_KINDS, I64_KINDS, U64_KINDS, "I", "I", U64_KINDS, "B", "d"};
+    Py_buffer v[S_N];
+    int held = 0;
+    int64_t *found = NULL;
+    PyObject *out = Py_NotImplemented;
+    for (; held < S_N; held++)
+        if (get_typed(args[arg[held]], &v[held], size[held], kinds[held], held == S_OUT) != 0)
+            goto done;
+    if (!PyLong_CheckExact(args[1]) || !PyLong_CheckExact(args[3]) || !PyFloat_CheckExact(args[10]))
+        goto done;
+    Py_ssize_t m = PyLong_AsSsize_t(args[1]);
+    long h = PyLong_AsLong(args[3]);
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        goto done;
+    }
+    int bits = filter_bits(args[9], v[S_FILTER].len);
+    Py_ssize_t nkeys = v[S_KEYS].len / 8;
+    if (bits < 0 || h < 1 || h + 1 > CM_MAX_ORDER || v[S_COUNTS].len / 4 != nkeys || v[S_FN].len / 4 != nkeys || v[S_FS].len / 8 != nkeys)
+        goto done;
+    Py_ssize_t width = 2 * h + 1, total = v[S_ROWS].len / 8, n = total / width;
+    if (total % width != 0 || m < 0 || m > n || v[S_BACK].len / 8 != m || v[S_OUT].len / 8 != (h + 1) * n)
+        goto done;
+    const int64_t *rows = v[S_ROWS].buf, *back = v[S_BACK].buf;
+    for (Py_ssize_t i = 0; i < total; i++) /* _pack's ids: below 4,096 */
+        if (rows[i] < 0 || rows[i] >= ((int64_t)1 << CM_BITS))
+            goto done;
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (back[i] < 0 || back[i] >= n - m)
+            goto done;
+    found = PyMem_Malloc(((size_t)n * (h + 1) * width + 1) * sizeof(int64_t));
+    if (found == NULL) {
+        PyErr_NoMemory();
+        out = NULL;
+        goto done;
+    }
+    span_probs_rows(rows, n, m, back, (int)h, v[S_KEYS].buf, nkeys, v[S_COUNTS].buf, v[S_FN].buf, v[S_FS].buf,
+                    v[S_FILTER].buf, bits, PyFloat_AS_DOUBLE(args[10]), found, v[S_OUT].buf);
+    out = Py_None;
+done:
+    PyMem_Free(found);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    Py_XINCREF(out);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
@@ -904,6 +1126,17 @@ static PyMethodDef methods[] = {
                "its five arrays as bytes (int64, float64, int64, int64, float64), the same\n"
                "floats in the same order; NotImplemented for arrays of other types or shapes\n"
                "or an index numpy would wrap or refuse.")},
+    {"ngram_find", (PyCFunction)(void (*)(void))ngram_find, METH_FASTCALL,
+     PyDoc_STR("ngram_find(keys, filter, bits, query, out)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel._find: out[i] = the index of query[i] in\n"
+               "the sorted uint64 keys or -1, read through the model's Bloom filter (bits)\n"
+               "as the numpy version; None, or NotImplemented for other types or sizes.")},
+    {"span_probs", (PyCFunction)(void (*)(void))span_probs, METH_FASTCALL,
+     PyDoc_STR("span_probs(rows, m, back, h, keys, counts, follow_n, follow_s, filter, bits, uni_denom, out)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel._span_logprob before its log: out (float64,\n"
+               "(h + 1) * n) the interpolated probabilities of columns h..2h of each row\n"
+               "(rows flat, int64, width 2h + 1, the m new rows first), the same floats;\n"
+               "None, or NotImplemented for other types, sizes or ids.")},
     {NULL, NULL, 0, NULL},
 };
 

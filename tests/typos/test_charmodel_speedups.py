@@ -1,0 +1,105 @@
+"""The C versions of the character model's look-ups (``ngram_find``,
+``span_probs`` of ``_cleaner_speedups``): the same indices and the same
+floats, bit for bit, as the numpy ones of :mod:`cleaner.typos.charmodel`
+they replace.  The comparisons skip when the module is not built."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from benchmarks.inject.corpora import throughput_text
+from cleaner.typos import charmodel
+from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.model import speedups
+
+
+@pytest.fixture(scope="module")
+def fast():
+    mod = speedups()
+    if mod is None:
+        pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
+    return mod
+
+
+@pytest.fixture(scope="module")
+def cm() -> CharModel:
+    text = throughput_text("zh", 60_000)
+    return learn([text[i : i + 2000] for i in range(0, len(text), 2000)])
+
+
+def _random_text(rng: random.Random, corpus: str, n: int) -> str:
+    """A piece of the corpus with a few characters replaced by others of it,
+    by rare Han characters, digits, Latin letters or characters outside the
+    BMP (ids of every class, and EDGE at either end)."""
+    start = rng.randrange(0, max(1, len(corpus) - n))
+    chars = list(corpus[start : start + n])
+    for _ in range(rng.randrange(0, 6)):
+        if chars:
+            chars[rng.randrange(len(chars))] = rng.choice([rng.choice(corpus), chr(rng.randrange(0x4E00, 0xA000)), "7", "a", " ", "\n", chr(0x20000 + rng.randrange(50))])
+    return "".join(chars)
+
+
+def test_find_is_identical(fast, cm):
+    rng = np.random.default_rng(16)
+    stored = cm.keys[rng.integers(0, len(cm.keys), 3000)]
+    keys = np.concatenate((stored, stored + np.uint64(1), stored - np.uint64(1), rng.integers(0, 2**63, 3000, dtype=np.uint64), np.array([0, 2**64 - 1], dtype=np.uint64), cm.keys[[0, -1]]))
+    for shape in ((len(keys),), (len(keys) // 2, 2)):
+        q = keys[: int(np.prod(shape))].reshape(shape)
+        assert np.array_equal(cm._find(q), cm._py_find(q))
+    assert (cm._find(stored) >= 0).all()
+
+
+def test_gains_are_bit_identical(fast, cm, monkeypatch):
+    rng = random.Random(16)
+    corpus = throughput_text("zh", 60_000)
+    cases = []
+    for _ in range(300):
+        text = _random_text(rng, corpus, rng.randrange(1, 60))
+        k = rng.randrange(1, 12)
+        pos = [rng.randrange(len(text)) for _ in range(k)]
+        alts = [rng.choice([rng.choice(corpus), chr(rng.randrange(0x4E00, 0xA000)), "1", "x"]) for _ in range(k)]
+        cases.append((text, pos, alts))
+    fast_out = [cm.gains(*c).tolist() for c in cases]
+    monkeypatch.setattr(charmodel, "_SPEEDUPS", None)
+    slow_out = [cm.gains(*c).tolist() for c in cases]
+    assert [[x.hex() for x in row] for row in fast_out] == [[x.hex() for x in row] for row in slow_out]
+
+
+def test_span_probs_is_bit_identical_on_random_rows(fast, cm):
+    rng = np.random.default_rng(7)
+    h = cm.order - 1
+    ids = cm.ids(throughput_text("zh", 20_000))
+    for _ in range(50):
+        u = int(rng.integers(1, 30))
+        starts = rng.integers(0, len(ids) - 2 * h - 1, u)
+        rows = ids[starts[:, None] + np.arange(2 * h + 1)[None, :]]
+        rows[rng.random(rows.shape) < 0.05] = rng.integers(0, 7)  # PAD, EDGE and the classes
+        back = rng.integers(0, u, int(rng.integers(0, 40)))
+        new = rows[back]
+        new[:, h] = rng.integers(0, 4096 - 16, len(back))
+        c = cm._c_span_probs(new, rows, back)
+        assert c is not None
+        assert [x.hex() for x in c.tolist()] == [x.hex() for x in cm._span_probs(new, rows, back).tolist()]
+
+
+def test_unhandled_arrays_fall_back_to_numpy(fast, cm):
+    wide = CharModel(cm.vocab, cm.keys, cm.counts.astype(np.int64), dict(cm.stats))  # counts C does not read
+    h = cm.order - 1
+    rows = cm.ids("我们在北京工作，大力发展旅游业。")[None, : 2 * h + 1]
+    back = np.zeros(1, dtype=np.int64)
+    assert wide._c_span_probs(rows.copy(), rows, back) is None
+    text = "我们在北涼工作，大力发展旅游业。"
+    assert wide.gains(text, [4, 4], ["京", "凉"]).tolist() == cm.gains(text, [4, 4], ["京", "凉"]).tolist()
+    out = np.empty(3, dtype=np.int64)
+    table, bits = cm._filter
+    assert fast.ngram_find(cm.keys, table, bits + 1, cm.keys[:3], out) is NotImplemented  # a filter of another size
+    assert fast.ngram_find(cm.keys.astype(np.int64), table, bits, cm.keys[:3], out) is NotImplemented
+    assert fast.ngram_find(cm.keys, table, bits, cm.keys[:3], out) is None and out.tolist() == [0, 1, 2]
+
+
+def test_an_empty_model_finds_nothing(fast):
+    empty = learn([])
+    assert empty._find(np.array([1, 2 << 60 | 5], dtype=np.uint64)).tolist() == [-1, -1]
