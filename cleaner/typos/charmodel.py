@@ -74,6 +74,8 @@ FIRST_ID = 16
 _MASK = (1 << BITS) - 1
 _ORDER_SHIFT = 60
 _LOW = np.uint64((1 << _ORDER_SHIFT) - 1)
+#: orders whose keys the C look-ups find by their first id (BITS * 5 < 60)
+_RADIX_ORDERS = 5
 
 
 def _is_han_code(cp: np.ndarray) -> np.ndarray:
@@ -289,12 +291,26 @@ class CharModel:
         module is built: :meth:`_py_find`'s dozen numpy calls cost more than
         the look-ups of a few hundred keys)."""
         if _SPEEDUPS is not None:
-            table, bits = self._filter
             flat = np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1)
             out = np.empty(len(flat), dtype=np.int64)
-            if _SPEEDUPS.ngram_find(self.keys, table, bits, flat, out) is None:
+            if _SPEEDUPS.ngram_find(*self._c_table, flat, out) is None:
                 return out.reshape(keys.shape)
         return self._py_find(keys)
+
+    @functools.cached_property
+    def _c_table(self) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        """The first arguments of the C look-ups: the keys, the Bloom filter
+        and its bits, and where each run of keys of one order and first id
+        begins (``searchsorted`` of ``k << 60 | x << 12 (k - 1)``, x = 0 ..
+        4,096, k = 1..5; 160 KB): a search within its run reads a few cache
+        lines where one over all keys misses the cache some ten times (265 ns
+        a key found on 1.9M keys)."""
+        k = np.arange(1, _RADIX_ORDERS + 1, dtype=np.uint64)[:, None]
+        x = np.arange(1 << BITS, dtype=np.uint64)[None, :]
+        starts = (k << np.uint64(_ORDER_SHIFT)) | (x << (np.uint64(BITS) * (k - np.uint64(1))))
+        bounds = np.concatenate((starts, ((k + np.uint64(1)) << np.uint64(_ORDER_SHIFT))), axis=1)  # and the next order's first
+        table, bits = self._filter
+        return self.keys, table, bits, np.searchsorted(self.keys, bounds.reshape(-1)).astype(np.int64)
 
     def _py_find(self, keys: np.ndarray) -> np.ndarray:
         """:meth:`_find` in numpy, the reference for the C one."""
@@ -446,11 +462,10 @@ class CharModel:
         the same floats), or None where C leaves the arrays to numpy."""
         h = self.order - 1
         both = np.ascontiguousarray(np.concatenate((new, rows)), dtype=np.int64).reshape(-1)
-        table, bits = self._filter
         follow_n, follow_s = self._follow
         out = np.empty((h + 1) * (len(new) + len(rows)), dtype=np.float64)
         back = np.ascontiguousarray(back, dtype=np.int64)
-        done = _SPEEDUPS.span_probs(both, len(new), back, h, self.keys, self.counts, follow_n, follow_s, table, bits, self._total1 + 0.5 * self._types1, out)
+        done = _SPEEDUPS.span_probs(*self._c_table, self.counts, follow_n, follow_s, self._total1 + 0.5 * self._types1, both, len(new), back, h, out)
         return out if done is None else None
 
     def _span_probs(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:

@@ -896,24 +896,47 @@ done:
 
 /* ---- n-gram look-ups: cleaner.typos.charmodel.CharModel ------------------ */
 
-/* CharModel._hash then the Bloom filter's bit, then the binary search of
- * CharModel._find (searchsorted left, at most the last): the key's index in
- * keys, or -1 */
+/* the model's sorted keys, its Bloom filter and where each run of keys of
+ * one order and first id begins (radix[(k - 1) * 4097 + x]: searchsorted of
+ * k << 60 | x << 12 (k - 1), x = 0..4096; CharModel._radix) */
+typedef struct {
+    const uint64_t *keys;
+    Py_ssize_t nkeys;
+    const uint8_t *filter;
+    int bits;
+    const int64_t *radix;
+} NgramTable;
+
+#define CM_BITS 12
+#define CM_ORDER_SHIFT 60
+#define CM_RADIX_ORDERS 5
+#define CM_IDS 4096
+
+/* CharModel._hash then the Bloom filter's bit, then the search of
+ * CharModel._find (searchsorted left, at most the last) within the run of
+ * the key's order and first id (the same index: a stored key lies in its
+ * run): the key's index in keys, or -1 */
 static inline int64_t
-ngram_index(const uint64_t *keys, Py_ssize_t nkeys, const uint8_t *filter, int bits, uint64_t key)
+ngram_index(const NgramTable *tb, uint64_t key)
 {
-    if (nkeys == 0)
+    if (tb->nkeys == 0)
         return -1;
-    uint64_t slot = (key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - bits);
-    if (!((filter[slot >> 3] >> (slot & 7)) & 1))
+    uint64_t slot = (key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+    if (!((tb->filter[slot >> 3] >> (slot & 7)) & 1))
         return -1;
-    Py_ssize_t lo = lower_bound_u64(keys, nkeys, key);
-    if (lo >= nkeys)
-        lo = nkeys - 1;
-    return keys[lo] == key ? (int64_t)lo : -1;
+    uint64_t k = key >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
+    Py_ssize_t lo = 0, hi = tb->nkeys;
+    if (x < CM_IDS) {
+        lo = tb->radix[(k - 1) * (CM_IDS + 1) + x];
+        hi = tb->radix[(k - 1) * (CM_IDS + 1) + x + 1];
+    }
+    if (lo < 0 || hi > tb->nkeys || hi < lo) /* not CharModel._radix: stay inside keys */
+        lo = 0, hi = tb->nkeys;
+    Py_ssize_t at = lo + lower_bound_u64(tb->keys + lo, hi - lo, key);
+    return at < hi && tb->keys[at] == key ? (int64_t)at : -1;
 }
 
-/* the bits argument: 10..63 and the filter 1 << (bits - 3) bytes; else -1 */
+/* the bits argument: 4..63 and the filter 1 << (bits - 3) bytes; else -1 */
 static int
 filter_bits(PyObject *obj, Py_ssize_t filter_len)
 {
@@ -929,35 +952,62 @@ filter_bits(PyObject *obj, Py_ssize_t filter_len)
     return (int)bits;
 }
 
+/* the table of args[0..3] (keys, filter, bits, radix) in tb, its three
+ * buffers held in v: 0, or 1 when they are not of the types handled (none
+ * held) */
+static int
+get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
+{
+    if (get_typed(args[0], &v[0], 8, U64_KINDS, 0) != 0)
+        return 1;
+    if (get_typed(args[1], &v[1], 1, "B", 0) != 0) {
+        PyBuffer_Release(&v[0]);
+        return 1;
+    }
+    if (get_typed(args[3], &v[2], 8, I64_KINDS, 0) != 0) {
+        PyBuffer_Release(&v[0]);
+        PyBuffer_Release(&v[1]);
+        return 1;
+    }
+    tb->keys = v[0].buf;
+    tb->nkeys = v[0].len / 8;
+    tb->filter = v[1].buf;
+    tb->bits = filter_bits(args[2], v[1].len);
+    tb->radix = v[2].buf;
+    if (tb->bits < 0 || v[2].len / 8 != CM_RADIX_ORDERS * (CM_IDS + 1)) {
+        for (int j = 0; j < 3; j++)
+            PyBuffer_Release(&v[j]);
+        return 1;
+    }
+    return 0;
+}
+
 static PyObject *
 ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!arity("ngram_find", nargs, 5))
+    /* ngram_find(keys, filter, bits, radix, query, out) */
+    if (!arity("ngram_find", nargs, 6))
         return NULL;
-    Py_buffer v[4];
+    Py_buffer v[5];
+    NgramTable tb;
     int held = 0;
     PyObject *out = Py_NotImplemented;
-    if (get_typed(args[0], &v[0], 8, U64_KINDS, 0) != 0)
-        goto done;
-    held = 1;
-    if (get_typed(args[1], &v[1], 1, "B", 0) != 0)
-        goto done;
-    held = 2;
-    if (get_typed(args[3], &v[2], 8, U64_KINDS, 0) != 0)
+    if (get_table(args, v, &tb) != 0)
         goto done;
     held = 3;
-    if (get_typed(args[4], &v[3], 8, I64_KINDS, 1) != 0)
+    if (get_typed(args[4], &v[3], 8, U64_KINDS, 0) != 0)
         goto done;
     held = 4;
-    int bits = filter_bits(args[2], v[1].len);
-    Py_ssize_t nkeys = v[0].len / 8, n = v[2].len / 8;
-    if (bits < 0 || v[3].len / 8 != n)
+    if (get_typed(args[5], &v[4], 8, I64_KINDS, 1) != 0)
         goto done;
-    const uint64_t *keys = v[0].buf, *query = v[2].buf;
-    const uint8_t *filter = v[1].buf;
-    int64_t *found = v[3].buf;
+    held = 5;
+    Py_ssize_t n = v[3].len / 8;
+    if (v[4].len / 8 != n)
+        goto done;
+    const uint64_t *query = v[3].buf;
+    int64_t *found = v[4].buf;
     for (Py_ssize_t i = 0; i < n; i++)
-        found[i] = ngram_index(keys, nkeys, filter, bits, query[i]);
+        found[i] = ngram_index(&tb, query[i]);
     out = Py_None;
 done:
     for (int j = 0; j < held; j++)
@@ -966,10 +1016,7 @@ done:
     return out;
 }
 
-#define CM_BITS 12
-#define CM_ORDER_SHIFT 60
 #define CM_DISCOUNT 0.75
-#define CM_MAX_ORDER 5
 
 /* CharModel._span_logprob before its log: the interpolated probability of
  * each predicted column h..2h of each row of rows (new rows then old ones,
@@ -981,9 +1028,9 @@ done:
 __attribute__((optimize("fp-contract=off")))
 #endif
 static void
-span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const uint64_t *keys,
-                Py_ssize_t nkeys, const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s,
-                const uint8_t *filter, int bits, double uni_denom, int64_t *found, double *out)
+span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const NgramTable *tb,
+                const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
+                double *out)
 {
     int top = h + 1, width = 2 * h + 1;
     Py_ssize_t cells = (Py_ssize_t)top * width;
@@ -1003,7 +1050,7 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                     if (from != NULL && (t < h || t - k + 1 > h))
                         f[(k - 1) * width + t] = from[(k - 1) * width + t];
                     else
-                        f[(k - 1) * width + t] = ngram_index(keys, nkeys, filter, bits, key | ((uint64_t)k << CM_ORDER_SHIFT));
+                        f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
                 }
             }
             for (int t = h; t < width; t++) {
@@ -1037,43 +1084,45 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
     }
 }
 
-/* arrays of span_probs, in argument order */
-enum { S_ROWS, S_BACK, S_KEYS, S_COUNTS, S_FN, S_FS, S_FILTER, S_OUT, S_N };
+/* arrays of span_probs after its table's, in argument order */
+enum { S_ROWS, S_BACK, S_COUNTS, S_FN, S_FS, S_OUT, S_N };
 
 static PyObject *
 span_probs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    /* span_probs(rows, m, back, h, keys, counts, follow_n, follow_s, filter, bits, uni_denom, out) */
-    if (!arity("span_probs", nargs, 12))
+    /* span_probs(keys, filter, bits, radix, counts, follow_n, follow_s, uni_denom, rows, m, back, h, out) */
+    if (!arity("span_probs", nargs, 13))
         return NULL;
-    static const int arg[S_N] = {0, 2, 4, 5, 6, 7, 8, 11};
-    static const Py_ssize_t size[S_N] = {8, 8, 8, 4, 4, 8, 1, 8};
-    const char *kinds[S_N] = {I64_KINDS, I64_KINDS, U64_KINDS, "I", "I", U64_KINDS, "B", "d"};
-    Py_buffer v[S_N];
+    static const int arg[S_N] = {8, 10, 4, 5, 6, 12};
+    static const Py_ssize_t size[S_N] = {8, 8, 4, 4, 8, 8};
+    const char *kinds[S_N] = {I64_KINDS, I64_KINDS, "I", "I", U64_KINDS, "d"};
+    Py_buffer v[3 + S_N], *w = v + 3;
+    NgramTable tb;
     int held = 0;
     int64_t *found = NULL;
     PyObject *out = Py_NotImplemented;
-    for (; held < S_N; held++)
-        if (get_typed(args[arg[held]], &v[held], size[held], kinds[held], held == S_OUT) != 0)
-            goto done;
-    if (!PyLong_CheckExact(args[1]) || !PyLong_CheckExact(args[3]) || !PyFloat_CheckExact(args[10]))
+    if (get_table(args, v, &tb) != 0)
         goto done;
-    Py_ssize_t m = PyLong_AsSsize_t(args[1]);
-    long h = PyLong_AsLong(args[3]);
+    for (held = 3; held < 3 + S_N; held++)
+        if (get_typed(args[arg[held - 3]], &v[held], size[held - 3], kinds[held - 3], held - 3 == S_OUT) != 0)
+            goto done;
+    if (!PyLong_CheckExact(args[9]) || !PyLong_CheckExact(args[11]) || !PyFloat_CheckExact(args[7]))
+        goto done;
+    Py_ssize_t m = PyLong_AsSsize_t(args[9]);
+    long h = PyLong_AsLong(args[11]);
     if (PyErr_Occurred()) {
         PyErr_Clear();
         goto done;
     }
-    int bits = filter_bits(args[9], v[S_FILTER].len);
-    Py_ssize_t nkeys = v[S_KEYS].len / 8;
-    if (bits < 0 || h < 1 || h + 1 > CM_MAX_ORDER || v[S_COUNTS].len / 4 != nkeys || v[S_FN].len / 4 != nkeys || v[S_FS].len / 8 != nkeys)
+    Py_ssize_t nkeys = tb.nkeys;
+    if (h < 1 || h + 1 > CM_RADIX_ORDERS || w[S_COUNTS].len / 4 != nkeys || w[S_FN].len / 4 != nkeys || w[S_FS].len / 8 != nkeys)
         goto done;
-    Py_ssize_t width = 2 * h + 1, total = v[S_ROWS].len / 8, n = total / width;
-    if (total % width != 0 || m < 0 || m > n || v[S_BACK].len / 8 != m || v[S_OUT].len / 8 != (h + 1) * n)
+    Py_ssize_t width = 2 * h + 1, total = w[S_ROWS].len / 8, n = total / width;
+    if (total % width != 0 || m < 0 || m > n || w[S_BACK].len / 8 != m || w[S_OUT].len / 8 != (h + 1) * n)
         goto done;
-    const int64_t *rows = v[S_ROWS].buf, *back = v[S_BACK].buf;
+    const int64_t *rows = w[S_ROWS].buf, *back = w[S_BACK].buf;
     for (Py_ssize_t i = 0; i < total; i++) /* _pack's ids: below 4,096 */
-        if (rows[i] < 0 || rows[i] >= ((int64_t)1 << CM_BITS))
+        if (rows[i] < 0 || rows[i] >= CM_IDS)
             goto done;
     for (Py_ssize_t i = 0; i < m; i++)
         if (back[i] < 0 || back[i] >= n - m)
@@ -1084,8 +1133,8 @@ span_probs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         out = NULL;
         goto done;
     }
-    span_probs_rows(rows, n, m, back, (int)h, v[S_KEYS].buf, nkeys, v[S_COUNTS].buf, v[S_FN].buf, v[S_FS].buf,
-                    v[S_FILTER].buf, bits, PyFloat_AS_DOUBLE(args[10]), found, v[S_OUT].buf);
+    span_probs_rows(rows, n, m, back, (int)h, &tb, w[S_COUNTS].buf, w[S_FN].buf, w[S_FS].buf, PyFloat_AS_DOUBLE(args[7]),
+                    found, w[S_OUT].buf);
     out = Py_None;
 done:
     PyMem_Free(found);
@@ -1127,12 +1176,13 @@ static PyMethodDef methods[] = {
                "floats in the same order; NotImplemented for arrays of other types or shapes\n"
                "or an index numpy would wrap or refuse.")},
     {"ngram_find", (PyCFunction)(void (*)(void))ngram_find, METH_FASTCALL,
-     PyDoc_STR("ngram_find(keys, filter, bits, query, out)\n--\n\n"
+     PyDoc_STR("ngram_find(keys, filter, bits, radix, query, out)\n--\n\n"
                "cleaner.typos.charmodel.CharModel._find: out[i] = the index of query[i] in\n"
                "the sorted uint64 keys or -1, read through the model's Bloom filter (bits)\n"
-               "as the numpy version; None, or NotImplemented for other types or sizes.")},
+               "and searched in the run of its order and first id (radix: CharModel._radix);\n"
+               "None, or NotImplemented for other types or sizes.")},
     {"span_probs", (PyCFunction)(void (*)(void))span_probs, METH_FASTCALL,
-     PyDoc_STR("span_probs(rows, m, back, h, keys, counts, follow_n, follow_s, filter, bits, uni_denom, out)\n--\n\n"
+     PyDoc_STR("span_probs(keys, filter, bits, radix, counts, follow_n, follow_s, uni_denom, rows, m, back, h, out)\n--\n\n"
                "cleaner.typos.charmodel.CharModel._span_logprob before its log: out (float64,\n"
                "(h + 1) * n) the interpolated probabilities of columns h..2h of each row\n"
                "(rows flat, int64, width 2h + 1, the m new rows first), the same floats;\n"

@@ -95,9 +95,9 @@ def test_unhandled_arrays_fall_back_to_numpy(fast, cm):
     assert wide.gains(text, [4, 4], ["京", "凉"]).tolist() == cm.gains(text, [4, 4], ["京", "凉"]).tolist()
     out = np.empty(3, dtype=np.int64)
     table, bits = cm._filter
-    assert fast.ngram_find(cm.keys, table, bits + 1, cm.keys[:3], out) is NotImplemented  # a filter of another size
-    assert fast.ngram_find(cm.keys.astype(np.int64), table, bits, cm.keys[:3], out) is NotImplemented
-    assert fast.ngram_find(cm.keys, table, bits, cm.keys[:3], out) is None and out.tolist() == [0, 1, 2]
+    assert fast.ngram_find(cm.keys, table, bits + 1, cm._c_table[3], cm.keys[:3], out) is NotImplemented  # a filter of another size
+    assert fast.ngram_find(cm.keys.astype(np.int64), table, bits, cm._c_table[3], cm.keys[:3], out) is NotImplemented
+    assert fast.ngram_find(*cm._c_table, cm.keys[:3], out) is None and out.tolist() == [0, 1, 2]
 
 
 def test_an_empty_model_finds_nothing(fast):
