@@ -44,7 +44,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
+from .model import WordModel, _compact_when_due, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -751,9 +751,23 @@ def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, b
     >>> ub >= m.logprob("越来越好") - m.logprob(w)
     True
     """
+    if _SPEEDUPS is not None:  # one C call (the Python wrappers cost more than the bounds)
+        out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table))
+        if out is not NotImplemented:
+            return out
+    return _py_word_gain_bounds(window, p, chars, m, banned)
+
+
+def _py_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, banned: frozenset[str]) -> list[float]:
+    """:func:`_word_gain_bounds` one character at a time: the reference for
+    the C one."""
     starts = word_starts(window, p, m)
     memo: dict[tuple[int, int], float] = {}
     return [word_gain_bound(window, p, c, m, banned, memo, starts) for c in chars]
+
+
+#: the C module (:func:`cleaner.typos.model.speedups`), None when off
+_SPEEDUPS = speedups()
 
 
 #: the guards that yield to a candidate completing a long word

@@ -615,6 +615,27 @@ word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(best);
 }
 
+/* the starts of word_starts(window, p) into starts: their number, ERR */
+static Py_ssize_t
+starts_of(Text *text, Py_ssize_t p, Py_ssize_t *starts)
+{
+    Py_ssize_t nstarts = 0;
+    for (Py_ssize_t s = p - MAX_WORD + 1 > 0 ? p - MAX_WORD + 1 : 0; s <= p; s++) {
+        if (s != p) {
+            PyObject *w;
+            double lp;
+            int r = text_lookup(text, s, p, &lp, &w);
+            Py_XDECREF(w);
+            if (r == ERR)
+                return ERR;
+            if (r == 2) /* UNSUPPORTED: in the table, whatever its value */
+                continue;
+        }
+        starts[nstarts++] = s;
+    }
+    return nstarts;
+}
+
 static PyObject *
 word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -631,33 +652,75 @@ word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_RETURN_NOTIMPLEMENTED;
     Text text;
     text_init(&text, table, ct, window, -1, NULL);
-    PyObject *out = PyList_New(0);
+    Py_ssize_t starts[MAX_WORD], nstarts = starts_of(&text, p, starts);
+    if (nstarts == ERR)
+        return NULL;
+    PyObject *out = PyList_New(nstarts);
     if (out == NULL)
         return NULL;
-    for (Py_ssize_t s = p - MAX_WORD + 1 > 0 ? p - MAX_WORD + 1 : 0; s <= p; s++) {
-        if (s != p) {
-            PyObject *w;
-            double lp;
-            int r = text_lookup(&text, s, p, &lp, &w);
-            Py_XDECREF(w);
-            if (r == ERR)
-                goto fail;
-            if (r == 2) /* UNSUPPORTED: in the table, whatever its value */
-                continue;
+    for (Py_ssize_t j = 0; j < nstarts; j++) {
+        PyObject *i = PyLong_FromSsize_t(starts[j]);
+        if (i == NULL) {
+            Py_DECREF(out);
+            return NULL;
         }
-        PyObject *i = PyLong_FromSsize_t(s);
-        if (i == NULL || PyList_Append(out, i) < 0) {
-            Py_XDECREF(i);
-            goto fail;
-        }
-        Py_DECREF(i);
+        PyList_SET_ITEM(out, j, i);
     }
     return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
+static PyObject *
+word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* word_gain_bounds(window, p, chars, table, banned, compact) */
+    if (!arity("word_gain_bounds", nargs, 6))
+        return NULL;
+    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    Py_ssize_t p, starts[MAX_WORD];
+    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
+        || as_index(args[1], &p) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    Py_ssize_t nchars = PyList_GET_SIZE(chars);
+    if (p < 0 || p >= PyUnicode_GET_LENGTH(window))
+        Py_RETURN_NOTIMPLEMENTED;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        PyObject *c = PyList_GET_ITEM(chars, j);
+        if (!PyUnicode_CheckExact(c) || PyUnicode_GET_LENGTH(c) != 1)
+            Py_RETURN_NOTIMPLEMENTED;
+    }
+    Text text;
+    text_init(&text, table, ct, window, -1, NULL);
+    Py_ssize_t nstarts = starts_of(&text, p, starts);
+    if (nstarts == ERR)
+        return NULL;
+    PyObject *memo = PyDict_New(), *out = PyList_New(nchars);
+    if (memo == NULL || out == NULL)
+        goto fail;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        double best = 0.0;
+        int r = bound(window, p, PyList_GET_ITEM(chars, j), table, ct, banned, memo, starts, nstarts, &best);
+        if (r == ERR)
+            goto fail;
+        if (r == UNSUPPORTED) {
+            Py_DECREF(memo);
+            Py_DECREF(out);
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+        PyObject *f = PyFloat_FromDouble(best);
+        if (f == NULL)
+            goto fail;
+        PyList_SET_ITEM(out, j, f);
+    }
+    Py_DECREF(memo);
+    return out;
+fail:
+    Py_XDECREF(memo);
+    Py_XDECREF(out);
+    return NULL;
+}
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
 
@@ -1156,6 +1219,12 @@ static PyMethodDef methods[] = {
                "cleaner.typos.model.word_starts with the model's table for the model:\n"
                "the same list; NotImplemented when the arguments are not of the types\n"
                "handled here.  compact: as for word_gain_bound.")},
+    {"word_gain_bounds", (PyCFunction)(void (*)(void))word_gain_bounds, METH_FASTCALL,
+     PyDoc_STR("word_gain_bounds(window, p, chars, table, banned, compact)\n--\n\n"
+               "cleaner.typos.context._word_gain_bounds: word_gain_bound at p of each\n"
+               "character of the list chars, the starts of word_starts and one memo shared,\n"
+               "as a list of the same floats; NotImplemented when the arguments are not of\n"
+               "the types handled here.")},
     {"compact_table", (PyCFunction)compact_table, METH_O,
      PyDoc_STR("compact_table(table)\n--\n\n"
                "A compact copy of a word table (a capsule holding a reference to it) for\n"

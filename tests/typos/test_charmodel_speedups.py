@@ -1,7 +1,8 @@
-"""The C versions of the character model's look-ups (``ngram_find``,
-``span_probs`` of ``_cleaner_speedups``): the same indices and the same
-floats, bit for bit, as the numpy ones of :mod:`cleaner.typos.charmodel`
-they replace.  The comparisons skip when the module is not built."""
+"""The C versions of the context pass's look-ups (``ngram_find``,
+``span_probs`` and ``word_gain_bounds`` of ``_cleaner_speedups``): the same
+indices and the same floats, bit for bit, as the numpy and Python ones of
+:mod:`cleaner.typos.charmodel` and :mod:`cleaner.typos.context` they
+replace.  The comparisons skip when the module is not built."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import numpy as np
 import pytest
 
 from benchmarks.inject.corpora import throughput_text
-from cleaner.typos import charmodel
+from cleaner.typos import charmodel, context
 from cleaner.typos.charmodel import CharModel, learn
-from cleaner.typos.model import speedups
+from cleaner.typos.model import han_span, model, speedups
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,26 @@ def test_unhandled_arrays_fall_back_to_numpy(fast, cm):
 def test_an_empty_model_finds_nothing(fast):
     empty = learn([])
     assert empty._find(np.array([1, 2 << 60 | 5], dtype=np.uint64)).tolist() == [-1, -1]
+
+
+def test_word_gain_bounds_are_bit_identical(fast):
+    rng = random.Random(5)
+    text = throughput_text("zh", 40_000)
+    m = model()
+    for _ in range(600):
+        i = rng.randrange(len(text))
+        a, b = han_span(text, i, 4)
+        if b <= a:
+            continue
+        chars = [rng.choice(text) for _ in range(rng.randrange(0, 8))] + [chr(rng.randrange(0x4E00, 0xA000)), "\U00020001"]
+        banned = frozenset({text[i - 1 : i + 1], text[i : i + 2]}) if rng.random() < 0.3 else frozenset()
+        fast_out = context._word_gain_bounds(text[a:b], i - a, chars, m, banned)
+        assert [x.hex() for x in fast_out] == [x.hex() for x in context._py_word_gain_bounds(text[a:b], i - a, chars, m, banned)]
+
+
+def test_word_gain_bounds_leave_other_arguments_to_python(fast):
+    m = model()
+    assert fast.word_gain_bounds("越来赴好", 2, ("越",), m.table, frozenset(), None) is NotImplemented  # a tuple
+    assert fast.word_gain_bounds("越来赴好", 2, ["越来"], m.table, frozenset(), None) is NotImplemented  # not one character
+    assert fast.word_gain_bounds("越来赴好", 4, ["越"], m.table, frozenset(), None) is NotImplemented  # outside the window
+    assert context._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
