@@ -752,7 +752,7 @@ def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, b
     True
     """
     if _SPEEDUPS is not None:  # one C call (the Python wrappers cost more than the bounds)
-        out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table))
+        out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table, 1 + len(chars)))
         if out is not NotImplemented:
             return out
     return _py_word_gain_bounds(window, p, chars, m, banned)

@@ -216,16 +216,16 @@ def compact_table(table: dict[str, float | None]) -> Any:
     return ct
 
 
-def _compact_when_due(table: dict[str, float | None]) -> Any:
+def _compact_when_due(table: dict[str, float | None], calls: int = 1) -> Any:
     """:func:`compact_table` of ``table`` once the C functions have looked it
     up :data:`COMPACT_AFTER` times, None before (they then read the dict:
-    the same results, a little slower)."""
+    the same results, a little slower); ``calls``: how many calls of a C
+    function this one stands for (a batch counts as its parts)."""
     hit = _COMPACT.get(id(table))
-    calls = 1
     if hit is not None and hit[0] is table:
         if hit[1] is not _NOT_YET:
             return hit[1]
-        calls = hit[2] + 1
+        calls += hit[2]
     if calls < COMPACT_AFTER:
         _keep(table, _NOT_YET, calls)
         return None
