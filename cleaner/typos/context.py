@@ -317,11 +317,11 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     (:func:`_score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
-    found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
-    lone = [i for i in found if isolated[i]]
-    near = [i for i in found if not isolated[i]]
+    at = np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
+    at = at[~_traditional_table()[code_points(text)[at]]]
+    is_lone = isolated[at]
+    found, lone, near = at.tolist(), at[is_lone].tolist(), at[~is_lone].tolist()
     runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
-    is_lone = isolated[np.asarray(found, dtype=np.int64)]
     pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=_runs_of(runs, ~is_lone))
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
@@ -331,7 +331,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     for i, extra in zip(lone, _corpus_proposals(text, lone, cm, runs=_runs_of(runs, is_lone))):
         seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
-            if x not in seen and is_han_run(x) and x not in trad:
+            if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
                 seen.add(x)
                 extra_at.append(i)
                 extra_alt.append(x)
@@ -344,7 +344,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     listed = set(zip(pos_list, alt_list))
     flags_: list[bool | None] = list(flags)
     for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=_runs_of(runs, ~is_lone))):
-        if (i, x) not in listed and is_han_run(x) and x not in trad:
+        if (i, x) not in listed and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
             pos_list.append(i)
             alt_list.append(x)
             chan.append(CONTEXT_LONG_WORD_COST)
@@ -355,6 +355,20 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
         return pos_list, alt_list, chan, visual, lone_set, flags_  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
     return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]
+
+
+@functools.cache
+def _traditional_table() -> np.ndarray:
+    """Per code point below U+A000: whether it is one of
+    :func:`cleaner.typos.guards.traditional_chars` (all of the basic CJK
+    block), so that the suspects of a text drop them in one pass.
+
+    >>> bool(_traditional_table()[ord("這")]), bool(_traditional_table()[ord("这")])
+    (True, False)
+    """
+    table = np.zeros(0xA000, dtype=bool)
+    table[[ord(c) for c in guards.traditional_chars() if len(c) == 1 and ord(c) < 0xA000]] = True
+    return table
 
 
 def _two_steps(c: str, nb_fn: Neighbours) -> frozenset[str]:
@@ -542,7 +556,7 @@ def _visual_candidates(
         known = cm.ids(joined) >= FIRST_ID
         pos.append(np.repeat(np.asarray(lone, dtype=np.int64), sizes)[known])
         rank.append((np.arange(len(joined), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes))[known])
-        alts.extend(a for a, k in zip(joined, known.tolist()) if k)
+        alts.extend(compress(joined, known.tolist()))
         deficit.append(np.concatenate([dist for _, dist in rows])[known])
     if near:
         at = np.asarray(near, dtype=np.int64)
@@ -630,15 +644,13 @@ def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel, *, runs: t
     if not CONTEXT_CORPUS_CANDIDATES or not found:
         return [[] for _ in found]
     owner, rank, mids, counts = _middle_runs(text, cm, found) if runs is None else runs
-    pick = (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
+    at = np.asarray(found, dtype=np.int64)
+    han = np.concatenate(([False], han_mask(text), [False]))  # a digit or a quote beside it says little
+    inner = han[at] & han[at + 2]
+    pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
     out: list[list[str]] = [[] for _ in found]
-    char = cm.char
-    for o, j in zip(owner[pick].tolist(), mids[pick].tolist()):
-        out[o].append(char(j))
-    n = len(text)
-    for j, i in enumerate(found):  # a digit or a quote beside it says little
-        if not (i and i + 1 < n and is_han_run(text[i - 1]) and is_han_run(text[i + 1])):
-            out[j] = []
+    for o, x in zip(owner[pick].tolist(), map(chr, cm.codes(mids[pick]).tolist())):
+        out[o].append(x)
     return out
 
 
