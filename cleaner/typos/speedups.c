@@ -2,7 +2,8 @@
  * cleaner.typos.model (word_starts and word_gain_bound), of
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
- * span_probs: CharModel._span_probs).
+ * span_probs: CharModel._span_probs; middle_runs: CharModel.middle_runs)
+ * and of cleaner.typos.context._word_gain_bounds (word_gain_bounds).
  *
  * The Python functions are the reference: these do the same dictionary
  * look-ups on the same str objects and the same double additions in the same
@@ -1207,6 +1208,74 @@ done:
     return out;
 }
 
+static PyObject *
+middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* middle_runs(pair_keys, mids, counts, left, right) */
+    if (!arity("middle_runs", nargs, 5))
+        return NULL;
+    static const Py_ssize_t size[5] = {8, 8, 4, 8, 8};
+    const char *kinds[5] = {I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS};
+    Py_buffer v[5];
+    int held = 0;
+    Py_ssize_t *lo = NULL, *hi = NULL;
+    PyObject *out = Py_NotImplemented;
+    for (; held < 5; held++)
+        if (get_typed(args[held], &v[held], size[held], kinds[held], 0) != 0)
+            goto done;
+    Py_ssize_t nkeys = v[0].len / 8, n = v[3].len / 8;
+    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n)
+        goto done;
+    const int64_t *keys = v[0].buf, *mids = v[1].buf, *left = v[3].buf, *right = v[4].buf;
+    const uint32_t *counts = v[2].buf;
+    for (Py_ssize_t j = 0; j < n; j++) /* the pair's key as numpy shifts it: ids below 4,096 */
+        if (left[j] < 0 || left[j] >= CM_IDS || right[j] < 0 || right[j] >= CM_IDS)
+            goto done;
+    lo = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    hi = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (lo == NULL || hi == NULL) {
+        PyErr_NoMemory();
+        out = NULL;
+        goto done;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t key = (left[j] << CM_BITS) | right[j];
+        lo[j] = lower_bound_i64(keys, nkeys, key);
+        hi[j] = lo[j] + lower_bound_i64(keys + lo[j], nkeys - lo[j], key + 1); /* searchsorted right */
+        total += hi[j] - lo[j];
+    }
+    PyObject *parts[4] = {NULL, NULL, NULL, NULL};
+    for (int k = 0; k < 4; k++)
+        if ((parts[k] = PyByteArray_FromStringAndSize(NULL, total * 8)) == NULL) {
+            for (int q = 0; q < k; q++)
+                Py_DECREF(parts[q]);
+            out = NULL;
+            goto done;
+        }
+    int64_t *owner = (int64_t *)PyByteArray_AS_STRING(parts[0]), *rank = (int64_t *)PyByteArray_AS_STRING(parts[1]);
+    int64_t *mid = (int64_t *)PyByteArray_AS_STRING(parts[2]), *cnt = (int64_t *)PyByteArray_AS_STRING(parts[3]);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t j = 0; j < n; j++)
+        for (Py_ssize_t i = lo[j]; i < hi[j]; i++, at++) {
+            owner[at] = j;
+            rank[at] = i - lo[j];
+            mid[at] = mids[i];
+            cnt[at] = counts[i];
+        }
+    out = PyTuple_Pack(4, parts[0], parts[1], parts[2], parts[3]);
+    for (int k = 0; k < 4; k++)
+        Py_DECREF(parts[k]);
+done:
+    PyMem_Free(lo);
+    PyMem_Free(hi);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
@@ -1225,6 +1294,11 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"middle_runs", (PyCFunction)(void (*)(void))middle_runs, METH_FASTCALL,
+     PyDoc_STR("middle_runs(pair_keys, mids, counts, left, right)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel.middle_runs over its _middle_index (int64,\n"
+               "int64, uint32): (owner, rank, mids, counts) as four bytearrays of int64, the\n"
+               "same values; NotImplemented for other types, sizes or ids.")},
     {"compact_table", (PyCFunction)compact_table, METH_O,
      PyDoc_STR("compact_table(table)\n--\n\n"
                "A compact copy of a word table (a capsule holding a reference to it) for\n"

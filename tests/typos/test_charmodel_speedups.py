@@ -127,3 +127,14 @@ def test_word_gain_bounds_leave_other_arguments_to_python(fast):
     assert fast.word_gain_bounds("越来赴好", 2, ["越来"], m.table, frozenset(), None) is NotImplemented  # not one character
     assert fast.word_gain_bounds("越来赴好", 4, ["越"], m.table, frozenset(), None) is NotImplemented  # outside the window
     assert context._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
+
+
+def test_middle_runs_are_identical(fast, cm):
+    rng = np.random.default_rng(9)
+    ids = cm.ids(throughput_text("zh", 20_000))
+    for n in (0, 1, 7, 300):
+        left, right = ids[rng.integers(0, len(ids), n)], ids[rng.integers(0, len(ids), n)]
+        left[: n // 3] = rng.integers(0, 4096, n // 3)  # pairs the corpus may not have
+        got, want = cm.middle_runs(left, right), cm._py_middle_runs(left, right)
+        assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
+    assert fast.middle_runs(*cm._middle_index, np.array([4096]), np.array([16])) is NotImplemented  # an id numpy would shift past its pair
