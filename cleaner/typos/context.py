@@ -437,8 +437,6 @@ def _near_long_words(
     """
     if CONTEXT_LONG_WORD is None or not CONTEXT_CORPUS_CANDIDATES or not len(near):
         return [], []
-    from .charmodel import windows
-
     owner, rank, mids, counts = _middle_runs(text, cm, near) if runs is None else runs
     han = han_mask(text)
     at = np.asarray(near, dtype=np.int64)
@@ -447,16 +445,30 @@ def _near_long_words(
     pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
     if not pick.any():
         return [], []
-    where = at[owner[pick]]
-    rows = windows(cm.ids(text), where, 3, 3)
-    rows[:, 3] = mids[pick]
-    keep = np.flatnonzero(_four_gram_counts(rows, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
+    where, alts = at[owner[pick]], mids[pick]
+    keep = np.flatnonzero(_candidate_counts(cm.ids(text), where, alts, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
     out_at, out_alt = [], []
-    for i, x in zip(where[keep].tolist(), map(cm.char, rows[keep, 3].tolist())):
+    for i, x in zip(where[keep].tolist(), map(cm.char, alts[keep].tolist())):
         if not verify or _long_span(text, i, x, m) is not None:
             out_at.append(i)
             out_alt.append(x)
     return out_at, out_alt
+
+
+def _candidate_counts(ids: np.ndarray, at: np.ndarray, new: np.ndarray, cm: CharModel) -> np.ndarray:
+    """Per candidate (the id ``new[j]`` at ``at[j]`` of the text's ``ids``):
+    :func:`_four_gram_counts` of its window (in one C call when the module
+    is built)."""
+    from .charmodel import windows
+
+    if _SPEEDUPS is not None:
+        out = np.empty(len(at), dtype=np.int64)
+        done = _SPEEDUPS.four_gram_max(*cm._c_table, cm.counts, np.ascontiguousarray(ids, dtype=np.int64), np.ascontiguousarray(at, dtype=np.int64), np.ascontiguousarray(new, dtype=np.int64), out)
+        if done is None:
+            return out
+    rows = windows(ids, at, 3, 3)
+    rows[:, 3] = new
+    return _four_gram_counts(rows, cm)
 
 
 def _four_gram_counts(rows: np.ndarray, cm: CharModel) -> np.ndarray:
@@ -480,13 +492,7 @@ def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel
     """
     if CONTEXT_LONG_WORD is None or not at:
         return [False] * len(at)
-    from .charmodel import windows
-
-    ids = cm.ids(text)
-    pos = np.asarray(at, dtype=np.int64)
-    rows = windows(ids, pos, 3, 3)
-    rows[:, 3] = cm.ids("".join(alts))
-    counts = _four_gram_counts(rows, cm)
+    counts = _candidate_counts(cm.ids(text), np.asarray(at, dtype=np.int64), cm.ids("".join(alts)), cm)
     out = [False] * len(at)
     for j in np.flatnonzero(counts >= CONTEXT_LONG_WORD_MIN_COUNT).tolist():
         out[j] = _long_span(text, at[j], alts[j], m, size=size) is not None

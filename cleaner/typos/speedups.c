@@ -3,7 +3,8 @@
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
  * span_probs: CharModel._span_probs; middle_runs: CharModel.middle_runs)
- * and of cleaner.typos.context._word_gain_bounds (word_gain_bounds).
+ * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
+ * four_gram_max: _four_gram_counts of a candidate's window).
  *
  * The Python functions are the reference: these do the same dictionary
  * look-ups on the same str objects and the same double additions in the same
@@ -1046,6 +1047,16 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     return 0;
 }
 
+/* out (a new reference) once the first held buffers of v are released */
+static PyObject *
+released(Py_buffer *v, int held, PyObject *out)
+{
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    Py_INCREF(out);
+    return out;
+}
+
 static PyObject *
 ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1074,10 +1085,7 @@ ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         found[i] = ngram_index(&tb, query[i]);
     out = Py_None;
 done:
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
-    Py_INCREF(out);
-    return out;
+    return released(v, held, out);
 }
 
 #define CM_DISCOUNT 0.75
@@ -1209,6 +1217,55 @@ done:
 }
 
 static PyObject *
+four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* four_gram_max(keys, filter, bits, radix, counts, ids, at, new, out) */
+    if (!arity("four_gram_max", nargs, 9))
+        return NULL;
+    static const Py_ssize_t size[5] = {4, 8, 8, 8, 8};
+    const char *kinds[5] = {"I", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[8], *w = v + 3;
+    NgramTable tb;
+    int held = 0;
+    PyObject *out = Py_NotImplemented;
+    if (get_table(args, v, &tb) != 0)
+        goto done;
+    for (held = 3; held < 8; held++)
+        if (get_typed(args[held + 1], &v[held], size[held - 3], kinds[held - 3], held == 7) != 0)
+            goto done;
+    Py_ssize_t len = w[1].len / 8, n = w[2].len / 8;
+    if (w[0].len / 4 != tb.nkeys || w[3].len / 8 != n || w[4].len / 8 != n)
+        goto done;
+    const uint32_t *counts = w[0].buf;
+    const int64_t *ids = w[1].buf, *at = w[2].buf, *new_ = w[3].buf;
+    int64_t *best = w[4].buf;
+    for (Py_ssize_t i = 0; i < len; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS)
+            goto done;
+    for (Py_ssize_t j = 0; j < n; j++)
+        if (at[j] < 0 || at[j] >= len || new_[j] < 0 || new_[j] >= CM_IDS)
+            goto done;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        uint64_t row[7];
+        for (int c = 0; c < 7; c++) { /* windows(ids, at, 3, 3), the candidate at column 3, EDGE (1) beyond the text */
+            Py_ssize_t i = at[j] - 3 + c;
+            row[c] = c == 3 ? (uint64_t)new_[j] : i < 0 || i >= len ? 1 : (uint64_t)ids[i];
+        }
+        int64_t most = 0;
+        for (int s = 0; s < 4; s++) {
+            uint64_t key = row[s] << (3 * CM_BITS) | row[s + 1] << (2 * CM_BITS) | row[s + 2] << CM_BITS | row[s + 3];
+            int64_t idx = ngram_index(&tb, key | ((uint64_t)4 << CM_ORDER_SHIFT));
+            int64_t c = idx >= 0 ? (int64_t)counts[idx] : 0;
+            most = c > most ? c : most;
+        }
+        best[j] = most;
+    }
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
+static PyObject *
 middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     /* middle_runs(pair_keys, mids, counts, left, right) */
@@ -1294,6 +1351,11 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"four_gram_max", (PyCFunction)(void (*)(void))four_gram_max, METH_FASTCALL,
+     PyDoc_STR("four_gram_max(keys, filter, bits, radix, counts, ids, at, new, out)\n--\n\n"
+               "cleaner.typos.context._four_gram_counts of windows(ids, at, 3, 3) with new at\n"
+               "column 3: out[j] the largest count (uint32 counts) of the four 4-grams\n"
+               "holding the candidate; None, or NotImplemented for other types, sizes or ids.")},
     {"middle_runs", (PyCFunction)(void (*)(void))middle_runs, METH_FASTCALL,
      PyDoc_STR("middle_runs(pair_keys, mids, counts, left, right)\n--\n\n"
                "cleaner.typos.charmodel.CharModel.middle_runs over its _middle_index (int64,\n"

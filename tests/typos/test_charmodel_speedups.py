@@ -138,3 +138,18 @@ def test_middle_runs_are_identical(fast, cm):
         got, want = cm.middle_runs(left, right), cm._py_middle_runs(left, right)
         assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
     assert fast.middle_runs(*cm._middle_index, np.array([4096]), np.array([16])) is NotImplemented  # an id numpy would shift past its pair
+
+
+def test_candidate_counts_are_identical(fast, cm, monkeypatch):
+    rng = np.random.default_rng(11)
+    ids = cm.ids(throughput_text("zh", 5_000))
+    cases = []
+    for n in (0, 1, 50, 400):
+        at = np.concatenate((rng.integers(0, len(ids), n), [0, len(ids) - 1][: min(n, 2)])).astype(np.int64)  # the edges too
+        new = ids[rng.integers(0, len(ids), len(at))]
+        cases.append((at, new))
+    got = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    want = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
+    assert any((g > 0).any() for g in got)
