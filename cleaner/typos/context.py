@@ -322,7 +322,8 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     is_lone = isolated[at]
     found, lone, near = at.tolist(), at[is_lone].tolist(), at[~is_lone].tolist()
     runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=_runs_of(runs, ~is_lone))
+    near_runs = _runs_of(runs, ~is_lone)  # read, never written, by both users
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=near_runs)
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
@@ -343,7 +344,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     visual += [False] * len(extra_at)
     listed = set(zip(pos_list, alt_list))
     flags_: list[bool | None] = list(flags)
-    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=_runs_of(runs, ~is_lone))):
+    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=near_runs)):
         if (i, x) not in listed and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
             pos_list.append(i)
             alt_list.append(x)
