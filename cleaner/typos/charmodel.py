@@ -357,6 +357,11 @@ class CharModel:
         >>> [c.tolist() for c in m.neighbour_counts(m.ids("天气好"))]
         [[2, 2, 0, 0], [2, 0, 0]]
         """
+        if _SPEEDUPS is not None:  # one C call where numpy makes a dozen
+            flat = np.ascontiguousarray(ids, dtype=np.int64)
+            two, three = np.empty(len(flat) + 1, dtype=np.int64), np.empty(len(flat), dtype=np.int64)
+            if _SPEEDUPS.neighbour_counts(*self._c_table, self.counts, flat, two, three) is None:
+                return two, three
         p = np.concatenate(([EDGE], np.asarray(ids, dtype=np.int64), [EDGE])).astype(np.uint64)
         pairs = (p[:-1] << np.uint64(BITS)) | p[1:]
         triples = (pairs[:-1] << np.uint64(BITS)) | p[2:]

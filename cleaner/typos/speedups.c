@@ -2,7 +2,8 @@
  * cleaner.typos.model (word_starts and word_gain_bound), of
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
- * span_probs: CharModel._span_probs; middle_runs: CharModel.middle_runs)
+ * span_probs: CharModel._span_probs; middle_runs: CharModel.middle_runs;
+ * neighbour_counts: CharModel.neighbour_counts)
  * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
  * four_gram_max: _four_gram_counts of a candidate's window).
  *
@@ -1047,6 +1048,21 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     return 0;
 }
 
+/* get_table of args[0..3] into v[0..2], then the narrays buffers of
+ * args[4..] (item sizes and formats, writable from index writable_from on)
+ * into v[3..]: the number of buffers held, 3 + narrays when all are */
+static int
+get_table_arrays(PyObject *const *args, Py_buffer *v, NgramTable *tb, int narrays, const Py_ssize_t *size, const char *const *kinds, int writable_from)
+{
+    if (get_table(args, v, tb) != 0)
+        return 0;
+    int held = 3;
+    for (; held < 3 + narrays; held++)
+        if (get_typed(args[held + 1], &v[held], size[held - 3], kinds[held - 3], held - 3 >= writable_from) != 0)
+            break;
+    return held;
+}
+
 /* out (a new reference) once the first held buffers of v are released */
 static PyObject *
 released(Py_buffer *v, int held, PyObject *out)
@@ -1063,19 +1079,14 @@ ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* ngram_find(keys, filter, bits, radix, query, out) */
     if (!arity("ngram_find", nargs, 6))
         return NULL;
+    static const Py_ssize_t size[2] = {8, 8};
+    const char *kinds[2] = {U64_KINDS, I64_KINDS};
     Py_buffer v[5];
     NgramTable tb;
-    int held = 0;
     PyObject *out = Py_NotImplemented;
-    if (get_table(args, v, &tb) != 0)
+    int held = get_table_arrays(args, v, &tb, 2, size, kinds, 1);
+    if (held != 5)
         goto done;
-    held = 3;
-    if (get_typed(args[4], &v[3], 8, U64_KINDS, 0) != 0)
-        goto done;
-    held = 4;
-    if (get_typed(args[5], &v[4], 8, I64_KINDS, 1) != 0)
-        goto done;
-    held = 5;
     Py_ssize_t n = v[3].len / 8;
     if (v[4].len / 8 != n)
         goto done;
@@ -1216,6 +1227,49 @@ done:
     return out;
 }
 
+/* the count of key (of order k) in the table, 0 when absent */
+static inline int64_t
+ngram_count(const NgramTable *tb, const uint32_t *counts, uint64_t key, int k)
+{
+    int64_t idx = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+    return idx >= 0 ? (int64_t)counts[idx] : 0;
+}
+
+static PyObject *
+neighbour_counts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* neighbour_counts(keys, filter, bits, radix, counts, ids, pairs, triples) */
+    if (!arity("neighbour_counts", nargs, 8))
+        return NULL;
+    static const Py_ssize_t size[4] = {4, 8, 8, 8};
+    const char *kinds[4] = {"I", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[7], *w = v + 3;
+    NgramTable tb;
+    PyObject *out = Py_NotImplemented;
+    int held = get_table_arrays(args, v, &tb, 4, size, kinds, 2);
+    if (held != 7)
+        goto done;
+    Py_ssize_t n = w[1].len / 8;
+    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != n + 1 || w[3].len / 8 != n)
+        goto done;
+    const uint32_t *counts = w[0].buf;
+    const int64_t *ids = w[1].buf;
+    int64_t *pairs = w[2].buf, *triples = w[3].buf;
+    for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS)
+            goto done;
+    /* the ids with an EDGE (1) either side: p(j) = ids[j - 1] */
+#define P(j) ((j) == 0 || (j) == n + 1 ? (uint64_t)1 : (uint64_t)ids[(j) - 1])
+    for (Py_ssize_t j = 0; j <= n; j++)
+        pairs[j] = ngram_count(&tb, counts, P(j) << CM_BITS | P(j + 1), 2);
+    for (Py_ssize_t j = 0; j < n; j++)
+        triples[j] = ngram_count(&tb, counts, P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2), 3);
+#undef P
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
 static PyObject *
 four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1226,13 +1280,10 @@ four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const char *kinds[5] = {"I", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS};
     Py_buffer v[8], *w = v + 3;
     NgramTable tb;
-    int held = 0;
     PyObject *out = Py_NotImplemented;
-    if (get_table(args, v, &tb) != 0)
+    int held = get_table_arrays(args, v, &tb, 5, size, kinds, 4);
+    if (held != 8)
         goto done;
-    for (held = 3; held < 8; held++)
-        if (get_typed(args[held + 1], &v[held], size[held - 3], kinds[held - 3], held == 7) != 0)
-            goto done;
     Py_ssize_t len = w[1].len / 8, n = w[2].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[3].len / 8 != n || w[4].len / 8 != n)
         goto done;
@@ -1254,8 +1305,7 @@ four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         int64_t most = 0;
         for (int s = 0; s < 4; s++) {
             uint64_t key = row[s] << (3 * CM_BITS) | row[s + 1] << (2 * CM_BITS) | row[s + 2] << CM_BITS | row[s + 3];
-            int64_t idx = ngram_index(&tb, key | ((uint64_t)4 << CM_ORDER_SHIFT));
-            int64_t c = idx >= 0 ? (int64_t)counts[idx] : 0;
+            int64_t c = ngram_count(&tb, counts, key, 4);
             most = c > most ? c : most;
         }
         best[j] = most;
@@ -1351,6 +1401,11 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"neighbour_counts", (PyCFunction)(void (*)(void))neighbour_counts, METH_FASTCALL,
+     PyDoc_STR("neighbour_counts(keys, filter, bits, radix, counts, ids, pairs, triples)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel.neighbour_counts into pairs (len(ids) + 1)\n"
+               "and triples (len(ids)), int64; None, or NotImplemented for other types, sizes\n"
+               "or ids.")},
     {"four_gram_max", (PyCFunction)(void (*)(void))four_gram_max, METH_FASTCALL,
      PyDoc_STR("four_gram_max(keys, filter, bits, radix, counts, ids, at, new, out)\n--\n\n"
                "cleaner.typos.context._four_gram_counts of windows(ids, at, 3, 3) with new at\n"

@@ -153,3 +153,13 @@ def test_candidate_counts_are_identical(fast, cm, monkeypatch):
     want = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
     assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
     assert any((g > 0).any() for g in got)
+
+
+def test_neighbour_counts_are_identical(fast, cm, monkeypatch):
+    rng = random.Random(12)
+    corpus = throughput_text("zh", 60_000)
+    texts = ["", "天"] + [_random_text(rng, corpus, rng.randrange(1, 120)) for _ in range(200)]
+    got = [cm.neighbour_counts(cm.ids(t)) for t in texts]
+    monkeypatch.setattr(charmodel, "_SPEEDUPS", None)
+    want = [cm.neighbour_counts(cm.ids(t)) for t in texts]
+    assert all(np.array_equal(g, w) and g.dtype == w.dtype for gs, ws in zip(got, want) for g, w in zip(gs, ws))
