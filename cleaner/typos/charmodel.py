@@ -417,15 +417,9 @@ class CharModel:
         """
         if not len(positions):
             return np.zeros(0)
-        ids = self.ids(text)
-        h = self.order - 1
-        pos = np.asarray(positions, dtype=np.int64)
-        uniq, back = np.unique(pos, return_inverse=True)
-        rows = windows(ids, uniq, h, h)  # (U, 2h + 1), the position at column h
-        new = rows[back]
-        new[:, h] = self.table[_codes("".join(replacements))]
-        both = self._span_logprob(new, rows, back)
-        return both[: len(new)] - both[len(new) :][back]
+        p, back = self._gain_probs(self.ids(text), np.asarray(positions, dtype=np.int64), self.table[_codes("".join(replacements))].astype(np.int64))
+        both = np.log(p).reshape(self.order, -1).sum(axis=0)  # per row: the sum of its predicted columns
+        return both[: len(back)] - both[len(back) :][back]
 
     def tail_logprob(self, texts: Sequence[str], first: Sequence[int]) -> np.ndarray:
         """For each text: the sum of log P(char | the characters before it)
@@ -449,34 +443,35 @@ class CharModel:
         owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
         return np.bincount(owner, weights=self.cond_logprob(np.concatenate(rows)), minlength=len(rows))
 
-    def _span_logprob(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:
-        """Sum of the log probabilities of columns h..2h of each row of
-        ``new`` then ``rows`` (h = order - 1), each given the h columns
-        before it; ``new`` differs from ``rows[back]`` only at column h.
+    def _gain_probs(self, ids: np.ndarray, pos: np.ndarray, repl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows :meth:`gains` compares, as :meth:`_span_probs` of them:
+        each candidate's window (``repl[j]`` at ``pos[j]`` of the text's
+        ``ids``) then each position's window as written, and the row of each
+        candidate's position among the latter (one C call when the module is
+        built: the windows, the look-ups and the probabilities)."""
+        if _SPEEDUPS is not None:
+            follow_n, follow_s = self._follow
+            out = _SPEEDUPS.gain_probs(*self._c_table, self.counts, follow_n, follow_s, ids, pos, repl, self._total1 + 0.5 * self._types1, self.order - 1)
+            if out is not NotImplemented:
+                return np.frombuffer(out[0], dtype=np.float64), np.frombuffer(out[1], dtype=np.int64)
+        return self._py_gain_probs(ids, pos, repl)
 
-        One look-up for all: every n-gram of ``rows``, and of ``new`` only
-        those that hold column h (the others are its row's)."""
+    def _py_gain_probs(self, ids: np.ndarray, pos: np.ndarray, repl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_gain_probs` in numpy, the reference for the C one."""
         h = self.order - 1
-        p = self._c_span_probs(new, rows, back) if _SPEEDUPS is not None else None
-        if p is None:
-            p = self._span_probs(new, rows, back)
-        return np.log(p).reshape(h + 1, len(new) + len(rows)).sum(axis=0)
-
-    def _c_span_probs(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray | None:
-        """:meth:`_span_probs` in one C call (``_cleaner_speedups.span_probs``:
-        the same floats), or None where C leaves the arrays to numpy."""
-        h = self.order - 1
-        both = np.ascontiguousarray(np.concatenate((new, rows)), dtype=np.int64).reshape(-1)
-        follow_n, follow_s = self._follow
-        out = np.empty((h + 1) * (len(new) + len(rows)), dtype=np.float64)
-        back = np.ascontiguousarray(back, dtype=np.int64)
-        done = _SPEEDUPS.span_probs(*self._c_table, self.counts, follow_n, follow_s, self._total1 + 0.5 * self._types1, both, len(new), back, h, out)
-        return out if done is None else None
+        uniq, back = np.unique(pos, return_inverse=True)
+        rows = windows(ids, uniq, h, h)  # (U, 2h + 1), the position at column h
+        new = rows[back]
+        new[:, h] = repl
+        return self._span_probs(new, rows, back), back
 
     def _span_probs(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:
-        """The interpolated probability of each predicted column h..2h of
-        each row of ``new`` then ``rows`` (:meth:`_span_logprob` before its
-        log), flat by column then row: the reference for the C one."""
+        """The interpolated probability of each predicted column h..2h
+        (h = order - 1) of each row of ``new`` then ``rows``, each given the h
+        columns before it, flat by column then row; ``new`` differs from
+        ``rows[back]`` only at column h.  One look-up for all: every n-gram
+        of ``rows``, and of ``new`` only those that hold column h (the others
+        are its row's)."""
         h = self.order - 1
         cells, own, pick, hist = _span_layout(h)
         both = np.concatenate((new, rows))
@@ -712,7 +707,7 @@ def _ends(rows: np.ndarray, top: int) -> np.ndarray:
 
 @functools.cache
 def _span_layout(h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Where :meth:`CharModel._span_logprob` reads its keys, for rows of
+    """Where :meth:`CharModel._span_probs` reads its keys, for rows of
     2h + 1 ids: the cells ``(k - 1, t)`` looked up (the k-gram ending at
     column t, t from h - 1), which of them hold column h, the cell of each
     key of each predicted column (rows as :func:`_key_pairs`, columns h..2h)

@@ -2,7 +2,7 @@
  * cleaner.typos.model (word_starts and word_gain_bound), of
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
- * span_probs: CharModel._span_probs; middle_runs: CharModel.middle_runs;
+ * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
  * neighbour_counts: CharModel.neighbour_counts)
  * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
  * four_gram_max: _four_gram_counts of a candidate's window).
@@ -1167,64 +1167,100 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
     }
 }
 
-/* arrays of span_probs after its table's, in argument order */
-enum { S_ROWS, S_BACK, S_COUNTS, S_FN, S_FS, S_OUT, S_N };
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
 
 static PyObject *
-span_probs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+gain_probs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    /* span_probs(keys, filter, bits, radix, counts, follow_n, follow_s, uni_denom, rows, m, back, h, out) */
-    if (!arity("span_probs", nargs, 13))
+    /* gain_probs(keys, filter, bits, radix, counts, follow_n, follow_s, ids, pos, repl, uni_denom, h) */
+    if (!arity("gain_probs", nargs, 12))
         return NULL;
-    static const int arg[S_N] = {8, 10, 4, 5, 6, 12};
-    static const Py_ssize_t size[S_N] = {8, 8, 4, 4, 8, 8};
-    const char *kinds[S_N] = {I64_KINDS, I64_KINDS, "I", "I", U64_KINDS, "d"};
-    Py_buffer v[3 + S_N], *w = v + 3;
+    static const Py_ssize_t size[6] = {4, 4, 8, 8, 8, 8};
+    const char *kinds[6] = {"I", "I", U64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[9], *w = v + 3;
     NgramTable tb;
-    int held = 0;
-    int64_t *found = NULL;
-    PyObject *out = Py_NotImplemented;
-    if (get_table(args, v, &tb) != 0)
+    int64_t *found = NULL, *uniq = NULL, *rows = NULL;
+    PyObject *p = NULL, *back = NULL, *out = Py_NotImplemented;
+    int owned = 0;
+    int held = get_table_arrays(args, v, &tb, 6, size, kinds, 6);
+    if (held != 9 || !PyFloat_CheckExact(args[10]) || !PyLong_CheckExact(args[11]))
         goto done;
-    for (held = 3; held < 3 + S_N; held++)
-        if (get_typed(args[arg[held - 3]], &v[held], size[held - 3], kinds[held - 3], held - 3 == S_OUT) != 0)
-            goto done;
-    if (!PyLong_CheckExact(args[9]) || !PyLong_CheckExact(args[11]) || !PyFloat_CheckExact(args[7]))
-        goto done;
-    Py_ssize_t m = PyLong_AsSsize_t(args[9]);
     long h = PyLong_AsLong(args[11]);
-    if (PyErr_Occurred()) {
+    if (h == -1 && PyErr_Occurred())
         PyErr_Clear();
+    Py_ssize_t nkeys = tb.nkeys, len = w[3].len / 8, m = w[4].len / 8;
+    if (h < 1 || h + 1 > CM_RADIX_ORDERS || w[0].len / 4 != nkeys || w[1].len / 4 != nkeys || w[2].len / 8 != nkeys || w[5].len / 8 != m)
         goto done;
-    }
-    Py_ssize_t nkeys = tb.nkeys;
-    if (h < 1 || h + 1 > CM_RADIX_ORDERS || w[S_COUNTS].len / 4 != nkeys || w[S_FN].len / 4 != nkeys || w[S_FS].len / 8 != nkeys)
-        goto done;
-    Py_ssize_t width = 2 * h + 1, total = w[S_ROWS].len / 8, n = total / width;
-    if (total % width != 0 || m < 0 || m > n || w[S_BACK].len / 8 != m || w[S_OUT].len / 8 != (h + 1) * n)
-        goto done;
-    const int64_t *rows = w[S_ROWS].buf, *back = w[S_BACK].buf;
-    for (Py_ssize_t i = 0; i < total; i++) /* _pack's ids: below 4,096 */
-        if (rows[i] < 0 || rows[i] >= CM_IDS)
+    const int64_t *ids = w[3].buf, *pos = w[4].buf, *repl = w[5].buf;
+    for (Py_ssize_t i = 0; i < len; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS)
             goto done;
-    for (Py_ssize_t i = 0; i < m; i++)
-        if (back[i] < 0 || back[i] >= n - m)
+    for (Py_ssize_t j = 0; j < m; j++) /* a position numpy would wrap or refuse is numpy's */
+        if (pos[j] < 0 || pos[j] >= len || repl[j] < 0 || repl[j] >= CM_IDS)
             goto done;
+    /* np.unique(pos, return_inverse=True) */
+    uniq = PyMem_Malloc((m + 1) * sizeof(int64_t));
+    if (uniq == NULL)
+        goto nomem;
+    memcpy(uniq, pos, m * sizeof(int64_t));
+    qsort(uniq, m, sizeof(int64_t), cmp_i64);
+    Py_ssize_t u = 0;
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (u == 0 || uniq[u - 1] != uniq[j])
+            uniq[u++] = uniq[j];
+    Py_ssize_t width = 2 * h + 1, n = m + u;
+    back = PyByteArray_FromStringAndSize(NULL, m * 8);
+    p = PyByteArray_FromStringAndSize(NULL, (h + 1) * n * 8);
+    if (back == NULL || p == NULL)
+        goto fail;
+    rows = PyMem_Malloc(((size_t)n * width + 1) * sizeof(int64_t));
     found = PyMem_Malloc(((size_t)n * (h + 1) * width + 1) * sizeof(int64_t));
-    if (found == NULL) {
-        PyErr_NoMemory();
-        out = NULL;
-        goto done;
+    if (rows == NULL || found == NULL)
+        goto nomem;
+    int64_t *bk = (int64_t *)PyByteArray_AS_STRING(back);
+    for (Py_ssize_t r = 0; r < u; r++) /* windows(ids, uniq, h, h): EDGE (1) beyond the text */
+        for (Py_ssize_t c = 0; c < width; c++) {
+            Py_ssize_t i = uniq[r] - h + c;
+            rows[(m + r) * width + c] = i < 0 || i >= len ? 1 : ids[i];
+        }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        bk[j] = lower_bound_i64(uniq, u, pos[j]);
+        memcpy(rows + j * width, rows + (m + bk[j]) * width, width * sizeof(int64_t));
+        rows[j * width + h] = repl[j];
     }
-    span_probs_rows(rows, n, m, back, (int)h, &tb, w[S_COUNTS].buf, w[S_FN].buf, w[S_FS].buf, PyFloat_AS_DOUBLE(args[7]),
-                    found, w[S_OUT].buf);
-    out = Py_None;
+    span_probs_rows(rows, n, m, bk, (int)h, &tb, w[0].buf, w[1].buf, w[2].buf, PyFloat_AS_DOUBLE(args[10]), found,
+                    (double *)PyByteArray_AS_STRING(p));
+    out = PyTuple_Pack(2, p, back);
+    if (out == NULL)
+        goto fail;
+    owned = 1;
+    goto done;
+nomem:
+    PyErr_NoMemory();
+fail:
+    out = NULL;
 done:
+    PyMem_Free(uniq);
+    PyMem_Free(rows);
     PyMem_Free(found);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
-    Py_XINCREF(out);
-    return out;
+    if (out == NULL) {
+        Py_XDECREF(p);
+        Py_XDECREF(back);
+        for (int j = 0; j < held; j++)
+            PyBuffer_Release(&v[j]);
+        return NULL;
+    }
+    PyObject *res = released(v, held, out);
+    if (owned)
+        Py_DECREF(out);
+    Py_XDECREF(p);
+    Py_XDECREF(back);
+    return res;
 }
 
 /* the count of key (of order k) in the table, 0 when absent */
@@ -1441,12 +1477,11 @@ static PyMethodDef methods[] = {
                "the sorted uint64 keys or -1, read through the model's Bloom filter (bits)\n"
                "and searched in the run of its order and first id (radix: CharModel._radix);\n"
                "None, or NotImplemented for other types or sizes.")},
-    {"span_probs", (PyCFunction)(void (*)(void))span_probs, METH_FASTCALL,
-     PyDoc_STR("span_probs(keys, filter, bits, radix, counts, follow_n, follow_s, uni_denom, rows, m, back, h, out)\n--\n\n"
-               "cleaner.typos.charmodel.CharModel._span_logprob before its log: out (float64,\n"
-               "(h + 1) * n) the interpolated probabilities of columns h..2h of each row\n"
-               "(rows flat, int64, width 2h + 1, the m new rows first), the same floats;\n"
-               "None, or NotImplemented for other types, sizes or ids.")},
+    {"gain_probs", (PyCFunction)(void (*)(void))gain_probs, METH_FASTCALL,
+     PyDoc_STR("gain_probs(keys, filter, bits, radix, counts, follow_n, follow_s, ids, pos, repl, uni_denom, h)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel._gain_probs: (probabilities, back) as\n"
+               "bytearrays of float64 and int64, the same values; NotImplemented for other\n"
+               "types, sizes, ids or positions.")},
     {NULL, NULL, 0, NULL},
 };
 

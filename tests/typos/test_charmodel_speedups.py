@@ -69,29 +69,25 @@ def test_gains_are_bit_identical(fast, cm, monkeypatch):
     assert [[x.hex() for x in row] for row in fast_out] == [[x.hex() for x in row] for row in slow_out]
 
 
-def test_span_probs_is_bit_identical_on_random_rows(fast, cm):
+def test_gain_probs_are_bit_identical_on_random_ids(fast, cm):
     rng = np.random.default_rng(7)
-    h = cm.order - 1
-    ids = cm.ids(throughput_text("zh", 20_000))
-    for _ in range(50):
-        u = int(rng.integers(1, 30))
-        starts = rng.integers(0, len(ids) - 2 * h - 1, u)
-        rows = ids[starts[:, None] + np.arange(2 * h + 1)[None, :]]
-        rows[rng.random(rows.shape) < 0.05] = rng.integers(0, 7)  # PAD, EDGE and the classes
-        back = rng.integers(0, u, int(rng.integers(0, 40)))
-        new = rows[back]
-        new[:, h] = rng.integers(0, 4096 - 16, len(back))
-        c = cm._c_span_probs(new, rows, back)
-        assert c is not None
-        assert [x.hex() for x in c.tolist()] == [x.hex() for x in cm._span_probs(new, rows, back).tolist()]
+    for _ in range(60):
+        ids = rng.integers(0, 7, int(rng.integers(1, 40)))  # PAD, EDGE and the classes ...
+        ids[rng.random(len(ids)) < 0.7] = rng.integers(16, len(cm.vocab) + 16)  # ... among characters
+        m = int(rng.integers(0, 30))
+        pos, repl = rng.integers(0, len(ids), m), rng.integers(0, 4096 - 16, m)
+        p, back = cm._gain_probs(ids, pos, repl)
+        want_p, want_back = cm._py_gain_probs(ids, pos, repl)
+        assert [x.hex() for x in p.tolist()] == [x.hex() for x in want_p.tolist()]
+        assert back.tolist() == want_back.tolist()
 
 
 def test_unhandled_arrays_fall_back_to_numpy(fast, cm):
     wide = CharModel(cm.vocab, cm.keys, cm.counts.astype(np.int64), dict(cm.stats))  # counts C does not read
-    h = cm.order - 1
-    rows = cm.ids("我们在北京工作，大力发展旅游业。")[None, : 2 * h + 1]
-    back = np.zeros(1, dtype=np.int64)
-    assert wide._c_span_probs(rows.copy(), rows, back) is None
+    ids, pos, repl = cm.ids("我们在北京工作，大力发展旅游业。"), np.array([4, -1]), cm.ids("凉京")
+    follow_n, follow_s = cm._follow
+    assert fast.gain_probs(*wide._c_table, wide.counts, follow_n, follow_s, ids, pos[:1], repl[:1], 1.0, cm.order - 1) is NotImplemented
+    assert fast.gain_probs(*cm._c_table, cm.counts, follow_n, follow_s, ids, pos, repl, 1.0, cm.order - 1) is NotImplemented  # numpy wraps -1
     text = "我们在北涼工作，大力发展旅游业。"
     assert wide.gains(text, [4, 4], ["京", "凉"]).tolist() == cm.gains(text, [4, 4], ["京", "凉"]).tolist()
     out = np.empty(3, dtype=np.int64)
