@@ -543,12 +543,19 @@ class CharModel:
         >>> owner.tolist(), rank.tolist(), [m.char(j) for j in ids.tolist()], counts.tolist()
         ([1, 1], [0, 1], ['不', '很'], [2, 1])
         """
-        pair_keys, mids, cnts = self._middle_index
         if _SPEEDUPS is not None:  # one C call where numpy makes a dozen
-            out = _SPEEDUPS.middle_runs(pair_keys, mids, cnts, np.ascontiguousarray(left, dtype=np.int64), np.ascontiguousarray(right, dtype=np.int64))
+            pair_keys, mids, cnts, starts = self._c_middles
+            out = _SPEEDUPS.middle_runs(pair_keys, mids, cnts, np.ascontiguousarray(left, dtype=np.int64), np.ascontiguousarray(right, dtype=np.int64), starts)
             if out is not NotImplemented:
                 return tuple(np.frombuffer(b, dtype=np.int64) for b in out)  # type: ignore[return-value]
         return self._py_middle_runs(left, right)
+
+    @functools.cached_property
+    def _c_middles(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:attr:`_middle_index` and where the pairs of each left id begin in
+        it (4,097 starts): the C search reads only its left id's run."""
+        pair_keys, mids, cnts = self._middle_index
+        return pair_keys, mids, cnts, np.searchsorted(pair_keys, np.arange((1 << BITS) + 1, dtype=np.int64) << BITS).astype(np.int64)
 
     def _py_middle_runs(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`middle_runs` in numpy, the reference for the C one."""

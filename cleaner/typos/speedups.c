@@ -1354,21 +1354,22 @@ done:
 static PyObject *
 middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    /* middle_runs(pair_keys, mids, counts, left, right) */
-    if (!arity("middle_runs", nargs, 5))
+    /* middle_runs(pair_keys, mids, counts, left, right, starts) */
+    if (!arity("middle_runs", nargs, 6))
         return NULL;
-    static const Py_ssize_t size[5] = {8, 8, 4, 8, 8};
-    const char *kinds[5] = {I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS};
-    Py_buffer v[5];
+    static const Py_ssize_t size[6] = {8, 8, 4, 8, 8, 8};
+    const char *kinds[6] = {I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[6];
     int held = 0;
     Py_ssize_t *lo = NULL, *hi = NULL;
     PyObject *out = Py_NotImplemented;
-    for (; held < 5; held++)
+    for (; held < 6; held++)
         if (get_typed(args[held], &v[held], size[held], kinds[held], 0) != 0)
             goto done;
     Py_ssize_t nkeys = v[0].len / 8, n = v[3].len / 8;
-    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n)
+    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n || v[5].len / 8 != CM_IDS + 1)
         goto done;
+    const int64_t *starts = v[5].buf; /* where each left id's pairs begin (CharModel._c_middles) */
     const int64_t *keys = v[0].buf, *mids = v[1].buf, *left = v[3].buf, *right = v[4].buf;
     const uint32_t *counts = v[2].buf;
     for (Py_ssize_t j = 0; j < n; j++) /* the pair's key as numpy shifts it: ids below 4,096 */
@@ -1384,8 +1385,11 @@ middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t total = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
         int64_t key = (left[j] << CM_BITS) | right[j];
-        lo[j] = lower_bound_i64(keys, nkeys, key);
-        hi[j] = lo[j] + lower_bound_i64(keys + lo[j], nkeys - lo[j], key + 1); /* searchsorted right */
+        Py_ssize_t a = starts[left[j]], b = starts[left[j] + 1];
+        if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
+            a = 0, b = nkeys;
+        lo[j] = a + lower_bound_i64(keys + a, b - a, key); /* the same index: a stored pair lies in its left id's run */
+        hi[j] = lo[j] + lower_bound_i64(keys + lo[j], b - lo[j], key + 1); /* searchsorted right */
         total += hi[j] - lo[j];
     }
     PyObject *parts[4] = {NULL, NULL, NULL, NULL};
@@ -1448,10 +1452,11 @@ static PyMethodDef methods[] = {
                "column 3: out[j] the largest count (uint32 counts) of the four 4-grams\n"
                "holding the candidate; None, or NotImplemented for other types, sizes or ids.")},
     {"middle_runs", (PyCFunction)(void (*)(void))middle_runs, METH_FASTCALL,
-     PyDoc_STR("middle_runs(pair_keys, mids, counts, left, right)\n--\n\n"
+     PyDoc_STR("middle_runs(pair_keys, mids, counts, left, right, starts)\n--\n\n"
                "cleaner.typos.charmodel.CharModel.middle_runs over its _middle_index (int64,\n"
-               "int64, uint32): (owner, rank, mids, counts) as four bytearrays of int64, the\n"
-               "same values; NotImplemented for other types, sizes or ids.")},
+               "int64, uint32; starts: where each left id's pairs begin): (owner, rank, mids,\n"
+               "counts) as four bytearrays of int64, the same values; NotImplemented for\n"
+               "other types, sizes or ids.")},
     {"compact_table", (PyCFunction)compact_table, METH_O,
      PyDoc_STR("compact_table(table)\n--\n\n"
                "A compact copy of a word table (a capsule holding a reference to it) for\n"

@@ -133,7 +133,7 @@ def test_middle_runs_are_identical(fast, cm):
         left[: n // 3] = rng.integers(0, 4096, n // 3)  # pairs the corpus may not have
         got, want = cm.middle_runs(left, right), cm._py_middle_runs(left, right)
         assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
-    assert fast.middle_runs(*cm._middle_index, np.array([4096]), np.array([16])) is NotImplemented  # an id numpy would shift past its pair
+    assert fast.middle_runs(*cm._middle_index, np.array([4096]), np.array([16]), cm._c_middles[3]) is NotImplemented  # an id numpy would shift past its pair
 
 
 def test_candidate_counts_are_identical(fast, cm, monkeypatch):
