@@ -44,7 +44,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, _compact_when_due, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
+from .model import WordModel, c_word_gain_bounds, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -770,11 +770,8 @@ def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, b
     >>> ub >= m.logprob("越来越好") - m.logprob(w)
     True
     """
-    if _SPEEDUPS is not None:  # one C call (the Python wrappers cost more than the bounds)
-        out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table, 1 + len(chars)))
-        if out is not NotImplemented:
-            return out
-    return _py_word_gain_bounds(window, p, chars, m, banned)
+    out = c_word_gain_bounds(window, p, chars, m, banned)  # one C call: the Python wrappers cost more than the bounds
+    return _py_word_gain_bounds(window, p, chars, m, banned) if out is None else out
 
 
 def _py_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, banned: frozenset[str]) -> list[float]:

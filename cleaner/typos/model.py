@@ -253,6 +253,18 @@ def _c_word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozen
     return py_word_gain_bound(window, p, c, m, banned, old_segs, starts) if out is NotImplemented else out
 
 
+def c_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, banned: frozenset[str]) -> list[float] | None:
+    """:func:`word_gain_bound` at ``p`` of each of ``chars`` in one C call
+    (``_cleaner_speedups.word_gain_bounds``: the starts of
+    :func:`word_starts` and one memo shared, the same floats), a batch
+    counting as its 1 + k calls towards the compact table; None when the
+    module is off or leaves the arguments to Python."""
+    if _SPEEDUPS is None:
+        return None
+    out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table, 1 + len(chars)))
+    return None if out is NotImplemented else out
+
+
 if _SPEEDUPS is not None:  # bound once here, so that the Python path pays nothing for the choice
     word_starts = _c_word_starts
     word_gain_bound = _c_word_gain_bound
