@@ -44,7 +44,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .model import speedups
+
 __all__ = ["CharModel", "Counts", "learn", "load", "vocabulary_of", "count_texts", "merge_counts", "from_counts", "FORMAT", "ORDER", "VOCAB_SIZE"]
+
+#: the C module (:func:`cleaner.typos.model.speedups`), None when off
+_SPEEDUPS = speedups()
 
 #: the file format's name and version, checked when a model is loaded
 FORMAT = "cleaner-charmodel-1"
@@ -69,6 +74,8 @@ FIRST_ID = 16
 _MASK = (1 << BITS) - 1
 _ORDER_SHIFT = 60
 _LOW = np.uint64((1 << _ORDER_SHIFT) - 1)
+#: orders whose keys the C look-ups find by their first id (BITS * 5 < 60)
+_RADIX_ORDERS = 5
 
 
 def _is_han_code(cp: np.ndarray) -> np.ndarray:
@@ -280,7 +287,33 @@ class CharModel:
         return table, bits
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
-        """Index of each key in the table, or -1."""
+        """Index of each key in the table, or -1 (in one C call when the
+        module is built: :meth:`_py_find`'s dozen numpy calls cost more than
+        the look-ups of a few hundred keys)."""
+        if _SPEEDUPS is not None:
+            flat = np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1)
+            out = np.empty(len(flat), dtype=np.int64)
+            if _SPEEDUPS.ngram_find(*self._c_table, flat, out) is None:
+                return out.reshape(keys.shape)
+        return self._py_find(keys)
+
+    @functools.cached_property
+    def _c_table(self) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        """The first arguments of the C look-ups: the keys, the Bloom filter
+        and its bits, and where each run of keys of one order and first id
+        begins (``searchsorted`` of ``k << 60 | x << 12 (k - 1)``, x = 0 ..
+        4,096, k = 1..5; 160 KB): a search within its run reads a few cache
+        lines where one over all keys misses the cache some ten times (265 ns
+        a key found on 1.9M keys)."""
+        k = np.arange(1, _RADIX_ORDERS + 1, dtype=np.uint64)[:, None]
+        x = np.arange(1 << BITS, dtype=np.uint64)[None, :]
+        starts = (k << np.uint64(_ORDER_SHIFT)) | (x << (np.uint64(BITS) * (k - np.uint64(1))))
+        bounds = np.concatenate((starts, ((k + np.uint64(1)) << np.uint64(_ORDER_SHIFT))), axis=1)  # and the next order's first
+        table, bits = self._filter
+        return self.keys, table, bits, np.searchsorted(self.keys, bounds.reshape(-1)).astype(np.int64)
+
+    def _py_find(self, keys: np.ndarray) -> np.ndarray:
+        """:meth:`_find` in numpy, the reference for the C one."""
         out = np.full(keys.shape, -1, dtype=np.int64)
         if not len(self.keys):
             return out
@@ -324,6 +357,11 @@ class CharModel:
         >>> [c.tolist() for c in m.neighbour_counts(m.ids("天气好"))]
         [[2, 2, 0, 0], [2, 0, 0]]
         """
+        if _SPEEDUPS is not None:  # one C call where numpy makes a dozen
+            flat = np.ascontiguousarray(ids, dtype=np.int64)
+            two, three = np.empty(len(flat) + 1, dtype=np.int64), np.empty(len(flat), dtype=np.int64)
+            if _SPEEDUPS.neighbour_counts(*self._c_table, self.counts, flat, two, three) is None:
+                return two, three
         p = np.concatenate(([EDGE], np.asarray(ids, dtype=np.int64), [EDGE])).astype(np.uint64)
         pairs = (p[:-1] << np.uint64(BITS)) | p[1:]
         triples = (pairs[:-1] << np.uint64(BITS)) | p[2:]
@@ -379,15 +417,9 @@ class CharModel:
         """
         if not len(positions):
             return np.zeros(0)
-        ids = self.ids(text)
-        h = self.order - 1
-        pos = np.asarray(positions, dtype=np.int64)
-        uniq, back = np.unique(pos, return_inverse=True)
-        rows = windows(ids, uniq, h, h)  # (U, 2h + 1), the position at column h
-        new = rows[back]
-        new[:, h] = self.table[_codes("".join(replacements))]
-        both = self._span_logprob(new, rows, back)
-        return both[: len(new)] - both[len(new) :][back]
+        p, back = self._gain_probs(self.ids(text), np.asarray(positions, dtype=np.int64), self.table[_codes("".join(replacements))].astype(np.int64))
+        both = np.log(p).reshape(self.order, -1).sum(axis=0)  # per row: the sum of its predicted columns
+        return both[: len(back)] - both[len(back) :][back]
 
     def tail_logprob(self, texts: Sequence[str], first: Sequence[int]) -> np.ndarray:
         """For each text: the sum of log P(char | the characters before it)
@@ -411,13 +443,35 @@ class CharModel:
         owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
         return np.bincount(owner, weights=self.cond_logprob(np.concatenate(rows)), minlength=len(rows))
 
-    def _span_logprob(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:
-        """Sum of the log probabilities of columns h..2h of each row of
-        ``new`` then ``rows`` (h = order - 1), each given the h columns
-        before it; ``new`` differs from ``rows[back]`` only at column h.
+    def _gain_probs(self, ids: np.ndarray, pos: np.ndarray, repl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows :meth:`gains` compares, as :meth:`_span_probs` of them:
+        each candidate's window (``repl[j]`` at ``pos[j]`` of the text's
+        ``ids``) then each position's window as written, and the row of each
+        candidate's position among the latter (one C call when the module is
+        built: the windows, the look-ups and the probabilities)."""
+        if _SPEEDUPS is not None:
+            follow_n, follow_s = self._follow
+            out = _SPEEDUPS.gain_probs(*self._c_table, self.counts, follow_n, follow_s, ids, pos, repl, self._total1 + 0.5 * self._types1, self.order - 1)
+            if out is not NotImplemented:
+                return np.frombuffer(out[0], dtype=np.float64), np.frombuffer(out[1], dtype=np.int64)
+        return self._py_gain_probs(ids, pos, repl)
 
-        One look-up for all: every n-gram of ``rows``, and of ``new`` only
-        those that hold column h (the others are its row's)."""
+    def _py_gain_probs(self, ids: np.ndarray, pos: np.ndarray, repl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_gain_probs` in numpy, the reference for the C one."""
+        h = self.order - 1
+        uniq, back = np.unique(pos, return_inverse=True)
+        rows = windows(ids, uniq, h, h)  # (U, 2h + 1), the position at column h
+        new = rows[back]
+        new[:, h] = repl
+        return self._span_probs(new, rows, back), back
+
+    def _span_probs(self, new: np.ndarray, rows: np.ndarray, back: np.ndarray) -> np.ndarray:
+        """The interpolated probability of each predicted column h..2h
+        (h = order - 1) of each row of ``new`` then ``rows``, each given the h
+        columns before it, flat by column then row; ``new`` differs from
+        ``rows[back]`` only at column h.  One look-up for all: every n-gram
+        of ``rows``, and of ``new`` only those that hold column h (the others
+        are its row's)."""
         h = self.order - 1
         cells, own, pick, hist = _span_layout(h)
         both = np.concatenate((new, rows))
@@ -435,8 +489,7 @@ class CharModel:
 
         history = stack(both, hist) != PAD
         full_at, ctx_at = pick[1::2], pick[2::2]
-        lp = np.log(_interpolate(stack(uni, pick[:1])[0], stack(full, full_at), stack(ctx_b, ctx_at), stack(ctx_d, ctx_at), stack(ctx_seen, ctx_at), history))
-        return lp.reshape(h + 1, n).sum(axis=0)
+        return _interpolate(stack(uni, pick[:1])[0], stack(full, full_at), stack(ctx_b, ctx_at), stack(ctx_d, ctx_at), stack(ctx_seen, ctx_at), history)
 
     @functools.cached_property
     def _middle_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -490,6 +543,22 @@ class CharModel:
         >>> owner.tolist(), rank.tolist(), [m.char(j) for j in ids.tolist()], counts.tolist()
         ([1, 1], [0, 1], ['不', '很'], [2, 1])
         """
+        if _SPEEDUPS is not None:  # one C call where numpy makes a dozen
+            pair_keys, mids, cnts, starts = self._c_middles
+            out = _SPEEDUPS.middle_runs(pair_keys, mids, cnts, np.ascontiguousarray(left, dtype=np.int64), np.ascontiguousarray(right, dtype=np.int64), starts)
+            if out is not NotImplemented:
+                return tuple(np.frombuffer(b, dtype=np.int64) for b in out)  # type: ignore[return-value]
+        return self._py_middle_runs(left, right)
+
+    @functools.cached_property
+    def _c_middles(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:attr:`_middle_index` and where the pairs of each left id begin in
+        it (4,097 starts): the C search reads only its left id's run."""
+        pair_keys, mids, cnts = self._middle_index
+        return pair_keys, mids, cnts, np.searchsorted(pair_keys, np.arange((1 << BITS) + 1, dtype=np.int64) << BITS).astype(np.int64)
+
+    def _py_middle_runs(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`middle_runs` in numpy, the reference for the C one."""
         pair_keys, mids, cnts = self._middle_index
         lo, hi = _runs(pair_keys, (np.asarray(left, dtype=np.int64) << BITS) | np.asarray(right, dtype=np.int64))
         runs = hi - lo
@@ -645,7 +714,7 @@ def _ends(rows: np.ndarray, top: int) -> np.ndarray:
 
 @functools.cache
 def _span_layout(h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Where :meth:`CharModel._span_logprob` reads its keys, for rows of
+    """Where :meth:`CharModel._span_probs` reads its keys, for rows of
     2h + 1 ids: the cells ``(k - 1, t)`` looked up (the k-gram ending at
     column t, t from h - 1), which of them hold column h, the cell of each
     key of each predicted column (rows as :func:`_key_pairs`, columns h..2h)

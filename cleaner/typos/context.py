@@ -44,7 +44,7 @@ import numpy as np
 
 from ..edits import Edit, Suggestion
 from . import guards
-from .model import WordModel, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
+from .model import WordModel, c_word_gain_bounds, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
 
 if TYPE_CHECKING:
     from .charmodel import CharModel
@@ -317,12 +317,13 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     (:func:`_score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
-    found = [i for i in np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask).tolist() if text[i] not in trad]
-    lone = [i for i in found if isolated[i]]
-    near = [i for i in found if not isolated[i]]
+    at = np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
+    at = at[~_traditional_table()[code_points(text)[at]]]
+    is_lone = isolated[at]
+    found, lone, near = at.tolist(), at[is_lone].tolist(), at[~is_lone].tolist()
     runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
-    is_lone = isolated[np.asarray(found, dtype=np.int64)]
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=_runs_of(runs, ~is_lone))
+    near_runs = _runs_of(runs, ~is_lone)  # read, never written, by both users
+    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=near_runs)
     chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
@@ -331,7 +332,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     for i, extra in zip(lone, _corpus_proposals(text, lone, cm, runs=_runs_of(runs, is_lone))):
         seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
-            if x not in seen and is_han_run(x) and x not in trad:
+            if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
                 seen.add(x)
                 extra_at.append(i)
                 extra_alt.append(x)
@@ -343,8 +344,8 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
     visual += [False] * len(extra_at)
     listed = set(zip(pos_list, alt_list))
     flags_: list[bool | None] = list(flags)
-    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=_runs_of(runs, ~is_lone))):
-        if (i, x) not in listed and is_han_run(x) and x not in trad:
+    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=near_runs)):
+        if (i, x) not in listed and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
             pos_list.append(i)
             alt_list.append(x)
             chan.append(CONTEXT_LONG_WORD_COST)
@@ -355,6 +356,20 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> tup
         return pos_list, alt_list, chan, visual, lone_set, flags_  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
     return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]
+
+
+@functools.cache
+def _traditional_table() -> np.ndarray:
+    """Per code point below U+A000: whether it is one of
+    :func:`cleaner.typos.guards.traditional_chars` (all of the basic CJK
+    block), so that the suspects of a text drop them in one pass.
+
+    >>> bool(_traditional_table()[ord("這")]), bool(_traditional_table()[ord("这")])
+    (True, False)
+    """
+    table = np.zeros(0xA000, dtype=bool)
+    table[[ord(c) for c in guards.traditional_chars() if len(c) == 1 and ord(c) < 0xA000]] = True
+    return table
 
 
 def _two_steps(c: str, nb_fn: Neighbours) -> frozenset[str]:
@@ -423,8 +438,6 @@ def _near_long_words(
     """
     if CONTEXT_LONG_WORD is None or not CONTEXT_CORPUS_CANDIDATES or not len(near):
         return [], []
-    from .charmodel import windows
-
     owner, rank, mids, counts = _middle_runs(text, cm, near) if runs is None else runs
     han = han_mask(text)
     at = np.asarray(near, dtype=np.int64)
@@ -433,16 +446,30 @@ def _near_long_words(
     pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
     if not pick.any():
         return [], []
-    where = at[owner[pick]]
-    rows = windows(cm.ids(text), where, 3, 3)
-    rows[:, 3] = mids[pick]
-    keep = np.flatnonzero(_four_gram_counts(rows, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
+    where, alts = at[owner[pick]], mids[pick]
+    keep = np.flatnonzero(_candidate_counts(cm.ids(text), where, alts, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
     out_at, out_alt = [], []
-    for i, x in zip(where[keep].tolist(), map(cm.char, rows[keep, 3].tolist())):
+    for i, x in zip(where[keep].tolist(), map(cm.char, alts[keep].tolist())):
         if not verify or _long_span(text, i, x, m) is not None:
             out_at.append(i)
             out_alt.append(x)
     return out_at, out_alt
+
+
+def _candidate_counts(ids: np.ndarray, at: np.ndarray, new: np.ndarray, cm: CharModel) -> np.ndarray:
+    """Per candidate (the id ``new[j]`` at ``at[j]`` of the text's ``ids``):
+    :func:`_four_gram_counts` of its window (in one C call when the module
+    is built)."""
+    from .charmodel import windows
+
+    if _SPEEDUPS is not None:
+        out = np.empty(len(at), dtype=np.int64)
+        done = _SPEEDUPS.four_gram_max(*cm._c_table, cm.counts, np.ascontiguousarray(ids, dtype=np.int64), np.ascontiguousarray(at, dtype=np.int64), np.ascontiguousarray(new, dtype=np.int64), out)
+        if done is None:
+            return out
+    rows = windows(ids, at, 3, 3)
+    rows[:, 3] = new
+    return _four_gram_counts(rows, cm)
 
 
 def _four_gram_counts(rows: np.ndarray, cm: CharModel) -> np.ndarray:
@@ -466,13 +493,7 @@ def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel
     """
     if CONTEXT_LONG_WORD is None or not at:
         return [False] * len(at)
-    from .charmodel import windows
-
-    ids = cm.ids(text)
-    pos = np.asarray(at, dtype=np.int64)
-    rows = windows(ids, pos, 3, 3)
-    rows[:, 3] = cm.ids("".join(alts))
-    counts = _four_gram_counts(rows, cm)
+    counts = _candidate_counts(cm.ids(text), np.asarray(at, dtype=np.int64), cm.ids("".join(alts)), cm)
     out = [False] * len(at)
     for j in np.flatnonzero(counts >= CONTEXT_LONG_WORD_MIN_COUNT).tolist():
         out[j] = _long_span(text, at[j], alts[j], m, size=size) is not None
@@ -542,7 +563,7 @@ def _visual_candidates(
         known = cm.ids(joined) >= FIRST_ID
         pos.append(np.repeat(np.asarray(lone, dtype=np.int64), sizes)[known])
         rank.append((np.arange(len(joined), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes))[known])
-        alts.extend(a for a, k in zip(joined, known.tolist()) if k)
+        alts.extend(compress(joined, known.tolist()))
         deficit.append(np.concatenate([dist for _, dist in rows])[known])
     if near:
         at = np.asarray(near, dtype=np.int64)
@@ -630,15 +651,13 @@ def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel, *, runs: t
     if not CONTEXT_CORPUS_CANDIDATES or not found:
         return [[] for _ in found]
     owner, rank, mids, counts = _middle_runs(text, cm, found) if runs is None else runs
-    pick = (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
+    at = np.asarray(found, dtype=np.int64)
+    han = np.concatenate(([False], han_mask(text), [False]))  # a digit or a quote beside it says little
+    inner = han[at] & han[at + 2]
+    pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
     out: list[list[str]] = [[] for _ in found]
-    char = cm.char
-    for o, j in zip(owner[pick].tolist(), mids[pick].tolist()):
-        out[o].append(char(j))
-    n = len(text)
-    for j, i in enumerate(found):  # a digit or a quote beside it says little
-        if not (i and i + 1 < n and is_han_run(text[i - 1]) and is_han_run(text[i + 1])):
-            out[j] = []
+    for o, x in zip(owner[pick].tolist(), map(chr, cm.codes(mids[pick]).tolist())):
+        out[o].append(x)
     return out
 
 
@@ -751,9 +770,20 @@ def _word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, b
     >>> ub >= m.logprob("越来越好") - m.logprob(w)
     True
     """
+    out = c_word_gain_bounds(window, p, chars, m, banned)  # one C call: the Python wrappers cost more than the bounds
+    return _py_word_gain_bounds(window, p, chars, m, banned) if out is None else out
+
+
+def _py_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, banned: frozenset[str]) -> list[float]:
+    """:func:`_word_gain_bounds` one character at a time: the reference for
+    the C one."""
     starts = word_starts(window, p, m)
     memo: dict[tuple[int, int], float] = {}
     return [word_gain_bound(window, p, c, m, banned, memo, starts) for c in chars]
+
+
+#: the C module (:func:`cleaner.typos.model.speedups`), None when off
+_SPEEDUPS = speedups()
 
 
 #: the guards that yield to a candidate completing a long word

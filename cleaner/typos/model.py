@@ -148,7 +148,7 @@ py_word_starts = word_starts
 py_word_gain_bound = word_gain_bound
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-SPEEDUPS_ABI = 3
+SPEEDUPS_ABI = 4
 
 
 def speedups() -> Any:
@@ -216,16 +216,16 @@ def compact_table(table: dict[str, float | None]) -> Any:
     return ct
 
 
-def _compact_when_due(table: dict[str, float | None]) -> Any:
+def _compact_when_due(table: dict[str, float | None], calls: int = 1) -> Any:
     """:func:`compact_table` of ``table`` once the C functions have looked it
     up :data:`COMPACT_AFTER` times, None before (they then read the dict:
-    the same results, a little slower)."""
+    the same results, a little slower); ``calls``: how many calls of a C
+    function this one stands for (a batch counts as its parts)."""
     hit = _COMPACT.get(id(table))
-    calls = 1
     if hit is not None and hit[0] is table:
         if hit[1] is not _NOT_YET:
             return hit[1]
-        calls = hit[2] + 1
+        calls += hit[2]
     if calls < COMPACT_AFTER:
         _keep(table, _NOT_YET, calls)
         return None
@@ -251,6 +251,18 @@ def _c_word_gain_bound(window: str, p: int, c: str, m: WordModel, banned: frozen
     """:func:`word_gain_bound` in C (the Python one for arguments C leaves)."""
     out = _SPEEDUPS.word_gain_bound(window, p, c, m.table, banned, old_segs, starts, _compact_when_due(m.table))
     return py_word_gain_bound(window, p, c, m, banned, old_segs, starts) if out is NotImplemented else out
+
+
+def c_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, banned: frozenset[str]) -> list[float] | None:
+    """:func:`word_gain_bound` at ``p`` of each of ``chars`` in one C call
+    (``_cleaner_speedups.word_gain_bounds``: the starts of
+    :func:`word_starts` and one memo shared, the same floats), a batch
+    counting as its 1 + k calls towards the compact table; None when the
+    module is off or leaves the arguments to Python."""
+    if _SPEEDUPS is None:
+        return None
+    out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table, 1 + len(chars)))
+    return None if out is NotImplemented else out
 
 
 if _SPEEDUPS is not None:  # bound once here, so that the Python path pays nothing for the choice

@@ -1,6 +1,11 @@
 /* _cleaner_speedups: optional C versions of two hot loops of
- * cleaner.typos.model (word_starts and word_gain_bound) and of
- * cleaner.typos.confusion_rule._screen_arrays (screen_arrays).
+ * cleaner.typos.model (word_starts and word_gain_bound), of
+ * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
+ * character model's n-gram look-ups (ngram_find: CharModel._find;
+ * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
+ * neighbour_counts: CharModel.neighbour_counts)
+ * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
+ * four_gram_max: _four_gram_counts of a candidate's window).
  *
  * The Python functions are the reference: these do the same dictionary
  * look-ups on the same str objects and the same double additions in the same
@@ -27,7 +32,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 3
+#define ABI 4
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -613,6 +618,27 @@ word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(best);
 }
 
+/* the starts of word_starts(window, p) into starts: their number, ERR */
+static Py_ssize_t
+starts_of(Text *text, Py_ssize_t p, Py_ssize_t *starts)
+{
+    Py_ssize_t nstarts = 0;
+    for (Py_ssize_t s = p - MAX_WORD + 1 > 0 ? p - MAX_WORD + 1 : 0; s <= p; s++) {
+        if (s != p) {
+            PyObject *w;
+            double lp;
+            int r = text_lookup(text, s, p, &lp, &w);
+            Py_XDECREF(w);
+            if (r == ERR)
+                return ERR;
+            if (r == 2) /* UNSUPPORTED: in the table, whatever its value */
+                continue;
+        }
+        starts[nstarts++] = s;
+    }
+    return nstarts;
+}
+
 static PyObject *
 word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -629,65 +655,114 @@ word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_RETURN_NOTIMPLEMENTED;
     Text text;
     text_init(&text, table, ct, window, -1, NULL);
-    PyObject *out = PyList_New(0);
+    Py_ssize_t starts[MAX_WORD], nstarts = starts_of(&text, p, starts);
+    if (nstarts == ERR)
+        return NULL;
+    PyObject *out = PyList_New(nstarts);
     if (out == NULL)
         return NULL;
-    for (Py_ssize_t s = p - MAX_WORD + 1 > 0 ? p - MAX_WORD + 1 : 0; s <= p; s++) {
-        if (s != p) {
-            PyObject *w;
-            double lp;
-            int r = text_lookup(&text, s, p, &lp, &w);
-            Py_XDECREF(w);
-            if (r == ERR)
-                goto fail;
-            if (r == 2) /* UNSUPPORTED: in the table, whatever its value */
-                continue;
+    for (Py_ssize_t j = 0; j < nstarts; j++) {
+        PyObject *i = PyLong_FromSsize_t(starts[j]);
+        if (i == NULL) {
+            Py_DECREF(out);
+            return NULL;
         }
-        PyObject *i = PyLong_FromSsize_t(s);
-        if (i == NULL || PyList_Append(out, i) < 0) {
-            Py_XDECREF(i);
-            goto fail;
-        }
-        Py_DECREF(i);
+        PyList_SET_ITEM(out, j, i);
     }
     return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
+static PyObject *
+word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* word_gain_bounds(window, p, chars, table, banned, compact) */
+    if (!arity("word_gain_bounds", nargs, 6))
+        return NULL;
+    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    Py_ssize_t p, starts[MAX_WORD];
+    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
+        || as_index(args[1], &p) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    Py_ssize_t nchars = PyList_GET_SIZE(chars);
+    if (p < 0 || p >= PyUnicode_GET_LENGTH(window))
+        Py_RETURN_NOTIMPLEMENTED;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        PyObject *c = PyList_GET_ITEM(chars, j);
+        if (!PyUnicode_CheckExact(c) || PyUnicode_GET_LENGTH(c) != 1)
+            Py_RETURN_NOTIMPLEMENTED;
+    }
+    Text text;
+    text_init(&text, table, ct, window, -1, NULL);
+    Py_ssize_t nstarts = starts_of(&text, p, starts);
+    if (nstarts == ERR)
+        return NULL;
+    PyObject *memo = PyDict_New(), *out = PyList_New(nchars);
+    if (memo == NULL || out == NULL)
+        goto fail;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        double best = 0.0;
+        int r = bound(window, p, PyList_GET_ITEM(chars, j), table, ct, banned, memo, starts, nstarts, &best);
+        if (r == ERR)
+            goto fail;
+        if (r == UNSUPPORTED) {
+            Py_DECREF(memo);
+            Py_DECREF(out);
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+        PyObject *f = PyFloat_FromDouble(best);
+        if (f == NULL)
+            goto fail;
+        PyList_SET_ITEM(out, j, f);
+    }
+    Py_DECREF(memo);
+    return out;
+fail:
+    Py_XDECREF(memo);
+    Py_XDECREF(out);
+    return NULL;
+}
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
 
 /* which element type a buffer must hold */
 enum { I64, F64, U8 };
 
-/* a 1-d C-contiguous buffer of obj of the type want (0), or not (1, no
- * buffer held); ERR on a failure other than "no buffer" */
+/* a 1-d C-contiguous buffer of obj whose items are itemsize bytes of one of
+ * the format characters in kinds (writable when asked): 0, or 1 when not
+ * (no buffer held) */
 static int
-get_array(PyObject *obj, Py_buffer *view, int want)
+get_typed(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *kinds, int writable)
 {
     if (!PyObject_CheckBuffer(obj))
         return 1;
-    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0) {
         PyErr_Clear();
         return 1;
     }
     const char *f = view->format == NULL ? "B" : view->format;
     if (*f == '@' || *f == '=' || *f == '<')
         f++;
-    int ok = view->ndim == 1 && f[0] != '\0' && f[1] == '\0';
-    if (ok && want == I64)
-        ok = view->itemsize == 8 && (f[0] == 'l' || f[0] == 'q') && sizeof(long) == 8;
-    else if (ok && want == F64)
-        ok = view->itemsize == 8 && f[0] == 'd';
-    else if (ok)
-        ok = view->itemsize == 1 && f[0] == 'B';
+    int ok = view->ndim == 1 && view->itemsize == itemsize && f[0] != '\0' && f[1] == '\0' && strchr(kinds, f[0]) != NULL;
     if (!ok) {
         PyBuffer_Release(view);
         return 1;
     }
     return 0;
+}
+
+/* uint64 as numpy's buffers name it: 'L' (unsigned long, 8 bytes here) or 'Q' */
+#define U64_KINDS (sizeof(unsigned long) == 8 ? "LQ" : "Q")
+#define I64_KINDS (sizeof(long) == 8 ? "lq" : "q")
+
+/* a 1-d C-contiguous buffer of obj of the type want (0), or not (1, no
+ * buffer held) */
+static int
+get_array(PyObject *obj, Py_buffer *view, int want)
+{
+    return want == I64 ? get_typed(obj, view, 8, I64_KINDS, 0) : want == F64 ? get_typed(obj, view, 8, "d", 0) : get_typed(obj, view, 1, "B", 0);
 }
 
 /* numpy's minimum of two doubles (NaN propagates; of equal ones, b) */
@@ -710,19 +785,30 @@ pair_bit(const uint8_t *bits, Py_ssize_t nbits, int64_t width, int64_t a, int64_
     return (bits[flat >> 3] >> (flat & 7)) & 1;
 }
 
+/* the first index of sorted keys[0..n) whose key is not below key (n when
+ * none): numpy's searchsorted, side "left" */
+#define DEFINE_LOWER_BOUND(name, type)                                  \
+    static inline Py_ssize_t name(const type *keys, Py_ssize_t n, type key) \
+    {                                                                   \
+        Py_ssize_t lo = 0, hi = n;                                      \
+        while (lo < hi) {                                               \
+            Py_ssize_t mid = lo + (hi - lo) / 2;                        \
+            if (keys[mid] < key)                                        \
+                lo = mid + 1;                                           \
+            else                                                        \
+                hi = mid;                                               \
+        }                                                               \
+        return lo;                                                      \
+    }
+DEFINE_LOWER_BOUND(lower_bound_i64, int64_t)
+DEFINE_LOWER_BOUND(lower_bound_u64, uint64_t)
+
 /* _PairSets.bigram_lps for one pair (search_positions: the first key not
  * below it, at most the last) */
 static inline double
 pair_lp(const int64_t *keys, const double *lps, Py_ssize_t n, int64_t key)
 {
-    Py_ssize_t lo = 0, hi = n;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    Py_ssize_t lo = lower_bound_i64(keys, n, key);
     return lps[lo < n ? lo : n - 1];
 }
 
@@ -873,6 +959,470 @@ done:
 #undef I
 #undef D
 
+
+/* ---- n-gram look-ups: cleaner.typos.charmodel.CharModel ------------------ */
+
+/* the model's sorted keys, its Bloom filter and where each run of keys of
+ * one order and first id begins (radix[(k - 1) * 4097 + x]: searchsorted of
+ * k << 60 | x << 12 (k - 1), x = 0..4096; CharModel._radix) */
+typedef struct {
+    const uint64_t *keys;
+    Py_ssize_t nkeys;
+    const uint8_t *filter;
+    int bits;
+    const int64_t *radix;
+} NgramTable;
+
+#define CM_BITS 12
+#define CM_ORDER_SHIFT 60
+#define CM_RADIX_ORDERS 5
+#define CM_IDS 4096
+
+/* CharModel._hash then the Bloom filter's bit, then the search of
+ * CharModel._find (searchsorted left, at most the last) within the run of
+ * the key's order and first id (the same index: a stored key lies in its
+ * run): the key's index in keys, or -1 */
+static inline int64_t
+ngram_index(const NgramTable *tb, uint64_t key)
+{
+    if (tb->nkeys == 0)
+        return -1;
+    uint64_t slot = (key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+    if (!((tb->filter[slot >> 3] >> (slot & 7)) & 1))
+        return -1;
+    uint64_t k = key >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
+    Py_ssize_t lo = 0, hi = tb->nkeys;
+    if (x < CM_IDS) {
+        lo = tb->radix[(k - 1) * (CM_IDS + 1) + x];
+        hi = tb->radix[(k - 1) * (CM_IDS + 1) + x + 1];
+    }
+    if (lo < 0 || hi > tb->nkeys || hi < lo) /* not CharModel._radix: stay inside keys */
+        lo = 0, hi = tb->nkeys;
+    Py_ssize_t at = lo + lower_bound_u64(tb->keys + lo, hi - lo, key);
+    return at < hi && tb->keys[at] == key ? (int64_t)at : -1;
+}
+
+/* the bits argument: 4..63 and the filter 1 << (bits - 3) bytes; else -1 */
+static int
+filter_bits(PyObject *obj, Py_ssize_t filter_len)
+{
+    if (!PyLong_CheckExact(obj))
+        return -1;
+    long bits = PyLong_AsLong(obj);
+    if (bits == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (bits < 4 || bits > 63 || filter_len != ((Py_ssize_t)1 << (bits - 3)))
+        return -1;
+    return (int)bits;
+}
+
+/* the table of args[0..3] (keys, filter, bits, radix) in tb, its three
+ * buffers held in v: 0, or 1 when they are not of the types handled (none
+ * held) */
+static int
+get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
+{
+    if (get_typed(args[0], &v[0], 8, U64_KINDS, 0) != 0)
+        return 1;
+    if (get_typed(args[1], &v[1], 1, "B", 0) != 0) {
+        PyBuffer_Release(&v[0]);
+        return 1;
+    }
+    if (get_typed(args[3], &v[2], 8, I64_KINDS, 0) != 0) {
+        PyBuffer_Release(&v[0]);
+        PyBuffer_Release(&v[1]);
+        return 1;
+    }
+    tb->keys = v[0].buf;
+    tb->nkeys = v[0].len / 8;
+    tb->filter = v[1].buf;
+    tb->bits = filter_bits(args[2], v[1].len);
+    tb->radix = v[2].buf;
+    if (tb->bits < 0 || v[2].len / 8 != CM_RADIX_ORDERS * (CM_IDS + 1)) {
+        for (int j = 0; j < 3; j++)
+            PyBuffer_Release(&v[j]);
+        return 1;
+    }
+    return 0;
+}
+
+/* get_table of args[0..3] into v[0..2], then the narrays buffers of
+ * args[4..] (item sizes and formats, writable from index writable_from on)
+ * into v[3..]: the number of buffers held, 3 + narrays when all are */
+static int
+get_table_arrays(PyObject *const *args, Py_buffer *v, NgramTable *tb, int narrays, const Py_ssize_t *size, const char *const *kinds, int writable_from)
+{
+    if (get_table(args, v, tb) != 0)
+        return 0;
+    int held = 3;
+    for (; held < 3 + narrays; held++)
+        if (get_typed(args[held + 1], &v[held], size[held - 3], kinds[held - 3], held - 3 >= writable_from) != 0)
+            break;
+    return held;
+}
+
+/* out (a new reference) once the first held buffers of v are released */
+static PyObject *
+released(Py_buffer *v, int held, PyObject *out)
+{
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    Py_INCREF(out);
+    return out;
+}
+
+static PyObject *
+ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* ngram_find(keys, filter, bits, radix, query, out) */
+    if (!arity("ngram_find", nargs, 6))
+        return NULL;
+    static const Py_ssize_t size[2] = {8, 8};
+    const char *kinds[2] = {U64_KINDS, I64_KINDS};
+    Py_buffer v[5];
+    NgramTable tb;
+    PyObject *out = Py_NotImplemented;
+    int held = get_table_arrays(args, v, &tb, 2, size, kinds, 1);
+    if (held != 5)
+        goto done;
+    Py_ssize_t n = v[3].len / 8;
+    if (v[4].len / 8 != n)
+        goto done;
+    const uint64_t *query = v[3].buf;
+    int64_t *found = v[4].buf;
+    for (Py_ssize_t i = 0; i < n; i++)
+        found[i] = ngram_index(&tb, query[i]);
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
+#define CM_DISCOUNT 0.75
+
+/* CharModel._span_logprob before its log: the interpolated probability of
+ * each predicted column h..2h of each row of rows (new rows then old ones,
+ * width 2h + 1), out[(t - h) * n + r]; the terms of _terms and the order
+ * of _interpolate, each double operation as numpy does it (no contraction
+ * into fused multiply-adds).  A new row reads the n-grams that do not hold
+ * column h from its old row (back). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=off")))
+#endif
+static void
+span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const NgramTable *tb,
+                const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
+                double *out)
+{
+    int top = h + 1, width = 2 * h + 1;
+    Py_ssize_t cells = (Py_ssize_t)top * width;
+    /* old rows first: a new row copies from them */
+    for (Py_ssize_t pass = 0; pass < 2; pass++) {
+        Py_ssize_t r0 = pass == 0 ? m : 0, r1 = pass == 0 ? n : m;
+        for (Py_ssize_t r = r0; r < r1; r++) {
+            const int64_t *row = rows + r * width;
+            int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
+            const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
+            for (int t = h - 1; t < width; t++) {
+                if (t < 0)
+                    continue;
+                uint64_t key = 0;
+                for (int k = 1; k <= top && k <= t + 1; k++) {
+                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
+                    if (from != NULL && (t < h || t - k + 1 > h))
+                        f[(k - 1) * width + t] = from[(k - 1) * width + t];
+                    else
+                        f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+                }
+            }
+            for (int t = h; t < width; t++) {
+                int64_t at = f[t];
+                double c = at >= 0 ? (double)counts[at] : 0.0;
+                double p = (c + 0.5) / uni_denom;
+                for (int k = 2; k <= top; k++) {
+                    if (row[t - k + 1] == 0) /* PAD */
+                        break;
+                    int64_t ctx = f[(k - 2) * width + t - 1];
+                    double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
+                    double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
+                    double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
+                    double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
+                    if (!(denom > 0))
+                        break;
+                    double b = CM_DISCOUNT * nn;
+                    double rest = denom - ss;
+                    b = b + rest;
+                    int64_t full_at = f[(k - 1) * width + t];
+                    double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
+                    double full = fc - CM_DISCOUNT;
+                    full = full > 0.0 ? full : 0.0;
+                    double bp = b * p;
+                    double num = full + bp;
+                    p = num / denom;
+                }
+                out[(Py_ssize_t)(t - h) * n + r] = p;
+            }
+        }
+    }
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static PyObject *
+gain_probs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* gain_probs(keys, filter, bits, radix, counts, follow_n, follow_s, ids, pos, repl, uni_denom, h) */
+    if (!arity("gain_probs", nargs, 12))
+        return NULL;
+    static const Py_ssize_t size[6] = {4, 4, 8, 8, 8, 8};
+    const char *kinds[6] = {"I", "I", U64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[9], *w = v + 3;
+    NgramTable tb;
+    int64_t *found = NULL, *uniq = NULL, *rows = NULL;
+    PyObject *p = NULL, *back = NULL, *out = Py_NotImplemented;
+    int owned = 0;
+    int held = get_table_arrays(args, v, &tb, 6, size, kinds, 6);
+    if (held != 9 || !PyFloat_CheckExact(args[10]) || !PyLong_CheckExact(args[11]))
+        goto done;
+    long h = PyLong_AsLong(args[11]);
+    if (h == -1 && PyErr_Occurred())
+        PyErr_Clear();
+    Py_ssize_t nkeys = tb.nkeys, len = w[3].len / 8, m = w[4].len / 8;
+    if (h < 1 || h + 1 > CM_RADIX_ORDERS || w[0].len / 4 != nkeys || w[1].len / 4 != nkeys || w[2].len / 8 != nkeys || w[5].len / 8 != m)
+        goto done;
+    const int64_t *ids = w[3].buf, *pos = w[4].buf, *repl = w[5].buf;
+    for (Py_ssize_t i = 0; i < len; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS)
+            goto done;
+    for (Py_ssize_t j = 0; j < m; j++) /* a position numpy would wrap or refuse is numpy's */
+        if (pos[j] < 0 || pos[j] >= len || repl[j] < 0 || repl[j] >= CM_IDS)
+            goto done;
+    /* np.unique(pos, return_inverse=True) */
+    uniq = PyMem_Malloc((m + 1) * sizeof(int64_t));
+    if (uniq == NULL)
+        goto nomem;
+    memcpy(uniq, pos, m * sizeof(int64_t));
+    qsort(uniq, m, sizeof(int64_t), cmp_i64);
+    Py_ssize_t u = 0;
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (u == 0 || uniq[u - 1] != uniq[j])
+            uniq[u++] = uniq[j];
+    Py_ssize_t width = 2 * h + 1, n = m + u;
+    back = PyByteArray_FromStringAndSize(NULL, m * 8);
+    p = PyByteArray_FromStringAndSize(NULL, (h + 1) * n * 8);
+    if (back == NULL || p == NULL)
+        goto fail;
+    rows = PyMem_Malloc(((size_t)n * width + 1) * sizeof(int64_t));
+    found = PyMem_Malloc(((size_t)n * (h + 1) * width + 1) * sizeof(int64_t));
+    if (rows == NULL || found == NULL)
+        goto nomem;
+    int64_t *bk = (int64_t *)PyByteArray_AS_STRING(back);
+    for (Py_ssize_t r = 0; r < u; r++) /* windows(ids, uniq, h, h): EDGE (1) beyond the text */
+        for (Py_ssize_t c = 0; c < width; c++) {
+            Py_ssize_t i = uniq[r] - h + c;
+            rows[(m + r) * width + c] = i < 0 || i >= len ? 1 : ids[i];
+        }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        bk[j] = lower_bound_i64(uniq, u, pos[j]);
+        memcpy(rows + j * width, rows + (m + bk[j]) * width, width * sizeof(int64_t));
+        rows[j * width + h] = repl[j];
+    }
+    span_probs_rows(rows, n, m, bk, (int)h, &tb, w[0].buf, w[1].buf, w[2].buf, PyFloat_AS_DOUBLE(args[10]), found,
+                    (double *)PyByteArray_AS_STRING(p));
+    out = PyTuple_Pack(2, p, back);
+    if (out == NULL)
+        goto fail;
+    owned = 1;
+    goto done;
+nomem:
+    PyErr_NoMemory();
+fail:
+    out = NULL;
+done:
+    PyMem_Free(uniq);
+    PyMem_Free(rows);
+    PyMem_Free(found);
+    if (out == NULL) {
+        Py_XDECREF(p);
+        Py_XDECREF(back);
+        for (int j = 0; j < held; j++)
+            PyBuffer_Release(&v[j]);
+        return NULL;
+    }
+    PyObject *res = released(v, held, out);
+    if (owned)
+        Py_DECREF(out);
+    Py_XDECREF(p);
+    Py_XDECREF(back);
+    return res;
+}
+
+/* the count of key (of order k) in the table, 0 when absent */
+static inline int64_t
+ngram_count(const NgramTable *tb, const uint32_t *counts, uint64_t key, int k)
+{
+    int64_t idx = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+    return idx >= 0 ? (int64_t)counts[idx] : 0;
+}
+
+static PyObject *
+neighbour_counts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* neighbour_counts(keys, filter, bits, radix, counts, ids, pairs, triples) */
+    if (!arity("neighbour_counts", nargs, 8))
+        return NULL;
+    static const Py_ssize_t size[4] = {4, 8, 8, 8};
+    const char *kinds[4] = {"I", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[7], *w = v + 3;
+    NgramTable tb;
+    PyObject *out = Py_NotImplemented;
+    int held = get_table_arrays(args, v, &tb, 4, size, kinds, 2);
+    if (held != 7)
+        goto done;
+    Py_ssize_t n = w[1].len / 8;
+    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != n + 1 || w[3].len / 8 != n)
+        goto done;
+    const uint32_t *counts = w[0].buf;
+    const int64_t *ids = w[1].buf;
+    int64_t *pairs = w[2].buf, *triples = w[3].buf;
+    for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS)
+            goto done;
+    /* the ids with an EDGE (1) either side: p(j) = ids[j - 1] */
+#define P(j) ((j) == 0 || (j) == n + 1 ? (uint64_t)1 : (uint64_t)ids[(j) - 1])
+    for (Py_ssize_t j = 0; j <= n; j++)
+        pairs[j] = ngram_count(&tb, counts, P(j) << CM_BITS | P(j + 1), 2);
+    for (Py_ssize_t j = 0; j < n; j++)
+        triples[j] = ngram_count(&tb, counts, P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2), 3);
+#undef P
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
+static PyObject *
+four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* four_gram_max(keys, filter, bits, radix, counts, ids, at, new, out) */
+    if (!arity("four_gram_max", nargs, 9))
+        return NULL;
+    static const Py_ssize_t size[5] = {4, 8, 8, 8, 8};
+    const char *kinds[5] = {"I", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[8], *w = v + 3;
+    NgramTable tb;
+    PyObject *out = Py_NotImplemented;
+    int held = get_table_arrays(args, v, &tb, 5, size, kinds, 4);
+    if (held != 8)
+        goto done;
+    Py_ssize_t len = w[1].len / 8, n = w[2].len / 8;
+    if (w[0].len / 4 != tb.nkeys || w[3].len / 8 != n || w[4].len / 8 != n)
+        goto done;
+    const uint32_t *counts = w[0].buf;
+    const int64_t *ids = w[1].buf, *at = w[2].buf, *new_ = w[3].buf;
+    int64_t *best = w[4].buf;
+    for (Py_ssize_t i = 0; i < len; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS)
+            goto done;
+    for (Py_ssize_t j = 0; j < n; j++)
+        if (at[j] < 0 || at[j] >= len || new_[j] < 0 || new_[j] >= CM_IDS)
+            goto done;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        uint64_t row[7];
+        for (int c = 0; c < 7; c++) { /* windows(ids, at, 3, 3), the candidate at column 3, EDGE (1) beyond the text */
+            Py_ssize_t i = at[j] - 3 + c;
+            row[c] = c == 3 ? (uint64_t)new_[j] : i < 0 || i >= len ? 1 : (uint64_t)ids[i];
+        }
+        int64_t most = 0;
+        for (int s = 0; s < 4; s++) {
+            uint64_t key = row[s] << (3 * CM_BITS) | row[s + 1] << (2 * CM_BITS) | row[s + 2] << CM_BITS | row[s + 3];
+            int64_t c = ngram_count(&tb, counts, key, 4);
+            most = c > most ? c : most;
+        }
+        best[j] = most;
+    }
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
+static PyObject *
+middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* middle_runs(pair_keys, mids, counts, left, right, starts) */
+    if (!arity("middle_runs", nargs, 6))
+        return NULL;
+    static const Py_ssize_t size[6] = {8, 8, 4, 8, 8, 8};
+    const char *kinds[6] = {I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[6];
+    int held = 0;
+    Py_ssize_t *lo = NULL, *hi = NULL;
+    PyObject *out = Py_NotImplemented;
+    for (; held < 6; held++)
+        if (get_typed(args[held], &v[held], size[held], kinds[held], 0) != 0)
+            goto done;
+    Py_ssize_t nkeys = v[0].len / 8, n = v[3].len / 8;
+    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n || v[5].len / 8 != CM_IDS + 1)
+        goto done;
+    const int64_t *starts = v[5].buf; /* where each left id's pairs begin (CharModel._c_middles) */
+    const int64_t *keys = v[0].buf, *mids = v[1].buf, *left = v[3].buf, *right = v[4].buf;
+    const uint32_t *counts = v[2].buf;
+    for (Py_ssize_t j = 0; j < n; j++) /* the pair's key as numpy shifts it: ids below 4,096 */
+        if (left[j] < 0 || left[j] >= CM_IDS || right[j] < 0 || right[j] >= CM_IDS)
+            goto done;
+    lo = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    hi = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (lo == NULL || hi == NULL) {
+        PyErr_NoMemory();
+        out = NULL;
+        goto done;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t key = (left[j] << CM_BITS) | right[j];
+        Py_ssize_t a = starts[left[j]], b = starts[left[j] + 1];
+        if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
+            a = 0, b = nkeys;
+        lo[j] = a + lower_bound_i64(keys + a, b - a, key); /* the same index: a stored pair lies in its left id's run */
+        hi[j] = lo[j] + lower_bound_i64(keys + lo[j], b - lo[j], key + 1); /* searchsorted right */
+        total += hi[j] - lo[j];
+    }
+    PyObject *parts[4] = {NULL, NULL, NULL, NULL};
+    for (int k = 0; k < 4; k++)
+        if ((parts[k] = PyByteArray_FromStringAndSize(NULL, total * 8)) == NULL) {
+            for (int q = 0; q < k; q++)
+                Py_DECREF(parts[q]);
+            out = NULL;
+            goto done;
+        }
+    int64_t *owner = (int64_t *)PyByteArray_AS_STRING(parts[0]), *rank = (int64_t *)PyByteArray_AS_STRING(parts[1]);
+    int64_t *mid = (int64_t *)PyByteArray_AS_STRING(parts[2]), *cnt = (int64_t *)PyByteArray_AS_STRING(parts[3]);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t j = 0; j < n; j++)
+        for (Py_ssize_t i = lo[j]; i < hi[j]; i++, at++) {
+            owner[at] = j;
+            rank[at] = i - lo[j];
+            mid[at] = mids[i];
+            cnt[at] = counts[i];
+        }
+    out = PyTuple_Pack(4, parts[0], parts[1], parts[2], parts[3]);
+    for (int k = 0; k < 4; k++)
+        Py_DECREF(parts[k]);
+done:
+    PyMem_Free(lo);
+    PyMem_Free(hi);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
@@ -885,6 +1435,28 @@ static PyMethodDef methods[] = {
                "cleaner.typos.model.word_starts with the model's table for the model:\n"
                "the same list; NotImplemented when the arguments are not of the types\n"
                "handled here.  compact: as for word_gain_bound.")},
+    {"word_gain_bounds", (PyCFunction)(void (*)(void))word_gain_bounds, METH_FASTCALL,
+     PyDoc_STR("word_gain_bounds(window, p, chars, table, banned, compact)\n--\n\n"
+               "cleaner.typos.context._word_gain_bounds: word_gain_bound at p of each\n"
+               "character of the list chars, the starts of word_starts and one memo shared,\n"
+               "as a list of the same floats; NotImplemented when the arguments are not of\n"
+               "the types handled here.")},
+    {"neighbour_counts", (PyCFunction)(void (*)(void))neighbour_counts, METH_FASTCALL,
+     PyDoc_STR("neighbour_counts(keys, filter, bits, radix, counts, ids, pairs, triples)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel.neighbour_counts into pairs (len(ids) + 1)\n"
+               "and triples (len(ids)), int64; None, or NotImplemented for other types, sizes\n"
+               "or ids.")},
+    {"four_gram_max", (PyCFunction)(void (*)(void))four_gram_max, METH_FASTCALL,
+     PyDoc_STR("four_gram_max(keys, filter, bits, radix, counts, ids, at, new, out)\n--\n\n"
+               "cleaner.typos.context._four_gram_counts of windows(ids, at, 3, 3) with new at\n"
+               "column 3: out[j] the largest count (uint32 counts) of the four 4-grams\n"
+               "holding the candidate; None, or NotImplemented for other types, sizes or ids.")},
+    {"middle_runs", (PyCFunction)(void (*)(void))middle_runs, METH_FASTCALL,
+     PyDoc_STR("middle_runs(pair_keys, mids, counts, left, right, starts)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel.middle_runs over its _middle_index (int64,\n"
+               "int64, uint32; starts: where each left id's pairs begin): (owner, rank, mids,\n"
+               "counts) as four bytearrays of int64, the same values; NotImplemented for\n"
+               "other types, sizes or ids.")},
     {"compact_table", (PyCFunction)compact_table, METH_O,
      PyDoc_STR("compact_table(table)\n--\n\n"
                "A compact copy of a word table (a capsule holding a reference to it) for\n"
@@ -904,6 +1476,17 @@ static PyMethodDef methods[] = {
                "its five arrays as bytes (int64, float64, int64, int64, float64), the same\n"
                "floats in the same order; NotImplemented for arrays of other types or shapes\n"
                "or an index numpy would wrap or refuse.")},
+    {"ngram_find", (PyCFunction)(void (*)(void))ngram_find, METH_FASTCALL,
+     PyDoc_STR("ngram_find(keys, filter, bits, radix, query, out)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel._find: out[i] = the index of query[i] in\n"
+               "the sorted uint64 keys or -1, read through the model's Bloom filter (bits)\n"
+               "and searched in the run of its order and first id (radix: CharModel._radix);\n"
+               "None, or NotImplemented for other types or sizes.")},
+    {"gain_probs", (PyCFunction)(void (*)(void))gain_probs, METH_FASTCALL,
+     PyDoc_STR("gain_probs(keys, filter, bits, radix, counts, follow_n, follow_s, ids, pos, repl, uni_denom, h)\n--\n\n"
+               "cleaner.typos.charmodel.CharModel._gain_probs: (probabilities, back) as\n"
+               "bytearrays of float64 and int64, the same values; NotImplemented for other\n"
+               "types, sizes, ids or positions.")},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,161 @@
+"""The C versions of the context pass's look-ups (``ngram_find``,
+``span_probs`` and ``word_gain_bounds`` of ``_cleaner_speedups``): the same
+indices and the same floats, bit for bit, as the numpy and Python ones of
+:mod:`cleaner.typos.charmodel` and :mod:`cleaner.typos.context` they
+replace.  The comparisons skip when the module is not built."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from benchmarks.inject.corpora import throughput_text
+from cleaner.typos import charmodel, context
+from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.model import han_span, model, speedups
+
+
+@pytest.fixture(scope="module")
+def fast():
+    mod = speedups()
+    if mod is None:
+        pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
+    return mod
+
+
+@pytest.fixture(scope="module")
+def cm() -> CharModel:
+    text = throughput_text("zh", 60_000)
+    return learn([text[i : i + 2000] for i in range(0, len(text), 2000)])
+
+
+def _random_text(rng: random.Random, corpus: str, n: int) -> str:
+    """A piece of the corpus with a few characters replaced by others of it,
+    by rare Han characters, digits, Latin letters or characters outside the
+    BMP (ids of every class, and EDGE at either end)."""
+    start = rng.randrange(0, max(1, len(corpus) - n))
+    chars = list(corpus[start : start + n])
+    for _ in range(rng.randrange(0, 6)):
+        if chars:
+            chars[rng.randrange(len(chars))] = rng.choice([rng.choice(corpus), chr(rng.randrange(0x4E00, 0xA000)), "7", "a", " ", "\n", chr(0x20000 + rng.randrange(50))])
+    return "".join(chars)
+
+
+def test_find_is_identical(fast, cm):
+    rng = np.random.default_rng(16)
+    stored = cm.keys[rng.integers(0, len(cm.keys), 3000)]
+    keys = np.concatenate((stored, stored + np.uint64(1), stored - np.uint64(1), rng.integers(0, 2**63, 3000, dtype=np.uint64), np.array([0, 2**64 - 1], dtype=np.uint64), cm.keys[[0, -1]]))
+    for shape in ((len(keys),), (len(keys) // 2, 2)):
+        q = keys[: int(np.prod(shape))].reshape(shape)
+        assert np.array_equal(cm._find(q), cm._py_find(q))
+    assert (cm._find(stored) >= 0).all()
+
+
+def test_gains_are_bit_identical(fast, cm, monkeypatch):
+    rng = random.Random(16)
+    corpus = throughput_text("zh", 60_000)
+    cases = []
+    for _ in range(300):
+        text = _random_text(rng, corpus, rng.randrange(1, 60))
+        k = rng.randrange(1, 12)
+        pos = [rng.randrange(len(text)) for _ in range(k)]
+        alts = [rng.choice([rng.choice(corpus), chr(rng.randrange(0x4E00, 0xA000)), "1", "x"]) for _ in range(k)]
+        cases.append((text, pos, alts))
+    fast_out = [cm.gains(*c).tolist() for c in cases]
+    monkeypatch.setattr(charmodel, "_SPEEDUPS", None)
+    slow_out = [cm.gains(*c).tolist() for c in cases]
+    assert [[x.hex() for x in row] for row in fast_out] == [[x.hex() for x in row] for row in slow_out]
+
+
+def test_gain_probs_are_bit_identical_on_random_ids(fast, cm):
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        ids = rng.integers(0, 7, int(rng.integers(1, 40)))  # PAD, EDGE and the classes ...
+        ids[rng.random(len(ids)) < 0.7] = rng.integers(16, len(cm.vocab) + 16)  # ... among characters
+        m = int(rng.integers(0, 30))
+        pos, repl = rng.integers(0, len(ids), m), rng.integers(0, 4096 - 16, m)
+        p, back = cm._gain_probs(ids, pos, repl)
+        want_p, want_back = cm._py_gain_probs(ids, pos, repl)
+        assert [x.hex() for x in p.tolist()] == [x.hex() for x in want_p.tolist()]
+        assert back.tolist() == want_back.tolist()
+
+
+def test_unhandled_arrays_fall_back_to_numpy(fast, cm):
+    wide = CharModel(cm.vocab, cm.keys, cm.counts.astype(np.int64), dict(cm.stats))  # counts C does not read
+    ids, pos, repl = cm.ids("我们在北京工作，大力发展旅游业。"), np.array([4, -1]), cm.ids("凉京")
+    follow_n, follow_s = cm._follow
+    assert fast.gain_probs(*wide._c_table, wide.counts, follow_n, follow_s, ids, pos[:1], repl[:1], 1.0, cm.order - 1) is NotImplemented
+    assert fast.gain_probs(*cm._c_table, cm.counts, follow_n, follow_s, ids, pos, repl, 1.0, cm.order - 1) is NotImplemented  # numpy wraps -1
+    text = "我们在北涼工作，大力发展旅游业。"
+    assert wide.gains(text, [4, 4], ["京", "凉"]).tolist() == cm.gains(text, [4, 4], ["京", "凉"]).tolist()
+    out = np.empty(3, dtype=np.int64)
+    table, bits = cm._filter
+    assert fast.ngram_find(cm.keys, table, bits + 1, cm._c_table[3], cm.keys[:3], out) is NotImplemented  # a filter of another size
+    assert fast.ngram_find(cm.keys.astype(np.int64), table, bits, cm._c_table[3], cm.keys[:3], out) is NotImplemented
+    assert fast.ngram_find(*cm._c_table, cm.keys[:3], out) is None and out.tolist() == [0, 1, 2]
+
+
+def test_an_empty_model_finds_nothing(fast):
+    empty = learn([])
+    assert empty._find(np.array([1, 2 << 60 | 5], dtype=np.uint64)).tolist() == [-1, -1]
+
+
+def test_word_gain_bounds_are_bit_identical(fast):
+    rng = random.Random(5)
+    text = throughput_text("zh", 40_000)
+    m = model()
+    for _ in range(600):
+        i = rng.randrange(len(text))
+        a, b = han_span(text, i, 4)
+        if b <= a:
+            continue
+        chars = [rng.choice(text) for _ in range(rng.randrange(0, 8))] + [chr(rng.randrange(0x4E00, 0xA000)), "\U00020001"]
+        banned = frozenset({text[i - 1 : i + 1], text[i : i + 2]}) if rng.random() < 0.3 else frozenset()
+        fast_out = context._word_gain_bounds(text[a:b], i - a, chars, m, banned)
+        assert [x.hex() for x in fast_out] == [x.hex() for x in context._py_word_gain_bounds(text[a:b], i - a, chars, m, banned)]
+
+
+def test_word_gain_bounds_leave_other_arguments_to_python(fast):
+    m = model()
+    assert fast.word_gain_bounds("越来赴好", 2, ("越",), m.table, frozenset(), None) is NotImplemented  # a tuple
+    assert fast.word_gain_bounds("越来赴好", 2, ["越来"], m.table, frozenset(), None) is NotImplemented  # not one character
+    assert fast.word_gain_bounds("越来赴好", 4, ["越"], m.table, frozenset(), None) is NotImplemented  # outside the window
+    assert context._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
+
+
+def test_middle_runs_are_identical(fast, cm):
+    rng = np.random.default_rng(9)
+    ids = cm.ids(throughput_text("zh", 20_000))
+    for n in (0, 1, 7, 300):
+        left, right = ids[rng.integers(0, len(ids), n)], ids[rng.integers(0, len(ids), n)]
+        left[: n // 3] = rng.integers(0, 4096, n // 3)  # pairs the corpus may not have
+        got, want = cm.middle_runs(left, right), cm._py_middle_runs(left, right)
+        assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
+    assert fast.middle_runs(*cm._middle_index, np.array([4096]), np.array([16]), cm._c_middles[3]) is NotImplemented  # an id numpy would shift past its pair
+
+
+def test_candidate_counts_are_identical(fast, cm, monkeypatch):
+    rng = np.random.default_rng(11)
+    ids = cm.ids(throughput_text("zh", 5_000))
+    cases = []
+    for n in (0, 1, 50, 400):
+        at = np.concatenate((rng.integers(0, len(ids), n), [0, len(ids) - 1][: min(n, 2)])).astype(np.int64)  # the edges too
+        new = ids[rng.integers(0, len(ids), len(at))]
+        cases.append((at, new))
+    got = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    want = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
+    assert any((g > 0).any() for g in got)
+
+
+def test_neighbour_counts_are_identical(fast, cm, monkeypatch):
+    rng = random.Random(12)
+    corpus = throughput_text("zh", 60_000)
+    texts = ["", "天"] + [_random_text(rng, corpus, rng.randrange(1, 120)) for _ in range(200)]
+    got = [cm.neighbour_counts(cm.ids(t)) for t in texts]
+    monkeypatch.setattr(charmodel, "_SPEEDUPS", None)
+    want = [cm.neighbour_counts(cm.ids(t)) for t in texts]
+    assert all(np.array_equal(g, w) and g.dtype == w.dtype for gs, ws in zip(got, want) for g, w in zip(gs, ws))
