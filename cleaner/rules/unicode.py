@@ -569,9 +569,18 @@ def _segment_around(text: str, pos: int, floor: int) -> tuple[int, int]:
     start = pos
     if pos > floor:
         # the nearest run end before pos: the first in the text read backwards
-        # from there (one copy and one search in C, not a step per character)
-        m = _OTHER_RUN_END.search(text[floor:pos][::-1])
-        start = pos - m.start() if m else floor
+        # from there (a copy and a search in C, not a step per character), in
+        # the last _LOOK_BACK characters first, then in sixteen times more
+        # before those, and so on (the run is most often short, and floor,
+        # the last segment's end, far: no copy of all that lies between)
+        end, size = pos, _LOOK_BACK
+        while True:
+            low = max(floor, end - size)
+            m = _OTHER_RUN_END.search(text[low:end][::-1])
+            if m is not None or low == floor:
+                break
+            end, size = low, size * 16
+        start = end - m.start() if m else floor
     m = _OTHER_RUN_END.search(text, pos)
     return start, (m.start() if m else len(text))
 

@@ -316,3 +316,21 @@ def test_non_ascii_run_is_the_same_from_any_floor(monkeypatch):
             start -= 1
         for floor in (0, rng.randint(0, start), start, pos):
             assert _NON_ASCII_RUN_AT(text, pos, floor)[0] == start, (text, pos, floor)
+
+
+def test_segment_is_the_same_however_far_it_reads_back_at_once(monkeypatch):
+    import random
+
+    from cleaner.rules import unicode as mod
+    from cleaner.rules.unicode import _OTHER_RUN_END, _segment_around
+
+    rng = random.Random(10)
+    texts = ["".join(rng.choices("ab é\n中，\u3000\u200b", k=rng.randint(1, 40))) for _ in range(3000)]
+    cases = [(t, pos, rng.randint(0, pos)) for t in texts for pos in [rng.randrange(len(t))]]
+    whole = []
+    for text, pos, floor in cases:  # (the nearest run end before pos, back to floor)
+        m = _OTHER_RUN_END.search(text[floor:pos][::-1])
+        end = _OTHER_RUN_END.search(text, pos)
+        whole.append((pos - m.start() if m else floor, end.start() if end else len(text)))
+    monkeypatch.setattr(mod, "_LOOK_BACK", 3)
+    assert [_segment_around(*case) for case in cases] == whole
