@@ -578,6 +578,13 @@ _ACTS = re.compile(r"[ \t\u3000\v\f]|[\r\n][\r\n]|\A[\r\n]")
 
 #: the ends of a text whose last line ends with a blank, or of one with an empty line last
 _ENDS_BLANK = (*_BLANK, "\n\n")
+#: in a text of LF lines: a line break after a blank (a line that ends
+#: with one) or before two more (two empty lines); opens with the literal,
+#: which the regex engine skips to
+_LF_ACTS = re.compile(r"\n(?:(?<=[ \t\u3000\v]\n)|\n\n)")
+#: a character at or above the first CJK one, or two quotation marks one
+#: separator apart (:data:`_SPACED_QUOTES`, three characters): one scan
+_CJK_OR_SPACED_QUOTES = re.compile(f"[{_QUOTES}{_CJK_FLOOR}-\U0010ffff](?:(?<=[{_CJK_FLOOR}-\U0010ffff])|[ \u3000][{_QUOTES}])")
 
 
 def whitespace_acts(text: str) -> bool:
@@ -598,15 +605,18 @@ def whitespace_acts(text: str) -> bool:
     """
     if "\r" in text or "\f" in text:
         return _ACTS.search(text) is not None
-    # (C string searches, each test written out: the pipeline asks for every
-    # range it reads again, thousands in a long text)
-    if " \n" in text or "\t\n" in text or "\u3000\n" in text or "\v\n" in text or text.endswith(_ENDS_BLANK):
-        return True  # (a line that ends with a blank, or empty lines at the end)
-    if "\n\n\n" in text or text.startswith("\n"):
-        return True  # (empty lines that go)
+    # (the pipeline asks for every range it reads again, thousands in a long
+    # text: each test a C call, a regex only where it skips to a literal)
+    if text.endswith(_ENDS_BLANK) or text.startswith("\n") or _LF_ACTS.search(text) is not None:
+        return True  # (a line that ends with a blank, or empty lines that go)
     if text.isascii():
         return False  # (only a non-ASCII line can lose a blank inside)
-    return _inner_candidate().search(text) is not None or _SPACED_QUOTES.search(text) is not None
+    m = _CJK_OR_SPACED_QUOTES.search(text)
+    if m is None:
+        return False
+    # (a gap between CJK characters or spaced-out text needs a CJK character,
+    # all at or above U+3001: without one, no scan of every blank of the text)
+    return m.end() - m.start() > 1 or _SPACED_QUOTES.search(text) is not None or _inner_candidate().search(text) is not None
 
 
 RULE = Rule(
