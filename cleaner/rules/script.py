@@ -116,10 +116,10 @@ def script_positions(text: str) -> tuple[Any, Any]:
     simp: list[Any] = []
     for base in range(0, len(text), _COUNT_CHUNK):
         codes = np.frombuffer(text[base : base + _COUNT_CHUNK].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        high = codes >= lowest
-        if np.count_nonzero(high) * _SPARSE < len(codes):
+        is_high = codes >= lowest
+        if np.count_nonzero(is_high) * _SPARSE < len(codes):
             # (few characters that high: Latin text; only they are looked up)
-            high = np.flatnonzero(high)
+            high = np.flatnonzero(is_high)
             kinds = np.take(table, codes[high], mode="clip")
             trad.append(high[kinds == 1] + base)
             simp.append(high[kinds == 2] + base)
