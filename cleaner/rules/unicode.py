@@ -613,9 +613,11 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
             continue
         start, end = _segment_around(text, at, max(seg_end, 0))
         seg_end = end
-        if any(a < end and start < b for a, b in done):
+        if done and any(a < end and start < b for a, b in done):
             continue
-        for off, chunk in _chunks(text[start:end]):
+        segment = text[start:end]
+        # (a segment is most often shorter than a chunk: no generator for it)
+        for off, chunk in ((0, segment),) if end - start <= _MAX_CHUNK else _chunks(segment):
             before = text[start + off - 1] if start + off > 0 else ""
             after = text[start + off + len(chunk)] if start + off + len(chunk) < len(text) else ""
             fixed = fix_segment(chunk, before, after)
