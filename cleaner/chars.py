@@ -10,8 +10,11 @@ expression character classes, plus a few predicates.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
+from collections.abc import Iterator
 from importlib import resources
+from typing import Any
 
 __all__ = [
     "HAN",
@@ -26,6 +29,8 @@ __all__ = [
     "is_cjk",
     "display_width",
     "script_chars",
+    "class_table",
+    "code_windows",
 ]
 
 #: Han ideographs: URO, Ext A, compatibility ideographs, Ext B and beyond, 〇.
@@ -157,3 +162,61 @@ def _script_sections() -> dict[str, str]:
         else:
             current.append(line.replace(" ", ""))
     return {name: "".join(lines) for name, lines in parts.items()}
+
+
+@functools.cache
+def class_table(pattern: str) -> Any:
+    """A numpy table by code point, True for the characters that the regex
+    ``pattern`` matches, a class of characters and ranges or alternatives of
+    such (how the classes here are written), read from its parse: a look-up
+    of every character of a long text at once (``np.take(table, codes,
+    mode="clip")``) instead of a regex scan, one character at a time.  The
+    table ends one entry past the highest of them: that last entry, False,
+    stands for every code point beyond.
+
+    >>> t = class_table("[a-c中]|[，]")
+    >>> bool(t[ord("b")]), bool(t[ord("中")]), bool(t[ord("，")]), bool(t[ord("d")]), len(t) == ord("，") + 2
+    (True, True, True, False, True)
+    """
+    import numpy as np
+
+    spans = _class_spans(importlib.import_module("re._parser").parse(pattern), pattern)
+    table = np.zeros(max(b for _, b in spans) + 2, dtype=bool)
+    for a, b in spans:
+        table[a : b + 1] = True
+    return table
+
+
+def _class_spans(items: Any, pattern: str) -> list[tuple[int, int]]:
+    """The code point ranges of a parsed one-character regex (see :func:`class_table`)."""
+    c = importlib.import_module("re._constants")
+    if len(items) != 1:
+        raise ValueError(f"class_table: {pattern!r} is not one character class")
+    op, av = items[0]
+    if op is c.LITERAL:
+        return [(av, av)]
+    if op is c.BRANCH:
+        return [span for branch in av[1] for span in _class_spans(branch, pattern)]
+    if op is c.IN and all(o in (c.LITERAL, c.RANGE) for o, _ in av):
+        return [(v, v) if o is c.LITERAL else v for o, v in av]
+    raise ValueError(f"class_table: {pattern!r} is not a class of characters and ranges")
+
+
+#: characters read at a time by :func:`code_windows` (4 bytes each)
+CODE_WINDOW = 1 << 20
+
+
+def code_windows(text: str, extra: int = 0, window: int | None = None) -> Iterator[tuple[int, Any]]:
+    """(start, code points) of each window of ``window`` characters of
+    ``text`` (:data:`CODE_WINDOW`), with ``extra`` characters more of what
+    follows (what a match across the window's end needs): numpy uint32, a
+    lone surrogate read as its code point, as the word model reads text.
+
+    >>> [(start, codes.tolist()) for start, codes in code_windows("中文ab", 1, 2)]
+    [(0, [20013, 25991, 97]), (2, [97, 98])]
+    """
+    import numpy as np
+
+    size = CODE_WINDOW if window is None else window
+    for base in range(0, len(text), size):
+        yield base, np.frombuffer(text[base : base + size + extra].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

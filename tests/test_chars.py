@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from cleaner.chars import _WIDE, display_width
 
 
@@ -39,3 +41,21 @@ def test_lines_of_reads_the_lines_the_line_regex_reads():
         for _ in range(3000):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
             assert lines_of(text) == by_regex(text), repr(text)
+
+
+def test_class_table_is_what_the_regex_matches():
+    # every code point, astral and surrogates included, for the classes the
+    # rules look up with numpy
+    import re
+
+    import numpy as np
+
+    from cleaner.chars import CJK, class_table
+
+    every = "".join(map(chr, range(0x110000)))
+    for pattern in (f"[{CJK}]", "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]", "[a-c]|[\U00020000-\U0002000f]|x"):
+        table = class_table(pattern)
+        assert not table[-1]
+        assert np.flatnonzero(table).tolist() == [m.start() for m in re.finditer(pattern, every)], pattern
+    with pytest.raises(ValueError):
+        class_table(r"\w")

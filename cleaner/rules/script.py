@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..chars import lines_of, script_chars
+from ..chars import script_chars
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 
@@ -88,37 +88,101 @@ def _kinds() -> Any:
     return table
 
 
-#: characters counted at a time by :func:`paragraph_counts` (5 bytes each)
+#: characters read at a time by :func:`paragraph_counts` (4 bytes each)
 _COUNT_CHUNK = 1 << 20
+#: a text this long or longer is tested for both scripts by the numpy
+#: look-up (:func:`script_positions`); a shorter one by two regex searches,
+#: which stop at their first match but scan all of a text without one
+_NUMPY_GATE = 1 << 16
+#: see :func:`script_positions`
+_SPARSE = 8
 
 
-def paragraph_counts(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """:func:`script_counts` of each span of ``text`` (sorted, disjoint),
-    from one look-up per character (numpy) instead of a regex match and a
-    string per character of the script.
+def script_positions(text: str) -> tuple[Any, Any]:
+    """The positions of the Traditional-only and of the Simplified-only
+    characters of ``text`` (numpy arrays), from one look-up per character in
+    :func:`_kinds`, :data:`_COUNT_CHUNK` characters at a time; in a window
+    where fewer than one character in :data:`_SPARSE` is as high as the
+    lowest of them (Latin text), only those are looked up.
 
-    >>> paragraph_counts("這是简体\\n我們", [(0, 5), (5, 7)])
-    [(1, 2), (1, 0)]
+    >>> [a.tolist() for a in script_positions("這是简体，我們")]
+    [[0, 6], [2, 3]]
     """
     import numpy as np
 
     table = _kinds()
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(paras):
-        base = paras[i][0]
-        j = i + 1
-        while j < len(paras) and paras[j][1] - base <= _COUNT_CHUNK:
-            j += 1
-        codes = np.frombuffer(text[base : paras[j - 1][1]].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        kinds = table[np.minimum(codes, len(table) - 1)]
-        trad = np.concatenate(([0], np.cumsum(kinds == 1)))
-        simp = np.concatenate(([0], np.cumsum(kinds == 2)))
-        a = np.asarray([p[0] - base for p in paras[i:j]], dtype=np.int64)
-        b = np.asarray([p[1] - base for p in paras[i:j]], dtype=np.int64)
-        out.extend(zip((trad[b] - trad[a]).tolist(), (simp[b] - simp[a]).tolist()))
-        i = j
-    return out
+    lowest = _lowest_script_char()
+    trad: list[Any] = []
+    simp: list[Any] = []
+    for base in range(0, len(text), _COUNT_CHUNK):
+        codes = np.frombuffer(text[base : base + _COUNT_CHUNK].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        is_high = codes >= lowest
+        if np.count_nonzero(is_high) * _SPARSE < len(codes):
+            # (few characters that high: Latin text; only they are looked up)
+            high = np.flatnonzero(is_high)
+            kinds = np.take(table, codes[high], mode="clip")
+            trad.append(high[kinds == 1] + base)
+            simp.append(high[kinds == 2] + base)
+            continue
+        # (the table's last entry, 0, stands for every code point beyond it)
+        kinds = np.take(table, codes, mode="clip")
+        trad.append(np.flatnonzero(kinds == 1) + base)
+        simp.append(np.flatnonzero(kinds == 2) + base)
+    empty = np.zeros(0, dtype=np.int64)
+    return (np.concatenate(trad) if trad else empty), (np.concatenate(simp) if simp else empty)
+
+
+@functools.cache
+def _lowest_script_char() -> int:
+    """The lowest code point of a Traditional-only or Simplified-only character."""
+    trad_only, simp_only = _only_chars()
+    return min(map(ord, trad_only + simp_only))
+
+
+def _paragraph_ends(text: str) -> Any:
+    """The end of each line of ``text`` with its line end (:data:`_LINE_END`:
+    CRLF, LF, CR or form feed; the last line may have none), as a numpy
+    array, :data:`_COUNT_CHUNK` characters at a time.
+
+    >>> _paragraph_ends("甲\\n乙\\r\\n丙").tolist(), _paragraph_ends("甲\\r\\r\\f").tolist(), _paragraph_ends("").tolist()
+    ([2, 5, 6], [2, 3, 4], [])
+    """
+    import numpy as np
+
+    n = len(text)
+    other_ends = "\r" in text or "\f" in text
+    out: list[Any] = []
+    for base in range(0, n, _COUNT_CHUNK):
+        stop = min(base + _COUNT_CHUNK, n)
+        # (one character more: whether a CR at the window's end ends its line)
+        codes = np.frombuffer(text[base : stop + 1].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = codes == 10
+        if other_ends:
+            lone_cr = codes == 13
+            lone_cr[:-1] &= ~ends[1:]  # (a CR before a LF: the LF ends that line)
+            ends |= lone_cr | (codes == 12)
+        out.append(np.flatnonzero(ends[: stop - base]) + (base + 1))
+    ends = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+    if n and (not len(ends) or ends[-1] != n):
+        ends = np.append(ends, n)
+    return ends
+
+
+def paragraph_counts(text: str, positions: tuple[Any, Any] | None = None) -> tuple[Any, Any, Any]:
+    """The lines of ``text`` with their line ends (:data:`_LINE_END`), by
+    their ends, and the :func:`script_counts` of each, as numpy arrays:
+    counted from the positions of the script's characters
+    (:func:`script_positions`, or ``positions`` when given), not by a regex
+    match and a string per character, nor a Python object per line.
+
+    >>> [a.tolist() for a in paragraph_counts("這是简体\\n我們")]
+    [[5, 7], [1, 1], [2, 0]]
+    """
+    import numpy as np
+
+    trad, simp = script_positions(text) if positions is None else positions
+    ends = _paragraph_ends(text)
+    return ends, np.diff(np.searchsorted(trad, ends), prepend=0), np.diff(np.searchsorted(simp, ends), prepend=0)
 
 
 def script_counts(text: str) -> tuple[int, int]:
@@ -212,25 +276,6 @@ def _convert_strays(text: str, stray: re.Pattern[str], config: str, *, with_neig
 _LINE_END = re.compile(r"\r\n|[\n\r\f]")
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """The lines of ``text``, each with its line end (:data:`_LINE_END`).
-
-    >>> _paragraphs("甲\\n乙\\r\\n丙"), _paragraphs("甲\\n")
-    ([(0, 2), (2, 5), (5, 6)], [(0, 2)])
-    """
-    out: list[tuple[int, int]] = []
-    start = 0
-    if "\r" in text or "\f" in text:
-        for m in _LINE_END.finditer(text):
-            out.append((start, m.end()))
-            start = m.end()
-        if start < len(text):
-            out.append((start, len(text)))
-        return out
-    # only \n ends a line: the lines as lines_of splits them in C
-    return [(start, start + len(body) + len(end)) for start, body, end in lines_of(text)]
-
-
 def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     """Edits that convert script (see the module docstring for the modes)."""
     mode = config.script
@@ -243,25 +288,31 @@ def script_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         yield from _convert_all(text, "s2tw")
         return
     trad_re, simp_re = _only()
-    # (one search each, and none of the counting, for a text in one script)
-    if not simp_re.search(text) or not trad_re.search(text):
-        return  # one script only
-    paras = _paragraphs(text)
-    counts = paragraph_counts(text, paras)
+    if len(text) < _NUMPY_GATE:
+        # (one search each, and none of the counting, for a text in one script)
+        if not simp_re.search(text) or not trad_re.search(text):
+            return  # one script only
+        positions = script_positions(text)
+    else:
+        positions = script_positions(text)
+        if not len(positions[0]) or not len(positions[1]):
+            return  # one script only
+    ends, trads, simps = paragraph_counts(text, positions)
     # (the paragraphs cover the text: their counts add up to the document's)
-    trad, simp = sum(t0 for t0, _ in counts), sum(s0 for _, s0 in counts)
+    trad, simp = len(positions[0]), len(positions[1])
     clear = max(trad, simp) >= DOCUMENT_MAJORITY * (trad + simp)
-    evidenced = sum(t0 + s0 > 0 for t0, s0 in counts)  # paragraphs with script-specific characters
+    evidenced = int((trads + simps > 0).sum())  # paragraphs with script-specific characters
     simplified_doc = simp > trad
     stray_re = trad_re if simplified_doc else simp_re
     config_name = "t2s" if simplified_doc else _traditional_config(text)
     # Decide paragraph by paragraph: strays inside paragraphs of the
     # majority script are converted; a paragraph wholly in the other script
     # is converted when the rest of the document is clearly in one script
-    # (see whole_paragraph); anything between is left alone.
-    for (start, end), (t, s_) in zip(paras, counts):
-        if (t if simplified_doc else s_) == 0:
-            continue  # (no character of the minority script: most paragraphs)
+    # (see whole_paragraph); anything between is left alone.  Only the
+    # paragraphs with a character of the minority script can change.
+    for k in (trads if simplified_doc else simps).nonzero()[0].tolist():
+        start, end = (int(ends[k - 1]) if k else 0), int(ends[k])
+        t, s_ = int(trads[k]), int(simps[k])
         para = text[start:end]
         majority, minority = (s_, t) if simplified_doc else (t, s_)
         if minority > MINORITY_MAX * (majority + minority):

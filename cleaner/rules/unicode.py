@@ -43,10 +43,10 @@ import functools
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..chars import HAN, HAN_BLOCK, is_cjk
+from ..chars import CODE_WINDOW, HAN, HAN_BLOCK, class_table, code_windows, is_cjk
 from ..edits import Edit, apply_edits, until_stable
 from ..rule import Rule, lines_around
 
@@ -282,7 +282,69 @@ def _rare_pairs(text: str) -> Iterator[re.Match[str]]:
     return _rare_pair().finditer(text, gate.start()) if gate else iter(())
 
 
+#: a text this long or longer is scanned for the starts of
+#: :data:`_SUSPECT_ALL` and :func:`_rare_pair` by a look-up per character
+#: (numpy, :func:`_match_starts`); a shorter one by the regexes
+_NUMPY_MIN = 1 << 14
+#: characters read at a time by :func:`_match_starts` (None: chars.CODE_WINDOW)
+_SCAN_WINDOW: int | None = None
+def _match_starts(text: str) -> tuple[list[int], list[int]]:
+    """Where :data:`_SUSPECT_ALL` and :func:`_rare_pair` match in ``text``,
+    as their ``finditer`` finds them (one match ends before the next
+    starts), from one look-up per character (numpy) instead of a regex scan
+    (one character at a time through a class of thousands).
+
+    >>> _match_starts("涓枃涓 a\u200b·Ã©Ã©")
+    ([5, 6, 10], [0])
+    """
+    import numpy as np
+
+    suspect = class_table(_SUSPECT.pattern)
+    rare = class_table(_rare_pair().pattern[: len(_rare_pair().pattern) // 2])
+    singles: list[Any] = []
+    pairs: list[Any] = []
+    # (three characters more: a pair or a run of four across a window's end)
+    window = _SCAN_WINDOW or CODE_WINDOW
+    for base, codes in code_windows(text, 3, window):
+        size = min(window, len(text) - base)
+        # Every character of both is a control character or above ASCII:
+        # only those are looked up ((code - 0x20) wraps below 0x20).
+        high = np.flatnonzero(codes - 0x20 >= 0x5F)
+        high_codes = codes[high]
+        found = high[np.take(suspect, high_codes, mode="clip") | (high_codes == 0xB7)]
+        singles.append(found[found < size] + base)
+        rare_at = high[np.take(rare, high_codes, mode="clip")]
+        firsts = rare_at[:-1][np.diff(rare_at) == 1]
+        pairs.append(firsts[firsts < size] + base)
+    suspects: list[int] = []
+    end = 0  # (where the last match ended: finditer resumes there)
+    for i in np.concatenate(singles).tolist() if singles else ():
+        if i < end:
+            continue
+        if text[i] == "\xb7":  # (a middle dot begins a match only before three Latin-1 letters)
+            if _LATIN1_AFTER_DOT.match(text, i + 1) is None:
+                continue
+            end = i + 4
+        else:
+            end = i + 1
+        suspects.append(i)
+    rare_pairs: list[int] = []
+    end = 0
+    for i in np.concatenate(pairs).tolist() if pairs else ():
+        if i >= end:
+            rare_pairs.append(i)
+            end = i + 2
+    return suspects, rare_pairs
+
+
+_LATIN1_AFTER_DOT = re.compile(r"[\xa1-\xff]{3}")
+
+
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
+#: what ends such a run (``\s`` is what str.isspace tells)
+_ASCII_OR_SPACE = re.compile(r"[\x00-\x7f\s]")
+#: characters :func:`_NON_ASCII_RUN_AT` reads back at once
+_LOOK_BACK = 64
 _LATIN1_RUN = re.compile(r"[\xa1-\xff]{4,}")
 _HIGH_LATIN1 = re.compile(r"[\xa1-\xff]{4}")
 _BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
@@ -507,9 +569,18 @@ def _segment_around(text: str, pos: int, floor: int) -> tuple[int, int]:
     start = pos
     if pos > floor:
         # the nearest run end before pos: the first in the text read backwards
-        # from there (one copy and one search in C, not a step per character)
-        m = _OTHER_RUN_END.search(text[floor:pos][::-1])
-        start = pos - m.start() if m else floor
+        # from there (a copy and a search in C, not a step per character), in
+        # the last _LOOK_BACK characters first, then in sixteen times more
+        # before those, and so on (the run is most often short, and floor,
+        # the last segment's end, far: no copy of all that lies between)
+        end, size = pos, _LOOK_BACK
+        while True:
+            low = max(floor, end - size)
+            m = _OTHER_RUN_END.search(text[low:end][::-1])
+            if m is not None or low == floor:
+                break
+            end, size = low, size * 16
+        start = end - m.start() if m else floor
     m = _OTHER_RUN_END.search(text, pos)
     return start, (m.start() if m else len(text))
 
@@ -519,11 +590,16 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
     edits: list[Edit] = []
     done: list[tuple[int, int]] = []
     # UTF-8 read as GBK: runs of uncommon Han characters
+    if len(text) < _NUMPY_MIN:
+        rare_starts: Iterable[int] = (m.start() for m in _rare_pairs(text))
+        suspect_starts: Iterable[int] = (m.start() for m in _SUSPECT_ALL.finditer(text))
+    else:
+        suspect_starts, rare_starts = _match_starts(text)
     last_run_end = -1
-    for m in _rare_pairs(text):
-        if m.start() < last_run_end:
+    for at in rare_starts:
+        if at < last_run_end:
             continue
-        run = _NON_ASCII_RUN_AT(text, m.start())
+        run = _NON_ASCII_RUN_AT(text, at, max(last_run_end, 0))
         last_run_end = run[1]
         chunk = text[run[0] : run[1]]
         fixed = _fix_run(chunk)
@@ -532,14 +608,16 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
             edits.extend(_diff_edits(offset + run[0], chunk, fixed))
     # everything else: the non-CJK runs that hold a suspicious character
     seg_end = -1
-    for m in _SUSPECT_ALL.finditer(text):
-        if m.start() < seg_end:
+    for at in suspect_starts:
+        if at < seg_end:
             continue
-        start, end = _segment_around(text, m.start(), max(seg_end, 0))
+        start, end = _segment_around(text, at, max(seg_end, 0))
         seg_end = end
-        if any(a < end and start < b for a, b in done):
+        if done and any(a < end and start < b for a, b in done):
             continue
-        for off, chunk in _chunks(text[start:end]):
+        segment = text[start:end]
+        # (a segment is most often shorter than a chunk: no generator for it)
+        for off, chunk in ((0, segment),) if end - start <= _MAX_CHUNK else _chunks(segment):
             before = text[start + off - 1] if start + off > 0 else ""
             after = text[start + off + len(chunk)] if start + off + len(chunk) < len(text) else ""
             fixed = fix_segment(chunk, before, after)
@@ -549,8 +627,21 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
     return iter(edits)
 
 
-def _NON_ASCII_RUN_AT(text: str, pos: int) -> tuple[int, int]:  # noqa: N802
-    start = pos
+def _NON_ASCII_RUN_AT(text: str, pos: int, floor: int = 0) -> tuple[int, int]:  # noqa: N802
+    """The run of non-ASCII, non-space characters around ``pos``, looked for
+    back to ``floor`` or :data:`_LOOK_BACK` characters first (a place the
+    run cannot begin before, the end of the last run: any place gives the
+    same run, sooner when close).
+
+    >>> _NON_ASCII_RUN_AT("ab 标题涓枃 c", 5), _NON_ASCII_RUN_AT("ab 标题涓枃 c", 5, 4)
+    ((3, 7), (3, 7))
+    """
+    # the nearest ASCII or space character before pos: the first in the
+    # text read backwards from there (one copy and one search in C, not a
+    # step per character through a paragraph of Chinese)
+    low = max(floor, pos - _LOOK_BACK)
+    m = _ASCII_OR_SPACE.search(text[low:pos][::-1])
+    start = pos - m.start() if m else low
     while start > 0 and not (text[start - 1] <= "\x7f" or text[start - 1].isspace()):
         start -= 1
     m = _NON_ASCII_RUN.match(text, start)

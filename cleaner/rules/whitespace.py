@@ -30,9 +30,9 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..chars import CJK, CLOSERS, HAN, KANA, lines_of
+from ..chars import CJK, CLOSERS, CODE_WINDOW, HAN, KANA, class_table, code_windows, lines_of
 from ..edits import Edit, until_stable
 from ..rule import Rule
 
@@ -352,6 +352,9 @@ def _changes_inside(body: str, inner_candidate: re.Pattern[str]) -> bool:
 
 def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits that tidy whitespace while keeping paragraph structure."""
+    if len(text) >= _NUMPY_MIN and "\r" not in text and "\f" not in text:
+        yield from _lf_rule(text)
+        return
     lines = _lines(text)
     n = len(lines)
     inner_candidate = _inner_candidate()
@@ -374,18 +377,7 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
             continue  # (in a run of blank lines already judged)
         start, body, ending = lines[k]
         if body.strip(_BLANK):
-            if not _changes_inside(body, inner_candidate):
-                # only trailing blanks go
-                if body[-1] in _TRAILING_BLANKS:
-                    kept = len(body.rstrip(_TRAILING_BLANKS))
-                    yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
-            else:
-                # to a fixed point: whether a space separates depends on the
-                # other spaces of its clause, which the same pass may remove
-                for e in until_stable(lambda b: _inner_edits(b, 0), body):
-                    yield e._replace(start=e.start + start, end=e.end + start)
-            if ending == "\f":
-                yield Edit(NAME, start + len(body), start + len(body) + 1, "\f", "\n")
+            yield from _content_line(start, body, ending, inner_candidate)
             i = k + 1
             continue
         i = k
@@ -394,16 +386,150 @@ def whitespace_rule(text: str, config: Config) -> Iterator[Edit]:
             j += 1
         run_start = start
         run_end = lines[j - 1][0] + len(lines[j - 1][1]) + len(lines[j - 1][2])
-        region = text[run_start:run_end]
         if i < first or j > last + 1:
             keep = ""  # blank lines before the first or after the last content line
         else:
             # one blank line, ended the way the previous line was ended
             prev_ending = lines[i - 1][2]
             keep = prev_ending if prev_ending in ("\n", "\r\n", "\r") else "\n"
-        if region != keep:
-            yield Edit(NAME, run_start, run_end, region, keep)
+        yield from _blank_run(text, run_start, run_end, keep)
         i = j
+
+
+def _content_line(start: int, body: str, ending: str, inner_candidate: re.Pattern[str]) -> Iterator[Edit]:
+    """The edits of a line with content (``body``, at ``start``, without its
+    line ending ``ending``)."""
+    if not _changes_inside(body, inner_candidate):
+        # only trailing blanks go
+        if body[-1] in _TRAILING_BLANKS:
+            kept = len(body.rstrip(_TRAILING_BLANKS))
+            yield Edit(NAME, start + kept, start + len(body), body[kept:], "")
+    else:
+        # to a fixed point: whether a space separates depends on the
+        # other spaces of its clause, which the same pass may remove
+        for e in until_stable(lambda b: _inner_edits(b, 0), body):
+            yield e._replace(start=e.start + start, end=e.end + start)
+    if ending == "\f":
+        yield Edit(NAME, start + len(body), start + len(body) + 1, "\f", "\n")
+
+
+def _blank_run(text: str, start: int, end: int, keep: str) -> Iterator[Edit]:
+    """The edit of a run of blank lines ``text[start:end]`` (line endings
+    included) that leaves ``keep`` of it."""
+    region = text[start:end]
+    if region != keep:
+        yield Edit(NAME, start, end, region, keep)
+
+
+#: a text this long or longer, its lines all ending with LF, is read with
+#: numpy (:func:`_lf_rule`); a shorter one line by line
+_NUMPY_MIN = 1 << 14
+#: code points of :data:`_BLANK`, and of the blanks that a removal inside a line is next to
+_BLANK_CODES = tuple(map(ord, _BLANK))
+_GAP_CODES = tuple(map(ord, " \t\u3000"))
+
+
+def _lf_rule(text: str) -> Iterator[Edit]:
+    """:func:`whitespace_rule` on a text whose lines all end with LF, from
+    the lines that can change (:func:`_lf_todo`), not a test of every line.
+
+    >>> [(e.start, e.end) for e in _lf_rule("标题 \\n\\n\\n正文 内容，继续。\\n\\n")]
+    [(2, 3), (4, 6), (8, 9), (16, 17)]
+    """
+    n = len(text)
+    inner_candidate = _inner_candidate()
+    done = 0  # (the text before it is judged)
+    for start, end in _lf_todo(text):
+        if start < done:
+            continue  # (in a run of blank lines already judged)
+        body = text[start:end]
+        if body.strip(_BLANK):
+            yield from _content_line(start, body, "\n" if end < n else "", inner_candidate)
+            done = end + 1
+            continue
+        # a run of blank lines, as far as it goes
+        run_end = min(end + 1, n)
+        while run_end < n:
+            nxt = text.find("\n", run_end)
+            nxt = n if nxt < 0 else nxt
+            if text[run_end:nxt].strip(_BLANK):
+                break
+            run_end = min(nxt + 1, n)
+        # (before the first or after the last line with content: nothing
+        # stays; else one blank line, ended as the line before it is, LF)
+        yield from _blank_run(text, start, run_end, "" if start == 0 or run_end == n else "\n")
+        done = run_end
+
+
+def _lf_todo(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines (without LF) of a text whose lines all end
+    with LF that :func:`_lf_rule` must read, in order, found with numpy: the
+    empty lines (but one alone between two lines that end with content, a
+    paragraph break, which stays), those that end with a blank (blank lines
+    of blanks too), and those with a space, tab or ideographic space next to
+    a CJK character or a quotation mark, which every removal inside a line
+    needs (:func:`_changes_inside`).  Any other line has content and keeps
+    it as it is.
+
+    >>> _lf_todo("甲\\n\\n乙 \\n丙 丁\\nab cd\\n")
+    [(2, 2), (3, 5), (6, 9)]
+    """
+    import numpy as np
+
+    n = len(text)
+    near = class_table(f"[{CJK}{_QUOTES}]")
+    breaks: list[Any] = []
+    before: list[Any] = []
+    gaps: list[Any] = []
+    for base, codes in code_windows(text, 1, _WINDOW):
+        # (codes[size] is the character after the window, when there is one)
+        size = min(_WINDOW or CODE_WINDOW, n - base)
+        own = codes[:size]
+        at = np.flatnonzero(own == 10)
+        breaks.append(at + base)
+        # the character before each line break (-1 before none, at the
+        # text's start; the previous window's last one before its first)
+        prev = codes[np.maximum(at - 1, 0)].astype(np.int64)
+        if len(at) and at[0] == 0:
+            prev[0] = ord(text[base - 1]) if base else -1
+        before.append(prev)
+        blanks = np.flatnonzero(_any_of(own, _GAP_CODES))
+        after = np.minimum(blanks + 1, len(codes) - 1)  # (none after the text's end)
+        right = np.take(near, codes[after], mode="clip") & (blanks + 1 < len(codes))
+        left = np.take(near, codes[np.maximum(blanks - 1, 0)], mode="clip") & (blanks > 0)
+        if base and len(blanks) and blanks[0] == 0:
+            left[0] = near[min(ord(text[base - 1]), len(near) - 1)]
+        gaps.append(blanks[left | right] + base)
+    ends = np.concatenate(breaks) if breaks else np.zeros(0, dtype=np.int64)
+    last_chars = np.concatenate(before) if before else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], ends + 1))
+    if n and text[-1] != "\n":  # (a last line without LF)
+        ends = np.append(ends, n)
+        last_chars = np.append(last_chars, ord(text[-1]))
+    starts = starts[: len(ends)]
+    empty = starts == ends
+    trailing = ~empty & _any_of(last_chars, _BLANK_CODES)
+    content = ~empty & ~trailing  # (ends with something other than a blank)
+    alone = np.zeros(len(ends), dtype=bool)  # an empty line between two such lines
+    alone[1:-1] = empty[1:-1] & content[:-2] & content[2:]
+    todo = trailing | (empty & ~alone)
+    near_gap = np.concatenate(gaps) if gaps else np.zeros(0, dtype=np.int64)
+    todo[np.searchsorted(starts, near_gap, side="right") - 1] = True
+    lines = np.flatnonzero(todo)
+    return list(zip(starts[lines].tolist(), ends[lines].tolist()))
+
+
+#: characters read at a time by :func:`_lf_todo` (None: chars.CODE_WINDOW)
+_WINDOW: int | None = None
+
+
+def _any_of(codes: Any, values: tuple[int, ...]) -> Any:
+    """Where ``codes`` (numpy) holds one of a few ``values``: a comparison
+    each (np.isin sorts, several times slower on a long text)."""
+    out = codes == values[0]
+    for v in values[1:]:
+        out |= codes == v
+    return out
 
 
 #: what a line that begins or ends with content does not begin or end with
@@ -450,13 +576,47 @@ def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
 _ACTS = re.compile(r"[ \t\u3000\v\f]|[\r\n][\r\n]|\A[\r\n]")
 
 
+#: the ends of a text whose last line ends with a blank, or of one with an empty line last
+_ENDS_BLANK = (*_BLANK, "\n\n")
+#: in a text of LF lines: a line break after a blank (a line that ends
+#: with one) or before two more (two empty lines); opens with the literal,
+#: which the regex engine skips to
+_LF_ACTS = re.compile(r"\n(?:(?<=[ \t\u3000\v]\n)|\n\n)")
+#: a character at or above the first CJK one, or two quotation marks one
+#: separator apart (:data:`_SPACED_QUOTES`, three characters): one scan
+_CJK_OR_SPACED_QUOTES = re.compile(f"[{_QUOTES}{_CJK_FLOOR}-\U0010ffff](?:(?<=[{_CJK_FLOOR}-\U0010ffff])|[ \u3000][{_QUOTES}])")
+
+
 def whitespace_acts(text: str) -> bool:
     """Whether :func:`whitespace_rule` can change anything in ``text``.
 
+    In a text whose lines all end with LF (most text, and every range the
+    pipeline reads again) the rule changes only a line that ends with a
+    blank (blank lines of blanks too), a run of empty lines at the start, at
+    the end or of two or more (one empty line between two lines with
+    content is a paragraph break, kept), and a line that can lose a blank
+    inside (:func:`_changes_inside`: a non-ASCII one); anything else reads
+    :data:`_ACTS`.
+
     >>> whitespace_acts("第一行\\n第二行\\n"), whitespace_acts("标题\\n\\n正文"), whitespace_acts("正文 内容")
-    (False, True, True)
+    (False, False, True)
+    >>> whitespace_acts("标题\\n\\n\\n正文"), whitespace_acts("He said so. \\nThen left."), whitespace_acts("He said so.\\n\\nThen left.")
+    (True, True, False)
     """
-    return _ACTS.search(text) is not None
+    if "\r" in text or "\f" in text:
+        return _ACTS.search(text) is not None
+    # (the pipeline asks for every range it reads again, thousands in a long
+    # text: each test a C call, a regex only where it skips to a literal)
+    if text.endswith(_ENDS_BLANK) or text.startswith("\n") or _LF_ACTS.search(text) is not None:
+        return True  # (a line that ends with a blank, or empty lines that go)
+    if text.isascii():
+        return False  # (only a non-ASCII line can lose a blank inside)
+    m = _CJK_OR_SPACED_QUOTES.search(text)
+    if m is None:
+        return False
+    # (a gap between CJK characters or spaced-out text needs a CJK character,
+    # all at or above U+3001: without one, no scan of every blank of the text)
+    return m.end() - m.start() > 1 or _SPACED_QUOTES.search(text) is not None or _inner_candidate().search(text) is not None
 
 
 RULE = Rule(

@@ -33,9 +33,9 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..chars import CJK, HAN
+from ..chars import CJK, HAN, class_table, code_windows
 from ..edits import Edit
 from ..rule import Rule, lines_around
 
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 
 NAME = "width"
 
-_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]*")  # (a class first: the engine skips to it)
+#: a full-width letter or digit
+_FULLWIDTH_CLASS = "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+_FULLWIDTH_ALNUM = re.compile(f"{_FULLWIDTH_CLASS}{_FULLWIDTH_CLASS}*")  # (a class first: the engine skips to it)
 #: the block of :data:`_FULLWIDTH_ALNUM`'s three ranges: a regex of one range
 #: scans text for them about twice as fast as one of three (a gate)
 _FULLWIDTH_BLOCK = re.compile("[\uff10-\uff5a]")
@@ -185,15 +187,12 @@ def _chinese_context(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _paren_events(text: str) -> list[int]:
-    """The positions of ``(``, ``)`` and of the line breaks between the first
-    and the last of them, in order: what ``re.finditer(r"[()\\n]", text)``
-    finds that can matter for pairing parentheses (a line break outside
-    them clears an empty stack or comes after the last pair).  By C string
-    searches: a regex class steps through every character.
+def _parens(text: str) -> list[int]:
+    """The positions of ``(`` and ``)``, in order, by C string searches (a
+    regex class steps through every character).
 
-    >>> _paren_events("甲\\n(乙\\n丙)\\n丁")
-    [2, 4, 6]
+    >>> _parens("甲(乙)\\n(丙")
+    [1, 3, 5]
     """
     at: list[int] = []
     for c in "()":
@@ -201,29 +200,39 @@ def _paren_events(text: str) -> list[int]:
         while i >= 0:
             at.append(i)
             i = text.find(c, i + 1)
-    if not at:
-        return at
-    lo, hi = min(at), max(at)
-    i = text.find("\n", lo, hi)
-    while i >= 0:
-        at.append(i)
-        i = text.find("\n", i + 1, hi)
     at.sort()
     return at
 
 
 def _paren_pairs(text: str, protected: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The pairs of parentheses of ``text`` on one line, outside the
+    ``protected`` spans (sorted, disjoint): a scan of every ``(``, ``)``
+    and line break, a line break outside them clearing the open ones.  Only
+    the parentheses are visited; the line breaks between two of them are
+    looked for (str.find) when one is open, not listed one by one.
+
+    >>> list(_paren_pairs("见(表)\\n(甲\\n乙)", []))
+    [(1, 3)]
+    """
+    starts = [a for a, _ in protected]
+
+    def inside(i: int) -> bool:
+        k = bisect.bisect_right(starts, i) - 1
+        return k >= 0 and i < protected[k][1]
+
     stack: list[int] = []
-    p = 0
-    for i in _paren_events(text):
-        while p < len(protected) and protected[p][1] <= i:
-            p += 1
-        if p < len(protected) and protected[p][0] <= i:
+    last = -1
+    for i in _parens(text):
+        if stack:
+            j = text.find("\n", last + 1, i)
+            while j >= 0 and protected and inside(j):
+                j = text.find("\n", j + 1, i)
+            if j >= 0:
+                stack.clear()
+        last = i
+        if protected and inside(i):
             continue
-        c = text[i]
-        if c == "\n":
-            stack.clear()
-        elif c == "(":
+        if text[i] == "(":
             stack.append(i)
         elif stack:
             yield stack.pop(), i
@@ -303,14 +312,59 @@ def _fullwidth_runs(text: str) -> Iterator[re.Match[str]]:
     return _FULLWIDTH_ALNUM.finditer(text, gate.start()) if gate else iter(())
 
 
+#: a text this long or longer is scanned for full-width runs and CJK by a
+#: look-up per character (:func:`_scan`), a shorter one by the regexes
+_NUMPY_MIN = 1 << 14
+
+
+def _scan(text: str) -> tuple[list[tuple[int, int]], bool]:
+    """The spans of :data:`_FULLWIDTH_ALNUM` in ``text`` and whether it holds
+    a CJK character (:func:`_has_cjk`), from one look-up per character
+    (numpy), not the regex scans (one character at a time).
+
+    >>> _scan("ＡＢ中１"), _scan("ａ b")
+    (([(0, 2), (3, 4)], True), ([(0, 1)], False))
+    """
+    import numpy as np
+
+    fullwidth = class_table(_FULLWIDTH_CLASS)
+    cjk = class_table(_CJK_CHAR.pattern)
+    found: list[Any] = []
+    has_cjk = False
+    for base, codes in code_windows(text):
+        # (only the block of the full-width forms is looked up: code - U+FF10
+        # wraps below it)
+        block = np.flatnonzero(codes - 0xFF10 <= 0x4A)
+        found.append(block[np.take(fullwidth, codes[block], mode="clip")] + base)
+        if not has_cjk:
+            # every CJK character is at or above U+3001: the first such
+            # character (in Chinese, the first or nearly) and, if it is
+            # none, all of them
+            high = codes >= 0x3001
+            first = int(high.argmax())
+            if high[first]:
+                has_cjk = bool(np.take(cjk, codes[first : first + 1], mode="clip")[0]) or bool(np.take(cjk, codes[high], mode="clip").any())
+    at = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    # (a run breaks where the next one is not the next character)
+    breaks = np.flatnonzero(np.diff(at) != 1) + 1
+    starts = at[np.concatenate(([0], breaks))] if len(at) else at
+    ends = at[np.concatenate((breaks - 1, [len(at) - 1]))] + 1 if len(at) else at
+    return list(zip(starts.tolist(), ends.tolist())), has_cjk
+
+
 def width_rule(text: str, config: Config) -> Iterator[Edit]:
     """Edits for full-width letters and digits and ASCII punctuation in Chinese."""
     changes: dict[int, str] = {}
-    for m in _fullwidth_runs(text):
-        zero = _chinese_zero(text, m.start(), m.end())
-        for k, c in enumerate(m.group()):
-            changes[m.start() + k] = "〇" if zero else chr(ord(c) - 0xFEE0)
-    if _ANY_PUNCT.search(text) and _has_cjk(text):  # no CJK, no Chinese context
+    if len(text) < _NUMPY_MIN:
+        runs = [m.span() for m in _fullwidth_runs(text)]
+        has_cjk = None  # (looked for only when there is punctuation)
+    else:
+        runs, has_cjk = _scan(text)
+    for start, end in runs:
+        zero = _chinese_zero(text, start, end)
+        for k in range(start, end):
+            changes[k] = "〇" if zero else chr(ord(text[k]) - 0xFEE0)
+    if _ANY_PUNCT.search(text) and (_has_cjk(text) if has_cjk is None else has_cjk):  # no CJK, no Chinese context
         protected = _protected(text)
         # Decide on the text as it reads after each round of conversions, until
         # nothing more changes: one pass then gives what two would (idempotence).

@@ -169,36 +169,64 @@ def test_a_long_traditional_paragraph_among_several_simplified_ones_is_converted
     assert only(text) == text.replace(trad, "这个县的经济发展缓慢，农业人口占多数，当地正在寻找对策。")
 
 
-@pytest.mark.parametrize("chunk", [None, 7])
+def _regex_lines(text):
+    # the lines with their line ends as the regex finds them (the oracle)
+    from cleaner.rules.script import _LINE_END
+
+    ends = [m.end() for m in _LINE_END.finditer(text)]
+    ends += [len(text)] if len(text) > (ends[-1] if ends else 0) else []
+    return list(zip([0] + ends, ends))
+
+
+@pytest.mark.parametrize("chunk", [None, 7, 1])
 def test_paragraph_counts_are_the_regex_counts_of_each_paragraph(monkeypatch, chunk):
-    # the numpy look-up must count what script_counts' regexes count (also
-    # when the text is counted a few paragraphs at a time)
+    # the numpy look-up must count what script_counts' regexes count, line by
+    # line (also when the text is read a few characters at a time: a CRLF
+    # split between two windows is one line end)
     import random
 
     from cleaner.rules import script
-    from cleaner.rules.script import _paragraphs, paragraph_counts, script_counts
+    from cleaner.rules.script import paragraph_counts, script_counts
 
     if chunk is not None:
         monkeypatch.setattr(script, "_COUNT_CHUNK", chunk)
 
     rng = random.Random(6)
-    alphabet = "這是简体我們们讨論论發发头髮中文\n\r\fa𠀀\ud800"
+    dense = "這是简体我們们讨論论發发头髮中文\n\r\fa𠀀\ud800"
+    sparse = "abcdefghijklmnopqrstuvwxyz .,\n" * 3 + "這简中"  # (Latin text: only its few Han characters are looked up)
     for _ in range(2000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
-        paras = list(_paragraphs(text))
-        assert paragraph_counts(text, paras) == [script_counts(text[a:b]) for a, b in paras], repr(text)
+        alphabet = rng.choice((dense, sparse))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        ends, trads, simps = paragraph_counts(text)
+        lines = _regex_lines(text)
+        assert [e for _, e in lines] == ends.tolist(), repr(text)
+        assert [script_counts(text[a:b]) for a, b in lines] == list(zip(trads.tolist(), simps.tolist())), repr(text)
 
 
-def test_lines_are_those_the_line_end_regex_finds():
-    # text with only \n is split in C: the spans must be the regex's
+@pytest.mark.parametrize("chunk", [None, 3])
+def test_line_ends_are_those_the_line_end_regex_finds(monkeypatch, chunk):
     import random
 
-    from cleaner.rules.script import _LINE_END, _paragraphs
+    from cleaner.rules import script
+    from cleaner.rules.script import _paragraph_ends
 
+    if chunk is not None:
+        monkeypatch.setattr(script, "_COUNT_CHUNK", chunk)
     rng = random.Random(5)
     for alphabet in ("中\n", "中\n\r\f"):
         for _ in range(5000):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
-            ends = [m.end() for m in _LINE_END.finditer(text)]
-            ends += [len(text)] if len(text) > (ends[-1] if ends else 0) else []
-            assert _paragraphs(text) == list(zip([0] + ends, ends)), repr(text)
+            assert _paragraph_ends(text).tolist() == [e for _, e in _regex_lines(text)], repr(text)
+
+
+def test_a_long_text_takes_the_numpy_gate_to_the_same_edits(monkeypatch):
+    # texts from _NUMPY_GATE characters on are tested for both scripts by the
+    # numpy look-up instead of the regexes: the same edits either way
+    from cleaner.rules import script
+
+    text = "\n".join(SIMPLIFIED_DOC) + "\n我们在這里开会，讨论头髮问题。\nEnglish only line\n"
+    before = only(text)
+    monkeypatch.setattr(script, "_NUMPY_GATE", 0)
+    assert only(text) == before != text
+    assert only("\n".join(SIMPLIFIED_DOC)) == "\n".join(SIMPLIFIED_DOC)
+    assert only("Latin text only, no Han.") == "Latin text only, no Han."

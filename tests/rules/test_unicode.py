@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -256,3 +257,80 @@ def test_text_ftfy_cannot_change_does_not_import_it():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split("\n")
     assert out[:2] == ["False True", "São Paulo True"]
+
+
+@pytest.mark.parametrize("chunk", [None, 5, 1])
+def test_match_starts_are_those_of_the_regexes(monkeypatch, chunk):
+    # the numpy scan of a long text must find what finditer finds (a middle
+    # dot before three Latin-1 letters is one match of four characters; a
+    # rare pair is one of two), also across the windows it reads
+    import random
+
+    from cleaner.rules import unicode as mod
+    from cleaner.rules.unicode import _SUSPECT_ALL, _match_starts, _rare_pair
+
+    if chunk is not None:
+        monkeypatch.setattr(mod, "_SCAN_WINDOW", chunk)
+    rng = random.Random(8)
+    alphabet = ["涓", "枃", "鍚", "中", "文", "a", " ", "\n", "·", "Ã", "©", "é", "\u200b", "\x00", "\x7f", "\x9d", "\ufeff", "\ud800", "𠀀", "，", "\u2028", "ﬁ"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert _match_starts(text) == (
+            [m.start() for m in _SUSPECT_ALL.finditer(text)],
+            [m.start() for m in _rare_pair().finditer(text)],
+        ), repr(text)
+
+
+def test_the_tables_are_the_classes_and_ascii_text_is_not_looked_up():
+    # _match_starts looks code points up in tables read from the classes'
+    # parse, and only control characters and those above ASCII
+    import numpy as np
+
+    from cleaner.chars import class_table
+    from cleaner.rules.unicode import _SUSPECT, _rare_pair
+
+    every = "".join(map(chr, range(0x110000)))
+    for pattern in (_SUSPECT.pattern, _rare_pair().pattern[: len(_rare_pair().pattern) // 2]):
+        table = class_table(pattern)
+        assert np.flatnonzero(table).tolist() == [m.start() for m in re.finditer(pattern, every)]
+    assert _SUSPECT.search("".join(map(chr, range(0x20, 0x7F)))) is None
+
+
+def test_non_ascii_run_is_the_same_from_any_floor(monkeypatch):
+    # the run around a position does not depend on where the look back
+    # starts, nor on how far it reads at once
+    import random
+
+    from cleaner.rules import unicode as mod
+    from cleaner.rules.unicode import _NON_ASCII_RUN_AT
+
+    monkeypatch.setattr(mod, "_LOOK_BACK", 3)
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "".join(rng.choice("涓枃标题 a\n\u3000\u00a0é") for _ in range(rng.randint(2, 30)))
+        pos = rng.randrange(len(text))
+        if text[pos] <= "\x7f" or text[pos].isspace():
+            continue
+        start = pos
+        while start > 0 and not (text[start - 1] <= "\x7f" or text[start - 1].isspace()):
+            start -= 1
+        for floor in (0, rng.randint(0, start), start, pos):
+            assert _NON_ASCII_RUN_AT(text, pos, floor)[0] == start, (text, pos, floor)
+
+
+def test_segment_is_the_same_however_far_it_reads_back_at_once(monkeypatch):
+    import random
+
+    from cleaner.rules import unicode as mod
+    from cleaner.rules.unicode import _OTHER_RUN_END, _segment_around
+
+    rng = random.Random(10)
+    texts = ["".join(rng.choices("ab é\n中，\u3000\u200b", k=rng.randint(1, 40))) for _ in range(3000)]
+    cases = [(t, pos, rng.randint(0, pos)) for t in texts for pos in [rng.randrange(len(t))]]
+    whole = []
+    for text, pos, floor in cases:  # (the nearest run end before pos, back to floor)
+        m = _OTHER_RUN_END.search(text[floor:pos][::-1])
+        end = _OTHER_RUN_END.search(text, pos)
+        whole.append((pos - m.start() if m else floor, end.start() if end else len(text)))
+    monkeypatch.setattr(mod, "_LOOK_BACK", 3)
+    assert [_segment_around(*case) for case in cases] == whole

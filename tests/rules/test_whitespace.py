@@ -278,3 +278,45 @@ def test_single_tokens_counted_in_c_are_the_tokens_of_one_character():
         tokens = [rng.choice(["中", "“", "—", "a", "é", "1", "文字", "ab", "年10", "1a", "“中"]) for _ in range(rng.randint(1, 8))]
         run = "".join(t + rng.choice(" \u3000") for t in tokens)[:-1]  # (one separator between two tokens)
         assert len(_single_token().findall(run)) == sum(len(t) == 1 and bool(_SINGLE.match(t)) for t in tokens), repr(run)
+
+
+def test_acts_is_false_only_where_the_rule_changes_nothing():
+    # the pipeline skips a range where whitespace_acts is False: the rule
+    # must find nothing there (random lines of CJK, Latin, blanks, quotes)
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.rules.whitespace import whitespace_acts, whitespace_rule
+
+    cfg = make_config()
+    rng = random.Random(12)
+    pieces = ["中", "文", "，", "。", "a", "b", "1", " ", " ", "\t", "\u3000", "\v", "“", "”", "—", "\n", "\n", "\n\n", "\r\n", "\f", "Hello world.", "基 金 公 司"]
+    silent = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if not whitespace_acts(text):
+            silent += 1
+            assert list(whitespace_rule(text, cfg)) == [], repr(text)
+    assert silent > 1000  # (the test reaches texts the rule skips)
+
+
+@pytest.mark.parametrize("window", [None, 1, 2, 7])
+def test_the_numpy_path_gives_the_edits_of_the_line_by_line_one(monkeypatch, window):
+    # a long LF-only text is read with numpy, the lines that can change found
+    # at once (also a window at a time): the same edits as line by line
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.rules import whitespace
+    from cleaner.rules.whitespace import whitespace_rule
+
+    cfg = make_config()
+    rng = random.Random(15)
+    pieces = ["中", "文", "，", "。", "a", "b", "1", " ", " ", "\t", "\u3000", "\v", "“", "”", "—", "·", "\n", "\n", "\n\n", "\n\n\n", "Hello world.", "基 金 公 司", "张三 李四 王五，", "𠀀"]
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        monkeypatch.setattr(whitespace, "_NUMPY_MIN", 1 << 30)
+        before = list(whitespace_rule(text, cfg))
+        monkeypatch.setattr(whitespace, "_NUMPY_MIN", 0)
+        monkeypatch.setattr(whitespace, "_WINDOW", window)
+        assert list(whitespace_rule(text, cfg)) == before, repr(text)

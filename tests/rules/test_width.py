@@ -227,3 +227,32 @@ def test_every_cjk_character_stands_in_the_gate_block():
     outside = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and _CJK_CHAR.match(chr(cp)) and not gate.match(chr(cp))]
     assert outside == []
     assert _has_cjk("abc\u3000ｅ，") and not _has_cjk("abc\u3000ｅ") and not _has_cjk("")
+
+
+@pytest.mark.parametrize("window", [None, 3, 1])
+def test_scan_finds_what_the_regexes_find(monkeypatch, window):
+    # a long text is scanned with numpy (also a window at a time: a run of
+    # full-width letters across two windows is one run)
+    import random
+
+    from cleaner import chars
+    from cleaner.rules.width import _CJK_CHAR, _FULLWIDTH_ALNUM, _scan
+
+    rng = random.Random(14)
+    alphabet = "中a1 ０Ｏｚ＠［｀｛\uff0f\uff1a\uff5b\uff5a\uff10，,(\u3000\u3001𠀀\ud800ｦ"
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(5000)]
+    expected = [([m.span() for m in _FULLWIDTH_ALNUM.finditer(t)], _CJK_CHAR.search(t) is not None) for t in texts]
+    monkeypatch.setattr(chars, "CODE_WINDOW", window or chars.CODE_WINDOW)
+    assert [_scan(t) for t in texts] == expected
+
+
+def test_a_long_text_gives_the_edits_of_the_regex_scans(monkeypatch):
+    from cleaner.config import make_config
+    from cleaner.rules import width
+
+    cfg = make_config()
+    for text in ("２０２１年,增长5.2%;见(附表)\n二００八年，ＡＢＣ\n", "Plain English, ＡＢＣ and １２３; no Chinese.\n", "", "中文"):
+        before = list(width.width_rule(text, cfg))
+        monkeypatch.setattr(width, "_NUMPY_MIN", 0)
+        assert list(width.width_rule(text, cfg)) == before
+        monkeypatch.undo()
