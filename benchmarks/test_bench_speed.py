@@ -39,14 +39,18 @@ LADDER_BUDGET = {"quick": Budget(seconds=1.0, min_rounds=5, max_rounds=100), "fu
 #: (floors raised on 2026-12-03 from 1.5/0.5/0.2 and 0.1 to about two thirds
 #: of a full run's figures, full-2026-12-03g: 4.5/2.4/1.7x and 1.1/1.2/2.0x;
 #: without the optional C module the default pipeline is about 0.8-0.9x on
-#: news, still above its floor)
+#: news, still above its floor; raised again on 2026-12-03, seventh
+#: session, for damaged zh and en to about two thirds of full-2026-12-03h:
+#: 3.4/3.1x typo rules off, 1.4/2.9x default; without the C module the
+#: same code measured 3.5/3.1x and 1.4/2.9x there, since these texts give
+#: the typo rules little to screen)
 FLOORS: dict[tuple[str, str], tuple[float, float]] = {
     ("news", "notypo"): (3.0, 4.0),
-    ("zh", "notypo"): (1.5, 4.0),
-    ("en", "notypo"): (1.1, 2.0),
+    ("zh", "notypo"): (2.3, 4.0),
+    ("en", "notypo"): (2.0, 2.0),
     ("news", "default"): (0.6, 1.0),
-    ("zh", "default"): (0.7, 1.0),
-    ("en", "default"): (1.0, 1.0),
+    ("zh", "default"): (0.9, 1.0),
+    ("en", "default"): (1.9, 1.0),
 }
 
 
