@@ -178,6 +178,11 @@ def _fold_all(texts: Sequence[str]) -> list[str]:
     return keys  # type: ignore[return-value]
 
 
+#: :func:`_fold_cjk` folds texts of fewer characters in all one by one
+#: (the arrays cost about 0.1 ms more, and its tables some 7 ms once)
+CJK_BATCH_MIN_CHARS = 1 << 13
+
+
 @functools.cache
 def _bmp_word() -> Any:
     """A numpy table over the Basic Multilingual Plane, True for the
@@ -185,9 +190,11 @@ def _bmp_word() -> Any:
     from the regex itself so that the two never disagree (built once)."""
     import numpy as np
 
-    table = np.zeros(0x10000, dtype=bool)
-    bmp = "".join(map(chr, range(0x10000)))
-    table[[m.start() for m in re.finditer(r"[^\W_]", bmp)]] = True
+    runs = np.asarray([m.span() for m in _KEEP.finditer("".join(map(chr, range(0x10000))))], dtype=np.int64).reshape(-1, 2)
+    edges = np.zeros(0x10001, dtype=np.int64)  # (some 400 runs: +1 where one starts, -1 past its end)
+    edges[runs[:, 0]] += 1
+    edges[runs[:, 1]] -= 1
+    table = np.cumsum(edges[:-1]) > 0
     table.flags.writeable = False
     return table
 
@@ -209,8 +216,10 @@ def _fold_cjk(texts: Sequence[str]) -> list[str]:
 
     >>> _fold_cjk(["這是「測試」， ＡＢＣ　１２３！", "中_文 abc", "①②", "。", "𠀀 𝄞 x"])
     ['這是測試abc 123', '中文abc', '12', '', '𠀀x']
+    >>> _fold_cjk(["中文，測試"] * 2000)[-1]
+    '中文測試'
     """
-    if len(texts) < 2:
+    if len(texts) < 2 or sum(map(len, texts)) < CJK_BATCH_MIN_CHARS:
         return [_finish(" ".join(_KEEP.findall(t))) for t in texts]
     import numpy as np  # (as the rest of the in-document path)
 
