@@ -173,3 +173,25 @@ def test_the_batch_fold_agrees_with_the_fold_on_each_code_point():
     points = [*range(0x10000), *range(0x10000, 0x110000, 61)]  # (the BMP, and a sample of the other planes)
     texts = ["".join(f"a{chr(c)}B_, " for c in points[k : k + 64]) for k in range(0, len(points), 64)]
     assert _fold_batch([t.encode("utf-8", "surrogatepass") for t in texts]) == [_fold(t) for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=60) | st.text(alphabet="中國語ばか𠀀𝄞，。「」 \u3000_ＡＢＣ１２３abcßİ①⑴\u0301\x00\ud800\n", max_size=60), max_size=12))
+def test_the_cjk_fold_is_the_fold_of_each_text(texts):
+    from cleaner.dedup.key import _KEEP, CJK_BATCH_MIN_CHARS, _finish, _fold_cjk
+
+    texts = [*texts, "中，文" * CJK_BATCH_MIN_CHARS]  # (long enough for the arrays)
+    assert _fold_cjk(texts) == [_finish(" ".join(_KEEP.findall(t))) for t in texts]
+
+
+def test_the_cjk_fold_agrees_with_the_fold_on_each_code_point():
+    # every character between two ideographs, then between two Latin letters
+    from cleaner.dedup.key import _KEEP, CJK_BATCH_MIN_CHARS, _finish, _fold_cjk
+
+    pad = "文，字" * CJK_BATCH_MIN_CHARS  # (long enough for the arrays)
+    points = [c for c in (*range(1, 0x10000), *range(0x10000, 0x110000, 61)) if not 0xD800 <= c < 0xE000]
+    for left, right in (("中", "文"), ("a", "B")):
+        texts = ["".join(f"{left}{chr(c)}{right} ，" for c in points[k : k + 16]) for k in range(0, len(points), 16)]
+        for k in range(0, len(texts), 8):  # (small batches: most hold nothing NFKC changes, so the arrays fold them)
+            batch = [*texts[k : k + 8], pad]
+            assert _fold_cjk(batch) == [_finish(" ".join(_KEEP.findall(t))) for t in batch]
