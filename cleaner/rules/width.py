@@ -415,9 +415,12 @@ def width_acts(text: str) -> bool:
         return False  # (both need a character beyond ASCII: a CJK one or a full-width one)
     # (the seven marks of _ANY_PUNCT one C scan each, faster than a scan for
     # the class; most ranges the pipeline reads again hold none)
-    if ("," in text or ";" in text or ":" in text or "?" in text or "!" in text or "(" in text or ")" in text) and _has_cjk(text):
+    above = _CJK_BLOCK.search(text)
+    if above is None:
+        return False  # (CJK and full-width characters alike are at or above U+3001: one scan for both)
+    if ("," in text or ";" in text or ":" in text or "?" in text or "!" in text or "(" in text or ")" in text) and _CJK_CHAR.search(text, above.start()) is not None:
         return True
-    gate = _FULLWIDTH_BLOCK.search(text)
+    gate = _FULLWIDTH_BLOCK.search(text, above.start())
     return gate is not None and _FULLWIDTH_ALNUM.search(text, gate.start()) is not None
 
 
