@@ -97,14 +97,26 @@ def lines_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     [(2, 9)]
     """
     out: list[tuple[int, int]] = []
+    # (a reread after a paragraph join asks for thousands of spans: one find
+    # each where a span starts on the lines of the range before, else two)
+    rfind, find, n = text.rfind, text.find, len(text)
+    last = -1  # where the range before ends (a line's end)
     for a, b in spans:
-        if out and b < out[-1][1]:
+        if b < last:
             continue  # on the lines of the range before (no line break between)
-        start = max(0, text.rfind("\n", 0, a))
-        nl = text.find("\n", b)
-        end = len(text) if nl < 0 else nl + 1
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
+        nl = find("\n", b)
+        end = n if nl < 0 else nl + 1
+        if a <= last:  # (its line begins at or before the range before ends)
+            if end > last:
+                out[-1] = (out[-1][0], end)
+                last = end
+            continue
+        start = rfind("\n", 0, a)
+        if out and start <= last:
+            if end > last:
+                out[-1] = (out[-1][0], end)
+                last = end
         else:
-            out.append((start, end))
+            out.append((start if start > 0 else 0, end))
+            last = end
     return out

@@ -547,11 +547,17 @@ def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     """
     out: list[tuple[int, int]] = []
     n = len(text)
+    done = -1  # where the range before ends: after a line that ends with content, or n
     for a, b in spans:
-        start = text.rfind("\n", 0, a) + 1
-        while start > 0 and (start == n or text[start] in _NOT_CONTENT):
-            start = text.rfind("\n", 0, start - 1) + 1
         end = a if b < a else b
+        if end < done:
+            continue  # (its range would end there at the latest: nothing to add)
+        if a <= done:
+            start = a  # (the range before holds its start: no walk back)
+        else:
+            start = text.rfind("\n", 0, a) + 1
+            while start > 0 and (start == n or text[start] in _NOT_CONTENT):
+                start = text.rfind("\n", 0, start - 1) + 1
         while True:
             nl = text.find("\n", end)
             if nl < 0:
@@ -563,10 +569,13 @@ def whitespace_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
                 last = text[nl - 2]
             if last not in _NOT_CONTENT:
                 break
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
+        if out and start <= done:
+            if end > done:
+                out[-1] = (out[-1][0], end)
+                done = end
         else:
             out.append((start, end))
+            done = end
     return out
 
 
@@ -611,6 +620,8 @@ def whitespace_acts(text: str) -> bool:
         return True  # (a line that ends with a blank, or empty lines that go)
     if text.isascii():
         return False  # (only a non-ASCII line can lose a blank inside)
+    if " " not in text and "\u3000" not in text and "\t" not in text:
+        return False  # (a gap and spaced-out text both hold one: three C scans for a character, not two regex scans)
     m = _CJK_OR_SPACED_QUOTES.search(text)
     if m is None:
         return False
