@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
+from ..chars import _WIDE, CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose, spans_after
 from ..rule import Rule
@@ -145,6 +145,43 @@ def _width(s: str) -> int:
     if s.isascii():
         return len(s)
     return display_width(s)
+
+
+#: at least this many lines are measured at once by :func:`_batch_widths`
+#: (one numpy look-up instead of a regex call a line)
+BATCH_WIDTHS = 256
+
+
+@functools.cache
+def _wide_table() -> Any:
+    """A table by code point (read-only numpy array): 1 for a character
+    that :func:`~cleaner.chars.display_width` counts twice, 0 otherwise;
+    built from the ranges of its character class (``[a-bc-d...]``)."""
+    import numpy as np
+
+    ranges = _WIDE.pattern[1:-1]
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for k in range(0, len(ranges), 3):
+        table[ord(ranges[k]) : ord(ranges[k + 2]) + 1] = 1
+    table.flags.writeable = False
+    return table
+
+
+def _batch_widths(texts: list[str]) -> list[int]:
+    """:func:`_width` of each of ``texts``, from one look-up per character
+    of them all in :func:`_wide_table`: the width of a text is its length
+    and its wide characters again (summed over the characters in C).
+
+    >>> _batch_widths(["中文ab", "", "abc", "一二"])
+    [6, 0, 3, 4]
+    """
+    import numpy as np
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(_wide_table()[codes], dtype=np.int64)))
+    return cast("list[int]", (lengths + wide[ends] - wide[ends - lengths]).tolist())
 
 
 def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
@@ -438,10 +475,21 @@ class _LineCache:
         return len(self._widths) + len(self._keys)
 
     def widths(self, bodies: list[str]) -> list[int]:
-        """The width of each of ``bodies`` (right-stripped)."""
+        """The width of each of ``bodies`` (right-stripped); many lines not
+        measured yet that are not ASCII are measured at once
+        (:func:`_batch_widths`)."""
         known = self._widths
+        wide: dict[str, str] = {}  # (the lines not ASCII, right-stripped)
         for body in set(bodies).difference(known):
-            known[body] = _width(body.rstrip())
+            s = body.rstrip()
+            if s.isascii():
+                known[body] = len(s)
+            else:
+                wide[body] = s
+        if len(wide) >= BATCH_WIDTHS:
+            known.update(zip(wide, _batch_widths(list(wide.values()))))
+        else:
+            known.update(zip(wide, map(display_width, wide.values())))
         return list(map(known.__getitem__, bodies))
 
     def width(self, body: str) -> int:
