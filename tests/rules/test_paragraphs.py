@@ -634,3 +634,18 @@ def test_batch_widths_measure_as_display_width_on_every_code_point_and_random_li
     lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     assert _batch_widths(lines) == [display_width(t) for t in lines]
     assert _batch_widths([]) == []
+
+
+def test_holds_three_agrees_with_a_search_for_three_past_the_marks_read_one_by_one():
+    import random
+
+    from cleaner.rules.paragraphs import FEW_MARKS, _holds_three
+
+    rng = random.Random(4)
+    for _ in range(20000):
+        n = rng.choice([5, 40, 4 * FEW_MARKS])
+        text = "".join(rng.choice("~~`中a\n") for _ in range(rng.randint(0, n)))
+        for mark in "~`":
+            assert _holds_three(mark, text) == (mark * 3 in text), repr(text)
+    many = "~中" * (3 * FEW_MARKS)
+    assert not _holds_three("~", many) and _holds_three("~", many + "~~~") and _holds_three("~", many[:-1] + "~~")
