@@ -820,8 +820,9 @@ def _lines(text: str) -> _Lines:
             bodies.pop()  # (a text that ends with a line break has no empty line after it)
         starts = list(accumulate(map(_NEXT, map(len, bodies)), initial=0))
         starts.pop()
-    # (blank: empty or whitespace alone, which strip takes away whole)
-    return _Lines(starts, bodies, list(map(operator.not_, map(str.strip, bodies))))
+    # (blank: empty or whitespace alone, which strip would take away whole:
+    # isspace tests the same characters without copying the line)
+    return _Lines(starts, bodies, [not body or body.isspace() for body in bodies])
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break

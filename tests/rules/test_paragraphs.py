@@ -649,3 +649,13 @@ def test_holds_three_agrees_with_a_search_for_three_past_the_marks_read_one_by_o
             assert _holds_three(mark, text) == (mark * 3 in text), repr(text)
     many = "~中" * (3 * FEW_MARKS)
     assert not _holds_three("~", many) and _holds_three("~", many + "~~~") and _holds_three("~", many[:-1] + "~~")
+
+
+def test_lines_blank_exactly_when_strip_leaves_nothing_for_every_code_point():
+    from cleaner.rules.paragraphs import _lines
+
+    chars = [chr(code) for code in range(0x110000) if chr(code) not in "\n\r"]
+    bodies = [c for c in chars] + [c + " " for c in chars] + ["", " \u3000\t"]
+    lines = _lines("\n".join(bodies))
+    assert lines.bodies == bodies
+    assert lines.blanks == [not body.strip() for body in lines.bodies]
