@@ -22,6 +22,15 @@ def test_display_width_counts_wide_characters_twice_on_both_paths():
     assert display_width("") == 0
 
 
+def test_display_width_same_on_every_code_point_whichever_path_the_middle_picks():
+    # the middle character only chooses which regex counts: a wide middle
+    # ("中") or a narrow one ("a") must give the same width for every character
+    for code in range(0x110000):
+        char = chr(code)
+        for text in (char + "中中", "中" + char + "中", char + "aa", "a" + char + "a"):
+            assert display_width(text) == len(text) + len(_WIDE.findall(text)), hex(code)
+
+
 def test_lines_of_reads_the_lines_the_line_regex_reads():
     # the split in C (text with LF only) and the regex (text with CR) must
     # give the lines that LINE.finditer gives, without the empty match at

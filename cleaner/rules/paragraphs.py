@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from ..chars import CJK, CLOSERS, HAN, display_width, lines_of
+from ..chars import _WIDE, CJK, CLOSERS, HAN, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose, spans_after
 from ..rule import Rule
@@ -145,6 +145,43 @@ def _width(s: str) -> int:
     if s.isascii():
         return len(s)
     return display_width(s)
+
+
+#: at least this many lines are measured at once by :func:`_batch_widths`
+#: (one numpy look-up instead of a regex call a line)
+BATCH_WIDTHS = 256
+
+
+@functools.cache
+def _wide_table() -> Any:
+    """A table by code point (read-only numpy array): 1 for a character
+    that :func:`~cleaner.chars.display_width` counts twice, 0 otherwise;
+    built from the ranges of its character class (``[a-bc-d...]``)."""
+    import numpy as np
+
+    ranges = _WIDE.pattern[1:-1]
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for k in range(0, len(ranges), 3):
+        table[ord(ranges[k]) : ord(ranges[k + 2]) + 1] = 1
+    table.flags.writeable = False
+    return table
+
+
+def _batch_widths(texts: list[str]) -> list[int]:
+    """:func:`_width` of each of ``texts``, from one look-up per character
+    of them all in :func:`_wide_table`: the width of a text is its length
+    and its wide characters again (summed over the characters in C).
+
+    >>> _batch_widths(["中文ab", "", "abc", "一二"])
+    [6, 0, 3, 4]
+    """
+    import numpy as np
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(_wide_table()[codes], dtype=np.int64)))
+    return cast("list[int]", (lengths + wide[ends] - wide[ends - lengths]).tolist())
 
 
 def _stats(lines: _Lines, cache: _LineCache | None = None) -> _DocStats:
@@ -438,10 +475,21 @@ class _LineCache:
         return len(self._widths) + len(self._keys)
 
     def widths(self, bodies: list[str]) -> list[int]:
-        """The width of each of ``bodies`` (right-stripped)."""
+        """The width of each of ``bodies`` (right-stripped); many lines not
+        measured yet that are not ASCII are measured at once
+        (:func:`_batch_widths`)."""
         known = self._widths
+        wide: dict[str, str] = {}  # (the lines not ASCII, right-stripped)
         for body in set(bodies).difference(known):
-            known[body] = _width(body.rstrip())
+            s = body.rstrip()
+            if s.isascii():
+                known[body] = len(s)
+            else:
+                wide[body] = s
+        if len(wide) >= BATCH_WIDTHS:
+            known.update(zip(wide, _batch_widths(list(wide.values()))))
+        else:
+            known.update(zip(wide, map(display_width, wide.values())))
         return list(map(known.__getitem__, bodies))
 
     def width(self, body: str) -> int:
@@ -772,8 +820,9 @@ def _lines(text: str) -> _Lines:
             bodies.pop()  # (a text that ends with a line break has no empty line after it)
         starts = list(accumulate(map(_NEXT, map(len, bodies)), initial=0))
         starts.pop()
-    # (blank: empty or whitespace alone, which strip takes away whole)
-    return _Lines(starts, bodies, list(map(operator.not_, map(str.strip, bodies))))
+    # (blank: empty or whitespace alone, which strip would take away whole:
+    # isspace tests the same characters without copying the line)
+    return _Lines(starts, bodies, [not body or body.isspace() for body in bodies])
 
 
 #: the verdicts of :func:`_decide` under one document layout, by break
@@ -1165,7 +1214,31 @@ def _may_fence(text: str) -> bool:
     >>> _may_fence("代码：\\n```\\nx = 1\\n```"), _may_fence("约~3~公里")
     (True, False)
     """
-    return ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
+    return _holds_three("`", text) or _holds_three("~", text)
+
+
+#: :func:`_holds_three` looks at most at this many of the marks one by one
+FEW_MARKS = 32
+
+
+def _holds_three(mark: str, text: str) -> bool:
+    """Whether ``text`` holds ``mark`` three times in a row: read at each
+    of its first :data:`FEW_MARKS` ``mark`` (found in C, many times faster
+    than a search for three, which scans a text with a few stray tildes to
+    its end), past them by a search for three.
+
+    >>> _holds_three("~", "约~3~公里"), _holds_three("~", "a~~b~~~"), _holds_three("`", "中文")
+    (False, True, False)
+    """
+    run = mark * 3
+    at = text.find(mark)
+    for _ in range(FEW_MARKS):
+        if at < 0:
+            return False
+        if text.startswith(run, at):
+            return True
+        at = text.find(mark, at + 1)
+    return at >= 0 and text.find(run, at) >= 0  # (no run starts before a mark already read)
 
 
 def _fenced(lines: _Lines, text: str) -> list[bool]:

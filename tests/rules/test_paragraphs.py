@@ -616,3 +616,46 @@ def test_counting_a_resumed_text_from_the_one_returned_gives_the_full_count():
             assert got == P._tally(after, P._LineCache())
             counted += 1
     assert counted >= 1000
+
+
+def test_batch_widths_measure_as_display_width_on_every_code_point_and_random_lines():
+    # the numpy table must count wide exactly the characters the regex of
+    # display_width does, surrogates and planes beyond the BMP included
+    import random
+
+    from cleaner.chars import display_width
+    from cleaner.rules.paragraphs import _batch_widths
+
+    chars = [chr(code) for code in range(0x110000)]
+    texts = [c + "中" for c in chars] + [c + "a" for c in chars]
+    assert _batch_widths(texts) == [display_width(t) for t in texts]
+    rng = random.Random(3)
+    alphabet = "中文，。abcé—“”😀\ud800한가\u3000ｗ\x00𠀀 \t"
+    lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    assert _batch_widths(lines) == [display_width(t) for t in lines]
+    assert _batch_widths([]) == []
+
+
+def test_holds_three_agrees_with_a_search_for_three_past_the_marks_read_one_by_one():
+    import random
+
+    from cleaner.rules.paragraphs import FEW_MARKS, _holds_three
+
+    rng = random.Random(4)
+    for _ in range(20000):
+        n = rng.choice([5, 40, 4 * FEW_MARKS])
+        text = "".join(rng.choice("~~`中a\n") for _ in range(rng.randint(0, n)))
+        for mark in "~`":
+            assert _holds_three(mark, text) == (mark * 3 in text), repr(text)
+    many = "~中" * (3 * FEW_MARKS)
+    assert not _holds_three("~", many) and _holds_three("~", many + "~~~") and _holds_three("~", many[:-1] + "~~")
+
+
+def test_lines_blank_exactly_when_strip_leaves_nothing_for_every_code_point():
+    from cleaner.rules.paragraphs import _lines
+
+    chars = [chr(code) for code in range(0x110000) if chr(code) not in "\n\r"]
+    bodies = [c for c in chars] + [c + " " for c in chars] + ["", " \u3000\t"]
+    lines = _lines("\n".join(bodies))
+    assert lines.bodies == bodies
+    assert lines.blanks == [not body.strip() for body in lines.bodies]
