@@ -28,6 +28,7 @@ __all__ = [
     "is_han",
     "is_cjk",
     "display_width",
+    "WIDE",
     "script_chars",
     "class_table",
     "code_windows",
@@ -116,15 +117,16 @@ def display_width(text: str) -> int:
         # lists the few narrow characters faster than the many wide ones;
         # either count is the same, the guess only picks the faster one
         return 2 * n - len(_NARROW.findall(text))
-    return n + len(_WIDE.findall(text))
+    return n + len(WIDE.findall(text))
 
 
-# East Asian Wide and Fullwidth characters (UAX #11), the blocks that matter.
-_WIDE = re.compile(
+#: East Asian Wide and Fullwidth characters (UAX #11), the blocks that matter
+#: (one character class: paragraphs reads its ranges for a look-up table)
+WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
 )
-_NARROW = re.compile("[^" + _WIDE.pattern[1:])
+_NARROW = re.compile("[^" + WIDE.pattern[1:])
 
 
 #: the sections of ``cleaner/data/script_chars.txt`` (built by scripts/build_script_chars.py)

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from cleaner.chars import _WIDE, display_width
+from cleaner.chars import WIDE, display_width
 
 
 def test_display_width_counts_wide_characters_twice_on_both_paths():
@@ -16,7 +16,7 @@ def test_display_width_counts_wide_characters_twice_on_both_paths():
     alphabet = "中文，。abcé—“”😀\ud800한가\u3000ｗ\x00𠀀"
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        assert display_width(text) == len(text) + len(_WIDE.findall(text)), repr(text)
+        assert display_width(text) == len(text) + len(WIDE.findall(text)), repr(text)
     assert display_width("中文ab") == 6
     assert display_width("一二三四五六七八") == 16
     assert display_width("") == 0
@@ -28,7 +28,7 @@ def test_display_width_same_on_every_code_point_whichever_path_the_middle_picks(
     for code in range(0x110000):
         char = chr(code)
         for text in (char + "中中", "中" + char + "中", char + "aa", "a" + char + "a"):
-            assert display_width(text) == len(text) + len(_WIDE.findall(text)), hex(code)
+            assert display_width(text) == len(text) + len(WIDE.findall(text)), hex(code)
 
 
 def test_lines_of_reads_the_lines_the_line_regex_reads():

@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from ..chars import _WIDE, CJK, CLOSERS, HAN, display_width, lines_of
+from ..chars import CJK, CLOSERS, HAN, WIDE, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose, spans_after
 from ..rule import Rule
@@ -159,7 +159,7 @@ def _wide_table() -> Any:
     built from the ranges of its character class (``[a-bc-d...]``)."""
     import numpy as np
 
-    ranges = _WIDE.pattern[1:-1]
+    ranges = WIDE.pattern[1:-1]
     table = np.zeros(0x110000, dtype=np.uint8)
     for k in range(0, len(ranges), 3):
         table[ord(ranges[k]) : ord(ranges[k + 2]) + 1] = 1
