@@ -45,22 +45,14 @@ def test_rounds_rotate_the_order_and_medians_are_per_call() -> None:
     assert timer.medians() == {"a": pytest.approx(1 / 3), "b": pytest.approx(1 / 3), "c": pytest.approx(1 / 3)}
 
 
-def test_each_sample_starts_after_a_full_collection_outside_the_clock() -> None:
-    """A rung must not pay for the collection the previous rung's garbage
-    made due: a full collection runs before every sample, never inside it."""
+def _round_events(timer: Interleaved, events: list[str]) -> list[str]:
+    """The full collections and clock reads of one timed round, in order."""
     import gc
-
-    events: list[str] = []
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start" and info["generation"] == 2:
             events.append("collect")
 
-    def tick() -> float:
-        events.append("clock")
-        return float(len(events))
-
-    timer = Interleaved({"a": lambda: None, "b": lambda: None}, clock=tick, min_sample=0)
     timer.warm_up()
     events.clear()
     gc.callbacks.append(on_gc)
@@ -68,16 +60,22 @@ def test_each_sample_starts_after_a_full_collection_outside_the_clock() -> None:
         timer.round()
     finally:
         gc.callbacks.remove(on_gc)
-    assert events == ["collect", "clock", "clock"] * 2
+    return list(events)
+
+
+def test_each_sample_starts_after_a_full_collection_outside_the_clock() -> None:
+    """A rung must not pay for the collection the previous rung's garbage
+    made due: a full collection runs before every sample, never inside it."""
+    events: list[str] = []
+
+    def tick() -> float:
+        events.append("clock")
+        return float(len(events))
+
+    timer = Interleaved({"a": lambda: None, "b": lambda: None}, clock=tick, min_sample=0)
+    assert _round_events(timer, events) == ["collect", "clock", "clock"] * 2
     quiet = Interleaved({"a": lambda: None}, clock=tick, min_sample=0, collect=False)
-    quiet.warm_up()
-    events.clear()
-    gc.callbacks.append(on_gc)
-    try:
-        quiet.round()
-    finally:
-        gc.callbacks.remove(on_gc)
-    assert "collect" not in events
+    assert "collect" not in _round_events(quiet, events)
 
 
 def test_medians_need_a_round_and_functions_are_required() -> None:
