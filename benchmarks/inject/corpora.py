@@ -148,6 +148,10 @@ def throughput_text(lang: str, size: int, *, seed: int = DEFAULT_SEED, long_para
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    if long_paragraph and lang != "zh":
+        # (its damage classes are the Chinese ones: on English paragraphs
+        # one of them found nothing to damage and failed deep inside)
+        raise ValueError("long_paragraph text is Chinese only: call throughput_text('zh', size, long_paragraph=True)")
     rng = random.Random(f"{seed}:throughput:{lang}:{long_paragraph}")
     parts: list[str] = []
     total = 0

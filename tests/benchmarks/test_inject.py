@@ -134,3 +134,15 @@ def test_check_rejects_a_duplicate_that_is_no_copy() -> None:
 def test_wrap_document_names_its_languages() -> None:
     with pytest.raises(ValueError, match="lang must be one of zh, en"):
         wrap_document(["x"], lang="fr", width=20, layout="blank", doc_id="x")
+
+
+def test_throughput_text_long_paragraph_is_chinese_only() -> None:
+    """A long paragraph is built from Chinese damage classes: Chinese gives
+    one line of damaged Chinese, English a ValueError that says what to call
+    (it used to fail deep inside a damage class)."""
+    from benchmarks.inject.corpora import throughput_text
+
+    text = throughput_text("zh", 20_000, long_paragraph=True)
+    assert "\n" not in text and len(text.encode("utf-8")) > 15_000
+    with pytest.raises(ValueError, match="Chinese only"):
+        throughput_text("en", 20_000, long_paragraph=True)
