@@ -320,7 +320,7 @@ def _evidenced(kinds: Any, ends: Any) -> int:
     """
     import numpy as np
 
-    return len(np.unique(np.searchsorted(ends, np.flatnonzero(kinds), side="right")))
+    return len(np.unique(np.searchsorted(ends, np.flatnonzero(kinds != 0), side="right")))
 
 
 #: a paragraph wholly in the other script: at least this many characters of

