@@ -56,8 +56,37 @@ def _is_footer_line(line: str) -> bool:
     return 0 < len(s) <= MAX_CHARS and not _PROSE.search(s[:-1] if s[-1:] in "。.!！" else s)
 
 
+#: characters of the text's end read first by :func:`boilerplate_rule`
+#: (then four times more, and so on, until the lines read decide)
+_TAIL = 4096
+
+
 def boilerplate_rule(text: str, config: Config) -> Iterator[Edit]:
-    """One edit that drops the trailing footer block, if there is one."""
+    """One edit that drops the trailing footer block, if there is one.
+
+    Only the end of the text is split into lines (from a line feed on: a
+    line starts there whatever precedes it), widened until the footer block
+    and the content line before it lie inside: not the 8,500 lines of a
+    long document (1 MB of damaged Chinese: 1.0 -> 0.01 ms a run; the rule
+    runs twice).
+    """
+    size = _TAIL
+    while True:
+        cut = text.rfind("\n", 0, len(text) - size) + 1 if size < len(text) else 0
+        found = _footer(text[cut:], whole=cut == 0)
+        if found is not None:
+            break
+        size *= 4
+    if found:
+        start, count = found
+        yield Edit(NAME, cut + start, len(text), text[cut + start :], "", note=f"promotional footer of {count} lines")
+
+
+def _footer(text: str, whole: bool) -> tuple[int, int] | tuple[()] | None:
+    """(start, line count) of the footer block that ends ``text``; ``()``
+    when there is none; None when the lines of ``text``, the end of a longer
+    text (unless ``whole``), cannot tell (the footer or the content line
+    before it may begin before them)."""
     lines = text.splitlines(keepends=True)
     # (start offset, line) of the non-blank lines, last first
     offsets = []
@@ -77,20 +106,22 @@ def boilerplate_rule(text: str, config: Config) -> Iterator[Edit]:
         low = lines[i].lower()
         has_phrase = has_phrase or any(p in low for p in phrases())
         block_start = i
+    else:
+        if not whole:
+            return None  # (every line read is blank or a footer line: more may be)
     if block_start is None or not has_phrase:
-        return
+        return ()
     # keep at least one line of content before the footer
     prior = [i for i in range(block_start) if lines[i].strip()]
     if not prior:
-        return
+        return () if whole else None
     last = prior[-1]
     body_end = offsets[last] + len(lines[last].rstrip("\r\n"))
     ending = lines[last][len(lines[last].rstrip("\r\n")) :]
     start = body_end + len(ending)
     if start >= len(text):
-        return
-    dropped = text[start:]
-    yield Edit(NAME, start, len(text), dropped, "", note=f"promotional footer of {count} lines")
+        return ()
+    return start, count
 
 
 RULE = Rule(

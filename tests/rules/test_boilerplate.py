@@ -48,3 +48,27 @@ def test_real_wikipedia_text_is_left_alone():
     text = evaldata("prose/wiki_zh_200.txt").read_text(encoding="utf-8")
     for article in text.split("\n\n"):
         assert only(article) == article
+
+
+@pytest.mark.parametrize("tail", [1, 7, 40])
+def test_reading_the_end_only_finds_what_reading_every_line_finds(monkeypatch, tail):
+    # the rule splits only the end of the text into lines, widened until
+    # they decide: the same edit as from all the lines, whatever the width
+    # read first (a footer, blank lines or the content line before it may
+    # begin before it)
+    import random
+
+    from cleaner.config import make_config
+    from cleaner.rules import boilerplate
+
+    cfg = make_config()
+    rng = random.Random(12)
+    pieces = ["扫描下方二维码", "关注我们的公众号", "责任编辑：王", "正文第一段，内容完整。", "", "   ", "\u3000", "短句", "Follow us on WeChat"]
+    ends = ["\n", "\r\n", "\r", "\n\n", "\x0c", "\u2028"]
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) + rng.choice(ends) for _ in range(rng.randint(0, 12)))
+        text += rng.choice(["", *pieces])
+        monkeypatch.setattr(boilerplate, "_TAIL", 1 << 30)
+        whole = list(boilerplate.boilerplate_rule(text, cfg))
+        monkeypatch.setattr(boilerplate, "_TAIL", tail)
+        assert list(boilerplate.boilerplate_rule(text, cfg)) == whole, repr(text)

@@ -85,3 +85,21 @@ def test_a_run_found_after_another_is_dropped_in_the_same_pass():
     once = only(text)
     assert "Page" not in once
     assert only(once) == once
+
+
+def test_the_first_character_lookahead_finds_what_the_formats_find():
+    # _AFTER_LF looks ahead for what a line of any format begins with before
+    # it tries the formats: the same matches as without the lookahead
+    import random
+    import re
+
+    from cleaner.rules import page_numbers as mod
+
+    plain = re.compile(mod._AFTER_LF.pattern.replace(f"(?=[{mod._BLANK}]*{mod._FIRST})", "", 1))
+    assert plain.pattern != mod._AFTER_LF.pattern
+    rng = random.Random(3)
+    pieces = [" ", "\u3000", "\f", "3", "12", "３", "٣", "-", "—", "~", "第", "页", "共", "Page", "PAGE", "of", "/", "／", "，", "正文", "a"]
+    for _ in range(5000):
+        lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(1, 6))]
+        text = "\n".join(lines)
+        assert [m.span() for m in mod._AFTER_LF.finditer(text)] == [m.span() for m in plain.finditer(text)], repr(text)

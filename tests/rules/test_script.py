@@ -179,14 +179,14 @@ def _regex_lines(text):
 
 
 @pytest.mark.parametrize("chunk", [None, 7, 1])
-def test_paragraph_counts_are_the_regex_counts_of_each_paragraph(monkeypatch, chunk):
+def test_script_kinds_count_what_the_regexes_count_in_each_paragraph(monkeypatch, chunk):
     # the numpy look-up must count what script_counts' regexes count, line by
     # line (also when the text is read a few characters at a time: a CRLF
     # split between two windows is one line end)
     import random
 
     from cleaner.rules import script
-    from cleaner.rules.script import paragraph_counts, script_counts
+    from cleaner.rules.script import _paragraph_ends, script_counts, script_kinds
 
     if chunk is not None:
         monkeypatch.setattr(script, "_COUNT_CHUNK", chunk)
@@ -197,10 +197,11 @@ def test_paragraph_counts_are_the_regex_counts_of_each_paragraph(monkeypatch, ch
     for _ in range(2000):
         alphabet = rng.choice((dense, sparse))
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
-        ends, trads, simps = paragraph_counts(text)
+        kinds = script_kinds(text)
         lines = _regex_lines(text)
-        assert [e for _, e in lines] == ends.tolist(), repr(text)
-        assert [script_counts(text[a:b]) for a, b in lines] == list(zip(trads.tolist(), simps.tolist())), repr(text)
+        assert [e for _, e in lines] == _paragraph_ends(text).tolist(), repr(text)
+        counts = [(int((kinds[a:b] == 1).sum()), int((kinds[a:b] == 2).sum())) for a, b in lines]
+        assert [script_counts(text[a:b]) for a, b in lines] == counts, repr(text)
 
 
 @pytest.mark.parametrize("chunk", [None, 3])

@@ -259,11 +259,13 @@ def test_text_ftfy_cannot_change_does_not_import_it():
     assert out[:2] == ["False True", "São Paulo True"]
 
 
+@pytest.mark.parametrize("sparse", [None, 0, 1 << 30])
 @pytest.mark.parametrize("chunk", [None, 5, 1])
-def test_match_starts_are_those_of_the_regexes(monkeypatch, chunk):
+def test_match_starts_are_those_of_the_regexes(monkeypatch, chunk, sparse):
     # the numpy scan of a long text must find what finditer finds (a middle
     # dot before three Latin-1 letters is one match of four characters; a
-    # rare pair is one of two), also across the windows it reads
+    # rare pair is one of two), also across the windows it reads, whether
+    # it looks up only the characters above ASCII (sparse=0) or all (1 << 30)
     import random
 
     from cleaner.rules import unicode as mod
@@ -271,6 +273,8 @@ def test_match_starts_are_those_of_the_regexes(monkeypatch, chunk):
 
     if chunk is not None:
         monkeypatch.setattr(mod, "_SCAN_WINDOW", chunk)
+    if sparse is not None:
+        monkeypatch.setattr(mod, "_SPARSE", sparse)
     rng = random.Random(8)
     alphabet = ["涓", "枃", "鍚", "中", "文", "a", " ", "\n", "·", "Ã", "©", "é", "\u200b", "\x00", "\x7f", "\x9d", "\ufeff", "\ud800", "𠀀", "，", "\u2028", "ﬁ"]
     for _ in range(3000):

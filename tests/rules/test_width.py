@@ -102,6 +102,9 @@ def test_protected_spans_are_found_line_by_line_as_in_the_whole_text():
     texts += ["中文,中文,中文", "x\n甲,乙,丙\n1,2", "一行，很长的一行，不是,表格,吧", "a@b.cn\n1,2,3\n中,文,"]
     # (a line with a URL or an address is searched from where one can start)
     texts += ["很长的正文，来源 www.a.cn，完", "见x-1.ftp+s://a.b 和 a_b%c@d.cn", "`x` 中 a@b.cn ftp://c", "@,a,b", "://a@b.cn,x,y", "a.b-c@d-e.f.g"]
+    # (commas the only trigger: found from comma to comma, not by the regex)
+    commas = [",", ",", "\n", "\r", "中", "a", " ", "，", "1"]
+    texts += ["".join(commas[ord(c) - 65] for c in t) for t in _random_texts("ABCDEFGHI")]
     for text in texts:
         assert _protected(text) == [(m.start(), m.end()) for m in _PROTECTED.finditer(text)], text
 
