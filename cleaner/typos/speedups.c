@@ -3,6 +3,7 @@
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
  * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
+ * proposals: cleaner.typos.context._py_proposals, suspects to candidates;
  * neighbour_counts: CharModel.neighbour_counts)
  * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
  * four_gram_max: _four_gram_counts of a candidate's window).
@@ -32,7 +33,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 4
+#define ABI 5
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -803,6 +804,27 @@ pair_bit(const uint8_t *bits, Py_ssize_t nbits, int64_t width, int64_t a, int64_
 DEFINE_LOWER_BOUND(lower_bound_i64, int64_t)
 DEFINE_LOWER_BOUND(lower_bound_u64, uint64_t)
 
+/* lower_bound_u64 for the n-gram table's long runs: branch-free, the two
+ * keys the next step may read fetched while this one compares, so that the
+ * search's cache misses overlap (the same index) */
+static inline Py_ssize_t
+lower_bound_u64_far(const uint64_t *keys, Py_ssize_t n, uint64_t key)
+{
+    if (n <= 0)
+        return 0;
+    const uint64_t *base = keys;
+    while (n > 1) {
+        Py_ssize_t half = n / 2, rest = n - half;
+#if defined(__GNUC__)
+        __builtin_prefetch(base + rest / 2);
+        __builtin_prefetch(base + half + rest / 2);
+#endif
+        base = base[half] < key ? base + half : base;
+        n = rest;
+    }
+    return (base - keys) + (*base < key);
+}
+
 /* _PairSets.bigram_lps for one pair (search_positions: the first key not
  * below it, at most the last) */
 static inline double
@@ -964,14 +986,20 @@ done:
 
 /* the model's sorted keys, its Bloom filter and where each run of keys of
  * one order and first id begins (radix[(k - 1) * 4097 + x]: searchsorted of
- * k << 60 | x << 12 (k - 1), x = 0..4096; CharModel._radix) */
+ * k << 60 | x << 12 (k - 1), x = 0..4096; CharModel._c_table), and the
+ * fence: every CM_FENCE-th key (keys[CM_FENCE * f], after the radix in the
+ * same array; none when absent) */
 typedef struct {
     const uint64_t *keys;
     Py_ssize_t nkeys;
     const uint8_t *filter;
     int bits;
     const int64_t *radix;
+    const uint64_t *fence;
+    Py_ssize_t nfence;
 } NgramTable;
+
+#define CM_FENCE 8
 
 #define CM_BITS 12
 #define CM_ORDER_SHIFT 60
@@ -998,7 +1026,18 @@ ngram_index(const NgramTable *tb, uint64_t key)
     }
     if (lo < 0 || hi > tb->nkeys || hi < lo) /* not CharModel._radix: stay inside keys */
         lo = 0, hi = tb->nkeys;
-    Py_ssize_t at = lo + lower_bound_u64(tb->keys + lo, hi - lo, key);
+    if (tb->nfence) { /* the fence's entries in the run (an eighth of the keys: their search misses the cache less), then one block */
+        Py_ssize_t flo = (lo + CM_FENCE - 1) / CM_FENCE, fhi = (hi + CM_FENCE - 1) / CM_FENCE;
+        Py_ssize_t below = lower_bound_u64_far(tb->fence + flo, fhi - flo, key + 1); /* the fence's keys up to key */
+        if (below > 0) { /* the key lies from the last of them on, before the next (or the run's end) */
+            Py_ssize_t a = (flo + below - 1) * CM_FENCE, b = (flo + below) * CM_FENCE;
+            lo = a;
+            hi = b < hi ? b : hi;
+        }
+        else /* before the run's first fence key */
+            hi = flo * CM_FENCE < hi ? flo * CM_FENCE : hi;
+    }
+    Py_ssize_t at = lo + lower_bound_u64_far(tb->keys + lo, hi - lo, key);
     return at < hi && tb->keys[at] == key ? (int64_t)at : -1;
 }
 
@@ -1040,7 +1079,10 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     tb->filter = v[1].buf;
     tb->bits = filter_bits(args[2], v[1].len);
     tb->radix = v[2].buf;
-    if (tb->bits < 0 || v[2].len / 8 != CM_RADIX_ORDERS * (CM_IDS + 1)) {
+    Py_ssize_t nradix = CM_RADIX_ORDERS * (CM_IDS + 1), extra = v[2].len / 8 - nradix;
+    tb->fence = (const uint64_t *)(tb->radix + nradix);
+    tb->nfence = extra == (tb->nkeys + CM_FENCE - 1) / CM_FENCE ? extra : 0;
+    if (tb->bits < 0 || extra < 0) {
         for (int j = 0; j < 3; j++)
             PyBuffer_Release(&v[j]);
         return 1;
@@ -1136,6 +1178,17 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                         f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
                 }
             }
+#if defined(__GNUC__)
+            for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
+                for (int k = 1; k <= top && k <= t + 1; k++) {
+                    int64_t at = f[(k - 1) * width + t];
+                    if (at >= 0) {
+                        __builtin_prefetch(counts + at);
+                        __builtin_prefetch(follow_n + at);
+                        __builtin_prefetch(follow_s + at);
+                    }
+                }
+#endif
             for (int t = h; t < width; t++) {
                 int64_t at = f[t];
                 double c = at >= 0 ? (double)counts[at] : 0.0;
@@ -1423,7 +1476,251 @@ done:
     return out;
 }
 
+
+/* ---- the candidates of cleaner.typos.context._proposals ------------------ */
+
+/* a growable array of candidates: position, code point, similarity deficit
+ * and kind (0 a look-alike, 1 a corpus proposal two steps away in the
+ * visual table, 2 a long-word proposal, 3 another corpus proposal) */
+typedef struct {
+    int64_t *pos, *code, *kind;
+    double *deficit;
+    Py_ssize_t n, cap;
+} Cands;
+
+static int
+cands_push(Cands *c, int64_t pos, int64_t code, double deficit, int64_t kind)
+{
+    if (c->n == c->cap) {
+        Py_ssize_t cap = c->cap ? 2 * c->cap : 256;
+        int64_t *p = PyMem_Realloc(c->pos, cap * 8), *q = p ? PyMem_Realloc(c->code, cap * 8) : NULL;
+        if (p) c->pos = p;
+        if (q) c->code = q;
+        int64_t *k = q ? PyMem_Realloc(c->kind, cap * 8) : NULL;
+        if (k) c->kind = k;
+        double *d = k ? PyMem_Realloc(c->deficit, cap * 8) : NULL;
+        if (d == NULL) {
+            PyErr_NoMemory();
+            return ERR;
+        }
+        c->deficit = d;
+        c->cap = cap;
+    }
+    c->pos[c->n] = pos;
+    c->code[c->n] = code;
+    c->deficit[c->n] = deficit;
+    c->kind[c->n] = kind;
+    c->n++;
+    return 0;
+}
+
+static void
+cands_free(Cands *c)
+{
+    PyMem_Free(c->pos);
+    PyMem_Free(c->code);
+    PyMem_Free(c->kind);
+    PyMem_Free(c->deficit);
+}
+
+static PyObject *
+bytes_of(const void *data, Py_ssize_t n)
+{
+    return PyByteArray_FromStringAndSize(n ? (const char *)data : NULL, n * 8);
+}
+
+#define CM_EDGE 1
+#define CM_FIRST_ID 16
+#define CTX_CODE_BITS 21
+#define CTX_MAX_ROW 256
+#define IS_HAN(cp) ((cp) >= 0x4E00 && (cp) <= 0x9FFF)
+
+enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, N_PARAMS };
+
+static PyObject *
+proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts,
+     *           mstarts, alike_keys, alike_rank, alike_deficit, id_table,
+     *           vocab_codes, trad, ids, cps, params)
+     * -> (isolated positions, candidate positions, code points, deficits,
+     *     kinds) as bytearrays of int64 (deficits float64), or
+     *     NotImplemented: cleaner.typos.context._py_proposals's candidates
+     *     in its order (by position: the look-alikes by their place in the
+     *     row, then the corpus's or the long-word proposals) */
+    if (!arity("proposals", nargs, 18))
+        return NULL;
+    static const Py_ssize_t size[14] = {4, 8, 8, 4, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8};
+    const char *kinds[14] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[17], *w = v + 3;
+    NgramTable tb;
+    PyObject *out = Py_NotImplemented;
+    Cands cs = {0};
+    int64_t *iso = NULL;
+    unsigned char *flag = NULL;
+    int held = get_table_arrays(args, v, &tb, 14, size, kinds, 14);
+    if (held != 17)
+        goto done;
+    const uint32_t *counts = w[0].buf, *mcounts = w[3].buf;
+    const int64_t *pair_keys = w[1].buf, *mids = w[2].buf, *mstarts = w[4].buf;
+    const int64_t *akeys = w[5].buf, *arank = w[6].buf;
+    const double *adef = w[7].buf;
+    const uint16_t *id_table = w[8].buf;
+    const int64_t *vocab_codes = w[9].buf;
+    const unsigned char *trad = w[10].buf;
+    const int64_t *ids = w[11].buf, *cps = w[12].buf, *par = w[13].buf;
+    Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[8].len / 2, nvocab = w[9].len / 8, ntrad = w[10].len;
+    Py_ssize_t n = w[11].len / 8;
+    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[12].len / 8 != n || w[13].len / 8 != N_PARAMS || ntrad < 0xA000)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
+            goto done;
+    int64_t detect = par[P_DETECT];
+    iso = PyMem_Malloc((n + 1) * sizeof(int64_t));
+    flag = PyMem_Malloc(n + 1);
+    if (iso == NULL || flag == NULL) {
+        PyErr_NoMemory();
+        out = NULL;
+        goto done;
+    }
+    /* CharModel.neighbour_counts then _suspect_masks: flag 1 a suspect not
+     * isolated, 2 an isolated one, 0 neither */
+#define P(j) ((j) == 0 || (j) == n + 1 ? (uint64_t)CM_EDGE : (uint64_t)ids[(j) - 1])
+    Py_ssize_t niso = 0;
+    int64_t left_pair = n ? ngram_count(&tb, counts, P(0) << CM_BITS | P(1), 2) : 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t right_pair = ngram_count(&tb, counts, P(j + 1) << CM_BITS | P(j + 2), 2);
+        int han = IS_HAN(cps[j]);
+        int isolated = han && left_pair <= detect && right_pair <= detect;
+        int found = isolated || (han && ngram_count(&tb, counts, P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2), 3) <= detect);
+        if (isolated)
+            iso[niso++] = j;
+        flag[j] = (par[P_PAIRS] ? isolated : found) && !trad[cps[j]] ? (isolated ? 2 : 1) : 0;
+        left_pair = right_pair;
+    }
+#undef P
+    Py_ssize_t row[CTX_MAX_ROW];
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (!flag[j])
+            continue;
+        int lone = flag[j] == 2;
+        Py_ssize_t first = cs.n, nrow = 0;
+        int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
+        int64_t pkey = (left << CM_BITS) | right;
+        Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
+        if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
+            a = 0, b = nkeys;
+        Py_ssize_t lo = a + lower_bound_i64(pair_keys + a, b - a, pkey), hi = lo + lower_bound_i64(pair_keys + lo, b - lo, pkey + 1);
+        int inner = j > 0 && j < n - 1 && IS_HAN(cps[j - 1]) && IS_HAN(cps[j + 1]);
+        int64_t akey = cps[j] << CTX_CODE_BITS;
+        Py_ssize_t s = 0, e = 0; /* the row of what is written */
+        if (lone) { /* every look-alike the model knows (_visual_candidates' lone rows) */
+            s = lower_bound_i64(akeys, nalike, akey), e = s + lower_bound_i64(akeys + s, nalike - s, akey + ((int64_t)1 << CTX_CODE_BITS));
+            for (Py_ssize_t k = s; k < e; k++) {
+                int64_t code = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1);
+                if (code >= nid || id_table[code] < CM_FIRST_ID)
+                    continue;
+                if (nrow == CTX_MAX_ROW)
+                    goto unsupported;
+                row[nrow++] = k;
+            }
+        }
+        else /* the middles that are look-alikes (_visual_candidates' near part) */
+            for (Py_ssize_t i = lo; i < hi; i++) {
+                if (mids[i] < 0 || mids[i] >= nvocab)
+                    goto unsupported;
+                int64_t key = akey | vocab_codes[mids[i]];
+                Py_ssize_t k = lower_bound_i64(akeys, nalike, key);
+                if (k < nalike && akeys[k] == key) {
+                    if (nrow == CTX_MAX_ROW)
+                        goto unsupported;
+                    row[nrow++] = k;
+                }
+            }
+        for (Py_ssize_t x = 1; x < nrow; x++) /* by place in the row (stable) */
+            for (Py_ssize_t y = x; y > 0 && arank[row[y - 1]] > arank[row[y]]; y--) {
+                Py_ssize_t t = row[y];
+                row[y] = row[y - 1];
+                row[y - 1] = t;
+            }
+        for (Py_ssize_t x = 0; x < nrow; x++)
+            if (cands_push(&cs, j, akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1), adef[row[x]], 0) < 0)
+                goto error;
+        Py_ssize_t nvis = cs.n;
+        if (!inner)
+            continue;
+        int64_t limit = lone ? par[P_CORPUS_LIMIT] : par[P_LONG_LIMIT], least = lone ? par[P_CORPUS_MIN] : par[P_LONG_MIN];
+        for (Py_ssize_t i = lo; i < hi && i - lo < limit; i++) {
+            if ((int64_t)mcounts[i] < least)
+                continue;
+            if (mids[i] < 0 || mids[i] >= CM_IDS || mids[i] >= nvocab)
+                goto unsupported;
+            int64_t code = vocab_codes[mids[i]];
+            int seen = lone && code == cps[j];
+            for (Py_ssize_t q = first; q < nvis && !seen; q++)
+                seen = cs.code[q] == code;
+            for (Py_ssize_t q = nvis; q < cs.n && !seen; q++) /* a character once */
+                seen = cs.code[q] == code;
+            if (seen || !IS_HAN(code) || trad[code])
+                continue;
+            if (!lone) { /* _candidate_counts: a 4-gram holding it, written this often */
+                uint64_t r[7];
+                for (int c = 0; c < 7; c++) {
+                    Py_ssize_t t = j - 3 + c;
+                    r[c] = c == 3 ? (uint64_t)mids[i] : t < 0 || t >= n ? (uint64_t)CM_EDGE : (uint64_t)ids[t];
+                }
+                int64_t most = 0;
+                for (int s = 0; s < 4; s++) {
+                    int64_t c = ngram_count(&tb, counts, r[s] << (3 * CM_BITS) | r[s + 1] << (2 * CM_BITS) | r[s + 2] << CM_BITS | r[s + 3], 4);
+                    most = c > most ? c : most;
+                }
+                if (most < par[P_LONG_GRAM_MIN])
+                    continue;
+            }
+            int64_t kind = 2;
+            if (lone) { /* a corpus proposal: a look-alike of a look-alike of what is written (_two_steps: 1), or not (3) */
+                kind = 3;
+                for (Py_ssize_t k = s; k < e && kind == 3; k++) {
+                    int64_t key = (akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1)) << CTX_CODE_BITS | code;
+                    Py_ssize_t q = lower_bound_i64(akeys, nalike, key);
+                    kind = q < nalike && akeys[q] == key ? 1 : 3;
+                }
+            }
+            if (cands_push(&cs, j, code, 0.0, kind) < 0)
+                goto error;
+        }
+    }
+    {
+        PyObject *parts[5] = {bytes_of(iso, niso), bytes_of(cs.pos, cs.n), bytes_of(cs.code, cs.n), bytes_of(cs.deficit, cs.n), bytes_of(cs.kind, cs.n)};
+        out = (parts[0] && parts[1] && parts[2] && parts[3] && parts[4]) ? PyTuple_Pack(5, parts[0], parts[1], parts[2], parts[3], parts[4]) : NULL;
+        for (int k = 0; k < 5; k++)
+            Py_XDECREF(parts[k]);
+        goto done;
+    }
+error:
+    out = NULL;
+    goto done;
+unsupported:
+    out = Py_NotImplemented;
+done:
+    cands_free(&cs);
+    PyMem_Free(iso);
+    PyMem_Free(flag);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
+     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, id_table, vocab_codes, trad, ids, cps, params)\n--\n\n"
+               "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"
+               "(isolated positions, positions, code points, deficits, kinds) as bytearrays;\n"
+               "NotImplemented for arguments it does not handle.")},
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
                "cleaner.typos.model.word_gain_bound with the model's table for the model:\n"
