@@ -340,7 +340,7 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
         [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT],
         dtype=np.int64,
     )
-    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, cm.table, cm._vocab_codes, _traditional_table(), cm.ids(text), code_points(text), params)
+    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), cm.ids(text), code_points(text), params)
     if out is NotImplemented:
         return None
     isolated, pos, codes, deficit, kind = out
@@ -663,6 +663,14 @@ def _visual_alikes() -> _Alikes:
     from ..confusion import confusion_table
 
     return _alike_table(confusion_table(), _visual_han_neighbours)
+
+
+@functools.cache
+def _alike_starts() -> np.ndarray:
+    """Where the keys of each code point below U+A000 begin in
+    :func:`_visual_alikes` (and where they end, at U+A000): the C
+    proposals read a suspect's row without a search."""
+    return np.searchsorted(_visual_alikes().keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
 
 
 def _look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:

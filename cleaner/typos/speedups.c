@@ -804,26 +804,31 @@ pair_bit(const uint8_t *bits, Py_ssize_t nbits, int64_t width, int64_t a, int64_
 DEFINE_LOWER_BOUND(lower_bound_i64, int64_t)
 DEFINE_LOWER_BOUND(lower_bound_u64, uint64_t)
 
-/* lower_bound_u64 for the n-gram table's long runs: branch-free, the two
- * keys the next step may read fetched while this one compares, so that the
- * search's cache misses overlap (the same index) */
-static inline Py_ssize_t
-lower_bound_u64_far(const uint64_t *keys, Py_ssize_t n, uint64_t key)
-{
-    if (n <= 0)
-        return 0;
-    const uint64_t *base = keys;
-    while (n > 1) {
-        Py_ssize_t half = n / 2, rest = n - half;
+/* lower_bound_u64 and lower_bound_i64 for long runs of keys: branch-free,
+ * the two keys the next step may read fetched while this one compares, so
+ * that the search's cache misses overlap (the same index) */
 #if defined(__GNUC__)
-        __builtin_prefetch(base + rest / 2);
-        __builtin_prefetch(base + half + rest / 2);
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
 #endif
-        base = base[half] < key ? base + half : base;
-        n = rest;
+#define DEFINE_LOWER_BOUND_FAR(name, type)                                  \
+    static inline Py_ssize_t name(const type *keys, Py_ssize_t n, type key) \
+    {                                                                       \
+        if (n <= 0)                                                         \
+            return 0;                                                       \
+        const type *base = keys;                                            \
+        while (n > 1) {                                                     \
+            Py_ssize_t half = n / 2, rest = n - half;                       \
+            PREFETCH(base + rest / 2);                                      \
+            PREFETCH(base + half + rest / 2);                               \
+            base = base[half] < key ? base + half : base;                   \
+            n = rest;                                                       \
+        }                                                                   \
+        return (base - keys) + (*base < key);                               \
     }
-    return (base - keys) + (*base < key);
-}
+DEFINE_LOWER_BOUND_FAR(lower_bound_u64_far, uint64_t)
+DEFINE_LOWER_BOUND_FAR(lower_bound_i64_far, int64_t)
 
 /* _PairSets.bigram_lps for one pair (search_positions: the first key not
  * below it, at most the last) */
@@ -1316,6 +1321,16 @@ done:
     return res;
 }
 
+/* fetch the Bloom filter's byte of key (of order k) into the cache */
+static inline void
+ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
+{
+    if (tb->nkeys == 0)
+        return;
+    uint64_t slot = ((key | ((uint64_t)k << CM_ORDER_SHIFT)) * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+    PREFETCH(tb->filter + (slot >> 3));
+}
+
 /* the count of key (of order k) in the table, 0 when absent */
 static inline int64_t
 ngram_count(const NgramTable *tb, const uint32_t *counts, uint64_t key, int k)
@@ -1541,38 +1556,39 @@ static PyObject *
 proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     /* proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts,
-     *           mstarts, alike_keys, alike_rank, alike_deficit, id_table,
-     *           vocab_codes, trad, ids, cps, params)
+     *           mstarts, alike_keys, alike_rank, alike_deficit, alike_starts,
+     *           id_table, vocab_codes, trad, ids, cps, params)
      * -> (isolated positions, candidate positions, code points, deficits,
      *     kinds) as bytearrays of int64 (deficits float64), or
      *     NotImplemented: cleaner.typos.context._py_proposals's candidates
      *     in its order (by position: the look-alikes by their place in the
      *     row, then the corpus's or the long-word proposals) */
-    if (!arity("proposals", nargs, 18))
+    if (!arity("proposals", nargs, 19))
         return NULL;
-    static const Py_ssize_t size[14] = {4, 8, 8, 4, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8};
-    const char *kinds[14] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS};
-    Py_buffer v[17], *w = v + 3;
+    static const Py_ssize_t size[15] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8};
+    const char *kinds[15] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[18], *w = v + 3;
     NgramTable tb;
     PyObject *out = Py_NotImplemented;
     Cands cs = {0};
     int64_t *iso = NULL;
     unsigned char *flag = NULL;
-    int held = get_table_arrays(args, v, &tb, 14, size, kinds, 14);
-    if (held != 17)
+    int held = get_table_arrays(args, v, &tb, 15, size, kinds, 15);
+    if (held != 18)
         goto done;
     const uint32_t *counts = w[0].buf, *mcounts = w[3].buf;
     const int64_t *pair_keys = w[1].buf, *mids = w[2].buf, *mstarts = w[4].buf;
     const int64_t *akeys = w[5].buf, *arank = w[6].buf;
     const double *adef = w[7].buf;
-    const uint16_t *id_table = w[8].buf;
-    const int64_t *vocab_codes = w[9].buf;
-    const unsigned char *trad = w[10].buf;
-    const int64_t *ids = w[11].buf, *cps = w[12].buf, *par = w[13].buf;
-    Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[8].len / 2, nvocab = w[9].len / 8, ntrad = w[10].len;
-    Py_ssize_t n = w[11].len / 8;
+    const int64_t *astarts = w[8].buf; /* where the keys of each code point below U+A000 begin (U+A000: the end) */
+    const uint16_t *id_table = w[9].buf;
+    const int64_t *vocab_codes = w[10].buf;
+    const unsigned char *trad = w[11].buf;
+    const int64_t *ids = w[12].buf, *cps = w[13].buf, *par = w[14].buf;
+    Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
+    Py_ssize_t n = w[12].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
-        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[12].len / 8 != n || w[13].len / 8 != N_PARAMS || ntrad < 0xA000)
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
@@ -1591,6 +1607,10 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t niso = 0;
     int64_t left_pair = n ? ngram_count(&tb, counts, P(0) << CM_BITS | P(1), 2) : 0;
     for (Py_ssize_t j = 0; j < n; j++) {
+        if (j + 8 < n) { /* the filter's bytes of the keys a few steps on: their cache misses overlap */
+            ngram_prefetch(&tb, P(j + 9) << CM_BITS | P(j + 10), 2);
+            ngram_prefetch(&tb, P(j + 8) << (2 * CM_BITS) | P(j + 9) << CM_BITS | P(j + 10), 3);
+        }
         int64_t right_pair = ngram_count(&tb, counts, P(j + 1) << CM_BITS | P(j + 2), 2);
         int han = IS_HAN(cps[j]);
         int isolated = han && left_pair <= detect && right_pair <= detect;
@@ -1612,12 +1632,14 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
         if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
             a = 0, b = nkeys;
-        Py_ssize_t lo = a + lower_bound_i64(pair_keys + a, b - a, pkey), hi = lo + lower_bound_i64(pair_keys + lo, b - lo, pkey + 1);
+        Py_ssize_t lo = a + lower_bound_i64_far(pair_keys + a, b - a, pkey), hi = lo + lower_bound_i64_far(pair_keys + lo, b - lo, pkey + 1);
         int inner = j > 0 && j < n - 1 && IS_HAN(cps[j - 1]) && IS_HAN(cps[j + 1]);
         int64_t akey = cps[j] << CTX_CODE_BITS;
-        Py_ssize_t s = 0, e = 0; /* the row of what is written */
+        /* the row of what is written: its keys in the table */
+        Py_ssize_t s = astarts[cps[j]], e = astarts[cps[j] + 1]; /* a suspect is Han: below U+A000 */
+        if (s < 0 || e > nalike || e < s)
+            goto unsupported;
         if (lone) { /* every look-alike the model knows (_visual_candidates' lone rows) */
-            s = lower_bound_i64(akeys, nalike, akey), e = s + lower_bound_i64(akeys + s, nalike - s, akey + ((int64_t)1 << CTX_CODE_BITS));
             for (Py_ssize_t k = s; k < e; k++) {
                 int64_t code = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1);
                 if (code >= nid || id_table[code] < CM_FIRST_ID)
@@ -1628,12 +1650,12 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
         }
         else /* the middles that are look-alikes (_visual_candidates' near part) */
-            for (Py_ssize_t i = lo; i < hi; i++) {
+            for (Py_ssize_t i = s < e ? lo : hi; i < hi; i++) {
                 if (mids[i] < 0 || mids[i] >= nvocab)
                     goto unsupported;
                 int64_t key = akey | vocab_codes[mids[i]];
-                Py_ssize_t k = lower_bound_i64(akeys, nalike, key);
-                if (k < nalike && akeys[k] == key) {
+                Py_ssize_t k = s + lower_bound_i64(akeys + s, e - s, key);
+                if (k < e && akeys[k] == key) {
                     if (nrow == CTX_MAX_ROW)
                         goto unsupported;
                     row[nrow++] = k;
@@ -1671,9 +1693,9 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                     Py_ssize_t t = j - 3 + c;
                     r[c] = c == 3 ? (uint64_t)mids[i] : t < 0 || t >= n ? (uint64_t)CM_EDGE : (uint64_t)ids[t];
                 }
-                int64_t most = 0;
-                for (int s = 0; s < 4; s++) {
-                    int64_t c = ngram_count(&tb, counts, r[s] << (3 * CM_BITS) | r[s + 1] << (2 * CM_BITS) | r[s + 2] << CM_BITS | r[s + 3], 4);
+                int64_t most = 0; /* only whether it reaches the least: the first that does ends the search */
+                for (int g = 0; g < 4 && most < par[P_LONG_GRAM_MIN]; g++) {
+                    int64_t c = ngram_count(&tb, counts, r[g] << (3 * CM_BITS) | r[g + 1] << (2 * CM_BITS) | r[g + 2] << CM_BITS | r[g + 3], 4);
                     most = c > most ? c : most;
                 }
                 if (most < par[P_LONG_GRAM_MIN])
@@ -1683,9 +1705,12 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (lone) { /* a corpus proposal: a look-alike of a look-alike of what is written (_two_steps: 1), or not (3) */
                 kind = 3;
                 for (Py_ssize_t k = s; k < e && kind == 3; k++) {
-                    int64_t key = (akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1)) << CTX_CODE_BITS | code;
-                    Py_ssize_t q = lower_bound_i64(akeys, nalike, key);
-                    kind = q < nalike && akeys[q] == key ? 1 : 3;
+                    int64_t alike = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1), key = alike << CTX_CODE_BITS | code;
+                    Py_ssize_t a0 = alike < 0xA000 ? astarts[alike] : 0, a1 = alike < 0xA000 ? astarts[alike + 1] : nalike;
+                    if (a0 < 0 || a1 > nalike || a1 < a0)
+                        goto unsupported;
+                    Py_ssize_t q = a0 + lower_bound_i64(akeys + a0, a1 - a0, key);
+                    kind = q < a1 && akeys[q] == key ? 1 : 3;
                 }
             }
             if (cands_push(&cs, j, code, 0.0, kind) < 0)
@@ -1717,7 +1742,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
-     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, id_table, vocab_codes, trad, ids, cps, params)\n--\n\n"
+     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params)\n--\n\n"
                "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"
                "(isolated positions, positions, code points, deficits, kinds) as bytearrays;\n"
                "NotImplemented for arguments it does not handle.")},
