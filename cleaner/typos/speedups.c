@@ -1046,6 +1046,16 @@ ngram_index(const NgramTable *tb, uint64_t key)
     return at < hi && tb->keys[at] == key ? (int64_t)at : -1;
 }
 
+/* fetch the Bloom filter's byte of key (of order k) into the cache */
+static inline void
+ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
+{
+    if (tb->nkeys == 0)
+        return;
+    uint64_t slot = ((key | ((uint64_t)k << CM_ORDER_SHIFT)) * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+    PREFETCH(tb->filter + (slot >> 3));
+}
+
 /* the bits argument: 4..63 and the filter 1 << (bits - 3) bytes; else -1 */
 static int
 filter_bits(PyObject *obj, Py_ssize_t filter_len)
@@ -1171,6 +1181,14 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
             const int64_t *row = rows + r * width;
             int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
             const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
+            for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) { /* the filter's bytes of the keys below first: their cache misses overlap */
+                uint64_t key = 0;
+                for (int k = 1; k <= top && k <= t + 1; k++) {
+                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
+                    if (from == NULL || !(t < h || t - k + 1 > h))
+                        ngram_prefetch(tb, key, k);
+                }
+            }
             for (int t = h - 1; t < width; t++) {
                 if (t < 0)
                     continue;
@@ -1321,15 +1339,6 @@ done:
     return res;
 }
 
-/* fetch the Bloom filter's byte of key (of order k) into the cache */
-static inline void
-ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
-{
-    if (tb->nkeys == 0)
-        return;
-    uint64_t slot = ((key | ((uint64_t)k << CM_ORDER_SHIFT)) * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-    PREFETCH(tb->filter + (slot >> 3));
-}
 
 /* the count of key (of order k) in the table, 0 when absent */
 static inline int64_t
