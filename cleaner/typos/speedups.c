@@ -1164,6 +1164,28 @@ done:
  * of _interpolate, each double operation as numpy does it (no contraction
  * into fused multiply-adds).  A new row reads the n-grams that do not hold
  * column h from its old row (back). */
+/* a cell of found not looked up yet: a new row's n-gram that holds its
+ * column h is looked up only when the interpolation reads it (it stops at
+ * the first order whose context the corpus never writes: most n-grams of a
+ * look-alike's row are never read) */
+#define CM_LAZY (-2)
+
+/* the index of the k-gram ending at column t of row (f: the row's cells),
+ * looked up now when it is CM_LAZY */
+static inline int64_t
+cell_index(int64_t *f, const int64_t *row, int k, int t, int width, const NgramTable *tb)
+{
+    int64_t *at = f + (k - 1) * width + t;
+    if (*at == CM_LAZY) {
+        uint64_t key = 0;
+        for (int q = 1; q <= k; q++)
+            key = key | ((uint64_t)row[t - q + 1] << (CM_BITS * (q - 1)));
+        *at = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+    }
+    return *at;
+}
+#define CELL(k, t) cell_index(f, row, (k), (t), width, tb)
+
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("fp-contract=off")))
 #endif
@@ -1197,6 +1219,8 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                     key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
                     if (from != NULL && (t < h || t - k + 1 > h))
                         f[(k - 1) * width + t] = from[(k - 1) * width + t];
+                    else if (from != NULL) /* a new row's n-gram holding column h: looked up when read (CELL) */
+                        f[(k - 1) * width + t] = CM_LAZY;
                     else
                         f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
                 }
@@ -1213,13 +1237,13 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                 }
 #endif
             for (int t = h; t < width; t++) {
-                int64_t at = f[t];
+                int64_t at = CELL(1, t);
                 double c = at >= 0 ? (double)counts[at] : 0.0;
                 double p = (c + 0.5) / uni_denom;
                 for (int k = 2; k <= top; k++) {
                     if (row[t - k + 1] == 0) /* PAD */
                         break;
-                    int64_t ctx = f[(k - 2) * width + t - 1];
+                    int64_t ctx = CELL(k - 1, t - 1);
                     double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
                     double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
                     double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
@@ -1229,7 +1253,7 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                     double b = CM_DISCOUNT * nn;
                     double rest = denom - ss;
                     b = b + rest;
-                    int64_t full_at = f[(k - 1) * width + t];
+                    int64_t full_at = CELL(k, t);
                     double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
                     double full = fc - CM_DISCOUNT;
                     full = full > 0.0 ? full : 0.0;
