@@ -1046,6 +1046,83 @@ ngram_index(const NgramTable *tb, uint64_t key)
     return at < hi && tb->keys[at] == key ? (int64_t)at : -1;
 }
 
+/* ngram_index of each of count keys into out, CM_GROUP keys at a time: the
+ * filter's bytes of a group fetched together, then its searches through the
+ * fence step by step side by side (each step's next keys fetched), then the
+ * blocks: the cache misses of the group's keys overlap where one key's
+ * search waits for each of its own (the same indices) */
+#define CM_GROUP 8
+static void
+ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ssize_t count)
+{
+    for (Py_ssize_t g = 0; g < count; g += CM_GROUP) {
+        int m = count - g < CM_GROUP ? (int)(count - g) : CM_GROUP;
+        const uint64_t *key = keys + g;
+        uint64_t slot[CM_GROUP];
+        Py_ssize_t lo[CM_GROUP], hi[CM_GROUP], flo[CM_GROUP], left[CM_GROUP];
+        const uint64_t *base[CM_GROUP];
+        int live[CM_GROUP];
+        if (tb->nkeys == 0) {
+            for (int q = 0; q < m; q++)
+                out[g + q] = -1;
+            continue;
+        }
+        for (int q = 0; q < m; q++) {
+            slot[q] = (key[q] * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+            PREFETCH(tb->filter + (slot[q] >> 3));
+        }
+        for (int q = 0; q < m; q++) {
+            live[q] = (tb->filter[slot[q] >> 3] >> (slot[q] & 7)) & 1;
+            out[g + q] = -1;
+            if (!live[q])
+                continue;
+            uint64_t k = key[q] >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key[q] & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
+            lo[q] = 0, hi[q] = tb->nkeys;
+            if (x < CM_IDS) {
+                lo[q] = tb->radix[(k - 1) * (CM_IDS + 1) + x];
+                hi[q] = tb->radix[(k - 1) * (CM_IDS + 1) + x + 1];
+            }
+            if (lo[q] < 0 || hi[q] > tb->nkeys || hi[q] < lo[q]) /* not CharModel._radix: stay inside keys */
+                lo[q] = 0, hi[q] = tb->nkeys;
+            flo[q] = (lo[q] + CM_FENCE - 1) / CM_FENCE;
+            base[q] = tb->fence + flo[q];
+            left[q] = tb->nfence ? (hi[q] + CM_FENCE - 1) / CM_FENCE - flo[q] : 0;
+        }
+        if (tb->nfence) {
+            for (int more = 1; more;) { /* lower_bound_u64_far of key + 1 in the run's fence keys, side by side */
+                more = 0;
+                for (int q = 0; q < m; q++)
+                    if (live[q] && left[q] > 1) {
+                        Py_ssize_t half = left[q] / 2, rest = left[q] - half;
+                        PREFETCH(base[q] + rest / 2);
+                        PREFETCH(base[q] + half + rest / 2);
+                        base[q] = base[q][half] < key[q] + 1 ? base[q] + half : base[q];
+                        left[q] = rest;
+                        more = 1;
+                    }
+            }
+            for (int q = 0; q < m; q++) {
+                if (!live[q])
+                    continue;
+                Py_ssize_t below = left[q] <= 0 ? 0 : (base[q] - (tb->fence + flo[q])) + (*base[q] < key[q] + 1);
+                if (below > 0) { /* as ngram_index */
+                    Py_ssize_t a = (flo[q] + below - 1) * CM_FENCE, b = (flo[q] + below) * CM_FENCE;
+                    lo[q] = a;
+                    hi[q] = b < hi[q] ? b : hi[q];
+                }
+                else
+                    hi[q] = flo[q] * CM_FENCE < hi[q] ? flo[q] * CM_FENCE : hi[q];
+                PREFETCH(tb->keys + lo[q]);
+            }
+        }
+        for (int q = 0; q < m; q++)
+            if (live[q]) {
+                Py_ssize_t at = lo[q] + lower_bound_u64_far(tb->keys + lo[q], hi[q] - lo[q], key[q]);
+                out[g + q] = at < hi[q] && tb->keys[at] == key[q] ? (int64_t)at : -1;
+            }
+    }
+}
+
 /* fetch the Bloom filter's byte of key (of order k) into the cache */
 static inline void
 ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
@@ -1149,8 +1226,7 @@ ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     const uint64_t *query = v[3].buf;
     int64_t *found = v[4].buf;
-    for (Py_ssize_t i = 0; i < n; i++)
-        found[i] = ngram_index(&tb, query[i]);
+    ngram_index_many(&tb, query, found, n);
     out = Py_None;
 done:
     return released(v, held, out);
@@ -1169,6 +1245,8 @@ done:
  * the first order whose context the corpus never writes: most n-grams of a
  * look-alike's row are never read) */
 #define CM_LAZY (-2)
+/* the most cells of a row looked up in one batch (order 5: 45) */
+#define CM_BATCH_CELLS 128
 
 /* the index of the k-gram ending at column t of row (f: the row's cells),
  * looked up now when it is CM_LAZY */
@@ -1203,14 +1281,17 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
             const int64_t *row = rows + r * width;
             int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
             const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
-            for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) { /* the filter's bytes of the keys below first: their cache misses overlap */
+            for (int t = h - 1 > 0 ? h - 1 : 0; t < width && from != NULL; t++) { /* a new row: the filter's bytes of the keys it may read first */
                 uint64_t key = 0;
                 for (int k = 1; k <= top && k <= t + 1; k++) {
                     key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
-                    if (from == NULL || !(t < h || t - k + 1 > h))
+                    if (!(t < h || t - k + 1 > h))
                         ngram_prefetch(tb, key, k);
                 }
             }
+            uint64_t batch[CM_BATCH_CELLS];
+            int64_t batch_at[CM_BATCH_CELLS], batch_found[CM_BATCH_CELLS];
+            int nbatch = 0;
             for (int t = h - 1; t < width; t++) {
                 if (t < 0)
                     continue;
@@ -1221,10 +1302,17 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                         f[(k - 1) * width + t] = from[(k - 1) * width + t];
                     else if (from != NULL) /* a new row's n-gram holding column h: looked up when read (CELL) */
                         f[(k - 1) * width + t] = CM_LAZY;
+                    else if (cells <= CM_BATCH_CELLS) { /* an old row's: all of them in one batch */
+                        batch[nbatch] = key | ((uint64_t)k << CM_ORDER_SHIFT);
+                        batch_at[nbatch++] = (k - 1) * width + t;
+                    }
                     else
                         f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
                 }
             }
+            ngram_index_many(tb, batch, batch_found, nbatch);
+            for (int q = 0; q < nbatch; q++)
+                f[batch_at[q]] = batch_found[q];
 #if defined(__GNUC__)
             for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
                 for (int k = 1; k <= top && k <= t + 1; k++) {
@@ -1638,21 +1726,44 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      * isolated, 2 an isolated one, 0 neither */
 #define P(j) ((j) == 0 || (j) == n + 1 ? (uint64_t)CM_EDGE : (uint64_t)ids[(j) - 1])
     Py_ssize_t niso = 0;
-    int64_t left_pair = n ? ngram_count(&tb, counts, P(0) << CM_BITS | P(1), 2) : 0;
+    /* the pairs' indices (n + 1, in pidx), then the triples' of the Han
+     * characters not isolated (in tidx at their place), each batch in one
+     * ngram_index_many: CharModel.neighbour_counts of what decides */
+    uint64_t *qkeys = PyMem_Malloc((n + 1) * sizeof(uint64_t));
+    int64_t *pidx = PyMem_Malloc((n + 1) * sizeof(int64_t)), *tidx = PyMem_Malloc((n + 1) * sizeof(int64_t));
+    Py_ssize_t *tpos = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (qkeys == NULL || pidx == NULL || tidx == NULL || tpos == NULL) {
+        PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t j = 0; j <= n; j++)
+        qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
+    ngram_index_many(&tb, qkeys, pidx, n + 1);
+    for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
+        if (pidx[j] >= 0)
+            PREFETCH(counts + pidx[j]);
+    }
+    Py_ssize_t ntri = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
-        if (j + 8 < n) { /* the filter's bytes of the keys a few steps on: their cache misses overlap */
-            ngram_prefetch(&tb, P(j + 9) << CM_BITS | P(j + 10), 2);
-            ngram_prefetch(&tb, P(j + 8) << (2 * CM_BITS) | P(j + 9) << CM_BITS | P(j + 10), 3);
-        }
-        int64_t right_pair = ngram_count(&tb, counts, P(j + 1) << CM_BITS | P(j + 2), 2);
+        int64_t lp = pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0, rp = pidx[j + 1] >= 0 ? (int64_t)counts[pidx[j + 1]] : 0;
         int han = IS_HAN(cps[j]);
-        int isolated = han && left_pair <= detect && right_pair <= detect;
-        int found = isolated || (han && ngram_count(&tb, counts, P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2), 3) <= detect);
+        int isolated = han && lp <= detect && rp <= detect;
+        flag[j] = isolated ? 2 : 0;
         if (isolated)
             iso[niso++] = j;
-        flag[j] = (par[P_PAIRS] ? isolated : found) && !trad[cps[j]] ? (isolated ? 2 : 1) : 0;
-        left_pair = right_pair;
+        else if (han) {
+            tpos[ntri] = j;
+            qkeys[ntri++] = (P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2)) | ((uint64_t)3 << CM_ORDER_SHIFT);
+        }
     }
+    ngram_index_many(&tb, qkeys, tidx, ntri);
+    for (Py_ssize_t q = 0; q < ntri; q++) /* found: isolated, or the triple written at most detect times */
+        if ((tidx[q] >= 0 ? (int64_t)counts[tidx[q]] : 0) <= detect)
+            flag[tpos[q]] = 1;
+    for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
+        flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
+    PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
 #undef P
     Py_ssize_t row[CTX_MAX_ROW];
     for (Py_ssize_t j = 0; j < n; j++) {
