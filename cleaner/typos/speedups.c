@@ -1692,6 +1692,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     NgramTable tb;
     PyObject *out = Py_NotImplemented;
     Cands cs = {0};
+    uint64_t *pkeys = NULL; /* the pending long-word proposals: four 4-gram keys each, and their place in cs */
+    Py_ssize_t *pat = NULL, npend = 0, cappend = 0;
     int64_t *iso = NULL;
     unsigned char *flag = NULL;
     int held = get_table_arrays(args, v, &tb, 15, size, kinds, 15);
@@ -1831,19 +1833,28 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 seen = cs.code[q] == code;
             if (seen || !IS_HAN(code) || trad[code])
                 continue;
-            if (!lone) { /* _candidate_counts: a 4-gram holding it, written this often */
+            if (!lone) { /* _candidate_counts: its four 4-grams, looked up in one batch below (the candidate kept if one is written often enough) */
+                if (npend == cappend) {
+                    Py_ssize_t cap = cappend ? 2 * cappend : 64;
+                    uint64_t *k4 = PyMem_Realloc(pkeys, cap * 4 * sizeof(uint64_t));
+                    if (k4 != NULL)
+                        pkeys = k4;
+                    Py_ssize_t *at = k4 != NULL ? PyMem_Realloc(pat, cap * sizeof(Py_ssize_t)) : NULL;
+                    if (at == NULL) {
+                        PyErr_NoMemory();
+                        goto error;
+                    }
+                    pat = at;
+                    cappend = cap;
+                }
                 uint64_t r[7];
                 for (int c = 0; c < 7; c++) {
                     Py_ssize_t t = j - 3 + c;
                     r[c] = c == 3 ? (uint64_t)mids[i] : t < 0 || t >= n ? (uint64_t)CM_EDGE : (uint64_t)ids[t];
                 }
-                int64_t most = 0; /* only whether it reaches the least: the first that does ends the search */
-                for (int g = 0; g < 4 && most < par[P_LONG_GRAM_MIN]; g++) {
-                    int64_t c = ngram_count(&tb, counts, r[g] << (3 * CM_BITS) | r[g + 1] << (2 * CM_BITS) | r[g + 2] << CM_BITS | r[g + 3], 4);
-                    most = c > most ? c : most;
-                }
-                if (most < par[P_LONG_GRAM_MIN])
-                    continue;
+                for (int g = 0; g < 4; g++)
+                    pkeys[4 * npend + g] = (r[g] << (3 * CM_BITS) | r[g + 1] << (2 * CM_BITS) | r[g + 2] << CM_BITS | r[g + 3]) | ((uint64_t)4 << CM_ORDER_SHIFT);
+                pat[npend++] = cs.n;
             }
             int64_t kind = 2;
             if (lone) { /* a corpus proposal: a look-alike of a look-alike of what is written (_two_steps: 1), or not (3) */
@@ -1861,6 +1872,31 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 goto error;
         }
     }
+    if (npend) { /* the long-word proposals whose 4-grams the corpus writes too rarely leave the list */
+        int64_t *pfound = PyMem_Malloc(4 * npend * sizeof(int64_t));
+        if (pfound == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        ngram_index_many(&tb, pkeys, pfound, 4 * npend);
+        Py_ssize_t kept = 0, q = 0;
+        for (Py_ssize_t c = 0; c < cs.n; c++) {
+            if (q < npend && pat[q] == c) {
+                int64_t most = 0;
+                for (int g = 0; g < 4; g++) {
+                    int64_t idx = pfound[4 * q + g], cnt = idx >= 0 ? (int64_t)counts[idx] : 0;
+                    most = cnt > most ? cnt : most;
+                }
+                q++;
+                if (most < par[P_LONG_GRAM_MIN])
+                    continue;
+            }
+            cs.pos[kept] = cs.pos[c], cs.code[kept] = cs.code[c], cs.deficit[kept] = cs.deficit[c], cs.kind[kept] = cs.kind[c];
+            kept++;
+        }
+        cs.n = kept;
+        PyMem_Free(pfound);
+    }
     {
         PyObject *parts[5] = {bytes_of(iso, niso), bytes_of(cs.pos, cs.n), bytes_of(cs.code, cs.n), bytes_of(cs.deficit, cs.n), bytes_of(cs.kind, cs.n)};
         out = (parts[0] && parts[1] && parts[2] && parts[3] && parts[4]) ? PyTuple_Pack(5, parts[0], parts[1], parts[2], parts[3], parts[4]) : NULL;
@@ -1875,6 +1911,8 @@ unsupported:
     out = Py_NotImplemented;
 done:
     cands_free(&cs);
+    PyMem_Free(pkeys);
+    PyMem_Free(pat);
     PyMem_Free(iso);
     PyMem_Free(flag);
     for (int j = 0; j < held; j++)
