@@ -5,7 +5,8 @@
  * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
  * proposals: cleaner.typos.context._py_proposals, suspects to candidates;
  * neighbour_counts: CharModel.neighbour_counts)
- * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
+ * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds, and
+ * word_gain_bounds_many for several places of a text in one call;
  * four_gram_max: _four_gram_counts of a candidate's window).
  *
  * The Python functions are the reference: these do the same dictionary
@@ -673,20 +674,13 @@ word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* word_gain_bound at p of each of the list chars in window (one memo and
+ * the starts shared): a new list, NotImplemented (a new reference) for
+ * arguments left to Python, or NULL with an exception */
 static PyObject *
-word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+bounds_of(PyObject *window, Py_ssize_t p, PyObject *chars, PyObject *table, const Compact *ct, PyObject *banned)
 {
-    /* word_gain_bounds(window, p, chars, table, banned, compact) */
-    if (!arity("word_gain_bounds", nargs, 6))
-        return NULL;
-    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
-    const Compact *ct;
-    Py_ssize_t p, starts[MAX_WORD];
-    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
-        || as_index(args[1], &p) < 0)
-        Py_RETURN_NOTIMPLEMENTED;
-    if (compact_of(args[5], table, &ct) < 0)
-        return NULL;
+    Py_ssize_t starts[MAX_WORD];
     Py_ssize_t nchars = PyList_GET_SIZE(chars);
     if (p < 0 || p >= PyUnicode_GET_LENGTH(window))
         Py_RETURN_NOTIMPLEMENTED;
@@ -724,6 +718,67 @@ fail:
     Py_XDECREF(memo);
     Py_XDECREF(out);
     return NULL;
+}
+
+static PyObject *
+word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* word_gain_bounds(window, p, chars, table, banned, compact) */
+    if (!arity("word_gain_bounds", nargs, 6))
+        return NULL;
+    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    Py_ssize_t p;
+    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
+        || as_index(args[1], &p) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    return bounds_of(window, p, chars, table, ct, banned);
+}
+
+static PyObject *
+word_gain_bounds_many(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* word_gain_bounds_many(text, spans, chars, table, banned, compact):
+     * word_gain_bounds of text[a:b] at p for each (a, b, p) of the list
+     * spans with the list of chars at the same place: a list of lists, or
+     * NotImplemented when one of them is left to Python */
+    if (!arity("word_gain_bounds_many", nargs, 6))
+        return NULL;
+    PyObject *text = args[0], *spans = args[1], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    if (!PyUnicode_CheckExact(text) || !PyList_CheckExact(spans) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table)
+        || !PyFrozenSet_CheckExact(banned) || PyList_GET_SIZE(spans) != PyList_GET_SIZE(chars))
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(spans), len = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(n);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t q = 0; q < n; q++) {
+        PyObject *span = PyList_GET_ITEM(spans, q), *cs = PyList_GET_ITEM(chars, q);
+        Py_ssize_t a, b, p;
+        if (!PyTuple_CheckExact(span) || PyTuple_GET_SIZE(span) != 3 || !PyList_CheckExact(cs) || as_index(PyTuple_GET_ITEM(span, 0), &a) < 0
+            || as_index(PyTuple_GET_ITEM(span, 1), &b) < 0 || as_index(PyTuple_GET_ITEM(span, 2), &p) < 0 || a < 0 || b > len || b <= a) {
+            Py_DECREF(out);
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+        PyObject *window = PyUnicode_Substring(text, a, b);
+        if (window == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *got = bounds_of(window, p, cs, table, ct, banned);
+        Py_DECREF(window);
+        if (got == NULL || got == Py_NotImplemented) {
+            Py_DECREF(out);
+            return got;
+        }
+        PyList_SET_ITEM(out, q, got);
+    }
+    return out;
 }
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
@@ -1923,6 +1978,11 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
+     PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
+               "word_gain_bounds of text[a:b] at p for each (a, b, p) of spans, with the list\n"
+               "of chars at the same place: a list of lists; NotImplemented for arguments it\n"
+               "does not handle.")},
     {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
      PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params)\n--\n\n"
                "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"

@@ -215,3 +215,20 @@ def test_find_through_the_fence_is_identical(fast):
         q = np.concatenate((keys, keys + np.uint64(1), keys - np.uint64(1), rng.integers(0, 2**63, 500, dtype=np.uint64)))
         assert np.array_equal(small._find(q), small._py_find(q))
         assert len(small._c_table[3]) == 5 * 4097 + (len(keys) + 7) // 8
+
+
+def test_word_gain_bounds_of_many_places_are_identical(fast):
+    """``word_gain_bounds_many`` (every place of a text in one call) gives
+    each place's :func:`context._py_word_gain_bounds`, float for float, and
+    leaves a span outside the text to Python."""
+    rng = random.Random(14)
+    corpus = throughput_text("zh", 20_000)
+    m = model()
+    for _ in range(60):
+        text = _swapped(rng, _random_text(rng, corpus, rng.randrange(5, 120)))
+        places = sorted({i for i in range(len(text)) if "\u4e00" <= text[i] <= "\u9fff"})[: rng.randrange(0, 12)]
+        spans = [(*han_span(text, i, context.WINDOW), i) for i in places]
+        chars = [list(context._visual_row(text[i])[0][:6]) or ["的"] for i in places]
+        got = context._word_gain_bounds_many(text, spans, chars, m, frozenset())
+        assert got == [context._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
+    assert fast.word_gain_bounds_many("越来赴好", [(0, 9, 2)], [["越"]], m.table, frozenset(), None) is NotImplemented
