@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -754,22 +755,23 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     near = gains - (ch_arr - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE
     plausible = len(set(at[near & lone & np.asarray(visual, dtype=bool)].tolist()))
     floors = np.where(lone, CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED)
-    live = np.flatnonzero(gains - ch_arr + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK >= floors).tolist()  # the word model may make up the rest
-    by_pos: dict[int, list[int]] = {}
-    for j in live:
-        by_pos.setdefault(pos[j], []).append(j)
+    live = np.flatnonzero(gains - ch_arr + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK >= floors)  # the word model may make up the rest
     out: list[Scored] = []
+    if not len(live):
+        return out, plausible
+    first = np.flatnonzero(np.concatenate(([True], at[live[1:]] != at[live[:-1]])))  # by position (pos ascending): one run each
+    groups = np.split(live, first[1:])
+    spans = [(*han_span(text, i, WINDOW), i) for i in at[live[first]].tolist()]
+    if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
+        bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g.tolist()] for g in groups], m, banned)
+        ub = np.fromiter(itertools.chain.from_iterable(bounds), dtype=np.float64, count=len(live))
+        keep = gains[live] + CONTEXT_WORD_WEIGHT * ub - ch_arr[live] >= floors[live] - WORD_BOUND_MARGIN  # the same floats as one at a time
+        groups = [g[k] for g, k in zip(groups, np.split(keep, first[1:]))]
     gain_list, floor_list = gains.tolist(), floors.tolist()
-    spans = [(*han_span(text, i, WINDOW), i) for i in by_pos]
-    if CONTEXT_WORD_WEIGHT >= 0:  # the most the word model could give, every position in one batch
-        all_bounds: Sequence[list[float] | None] = _word_gain_bounds_many(text, spans, [[alts[j] for j in js] for js in by_pos.values()], m, banned)
-    else:
-        all_bounds = [None] * len(spans)
-    for (a, b, i), js, bounds in zip(spans, by_pos.values(), all_bounds):
-        if bounds is not None:  # drop those that cannot reach the floor with the most the word model could give
-            js = [j for j, ub in zip(js, bounds) if gain_list[j] + CONTEXT_WORD_WEIGHT * ub - chan[j] >= floor_list[j] - WORD_BOUND_MARGIN]
-            if not js:
-                continue
+    for (a, b, i), group in zip(spans, groups):
+        js = group.tolist()
+        if not js:
+            continue
         base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
         for j, new in zip(js, news):
             g, word = gain_list[j], new - base
