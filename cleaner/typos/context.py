@@ -763,16 +763,17 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     if not len(live):
         return out, plausible
     first = np.flatnonzero(np.concatenate(([True], at[live[1:]] != at[live[:-1]])))  # by position (pos ascending): one run each
-    groups = np.split(live, first[1:])
+    cuts = [*first.tolist(), len(live)]
+    live_list = live.tolist()
+    groups = [live_list[s:e] for s, e in zip(cuts, cuts[1:])]
     spans = [(*han_span(text, i, WINDOW), i) for i in at[live[first]].tolist()]
     if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
-        bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g.tolist()] for g in groups], m, banned)
+        bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g] for g in groups], m, banned)
         ub = np.fromiter(itertools.chain.from_iterable(bounds), dtype=np.float64, count=len(live))
-        keep = gains[live] + CONTEXT_WORD_WEIGHT * ub - ch_arr[live] >= floors[live] - WORD_BOUND_MARGIN  # the same floats as one at a time
-        groups = [g[k] for g, k in zip(groups, np.split(keep, first[1:]))]
+        keep = (gains[live] + CONTEXT_WORD_WEIGHT * ub - ch_arr[live] >= floors[live] - WORD_BOUND_MARGIN).tolist()  # the same floats as one at a time
+        groups = [list(compress(g, keep[s:e])) for g, s, e in zip(groups, cuts, cuts[1:])]
     gain_list, floor_list = gains.tolist(), floors.tolist()
-    for (a, b, i), group in zip(spans, groups):
-        js = group.tolist()
+    for (a, b, i), js in zip(spans, groups):
         if not js:
             continue
         base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
