@@ -148,7 +148,7 @@ py_word_starts = word_starts
 py_word_gain_bound = word_gain_bound
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-SPEEDUPS_ABI = 4
+SPEEDUPS_ABI = 5
 
 
 def speedups() -> Any:
@@ -262,6 +262,19 @@ def c_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel, 
     if _SPEEDUPS is None:
         return None
     out = _SPEEDUPS.word_gain_bounds(window, p, list(chars), m.table, banned, _compact_when_due(m.table, 1 + len(chars)))
+    return None if out is NotImplemented else out
+
+
+def c_word_gain_bounds_many(text: str, spans: list[tuple[int, int, int]], chars: list[list[str]], m: WordModel, banned: frozenset[str]) -> list[list[float]] | None:
+    """:func:`c_word_gain_bounds` of ``text[a:b]`` at ``p`` for each
+    ``(a, b, p)`` of ``spans`` with the characters of ``chars`` at the same
+    place, in one C call (``_cleaner_speedups.word_gain_bounds_many``: the
+    Python calls per place cost more than their bounds), the batch counting
+    as all its parts towards the compact table; None when the module is off
+    or leaves an argument to Python."""
+    if _SPEEDUPS is None:
+        return None
+    out = _SPEEDUPS.word_gain_bounds_many(text, spans, chars, m.table, banned, _compact_when_due(m.table, sum(1 + len(c) for c in chars)))
     return None if out is NotImplemented else out
 
 

@@ -3,8 +3,10 @@
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
  * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
+ * proposals: cleaner.typos.context._py_proposals, suspects to candidates;
  * neighbour_counts: CharModel.neighbour_counts)
- * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds;
+ * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds, and
+ * word_gain_bounds_many for several places of a text in one call;
  * four_gram_max: _four_gram_counts of a candidate's window).
  *
  * The Python functions are the reference: these do the same dictionary
@@ -32,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 4
+#define ABI 5
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -672,20 +674,13 @@ word_starts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* word_gain_bound at p of each of the list chars in window (one memo and
+ * the starts shared): a new list, NotImplemented (a new reference) for
+ * arguments left to Python, or NULL with an exception */
 static PyObject *
-word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+bounds_of(PyObject *window, Py_ssize_t p, PyObject *chars, PyObject *table, const Compact *ct, PyObject *banned)
 {
-    /* word_gain_bounds(window, p, chars, table, banned, compact) */
-    if (!arity("word_gain_bounds", nargs, 6))
-        return NULL;
-    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
-    const Compact *ct;
-    Py_ssize_t p, starts[MAX_WORD];
-    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
-        || as_index(args[1], &p) < 0)
-        Py_RETURN_NOTIMPLEMENTED;
-    if (compact_of(args[5], table, &ct) < 0)
-        return NULL;
+    Py_ssize_t starts[MAX_WORD];
     Py_ssize_t nchars = PyList_GET_SIZE(chars);
     if (p < 0 || p >= PyUnicode_GET_LENGTH(window))
         Py_RETURN_NOTIMPLEMENTED;
@@ -723,6 +718,67 @@ fail:
     Py_XDECREF(memo);
     Py_XDECREF(out);
     return NULL;
+}
+
+static PyObject *
+word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* word_gain_bounds(window, p, chars, table, banned, compact) */
+    if (!arity("word_gain_bounds", nargs, 6))
+        return NULL;
+    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    Py_ssize_t p;
+    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
+        || as_index(args[1], &p) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    return bounds_of(window, p, chars, table, ct, banned);
+}
+
+static PyObject *
+word_gain_bounds_many(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* word_gain_bounds_many(text, spans, chars, table, banned, compact):
+     * word_gain_bounds of text[a:b] at p for each (a, b, p) of the list
+     * spans with the list of chars at the same place: a list of lists, or
+     * NotImplemented when one of them is left to Python */
+    if (!arity("word_gain_bounds_many", nargs, 6))
+        return NULL;
+    PyObject *text = args[0], *spans = args[1], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    if (!PyUnicode_CheckExact(text) || !PyList_CheckExact(spans) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table)
+        || !PyFrozenSet_CheckExact(banned) || PyList_GET_SIZE(spans) != PyList_GET_SIZE(chars))
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(spans), len = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(n);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t q = 0; q < n; q++) {
+        PyObject *span = PyList_GET_ITEM(spans, q), *cs = PyList_GET_ITEM(chars, q);
+        Py_ssize_t a, b, p;
+        if (!PyTuple_CheckExact(span) || PyTuple_GET_SIZE(span) != 3 || !PyList_CheckExact(cs) || as_index(PyTuple_GET_ITEM(span, 0), &a) < 0
+            || as_index(PyTuple_GET_ITEM(span, 1), &b) < 0 || as_index(PyTuple_GET_ITEM(span, 2), &p) < 0 || a < 0 || b > len || b <= a) {
+            Py_DECREF(out);
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+        PyObject *window = PyUnicode_Substring(text, a, b);
+        if (window == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *got = bounds_of(window, p, cs, table, ct, banned);
+        Py_DECREF(window);
+        if (got == NULL || got == Py_NotImplemented) {
+            Py_DECREF(out);
+            return got;
+        }
+        PyList_SET_ITEM(out, q, got);
+    }
+    return out;
 }
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
@@ -802,6 +858,32 @@ pair_bit(const uint8_t *bits, Py_ssize_t nbits, int64_t width, int64_t a, int64_
     }
 DEFINE_LOWER_BOUND(lower_bound_i64, int64_t)
 DEFINE_LOWER_BOUND(lower_bound_u64, uint64_t)
+
+/* lower_bound_u64 and lower_bound_i64 for long runs of keys: branch-free,
+ * the two keys the next step may read fetched while this one compares, so
+ * that the search's cache misses overlap (the same index) */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+#define DEFINE_LOWER_BOUND_FAR(name, type)                                  \
+    static inline Py_ssize_t name(const type *keys, Py_ssize_t n, type key) \
+    {                                                                       \
+        if (n <= 0)                                                         \
+            return 0;                                                       \
+        const type *base = keys;                                            \
+        while (n > 1) {                                                     \
+            Py_ssize_t half = n / 2, rest = n - half;                       \
+            PREFETCH(base + rest / 2);                                      \
+            PREFETCH(base + half + rest / 2);                               \
+            base = base[half] < key ? base + half : base;                   \
+            n = rest;                                                       \
+        }                                                                   \
+        return (base - keys) + (*base < key);                               \
+    }
+DEFINE_LOWER_BOUND_FAR(lower_bound_u64_far, uint64_t)
+DEFINE_LOWER_BOUND_FAR(lower_bound_i64_far, int64_t)
 
 /* _PairSets.bigram_lps for one pair (search_positions: the first key not
  * below it, at most the last) */
@@ -964,14 +1046,20 @@ done:
 
 /* the model's sorted keys, its Bloom filter and where each run of keys of
  * one order and first id begins (radix[(k - 1) * 4097 + x]: searchsorted of
- * k << 60 | x << 12 (k - 1), x = 0..4096; CharModel._radix) */
+ * k << 60 | x << 12 (k - 1), x = 0..4096; CharModel._c_table), and the
+ * fence: every CM_FENCE-th key (keys[CM_FENCE * f], after the radix in the
+ * same array; none when absent) */
 typedef struct {
     const uint64_t *keys;
     Py_ssize_t nkeys;
     const uint8_t *filter;
     int bits;
     const int64_t *radix;
+    const uint64_t *fence;
+    Py_ssize_t nfence;
 } NgramTable;
+
+#define CM_FENCE 8
 
 #define CM_BITS 12
 #define CM_ORDER_SHIFT 60
@@ -998,8 +1086,106 @@ ngram_index(const NgramTable *tb, uint64_t key)
     }
     if (lo < 0 || hi > tb->nkeys || hi < lo) /* not CharModel._radix: stay inside keys */
         lo = 0, hi = tb->nkeys;
-    Py_ssize_t at = lo + lower_bound_u64(tb->keys + lo, hi - lo, key);
+    if (tb->nfence) { /* the fence's entries in the run (an eighth of the keys: their search misses the cache less), then one block */
+        Py_ssize_t flo = (lo + CM_FENCE - 1) / CM_FENCE, fhi = (hi + CM_FENCE - 1) / CM_FENCE;
+        Py_ssize_t below = lower_bound_u64_far(tb->fence + flo, fhi - flo, key + 1); /* the fence's keys up to key */
+        if (below > 0) { /* the key lies from the last of them on, before the next (or the run's end) */
+            Py_ssize_t a = (flo + below - 1) * CM_FENCE, b = (flo + below) * CM_FENCE;
+            lo = a;
+            hi = b < hi ? b : hi;
+        }
+        else /* before the run's first fence key */
+            hi = flo * CM_FENCE < hi ? flo * CM_FENCE : hi;
+    }
+    Py_ssize_t at = lo + lower_bound_u64_far(tb->keys + lo, hi - lo, key);
     return at < hi && tb->keys[at] == key ? (int64_t)at : -1;
+}
+
+/* ngram_index of each of count keys into out, CM_GROUP keys at a time: the
+ * filter's bytes of a group fetched together, then its searches through the
+ * fence step by step side by side (each step's next keys fetched), then the
+ * blocks: the cache misses of the group's keys overlap where one key's
+ * search waits for each of its own (the same indices) */
+#define CM_GROUP 8
+static void
+ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ssize_t count)
+{
+    for (Py_ssize_t g = 0; g < count; g += CM_GROUP) {
+        int m = count - g < CM_GROUP ? (int)(count - g) : CM_GROUP;
+        const uint64_t *key = keys + g;
+        uint64_t slot[CM_GROUP];
+        Py_ssize_t lo[CM_GROUP], hi[CM_GROUP], flo[CM_GROUP], left[CM_GROUP];
+        const uint64_t *base[CM_GROUP];
+        int live[CM_GROUP];
+        if (tb->nkeys == 0) {
+            for (int q = 0; q < m; q++)
+                out[g + q] = -1;
+            continue;
+        }
+        for (int q = 0; q < m; q++) {
+            slot[q] = (key[q] * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+            PREFETCH(tb->filter + (slot[q] >> 3));
+        }
+        for (int q = 0; q < m; q++) {
+            live[q] = (tb->filter[slot[q] >> 3] >> (slot[q] & 7)) & 1;
+            out[g + q] = -1;
+            if (!live[q])
+                continue;
+            uint64_t k = key[q] >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key[q] & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
+            lo[q] = 0, hi[q] = tb->nkeys;
+            if (x < CM_IDS) {
+                lo[q] = tb->radix[(k - 1) * (CM_IDS + 1) + x];
+                hi[q] = tb->radix[(k - 1) * (CM_IDS + 1) + x + 1];
+            }
+            if (lo[q] < 0 || hi[q] > tb->nkeys || hi[q] < lo[q]) /* not CharModel._radix: stay inside keys */
+                lo[q] = 0, hi[q] = tb->nkeys;
+            flo[q] = (lo[q] + CM_FENCE - 1) / CM_FENCE;
+            base[q] = tb->fence + flo[q];
+            left[q] = tb->nfence ? (hi[q] + CM_FENCE - 1) / CM_FENCE - flo[q] : 0;
+        }
+        if (tb->nfence) {
+            for (int more = 1; more;) { /* lower_bound_u64_far of key + 1 in the run's fence keys, side by side */
+                more = 0;
+                for (int q = 0; q < m; q++)
+                    if (live[q] && left[q] > 1) {
+                        Py_ssize_t half = left[q] / 2, rest = left[q] - half;
+                        PREFETCH(base[q] + rest / 2);
+                        PREFETCH(base[q] + half + rest / 2);
+                        base[q] = base[q][half] < key[q] + 1 ? base[q] + half : base[q];
+                        left[q] = rest;
+                        more = 1;
+                    }
+            }
+            for (int q = 0; q < m; q++) {
+                if (!live[q])
+                    continue;
+                Py_ssize_t below = left[q] <= 0 ? 0 : (base[q] - (tb->fence + flo[q])) + (*base[q] < key[q] + 1);
+                if (below > 0) { /* as ngram_index */
+                    Py_ssize_t a = (flo[q] + below - 1) * CM_FENCE, b = (flo[q] + below) * CM_FENCE;
+                    lo[q] = a;
+                    hi[q] = b < hi[q] ? b : hi[q];
+                }
+                else
+                    hi[q] = flo[q] * CM_FENCE < hi[q] ? flo[q] * CM_FENCE : hi[q];
+                PREFETCH(tb->keys + lo[q]);
+            }
+        }
+        for (int q = 0; q < m; q++)
+            if (live[q]) {
+                Py_ssize_t at = lo[q] + lower_bound_u64_far(tb->keys + lo[q], hi[q] - lo[q], key[q]);
+                out[g + q] = at < hi[q] && tb->keys[at] == key[q] ? (int64_t)at : -1;
+            }
+    }
+}
+
+/* fetch the Bloom filter's byte of key (of order k) into the cache */
+static inline void
+ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
+{
+    if (tb->nkeys == 0)
+        return;
+    uint64_t slot = ((key | ((uint64_t)k << CM_ORDER_SHIFT)) * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
+    PREFETCH(tb->filter + (slot >> 3));
 }
 
 /* the bits argument: 4..63 and the filter 1 << (bits - 3) bytes; else -1 */
@@ -1040,7 +1226,10 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     tb->filter = v[1].buf;
     tb->bits = filter_bits(args[2], v[1].len);
     tb->radix = v[2].buf;
-    if (tb->bits < 0 || v[2].len / 8 != CM_RADIX_ORDERS * (CM_IDS + 1)) {
+    Py_ssize_t nradix = CM_RADIX_ORDERS * (CM_IDS + 1), extra = v[2].len / 8 - nradix;
+    tb->fence = (const uint64_t *)(tb->radix + nradix);
+    tb->nfence = extra == (tb->nkeys + CM_FENCE - 1) / CM_FENCE ? extra : 0;
+    if (tb->bits < 0 || extra < 0) {
         for (int j = 0; j < 3; j++)
             PyBuffer_Release(&v[j]);
         return 1;
@@ -1092,8 +1281,7 @@ ngram_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     const uint64_t *query = v[3].buf;
     int64_t *found = v[4].buf;
-    for (Py_ssize_t i = 0; i < n; i++)
-        found[i] = ngram_index(&tb, query[i]);
+    ngram_index_many(&tb, query, found, n);
     out = Py_None;
 done:
     return released(v, held, out);
@@ -1107,6 +1295,30 @@ done:
  * of _interpolate, each double operation as numpy does it (no contraction
  * into fused multiply-adds).  A new row reads the n-grams that do not hold
  * column h from its old row (back). */
+/* a cell of found not looked up yet: a new row's n-gram that holds its
+ * column h is looked up only when the interpolation reads it (it stops at
+ * the first order whose context the corpus never writes: most n-grams of a
+ * look-alike's row are never read) */
+#define CM_LAZY (-2)
+/* the most cells of a row looked up in one batch (order 5: 45) */
+#define CM_BATCH_CELLS 128
+
+/* the index of the k-gram ending at column t of row (f: the row's cells),
+ * looked up now when it is CM_LAZY */
+static inline int64_t
+cell_index(int64_t *f, const int64_t *row, int k, int t, int width, const NgramTable *tb)
+{
+    int64_t *at = f + (k - 1) * width + t;
+    if (*at == CM_LAZY) {
+        uint64_t key = 0;
+        for (int q = 1; q <= k; q++)
+            key = key | ((uint64_t)row[t - q + 1] << (CM_BITS * (q - 1)));
+        *at = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+    }
+    return *at;
+}
+#define CELL(k, t) cell_index(f, row, (k), (t), width, tb)
+
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("fp-contract=off")))
 #endif
@@ -1124,6 +1336,17 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
             const int64_t *row = rows + r * width;
             int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
             const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
+            for (int t = h - 1 > 0 ? h - 1 : 0; t < width && from != NULL; t++) { /* a new row: the filter's bytes of the keys it may read first */
+                uint64_t key = 0;
+                for (int k = 1; k <= top && k <= t + 1; k++) {
+                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
+                    if (!(t < h || t - k + 1 > h))
+                        ngram_prefetch(tb, key, k);
+                }
+            }
+            uint64_t batch[CM_BATCH_CELLS];
+            int64_t batch_at[CM_BATCH_CELLS], batch_found[CM_BATCH_CELLS];
+            int nbatch = 0;
             for (int t = h - 1; t < width; t++) {
                 if (t < 0)
                     continue;
@@ -1132,18 +1355,38 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                     key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
                     if (from != NULL && (t < h || t - k + 1 > h))
                         f[(k - 1) * width + t] = from[(k - 1) * width + t];
+                    else if (from != NULL) /* a new row's n-gram holding column h: looked up when read (CELL) */
+                        f[(k - 1) * width + t] = CM_LAZY;
+                    else if (cells <= CM_BATCH_CELLS) { /* an old row's: all of them in one batch */
+                        batch[nbatch] = key | ((uint64_t)k << CM_ORDER_SHIFT);
+                        batch_at[nbatch++] = (k - 1) * width + t;
+                    }
                     else
                         f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
                 }
             }
+            ngram_index_many(tb, batch, batch_found, nbatch);
+            for (int q = 0; q < nbatch; q++)
+                f[batch_at[q]] = batch_found[q];
+#if defined(__GNUC__)
+            for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
+                for (int k = 1; k <= top && k <= t + 1; k++) {
+                    int64_t at = f[(k - 1) * width + t];
+                    if (at >= 0) {
+                        __builtin_prefetch(counts + at);
+                        __builtin_prefetch(follow_n + at);
+                        __builtin_prefetch(follow_s + at);
+                    }
+                }
+#endif
             for (int t = h; t < width; t++) {
-                int64_t at = f[t];
+                int64_t at = CELL(1, t);
                 double c = at >= 0 ? (double)counts[at] : 0.0;
                 double p = (c + 0.5) / uni_denom;
                 for (int k = 2; k <= top; k++) {
                     if (row[t - k + 1] == 0) /* PAD */
                         break;
-                    int64_t ctx = f[(k - 2) * width + t - 1];
+                    int64_t ctx = CELL(k - 1, t - 1);
                     double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
                     double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
                     double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
@@ -1153,7 +1396,7 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
                     double b = CM_DISCOUNT * nn;
                     double rest = denom - ss;
                     b = b + rest;
-                    int64_t full_at = f[(k - 1) * width + t];
+                    int64_t full_at = CELL(k, t);
                     double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
                     double full = fc - CM_DISCOUNT;
                     full = full > 0.0 ? full : 0.0;
@@ -1262,6 +1505,7 @@ done:
     Py_XDECREF(back);
     return res;
 }
+
 
 /* the count of key (of order k) in the table, 0 when absent */
 static inline int64_t
@@ -1423,7 +1667,327 @@ done:
     return out;
 }
 
+
+/* ---- the candidates of cleaner.typos.context._proposals ------------------ */
+
+/* a growable array of candidates: position, code point, similarity deficit
+ * and kind (0 a look-alike, 1 a corpus proposal two steps away in the
+ * visual table, 2 a long-word proposal, 3 another corpus proposal) */
+typedef struct {
+    int64_t *pos, *code, *kind;
+    double *deficit;
+    Py_ssize_t n, cap;
+} Cands;
+
+static int
+cands_push(Cands *c, int64_t pos, int64_t code, double deficit, int64_t kind)
+{
+    if (c->n == c->cap) {
+        Py_ssize_t cap = c->cap ? 2 * c->cap : 256;
+        int64_t *p = PyMem_Realloc(c->pos, cap * 8), *q = p ? PyMem_Realloc(c->code, cap * 8) : NULL;
+        if (p) c->pos = p;
+        if (q) c->code = q;
+        int64_t *k = q ? PyMem_Realloc(c->kind, cap * 8) : NULL;
+        if (k) c->kind = k;
+        double *d = k ? PyMem_Realloc(c->deficit, cap * 8) : NULL;
+        if (d == NULL) {
+            PyErr_NoMemory();
+            return ERR;
+        }
+        c->deficit = d;
+        c->cap = cap;
+    }
+    c->pos[c->n] = pos;
+    c->code[c->n] = code;
+    c->deficit[c->n] = deficit;
+    c->kind[c->n] = kind;
+    c->n++;
+    return 0;
+}
+
+static void
+cands_free(Cands *c)
+{
+    PyMem_Free(c->pos);
+    PyMem_Free(c->code);
+    PyMem_Free(c->kind);
+    PyMem_Free(c->deficit);
+}
+
+static PyObject *
+bytes_of(const void *data, Py_ssize_t n)
+{
+    return PyByteArray_FromStringAndSize(n ? (const char *)data : NULL, n * 8);
+}
+
+#define CM_EDGE 1
+#define CM_FIRST_ID 16
+#define CTX_CODE_BITS 21
+#define CTX_MAX_ROW 256
+#define IS_HAN(cp) ((cp) >= 0x4E00 && (cp) <= 0x9FFF)
+
+enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, N_PARAMS };
+
+static PyObject *
+proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts,
+     *           mstarts, alike_keys, alike_rank, alike_deficit, alike_starts,
+     *           id_table, vocab_codes, trad, ids, cps, params)
+     * -> (isolated positions, candidate positions, code points, deficits,
+     *     kinds) as bytearrays of int64 (deficits float64), or
+     *     NotImplemented: cleaner.typos.context._py_proposals's candidates
+     *     in its order (by position: the look-alikes by their place in the
+     *     row, then the corpus's or the long-word proposals) */
+    if (!arity("proposals", nargs, 19))
+        return NULL;
+    static const Py_ssize_t size[15] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8};
+    const char *kinds[15] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS};
+    Py_buffer v[18], *w = v + 3;
+    NgramTable tb;
+    PyObject *out = Py_NotImplemented;
+    Cands cs = {0};
+    uint64_t *pkeys = NULL; /* the pending long-word proposals: four 4-gram keys each, and their place in cs */
+    Py_ssize_t *pat = NULL, npend = 0, cappend = 0;
+    int64_t *iso = NULL;
+    unsigned char *flag = NULL;
+    int held = get_table_arrays(args, v, &tb, 15, size, kinds, 15);
+    if (held != 18)
+        goto done;
+    const uint32_t *counts = w[0].buf, *mcounts = w[3].buf;
+    const int64_t *pair_keys = w[1].buf, *mids = w[2].buf, *mstarts = w[4].buf;
+    const int64_t *akeys = w[5].buf, *arank = w[6].buf;
+    const double *adef = w[7].buf;
+    const int64_t *astarts = w[8].buf; /* where the keys of each code point below U+A000 begin (U+A000: the end) */
+    const uint16_t *id_table = w[9].buf;
+    const int64_t *vocab_codes = w[10].buf;
+    const unsigned char *trad = w[11].buf;
+    const int64_t *ids = w[12].buf, *cps = w[13].buf, *par = w[14].buf;
+    Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
+    Py_ssize_t n = w[12].len / 8;
+    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
+        if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
+            goto done;
+    int64_t detect = par[P_DETECT];
+    iso = PyMem_Malloc((n + 1) * sizeof(int64_t));
+    flag = PyMem_Malloc(n + 1);
+    if (iso == NULL || flag == NULL) {
+        PyErr_NoMemory();
+        out = NULL;
+        goto done;
+    }
+    /* CharModel.neighbour_counts then _suspect_masks: flag 1 a suspect not
+     * isolated, 2 an isolated one, 0 neither */
+#define P(j) ((j) == 0 || (j) == n + 1 ? (uint64_t)CM_EDGE : (uint64_t)ids[(j) - 1])
+    Py_ssize_t niso = 0;
+    /* the pairs' indices (n + 1, in pidx), then the triples' of the Han
+     * characters not isolated (in tidx at their place), each batch in one
+     * ngram_index_many: CharModel.neighbour_counts of what decides */
+    uint64_t *qkeys = PyMem_Malloc((n + 1) * sizeof(uint64_t));
+    int64_t *pidx = PyMem_Malloc((n + 1) * sizeof(int64_t)), *tidx = PyMem_Malloc((n + 1) * sizeof(int64_t));
+    Py_ssize_t *tpos = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (qkeys == NULL || pidx == NULL || tidx == NULL || tpos == NULL) {
+        PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t j = 0; j <= n; j++)
+        qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
+    ngram_index_many(&tb, qkeys, pidx, n + 1);
+    for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
+        if (pidx[j] >= 0)
+            PREFETCH(counts + pidx[j]);
+    }
+    Py_ssize_t ntri = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t lp = pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0, rp = pidx[j + 1] >= 0 ? (int64_t)counts[pidx[j + 1]] : 0;
+        int han = IS_HAN(cps[j]);
+        int isolated = han && lp <= detect && rp <= detect;
+        flag[j] = isolated ? 2 : 0;
+        if (isolated)
+            iso[niso++] = j;
+        else if (han) {
+            tpos[ntri] = j;
+            qkeys[ntri++] = (P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2)) | ((uint64_t)3 << CM_ORDER_SHIFT);
+        }
+    }
+    ngram_index_many(&tb, qkeys, tidx, ntri);
+    for (Py_ssize_t q = 0; q < ntri; q++) /* found: isolated, or the triple written at most detect times */
+        if ((tidx[q] >= 0 ? (int64_t)counts[tidx[q]] : 0) <= detect)
+            flag[tpos[q]] = 1;
+    for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
+        flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
+    PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+#undef P
+    Py_ssize_t row[CTX_MAX_ROW];
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (!flag[j])
+            continue;
+        int lone = flag[j] == 2;
+        Py_ssize_t first = cs.n, nrow = 0;
+        int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
+        int64_t pkey = (left << CM_BITS) | right;
+        Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
+        if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
+            a = 0, b = nkeys;
+        Py_ssize_t lo = a + lower_bound_i64_far(pair_keys + a, b - a, pkey), hi = lo + lower_bound_i64_far(pair_keys + lo, b - lo, pkey + 1);
+        int inner = j > 0 && j < n - 1 && IS_HAN(cps[j - 1]) && IS_HAN(cps[j + 1]);
+        int64_t akey = cps[j] << CTX_CODE_BITS;
+        /* the row of what is written: its keys in the table */
+        Py_ssize_t s = astarts[cps[j]], e = astarts[cps[j] + 1]; /* a suspect is Han: below U+A000 */
+        if (s < 0 || e > nalike || e < s)
+            goto unsupported;
+        if (lone) { /* every look-alike the model knows (_visual_candidates' lone rows) */
+            for (Py_ssize_t k = s; k < e; k++) {
+                int64_t code = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1);
+                if (code >= nid || id_table[code] < CM_FIRST_ID)
+                    continue;
+                if (nrow == CTX_MAX_ROW)
+                    goto unsupported;
+                row[nrow++] = k;
+            }
+        }
+        else /* the middles that are look-alikes (_visual_candidates' near part) */
+            for (Py_ssize_t i = s < e ? lo : hi; i < hi; i++) {
+                if (mids[i] < 0 || mids[i] >= nvocab)
+                    goto unsupported;
+                int64_t key = akey | vocab_codes[mids[i]];
+                Py_ssize_t k = s + lower_bound_i64(akeys + s, e - s, key);
+                if (k < e && akeys[k] == key) {
+                    if (nrow == CTX_MAX_ROW)
+                        goto unsupported;
+                    row[nrow++] = k;
+                }
+            }
+        for (Py_ssize_t x = 1; x < nrow; x++) /* by place in the row (stable) */
+            for (Py_ssize_t y = x; y > 0 && arank[row[y - 1]] > arank[row[y]]; y--) {
+                Py_ssize_t t = row[y];
+                row[y] = row[y - 1];
+                row[y - 1] = t;
+            }
+        for (Py_ssize_t x = 0; x < nrow; x++)
+            if (cands_push(&cs, j, akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1), adef[row[x]], 0) < 0)
+                goto error;
+        Py_ssize_t nvis = cs.n;
+        if (!inner)
+            continue;
+        int64_t limit = lone ? par[P_CORPUS_LIMIT] : par[P_LONG_LIMIT], least = lone ? par[P_CORPUS_MIN] : par[P_LONG_MIN];
+        for (Py_ssize_t i = lo; i < hi && i - lo < limit; i++) {
+            if ((int64_t)mcounts[i] < least)
+                continue;
+            if (mids[i] < 0 || mids[i] >= CM_IDS || mids[i] >= nvocab)
+                goto unsupported;
+            int64_t code = vocab_codes[mids[i]];
+            int seen = lone && code == cps[j];
+            for (Py_ssize_t q = first; q < nvis && !seen; q++)
+                seen = cs.code[q] == code;
+            for (Py_ssize_t q = nvis; q < cs.n && !seen; q++) /* a character once */
+                seen = cs.code[q] == code;
+            if (seen || !IS_HAN(code) || trad[code])
+                continue;
+            if (!lone) { /* _candidate_counts: its four 4-grams, looked up in one batch below (the candidate kept if one is written often enough) */
+                if (npend == cappend) {
+                    Py_ssize_t cap = cappend ? 2 * cappend : 64;
+                    uint64_t *k4 = PyMem_Realloc(pkeys, cap * 4 * sizeof(uint64_t));
+                    if (k4 != NULL)
+                        pkeys = k4;
+                    Py_ssize_t *at = k4 != NULL ? PyMem_Realloc(pat, cap * sizeof(Py_ssize_t)) : NULL;
+                    if (at == NULL) {
+                        PyErr_NoMemory();
+                        goto error;
+                    }
+                    pat = at;
+                    cappend = cap;
+                }
+                uint64_t r[7];
+                for (int c = 0; c < 7; c++) {
+                    Py_ssize_t t = j - 3 + c;
+                    r[c] = c == 3 ? (uint64_t)mids[i] : t < 0 || t >= n ? (uint64_t)CM_EDGE : (uint64_t)ids[t];
+                }
+                for (int g = 0; g < 4; g++)
+                    pkeys[4 * npend + g] = (r[g] << (3 * CM_BITS) | r[g + 1] << (2 * CM_BITS) | r[g + 2] << CM_BITS | r[g + 3]) | ((uint64_t)4 << CM_ORDER_SHIFT);
+                pat[npend++] = cs.n;
+            }
+            int64_t kind = 2;
+            if (lone) { /* a corpus proposal: a look-alike of a look-alike of what is written (_two_steps: 1), or not (3) */
+                kind = 3;
+                for (Py_ssize_t k = s; k < e && kind == 3; k++) {
+                    int64_t alike = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1), key = alike << CTX_CODE_BITS | code;
+                    Py_ssize_t a0 = alike < 0xA000 ? astarts[alike] : 0, a1 = alike < 0xA000 ? astarts[alike + 1] : nalike;
+                    if (a0 < 0 || a1 > nalike || a1 < a0)
+                        goto unsupported;
+                    Py_ssize_t q = a0 + lower_bound_i64(akeys + a0, a1 - a0, key);
+                    kind = q < a1 && akeys[q] == key ? 1 : 3;
+                }
+            }
+            if (cands_push(&cs, j, code, 0.0, kind) < 0)
+                goto error;
+        }
+    }
+    if (npend) { /* the long-word proposals whose 4-grams the corpus writes too rarely leave the list */
+        int64_t *pfound = PyMem_Malloc(4 * npend * sizeof(int64_t));
+        if (pfound == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        ngram_index_many(&tb, pkeys, pfound, 4 * npend);
+        Py_ssize_t kept = 0, q = 0;
+        for (Py_ssize_t c = 0; c < cs.n; c++) {
+            if (q < npend && pat[q] == c) {
+                int64_t most = 0;
+                for (int g = 0; g < 4; g++) {
+                    int64_t idx = pfound[4 * q + g], cnt = idx >= 0 ? (int64_t)counts[idx] : 0;
+                    most = cnt > most ? cnt : most;
+                }
+                q++;
+                if (most < par[P_LONG_GRAM_MIN])
+                    continue;
+            }
+            cs.pos[kept] = cs.pos[c], cs.code[kept] = cs.code[c], cs.deficit[kept] = cs.deficit[c], cs.kind[kept] = cs.kind[c];
+            kept++;
+        }
+        cs.n = kept;
+        PyMem_Free(pfound);
+    }
+    {
+        PyObject *parts[5] = {bytes_of(iso, niso), bytes_of(cs.pos, cs.n), bytes_of(cs.code, cs.n), bytes_of(cs.deficit, cs.n), bytes_of(cs.kind, cs.n)};
+        out = (parts[0] && parts[1] && parts[2] && parts[3] && parts[4]) ? PyTuple_Pack(5, parts[0], parts[1], parts[2], parts[3], parts[4]) : NULL;
+        for (int k = 0; k < 5; k++)
+            Py_XDECREF(parts[k]);
+        goto done;
+    }
+error:
+    out = NULL;
+    goto done;
+unsupported:
+    out = Py_NotImplemented;
+done:
+    cands_free(&cs);
+    PyMem_Free(pkeys);
+    PyMem_Free(pat);
+    PyMem_Free(iso);
+    PyMem_Free(flag);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
+     PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
+               "word_gain_bounds of text[a:b] at p for each (a, b, p) of spans, with the list\n"
+               "of chars at the same place: a list of lists; NotImplemented for arguments it\n"
+               "does not handle.")},
+    {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
+     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params)\n--\n\n"
+               "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"
+               "(isolated positions, positions, code points, deficits, kinds) as bytearrays;\n"
+               "NotImplemented for arguments it does not handle.")},
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
                "cleaner.typos.model.word_gain_bound with the model's table for the model:\n"

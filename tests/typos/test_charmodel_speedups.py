@@ -159,3 +159,76 @@ def test_neighbour_counts_are_identical(fast, cm, monkeypatch):
     monkeypatch.setattr(charmodel, "_SPEEDUPS", None)
     want = [cm.neighbour_counts(cm.ids(t)) for t in texts]
     assert all(np.array_equal(g, w) and g.dtype == w.dtype for gs, ws in zip(got, want) for g, w in zip(gs, ws))
+
+
+def test_proposals_are_identical(fast, cm, monkeypatch):
+    """``_cleaner_speedups.proposals`` (suspects to candidates in one call)
+    gives :func:`context._py_proposals`'s lists, in its order, on pieces with
+    rare, foreign and outside-the-BMP characters, and with other constants
+    (pair detection, a higher detection count, no corpus or long-word
+    proposals)."""
+    rng = random.Random(13)
+    corpus = throughput_text("zh", 60_000)
+    texts = ["", "天", "天气", "。天"] + [_random_text(rng, corpus, rng.randrange(1, 200)) for _ in range(300)]
+    texts += [_swapped(rng, t) for t in texts[4:]]  # look-alikes in: isolated suspects, corpus proposals
+    nb, m = context._default_neighbours(), model()
+    settings = ({}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}, {"CONTEXT_CORPUS_CANDIDATES": 0}, {"CONTEXT_LONG_WORD": None, "CONTEXT_CORPUS_MIN_COUNT": 0})
+    for constants in settings:
+        for name, value in constants.items():
+            monkeypatch.setattr(context, name, value)
+        assert all(context._c_proposals(t, cm, nb) is not None for t in texts[1:])
+        got = [context._proposals(t, cm, nb, m) for t in texts]
+        want = [context._py_proposals(t, cm, nb, m) for t in texts]
+        assert got == want
+        kinds = {(v, f) for g in got for v, f in zip(g[3], g[5])}
+        assert sum(len(g[0]) for g in got) > 100 and (True, False) in kinds and (constants or {(False, False), (False, None)} <= kinds)
+        monkeypatch.undo()
+
+
+def _swapped(rng: random.Random, text: str) -> str:
+    """``text`` with a few characters replaced by look-alikes."""
+    chars = list(text)
+    for i in rng.sample(range(len(chars)), min(len(chars), 4)):
+        row = context._visual_row(chars[i])[0]
+        if row:
+            chars[i] = rng.choice(row)
+    return "".join(chars)
+
+
+def test_proposals_leave_other_neighbours_and_models_of_their_input_to_python(fast, cm):
+    nb = context._default_neighbours()
+    assert context._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
+    own = learn(["我们在北京工作。"] * 3)
+    own.stats["from_input"] = True
+    assert context._c_proposals("我们在北涼工作", own, nb) is None
+
+
+def test_find_through_the_fence_is_identical(fast):
+    """The C search goes through every eighth key (the fence) first: keys
+    at a run's first and last places, between fence keys and past the
+    table's end are found as a binary search finds them, in models of a few
+    keys (runs shorter than a block) and of many."""
+    for texts in (["天气很好。"], ["天气很好。", "天气不好。"] * 3, [throughput_text("zh", 20_000)]):
+        small = learn(texts)
+        rng = np.random.default_rng(len(small.keys))
+        keys = small.keys
+        q = np.concatenate((keys, keys + np.uint64(1), keys - np.uint64(1), rng.integers(0, 2**63, 500, dtype=np.uint64)))
+        assert np.array_equal(small._find(q), small._py_find(q))
+        assert len(small._c_table[3]) == 5 * 4097 + (len(keys) + 7) // 8
+
+
+def test_word_gain_bounds_of_many_places_are_identical(fast):
+    """``word_gain_bounds_many`` (every place of a text in one call) gives
+    each place's :func:`context._py_word_gain_bounds`, float for float, and
+    leaves a span outside the text to Python."""
+    rng = random.Random(14)
+    corpus = throughput_text("zh", 20_000)
+    m = model()
+    for _ in range(60):
+        text = _swapped(rng, _random_text(rng, corpus, rng.randrange(5, 120)))
+        places = sorted({i for i in range(len(text)) if "\u4e00" <= text[i] <= "\u9fff"})[: rng.randrange(0, 12)]
+        spans = [(*han_span(text, i, context.WINDOW), i) for i in places]
+        chars = [list(context._visual_row(text[i])[0][:6]) or ["的"] for i in places]
+        got = context._word_gain_bounds_many(text, spans, chars, m, frozenset())
+        assert got == [context._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
+    assert fast.word_gain_bounds_many("越来赴好", [(0, 9, 2)], [["越"]], m.table, frozenset(), None) is NotImplemented
