@@ -31,6 +31,7 @@ COMMAND_LAYER = ("cleaner.cli", "cleaner.commands", "cleaner.__main__")
 KERNELS = (
     "cleaner.edits",
     "cleaner.chars",
+    "cleaner.native",
     "cleaner.errors",
     "cleaner.dedup.key",
     "cleaner.dedup.minhash",

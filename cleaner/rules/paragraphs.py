@@ -49,7 +49,6 @@ import itertools
 import math
 import re
 import operator
-import os
 import threading
 import unicodedata
 from collections import Counter
@@ -61,6 +60,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from ..chars import CJK, CJK_PUNCT, CLOSERS, HAN, KANA, WIDE, display_width, lines_of
 from ..dedup.rule import HEADER_MIN_LETTERS
 from ..edits import Edit, OffsetMap, Suggestion, apply_edits, compose, spans_after
+from ..native import compiled
 from ..rule import Rule
 from ..segment import cohesion
 
@@ -1422,18 +1422,15 @@ def walk_speedups() -> Any:
     >>> mod is None or mod.ABI == WALK_ABI
     True
     """
-    if os.environ.get("CLEANER_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        import _cleaner_paragraphs as mod  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    return compiled("_cleaner_paragraphs", {"ABI": WALK_ABI, **_walk_constants()}, read=_compiled_constants)
+
+
+def _compiled_constants(mod: Any) -> dict[str, object]:
+    """The ABI and constants the C walk was built with, as :func:`_walk_constants` writes them."""
     constants = dict(getattr(mod, "CONSTANTS", {}))
     if "NEVER_STARTS" in constants:
         constants["NEVER_STARTS"] = frozenset(constants["NEVER_STARTS"])
-    if getattr(mod, "ABI", None) != WALK_ABI or constants != _walk_constants():
-        return None
-    return mod
+    return {"ABI": getattr(mod, "ABI", None), **constants}
 
 
 #: the last characters of a paragraph the walk keeps (features only look at its end and size)

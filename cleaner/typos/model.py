@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..cache import cached_arrays, usable_cache_dir
+from ..native import compiled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -165,15 +166,7 @@ def speedups() -> Any:
     >>> mod is None or (mod.ABI, mod.MAX_WORD) == (SPEEDUPS_ABI, MAX_WORD)
     True
     """
-    if os.environ.get("CLEANER_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        import _cleaner_speedups as mod  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    if getattr(mod, "ABI", None) != SPEEDUPS_ABI or getattr(mod, "MAX_WORD", None) != MAX_WORD or getattr(mod, "UNKNOWN_LOGP", None) != UNKNOWN_LOGP:
-        return None
-    return mod
+    return compiled("_cleaner_speedups", {"ABI": SPEEDUPS_ABI, "MAX_WORD": MAX_WORD, "UNKNOWN_LOGP": UNKNOWN_LOGP})
 
 
 _SPEEDUPS = speedups()
