@@ -35,7 +35,7 @@ from .key import recent_numbers, recent_verdicts
 from .lsh import LSHParams
 from .verify import ascii_numbers, regex_numbers
 
-__all__ = ["Matches", "find_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
+__all__ = ["Matches", "find_duplicates", "near_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
 
 #: up to this many distinct keys, every pair is compared (rapidfuzz cdist)
 ALL_PAIRS_BELOW = 300
@@ -101,11 +101,67 @@ def find_duplicates(
     """
     n = len(keys)
     klen = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
+    found = _found(keys, klen, rank, threshold=threshold, fuzzy=fuzzy, eligible=eligible, numbers=numbers, params=params, all_pairs_below=all_pairs_below, workers=workers, near=near, remember=remember)
+    if isinstance(found, list):
+        return Matches([-1] * n, [0.0] * n, rep=found)
+    groups, verified, ncand = found
+    resolved = phases.resolve(verified, rank, groups)
+    return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
+
+
+def near_duplicates(
+    keys: Sequence[str],
+    *,
+    threshold: float = 90.0,
+    keep: str = "first",
+    fuzzy: npt.NDArray[np.bool_] | Sequence[bool] | None = None,
+    eligible: npt.NDArray[np.bool_] | Sequence[bool] | None = None,
+    numbers: bool = False,
+    near: int | None = None,
+    remember: bool = False,
+) -> tuple[list[int], dict[tuple[int, int], float]]:
+    """What :func:`find_duplicates` (``lengths`` the key lengths) finds, before the
+    clustering: each unit's exact-group representative (``Matches.rep``)
+    and the verified pairs of representatives with their scores (the
+    first pairs of ``Matches.pairs``), for the ``dedup`` rule, which
+    clusters on its own (about 0.3 ms less a reading of 1 MB of Chinese).
+
+    >>> near_duplicates(["今天天气很好我们去公园玩", "今天天气很好我们去公园玩耍", "完全不同的另一段文字内容", "今天天气很好我们去公园玩"])
+    ([0, 1, 2, 0], {(0, 1): 96.0})
+    """
+    n = len(keys)
+    klen = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    found = _found(keys, klen, ranks(n, keep=keep, lengths=klen), threshold=threshold, fuzzy=fuzzy, eligible=eligible, numbers=numbers, near=near, remember=remember)
+    if isinstance(found, list):
+        return found, {}
+    groups, verified, _ = found
+    return groups.rep.tolist(), dict(zip(zip(verified.pairs[:, 0].tolist(), verified.pairs[:, 1].tolist()), verified.scores.tolist()))
+
+
+def _found(
+    keys: Sequence[str],
+    klen: npt.NDArray[np.int64],
+    rank: npt.NDArray[np.int64],
+    *,
+    threshold: float,
+    fuzzy: npt.NDArray[np.bool_] | Sequence[bool] | None,
+    eligible: npt.NDArray[np.bool_] | Sequence[bool] | None,
+    numbers: bool,
+    near: int | None,
+    remember: bool,
+    params: LSHParams | None = None,
+    all_pairs_below: int = ALL_PAIRS_BELOW,
+    workers: int = 1,
+) -> list[int] | tuple[phases.ExactGroups, phases.Edges, int]:
+    """The exact groups, the verified pairs and the number of candidates
+    of :func:`find_duplicates`; with fewer than two eligible units, only
+    the representatives (each eligible unit its own)."""
+    n = len(keys)
     elig = klen > 0 if eligible is None else np.asarray(eligible, dtype=bool) & (klen > 0)
     fz = np.ones(n, dtype=bool) if fuzzy is None else np.asarray(fuzzy, dtype=bool)
-    rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
     if np.count_nonzero(elig) < 2:
-        return Matches([-1] * n, [0.0] * n, rep=np.where(elig, np.arange(n), -1).tolist())
+        return np.where(elig, np.arange(n), -1).tolist()
     groups = exact_groups(keys, rank, elig)
     reps = groups.reps
     reps = reps[fz[reps]]
@@ -120,8 +176,7 @@ def find_duplicates(
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
         verified = _verify(cand, keys, klen, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
-    resolved = phases.resolve(verified, rank, groups)
-    return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
+    return groups, verified, ncand
 
 
 def exact_groups(keys: Sequence[str], rank: npt.NDArray[np.int64], eligible: npt.NDArray[np.bool_]) -> phases.ExactGroups:

@@ -121,7 +121,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     if len(spans) < 2:
         return
     from .clusters import kept_of, ranks  # numpy: imported on first use
-    from .match import find_duplicates
+    from .match import find_duplicates, near_duplicates
     paras = [text[s:e] for s, e in spans]
     keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
@@ -130,13 +130,9 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     eligible = [n >= floor and not h for n, h in zip(lengths, heading)]
     least = max(floor, FUZZY_MIN_CHARS)
     fuzzy = [n >= least for n in lengths]
-    # Repeats of the paragraph scope stand close together: in a long
-    # document only near units (and the diagonals of exact copies) are
-    # compared, not every pair LSH brings together.
-    apart = None if config.dedup_scope == "document" else NEAR
-    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=list(map(len, paras)))
     if config.dedup_scope == "document":
+        m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, remember=True)
         pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
         if not pairs:
             return
@@ -150,10 +146,12 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
         frames = _Quotes(paras)
-        # (the searches read only the verified pairs of two representatives,
-        # not each exact copy's pair with its representative)
-        rep = m.rep
-        links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
+        # Repeats of the paragraph scope stand close together: in a long
+        # document only near units (and the diagonals of exact copies) are
+        # compared, not every pair LSH brings together.  (The searches read
+        # only the verified pairs of two representatives, not each exact
+        # copy's pair with its representative.)
+        rep, links = near_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=NEAR, remember=True)
         reps: Ids = rep
         long: Flags
         if len(paras) > FEW_UNITS:  # (a long document: the searches read these as arrays, converted once for all passes)
