@@ -331,7 +331,15 @@ def _verify(
         if not numbers:
             return phases.verify(multiset_filter(pairs, keys, lengths, threshold), keys, threshold=threshold, workers=workers)
         guard = _NumbersGuard(keys, recent_numbers() if remember else {})  # (a verdict needs both the score and the numbers: either may go first)
-        pairs = multiset_filter(guard.prefilter(pairs, lengths), keys, lengths, threshold)
+        if len(pairs) and _mostly_cjk(keys[int(pairs[0, 0])]):
+            # (the numbers of a mostly CJK key are not cheap to read: the
+            # prefilter would only read each key to learn that, so the
+            # multiset bound goes first and leaves it about a seventh of the
+            # pairs -- 0.3 ms less a reading of 1 MB of Chinese; for Latin
+            # keys the prefilter is the sharper and cheaper cut)
+            pairs = guard.prefilter(multiset_filter(pairs, keys, lengths, threshold), lengths)
+        else:
+            pairs = multiset_filter(guard.prefilter(pairs, lengths), keys, lengths, threshold)
         return guard.holds(phases.verify(pairs, keys, threshold=threshold, workers=workers))
 
     if not remember:
@@ -349,6 +357,17 @@ def _verify(
     if not ok:
         return phases.Edges()
     return phases.Edges(cand[ok], np.asarray([memo[names[k]] for k in ok], dtype=np.float32))
+
+
+def _mostly_cjk(key: str) -> bool:
+    """Whether ``key`` is one whose numbers :func:`~cleaner.dedup.verify.ascii_numbers`
+    does not read (more than 1.125 UTF-8 bytes a character); it only
+    chooses the order of two filters whose verdicts do not depend on it.
+
+    >>> _mostly_cjk("今天天气很好"), _mostly_cjk("growth of 5 in 2020")
+    (True, False)
+    """
+    return not key.isascii() and len(key.encode("utf-8", "surrogatepass")) > len(key) + (len(key) >> 3)
 
 
 #: a block of at most this many units repeated right after itself is found
