@@ -268,17 +268,28 @@ def _may_match(seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], 
 
         at = np.asarray(seq, dtype=np.int64)
         r = np.asarray(rep, dtype=np.int64)[at]
-        if take is not None:
-            r = r[np.asarray(take, dtype=bool)[at]]
-        r = np.sort(r[r >= 0])
-        if bool((r[1:] == r[:-1]).any()):
-            return True
-        seen = set(r.tolist())
-        return any(a in seen and b in seen for a, b in verified)
+        return _some_match(r if take is None else r[np.asarray(take, dtype=bool)[at]], verified)
     reps = map(rep.__getitem__, seq)
     present = [r for r in reps if r >= 0] if take is None else [r for r, t in zip(reps, map(take.__getitem__, seq)) if t and r >= 0]
     seen = set(present)
     return len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
+
+
+def _some_match(r: Any, verified: Mapping[tuple[int, int], float]) -> bool:
+    """:func:`_may_match` of the units whose representatives are the array
+    ``r`` (-1: none), for a caller that has gathered them already.
+
+    >>> import numpy as np
+    >>> _some_match(np.array([0, -1, 2, -1]), {}), _some_match(np.array([0, 2]), {(2, 0): 91.0})
+    (False, True)
+    """
+    import numpy as np
+
+    r = np.sort(r[r >= 0])
+    if bool((r[1:] == r[:-1]).any()):
+        return True
+    seen = set(r.tolist())
+    return any(a in seen and b in seen for a, b in verified)
 
 
 def window_repeats(
@@ -309,11 +320,13 @@ def window_repeats(
 
     out: dict[tuple[int, int], float] = {}
     n = len(seq)
-    if n < 2 or not _may_match(seq, rep, verified, long):
+    if n < 2 or (n <= FEW_UNITS and not _may_match(seq, rep, verified, long)):
         return out
     units = np.asarray(seq, dtype=np.int64)
     r = np.asarray(rep, dtype=np.int64)[units]
     r[~np.asarray(long, dtype=bool)[units]] = -1  # (only long units take part)
+    if n > FEW_UNITS and not _some_match(r, verified):  # (the arrays just made: no second gathering)
+        return out
 
     def near(lo: int, hi: int) -> bool:  # (positions in seq, at most window + 1 apart)
         if frame is not None and frame[seq[lo]] != frame[seq[hi]]:
@@ -410,9 +423,17 @@ def adjacent_repeats(
     >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
     ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
     """
-    if not _may_match(seq, rep, verified):
-        return [], []
-    table = _MatchTable(seq, rep, verified, max_group)
+    if len(seq) <= FEW_UNITS:
+        if not _may_match(seq, rep, verified):
+            return [], []
+        r = None
+    else:  # (a long document: the representatives gathered once, for the test and the table)
+        import numpy as np
+
+        r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)]
+        if not _some_match(r, verified):
+            return [], []
+    table = _MatchTable(seq, rep, verified, max_group, r)
     runs = table.good_runs()
     if not runs:
         return [], []
@@ -427,11 +448,12 @@ class _MatchTable:
     representatives links (when the two groups have at most
     ``max_group ** 2`` pairs of members)."""
 
-    def __init__(self, seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], max_group: int) -> None:
+    def __init__(self, seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], max_group: int, r: Any = None) -> None:
         import numpy as np
 
         n = len(seq)
-        r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)] if n else np.zeros(0, dtype=np.int64)
+        if r is None:  # (``r``: ``rep`` of each position, when the caller has it)
+            r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)] if n else np.zeros(0, dtype=np.int64)
         ok = np.flatnonzero(r >= 0)
         order = ok[np.argsort(r[ok], kind="stable")]  # (positions group by group, in order within each)
         first = np.ones(len(order), dtype=bool)
