@@ -375,6 +375,34 @@ def _mostly_cjk(key: str) -> bool:
 MAX_BLOCK = 64
 
 
+def _merged_runs(
+    start: npt.NDArray[np.int64], end: npt.NDArray[np.int64], d: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The positions of the runs ``[start, end)`` along their diagonals
+    ``d`` (positions below ``n``), each position of a diagonal once, and
+    the diagonal of each: the runs of one diagonal that overlap or touch
+    are merged first.  The consecutive copies of a block repeated several
+    times draw overlapping runs: on 1 MB of damaged Chinese some 26,000
+    positions, of which about a third are distinct.
+
+    >>> x, dx = _merged_runs(np.array([0, 2, 1]), np.array([3, 5, 2]), np.array([9, 9, 7]), 20)
+    >>> list(zip(x.tolist(), dx.tolist()))
+    [(1, 7), (0, 9), (1, 9), (2, 9), (3, 9), (4, 9)]
+    """
+    order = np.lexsort((start, d))
+    start, end, d = start[order], end[order], d[order]
+    big = n + 1
+    reach = np.maximum.accumulate(d * big + end)  # (the furthest end so far: within a diagonal, as the diagonals ascend)
+    first = np.ones(len(d), dtype=bool)
+    first[1:] = (d[1:] != d[:-1]) | (d[1:] * big + start[1:] > reach[:-1])
+    at = np.flatnonzero(first)
+    last = np.append(at[1:], len(d)) - 1
+    lo, dd = start[at], d[at]
+    count = reach[last] - dd * big - lo
+    x = np.repeat(lo, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return x, np.repeat(dd, count)
+
+
 def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fuzzy: npt.NDArray[np.bool_], *, near: int, max_block: int = MAX_BLOCK) -> npt.NDArray[np.int64]:
     """Candidate pairs of exact-group representatives ``(a, b)``, ``a < b``,
     for repeats close to each other among ``units`` (in document order):
@@ -403,13 +431,14 @@ def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fu
     d = pb - pa
     block = (near < d) & (d <= max_block)
     if block.any():
-        # for each such copy, the offsets i from max(-d, -pa) to min(d, n - 1 - pb)
+        # for each such copy, the offsets i from max(-d, -pa) to min(d, n - 1 - pb):
+        # the units pa + i from ``start`` to ``end`` (exclusive) along diagonal d
         pa, pb, d = pa[block], pb[block], d[block]
-        first = np.maximum(-d, -pa)
-        count = np.minimum(d, n - 1 - pb) - first + 1
-        i = np.repeat(first, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        lo.append(np.repeat(pa, count) + i)
-        hi.append(np.repeat(pb, count) + i)
+        start = pa + np.maximum(-d, -pa)
+        end = pb + np.minimum(d, n - 1 - pb) + 1 - d
+        x, dx = _merged_runs(start, end, d, n)
+        lo.append(x)
+        hi.append(x + dx)
     if not lo:
         return np.zeros((0, 2), dtype=np.int64)
     a, b = ru[np.concatenate(lo)], ru[np.concatenate(hi)]
