@@ -67,6 +67,7 @@ comparing, so ``第3页`` and ``第4页`` are one header.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -441,6 +442,17 @@ def adjacent_repeats(
     return [(seq[a], seq[b]) for a, b, _ in found], [s for _, _, s in found]
 
 
+def _listed(name: str, cut: int = 0) -> Any:
+    """A cached property: the array attribute ``name`` as a list, less its
+    last ``cut`` entries."""
+
+    def get(self: Any) -> list[Any]:
+        a = getattr(self, name)
+        return (a[: len(a) - cut] if cut else a).tolist()  # type: ignore[no-any-return]
+
+    return functools.cached_property(get)
+
+
 class _MatchTable:
     """Which positions of ``seq`` match (see :func:`adjacent_repeats`): two
     members of one exact group (only neighbours in a group of more than
@@ -480,9 +492,7 @@ class _MatchTable:
             self.linked[k1].append((k2, s))
             self.linked[k2].append((k1, s))
         self.links = links
-        self.group, self.place, self.flat = group.tolist(), place.tolist(), order.tolist()
-        self.starts, self.ends = starts.tolist(), (starts + sizes).tolist()
-        self.small = [k <= max_group for k in size]
+        self._order, self._starts, self._ends = order, starts, starts + sizes
         # the same as arrays, for :meth:`_match` (group -1 reads a last entry False)
         self._group, self._place = group, place
         self._small = np.append(sizes <= max_group, False)
@@ -490,6 +500,16 @@ class _MatchTable:
         width = len(size) + 1
         self._width = width
         self._codes = np.sort(np.asarray([k1 * width + k2 for k1, k2 in links], dtype=np.int64))
+
+    # The tables as lists, for following runs one position at a time: made
+    # when first read (a search pass that tries no position, as the passes
+    # after a drop mostly are, reads none of them).
+    group = _listed("_group")
+    place = _listed("_place")
+    flat = _listed("_order")
+    starts = _listed("_starts")
+    ends = _listed("_ends")
+    small = _listed("_small", cut=1)  # (less the entry read for -1)
 
     def score(self, x: int, y: int) -> float | None:
         """The score of positions ``x < y`` if they match, else None."""
@@ -509,8 +529,8 @@ class _MatchTable:
     def good_runs(self) -> list[tuple[int, int]]:
         """The stretch ``[p, p + d + k)`` of every run of ``k >= d`` matches
         along a diagonal ``d``, found from the tries at multiples of ``d``."""
-        n = len(self.group)
-        if n < 2 or not self.starts:
+        n = len(self._group)
+        if n < 2 or not len(self._starts):
             return []
         score = self.score
         if n <= FEW_UNITS:  # (the tries one by one cost less than the arrays)
@@ -540,7 +560,7 @@ class _MatchTable:
         copies go here."""
         import numpy as np
 
-        n = len(self.group)
+        n = len(self._group)
         diag = np.arange(1, n, dtype=np.int64)
         count = (n - 1) // diag  # (the multiples a of d with a + d < n)
         d = np.repeat(diag, count)
