@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..chars import HAN, KANA, class_table
+from ..chars import HAN, KANA, class_table, script_chars
 
 if TYPE_CHECKING:
     import opencc
@@ -68,6 +68,43 @@ def _t2s() -> opencc.OpenCC:
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+#: the OpenCC release whose ``t2s`` dictionaries :data:`PHRASE_ONLY` was read
+#: from (with another release, every key that is not ASCII goes to OpenCC)
+OPENCC_RELEASE = "1.4.2"
+#: the characters of the basic CJK block that OpenCC ``t2s`` changes inside
+#: a phrase (沈默 -> 沉默, 瞭解 -> 了解, 反覆 -> 反复) but not alone, read from
+#: its phrase dictionary (TSPhrases: every character a phrase changes is one
+#: of these or one that changes alone); tests/dedup/test_key.py checks them
+#: against the dictionary when OpenCC's ``opencc_dict`` tool is installed
+PHRASE_ONLY = "么俱哩坏彷沈甦瞭藉衹覆"
+
+
+@functools.cache
+def _t2s_marks() -> Any:
+    """A numpy table by code point, True for the characters whose presence
+    lets OpenCC ``t2s`` change a text: in the basic CJK block (U+4E00 to
+    U+9FFF) those it changes alone (``script_chars("t2s")``, built from
+    OpenCC) and :data:`PHRASE_ONLY`; every character of the other blocks
+    its dictionaries reach (extension A, the compatibility ideographs,
+    everything beyond the BMP: the table's last entry).  None when the
+    installed OpenCC is not :data:`OPENCC_RELEASE`.  A text without any of
+    them comes out of OpenCC as it went in: each segment OpenCC converts is
+    a character that does not change alone or a phrase that changes none
+    of its characters."""
+    import numpy as np
+    import opencc
+
+    if getattr(opencc, "__version__", None) != OPENCC_RELEASE:
+        return None
+    table = np.zeros(0x10001, dtype=bool)
+    table[0x3400:0x4E00] = True
+    table[0xF900:0xFB00] = True
+    table[-1] = True
+    table[[ord(c) for c in script_chars("t2s")[::2] + PHRASE_ONLY]] = True
+    table.flags.writeable = False
+    return table
 
 
 def _squeeze(text: str) -> str:
@@ -149,7 +186,22 @@ def _fold_all(texts: Sequence[str]) -> list[str]:
     >>> _fold_all(["Hello,  World!", "這是「測試」", ""])
     ['hello world', '這是測試', '']
     """
+    return _fold_marked(texts)[0]
+
+
+def _fold_marked(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """:func:`_fold_all`, and for each key whether OpenCC ``t2s`` may change
+    it: False for an ASCII key, and for a key of a mostly CJK text that
+    :func:`_fold_cjk_marked` found to hold no character of
+    :func:`_t2s_marks`.
+
+    >>> _fold_marked(["Hello", "這是「測試」", "这是测试"])
+    (['hello', '這是測試', '这是测试'], [False, True, True])
+    >>> _fold_marked(["這是「測試」" * 1000, "这是测试" * 1000])[1]
+    [True, False]
+    """
     keys: list[str | None] = [None] * len(texts)
+    maybe: list[bool] = [False] * len(texts)
     latin: list[int] = []
     data: list[bytes] = []
     cjk: list[int] = []
@@ -160,8 +212,10 @@ def _fold_all(texts: Sequence[str]) -> list[str]:
         else:
             latin.append(i)
             data.append(b)
-    for i, k in zip(cjk, _fold_cjk([texts[i] for i in cjk])):
+    folded, marked = _fold_cjk_marked([texts[i] for i in cjk])
+    for i, k, m in zip(cjk, folded, marked):
         keys[i] = k
+        maybe[i] = m and not k.isascii()
     lo = 0
     while lo < len(data):
         hi, size = lo, 0
@@ -174,8 +228,9 @@ def _fold_all(texts: Sequence[str]) -> list[str]:
             folded = _fold_batch(data[lo:hi])
         for i, k in zip(latin[lo:hi], folded):
             keys[i] = k
+            maybe[i] = not k.isascii()
         lo = hi
-    return keys  # type: ignore[return-value]
+    return keys, maybe  # type: ignore[return-value]
 
 
 #: :func:`_fold_cjk` folds texts of fewer characters in all one by one
@@ -207,6 +262,18 @@ def _cjk_table() -> Any:
 
 def _fold_cjk(texts: Sequence[str]) -> list[str]:
     """Exactly ``[_finish(" ".join(_KEEP.findall(t))) for t in texts]``
+    (see :func:`_fold_cjk_marked`).
+
+    >>> _fold_cjk(["這是「測試」， ＡＢＣ　１２３！", "中_文 abc", "①②", "。", "𠀀 𝄞 x"])
+    ['這是測試abc 123', '中文abc', '12', '', '𠀀x']
+    >>> _fold_cjk(["中文，測試"] * 2000)[-1]
+    '中文測試'
+    """
+    return _fold_cjk_marked(texts)[0]
+
+
+def _fold_cjk_marked(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """Exactly ``[_finish(" ".join(_KEEP.findall(t))) for t in texts]``
     (the keys of mostly CJK texts), computed as arrays over the texts
     joined by a NUL: one text at a time, ``findall`` makes an object of
     each run between two punctuation marks, and the regex passes read each
@@ -214,13 +281,16 @@ def _fold_cjk(texts: Sequence[str]) -> list[str]:
     Chinese, the arrays about a fifth of it).  Texts with a NUL or a lone
     surrogate, and a batch that NFKC would change, go one by one.
 
-    >>> _fold_cjk(["這是「測試」， ＡＢＣ　１２３！", "中_文 abc", "①②", "。", "𠀀 𝄞 x"])
-    ['這是測試abc 123', '中文abc', '12', '', '𠀀x']
-    >>> _fold_cjk(["中文，測試"] * 2000)[-1]
-    '中文測試'
+    With each key, whether OpenCC ``t2s`` may change it: read off the same
+    arrays, a key that holds no character of :func:`_t2s_marks` (case
+    folding brings none in: tests/dedup/test_key.py) needs no conversion.
+    On 1 MB of damaged Chinese (449 distinct paragraphs, 145,000 key
+    characters; the ``script`` rule converted its Traditional characters
+    before) 428 keys need none, and OpenCC's 2.1 ms become 0.16 ms, for
+    0.17 ms here.  (True for every key the arrays do not read.)
     """
     if len(texts) < 2 or sum(map(len, texts)) < CJK_BATCH_MIN_CHARS:
-        return [_finish(" ".join(_KEEP.findall(t))) for t in texts]
+        return [_finish(" ".join(_KEEP.findall(t))) for t in texts], [True] * len(texts)
     import numpy as np  # (as the rest of the in-document path)
 
     joined = "\x00".join(texts)
@@ -229,7 +299,7 @@ def _fold_cjk(texts: Sequence[str]) -> list[str]:
     except UnicodeEncodeError:  # (a lone surrogate)
         codes = None
     if codes is None or joined.count("\x00") != len(texts) - 1:
-        return [_finish(" ".join(_KEEP.findall(t))) for t in texts]
+        return [_finish(" ".join(_KEEP.findall(t))) for t in texts], [True] * len(texts)
     word = np.take(_bmp_word(), codes, mode="clip")
     beyond = codes >= 0x10000
     if beyond.any():  # (few: each distinct one asks the regex)
@@ -244,7 +314,8 @@ def _fold_cjk(texts: Sequence[str]) -> list[str]:
     squeezed = np.where(word, codes, np.uint32(32))[keep]
     text = squeezed.tobytes().decode("utf-32-le")
     if not unicodedata.is_normalized("NFKC", text):  # (rare: NFKC can bring punctuation back: one by one then)
-        return [_finish(p.strip(" ")) for p in text.split("\x00")]
+        return [_finish(p.strip(" ")) for p in text.split("\x00")], [True] * len(texts)
+    marked = _marked(squeezed, len(texts))
     # a space next to a CJK character goes (as _CJK_SPACE does; case folding changes neither)
     space = squeezed == 32
     if space.any():
@@ -255,7 +326,24 @@ def _fold_cjk(texts: Sequence[str]) -> list[str]:
         gone = space & near
         if gone.any():
             text = squeezed[~gone].tobytes().decode("utf-32-le")
-    return [p.strip() for p in text.casefold().split("\x00")]
+    return [p.strip() for p in text.casefold().split("\x00")], marked
+
+
+def _marked(codes: Any, n: int) -> list[bool]:
+    """For each of the ``n`` texts whose code points ``codes`` holds one
+    after the other, joined by NULs, whether it holds a character of
+    :func:`_t2s_marks` (all True when there is no table)."""
+    import numpy as np
+
+    marks = _t2s_marks()
+    if marks is None:
+        return [True] * n
+    out = [False] * n
+    hit = np.flatnonzero(np.take(marks, codes, mode="clip"))
+    if len(hit):
+        for j in np.unique(np.searchsorted(np.flatnonzero(codes == 0), hit)).tolist():
+            out[j] = True
+    return out
 
 
 def _fold_batch(data: Sequence[bytes]) -> list[str]:
@@ -320,10 +408,11 @@ def matching_keys(texts: Sequence[str]) -> list[str]:
     """
     if not texts:
         return []
-    keys = _fold_all(texts)
-    # OpenCC leaves ASCII alone: only the other keys go to it.  A folded key
-    # holds no line break, so one joins the batch safely.
-    todo = [i for i, k in enumerate(keys) if not k.isascii()]
+    keys, maybe = _fold_marked(texts)
+    # OpenCC leaves ASCII alone: only the other keys go to it, less those
+    # found to hold no character it may change.  A folded key holds no line
+    # break, so one joins the batch safely.
+    todo = [i for i, m in enumerate(maybe) if m]
     if not todo:
         return keys
     folded = [keys[i] for i in todo]

@@ -35,7 +35,7 @@ from .key import recent_numbers, recent_verdicts
 from .lsh import LSHParams
 from .verify import ascii_numbers, regex_numbers
 
-__all__ = ["Matches", "find_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
+__all__ = ["Matches", "find_duplicates", "near_duplicates", "neighbour_pairs", "exact_groups", "multiset_filter", "ALL_PAIRS_BELOW", "MAX_BLOCK"]
 
 #: up to this many distinct keys, every pair is compared (rapidfuzz cdist)
 ALL_PAIRS_BELOW = 300
@@ -101,11 +101,67 @@ def find_duplicates(
     """
     n = len(keys)
     klen = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
+    found = _found(keys, klen, rank, threshold=threshold, fuzzy=fuzzy, eligible=eligible, numbers=numbers, params=params, all_pairs_below=all_pairs_below, workers=workers, near=near, remember=remember)
+    if isinstance(found, list):
+        return Matches([-1] * n, [0.0] * n, rep=found)
+    groups, verified, ncand = found
+    resolved = phases.resolve(verified, rank, groups)
+    return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
+
+
+def near_duplicates(
+    keys: Sequence[str],
+    *,
+    threshold: float = 90.0,
+    keep: str = "first",
+    fuzzy: npt.NDArray[np.bool_] | Sequence[bool] | None = None,
+    eligible: npt.NDArray[np.bool_] | Sequence[bool] | None = None,
+    numbers: bool = False,
+    near: int | None = None,
+    remember: bool = False,
+) -> tuple[list[int], dict[tuple[int, int], float]]:
+    """What :func:`find_duplicates` (``lengths`` the key lengths) finds, before the
+    clustering: each unit's exact-group representative (``Matches.rep``)
+    and the verified pairs of representatives with their scores (the
+    first pairs of ``Matches.pairs``), for the ``dedup`` rule, which
+    clusters on its own (about 0.3 ms less a reading of 1 MB of Chinese).
+
+    >>> near_duplicates(["今天天气很好我们去公园玩", "今天天气很好我们去公园玩耍", "完全不同的另一段文字内容", "今天天气很好我们去公园玩"])
+    ([0, 1, 2, 0], {(0, 1): 96.0})
+    """
+    n = len(keys)
+    klen = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    found = _found(keys, klen, ranks(n, keep=keep, lengths=klen), threshold=threshold, fuzzy=fuzzy, eligible=eligible, numbers=numbers, near=near, remember=remember)
+    if isinstance(found, list):
+        return found, {}
+    groups, verified, _ = found
+    return groups.rep.tolist(), dict(zip(zip(verified.pairs[:, 0].tolist(), verified.pairs[:, 1].tolist()), verified.scores.tolist()))
+
+
+def _found(
+    keys: Sequence[str],
+    klen: npt.NDArray[np.int64],
+    rank: npt.NDArray[np.int64],
+    *,
+    threshold: float,
+    fuzzy: npt.NDArray[np.bool_] | Sequence[bool] | None,
+    eligible: npt.NDArray[np.bool_] | Sequence[bool] | None,
+    numbers: bool,
+    near: int | None,
+    remember: bool,
+    params: LSHParams | None = None,
+    all_pairs_below: int = ALL_PAIRS_BELOW,
+    workers: int = 1,
+) -> list[int] | tuple[phases.ExactGroups, phases.Edges, int]:
+    """The exact groups, the verified pairs and the number of candidates
+    of :func:`find_duplicates`; with fewer than two eligible units, only
+    the representatives (each eligible unit its own)."""
+    n = len(keys)
     elig = klen > 0 if eligible is None else np.asarray(eligible, dtype=bool) & (klen > 0)
     fz = np.ones(n, dtype=bool) if fuzzy is None else np.asarray(fuzzy, dtype=bool)
-    rank = ranks(n, keep=keep, lengths=klen if lengths is None else np.asarray(lengths, dtype=np.int64))
     if np.count_nonzero(elig) < 2:
-        return Matches([-1] * n, [0.0] * n, rep=np.where(elig, np.arange(n), -1).tolist())
+        return np.where(elig, np.arange(n), -1).tolist()
     groups = exact_groups(keys, rank, elig)
     reps = groups.reps
     reps = reps[fz[reps]]
@@ -120,8 +176,7 @@ def find_duplicates(
         cand = phases.length_filter(cand, klen, threshold)
         ncand = len(cand)
         verified = _verify(cand, keys, klen, threshold=threshold, numbers=numbers, workers=workers, remember=remember)
-    resolved = phases.resolve(verified, rank, groups)
-    return Matches.of_phases(resolved, phases.Edges.concat([verified, groups.edges()]), groups, ncand)
+    return groups, verified, ncand
 
 
 def exact_groups(keys: Sequence[str], rank: npt.NDArray[np.int64], eligible: npt.NDArray[np.bool_]) -> phases.ExactGroups:
@@ -276,7 +331,15 @@ def _verify(
         if not numbers:
             return phases.verify(multiset_filter(pairs, keys, lengths, threshold), keys, threshold=threshold, workers=workers)
         guard = _NumbersGuard(keys, recent_numbers() if remember else {})  # (a verdict needs both the score and the numbers: either may go first)
-        pairs = multiset_filter(guard.prefilter(pairs, lengths), keys, lengths, threshold)
+        if len(pairs) and _mostly_cjk(keys[int(pairs[0, 0])]):
+            # (the numbers of a mostly CJK key are not cheap to read: the
+            # prefilter would only read each key to learn that, so the
+            # multiset bound goes first and leaves it about a seventh of the
+            # pairs -- 0.3 ms less a reading of 1 MB of Chinese; for Latin
+            # keys the prefilter is the sharper and cheaper cut)
+            pairs = guard.prefilter(multiset_filter(pairs, keys, lengths, threshold), lengths)
+        else:
+            pairs = multiset_filter(guard.prefilter(pairs, lengths), keys, lengths, threshold)
         return guard.holds(phases.verify(pairs, keys, threshold=threshold, workers=workers))
 
     if not remember:
@@ -296,9 +359,48 @@ def _verify(
     return phases.Edges(cand[ok], np.asarray([memo[names[k]] for k in ok], dtype=np.float32))
 
 
+def _mostly_cjk(key: str) -> bool:
+    """Whether ``key`` is one whose numbers :func:`~cleaner.dedup.verify.ascii_numbers`
+    does not read (more than 1.125 UTF-8 bytes a character); it only
+    chooses the order of two filters whose verdicts do not depend on it.
+
+    >>> _mostly_cjk("今天天气很好"), _mostly_cjk("growth of 5 in 2020")
+    (True, False)
+    """
+    return not key.isascii() and len(key.encode("utf-8", "surrogatepass")) > len(key) + (len(key) >> 3)
+
+
 #: a block of at most this many units repeated right after itself is found
 #: through one exact copy in it (see :func:`neighbour_pairs`)
 MAX_BLOCK = 64
+
+
+def _merged_runs(
+    start: npt.NDArray[np.int64], end: npt.NDArray[np.int64], d: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The positions of the runs ``[start, end)`` along their diagonals
+    ``d`` (positions below ``n``), each position of a diagonal once, and
+    the diagonal of each: the runs of one diagonal that overlap or touch
+    are merged first.  The consecutive copies of a block repeated several
+    times draw overlapping runs: on 1 MB of damaged Chinese some 26,000
+    positions, of which about a third are distinct.
+
+    >>> x, dx = _merged_runs(np.array([0, 2, 1]), np.array([3, 5, 2]), np.array([9, 9, 7]), 20)
+    >>> list(zip(x.tolist(), dx.tolist()))
+    [(1, 7), (0, 9), (1, 9), (2, 9), (3, 9), (4, 9)]
+    """
+    order = np.lexsort((start, d))
+    start, end, d = start[order], end[order], d[order]
+    big = n + 1
+    reach = np.maximum.accumulate(d * big + end)  # (the furthest end so far: within a diagonal, as the diagonals ascend)
+    first = np.ones(len(d), dtype=bool)
+    first[1:] = (d[1:] != d[:-1]) | (d[1:] * big + start[1:] > reach[:-1])
+    at = np.flatnonzero(first)
+    last = np.append(at[1:], len(d)) - 1
+    lo, dd = start[at], d[at]
+    count = reach[last] - dd * big - lo
+    x = np.repeat(lo, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return x, np.repeat(dd, count)
 
 
 def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fuzzy: npt.NDArray[np.bool_], *, near: int, max_block: int = MAX_BLOCK) -> npt.NDArray[np.int64]:
@@ -329,13 +431,14 @@ def neighbour_pairs(units: npt.NDArray[np.int64], rep: npt.NDArray[np.int64], fu
     d = pb - pa
     block = (near < d) & (d <= max_block)
     if block.any():
-        # for each such copy, the offsets i from max(-d, -pa) to min(d, n - 1 - pb)
+        # for each such copy, the offsets i from max(-d, -pa) to min(d, n - 1 - pb):
+        # the units pa + i from ``start`` to ``end`` (exclusive) along diagonal d
         pa, pb, d = pa[block], pb[block], d[block]
-        first = np.maximum(-d, -pa)
-        count = np.minimum(d, n - 1 - pb) - first + 1
-        i = np.repeat(first, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        lo.append(np.repeat(pa, count) + i)
-        hi.append(np.repeat(pb, count) + i)
+        start = pa + np.maximum(-d, -pa)
+        end = pb + np.minimum(d, n - 1 - pb) + 1 - d
+        x, dx = _merged_runs(start, end, d, n)
+        lo.append(x)
+        hi.append(x + dx)
     if not lo:
         return np.zeros((0, 2), dtype=np.int64)
     a, b = ru[np.concatenate(lo)], ru[np.concatenate(hi)]

@@ -67,6 +67,7 @@ comparing, so ``第3页`` and ``第4页`` are one header.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,7 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     if len(spans) < 2:
         return
     from .clusters import kept_of, ranks  # numpy: imported on first use
-    from .match import find_duplicates
+    from .match import find_duplicates, near_duplicates
     paras = [text[s:e] for s, e in spans]
     keys = recent_keys(paras)
     floor = max(config.dedup_min_chars, 1)
@@ -130,13 +131,9 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
     eligible = [n >= floor and not h for n, h in zip(lengths, heading)]
     least = max(floor, FUZZY_MIN_CHARS)
     fuzzy = [n >= least for n in lengths]
-    # Repeats of the paragraph scope stand close together: in a long
-    # document only near units (and the diagonals of exact copies) are
-    # compared, not every pair LSH brings together.
-    apart = None if config.dedup_scope == "document" else NEAR
-    m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=apart, remember=True)
     rank = ranks(len(paras), keep=config.dedup_keep, lengths=list(map(len, paras)))
     if config.dedup_scope == "document":
+        m = find_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, remember=True)
         pairs, scores = all_repeats(m.rep, dict(zip(m.pairs, m.pair_scores)))
         if not pairs:
             return
@@ -150,10 +147,12 @@ def dedup_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]:
         found: dict[tuple[int, int], float] = {}
         dropped: frozenset[int] = frozenset()
         frames = _Quotes(paras)
-        # (the searches read only the verified pairs of two representatives,
-        # not each exact copy's pair with its representative)
-        rep = m.rep
-        links = {p_: s_ for p_, s_ in zip(m.pairs, m.pair_scores) if rep[p_[0]] == p_[0] and rep[p_[1]] == p_[1]}
+        # Repeats of the paragraph scope stand close together: in a long
+        # document only near units (and the diagonals of exact copies) are
+        # compared, not every pair LSH brings together.  (The searches read
+        # only the verified pairs of two representatives, not each exact
+        # copy's pair with its representative.)
+        rep, links = near_duplicates(keys, threshold=config.dedup_threshold, keep=config.dedup_keep, eligible=eligible, fuzzy=fuzzy, numbers=True, near=NEAR, remember=True)
         reps: Ids = rep
         long: Flags
         if len(paras) > FEW_UNITS:  # (a long document: the searches read these as arrays, converted once for all passes)
@@ -270,17 +269,28 @@ def _may_match(seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], 
 
         at = np.asarray(seq, dtype=np.int64)
         r = np.asarray(rep, dtype=np.int64)[at]
-        if take is not None:
-            r = r[np.asarray(take, dtype=bool)[at]]
-        r = np.sort(r[r >= 0])
-        if bool((r[1:] == r[:-1]).any()):
-            return True
-        seen = set(r.tolist())
-        return any(a in seen and b in seen for a, b in verified)
+        return _some_match(r if take is None else r[np.asarray(take, dtype=bool)[at]], verified)
     reps = map(rep.__getitem__, seq)
     present = [r for r in reps if r >= 0] if take is None else [r for r, t in zip(reps, map(take.__getitem__, seq)) if t and r >= 0]
     seen = set(present)
     return len(seen) < len(present) or any(a in seen and b in seen for a, b in verified)
+
+
+def _some_match(r: Any, verified: Mapping[tuple[int, int], float]) -> bool:
+    """:func:`_may_match` of the units whose representatives are the array
+    ``r`` (-1: none), for a caller that has gathered them already.
+
+    >>> import numpy as np
+    >>> _some_match(np.array([0, -1, 2, -1]), {}), _some_match(np.array([0, 2]), {(2, 0): 91.0})
+    (False, True)
+    """
+    import numpy as np
+
+    r = np.sort(r[r >= 0])
+    if bool((r[1:] == r[:-1]).any()):
+        return True
+    seen = set(r.tolist())
+    return any(a in seen and b in seen for a, b in verified)
 
 
 def window_repeats(
@@ -311,11 +321,13 @@ def window_repeats(
 
     out: dict[tuple[int, int], float] = {}
     n = len(seq)
-    if n < 2 or not _may_match(seq, rep, verified, long):
+    if n < 2 or (n <= FEW_UNITS and not _may_match(seq, rep, verified, long)):
         return out
     units = np.asarray(seq, dtype=np.int64)
     r = np.asarray(rep, dtype=np.int64)[units]
     r[~np.asarray(long, dtype=bool)[units]] = -1  # (only long units take part)
+    if n > FEW_UNITS and not _some_match(r, verified):  # (the arrays just made: no second gathering)
+        return out
 
     def near(lo: int, hi: int) -> bool:  # (positions in seq, at most window + 1 apart)
         if frame is not None and frame[seq[lo]] != frame[seq[hi]]:
@@ -412,14 +424,33 @@ def adjacent_repeats(
     >>> adjacent_repeats([0, 1, 2], [0, 0, 0], {})  # X X X
     ([(0, 1), (0, 2), (1, 2)], [100.0, 100.0, 100.0])
     """
-    if not _may_match(seq, rep, verified):
-        return [], []
-    table = _MatchTable(seq, rep, verified, max_group)
+    if len(seq) <= FEW_UNITS:
+        if not _may_match(seq, rep, verified):
+            return [], []
+        r = None
+    else:  # (a long document: the representatives gathered once, for the test and the table)
+        import numpy as np
+
+        r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)]
+        if not _some_match(r, verified):
+            return [], []
+    table = _MatchTable(seq, rep, verified, max_group, r)
     runs = table.good_runs()
     if not runs:
         return [], []
     found = table.pairs_within(_merged(runs))
     return [(seq[a], seq[b]) for a, b, _ in found], [s for _, _, s in found]
+
+
+def _listed(name: str, cut: int = 0) -> Any:
+    """A cached property: the array attribute ``name`` as a list, less its
+    last ``cut`` entries."""
+
+    def get(self: Any) -> list[Any]:
+        a = getattr(self, name)
+        return (a[: len(a) - cut] if cut else a).tolist()  # type: ignore[no-any-return]
+
+    return functools.cached_property(get)
 
 
 class _MatchTable:
@@ -429,11 +460,12 @@ class _MatchTable:
     representatives links (when the two groups have at most
     ``max_group ** 2`` pairs of members)."""
 
-    def __init__(self, seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], max_group: int) -> None:
+    def __init__(self, seq: Sequence[int], rep: Ids, verified: Mapping[tuple[int, int], float], max_group: int, r: Any = None) -> None:
         import numpy as np
 
         n = len(seq)
-        r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)] if n else np.zeros(0, dtype=np.int64)
+        if r is None:  # (``r``: ``rep`` of each position, when the caller has it)
+            r = np.asarray(rep, dtype=np.int64)[np.asarray(seq, dtype=np.int64)] if n else np.zeros(0, dtype=np.int64)
         ok = np.flatnonzero(r >= 0)
         order = ok[np.argsort(r[ok], kind="stable")]  # (positions group by group, in order within each)
         first = np.ones(len(order), dtype=bool)
@@ -460,9 +492,7 @@ class _MatchTable:
             self.linked[k1].append((k2, s))
             self.linked[k2].append((k1, s))
         self.links = links
-        self.group, self.place, self.flat = group.tolist(), place.tolist(), order.tolist()
-        self.starts, self.ends = starts.tolist(), (starts + sizes).tolist()
-        self.small = [k <= max_group for k in size]
+        self._order, self._starts, self._ends = order, starts, starts + sizes
         # the same as arrays, for :meth:`_match` (group -1 reads a last entry False)
         self._group, self._place = group, place
         self._small = np.append(sizes <= max_group, False)
@@ -470,6 +500,16 @@ class _MatchTable:
         width = len(size) + 1
         self._width = width
         self._codes = np.sort(np.asarray([k1 * width + k2 for k1, k2 in links], dtype=np.int64))
+
+    # The tables as lists, for following runs one position at a time: made
+    # when first read (a search pass that tries no position, as the passes
+    # after a drop mostly are, reads none of them).
+    group = _listed("_group")
+    place = _listed("_place")
+    flat = _listed("_order")
+    starts = _listed("_starts")
+    ends = _listed("_ends")
+    small = _listed("_small", cut=1)  # (less the entry read for -1)
 
     def score(self, x: int, y: int) -> float | None:
         """The score of positions ``x < y`` if they match, else None."""
@@ -489,8 +529,8 @@ class _MatchTable:
     def good_runs(self) -> list[tuple[int, int]]:
         """The stretch ``[p, p + d + k)`` of every run of ``k >= d`` matches
         along a diagonal ``d``, found from the tries at multiples of ``d``."""
-        n = len(self.group)
-        if n < 2 or not self.starts:
+        n = len(self._group)
+        if n < 2 or not len(self._starts):
             return []
         score = self.score
         if n <= FEW_UNITS:  # (the tries one by one cost less than the arrays)
@@ -520,7 +560,7 @@ class _MatchTable:
         copies go here."""
         import numpy as np
 
-        n = len(self.group)
+        n = len(self._group)
         diag = np.arange(1, n, dtype=np.int64)
         count = (n - 1) // diag  # (the multiples a of d with a + d < n)
         d = np.repeat(diag, count)

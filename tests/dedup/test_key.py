@@ -195,3 +195,64 @@ def test_the_cjk_fold_agrees_with_the_fold_on_each_code_point():
         for k in range(0, len(texts), 8):  # (small batches: most hold nothing NFKC changes, so the arrays fold them)
             batch = [*texts[k : k + 8], pad]
             assert _fold_cjk(batch) == [_finish(" ".join(_KEEP.findall(t))) for t in batch]
+
+
+def _opencc_dictionary(name: str) -> list[tuple[str, str]] | None:
+    """OpenCC's dictionary ``name`` as (key, first value) pairs, dumped with
+    its ``opencc_dict`` tool (None when the tool or the file is absent)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    opencc = pytest.importorskip("opencc")
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc" / f"{name}.ocd2"
+    tool = shutil.which("opencc_dict") or str(Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict")
+    if not share.is_file() or not Path(tool).is_file():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "dict.txt"
+        subprocess.run([tool, "-i", str(share), "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
+        rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if line]
+    return [(k, v.split(" ")[0]) for k, v in rows]
+
+
+def test_the_t2s_marks_hold_every_character_opencc_changes():
+    """A key without a marked character skips OpenCC (issue 12), so every
+    character that t2s changes -- alone (its character dictionaries) or
+    inside a phrase -- is marked; case folding, which comes after the marks
+    are read, brings in no marked character."""
+    from cleaner.dedup.key import OPENCC_RELEASE, PHRASE_ONLY, _t2s, _t2s_marks
+
+    opencc = pytest.importorskip("opencc")
+    if opencc.__version__ != OPENCC_RELEASE:
+        assert _t2s_marks() is None  # (another release: every key is converted)
+        return
+    marks = _t2s_marks()
+    marked = lambda ch: bool(marks[min(ord(ch), len(marks) - 1)])  # noqa: E731
+    block = "".join(map(chr, range(0x4E00, 0xA000)))
+    alone = {c for c, t in zip(block, _t2s().convert("\n".join(block)).split("\n")) if c != t}
+    assert alone <= {c for c in block if marked(c)}
+    assert {c for c in block if marked(c)} == alone | set(PHRASE_ONLY)
+    assert not any(marked(chr(c)) for c in range(0x3400))
+    for c in range(0x110000):
+        if not 0xD800 <= c < 0xE000 and not marked(chr(c)):
+            assert not any(marked(x) for x in chr(c).casefold()), hex(c)
+    phrases = _opencc_dictionary("TSPhrases")
+    if phrases is None:
+        pytest.skip("OpenCC's opencc_dict tool or its TSPhrases dictionary is absent")
+    for key, value in phrases:
+        if key != value:
+            changed = [a for a, b in zip(key, value) if a != b] if len(key) == len(value) else list(key)
+            assert any(marked(c) for c in changed), key
+    for name in ("TSCharacters", "TSCharactersExt", "CJK_Compatibility_Ideographs"):
+        for key, value in _opencc_dictionary(name) or []:
+            assert key == value or marked(key), (name, key)
+
+
+@pytest.mark.parametrize("phrase", ["深沈", "瞭解", "反覆", "藉口", "甦醒", "衹得", "英哩", "毛坏", "彷彿", "俱樂部", "什麼", "這是"])
+def test_keys_of_a_long_batch_are_converted_like_one_key(phrase):
+    """The batch skips OpenCC for keys without a marked character (issue
+    12): keys that OpenCC changes only through a phrase are still converted."""
+    texts = ["今天天气很好，我们去公园玩了一整天。" * 20] * 30 + [f"他说，{phrase}，就这样吧。" * 3]
+    assert matching_keys(texts) == [matching_key(t) for t in texts]

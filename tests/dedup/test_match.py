@@ -172,3 +172,31 @@ def test_the_numbers_read_for_the_guard_are_remembered_until_forgotten() -> None
     finally:
         forget_recent_keys()
     assert recent_numbers() == {}
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+@pytest.mark.parametrize("near", [None, 2])
+def test_near_duplicates_are_the_representatives_and_verified_pairs_of_find_duplicates(keep: str, near: int | None) -> None:
+    """The rule's lighter call (issue 12) gives what find_duplicates gives
+    before its clustering."""
+    keys = [_PARA.format(n) for n in ("三百", "三佰", "四百", "三百", "三百个")] * 15 + ["完全不同的另一段文字内容，长度也差不多一样长的", "短"] * 4
+    fuzzy = [len(k) >= 12 for k in keys]
+    eligible = [i % 7 != 3 for i in range(len(keys))]
+    m = find_duplicates(keys, threshold=90, keep=keep, fuzzy=fuzzy, eligible=eligible, numbers=True, near=near)
+    rep, links = match.near_duplicates(keys, threshold=90, keep=keep, fuzzy=fuzzy, eligible=eligible, numbers=True, near=near)
+    assert rep == m.rep
+    assert links == {p: s for p, s in zip(m.pairs, m.pair_scores) if rep[p[0]] == p[0] and rep[p[1]] == p[1]}
+    assert list(links) == m.pairs[: len(links)]
+
+
+def test_the_order_of_the_numbers_and_multiset_filters_changes_no_verdict() -> None:
+    """A batch whose first key is mostly CJK applies the multiset bound
+    before the numbers prefilter (issue 12); the verified pairs are those
+    of the other order."""
+    latin = "growth of {} percent in the first quarter of the year, said the report of the bureau "
+    keys = [latin.format(5) * 3, latin.format(6) * 3, latin.format(5) * 3 + "x", _PARA.format("三百") * 4, (_PARA.format("三百") * 4).replace("周末", "週日", 1), _PARA.format("四百") * 4]
+    lengths = np.asarray([len(k) for k in keys], dtype=np.int64)
+    pairs = np.asarray([[a, b] for a in range(6) for b in range(a + 1, 6)], dtype=np.int64)
+    cjk_first = pairs[np.argsort(pairs[:, 0] < 3, kind="stable")]
+    out = [match._verify(p, keys, lengths, threshold=90, numbers=True, workers=1, remember=False) for p in (pairs, cjk_first)]
+    assert sorted(map(tuple, out[0].pairs.tolist())) == sorted(map(tuple, out[1].pairs.tolist())) == [(0, 2), (3, 4)]
