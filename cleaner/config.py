@@ -38,7 +38,7 @@ __all__ = [
     "check_keep",
     "check_model",
     "rule_table",
-    "MODEL_RULES",
+    "model_rules",
 ]
 
 SCRIPTS = ("auto", "simplified", "traditional", "keep")
@@ -138,11 +138,18 @@ def _table_rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 
 _RULE_NAMES = tuple(name for name, _ in rule_table())
-#: rules off by default that run by default when a character model is given
-#: (``model``): phrase_consistency lets the model's corpus stand in for a
-#: second place of the document (it costs 13-17 % of the default pipeline's
-#: CPU time, about 7 % of that with a model's context pass)
-MODEL_RULES = ("phrase_consistency",)
+
+
+def model_rules() -> frozenset[str]:
+    """The rules off by default that run by default when a character model
+    is given (``Config.model``; marked ``with-model`` in
+    ``cleaner/data/rules.txt``): ``phrase_consistency``, whose corpus then
+    stands in for the document's second copy of a phrase.
+
+    >>> sorted(model_rules())
+    ['phrase_consistency']
+    """
+    return frozenset(name for name, _, flags in _table_rows() if "with-model" in flags)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -178,7 +185,7 @@ class Config:
         model: a character model (the path of a file made by ``cleaner
         learn``, or a loaded :class:`cleaner.typos.charmodel.CharModel`) that
         lets ``ocr_confusion`` read context and turns ``phrase_consistency``
-        on (:data:`MODEL_RULES`; ``disable`` turns it off again), where its
+        on (:func:`model_rules`; ``disable`` turns it off again), where its
         corpus may stand in for the document's second copy of a phrase;
         None (default) for none.
 
@@ -262,7 +269,7 @@ class Config:
         if only is not None:
             active = tuple(n for n in _RULE_NAMES if n in only)
         else:
-            with_model = MODEL_RULES if self.model is not None else ()
+            with_model = model_rules() if self.model is not None else frozenset()
             active = tuple(n for n, on in rule_table() if (on or n in enable or n in with_model) and n not in disable)
         object.__setattr__(self, "_active", active)
 
