@@ -344,16 +344,16 @@ def _confirmed(corpus: CharModel, text: str, places: list[tuple[int, int, int, i
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").reshape(len(places), 8)
     known = (codes - np.uint32(0x4E00) < np.uint32(0x5200)) & (ids >= FIRST_ID)
     mine = corpus.ids("".join(copy)).reshape(len(places), 6)
-    c4, c5, c3, own4 = corpus.counts_of(
+    n4, n5, n3, n_own = corpus.counts_of(
         np.concatenate([ids[:, s : s + 4] for s in range(3)]),
         np.concatenate([ids[:, s : s + 5] for s in range(3)]),
         np.concatenate((mine[:, 1:4], mine[:, 2:5])),
         mine[:, 2:6],
     )
     m = len(places)
-    c4 = np.where(np.concatenate([known[:, s : s + 4].all(axis=1) for s in range(3)]), c4, 0).reshape(3, m).tolist()
-    c5 = np.where(np.concatenate([known[:, s : s + 5].all(axis=1) for s in range(3)]), c5, 0).reshape(3, m).tolist()
-    c3, own4 = c3.reshape(2, m).tolist(), own4.tolist()
+    c4 = np.where(np.concatenate([known[:, s : s + 4].all(axis=1) for s in range(3)]), n4, 0).reshape(3, m).tolist()
+    c5 = np.where(np.concatenate([known[:, s : s + 5].all(axis=1) for s in range(3)]), n5, 0).reshape(3, m).tolist()
+    c3, own4 = n3.reshape(2, m).tolist(), n_own.tolist()
     out = []
     for i, (_, ins, dele, _) in enumerate(places):
         # the copy's form across the change: columns 2 to 3 + ins of its window
