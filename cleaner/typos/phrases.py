@@ -287,8 +287,8 @@ def _once_places(text: str, quads: _Quads) -> list[tuple[int, int, int, int]]:
     tag = at // n  # 0: the quad at at % n, 1: with one character skipped, 2: two
     cell = 3 * np.concatenate(([0], np.cumsum(ranked[1:] != ranked[:-1])))  # per run of equal keys
     count = np.bincount(cell + tag, minlength=cell[-1] + 3)
-    last = np.full(len(count), -1, dtype=np.int64)
-    last[cell + tag] = at
+    last, first = np.full(len(count), -1, dtype=np.int64), np.full(len(count), -1, dtype=np.int64)
+    last[cell + tag], first[(cell + tag)[::-1]] = at, at[::-1]
     fresh = np.zeros(n + 1, dtype=bool)  # the quad at a place is written once (n: none)
     fresh[at[tag == 0]] = count[cell[tag == 0]] == 1
     # a gapped quad equal to a quad: a character or two more at its place
@@ -296,7 +296,8 @@ def _once_places(text: str, quads: _Quads) -> list[tuple[int, int, int, int]]:
     # (written once); equal to another gapped quad of one gap: a character
     # that differs (each paired with the last of its run)
     pos, quad, other = at % n, last[cell], last[cell + 1] - n
-    quad[(quad < 0) | (quad == pos)] = n  # none, or the place itself (a run of one character)
+    quad = np.where(quad == pos, first[cell], quad)  # another place than itself (a pair written twice)
+    quad[(quad < 0) | (quad == pos)] = n
     other[(tag != 1) | (count[cell + 1] < 2) | (other == pos)] = n
     pairs = np.flatnonzero((tag > 0) & (fresh[pos] & (other < n) | fresh[other] | (quad < n) & (fresh[pos] | (tag == 2) | fresh[quad])))
     out = []
@@ -843,11 +844,12 @@ def phrase_consistency_rule(text: str, config: Config) -> Iterator[Edit | Sugges
 
 #: off by default, on by default with a character model
 #: (:func:`cleaner.config.model_rules`: where the corpus stands in for a
-#: second place, its screen :func:`_once_places` and one look-up in the
-#: model cost ~130 us more on a 300-character piece, ~60 us of them the
-#: screen; with the document-only screen the rule takes about a third of
-#: what a model adds to the default pipeline on such pieces).  Without a
-#: model: the default pipeline takes 14-17 % more CPU time with it on
+#: second place, its screen :func:`_once_places` (~60 us) and one look-up
+#: in the model cost 80-160 us more on a damaged 300-character piece of
+#: THUCNews, where the default pipeline with a model takes 1.0-1.4 ms
+#: without the rule and 0.1 ms more with its document-only part; medians
+#: of 5 interleaved rounds).  Without a model: the default pipeline takes
+#: 14-17 % more CPU time with it on
 #: on THUCNews articles, 13 % on the damaged zh text, ~0 % on English
 #: (interleaved medians in one run; the issue allows 3 %), for a damage
 #: that the 1,000 clean THUCNews articles hold once (a doubled word, which
