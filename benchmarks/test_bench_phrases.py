@@ -17,6 +17,14 @@ Data, read from ../shared/evaldata at run time (research-only, never copied):
   (``prose/icwb2_{pku,msr}_test.utf8.txt``, 20 lines a document), the
   zh-Wikipedia sample and CityU's Traditional news, as they are.
 
+With a model (:func:`test_with_a_model`, :func:`test_clean_controls_with_a_model`):
+a character model learned from the other split's articles and People's
+Daily + MSRA (:func:`corpus_for`, about 0.85M characters; never from the
+articles measured) stands in for the document's second copy: phrases the
+article writes exactly twice are garbled once (:func:`written_twice`), and
+measured without and with it; the constants of the corpus test
+(``CORPUS_MIN``, ``CORPUS_MIN5``) were chosen on dev.
+
 Metrics, per case: recall = cases whose text comes back as the clean
 article does; precision = those / cases the rule changes beyond what it
 changes in the clean article (none: THUCNews holds one real doubled word,
@@ -27,20 +35,23 @@ phrase stands ends a clause).  The rule runs alone
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
 import pytest
 
 from benchmarks import evaldata_path
+from benchmarks.inject import phrases as inject
 from benchmarks.inject.phrases import KINDS, damage
 from cleaner import Config
 from cleaner.edits import Edit, apply_edits
+from cleaner.typos.charmodel import CharModel, learn
 from cleaner.typos.phrases import find
 
 SEED = 16
@@ -49,6 +60,13 @@ THUC = "prose/thucnews_cnews_val_1000.tsv"
 #: recall 0.119 at precision 1.00 (doubled words 0.24, dropped characters
 #: 0.18, inserted 0.03, misread 0.04)
 GATES = {"recall": 0.11, "precision": 0.95}
+#: with a model (:func:`test_with_a_model`), phrases written exactly twice
+#: and garbled once, test split: recall 0.041 at precision 1.00 (0.013
+#: without a model; doubled words 0.023 -> 0.073, dropped characters 0.015
+#: -> 0.053, inserted 0.013 -> 0.030, misread 0 -> 0.008; dev 0.014 ->
+#: 0.061); phrases written three times or more: 0.122 at 1.00 (0.119
+#: without); no clean control changed
+MODEL_GATES = {"once_recall": 0.035}
 #: clean documents the rule may change: none
 CONTROL_LIMITS = {"thucnews": 0, "pku": 0, "msr": 0, "wiki": 0, "cityu": 0}
 
@@ -77,23 +95,59 @@ def split(name: str) -> list[str]:
     return [arts[i] for i in (order[:half] if name == "dev" else order[half:])]
 
 
-def _edits(text: str) -> list[Edit]:
+def _edits(text: str, corpus: CharModel | None = None) -> list[Edit]:
     cfg = Config()
-    return [e for e in find(text, cfg.typo_threshold, cfg.suggest_threshold) if isinstance(e, Edit)]
+    return [e for e in find(text, cfg.typo_threshold, cfg.suggest_threshold, corpus=corpus) if isinstance(e, Edit)]
 
 
-def evaluate(arts: Sequence[str]) -> dict[str, Any]:
-    """Recall and precision per kind of damage and over all (module doc)."""
+def people() -> list[str]:
+    """People's Daily and MSRA news, 20 lines a document."""
+    docs = []
+    for name in ("pku", "msr"):
+        lines = _read(f"prose/icwb2_{name}_test.utf8.txt").splitlines()
+        docs += ["\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
+    return docs
+
+
+@cache
+def corpus_for(name: str) -> CharModel:
+    """The character model for measuring on the split ``name``: learned
+    from the other split's articles and People's Daily + MSRA (about 0.85M
+    characters), so that no measured article is in the corpus."""
+    return learn(split("test" if name == "dev" else "dev") + people())
+
+
+@contextlib.contextmanager
+def written_twice() -> Iterator[None]:
+    """:func:`benchmarks.inject.phrases.damage` garbles phrases the article
+    writes exactly twice: the copy left is the one place of the document
+    that supports the repair (the corpus must confirm it)."""
+    min_count, repeated = inject.MIN_COUNT, inject.repeated_phrases
+
+    def twice(text: str) -> list[str]:
+        return [p for p in repeated(text) if text.count(p) == 2]
+
+    inject.MIN_COUNT, inject.repeated_phrases = 2, twice
+    try:
+        yield
+    finally:
+        inject.MIN_COUNT, inject.repeated_phrases = min_count, repeated
+
+
+def evaluate(arts: Sequence[str], corpus: CharModel | None = None, *, seed: str = "") -> dict[str, Any]:
+    """Recall and precision per kind of damage and over all (module doc),
+    with the character model ``corpus`` when given (``seed`` tells apart
+    the draws of another set of cases)."""
     per: dict[str, dict[str, int]] = {k: {"cases": 0, "changed": 0, "right": 0} for k in KINDS}
     for i, art in enumerate(arts):
-        before = _edits(art)
+        before = _edits(art, corpus)
         target = apply_edits(art, before)
         known = {(e.before, e.after, e.note) for e in before}
         for kind in KINDS:
-            case = damage(art, random.Random(f"{SEED}:{i}:{kind}"), kind=kind)
+            case = damage(art, random.Random(f"{SEED}:{i}:{kind}{seed}"), kind=kind)
             if case is None:
                 continue
-            found = _edits(case.damaged)
+            found = _edits(case.damaged, corpus)
             row = per[kind]
             row["cases"] += 1
             right = apply_edits(case.damaged, found) == target
@@ -124,6 +178,30 @@ def test_injected_phrase_damage(benchmark: Any, gate: Any, request: Any) -> None
     gate.quality("phrases.test.recall", m["recall"], limit=0.0 if quick else GATES["recall"], note="phrase-level damage repaired")
 
 
+def test_with_a_model(benchmark: Any, gate: Any, request: Any) -> None:
+    """With a character model (:func:`corpus_for`: the other split's
+    articles and People's Daily + MSRA), the corpus stands in for the
+    document's second copy: phrases the article writes exactly twice, one
+    copy garbled (:func:`written_twice`), without and with the model; and
+    the phrases written three times or more with the model (the document
+    alone repairs them; the model must not cost precision there)."""
+    quick = _quick(request)
+    for name in ("test",) if quick else ("dev", "test"):
+        arts = split(name)[: 100 if quick else None]
+        corpus = corpus_for(name)
+        with written_twice():
+            alone = evaluate(arts, seed=":once")
+            once = benchmark.pedantic(evaluate, args=(arts, corpus), kwargs={"seed": ":once"}, rounds=1, iterations=1) if name == "test" else evaluate(arts, corpus, seed=":once")
+        repeated = evaluate(arts, corpus)
+        _report(benchmark, f"phrases_once_{name}_no_model", alone)
+        _report(benchmark, f"phrases_once_{name}_model", once)
+        _report(benchmark, f"phrases_{name}_model", repeated)
+    for label, m in (("once", once), ("repeated", repeated)):
+        gate.quality(f"phrases.test.model.{label}.precision", m["precision"], limit=GATES["precision"], note="with a model: cases changed that come back as the clean article")
+    gate.quality("phrases.test.model.once.recall", once["recall"], limit=0.0 if quick else MODEL_GATES["once_recall"], note="phrases written twice, one copy garbled: repaired with the corpus's support")
+    gate.quality("phrases.test.model.repeated.recall", repeated["recall"], limit=0.0 if quick else GATES["recall"], note="phrases written three times or more, with a model")
+
+
 def control_documents() -> dict[str, list[str]]:
     docs: dict[str, list[str]] = {"thucnews": list(articles())}
     for name in ("pku", "msr"):
@@ -148,6 +226,23 @@ def test_clean_controls(benchmark: Any, gate: Any, request: Any) -> None:
     _report(benchmark, "phrases_controls", {**changed, "documents": sum(len(v) for v in docs.values())})
     for name, n in changed.items():
         gate.quality(f"phrases.controls.{name}", n, higher_is_better=False, limit=CONTROL_LIMITS[name], note="clean documents changed")
+
+
+def test_clean_controls_with_a_model(benchmark: Any, gate: Any, request: Any) -> None:
+    """Clean documents with a model (the test split's: THUCNews dev
+    articles, People's Daily and MSRA): the rule changes none."""
+    docs = control_documents()
+    if _quick(request):
+        docs = {k: v[:200] for k, v in docs.items()}
+    corpus = corpus_for("test")
+
+    def run() -> dict[str, int]:
+        return {name: sum(bool(_edits(d, corpus)) for d in ds) for name, ds in docs.items()}
+
+    changed = benchmark.pedantic(run, rounds=1, iterations=1)
+    _report(benchmark, "phrases_controls_model", {**changed, "documents": sum(len(v) for v in docs.values())})
+    for name, n in changed.items():
+        gate.quality(f"phrases.controls.model.{name}", n, higher_is_better=False, limit=CONTROL_LIMITS[name], note="clean documents changed with a model")
 
 
 def test_cost_against_ftfy(benchmark: Any, gate: Any) -> None:

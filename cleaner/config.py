@@ -38,6 +38,7 @@ __all__ = [
     "check_keep",
     "check_model",
     "rule_table",
+    "model_rules",
 ]
 
 SCRIPTS = ("auto", "simplified", "traditional", "keep")
@@ -139,6 +140,18 @@ def _table_rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 _RULE_NAMES = tuple(name for name, _ in rule_table())
 
 
+def model_rules() -> frozenset[str]:
+    """The rules off by default that run by default when a character model
+    is given (``Config.model``; marked ``with-model`` in
+    ``cleaner/data/rules.txt``): ``phrase_consistency``, whose corpus then
+    stands in for the document's second copy of a phrase.
+
+    >>> sorted(model_rules())
+    ['phrase_consistency']
+    """
+    return frozenset(name for name, _, flags in _table_rows() if "with-model" in flags)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Config:
     """All options of the pipeline.
@@ -171,7 +184,10 @@ class Config:
         ``lexicon`` rule.
         model: a character model (the path of a file made by ``cleaner
         learn``, or a loaded :class:`cleaner.typos.charmodel.CharModel`) that
-        lets ``ocr_confusion`` read context; None (default) for none.
+        lets ``ocr_confusion`` read context and turns ``phrase_consistency``
+        on (:func:`model_rules`; ``disable`` turns it off again), where its
+        corpus may stand in for the document's second copy of a phrase;
+        None (default) for none.
 
     Which rule reads which option: ``Rule.options`` in :mod:`cleaner.registry`.
     """
@@ -221,7 +237,11 @@ class Config:
         (), "domain terms, one per line, for the lexicon rule", kind="lines", flag="--lexicon", metavar="FILE"
     )
     model: Any = _option(
-        None, "a character model made by `cleaner learn`: ocr_confusion reads context from it", flag="--model", metavar="MODEL"
+        None,
+        "a character model made by `cleaner learn`: ocr_confusion reads context from it, and phrase_consistency runs "
+        "(its corpus confirms a phrase the document writes once more)",
+        flag="--model",
+        metavar="MODEL",
     )
     _active: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -249,7 +269,8 @@ class Config:
         if only is not None:
             active = tuple(n for n in _RULE_NAMES if n in only)
         else:
-            active = tuple(n for n, on in rule_table() if (on or n in enable) and n not in disable)
+            with_model = model_rules() if self.model is not None else frozenset()
+            active = tuple(n for n, on in rule_table() if (on or n in enable or n in with_model) and n not in disable)
         object.__setattr__(self, "_active", active)
 
     def active_rules(self) -> tuple[str, ...]:

@@ -1,0 +1,120 @@
+"""Rule `phrase_consistency` with a character model: the corpus stands in for
+the document's second copy of a phrase (issue 16)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from cleaner import Config, clean, explain
+from cleaner.edits import Edit
+from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.phrases import NAME, find
+
+# sentences written for these tests (no corpus text): a corpus that writes
+# 推进农村公路改造 four times, and a document that writes it once and once
+# with the verb 改造 written again before its object
+CORPUS = ["各乡镇加快推进农村公路改造。", "推进农村公路改造是一项民生工程。", "县里推进农村公路改造的进度较快。", "要统筹推进农村公路改造和日常养护。"]
+RIGHT = "今年全县着力推进农村公路改造，完成里程超过预期。"
+DOC = RIGHT + "下半年将继续推进改造农村公路改造，确保年底前全部完工。"
+FIXED = RIGHT + "下半年将继续推进农村公路改造，确保年底前全部完工。"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> CharModel:
+    return learn(CORPUS)
+
+
+def edits(text: str, model: CharModel | None) -> list[Edit]:
+    return [e for e in find(text, 6.0, 3.0, corpus=model) if isinstance(e, Edit)]
+
+
+def test_a_verb_written_again_before_its_object_is_repaired_with_the_corpus(corpus: CharModel) -> None:
+    assert edits(DOC, None) == []  # the document alone writes the phrase once: not enough
+    (e,) = edits(DOC, corpus)
+    assert (e.rule, e.before, e.after) == (NAME, "改造", "")
+    assert e.score is not None and e.score >= 6.0
+    assert "writes 推进农村公路改造 once" in e.note and "4 times" in e.note
+    assert DOC[: e.start] + e.after + DOC[e.end :] == FIXED
+
+
+def test_a_corpus_that_does_not_write_the_phrase_confirms_nothing() -> None:
+    assert edits(DOC, learn(["今年粮食产量稳定增长。", "全县新建学校三所。"] * 3)) == []
+
+
+def test_a_corpus_that_writes_the_copys_form_too_confirms_nothing() -> None:
+    # 推进改造农村危房 is prose: the copy's form across the change is written
+    assert edits(DOC, learn(CORPUS + ["要推进改造农村危房。"])) == []
+
+
+def test_the_corpus_must_write_the_repaired_form_often_enough() -> None:
+    # 推进农村 (a 4-gram across the change) twice, no 5-gram across it: too rare
+    grid = ["各地推进农村电网改造。", "推进农村电网改造有序开展。", "今年推进农村电网改造。"]
+    assert edits(DOC, learn(grid[:2])) == []
+    assert len(edits(DOC, learn(grid))) == 1  # CORPUS_MIN = 3 times
+    assert len(edits(DOC, learn(CORPUS[:1]))) == 1  # or a 5-gram across it (续推进农村 is not; 推进农村公 is) once
+
+
+def test_the_document_still_decides_what_is_a_copy(corpus: CharModel) -> None:
+    # the phrase is nowhere else in the document: the corpus alone changes nothing
+    alone = "下半年将继续推进改造农村公路改造，确保年底前全部完工。"
+    assert edits(alone, corpus) == []
+    # and the guards stay: a name is not repaired to another one
+    names = "张志强主持会议并讲话。会后张强主持座谈。"
+    assert edits(names, learn(["张志强主持会议。"] * 5)) == []
+
+
+def test_a_model_turns_the_rule_on_and_disable_turns_it_off(corpus: CharModel) -> None:
+    assert NAME not in Config().active_rules()
+    assert NAME in Config(model=corpus).active_rules()
+    assert NAME not in Config(model=corpus, disable=[NAME]).active_rules()
+    assert Config(model=corpus, only=["width"]).active_rules() == ("width",)
+    assert clean(DOC, model=corpus) == FIXED
+    assert clean(DOC, model=corpus, disable=[NAME]) == clean(DOC) == DOC
+    assert [NAME] in [list(e.rules) for e in explain(DOC, model=corpus).edits]
+
+
+def _once_by_hand(text: str) -> set[tuple[int, int, int]]:
+    """The places of :func:`cleaner.typos.phrases._once_places` by their
+    definition, with strings: a quad of Han characters at ``u`` that the
+    copy at ``t`` writes with one or two characters more after its first
+    two (its own quad written once, unless two more), or that the copy
+    lacks (written once), or a quad with one character skipped that two
+    places write with another character there (each written once)."""
+
+    def han(i: int, k: int) -> bool:
+        return i + k <= len(text) and all("\u4e00" <= c <= "\u9fff" for c in text[i : i + k])
+
+    quads = [text[t : t + 4] if han(t, 4) else "" for t in range(len(text) - 3)]
+    once = {q for q in quads if q and quads.count(q) == 1}
+    out = set()
+    for t in range(len(quads)):
+        for u in range(len(quads)):
+            if not quads[u] or t == u:
+                continue
+            for k in (1, 2):
+                if han(t, 4 + k) and text[t : t + 2] + text[t + 2 + k : t + 4 + k] == quads[u]:
+                    if k == 2 or quads[t] in once:
+                        out.add((t, k, 0))
+                    if quads[u] in once:
+                        out.add((u, 0, k))
+            if han(t, 5) and han(u, 5) and quads[t] != quads[u] and text[t : t + 2] + text[t + 3 : t + 5] == text[u : u + 2] + text[u + 3 : u + 5]:
+                if quads[t] in once:
+                    out.add((t, 1, 1))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_screen_finds_what_its_definition_says(seed: int) -> None:
+    from cleaner.typos.phrases import _once_places, _quads
+
+    rng = random.Random(seed)
+    alphabet = "汽车产业发展义务教育"
+    text = "".join(rng.choice(alphabet + "，") for _ in range(rng.randrange(8, 60)))
+    if len(text) < 8:
+        return
+    found = _once_places(text, _quads(text))
+    for t, ins, dele, u in found:  # each names a place that agrees
+        assert text[t : t + 2] == text[u : u + 2] and text[t + 2 + ins : t + 4 + ins] == text[u + 2 + dele : u + 4 + dele]
+    assert {p[:3] for p in found} == _once_by_hand(text)
