@@ -751,6 +751,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         return [], 0
     gains = cm.gains(text, pos, alts)
     pos, alts, chan, visual, longs, gains = _verified(text, pos, alts, chan, visual, maybe, gains, m)
+    if CONTEXT_RARE_RATIO is not None:
+        chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
     at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
     lone_at = np.zeros(len(text), dtype=bool)
     lone_at[list(isolated)] = True
@@ -813,6 +815,32 @@ def _verified(
         list(compress(pos, mask)), list(compress(alts, mask)), list(compress(chan, mask)), list(compress(visual, mask)),
         [f is not False for f in compress(maybe, mask)], gains[keep],
     )
+
+
+#: a corpus proposal costs :data:`CONTEXT_RARE_DISCOUNT` less where the
+#: corpus writes what is written at most this share as often as the
+#: proposal (both alone, add-one): a character the corpus hardly ever
+#: writes is the likelier misreading (the prior of an error grows as the
+#: written character's frequency falls).  None: no discount
+CONTEXT_RARE_RATIO: float | None = 0.01
+CONTEXT_RARE_DISCOUNT = 5.0
+
+
+def _rarity_discounted(text: str, pos: Sequence[int], alts: Sequence[str], chan: list[float], visual: Sequence[bool], cm: CharModel) -> list[float]:
+    """``chan`` with :data:`CONTEXT_RARE_DISCOUNT` off each corpus proposal
+    whose written character the corpus writes at most
+    :data:`CONTEXT_RARE_RATIO` times as often as the proposal."""
+    js = [j for j, v in enumerate(visual) if not v]
+    if not js or CONTEXT_RARE_RATIO is None:
+        return chan
+    chars = [text[pos[j]] for j in js] + [alts[j] for j in js]
+    counts = cm.count(cm.ids("".join(chars)).reshape(-1, 1)).tolist()
+    out = list(chan)
+    n = len(js)
+    for k, j in enumerate(js):
+        if (counts[k] + 1) <= CONTEXT_RARE_RATIO * (counts[n + k] + 1):
+            out[j] = chan[j] - CONTEXT_RARE_DISCOUNT
+    return out
 
 
 #: float rounding allowed for in :func:`_word_gain_bounds` (sums of a few
