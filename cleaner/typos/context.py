@@ -916,10 +916,45 @@ def _context_veto(
         return "title"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
         if check(run, k, after, m) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+            if name == "proper" and CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
+                continue
             return name
     if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
         return "word"
     return None
+
+
+#: the ``proper`` guard also yields where the change makes a proper noun of
+#: the word list (香港, 美国) that the corpus writes at least this often,
+#: no proper noun is written there, and the corpus never writes what is
+#: written beside either neighbour: the guard keeps names the corpus does
+#: not know, not a garbled one it knows well.  None: never
+CONTEXT_PROPER_MADE: int | None = 20
+
+
+def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> bool:
+    """Whether ``after`` at ``i`` makes a proper noun of the word list that
+    the corpus writes :data:`CONTEXT_PROPER_MADE` times, where no proper noun
+    covers what is written and the corpus never writes ``text[i]`` beside
+    either (Han) neighbour.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["香港的人口在增长。"] * 30)
+    >>> _makes_a_known_proper_noun("如果否港人口", 2, "香", cm, model()) == (CONTEXT_PROPER_MADE is not None)
+    True
+    """
+    if CONTEXT_PROPER_MADE is None or not (0 < i < len(text) - 1) or not is_han_run(text[i - 1 : i + 2]):
+        return False
+    ga, gb = han_span(text, i, GUARD_CONTEXT)
+    run, k = text[ga:gb], i - ga
+    if any(m.tag(run[a:b]) in guards.PROPER_TAGS for a, b in m.covering_words(run, k)):
+        return False
+    if cm.count(cm.ids(text[i - 1 : i + 1] + text[i : i + 2]).reshape(2, 2)).any():
+        return False
+    new = run[:k] + after + run[k + 1 :]
+    made = [new[a:b] for a, b in m.covering_words(new, k) if 2 <= b - a <= 5 and m.tag(new[a:b]) in guards.PROPER_TAGS]
+    return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= CONTEXT_PROPER_MADE for w in made)
 
 
 def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
