@@ -205,9 +205,22 @@ def _cases(split: str, quick: bool) -> list[Case]:
 #: the common words, 0.115 before the long words and two-step costs, 0.090
 #: before that); cross-source (0.36M) 0.043 at 1.00 (0.040).  Corpus proposals at cost 16 reached 0.149 at 0.89 with 3
 #: controls changed (see :func:`test_variants_of_the_defaults`).
+#: 2026-12-04 (eighth session), a loss analysis of the dev split (355
+#: typos, in-domain model): 61 % never get the right character as a
+#: candidate (37 % are neither a look-alike nor written by the corpus
+#: between the same neighbours), 15 % are candidates scored below the
+#: suggestion floor, 4 % suggested just below the threshold (median 1.7
+#: short), 2 % kept by the proper/name guards.  Two changes from it (dev
+#: tuned): a corpus proposal costs less where the corpus hardly writes what
+#: is written (context.CONTEXT_RARE_RATIO), and the proper guard yields to
+#: a proper noun the corpus knows well (context.CONTEXT_PROPER_MADE).  Dev
+#: in-domain 0.144 -> 0.158 at 0.982, cross-source 0.073 -> 0.082 at
+#: 0.967; test in-domain 0.127 -> 0.130 at 1.00, cross-source 0.043 ->
+#: 0.046 at 1.00, 0 controls changed on either (one piece moves a test
+#: recall by 0.003: floors two pieces or more below)
 GATES: dict[str, dict[str, Any]] = {
-    "in_domain": {"recall": 0.10, "precision": 0.95, "controls": 0},
-    "cross_source": {"recall": 0.035, "precision": 0.95, "controls": 0},
+    "in_domain": {"recall": 0.11, "precision": 0.95, "controls": 0},
+    "cross_source": {"recall": 0.04, "precision": 0.95, "controls": 0},
 }
 #: insertions and deletions (opt-in: ``context.INDEL_APPLY``), floors for
 #: the test split.  Before the guards of 2026-12-03 (precision counts every
@@ -343,7 +356,9 @@ def opt_in(**constants: Any) -> Iterator[None]:
 #: the previous session (a suspect is beside neither neighbour in the
 #: corpus), no corpus proposals, corpus proposals at their earlier cost, no
 #: near misses of long words, no cheaper two-step look-alikes, the opt-in
-#: insertions and deletions, and no common word lifting the guards
+#: insertions and deletions, no common word lifting the guards, no
+#: discount for a rare written character, no proper noun the corpus knows
+#: lifting the proper guard
 VARIANTS: dict[str, dict[str, Any]] = {
     "pair_detection": {"CONTEXT_DETECT_PAIRS": True, "CONTEXT_CORPUS_CANDIDATES": 0, "CONTEXT_NAME_WAIVER": None},
     "no_corpus_proposals": {"CONTEXT_CORPUS_CANDIDATES": 0},
@@ -354,6 +369,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no_guard_word": {"CONTEXT_GUARD_WORD": None},
     "no_damaged_guard": {"CONTEXT_DAMAGED_GUARD": False},
     "no_edge_margin": {"CONTEXT_EDGE": 0.0},
+    "no_rarity_discount": {"CONTEXT_RARE_RATIO": None},
+    "no_known_proper_noun": {"CONTEXT_PROPER_MADE": None},
 }
 
 

@@ -751,6 +751,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         return [], 0
     gains = cm.gains(text, pos, alts)
     pos, alts, chan, visual, longs, gains = _verified(text, pos, alts, chan, visual, maybe, gains, m)
+    if CONTEXT_RARE_RATIO is not None:
+        chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
     at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
     lone_at = np.zeros(len(text), dtype=bool)
     lone_at[list(isolated)] = True
@@ -813,6 +815,32 @@ def _verified(
         list(compress(pos, mask)), list(compress(alts, mask)), list(compress(chan, mask)), list(compress(visual, mask)),
         [f is not False for f in compress(maybe, mask)], gains[keep],
     )
+
+
+#: a corpus proposal costs :data:`CONTEXT_RARE_DISCOUNT` less where the
+#: corpus writes what is written at most this share as often as the
+#: proposal (both alone, add-one): a character the corpus hardly ever
+#: writes is the likelier misreading (the prior of an error grows as the
+#: written character's frequency falls).  None: no discount
+CONTEXT_RARE_RATIO: float | None = 0.01
+CONTEXT_RARE_DISCOUNT = 5.0
+
+
+def _rarity_discounted(text: str, pos: Sequence[int], alts: Sequence[str], chan: list[float], visual: Sequence[bool], cm: CharModel) -> list[float]:
+    """``chan`` with :data:`CONTEXT_RARE_DISCOUNT` off each corpus proposal
+    whose written character the corpus writes at most
+    :data:`CONTEXT_RARE_RATIO` times as often as the proposal."""
+    js = [j for j, v in enumerate(visual) if not v]
+    if not js or CONTEXT_RARE_RATIO is None:
+        return chan
+    chars = [text[pos[j]] for j in js] + [alts[j] for j in js]
+    counts = cm.count(cm.ids("".join(chars)).reshape(-1, 1)).tolist()
+    out = list(chan)
+    n = len(js)
+    for k, j in enumerate(js):
+        if (counts[k] + 1) <= CONTEXT_RARE_RATIO * (counts[n + k] + 1):
+            out[j] = chan[j] - CONTEXT_RARE_DISCOUNT
+    return out
 
 
 #: float rounding allowed for in :func:`_word_gain_bounds` (sums of a few
@@ -888,10 +916,45 @@ def _context_veto(
         return "title"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
         if check(run, k, after, m) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+            if name == "proper" and CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
+                continue
             return name
     if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
         return "word"
     return None
+
+
+#: the ``proper`` guard also yields where the change makes a proper noun of
+#: the word list (香港, 美国) that the corpus writes at least this often,
+#: no proper noun is written there, and the corpus never writes what is
+#: written beside either neighbour: the guard keeps names the corpus does
+#: not know, not a garbled one it knows well.  None: never
+CONTEXT_PROPER_MADE: int | None = 20
+
+
+def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> bool:
+    """Whether ``after`` at ``i`` makes a proper noun of the word list that
+    the corpus writes :data:`CONTEXT_PROPER_MADE` times, where no proper noun
+    covers what is written and the corpus never writes ``text[i]`` beside
+    either (Han) neighbour.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["香港的人口在增长。"] * 30)
+    >>> _makes_a_known_proper_noun("如果否港人口", 2, "香", cm, model()) == (CONTEXT_PROPER_MADE is not None)
+    True
+    """
+    if CONTEXT_PROPER_MADE is None or not (0 < i < len(text) - 1) or not is_han_run(text[i - 1 : i + 2]):
+        return False
+    ga, gb = han_span(text, i, GUARD_CONTEXT)
+    run, k = text[ga:gb], i - ga
+    if any(m.tag(run[a:b]) in guards.PROPER_TAGS for a, b in m.covering_words(run, k)):
+        return False
+    if cm.count(cm.ids(text[i - 1 : i + 1] + text[i : i + 2]).reshape(2, 2)).any():
+        return False
+    new = run[:k] + after + run[k + 1 :]
+    made = [new[a:b] for a, b in m.covering_words(new, k) if 2 <= b - a <= 5 and m.tag(new[a:b]) in guards.PROPER_TAGS]
+    return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= CONTEXT_PROPER_MADE for w in made)
 
 
 def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:

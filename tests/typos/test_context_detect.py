@@ -88,3 +88,26 @@ def test_the_name_guard_yields_to_what_the_corpus_writes(monkeypatch: pytest.Mon
 
 def _edits(text: str, cm: CharModel) -> list[Edit]:
     return [e for e in context.find_in_context(text, cm, rule="ocr_confusion") if isinstance(e, Edit)]
+
+
+#: the corpus writes 香港 often, 否 never beside 果 or 港
+HARBOUR = ["如果香港人口增长，住房需求会上升。"] * 30 + ["他否认了这个说法。"] * 3
+
+
+@pytest.mark.parametrize("made, kept", [(None, True), (20, False), (10_000, True)])
+def test_the_proper_guard_yields_to_a_proper_noun_the_corpus_knows(monkeypatch: pytest.MonkeyPatch, made: int | None, kept: bool) -> None:
+    cm = learn(HARBOUR)
+    monkeypatch.setattr(context, "CONTEXT_PROPER_MADE", made)
+    monkeypatch.setattr(context, "CONTEXT_NAME_WAIVER", None)  # the 4-gram waiver alone would lift it here
+    text = "如果否港人口增长，住房需求会上升。"
+    (cand,) = [c for c in context.scored_candidates(text, cm) if c.start == 2 and c.after == "香"]
+    assert (cand.veto == "proper") is kept
+
+
+def test_a_rare_written_character_makes_a_corpus_proposal_cheaper(monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = learn(["我们在北京工作。他们在北京学习。"] * 60)  # 京 120 times: 觎 (never) is under 1/100 as often
+    text = "我们在北觎工作。"  # 京 between 北 and 工 in the corpus
+    cost = {c.after: c.channel for c in context.scored_candidates(text, cm) if c.start == 4 and not c.visual}
+    monkeypatch.setattr(context, "CONTEXT_RARE_RATIO", None)
+    full = {c.after: c.channel for c in context.scored_candidates(text, cm) if c.start == 4 and not c.visual}
+    assert cost["京"] == full["京"] - context.CONTEXT_RARE_DISCOUNT
