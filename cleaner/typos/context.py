@@ -324,7 +324,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> Pro
     kinds = kind.tolist()
     costs = np.array([0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST])  # by kind, after the look-alikes'
     chan = np.where(kind == 0, CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit, costs[kind]).tolist()
-    return pos_list, alt_list, chan, [k == 0 for k in kinds], frozenset(isolated.tolist()), [None if k == 2 else False for k in kinds]
+    return pos_list, alt_list, chan, (kind == 0).tolist(), frozenset(isolated.tolist()), [None if k == 2 else False for k in kinds]
 
 
 def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarray, ...] | None:
