@@ -341,6 +341,18 @@ class CharModel:
         idx = self._find(_pack(ids, ids.shape[1], ids.shape[1]))
         return np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
 
+    @functools.cached_property
+    def unigram_counts(self) -> np.ndarray:
+        """:meth:`count` of each id alone, indexed by id (one look-up for all
+        of them: a look-up a call cost ``context``'s rarity discount 0.06 ms
+        a piece of unseen news).
+
+        >>> m = learn(["天气很好。"] * 2)
+        >>> m.unigram_counts[m.ids("天气")].tolist()
+        [2, 2]
+        """
+        return self.count(np.arange(FIRST_ID + len(self.vocab), dtype=np.int64).reshape(-1, 1))
+
     def counts_of(self, *tables: np.ndarray) -> list[np.ndarray]:
         """:meth:`count` of each table of rows (each of its own width), in
         one look-up.

@@ -861,7 +861,7 @@ def _rarity_discounted(text: str, pos: Sequence[int], alts: Sequence[str], chan:
     if not js or CONTEXT_RARE_RATIO is None:
         return chan
     chars = [text[pos[j]] for j in js] + [alts[j] for j in js]
-    counts = cm.count(cm.ids("".join(chars)).reshape(-1, 1)).tolist()
+    counts = cm.unigram_counts[cm.ids("".join(chars))].tolist()
     out = list(chan)
     n = len(js)
     for k, j in enumerate(js):
