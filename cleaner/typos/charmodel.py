@@ -341,6 +341,18 @@ class CharModel:
         idx = self._find(_pack(ids, ids.shape[1], ids.shape[1]))
         return np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
 
+    @functools.cached_property
+    def unigram_counts(self) -> np.ndarray:
+        """:meth:`count` of each id alone, indexed by id (one look-up for all
+        of them: a look-up a call cost ``context``'s rarity discount 0.06 ms
+        a piece of unseen news).
+
+        >>> m = learn(["天气很好。"] * 2)
+        >>> m.unigram_counts[m.ids("天气")].tolist()
+        [2, 2]
+        """
+        return self.count(np.arange(FIRST_ID + len(self.vocab), dtype=np.int64).reshape(-1, 1))
+
     def counts_of(self, *tables: np.ndarray) -> list[np.ndarray]:
         """:meth:`count` of each table of rows (each of its own width), in
         one look-up.
@@ -413,7 +425,7 @@ class CharModel:
         rows = windows(ids, pos, self.order - 1, 0)
         return self.cond_logprob(rows)
 
-    def gains(self, text: str, positions: Sequence[int], replacements: Sequence[str]) -> np.ndarray:
+    def gains(self, text: str, positions: Sequence[int], replacements: Sequence[str], *, ids: np.ndarray | None = None) -> np.ndarray:
         """For each ``(i, ch)``: the log probability of the text around ``i``
         with ``ch`` at ``i`` less that of the text as written (the n-grams
         that hold position ``i``, :data:`ORDER` positions).
@@ -421,10 +433,12 @@ class CharModel:
         >>> m = learn(["我们在北京工作。"] * 30)
         >>> bool(m.gains("我们在北涼工作。", [4], ["京"])[0] > 5)
         True
+
+        ``ids``: ``self.ids(text)`` when the caller has them.
         """
         if not len(positions):
             return np.zeros(0)
-        p, back = self._gain_probs(self.ids(text), np.asarray(positions, dtype=np.int64), self.table[_codes("".join(replacements))].astype(np.int64))
+        p, back = self._gain_probs(self.ids(text) if ids is None else ids, np.asarray(positions, dtype=np.int64), self.table[_codes("".join(replacements))].astype(np.int64))
         both = np.log(p).reshape(self.order, -1).sum(axis=0)  # per row: the sum of its predicted columns
         return both[: len(back)] - both[len(back) :][back]
 

@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -308,23 +307,42 @@ def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int]) -> list[n
 Proposals = tuple[list[int], list[str], list[float], list[bool], frozenset[int], list[bool | None]]
 
 
-def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> Proposals:
+def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: np.ndarray | None = None) -> Proposals:
     """:func:`_py_proposals` in one C call when the module is built and the
     neighbours are the visual table's (``_cleaner_speedups.proposals``: the
     suspects, the corpus's middles, the look-alikes and the long-word
     proposals' 4-gram counts, in that function's order): the dozen numpy
     calls and the loops per suspect cost about 0.46 ms a 300-character
     piece of unseen news, the C call 0.1 ms (0.2 on a first read of the
-    model's tables)."""
-    found = _c_proposals(text, cm, nb_fn)
+    model's tables).  ``ids``: ``cm.ids(text)`` when the caller has them.
+    The C call's buffers are read as lists (no numpy arrays: 20 -> 9 ms of
+    post-processing over 323 unseen pieces)."""
+    found = _c_proposal_lists(text, cm, nb_fn, ids)
     if found is None:
         return _py_proposals(text, cm, nb_fn, m)
-    isolated, pos, codes, deficit, kind = found
-    pos_list, alt_list = pos.tolist(), list(map(chr, codes.tolist()))
-    kinds = kind.tolist()
-    costs = np.array([0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST])  # by kind, after the look-alikes'
-    chan = np.where(kind == 0, CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit, costs[kind]).tolist()
-    return pos_list, alt_list, chan, (kind == 0).tolist(), frozenset(isolated.tolist()), [None if k == 2 else False for k in kinds]
+    isolated, pos_list, codes, deficit, kinds = found
+    costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST)  # by kind, after the look-alikes'
+    chan = [CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * d if k == 0 else costs[k] for k, d in zip(kinds, deficit)]
+    return pos_list, list(map(chr, codes)), chan, [k == 0 for k in kinds], frozenset(isolated), [None if k == 2 else False for k in kinds]
+
+
+def _c_proposal_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None) -> tuple[list[int], list[int], list[int], list[float], list[int]] | None:
+    """:func:`_c_proposals` as lists (read straight from the C call's
+    buffers), or None where :func:`_py_proposals` runs."""
+    out = _c_proposal_buffers(text, cm, nb_fn, ids)
+    if out is None:
+        return None
+    isolated, pos, codes, deficit, kind = out
+    return _int64s(isolated), _int64s(pos), _int64s(codes), cast(list[float], memoryview(deficit).cast("d").tolist()), _int64s(kind)
+
+
+def _int64s(buffer: bytearray) -> list[int]:
+    """The native int64 values of ``buffer``.
+
+    >>> _int64s(bytearray(np.array([5, -1], dtype=np.int64).tobytes()))
+    [5, -1]
+    """
+    return memoryview(buffer).cast("q").tolist()
 
 
 def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarray, ...] | None:
@@ -336,6 +354,17 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     neighbours than the visual table's (:func:`_visual_alikes` holds the row
     of every character: checked for each of the basic block), a model
     learned from its input."""
+    out = _c_proposal_buffers(text, cm, nb_fn)
+    if out is None:
+        return None
+    isolated, pos, codes, deficit, kind = out
+    return np.frombuffer(isolated, dtype=np.int64), np.frombuffer(pos, dtype=np.int64), np.frombuffer(codes, dtype=np.int64), np.frombuffer(deficit, dtype=np.float64), np.frombuffer(kind, dtype=np.int64)
+
+
+def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None) -> tuple[bytearray, ...] | None:
+    """The five buffers of ``_cleaner_speedups.proposals`` (int64 but the
+    deficits, float64) or None (see :func:`_c_proposals`); ``ids``:
+    ``cm.ids(text)`` when the caller has them."""
     if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text:
         return None
     table = _visual_alikes()
@@ -344,11 +373,10 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
         [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT],
         dtype=np.int64,
     )
-    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), cm.ids(text), code_points(text), params)
-    if out is NotImplemented:
-        return None
-    isolated, pos, codes, deficit, kind = out
-    return np.frombuffer(isolated, dtype=np.int64), np.frombuffer(pos, dtype=np.int64), np.frombuffer(codes, dtype=np.int64), np.frombuffer(deficit, dtype=np.float64), np.frombuffer(kind, dtype=np.int64)
+    cp = code_points(text)
+    ids = cm.table[cp].astype(np.int64) if ids is None else ids
+    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), ids, cp, params)
+    return None if out is NotImplemented else tuple(out)
 
 
 def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> Proposals:
@@ -746,35 +774,35 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     more to be reported at all."""
     nb_fn = neighbours or _default_neighbours()
     m = word_model or model()
-    pos, alts, chan, visual, isolated, maybe = _proposals(text, cm, nb_fn, m)
+    ids = cm.ids(text)  # once for the proposals and the gains
+    pos, alts, chan, visual, isolated, maybe = _proposals(text, cm, nb_fn, m, ids)
     if not pos:
         return [], 0
-    gains = cm.gains(text, pos, alts)
-    pos, alts, chan, visual, longs, gains = _verified(text, pos, alts, chan, visual, maybe, gains, m)
+    gain_list = cm.gains(text, pos, alts, ids=ids).tolist()
+    pos, alts, chan, visual, longs, gain_list = _verified(text, pos, alts, chan, visual, maybe, gain_list, m)
     if CONTEXT_RARE_RATIO is not None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
-    at, ch_arr = np.asarray(pos, dtype=np.int64), np.asarray(chan)
-    lone_at = np.zeros(len(text), dtype=bool)
-    lone_at[list(isolated)] = True
-    lone = lone_at[at]
-    near = gains - (ch_arr - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE
-    plausible = len(set(at[near & lone & np.asarray(visual, dtype=bool)].tolist()))
-    floors = np.where(lone, CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED)
-    live = np.flatnonzero(gains - ch_arr + CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK >= floors)  # the word model may make up the rest
+    # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
+    lone = [p in isolated for p in pos]
+    plausible = len({p for p, g, c, v, iso in zip(pos, gain_list, chan, visual, lone) if iso and v and g - (c - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE})
+    floor_list = [CONTEXT_SUGGEST if iso else CONTEXT_SUGGEST + CONTEXT_UNISOLATED for iso in lone]
+    slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
     out: list[Scored] = []
-    if not len(live):
+    groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
+    heads: list[int] = []
+    for j, (p, g, c, f) in enumerate(zip(pos, gain_list, chan, floor_list)):
+        if g - c + slack >= f:
+            if heads and heads[-1] == p:
+                groups[-1].append(j)
+            else:
+                heads.append(p)
+                groups.append([j])
+    if not groups:
         return out, plausible
-    first = np.flatnonzero(np.concatenate(([True], at[live[1:]] != at[live[:-1]])))  # by position (pos ascending): one run each
-    cuts = [*first.tolist(), len(live)]
-    live_list = live.tolist()
-    groups = [live_list[s:e] for s, e in zip(cuts, cuts[1:])]
-    spans = [(*han_span(text, i, WINDOW), i) for i in at[live[first]].tolist()]
+    spans = [(*han_span(text, i, WINDOW), i) for i in heads]
     if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
         bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g] for g in groups], m, banned)
-        ub = np.fromiter(itertools.chain.from_iterable(bounds), dtype=np.float64, count=len(live))
-        keep = (gains[live] + CONTEXT_WORD_WEIGHT * ub - ch_arr[live] >= floors[live] - WORD_BOUND_MARGIN).tolist()  # the same floats as one at a time
-        groups = [list(compress(g, keep[s:e])) for g, s, e in zip(groups, cuts, cuts[1:])]
-    gain_list, floor_list = gains.tolist(), floors.tolist()
+        groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= floor_list[j] - WORD_BOUND_MARGIN] for g, ub in zip(groups, bounds)]
     for (a, b, i), js in zip(spans, groups):
         if not js:
             continue
@@ -794,8 +822,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
 
 
 def _verified(
-    text: str, pos: list[int], alts: list[str], chan: list[float], visual: list[bool], maybe: Sequence[bool | None], gains: np.ndarray, m: WordModel
-) -> tuple[list[int], list[str], list[float], list[bool], list[bool], np.ndarray]:
+    text: str, pos: list[int], alts: list[str], chan: list[float], visual: list[bool], maybe: Sequence[bool | None], gains: list[float], m: WordModel
+) -> tuple[list[int], list[str], list[float], list[bool], list[bool], list[float]]:
     """The candidates without those that might complete a long word
     (``maybe`` None: :func:`_near_long_words` unverified) and do not; only
     those whose character model gain may make them candidates, or rivals of
@@ -805,15 +833,14 @@ def _verified(
     if not open_:
         return pos, alts, chan, visual, [bool(f) for f in maybe], gains
     bar = CONTEXT_LONG_WORD_COST - CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK + CONTEXT_SUGGEST + CONTEXT_UNISOLATED - CONTEXT_CORPUS_MARGIN
-    keep = np.ones(len(pos), dtype=bool)
-    for j, g in zip(open_, gains[open_].tolist()):
-        keep[j] = g >= bar and _long_span(text, pos[j], alts[j], m) is not None
-    if keep.all():
+    mask = [True] * len(pos)
+    for j in open_:
+        mask[j] = gains[j] >= bar and _long_span(text, pos[j], alts[j], m) is not None
+    if all(mask):
         return pos, alts, chan, visual, [f is not False for f in maybe], gains
-    mask = keep.tolist()
     return (
         list(compress(pos, mask)), list(compress(alts, mask)), list(compress(chan, mask)), list(compress(visual, mask)),
-        [f is not False for f in compress(maybe, mask)], gains[keep],
+        [f is not False for f in compress(maybe, mask)], list(compress(gains, mask)),
     )
 
 
@@ -834,7 +861,7 @@ def _rarity_discounted(text: str, pos: Sequence[int], alts: Sequence[str], chan:
     if not js or CONTEXT_RARE_RATIO is None:
         return chan
     chars = [text[pos[j]] for j in js] + [alts[j] for j in js]
-    counts = cm.count(cm.ids("".join(chars)).reshape(-1, 1)).tolist()
+    counts = cm.unigram_counts[cm.ids("".join(chars))].tolist()
     out = list(chan)
     n = len(js)
     for k, j in enumerate(js):
