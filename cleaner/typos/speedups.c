@@ -2076,7 +2076,7 @@ static PyModuleDef_Slot slots[] = {
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     "_cleaner_speedups",
-    "Optional C versions of cleaner.typos.model.word_starts and word_gain_bound (bit-identical).",
+    "Optional C versions of the typo rules' inner loops: the word model's screen and gain bounds, the character model's n-gram look-ups, proposals and gains (bit-identical to the Python code in cleaner.typos).",
     0,
     methods,
     slots,
