@@ -46,7 +46,7 @@ often the document writes it.
 With a character model (``Config.model``, :mod:`cleaner.typos.charmodel`;
 the rule then runs by default, see :data:`RULE`), the model's corpus may
 stand in for the second place: a copy that ONE other place of the document
-supports (加快建设重大项目建设 where the document also writes 加快重大项目建设
+supports (推进改造农村公路改造 where the document also writes 推进农村公路改造
 once) is judged like the others when the corpus confirms it: it never
 writes the copy's form across the change (the characters there with a
 neighbour either side) and writes the repaired form there, a 4-gram at
