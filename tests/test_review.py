@@ -31,7 +31,7 @@ from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "yibin-2021-12.txt"
 HOSTILE = '</script><img src=x onerror="window.pwned=1"><!-- <script>alert(1)</script> \u2028 &amp; {{DATA}}'
-REPEATED = "第一段讲的是城市规划建设的总体要求和安排。\n\n第二段说明科技产业社区的建设进展情况。\n\n第二段说明科技产业社区的建设进展情况。\n\n第三段。\n"
+REPEATED = "第一段讲的是城市规划建设的总体要求和安排。\n\n第二段说明滨江产业园区的建设进展情况。\n\n第二段说明滨江产业园区的建设进展情况。\n\n第三段。\n"
 
 
 def embedded(page: str) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def test_dropped_paragraph_shows_its_kept_twin():
     entry = from_explanation("d", REPEATED, r)
     drops = [e for e in entry["edits"] if "dedup" in e["rule"].split("+")]
     assert len(drops) == 1
-    assert drops[0]["twin"] == "第二段说明科技产业社区的建设进展情况。"
+    assert drops[0]["twin"] == "第二段说明滨江产业园区的建设进展情况。"
     assert drops[0]["score"] == 100.0 and "第二段" in drops[0]["before"]
 
 

@@ -40,8 +40,8 @@ A document with few paragraphs is compared all-pairs; one with many
 through the same MinHash LSH blocking as the corpus command.
 
 >>> from cleaner import explain
->>> para = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
->>> r = explain(para + "\\n\\n" + para.replace("重大", "重点") + "\\n", only=["dedup"])
+>>> para = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快老旧管网改造，延长了周末的开放时间。"
+>>> r = explain(para + "\\n\\n" + para.replace("老旧", "陈旧") + "\\n", only=["dedup"])
 >>> r.text == para + "\\n"
 True
 >>> e = r.edits[0]

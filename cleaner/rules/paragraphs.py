@@ -90,7 +90,7 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _D = "0-9０-９一二三四五六七八九十〇○"
 #: how news paragraphs open: a dateline (新华社北京1月2日电, 本报讯), an
-#: editor's note, or a date (2021年12月16日，)
+#: editor's note, or a date (2023年5月9日，)
 _OPENER = re.compile(
     rf"^(?:(?:新华社|中新社|本报|据)[^，。]{{0,12}}?[{_D}]{{1,2}}月[{_D}]{{1,3}}日(?:电|讯)"
     rf"|本报讯|编者按|编者的话|按语|[【\[](?:记者|编者)"
@@ -579,7 +579,7 @@ def _last_sig(s: str) -> str:
 def ends_sentence(s: str) -> bool:
     """Whether the line ends a sentence (closing quotes and brackets aside).
 
-    >>> ends_sentence("他说：“走吧。”"), ends_sentence("要实施绿色")
+    >>> ends_sentence("他说：“走吧。”"), ends_sentence("要实施节能")
     (True, False)
     """
     last = _last_sig(s)

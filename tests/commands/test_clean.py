@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SAMPLES, evaldata
 
-DIRTY = "2021年12月16日,市委召开会议。\n \n\n\n会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，认\n\n真做好年底前的收尾工作。\n"
+DIRTY = "2023年5月9日,市委召开会议。\n \n\n\n会议要求各部门加强协调配合，落实责任，抓紧推进各项工作，切\n\n实做好年底前的收尾工作。\n"
 
 
 def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -26,7 +26,7 @@ def test_stdin_to_stdout():
     p = run("clean", "-q", stdin=DIRTY.encode())
     assert p.returncode == 0, p.stderr
     out = p.stdout.decode()
-    assert "2021年12月16日，市委" in out and "认真做好" in out and "\n \n" not in out
+    assert "2023年5月9日，市委" in out and "切实做好" in out and "\n \n" not in out
 
 
 def test_files_and_report(tmp_path):
@@ -62,10 +62,10 @@ def test_output_dir_and_in_place(tmp_path):
     p = run("clean", "-q", str(a), str(b), "--output-dir", str(out))
     assert p.returncode == 0, p.stderr
     assert (out / "b.txt").read_text(encoding="utf-8") == "干净的文本。\n"
-    assert "认真" in (out / "a.txt").read_text(encoding="utf-8")
+    assert "切实" in (out / "a.txt").read_text(encoding="utf-8")
     p = run("clean", "-q", "--in-place", str(a))
     assert p.returncode == 0
-    assert "认真" in a.read_text(encoding="utf-8")
+    assert "切实" in a.read_text(encoding="utf-8")
     assert sorted(x.name for x in tmp_path.iterdir()) == ["a.txt", "b.txt", "out"]  # no temp files left
 
 

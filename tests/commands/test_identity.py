@@ -15,7 +15,7 @@ from cleaner import explain
 from cleaner.dedup.corpus import dedup_corpus
 from cleaner.dedup.split import split_paragraphs
 
-A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快重大项目建设，延长了周末的开放时间。"
+A = "图书馆今年完成了老馆改造，新增阅览座位三百个，加快老旧管网改造，延长了周末的开放时间。"
 B = "新建的体育公园占地约八十亩，总投资约三亿元，设有足球场、篮球场和环形跑道，年底前开放。"
 C = "春节前后，各地气温起伏较大，专家提醒老人和孩子注意添衣保暖，外出时做好防护。"
 

@@ -88,7 +88,7 @@ def test_output_that_is_a_link_is_replaced_not_written_through(corpus):
     assert p.returncode == 0, p.stderr
     assert (corpus / "other.txt").read_text(encoding="utf-8") == CLEAN
     assert not (corpus / "out.txt").is_symlink()
-    assert "认真" in (corpus / "out.txt").read_text(encoding="utf-8")
+    assert "切实" in (corpus / "out.txt").read_text(encoding="utf-8")
 
 
 def test_dangling_link_is_replaced_and_its_target_not_created(corpus):
@@ -127,7 +127,7 @@ def test_in_place_through_a_link_cleans_the_file_it_names(corpus):
     p = run("clean", "-q", "--in-place", "link.txt", cwd=corpus)
     assert p.returncode == 0, p.stderr
     assert (corpus / "link.txt").is_symlink()
-    assert "认真" in (corpus / "a.txt").read_text(encoding="utf-8")
+    assert "切实" in (corpus / "a.txt").read_text(encoding="utf-8")
 
 
 # -- 14: --jsonl with --in-place and --output-dir ------------------------------
@@ -183,7 +183,7 @@ def test_in_place_keeps_mode_and_owner(corpus):
     st = src.stat()
     assert stat.S_IMODE(st.st_mode) == 0o664
     assert (st.st_uid, st.st_gid) == owner
-    assert "认真" in src.read_text(encoding="utf-8")
+    assert "切实" in src.read_text(encoding="utf-8")
 
 
 # -- 16: one bad input, no output ----------------------------------------------

@@ -82,7 +82,7 @@ def test_real_prose_has_no_stutter():
     [
         ("这是经济收入的重要组成要组成部分。", "这是经济收入的重要组成部分。"),
         ("他在海运、造船业方业方面提出了合作的建议。", "他在海运、造船业方面提出了合作的建议。"),
-        ("市长到现场察看建设进设进度。", "市长到现场察看建设进度。"),
+        ("市长到现场查看施工进工进度。", "市长到现场查看施工进度。"),
     ],
 )
 def test_removes_a_span_repeated_across_a_word_boundary(text, expected):
