@@ -10,6 +10,7 @@ import pytest
 from cleaner import Config, clean, explain
 from cleaner.edits import Edit
 from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos import phrases
 from cleaner.typos.phrases import NAME, find
 
 # sentences written for these tests (no corpus text): a corpus that writes
@@ -39,8 +40,35 @@ def test_a_verb_written_again_before_its_object_is_repaired_with_the_corpus(corp
     assert DOC[: e.start] + e.after + DOC[e.end :] == FIXED
 
 
+# the same document with a character of the phrase dropped from the copy
+DROPPED = RIGHT + "下半年将继续推进农村公改造，确保年底前全部完工。"
+UNRELATED = ["今年粮食产量稳定增长。", "全县新建学校三所。"] * 3
+
+
 def test_a_corpus_that_does_not_write_the_phrase_confirms_nothing() -> None:
-    assert edits(DOC, learn(["今年粮食产量稳定增长。", "全县新建学校三所。"] * 3)) == []
+    assert edits(DROPPED, learn(CORPUS)) != []
+    assert edits(DROPPED, learn(UNRELATED)) == []
+
+
+def test_a_pair_written_twice_needs_only_a_corpus_that_never_writes_the_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 改造 written again before its object: the doubled pair is the evidence,
+    # a corpus that knows nothing of the phrase does (CORPUS_PAIRS) ...
+    (e,) = edits(DOC, learn(UNRELATED))
+    assert (e.before, e.after) == ("改造", "") and "a pair of it twice" in e.note
+    # ... unless it writes the copy's form across the change
+    assert edits(DOC, learn(UNRELATED + ["要推进改造农村危房。"])) == []
+    monkeypatch.setattr(phrases, "CORPUS_PAIRS", False)
+    assert edits(DOC, learn(UNRELATED)) == []
+    assert len(edits(DOC, learn(CORPUS))) == 1  # the counts confirm it as before
+
+
+def test_a_pair_whose_two_copies_meet_on_a_word_is_not_a_doubling() -> None:
+    from cleaner.typos.model import model
+
+    # 时计 written twice side by side, and 计时 (its second character, then
+    # its first) is a word: 计时计分 is two words, not a doubling
+    assert not phrases._doubled_pair("电子赛时计时计分", phrases.Copy(3, 2, "", 1, 3, 2), model())
+    assert phrases._doubled_pair("推进汽车汽车产业", phrases.Copy(4, 2, "", 1, 4, 2), model())
 
 
 def test_a_corpus_that_writes_the_copys_form_too_confirms_nothing() -> None:
@@ -50,10 +78,11 @@ def test_a_corpus_that_writes_the_copys_form_too_confirms_nothing() -> None:
 
 def test_the_corpus_must_write_the_repaired_form_often_enough() -> None:
     # 推进农村 (a 4-gram across the change) twice, no 5-gram across it: too rare
-    grid = ["各地推进农村电网改造。", "推进农村电网改造有序开展。", "今年推进农村电网改造。"]
-    assert edits(DOC, learn(grid[:2])) == []
-    assert len(edits(DOC, learn(grid))) == 1  # CORPUS_MIN = 3 times
-    assert len(edits(DOC, learn(CORPUS[:1]))) == 1  # or a 5-gram across it (续推进农村 is not; 推进农村公 is) once
+    # (the copy drops a character: its pair is not the evidence)
+    grid = ["城区公路改造。", "国道公路改造有序开展。", "今年山区公路改造。"]
+    assert edits(DROPPED, learn(grid[:2])) == []
+    assert len(edits(DROPPED, learn(grid))) == 1  # CORPUS_MIN = 3 times
+    assert len(edits(DROPPED, learn(CORPUS[:1]))) == 1  # or a 5-gram across it once
 
 
 def test_the_document_still_decides_what_is_a_copy(corpus: CharModel) -> None:
