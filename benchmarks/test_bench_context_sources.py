@@ -1,0 +1,68 @@
+"""Typo repair with context (issue 16) across news sources, the other way
+round from ``test_bench_context.test_cross_source``: the model learns ALL
+of THUCNews (about 1.01M characters, the prototype's direction in the
+issue), the pieces come from People's Daily and MSRA news.
+
+Run: ``pytest benchmarks/test_bench_context_sources.py -s -p no:cacheprovider``
+(``--quick``: 150 pieces).
+
+Data, read from ../shared/evaldata at run time (research-only, never
+copied): ``prose/icwb2_{pku,msr}_test.utf8.txt`` (one sentence or headline
+a line), consecutive lines joined (with their line breaks) into pieces of
+about ``PIECE`` characters, one real OCR confusion injected per piece
+(:func:`benchmarks.test_bench_context.inject`), the same pieces undamaged
+as clean controls; 400 pieces drawn with a fixed seed.  No constant of
+:mod:`cleaner.typos.context` was chosen on this text: it measures how the
+defaults, tuned on THUCNews dev pieces with a THUCNews model, carry to
+another source.
+
+Metrics as in :mod:`benchmarks.test_bench_context` (per injected
+character; controls: clean pieces changed).  First run (2026-12-04, ninth
+session): without a model recall 0.018 at precision 1.00, 0 controls; with
+the THUCNews model 0.080 at 0.889 and 3 of 400 controls changed (a rare
+surname in a list of names, 同 -> 向 before a noun, the literary 膏髓):
+most of the gain survives the change of source, some precision does not,
+as the issue's prototype found (0.12 at 0.875).  Gated against the
+baseline only (no limits): the issue's 0.95 is not met here.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from benchmarks.test_bench_context import PIECE, SEED, Case, _chars, _quick, _report, corrector, evaluate, inject, learn_chars, people_lines, subset, thuc_articles
+
+#: pieces measured (quick mode: the first 150 of them)
+CASES = 400
+
+
+def people_pieces() -> list[str]:
+    """People's Daily and MSRA lines joined, with their line breaks, into
+    pieces of about :data:`PIECE` characters."""
+    out, buf = [], ""
+    for line in people_lines():
+        buf += line + "\n"
+        if len(buf) >= PIECE:
+            out.append(buf)
+            buf = ""
+    return out
+
+
+def cases(quick: bool) -> list[Case]:
+    drawn = inject(people_pieces())
+    random.Random(SEED).shuffle(drawn)
+    return drawn[: 150 if quick else CASES]
+
+
+def test_people_pieces_with_a_model_of_thucnews(benchmark: Any, gate: Any, request: Any) -> None:
+    quick = _quick(request)
+    measured = cases(quick)
+    model = learn_chars(thuc_articles(), None)
+    alone = evaluate(measured, corrector(None))
+    m = benchmark.pedantic(evaluate, args=(measured, corrector(model)), rounds=1, iterations=1)
+    _report(benchmark, "people_no_model", alone)
+    _report(benchmark, f"people_thucnews_{_chars(model) // 1000}k", m)
+    for key, better in (("recall", True), ("precision", True), ("controls_changed", False)):
+        gate.quality(subset(f"context.people_from_thucnews.{key}", quick), m[key], higher_is_better=better, tolerance={"recall": 0.007, "precision": 0.03}.get(key, 0.0), note="People's Daily/MSRA pieces, a model of all THUCNews")
+    assert alone["controls_changed"] == 0  # without a model the typo rules leave these clean pieces alone
