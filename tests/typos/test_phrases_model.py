@@ -62,6 +62,17 @@ def test_a_pair_written_twice_needs_only_a_corpus_that_never_writes_the_copy(mon
     assert len(edits(DOC, learn(CORPUS))) == 1  # the counts confirm it as before
 
 
+def test_a_look_alike_in_the_copy_needs_only_a_corpus_that_never_writes_the_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    right = "今年全县着力推进义务教育阶段学校建设，完成投资超过预期。"
+    misread = right + "下半年将继续推进义务教青阶段学校建设，确保年底前全部完工。"  # 青 looks like 育
+    unlike = right + "下半年将继续推进义务教林阶段学校建设，确保年底前全部完工。"  # 林 does not
+    (e,) = edits(misread, learn(UNRELATED))
+    assert (e.before, e.after) == ("青", "育") and "a look-alike of its 育" in e.note
+    assert edits(unlike, learn(UNRELATED)) == []
+    monkeypatch.setattr(phrases, "CORPUS_LOOK_ALIKES", False)
+    assert edits(misread, learn(UNRELATED)) == []
+
+
 def test_a_pair_whose_two_copies_meet_on_a_word_is_not_a_doubling() -> None:
     from cleaner.typos.model import model
 
