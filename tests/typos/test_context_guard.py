@@ -71,3 +71,13 @@ def test_a_candidate_left_nearby_keeps_the_repair_for_review(ready: CharModel, m
     assert not context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")[0].note.endswith("(a second error nearby)")
     monkeypatch.setattr(context, "CONTEXT_DAMAGED_GUARD", False)
     assert _kinds(context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion"))[0] == ("Edit", 3, "备")
+
+
+def test_two_common_one_character_words_are_not_swapped_on_the_character_model_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the corpus always writes 向 before 灾民家属, but 同 (with) reads as well
+    # there: the word model hardly prefers 向, so the change is a suggestion
+    cm = learn(["县里派人向灾民家属表示慰问。", "工作组向灾民家属说明情况。", "他们向灾民家属送去物资。", "政府向灾民家属发放补助。"] * 10)
+    (s,) = context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.before, s.after) == ("Suggestion", "同", "向") and s.note.endswith("kept: function guard")
+    monkeypatch.setattr(context, "CONTEXT_FUNCTION_WORDS", float("-inf"))
+    assert _kinds(context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")) == [("Edit", 3, "向")]
