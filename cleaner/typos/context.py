@@ -1035,13 +1035,13 @@ def find_in_context(
         evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
         clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
         need = threshold + (0.0 if c.isolated else CONTEXT_UNISOLATED) + (CONTEXT_EDGE if one_sided(text, c.start) else 0.0)
-        swap = c.veto is None and function_swap(c.before, c.after, c.word, word_model or model())
-        if c.veto is None and not swap and c.score >= need and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+        held = None if c.veto else "function" if function_swap(c.before, c.after, c.word, word_model or model()) else "name list" if in_a_list_of_names(text, c.start) else None
+        if c.veto is None and held is None and c.score >= need and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
             taken.append(c.start)
             items.append(Edit(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
         elif c.start not in best:
             best[c.start] = c
-            why = f"kept: {c.veto} guard" if c.veto else "kept: function guard" if swap else "score below the threshold" if c.score < need else "another candidate scores nearly as well" if not clear else "another change nearby"
+            why = f"kept: {c.veto or held} guard" if c.veto or held else "score below the threshold" if c.score < need else "another candidate scores nearly as well" if not clear else "another change nearby"
             items.append(Suggestion(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
     changed = {e.start for e in items if isinstance(e, Edit)}
     items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
@@ -1080,6 +1080,48 @@ def function_swap(before: str, after: str, word: float, m: WordModel) -> bool:
     False
     """
     return word < CONTEXT_FUNCTION_WORDS and min(m.char_logp(before), m.char_logp(after)) >= CONTEXT_FUNCTION_LOGP
+
+
+#: the characters that end an item of a list (besides 、)
+_ITEM_ENDS = frozenset("、，,。；;：:！？!?（）()《》“”\"\n\t 　")
+
+
+def _item(text: str, i: int) -> tuple[int, int]:
+    """The span of the list item around ``text[i]`` (between two of
+    :data:`_ITEM_ENDS`)."""
+    a = i
+    while a > 0 and text[a - 1] not in _ITEM_ENDS:
+        a -= 1
+    b = i + 1
+    while b < len(text) and text[b] not in _ITEM_ENDS:
+        b += 1
+    return a, b
+
+
+def in_a_list_of_names(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is in a name-sized place of a list written with
+    、 whose neighbour across the 、 is a name: ``text[i]`` is one of the
+    three characters after a 、 whose item before ends in a name (a common
+    surname two or three characters before the 、), or one of the three
+    before a 、 whose item after begins with a common surname
+    (:func:`cleaner.typos.guards.word_lists`).  Lists of people name people
+    the dictionary does not know (a rare surname, a given name that reads
+    as a word), and a change there is only suggested.
+
+    >>> in_a_list_of_names("出席的有刘健明、粟志常等人", 8)
+    True
+    >>> in_a_list_of_names("北京、上海、广州", 3), in_a_list_of_names("北京、上海、广州", 0)
+    (False, False)
+    """
+    surnames = guards.word_lists()["surnames"]
+    a, b = _item(text, i)
+    if a >= 3 and text[a - 1] == "、" and i - a < 3:
+        pa, pb = _item(text, a - 2)
+        if any(pb - s >= 2 and s >= pa and text[s] in surnames for s in (pb - 3, pb - 2)):
+            return True
+    if b + 1 < len(text) and text[b] == "、" and b - i <= 3:
+        return text[b + 1] in surnames
+    return False
 
 
 # -- a missing or a doubled character ---------------------------------------

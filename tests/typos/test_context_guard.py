@@ -81,3 +81,11 @@ def test_two_common_one_character_words_are_not_swapped_on_the_character_model_a
     assert (type(s).__name__, s.before, s.after) == ("Suggestion", "同", "向") and s.note.endswith("kept: function guard")
     monkeypatch.setattr(context, "CONTEXT_FUNCTION_WORDS", float("-inf"))
     assert _kinds(context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")) == [("Edit", 3, "向")]
+
+
+def test_a_change_beside_a_name_across_a_list_mark_is_only_suggested() -> None:
+    # 粟 (a rare surname) looks like 渠, which the corpus writes before 道常
+    cm = learn(["会议由渠道部主持。", "他们拓宽销售渠道常年供货。", "公司拓宽渠道常态运营。"] * 10)
+    (s,) = context.with_model("出席会议的有刘健明、粟道常等人。", cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: name list guard")
+    assert _kinds(context.with_model("公司拓宽粟道常态运营。", cm, [], rule="ocr_confusion")) == [("Edit", 4, "渠")]
