@@ -96,15 +96,15 @@ CONTEXT_TWO_STEP_COST = 16.0
 #: split that got no candidate are two steps away.  Dev split, in-domain
 #: model (0.81M characters), with :data:`CONTEXT_TWO_STEP_NEAR_COST`: 0.158
 #: at 0.982 -> 0.172 at 1.00 (this part 0.166), no control changed, from 1
-#: to 30 alike (100: 0.169 at 0.984); 10 keeps 8 % of the 700 two-step
-#: characters a piece of news holds (1: 40 %, and 24 % more time with a
-#: model on unseen pieces).  At a cost of 12 (instead of 16) 0.169 at
+#: to 30 alike (100: 0.169 at 0.984); 20 keeps 3.7 two-step characters a
+#: piece of unseen news of the 700 it holds (1: 74, and 24 % more time with
+#: a model on unseen pieces; 10: 7.4).  At a cost of 12 (instead of 16) 0.169 at
 #: 0.984, at 8 three controls changed.  Cross-source dev unchanged (0.082
 #: at 0.967); FASPell dev 0.0294 at 0.948 -> 0.0302 at 0.938 (80 sentences
 #: changed, 2 right ones more and one wrong: a place name, 临祈 -> 临近, the
 #: gold 临沂; at a cost of 18 it stays and in-domain gets 0.166 at 0.983).
 #: None: no such candidates
-CONTEXT_TWO_STEP_BESIDE: int | None = 10
+CONTEXT_TWO_STEP_BESIDE: int | None = 20
 #: a character the corpus writes between the two neighbours of a suspect
 #: that is not isolated (any count) and that is a look-alike of a look-alike
 #: of what is written costs this much (plus :data:`CONTEXT_UNISOLATED`), as
@@ -115,6 +115,13 @@ CONTEXT_TWO_STEP_BESIDE: int | None = 10
 #: the corpus writes twice or more: one fewer), no control changed;
 #: cross-source and FASPell dev unchanged.  None: no such candidates
 CONTEXT_TWO_STEP_NEAR_COST: float | None = 8.0
+#: ... among the first this many of the corpus's middles there (the most
+#: frequent).  Dev split, in-domain: all of them and 10 alike, 5 and 3 one
+#: repair fewer; 10 holds 4 candidates a piece of unseen news, and the two
+#: sources together cost 5 % more time with a model (CPU, 323 unseen test
+#: pieces, medians of 3 interleaved processes: 0.383 s before, 0.403 after;
+#: all middles and a count of 10 beside: 11 %)
+CONTEXT_TWO_STEP_NEAR_LIMIT = 10
 #: ... each written between the same neighbours at least this often
 CONTEXT_CORPUS_MIN_COUNT = 2
 #: a character is a suspect when the corpus writes it this many times at
@@ -400,7 +407,7 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     table = _visual_alikes()
     long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
     params = np.array(
-        [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT, 0 if CONTEXT_TWO_STEP_BESIDE is None else max(CONTEXT_TWO_STEP_BESIDE, 1), CONTEXT_TWO_STEP_NEAR_COST is not None],
+        [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT, 0 if CONTEXT_TWO_STEP_BESIDE is None else max(CONTEXT_TWO_STEP_BESIDE, 1), CONTEXT_TWO_STEP_NEAR_LIMIT if CONTEXT_TWO_STEP_NEAR_COST is not None else 0],
         dtype=np.int64,
     )
     cp = code_points(text)
@@ -506,8 +513,8 @@ def _two_steps(c: str, nb_fn: Neighbours) -> frozenset[str]:
     return frozenset(x for a in _look_alike_row(c, nb_fn)[0] for x in _look_alike_row(a, nb_fn)[0])
 
 
-#: per model, :func:`_pair_bits` and the count they were made for
-_PAIR_BITS: weakref.WeakKeyDictionary[CharModel, tuple[int, np.ndarray]] = weakref.WeakKeyDictionary()
+#: per model, :func:`_pair_bits` by the count they were made for
+_PAIR_BITS: weakref.WeakKeyDictionary[CharModel, dict[int, np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
@@ -526,14 +533,14 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     """
     from .charmodel import _LOW, BITS, _orders
 
-    held = _PAIR_BITS.get(cm)
-    if held is not None and held[0] == least:
-        return held[1]
+    held = _PAIR_BITS.setdefault(cm, {})
+    if least in held:
+        return held[least]
     pick = (_orders(cm.keys) == 2) & (cm.counts >= least)
     flags = np.zeros(1 << (2 * BITS), dtype=bool)
     flags[(cm.keys[pick] & _LOW).astype(np.int64)] = True
     bits = np.packbits(flags, bitorder="little")
-    _PAIR_BITS[cm] = (least, bits)
+    held[least] = bits
     return bits
 
 
@@ -623,12 +630,12 @@ def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequen
     """
     if CONTEXT_TWO_STEP_NEAR_COST is None or not len(near):
         return []
-    owner, _, mids, _ = runs
+    owner, rank, mids, _ = runs
     trad = guards.traditional_chars()
     out: list[tuple[int, str]] = []
-    for o, code in zip(owner.tolist(), cm.codes(mids).tolist()):
+    for o, r, code in zip(owner.tolist(), rank.tolist(), cm.codes(mids).tolist()):
         i = near[o]
-        if not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
+        if r >= CONTEXT_TWO_STEP_NEAR_LIMIT or not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
             continue
         x = chr(code)
         if x != text[i] and (i, x) not in listed and x not in trad and x in _two_steps(text[i], nb_fn):

@@ -1926,7 +1926,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t t0 = tstarts[cps[j]], t1 = tstarts[cps[j] + 1]; /* the characters two steps from what is written, by code point */
         if (t0 < 0 || t1 > ntwo || t1 < t0)
             goto unsupported;
-        int near_on = !lone && par[P_TWO_NEAR] && t0 < t1; /* _two_steps_between */
+        int near_on = !lone && par[P_TWO_NEAR] > 0 && t0 < t1; /* _two_steps_between: among the first par[P_TWO_NEAR] middles */
 #define TWO_STEP_BETWEEN(code) (near_on && IS_HAN(code) && !trad[code] && in_run(tkeys + t0, t1 - t0, akey | (code)) && !visual_at(cs.code, first, nvis, code))
         int64_t limit = lone ? par[P_CORPUS_LIMIT] : par[P_LONG_LIMIT], least = lone ? par[P_CORPUS_MIN] : par[P_LONG_MIN];
         for (Py_ssize_t i = lo; i < hi && i - lo < limit; i++) {
@@ -1935,7 +1935,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (mids[i] < 0 || mids[i] >= CM_IDS || mids[i] >= nvocab)
                 goto unsupported;
             int64_t code = vocab_codes[mids[i]];
-            if (TWO_STEP_BETWEEN(code)) /* a two-step candidate below, no long-word proposal */
+            if (i - lo < par[P_TWO_NEAR] && TWO_STEP_BETWEEN(code)) /* a two-step candidate below, no long-word proposal */
                 continue;
             int seen = lone && code == cps[j];
             for (Py_ssize_t q = first; q < nvis && !seen; q++)
@@ -1983,7 +1983,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 goto error;
         }
         if (near_on) /* _two_steps_between: every middle two steps away, in the corpus's order (kind 4) */
-            for (Py_ssize_t i = lo; i < hi; i++) {
+            for (Py_ssize_t i = lo; i < hi && i - lo < par[P_TWO_NEAR]; i++) {
                 if (mids[i] < 0 || mids[i] >= nvocab)
                     goto unsupported;
                 int64_t code = vocab_codes[mids[i]];
