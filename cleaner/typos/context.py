@@ -585,7 +585,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
 
     >>> from cleaner.typos.charmodel import learn
     >>> rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
-    >>> cm = learn(["北京的工作。"] * 10 + ["上海工作。"])
+    >>> cm = learn(["北京的工作。"] * 20 + ["上海工作。"])
     >>> _two_steps_beside("在北洋工作", cm, lambda c: rows.get(c, []), [2], set())
     ([2], ['京'])
     >>> _two_steps_beside("在北洋工作", learn(["北京的工作。"] * 3), lambda c: rows.get(c, []), [2], set())
