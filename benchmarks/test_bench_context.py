@@ -358,7 +358,8 @@ def opt_in(**constants: Any) -> Iterator[None]:
 #: near misses of long words, no cheaper two-step look-alikes, the opt-in
 #: insertions and deletions, no common word lifting the guards, no
 #: discount for a rare written character, no proper noun the corpus knows
-#: lifting the proper guard
+#: lifting the proper guard, no look-alikes of look-alikes beyond those
+#: the corpus proposes at isolated suspects
 VARIANTS: dict[str, dict[str, Any]] = {
     "pair_detection": {"CONTEXT_DETECT_PAIRS": True, "CONTEXT_CORPUS_CANDIDATES": 0, "CONTEXT_NAME_WAIVER": None},
     "no_corpus_proposals": {"CONTEXT_CORPUS_CANDIDATES": 0},
@@ -371,6 +372,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no_edge_margin": {"CONTEXT_EDGE": 0.0},
     "no_rarity_discount": {"CONTEXT_RARE_RATIO": None},
     "no_known_proper_noun": {"CONTEXT_PROPER_MADE": None},
+    "no_two_step_candidates": {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None},
 }
 
 
