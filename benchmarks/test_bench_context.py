@@ -365,7 +365,8 @@ def opt_in(**constants: Any) -> Iterator[None]:
 #: insertions and deletions, no common word lifting the guards, no
 #: discount for a rare written character, no proper noun the corpus knows
 #: lifting the proper guard, no look-alikes of look-alikes beyond those
-#: the corpus proposes at isolated suspects
+#: the corpus proposes at isolated suspects, the dictionary's proposals
+#: (opt-in: they cost time)
 VARIANTS: dict[str, dict[str, Any]] = {
     "pair_detection": {"CONTEXT_DETECT_PAIRS": True, "CONTEXT_CORPUS_CANDIDATES": 0, "CONTEXT_NAME_WAIVER": None},
     "no_corpus_proposals": {"CONTEXT_CORPUS_CANDIDATES": 0},
@@ -379,6 +380,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no_rarity_discount": {"CONTEXT_RARE_RATIO": None},
     "no_known_proper_noun": {"CONTEXT_PROPER_MADE": None},
     "no_two_step_candidates": {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None},
+    "word_proposals": {"CONTEXT_WORD_PROPOSAL_COST": 16.0},
 }
 
 

@@ -122,6 +122,22 @@ CONTEXT_TWO_STEP_NEAR_COST: float | None = 8.0
 #: pieces, medians of 3 interleaved processes: 0.383 s before, 0.403 after;
 #: all middles and a count of 10 beside: 11 %)
 CONTEXT_TWO_STEP_NEAR_LIMIT = 10
+#: at an isolated suspect, a character that makes the text around it a
+#: dictionary word of four characters (the word model's: 其乐无穹 -> 其乐无穷)
+#: that what is written does not make is a candidate at this cost
+#: (:func:`_word_proposals`), whether or not the corpus writes it there:
+#: the corpus is small, the word list is not.  Dev split, with the two-step
+#: candidates: in-domain 0.172 -> 0.177 at 1.00, cross-source 0.082 ->
+#: 0.087 at 0.969, no control changed (a cost of 13: a cross-source control
+#: changed; 20: one repair fewer on each; words of 3 to 6 characters and
+#: at suspects that are not isolated too: the same repairs, more time).
+#: FASPell dev: 2 right sentences more (怎忑不安, 英姿飒燹) and one clean
+#: one changed (其实不饿 -> 其实不然, an idiom beside a plain phrase).  Off
+#: (None) by default: with the two-step candidates the time with a model on
+#: unseen pieces grew 10 % more (20 % in all, the issue allows 10): 25 us a
+#: piece to find them, the rest scoring the half candidate a piece they
+#: add.  16.0 turns them on (the benchmark's variant ``word_proposals``)
+CONTEXT_WORD_PROPOSAL_COST: float | None = None
 #: ... each written between the same neighbours at least this often
 CONTEXT_CORPUS_MIN_COUNT = 2
 #: a character is a suspect when the corpus writes it this many times at
@@ -358,7 +374,97 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
     isolated, pos_list, codes, deficit, kinds = found
     costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
     chan = [CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * d if k == 0 else costs[k] for k, d in zip(kinds, deficit)]
-    return pos_list, list(map(chr, codes)), chan, [k == 0 for k in kinds], frozenset(isolated), [None if k == 2 else False for k in kinds]
+    return _with_word_proposals(text, cm, m, (pos_list, list(map(chr, codes)), chan, [k == 0 for k in kinds], frozenset(isolated), [None if k == 2 else False for k in kinds]))
+
+
+def _with_word_proposals(text: str, cm: CharModel, m: WordModel, found: Proposals) -> Proposals:
+    """``found`` with the dictionary's proposals (:func:`_word_proposals`)
+    at its isolated suspects, after the other candidates of each position
+    (both the C and the Python proposals go through here)."""
+    pos, alts, chan, visual, lone, flags = found
+    if CONTEXT_WORD_PROPOSAL_COST is None or not lone:
+        return found
+    extra = _word_proposals(text, cm, m, sorted(lone), set(zip(pos, alts)))
+    if not extra:
+        return found
+    pos = pos + [i for i, _ in extra]
+    alts = alts + [x for _, x in extra]
+    chan = chan + [CONTEXT_WORD_PROPOSAL_COST] * len(extra)
+    visual = visual + [False] * len(extra)
+    flags = flags + [False] * len(extra)
+    order = sorted(range(len(pos)), key=pos.__getitem__)  # stable: per position, the dictionary's last
+    return [pos[j] for j in order], [alts[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone, [flags[j] for j in order]
+
+
+#: the word length of :func:`_word_proposals`
+_WORD_PROPOSAL_LENGTH = 4
+#: per word table (by id, with the table itself): :func:`_wildcard_index`
+_WILDCARDS: dict[int, tuple[dict[str, float | None], np.ndarray, np.ndarray]] = {}
+
+
+def _wildcard_index(m: WordModel) -> tuple[np.ndarray, np.ndarray]:
+    """Every Han word of :data:`_WORD_PROPOSAL_LENGTH` characters of the
+    word list with one character left out, as the sorted hashes of the word
+    with ``?`` in that place, and the character left out (code point): one
+    search finds the characters that complete a word around a position.
+    Hashes only (4 MB where a dictionary of the 340,000 patterns takes ten
+    times that); a match is checked against the word list."""
+    held = _WILDCARDS.get(id(m.table))
+    if held is not None and held[0] is m.table:
+        return held[1], held[2]
+    n = _WORD_PROPOSAL_LENGTH
+    words = [w for w, lp in m.table.items() if lp is not None and len(w) == n and is_han_run(w)]
+    keys = np.fromiter((hash(w[:k] + "?" + w[k + 1 :]) for w in words for k in range(n)), dtype=np.int64, count=n * len(words))
+    codes = np.fromiter((ord(c) for w in words for c in w), dtype=np.int64, count=n * len(words))
+    order = np.lexsort((codes, keys))
+    _WILDCARDS[id(m.table)] = (m.table, keys[order], codes[order])
+    return keys[order], codes[order]
+
+
+def _word_proposals(text: str, cm: CharModel, m: WordModel, lone: Sequence[int], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
+    """At the isolated suspects ``lone`` (ascending): the characters the
+    model knows that make a dictionary word of :data:`_WORD_PROPOSAL_LENGTH`
+    Han characters with the text around them where what is written makes
+    none, not ``listed`` there, as (position, character) pairs: by
+    position, then by the word's start, then by code point.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["这种快乐其乐无穷。"] * 3)
+    >>> _word_proposals("他说其乐无穹啊", cm, model(), [5], set())
+    [(5, '穷')]
+    """
+    keys, codes = _wildcard_index(m)
+    trad = guards.traditional_chars()
+    n = _WORD_PROPOSAL_LENGTH
+    wild: list[int] = []
+    where: list[tuple[int, int]] = []
+    for i in lone:
+        if text[i] in trad:
+            continue
+        a, b = han_span(text, i, n - 1)  # a word is Han: windows inside the run only
+        for s in range(a, b - n + 1):
+            wild.append(hash(text[s:i] + "?" + text[i + 1 : s + n]))
+            where.append((i, s))
+    if not wild:
+        return []
+    h = np.array(wild, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, h), len(keys) - 1)
+    hit = np.flatnonzero(keys[at] == h).tolist()
+    seen = set(listed)
+    out: list[tuple[int, str]] = []
+    for k in hit:
+        (i, s), lo = where[k], int(at[k])
+        if m.table.get(text[s : s + n]) is not None:
+            continue
+        hi = lo + 1
+        while hi < len(keys) and keys[hi] == wild[k]:
+            hi += 1
+        for x in map(chr, codes[lo:hi].tolist()):
+            if x != text[i] and (i, x) not in seen and x not in trad and m.table.get(text[s:i] + x + text[i + 1 : s + n]) is not None and cm.knows(x):
+                seen.add((i, x))
+                out.append((i, x))
+    return out
 
 
 def _c_proposal_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None) -> tuple[list[int], list[int], list[int], list[float], list[int]] | None:
@@ -483,9 +589,9 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
         flags_.append(False)
     lone_set = frozenset(np.flatnonzero(isolated).tolist())
     if len(pos_list) == n_visual:
-        return pos_list, alt_list, chan, visual, lone_set, flags_  # already by position
+        return _with_word_proposals(text, cm, m, (pos_list, alt_list, chan, visual, lone_set, flags_))  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
-    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]
+    return _with_word_proposals(text, cm, m, ([pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]))
 
 
 @functools.cache

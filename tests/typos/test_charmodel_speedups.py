@@ -176,7 +176,7 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     nb, m = context._default_neighbours(), model()
     settings = (
         {}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}, {"CONTEXT_CORPUS_CANDIDATES": 0}, {"CONTEXT_LONG_WORD": None, "CONTEXT_CORPUS_MIN_COUNT": 0},
-        {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None}, {"CONTEXT_TWO_STEP_BESIDE": 1, "CONTEXT_TWO_STEP_NEAR_LIMIT": 1000},
+        {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None}, {"CONTEXT_TWO_STEP_BESIDE": 1, "CONTEXT_TWO_STEP_NEAR_LIMIT": 1000}, {"CONTEXT_WORD_PROPOSAL_COST": 16.0},
     )
     for constants in settings:
         for name, value in constants.items():

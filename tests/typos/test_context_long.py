@@ -151,3 +151,20 @@ def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_iso
     monkeypatch.setattr(context, "CONTEXT_TWO_STEP_NEAR_COST", None)
     pos, alts, chan, *_ = context._proposals(text, cm, _two_step_looks, model())
     assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4} == {"京": context.CONTEXT_LONG_WORD_COST, "南": context.CONTEXT_LONG_WORD_COST}
+
+
+def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt-in (:data:`CONTEXT_WORD_PROPOSAL_COST`): at an isolated suspect,
+    the character that makes a dictionary word of four characters (其乐无穷)
+    is a candidate though the corpus never writes it there; off, it is not."""
+    cm = learn(["他们在这里工作。"] * 20 + ["无穷无尽。"] * 3)
+    text = "他说其乐无穹啊"
+    _, isolated = context._suspect_masks(text, cm)
+    assert isolated[5]
+    monkeypatch.setattr(context, "CONTEXT_WORD_PROPOSAL_COST", None)
+    assert (5, "穷") not in set(zip(*context._proposals(text, cm, context._default_neighbours(), model())[:2]))
+    monkeypatch.setattr(context, "CONTEXT_WORD_PROPOSAL_COST", 16.0)
+    for nb in (context._default_neighbours(), _two_step_looks):  # the C proposals and the Python ones
+        pos, alts, chan, visual, _, longs = context._proposals(text, cm, nb, model())
+        got = {(p, a): (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs)}
+        assert got[(5, "穷")] == (16.0, False, False) and pos == sorted(pos)
