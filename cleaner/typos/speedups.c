@@ -1927,7 +1927,11 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (t0 < 0 || t1 > ntwo || t1 < t0)
             goto unsupported;
         int near_on = !lone && par[P_TWO_NEAR] > 0 && t0 < t1; /* _two_steps_between: among the first par[P_TWO_NEAR] middles */
-#define TWO_STEP_BETWEEN(code) (near_on && IS_HAN(code) && !trad[code] && in_run(tkeys + t0, t1 - t0, akey | (code)) && !visual_at(cs.code, first, nvis, code))
+#define TWO_STEP_TEST(code) (IS_HAN(code) && !trad[code] && in_run(tkeys + t0, t1 - t0, akey | (code)) && !visual_at(cs.code, first, nvis, code))
+        signed char memo[64]; /* per middle of the first 64: the test below, once for both loops (-1 not yet made) */
+        if (near_on)
+            memset(memo, -1, sizeof memo);
+#define TWO_STEP_BETWEEN(i, code) (near_on && ((i) - lo < 64 ? (memo[(i) - lo] >= 0 ? memo[(i) - lo] : (memo[(i) - lo] = (signed char)TWO_STEP_TEST(code))) : TWO_STEP_TEST(code)))
         int64_t limit = lone ? par[P_CORPUS_LIMIT] : par[P_LONG_LIMIT], least = lone ? par[P_CORPUS_MIN] : par[P_LONG_MIN];
         for (Py_ssize_t i = lo; i < hi && i - lo < limit; i++) {
             if ((int64_t)mcounts[i] < least)
@@ -1935,7 +1939,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (mids[i] < 0 || mids[i] >= CM_IDS || mids[i] >= nvocab)
                 goto unsupported;
             int64_t code = vocab_codes[mids[i]];
-            if (i - lo < par[P_TWO_NEAR] && TWO_STEP_BETWEEN(code)) /* a two-step candidate below, no long-word proposal */
+            if (i - lo < par[P_TWO_NEAR] && TWO_STEP_BETWEEN(i, code)) /* a two-step candidate below, no long-word proposal */
                 continue;
             int seen = lone && code == cps[j];
             for (Py_ssize_t q = first; q < nvis && !seen; q++)
@@ -1987,10 +1991,11 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 if (mids[i] < 0 || mids[i] >= nvocab)
                     goto unsupported;
                 int64_t code = vocab_codes[mids[i]];
-                if (TWO_STEP_BETWEEN(code) && cands_push(&cs, j, code, 0.0, 4) < 0)
+                if (TWO_STEP_BETWEEN(i, code) && cands_push(&cs, j, code, 0.0, 4) < 0)
                     goto error;
             }
 #undef TWO_STEP_BETWEEN
+#undef TWO_STEP_TEST
         if (lone && par[P_TWO_BESIDE] > 0) { /* _two_steps_beside: by code point, each the corpus writes beside a neighbour often enough */
             uint32_t tick = next_tick();
             if (tick == 0)
