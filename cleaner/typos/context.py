@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -87,6 +88,57 @@ CONTEXT_CORPUS_CANDIDATES = 15
 #: cost of 28 (as any proposal) 0.121 at 0.977, 20 0.127, 16 0.130 at
 #: 0.979, 12 and 8 0.132, no control changed
 CONTEXT_TWO_STEP_COST = 16.0
+#: at an isolated suspect between two Han characters, every look-alike of
+#: a look-alike of what is written that the corpus writes beside its left
+#: or its right neighbour at least this many times is a candidate too (at
+#: :data:`CONTEXT_TWO_STEP_COST`), not only those it writes between the two
+#: (:func:`_two_steps_beside`): 68 % of the injected confusions of the dev
+#: split that got no candidate are two steps away.  Dev split, in-domain
+#: model (0.81M characters), with :data:`CONTEXT_TWO_STEP_NEAR_COST`: 0.158
+#: at 0.982 -> 0.172 at 1.00 (this part 0.166), no control changed, from 1
+#: to 30 alike (100: 0.169 at 0.984); 20 keeps 3.7 two-step characters a
+#: piece of unseen news of the 700 it holds (1: 74, and 24 % more time with
+#: a model on unseen pieces; 10: 7.4).  At a cost of 12 (instead of 16) 0.169 at
+#: 0.984, at 8 three controls changed.  Cross-source dev unchanged (0.082
+#: at 0.967); FASPell dev 0.0294 at 0.948 -> 0.0302 at 0.938 (80 sentences
+#: changed, 2 right ones more and one wrong: a place name, 临祈 -> 临近, the
+#: gold 临沂; at a cost of 18 it stays and in-domain gets 0.166 at 0.983).
+#: None: no such candidates
+CONTEXT_TWO_STEP_BESIDE: int | None = 20
+#: a character the corpus writes between the two neighbours of a suspect
+#: that is not isolated (any count) and that is a look-alike of a look-alike
+#: of what is written costs this much (plus :data:`CONTEXT_UNISOLATED`), as
+#: the look-alikes the corpus writes there are candidates
+#: (:func:`_two_steps_between`); it is then no long-word proposal.  Dev
+#: split, in-domain model, with :data:`CONTEXT_TWO_STEP_BESIDE`: 0.166 ->
+#: 0.172 at 1.00 (2, 5 and 8 alike, 11 one repair fewer; only the first 15
+#: the corpus writes twice or more: one fewer), no control changed;
+#: cross-source and FASPell dev unchanged.  None: no such candidates
+CONTEXT_TWO_STEP_NEAR_COST: float | None = 8.0
+#: ... among the first this many of the corpus's middles there (the most
+#: frequent).  Dev split, in-domain: all of them and 10 alike, 5 and 3 one
+#: repair fewer; 10 holds 4 candidates a piece of unseen news, and the two
+#: sources together cost 6-7 % more time with a model on unseen pieces
+#: (the benchmark's _unseen_ratios, medians of 3 interleaved processes:
+#: typo rules 0.382 -> 0.360, default pipeline 0.341 -> 0.319; all middles
+#: and a count of 10 beside: 11-12 %)
+CONTEXT_TWO_STEP_NEAR_LIMIT = 10
+#: at an isolated suspect, a character that makes the text around it a
+#: dictionary word of four characters (the word model's: 其乐无穹 -> 其乐无穷)
+#: that what is written does not make is a candidate at this cost
+#: (:func:`_word_proposals`), whether or not the corpus writes it there:
+#: the corpus is small, the word list is not.  Dev split, with the two-step
+#: candidates: in-domain 0.172 -> 0.177 at 1.00, cross-source 0.082 ->
+#: 0.087 at 0.969, no control changed (a cost of 13: a cross-source control
+#: changed; 20: one repair fewer on each; words of 3 to 6 characters and
+#: at suspects that are not isolated too: the same repairs, more time).
+#: FASPell dev: 2 right sentences more (怎忑不安, 英姿飒燹) and one clean
+#: one changed (其实不饿 -> 其实不然, an idiom beside a plain phrase).  Off
+#: (None) by default: with the two-step candidates the time with a model on
+#: unseen pieces grew 10 % more (20 % in all, the issue allows 10): 25 us a
+#: piece to find them, the rest scoring the half candidate a piece they
+#: add.  16.0 turns them on (the benchmark's variant ``word_proposals``)
+CONTEXT_WORD_PROPOSAL_COST: float | None = None
 #: ... each written between the same neighbours at least this often
 CONTEXT_CORPUS_MIN_COUNT = 2
 #: a character is a suspect when the corpus writes it this many times at
@@ -321,9 +373,99 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
     if found is None:
         return _py_proposals(text, cm, nb_fn, m)
     isolated, pos_list, codes, deficit, kinds = found
-    costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST)  # by kind, after the look-alikes'
+    costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
     chan = [CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * d if k == 0 else costs[k] for k, d in zip(kinds, deficit)]
-    return pos_list, list(map(chr, codes)), chan, [k == 0 for k in kinds], frozenset(isolated), [None if k == 2 else False for k in kinds]
+    return _with_word_proposals(text, cm, m, (pos_list, list(map(chr, codes)), chan, [k == 0 for k in kinds], frozenset(isolated), [None if k == 2 else False for k in kinds]))
+
+
+def _with_word_proposals(text: str, cm: CharModel, m: WordModel, found: Proposals) -> Proposals:
+    """``found`` with the dictionary's proposals (:func:`_word_proposals`)
+    at its isolated suspects, after the other candidates of each position
+    (both the C and the Python proposals go through here)."""
+    pos, alts, chan, visual, lone, flags = found
+    if CONTEXT_WORD_PROPOSAL_COST is None or not lone:
+        return found
+    extra = _word_proposals(text, cm, m, sorted(lone), set(zip(pos, alts)))
+    if not extra:
+        return found
+    pos = pos + [i for i, _ in extra]
+    alts = alts + [x for _, x in extra]
+    chan = chan + [CONTEXT_WORD_PROPOSAL_COST] * len(extra)
+    visual = visual + [False] * len(extra)
+    flags = flags + [False] * len(extra)
+    order = sorted(range(len(pos)), key=pos.__getitem__)  # stable: per position, the dictionary's last
+    return [pos[j] for j in order], [alts[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone, [flags[j] for j in order]
+
+
+#: the word length of :func:`_word_proposals`
+_WORD_PROPOSAL_LENGTH = 4
+#: per word table (by id, with the table itself): :func:`_wildcard_index`
+_WILDCARDS: dict[int, tuple[dict[str, float | None], np.ndarray, np.ndarray]] = {}
+
+
+def _wildcard_index(m: WordModel) -> tuple[np.ndarray, np.ndarray]:
+    """Every Han word of :data:`_WORD_PROPOSAL_LENGTH` characters of the
+    word list with one character left out, as the sorted hashes of the word
+    with ``?`` in that place, and the character left out (code point): one
+    search finds the characters that complete a word around a position.
+    Hashes only (4 MB where a dictionary of the 340,000 patterns takes ten
+    times that); a match is checked against the word list."""
+    held = _WILDCARDS.get(id(m.table))
+    if held is not None and held[0] is m.table:
+        return held[1], held[2]
+    n = _WORD_PROPOSAL_LENGTH
+    words = [w for w, lp in m.table.items() if lp is not None and len(w) == n and is_han_run(w)]
+    keys = np.fromiter((hash(w[:k] + "?" + w[k + 1 :]) for w in words for k in range(n)), dtype=np.int64, count=n * len(words))
+    codes = np.fromiter((ord(c) for w in words for c in w), dtype=np.int64, count=n * len(words))
+    order = np.lexsort((codes, keys))
+    _WILDCARDS[id(m.table)] = (m.table, keys[order], codes[order])
+    return keys[order], codes[order]
+
+
+def _word_proposals(text: str, cm: CharModel, m: WordModel, lone: Sequence[int], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
+    """At the isolated suspects ``lone`` (ascending): the characters the
+    model knows that make a dictionary word of :data:`_WORD_PROPOSAL_LENGTH`
+    Han characters with the text around them where what is written makes
+    none, not ``listed`` there, as (position, character) pairs: by
+    position, then by the word's start, then by code point.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> from cleaner.typos.model import model
+    >>> cm = learn(["这种快乐其乐无穷。"] * 3)
+    >>> _word_proposals("他说其乐无穹啊", cm, model(), [5], set())
+    [(5, '穷')]
+    """
+    keys, codes = _wildcard_index(m)
+    trad = guards.traditional_chars()
+    n = _WORD_PROPOSAL_LENGTH
+    wild: list[int] = []
+    where: list[tuple[int, int]] = []
+    for i in lone:
+        if text[i] in trad:
+            continue
+        a, b = han_span(text, i, n - 1)  # a word is Han: windows inside the run only
+        for s in range(a, b - n + 1):
+            wild.append(hash(text[s:i] + "?" + text[i + 1 : s + n]))
+            where.append((i, s))
+    if not wild:
+        return []
+    h = np.array(wild, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, h), len(keys) - 1)
+    hit = np.flatnonzero(keys[at] == h).tolist()
+    seen = set(listed)
+    out: list[tuple[int, str]] = []
+    for k in hit:
+        (i, s), lo = where[k], int(at[k])
+        if m.table.get(text[s : s + n]) is not None:
+            continue
+        hi = lo + 1
+        while hi < len(keys) and keys[hi] == wild[k]:
+            hi += 1
+        for x in map(chr, codes[lo:hi].tolist()):
+            if x != text[i] and (i, x) not in seen and x not in trad and m.table.get(text[s:i] + x + text[i + 1 : s + n]) is not None and cm.knows(x):
+                seen.add((i, x))
+                out.append((i, x))
+    return out
 
 
 def _c_proposal_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None) -> tuple[list[int], list[int], list[int], list[float], list[int]] | None:
@@ -349,8 +491,10 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     """``_cleaner_speedups.proposals`` of ``text`` (the isolated positions,
     then per candidate its position, code point, similarity deficit and
     kind: 0 a look-alike, 1 a corpus proposal two steps away in the visual
-    table (:func:`_two_steps`), 2 a long-word proposal, 3 another corpus
-    proposal), or None where :func:`_py_proposals` runs: no C module, other
+    table (:func:`_two_steps`) or a two-step candidate beside a neighbour
+    (:func:`_two_steps_beside`), 2 a long-word proposal, 3 another corpus
+    proposal, 4 a two-step candidate where what is written is not isolated
+    (:func:`_two_steps_between`)), or None where :func:`_py_proposals` runs: no C module, other
     neighbours than the visual table's (:func:`_visual_alikes` holds the row
     of every character: checked for each of the basic block), a model
     learned from its input."""
@@ -370,12 +514,12 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     table = _visual_alikes()
     long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
     params = np.array(
-        [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT],
+        [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT, 0 if CONTEXT_TWO_STEP_BESIDE is None else max(CONTEXT_TWO_STEP_BESIDE, 1), CONTEXT_TWO_STEP_NEAR_LIMIT if CONTEXT_TWO_STEP_NEAR_COST is not None else 0],
         dtype=np.int64,
     )
     cp = code_points(text)
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), ids, cp, params)
+    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), ids, cp, params, *_visual_two_step_table(), _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)))
     return None if out is NotImplemented else tuple(out)
 
 
@@ -387,8 +531,12 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
     corpus never writes between the same two neighbours is dropped before
     it is scored (on the dev split none of them scored a repair; they were
     15 of 16 look-alikes there: time only), and the corpus proposes only
-    characters that complete a long word (:data:`CONTEXT_LONG_WORD`); at
-    isolated suspects all count in the text's noise.  Last, per candidate:
+    characters that complete a long word (:data:`CONTEXT_LONG_WORD`) or
+    that are two steps away in the visual table (:func:`_two_steps_between`);
+    at isolated suspects all count in the text's noise, and the characters
+    two steps away that the corpus writes beside a neighbour are candidates
+    too (:func:`_two_steps_beside`).  Per position: the look-alikes, then
+    the corpus's proposals, then those two steps away.  Last, per candidate:
     whether it completes a long word: None where it may (at suspects that
     are not isolated, :func:`_verified`), False elsewhere until it is scored
     (:func:`_score_all` looks the few that reach a score up)."""
@@ -413,26 +561,38 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
                 seen.add(x)
                 extra_at.append(i)
                 extra_alt.append(x)
-    flags = [False] * (n_visual + len(extra_at))  # at isolated suspects found when scored (_score_all)
     for i, x in zip(extra_at, extra_alt):  # at isolated suspects a long word lifts guards, it costs as any proposal
         chan.append(CONTEXT_TWO_STEP_COST if x in _two_steps(text[i], nb_fn) else CONTEXT_CORPUS_COST)
     pos_list += extra_at
     alt_list += extra_alt
-    visual += [False] * len(extra_at)
     listed = set(zip(pos_list, alt_list))
-    flags_: list[bool | None] = list(flags)
+    beside_at, beside_alt = _two_steps_beside(text, cm, nb_fn, lone, listed)
+    pos_list += beside_at
+    alt_list += beside_alt
+    chan += [CONTEXT_TWO_STEP_COST] * len(beside_at)
+    listed.update(zip(beside_at, beside_alt))
+    visual += [False] * (len(pos_list) - n_visual)
+    flags_: list[bool | None] = [False] * len(pos_list)  # at isolated suspects found when scored (_score_all)
+    between = _two_steps_between(text, cm, nb_fn, near, near_runs, listed)
+    taken = listed.union(between)  # a middle two steps away is no long-word proposal
     for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=near_runs)):
-        if (i, x) not in listed and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
+        if (i, x) not in taken and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
             pos_list.append(i)
             alt_list.append(x)
             chan.append(CONTEXT_LONG_WORD_COST)
             visual.append(False)
             flags_.append(None)  # a long word, unless _verified finds none
+    for i, x in between:
+        pos_list.append(i)
+        alt_list.append(x)
+        chan.append(cast(float, CONTEXT_TWO_STEP_NEAR_COST))
+        visual.append(False)
+        flags_.append(False)
     lone_set = frozenset(np.flatnonzero(isolated).tolist())
     if len(pos_list) == n_visual:
-        return pos_list, alt_list, chan, visual, lone_set, flags_  # already by position
+        return _with_word_proposals(text, cm, m, (pos_list, alt_list, chan, visual, lone_set, flags_))  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
-    return [pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]
+    return _with_word_proposals(text, cm, m, ([pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]))
 
 
 @functools.cache
@@ -460,9 +620,134 @@ def _two_steps(c: str, nb_fn: Neighbours) -> frozenset[str]:
     return frozenset(x for a in _look_alike_row(c, nb_fn)[0] for x in _look_alike_row(a, nb_fn)[0])
 
 
+#: per model, :func:`_pair_bits` by the count they were made for
+_PAIR_BITS: weakref.WeakKeyDictionary[CharModel, dict[int, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
+    """One bit per pair of ids (``left << 12 | right``, little-endian within
+    each byte: 2 MB): whether the corpus writes the pair at least ``least``
+    times; made once per model (and count), so that the C proposals test
+    two-step candidates beside a neighbour (:func:`_two_steps_beside`) with
+    two bit reads, not two searches of the n-gram table.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["天气很好。"] * 2)
+    >>> bits = _pair_bits(cm, 2)
+    >>> l, r = cm.ids("天气").tolist()
+    >>> bool(bits[(l << 12 | r) >> 3] >> ((l << 12 | r) & 7) & 1), bool(bits[(r << 12 | l) >> 3] >> ((r << 12 | l) & 7) & 1)
+    (True, False)
+    """
+    from .charmodel import _LOW, BITS, _orders
+
+    held = _PAIR_BITS.setdefault(cm, {})
+    if least in held:
+        return held[least]
+    pick = (_orders(cm.keys) == 2) & (cm.counts >= least)
+    flags = np.zeros(1 << (2 * BITS), dtype=bool)
+    flags[(cm.keys[pick] & _LOW).astype(np.int64)] = True
+    bits = np.packbits(flags, bitorder="little")
+    held[least] = bits
+    return bits
+
+
+@functools.cache
+def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_visual_two_steps` of every character of the visual table as
+    sorted keys (``ord(c) << 21 | ord(x)``, ``x`` not ``c``) and where the
+    keys of each code point below U+A000 begin (and, at U+A000, end): the C
+    proposals read a suspect's characters two steps away in order, and find
+    one by a search, without building the set.
+
+    >>> keys, starts = _visual_two_step_table()
+    >>> mine = keys[starts[ord("己")] : starts[ord("己") + 1]] & ((1 << _CODE_BITS) - 1)
+    >>> "".join(map(chr, mine.tolist())) == "".join(sorted(_visual_two_steps("己") - {"己"}))
+    True
+    """
+    alikes, starts = _visual_alikes(), _alike_starts()
+    mask = (1 << _CODE_BITS) - 1
+    first, second = alikes.keys >> _CODE_BITS, alikes.keys & mask
+    inside = second < 0xA000
+    first, second = first[inside], second[inside]
+    lo, hi = starts[second], starts[second + 1]
+    sizes = hi - lo
+    at = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
+    keys = np.unique((np.repeat(first, sizes) << _CODE_BITS) | (alikes.keys[at] & mask))
+    keys = keys[(keys >> _CODE_BITS) != (keys & mask)]
+    return keys, np.searchsorted(keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
+
+
 @functools.lru_cache(maxsize=16384)
 def _visual_two_steps(c: str) -> frozenset[str]:
     return frozenset(x for a in _visual_row(c)[0] for x in _visual_row(a)[0])
+
+
+def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], listed: set[tuple[int, str]]) -> tuple[list[int], list[str]]:
+    """At the isolated suspects ``lone`` between two Han characters
+    (:data:`CONTEXT_TWO_STEP_BESIDE`): the look-alikes of the look-alikes of
+    what is written, not ``listed`` there, that the model knows and the
+    corpus writes beside the left or the right neighbour
+    :data:`CONTEXT_TWO_STEP_BESIDE` times or more, as positions and
+    characters (by position, then by code point).
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
+    >>> cm = learn(["北京的工作。"] * 20 + ["上海工作。"])
+    >>> _two_steps_beside("在北洋工作", cm, lambda c: rows.get(c, []), [2], set())
+    ([2], ['京'])
+    >>> _two_steps_beside("在北洋工作", learn(["北京的工作。"] * 3), lambda c: rows.get(c, []), [2], set())
+    ([], [])
+    """
+    if CONTEXT_TWO_STEP_BESIDE is None or not lone:
+        return [], []
+    from .charmodel import FIRST_ID
+
+    trad = guards.traditional_chars()
+    at: list[int] = []
+    alts: list[str] = []
+    for i in lone:
+        if not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff"):
+            continue
+        seen = {text[i], *(x for p, x in listed if p == i)}
+        for x in sorted(_two_steps(text[i], nb_fn)):
+            if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:
+                at.append(i)
+                alts.append(x)
+    if not at:
+        return [], []
+    ids, new, where = cm.ids(text), cm.ids("".join(alts)), np.asarray(at, dtype=np.int64)
+    least = max(CONTEXT_TWO_STEP_BESIDE, 1)
+    keep = (new >= FIRST_ID) & ((cm.count(np.stack((ids[where - 1], new), axis=1)) >= least) | (cm.count(np.stack((new, ids[where + 1]), axis=1)) >= least))
+    picked = np.flatnonzero(keep).tolist()
+    return [at[k] for k in picked], [alts[k] for k in picked]
+
+
+def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequence[int], runs: tuple[np.ndarray, ...], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
+    """At the suspects ``near`` (not isolated) between two Han characters
+    (:data:`CONTEXT_TWO_STEP_NEAR_COST`): the characters the corpus writes
+    between the same neighbours (``runs``: their :func:`_middle_runs`, in
+    the corpus's order) that are look-alikes of look-alikes of what is
+    written, not ``listed`` there, as (position, character) pairs.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
+    >>> cm = learn(["在北京工作。", "北洋。"] * 3)
+    >>> _two_steps_between("在北洋工作", cm, lambda c: rows.get(c, []), [2], _middle_runs("在北洋工作", cm, [2]), set())
+    [(2, '京')]
+    """
+    if CONTEXT_TWO_STEP_NEAR_COST is None or not len(near):
+        return []
+    owner, rank, mids, _ = runs
+    trad = guards.traditional_chars()
+    out: list[tuple[int, str]] = []
+    for o, r, code in zip(owner.tolist(), rank.tolist(), cm.codes(mids).tolist()):
+        i = near[o]
+        if r >= CONTEXT_TWO_STEP_NEAR_LIMIT or not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
+            continue
+        x = chr(code)
+        if x != text[i] and (i, x) not in listed and x not in trad and x in _two_steps(text[i], nb_fn):
+            out.append((i, x))
+    return out
 
 
 def _middle_runs(text: str, cm: CharModel, near: Sequence[int]) -> tuple[np.ndarray, ...]:

@@ -1672,7 +1672,9 @@ done:
 
 /* a growable array of candidates: position, code point, similarity deficit
  * and kind (0 a look-alike, 1 a corpus proposal two steps away in the
- * visual table, 2 a long-word proposal, 3 another corpus proposal) */
+ * visual table or a two-step candidate beside a neighbour, 2 a long-word
+ * proposal, 3 another corpus proposal, 4 a middle two steps away where
+ * what is written is not isolated) */
 typedef struct {
     int64_t *pos, *code, *kind;
     double *deficit;
@@ -1726,7 +1728,50 @@ bytes_of(const void *data, Py_ssize_t n)
 #define CTX_MAX_ROW 256
 #define IS_HAN(cp) ((cp) >= 0x4E00 && (cp) <= 0x9FFF)
 
-enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, N_PARAMS };
+enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, P_TWO_BESIDE, P_TWO_NEAR, N_PARAMS };
+
+/* per code point below U+A000, the tick of the suspect that last marked it
+ * (proposals: the look-alikes of the look-alikes of what is written, or
+ * the characters already met there); kept between calls (the GIL is held
+ * throughout), so that no call clears it */
+static uint32_t *two_step_stamp = NULL;
+static uint32_t two_step_tick = 0;
+
+/* the next tick of two_step_stamp (allocated on first use); 0 out of memory */
+static uint32_t
+next_tick(void)
+{
+    if (two_step_stamp == NULL) {
+        two_step_stamp = PyMem_RawCalloc(0xA000, sizeof(uint32_t));
+        if (two_step_stamp == NULL) {
+            PyErr_NoMemory();
+            return 0;
+        }
+    }
+    if (two_step_tick == UINT32_MAX) {
+        memset(two_step_stamp, 0, 0xA000 * sizeof(uint32_t));
+        two_step_tick = 0;
+    }
+    return ++two_step_tick;
+}
+
+/* whether key is among the n sorted keys */
+static int
+in_run(const int64_t *keys, Py_ssize_t n, int64_t key)
+{
+    Py_ssize_t q = lower_bound_i64(keys, n, key);
+    return q < n && keys[q] == key;
+}
+
+/* whether code is among the candidates [first, end) (the look-alikes listed at a suspect) */
+static int
+visual_at(const int64_t *code, Py_ssize_t first, Py_ssize_t end, int64_t x)
+{
+    for (Py_ssize_t q = first; q < end; q++)
+        if (code[q] == x)
+            return 1;
+    return 0;
+}
 
 static PyObject *
 proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -1739,20 +1784,21 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      *     NotImplemented: cleaner.typos.context._py_proposals's candidates
      *     in its order (by position: the look-alikes by their place in the
      *     row, then the corpus's or the long-word proposals) */
-    if (!arity("proposals", nargs, 19))
+    if (!arity("proposals", nargs, 22))
         return NULL;
-    static const Py_ssize_t size[15] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8};
-    const char *kinds[15] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS};
-    Py_buffer v[18], *w = v + 3;
+    static const Py_ssize_t size[18] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1};
+    const char *kinds[18] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, "B"};
+    Py_buffer v[21], *w = v + 3;
     NgramTable tb;
     PyObject *out = Py_NotImplemented;
     Cands cs = {0};
     uint64_t *pkeys = NULL; /* the pending long-word proposals: four 4-gram keys each, and their place in cs */
     Py_ssize_t *pat = NULL, npend = 0, cappend = 0;
+    unsigned char *keep = NULL;
     int64_t *iso = NULL;
     unsigned char *flag = NULL;
-    int held = get_table_arrays(args, v, &tb, 15, size, kinds, 15);
-    if (held != 18)
+    int held = get_table_arrays(args, v, &tb, 18, size, kinds, 18);
+    if (held != 21)
         goto done;
     const uint32_t *counts = w[0].buf, *mcounts = w[3].buf;
     const int64_t *pair_keys = w[1].buf, *mids = w[2].buf, *mstarts = w[4].buf;
@@ -1763,10 +1809,13 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int64_t *vocab_codes = w[10].buf;
     const unsigned char *trad = w[11].buf;
     const int64_t *ids = w[12].buf, *cps = w[13].buf, *par = w[14].buf;
+    const int64_t *tkeys = w[15].buf, *tstarts = w[16].buf; /* _visual_two_step_table: the keys, where each code point's begin */
+    Py_ssize_t ntwo = w[15].len / 8;
+    const unsigned char *beside = w[17].buf; /* _pair_bits: one bit per pair of ids the corpus writes often enough */
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
-        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
@@ -1874,6 +1923,15 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t nvis = cs.n;
         if (!inner)
             continue;
+        Py_ssize_t t0 = tstarts[cps[j]], t1 = tstarts[cps[j] + 1]; /* the characters two steps from what is written, by code point */
+        if (t0 < 0 || t1 > ntwo || t1 < t0)
+            goto unsupported;
+        int near_on = !lone && par[P_TWO_NEAR] > 0 && t0 < t1; /* _two_steps_between: among the first par[P_TWO_NEAR] middles */
+#define TWO_STEP_TEST(code) (IS_HAN(code) && !trad[code] && in_run(tkeys + t0, t1 - t0, akey | (code)) && !visual_at(cs.code, first, nvis, code))
+        signed char memo[64]; /* per middle of the first 64: the test below, once for both loops (-1 not yet made) */
+        if (near_on)
+            memset(memo, -1, sizeof memo);
+#define TWO_STEP_BETWEEN(i, code) (near_on && ((i) - lo < 64 ? (memo[(i) - lo] >= 0 ? memo[(i) - lo] : (memo[(i) - lo] = (signed char)TWO_STEP_TEST(code))) : TWO_STEP_TEST(code)))
         int64_t limit = lone ? par[P_CORPUS_LIMIT] : par[P_LONG_LIMIT], least = lone ? par[P_CORPUS_MIN] : par[P_LONG_MIN];
         for (Py_ssize_t i = lo; i < hi && i - lo < limit; i++) {
             if ((int64_t)mcounts[i] < least)
@@ -1881,6 +1939,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (mids[i] < 0 || mids[i] >= CM_IDS || mids[i] >= nvocab)
                 goto unsupported;
             int64_t code = vocab_codes[mids[i]];
+            if (i - lo < par[P_TWO_NEAR] && TWO_STEP_BETWEEN(i, code)) /* a two-step candidate below, no long-word proposal */
+                continue;
             int seen = lone && code == cps[j];
             for (Py_ssize_t q = first; q < nvis && !seen; q++)
                 seen = cs.code[q] == code;
@@ -1926,31 +1986,66 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (cands_push(&cs, j, code, 0.0, kind) < 0)
                 goto error;
         }
+        if (near_on) /* _two_steps_between: every middle two steps away, in the corpus's order (kind 4) */
+            for (Py_ssize_t i = lo; i < hi && i - lo < par[P_TWO_NEAR]; i++) {
+                if (mids[i] < 0 || mids[i] >= nvocab)
+                    goto unsupported;
+                int64_t code = vocab_codes[mids[i]];
+                if (TWO_STEP_BETWEEN(i, code) && cands_push(&cs, j, code, 0.0, 4) < 0)
+                    goto error;
+            }
+#undef TWO_STEP_BETWEEN
+#undef TWO_STEP_TEST
+        if (lone && par[P_TWO_BESIDE] > 0) { /* _two_steps_beside: by code point, each the corpus writes beside a neighbour often enough */
+            uint32_t tick = next_tick();
+            if (tick == 0)
+                goto error;
+            for (Py_ssize_t q = first; q < cs.n; q++) /* what is listed here already */
+                if (cs.code[q] < 0xA000)
+                    two_step_stamp[cs.code[q]] = tick;
+            for (Py_ssize_t q = t0; q < t1; q++) {
+                int64_t x = tkeys[q] & (((int64_t)1 << CTX_CODE_BITS) - 1);
+                if (x >= 0xA000 || two_step_stamp[x] == tick || !IS_HAN(x) || trad[x] || x >= nid || id_table[x] < CM_FIRST_ID)
+                    continue;
+                int64_t xid = id_table[x], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
+                if (((beside[lp >> 3] >> (lp & 7)) & 1) || ((beside[rp >> 3] >> (rp & 7)) & 1))
+                    if (cands_push(&cs, j, x, 0.0, 1) < 0)
+                        goto error;
+            }
+        }
     }
-    if (npend) { /* the long-word proposals whose 4-grams the corpus writes too rarely leave the list */
+    if (npend) {
+        keep = PyMem_Malloc(cs.n + 1);
+        if (keep == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        memset(keep, 1, cs.n + 1); /* the long-word proposals whose 4-grams the corpus writes too rarely leave the list */
         int64_t *pfound = PyMem_Malloc(4 * npend * sizeof(int64_t));
         if (pfound == NULL) {
             PyErr_NoMemory();
             goto error;
         }
         ngram_index_many(&tb, pkeys, pfound, 4 * npend);
-        Py_ssize_t kept = 0, q = 0;
-        for (Py_ssize_t c = 0; c < cs.n; c++) {
-            if (q < npend && pat[q] == c) {
-                int64_t most = 0;
-                for (int g = 0; g < 4; g++) {
-                    int64_t idx = pfound[4 * q + g], cnt = idx >= 0 ? (int64_t)counts[idx] : 0;
-                    most = cnt > most ? cnt : most;
-                }
-                q++;
-                if (most < par[P_LONG_GRAM_MIN])
-                    continue;
+        for (Py_ssize_t q = 0; q < npend; q++) {
+            int64_t most = 0;
+            for (int g = 0; g < 4; g++) {
+                int64_t idx = pfound[4 * q + g], cnt = idx >= 0 ? (int64_t)counts[idx] : 0;
+                most = cnt > most ? cnt : most;
             }
+            keep[pat[q]] = most >= par[P_LONG_GRAM_MIN];
+        }
+        PyMem_Free(pfound);
+    }
+    if (keep) { /* the pending candidates that failed leave the list, in order */
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t c = 0; c < cs.n; c++) {
+            if (!keep[c])
+                continue;
             cs.pos[kept] = cs.pos[c], cs.code[kept] = cs.code[c], cs.deficit[kept] = cs.deficit[c], cs.kind[kept] = cs.kind[c];
             kept++;
         }
         cs.n = kept;
-        PyMem_Free(pfound);
     }
     {
         PyObject *parts[5] = {bytes_of(iso, niso), bytes_of(cs.pos, cs.n), bytes_of(cs.code, cs.n), bytes_of(cs.deficit, cs.n), bytes_of(cs.kind, cs.n)};
@@ -1968,6 +2063,7 @@ done:
     cands_free(&cs);
     PyMem_Free(pkeys);
     PyMem_Free(pat);
+    PyMem_Free(keep);
     PyMem_Free(iso);
     PyMem_Free(flag);
     for (int j = 0; j < held; j++)

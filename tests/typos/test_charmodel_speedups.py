@@ -7,6 +7,7 @@ replace.  The comparisons skip when the module is not built."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -171,8 +172,12 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     corpus = throughput_text("zh", 60_000)
     texts = ["", "天", "天气", "。天"] + [_random_text(rng, corpus, rng.randrange(1, 200)) for _ in range(300)]
     texts += [_swapped(rng, t) for t in texts[4:]]  # look-alikes in: isolated suspects, corpus proposals
+    texts += [_swapped(rng, t, steps=2) for t in texts[4:304]]  # look-alikes of look-alikes: two-step candidates
     nb, m = context._default_neighbours(), model()
-    settings = ({}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}, {"CONTEXT_CORPUS_CANDIDATES": 0}, {"CONTEXT_LONG_WORD": None, "CONTEXT_CORPUS_MIN_COUNT": 0})
+    settings = (
+        {}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}, {"CONTEXT_CORPUS_CANDIDATES": 0}, {"CONTEXT_LONG_WORD": None, "CONTEXT_CORPUS_MIN_COUNT": 0},
+        {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None}, {"CONTEXT_TWO_STEP_BESIDE": 1, "CONTEXT_TWO_STEP_NEAR_LIMIT": 1000}, {"CONTEXT_WORD_PROPOSAL_COST": 16.0},
+    )
     for constants in settings:
         for name, value in constants.items():
             monkeypatch.setattr(context, name, value)
@@ -183,13 +188,19 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
         kinds = {(v, f) for g in got for v, f in zip(g[3], g[5])}
         assert sum(len(g[0]) for g in got) > 100 and (True, False) in kinds and (constants or {(False, False), (False, None)} <= kinds)
         monkeypatch.undo()
+    # the two-step candidates (kind 1 beside a neighbour, kind 4 between) are among those compared
+    on = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
+    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
+    off = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
+    assert on[4] > 0 and on[1] > off[1]
 
 
-def _swapped(rng: random.Random, text: str) -> str:
-    """``text`` with a few characters replaced by look-alikes."""
+def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
+    """``text`` with a few characters replaced by look-alikes (``steps=2``:
+    by look-alikes of look-alikes)."""
     chars = list(text)
     for i in rng.sample(range(len(chars)), min(len(chars), 4)):
-        row = context._visual_row(chars[i])[0]
+        row = context._visual_row(chars[i])[0] if steps == 1 else "".join(sorted(context._visual_two_steps(chars[i]) - {chars[i]}))
         if row:
             chars[i] = rng.choice(row)
     return "".join(chars)

@@ -107,3 +107,64 @@ def test_a_corpus_proposal_two_steps_away_costs_less(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(context, "CONTEXT_TWO_STEP_COST", context.CONTEXT_CORPUS_COST)
     pos, alts, chan, *_ = context._proposals("我们在北洋工作。", cm, looks, model())
     assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4}["京"] == context.CONTEXT_CORPUS_COST
+
+
+#: 洋 -> 泮 -> 京: 京 is two steps from 洋, never one
+TWO_STEP_ROWS = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
+
+
+def _two_step_looks(c: str) -> list[tuple[str, float]]:
+    return TWO_STEP_ROWS.get(c, [])
+
+
+def test_a_character_two_steps_away_beside_a_neighbour_is_a_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At an isolated suspect, a character two steps away that the corpus
+    writes beside a neighbour (北京 often) but never between the two
+    neighbours (北京工 never) is a candidate at the two-step cost."""
+    least = context.CONTEXT_TWO_STEP_BESIDE
+    assert least is not None and least > 1
+    cm = learn(["北京的人。"] * least + ["他们在上海工作。"] * 30)
+    text = "我们在北洋工作。"
+    _, isolated = context._suspect_masks(text, cm)
+    assert isolated[4] and "京" not in cm.between("北", "工", 50)
+    pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
+    got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
+    assert got == {"京": (context.CONTEXT_TWO_STEP_COST, False, False)}  # 泮: the corpus never writes it
+    fewer = learn(["北京的人。"] * (least - 1) + ["他们在上海工作。"] * 30)  # written too rarely beside 北
+    assert "京" not in context._proposals(text, fewer, _two_step_looks, model())[1]
+    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
+    assert "京" not in context._proposals(text, cm, _two_step_looks, model())[1]
+
+
+def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the corpus writes what is written beside a neighbour (洋工),
+    the characters it writes between the two neighbours that are two steps
+    away are candidates at :data:`CONTEXT_TWO_STEP_NEAR_COST`; another
+    middle (南) is only a long-word proposal, until a word is looked for."""
+    cm = learn(["我们在北京工作。"] * 5 + ["在北南工作。"] * 3 + ["洋工的。"] * 3)
+    text = "我们在北洋工作。"
+    found, isolated = context._suspect_masks(text, cm)
+    assert found[4] and not isolated[4]
+    pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
+    got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
+    assert got == {"京": (context.CONTEXT_TWO_STEP_NEAR_COST, False, False), "南": (context.CONTEXT_LONG_WORD_COST, False, None)}
+    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_NEAR_COST", None)
+    pos, alts, chan, *_ = context._proposals(text, cm, _two_step_looks, model())
+    assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4} == {"京": context.CONTEXT_LONG_WORD_COST, "南": context.CONTEXT_LONG_WORD_COST}
+
+
+def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt-in (:data:`CONTEXT_WORD_PROPOSAL_COST`): at an isolated suspect,
+    the character that makes a dictionary word of four characters (其乐无穷)
+    is a candidate though the corpus never writes it there; off, it is not."""
+    cm = learn(["他们在这里工作。"] * 20 + ["无穷无尽。"] * 3)
+    text = "他说其乐无穹啊"
+    _, isolated = context._suspect_masks(text, cm)
+    assert isolated[5]
+    monkeypatch.setattr(context, "CONTEXT_WORD_PROPOSAL_COST", None)
+    assert (5, "穷") not in set(zip(*context._proposals(text, cm, context._default_neighbours(), model())[:2]))
+    monkeypatch.setattr(context, "CONTEXT_WORD_PROPOSAL_COST", 16.0)
+    for nb in (context._default_neighbours(), _two_step_looks):  # the C proposals and the Python ones
+        pos, alts, chan, visual, _, longs = context._proposals(text, cm, nb, model())
+        got = {(p, a): (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs)}
+        assert got[(5, "穷")] == (16.0, False, False) and pos == sorted(pos)
