@@ -149,7 +149,7 @@ py_word_starts = word_starts
 py_word_gain_bound = word_gain_bound
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-SPEEDUPS_ABI = 5
+SPEEDUPS_ABI = 6
 
 
 def speedups() -> Any:
@@ -397,11 +397,24 @@ class WordModel:
     def logprob_variants(self, text: str, pos: int, chars: Iterable[str], banned: frozenset[str] = frozenset()) -> tuple[float, list[float]]:
         """:meth:`logprob` of ``text`` and of ``text`` with each of ``chars``
         at ``pos`` (the same floats), the suffixes after ``pos`` computed once.
+        With the C module (:func:`speedups`) in one call, about 1 us a window
+        of 9 characters where :meth:`py_logprob_variants` takes 20 (the
+        same floats).
 
         >>> m = model()
         >>> m.logprob_variants("越来赴", 2, "越") == (m.logprob("越来赴"), [m.logprob("越来越")])
         True
         """
+        if _SPEEDUPS is not None and text:
+            wanted = chars if type(chars) is list else list(chars)
+            out = _SPEEDUPS.logprob_variants(text, pos, wanted, self.table, banned, _compact_when_due(self.table, 1 + len(wanted)))
+            if out is not NotImplemented:
+                return cast(tuple[float, list[float]], out)
+            chars = wanted
+        return self.py_logprob_variants(text, pos, chars, banned)
+
+    def py_logprob_variants(self, text: str, pos: int, chars: Iterable[str], banned: frozenset[str] = frozenset()) -> tuple[float, list[float]]:
+        """:meth:`logprob_variants` in Python: the reference for the C one."""
         if not text:
             return 0.0, []
         done = self._suffix_logprobs(text, banned)

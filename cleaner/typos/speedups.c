@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 5
+#define ABI 6
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -779,6 +779,112 @@ word_gain_bounds_many(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyList_SET_ITEM(out, q, got);
     }
     return out;
+}
+
+/* WordModel._suffix_logprobs of the n characters of t: out[i] for i from
+ * last down to 0, out[last + 1 .. n] given (those of a text that differs
+ * from t at last only); the same sums in the same order.  0, ERR or
+ * UNSUPPORTED */
+static int
+suffix_logprobs(Text *t, Py_ssize_t n, Py_ssize_t last, PyObject *banned, double *out)
+{
+    int have_banned = PySet_GET_SIZE(banned) > 0;
+    for (Py_ssize_t i = last; i >= 0; i--) {
+        PyObject *w;
+        double lp = 0.0;
+        int r = text_lookup(t, i, i + 1, &lp, &w);
+        Py_XDECREF(w);
+        if (r < 0)
+            return r;
+        double best = (r == 1 ? lp : UNKNOWN_LOGP) + out[i + 1];
+        Py_ssize_t stop = i + MAX_WORD < n ? i + MAX_WORD : n;
+        for (Py_ssize_t j = i + 2; j <= stop; j++) {
+            r = text_lookup(t, i, j, &lp, &w);
+            if (r == 1 && have_banned) {
+                int in = text_banned(t, i, j, w, banned);
+                if (in < 0)
+                    r = ERR;
+                else if (in)
+                    r = 0;
+            }
+            Py_XDECREF(w);
+            if (r < 0)
+                return r;
+            if (r == 2)
+                break;
+            if (r == 1) {
+                double sum = lp + out[j];
+                if (sum > best)
+                    best = sum;
+            }
+        }
+        out[i] = best;
+    }
+    return 0;
+}
+
+static PyObject *
+logprob_variants(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* logprob_variants(text, pos, chars, table, banned, compact):
+     * WordModel.logprob_variants, (float, list of floats), the same floats;
+     * NotImplemented for arguments left to Python */
+    if (!arity("logprob_variants", nargs, 6))
+        return NULL;
+    PyObject *str = args[0], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    Py_ssize_t pos;
+    if (!PyUnicode_CheckExact(str) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
+        || as_index(args[1], &pos) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str), nchars = PyList_GET_SIZE(chars);
+    if (n == 0 || pos < 0 || pos >= n)
+        Py_RETURN_NOTIMPLEMENTED;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        PyObject *c = PyList_GET_ITEM(chars, j);
+        if (!PyUnicode_CheckExact(c) || PyUnicode_GET_LENGTH(c) != 1)
+            Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    double local[2 * 65], *done = local, *out;
+    if (n > 64 && (done = PyMem_Malloc(2 * (n + 1) * sizeof(double))) == NULL)
+        return PyErr_NoMemory();
+    out = done + n + 1;
+    PyObject *news = NULL, *res = NULL;
+    Text text;
+    text_init(&text, table, ct, str, -1, NULL);
+    done[n] = 0.0;
+    int r = suffix_logprobs(&text, n, n - 1, banned, done);
+    text_done(&text);
+    if (r == UNSUPPORTED)
+        goto unsupported;
+    if (r < 0 || (news = PyList_New(nchars)) == NULL)
+        goto finish;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        memcpy(out, done, (n + 1) * sizeof(double));
+        text_init(&text, table, ct, str, pos, PyList_GET_ITEM(chars, j));
+        r = suffix_logprobs(&text, n, pos, banned, out);
+        text_done(&text);
+        if (r == UNSUPPORTED)
+            goto unsupported;
+        if (r < 0)
+            goto finish;
+        PyObject *f = PyFloat_FromDouble(out[0]);
+        if (f == NULL)
+            goto finish;
+        PyList_SET_ITEM(news, j, f);
+    }
+    res = Py_BuildValue("(dO)", done[0], news);
+    goto finish;
+unsupported:
+    Py_INCREF(Py_NotImplemented);
+    res = Py_NotImplemented;
+finish:
+    Py_XDECREF(news);
+    if (done != local)
+        PyMem_Free(done);
+    return res;
 }
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
@@ -2005,6 +2111,12 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"logprob_variants", (PyCFunction)(void (*)(void))logprob_variants, METH_FASTCALL,
+     PyDoc_STR("logprob_variants(text, pos, chars, table, banned, compact)\n--\n\n"
+               "cleaner.typos.model.WordModel.logprob_variants with the model's table: the\n"
+               "log probability of text and of text with each character of the list chars\n"
+               "at pos, (float, list), the same floats; NotImplemented when the arguments\n"
+               "are not of the types handled here.  compact: as for word_gain_bound.")},
     {"neighbour_counts", (PyCFunction)(void (*)(void))neighbour_counts, METH_FASTCALL,
      PyDoc_STR("neighbour_counts(keys, filter, bits, radix, counts, ids, pairs, triples)\n--\n\n"
                "cleaner.typos.charmodel.CharModel.neighbour_counts into pairs (len(ids) + 1)\n"

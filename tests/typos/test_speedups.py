@@ -129,6 +129,37 @@ def test_word_starts_is_identical(fast, odd):
             assert model_mod.word_starts(window, q, m) == want
 
 
+@pytest.mark.parametrize("odd", [False, True])
+def test_logprob_variants_are_bit_identical(fast, odd):
+    """The C lattice of a window and its variants gives the floats of the
+    Python one, with the dict or the compact table, banned words or none,
+    replacements the compact table cannot hold."""
+    m = _odd_model() if odd else model()
+    ct = model_mod.compact_table(m.table)
+    assert ct is not None
+    words = 0
+    for window, p, c, banned, _ in _cases(3000, 17 + odd, m):
+        chars = [c] + [x for x, _ in visual_neighbours(window[p])][:4]
+        base, news = m.py_logprob_variants(window, p, chars, banned)
+        want = (base.hex(), [x.hex() for x in news])
+        for compact in (None, ct):
+            got = fast.logprob_variants(window, p, chars, m.table, banned, compact)
+            assert (got[0].hex(), [x.hex() for x in got[1]]) == want, (window, p, chars, banned)
+        got = m.logprob_variants(window, p, iter(chars), banned)
+        assert (got[0].hex(), [x.hex() for x in got[1]]) == want
+        words += base > model_mod.UNKNOWN_LOGP * len(window)
+    assert words > 1000  # the windows hold words, not only unknown characters
+
+
+def test_logprob_variants_leave_other_arguments_to_python(fast):
+    m = model()
+    for args in (("越来赴", 3, ["越"]), ("越来赴", -1, ["越"]), ("越来赴", 2, ["越来"]), ("越来赴", 2, "越"), ("", 0, ["越"])):
+        assert fast.logprob_variants(*args, m.table, frozenset(), None) is NotImplemented
+    assert fast.logprob_variants("越来赴", 2, ["越"], m.table, {"越来"}, None) is NotImplemented
+    assert m.logprob_variants("越来赴", 2, ["越来"], frozenset({"越来"})) == m.py_logprob_variants("越来赴", 2, ["越来"], frozenset({"越来"}))
+    assert m.logprob_variants("", 0, ["越"]) == (0.0, [])
+
+
 def test_compact_table_holds_the_short_bmp_strings(fast):
     """Every string of 1..MAX_WORD characters of the BMP without U+0000 is in
     the copy; the others stay in the dict only."""
