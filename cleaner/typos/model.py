@@ -39,7 +39,7 @@ import marshal
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -450,7 +450,23 @@ class WordModel:
 
     def covering_words(self, text: str, i: int, min_len: int = 2) -> Iterable[tuple[int, int]]:
         """Spans ``(a, b)`` of dictionary words in ``text`` that contain
-        position ``i`` and have at least ``min_len`` characters."""
+        position ``i`` and have at least ``min_len`` characters (with the C
+        module, :func:`speedups`, a list made in one call: the guards and
+        the long-word search ask for them a dozen times a piece; else
+        :meth:`py_covering_words`).
+
+        >>> list(model().covering_words("越来越好", 1))
+        [(0, 2), (0, 3)]
+        """
+        if _SPEEDUPS is not None:
+            out = _SPEEDUPS.covering_words(text, i, min_len, self.table, _compact_when_due(self.table))
+            if out is not NotImplemented:
+                return cast(list[tuple[int, int]], out)
+        return self.py_covering_words(text, i, min_len)
+
+    def py_covering_words(self, text: str, i: int, min_len: int = 2) -> Iterator[tuple[int, int]]:
+        """:meth:`covering_words` in Python, one span at a time: the
+        reference for the C one."""
         table = self.table
         n = len(text)
         for a in range(max(0, i - MAX_WORD + 1), i + 1):

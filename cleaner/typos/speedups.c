@@ -887,6 +887,58 @@ finish:
     return res;
 }
 
+static PyObject *
+covering_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* covering_words(text, i, min_len, table, compact): the list of
+     * WordModel.covering_words, the same spans in the same order;
+     * NotImplemented for arguments left to Python */
+    if (!arity("covering_words", nargs, 5))
+        return NULL;
+    PyObject *str = args[0], *table = args[3];
+    const Compact *ct;
+    Py_ssize_t i, min_len;
+    if (!PyUnicode_CheckExact(str) || !PyDict_CheckExact(table) || as_index(args[1], &i) < 0 || as_index(args[2], &min_len) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    if (i < 0 || i >= n)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[4], table, &ct) < 0)
+        return NULL;
+    Text text;
+    text_init(&text, table, ct, str, -1, NULL);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t a = i - MAX_WORD + 1 > 0 ? i - MAX_WORD + 1 : 0; a <= i; a++) {
+        Py_ssize_t stop = a + MAX_WORD < n ? a + MAX_WORD : n;
+        for (Py_ssize_t b = a + 1; b <= stop; b++) {
+            PyObject *w;
+            double lp;
+            int r = text_lookup(&text, a, b, &lp, &w);
+            Py_XDECREF(w);
+            if (r < 0) {
+                Py_DECREF(out);
+                if (r == UNSUPPORTED)
+                    Py_RETURN_NOTIMPLEMENTED;
+                return NULL;
+            }
+            if (r == 2 && b - a > 1)
+                break;
+            if (r == 1 && b > i && b - a >= min_len) {
+                PyObject *span = Py_BuildValue("(nn)", a, b);
+                if (span == NULL || PyList_Append(out, span) < 0) {
+                    Py_XDECREF(span);
+                    Py_DECREF(out);
+                    return NULL;
+                }
+                Py_DECREF(span);
+            }
+        }
+    }
+    return out;
+}
+
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
 
 /* which element type a buffer must hold */
@@ -2111,6 +2163,11 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"covering_words", (PyCFunction)(void (*)(void))covering_words, METH_FASTCALL,
+     PyDoc_STR("covering_words(text, i, min_len, table, compact)\n--\n\n"
+               "cleaner.typos.model.WordModel.covering_words with the model's table: the\n"
+               "spans (a, b) as a list, the same order; NotImplemented when the arguments\n"
+               "are not of the types handled here.  compact: as for word_gain_bound.")},
     {"logprob_variants", (PyCFunction)(void (*)(void))logprob_variants, METH_FASTCALL,
      PyDoc_STR("logprob_variants(text, pos, chars, table, banned, compact)\n--\n\n"
                "cleaner.typos.model.WordModel.logprob_variants with the model's table: the\n"

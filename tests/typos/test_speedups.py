@@ -151,6 +151,26 @@ def test_logprob_variants_are_bit_identical(fast, odd):
     assert words > 1000  # the windows hold words, not only unknown characters
 
 
+@pytest.mark.parametrize("odd", [False, True])
+def test_covering_words_are_identical(fast, odd):
+    m = _odd_model() if odd else model()
+    ct = model_mod.compact_table(m.table)
+    found = 0
+    for window, p, c, _, _ in _cases(2000, 23 + odd, m):
+        new = window[:p] + c + window[p + 1 :]
+        for text in (window, new):
+            for min_len in (1, 2, 4):
+                want = list(m.py_covering_words(text, p, min_len))
+                assert fast.covering_words(text, p, min_len, m.table, None) == want
+                assert fast.covering_words(text, p, min_len, m.table, ct) == want
+                assert list(m.covering_words(text, p, min_len)) == want
+                found += len(want)
+    assert found > 3000
+    for i in (-1, 4):  # outside the text: Python's answer
+        assert fast.covering_words("越来越好", i, 2, m.table, ct) is NotImplemented
+        assert list(m.covering_words("越来越好", i)) == list(m.py_covering_words("越来越好", i))
+
+
 def test_logprob_variants_leave_other_arguments_to_python(fast):
     m = model()
     for args in (("越来赴", 3, ["越"]), ("越来赴", -1, ["越"]), ("越来赴", 2, ["越来"]), ("越来赴", 2, "越"), ("", 0, ["越"])):
