@@ -474,8 +474,16 @@ replaced(PyObject *window, Py_ssize_t p, PyObject *c)
     return out;
 }
 
+/* the old segments' log probabilities of one window, by (p - a, b - p),
+ * for a batch of bounds at one place (bounds_of): a C array where
+ * word_gain_bound's memo is a dict of tuples */
+typedef struct {
+    signed char set[MAX_WORD][MAX_WORD + 1];
+    double val[MAX_WORD][MAX_WORD + 1];
+} SegMemo;
+
 static int
-bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compact *ct, PyObject *banned, PyObject *memo, Py_ssize_t *starts, Py_ssize_t nstarts, double *res)
+bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compact *ct, PyObject *banned, PyObject *memo, SegMemo *cmemo, Py_ssize_t *starts, Py_ssize_t nstarts, double *res)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(window);
     /* word_gain_bound asks `w not in banned` even when it is empty: the same answer */
@@ -521,6 +529,18 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compac
                 continue;
             /* old = old_segs.get((a, b)), computed and stored when absent */
             double oldlp = 0.0;
+            if (cmemo != NULL) { /* p - a < MAX_WORD, 0 < b - p <= MAX_WORD: starts_of and stop */
+                if (!cmemo->set[p - a][b - p]) {
+                    if ((r = seg_logprob(&seen, a, b, &cmemo->val[p - a][b - p])) < 0)
+                        goto done;
+                    cmemo->set[p - a][b - p] = 1;
+                }
+                oldlp = cmemo->val[p - a][b - p];
+                double g = lp - oldlp;
+                if (g > best)
+                    best = g;
+                continue;
+            }
             PyObject *key = Py_BuildValue("(nn)", a, b);
             if (key == NULL) {
                 r = ERR;
@@ -612,7 +632,7 @@ word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     else
         Py_RETURN_NOTIMPLEMENTED;
     double best = 0.0;
-    int r = bound(window, p, c, table, ct, banned, memo, starts, nstarts, &best);
+    int r = bound(window, p, c, table, ct, banned, memo, NULL, starts, nstarts, &best);
     if (r == ERR)
         return NULL;
     if (r == UNSUPPORTED)
@@ -694,16 +714,17 @@ bounds_of(PyObject *window, Py_ssize_t p, PyObject *chars, PyObject *table, cons
     Py_ssize_t nstarts = starts_of(&text, p, starts);
     if (nstarts == ERR)
         return NULL;
-    PyObject *memo = PyDict_New(), *out = PyList_New(nchars);
-    if (memo == NULL || out == NULL)
-        goto fail;
+    SegMemo memo; /* shared by the characters: the old window's segments */
+    memset(memo.set, 0, sizeof memo.set);
+    PyObject *out = PyList_New(nchars);
+    if (out == NULL)
+        return NULL;
     for (Py_ssize_t j = 0; j < nchars; j++) {
         double best = 0.0;
-        int r = bound(window, p, PyList_GET_ITEM(chars, j), table, ct, banned, memo, starts, nstarts, &best);
+        int r = bound(window, p, PyList_GET_ITEM(chars, j), table, ct, banned, NULL, &memo, starts, nstarts, &best);
         if (r == ERR)
             goto fail;
         if (r == UNSUPPORTED) {
-            Py_DECREF(memo);
             Py_DECREF(out);
             Py_RETURN_NOTIMPLEMENTED;
         }
@@ -712,11 +733,9 @@ bounds_of(PyObject *window, Py_ssize_t p, PyObject *chars, PyObject *table, cons
             goto fail;
         PyList_SET_ITEM(out, j, f);
     }
-    Py_DECREF(memo);
     return out;
 fail:
-    Py_XDECREF(memo);
-    Py_XDECREF(out);
+    Py_DECREF(out);
     return NULL;
 }
 
