@@ -73,10 +73,25 @@ def is_han_run(s: str) -> bool:
 
 
 def han_span(text: str, i: int, width: int) -> tuple[int, int]:
-    """The run of Han characters around ``i``, at most ``width`` either side.
+    """The run of Han characters around ``i``, at most ``width`` either side
+    (with the C module, :func:`speedups`, one call: the context pass asks
+    for a dozen a piece; else :func:`py_han_span`).
 
     >>> han_span("我们，在北京工作", 5, 2)
     (3, 8)
+    """
+    if _SPEEDUPS is not None:
+        out = _SPEEDUPS.han_span(text, i, width)
+        if out is not NotImplemented:
+            return out  # type: ignore[no-any-return]
+    return py_han_span(text, i, width)
+
+
+def py_han_span(text: str, i: int, width: int) -> tuple[int, int]:
+    """:func:`han_span` in Python: the reference for the C one.
+
+    >>> py_han_span("我们，在北京工作", 5, 2), py_han_span("北京", 1, 9)
+    ((3, 8), (0, 2))
     """
     a = i
     while a > i - width and a and "\u4e00" <= text[a - 1] <= "\u9fff":
@@ -409,7 +424,7 @@ class WordModel:
             wanted = chars if type(chars) is list else list(chars)
             out = _SPEEDUPS.logprob_variants(text, pos, wanted, self.table, banned, _compact_when_due(self.table, 1 + len(wanted)))
             if out is not NotImplemented:
-                return cast(tuple[float, list[float]], out)
+                return out  # type: ignore[no-any-return]
             chars = wanted
         return self.py_logprob_variants(text, pos, chars, banned)
 
@@ -461,7 +476,7 @@ class WordModel:
         if _SPEEDUPS is not None:
             out = _SPEEDUPS.covering_words(text, i, min_len, self.table, _compact_when_due(self.table))
             if out is not NotImplemented:
-                return cast(list[tuple[int, int]], out)
+                return out  # type: ignore[no-any-return]
         return self.py_covering_words(text, i, min_len)
 
     def py_covering_words(self, text: str, i: int, min_len: int = 2) -> Iterator[tuple[int, int]]:

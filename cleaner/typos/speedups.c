@@ -958,6 +958,39 @@ covering_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+static inline int
+is_han_at(int kind, const void *data, Py_ssize_t k)
+{
+    Py_UCS4 x = PyUnicode_READ(kind, data, k);
+    return x >= 0x4E00 && x <= 0x9FFF;
+}
+
+static PyObject *
+han_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* han_span(text, i, width): cleaner.typos.model.py_han_span, the same
+     * pair; NotImplemented for i outside the text or width below 0 */
+    if (!arity("han_span", nargs, 3))
+        return NULL;
+    PyObject *str = args[0];
+    Py_ssize_t i, width;
+    if (!PyUnicode_CheckExact(str) || as_index(args[1], &i) < 0 || as_index(args[2], &width) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    if (i < 0 || i >= n || width < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (width > n) /* the same span: the text ends first */
+        width = n;
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    Py_ssize_t a = i, b = i + 1;
+    while (a > i - width && a > 0 && is_han_at(kind, data, a - 1))
+        a--;
+    while (b <= i + width && b < n && is_han_at(kind, data, b))
+        b++;
+    return Py_BuildValue("(nn)", a, b);
+}
+
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
 
 /* which element type a buffer must hold */
@@ -2182,6 +2215,11 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"han_span", (PyCFunction)(void (*)(void))han_span, METH_FASTCALL,
+     PyDoc_STR("han_span(text, i, width)\n--\n\n"
+               "cleaner.typos.model.han_span: the run of Han characters (basic block) around\n"
+               "i, at most width either side, as (a, b); NotImplemented for i outside the\n"
+               "text or a width below 0.")},
     {"covering_words", (PyCFunction)(void (*)(void))covering_words, METH_FASTCALL,
      PyDoc_STR("covering_words(text, i, min_len, table, compact)\n--\n\n"
                "cleaner.typos.model.WordModel.covering_words with the model's table: the\n"

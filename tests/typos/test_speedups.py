@@ -171,6 +171,18 @@ def test_covering_words_are_identical(fast, odd):
         assert list(m.covering_words("越来越好", i)) == list(m.py_covering_words("越来越好", i))
 
 
+def test_han_span_is_identical(fast):
+    for window, p, _, _, _ in _cases(2000, 31):
+        for width in (0, 1, 4, 8, len(window)):
+            want = model_mod.py_han_span(window, p, width)
+            assert fast.han_span(window, p, width) == want == model_mod.han_span(window, p, width)
+    text = "我们，在北京工作"
+    for i, width in ((len(text), 2), (-1, 2), (3, -1)):
+        assert fast.han_span(text, i, width) is NotImplemented
+        assert model_mod.han_span(text, i, width) == model_mod.py_han_span(text, i, width)
+    assert fast.han_span(text, 3, 10**9) == model_mod.py_han_span(text, 3, 10**9) == (3, 8)
+
+
 def test_logprob_variants_leave_other_arguments_to_python(fast):
     m = model()
     for args in (("越来赴", 3, ["越"]), ("越来赴", -1, ["越"]), ("越来赴", 2, ["越来"]), ("越来赴", 2, "越"), ("", 0, ["越"])):
