@@ -278,16 +278,18 @@ class CharModel:
 
     @functools.cached_property
     def _filter(self) -> tuple[np.ndarray, int]:
-        """A one-hash Bloom filter of the keys (8 to 16 bits per key; no false
+        """A blocked Bloom filter of the keys (8 to 16 bits per key; no false
         negatives): most n-grams a typo check asks for are absent (88 % of
-        them on news), and a bit read costs less than a binary search."""
+        them on news), and a word read costs less than a binary search.
+        Each key sets three bits of one 64-bit word (:func:`_filter_word`,
+        :func:`_filter_mask`), read as bytes (``2 ** (bits - 3)`` of them):
+        one cache line a look-up as with one bit, a third of the false
+        positives (on unseen news 10 % of the absent n-grams passed one
+        bit, each then searched for in vain)."""
         bits = max(10, int(len(self.keys)).bit_length() + 3)
-        table = np.zeros(1 << (bits - 3), dtype=np.uint8)
-        slot = _hash(self.keys, bits)
-        low = slot & np.uint64(7)
-        for r in range(8):
-            table[slot[low == r] >> np.uint64(3)] |= np.uint8(1 << r)
-        return table, bits
+        words = np.zeros(1 << (bits - 6), dtype=np.uint64)
+        np.bitwise_or.at(words, _filter_word(self.keys, bits), _filter_mask(self.keys, bits))  # 40 ms for 1.9M keys
+        return words.view(np.uint8), bits
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Index of each key in the table, or -1 (in one C call when the
@@ -326,8 +328,8 @@ class CharModel:
             return out
         table, bits = self._filter
         flat = keys.ravel()
-        slot = _hash(flat, bits)
-        maybe = np.flatnonzero(table[slot >> np.uint64(3)] & (np.uint8(1) << (slot & np.uint64(7)).astype(np.uint8)))
+        mask = _filter_mask(flat, bits)
+        maybe = np.flatnonzero(table.view(np.uint64)[_filter_word(flat, bits)] & mask == mask)
         wanted = flat[maybe]
         order = np.argsort(wanted)  # sorted needles: each search starts where the last one left off, in cache
         pos = np.minimum(np.searchsorted(self.keys, wanted[order]), len(self.keys) - 1)
@@ -650,6 +652,27 @@ def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
     """A slot of ``bits`` bits per key (Fibonacci hashing: the top bits of
     the key times an odd constant, modulo 2**64)."""
     return (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
+
+
+def _filter_word(keys: np.ndarray, bits: int) -> np.ndarray:
+    """The 64-bit word of :attr:`CharModel._filter` that holds each key's
+    bits: the top ``bits - 6`` bits of its hash (``filter_word`` in
+    ``speedups.c``)."""
+    return _hash(keys, bits - 6)
+
+
+def _filter_mask(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Each key's three bits in its word (:func:`_filter_word`): the next
+    18 bits of its hash below the word's, six at a time (``filter_mask`` in
+    ``speedups.c``).
+
+    >>> k = np.array([1 << 60 | 17, 2 << 60 | 5], dtype=np.uint64)
+    >>> [bin(int(x)).count("1") <= 3 for x in _filter_mask(k, 24)]
+    [True, True]
+    """
+    rest = (keys * np.uint64(0x9E3779B97F4A7C15)) << np.uint64(bits - 6)
+    one = np.uint64(1)
+    return (one << (rest >> np.uint64(58))) | (one << ((rest >> np.uint64(52)) & np.uint64(63))) | (one << ((rest >> np.uint64(46)) & np.uint64(63)))
 
 
 def _interpolate(p: np.ndarray, full: np.ndarray, b: np.ndarray, d: np.ndarray, seen: np.ndarray, history: np.ndarray) -> np.ndarray:

@@ -1276,17 +1276,38 @@ typedef struct {
 #define CM_RADIX_ORDERS 5
 #define CM_IDS 4096
 
-/* CharModel._hash then the Bloom filter's bit, then the search of
+/* the Bloom filter's bits (filter_has), then the search of
  * CharModel._find (searchsorted left, at most the last) within the run of
  * the key's order and first id (the same index: a stored key lies in its
  * run): the key's index in keys, or -1 */
+/* CharModel._filter: the word holding key's bits (charmodel._filter_word)
+ * and its three bits there (charmodel._filter_mask) */
+static inline const uint64_t *
+filter_word(const NgramTable *tb, uint64_t key)
+{
+    return (const uint64_t *)tb->filter + ((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - (tb->bits - 6)));
+}
+
+static inline uint64_t
+filter_mask(const NgramTable *tb, uint64_t key)
+{
+    uint64_t rest = (key * UINT64_C(0x9E3779B97F4A7C15)) << (tb->bits - 6);
+    return (UINT64_C(1) << (rest >> 58)) | (UINT64_C(1) << ((rest >> 52) & 63)) | (UINT64_C(1) << ((rest >> 46) & 63));
+}
+
+static inline int
+filter_has(const NgramTable *tb, uint64_t key)
+{
+    uint64_t mask = filter_mask(tb, key);
+    return (*filter_word(tb, key) & mask) == mask;
+}
+
 static inline int64_t
 ngram_index(const NgramTable *tb, uint64_t key)
 {
     if (tb->nkeys == 0)
         return -1;
-    uint64_t slot = (key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-    if (!((tb->filter[slot >> 3] >> (slot & 7)) & 1))
+    if (!filter_has(tb, key))
         return -1;
     uint64_t k = key >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
     Py_ssize_t lo = 0, hi = tb->nkeys;
@@ -1323,7 +1344,6 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
     for (Py_ssize_t g = 0; g < count; g += CM_GROUP) {
         int m = count - g < CM_GROUP ? (int)(count - g) : CM_GROUP;
         const uint64_t *key = keys + g;
-        uint64_t slot[CM_GROUP];
         Py_ssize_t lo[CM_GROUP], hi[CM_GROUP], flo[CM_GROUP], left[CM_GROUP];
         const uint64_t *base[CM_GROUP];
         int live[CM_GROUP];
@@ -1332,12 +1352,10 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
                 out[g + q] = -1;
             continue;
         }
+        for (int q = 0; q < m; q++)
+            PREFETCH(filter_word(tb, key[q]));
         for (int q = 0; q < m; q++) {
-            slot[q] = (key[q] * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-            PREFETCH(tb->filter + (slot[q] >> 3));
-        }
-        for (int q = 0; q < m; q++) {
-            live[q] = (tb->filter[slot[q] >> 3] >> (slot[q] & 7)) & 1;
+            live[q] = filter_has(tb, key[q]);
             out[g + q] = -1;
             if (!live[q])
                 continue;
@@ -1388,17 +1406,17 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
     }
 }
 
-/* fetch the Bloom filter's byte of key (of order k) into the cache */
+/* fetch the Bloom filter's word of key (of order k) into the cache */
 static inline void
 ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
 {
     if (tb->nkeys == 0)
         return;
-    uint64_t slot = ((key | ((uint64_t)k << CM_ORDER_SHIFT)) * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-    PREFETCH(tb->filter + (slot >> 3));
+    PREFETCH(filter_word(tb, key | ((uint64_t)k << CM_ORDER_SHIFT)));
 }
 
-/* the bits argument: 4..63 and the filter 1 << (bits - 3) bytes; else -1 */
+/* the bits argument: 10..63 and the filter 1 << (bits - 3) bytes (read as
+ * 64-bit words: filter_word); else -1 */
 static int
 filter_bits(PyObject *obj, Py_ssize_t filter_len)
 {
@@ -1409,7 +1427,7 @@ filter_bits(PyObject *obj, Py_ssize_t filter_len)
         PyErr_Clear();
         return -1;
     }
-    if (bits < 4 || bits > 63 || filter_len != ((Py_ssize_t)1 << (bits - 3)))
+    if (bits < 10 || bits > 63 || filter_len != ((Py_ssize_t)1 << (bits - 3)))
         return -1;
     return (int)bits;
 }
@@ -1434,6 +1452,11 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     tb->keys = v[0].buf;
     tb->nkeys = v[0].len / 8;
     tb->filter = v[1].buf;
+    if (((uintptr_t)tb->filter & 7) != 0) { /* read as 64-bit words */
+        for (int j = 0; j < 3; j++)
+            PyBuffer_Release(&v[j]);
+        return 1;
+    }
     tb->bits = filter_bits(args[2], v[1].len);
     tb->radix = v[2].buf;
     Py_ssize_t nradix = CM_RADIX_ORDERS * (CM_IDS + 1), extra = v[2].len / 8 - nradix;
