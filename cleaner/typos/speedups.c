@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 6
+#define ABI 7
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
