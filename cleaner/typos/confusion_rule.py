@@ -1113,7 +1113,7 @@ def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]
     from .charmodel import cached
     from .context import with_model
 
-    found = list(find(text, config.typo_threshold, config.suggest_threshold))  # (with_model reads it first anyway) its screen leaves the text's misspelled pairs
+    found = list(find(text, config.typo_threshold, config.suggest_threshold))  # now, not lazily (with_model reads it all first): its screen leaves the text's misspelled pairs for _banned_pairs
     banned = _banned_pairs(text)
     return iter(with_model(text, cached(config.model), found, rule=NAME, banned=banned, repeats=_Repeats(text)))
 
