@@ -180,8 +180,33 @@ def candidates(
     look = _default_look() if shipped else _Look.build(sorted(set(text)), m, nb_fn)
     pairs = list(map(operator.add, text, itertools.islice(text, 1, None)))
     suspects, banned = _suspects(pairs, text, look, m, nb_fn)
+    if shipped:  # the rule's context pass asks for the same set (_banned_pairs)
+        _LAST_BANNED.clear()
+        _LAST_BANNED[text] = banned
     found = _screen(text, pairs, suspects, look, floor)
     return _scored(text, found, [han_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
+
+
+#: the last short text :func:`candidates` screened with the shipped model
+#: and table, and its word pairs taken for misspellings (those of
+#: :func:`_default_misspellings`): :func:`_banned_pairs` reads them back
+_LAST_BANNED: dict[str, frozenset[str]] = {}
+
+
+def _banned_pairs(text: str) -> frozenset[str]:
+    """The word pairs of ``text`` that :func:`_default_misspellings` holds:
+    as :func:`candidates` found them when it screened ``text`` last (a
+    short text with the shipped model: the rule's word pass, just before
+    its context pass), else from the text's pairs (26 us a 300-character
+    piece, most of what the context pass's set-up cost).
+
+    >>> _banned_pairs("他己经走了") == _default_misspellings().intersection(["他己", "己经", "经走", "走了"])
+    True
+    """
+    found = _LAST_BANNED.get(text)
+    if found is not None:
+        return found
+    return _default_misspellings().intersection(map(operator.add, text, itertools.islice(text, 1, None)))
 
 
 #: a text shorter than this is screened in plain Python (:func:`_screen`):
@@ -1088,8 +1113,8 @@ def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]
     from .charmodel import cached
     from .context import with_model
 
-    found = find(text, config.typo_threshold, config.suggest_threshold)
-    banned = _default_misspellings().intersection(map(operator.add, text, itertools.islice(text, 1, None)))  # no set of the text's bigrams first: 36 -> 26 us a 300-character piece
+    found = list(find(text, config.typo_threshold, config.suggest_threshold))  # now, not lazily (with_model reads it all first): its screen leaves the text's misspelled pairs for _banned_pairs
+    banned = _banned_pairs(text)
     return iter(with_model(text, cached(config.model), found, rule=NAME, banned=banned, repeats=_Repeats(text)))
 
 

@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 5
+#define ABI 7
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -474,8 +474,16 @@ replaced(PyObject *window, Py_ssize_t p, PyObject *c)
     return out;
 }
 
+/* the old segments' log probabilities of one window, by (p - a, b - p),
+ * for a batch of bounds at one place (bounds_of): a C array where
+ * word_gain_bound's memo is a dict of tuples */
+typedef struct {
+    signed char set[MAX_WORD][MAX_WORD + 1];
+    double val[MAX_WORD][MAX_WORD + 1];
+} SegMemo;
+
 static int
-bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compact *ct, PyObject *banned, PyObject *memo, Py_ssize_t *starts, Py_ssize_t nstarts, double *res)
+bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compact *ct, PyObject *banned, PyObject *memo, SegMemo *cmemo, Py_ssize_t *starts, Py_ssize_t nstarts, double *res)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(window);
     /* word_gain_bound asks `w not in banned` even when it is empty: the same answer */
@@ -521,6 +529,18 @@ bound(PyObject *window, Py_ssize_t p, PyObject *c, PyObject *table, const Compac
                 continue;
             /* old = old_segs.get((a, b)), computed and stored when absent */
             double oldlp = 0.0;
+            if (cmemo != NULL) { /* p - a < MAX_WORD, 0 < b - p <= MAX_WORD: starts_of and stop */
+                if (!cmemo->set[p - a][b - p]) {
+                    if ((r = seg_logprob(&seen, a, b, &cmemo->val[p - a][b - p])) < 0)
+                        goto done;
+                    cmemo->set[p - a][b - p] = 1;
+                }
+                oldlp = cmemo->val[p - a][b - p];
+                double g = lp - oldlp;
+                if (g > best)
+                    best = g;
+                continue;
+            }
             PyObject *key = Py_BuildValue("(nn)", a, b);
             if (key == NULL) {
                 r = ERR;
@@ -612,7 +632,7 @@ word_gain_bound(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     else
         Py_RETURN_NOTIMPLEMENTED;
     double best = 0.0;
-    int r = bound(window, p, c, table, ct, banned, memo, starts, nstarts, &best);
+    int r = bound(window, p, c, table, ct, banned, memo, NULL, starts, nstarts, &best);
     if (r == ERR)
         return NULL;
     if (r == UNSUPPORTED)
@@ -694,16 +714,17 @@ bounds_of(PyObject *window, Py_ssize_t p, PyObject *chars, PyObject *table, cons
     Py_ssize_t nstarts = starts_of(&text, p, starts);
     if (nstarts == ERR)
         return NULL;
-    PyObject *memo = PyDict_New(), *out = PyList_New(nchars);
-    if (memo == NULL || out == NULL)
-        goto fail;
+    SegMemo memo; /* shared by the characters: the old window's segments */
+    memset(memo.set, 0, sizeof memo.set);
+    PyObject *out = PyList_New(nchars);
+    if (out == NULL)
+        return NULL;
     for (Py_ssize_t j = 0; j < nchars; j++) {
         double best = 0.0;
-        int r = bound(window, p, PyList_GET_ITEM(chars, j), table, ct, banned, memo, starts, nstarts, &best);
+        int r = bound(window, p, PyList_GET_ITEM(chars, j), table, ct, banned, NULL, &memo, starts, nstarts, &best);
         if (r == ERR)
             goto fail;
         if (r == UNSUPPORTED) {
-            Py_DECREF(memo);
             Py_DECREF(out);
             Py_RETURN_NOTIMPLEMENTED;
         }
@@ -712,11 +733,9 @@ bounds_of(PyObject *window, Py_ssize_t p, PyObject *chars, PyObject *table, cons
             goto fail;
         PyList_SET_ITEM(out, j, f);
     }
-    Py_DECREF(memo);
     return out;
 fail:
-    Py_XDECREF(memo);
-    Py_XDECREF(out);
+    Py_DECREF(out);
     return NULL;
 }
 
@@ -779,6 +798,197 @@ word_gain_bounds_many(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyList_SET_ITEM(out, q, got);
     }
     return out;
+}
+
+/* WordModel._suffix_logprobs of the n characters of t: out[i] for i from
+ * last down to 0, out[last + 1 .. n] given (those of a text that differs
+ * from t at last only); the same sums in the same order.  0, ERR or
+ * UNSUPPORTED */
+static int
+suffix_logprobs(Text *t, Py_ssize_t n, Py_ssize_t last, PyObject *banned, double *out)
+{
+    int have_banned = PySet_GET_SIZE(banned) > 0;
+    for (Py_ssize_t i = last; i >= 0; i--) {
+        PyObject *w;
+        double lp = 0.0;
+        int r = text_lookup(t, i, i + 1, &lp, &w);
+        Py_XDECREF(w);
+        if (r < 0)
+            return r;
+        double best = (r == 1 ? lp : UNKNOWN_LOGP) + out[i + 1];
+        Py_ssize_t stop = i + MAX_WORD < n ? i + MAX_WORD : n;
+        for (Py_ssize_t j = i + 2; j <= stop; j++) {
+            r = text_lookup(t, i, j, &lp, &w);
+            if (r == 1 && have_banned) {
+                int in = text_banned(t, i, j, w, banned);
+                if (in < 0)
+                    r = ERR;
+                else if (in)
+                    r = 0;
+            }
+            Py_XDECREF(w);
+            if (r < 0)
+                return r;
+            if (r == 2)
+                break;
+            if (r == 1) {
+                double sum = lp + out[j];
+                if (sum > best)
+                    best = sum;
+            }
+        }
+        out[i] = best;
+    }
+    return 0;
+}
+
+static PyObject *
+logprob_variants(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* logprob_variants(text, pos, chars, table, banned, compact):
+     * WordModel.logprob_variants, (float, list of floats), the same floats;
+     * NotImplemented for arguments left to Python */
+    if (!arity("logprob_variants", nargs, 6))
+        return NULL;
+    PyObject *str = args[0], *chars = args[2], *table = args[3], *banned = args[4];
+    const Compact *ct;
+    Py_ssize_t pos;
+    if (!PyUnicode_CheckExact(str) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
+        || as_index(args[1], &pos) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str), nchars = PyList_GET_SIZE(chars);
+    if (n == 0 || pos < 0 || pos >= n)
+        Py_RETURN_NOTIMPLEMENTED;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        PyObject *c = PyList_GET_ITEM(chars, j);
+        if (!PyUnicode_CheckExact(c) || PyUnicode_GET_LENGTH(c) != 1)
+            Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (compact_of(args[5], table, &ct) < 0)
+        return NULL;
+    double local[2 * 65], *done = local, *out;
+    if (n > 64 && (done = PyMem_Malloc(2 * (n + 1) * sizeof(double))) == NULL)
+        return PyErr_NoMemory();
+    out = done + n + 1;
+    PyObject *news = NULL, *res = NULL;
+    Text text;
+    text_init(&text, table, ct, str, -1, NULL);
+    done[n] = 0.0;
+    int r = suffix_logprobs(&text, n, n - 1, banned, done);
+    text_done(&text);
+    if (r == UNSUPPORTED)
+        goto unsupported;
+    if (r < 0 || (news = PyList_New(nchars)) == NULL)
+        goto finish;
+    for (Py_ssize_t j = 0; j < nchars; j++) {
+        memcpy(out, done, (n + 1) * sizeof(double));
+        text_init(&text, table, ct, str, pos, PyList_GET_ITEM(chars, j));
+        r = suffix_logprobs(&text, n, pos, banned, out);
+        text_done(&text);
+        if (r == UNSUPPORTED)
+            goto unsupported;
+        if (r < 0)
+            goto finish;
+        PyObject *f = PyFloat_FromDouble(out[0]);
+        if (f == NULL)
+            goto finish;
+        PyList_SET_ITEM(news, j, f);
+    }
+    res = Py_BuildValue("(dO)", done[0], news);
+    goto finish;
+unsupported:
+    Py_INCREF(Py_NotImplemented);
+    res = Py_NotImplemented;
+finish:
+    Py_XDECREF(news);
+    if (done != local)
+        PyMem_Free(done);
+    return res;
+}
+
+static PyObject *
+covering_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* covering_words(text, i, min_len, table, compact): the list of
+     * WordModel.covering_words, the same spans in the same order;
+     * NotImplemented for arguments left to Python */
+    if (!arity("covering_words", nargs, 5))
+        return NULL;
+    PyObject *str = args[0], *table = args[3];
+    const Compact *ct;
+    Py_ssize_t i, min_len;
+    if (!PyUnicode_CheckExact(str) || !PyDict_CheckExact(table) || as_index(args[1], &i) < 0 || as_index(args[2], &min_len) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    if (i < 0 || i >= n)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (compact_of(args[4], table, &ct) < 0)
+        return NULL;
+    Text text;
+    text_init(&text, table, ct, str, -1, NULL);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t a = i - MAX_WORD + 1 > 0 ? i - MAX_WORD + 1 : 0; a <= i; a++) {
+        Py_ssize_t stop = a + MAX_WORD < n ? a + MAX_WORD : n;
+        for (Py_ssize_t b = a + 1; b <= stop; b++) {
+            PyObject *w;
+            double lp;
+            int r = text_lookup(&text, a, b, &lp, &w);
+            Py_XDECREF(w);
+            if (r < 0) {
+                Py_DECREF(out);
+                if (r == UNSUPPORTED)
+                    Py_RETURN_NOTIMPLEMENTED;
+                return NULL;
+            }
+            if (r == 2 && b - a > 1)
+                break;
+            if (r == 1 && b > i && b - a >= min_len) {
+                PyObject *span = Py_BuildValue("(nn)", a, b);
+                if (span == NULL || PyList_Append(out, span) < 0) {
+                    Py_XDECREF(span);
+                    Py_DECREF(out);
+                    return NULL;
+                }
+                Py_DECREF(span);
+            }
+        }
+    }
+    return out;
+}
+
+static inline int
+is_han_at(int kind, const void *data, Py_ssize_t k)
+{
+    Py_UCS4 x = PyUnicode_READ(kind, data, k);
+    return x >= 0x4E00 && x <= 0x9FFF;
+}
+
+static PyObject *
+han_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* han_span(text, i, width): cleaner.typos.model.py_han_span, the same
+     * pair; NotImplemented for i outside the text or width below 0 */
+    if (!arity("han_span", nargs, 3))
+        return NULL;
+    PyObject *str = args[0];
+    Py_ssize_t i, width;
+    if (!PyUnicode_CheckExact(str) || as_index(args[1], &i) < 0 || as_index(args[2], &width) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    if (i < 0 || i >= n || width < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    if (width > n) /* the same span: the text ends first */
+        width = n;
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    Py_ssize_t a = i, b = i + 1;
+    while (a > i - width && a > 0 && is_han_at(kind, data, a - 1))
+        a--;
+    while (b <= i + width && b < n && is_han_at(kind, data, b))
+        b++;
+    return Py_BuildValue("(nn)", a, b);
 }
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
@@ -1066,17 +1276,38 @@ typedef struct {
 #define CM_RADIX_ORDERS 5
 #define CM_IDS 4096
 
-/* CharModel._hash then the Bloom filter's bit, then the search of
+/* the Bloom filter's bits (filter_has), then the search of
  * CharModel._find (searchsorted left, at most the last) within the run of
  * the key's order and first id (the same index: a stored key lies in its
  * run): the key's index in keys, or -1 */
+/* CharModel._filter: the word holding key's bits (charmodel._filter_word)
+ * and its three bits there (charmodel._filter_mask) */
+static inline const uint64_t *
+filter_word(const NgramTable *tb, uint64_t key)
+{
+    return (const uint64_t *)tb->filter + ((key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - (tb->bits - 6)));
+}
+
+static inline uint64_t
+filter_mask(const NgramTable *tb, uint64_t key)
+{
+    uint64_t rest = (key * UINT64_C(0x9E3779B97F4A7C15)) << (tb->bits - 6);
+    return (UINT64_C(1) << (rest >> 58)) | (UINT64_C(1) << ((rest >> 52) & 63)) | (UINT64_C(1) << ((rest >> 46) & 63));
+}
+
+static inline int
+filter_has(const NgramTable *tb, uint64_t key)
+{
+    uint64_t mask = filter_mask(tb, key);
+    return (*filter_word(tb, key) & mask) == mask;
+}
+
 static inline int64_t
 ngram_index(const NgramTable *tb, uint64_t key)
 {
     if (tb->nkeys == 0)
         return -1;
-    uint64_t slot = (key * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-    if (!((tb->filter[slot >> 3] >> (slot & 7)) & 1))
+    if (!filter_has(tb, key))
         return -1;
     uint64_t k = key >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
     Py_ssize_t lo = 0, hi = tb->nkeys;
@@ -1113,7 +1344,6 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
     for (Py_ssize_t g = 0; g < count; g += CM_GROUP) {
         int m = count - g < CM_GROUP ? (int)(count - g) : CM_GROUP;
         const uint64_t *key = keys + g;
-        uint64_t slot[CM_GROUP];
         Py_ssize_t lo[CM_GROUP], hi[CM_GROUP], flo[CM_GROUP], left[CM_GROUP];
         const uint64_t *base[CM_GROUP];
         int live[CM_GROUP];
@@ -1122,12 +1352,10 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
                 out[g + q] = -1;
             continue;
         }
+        for (int q = 0; q < m; q++)
+            PREFETCH(filter_word(tb, key[q]));
         for (int q = 0; q < m; q++) {
-            slot[q] = (key[q] * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-            PREFETCH(tb->filter + (slot[q] >> 3));
-        }
-        for (int q = 0; q < m; q++) {
-            live[q] = (tb->filter[slot[q] >> 3] >> (slot[q] & 7)) & 1;
+            live[q] = filter_has(tb, key[q]);
             out[g + q] = -1;
             if (!live[q])
                 continue;
@@ -1178,17 +1406,17 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
     }
 }
 
-/* fetch the Bloom filter's byte of key (of order k) into the cache */
+/* fetch the Bloom filter's word of key (of order k) into the cache */
 static inline void
 ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
 {
     if (tb->nkeys == 0)
         return;
-    uint64_t slot = ((key | ((uint64_t)k << CM_ORDER_SHIFT)) * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - tb->bits);
-    PREFETCH(tb->filter + (slot >> 3));
+    PREFETCH(filter_word(tb, key | ((uint64_t)k << CM_ORDER_SHIFT)));
 }
 
-/* the bits argument: 4..63 and the filter 1 << (bits - 3) bytes; else -1 */
+/* the bits argument: 10..63 and the filter 1 << (bits - 3) bytes (read as
+ * 64-bit words: filter_word); else -1 */
 static int
 filter_bits(PyObject *obj, Py_ssize_t filter_len)
 {
@@ -1199,7 +1427,7 @@ filter_bits(PyObject *obj, Py_ssize_t filter_len)
         PyErr_Clear();
         return -1;
     }
-    if (bits < 4 || bits > 63 || filter_len != ((Py_ssize_t)1 << (bits - 3)))
+    if (bits < 10 || bits > 63 || filter_len != ((Py_ssize_t)1 << (bits - 3)))
         return -1;
     return (int)bits;
 }
@@ -1224,6 +1452,11 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     tb->keys = v[0].buf;
     tb->nkeys = v[0].len / 8;
     tb->filter = v[1].buf;
+    if (((uintptr_t)tb->filter & 7) != 0) { /* read as 64-bit words */
+        for (int j = 0; j < 3; j++)
+            PyBuffer_Release(&v[j]);
+        return 1;
+    }
     tb->bits = filter_bits(args[2], v[1].len);
     tb->radix = v[2].buf;
     Py_ssize_t nradix = CM_RADIX_ORDERS * (CM_IDS + 1), extra = v[2].len / 8 - nradix;
@@ -2101,6 +2334,22 @@ static PyMethodDef methods[] = {
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
+    {"han_span", (PyCFunction)(void (*)(void))han_span, METH_FASTCALL,
+     PyDoc_STR("han_span(text, i, width)\n--\n\n"
+               "cleaner.typos.model.han_span: the run of Han characters (basic block) around\n"
+               "i, at most width either side, as (a, b); NotImplemented for i outside the\n"
+               "text or a width below 0.")},
+    {"covering_words", (PyCFunction)(void (*)(void))covering_words, METH_FASTCALL,
+     PyDoc_STR("covering_words(text, i, min_len, table, compact)\n--\n\n"
+               "cleaner.typos.model.WordModel.covering_words with the model's table: the\n"
+               "spans (a, b) as a list, the same order; NotImplemented when the arguments\n"
+               "are not of the types handled here.  compact: as for word_gain_bound.")},
+    {"logprob_variants", (PyCFunction)(void (*)(void))logprob_variants, METH_FASTCALL,
+     PyDoc_STR("logprob_variants(text, pos, chars, table, banned, compact)\n--\n\n"
+               "cleaner.typos.model.WordModel.logprob_variants with the model's table: the\n"
+               "log probability of text and of text with each character of the list chars\n"
+               "at pos, (float, list), the same floats; NotImplemented when the arguments\n"
+               "are not of the types handled here.  compact: as for word_gain_bound.")},
     {"neighbour_counts", (PyCFunction)(void (*)(void))neighbour_counts, METH_FASTCALL,
      PyDoc_STR("neighbour_counts(keys, filter, bits, radix, counts, ids, pairs, triples)\n--\n\n"
                "cleaner.typos.charmodel.CharModel.neighbour_counts into pairs (len(ids) + 1)\n"

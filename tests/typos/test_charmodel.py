@@ -225,3 +225,24 @@ def test_learn_command_writes_a_model_that_clean_uses(tmp_path: Path, capsys: py
     assert main(["clean", "--model", str(out), "--only", "ocr_confusion", "-q", str(src), "-o", str(dst)]) == 0
     assert dst.read_text(encoding="utf-8") == right + "\n"
     assert main(["clean", "--model", str(tmp_path / "nope.npz"), str(src)]) == 1  # a file that cannot be read, like --lexicon
+
+
+def test_keys_are_the_ids_packed_twelve_bits_each():
+    """_pack (one reduction over the columns) gives the key the table holds:
+    the order in the top bits, then the ids, 12 bits each, first id highest
+    (the same bits as a key built a column at a time, wider ids too)."""
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        width = int(rng.integers(1, 8))
+        rows = rng.integers(0, 1 << int(rng.integers(1, 16)), (int(rng.integers(0, 20)), width))
+        end = int(rng.integers(0, width + 1))
+        k = int(rng.integers(0, min(end, charmodel.ORDER) + 1))
+        want = []
+        for row in rows.tolist():
+            key = 0
+            for x in row[end - k : end]:
+                key = ((key << charmodel.BITS) | x) % (1 << 64)
+            want.append(key | k << 60)
+        assert charmodel._pack(rows, end, k).tolist() == want
+    m = learn(["天气很好。"] * 2)
+    assert m.count(m.ids("天气很").reshape(1, 3)).tolist() == [2]

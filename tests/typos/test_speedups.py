@@ -129,6 +129,69 @@ def test_word_starts_is_identical(fast, odd):
             assert model_mod.word_starts(window, q, m) == want
 
 
+@pytest.mark.parametrize("odd", [False, True])
+def test_logprob_variants_are_bit_identical(fast, odd):
+    """The C lattice of a window and its variants gives the floats of the
+    Python one, with the dict or the compact table, banned words or none,
+    replacements the compact table cannot hold."""
+    m = _odd_model() if odd else model()
+    ct = model_mod.compact_table(m.table)
+    assert ct is not None
+    words = 0
+    for window, p, c, banned, _ in _cases(3000, 17 + odd, m):
+        chars = [c] + [x for x, _ in visual_neighbours(window[p])][:4]
+        base, news = m.py_logprob_variants(window, p, chars, banned)
+        want = (base.hex(), [x.hex() for x in news])
+        for compact in (None, ct):
+            got = fast.logprob_variants(window, p, chars, m.table, banned, compact)
+            assert (got[0].hex(), [x.hex() for x in got[1]]) == want, (window, p, chars, banned)
+        got = m.logprob_variants(window, p, iter(chars), banned)
+        assert (got[0].hex(), [x.hex() for x in got[1]]) == want
+        words += base > model_mod.UNKNOWN_LOGP * len(window)
+    assert words > 1000  # the windows hold words, not only unknown characters
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_covering_words_are_identical(fast, odd):
+    m = _odd_model() if odd else model()
+    ct = model_mod.compact_table(m.table)
+    found = 0
+    for window, p, c, _, _ in _cases(2000, 23 + odd, m):
+        new = window[:p] + c + window[p + 1 :]
+        for text in (window, new):
+            for min_len in (1, 2, 4):
+                want = list(m.py_covering_words(text, p, min_len))
+                assert fast.covering_words(text, p, min_len, m.table, None) == want
+                assert fast.covering_words(text, p, min_len, m.table, ct) == want
+                assert list(m.covering_words(text, p, min_len)) == want
+                found += len(want)
+    assert found > 3000
+    for i in (-1, 4):  # outside the text: Python's answer
+        assert fast.covering_words("越来越好", i, 2, m.table, ct) is NotImplemented
+        assert list(m.covering_words("越来越好", i)) == list(m.py_covering_words("越来越好", i))
+
+
+def test_han_span_is_identical(fast):
+    for window, p, _, _, _ in _cases(2000, 31):
+        for width in (0, 1, 4, 8, len(window)):
+            want = model_mod.py_han_span(window, p, width)
+            assert fast.han_span(window, p, width) == want == model_mod.han_span(window, p, width)
+    text = "我们，在北京工作"
+    for i, width in ((len(text), 2), (-1, 2), (3, -1)):
+        assert fast.han_span(text, i, width) is NotImplemented
+        assert model_mod.han_span(text, i, width) == model_mod.py_han_span(text, i, width)
+    assert fast.han_span(text, 3, 10**9) == model_mod.py_han_span(text, 3, 10**9) == (3, 8)
+
+
+def test_logprob_variants_leave_other_arguments_to_python(fast):
+    m = model()
+    for args in (("越来赴", 3, ["越"]), ("越来赴", -1, ["越"]), ("越来赴", 2, ["越来"]), ("越来赴", 2, "越"), ("", 0, ["越"])):
+        assert fast.logprob_variants(*args, m.table, frozenset(), None) is NotImplemented
+    assert fast.logprob_variants("越来赴", 2, ["越"], m.table, {"越来"}, None) is NotImplemented
+    assert m.logprob_variants("越来赴", 2, ["越来"], frozenset({"越来"})) == m.py_logprob_variants("越来赴", 2, ["越来"], frozenset({"越来"}))
+    assert m.logprob_variants("", 0, ["越"]) == (0.0, [])
+
+
 def test_compact_table_holds_the_short_bmp_strings(fast):
     """Every string of 1..MAX_WORD characters of the BMP without U+0000 is in
     the copy; the others stay in the dict only."""
