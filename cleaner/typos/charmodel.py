@@ -356,6 +356,18 @@ class CharModel:
         """
         return self.count(np.arange(FIRST_ID + len(self.vocab), dtype=np.int64).reshape(-1, 1))
 
+    def pairs_at_least(self, least: int) -> np.ndarray:
+        """The pairs of ids the corpus writes at least ``least`` times, each
+        as ``left << BITS | right`` (int64).
+
+        >>> m = learn(["天气很好。"] * 2)
+        >>> l, r = m.ids("天气").tolist()
+        >>> (l << BITS | r) in m.pairs_at_least(2).tolist(), (l << BITS | r) in m.pairs_at_least(3).tolist()
+        (True, False)
+        """
+        pick = (_orders(self.keys) == 2) & (self.counts >= least)
+        return (self.keys[pick] & _LOW).astype(np.int64)
+
     def counts_of(self, *tables: np.ndarray) -> list[np.ndarray]:
         """:meth:`count` of each table of rows (each of its own width), in
         one look-up.

@@ -638,14 +638,13 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     >>> bool(bits[(l << 12 | r) >> 3] >> ((l << 12 | r) & 7) & 1), bool(bits[(r << 12 | l) >> 3] >> ((r << 12 | l) & 7) & 1)
     (True, False)
     """
-    from .charmodel import _LOW, BITS, _orders
+    from .charmodel import BITS
 
     held = _PAIR_BITS.setdefault(cm, {})
     if least in held:
         return held[least]
-    pick = (_orders(cm.keys) == 2) & (cm.counts >= least)
     flags = np.zeros(1 << (2 * BITS), dtype=bool)
-    flags[(cm.keys[pick] & _LOW).astype(np.int64)] = True
+    flags[cm.pairs_at_least(least)] = True
     bits = np.packbits(flags, bitorder="little")
     held[least] = bits
     return bits
