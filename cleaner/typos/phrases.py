@@ -351,18 +351,20 @@ def _paired_few(dup: list[int], at: np.ndarray, n: int) -> list[tuple[int, int, 
         idx.append(i + 1)
         prev = i
     vals = at[idx].tolist()
-    runs = [vals[a:b] for a, b in zip(starts, [*starts[1:], len(vals)])]
     # a place whose quad is written twice or more (not "fresh"); a run
     # holds the places of its quads (tag 0), of its quads with one character
     # skipped (tag 1) and with two (tag 2), at ``tag * n + place``
     written: set[int] = set()
-    for run in runs:
+    runs = []
+    for a, b in zip(starts, [*starts[1:], len(vals)]):
+        run = vals[a:b]
         quads0 = [v for v in run if v < n]
         if len(quads0) > 1:
             written.update(quads0)
+        if len(quads0) < len(run):  # a gapped quad: a pair may be here
+            runs.append((run, quads0))
     out = []
-    for run in runs:
-        quads0 = [v for v in run if v < n]
+    for run, quads0 in runs:
         ones = [v - n for v in run if n <= v < 2 * n]
         for v in run:
             if v < n:
