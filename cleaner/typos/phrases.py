@@ -528,40 +528,35 @@ def _counted_few(corpus: CharModel, text: str, places: list[tuple[int, int, int,
     fixed, copy = _windows(text, places)
     m = len(places)
     ids = corpus.ids("".join(fixed) + "".join(copy)).tolist()
+    k3, k4, k5 = 3 << 60, 4 << 60, 5 << 60
     keys: list[int] = []
     slots: list[int] = []  # per n-gram asked, its index in keys (-1: counts 0)
-
-    def ask(row: list[int], a: int, k: int) -> None:
-        key = k << 60
-        for j in range(k):
-            key |= row[a + j] << (BITS * (k - 1 - j))
-        slots.append(len(keys))
-        keys.append(key)
-
     for i, window in enumerate(fixed):
-        row = ids[8 * i : 8 * i + 8]
-        known = [("\u4e00" <= ch <= "\u9fff") and x >= FIRST_ID for ch, x in zip(window, row)]
-        for k in (4, 5):
-            for s in range(3):
-                if all(known[s : s + k]):
-                    ask(row, s, k)
-                else:
-                    slots.append(-1)
+        r = [x if x >= FIRST_ID and "\u4e00" <= ch <= "\u9fff" else -1 for ch, x in zip(window, ids[8 * i : 8 * i + 8])]
+        # the 4-grams at columns 0..2, then the 5-grams (-1: a column unknown)
+        for s in range(3):
+            if min(r[s : s + 4]) < 0:
+                slots.append(-1)
+            else:
+                slots.append(len(keys))
+                keys.append(k4 | r[s] << 3 * BITS | r[s + 1] << 2 * BITS | r[s + 2] << BITS | r[s + 3])
+        for s in range(3):
+            if min(r[s : s + 5]) < 0:
+                slots.append(-1)
+            else:
+                slots.append(len(keys))
+                keys.append(k5 | r[s] << 4 * BITS | r[s + 1] << 3 * BITS | r[s + 2] << 2 * BITS | r[s + 3] << BITS | r[s + 4])
+    first_own = len(keys)
     for i in range(m):
-        row = ids[8 * m + 6 * i : 8 * m + 6 * i + 6]
-        ask(row, 1, 3)
-        ask(row, 2, 3)
-        ask(row, 2, 4)
-    idx = corpus._find(np.array(keys, dtype=np.uint64)).tolist()
-    counts = corpus.counts
-    found = [int(counts[x]) if x >= 0 else 0 for x in idx]
-    got = [found[j] if j >= 0 else 0 for j in slots]
-    per = [got[6 * i : 6 * i + 6] for i in range(m)]  # 4-grams at 0..2, 5-grams at 0..2
-    own = got[6 * m :]
-    c4 = [[per[i][s] for i in range(m)] for s in range(3)]
-    c5 = [[per[i][3 + s] for i in range(m)] for s in range(3)]
-    c3 = [[own[3 * i] for i in range(m)], [own[3 * i + 1] for i in range(m)]]
-    return c4, c5, c3, [own[3 * i + 2] for i in range(m)]
+        r = ids[8 * m + 6 * i : 8 * m + 6 * i + 6]
+        keys += [k3 | r[1] << 2 * BITS | r[2] << BITS | r[3], k3 | r[2] << 2 * BITS | r[3] << BITS | r[4], k4 | r[2] << 3 * BITS | r[3] << 2 * BITS | r[4] << BITS | r[5]]
+    idx = corpus._find(np.array(keys, dtype=np.uint64))
+    found = [c if x >= 0 else 0 for c, x in zip(corpus.counts[idx].tolist(), idx.tolist())]
+    per = [[found[j] if j >= 0 else 0 for j in slots[6 * i : 6 * i + 6]] for i in range(m)]
+    own = found[first_own:]
+    c4 = [[row[s] for row in per] for s in range(3)]
+    c5 = [[row[3 + s] for row in per] for s in range(3)]
+    return c4, c5, [own[0::3], own[1::3]], own[2::3]
 
 
 def _places(text: str, near: np.ndarray, hits: np.ndarray, flags: tuple[np.ndarray, ...], at: np.ndarray) -> list[tuple[int, int]]:
