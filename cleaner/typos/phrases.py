@@ -320,23 +320,24 @@ def _once_places(text: str, quads: _Quads) -> list[tuple[int, int, int, int]]:
 
     plain, g1, g2, han = quads
     n = len(plain)
-    han5 = (plain != 0) & han[4 : n + 4]
-    at = np.flatnonzero(np.concatenate((plain != 0, han5, han5 & han[5 : n + 5])))
+    quad_han = plain != 0
+    han5 = quad_han & han[4 : n + 4]
+    at = np.flatnonzero(np.concatenate((quad_han, han5, han5 & han[5 : n + 5])))
     keys = np.concatenate((plain, g1, g2))[at]
     order = np.argsort(keys)
-    ranked, at = keys[order], at[order]
+    ranked = keys[order]
     dup = np.flatnonzero(ranked[1:] == ranked[:-1])
     if len(dup) > FEW_EQUAL:
-        return _paired(ranked, at, n)
+        return _paired(ranked, at[order], n)
     if not len(dup):
         return []  # every pair is two places of one key
-    return _paired_few(dup.tolist(), at, n)
+    return _paired_few(dup.tolist(), at, order, n)
 
 
-def _paired_few(dup: list[int], at: np.ndarray, n: int) -> list[tuple[int, int, int, int]]:
-    """:func:`_once_places`' pairs from the sorted keys' places ``at``
-    (``tag * n + place``) and ``dup``, the indices where a key equals the
-    next one: the runs of equal keys read in Python (on a piece of news a
+def _paired_few(dup: list[int], at: np.ndarray, order: np.ndarray, n: int) -> list[tuple[int, int, int, int]]:
+    """:func:`_once_places`' pairs from the keys' places ``at`` (``tag * n +
+    place``), the sort's ``order`` of the keys and ``dup``, the indices
+    (into the sorted keys) where a key equals the next one: the runs of equal keys read in Python (on a piece of news a
     few dozen keys; :func:`_paired`'s numpy calls over all keys cost more)."""
     # the runs of equal keys (indices into ``ranked``, in its order: the
     # sort's order of equal keys decides which place a pair names, as it did
@@ -350,7 +351,7 @@ def _paired_few(dup: list[int], at: np.ndarray, n: int) -> list[tuple[int, int, 
             idx.append(i)
         idx.append(i + 1)
         prev = i
-    vals = at[idx].tolist()
+    vals = at[order[idx]].tolist()
     # a place whose quad is written twice or more (not "fresh"); a run
     # holds the places of its quads (tag 0), of its quads with one character
     # skipped (tag 1) and with two (tag 2), at ``tag * n + place``
