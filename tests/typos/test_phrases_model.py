@@ -158,3 +158,36 @@ def test_the_screen_finds_what_its_definition_says(seed: int) -> None:
     for t, ins, dele, u in found:  # each names a place that agrees
         assert text[t : t + 2] == text[u : u + 2] and text[t + 2 + ins : t + 4 + ins] == text[u + 2 + dele : u + 4 + dele]
     assert {p[:3] for p in found} == _once_by_hand(text)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_screen_in_python_names_the_pairs_of_the_screen_in_numpy_in_its_order(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a small alphabet: many runs of equal keys, whose order in the sort
+    # decides which place a pair names and the order of the pairs
+    from cleaner.typos.phrases import _once_places, _quads
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice("汽车产业发展教育，") for _ in range(rng.randrange(8, 160)))
+    quads = _quads(text)
+    monkeypatch.setattr(phrases, "FEW_EQUAL", 10**9)
+    in_python = _once_places(text, quads)
+    monkeypatch.setattr(phrases, "FEW_EQUAL", -1)
+    assert in_python == _once_places(text, quads)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_corpus_counts_in_python_are_those_in_numpy(seed: int) -> None:
+    # places anywhere in a text of the corpus's own sentences, one of them
+    # with a character dropped: most n-grams asked are known to the corpus
+    from cleaner.typos.phrases import _counted, _counted_few
+
+    corpus = learn(CORPUS)
+    rng = random.Random(seed)
+    sentences = rng.sample(CORPUS, 4)
+    cut = rng.randrange(1, len(sentences[0]) - 1)
+    text = sentences[0][:cut] + sentences[0][cut + 1 :] + "".join(sentences[1:])
+    shapes = ((1, 0), (2, 0), (0, 1), (0, 2), (1, 1))
+    places = [(t, *rng.choice(shapes), rng.randrange(len(text) - 8)) for t in rng.sample(range(len(text) - 8), 12)]
+    few = _counted_few(corpus, text, places)
+    assert few == _counted(corpus, text, places)
+    assert any(c for part in few[:3] for row in part for c in row)  # known n-grams were asked
