@@ -74,6 +74,21 @@ FIRST_ID = 16
 
 _MASK = (1 << BITS) - 1
 _ORDER_SHIFT = 60
+#: a table key holds its n-gram's order from this bit up (public for
+#: callers that build keys: :func:`ngram_key`, :meth:`CharModel.counts_of_keys`)
+ORDER_SHIFT = _ORDER_SHIFT
+
+
+def ngram_key(ids: Sequence[int]) -> int:
+    """The table key of the n-gram of ``ids`` (each below ``1 << BITS``).
+
+    >>> ngram_key([16, 17]) == 2 << ORDER_SHIFT | 16 << BITS | 17
+    True
+    """
+    key = len(ids) << ORDER_SHIFT
+    for k, x in enumerate(reversed(ids)):
+        key |= x << (BITS * k)
+    return key
 _LOW = np.uint64((1 << _ORDER_SHIFT) - 1)
 #: orders whose keys the C look-ups find by their first id (BITS * 5 < 60)
 _RADIX_ORDERS = 5
@@ -355,6 +370,19 @@ class CharModel:
         [2, 2]
         """
         return self.count(np.arange(FIRST_ID + len(self.vocab), dtype=np.int64).reshape(-1, 1))
+
+    def counts_of_keys(self, keys: np.ndarray) -> np.ndarray:
+        """The count of each n-gram given by its table key (:func:`ngram_key`:
+        its order above :data:`ORDER_SHIFT`, its ids :data:`BITS` bits each,
+        the last in the lowest bits), 0 where the table lacks it: for a
+        caller that builds a few keys in Python.
+
+        >>> m = learn(["天气很好。"] * 2)
+        >>> m.counts_of_keys(np.array([ngram_key(m.ids("天气").tolist()), ngram_key(m.ids("气天").tolist())], dtype=np.uint64)).tolist()
+        [2, 0]
+        """
+        idx = self._find(np.asarray(keys, dtype=np.uint64))
+        return np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
 
     def pairs_at_least(self, least: int) -> np.ndarray:
         """The pairs of ids the corpus writes at least ``least`` times, each

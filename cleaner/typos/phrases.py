@@ -524,12 +524,12 @@ def _counted_few(corpus: CharModel, text: str, places: list[tuple[int, int, int,
     """
     import numpy as np
 
-    from .charmodel import BITS, FIRST_ID
+    from .charmodel import BITS, FIRST_ID, ORDER_SHIFT
 
     fixed, copy = _windows(text, places)
     m = len(places)
     ids = corpus.ids("".join(fixed) + "".join(copy)).tolist()
-    k3, k4, k5 = 3 << 60, 4 << 60, 5 << 60
+    k3, k4, k5 = 3 << ORDER_SHIFT, 4 << ORDER_SHIFT, 5 << ORDER_SHIFT
     keys: list[int] = []
     slots: list[int] = []  # per n-gram asked, its index in keys (-1: counts 0)
     for i, window in enumerate(fixed):
@@ -551,8 +551,7 @@ def _counted_few(corpus: CharModel, text: str, places: list[tuple[int, int, int,
     for i in range(m):
         r = ids[8 * m + 6 * i : 8 * m + 6 * i + 6]
         keys += [k3 | r[1] << 2 * BITS | r[2] << BITS | r[3], k3 | r[2] << 2 * BITS | r[3] << BITS | r[4], k4 | r[2] << 3 * BITS | r[3] << 2 * BITS | r[4] << BITS | r[5]]
-    idx = corpus._find(np.array(keys, dtype=np.uint64))
-    found = [c if x >= 0 else 0 for c, x in zip(corpus.counts[idx].tolist(), idx.tolist())]
+    found = corpus.counts_of_keys(np.array(keys, dtype=np.uint64)).tolist()
     per = [[found[j] if j >= 0 else 0 for j in slots[6 * i : 6 * i + 6]] for i in range(m)]
     own = found[first_own:]
     c4 = [[row[s] for row in per] for s in range(3)]
