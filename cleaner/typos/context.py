@@ -34,10 +34,11 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -374,8 +375,9 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
         return _py_proposals(text, cm, nb_fn, m)
     isolated, pos_list, codes, deficit, kinds = found
     costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
-    chan = [CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * d if k == 0 else costs[k] for k, d in zip(kinds, deficit)]
-    return _with_word_proposals(text, cm, m, (pos_list, list(map(chr, codes)), chan, [k == 0 for k in kinds], frozenset(isolated), [None if k == 2 else False for k in kinds]))
+    base, slope = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE  # locals in the loop: the same floats
+    chan = [base + slope * d if k == 0 else costs[k] for k, d in zip(kinds, deficit)]
+    return _with_word_proposals(text, cm, m, (pos_list, list(map(chr, codes)), chan, list(map(operator.not_, kinds)), frozenset(isolated), [None if k == 2 else False for k in kinds]))
 
 
 def _with_word_proposals(text: str, cm: CharModel, m: WordModel, found: Proposals) -> Proposals:
@@ -1067,33 +1069,44 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     if CONTEXT_RARE_RATIO is not None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
     # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
-    lone = [p in isolated for p in pos]
-    plausible = len({p for p, g, c, v, iso in zip(pos, gain_list, chan, visual, lone) if iso and v and g - (c - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE})
-    floor_list = [CONTEXT_SUGGEST if iso else CONTEXT_SUGGEST + CONTEXT_UNISOLATED for iso in lone]
+    # one pass over the candidates for the plausible suspects and the live ones (four list passes before: 27 -> ? us a piece of unseen news)
     slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
+    lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
+    plausible_at: set[int] = set()
+    cost, slope, least = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
     out: list[Scored] = []
     groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
     heads: list[int] = []
-    for j, (p, g, c, f) in enumerate(zip(pos, gain_list, chan, floor_list)):
-        if g - c + slack >= f:
-            if heads and heads[-1] == p:
-                groups[-1].append(j)
-            else:
-                heads.append(p)
-                groups.append([j])
+    last = -1
+    for j, (p, g, c, v) in enumerate(zip(pos, gain_list, chan, visual)):
+        if p in isolated:
+            if v and g - (c - cost) / slope >= least:
+                plausible_at.add(p)
+            if not g - c + slack >= lone_floor:  # not <: the same outcome for a NaN
+                continue
+        elif not g - c + slack >= other_floor:
+            continue
+        if p == last:
+            groups[-1].append(j)
+        else:
+            last = p
+            heads.append(p)
+            groups.append([j])
+    plausible = len(plausible_at)
     if not groups:
         return out, plausible
     spans = [(*han_span(text, i, WINDOW), i) for i in heads]
     if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
         bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g] for g in groups], m, banned)
-        groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= floor_list[j] - WORD_BOUND_MARGIN] for g, ub in zip(groups, bounds)]
+        groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= (lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN] for g, ub, (_, _, i) in zip(groups, bounds, spans)]
     for (a, b, i), js in zip(spans, groups):
         if not js:
             continue
+        floor = lone_floor if i in isolated else other_floor
         base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
         for j, new in zip(js, news):
             g, word = gain_list[j], new - base
-            if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor_list[j]:  # Scored.score, the same float
+            if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
                 long = longs[j] or (not visual[j] and _long_words(text, [i], [alts[j]], cm, m)[0])
                 veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long)
                 if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m)[0]:  # a look-alike that completes a long word
@@ -1113,15 +1126,15 @@ def _verified(
     those whose character model gain may make them candidates, or rivals of
     one (within :data:`CONTEXT_CORPUS_MARGIN`), are looked up in the word
     list: the others cannot change an outcome (a tenth of them on news)."""
-    open_ = [j for j, f in enumerate(maybe) if f is None]
-    if not open_:
+    if None not in maybe:  # identity first: no False == None compared in Python
         return pos, alts, chan, visual, [bool(f) for f in maybe], gains
+    open_ = list(compress(range(len(maybe)), map(operator.is_, maybe, repeat(None))))
     bar = CONTEXT_LONG_WORD_COST - CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK + CONTEXT_SUGGEST + CONTEXT_UNISOLATED - CONTEXT_CORPUS_MARGIN
     mask = [True] * len(pos)
     for j in open_:
         mask[j] = gains[j] >= bar and _long_span(text, pos[j], alts[j], m) is not None
     if all(mask):
-        return pos, alts, chan, visual, [f is not False for f in maybe], gains
+        return pos, alts, chan, visual, list(map(operator.is_not, maybe, repeat(False))), gains
     return (
         list(compress(pos, mask)), list(compress(alts, mask)), list(compress(chan, mask)), list(compress(visual, mask)),
         [f is not False for f in compress(maybe, mask)], list(compress(gains, mask)),
@@ -1141,7 +1154,7 @@ def _rarity_discounted(text: str, pos: Sequence[int], alts: Sequence[str], chan:
     """``chan`` with :data:`CONTEXT_RARE_DISCOUNT` off each corpus proposal
     whose written character the corpus writes at most
     :data:`CONTEXT_RARE_RATIO` times as often as the proposal."""
-    js = [j for j, v in enumerate(visual) if not v]
+    js = list(compress(range(len(visual)), map(operator.not_, visual)))
     if not js or CONTEXT_RARE_RATIO is None:
         return chan
     chars = [text[pos[j]] for j in js] + [alts[j] for j in js]
