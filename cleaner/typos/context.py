@@ -1069,10 +1069,10 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     if CONTEXT_RARE_RATIO is not None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
     # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
-    # one pass over the candidates for the plausible suspects and the live ones (four list passes before: 27 -> ? us a piece of unseen news)
+    # one pass over the candidates (about 200 a piece of unseen news) for the plausible suspects and the live ones: four list passes before
     slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
     lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
-    plausible_at: set[int] = set()
+    plausible, seen = 0, -1  # pos ascending: the plausible suspects counted once each
     cost, slope, least = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
     out: list[Scored] = []
     groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
@@ -1080,8 +1080,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     last = -1
     for j, (p, g, c, v) in enumerate(zip(pos, gain_list, chan, visual)):
         if p in isolated:
-            if v and g - (c - cost) / slope >= least:
-                plausible_at.add(p)
+            if p != seen and v and g - (c - cost) / slope >= least:
+                plausible, seen = plausible + 1, p
             if not g - c + slack >= lone_floor:  # not <: the same outcome for a NaN
                 continue
         elif not g - c + slack >= other_floor:
@@ -1092,7 +1092,6 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
             last = p
             heads.append(p)
             groups.append([j])
-    plausible = len(plausible_at)
     if not groups:
         return out, plausible
     spans = [(*han_span(text, i, WINDOW), i) for i in heads]
@@ -1327,13 +1326,16 @@ def find_in_context(
     items: list[Edit | Suggestion] = []
     best: dict[int, Scored] = {}
     for c in sorted(found, key=lambda c: -c.score):
+        clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
+        need = threshold + (0.0 if c.isolated else CONTEXT_UNISOLATED) + (CONTEXT_EDGE if one_sided(text, c.start) else 0.0)
+        may_edit = c.veto is None and c.score >= need and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken)
+        if not may_edit and c.start in best:
+            continue  # neither an edit nor its place's first suggestion: dropped unread (no guard, no note)
         if _written_here(text, c, repeats, word_model or model()):
             continue  # the document's own spelling (guard "document")
         evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
-        clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
-        need = threshold + (0.0 if c.isolated else CONTEXT_UNISOLATED) + (CONTEXT_EDGE if one_sided(text, c.start) else 0.0)
         held = None if c.veto else "function" if function_swap(c.before, c.after, c.word, word_model or model()) else "name list" if in_a_list_of_names(text, c.start) else None
-        if c.veto is None and held is None and c.score >= need and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+        if may_edit and held is None:
             taken.append(c.start)
             items.append(Edit(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
         elif c.start not in best:
