@@ -846,7 +846,7 @@ def _four_gram_counts(rows: np.ndarray, cm: CharModel) -> np.ndarray:
     return cm.count(np.concatenate([rows[:, s : s + 4] for s in range(4)])).reshape(4, len(rows)).max(axis=0)
 
 
-def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel, m: WordModel, *, size: int | None = None) -> list[bool]:
+def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel, m: WordModel, *, size: int | None = None, ids: np.ndarray | None = None) -> list[bool]:
     """Per candidate (``alts[j]`` at ``at[j]``): whether it completes a
     dictionary word of :data:`CONTEXT_LONG_WORD` characters or more around
     its position where what is written has none as long; looked for only
@@ -858,10 +858,12 @@ def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel
     >>> cm = learn(["我们在北京工作，大力发展旅游业。"] * 3)
     >>> _long_words("要大刀发展经济", [2, 2], ["力", "人"], cm, model())
     [True, False]
+
+    ``ids``: ``cm.ids(text)`` when the caller has them.
     """
     if CONTEXT_LONG_WORD is None or not at:
         return [False] * len(at)
-    counts = _candidate_counts(cm.ids(text), np.asarray(at, dtype=np.int64), cm.ids("".join(alts)), cm)
+    counts = _candidate_counts(cm.ids(text) if ids is None else ids, np.asarray(at, dtype=np.int64), cm.ids("".join(alts)), cm)
     out = [False] * len(at)
     for j in np.flatnonzero(counts >= CONTEXT_LONG_WORD_MIN_COUNT).tolist():
         out[j] = _long_span(text, at[j], alts[j], m, size=size) is not None
@@ -1103,22 +1105,28 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
         bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g] for g in groups], m, banned)
         groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= (lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN] for g, ub, (_, _, i) in zip(groups, bounds, spans)]
+    live: list[tuple[int, int, float]] = []  # (candidate, position, word gain) of those that reach the floor
     for (a, b, i), js in zip(spans, groups):
         if not js:
             continue
         floor = lone_floor if i in isolated else other_floor
         base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
         for j, new in zip(js, news):
-            g, word = gain_list[j], new - base
-            if g + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
-                long = longs[j] or (not visual[j] and _long_words(text, [i], [alts[j]], cm, m)[0])
-                veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long)
-                if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m)[0]:  # a look-alike that completes a long word
-                    long = True
-                    veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True)
-                elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
-                    veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS)
-                out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated, long_word=long))
+            word = new - base
+            if gain_list[j] + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
+                live.append((j, i, word))
+    ask = [k for k, (j, _, _) in enumerate(live) if not longs[j] and not visual[j]]  # the corpus proposals not yet known to complete a long word: one look-up for all
+    completes = dict(zip(ask, _long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
+    for k, (j, i, word) in enumerate(live):
+        g = gain_list[j]
+        long = longs[j] or completes.get(k, False)
+        veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long)
+        if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
+            long = True
+            veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True)
+        elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
+            veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS)
+        out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=_rival(pos, gain_list, j), isolated=i in isolated, long_word=long))
     return out, plausible
 
 
