@@ -739,18 +739,32 @@ fail:
     return NULL;
 }
 
+/* The six arguments (text, position, chars, table, banned, compact) of the
+ * word model's calls on one text: 1 when C takes them (the position in
+ * *pos), 0 when they are left to Python (NotImplemented), -1 on an error. */
+static int
+word_call_args(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t *pos)
+{
+    if (!arity(name, nargs, 6))
+        return -1;
+    if (!PyUnicode_CheckExact(args[0]) || !PyList_CheckExact(args[2]) || !PyDict_CheckExact(args[3]) || !PyFrozenSet_CheckExact(args[4])
+        || as_index(args[1], pos) < 0)
+        return 0;
+    return 1;
+}
+
 static PyObject *
 word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     /* word_gain_bounds(window, p, chars, table, banned, compact) */
-    if (!arity("word_gain_bounds", nargs, 6))
-        return NULL;
-    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
     const Compact *ct;
     Py_ssize_t p;
-    if (!PyUnicode_CheckExact(window) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
-        || as_index(args[1], &p) < 0)
+    int ok = word_call_args("word_gain_bounds", args, nargs, &p);
+    if (ok < 0)
+        return NULL;
+    if (ok == 0)
         Py_RETURN_NOTIMPLEMENTED;
+    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
     if (compact_of(args[5], table, &ct) < 0)
         return NULL;
     return bounds_of(window, p, chars, table, ct, banned);
@@ -848,14 +862,14 @@ logprob_variants(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* logprob_variants(text, pos, chars, table, banned, compact):
      * WordModel.logprob_variants, (float, list of floats), the same floats;
      * NotImplemented for arguments left to Python */
-    if (!arity("logprob_variants", nargs, 6))
-        return NULL;
-    PyObject *str = args[0], *chars = args[2], *table = args[3], *banned = args[4];
     const Compact *ct;
     Py_ssize_t pos;
-    if (!PyUnicode_CheckExact(str) || !PyList_CheckExact(chars) || !PyDict_CheckExact(table) || !PyFrozenSet_CheckExact(banned)
-        || as_index(args[1], &pos) < 0)
+    int ok = word_call_args("logprob_variants", args, nargs, &pos);
+    if (ok < 0)
+        return NULL;
+    if (ok == 0)
         Py_RETURN_NOTIMPLEMENTED;
+    PyObject *str = args[0], *chars = args[2], *table = args[3], *banned = args[4];
     Py_ssize_t n = PyUnicode_GET_LENGTH(str), nchars = PyList_GET_SIZE(chars);
     if (n == 0 || pos < 0 || pos >= n)
         Py_RETURN_NOTIMPLEMENTED;
