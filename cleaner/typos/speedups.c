@@ -741,16 +741,18 @@ fail:
 
 /* The six arguments (text, position, chars, table, banned, compact) of the
  * word model's calls on one text: 1 when C takes them (the position in
- * *pos), 0 when they are left to Python (NotImplemented), -1 on an error. */
+ * *pos, the compact table in *ct), 0 when they are left to Python
+ * (NotImplemented), -1 on an error (the compact argument not one of this
+ * module's capsules). */
 static int
-word_call_args(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t *pos)
+word_call_args(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t *pos, const Compact **ct)
 {
     if (!arity(name, nargs, 6))
         return -1;
     if (!PyUnicode_CheckExact(args[0]) || !PyList_CheckExact(args[2]) || !PyDict_CheckExact(args[3]) || !PyFrozenSet_CheckExact(args[4])
         || as_index(args[1], pos) < 0)
         return 0;
-    return 1;
+    return compact_of(args[5], args[3], ct) < 0 ? -1 : 1;
 }
 
 static PyObject *
@@ -759,15 +761,13 @@ word_gain_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* word_gain_bounds(window, p, chars, table, banned, compact) */
     const Compact *ct;
     Py_ssize_t p;
-    int ok = word_call_args("word_gain_bounds", args, nargs, &p);
-    if (ok < 0)
-        return NULL;
-    if (ok == 0)
+    int ok = word_call_args("word_gain_bounds", args, nargs, &p, &ct);
+    if (ok <= 0) {
+        if (ok < 0)
+            return NULL;
         Py_RETURN_NOTIMPLEMENTED;
-    PyObject *window = args[0], *chars = args[2], *table = args[3], *banned = args[4];
-    if (compact_of(args[5], table, &ct) < 0)
-        return NULL;
-    return bounds_of(window, p, chars, table, ct, banned);
+    }
+    return bounds_of(args[0], p, args[2], args[3], ct, args[4]);
 }
 
 static PyObject *
@@ -864,11 +864,12 @@ logprob_variants(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      * NotImplemented for arguments left to Python */
     const Compact *ct;
     Py_ssize_t pos;
-    int ok = word_call_args("logprob_variants", args, nargs, &pos);
-    if (ok < 0)
-        return NULL;
-    if (ok == 0)
+    int ok = word_call_args("logprob_variants", args, nargs, &pos, &ct);
+    if (ok <= 0) {
+        if (ok < 0)
+            return NULL;
         Py_RETURN_NOTIMPLEMENTED;
+    }
     PyObject *str = args[0], *chars = args[2], *table = args[3], *banned = args[4];
     Py_ssize_t n = PyUnicode_GET_LENGTH(str), nchars = PyList_GET_SIZE(chars);
     if (n == 0 || pos < 0 || pos >= n)
@@ -878,8 +879,6 @@ logprob_variants(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (!PyUnicode_CheckExact(c) || PyUnicode_GET_LENGTH(c) != 1)
             Py_RETURN_NOTIMPLEMENTED;
     }
-    if (compact_of(args[5], table, &ct) < 0)
-        return NULL;
     double local[2 * 65], *done = local, *out;
     if (n > 64 && (done = PyMem_Malloc(2 * (n + 1) * sizeof(double))) == NULL)
         return PyErr_NoMemory();
