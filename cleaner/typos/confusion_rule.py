@@ -891,9 +891,11 @@ def _partner_arrays() -> dict[str, np.ndarray]:
 
 def _misspelling(pair: str, m: WordModel, nb_fn: Neighbours) -> bool:
     """Whether a two-character word is a look-alike of one at least
-    ``e**MISSPELLING_MARGIN`` times as frequent (周未 for 周末)."""
+    ``e**MISSPELLING_MARGIN`` times as frequent (周未 for 周末), and no
+    name (:func:`guards.reads_as_name`: a surname and a given name the web
+    lists hold, 石磊 beside 石器, is a word of its own)."""
     lp = m.table.get(pair)
-    if lp is None or lp > MISSPELLING_CEILING:
+    if lp is None or lp > MISSPELLING_CEILING or guards.reads_as_name(pair, m):
         return False
     table = m.table
     need = lp + MISSPELLING_MARGIN
@@ -914,7 +916,7 @@ def _default_misspellings() -> frozenset[str]:
     :func:`_misspelling` rejects with the shipped table (about 11,600 of
     72,800; 1.7 s to decide them all).  Decided once per machine and kept
     in the cache folder beside the word model, under a name that changes
-    with the model, the table and the constants."""
+    with the model, the table, the guards' word lists and the constants."""
     import hashlib
 
     from ..confusion import TABLE
@@ -922,7 +924,7 @@ def _default_misspellings() -> frozenset[str]:
     m = model()
     table = resources.files("cleaner").joinpath("data", TABLE).read_bytes()
     key = hashlib.sha1(
-        b"%s|%r|%r|" % (cache_path().name.encode(), MISSPELLING_MARGIN, MISSPELLING_CEILING) + table
+        b"%s|%r|%r|" % (cache_path().name.encode(), MISSPELLING_MARGIN, MISSPELLING_CEILING) + table + resources.files("cleaner").joinpath("data", "typo_guards.txt").read_bytes()
     ).hexdigest()[:16]
     path = usable_cache_dir() / f"typo-misspellings-{key}.txt"
     cached = _read_misspellings(path)

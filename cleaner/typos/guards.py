@@ -51,7 +51,7 @@ from importlib import resources
 from ..chars import script_chars
 from .model import WordModel
 
-__all__ = ["vetoed", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
+__all__ = ["vetoed", "reads_as_name", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
 
 #: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
 COMMON_WORD_LOGP = -13.5
@@ -74,7 +74,8 @@ _SENTENCE_END = frozenset("。！？!?\n\r")
 
 @functools.cache
 def word_lists() -> dict[str, frozenset[str]]:
-    """The sections of ``typo_guards.txt``: surnames, titles, proper_suffixes."""
+    """The sections of ``typo_guards.txt``: surnames, surnames_also_words,
+    titles, proper_suffixes."""
     text = resources.files("cleaner").joinpath("data/typo_guards.txt").read_text(encoding="utf-8")
     sections: dict[str, set[str]] = {}
     current: set[str] | None = None
@@ -265,6 +266,10 @@ def name(run: str, k: int, after: str, m: WordModel) -> bool:
     for a, b in m.covering_words(new, k):
         if m.tag(new[a:b]) in NAME_TAGS and not m.is_word(run[a:b]):
             return True
+    # a two-character name a word list holds, of a surname that is also a
+    # word (武|X, 石|X) and a given name
+    if k >= 1 and m.is_word(run[k - 1 : k + 1]) and reads_as_name(run[k - 1 : k + 1], m):
+        return True
     # a surname one or two characters before: 张|志强, 马|伊琍, 欧阳|X
     for s in (k - 1, k - 2):
         for length in (1, 2):
@@ -275,6 +280,20 @@ def name(run: str, k: int, after: str, m: WordModel) -> bool:
     if k >= 3 and run[k - 3] in surnames and not _in_word(run, k - 3, k, m) and m.is_word(run[k - 1] + after):
         return True
     return False
+
+
+def reads_as_name(pair: str, m: WordModel) -> bool:
+    """A two-character word that reads as a person's name: a surname (the
+    ``surnames`` of ``typo_guards.txt`` or those that are also everyday
+    words, ``surnames_also_words``) and a character that jieba's dictionary
+    tags as a given name on its own.
+
+    >>> from cleaner.typos.model import model
+    >>> reads_as_name("石磊", model()), reads_as_name("周未", model())
+    (True, False)
+    """
+    lists = word_lists()
+    return len(pair) == 2 and (pair[0] in lists["surnames"] or pair[0] in lists["surnames_also_words"]) and m.tag(pair[1]) in NAME_TAGS
 
 
 def _in_word(run: str, s: int, k: int, m: WordModel) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cleaner import clean, explain
-from cleaner.typos import guards
+from cleaner.typos import confusion_rule, guards
+from cleaner.typos.confusion_rule import default_neighbours
 from cleaner.typos.model import model
 
 
@@ -35,6 +36,19 @@ def test_person_names():
     assert guards.name("欧阳修文", 3, "X", m) or guards.name("欧阳修文", 2, "X", m)
     assert not guards.name("越来赴", 2, "越", m)
     assert not guards.name("王国的未来", 3, "末", m)  # 王 is in the word 王国, not a surname
+
+
+def test_a_web_listed_name_of_a_surname_that_is_also_a_word():
+    m = model()
+    # 武 is a surname and a word (武器); 武磊 is in the web word lists, 磊 is
+    # a given name in jieba's dictionary: a name, not a misspelling of 武器
+    assert guards.reads_as_name("武磊", m) and m.is_word("武磊")
+    assert not guards.reads_as_name("周未", m)  # 未 is no given name: 周末's misspelling
+    assert not confusion_rule._misspelling("武磊", m, default_neighbours())
+    assert confusion_rule._misspelling("周未", m, default_neighbours())
+    assert guards.name("谈论武磊", 3, "器", m)
+    for text in ("昨晚武磊替补登场。", "球迷都在谈论武磊。"):
+        assert clean(text, only=["ocr_confusion"]) == text
 
 
 def test_proper_nouns_and_suffixes():
