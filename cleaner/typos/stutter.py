@@ -12,6 +12,9 @@ every test below says "accident":
   a verb and 一/了 (一边走一走一边: "V一V" and "V了V" frames) and does not
   stand before 一下/一番 (讨论讨论一下: a doubled verb and its complement);
 * the unit stands twice, not three times or more (加油加油加油: a chant);
+* the unit is not a word written twice on purpose (非常非常, 什么什么: the
+  ``said_twice`` list of ``cleaner/data/typo_guards.txt``), nor "A不A" /
+  "A没A" (行不行不知道);
 * the doubled form is not itself a dictionary word;
 * in the best segmentation of the text around it, exactly one copy stands as
   a whole sequence of words: real reduplication (研究研究, 恭喜恭喜, 一步一步)
@@ -45,6 +48,7 @@ from typing import TYPE_CHECKING
 
 from ..edits import Edit, Suggestion
 from ..rule import Rule
+from . import guards
 from .model import WordModel, code_points, model
 
 if TYPE_CHECKING:
@@ -100,12 +104,17 @@ def _frame(unit: str, at: int, cuts: set[int], m: WordModel) -> bool:
     """Whether the repeat of ``unit`` at ``at`` (in a segmented stretch whose
     word ends are ``cuts``) is "V一V" or "V了V" followed by more (一边|走|一|走|
     一边, 我|想|了|想|了解): a verb standing alone as a word and 一/了, which
-    together are no word (完成了成了: 成 is inside 完成, a stutter).
+    together are no word (完成了成了: 成 is inside 完成, a stutter); or the
+    question frame "A不A" / "A没A" followed by more (行不行不知道).
 
     >>> m = model()
     >>> _frame("走一", 2, {0, 2, 3, 4, 5, 7, 8}, m), _frame("成了", 1, {0, 2, 3, 4, 5}, m)
     (True, False)
+    >>> _frame("行不", 0, {0, 1, 2, 3, 5}, m)
+    True
     """
+    if len(unit) == 2 and unit[1] in "不没":
+        return True  # A不A, A没A: 好不好, 山不山不谈 (a question frame)
     return len(unit) == 2 and unit[1] in "一了" and not m.is_word(unit) and at in cuts and at + 1 in cuts
 
 
@@ -191,7 +200,7 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             continue
         if m is None:
             m = model()
-        if m.is_word(unit + unit) or text[i + 2 * k : i + 2 * k + 2] in _COMPLEMENTS:
+        if m.is_word(unit + unit) or text[i + 2 * k : i + 2 * k + 2] in _COMPLEMENTS or unit in guards.word_lists()["said_twice"]:
             continue
         a = i
         while a > max(0, i - CONTEXT) and "\u4e00" <= text[a - 1] <= "\u9fff":

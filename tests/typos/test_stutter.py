@@ -50,6 +50,9 @@ def test_removes_a_glued_repeat(text, expected):
         "我想了想了解一下情况。",  # V了V then 了解
         "这件事我们讨论讨论一下。",  # a doubled verb before its complement
         "大家商量商量一番再定。",
+        "他跑得非常非常快，油耗也非常非常低。",  # emphasis (非常低 is a dictionary entry)
+        "你说的是什么什么样的人？",  # "such and such"
+        "这款车行不行不好说。",  # A不A, then 不好说
     ],
 )
 def test_keeps_real_repetition(text):
