@@ -72,6 +72,11 @@ GATES = {"recall": 0.11, "precision": 0.95}
 MODEL_GATES = {"once_recall": 0.09}
 #: clean documents the rule may change: none
 CONTROL_LIMITS = {"thucnews": 0, "pku": 0, "msr": 0, "wiki": 0, "cityu": 0}
+#: ... with a model of another source (:func:`test_clean_controls_with_a_model`):
+#: two of the 1,000 THUCNews articles, whose text has lost its paragraph
+#: breaks, are changed (a name written twice where a caption meets the
+#: speaker's line, 指数的指数基金)
+MODEL_CONTROL_LIMITS = {**CONTROL_LIMITS, "thucnews": 2}
 
 
 def _quick(request: Any) -> bool:
@@ -232,20 +237,26 @@ def test_clean_controls(benchmark: Any, gate: Any, request: Any) -> None:
 
 
 def test_clean_controls_with_a_model(benchmark: Any, gate: Any, request: Any) -> None:
-    """Clean documents with a model (the test split's: THUCNews dev
-    articles, People's Daily and MSRA): the rule changes none."""
+    """Clean documents with a model that never saw them: the THUCNews
+    articles with a model of People's Daily + MSRA, the other sources with
+    a model of all THUCNews (a corpus of another source, where "the corpus
+    never writes the copy's form" is weak evidence).  Until 2026-12-04 this
+    ran every set with :func:`corpus_for` ``("test")``, which holds half of
+    the THUCNews articles and all of People's Daily and MSRA: it saw no
+    harm where there was some (7 documents changed, now 2:
+    :data:`MODEL_CONTROL_LIMITS`)."""
     docs = control_documents()
     if _quick(request):
         docs = {k: v[:200] for k, v in docs.items()}
-    corpus = corpus_for("test")
+    of_people, of_thucnews = learn(people()), learn(articles())
 
     def run() -> dict[str, int]:
-        return {name: sum(bool(_edits(d, corpus)) for d in ds) for name, ds in docs.items()}
+        return {name: sum(bool(_edits(d, of_people if name == "thucnews" else of_thucnews)) for d in ds) for name, ds in docs.items()}
 
     changed = benchmark.pedantic(run, rounds=1, iterations=1)
     _report(benchmark, "phrases_controls_model", {**changed, "documents": sum(len(v) for v in docs.values())})
     for name, n in changed.items():
-        gate.quality(f"phrases.controls.model.{name}", n, higher_is_better=False, limit=CONTROL_LIMITS[name], note="clean documents changed with a model")
+        gate.quality(f"phrases.controls.model.{name}", n, higher_is_better=False, limit=MODEL_CONTROL_LIMITS[name], note="clean documents changed with a model of another source")
 
 
 def test_cost_against_ftfy(benchmark: Any, gate: Any) -> None:

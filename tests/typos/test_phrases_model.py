@@ -82,6 +82,21 @@ def test_a_pair_whose_two_copies_meet_on_a_word_is_not_a_doubling() -> None:
     assert phrases._doubled_pair("推进汽车汽车产业", phrases.Copy(4, 2, "", 1, 4, 2), model())
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        # parallel wording around a coordinator: 阅读能力和写作能力 beside 阅读和写作能力
+        "学校重视培养阅读和写作能力，课程安排合理。家长希望提高阅读能力和写作能力，老师表示赞同。",
+        # one copy of the pair inside a longer word: 代表大会 and 代表 are two words
+        "会议听取了人民代表大会选举的筹备情况。随后举行人民代表大会代表选举会议，议程顺利完成。",
+    ],
+)
+def test_parallel_wording_is_no_pair_written_twice(document: str) -> None:
+    # a corpus of another source never writes these forms: the pair alone
+    # must not be taken for a doubling
+    assert edits(document, learn(UNRELATED)) == []
+
+
 def test_a_corpus_that_writes_the_copys_form_too_confirms_nothing() -> None:
     # 推进改造农村危房 is prose: the copy's form across the change is written
     assert edits(DOC, learn(CORPUS + ["要推进改造农村危房。"])) == []
