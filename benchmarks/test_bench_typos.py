@@ -7,8 +7,8 @@ Run: ``pytest benchmarks/test_bench_typos.py -s -p no:cacheprovider``
 
 Data are read from ../shared/evaldata at run time (research-only sets are
 never copied): FASPell's real OCR errors (the 3,575-sentence train split was
-used to choose the constants; the 1,000-sentence test split only measures)
-SIGHAN-2013/14/15 test sets, and LEMON news and car (natural typos).
+used to choose the constants; the 1,000-sentence test split only measures),
+the SIGHAN-2013/14/15 test sets, and LEMON news and car (natural typos).
 
 Metrics (the standard sentence-level CSC metrics, as in the SIGHAN and
 FASPell evaluations):
