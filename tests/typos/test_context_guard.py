@@ -89,3 +89,14 @@ def test_a_change_beside_a_name_across_a_list_mark_is_only_suggested() -> None:
     (s,) = context.with_model("出席会议的有刘健明、粟道常等人。", cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: name list guard")
     assert _kinds(context.with_model("公司拓宽粟道常态运营。", cm, [], rule="ocr_confusion")) == [("Edit", 4, "渠")]
+
+
+def test_a_rare_character_the_text_writes_again_is_only_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 粟 looks like 渠, which the corpus writes before 道常; a text that
+    # writes 粟 again elsewhere has it for its own (the "own word" guard)
+    cm = learn(["会议由渠道部主持。", "他们拓宽销售渠道常年供货。", "公司拓宽渠道常态运营。"] * 10)
+    text = "公司拓宽粟道常态运营。今年粟米丰收。"
+    (s,) = context.with_model(text, cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: own word guard")
+    monkeypatch.setattr(context, "CONTEXT_OWN_RATE", 0.0)
+    assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "渠")]
