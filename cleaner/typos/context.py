@@ -1393,7 +1393,8 @@ def own_rare_char(text: str, ch: str, cm: CharModel) -> bool:
     if text.count(ch) < 2:
         return False
     count = int(cm.unigram_counts[cm.ids(ch)[0]]) if cm.knows(ch) else 0
-    return count < CONTEXT_OWN_RATE * max(1, int(cm.stats.get("chars", 0)))
+    chars = cm.stats.get("chars", 0)
+    return count < CONTEXT_OWN_RATE * max(1, chars if isinstance(chars, int) else 0)
 
 
 #: a character at least this probable as a one-character word is a
