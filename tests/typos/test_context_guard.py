@@ -100,3 +100,13 @@ def test_a_rare_character_the_text_writes_again_is_only_suggested(monkeypatch: p
     assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: own word guard")
     monkeypatch.setattr(context, "CONTEXT_OWN_RATE", 0.0)
     assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "渠")]
+
+
+def test_a_title_modifier_before_a_title_is_only_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the corpus writes 常委会副主任; 原 (former) before 副主任 speaks of another phrase
+    cm = learn(["人大常委会副主任出席会议。", "常委会副主任讲话。", "市人大常委会副主任主持。"] * 10)
+    text = "人大常委原副主任出席会议。"
+    items = context.with_model(text, cm, [], rule="ocr_confusion")
+    assert [(type(s).__name__, s.before, s.after) for s in items] == [("Suggestion", "原", "会")] and items[0].note.endswith("kept: title guard")
+    monkeypatch.setattr(context, "modifies_a_title", lambda text, i: False)
+    assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "会")]
