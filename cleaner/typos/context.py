@@ -540,7 +540,7 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     )
     cp = code_points(text)
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), ids, cp, params, *_visual_two_step_table(), _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1) if apart else _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)))
+    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), ids, cp, params, *_visual_two_step_table(), _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1))
     return None if out is NotImplemented else tuple(out)
 
 

@@ -2061,7 +2061,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int64_t *tkeys = w[15].buf, *tstarts = w[16].buf; /* _visual_two_step_table: the keys, where each code point's begin */
     Py_ssize_t ntwo = w[15].len / 8;
     const unsigned char *beside = w[17].buf; /* _pair_bits: one bit per pair of ids the corpus writes often enough */
-    const unsigned char *written = w[18].buf; /* _pair_bits(cm, 1): every pair the corpus writes */
+    const unsigned char *written = w[18].buf; /* _pair_bits(cm, 1): every pair the corpus writes (the isolated suspects at detect 0, the look-alikes left out) */
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
@@ -2093,16 +2093,25 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto error;
     }
-    for (Py_ssize_t j = 0; j <= n; j++)
-        qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
-    ngram_index_many(&tb, qkeys, pidx, n + 1);
-    for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
-        if (pidx[j] >= 0)
-            PREFETCH(counts + pidx[j]);
+    int by_bits = detect == 0; /* isolated: both pairs never written, one bit each of written_bits, not a search each */
+    if (by_bits)
+        for (Py_ssize_t j = 0; j <= n; j++) {
+            uint64_t k = P(j) << CM_BITS | P(j + 1);
+            pidx[j] = (written[k >> 3] >> (k & 7)) & 1; /* 1 written, else 0: the count's place below */
+        }
+    else {
+        for (Py_ssize_t j = 0; j <= n; j++)
+            qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
+        ngram_index_many(&tb, qkeys, pidx, n + 1);
+        for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
+            if (pidx[j] >= 0)
+                PREFETCH(counts + pidx[j]);
+        }
     }
+#define PAIR_COUNT(j) (by_bits ? pidx[j] : pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0)
     Py_ssize_t ntri = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
-        int64_t lp = pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0, rp = pidx[j + 1] >= 0 ? (int64_t)counts[pidx[j + 1]] : 0;
+        int64_t lp = PAIR_COUNT(j), rp = PAIR_COUNT(j + 1);
         int han = IS_HAN(cps[j]);
         int isolated = han && lp <= detect && rp <= detect;
         flag[j] = isolated ? 2 : 0;
@@ -2120,6 +2129,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
         flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
     PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+#undef PAIR_COUNT
 #undef P
     Py_ssize_t row[CTX_MAX_ROW];
     for (Py_ssize_t j = 0; j < n; j++) {
