@@ -372,13 +372,13 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
     post-processing over 323 unseen pieces).  ``left_out``: when given
     (and :func:`_apart_on`), the look-alikes of :func:`_split_apart` are not
     among the candidates but appended to it (one :data:`LeftOut`)."""
-    apart = left_out is not None and _apart_on(cm)
-    found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=apart)
+    sink = left_out if left_out is not None and _apart_on(cm) else None
+    found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=sink is not None)
     if found is None:
-        if not apart:
+        if sink is None:
             return _py_proposals(text, cm, nb_fn, m)
         kept, away = _split_apart(text, cm, _py_proposals(text, cm, nb_fn, m), cm.ids(text) if ids is None else ids)
-        cast(list, left_out).append(away)
+        sink.append(away)
         return kept
     isolated, pos_buf, codes, deficit, kind_buf, *away_bufs = found
     costs = np.array([0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0])  # by kind, after the look-alikes'
@@ -389,9 +389,9 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
     kinds = kind.tolist()
     flags: list[bool | None] = [None if k == 2 else False for k in kinds] if 2 in kinds else [False] * len(kinds)
     taken: list[tuple[int, str]] = []
-    if apart:
+    if sink is not None:
         away = _left_out_of(cm, cm.ids(text) if ids is None else ids, *away_bufs)
-        cast(list, left_out).append(away)
+        sink.append(away)
         taken = list(zip(away[0].tolist(), map(chr, away[3].tolist()))) if CONTEXT_WORD_PROPOSAL_COST is not None else []
     return _with_word_proposals(text, cm, m, (_int64s(pos_buf), list(map(chr, _int64s(codes))), chan, alike.tolist(), frozenset(_int64s(isolated)), flags), taken=taken)
 
