@@ -1974,7 +1974,7 @@ bytes_of(const void *data, Py_ssize_t n)
 #define CTX_MAX_ROW 256
 #define IS_HAN(cp) ((cp) >= 0x4E00 && (cp) <= 0x9FFF)
 
-enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, P_TWO_BESIDE, P_TWO_NEAR, P_APART, N_PARAMS };
+enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, P_TWO_BESIDE, P_TWO_NEAR, P_APART, P_NEAR_PAIRS, N_PARAMS };
 
 /* per code point below U+A000, the tick of the suspect that last marked it
  * (proposals: the look-alikes of the look-alikes of what is written, or
@@ -2025,7 +2025,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts,
      *           mstarts, alike_keys, alike_rank, alike_deficit, alike_starts,
      *           id_table, vocab_codes, trad, ids, cps, params, two_keys,
-     *           two_starts, beside_bits, written_bits)
+     *           two_starts, beside_bits, written_bits, near_bits)
      * -> (isolated positions, candidate positions, code points, deficits,
      *     kinds, then the positions, code points and deficits of the
      *     look-alikes left out) as bytearrays of int64 (deficits float64),
@@ -2033,11 +2033,11 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      *     candidates in its order (by position: the look-alikes by their
      *     place in the row, then the corpus's or the long-word proposals),
      *     with params[P_APART] those of context._split_apart apart */
-    if (!arity("proposals", nargs, 23))
+    if (!arity("proposals", nargs, 24))
         return NULL;
-    static const Py_ssize_t size[19] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1, 1};
-    const char *kinds[19] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, "B", "B"};
-    Py_buffer v[22], *w = v + 3;
+    static const Py_ssize_t size[20] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1, 1, 1};
+    const char *kinds[20] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, "B", "B", "B"};
+    Py_buffer v[23], *w = v + 3;
     NgramTable tb;
     PyObject *out = Py_NotImplemented;
     Cands cs = {0}, away = {0}; /* away: the look-alikes left out (par[P_APART]: at isolated suspects, written beside neither neighbour) */
@@ -2046,8 +2046,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     unsigned char *keep = NULL;
     int64_t *iso = NULL;
     unsigned char *flag = NULL;
-    int held = get_table_arrays(args, v, &tb, 19, size, kinds, 19);
-    if (held != 22)
+    int held = get_table_arrays(args, v, &tb, 20, size, kinds, 20);
+    if (held != 23)
         goto done;
     const uint32_t *counts = w[0].buf, *mcounts = w[3].buf;
     const int64_t *pair_keys = w[1].buf, *mids = w[2].buf, *mstarts = w[4].buf;
@@ -2062,10 +2062,11 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t ntwo = w[15].len / 8;
     const unsigned char *beside = w[17].buf; /* _pair_bits: one bit per pair of ids the corpus writes often enough */
     const unsigned char *written = w[18].buf; /* _pair_bits(cm, 1): every pair the corpus writes (the isolated suspects at detect 0, the look-alikes left out) */
+    const unsigned char *near_bits = w[19].buf; /* _pair_bits(cm, par[P_NEAR_PAIRS] + 1): the pairs written more often than a suspect not isolated has on one side */
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
-        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[18].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[18].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[19].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
@@ -2109,6 +2110,9 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     }
 #define PAIR_COUNT(j) (by_bits ? pidx[j] : pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0)
+#define PAIR_BIT(bits, j) ((bits[(P(j) << CM_BITS | P((j) + 1)) >> 3] >> ((P(j) << CM_BITS | P((j) + 1)) & 7)) & 1)
+    /* a suspect not isolated: one of its pairs written at most par[P_NEAR_PAIRS] times (-1: any), its triple looked up only then */
+#define NEAR_OK(j, lp, rp) (par[P_NEAR_PAIRS] < 0 || (by_bits ? !PAIR_BIT(near_bits, j) || !PAIR_BIT(near_bits, (j) + 1) : (lp) <= par[P_NEAR_PAIRS] || (rp) <= par[P_NEAR_PAIRS]))
     Py_ssize_t ntri = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
         int64_t lp = PAIR_COUNT(j), rp = PAIR_COUNT(j + 1);
@@ -2117,7 +2121,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         flag[j] = isolated ? 2 : 0;
         if (isolated)
             iso[niso++] = j;
-        else if (han) {
+        else if (han && NEAR_OK(j, lp, rp)) {
             tpos[ntri] = j;
             qkeys[ntri++] = (P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2)) | ((uint64_t)3 << CM_ORDER_SHIFT);
         }
@@ -2129,6 +2133,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
         flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
     PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+#undef NEAR_OK
+#undef PAIR_BIT
 #undef PAIR_COUNT
 #undef P
     Py_ssize_t row[CTX_MAX_ROW];
@@ -2355,7 +2361,7 @@ static PyMethodDef methods[] = {
                "of chars at the same place: a list of lists; NotImplemented for arguments it\n"
                "does not handle.")},
     {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
-     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params, two_keys, two_starts, beside_bits, written_bits)\n--\n\n"
+     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params, two_keys, two_starts, beside_bits, written_bits, near_bits)\n--\n\n"
                "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"
                "(isolated positions, positions, code points, deficits, kinds, and the\n"
                "positions, code points and deficits of the look-alikes left out) as\n"

@@ -344,3 +344,27 @@ def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, mon
     got = run()
     monkeypatch.setattr(context, "_SPEEDUPS", None)
     assert got == run() and sum(len(g[1]) for g in got) > 50
+
+
+@pytest.mark.parametrize("near", [None, 0, 1, 3])
+def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: pytest.MonkeyPatch, near: int | None) -> None:
+    """A suspect that is not isolated has a neighbour beside which the
+    corpus writes it at most CONTEXT_NEAR_PAIRS times; the C proposals find
+    the same suspects and candidates as Python's, at detection 0 and 1."""
+    from cleaner.typos.model import model
+
+    monkeypatch.setattr(context, "CONTEXT_NEAR_PAIRS", near)
+    nb, m = context._default_neighbours(), model()
+    texts = _unseen_lines()
+    counted = 0
+    for t in texts:
+        found, isolated = context._suspect_masks(t, legal)
+        two, _ = legal.neighbour_counts(legal.ids(t))
+        for i in np.flatnonzero(found & ~isolated).tolist():
+            assert near is None or min(two[i], two[i + 1]) <= near
+            counted += 1
+    assert counted > 100
+    for detect in (0, 1):
+        monkeypatch.setattr(context, "CONTEXT_DETECT", detect)
+        got = [context._proposals(t, legal, nb, m) for t in texts]
+        assert got == [context._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100
