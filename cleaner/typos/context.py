@@ -546,8 +546,8 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
     ``cm.ids(text)`` when the caller has them."""
-    if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text:
-        return None
+    if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (CONTEXT_NEAR_PAIRS is not None and CONTEXT_NEAR_PAIRS < 0):
+        return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
     table = _visual_alikes()
     long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
     params = np.array(
