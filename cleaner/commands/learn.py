@@ -22,7 +22,7 @@ from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..records import BadRecord, read_jsonl
 from ..textio import decode, open_input, read_lines
-from .common import add_engine_options, check_encoding, check_engine, ray_engine
+from .common import add_engine_options, check_encoding, check_engine, check_outputs, ray_engine
 from .formats import resolve_inputs
 
 if TYPE_CHECKING:
@@ -138,6 +138,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
     if args.encoding:
         check_encoding(args.encoding)
     files = resolve_inputs(args)
+    # before any work: the model must not overwrite an input (the corpus),
+    # and a path the system will refuse fails now, not after the learning
+    check_outputs(files, [("-o", args.output)], None)
     t0 = time.perf_counter()
     if args.engine == "ray":
         model = _learn_on_ray(args, files)

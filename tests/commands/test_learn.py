@@ -77,3 +77,24 @@ def test_learn_says_what_its_ray_engine_does(capsys: pytest.CaptureFixture[str])
         main(["learn", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "Ray tasks count the n-grams" in text and "byte for byte" not in text
+
+
+def test_the_model_never_overwrites_its_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "corpus.txt"
+    src.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    before = src.read_bytes()
+    assert main(["learn", str(src), "-o", str(src)]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    link = tmp_path / "model.npz"
+    link.symlink_to(src)  # the corpus again, through a link
+    assert main(["learn", str(src), "-o", str(link)]) == 2
+    assert src.read_bytes() == before and link.is_symlink()
+
+
+def test_an_output_folder_that_does_not_exist_fails_before_learning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "corpus.txt"
+    src.write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
+    target = tmp_path / "missing" / "m.npz"
+    assert main(["learn", str(src), "-o", str(target)]) == 74
+    err = capsys.readouterr().err
+    assert str(target) in err and "learned" not in err and len(err.strip().splitlines()) == 1
