@@ -2182,7 +2182,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t nflag = 0;
     for (Py_ssize_t j = 0; j < n; j++)
         nflag += flag[j] != 0;
-    mrange = PyMem_Malloc((4 * nflag + 1) * sizeof(Py_ssize_t));
+    mrange = PyMem_Malloc((5 * nflag + 1) * sizeof(Py_ssize_t));
     mkey = PyMem_Malloc((2 * nflag + 1) * sizeof(int64_t));
     if (mrange == NULL || mkey == NULL) {
         PyErr_NoMemory();
@@ -2208,6 +2208,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             sb[2 * f] = sb[2 * f + 1] = b;
             mkey[2 * f] = pkey;
             mkey[2 * f + 1] = pkey + 1;
+            mrange[4 * nflag + f] = j;
             f++;
         }
         lower_bound_i64_many(pair_keys, sa, sb, mkey, mrange + 2 * nflag, 2 * nflag);
@@ -2226,6 +2227,13 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t first = cs.n, nrow = 0;
         int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
         Py_ssize_t lo = mrange[fj], hi = mrange[nflag + fj];
+        if (fj + 2 < nflag) { /* the rows and the middles of the suspect after next fetched while these are read */
+            Py_ssize_t jn = mrange[4 * nflag + fj + 2], ln = mrange[fj + 2];
+            PREFETCH(akeys + astarts[cps[jn]]);
+            PREFETCH(tkeys + tstarts[cps[jn]]);
+            PREFETCH(mids + ln);
+            PREFETCH(mcounts + ln);
+        }
         fj++;
         int inner = j > 0 && j < n - 1 && IS_HAN(cps[j - 1]) && IS_HAN(cps[j + 1]);
         int64_t akey = cps[j] << CTX_CODE_BITS;
