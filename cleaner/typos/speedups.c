@@ -1419,6 +1419,38 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
     }
 }
 
+/* lower_bound_i64_far of key[q] in keys[lo[q], hi[q]) for each of count
+ * searches into out (indices into keys), CM_GROUP at a time side by side
+ * (as ngram_index_many: the cache misses of a group's searches overlap;
+ * the same indices) */
+static void
+lower_bound_i64_many(const int64_t *keys, const Py_ssize_t *lo, const Py_ssize_t *hi, const int64_t *key, Py_ssize_t *out, Py_ssize_t count)
+{
+    for (Py_ssize_t g = 0; g < count; g += CM_GROUP) {
+        int m = count - g < CM_GROUP ? (int)(count - g) : CM_GROUP;
+        const int64_t *base[CM_GROUP];
+        Py_ssize_t left[CM_GROUP];
+        for (int q = 0; q < m; q++) {
+            base[q] = keys + lo[g + q];
+            left[q] = hi[g + q] - lo[g + q];
+        }
+        for (int more = 1; more;) {
+            more = 0;
+            for (int q = 0; q < m; q++)
+                if (left[q] > 1) {
+                    Py_ssize_t half = left[q] / 2, rest = left[q] - half;
+                    PREFETCH(base[q] + rest / 2);
+                    PREFETCH(base[q] + half + rest / 2);
+                    base[q] = base[q][half] < key[g + q] ? base[q] + half : base[q];
+                    left[q] = rest;
+                    more = 1;
+                }
+        }
+        for (int q = 0; q < m; q++)
+            out[g + q] = left[q] <= 0 ? lo[g + q] : (base[q] - keys) + (*base[q] < key[g + q]);
+    }
+}
+
 /* fetch the Bloom filter's word of key (of order k) into the cache */
 static inline void
 ngram_prefetch(const NgramTable *tb, uint64_t key, int k)
@@ -1982,6 +2014,10 @@ enum { P_DETECT, P_PAIRS, P_CORPUS_LIMIT, P_CORPUS_MIN, P_LONG_LIMIT, P_LONG_MIN
  * throughout), so that no call clears it */
 static uint32_t *two_step_stamp = NULL;
 static uint32_t two_step_tick = 0;
+/* per code point below U+A000 stamped in two_step_stamp at a suspect not
+ * isolated: the place of its first key in the row of what is written
+ * (proposals; allocated on first use) */
+static Py_ssize_t *row_place = NULL;
 
 /* the next tick of two_step_stamp (allocated on first use); 0 out of memory */
 static uint32_t
@@ -2046,6 +2082,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     unsigned char *keep = NULL;
     int64_t *iso = NULL;
     unsigned char *flag = NULL;
+    Py_ssize_t *mrange = NULL; /* per suspect the start, then the end, of its middles (below) */
+    int64_t *mkey = NULL;
     int held = get_table_arrays(args, v, &tb, 20, size, kinds, 20);
     if (held != 23)
         goto done;
@@ -2137,18 +2175,66 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #undef PAIR_BIT
 #undef PAIR_COUNT
 #undef P
-    Py_ssize_t row[CTX_MAX_ROW];
+    /* the middles of each suspect's pair of neighbours: the run of pair_keys
+     * [lo, hi) of the pair, searched for all suspects side by side
+     * (lower_bound_i64_many: the searches of pkey and pkey + 1 in the left
+     * id's run, the same indices as one search after the other) */
+    Py_ssize_t nflag = 0;
+    for (Py_ssize_t j = 0; j < n; j++)
+        nflag += flag[j] != 0;
+    mrange = PyMem_Malloc((5 * nflag + 1) * sizeof(Py_ssize_t));
+    mkey = PyMem_Malloc((2 * nflag + 1) * sizeof(int64_t));
+    if (mrange == NULL || mkey == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    {
+        Py_ssize_t *ma = mrange, *mb = mrange + nflag, f = 0; /* per suspect: its pair's two searches at 2f and 2f + 1 */
+        Py_ssize_t *sa = PyMem_Malloc((2 * nflag + 1) * sizeof(Py_ssize_t)), *sb = PyMem_Malloc((2 * nflag + 1) * sizeof(Py_ssize_t));
+        if (sa == NULL || sb == NULL) {
+            PyMem_Free(sa), PyMem_Free(sb);
+            PyErr_NoMemory();
+            goto error;
+        }
+        for (Py_ssize_t j = 0; j < n; j++) {
+            if (!flag[j])
+                continue;
+            int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
+            int64_t pkey = (left << CM_BITS) | right;
+            Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
+            if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
+                a = 0, b = nkeys;
+            sa[2 * f] = sa[2 * f + 1] = a;
+            sb[2 * f] = sb[2 * f + 1] = b;
+            mkey[2 * f] = pkey;
+            mkey[2 * f + 1] = pkey + 1;
+            mrange[4 * nflag + f] = j;
+            f++;
+        }
+        lower_bound_i64_many(pair_keys, sa, sb, mkey, mrange + 2 * nflag, 2 * nflag);
+        for (Py_ssize_t q = 0; q < nflag; q++)
+            ma[q] = mrange[2 * nflag + 2 * q], mb[q] = mrange[2 * nflag + 2 * q + 1];
+        PyMem_Free(sa), PyMem_Free(sb);
+    }
+    Py_ssize_t row[CTX_MAX_ROW], fj = 0;
+    Py_ssize_t place_at[CTX_MAX_ROW]; /* the sort of row by place: the entry at each place, */
+    unsigned char place_used[CTX_MAX_ROW]; /* and whether there is one (all 0 between suspects) */
+    memset(place_used, 0, sizeof place_used);
     for (Py_ssize_t j = 0; j < n; j++) {
         if (!flag[j])
             continue;
         int lone = flag[j] == 2;
         Py_ssize_t first = cs.n, nrow = 0;
         int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
-        int64_t pkey = (left << CM_BITS) | right;
-        Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
-        if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
-            a = 0, b = nkeys;
-        Py_ssize_t lo = a + lower_bound_i64_far(pair_keys + a, b - a, pkey), hi = lo + lower_bound_i64_far(pair_keys + lo, b - lo, pkey + 1);
+        Py_ssize_t lo = mrange[fj], hi = mrange[nflag + fj];
+        if (fj + 2 < nflag) { /* the rows and the middles of the suspect after next fetched while these are read */
+            Py_ssize_t jn = mrange[4 * nflag + fj + 2], ln = mrange[fj + 2];
+            PREFETCH(akeys + astarts[cps[jn]]);
+            PREFETCH(tkeys + tstarts[cps[jn]]);
+            PREFETCH(mids + ln);
+            PREFETCH(mcounts + ln);
+        }
+        fj++;
         int inner = j > 0 && j < n - 1 && IS_HAN(cps[j - 1]) && IS_HAN(cps[j + 1]);
         int64_t akey = cps[j] << CTX_CODE_BITS;
         /* the row of what is written: its keys in the table */
@@ -2165,24 +2251,66 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 row[nrow++] = k;
             }
         }
-        else /* the middles that are look-alikes (_visual_candidates' near part) */
-            for (Py_ssize_t i = s < e ? lo : hi; i < hi; i++) {
+        else if (s < e && lo < hi) { /* the middles that are look-alikes (_visual_candidates' near part) */
+            /* the row's code points below U+A000 stamped with the place of
+             * their first key (row_place): a middle's look-up is one read,
+             * not a search of the row (the same first index) */
+            uint32_t tick = next_tick();
+            if (tick == 0 || (row_place == NULL && (row_place = PyMem_RawMalloc(0xA000 * sizeof(Py_ssize_t))) == NULL)) {
+                if (tick != 0)
+                    PyErr_NoMemory();
+                goto error;
+            }
+            for (Py_ssize_t k = s; k < e; k++) {
+                int64_t code = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1);
+                if ((akeys[k] >> CTX_CODE_BITS) == cps[j] && code < 0xA000 && two_step_stamp[code] != tick)
+                    two_step_stamp[code] = tick, row_place[code] = k;
+            }
+            for (Py_ssize_t i = lo; i < hi; i++) {
                 if (mids[i] < 0 || mids[i] >= nvocab)
                     goto unsupported;
-                int64_t key = akey | vocab_codes[mids[i]];
-                Py_ssize_t k = s + lower_bound_i64(akeys + s, e - s, key);
-                if (k < e && akeys[k] == key) {
+                int64_t code = vocab_codes[mids[i]], k;
+                if (code >= 0 && code < 0xA000)
+                    k = two_step_stamp[code] == tick ? row_place[code] : e;
+                else {
+                    int64_t key = akey | code;
+                    k = s + lower_bound_i64(akeys + s, e - s, key);
+                    k = k < e && akeys[k] == key ? k : e;
+                }
+                if (k < e) {
                     if (nrow == CTX_MAX_ROW)
                         goto unsupported;
                     row[nrow++] = k;
                 }
             }
-        for (Py_ssize_t x = 1; x < nrow; x++) /* by place in the row (stable) */
-            for (Py_ssize_t y = x; y > 0 && arank[row[y - 1]] > arank[row[y]]; y--) {
-                Py_ssize_t t = row[y];
-                row[y] = row[y - 1];
-                row[y - 1] = t;
-            }
+        }
+        /* by place in the row (stable): each put at its place when the
+         * places are distinct and below CTX_MAX_ROW (the visual table's
+         * rows: 0, 1, ... in order), else an insertion sort */
+        Py_ssize_t most = -1, x = 0;
+        for (; x < nrow; x++) {
+            int64_t r = arank[row[x]];
+            if (r < 0 || r >= CTX_MAX_ROW || place_used[r])
+                break;
+            place_used[r] = 1, place_at[r] = row[x];
+            most = r > most ? r : most;
+        }
+        if (x == nrow) {
+            Py_ssize_t y = 0;
+            for (Py_ssize_t r = 0; r <= most; r++)
+                if (place_used[r])
+                    place_used[r] = 0, row[y++] = place_at[r];
+        }
+        else {
+            for (Py_ssize_t y = 0; y < x; y++)
+                place_used[arank[row[y]]] = 0;
+            for (Py_ssize_t x = 1; x < nrow; x++)
+                for (Py_ssize_t y = x; y > 0 && arank[row[y - 1]] > arank[row[y]]; y--) {
+                    Py_ssize_t t = row[y];
+                    row[y] = row[y - 1];
+                    row[y - 1] = t;
+                }
+        }
         for (Py_ssize_t x = 0; x < nrow; x++) {
             int64_t code = akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1);
             if (lone && par[P_APART]) { /* _split_apart: the corpus writes it beside neither neighbour (a look-alike the model knows: code < nid) */
@@ -2248,15 +2376,16 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 pat[npend++] = cs.n;
             }
             int64_t kind = 2;
-            if (lone) { /* a corpus proposal: a look-alike of a look-alike of what is written (_two_steps: 1), or not (3) */
-                kind = 3;
+            if (lone && t0 < t1 && IS_HAN(code) && in_run(tkeys + t0, t1 - t0, akey | code)) /* two steps through a look-alike below U+A000: the two-step table's row (_visual_two_step_table; code is not what is written) */
+                kind = 1;
+            else if (lone) { /* a corpus proposal: a look-alike of a look-alike of what is written (_two_steps: 1), or not (3) */
+                kind = 3; /* not through a look-alike below U+A000 (the two-step table holds every such step): through one above? (the whole table searched) */
                 for (Py_ssize_t k = s; k < e && kind == 3; k++) {
                     int64_t alike = akeys[k] & (((int64_t)1 << CTX_CODE_BITS) - 1), key = alike << CTX_CODE_BITS | code;
-                    Py_ssize_t a0 = alike < 0xA000 ? astarts[alike] : 0, a1 = alike < 0xA000 ? astarts[alike + 1] : nalike;
-                    if (a0 < 0 || a1 > nalike || a1 < a0)
-                        goto unsupported;
-                    Py_ssize_t q = a0 + lower_bound_i64(akeys + a0, a1 - a0, key);
-                    kind = q < a1 && akeys[q] == key ? 1 : 3;
+                    if (alike < 0xA000)
+                        continue;
+                    Py_ssize_t q = lower_bound_i64(akeys, nalike, key);
+                    kind = q < nalike && akeys[q] == key ? 1 : 3;
                 }
             }
             if (cands_push(&cs, j, code, 0.0, kind) < 0)
@@ -2279,14 +2408,22 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             for (Py_ssize_t q = first; q < cs.n; q++) /* what is listed here already */
                 if (cs.code[q] < 0xA000)
                     two_step_stamp[cs.code[q]] = tick;
-            for (Py_ssize_t q = t0; q < t1; q++) {
-                int64_t x = tkeys[q] & (((int64_t)1 << CTX_CODE_BITS) - 1);
-                if (x >= 0xA000 || two_step_stamp[x] == tick || !IS_HAN(x) || trad[x] || x >= nid || id_table[x] < CM_FIRST_ID)
-                    continue;
-                int64_t xid = id_table[x], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
-                if (((beside[lp >> 3] >> (lp & 7)) & 1) || ((beside[rp >> 3] >> (rp & 7)) & 1))
-                    if (cands_push(&cs, j, x, 0.0, 1) < 0)
-                        goto error;
+            for (Py_ssize_t q0 = t0; q0 < t1;) { /* in chunks: the bits of a chunk's pairs fetched together, then read in order */
+                int64_t xs[64], lps[64], rps[64];
+                int nx = 0;
+                for (; q0 < t1 && nx < 64; q0++) {
+                    int64_t x = tkeys[q0] & (((int64_t)1 << CTX_CODE_BITS) - 1);
+                    if (x >= 0xA000 || two_step_stamp[x] == tick || !IS_HAN(x) || trad[x] || x >= nid || id_table[x] < CM_FIRST_ID)
+                        continue;
+                    int64_t xid = id_table[x], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
+                    PREFETCH(beside + (lp >> 3));
+                    PREFETCH(beside + (rp >> 3));
+                    xs[nx] = x, lps[nx] = lp, rps[nx++] = rp;
+                }
+                for (int c = 0; c < nx; c++)
+                    if (((beside[lps[c] >> 3] >> (lps[c] & 7)) & 1) || ((beside[rps[c] >> 3] >> (rps[c] & 7)) & 1))
+                        if (cands_push(&cs, j, xs[c], 0.0, 1) < 0)
+                            goto error;
             }
         }
     }
@@ -2347,6 +2484,8 @@ done:
     PyMem_Free(keep);
     PyMem_Free(iso);
     PyMem_Free(flag);
+    PyMem_Free(mrange);
+    PyMem_Free(mkey);
     for (int j = 0; j < held; j++)
         PyBuffer_Release(&v[j]);
     if (out == Py_NotImplemented)

@@ -195,6 +195,26 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     assert on[4] > 0 and on[1] > off[1]
 
 
+def test_proposals_read_two_steps_and_near_middles_as_python(fast, cm, monkeypatch):
+    """The C proposals' corpus proposals two steps from what is written
+    (kind 1, read from the two-step table) and the look-alike middles of
+    suspects that are not isolated (read through a stamp per row) are
+    :func:`context._py_proposals`' (channel costs and order), with none
+    beside a neighbour to blur the kinds; both occur."""
+    rng = random.Random(29)
+    corpus = throughput_text("zh", 60_000)
+    texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(20, 200)), steps=rng.choice((1, 2))) for _ in range(200)]
+    nb, m = context._default_neighbours(), model()
+    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
+    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_NEAR_COST", None)
+    kinds: Counter[tuple[int, bool]] = Counter()
+    for t in texts:
+        isolated, pos, _, _, kind = context._c_proposal_lists(t, cm, nb)
+        kinds.update((k, p in isolated) for p, k in zip(pos, kind))
+    assert kinds[(1, True)] > 0 and kinds[(0, False)] > 0  # two steps away; a look-alike middle where what is written is not isolated
+    assert [context._proposals(t, cm, nb, m) for t in texts] == [context._py_proposals(t, cm, nb, m) for t in texts]
+
+
 def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
     """``text`` with a few characters replaced by look-alikes (``steps=2``:
     by look-alikes of look-alikes)."""
