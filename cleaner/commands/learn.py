@@ -55,7 +55,7 @@ def add_parser(subparsers: Any) -> None:
         help="text files, JSON Lines or folders (read recursively; see --glob), '-' for stdin; "
         ".gz, .bz2 and .zst are decompressed, .parquet is read as a table",
     )
-    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model (.npz)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model (.npz; atomically; compressed once more if the name ends in .gz, .bz2 or .zst; - for standard output, not a terminal)")
     p.add_argument("--jsonl", action="store_true", help="the corpus is JSON Lines: learn one field of each record")
     p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field, or the Parquet column, to learn (default: text)")
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
@@ -141,6 +141,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
     # before any work: the model must not overwrite an input (the corpus),
     # and a path the system will refuse fails now, not after the learning
     check_outputs(files, [("-o", args.output)], None)
+    if args.output == "-" and sys.stdout.isatty():
+        raise UsageError("-o -: the model is binary; redirect standard output to a file or a pipe, or give -o FILE")
     t0 = time.perf_counter()
     if args.engine == "ray":
         model = _learn_on_ray(args, files)
@@ -149,7 +151,12 @@ def cmd_learn(args: argparse.Namespace) -> int:
         model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams)
     if not model.stats["chars"]:
         raise InputError("the corpus holds no text: nothing to learn")
-    model.save(args.output)
+    if args.output == "-":
+        sys.stdout.flush()
+        model.write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        model.save(args.output)
     if not args.quiet:
         s = model.stats
         pruned = f", n-grams of order 3+ seen fewer than {s['prune_below']} times dropped" if s["prune_below"] else ""

@@ -36,12 +36,14 @@ True
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -698,21 +700,27 @@ class CharModel:
     # -- file -------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the model to ``path`` (a compressed .npz, written atomically)."""
-        import json
-        import tempfile
+        """Write the model to ``path`` (a compressed .npz) as the command
+        writes its outputs (:class:`cleaner.textio.Outputs`): atomically, a
+        symbolic link replaced and not written through, a new file with the
+        mode the umask gives; an error is :class:`cleaner.errors.StorageError`
+        naming ``path``."""
+        from ..textio import Outputs
 
-        target = Path(path)
+        with Outputs() as outs:
+            self.write(outs.open(path, encoding=None).binary)
+
+    def write(self, fh: IO[bytes]) -> None:
+        """Write the model to the open binary file ``fh`` (see :meth:`save`),
+        which need not seek (a compressor, a pipe): the archive is made in
+        memory first (about 3 MB per MB of text learned, 64 MB at most)."""
+        import json
+
         meta = {"format": FORMAT, "vocab": self.vocab, "stats": self.stats}
         deltas = np.diff(self.keys, prepend=np.uint64(0)) if len(self.keys) else self.keys
-        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".charmodel-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez_compressed(fh, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8), key_deltas=deltas, counts=self.counts)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buf = io.BytesIO()
+        np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8), key_deltas=deltas, counts=self.counts)
+        fh.write(buf.getbuffer())
 
 
 def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
@@ -1027,12 +1035,14 @@ def from_counts(vocab: str, counts: Counts, *, order: int = ORDER, max_ngrams: i
 
 
 def load(path: str | os.PathLike[str]) -> CharModel:
-    """Read a model written by :meth:`CharModel.save`; ValueError, saying
-    what to do, when the file is no such model."""
+    """Read a model written by :meth:`CharModel.save` (compressed once
+    more when its name ends with ``.gz``, ``.bz2`` or ``.zst``, as every
+    output of the command is); ValueError, saying what to do, when the file
+    is no such model."""
     import json
 
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(_model_bytes(path), allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             deltas = data["key_deltas"]
             counts = data["counts"].astype(np.uint32)
@@ -1049,6 +1059,18 @@ def load(path: str | os.PathLike[str]) -> CharModel:
     m = CharModel(meta["vocab"], keys, counts, meta["stats"])
     m.path = str(path)
     return m
+
+
+def _model_bytes(path: str | os.PathLike[str]) -> str | os.PathLike[str] | io.BytesIO:
+    """``path`` itself, or the decompressed bytes of a file whose name asks
+    for a compression (``np.load`` needs a file it can seek in)."""
+    from ..compression import compression_of, decompressing
+
+    kind = compression_of(os.fspath(path))
+    if kind is None:
+        return path
+    with open(path, "rb") as raw, decompressing(raw, os.fspath(path), kind) as fh:
+        return io.BytesIO(fh.read())
 
 
 @functools.lru_cache(maxsize=4)

@@ -98,3 +98,33 @@ def test_an_output_folder_that_does_not_exist_fails_before_learning(tmp_path: Pa
     assert main(["learn", str(src), "-o", str(target)]) == 74
     err = capsys.readouterr().err
     assert str(target) in err and "learned" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_model_file_is_written_as_every_output_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import stat
+
+    src = tmp_path / "corpus.txt"
+    src.write_text("\n".join(TEXTS * 20) + "\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        assert main(["learn", str(src), "-o", str(tmp_path / "m.npz")]) == 0
+        assert main(["learn", str(src), "-o", str(tmp_path / "m.npz.gz")]) == 0
+    finally:
+        os.umask(old)
+    capsys.readouterr()
+    assert stat.S_IMODE((tmp_path / "m.npz").stat().st_mode) == 0o644  # the umask's mode, as other outputs
+    plain, packed = load(tmp_path / "m.npz"), load(tmp_path / "m.npz.gz")  # .gz: compressed once more, read back
+    assert (tmp_path / "m.npz.gz").read_bytes()[:2] == b"\x1f\x8b"
+    assert plain.stats == packed.stats and (plain.keys == packed.keys).all()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_the_model_goes_to_standard_output_with_dash(tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    src = tmp_path / "corpus.txt"
+    src.write_text("\n".join(TEXTS * 20) + "\n", encoding="utf-8")
+    assert main(["learn", str(src), "-o", "-"]) == 0
+    out = capfdbinary.readouterr().out
+    (tmp_path / "from-stdout.npz").write_bytes(out)
+    assert out[:2] == b"PK" and load(tmp_path / "from-stdout.npz").stats["documents"] == 60
+    assert not (tmp_path / "-").exists() and not (Path.cwd() / "-").exists()
