@@ -162,11 +162,6 @@ FEW_PLACES = 16
 #: confirms
 PAIR_ONLY = -1
 LOOK_ONLY = -2
-#: adverbs of degree and frequency that prose doubles for emphasis
-#: (非常非常好): written twice, they are only suggested
-_EMPHATIC = frozenset(
-    "非常 十分 特别 真的 实在 相当 极其 格外 尤其 更加 越发 一直 始终 不断 反复 很多 好多 许多 多多 一定 千万 万万 确实 的确 仔细 认真 慢慢 好好 常常 再三".split()
-)
 #: characters that count or order: a change among them makes another number
 _NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第半几")
 #: the (inserted, deleted) lengths of the copy's change that are looked for
@@ -907,8 +902,8 @@ def _doubt(run: str, k: int, x: str, middle: str, shape: str, m: WordModel) -> s
         return "the copy reads as words"
     if shape == "inserted":
         return "a character more may be a word the copy adds"
-    if shape == "doubled" and x in _EMPHATIC:
-        return "an adverb written twice may be emphasis"
+    if shape == "doubled" and x in guards.word_lists()["said_twice"]:
+        return "a word written twice may be emphasis"  # (非常非常好: typo_guards.txt [said_twice])
     if shape == "missing" and len(middle) > 1:
         return "two characters fewer may be an abbreviation"
     if shape == "wrong" and not _look_alikes(x, middle):
