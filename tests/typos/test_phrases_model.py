@@ -206,3 +206,24 @@ def test_the_corpus_counts_in_python_are_those_in_numpy(seed: int) -> None:
     few = _counted_few(corpus, text, places)
     assert few == _counted(corpus, text, places)
     assert any(c for part in few[:3] for row in part for c in row)  # known n-grams were asked
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_quad_index_of_a_long_text_answers_as_the_string_searches_do(seed: int) -> None:
+    # a small alphabet and runs of one character: many repeated and
+    # overlapping 4-grams, and a few non-Han characters between them
+    rng = random.Random(seed)
+    text = "".join(rng.choice("甲乙丙丁戊甲甲甲，a") for _ in range(3000))
+    quads = phrases._quads(text)
+    index = phrases._QuadIndex(text, quads)
+    for t in range(0, len(text) - 6, 7):
+        assert index.once(t) == (text.count(text[t : t + 4]) == 1)
+        for n in (4, 5, 6):
+            assert index.more_than_once(t, t + n) == (text.count(text[t : t + n]) > 1)
+    for t in range(2, len(text) - 8, 11):
+        head, tail = text[t : t + 2], text[t + 3 : t + 5]
+        if all("\u4e00" <= c <= "\u9fff" for c in head + tail):
+            assert index.around(head, tail, 1) == [p for p in phrases._heads(text, head) if text[p + 3 : p + 5] == tail]
+        for ins in (0, 1, 2):
+            for dele in (0, 1, 2):
+                assert phrases._copy(text, t + 2, ins, dele, min_count=1, index=index) == phrases._copy(text, t + 2, ins, dele, min_count=1)
