@@ -1848,9 +1848,6 @@ four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const uint32_t *counts = w[0].buf;
     const int64_t *ids = w[1].buf, *at = w[2].buf, *new_ = w[3].buf;
     int64_t *best = w[4].buf;
-    for (Py_ssize_t i = 0; i < len; i++) /* _pack's ids: below 4,096 */
-        if (ids[i] < 0 || ids[i] >= CM_IDS)
-            goto done;
     for (Py_ssize_t j = 0; j < n; j++)
         if (at[j] < 0 || at[j] >= len || new_[j] < 0 || new_[j] >= CM_IDS)
             goto done;
@@ -1859,6 +1856,8 @@ four_gram_max(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         for (int c = 0; c < 7; c++) { /* windows(ids, at, 3, 3), the candidate at column 3, EDGE (1) beyond the text */
             Py_ssize_t i = at[j] - 3 + c;
             row[c] = c == 3 ? (uint64_t)new_[j] : i < 0 || i >= len ? 1 : (uint64_t)ids[i];
+            if (row[c] >= CM_IDS) /* _pack's ids: below 4,096; only those read are checked (not the whole text a call) */
+                goto done;
         }
         int64_t most = 0;
         for (int s = 0; s < 4; s++) {
