@@ -4,8 +4,11 @@ The table (``cleaner/data/visual_confusion.tsv``, built by
 ``scripts/build_confusion.py`` from rendered Noto CJK glyphs) gives, for
 about 6,800 common Simplified and Traditional characters, the characters
 that OCR is likely to read in their place, each with a similarity score in
-0..1, best first.  The relation is symmetric.  Scores are comparable within
-a row; simple glyphs (一, 二, 口) score lower than dense ones throughout.
+0..1, best first.  The relation is symmetric among them.  About 12,000
+rarer characters of GBK's range have one-way rows: each lists up to three
+common look-alikes (OCR prints 釆 for 采, 廋 for 瘦), and no common
+character lists a rare one.  Scores are comparable within a row; simple
+glyphs (一, 二, 口) score lower than dense ones throughout.
 
 It is read once, on first use.
 
@@ -15,6 +18,8 @@ It is read once, on first use.
 ('末', 0.982)
 >>> "土" in dict(visual_neighbours("士", limit=1))
 True
+>>> visual_neighbours("釆")[0]
+('采', 0.938)
 >>> visual_neighbours("A")
 ()
 """
@@ -50,7 +55,8 @@ def visual_neighbours(char: str, *, limit: int | None = None) -> Neighbours:
     """The characters that look like ``char``, best first, with their scores.
 
     ``limit`` keeps the first ``limit`` of them.  A character not in the
-    table (Latin letters, punctuation, rare characters) has none.
+    table (Latin letters, punctuation, a rare character like no common
+    one) has none.
 
     >>> visual_neighbours("天", limit=2)
     (('夭', 0.961), ('灭', 0.892))

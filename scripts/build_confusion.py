@@ -90,7 +90,10 @@ DEFAULT_OUT = ROOT / "cleaner" / "data" / "visual_confusion.tsv"
 #: Characters printed by --show without an argument: look-alikes the table must find.
 CHECK = "土士 未末 己已巳 体休 日曰 人入 大太犬 刀力 天夭 戊戌戍 贝见"
 #: Options that decide the table's content (all but --out, --pycorrector-wheel, --show, --coverage).
-CONTENT_OPTIONS = ("wordfreq_top", "faces", "size", "pad", "blur", "top_k", "hub_k", "threshold", "candidates", "no_same_stroke")
+CONTENT_OPTIONS = ("wordfreq_top", "faces", "size", "pad", "blur", "top_k", "hub_k", "threshold", "candidates", "no_same_stroke", "rare_top", "rare_threshold")
+#: the code points whose other characters get one-way rows: CJK Unified Ideographs as far as GBK
+#: (and most OCR engines' output) reaches, U+4E00..U+9FA5
+RARE_BLOCKS = ((0x4E00, 0x9FA5),)
 
 
 class Params(NamedTuple):
@@ -106,6 +109,8 @@ class Params(NamedTuple):
     threshold: float
     candidates: int
     same_stroke: bool
+    rare_top: int = 3
+    rare_threshold: float = 0.85
 
 
 # ---------------------------------------------------------------- character set
@@ -345,6 +350,63 @@ def same_stroke_pairs(groups: list[list[str]], index: dict[str, int], feat: np.n
     return out
 
 
+def rare_characters(known: set[str], faces: Sequence[str], size: int, pad: int) -> list[str]:
+    """The characters of :data:`RARE_BLOCKS` outside ``known`` that every
+    face draws and that OpenCC ``t2s`` leaves as they are (a Traditional
+    form is the ``script`` rule's business, not a misreading)."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    out = [chr(o) for lo, hi in RARE_BLOCKS for o in range(lo, hi + 1) if chr(o) not in known]
+    out = [ch for ch in out if t2s.convert(ch) == ch]
+    for face in faces:
+        drawn = set(drawable(out, face, size, pad))
+        out = [ch for ch in out if ch in drawn]
+    return sorted(out)
+
+
+def drawable(chars: Sequence[str], face: str, size: int, pad: int) -> list[str]:
+    """The characters of ``chars`` that ``face`` has a glyph for."""
+    from PIL import Image, ImageDraw
+
+    font = load_face(face, size)
+    cell = size + 2 * pad
+
+    def draw(ch: str) -> bytes:
+        im = Image.new("L", (cell, cell), 0)
+        ImageDraw.Draw(im).text((cell / 2, cell / 2), ch, fill=255, font=font, anchor="mm")
+        return im.tobytes()
+
+    tofu = draw("\U000f0000")
+    empty = bytes(cell * cell)
+    return [ch for ch in chars if (g := draw(ch)) != tofu and g != empty]
+
+
+def rare_rows(rare: Sequence[str], feat_rare: np.ndarray, chars: Sequence[str], feat: np.ndarray, top: int, threshold: float, block: int = 512) -> dict[str, list[tuple[str, float]]]:
+    """One-way rows: each rare character's ``top`` most similar characters
+    of the set whose score reaches ``threshold`` (float32 search, float64
+    rescoring and rounding, as :func:`candidates`).  The set's characters
+    do not list the rare ones: a rare character printed where a common one
+    belongs is a likely misreading (釆 for 采, 廋 for 瘦), the other way
+    round it is not."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    if top <= 0:
+        return out
+    f32 = feat.astype(np.float32)
+    c = min(top + 8, len(chars) - 1)
+    for start in range(0, len(rare), block):
+        sim = feat_rare[start : start + block].astype(np.float32) @ f32.T
+        for r, js in enumerate(np.argpartition(-sim, c, axis=1)[:, :c]):
+            i = start + r
+            js = np.sort(js)
+            exact = np.array([_rounded(x) for x in feat[js] @ feat_rare[i]])
+            order = np.lexsort((js, -exact))[:top]
+            row = [(chars[int(js[k])], float(exact[k])) for k in order if exact[k] >= threshold]
+            if row:
+                out[rare[i]] = sorted(row, key=lambda ns: (-ns[1], ns[0]))
+    return out
+
+
 def rows(chars: Sequence[str], pairs: dict[tuple[int, int], float]) -> dict[str, list[tuple[str, float]]]:
     """char -> [(neighbour, score)] by score descending, then code point; chars in order."""
     adj: dict[int, list[tuple[str, float]]] = collections.defaultdict(list)
@@ -373,8 +435,8 @@ def header(p: Params, stats: dict[str, int], pyc: Pycorrector, n_rows: int, n_pa
         "cleaner visual confusion table: Chinese characters whose glyphs look alike (OCR substitution candidates).",
         "Format: char<TAB>neighbour:score<TAB>...  score = mean Pearson correlation of the blurred glyph images",
         "  (faces and blurs below), clipped to 0..1, 3 decimals; neighbours sorted by score descending, then by",
-        "  code point. Symmetric: a lists b iff b lists a, with the same score. Simple glyphs (一, 二, 口) score",
-        "  lower than dense ones: compare scores within a row, not across rows.",
+        "  code point. Symmetric within the character set below: a lists b iff b lists a, with the same score.",
+        "  Simple glyphs (一, 二, 口) score lower than dense ones: compare scores within a row, not across rows.",
         f"Regenerate: {command}",
         "  (needs `apt-get install fonts-noto-cjk`; downloads the pycorrector wheel unless --pycorrector-wheel is given)",
         f"Method: Pillow renders each character at {p.size}px on a {p.size + 2 * p.pad}px cell (anchor mm) in",
@@ -390,10 +452,19 @@ def header(p: Params, stats: dict[str, int], pyc: Pycorrector, n_rows: int, n_pa
             if p.same_stroke
             else "  pycorrector same_stroke.txt is not merged (--no-same-stroke)."
         ),
-        "Characters: " + ", ".join(f"{k} {v}" for k, v in stats.items()) + f"; {n_rows} rows, {n_pairs} pairs.",
+        "Characters: " + ", ".join(f"{k} {v}" for k, v in stats.items() if k != "rare_rows") + f"; {n_rows} rows, {n_pairs} pairs.",
         "  Simplified = GB 2312 level 1 (Python's gb2312 codec) | Han characters of pycorrector common_char_set.txt |",
         "  most frequent Han characters of wordfreq get_frequency_dict('zh', 'large') (character frequency = sum",
         "  over the words that contain it); plus the Traditional form of each from OpenCC s2t and s2tw.",
+        *(
+            [
+                f"Rare characters: {stats.get('rare_rows', 0)} one-way rows after the others, for the characters of U+4E00..U+9FA5 (the GBK range)",
+                "  outside the set that every face draws and OpenCC t2s leaves as they are: each lists",
+                f"  its {p.rare_top} most similar characters of the set with s >= {p.rare_threshold} (no character of the set lists them).",
+            ]
+            if p.rare_top > 0
+            else []
+        ),
         "Sources and licences:",
         f"  Noto Serif CJK, Noto Sans CJK (Debian fonts-noto-cjk {noto}), SIL OFL-1.1: used only at build time;",
         "    no glyph data is shipped.",
@@ -433,7 +504,7 @@ def build(args: argparse.Namespace) -> int:
         sys.exit("error: --blur takes two radii, fine and coarse, e.g. 1.0,3.0")
     if args.candidates <= max(args.top_k, args.hub_k):
         sys.exit("error: --candidates must exceed --top-k and --hub-k")
-    p = Params(args.wordfreq_top, faces, args.size, args.pad, (blurs[0], blurs[1]), args.top_k, args.hub_k, args.threshold, args.candidates, not args.no_same_stroke)
+    p = Params(args.wordfreq_top, faces, args.size, args.pad, (blurs[0], blurs[1]), args.top_k, args.hub_k, args.threshold, args.candidates, not args.no_same_stroke, args.rare_top, args.rare_threshold)
     for f in faces:
         font_path(FACES[f][0])  # fail before the slow steps
 
@@ -450,6 +521,12 @@ def build(args: argparse.Namespace) -> int:
         n_stroke = len(extra.keys() - pairs.keys())
         pairs = {**extra, **pairs}
     table = rows(chars, pairs)
+    n_common = len(table)
+    if p.rare_top > 0:
+        rare = rare_characters(set(chars), p.faces, p.size, p.pad)
+        table.update(rare_rows(rare, features(rare, p), chars, feat, p.rare_top, p.rare_threshold))
+        stats["rare_rows"] = len(table) - n_common
+        print(f"rare characters: {len(rare)}, {stats['rare_rows']} with a row; {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     lines = [ch + "".join(f"\t{n}:{s:.3f}" for n, s in nb) for ch, nb in table.items()]
     text = "\n".join(header(p, stats, pyc, len(lines), len(pairs), n_stroke, regenerate_options(args)) + lines) + "\n"
     if str(args.out) == "-":
@@ -550,6 +627,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--threshold", type=float, default=0.5, help="smallest score kept")
     ap.add_argument("--candidates", type=int, default=40, help="nearest candidates per character, rescored in float64 and ranked")
     ap.add_argument("--no-same-stroke", action="store_true", help="do not add the pairs of pycorrector's same_stroke.txt")
+    ap.add_argument("--rare-top", type=int, default=3, help="one-way rows for the rarer characters of the CJK blocks: each lists this many of its most similar characters of the set (0: none)")
+    ap.add_argument("--rare-threshold", type=float, default=0.85, help="smallest score a rare character's neighbour needs")
     ap.add_argument("--show", nargs="?", const=CHECK, metavar="CHARS", help=f"print these characters' neighbours to stderr; without CHARS: {CHECK}")
     ap.add_argument(
         "--coverage",

@@ -86,12 +86,20 @@ def test_header_names_sources_method_and_licences():
         assert needle in text, needle
 
 
+def one_way() -> set[str]:
+    """The rare characters' rows: the last ones of the file, as many as the header says."""
+    m = re.search(r"Rare characters: (\d+) one-way rows", header())
+    assert m, "header states the number of one-way rows"
+    return {line[0] for line in body_lines()[len(body_lines()) - int(m.group(1)) :]}
+
+
 def test_header_counts_match_the_body():
     m = re.search(r"; (\d+) rows, (\d+) pairs\.", header())
     assert m, "header states the number of rows and pairs"
     table = confusion_table()
     assert int(m.group(1)) == len(table)
-    assert int(m.group(2)) * 2 == sum(map(len, table.values()))
+    rare = one_way()
+    assert int(m.group(2)) * 2 == sum(len(row) for c, row in table.items() if c not in rare)
 
 
 def test_scores_in_range_and_sorted():
@@ -109,10 +117,26 @@ def test_no_character_is_its_own_neighbour_or_listed_twice():
 
 
 def test_symmetric_with_the_same_score():
-    table = confusion_table()
+    table, rare = confusion_table(), one_way()
     for char, row in table.items():
-        for n, s in row:
-            assert (char, s) in table[n], (char, n)
+        if char not in rare:
+            for n, s in row:
+                assert (char, s) in table[n], (char, n)
+
+
+def test_rare_characters_point_one_way_to_common_look_alikes():
+    """A rare character (outside the common set, inside GBK) lists at most
+    three common look-alikes scoring 0.85 or more; no row lists a rare one:
+    OCR prints 釆 for 采 or 巿 for 市, and the other way round is no repair."""
+    table, rare = confusion_table(), one_way()
+    assert len(rare) > 10_000
+    assert all(0x4E00 <= ord(c) <= 0x9FA5 for c in rare)
+    for char in rare:
+        row = table[char]
+        assert 1 <= len(row) <= 3 and all(s >= 0.85 and n not in rare for n, s in row), char
+    assert not any(n in rare for row in table.values() for n, _ in row)
+    assert visual_neighbours("釆")[0][0] == "采" and visual_neighbours("巿")[0][0] == "市"
+    assert "采" in table and "釆" not in dict(table["采"])
 
 
 # ---------------------------------------------------------------- what it finds
@@ -225,6 +249,11 @@ def test_shipped_scores_are_what_the_script_computes():
             assert module._rounded(feat[index[a]] @ feat[index[b]]) == shipped, (a, b)
             checked += 1
     assert checked >= 2 * sum(len(g) * (len(g) - 1) // 2 for g in LOOK_ALIKES)
+    # a rare character's one-way row: its look-alikes, best first, with their scores
+    rare = "釆"
+    row = table[rare]
+    found = module.rare_rows([rare], module.features([rare], p), [n for n, _ in row] + ["口"], module.features([n for n, _ in row] + ["口"], p), 3, 0.85)
+    assert tuple(found[rare]) == row
 
 
 @pytest.mark.slow
