@@ -74,6 +74,7 @@ from ..chars import HAN_BLOCK
 from ..edits import Edit, Suggestion
 from ..rule import Rule
 from . import guards
+from .dashes import dash_candidates
 from .model import MAX_WORD, UNKNOWN_LOGP, WordIndex, WordModel, announce_build, cache_path, code_points, han_codes, han_span, model, search_positions, speedups, word_gain_bound, word_index, word_starts
 
 if TYPE_CHECKING:
@@ -1056,6 +1057,9 @@ def find(
     """Edits (gain >= ``threshold``, at most one per clause) and suggestions
     (gain >= ``suggest_threshold``) for ``text``."""
     found = candidates(text, neighbours=neighbours, word_model=word_model, floor=suggest_threshold)
+    dashes = dash_candidates(text, word_model or model(), floor=suggest_threshold)
+    if dashes:  # a dash printed for 一 (cleaner.typos.dashes)
+        found = sorted(found + [Candidate(i, d, "一", g, 1.0, v) for i, d, g, v in dashes], key=lambda c: c.start)
     if not found:
         return
     prior = document_prior(text, len({c.start for c in found if c.veto is None}))
