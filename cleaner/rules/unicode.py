@@ -22,6 +22,13 @@
   least three letters of one script (``Ð¿Ñ€Ð¸`` -> ``при``).  A lone letter
   from nowhere (``南洋É¬林`` -> ``南洋ɬ林``) is a chance decode of two stray
   bytes, and the segment is left as it is.
+* A radical code point that PDF extraction writes for a character (a font
+  maps the glyph of 人 to the Kangxi radical ⼈, of 民 to ⺠) becomes the
+  character, where a Han character or another such radical stands beside
+  it (``中华⼈⺠共和国``); a radical alone between other text (a list of
+  radicals, ``部首：⼈``) stays.  The table (``cleaner/data/cjk_radicals.tsv``,
+  ``scripts/build_radicals.py``) is Unicode's compatibility mapping for the
+  Kangxi radicals and glyph identity for the supplement's (⻅ 见, ⻓ 长).
 * Control characters, byte-order marks and zero-width characters are removed;
   a lone surrogate (JSON can carry one) becomes U+FFFD, so output is UTF-8.
   Zero-width joiners stay between two non-CJK characters (emoji sequences,
@@ -46,7 +53,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..chars import CODE_WINDOW, HAN, HAN_BLOCK, class_table, code_windows, is_cjk
+from ..chars import CODE_WINDOW, HAN, HAN_BLOCK, class_table, code_windows, is_cjk, is_han
 from ..edits import Edit, apply_edits, until_stable
 from ..rule import Rule, lines_around
 
@@ -527,6 +534,47 @@ def _drop_zero_width(seg: str, before: str = "", after: str = "") -> str:
     return out[len(before) : len(out) - len(after)]
 
 
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
+
+
+@functools.cache
+def radical_table() -> dict[str, str]:
+    """Radical code point -> the ideograph it stands for
+    (``cleaner/data/cjk_radicals.tsv``), read once.
+
+    >>> radical_table()["⼈"], radical_table()["⺠"], "⺅" in radical_table()
+    ('人', '民', False)
+    """
+    from importlib import resources
+
+    text = resources.files("cleaner").joinpath("data/cjk_radicals.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def radicals_to_ideographs(seg: str, before: str = "", after: str = "") -> str:
+    """``seg`` with each radical of :func:`radical_table` that has a Han
+    character or another such radical beside it (``before`` and ``after``:
+    the characters around ``seg`` in the text) replaced by its ideograph.
+
+    >>> radicals_to_ideographs("⼈⺠", "华", "共"), radicals_to_ideographs("⼈", "：", "")
+    ('人民', '⼈')
+    """
+    if _RADICAL.search(seg) is None:
+        return seg
+    table = radical_table()
+    line = before + seg + after
+
+    def beside(j: int) -> bool:
+        return 0 <= j < len(line) and (is_han(line[j]) or line[j] in table)
+
+    out = list(seg)
+    for k, ch in enumerate(seg):
+        i = len(before) + k
+        if ch in table and (beside(i - 1) or beside(i + 1)):
+            out[k] = table[ch]
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=4096)
 def fix_segment(seg: str, before: str = "", after: str = "") -> str:
     """Repair a piece of text without CJK characters or line breaks (mojibake
@@ -541,6 +589,8 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
     ''
     >>> fix_segment("infor\xadmation")
     'information'
+    >>> fix_segment("⼈⺠", "华", "共")
+    '人民'
     """
     for _ in range(4):
         fixed = seg
@@ -560,6 +610,7 @@ def fix_segment(seg: str, before: str = "", after: str = "") -> str:
         if "\u00ad" in post:
             post = _SOFT_HYPHEN.sub("", post)
         post = _LINE_SEP.sub("\n", post)
+        post = radicals_to_ideographs(post, before, after)
         if post == seg:
             return post  # stable: a second clean changes nothing
         # Removing a control character (ftfy does too) can leave a sequence

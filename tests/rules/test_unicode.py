@@ -8,6 +8,7 @@ import re
 import pytest
 
 from cleaner import clean, explain
+from cleaner.chars import is_han
 from cleaner.edits import apply_edits
 from tests.conftest import ROOT
 
@@ -338,3 +339,43 @@ def test_segment_is_the_same_however_far_it_reads_back_at_once(monkeypatch):
         whole.append((pos - m.start() if m else floor, end.start() if end else len(text)))
     monkeypatch.setattr(mod, "_LOOK_BACK", 3)
     assert [_segment_around(*case) for case in cases] == whole
+
+
+# ---------------------------------------------------------------- radicals that PDF extraction writes
+
+
+@pytest.mark.parametrize(
+    "damaged, fixed",
+    [
+        ("中华⼈⺠共和国", "中华人民共和国"),  # a Kangxi radical and a supplement radical
+        ("⼀个⼈的⼯作", "一个人的工作"),
+        ("⻅⾯会在⻓沙举⾏", "见面会在长沙举行"),
+        ("⾨口", "門口"),  # the Kangxi radicals are the Traditional forms; `script` decides the rest
+    ],
+)
+def test_radicals_beside_han_become_their_ideographs(damaged, fixed):
+    r = explain(damaged, only=["unicode"])
+    assert r.text == fixed and apply_edits(damaged, r.edits) == fixed
+    assert all(e.rule == "unicode" and damaged[e.start : e.end] == e.before for e in r.edits)
+    assert only(fixed) == fixed  # a second clean changes nothing
+
+
+@pytest.mark.parametrize("text", ["部首：⼈", "⼈", "偏旁 ⺅ 和 ⺡", "radical ⼈ alone"])
+def test_a_radical_with_no_han_beside_it_stays(text):
+    assert only(text) == text
+
+
+def test_the_radical_table_is_unicode_for_kangxi_and_identity_for_the_supplement():
+    import unicodedata
+
+    from cleaner.rules.unicode import radical_table
+
+    table = radical_table()
+    kangxi = {r: c for r, c in table.items() if 0x2F00 <= ord(r) <= 0x2FD5}
+    assert len(kangxi) == 214 and all(unicodedata.normalize("NFKC", r) == c for r, c in kangxi.items())
+    supplement = {r: c for r, c in table.items() if 0x2E80 <= ord(r) <= 0x2EF3}
+    assert 20 <= len(supplement) <= 60 and all(is_han(c) for c in table.values())
+    assert supplement["⺠"] == "民" and supplement["⻓"] == "长" and "⺅" not in supplement  # a component form maps to nothing
+    assert set(table) == kangxi.keys() | supplement.keys()
+    header = [line for line in (ROOT / "cleaner" / "data" / "cjk_radicals.tsv").read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    assert any("Regenerate: python scripts/build_radicals.py" in h for h in header) and any("Licence" in h for h in header)
