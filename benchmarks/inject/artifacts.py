@@ -26,7 +26,7 @@ from .sources import HAN, HAN_RE, OcrTable, trad_only
 __all__ = [
     "Swap", "Context", "Site", "Gap", "LocalInjector", "SeparatorInjector", "Wrapper",
     "zh_page_break", "en_page_break", "space_in_cjk", "ascii_punct", "fullwidth_alnum", "stray_traditional",
-    "mojibake", "zero_width", "stutter", "ocr_confusion", "whitespace_line", "exact_duplicate", "near_duplicate",
+    "mojibake", "zero_width", "stutter", "ocr_confusion", "pdf_radicals", "dash_for_one", "whitespace_line", "exact_duplicate", "near_duplicate",
     "near_copy", "wrap_zh", "wrap_en",
 ]
 
@@ -281,6 +281,56 @@ def ocr_confusion(p: str, rng: random.Random, ctx: Context) -> Swap | None:
     choices = table[p[i]]
     wrong = rng.choices([w for w, _ in choices], weights=[n for _, n in choices])[0]
     return _cut(p, i, i + 1, wrong, f"FASPell train: {p[i]} read as {wrong}")
+
+
+@functools.cache
+def _radical_forms() -> dict[str, str]:
+    """Ideograph -> the radical code point a PDF font maps its glyph to
+    (``cleaner/data/cjk_radicals.tsv`` read backwards; where a character
+    has both, the supplement's simplified form)."""
+    from importlib import resources
+
+    text = resources.files("cleaner").joinpath("data/cjk_radicals.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            radical, char = line.split("\t")
+            if char not in out or radical < out[char]:
+                out[char] = radical
+    return out
+
+
+def pdf_radicals(p: str, rng: random.Random, ctx: Context) -> Swap | None:
+    """The characters of a Han word that have a radical code point written
+    as it, as PDF extraction writes them (人民 -> ⼈⺠).
+
+    >>> pdf_radicals("人民", random.Random(1), Context("zh", None)).injected
+    '⼈⺠'
+    """
+    forms = _radical_forms()
+    words = [(i, w) for i, w in _han_words(p, 2, 6) if any(c in forms for c in w)]
+    if not words:
+        return None
+    i, w = rng.choice(words)
+    return _cut(p, i, i + len(w), "".join(forms.get(c, c) for c in w))
+
+
+_DASHES_FOR_ONE = ("\u2014", "\uff0d", "-", "\u2500")
+
+
+def dash_for_one(p: str, rng: random.Random, ctx: Context) -> Swap | None:
+    """一 inside a Han word printed as a dash (— － - ─).
+
+    >>> dash_for_one("统一", random.Random(1), Context("zh", None)).injected in ("统—", "统－", "统-", "统─")
+    True
+    """
+    words = [(i, w) for i, w in _han_words(p, 2, 6) if "一" in w]
+    if not words:
+        return None
+    i, w = rng.choice(words)
+    k = rng.choice([j for j, c in enumerate(w) if c == "一"])
+    dash = rng.choice(_DASHES_FOR_ONE)
+    return _cut(p, i, i + len(w), w[:k] + dash + w[k + 1 :], f"一 as U+{ord(dash):04X}")
 
 
 # --------------------------------------------------------------------------

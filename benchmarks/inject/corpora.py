@@ -43,6 +43,7 @@ CORPORA: dict[str, CorpusSpec] = {
         CorpusSpec("zh-mixed", "zh", "mixed", 80, (6, 12), ZH_MIXED),
         CorpusSpec("zh-wrapped", "zh", "wrapped", 24, (4, 8)),
         CorpusSpec("zh-ocr", "zh", "mixed", 40, (6, 12), ("ocr_confusion",), needs=OCR_TRAIN),
+        CorpusSpec("zh-pdf", "zh", "mixed", 24, (6, 12), ("pdf_radicals", "dash_for_one")),
         CorpusSpec("en-mixed", "en", "mixed", 40, (4, 8), EN_MIXED),
         CorpusSpec("en-wrapped", "en", "wrapped", 16, (3, 6)),
         CorpusSpec("zh-control", "zh", "control", 24, (3, 10)),

@@ -135,6 +135,11 @@ _REGISTRY: tuple[Artifact, ...] = (
               description="a copy of the paragraph just before it"),
     Separator(name="near_duplicate_paragraph", rule="dedup", inject=a.near_duplicate, copies="edited",
               description="such a copy with 1-3 character edits"),
+    # (appended: the mixed corpora do not draw them, so those stay as they were)
+    Local(name="pdf_radicals", rule="unicode", inject={"zh": a.pdf_radicals}, mixed=False,
+          description="the characters of a word written as radical code points, as PDF extraction writes them (人民 -> ⼈⺠)"),
+    Local(name="dash_for_one", rule="ocr_confusion", inject={"zh": a.dash_for_one}, mixed=False,
+          description="一 inside a word printed as a dash (— － - ─)"),
 )
 
 #: name -> artifact class, in registry order
@@ -182,7 +187,7 @@ def check_class(name: str) -> None:
 
     >>> check_class("stuter")
     Traceback (most recent call last):
-    ValueError: unknown class 'stuter'; valid classes: page_break_in_word, hard_wrap, whitespace_line, space_in_cjk, ascii_punct, fullwidth_alnum, stray_traditional, mojibake, zero_width, stutter, ocr_confusion, exact_duplicate_paragraph, near_duplicate_paragraph
+    ValueError: unknown class 'stuter'; valid classes: page_break_in_word, hard_wrap, whitespace_line, space_in_cjk, ascii_punct, fullwidth_alnum, stray_traditional, mojibake, zero_width, stutter, ocr_confusion, exact_duplicate_paragraph, near_duplicate_paragraph, pdf_radicals, dash_for_one
     """
     if name not in ARTIFACTS:
         raise ValueError(f"unknown class {name!r}; valid classes: {', '.join(CLASSES)}")

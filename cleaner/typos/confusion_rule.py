@@ -1057,14 +1057,18 @@ def find(
     """Edits (gain >= ``threshold``, at most one per clause) and suggestions
     (gain >= ``suggest_threshold``) for ``text``."""
     found = candidates(text, neighbours=neighbours, word_model=word_model, floor=suggest_threshold)
+    if found:
+        prior = document_prior(text, len({c.start for c in found if c.veto is None}))
+        if prior < 0:
+            found = [dataclasses.replace(c, gain=c.gain + prior) for c in found if c.gain + prior >= suggest_threshold]
+    # a dash printed for 一 (cleaner.typos.dashes): no look-alike channel, so
+    # not the prior of the look-alikes' rate either (a long clean document
+    # lowers every look-alike's score; a lone dash inside a word is rare there)
     dashes = dash_candidates(text, word_model or model(), floor=suggest_threshold)
-    if dashes:  # a dash printed for 一 (cleaner.typos.dashes)
+    if dashes:
         found = sorted(found + [Candidate(i, d, "一", g, 1.0, v) for i, d, g, v in dashes], key=lambda c: c.start)
     if not found:
         return
-    prior = document_prior(text, len({c.start for c in found if c.veto is None}))
-    if prior < 0:
-        found = [dataclasses.replace(c, gain=c.gain + prior) for c in found if c.gain + prior >= suggest_threshold]
     repeats = _Repeats(text)
     best: dict[int, Candidate] = {}
     reported: dict[int, Candidate] = {}
