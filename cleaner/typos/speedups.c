@@ -1581,21 +1581,136 @@ done:
 /* the most cells of a row looked up in one batch (order 5: 45) */
 #define CM_BATCH_CELLS 128
 
-/* the index of the k-gram ending at column t of row (f: the row's cells),
- * looked up now when it is CM_LAZY */
-static inline int64_t
-cell_index(int64_t *f, const int64_t *row, int k, int t, int width, const NgramTable *tb)
+
+/* the most new rows evaluated side by side by span_probs_new (their
+ * states: CM_SIDE_ROWS * (h + 1) <= 160 at order 5) */
+#define CM_SIDE_ROWS 32
+
+/* ngram_index_many of the count keys of cells, each result written to its
+ * cell (cell[q] points into found), then the counts, continuations and
+ * their sums of those found fetched together: the searches' cache misses
+ * overlap, and so do the reads that follow */
+static void
+resolve_cells(const NgramTable *tb, const uint64_t *keys, int64_t **cell, int count, const uint32_t *counts,
+              const uint32_t *follow_n, const uint64_t *follow_s)
 {
-    int64_t *at = f + (k - 1) * width + t;
-    if (*at == CM_LAZY) {
-        uint64_t key = 0;
-        for (int q = 1; q <= k; q++)
-            key = key | ((uint64_t)row[t - q + 1] << (CM_BITS * (q - 1)));
-        *at = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+    int64_t got[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    ngram_index_many(tb, keys, got, count);
+    for (int q = 0; q < count; q++) {
+        *cell[q] = got[q];
+#if defined(__GNUC__)
+        if (got[q] >= 0) {
+            __builtin_prefetch(counts + got[q]);
+            __builtin_prefetch(follow_n + got[q]);
+            __builtin_prefetch(follow_s + got[q]);
+        }
+#endif
     }
-    return *at;
 }
-#define CELL(k, t) cell_index(f, row, (k), (t), width, tb)
+
+/* the key of the k-gram ending at column t of row */
+static inline uint64_t
+cell_key(const int64_t *row, int k, int t)
+{
+    uint64_t key = 0;
+    for (int q = 1; q <= k; q++)
+        key = key | ((uint64_t)row[t - q + 1] << (CM_BITS * (q - 1)));
+    return key | ((uint64_t)k << CM_ORDER_SHIFT);
+}
+
+/* the probabilities of new rows r0..r1 (span_probs_rows), evaluated order
+ * by order side by side: each round looks up, in one ngram_index_many, the
+ * contexts that the rows' columns still read at this order, then the
+ * n-grams of those whose context is seen (the cells CELL would look up one
+ * at a time, no other: a column stops at the first order whose context the
+ * corpus never writes); each column's arithmetic is span_probs_rows', in
+ * the same order */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=off")))
+#endif
+static void
+span_probs_new(const int64_t *rows, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1, int h, const NgramTable *tb,
+               const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
+               double *out)
+{
+    int top = h + 1, width = 2 * h + 1, cols = h + 1;
+    Py_ssize_t cells = (Py_ssize_t)top * width;
+    uint64_t keys[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    int64_t *cell[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    double p[CM_SIDE_ROWS * CM_RADIX_ORDERS], bb[CM_SIDE_ROWS * CM_RADIX_ORDERS], dd[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    unsigned char live[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    for (Py_ssize_t a = r0; a < r1; a += CM_SIDE_ROWS) {
+        int nr = r1 - a < CM_SIDE_ROWS ? (int)(r1 - a) : CM_SIDE_ROWS, ns = nr * cols, nq = 0;
+#define ROW(s) (rows + (a + (s) / cols) * width)
+#define F(s, k, t) (found + (a + (s) / cols) * cells + ((k) - 1) * width + (t))
+#define ASK(s, k, t)                                             \
+    do {                                                         \
+        int64_t *at_ = F(s, k, t);                               \
+        if (*at_ == CM_LAZY)                                     \
+            keys[nq] = cell_key(ROW(s), (k), (t)), cell[nq++] = at_; \
+    } while (0)
+        for (int s = 0; s < ns; s++) /* the unigram of each column */
+            ASK(s, 1, h + s % cols);
+        resolve_cells(tb, keys, cell, nq, counts, follow_n, follow_s);
+        for (int s = 0; s < ns; s++) {
+            int64_t at = *F(s, 1, h + s % cols);
+            double c = at >= 0 ? (double)counts[at] : 0.0;
+            p[s] = (c + 0.5) / uni_denom;
+            live[s] = 1;
+        }
+        for (int k = 2; k <= top; k++) {
+            nq = 0;
+            for (int s = 0; s < ns; s++) { /* the contexts read at order k */
+                int t = h + s % cols;
+                if (!live[s])
+                    continue;
+                if (ROW(s)[t - k + 1] == 0) { /* PAD */
+                    live[s] = 0;
+                    continue;
+                }
+                ASK(s, k - 1, t - 1);
+            }
+            resolve_cells(tb, keys, cell, nq, counts, follow_n, follow_s);
+            nq = 0;
+            for (int s = 0; s < ns; s++) { /* their terms; the n-grams of those seen */
+                int t = h + s % cols;
+                if (!live[s])
+                    continue;
+                int64_t ctx = *F(s, k - 1, t - 1);
+                double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
+                double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
+                double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
+                double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
+                if (!(denom > 0)) {
+                    live[s] = 0;
+                    continue;
+                }
+                double b = CM_DISCOUNT * nn;
+                double rest = denom - ss;
+                bb[s] = b + rest;
+                dd[s] = denom;
+                ASK(s, k, t);
+            }
+            resolve_cells(tb, keys, cell, nq, counts, follow_n, follow_s);
+            for (int s = 0; s < ns; s++) {
+                if (!live[s])
+                    continue;
+                int64_t full_at = *F(s, k, h + s % cols);
+                double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
+                double full = fc - CM_DISCOUNT;
+                full = full > 0.0 ? full : 0.0;
+                double bp = bb[s] * p[s];
+                double num = full + bp;
+                p[s] = num / dd[s];
+            }
+        }
+        for (int s = 0; s < ns; s++)
+            out[(Py_ssize_t)(s % cols) * n + a + s / cols] = p[s];
+#undef ASK
+#undef F
+#undef ROW
+    }
+}
 
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("fp-contract=off")))
@@ -1608,84 +1723,78 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
     int top = h + 1, width = 2 * h + 1;
     Py_ssize_t cells = (Py_ssize_t)top * width;
     /* old rows first: a new row copies from them */
-    for (Py_ssize_t pass = 0; pass < 2; pass++) {
-        Py_ssize_t r0 = pass == 0 ? m : 0, r1 = pass == 0 ? n : m;
-        for (Py_ssize_t r = r0; r < r1; r++) {
-            const int64_t *row = rows + r * width;
-            int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
-            const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
-            for (int t = h - 1 > 0 ? h - 1 : 0; t < width && from != NULL; t++) { /* a new row: the filter's bytes of the keys it may read first */
-                uint64_t key = 0;
-                for (int k = 1; k <= top && k <= t + 1; k++) {
-                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
-                    if (!(t < h || t - k + 1 > h))
-                        ngram_prefetch(tb, key, k);
+    for (Py_ssize_t r = m; r < n; r++) {
+        const int64_t *row = rows + r * width;
+        int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
+        uint64_t batch[CM_BATCH_CELLS];
+        int64_t batch_at[CM_BATCH_CELLS], batch_found[CM_BATCH_CELLS];
+        int nbatch = 0;
+        for (int t = h - 1; t < width; t++) {
+            if (t < 0)
+                continue;
+            uint64_t key = 0;
+            for (int k = 1; k <= top && k <= t + 1; k++) {
+                key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
+                if (cells <= CM_BATCH_CELLS) { /* all of them in one batch */
+                    batch[nbatch] = key | ((uint64_t)k << CM_ORDER_SHIFT);
+                    batch_at[nbatch++] = (k - 1) * width + t;
                 }
-            }
-            uint64_t batch[CM_BATCH_CELLS];
-            int64_t batch_at[CM_BATCH_CELLS], batch_found[CM_BATCH_CELLS];
-            int nbatch = 0;
-            for (int t = h - 1; t < width; t++) {
-                if (t < 0)
-                    continue;
-                uint64_t key = 0;
-                for (int k = 1; k <= top && k <= t + 1; k++) {
-                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
-                    if (from != NULL && (t < h || t - k + 1 > h))
-                        f[(k - 1) * width + t] = from[(k - 1) * width + t];
-                    else if (from != NULL) /* a new row's n-gram holding column h: looked up when read (CELL) */
-                        f[(k - 1) * width + t] = CM_LAZY;
-                    else if (cells <= CM_BATCH_CELLS) { /* an old row's: all of them in one batch */
-                        batch[nbatch] = key | ((uint64_t)k << CM_ORDER_SHIFT);
-                        batch_at[nbatch++] = (k - 1) * width + t;
-                    }
-                    else
-                        f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
-                }
-            }
-            ngram_index_many(tb, batch, batch_found, nbatch);
-            for (int q = 0; q < nbatch; q++)
-                f[batch_at[q]] = batch_found[q];
-#if defined(__GNUC__)
-            for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
-                for (int k = 1; k <= top && k <= t + 1; k++) {
-                    int64_t at = f[(k - 1) * width + t];
-                    if (at >= 0) {
-                        __builtin_prefetch(counts + at);
-                        __builtin_prefetch(follow_n + at);
-                        __builtin_prefetch(follow_s + at);
-                    }
-                }
-#endif
-            for (int t = h; t < width; t++) {
-                int64_t at = CELL(1, t);
-                double c = at >= 0 ? (double)counts[at] : 0.0;
-                double p = (c + 0.5) / uni_denom;
-                for (int k = 2; k <= top; k++) {
-                    if (row[t - k + 1] == 0) /* PAD */
-                        break;
-                    int64_t ctx = CELL(k - 1, t - 1);
-                    double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
-                    double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
-                    double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
-                    double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
-                    if (!(denom > 0))
-                        break;
-                    double b = CM_DISCOUNT * nn;
-                    double rest = denom - ss;
-                    b = b + rest;
-                    int64_t full_at = CELL(k, t);
-                    double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
-                    double full = fc - CM_DISCOUNT;
-                    full = full > 0.0 ? full : 0.0;
-                    double bp = b * p;
-                    double num = full + bp;
-                    p = num / denom;
-                }
-                out[(Py_ssize_t)(t - h) * n + r] = p;
+                else
+                    f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
             }
         }
+        ngram_index_many(tb, batch, batch_found, nbatch);
+        for (int q = 0; q < nbatch; q++)
+            f[batch_at[q]] = batch_found[q];
+#if defined(__GNUC__)
+        for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
+            for (int k = 1; k <= top && k <= t + 1; k++) {
+                int64_t at = f[(k - 1) * width + t];
+                if (at >= 0) {
+                    __builtin_prefetch(counts + at);
+                    __builtin_prefetch(follow_n + at);
+                    __builtin_prefetch(follow_s + at);
+                }
+            }
+#endif
+        for (int t = h; t < width; t++) {
+            int64_t at = f[t];
+            double c = at >= 0 ? (double)counts[at] : 0.0;
+            double p = (c + 0.5) / uni_denom;
+            for (int k = 2; k <= top; k++) {
+                if (row[t - k + 1] == 0) /* PAD */
+                    break;
+                int64_t ctx = f[(k - 2) * width + t - 1];
+                double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
+                double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
+                double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
+                double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
+                if (!(denom > 0))
+                    break;
+                double b = CM_DISCOUNT * nn;
+                double rest = denom - ss;
+                b = b + rest;
+                int64_t full_at = f[(k - 1) * width + t];
+                double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
+                double full = fc - CM_DISCOUNT;
+                full = full > 0.0 ? full : 0.0;
+                double bp = b * p;
+                double num = full + bp;
+                p = num / denom;
+            }
+            out[(Py_ssize_t)(t - h) * n + r] = p;
+        }
     }
+    /* then the new rows: the n-grams that do not hold column h from their
+     * old row (back), those that do looked up only when read (CM_LAZY) */
+    for (Py_ssize_t r = 0; r < m; r++) {
+        int64_t *f = found + r * cells;
+        const int64_t *from = found + (m + back[r]) * cells;
+        for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++)
+            for (int k = 1; k <= top && k <= t + 1; k++)
+                f[(k - 1) * width + t] = t < h || t - k + 1 > h ? from[(k - 1) * width + t] : CM_LAZY;
+    }
+    span_probs_new(rows, n, 0, m, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
 }
 
 static int
