@@ -2284,9 +2284,10 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #undef PAIR_COUNT
 #undef P
     /* the middles of each suspect's pair of neighbours: the run of pair_keys
-     * [lo, hi) of the pair, searched for all suspects side by side
-     * (lower_bound_i64_many: the searches of pkey and pkey + 1 in the left
-     * id's run, the same indices as one search after the other) */
+     * [lo, hi) of the pair: lo searched for all suspects side by side
+     * (lower_bound_i64_many in the left id's run), hi by a gallop from lo
+     * (a pair's run is short, its keys in lo's cache lines; the same
+     * indices as a search of pkey + 1) */
     Py_ssize_t nflag = 0;
     for (Py_ssize_t j = 0; j < n; j++)
         nflag += flag[j] != 0;
@@ -2297,8 +2298,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto error;
     }
     {
-        Py_ssize_t *ma = mrange, *mb = mrange + nflag, f = 0; /* per suspect: its pair's two searches at 2f and 2f + 1 */
-        Py_ssize_t *sa = PyMem_Malloc((2 * nflag + 1) * sizeof(Py_ssize_t)), *sb = PyMem_Malloc((2 * nflag + 1) * sizeof(Py_ssize_t));
+        Py_ssize_t *ma = mrange, *mb = mrange + nflag, f = 0;
+        Py_ssize_t *sa = PyMem_Malloc((nflag + 1) * sizeof(Py_ssize_t)), *sb = PyMem_Malloc((nflag + 1) * sizeof(Py_ssize_t));
         if (sa == NULL || sb == NULL) {
             PyMem_Free(sa), PyMem_Free(sb);
             PyErr_NoMemory();
@@ -2308,20 +2309,29 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!flag[j])
                 continue;
             int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
-            int64_t pkey = (left << CM_BITS) | right;
             Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
             if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
                 a = 0, b = nkeys;
-            sa[2 * f] = sa[2 * f + 1] = a;
-            sb[2 * f] = sb[2 * f + 1] = b;
-            mkey[2 * f] = pkey;
-            mkey[2 * f + 1] = pkey + 1;
+            sa[f] = a;
+            sb[f] = b;
+            mkey[f] = (left << CM_BITS) | right;
             mrange[4 * nflag + f] = j;
             f++;
         }
-        lower_bound_i64_many(pair_keys, sa, sb, mkey, mrange + 2 * nflag, 2 * nflag);
-        for (Py_ssize_t q = 0; q < nflag; q++)
-            ma[q] = mrange[2 * nflag + 2 * q], mb[q] = mrange[2 * nflag + 2 * q + 1];
+        lower_bound_i64_many(pair_keys, sa, sb, mkey, ma, nflag);
+        for (Py_ssize_t q = 0; q < nflag; q++) {
+            Py_ssize_t lo = ma[q], b = sb[q];
+            int64_t key = mkey[q];
+            if (lo < b && pair_keys[lo] == key) { /* keys[below] is the pair's; from end on (or b) they are above it */
+                Py_ssize_t below = lo, step = 1;
+                while (below + step < b && pair_keys[below + step] == key)
+                    below += step, step *= 2;
+                Py_ssize_t end = below + step < b ? below + step : b;
+                mb[q] = below + 1 + lower_bound_i64(pair_keys + below + 1, end - below - 1, key + 1);
+            }
+            else
+                mb[q] = lo;
+        }
         PyMem_Free(sa), PyMem_Free(sb);
     }
     Py_ssize_t row[CTX_MAX_ROW], fj = 0;
