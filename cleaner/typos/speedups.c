@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 8
+#define ABI 9
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -2163,6 +2163,29 @@ visual_at(const int64_t *code, Py_ssize_t first, Py_ssize_t end, int64_t x)
     return 0;
 }
 
+/* the bytes of a pair bitmap (_pair_bits: one bit per pair of ids), then
+ * its summary: one bit per 64 pairs (a word of the bitmap), set when one
+ * of them is; 32 KB, so that a pair the corpus does not write is mostly
+ * answered without reading the 2 MB bitmap (out of the cache) */
+#define PAIR_BITMAP_BYTES ((Py_ssize_t)1 << (2 * CM_BITS - 3))
+#define PAIR_SUMMARY_BYTES ((Py_ssize_t)1 << (2 * CM_BITS - 9))
+
+/* whether the pair k (left << CM_BITS | right) may be in bits: its word's
+ * summary bit */
+static inline int
+pair_maybe(const unsigned char *bits, uint64_t k)
+{
+    uint64_t word = k >> 6;
+    return (bits[PAIR_BITMAP_BYTES + (word >> 3)] >> (word & 7)) & 1;
+}
+
+/* whether the pair k is in bits (its summary bit read first) */
+static inline int
+pair_in(const unsigned char *bits, uint64_t k)
+{
+    return pair_maybe(bits, k) && ((bits[k >> 3] >> (k & 7)) & 1);
+}
+
 static PyObject *
 proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2212,7 +2235,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
     if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
-        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[18].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[19].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[18].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[19].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
@@ -2244,7 +2267,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (by_bits)
         for (Py_ssize_t j = 0; j <= n; j++) {
             uint64_t k = P(j) << CM_BITS | P(j + 1);
-            pidx[j] = (written[k >> 3] >> (k & 7)) & 1; /* 1 written, else 0: the count's place below */
+            pidx[j] = pair_in(written, k); /* 1 written, else 0: the count's place below */
         }
     else {
         for (Py_ssize_t j = 0; j <= n; j++)
@@ -2256,7 +2279,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     }
 #define PAIR_COUNT(j) (by_bits ? pidx[j] : pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0)
-#define PAIR_BIT(bits, j) ((bits[(P(j) << CM_BITS | P((j) + 1)) >> 3] >> ((P(j) << CM_BITS | P((j) + 1)) & 7)) & 1)
+#define PAIR_BIT(bits, j) pair_in(bits, P(j) << CM_BITS | P((j) + 1))
     /* a suspect not isolated: one of its pairs written at most par[P_NEAR_PAIRS] times (-1: any), its triple looked up only then */
 #define NEAR_OK(j, lp, rp) (par[P_NEAR_PAIRS] < 0 || (by_bits ? !PAIR_BIT(near_bits, j) || !PAIR_BIT(near_bits, (j) + 1) : (lp) <= par[P_NEAR_PAIRS] || (rp) <= par[P_NEAR_PAIRS]))
     Py_ssize_t ntri = 0;
@@ -2433,7 +2456,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             int64_t code = akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1);
             if (lone && par[P_APART]) { /* _split_apart: the corpus writes it beside neither neighbour (a look-alike the model knows: code < nid) */
                 int64_t xid = id_table[code], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
-                if (!((written[lp >> 3] >> (lp & 7)) & 1) && !((written[rp >> 3] >> (rp & 7)) & 1)) {
+                if (!pair_in(written, lp) && !pair_in(written, rp)) {
                     if (cands_push(&away, j, code, adef[row[x]], 0) < 0)
                         goto error;
                     continue;
@@ -2534,12 +2557,17 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                     if (x >= 0xA000 || two_step_stamp[x] == tick || !IS_HAN(x) || trad[x] || x >= nid || id_table[x] < CM_FIRST_ID)
                         continue;
                     int64_t xid = id_table[x], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
-                    PREFETCH(beside + (lp >> 3));
-                    PREFETCH(beside + (rp >> 3));
-                    xs[nx] = x, lps[nx] = lp, rps[nx++] = rp;
+                    int ml = pair_maybe(beside, lp), mr = pair_maybe(beside, rp); /* mostly neither: no read of the bitmap */
+                    if (!ml && !mr)
+                        continue;
+                    if (ml)
+                        PREFETCH(beside + (lp >> 3));
+                    if (mr)
+                        PREFETCH(beside + (rp >> 3));
+                    xs[nx] = x, lps[nx] = ml ? lp : -1, rps[nx++] = mr ? rp : -1;
                 }
                 for (int c = 0; c < nx; c++)
-                    if (((beside[lps[c] >> 3] >> (lps[c] & 7)) & 1) || ((beside[rps[c] >> 3] >> (rps[c] & 7)) & 1))
+                    if ((lps[c] >= 0 && ((beside[lps[c] >> 3] >> (lps[c] & 7)) & 1)) || (rps[c] >= 0 && ((beside[rps[c] >> 3] >> (rps[c] & 7)) & 1)))
                         if (cands_push(&cs, j, xs[c], 0.0, 1) < 0)
                             goto error;
             }
