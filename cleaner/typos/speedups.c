@@ -1591,8 +1591,6 @@ done:
  * the first order whose context the corpus never writes: most n-grams of a
  * look-alike's row are never read) */
 #define CM_LAZY (-2)
-/* the most cells of a row looked up in one batch (order 5: 45) */
-#define CM_BATCH_CELLS 128
 
 
 /* the most new rows evaluated side by side by span_probs_new (their
@@ -1725,9 +1723,6 @@ span_probs_new(const int64_t *rows, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1, 
     }
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("fp-contract=off")))
-#endif
 static void
 span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const NgramTable *tb,
                 const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
@@ -1735,71 +1730,17 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
 {
     int top = h + 1, width = 2 * h + 1;
     Py_ssize_t cells = (Py_ssize_t)top * width;
-    /* old rows first: a new row copies from them */
-    for (Py_ssize_t r = m; r < n; r++) {
-        const int64_t *row = rows + r * width;
-        int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
-        uint64_t batch[CM_BATCH_CELLS];
-        int64_t batch_at[CM_BATCH_CELLS], batch_found[CM_BATCH_CELLS];
-        int nbatch = 0;
-        for (int t = h - 1; t < width; t++) {
-            if (t < 0)
-                continue;
-            uint64_t key = 0;
-            for (int k = 1; k <= top && k <= t + 1; k++) {
-                key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
-                if (cells <= CM_BATCH_CELLS) { /* all of them in one batch */
-                    batch[nbatch] = key | ((uint64_t)k << CM_ORDER_SHIFT);
-                    batch_at[nbatch++] = (k - 1) * width + t;
-                }
-                else
-                    f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
-            }
-        }
-        ngram_index_many(tb, batch, batch_found, nbatch);
-        for (int q = 0; q < nbatch; q++)
-            f[batch_at[q]] = batch_found[q];
-#if defined(__GNUC__)
-        for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
-            for (int k = 1; k <= top && k <= t + 1; k++) {
-                int64_t at = f[(k - 1) * width + t];
-                if (at >= 0) {
-                    __builtin_prefetch(counts + at);
-                    __builtin_prefetch(follow_n + at);
-                    __builtin_prefetch(follow_s + at);
-                }
-            }
-#endif
-        for (int t = h; t < width; t++) {
-            int64_t at = f[t];
-            double c = at >= 0 ? (double)counts[at] : 0.0;
-            double p = (c + 0.5) / uni_denom;
-            for (int k = 2; k <= top; k++) {
-                if (row[t - k + 1] == 0) /* PAD */
-                    break;
-                int64_t ctx = f[(k - 2) * width + t - 1];
-                double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
-                double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
-                double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
-                double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
-                if (!(denom > 0))
-                    break;
-                double b = CM_DISCOUNT * nn;
-                double rest = denom - ss;
-                b = b + rest;
-                int64_t full_at = f[(k - 1) * width + t];
-                double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
-                double full = fc - CM_DISCOUNT;
-                full = full > 0.0 ? full : 0.0;
-                double bp = b * p;
-                double num = full + bp;
-                p = num / denom;
-            }
-            out[(Py_ssize_t)(t - h) * n + r] = p;
-        }
-    }
+    /* old rows first, their n-grams looked up when read (most of a row's
+     * high orders are not: its interpolation stops at the first context the
+     * corpus never writes) */
+    for (Py_ssize_t r = m; r < n; r++)
+        for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++)
+            for (int k = 1; k <= top && k <= t + 1; k++)
+                found[r * cells + (k - 1) * width + t] = CM_LAZY;
+    span_probs_new(rows, n, m, n, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
     /* then the new rows: the n-grams that do not hold column h from their
-     * old row (back), those that do looked up only when read (CM_LAZY) */
+     * old row (back: looked up there, or still CM_LAZY), those that do
+     * looked up only when read (CM_LAZY) */
     for (Py_ssize_t r = 0; r < m; r++) {
         int64_t *f = found + r * cells;
         const int64_t *from = found + (m + back[r]) * cells;
