@@ -1580,21 +1580,13 @@ done:
 
 #define CM_DISCOUNT 0.75
 
-/* CharModel._span_logprob before its log: the interpolated probability of
- * each predicted column h..2h of each row of rows (new rows then old ones,
- * width 2h + 1), out[(t - h) * n + r]; the terms of _terms and the order
- * of _interpolate, each double operation as numpy does it (no contraction
- * into fused multiply-adds).  A new row reads the n-grams that do not hold
- * column h from its old row (back). */
-/* a cell of found not looked up yet: a new row's n-gram that holds its
- * column h is looked up only when the interpolation reads it (it stops at
- * the first order whose context the corpus never writes: most n-grams of a
- * look-alike's row are never read) */
+/* a cell of found not looked up yet: an n-gram is looked up only when the
+ * interpolation reads it (it stops at the first order whose context the
+ * corpus never writes: most high-order n-grams of a row are never read) */
 #define CM_LAZY (-2)
 
-
-/* the most new rows evaluated side by side by span_probs_new (their
- * states: CM_SIDE_ROWS * (h + 1) <= 160 at order 5) */
+/* the most rows evaluated side by side by span_probs_side (their states,
+ * a row's predicted columns each: CM_SIDE_ROWS * (h + 1) <= 160 at order 5) */
 #define CM_SIDE_ROWS 32
 
 /* ngram_index_many of the count keys of cells, each result written to its
@@ -1629,18 +1621,18 @@ cell_key(const int64_t *row, int k, int t)
     return key | ((uint64_t)k << CM_ORDER_SHIFT);
 }
 
-/* the probabilities of new rows r0..r1 (span_probs_rows), evaluated order
- * by order side by side: each round looks up, in one ngram_index_many, the
- * contexts that the rows' columns still read at this order, then the
- * n-grams of those whose context is seen (the cells CELL would look up one
- * at a time, no other: a column stops at the first order whose context the
- * corpus never writes); each column's arithmetic is span_probs_rows', in
- * the same order */
+/* the probabilities of rows r0..r1 (span_probs_rows), evaluated order by
+ * order side by side: each round looks up, in one ngram_index_many, the
+ * contexts (CM_LAZY cells) that the rows' columns still read at this order,
+ * then the n-grams of those whose context is seen (the cells a column reads
+ * one after the other, no other: a column stops at the first order whose
+ * context the corpus never writes, or at PAD); each column's arithmetic is
+ * CharModel._terms' and _interpolate's, in their order (below) */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("fp-contract=off")))
 #endif
 static void
-span_probs_new(const int64_t *rows, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1, int h, const NgramTable *tb,
+span_probs_side(const int64_t *rows, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1, int h, const NgramTable *tb,
                const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
                double *out)
 {
@@ -1723,6 +1715,12 @@ span_probs_new(const int64_t *rows, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1, 
     }
 }
 
+/* CharModel._span_probs: the interpolated probability of each predicted
+ * column h..2h of each row of rows (new rows then old ones, width 2h + 1),
+ * out[(t - h) * n + r]; the terms of _terms and the order of _interpolate,
+ * each double operation as numpy does it (no contraction into fused
+ * multiply-adds).  A new row reads the n-grams that do not hold column h
+ * from its old row (back). */
 static void
 span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const NgramTable *tb,
                 const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
@@ -1737,7 +1735,7 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
         for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++)
             for (int k = 1; k <= top && k <= t + 1; k++)
                 found[r * cells + (k - 1) * width + t] = CM_LAZY;
-    span_probs_new(rows, n, m, n, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
+    span_probs_side(rows, n, m, n, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
     /* then the new rows: the n-grams that do not hold column h from their
      * old row (back: looked up there, or still CM_LAZY), those that do
      * looked up only when read (CM_LAZY) */
@@ -1748,7 +1746,7 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
             for (int k = 1; k <= top && k <= t + 1; k++)
                 f[(k - 1) * width + t] = t < h || t - k + 1 > h ? from[(k - 1) * width + t] : CM_LAZY;
     }
-    span_probs_new(rows, n, 0, m, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
+    span_probs_side(rows, n, 0, m, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
 }
 
 static int
