@@ -1288,6 +1288,12 @@ typedef struct {
 #define CM_ORDER_SHIFT 60
 #define CM_RADIX_ORDERS 5
 #define CM_IDS 4096
+/* CharModel._c_middles: where the middles of each bucket of pairs begin,
+ * a bucket per left id and top CM_MID_SPLIT bits of the right id (the
+ * pair's key >> (CM_BITS - CM_MID_SPLIT)), and the end */
+#define CM_MID_SPLIT 6
+#define CM_MID_BUCKETS ((Py_ssize_t)CM_IDS << CM_MID_SPLIT)
+#define MID_BUCKET(key) ((key) >> (CM_BITS - CM_MID_SPLIT))
 
 /* the Bloom filter's bits (filter_has), then the search of
  * CharModel._find (searchsorted left, at most the last) within the run of
@@ -1949,9 +1955,9 @@ middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (get_typed(args[held], &v[held], size[held], kinds[held], 0) != 0)
             goto done;
     Py_ssize_t nkeys = v[0].len / 8, n = v[3].len / 8;
-    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n || v[5].len / 8 != CM_IDS + 1)
+    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n || v[5].len / 8 != CM_MID_BUCKETS + 1)
         goto done;
-    const int64_t *starts = v[5].buf; /* where each left id's pairs begin (CharModel._c_middles) */
+    const int64_t *starts = v[5].buf; /* where each bucket's pairs begin (CharModel._c_middles) */
     const int64_t *keys = v[0].buf, *mids = v[1].buf, *left = v[3].buf, *right = v[4].buf;
     const uint32_t *counts = v[2].buf;
     for (Py_ssize_t j = 0; j < n; j++) /* the pair's key as numpy shifts it: ids below 4,096 */
@@ -1967,10 +1973,10 @@ middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t total = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
         int64_t key = (left[j] << CM_BITS) | right[j];
-        Py_ssize_t a = starts[left[j]], b = starts[left[j] + 1];
+        Py_ssize_t a = starts[MID_BUCKET(key)], b = starts[MID_BUCKET(key) + 1];
         if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
             a = 0, b = nkeys;
-        lo[j] = a + lower_bound_i64(keys + a, b - a, key); /* the same index: a stored pair lies in its left id's run */
+        lo[j] = a + lower_bound_i64(keys + a, b - a, key); /* the same index: a stored pair lies in its bucket */
         hi[j] = lo[j] + lower_bound_i64(keys + lo[j], b - lo[j], key + 1); /* searchsorted right */
         total += hi[j] - lo[j];
     }
@@ -2186,7 +2192,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const unsigned char *near_bits = w[19].buf; /* _pair_bits(cm, par[P_NEAR_PAIRS] + 1): the pairs written more often than a suspect not isolated has on one side */
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
-    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
+    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_MID_BUCKETS + 1
         || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[18].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[19].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
@@ -2260,7 +2266,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #undef P
     /* the middles of each suspect's pair of neighbours: the run of pair_keys
      * [lo, hi) of the pair: lo searched for all suspects side by side
-     * (lower_bound_i64_many in the left id's run), hi by a gallop from lo
+     * (lower_bound_i64_many in the pair's bucket), hi by a gallop from lo
      * (a pair's run is short, its keys in lo's cache lines; the same
      * indices as a search of pkey + 1) */
     Py_ssize_t nflag = 0;
@@ -2284,12 +2290,13 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!flag[j])
                 continue;
             int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
-            Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
+            int64_t key = (left << CM_BITS) | right;
+            Py_ssize_t a = mstarts[MID_BUCKET(key)], b = mstarts[MID_BUCKET(key) + 1];
             if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
                 a = 0, b = nkeys;
             sa[f] = a;
             sb[f] = b;
-            mkey[f] = (left << CM_BITS) | right;
+            mkey[f] = key;
             mrange[4 * nflag + f] = j;
             f++;
         }
