@@ -664,7 +664,7 @@ _PAIR_BITS: weakref.WeakKeyDictionary[CharModel, dict[int, np.ndarray]] = weakre
 def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     """One bit per pair of ids (``left << 12 | right``, little-endian within
     each byte: 2 MB): whether the corpus writes the pair at least ``least``
-    times; made once per model (and count), so that the C proposals test
+    times, then a summary of one bit per 64 pairs (32 KB); made once per model (and count), so that the C proposals test
     two-step candidates beside a neighbour (:func:`_two_steps_beside`) with
     two bit reads, not two searches of the n-gram table.
 
@@ -683,7 +683,8 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     held = _PAIR_BITS.setdefault(cm, {})
     flags = np.zeros(1 << (2 * BITS), dtype=bool)
     flags[cm.pairs_at_least(least)] = True
-    bits = np.packbits(flags, bitorder="little")
+    # then one bit per 64 pairs, set when one of them is (32 KB): the C reads it first, and a pair the corpus does not write mostly stays out of the 2 MB
+    bits = np.concatenate((np.packbits(flags, bitorder="little"), np.packbits(flags.reshape(-1, 64).any(axis=1), bitorder="little")))
     held[least] = bits
     return bits
 

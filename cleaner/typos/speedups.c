@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 8
+#define ABI 9
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -1288,6 +1288,12 @@ typedef struct {
 #define CM_ORDER_SHIFT 60
 #define CM_RADIX_ORDERS 5
 #define CM_IDS 4096
+/* CharModel._c_middles: where the middles of each bucket of pairs begin,
+ * a bucket per left id and top CM_MID_SPLIT bits of the right id (the
+ * pair's key >> (CM_BITS - CM_MID_SPLIT)), and the end */
+#define CM_MID_SPLIT 6
+#define CM_MID_BUCKETS ((Py_ssize_t)CM_IDS << CM_MID_SPLIT)
+#define MID_BUCKET(key) ((key) >> (CM_BITS - CM_MID_SPLIT))
 
 /* the Bloom filter's bits (filter_has), then the search of
  * CharModel._find (searchsorted left, at most the last) within the run of
@@ -1350,7 +1356,9 @@ ngram_index(const NgramTable *tb, uint64_t key)
  * fence step by step side by side (each step's next keys fetched), then the
  * blocks: the cache misses of the group's keys overlap where one key's
  * search waits for each of its own (the same indices) */
-#define CM_GROUP 8
+/* (16: with groups of 8, gain_probs and proposals took 3-4 % more time on
+ * unseen news, each group waiting on its slowest miss) */
+#define CM_GROUP 16
 static void
 ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ssize_t count)
 {
@@ -1366,10 +1374,21 @@ ngram_index_many(const NgramTable *tb, const uint64_t *keys, int64_t *out, Py_ss
             continue;
         }
         for (int q = 0; q < m; q++)
-            PREFETCH(filter_word(tb, key[q]));
+            if (key[q] >> CM_ORDER_SHIFT != 1)
+                PREFETCH(filter_word(tb, key[q]));
         for (int q = 0; q < m; q++) {
-            live[q] = filter_has(tb, key[q]);
             out[g + q] = -1;
+            uint64_t low = key[q] & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1);
+            if (key[q] >> CM_ORDER_SHIFT == 1 && low < CM_IDS) { /* a unigram: its run of the radix holds at most its own key,
+                                                                    in the table's first cache lines (no read of the filter's 2 MB) */
+                Py_ssize_t a = tb->radix[low], b = tb->radix[low + 1];
+                if (a >= 0 && a <= b && b - a <= 1 && b <= tb->nkeys) {
+                    out[g + q] = a < b && tb->keys[a] == key[q] ? (int64_t)a : -1;
+                    live[q] = 0;
+                    continue;
+                }
+            }
+            live[q] = filter_has(tb, key[q]);
             if (!live[q])
                 continue;
             uint64_t k = key[q] >> CM_ORDER_SHIFT, x = k >= 1 && k <= CM_RADIX_ORDERS ? (key[q] & ((UINT64_C(1) << CM_ORDER_SHIFT) - 1)) >> (CM_BITS * (k - 1)) : CM_IDS;
@@ -1567,39 +1586,147 @@ done:
 
 #define CM_DISCOUNT 0.75
 
-/* CharModel._span_logprob before its log: the interpolated probability of
- * each predicted column h..2h of each row of rows (new rows then old ones,
- * width 2h + 1), out[(t - h) * n + r]; the terms of _terms and the order
- * of _interpolate, each double operation as numpy does it (no contraction
- * into fused multiply-adds).  A new row reads the n-grams that do not hold
- * column h from its old row (back). */
-/* a cell of found not looked up yet: a new row's n-gram that holds its
- * column h is looked up only when the interpolation reads it (it stops at
- * the first order whose context the corpus never writes: most n-grams of a
- * look-alike's row are never read) */
+/* a cell of found not looked up yet: an n-gram is looked up only when the
+ * interpolation reads it (it stops at the first order whose context the
+ * corpus never writes: most high-order n-grams of a row are never read) */
 #define CM_LAZY (-2)
-/* the most cells of a row looked up in one batch (order 5: 45) */
-#define CM_BATCH_CELLS 128
 
-/* the index of the k-gram ending at column t of row (f: the row's cells),
- * looked up now when it is CM_LAZY */
-static inline int64_t
-cell_index(int64_t *f, const int64_t *row, int k, int t, int width, const NgramTable *tb)
+/* the most rows evaluated side by side by span_probs_side (their states,
+ * a row's predicted columns each: CM_SIDE_ROWS * (h + 1) <= 160 at order 5) */
+#define CM_SIDE_ROWS 32
+
+/* ngram_index_many of the count keys of cells, each result written to its
+ * cell (cell[q] points into found), then the counts, continuations and
+ * their sums of those found fetched together: the searches' cache misses
+ * overlap, and so do the reads that follow */
+static void
+resolve_cells(const NgramTable *tb, const uint64_t *keys, int64_t **cell, int count, const uint32_t *counts,
+              const uint32_t *follow_n, const uint64_t *follow_s)
 {
-    int64_t *at = f + (k - 1) * width + t;
-    if (*at == CM_LAZY) {
-        uint64_t key = 0;
-        for (int q = 1; q <= k; q++)
-            key = key | ((uint64_t)row[t - q + 1] << (CM_BITS * (q - 1)));
-        *at = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
+    int64_t got[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    ngram_index_many(tb, keys, got, count);
+    for (int q = 0; q < count; q++) {
+        *cell[q] = got[q];
+#if defined(__GNUC__)
+        if (got[q] >= 0) {
+            __builtin_prefetch(counts + got[q]);
+            __builtin_prefetch(follow_n + got[q]);
+            __builtin_prefetch(follow_s + got[q]);
+        }
+#endif
     }
-    return *at;
 }
-#define CELL(k, t) cell_index(f, row, (k), (t), width, tb)
 
+/* the key of the k-gram ending at column t of row */
+static inline uint64_t
+cell_key(const int64_t *row, int k, int t)
+{
+    uint64_t key = 0;
+    for (int q = 1; q <= k; q++)
+        key = key | ((uint64_t)row[t - q + 1] << (CM_BITS * (q - 1)));
+    return key | ((uint64_t)k << CM_ORDER_SHIFT);
+}
+
+/* the probabilities of rows r0..r1 (span_probs_rows), evaluated order by
+ * order side by side: each round looks up, in one ngram_index_many, the
+ * contexts (CM_LAZY cells) that the rows' columns still read at this order,
+ * then the n-grams of those whose context is seen (the cells a column reads
+ * one after the other, no other: a column stops at the first order whose
+ * context the corpus never writes, or at PAD); each column's arithmetic is
+ * CharModel._terms' and _interpolate's, in their order (below) */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("fp-contract=off")))
 #endif
+static void
+span_probs_side(const int64_t *rows, Py_ssize_t n, Py_ssize_t r0, Py_ssize_t r1, int h, const NgramTable *tb,
+               const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
+               double *out)
+{
+    int top = h + 1, width = 2 * h + 1, cols = h + 1;
+    Py_ssize_t cells = (Py_ssize_t)top * width;
+    uint64_t keys[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    int64_t *cell[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    double p[CM_SIDE_ROWS * CM_RADIX_ORDERS], bb[CM_SIDE_ROWS * CM_RADIX_ORDERS], dd[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    unsigned char live[CM_SIDE_ROWS * CM_RADIX_ORDERS];
+    for (Py_ssize_t a = r0; a < r1; a += CM_SIDE_ROWS) {
+        int nr = r1 - a < CM_SIDE_ROWS ? (int)(r1 - a) : CM_SIDE_ROWS, ns = nr * cols, nq = 0;
+#define ROW(s) (rows + (a + (s) / cols) * width)
+#define F(s, k, t) (found + (a + (s) / cols) * cells + ((k) - 1) * width + (t))
+#define ASK(s, k, t)                                             \
+    do {                                                         \
+        int64_t *at_ = F(s, k, t);                               \
+        if (*at_ == CM_LAZY)                                     \
+            keys[nq] = cell_key(ROW(s), (k), (t)), cell[nq++] = at_; \
+    } while (0)
+        for (int s = 0; s < ns; s++) /* the unigram of each column */
+            ASK(s, 1, h + s % cols);
+        resolve_cells(tb, keys, cell, nq, counts, follow_n, follow_s);
+        for (int s = 0; s < ns; s++) {
+            int64_t at = *F(s, 1, h + s % cols);
+            double c = at >= 0 ? (double)counts[at] : 0.0;
+            p[s] = (c + 0.5) / uni_denom;
+            live[s] = 1;
+        }
+        for (int k = 2; k <= top; k++) {
+            nq = 0;
+            for (int s = 0; s < ns; s++) { /* the contexts read at order k */
+                int t = h + s % cols;
+                if (!live[s])
+                    continue;
+                if (ROW(s)[t - k + 1] == 0) { /* PAD */
+                    live[s] = 0;
+                    continue;
+                }
+                ASK(s, k - 1, t - 1);
+            }
+            resolve_cells(tb, keys, cell, nq, counts, follow_n, follow_s);
+            nq = 0;
+            for (int s = 0; s < ns; s++) { /* their terms; the n-grams of those seen */
+                int t = h + s % cols;
+                if (!live[s])
+                    continue;
+                int64_t ctx = *F(s, k - 1, t - 1);
+                double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
+                double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
+                double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
+                double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
+                if (!(denom > 0)) {
+                    live[s] = 0;
+                    continue;
+                }
+                double b = CM_DISCOUNT * nn;
+                double rest = denom - ss;
+                bb[s] = b + rest;
+                dd[s] = denom;
+                ASK(s, k, t);
+            }
+            resolve_cells(tb, keys, cell, nq, counts, follow_n, follow_s);
+            for (int s = 0; s < ns; s++) {
+                if (!live[s])
+                    continue;
+                int64_t full_at = *F(s, k, h + s % cols);
+                double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
+                double full = fc - CM_DISCOUNT;
+                full = full > 0.0 ? full : 0.0;
+                double bp = bb[s] * p[s];
+                double num = full + bp;
+                p[s] = num / dd[s];
+            }
+        }
+        for (int s = 0; s < ns; s++)
+            out[(Py_ssize_t)(s % cols) * n + a + s / cols] = p[s];
+#undef ASK
+#undef F
+#undef ROW
+    }
+}
+
+/* CharModel._span_probs: the interpolated probability of each predicted
+ * column h..2h of each row of rows (new rows then old ones, width 2h + 1),
+ * out[(t - h) * n + r]; the terms of _terms and the order of _interpolate,
+ * each double operation as numpy does it (no contraction into fused
+ * multiply-adds).  A new row reads the n-grams that do not hold column h
+ * from its old row (back). */
 static void
 span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *back, int h, const NgramTable *tb,
                 const uint32_t *counts, const uint32_t *follow_n, const uint64_t *follow_s, double uni_denom, int64_t *found,
@@ -1607,85 +1734,25 @@ span_probs_rows(const int64_t *rows, Py_ssize_t n, Py_ssize_t m, const int64_t *
 {
     int top = h + 1, width = 2 * h + 1;
     Py_ssize_t cells = (Py_ssize_t)top * width;
-    /* old rows first: a new row copies from them */
-    for (Py_ssize_t pass = 0; pass < 2; pass++) {
-        Py_ssize_t r0 = pass == 0 ? m : 0, r1 = pass == 0 ? n : m;
-        for (Py_ssize_t r = r0; r < r1; r++) {
-            const int64_t *row = rows + r * width;
-            int64_t *f = found + r * cells; /* f[(k - 1) * width + t]: the k-gram ending at column t */
-            const int64_t *from = pass == 0 ? NULL : found + (m + back[r]) * cells;
-            for (int t = h - 1 > 0 ? h - 1 : 0; t < width && from != NULL; t++) { /* a new row: the filter's bytes of the keys it may read first */
-                uint64_t key = 0;
-                for (int k = 1; k <= top && k <= t + 1; k++) {
-                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
-                    if (!(t < h || t - k + 1 > h))
-                        ngram_prefetch(tb, key, k);
-                }
-            }
-            uint64_t batch[CM_BATCH_CELLS];
-            int64_t batch_at[CM_BATCH_CELLS], batch_found[CM_BATCH_CELLS];
-            int nbatch = 0;
-            for (int t = h - 1; t < width; t++) {
-                if (t < 0)
-                    continue;
-                uint64_t key = 0;
-                for (int k = 1; k <= top && k <= t + 1; k++) {
-                    key = key | ((uint64_t)row[t - k + 1] << (CM_BITS * (k - 1)));
-                    if (from != NULL && (t < h || t - k + 1 > h))
-                        f[(k - 1) * width + t] = from[(k - 1) * width + t];
-                    else if (from != NULL) /* a new row's n-gram holding column h: looked up when read (CELL) */
-                        f[(k - 1) * width + t] = CM_LAZY;
-                    else if (cells <= CM_BATCH_CELLS) { /* an old row's: all of them in one batch */
-                        batch[nbatch] = key | ((uint64_t)k << CM_ORDER_SHIFT);
-                        batch_at[nbatch++] = (k - 1) * width + t;
-                    }
-                    else
-                        f[(k - 1) * width + t] = ngram_index(tb, key | ((uint64_t)k << CM_ORDER_SHIFT));
-                }
-            }
-            ngram_index_many(tb, batch, batch_found, nbatch);
-            for (int q = 0; q < nbatch; q++)
-                f[batch_at[q]] = batch_found[q];
-#if defined(__GNUC__)
-            for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++) /* what the loop below reads: its cache misses overlap */
-                for (int k = 1; k <= top && k <= t + 1; k++) {
-                    int64_t at = f[(k - 1) * width + t];
-                    if (at >= 0) {
-                        __builtin_prefetch(counts + at);
-                        __builtin_prefetch(follow_n + at);
-                        __builtin_prefetch(follow_s + at);
-                    }
-                }
-#endif
-            for (int t = h; t < width; t++) {
-                int64_t at = CELL(1, t);
-                double c = at >= 0 ? (double)counts[at] : 0.0;
-                double p = (c + 0.5) / uni_denom;
-                for (int k = 2; k <= top; k++) {
-                    if (row[t - k + 1] == 0) /* PAD */
-                        break;
-                    int64_t ctx = CELL(k - 1, t - 1);
-                    double cc = ctx >= 0 ? (double)counts[ctx] : 0.0;
-                    double nn = ctx >= 0 ? (double)follow_n[ctx] : 0.0;
-                    double ss = ctx >= 0 ? (double)follow_s[ctx] : 0.0;
-                    double denom = cc > ss ? cc : ss; /* numpy's maximum (no NaN here) */
-                    if (!(denom > 0))
-                        break;
-                    double b = CM_DISCOUNT * nn;
-                    double rest = denom - ss;
-                    b = b + rest;
-                    int64_t full_at = CELL(k, t);
-                    double fc = full_at >= 0 ? (double)counts[full_at] : 0.0;
-                    double full = fc - CM_DISCOUNT;
-                    full = full > 0.0 ? full : 0.0;
-                    double bp = b * p;
-                    double num = full + bp;
-                    p = num / denom;
-                }
-                out[(Py_ssize_t)(t - h) * n + r] = p;
-            }
-        }
+    /* old rows first, their n-grams looked up when read (most of a row's
+     * high orders are not: its interpolation stops at the first context the
+     * corpus never writes) */
+    for (Py_ssize_t r = m; r < n; r++)
+        for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++)
+            for (int k = 1; k <= top && k <= t + 1; k++)
+                found[r * cells + (k - 1) * width + t] = CM_LAZY;
+    span_probs_side(rows, n, m, n, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
+    /* then the new rows: the n-grams that do not hold column h from their
+     * old row (back: looked up there, or still CM_LAZY), those that do
+     * looked up only when read (CM_LAZY) */
+    for (Py_ssize_t r = 0; r < m; r++) {
+        int64_t *f = found + r * cells;
+        const int64_t *from = found + (m + back[r]) * cells;
+        for (int t = h - 1 > 0 ? h - 1 : 0; t < width; t++)
+            for (int k = 1; k <= top && k <= t + 1; k++)
+                f[(k - 1) * width + t] = t < h || t - k + 1 > h ? from[(k - 1) * width + t] : CM_LAZY;
     }
+    span_probs_side(rows, n, 0, m, h, tb, counts, follow_n, follow_s, uni_denom, found, out);
 }
 
 static int
@@ -1888,9 +1955,9 @@ middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (get_typed(args[held], &v[held], size[held], kinds[held], 0) != 0)
             goto done;
     Py_ssize_t nkeys = v[0].len / 8, n = v[3].len / 8;
-    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n || v[5].len / 8 != CM_IDS + 1)
+    if (v[1].len / 8 != nkeys || v[2].len / 4 != nkeys || v[4].len / 8 != n || v[5].len / 8 != CM_MID_BUCKETS + 1)
         goto done;
-    const int64_t *starts = v[5].buf; /* where each left id's pairs begin (CharModel._c_middles) */
+    const int64_t *starts = v[5].buf; /* where each bucket's pairs begin (CharModel._c_middles) */
     const int64_t *keys = v[0].buf, *mids = v[1].buf, *left = v[3].buf, *right = v[4].buf;
     const uint32_t *counts = v[2].buf;
     for (Py_ssize_t j = 0; j < n; j++) /* the pair's key as numpy shifts it: ids below 4,096 */
@@ -1906,10 +1973,10 @@ middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t total = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
         int64_t key = (left[j] << CM_BITS) | right[j];
-        Py_ssize_t a = starts[left[j]], b = starts[left[j] + 1];
+        Py_ssize_t a = starts[MID_BUCKET(key)], b = starts[MID_BUCKET(key) + 1];
         if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
             a = 0, b = nkeys;
-        lo[j] = a + lower_bound_i64(keys + a, b - a, key); /* the same index: a stored pair lies in its left id's run */
+        lo[j] = a + lower_bound_i64(keys + a, b - a, key); /* the same index: a stored pair lies in its bucket */
         hi[j] = lo[j] + lower_bound_i64(keys + lo[j], b - lo[j], key + 1); /* searchsorted right */
         total += hi[j] - lo[j];
     }
@@ -2054,6 +2121,29 @@ visual_at(const int64_t *code, Py_ssize_t first, Py_ssize_t end, int64_t x)
     return 0;
 }
 
+/* the bytes of a pair bitmap (_pair_bits: one bit per pair of ids), then
+ * its summary: one bit per 64 pairs (a word of the bitmap), set when one
+ * of them is; 32 KB, so that a pair the corpus does not write is mostly
+ * answered without reading the 2 MB bitmap (out of the cache) */
+#define PAIR_BITMAP_BYTES ((Py_ssize_t)1 << (2 * CM_BITS - 3))
+#define PAIR_SUMMARY_BYTES ((Py_ssize_t)1 << (2 * CM_BITS - 9))
+
+/* whether the pair k (left << CM_BITS | right) may be in bits: its word's
+ * summary bit */
+static inline int
+pair_maybe(const unsigned char *bits, uint64_t k)
+{
+    uint64_t word = k >> 6;
+    return (bits[PAIR_BITMAP_BYTES + (word >> 3)] >> (word & 7)) & 1;
+}
+
+/* whether the pair k is in bits (its summary bit read first) */
+static inline int
+pair_in(const unsigned char *bits, uint64_t k)
+{
+    return pair_maybe(bits, k) && ((bits[k >> 3] >> (k & 7)) & 1);
+}
+
 static PyObject *
 proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2102,8 +2192,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const unsigned char *near_bits = w[19].buf; /* _pair_bits(cm, par[P_NEAR_PAIRS] + 1): the pairs written more often than a suspect not isolated has on one side */
     Py_ssize_t nkeys = w[1].len / 8, nalike = w[5].len / 8, nid = w[9].len / 2, nvocab = w[10].len / 8, ntrad = w[11].len;
     Py_ssize_t n = w[12].len / 8;
-    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_IDS + 1
-        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[18].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[19].len != (Py_ssize_t)1 << (2 * CM_BITS - 3) || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
+    if (w[0].len / 4 != tb.nkeys || w[2].len / 8 != nkeys || w[3].len / 4 != nkeys || w[4].len / 8 != CM_MID_BUCKETS + 1
+        || w[6].len / 8 != nalike || w[7].len / 8 != nalike || w[8].len / 8 != 0xA000 + 1 || w[16].len / 8 != 0xA000 + 1 || w[17].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[18].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[19].len != PAIR_BITMAP_BYTES + PAIR_SUMMARY_BYTES || w[13].len / 8 != n || w[14].len / 8 != N_PARAMS || ntrad < 0xA000)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
@@ -2135,7 +2225,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (by_bits)
         for (Py_ssize_t j = 0; j <= n; j++) {
             uint64_t k = P(j) << CM_BITS | P(j + 1);
-            pidx[j] = (written[k >> 3] >> (k & 7)) & 1; /* 1 written, else 0: the count's place below */
+            pidx[j] = pair_in(written, k); /* 1 written, else 0: the count's place below */
         }
     else {
         for (Py_ssize_t j = 0; j <= n; j++)
@@ -2147,7 +2237,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     }
 #define PAIR_COUNT(j) (by_bits ? pidx[j] : pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0)
-#define PAIR_BIT(bits, j) ((bits[(P(j) << CM_BITS | P((j) + 1)) >> 3] >> ((P(j) << CM_BITS | P((j) + 1)) & 7)) & 1)
+#define PAIR_BIT(bits, j) pair_in(bits, P(j) << CM_BITS | P((j) + 1))
     /* a suspect not isolated: one of its pairs written at most par[P_NEAR_PAIRS] times (-1: any), its triple looked up only then */
 #define NEAR_OK(j, lp, rp) (par[P_NEAR_PAIRS] < 0 || (by_bits ? !PAIR_BIT(near_bits, j) || !PAIR_BIT(near_bits, (j) + 1) : (lp) <= par[P_NEAR_PAIRS] || (rp) <= par[P_NEAR_PAIRS]))
     Py_ssize_t ntri = 0;
@@ -2175,9 +2265,10 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #undef PAIR_COUNT
 #undef P
     /* the middles of each suspect's pair of neighbours: the run of pair_keys
-     * [lo, hi) of the pair, searched for all suspects side by side
-     * (lower_bound_i64_many: the searches of pkey and pkey + 1 in the left
-     * id's run, the same indices as one search after the other) */
+     * [lo, hi) of the pair: lo searched for all suspects side by side
+     * (lower_bound_i64_many in the pair's bucket), hi by a gallop from lo
+     * (a pair's run is short, its keys in lo's cache lines; the same
+     * indices as a search of pkey + 1) */
     Py_ssize_t nflag = 0;
     for (Py_ssize_t j = 0; j < n; j++)
         nflag += flag[j] != 0;
@@ -2188,8 +2279,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto error;
     }
     {
-        Py_ssize_t *ma = mrange, *mb = mrange + nflag, f = 0; /* per suspect: its pair's two searches at 2f and 2f + 1 */
-        Py_ssize_t *sa = PyMem_Malloc((2 * nflag + 1) * sizeof(Py_ssize_t)), *sb = PyMem_Malloc((2 * nflag + 1) * sizeof(Py_ssize_t));
+        Py_ssize_t *ma = mrange, *mb = mrange + nflag, f = 0;
+        Py_ssize_t *sa = PyMem_Malloc((nflag + 1) * sizeof(Py_ssize_t)), *sb = PyMem_Malloc((nflag + 1) * sizeof(Py_ssize_t));
         if (sa == NULL || sb == NULL) {
             PyMem_Free(sa), PyMem_Free(sb);
             PyErr_NoMemory();
@@ -2199,20 +2290,30 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!flag[j])
                 continue;
             int64_t left = j == 0 ? CM_EDGE : ids[j - 1], right = j == n - 1 ? CM_EDGE : ids[j + 1];
-            int64_t pkey = (left << CM_BITS) | right;
-            Py_ssize_t a = mstarts[left], b = mstarts[left + 1];
+            int64_t key = (left << CM_BITS) | right;
+            Py_ssize_t a = mstarts[MID_BUCKET(key)], b = mstarts[MID_BUCKET(key) + 1];
             if (a < 0 || b > nkeys || b < a) /* not CharModel._c_middles: stay inside keys */
                 a = 0, b = nkeys;
-            sa[2 * f] = sa[2 * f + 1] = a;
-            sb[2 * f] = sb[2 * f + 1] = b;
-            mkey[2 * f] = pkey;
-            mkey[2 * f + 1] = pkey + 1;
+            sa[f] = a;
+            sb[f] = b;
+            mkey[f] = key;
             mrange[4 * nflag + f] = j;
             f++;
         }
-        lower_bound_i64_many(pair_keys, sa, sb, mkey, mrange + 2 * nflag, 2 * nflag);
-        for (Py_ssize_t q = 0; q < nflag; q++)
-            ma[q] = mrange[2 * nflag + 2 * q], mb[q] = mrange[2 * nflag + 2 * q + 1];
+        lower_bound_i64_many(pair_keys, sa, sb, mkey, ma, nflag);
+        for (Py_ssize_t q = 0; q < nflag; q++) {
+            Py_ssize_t lo = ma[q], b = sb[q];
+            int64_t key = mkey[q];
+            if (lo < b && pair_keys[lo] == key) { /* keys[below] is the pair's; from end on (or b) they are above it */
+                Py_ssize_t below = lo, step = 1;
+                while (below + step < b && pair_keys[below + step] == key)
+                    below += step, step *= 2;
+                Py_ssize_t end = below + step < b ? below + step : b;
+                mb[q] = below + 1 + lower_bound_i64(pair_keys + below + 1, end - below - 1, key + 1);
+            }
+            else
+                mb[q] = lo;
+        }
         PyMem_Free(sa), PyMem_Free(sb);
     }
     Py_ssize_t row[CTX_MAX_ROW], fj = 0;
@@ -2314,7 +2415,7 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             int64_t code = akeys[row[x]] & (((int64_t)1 << CTX_CODE_BITS) - 1);
             if (lone && par[P_APART]) { /* _split_apart: the corpus writes it beside neither neighbour (a look-alike the model knows: code < nid) */
                 int64_t xid = id_table[code], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
-                if (!((written[lp >> 3] >> (lp & 7)) & 1) && !((written[rp >> 3] >> (rp & 7)) & 1)) {
+                if (!pair_in(written, lp) && !pair_in(written, rp)) {
                     if (cands_push(&away, j, code, adef[row[x]], 0) < 0)
                         goto error;
                     continue;
@@ -2415,12 +2516,17 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                     if (x >= 0xA000 || two_step_stamp[x] == tick || !IS_HAN(x) || trad[x] || x >= nid || id_table[x] < CM_FIRST_ID)
                         continue;
                     int64_t xid = id_table[x], lp = left << CM_BITS | xid, rp = xid << CM_BITS | right;
-                    PREFETCH(beside + (lp >> 3));
-                    PREFETCH(beside + (rp >> 3));
-                    xs[nx] = x, lps[nx] = lp, rps[nx++] = rp;
+                    int ml = pair_maybe(beside, lp), mr = pair_maybe(beside, rp); /* mostly neither: no read of the bitmap */
+                    if (!ml && !mr)
+                        continue;
+                    if (ml)
+                        PREFETCH(beside + (lp >> 3));
+                    if (mr)
+                        PREFETCH(beside + (rp >> 3));
+                    xs[nx] = x, lps[nx] = ml ? lp : -1, rps[nx++] = mr ? rp : -1;
                 }
                 for (int c = 0; c < nx; c++)
-                    if (((beside[lps[c] >> 3] >> (lps[c] & 7)) & 1) || ((beside[rps[c] >> 3] >> (rps[c] & 7)) & 1))
+                    if ((lps[c] >= 0 && ((beside[lps[c] >> 3] >> (lps[c] & 7)) & 1)) || (rps[c] >= 0 && ((beside[rps[c] >> 3] >> (rps[c] & 7)) & 1)))
                         if (cands_push(&cs, j, xs[c], 0.0, 1) < 0)
                             goto error;
             }

@@ -83,6 +83,36 @@ def test_gain_probs_are_bit_identical_on_random_ids(fast, cm):
         assert back.tolist() == want_back.tolist()
 
 
+def test_gain_probs_of_many_candidates_are_bit_identical(fast, cm):
+    """More candidates than the C evaluates side by side (32 rows): the
+    rows are taken in groups, each looked up order by order; the same
+    floats as numpy's, whatever the group's size."""
+    rng = np.random.default_rng(33)
+    for _ in range(30):
+        ids = rng.integers(0, 7, int(rng.integers(1, 80)))
+        ids[rng.random(len(ids)) < 0.8] = rng.integers(16, len(cm.vocab) + 16)
+        m = int(rng.integers(30, 140))
+        pos = rng.integers(0, len(ids), m)
+        repl = np.where(rng.random(m) < 0.5, ids[pos], rng.integers(0, 4096 - 16, m))  # half of them what is written: every order read
+        p, back = cm._gain_probs(ids, pos, repl)
+        want_p, want_back = cm._py_gain_probs(ids, pos, repl)
+        assert [x.hex() for x in p.tolist()] == [x.hex() for x in want_p.tolist()]
+        assert back.tolist() == want_back.tolist()
+
+
+def test_pair_bits_summary_marks_the_words_that_hold_a_pair(cm):
+    """After the 2 MB of pairs (one bit each), the 32 KB summary that the C
+    proposals read first: one bit per 64 pairs, set exactly when one of
+    them is (a clear one answers "not written" without the bitmap)."""
+    for least in (1, 2, 20):
+        bits = context._pair_bits(cm, least)
+        body, summary = bits[: 1 << 21], bits[1 << 21 :]
+        assert len(summary) == 1 << 15
+        words = np.unpackbits(body, bitorder="little").reshape(-1, 64).any(axis=1)
+        assert np.array_equal(np.unpackbits(summary, bitorder="little").astype(bool), words)
+        assert words.any() and not words.all()
+
+
 def test_unhandled_arrays_fall_back_to_numpy(fast, cm):
     wide = CharModel(cm.vocab, cm.keys, cm.counts.astype(np.int64), dict(cm.stats))  # counts C does not read
     ids, pos, repl = cm.ids("我们在北京工作，大力发展旅游业。"), np.array([4, -1]), cm.ids("凉京")
