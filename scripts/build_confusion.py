@@ -85,8 +85,13 @@ FACES: dict[str, tuple[str, str]] = {
 }
 PYCORRECTOR = "pycorrector==1.1.4"
 PYCORRECTOR_SHA256 = "62fba7a2573ff011b4c57f1fff301a7015cab339c567991aa0bb6ff53248b322"
+JIONLP = "jionlp==1.5.31"
+JIONLP_SHA256 = "688ba3793c5c0888b166ae1b11aaf6161db661a162019e77ffcf5951427e528f"
+#: the character dictionary inside the jionlp wheel (a zip inside the zip)
+JIONLP_DICT = ("jionlp/dictionary/chinese_char_dictionary.zip", "chinese_char_dictionary.txt")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "cleaner" / "data" / "visual_confusion.tsv"
+DEFAULT_COMPONENTS_OUT = ROOT / "cleaner" / "data" / "component_confusion.tsv"
 #: Characters printed by --show without an argument: look-alikes the table must find.
 CHECK = "土士 未末 己已巳 体休 日曰 人入 大太犬 刀力 天夭 戊戌戍 贝见"
 #: Options that decide the table's content (all but --out, --pycorrector-wheel, --show, --coverage).
@@ -162,22 +167,29 @@ class Pycorrector(NamedTuple):
     same_stroke: list[list[str]]
 
 
-def load_pycorrector(wheel: Path | None) -> Pycorrector:
-    """The two data files of the pycorrector wheel (downloaded when not given)."""
+def wheel_bytes(spec: str, wheel: Path | None, option: str) -> tuple[str, bytes]:
+    """The name and bytes of the wheel ``spec`` (``name==version``): the
+    file ``wheel`` when given, else ``pip download``-ed into a temporary folder."""
+    name = spec.split("==")[0]
     if wheel is None:
-        with tempfile.TemporaryDirectory(prefix="pycorrector-") as tmp:
-            cmd = [sys.executable, "-m", "pip", "download", PYCORRECTOR, "--no-deps", "--only-binary=:all:", "-q", "-d", tmp]
+        with tempfile.TemporaryDirectory(prefix=f"{name}-") as tmp:
+            cmd = [sys.executable, "-m", "pip", "download", spec, "--no-deps", "--only-binary=:all:", "-q", "-d", tmp]
             try:
                 subprocess.run(cmd, check=True)
             except (OSError, subprocess.CalledProcessError) as exc:
-                sys.exit(f"error: could not download the pycorrector wheel ({exc}); pass --pycorrector-wheel PATH")
-            found = sorted(Path(tmp).glob("pycorrector-*.whl"))
+                sys.exit(f"error: could not download the {name} wheel ({exc}); pass {option} PATH")
+            found = sorted(Path(tmp).glob(f"{name}-*.whl"))
             if not found:
-                sys.exit("error: pip download gave no pycorrector wheel; pass --pycorrector-wheel PATH")
-            return _read_wheel(found[0].name, found[0].read_bytes())
+                sys.exit(f"error: pip download gave no {name} wheel; pass {option} PATH")
+            return found[0].name, found[0].read_bytes()
     if not wheel.is_file():
-        sys.exit(f"error: no such file: {wheel} (get it with `pip download {PYCORRECTOR} --no-deps`)")
-    return _read_wheel(wheel.name, wheel.read_bytes())
+        sys.exit(f"error: no such file: {wheel} (get it with `pip download {spec} --no-deps`)")
+    return wheel.name, wheel.read_bytes()
+
+
+def load_pycorrector(wheel: Path | None) -> Pycorrector:
+    """The two data files of the pycorrector wheel (downloaded when not given)."""
+    return _read_wheel(*wheel_bytes(PYCORRECTOR, wheel, "--pycorrector-wheel"))
 
 
 def _read_wheel(name: str, data: bytes) -> Pycorrector:
@@ -188,6 +200,32 @@ def _read_wheel(name: str, data: bytes) -> Pycorrector:
         common = z.read("pycorrector/data/common_char_set.txt").decode("utf-8").split()
         groups = [line.split() for line in z.read("pycorrector/data/same_stroke.txt").decode("utf-8").splitlines()]
     return Pycorrector(name, digest, [c for c in common if len(c) == 1 and is_han(c)], [g for g in groups if len(g) > 1])
+
+
+class Jionlp(NamedTuple):
+    name: str
+    sha256: str
+    #: character -> its components (the dictionary's first split: 们 -> 人门, 院 -> 阜完)
+    parts: dict[str, str]
+
+
+def load_jionlp(wheel: Path | None) -> Jionlp:
+    """The decompositions of jionlp's character dictionary (read from the
+    wheel as a zip, never installed; downloaded when not given)."""
+    name, data = wheel_bytes(JIONLP, wheel, "--jionlp-wheel")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != JIONLP_SHA256:
+        sys.exit(f"error: {name} has sha256 {digest}, expected {JIONLP_SHA256} ({JIONLP}); the table would change")
+    inner, member = JIONLP_DICT
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(io.BytesIO(z.read(inner))) as d:
+        text = d.read(member).decode("utf-8")
+    parts = {}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        # char, radical, structure, four-corner code, components (拆分), ...
+        if len(fields) > 4 and len(fields[0]) == 1:
+            parts[fields[0]] = fields[4]
+    return Jionlp(name, digest, parts)
 
 
 def character_set(top: int, pyc: Pycorrector) -> tuple[list[str], dict[str, int]]:
@@ -345,6 +383,64 @@ def same_stroke_pairs(groups: list[list[str]], index: dict[str, int], feat: np.n
     return out
 
 
+def component_pairs(parts: dict[str, str], chars: Sequence[str], feat: np.ndarray, threshold: float) -> dict[str, dict[str, float]]:
+    """part -> {whole: score}: the characters of the set that have ``part``
+    as a component (门 -> 们 闷 问 ...: OCR dropped the rest of the glyph),
+    scored like the visual pairs, kept from ``threshold`` up.  One way only:
+    the other way (们 read for 门) proposes a common part for a rarer whole
+    (躬 -> 身, 臻 -> 至), which the context pass takes too readily."""
+    index = {c: i for i, c in enumerate(chars)}
+    out: dict[str, dict[str, float]] = collections.defaultdict(dict)
+    for whole in chars:
+        i = index[whole]
+        for part in parts.get(whole, ""):
+            j = index.get(part)
+            if j is not None and j != i:
+                s = _rounded(feat[i] @ feat[j])
+                if s >= threshold:
+                    out[part][whole] = s
+    return out
+
+
+def write_components(args: argparse.Namespace, jl: Jionlp, chars: Sequence[str], feat: np.ndarray, visual: dict[str, list[tuple[str, float]]]) -> str:
+    """The one-way component table (``component_confusion.tsv``): its text,
+    without the pairs the visual table already lists."""
+    found = component_pairs(jl.parts, chars, feat, args.components_threshold)
+    rows_out = []
+    n = 0
+    for part in sorted(found):
+        listed = {x for x, _ in visual.get(part, [])}
+        nb = sorted(((w, sc) for w, sc in found[part].items() if w not in listed), key=lambda ws: (-ws[1], ws[0]))
+        if nb:
+            rows_out.append(part + "".join(f"\t{w}:{sc:.3f}" for w, sc in nb))
+            n += len(nb)
+    command = "python scripts/build_confusion.py --out cleaner/data/visual_confusion.tsv"
+    if args.components_threshold != parse_args([]).components_threshold:
+        command += f" --components-threshold {args.components_threshold}"
+    lines = [
+        "cleaner component confusion table: a character and the characters that contain it as a component",
+        "  (OCR drops part of a glyph: 门 read for 们, 水 for 冰, 完 for 院, 小 for 少).",
+        "Format: part<TAB>whole:score<TAB>...  One way: a row lists the characters that the written character may",
+        "  be a part of; score = the visual table's glyph score of the pair (same rendering, see visual_confusion.tsv),",
+        "  sorted by score descending, then by code point. Pairs the visual table lists are left out;",
+        "  cleaner.confusion merges this table into the visual table's rows when it loads them.",
+        f"Regenerate: {command}",
+        "  (writes both tables; needs `apt-get install fonts-noto-cjk`; downloads the jionlp wheel unless --jionlp-wheel is given)",
+        "Method: for every character of the visual table's set, each component of its first split (拆分) in jionlp's",
+        f"  character dictionary that is itself in the set (们 = 人门, 院 = 阜完) with glyph score s >= {args.components_threshold};",
+        "  the pair is written under the component only (the written part -> the whole: the other way proposes a",
+        "  common part for a rarer character, 躬 -> 身, and changed clean text with a character model).",
+        f"Counts: {len(rows_out)} rows, {n} one-way pairs.",
+        "Sources and licences:",
+        f"  jionlp (https://github.com/dongrixinyu/JioNLP, dongrixinyu), Apache-2.0: {jl.name} (sha256 {jl.sha256[:16]}...),",
+        "    jionlp/dictionary/chinese_char_dictionary.zip (the components of each character).",
+        "  Glyph scores and character set: as visual_confusion.tsv (Noto CJK fonts at build time only).",
+        "Licence: the table is derived data computed by the cleaner project and ships under the project's licence",
+        "  (Apache-2.0), with the attributions above.",
+    ]
+    return "\n".join(["# " + line for line in lines] + rows_out) + "\n"
+
+
 def rows(chars: Sequence[str], pairs: dict[tuple[int, int], float]) -> dict[str, list[tuple[str, float]]]:
     """char -> [(neighbour, score)] by score descending, then code point; chars in order."""
     adj: dict[int, list[tuple[str, float]]] = collections.defaultdict(list)
@@ -433,7 +529,9 @@ def build(args: argparse.Namespace) -> int:
         sys.exit("error: --blur takes two radii, fine and coarse, e.g. 1.0,3.0")
     if args.candidates <= max(args.top_k, args.hub_k):
         sys.exit("error: --candidates must exceed --top-k and --hub-k")
-    p = Params(args.wordfreq_top, faces, args.size, args.pad, (blurs[0], blurs[1]), args.top_k, args.hub_k, args.threshold, args.candidates, not args.no_same_stroke)
+    p = Params(
+        args.wordfreq_top, faces, args.size, args.pad, (blurs[0], blurs[1]), args.top_k, args.hub_k, args.threshold, args.candidates, not args.no_same_stroke,
+    )
     for f in faces:
         font_path(FACES[f][0])  # fail before the slow steps
 
@@ -450,6 +548,13 @@ def build(args: argparse.Namespace) -> int:
         n_stroke = len(extra.keys() - pairs.keys())
         pairs = {**extra, **pairs}
     table = rows(chars, pairs)
+    if not args.no_components and str(args.components_out) != "":
+        ctext = write_components(args, load_jionlp(args.jionlp_wheel), chars, feat, table)
+        if str(args.components_out) == "-":
+            sys.stdout.write(ctext)
+        else:
+            args.components_out.write_text(ctext, encoding="utf-8")
+        print(f"components: {ctext.count(chr(10)) - ctext.count(chr(10) + '#') - 1} rows written", file=sys.stderr)
     lines = [ch + "".join(f"\t{n}:{s:.3f}" for n, s in nb) for ch, nb in table.items()]
     text = "\n".join(header(p, stats, pyc, len(lines), len(pairs), n_stroke, regenerate_options(args)) + lines) + "\n"
     if str(args.out) == "-":
@@ -550,6 +655,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--threshold", type=float, default=0.5, help="smallest score kept")
     ap.add_argument("--candidates", type=int, default=40, help="nearest candidates per character, rescored in float64 and ranked")
     ap.add_argument("--no-same-stroke", action="store_true", help="do not add the pairs of pycorrector's same_stroke.txt")
+    ap.add_argument("--jionlp-wheel", type=Path, help=f"a local {JIONLP} wheel (default: pip download it to a temporary folder)")
+    ap.add_argument("--no-components", action="store_true", help="do not write the component table (jionlp: one character a component of the other)")
+    ap.add_argument("--components-out", type=Path, default=DEFAULT_COMPONENTS_OUT, help="the one-way component table to write ('-' for stdout)")
+    ap.add_argument("--components-threshold", type=float, default=0.5, help="smallest glyph score a component pair keeps")
     ap.add_argument("--show", nargs="?", const=CHECK, metavar="CHARS", help=f"print these characters' neighbours to stderr; without CHARS: {CHECK}")
     ap.add_argument(
         "--coverage",
