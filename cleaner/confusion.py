@@ -11,7 +11,9 @@ A second, one-way table (``cleaner/data/component_confusion.tsv``, built by
 the same script from jionlp's character decompositions) adds to a
 character's row the characters that contain it as a component, with the
 same glyph score: OCR that drops part of a glyph reads 门 for 们, 水 for 冰
-(the other way is left out: it proposes a common part for a rarer whole).
+(the other way is left out: it proposes a common part for a rarer whole;
+at most ten wholes a part, none where the part is drawn as a radical's
+other shape, 言 in 说).
 
 It is read once, on first use.
 

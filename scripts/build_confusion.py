@@ -40,6 +40,15 @@ How it is made (every step deterministic):
    component, such as 州/洲, 廷/霆) whose score s reaches ``--threshold``
    are added, with their score s (``--no-same-stroke`` leaves them out).
    Whole-glyph similarity misses these; they sort to the end of a row.
+6. Component table (``cleaner/data/component_confusion.tsv``, one way):
+   for every character of the set, each component of its first split in
+   jionlp's character dictionary (Apache-2.0, read from the wheel as a zip,
+   never installed) that is in the set, scored as above, kept from
+   ``--components-threshold``, unless the part is drawn in a radical's
+   other shape there (言 in 说); each part keeps its ``--components-top``
+   best wholes.  The pair is written under the part only: OCR that drops
+   part of a glyph reads 门 for 们, 水 for 冰.  ``cleaner.confusion`` merges
+   it into the visual rows.  ``--no-components`` leaves the file alone.
 
 The output is ``#`` header lines (sources, licences, parameters and the
 command that regenerates it), then one line per character::
@@ -50,8 +59,8 @@ neighbours sorted by score descending, then by code point.
 
 Run ``python scripts/build_confusion.py --out cleaner/data/visual_confusion.tsv``
 (about 30 seconds on 2 cores).  It needs ``apt-get install fonts-noto-cjk``
-and, unless ``--pycorrector-wheel`` names a local copy, runs
-``pip download pycorrector==1.1.4 --no-deps`` into a temporary folder.
+and, unless ``--pycorrector-wheel`` (``--jionlp-wheel``) names a local copy, runs
+``pip download pycorrector==1.1.4 --no-deps`` (``jionlp==1.5.31``) into a temporary folder.
 ``--coverage FILE.jsonl`` instead measures how many substitutions of a
 spelling-correction set (``{"src", "tgt", "pos"}`` rows) the table lists.
 """
@@ -207,6 +216,33 @@ class Jionlp(NamedTuple):
     sha256: str
     #: character -> its components (the dictionary's first split: 们 -> 人门, 院 -> 阜完)
     parts: dict[str, str]
+    #: character -> its structure code (1 left-right, 2 top-bottom, 3 left-middle-right, ...)
+    structure: dict[str, str]
+
+
+#: Kangxi radicals that take another shape as a component, by where that
+#: shape stands (the dictionary splits 说 as 言兑 and 花 as 草化, but the glyph
+#: holds 讠 and 艹, not 言 and 草): the first component of a left-right
+#: character (亻 扌 氵 忄 讠 钅 饣 纟 犭 礻 衤 ⻊ 王 月 阝 牜), the first of a
+#: top-bottom one (艹 ⺮ 罒 耂 爫 ⺶), the last of a left-right one (刂 阝)
+VARIANT_FIRST_LEFT = frozenset("人心手水犬示丝糸絲衣言金食足玉肉阜牛")
+VARIANT_FIRST_TOP = frozenset("草艸竹网老爪羊")
+VARIANT_LAST_RIGHT = frozenset("刀邑")
+
+
+def drawn_as_variant(part: str, parts: str, structure: str) -> bool:
+    """Whether ``part``, a component of a character split as ``parts`` with
+    the dictionary's ``structure`` code, is drawn there in a radical's other
+    shape (so the character does not contain ``part`` as written).
+
+    >>> drawn_as_variant("言", "言兑", "1"), drawn_as_variant("心", "相心", "2"), drawn_as_variant("刀", "至刀", "1")
+    (True, False, True)
+    """
+    if not parts:
+        return False
+    if structure in ("1", "3"):
+        return (parts[0] == part and part in VARIANT_FIRST_LEFT) or (parts[-1] == part and part in VARIANT_LAST_RIGHT)
+    return structure == "2" and parts[0] == part and part in VARIANT_FIRST_TOP
 
 
 def load_jionlp(wheel: Path | None) -> Jionlp:
@@ -219,13 +255,14 @@ def load_jionlp(wheel: Path | None) -> Jionlp:
     inner, member = JIONLP_DICT
     with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(io.BytesIO(z.read(inner))) as d:
         text = d.read(member).decode("utf-8")
-    parts = {}
+    parts, structure = {}, {}
     for line in text.splitlines():
         fields = line.split("\t")
         # char, radical, structure, four-corner code, components (拆分), ...
         if len(fields) > 4 and len(fields[0]) == 1:
             parts[fields[0]] = fields[4]
-    return Jionlp(name, digest, parts)
+            structure[fields[0]] = fields[2]
+    return Jionlp(name, digest, parts, structure)
 
 
 def character_set(top: int, pyc: Pycorrector) -> tuple[list[str], dict[str, int]]:
@@ -383,19 +420,22 @@ def same_stroke_pairs(groups: list[list[str]], index: dict[str, int], feat: np.n
     return out
 
 
-def component_pairs(parts: dict[str, str], chars: Sequence[str], feat: np.ndarray, threshold: float) -> dict[str, dict[str, float]]:
+def component_pairs(jl: Jionlp, chars: Sequence[str], feat: np.ndarray, threshold: float) -> dict[str, dict[str, float]]:
     """part -> {whole: score}: the characters of the set that have ``part``
     as a component (门 -> 们 闷 问 ...: OCR dropped the rest of the glyph),
     scored like the visual pairs, kept from ``threshold`` up.  One way only:
     the other way (们 read for 门) proposes a common part for a rarer whole
-    (躬 -> 身, 臻 -> 至), which the context pass takes too readily."""
+    (躬 -> 身, 臻 -> 至), which the context pass takes too readily.  A
+    part drawn in a radical's other shape (言 in 说) is left out
+    (:func:`drawn_as_variant`)."""
     index = {c: i for i, c in enumerate(chars)}
     out: dict[str, dict[str, float]] = collections.defaultdict(dict)
     for whole in chars:
         i = index[whole]
-        for part in parts.get(whole, ""):
+        split = jl.parts.get(whole, "")
+        for part in split:
             j = index.get(part)
-            if j is not None and j != i:
+            if j is not None and j != i and not drawn_as_variant(part, split, jl.structure.get(whole, "")):
                 s = _rounded(feat[i] @ feat[j])
                 if s >= threshold:
                     out[part][whole] = s
@@ -405,18 +445,21 @@ def component_pairs(parts: dict[str, str], chars: Sequence[str], feat: np.ndarra
 def write_components(args: argparse.Namespace, jl: Jionlp, chars: Sequence[str], feat: np.ndarray, visual: dict[str, list[tuple[str, float]]]) -> str:
     """The one-way component table (``component_confusion.tsv``): its text,
     without the pairs the visual table already lists."""
-    found = component_pairs(jl.parts, chars, feat, args.components_threshold)
+    found = component_pairs(jl, chars, feat, args.components_threshold)
     rows_out = []
     n = 0
     for part in sorted(found):
         listed = {x for x, _ in visual.get(part, [])}
-        nb = sorted(((w, sc) for w, sc in found[part].items() if w not in listed), key=lambda ws: (-ws[1], ws[0]))
+        nb = sorted(((w, sc) for w, sc in found[part].items() if w not in listed), key=lambda ws: (-ws[1], ws[0]))[: args.components_top]
         if nb:
             rows_out.append(part + "".join(f"\t{w}:{sc:.3f}" for w, sc in nb))
             n += len(nb)
     command = "python scripts/build_confusion.py --out cleaner/data/visual_confusion.tsv"
-    if args.components_threshold != parse_args([]).components_threshold:
+    defaults = parse_args([])
+    if args.components_threshold != defaults.components_threshold:
         command += f" --components-threshold {args.components_threshold}"
+    if args.components_top != defaults.components_top:
+        command += f" --components-top {args.components_top}"
     lines = [
         "cleaner component confusion table: a character and the characters that contain it as a component",
         "  (OCR drops part of a glyph: 门 read for 们, 水 for 冰, 完 for 院, 小 for 少).",
@@ -427,7 +470,10 @@ def write_components(args: argparse.Namespace, jl: Jionlp, chars: Sequence[str],
         f"Regenerate: {command}",
         "  (writes both tables; needs `apt-get install fonts-noto-cjk`; downloads the jionlp wheel unless --jionlp-wheel is given)",
         "Method: for every character of the visual table's set, each component of its first split (拆分) in jionlp's",
-        f"  character dictionary that is itself in the set (们 = 人门, 院 = 阜完) with glyph score s >= {args.components_threshold};",
+        f"  character dictionary that is itself in the set (们 = 人门, 院 = 阜完) with glyph score s >= {args.components_threshold},",
+        "  unless the part is drawn there in a radical's other shape (言 in 说 = 言兑, 草 in 花 = 草化; VARIANT_* in the script);",
+        f"  each part keeps the {args.components_top} wholes of highest score that the visual table does not list (a common",
+        "  part such as 口 or 木 is in hundreds of characters: the typo rules' time grew 12-17 % with all of them);",
         "  the pair is written under the component only (the written part -> the whole: the other way proposes a",
         "  common part for a rarer character, 躬 -> 身, and changed clean text with a character model).",
         f"Counts: {len(rows_out)} rows, {n} one-way pairs.",
@@ -659,6 +705,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-components", action="store_true", help="do not write the component table (jionlp: one character a component of the other)")
     ap.add_argument("--components-out", type=Path, default=DEFAULT_COMPONENTS_OUT, help="the one-way component table to write ('-' for stdout)")
     ap.add_argument("--components-threshold", type=float, default=0.5, help="smallest glyph score a component pair keeps")
+    ap.add_argument("--components-top", type=int, default=10, help="wholes each part keeps in the component table (highest score first)")
     ap.add_argument("--show", nargs="?", const=CHECK, metavar="CHARS", help=f"print these characters' neighbours to stderr; without CHARS: {CHECK}")
     ap.add_argument(
         "--coverage",

@@ -146,6 +146,15 @@ def test_a_component_lists_the_characters_that_contain_it_one_way(part, whole):
     assert whole not in dict(visual_table()[part])  # it comes from the component table
 
 
+def test_component_rows_are_short_and_skip_radical_shapes():
+    parts = parse(table_text(COMPONENTS), name=COMPONENTS)
+    assert max(map(len, parts.values())) <= 10
+    for part, whole in ("言说", "草花", "金钱", "水法", "手打"):  # drawn as 讠 艹 钅 氵 扌
+        assert whole not in dict(parts.get(part, ())), (part, whole)
+    module = load_script()
+    assert module.drawn_as_variant("言", "言兑", "1") and not module.drawn_as_variant("心", "相心", "2")
+
+
 def test_merged_keeps_the_visual_score_and_order():
     table = {"门": (("闩", 0.529),)}
     out = merged(table, {"门": (("们", 0.65), ("闩", 0.1))})
