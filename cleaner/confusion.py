@@ -10,6 +10,14 @@ common look-alikes (OCR prints 釆 for 采, 廋 for 瘦), and no common
 character lists a rare one.  Scores are comparable within a row; simple
 glyphs (一, 二, 口) score lower than dense ones throughout.
 
+A second, one-way table (``cleaner/data/component_confusion.tsv``, built by
+the same script from jionlp's character decompositions) adds to a
+character's row the characters that contain it as a component, with the
+same glyph score: OCR that drops part of a glyph reads 门 for 们, 水 for 冰
+(the other way is left out: it proposes a common part for a rarer whole;
+at most ten wholes a part, none where the part is drawn as a radical's
+other shape, 言 in 说).
+
 It is read once, on first use.
 
 >>> [c for c, _ in visual_neighbours("己")[:2]]
@@ -31,10 +39,12 @@ from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
 
-__all__ = ["TABLE", "confusion_table", "visual_neighbours"]
+__all__ = ["TABLE", "COMPONENTS", "confusion_table", "visual_neighbours", "table_bytes"]
 
 #: the packaged table, under ``cleaner/data/``
 TABLE = "visual_confusion.tsv"
+#: ... and the one-way component pairs merged into its rows
+COMPONENTS = "component_confusion.tsv"
 
 Neighbours = tuple[tuple[str, float], ...]
 
@@ -47,8 +57,32 @@ def confusion_table() -> Mapping[str, Neighbours]:
     >>> len(table) > 3500, ("戌", 0.936) in table["戊"]
     (True, True)
     """
-    text = resources.files("cleaner").joinpath("data", TABLE).read_text(encoding="utf-8")
-    return MappingProxyType(parse(text))
+    data = resources.files("cleaner").joinpath("data")
+    table = parse(data.joinpath(TABLE).read_text(encoding="utf-8"))
+    return MappingProxyType(merged(table, parse(data.joinpath(COMPONENTS).read_text(encoding="utf-8"), name=COMPONENTS)))
+
+
+def table_bytes() -> bytes:
+    """The bytes of both packaged tables, for the keys of caches built from them."""
+    data = resources.files("cleaner").joinpath("data")
+    return data.joinpath(TABLE).read_bytes() + b"|" + data.joinpath(COMPONENTS).read_bytes()
+
+
+def merged(table: dict[str, Neighbours], extra: dict[str, Neighbours]) -> dict[str, Neighbours]:
+    """``table`` with each row of ``extra`` added to the row of its
+    character (a neighbour listed in both keeps the table's score), sorted by
+    score descending, then by character.
+
+    >>> merged({"门": (("闩", 0.53),)}, {"门": (("们", 0.65), ("闩", 0.1)), "水": (("冰", 0.669),)})
+    {'门': (('们', 0.65), ('闩', 0.53)), '水': (('冰', 0.669),)}
+    """
+    out = dict(table)
+    for char, row in extra.items():
+        have = dict(out.get(char, ()))
+        for n, s in row:
+            have.setdefault(n, s)
+        out[char] = tuple(sorted(have.items(), key=lambda ns: (-ns[1], ns[0])))
+    return out
 
 
 def visual_neighbours(char: str, *, limit: int | None = None) -> Neighbours:
@@ -73,7 +107,7 @@ def visual_neighbours(char: str, *, limit: int | None = None) -> Neighbours:
     return found if limit is None else found[:limit]
 
 
-def parse(text: str) -> dict[str, Neighbours]:
+def parse(text: str, *, name: str = TABLE) -> dict[str, Neighbours]:
     """Parse the table format: ``#`` comment lines, then ``char<TAB>neighbour:score...`` lines.
 
     >>> parse("# header\\n土\\t士:0.980\\t上:0.920\\n")
@@ -87,8 +121,8 @@ def parse(text: str) -> dict[str, Neighbours]:
         try:
             row = tuple((n, float(s)) for n, s in (f.rsplit(":", 1) for f in fields))
         except ValueError:
-            raise ValueError(f"{TABLE} line {number}: expected char<TAB>neighbour:score..., got {line[:40]!r}") from None
+            raise ValueError(f"{name} line {number}: expected char<TAB>neighbour:score..., got {line[:40]!r}") from None
         if len(char) != 1 or char in table or any(len(n) != 1 for n, _ in row):
-            raise ValueError(f"{TABLE} line {number}: not one new character with one-character neighbours: {line[:40]!r}")
+            raise ValueError(f"{name} line {number}: not one new character with one-character neighbours: {line[:40]!r}")
         table[char] = row
     return table

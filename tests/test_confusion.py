@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.chars import is_han
-from cleaner.confusion import TABLE, confusion_table, parse, visual_neighbours
+from cleaner.confusion import COMPONENTS, TABLE, confusion_table, merged, parse, visual_neighbours
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "build_confusion.py"
@@ -25,8 +25,13 @@ RADICAL_ONLY = ["说话", "湖海", "妈好", "他们", "打扫", "江河", "树
 COMMON = "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年"
 
 
-def table_text() -> str:
-    return resources.files("cleaner").joinpath("data", TABLE).read_text(encoding="utf-8")
+def table_text(name: str = TABLE) -> str:
+    return resources.files("cleaner").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def visual_table() -> dict[str, tuple[tuple[str, float], ...]]:
+    """The visual table alone (confusion_table() merges the component pairs into it)."""
+    return parse(table_text())
 
 
 def header() -> str:
@@ -96,7 +101,7 @@ def one_way() -> set[str]:
 def test_header_counts_match_the_body():
     m = re.search(r"; (\d+) rows, (\d+) pairs\.", header())
     assert m, "header states the number of rows and pairs"
-    table = confusion_table()
+    table = visual_table()
     assert int(m.group(1)) == len(table)
     rare = one_way()
     assert int(m.group(2)) * 2 == sum(len(row) for c, row in table.items() if c not in rare)
@@ -117,7 +122,7 @@ def test_no_character_is_its_own_neighbour_or_listed_twice():
 
 
 def test_symmetric_with_the_same_score():
-    table, rare = confusion_table(), one_way()
+    table, rare = visual_table(), one_way()
     for char, row in table.items():
         if char not in rare:
             for n, s in row:
@@ -137,6 +142,47 @@ def test_rare_characters_point_one_way_to_common_look_alikes():
     assert not any(n in rare for row in table.values() for n, _ in row)
     assert visual_neighbours("釆")[0][0] == "采" and visual_neighbours("巿")[0][0] == "市"
     assert "采" in table and "釆" not in dict(table["采"])
+
+
+# ---------------------------------------------------------------- the component table
+
+
+def test_component_table_format_header_and_counts():
+    text = table_text(COMPONENTS)
+    head = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+    for needle in ("Regenerate: python scripts/build_confusion.py", "jionlp", "Apache-2.0", "One way", "Licence:"):
+        assert needle in head, needle
+    parts = parse(text, name=COMPONENTS)
+    m = re.search(r"Counts: (\d+) rows, (\d+) one-way pairs\.", head)
+    assert m and int(m.group(1)) == len(parts) and int(m.group(2)) == sum(map(len, parts.values()))
+    visual = visual_table()
+    for char, row in parts.items():
+        assert char in visual and all(n in visual for n, _ in row), char  # the visual table's character set
+        assert not {n for n, _ in row} & {n for n, _ in visual[char]}, char  # only pairs it lacks
+        assert row == tuple(sorted(row, key=lambda ns: (-ns[1], ns[0]))), char
+
+
+@pytest.mark.parametrize("part, whole", ["门们", "水冰", "完院", "小少", "王主", "两俩"])
+def test_a_component_lists_the_characters_that_contain_it_one_way(part, whole):
+    assert whole in dict(visual_neighbours(part))
+    assert part not in dict(visual_neighbours(whole))  # 们 read for 门: not a candidate
+    assert whole not in dict(visual_table()[part])  # it comes from the component table
+
+
+def test_component_rows_are_short_and_skip_radical_shapes():
+    parts = parse(table_text(COMPONENTS), name=COMPONENTS)
+    assert max(map(len, parts.values())) <= 10
+    for part, whole in ("言说", "草花", "金钱", "水法", "手打"):  # drawn as 讠 艹 钅 氵 扌
+        assert whole not in dict(parts.get(part, ())), (part, whole)
+    module = load_script()
+    assert module.drawn_as_variant("言", "言兑", "1") and not module.drawn_as_variant("心", "相心", "2")
+
+
+def test_merged_keeps_the_visual_score_and_order():
+    table = {"门": (("闩", 0.529),)}
+    out = merged(table, {"门": (("们", 0.65), ("闩", 0.1))})
+    assert out["门"] == (("们", 0.65), ("闩", 0.529))
+    assert table == {"门": (("闩", 0.529),)}  # not modified
 
 
 # ---------------------------------------------------------------- what it finds
@@ -263,5 +309,11 @@ def test_shipped_scores_are_what_the_script_computes():
 )
 def test_rebuild_is_byte_identical(tmp_path):
     out = tmp_path / "visual_confusion.tsv"
-    assert load_script().main(["--out", str(out), "--pycorrector-wheel", os.environ["CLEANER_PYCORRECTOR_WHEEL"]]) == 0
+    components = tmp_path / "component_confusion.tsv"
+    args = ["--out", str(out), "--pycorrector-wheel", os.environ["CLEANER_PYCORRECTOR_WHEEL"], "--components-out", str(components)]
+    wheel = os.environ.get("CLEANER_JIONLP_WHEEL")
+    args += ["--jionlp-wheel", wheel] if wheel else ["--no-components"]
+    assert load_script().main(args) == 0
     assert out.read_bytes() == resources.files("cleaner").joinpath("data", TABLE).read_bytes()
+    if wheel:
+        assert components.read_bytes() == resources.files("cleaner").joinpath("data", COMPONENTS).read_bytes()

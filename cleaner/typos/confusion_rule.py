@@ -874,9 +874,9 @@ def _partners_key(version: int, extra: bytes = b"") -> str:
     whenever one of them does."""
     import hashlib
 
-    from ..confusion import TABLE
+    from ..confusion import table_bytes
 
-    table = resources.files("cleaner").joinpath("data", TABLE).read_bytes()
+    table = table_bytes()
     trad = "".join(sorted(guards.traditional_chars())).encode("utf-8")
     return hashlib.sha1(b"%d|%s|" % (version, cache_path().name.encode()) + table + b"|" + trad + extra).hexdigest()[:16]
 
@@ -920,10 +920,10 @@ def _default_misspellings() -> frozenset[str]:
     with the model, the table, the guards' word lists and the constants."""
     import hashlib
 
-    from ..confusion import TABLE
+    from ..confusion import table_bytes
 
     m = model()
-    table = resources.files("cleaner").joinpath("data", TABLE).read_bytes()
+    table = table_bytes()
     key = hashlib.sha1(
         b"%s|%r|%r|" % (cache_path().name.encode(), MISSPELLING_MARGIN, MISSPELLING_CEILING) + table + resources.files("cleaner").joinpath("data", "typo_guards.txt").read_bytes()
     ).hexdigest()[:16]

@@ -322,7 +322,9 @@ def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeyp
             assert replace(c, rival=0.0) == replace(twin, rival=0.0) and math.isclose(c.rival, twin.rival, rel_tol=0, abs_tol=1e-9)
             scored += 1
         assert len(a) <= len(b)
-    assert scored > 10 and sum(len(b) for b, _ in off) > scored
+    # 10 scored of 18 (19 of 25 before the component pairs joined the rows
+    # that _unseen_lines draws its look-alikes from)
+    assert scored >= 8 and sum(len(b) for b, _ in off) > scored
 
 
 def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
