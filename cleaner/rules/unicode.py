@@ -29,6 +29,11 @@
   radicals, ``部首：⼈``) stays.  The table (``cleaner/data/cjk_radicals.tsv``,
   ``scripts/build_radicals.py``) is Unicode's compatibility mapping for the
   Kangxi radicals and glyph identity for the supplement's (⻅ 见, ⻓ 长).
+* A CJK compatibility ideograph (U+F900..U+FAFF: Big5 and KS X 1001
+  conversions and PDF fonts leave them; 例 U+F9B5 looks like 例 U+4F8B and
+  matches nothing written with it) becomes the unified ideograph it is
+  canonically equivalent to (NFC), where a Han character stands beside it;
+  the twelve unified ideographs of that block have no equivalent and stay.
 * Control characters, byte-order marks and zero-width characters are removed;
   a lone surrogate (JSON can carry one) becomes U+FFFD, so output is UTF-8.
   Zero-width joiners stay between two non-CJK characters (emoji sequences,
@@ -575,6 +580,26 @@ def radicals_to_ideographs(seg: str, before: str = "", after: str = "") -> str:
     return "".join(out)
 
 
+_COMPAT = re.compile("[\uf900-\ufaff]")
+
+
+def compatibility_ideographs(text: str) -> Iterator[tuple[int, str, str]]:
+    """``(position, character, unified)`` for each CJK compatibility
+    ideograph of ``text`` that NFC maps to a unified one and that has a Han
+    character beside it.
+
+    >>> [(p, hex(ord(c)), hex(ord(u))) for p, c, u in compatibility_ideographs("举\\uf9b5说明")]
+    [(1, '0xf9b5', '0x4f8b')]
+    >>> list(compatibility_ideographs("\\uf9b5")), list(compatibility_ideographs("中文\\ufa0e字"))
+    ([], [])
+    """
+    for m in _COMPAT.finditer(text):
+        i, ch = m.start(), m.group()
+        to = unicodedata.normalize("NFC", ch)
+        if to != ch and ((i > 0 and is_han(text[i - 1])) or (i + 1 < len(text) and is_han(text[i + 1]))):
+            yield i, ch, to
+
+
 @functools.lru_cache(maxsize=4096)
 def fix_segment(seg: str, before: str = "", after: str = "") -> str:
     """Repair a piece of text without CJK characters or line breaks (mojibake
@@ -731,6 +756,9 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
             fixed = fix_segment(chunk, before, after)
             if fixed != chunk:
                 edits.extend(_diff_edits(offset + start + off, chunk, fixed))
+    for i, ch, to in compatibility_ideographs(text):
+        if not any(a <= i < b for a, b in done):
+            edits.append(Edit(NAME, offset + i, offset + i + 1, ch, to))
     edits.sort(key=lambda e: e.start)
     return iter(edits)
 
@@ -776,7 +804,7 @@ def unicode_acts(text: str) -> bool:
     >>> unicode_acts("这是干净的中文。"), unicode_acts("æ–‡å­—"), unicode_acts("零\u200b宽")
     (False, True, True)
     """
-    if _SUSPECT_ALL.search(text) is not None:
+    if _SUSPECT_ALL.search(text) is not None or _COMPAT.search(text) is not None:
         return True
     gate = HAN_BLOCK.search(text)
     return gate is not None and _rare_pair().search(text, gate.start()) is not None

@@ -379,3 +379,25 @@ def test_the_radical_table_is_unicode_for_kangxi_and_identity_for_the_supplement
     assert set(table) == kangxi.keys() | supplement.keys()
     header = [line for line in (ROOT / "cleaner" / "data" / "cjk_radicals.tsv").read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     assert any("Regenerate: python scripts/build_radicals.py" in h for h in header) and any("Licence" in h for h in header)
+
+
+# ---------------------------------------------------------------- compatibility ideographs
+
+
+def test_compatibility_ideographs_beside_han_become_unified():
+    damaged = "举\uf9b5说明，\uf967能\uf9d1"  # 例 不 六 as CJK Compatibility Ideographs
+    r = explain(damaged, only=["unicode"])
+    assert r.text == "举例说明，不能六" and apply_edits(damaged, r.edits) == r.text
+    assert [(e.before, e.after) for e in r.edits] == [("\uf9b5", "例"), ("\uf967", "不"), ("\uf9d1", "六")]
+    assert only(r.text) == r.text
+
+
+@pytest.mark.parametrize("text", ["\uf9b5", "A\uf9b5B", "中文\ufa0e字"])  # alone; beside no Han; a unified ideograph of the block
+def test_compatibility_ideographs_without_han_or_equivalent_stay(text):
+    assert only(text) == text
+
+
+def test_text_with_a_compatibility_ideograph_is_looked_at():
+    from cleaner.rules.unicode import unicode_acts
+
+    assert unicode_acts("举\uf9b5说明") and not unicode_acts("举例说明")
