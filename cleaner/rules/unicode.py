@@ -759,8 +759,23 @@ def _line_edits(text: str, offset: int) -> Iterator[Edit]:
     for i, ch, to in compatibility_ideographs(text):
         if not any(a <= i < b for a, b in done):
             edits.append(Edit(NAME, offset + i, offset + i + 1, ch, to))
+    edits = [_with_code_points(e) for e in edits]
     edits.sort(key=lambda e: e.start)
     return iter(edits)
+
+
+def _with_code_points(edit: Edit) -> Edit:
+    """``edit`` with a note naming the code points where it swaps a radical
+    or a compatibility ideograph for the character that looks the same (a
+    report would otherwise show the same glyph before and after).
+
+    >>> _with_code_points(Edit(NAME, 0, 2, "⼈⺠", "人民")).note
+    'same glyph, another code point: U+2F08 -> U+4EBA, U+2EA0 -> U+6C11'
+    """
+    if (_RADICAL.search(edit.before) is None and _COMPAT.search(edit.before) is None) or len(edit.before) != len(edit.after):
+        return edit
+    swaps = [f"U+{ord(a):04X} -> U+{ord(b):04X}" for a, b in zip(edit.before, edit.after) if a != b]
+    return edit._replace(note="same glyph, another code point: " + ", ".join(swaps)) if swaps else edit
 
 
 def _NON_ASCII_RUN_AT(text: str, pos: int, floor: int = 0) -> tuple[int, int]:  # noqa: N802

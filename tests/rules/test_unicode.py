@@ -389,6 +389,7 @@ def test_compatibility_ideographs_beside_han_become_unified():
     r = explain(damaged, only=["unicode"])
     assert r.text == "举例说明，不能六" and apply_edits(damaged, r.edits) == r.text
     assert [(e.before, e.after) for e in r.edits] == [("\uf9b5", "例"), ("\uf967", "不"), ("\uf9d1", "六")]
+    assert r.edits[0].note == "same glyph, another code point: U+F9B5 -> U+4F8B"  # a report shows the same glyph twice
     assert only(r.text) == r.text
 
 
