@@ -313,8 +313,9 @@ def load_face(face: str, size: int):  # -> PIL.ImageFont.FreeTypeFont
     sys.exit(f"error: no face {family!r} in {path}: run `apt-get install fonts-noto-cjk`")
 
 
-def render(chars: Sequence[str], face: str, size: int, pad: int) -> np.ndarray:
-    """Glyphs as uint8 images, shape (len(chars), size + 2 pad, size + 2 pad)."""
+def _drawer(face: str, size: int, pad: int):  # -> Callable[[str], np.ndarray]
+    """A function that draws one character of ``face`` as a uint8 image of
+    ``size + 2 pad`` pixels square."""
     from PIL import Image, ImageDraw
 
     font = load_face(face, size)
@@ -327,11 +328,21 @@ def render(chars: Sequence[str], face: str, size: int, pad: int) -> np.ndarray:
         ImageDraw.Draw(im).text((cell / 2, cell / 2), ch, fill=255, font=font, anchor="mm")
         return np.asarray(im)
 
-    out = np.stack([draw(ch) for ch in chars])
-    # A character the face lacks comes out as its .notdef box: compare with
-    # a private-use code point that no CJK font covers.
+    return draw
+
+
+def _missing(chars: Sequence[str], glyphs: Iterable[np.ndarray], draw) -> list[str]:  # draw: Callable[[str], np.ndarray]
+    """The characters whose glyph is empty or the face's .notdef box (the
+    glyph of a private-use code point that no CJK font covers)."""
     tofu = draw("\U000f0000")
-    missing = [ch for ch, g in zip(chars, out) if np.array_equal(g, tofu) or not g.any()]
+    return [ch for ch, g in zip(chars, glyphs) if np.array_equal(g, tofu) or not g.any()]
+
+
+def render(chars: Sequence[str], face: str, size: int, pad: int) -> np.ndarray:
+    """Glyphs as uint8 images, shape (len(chars), size + 2 pad, size + 2 pad)."""
+    draw = _drawer(face, size, pad)
+    out = np.stack([draw(ch) for ch in chars])
+    missing = _missing(chars, out, draw)
     if missing:
         sys.exit(f"error: face {FACES[face][1]} has no glyph for {''.join(missing)!r}")
     return out
@@ -442,19 +453,9 @@ def rare_characters(known: set[str], faces: Sequence[str], size: int, pad: int) 
 
 def drawable(chars: Sequence[str], face: str, size: int, pad: int) -> list[str]:
     """The characters of ``chars`` that ``face`` has a glyph for."""
-    from PIL import Image, ImageDraw
-
-    font = load_face(face, size)
-    cell = size + 2 * pad
-
-    def draw(ch: str) -> bytes:
-        im = Image.new("L", (cell, cell), 0)
-        ImageDraw.Draw(im).text((cell / 2, cell / 2), ch, fill=255, font=font, anchor="mm")
-        return im.tobytes()
-
-    tofu = draw("\U000f0000")
-    empty = bytes(cell * cell)
-    return [ch for ch in chars if (g := draw(ch)) != tofu and g != empty]
+    draw = _drawer(face, size, pad)
+    missing = set(_missing(chars, (draw(ch) for ch in chars), draw))
+    return [ch for ch in chars if ch not in missing]
 
 
 def rare_rows(rare: Sequence[str], feat_rare: np.ndarray, chars: Sequence[str], feat: np.ndarray, top: int, threshold: float, block: int = 512) -> dict[str, list[tuple[str, float]]]:
