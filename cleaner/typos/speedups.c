@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 9
+#define ABI 10
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -2598,6 +2598,154 @@ done:
     return out;
 }
 
+/* one run of equal keys of phrases._paired_few: [a, b) of its values, the
+ * first and last of its quads (values below n) and how many, the last of
+ * its one-gap quads (values n .. 2n, less n) and how many */
+typedef struct {
+    Py_ssize_t a, b, nq, nones;
+    int64_t qfirst, qlast, olast;
+} PairRun;
+
+/* append (p, k, d, q) to list; 0, or -1 with an exception set */
+static int
+append4(PyObject *list, int64_t p, int64_t k, int64_t d, int64_t q)
+{
+    PyObject *t = Py_BuildValue("(LLLL)", (long long)p, (long long)k, (long long)d, (long long)q);
+    if (t == NULL)
+        return -1;
+    int r = PyList_Append(list, t);
+    Py_DECREF(t);
+    return r;
+}
+
+static PyObject *
+paired_few(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* paired_few(dup, at, order, n) */
+    if (!arity("paired_few", nargs, 4))
+        return NULL;
+    Py_ssize_t n = PyLong_AsSsize_t(args[3]);
+    if (n == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    Py_buffer v[3];
+    int held = 0;
+    for (; held < 3; held++)
+        if (get_typed(args[held], &v[held], 8, I64_KINDS, 0) != 0)
+            break;
+    PyObject *out = Py_NotImplemented;
+    int64_t *idx = NULL, *vals = NULL;
+    Py_ssize_t *starts = NULL;
+    PairRun *runs = NULL;
+    unsigned char *written = NULL;
+    if (held != 3 || n <= 0)
+        goto done;
+    const int64_t *dup = v[0].buf, *at = v[1].buf, *order = v[2].buf;
+    Py_ssize_t ndup = v[0].len / 8, nat = v[1].len / 8;
+    if (v[2].len / 8 != nat)
+        goto done;
+    idx = PyMem_Malloc((2 * ndup + 1) * sizeof(int64_t));
+    vals = PyMem_Malloc((2 * ndup + 1) * sizeof(int64_t));
+    starts = PyMem_Malloc((ndup + 2) * sizeof(Py_ssize_t));
+    runs = PyMem_Malloc((ndup + 1) * sizeof(PairRun));
+    written = PyMem_Calloc((size_t)n, 1);
+    if (idx == NULL || vals == NULL || starts == NULL || runs == NULL || written == NULL) {
+        out = PyErr_NoMemory();
+        goto failed;
+    }
+    /* the runs of equal keys (indices into the sorted keys, in its order) */
+    Py_ssize_t nidx = 0, nstarts = 0;
+    int64_t prev = -2;
+    for (Py_ssize_t j = 0; j < ndup; j++) {
+        int64_t i = dup[j];
+        if (i < 0 || i + 1 >= nat)
+            goto done;
+        if (i != prev + 1) {
+            starts[nstarts++] = nidx;
+            idx[nidx++] = i;
+        }
+        idx[nidx++] = i + 1;
+        prev = i;
+    }
+    starts[nstarts] = nidx;
+    for (Py_ssize_t j = 0; j < nidx; j++) {
+        int64_t o = order[idx[j]];
+        if (o < 0 || o >= nat)
+            goto done;
+        vals[j] = at[o];
+        if (vals[j] < 0 || vals[j] >= 3 * (int64_t)n)
+            goto done;
+    }
+    /* a place whose quad is written twice or more; the runs that hold a gapped quad */
+    Py_ssize_t nruns = 0;
+    for (Py_ssize_t r = 0; r < nstarts; r++) {
+        PairRun run = {starts[r], starts[r + 1], 0, 0, -1, -1, -1};
+        for (Py_ssize_t j = run.a; j < run.b; j++) {
+            int64_t x = vals[j];
+            if (x < n) {
+                if (run.nq++ == 0)
+                    run.qfirst = x;
+                run.qlast = x;
+            } else if (x < 2 * (int64_t)n) {
+                run.nones++;
+                run.olast = x - n;
+            }
+        }
+        if (run.nq > 1)
+            for (Py_ssize_t j = run.a; j < run.b; j++)
+                if (vals[j] < n)
+                    written[vals[j]] = 1;
+        if (run.nq < run.b - run.a)
+            runs[nruns++] = run;
+    }
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        out = NULL;
+        goto failed;
+    }
+    for (Py_ssize_t r = 0; r < nruns; r++) {
+        const PairRun *run = &runs[r];
+        for (Py_ssize_t j = run->a; j < run->b; j++) {
+            int64_t x = vals[j];
+            if (x < n)
+                continue;
+            int64_t k = x / n, p = x % n;
+            int64_t q = run->nq ? run->qlast : n;
+            if (q == p)
+                q = run->qfirst;
+            if (q == p)
+                q = n;
+            int64_t o = k == 1 && run->nones > 1 && run->olast != p ? run->olast : n;
+            int fresh_p = !written[p];
+            if ((fresh_p && o < n) || (o < n && !written[o]) || (q < n && (fresh_p || k == 2 || !written[q]))) {
+                if (q < n && (append4(list, p, k, 0, q) < 0 || append4(list, q, 0, k, p) < 0))
+                    goto list_failed;
+                if (o < n && (append4(list, p, 1, 1, o) < 0 || append4(list, o, 1, 1, p) < 0))
+                    goto list_failed;
+            }
+        }
+    }
+    out = list;
+    goto finish;
+list_failed:
+    Py_DECREF(list);
+    out = NULL;
+    goto failed;
+done:
+    Py_INCREF(out);
+finish:
+failed:
+    PyMem_Free(idx);
+    PyMem_Free(vals);
+    PyMem_Free(starts);
+    PyMem_Free(runs);
+    PyMem_Free(written);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
      PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
@@ -2689,6 +2837,11 @@ static PyMethodDef methods[] = {
                "cleaner.typos.charmodel.CharModel._gain_probs: (probabilities, back) as\n"
                "bytearrays of float64 and int64, the same values; NotImplemented for other\n"
                "types, sizes, ids or positions.")},
+    {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
+     PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
+               "cleaner.typos.phrases._py_paired_few: the pairs of places (a list of\n"
+               "4-tuples, the same order) from int64 arrays; NotImplemented for other\n"
+               "types or out-of-range values.")},
     {NULL, NULL, 0, NULL},
 };
 

@@ -190,6 +190,38 @@ def test_the_screen_in_python_names_the_pairs_of_the_screen_in_numpy_in_its_orde
     assert in_python == _once_places(text, quads)
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed: int) -> None:
+    # the C module's paired_few against the Python reference, on the runs of
+    # equal keys of a small alphabet (many runs, long ones) and of text
+    # with characters outside the Han block
+    import numpy as np
+
+    from cleaner.typos.phrases import _SPEEDUPS, _py_paired_few, _quads
+
+    if _SPEEDUPS is None:
+        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
+    rng = random.Random(seed)
+    text = "".join(rng.choice("汽车产业发展教育，a") for _ in range(rng.randrange(8, 200)))
+    plain, g1, g2, han = _quads(text)
+    n = len(plain)
+    quad_han = plain != 0
+    han5 = quad_han & han[4 : n + 4]
+    at = np.flatnonzero(np.concatenate((quad_han, han5, han5 & han[5 : n + 5])))
+    keys = np.concatenate((plain, g1, g2))[at]
+    order = np.argsort(keys)
+    ranked = keys[order]
+    dup = np.flatnonzero(ranked[1:] == ranked[:-1])
+    assert _SPEEDUPS.paired_few(dup, at, order, n) == _py_paired_few(dup.tolist(), at, order, n)
+    # a shuffled order (any permutation: the runs' order of places decides) and a place out of range
+    shuffled = order.copy()
+    np.random.default_rng(seed).shuffle(shuffled)
+    assert _SPEEDUPS.paired_few(dup, at, shuffled, n) == _py_paired_few(dup.tolist(), at, shuffled, n)
+    if len(dup):
+        assert _SPEEDUPS.paired_few(dup + len(at), at, order, n) is NotImplemented
+    assert _SPEEDUPS.paired_few(dup.astype(np.int32), at, order, n) is NotImplemented
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_the_corpus_counts_in_python_are_those_in_numpy(seed: int) -> None:
     # places anywhere in a text of the corpus's own sentences, one of them
