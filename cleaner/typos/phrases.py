@@ -101,6 +101,9 @@ if TYPE_CHECKING:
 __all__ = ["RULE", "NAME", "find", "phrase_consistency_rule", "MIN_COUNT", "MIN_SHARED", "APPLY_SHARED", "FUNCTION_LOGP", "CONTEXT"]
 
 NAME = "phrase_consistency"
+#: the optional C module (:func:`cleaner.typos.model.speedups`), or None
+_SPEEDUPS = speedups()
+
 #: the repeated form is written at least this often besides the copy
 MIN_COUNT = 2
 #: characters the copy shares with each place that supports it (both sides)
@@ -211,6 +214,19 @@ def _quads(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     if len(raw) != 2 * len(text) + 4:
         raw = (_ASTRAL.sub("\uffff", text) + "\0\0").encode("utf-16-le", "surrogatepass")
     n = len(text) - 3
+    if _SPEEDUPS is not None and n >= 1:  # one C call for the nine numpy calls below (the same values): 21 -> 10 us a piece of unseen news
+        plain, g1, g2, han = np.empty(n, dtype="<u8"), np.empty(n, dtype="<u8"), np.empty(n, dtype="<u8"), np.empty(n + 5, dtype=bool)
+        if _SPEEDUPS.quads(raw, plain, g1, g2, han) is not NotImplemented:
+            return plain, g1, g2, han
+    return _py_quads(raw, n)
+
+
+def _py_quads(raw: bytes, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_quads` in numpy from the text's UTF-16-LE units (with two
+    0 after it) and ``n``, its length less 3: the reference of the C
+    module's ``quads``."""
+    import numpy as np
+
     window = np.ndarray(shape=(n + 2,), dtype="<u8", buffer=raw, strides=(2,))
     low, high = window & np.uint64(0xFFFFFFFF), window & np.uint64(0xFFFFFFFF00000000)
     han = np.frombuffer(raw, dtype="<u2") - np.uint16(0x4E00) < np.uint16(0x5200)
@@ -332,10 +348,6 @@ def _once_places(text: str, quads: _Quads) -> list[tuple[int, int, int, int]]:
     if not len(dup):
         return []  # every pair is two places of one key
     return _paired_few(dup, at, order, n)
-
-
-#: the optional C module (:func:`cleaner.typos.model.speedups`), or None
-_SPEEDUPS = speedups()
 
 
 def _paired_few(dup: np.ndarray, at: np.ndarray, order: np.ndarray, n: int) -> list[tuple[int, int, int, int]]:

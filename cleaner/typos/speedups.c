@@ -2746,6 +2746,52 @@ failed:
     return out;
 }
 
+/* quads(raw, plain, g1, g2, han): phrases._quads from the UTF-16-LE text
+ * (raw: len(text) + 2 units, the last two 0) into uint64 arrays of n =
+ * len(text) - 3 and a bool array of len(text) + 2: None, or NotImplemented
+ * for other types or sizes */
+static PyObject *
+quads(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("quads", nargs, 5))
+        return NULL;
+    Py_buffer v[5];
+    int held = 0;
+    if (get_typed(args[0], &v[0], 1, "B", 0) == 0) {
+        held = 1;
+        for (; held < 4; held++)
+            if (get_typed(args[held], &v[held], 8, U64_KINDS, 1) != 0)
+                break;
+        if (held == 4 && get_typed(args[4], &v[4], 1, "?", 1) == 0)
+            held = 5;
+    }
+    PyObject *out = Py_NotImplemented;
+    if (held != 5 || v[0].len % 2 != 0)
+        goto done;
+    Py_ssize_t units = v[0].len / 2, n = v[1].len / 8;
+    if (n < 1 || units != n + 5 || v[2].len / 8 != n || v[3].len / 8 != n || v[4].len != units)
+        goto done;
+    const unsigned char *raw = v[0].buf;
+    uint64_t *plain = v[1].buf, *g1 = v[2].buf, *g2 = v[3].buf;
+    unsigned char *han = v[4].buf;
+    for (Py_ssize_t j = 0; j < units; j++) {
+        uint16_t u = (uint16_t)(raw[2 * j] | raw[2 * j + 1] << 8);
+        han[j] = (uint16_t)(u - 0x4E00) < 0x5200;
+    }
+#define U(j) ((uint64_t)(raw[2 * (j)] | raw[2 * (j) + 1] << 8))
+    for (Py_ssize_t t = 0; t < n; t++) {
+        uint64_t low = U(t) | U(t + 1) << 16;
+        uint64_t quad = low | U(t + 2) << 32 | U(t + 3) << 48;
+        plain[t] = han[t] && han[t + 1] && han[t + 2] && han[t + 3] ? quad : 0;
+        g1[t] = low | U(t + 3) << 32 | U(t + 4) << 48;
+        g2[t] = low | U(t + 4) << 32 | U(t + 5) << 48;
+    }
+#undef U
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
      PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
@@ -2837,6 +2883,10 @@ static PyMethodDef methods[] = {
                "cleaner.typos.charmodel.CharModel._gain_probs: (probabilities, back) as\n"
                "bytearrays of float64 and int64, the same values; NotImplemented for other\n"
                "types, sizes, ids or positions.")},
+    {"quads", (PyCFunction)(void (*)(void))quads, METH_FASTCALL,
+     PyDoc_STR("quads(raw, plain, g1, g2, han)\n--\n\n"
+               "cleaner.typos.phrases._quads into the given arrays (the same values) from\n"
+               "the UTF-16-LE text; None, or NotImplemented for other types or sizes.")},
     {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
      PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
                "cleaner.typos.phrases._py_paired_few: the pairs of places (a list of\n"

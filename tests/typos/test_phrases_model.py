@@ -191,6 +191,22 @@ def test_the_screen_in_python_names_the_pairs_of_the_screen_in_numpy_in_its_orde
 
 
 @pytest.mark.parametrize("seed", range(30))
+def test_the_quads_in_c_are_those_in_numpy(seed: int) -> None:
+    # Han characters, others, the edges of the Han block and a character
+    # outside the BMP (one unit: U+FFFF)
+    from cleaner.typos.phrases import _SPEEDUPS, _py_quads, _quads
+
+    if _SPEEDUPS is None:
+        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
+    rng = random.Random(seed)
+    text = "".join(rng.choice("汽车产业发展，a\u4e00\u9fff\u4dff\ua000\U00020000") for _ in range(rng.randrange(4, 120)))
+    raw = (text.replace("\U00020000", "\uffff") + "\0\0").encode("utf-16-le")
+    in_c, in_numpy = _quads(text), _py_quads(raw, len(text) - 3)
+    assert [a.dtype for a in in_c] == [a.dtype for a in in_numpy]
+    assert all(a.tolist() == b.tolist() for a, b in zip(in_c, in_numpy))
+
+
+@pytest.mark.parametrize("seed", range(30))
 def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed: int) -> None:
     # the C module's paired_few against the Python reference, on the runs of
     # equal keys of a small alphabet (many runs, long ones) and of text
