@@ -2792,6 +2792,129 @@ done:
     return released(v, held, out);
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* the keys that occur at least twice among keys[0..n) (sorted, each once
+ * at least; 0 left out), in place at the front of keys: how many */
+static Py_ssize_t
+repeated_keys(uint64_t *keys, Py_ssize_t n)
+{
+    qsort(keys, (size_t)n, sizeof(uint64_t), cmp_u64);
+    Py_ssize_t m = 0;
+    for (Py_ssize_t j = 1; j < n; j++)
+        if (keys[j] == keys[j - 1] && keys[j] != 0 && (m == 0 || keys[m - 1] != keys[j]))
+            keys[m++] = keys[j];
+    return m;
+}
+
+static int
+sorted_has(const uint64_t *set, Py_ssize_t m, uint64_t key)
+{
+    Py_ssize_t lo = 0, hi = m;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (set[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m && set[lo] == key;
+}
+
+/* candidate_places(plain, g1, g2, han): phrases._candidates' places
+ * (_py_candidate_places: (position, code) with a code not 0, by position)
+ * from phrases._quads' arrays; NotImplemented for other types or sizes */
+static PyObject *
+candidate_places(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("candidate_places", nargs, 4))
+        return NULL;
+    Py_buffer v[4];
+    int held = 0;
+    for (; held < 3; held++)
+        if (get_typed(args[held], &v[held], 8, U64_KINDS, 0) != 0)
+            break;
+    if (held == 3 && get_typed(args[3], &v[3], 1, "?", 0) == 0)
+        held = 4;
+    PyObject *out = Py_NotImplemented;
+    uint64_t *w = NULL, *w12 = NULL;
+    unsigned char *flags = NULL;
+    if (held != 4)
+        goto done;
+    Py_ssize_t n = v[0].len / 8;
+    if (n < 1 || v[1].len / 8 != n || v[2].len / 8 != n || v[3].len != n + 5)
+        goto done;
+    const uint64_t *plain = v[0].buf, *g1 = v[1].buf, *g2 = v[2].buf;
+    const unsigned char *han = v[3].buf;
+    w = PyMem_Malloc(n * sizeof(uint64_t));
+    w12 = PyMem_Malloc(2 * n * sizeof(uint64_t));
+    flags = PyMem_Malloc(n + 2);
+    if (w == NULL || w12 == NULL || flags == NULL) {
+        out = PyErr_NoMemory();
+        goto failed;
+    }
+    memcpy(w, plain, n * sizeof(uint64_t));
+    Py_ssize_t nw = repeated_keys(w, n);
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        out = NULL;
+        goto failed;
+    }
+    if (nw > 0) {
+        /* flags: 1 the quad is repeated, 2 its quad with one character
+         * skipped is, 4 with two; at[t] (the quad at t repeated, or t >= n)
+         * is bit 1 */
+        Py_ssize_t n12 = 0;
+        for (Py_ssize_t t = 0; t < n; t++) {
+            int f = sorted_has(w, nw, plain[t]) | sorted_has(w, nw, g1[t]) << 1 | sorted_has(w, nw, g2[t]) << 2;
+            flags[t] = (unsigned char)f;
+            if (f & 1)
+                w12[n12++] = g1[t];
+        }
+        for (Py_ssize_t t = 0; t < n; t++)
+            if (flags[t] & 1)
+                w12[n12++] = g2[t];
+        flags[n] = flags[n + 1] = 1;
+        n12 = repeated_keys(w12, n12);
+        for (Py_ssize_t t = 0; t < n; t++) {
+            int rep = flags[t] & 1, ins1 = flags[t] >> 1 & 1, ins2 = flags[t] >> 2 & 1;
+            int ch0 = n12 && sorted_has(w12, n12, plain[t]), ch1 = n12 && sorted_has(w12, n12, g1[t]);
+            if (!(((ins1 | ch0 | ch1) && !rep) || ins2))
+                continue;
+            int fresh = !rep && han[t + 2];
+            int fresh_after = fresh || !(flags[t + 2] & 1);
+            long code = (ins1 && fresh) | (ins2 && fresh_after && han[t + 3]) << 1;
+            code |= (ch0 && !rep) << 2 | (ch1 && fresh) << 3;
+            if (code) {
+                PyObject *p = Py_BuildValue("(nl)", t, code);
+                if (p == NULL || PyList_Append(list, p) < 0) {
+                    Py_XDECREF(p);
+                    Py_DECREF(list);
+                    out = NULL;
+                    goto failed;
+                }
+                Py_DECREF(p);
+            }
+        }
+    }
+    out = list;
+    goto failed;
+done:
+    Py_INCREF(out);
+failed:
+    PyMem_Free(w);
+    PyMem_Free(w12);
+    PyMem_Free(flags);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
      PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
@@ -2887,6 +3010,10 @@ static PyMethodDef methods[] = {
      PyDoc_STR("quads(raw, plain, g1, g2, han)\n--\n\n"
                "cleaner.typos.phrases._quads into the given arrays (the same values) from\n"
                "the UTF-16-LE text; None, or NotImplemented for other types or sizes.")},
+    {"candidate_places", (PyCFunction)(void (*)(void))candidate_places, METH_FASTCALL,
+     PyDoc_STR("candidate_places(plain, g1, g2, han)\n--\n\n"
+               "cleaner.typos.phrases._py_candidate_places from _quads' arrays: the same\n"
+               "(position, code) list; NotImplemented for other types or sizes.")},
     {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
      PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
                "cleaner.typos.phrases._py_paired_few: the pairs of places (a list of\n"

@@ -206,6 +206,25 @@ def test_the_quads_in_c_are_those_in_numpy(seed: int) -> None:
     assert all(a.tolist() == b.tolist() for a, b in zip(in_c, in_numpy))
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_the_candidate_places_in_c_are_those_in_numpy(seed: int) -> None:
+    # a small alphabet (many repeated quads, every shape), other characters
+    # and, for a few seeds, a text long enough for the hashed membership
+    from cleaner.typos.phrases import _SPEEDUPS, _py_candidate_places, _quads
+
+    if _SPEEDUPS is None:
+        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
+    rng = random.Random(seed)
+    size = rng.randrange(4, 400) if seed % 10 else rng.randrange(5000, 9000)
+    alphabet = "汽车产业" * 4 + "，a\U00020000" if seed % 2 else "汽车产业发展教育义务改造公路"
+    text = "".join(rng.choice(alphabet) for _ in range(size))
+    if seed % 3 == 0:  # a phrase written three times, once with a character more, once with one less, once with another
+        text += "推进农村公路改造，推进农村公路路改造，推进农公路改造，推进农村道路改造"
+    plain, g1, g2, han = _quads(text)
+    assert _SPEEDUPS.candidate_places(plain, g1, g2, han) == _py_candidate_places(text, plain, g1, g2)
+    assert _SPEEDUPS.candidate_places(plain, g1, g2, han[:-1]) is NotImplemented
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed: int) -> None:
     # the C module's paired_few against the Python reference, on the runs of
