@@ -2792,38 +2792,60 @@ done:
     return released(v, held, out);
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* the keys that occur at least twice among keys[0..n) (sorted, each once
- * at least; 0 left out), in place at the front of keys: how many */
-static Py_ssize_t
-repeated_keys(uint64_t *keys, Py_ssize_t n)
-{
-    qsort(keys, (size_t)n, sizeof(uint64_t), cmp_u64);
-    Py_ssize_t m = 0;
-    for (Py_ssize_t j = 1; j < n; j++)
-        if (keys[j] == keys[j - 1] && keys[j] != 0 && (m == 0 || keys[m - 1] != keys[j]))
-            keys[m++] = keys[j];
-    return m;
-}
+/* a multiset of nonzero uint64 keys: open addressing, Fibonacci hashing,
+ * 0 an empty slot (a small table per call: phrases._candidates' screen) */
+typedef struct {
+    uint64_t *keys;
+    uint32_t *counts;
+    uint64_t mask;
+    int shift;
+} KeyCounts;
 
 static int
-sorted_has(const uint64_t *set, Py_ssize_t m, uint64_t key)
+key_counts_init(KeyCounts *kc, Py_ssize_t most)
 {
-    Py_ssize_t lo = 0, hi = m;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (set[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    int bits = 4;
+    while (((Py_ssize_t)1 << bits) < 2 * most + 2)
+        bits++;
+    kc->mask = ((uint64_t)1 << bits) - 1;
+    kc->shift = 64 - bits;
+    kc->keys = PyMem_Calloc((size_t)1 << bits, sizeof(uint64_t));
+    kc->counts = PyMem_Calloc((size_t)1 << bits, sizeof(uint32_t));
+    return kc->keys != NULL && kc->counts != NULL;
+}
+
+static void
+key_counts_free(KeyCounts *kc)
+{
+    PyMem_Free(kc->keys);
+    PyMem_Free(kc->counts);
+}
+
+static void
+key_counts_add(KeyCounts *kc, uint64_t key)
+{
+    if (key == 0)
+        return;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> kc->shift;
+    while (kc->keys[h] != 0 && kc->keys[h] != key)
+        h = (h + 1) & kc->mask;
+    kc->keys[h] = key;
+    kc->counts[h]++;
+}
+
+/* whether key (not 0) was added at least twice */
+static int
+key_counts_repeated(const KeyCounts *kc, uint64_t key)
+{
+    if (key == 0)
+        return 0;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> kc->shift;
+    while (kc->keys[h] != 0) {
+        if (kc->keys[h] == key)
+            return kc->counts[h] >= 2;
+        h = (h + 1) & kc->mask;
     }
-    return lo < m && set[lo] == key;
+    return 0;
 }
 
 /* candidate_places(plain, g1, g2, han): phrases._candidates' places
@@ -2842,7 +2864,7 @@ candidate_places(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (held == 3 && get_typed(args[3], &v[3], 1, "?", 0) == 0)
         held = 4;
     PyObject *out = Py_NotImplemented;
-    uint64_t *w = NULL, *w12 = NULL;
+    KeyCounts w = {NULL, NULL, 0, 0}, w12 = {NULL, NULL, 0, 0};
     unsigned char *flags = NULL;
     if (held != 4)
         goto done;
@@ -2851,55 +2873,51 @@ candidate_places(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     const uint64_t *plain = v[0].buf, *g1 = v[1].buf, *g2 = v[2].buf;
     const unsigned char *han = v[3].buf;
-    w = PyMem_Malloc(n * sizeof(uint64_t));
-    w12 = PyMem_Malloc(2 * n * sizeof(uint64_t));
     flags = PyMem_Malloc(n + 2);
-    if (w == NULL || w12 == NULL || flags == NULL) {
+    if (!key_counts_init(&w, n) || !key_counts_init(&w12, 2 * n) || flags == NULL) {
         out = PyErr_NoMemory();
         goto failed;
     }
-    memcpy(w, plain, n * sizeof(uint64_t));
-    Py_ssize_t nw = repeated_keys(w, n);
+    /* the quads written twice or more (phrases._repeated: 0 never) */
+    for (Py_ssize_t t = 0; t < n; t++)
+        key_counts_add(&w, plain[t]);
     PyObject *list = PyList_New(0);
     if (list == NULL) {
         out = NULL;
         goto failed;
     }
-    if (nw > 0) {
-        /* flags: 1 the quad is repeated, 2 its quad with one character
-         * skipped is, 4 with two; at[t] (the quad at t repeated, or t >= n)
-         * is bit 1 */
-        Py_ssize_t n12 = 0;
-        for (Py_ssize_t t = 0; t < n; t++) {
-            int f = sorted_has(w, nw, plain[t]) | sorted_has(w, nw, g1[t]) << 1 | sorted_has(w, nw, g2[t]) << 2;
-            flags[t] = (unsigned char)f;
-            if (f & 1)
-                w12[n12++] = g1[t];
+    /* flags: 1 the quad is repeated (at[t]; at[n], at[n + 1] set), 2 its
+     * quad with one character skipped is a repeated quad, 4 with two;
+     * w12: the forms of the repeated quads with one or two skipped */
+    int any = 0;
+    for (Py_ssize_t t = 0; t < n; t++) {
+        int f = key_counts_repeated(&w, plain[t]) | key_counts_repeated(&w, g1[t]) << 1 | key_counts_repeated(&w, g2[t]) << 2;
+        flags[t] = (unsigned char)f;
+        any |= f;
+        if (f & 1) {
+            key_counts_add(&w12, g1[t]);
+            key_counts_add(&w12, g2[t]);
         }
-        for (Py_ssize_t t = 0; t < n; t++)
-            if (flags[t] & 1)
-                w12[n12++] = g2[t];
-        flags[n] = flags[n + 1] = 1;
-        n12 = repeated_keys(w12, n12);
-        for (Py_ssize_t t = 0; t < n; t++) {
-            int rep = flags[t] & 1, ins1 = flags[t] >> 1 & 1, ins2 = flags[t] >> 2 & 1;
-            int ch0 = n12 && sorted_has(w12, n12, plain[t]), ch1 = n12 && sorted_has(w12, n12, g1[t]);
-            if (!(((ins1 | ch0 | ch1) && !rep) || ins2))
-                continue;
-            int fresh = !rep && han[t + 2];
-            int fresh_after = fresh || !(flags[t + 2] & 1);
-            long code = (ins1 && fresh) | (ins2 && fresh_after && han[t + 3]) << 1;
-            code |= (ch0 && !rep) << 2 | (ch1 && fresh) << 3;
-            if (code) {
-                PyObject *p = Py_BuildValue("(nl)", t, code);
-                if (p == NULL || PyList_Append(list, p) < 0) {
-                    Py_XDECREF(p);
-                    Py_DECREF(list);
-                    out = NULL;
-                    goto failed;
-                }
-                Py_DECREF(p);
+    }
+    flags[n] = flags[n + 1] = 1;
+    for (Py_ssize_t t = 0; any && t < n; t++) {
+        int rep = flags[t] & 1, ins1 = flags[t] >> 1 & 1, ins2 = flags[t] >> 2 & 1;
+        int ch0 = key_counts_repeated(&w12, plain[t]), ch1 = key_counts_repeated(&w12, g1[t]);
+        if (!(((ins1 | ch0 | ch1) && !rep) || ins2))
+            continue;
+        int fresh = !rep && han[t + 2];
+        int fresh_after = fresh || !(flags[t + 2] & 1);
+        long code = (ins1 && fresh) | (ins2 && fresh_after && han[t + 3]) << 1;
+        code |= (ch0 && !rep) << 2 | (ch1 && fresh) << 3;
+        if (code) {
+            PyObject *p = Py_BuildValue("(nl)", t, code);
+            if (p == NULL || PyList_Append(list, p) < 0) {
+                Py_XDECREF(p);
+                Py_DECREF(list);
+                out = NULL;
+                goto failed;
             }
+            Py_DECREF(p);
         }
     }
     out = list;
@@ -2907,8 +2925,8 @@ candidate_places(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 done:
     Py_INCREF(out);
 failed:
-    PyMem_Free(w);
-    PyMem_Free(w12);
+    key_counts_free(&w);
+    key_counts_free(&w12);
     PyMem_Free(flags);
     for (int j = 0; j < held; j++)
         PyBuffer_Release(&v[j]);
