@@ -347,11 +347,41 @@ def _once_places(text: str, quads: _Quads) -> list[tuple[int, int, int, int]]:
 
     plain, g1, g2, han = quads
     n = len(plain)
+    if _SPEEDUPS is not None:  # the keys and the runs of equal ones in C, the sort in numpy (its order of equal keys decides): 14 -> 8 us a piece of unseen news
+        at, keys = np.empty(3 * n, dtype=np.int64), np.empty(3 * n, dtype="<u8")
+        m = _SPEEDUPS.once_keys(plain, g1, g2, han, at, keys)
+        if m is not NotImplemented:
+            at, keys = at[:m], keys[:m]
+            order = np.argsort(keys)
+            dup = np.empty(m, dtype=np.int64)
+            found = _SPEEDUPS.sorted_dups(keys, order, dup)
+            if found is not NotImplemented and found <= FEW_EQUAL:
+                return _paired_few(dup[:found], at, order, n) if found else []
+            return _paired_runs(at, keys, order, n)
+    at, keys = _py_once_keys(plain, g1, g2, han)
+    return _paired_runs(at, keys, np.argsort(keys), n)
+
+
+def _py_once_keys(plain: np.ndarray, g1: np.ndarray, g2: np.ndarray, han: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_once_places`' keys and their places (``tag * n + place``):
+    the quads of Han characters (tag 0), then those with a fifth Han
+    character with the third skipped (tag 1), then with a sixth too with the
+    third and fourth skipped (tag 2): the reference of the C module's
+    ``once_keys``."""
+    import numpy as np
+
+    n = len(plain)
     quad_han = plain != 0
     han5 = quad_han & han[4 : n + 4]
     at = np.flatnonzero(np.concatenate((quad_han, han5, han5 & han[5 : n + 5])))
-    keys = np.concatenate((plain, g1, g2))[at]
-    order = np.argsort(keys)
+    return at, np.concatenate((plain, g1, g2))[at]
+
+
+def _paired_runs(at: np.ndarray, keys: np.ndarray, order: np.ndarray, n: int) -> list[tuple[int, int, int, int]]:
+    """:func:`_once_places`' pairs from its keys, their places and the
+    sort's order of them, in numpy up to the runs of equal keys."""
+    import numpy as np
+
     ranked = keys[order]
     dup = np.flatnonzero(ranked[1:] == ranked[:-1])
     if len(dup) > FEW_EQUAL:

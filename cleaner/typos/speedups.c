@@ -2933,6 +2933,102 @@ failed:
     return out;
 }
 
+/* once_keys(plain, g1, g2, han, at, keys): phrases._py_once_keys into the
+ * first entries of at (int64) and keys (uint64), both of 3 n: how many
+ * (an int), or NotImplemented for other types or sizes */
+static PyObject *
+once_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("once_keys", nargs, 6))
+        return NULL;
+    Py_buffer v[6];
+    int held = 0;
+    for (; held < 3; held++)
+        if (get_typed(args[held], &v[held], 8, U64_KINDS, 0) != 0)
+            break;
+    if (held == 3 && get_typed(args[3], &v[3], 1, "?", 0) == 0)
+        held = 4;
+    if (held == 4 && get_typed(args[4], &v[4], 8, I64_KINDS, 1) == 0)
+        held = 5;
+    if (held == 5 && get_typed(args[5], &v[5], 8, U64_KINDS, 1) == 0)
+        held = 6;
+    PyObject *out = Py_NotImplemented;
+    if (held != 6)
+        goto done;
+    Py_ssize_t n = v[0].len / 8;
+    if (n < 1 || v[1].len / 8 != n || v[2].len / 8 != n || v[3].len != n + 5 || v[4].len / 8 != 3 * n || v[5].len / 8 != 3 * n)
+        goto done;
+    const uint64_t *plain = v[0].buf, *g1 = v[1].buf, *g2 = v[2].buf;
+    const unsigned char *han = v[3].buf;
+    int64_t *at = v[4].buf;
+    uint64_t *keys = v[5].buf;
+    Py_ssize_t m = 0;
+    /* the quads of Han characters, then (tag 1) those with a fifth Han
+     * character after them with its third skipped, then (tag 2) those with
+     * a sixth too with the third and fourth skipped: at = tag * n + place */
+    for (Py_ssize_t t = 0; t < n; t++)
+        if (plain[t] != 0) {
+            at[m] = t;
+            keys[m++] = plain[t];
+        }
+    for (Py_ssize_t t = 0; t < n; t++)
+        if (plain[t] != 0 && han[t + 4]) {
+            at[m] = n + t;
+            keys[m++] = g1[t];
+        }
+    for (Py_ssize_t t = 0; t < n; t++)
+        if (plain[t] != 0 && han[t + 4] && han[t + 5]) {
+            at[m] = 2 * n + t;
+            keys[m++] = g2[t];
+        }
+    out = PyLong_FromSsize_t(m);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+done:
+    return released(v, held, out);
+}
+
+/* sorted_dups(keys, order, dup): the indices i (into keys in the order
+ * order) where the key equals the next one, into the first entries of dup
+ * (int64, as long as keys): how many (an int), or NotImplemented */
+static PyObject *
+sorted_dups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("sorted_dups", nargs, 3))
+        return NULL;
+    Py_buffer v[3];
+    int held = 0;
+    if (get_typed(args[0], &v[0], 8, U64_KINDS, 0) == 0) {
+        held = 1;
+        for (; held < 3; held++)
+            if (get_typed(args[held], &v[held], 8, I64_KINDS, held == 2) != 0)
+                break;
+    }
+    PyObject *out = Py_NotImplemented;
+    if (held != 3)
+        goto done;
+    Py_ssize_t m = v[0].len / 8;
+    if (v[1].len / 8 != m || v[2].len / 8 != m)
+        goto done;
+    const uint64_t *keys = v[0].buf;
+    const int64_t *order = v[1].buf;
+    int64_t *dup = v[2].buf;
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (order[j] < 0 || order[j] >= m)
+            goto done;
+    Py_ssize_t nd = 0;
+    for (Py_ssize_t j = 0; j + 1 < m; j++)
+        if (keys[order[j + 1]] == keys[order[j]])
+            dup[nd++] = j;
+    out = PyLong_FromSsize_t(nd);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+done:
+    return released(v, held, out);
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
      PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
@@ -3032,6 +3128,14 @@ static PyMethodDef methods[] = {
      PyDoc_STR("candidate_places(plain, g1, g2, han)\n--\n\n"
                "cleaner.typos.phrases._py_candidate_places from _quads' arrays: the same\n"
                "(position, code) list; NotImplemented for other types or sizes.")},
+    {"once_keys", (PyCFunction)(void (*)(void))once_keys, METH_FASTCALL,
+     PyDoc_STR("once_keys(plain, g1, g2, han, at, keys)\n--\n\n"
+               "cleaner.typos.phrases._py_once_keys into the first entries of at and keys:\n"
+               "how many; NotImplemented for other types or sizes.")},
+    {"sorted_dups", (PyCFunction)(void (*)(void))sorted_dups, METH_FASTCALL,
+     PyDoc_STR("sorted_dups(keys, order, dup)\n--\n\n"
+               "np.flatnonzero(ranked[1:] == ranked[:-1]) of ranked = keys[order], into the\n"
+               "first entries of dup: how many; NotImplemented for other types or sizes.")},
     {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
      PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
                "cleaner.typos.phrases._py_paired_few: the pairs of places (a list of\n"

@@ -226,6 +226,32 @@ def test_the_candidate_places_in_c_are_those_in_numpy(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(30))
+def test_the_keys_and_their_runs_in_c_are_those_in_numpy(seed: int) -> None:
+    import numpy as np
+
+    from cleaner.typos.phrases import _SPEEDUPS, _py_once_keys, _quads
+
+    if _SPEEDUPS is None:
+        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
+    rng = random.Random(seed)
+    text = "".join(rng.choice("汽车产业发展，a\U00020000") for _ in range(rng.randrange(4, 300)))
+    quads = _quads(text)
+    n = len(quads[0])
+    at, keys = np.empty(3 * n, dtype=np.int64), np.empty(3 * n, dtype="<u8")
+    m = _SPEEDUPS.once_keys(*quads, at, keys)
+    want_at, want_keys = _py_once_keys(*quads)
+    assert at[:m].tolist() == want_at.tolist() and keys[:m].tolist() == want_keys.tolist()
+    order = np.argsort(want_keys)
+    ranked = want_keys[order]
+    dup = np.empty(m, dtype=np.int64)
+    found = _SPEEDUPS.sorted_dups(want_keys, order, dup)
+    assert dup[:found].tolist() == np.flatnonzero(ranked[1:] == ranked[:-1]).tolist()
+    assert _SPEEDUPS.once_keys(*quads, at[:-1], keys) is NotImplemented
+    if m:
+        assert _SPEEDUPS.sorted_dups(want_keys, order + m, dup) is NotImplemented
+
+
+@pytest.mark.parametrize("seed", range(30))
 def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed: int) -> None:
     # the C module's paired_few against the Python reference, on the runs of
     # equal keys of a small alphabet (many runs, long ones) and of text
