@@ -397,19 +397,18 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
         sink.append(away)
         return kept
     isolated, pos_buf, codes, deficit, kind_buf, *away_bufs = found
-    costs = np.array([0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0])  # by kind, after the look-alikes'
-    kind = np.frombuffer(kind_buf, dtype=np.int64)
-    alike = kind == 0
-    # the channel costs in three numpy calls (one product, one sum per float, as in Python: the same floats), not a loop over the candidates (8.8 -> 5.5 us for 120)
-    chan = np.where(alike, np.frombuffer(deficit, dtype=np.float64) * CONTEXT_CHANNEL_SLOPE + CONTEXT_CHANNEL_COST, costs[kind]).tolist()
-    kinds = kind.tolist()
+    costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
+    kinds = _int64s(kind_buf)
+    slope, cost = CONTEXT_CHANNEL_SLOPE, CONTEXT_CHANNEL_COST
+    # the channel costs in a list (one product, one sum per float, as numpy did: the same floats): with the look-alikes left out (CONTEXT_LONE_BESIDE) 28 candidates a piece of unseen news, where a loop costs less than numpy's calls (5.5 -> 4.2 us with the kinds' lists)
+    chan = [d * slope + cost if k == 0 else costs[k] for d, k in zip(memoryview(deficit).cast("d").tolist(), kinds)]
     flags: list[bool | None] = [None if k == 2 else False for k in kinds] if 2 in kinds else [False] * len(kinds)
     taken: list[tuple[int, str]] = []
     if sink is not None:
         away = _left_out_of(cm, cm.ids(text) if ids is None else ids, *away_bufs)
         sink.append(away)
         taken = list(zip(away[0].tolist(), map(chr, away[3].tolist()))) if CONTEXT_WORD_PROPOSAL_COST is not None else []
-    return _with_word_proposals(text, cm, m, (_int64s(pos_buf), list(map(chr, _int64s(codes))), chan, alike.tolist(), frozenset(_int64s(isolated)), flags), taken=taken)
+    return _with_word_proposals(text, cm, m, (_int64s(pos_buf), list(map(chr, _int64s(codes))), chan, [k == 0 for k in kinds], frozenset(_int64s(isolated)), flags), taken=taken)
 
 
 def _with_word_proposals(text: str, cm: CharModel, m: WordModel, found: Proposals, *, taken: Iterable[tuple[int, str]] = ()) -> Proposals:
@@ -548,16 +547,34 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     ``cm.ids(text)`` when the caller has them."""
     if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (CONTEXT_NEAR_PAIRS is not None and CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
-    table = _visual_alikes()
     long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
-    params = np.array(
-        [CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT, 0 if CONTEXT_TWO_STEP_BESIDE is None else max(CONTEXT_TWO_STEP_BESIDE, 1), CONTEXT_TWO_STEP_NEAR_LIMIT if CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if CONTEXT_NEAR_PAIRS is None else CONTEXT_NEAR_PAIRS],
-        dtype=np.int64,
-    )
+    values = (CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT, 0 if CONTEXT_TWO_STEP_BESIDE is None else max(CONTEXT_TWO_STEP_BESIDE, 1), CONTEXT_TWO_STEP_NEAR_LIMIT if CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if CONTEXT_NEAR_PAIRS is None else CONTEXT_NEAR_PAIRS)
+    held = _PROPOSAL_ARGS.get(cm)
+    if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes:
+        held = (values, cm.counts, cm.table, cm._vocab_codes, *_proposal_args(cm, values))
+        _PROPOSAL_ARGS[cm] = held
     cp = code_points(text)
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    out = _SPEEDUPS.proposals(*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table(), ids, cp, params, *_visual_two_step_table(), _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(CONTEXT_NEAR_PAIRS or 0, 0) + 1))
+    out = _SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
     return None if out is NotImplemented else tuple(out)
+
+
+#: per model, the arguments of ``_cleaner_speedups.proposals`` around the
+#: text's (:func:`_proposal_args`), with the parameters and the model's
+#: arrays they were made for: made again when one of those changes
+_PROPOSAL_ARGS: weakref.WeakKeyDictionary[CharModel, tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray, tuple[object, ...], tuple[object, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _proposal_args(cm: CharModel, values: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The arguments of ``_cleaner_speedups.proposals`` before the text's
+    ids and code points, and after them (the parameters ``values`` as int64,
+    the visual two-step table, the pair bitmaps): the same arrays every
+    call, so gathered once per model (1.7 us a call of Python)."""
+    table = _visual_alikes()
+    params = np.array(values, dtype=np.int64)
+    head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table())
+    tail = (params, *_visual_two_step_table(), _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(CONTEXT_NEAR_PAIRS or 0, 0) + 1))
+    return head, tail
 
 
 def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> Proposals:

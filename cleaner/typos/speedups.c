@@ -34,7 +34,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 9
+#define ABI 10
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -2598,6 +2598,437 @@ done:
     return out;
 }
 
+/* one run of equal keys of phrases._paired_few: [a, b) of its values, the
+ * first and last of its quads (values below n) and how many, the last of
+ * its one-gap quads (values n .. 2n, less n) and how many */
+typedef struct {
+    Py_ssize_t a, b, nq, nones;
+    int64_t qfirst, qlast, olast;
+} PairRun;
+
+/* append (p, k, d, q) to list; 0, or -1 with an exception set */
+static int
+append4(PyObject *list, int64_t p, int64_t k, int64_t d, int64_t q)
+{
+    PyObject *t = Py_BuildValue("(LLLL)", (long long)p, (long long)k, (long long)d, (long long)q);
+    if (t == NULL)
+        return -1;
+    int r = PyList_Append(list, t);
+    Py_DECREF(t);
+    return r;
+}
+
+static PyObject *
+paired_few(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* paired_few(dup, at, order, n) */
+    if (!arity("paired_few", nargs, 4))
+        return NULL;
+    Py_ssize_t n = PyLong_AsSsize_t(args[3]);
+    if (n == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    Py_buffer v[3];
+    int held = 0;
+    for (; held < 3; held++)
+        if (get_typed(args[held], &v[held], 8, I64_KINDS, 0) != 0)
+            break;
+    PyObject *out = Py_NotImplemented;
+    int64_t *idx = NULL, *vals = NULL;
+    Py_ssize_t *starts = NULL;
+    PairRun *runs = NULL;
+    unsigned char *written = NULL;
+    if (held != 3 || n <= 0)
+        goto done;
+    const int64_t *dup = v[0].buf, *at = v[1].buf, *order = v[2].buf;
+    Py_ssize_t ndup = v[0].len / 8, nat = v[1].len / 8;
+    if (v[2].len / 8 != nat)
+        goto done;
+    idx = PyMem_Malloc((2 * ndup + 1) * sizeof(int64_t));
+    vals = PyMem_Malloc((2 * ndup + 1) * sizeof(int64_t));
+    starts = PyMem_Malloc((ndup + 2) * sizeof(Py_ssize_t));
+    runs = PyMem_Malloc((ndup + 1) * sizeof(PairRun));
+    written = PyMem_Calloc((size_t)n, 1);
+    if (idx == NULL || vals == NULL || starts == NULL || runs == NULL || written == NULL) {
+        out = PyErr_NoMemory();
+        goto failed;
+    }
+    /* the runs of equal keys (indices into the sorted keys, in its order) */
+    Py_ssize_t nidx = 0, nstarts = 0;
+    int64_t prev = -2;
+    for (Py_ssize_t j = 0; j < ndup; j++) {
+        int64_t i = dup[j];
+        if (i < 0 || i + 1 >= nat)
+            goto done;
+        if (i != prev + 1) {
+            starts[nstarts++] = nidx;
+            idx[nidx++] = i;
+        }
+        idx[nidx++] = i + 1;
+        prev = i;
+    }
+    starts[nstarts] = nidx;
+    for (Py_ssize_t j = 0; j < nidx; j++) {
+        int64_t o = order[idx[j]];
+        if (o < 0 || o >= nat)
+            goto done;
+        vals[j] = at[o];
+        if (vals[j] < 0 || vals[j] >= 3 * (int64_t)n)
+            goto done;
+    }
+    /* a place whose quad is written twice or more; the runs that hold a gapped quad */
+    Py_ssize_t nruns = 0;
+    for (Py_ssize_t r = 0; r < nstarts; r++) {
+        PairRun run = {starts[r], starts[r + 1], 0, 0, -1, -1, -1};
+        for (Py_ssize_t j = run.a; j < run.b; j++) {
+            int64_t x = vals[j];
+            if (x < n) {
+                if (run.nq++ == 0)
+                    run.qfirst = x;
+                run.qlast = x;
+            } else if (x < 2 * (int64_t)n) {
+                run.nones++;
+                run.olast = x - n;
+            }
+        }
+        if (run.nq > 1)
+            for (Py_ssize_t j = run.a; j < run.b; j++)
+                if (vals[j] < n)
+                    written[vals[j]] = 1;
+        if (run.nq < run.b - run.a)
+            runs[nruns++] = run;
+    }
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        out = NULL;
+        goto failed;
+    }
+    for (Py_ssize_t r = 0; r < nruns; r++) {
+        const PairRun *run = &runs[r];
+        for (Py_ssize_t j = run->a; j < run->b; j++) {
+            int64_t x = vals[j];
+            if (x < n)
+                continue;
+            int64_t k = x / n, p = x % n;
+            int64_t q = run->nq ? run->qlast : n;
+            if (q == p)
+                q = run->qfirst;
+            if (q == p)
+                q = n;
+            int64_t o = k == 1 && run->nones > 1 && run->olast != p ? run->olast : n;
+            int fresh_p = !written[p];
+            if ((fresh_p && o < n) || (o < n && !written[o]) || (q < n && (fresh_p || k == 2 || !written[q]))) {
+                if (q < n && (append4(list, p, k, 0, q) < 0 || append4(list, q, 0, k, p) < 0))
+                    goto list_failed;
+                if (o < n && (append4(list, p, 1, 1, o) < 0 || append4(list, o, 1, 1, p) < 0))
+                    goto list_failed;
+            }
+        }
+    }
+    out = list;
+    goto finish;
+list_failed:
+    Py_DECREF(list);
+    out = NULL;
+    goto failed;
+done:
+    Py_INCREF(out);
+finish:
+failed:
+    PyMem_Free(idx);
+    PyMem_Free(vals);
+    PyMem_Free(starts);
+    PyMem_Free(runs);
+    PyMem_Free(written);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+}
+
+/* quads(raw, plain, g1, g2, han): phrases._quads from the UTF-16-LE text
+ * (raw: len(text) + 2 units, the last two 0) into uint64 arrays of n =
+ * len(text) - 3 and a bool array of len(text) + 2: None, or NotImplemented
+ * for other types or sizes */
+static PyObject *
+quads(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("quads", nargs, 5))
+        return NULL;
+    Py_buffer v[5];
+    int held = 0;
+    if (get_typed(args[0], &v[0], 1, "B", 0) == 0) {
+        held = 1;
+        for (; held < 4; held++)
+            if (get_typed(args[held], &v[held], 8, U64_KINDS, 1) != 0)
+                break;
+        if (held == 4 && get_typed(args[4], &v[4], 1, "?", 1) == 0)
+            held = 5;
+    }
+    PyObject *out = Py_NotImplemented;
+    if (held != 5 || v[0].len % 2 != 0)
+        goto done;
+    Py_ssize_t units = v[0].len / 2, n = v[1].len / 8;
+    if (n < 1 || units != n + 5 || v[2].len / 8 != n || v[3].len / 8 != n || v[4].len != units)
+        goto done;
+    const unsigned char *raw = v[0].buf;
+    uint64_t *plain = v[1].buf, *g1 = v[2].buf, *g2 = v[3].buf;
+    unsigned char *han = v[4].buf;
+    for (Py_ssize_t j = 0; j < units; j++) {
+        uint16_t u = (uint16_t)(raw[2 * j] | raw[2 * j + 1] << 8);
+        han[j] = (uint16_t)(u - 0x4E00) < 0x5200;
+    }
+#define U(j) ((uint64_t)(raw[2 * (j)] | raw[2 * (j) + 1] << 8))
+    for (Py_ssize_t t = 0; t < n; t++) {
+        uint64_t low = U(t) | U(t + 1) << 16;
+        uint64_t quad = low | U(t + 2) << 32 | U(t + 3) << 48;
+        plain[t] = han[t] && han[t + 1] && han[t + 2] && han[t + 3] ? quad : 0;
+        g1[t] = low | U(t + 3) << 32 | U(t + 4) << 48;
+        g2[t] = low | U(t + 4) << 32 | U(t + 5) << 48;
+    }
+#undef U
+    out = Py_None;
+done:
+    return released(v, held, out);
+}
+
+/* a multiset of nonzero uint64 keys: open addressing, Fibonacci hashing,
+ * 0 an empty slot (a small table per call: phrases._candidates' screen) */
+typedef struct {
+    uint64_t *keys;
+    uint32_t *counts;
+    uint64_t mask;
+    int shift;
+} KeyCounts;
+
+static int
+key_counts_init(KeyCounts *kc, Py_ssize_t most)
+{
+    int bits = 4;
+    while (((Py_ssize_t)1 << bits) < 2 * most + 2)
+        bits++;
+    kc->mask = ((uint64_t)1 << bits) - 1;
+    kc->shift = 64 - bits;
+    kc->keys = PyMem_Calloc((size_t)1 << bits, sizeof(uint64_t));
+    kc->counts = PyMem_Calloc((size_t)1 << bits, sizeof(uint32_t));
+    return kc->keys != NULL && kc->counts != NULL;
+}
+
+static void
+key_counts_free(KeyCounts *kc)
+{
+    PyMem_Free(kc->keys);
+    PyMem_Free(kc->counts);
+}
+
+static void
+key_counts_add(KeyCounts *kc, uint64_t key)
+{
+    if (key == 0)
+        return;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> kc->shift;
+    while (kc->keys[h] != 0 && kc->keys[h] != key)
+        h = (h + 1) & kc->mask;
+    kc->keys[h] = key;
+    kc->counts[h]++;
+}
+
+/* whether key (not 0) was added at least twice */
+static int
+key_counts_repeated(const KeyCounts *kc, uint64_t key)
+{
+    if (key == 0)
+        return 0;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> kc->shift;
+    while (kc->keys[h] != 0) {
+        if (kc->keys[h] == key)
+            return kc->counts[h] >= 2;
+        h = (h + 1) & kc->mask;
+    }
+    return 0;
+}
+
+/* candidate_places(plain, g1, g2, han): phrases._candidates' places
+ * (_py_candidate_places: (position, code) with a code not 0, by position)
+ * from phrases._quads' arrays; NotImplemented for other types or sizes */
+static PyObject *
+candidate_places(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("candidate_places", nargs, 4))
+        return NULL;
+    Py_buffer v[4];
+    int held = 0;
+    for (; held < 3; held++)
+        if (get_typed(args[held], &v[held], 8, U64_KINDS, 0) != 0)
+            break;
+    if (held == 3 && get_typed(args[3], &v[3], 1, "?", 0) == 0)
+        held = 4;
+    PyObject *out = Py_NotImplemented;
+    KeyCounts w = {NULL, NULL, 0, 0}, w12 = {NULL, NULL, 0, 0};
+    unsigned char *flags = NULL;
+    if (held != 4)
+        goto done;
+    Py_ssize_t n = v[0].len / 8;
+    if (n < 1 || v[1].len / 8 != n || v[2].len / 8 != n || v[3].len != n + 5)
+        goto done;
+    const uint64_t *plain = v[0].buf, *g1 = v[1].buf, *g2 = v[2].buf;
+    const unsigned char *han = v[3].buf;
+    flags = PyMem_Malloc(n + 2);
+    if (!key_counts_init(&w, n) || !key_counts_init(&w12, 2 * n) || flags == NULL) {
+        out = PyErr_NoMemory();
+        goto failed;
+    }
+    /* the quads written twice or more (phrases._repeated: 0 never) */
+    for (Py_ssize_t t = 0; t < n; t++)
+        key_counts_add(&w, plain[t]);
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        out = NULL;
+        goto failed;
+    }
+    /* flags: 1 the quad is repeated (at[t]; at[n], at[n + 1] set), 2 its
+     * quad with one character skipped is a repeated quad, 4 with two;
+     * w12: the forms of the repeated quads with one or two skipped */
+    int any = 0;
+    for (Py_ssize_t t = 0; t < n; t++) {
+        int f = key_counts_repeated(&w, plain[t]) | key_counts_repeated(&w, g1[t]) << 1 | key_counts_repeated(&w, g2[t]) << 2;
+        flags[t] = (unsigned char)f;
+        any |= f;
+        if (f & 1) {
+            key_counts_add(&w12, g1[t]);
+            key_counts_add(&w12, g2[t]);
+        }
+    }
+    flags[n] = flags[n + 1] = 1;
+    for (Py_ssize_t t = 0; any && t < n; t++) {
+        int rep = flags[t] & 1, ins1 = flags[t] >> 1 & 1, ins2 = flags[t] >> 2 & 1;
+        int ch0 = key_counts_repeated(&w12, plain[t]), ch1 = key_counts_repeated(&w12, g1[t]);
+        if (!(((ins1 | ch0 | ch1) && !rep) || ins2))
+            continue;
+        int fresh = !rep && han[t + 2];
+        int fresh_after = fresh || !(flags[t + 2] & 1);
+        long code = (ins1 && fresh) | (ins2 && fresh_after && han[t + 3]) << 1;
+        code |= (ch0 && !rep) << 2 | (ch1 && fresh) << 3;
+        if (code) {
+            PyObject *p = Py_BuildValue("(nl)", t, code);
+            if (p == NULL || PyList_Append(list, p) < 0) {
+                Py_XDECREF(p);
+                Py_DECREF(list);
+                out = NULL;
+                goto failed;
+            }
+            Py_DECREF(p);
+        }
+    }
+    out = list;
+    goto failed;
+done:
+    Py_INCREF(out);
+failed:
+    key_counts_free(&w);
+    key_counts_free(&w12);
+    PyMem_Free(flags);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+}
+
+/* once_keys(plain, g1, g2, han, at, keys): phrases._py_once_keys into the
+ * first entries of at (int64) and keys (uint64), both of 3 n: how many
+ * (an int), or NotImplemented for other types or sizes */
+static PyObject *
+once_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("once_keys", nargs, 6))
+        return NULL;
+    Py_buffer v[6];
+    int held = 0;
+    for (; held < 3; held++)
+        if (get_typed(args[held], &v[held], 8, U64_KINDS, 0) != 0)
+            break;
+    if (held == 3 && get_typed(args[3], &v[3], 1, "?", 0) == 0)
+        held = 4;
+    if (held == 4 && get_typed(args[4], &v[4], 8, I64_KINDS, 1) == 0)
+        held = 5;
+    if (held == 5 && get_typed(args[5], &v[5], 8, U64_KINDS, 1) == 0)
+        held = 6;
+    PyObject *out = Py_NotImplemented;
+    if (held != 6)
+        goto done;
+    Py_ssize_t n = v[0].len / 8;
+    if (n < 1 || v[1].len / 8 != n || v[2].len / 8 != n || v[3].len != n + 5 || v[4].len / 8 != 3 * n || v[5].len / 8 != 3 * n)
+        goto done;
+    const uint64_t *plain = v[0].buf, *g1 = v[1].buf, *g2 = v[2].buf;
+    const unsigned char *han = v[3].buf;
+    int64_t *at = v[4].buf;
+    uint64_t *keys = v[5].buf;
+    Py_ssize_t m = 0;
+    /* the quads of Han characters, then (tag 1) those with a fifth Han
+     * character after them with its third skipped, then (tag 2) those with
+     * a sixth too with the third and fourth skipped: at = tag * n + place */
+    for (Py_ssize_t t = 0; t < n; t++)
+        if (plain[t] != 0) {
+            at[m] = t;
+            keys[m++] = plain[t];
+        }
+    for (Py_ssize_t t = 0; t < n; t++)
+        if (plain[t] != 0 && han[t + 4]) {
+            at[m] = n + t;
+            keys[m++] = g1[t];
+        }
+    for (Py_ssize_t t = 0; t < n; t++)
+        if (plain[t] != 0 && han[t + 4] && han[t + 5]) {
+            at[m] = 2 * n + t;
+            keys[m++] = g2[t];
+        }
+    out = PyLong_FromSsize_t(m);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+done:
+    return released(v, held, out);
+}
+
+/* sorted_dups(keys, order, dup): the indices i (into keys in the order
+ * order) where the key equals the next one, into the first entries of dup
+ * (int64, as long as keys): how many (an int), or NotImplemented */
+static PyObject *
+sorted_dups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("sorted_dups", nargs, 3))
+        return NULL;
+    Py_buffer v[3];
+    int held = 0;
+    if (get_typed(args[0], &v[0], 8, U64_KINDS, 0) == 0) {
+        held = 1;
+        for (; held < 3; held++)
+            if (get_typed(args[held], &v[held], 8, I64_KINDS, held == 2) != 0)
+                break;
+    }
+    PyObject *out = Py_NotImplemented;
+    if (held != 3)
+        goto done;
+    Py_ssize_t m = v[0].len / 8;
+    if (v[1].len / 8 != m || v[2].len / 8 != m)
+        goto done;
+    const uint64_t *keys = v[0].buf;
+    const int64_t *order = v[1].buf;
+    int64_t *dup = v[2].buf;
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (order[j] < 0 || order[j] >= m)
+            goto done;
+    Py_ssize_t nd = 0;
+    for (Py_ssize_t j = 0; j + 1 < m; j++)
+        if (keys[order[j + 1]] == keys[order[j]])
+            dup[nd++] = j;
+    out = PyLong_FromSsize_t(nd);
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
+    return out;
+done:
+    return released(v, held, out);
+}
+
 static PyMethodDef methods[] = {
     {"word_gain_bounds_many", (PyCFunction)(void (*)(void))word_gain_bounds_many, METH_FASTCALL,
      PyDoc_STR("word_gain_bounds_many(text, spans, chars, table, banned, compact)\n--\n\n"
@@ -2689,6 +3120,27 @@ static PyMethodDef methods[] = {
                "cleaner.typos.charmodel.CharModel._gain_probs: (probabilities, back) as\n"
                "bytearrays of float64 and int64, the same values; NotImplemented for other\n"
                "types, sizes, ids or positions.")},
+    {"quads", (PyCFunction)(void (*)(void))quads, METH_FASTCALL,
+     PyDoc_STR("quads(raw, plain, g1, g2, han)\n--\n\n"
+               "cleaner.typos.phrases._quads into the given arrays (the same values) from\n"
+               "the UTF-16-LE text; None, or NotImplemented for other types or sizes.")},
+    {"candidate_places", (PyCFunction)(void (*)(void))candidate_places, METH_FASTCALL,
+     PyDoc_STR("candidate_places(plain, g1, g2, han)\n--\n\n"
+               "cleaner.typos.phrases._py_candidate_places from _quads' arrays: the same\n"
+               "(position, code) list; NotImplemented for other types or sizes.")},
+    {"once_keys", (PyCFunction)(void (*)(void))once_keys, METH_FASTCALL,
+     PyDoc_STR("once_keys(plain, g1, g2, han, at, keys)\n--\n\n"
+               "cleaner.typos.phrases._py_once_keys into the first entries of at and keys:\n"
+               "how many; NotImplemented for other types or sizes.")},
+    {"sorted_dups", (PyCFunction)(void (*)(void))sorted_dups, METH_FASTCALL,
+     PyDoc_STR("sorted_dups(keys, order, dup)\n--\n\n"
+               "np.flatnonzero(ranked[1:] == ranked[:-1]) of ranked = keys[order], into the\n"
+               "first entries of dup: how many; NotImplemented for other types or sizes.")},
+    {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
+     PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
+               "cleaner.typos.phrases._py_paired_few: the pairs of places (a list of\n"
+               "4-tuples, the same order) from int64 arrays; NotImplemented for other\n"
+               "types or out-of-range values.")},
     {NULL, NULL, 0, NULL},
 };
 
