@@ -4,6 +4,7 @@ the document's second copy of a phrase (issue 16)."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,14 @@ CORPUS = ["各乡镇加快推进农村公路改造。", "推进农村公路改�
 RIGHT = "今年全县着力推进农村公路改造，完成里程超过预期。"
 DOC = RIGHT + "下半年将继续推进改造农村公路改造，确保年底前全部完工。"
 FIXED = RIGHT + "下半年将继续推进农村公路改造，确保年底前全部完工。"
+
+
+@pytest.fixture
+def speedups() -> Any:
+    """The C module the phrase rule uses (skip when it is not built, or CLEANER_PURE_PYTHON)."""
+    if phrases._SPEEDUPS is None:
+        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
+    return phrases._SPEEDUPS
 
 
 @pytest.fixture(scope="module")
@@ -191,13 +200,11 @@ def test_the_screen_in_python_names_the_pairs_of_the_screen_in_numpy_in_its_orde
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_the_quads_in_c_are_those_in_numpy(seed: int) -> None:
+def test_the_quads_in_c_are_those_in_numpy(seed: int, speedups: Any) -> None:
     # Han characters, others, the edges of the Han block and a character
     # outside the BMP (one unit: U+FFFF)
-    from cleaner.typos.phrases import _SPEEDUPS, _py_quads, _quads
+    from cleaner.typos.phrases import _py_quads, _quads
 
-    if _SPEEDUPS is None:
-        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
     rng = random.Random(seed)
     text = "".join(rng.choice("汽车产业发展，a\u4e00\u9fff\u4dff\ua000\U00020000") for _ in range(rng.randrange(4, 120)))
     raw = (text.replace("\U00020000", "\uffff") + "\0\0").encode("utf-16-le")
@@ -207,13 +214,11 @@ def test_the_quads_in_c_are_those_in_numpy(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_candidate_places_in_c_are_those_in_numpy(seed: int) -> None:
+def test_the_candidate_places_in_c_are_those_in_numpy(seed: int, speedups: Any) -> None:
     # a small alphabet (many repeated quads, every shape), other characters
     # and, for a few seeds, a text long enough for the hashed membership
-    from cleaner.typos.phrases import _SPEEDUPS, _py_candidate_places, _quads
+    from cleaner.typos.phrases import _py_candidate_places, _quads
 
-    if _SPEEDUPS is None:
-        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
     rng = random.Random(seed)
     size = rng.randrange(4, 400) if seed % 10 else rng.randrange(5000, 9000)
     alphabet = "汽车产业" * 4 + "，a\U00020000" if seed % 2 else "汽车产业发展教育义务改造公路"
@@ -221,47 +226,43 @@ def test_the_candidate_places_in_c_are_those_in_numpy(seed: int) -> None:
     if seed % 3 == 0:  # a phrase written three times, once with a character more, once with one less, once with another
         text += "推进农村公路改造，推进农村公路路改造，推进农公路改造，推进农村道路改造"
     plain, g1, g2, han = _quads(text)
-    assert _SPEEDUPS.candidate_places(plain, g1, g2, han) == _py_candidate_places(text, plain, g1, g2)
-    assert _SPEEDUPS.candidate_places(plain, g1, g2, han[:-1]) is NotImplemented
+    assert speedups.candidate_places(plain, g1, g2, han) == _py_candidate_places(text, plain, g1, g2)
+    assert speedups.candidate_places(plain, g1, g2, han[:-1]) is NotImplemented
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_the_keys_and_their_runs_in_c_are_those_in_numpy(seed: int) -> None:
+def test_the_keys_and_their_runs_in_c_are_those_in_numpy(seed: int, speedups: Any) -> None:
     import numpy as np
 
-    from cleaner.typos.phrases import _SPEEDUPS, _py_once_keys, _quads
+    from cleaner.typos.phrases import _py_once_keys, _quads
 
-    if _SPEEDUPS is None:
-        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
     rng = random.Random(seed)
     text = "".join(rng.choice("汽车产业发展，a\U00020000") for _ in range(rng.randrange(4, 300)))
     quads = _quads(text)
     n = len(quads[0])
     at, keys = np.empty(3 * n, dtype=np.int64), np.empty(3 * n, dtype="<u8")
-    m = _SPEEDUPS.once_keys(*quads, at, keys)
+    m = speedups.once_keys(*quads, at, keys)
     want_at, want_keys = _py_once_keys(*quads)
     assert at[:m].tolist() == want_at.tolist() and keys[:m].tolist() == want_keys.tolist()
     order = np.argsort(want_keys)
     ranked = want_keys[order]
     dup = np.empty(m, dtype=np.int64)
-    found = _SPEEDUPS.sorted_dups(want_keys, order, dup)
+    found = speedups.sorted_dups(want_keys, order, dup)
     assert dup[:found].tolist() == np.flatnonzero(ranked[1:] == ranked[:-1]).tolist()
-    assert _SPEEDUPS.once_keys(*quads, at[:-1], keys) is NotImplemented
+    assert speedups.once_keys(*quads, at[:-1], keys) is NotImplemented
     if m:
-        assert _SPEEDUPS.sorted_dups(want_keys, order + m, dup) is NotImplemented
+        assert speedups.sorted_dups(want_keys, order + m, dup) is NotImplemented
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed: int) -> None:
+def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed: int, speedups: Any) -> None:
     # the C module's paired_few against the Python reference, on the runs of
     # equal keys of a small alphabet (many runs, long ones) and of text
     # with characters outside the Han block
     import numpy as np
 
-    from cleaner.typos.phrases import _SPEEDUPS, _py_paired_few, _quads
+    from cleaner.typos.phrases import _py_paired_few, _quads
 
-    if _SPEEDUPS is None:
-        pytest.skip("C module not built (or CLEANER_PURE_PYTHON)")
     rng = random.Random(seed)
     text = "".join(rng.choice("汽车产业发展教育，a") for _ in range(rng.randrange(8, 200)))
     plain, g1, g2, han = _quads(text)
@@ -273,14 +274,14 @@ def test_the_runs_in_c_name_the_pairs_of_the_runs_in_python_in_their_order(seed:
     order = np.argsort(keys)
     ranked = keys[order]
     dup = np.flatnonzero(ranked[1:] == ranked[:-1])
-    assert _SPEEDUPS.paired_few(dup, at, order, n) == _py_paired_few(dup.tolist(), at, order, n)
+    assert speedups.paired_few(dup, at, order, n) == _py_paired_few(dup.tolist(), at, order, n)
     # a shuffled order (any permutation: the runs' order of places decides) and a place out of range
     shuffled = order.copy()
     np.random.default_rng(seed).shuffle(shuffled)
-    assert _SPEEDUPS.paired_few(dup, at, shuffled, n) == _py_paired_few(dup.tolist(), at, shuffled, n)
+    assert speedups.paired_few(dup, at, shuffled, n) == _py_paired_few(dup.tolist(), at, shuffled, n)
     if len(dup):
-        assert _SPEEDUPS.paired_few(dup + len(at), at, order, n) is NotImplemented
-    assert _SPEEDUPS.paired_few(dup.astype(np.int32), at, order, n) is NotImplemented
+        assert speedups.paired_few(dup + len(at), at, order, n) is NotImplemented
+    assert speedups.paired_few(dup.astype(np.int32), at, order, n) is NotImplemented
 
 
 @pytest.mark.parametrize("seed", range(10))
