@@ -4,8 +4,11 @@
   ``ABC123``).  Full-width punctuation stays: it is correct in Chinese.
   A full-width ``０`` next to a Chinese numeral is the Chinese zero and
   becomes ``〇`` (``二０００年`` -> ``二〇〇〇年``); so does a letter ``Ｏ``
-  between two Chinese numerals (``二ＯＯ八``).  ASCII ``0`` and ``O`` there
-  are left as written.
+  between two Chinese numerals (``二ＯＯ八``).  ASCII ``0``, ``O`` and
+  ``o``, which OCR reads for 〇, become ``〇`` inside a number written in
+  Chinese digits: between two of them (``二O二一年`` -> ``二〇二一年``), or
+  ending a year of four (``一九九O年``); never next to a Latin letter or an
+  Arabic digit (``二0二1``, ``三OK``), nor first in the number.
 * ASCII ``, ; : ? !`` standing in Chinese context become ``，；：？！``: the
   character before is Chinese, or the one after is Chinese (or nothing, or
   punctuation) and the token before is not English: a number, unit or word
@@ -53,6 +56,12 @@ _FULLWIDTH_BLOCK = re.compile("[\uff10-\uff5a]")
 #: the Chinese numerals that write a number digit by digit (二〇〇八)
 _CHINESE_DIGITS = frozenset("〇零一二三四五六七八九")
 _ZERO = "\uff10"  # ０
+#: characters that OCR reads for 〇: ASCII 0, O and o, and their full-width
+#: forms (those that become ASCII would otherwise be judged on a second pass)
+_ASCII_ZEROS = frozenset("0Oo０Ｏｏ")
+#: one of them next to a Chinese digit, either side (:func:`_ascii_zeros`
+#: expands each hit to the number it stands in)
+_ASCII_ZERO_HINT = re.compile("[0Oo０Ｏｏ](?=[〇零一二三四五六七八九])|[〇零一二三四五六七八九](?=[0Oo０Ｏｏ])")
 _LETTER_O = "\uff2f"  # Ｏ
 #: a run of ``,;:?!`` or one parenthesis (``[,;:?!]+|[()]`` written with one
 #: class first, so that the regex engine skips to its candidates)
@@ -319,6 +328,52 @@ def _chinese_zero(text: str, start: int, end: int) -> bool:
     return False
 
 
+def _latin_or_digit(ch: str) -> bool:
+    """A Latin letter or an Arabic digit, ASCII or full-width."""
+    return ch.isalnum() and (ch.isascii() or "\uff10" <= ch <= "\uff5a")
+
+
+def _ascii_zeros(text: str, start: int = 0) -> list[int]:
+    """Positions of ASCII ``0``, ``O`` and ``o`` that stand for the Chinese
+    zero 〇 in a number written in Chinese digits: a run of Chinese digits
+    and ASCII zeros with a Latin letter or Arabic digit on neither side; its
+    ASCII zeros that follow a Chinese digit and come before another, or end
+    a run of four or more that holds two Chinese digits and is followed by
+    年.  The first character of a run is never one (``O一`` may be a letter).
+
+    >>> _ascii_zeros("二O二一年，一九九0年，二oo八")
+    [1, 9, 13, 14]
+    >>> _ascii_zeros("二0二1年，三OK，O一二三，二O年，Hello一o二")
+    []
+    """
+    out: list[int] = []
+    end = -1
+    for m in _ASCII_ZERO_HINT.finditer(text, start):
+        if m.start() < end:
+            continue  # (in the run already read)
+        a = m.start()
+        while a > 0 and (text[a - 1] in _ASCII_ZEROS or text[a - 1] in _CHINESE_DIGITS):
+            a -= 1
+        end = m.start() + 1
+        while end < len(text) and (text[end] in _ASCII_ZEROS or text[end] in _CHINESE_DIGITS):
+            end += 1
+        if (a and _latin_or_digit(text[a - 1])) or (end < len(text) and _latin_or_digit(text[end])):
+            continue
+        year = end - a >= 4 and text.startswith("年", end) and sum(text[k] in _CHINESE_DIGITS for k in range(a, end)) >= 2
+        k = a + 1
+        while k < end:
+            if text[k] in _ASCII_ZEROS and text[k - 1] in _CHINESE_DIGITS:
+                e = k
+                while e < end and text[e] in _ASCII_ZEROS:
+                    e += 1
+                if e < end or year:
+                    out.extend(range(k, e))
+                k = e
+            else:
+                k += 1
+    return out
+
+
 #: where every CJK character stands (U+3001 on): one range, a fast gate
 _CJK_BLOCK = re.compile("[\u3001-\U0010ffff]")
 
@@ -389,6 +444,9 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         zero = _chinese_zero(text, start, end)
         for k in range(start, end):
             changes[k] = "〇" if zero else chr(ord(text[k]) - 0xFEE0)
+    if runs or "0" in text or "O" in text or "o" in text:  # (the full-width forms are in runs)
+        # judged on the text as the full-width runs leave it (a ０ they make 〇 counts as a Chinese digit)
+        changes.update(dict.fromkeys(_ascii_zeros(_apply(text, changes)), "〇"))
     if _ANY_PUNCT.search(text) and (_has_cjk(text) if has_cjk is None else has_cjk):  # no CJK, no Chinese context
         protected = _protected(text)
         # Decide on the text as it reads after each round of conversions, until
@@ -431,7 +489,8 @@ def width_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
 
 def width_acts(text: str) -> bool:
     """Whether :func:`width_rule` can change anything in ``text``: it holds a
-    full-width letter or digit, or ASCII punctuation and a CJK character.
+    full-width letter or digit, ASCII punctuation and a CJK character, or an
+    ASCII zero that stands for 〇 (:func:`_ascii_zeros`).
 
     >>> width_acts("中文,没有"), width_acts("plain, ASCII; text"), width_acts("ＡＢ")
     (True, False, True)
@@ -445,6 +504,8 @@ def width_acts(text: str) -> bool:
         return False  # (CJK and full-width characters alike are at or above U+3001: one scan for both)
     if ("," in text or ";" in text or ":" in text or "?" in text or "!" in text or "(" in text or ")" in text) and _CJK_CHAR.search(text, above.start()) is not None:
         return True
+    if ("0" in text or "O" in text or "o" in text) and _ascii_zeros(text, max(0, above.start() - 1)):
+        return True
     gate = _FULLWIDTH_BLOCK.search(text, above.start())
     return gate is not None and _FULLWIDTH_ALNUM.search(text, gate.start()) is not None
 
@@ -454,5 +515,5 @@ RULE = Rule(
     func=width_rule,
     reach=width_reach,
     acts=width_acts,
-    summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width",
+    summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width; 0/O read for 〇 among Chinese digits",
 )

@@ -259,3 +259,45 @@ def test_a_long_text_gives_the_edits_of_the_regex_scans(monkeypatch):
         monkeypatch.setattr(width, "_NUMPY_MIN", 0)
         assert list(width.width_rule(text, cfg)) == before
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ASCII 0, O and o that OCR read for the Chinese zero 〇
+        ("二O二一年十二月", "二〇二一年十二月"),
+        ("二0二0年", "二〇二〇年"),  # the last one ends a year of four
+        ("一九九O年", "一九九〇年"),
+        ("二oo八年", "二〇〇八年"),
+        ("编号一O一", "编号一〇一"),
+        # left as written: next to a Latin letter or an Arabic digit, first in
+        # the number, ending one that is no year, or a year of one Chinese digit
+        ("二0二1年", "二0二1年"),
+        ("一OK", "一OK"),
+        ("O一二三", "O一二三"),
+        ("二O年", "二O年"),
+        ("一二O", "一二O"),
+        ("一OOO年", "一OOO年"),
+        ("版本V2O一", "版本V2O一"),
+        # full-width forms among them: the same
+        ("二０O八年", "二〇〇八年"),
+        ("二ｏ二一年", "二〇二一年"),
+    ],
+)
+def test_ascii_zero_among_chinese_digits(text, expected):
+    assert only(text) == expected
+    assert only(expected) == expected  # idempotent
+
+
+def test_ascii_zeros_found_by_the_gate_are_those_the_rule_changes():
+    import random
+
+    from cleaner.rules.width import width_acts
+
+    rng = random.Random(15)
+    alphabet = "二〇零0Oo０Ｏｏ年A1Ａ中 "
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        changed = only(text)
+        assert width_acts(text) == (changed != text), repr(text)
+        assert only(changed) == changed, repr(text)
