@@ -59,9 +59,9 @@ _ZERO = "\uff10"  # ０
 #: characters that OCR reads for 〇: ASCII 0, O and o, and their full-width
 #: forms (those that become ASCII would otherwise be judged on a second pass)
 _ASCII_ZEROS = frozenset("0Oo０Ｏｏ")
-#: one of them next to a Chinese digit, either side (:func:`_ascii_zeros`
-#: expands each hit to the number it stands in)
-_ASCII_ZERO_HINT = re.compile("[0Oo０Ｏｏ](?=[〇零一二三四五六七八九])|[〇零一二三四五六七八九](?=[0Oo０Ｏｏ])")
+#: a Chinese digit and one of them after it: every zero :func:`_ascii_zeros`
+#: changes follows one (it expands each hit to the number it stands in)
+_ASCII_ZERO_HINT = re.compile("[〇零一二三四五六七八九](?=[0Oo０Ｏｏ])")
 _LETTER_O = "\uff2f"  # Ｏ
 #: a run of ``,;:?!`` or one parenthesis (``[,;:?!]+|[()]`` written with one
 #: class first, so that the regex engine skips to its candidates)
