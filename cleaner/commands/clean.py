@@ -125,6 +125,21 @@ def _lexicon(path: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in terms if t.strip() and not t.startswith("#"))
 
 
+def _check_model(path: str) -> None:
+    """:class:`InputError` unless ``path`` is a model ``cleaner learn``
+    made.  The model is read here, once (it is cached for the run), so that
+    a damaged file stops the command before any output is opened, with one
+    line, not a traceback from the first document's typo rule."""
+    from ..typos.charmodel import cached
+
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: cannot read the model: no such file (make one with `cleaner learn CORPUS -o MODEL`)")
+    try:
+        cached(path)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
 def config_of(args: argparse.Namespace) -> Config:
     """The configuration the rule options ask for; :class:`UsageError` when it is invalid."""
     options: dict[str, Any] = {}
@@ -134,8 +149,8 @@ def config_of(args: argparse.Namespace) -> Config:
             continue
         if o.kind == "lines":
             value = _lexicon(value)
-        elif o.name == "model" and not os.path.isfile(value):
-            raise InputError(f"{value}: cannot read the model: no such file (make one with `cleaner learn CORPUS -o MODEL`)")
+        elif o.name == "model":
+            _check_model(value)
         options[o.name] = value
     try:
         return make_config(**options)

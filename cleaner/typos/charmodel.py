@@ -1060,7 +1060,9 @@ def load(path: str | os.PathLike[str]) -> CharModel:
     except FileNotFoundError as exc:
         raise ValueError(f"model file not found: {path}: give the path of a file made by `cleaner learn`") from exc
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-        raise ValueError(f"{path} is not a character model made by `cleaner learn` ({exc}): learn it again") from exc
+        # (numpy's refusal of a pickle would advise loading it unsafely: not ours to pass on)
+        why = "it holds pickled objects" if isinstance(exc, ValueError) and "pickle" in str(exc) else str(exc)
+        raise ValueError(f"{path} is not a character model made by `cleaner learn` ({why}): learn it again") from exc
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else None
         raise ValueError(f"{path}: model format {found!r}, this cleaner reads {FORMAT!r}: learn the model again with `cleaner learn`")

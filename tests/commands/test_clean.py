@@ -212,3 +212,33 @@ def test_output_dir_keeps_inputs_that_share_a_file_name_apart(tmp_path):
     p = run("clean", "a/x.txt", "b/x.txt", "--output-dir", "out", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert [(tmp_path / "out" / sub / "x.txt").read_text(encoding="utf-8") for sub in ("a", "b")] == ["文本a\n", "文本b\n"]
+
+
+@pytest.mark.parametrize("content", [b"garbage\n", b"PK\x03\x04 cut short", b"\x93NUMPY pickled"], ids=["text", "cut-zip", "npy"])
+def test_a_damaged_model_is_one_line_before_any_output(tmp_path, capsys, content):
+    from cleaner.cli import main
+
+    model = tmp_path / "m.npz"
+    model.write_bytes(content)
+    src = tmp_path / "in.txt"
+    src.write_text("工作己经完成了。\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    assert main(["clean", "--model", str(model), str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleaner: error: {model} is not a character model made by `cleaner learn`") and err.count("\n") == 1, err
+    assert "Traceback" not in err and "unsafely" not in err
+    assert not out.exists()
+
+
+def test_a_model_saved_as_a_pickle_is_refused_without_advice_to_load_it_unsafely(tmp_path, capsys):
+    import numpy as np
+
+    from cleaner.cli import main
+
+    model = tmp_path / "m.npz"
+    np.savez(model, meta=np.array([{"format": 1}], dtype=object))
+    src = tmp_path / "in.txt"
+    src.write_text("中文\n", encoding="utf-8")
+    assert main(["clean", "--model", str(model), str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "holds pickled objects" in err and "unsafely" not in err and "Traceback" not in err
