@@ -187,6 +187,20 @@ def _(d: Path) -> Outcome:
     return expect(cli("clean", "--encoding", "no-such-codec", "x.txt", cwd=d), 2, "no-such-codec")
 
 
+@case("bad input", "a damaged --model file: one line before any output")
+def _(d: Path) -> Outcome:
+    write(d / "x.txt", ZH)
+    write(d / "m.npz", b"PK\x03\x04 cut short")
+    return both(expect(cli("clean", "--model", "m.npz", "x.txt", "-o", "o.txt", cwd=d), 1, "m.npz", "cleaner learn"), absent(d / "o.txt"))
+
+
+@case("bad input", "a damaged --lexicon file: one line before any output")
+def _(d: Path) -> Outcome:
+    write(d / "x.txt", ZH)
+    write(d / "terms.txt", b"\xff\xfe\x00bad")
+    return both(expect(cli("clean", "--lexicon", "terms.txt", "x.txt", "-o", "o.txt", cwd=d), 1, "terms.txt"), absent(d / "o.txt"))
+
+
 @case("bad input", "empty file")
 def _(d: Path) -> Outcome:
     write(d / "x.txt", b"")
