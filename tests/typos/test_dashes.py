@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Suggestion, apply_edits, explain
-from cleaner.typos.dashes import DASHES, dash_candidates, dash_gain
+from cleaner.typos.dashes import EDGE_BONUS, DASHES, dash_candidates, dash_gain
 from cleaner.typos.model import model
 
 
@@ -71,3 +71,22 @@ def test_guards_apply_traditional_text_keeps_its_dash():
     """The Han text around is Traditional: the script guard keeps it (a suggestion at most)."""
     found = dash_candidates("這是我第—次來", model(), floor=-100)
     assert found and all(v is not None for *_, v in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("第二组，—号选手上场。", "第二组，一号选手上场。"),  # after a comma: no separator there
+        ("他是其中之—。", "他是其中之一。"),  # before a full stop
+    ],
+)
+def test_a_dash_with_han_on_one_side_only_needs_less(text, expected):
+    assert explain(text, only=["ocr_confusion"]).text == expected
+    gain = dash_gain("", "号选手", model())
+    assert 0 < gain < 6 <= gain + EDGE_BONUS  # between Han text it would stay a suggestion
+
+
+@pytest.mark.parametrize("text", ["型号为银河-Ⅲ的机器。", "点击左键->选择任务。", "数据如下。-市场分析", "他说：“好的”─就走了。"])
+def test_a_dash_at_a_clause_edge_that_completes_no_word_is_not_even_suggested(text):
+    r = explain(text, only=["ocr_confusion"])
+    assert r.text == text and not [s for s in r.suggestions if s.after == "一"]
