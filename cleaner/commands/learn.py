@@ -60,7 +60,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--field", default="text", metavar="NAME", help="the JSON Lines field, or the Parquet column, to learn (default: text)")
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
-    p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: at most N n-grams (default 16,000,000: under 200 MB)")
+    p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: n-grams of three characters or more are dropped, rarest first, while the model holds more than N (default 16,000,000: a model of about 64 MB on disk; learning peaks at about 1 GB of memory whatever the corpus size)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     add_engine_options(p, ray="Ray tasks count the n-grams of each part of the input and the counts are added up, "
                        "the local engine's model while the corpus's distinct n-grams fit --max-ngrams")
