@@ -539,12 +539,12 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     return np.frombuffer(isolated, dtype=np.int64), np.frombuffer(pos, dtype=np.int64), np.frombuffer(codes, dtype=np.int64), np.frombuffer(deficit, dtype=np.float64), np.frombuffer(kind, dtype=np.int64)
 
 
-def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False) -> tuple[bytearray, ...] | None:
+def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False, cp: np.ndarray | None = None) -> tuple[bytearray, ...] | None:
     """The eight buffers of ``_cleaner_speedups.proposals`` (int64 but the
     deficits, float64) or None (see :func:`_c_proposals`): five of the
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
-    ``cm.ids(text)`` when the caller has them."""
+    ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
     if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (CONTEXT_NEAR_PAIRS is not None and CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
     long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
@@ -553,7 +553,7 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes:
         held = (values, cm.counts, cm.table, cm._vocab_codes, *_proposal_args(cm, values))
         _PROPOSAL_ARGS[cm] = held
-    cp = code_points(text)
+    cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
     out = _SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
     return None if out is NotImplemented else tuple(out)
@@ -1176,6 +1176,36 @@ def _left_out_of(cm: CharModel, ids: np.ndarray, pos_buf: bytearray, code_buf: b
     return pos, solo[cm.table[codes]] - solo[ids[pos]], np.frombuffer(deficit_buf, dtype=np.float64) * CONTEXT_CHANNEL_SLOPE + CONTEXT_CHANNEL_COST, codes
 
 
+def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int]] | None:
+    """What :func:`_score_all` reads before the gains in one C call after
+    the proposals' (``_cleaner_speedups.proposal_lists``): :func:`_proposals`'
+    candidates (with the look-alikes left out when :func:`_apart_on`) with
+    :func:`_rarity_discounted`'s channel costs (per candidate: the same
+    before or after :func:`_verified`), then :func:`_left_out_evidence` of
+    the look-alikes left out; the same values, or None where the Python
+    functions run (no C module, the dictionary's proposals on, a cost that
+    is not a float).  The lists and numpy calls of those functions cost
+    about 40 us a piece of unseen news; ``ids`` and ``cp``: the text's ids
+    and code points."""
+    costs = (CONTEXT_CHANNEL_SLOPE, CONTEXT_CHANNEL_COST, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0, CONTEXT_PLAUSIBLE)
+    rare = CONTEXT_RARE_RATIO is not None
+    if _SPEEDUPS is None or CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT)):
+        return None
+    found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=_apart_on(cm), cp=cp)
+    if found is None:
+        return None
+    params = np.array((*costs, float(rare), CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT), dtype=np.float64)
+    out = _SPEEDUPS.proposal_lists(*found, ids, cm.table, cm.solo_logp, cm.unigram_counts if rare else _NO_COUNTS, params)
+    if out is NotImplemented:
+        return None
+    pos, alts, chan, visual, lone, flags, away_pos, away_gain, counted = out
+    return (pos, alts, chan, visual, lone, flags), away_pos, away_gain, counted
+
+
+#: the unigram counts :func:`_c_score_lists` passes with the rarity discount off
+_NO_COUNTS = np.zeros(0, dtype=np.int64)
+
+
 def _left_out_evidence(left_out: Sequence[LeftOut]) -> tuple[list[int], list[float], set[int]]:
     """The positions and gains of the look-alikes left out (as lists, for
     :func:`_rival`) and the isolated suspects they make plausible (as
@@ -1195,15 +1225,21 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     more to be reported at all."""
     nb_fn = neighbours or _default_neighbours()
     m = word_model or model()
-    ids = cm.ids(text)  # once for the proposals and the gains
-    left_out: list[LeftOut] = []
-    pos, alts, chan, visual, isolated, maybe = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
-    away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
+    cp = code_points(text)
+    ids = cm.table[cp].astype(np.int64)  # cm.ids(text), once for the proposals and the gains
+    fused = _c_score_lists(text, cm, nb_fn, ids, cp) if nb_fn is _visual_han_neighbours else None
+    if fused is None:
+        left_out: list[LeftOut] = []
+        found = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
+        away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
+    else:
+        found, away_pos, away_gain, counted = fused  # the rarity discount made
+    pos, alts, chan, visual, isolated, maybe = found
     if not pos:
         return [], len(counted)
     gain_list = cm.gains(text, pos, alts, ids=ids).tolist()
     pos, alts, chan, visual, longs, gain_list = _verified(text, pos, alts, chan, visual, maybe, gain_list, m)
-    if CONTEXT_RARE_RATIO is not None:
+    if CONTEXT_RARE_RATIO is not None and fused is None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
     # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
     # one pass over the candidates (about 200 a piece of unseen news) for the plausible suspects and the live ones: four list passes before
