@@ -695,14 +695,14 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     held = _PAIR_BITS.get(cm)
     if held is not None and least in held:  # the common case first: no import, no setdefault
         return held[least]
-    from .charmodel import BITS
+    from .charmodel import BITS, huge_pages
 
     held = _PAIR_BITS.setdefault(cm, {})
     flags = np.zeros(1 << (2 * BITS), dtype=bool)
     flags[cm.pairs_at_least(least)] = True
     # then one bit per 64 pairs, set when one of them is (32 KB): the C reads it first, and a pair the corpus does not write mostly stays out of the 2 MB
     bits = np.concatenate((np.packbits(flags, bitorder="little"), np.packbits(flags.reshape(-1, 64).any(axis=1), bitorder="little")))
-    held[least] = bits
+    held[least] = bits = huge_pages(bits)  # read at random by the C proposals
     return bits
 
 
@@ -719,6 +719,8 @@ def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
     >>> "".join(map(chr, mine.tolist())) == "".join(sorted(_visual_two_steps("己") - {"己"}))
     True
     """
+    from .charmodel import huge_pages
+
     alikes, starts = _visual_alikes(), _alike_starts()
     mask = (1 << _CODE_BITS) - 1
     first, second = alikes.keys >> _CODE_BITS, alikes.keys & mask
@@ -729,7 +731,7 @@ def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
     at = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
     keys = np.unique((np.repeat(first, sizes) << _CODE_BITS) | (alikes.keys[at] & mask))
     keys = keys[(keys >> _CODE_BITS) != (keys & mask)]
-    return keys, np.searchsorted(keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
+    return huge_pages(keys), np.searchsorted(keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
 
 
 @functools.lru_cache(maxsize=16384)
