@@ -554,7 +554,22 @@ class CharModel:
         """
         if not len(positions):
             return np.zeros(0)
-        p, back = self._gain_probs(self.ids(text) if ids is None else ids, np.asarray(positions, dtype=np.int64), self.table[_codes("".join(replacements))].astype(np.int64))
+        return self.gains_at(self.ids(text) if ids is None else ids, np.asarray(positions, dtype=np.int64), _codes("".join(replacements)))
+
+    def gains_at(self, ids: np.ndarray, positions: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """:meth:`gains` of the text of ``ids`` (:meth:`ids`) with the
+        character of code point ``codes[j]`` at ``positions[j]`` (int64
+        arrays: the context pass has them from the C proposals, no list or
+        string to convert).
+
+        >>> m = learn(["我们在北京工作。"] * 30)
+        >>> t = "我们在北涼工作。"
+        >>> m.gains_at(m.ids(t), np.array([4]), np.array([ord("京")])).tolist() == m.gains(t, [4], ["京"]).tolist()
+        True
+        """
+        if not len(positions):
+            return np.zeros(0)
+        p, back = self._gain_probs(ids, positions, self.table[codes].astype(np.int64))
         both = np.log(p).reshape(self.order, -1).sum(axis=0)  # per row: the sum of its predicted columns
         return both[: len(back)] - both[len(back) :][back]
 

@@ -1178,7 +1178,7 @@ def _left_out_of(cm: CharModel, ids: np.ndarray, pos_buf: bytearray, code_buf: b
     return pos, solo[cm.table[codes]] - solo[ids[pos]], np.frombuffer(deficit_buf, dtype=np.float64) * CONTEXT_CHANNEL_SLOPE + CONTEXT_CHANNEL_COST, codes
 
 
-def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int]] | None:
+def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int], np.ndarray, np.ndarray] | None:
     """What :func:`_score_all` reads before the gains in one C call after
     the proposals' (``_cleaner_speedups.proposal_lists``): :func:`_proposals`'
     candidates (with the look-alikes left out when :func:`_apart_on`) with
@@ -1186,9 +1186,10 @@ def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray,
     before or after :func:`_verified`), then :func:`_left_out_evidence` of
     the look-alikes left out; the same values, or None where the Python
     functions run (no C module, the dictionary's proposals on, a cost that
-    is not a float).  The lists and numpy calls of those functions cost
-    about 40 us a piece of unseen news; ``ids`` and ``cp``: the text's ids
-    and code points."""
+    is not a float); then the candidates' positions and code points as
+    int64 arrays (for :meth:`CharModel.gains_at`).  The lists and numpy
+    calls of those functions cost about 40 us a piece of unseen news;
+    ``ids`` and ``cp``: the text's ids and code points."""
     costs = (CONTEXT_CHANNEL_SLOPE, CONTEXT_CHANNEL_COST, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0, CONTEXT_PLAUSIBLE)
     rare = CONTEXT_RARE_RATIO is not None
     if _SPEEDUPS is None or CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT)):
@@ -1201,7 +1202,7 @@ def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray,
     if out is NotImplemented:
         return None
     pos, alts, chan, visual, lone, flags, away_pos, away_gain, counted = out
-    return (pos, alts, chan, visual, lone, flags), away_pos, away_gain, counted
+    return (pos, alts, chan, visual, lone, flags), away_pos, away_gain, counted, np.frombuffer(found[1], dtype=np.int64), np.frombuffer(found[2], dtype=np.int64)
 
 
 #: the unigram counts :func:`_c_score_lists` passes with the rarity discount off
@@ -1235,11 +1236,11 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         found = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
         away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
     else:
-        found, away_pos, away_gain, counted = fused  # the rarity discount made
+        found, away_pos, away_gain, counted, at, codes = fused  # the rarity discount made
     pos, alts, chan, visual, isolated, maybe = found
     if not pos:
         return [], len(counted)
-    gain_list = cm.gains(text, pos, alts, ids=ids).tolist()
+    gain_list = (cm.gains(text, pos, alts, ids=ids) if fused is None else cm.gains_at(ids, at, codes)).tolist()
     pos, alts, chan, visual, longs, gain_list = _verified(text, pos, alts, chan, visual, maybe, gain_list, m)
     if CONTEXT_RARE_RATIO is not None and fused is None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)

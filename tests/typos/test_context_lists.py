@@ -63,8 +63,9 @@ def test_proposal_lists_are_pythons(fast, cm, monkeypatch):
             got = context._c_score_lists(t, cm, nb, cm.ids(t), code_points(t))
             assert got is not None
             want = _python_lists(t, cm, nb, m)
-            assert _same(got, want), t
-            (pos, _, chan, visual, _, flags), away, _, plausible = got
+            assert _same(got[:4], want), t
+            (pos, alts, chan, visual, _, flags), away, _, plausible, at, codes = got
+            assert at.tolist() == pos and codes.tolist() == list(map(ord, alts))  # for CharModel.gains_at
             undiscounted = context._proposals(t, cm, nb, m, cm.ids(t), left_out=[])[2]
             seen["discount"] += sum(a != b for a, b in zip(chan, undiscounted))
             seen["away"] += len(away)
