@@ -1244,35 +1244,15 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     pos, alts, chan, visual, longs, gain_list = _verified(text, pos, alts, chan, visual, maybe, gain_list, m)
     if CONTEXT_RARE_RATIO is not None and fused is None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
-    # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
-    # one pass over the candidates (about 200 a piece of unseen news) for the plausible suspects and the live ones: four list passes before
-    slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
     lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
-    plausible, seen = len(counted), -1  # pos ascending: the plausible suspects counted once each
-    cost, slope, least = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
     out: list[Scored] = []
-    groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
-    heads: list[int] = []
-    last = -1
-    for j, (p, g, c, v) in enumerate(zip(pos, gain_list, chan, visual)):
-        if p in isolated:
-            if p != seen and v and g - (c - cost) / slope >= least:
-                plausible, seen = plausible + (p not in counted), p
-            if not g - c + slack >= lone_floor:  # not <: the same outcome for a NaN
-                continue
-        elif not g - c + slack >= other_floor:
-            continue
-        if p == last:
-            groups[-1].append(j)
-        else:
-            last = p
-            heads.append(p)
-            groups.append([j])
+    floors = (CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK, lone_floor, other_floor, CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE)
+    got = _SPEEDUPS.floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts, np.array(floors, dtype=np.float64), WINDOW) if _SPEEDUPS is not None and all(type(x) is float for x in floors) else NotImplemented
+    plausible, spans, groups, chars = _py_floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts) if got is NotImplemented else got
     if not groups:
         return out, plausible
-    spans = [(*han_span(text, i, WINDOW), i) for i in heads]
     if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
-        bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g] for g in groups], m, banned)
+        bounds = _word_gain_bounds_many(text, spans, chars, m, banned)
         groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= (lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN] for g, ub, (_, _, i) in zip(groups, bounds, spans)]
     live: list[tuple[int, int, float]] = []  # (candidate, position, word gain) of those that reach the floor
     for (a, b, i), js in zip(spans, groups):
@@ -1297,6 +1277,49 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
             veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS)
         out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=max(_rival(pos, gain_list, j), _rival(away_pos, away_gain, -1, at=i)), isolated=i in isolated, long_word=long))
     return out, plausible
+
+
+def _py_floor_groups(
+    text: str, pos: list[int], gain_list: list[float], chan: list[float], visual: list[bool], isolated: frozenset[int], counted: set[int], alts: list[str]
+) -> tuple[int, list[tuple[int, int, int]], list[list[int]], list[list[str]]]:
+    """The plausible suspects (those of the look-alikes left out,
+    ``counted``, and the isolated positions with a look-alike whose gain
+    less its similarity deficit reaches :data:`CONTEXT_PLAUSIBLE`), then of
+    the candidates that may reach their floor (:data:`CONTEXT_SUGGEST`,
+    plus :data:`CONTEXT_UNISOLATED` where what is written is not isolated)
+    with the most the word model could add (:data:`CONTEXT_WORD_SLACK`):
+    per position (``pos`` ascending), its span (:func:`han_span` of
+    :data:`WINDOW` and the position), the candidates' indices and their
+    characters.  The reference of ``_cleaner_speedups.floor_groups``, the
+    C loop :func:`_score_all` runs (8 us a piece of unseen news in Python).
+
+    >>> _py_floor_groups("他在北凉工作", [3, 3, 4], [20.0, -5.0, 10.0], [8.0, 8.0, 28.0], [True, True, False], frozenset({3}), set(), ["京", "原", "作"])
+    (1, [(0, 6, 3)], [[0]], [['京']])
+    """
+    # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
+    # one pass over the candidates (about 200 a piece of unseen news) for the plausible suspects and the live ones: four list passes before
+    slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
+    lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
+    plausible, seen = len(counted), -1  # pos ascending: the plausible suspects counted once each
+    cost, slope, least = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
+    groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
+    heads: list[int] = []
+    last = -1
+    for j, (p, g, c, v) in enumerate(zip(pos, gain_list, chan, visual)):
+        if p in isolated:
+            if p != seen and v and g - (c - cost) / slope >= least:
+                plausible, seen = plausible + (p not in counted), p
+            if not g - c + slack >= lone_floor:  # not <: the same outcome for a NaN
+                continue
+        elif not g - c + slack >= other_floor:
+            continue
+        if p == last:
+            groups[-1].append(j)
+        else:
+            last = p
+            heads.append(p)
+            groups.append([j])
+    return plausible, [(*han_span(text, i, WINDOW), i) for i in heads], groups, [[alts[j] for j in g] for g in groups]
 
 
 def _verified(

@@ -5,7 +5,7 @@
  * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
  * proposals: cleaner.typos.context._py_proposals, suspects to candidates;
  * neighbour_counts: CharModel.neighbour_counts; proposal_lists: the
- * proposals as context._score_all reads them)
+ * proposals as context._score_all reads them; floor_groups: its floor loop)
  * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds, and
  * word_gain_bounds_many for several places of a text in one call;
  * four_gram_max: _four_gram_counts of a candidate's window).
@@ -979,6 +979,23 @@ is_han_at(int kind, const void *data, Py_ssize_t k)
     return x >= 0x4E00 && x <= 0x9FFF;
 }
 
+/* py_han_span's span [*a, *b) of the str text (0 <= i < len, width >= 0) */
+static void
+han_span_of(PyObject *text, Py_ssize_t i, Py_ssize_t width, Py_ssize_t *a, Py_ssize_t *b)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (width > n) /* the same span: the text ends first */
+        width = n;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t lo = i, hi = i + 1;
+    while (lo > i - width && lo > 0 && is_han_at(kind, data, lo - 1))
+        lo--;
+    while (hi <= i + width && hi < n && is_han_at(kind, data, hi))
+        hi++;
+    *a = lo, *b = hi;
+}
+
 static PyObject *
 han_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -993,15 +1010,8 @@ han_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = PyUnicode_GET_LENGTH(str);
     if (i < 0 || i >= n || width < 0)
         Py_RETURN_NOTIMPLEMENTED;
-    if (width > n) /* the same span: the text ends first */
-        width = n;
-    int kind = PyUnicode_KIND(str);
-    const void *data = PyUnicode_DATA(str);
-    Py_ssize_t a = i, b = i + 1;
-    while (a > i - width && a > 0 && is_han_at(kind, data, a - 1))
-        a--;
-    while (b <= i + width && b < n && is_han_at(kind, data, b))
-        b++;
+    Py_ssize_t a, b;
+    han_span_of(str, i, width, &a, &b);
     return Py_BuildValue("(nn)", a, b);
 }
 
@@ -2739,6 +2749,110 @@ done:
 #undef I
 #undef D
 
+/* the floats of floor_groups (fparams): the word model's slack, the floors
+ * of a candidate where what is written is isolated and where it is not,
+ * context's channel cost and slope, CONTEXT_PLAUSIBLE */
+enum { G_SLACK, G_LONE_FLOOR, G_OTHER_FLOOR, G_COST, G_SLOPE, G_LEAST, N_GPARAMS };
+
+/* floor_groups(text, pos, gains, chan, visual, isolated, counted, alts,
+ *              fparams, window)
+ * -> context._py_floor_groups: (the plausible suspects, the spans (a, b, i)
+ *    of the positions with a candidate that may reach its floor, those
+ *    candidates' indices by position, their characters), or NotImplemented
+ *    (other types or lengths, pos not ascending).  The same double
+ *    operations in the same order as the Python loop */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=off")))
+#endif
+static PyObject *
+floor_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("floor_groups", nargs, 10))
+        return NULL;
+    PyObject *text = args[0], *pos = args[1], *gains = args[2], *chan = args[3], *visual = args[4], *isolated = args[5], *counted = args[6], *alts = args[7];
+    Py_ssize_t window;
+    if (!PyUnicode_CheckExact(text) || !PyList_CheckExact(pos) || !PyList_CheckExact(gains) || !PyList_CheckExact(chan) || !PyList_CheckExact(visual)
+        || !PyList_CheckExact(alts) || !PyAnySet_CheckExact(isolated) || !PyAnySet_CheckExact(counted) || as_index(args[9], &window) < 0 || window < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t nc = PyList_GET_SIZE(pos), n = PyUnicode_GET_LENGTH(text);
+    if (PyList_GET_SIZE(gains) != nc || PyList_GET_SIZE(chan) != nc || PyList_GET_SIZE(visual) != nc || PyList_GET_SIZE(alts) != nc)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_buffer v[1];
+    static const int want[1] = {F64};
+    if (take_typed(args + 8, v, want, 1) != 1)
+        Py_RETURN_NOTIMPLEMENTED;
+    PyObject *out = Py_NotImplemented, *spans = NULL, *groups = NULL, *chars = NULL, *group = NULL, *chs = NULL;
+    if (v[0].len / 8 != N_GPARAMS)
+        goto done;
+    const double *fp = (const double *)v[0].buf;
+    Py_ssize_t last_p = -1;
+    for (Py_ssize_t j = 0; j < nc; j++) { /* types and order first: the Python loop reads them as they are */
+        PyObject *p = PyList_GET_ITEM(pos, j), *a = PyList_GET_ITEM(alts, j), *vis = PyList_GET_ITEM(visual, j);
+        Py_ssize_t pj;
+        if (as_index(p, &pj) < 0 || pj < 0 || pj >= n || pj < last_p || !PyFloat_CheckExact(PyList_GET_ITEM(gains, j)) || !PyFloat_CheckExact(PyList_GET_ITEM(chan, j))
+            || !PyUnicode_CheckExact(a) || (vis != Py_True && vis != Py_False))
+            goto done;
+        last_p = pj;
+    }
+    out = NULL;
+    Py_ssize_t plausible = PySet_GET_SIZE(counted), seen = -1, last = -1;
+    if ((spans = PyList_New(0)) == NULL || (groups = PyList_New(0)) == NULL || (chars = PyList_New(0)) == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < nc; j++) {
+        PyObject *p = PyList_GET_ITEM(pos, j);
+        Py_ssize_t pj = PyLong_AsSsize_t(p);
+        double g = PyFloat_AS_DOUBLE(PyList_GET_ITEM(gains, j)), c = PyFloat_AS_DOUBLE(PyList_GET_ITEM(chan, j));
+        int lone = PySet_Contains(isolated, p);
+        if (lone < 0)
+            goto done;
+        if (lone) {
+            if (pj != seen && PyList_GET_ITEM(visual, j) == Py_True && g - (c - fp[G_COST]) / fp[G_SLOPE] >= fp[G_LEAST]) {
+                int was = PySet_Contains(counted, p);
+                if (was < 0)
+                    goto done;
+                plausible += !was;
+                seen = pj;
+            }
+            if (!(g - c + fp[G_SLACK] >= fp[G_LONE_FLOOR])) /* the same outcome for a NaN */
+                continue;
+        }
+        else if (!(g - c + fp[G_SLACK] >= fp[G_OTHER_FLOOR]))
+            continue;
+        if (pj != last) {
+            Py_ssize_t a, b;
+            han_span_of(text, pj, window, &a, &b);
+            PyObject *span = Py_BuildValue("(nnn)", a, b, pj);
+            group = PyList_New(0);
+            chs = PyList_New(0);
+            if (span == NULL || group == NULL || chs == NULL || PyList_Append(spans, span) < 0 || PyList_Append(groups, group) < 0 || PyList_Append(chars, chs) < 0) {
+                Py_XDECREF(span);
+                goto done;
+            }
+            Py_DECREF(span);
+            Py_CLEAR(group);
+            Py_CLEAR(chs);
+            last = pj;
+        }
+        PyObject *jj = PyLong_FromSsize_t(j);
+        Py_ssize_t at = PyList_GET_SIZE(groups) - 1;
+        int bad = jj == NULL || PyList_Append(PyList_GET_ITEM(groups, at), jj) < 0 || PyList_Append(PyList_GET_ITEM(chars, at), PyList_GET_ITEM(alts, j)) < 0;
+        Py_XDECREF(jj);
+        if (bad)
+            goto done;
+    }
+    out = Py_BuildValue("(nOOO)", plausible, spans, groups, chars);
+done:
+    Py_XDECREF(spans);
+    Py_XDECREF(groups);
+    Py_XDECREF(chars);
+    Py_XDECREF(group);
+    Py_XDECREF(chs);
+    release_typed(v, 1);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
 /* one run of equal keys of phrases._paired_few: [a, b) of its values, the
  * first and last of its quads (values below n) and how many, the last of
  * its one-gap quads (values n .. 2n, less n) and how many */
@@ -3277,6 +3391,10 @@ static PyMethodDef methods[] = {
      PyDoc_STR("sorted_dups(keys, order, dup)\n--\n\n"
                "np.flatnonzero(ranked[1:] == ranked[:-1]) of ranked = keys[order], into the\n"
                "first entries of dup: how many; NotImplemented for other types or sizes.")},
+    {"floor_groups", (PyCFunction)(void (*)(void))floor_groups, METH_FASTCALL,
+     PyDoc_STR("floor_groups(text, pos, gains, chan, visual, isolated, counted, alts, fparams, window)\n--\n\n"
+               "cleaner.typos.context._py_floor_groups: (plausible, spans, groups, chars), the\n"
+               "same values; NotImplemented for other types or lengths.")},
     {"proposal_lists", (PyCFunction)(void (*)(void))proposal_lists, METH_FASTCALL,
      PyDoc_STR("proposal_lists(isolated, pos, code, deficit, kind, away_pos, away_code, away_deficit, ids, id_table, solo, unigram, fparams)\n--\n\n"
                "the buffers of proposals as cleaner.typos.context._score_all reads them\n"

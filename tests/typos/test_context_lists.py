@@ -128,3 +128,39 @@ def test_sentence_span_is_the_loops():
         t = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
         pos, width = rng.randrange(len(t)), rng.choice((0, 1, 3, 8, 40))
         assert guards._sentence_span(t, pos, width) == _loops(t, pos, width), (t, pos, width)
+
+
+def test_floor_groups_is_the_python_loop(fast):
+    """``_cleaner_speedups.floor_groups`` (the floor loop of
+    :func:`context._score_all`) gives :func:`context._py_floor_groups`'
+    counts, spans, groups and characters on random candidates: gains and
+    costs around the floors (NaN too), isolated positions or not, counted
+    ones, texts with Han runs broken by other characters."""
+    rng = random.Random(47)
+    floors = np.array((context.CONTEXT_WORD_WEIGHT * context.CONTEXT_WORD_SLACK, context.CONTEXT_SUGGEST, context.CONTEXT_SUGGEST + context.CONTEXT_UNISOLATED,
+                       context.CONTEXT_CHANNEL_COST, context.CONTEXT_CHANNEL_SLOPE, context.CONTEXT_PLAUSIBLE))
+    kinds = {"plausible": 0, "groups": 0, "empty": 0}
+    for _ in range(3000):
+        text = "".join(rng.choice("天气很好我们在北京工作。a1 ") for _ in range(rng.randint(1, 60)))
+        n = rng.randint(0, 30)
+        pos = sorted(rng.randrange(len(text)) for _ in range(n))
+        gains = [rng.choice((float("nan"), rng.uniform(-20, 30), 0.0)) for _ in range(n)]
+        chan = [rng.choice((8.0, 16.0, 28.0, rng.uniform(8, 18))) for _ in range(n)]
+        visual = [rng.random() < 0.6 for _ in range(n)]
+        isolated = frozenset(p for p in set(pos) if rng.random() < 0.7)
+        counted = {p for p in range(len(text)) if rng.random() < 0.1}
+        alts = [rng.choice("京凉原作") for _ in range(n)]
+        args = (text, pos, gains, chan, visual, isolated, counted, alts)
+        got = fast.floor_groups(*args, floors, context.WINDOW)
+        want = context._py_floor_groups(*args)
+        assert got == want, args
+        kinds["plausible"] += got[0] > len(counted)
+        kinds["groups"] += len(got[2]) > 0
+        kinds["empty"] += not got[2]
+    assert min(kinds.values()) > 100
+    t, args = "我们在北京工作", (["x"], [1.0], [2.0], [True], frozenset(), set(), ["京"])
+    assert fast.floor_groups(t, [3, 2], [1.0, 1.0], [2.0, 2.0], [True, True], frozenset(), set(), ["京", "京"], floors, 4) is NotImplemented  # not ascending
+    assert fast.floor_groups(t, [3], [1], [2.0], [True], frozenset(), set(), ["京"], floors, 4) is NotImplemented  # an int gain
+    assert fast.floor_groups(t, [3], [1.0], [2.0], [True], frozenset(), set(), ["京"], floors[:3], 4) is NotImplemented
+    assert fast.floor_groups(t, [9], [1.0], [2.0], [True], frozenset(), set(), ["京"], floors, 4) is NotImplemented  # past the text
+    assert fast.floor_groups(t, *args, floors, 4) is NotImplemented  # pos is no list of ints
