@@ -1266,15 +1266,16 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
                 live.append((j, i, word))
     ask = [k for k, (j, _, _) in enumerate(live) if not longs[j] and not visual[j]]  # the corpus proposals not yet known to complete a long word: one look-up for all
     completes = dict(zip(ask, _long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
+    simplified = bool(live) and not guards.has_traditional(text)  # the script guard: once for the text
     for k, (j, i, word) in enumerate(live):
         g = gain_list[j]
         long = longs[j] or completes.get(k, False)
-        veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long)
+        veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long, simplified=simplified)
         if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
             long = True
-            veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True)
+            veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True, simplified=simplified)
         elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
-            veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS)
+            veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS, simplified=simplified)
         out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=max(_rival(pos, gain_list, j), _rival(away_pos, away_gain, -1, at=i)), isolated=i in isolated, long_word=long))
     return out, plausible
 
@@ -1424,7 +1425,7 @@ _GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
 
 
 def _context_veto(
-    text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset()
+    text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset(), simplified: bool = False
 ) -> str | None:
     """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
     can overrule two of them: ``name``/``proper`` when it writes the
@@ -1432,22 +1433,26 @@ def _context_veto(
     :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
     :data:`CONTEXT_WORD_WAIVER`; these three and ``parallel`` to a candidate
     that completes a long word (``long_word``, :data:`CONTEXT_LONG_WORD`:
-    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈)."""
+    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
+    holds no Traditional character (:func:`guards.has_traditional`), so
+    the ``script`` guard cannot object (asked once for the text)."""
     ga, gb = han_span(text, i, GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
     lifted = _LONG_WORD_YIELDS if long_word else lifted
-    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
+    if not simplified and (not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i)):
         return "script"
     if guards.parallel(run, k) and "parallel" not in lifted:
         return "parallel"
     if in_title(text, i):
         return "title"
+    # the dictionary words at k, as written and changed, once for the three guards that read them
+    spans, new_spans = list(m.covering_words(run, k)), list(m.covering_words(run[:k] + after + run[k + 1 :], k))
     for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+        if check(run, k, after, m, spans=spans, new_spans=new_spans) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
             if name == "proper" and CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
                 continue
             return name
-    if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+    if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in spans):
         return "word"
     return None
 
