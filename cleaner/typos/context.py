@@ -1253,7 +1253,8 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         return out, plausible
     if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
         bounds = _word_gain_bounds_many(text, spans, chars, m, banned)
-        groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= (lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN] for g, ub, (_, _, i) in zip(groups, bounds, spans)]
+        weight, bars = CONTEXT_WORD_WEIGHT, [(lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN for _, _, i in spans]  # per position: the same floats
+        groups = [[j for j, u in zip(g, ub) if gain_list[j] + weight * u - chan[j] >= bar] for g, ub, bar in zip(groups, bounds, bars)]
     live: list[tuple[int, int, float]] = []  # (candidate, position, word gain) of those that reach the floor
     for (a, b, i), js in zip(spans, groups):
         if not js:
