@@ -1446,14 +1446,12 @@ def _context_veto(
         return "parallel"
     if in_title(text, i):
         return "title"
-    # the dictionary words at k, as written and changed, once for the three guards that read them
-    spans, new_spans = list(m.covering_words(run, k)), list(m.covering_words(run[:k] + after + run[k + 1 :], k))
     for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m, spans=spans, new_spans=new_spans) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+        if check(run, k, after, m) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
             if name == "proper" and CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
                 continue
             return name
-    if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in spans):
+    if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
         return "word"
     return None
 

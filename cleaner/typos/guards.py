@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
 from importlib import resources
 
 from ..chars import script_chars
@@ -247,11 +246,13 @@ def parallel(run: str, k: int) -> bool:
     return False
 
 
-def name(run: str, k: int, after: str, m: WordModel, *, spans: Sequence[tuple[int, int]] | None = None, new_spans: Sequence[tuple[int, int]] | None = None) -> bool:
+def _words_at(run: str, k: int, m: WordModel) -> list[str]:
+    """Dictionary words of two or more characters in ``run`` that cover ``k``."""
+    return [run[a:b] for a, b in m.covering_words(run, k)]
+
+
+def name(run: str, k: int, after: str, m: WordModel) -> bool:
     """The character at ``k`` is (or would become) part of a person's name.
-    ``spans``, ``new_spans``: ``m.covering_words`` at ``k`` of ``run`` and
-    of ``run`` with ``after`` there, when the caller has them (the
-    context pass asks :func:`proper` and the ``word`` guard too).
 
     >>> from cleaner.typos.model import model
     >>> name("赵明远说", 2, "运", model()), name("越来赴", 2, "越", model())
@@ -259,10 +260,10 @@ def name(run: str, k: int, after: str, m: WordModel, *, spans: Sequence[tuple[in
     """
     surnames = word_lists()["surnames"]
     new = run[:k] + after + run[k + 1 :]
-    for a, b in m.covering_words(run, k) if spans is None else spans:
-        if m.tag(run[a:b]) in NAME_TAGS:
+    for w in _words_at(run, k, m):
+        if m.tag(w) in NAME_TAGS:
             return True
-    for a, b in m.covering_words(new, k) if new_spans is None else new_spans:
+    for a, b in m.covering_words(new, k):
         if m.tag(new[a:b]) in NAME_TAGS and not m.is_word(run[a:b]):
             return True
     # a two-character name a word list holds, of a surname that is also a
@@ -306,20 +307,19 @@ def _in_word(run: str, s: int, k: int, m: WordModel) -> bool:
     return False
 
 
-def proper(run: str, k: int, after: str, m: WordModel, *, spans: Sequence[tuple[int, int]] | None = None, new_spans: Sequence[tuple[int, int]] | None = None) -> bool:
+def proper(run: str, k: int, after: str, m: WordModel) -> bool:
     """The character at ``k`` is in a proper noun, would make one, or stands
-    just before a place or organisation suffix (``spans``, ``new_spans``:
-    as :func:`name` takes them).
+    just before a place or organisation suffix.
 
     >>> from cleaner.typos.model import model
     >>> proper("来到桃溪镇", 2, "林", model()), proper("越来赴", 2, "越", model())
     (True, False)
     """
-    for a, b in m.covering_words(run, k) if spans is None else spans:
-        if m.tag(run[a:b]) in PROPER_TAGS:
+    for w in _words_at(run, k, m):
+        if m.tag(w) in PROPER_TAGS:
             return True
     new = run[:k] + after + run[k + 1 :]
-    for a, b in m.covering_words(new, k) if new_spans is None else new_spans:
+    for a, b in m.covering_words(new, k):
         if m.tag(new[a:b]) in PROPER_TAGS and not m.is_word(run[a:b]):
             return True
     suffixes = word_lists()["proper_suffixes"]
