@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import io
 import itertools
+import mmap
 import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -138,6 +139,46 @@ def _vocabulary(sample: str) -> str:
     values = np.flatnonzero(counts)
     order = np.lexsort((values, -counts[values]))[:VOCAB_SIZE]
     return "".join(map(chr, np.sort(values[order]).tolist()))
+
+
+#: the size of a transparent huge page (x86-64, arm64 with 4 KB pages)
+_HUGE_PAGE = 1 << 21
+
+
+def huge_pages(a: np.ndarray) -> np.ndarray:
+    """``a``, or where it holds a whole huge page (2 MB) and the system
+    can, a copy of it (the same values, the same dtype and shape) in
+    anonymous memory that starts on a 2 MB boundary, its whole 2 MB pages
+    advised for transparent huge pages (``MADV_HUGEPAGE``; Linux in its
+    default ``madvise`` mode gives them only when asked).  The C look-ups
+    read the model's tables at random: on 4 KB pages most of those reads
+    miss the TLB too (the tables are tens of MB), and they evict the word
+    model's entries, which ``ocr_confusion`` then reads slower.  The rest
+    past the last whole 2 MB page stays on 4 KB pages (no memory beyond
+    ``a``'s is touched).
+
+    >>> a = np.arange(1 << 19, dtype=np.int64)  # 4 MB
+    >>> b = huge_pages(a)
+    >>> bool(np.array_equal(a, b)) and b.dtype == a.dtype and huge_pages(a[:10]) is not None
+    True
+    """
+    whole = (a.nbytes // _HUGE_PAGE) * _HUGE_PAGE
+    if not whole or not hasattr(mmap, "MADV_HUGEPAGE") or not hasattr(mmap, "MAP_ANONYMOUS"):
+        return a
+    size = -(-a.nbytes // mmap.PAGESIZE) * mmap.PAGESIZE + _HUGE_PAGE
+    try:
+        mem = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    except OSError:
+        return a
+    raw = np.frombuffer(mem, dtype=np.uint8)  # holds mem
+    skip = -raw.ctypes.data % _HUGE_PAGE
+    try:
+        mem.madvise(mmap.MADV_HUGEPAGE, skip, whole)
+    except OSError:
+        pass  # a hint: 4 KB pages then
+    out = raw[skip : skip + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
 
 
 def _lookup(vocab: str) -> np.ndarray:
@@ -250,11 +291,11 @@ class CharModel:
 
     def __init__(self, vocab: str, keys: np.ndarray, counts: np.ndarray, stats: dict[str, object]) -> None:
         self.vocab = vocab
-        self.keys = keys
-        self.counts = counts
+        self.keys = huge_pages(keys)  # read at random by the C look-ups (huge_pages)
+        self.counts = huge_pages(counts)
         self.stats = stats
         self.order = int(stats.get("order", ORDER))  # type: ignore[call-overload]
-        self.table = _lookup(vocab)
+        self.table = huge_pages(_lookup(vocab))
         self._vocab_set = frozenset(vocab)
         uni = _orders(keys) == 1
         self._total1 = float(counts[uni].sum())
@@ -286,7 +327,7 @@ class CharModel:
             found = keys[pos] == uniq
             n_f[pos[found]] = runs[found]
             s_f[pos[found]] = sums[found]
-        return n_f, s_f
+        return huge_pages(n_f), huge_pages(s_f)
 
     # -- look-ups ---------------------------------------------------------
 
@@ -311,7 +352,7 @@ class CharModel:
         bits = max(10, int(len(self.keys)).bit_length() + 3)
         words = np.zeros(1 << (bits - 6), dtype=np.uint64)
         np.bitwise_or.at(words, _filter_word(self.keys, bits), _filter_mask(self.keys, bits))  # 40 ms for 1.9M keys
-        return words.view(np.uint8), bits
+        return huge_pages(words.view(np.uint8)), bits
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Index of each key in the table, or -1 (in one C call when the
@@ -341,7 +382,7 @@ class CharModel:
         bounds = np.concatenate((starts, ((k + np.uint64(1)) << np.uint64(_ORDER_SHIFT))), axis=1)  # and the next order's first
         table, bits = self._filter
         fence = np.ascontiguousarray(self.keys[::_FENCE]).view(np.int64)
-        return self.keys, table, bits, np.concatenate((np.searchsorted(self.keys, bounds.reshape(-1)).astype(np.int64), fence))
+        return self.keys, table, bits, huge_pages(np.concatenate((np.searchsorted(self.keys, bounds.reshape(-1)).astype(np.int64), fence)))
 
     def _py_find(self, keys: np.ndarray) -> np.ndarray:
         """:meth:`_find` in numpy, the reference for the C one."""
@@ -513,7 +554,22 @@ class CharModel:
         """
         if not len(positions):
             return np.zeros(0)
-        p, back = self._gain_probs(self.ids(text) if ids is None else ids, np.asarray(positions, dtype=np.int64), self.table[_codes("".join(replacements))].astype(np.int64))
+        return self.gains_at(self.ids(text) if ids is None else ids, np.asarray(positions, dtype=np.int64), _codes("".join(replacements)))
+
+    def gains_at(self, ids: np.ndarray, positions: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """:meth:`gains` of the text of ``ids`` (:meth:`ids`) with the
+        character of code point ``codes[j]`` at ``positions[j]`` (int64
+        arrays: the context pass has them from the C proposals, no list or
+        string to convert).
+
+        >>> m = learn(["我们在北京工作。"] * 30)
+        >>> t = "我们在北涼工作。"
+        >>> m.gains_at(m.ids(t), np.array([4]), np.array([ord("京")])).tolist() == m.gains(t, [4], ["京"]).tolist()
+        True
+        """
+        if not len(positions):
+            return np.zeros(0)
+        p, back = self._gain_probs(ids, positions, self.table[codes].astype(np.int64))
         both = np.log(p).reshape(self.order, -1).sum(axis=0)  # per row: the sum of its predicted columns
         return both[: len(back)] - both[len(back) :][back]
 
@@ -599,7 +655,7 @@ class CharModel:
         k, mid, cnt = k[keep], mid[keep], self.counts[sel][keep]
         pair = (((k >> np.uint64(2 * BITS)) << np.uint64(BITS)) | (k & np.uint64(_MASK))).astype(np.int64)
         order = np.lexsort((mid, -cnt.astype(np.int64), pair))
-        return pair[order], mid[order], cnt[order]
+        return huge_pages(pair[order]), huge_pages(mid[order]), huge_pages(cnt[order])
 
     def middles(self, left: np.ndarray, right: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """For each pair of ids ``(left[j], right[j])``: the ids of the (at
@@ -658,7 +714,7 @@ class CharModel:
         ten steps)."""
         pair_keys, mids, cnts = self._middle_index
         shift = BITS - _MIDDLE_SPLIT
-        return pair_keys, mids, cnts, np.searchsorted(pair_keys, np.arange((1 << (BITS + _MIDDLE_SPLIT)) + 1, dtype=np.int64) << shift).astype(np.int64)
+        return pair_keys, mids, cnts, huge_pages(np.searchsorted(pair_keys, np.arange((1 << (BITS + _MIDDLE_SPLIT)) + 1, dtype=np.int64) << shift).astype(np.int64))
 
     def _py_middle_runs(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`middle_runs` in numpy, the reference for the C one."""

@@ -539,12 +539,12 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     return np.frombuffer(isolated, dtype=np.int64), np.frombuffer(pos, dtype=np.int64), np.frombuffer(codes, dtype=np.int64), np.frombuffer(deficit, dtype=np.float64), np.frombuffer(kind, dtype=np.int64)
 
 
-def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False) -> tuple[bytearray, ...] | None:
+def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False, cp: np.ndarray | None = None) -> tuple[bytearray, ...] | None:
     """The eight buffers of ``_cleaner_speedups.proposals`` (int64 but the
     deficits, float64) or None (see :func:`_c_proposals`): five of the
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
-    ``cm.ids(text)`` when the caller has them."""
+    ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
     if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (CONTEXT_NEAR_PAIRS is not None and CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
     long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
@@ -553,7 +553,7 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes:
         held = (values, cm.counts, cm.table, cm._vocab_codes, *_proposal_args(cm, values))
         _PROPOSAL_ARGS[cm] = held
-    cp = code_points(text)
+    cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
     out = _SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
     return None if out is NotImplemented else tuple(out)
@@ -695,14 +695,14 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     held = _PAIR_BITS.get(cm)
     if held is not None and least in held:  # the common case first: no import, no setdefault
         return held[least]
-    from .charmodel import BITS
+    from .charmodel import BITS, huge_pages
 
     held = _PAIR_BITS.setdefault(cm, {})
     flags = np.zeros(1 << (2 * BITS), dtype=bool)
     flags[cm.pairs_at_least(least)] = True
     # then one bit per 64 pairs, set when one of them is (32 KB): the C reads it first, and a pair the corpus does not write mostly stays out of the 2 MB
     bits = np.concatenate((np.packbits(flags, bitorder="little"), np.packbits(flags.reshape(-1, 64).any(axis=1), bitorder="little")))
-    held[least] = bits
+    held[least] = bits = huge_pages(bits)  # read at random by the C proposals
     return bits
 
 
@@ -719,6 +719,8 @@ def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
     >>> "".join(map(chr, mine.tolist())) == "".join(sorted(_visual_two_steps("己") - {"己"}))
     True
     """
+    from .charmodel import huge_pages
+
     alikes, starts = _visual_alikes(), _alike_starts()
     mask = (1 << _CODE_BITS) - 1
     first, second = alikes.keys >> _CODE_BITS, alikes.keys & mask
@@ -729,7 +731,7 @@ def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
     at = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
     keys = np.unique((np.repeat(first, sizes) << _CODE_BITS) | (alikes.keys[at] & mask))
     keys = keys[(keys >> _CODE_BITS) != (keys & mask)]
-    return keys, np.searchsorted(keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
+    return huge_pages(keys), np.searchsorted(keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -1176,6 +1178,37 @@ def _left_out_of(cm: CharModel, ids: np.ndarray, pos_buf: bytearray, code_buf: b
     return pos, solo[cm.table[codes]] - solo[ids[pos]], np.frombuffer(deficit_buf, dtype=np.float64) * CONTEXT_CHANNEL_SLOPE + CONTEXT_CHANNEL_COST, codes
 
 
+def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int], np.ndarray, np.ndarray] | None:
+    """What :func:`_score_all` reads before the gains in one C call after
+    the proposals' (``_cleaner_speedups.proposal_lists``): :func:`_proposals`'
+    candidates (with the look-alikes left out when :func:`_apart_on`) with
+    :func:`_rarity_discounted`'s channel costs (per candidate: the same
+    before or after :func:`_verified`), then :func:`_left_out_evidence` of
+    the look-alikes left out; the same values, or None where the Python
+    functions run (no C module, the dictionary's proposals on, a cost that
+    is not a float); then the candidates' positions and code points as
+    int64 arrays (for :meth:`CharModel.gains_at`).  The lists and numpy
+    calls of those functions cost about 40 us a piece of unseen news;
+    ``ids`` and ``cp``: the text's ids and code points."""
+    costs = (CONTEXT_CHANNEL_SLOPE, CONTEXT_CHANNEL_COST, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0, CONTEXT_PLAUSIBLE)
+    rare = CONTEXT_RARE_RATIO is not None
+    if _SPEEDUPS is None or CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT)):
+        return None
+    found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=_apart_on(cm), cp=cp)
+    if found is None:
+        return None
+    params = np.array((*costs, float(rare), CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT), dtype=np.float64)
+    out = _SPEEDUPS.proposal_lists(*found, ids, cm.table, cm.solo_logp, cm.unigram_counts if rare else _NO_COUNTS, params)
+    if out is NotImplemented:
+        return None
+    pos, alts, chan, visual, lone, flags, away_pos, away_gain, counted = out
+    return (pos, alts, chan, visual, lone, flags), away_pos, away_gain, counted, np.frombuffer(found[1], dtype=np.int64), np.frombuffer(found[2], dtype=np.int64)
+
+
+#: the unigram counts :func:`_c_score_lists` passes with the rarity discount off
+_NO_COUNTS = np.zeros(0, dtype=np.int64)
+
+
 def _left_out_evidence(left_out: Sequence[LeftOut]) -> tuple[list[int], list[float], set[int]]:
     """The positions and gains of the look-alikes left out (as lists, for
     :func:`_rival`) and the isolated suspects they make plausible (as
@@ -1195,23 +1228,82 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     more to be reported at all."""
     nb_fn = neighbours or _default_neighbours()
     m = word_model or model()
-    ids = cm.ids(text)  # once for the proposals and the gains
-    left_out: list[LeftOut] = []
-    pos, alts, chan, visual, isolated, maybe = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
-    away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
+    cp = code_points(text)
+    ids = cm.table[cp].astype(np.int64)  # cm.ids(text), once for the proposals and the gains
+    fused = _c_score_lists(text, cm, nb_fn, ids, cp) if nb_fn is _visual_han_neighbours else None
+    if fused is None:
+        left_out: list[LeftOut] = []
+        found = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
+        away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
+    else:
+        found, away_pos, away_gain, counted, at, codes = fused  # the rarity discount made
+    pos, alts, chan, visual, isolated, maybe = found
     if not pos:
         return [], len(counted)
-    gain_list = cm.gains(text, pos, alts, ids=ids).tolist()
+    gain_list = (cm.gains(text, pos, alts, ids=ids) if fused is None else cm.gains_at(ids, at, codes)).tolist()
     pos, alts, chan, visual, longs, gain_list = _verified(text, pos, alts, chan, visual, maybe, gain_list, m)
-    if CONTEXT_RARE_RATIO is not None:
+    if CONTEXT_RARE_RATIO is not None and fused is None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
+    lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
+    out: list[Scored] = []
+    floors = (CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK, lone_floor, other_floor, CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE)
+    got = _SPEEDUPS.floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts, np.array(floors, dtype=np.float64), WINDOW) if _SPEEDUPS is not None and all(type(x) is float for x in floors) else NotImplemented
+    plausible, spans, groups, chars = _py_floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts) if got is NotImplemented else got
+    if not groups:
+        return out, plausible
+    if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
+        bounds = _word_gain_bounds_many(text, spans, chars, m, banned)
+        weight, bars = CONTEXT_WORD_WEIGHT, [(lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN for _, _, i in spans]  # per position: the same floats
+        groups = [[j for j, u in zip(g, ub) if gain_list[j] + weight * u - chan[j] >= bar] for g, ub, bar in zip(groups, bounds, bars)]
+    live: list[tuple[int, int, float]] = []  # (candidate, position, word gain) of those that reach the floor
+    for (a, b, i), js in zip(spans, groups):
+        if not js:
+            continue
+        floor = lone_floor if i in isolated else other_floor
+        base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
+        for j, new in zip(js, news):
+            word = new - base
+            if gain_list[j] + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
+                live.append((j, i, word))
+    ask = [k for k, (j, _, _) in enumerate(live) if not longs[j] and not visual[j]]  # the corpus proposals not yet known to complete a long word: one look-up for all
+    completes = dict(zip(ask, _long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
+    simplified = bool(live) and not guards.has_traditional(text)  # the script guard: once for the text
+    for k, (j, i, word) in enumerate(live):
+        g = gain_list[j]
+        long = longs[j] or completes.get(k, False)
+        veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long, simplified=simplified)
+        if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
+            long = True
+            veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True, simplified=simplified)
+        elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
+            veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS, simplified=simplified)
+        out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=max(_rival(pos, gain_list, j), _rival(away_pos, away_gain, -1, at=i)), isolated=i in isolated, long_word=long))
+    return out, plausible
+
+
+def _py_floor_groups(
+    text: str, pos: list[int], gain_list: list[float], chan: list[float], visual: list[bool], isolated: frozenset[int], counted: set[int], alts: list[str]
+) -> tuple[int, list[tuple[int, int, int]], list[list[int]], list[list[str]]]:
+    """The plausible suspects (those of the look-alikes left out,
+    ``counted``, and the isolated positions with a look-alike whose gain
+    less its similarity deficit reaches :data:`CONTEXT_PLAUSIBLE`), then of
+    the candidates that may reach their floor (:data:`CONTEXT_SUGGEST`,
+    plus :data:`CONTEXT_UNISOLATED` where what is written is not isolated)
+    with the most the word model could add (:data:`CONTEXT_WORD_SLACK`):
+    per position (``pos`` ascending), its span (:func:`han_span` of
+    :data:`WINDOW` and the position), the candidates' indices and their
+    characters.  The reference of ``_cleaner_speedups.floor_groups``, the
+    C loop :func:`_score_all` runs (8 us a piece of unseen news in Python).
+
+    >>> _py_floor_groups("他在北凉工作", [3, 3, 4], [20.0, -5.0, 10.0], [8.0, 8.0, 28.0], [True, True, False], frozenset({3}), set(), ["京", "原", "作"])
+    (1, [(0, 6, 3)], [[0]], [['京']])
+    """
     # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
     # one pass over the candidates (about 200 a piece of unseen news) for the plausible suspects and the live ones: four list passes before
     slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
     lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
     plausible, seen = len(counted), -1  # pos ascending: the plausible suspects counted once each
     cost, slope, least = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
-    out: list[Scored] = []
     groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
     heads: list[int] = []
     last = -1
@@ -1229,35 +1321,7 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
             last = p
             heads.append(p)
             groups.append([j])
-    if not groups:
-        return out, plausible
-    spans = [(*han_span(text, i, WINDOW), i) for i in heads]
-    if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
-        bounds = _word_gain_bounds_many(text, spans, [[alts[j] for j in g] for g in groups], m, banned)
-        groups = [[j for j, u in zip(g, ub) if gain_list[j] + CONTEXT_WORD_WEIGHT * u - chan[j] >= (lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN] for g, ub, (_, _, i) in zip(groups, bounds, spans)]
-    live: list[tuple[int, int, float]] = []  # (candidate, position, word gain) of those that reach the floor
-    for (a, b, i), js in zip(spans, groups):
-        if not js:
-            continue
-        floor = lone_floor if i in isolated else other_floor
-        base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
-        for j, new in zip(js, news):
-            word = new - base
-            if gain_list[j] + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
-                live.append((j, i, word))
-    ask = [k for k, (j, _, _) in enumerate(live) if not longs[j] and not visual[j]]  # the corpus proposals not yet known to complete a long word: one look-up for all
-    completes = dict(zip(ask, _long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
-    for k, (j, i, word) in enumerate(live):
-        g = gain_list[j]
-        long = longs[j] or completes.get(k, False)
-        veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long)
-        if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
-            long = True
-            veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True)
-        elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
-            veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS)
-        out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=max(_rival(pos, gain_list, j), _rival(away_pos, away_gain, -1, at=i)), isolated=i in isolated, long_word=long))
-    return out, plausible
+    return plausible, [(*han_span(text, i, WINDOW), i) for i in heads], groups, [[alts[j] for j in g] for g in groups]
 
 
 def _verified(
@@ -1362,7 +1426,7 @@ _GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
 
 
 def _context_veto(
-    text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset()
+    text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset(), simplified: bool = False
 ) -> str | None:
     """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
     can overrule two of them: ``name``/``proper`` when it writes the
@@ -1370,11 +1434,13 @@ def _context_veto(
     :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
     :data:`CONTEXT_WORD_WAIVER`; these three and ``parallel`` to a candidate
     that completes a long word (``long_word``, :data:`CONTEXT_LONG_WORD`:
-    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈)."""
+    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
+    holds no Traditional character (:func:`guards.has_traditional`), so
+    the ``script`` guard cannot object (asked once for the text)."""
     ga, gb = han_span(text, i, GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
     lifted = _LONG_WORD_YIELDS if long_word else lifted
-    if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i):
+    if not simplified and (not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i)):
         return "script"
     if guards.parallel(run, k) and "parallel" not in lifted:
         return "parallel"

@@ -164,7 +164,7 @@ py_word_starts = word_starts
 py_word_gain_bound = word_gain_bound
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-SPEEDUPS_ABI = 10
+SPEEDUPS_ABI = 11
 
 
 def speedups() -> Any:

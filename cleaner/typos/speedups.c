@@ -4,7 +4,8 @@
  * character model's n-gram look-ups (ngram_find: CharModel._find;
  * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
  * proposals: cleaner.typos.context._py_proposals, suspects to candidates;
- * neighbour_counts: CharModel.neighbour_counts)
+ * neighbour_counts: CharModel.neighbour_counts; proposal_lists: the
+ * proposals as context._score_all reads them; floor_groups: its floor loop)
  * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds, and
  * word_gain_bounds_many for several places of a text in one call;
  * four_gram_max: _four_gram_counts of a candidate's window).
@@ -34,7 +35,7 @@
 #include <sys/mman.h>
 #endif
 
-#define ABI 10
+#define ABI 11
 #define MAX_WORD 8
 #define UNKNOWN_LOGP (-21.0)
 
@@ -978,6 +979,23 @@ is_han_at(int kind, const void *data, Py_ssize_t k)
     return x >= 0x4E00 && x <= 0x9FFF;
 }
 
+/* py_han_span's span [*a, *b) of the str text (0 <= i < len, width >= 0) */
+static void
+han_span_of(PyObject *text, Py_ssize_t i, Py_ssize_t width, Py_ssize_t *a, Py_ssize_t *b)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (width > n) /* the same span: the text ends first */
+        width = n;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t lo = i, hi = i + 1;
+    while (lo > i - width && lo > 0 && is_han_at(kind, data, lo - 1))
+        lo--;
+    while (hi <= i + width && hi < n && is_han_at(kind, data, hi))
+        hi++;
+    *a = lo, *b = hi;
+}
+
 static PyObject *
 han_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -992,22 +1010,15 @@ han_span(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = PyUnicode_GET_LENGTH(str);
     if (i < 0 || i >= n || width < 0)
         Py_RETURN_NOTIMPLEMENTED;
-    if (width > n) /* the same span: the text ends first */
-        width = n;
-    int kind = PyUnicode_KIND(str);
-    const void *data = PyUnicode_DATA(str);
-    Py_ssize_t a = i, b = i + 1;
-    while (a > i - width && a > 0 && is_han_at(kind, data, a - 1))
-        a--;
-    while (b <= i + width && b < n && is_han_at(kind, data, b))
-        b++;
+    Py_ssize_t a, b;
+    han_span_of(str, i, width, &a, &b);
     return Py_BuildValue("(nn)", a, b);
 }
 
 /* ---- screen_arrays: cleaner.typos.confusion_rule._screen_arrays ------- */
 
 /* which element type a buffer must hold */
-enum { I64, F64, U8 };
+enum { I64, F64, U8, U16 };
 
 /* a 1-d C-contiguous buffer of obj whose items are itemsize bytes of one of
  * the format characters in kinds (writable when asked): 0, or 1 when not
@@ -1041,7 +1052,27 @@ get_typed(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *kinds
 static int
 get_array(PyObject *obj, Py_buffer *view, int want)
 {
-    return want == I64 ? get_typed(obj, view, 8, I64_KINDS, 0) : want == F64 ? get_typed(obj, view, 8, "d", 0) : get_typed(obj, view, 1, "B", 0);
+    return want == I64 ? get_typed(obj, view, 8, I64_KINDS, 0) : want == F64 ? get_typed(obj, view, 8, "d", 0) : want == U16 ? get_typed(obj, view, 2, "H", 0) : get_typed(obj, view, 1, "B", 0);
+}
+
+/* the buffers of args[0..n) as get_array takes them (want[k] the type of
+ * args[k]) into v: how many are held, n when all are (release_typed
+ * releases them, however many) */
+static int
+take_typed(PyObject *const *args, Py_buffer *v, const int *want, int n)
+{
+    int held = 0;
+    while (held < n && get_array(args[held], &v[held], want[held]) == 0)
+        held++;
+    return held;
+}
+
+/* release the first held buffers of v */
+static void
+release_typed(Py_buffer *v, int held)
+{
+    for (int j = 0; j < held; j++)
+        PyBuffer_Release(&v[j]);
 }
 
 /* numpy's minimum of two doubles (NaN propagates; of equal ones, b) */
@@ -2598,6 +2629,230 @@ done:
     return out;
 }
 
+/* the floats of proposal_lists (fparams): context's channel slope and
+ * cost, the costs of kinds 1 to 4, CONTEXT_PLAUSIBLE, whether the rarity
+ * discount is on, CONTEXT_RARE_RATIO and CONTEXT_RARE_DISCOUNT */
+enum { F_SLOPE, F_COST, F_KIND_COST, F_LEAST = F_KIND_COST + 4, F_RARE_ON, F_RARE_RATIO, F_RARE_DISCOUNT, N_FPARAMS };
+enum { L_ISO, L_POS, L_CODE, L_DEFICIT, L_KIND, L_APOS, L_ACODE, L_ADEFICIT, L_IDS, L_TABLE, L_SOLO, L_UNIGRAM, L_FPARAMS, N_LIST_ARGS };
+
+#define LEN(a) (v[a].len / v[a].itemsize)
+#define I(a) ((const int64_t *)v[a].buf)
+#define D(a) ((const double *)v[a].buf)
+
+/* proposal_lists(isolated, pos, code, deficit, kind, away_pos, away_code,
+ *                away_deficit, ids, id_table, solo, unigram, fparams)
+ * -> the buffers of proposals as context._score_all reads them, in one
+ *    call: (positions, characters, channel costs (context._proposals's,
+ *    then context._rarity_discounted's discount when fparams[F_RARE_ON]),
+ *    look-alike flags, the isolated positions (a frozenset), the long-word
+ *    flags (None: to verify, else False), then the look-alikes left out:
+ *    their positions, their gains (context._left_out_of) and the set of
+ *    the plausible ones (context._left_out_evidence)), or NotImplemented
+ *    (an index out of range, a kind above 4, other types or sizes).  The
+ *    same double operations in the same order as numpy's and Python's
+ *    (multiplications and additions not fused), so the same floats */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=off")))
+#endif
+static PyObject *
+proposal_lists(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("proposal_lists", nargs, N_LIST_ARGS))
+        return NULL;
+    /* proposals' eight buffers are bytearrays (of int64 or float64 values) */
+    static const int want[N_LIST_ARGS] = {U8, U8, U8, U8, U8, U8, U8, U8, I64, U16, F64, I64, F64};
+    Py_buffer v[N_LIST_ARGS];
+    PyObject *out = Py_NotImplemented, *part[9] = {NULL};
+    int held = take_typed(args, v, want, N_LIST_ARGS);
+    if (held != N_LIST_ARGS)
+        goto done;
+    for (int k = L_ISO; k <= L_ADEFICIT; k++)
+        if (v[k].len % 8 != 0 || ((uintptr_t)v[k].buf & 7) != 0)
+            goto done;
+    Py_ssize_t niso = LEN(L_ISO) / 8, nc = LEN(L_POS) / 8, na = LEN(L_APOS) / 8, n = LEN(L_IDS), ntable = LEN(L_TABLE), nsolo = LEN(L_SOLO), nuni = LEN(L_UNIGRAM);
+    if (LEN(L_CODE) / 8 != nc || LEN(L_DEFICIT) / 8 != nc || LEN(L_KIND) / 8 != nc || LEN(L_ACODE) / 8 != na || LEN(L_ADEFICIT) / 8 != na || LEN(L_FPARAMS) != N_FPARAMS)
+        goto done;
+    const int64_t *iso = I(L_ISO), *pos = I(L_POS), *code = I(L_CODE), *kind = I(L_KIND), *apos = I(L_APOS), *acode = I(L_ACODE), *ids = I(L_IDS), *uni = I(L_UNIGRAM);
+    const double *deficit = D(L_DEFICIT), *adef = D(L_ADEFICIT), *solo = D(L_SOLO), *fp = D(L_FPARAMS);
+    const uint16_t *table = (const uint16_t *)v[L_TABLE].buf;
+    int rare = fp[F_RARE_ON] != 0.0;
+    /* every index checked first (numpy wraps negative ones or raises; chr raises) */
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        if (pos[c] < 0 || pos[c] >= n || code[c] < 0 || code[c] > 0x10FFFF || kind[c] < 0 || kind[c] > 4)
+            goto done;
+        if (rare && kind[c] != 0 && (code[c] >= ntable || ids[pos[c]] < 0 || ids[pos[c]] >= nuni || table[code[c]] >= nuni))
+            goto done;
+    }
+    for (Py_ssize_t a = 0; a < na; a++)
+        if (apos[a] < 0 || apos[a] >= n || acode[a] < 0 || acode[a] >= ntable || ids[apos[a]] < 0 || ids[apos[a]] >= nsolo || table[acode[a]] >= nsolo)
+            goto done;
+    out = NULL;
+    for (int k = 0; k < 9; k++)
+        if ((part[k] = k == 4 ? PyList_New(niso) : k == 8 ? PySet_New(NULL) : PyList_New(k < 6 ? nc : na)) == NULL)
+            goto done;
+    for (Py_ssize_t q = 0; q < niso; q++) {
+        PyObject *x = PyLong_FromLongLong(iso[q]);
+        if (x == NULL)
+            goto done;
+        PyList_SET_ITEM(part[4], q, x);
+    }
+    PyObject *lone = PyFrozenSet_New(part[4]);
+    if (lone == NULL)
+        goto done;
+    Py_SETREF(part[4], lone);
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        /* _proposals: d * slope + cost for a look-alike, else its kind's cost; then the rarity discount of a corpus proposal */
+        double chan = kind[c] == 0 ? deficit[c] * fp[F_SLOPE] + fp[F_COST] : fp[F_KIND_COST + kind[c] - 1];
+        if (rare && kind[c] != 0 && (double)(uni[ids[pos[c]]] + 1) <= fp[F_RARE_RATIO] * (double)(uni[table[code[c]]] + 1))
+            chan = chan - fp[F_RARE_DISCOUNT];
+        PyObject *p = PyLong_FromLongLong(pos[c]), *ch = PyUnicode_FromOrdinal((int)code[c]), *f = PyFloat_FromDouble(chan);
+        if (p == NULL || ch == NULL || f == NULL) {
+            Py_XDECREF(p), Py_XDECREF(ch), Py_XDECREF(f);
+            goto done;
+        }
+        PyList_SET_ITEM(part[0], c, p);
+        PyList_SET_ITEM(part[1], c, ch);
+        PyList_SET_ITEM(part[2], c, f);
+        PyList_SET_ITEM(part[3], c, Py_NewRef(kind[c] == 0 ? Py_True : Py_False));
+        PyList_SET_ITEM(part[5], c, Py_NewRef(kind[c] == 2 ? Py_None : Py_False));
+    }
+    for (Py_ssize_t a = 0; a < na; a++) {
+        /* _left_out_of's gain and channel cost, _left_out_evidence's test */
+        double gain = solo[table[acode[a]]] - solo[ids[apos[a]]];
+        double chan = adef[a] * fp[F_SLOPE] + fp[F_COST];
+        PyObject *p = PyLong_FromLongLong(apos[a]), *g = PyFloat_FromDouble(gain);
+        if (p == NULL || g == NULL) {
+            Py_XDECREF(p), Py_XDECREF(g);
+            goto done;
+        }
+        PyList_SET_ITEM(part[6], a, p);
+        PyList_SET_ITEM(part[7], a, g);
+        if (gain - (chan - fp[F_COST]) / fp[F_SLOPE] >= fp[F_LEAST] && PySet_Add(part[8], p) < 0)
+            goto done;
+    }
+    out = PyTuple_New(9);
+    if (out != NULL)
+        for (int k = 0; k < 9; k++) {
+            PyTuple_SET_ITEM(out, k, part[k]);
+            part[k] = NULL;
+        }
+done:
+    for (int k = 0; k < 9; k++)
+        Py_XDECREF(part[k]);
+    release_typed(v, held);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
+#undef LEN
+#undef I
+#undef D
+
+/* the floats of floor_groups (fparams): the word model's slack, the floors
+ * of a candidate where what is written is isolated and where it is not,
+ * context's channel cost and slope, CONTEXT_PLAUSIBLE */
+enum { G_SLACK, G_LONE_FLOOR, G_OTHER_FLOOR, G_COST, G_SLOPE, G_LEAST, N_GPARAMS };
+
+/* floor_groups(text, pos, gains, chan, visual, isolated, counted, alts,
+ *              fparams, window)
+ * -> context._py_floor_groups: (the plausible suspects, the spans (a, b, i)
+ *    of the positions with a candidate that may reach its floor, those
+ *    candidates' indices by position, their characters), or NotImplemented
+ *    (other types or lengths, pos not ascending).  The same double
+ *    operations in the same order as the Python loop */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=off")))
+#endif
+static PyObject *
+floor_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!arity("floor_groups", nargs, 10))
+        return NULL;
+    PyObject *text = args[0], *pos = args[1], *gains = args[2], *chan = args[3], *visual = args[4], *isolated = args[5], *counted = args[6], *alts = args[7];
+    Py_ssize_t window;
+    if (!PyUnicode_CheckExact(text) || !PyList_CheckExact(pos) || !PyList_CheckExact(gains) || !PyList_CheckExact(chan) || !PyList_CheckExact(visual)
+        || !PyList_CheckExact(alts) || !PyAnySet_CheckExact(isolated) || !PyAnySet_CheckExact(counted) || as_index(args[9], &window) < 0 || window < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t nc = PyList_GET_SIZE(pos), n = PyUnicode_GET_LENGTH(text);
+    if (PyList_GET_SIZE(gains) != nc || PyList_GET_SIZE(chan) != nc || PyList_GET_SIZE(visual) != nc || PyList_GET_SIZE(alts) != nc)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_buffer v[1];
+    static const int want[1] = {F64};
+    if (take_typed(args + 8, v, want, 1) != 1)
+        Py_RETURN_NOTIMPLEMENTED;
+    PyObject *out = Py_NotImplemented, *spans = NULL, *groups = NULL, *chars = NULL, *group = NULL, *chs = NULL;
+    if (v[0].len / 8 != N_GPARAMS)
+        goto done;
+    const double *fp = (const double *)v[0].buf;
+    Py_ssize_t last_p = -1;
+    for (Py_ssize_t j = 0; j < nc; j++) { /* types and order first: the Python loop reads them as they are */
+        PyObject *p = PyList_GET_ITEM(pos, j), *a = PyList_GET_ITEM(alts, j), *vis = PyList_GET_ITEM(visual, j);
+        Py_ssize_t pj;
+        if (as_index(p, &pj) < 0 || pj < 0 || pj >= n || pj < last_p || !PyFloat_CheckExact(PyList_GET_ITEM(gains, j)) || !PyFloat_CheckExact(PyList_GET_ITEM(chan, j))
+            || !PyUnicode_CheckExact(a) || (vis != Py_True && vis != Py_False))
+            goto done;
+        last_p = pj;
+    }
+    out = NULL;
+    Py_ssize_t plausible = PySet_GET_SIZE(counted), seen = -1, last = -1;
+    if ((spans = PyList_New(0)) == NULL || (groups = PyList_New(0)) == NULL || (chars = PyList_New(0)) == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < nc; j++) {
+        PyObject *p = PyList_GET_ITEM(pos, j);
+        Py_ssize_t pj = PyLong_AsSsize_t(p);
+        double g = PyFloat_AS_DOUBLE(PyList_GET_ITEM(gains, j)), c = PyFloat_AS_DOUBLE(PyList_GET_ITEM(chan, j));
+        int lone = PySet_Contains(isolated, p);
+        if (lone < 0)
+            goto done;
+        if (lone) {
+            if (pj != seen && PyList_GET_ITEM(visual, j) == Py_True && g - (c - fp[G_COST]) / fp[G_SLOPE] >= fp[G_LEAST]) {
+                int was = PySet_Contains(counted, p);
+                if (was < 0)
+                    goto done;
+                plausible += !was;
+                seen = pj;
+            }
+            if (!(g - c + fp[G_SLACK] >= fp[G_LONE_FLOOR])) /* the same outcome for a NaN */
+                continue;
+        }
+        else if (!(g - c + fp[G_SLACK] >= fp[G_OTHER_FLOOR]))
+            continue;
+        if (pj != last) {
+            Py_ssize_t a, b;
+            han_span_of(text, pj, window, &a, &b);
+            PyObject *span = Py_BuildValue("(nnn)", a, b, pj);
+            group = PyList_New(0);
+            chs = PyList_New(0);
+            if (span == NULL || group == NULL || chs == NULL || PyList_Append(spans, span) < 0 || PyList_Append(groups, group) < 0 || PyList_Append(chars, chs) < 0) {
+                Py_XDECREF(span);
+                goto done;
+            }
+            Py_DECREF(span);
+            Py_CLEAR(group);
+            Py_CLEAR(chs);
+            last = pj;
+        }
+        PyObject *jj = PyLong_FromSsize_t(j);
+        Py_ssize_t at = PyList_GET_SIZE(groups) - 1;
+        int bad = jj == NULL || PyList_Append(PyList_GET_ITEM(groups, at), jj) < 0 || PyList_Append(PyList_GET_ITEM(chars, at), PyList_GET_ITEM(alts, j)) < 0;
+        Py_XDECREF(jj);
+        if (bad)
+            goto done;
+    }
+    out = Py_BuildValue("(nOOO)", plausible, spans, groups, chars);
+done:
+    Py_XDECREF(spans);
+    Py_XDECREF(groups);
+    Py_XDECREF(chars);
+    Py_XDECREF(group);
+    Py_XDECREF(chs);
+    release_typed(v, 1);
+    if (out == Py_NotImplemented)
+        Py_INCREF(out);
+    return out;
+}
+
 /* one run of equal keys of phrases._paired_few: [a, b) of its values, the
  * first and last of its quads (values below n) and how many, the last of
  * its one-gap quads (values n .. 2n, less n) and how many */
@@ -3136,6 +3391,15 @@ static PyMethodDef methods[] = {
      PyDoc_STR("sorted_dups(keys, order, dup)\n--\n\n"
                "np.flatnonzero(ranked[1:] == ranked[:-1]) of ranked = keys[order], into the\n"
                "first entries of dup: how many; NotImplemented for other types or sizes.")},
+    {"floor_groups", (PyCFunction)(void (*)(void))floor_groups, METH_FASTCALL,
+     PyDoc_STR("floor_groups(text, pos, gains, chan, visual, isolated, counted, alts, fparams, window)\n--\n\n"
+               "cleaner.typos.context._py_floor_groups: (plausible, spans, groups, chars), the\n"
+               "same values; NotImplemented for other types or lengths.")},
+    {"proposal_lists", (PyCFunction)(void (*)(void))proposal_lists, METH_FASTCALL,
+     PyDoc_STR("proposal_lists(isolated, pos, code, deficit, kind, away_pos, away_code, away_deficit, ids, id_table, solo, unigram, fparams)\n--\n\n"
+               "the buffers of proposals as cleaner.typos.context._score_all reads them\n"
+               "(_proposals' lists with the rarity discount, _left_out_evidence's): a tuple\n"
+               "of 9, the same values; NotImplemented for other types, sizes or indices.")},
     {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
      PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
                "cleaner.typos.phrases._py_paired_few: the pairs of places (a list of\n"
