@@ -79,7 +79,7 @@ def list_rules() -> list[tuple[str, str, bool]]:
     """(name, summary, on by default) for every registered rule, in pipeline order.
 
     >>> list_rules()[3]
-    ('width', 'full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width; 0/O read for 〇 among Chinese digits', True)
+    ('width', 'full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width; O/o read for 〇 among Chinese digits', True)
     """
     from .registry import RULES
 

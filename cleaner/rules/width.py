@@ -4,11 +4,13 @@
   ``ABC123``).  Full-width punctuation stays: it is correct in Chinese.
   A full-width ``０`` next to a Chinese numeral is the Chinese zero and
   becomes ``〇`` (``二０００年`` -> ``二〇〇〇年``); so does a letter ``Ｏ``
-  between two Chinese numerals (``二ＯＯ八``).  ASCII ``0``, ``O`` and
+  between two Chinese numerals (``二ＯＯ八``).  The letters ``O`` and
   ``o``, which OCR reads for 〇, become ``〇`` inside a number written in
   Chinese digits: between two of them (``二O二一年`` -> ``二〇二一年``), or
   ending a year of four (``一九九O年``); never next to a Latin letter or an
-  Arabic digit (``二0二1``, ``三OK``), nor first in the number.
+  Arabic digit (``二O二1``, ``三OK``), nor first in the number.  The digit
+  ``0`` there is left as written: authors type it (``二00八年`` in edited
+  news), while a letter among Chinese digits is never meant.
 * ASCII ``, ; : ? !`` standing in Chinese context become ``，；：？！``: the
   character before is Chinese, or the one after is Chinese (or nothing, or
   punctuation) and the token before is not English: a number, unit or word
@@ -56,12 +58,14 @@ _FULLWIDTH_BLOCK = re.compile("[\uff10-\uff5a]")
 #: the Chinese numerals that write a number digit by digit (二〇〇八)
 _CHINESE_DIGITS = frozenset("〇零一二三四五六七八九")
 _ZERO = "\uff10"  # ０
-#: characters that OCR reads for 〇: ASCII 0, O and o, and their full-width
-#: forms (those that become ASCII would otherwise be judged on a second pass)
-_ASCII_ZEROS = frozenset("0Oo０Ｏｏ")
+#: characters that OCR reads for 〇 and no author means there: the letters
+#: O and o, and the full-width forms (those that become ASCII would
+#: otherwise be judged on a second pass); not the ASCII digit 0, which
+#: authors type for 〇 (二00八年)
+_ASCII_ZEROS = frozenset("Oo０Ｏｏ")
 #: a Chinese digit and one of them after it: every zero :func:`_ascii_zeros`
 #: changes follows one (it expands each hit to the number it stands in)
-_ASCII_ZERO_HINT = re.compile("[〇零一二三四五六七八九](?=[0Oo０Ｏｏ])")
+_ASCII_ZERO_HINT = re.compile("[〇零一二三四五六七八九](?=[Oo０Ｏｏ])")
 _LETTER_O = "\uff2f"  # Ｏ
 #: a run of ``,;:?!`` or one parenthesis (``[,;:?!]+|[()]`` written with one
 #: class first, so that the regex engine skips to its candidates)
@@ -334,16 +338,16 @@ def _latin_or_digit(ch: str) -> bool:
 
 
 def _ascii_zeros(text: str, start: int = 0) -> list[int]:
-    """Positions of ASCII ``0``, ``O`` and ``o`` that stand for the Chinese
-    zero 〇 in a number written in Chinese digits: a run of Chinese digits
-    and ASCII zeros with a Latin letter or Arabic digit on neither side; its
-    ASCII zeros that follow a Chinese digit and come before another, or end
+    """Positions of the letters ``O`` and ``o`` (or full-width zeros) that
+    stand for the Chinese zero 〇 in a number written in Chinese digits: a
+    run of Chinese digits and such zeros with a Latin letter or Arabic digit
+    on neither side; its zeros that follow a Chinese digit and come before another, or end
     a run of four or more that holds two Chinese digits and is followed by
     年.  The first character of a run is never one (``O一`` may be a letter).
 
-    >>> _ascii_zeros("二O二一年，一九九0年，二oo八")
+    >>> _ascii_zeros("二O二一年，一九九O年，二oo八")
     [1, 9, 13, 14]
-    >>> _ascii_zeros("二0二1年，三OK，O一二三，二O年，Hello一o二")
+    >>> _ascii_zeros("二00八年，二O二1年，三OK，O一二三，二O年，Hello一o二")
     []
     """
     out: list[int] = []
@@ -444,7 +448,7 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         zero = _chinese_zero(text, start, end)
         for k in range(start, end):
             changes[k] = "〇" if zero else chr(ord(text[k]) - 0xFEE0)
-    if runs or "0" in text or "O" in text or "o" in text:  # (the full-width forms are in runs)
+    if runs or "O" in text or "o" in text:  # (the full-width forms are in runs)
         # judged on the text as the full-width runs leave it (a ０ they make 〇 counts as a Chinese digit)
         changes.update(dict.fromkeys(_ascii_zeros(_apply(text, changes)), "〇"))
     if _ANY_PUNCT.search(text) and (_has_cjk(text) if has_cjk is None else has_cjk):  # no CJK, no Chinese context
@@ -504,7 +508,7 @@ def width_acts(text: str) -> bool:
         return False  # (CJK and full-width characters alike are at or above U+3001: one scan for both)
     if ("," in text or ";" in text or ":" in text or "?" in text or "!" in text or "(" in text or ")" in text) and _CJK_CHAR.search(text, above.start()) is not None:
         return True
-    if ("0" in text or "O" in text or "o" in text) and _ascii_zeros(text, max(0, above.start() - 1)):
+    if ("O" in text or "o" in text) and _ascii_zeros(text, max(0, above.start() - 1)):
         return True
     gate = _FULLWIDTH_BLOCK.search(text, above.start())
     return gate is not None and _FULLWIDTH_ALNUM.search(text, gate.start()) is not None
@@ -515,5 +519,5 @@ RULE = Rule(
     func=width_rule,
     reach=width_reach,
     acts=width_acts,
-    summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width; 0/O read for 〇 among Chinese digits",
+    summary="full-width letters and digits to ASCII; ASCII , ; : ? ! ( ) in Chinese to full-width; O/o read for 〇 among Chinese digits",
 )
