@@ -59,13 +59,12 @@ _FULLWIDTH_BLOCK = re.compile("[\uff10-\uff5a]")
 _CHINESE_DIGITS = frozenset("〇零一二三四五六七八九")
 _ZERO = "\uff10"  # ０
 #: characters that OCR reads for 〇 and no author means there: the letters
-#: O and o, and the full-width forms (those that become ASCII would
-#: otherwise be judged on a second pass); not the ASCII digit 0, which
-#: authors type for 〇 (二00八年)
-_ASCII_ZEROS = frozenset("Oo０Ｏｏ")
-#: a Chinese digit and one of them after it: every zero :func:`_ascii_zeros`
+#: O and o (their full-width forms are judged once the full-width runs are
+#: ASCII); not the digit 0, which authors type for 〇 (二00八年)
+_ZERO_LOOKALIKES = frozenset("Oo")
+#: a Chinese digit and one of them after it: every zero :func:`_zero_lookalikes`
 #: changes follows one (it expands each hit to the number it stands in)
-_ASCII_ZERO_HINT = re.compile("[〇零一二三四五六七八九](?=[Oo０Ｏｏ])")
+_ZERO_HINT = re.compile("[〇零一二三四五六七八九](?=[Oo])")
 _LETTER_O = "\uff2f"  # Ｏ
 #: a run of ``,;:?!`` or one parenthesis (``[,;:?!]+|[()]`` written with one
 #: class first, so that the regex engine skips to its candidates)
@@ -337,38 +336,38 @@ def _latin_or_digit(ch: str) -> bool:
     return ch.isalnum() and (ch.isascii() or "\uff10" <= ch <= "\uff5a")
 
 
-def _ascii_zeros(text: str, start: int = 0) -> list[int]:
-    """Positions of the letters ``O`` and ``o`` (or full-width zeros) that
-    stand for the Chinese zero 〇 in a number written in Chinese digits: a
-    run of Chinese digits and such zeros with a Latin letter or Arabic digit
-    on neither side; its zeros that follow a Chinese digit and come before another, or end
+def _zero_lookalikes(text: str, start: int = 0) -> list[int]:
+    """Positions of the letters ``O`` and ``o`` that stand for the Chinese
+    zero 〇 in a number written in Chinese digits: a run of Chinese digits
+    and such letters with a Latin letter or Arabic digit on neither side;
+    its letters that follow a Chinese digit and come before another, or end
     a run of four or more that holds two Chinese digits and is followed by
     年.  The first character of a run is never one (``O一`` may be a letter).
 
-    >>> _ascii_zeros("二O二一年，一九九O年，二oo八")
+    >>> _zero_lookalikes("二O二一年，一九九O年，二oo八")
     [1, 9, 13, 14]
-    >>> _ascii_zeros("二00八年，二O二1年，三OK，O一二三，二O年，Hello一o二")
+    >>> _zero_lookalikes("二00八年，二O二1年，三OK，O一二三，二O年，Hello一o二")
     []
     """
     out: list[int] = []
     end = -1
-    for m in _ASCII_ZERO_HINT.finditer(text, start):
+    for m in _ZERO_HINT.finditer(text, start):
         if m.start() < end:
             continue  # (in the run already read)
         a = m.start()
-        while a > 0 and (text[a - 1] in _ASCII_ZEROS or text[a - 1] in _CHINESE_DIGITS):
+        while a > 0 and (text[a - 1] in _ZERO_LOOKALIKES or text[a - 1] in _CHINESE_DIGITS):
             a -= 1
         end = m.start() + 1
-        while end < len(text) and (text[end] in _ASCII_ZEROS or text[end] in _CHINESE_DIGITS):
+        while end < len(text) and (text[end] in _ZERO_LOOKALIKES or text[end] in _CHINESE_DIGITS):
             end += 1
         if (a and _latin_or_digit(text[a - 1])) or (end < len(text) and _latin_or_digit(text[end])):
             continue
         year = end - a >= 4 and text.startswith("年", end) and sum(text[k] in _CHINESE_DIGITS for k in range(a, end)) >= 2
         k = a + 1
         while k < end:
-            if text[k] in _ASCII_ZEROS and text[k - 1] in _CHINESE_DIGITS:
+            if text[k] in _ZERO_LOOKALIKES and text[k - 1] in _CHINESE_DIGITS:
                 e = k
-                while e < end and text[e] in _ASCII_ZEROS:
+                while e < end and text[e] in _ZERO_LOOKALIKES:
                     e += 1
                 if e < end or year:
                     out.extend(range(k, e))
@@ -448,9 +447,9 @@ def width_rule(text: str, config: Config) -> Iterator[Edit]:
         zero = _chinese_zero(text, start, end)
         for k in range(start, end):
             changes[k] = "〇" if zero else chr(ord(text[k]) - 0xFEE0)
-    if runs or "O" in text or "o" in text:  # (the full-width forms are in runs)
-        # judged on the text as the full-width runs leave it (a ０ they make 〇 counts as a Chinese digit)
-        changes.update(dict.fromkeys(_ascii_zeros(_apply(text, changes)), "〇"))
+    if runs or "O" in text or "o" in text:  # (Ｏ and ｏ are in runs)
+        # judged on the text as the full-width runs leave it: a ０ they make 〇 counts as a Chinese digit, a Ｏ or ｏ they make ASCII is judged here
+        changes.update(dict.fromkeys(_zero_lookalikes(_apply(text, changes)), "〇"))
     if _ANY_PUNCT.search(text) and (_has_cjk(text) if has_cjk is None else has_cjk):  # no CJK, no Chinese context
         protected = _protected(text)
         # Decide on the text as it reads after each round of conversions, until
@@ -493,8 +492,8 @@ def width_reach(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
 
 def width_acts(text: str) -> bool:
     """Whether :func:`width_rule` can change anything in ``text``: it holds a
-    full-width letter or digit, ASCII punctuation and a CJK character, or an
-    ASCII zero that stands for 〇 (:func:`_ascii_zeros`).
+    full-width letter or digit, ASCII punctuation and a CJK character, or a
+    letter O or o that stands for 〇 (:func:`_zero_lookalikes`).
 
     >>> width_acts("中文,没有"), width_acts("plain, ASCII; text"), width_acts("ＡＢ")
     (True, False, True)
@@ -508,7 +507,7 @@ def width_acts(text: str) -> bool:
         return False  # (CJK and full-width characters alike are at or above U+3001: one scan for both)
     if ("," in text or ";" in text or ":" in text or "?" in text or "!" in text or "(" in text or ")" in text) and _CJK_CHAR.search(text, above.start()) is not None:
         return True
-    if ("O" in text or "o" in text) and _ascii_zeros(text, max(0, above.start() - 1)):
+    if ("O" in text or "o" in text) and _zero_lookalikes(text, max(0, above.start() - 1)):
         return True
     gate = _FULLWIDTH_BLOCK.search(text, above.start())
     return gate is not None and _FULLWIDTH_ALNUM.search(text, gate.start()) is not None
