@@ -285,12 +285,12 @@ def test_a_long_text_gives_the_edits_of_the_regex_scans(monkeypatch):
         ("二ｏ二一年", "二〇二一年"),
     ],
 )
-def test_ascii_zero_among_chinese_digits(text, expected):
+def test_letter_o_among_chinese_digits(text, expected):
     assert only(text) == expected
     assert only(expected) == expected  # idempotent
 
 
-def test_ascii_zeros_found_by_the_gate_are_those_the_rule_changes():
+def test_zero_lookalikes_found_by_the_gate_are_those_the_rule_changes():
     import random
 
     from cleaner.rules.width import width_acts
