@@ -1286,8 +1286,7 @@ done:
     PyMem_Free(nbs);
     PyMem_Free(sims);
     PyMem_Free(order);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     return out;
 }
 
@@ -1548,8 +1547,7 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     tb->nkeys = v[0].len / 8;
     tb->filter = v[1].buf;
     if (((uintptr_t)tb->filter & 7) != 0) { /* read as 64-bit words */
-        for (int j = 0; j < 3; j++)
-            PyBuffer_Release(&v[j]);
+        release_typed(v, 3);
         return 1;
     }
     tb->bits = filter_bits(args[2], v[1].len);
@@ -1558,8 +1556,7 @@ get_table(PyObject *const *args, Py_buffer *v, NgramTable *tb)
     tb->fence = (const uint64_t *)(tb->radix + nradix);
     tb->nfence = extra == (tb->nkeys + CM_FENCE - 1) / CM_FENCE ? extra : 0;
     if (tb->bits < 0 || extra < 0) {
-        for (int j = 0; j < 3; j++)
-            PyBuffer_Release(&v[j]);
+        release_typed(v, 3);
         return 1;
     }
     return 0;
@@ -1584,8 +1581,7 @@ get_table_arrays(PyObject *const *args, Py_buffer *v, NgramTable *tb, int narray
 static PyObject *
 released(Py_buffer *v, int held, PyObject *out)
 {
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     Py_INCREF(out);
     return out;
 }
@@ -1870,8 +1866,7 @@ done:
     if (out == NULL) {
         Py_XDECREF(p);
         Py_XDECREF(back);
-        for (int j = 0; j < held; j++)
-            PyBuffer_Release(&v[j]);
+        release_typed(v, held);
         return NULL;
     }
     PyObject *res = released(v, held, out);
@@ -2035,8 +2030,7 @@ middle_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 done:
     PyMem_Free(lo);
     PyMem_Free(hi);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     if (out == Py_NotImplemented)
         Py_INCREF(out);
     return out;
@@ -2622,8 +2616,7 @@ done:
     PyMem_Free(flag);
     PyMem_Free(mrange);
     PyMem_Free(mkey);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     if (out == Py_NotImplemented)
         Py_INCREF(out);
     return out;
@@ -2996,8 +2989,7 @@ failed:
     PyMem_Free(starts);
     PyMem_Free(runs);
     PyMem_Free(written);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     return out;
 }
 
@@ -3183,8 +3175,7 @@ failed:
     key_counts_free(&w);
     key_counts_free(&w12);
     PyMem_Free(flags);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     return out;
 }
 
@@ -3237,8 +3228,7 @@ once_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             keys[m++] = g2[t];
         }
     out = PyLong_FromSsize_t(m);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     return out;
 done:
     return released(v, held, out);
@@ -3277,8 +3267,7 @@ sorted_dups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (keys[order[j + 1]] == keys[order[j]])
             dup[nd++] = j;
     out = PyLong_FromSsize_t(nd);
-    for (int j = 0; j < held; j++)
-        PyBuffer_Release(&v[j]);
+    release_typed(v, held);
     return out;
 done:
     return released(v, held, out);
