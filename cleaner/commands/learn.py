@@ -61,6 +61,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: n-grams of three characters or more are dropped, rarest first, while the model holds more than N (default 16,000,000: a model of about 64 MB on disk; learning peaks at about 1 GB of memory whatever the corpus size)")
+    p.add_argument("--keep-repeats", action="store_true", help="learn a line (of 8 characters or more) each time the corpus gives it; by default a repeated line is learned once, so that a feed that prints an article again does not make its typos common (the summary says how many were left out)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     add_engine_options(p, ray="Ray tasks count the n-grams of each part of the input and the counts are added up, "
                        "the local engine's model while the corpus's distinct n-grams fit --max-ngrams")
@@ -148,7 +149,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
         model = _learn_on_ray(args, files)
     else:
         check_engine(args, files)
-        model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams)
+        model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams, keep_repeats=args.keep_repeats)
     if not model.stats["chars"]:
         raise InputError("the corpus holds no text: nothing to learn")
     if args.output == "-":
@@ -161,11 +162,21 @@ def cmd_learn(args: argparse.Namespace) -> int:
         s = model.stats
         pruned = f", n-grams of order 3+ seen fewer than {s['prune_below']} times dropped" if s["prune_below"] else ""
         print(
-            f"cleaner: learned {s['chars']:,} characters of {s['documents']:,} texts: "
+            f"cleaner: learned {s['chars']:,} characters of {s['documents']:,} texts{_repeats(s)}: "
             f"{len(model.keys):,} n-grams{pruned}, {time.perf_counter() - t0:.1f} s -> {args.output}",
             file=sys.stderr,
         )
     return 0
+
+
+def _repeats(stats: dict[str, object]) -> str:
+    """What the summary says of the repeated lines left out.
+
+    >>> _repeats({"repeated_lines": 2, "repeated_chars": 1234}), _repeats({"repeated_lines": 0})
+    (' (2 repeated lines, 1,234 characters, learned once)', '')
+    """
+    lines = int(stats.get("repeated_lines", 0))  # type: ignore[call-overload]
+    return f" ({lines:,} repeated line{'s' * (lines != 1)}, {int(stats['repeated_chars']):,} characters, learned once)" if lines else ""  # type: ignore[call-overload]
 
 
 def _learn_on_ray(args: argparse.Namespace, files: Sequence[str]) -> CharModel:
@@ -180,7 +191,7 @@ def _learn_on_ray(args: argparse.Namespace, files: Sequence[str]) -> CharModel:
     from ..ray.learn import learn_jsonl_files
 
     with ray_engine().session(args.ray_address):
-        return learn_jsonl_files(files, field=args.field, max_ngrams=args.max_ngrams)
+        return learn_jsonl_files(files, field=args.field, max_ngrams=args.max_ngrams, keep_repeats=args.keep_repeats)
 
 
 def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: Config) -> Config:
@@ -212,5 +223,5 @@ def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: C
     model = learn(texts, min_count=2)  # each typo of the input is seen once: forget what is seen once
     model.stats["from_input"] = True  # a typo seen only in its own document stays a suspect
     if not getattr(args, "quiet", False):
-        print(f"cleaner: learned {model.stats['chars']:,} characters of {len(files)} input file(s) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        print(f"cleaner: learned {model.stats['chars']:,} characters of {len(files)} input file(s){_repeats(model.stats)} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return dataclasses.replace(config, model=model)

@@ -15,7 +15,10 @@ in input order, where the local command stops.
 
 Counts of whole documents add up to those of the whole corpus, so while the
 corpus's distinct n-grams fit the budget (``max_ngrams``) the model is the
-local one, array for array.  Beyond it, each task and the sum are pruned as
+local one, array for array, except where two ranges give the same line:
+each task leaves out the lines its range repeats (as the local learner
+leaves out the lines the corpus repeats), not those another range gave.
+Beyond the budget, each task and the sum are pruned as
 the local learner prunes its table (rare n-grams of order 3 and above), at
 points that depend on how the corpus was cut: the model stays within the
 budget but may keep other rare n-grams than the local one.  Memory: a task
@@ -57,11 +60,11 @@ def _range_texts(source: str, path: str, start: int, end: int, first_line: int, 
             yield item.text
 
 
-def _count_range(source: str, path: str, start: int, end: int, first_line: int, *, field: str, vocab: str, order: int, max_ngrams: int | None) -> Counts | str:
+def _count_range(source: str, path: str, start: int, end: int, first_line: int, *, field: str, vocab: str, order: int, max_ngrams: int | None, keep_repeats: bool) -> Counts | str:
     """A Ray task: the counts of one byte range's texts, or what is wrong
     with its first bad record (as the local command says it)."""
     try:
-        return count_texts(_range_texts(source, path, start, end, first_line, field), vocab, order=order, max_ngrams=max_ngrams)
+        return count_texts(_range_texts(source, path, start, end, first_line, field), vocab, order=order, max_ngrams=max_ngrams, keep_repeats=keep_repeats)
     except InputError as exc:
         return str(exc)
 
@@ -75,6 +78,7 @@ def learn_jsonl_files(
     min_count: int = 1,
     chunk_bytes: int | None = None,
     window: int | None = None,
+    keep_repeats: bool = False,
 ) -> CharModel:
     """The model :func:`cleaner.typos.charmodel.learn` makes of the texts
     in the string field ``field`` of the records of UTF-8 JSON Lines
@@ -83,14 +87,17 @@ def learn_jsonl_files(
     (default: four per CPU, 1 to 64 MiB); at most ``window`` counted ranges
     wait for the driver (default: two per CPU).  :class:`InputError` for the
     first bad record, as the local command says it.  Ray must be running
-    (:func:`cleaner.ray.init`); the workers read the files by path."""
+    (:func:`cleaner.ray.init`); the workers read the files by path.  A
+    line repeated within a range is learned once (``keep_repeats``); one
+    that two ranges both give is counted in each, so a corpus that repeats
+    lines far apart gets a model a little unlike the local one."""
     ray = require_ray()
     if window is None:
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
     plan = plan_chunks(files, chunk_bytes)  # byte ranges and their first line numbers
-    vocab = vocabulary_of(_texts(files, field))
+    vocab = vocabulary_of(_texts(files, field), keep_repeats=keep_repeats)
     task = ray.remote(_count_range)
-    options = {"field": field, "vocab": vocab, "order": order, "max_ngrams": max_ngrams}
+    options = {"field": field, "vocab": vocab, "order": order, "max_ngrams": max_ngrams, "keep_repeats": keep_repeats}
     ranges = iter(plan.chunks)
 
     def counted() -> Iterator[Counts]:

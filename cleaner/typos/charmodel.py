@@ -26,8 +26,8 @@ without continuation counts), discount :data:`DISCOUNT`; the mass of pruned
 n-grams goes to the lower order.  Natural logarithms.
 
 >>> m = learn(["我们在北京工作。", "他们在北京学习。"] * 20)
->>> m.stats["documents"], m.stats["chars"]
-(40, 320)
+>>> m.stats["documents"], m.stats["chars"], m.stats["repeated_lines"]
+(2, 16, 38)
 >>> lp = m.logprob_at("他们在北京工作", [5])
 >>> bool(lp[0] > m.logprob_at("他们在北涼工作", [5])[0])
 True
@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import io
 import itertools
+from itertools import compress
 import mmap
 import os
 import zipfile
@@ -67,6 +68,13 @@ VOCAB_SIZE = (1 << BITS) - 16
 VOCAB_SAMPLE = 1 << 22
 #: characters learned at a time (memory: about 100 bytes per character)
 CHUNK_CHARS = 1 << 20
+#: a line of at least this many characters that the corpus repeats is
+#: learned once (:class:`_Distinct`); shorter ones (a heading, 谢谢。) are
+#: counted each time
+REPEAT_MIN_CHARS = 8
+#: ... and the first this many distinct such lines are remembered (8 bytes
+#: each: 32 MB)
+REPEAT_LINES = 1 << 22
 #: counted n-grams held apart before they join the main table
 PENDING = 1 << 22
 #: the discount of interpolated absolute discounting
@@ -286,7 +294,9 @@ class CharModel:
     Made by :func:`learn` or :func:`load`; read-only afterwards.  ``stats``
     holds the corpus statistics: ``chars``, ``documents``, ``ngrams`` per
     order, ``prune_below`` (n-grams of order 3+ rarer than this were
-    dropped), ``order``.
+    dropped), ``order``, ``repeated_lines`` and ``repeated_chars`` (the
+    lines left out as repeats, and their characters: :func:`learn`; models
+    saved before these were counted have neither).
     """
 
     def __init__(self, vocab: str, keys: np.ndarray, counts: np.ndarray, stats: dict[str, object]) -> None:
@@ -921,26 +931,89 @@ def _span_layout(h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     return cell_array, np.array(own, dtype=np.int64), np.array(pick, dtype=np.int64).reshape(len(pick), h + 1), np.array(hist, dtype=np.int64).reshape(len(hist), h + 1)
 
 
-def _chunks(texts: Iterable[str], size: int, first: int) -> Iterator[tuple[str, int, int]]:
+def _chunks(texts: Iterable[str], size: int, first: int, distinct: _Distinct | None = None) -> Iterator[tuple[str, int, int]]:
     """The texts joined by line breaks (each document starts with one), in
     pieces of about ``size`` characters, with the number of documents and
-    of their characters; the first piece holds at least ``first``."""
+    of their characters; the first piece holds at least ``first``.  With
+    ``distinct``, each piece without the lines it has seen before
+    (:class:`_Distinct`): a document left with no line is not counted."""
     buf: list[str] = []
+    lines: list[int] = []  # lines per document
     n = docs = chars = 0
     for t in texts:
         if not isinstance(t, str):
             raise TypeError(f"learn() reads str texts, not {type(t).__name__}: decode them first")
         buf.append("\n")
         buf.append(t)
+        if distinct is not None:
+            lines.append(t.count("\n") + 1)
         n += len(t) + 1
         chars += len(t)
         docs += 1
         if n >= size and n >= first:
             buf.append("\n")
-            yield "".join(buf), docs, chars
-            buf, n, docs, chars, first = [], 0, 0, 0, 0
+            chunk = "".join(buf)
+            yield (chunk, docs, chars) if distinct is None else distinct.filter(chunk, lines, chars)
+            buf, lines, n, docs, chars, first = [], [], 0, 0, 0, 0
     if buf:
-        yield "".join(buf) + "\n", docs, chars
+        chunk = "".join(buf) + "\n"
+        yield (chunk, docs, chars) if distinct is None else distinct.filter(chunk, lines, chars)
+
+
+class _Distinct:
+    """The lines of a corpus already learned, so that a line it repeats is
+    learned once (:func:`learn`'s ``keep_repeats``): a feed that prints an
+    article or a paragraph again, typos and all, must not make its typos
+    common.  Only lines of at least :data:`REPEAT_MIN_CHARS` characters are
+    compared, the same characters in the same order.  Within a piece of
+    :data:`CHUNK_CHARS` every repeat is found; across pieces, the first
+    :data:`REPEAT_LINES` distinct lines are remembered (a sorted array of
+    their hashes, 8 bytes each) and later ones are compared with those
+    only.  Which lines are remembered depends only on the corpus's order,
+    so the model is the same in every run.  ``lines`` and ``chars`` count
+    what was left out."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = REPEAT_LINES if limit is None else limit
+        self.seen = np.zeros(0, dtype=np.int64)
+        self.lines = 0
+        self.chars = 0
+
+    def filter(self, chunk: str, per_doc: Sequence[int], chars: int) -> tuple[str, int, int]:
+        """``chunk`` (as :func:`_chunks` joins its documents, of
+        ``per_doc`` lines each, ``chars`` characters in all) without the
+        lines seen before, its documents that keep a line, their characters."""
+        lines = chunk.split("\n")[1:-1]  # (the chunk starts and ends with a line break)
+        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+        long = np.flatnonzero(lengths >= REPEAT_MIN_CHARS)
+        if not len(long):
+            return chunk, len(per_doc), chars
+        hashes = np.fromiter(map(hash, map(lines.__getitem__, long.tolist())), dtype=np.int64, count=len(long))
+        _, first = np.unique(hashes, return_index=True)  # the first line of each hash in this piece
+        new = np.zeros(len(long), dtype=bool)
+        new[first] = True
+        if len(self.seen):
+            at = np.minimum(np.searchsorted(self.seen, hashes), len(self.seen) - 1)
+            new &= self.seen[at] != hashes
+        room = self.limit - len(self.seen)
+        if room > 0:
+            fresh = np.sort(hashes[new][:room])  # (in the corpus's order: the first ones are remembered)
+            self.seen = np.insert(self.seen, np.searchsorted(self.seen, fresh), fresh)
+        if new.all():
+            return chunk, len(per_doc), chars
+        drop = long[~new]
+        keep = np.ones(len(lines), dtype=bool)
+        keep[drop] = False
+        doc_of = np.repeat(np.arange(len(per_doc)), per_doc)
+        kept_docs = np.bincount(doc_of[keep], minlength=len(per_doc)) > 0
+        self.lines += len(drop)
+        gone = int(lengths[drop].sum())
+        self.chars += gone
+        # a dropped line takes a line break with it, but a document's last line has none of its own
+        breaks = len(drop) - int((~kept_docs).sum())
+        if not kept_docs.any():
+            return "", 0, 0
+        return "\n" + "\n".join(compress(lines, keep.tolist())) + "\n", int(kept_docs.sum()), chars - gone - breaks
 
 
 def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
@@ -952,23 +1025,41 @@ def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
         raise ValueError(f"max_ngrams must be at least 1000 (or None for no limit), not {max_ngrams!r}")
 
 
-def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
+def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1, keep_repeats: bool = False) -> CharModel:
     """Count the character n-grams of ``texts`` (any iterable of str, read
     once, in pieces: a generator over a corpus on disk keeps memory bounded
     by ``max_ngrams``).  ``min_count``: n-grams of order 3 and above seen
     fewer times are dropped at the end (2 for a model learned from the text
     it will clean, whose typos are each seen once).
 
+    A line (a paragraph) of :data:`REPEAT_MIN_CHARS` characters or more
+    that the corpus has given before is left out, unless ``keep_repeats``:
+    a feed that prints an article twice would count its typos twice, and a
+    typo counted as often as the right word is learned as right.  (News
+    pieces with one real OCR confusion each, printed three times among 0.8M
+    characters of clean news, model learned as ``clean --learn`` learns: 5
+    clean copies of those pieces changed into their typo and half the
+    repairs lost; with the repeats left out, the model of one copy:
+    ``benchmarks/test_bench_learn_repeats.py``.)  The
+    statistics count what was left out: ``repeated_lines``,
+    ``repeated_chars``; ``documents`` and ``chars`` count what was learned.
+
     >>> m = learn(iter(["上海浦东新区。"] * 3), max_ngrams=None)
     >>> m.stats["ngrams"]["1"], m.stats["documents"]
     (8, 3)
+    >>> m = learn(["浦东新区今年的建设。", "浦东新区今年的建设。", "天气。"])
+    >>> m.stats["documents"], m.stats["repeated_lines"], m.stats["repeated_chars"]
+    (2, 1, 10)
     """
     _check_options(order, max_ngrams, min_count)
     vocab: str | None = None
     table = None
     tally = _Tally(max_ngrams)
     chars = docs = 0
-    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE):
+    distinct = None if keep_repeats else _Distinct()
+    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE, distinct):
+        if not n_docs:
+            continue  # (every line a repeat)
         if vocab is None:
             vocab = _vocabulary(chunk[:VOCAB_SAMPLE])
             table = _lookup(vocab)
@@ -976,7 +1067,8 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
         docs += n_docs
         tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))  # type: ignore[index]
     keys, counts = tally.totals()
-    return from_counts(vocab or "", Counts(keys, counts, chars, docs, tally.floor), order=order, max_ngrams=max_ngrams, min_count=min_count)
+    left_out = (distinct.lines, distinct.chars) if distinct is not None else (0, 0)
+    return from_counts(vocab or "", Counts(keys, counts, chars, docs, tally.floor, *left_out), order=order, max_ngrams=max_ngrams, min_count=min_count)
 
 
 class _Tally:
@@ -1024,25 +1116,30 @@ class Counts:
     chars: int = 0
     documents: int = 0
     floor: int = 1
+    repeated_lines: int = 0
+    repeated_chars: int = 0
 
 
-def vocabulary_of(texts: Iterable[str]) -> str:
+def vocabulary_of(texts: Iterable[str], *, keep_repeats: bool = False) -> str:
     """The vocabulary :func:`learn` gives the corpus ``texts``: chosen from
-    its first :data:`VOCAB_SAMPLE` characters (reads only those).
+    its first :data:`VOCAB_SAMPLE` characters (reads only those), repeated
+    lines left out as :func:`learn` leaves them out.
 
     >>> vocabulary_of(["天气好。", "天气。"]) == learn(["天气好。", "天气。"]).vocab
     True
     """
-    for chunk, _, _ in _chunks(texts, VOCAB_SAMPLE, VOCAB_SAMPLE):
+    for chunk, _, _ in _chunks(texts, VOCAB_SAMPLE, VOCAB_SAMPLE, None if keep_repeats else _Distinct()):
         return _vocabulary(chunk[:VOCAB_SAMPLE])
     return ""
 
 
-def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngrams: int | None = 16_000_000) -> Counts:
+def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngrams: int | None = 16_000_000, keep_repeats: bool = False) -> Counts:
     """The counts of ``texts`` with the vocabulary ``vocab`` (of the whole
     corpus: :func:`vocabulary_of`), memory bounded by ``max_ngrams`` as
     :func:`learn`'s; merged by :func:`merge_counts`, model by
-    :func:`from_counts`.
+    :func:`from_counts`.  Repeated lines are left out as :func:`learn`
+    leaves them out (``keep_repeats``), among ``texts`` only: a line that
+    two parts of a corpus both give is counted in each.
 
     >>> texts = ["天气很好。", "天气不好。"]
     >>> vocab = vocabulary_of(texts)
@@ -1054,7 +1151,10 @@ def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngr
     table = _lookup(vocab)
     tally = _Tally(max_ngrams)
     chars = docs = 0
-    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, 0):
+    distinct = None if keep_repeats else _Distinct()
+    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, 0, distinct):
+        if not n_docs:
+            continue  # (every line a repeat)
         chars += n_chars
         docs += n_docs
         tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))
@@ -1062,7 +1162,8 @@ def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngr
     floor = tally.floor
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
-    return Counts(keys, counts, chars, docs, floor)
+    left_out = (distinct.lines, distinct.chars) if distinct is not None else (0, 0)
+    return Counts(keys, counts, chars, docs, floor, *left_out)
 
 
 def merge_counts(parts: Iterable[Counts], *, max_ngrams: int | None = 16_000_000) -> Counts:
@@ -1070,15 +1171,17 @@ def merge_counts(parts: Iterable[Counts], *, max_ngrams: int | None = 16_000_000
     memory bounded by ``max_ngrams`` and one part), pruned as :func:`learn`
     prunes when the sum outgrows ``max_ngrams``."""
     tally = _Tally(max_ngrams)
-    chars = docs = 0
+    chars = docs = lines = left = 0
     floor = 1
     for part in parts:
         tally.add(part.keys, part.counts)
         chars += part.chars
         docs += part.documents
         floor = max(floor, part.floor)
+        lines += part.repeated_lines
+        left += part.repeated_chars
     keys, counts = tally.totals()
-    return Counts(keys, counts, chars, docs, max(floor, tally.floor))
+    return Counts(keys, counts, chars, docs, max(floor, tally.floor), lines, left)
 
 
 def from_counts(vocab: str, counts: Counts, *, order: int = ORDER, max_ngrams: int | None = 16_000_000, min_count: int = 1) -> CharModel:
@@ -1097,6 +1200,8 @@ def from_counts(vocab: str, counts: Counts, *, order: int = ORDER, max_ngrams: i
         "order": order,
         "ngrams": {str(k): int((orders == k).sum()) for k in range(1, order + 1)},
         "prune_below": floor if floor > 1 else 0,
+        "repeated_lines": counts.repeated_lines,
+        "repeated_chars": counts.repeated_chars,
     }
     return CharModel(vocab, keys, cnt, stats)
 

@@ -14,7 +14,7 @@ from cleaner import explain
 from cleaner.cli import main
 from cleaner.typos.charmodel import count_texts, from_counts, learn, merge_counts, vocabulary_of
 
-from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE, corpus_lines
+from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE, corpus_lines, distinct_lines
 
 
 def test_min_count_forgets_what_is_seen_once() -> None:
@@ -52,13 +52,13 @@ def test_clean_learn_refuses_stdin_and_a_second_model(tmp_path: Path, monkeypatc
     page = tmp_path / "page.txt"
     page.write_text("文本\n", encoding="utf-8")
     model = tmp_path / "m.npz"
-    learn(["文本"] * 3).save(model)
+    learn(["文本"] * 3, keep_repeats=True).save(model)
     assert main(["clean", "--learn", "--model", str(model), str(page)]) == 2
     assert "--learn and --model" in capsys.readouterr().err
 
 
 def test_texts_shorter_than_the_order_are_learned() -> None:
-    m = learn(["文本"] * 3)
+    m = learn(["文本"] * 3, keep_repeats=True)
     assert m.stats["documents"] == 3 and m.stats["ngrams"]["5"] == 0 and m.stats["ngrams"]["2"] > 0
 
 
@@ -145,20 +145,93 @@ def test_counts_of_parts_add_up_to_the_model_of_the_whole(cuts: int) -> None:
     included), counted apart and merged: the local model, array for array."""
     texts = corpus_lines() + ["", "一", "\n", "天气"]
     random.Random(cuts).shuffle(texts)
-    whole = learn(texts, min_count=2)
-    vocab = vocabulary_of(iter(texts))
-    bounds = sorted(random.Random(cuts).sample(range(1, len(texts)), cuts - 1)) if cuts > 1 else []
-    parts = [texts[a:b] for a, b in zip([0, *bounds], [*bounds, len(texts)])]
-    model = from_counts(vocab, merge_counts(count_texts(p, vocab) for p in parts), min_count=2)
-    assert model.vocab == whole.vocab and model.stats == whole.stats
-    assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
+    for keep in (True, False):  # (the corpus repeats a line: each part leaves out only its own repeats)
+        corpus = texts if keep else distinct_lines(texts)
+        whole = learn(corpus, min_count=2, keep_repeats=keep)
+        vocab = vocabulary_of(iter(corpus), keep_repeats=keep)
+        bounds = sorted(random.Random(cuts).sample(range(1, len(corpus)), cuts - 1)) if cuts > 1 else []
+        parts = [corpus[a:b] for a, b in zip([0, *bounds], [*bounds, len(corpus)])]
+        model = from_counts(vocab, merge_counts(count_texts(p, vocab, keep_repeats=keep) for p in parts), min_count=2)
+        assert model.vocab == whole.vocab and model.stats == whole.stats
+        assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
+
+
+def test_a_part_leaves_out_the_lines_it_repeats() -> None:
+    """count_texts leaves out the lines its own texts repeat, as learn does,
+    and says how many; a line two parts both give is counted in each."""
+    line = "浦东新区今年的建设很快。"
+    vocab = vocabulary_of([line])
+    one = count_texts([line, "天气。", line, "他说：" + "\n" + line], vocab)
+    assert (one.documents, one.repeated_lines, one.repeated_chars, one.chars) == (3, 2, 2 * len(line), len(line) + 3 + 3)
+    assert one.counts.tobytes() == count_texts([line, "天气。", "他说："], vocab).counts.tobytes()
+    two = merge_counts([count_texts([line], vocab), count_texts([line], vocab)])
+    assert (two.documents, two.repeated_lines) == (2, 0)
 
 
 def test_counts_over_the_budget_are_pruned_and_say_so() -> None:
     texts = corpus_lines()
     vocab = vocabulary_of(texts)
-    parts = [count_texts(texts[i::2], vocab, max_ngrams=20_000) for i in range(2)]
+    parts = [count_texts(texts[i::2], vocab, max_ngrams=20_000, keep_repeats=True) for i in range(2)]
     assert all(len(p.keys) <= 20_000 and p.floor > 1 for p in parts)
     model = from_counts(vocab, merge_counts(parts, max_ngrams=20_000), max_ngrams=20_000)
     assert len(model.keys) <= 20_000 and int(model.stats["prune_below"]) >= max(p.floor for p in parts)  # type: ignore[call-overload]
     assert model.stats["chars"] == sum(map(len, texts))
+
+
+# -- repeated lines ------------------------------------------------------------------------------
+
+
+def test_a_typo_a_feed_repeats_stays_rare() -> None:
+    """A paragraph printed three times with a typo in it (a feed that
+    repeats an article) is learned once: with ``min_count=2`` (as
+    ``clean --learn`` learns) the typo's trigram is forgotten, as a typo
+    seen once is; with ``keep_repeats`` it is counted three times and kept."""
+    right = "国务院常务会议研究部署加快推进重大项目建设。"
+    damaged = right.replace("项", "顶")
+    corpus = corpus_lines() + [damaged] * 3 + [right]
+    trigram = "大顶目"
+    assert learn(corpus, min_count=2).trigram_seen(trigram)[1] == False  # noqa: E712
+    kept = learn(corpus, min_count=2, keep_repeats=True)
+    assert kept.trigram_seen(trigram)[1] and kept.stats["repeated_lines"] == 0
+
+
+def test_repeats_are_compared_whole_and_from_eight_characters() -> None:
+    """Only a line of REPEAT_MIN_CHARS or more that is the same, character for
+    character, is a repeat: a short line (a heading) and a line that differs
+    by one character are learned each time; the lines of a multi-line text
+    are compared one by one, and a text left with no line is no document."""
+    para = "浦东新区今年的建设很快。"
+    m = learn([para, "第一章", "第一章", para.replace("快", "慢"), "标题\n" + para, para + "\n" + para])
+    assert (m.stats["repeated_lines"], m.stats["documents"]) == (3, 5)
+    assert m.stats["chars"] == len(para) * 2 + 3 * 2 + 2
+
+
+def test_the_lines_remembered_are_the_first_ones() -> None:
+    """Past its limit the filter remembers no new line: it leaves out the
+    repeats of the lines it holds and learns the others each time, the same
+    in every run (the first lines in the corpus's order, whatever their
+    hashes)."""
+    from cleaner.typos.charmodel import _Distinct
+
+    lines = [f"第{i}条新闻的正文很长。" for i in range(6)]
+    chunk = "\n" + "\n".join(lines) + "\n"
+    small = _Distinct(limit=4)
+    assert small.filter(chunk, [1] * 6, 66) == (chunk, 6, 66) and small.lines == 0
+    text, docs, chars = small.filter(chunk, [1] * 6, 66)  # the same lines again, in the next piece
+    assert text.split("\n")[1:-1] == lines[4:] and (docs, chars, small.lines, small.chars) == (2, 22, 4, 44)
+    twice = _Distinct(limit=4)
+    assert twice.filter("\n" + "\n".join(lines + lines) + "\n", [1] * 12, 132)[1:] == (6, 66)  # within a piece, every repeat
+
+
+def test_learn_command_says_what_it_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary counts the repeated lines left out; --keep-repeats learns every copy."""
+    from cleaner.typos.charmodel import load
+
+    para = "浦东新区今年的建设很快。"
+    corpus = tmp_path / "feed.txt"
+    corpus.write_text(f"{para}\n天气。\n{para}\n{para}\n", encoding="utf-8")
+    assert main(["learn", str(corpus), "-o", str(tmp_path / "once.npz")]) == 0
+    assert "of 2 texts (2 repeated lines, 24 characters, learned once)" in capsys.readouterr().err
+    assert main(["learn", "--keep-repeats", str(corpus), "-o", str(tmp_path / "all.npz")]) == 0
+    assert "of 4 texts:" in capsys.readouterr().err
+    assert load(tmp_path / "all.npz").stats["documents"] == 4 and load(tmp_path / "once.npz").stats["repeated_lines"] == 2

@@ -259,7 +259,7 @@ def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
 def test_proposals_leave_other_neighbours_and_models_of_their_input_to_python(fast, cm):
     nb = context._default_neighbours()
     assert context._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
-    own = learn(["我们在北京工作。"] * 3)
+    own = learn(["我们在北京工作。"] * 3, keep_repeats=True)
     own.stats["from_input"] = True
     assert context._c_proposals("我们在北涼工作", own, nb) is None
 

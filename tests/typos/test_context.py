@@ -49,7 +49,7 @@ def indels_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def weather() -> CharModel:
-    return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。"] * 20 + ["明天天气真好。"] * 3)
+    return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。"] * 20 + ["明天天气真好。"] * 3, keep_repeats=True)
 
 
 def test_middles_are_the_commonest_characters_between_two_neighbours(weather: CharModel) -> None:
@@ -100,13 +100,13 @@ def test_two_proposals_that_read_as_well_are_only_suggested(weather: CharModel) 
     r = explain(text, only=["ocr_confusion"], model=weather)
     assert r.text == text and not r.edits
     assert "another candidate scores nearly as well" in r.suggestions[0].note
-    clear = learn(["今天天气很好，我们去公园。"] * 20)
+    clear = learn(["今天天气很好，我们去公园。"] * 20, keep_repeats=True)
     assert explain(text, only=["ocr_confusion"], model=clear).text == "后天天气很好，我们去公园。"
 
 
 @pytest.mark.usefixtures("corpus_on")
 def test_a_title_is_left_as_written(weather: CharModel) -> None:
-    clear = learn(["今天天气很好，我们去公园。"] * 20)
+    clear = learn(["今天天气很好，我们去公园。"] * 20, keep_repeats=True)
     titled = "他读了《今天天气哈好》这本书。"
     vetoes = {c.veto for c in context.scored_candidates(titled, clear) if c.before == "哈"}
     assert vetoes == {"title"}
@@ -117,7 +117,7 @@ def test_a_title_is_left_as_written(weather: CharModel) -> None:
 @pytest.mark.usefixtures("corpus_on")
 def test_what_is_written_as_a_word_never_yields_to_a_corpus_proposal(legal: CharModel) -> None:
     # 实操 is in the word list; the corpus writes 实践 (a proposal, not a look-alike)
-    cm = learn(["增强自己的实践能力。"] * 40)
+    cm = learn(["增强自己的实践能力。"] * 40, keep_repeats=True)
     text = "增强自己的实操能力。"
     cands = [c for c in context.scored_candidates(text, cm) if c.after == "践"]
     assert cands and not cands[0].visual and cands[0].veto == "word"
@@ -163,7 +163,7 @@ def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: 
 def test_characters_the_corpus_lacks_are_no_doubled_pair() -> None:
     """Characters the corpus never saw share a class id: two different ones
     side by side (烹饪) are no doubled character."""
-    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30, keep_repeats=True)
     assert [c for c in context.indel_candidates("他们学烹饪工作。", cm) if not c.after] == []
     assert [(c.start, c.before) for c in context.indel_candidates("他们学烹烹工作。", cm) if not c.after] == [(4, "烹")]
 
@@ -188,7 +188,7 @@ def test_a_seam_of_two_words_costs_more() -> None:
     """Two words that share a character at their seam (学期期间) are how clean
     text doubles one: dropping it, or inserting between two words, costs
     :data:`context.INDEL_TWO_WORDS` more."""
-    cm = learn(["还可在学期间每周工作。", "经济发展很快。"] * 30)
+    cm = learn(["还可在学期间每周工作。", "经济发展很快。"] * 30, keep_repeats=True)
     (seam,) = [c for c in context.indel_candidates("还可在学期期间每周工作。", cm) if not c.after]
     (plain,) = [c for c in context.indel_candidates("经济济发展很快。", cm) if not c.after]
     assert seam.channel == context.DELETE_COST + context.INDEL_TWO_WORDS and plain.channel == context.DELETE_COST
@@ -201,13 +201,13 @@ def test_a_missing_character_is_proposed_by_the_corpus(legal: CharModel) -> None
     r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == right and r.edits[0].note.startswith("missing 分") and r.edits[0].before == ""
     # the corpus writes 在 between 们 and 北 too, but 在 forms no word there
-    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30, keep_repeats=True)
     assert [(c.start, c.after, c.veto) for c in context.indel_candidates("你们北京工作。", cm)] == [(2, "在", "unjoined")]
 
 
 @pytest.mark.usefixtures("indels_on")
 def test_a_reduplication_is_no_doubled_character() -> None:
-    cm = learn(["小狗到处走了，可见它很开心。"] * 30)
+    cm = learn(["小狗到处走了，可见它很开心。"] * 30, keep_repeats=True)
     text = "小狗到处趴趴走了，可见它很开心。"
     (cand,) = [c for c in context.indel_candidates(text, cm) if c.before == "趴"]
     assert cand.veto == "unjoined"
@@ -247,7 +247,7 @@ def test_a_common_word_lifts_the_parallel_guard(monkeypatch: pytest.MonkeyPatch)
     """越采越多: the frame 越_越 reads as a parallel turn, but 来 completes
     越来越, a common word the corpus writes: the guard yields
     (:data:`context.CONTEXT_GUARD_WORD`)."""
-    cm = learn(["现在这样的人越来越多了。", "来这里的游客越来越多。", "他们的生活越来越好。"] * 10)
+    cm = learn(["现在这样的人越来越多了。", "来这里的游客越来越多。", "他们的生活越来越好。"] * 10, keep_repeats=True)
     text = "参加的人也越采越多。"
     assert explain(text, only=["ocr_confusion"], model=cm).text == "参加的人也越来越多。"
     monkeypatch.setattr(context, "CONTEXT_GUARD_WORD", None)

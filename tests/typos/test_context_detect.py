@@ -20,7 +20,7 @@ SKY = ["今天天气很好，我们去公园。"] * 30 + ["他说今夭折的树
 
 @pytest.fixture(scope="module")
 def sky() -> CharModel:
-    return learn(SKY)
+    return learn(SKY, keep_repeats=True)
 
 
 def test_the_covering_trigram_finds_what_the_pairs_miss(sky: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,7 +68,7 @@ def test_a_look_alike_the_corpus_never_writes_there_is_not_scored(sky: CharModel
 
 def test_the_corpus_proposes_only_at_isolated_suspects(monkeypatch: pytest.MonkeyPatch) -> None:
     # (and, elsewhere, only what completes a long word: tests/typos/test_context_long.py)
-    cm = learn(["我们在北京工作。"] * 30 + ["他们北方人。"] * 3)
+    cm = learn(["我们在北京工作。"] * 30 + ["他们北方人。"] * 3, keep_repeats=True)
     monkeypatch.setattr(context, "_han_neighbours", lambda c, nb_fn: ())  # no look-alikes: the corpus alone
     monkeypatch.setattr(context, "_default_neighbours", lambda: lambda c: ())
     lone = "我们在北洋工作。"  # the corpus writes 洋 beside neither 北 nor 工
@@ -99,7 +99,7 @@ HARBOUR = ["如果香港人口增长，住房需求会上升。"] * 30 + ["他�
 
 @pytest.mark.parametrize("made, kept", [(None, True), (20, False), (10_000, True)])
 def test_the_proper_guard_yields_to_a_proper_noun_the_corpus_knows(monkeypatch: pytest.MonkeyPatch, made: int | None, kept: bool) -> None:
-    cm = learn(HARBOUR)
+    cm = learn(HARBOUR, keep_repeats=True)
     monkeypatch.setattr(context, "CONTEXT_PROPER_MADE", made)
     monkeypatch.setattr(context, "CONTEXT_NAME_WAIVER", None)  # the 4-gram waiver alone would lift it here
     text = "如果否港人口增长，住房需求会上升。"
@@ -108,7 +108,7 @@ def test_the_proper_guard_yields_to_a_proper_noun_the_corpus_knows(monkeypatch: 
 
 
 def test_a_rare_written_character_makes_a_corpus_proposal_cheaper(monkeypatch: pytest.MonkeyPatch) -> None:
-    cm = learn(["我们在北京工作。他们在北京学习。"] * 60)  # 京 120 times: 觎 (never) is under 1/100 as often
+    cm = learn(["我们在北京工作。他们在北京学习。"] * 60, keep_repeats=True)  # 京 120 times: 觎 (never) is under 1/100 as often
     text = "我们在北觎工作。"  # 京 between 北 and 工 in the corpus
     cost = {c.after: c.channel for c in context.scored_candidates(text, cm) if c.start == 4 and not c.visual}
     monkeypatch.setattr(context, "CONTEXT_RARE_RATIO", None)

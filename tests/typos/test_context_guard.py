@@ -15,7 +15,7 @@ from cleaner.typos.charmodel import CharModel, learn
 
 @pytest.fixture(scope="module")
 def ready() -> CharModel:
-    return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。", "我们准备好了，出发吧。", "大家都准备好了吗？", "我们准备好了"] * 20)
+    return learn(["今天天气很好，我们去公园。", "昨天天气不好，我们在家。", "我们准备好了，出发吧。", "大家都准备好了吗？", "我们准备好了"] * 20, keep_repeats=True)
 
 
 def _kinds(items: list[Edit | Suggestion]) -> list[tuple[str, int, str]]:
@@ -76,7 +76,7 @@ def test_a_candidate_left_nearby_keeps_the_repair_for_review(ready: CharModel, m
 def test_two_common_one_character_words_are_not_swapped_on_the_character_model_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     # the corpus always writes 向 before 灾民家属, but 同 (with) reads as well
     # there: the word model hardly prefers 向, so the change is a suggestion
-    cm = learn(["县里派人向灾民家属表示慰问。", "工作组向灾民家属说明情况。", "他们向灾民家属送去物资。", "政府向灾民家属发放补助。"] * 10)
+    cm = learn(["县里派人向灾民家属表示慰问。", "工作组向灾民家属说明情况。", "他们向灾民家属送去物资。", "政府向灾民家属发放补助。"] * 10, keep_repeats=True)
     (s,) = context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.before, s.after) == ("Suggestion", "同", "向") and s.note.endswith("kept: function guard")
     monkeypatch.setattr(context, "CONTEXT_FUNCTION_WORDS", float("-inf"))
@@ -85,7 +85,7 @@ def test_two_common_one_character_words_are_not_swapped_on_the_character_model_a
 
 def test_a_change_beside_a_name_across_a_list_mark_is_only_suggested() -> None:
     # 粟 (a rare surname) looks like 渠, which the corpus writes before 道常
-    cm = learn(["会议由渠道部主持。", "他们拓宽销售渠道常年供货。", "公司拓宽渠道常态运营。"] * 10)
+    cm = learn(["会议由渠道部主持。", "他们拓宽销售渠道常年供货。", "公司拓宽渠道常态运营。"] * 10, keep_repeats=True)
     (s,) = context.with_model("出席会议的有刘健明、粟道常等人。", cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: name list guard")
     assert _kinds(context.with_model("公司拓宽粟道常态运营。", cm, [], rule="ocr_confusion")) == [("Edit", 4, "渠")]
@@ -94,7 +94,7 @@ def test_a_change_beside_a_name_across_a_list_mark_is_only_suggested() -> None:
 def test_a_rare_character_the_text_writes_again_is_only_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
     # 粟 looks like 渠, which the corpus writes before 道常; a text that
     # writes 粟 again elsewhere has it for its own (the "own word" guard)
-    cm = learn(["会议由渠道部主持。", "他们拓宽销售渠道常年供货。", "公司拓宽渠道常态运营。"] * 10)
+    cm = learn(["会议由渠道部主持。", "他们拓宽销售渠道常年供货。", "公司拓宽渠道常态运营。"] * 10, keep_repeats=True)
     text = "公司拓宽粟道常态运营。今年粟米丰收。"
     (s,) = context.with_model(text, cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: own word guard")
@@ -104,7 +104,7 @@ def test_a_rare_character_the_text_writes_again_is_only_suggested(monkeypatch: p
 
 def test_a_title_modifier_before_a_title_is_only_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
     # the corpus writes 常委会副主任; 原 (former) before 副主任 speaks of another phrase
-    cm = learn(["人大常委会副主任出席会议。", "常委会副主任讲话。", "市人大常委会副主任主持。"] * 10)
+    cm = learn(["人大常委会副主任出席会议。", "常委会副主任讲话。", "市人大常委会副主任主持。"] * 10, keep_repeats=True)
     text = "人大常委原副主任出席会议。"
     items = context.with_model(text, cm, [], rule="ocr_confusion")
     assert [(type(s).__name__, s.before, s.after) for s in items] == [("Suggestion", "原", "会")] and items[0].note.endswith("kept: title guard")

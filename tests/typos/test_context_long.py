@@ -21,7 +21,7 @@ NEAR_MISS = "它是举足轻要的角色。"  # 要 at 5
 
 @pytest.fixture(scope="module")
 def grow() -> CharModel:
-    return learn(GROW)
+    return learn(GROW, keep_repeats=True)
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_near_miss_of_a_long_word_is_proposed_where_what_is_written_is_not_iso
 
 @pytest.mark.usefixtures("no_look_alikes")
 def test_a_long_word_the_corpus_writes_too_rarely_is_not_proposed(monkeypatch: pytest.MonkeyPatch) -> None:
-    cm = learn(["它起着举足轻重的作用。"] + ["轻重的问题。"] * 5 + ["我要的东西。"] * 3)  # 举足轻重 once, 轻重的 six times
+    cm = learn(["它起着举足轻重的作用。"] + ["轻重的问题。"] * 5 + ["我要的东西。"] * 3, keep_repeats=True)  # 举足轻重 once, 轻重的 six times
     assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([], [])
     monkeypatch.setattr(context, "CONTEXT_LONG_WORD_MIN_COUNT", 1)
     assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([5], ["重"])
@@ -77,7 +77,7 @@ def test_the_word_guard_yields_to_a_long_word(grow: CharModel) -> None:
 
 @pytest.mark.usefixtures("no_look_alikes")
 def test_the_parallel_guard_yields_to_a_long_word(monkeypatch: pytest.MonkeyPatch) -> None:
-    cm = learn(["价格战愈演愈烈。", "竞争愈演愈烈了。"] * 10 + ["痛快。"] * 3)
+    cm = learn(["价格战愈演愈烈。", "竞争愈演愈烈了。"] * 10 + ["痛快。"] * 3, keep_repeats=True)
     text = "矛盾愈痛愈烈。"  # 痛 inside 愈?愈, isolated: the corpus proposes 演
     assert context._context_veto(text, 3, "演", 20.0, cm, model(), frozenset()) == "parallel"
     assert _edits(text, cm) == []  # isolated: a long word costs as any proposal, too much for 23 lines of corpus
@@ -100,7 +100,7 @@ def test_a_corpus_proposal_two_steps_away_costs_less(monkeypatch: pytest.MonkeyP
     rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
     looks = lambda c: rows.get(c, [])  # noqa: E731 (洋 -> 泮 -> 京: 京 is two steps from 洋)
     assert context._two_steps("洋", looks) >= {"京"} and "京" not in dict(looks("洋"))
-    cm = learn(["我们在北京工作。"] * 30 + ["他们在上海工作。"] * 30)
+    cm = learn(["我们在北京工作。"] * 30 + ["他们在上海工作。"] * 30, keep_repeats=True)
     pos, alts, chan, visual, _, longs = context._proposals("我们在北洋工作。", cm, looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
     assert got["京"] == (context.CONTEXT_TWO_STEP_COST, False, False)
@@ -123,14 +123,14 @@ def test_a_character_two_steps_away_beside_a_neighbour_is_a_candidate(monkeypatc
     neighbours (北京工 never) is a candidate at the two-step cost."""
     least = context.CONTEXT_TWO_STEP_BESIDE
     assert least is not None and least > 1
-    cm = learn(["北京的人。"] * least + ["他们在上海工作。"] * 30)
+    cm = learn(["北京的人。"] * least + ["他们在上海工作。"] * 30, keep_repeats=True)
     text = "我们在北洋工作。"
     _, isolated = context._suspect_masks(text, cm)
     assert isolated[4] and "京" not in cm.between("北", "工", 50)
     pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
     assert got == {"京": (context.CONTEXT_TWO_STEP_COST, False, False)}  # 泮: the corpus never writes it
-    fewer = learn(["北京的人。"] * (least - 1) + ["他们在上海工作。"] * 30)  # written too rarely beside 北
+    fewer = learn(["北京的人。"] * (least - 1) + ["他们在上海工作。"] * 30, keep_repeats=True)  # written too rarely beside 北
     assert "京" not in context._proposals(text, fewer, _two_step_looks, model())[1]
     monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
     assert "京" not in context._proposals(text, cm, _two_step_looks, model())[1]
@@ -141,7 +141,7 @@ def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_iso
     the characters it writes between the two neighbours that are two steps
     away are candidates at :data:`CONTEXT_TWO_STEP_NEAR_COST`; another
     middle (南) is only a long-word proposal, until a word is looked for."""
-    cm = learn(["我们在北京工作。"] * 5 + ["在北南工作。"] * 3 + ["洋工的。"] * 3)
+    cm = learn(["我们在北京工作。"] * 5 + ["在北南工作。"] * 3 + ["洋工的。"] * 3, keep_repeats=True)
     text = "我们在北洋工作。"
     found, isolated = context._suspect_masks(text, cm)
     assert found[4] and not isolated[4]
@@ -157,7 +157,7 @@ def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypa
     """Opt-in (:data:`CONTEXT_WORD_PROPOSAL_COST`): at an isolated suspect,
     the character that makes a dictionary word of four characters (其乐无穷)
     is a candidate though the corpus never writes it there; off, it is not."""
-    cm = learn(["他们在这里工作。"] * 20 + ["无穷无尽。"] * 3)
+    cm = learn(["他们在这里工作。"] * 20 + ["无穷无尽。"] * 3, keep_repeats=True)
     text = "他说其乐无穹啊"
     _, isolated = context._suspect_masks(text, cm)
     assert isolated[5]
