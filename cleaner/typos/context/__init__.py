@@ -44,12 +44,12 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from ..edits import Edit, Suggestion
-from . import guards
-from .model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
+from ...edits import Edit, Suggestion
+from .. import guards
+from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
 
 if TYPE_CHECKING:
-    from .charmodel import CharModel
+    from ..charmodel import CharModel
 
 __all__ = ["Scored", "suspects", "one_sided", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_ngrams", "indel_candidates", "find_indels", "Neighbours", "own_rare_char", "CONTEXT_OWN_RATE", "modifies_a_title"]
 
@@ -356,7 +356,7 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
 def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None) -> list[np.ndarray]:
     """:func:`rare_ngrams` for each order of ``orders``, in one look-up
     (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None)."""
-    from .charmodel import EDGE, windows
+    from ..charmodel import EDGE, windows
 
     tables, limits = [], []
     for n in orders:
@@ -695,7 +695,7 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     held = _PAIR_BITS.get(cm)
     if held is not None and least in held:  # the common case first: no import, no setdefault
         return held[least]
-    from .charmodel import BITS, huge_pages
+    from ..charmodel import BITS, huge_pages
 
     held = _PAIR_BITS.setdefault(cm, {})
     flags = np.zeros(1 << (2 * BITS), dtype=bool)
@@ -719,7 +719,7 @@ def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
     >>> "".join(map(chr, mine.tolist())) == "".join(sorted(_visual_two_steps("己") - {"己"}))
     True
     """
-    from .charmodel import huge_pages
+    from ..charmodel import huge_pages
 
     alikes, starts = _visual_alikes(), _alike_starts()
     mask = (1 << _CODE_BITS) - 1
@@ -757,7 +757,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     """
     if CONTEXT_TWO_STEP_BESIDE is None or not lone:
         return [], []
-    from .charmodel import FIRST_ID
+    from ..charmodel import FIRST_ID
 
     trad = guards.traditional_chars()
     at: list[int] = []
@@ -816,7 +816,7 @@ def _middle_runs(text: str, cm: CharModel, near: Sequence[int]) -> tuple[np.ndar
     >>> [cm.char(j) for j in _middle_runs("天气真好", cm, [2])[2].tolist()]
     ['不', '很']
     """
-    from .charmodel import EDGE
+    from ..charmodel import EDGE
 
     at = np.asarray(near, dtype=np.int64)
     ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
@@ -879,7 +879,7 @@ def _candidate_counts(ids: np.ndarray, at: np.ndarray, new: np.ndarray, cm: Char
     """Per candidate (the id ``new[j]`` at ``at[j]`` of the text's ``ids``):
     :func:`_four_gram_counts` of its window (in one C call when the module
     is built)."""
-    from .charmodel import windows
+    from ..charmodel import windows
 
     if _SPEEDUPS is not None:
         out = np.empty(len(at), dtype=np.int64)
@@ -971,7 +971,7 @@ def _visual_candidates(
     corpus's middles of each pair that are look-alikes of what is written:
     2 per suspect on news, against 14 look-alikes; ``runs``:
     :func:`_middle_runs` of ``near`` when the caller has it)."""
-    from .charmodel import FIRST_ID
+    from ..charmodel import FIRST_ID
 
     pos: list[np.ndarray] = []
     rank: list[np.ndarray] = []
@@ -1036,7 +1036,7 @@ def _alike_table(chars: Iterable[str], nb_fn: Neighbours) -> _Alikes:
 @functools.cache
 def _visual_alikes() -> _Alikes:
     """:func:`_alike_table` of the whole visual table, built once."""
-    from ..confusion import confusion_table
+    from ...confusion import confusion_table
 
     return _alike_table(confusion_table(), _visual_han_neighbours)
 
@@ -1152,7 +1152,7 @@ def _split_apart(text: str, cm: CharModel, found: Proposals, ids: np.ndarray) ->
     >>> kept[1], away[0].tolist(), [chr(c) for c in away[3].tolist()]  # 北京 is written; 北天, 天。 are not
     (['京'], [3], ['天'])
     """
-    from .charmodel import BITS, EDGE
+    from ..charmodel import BITS, EDGE
 
     pos, alts, chan, visual, lone, flags = found
     js = [j for j, (p, v) in enumerate(zip(pos, visual)) if v and p in lone]
@@ -2137,6 +2137,6 @@ def _default_neighbours() -> Neighbours:
 def _visual_han_neighbours(c: str) -> tuple[tuple[str, float], ...]:
     """The visual table's neighbours of ``c``, filtered once per character
     (:func:`_han_neighbours` over a table that does not change)."""
-    from ..confusion import visual_neighbours
+    from ...confusion import visual_neighbours
 
     return _han_neighbours(c, visual_neighbours)
