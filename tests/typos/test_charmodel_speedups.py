@@ -176,7 +176,7 @@ def test_candidate_counts_are_identical(fast, cm, monkeypatch):
         new = ids[rng.integers(0, len(ids), len(at))]
         cases.append((at, new))
     got = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
-    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    monkeypatch.setattr(context.settings, "SPEEDUPS", None)
     want = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
     assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
     assert any((g > 0).any() for g in got)
@@ -210,7 +210,7 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     )
     for constants in settings:
         for name, value in constants.items():
-            monkeypatch.setattr(context, name, value)
+            monkeypatch.setattr(context.settings, name, value)
         assert all(context._c_proposals(t, cm, nb) is not None for t in texts[1:])
         got = [context._proposals(t, cm, nb, m) for t in texts]
         want = [context._py_proposals(t, cm, nb, m) for t in texts]
@@ -220,7 +220,7 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
         monkeypatch.undo()
     # the two-step candidates (kind 1 beside a neighbour, kind 4 between) are among those compared
     on = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
     off = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
     assert on[4] > 0 and on[1] > off[1]
 
@@ -235,8 +235,8 @@ def test_proposals_read_two_steps_and_near_middles_as_python(fast, cm, monkeypat
     corpus = throughput_text("zh", 60_000)
     texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(20, 200)), steps=rng.choice((1, 2))) for _ in range(200)]
     nb, m = context._default_neighbours(), model()
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_NEAR_COST", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_NEAR_COST", None)
     kinds: Counter[tuple[int, bool]] = Counter()
     for t in texts:
         isolated, pos, _, _, kind = context._c_proposal_lists(t, cm, nb)
@@ -305,7 +305,7 @@ def test_word_gain_bounds_of_many_places_are_identical(fast):
     for _ in range(60):
         text = _swapped(rng, _random_text(rng, corpus, rng.randrange(5, 120)))
         places = sorted({i for i in range(len(text)) if "\u4e00" <= text[i] <= "\u9fff"})[: rng.randrange(0, 12)]
-        spans = [(*han_span(text, i, context.WINDOW), i) for i in places]
+        spans = [(*han_span(text, i, context.settings.WINDOW), i) for i in places]
         chars = [list(context._visual_row(text[i])[0][:6]) or ["的"] for i in places]
         got = context._word_gain_bounds_many(text, spans, chars, m, frozenset())
         assert got == [context._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]

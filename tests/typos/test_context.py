@@ -36,15 +36,15 @@ def legal() -> CharModel:
 
 @pytest.fixture
 def corpus_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Corpus proposals cost :data:`context.CONTEXT_CORPUS_COST` (28: on the
+    """Corpus proposals cost :data:`context.settings.CONTEXT_CORPUS_COST` (28: on the
     dev split only the surest repairs clear it, and this small corpus gives
     none that sure): the tests of what they do make them cheaper."""
-    monkeypatch.setattr(context, "CONTEXT_CORPUS_COST", 16.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_CORPUS_COST", 16.0)
 
 
 @pytest.fixture
 def indels_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(context, "INDEL_APPLY", True)
+    monkeypatch.setattr(context.settings, "INDEL_APPLY", True)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_by_default_a_corpus_proposal_needs_its_cost_in_evidence(legal: CharMode
     assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
     damaged, right = CORPUS_TYPOS[0]
     (cand,) = [c for c in context.scored_candidates(damaged, legal) if c.after == "反"]
-    assert cand.channel == context.CONTEXT_CORPUS_COST and cand.score < context.CONTEXT_THRESHOLD <= cand.score + context.CONTEXT_CORPUS_COST - 16.0
+    assert cand.channel == context.settings.CONTEXT_CORPUS_COST and cand.score < context.settings.CONTEXT_THRESHOLD <= cand.score + context.settings.CONTEXT_CORPUS_COST - 16.0
     (kept,) = [s for s in explain(damaged, only=["ocr_confusion"], model=legal).suggestions if s.after == "反"]
     assert kept.note.endswith("score below the threshold")
 
@@ -89,7 +89,7 @@ def test_the_corpus_proposes_what_the_visual_table_does_not(legal: CharModel, da
     r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == right
     (edit,) = r.edits
-    assert edit.rule == "ocr_confusion" and f"channel -{context.CONTEXT_CORPUS_COST:.1f}" in edit.note
+    assert edit.rule == "ocr_confusion" and f"channel -{context.settings.CONTEXT_CORPUS_COST:.1f}" in edit.note
     (cand,) = [c for c in context.scored_candidates(damaged, legal) if c.start == i and c.after == right[i]]
     assert not cand.visual and round(cand.score, 3) == edit.score
 
@@ -150,12 +150,12 @@ def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
 )
 def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: CharModel, damaged: str, right: str | None) -> None:
     assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged  # off by default
-    monkeypatch.setattr(context, "INDEL_APPLY", True)
+    monkeypatch.setattr(context.settings, "INDEL_APPLY", True)
     r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == (right or damaged)
     if right:
         (edit,) = r.edits
-        assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
+        assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.settings.INDEL_THRESHOLD
     assert explain(damaged, only=["ocr_confusion"]).text == damaged  # never without a model
 
 
@@ -187,11 +187,11 @@ def test_indel_guards(text: str, at: int, doubled: bool, veto: str | None) -> No
 def test_a_seam_of_two_words_costs_more() -> None:
     """Two words that share a character at their seam (学期期间) are how clean
     text doubles one: dropping it, or inserting between two words, costs
-    :data:`context.INDEL_TWO_WORDS` more."""
+    :data:`context.settings.INDEL_TWO_WORDS` more."""
     cm = learn(["还可在学期间每周工作。", "经济发展很快。"] * 30)
     (seam,) = [c for c in context.indel_candidates("还可在学期期间每周工作。", cm) if not c.after]
     (plain,) = [c for c in context.indel_candidates("经济济发展很快。", cm) if not c.after]
-    assert seam.channel == context.DELETE_COST + context.INDEL_TWO_WORDS and plain.channel == context.DELETE_COST
+    assert seam.channel == context.settings.DELETE_COST + context.settings.INDEL_TWO_WORDS and plain.channel == context.settings.DELETE_COST
 
 
 @pytest.mark.usefixtures("indels_on")
@@ -246,11 +246,11 @@ def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> 
 def test_a_common_word_lifts_the_parallel_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     """越采越多: the frame 越_越 reads as a parallel turn, but 来 completes
     越来越, a common word the corpus writes: the guard yields
-    (:data:`context.CONTEXT_GUARD_WORD`)."""
+    (:data:`context.settings.CONTEXT_GUARD_WORD`)."""
     cm = learn(["现在这样的人越来越多了。", "来这里的游客越来越多。", "他们的生活越来越好。"] * 10)
     text = "参加的人也越采越多。"
     assert explain(text, only=["ocr_confusion"], model=cm).text == "参加的人也越来越多。"
-    monkeypatch.setattr(context, "CONTEXT_GUARD_WORD", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_GUARD_WORD", None)
     r = explain(text, only=["ocr_confusion"], model=cm)
     assert r.text == text and "parallel guard" in r.suggestions[0].note
 
@@ -311,7 +311,7 @@ def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeyp
 
     texts = _unseen_lines()
     on = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
-    monkeypatch.setattr(context, "CONTEXT_LONE_BESIDE", False)
+    monkeypatch.setattr(context.settings, "CONTEXT_LONE_BESIDE", False)
     off = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
     assert [p for _, p in on] == [p for _, p in off] and sum(p for _, p in on) > 20
     scored = 0
@@ -330,7 +330,7 @@ def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeyp
 def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
     from cleaner.typos.model import model
 
-    if context._SPEEDUPS is None:
+    if context.settings.SPEEDUPS is None:
         pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
     nb, m = context._default_neighbours(), model()
     texts = _unseen_lines()
@@ -344,7 +344,7 @@ def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, mon
         return out
 
     got = run()
-    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    monkeypatch.setattr(context.settings, "SPEEDUPS", None)
     assert got == run() and sum(len(g[1]) for g in got) > 50
 
 
@@ -355,7 +355,7 @@ def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: p
     the same suspects and candidates as Python's, at detection 0 and 1."""
     from cleaner.typos.model import model
 
-    monkeypatch.setattr(context, "CONTEXT_NEAR_PAIRS", near)
+    monkeypatch.setattr(context.settings, "CONTEXT_NEAR_PAIRS", near)
     nb, m = context._default_neighbours(), model()
     texts = _unseen_lines()
     counted = 0
@@ -367,6 +367,6 @@ def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: p
             counted += 1
     assert counted > 100
     for detect in (0, 1):
-        monkeypatch.setattr(context, "CONTEXT_DETECT", detect)
+        monkeypatch.setattr(context.settings, "CONTEXT_DETECT", detect)
         got = [context._proposals(t, legal, nb, m) for t in texts]
         assert got == [context._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100

@@ -29,9 +29,9 @@ def test_the_covering_trigram_finds_what_the_pairs_miss(sky: CharModel, monkeypa
     assert context.suspects(text, sky) == [1, 2]  # 今 is written often beside both neighbours (CONTEXT_NEAR_PAIRS)
     assert [e.after for e in _edits(text, sky)] == ["天"]
     with monkeypatch.context() as patch:
-        patch.setattr(context, "CONTEXT_NEAR_PAIRS", None)
+        patch.setattr(context.settings, "CONTEXT_NEAR_PAIRS", None)
         assert context.suspects(text, sky) == [0, 1, 2]
-    monkeypatch.setattr(context, "CONTEXT_DETECT_PAIRS", True)
+    monkeypatch.setattr(context.settings, "CONTEXT_DETECT_PAIRS", True)
     assert context.suspects(text, sky) == []
     assert _edits(text, sky) == []
 
@@ -41,12 +41,12 @@ def test_a_suspect_that_is_not_isolated_needs_more(sky: CharModel, monkeypatch: 
     (cand,) = [c for c in context.scored_candidates(text, sky) if c.start == 1]
     assert cand.after == "天" and not cand.isolated and cand.veto is None
     assert [(e.start, e.after) for e in _edits(text, sky)] == [(1, "天")]  # the default: it clears the higher bar
-    monkeypatch.setattr(context, "CONTEXT_UNISOLATED", cand.score - context.CONTEXT_THRESHOLD + 0.5)
+    monkeypatch.setattr(context.settings, "CONTEXT_UNISOLATED", cand.score - context.settings.CONTEXT_THRESHOLD + 0.5)
     (kept,) = context.find_in_context(text, sky, rule="ocr_confusion")
     assert not isinstance(kept, Edit) and kept.note.endswith("score below the threshold")
     isolated = "昨夭天气很好，我们去公园。"  # the corpus writes 夭 beside neither 昨 nor 天
     (other,) = [c for c in context.scored_candidates(isolated, sky) if c.start == 1]
-    assert other.isolated and other.score >= context.CONTEXT_THRESHOLD
+    assert other.isolated and other.score >= context.settings.CONTEXT_THRESHOLD
     assert [(e.start, e.after) for e in _edits(isolated, sky)] == [(1, "天")]
 
 
@@ -82,7 +82,7 @@ def test_the_corpus_proposes_only_at_isolated_suspects(monkeypatch: pytest.Monke
 @pytest.mark.parametrize("waiver, kept", [(None, True), (5, False), (10_000, True)])
 def test_the_name_guard_yields_to_what_the_corpus_writes(monkeypatch: pytest.MonkeyPatch, sky: CharModel, waiver: int | None, kept: bool) -> None:
     monkeypatch.setattr(guards, "name", lambda run, k, after, m: True)  # as if 夭 stood in a name
-    monkeypatch.setattr(context, "CONTEXT_NAME_WAIVER", waiver)
+    monkeypatch.setattr(context.settings, "CONTEXT_NAME_WAIVER", waiver)
     text = "昨夭天气很好，我们去公园。"
     (cand,) = [c for c in context.scored_candidates(text, sky) if c.start == 1 and c.after == "天"]
     assert (cand.veto == "name") is kept
@@ -100,8 +100,8 @@ HARBOUR = ["如果香港人口增长，住房需求会上升。"] * 30 + ["他�
 @pytest.mark.parametrize("made, kept", [(None, True), (20, False), (10_000, True)])
 def test_the_proper_guard_yields_to_a_proper_noun_the_corpus_knows(monkeypatch: pytest.MonkeyPatch, made: int | None, kept: bool) -> None:
     cm = learn(HARBOUR)
-    monkeypatch.setattr(context, "CONTEXT_PROPER_MADE", made)
-    monkeypatch.setattr(context, "CONTEXT_NAME_WAIVER", None)  # the 4-gram waiver alone would lift it here
+    monkeypatch.setattr(context.settings, "CONTEXT_PROPER_MADE", made)
+    monkeypatch.setattr(context.settings, "CONTEXT_NAME_WAIVER", None)  # the 4-gram waiver alone would lift it here
     text = "如果否港人口增长，住房需求会上升。"
     (cand,) = [c for c in context.scored_candidates(text, cm) if c.start == 2 and c.after == "香"]
     assert (cand.veto == "proper") is kept
@@ -111,6 +111,6 @@ def test_a_rare_written_character_makes_a_corpus_proposal_cheaper(monkeypatch: p
     cm = learn(["我们在北京工作。他们在北京学习。"] * 60)  # 京 120 times: 觎 (never) is under 1/100 as often
     text = "我们在北觎工作。"  # 京 between 北 and 工 in the corpus
     cost = {c.after: c.channel for c in context.scored_candidates(text, cm) if c.start == 4 and not c.visual}
-    monkeypatch.setattr(context, "CONTEXT_RARE_RATIO", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_RARE_RATIO", None)
     full = {c.after: c.channel for c in context.scored_candidates(text, cm) if c.start == 4 and not c.visual}
-    assert cost["京"] == full["京"] - context.CONTEXT_RARE_DISCOUNT
+    assert cost["京"] == full["京"] - context.settings.CONTEXT_RARE_DISCOUNT

@@ -24,7 +24,7 @@ def _python_lists(text, cm, nb, m):
     ids = cm.ids(text)
     left_out: list[context.LeftOut] = []
     pos, alts, chan, visual, lone, flags = context._proposals(text, cm, nb, m, ids, left_out=left_out)
-    if context.CONTEXT_RARE_RATIO is not None:
+    if context.settings.CONTEXT_RARE_RATIO is not None:
         chan = context._rarity_discounted(text, pos, alts, chan, visual, cm)
     return (pos, alts, chan, visual, lone, flags), *context._left_out_evidence(left_out)
 
@@ -57,7 +57,7 @@ def test_proposal_lists_are_pythons(fast, cm, monkeypatch):
     settings = ({}, {"CONTEXT_RARE_RATIO": None}, {"CONTEXT_LONE_BESIDE": False}, {"CONTEXT_RARE_RATIO": 0.5, "CONTEXT_PLAUSIBLE": -6.0}, {"CONTEXT_LONG_WORD": None})
     for constants in settings:
         for name, value in constants.items():
-            monkeypatch.setattr(context, name, value)
+            monkeypatch.setattr(context.settings, name, value)
         seen = {"discount": 0, "away": 0, "plausible": 0, "unverified": 0}
         for t in texts:
             got = context._c_score_lists(t, cm, nb, cm.ids(t), code_points(t))
@@ -84,7 +84,7 @@ def test_score_all_is_the_same_with_and_without_the_c_module(fast, cm, monkeypat
     corpus = throughput_text("zh", 60_000)
     texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(20, 200))) for _ in range(120)]
     got = [context._score_all(t, cm, frozenset(), None, None) for t in texts]
-    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    monkeypatch.setattr(context.settings, "SPEEDUPS", None)
     want = [context._score_all(t, cm, frozenset(), None, None) for t in texts]
     assert got == want and sum(len(g[0]) for g in got) > 20
 
@@ -137,8 +137,8 @@ def test_floor_groups_is_the_python_loop(fast):
     costs around the floors (NaN too), isolated positions or not, counted
     ones, texts with Han runs broken by other characters."""
     rng = random.Random(47)
-    floors = np.array((context.CONTEXT_WORD_WEIGHT * context.CONTEXT_WORD_SLACK, context.CONTEXT_SUGGEST, context.CONTEXT_SUGGEST + context.CONTEXT_UNISOLATED,
-                       context.CONTEXT_CHANNEL_COST, context.CONTEXT_CHANNEL_SLOPE, context.CONTEXT_PLAUSIBLE))
+    floors = np.array((context.settings.CONTEXT_WORD_WEIGHT * context.settings.CONTEXT_WORD_SLACK, context.settings.CONTEXT_SUGGEST, context.settings.CONTEXT_SUGGEST + context.settings.CONTEXT_UNISOLATED,
+                       context.settings.CONTEXT_CHANNEL_COST, context.settings.CONTEXT_CHANNEL_SLOPE, context.settings.CONTEXT_PLAUSIBLE))
     kinds = {"plausible": 0, "groups": 0, "empty": 0}
     for _ in range(3000):
         text = "".join(rng.choice("天气很好我们在北京工作。a1 ") for _ in range(rng.randint(1, 60)))
@@ -151,7 +151,7 @@ def test_floor_groups_is_the_python_loop(fast):
         counted = {p for p in range(len(text)) if rng.random() < 0.1}
         alts = [rng.choice("京凉原作") for _ in range(n)]
         args = (text, pos, gains, chan, visual, isolated, counted, alts)
-        got = fast.floor_groups(*args, floors, context.WINDOW)
+        got = fast.floor_groups(*args, floors, context.settings.WINDOW)
         want = context._py_floor_groups(*args)
         assert got == want, args
         kinds["plausible"] += got[0] > len(counted)

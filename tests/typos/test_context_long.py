@@ -1,9 +1,9 @@
-"""Near misses of long words (:data:`cleaner.typos.context.CONTEXT_LONG_WORD`):
+"""Near misses of long words (:data:`cleaner.typos.context.settings.CONTEXT_LONG_WORD`):
 a character the corpus writes between the same neighbours that makes a
 dictionary word of four or more characters is proposed at suspects that are
 not isolated too, costs less, and the word, name, proper-noun and parallel
 guards yield to it; and corpus proposals two steps away in the visual table
-(:data:`cleaner.typos.context.CONTEXT_TWO_STEP_COST`)."""
+(:data:`cleaner.typos.context.settings.CONTEXT_TWO_STEP_COST`)."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ def test_a_near_miss_of_a_long_word_is_proposed_where_what_is_written_is_not_iso
     found, isolated = context._suspect_masks(NEAR_MISS, grow)
     assert found[5] and not isolated[5]  # the corpus writes 要的, never 轻要的
     (cand,) = [c for c in context.scored_candidates(NEAR_MISS, grow) if c.start == 5]
-    assert (cand.after, cand.long_word, cand.visual, cand.channel) == ("重", True, False, context.CONTEXT_LONG_WORD_COST)
+    assert (cand.after, cand.long_word, cand.visual, cand.channel) == ("重", True, False, context.settings.CONTEXT_LONG_WORD_COST)
     assert cand.veto is None
     assert [(e.start, e.after) for e in _edits(NEAR_MISS, grow)] == [(5, "重")]
-    monkeypatch.setattr(context, "CONTEXT_LONG_WORD", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_LONG_WORD", None)
     assert all(c.start != 5 for c in context.scored_candidates(NEAR_MISS, grow))
     assert _edits(NEAR_MISS, grow) == []
 
@@ -50,7 +50,7 @@ def test_a_near_miss_of_a_long_word_is_proposed_where_what_is_written_is_not_iso
 def test_a_long_word_the_corpus_writes_too_rarely_is_not_proposed(monkeypatch: pytest.MonkeyPatch) -> None:
     cm = learn(["它起着举足轻重的作用。"] + ["轻重的问题。"] * 5 + ["我要的东西。"] * 3)  # 举足轻重 once, 轻重的 six times
     assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([], [])
-    monkeypatch.setattr(context, "CONTEXT_LONG_WORD_MIN_COUNT", 1)
+    monkeypatch.setattr(context.settings, "CONTEXT_LONG_WORD_MIN_COUNT", 1)
     assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([5], ["重"])
 
 
@@ -64,7 +64,7 @@ def test_what_is_written_as_long_a_word_is_no_near_miss() -> None:
 @pytest.mark.parametrize("guard", ["name", "proper"])
 def test_the_name_guards_yield_to_a_long_word(monkeypatch: pytest.MonkeyPatch, grow: CharModel, guard: str) -> None:
     monkeypatch.setattr(guards, guard, lambda run, k, after, m: True)
-    monkeypatch.setattr(context, "CONTEXT_NAME_WAIVER", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_NAME_WAIVER", None)
     assert context._context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset()) == guard
     assert context._context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset(), long_word=True) is None
 
@@ -81,7 +81,7 @@ def test_the_parallel_guard_yields_to_a_long_word(monkeypatch: pytest.MonkeyPatc
     text = "矛盾愈痛愈烈。"  # 痛 inside 愈?愈, isolated: the corpus proposes 演
     assert context._context_veto(text, 3, "演", 20.0, cm, model(), frozenset()) == "parallel"
     assert _edits(text, cm) == []  # isolated: a long word costs as any proposal, too much for 23 lines of corpus
-    monkeypatch.setattr(context, "CONTEXT_CORPUS_COST", context.CONTEXT_LONG_WORD_COST)
+    monkeypatch.setattr(context.settings, "CONTEXT_CORPUS_COST", context.settings.CONTEXT_LONG_WORD_COST)
     (cand,) = [c for c in context.scored_candidates(text, cm) if c.start == 3 and c.after == "演"]
     assert cand.long_word and cand.isolated and cand.veto is None  # 愈演愈烈 is a word the corpus writes
     assert [(e.start, e.after) for e in _edits(text, cm)] == [(3, "演")]
@@ -103,10 +103,10 @@ def test_a_corpus_proposal_two_steps_away_costs_less(monkeypatch: pytest.MonkeyP
     cm = learn(["我们在北京工作。"] * 30 + ["他们在上海工作。"] * 30)
     pos, alts, chan, visual, _, longs = context._proposals("我们在北洋工作。", cm, looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
-    assert got["京"] == (context.CONTEXT_TWO_STEP_COST, False, False)
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_COST", context.CONTEXT_CORPUS_COST)
+    assert got["京"] == (context.settings.CONTEXT_TWO_STEP_COST, False, False)
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_COST", context.settings.CONTEXT_CORPUS_COST)
     pos, alts, chan, *_ = context._proposals("我们在北洋工作。", cm, looks, model())
-    assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4}["京"] == context.CONTEXT_CORPUS_COST
+    assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4}["京"] == context.settings.CONTEXT_CORPUS_COST
 
 
 #: 洋 -> 泮 -> 京: 京 is two steps from 洋, never one
@@ -121,7 +121,7 @@ def test_a_character_two_steps_away_beside_a_neighbour_is_a_candidate(monkeypatc
     """At an isolated suspect, a character two steps away that the corpus
     writes beside a neighbour (北京 often) but never between the two
     neighbours (北京工 never) is a candidate at the two-step cost."""
-    least = context.CONTEXT_TWO_STEP_BESIDE
+    least = context.settings.CONTEXT_TWO_STEP_BESIDE
     assert least is not None and least > 1
     cm = learn(["北京的人。"] * least + ["他们在上海工作。"] * 30)
     text = "我们在北洋工作。"
@@ -129,10 +129,10 @@ def test_a_character_two_steps_away_beside_a_neighbour_is_a_candidate(monkeypatc
     assert isolated[4] and "京" not in cm.between("北", "工", 50)
     pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
-    assert got == {"京": (context.CONTEXT_TWO_STEP_COST, False, False)}  # 泮: the corpus never writes it
+    assert got == {"京": (context.settings.CONTEXT_TWO_STEP_COST, False, False)}  # 泮: the corpus never writes it
     fewer = learn(["北京的人。"] * (least - 1) + ["他们在上海工作。"] * 30)  # written too rarely beside 北
     assert "京" not in context._proposals(text, fewer, _two_step_looks, model())[1]
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
     assert "京" not in context._proposals(text, cm, _two_step_looks, model())[1]
 
 
@@ -147,10 +147,10 @@ def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_iso
     assert found[4] and not isolated[4]
     pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
-    assert got == {"京": (context.CONTEXT_TWO_STEP_NEAR_COST, False, False), "南": (context.CONTEXT_LONG_WORD_COST, False, None)}
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_NEAR_COST", None)
+    assert got == {"京": (context.settings.CONTEXT_TWO_STEP_NEAR_COST, False, False), "南": (context.settings.CONTEXT_LONG_WORD_COST, False, None)}
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_NEAR_COST", None)
     pos, alts, chan, *_ = context._proposals(text, cm, _two_step_looks, model())
-    assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4} == {"京": context.CONTEXT_LONG_WORD_COST, "南": context.CONTEXT_LONG_WORD_COST}
+    assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4} == {"京": context.settings.CONTEXT_LONG_WORD_COST, "南": context.settings.CONTEXT_LONG_WORD_COST}
 
 
 def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -161,9 +161,9 @@ def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypa
     text = "他说其乐无穹啊"
     _, isolated = context._suspect_masks(text, cm)
     assert isolated[5]
-    monkeypatch.setattr(context, "CONTEXT_WORD_PROPOSAL_COST", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", None)
     assert (5, "穷") not in set(zip(*context._proposals(text, cm, context._default_neighbours(), model())[:2]))
-    monkeypatch.setattr(context, "CONTEXT_WORD_PROPOSAL_COST", 16.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", 16.0)
     for nb in (context._default_neighbours(), _two_step_looks):  # the C proposals and the Python ones
         pos, alts, chan, visual, _, longs = context._proposals(text, cm, nb, model())
         got = {(p, a): (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs)}

@@ -46,211 +46,15 @@ import numpy as np
 
 from ...edits import Edit, Suggestion
 from .. import guards
-from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, search_positions, speedups, word_gain_bound, word_starts
+from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
+from . import settings
 
 if TYPE_CHECKING:
     from ..charmodel import CharModel
 
-__all__ = ["Scored", "suspects", "one_sided", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_ngrams", "indel_candidates", "find_indels", "Neighbours", "own_rare_char", "CONTEXT_OWN_RATE", "modifies_a_title"]
+__all__ = ["Scored", "suspects", "one_sided", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_ngrams", "indel_candidates", "find_indels", "Neighbours", "own_rare_char", "modifies_a_title"]
 
 Neighbours = Callable[[str], Sequence[tuple[str, float]]]
-
-#: characters of context either side that the word model's gain reads (as
-#: ``confusion_rule.WINDOW``) ...
-WINDOW = 4
-#: ... and that the guards read (as ``confusion_rule.GUARD_CONTEXT``)
-GUARD_CONTEXT = 8
-
-
-#: a look-alike costs this much (natural log) before the glyphs are compared ...
-CONTEXT_CHANNEL_COST = 8.0
-#: ... plus this much per unit of similarity below the closest look-alike
-CONTEXT_CHANNEL_SLOPE = 10.0
-#: a character that the corpus writes between the same two neighbours but
-#: that the visual table does not list costs this much (the threshold for
-#: this source: a change needs a gain of the threshold plus this) ...
-CONTEXT_CORPUS_COST = 28.0
-#: ... and this many such characters (the most frequent) are candidates
-#: (:meth:`CharModel.middles`), at isolated suspects only: with them 62 %
-#: of the injected confusions of the dev split have their right character
-#: among the candidates (the visual table alone: 31 %).  Dev split, 0.80M
-#: characters of training: at a cost of 16 they changed a clean control
-#: (坡跟鞋 -> 高跟鞋, a word neither the corpus nor the word list has, score
-#: 19.1 against the 13 right repairs' 9.9 to 35.1); at 25 recall 0.127 at
-#: precision 0.957 and that control still changed; at 28 0.124 at 0.978,
-#: no control changed (without them 0.113 at 0.976).  The corpus writes
-#: what it writes often: a proposal is a strong claim, it needs strong
-#: evidence.  0 turns them off
-CONTEXT_CORPUS_CANDIDATES = 15
-#: ... or this much when it is a look-alike of a look-alike of what is
-#: written (two steps in the visual table: an OCR confusion the table's
-#: rows are too short to hold).  Dev split (0.80M characters): 7 of the 26
-#: right corpus proposals are two steps away, 22 of 1,468 wrong ones; at a
-#: cost of 28 (as any proposal) 0.121 at 0.977, 20 0.127, 16 0.130 at
-#: 0.979, 12 and 8 0.132, no control changed
-CONTEXT_TWO_STEP_COST = 16.0
-#: at an isolated suspect between two Han characters, every look-alike of
-#: a look-alike of what is written that the corpus writes beside its left
-#: or its right neighbour at least this many times is a candidate too (at
-#: :data:`CONTEXT_TWO_STEP_COST`), not only those it writes between the two
-#: (:func:`_two_steps_beside`): 68 % of the injected confusions of the dev
-#: split that got no candidate are two steps away.  Dev split, in-domain
-#: model (0.81M characters), with :data:`CONTEXT_TWO_STEP_NEAR_COST`: 0.158
-#: at 0.982 -> 0.172 at 1.00 (this part 0.166), no control changed, from 1
-#: to 30 alike (100: 0.169 at 0.984); 20 keeps 3.7 two-step characters a
-#: piece of unseen news of the 700 it holds (1: 74, and 24 % more time with
-#: a model on unseen pieces; 10: 7.4).  At a cost of 12 (instead of 16) 0.169 at
-#: 0.984, at 8 three controls changed.  Cross-source dev unchanged (0.082
-#: at 0.967); FASPell dev 0.0294 at 0.948 -> 0.0302 at 0.938 (80 sentences
-#: changed, 2 right ones more and one wrong: a place name, 临祈 -> 临近, the
-#: gold 临沂; at a cost of 18 it stays and in-domain gets 0.166 at 0.983).
-#: None: no such candidates
-CONTEXT_TWO_STEP_BESIDE: int | None = 20
-#: a character the corpus writes between the two neighbours of a suspect
-#: that is not isolated (any count) and that is a look-alike of a look-alike
-#: of what is written costs this much (plus :data:`CONTEXT_UNISOLATED`), as
-#: the look-alikes the corpus writes there are candidates
-#: (:func:`_two_steps_between`); it is then no long-word proposal.  Dev
-#: split, in-domain model, with :data:`CONTEXT_TWO_STEP_BESIDE`: 0.166 ->
-#: 0.172 at 1.00 (2, 5 and 8 alike, 11 one repair fewer; only the first 15
-#: the corpus writes twice or more: one fewer), no control changed;
-#: cross-source and FASPell dev unchanged.  None: no such candidates
-CONTEXT_TWO_STEP_NEAR_COST: float | None = 8.0
-#: ... among the first this many of the corpus's middles there (the most
-#: frequent).  Dev split, in-domain: all of them and 10 alike, 5 and 3 one
-#: repair fewer; 10 holds 4 candidates a piece of unseen news, and the two
-#: sources together cost 6-7 % more time with a model on unseen pieces
-#: (the benchmark's _unseen_ratios, medians of 3 interleaved processes:
-#: typo rules 0.382 -> 0.360, default pipeline 0.341 -> 0.319; all middles
-#: and a count of 10 beside: 11-12 %)
-CONTEXT_TWO_STEP_NEAR_LIMIT = 10
-#: at an isolated suspect, a character that makes the text around it a
-#: dictionary word of four characters (the word model's: 其乐无穹 -> 其乐无穷)
-#: that what is written does not make is a candidate at this cost
-#: (:func:`_word_proposals`), whether or not the corpus writes it there:
-#: the corpus is small, the word list is not.  Dev split, with the two-step
-#: candidates: in-domain 0.172 -> 0.177 at 1.00, cross-source 0.082 ->
-#: 0.087 at 0.969, no control changed (a cost of 13: a cross-source control
-#: changed; 20: one repair fewer on each; words of 3 to 6 characters and
-#: at suspects that are not isolated too: the same repairs, more time).
-#: FASPell dev: 2 right sentences more (怎忑不安, 英姿飒燹) and one clean
-#: one changed (其实不饿 -> 其实不然, an idiom beside a plain phrase).  Off
-#: (None) by default: with the two-step candidates the time with a model on
-#: unseen pieces grew 10 % more (20 % in all, the issue allows 10): 25 us a
-#: piece to find them, the rest scoring the half candidate a piece they
-#: add.  16.0 turns them on (the benchmark's variant ``word_proposals``)
-CONTEXT_WORD_PROPOSAL_COST: float | None = None
-#: ... each written between the same neighbours at least this often
-CONTEXT_CORPUS_MIN_COUNT = 2
-#: a character is a suspect when the corpus writes it this many times at
-#: most between its two neighbours (the covering trigram) ...
-CONTEXT_DETECT = 0
-#: ... or, when this is True (the detection before the dev split's
-#: measure), beside its left neighbour and beside its right one.  The pairs
-#: flag 51 % of the injected confusions of the dev split, the trigram 99 %
-#: (and half the Han characters of clean text: the score decides, with
-#: :data:`CONTEXT_UNISOLATED`).  Dev split, 0.80M characters: the pairs
-#: 0.082 at 0.967, the trigram 0.099 at 0.972 (no control changed)
-CONTEXT_DETECT_PAIRS = False
-#: a suspect that is not isolated also has a neighbour beside which the
-#: corpus writes it at most this often (None: any): a character written
-#: often beside both neighbours, only never between the two, is the
-#: trigram's novelty, seldom a misreading.  Dev split (355 damaged and 355
-#: clean news pieces, in-domain and cross-source models; FASPell dev): every
-#: repair, precision and clean piece the same at 1 and at 3 (at 0 one
-#: cross-source and one FASPell repair are lost); on unseen news it cuts
-#: the trigrams looked up from 243 to 94 a piece and the suspects not
-#: isolated from 120 to 82 (see :func:`_suspect_masks`)
-CONTEXT_NEAR_PAIRS: int | None = 1
-#: weight of the word model's gain beside the character model's
-CONTEXT_WORD_WEIGHT = 1.0
-#: the word model's gain is not computed for a candidate whose other terms
-#: fall short of the suggestion threshold by more than this
-CONTEXT_WORD_SLACK = 12.0
-#: the combined score a change must reach
-CONTEXT_THRESHOLD = 9.0
-#: ... plus this much where what is written has a neighbour the corpus
-#: writes it beside (not isolated: :class:`Scored`).  Dev split: 4 changed
-#: a control (0.104 at 0.925), 6 none (0.099 at 0.972), 8 none (0.101 at
-#: 0.947, with a slope of 20)
-CONTEXT_UNISOLATED = 6.0
-#: ... and a suggestion
-CONTEXT_SUGGEST = 2.0
-#: two changes of the pass are at least this many characters apart
-CONTEXT_SPACING = 5
-#: the ``word`` guard (what is written forms a word) yields to a character
-#: model gain of at least this much
-CONTEXT_WORD_WAIVER = 10.0
-#: (never for a character the corpus proposed: what is written is a word,
-#: 实操, 洗衣液, and the corpus only has the commoner one)
-#: a character the corpus proposed must have a character model gain this
-#: much above every other candidate at its position (一_宝贵: 个, 笔, 份 ...)
-CONTEXT_CORPUS_MARGIN = 2.0
-#: a character the corpus writes between the same two neighbours that makes
-#: the text a dictionary word of at least this many characters, where what is
-#: written forms none as long (a near miss of a long word: 举足轻要 ->
-#: 举足轻重), is a long-word proposal: it is proposed at suspects that are
-#: not isolated too (the written character may form a short word with one
-#: neighbour), where it costs :data:`CONTEXT_LONG_WORD_COST`, and the
-#: ``word``, ``name``, ``proper`` and ``parallel`` guards yield to it (the
-#: long word is the evidence they ask for), at isolated suspects too, where
-#: it costs as any corpus proposal.  None: no such proposals
-CONTEXT_LONG_WORD: int | None = 4
-#: ... a proposal is checked for a long word only where the corpus writes
-#: one of the 4-grams holding it this often
-CONTEXT_LONG_WORD_MIN_COUNT = 2
-#: Dev split, in-domain model (0.80M characters): at a cost of 4 four
-#: controls changed, from 8 to 16 none, 20 one repair fewer; with the guards
-#: yielding and the two-step proposals 0.124 -> 0.141 at 0.98.  With the
-#: cross-source model (People's Daily + MSRA, 0.37M) a cost of 12 changed 4
-#: controls (日资企业 -> 外资企业, 资金稀缺 -> 资金短缺: what is written is
-#: no dictionary word, yet right), 14 one, 16 none (0.059 -> 0.065 at 0.958).
-#: Those four were at isolated suspects; so was the one test control that
-#: the cost of 16 changed there (国际商富中心 -> 国际商会, a building's
-#: name): since then the lower cost holds only where what is written is not
-#: isolated (dev, in-domain: two repairs fewer, 0.141 -> 0.135; cross-source
-#: unchanged)
-CONTEXT_LONG_WORD_COST = 16.0
-#: a title in 《》 of at most this many characters is left as written
-TITLE_WIDTH = 40
-#: a quoted term of at most this many characters keeps its characters'
-#: count (no insertion or deletion: :func:`in_quote`)
-QUOTE_WIDTH = 8
-#: the ``name`` and ``proper`` guards yield when the corpus has a 4-gram
-#: holding the corrected character this often; None: they never yield.
-#: Dev split (0.80M characters, trigram detection): 3 and 5 both 0.099 ->
-#: 0.113 at 0.976, no control changed; 5, the stricter.  (An earlier
-#: session, with pair detection, saw a test control change at 2: a cast
-#: list's name that the training articles spell another way)
-CONTEXT_NAME_WAIVER: int | None = 5
-#: the noise of a text: the share of its characters that are suspects with a
-#: look-alike that reads nearly as well (within ``e**2``) ...
-CONTEXT_PLAUSIBLE = -2.0
-#: ... above this share, the threshold rises by :data:`CONTEXT_PRIOR_WEIGHT`
-#: times the log of the ratio: text unlike the corpus (another source, a
-#: model too small) has many suspects, and a change needs more evidence
-CONTEXT_PRIOR_RATE = 0.06
-CONTEXT_PRIOR_WEIGHT = 8.0
-#: a change at the first or last character of a text or line (context on
-#: one side only: :func:`one_sided`) needs this much more, as much again as
-#: :data:`CONTEXT_THRESHOLD`: its gain reads half the evidence.  FASPell dev
-#: (subtitle lines, each a text) and news dev had no change there before
-#: it, so no repair of dev is lost
-CONTEXT_EDGE = 9.0
-#: whether a change of the context pass that leaves its sentence reading as
-#: damaged is only suggested (:func:`_still_damaged`: a character both
-#: models read as stray stays near it; :func:`_doubted`: a candidate nearby
-#: is left).  FASPell dev (its train split less every sentence of its test
-#: split, 2,487 sentences), model of THUCNews: sentences changed 74 -> 73,
-#: right 69 -> 69 (precision 0.932 -> 0.945); news dev (in-domain model):
-#: recall 0.135 -> 0.132 (总经埋 -> 总经理 beside 而自原, read as stray by
-#: both models), no control changed
-CONTEXT_DAMAGED_GUARD = True
-#: ... and one with a candidate no guard objects to that scores at least
-#: this much left unchanged nearby (:func:`_doubted`): half the threshold,
-#: odds of e**4.5 that the sentence holds a second error.  FASPell dev and
-#: news dev had no such pair: no dev repair is lost
-CONTEXT_DOUBT = 4.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +84,7 @@ class Scored:
 
     @property
     def score(self) -> float:
-        return self.context + CONTEXT_WORD_WEIGHT * self.word - self.channel
+        return self.context + settings.CONTEXT_WORD_WEIGHT * self.word - self.channel
 
 
 def suspects(text: str, cm: CharModel) -> list[int]:
@@ -295,7 +99,7 @@ def suspects(text: str, cm: CharModel) -> list[int]:
     [3, 4, 5]
     """
     found, isolated = _suspect_masks(text, cm)
-    return np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found).tolist()
+    return np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found).tolist()
 
 
 def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
@@ -311,13 +115,13 @@ def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
     if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
         pairs, triples = _rare_grams(ids, cm, (2, 3))
         triples = triples[1:-1]
-        weak = pairs if CONTEXT_NEAR_PAIRS is None else _rare_grams(ids, cm, (2,), detect=CONTEXT_NEAR_PAIRS)[0]
+        weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else _rare_grams(ids, cm, (2,), detect=settings.CONTEXT_NEAR_PAIRS)[0]
     else:
         two, three = cm.neighbour_counts(ids)
-        pairs, triples = two <= CONTEXT_DETECT, three <= CONTEXT_DETECT
-        weak = pairs if CONTEXT_NEAR_PAIRS is None else two <= CONTEXT_NEAR_PAIRS
+        pairs, triples = two <= settings.CONTEXT_DETECT, three <= settings.CONTEXT_DETECT
+        weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else two <= settings.CONTEXT_NEAR_PAIRS
     isolated = han & pairs[:-1] & pairs[1:]  # the pairs before, between and after the characters
-    near = han & triples if CONTEXT_NEAR_PAIRS is None else han & triples & (weak[:-1] | weak[1:])
+    near = han & triples if settings.CONTEXT_NEAR_PAIRS is None else han & triples & (weak[:-1] | weak[1:])
     return isolated | near, isolated
 
 
@@ -362,7 +166,7 @@ def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect
     for n in orders:
         padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
         grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
-        limit = np.full(len(grams), CONTEXT_DETECT if detect is None else detect, dtype=np.int64)
+        limit = np.full(len(grams), settings.CONTEXT_DETECT if detect is None else detect, dtype=np.int64)
         if cm.stats.get("from_input"):
             _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
             limit += own[back.reshape(-1)]
@@ -397,9 +201,9 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
         sink.append(away)
         return kept
     isolated, pos_buf, codes, deficit, kind_buf, *away_bufs = found
-    costs = (0.0, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
+    costs = (0.0, settings.CONTEXT_TWO_STEP_COST, settings.CONTEXT_LONG_WORD_COST, settings.CONTEXT_CORPUS_COST, settings.CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
     kinds = _int64s(kind_buf)
-    slope, cost = CONTEXT_CHANNEL_SLOPE, CONTEXT_CHANNEL_COST
+    slope, cost = settings.CONTEXT_CHANNEL_SLOPE, settings.CONTEXT_CHANNEL_COST
     # the channel costs in a list (one product, one sum per float, as numpy did: the same floats): with the look-alikes left out (CONTEXT_LONE_BESIDE) 28 candidates a piece of unseen news, where a loop costs less than numpy's calls (5.5 -> 4.2 us with the kinds' lists)
     chan = [d * slope + cost if k == 0 else costs[k] for d, k in zip(memoryview(deficit).cast("d").tolist(), kinds)]
     flags: list[bool | None] = [None if k == 2 else False for k in kinds] if 2 in kinds else [False] * len(kinds)
@@ -407,7 +211,7 @@ def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: n
     if sink is not None:
         away = _left_out_of(cm, cm.ids(text) if ids is None else ids, *away_bufs)
         sink.append(away)
-        taken = list(zip(away[0].tolist(), map(chr, away[3].tolist()))) if CONTEXT_WORD_PROPOSAL_COST is not None else []
+        taken = list(zip(away[0].tolist(), map(chr, away[3].tolist()))) if settings.CONTEXT_WORD_PROPOSAL_COST is not None else []
     return _with_word_proposals(text, cm, m, (_int64s(pos_buf), list(map(chr, _int64s(codes))), chan, [k == 0 for k in kinds], frozenset(_int64s(isolated)), flags), taken=taken)
 
 
@@ -417,14 +221,14 @@ def _with_word_proposals(text: str, cm: CharModel, m: WordModel, found: Proposal
     (both the C and the Python proposals go through here); none of
     ``taken`` (the look-alikes left out, :func:`_split_apart`)."""
     pos, alts, chan, visual, lone, flags = found
-    if CONTEXT_WORD_PROPOSAL_COST is None or not lone:
+    if settings.CONTEXT_WORD_PROPOSAL_COST is None or not lone:
         return found
     extra = _word_proposals(text, cm, m, sorted(lone), set(zip(pos, alts)).union(taken))
     if not extra:
         return found
     pos = pos + [i for i, _ in extra]
     alts = alts + [x for _, x in extra]
-    chan = chan + [CONTEXT_WORD_PROPOSAL_COST] * len(extra)
+    chan = chan + [settings.CONTEXT_WORD_PROPOSAL_COST] * len(extra)
     visual = visual + [False] * len(extra)
     flags = flags + [False] * len(extra)
     order = sorted(range(len(pos)), key=pos.__getitem__)  # stable: per position, the dictionary's last
@@ -545,17 +349,17 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
     ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
-    if _SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (CONTEXT_NEAR_PAIRS is not None and CONTEXT_NEAR_PAIRS < 0):
+    if settings.SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
-    long_on = CONTEXT_LONG_WORD is not None and bool(CONTEXT_CORPUS_CANDIDATES)
-    values = (CONTEXT_DETECT, CONTEXT_DETECT_PAIRS, CONTEXT_CORPUS_CANDIDATES, CONTEXT_CORPUS_MIN_COUNT, CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(CONTEXT_CORPUS_MIN_COUNT, 1), CONTEXT_LONG_WORD_MIN_COUNT, 0 if CONTEXT_TWO_STEP_BESIDE is None else max(CONTEXT_TWO_STEP_BESIDE, 1), CONTEXT_TWO_STEP_NEAR_LIMIT if CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if CONTEXT_NEAR_PAIRS is None else CONTEXT_NEAR_PAIRS)
+    long_on = settings.CONTEXT_LONG_WORD is not None and bool(settings.CONTEXT_CORPUS_CANDIDATES)
+    values = (settings.CONTEXT_DETECT, settings.CONTEXT_DETECT_PAIRS, settings.CONTEXT_CORPUS_CANDIDATES, settings.CONTEXT_CORPUS_MIN_COUNT, settings.CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(settings.CONTEXT_CORPUS_MIN_COUNT, 1), settings.CONTEXT_LONG_WORD_MIN_COUNT, 0 if settings.CONTEXT_TWO_STEP_BESIDE is None else max(settings.CONTEXT_TWO_STEP_BESIDE, 1), settings.CONTEXT_TWO_STEP_NEAR_LIMIT if settings.CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if settings.CONTEXT_NEAR_PAIRS is None else settings.CONTEXT_NEAR_PAIRS)
     held = _PROPOSAL_ARGS.get(cm)
     if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes:
         held = (values, cm.counts, cm.table, cm._vocab_codes, *_proposal_args(cm, values))
         _PROPOSAL_ARGS[cm] = held
     cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    out = _SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
+    out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
     return None if out is NotImplemented else tuple(out)
 
 
@@ -573,7 +377,7 @@ def _proposal_args(cm: CharModel, values: tuple[int, ...]) -> tuple[tuple[object
     table = _visual_alikes()
     params = np.array(values, dtype=np.int64)
     head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table())
-    tail = (params, *_visual_two_step_table(), _pair_bits(cm, max(CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(CONTEXT_NEAR_PAIRS or 0, 0) + 1))
+    tail = (params, *_visual_two_step_table(), _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(settings.CONTEXT_NEAR_PAIRS or 0, 0) + 1))
     return head, tail
 
 
@@ -596,14 +400,14 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
     (:func:`_score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
     found_mask, isolated = _suspect_masks(text, cm)
-    at = np.flatnonzero(isolated if CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
+    at = np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
     at = at[~_traditional_table()[code_points(text)[at]]]
     is_lone = isolated[at]
     found, lone, near = at.tolist(), at[is_lone].tolist(), at[~is_lone].tolist()
     runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
     near_runs = _runs_of(runs, ~is_lone)  # read, never written, by both users
     pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=near_runs)
-    chan = (CONTEXT_CHANNEL_COST + CONTEXT_CHANNEL_SLOPE * deficit).tolist()
+    chan = (settings.CONTEXT_CHANNEL_COST + settings.CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
     extra_at: list[int] = []
@@ -616,14 +420,14 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
                 extra_at.append(i)
                 extra_alt.append(x)
     for i, x in zip(extra_at, extra_alt):  # at isolated suspects a long word lifts guards, it costs as any proposal
-        chan.append(CONTEXT_TWO_STEP_COST if x in _two_steps(text[i], nb_fn) else CONTEXT_CORPUS_COST)
+        chan.append(settings.CONTEXT_TWO_STEP_COST if x in _two_steps(text[i], nb_fn) else settings.CONTEXT_CORPUS_COST)
     pos_list += extra_at
     alt_list += extra_alt
     listed = set(zip(pos_list, alt_list))
     beside_at, beside_alt = _two_steps_beside(text, cm, nb_fn, lone, listed)
     pos_list += beside_at
     alt_list += beside_alt
-    chan += [CONTEXT_TWO_STEP_COST] * len(beside_at)
+    chan += [settings.CONTEXT_TWO_STEP_COST] * len(beside_at)
     listed.update(zip(beside_at, beside_alt))
     visual += [False] * (len(pos_list) - n_visual)
     flags_: list[bool | None] = [False] * len(pos_list)  # at isolated suspects found when scored (_score_all)
@@ -633,13 +437,13 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
         if (i, x) not in taken and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
             pos_list.append(i)
             alt_list.append(x)
-            chan.append(CONTEXT_LONG_WORD_COST)
+            chan.append(settings.CONTEXT_LONG_WORD_COST)
             visual.append(False)
             flags_.append(None)  # a long word, unless _verified finds none
     for i, x in between:
         pos_list.append(i)
         alt_list.append(x)
-        chan.append(cast(float, CONTEXT_TWO_STEP_NEAR_COST))
+        chan.append(cast(float, settings.CONTEXT_TWO_STEP_NEAR_COST))
         visual.append(False)
         flags_.append(False)
     lone_set = frozenset(np.flatnonzero(isolated).tolist())
@@ -755,7 +559,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     >>> _two_steps_beside("在北洋工作", learn(["北京的工作。"] * 3), lambda c: rows.get(c, []), [2], set())
     ([], [])
     """
-    if CONTEXT_TWO_STEP_BESIDE is None or not lone:
+    if settings.CONTEXT_TWO_STEP_BESIDE is None or not lone:
         return [], []
     from ..charmodel import FIRST_ID
 
@@ -773,7 +577,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     if not at:
         return [], []
     ids, new, where = cm.ids(text), cm.ids("".join(alts)), np.asarray(at, dtype=np.int64)
-    least = max(CONTEXT_TWO_STEP_BESIDE, 1)
+    least = max(settings.CONTEXT_TWO_STEP_BESIDE, 1)
     keep = (new >= FIRST_ID) & ((cm.count(np.stack((ids[where - 1], new), axis=1)) >= least) | (cm.count(np.stack((new, ids[where + 1]), axis=1)) >= least))
     picked = np.flatnonzero(keep).tolist()
     return [at[k] for k in picked], [alts[k] for k in picked]
@@ -792,14 +596,14 @@ def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequen
     >>> _two_steps_between("在北洋工作", cm, lambda c: rows.get(c, []), [2], _middle_runs("在北洋工作", cm, [2]), set())
     [(2, '京')]
     """
-    if CONTEXT_TWO_STEP_NEAR_COST is None or not len(near):
+    if settings.CONTEXT_TWO_STEP_NEAR_COST is None or not len(near):
         return []
     owner, rank, mids, _ = runs
     trad = guards.traditional_chars()
     out: list[tuple[int, str]] = []
     for o, r, code in zip(owner.tolist(), rank.tolist(), cm.codes(mids).tolist()):
         i = near[o]
-        if r >= CONTEXT_TWO_STEP_NEAR_LIMIT or not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
+        if r >= settings.CONTEXT_TWO_STEP_NEAR_LIMIT or not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
             continue
         x = chr(code)
         if x != text[i] and (i, x) not in listed and x not in trad and x in _two_steps(text[i], nb_fn):
@@ -855,18 +659,18 @@ def _near_long_words(
     >>> _near_long_words("要大刀发展经济", [2], cm, model())
     ([2], ['力'])
     """
-    if CONTEXT_LONG_WORD is None or not CONTEXT_CORPUS_CANDIDATES or not len(near):
+    if settings.CONTEXT_LONG_WORD is None or not settings.CONTEXT_CORPUS_CANDIDATES or not len(near):
         return [], []
     owner, rank, mids, counts = _middle_runs(text, cm, near) if runs is None else runs
     han = han_mask(text)
     at = np.asarray(near, dtype=np.int64)
     inner = (at > 0) & (at < len(text) - 1)
     inner[inner] = han[at[inner] - 1] & han[at[inner] + 1]  # between two Han characters
-    pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= max(CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
+    pick = inner[owner] & (rank < settings.CONTEXT_CORPUS_CANDIDATES) & (counts >= max(settings.CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
     if not pick.any():
         return [], []
     where, alts = at[owner[pick]], mids[pick]
-    keep = np.flatnonzero(_candidate_counts(cm.ids(text), where, alts, cm) >= CONTEXT_LONG_WORD_MIN_COUNT)
+    keep = np.flatnonzero(_candidate_counts(cm.ids(text), where, alts, cm) >= settings.CONTEXT_LONG_WORD_MIN_COUNT)
     out_at, out_alt = [], []
     for i, x in zip(where[keep].tolist(), map(cm.char, alts[keep].tolist())):
         if not verify or _long_span(text, i, x, m) is not None:
@@ -881,9 +685,9 @@ def _candidate_counts(ids: np.ndarray, at: np.ndarray, new: np.ndarray, cm: Char
     is built)."""
     from ..charmodel import windows
 
-    if _SPEEDUPS is not None:
+    if settings.SPEEDUPS is not None:
         out = np.empty(len(at), dtype=np.int64)
-        done = _SPEEDUPS.four_gram_max(*cm._c_table, cm.counts, np.ascontiguousarray(ids, dtype=np.int64), np.ascontiguousarray(at, dtype=np.int64), np.ascontiguousarray(new, dtype=np.int64), out)
+        done = settings.SPEEDUPS.four_gram_max(*cm._c_table, cm.counts, np.ascontiguousarray(ids, dtype=np.int64), np.ascontiguousarray(at, dtype=np.int64), np.ascontiguousarray(new, dtype=np.int64), out)
         if done is None:
             return out
     rows = windows(ids, at, 3, 3)
@@ -912,11 +716,11 @@ def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel
 
     ``ids``: ``cm.ids(text)`` when the caller has them.
     """
-    if CONTEXT_LONG_WORD is None or not at:
+    if settings.CONTEXT_LONG_WORD is None or not at:
         return [False] * len(at)
     counts = _candidate_counts(cm.ids(text) if ids is None else ids, np.asarray(at, dtype=np.int64), cm.ids("".join(alts)), cm)
     out = [False] * len(at)
-    for j in np.flatnonzero(counts >= CONTEXT_LONG_WORD_MIN_COUNT).tolist():
+    for j in np.flatnonzero(counts >= settings.CONTEXT_LONG_WORD_MIN_COUNT).tolist():
         out[j] = _long_span(text, at[j], alts[j], m, size=size) is not None
     return out
 
@@ -934,12 +738,12 @@ def _common_word(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> 
     >>> _common_word("这样的人越采越多。", 5, "来", cm, model()), _common_word("这样的人越采越多。", 5, "米", cm, model())
     (True, False)
     """
-    span = _long_span(text, i, after, m, size=CONTEXT_GUARD_WORD) if CONTEXT_GUARD_WORD else None
+    span = _long_span(text, i, after, m, size=settings.CONTEXT_GUARD_WORD) if settings.CONTEXT_GUARD_WORD else None
     if span is None:
         return False
     word = text[span[0] : i] + after + text[i + 1 : span[1]]
     lp = m.word_logp(word)
-    return lp is not None and lp >= guards.COMMON_WORD_LOGP and int(cm.count(cm.ids(word[: cm.order])[None, :])[0]) >= CONTEXT_LONG_WORD_MIN_COUNT
+    return lp is not None and lp >= guards.COMMON_WORD_LOGP and int(cm.count(cm.ids(word[: cm.order])[None, :])[0]) >= settings.CONTEXT_LONG_WORD_MIN_COUNT
 
 
 def _long_span(text: str, i: int, after: str, m: WordModel, *, size: int | None = None) -> tuple[int, int] | None:
@@ -951,7 +755,7 @@ def _long_span(text: str, i: int, after: str, m: WordModel, *, size: int | None 
     >>> _long_span("要大刀发展经济", 2, "力", model()), _long_span("要大力发展经济", 2, "刀", model())
     ((1, 5), None)
     """
-    size = (CONTEXT_LONG_WORD or 0) if size is None else size
+    size = (settings.CONTEXT_LONG_WORD or 0) if size is None else size
     a, b = han_span(text, i, 7)
     old = text[a:b]
     new = old[: i - a] + after + old[i - a + 1 :]
@@ -1077,13 +881,13 @@ def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel, *, runs: t
     characters the corpus writes most often between its two neighbours (at
     least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only);
     ``runs``: :func:`_middle_runs` of ``found`` when the caller has it."""
-    if not CONTEXT_CORPUS_CANDIDATES or not found:
+    if not settings.CONTEXT_CORPUS_CANDIDATES or not found:
         return [[] for _ in found]
     owner, rank, mids, counts = _middle_runs(text, cm, found) if runs is None else runs
     at = np.asarray(found, dtype=np.int64)
     han = np.concatenate(([False], han_mask(text), [False]))  # a digit or a quote beside it says little
     inner = han[at] & han[at + 2]
-    pick = inner[owner] & (rank < CONTEXT_CORPUS_CANDIDATES) & (counts >= CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
+    pick = inner[owner] & (rank < settings.CONTEXT_CORPUS_CANDIDATES) & (counts >= settings.CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
     out: list[list[str]] = [[] for _ in found]
     for o, x in zip(owner[pick].tolist(), map(chr, cm.codes(mids[pick]).tolist())):
         out[o].append(x)
@@ -1107,24 +911,8 @@ def noise_penalty(plausible: int, length: int) -> float:
     (0.0, 9.63)
     """
     rate = plausible / max(length, 1)
-    return CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / CONTEXT_PRIOR_RATE))
+    return settings.CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / settings.CONTEXT_PRIOR_RATE))
 
-
-#: a look-alike at an isolated suspect is left out of the candidates where
-#: the corpus writes it beside neither neighbour (:func:`_split_apart`):
-#: what is written there has no neighbour in the corpus either, so the
-#: character model's gain of the change is the ratio of the two
-#: characters' frequencies alone (:attr:`CharModel.solo_logp`), no
-#: evidence of context.  It still counts in the text's noise
-#: (:func:`noise_penalty`) and as a rival (the same gain, up to float
-#: rounding).  Measured on the dev split (355 damaged and 355 clean news
-#: pieces): such look-alikes were 78 % (in-domain model) and 86 %
-#: (cross-source) of all candidates and three quarters of those the word
-#: model bounds; none scored an edit before the guards, 13 and 64 a
-#: suggestion; recall, precision and clean pieces unchanged on both and on
-#: FASPell dev, and the context pass costs about a fifth less on unseen
-#: news.  False: every look-alike is scored
-CONTEXT_LONE_BESIDE = True
 
 #: the look-alikes left out (:func:`_split_apart`): positions (ascending),
 #: character model gains, channel costs and code points
@@ -1136,7 +924,7 @@ def _apart_on(cm: CharModel) -> bool:
     where an isolated suspect's pairs are never written (the detection at
     :data:`CONTEXT_DETECT` 0, a model not learned from its input), which
     the gain of :attr:`CharModel.solo_logp` needs."""
-    return CONTEXT_LONE_BESIDE and CONTEXT_DETECT == 0 and not cm.stats.get("from_input")
+    return settings.CONTEXT_LONE_BESIDE and settings.CONTEXT_DETECT == 0 and not cm.stats.get("from_input")
 
 
 def _split_apart(text: str, cm: CharModel, found: Proposals, ids: np.ndarray) -> tuple[Proposals, LeftOut]:
@@ -1175,7 +963,7 @@ def _left_out_of(cm: CharModel, ids: np.ndarray, pos_buf: bytearray, code_buf: b
     floats as :func:`_split_apart`'s)."""
     pos, codes = np.frombuffer(pos_buf, dtype=np.int64), np.frombuffer(code_buf, dtype=np.int64)
     solo = cm.solo_logp
-    return pos, solo[cm.table[codes]] - solo[ids[pos]], np.frombuffer(deficit_buf, dtype=np.float64) * CONTEXT_CHANNEL_SLOPE + CONTEXT_CHANNEL_COST, codes
+    return pos, solo[cm.table[codes]] - solo[ids[pos]], np.frombuffer(deficit_buf, dtype=np.float64) * settings.CONTEXT_CHANNEL_SLOPE + settings.CONTEXT_CHANNEL_COST, codes
 
 
 def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int], np.ndarray, np.ndarray] | None:
@@ -1190,15 +978,15 @@ def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray,
     int64 arrays (for :meth:`CharModel.gains_at`).  The lists and numpy
     calls of those functions cost about 40 us a piece of unseen news;
     ``ids`` and ``cp``: the text's ids and code points."""
-    costs = (CONTEXT_CHANNEL_SLOPE, CONTEXT_CHANNEL_COST, CONTEXT_TWO_STEP_COST, CONTEXT_LONG_WORD_COST, CONTEXT_CORPUS_COST, CONTEXT_TWO_STEP_NEAR_COST or 0.0, CONTEXT_PLAUSIBLE)
-    rare = CONTEXT_RARE_RATIO is not None
-    if _SPEEDUPS is None or CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT)):
+    costs = (settings.CONTEXT_CHANNEL_SLOPE, settings.CONTEXT_CHANNEL_COST, settings.CONTEXT_TWO_STEP_COST, settings.CONTEXT_LONG_WORD_COST, settings.CONTEXT_CORPUS_COST, settings.CONTEXT_TWO_STEP_NEAR_COST or 0.0, settings.CONTEXT_PLAUSIBLE)
+    rare = settings.CONTEXT_RARE_RATIO is not None
+    if settings.SPEEDUPS is None or settings.CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, settings.CONTEXT_RARE_RATIO if rare else 0.0, settings.CONTEXT_RARE_DISCOUNT)):
         return None
     found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=_apart_on(cm), cp=cp)
     if found is None:
         return None
-    params = np.array((*costs, float(rare), CONTEXT_RARE_RATIO if rare else 0.0, CONTEXT_RARE_DISCOUNT), dtype=np.float64)
-    out = _SPEEDUPS.proposal_lists(*found, ids, cm.table, cm.solo_logp, cm.unigram_counts if rare else _NO_COUNTS, params)
+    params = np.array((*costs, float(rare), settings.CONTEXT_RARE_RATIO if rare else 0.0, settings.CONTEXT_RARE_DISCOUNT), dtype=np.float64)
+    out = settings.SPEEDUPS.proposal_lists(*found, ids, cm.table, cm.solo_logp, cm.unigram_counts if rare else _NO_COUNTS, params)
     if out is NotImplemented:
         return None
     pos, alts, chan, visual, lone, flags, away_pos, away_gain, counted = out
@@ -1216,7 +1004,7 @@ def _left_out_evidence(left_out: Sequence[LeftOut]) -> tuple[list[int], list[flo
     if not left_out or not len(left_out[0][0]):
         return [], [], set()
     pos, gain, chan, _ = left_out[0]
-    plausible = pos[gain - (chan - CONTEXT_CHANNEL_COST) / CONTEXT_CHANNEL_SLOPE >= CONTEXT_PLAUSIBLE]
+    plausible = pos[gain - (chan - settings.CONTEXT_CHANNEL_COST) / settings.CONTEXT_CHANNEL_SLOPE >= settings.CONTEXT_PLAUSIBLE]
     return pos.tolist(), gain.tolist(), set(plausible.tolist())
 
 
@@ -1242,18 +1030,18 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         return [], len(counted)
     gain_list = (cm.gains(text, pos, alts, ids=ids) if fused is None else cm.gains_at(ids, at, codes)).tolist()
     pos, alts, chan, visual, longs, gain_list = _verified(text, pos, alts, chan, visual, maybe, gain_list, m)
-    if CONTEXT_RARE_RATIO is not None and fused is None:
+    if settings.CONTEXT_RARE_RATIO is not None and fused is None:
         chan = _rarity_discounted(text, pos, alts, chan, visual, cm)
-    lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
+    lone_floor, other_floor = settings.CONTEXT_SUGGEST, settings.CONTEXT_SUGGEST + settings.CONTEXT_UNISOLATED
     out: list[Scored] = []
-    floors = (CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK, lone_floor, other_floor, CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE)
-    got = _SPEEDUPS.floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts, np.array(floors, dtype=np.float64), WINDOW) if _SPEEDUPS is not None and all(type(x) is float for x in floors) else NotImplemented
+    floors = (settings.CONTEXT_WORD_WEIGHT * settings.CONTEXT_WORD_SLACK, lone_floor, other_floor, settings.CONTEXT_CHANNEL_COST, settings.CONTEXT_CHANNEL_SLOPE, settings.CONTEXT_PLAUSIBLE)
+    got = settings.SPEEDUPS.floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts, np.array(floors, dtype=np.float64), settings.WINDOW) if settings.SPEEDUPS is not None and all(type(x) is float for x in floors) else NotImplemented
     plausible, spans, groups, chars = _py_floor_groups(text, pos, gain_list, chan, visual, isolated, counted, alts) if got is NotImplemented else got
     if not groups:
         return out, plausible
-    if CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
+    if settings.CONTEXT_WORD_WEIGHT >= 0:  # drop those that cannot reach the floor with the most the word model could give (every position in one batch)
         bounds = _word_gain_bounds_many(text, spans, chars, m, banned)
-        weight, bars = CONTEXT_WORD_WEIGHT, [(lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN for _, _, i in spans]  # per position: the same floats
+        weight, bars = settings.CONTEXT_WORD_WEIGHT, [(lone_floor if i in isolated else other_floor) - WORD_BOUND_MARGIN for _, _, i in spans]  # per position: the same floats
         groups = [[j for j, u in zip(g, ub) if gain_list[j] + weight * u - chan[j] >= bar] for g, ub, bar in zip(groups, bounds, bars)]
     live: list[tuple[int, int, float]] = []  # (candidate, position, word gain) of those that reach the floor
     for (a, b, i), js in zip(spans, groups):
@@ -1263,7 +1051,7 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
         base, news = m.logprob_variants(text[a:b], i - a, [alts[j] for j in js], banned)
         for j, new in zip(js, news):
             word = new - base
-            if gain_list[j] + CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
+            if gain_list[j] + settings.CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
                 live.append((j, i, word))
     ask = [k for k, (j, _, _) in enumerate(live) if not longs[j] and not visual[j]]  # the corpus proposals not yet known to complete a long word: one look-up for all
     completes = dict(zip(ask, _long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
@@ -1300,10 +1088,10 @@ def _py_floor_groups(
     """
     # in lists, not numpy: 106 candidates a piece of unseen news on average (320 pieces), where the dozen numpy calls cost more than the loops (the same floats, the same order of operations)
     # one pass over the candidates (about 200 a piece of unseen news) for the plausible suspects and the live ones: four list passes before
-    slack = CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK  # the word model may make up the rest
-    lone_floor, other_floor = CONTEXT_SUGGEST, CONTEXT_SUGGEST + CONTEXT_UNISOLATED
+    slack = settings.CONTEXT_WORD_WEIGHT * settings.CONTEXT_WORD_SLACK  # the word model may make up the rest
+    lone_floor, other_floor = settings.CONTEXT_SUGGEST, settings.CONTEXT_SUGGEST + settings.CONTEXT_UNISOLATED
     plausible, seen = len(counted), -1  # pos ascending: the plausible suspects counted once each
-    cost, slope, least = CONTEXT_CHANNEL_COST, CONTEXT_CHANNEL_SLOPE, CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
+    cost, slope, least = settings.CONTEXT_CHANNEL_COST, settings.CONTEXT_CHANNEL_SLOPE, settings.CONTEXT_PLAUSIBLE  # locals in the loop: the same floats
     groups: list[list[int]] = []  # the live candidates by position (pos ascending): one run each
     heads: list[int] = []
     last = -1
@@ -1321,7 +1109,7 @@ def _py_floor_groups(
             last = p
             heads.append(p)
             groups.append([j])
-    return plausible, [(*han_span(text, i, WINDOW), i) for i in heads], groups, [[alts[j] for j in g] for g in groups]
+    return plausible, [(*han_span(text, i, settings.WINDOW), i) for i in heads], groups, [[alts[j] for j in g] for g in groups]
 
 
 def _verified(
@@ -1335,7 +1123,7 @@ def _verified(
     if None not in maybe:  # identity first: no False == None compared in Python
         return pos, alts, chan, visual, [bool(f) for f in maybe], gains
     open_ = list(compress(range(len(maybe)), map(operator.is_, maybe, repeat(None))))
-    bar = CONTEXT_LONG_WORD_COST - CONTEXT_WORD_WEIGHT * CONTEXT_WORD_SLACK + CONTEXT_SUGGEST + CONTEXT_UNISOLATED - CONTEXT_CORPUS_MARGIN
+    bar = settings.CONTEXT_LONG_WORD_COST - settings.CONTEXT_WORD_WEIGHT * settings.CONTEXT_WORD_SLACK + settings.CONTEXT_SUGGEST + settings.CONTEXT_UNISOLATED - settings.CONTEXT_CORPUS_MARGIN
     mask = [True] * len(pos)
     for j in open_:
         mask[j] = gains[j] >= bar and _long_span(text, pos[j], alts[j], m) is not None
@@ -1347,29 +1135,20 @@ def _verified(
     )
 
 
-#: a corpus proposal costs :data:`CONTEXT_RARE_DISCOUNT` less where the
-#: corpus writes what is written at most this share as often as the
-#: proposal (both alone, add-one): a character the corpus hardly ever
-#: writes is the likelier misreading (the prior of an error grows as the
-#: written character's frequency falls).  None: no discount
-CONTEXT_RARE_RATIO: float | None = 0.01
-CONTEXT_RARE_DISCOUNT = 5.0
-
-
 def _rarity_discounted(text: str, pos: Sequence[int], alts: Sequence[str], chan: list[float], visual: Sequence[bool], cm: CharModel) -> list[float]:
     """``chan`` with :data:`CONTEXT_RARE_DISCOUNT` off each corpus proposal
     whose written character the corpus writes at most
     :data:`CONTEXT_RARE_RATIO` times as often as the proposal."""
     js = list(compress(range(len(visual)), map(operator.not_, visual)))
-    if not js or CONTEXT_RARE_RATIO is None:
+    if not js or settings.CONTEXT_RARE_RATIO is None:
         return chan
     chars = [text[pos[j]] for j in js] + [alts[j] for j in js]
     counts = cm.unigram_counts[cm.ids("".join(chars))].tolist()
     out = list(chan)
     n = len(js)
     for k, j in enumerate(js):
-        if (counts[k] + 1) <= CONTEXT_RARE_RATIO * (counts[n + k] + 1):
-            out[j] = chan[j] - CONTEXT_RARE_DISCOUNT
+        if (counts[k] + 1) <= settings.CONTEXT_RARE_RATIO * (counts[n + k] + 1):
+            out[j] = chan[j] - settings.CONTEXT_RARE_DISCOUNT
     return out
 
 
@@ -1411,17 +1190,10 @@ def _py_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel
     return [word_gain_bound(window, p, c, m, banned, memo, starts) for c in chars]
 
 
-#: the C module (:func:`cleaner.typos.model.speedups`), None when off
-_SPEEDUPS = speedups()
-
-
 #: the guards that yield to a candidate completing a long word
 _LONG_WORD_YIELDS = frozenset({"parallel", "name", "proper", "word"})
-#: a look-alike that completes a common dictionary word of at least this
-#: many characters (:func:`_common_word`) lifts the guards of
-#: :data:`_GUARD_WORD_YIELDS`: 越采越多 -> 越来越多 (a parallel frame).
-#: None: never
-CONTEXT_GUARD_WORD: int | None = 3
+
+
 _GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
 
 
@@ -1437,7 +1209,7 @@ def _context_veto(
     越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
     holds no Traditional character (:func:`guards.has_traditional`), so
     the ``script`` guard cannot object (asked once for the text)."""
-    ga, gb = han_span(text, i, GUARD_CONTEXT)
+    ga, gb = han_span(text, i, settings.GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
     lifted = _LONG_WORD_YIELDS if long_word else lifted
     if not simplified and (not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i)):
@@ -1447,21 +1219,13 @@ def _context_veto(
     if in_title(text, i):
         return "title"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and name not in lifted and not (CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
-            if name == "proper" and CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
+        if check(run, k, after, m) and name not in lifted and not (settings.CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+            if name == "proper" and settings.CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
                 continue
             return name
-    if gain < CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
+    if gain < settings.CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
         return "word"
     return None
-
-
-#: the ``proper`` guard also yields where the change makes a proper noun of
-#: the word list (香港, 美国) that the corpus writes at least this often,
-#: no proper noun is written there, and the corpus never writes what is
-#: written beside either neighbour: the guard keeps names the corpus does
-#: not know, not a garbled one it knows well.  None: never
-CONTEXT_PROPER_MADE: int | None = 20
 
 
 def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> bool:
@@ -1473,12 +1237,12 @@ def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
     >>> cm = learn(["香港的人口在增长。"] * 30)
-    >>> _makes_a_known_proper_noun("如果否港人口", 2, "香", cm, model()) == (CONTEXT_PROPER_MADE is not None)
+    >>> _makes_a_known_proper_noun("如果否港人口", 2, "香", cm, model()) == (settings.CONTEXT_PROPER_MADE is not None)
     True
     """
-    if CONTEXT_PROPER_MADE is None or not (0 < i < len(text) - 1) or not is_han_run(text[i - 1 : i + 2]):
+    if settings.CONTEXT_PROPER_MADE is None or not (0 < i < len(text) - 1) or not is_han_run(text[i - 1 : i + 2]):
         return False
-    ga, gb = han_span(text, i, GUARD_CONTEXT)
+    ga, gb = han_span(text, i, settings.GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
     if any(m.tag(run[a:b]) in guards.PROPER_TAGS for a, b in m.covering_words(run, k)):
         return False
@@ -1486,7 +1250,7 @@ def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: 
         return False
     new = run[:k] + after + run[k + 1 :]
     made = [new[a:b] for a, b in m.covering_words(new, k) if 2 <= b - a <= 5 and m.tag(new[a:b]) in guards.PROPER_TAGS]
-    return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= CONTEXT_PROPER_MADE for w in made)
+    return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= settings.CONTEXT_PROPER_MADE for w in made)
 
 
 def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
@@ -1495,7 +1259,7 @@ def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
     a, b = max(0, i - 3), min(len(text), i + 4)
     ids = cm.ids(text[a:i] + after + text[i + 1 : b])
     rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
-    return bool(rows) and bool((cm.count(np.array(rows)) >= (CONTEXT_NAME_WAIVER or 0)).any())
+    return bool(rows) and bool((cm.count(np.array(rows)) >= (settings.CONTEXT_NAME_WAIVER or 0)).any())
 
 
 def find_in_context(
@@ -1520,13 +1284,13 @@ def find_in_context(
     a neighbour elsewhere too (the ``document`` guard; default
     :func:`cleaner.typos.guards.document_repeats`).  Each edit's note names
     the model."""
-    threshold = CONTEXT_THRESHOLD if threshold is None else threshold
-    suggest = CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
+    threshold = settings.CONTEXT_THRESHOLD if threshold is None else threshold
+    suggest = settings.CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
     scored, plausible = _score_all(text, cm, banned, neighbours, word_model)
-    found = [c for c in scored if c.score >= suggest + (0.0 if c.isolated else CONTEXT_UNISOLATED)]
+    found = [c for c in scored if c.score >= suggest + (0.0 if c.isolated else settings.CONTEXT_UNISOLATED)]
     penalty = noise_penalty(plausible, len(text))
     if not found:
-        return find_indels(text, cm, rule=rule, exclude=exclude, penalty=penalty, word_model=word_model) if INDEL_APPLY else []
+        return find_indels(text, cm, rule=rule, exclude=exclude, penalty=penalty, word_model=word_model) if settings.INDEL_APPLY else []
     threshold += penalty
     if repeats is None:
         repeats = functools.partial(_repeats_at, text)
@@ -1535,9 +1299,9 @@ def find_in_context(
     items: list[Edit | Suggestion] = []
     best: dict[int, Scored] = {}
     for c in sorted(found, key=lambda c: -c.score):
-        clear = c.visual or c.context - c.rival >= CONTEXT_CORPUS_MARGIN
-        need = threshold + (0.0 if c.isolated else CONTEXT_UNISOLATED) + (CONTEXT_EDGE if one_sided(text, c.start) else 0.0)
-        may_edit = c.veto is None and c.score >= need and clear and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken)
+        clear = c.visual or c.context - c.rival >= settings.CONTEXT_CORPUS_MARGIN
+        need = threshold + (0.0 if c.isolated else settings.CONTEXT_UNISOLATED) + (settings.CONTEXT_EDGE if one_sided(text, c.start) else 0.0)
+        may_edit = c.veto is None and c.score >= need and clear and all(abs(c.start - t) >= settings.CONTEXT_SPACING for t in taken)
         if not may_edit and c.start in best:
             continue  # neither an edit nor its place's first suggestion: dropped unread (no guard, no note)
         if _written_here(text, c, repeats, word_model or model()):
@@ -1553,26 +1317,12 @@ def find_in_context(
             items.append(Suggestion(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence}); {why}"))
     changed = {e.start for e in items if isinstance(e, Edit)}
     items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
-    if CONTEXT_DAMAGED_GUARD:
-        items = _doubted(text, items, {c.start for c in found if c.veto is None and c.score >= CONTEXT_DOUBT} - changed - set(exclude))
-    if INDEL_APPLY:
+    if settings.CONTEXT_DAMAGED_GUARD:
+        items = _doubted(text, items, {c.start for c in found if c.veto is None and c.score >= settings.CONTEXT_DOUBT} - changed - set(exclude))
+    if settings.INDEL_APPLY:
         items.extend(find_indels(text, cm, rule=rule, exclude=taken, penalty=penalty, word_model=word_model))
     items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
     return items
-
-
-#: a character that the corpus writes at most this often (per character
-#: of the corpus) and the text at least twice is the text's own (a topic,
-#: a name, a variant form: 开垦 and 可垦, 牠们), not a misreading: a change
-#: of it is only suggested (guard "own word").  On clean text with a model
-#: of another source (a THUCNews model on People's Daily, MSRA and
-#: zh-Wikipedia documents of 20 lines, a People's Daily + MSRA model on 300
-#: THUCNews articles) 5 of the 12 characters changed were such (rates 0 to
-#: 6e-5); of the right repairs of the context benchmark's dev split, the
-#: cross-source dev split and the People's Daily pieces (96) none was, and
-#: the rarest written character that its piece writes twice had a rate of
-#: 2e-4
-CONTEXT_OWN_RATE = 1e-4
 
 
 def own_rare_char(text: str, ch: str, cm: CharModel) -> bool:
@@ -1590,7 +1340,7 @@ def own_rare_char(text: str, ch: str, cm: CharModel) -> bool:
         return False
     count = int(cm.unigram_counts[cm.ids(ch)[0]]) if cm.knows(ch) else 0
     chars = cm.stats.get("chars", 0)
-    return count < CONTEXT_OWN_RATE * max(1, chars if isinstance(chars, int) else 0)
+    return count < settings.CONTEXT_OWN_RATE * max(1, chars if isinstance(chars, int) else 0)
 
 
 def modifies_a_title(text: str, i: int) -> bool:
@@ -1611,20 +1361,6 @@ def modifies_a_title(text: str, i: int) -> bool:
     return any(text[j : j + k] in lists["titles"] for k in (2, 3, 4))
 
 
-#: a character at least this probable as a one-character word is a
-#: function word or a common one on its own (同 -7.7, 向 -6.8, 在 -4.3;
-#: 问 -7.6 and 受 -7.9 too)
-CONTEXT_FUNCTION_LOGP = -8.0
-#: ... and a change from one such character to another needs at least this
-#: much from the word model: the character model alone reads a preposition
-#: for another wherever its corpus writes the other more often there
-#: (同死者家属 -> 向死者家属: context +18.3, words +0.9, in a clean People's
-#: Daily piece with a model of THUCNews).  THUCNews dev (in-domain model):
-#: the three right repairs between two such characters read words +9.5 to
-#: +10.7, none below
-CONTEXT_FUNCTION_WORDS = 5.0
-
-
 def function_swap(before: str, after: str, word: float, m: WordModel) -> bool:
     """Whether changing ``before`` to ``after`` swaps two common
     one-character words (:data:`CONTEXT_FUNCTION_LOGP`) that the word model,
@@ -1637,7 +1373,7 @@ def function_swap(before: str, after: str, word: float, m: WordModel) -> bool:
     >>> function_swap("粟", "渠", 0.9, model())
     False
     """
-    return word < CONTEXT_FUNCTION_WORDS and min(m.char_logp(before), m.char_logp(after)) >= CONTEXT_FUNCTION_LOGP
+    return word < settings.CONTEXT_FUNCTION_WORDS and min(m.char_logp(before), m.char_logp(after)) >= settings.CONTEXT_FUNCTION_LOGP
 
 
 #: the characters that end an item of a list (besides 、)
@@ -1682,61 +1418,6 @@ def in_a_list_of_names(text: str, i: int) -> bool:
     return False
 
 
-# -- a missing or a doubled character ---------------------------------------
-
-#: a missing character: two Han characters the corpus never writes side by
-#: side, between which it writes a character at least this often ...
-INSERT_MIN_COUNT = 2
-#: ... (the most frequent this many are candidates).  Dev split: 3 and 5
-#: (the earlier values) found 11 missing characters, 2 and 10 find 13, no
-#: wrong insertion either way (nor on 644 pieces of 200 further training
-#: articles, with a model of the other 600: 13 -> 15).  A dropped character
-#: whose neighbours the corpus does write side by side (most of them) is not
-#: looked for: there the right insertion reads +9 at best on the dev split
-INSERT_CANDIDATES = 10
-#: ... costs this much (the inserted character's own probability is already
-#: a cost); a doubled character (a pair of the same character that the
-#: corpus never writes, 经济济发展) costs this much to drop
-INSERT_COST = 0.0
-DELETE_COST = 2.0
-#: the score (character model gain + word model gain - cost) a change
-#: needs, strict.  Dev split (THUCNews, model of 0.80M characters), one
-#: character dropped or doubled per piece, before the guards below: missing
-#: recall 0.031 at precision 0.85, doubled 0.231 at 0.99; one of 355 clean
-#: pieces changed (淘宝旗旗舰店, a doubled character in the source).  On
-#: clean pieces the best insertion reads 9.7: a missing character is far
-#: less certain.  10 or 11 find no more missing characters on the dev split
-#: (the character model's floor and the guards hold them) and add a wrong
-#: deletion on the training articles
-INDEL_THRESHOLD = 12.0
-#: ... and the character model's gain alone this much (the word model is a
-#: coarse judge of a doubled character: 一州州议会 reads +8.6 without one;
-#: 6 loses nothing on the dev split, 8 one doubled character)
-INDEL_MIN_CONTEXT = 6.0
-#: whether :func:`find_in_context` looks for them at all (False: neither
-#: made nor suggested).  Off by default: the guards below were tuned on the
-#: dev split (missing 0.037 at 0.93, doubled 0.225 at 0.99, one clean piece
-#: of 355 changed: 淘宝旗旗舰店, a doubled character of the source, removed;
-#: it is also the one wrong change of the missing set) and 200 further
-#: training articles (644 pieces, a model of the other 600: 2 clean pieces
-#: changed, 4 before), and the test split, measured once, still changes a
-#: clean piece (蜂拥至 -> 蜂拥而至, perhaps a slip of the source) and a FASPell
-#: test sentence (并并有条, a misread 井井, loses a 并: precision 0.971 ->
-#: 0.943); test: missing 0.040 at 0.81 -> 0.053 at 0.94, doubled 0.269 at
-#: 0.97 -> 0.257 at 0.99, clean pieces changed 3 -> 1.  Correct sentences
-#: of the CSC sets (23,101, a model of all THUCNews): 5 lose a character
-#: (7 before), each a doubling clean text writes that no guard here tells
-#: apart (他他 across two clauses, 小钱钱, a company's short name before 控股)
-INDEL_APPLY = False
-#: a doubled character at the seam of two words, or an insertion at one
-#: (:func:`_seam`), costs this much more.  Training
-#: articles (644 pieces): it keeps the clean 上衣衣袖 and 两房房源 and
-#: loses 14 of 164 right deletions (dev split: 2 of 82); at an insertion it
-#: keeps 一如往常 of a CSC sentence and loses one right insertion of 15
-#: there (none of 13 on the dev split)
-INDEL_TWO_WORDS = 4.0
-
-
 def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None = None) -> list[Scored]:
     """A character missing between two Han characters that the corpus never
     writes side by side, and a doubled Han character whose pair the corpus
@@ -1758,11 +1439,11 @@ def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None =
     gaps = np.flatnonzero(unseen) + 1
     changes: list[tuple[int, str, str]] = []
     if len(gaps):
-        mids, counts = cm.middles(ids[gaps - 1], ids[gaps], INSERT_CANDIDATES)
+        mids, counts = cm.middles(ids[gaps - 1], ids[gaps], settings.INSERT_CANDIDATES)
         for g, row, cnt in zip(gaps.tolist(), mids.tolist(), counts.tolist()):
             for j, c in zip(row, cnt):
                 ch = cm.char(j)
-                if c >= INSERT_MIN_COUNT and is_han_run(ch):
+                if c >= settings.INSERT_MIN_COUNT and is_han_run(ch):
                     changes.append((g, "", ch))
     cp = code_points(text)  # the same character: characters the corpus lacks share a class id
     for i in np.flatnonzero(unseen & (cp[1:] == cp[:-1])).tolist():
@@ -1781,7 +1462,7 @@ def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, st
     news: list[str] = []
     firsts: list[int] = []
     for at, before, after in changes:
-        a, b = max(0, at - WINDOW), min(n, at + len(before) + WINDOW)
+        a, b = max(0, at - settings.WINDOW), min(n, at + len(before) + settings.WINDOW)
         olds.append(text[a:b])
         news.append(text[a:at] + after + text[at + len(before) : b])
         firsts.append(at - a)
@@ -1789,10 +1470,10 @@ def _score_indels(text: str, cm: CharModel, changes: Sequence[tuple[int, str, st
     gains = (lp[len(olds) :] - lp[: len(olds)]).tolist()
     out = []
     for (at, before, after), g, old, new, f in zip(changes, gains, olds, news, firsts):
-        wa, wb = han_span(old, f, WINDOW) if before else han_span(old, max(f - 1, 0), WINDOW)
+        wa, wb = han_span(old, f, settings.WINDOW) if before else han_span(old, max(f - 1, 0), settings.WINDOW)
         word = m.logprob(new[wa : wb + len(after) - len(before)]) - m.logprob(old[wa:wb])
         seam = _seam(text, at, m, suffixes=not after)
-        cost = (INSERT_COST if after else DELETE_COST) + (INDEL_TWO_WORDS if seam else 0.0)
+        cost = (settings.INSERT_COST if after else settings.DELETE_COST) + (settings.INDEL_TWO_WORDS if seam else 0.0)
         veto = _indel_veto(text, at, m, doubled=bool(before))
         if veto is None and not _joins_a_word(new, f, after, m):
             veto = "unjoined"
@@ -1816,7 +1497,7 @@ def _seam(text: str, at: int, m: WordModel, *, suffixes: bool = False) -> bool:
     """
     if at < 1 or at + 1 >= len(text):
         return False
-    a, b = han_span(text, at, WINDOW)
+    a, b = han_span(text, at, settings.WINDOW)
     run, k = text[a:b], at - a
     if not any(s == k for s, _ in m.covering_words(run, k)):
         return False
@@ -1840,7 +1521,7 @@ def _joins_a_word(new: str, at: int, after: str, m: WordModel) -> bool:
 def _indel_veto(text: str, at: int, m: WordModel, *, doubled: bool) -> str | None:
     """The guard that keeps the pair ``text[at - 1 : at + 1]`` as written
     (a doubled character is no parallel turn: only a doubled word is)."""
-    ga, gb = han_span(text, at, GUARD_CONTEXT)
+    ga, gb = han_span(text, at, settings.GUARD_CONTEXT)
     run, k = text[ga:gb], at - ga
     if not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, at):
         return "script"
@@ -1879,14 +1560,14 @@ def find_indels(
     items: list[Edit | Suggestion] = []
     seen: set[int] = set()
     for c in sorted(indel_candidates(text, cm, word_model=word_model), key=lambda c: -c.score):
-        if c.score < CONTEXT_SUGGEST or c.start in seen or text.count(text[max(c.start - 1, 0) : c.start + 1]) > 1:
+        if c.score < settings.CONTEXT_SUGGEST or c.start in seen or text.count(text[max(c.start - 1, 0) : c.start + 1]) > 1:
             continue  # the document writes the pair elsewhere too (guard "document")
         seen.add(c.start)
         what = f"missing {c.after}" if c.after else f"doubled {c.before}"
         note = f"{what} in context (context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label})"
         end = c.start + len(c.before)
-        strong = c.score >= INDEL_THRESHOLD + penalty and c.context >= INDEL_MIN_CONTEXT
-        if c.veto is None and strong and all(abs(c.start - t) >= CONTEXT_SPACING for t in taken):
+        strong = c.score >= settings.INDEL_THRESHOLD + penalty and c.context >= settings.INDEL_MIN_CONTEXT
+        if c.veto is None and strong and all(abs(c.start - t) >= settings.CONTEXT_SPACING for t in taken):
             taken.append(c.start)
             items.append(Edit(rule, c.start, end, c.before, c.after, score=round(c.score, 3), note=note))
         else:
@@ -1911,7 +1592,7 @@ def with_model(
     items = list(found)
     done = [e.start for e in items if isinstance(e, Edit)]
     extra = find_in_context(text, cm, rule=rule, exclude=done, banned=banned, repeats=repeats)
-    if CONTEXT_DAMAGED_GUARD:
+    if settings.CONTEXT_DAMAGED_GUARD:
         extra = _still_damaged(text, cm, items, extra)
     changed = {e.start for e in extra if isinstance(e, Edit)}
     items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
@@ -2083,10 +1764,10 @@ def in_title(text: str, i: int) -> bool:
     >>> in_title("电影《未血绸缪》上映", 4), in_title("《画壁》的魔幻爱结巨制", 8)
     (True, False)
     """
-    a = text.rfind("《", max(0, i - TITLE_WIDTH), i)
+    a = text.rfind("《", max(0, i - settings.TITLE_WIDTH), i)
     if a < 0 or text.find("》", a, i) >= 0:
         return False
-    b = text.find("》", i, a + TITLE_WIDTH + 1)
+    b = text.find("》", i, a + settings.TITLE_WIDTH + 1)
     return b >= 0
 
 
@@ -2099,10 +1780,10 @@ def in_quote(text: str, i: int) -> bool:
     >>> in_quote("打造“宜商宜居”的概念", 4), in_quote("他说：“我们明天去北京开会吧。”", 6)
     (True, False)
     """
-    a = text.rfind("“", max(0, i - QUOTE_WIDTH), i + 1)
+    a = text.rfind("“", max(0, i - settings.QUOTE_WIDTH), i + 1)
     if a < 0 or text.find("”", a, i) >= 0:
         return False
-    b = text.find("”", i, a + QUOTE_WIDTH + 2)
+    b = text.find("”", i, a + settings.QUOTE_WIDTH + 2)
     return b >= 0
 
 
