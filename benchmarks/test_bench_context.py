@@ -586,7 +586,7 @@ def kind_of_confusion(written: str, right: str) -> str:
     nb = context._default_neighbours()
     if right in {x for x, _ in nb(written)}:
         return "visual"
-    return "two-step" if right in context._two_steps(written, nb) else "neither"
+    return "two-step" if right in context.alikes.two_steps(written, nb) else "neither"
 
 
 def test_recall_by_kind_of_confusion(benchmark: Any, request: Any) -> None:

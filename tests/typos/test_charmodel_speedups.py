@@ -250,7 +250,7 @@ def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
     by look-alikes of look-alikes)."""
     chars = list(text)
     for i in rng.sample(range(len(chars)), min(len(chars), 4)):
-        row = context._visual_row(chars[i])[0] if steps == 1 else "".join(sorted(context._visual_two_steps(chars[i]) - {chars[i]}))
+        row = context.alikes._visual_row(chars[i])[0] if steps == 1 else "".join(sorted(context.alikes._visual_two_steps(chars[i]) - {chars[i]}))
         if row:
             chars[i] = rng.choice(row)
     return "".join(chars)
@@ -306,7 +306,7 @@ def test_word_gain_bounds_of_many_places_are_identical(fast):
         text = _swapped(rng, _random_text(rng, corpus, rng.randrange(5, 120)))
         places = sorted({i for i in range(len(text)) if "\u4e00" <= text[i] <= "\u9fff"})[: rng.randrange(0, 12)]
         spans = [(*han_span(text, i, context.settings.WINDOW), i) for i in places]
-        chars = [list(context._visual_row(text[i])[0][:6]) or ["的"] for i in places]
+        chars = [list(context.alikes._visual_row(text[i])[0][:6]) or ["的"] for i in places]
         got = context._word_gain_bounds_many(text, spans, chars, m, frozenset())
         assert got == [context._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
     assert fast.word_gain_bounds_many("越来赴好", [(0, 9, 2)], [["越"]], m.table, frozenset(), None) is NotImplemented

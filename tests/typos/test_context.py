@@ -72,7 +72,7 @@ def test_middles_in_one_batch_equal_one_pair_at_a_time(legal: CharModel) -> None
 def test_by_default_a_corpus_proposal_needs_its_cost_in_evidence(legal: CharModel) -> None:
     for damaged, right in CORPUS_TYPOS:
         assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged
-    assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
+    assert "反" in context.middles.corpus_proposals("票和产对票", [2], legal)[0]
     damaged, right = CORPUS_TYPOS[0]
     (cand,) = [c for c in context.scored_candidates(damaged, legal) if c.after == "反"]
     assert cand.channel == context.settings.CONTEXT_CORPUS_COST and cand.score < context.settings.CONTEXT_THRESHOLD <= cand.score + context.settings.CONTEXT_CORPUS_COST - 16.0
@@ -137,8 +137,8 @@ def test_with_model_merges_and_keeps_changes_apart(legal: CharModel) -> None:
 
 @pytest.mark.usefixtures("corpus_on")
 def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
-    assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
-    assert context._corpus_proposals("票1产对票", [2], legal) == [[]]
+    assert "反" in context.middles.corpus_proposals("票和产对票", [2], legal)[0]
+    assert context.middles.corpus_proposals("票1产对票", [2], legal) == [[]]
 
 
 @pytest.mark.parametrize(
@@ -266,7 +266,7 @@ def _unseen_lines() -> list[str]:
     for line in lines:
         chars = list(line)
         for i in rng.sample(range(len(chars)), 3):
-            row = context._visual_row(chars[i])[0]
+            row = context.alikes._visual_row(chars[i])[0]
             if row:
                 chars[i] = rng.choice(row)
         out.append("".join(chars))
@@ -293,7 +293,7 @@ def test_look_alikes_beside_neither_neighbour_are_left_out(legal: CharModel) -> 
         assert len(full[0]) == len(kept[0]) + len(away)
         padded = [EDGE, *ids.tolist(), EDGE]
         for i, x in away:
-            assert i in kept[4] and x in context._visual_row(t[i])[0]
+            assert i in kept[4] and x in context.alikes._visual_row(t[i])[0]
             xid = legal.ids(x)[0]
             assert legal.count(np.array([[padded[i], xid], [xid, padded[i + 2]]])).tolist() == [0, 0]
         if len(pos):
@@ -360,7 +360,7 @@ def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: p
     texts = _unseen_lines()
     counted = 0
     for t in texts:
-        found, isolated = context._suspect_masks(t, legal)
+        found, isolated = context.detect.suspect_masks(t, legal)
         two, _ = legal.neighbour_counts(legal.ids(t))
         for i in np.flatnonzero(found & ~isolated).tolist():
             assert near is None or min(two[i], two[i + 1]) <= near

@@ -35,7 +35,7 @@ def _edits(text: str, cm: CharModel) -> list[Edit]:
 
 @pytest.mark.usefixtures("no_look_alikes")
 def test_a_near_miss_of_a_long_word_is_proposed_where_what_is_written_is_not_isolated(grow: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
-    found, isolated = context._suspect_masks(NEAR_MISS, grow)
+    found, isolated = context.detect.suspect_masks(NEAR_MISS, grow)
     assert found[5] and not isolated[5]  # the corpus writes 要的, never 轻要的
     (cand,) = [c for c in context.scored_candidates(NEAR_MISS, grow) if c.start == 5]
     assert (cand.after, cand.long_word, cand.visual, cand.channel) == ("重", True, False, context.settings.CONTEXT_LONG_WORD_COST)
@@ -99,7 +99,7 @@ def test_the_document_guard_asks_for_the_whole_near_miss(grow: CharModel) -> Non
 def test_a_corpus_proposal_two_steps_away_costs_less(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
     looks = lambda c: rows.get(c, [])  # noqa: E731 (洋 -> 泮 -> 京: 京 is two steps from 洋)
-    assert context._two_steps("洋", looks) >= {"京"} and "京" not in dict(looks("洋"))
+    assert context.alikes.two_steps("洋", looks) >= {"京"} and "京" not in dict(looks("洋"))
     cm = learn(["我们在北京工作。"] * 30 + ["他们在上海工作。"] * 30)
     pos, alts, chan, visual, _, longs = context._proposals("我们在北洋工作。", cm, looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
@@ -125,7 +125,7 @@ def test_a_character_two_steps_away_beside_a_neighbour_is_a_candidate(monkeypatc
     assert least is not None and least > 1
     cm = learn(["北京的人。"] * least + ["他们在上海工作。"] * 30)
     text = "我们在北洋工作。"
-    _, isolated = context._suspect_masks(text, cm)
+    _, isolated = context.detect.suspect_masks(text, cm)
     assert isolated[4] and "京" not in cm.between("北", "工", 50)
     pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
@@ -143,7 +143,7 @@ def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_iso
     middle (南) is only a long-word proposal, until a word is looked for."""
     cm = learn(["我们在北京工作。"] * 5 + ["在北南工作。"] * 3 + ["洋工的。"] * 3)
     text = "我们在北洋工作。"
-    found, isolated = context._suspect_masks(text, cm)
+    found, isolated = context.detect.suspect_masks(text, cm)
     assert found[4] and not isolated[4]
     pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
@@ -159,7 +159,7 @@ def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypa
     is a candidate though the corpus never writes it there; off, it is not."""
     cm = learn(["他们在这里工作。"] * 20 + ["无穷无尽。"] * 3)
     text = "他说其乐无穹啊"
-    _, isolated = context._suspect_masks(text, cm)
+    _, isolated = context.detect.suspect_masks(text, cm)
     assert isolated[5]
     monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", None)
     assert (5, "穷") not in set(zip(*context._proposals(text, cm, context._default_neighbours(), model())[:2]))

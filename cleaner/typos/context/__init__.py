@@ -48,13 +48,14 @@ from ...edits import Edit, Suggestion
 from .. import guards
 from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
 from . import settings
+from .alikes import CODE_BITS, Neighbours, alike_starts, alike_table, look_alike_row, traditional_table, two_steps, visual_alikes, visual_han_neighbours, visual_two_step_table
+from .detect import han_mask, rare_ngrams, suspect_masks, suspects
+from .middles import corpus_proposals, middle_runs, runs_of
 
 if TYPE_CHECKING:
     from ..charmodel import CharModel
 
 __all__ = ["Scored", "suspects", "one_sided", "scored_candidates", "noise_penalty", "find_in_context", "with_model", "han_span", "in_title", "rare_ngrams", "indel_candidates", "find_indels", "Neighbours", "own_rare_char", "modifies_a_title"]
-
-Neighbours = Callable[[str], Sequence[tuple[str, float]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,94 +86,6 @@ class Scored:
     @property
     def score(self) -> float:
         return self.context + settings.CONTEXT_WORD_WEIGHT * self.word - self.channel
-
-
-def suspects(text: str, cm: CharModel) -> list[int]:
-    """Positions of Han characters that the character model finds
-    suspicious: the corpus writes them between their two neighbours at most
-    :data:`CONTEXT_DETECT` times (:func:`rare_ngrams`) and beside one of them
-    at most :data:`CONTEXT_NEAR_PAIRS` times, or, with
-    :data:`CONTEXT_DETECT_PAIRS`, beside neither neighbour.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
-    [3, 4, 5]
-    """
-    found, isolated = _suspect_masks(text, cm)
-    return np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found).tolist()
-
-
-def _suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
-    """Per character: whether it is a Han character the corpus writes at
-    most :data:`CONTEXT_DETECT` times between its two neighbours (and at
-    most :data:`CONTEXT_NEAR_PAIRS` times beside one of them), and whether
-    it is one the corpus writes so rarely beside either neighbour
-    (isolated; every isolated character is a suspect)."""
-    if not text:
-        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    ids = cm.ids(text)
-    han = han_mask(text)
-    if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
-        pairs, triples = _rare_grams(ids, cm, (2, 3))
-        triples = triples[1:-1]
-        weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else _rare_grams(ids, cm, (2,), detect=settings.CONTEXT_NEAR_PAIRS)[0]
-    else:
-        two, three = cm.neighbour_counts(ids)
-        pairs, triples = two <= settings.CONTEXT_DETECT, three <= settings.CONTEXT_DETECT
-        weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else two <= settings.CONTEXT_NEAR_PAIRS
-    isolated = han & pairs[:-1] & pairs[1:]  # the pairs before, between and after the characters
-    near = han & triples if settings.CONTEXT_NEAR_PAIRS is None else han & triples & (weak[:-1] | weak[1:])
-    return isolated | near, isolated
-
-
-def han_mask(text: str) -> np.ndarray:
-    """Per character, whether it is a CJK unified ideograph of the basic
-    block (:func:`cleaner.typos.model.is_han_run` of each, in one numpy pass
-    over the code points: 20x the per-character test on news).
-
-    >>> han_mask("北京, 2021年").tolist()
-    [True, True, False, False, False, False, False, False, True]
-    """
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return (cp >= 0x4E00) & (cp <= 0x9FFF)
-
-
-def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
-    """For each ``n``-gram of the text padded with ``n - 1`` edges either
-    side (``len(ids) + n - 1`` of them, the one at ``j`` ending at the text's
-    character ``j``), whether the corpus writes it at most
-    :data:`CONTEXT_DETECT` times.  When the model was learned from the
-    input itself (``cleaner clean --learn``: ``stats["from_input"]``), the
-    text's own occurrences do not count: a typo the corpus has only here is
-    still rare.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"])
-    >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
-    [False, False, False, False, False, False]
-    >>> cm.stats["from_input"] = True
-    >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
-    [True, True, False, True, True, False]
-    """
-    return _rare_grams(ids, cm, (n,))[0]
-
-
-def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None) -> list[np.ndarray]:
-    """:func:`rare_ngrams` for each order of ``orders``, in one look-up
-    (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None)."""
-    from ..charmodel import EDGE, windows
-
-    tables, limits = [], []
-    for n in orders:
-        padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
-        grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
-        limit = np.full(len(grams), settings.CONTEXT_DETECT if detect is None else detect, dtype=np.int64)
-        if cm.stats.get("from_input"):
-            _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
-            limit += own[back.reshape(-1)]
-        tables.append(grams)
-        limits.append(limit)
-    return [c <= limit for c, limit in zip(cm.counts_of(*tables), limits)]
 
 
 #: positions, characters, channel costs, look-alike or not, the isolated
@@ -329,11 +242,11 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     """``_cleaner_speedups.proposals`` of ``text`` (the isolated positions,
     then per candidate its position, code point, similarity deficit and
     kind: 0 a look-alike, 1 a corpus proposal two steps away in the visual
-    table (:func:`_two_steps`) or a two-step candidate beside a neighbour
+    table (:func:`two_steps`) or a two-step candidate beside a neighbour
     (:func:`_two_steps_beside`), 2 a long-word proposal, 3 another corpus
     proposal, 4 a two-step candidate where what is written is not isolated
     (:func:`_two_steps_between`)), or None where :func:`_py_proposals` runs: no C module, other
-    neighbours than the visual table's (:func:`_visual_alikes` holds the row
+    neighbours than the visual table's (:func:`visual_alikes` holds the row
     of every character: checked for each of the basic block), a model
     learned from its input."""
     out = _c_proposal_buffers(text, cm, nb_fn)
@@ -349,7 +262,7 @@ def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.nda
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
     ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
-    if settings.SPEEDUPS is None or nb_fn is not _visual_han_neighbours or cm.stats.get("from_input") or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
+    if settings.SPEEDUPS is None or nb_fn is not visual_han_neighbours or cm.stats.get("from_input") or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
     long_on = settings.CONTEXT_LONG_WORD is not None and bool(settings.CONTEXT_CORPUS_CANDIDATES)
     values = (settings.CONTEXT_DETECT, settings.CONTEXT_DETECT_PAIRS, settings.CONTEXT_CORPUS_CANDIDATES, settings.CONTEXT_CORPUS_MIN_COUNT, settings.CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(settings.CONTEXT_CORPUS_MIN_COUNT, 1), settings.CONTEXT_LONG_WORD_MIN_COUNT, 0 if settings.CONTEXT_TWO_STEP_BESIDE is None else max(settings.CONTEXT_TWO_STEP_BESIDE, 1), settings.CONTEXT_TWO_STEP_NEAR_LIMIT if settings.CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if settings.CONTEXT_NEAR_PAIRS is None else settings.CONTEXT_NEAR_PAIRS)
@@ -374,10 +287,10 @@ def _proposal_args(cm: CharModel, values: tuple[int, ...]) -> tuple[tuple[object
     ids and code points, and after them (the parameters ``values`` as int64,
     the visual two-step table, the pair bitmaps): the same arrays every
     call, so gathered once per model (1.7 us a call of Python)."""
-    table = _visual_alikes()
+    table = visual_alikes()
     params = np.array(values, dtype=np.int64)
-    head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, _alike_starts(), cm.table, cm._vocab_codes, _traditional_table())
-    tail = (params, *_visual_two_step_table(), _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(settings.CONTEXT_NEAR_PAIRS or 0, 0) + 1))
+    head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, alike_starts(), cm.table, cm._vocab_codes, traditional_table())
+    tail = (params, *visual_two_step_table(), _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(settings.CONTEXT_NEAR_PAIRS or 0, 0) + 1))
     return head, tail
 
 
@@ -399,20 +312,20 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
     are not isolated, :func:`_verified`), False elsewhere until it is scored
     (:func:`_score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
-    found_mask, isolated = _suspect_masks(text, cm)
+    found_mask, isolated = suspect_masks(text, cm)
     at = np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
-    at = at[~_traditional_table()[code_points(text)[at]]]
+    at = at[~traditional_table()[code_points(text)[at]]]
     is_lone = isolated[at]
     found, lone, near = at.tolist(), at[is_lone].tolist(), at[~is_lone].tolist()
-    runs = _middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
-    near_runs = _runs_of(runs, ~is_lone)  # read, never written, by both users
+    runs = middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
+    near_runs = runs_of(runs, ~is_lone)  # read, never written, by both users
     pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=near_runs)
     chan = (settings.CONTEXT_CHANNEL_COST + settings.CONTEXT_CHANNEL_SLOPE * deficit).tolist()
     visual = [True] * len(pos_list)
     n_visual = len(pos_list)
     extra_at: list[int] = []
     extra_alt: list[str] = []
-    for i, extra in zip(lone, _corpus_proposals(text, lone, cm, runs=_runs_of(runs, is_lone))):
+    for i, extra in zip(lone, corpus_proposals(text, lone, cm, runs=runs_of(runs, is_lone))):
         seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
         for x in extra:
             if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
@@ -420,7 +333,7 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
                 extra_at.append(i)
                 extra_alt.append(x)
     for i, x in zip(extra_at, extra_alt):  # at isolated suspects a long word lifts guards, it costs as any proposal
-        chan.append(settings.CONTEXT_TWO_STEP_COST if x in _two_steps(text[i], nb_fn) else settings.CONTEXT_CORPUS_COST)
+        chan.append(settings.CONTEXT_TWO_STEP_COST if x in two_steps(text[i], nb_fn) else settings.CONTEXT_CORPUS_COST)
     pos_list += extra_at
     alt_list += extra_alt
     listed = set(zip(pos_list, alt_list))
@@ -451,31 +364,6 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
         return _with_word_proposals(text, cm, m, (pos_list, alt_list, chan, visual, lone_set, flags_))  # already by position
     order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
     return _with_word_proposals(text, cm, m, ([pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]))
-
-
-@functools.cache
-def _traditional_table() -> np.ndarray:
-    """Per code point below U+A000: whether it is one of
-    :func:`cleaner.typos.guards.traditional_chars` (all of the basic CJK
-    block), so that the suspects of a text drop them in one pass.
-
-    >>> bool(_traditional_table()[ord("這")]), bool(_traditional_table()[ord("这")])
-    (True, False)
-    """
-    table = np.zeros(0xA000, dtype=bool)
-    table[[ord(c) for c in guards.traditional_chars() if len(c) == 1 and ord(c) < 0xA000]] = True
-    return table
-
-
-def _two_steps(c: str, nb_fn: Neighbours) -> frozenset[str]:
-    """The look-alikes of the look-alikes of ``c`` (:func:`_look_alike_row`).
-
-    >>> "已" in _two_steps("己", _default_neighbours())
-    True
-    """
-    if nb_fn is _visual_han_neighbours:
-        return _visual_two_steps(c)
-    return frozenset(x for a in _look_alike_row(c, nb_fn)[0] for x in _look_alike_row(a, nb_fn)[0])
 
 
 #: per model, :func:`_pair_bits` by the count they were made for
@@ -510,39 +398,6 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     return bits
 
 
-@functools.cache
-def _visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_visual_two_steps` of every character of the visual table as
-    sorted keys (``ord(c) << 21 | ord(x)``, ``x`` not ``c``) and where the
-    keys of each code point below U+A000 begin (and, at U+A000, end): the C
-    proposals read a suspect's characters two steps away in order, and find
-    one by a search, without building the set.
-
-    >>> keys, starts = _visual_two_step_table()
-    >>> mine = keys[starts[ord("己")] : starts[ord("己") + 1]] & ((1 << _CODE_BITS) - 1)
-    >>> "".join(map(chr, mine.tolist())) == "".join(sorted(_visual_two_steps("己") - {"己"}))
-    True
-    """
-    from ..charmodel import huge_pages
-
-    alikes, starts = _visual_alikes(), _alike_starts()
-    mask = (1 << _CODE_BITS) - 1
-    first, second = alikes.keys >> _CODE_BITS, alikes.keys & mask
-    inside = second < 0xA000
-    first, second = first[inside], second[inside]
-    lo, hi = starts[second], starts[second + 1]
-    sizes = hi - lo
-    at = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
-    keys = np.unique((np.repeat(first, sizes) << _CODE_BITS) | (alikes.keys[at] & mask))
-    keys = keys[(keys >> _CODE_BITS) != (keys & mask)]
-    return huge_pages(keys), np.searchsorted(keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
-
-
-@functools.lru_cache(maxsize=16384)
-def _visual_two_steps(c: str) -> frozenset[str]:
-    return frozenset(x for a in _visual_row(c)[0] for x in _visual_row(a)[0])
-
-
 def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], listed: set[tuple[int, str]]) -> tuple[list[int], list[str]]:
     """At the isolated suspects ``lone`` between two Han characters
     (:data:`CONTEXT_TWO_STEP_BESIDE`): the look-alikes of the look-alikes of
@@ -570,7 +425,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
         if not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff"):
             continue
         seen = {text[i], *(x for p, x in listed if p == i)}
-        for x in sorted(_two_steps(text[i], nb_fn)):
+        for x in sorted(two_steps(text[i], nb_fn)):
             if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:
                 at.append(i)
                 alts.append(x)
@@ -586,14 +441,14 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
 def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequence[int], runs: tuple[np.ndarray, ...], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
     """At the suspects ``near`` (not isolated) between two Han characters
     (:data:`CONTEXT_TWO_STEP_NEAR_COST`): the characters the corpus writes
-    between the same neighbours (``runs``: their :func:`_middle_runs`, in
+    between the same neighbours (``runs``: their :func:`middle_runs`, in
     the corpus's order) that are look-alikes of look-alikes of what is
     written, not ``listed`` there, as (position, character) pairs.
 
     >>> from cleaner.typos.charmodel import learn
     >>> rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
     >>> cm = learn(["在北京工作。", "北洋。"] * 3)
-    >>> _two_steps_between("在北洋工作", cm, lambda c: rows.get(c, []), [2], _middle_runs("在北洋工作", cm, [2]), set())
+    >>> _two_steps_between("在北洋工作", cm, lambda c: rows.get(c, []), [2], middle_runs("在北洋工作", cm, [2]), set())
     [(2, '京')]
     """
     if settings.CONTEXT_TWO_STEP_NEAR_COST is None or not len(near):
@@ -606,38 +461,9 @@ def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequen
         if r >= settings.CONTEXT_TWO_STEP_NEAR_LIMIT or not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
             continue
         x = chr(code)
-        if x != text[i] and (i, x) not in listed and x not in trad and x in _two_steps(text[i], nb_fn):
+        if x != text[i] and (i, x) not in listed and x not in trad and x in two_steps(text[i], nb_fn):
             out.append((i, x))
     return out
-
-
-def _middle_runs(text: str, cm: CharModel, near: Sequence[int]) -> tuple[np.ndarray, ...]:
-    """:meth:`CharModel.middle_runs` of the two neighbours of each position
-    of ``near`` (an EDGE beyond the text's ends).
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["天气很好。", "天气不好。", "天气不好。"])
-    >>> [cm.char(j) for j in _middle_runs("天气真好", cm, [2])[2].tolist()]
-    ['不', '很']
-    """
-    from ..charmodel import EDGE
-
-    at = np.asarray(near, dtype=np.int64)
-    ids = np.concatenate(([EDGE], cm.ids(text), [EDGE]))
-    return cm.middle_runs(ids[at], ids[at + 2])
-
-
-def _runs_of(runs: tuple[np.ndarray, ...], member: np.ndarray) -> tuple[np.ndarray, ...]:
-    """:func:`_middle_runs` of the positions where ``member`` is True, from
-    those of all positions (each run's owner renumbered among them).
-
-    >>> runs = (np.array([0, 1, 1, 2]), np.array([0, 0, 1, 0]), np.array([7, 8, 9, 5]), np.array([3, 2, 1, 4]))
-    >>> [r.tolist() for r in _runs_of(runs, np.array([False, True, True]))]
-    [[0, 0, 1], [0, 1, 0], [8, 9, 5], [2, 1, 4]]
-    """
-    owner, rank, mids, counts = runs
-    pick = member[owner]
-    return (np.cumsum(member) - 1)[owner[pick]], rank[pick], mids[pick], counts[pick]
 
 
 def _near_long_words(
@@ -651,7 +477,7 @@ def _near_long_words(
     screen them in one batch (half the Han characters of unseen text are
     such suspects).  ``verify=False``: the candidates that pass the counts,
     their words not looked for yet (:func:`_verified`); ``runs``:
-    :func:`_middle_runs` of ``near`` when the caller has it.
+    :func:`middle_runs` of ``near`` when the caller has it.
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
@@ -661,7 +487,7 @@ def _near_long_words(
     """
     if settings.CONTEXT_LONG_WORD is None or not settings.CONTEXT_CORPUS_CANDIDATES or not len(near):
         return [], []
-    owner, rank, mids, counts = _middle_runs(text, cm, near) if runs is None else runs
+    owner, rank, mids, counts = middle_runs(text, cm, near) if runs is None else runs
     han = han_mask(text)
     at = np.asarray(near, dtype=np.int64)
     inner = (at > 0) & (at < len(text) - 1)
@@ -774,7 +600,7 @@ def _visual_candidates(
     writes between the same two neighbours, found from that side (the
     corpus's middles of each pair that are look-alikes of what is written:
     2 per suspect on news, against 14 look-alikes; ``runs``:
-    :func:`_middle_runs` of ``near`` when the caller has it)."""
+    :func:`middle_runs` of ``near`` when the caller has it)."""
     from ..charmodel import FIRST_ID
 
     pos: list[np.ndarray] = []
@@ -782,7 +608,7 @@ def _visual_candidates(
     alts: list[str] = []
     deficit: list[np.ndarray] = []
     if lone:
-        rows = [_look_alike_row(text[i], nb_fn) for i in lone]
+        rows = [look_alike_row(text[i], nb_fn) for i in lone]
         joined = "".join(row for row, _ in rows)
         sizes = np.fromiter((len(row) for row, _ in rows), dtype=np.int64, count=len(rows))
         known = cm.ids(joined) >= FIRST_ID
@@ -792,10 +618,10 @@ def _visual_candidates(
         deficit.append(np.concatenate([dist for _, dist in rows])[known])
     if near:
         at = np.asarray(near, dtype=np.int64)
-        owner, _, mids, _ = _middle_runs(text, cm, near) if runs is None else runs
-        table = _visual_alikes() if nb_fn is _visual_han_neighbours else _alike_table({text[i] for i in near}, nb_fn)
+        owner, _, mids, _ = middle_runs(text, cm, near) if runs is None else runs
+        table = visual_alikes() if nb_fn is visual_han_neighbours else alike_table({text[i] for i in near}, nb_fn)
         codes = cm.codes(mids)
-        key = (code_points(text)[at[owner]] << _CODE_BITS) | codes
+        key = (code_points(text)[at[owner]] << CODE_BITS) | codes
         j = search_positions(table.keys, key) if len(table.keys) else np.zeros(len(key), dtype=np.int64)
         hit = table.keys[j] == key if len(table.keys) else np.zeros(len(key), dtype=bool)
         pos.append(at[owner[hit]])
@@ -807,91 +633,6 @@ def _visual_candidates(
     all_pos, all_rank = np.concatenate(pos), np.concatenate(rank)
     order = np.lexsort((all_rank, all_pos))
     return all_pos[order].tolist(), [alts[k] for k in order.tolist()], np.concatenate(deficit)[order]
-
-
-#: bits of a code point in the keys of :class:`_Alikes`
-_CODE_BITS = 21
-
-
-@dataclass(frozen=True, slots=True)
-class _Alikes:
-    """The look-alike relation as sorted keys (``ord(c) << 21 | ord(a)``
-    for each look-alike ``a`` of ``c``), with ``a``'s place in ``c``'s row
-    and its similarity deficit."""
-
-    keys: np.ndarray
-    rank: np.ndarray
-    deficit: np.ndarray
-
-
-def _alike_table(chars: Iterable[str], nb_fn: Neighbours) -> _Alikes:
-    """:class:`_Alikes` of the rows (:func:`_look_alike_row`) of ``chars``."""
-    keys, rank, deficit = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
-    for c in chars:
-        row, dist = _look_alike_row(c, nb_fn)
-        keys.append((ord(c) << _CODE_BITS) | code_points(row))
-        rank.append(np.arange(len(row), dtype=np.int64))
-        deficit.append(dist)
-    k = np.concatenate(keys)
-    order = np.argsort(k, kind="stable")
-    return _Alikes(k[order], np.concatenate(rank)[order], np.concatenate(deficit)[order])
-
-
-@functools.cache
-def _visual_alikes() -> _Alikes:
-    """:func:`_alike_table` of the whole visual table, built once."""
-    from ...confusion import confusion_table
-
-    return _alike_table(confusion_table(), _visual_han_neighbours)
-
-
-@functools.cache
-def _alike_starts() -> np.ndarray:
-    """Where the keys of each code point below U+A000 begin in
-    :func:`_visual_alikes` (and where they end, at U+A000): the C
-    proposals read a suspect's row without a search."""
-    return np.searchsorted(_visual_alikes().keys, np.arange(0xA000 + 1, dtype=np.int64) << _CODE_BITS).astype(np.int64)
-
-
-def _look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:
-    """The look-alikes of ``c`` (one string, each once) and how far each
-    falls below the closest in similarity."""
-    if nb_fn is _visual_han_neighbours:
-        return _visual_row(c)
-    return _row(_han_neighbours(c, nb_fn))
-
-
-@functools.lru_cache(maxsize=16384)
-def _visual_row(c: str) -> tuple[str, np.ndarray]:
-    return _row(_visual_han_neighbours(c))
-
-
-def _row(nbs: Sequence[tuple[str, float]]) -> tuple[str, np.ndarray]:
-    if not nbs:
-        return "", np.zeros(0)
-    top = max(s for _, s in nbs)
-    best: dict[str, float] = {}
-    for nb, sim in nbs:
-        best.setdefault(nb, top - sim)
-    return "".join(best), np.fromiter(best.values(), dtype=np.float64, count=len(best))
-
-
-def _corpus_proposals(text: str, found: Sequence[int], cm: CharModel, *, runs: tuple[np.ndarray, ...] | None = None) -> list[list[str]]:
-    """Per position of ``found``: the :data:`CONTEXT_CORPUS_CANDIDATES`
-    characters the corpus writes most often between its two neighbours (at
-    least :data:`CONTEXT_CORPUS_MIN_COUNT` times; Han neighbours only);
-    ``runs``: :func:`_middle_runs` of ``found`` when the caller has it."""
-    if not settings.CONTEXT_CORPUS_CANDIDATES or not found:
-        return [[] for _ in found]
-    owner, rank, mids, counts = _middle_runs(text, cm, found) if runs is None else runs
-    at = np.asarray(found, dtype=np.int64)
-    han = np.concatenate(([False], han_mask(text), [False]))  # a digit or a quote beside it says little
-    inner = han[at] & han[at + 2]
-    pick = inner[owner] & (rank < settings.CONTEXT_CORPUS_CANDIDATES) & (counts >= settings.CONTEXT_CORPUS_MIN_COUNT)  # CharModel.middles
-    out: list[list[str]] = [[] for _ in found]
-    for o, x in zip(owner[pick].tolist(), map(chr, cm.codes(mids[pick]).tolist())):
-        out[o].append(x)
-    return out
 
 
 def scored_candidates(
@@ -1018,7 +759,7 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     m = word_model or model()
     cp = code_points(text)
     ids = cm.table[cp].astype(np.int64)  # cm.ids(text), once for the proposals and the gains
-    fused = _c_score_lists(text, cm, nb_fn, ids, cp) if nb_fn is _visual_han_neighbours else None
+    fused = _c_score_lists(text, cm, nb_fn, ids, cp) if nb_fn is visual_han_neighbours else None
     if fused is None:
         left_out: list[LeftOut] = []
         found = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
@@ -1701,7 +1442,7 @@ def _stray_near(text: str, changes: dict[int, str], p: int, cm: CharModel, m: Wo
     changed one, reads as damage to both models: the word model's stray
     character (no word pair with either neighbour, log probability as a word
     below :data:`guards.STRAY_LOGP`, as :func:`guards.damaged_context`) that
-    the corpus never writes between its two neighbours (:func:`_suspect_masks`).
+    the corpus never writes between its two neighbours (:func:`suspect_masks`).
     The word model alone flags common characters of news (几 in 了几大分类,
     增 before a number) that an in-domain corpus writes where they stand.
 
@@ -1717,7 +1458,7 @@ def _stray_near(text: str, changes: dict[int, str], p: int, cm: CharModel, m: Wo
     for q, ch in changes.items():
         if lo <= q < hi:
             seg[q - lo] = ch
-    odd = _suspect_masks("".join(seg), cm)[1]
+    odd = suspect_masks("".join(seg), cm)[1]
     for q in range(a - lo, b - lo):
         ch = seg[q]
         if not odd[q] or q + lo in changes or (q > 0 and seg[q - 1] + ch in m.bigrams) or (q + 1 < len(seg) and ch + seg[q + 1] in m.bigrams):
@@ -1734,12 +1475,6 @@ def _in_name(seg: Sequence[str], q: int, m: WordModel) -> bool:
     noun (:func:`guards.name`, :func:`guards.proper`)."""
     run = "".join(seg)
     return guards.name(run, q, run[q], m) or (q + 1 < len(run) and guards.name(run, q + 1, run[q + 1], m)) or guards.proper(run, q, run[q], m)
-
-
-def _han_neighbours(c: str, nb_fn: Neighbours) -> tuple[tuple[str, float], ...]:
-    if not is_han_run(c) or c in guards.traditional_chars():
-        return ()
-    return tuple((x, s) for x, s in nb_fn(c) if len(x) == 1 and x != c and is_han_run(x))
 
 
 def _rival(pos: Sequence[int], gains: Sequence[float], j: int, *, at: int | None = None) -> float:
@@ -1811,13 +1546,4 @@ def _repeats_at(text: str, i: int) -> bool:
 
 
 def _default_neighbours() -> Neighbours:
-    return _visual_han_neighbours
-
-
-@functools.lru_cache(maxsize=16384)
-def _visual_han_neighbours(c: str) -> tuple[tuple[str, float], ...]:
-    """The visual table's neighbours of ``c``, filtered once per character
-    (:func:`_han_neighbours` over a table that does not change)."""
-    from ...confusion import visual_neighbours
-
-    return _han_neighbours(c, visual_neighbours)
+    return visual_han_neighbours

@@ -118,7 +118,7 @@ CONTEXT_DETECT_PAIRS = False
 #: repair, precision and clean piece the same at 1 and at 3 (at 0 one
 #: cross-source and one FASPell repair are lost); on unseen news it cuts
 #: the trigrams looked up from 243 to 94 a piece and the suspects not
-#: isolated from 120 to 82 (see :func:`_suspect_masks`)
+#: isolated from 120 to 82 (see :func:`suspect_masks`)
 CONTEXT_NEAR_PAIRS: int | None = 1
 #: weight of the word model's gain beside the character model's
 CONTEXT_WORD_WEIGHT = 1.0
