@@ -105,7 +105,7 @@ def test_pair_bits_summary_marks_the_words_that_hold_a_pair(cm):
     proposals read first: one bit per 64 pairs, set exactly when one of
     them is (a clear one answers "not written" without the bitmap)."""
     for least in (1, 2, 20):
-        bits = context._pair_bits(cm, least)
+        bits = context.proposals._pair_bits(cm, least)
         body, summary = bits[: 1 << 21], bits[1 << 21 :]
         assert len(summary) == 1 << 15
         words = np.unpackbits(body, bitorder="little").reshape(-1, 64).any(axis=1)
@@ -175,9 +175,9 @@ def test_candidate_counts_are_identical(fast, cm, monkeypatch):
         at = np.concatenate((rng.integers(0, len(ids), n), [0, len(ids) - 1][: min(n, 2)])).astype(np.int64)  # the edges too
         new = ids[rng.integers(0, len(ids), len(at))]
         cases.append((at, new))
-    got = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    got = [context.words._candidate_counts(ids, at, new, cm) for at, new in cases]
     monkeypatch.setattr(context.settings, "SPEEDUPS", None)
-    want = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    want = [context.words._candidate_counts(ids, at, new, cm) for at, new in cases]
     assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
     assert any((g > 0).any() for g in got)
 
@@ -194,7 +194,7 @@ def test_neighbour_counts_are_identical(fast, cm, monkeypatch):
 
 def test_proposals_are_identical(fast, cm, monkeypatch):
     """``_cleaner_speedups.proposals`` (suspects to candidates in one call)
-    gives :func:`context._py_proposals`'s lists, in its order, on pieces with
+    gives :func:`context.proposals._py_proposals`'s lists, in its order, on pieces with
     rare, foreign and outside-the-BMP characters, and with other constants
     (pair detection, a higher detection count, no corpus or long-word
     proposals)."""
@@ -211,17 +211,17 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     for constants in settings:
         for name, value in constants.items():
             monkeypatch.setattr(context.settings, name, value)
-        assert all(context._c_proposals(t, cm, nb) is not None for t in texts[1:])
-        got = [context._proposals(t, cm, nb, m) for t in texts]
-        want = [context._py_proposals(t, cm, nb, m) for t in texts]
+        assert all(context.proposals._c_proposals(t, cm, nb) is not None for t in texts[1:])
+        got = [context.proposals.proposals_of(t, cm, nb, m) for t in texts]
+        want = [context.proposals._py_proposals(t, cm, nb, m) for t in texts]
         assert got == want
         kinds = {(v, f) for g in got for v, f in zip(g[3], g[5])}
         assert sum(len(g[0]) for g in got) > 100 and (True, False) in kinds and (constants or {(False, False), (False, None)} <= kinds)
         monkeypatch.undo()
     # the two-step candidates (kind 1 beside a neighbour, kind 4 between) are among those compared
-    on = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
+    on = Counter(k for t in texts[1:] for k in context.proposals._c_proposal_lists(t, cm, nb)[4])
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
-    off = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
+    off = Counter(k for t in texts[1:] for k in context.proposals._c_proposal_lists(t, cm, nb)[4])
     assert on[4] > 0 and on[1] > off[1]
 
 
@@ -229,7 +229,7 @@ def test_proposals_read_two_steps_and_near_middles_as_python(fast, cm, monkeypat
     """The C proposals' corpus proposals two steps from what is written
     (kind 1, read from the two-step table) and the look-alike middles of
     suspects that are not isolated (read through a stamp per row) are
-    :func:`context._py_proposals`' (channel costs and order), with none
+    :func:`context.proposals._py_proposals`' (channel costs and order), with none
     beside a neighbour to blur the kinds; both occur."""
     rng = random.Random(29)
     corpus = throughput_text("zh", 60_000)
@@ -239,10 +239,10 @@ def test_proposals_read_two_steps_and_near_middles_as_python(fast, cm, monkeypat
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_NEAR_COST", None)
     kinds: Counter[tuple[int, bool]] = Counter()
     for t in texts:
-        isolated, pos, _, _, kind = context._c_proposal_lists(t, cm, nb)
+        isolated, pos, _, _, kind = context.proposals._c_proposal_lists(t, cm, nb)
         kinds.update((k, p in isolated) for p, k in zip(pos, kind))
     assert kinds[(1, True)] > 0 and kinds[(0, False)] > 0  # two steps away; a look-alike middle where what is written is not isolated
-    assert [context._proposals(t, cm, nb, m) for t in texts] == [context._py_proposals(t, cm, nb, m) for t in texts]
+    assert [context.proposals.proposals_of(t, cm, nb, m) for t in texts] == [context.proposals._py_proposals(t, cm, nb, m) for t in texts]
 
 
 def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
@@ -258,10 +258,10 @@ def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
 
 def test_proposals_leave_other_neighbours_and_models_of_their_input_to_python(fast, cm):
     nb = context._default_neighbours()
-    assert context._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
+    assert context.proposals._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
     own = learn(["我们在北京工作。"] * 3)
     own.stats["from_input"] = True
-    assert context._c_proposals("我们在北涼工作", own, nb) is None
+    assert context.proposals._c_proposals("我们在北涼工作", own, nb) is None
 
 
 def test_the_filter_keeps_every_key_and_few_others():

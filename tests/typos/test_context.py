@@ -284,9 +284,9 @@ def test_look_alikes_beside_neither_neighbour_are_left_out(legal: CharModel) -> 
     away_seen = 0
     for t in _unseen_lines():
         ids = legal.ids(t)
-        full = context._proposals(t, legal, nb, m, ids)
-        left_out: list[context.LeftOut] = []
-        kept = context._proposals(t, legal, nb, m, ids, left_out=left_out)
+        full = context.proposals.proposals_of(t, legal, nb, m, ids)
+        left_out: list[context.proposals.LeftOut] = []
+        kept = context.proposals.proposals_of(t, legal, nb, m, ids, left_out=left_out)
         pos, gain, chan, codes = left_out[0]
         away = set(zip(pos.tolist(), map(chr, codes.tolist())))
         assert [c for c in zip(*full[:4]) if (c[0], c[1]) not in away] == list(zip(*kept[:4]))
@@ -338,8 +338,8 @@ def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, mon
     def run() -> list[tuple[object, ...]]:
         out: list[tuple[object, ...]] = []
         for t in texts:
-            left_out: list[context.LeftOut] = []
-            kept = context._proposals(t, legal, nb, m, left_out=left_out)
+            left_out: list[context.proposals.LeftOut] = []
+            kept = context.proposals.proposals_of(t, legal, nb, m, left_out=left_out)
             out.append((kept, *(a.tolist() for a in left_out[0])))
         return out
 
@@ -368,5 +368,5 @@ def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: p
     assert counted > 100
     for detect in (0, 1):
         monkeypatch.setattr(context.settings, "CONTEXT_DETECT", detect)
-        got = [context._proposals(t, legal, nb, m) for t in texts]
-        assert got == [context._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100
+        got = [context.proposals.proposals_of(t, legal, nb, m) for t in texts]
+        assert got == [context.proposals._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100

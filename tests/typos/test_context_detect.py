@@ -52,17 +52,17 @@ def test_a_suspect_that_is_not_isolated_needs_more(sky: CharModel, monkeypatch: 
 
 def test_a_look_alike_the_corpus_never_writes_there_is_not_scored(sky: CharModel) -> None:
     rows = lambda c: [("天", 0.9), ("好", 0.8), ("夫", 0.7)] if c == "夭" else []  # noqa: E731 (夫: unknown to the model)
-    pos, alts, deficit = context._visual_candidates("今夭天气", sky, rows, [], [1])  # 1 not isolated: 今天天 only
+    pos, alts, deficit = context.proposals._visual_candidates("今夭天气", sky, rows, [], [1])  # 1 not isolated: 今天天 only
     assert (pos, alts, deficit.tolist()) == ([1], ["天"], [0.0])
-    pos, alts, deficit = context._visual_candidates("今夭天气", sky, rows, [1], [])  # as if isolated: every known one
+    pos, alts, deficit = context.proposals._visual_candidates("今夭天气", sky, rows, [1], [])  # as if isolated: every known one
     assert (pos, alts) == ([1, 1], ["天", "好"]) and deficit.tolist() == pytest.approx([0.0, 0.1])
-    assert context._visual_candidates("", sky, rows, [], [])[:2] == ([], [])
+    assert context.proposals._visual_candidates("", sky, rows, [], [])[:2] == ([], [])
     # where what is written is not isolated, such look-alikes are dropped ...
     assert {c.after for c in context.scored_candidates("今夭天气很好，我们去公园。", sky) if c.start == 1} == {"天"}
     # ... where it is isolated, they are scored (and count in the noise)
     looks = lambda c: [("天", 0.9), ("好", 0.8)] if c == "夭" else []  # noqa: E731 (好: known, never between 今/昨 and 天)
     for text, isolated in (("今夭天气很好，我们去公园。", False), ("昨夭天气很好，我们去公园。", True)):
-        pos, alts, *_ = context._proposals(text, sky, looks, model())
+        pos, alts, *_ = context.proposals.proposals_of(text, sky, looks, model())
         assert [a for p, a in zip(pos, alts) if p == 1] == (["天", "好"] if isolated else ["天"])
 
 

@@ -1,7 +1,7 @@
 """``_cleaner_speedups.proposal_lists`` (what the context pass reads of the
 proposals before the gains, in one C call) against the Python it replaces:
-:func:`context._proposals`' lists, :func:`context._rarity_discounted`,
-:func:`context._left_out_of` and :func:`context._left_out_evidence`; the
+:func:`context.proposals.proposals_of`' lists, :func:`context._rarity_discounted`,
+:func:`context.proposals._left_out_of` and :func:`context._left_out_evidence`; the
 same values and the same floats bit for bit.  And the regex scans of
 :func:`cleaner.typos.guards._sentence_span` against its character loops.
 The C comparisons skip when the module is not built."""
@@ -22,8 +22,8 @@ from tests.typos.test_charmodel_speedups import _random_text, _swapped, cm, fast
 def _python_lists(text, cm, nb, m):
     """The reference: the proposals read in Python, as :func:`context._score_all` does without ``proposal_lists``."""
     ids = cm.ids(text)
-    left_out: list[context.LeftOut] = []
-    pos, alts, chan, visual, lone, flags = context._proposals(text, cm, nb, m, ids, left_out=left_out)
+    left_out: list[context.proposals.LeftOut] = []
+    pos, alts, chan, visual, lone, flags = context.proposals.proposals_of(text, cm, nb, m, ids, left_out=left_out)
     if context.settings.CONTEXT_RARE_RATIO is not None:
         chan = context._rarity_discounted(text, pos, alts, chan, visual, cm)
     return (pos, alts, chan, visual, lone, flags), *context._left_out_evidence(left_out)
@@ -66,7 +66,7 @@ def test_proposal_lists_are_pythons(fast, cm, monkeypatch):
             assert _same(got[:4], want), t
             (pos, alts, chan, visual, _, flags), away, _, plausible, at, codes = got
             assert at.tolist() == pos and codes.tolist() == list(map(ord, alts))  # for CharModel.gains_at
-            undiscounted = context._proposals(t, cm, nb, m, cm.ids(t), left_out=[])[2]
+            undiscounted = context.proposals.proposals_of(t, cm, nb, m, cm.ids(t), left_out=[])[2]
             seen["discount"] += sum(a != b for a, b in zip(chan, undiscounted))
             seen["away"] += len(away)
             seen["plausible"] += len(plausible)
@@ -92,7 +92,7 @@ def test_score_all_is_the_same_with_and_without_the_c_module(fast, cm, monkeypat
 def test_proposal_lists_leave_what_they_do_not_handle_to_python(fast, cm):
     t = "我们在北涼工作。"
     ids = cm.ids(t)
-    bufs = list(context._c_proposal_buffers(t, cm, context._default_neighbours(), ids, apart=True))
+    bufs = list(context.proposals.c_proposal_buffers(t, cm, context._default_neighbours(), ids, apart=True))
     params = np.array((10.0, 8.0, 16.0, 16.0, 28.0, 8.0, -2.0, 1.0, 0.01, 5.0))
     args = [*bufs, ids, cm.table, cm.solo_logp, cm.unigram_counts, params]
     assert isinstance(fast.proposal_lists(*args), tuple)

@@ -49,16 +49,16 @@ def test_a_near_miss_of_a_long_word_is_proposed_where_what_is_written_is_not_iso
 @pytest.mark.usefixtures("no_look_alikes")
 def test_a_long_word_the_corpus_writes_too_rarely_is_not_proposed(monkeypatch: pytest.MonkeyPatch) -> None:
     cm = learn(["它起着举足轻重的作用。"] + ["轻重的问题。"] * 5 + ["我要的东西。"] * 3)  # 举足轻重 once, 轻重的 six times
-    assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([], [])
+    assert context.words.near_long_words(NEAR_MISS, [5], cm, model()) == ([], [])
     monkeypatch.setattr(context.settings, "CONTEXT_LONG_WORD_MIN_COUNT", 1)
-    assert context._near_long_words(NEAR_MISS, [5], cm, model()) == ([5], ["重"])
+    assert context.words.near_long_words(NEAR_MISS, [5], cm, model()) == ([5], ["重"])
 
 
 def test_what_is_written_as_long_a_word_is_no_near_miss() -> None:
     m = model()
-    assert context._long_span("要大力发展经济", 2, "刀", m) is None  # 大力发展 is written: 大刀发展 is no longer
-    assert context._long_span(NEAR_MISS, 5, "重", m) == (2, 6)
-    assert context._long_span(NEAR_MISS, 5, "人", m) is None
+    assert context.words.long_span("要大力发展经济", 2, "刀", m) is None  # 大力发展 is written: 大刀发展 is no longer
+    assert context.words.long_span(NEAR_MISS, 5, "重", m) == (2, 6)
+    assert context.words.long_span(NEAR_MISS, 5, "人", m) is None
 
 
 @pytest.mark.parametrize("guard", ["name", "proper"])
@@ -101,11 +101,11 @@ def test_a_corpus_proposal_two_steps_away_costs_less(monkeypatch: pytest.MonkeyP
     looks = lambda c: rows.get(c, [])  # noqa: E731 (洋 -> 泮 -> 京: 京 is two steps from 洋)
     assert context.alikes.two_steps("洋", looks) >= {"京"} and "京" not in dict(looks("洋"))
     cm = learn(["我们在北京工作。"] * 30 + ["他们在上海工作。"] * 30)
-    pos, alts, chan, visual, _, longs = context._proposals("我们在北洋工作。", cm, looks, model())
+    pos, alts, chan, visual, _, longs = context.proposals.proposals_of("我们在北洋工作。", cm, looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
     assert got["京"] == (context.settings.CONTEXT_TWO_STEP_COST, False, False)
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_COST", context.settings.CONTEXT_CORPUS_COST)
-    pos, alts, chan, *_ = context._proposals("我们在北洋工作。", cm, looks, model())
+    pos, alts, chan, *_ = context.proposals.proposals_of("我们在北洋工作。", cm, looks, model())
     assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4}["京"] == context.settings.CONTEXT_CORPUS_COST
 
 
@@ -127,13 +127,13 @@ def test_a_character_two_steps_away_beside_a_neighbour_is_a_candidate(monkeypatc
     text = "我们在北洋工作。"
     _, isolated = context.detect.suspect_masks(text, cm)
     assert isolated[4] and "京" not in cm.between("北", "工", 50)
-    pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
+    pos, alts, chan, visual, _, longs = context.proposals.proposals_of(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
     assert got == {"京": (context.settings.CONTEXT_TWO_STEP_COST, False, False)}  # 泮: the corpus never writes it
     fewer = learn(["北京的人。"] * (least - 1) + ["他们在上海工作。"] * 30)  # written too rarely beside 北
-    assert "京" not in context._proposals(text, fewer, _two_step_looks, model())[1]
+    assert "京" not in context.proposals.proposals_of(text, fewer, _two_step_looks, model())[1]
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
-    assert "京" not in context._proposals(text, cm, _two_step_looks, model())[1]
+    assert "京" not in context.proposals.proposals_of(text, cm, _two_step_looks, model())[1]
 
 
 def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,11 +145,11 @@ def test_a_middle_two_steps_away_is_a_candidate_where_what_is_written_is_not_iso
     text = "我们在北洋工作。"
     found, isolated = context.detect.suspect_masks(text, cm)
     assert found[4] and not isolated[4]
-    pos, alts, chan, visual, _, longs = context._proposals(text, cm, _two_step_looks, model())
+    pos, alts, chan, visual, _, longs = context.proposals.proposals_of(text, cm, _two_step_looks, model())
     got = {a: (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs) if p == 4}
     assert got == {"京": (context.settings.CONTEXT_TWO_STEP_NEAR_COST, False, False), "南": (context.settings.CONTEXT_LONG_WORD_COST, False, None)}
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_NEAR_COST", None)
-    pos, alts, chan, *_ = context._proposals(text, cm, _two_step_looks, model())
+    pos, alts, chan, *_ = context.proposals.proposals_of(text, cm, _two_step_looks, model())
     assert {a: c for p, a, c in zip(pos, alts, chan) if p == 4} == {"京": context.settings.CONTEXT_LONG_WORD_COST, "南": context.settings.CONTEXT_LONG_WORD_COST}
 
 
@@ -162,9 +162,9 @@ def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypa
     _, isolated = context.detect.suspect_masks(text, cm)
     assert isolated[5]
     monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", None)
-    assert (5, "穷") not in set(zip(*context._proposals(text, cm, context._default_neighbours(), model())[:2]))
+    assert (5, "穷") not in set(zip(*context.proposals.proposals_of(text, cm, context._default_neighbours(), model())[:2]))
     monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", 16.0)
     for nb in (context._default_neighbours(), _two_step_looks):  # the C proposals and the Python ones
-        pos, alts, chan, visual, _, longs = context._proposals(text, cm, nb, model())
+        pos, alts, chan, visual, _, longs = context.proposals.proposals_of(text, cm, nb, model())
         got = {(p, a): (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs)}
         assert got[(5, "穷")] == (16.0, False, False) and pos == sorted(pos)

@@ -35,22 +35,22 @@ import bisect
 import functools
 import math
 import operator
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...edits import Edit, Suggestion
 from .. import guards
-from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, search_positions, word_gain_bound, word_starts
+from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, word_gain_bound, word_starts
 from . import settings
-from .alikes import CODE_BITS, Neighbours, alike_starts, alike_table, look_alike_row, traditional_table, two_steps, visual_alikes, visual_han_neighbours, visual_two_step_table
+from .alikes import Neighbours, visual_han_neighbours
 from .detect import han_mask, rare_ngrams, suspect_masks, suspects
-from .middles import corpus_proposals, middle_runs, runs_of
+from .proposals import LeftOut, Proposals, apart_on, c_proposal_buffers, proposals_of
+from .words import common_word, long_span, long_words
 
 if TYPE_CHECKING:
     from ..charmodel import CharModel
@@ -88,557 +88,10 @@ class Scored:
         return self.context + settings.CONTEXT_WORD_WEIGHT * self.word - self.channel
 
 
-#: positions, characters, channel costs, look-alike or not, the isolated
-#: positions and the long-word flags of :func:`_py_proposals`
-Proposals = tuple[list[int], list[str], list[float], list[bool], frozenset[int], list[bool | None]]
-
-
-def _proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: np.ndarray | None = None, *, left_out: list[LeftOut] | None = None) -> Proposals:
-    """:func:`_py_proposals` in one C call when the module is built and the
-    neighbours are the visual table's (``_cleaner_speedups.proposals``: the
-    suspects, the corpus's middles, the look-alikes and the long-word
-    proposals' 4-gram counts, in that function's order): the dozen numpy
-    calls and the loops per suspect cost about 0.46 ms a 300-character
-    piece of unseen news, the C call 0.1 ms (0.2 on a first read of the
-    model's tables).  ``ids``: ``cm.ids(text)`` when the caller has them.
-    The C call's buffers are read as lists (no numpy arrays: 20 -> 9 ms of
-    post-processing over 323 unseen pieces).  ``left_out``: when given
-    (and :func:`_apart_on`), the look-alikes of :func:`_split_apart` are not
-    among the candidates but appended to it (one :data:`LeftOut`)."""
-    sink = left_out if left_out is not None and _apart_on(cm) else None
-    found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=sink is not None)
-    if found is None:
-        if sink is None:
-            return _py_proposals(text, cm, nb_fn, m)
-        kept, away = _split_apart(text, cm, _py_proposals(text, cm, nb_fn, m), cm.ids(text) if ids is None else ids)
-        sink.append(away)
-        return kept
-    isolated, pos_buf, codes, deficit, kind_buf, *away_bufs = found
-    costs = (0.0, settings.CONTEXT_TWO_STEP_COST, settings.CONTEXT_LONG_WORD_COST, settings.CONTEXT_CORPUS_COST, settings.CONTEXT_TWO_STEP_NEAR_COST or 0.0)  # by kind, after the look-alikes'
-    kinds = _int64s(kind_buf)
-    slope, cost = settings.CONTEXT_CHANNEL_SLOPE, settings.CONTEXT_CHANNEL_COST
-    # the channel costs in a list (one product, one sum per float, as numpy did: the same floats): with the look-alikes left out (CONTEXT_LONE_BESIDE) 28 candidates a piece of unseen news, where a loop costs less than numpy's calls (5.5 -> 4.2 us with the kinds' lists)
-    chan = [d * slope + cost if k == 0 else costs[k] for d, k in zip(memoryview(deficit).cast("d").tolist(), kinds)]
-    flags: list[bool | None] = [None if k == 2 else False for k in kinds] if 2 in kinds else [False] * len(kinds)
-    taken: list[tuple[int, str]] = []
-    if sink is not None:
-        away = _left_out_of(cm, cm.ids(text) if ids is None else ids, *away_bufs)
-        sink.append(away)
-        taken = list(zip(away[0].tolist(), map(chr, away[3].tolist()))) if settings.CONTEXT_WORD_PROPOSAL_COST is not None else []
-    return _with_word_proposals(text, cm, m, (_int64s(pos_buf), list(map(chr, _int64s(codes))), chan, [k == 0 for k in kinds], frozenset(_int64s(isolated)), flags), taken=taken)
-
-
-def _with_word_proposals(text: str, cm: CharModel, m: WordModel, found: Proposals, *, taken: Iterable[tuple[int, str]] = ()) -> Proposals:
-    """``found`` with the dictionary's proposals (:func:`_word_proposals`)
-    at its isolated suspects, after the other candidates of each position
-    (both the C and the Python proposals go through here); none of
-    ``taken`` (the look-alikes left out, :func:`_split_apart`)."""
-    pos, alts, chan, visual, lone, flags = found
-    if settings.CONTEXT_WORD_PROPOSAL_COST is None or not lone:
-        return found
-    extra = _word_proposals(text, cm, m, sorted(lone), set(zip(pos, alts)).union(taken))
-    if not extra:
-        return found
-    pos = pos + [i for i, _ in extra]
-    alts = alts + [x for _, x in extra]
-    chan = chan + [settings.CONTEXT_WORD_PROPOSAL_COST] * len(extra)
-    visual = visual + [False] * len(extra)
-    flags = flags + [False] * len(extra)
-    order = sorted(range(len(pos)), key=pos.__getitem__)  # stable: per position, the dictionary's last
-    return [pos[j] for j in order], [alts[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone, [flags[j] for j in order]
-
-
-#: the word length of :func:`_word_proposals`
-_WORD_PROPOSAL_LENGTH = 4
-#: per word table (by id, with the table itself): :func:`_wildcard_index`
-_WILDCARDS: dict[int, tuple[dict[str, float | None], np.ndarray, np.ndarray]] = {}
-
-
-def _wildcard_index(m: WordModel) -> tuple[np.ndarray, np.ndarray]:
-    """Every Han word of :data:`_WORD_PROPOSAL_LENGTH` characters of the
-    word list with one character left out, as the sorted hashes of the word
-    with ``?`` in that place, and the character left out (code point): one
-    search finds the characters that complete a word around a position.
-    Hashes only (4 MB where a dictionary of the 340,000 patterns takes ten
-    times that); a match is checked against the word list."""
-    held = _WILDCARDS.get(id(m.table))
-    if held is not None and held[0] is m.table:
-        return held[1], held[2]
-    n = _WORD_PROPOSAL_LENGTH
-    words = [w for w, lp in m.table.items() if lp is not None and len(w) == n and is_han_run(w)]
-    keys = np.fromiter((hash(w[:k] + "?" + w[k + 1 :]) for w in words for k in range(n)), dtype=np.int64, count=n * len(words))
-    codes = np.fromiter((ord(c) for w in words for c in w), dtype=np.int64, count=n * len(words))
-    order = np.lexsort((codes, keys))
-    _WILDCARDS[id(m.table)] = (m.table, keys[order], codes[order])
-    return keys[order], codes[order]
-
-
-def _word_proposals(text: str, cm: CharModel, m: WordModel, lone: Sequence[int], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
-    """At the isolated suspects ``lone`` (ascending): the characters the
-    model knows that make a dictionary word of :data:`_WORD_PROPOSAL_LENGTH`
-    Han characters with the text around them where what is written makes
-    none, not ``listed`` there, as (position, character) pairs: by
-    position, then by the word's start, then by code point.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> from cleaner.typos.model import model
-    >>> cm = learn(["这种快乐其乐无穷。"] * 3)
-    >>> _word_proposals("他说其乐无穹啊", cm, model(), [5], set())
-    [(5, '穷')]
-    """
-    keys, codes = _wildcard_index(m)
-    trad = guards.traditional_chars()
-    n = _WORD_PROPOSAL_LENGTH
-    wild: list[int] = []
-    where: list[tuple[int, int]] = []
-    for i in lone:
-        if text[i] in trad:
-            continue
-        a, b = han_span(text, i, n - 1)  # a word is Han: windows inside the run only
-        for s in range(a, b - n + 1):
-            wild.append(hash(text[s:i] + "?" + text[i + 1 : s + n]))
-            where.append((i, s))
-    if not wild:
-        return []
-    h = np.array(wild, dtype=np.int64)
-    at = np.minimum(np.searchsorted(keys, h), len(keys) - 1)
-    hit = np.flatnonzero(keys[at] == h).tolist()
-    seen = set(listed)
-    out: list[tuple[int, str]] = []
-    for k in hit:
-        (i, s), lo = where[k], int(at[k])
-        if m.table.get(text[s : s + n]) is not None:
-            continue
-        hi = lo + 1
-        while hi < len(keys) and keys[hi] == wild[k]:
-            hi += 1
-        for x in map(chr, codes[lo:hi].tolist()):
-            if x != text[i] and (i, x) not in seen and x not in trad and m.table.get(text[s:i] + x + text[i + 1 : s + n]) is not None and cm.knows(x):
-                seen.add((i, x))
-                out.append((i, x))
-    return out
-
-
-def _c_proposal_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None) -> tuple[list[int], list[int], list[int], list[float], list[int]] | None:
-    """:func:`_c_proposals` as lists (read straight from the C call's
-    buffers), or None where :func:`_py_proposals` runs."""
-    out = _c_proposal_buffers(text, cm, nb_fn, ids)
-    if out is None:
-        return None
-    isolated, pos, codes, deficit, kind = out[:5]
-    return _int64s(isolated), _int64s(pos), _int64s(codes), cast(list[float], memoryview(deficit).cast("d").tolist()), _int64s(kind)
-
-
-def _int64s(buffer: bytearray) -> list[int]:
-    """The native int64 values of ``buffer``.
-
-    >>> _int64s(bytearray(np.array([5, -1], dtype=np.int64).tobytes()))
-    [5, -1]
-    """
-    return memoryview(buffer).cast("q").tolist()
-
-
-def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarray, ...] | None:
-    """``_cleaner_speedups.proposals`` of ``text`` (the isolated positions,
-    then per candidate its position, code point, similarity deficit and
-    kind: 0 a look-alike, 1 a corpus proposal two steps away in the visual
-    table (:func:`two_steps`) or a two-step candidate beside a neighbour
-    (:func:`_two_steps_beside`), 2 a long-word proposal, 3 another corpus
-    proposal, 4 a two-step candidate where what is written is not isolated
-    (:func:`_two_steps_between`)), or None where :func:`_py_proposals` runs: no C module, other
-    neighbours than the visual table's (:func:`visual_alikes` holds the row
-    of every character: checked for each of the basic block), a model
-    learned from its input."""
-    out = _c_proposal_buffers(text, cm, nb_fn)
-    if out is None:
-        return None
-    isolated, pos, codes, deficit, kind = out[:5]
-    return np.frombuffer(isolated, dtype=np.int64), np.frombuffer(pos, dtype=np.int64), np.frombuffer(codes, dtype=np.int64), np.frombuffer(deficit, dtype=np.float64), np.frombuffer(kind, dtype=np.int64)
-
-
-def _c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False, cp: np.ndarray | None = None) -> tuple[bytearray, ...] | None:
-    """The eight buffers of ``_cleaner_speedups.proposals`` (int64 but the
-    deficits, float64) or None (see :func:`_c_proposals`): five of the
-    candidates, three of the look-alikes left out (positions, code points,
-    deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
-    ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
-    if settings.SPEEDUPS is None or nb_fn is not visual_han_neighbours or cm.stats.get("from_input") or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
-        return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
-    long_on = settings.CONTEXT_LONG_WORD is not None and bool(settings.CONTEXT_CORPUS_CANDIDATES)
-    values = (settings.CONTEXT_DETECT, settings.CONTEXT_DETECT_PAIRS, settings.CONTEXT_CORPUS_CANDIDATES, settings.CONTEXT_CORPUS_MIN_COUNT, settings.CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(settings.CONTEXT_CORPUS_MIN_COUNT, 1), settings.CONTEXT_LONG_WORD_MIN_COUNT, 0 if settings.CONTEXT_TWO_STEP_BESIDE is None else max(settings.CONTEXT_TWO_STEP_BESIDE, 1), settings.CONTEXT_TWO_STEP_NEAR_LIMIT if settings.CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if settings.CONTEXT_NEAR_PAIRS is None else settings.CONTEXT_NEAR_PAIRS)
-    held = _PROPOSAL_ARGS.get(cm)
-    if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes:
-        held = (values, cm.counts, cm.table, cm._vocab_codes, *_proposal_args(cm, values))
-        _PROPOSAL_ARGS[cm] = held
-    cp = code_points(text) if cp is None else cp
-    ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
-    return None if out is NotImplemented else tuple(out)
-
-
-#: per model, the arguments of ``_cleaner_speedups.proposals`` around the
-#: text's (:func:`_proposal_args`), with the parameters and the model's
-#: arrays they were made for: made again when one of those changes
-_PROPOSAL_ARGS: weakref.WeakKeyDictionary[CharModel, tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray, tuple[object, ...], tuple[object, ...]]] = weakref.WeakKeyDictionary()
-
-
-def _proposal_args(cm: CharModel, values: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[object, ...]]:
-    """The arguments of ``_cleaner_speedups.proposals`` before the text's
-    ids and code points, and after them (the parameters ``values`` as int64,
-    the visual two-step table, the pair bitmaps): the same arrays every
-    call, so gathered once per model (1.7 us a call of Python)."""
-    table = visual_alikes()
-    params = np.array(values, dtype=np.int64)
-    head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, alike_starts(), cm.table, cm._vocab_codes, traditional_table())
-    tail = (params, *visual_two_step_table(), _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(settings.CONTEXT_NEAR_PAIRS or 0, 0) + 1))
-    return head, tail
-
-
-def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> Proposals:
-    """Per suspect, its look-alikes that the model knows (with the channel
-    cost) and the characters the corpus writes between its neighbours
-    (:meth:`CharModel.middles`, one batch for the text); and the isolated
-    suspects.  Where what is written is not isolated, a look-alike the
-    corpus never writes between the same two neighbours is dropped before
-    it is scored (on the dev split none of them scored a repair; they were
-    15 of 16 look-alikes there: time only), and the corpus proposes only
-    characters that complete a long word (:data:`CONTEXT_LONG_WORD`) or
-    that are two steps away in the visual table (:func:`_two_steps_between`);
-    at isolated suspects all count in the text's noise, and the characters
-    two steps away that the corpus writes beside a neighbour are candidates
-    too (:func:`_two_steps_beside`).  Per position: the look-alikes, then
-    the corpus's proposals, then those two steps away.  Last, per candidate:
-    whether it completes a long word: None where it may (at suspects that
-    are not isolated, :func:`_verified`), False elsewhere until it is scored
-    (:func:`_score_all` looks the few that reach a score up)."""
-    trad = guards.traditional_chars()
-    found_mask, isolated = suspect_masks(text, cm)
-    at = np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
-    at = at[~traditional_table()[code_points(text)[at]]]
-    is_lone = isolated[at]
-    found, lone, near = at.tolist(), at[is_lone].tolist(), at[~is_lone].tolist()
-    runs = middle_runs(text, cm, found)  # one look-up of the corpus's middles for every use below
-    near_runs = runs_of(runs, ~is_lone)  # read, never written, by both users
-    pos_list, alt_list, deficit = _visual_candidates(text, cm, nb_fn, lone, near, runs=near_runs)
-    chan = (settings.CONTEXT_CHANNEL_COST + settings.CONTEXT_CHANNEL_SLOPE * deficit).tolist()
-    visual = [True] * len(pos_list)
-    n_visual = len(pos_list)
-    extra_at: list[int] = []
-    extra_alt: list[str] = []
-    for i, extra in zip(lone, corpus_proposals(text, lone, cm, runs=runs_of(runs, is_lone))):
-        seen = {text[i], *alt_list[bisect.bisect_left(pos_list, i, 0, n_visual) : bisect.bisect_right(pos_list, i, 0, n_visual)]}
-        for x in extra:
-            if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
-                seen.add(x)
-                extra_at.append(i)
-                extra_alt.append(x)
-    for i, x in zip(extra_at, extra_alt):  # at isolated suspects a long word lifts guards, it costs as any proposal
-        chan.append(settings.CONTEXT_TWO_STEP_COST if x in two_steps(text[i], nb_fn) else settings.CONTEXT_CORPUS_COST)
-    pos_list += extra_at
-    alt_list += extra_alt
-    listed = set(zip(pos_list, alt_list))
-    beside_at, beside_alt = _two_steps_beside(text, cm, nb_fn, lone, listed)
-    pos_list += beside_at
-    alt_list += beside_alt
-    chan += [settings.CONTEXT_TWO_STEP_COST] * len(beside_at)
-    listed.update(zip(beside_at, beside_alt))
-    visual += [False] * (len(pos_list) - n_visual)
-    flags_: list[bool | None] = [False] * len(pos_list)  # at isolated suspects found when scored (_score_all)
-    between = _two_steps_between(text, cm, nb_fn, near, near_runs, listed)
-    taken = listed.union(between)  # a middle two steps away is no long-word proposal
-    for i, x in zip(*_near_long_words(text, near, cm, m, verify=False, runs=near_runs)):
-        if (i, x) not in taken and "\u4e00" <= x <= "\u9fff" and x not in trad:  # is_han_run of one character
-            pos_list.append(i)
-            alt_list.append(x)
-            chan.append(settings.CONTEXT_LONG_WORD_COST)
-            visual.append(False)
-            flags_.append(None)  # a long word, unless _verified finds none
-    for i, x in between:
-        pos_list.append(i)
-        alt_list.append(x)
-        chan.append(cast(float, settings.CONTEXT_TWO_STEP_NEAR_COST))
-        visual.append(False)
-        flags_.append(False)
-    lone_set = frozenset(np.flatnonzero(isolated).tolist())
-    if len(pos_list) == n_visual:
-        return _with_word_proposals(text, cm, m, (pos_list, alt_list, chan, visual, lone_set, flags_))  # already by position
-    order = sorted(range(len(pos_list)), key=pos_list.__getitem__)  # per position: look-alikes, then proposals
-    return _with_word_proposals(text, cm, m, ([pos_list[j] for j in order], [alt_list[j] for j in order], [chan[j] for j in order], [visual[j] for j in order], lone_set, [flags_[j] for j in order]))
-
-
-#: per model, :func:`_pair_bits` by the count they were made for
-_PAIR_BITS: weakref.WeakKeyDictionary[CharModel, dict[int, np.ndarray]] = weakref.WeakKeyDictionary()
-
-
-def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
-    """One bit per pair of ids (``left << 12 | right``, little-endian within
-    each byte: 2 MB): whether the corpus writes the pair at least ``least``
-    times, then a summary of one bit per 64 pairs (32 KB); made once per model (and count), so that the C proposals test
-    two-step candidates beside a neighbour (:func:`_two_steps_beside`) with
-    two bit reads, not two searches of the n-gram table.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["天气很好。"] * 2)
-    >>> bits = _pair_bits(cm, 2)
-    >>> l, r = cm.ids("天气").tolist()
-    >>> bool(bits[(l << 12 | r) >> 3] >> ((l << 12 | r) & 7) & 1), bool(bits[(r << 12 | l) >> 3] >> ((r << 12 | l) & 7) & 1)
-    (True, False)
-    """
-    held = _PAIR_BITS.get(cm)
-    if held is not None and least in held:  # the common case first: no import, no setdefault
-        return held[least]
-    from ..charmodel import BITS, huge_pages
-
-    held = _PAIR_BITS.setdefault(cm, {})
-    flags = np.zeros(1 << (2 * BITS), dtype=bool)
-    flags[cm.pairs_at_least(least)] = True
-    # then one bit per 64 pairs, set when one of them is (32 KB): the C reads it first, and a pair the corpus does not write mostly stays out of the 2 MB
-    bits = np.concatenate((np.packbits(flags, bitorder="little"), np.packbits(flags.reshape(-1, 64).any(axis=1), bitorder="little")))
-    held[least] = bits = huge_pages(bits)  # read at random by the C proposals
-    return bits
-
-
-def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], listed: set[tuple[int, str]]) -> tuple[list[int], list[str]]:
-    """At the isolated suspects ``lone`` between two Han characters
-    (:data:`CONTEXT_TWO_STEP_BESIDE`): the look-alikes of the look-alikes of
-    what is written, not ``listed`` there, that the model knows and the
-    corpus writes beside the left or the right neighbour
-    :data:`CONTEXT_TWO_STEP_BESIDE` times or more, as positions and
-    characters (by position, then by code point).
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
-    >>> cm = learn(["北京的工作。"] * 20 + ["上海工作。"])
-    >>> _two_steps_beside("在北洋工作", cm, lambda c: rows.get(c, []), [2], set())
-    ([2], ['京'])
-    >>> _two_steps_beside("在北洋工作", learn(["北京的工作。"] * 3), lambda c: rows.get(c, []), [2], set())
-    ([], [])
-    """
-    if settings.CONTEXT_TWO_STEP_BESIDE is None or not lone:
-        return [], []
-    from ..charmodel import FIRST_ID
-
-    trad = guards.traditional_chars()
-    at: list[int] = []
-    alts: list[str] = []
-    for i in lone:
-        if not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff"):
-            continue
-        seen = {text[i], *(x for p, x in listed if p == i)}
-        for x in sorted(two_steps(text[i], nb_fn)):
-            if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:
-                at.append(i)
-                alts.append(x)
-    if not at:
-        return [], []
-    ids, new, where = cm.ids(text), cm.ids("".join(alts)), np.asarray(at, dtype=np.int64)
-    least = max(settings.CONTEXT_TWO_STEP_BESIDE, 1)
-    keep = (new >= FIRST_ID) & ((cm.count(np.stack((ids[where - 1], new), axis=1)) >= least) | (cm.count(np.stack((new, ids[where + 1]), axis=1)) >= least))
-    picked = np.flatnonzero(keep).tolist()
-    return [at[k] for k in picked], [alts[k] for k in picked]
-
-
-def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequence[int], runs: tuple[np.ndarray, ...], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
-    """At the suspects ``near`` (not isolated) between two Han characters
-    (:data:`CONTEXT_TWO_STEP_NEAR_COST`): the characters the corpus writes
-    between the same neighbours (``runs``: their :func:`middle_runs`, in
-    the corpus's order) that are look-alikes of look-alikes of what is
-    written, not ``listed`` there, as (position, character) pairs.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> rows = {"洋": [("泮", 0.9)], "泮": [("洋", 0.9), ("京", 0.8)], "京": [("泮", 0.8)]}
-    >>> cm = learn(["在北京工作。", "北洋。"] * 3)
-    >>> _two_steps_between("在北洋工作", cm, lambda c: rows.get(c, []), [2], middle_runs("在北洋工作", cm, [2]), set())
-    [(2, '京')]
-    """
-    if settings.CONTEXT_TWO_STEP_NEAR_COST is None or not len(near):
-        return []
-    owner, rank, mids, _ = runs
-    trad = guards.traditional_chars()
-    out: list[tuple[int, str]] = []
-    for o, r, code in zip(owner.tolist(), rank.tolist(), cm.codes(mids).tolist()):
-        i = near[o]
-        if r >= settings.CONTEXT_TWO_STEP_NEAR_LIMIT or not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff") or not 0x4E00 <= code <= 0x9FFF:
-            continue
-        x = chr(code)
-        if x != text[i] and (i, x) not in listed and x not in trad and x in two_steps(text[i], nb_fn):
-            out.append((i, x))
-    return out
-
-
-def _near_long_words(
-    text: str, near: Sequence[int], cm: CharModel, m: WordModel, *, verify: bool = True, runs: tuple[np.ndarray, ...] | None = None
-) -> tuple[list[int], list[str]]:
-    """At the suspects ``near`` (not isolated, between two Han characters):
-    the characters the corpus writes between the same neighbours
-    (:data:`CONTEXT_CORPUS_CANDIDATES`, at least
-    :data:`CONTEXT_CORPUS_MIN_COUNT` times) that complete a long word
-    (:func:`_long_words`), as positions and characters; the corpus's counts
-    screen them in one batch (half the Han characters of unseen text are
-    such suspects).  ``verify=False``: the candidates that pass the counts,
-    their words not looked for yet (:func:`_verified`); ``runs``:
-    :func:`middle_runs` of ``near`` when the caller has it.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> from cleaner.typos.model import model
-    >>> cm = learn(["他们大力发展旅游业。", "大力发展经济。"] * 3 + ["要大刀阔斧。"])
-    >>> _near_long_words("要大刀发展经济", [2], cm, model())
-    ([2], ['力'])
-    """
-    if settings.CONTEXT_LONG_WORD is None or not settings.CONTEXT_CORPUS_CANDIDATES or not len(near):
-        return [], []
-    owner, rank, mids, counts = middle_runs(text, cm, near) if runs is None else runs
-    han = han_mask(text)
-    at = np.asarray(near, dtype=np.int64)
-    inner = (at > 0) & (at < len(text) - 1)
-    inner[inner] = han[at[inner] - 1] & han[at[inner] + 1]  # between two Han characters
-    pick = inner[owner] & (rank < settings.CONTEXT_CORPUS_CANDIDATES) & (counts >= max(settings.CONTEXT_CORPUS_MIN_COUNT, 1))  # CharModel.middles
-    if not pick.any():
-        return [], []
-    where, alts = at[owner[pick]], mids[pick]
-    keep = np.flatnonzero(_candidate_counts(cm.ids(text), where, alts, cm) >= settings.CONTEXT_LONG_WORD_MIN_COUNT)
-    out_at, out_alt = [], []
-    for i, x in zip(where[keep].tolist(), map(cm.char, alts[keep].tolist())):
-        if not verify or _long_span(text, i, x, m) is not None:
-            out_at.append(i)
-            out_alt.append(x)
-    return out_at, out_alt
-
-
-def _candidate_counts(ids: np.ndarray, at: np.ndarray, new: np.ndarray, cm: CharModel) -> np.ndarray:
-    """Per candidate (the id ``new[j]`` at ``at[j]`` of the text's ``ids``):
-    :func:`_four_gram_counts` of its window (in one C call when the module
-    is built)."""
-    from ..charmodel import windows
-
-    if settings.SPEEDUPS is not None:
-        out = np.empty(len(at), dtype=np.int64)
-        done = settings.SPEEDUPS.four_gram_max(*cm._c_table, cm.counts, np.ascontiguousarray(ids, dtype=np.int64), np.ascontiguousarray(at, dtype=np.int64), np.ascontiguousarray(new, dtype=np.int64), out)
-        if done is None:
-            return out
-    rows = windows(ids, at, 3, 3)
-    rows[:, 3] = new
-    return _four_gram_counts(rows, cm)
-
-
-def _four_gram_counts(rows: np.ndarray, cm: CharModel) -> np.ndarray:
-    """Per row of 7 ids (a candidate at column 3), the most the corpus
-    writes any of the four 4-grams holding it."""
-    return cm.count(np.concatenate([rows[:, s : s + 4] for s in range(4)])).reshape(4, len(rows)).max(axis=0)
-
-
-def _long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel, m: WordModel, *, size: int | None = None, ids: np.ndarray | None = None) -> list[bool]:
-    """Per candidate (``alts[j]`` at ``at[j]``): whether it completes a
-    dictionary word of :data:`CONTEXT_LONG_WORD` characters or more around
-    its position where what is written has none as long; looked for only
-    where the corpus writes a 4-gram holding the candidate
-    :data:`CONTEXT_LONG_WORD_MIN_COUNT` times (one look-up for the text).
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> from cleaner.typos.model import model
-    >>> cm = learn(["我们在北京工作，大力发展旅游业。"] * 3)
-    >>> _long_words("要大刀发展经济", [2, 2], ["力", "人"], cm, model())
-    [True, False]
-
-    ``ids``: ``cm.ids(text)`` when the caller has them.
-    """
-    if settings.CONTEXT_LONG_WORD is None or not at:
-        return [False] * len(at)
-    counts = _candidate_counts(cm.ids(text) if ids is None else ids, np.asarray(at, dtype=np.int64), cm.ids("".join(alts)), cm)
-    out = [False] * len(at)
-    for j in np.flatnonzero(counts >= settings.CONTEXT_LONG_WORD_MIN_COUNT).tolist():
-        out[j] = _long_span(text, at[j], alts[j], m, size=size) is not None
-    return out
-
-
-def _common_word(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> bool:
-    """Whether ``after`` at ``i`` completes a common dictionary word (log
-    probability at least :data:`cleaner.typos.guards.COMMON_WORD_LOGP`) of
-    :data:`CONTEXT_GUARD_WORD` characters or more where what is written has
-    none as long (:func:`_long_span`), a word the corpus writes at least
-    :data:`CONTEXT_LONG_WORD_MIN_COUNT` times.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> from cleaner.typos.model import model
-    >>> cm = learn(["这样的人越来越多。"] * 3)
-    >>> _common_word("这样的人越采越多。", 5, "来", cm, model()), _common_word("这样的人越采越多。", 5, "米", cm, model())
-    (True, False)
-    """
-    span = _long_span(text, i, after, m, size=settings.CONTEXT_GUARD_WORD) if settings.CONTEXT_GUARD_WORD else None
-    if span is None:
-        return False
-    word = text[span[0] : i] + after + text[i + 1 : span[1]]
-    lp = m.word_logp(word)
-    return lp is not None and lp >= guards.COMMON_WORD_LOGP and int(cm.count(cm.ids(word[: cm.order])[None, :])[0]) >= settings.CONTEXT_LONG_WORD_MIN_COUNT
-
-
-def _long_span(text: str, i: int, after: str, m: WordModel, *, size: int | None = None) -> tuple[int, int] | None:
-    """The span of the longest dictionary word of at least
-    :data:`CONTEXT_LONG_WORD` characters around ``i`` with ``after`` there,
-    when what is written has none as long there.
-
-    >>> from cleaner.typos.model import model
-    >>> _long_span("要大刀发展经济", 2, "力", model()), _long_span("要大力发展经济", 2, "刀", model())
-    ((1, 5), None)
-    """
-    size = (settings.CONTEXT_LONG_WORD or 0) if size is None else size
-    a, b = han_span(text, i, 7)
-    old = text[a:b]
-    new = old[: i - a] + after + old[i - a + 1 :]
-    s, e = max(m.covering_words(new, i - a, size), key=lambda span: span[1] - span[0], default=(0, 0))
-    if e == s or e - s <= max((y - x for x, y in m.covering_words(old, i - a, size)), default=0):
-        return None
-    return a + s, a + e
-
-
-def _visual_candidates(
-    text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], near: Sequence[int], *, runs: tuple[np.ndarray, ...] | None = None
-) -> tuple[list[int], list[str], np.ndarray]:
-    """The look-alikes the model knows, in the order of their rows, by
-    position, with their similarity deficits: all of them at the ``lone``
-    (isolated) suspects; at the others (``near``) only those the corpus
-    writes between the same two neighbours, found from that side (the
-    corpus's middles of each pair that are look-alikes of what is written:
-    2 per suspect on news, against 14 look-alikes; ``runs``:
-    :func:`middle_runs` of ``near`` when the caller has it)."""
-    from ..charmodel import FIRST_ID
-
-    pos: list[np.ndarray] = []
-    rank: list[np.ndarray] = []
-    alts: list[str] = []
-    deficit: list[np.ndarray] = []
-    if lone:
-        rows = [look_alike_row(text[i], nb_fn) for i in lone]
-        joined = "".join(row for row, _ in rows)
-        sizes = np.fromiter((len(row) for row, _ in rows), dtype=np.int64, count=len(rows))
-        known = cm.ids(joined) >= FIRST_ID
-        pos.append(np.repeat(np.asarray(lone, dtype=np.int64), sizes)[known])
-        rank.append((np.arange(len(joined), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes))[known])
-        alts.extend(compress(joined, known.tolist()))
-        deficit.append(np.concatenate([dist for _, dist in rows])[known])
-    if near:
-        at = np.asarray(near, dtype=np.int64)
-        owner, _, mids, _ = middle_runs(text, cm, near) if runs is None else runs
-        table = visual_alikes() if nb_fn is visual_han_neighbours else alike_table({text[i] for i in near}, nb_fn)
-        codes = cm.codes(mids)
-        key = (code_points(text)[at[owner]] << CODE_BITS) | codes
-        j = search_positions(table.keys, key) if len(table.keys) else np.zeros(len(key), dtype=np.int64)
-        hit = table.keys[j] == key if len(table.keys) else np.zeros(len(key), dtype=bool)
-        pos.append(at[owner[hit]])
-        rank.append(table.rank[j[hit]])
-        alts.extend(map(chr, codes[hit].tolist()))
-        deficit.append(table.deficit[j[hit]])
-    if not pos:
-        return [], [], np.zeros(0)
-    all_pos, all_rank = np.concatenate(pos), np.concatenate(rank)
-    order = np.lexsort((all_rank, all_pos))
-    return all_pos[order].tolist(), [alts[k] for k in order.tolist()], np.concatenate(deficit)[order]
-
-
 def scored_candidates(
     text: str, cm: CharModel, *, banned: frozenset[str] = frozenset(), neighbours: Neighbours | None = None, word_model: WordModel | None = None
 ) -> list[Scored]:
-    """Every candidate (:func:`_proposals`) whose score may reach
+    """Every candidate (:func:`proposals_of`) whose score may reach
     :data:`CONTEXT_SUGGEST`, with its evidence and guard; ``banned``: the
     text's word pairs that the word model lists but are misspellings."""
     return _score_all(text, cm, banned, neighbours, word_model)[0]
@@ -655,62 +108,10 @@ def noise_penalty(plausible: int, length: int) -> float:
     return settings.CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / settings.CONTEXT_PRIOR_RATE))
 
 
-#: the look-alikes left out (:func:`_split_apart`): positions (ascending),
-#: character model gains, channel costs and code points
-LeftOut = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _apart_on(cm: CharModel) -> bool:
-    """Whether look-alikes are left out (:data:`CONTEXT_LONE_BESIDE`): only
-    where an isolated suspect's pairs are never written (the detection at
-    :data:`CONTEXT_DETECT` 0, a model not learned from its input), which
-    the gain of :attr:`CharModel.solo_logp` needs."""
-    return settings.CONTEXT_LONE_BESIDE and settings.CONTEXT_DETECT == 0 and not cm.stats.get("from_input")
-
-
-def _split_apart(text: str, cm: CharModel, found: Proposals, ids: np.ndarray) -> tuple[Proposals, LeftOut]:
-    """``found`` without the look-alikes at isolated suspects that the
-    corpus writes beside neither neighbour (beyond the text: the edge of a
-    document), and those, with their gains (:attr:`CharModel.solo_logp`):
-    the reference of the C proposals' (``params[P_APART]``).
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["北京很好。", "天凉了。"] * 3)
-    >>> found = ([3, 3], ["京", "天"], [8.0, 9.0], [True, True], frozenset({3}), [False, False])
-    >>> kept, away = _split_apart("他说北凉。", cm, found, cm.ids("他说北凉。"))
-    >>> kept[1], away[0].tolist(), [chr(c) for c in away[3].tolist()]  # 北京 is written; 北天, 天。 are not
-    (['京'], [3], ['天'])
-    """
-    from ..charmodel import BITS, EDGE
-
-    pos, alts, chan, visual, lone, flags = found
-    js = [j for j, (p, v) in enumerate(zip(pos, visual)) if v and p in lone]
-    at = np.array([pos[j] for j in js], dtype=np.int64)
-    codes = np.array([ord(alts[j]) for j in js], dtype=np.int64)
-    x = cm.table[codes].astype(np.int64)
-    padded = np.concatenate(([EDGE], np.asarray(ids, dtype=np.int64), [EDGE]))
-    bits = _pair_bits(cm, 1)
-    left, right = (padded[at] << BITS) | x, (x << BITS) | padded[at + 2]
-    apart = (((bits[left >> 3] >> (left & 7)) & 1) | ((bits[right >> 3] >> (right & 7)) & 1)) == 0
-    drop = set(compress(js, apart.tolist()))
-    keep = [j not in drop for j in range(len(pos))]
-    kept: Proposals = (list(compress(pos, keep)), list(compress(alts, keep)), list(compress(chan, keep)), list(compress(visual, keep)), lone, list(compress(flags, keep)))
-    solo = cm.solo_logp
-    return kept, (at[apart], solo[x[apart]] - solo[ids[at[apart]]], np.array([chan[j] for j in js], dtype=np.float64)[apart], codes[apart])
-
-
-def _left_out_of(cm: CharModel, ids: np.ndarray, pos_buf: bytearray, code_buf: bytearray, deficit_buf: bytearray) -> LeftOut:
-    """The C proposals' look-alikes left out as :data:`LeftOut` (the same
-    floats as :func:`_split_apart`'s)."""
-    pos, codes = np.frombuffer(pos_buf, dtype=np.int64), np.frombuffer(code_buf, dtype=np.int64)
-    solo = cm.solo_logp
-    return pos, solo[cm.table[codes]] - solo[ids[pos]], np.frombuffer(deficit_buf, dtype=np.float64) * settings.CONTEXT_CHANNEL_SLOPE + settings.CONTEXT_CHANNEL_COST, codes
-
-
 def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int], np.ndarray, np.ndarray] | None:
     """What :func:`_score_all` reads before the gains in one C call after
-    the proposals' (``_cleaner_speedups.proposal_lists``): :func:`_proposals`'
-    candidates (with the look-alikes left out when :func:`_apart_on`) with
+    the proposals' (``_cleaner_speedups.proposal_lists``): :func:`proposals_of`'
+    candidates (with the look-alikes left out when :func:`apart_on`) with
     :func:`_rarity_discounted`'s channel costs (per candidate: the same
     before or after :func:`_verified`), then :func:`_left_out_evidence` of
     the look-alikes left out; the same values, or None where the Python
@@ -723,7 +124,7 @@ def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray,
     rare = settings.CONTEXT_RARE_RATIO is not None
     if settings.SPEEDUPS is None or settings.CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, settings.CONTEXT_RARE_RATIO if rare else 0.0, settings.CONTEXT_RARE_DISCOUNT)):
         return None
-    found = _c_proposal_buffers(text, cm, nb_fn, ids, apart=_apart_on(cm), cp=cp)
+    found = c_proposal_buffers(text, cm, nb_fn, ids, apart=apart_on(cm), cp=cp)
     if found is None:
         return None
     params = np.array((*costs, float(rare), settings.CONTEXT_RARE_RATIO if rare else 0.0, settings.CONTEXT_RARE_DISCOUNT), dtype=np.float64)
@@ -762,7 +163,7 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     fused = _c_score_lists(text, cm, nb_fn, ids, cp) if nb_fn is visual_han_neighbours else None
     if fused is None:
         left_out: list[LeftOut] = []
-        found = _proposals(text, cm, nb_fn, m, ids, left_out=left_out)
+        found = proposals_of(text, cm, nb_fn, m, ids, left_out=left_out)
         away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
     else:
         found, away_pos, away_gain, counted, at, codes = fused  # the rarity discount made
@@ -795,16 +196,16 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
             if gain_list[j] + settings.CONTEXT_WORD_WEIGHT * word - chan[j] >= floor:  # Scored.score, the same float
                 live.append((j, i, word))
     ask = [k for k, (j, _, _) in enumerate(live) if not longs[j] and not visual[j]]  # the corpus proposals not yet known to complete a long word: one look-up for all
-    completes = dict(zip(ask, _long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
+    completes = dict(zip(ask, long_words(text, [live[k][1] for k in ask], [alts[live[k][0]] for k in ask], cm, m, ids=ids)))
     simplified = bool(live) and not guards.has_traditional(text)  # the script guard: once for the text
     for k, (j, i, word) in enumerate(live):
         g = gain_list[j]
         long = longs[j] or completes.get(k, False)
         veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long, simplified=simplified)
-        if veto in _LONG_WORD_YIELDS and not long and _long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
+        if veto in _LONG_WORD_YIELDS and not long and long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
             long = True
             veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True, simplified=simplified)
-        elif veto in _GUARD_WORD_YIELDS and visual[j] and _common_word(text, i, alts[j], cm, m):
+        elif veto in _GUARD_WORD_YIELDS and visual[j] and common_word(text, i, alts[j], cm, m):
             veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS, simplified=simplified)
         out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=max(_rival(pos, gain_list, j), _rival(away_pos, away_gain, -1, at=i)), isolated=i in isolated, long_word=long))
     return out, plausible
@@ -857,7 +258,7 @@ def _verified(
     text: str, pos: list[int], alts: list[str], chan: list[float], visual: list[bool], maybe: Sequence[bool | None], gains: list[float], m: WordModel
 ) -> tuple[list[int], list[str], list[float], list[bool], list[bool], list[float]]:
     """The candidates without those that might complete a long word
-    (``maybe`` None: :func:`_near_long_words` unverified) and do not; only
+    (``maybe`` None: :func:`near_long_words` unverified) and do not; only
     those whose character model gain may make them candidates, or rivals of
     one (within :data:`CONTEXT_CORPUS_MARGIN`), are looked up in the word
     list: the others cannot change an outcome (a tenth of them on news)."""
@@ -867,7 +268,7 @@ def _verified(
     bar = settings.CONTEXT_LONG_WORD_COST - settings.CONTEXT_WORD_WEIGHT * settings.CONTEXT_WORD_SLACK + settings.CONTEXT_SUGGEST + settings.CONTEXT_UNISOLATED - settings.CONTEXT_CORPUS_MARGIN
     mask = [True] * len(pos)
     for j in open_:
-        mask[j] = gains[j] >= bar and _long_span(text, pos[j], alts[j], m) is not None
+        mask[j] = gains[j] >= bar and long_span(text, pos[j], alts[j], m) is not None
     if all(mask):
         return pos, alts, chan, visual, list(map(operator.is_not, maybe, repeat(False))), gains
     return (
@@ -1537,7 +938,7 @@ def _written_here(text: str, c: Scored, repeats: Callable[[int], bool], m: WordM
     """
     if not c.long_word:
         return repeats(c.start)
-    span = _long_span(text, c.start, c.after, m)
+    span = long_span(text, c.start, c.after, m)
     return span is None or text.count(text[span[0] : span[1]]) > 1
 
 

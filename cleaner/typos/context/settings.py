@@ -85,7 +85,7 @@ CONTEXT_TWO_STEP_NEAR_LIMIT = 10
 #: at an isolated suspect, a character that makes the text around it a
 #: dictionary word of four characters (the word model's: 其乐无穹 -> 其乐无穷)
 #: that what is written does not make is a candidate at this cost
-#: (:func:`_word_proposals`), whether or not the corpus writes it there:
+#: (:func:`word_proposals`), whether or not the corpus writes it there:
 #: the corpus is small, the word list is not.  Dev split, with the two-step
 #: candidates: in-domain 0.172 -> 0.177 at 1.00, cross-source 0.082 ->
 #: 0.087 at 0.969, no control changed (a cost of 13: a cross-source control
@@ -243,7 +243,7 @@ SPEEDUPS = speedups()
 
 
 #: a look-alike that completes a common dictionary word of at least this
-#: many characters (:func:`_common_word`) lifts the guards of
+#: many characters (:func:`common_word`) lifts the guards of
 #: :data:`_GUARD_WORD_YIELDS`: 越采越多 -> 越来越多 (a parallel frame).
 #: None: never
 CONTEXT_GUARD_WORD: int | None = 3
