@@ -27,6 +27,7 @@ FIELDS = {f.name for f in dataclasses.fields(Config) if not f.name.startswith("_
 OTHER_USES = {
     ("typos/guards.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
     ("typos/context/__init__.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
+    ("typos/context/vetoes.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
     ("commands/dedup.py", "dedup"): "the subcommand's name and its progress label",
     ("commands/settings.py", "dedup"): "the subcommand's name: its table in a --config file",
     ("commands/catalog.py", "dedup"): "the subcommand's name and its module, listed without importing it",

@@ -11,6 +11,7 @@ import pytest
 from cleaner.edits import Edit, Suggestion
 from cleaner.typos import context
 from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.model import model
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,8 @@ def test_a_sentence_that_still_reads_as_damaged_is_left_for_review(ready: CharMo
 
 def test_a_name_beside_the_repair_is_no_damage(ready: CharModel) -> None:
     # a surname the word model reads as a stray character (车 of 处长车伟民)
-    assert not context._stray_near("处长车伟民准备好了", {}, 6, ready, context.model())
-    assert context._stray_near("历以我们准备好了", {}, 5, ready, context.model())
+    assert not context.damaged._stray_near("处长车伟民准备好了", {}, 6, ready, model())
+    assert context.damaged._stray_near("历以我们准备好了", {}, 5, ready, model())
 
 
 def test_the_word_models_changes_count_as_made(ready: CharModel) -> None:

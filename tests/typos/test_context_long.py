@@ -65,21 +65,21 @@ def test_what_is_written_as_long_a_word_is_no_near_miss() -> None:
 def test_the_name_guards_yield_to_a_long_word(monkeypatch: pytest.MonkeyPatch, grow: CharModel, guard: str) -> None:
     monkeypatch.setattr(guards, guard, lambda run, k, after, m: True)
     monkeypatch.setattr(context.settings, "CONTEXT_NAME_WAIVER", None)
-    assert context._context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset()) == guard
-    assert context._context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset(), long_word=True) is None
+    assert context.vetoes.context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset()) == guard
+    assert context.vetoes.context_veto(NEAR_MISS, 5, "重", 20.0, grow, model(), frozenset(), long_word=True) is None
 
 
 def test_the_word_guard_yields_to_a_long_word(grow: CharModel) -> None:
     text = "它是举足轻松的角色。"  # 轻松 is a word: no corpus proposal gets past it, unless it makes a long one
-    assert context._context_veto(text, 5, "重", -float("inf"), grow, model(), frozenset()) == "word"
-    assert context._context_veto(text, 5, "重", -float("inf"), grow, model(), frozenset(), long_word=True) is None
+    assert context.vetoes.context_veto(text, 5, "重", -float("inf"), grow, model(), frozenset()) == "word"
+    assert context.vetoes.context_veto(text, 5, "重", -float("inf"), grow, model(), frozenset(), long_word=True) is None
 
 
 @pytest.mark.usefixtures("no_look_alikes")
 def test_the_parallel_guard_yields_to_a_long_word(monkeypatch: pytest.MonkeyPatch) -> None:
     cm = learn(["价格战愈演愈烈。", "竞争愈演愈烈了。"] * 10 + ["痛快。"] * 3)
     text = "矛盾愈痛愈烈。"  # 痛 inside 愈?愈, isolated: the corpus proposes 演
-    assert context._context_veto(text, 3, "演", 20.0, cm, model(), frozenset()) == "parallel"
+    assert context.vetoes.context_veto(text, 3, "演", 20.0, cm, model(), frozenset()) == "parallel"
     assert _edits(text, cm) == []  # isolated: a long word costs as any proposal, too much for 23 lines of corpus
     monkeypatch.setattr(context.settings, "CONTEXT_CORPUS_COST", context.settings.CONTEXT_LONG_WORD_COST)
     (cand,) = [c for c in context.scored_candidates(text, cm) if c.start == 3 and c.after == "演"]

@@ -48,8 +48,10 @@ from .. import guards
 from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, is_han_run, model, word_gain_bound, word_starts
 from . import settings
 from .alikes import Neighbours, visual_han_neighbours
-from .detect import han_mask, rare_ngrams, suspect_masks, suspects
+from .damaged import doubted, still_damaged
+from .detect import han_mask, rare_ngrams, suspects
 from .proposals import LeftOut, Proposals, apart_on, c_proposal_buffers, proposals_of
+from .vetoes import GUARD_WORD_YIELDS, LONG_WORD_YIELDS, context_veto, function_swap, in_a_list_of_names, in_quote, in_title, modifies_a_title, own_rare_char
 from .words import common_word, long_span, long_words
 
 if TYPE_CHECKING:
@@ -201,12 +203,12 @@ def _score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Nei
     for k, (j, i, word) in enumerate(live):
         g = gain_list[j]
         long = longs[j] or completes.get(k, False)
-        veto = _context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long, simplified=simplified)
-        if veto in _LONG_WORD_YIELDS and not long and long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
+        veto = context_veto(text, i, alts[j], g if visual[j] else -math.inf, cm, m, banned, long_word=long, simplified=simplified)
+        if veto in LONG_WORD_YIELDS and not long and long_words(text, [i], [alts[j]], cm, m, ids=ids)[0]:  # a look-alike that completes a long word
             long = True
-            veto = _context_veto(text, i, alts[j], g, cm, m, banned, long_word=True, simplified=simplified)
-        elif veto in _GUARD_WORD_YIELDS and visual[j] and common_word(text, i, alts[j], cm, m):
-            veto = _context_veto(text, i, alts[j], g, cm, m, banned, lifted=_GUARD_WORD_YIELDS, simplified=simplified)
+            veto = context_veto(text, i, alts[j], g, cm, m, banned, long_word=True, simplified=simplified)
+        elif veto in GUARD_WORD_YIELDS and visual[j] and common_word(text, i, alts[j], cm, m):
+            veto = context_veto(text, i, alts[j], g, cm, m, banned, lifted=GUARD_WORD_YIELDS, simplified=simplified)
         out.append(Scored(i, text[i], alts[j], g, word, chan[j], visual[j], veto, rival=max(_rival(pos, gain_list, j), _rival(away_pos, away_gain, -1, at=i)), isolated=i in isolated, long_word=long))
     return out, plausible
 
@@ -332,78 +334,6 @@ def _py_word_gain_bounds(window: str, p: int, chars: Sequence[str], m: WordModel
     return [word_gain_bound(window, p, c, m, banned, memo, starts) for c in chars]
 
 
-#: the guards that yield to a candidate completing a long word
-_LONG_WORD_YIELDS = frozenset({"parallel", "name", "proper", "word"})
-
-
-_GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
-
-
-def _context_veto(
-    text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset(), simplified: bool = False
-) -> str | None:
-    """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
-    can overrule two of them: ``name``/``proper`` when it writes the
-    corrected character with its neighbours (a 4-gram seen
-    :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
-    :data:`CONTEXT_WORD_WAIVER`; these three and ``parallel`` to a candidate
-    that completes a long word (``long_word``, :data:`CONTEXT_LONG_WORD`:
-    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
-    holds no Traditional character (:func:`guards.has_traditional`), so
-    the ``script`` guard cannot object (asked once for the text)."""
-    ga, gb = han_span(text, i, settings.GUARD_CONTEXT)
-    run, k = text[ga:gb], i - ga
-    lifted = _LONG_WORD_YIELDS if long_word else lifted
-    if not simplified and (not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i)):
-        return "script"
-    if guards.parallel(run, k) and "parallel" not in lifted:
-        return "parallel"
-    if in_title(text, i):
-        return "title"
-    for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and name not in lifted and not (settings.CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
-            if name == "proper" and settings.CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
-                continue
-            return name
-    if gain < settings.CONTEXT_WORD_WAIVER and "word" not in lifted and any(run[a:b] not in banned for a, b in m.covering_words(run, k)):
-        return "word"
-    return None
-
-
-def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> bool:
-    """Whether ``after`` at ``i`` makes a proper noun of the word list that
-    the corpus writes :data:`CONTEXT_PROPER_MADE` times, where no proper noun
-    covers what is written and the corpus never writes ``text[i]`` beside
-    either (Han) neighbour.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> from cleaner.typos.model import model
-    >>> cm = learn(["香港的人口在增长。"] * 30)
-    >>> _makes_a_known_proper_noun("如果否港人口", 2, "香", cm, model()) == (settings.CONTEXT_PROPER_MADE is not None)
-    True
-    """
-    if settings.CONTEXT_PROPER_MADE is None or not (0 < i < len(text) - 1) or not is_han_run(text[i - 1 : i + 2]):
-        return False
-    ga, gb = han_span(text, i, settings.GUARD_CONTEXT)
-    run, k = text[ga:gb], i - ga
-    if any(m.tag(run[a:b]) in guards.PROPER_TAGS for a, b in m.covering_words(run, k)):
-        return False
-    if cm.count(cm.ids(text[i - 1 : i + 1] + text[i : i + 2]).reshape(2, 2)).any():
-        return False
-    new = run[:k] + after + run[k + 1 :]
-    made = [new[a:b] for a, b in m.covering_words(new, k) if 2 <= b - a <= 5 and m.tag(new[a:b]) in guards.PROPER_TAGS]
-    return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= settings.CONTEXT_PROPER_MADE for w in made)
-
-
-def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
-    """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
-    at least :data:`CONTEXT_NAME_WAIVER` times."""
-    a, b = max(0, i - 3), min(len(text), i + 4)
-    ids = cm.ids(text[a:i] + after + text[i + 1 : b])
-    rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
-    return bool(rows) and bool((cm.count(np.array(rows)) >= (settings.CONTEXT_NAME_WAIVER or 0)).any())
-
-
 def find_in_context(
     text: str,
     cm: CharModel,
@@ -460,104 +390,11 @@ def find_in_context(
     changed = {e.start for e in items if isinstance(e, Edit)}
     items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
     if settings.CONTEXT_DAMAGED_GUARD:
-        items = _doubted(text, items, {c.start for c in found if c.veto is None and c.score >= settings.CONTEXT_DOUBT} - changed - set(exclude))
+        items = doubted(text, items, {c.start for c in found if c.veto is None and c.score >= settings.CONTEXT_DOUBT} - changed - set(exclude))
     if settings.INDEL_APPLY:
         items.extend(find_indels(text, cm, rule=rule, exclude=taken, penalty=penalty, word_model=word_model))
     items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
     return items
-
-
-def own_rare_char(text: str, ch: str, cm: CharModel) -> bool:
-    """Whether ``text`` writes ``ch`` twice or more and the corpus of
-    ``cm`` seldom (:data:`CONTEXT_OWN_RATE`).
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["我们在北京工作。"] * 40)
-    >>> own_rare_char("可垦荒地很多，每年开垦一批。", "垦", cm), own_rare_char("可垦荒地很多。", "垦", cm)
-    (True, False)
-    >>> own_rare_char("我们在北京，我们在上海。", "我", cm)
-    False
-    """
-    if text.count(ch) < 2:
-        return False
-    count = int(cm.unigram_counts[cm.ids(ch)[0]]) if cm.knows(ch) else 0
-    chars = cm.stats.get("chars", 0)
-    return count < settings.CONTEXT_OWN_RATE * max(1, chars if isinstance(chars, int) else 0)
-
-
-def modifies_a_title(text: str, i: int) -> bool:
-    """Whether the character at ``i`` is one that modifies a title (the
-    ``title_modifiers`` of ``typo_guards.txt``: 原, 前, 副 ...) and a title
-    (``titles``) follows it, after a 副 at most.  Of the context pass's right
-    repairs on the benchmark's dev and test splits, the cross-source dev
-    split and the People's Daily pieces, one stands before a title (本报记者
-    from a misread 报), and its character is no modifier.
-
-    >>> modifies_a_title("常委原副委员长出席", 2), modifies_a_title("本极记者报道", 1)
-    (True, False)
-    """
-    lists = guards.word_lists()
-    if text[i : i + 1] not in lists["title_modifiers"]:
-        return False
-    j = i + 2 if text[i + 1 : i + 2] == "副" else i + 1
-    return any(text[j : j + k] in lists["titles"] for k in (2, 3, 4))
-
-
-def function_swap(before: str, after: str, word: float, m: WordModel) -> bool:
-    """Whether changing ``before`` to ``after`` swaps two common
-    one-character words (:data:`CONTEXT_FUNCTION_LOGP`) that the word model,
-    whose gain is ``word``, hardly prefers (:data:`CONTEXT_FUNCTION_WORDS`):
-    such a change is only suggested (guard ``function``).
-
-    >>> from cleaner.typos.model import model
-    >>> function_swap("同", "向", 0.9, model()), function_swap("同", "向", 9.0, model())
-    (True, False)
-    >>> function_swap("粟", "渠", 0.9, model())
-    False
-    """
-    return word < settings.CONTEXT_FUNCTION_WORDS and min(m.char_logp(before), m.char_logp(after)) >= settings.CONTEXT_FUNCTION_LOGP
-
-
-#: the characters that end an item of a list (besides 、)
-_ITEM_ENDS = frozenset("、，,。；;：:！？!?（）()《》“”\"\n\t 　")
-
-
-def _item(text: str, i: int) -> tuple[int, int]:
-    """The span of the list item around ``text[i]`` (between two of
-    :data:`_ITEM_ENDS`)."""
-    a = i
-    while a > 0 and text[a - 1] not in _ITEM_ENDS:
-        a -= 1
-    b = i + 1
-    while b < len(text) and text[b] not in _ITEM_ENDS:
-        b += 1
-    return a, b
-
-
-def in_a_list_of_names(text: str, i: int) -> bool:
-    """Whether ``text[i]`` is in a name-sized place of a list written with
-    、 whose neighbour across the 、 is a name: ``text[i]`` is one of the
-    three characters after a 、 whose item before ends in a name (a common
-    surname two or three characters before the 、), or one of the three
-    before a 、 whose item after begins with a common surname
-    (:func:`cleaner.typos.guards.word_lists`).  Lists of people name people
-    the dictionary does not know (a rare surname, a given name that reads
-    as a word), and a change there is only suggested.
-
-    >>> in_a_list_of_names("出席的有刘健明、粟志常等人", 8)
-    True
-    >>> in_a_list_of_names("北京、上海、广州", 3), in_a_list_of_names("北京、上海、广州", 0)
-    (False, False)
-    """
-    surnames = guards.word_lists()["surnames"]
-    a, b = _item(text, i)
-    if a >= 3 and text[a - 1] == "、" and i - a < 3:
-        pa, pb = _item(text, a - 2)
-        if any(pb - s >= 2 and s >= pa and text[s] in surnames for s in (pb - 3, pb - 2)):
-            return True
-    if b + 1 < len(text) and text[b] == "、" and b - i <= 3:
-        return text[b + 1] in surnames
-    return False
 
 
 def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None = None) -> list[Scored]:
@@ -735,55 +572,13 @@ def with_model(
     done = [e.start for e in items if isinstance(e, Edit)]
     extra = find_in_context(text, cm, rule=rule, exclude=done, banned=banned, repeats=repeats)
     if settings.CONTEXT_DAMAGED_GUARD:
-        extra = _still_damaged(text, cm, items, extra)
+        extra = still_damaged(text, cm, items, extra)
     changed = {e.start for e in extra if isinstance(e, Edit)}
     items = [e for e in items if isinstance(e, Edit) or e.start not in changed]
     seen = {(e.start, e.after) for e in items}
     items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
     items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
     return items
-
-
-def _still_damaged(text: str, cm: CharModel, found: Sequence[Edit | Suggestion], extra: list[Edit | Suggestion]) -> list[Edit | Suggestion]:
-    """``extra`` (the context pass's items) with each one-character change
-    that leaves its sentence reading as damaged, with every change of both
-    passes made (:func:`cleaner.typos.guards.damaged_context`, the guard the
-    word model's changes pass), reported as a suggestion instead (the
-    ``context`` guard): a sentence with a second error that neither pass
-    can mend is left for review.  Dropping a change can expose another's
-    context, so repeat until the set holds.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["所以我希望我每一场演唱会都有人来。所以我有时候会讨厌这种情况。"] * 20)
-    >>> e = Edit("ocr_confusion", 3, 4, "着", "希", score=12.0, note="looks like 希 in context")
-    >>> [type(x).__name__ for x in _still_damaged("历以我着望我每一场演唱会", cm, [], [e])]
-    ['Suggestion']
-    >>> e = Edit("ocr_confusion", 5, 6, "侯", "候", score=16.6, note="looks like 候 in context")
-    >>> [type(x).__name__ for x in _still_damaged("所以我有时侯会讨厌这种情况", cm, [], [e])]
-    ['Edit']
-    """
-    m = model()
-    subs = {id(e) for e in extra if isinstance(e, Edit) and len(e.before) == len(e.after) == 1}
-    kept = {p: e.after for e in found if isinstance(e, Edit) and len(e.before) == len(e.after) == 1 for p in (e.start,)}
-    mine = {e.start: e for e in extra if id(e) in subs}
-    dropped: set[int] = set()
-    while mine:
-        changes = {**kept, **{p: e.after for p, e in mine.items()}}
-        damaged = [p for p in mine if _stray_near(text, changes, p, cm, m)]
-        if not damaged:
-            break
-        for p in damaged:
-            del mine[p]
-            dropped.add(p)
-    if not dropped:
-        return extra
-    out: list[Edit | Suggestion] = []
-    for e in extra:
-        if id(e) in subs and e.start in dropped:
-            out.append(Suggestion(e.rule, e.start, e.end, e.before, e.after, score=e.score if e.score is not None else 0.0, note=f"{e.note}; kept: context guard"))
-        else:
-            out.append(e)
-    return out
 
 
 def one_sided(text: str, i: int) -> bool:
@@ -795,87 +590,6 @@ def one_sided(text: str, i: int) -> bool:
     (True, False, True)
     """
     return i == 0 or i == len(text) - 1 or text[i - 1] in "\n\r" or text[i + 1] in "\n\r"
-
-
-_SENTENCE_END = frozenset("。！？!?\n\r")
-
-
-def _around(text: str, p: int) -> tuple[int, int]:
-    """The span within :data:`guards.CONTEXT_WIDTH` of ``p`` that does not
-    cross the end of its sentence (。！？ or a line break).
-
-    >>> _around("他说。我们准各好了吗？好", 6)
-    (3, 10)
-    """
-    w = guards.CONTEXT_WIDTH
-    a, b = max(0, p - w), min(len(text), p + w + 1)
-    a = next((j + 1 for j in range(p - 1, a - 1, -1) if text[j] in _SENTENCE_END), a)
-    b = next((j for j in range(p + 1, b) if text[j] in _SENTENCE_END), b)
-    return a, b
-
-
-def _doubted(text: str, items: list[Edit | Suggestion], doubts: set[int]) -> list[Edit | Suggestion]:
-    """``items`` with each change that has, within its sentence's span
-    (:func:`_around`), a position in ``doubts`` (a candidate no guard objects
-    to, scoring at least :data:`CONTEXT_DOUBT`, left unchanged) reported as a
-    suggestion: the sentence holds a second error the pass leaves.
-
-    >>> e = Edit("ocr_confusion", 10, 11, "士", "土", score=23.7, note="looks like 土 in context")
-    >>> [type(x).__name__ for x in _doubted("我对于各个地万那种风士人情", [e], {6})]
-    ['Suggestion']
-    >>> [type(x).__name__ for x in _doubted("我对于各个地万那种。风士人情", [e], {6})]
-    ['Edit']
-    """
-    if not doubts:
-        return items
-    out: list[Edit | Suggestion] = []
-    for e in items:
-        a, b = _around(text, e.start)
-        if isinstance(e, Edit) and any(a <= q < b for q in doubts):
-            e = Suggestion(e.rule, e.start, e.end, e.before, e.after, score=e.score or 0.0, note=f"{e.note}; kept: context guard (a second error nearby)")
-        out.append(e)
-    return out
-
-
-def _stray_near(text: str, changes: dict[int, str], p: int, cm: CharModel, m: WordModel) -> bool:
-    """Whether, with ``changes`` made, a Han character within
-    :data:`guards.CONTEXT_WIDTH` of ``p`` in its sentence, other than a
-    changed one, reads as damage to both models: the word model's stray
-    character (no word pair with either neighbour, log probability as a word
-    below :data:`guards.STRAY_LOGP`, as :func:`guards.damaged_context`) that
-    the corpus never writes between its two neighbours (:func:`suspect_masks`).
-    The word model alone flags common characters of news (几 in 了几大分类,
-    增 before a number) that an in-domain corpus writes where they stand.
-
-    >>> from cleaner.typos.charmodel import learn
-    >>> from cleaner.typos.model import model
-    >>> cm = learn(["所以我希望我每一场演唱会都有人来。"] * 30)
-    >>> _stray_near("历以我希望我每一场演唱会", {}, 3, cm, model()), _stray_near("所以我希望我每一场演唱会", {}, 3, cm, model())
-    (True, False)
-    """
-    a, b = _around(text, p)
-    lo, hi = max(0, a - 1), min(len(text), b + 1)
-    seg = list(text[lo:hi])
-    for q, ch in changes.items():
-        if lo <= q < hi:
-            seg[q - lo] = ch
-    odd = suspect_masks("".join(seg), cm)[1]
-    for q in range(a - lo, b - lo):
-        ch = seg[q]
-        if not odd[q] or q + lo in changes or (q > 0 and seg[q - 1] + ch in m.bigrams) or (q + 1 < len(seg) and ch + seg[q + 1] in m.bigrams):
-            continue
-        if m.char_logp(ch) < guards.STRAY_LOGP and not _in_name(seg, q, m):
-            return True
-    return False
-
-
-def _in_name(seg: Sequence[str], q: int, m: WordModel) -> bool:
-    """Whether ``seg[q]`` belongs to a name, which reads as stray to the
-    word model and is not damage: a person's name, at ``q`` or starting
-    there (a surname before a given name: 车 of 处长车伟民), or a proper
-    noun (:func:`guards.name`, :func:`guards.proper`)."""
-    run = "".join(seg)
-    return guards.name(run, q, run[q], m) or (q + 1 < len(run) and guards.name(run, q + 1, run[q + 1], m)) or guards.proper(run, q, run[q], m)
 
 
 def _rival(pos: Sequence[int], gains: Sequence[float], j: int, *, at: int | None = None) -> float:
@@ -891,36 +605,6 @@ def _rival(pos: Sequence[int], gains: Sequence[float], j: int, *, at: int | None
     p = pos[j] if at is None else at
     lo, hi = bisect.bisect_left(pos, p), bisect.bisect_right(pos, p)
     return max((gains[k] for k in range(lo, hi) if k != j), default=-math.inf)
-
-
-def in_title(text: str, i: int) -> bool:
-    """Whether ``text[i]`` is inside a title in 《》 (a name, written as its
-    author chose) of at most :data:`TITLE_WIDTH` characters.
-
-    >>> in_title("电影《未血绸缪》上映", 4), in_title("《画壁》的魔幻爱结巨制", 8)
-    (True, False)
-    """
-    a = text.rfind("《", max(0, i - settings.TITLE_WIDTH), i)
-    if a < 0 or text.find("》", a, i) >= 0:
-        return False
-    b = text.find("》", i, a + settings.TITLE_WIDTH + 1)
-    return b >= 0
-
-
-def in_quote(text: str, i: int) -> bool:
-    """Whether ``text[i]`` is inside a short quoted term (“”, at most
-    :data:`QUOTE_WIDTH` characters): a coinage, slogan or name, often a
-    parallel turn (宜商宜居) that a dropped character turns into a doubled
-    one.
-
-    >>> in_quote("打造“宜商宜居”的概念", 4), in_quote("他说：“我们明天去北京开会吧。”", 6)
-    (True, False)
-    """
-    a = text.rfind("“", max(0, i - settings.QUOTE_WIDTH), i + 1)
-    if a < 0 or text.find("”", a, i) >= 0:
-        return False
-    b = text.find("”", i, a + settings.QUOTE_WIDTH + 2)
-    return b >= 0
 
 
 def _written_here(text: str, c: Scored, repeats: Callable[[int], bool], m: WordModel) -> bool:

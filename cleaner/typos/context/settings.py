@@ -196,8 +196,8 @@ CONTEXT_PRIOR_WEIGHT = 8.0
 #: it, so no repair of dev is lost
 CONTEXT_EDGE = 9.0
 #: whether a change of the context pass that leaves its sentence reading as
-#: damaged is only suggested (:func:`_still_damaged`: a character both
-#: models read as stray stays near it; :func:`_doubted`: a candidate nearby
+#: damaged is only suggested (:func:`still_damaged`: a character both
+#: models read as stray stays near it; :func:`doubted`: a candidate nearby
 #: is left).  FASPell dev (its train split less every sentence of its test
 #: split, 2,487 sentences), model of THUCNews: sentences changed 74 -> 73,
 #: right 69 -> 69 (precision 0.932 -> 0.945); news dev (in-domain model):
@@ -205,7 +205,7 @@ CONTEXT_EDGE = 9.0
 #: both models), no control changed
 CONTEXT_DAMAGED_GUARD = True
 #: ... and one with a candidate no guard objects to that scores at least
-#: this much left unchanged nearby (:func:`_doubted`): half the threshold,
+#: this much left unchanged nearby (:func:`doubted`): half the threshold,
 #: odds of e**4.5 that the sentence holds a second error.  FASPell dev and
 #: news dev had no such pair: no dev repair is lost
 CONTEXT_DOUBT = 4.5
@@ -244,7 +244,7 @@ SPEEDUPS = speedups()
 
 #: a look-alike that completes a common dictionary word of at least this
 #: many characters (:func:`common_word`) lifts the guards of
-#: :data:`_GUARD_WORD_YIELDS`: 越采越多 -> 越来越多 (a parallel frame).
+#: :data:`GUARD_WORD_YIELDS`: 越采越多 -> 越来越多 (a parallel frame).
 #: None: never
 CONTEXT_GUARD_WORD: int | None = 3
 
