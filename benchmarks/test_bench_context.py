@@ -583,7 +583,7 @@ def kind_of_confusion(written: str, right: str) -> str:
     >>> kind_of_confusion("己", "已"), kind_of_confusion("天", "地")
     ('visual', 'neither')
     """
-    nb = context._default_neighbours()
+    nb = context.score._default_neighbours()
     if right in {x for x, _ in nb(written)}:
         return "visual"
     return "two-step" if right in context.alikes.two_steps(written, nb) else "neither"

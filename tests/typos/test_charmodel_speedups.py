@@ -144,8 +144,8 @@ def test_word_gain_bounds_are_bit_identical(fast):
             continue
         chars = [rng.choice(text) for _ in range(rng.randrange(0, 8))] + [chr(rng.randrange(0x4E00, 0xA000)), "\U00020001"]
         banned = frozenset({text[i - 1 : i + 1], text[i : i + 2]}) if rng.random() < 0.3 else frozenset()
-        fast_out = context._word_gain_bounds(text[a:b], i - a, chars, m, banned)
-        assert [x.hex() for x in fast_out] == [x.hex() for x in context._py_word_gain_bounds(text[a:b], i - a, chars, m, banned)]
+        fast_out = context.score._word_gain_bounds(text[a:b], i - a, chars, m, banned)
+        assert [x.hex() for x in fast_out] == [x.hex() for x in context.score._py_word_gain_bounds(text[a:b], i - a, chars, m, banned)]
 
 
 def test_word_gain_bounds_leave_other_arguments_to_python(fast):
@@ -153,7 +153,7 @@ def test_word_gain_bounds_leave_other_arguments_to_python(fast):
     assert fast.word_gain_bounds("越来赴好", 2, ("越",), m.table, frozenset(), None) is NotImplemented  # a tuple
     assert fast.word_gain_bounds("越来赴好", 2, ["越来"], m.table, frozenset(), None) is NotImplemented  # not one character
     assert fast.word_gain_bounds("越来赴好", 4, ["越"], m.table, frozenset(), None) is NotImplemented  # outside the window
-    assert context._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
+    assert context.score._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context.score._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
 
 
 def test_middle_runs_are_identical(fast, cm):
@@ -203,7 +203,7 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     texts = ["", "天", "天气", "。天"] + [_random_text(rng, corpus, rng.randrange(1, 200)) for _ in range(300)]
     texts += [_swapped(rng, t) for t in texts[4:]]  # look-alikes in: isolated suspects, corpus proposals
     texts += [_swapped(rng, t, steps=2) for t in texts[4:304]]  # look-alikes of look-alikes: two-step candidates
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     settings = (
         {}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}, {"CONTEXT_CORPUS_CANDIDATES": 0}, {"CONTEXT_LONG_WORD": None, "CONTEXT_CORPUS_MIN_COUNT": 0},
         {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None}, {"CONTEXT_TWO_STEP_BESIDE": 1, "CONTEXT_TWO_STEP_NEAR_LIMIT": 1000}, {"CONTEXT_WORD_PROPOSAL_COST": 16.0},
@@ -234,7 +234,7 @@ def test_proposals_read_two_steps_and_near_middles_as_python(fast, cm, monkeypat
     rng = random.Random(29)
     corpus = throughput_text("zh", 60_000)
     texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(20, 200)), steps=rng.choice((1, 2))) for _ in range(200)]
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
     monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_NEAR_COST", None)
     kinds: Counter[tuple[int, bool]] = Counter()
@@ -257,7 +257,7 @@ def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
 
 
 def test_proposals_leave_other_neighbours_and_models_of_their_input_to_python(fast, cm):
-    nb = context._default_neighbours()
+    nb = context.score._default_neighbours()
     assert context.proposals._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
     own = learn(["我们在北京工作。"] * 3)
     own.stats["from_input"] = True
@@ -297,7 +297,7 @@ def test_find_through_the_fence_is_identical(fast):
 
 def test_word_gain_bounds_of_many_places_are_identical(fast):
     """``word_gain_bounds_many`` (every place of a text in one call) gives
-    each place's :func:`context._py_word_gain_bounds`, float for float, and
+    each place's :func:`context.score._py_word_gain_bounds`, float for float, and
     leaves a span outside the text to Python."""
     rng = random.Random(14)
     corpus = throughput_text("zh", 20_000)
@@ -307,6 +307,6 @@ def test_word_gain_bounds_of_many_places_are_identical(fast):
         places = sorted({i for i in range(len(text)) if "\u4e00" <= text[i] <= "\u9fff"})[: rng.randrange(0, 12)]
         spans = [(*han_span(text, i, context.settings.WINDOW), i) for i in places]
         chars = [list(context.alikes._visual_row(text[i])[0][:6]) or ["的"] for i in places]
-        got = context._word_gain_bounds_many(text, spans, chars, m, frozenset())
-        assert got == [context._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
+        got = context.score._word_gain_bounds_many(text, spans, chars, m, frozenset())
+        assert got == [context.score._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
     assert fast.word_gain_bounds_many("越来赴好", [(0, 9, 2)], [["越"]], m.table, frozenset(), None) is NotImplemented

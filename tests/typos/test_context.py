@@ -223,7 +223,7 @@ def test_indels_keep_the_guards(legal: CharModel) -> None:
 def test_rivals_per_position_with_ties() -> None:
     # two candidates that tie for the best are each other's rival; a lone one has none
     pos, gains = [2, 2, 5, 5, 9], [1.0, 4.0, 3.0, 3.0, 0.5]
-    assert [context._rival(pos, gains, j) for j in range(5)] == [4.0, 1.0, 3.0, 3.0, -math.inf]
+    assert [context.score._rival(pos, gains, j) for j in range(5)] == [4.0, 1.0, 3.0, 3.0, -math.inf]
 
 
 @pytest.mark.parametrize("banned", [frozenset(), frozenset({"越来", "工作"})])
@@ -235,10 +235,10 @@ def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> 
     for window in ("越来赴好", "我们在北涼工作", "他说今夭天气很好", "人民日报社论"):
         for p, ch in enumerate(window):
             alts = [a for a, _ in visual_neighbours(ch)][:12] + ["的", "是"]
-            bounds = context._word_gain_bounds(window, p, alts, m, banned)
+            bounds = context.score._word_gain_bounds(window, p, alts, m, banned)
             for a, ub in zip(alts, bounds):
                 gain = m.logprob(window[:p] + a + window[p + 1 :], banned) - m.logprob(window, banned)
-                assert ub >= gain - context.WORD_BOUND_MARGIN, (window, p, a)
+                assert ub >= gain - context.score.WORD_BOUND_MARGIN, (window, p, a)
                 below += ub < gain + 1.0
     assert below  # and it is tight somewhere (not a bound of +inf)
 
@@ -280,7 +280,7 @@ def test_look_alikes_beside_neither_neighbour_are_left_out(legal: CharModel) -> 
     from cleaner.typos.charmodel import EDGE
     from cleaner.typos.model import model
 
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     away_seen = 0
     for t in _unseen_lines():
         ids = legal.ids(t)
@@ -310,9 +310,9 @@ def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeyp
     from dataclasses import replace
 
     texts = _unseen_lines()
-    on = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
+    on = [context.score.score_all(t, legal, frozenset(), None, None) for t in texts]
     monkeypatch.setattr(context.settings, "CONTEXT_LONE_BESIDE", False)
-    off = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
+    off = [context.score.score_all(t, legal, frozenset(), None, None) for t in texts]
     assert [p for _, p in on] == [p for _, p in off] and sum(p for _, p in on) > 20
     scored = 0
     for (a, _), (b, _) in zip(on, off):
@@ -332,7 +332,7 @@ def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, mon
 
     if context.settings.SPEEDUPS is None:
         pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     texts = _unseen_lines()
 
     def run() -> list[tuple[object, ...]]:
@@ -356,7 +356,7 @@ def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: p
     from cleaner.typos.model import model
 
     monkeypatch.setattr(context.settings, "CONTEXT_NEAR_PAIRS", near)
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     texts = _unseen_lines()
     counted = 0
     for t in texts:

@@ -70,7 +70,7 @@ def test_the_corpus_proposes_only_at_isolated_suspects(monkeypatch: pytest.Monke
     # (and, elsewhere, only what completes a long word: tests/typos/test_context_long.py)
     cm = learn(["我们在北京工作。"] * 30 + ["他们北方人。"] * 3)
     monkeypatch.setattr(context.alikes, "_han_neighbours", lambda c, nb_fn: ())  # no look-alikes: the corpus alone
-    monkeypatch.setattr(context, "_default_neighbours", lambda: lambda c: ())
+    monkeypatch.setattr(context.score, "_default_neighbours", lambda: lambda c: ())
     lone = "我们在北洋工作。"  # the corpus writes 洋 beside neither 北 nor 工
     assert {(c.start, c.after) for c in context.scored_candidates(lone, cm)} >= {(4, "京")}
     near = "我们在他们工作。"  # 们: beside 他 in the corpus, so not isolated

@@ -26,7 +26,7 @@ def grow() -> CharModel:
 
 @pytest.fixture
 def no_look_alikes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(context, "_default_neighbours", lambda: lambda c: ())
+    monkeypatch.setattr(context.score, "_default_neighbours", lambda: lambda c: ())
 
 
 def _edits(text: str, cm: CharModel) -> list[Edit]:
@@ -162,9 +162,9 @@ def test_the_dictionary_proposes_the_character_of_a_four_character_word(monkeypa
     _, isolated = context.detect.suspect_masks(text, cm)
     assert isolated[5]
     monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", None)
-    assert (5, "穷") not in set(zip(*context.proposals.proposals_of(text, cm, context._default_neighbours(), model())[:2]))
+    assert (5, "穷") not in set(zip(*context.proposals.proposals_of(text, cm, context.score._default_neighbours(), model())[:2]))
     monkeypatch.setattr(context.settings, "CONTEXT_WORD_PROPOSAL_COST", 16.0)
-    for nb in (context._default_neighbours(), _two_step_looks):  # the C proposals and the Python ones
+    for nb in (context.score._default_neighbours(), _two_step_looks):  # the C proposals and the Python ones
         pos, alts, chan, visual, _, longs = context.proposals.proposals_of(text, cm, nb, model())
         got = {(p, a): (c, v, lw) for p, a, c, v, lw in zip(pos, alts, chan, visual, longs)}
         assert got[(5, "穷")] == (16.0, False, False) and pos == sorted(pos)

@@ -177,7 +177,7 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
     the corpus's proposals, then those two steps away.  Last, per candidate:
     whether it completes a long word: None where it may (at suspects that
     are not isolated, :func:`_verified`), False elsewhere until it is scored
-    (:func:`_score_all` looks the few that reach a score up)."""
+    (:func:`score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
     found_mask, isolated = suspect_masks(text, cm)
     at = np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
@@ -210,7 +210,7 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
     chan += [settings.CONTEXT_TWO_STEP_COST] * len(beside_at)
     listed.update(zip(beside_at, beside_alt))
     visual += [False] * (len(pos_list) - n_visual)
-    flags_: list[bool | None] = [False] * len(pos_list)  # at isolated suspects found when scored (_score_all)
+    flags_: list[bool | None] = [False] * len(pos_list)  # at isolated suspects found when scored (score_all)
     between = _two_steps_between(text, cm, nb_fn, near, near_runs, listed)
     taken = listed.union(between)  # a middle two steps away is no long-word proposal
     for i, x in zip(*near_long_words(text, near, cm, m, verify=False, runs=near_runs)):
