@@ -180,7 +180,7 @@ def test_characters_the_corpus_lacks_are_no_doubled_pair() -> None:
 def test_indel_guards(text: str, at: int, doubled: bool, veto: str | None) -> None:
     from cleaner.typos.model import model
 
-    assert context._indel_veto(text, at, model(), doubled=doubled) == veto
+    assert context.indels._indel_veto(text, at, model(), doubled=doubled) == veto
 
 
 @pytest.mark.usefixtures("indels_on")

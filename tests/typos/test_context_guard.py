@@ -109,5 +109,5 @@ def test_a_title_modifier_before_a_title_is_only_suggested(monkeypatch: pytest.M
     text = "人大常委原副主任出席会议。"
     items = context.with_model(text, cm, [], rule="ocr_confusion")
     assert [(type(s).__name__, s.before, s.after) for s in items] == [("Suggestion", "原", "会")] and items[0].note.endswith("kept: title guard")
-    monkeypatch.setattr(context, "modifies_a_title", lambda text, i: False)
+    monkeypatch.setattr(context.driver, "modifies_a_title", lambda text, i: False)
     assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "会")]

@@ -92,7 +92,7 @@ def test_the_document_guard_asks_for_the_whole_near_miss(grow: CharModel) -> Non
     twice = NEAR_MISS + "它也是举足轻要的一环。"
     assert _edits(twice, grow) == []  # the document writes 举足轻要 twice: its own spelling
     other = NEAR_MISS + "这是我要的东西。"  # only the pair 要的 recurs
-    assert context._repeats_at(other, 5)
+    assert context.driver._repeats_at(other, 5)
     assert [(e.start, e.after) for e in _edits(other, grow)] == [(5, "重")]
 
 
