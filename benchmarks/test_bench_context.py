@@ -23,7 +23,7 @@ Data, read from ../shared/evaldata at run time (research-only, never copied):
 
 Missing and doubled characters: one Han character dropped or written twice
 per piece (:func:`inject_indels`), insertions and deletions made (opt-in:
-``context.INDEL_APPLY``).  ``cleaner clean --learn``: a model of
+``context.settings.INDEL_APPLY``).  ``cleaner clean --learn``: a model of
 the training articles and the damaged pieces themselves.
 
 Metrics, per injected character: recall = injected characters restored /
@@ -212,15 +212,15 @@ def _cases(split: str, quick: bool) -> list[Case]:
 #: suggestion floor, 4 % suggested just below the threshold (median 1.7
 #: short), 2 % kept by the proper/name guards.  Two changes from it (dev
 #: tuned): a corpus proposal costs less where the corpus hardly writes what
-#: is written (context.CONTEXT_RARE_RATIO), and the proper guard yields to
-#: a proper noun the corpus knows well (context.CONTEXT_PROPER_MADE).  Dev
+#: is written (context.settings.CONTEXT_RARE_RATIO), and the proper guard yields to
+#: a proper noun the corpus knows well (context.settings.CONTEXT_PROPER_MADE).  Dev
 #: in-domain 0.144 -> 0.158 at 0.982, cross-source 0.073 -> 0.082 at
 #: 0.967; test in-domain 0.127 -> 0.130 at 1.00, cross-source 0.043 ->
 #: 0.046 at 1.00, 0 controls changed on either (one piece moves a test
 #: recall by 0.003: floors two pieces or more below).  2026-12-04 (ninth
 #: session): look-alikes of look-alikes as candidates where the corpus
 #: writes them beside a neighbour of an isolated suspect, or between the
-#: neighbours of one that is not (context.CONTEXT_TWO_STEP_BESIDE,
+#: neighbours of one that is not (context.settings.CONTEXT_TWO_STEP_BESIDE,
 #: CONTEXT_TWO_STEP_NEAR_COST): dev in-domain 0.158 at 0.982 -> 0.172 at
 #: 1.00, cross-source 0.082 at 0.967 unchanged; test in-domain 0.130 ->
 #: 0.136 at 1.00, cross-source 0.046 -> 0.050 at 1.00, 0 controls changed
@@ -228,7 +228,7 @@ GATES: dict[str, dict[str, Any]] = {
     "in_domain": {"recall": 0.11, "precision": 0.95, "controls": 0},
     "cross_source": {"recall": 0.04, "precision": 0.95, "controls": 0},
 }
-#: insertions and deletions (opt-in: ``context.INDEL_APPLY``), floors for
+#: insertions and deletions (opt-in: ``context.settings.INDEL_APPLY``), floors for
 #: the test split.  Before the guards of 2026-12-03 (precision counts every
 #: insertion and deletion made in the damaged pieces, recall the pieces
 #: restored): dev missing 0.031 at 0.846, doubled 0.231 at 0.988, 1 of 355
@@ -346,16 +346,16 @@ def evaluate_indels(cases: Sequence[tuple[str, str, tuple[int, str, str]]], mode
 
 @contextlib.contextmanager
 def opt_in(**constants: Any) -> Iterator[None]:
-    """Module constants of :mod:`cleaner.typos.context` set for a measure
+    """Module constants of :mod:`cleaner.typos.context.settings` set for a measure
     (a variant of the defaults; insertions/deletions are off by default)."""
-    old = {k: getattr(context, k) for k in constants}
+    old = {k: getattr(context.settings, k) for k in constants}
     for k, v in constants.items():
-        setattr(context, k, v)
+        setattr(context.settings, k, v)
     try:
         yield
     finally:
         for k, v in old.items():
-            setattr(context, k, v)
+            setattr(context.settings, k, v)
 
 
 #: variants of the defaults that are measured beside them: the detection of
@@ -372,7 +372,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "no_corpus_proposals": {"CONTEXT_CORPUS_CANDIDATES": 0},
     "corpus_cost_16": {"CONTEXT_CORPUS_COST": 16.0},
     "no_long_words": {"CONTEXT_LONG_WORD": None},
-    "no_two_step_cost": {"CONTEXT_TWO_STEP_COST": context.CONTEXT_CORPUS_COST},
+    "no_two_step_cost": {"CONTEXT_TWO_STEP_COST": context.settings.CONTEXT_CORPUS_COST},
     "indels": {"INDEL_APPLY": True},
     "no_guard_word": {"CONTEXT_GUARD_WORD": None},
     "no_damaged_guard": {"CONTEXT_DAMAGED_GUARD": False},
@@ -460,7 +460,7 @@ def test_faspell_with_a_model_from_news(benchmark: Any, gate: Any, request: Any)
     # error that stays, 举足轻平 and 风士人情 with 地万; 认秀 -> 认为 at the last character;
     # 发晨); the guard also keeps two right ones (层层叠登, 怎么间事 beside 倒底).
     # Without a model 0.024 at 0.96.  Constants tuned on FASPell dev: its train split less
-    # every test sentence (see context.CONTEXT_DAMAGED_GUARD)
+    # every test sentence (see context.settings.CONTEXT_DAMAGED_GUARD)
     # (quick mode's 300 sentences: 8 of 8 changed sentences right, was 9 of 11)
     # one sentence of the ~8 that quick mode changes moves its precision by ~0.12
     gate.quality(subset("context.faspell.correction_precision", quick), m["correction_precision"], tolerance=0.13 if quick else QUALITY_TOLERANCE["precision"], limit=0.7 if quick else 0.95)
@@ -583,10 +583,10 @@ def kind_of_confusion(written: str, right: str) -> str:
     >>> kind_of_confusion("己", "已"), kind_of_confusion("天", "地")
     ('visual', 'neither')
     """
-    nb = context._default_neighbours()
+    nb = context.score._default_neighbours()
     if right in {x for x, _ in nb(written)}:
         return "visual"
-    return "two-step" if right in context._two_steps(written, nb) else "neither"
+    return "two-step" if right in context.alikes.two_steps(written, nb) else "neither"
 
 
 def test_recall_by_kind_of_confusion(benchmark: Any, request: Any) -> None:

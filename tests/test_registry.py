@@ -26,7 +26,8 @@ FIELDS = {f.name for f in dataclasses.fields(Config) if not f.name.startswith("_
 #: another layer still writes (file relative to the package, name): why
 OTHER_USES = {
     ("typos/guards.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
-    ("typos/context.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
+    ("typos/context/indels.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
+    ("typos/context/vetoes.py", "script"): "the name of the guard that vetoes a change in a Traditional run",
     ("commands/dedup.py", "dedup"): "the subcommand's name and its progress label",
     ("commands/settings.py", "dedup"): "the subcommand's name: its table in a --config file",
     ("commands/catalog.py", "dedup"): "the subcommand's name and its module, listed without importing it",

@@ -105,7 +105,7 @@ def test_pair_bits_summary_marks_the_words_that_hold_a_pair(cm):
     proposals read first: one bit per 64 pairs, set exactly when one of
     them is (a clear one answers "not written" without the bitmap)."""
     for least in (1, 2, 20):
-        bits = context._pair_bits(cm, least)
+        bits = context.proposals._pair_bits(cm, least)
         body, summary = bits[: 1 << 21], bits[1 << 21 :]
         assert len(summary) == 1 << 15
         words = np.unpackbits(body, bitorder="little").reshape(-1, 64).any(axis=1)
@@ -144,8 +144,8 @@ def test_word_gain_bounds_are_bit_identical(fast):
             continue
         chars = [rng.choice(text) for _ in range(rng.randrange(0, 8))] + [chr(rng.randrange(0x4E00, 0xA000)), "\U00020001"]
         banned = frozenset({text[i - 1 : i + 1], text[i : i + 2]}) if rng.random() < 0.3 else frozenset()
-        fast_out = context._word_gain_bounds(text[a:b], i - a, chars, m, banned)
-        assert [x.hex() for x in fast_out] == [x.hex() for x in context._py_word_gain_bounds(text[a:b], i - a, chars, m, banned)]
+        fast_out = context.score._word_gain_bounds(text[a:b], i - a, chars, m, banned)
+        assert [x.hex() for x in fast_out] == [x.hex() for x in context.score._py_word_gain_bounds(text[a:b], i - a, chars, m, banned)]
 
 
 def test_word_gain_bounds_leave_other_arguments_to_python(fast):
@@ -153,7 +153,7 @@ def test_word_gain_bounds_leave_other_arguments_to_python(fast):
     assert fast.word_gain_bounds("越来赴好", 2, ("越",), m.table, frozenset(), None) is NotImplemented  # a tuple
     assert fast.word_gain_bounds("越来赴好", 2, ["越来"], m.table, frozenset(), None) is NotImplemented  # not one character
     assert fast.word_gain_bounds("越来赴好", 4, ["越"], m.table, frozenset(), None) is NotImplemented  # outside the window
-    assert context._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
+    assert context.score._word_gain_bounds("越来赴好", 2, ("越",), m, frozenset()) == context.score._py_word_gain_bounds("越来赴好", 2, ["越"], m, frozenset())
 
 
 def test_middle_runs_are_identical(fast, cm):
@@ -175,9 +175,9 @@ def test_candidate_counts_are_identical(fast, cm, monkeypatch):
         at = np.concatenate((rng.integers(0, len(ids), n), [0, len(ids) - 1][: min(n, 2)])).astype(np.int64)  # the edges too
         new = ids[rng.integers(0, len(ids), len(at))]
         cases.append((at, new))
-    got = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
-    monkeypatch.setattr(context, "_SPEEDUPS", None)
-    want = [context._candidate_counts(ids, at, new, cm) for at, new in cases]
+    got = [context.words._candidate_counts(ids, at, new, cm) for at, new in cases]
+    monkeypatch.setattr(context.settings, "SPEEDUPS", None)
+    want = [context.words._candidate_counts(ids, at, new, cm) for at, new in cases]
     assert all(np.array_equal(g, w) and g.dtype == w.dtype for g, w in zip(got, want))
     assert any((g > 0).any() for g in got)
 
@@ -194,7 +194,7 @@ def test_neighbour_counts_are_identical(fast, cm, monkeypatch):
 
 def test_proposals_are_identical(fast, cm, monkeypatch):
     """``_cleaner_speedups.proposals`` (suspects to candidates in one call)
-    gives :func:`context._py_proposals`'s lists, in its order, on pieces with
+    gives :func:`context.proposals._py_proposals`'s lists, in its order, on pieces with
     rare, foreign and outside-the-BMP characters, and with other constants
     (pair detection, a higher detection count, no corpus or long-word
     proposals)."""
@@ -203,25 +203,25 @@ def test_proposals_are_identical(fast, cm, monkeypatch):
     texts = ["", "天", "天气", "。天"] + [_random_text(rng, corpus, rng.randrange(1, 200)) for _ in range(300)]
     texts += [_swapped(rng, t) for t in texts[4:]]  # look-alikes in: isolated suspects, corpus proposals
     texts += [_swapped(rng, t, steps=2) for t in texts[4:304]]  # look-alikes of look-alikes: two-step candidates
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     settings = (
         {}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}, {"CONTEXT_CORPUS_CANDIDATES": 0}, {"CONTEXT_LONG_WORD": None, "CONTEXT_CORPUS_MIN_COUNT": 0},
         {"CONTEXT_TWO_STEP_BESIDE": None, "CONTEXT_TWO_STEP_NEAR_COST": None}, {"CONTEXT_TWO_STEP_BESIDE": 1, "CONTEXT_TWO_STEP_NEAR_LIMIT": 1000}, {"CONTEXT_WORD_PROPOSAL_COST": 16.0},
     )
     for constants in settings:
         for name, value in constants.items():
-            monkeypatch.setattr(context, name, value)
-        assert all(context._c_proposals(t, cm, nb) is not None for t in texts[1:])
-        got = [context._proposals(t, cm, nb, m) for t in texts]
-        want = [context._py_proposals(t, cm, nb, m) for t in texts]
+            monkeypatch.setattr(context.settings, name, value)
+        assert all(context.proposals._c_proposals(t, cm, nb) is not None for t in texts[1:])
+        got = [context.proposals.proposals_of(t, cm, nb, m) for t in texts]
+        want = [context.proposals._py_proposals(t, cm, nb, m) for t in texts]
         assert got == want
         kinds = {(v, f) for g in got for v, f in zip(g[3], g[5])}
         assert sum(len(g[0]) for g in got) > 100 and (True, False) in kinds and (constants or {(False, False), (False, None)} <= kinds)
         monkeypatch.undo()
     # the two-step candidates (kind 1 beside a neighbour, kind 4 between) are among those compared
-    on = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
-    off = Counter(k for t in texts[1:] for k in context._c_proposal_lists(t, cm, nb)[4])
+    on = Counter(k for t in texts[1:] for k in context.proposals._c_proposal_lists(t, cm, nb)[4])
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
+    off = Counter(k for t in texts[1:] for k in context.proposals._c_proposal_lists(t, cm, nb)[4])
     assert on[4] > 0 and on[1] > off[1]
 
 
@@ -229,20 +229,20 @@ def test_proposals_read_two_steps_and_near_middles_as_python(fast, cm, monkeypat
     """The C proposals' corpus proposals two steps from what is written
     (kind 1, read from the two-step table) and the look-alike middles of
     suspects that are not isolated (read through a stamp per row) are
-    :func:`context._py_proposals`' (channel costs and order), with none
+    :func:`context.proposals._py_proposals`' (channel costs and order), with none
     beside a neighbour to blur the kinds; both occur."""
     rng = random.Random(29)
     corpus = throughput_text("zh", 60_000)
     texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(20, 200)), steps=rng.choice((1, 2))) for _ in range(200)]
-    nb, m = context._default_neighbours(), model()
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_BESIDE", None)
-    monkeypatch.setattr(context, "CONTEXT_TWO_STEP_NEAR_COST", None)
+    nb, m = context.score._default_neighbours(), model()
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_BESIDE", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_TWO_STEP_NEAR_COST", None)
     kinds: Counter[tuple[int, bool]] = Counter()
     for t in texts:
-        isolated, pos, _, _, kind = context._c_proposal_lists(t, cm, nb)
+        isolated, pos, _, _, kind = context.proposals._c_proposal_lists(t, cm, nb)
         kinds.update((k, p in isolated) for p, k in zip(pos, kind))
     assert kinds[(1, True)] > 0 and kinds[(0, False)] > 0  # two steps away; a look-alike middle where what is written is not isolated
-    assert [context._proposals(t, cm, nb, m) for t in texts] == [context._py_proposals(t, cm, nb, m) for t in texts]
+    assert [context.proposals.proposals_of(t, cm, nb, m) for t in texts] == [context.proposals._py_proposals(t, cm, nb, m) for t in texts]
 
 
 def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
@@ -250,18 +250,18 @@ def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
     by look-alikes of look-alikes)."""
     chars = list(text)
     for i in rng.sample(range(len(chars)), min(len(chars), 4)):
-        row = context._visual_row(chars[i])[0] if steps == 1 else "".join(sorted(context._visual_two_steps(chars[i]) - {chars[i]}))
+        row = context.alikes._visual_row(chars[i])[0] if steps == 1 else "".join(sorted(context.alikes._visual_two_steps(chars[i]) - {chars[i]}))
         if row:
             chars[i] = rng.choice(row)
     return "".join(chars)
 
 
 def test_proposals_leave_other_neighbours_and_models_of_their_input_to_python(fast, cm):
-    nb = context._default_neighbours()
-    assert context._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
+    nb = context.score._default_neighbours()
+    assert context.proposals._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
     own = learn(["我们在北京工作。"] * 3, keep_repeats=True)
     own.stats["from_input"] = True
-    assert context._c_proposals("我们在北涼工作", own, nb) is None
+    assert context.proposals._c_proposals("我们在北涼工作", own, nb) is None
 
 
 def test_the_filter_keeps_every_key_and_few_others():
@@ -297,7 +297,7 @@ def test_find_through_the_fence_is_identical(fast):
 
 def test_word_gain_bounds_of_many_places_are_identical(fast):
     """``word_gain_bounds_many`` (every place of a text in one call) gives
-    each place's :func:`context._py_word_gain_bounds`, float for float, and
+    each place's :func:`context.score._py_word_gain_bounds`, float for float, and
     leaves a span outside the text to Python."""
     rng = random.Random(14)
     corpus = throughput_text("zh", 20_000)
@@ -305,8 +305,8 @@ def test_word_gain_bounds_of_many_places_are_identical(fast):
     for _ in range(60):
         text = _swapped(rng, _random_text(rng, corpus, rng.randrange(5, 120)))
         places = sorted({i for i in range(len(text)) if "\u4e00" <= text[i] <= "\u9fff"})[: rng.randrange(0, 12)]
-        spans = [(*han_span(text, i, context.WINDOW), i) for i in places]
-        chars = [list(context._visual_row(text[i])[0][:6]) or ["的"] for i in places]
-        got = context._word_gain_bounds_many(text, spans, chars, m, frozenset())
-        assert got == [context._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
+        spans = [(*han_span(text, i, context.settings.WINDOW), i) for i in places]
+        chars = [list(context.alikes._visual_row(text[i])[0][:6]) or ["的"] for i in places]
+        got = context.score._word_gain_bounds_many(text, spans, chars, m, frozenset())
+        assert got == [context.score._py_word_gain_bounds(text[a:b], i - a, cs, m, frozenset()) for (a, b, i), cs in zip(spans, chars)]
     assert fast.word_gain_bounds_many("越来赴好", [(0, 9, 2)], [["越"]], m.table, frozenset(), None) is NotImplemented

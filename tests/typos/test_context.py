@@ -36,15 +36,15 @@ def legal() -> CharModel:
 
 @pytest.fixture
 def corpus_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Corpus proposals cost :data:`context.CONTEXT_CORPUS_COST` (28: on the
+    """Corpus proposals cost :data:`context.settings.CONTEXT_CORPUS_COST` (28: on the
     dev split only the surest repairs clear it, and this small corpus gives
     none that sure): the tests of what they do make them cheaper."""
-    monkeypatch.setattr(context, "CONTEXT_CORPUS_COST", 16.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_CORPUS_COST", 16.0)
 
 
 @pytest.fixture
 def indels_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(context, "INDEL_APPLY", True)
+    monkeypatch.setattr(context.settings, "INDEL_APPLY", True)
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +72,10 @@ def test_middles_in_one_batch_equal_one_pair_at_a_time(legal: CharModel) -> None
 def test_by_default_a_corpus_proposal_needs_its_cost_in_evidence(legal: CharModel) -> None:
     for damaged, right in CORPUS_TYPOS:
         assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged
-    assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
+    assert "反" in context.middles.corpus_proposals("票和产对票", [2], legal)[0]
     damaged, right = CORPUS_TYPOS[0]
     (cand,) = [c for c in context.scored_candidates(damaged, legal) if c.after == "反"]
-    assert cand.channel == context.CONTEXT_CORPUS_COST and cand.score < context.CONTEXT_THRESHOLD <= cand.score + context.CONTEXT_CORPUS_COST - 16.0
+    assert cand.channel == context.settings.CONTEXT_CORPUS_COST and cand.score < context.settings.CONTEXT_THRESHOLD <= cand.score + context.settings.CONTEXT_CORPUS_COST - 16.0
     (kept,) = [s for s in explain(damaged, only=["ocr_confusion"], model=legal).suggestions if s.after == "反"]
     assert kept.note.endswith("score below the threshold")
 
@@ -89,7 +89,7 @@ def test_the_corpus_proposes_what_the_visual_table_does_not(legal: CharModel, da
     r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == right
     (edit,) = r.edits
-    assert edit.rule == "ocr_confusion" and f"channel -{context.CONTEXT_CORPUS_COST:.1f}" in edit.note
+    assert edit.rule == "ocr_confusion" and f"channel -{context.settings.CONTEXT_CORPUS_COST:.1f}" in edit.note
     (cand,) = [c for c in context.scored_candidates(damaged, legal) if c.start == i and c.after == right[i]]
     assert not cand.visual and round(cand.score, 3) == edit.score
 
@@ -137,8 +137,8 @@ def test_with_model_merges_and_keeps_changes_apart(legal: CharModel) -> None:
 
 @pytest.mark.usefixtures("corpus_on")
 def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
-    assert "反" in context._corpus_proposals("票和产对票", [2], legal)[0]
-    assert context._corpus_proposals("票1产对票", [2], legal) == [[]]
+    assert "反" in context.middles.corpus_proposals("票和产对票", [2], legal)[0]
+    assert context.middles.corpus_proposals("票1产对票", [2], legal) == [[]]
 
 
 @pytest.mark.parametrize(
@@ -150,12 +150,12 @@ def test_corpus_proposals_need_han_neighbours(legal: CharModel) -> None:
 )
 def test_a_doubled_character_is_dropped(monkeypatch: pytest.MonkeyPatch, legal: CharModel, damaged: str, right: str | None) -> None:
     assert explain(damaged, only=["ocr_confusion"], model=legal).text == damaged  # off by default
-    monkeypatch.setattr(context, "INDEL_APPLY", True)
+    monkeypatch.setattr(context.settings, "INDEL_APPLY", True)
     r = explain(damaged, only=["ocr_confusion"], model=legal)
     assert r.text == (right or damaged)
     if right:
         (edit,) = r.edits
-        assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.INDEL_THRESHOLD
+        assert edit.after == "" and edit.note.startswith("doubled 员 in context") and edit.score >= context.settings.INDEL_THRESHOLD
     assert explain(damaged, only=["ocr_confusion"]).text == damaged  # never without a model
 
 
@@ -180,18 +180,18 @@ def test_characters_the_corpus_lacks_are_no_doubled_pair() -> None:
 def test_indel_guards(text: str, at: int, doubled: bool, veto: str | None) -> None:
     from cleaner.typos.model import model
 
-    assert context._indel_veto(text, at, model(), doubled=doubled) == veto
+    assert context.indels._indel_veto(text, at, model(), doubled=doubled) == veto
 
 
 @pytest.mark.usefixtures("indels_on")
 def test_a_seam_of_two_words_costs_more() -> None:
     """Two words that share a character at their seam (学期期间) are how clean
     text doubles one: dropping it, or inserting between two words, costs
-    :data:`context.INDEL_TWO_WORDS` more."""
+    :data:`context.settings.INDEL_TWO_WORDS` more."""
     cm = learn(["还可在学期间每周工作。", "经济发展很快。"] * 30, keep_repeats=True)
     (seam,) = [c for c in context.indel_candidates("还可在学期期间每周工作。", cm) if not c.after]
     (plain,) = [c for c in context.indel_candidates("经济济发展很快。", cm) if not c.after]
-    assert seam.channel == context.DELETE_COST + context.INDEL_TWO_WORDS and plain.channel == context.DELETE_COST
+    assert seam.channel == context.settings.DELETE_COST + context.settings.INDEL_TWO_WORDS and plain.channel == context.settings.DELETE_COST
 
 
 @pytest.mark.usefixtures("indels_on")
@@ -223,7 +223,7 @@ def test_indels_keep_the_guards(legal: CharModel) -> None:
 def test_rivals_per_position_with_ties() -> None:
     # two candidates that tie for the best are each other's rival; a lone one has none
     pos, gains = [2, 2, 5, 5, 9], [1.0, 4.0, 3.0, 3.0, 0.5]
-    assert [context._rival(pos, gains, j) for j in range(5)] == [4.0, 1.0, 3.0, 3.0, -math.inf]
+    assert [context.score._rival(pos, gains, j) for j in range(5)] == [4.0, 1.0, 3.0, 3.0, -math.inf]
 
 
 @pytest.mark.parametrize("banned", [frozenset(), frozenset({"越来", "工作"})])
@@ -235,10 +235,10 @@ def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> 
     for window in ("越来赴好", "我们在北涼工作", "他说今夭天气很好", "人民日报社论"):
         for p, ch in enumerate(window):
             alts = [a for a, _ in visual_neighbours(ch)][:12] + ["的", "是"]
-            bounds = context._word_gain_bounds(window, p, alts, m, banned)
+            bounds = context.score._word_gain_bounds(window, p, alts, m, banned)
             for a, ub in zip(alts, bounds):
                 gain = m.logprob(window[:p] + a + window[p + 1 :], banned) - m.logprob(window, banned)
-                assert ub >= gain - context.WORD_BOUND_MARGIN, (window, p, a)
+                assert ub >= gain - context.score.WORD_BOUND_MARGIN, (window, p, a)
                 below += ub < gain + 1.0
     assert below  # and it is tight somewhere (not a bound of +inf)
 
@@ -246,11 +246,11 @@ def test_the_word_gain_bound_is_never_below_the_gain(banned: frozenset[str]) -> 
 def test_a_common_word_lifts_the_parallel_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     """越采越多: the frame 越_越 reads as a parallel turn, but 来 completes
     越来越, a common word the corpus writes: the guard yields
-    (:data:`context.CONTEXT_GUARD_WORD`)."""
+    (:data:`context.settings.CONTEXT_GUARD_WORD`)."""
     cm = learn(["现在这样的人越来越多了。", "来这里的游客越来越多。", "他们的生活越来越好。"] * 10, keep_repeats=True)
     text = "参加的人也越采越多。"
     assert explain(text, only=["ocr_confusion"], model=cm).text == "参加的人也越来越多。"
-    monkeypatch.setattr(context, "CONTEXT_GUARD_WORD", None)
+    monkeypatch.setattr(context.settings, "CONTEXT_GUARD_WORD", None)
     r = explain(text, only=["ocr_confusion"], model=cm)
     assert r.text == text and "parallel guard" in r.suggestions[0].note
 
@@ -266,7 +266,7 @@ def _unseen_lines() -> list[str]:
     for line in lines:
         chars = list(line)
         for i in rng.sample(range(len(chars)), 3):
-            row = context._visual_row(chars[i])[0]
+            row = context.alikes._visual_row(chars[i])[0]
             if row:
                 chars[i] = rng.choice(row)
         out.append("".join(chars))
@@ -280,20 +280,20 @@ def test_look_alikes_beside_neither_neighbour_are_left_out(legal: CharModel) -> 
     from cleaner.typos.charmodel import EDGE
     from cleaner.typos.model import model
 
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     away_seen = 0
     for t in _unseen_lines():
         ids = legal.ids(t)
-        full = context._proposals(t, legal, nb, m, ids)
-        left_out: list[context.LeftOut] = []
-        kept = context._proposals(t, legal, nb, m, ids, left_out=left_out)
+        full = context.proposals.proposals_of(t, legal, nb, m, ids)
+        left_out: list[context.proposals.LeftOut] = []
+        kept = context.proposals.proposals_of(t, legal, nb, m, ids, left_out=left_out)
         pos, gain, chan, codes = left_out[0]
         away = set(zip(pos.tolist(), map(chr, codes.tolist())))
         assert [c for c in zip(*full[:4]) if (c[0], c[1]) not in away] == list(zip(*kept[:4]))
         assert len(full[0]) == len(kept[0]) + len(away)
         padded = [EDGE, *ids.tolist(), EDGE]
         for i, x in away:
-            assert i in kept[4] and x in context._visual_row(t[i])[0]
+            assert i in kept[4] and x in context.alikes._visual_row(t[i])[0]
             xid = legal.ids(x)[0]
             assert legal.count(np.array([[padded[i], xid], [xid, padded[i + 2]]])).tolist() == [0, 0]
         if len(pos):
@@ -310,9 +310,9 @@ def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeyp
     from dataclasses import replace
 
     texts = _unseen_lines()
-    on = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
-    monkeypatch.setattr(context, "CONTEXT_LONE_BESIDE", False)
-    off = [context._score_all(t, legal, frozenset(), None, None) for t in texts]
+    on = [context.score.score_all(t, legal, frozenset(), None, None) for t in texts]
+    monkeypatch.setattr(context.settings, "CONTEXT_LONE_BESIDE", False)
+    off = [context.score.score_all(t, legal, frozenset(), None, None) for t in texts]
     assert [p for _, p in on] == [p for _, p in off] and sum(p for _, p in on) > 20
     scored = 0
     for (a, _), (b, _) in zip(on, off):
@@ -330,21 +330,21 @@ def test_left_out_look_alikes_still_count_in_the_noise(legal: CharModel, monkeyp
 def test_left_out_look_alikes_are_the_same_in_c_and_python(legal: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
     from cleaner.typos.model import model
 
-    if context._SPEEDUPS is None:
+    if context.settings.SPEEDUPS is None:
         pytest.skip("_cleaner_speedups is not built (or CLEANER_PURE_PYTHON is set)")
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     texts = _unseen_lines()
 
     def run() -> list[tuple[object, ...]]:
         out: list[tuple[object, ...]] = []
         for t in texts:
-            left_out: list[context.LeftOut] = []
-            kept = context._proposals(t, legal, nb, m, left_out=left_out)
+            left_out: list[context.proposals.LeftOut] = []
+            kept = context.proposals.proposals_of(t, legal, nb, m, left_out=left_out)
             out.append((kept, *(a.tolist() for a in left_out[0])))
         return out
 
     got = run()
-    monkeypatch.setattr(context, "_SPEEDUPS", None)
+    monkeypatch.setattr(context.settings, "SPEEDUPS", None)
     assert got == run() and sum(len(g[1]) for g in got) > 50
 
 
@@ -355,18 +355,18 @@ def test_suspects_not_isolated_have_a_rare_pair(legal: CharModel, monkeypatch: p
     the same suspects and candidates as Python's, at detection 0 and 1."""
     from cleaner.typos.model import model
 
-    monkeypatch.setattr(context, "CONTEXT_NEAR_PAIRS", near)
-    nb, m = context._default_neighbours(), model()
+    monkeypatch.setattr(context.settings, "CONTEXT_NEAR_PAIRS", near)
+    nb, m = context.score._default_neighbours(), model()
     texts = _unseen_lines()
     counted = 0
     for t in texts:
-        found, isolated = context._suspect_masks(t, legal)
+        found, isolated = context.detect.suspect_masks(t, legal)
         two, _ = legal.neighbour_counts(legal.ids(t))
         for i in np.flatnonzero(found & ~isolated).tolist():
             assert near is None or min(two[i], two[i + 1]) <= near
             counted += 1
     assert counted > 100
     for detect in (0, 1):
-        monkeypatch.setattr(context, "CONTEXT_DETECT", detect)
-        got = [context._proposals(t, legal, nb, m) for t in texts]
-        assert got == [context._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100
+        monkeypatch.setattr(context.settings, "CONTEXT_DETECT", detect)
+        got = [context.proposals.proposals_of(t, legal, nb, m) for t in texts]
+        assert got == [context.proposals._py_proposals(t, legal, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100

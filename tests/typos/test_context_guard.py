@@ -11,6 +11,7 @@ import pytest
 from cleaner.edits import Edit, Suggestion
 from cleaner.typos import context
 from cleaner.typos.charmodel import CharModel, learn
+from cleaner.typos.model import model
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def test_one_sided_is_the_first_or_last_character_of_a_text_or_line() -> None:
 def test_a_change_at_the_last_character_needs_more(ready: CharModel, monkeypatch: pytest.MonkeyPatch) -> None:
     # 丁 for 了 at the end of the text: only its left side is context
     assert _kinds(context.with_model("我们准备好丁", ready, [], rule="ocr_confusion")) == [("Suggestion", 5, "了")]
-    monkeypatch.setattr(context, "CONTEXT_EDGE", 0.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_EDGE", 0.0)
     assert _kinds(context.with_model("我们准备好丁", ready, [], rule="ocr_confusion")) == [("Edit", 5, "了")]
 
 
@@ -44,14 +45,14 @@ def test_a_sentence_that_still_reads_as_damaged_is_left_for_review(ready: CharMo
     assert _kinds(items) == [("Suggestion", 5, "备")]
     assert items[0].note.endswith("kept: context guard")
     assert _kinds(context.with_model("我们准各好了", ready, [], rule="ocr_confusion")) == [("Edit", 3, "备")]
-    monkeypatch.setattr(context, "CONTEXT_DAMAGED_GUARD", False)
+    monkeypatch.setattr(context.settings, "CONTEXT_DAMAGED_GUARD", False)
     assert _kinds(context.with_model("历以我们准各好了", ready, [], rule="ocr_confusion")) == [("Edit", 5, "备")]
 
 
 def test_a_name_beside_the_repair_is_no_damage(ready: CharModel) -> None:
     # a surname the word model reads as a stray character (车 of 处长车伟民)
-    assert not context._stray_near("处长车伟民准备好了", {}, 6, ready, context.model())
-    assert context._stray_near("历以我们准备好了", {}, 5, ready, context.model())
+    assert not context.damaged._stray_near("处长车伟民准备好了", {}, 6, ready, model())
+    assert context.damaged._stray_near("历以我们准备好了", {}, 5, ready, model())
 
 
 def test_the_word_models_changes_count_as_made(ready: CharModel) -> None:
@@ -67,9 +68,9 @@ def test_a_candidate_left_nearby_keeps_the_repair_for_review(ready: CharModel, m
     items = context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")
     assert _kinds(items) == [("Suggestion", 3, "备"), ("Suggestion", 11, "园")]
     assert items[0].note.endswith("(a second error nearby)")
-    monkeypatch.setattr(context, "CONTEXT_DOUBT", 50.0)  # no candidate that strong: only the stray 圈 keeps it
+    monkeypatch.setattr(context.settings, "CONTEXT_DOUBT", 50.0)  # no candidate that strong: only the stray 圈 keeps it
     assert not context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion")[0].note.endswith("(a second error nearby)")
-    monkeypatch.setattr(context, "CONTEXT_DAMAGED_GUARD", False)
+    monkeypatch.setattr(context.settings, "CONTEXT_DAMAGED_GUARD", False)
     assert _kinds(context.with_model("我们准各好了，我们去公圈", ready, [], rule="ocr_confusion"))[0] == ("Edit", 3, "备")
 
 
@@ -79,7 +80,7 @@ def test_two_common_one_character_words_are_not_swapped_on_the_character_model_a
     cm = learn(["县里派人向灾民家属表示慰问。", "工作组向灾民家属说明情况。", "他们向灾民家属送去物资。", "政府向灾民家属发放补助。"] * 10, keep_repeats=True)
     (s,) = context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.before, s.after) == ("Suggestion", "同", "向") and s.note.endswith("kept: function guard")
-    monkeypatch.setattr(context, "CONTEXT_FUNCTION_WORDS", float("-inf"))
+    monkeypatch.setattr(context.settings, "CONTEXT_FUNCTION_WORDS", float("-inf"))
     assert _kinds(context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")) == [("Edit", 3, "向")]
 
 
@@ -98,7 +99,7 @@ def test_a_rare_character_the_text_writes_again_is_only_suggested(monkeypatch: p
     text = "公司拓宽粟道常态运营。今年粟米丰收。"
     (s,) = context.with_model(text, cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.after) == ("Suggestion", "渠") and s.note.endswith("kept: own word guard")
-    monkeypatch.setattr(context, "CONTEXT_OWN_RATE", 0.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_OWN_RATE", 0.0)
     assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "渠")]
 
 
@@ -108,5 +109,5 @@ def test_a_title_modifier_before_a_title_is_only_suggested(monkeypatch: pytest.M
     text = "人大常委原副主任出席会议。"
     items = context.with_model(text, cm, [], rule="ocr_confusion")
     assert [(type(s).__name__, s.before, s.after) for s in items] == [("Suggestion", "原", "会")] and items[0].note.endswith("kept: title guard")
-    monkeypatch.setattr(context, "modifies_a_title", lambda text, i: False)
+    monkeypatch.setattr(context.driver, "modifies_a_title", lambda text, i: False)
     assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "会")]

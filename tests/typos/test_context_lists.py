@@ -1,7 +1,7 @@
 """``_cleaner_speedups.proposal_lists`` (what the context pass reads of the
 proposals before the gains, in one C call) against the Python it replaces:
-:func:`context._proposals`' lists, :func:`context._rarity_discounted`,
-:func:`context._left_out_of` and :func:`context._left_out_evidence`; the
+:func:`context.proposals.proposals_of`' lists, :func:`context.score._rarity_discounted`,
+:func:`context.proposals._left_out_of` and :func:`context.score._left_out_evidence`; the
 same values and the same floats bit for bit.  And the regex scans of
 :func:`cleaner.typos.guards._sentence_span` against its character loops.
 The C comparisons skip when the module is not built."""
@@ -20,13 +20,13 @@ from tests.typos.test_charmodel_speedups import _random_text, _swapped, cm, fast
 
 
 def _python_lists(text, cm, nb, m):
-    """The reference: the proposals read in Python, as :func:`context._score_all` does without ``proposal_lists``."""
+    """The reference: the proposals read in Python, as :func:`context.score.score_all` does without ``proposal_lists``."""
     ids = cm.ids(text)
-    left_out: list[context.LeftOut] = []
-    pos, alts, chan, visual, lone, flags = context._proposals(text, cm, nb, m, ids, left_out=left_out)
-    if context.CONTEXT_RARE_RATIO is not None:
-        chan = context._rarity_discounted(text, pos, alts, chan, visual, cm)
-    return (pos, alts, chan, visual, lone, flags), *context._left_out_evidence(left_out)
+    left_out: list[context.proposals.LeftOut] = []
+    pos, alts, chan, visual, lone, flags = context.proposals.proposals_of(text, cm, nb, m, ids, left_out=left_out)
+    if context.settings.CONTEXT_RARE_RATIO is not None:
+        chan = context.score._rarity_discounted(text, pos, alts, chan, visual, cm)
+    return (pos, alts, chan, visual, lone, flags), *context.score._left_out_evidence(left_out)
 
 
 def _same(got, want) -> bool:
@@ -53,20 +53,20 @@ def test_proposal_lists_are_pythons(fast, cm, monkeypatch):
     corpus = throughput_text("zh", 60_000)
     texts = ["天", "天气", "。天"] + [_random_text(rng, corpus, rng.randrange(1, 200)) for _ in range(200)]
     texts += [_swapped(rng, t) for t in texts[3:]] + [_swapped(rng, t, steps=2) for t in texts[3:203]]
-    nb, m = context._default_neighbours(), model()
+    nb, m = context.score._default_neighbours(), model()
     settings = ({}, {"CONTEXT_RARE_RATIO": None}, {"CONTEXT_LONE_BESIDE": False}, {"CONTEXT_RARE_RATIO": 0.5, "CONTEXT_PLAUSIBLE": -6.0}, {"CONTEXT_LONG_WORD": None})
     for constants in settings:
         for name, value in constants.items():
-            monkeypatch.setattr(context, name, value)
+            monkeypatch.setattr(context.settings, name, value)
         seen = {"discount": 0, "away": 0, "plausible": 0, "unverified": 0}
         for t in texts:
-            got = context._c_score_lists(t, cm, nb, cm.ids(t), code_points(t))
+            got = context.score._c_score_lists(t, cm, nb, cm.ids(t), code_points(t))
             assert got is not None
             want = _python_lists(t, cm, nb, m)
             assert _same(got[:4], want), t
             (pos, alts, chan, visual, _, flags), away, _, plausible, at, codes = got
             assert at.tolist() == pos and codes.tolist() == list(map(ord, alts))  # for CharModel.gains_at
-            undiscounted = context._proposals(t, cm, nb, m, cm.ids(t), left_out=[])[2]
+            undiscounted = context.proposals.proposals_of(t, cm, nb, m, cm.ids(t), left_out=[])[2]
             seen["discount"] += sum(a != b for a, b in zip(chan, undiscounted))
             seen["away"] += len(away)
             seen["plausible"] += len(plausible)
@@ -78,21 +78,21 @@ def test_proposal_lists_are_pythons(fast, cm, monkeypatch):
 
 
 def test_score_all_is_the_same_with_and_without_the_c_module(fast, cm, monkeypatch):
-    """:func:`context._score_all` (the candidates and their scores) with the
+    """:func:`context.score.score_all` (the candidates and their scores) with the
     C module and with context's Python only."""
     rng = random.Random(43)
     corpus = throughput_text("zh", 60_000)
     texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(20, 200))) for _ in range(120)]
-    got = [context._score_all(t, cm, frozenset(), None, None) for t in texts]
-    monkeypatch.setattr(context, "_SPEEDUPS", None)
-    want = [context._score_all(t, cm, frozenset(), None, None) for t in texts]
+    got = [context.score.score_all(t, cm, frozenset(), None, None) for t in texts]
+    monkeypatch.setattr(context.settings, "SPEEDUPS", None)
+    want = [context.score.score_all(t, cm, frozenset(), None, None) for t in texts]
     assert got == want and sum(len(g[0]) for g in got) > 20
 
 
 def test_proposal_lists_leave_what_they_do_not_handle_to_python(fast, cm):
     t = "我们在北涼工作。"
     ids = cm.ids(t)
-    bufs = list(context._c_proposal_buffers(t, cm, context._default_neighbours(), ids, apart=True))
+    bufs = list(context.proposals.c_proposal_buffers(t, cm, context.score._default_neighbours(), ids, apart=True))
     params = np.array((10.0, 8.0, 16.0, 16.0, 28.0, 8.0, -2.0, 1.0, 0.01, 5.0))
     args = [*bufs, ids, cm.table, cm.solo_logp, cm.unigram_counts, params]
     assert isinstance(fast.proposal_lists(*args), tuple)
@@ -132,13 +132,13 @@ def test_sentence_span_is_the_loops():
 
 def test_floor_groups_is_the_python_loop(fast):
     """``_cleaner_speedups.floor_groups`` (the floor loop of
-    :func:`context._score_all`) gives :func:`context._py_floor_groups`'
+    :func:`context.score.score_all`) gives :func:`context.score._py_floor_groups`'
     counts, spans, groups and characters on random candidates: gains and
     costs around the floors (NaN too), isolated positions or not, counted
     ones, texts with Han runs broken by other characters."""
     rng = random.Random(47)
-    floors = np.array((context.CONTEXT_WORD_WEIGHT * context.CONTEXT_WORD_SLACK, context.CONTEXT_SUGGEST, context.CONTEXT_SUGGEST + context.CONTEXT_UNISOLATED,
-                       context.CONTEXT_CHANNEL_COST, context.CONTEXT_CHANNEL_SLOPE, context.CONTEXT_PLAUSIBLE))
+    floors = np.array((context.settings.CONTEXT_WORD_WEIGHT * context.settings.CONTEXT_WORD_SLACK, context.settings.CONTEXT_SUGGEST, context.settings.CONTEXT_SUGGEST + context.settings.CONTEXT_UNISOLATED,
+                       context.settings.CONTEXT_CHANNEL_COST, context.settings.CONTEXT_CHANNEL_SLOPE, context.settings.CONTEXT_PLAUSIBLE))
     kinds = {"plausible": 0, "groups": 0, "empty": 0}
     for _ in range(3000):
         text = "".join(rng.choice("天气很好我们在北京工作。a1 ") for _ in range(rng.randint(1, 60)))
@@ -151,8 +151,8 @@ def test_floor_groups_is_the_python_loop(fast):
         counted = {p for p in range(len(text)) if rng.random() < 0.1}
         alts = [rng.choice("京凉原作") for _ in range(n)]
         args = (text, pos, gains, chan, visual, isolated, counted, alts)
-        got = fast.floor_groups(*args, floors, context.WINDOW)
-        want = context._py_floor_groups(*args)
+        got = fast.floor_groups(*args, floors, context.settings.WINDOW)
+        want = context.score._py_floor_groups(*args)
         assert got == want, args
         kinds["plausible"] += got[0] > len(counted)
         kinds["groups"] += len(got[2]) > 0
