@@ -76,6 +76,6 @@ def test_a_repeated_typo_is_learned_once(benchmark: Any, gate: Any, request: Any
     _report(benchmark, "repeats_once", once)
     _report(benchmark, "repeats_thrice", thrice)
     _report(benchmark, "repeats_thrice_keep_repeats", counted)
-    gate.quality(subset("learn.repeats.harmed", quick), thrice["harmed"], higher_is_better=False, limit=once["harmed"], note="clean pieces changed, a model of a corpus that gives each damaged piece three times")
-    gate.quality(subset("learn.repeats.repaired", quick), thrice["repaired"], limit=once["repaired"], note="damaged pieces repaired, the same model")
+    gate.quality(subset("context.repeats.harmed", quick), thrice["harmed"], higher_is_better=False, limit=once["harmed"], note="clean pieces changed, a model of a corpus that gives each damaged piece three times")
+    gate.quality(subset("context.repeats.repaired", quick), thrice["repaired"], limit=once["repaired"], note="damaged pieces repaired, the same model")
     assert thrice == once  # the repeats are whole texts: the corpus learned is the same

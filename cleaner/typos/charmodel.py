@@ -556,7 +556,7 @@ class CharModel:
         with ``ch`` at ``i`` less that of the text as written (the n-grams
         that hold position ``i``, :data:`ORDER` positions).
 
-        >>> m = learn(["我们在北京工作。"] * 30)
+        >>> m = learn(["我们在北京工作。"] * 30, keep_repeats=True)
         >>> bool(m.gains("我们在北涼工作。", [4], ["京"])[0] > 5)
         True
 
@@ -572,7 +572,7 @@ class CharModel:
         arrays: the context pass has them from the C proposals, no list or
         string to convert).
 
-        >>> m = learn(["我们在北京工作。"] * 30)
+        >>> m = learn(["我们在北京工作。"] * 30, keep_repeats=True)
         >>> t = "我们在北涼工作。"
         >>> m.gains_at(m.ids(t), np.array([4]), np.array([ord("京")])).tolist() == m.gains(t, [4], ["京"]).tolist()
         True

@@ -509,7 +509,7 @@ def _confirmed(corpus: CharModel, text: str, places: list[tuple[int, int, int, i
     must look alike).
 
     >>> from cleaner.typos.charmodel import learn
-    >>> corpus = learn(["各地要扶持汽车产业发展。"] * 3)
+    >>> corpus = learn(["各地要扶持汽车产业发展。"] * 3, keep_repeats=True)
     >>> text = "扶持汽车产业，明年扶持汽车旅产业"
     >>> _confirmed(corpus, text, [(11, 1, 0, 0)]), _confirmed(corpus, text, [(0, 0, 1, 11)])
     ([3], [0])
@@ -586,7 +586,7 @@ def _counted_few(corpus: CharModel, text: str, places: list[tuple[int, int, int,
     n-grams of the repaired form that would count 0 not asked.
 
     >>> from cleaner.typos.charmodel import learn
-    >>> corpus = learn(["各地要扶持汽车产业发展。"] * 3)
+    >>> corpus = learn(["各地要扶持汽车产业发展。"] * 3, keep_repeats=True)
     >>> text = "扶持汽车产业，明年扶持汽车旅产业"
     >>> _counted_few(corpus, text, [(11, 1, 0, 0)]) == _counted(corpus, text, [(11, 1, 0, 0)])
     True

@@ -20,7 +20,7 @@ import pytest
 from cleaner.cli import main
 from cleaner.errors import InputError
 from cleaner.typos.charmodel import CharModel, learn, load
-from tests.typos.test_charmodel import corpus_lines
+from tests.typos.test_charmodel import corpus_lines, distinct_lines
 
 def write_jsonl(path: Path, texts: list[str]) -> None:
     """Records with the texts in ``body``, and some that give no text: blank,
@@ -80,10 +80,28 @@ def test_ray_learns_the_local_model(ray_session: Any, tmp_path: Path, chunk_byte
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     write_jsonl(a, texts[:200])
     write_jsonl(b, texts[200:])
-    local = learn(texts, min_count=2)
-    model = learn_jsonl_files([str(a), str(b)], field="body", min_count=2, chunk_bytes=chunk_bytes, window=window)
+    local = learn(texts, min_count=2, keep_repeats=True)
+    model = learn_jsonl_files([str(a), str(b)], field="body", min_count=2, chunk_bytes=chunk_bytes, window=window, keep_repeats=True)
     assert same(model, local)
     assert model.stats["documents"] == len(texts)
+
+
+def test_ray_leaves_out_the_repeats_of_each_range(ray_session: Any, tmp_path: Path) -> None:
+    """By default each task leaves out the lines its own range repeats: a
+    corpus in one range gives the local model; a line two ranges both give
+    is counted in each."""
+    from cleaner.ray.learn import learn_jsonl_files
+
+    texts = distinct_lines(corpus_lines())
+    src = tmp_path / "a.jsonl"
+    write_jsonl(src, texts + texts[-3:])  # (about 100 KB: one range at the default size)
+    model = learn_jsonl_files([str(src)], field="body", min_count=2)
+    assert same(model, learn(texts + texts[-3:], min_count=2)) and model.stats["repeated_lines"] == 3
+    first = [t for t in texts if len(t) >= 20][:3]
+    far = tmp_path / "far.jsonl"
+    write_jsonl(far, texts + first)  # the first ones again at the end: another range
+    apart = learn_jsonl_files([str(far)], field="body", chunk_bytes=4096)
+    assert apart.stats["repeated_lines"] == 0 and learn(texts + first).stats["repeated_lines"] == 3
 
 
 def test_a_bad_record_stops_both_engines_alike(ray_session: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,15 +124,15 @@ def test_over_the_budget_the_model_stays_within_it(ray_session: Any, tmp_path: P
 
     src = tmp_path / "c.jsonl"
     write_jsonl(src, corpus_lines())
-    model = learn_jsonl_files([str(src)], field="body", max_ngrams=20_000, chunk_bytes=8192)
+    model = learn_jsonl_files([str(src)], field="body", max_ngrams=20_000, chunk_bytes=8192, keep_repeats=True)
     assert len(model.keys) <= 20_000 and int(model.stats["prune_below"]) >= 2  # type: ignore[call-overload]
-    assert model.stats["chars"] == learn(corpus_lines()).stats["chars"]
+    assert model.stats["chars"] == learn(corpus_lines(), keep_repeats=True).stats["chars"]
 
 
 def test_the_command_writes_the_local_file_byte_for_byte(ray_session: Any, tmp_path: Path) -> None:
     src = tmp_path / "c.jsonl"
     write_jsonl(src, corpus_lines())
     for engine in ("local", "ray"):
-        assert main(["learn", "--jsonl", "--field", "body", str(src), "-o", str(tmp_path / f"{engine}.npz"), "--engine", engine, "-q"]) == 0
+        assert main(["learn", "--jsonl", "--field", "body", str(src), "-o", str(tmp_path / f"{engine}.npz"), "--engine", engine, "-q", "--keep-repeats"]) == 0
     assert (tmp_path / "ray.npz").read_bytes() == (tmp_path / "local.npz").read_bytes()
     assert load(tmp_path / "ray.npz").stats["documents"] == len(corpus_lines())

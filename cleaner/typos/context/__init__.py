@@ -40,7 +40,7 @@ The package's modules, each importing only those above it:
 * :mod:`.driver`: :func:`find_in_context` and :func:`with_model`.
 
 >>> from cleaner.typos.charmodel import learn
->>> cm = learn(["我们在北京工作。他们在北京学习。"] * 30)
+>>> cm = learn(["我们在北京工作。他们在北京学习。"] * 30, keep_repeats=True)
 >>> suspects("我们在北涼工作。", cm)
 [3, 4, 5]
 """

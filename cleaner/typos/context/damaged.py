@@ -26,7 +26,7 @@ def still_damaged(text: str, cm: CharModel, found: Sequence[Edit | Suggestion], 
     context, so repeat until the set holds.
 
     >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["所以我希望我每一场演唱会都有人来。所以我有时候会讨厌这种情况。"] * 20)
+    >>> cm = learn(["所以我希望我每一场演唱会都有人来。所以我有时候会讨厌这种情况。"] * 20, keep_repeats=True)
     >>> e = Edit("ocr_confusion", 3, 4, "着", "希", score=12.0, note="looks like 希 in context")
     >>> [type(x).__name__ for x in still_damaged("历以我着望我每一场演唱会", cm, [], [e])]
     ['Suggestion']
@@ -110,7 +110,7 @@ def _stray_near(text: str, changes: dict[int, str], p: int, cm: CharModel, m: Wo
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
-    >>> cm = learn(["所以我希望我每一场演唱会都有人来。"] * 30)
+    >>> cm = learn(["所以我希望我每一场演唱会都有人来。"] * 30, keep_repeats=True)
     >>> _stray_near("历以我希望我每一场演唱会", {}, 3, cm, model()), _stray_near("所以我希望我每一场演唱会", {}, 3, cm, model())
     (True, False)
     """

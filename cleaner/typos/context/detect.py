@@ -24,7 +24,7 @@ def suspects(text: str, cm: CharModel) -> list[int]:
     :data:`CONTEXT_DETECT_PAIRS`, beside neither neighbour.
 
     >>> from cleaner.typos.charmodel import learn
-    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3))
+    >>> suspects("我们在北涼工作。", learn(["我们在北京工作。"] * 3, keep_repeats=True))
     [3, 4, 5]
     """
     found, isolated = suspect_masks(text, cm)
@@ -76,7 +76,7 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
     still rare.
 
     >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"])
+    >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"], keep_repeats=True)
     >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
     [False, False, False, False, False, False]
     >>> cm.stats["from_input"] = True

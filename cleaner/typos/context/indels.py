@@ -29,7 +29,7 @@ def indel_candidates(text: str, cm: CharModel, *, word_model: WordModel | None =
     ``before``, a deletion an empty ``after``; windows of :data:`WINDOW`).
 
     >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30)
+    >>> cm = learn(["他们在北京工作。", "我们在上海学习。"] * 30, keep_repeats=True)
     >>> [(c.start, c.before, c.after) for c in indel_candidates("他们北京工作。", cm)]
     [(2, '', '在')]
     >>> [(c.start, c.before, c.after) for c in indel_candidates("我们在上上海学习。", cm)]

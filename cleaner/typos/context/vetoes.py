@@ -63,7 +63,7 @@ def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: 
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
-    >>> cm = learn(["香港的人口在增长。"] * 30)
+    >>> cm = learn(["香港的人口在增长。"] * 30, keep_repeats=True)
     >>> _makes_a_known_proper_noun("如果否港人口", 2, "香", cm, model()) == (settings.CONTEXT_PROPER_MADE is not None)
     True
     """
@@ -94,7 +94,7 @@ def own_rare_char(text: str, ch: str, cm: CharModel) -> bool:
     ``cm`` seldom (:data:`CONTEXT_OWN_RATE`).
 
     >>> from cleaner.typos.charmodel import learn
-    >>> cm = learn(["我们在北京工作。"] * 40)
+    >>> cm = learn(["我们在北京工作。"] * 40, keep_repeats=True)
     >>> own_rare_char("可垦荒地很多，每年开垦一批。", "垦", cm), own_rare_char("可垦荒地很多。", "垦", cm)
     (True, False)
     >>> own_rare_char("我们在北京，我们在上海。", "我", cm)

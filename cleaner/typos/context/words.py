@@ -53,7 +53,7 @@ def word_proposals(text: str, cm: CharModel, m: WordModel, lone: Sequence[int], 
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
-    >>> cm = learn(["这种快乐其乐无穷。"] * 3)
+    >>> cm = learn(["这种快乐其乐无穷。"] * 3, keep_repeats=True)
     >>> word_proposals("他说其乐无穹啊", cm, model(), [5], set())
     [(5, '穷')]
     """
@@ -105,7 +105,7 @@ def near_long_words(
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
-    >>> cm = learn(["他们大力发展旅游业。", "大力发展经济。"] * 3 + ["要大刀阔斧。"])
+    >>> cm = learn(["他们大力发展旅游业。", "大力发展经济。"] * 3 + ["要大刀阔斧。"], keep_repeats=True)
     >>> near_long_words("要大刀发展经济", [2], cm, model())
     ([2], ['力'])
     """
@@ -160,7 +160,7 @@ def long_words(text: str, at: Sequence[int], alts: Sequence[str], cm: CharModel,
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
-    >>> cm = learn(["我们在北京工作，大力发展旅游业。"] * 3)
+    >>> cm = learn(["我们在北京工作，大力发展旅游业。"] * 3, keep_repeats=True)
     >>> long_words("要大刀发展经济", [2, 2], ["力", "人"], cm, model())
     [True, False]
 
@@ -184,7 +184,7 @@ def common_word(text: str, i: int, after: str, cm: CharModel, m: WordModel) -> b
 
     >>> from cleaner.typos.charmodel import learn
     >>> from cleaner.typos.model import model
-    >>> cm = learn(["这样的人越来越多。"] * 3)
+    >>> cm = learn(["这样的人越来越多。"] * 3, keep_repeats=True)
     >>> common_word("这样的人越采越多。", 5, "来", cm, model()), common_word("这样的人越采越多。", 5, "米", cm, model())
     (True, False)
     """
