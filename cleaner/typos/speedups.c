@@ -3,9 +3,9 @@
  * cleaner.typos.confusion_rule._screen_arrays (screen_arrays) and of the
  * character model's n-gram look-ups (ngram_find: CharModel._find;
  * gain_probs: CharModel._gain_probs; middle_runs: CharModel.middle_runs;
- * proposals: cleaner.typos.context._py_proposals, suspects to candidates;
+ * proposals: cleaner.typos.context.proposals._py_proposals, suspects to candidates;
  * neighbour_counts: CharModel.neighbour_counts; proposal_lists: the
- * proposals as context._score_all reads them; floor_groups: its floor loop)
+ * proposals as context.score.score_all reads them; floor_groups: its floor loop)
  * and of cleaner.typos.context (word_gain_bounds: _word_gain_bounds, and
  * word_gain_bounds_many for several places of a text in one call;
  * four_gram_max: _four_gram_counts of a candidate's window).
@@ -2037,7 +2037,7 @@ done:
 }
 
 
-/* ---- the candidates of cleaner.typos.context._proposals ------------------ */
+/* ---- the candidates of cleaner.typos.context.proposals.proposals_of ---- */
 
 /* a growable array of candidates: position, code point, similarity deficit
  * and kind (0 a look-alike, 1 a corpus proposal two steps away in the
@@ -2179,10 +2179,10 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      * -> (isolated positions, candidate positions, code points, deficits,
      *     kinds, then the positions, code points and deficits of the
      *     look-alikes left out) as bytearrays of int64 (deficits float64),
-     *     or NotImplemented: cleaner.typos.context._py_proposals's
+     *     or NotImplemented: cleaner.typos.context.proposals._py_proposals's
      *     candidates in its order (by position: the look-alikes by their
      *     place in the row, then the corpus's or the long-word proposals),
-     *     with params[P_APART] those of context._split_apart apart */
+     *     with params[P_APART] those of context.proposals._split_apart apart */
     if (!arity("proposals", nargs, 24))
         return NULL;
     static const Py_ssize_t size[20] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1, 1, 1};
@@ -2634,13 +2634,13 @@ enum { L_ISO, L_POS, L_CODE, L_DEFICIT, L_KIND, L_APOS, L_ACODE, L_ADEFICIT, L_I
 
 /* proposal_lists(isolated, pos, code, deficit, kind, away_pos, away_code,
  *                away_deficit, ids, id_table, solo, unigram, fparams)
- * -> the buffers of proposals as context._score_all reads them, in one
- *    call: (positions, characters, channel costs (context._proposals's,
- *    then context._rarity_discounted's discount when fparams[F_RARE_ON]),
+ * -> the buffers of proposals as context.score.score_all reads them, in one
+ *    call: (positions, characters, channel costs (context.proposals.proposals_of's,
+ *    then context.score._rarity_discounted's discount when fparams[F_RARE_ON]),
  *    look-alike flags, the isolated positions (a frozenset), the long-word
  *    flags (None: to verify, else False), then the look-alikes left out:
- *    their positions, their gains (context._left_out_of) and the set of
- *    the plausible ones (context._left_out_evidence)), or NotImplemented
+ *    their positions, their gains (context.proposals._left_out_of) and the set of
+ *    the plausible ones (context.score._left_out_evidence)), or NotImplemented
  *    (an index out of range, a kind above 4, other types or sizes).  The
  *    same double operations in the same order as numpy's and Python's
  *    (multiplications and additions not fused), so the same floats */
@@ -2694,7 +2694,7 @@ proposal_lists(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     Py_SETREF(part[4], lone);
     for (Py_ssize_t c = 0; c < nc; c++) {
-        /* _proposals: d * slope + cost for a look-alike, else its kind's cost; then the rarity discount of a corpus proposal */
+        /* proposals_of: d * slope + cost for a look-alike, else its kind's cost; then the rarity discount of a corpus proposal */
         double chan = kind[c] == 0 ? deficit[c] * fp[F_SLOPE] + fp[F_COST] : fp[F_KIND_COST + kind[c] - 1];
         if (rare && kind[c] != 0 && (double)(uni[ids[pos[c]]] + 1) <= fp[F_RARE_RATIO] * (double)(uni[table[code[c]]] + 1))
             chan = chan - fp[F_RARE_DISCOUNT];
@@ -2749,7 +2749,7 @@ enum { G_SLACK, G_LONE_FLOOR, G_OTHER_FLOOR, G_COST, G_SLOPE, G_LEAST, N_GPARAMS
 
 /* floor_groups(text, pos, gains, chan, visual, isolated, counted, alts,
  *              fparams, window)
- * -> context._py_floor_groups: (the plausible suspects, the spans (a, b, i)
+ * -> context.score._py_floor_groups: (the plausible suspects, the spans (a, b, i)
  *    of the positions with a candidate that may reach its floor, those
  *    candidates' indices by position, their characters), or NotImplemented
  *    (other types or lengths, pos not ascending).  The same double
@@ -3281,7 +3281,7 @@ static PyMethodDef methods[] = {
                "does not handle.")},
     {"proposals", (PyCFunction)(void (*)(void))proposals, METH_FASTCALL,
      PyDoc_STR("proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts, mstarts, alike_keys, alike_rank, alike_deficit, alike_starts, id_table, vocab_codes, trad, ids, cps, params, two_keys, two_starts, beside_bits, written_bits, near_bits)\n--\n\n"
-               "cleaner.typos.context._py_proposals's suspects and candidates in one call:\n"
+               "cleaner.typos.context.proposals._py_proposals's suspects and candidates in one call:\n"
                "(isolated positions, positions, code points, deficits, kinds, and the\n"
                "positions, code points and deficits of the look-alikes left out) as\n"
                "bytearrays; NotImplemented for arguments it does not handle.")},
@@ -3298,7 +3298,7 @@ static PyMethodDef methods[] = {
                "handled here.  compact: as for word_gain_bound.")},
     {"word_gain_bounds", (PyCFunction)(void (*)(void))word_gain_bounds, METH_FASTCALL,
      PyDoc_STR("word_gain_bounds(window, p, chars, table, banned, compact)\n--\n\n"
-               "cleaner.typos.context._word_gain_bounds: word_gain_bound at p of each\n"
+               "cleaner.typos.context.score._word_gain_bounds: word_gain_bound at p of each\n"
                "character of the list chars, the starts of word_starts and one memo shared,\n"
                "as a list of the same floats; NotImplemented when the arguments are not of\n"
                "the types handled here.")},
@@ -3325,7 +3325,7 @@ static PyMethodDef methods[] = {
                "or ids.")},
     {"four_gram_max", (PyCFunction)(void (*)(void))four_gram_max, METH_FASTCALL,
      PyDoc_STR("four_gram_max(keys, filter, bits, radix, counts, ids, at, new, out)\n--\n\n"
-               "cleaner.typos.context._four_gram_counts of windows(ids, at, 3, 3) with new at\n"
+               "cleaner.typos.context.words._four_gram_counts of windows(ids, at, 3, 3) with new at\n"
                "column 3: out[j] the largest count (uint32 counts) of the four 4-grams\n"
                "holding the candidate; None, or NotImplemented for other types, sizes or ids.")},
     {"middle_runs", (PyCFunction)(void (*)(void))middle_runs, METH_FASTCALL,
@@ -3382,12 +3382,12 @@ static PyMethodDef methods[] = {
                "first entries of dup: how many; NotImplemented for other types or sizes.")},
     {"floor_groups", (PyCFunction)(void (*)(void))floor_groups, METH_FASTCALL,
      PyDoc_STR("floor_groups(text, pos, gains, chan, visual, isolated, counted, alts, fparams, window)\n--\n\n"
-               "cleaner.typos.context._py_floor_groups: (plausible, spans, groups, chars), the\n"
+               "cleaner.typos.context.score._py_floor_groups: (plausible, spans, groups, chars), the\n"
                "same values; NotImplemented for other types or lengths.")},
     {"proposal_lists", (PyCFunction)(void (*)(void))proposal_lists, METH_FASTCALL,
      PyDoc_STR("proposal_lists(isolated, pos, code, deficit, kind, away_pos, away_code, away_deficit, ids, id_table, solo, unigram, fparams)\n--\n\n"
-               "the buffers of proposals as cleaner.typos.context._score_all reads them\n"
-               "(_proposals' lists with the rarity discount, _left_out_evidence's): a tuple\n"
+               "the buffers of proposals as cleaner.typos.context.score.score_all reads them\n"
+               "(proposals_of's lists with the rarity discount, _left_out_evidence's): a tuple\n"
                "of 9, the same values; NotImplemented for other types, sizes or indices.")},
     {"paired_few", (PyCFunction)(void (*)(void))paired_few, METH_FASTCALL,
      PyDoc_STR("paired_few(dup, at, order, n)\n--\n\n"
