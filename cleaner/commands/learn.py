@@ -61,7 +61,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: n-grams of three characters or more are dropped, rarest first, while the model holds more than N (default 16,000,000: a model of about 64 MB on disk; learning peaks at about 1 GB of memory whatever the corpus size)")
-    p.add_argument("--keep-repeats", action="store_true", help="learn a line (of 8 characters or more) each time the corpus gives it; by default a repeated line is learned once, so that a feed that prints an article again does not make its typos common (the summary says how many were left out)")
+    p.add_argument("--keep-repeats", action="store_true", help="learn a sentence (of 8 characters or more) each time the corpus gives it; by default a repeated sentence is learned once, so that a feed that prints an article again, even with a word changed, does not make its typos common (the summary says how many were left out)")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     add_engine_options(p, ray="Ray tasks count the n-grams of each part of the input and the counts are added up, "
                        "the local engine's model while the corpus's distinct n-grams fit --max-ngrams")
@@ -170,13 +170,13 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 
 def _repeats(stats: dict[str, object]) -> str:
-    """What the summary says of the repeated lines left out.
+    """What the summary says of the repeated sentences left out.
 
-    >>> _repeats({"repeated_lines": 2, "repeated_chars": 1234}), _repeats({"repeated_lines": 0})
-    (' (2 repeated lines, 1,234 characters, learned once)', '')
+    >>> _repeats({"repeated_sentences": 2, "repeated_chars": 1234}), _repeats({"repeated_sentences": 0})
+    (' (2 repeated sentences, 1,234 characters, learned once)', '')
     """
-    lines = int(stats.get("repeated_lines", 0))  # type: ignore[call-overload]
-    return f" ({lines:,} repeated line{'s' * (lines != 1)}, {int(stats['repeated_chars']):,} characters, learned once)" if lines else ""  # type: ignore[call-overload]
+    n = int(stats.get("repeated_sentences", 0))  # type: ignore[call-overload]
+    return f" ({n:,} repeated sentence{'s' * (n != 1)}, {int(stats['repeated_chars']):,} characters, learned once)" if n else ""  # type: ignore[call-overload]
 
 
 def _learn_on_ray(args: argparse.Namespace, files: Sequence[str]) -> CharModel:

@@ -15,9 +15,10 @@ in input order, where the local command stops.
 
 Counts of whole documents add up to those of the whole corpus, so while the
 corpus's distinct n-grams fit the budget (``max_ngrams``) the model is the
-local one, array for array, except where two ranges give the same line:
-each task leaves out the lines its range repeats (as the local learner
-leaves out the lines the corpus repeats), not those another range gave.
+local one, array for array, except where two ranges give the same
+sentence: each task leaves out the sentences its range repeats (as the
+local learner leaves out those the corpus repeats), not those another
+range gave.
 Beyond the budget, each task and the sum are pruned as
 the local learner prunes its table (rare n-grams of order 3 and above), at
 points that depend on how the corpus was cut: the model stays within the
@@ -88,9 +89,9 @@ def learn_jsonl_files(
     wait for the driver (default: two per CPU).  :class:`InputError` for the
     first bad record, as the local command says it.  Ray must be running
     (:func:`cleaner.ray.init`); the workers read the files by path.  A
-    line repeated within a range is learned once (``keep_repeats``); one
-    that two ranges both give is counted in each, so a corpus that repeats
-    lines far apart gets a model a little unlike the local one."""
+    sentence repeated within a range is learned once (``keep_repeats``);
+    one that two ranges both give is counted in each, so a corpus that
+    repeats sentences far apart gets a model a little unlike the local one."""
     ray = require_ray()
     if window is None:
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))

@@ -26,7 +26,7 @@ without continuation counts), discount :data:`DISCOUNT`; the mass of pruned
 n-grams goes to the lower order.  Natural logarithms.
 
 >>> m = learn(["我们在北京工作。", "他们在北京学习。"] * 20)
->>> m.stats["documents"], m.stats["chars"], m.stats["repeated_lines"]
+>>> m.stats["documents"], m.stats["chars"], m.stats["repeated_sentences"]
 (2, 16, 38)
 >>> lp = m.logprob_at("他们在北京工作", [5])
 >>> bool(lp[0] > m.logprob_at("他们在北涼工作", [5])[0])
@@ -38,12 +38,13 @@ from __future__ import annotations
 import functools
 import io
 import itertools
-from itertools import compress
 import mmap
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import IO
 
@@ -68,13 +69,15 @@ VOCAB_SIZE = (1 << BITS) - 16
 VOCAB_SAMPLE = 1 << 22
 #: characters learned at a time (memory: about 100 bytes per character)
 CHUNK_CHARS = 1 << 20
-#: a line of at least this many characters that the corpus repeats is
+#: a sentence of at least this many characters that the corpus repeats is
 #: learned once (:class:`_Distinct`); shorter ones (a heading, 谢谢。) are
 #: counted each time
 REPEAT_MIN_CHARS = 8
-#: ... and the first this many distinct such lines are remembered (8 bytes
-#: each: 32 MB)
-REPEAT_LINES = 1 << 22
+#: ... and the first this many distinct such sentences are remembered (8
+#: bytes each: 32 MB)
+REPEAT_MEMORY = 1 << 22
+#: a sentence: up to and with its end marks, or a line's tail without one
+_SENTENCE = re.compile("[^。！？!?]*[。！？!?]+|[^。！？!?]+")
 #: counted n-grams held apart before they join the main table
 PENDING = 1 << 22
 #: the discount of interpolated absolute discounting
@@ -294,9 +297,9 @@ class CharModel:
     Made by :func:`learn` or :func:`load`; read-only afterwards.  ``stats``
     holds the corpus statistics: ``chars``, ``documents``, ``ngrams`` per
     order, ``prune_below`` (n-grams of order 3+ rarer than this were
-    dropped), ``order``, ``repeated_lines`` and ``repeated_chars`` (the
-    lines left out as repeats, and their characters: :func:`learn`; models
-    saved before these were counted have neither).
+    dropped), ``order``, ``repeated_sentences`` and ``repeated_chars`` (the
+    sentences left out as repeats, and their characters: :func:`learn`;
+    models saved before these were counted have neither).
     """
 
     def __init__(self, vocab: str, keys: np.ndarray, counts: np.ndarray, stats: dict[str, object]) -> None:
@@ -961,36 +964,54 @@ def _chunks(texts: Iterable[str], size: int, first: int, distinct: _Distinct | N
 
 
 class _Distinct:
-    """The lines of a corpus already learned, so that a line it repeats is
-    learned once (:func:`learn`'s ``keep_repeats``): a feed that prints an
-    article or a paragraph again, typos and all, must not make its typos
-    common.  Only lines of at least :data:`REPEAT_MIN_CHARS` characters are
-    compared, the same characters in the same order.  Within a piece of
+    """The sentences of a corpus already learned, so that a sentence it
+    repeats is learned once (:func:`learn`'s ``keep_repeats``): a feed that
+    prints an article or a paragraph again, typos and all, must not make its
+    typos common, nor when the copy differs in a word or two (a near copy
+    repeats most of its sentences).  A sentence is a line's characters up to
+    and with its end marks (``。！？!?``), or a line's tail without one; only
+    those of at least :data:`REPEAT_MIN_CHARS` characters are compared, the
+    same characters in the same order.  A line is a copy when at least half
+    of those sentences are repeats; then its repeats are left out: a line
+    that keeps nothing goes, and one that keeps some sentences has a line
+    break where the repeats were (no n-gram spans the gap).  A repeated
+    sentence in a line that is mostly new (a byline, a stock phrase in a
+    new article) is learned again: on THUCNews, leaving those out too cost
+    one repair of the in-domain test pieces and three of the missing
+    characters.  Within a piece of
     :data:`CHUNK_CHARS` every repeat is found; across pieces, the first
-    :data:`REPEAT_LINES` distinct lines are remembered (a sorted array of
-    their hashes, 8 bytes each) and later ones are compared with those
-    only.  Which lines are remembered depends only on the corpus's order,
-    so the model is the same in every run.  ``lines`` and ``chars`` count
-    what was left out."""
+    :data:`REPEAT_MEMORY` distinct sentences are remembered (a sorted array
+    of their hashes, 8 bytes each) and later ones are compared with those
+    only.  Which are remembered depends only on the corpus's order, so the
+    model is the same in every run.  ``sentences`` and ``chars`` count what
+    was left out."""
 
     def __init__(self, limit: int | None = None) -> None:
-        self.limit = REPEAT_LINES if limit is None else limit
+        self.limit = REPEAT_MEMORY if limit is None else limit
         self.seen = np.zeros(0, dtype=np.int64)
-        self.lines = 0
+        self.sentences = 0
         self.chars = 0
 
     def filter(self, chunk: str, per_doc: Sequence[int], chars: int) -> tuple[str, int, int]:
         """``chunk`` (as :func:`_chunks` joins its documents, of
         ``per_doc`` lines each, ``chars`` characters in all) without the
-        lines seen before, its documents that keep a line, their characters."""
+        sentences seen before, its documents that keep a line, their
+        characters."""
         lines = chunk.split("\n")[1:-1]  # (the chunk starts and ends with a line break)
-        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-        long = np.flatnonzero(lengths >= REPEAT_MIN_CHARS)
-        if not len(long):
+        units: list[str] = []
+        owner: list[tuple[int, int]] = []  # the line of each unit, and its place among the line's sentences
+        split = _SENTENCE.findall
+        for i, line in enumerate(lines):
+            if len(line) >= REPEAT_MIN_CHARS:
+                for k, unit in enumerate(split(line)):
+                    if len(unit) >= REPEAT_MIN_CHARS:
+                        units.append(unit)
+                        owner.append((i, k))
+        if not units:
             return chunk, len(per_doc), chars
-        hashes = np.fromiter(map(hash, map(lines.__getitem__, long.tolist())), dtype=np.int64, count=len(long))
-        _, first = np.unique(hashes, return_index=True)  # the first line of each hash in this piece
-        new = np.zeros(len(long), dtype=bool)
+        hashes = np.fromiter(map(hash, units), dtype=np.int64, count=len(units))
+        _, first = np.unique(hashes, return_index=True)  # the first unit of each hash in this piece
+        new = np.zeros(len(units), dtype=bool)
         new[first] = True
         if len(self.seen):
             at = np.minimum(np.searchsorted(self.seen, hashes), len(self.seen) - 1)
@@ -1001,19 +1022,54 @@ class _Distinct:
             self.seen = np.insert(self.seen, np.searchsorted(self.seen, fresh), fresh)
         if new.all():
             return chunk, len(per_doc), chars
-        drop = long[~new]
+        lines_of = np.fromiter((i for i, _ in owner), dtype=np.int64, count=len(owner))
+        again = np.bincount(lines_of[~new], minlength=len(lines))
+        share = 2 * again[lines_of] >= np.bincount(lines_of, minlength=len(lines))[lines_of]  # a copy: half its sentences or more are repeats
+        gone_units = np.flatnonzero(~new & share).tolist()
+        if not gone_units:
+            return chunk, len(per_doc), chars
+        self.sentences += len(gone_units)
+        self.chars += sum(len(units[u]) for u in gone_units)
+        dropped: dict[int, set[int]] = {}
+        for u in gone_units:
+            i, k = owner[u]
+            dropped.setdefault(i, set()).add(k)
         keep = np.ones(len(lines), dtype=bool)
-        keep[drop] = False
+        for i, places in dropped.items():
+            line = lines[i]
+            rest = _without(line, places)
+            if rest.strip():
+                chars -= len(line) - len(rest)
+                lines[i] = rest
+            else:
+                chars -= len(line) + 1  # the line and its line break (a document's last line: see below)
+                keep[i] = False
         doc_of = np.repeat(np.arange(len(per_doc)), per_doc)
         kept_docs = np.bincount(doc_of[keep], minlength=len(per_doc)) > 0
-        self.lines += len(drop)
-        gone = int(lengths[drop].sum())
-        self.chars += gone
-        # a dropped line takes a line break with it, but a document's last line has none of its own
-        breaks = len(drop) - int((~kept_docs).sum())
         if not kept_docs.any():
             return "", 0, 0
-        return "\n" + "\n".join(compress(lines, keep.tolist())) + "\n", int(kept_docs.sum()), chars - gone - breaks
+        # a document that keeps no line had one line break fewer than lines
+        return "\n" + "\n".join(compress(lines, keep.tolist())) + "\n", int(kept_docs.sum()), chars + int((~kept_docs).sum())
+
+
+def _without(line: str, repeats: set[int]) -> str:
+    """``line`` without its sentences (:data:`_SENTENCE`) whose places are
+    in ``repeats``: a line break where one or more were, none at either end.
+
+    >>> _without("他说。今天天气很好啊。我们走吧。", {1})
+    '他说。\\n我们走吧。'
+    """
+    out: list[str] = []
+    gap = False
+    for k, unit in enumerate(_SENTENCE.findall(line)):
+        if k in repeats:
+            gap = bool(out)
+        else:
+            if gap:
+                out.append("\n")
+                gap = False
+            out.append(unit)
+    return "".join(out)
 
 
 def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
@@ -1032,23 +1088,25 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     fewer times are dropped at the end (2 for a model learned from the text
     it will clean, whose typos are each seen once).
 
-    A line (a paragraph) of :data:`REPEAT_MIN_CHARS` characters or more
-    that the corpus has given before is left out, unless ``keep_repeats``:
-    a feed that prints an article twice would count its typos twice, and a
-    typo counted as often as the right word is learned as right.  (News
-    pieces with one real OCR confusion each, printed three times among 0.8M
-    characters of clean news, model learned as ``clean --learn`` learns: 5
-    clean copies of those pieces changed into their typo and half the
-    repairs lost; with the repeats left out, the model of one copy:
-    ``benchmarks/test_bench_learn_repeats.py``.)  The
-    statistics count what was left out: ``repeated_lines``,
-    ``repeated_chars``; ``documents`` and ``chars`` count what was learned.
+    A sentence of :data:`REPEAT_MIN_CHARS` characters or more that the
+    corpus has given before is left out (:class:`_Distinct`), unless
+    ``keep_repeats``: a feed that prints an article twice would count its
+    typos twice, and a typo counted as often as the right word is learned
+    as right; a copy with a word changed still repeats most of its
+    sentences.  (News pieces with one real OCR confusion each, printed
+    three times among 0.8M characters of clean news, model learned as
+    ``clean --learn`` learns: 5 clean copies of those pieces changed into
+    their typo and half the repairs lost; with the repeats left out, as
+    with one copy, the copies identical or each with another character
+    changed: ``benchmarks/test_bench_learn_repeats.py``.)  The statistics
+    count what was left out: ``repeated_sentences``, ``repeated_chars``;
+    ``documents`` and ``chars`` count what was learned.
 
     >>> m = learn(iter(["上海浦东新区。"] * 3), max_ngrams=None)
     >>> m.stats["ngrams"]["1"], m.stats["documents"]
     (8, 3)
     >>> m = learn(["浦东新区今年的建设。", "浦东新区今年的建设。", "天气。"])
-    >>> m.stats["documents"], m.stats["repeated_lines"], m.stats["repeated_chars"]
+    >>> m.stats["documents"], m.stats["repeated_sentences"], m.stats["repeated_chars"]
     (2, 1, 10)
     """
     _check_options(order, max_ngrams, min_count)
@@ -1059,7 +1117,7 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     distinct = None if keep_repeats else _Distinct()
     for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE, distinct):
         if not n_docs:
-            continue  # (every line a repeat)
+            continue  # (every sentence a repeat)
         if vocab is None:
             vocab = _vocabulary(chunk[:VOCAB_SAMPLE])
             table = _lookup(vocab)
@@ -1067,7 +1125,7 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
         docs += n_docs
         tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))  # type: ignore[index]
     keys, counts = tally.totals()
-    left_out = (distinct.lines, distinct.chars) if distinct is not None else (0, 0)
+    left_out = (distinct.sentences, distinct.chars) if distinct is not None else (0, 0)
     return from_counts(vocab or "", Counts(keys, counts, chars, docs, tally.floor, *left_out), order=order, max_ngrams=max_ngrams, min_count=min_count)
 
 
@@ -1116,14 +1174,14 @@ class Counts:
     chars: int = 0
     documents: int = 0
     floor: int = 1
-    repeated_lines: int = 0
+    repeated_sentences: int = 0
     repeated_chars: int = 0
 
 
 def vocabulary_of(texts: Iterable[str], *, keep_repeats: bool = False) -> str:
     """The vocabulary :func:`learn` gives the corpus ``texts``: chosen from
     its first :data:`VOCAB_SAMPLE` characters (reads only those), repeated
-    lines left out as :func:`learn` leaves them out.
+    sentences left out as :func:`learn` leaves them out.
 
     >>> vocabulary_of(["天气好。", "天气。"]) == learn(["天气好。", "天气。"]).vocab
     True
@@ -1137,9 +1195,9 @@ def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngr
     """The counts of ``texts`` with the vocabulary ``vocab`` (of the whole
     corpus: :func:`vocabulary_of`), memory bounded by ``max_ngrams`` as
     :func:`learn`'s; merged by :func:`merge_counts`, model by
-    :func:`from_counts`.  Repeated lines are left out as :func:`learn`
-    leaves them out (``keep_repeats``), among ``texts`` only: a line that
-    two parts of a corpus both give is counted in each.
+    :func:`from_counts`.  Repeated sentences are left out as :func:`learn`
+    leaves them out (``keep_repeats``), among ``texts`` only: a sentence
+    that two parts of a corpus both give is counted in each.
 
     >>> texts = ["天气很好。", "天气不好。"]
     >>> vocab = vocabulary_of(texts)
@@ -1154,7 +1212,7 @@ def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngr
     distinct = None if keep_repeats else _Distinct()
     for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, 0, distinct):
         if not n_docs:
-            continue  # (every line a repeat)
+            continue  # (every sentence a repeat)
         chars += n_chars
         docs += n_docs
         tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))
@@ -1162,7 +1220,7 @@ def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngr
     floor = tally.floor
     if max_ngrams is not None and len(keys) > max_ngrams:
         keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
-    left_out = (distinct.lines, distinct.chars) if distinct is not None else (0, 0)
+    left_out = (distinct.sentences, distinct.chars) if distinct is not None else (0, 0)
     return Counts(keys, counts, chars, docs, floor, *left_out)
 
 
@@ -1178,7 +1236,7 @@ def merge_counts(parts: Iterable[Counts], *, max_ngrams: int | None = 16_000_000
         chars += part.chars
         docs += part.documents
         floor = max(floor, part.floor)
-        lines += part.repeated_lines
+        lines += part.repeated_sentences
         left += part.repeated_chars
     keys, counts = tally.totals()
     return Counts(keys, counts, chars, docs, max(floor, tally.floor), lines, left)
@@ -1200,7 +1258,7 @@ def from_counts(vocab: str, counts: Counts, *, order: int = ORDER, max_ngrams: i
         "order": order,
         "ngrams": {str(k): int((orders == k).sum()) for k in range(1, order + 1)},
         "prune_below": floor if floor > 1 else 0,
-        "repeated_lines": counts.repeated_lines,
+        "repeated_sentences": counts.repeated_sentences,
         "repeated_chars": counts.repeated_chars,
     }
     return CharModel(vocab, keys, cnt, stats)

@@ -127,5 +127,5 @@ def test_the_model_goes_to_standard_output_with_dash(tmp_path: Path, capfdbinary
     out = capfdbinary.readouterr().out
     (tmp_path / "from-stdout.npz").write_bytes(out)
     stats = load(tmp_path / "from-stdout.npz").stats
-    assert out[:2] == b"PK" and (stats["documents"], stats["repeated_lines"]) == (3, 57)  # each text learned once
+    assert out[:2] == b"PK" and (stats["documents"], stats["repeated_sentences"]) == (3, 57)  # each text learned once
     assert not (tmp_path / "-").exists() and not (Path.cwd() / "-").exists()

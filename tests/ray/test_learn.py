@@ -20,7 +20,7 @@ import pytest
 from cleaner.cli import main
 from cleaner.errors import InputError
 from cleaner.typos.charmodel import CharModel, learn, load
-from tests.typos.test_charmodel import corpus_lines, distinct_lines
+from tests.typos.test_charmodel import as_learned, corpus_lines
 
 def write_jsonl(path: Path, texts: list[str]) -> None:
     """Records with the texts in ``body``, and some that give no text: blank,
@@ -87,21 +87,21 @@ def test_ray_learns_the_local_model(ray_session: Any, tmp_path: Path, chunk_byte
 
 
 def test_ray_leaves_out_the_repeats_of_each_range(ray_session: Any, tmp_path: Path) -> None:
-    """By default each task leaves out the lines its own range repeats: a
-    corpus in one range gives the local model; a line two ranges both give
-    is counted in each."""
+    """By default each task leaves out the sentences its own range repeats: a
+    corpus in one range gives the local model; a sentence two ranges both
+    give is counted in each."""
     from cleaner.ray.learn import learn_jsonl_files
 
-    texts = distinct_lines(corpus_lines())
+    texts = as_learned(corpus_lines())[0]
     src = tmp_path / "a.jsonl"
     write_jsonl(src, texts + texts[-3:])  # (about 100 KB: one range at the default size)
     model = learn_jsonl_files([str(src)], field="body", min_count=2)
-    assert same(model, learn(texts + texts[-3:], min_count=2)) and model.stats["repeated_lines"] == 3
+    assert same(model, learn(texts + texts[-3:], min_count=2)) and int(model.stats["repeated_sentences"]) > 0  # type: ignore[call-overload]
     first = [t for t in texts if len(t) >= 20][:3]
     far = tmp_path / "far.jsonl"
     write_jsonl(far, texts + first)  # the first ones again at the end: another range
     apart = learn_jsonl_files([str(far)], field="body", chunk_bytes=4096)
-    assert apart.stats["repeated_lines"] == 0 and learn(texts + first).stats["repeated_lines"] == 3
+    assert apart.stats["repeated_sentences"] == 0 and int(learn(texts + first).stats["repeated_sentences"]) >= 3  # type: ignore[call-overload]
 
 
 def test_a_bad_record_stops_both_engines_alike(ray_session: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ from cleaner import explain
 from cleaner.cli import main
 from cleaner.typos.charmodel import count_texts, from_counts, learn, merge_counts, vocabulary_of
 
-from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE, corpus_lines, distinct_lines
+from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE, as_learned, corpus_lines
 
 
 def test_min_count_forgets_what_is_seen_once() -> None:
@@ -145,8 +145,8 @@ def test_counts_of_parts_add_up_to_the_model_of_the_whole(cuts: int) -> None:
     included), counted apart and merged: the local model, array for array."""
     texts = corpus_lines() + ["", "一", "\n", "天气"]
     random.Random(cuts).shuffle(texts)
-    for keep in (True, False):  # (the corpus repeats a line: each part leaves out only its own repeats)
-        corpus = texts if keep else distinct_lines(texts)
+    for keep in (True, False):  # (the corpus repeats sentences: each part leaves out only its own repeats)
+        corpus = texts if keep else as_learned(texts)[0]
         whole = learn(corpus, min_count=2, keep_repeats=keep)
         vocab = vocabulary_of(iter(corpus), keep_repeats=keep)
         bounds = sorted(random.Random(cuts).sample(range(1, len(corpus)), cuts - 1)) if cuts > 1 else []
@@ -157,15 +157,15 @@ def test_counts_of_parts_add_up_to_the_model_of_the_whole(cuts: int) -> None:
 
 
 def test_a_part_leaves_out_the_lines_it_repeats() -> None:
-    """count_texts leaves out the lines its own texts repeat, as learn does,
-    and says how many; a line two parts both give is counted in each."""
+    """count_texts leaves out the sentences its own texts repeat, as learn
+    does, and says how many; one that two parts both give is counted in each."""
     line = "浦东新区今年的建设很快。"
     vocab = vocabulary_of([line])
     one = count_texts([line, "天气。", line, "他说：" + "\n" + line], vocab)
-    assert (one.documents, one.repeated_lines, one.repeated_chars, one.chars) == (3, 2, 2 * len(line), len(line) + 3 + 3)
+    assert (one.documents, one.repeated_sentences, one.repeated_chars, one.chars) == (3, 2, 2 * len(line), len(line) + 3 + 3)
     assert one.counts.tobytes() == count_texts([line, "天气。", "他说："], vocab).counts.tobytes()
     two = merge_counts([count_texts([line], vocab), count_texts([line], vocab)])
-    assert (two.documents, two.repeated_lines) == (2, 0)
+    assert (two.documents, two.repeated_sentences) == (2, 0)
 
 
 def test_counts_over_the_budget_are_pruned_and_say_so() -> None:
@@ -178,7 +178,7 @@ def test_counts_over_the_budget_are_pruned_and_say_so() -> None:
     assert model.stats["chars"] == sum(map(len, texts))
 
 
-# -- repeated lines ------------------------------------------------------------------------------
+# -- repeated sentences ----------------------------------------------------------------------------
 
 
 def test_a_typo_a_feed_repeats_stays_rare() -> None:
@@ -192,46 +192,61 @@ def test_a_typo_a_feed_repeats_stays_rare() -> None:
     trigram = "大顶目"
     assert learn(corpus, min_count=2).trigram_seen(trigram)[1] == False  # noqa: E712
     kept = learn(corpus, min_count=2, keep_repeats=True)
-    assert kept.trigram_seen(trigram)[1] and kept.stats["repeated_lines"] == 0
+    assert kept.trigram_seen(trigram)[1] and kept.stats["repeated_sentences"] == 0
 
 
 def test_repeats_are_compared_whole_and_from_eight_characters() -> None:
-    """Only a line of REPEAT_MIN_CHARS or more that is the same, character for
-    character, is a repeat: a short line (a heading) and a line that differs
-    by one character are learned each time; the lines of a multi-line text
-    are compared one by one, and a text left with no line is no document."""
+    """Only a sentence of REPEAT_MIN_CHARS or more that is the same,
+    character for character, is a repeat: a short line (a heading) and a
+    sentence that differs by one character are learned each time; the lines
+    of a multi-line text are read one by one, and a text left with no line
+    is no document."""
     para = "浦东新区今年的建设很快。"
     m = learn([para, "第一章", "第一章", para.replace("快", "慢"), "标题\n" + para, para + "\n" + para])
-    assert (m.stats["repeated_lines"], m.stats["documents"]) == (3, 5)
+    assert (m.stats["repeated_sentences"], m.stats["documents"]) == (3, 5)
     assert m.stats["chars"] == len(para) * 2 + 3 * 2 + 2
 
 
-def test_the_lines_remembered_are_the_first_ones() -> None:
-    """Past its limit the filter remembers no new line: it leaves out the
-    repeats of the lines it holds and learns the others each time, the same
-    in every run (the first lines in the corpus's order, whatever their
+def test_a_near_copy_is_learned_for_its_new_sentence_only() -> None:
+    """A paragraph printed again with a word changed repeats its other
+    sentences: only the changed one is learned, with a line break where
+    the repeats were (no n-gram spans the gap)."""
+    first = "今年全市经济平稳增长。工业生产稳中有升。消费市场持续回暖。"
+    again = first.replace("稳中有升", "稳中有降")
+    m = learn([first, again, "天气。"])
+    reference = learn([first, "工业生产稳中有降。", "天气。"], keep_repeats=True)
+    assert m.keys.tobytes() == reference.keys.tobytes() and m.counts.tobytes() == reference.counts.tobytes()
+    assert (m.stats["repeated_sentences"], m.stats["repeated_chars"]) == (2, 20)
+    middle = learn([first, "开头不同。" + first.split("。")[1] + "。结尾也不同的。"])  # (a gap inside the line)
+    assert middle.stats["repeated_sentences"] == 1 and middle.stats["chars"] == len(first) + len("开头不同。\n结尾也不同的。")
+
+
+def test_the_sentences_remembered_are_the_first_ones() -> None:
+    """Past its limit the filter remembers no new sentence: it leaves out
+    the repeats of those it holds and learns the others each time, the same
+    in every run (the first ones in the corpus's order, whatever their
     hashes)."""
     from cleaner.typos.charmodel import _Distinct
 
     lines = [f"第{i}条新闻的正文很长。" for i in range(6)]
     chunk = "\n" + "\n".join(lines) + "\n"
     small = _Distinct(limit=4)
-    assert small.filter(chunk, [1] * 6, 66) == (chunk, 6, 66) and small.lines == 0
+    assert small.filter(chunk, [1] * 6, 66) == (chunk, 6, 66) and small.sentences == 0
     text, docs, chars = small.filter(chunk, [1] * 6, 66)  # the same lines again, in the next piece
-    assert text.split("\n")[1:-1] == lines[4:] and (docs, chars, small.lines, small.chars) == (2, 22, 4, 44)
+    assert text.split("\n")[1:-1] == lines[4:] and (docs, chars, small.sentences, small.chars) == (2, 22, 4, 44)
     twice = _Distinct(limit=4)
     assert twice.filter("\n" + "\n".join(lines + lines) + "\n", [1] * 12, 132)[1:] == (6, 66)  # within a piece, every repeat
 
 
 def test_learn_command_says_what_it_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The summary counts the repeated lines left out; --keep-repeats learns every copy."""
+    """The summary counts the repeated sentences left out; --keep-repeats learns every copy."""
     from cleaner.typos.charmodel import load
 
     para = "浦东新区今年的建设很快。"
     corpus = tmp_path / "feed.txt"
     corpus.write_text(f"{para}\n天气。\n{para}\n{para}\n", encoding="utf-8")
     assert main(["learn", str(corpus), "-o", str(tmp_path / "once.npz")]) == 0
-    assert "of 2 texts (2 repeated lines, 24 characters, learned once)" in capsys.readouterr().err
+    assert "of 2 texts (2 repeated sentences, 24 characters, learned once)" in capsys.readouterr().err
     assert main(["learn", "--keep-repeats", str(corpus), "-o", str(tmp_path / "all.npz")]) == 0
     assert "of 4 texts:" in capsys.readouterr().err
-    assert load(tmp_path / "all.npz").stats["documents"] == 4 and load(tmp_path / "once.npz").stats["repeated_lines"] == 2
+    assert load(tmp_path / "all.npz").stats["documents"] == 4 and load(tmp_path / "once.npz").stats["repeated_sentences"] == 2
