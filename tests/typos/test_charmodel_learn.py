@@ -250,3 +250,37 @@ def test_learn_command_says_what_it_left_out(tmp_path: Path, capsys: pytest.Capt
     assert main(["learn", "--keep-repeats", str(corpus), "-o", str(tmp_path / "all.npz")]) == 0
     assert "of 4 texts:" in capsys.readouterr().err
     assert load(tmp_path / "all.npz").stats["documents"] == 4 and load(tmp_path / "once.npz").stats["repeated_sentences"] == 2
+
+
+def test_the_model_is_the_same_whatever_the_hash_seed() -> None:
+    """Python salts str hashes per process; which sentences the filter
+    remembers past its limit depends only on the corpus's order, so
+    processes with other seeds learn the same model.  Here the corpus comes
+    in pieces of about 1,000 characters and the filter has room for 40
+    sentences: it finds fewer repeats than with room for all."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, sys\n"
+        "from cleaner.typos import charmodel\n"
+        "from tests.typos.test_charmodel import corpus_lines\n"
+        "charmodel.VOCAB_SAMPLE, charmodel.CHUNK_CHARS = 5000, 997\n"
+        "charmodel.REPEAT_MEMORY = int(sys.argv[1])\n"
+        "lines = corpus_lines()\n"
+        "m = charmodel.learn(lines + lines[::3] + lines[::2], max_ngrams=None)\n"
+        "print(m.stats['repeated_sentences'], hashlib.sha256(m.keys.tobytes() + m.counts.tobytes()).hexdigest())\n"
+    )
+
+    def run(room: int, seed: str) -> tuple[int, str]:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code, str(room)], env=env, capture_output=True, text=True, check=True, cwd=str(SOURCE.parents[2]))
+        left_out, digest = done.stdout.split()
+        return int(left_out), digest
+
+    small = {run(40, seed) for seed in ("1", "2", "3")}
+    assert len(small) == 1, small
+    (limited, _), = small
+    unlimited, _ = run(1 << 22, "1")
+    assert 0 < limited < unlimited
