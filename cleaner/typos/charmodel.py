@@ -938,7 +938,7 @@ def _chunks(texts: Iterable[str], size: int, first: int, distinct: _Distinct | N
     """The texts joined by line breaks (each document starts with one), in
     pieces of about ``size`` characters, with the number of documents and
     of their characters; the first piece holds at least ``first``.  With
-    ``distinct``, each piece without the lines it has seen before
+    ``distinct``, each piece without the repeats it leaves out
     (:class:`_Distinct`): a document left with no line is not counted."""
     buf: list[str] = []
     lines: list[int] = []  # lines per document
@@ -979,13 +979,14 @@ class _Distinct:
     new article) is learned again: THUCNews's training articles repeat 560
     sentences (28k of 0.8M characters), 37 of them in copies; leaving out
     all 560 or only the 37 gave the same figures on its dev and test
-    pieces, and the copies alone change less of what is learned.  Within a piece of
-    :data:`CHUNK_CHARS` every repeat is found; across pieces, the first
-    :data:`REPEAT_MEMORY` distinct sentences are remembered (a sorted array
-    of their hashes, 8 bytes each) and later ones are compared with those
-    only.  Which are remembered depends only on the corpus's order, so the
-    model is the same in every run.  ``sentences`` and ``chars`` count what
-    was left out."""
+    pieces, and the copies alone change less of what is learned.
+
+    Within a piece of :data:`CHUNK_CHARS` every repeat is found; across
+    pieces, the first :data:`REPEAT_MEMORY` distinct sentences are
+    remembered (a sorted array of their hashes, 8 bytes each) and later
+    ones are compared with those only.  Which are remembered depends only
+    on the corpus's order, so the model is the same in every run.
+    ``sentences`` and ``chars`` count what was left out."""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = REPEAT_MEMORY if limit is None else limit
