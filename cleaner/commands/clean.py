@@ -38,7 +38,7 @@ from .common import (
     total_bytes,
 )
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
-from .learn import LEARN_HELP, with_learned_model
+from .learn import KEEP_REPEATS_HELP, LEARN_HELP, with_learned_model
 
 __all__ = ["EXAMPLES", "add_id_field", "add_parser", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
 
@@ -109,6 +109,7 @@ def add_parser(subparsers: Any) -> None:
     c.add_argument("--quarantine", metavar="FILE", help="with --on-error quarantine: where bad records go, with the reason")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
     c.add_argument("--learn", action="store_true", help=LEARN_HELP)
+    c.add_argument("--keep-repeats", action="store_true", help=KEEP_REPEATS_HELP + " (with --learn)")
     add_engine_options(c)
     add_rule_options(c)
     c.set_defaults(func=cmd_clean)
@@ -177,6 +178,8 @@ def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
     if args.output and len(files) > 1 and not args.jsonl and not parquet_run(files):
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
     check_id_field(args)
+    if args.keep_repeats and not args.learn:
+        raise UsageError("--keep-repeats says how --learn learns: add --learn, or learn a model with `cleaner learn --keep-repeats` and give it to --model")
     if args.in_place and args.jsonl and args.on_error == "skip":
         raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
     named = (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine))

@@ -28,10 +28,16 @@ from .formats import resolve_inputs
 if TYPE_CHECKING:
     from ..typos.charmodel import CharModel
 
-__all__ = ["add_parser", "cmd_learn", "corpus_texts", "LEARN_HELP", "with_learned_model"]
+__all__ = ["add_parser", "cmd_learn", "corpus_texts", "KEEP_REPEATS_HELP", "LEARN_HELP", "with_learned_model"]
 
 #: bytes read to detect a text file's encoding
 SNIFF = 1 << 20
+#: the help of ``--keep-repeats`` (``cleaner learn`` and ``cleaner clean --learn``)
+KEEP_REPEATS_HELP = (
+    "learn a sentence (of 8 characters or more) each time the corpus gives it; by default a repeated sentence is learned once, "
+    "so that a feed that prints an article again, even with a word changed, does not make its typos common "
+    "(the summary says how many were left out)"
+)
 #: the help of ``cleaner clean --learn``
 LEARN_HELP = "learn a character model from the input files first (a second pass), for --model's context repair"
 
@@ -61,7 +67,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: n-grams of three characters or more are dropped, rarest first, while the model holds more than N (default 16,000,000: a model of about 64 MB on disk; learning peaks at about 1 GB of memory whatever the corpus size)")
-    p.add_argument("--keep-repeats", action="store_true", help="learn a sentence (of 8 characters or more) each time the corpus gives it; by default a repeated sentence is learned once, so that a feed that prints an article again, even with a word changed, does not make its typos common (the summary says how many were left out)")
+    p.add_argument("--keep-repeats", action="store_true", help=KEEP_REPEATS_HELP)
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     add_engine_options(p, ray="Ray tasks count the n-grams of each part of the input and the counts are added up, "
                        "the local engine's model while the corpus's distinct n-grams fit --max-ngrams")
@@ -220,7 +226,9 @@ def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: C
     t0 = time.perf_counter()
     skip_bad = getattr(args, "on_error", "stop") != "stop"
     texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, skip_bad=skip_bad)
-    model = learn(texts, min_count=2)  # each typo of the input is seen once: forget what is seen once
+    # each typo of the input is seen once: forget what is seen once (a
+    # sentence the input repeats is learned once unless --keep-repeats)
+    model = learn(texts, min_count=2, keep_repeats=getattr(args, "keep_repeats", False))
     model.stats["from_input"] = True  # a typo seen only in its own document stays a suspect
     if not getattr(args, "quiet", False):
         print(f"cleaner: learned {model.stats['chars']:,} characters of {len(files)} input file(s){_repeats(model.stats)} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)

@@ -252,6 +252,24 @@ def test_learn_command_says_what_it_left_out(tmp_path: Path, capsys: pytest.Capt
     assert load(tmp_path / "all.npz").stats["documents"] == 4 and load(tmp_path / "once.npz").stats["repeated_sentences"] == 2
 
 
+def test_clean_learn_keeps_repeats_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``clean --learn --keep-repeats`` learns every copy (the summary names
+    no sentence left out); ``--keep-repeats`` without ``--learn`` is a usage
+    error, since no model is learned then."""
+    para = "浦东新区今年的建设很快。"
+    corpus = tmp_path / "feed.txt"
+    corpus.write_text(f"{para}\n天气。\n{para}\n{para}\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    assert main(["clean", "--learn", str(corpus), "-o", str(out)]) == 0
+    assert "learned 15 characters of 1 input file(s) (2 repeated sentences, 24 characters, learned once)" in capsys.readouterr().err
+    assert main(["clean", "--learn", "--keep-repeats", str(corpus), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "cleaner: learned 39 characters of 1 input file(s) in" in err and "repeated" not in err
+    assert main(["clean", "--keep-repeats", str(corpus), "-o", str(tmp_path / "none.txt")]) == 2
+    assert "--keep-repeats says how --learn learns" in capsys.readouterr().err
+    assert not (tmp_path / "none.txt").exists()
+
+
 def test_the_model_is_the_same_whatever_the_hash_seed() -> None:
     """Python salts str hashes per process; which sentences the filter
     remembers past its limit depends only on the corpus's order, so
