@@ -22,7 +22,7 @@ from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..records import BadRecord, read_jsonl
 from ..textio import decode, open_input, read_lines
-from .common import add_engine_options, check_encoding, check_engine, check_outputs, ray_engine
+from .common import Progress, add_engine_options, check_encoding, check_engine, check_outputs, ray_engine, total_bytes
 from .formats import resolve_inputs
 
 if TYPE_CHECKING:
@@ -68,54 +68,63 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: n-grams of three characters or more are dropped, rarest first, while the model holds more than N (default 16,000,000: a model of about 64 MB on disk; learning peaks at about 1 GB of memory whatever the corpus size)")
     p.add_argument("--keep-repeats", action="store_true", help=KEEP_REPEATS_HELP)
-    p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")
     add_engine_options(p, ray="Ray tasks count the n-grams of each part of the input and the counts are added up, "
                        "the local engine's model while the corpus's distinct n-grams fit --max-ngrams")
     p.set_defaults(func=cmd_learn, output_dir=None)  # no output folder to leave out of folder inputs
 
 
-def _text_lines(name: str, encoding: str | None) -> Iterator[str]:
+def _text_lines(name: str, encoding: str | None, progress: Progress) -> Iterator[str]:
     with open_input(name) as fh:
         head = fh.read(SNIFF)
         rest = fh.readline() if len(head) == SNIFF else b""
         text, enc = decode(head + rest, name, encoding)
-        yield from text.split("\n")
+        lines = text.split("\n")
+        progress.update(len(head) + len(rest), docs=len(lines))
+        yield from lines
         lineno = text.count("\n") + 1
         for raw in fh:
             lineno += 1
+            progress.update(len(raw))
             try:
                 yield raw.decode(enc).rstrip("\r\n")
             except UnicodeDecodeError:
                 raise InputError(f"{name}: line {lineno} is not {enc}: give --encoding") from None
 
 
-def _jsonl_texts(name: str, field: str, *, encoding: str, skip_bad: bool) -> Iterator[str]:
+def _jsonl_texts(name: str, field: str, *, encoding: str, skip_bad: bool, progress: Progress) -> Iterator[str]:
     """One field of each record, read as ``cleaner clean --jsonl`` reads it;
     a bad record is bad input naming its line, or left out (``skip_bad``)."""
     label = "<stdin>" if name == "-" else name
     for item in read_jsonl(read_lines(name), label, field, encoding=encoding):
         if isinstance(item, BadRecord):
+            progress.update(len(item.raw))
             if skip_bad:
                 continue
             raise InputError(f"{label}: line {item.line}: {item.reason}")
+        progress.update(item.nbytes)  # (its line's end included; a blank line is not counted)
         yield item.text
 
 
-def _parquet_texts(name: str, field: str) -> Iterator[str]:
+def _parquet_texts(name: str, field: str, progress: Progress) -> Iterator[str]:
     try:
         require_pyarrow()
     except ImportError as exc:
         raise UsageError(str(exc)) from None
-    return (doc.text for doc in parquet_documents([name], field))
+    for doc in parquet_documents([name], field):
+        progress.update(0)  # the bar counts rows: a table's bytes are not its text's
+        yield doc.text
 
 
 def corpus_texts(
-    files: Sequence[str], *, jsonl: bool = False, field: str = "text", encoding: str | None = None, skip_bad: bool = False
+    files: Sequence[str], *, jsonl: bool = False, field: str = "text", encoding: str | None = None, skip_bad: bool = False, progress: Progress | None = None
 ) -> Iterator[str]:
     """The texts of a corpus, lazily: the column ``field`` of Parquet files
     (by the extension), one field of each JSON Lines record (``jsonl``; a bad
     record is bad input, or left out with ``skip_bad``), or the lines of
-    text files; empty texts left out.
+    text files; empty texts left out.  ``progress`` counts the bytes read
+    (of text files and JSON Lines: the file's bytes, line ends included)
+    and the lines or records.
 
     >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -124,13 +133,14 @@ def corpus_texts(
     ...     list(corpus_texts([path], jsonl=True, skip_bad=True))
     ['今天', '天气']
     """
+    counted = progress or Progress(False, None)
     for name in files:
         if is_parquet(name):
-            texts = _parquet_texts(name, field)
+            texts = _parquet_texts(name, field, counted)
         elif jsonl:
-            texts = _jsonl_texts(name, field, encoding=encoding or "utf-8", skip_bad=skip_bad)
+            texts = _jsonl_texts(name, field, encoding=encoding or "utf-8", skip_bad=skip_bad, progress=counted)
         else:
-            texts = _text_lines(name, encoding)
+            texts = _text_lines(name, encoding, counted)
         yield from (t for t in texts if t.strip())
 
 
@@ -155,7 +165,12 @@ def cmd_learn(args: argparse.Namespace) -> int:
         model = _learn_on_ray(args, files)
     else:
         check_engine(args, files)
-        model = learn(corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding), max_ngrams=args.max_ngrams, keep_repeats=args.keep_repeats)
+        progress = Progress(not args.quiet and sys.stderr.isatty(), total_bytes(files))
+        try:
+            texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, progress=progress)
+            model = learn(texts, max_ngrams=args.max_ngrams, keep_repeats=args.keep_repeats)
+        finally:
+            progress.close()
     if not model.stats["chars"]:
         raise InputError("the corpus holds no text: nothing to learn")
     if args.output == "-":
@@ -225,10 +240,14 @@ def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: C
         raise UsageError("--learn and --model both give a model: use one")
     t0 = time.perf_counter()
     skip_bad = getattr(args, "on_error", "stop") != "stop"
-    texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, skip_bad=skip_bad)
-    # each typo of the input is seen once: forget what is seen once (a
-    # sentence the input repeats is learned once unless --keep-repeats)
-    model = learn(texts, min_count=2, keep_repeats=getattr(args, "keep_repeats", False))
+    progress = Progress(not getattr(args, "quiet", False) and sys.stderr.isatty(), total_bytes(files))
+    try:
+        texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, skip_bad=skip_bad, progress=progress)
+        # each typo of the input is seen once: forget what is seen once (a
+        # sentence the input repeats is learned once unless --keep-repeats)
+        model = learn(texts, min_count=2, keep_repeats=getattr(args, "keep_repeats", False))
+    finally:
+        progress.close()
     model.stats["from_input"] = True  # a typo seen only in its own document stays a suspect
     if not getattr(args, "quiet", False):
         print(f"cleaner: learned {model.stats['chars']:,} characters of {len(files)} input file(s){_repeats(model.stats)} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)

@@ -302,3 +302,34 @@ def test_the_model_is_the_same_whatever_the_hash_seed() -> None:
     (limited, _), = small
     unlimited, _ = run(1 << 22, "1")
     assert 0 < limited < unlimited
+
+
+class _Counted:
+    """A stand-in for the progress bar: what it was told."""
+
+    def __init__(self) -> None:
+        self.nbytes = self.docs = 0
+
+    def update(self, nbytes: int, *, docs: int = 1) -> None:
+        self.nbytes += nbytes
+        self.docs += docs
+
+
+def test_learning_reports_its_progress_in_bytes_read(tmp_path: Path) -> None:
+    """``cleaner learn`` and ``clean --learn`` show a bar on a terminal: the
+    corpus's texts count the bytes of the files they come from (text past
+    the sniffed head line by line, JSON Lines record by record) and the
+    lines or records, so the bar ends at the files' size."""
+    from cleaner.commands.learn import SNIFF, corpus_texts
+
+    big = tmp_path / "big.txt"
+    line = "今天天气很好，我们去公园散步。\r\n"
+    big.write_text(line * (SNIFF // len(line.encode()) + 500), encoding="utf-8", newline="")
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"text": "今天"}\n{"text": 1}\n{"text": "天气"}\n', encoding="utf-8")
+    counted = _Counted()
+    texts = list(corpus_texts([str(big)], progress=counted))  # type: ignore[arg-type]
+    assert counted.nbytes == big.stat().st_size and counted.docs >= len(texts) > SNIFF // len(line.encode())
+    counted = _Counted()
+    assert list(corpus_texts([str(records)], jsonl=True, skip_bad=True, progress=counted)) == ["今天", "天气"]  # type: ignore[arg-type]
+    assert (counted.nbytes, counted.docs) == (records.stat().st_size, 3)
