@@ -35,7 +35,6 @@ from .common import (
     jobs_of,
     make_folder,
     ray_engine,
-    total_bytes,
 )
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
 from .learn import KEEP_REPEATS_HELP, LEARN_HELP, with_learned_model
@@ -203,29 +202,25 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.learn:  # after every usage check: learning reads the whole input once
         config = with_learned_model(args, files, config)
     stats = Stats()
-    progress = Progress(not args.quiet and sys.stderr.isatty(), total_bytes(files))
-    try:
-        with contextlib.ExitStack() as stack:
-            if args.engine == "ray":
-                # Ray starts before any output file is opened: a start that is
-                # interrupted (Ray has its own SIGTERM handlers then) leaves nothing.
-                stack.enter_context(ray_engine().session(args.ray_address))
-            # Every output is written to a temporary file and put in place
-            # only when the whole run succeeds (see Outputs).
-            outs = stack.enter_context(Outputs())
-            report = outs.open(args.report) if args.report else None
-            quarantine = outs.open(args.quarantine) if args.quarantine else None
-            if args.output_dir:
-                make_folder(args.output_dir)
-            if parquet:  # its own outputs: tables, not lines
-                clean_parquet(args, config, jobs, outs, report, stats, progress)
-            elif args.jsonl:
-                out = _outputs(args, files, outs, stack)
-                _clean_records(args, files, config, jobs, LineWriter(out, report, quarantine, args.on_error, stats, progress))
-            else:
-                _clean_texts(args, files, config, jobs, _outputs(args, files, outs, stack), report, stats, progress)
-    finally:
-        progress.close()
+    with Progress.of_inputs(files, quiet=args.quiet) as progress, contextlib.ExitStack() as stack:
+        if args.engine == "ray":
+            # Ray starts before any output file is opened: a start that is
+            # interrupted (Ray has its own SIGTERM handlers then) leaves nothing.
+            stack.enter_context(ray_engine().session(args.ray_address))
+        # Every output is written to a temporary file and put in place
+        # only when the whole run succeeds (see Outputs).
+        outs = stack.enter_context(Outputs())
+        report = outs.open(args.report) if args.report else None
+        quarantine = outs.open(args.quarantine) if args.quarantine else None
+        if args.output_dir:
+            make_folder(args.output_dir)
+        if parquet:  # its own outputs: tables, not lines
+            clean_parquet(args, config, jobs, outs, report, stats, progress)
+        elif args.jsonl:
+            out = _outputs(args, files, outs, stack)
+            _clean_records(args, files, config, jobs, LineWriter(out, report, quarantine, args.on_error, stats, progress))
+        else:
+            _clean_texts(args, files, config, jobs, _outputs(args, files, outs, stack), report, stats, progress)
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     return 0

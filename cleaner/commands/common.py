@@ -474,6 +474,18 @@ class Progress:
             )
         self.docs = 0
 
+    @classmethod
+    def of_inputs(cls, files: Sequence[str], *, quiet: bool) -> Progress:
+        """The bar of a run over ``files``: on when stderr is a terminal and
+        not ``quiet``, its total the files' bytes where known (:func:`total_bytes`)."""
+        return cls(not quiet and sys.stderr.isatty(), total_bytes(files))
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def update(self, nbytes: int, *, docs: int = 1) -> None:
         """One more document (or ``docs`` more), of ``nbytes`` bytes."""
         before = self.docs

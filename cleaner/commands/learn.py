@@ -22,7 +22,7 @@ from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..records import BadRecord, read_jsonl
 from ..textio import decode, open_input, read_lines
-from .common import Progress, add_engine_options, check_encoding, check_engine, check_outputs, ray_engine, total_bytes
+from .common import Progress, add_engine_options, check_encoding, check_engine, check_outputs, ray_engine
 from .formats import resolve_inputs
 
 if TYPE_CHECKING:
@@ -165,12 +165,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
         model = _learn_on_ray(args, files)
     else:
         check_engine(args, files)
-        progress = Progress(not args.quiet and sys.stderr.isatty(), total_bytes(files))
-        try:
+        with Progress.of_inputs(files, quiet=args.quiet) as progress:
             texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, progress=progress)
             model = learn(texts, max_ngrams=args.max_ngrams, keep_repeats=args.keep_repeats)
-        finally:
-            progress.close()
     if not model.stats["chars"]:
         raise InputError("the corpus holds no text: nothing to learn")
     if args.output == "-":
@@ -240,14 +237,11 @@ def with_learned_model(args: argparse.Namespace, files: Sequence[str], config: C
         raise UsageError("--learn and --model both give a model: use one")
     t0 = time.perf_counter()
     skip_bad = getattr(args, "on_error", "stop") != "stop"
-    progress = Progress(not getattr(args, "quiet", False) and sys.stderr.isatty(), total_bytes(files))
-    try:
+    with Progress.of_inputs(files, quiet=getattr(args, "quiet", False)) as progress:
         texts = corpus_texts(files, jsonl=args.jsonl, field=args.field, encoding=args.encoding, skip_bad=skip_bad, progress=progress)
         # each typo of the input is seen once: forget what is seen once (a
         # sentence the input repeats is learned once unless --keep-repeats)
         model = learn(texts, min_count=2, keep_repeats=getattr(args, "keep_repeats", False))
-    finally:
-        progress.close()
     model.stats["from_input"] = True  # a typo seen only in its own document stays a suspect
     if not getattr(args, "quiet", False):
         print(f"cleaner: learned {model.stats['chars']:,} characters of {len(files)} input file(s){_repeats(model.stats)} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
