@@ -286,12 +286,15 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     from ..charmodel import FIRST_ID
 
     trad = guards.traditional_chars()
+    listed_at: dict[int, list[str]] = {}  # by position, once: a scan of listed per suspect was quadratic in a long text
+    for p, x in listed:
+        listed_at.setdefault(p, []).append(x)
     at: list[int] = []
     alts: list[str] = []
     for i in lone:
         if not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff"):
             continue
-        seen = {text[i], *(x for p, x in listed if p == i)}
+        seen = {text[i], *listed_at.get(i, ())}
         for x in sorted(two_steps(text[i], nb_fn)):
             if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:
                 at.append(i)
