@@ -283,29 +283,45 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     """
     if settings.CONTEXT_TWO_STEP_BESIDE is None or not lone:
         return [], []
-    from ..charmodel import FIRST_ID
+    from ..charmodel import BITS, FIRST_ID
 
     trad = guards.traditional_chars()
-    listed_at: dict[int, list[str]] = {}  # by position, once: a scan of listed per suspect was quadratic in a long text
-    for p, x in listed:
-        listed_at.setdefault(p, []).append(x)
+    rows: dict[str, tuple[list[str], np.ndarray]] = {}  # per written character, once: its characters two steps away that may be proposed, and their ids
     at: list[int] = []
-    alts: list[str] = []
+    chars: list[list[str]] = []  # per position of at
+    arrays: list[np.ndarray] = []
     for i in lone:
         if not (0 < i < len(text) - 1 and "\u4e00" <= text[i - 1] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff"):
             continue
-        seen = {text[i], *listed_at.get(i, ())}
-        for x in sorted(two_steps(text[i], nb_fn)):
-            if x not in seen and "\u4e00" <= x <= "\u9fff" and x not in trad:
-                at.append(i)
-                alts.append(x)
+        c = text[i]
+        row = rows.get(c)
+        if row is None:
+            xs = [x for x in sorted(two_steps(c, nb_fn)) if x != c and "\u4e00" <= x <= "\u9fff" and x not in trad]
+            known = cm.ids("".join(xs)).astype(np.int64)
+            keep = np.flatnonzero(known >= FIRST_ID)  # those the model knows
+            row = rows[c] = ([xs[k] for k in keep.tolist()], known[keep])
+        if row[0]:
+            at.append(i)
+            chars.append(row[0])
+            arrays.append(row[1])
     if not at:
         return [], []
-    ids, new, where = cm.ids(text), cm.ids("".join(alts)), np.asarray(at, dtype=np.int64)
-    least = max(settings.CONTEXT_TWO_STEP_BESIDE, 1)
-    keep = (new >= FIRST_ID) & ((cm.count(np.stack((ids[where - 1], new), axis=1)) >= least) | (cm.count(np.stack((new, ids[where + 1]), axis=1)) >= least))
-    picked = np.flatnonzero(keep).tolist()
-    return [at[k] for k in picked], [alts[k] for k in picked]
+    sizes = np.fromiter(map(len, chars), dtype=np.int64, count=len(chars))
+    owner = np.repeat(np.arange(len(at), dtype=np.int64), sizes)  # (the candidates: per position, by code point)
+    where, new = np.asarray(at, dtype=np.int64)[owner], np.concatenate(arrays)
+    ids = cm.ids(text).astype(np.int64)
+    bits = _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE, 1))  # the pairs written that often: two bit reads, not two searches of the n-gram table
+
+    def written(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        key = left << BITS | right
+        return (bits[key >> 3] >> (key & 7) & 1).astype(bool)
+
+    picked = np.flatnonzero(written(ids[where - 1], new) | written(new, ids[where + 1]))
+    first = np.cumsum(sizes) - sizes  # where each position's candidates begin
+    of = owner[picked]
+    found = [(at[s], chars[s][k]) for s, k in zip(of.tolist(), (picked - first[of]).tolist())]
+    found = [(i, x) for i, x in found if (i, x) not in listed]  # the few that pass: not listed there already
+    return [i for i, _ in found], [x for _, x in found]
 
 
 def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequence[int], runs: tuple[np.ndarray, ...], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
