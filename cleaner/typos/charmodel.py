@@ -103,6 +103,18 @@ def ngram_key(ids: Sequence[int]) -> int:
     for k, x in enumerate(reversed(ids)):
         key |= x << (BITS * k)
     return key
+
+
+def ngram_keys(rows: np.ndarray) -> np.ndarray:
+    """The table keys (uint64) of rows of ids (shape (M, k), k <= 5, each
+    id below ``1 << BITS``): :func:`ngram_key` of each row, in one pass;
+    equal rows, equal keys.
+
+    >>> ngram_keys(np.array([[16, 17], [17, 16]])).tolist() == [ngram_key([16, 17]), ngram_key([17, 16])]
+    True
+    """
+    rows = np.asarray(rows)
+    return _pack(rows, rows.shape[1], rows.shape[1])
 _LOW = np.uint64((1 << _ORDER_SHIFT) - 1)
 #: orders whose keys the C look-ups find by their first id (BITS * 5 < 60)
 _RADIX_ORDERS = 5
@@ -487,7 +499,7 @@ class CharModel:
         >>> [c.tolist() for c in m.counts_of(m.ids("天气").reshape(1, 2), m.ids("气很好").reshape(1, 3))]
         [[2], [2]]
         """
-        keys = [_pack(np.asarray(t), t.shape[1], t.shape[1]) for t in tables]
+        keys = [ngram_keys(t) for t in tables]
         idx = self._find(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
         found = np.where(idx >= 0, self.counts[np.maximum(idx, 0)], 0).astype(np.int64)
         if not keys:

@@ -89,16 +89,18 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
 def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None) -> list[np.ndarray]:
     """:func:`rare_ngrams` for each order of ``orders``, in one look-up
     (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None)."""
-    from ..charmodel import EDGE, windows
+    from ..charmodel import EDGE, ngram_keys, windows
 
-    tables, limits = [], []
+    keys, limits = [], []
     for n in orders:
         padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
-        grams = windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1)
-        limit = np.full(len(grams), settings.CONTEXT_DETECT if detect is None else detect, dtype=np.int64)
+        key = ngram_keys(windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1))
+        limit = np.full(len(key), settings.CONTEXT_DETECT if detect is None else detect, dtype=np.int64)
         if cm.stats.get("from_input"):
-            _, back, own = np.unique(grams, axis=0, return_inverse=True, return_counts=True)
-            limit += own[back.reshape(-1)]
-        tables.append(grams)
+            _, back, own = np.unique(key, return_inverse=True, return_counts=True)  # of the keys: a unique of the rows (axis=0) cost 0.2 ms a piece
+            limit += own[back]
+        keys.append(key)
         limits.append(limit)
-    return [c <= limit for c, limit in zip(cm.counts_of(*tables), limits)]
+    counts = cm.counts_of_keys(np.concatenate(keys))
+    ends = np.cumsum([len(k) for k in keys])
+    return [c <= limit for c, limit in zip(np.split(counts, ends[:-1]), limits)]
