@@ -6,7 +6,7 @@ n-gram counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -42,7 +42,7 @@ def suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
     ids = cm.ids(text)
     han = han_mask(text)
     if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
-        pairs, triples = _rare_grams(ids, cm, (2, 3))
+        pairs, triples = _rare_grams(ids, cm, DETECT_ORDERS)
         triples = triples[1:-1]
         weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else _rare_grams(ids, cm, (2,), detect=settings.CONTEXT_NEAR_PAIRS)[0]
     else:
@@ -86,19 +86,56 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
     return _rare_grams(ids, cm, (n,))[0]
 
 
-def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None) -> list[np.ndarray]:
-    """:func:`rare_ngrams` for each order of ``orders``, in one look-up
-    (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None)."""
+#: the orders of the n-grams that find the suspects (pairs and triples)
+DETECT_ORDERS = (2, 3)
+#: the ``stats`` key of a model's view that reads a segment of a longer
+#: text learned from the input: the whole text's own n-grams
+#: (:func:`own_ngrams`; :func:`.segments.score_segments`)
+OWN_NGRAMS = "own_ngrams"
+
+
+def own_ngrams(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct n-grams of :data:`DETECT_ORDERS` of a text (its ids,
+    padded as :func:`rare_ngrams` pads them) as sorted table keys, and how
+    often the text holds each.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["北京北京"])
+    >>> keys, counts = own_ngrams(cm.ids("北京北京"))
+    >>> sorted(counts.tolist())  # pairs: edge-北, 北京 twice, 京北, 京-edge; triples: 6, one each
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 2]
+    """
+    keys, counts = np.unique(np.concatenate([_padded_keys(ids, n) for n in DETECT_ORDERS]), return_counts=True)
+    return keys, counts
+
+
+def _padded_keys(ids: np.ndarray, n: int) -> np.ndarray:
+    """The table keys of the ``n``-grams of ``ids`` padded with ``n - 1``
+    edges either side."""
     from ..charmodel import EDGE, ngram_keys, windows
 
+    padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
+    return ngram_keys(windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1))
+
+
+def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None) -> list[np.ndarray]:
+    """:func:`rare_ngrams` for each order of ``orders``, in one look-up
+    (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None).
+    A model's view for a segment of a longer text (``stats[OWN_NGRAMS]``)
+    leaves out the whole text's own occurrences, not the segment's."""
+    own = cast("tuple[np.ndarray, np.ndarray] | None", cm.stats.get(OWN_NGRAMS))
     keys, limits = [], []
     for n in orders:
-        padded = np.concatenate((np.full(n - 1, EDGE, dtype=np.int64), ids, np.full(n - 1, EDGE, dtype=np.int64)))
-        key = ngram_keys(windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1))
+        key = _padded_keys(ids, n)
         limit = np.full(len(key), settings.CONTEXT_DETECT if detect is None else detect, dtype=np.int64)
         if cm.stats.get("from_input"):
-            _, back, own = np.unique(key, return_inverse=True, return_counts=True)  # of the keys: a unique of the rows (axis=0) cost 0.2 ms a piece
-            limit += own[back]
+            if own is None:
+                _, back, times = np.unique(key, return_inverse=True, return_counts=True)  # of the keys: a unique of the rows (axis=0) cost 0.2 ms a piece
+                limit += times[back]
+            else:
+                whole, times = own
+                at = np.minimum(np.searchsorted(whole, key), len(whole) - 1)
+                limit += np.where(whole[at] == key, times[at], 0)
         keys.append(key)
         limits.append(limit)
     counts = cm.counts_of_keys(np.concatenate(keys))

@@ -16,7 +16,8 @@ from . import settings
 from .alikes import Neighbours
 from .damaged import doubted, still_damaged
 from .indels import find_indels
-from .score import Scored, noise_penalty, score_all
+from .score import Scored, noise_penalty
+from .segments import score_segments
 from .vetoes import function_swap, in_a_list_of_names, modifies_a_title, own_rare_char
 from .words import long_span
 
@@ -48,7 +49,7 @@ def find_in_context(
     the model."""
     threshold = settings.CONTEXT_THRESHOLD if threshold is None else threshold
     suggest = settings.CONTEXT_SUGGEST if suggest_threshold is None else suggest_threshold
-    scored, plausible = score_all(text, cm, banned, neighbours, word_model)
+    scored, plausible = score_segments(text, cm, banned, neighbours, word_model)
     found = [c for c in scored if c.score >= suggest + (0.0 if c.isolated else settings.CONTEXT_UNISOLATED)]
     penalty = noise_penalty(plausible, len(text))
     if not found:

@@ -338,3 +338,10 @@ INDEL_APPLY = False
 #: keeps 一如往常 of a CSC sentence and loses one right insertion of 15
 #: there (none of 13 on the dev split)
 INDEL_TWO_WORDS = 4.0
+
+
+#: with a model learned from its input (``clean --learn``), a text longer
+#: than this is scored in segments of at most this many characters, each
+#: one's own n-grams left out (:mod:`.segments`); None: the whole text at
+#: once (one 430 KB document took 3.5 GB that way)
+CONTEXT_SEGMENT: int | None = 4000
