@@ -42,7 +42,20 @@ def test_clean_learn_repairs_with_a_model_of_its_own_input(tmp_path: Path, capsy
     assert main(["clean", "--learn", "--only", "ocr_confusion", "--output-dir", str(out), str(corpus), str(page)]) == 0
     assert (out / "page.txt").read_text(encoding="utf-8") == right + "\n"
     assert (out / "corpus.txt").read_text(encoding="utf-8") == without  # the model changes nothing more there
-    assert "cleaner: learned" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cleaner: learned" in err and "one file alone" not in err  # two files: no note
+
+
+def test_clean_learn_says_one_text_file_teaches_little(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One text file is one document whose own n-grams are left out: the
+    summary says so, and what to do."""
+    page = tmp_path / "page.txt"
+    page.write_text("".join((SOURCE / name).read_text(encoding="utf-8") for name in FILES[:2]), encoding="utf-8")
+    assert main(["clean", "--learn", "--only", "ocr_confusion", "-o", str(tmp_path / "out.txt"), str(page)]) == 0
+    err = capsys.readouterr().err
+    assert "one file alone teaches little" in err and "--model MODEL" in err
+    assert main(["clean", "--learn", "--quiet", "--only", "ocr_confusion", "-o", str(tmp_path / "out2.txt"), str(page)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_clean_learn_refuses_stdin_and_a_second_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
