@@ -2175,15 +2175,19 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* proposals(keys, filter, bits, radix, counts, pair_keys, mids, mcounts,
      *           mstarts, alike_keys, alike_rank, alike_deficit, alike_starts,
      *           id_table, vocab_codes, trad, ids, cps, params, two_keys,
-     *           two_starts, beside_bits, written_bits, near_bits)
+     *           two_starts, beside_bits, written_bits, near_bits, given)
      * -> (isolated positions, candidate positions, code points, deficits,
      *     kinds, then the positions, code points and deficits of the
      *     look-alikes left out) as bytearrays of int64 (deficits float64),
      *     or NotImplemented: cleaner.typos.context.proposals._py_proposals's
      *     candidates in its order (by position: the look-alikes by their
      *     place in the row, then the corpus's or the long-word proposals),
-     *     with params[P_APART] those of context.proposals._split_apart apart */
-    if (!arity("proposals", nargs, 24))
+     *     with params[P_APART] those of context.proposals._split_apart apart;
+     *     given: b"" to find the suspects here, or one byte a character (2
+     *     an isolated suspect, 1 another, 0 none: _suspect_masks of a
+     *     model learned from its input, whose text's own n-grams do not
+     *     count) */
+    if (!arity("proposals", nargs, 25))
         return NULL;
     static const Py_ssize_t size[20] = {4, 8, 8, 4, 8, 8, 8, 8, 8, 2, 8, 1, 8, 8, 8, 8, 8, 1, 1, 1};
     const char *kinds[20] = {"I", I64_KINDS, I64_KINDS, "I", I64_KINDS, I64_KINDS, I64_KINDS, "d", I64_KINDS, "H", I64_KINDS, "B?", I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, I64_KINDS, "B", "B", "B"};
@@ -2191,6 +2195,8 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     NgramTable tb;
     PyObject *out = Py_NotImplemented;
     Cands cs = {0}, away = {0}; /* away: the look-alikes left out (par[P_APART]: at isolated suspects, written beside neither neighbour) */
+    Py_buffer gv;
+    int have_given = 0;
     uint64_t *pkeys = NULL; /* the pending long-word proposals: four 4-gram keys each, and their place in cs */
     Py_ssize_t *pat = NULL, npend = 0, cappend = 0;
     unsigned char *keep = NULL;
@@ -2223,6 +2229,12 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < n; i++) /* _pack's ids: below 4,096 */
         if (ids[i] < 0 || ids[i] >= CM_IDS || cps[i] < 0)
             goto done;
+    if (get_typed(args[24], &gv, 1, "B?", 0))
+        goto done;
+    have_given = 1;
+    const unsigned char *given = gv.len ? gv.buf : NULL;
+    if (given != NULL && gv.len != n)
+        goto done;
     int64_t detect = par[P_DETECT];
     iso = PyMem_Malloc((n + 1) * sizeof(int64_t));
     flag = PyMem_Malloc(n + 1);
@@ -2235,6 +2247,13 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      * isolated, 2 an isolated one, 0 neither */
 #define P(j) ((j) == 0 || (j) == n + 1 ? (uint64_t)CM_EDGE : (uint64_t)ids[(j) - 1])
     Py_ssize_t niso = 0;
+    if (given != NULL) /* the suspects found by the caller */
+        for (Py_ssize_t j = 0; j < n; j++) {
+            flag[j] = given[j] <= 2 ? given[j] : 0;
+            if (flag[j] == 2)
+                iso[niso++] = j;
+        }
+    else {
     /* the pairs' indices (n + 1, in pidx), then the triples' of the Han
      * characters not isolated (in tidx at their place), each batch in one
      * ngram_index_many: CharModel.neighbour_counts of what decides */
@@ -2282,13 +2301,14 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t q = 0; q < ntri; q++) /* found: isolated, or the triple written at most detect times */
         if ((tidx[q] >= 0 ? (int64_t)counts[tidx[q]] : 0) <= detect)
             flag[tpos[q]] = 1;
-    for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
-        flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
     PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
 #undef NEAR_OK
 #undef PAIR_BIT
 #undef PAIR_COUNT
 #undef P
+    }
+    for (Py_ssize_t j = 0; j < n; j++) /* the suspects of the detection chosen, less traditional characters */
+        flag[j] = (par[P_PAIRS] ? flag[j] == 2 : flag[j] != 0) && !trad[cps[j]] ? flag[j] : 0;
     /* the middles of each suspect's pair of neighbours: the run of pair_keys
      * [lo, hi) of the pair: lo searched for all suspects side by side
      * (lower_bound_i64_many in the pair's bucket), hi by a gallop from lo
@@ -2616,6 +2636,8 @@ done:
     PyMem_Free(flag);
     PyMem_Free(mrange);
     PyMem_Free(mkey);
+    if (have_given)
+        PyBuffer_Release(&gv);
     release_typed(v, held);
     if (out == Py_NotImplemented)
         Py_INCREF(out);

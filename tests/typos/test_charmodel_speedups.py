@@ -6,6 +6,8 @@ replace.  The comparisons skip when the module is not built."""
 
 from __future__ import annotations
 
+import copy
+
 import random
 from collections import Counter
 
@@ -256,12 +258,36 @@ def _swapped(rng: random.Random, text: str, *, steps: int = 1) -> str:
     return "".join(chars)
 
 
-def test_proposals_leave_other_neighbours_and_models_of_their_input_to_python(fast, cm):
-    nb = context.score._default_neighbours()
+def test_proposals_leave_other_neighbours_to_python(fast, cm):
     assert context.proposals._c_proposals("我们在北涼工作", cm, lambda c: [("京", 1.0)]) is None
-    own = learn(["我们在北京工作。"] * 3, keep_repeats=True)
-    own.stats["from_input"] = True
-    assert context.proposals._c_proposals("我们在北涼工作", own, nb) is None
+
+
+def test_proposals_of_a_model_learned_from_its_input_are_identical(fast, cm, monkeypatch):
+    """With a model learned from its input (``clean --learn``) the suspects
+    are found in Python, each text's own n-grams left out
+    (:func:`context.proposals._given_suspects`), and the C proposals take
+    them: the same lists as :func:`context.proposals._py_proposals`, for a
+    text alone and for a segment of a longer one (the longer text's own
+    n-grams left out: :mod:`context.segments`)."""
+    rng = random.Random(31)
+    corpus = throughput_text("zh", 60_000)
+    texts = [_swapped(rng, _random_text(rng, corpus, rng.randrange(1, 200)), steps=rng.choice((1, 2))) for _ in range(200)]
+    own = copy.copy(cm)
+    own.stats = {**cm.stats, "from_input": True}
+    nb, m = context.score._default_neighbours(), model()
+    whole = "".join(texts)
+    segment = copy.copy(own)
+    segment.stats = {**own.stats, context.detect.OWN_NGRAMS: context.detect.own_ngrams(own.ids(whole))}
+    for constants in ({}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}):
+        for name, value in constants.items():
+            monkeypatch.setattr(context.settings, name, value)
+        for model_ in (own, segment):
+            assert all(context.proposals._c_proposals(t, model_, nb) is not None for t in texts)
+            got = [context.proposals.proposals_of(t, model_, nb, m) for t in texts]
+            assert got == [context.proposals._py_proposals(t, model_, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100
+        monkeypatch.undo()
+    # the suspects differ from those of the same model read as another's (its texts' own n-grams counted)
+    assert [context.proposals.proposals_of(t, own, nb, m)[4] for t in texts] != [context.proposals.proposals_of(t, cm, nb, m)[4] for t in texts]
 
 
 def test_the_filter_keeps_every_key_and_few_others():

@@ -114,8 +114,8 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     proposal, 4 a two-step candidate where what is written is not isolated
     (:func:`_two_steps_between`)), or None where :func:`_py_proposals` runs: no C module, other
     neighbours than the visual table's (:func:`visual_alikes` holds the row
-    of every character: checked for each of the basic block), a model
-    learned from its input."""
+    of every character: checked for each of the basic block).  With a model
+    learned from its input, the suspects are found here (:func:`_given_suspects`)."""
     out = c_proposal_buffers(text, cm, nb_fn)
     if out is None:
         return None
@@ -129,7 +129,7 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
     ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
-    if settings.SPEEDUPS is None or nb_fn is not visual_han_neighbours or cm.stats.get("from_input") or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
+    if settings.SPEEDUPS is None or nb_fn is not visual_han_neighbours or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
     long_on = settings.CONTEXT_LONG_WORD is not None and bool(settings.CONTEXT_CORPUS_CANDIDATES)
     values = (settings.CONTEXT_DETECT, settings.CONTEXT_DETECT_PAIRS, settings.CONTEXT_CORPUS_CANDIDATES, settings.CONTEXT_CORPUS_MIN_COUNT, settings.CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(settings.CONTEXT_CORPUS_MIN_COUNT, 1), settings.CONTEXT_LONG_WORD_MIN_COUNT, 0 if settings.CONTEXT_TWO_STEP_BESIDE is None else max(settings.CONTEXT_TWO_STEP_BESIDE, 1), settings.CONTEXT_TWO_STEP_NEAR_LIMIT if settings.CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if settings.CONTEXT_NEAR_PAIRS is None else settings.CONTEXT_NEAR_PAIRS)
@@ -139,8 +139,29 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
         _PROPOSAL_ARGS[cm] = held
     cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5])
+    given = _given_suspects(text, cm) if cm.stats.get("from_input") else _FIND_THEM
+    out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5], given)
     return None if out is NotImplemented else tuple(out)
+
+
+#: what ``_cleaner_speedups.proposals`` is given to find the suspects itself
+_FIND_THEM = b""
+
+
+def _given_suspects(text: str, cm: CharModel) -> np.ndarray:
+    """The suspects of :func:`suspect_masks`, one byte a character, as the C
+    proposals take them from a model learned from its input (whose text's
+    own n-grams do not count: the C detection counts them): 2 an isolated
+    suspect, 1 another, 0 none.
+
+    >>> from cleaner.typos.charmodel import learn
+    >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"], keep_repeats=True)
+    >>> cm.stats["from_input"] = True
+    >>> _given_suspects("他在北涼。", cm).tolist()
+    [2, 1, 1, 2, 0]
+    """
+    found, isolated = suspect_masks(text, cm)
+    return found.astype(np.uint8) + isolated.astype(np.uint8)  # (isolated ones are found too)
 
 
 #: per model, the arguments of ``_cleaner_speedups.proposals`` around the
