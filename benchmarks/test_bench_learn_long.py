@@ -3,13 +3,12 @@ character of a document four times as long, with a model learned from it.
 
 The context benchmarks cut their articles into pieces of about 300
 characters, so no benchmark saw what a whole document costs.  A model
-learned from its input (``clean --learn``: ``stats["from_input"]``) takes
-the Python proposals (the C ones refuse it: a typo seen only in its own
-document must stay a suspect), and one of their steps scanned every listed
-candidate at every isolated suspect: a 33 KB document took 19.5 s, 70 KB
-110 s (fixed 2026-12-04, ad5d909); then it still looked up each suspect's
-characters two steps away (about 220 a suspect) in the n-gram table one
-by one (fixed 2026-12-05).  A model learned from one document alone makes
+learned from its input (``clean --learn``: ``stats["from_input"]``) took
+the Python proposals until 2026-12-05 (the C ones found the suspects
+without leaving the text's own n-grams out; now they are given them), and
+one of their steps scanned every listed candidate at every isolated
+suspect: a 33 KB document took 19.5 s, 70 KB 110 s (fixed 2026-12-04,
+ad5d909).  A model learned from one document alone makes
 nearly every Han character of it a suspect (its own occurrences do not
 count), so this is the most a document of that length costs.
 
