@@ -275,16 +275,14 @@ def test_proposals_of_a_model_learned_from_its_input_are_identical(fast, cm, mon
     own = copy.copy(cm)
     own.stats = {**cm.stats, "from_input": True}
     nb, m = context.score._default_neighbours(), model()
-    whole = "".join(texts)
-    segment = copy.copy(own)
-    segment.stats = {**own.stats, context.detect.OWN_NGRAMS: context.detect.own_ngrams(own.ids(whole))}
+    whole = context.detect.own_ngrams(own.ids("".join(texts)))
     for constants in ({}, {"CONTEXT_DETECT_PAIRS": True}, {"CONTEXT_DETECT": 1}):
         for name, value in constants.items():
             monkeypatch.setattr(context.settings, name, value)
-        for model_ in (own, segment):
-            assert all(context.proposals._c_proposals(t, model_, nb) is not None for t in texts)
-            got = [context.proposals.proposals_of(t, model_, nb, m) for t in texts]
-            assert got == [context.proposals._py_proposals(t, model_, nb, m) for t in texts] and sum(len(g[0]) for g in got) > 100
+        for left_out in (None, whole):  # each text's own n-grams; those of the text they make together
+            assert all(context.proposals.c_proposal_buffers(t, own, nb, own=left_out) is not None for t in texts)
+            got = [context.proposals.proposals_of(t, own, nb, m, own=left_out) for t in texts]
+            assert got == [context.proposals._py_proposals(t, own, nb, m, own=left_out) for t in texts] and sum(len(g[0]) for g in got) > 100
         monkeypatch.undo()
     # the suspects differ from those of the same model read as another's (its texts' own n-grams counted)
     assert [context.proposals.proposals_of(t, own, nb, m)[4] for t in texts] != [context.proposals.proposals_of(t, cm, nb, m)[4] for t in texts]

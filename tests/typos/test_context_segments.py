@@ -36,13 +36,19 @@ def document() -> tuple[str, CharModel]:
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The length of each text :func:`score_all` is given."""
+    """The length of each text :func:`score_all` is given, and (in
+    ``own_sizes``) how many n-grams its ``own`` holds (0: none given)."""
     seen: list[int] = []
     real = segments.score_all
 
-    def spy(text: str, *args: Any) -> Any:
+    def spy(text: str, *args: Any, **kwargs: Any) -> Any:
         seen.append(len(text))
-        return real(text, *args)
+        own = kwargs.get("own")
+        own_sizes.append(0 if own is None else int(own[1].sum()))
+        return real(text, *args, **kwargs)
+
+    own_sizes: list[int] = []
+    spy.own_sizes = own_sizes  # type: ignore[attr-defined]
 
     monkeypatch.setattr(segments, "score_all", spy)
     return seen
@@ -56,6 +62,8 @@ def test_a_long_document_with_a_model_of_itself_is_scored_in_segments(document: 
     at = doc.index(DAMAGED) + next(i for i, (a, b) in enumerate(zip(DAMAGED, RIGHT)) if a != b)
     assert [(e.before, e.after) for e in r.edits if e.start == at] == [(DAMAGED[at - doc.index(DAMAGED)], RIGHT[at - doc.index(DAMAGED)])]
     assert len(seen) >= 4 and max(seen) <= settings.CONTEXT_SEGMENT + 2 * segments.SEGMENT_MARGIN
+    # each segment leaves out the whole document's own n-grams (pairs and triples, edges included)
+    assert set(segments.score_all.own_sizes) == {(len(doc) + 1) + (len(doc) + 2)}  # type: ignore[attr-defined]
     seen.clear()
     monkeypatch.setattr(settings, "CONTEXT_SEGMENT", None)  # the whole document at once: the same edits here
     assert explain(doc, only=["ocr_confusion"], model=cm).edits == r.edits
@@ -89,22 +97,16 @@ def test_a_segment_leaves_out_the_whole_texts_own_ngrams() -> None:
     """A typo the document writes twice, in two segments, stays rare in
     each: the whole document's own occurrences are left out, not only the
     segment's (else the other copy would count as the corpus's)."""
-    import copy
-
-    from cleaner.typos.context.detect import OWN_NGRAMS, own_ngrams, rare_ngrams
+    from cleaner.typos.context.detect import own_ngrams, rare_ngrams
 
     doc = "他在北涼。\n" + "我们在北京工作。\n" * 5 + "他在北涼。"
     cm = learn([doc], keep_repeats=True)
     cm.stats["from_input"] = True
-    segment = cm.ids("他在北涼。")
-    view = copy.copy(cm)
-    view.stats = {**cm.stats, OWN_NGRAMS: own_ngrams(cm.ids(doc))}
+    segment, whole = cm.ids("他在北涼。"), own_ngrams(cm.ids(doc))
     at = 3  # the pair 北涼 (pairs padded with an edge: the one at j ends at character j)
-    assert rare_ngrams(segment, view, 2)[at]
+    assert rare_ngrams(segment, cm, 2, own=whole)[at]
     assert rare_ngrams(segment, cm, 2)[at] == (settings.CONTEXT_DETECT >= 1)  # alone, the other copy counts once
-    assert rare_ngrams(cm.ids("我们在北京工作。"), view, 2)[4]  # 北京: written five times, all of them this text's own
+    assert rare_ngrams(cm.ids("我们在北京工作。"), cm, 2, own=whole)[4]  # 北京: written five times, all of them this text's own
     other = learn([doc, "我们在北京工作。"], keep_repeats=True)  # a corpus of two documents
     other.stats["from_input"] = True
-    mine = copy.copy(other)
-    mine.stats = {**other.stats, OWN_NGRAMS: own_ngrams(other.ids(doc))}
-    assert not rare_ngrams(other.ids("我们在北京工作。"), mine, 2)[4]  # the other document's counts
+    assert not rare_ngrams(other.ids("我们在北京工作。"), other, 2, own=own_ngrams(other.ids(doc)))[4]  # the other document's counts

@@ -6,7 +6,7 @@ n-gram counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,20 +31,23 @@ def suspects(text: str, cm: CharModel) -> list[int]:
     return np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found).tolist()
 
 
-def suspect_masks(text: str, cm: CharModel) -> tuple[np.ndarray, np.ndarray]:
+def suspect_masks(text: str, cm: CharModel, *, own: OwnNgrams | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per character: whether it is a Han character the corpus writes at
     most :data:`CONTEXT_DETECT` times between its two neighbours (and at
     most :data:`CONTEXT_NEAR_PAIRS` times beside one of them), and whether
     it is one the corpus writes so rarely beside either neighbour
-    (isolated; every isolated character is a suspect)."""
+    (isolated; every isolated character is a suspect).  ``own``: with a
+    model learned from its input, the n-grams to leave out when ``text`` is
+    a segment of a longer text (:func:`own_ngrams` of that text; default:
+    ``text``'s own)."""
     if not text:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     ids = cm.ids(text)
     han = han_mask(text)
     if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
-        pairs, triples = _rare_grams(ids, cm, DETECT_ORDERS)
+        pairs, triples = _rare_grams(ids, cm, DETECT_ORDERS, own=own)
         triples = triples[1:-1]
-        weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else _rare_grams(ids, cm, (2,), detect=settings.CONTEXT_NEAR_PAIRS)[0]
+        weak = pairs if settings.CONTEXT_NEAR_PAIRS is None else _rare_grams(ids, cm, (2,), detect=settings.CONTEXT_NEAR_PAIRS, own=own)[0]
     else:
         two, three = cm.neighbour_counts(ids)
         pairs, triples = two <= settings.CONTEXT_DETECT, three <= settings.CONTEXT_DETECT
@@ -66,14 +69,15 @@ def han_mask(text: str) -> np.ndarray:
     return (cp >= 0x4E00) & (cp <= 0x9FFF)
 
 
-def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
+def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int, *, own: OwnNgrams | None = None) -> np.ndarray:
     """For each ``n``-gram of the text padded with ``n - 1`` edges either
     side (``len(ids) + n - 1`` of them, the one at ``j`` ending at the text's
     character ``j``), whether the corpus writes it at most
     :data:`CONTEXT_DETECT` times.  When the model was learned from the
     input itself (``cleaner clean --learn``: ``stats["from_input"]``), the
     text's own occurrences do not count: a typo the corpus has only here is
-    still rare.
+    still rare (``own``: those of a longer text it is a segment of,
+    :func:`own_ngrams`).
 
     >>> from cleaner.typos.charmodel import learn
     >>> cm = learn(["我们在北京工作。"] * 3 + ["他在北涼。"], keep_repeats=True)
@@ -83,18 +87,16 @@ def rare_ngrams(ids: np.ndarray, cm: CharModel, n: int) -> np.ndarray:
     >>> rare_ngrams(cm.ids("他在北涼。"), cm, 2).tolist()
     [True, True, False, True, True, False]
     """
-    return _rare_grams(ids, cm, (n,))[0]
+    return _rare_grams(ids, cm, (n,), own=own)[0]
 
 
 #: the orders of the n-grams that find the suspects (pairs and triples)
 DETECT_ORDERS = (2, 3)
-#: the ``stats`` key of a model's view that reads a segment of a longer
-#: text learned from the input: the whole text's own n-grams
-#: (:func:`own_ngrams`; :func:`.segments.score_segments`)
-OWN_NGRAMS = "own_ngrams"
+#: a text's own n-grams (:func:`own_ngrams`): sorted table keys and their counts
+OwnNgrams = tuple[np.ndarray, np.ndarray]
 
 
-def own_ngrams(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def own_ngrams(ids: np.ndarray) -> OwnNgrams:
     """The distinct n-grams of :data:`DETECT_ORDERS` of a text (its ids,
     padded as :func:`rare_ngrams` pads them) as sorted table keys, and how
     often the text holds each.
@@ -118,12 +120,10 @@ def _padded_keys(ids: np.ndarray, n: int) -> np.ndarray:
     return ngram_keys(windows(padded, np.arange(len(ids) + n - 1, dtype=np.int64), 0, n - 1))
 
 
-def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None) -> list[np.ndarray]:
+def _rare_grams(ids: np.ndarray, cm: CharModel, orders: Sequence[int], *, detect: int | None = None, own: OwnNgrams | None = None) -> list[np.ndarray]:
     """:func:`rare_ngrams` for each order of ``orders``, in one look-up
-    (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None).
-    A model's view for a segment of a longer text (``stats[OWN_NGRAMS]``)
-    leaves out the whole text's own occurrences, not the segment's."""
-    own = cast("tuple[np.ndarray, np.ndarray] | None", cm.stats.get(OWN_NGRAMS))
+    (``detect``: the count that is rare, :data:`CONTEXT_DETECT` when None;
+    ``own``: the occurrences to leave out, default the text's)."""
     keys, limits = [], []
     for n in orders:
         key = _padded_keys(ids, n)

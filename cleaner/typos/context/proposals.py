@@ -18,7 +18,7 @@ from .. import guards
 from ..model import WordModel, code_points, search_positions
 from . import settings
 from .alikes import CODE_BITS, Neighbours, alike_starts, alike_table, look_alike_row, traditional_table, two_steps, visual_alikes, visual_han_neighbours, visual_two_step_table
-from .detect import suspect_masks
+from .detect import OwnNgrams, suspect_masks
 from .middles import corpus_proposals, middle_runs, runs_of
 from .words import near_long_words, word_proposals
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 Proposals = tuple[list[int], list[str], list[float], list[bool], frozenset[int], list[bool | None]]
 
 
-def proposals_of(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: np.ndarray | None = None, *, left_out: list[LeftOut] | None = None) -> Proposals:
+def proposals_of(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids: np.ndarray | None = None, *, left_out: list[LeftOut] | None = None, own: OwnNgrams | None = None) -> Proposals:
     """:func:`_py_proposals` in one C call when the module is built and the
     neighbours are the visual table's (``_cleaner_speedups.proposals``: the
     suspects, the corpus's middles, the look-alikes and the long-word
@@ -42,13 +42,14 @@ def proposals_of(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, ids:
     The C call's buffers are read as lists (no numpy arrays: 20 -> 9 ms of
     post-processing over 323 unseen pieces).  ``left_out``: when given
     (and :func:`apart_on`), the look-alikes of :func:`_split_apart` are not
-    among the candidates but appended to it (one :data:`LeftOut`)."""
+    among the candidates but appended to it (one :data:`LeftOut`).
+    ``own``: see :func:`suspect_masks`."""
     sink = left_out if left_out is not None and apart_on(cm) else None
-    found = c_proposal_buffers(text, cm, nb_fn, ids, apart=sink is not None)
+    found = c_proposal_buffers(text, cm, nb_fn, ids, apart=sink is not None, own=own)
     if found is None:
         if sink is None:
-            return _py_proposals(text, cm, nb_fn, m)
-        kept, away = _split_apart(text, cm, _py_proposals(text, cm, nb_fn, m), cm.ids(text) if ids is None else ids)
+            return _py_proposals(text, cm, nb_fn, m, own=own)
+        kept, away = _split_apart(text, cm, _py_proposals(text, cm, nb_fn, m, own=own), cm.ids(text) if ids is None else ids)
         sink.append(away)
         return kept
     isolated, pos_buf, codes, deficit, kind_buf, *away_bufs = found
@@ -123,7 +124,7 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     return np.frombuffer(isolated, dtype=np.int64), np.frombuffer(pos, dtype=np.int64), np.frombuffer(codes, dtype=np.int64), np.frombuffer(deficit, dtype=np.float64), np.frombuffer(kind, dtype=np.int64)
 
 
-def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False, cp: np.ndarray | None = None) -> tuple[bytearray, ...] | None:
+def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray | None = None, *, apart: bool = False, cp: np.ndarray | None = None, own: OwnNgrams | None = None) -> tuple[bytearray, ...] | None:
     """The eight buffers of ``_cleaner_speedups.proposals`` (int64 but the
     deficits, float64) or None (see :func:`_c_proposals`): five of the
     candidates, three of the look-alikes left out (positions, code points,
@@ -139,7 +140,7 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
         _PROPOSAL_ARGS[cm] = held
     cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    given = _given_suspects(text, cm) if cm.stats.get("from_input") else _FIND_THEM
+    given = _given_suspects(text, cm, own=own) if cm.stats.get("from_input") else _FIND_THEM
     out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5], given)
     return None if out is NotImplemented else tuple(out)
 
@@ -148,7 +149,7 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
 _FIND_THEM = b""
 
 
-def _given_suspects(text: str, cm: CharModel) -> np.ndarray:
+def _given_suspects(text: str, cm: CharModel, *, own: OwnNgrams | None = None) -> np.ndarray:
     """The suspects of :func:`suspect_masks`, one byte a character, as the C
     proposals take them from a model learned from its input (whose text's
     own n-grams do not count: the C detection counts them): 2 an isolated
@@ -160,7 +161,7 @@ def _given_suspects(text: str, cm: CharModel) -> np.ndarray:
     >>> _given_suspects("他在北涼。", cm).tolist()
     [2, 1, 1, 2, 0]
     """
-    found, isolated = suspect_masks(text, cm)
+    found, isolated = suspect_masks(text, cm, own=own)
     return found.astype(np.uint8) + isolated.astype(np.uint8)  # (isolated ones are found too)
 
 
@@ -182,7 +183,7 @@ def _proposal_args(cm: CharModel, values: tuple[int, ...]) -> tuple[tuple[object
     return head, tail
 
 
-def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> Proposals:
+def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel, *, own: OwnNgrams | None = None) -> Proposals:
     """Per suspect, its look-alikes that the model knows (with the channel
     cost) and the characters the corpus writes between its neighbours
     (:meth:`CharModel.middles`, one batch for the text); and the isolated
@@ -200,7 +201,7 @@ def _py_proposals(text: str, cm: CharModel, nb_fn: Neighbours, m: WordModel) -> 
     are not isolated, :func:`_verified`), False elsewhere until it is scored
     (:func:`score_all` looks the few that reach a score up)."""
     trad = guards.traditional_chars()
-    found_mask, isolated = suspect_masks(text, cm)
+    found_mask, isolated = suspect_masks(text, cm, own=own)
     at = np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found_mask)  # Han characters, all below U+A000
     at = at[~traditional_table()[code_points(text)[at]]]
     is_lone = isolated[at]

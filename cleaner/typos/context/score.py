@@ -19,6 +19,7 @@ from .. import guards
 from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, model, word_gain_bound, word_starts
 from . import settings
 from .alikes import Neighbours, visual_han_neighbours
+from .detect import OwnNgrams
 from .proposals import LeftOut, Proposals, apart_on, c_proposal_buffers, proposals_of
 from .vetoes import GUARD_WORD_YIELDS, LONG_WORD_YIELDS, context_veto
 from .words import common_word, long_span, long_words
@@ -77,7 +78,7 @@ def noise_penalty(plausible: int, length: int) -> float:
     return settings.CONTEXT_PRIOR_WEIGHT * math.log(max(1.0, rate / settings.CONTEXT_PRIOR_RATE))
 
 
-def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray) -> tuple[Proposals, list[int], list[float], set[int], np.ndarray, np.ndarray] | None:
+def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray, cp: np.ndarray, own: OwnNgrams | None = None) -> tuple[Proposals, list[int], list[float], set[int], np.ndarray, np.ndarray] | None:
     """What :func:`score_all` reads before the gains in one C call after
     the proposals' (``_cleaner_speedups.proposal_lists``): :func:`proposals_of`'
     candidates (with the look-alikes left out when :func:`apart_on`) with
@@ -93,7 +94,7 @@ def _c_score_lists(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndarray,
     rare = settings.CONTEXT_RARE_RATIO is not None
     if settings.SPEEDUPS is None or settings.CONTEXT_WORD_PROPOSAL_COST is not None or not all(type(x) is float for x in (*costs, settings.CONTEXT_RARE_RATIO if rare else 0.0, settings.CONTEXT_RARE_DISCOUNT)):
         return None
-    found = c_proposal_buffers(text, cm, nb_fn, ids, apart=apart_on(cm), cp=cp)
+    found = c_proposal_buffers(text, cm, nb_fn, ids, apart=apart_on(cm), cp=cp, own=own)
     if found is None:
         return None
     params = np.array((*costs, float(rare), settings.CONTEXT_RARE_RATIO if rare else 0.0, settings.CONTEXT_RARE_DISCOUNT), dtype=np.float64)
@@ -119,20 +120,20 @@ def _left_out_evidence(left_out: Sequence[LeftOut]) -> tuple[list[int], list[flo
     return pos.tolist(), gain.tolist(), set(plausible.tolist())
 
 
-def score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Neighbours | None, word_model: WordModel | None) -> tuple[list[Scored], int]:
+def score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Neighbours | None, word_model: WordModel | None, *, own: OwnNgrams | None = None) -> tuple[list[Scored], int]:
     """The candidates and the number of plausible suspects (isolated
     positions with a look-alike whose character model gain, less its
     similarity deficit, reaches :data:`CONTEXT_PLAUSIBLE`).  A candidate
     where what is written is not isolated needs :data:`CONTEXT_UNISOLATED`
-    more to be reported at all."""
+    more to be reported at all.  ``own``: see :func:`.detect.suspect_masks`."""
     nb_fn = neighbours or _default_neighbours()
     m = word_model or model()
     cp = code_points(text)
     ids = cm.table[cp].astype(np.int64)  # cm.ids(text), once for the proposals and the gains
-    fused = _c_score_lists(text, cm, nb_fn, ids, cp) if nb_fn is visual_han_neighbours else None
+    fused = _c_score_lists(text, cm, nb_fn, ids, cp, own) if nb_fn is visual_han_neighbours else None
     if fused is None:
         left_out: list[LeftOut] = []
-        found = proposals_of(text, cm, nb_fn, m, ids, left_out=left_out)
+        found = proposals_of(text, cm, nb_fn, m, ids, left_out=left_out, own=own)
         away_pos, away_gain, counted = _left_out_evidence(left_out)  # in the noise and as rivals (CONTEXT_LONE_BESIDE)
     else:
         found, away_pos, away_gain, counted, at, codes = fused  # the rarity discount made

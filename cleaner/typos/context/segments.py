@@ -20,7 +20,6 @@ the segments' edges.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING
 from ..model import WordModel
 from . import settings
 from .alikes import Neighbours
-from .detect import OWN_NGRAMS, own_ngrams
+from .detect import own_ngrams
 from .score import Scored, score_all
 
 if TYPE_CHECKING:
@@ -82,18 +81,17 @@ def score_segments(
     input and a text longer than :data:`CONTEXT_SEGMENT`, of each segment
     (:func:`segment_bounds`) with its margins, each candidate once (the
     segment it stands in), the plausible suspects added up (a margin's are
-    counted in both segments it borders: a few in thousands).  The model's
-    view for the segments leaves the whole text's own n-grams out."""
+    counted in both segments it borders: a few in thousands); in each, the
+    whole text's own n-grams are left out, not the segment's."""
     size = settings.CONTEXT_SEGMENT
     if size is None or len(text) <= size or not cm.stats.get("from_input"):
         return score_all(text, cm, banned, neighbours, word_model)
-    view = copy.copy(cm)  # the same arrays; its stats name the whole text's own n-grams
-    view.stats = {**cm.stats, OWN_NGRAMS: own_ngrams(cm.ids(text))}
+    own = own_ngrams(cm.ids(text))
     out: list[Scored] = []
     plausible = 0
     for a, b in segment_bounds(text, size):
         lo, hi = max(0, a - SEGMENT_MARGIN), min(len(text), b + SEGMENT_MARGIN)
-        scored, n = score_all(text[lo:hi], view, banned, neighbours, word_model)
+        scored, n = score_all(text[lo:hi], cm, banned, neighbours, word_model, own=own)
         plausible += n
         out.extend(dataclasses.replace(c, start=c.start + lo) for c in scored if a <= c.start + lo < b)
     return out, plausible
