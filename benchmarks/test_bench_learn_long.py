@@ -39,7 +39,7 @@ document                 whole      pieces  whole, Python  whole, code
 input (the same day).  The ratio: 0.83-0.86 (quick: 1.5).  Before
 ad5d909: 19.5 s at 33 KB, 110 s at 70 KB (the time 5.6 times for 2.1
 times the length: about 0.4).  Such a document is scored in segments of
-4,000 characters (:mod:`cleaner.typos.context.segments`; before that, one
+10,000 characters (:mod:`cleaner.typos.context.segments`; before that, one
 430 KB document held 3.5 GB, then 0.2 GB, with the same output).
 
 Run: ``pytest benchmarks/test_bench_learn_long.py -s -p no:cacheprovider``
@@ -102,6 +102,6 @@ def test_a_whole_document_with_a_model_of_itself(benchmark: Any, gate: Any, requ
     gate.speed(
         "speed.context.learned_whole_document.vs_quarter", ratio, floor=0.5,
         reference="a document a quarter as long (its first articles), with a model learned from it",
-        note="the time a character of the short document over the long one's: 1 where the time grows with a document's length, about 0.25 where it grows with its square; 2026-12-05 (fifteenth session): 0.83-0.86 with the C proposals (0.87-0.92 with the Python ones) at 113 KB against 27 KB, quick 1.5 (46 against 10 KB); the code before ad5d909 (the quadratic scan) about 0.4 for twice the length",
+        note="the time a character of the short document over the long one's: 1 where the time grows with a document's length, about 0.25 where it grows with its square; 2026-12-05 (fifteenth session): 0.69-0.86 with the C proposals (0.87-0.92 with the Python ones) at 113 KB against 27 KB, quick 1.5-1.8 (46 against 10 KB); the code before ad5d909 (the quadratic scan) about 0.4 for twice the length",
         regression_tolerance=None,
     )
