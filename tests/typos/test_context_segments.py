@@ -1,7 +1,7 @@
-"""A long text with a model learned from its input is scored in segments
-(:mod:`cleaner.typos.context.segments`): each segment's own n-grams left
-out, so that one long file does not make every character a suspect and
-hold all their candidates at once."""
+"""A long text is scored in segments (:mod:`cleaner.typos.context.segments`),
+so that one long file does not hold all its candidates at once; with a
+model learned from its input, each segment leaves out the whole text's own
+n-grams (a long file then makes nearly every character a suspect)."""
 
 from __future__ import annotations
 
@@ -71,12 +71,15 @@ def test_a_long_document_with_a_model_of_itself_is_scored_in_segments(document: 
     assert seen == [len(doc)]
 
 
-def test_a_model_learned_elsewhere_scores_the_whole_text(document: tuple[str, CharModel], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_model_learned_elsewhere_scores_segments_too(document: tuple[str, CharModel], monkeypatch: pytest.MonkeyPatch) -> None:
     doc, _ = document
-    elsewhere = learn(_lines())  # not from the input: its own n-grams count, no suspect everywhere
+    elsewhere = learn(_lines())  # not from the input: nothing is left out
+    monkeypatch.setattr(settings, "CONTEXT_SEGMENT", 4000)
     seen = _spy(monkeypatch)
-    explain(doc, only=["ocr_confusion"], model=elsewhere)
-    assert seen == [len(doc)]
+    r = explain(doc, only=["ocr_confusion"], model=elsewhere)
+    assert len(seen) >= 4 and set(segments.score_all.own_sizes) == {0}  # type: ignore[attr-defined]
+    monkeypatch.setattr(settings, "CONTEXT_SEGMENT", None)
+    assert explain(doc, only=["ocr_confusion"], model=elsewhere).edits == r.edits
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -36,8 +36,7 @@ The package's modules, each importing only those above it:
 * :mod:`.vetoes`: the guards of one candidate;
 * :mod:`.damaged`: the guard of a sentence that still reads as damaged;
 * :mod:`.score`: the scores, the floors and the word model's gain bounds;
-* :mod:`.segments`: a long text with a model learned from its input,
-  scored a segment at a time;
+* :mod:`.segments`: a long text scored a segment at a time;
 * :mod:`.indels`: a missing or a doubled character;
 * :mod:`.driver`: :func:`find_in_context` and :func:`with_model`.
 

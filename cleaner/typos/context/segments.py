@@ -1,21 +1,20 @@
-"""A long text with a model learned from its input, scored in segments
-(:func:`score_segments`).
+"""A long text scored in segments (:func:`score_segments`).
 
-With a model learned from the input (``cleaner clean --learn``), a text's
-own n-grams do not count when its suspects are found (:func:`.detect.rare_ngrams`):
-a typo the corpus has only there stays a suspect.  A text file is one
-document, and when the input is one long file its own n-grams are the whole
-corpus: nearly every Han character becomes a suspect with dozens of
-candidates, and the candidates of one document are held at once.  One
-document of 430 KB took 3.5 GB and 15 s that way (with a model learned
-elsewhere 0.1 GB and 1 s), so a book-length file could exhaust memory.  A
-text longer than :data:`CONTEXT_SEGMENT` is therefore scored a segment at a
-time, with :data:`SEGMENT_MARGIN` characters of context either side; the
-suspects are still those of the whole text (its own n-grams left out,
-:func:`.detect.own_ngrams`), and what comes after the scores (the
-thresholds, the noise of the whole text, the document guard) reads the
-whole text, so the outcome is the one of the whole text at once but near
-the segments' edges.
+The context pass holds the candidates of a text at once: about 0.3 KB a
+character with a model of other news, and far more with a model learned
+from the input (``cleaner clean --learn``), where a text's own n-grams do
+not count when its suspects are found (:func:`.detect.rare_ngrams`).  A
+text file is one document, and when the input is one long file its own
+n-grams are the whole corpus: nearly every Han character becomes a suspect
+with dozens of candidates.  One document of 430 KB took 3.4 GB that way, so
+a book-length file could exhaust memory.  A text longer than
+:data:`CONTEXT_SEGMENT` is therefore scored a segment at a time, with
+:data:`SEGMENT_MARGIN` characters of context either side; the suspects are
+still those of the whole text (with a model of the input, its own n-grams
+left out: :func:`.detect.own_ngrams`), and what comes after the scores
+(the thresholds, the noise of the whole text, the document guard) reads
+the whole text, so the outcome is the one of the whole text at once but
+near the segments' edges.
 """
 
 from __future__ import annotations
@@ -77,16 +76,16 @@ def _last_end(window: str, mark: re.Pattern[str]) -> int:
 def score_segments(
     text: str, cm: CharModel, banned: frozenset[str], neighbours: Neighbours | None, word_model: WordModel | None
 ) -> tuple[list[Scored], int]:
-    """:func:`.score.score_all` of ``text``; with a model learned from its
-    input and a text longer than :data:`CONTEXT_SEGMENT`, of each segment
-    (:func:`segment_bounds`) with its margins, each candidate once (the
-    segment it stands in), the plausible suspects added up (a margin's are
-    counted in both segments it borders: a few in thousands); in each, the
-    whole text's own n-grams are left out, not the segment's."""
+    """:func:`.score.score_all` of ``text``; of a text longer than
+    :data:`CONTEXT_SEGMENT`, of each segment (:func:`segment_bounds`) with
+    its margins, each candidate once (the segment it stands in), the
+    plausible suspects added up (a margin's are counted in both segments it
+    borders: a few in thousands); with a model learned from its input, each
+    segment leaves out the whole text's own n-grams, not the segment's."""
     size = settings.CONTEXT_SEGMENT
-    if size is None or len(text) <= size or not cm.stats.get("from_input"):
+    if size is None or len(text) <= size:
         return score_all(text, cm, banned, neighbours, word_model)
-    own = own_ngrams(cm.ids(text))
+    own = own_ngrams(cm.ids(text)) if cm.stats.get("from_input") else None
     out: list[Scored] = []
     plausible = 0
     for a, b in segment_bounds(text, size):

@@ -340,9 +340,8 @@ INDEL_APPLY = False
 INDEL_TWO_WORDS = 4.0
 
 
-#: with a model learned from its input (``clean --learn``), a text longer
-#: than this is scored in segments of at most this many characters
-#: (:mod:`.segments`); None: the whole text at once.  One 430 KB document
+#: a text longer than this is scored in segments of at most this many
+#: characters (:mod:`.segments`); None: the whole text at once.  One 430 KB document
 #: with a model of itself: 3.4 GB and 8.5 CPU-s at once, 0.49 GB and 5.4 s
 #: in segments of 4,000, 0.52 GB and 5.9 s of 20,000; a 6.8k-character
 #: document with a model of its corpus, 13.9 ms at once, 15.7-15.9 ms in
