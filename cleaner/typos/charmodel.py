@@ -80,6 +80,8 @@ REPEAT_MIN_CHARS = 8
 REPEAT_MEMORY = 1 << 22
 #: a sentence: up to and with its end marks, or a line's tail without one
 _SENTENCE = re.compile("[^。！？!?]*[。！？!?]+|[^。！？!?]+")
+#: ... found in a whole text at once: those of its lines, in order
+_LINE_SENTENCE = re.compile("[^。！？!?\n]*[。！？!?]+|[^。！？!?\n]+")
 #: counted n-grams held apart before they join the main table
 PENDING = 1 << 22
 #: the discount of interpolated absolute discounting
@@ -1149,10 +1151,12 @@ def sentence_hashes(texts: Iterable[str]) -> Sentences:
     per_text: list[int] = []
     sizes: list[int] = []
     blake2b = hashlib.blake2b
+    split = _LINE_SENTENCE.findall  # (the sentences _units finds: one of REPEAT_MIN_CHARS is in a line as long)
+    least = REPEAT_MIN_CHARS
     for t in texts:
-        units = _units(t.split("\n"))[0]
-        digests.extend([blake2b(u.encode("utf-8", "surrogatepass"), digest_size=8).digest() for u in units])
-        per_text.append(len(units))
+        n = len(digests)
+        digests.extend([blake2b(u.encode("utf-8", "surrogatepass"), digest_size=8).digest() for u in split(t) if len(u) >= least])
+        per_text.append(len(digests) - n)
         sizes.append(len(t) + 1)
     return Sentences(np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64), np.array(per_text, dtype=np.int64), np.array(sizes, dtype=np.int64))
 
