@@ -11,7 +11,8 @@ range gives the hashes of its sentences
 process), and the driver, reading them range after range in input order,
 decides which ones the local learner would take for repeats
 (:class:`~cleaner.typos.charmodel.Repeats`: its pieces, its memory of the
-first ``REPEAT_MEMORY`` distinct sentences).  A second task per range then
+first ``REPEAT_MEMORY`` distinct sentences; a range is decided as soon as
+its hashes and those of the ranges before it are in).  A second task per range then
 counts the n-grams of its texts, told the places of its repeats
 (:func:`~cleaner.typos.charmodel.count_texts`: sorted numpy arrays); the
 driver adds the tables up in input order as they come
@@ -32,9 +33,9 @@ corpus was cut: the model stays within the budget but may keep other rare
 n-grams than the local one.  Memory: a task holds what the local learner
 holds (its range's text and at most the budget of n-grams); the driver the
 sum, the tables waiting, and what the local learner holds to find repeats
-(8 bytes per remembered sentence: 32 MB at most), with the hashes of the
-piece being decided (a few MB) and the places of repeats of the ranges
-waiting to be counted.
+(8 bytes per remembered sentence: 32 MB at most; past that memory, the new
+sentences of the piece being read, a few MB), with the places of the
+repeats of the ranges waiting to be counted.
 """
 
 from __future__ import annotations
@@ -112,16 +113,11 @@ def _in_order(submit: Callable[[T], Any], items: Iterable[T], window: int) -> It
 
 
 def _decided(hashed: Iterable[tuple[LineChunk, Sentences]]) -> Iterator[tuple[LineChunk, np.ndarray]]:
-    """Each range with the places of the sentences the corpus gave before
-    it (:class:`Repeats`), in input order, as soon as they are known."""
+    """Each range with the places of its sentences the corpus gave before
+    (:class:`Repeats`), in input order."""
     repeats = Repeats()
-    waiting: deque[LineChunk] = deque()
     for c, sentences in hashed:
-        waiting.append(c)
-        for seen in repeats.add(sentences):
-            yield waiting.popleft(), seen
-    for seen in repeats.finish():
-        yield waiting.popleft(), seen
+        yield c, repeats.add(sentences)
 
 
 def learn_jsonl_files(

@@ -43,7 +43,6 @@ import mmap
 import os
 import re
 import zipfile
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -997,23 +996,32 @@ class _Distinct:
     def __init__(self, limit: int | None = None) -> None:
         self.limit = REPEAT_MEMORY if limit is None else limit
         self.seen = np.zeros(0, dtype=np.int64)
+        self.extra = np.zeros(0, dtype=np.int64)  # the piece's new sentences past the limit, so far (sorted)
         self.sentences = 0
         self.chars = 0
 
-    def new_of(self, hashes: np.ndarray) -> np.ndarray:
+    def new_of(self, hashes: np.ndarray, *, more: bool = False) -> np.ndarray:
         """Which of a piece's sentences (their hashes, in order) are new:
         the first of their hash in the piece and not remembered from an
-        earlier piece; the first of them are remembered, up to the limit."""
+        earlier piece; the first of them are remembered, up to the limit.
+        With ``more``, the piece goes on: the next call gives its next
+        sentences (a sentence's answer depends only on those before it)."""
         _, first = np.unique(hashes, return_index=True)  # the first unit of each hash in this piece
         new = np.zeros(len(hashes), dtype=bool)
         new[first] = True
-        if len(self.seen):
-            at = np.minimum(np.searchsorted(self.seen, hashes), len(self.seen) - 1)
-            new &= self.seen[at] != hashes
-        room = self.limit - len(self.seen)
-        if room > 0:
-            fresh = np.sort(hashes[new][:room])  # (in the corpus's order: the first ones are remembered)
-            self.seen = np.insert(self.seen, np.searchsorted(self.seen, fresh), fresh)
+        for known in (self.seen, self.extra):
+            if len(known):
+                at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
+                new &= known[at] != hashes
+        room = max(0, self.limit - len(self.seen))
+        fresh = hashes[new]  # (in the corpus's order: the first ones are remembered)
+        if room:
+            kept = np.sort(fresh[:room])
+            self.seen = np.insert(self.seen, np.searchsorted(self.seen, kept), kept)
+        if more and len(fresh) > room:
+            self.extra = np.union1d(self.extra, fresh[room:])
+        elif not more and len(self.extra):
+            self.extra = np.zeros(0, dtype=np.int64)
         return new
 
     def _new(self, units: list[str]) -> np.ndarray:
@@ -1167,70 +1175,37 @@ class Repeats:
     its order: the same pieces (:func:`_chunks`: :data:`CHUNK_CHARS`, the
     first :data:`VOCAB_SAMPLE`), the same memory (:class:`_Distinct`: the
     first ``limit`` distinct sentences, :data:`REPEAT_MEMORY` by default).
-    What :meth:`add` and :meth:`finish` give for each part, in the order the
-    parts were added: the places of its sentences seen before, the
-    ``seen`` of :func:`count_texts`.  A part is decided when the piece that
-    holds its last sentence is complete, so the caller holds at most the
-    parts of one piece; memory: the remembered hashes (8 bytes each) and
-    those of the piece being filled.
+    :meth:`add` gives, for each part, the places of its sentences seen
+    before: the ``seen`` of :func:`count_texts`.  Memory: the remembered
+    hashes (8 bytes each), and past the limit the new ones of the piece
+    being read.
 
     >>> r = Repeats()
-    >>> r.add(sentence_hashes(["今天天气很好啊。", "明天天气不好啊。"])), r.finish()
-    ([], [array([], dtype=int64)])
-    >>> r = Repeats()
-    >>> r.add(sentence_hashes(["今天天气很好啊。"])) + r.add(sentence_hashes(["明天天气不好啊。今天天气很好啊。"])) + r.finish()
-    [array([], dtype=int64), array([1])]
+    >>> r.add(sentence_hashes(["今天天气很好啊。"])), r.add(sentence_hashes(["明天天气不好啊。今天天气很好啊。"]))
+    (array([], dtype=int64), array([1]))
     """
 
     def __init__(self, limit: int | None = None) -> None:
         self.distinct = _Distinct(limit)
         self.threshold = max(CHUNK_CHARS, VOCAB_SAMPLE)  # (the first piece: then CHUNK_CHARS)
-        self.filled = 0  # characters of the piece being filled
-        self.piece: list[tuple[int, int, np.ndarray]] = []  # its sentences: (part, first place, hashes)
-        self.parts: deque[np.ndarray] = deque()  # the new-masks of the parts not given back yet
-        self.given = 0  # parts given back
+        self.filled = 0  # characters of the piece being read
 
-    def add(self, part: Sentences) -> list[np.ndarray]:
-        """Add the next part; the parts decided now (places of their repeats)."""
-        no = self.given + len(self.parts)
-        self.parts.append(np.ones(len(part.hashes), dtype=bool))
+    def add(self, part: Sentences) -> np.ndarray:
+        """The places of the next part's sentences that the corpus gave before."""
+        new: list[np.ndarray] = []
         ends = np.cumsum(part.sizes)
         units = np.cumsum(part.per_text)
-        done = base = start = 0
-        while done < len(ends):
+        base = start = 0
+        while True:
             j = int(np.searchsorted(ends, base + self.threshold - self.filled))  # the piece is full after text j
             if j >= len(ends):
-                self.filled += int(ends[-1]) - base
-                break
+                self.filled += int(ends[-1]) - base if len(ends) else 0
+                new.append(self.distinct.new_of(part.hashes[start:], more=True))
+                return np.flatnonzero(~np.concatenate(new))
             stop = int(units[j])
-            self.piece.append((no, start, part.hashes[start:stop]))
-            self._close()
-            base, start, done = int(ends[j]), stop, j + 1
+            new.append(self.distinct.new_of(part.hashes[start:stop]))
+            base, start = int(ends[j]), stop
             self.filled, self.threshold = 0, CHUNK_CHARS
-        if start < len(part.hashes):
-            self.piece.append((no, start, part.hashes[start:]))
-        return self._decided(min((p for p, _, h in self.piece if len(h)), default=no + 1))
-
-    def finish(self) -> list[np.ndarray]:
-        """The parts not given back yet (the corpus ends: its last piece)."""
-        self._close()
-        return self._decided(self.given + len(self.parts))
-
-    def _close(self) -> None:
-        if self.piece:
-            new = self.distinct.new_of(np.concatenate([h for _, _, h in self.piece]))
-            at = 0
-            for no, start, h in self.piece:
-                self.parts[no - self.given][start : start + len(h)] = new[at : at + len(h)]
-                at += len(h)
-            self.piece = []
-
-    def _decided(self, until: int) -> list[np.ndarray]:
-        out = []
-        while self.given < until:
-            out.append(np.flatnonzero(~self.parts.popleft()))
-            self.given += 1
-        return out
 
 
 def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
@@ -1376,7 +1351,7 @@ def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngr
     True
     >>> texts = ["今天天气很好啊。", "今天天气很好啊。天气。"]  # (a copy in another part)
     >>> vocab, r = vocabulary_of(texts), Repeats()
-    >>> seen = r.add(sentence_hashes(texts[:1])) + r.add(sentence_hashes(texts[1:])) + r.finish()
+    >>> seen = [r.add(sentence_hashes(texts[:1])), r.add(sentence_hashes(texts[1:]))]
     >>> c = merge_counts([count_texts(texts[:1], vocab, seen=seen[0]), count_texts(texts[1:], vocab, seen=seen[1])])
     >>> from_counts(vocab, c).keys.tolist() == learn(texts).keys.tolist(), c.repeated_sentences
     (True, 1)

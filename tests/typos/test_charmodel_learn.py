@@ -157,7 +157,7 @@ def test_counts_of_parts_add_up_to_the_model_of_the_whole(cuts: int) -> None:
         assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
 
 
-@pytest.mark.parametrize("cuts", [1, 4, 23])
+@pytest.mark.parametrize("cuts", [1, 4, 23, 200])
 @pytest.mark.parametrize("room", [40, None])
 def test_repeats_decided_part_by_part_give_the_local_model(monkeypatch: pytest.MonkeyPatch, cuts: int, room: int | None) -> None:
     """The Ray engine's way: the hashes of each part's sentences, read part
@@ -177,8 +177,7 @@ def test_repeats_decided_part_by_part_give_the_local_model(monkeypatch: pytest.M
     bounds = sorted(random.Random(cuts).sample(range(1, len(corpus)), cuts - 1)) if cuts > 1 else []
     parts = [corpus[a:b] for a, b in zip([0, *bounds], [*bounds, len(corpus)])]
     repeats = Repeats()
-    seen = [s for p in parts for s in repeats.add(sentence_hashes(p))] + repeats.finish()
-    assert len(seen) == len(parts)
+    seen = [repeats.add(sentence_hashes(p)) for p in parts]
     model = from_counts(vocab, merge_counts(count_texts(p, vocab, seen=s) for p, s in zip(parts, seen)), min_count=2)
     assert model.vocab == whole.vocab and model.stats == whole.stats and int(whole.stats["repeated_sentences"]) > 0  # type: ignore[call-overload]
     assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
