@@ -17,7 +17,8 @@ counts the n-grams of its texts, told the places of its repeats
 (:func:`~cleaner.typos.charmodel.count_texts`: sorted numpy arrays); the
 driver adds the tables up in input order as they come
 (:func:`~cleaner.typos.charmodel.merge_counts`), with at most ``window``
-tasks of each kind waiting, and makes the model
+counting tasks waiting (and four times as many hashing ones: their
+results are small), and makes the model
 (:func:`~cleaner.typos.charmodel.from_counts`).  With ``keep_repeats``
 there is no first pass.  A task that meets a bad record returns what is
 wrong with it instead; the driver stops at the first in input order, where
@@ -135,8 +136,9 @@ def learn_jsonl_files(
     in the string field ``field`` of the records of UTF-8 JSON Lines
     ``files`` (blank texts left out, as ``cleaner learn`` leaves them),
     counted by Ray tasks, one per byte range of about ``chunk_bytes``
-    (default: four per CPU, 1 to 64 MiB); at most ``window`` ranges of each
-    pass wait for the driver (default: two per CPU).  :class:`InputError`
+    (default: four per CPU, 1 to 64 MiB); at most ``window`` counted ranges
+    wait for the driver (default: two per CPU), and four times as many
+    hashed ones.  :class:`InputError`
     for the first bad record, as the local command says it.  Ray must be
     running (:func:`cleaner.ray.init`); the workers read the files by path.
     A sentence the corpus repeats is left out as the local learner leaves
@@ -154,6 +156,6 @@ def learn_jsonl_files(
     if keep_repeats:
         jobs = ((c, None) for c in plan.chunks)
     else:
-        jobs = _decided(_in_order(lambda c: hash_task.remote(c.source, c.path, c.start, c.end, c.first_line, field=field), plan.chunks, window))
+        jobs = _decided(_in_order(lambda c: hash_task.remote(c.source, c.path, c.start, c.end, c.first_line, field=field), plan.chunks, 4 * window))  # (small results: the hashes run ahead of the counts)
     counted = _in_order(lambda job: count_task.remote(job[0].source, job[0].path, job[0].start, job[0].end, job[0].first_line, job[1], **options), jobs, window)
     return from_counts(vocab, merge_counts(part for _, part in counted), order=order, max_ngrams=max_ngrams, min_count=min_count)
