@@ -2,45 +2,62 @@
 map-reduce of n-gram counts.
 
 The driver chooses the vocabulary from the corpus's first characters (as
-:func:`cleaner.typos.charmodel.learn` does: :func:`~cleaner.typos.charmodel.vocabulary_of`),
-cuts the JSON Lines files into byte ranges at line ends
-(:func:`~cleaner.ray.io.plan_chunks`), and a Ray task counts the n-grams of
-each range (:func:`~cleaner.typos.charmodel.count_texts`: sorted numpy
-arrays).  The driver adds the tables up in input order as they come
+:func:`cleaner.typos.charmodel.learn` does: :func:`~cleaner.typos.charmodel.vocabulary_of`)
+and cuts the JSON Lines files into byte ranges at line ends
+(:func:`~cleaner.ray.io.plan_chunks`).  Repeated sentences are left out as
+the local learner leaves them out, across ranges too: a first Ray task per
+range gives the hashes of its sentences
+(:func:`~cleaner.typos.charmodel.sentence_hashes`: the same in every
+process), and the driver, reading them range after range in input order,
+decides which ones the local learner would take for repeats
+(:class:`~cleaner.typos.charmodel.Repeats`: its pieces, its memory of the
+first ``REPEAT_MEMORY`` distinct sentences; a range is decided as soon as
+its hashes and those of the ranges before it are in).  A second task per range then
+counts the n-grams of its texts, told the places of its repeats
+(:func:`~cleaner.typos.charmodel.count_texts`: sorted numpy arrays); the
+driver adds the tables up in input order as they come
 (:func:`~cleaner.typos.charmodel.merge_counts`), with at most ``window``
-tables waiting, and makes the model
-(:func:`~cleaner.typos.charmodel.from_counts`).  A task that meets a bad
-record returns what is wrong with it instead; the driver stops at the first
-in input order, where the local command stops.
+counting tasks waiting (and four times as many hashing ones: their
+results are small), and makes the model
+(:func:`~cleaner.typos.charmodel.from_counts`).  With ``keep_repeats``
+there is no first pass.  A task that meets a bad record returns what is
+wrong with it instead; the driver stops at the first in input order, where
+the local command stops.
 
 Counts of whole documents add up to those of the whole corpus, so while the
 corpus's distinct n-grams fit the budget (``max_ngrams``) the model is the
-local one, array for array, except where two ranges give the same
-sentence: each task leaves out the sentences its range repeats (as the
-local learner leaves out those the corpus repeats), not those another
-range gave.
-Beyond the budget, each task and the sum are pruned as
-the local learner prunes its table (rare n-grams of order 3 and above), at
-points that depend on how the corpus was cut: the model stays within the
-budget but may keep other rare n-grams than the local one.  Memory: a task
-holds what the local learner holds (its range's text and at most the budget
-of n-grams); the driver the sum and the tables waiting.
+local one, array for array (but for 64-bit hash collisions, which may
+differ: the local learner hashes with Python's ``hash``).  Beyond the
+budget, each task and the sum are pruned as the local learner prunes its
+table (rare n-grams of order 3 and above), at points that depend on how the
+corpus was cut: the model stays within the budget but may keep other rare
+n-grams than the local one.  Memory: a task holds what the local learner
+holds (its range's text and at most the budget of n-grams); the driver the
+sum, the tables waiting, and what the local learner holds to find repeats
+(8 bytes per remembered sentence: 32 MB at most; past that memory, the new
+sentences of the piece being read, a few MB), with the places of the
+repeats of the ranges waiting to be counted.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
 
 from ..errors import InputError
 from ..records import BadRecord, Document, parse_record, read_jsonl
 from ..textio import read_lines
-from ..typos.charmodel import ORDER, CharModel, Counts, count_texts, from_counts, merge_counts, vocabulary_of
-from .io import plan_chunks, read_range, split_lines
+from ..typos.charmodel import ORDER, CharModel, Counts, Repeats, Sentences, count_texts, from_counts, merge_counts, sentence_hashes, vocabulary_of
+from .io import LineChunk, plan_chunks, read_range, split_lines
 from .session import require_ray
 
 __all__ = ["learn_jsonl_files"]
+
+T = TypeVar("T")
 
 
 def _texts(files: Sequence[str], field: str) -> Iterator[str]:
@@ -61,13 +78,47 @@ def _range_texts(source: str, path: str, start: int, end: int, first_line: int, 
             yield item.text
 
 
-def _count_range(source: str, path: str, start: int, end: int, first_line: int, *, field: str, vocab: str, order: int, max_ngrams: int | None, keep_repeats: bool) -> Counts | str:
-    """A Ray task: the counts of one byte range's texts, or what is wrong
-    with its first bad record (as the local command says it)."""
+def _hash_range(source: str, path: str, start: int, end: int, first_line: int, *, field: str) -> Sentences | str:
+    """A Ray task: the hashes of one byte range's sentences, or what is
+    wrong with its first bad record (as the local command says it)."""
     try:
-        return count_texts(_range_texts(source, path, start, end, first_line, field), vocab, order=order, max_ngrams=max_ngrams, keep_repeats=keep_repeats)
+        return sentence_hashes(_range_texts(source, path, start, end, first_line, field))
     except InputError as exc:
         return str(exc)
+
+
+def _count_range(source: str, path: str, start: int, end: int, first_line: int, seen: np.ndarray | None, *, field: str, vocab: str, order: int, max_ngrams: int | None, keep_repeats: bool) -> Counts | str:
+    """A Ray task: the counts of one byte range's texts without the
+    sentences ``seen`` before, or what is wrong with its first bad record."""
+    try:
+        return count_texts(_range_texts(source, path, start, end, first_line, field), vocab, order=order, max_ngrams=max_ngrams, keep_repeats=keep_repeats, seen=seen)
+    except InputError as exc:
+        return str(exc)
+
+
+def _in_order(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[tuple[T, Any]]:
+    """Each item with the result of its task (``submit`` starts it), in the
+    items' order, at most ``window`` tasks waiting; :class:`InputError` for
+    a task that says what is wrong (a str)."""
+    ray = require_ray()
+    waiting: deque[tuple[T, Any]] = deque()
+    for item in itertools.chain(items, [None]):
+        if item is not None:
+            waiting.append((item, submit(item)))
+        while waiting and (item is None or len(waiting) >= window):
+            done, ref = waiting.popleft()
+            result = ray.get(ref)
+            if isinstance(result, str):  # the first bad record in input order: the local command stops there
+                raise InputError(result)
+            yield done, result
+
+
+def _decided(hashed: Iterable[tuple[LineChunk, Sentences]]) -> Iterator[tuple[LineChunk, np.ndarray]]:
+    """Each range with the places of its sentences the corpus gave before
+    (:class:`Repeats`), in input order."""
+    repeats = Repeats()
+    for c, sentences in hashed:
+        yield c, repeats.add(sentences)
 
 
 def learn_jsonl_files(
@@ -86,30 +137,25 @@ def learn_jsonl_files(
     ``files`` (blank texts left out, as ``cleaner learn`` leaves them),
     counted by Ray tasks, one per byte range of about ``chunk_bytes``
     (default: four per CPU, 1 to 64 MiB); at most ``window`` counted ranges
-    wait for the driver (default: two per CPU).  :class:`InputError` for the
-    first bad record, as the local command says it.  Ray must be running
-    (:func:`cleaner.ray.init`); the workers read the files by path.  A
-    sentence repeated within a range is learned once (``keep_repeats``);
-    one that two ranges both give is counted in each, so a corpus that
-    repeats sentences far apart gets a model a little unlike the local one."""
+    wait for the driver (default: two per CPU), and four times as many
+    hashed ones.  :class:`InputError`
+    for the first bad record, as the local command says it.  Ray must be
+    running (:func:`cleaner.ray.init`); the workers read the files by path.
+    A sentence the corpus repeats is left out as the local learner leaves
+    it out, wherever its first print is (``keep_repeats``: kept): a first
+    pass hashes each range's sentences, the driver decides which are
+    repeats, a second pass counts."""
     ray = require_ray()
     if window is None:
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
     plan = plan_chunks(files, chunk_bytes)  # byte ranges and their first line numbers
     vocab = vocabulary_of(_texts(files, field), keep_repeats=keep_repeats)
-    task = ray.remote(_count_range)
+    hash_task, count_task = ray.remote(_hash_range), ray.remote(_count_range)
     options = {"field": field, "vocab": vocab, "order": order, "max_ngrams": max_ngrams, "keep_repeats": keep_repeats}
-    ranges = iter(plan.chunks)
-
-    def counted() -> Iterator[Counts]:
-        waiting: deque[object] = deque()
-        for c in itertools.chain(ranges, [None]):
-            if c is not None:
-                waiting.append(task.remote(c.source, c.path, c.start, c.end, c.first_line, **options))
-            while waiting and (c is None or len(waiting) >= window):
-                part = ray.get(waiting.popleft())
-                if isinstance(part, str):  # the first bad record in input order: the local command stops there
-                    raise InputError(part)
-                yield part
-
-    return from_counts(vocab, merge_counts(counted(), max_ngrams=max_ngrams), order=order, max_ngrams=max_ngrams, min_count=min_count)
+    jobs: Iterable[tuple[LineChunk, np.ndarray | None]]
+    if keep_repeats:
+        jobs = ((c, None) for c in plan.chunks)
+    else:
+        jobs = _decided(_in_order(lambda c: hash_task.remote(c.source, c.path, c.start, c.end, c.first_line, field=field), plan.chunks, 4 * window))  # (small results: the hashes run ahead of the counts)
+    counted = _in_order(lambda job: count_task.remote(job[0].source, job[0].path, job[0].start, job[0].end, job[0].first_line, job[1], **options), jobs, window)
+    return from_counts(vocab, merge_counts(part for _, part in counted), order=order, max_ngrams=max_ngrams, min_count=min_count)

@@ -36,6 +36,7 @@ True
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import itertools
 import mmap
@@ -52,7 +53,7 @@ import numpy as np
 
 from .model import speedups
 
-__all__ = ["CharModel", "Counts", "learn", "load", "vocabulary_of", "count_texts", "merge_counts", "from_counts", "FORMAT", "ORDER", "VOCAB_SIZE"]
+__all__ = ["CharModel", "Counts", "Repeats", "Sentences", "learn", "load", "vocabulary_of", "count_texts", "sentence_hashes", "merge_counts", "from_counts", "FORMAT", "ORDER", "VOCAB_SIZE"]
 
 #: the C module (:func:`cleaner.typos.model.speedups`), None when off
 _SPEEDUPS = speedups()
@@ -78,6 +79,8 @@ REPEAT_MIN_CHARS = 8
 REPEAT_MEMORY = 1 << 22
 #: a sentence: up to and with its end marks, or a line's tail without one
 _SENTENCE = re.compile("[^。！？!?]*[。！？!?]+|[^。！？!?]+")
+#: ... found in a whole text at once: those of its lines, in order
+_LINE_SENTENCE = re.compile("[^。！？!?\n]*[。！？!?]+|[^。！？!?\n]+")
 #: counted n-grams held apart before they join the main table
 PENDING = 1 << 22
 #: the discount of interpolated absolute discounting
@@ -998,13 +1001,44 @@ class _Distinct:
     remembered (a sorted array of their hashes, 8 bytes each) and later
     ones are compared with those only.  Which are remembered depends only
     on the corpus's order, so the model is the same in every run.
-    ``sentences`` and ``chars`` count what was left out."""
+    ``sentences`` and ``chars`` count what was left out.  (The Ray engine
+    decides which sentences are repeats on its driver, from hashes the
+    tasks send: :class:`Repeats`.)"""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = REPEAT_MEMORY if limit is None else limit
         self.seen = np.zeros(0, dtype=np.int64)
+        self.extra = np.zeros(0, dtype=np.int64)  # the piece's new sentences past the limit, so far (sorted)
         self.sentences = 0
         self.chars = 0
+
+    def new_of(self, hashes: np.ndarray, *, more: bool = False) -> np.ndarray:
+        """Which of a piece's sentences (their hashes, in order) are new:
+        the first of their hash in the piece and not remembered from an
+        earlier piece; the first of them are remembered, up to the limit.
+        With ``more``, the piece goes on: the next call gives its next
+        sentences (a sentence's answer depends only on those before it)."""
+        _, first = np.unique(hashes, return_index=True)  # the first unit of each hash in this piece
+        new = np.zeros(len(hashes), dtype=bool)
+        new[first] = True
+        for known in (self.seen, self.extra):
+            if len(known):
+                at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
+                new &= known[at] != hashes
+        room = max(0, self.limit - len(self.seen))
+        fresh = hashes[new]  # (in the corpus's order: the first ones are remembered)
+        if room:
+            kept = np.sort(fresh[:room])
+            self.seen = np.insert(self.seen, np.searchsorted(self.seen, kept), kept)
+        if more and len(fresh) > room:
+            self.extra = np.union1d(self.extra, fresh[room:])
+        elif not more and len(self.extra):
+            self.extra = np.zeros(0, dtype=np.int64)
+        return new
+
+    def _new(self, units: list[str]) -> np.ndarray:
+        """Which of a piece's sentences ``units`` are new (:meth:`new_of`)."""
+        return self.new_of(np.fromiter(map(hash, units), dtype=np.int64, count=len(units)))
 
     def filter(self, chunk: str, per_doc: Sequence[int], chars: int) -> tuple[str, int, int]:
         """``chunk`` (as :func:`_chunks` joins its documents, of
@@ -1012,28 +1046,10 @@ class _Distinct:
         sentences seen before, its documents that keep a line, their
         characters."""
         lines = chunk.split("\n")[1:-1]  # (the chunk starts and ends with a line break)
-        units: list[str] = []
-        owner: list[tuple[int, int]] = []  # the line of each unit, and its place among the line's sentences
-        split = _SENTENCE.findall
-        for i, line in enumerate(lines):
-            if len(line) >= REPEAT_MIN_CHARS:
-                for k, unit in enumerate(split(line)):
-                    if len(unit) >= REPEAT_MIN_CHARS:
-                        units.append(unit)
-                        owner.append((i, k))
+        units, owner, sentences = _units(lines)
         if not units:
             return chunk, len(per_doc), chars
-        hashes = np.fromiter(map(hash, units), dtype=np.int64, count=len(units))
-        _, first = np.unique(hashes, return_index=True)  # the first unit of each hash in this piece
-        new = np.zeros(len(units), dtype=bool)
-        new[first] = True
-        if len(self.seen):
-            at = np.minimum(np.searchsorted(self.seen, hashes), len(self.seen) - 1)
-            new &= self.seen[at] != hashes
-        room = self.limit - len(self.seen)
-        if room > 0:
-            fresh = np.sort(hashes[new][:room])  # (in the corpus's order: the first ones are remembered)
-            self.seen = np.insert(self.seen, np.searchsorted(self.seen, fresh), fresh)
+        new = self._new(units)
         if new.all():
             return chunk, len(per_doc), chars
         lines_of = np.fromiter((i for i, _ in owner), dtype=np.int64, count=len(owner))
@@ -1051,7 +1067,7 @@ class _Distinct:
         keep = np.ones(len(lines), dtype=bool)
         for i, places in dropped.items():
             line = lines[i]
-            rest = _without(line, places)
+            rest = _without(sentences[i], places)
             if rest.strip():
                 chars -= len(line) - len(rest)
                 lines[i] = rest
@@ -1066,16 +1082,59 @@ class _Distinct:
         return "\n" + "\n".join(compress(lines, keep.tolist())) + "\n", int(kept_docs.sum()), chars + int((~kept_docs).sum())
 
 
-def _without(line: str, repeats: set[int]) -> str:
-    """``line`` without its sentences (:data:`_SENTENCE`) whose places are
-    in ``repeats``: a line break where one or more were, none at either end.
+class _Decided(_Distinct):
+    """A :class:`_Distinct` told which sentences are repeats: ``seen``, their
+    places among the sentences it will meet, in order (sorted; what
+    :class:`Repeats` decided for these texts)."""
 
-    >>> _without("他说。今天天气很好啊。我们走吧。", {1})
+    def __init__(self, seen: np.ndarray) -> None:
+        super().__init__(0)
+        self.places = np.asarray(seen, dtype=np.int64)
+        self.at = 0
+
+    def _new(self, units: list[str]) -> np.ndarray:
+        new = np.ones(len(units), dtype=bool)
+        lo, hi = np.searchsorted(self.places, [self.at, self.at + len(units)])
+        new[self.places[lo:hi] - self.at] = False
+        self.at += len(units)
+        return new
+
+
+def _units(lines: Sequence[str]) -> tuple[list[str], list[tuple[int, int]], dict[int, list[str]]]:
+    """The sentences of ``lines`` that :class:`_Distinct` compares (of
+    :data:`REPEAT_MIN_CHARS` characters or more), in order, with the line of
+    each and its place among the line's sentences; and every sentence of
+    the lines that hold one, by line.
+
+    >>> _units(["短句。", "今天天气很好啊。好。我们明天再走吧。"])
+    (['今天天气很好啊。', '我们明天再走吧。'], [(1, 0), (1, 2)], {1: ['今天天气很好啊。', '好。', '我们明天再走吧。']})
+    """
+    units: list[str] = []
+    owner: list[tuple[int, int]] = []
+    sentences: dict[int, list[str]] = {}
+    split = _SENTENCE.findall
+    least = REPEAT_MIN_CHARS
+    for i, line in enumerate(lines):
+        if len(line) >= least:
+            found = sentences[i] = split(line)
+            for k, unit in enumerate(found):
+                if len(unit) >= least:
+                    units.append(unit)
+                    owner.append((i, k))
+    return units, owner, sentences
+
+
+def _without(sentences: list[str], repeats: set[int]) -> str:
+    """A line, given as its ``sentences`` (:data:`_SENTENCE`), without those
+    whose places are in ``repeats``: a line break where one or more were,
+    none at either end.
+
+    >>> _without(_SENTENCE.findall("他说。今天天气很好啊。我们走吧。"), {1})
     '他说。\\n我们走吧。'
     """
     out: list[str] = []
     gap = False
-    for k, unit in enumerate(_SENTENCE.findall(line)):
+    for k, unit in enumerate(sentences):
         if k in repeats:
             gap = bool(out)
         else:
@@ -1084,6 +1143,81 @@ def _without(line: str, repeats: set[int]) -> str:
                 gap = False
             out.append(unit)
     return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """The sentences of some texts that :func:`learn` compares to find
+    repeats, as :func:`sentence_hashes` gives them: ``hashes`` (int64, the
+    same in every process), in order; ``per_text``, how many each text
+    holds; ``sizes``, each text's length and one (a line break), which cut
+    the corpus into :func:`learn`'s pieces."""
+
+    hashes: np.ndarray
+    per_text: np.ndarray
+    sizes: np.ndarray
+
+
+def sentence_hashes(texts: Iterable[str]) -> Sentences:
+    """The sentences of ``texts`` that :func:`learn` compares, as hashes
+    that do not depend on the process (Python's ``hash`` of a str does):
+    8-byte BLAKE2b digests of their UTF-8 (lone surrogates kept).
+
+    >>> s = sentence_hashes(["今天天气很好啊。好。", "短。", "今天天气很好啊。"])
+    >>> s.per_text.tolist(), s.sizes.tolist(), bool(s.hashes[0] == s.hashes[1])
+    ([1, 0, 1], [11, 3, 9], True)
+    """
+    digests: list[bytes] = []
+    per_text: list[int] = []
+    sizes: list[int] = []
+    blake2b = hashlib.blake2b
+    split = _LINE_SENTENCE.findall  # (the sentences _units finds: one of REPEAT_MIN_CHARS is in a line as long)
+    least = REPEAT_MIN_CHARS
+    for t in texts:
+        n = len(digests)
+        digests.extend([blake2b(u.encode("utf-8", "surrogatepass"), digest_size=8).digest() for u in split(t) if len(u) >= least])
+        per_text.append(len(digests) - n)
+        sizes.append(len(t) + 1)
+    return Sentences(np.frombuffer(b"".join(digests), dtype="<i8").astype(np.int64), np.array(per_text, dtype=np.int64), np.array(sizes, dtype=np.int64))
+
+
+class Repeats:
+    """Which sentences :func:`learn` leaves out as repeats, decided from
+    their hashes (:func:`sentence_hashes`) part after part of the corpus, in
+    its order: the same pieces (:func:`_chunks`: :data:`CHUNK_CHARS`, the
+    first :data:`VOCAB_SAMPLE`), the same memory (:class:`_Distinct`: the
+    first ``limit`` distinct sentences, :data:`REPEAT_MEMORY` by default).
+    :meth:`add` gives, for each part, the places of its sentences seen
+    before: the ``seen`` of :func:`count_texts`.  Memory: the remembered
+    hashes (8 bytes each), and past the limit the new ones of the piece
+    being read.
+
+    >>> r = Repeats()
+    >>> r.add(sentence_hashes(["今天天气很好啊。"])), r.add(sentence_hashes(["明天天气不好啊。今天天气很好啊。"]))
+    (array([], dtype=int64), array([1]))
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.distinct = _Distinct(limit)
+        self.threshold = max(CHUNK_CHARS, VOCAB_SAMPLE)  # (the first piece: then CHUNK_CHARS)
+        self.filled = 0  # characters of the piece being read
+
+    def add(self, part: Sentences) -> np.ndarray:
+        """The places of the next part's sentences that the corpus gave before."""
+        new: list[np.ndarray] = []
+        ends = np.cumsum(part.sizes)
+        units = np.cumsum(part.per_text)
+        base = start = 0
+        while True:
+            j = int(np.searchsorted(ends, base + self.threshold - self.filled))  # the piece is full after text j
+            if j >= len(ends):
+                self.filled += int(ends[-1]) - base if len(ends) else 0
+                new.append(self.distinct.new_of(part.hashes[start:], more=True))
+                return np.flatnonzero(~np.concatenate(new))
+            stop = int(units[j])
+            new.append(self.distinct.new_of(part.hashes[start:stop]))
+            base, start = int(ends[j]), stop
+            self.filled, self.threshold = 0, CHUNK_CHARS
 
 
 def _check_options(order: int, max_ngrams: int | None, min_count: int) -> None:
@@ -1124,23 +1258,29 @@ def learn(texts: Iterable[str], *, order: int = ORDER, max_ngrams: int | None = 
     (2, 1, 10)
     """
     _check_options(order, max_ngrams, min_count)
-    vocab: str | None = None
-    table = None
+    vocab, counts = _count(texts, None, order, max_ngrams, VOCAB_SAMPLE, None if keep_repeats else _Distinct())
+    return from_counts(vocab, counts, order=order, max_ngrams=max_ngrams, min_count=min_count)
+
+
+def _count(texts: Iterable[str], vocab: str | None, order: int, max_ngrams: int | None, first: int, distinct: _Distinct | None) -> tuple[str, Counts]:
+    """The counts of ``texts`` in pieces (:func:`_chunks`, the first of at
+    least ``first`` characters), repeats left out by ``distinct``; with the
+    vocabulary ``vocab``, or (None) one chosen from the first piece."""
+    table = None if vocab is None else _lookup(vocab)
     tally = _Tally(max_ngrams)
     chars = docs = 0
-    distinct = None if keep_repeats else _Distinct()
-    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, VOCAB_SAMPLE, distinct):
+    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, first, distinct):
         if not n_docs:
             continue  # (every sentence a repeat)
-        if vocab is None:
+        if table is None:
             vocab = _vocabulary(chunk[:VOCAB_SAMPLE])
             table = _lookup(vocab)
         chars += n_chars
         docs += n_docs
-        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))  # type: ignore[index]
+        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))
     keys, counts = tally.totals()
     left_out = (distinct.sentences, distinct.chars) if distinct is not None else (0, 0)
-    return from_counts(vocab or "", Counts(keys, counts, chars, docs, tally.floor, *left_out), order=order, max_ngrams=max_ngrams, min_count=min_count)
+    return vocab or "", Counts(keys, counts, chars, docs, tally.floor, *left_out)
 
 
 class _Tally:
@@ -1205,37 +1345,36 @@ def vocabulary_of(texts: Iterable[str], *, keep_repeats: bool = False) -> str:
     return ""
 
 
-def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngrams: int | None = 16_000_000, keep_repeats: bool = False) -> Counts:
+def count_texts(texts: Iterable[str], vocab: str, *, order: int = ORDER, max_ngrams: int | None = 16_000_000, keep_repeats: bool = False, seen: np.ndarray | None = None) -> Counts:
     """The counts of ``texts`` with the vocabulary ``vocab`` (of the whole
     corpus: :func:`vocabulary_of`), memory bounded by ``max_ngrams`` as
     :func:`learn`'s; merged by :func:`merge_counts`, model by
     :func:`from_counts`.  Repeated sentences are left out as :func:`learn`
-    leaves them out (``keep_repeats``), among ``texts`` only: a sentence
-    that two parts of a corpus both give is counted in each.
+    leaves them out (``keep_repeats``): those ``seen`` gives (the places,
+    among the texts' sentences as :func:`sentence_hashes` lists them, of
+    those the corpus gave before: :class:`Repeats` decides them for parts
+    of a corpus in turn); without it, those the ``texts`` themselves
+    repeat, so that a sentence two parts both give is counted in each.
 
     >>> texts = ["天气很好。", "天气不好。"]
     >>> vocab = vocabulary_of(texts)
     >>> c = merge_counts([count_texts(texts[:1], vocab), count_texts(texts[1:], vocab)])
     >>> from_counts(vocab, c).keys.tolist() == learn(texts).keys.tolist()
     True
+    >>> texts = ["今天天气很好啊。", "今天天气很好啊。天气。"]  # (a copy in another part)
+    >>> vocab, r = vocabulary_of(texts), Repeats()
+    >>> seen = [r.add(sentence_hashes(texts[:1])), r.add(sentence_hashes(texts[1:]))]
+    >>> c = merge_counts([count_texts(texts[:1], vocab, seen=seen[0]), count_texts(texts[1:], vocab, seen=seen[1])])
+    >>> from_counts(vocab, c).keys.tolist() == learn(texts).keys.tolist(), c.repeated_sentences
+    (True, 1)
     """
     _check_options(order, max_ngrams, 1)
-    table = _lookup(vocab)
-    tally = _Tally(max_ngrams)
-    chars = docs = 0
-    distinct = None if keep_repeats else _Distinct()
-    for chunk, n_docs, n_chars in _chunks(texts, CHUNK_CHARS, 0, distinct):
-        if not n_docs:
-            continue  # (every sentence a repeat)
-        chars += n_chars
-        docs += n_docs
-        tally.add(*_ngram_counts(table[_codes(chunk)], order, n_docs))
-    keys, counts = tally.totals()
-    floor = tally.floor
-    if max_ngrams is not None and len(keys) > max_ngrams:
-        keys, counts, floor = _prune(keys, counts, max_ngrams, floor)
-    left_out = (distinct.sentences, distinct.chars) if distinct is not None else (0, 0)
-    return Counts(keys, counts, chars, docs, floor, *left_out)
+    distinct = None if keep_repeats else _Distinct() if seen is None else _Decided(seen)
+    _, counts = _count(texts, vocab, order, max_ngrams, 0, distinct)
+    if max_ngrams is not None and len(counts.keys) > max_ngrams:
+        keys, cnt, floor = _prune(counts.keys, counts.counts, max_ngrams, counts.floor)
+        counts = Counts(keys, cnt, counts.chars, counts.documents, floor, counts.repeated_sentences, counts.repeated_chars)
+    return counts
 
 
 def merge_counts(parts: Iterable[Counts], *, max_ngrams: int | None = 16_000_000) -> Counts:

@@ -1,7 +1,9 @@
 """``cleaner learn --engine ray``: n-grams counted per byte range in Ray
 tasks and added up give the local model, array for array (and the command
-writes the same file byte for byte); a bad record stops both engines with
-the same message; over the size budget the model stays within it.
+writes the same file byte for byte), repeated sentences left out as the
+local learner leaves them out wherever their first print is; a bad record
+stops both engines with the same message; over the size budget the model
+stays within it.
 
 The usage errors need no Ray; the rest starts one local Ray (2 CPUs) for
 the module and skips when the extra (``pip install 'cleaner[ray]'``) is not
@@ -86,22 +88,46 @@ def test_ray_learns_the_local_model(ray_session: Any, tmp_path: Path, chunk_byte
     assert model.stats["documents"] == len(texts)
 
 
-def test_ray_leaves_out_the_repeats_of_each_range(ray_session: Any, tmp_path: Path) -> None:
-    """By default each task leaves out the sentences its own range repeats: a
-    corpus in one range gives the local model; a sentence two ranges both
-    give is counted in each."""
+@pytest.mark.parametrize("chunk_bytes, window", [(None, None), (4096, 2), (1500, 3)])
+def test_ray_leaves_out_the_repeats_the_local_learner_leaves_out(ray_session: Any, tmp_path: Path, chunk_bytes: int | None, window: int | None) -> None:
+    """A sentence the corpus gave before is left out wherever its first
+    print is: copies and near copies (a character changed) of the first
+    texts at the end, in other byte ranges and another file, give the local
+    model, array for array."""
     from cleaner.ray.learn import learn_jsonl_files
 
-    texts = as_learned(corpus_lines())[0]
-    src = tmp_path / "a.jsonl"
-    write_jsonl(src, texts + texts[-3:])  # (about 100 KB: one range at the default size)
-    model = learn_jsonl_files([str(src)], field="body", min_count=2)
-    assert same(model, learn(texts + texts[-3:], min_count=2)) and int(model.stats["repeated_sentences"]) > 0  # type: ignore[call-overload]
-    first = [t for t in texts if len(t) >= 20][:3]
-    far = tmp_path / "far.jsonl"
-    write_jsonl(far, texts + first)  # the first ones again at the end: another range
-    apart = learn_jsonl_files([str(far)], field="body", chunk_bytes=4096)
-    assert apart.stats["repeated_sentences"] == 0 and int(learn(texts + first).stats["repeated_sentences"]) >= 3  # type: ignore[call-overload]
+    texts = corpus_lines()
+    near = [t.replace("的", "之", 1) for t in texts[:60] if "的" in t]
+    corpus = texts + texts[:30] + near
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_jsonl(a, corpus[:150])
+    write_jsonl(b, corpus[150:])
+    local = learn(corpus, min_count=2)
+    model = learn_jsonl_files([str(a), str(b)], field="body", min_count=2, chunk_bytes=chunk_bytes, window=window)
+    assert same(model, local)
+    assert int(model.stats["repeated_sentences"]) > int(learn(texts).stats["repeated_sentences"]) + 30  # type: ignore[call-overload]
+
+
+def test_ray_remembers_the_sentences_the_local_learner_remembers(ray_session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its memory the local learner finds the repeats of the first
+    sentences, and the others within a piece only; the Ray engine finds
+    the same ones (here pieces of about 1,000 characters, room for 40
+    sentences, ranges of 3,000 bytes: fewer repeats than with room for all)."""
+    from cleaner.ray.learn import learn_jsonl_files
+    from cleaner.typos import charmodel
+
+    lines = corpus_lines()
+    corpus = lines[:60] + lines[35:45] + lines[60:] + lines[::3] + lines[::2]  # (copies 2,000 characters on, past the memory: in the first piece, of 5,000)
+    src = tmp_path / "c.jsonl"
+    write_jsonl(src, corpus)
+    unlimited = learn(corpus, min_count=2)
+    monkeypatch.setattr(charmodel, "VOCAB_SAMPLE", 5000)
+    monkeypatch.setattr(charmodel, "CHUNK_CHARS", 997)
+    monkeypatch.setattr(charmodel, "REPEAT_MEMORY", 40)
+    local = learn(corpus, min_count=2)
+    model = learn_jsonl_files([str(src)], field="body", min_count=2, chunk_bytes=3000)
+    assert same(model, local)
+    assert 0 < int(local.stats["repeated_sentences"]) < int(unlimited.stats["repeated_sentences"])  # type: ignore[call-overload]
 
 
 def test_a_bad_record_stops_both_engines_alike(ray_session: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,8 @@ import pytest
 
 from cleaner import explain
 from cleaner.cli import main
-from cleaner.typos.charmodel import count_texts, from_counts, learn, merge_counts, vocabulary_of
+from cleaner.typos import charmodel
+from cleaner.typos.charmodel import Repeats, count_texts, from_counts, learn, merge_counts, sentence_hashes, vocabulary_of
 
 from .test_charmodel import CONSTITUTION_TYPOS, FILES, SOURCE, as_learned, corpus_lines
 
@@ -167,6 +168,47 @@ def test_counts_of_parts_add_up_to_the_model_of_the_whole(cuts: int) -> None:
         model = from_counts(vocab, merge_counts(count_texts(p, vocab, keep_repeats=keep) for p in parts), min_count=2)
         assert model.vocab == whole.vocab and model.stats == whole.stats
         assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
+
+
+@pytest.mark.parametrize("cuts", [1, 4, 23, 200])
+@pytest.mark.parametrize("room", [40, None])
+def test_repeats_decided_part_by_part_give_the_local_model(monkeypatch: pytest.MonkeyPatch, cuts: int, room: int | None) -> None:
+    """The Ray engine's way: the hashes of each part's sentences, read part
+    after part (Repeats), tell each part's count_texts which of its
+    sentences the corpus gave before; merged, learn's model array for
+    array, wherever the cuts fall, with learn's pieces and memory (pieces
+    of about 1,000 characters here; room for 40 sentences or for all),
+    while the parts on their own find other repeats."""
+    monkeypatch.setattr(charmodel, "VOCAB_SAMPLE", 5000)
+    monkeypatch.setattr(charmodel, "CHUNK_CHARS", 997)
+    if room is not None:
+        monkeypatch.setattr(charmodel, "REPEAT_MEMORY", room)
+    lines = corpus_lines()
+    corpus = lines[:60] + lines[35:45] + lines[60:] + lines[::3] + ["", "一", "\n"] + lines[::2]  # (copies 2,000 characters on, past the memory: in the first piece, of 5,000)
+    whole = learn(corpus, min_count=2)
+    vocab = vocabulary_of(corpus)
+    bounds = sorted(random.Random(cuts).sample(range(1, len(corpus)), cuts - 1)) if cuts > 1 else []
+    parts = [corpus[a:b] for a, b in zip([0, *bounds], [*bounds, len(corpus)])]
+    repeats = Repeats()
+    seen = [repeats.add(sentence_hashes(p)) for p in parts]
+    model = from_counts(vocab, merge_counts(count_texts(p, vocab, seen=s) for p, s in zip(parts, seen)), min_count=2)
+    assert model.vocab == whole.vocab and model.stats == whole.stats and int(whole.stats["repeated_sentences"]) > 0  # type: ignore[call-overload]
+    assert model.keys.tobytes() == whole.keys.tobytes() and model.counts.tobytes() == whole.counts.tobytes()
+    if cuts > 1:
+        alone = from_counts(vocab, merge_counts(count_texts(p, vocab) for p in parts), min_count=2)
+        assert alone.stats["repeated_sentences"] != whole.stats["repeated_sentences"] and alone.counts.tobytes() != whole.counts.tobytes()
+
+
+def test_sentence_hashes_are_the_same_in_every_process() -> None:
+    """The Ray engine's tasks hash sentences in processes of their own, each
+    with its own str hash seed: their hashes must not depend on it."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from cleaner.typos.charmodel import sentence_hashes\nprint(sentence_hashes(['今天天气很好啊。好。', 'Lone \\ud800 surrogate kept.']).hashes.tolist())\n"
+    outs = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True, cwd=str(SOURCE.parents[2])).stdout for seed in ("1", "2")}
+    assert len(outs) == 1 and len(eval(outs.pop())) == 2
 
 
 def test_a_part_leaves_out_the_lines_it_repeats() -> None:
