@@ -39,7 +39,11 @@ KEEP_REPEATS_HELP = (
     "(the summary says how many were left out)"
 )
 #: the help of ``cleaner clean --learn``
-LEARN_HELP = "learn a character model from the input files first (a second pass), for --model's context repair"
+LEARN_HELP = (
+    "learn a character model from the input files first (a second pass), for --model's context repair; "
+    "give it many files (or records) of the same kind: a document's own n-grams do not count where typos are sought, "
+    "and a text file is one document"
+)
 
 
 def add_parser(subparsers: Any) -> None:
