@@ -388,3 +388,20 @@ def test_learning_reports_its_progress_in_bytes_read(tmp_path: Path) -> None:
     counted = _Counted()
     assert list(corpus_texts([str(records)], jsonl=True, skip_bad=True, progress=counted)) == ["今天", "天气"]  # type: ignore[arg-type]
     assert (counted.nbytes, counted.docs) == (records.stat().st_size, 3)
+
+
+def test_parts_summed_past_the_budget_keep_the_local_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counts of parts (what Ray tasks return) summed past the budget are
+    pruned at the threshold the local learner reaches, not one higher each
+    time a part pushes the sum over it: the threshold already reached
+    applies first to what came in since."""
+    monkeypatch.setattr(charmodel, "PENDING", 3000)  # the sum prunes as a part comes in, as it does with Ray's large parts
+    texts, budget, parts = corpus_lines(), 20_000, 8
+    local = learn(texts, max_ngrams=budget)
+    vocab = vocabulary_of(texts)
+    n = len(texts)
+    counts = [count_texts(texts[i * n // parts : (i + 1) * n // parts], vocab, max_ngrams=budget) for i in range(parts)]
+    summed = from_counts(vocab, merge_counts(counts, max_ngrams=budget), max_ngrams=budget)
+    assert local.stats["prune_below"] == 2  # the budget bites
+    assert summed.stats["prune_below"] == local.stats["prune_below"]  # (4 when each prune raised the threshold first)
+    assert 0.9 * len(local.keys) <= len(summed.keys) <= budget
