@@ -225,17 +225,18 @@ class Plan:
         return c.source, c.first_line + pos - c.first_pos
 
 
-def plan_chunks(files: Sequence[str], chunk_bytes: int | None, *, field: str | None = None, id_field: str | None = None) -> Plan:
+def plan_chunks(files: Sequence[str], chunk_bytes: int | None, *, field: str | None = None, id_field: str | None = None, most_bytes: int = 64 << 20) -> Plan:
     """Cut the files into chunks and number their lines (a parallel pass);
     with ``field``, find the first bad record (:attr:`Plan.bad`: the local
-    engine stops there; ``id_field``: a record without an id is bad too)."""
+    engine stops there; ``id_field``: a record without an id is bad too).
+    ``chunk_bytes`` None: four chunks per CPU, from 1 MiB to ``most_bytes``."""
     from ..errors import InputError
 
     ray = require_ray()
     if chunk_bytes is None:
         total = sum(os.path.getsize(f) for f in files)
         cpus = int(ray.cluster_resources().get("CPU", 1))
-        chunk_bytes = int(min(64 << 20, max(1 << 20, total // max(1, 4 * cpus))))
+        chunk_bytes = int(min(most_bytes, max(1 << 20, total // max(1, 4 * cpus))))
     ranges = [(i, f, s, e) for i, f in enumerate(files) for s, e in cut(f, chunk_bytes)]
     scan = ray.remote(_scan)
     found = ray.get([scan.remote(os.path.abspath(f), s, e, field, id_field) for _, f, s, e in ranges])

@@ -162,3 +162,24 @@ def test_the_command_writes_the_local_file_byte_for_byte(ray_session: Any, tmp_p
         assert main(["learn", "--jsonl", "--field", "body", str(src), "-o", str(tmp_path / f"{engine}.npz"), "--engine", engine, "-q", "--keep-repeats"]) == 0
     assert (tmp_path / "ray.npz").read_bytes() == (tmp_path / "local.npz").read_bytes()
     assert load(tmp_path / "ray.npz").stats["documents"] == len(corpus_lines())
+
+
+def test_learning_ranges_stay_within_a_quarter_of_the_budget(ray_session: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default a learning task reads at most a quarter of the n-gram
+    budget in bytes (:func:`cleaner.ray.learn.range_bytes`), so that it need
+    not prune its own part, which drops n-grams the sum would keep."""
+    from cleaner.ray import learn as ray_learn
+
+    asked: list[int] = []
+    real = ray_learn.plan_chunks
+
+    def spy(files: Any, chunk_bytes: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["most_bytes"])
+        return real(files, chunk_bytes, **kwargs)
+
+    monkeypatch.setattr(ray_learn, "plan_chunks", spy)
+    src = tmp_path / "c.jsonl"
+    write_jsonl(src, corpus_lines())
+    model = ray_learn.learn_jsonl_files([str(src)], field="body", max_ngrams=8_000_000)
+    assert asked == [2_000_000] and ray_learn.range_bytes(None) == 64 << 20 and ray_learn.range_bytes(1000) == 1 << 20
+    assert same(model, learn(corpus_lines()))
