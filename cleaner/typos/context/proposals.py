@@ -287,12 +287,6 @@ def _pair_bits(cm: CharModel, least: int) -> np.ndarray:
     return bits
 
 
-#: per model, :func:`_two_steps_beside`'s rows of the visual table: per
-#: written character, the characters two steps away that the model knows
-#: and may be proposed, and their ids
-_TWO_STEP_ROWS: weakref.WeakKeyDictionary[CharModel, tuple[np.ndarray, dict[str, tuple[list[str], np.ndarray]]]] = weakref.WeakKeyDictionary()
-
-
 def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequence[int], listed: set[tuple[int, str]]) -> tuple[list[int], list[str]]:
     """At the isolated suspects ``lone`` between two Han characters
     (:data:`CONTEXT_TWO_STEP_BESIDE`): the look-alikes of the look-alikes of
@@ -314,13 +308,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     from ..charmodel import BITS, FIRST_ID
 
     trad = guards.traditional_chars()
-    # per written character, once: its characters two steps away that may be proposed, and their ids (with the shipped table: once per model)
-    rows: dict[str, tuple[list[str], np.ndarray]] = {}
-    if nb_fn is visual_han_neighbours:
-        held = _TWO_STEP_ROWS.get(cm)
-        if held is None or held[0] is not cm.table:  # (made again if the model's ids change)
-            held = _TWO_STEP_ROWS[cm] = (cm.table, rows)
-        rows = held[1]
+    rows: dict[str, tuple[list[str], np.ndarray]] = {}  # per written character, once: its characters two steps away that the model knows and may be proposed, and their ids
     at: list[int] = []
     chars: list[list[str]] = []  # per position of at
     arrays: list[np.ndarray] = []
@@ -332,7 +320,7 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
         if row is None:
             xs = [x for x in sorted(two_steps(c, nb_fn)) if x != c and "\u4e00" <= x <= "\u9fff" and x not in trad]
             known = cm.ids("".join(xs)).astype(np.int64)
-            keep = np.flatnonzero(known >= FIRST_ID)  # those the model knows
+            keep = np.flatnonzero(known >= FIRST_ID)
             row = rows[c] = ([xs[k] for k in keep.tolist()], known[keep])
         if row[0]:
             at.append(i)
@@ -341,31 +329,20 @@ def _two_steps_beside(text: str, cm: CharModel, nb_fn: Neighbours, lone: Sequenc
     if not at:
         return [], []
     sizes = np.fromiter(map(len, chars), dtype=np.int64, count=len(chars))
-    ends = np.cumsum(sizes)
-    ids = cm.ids(text).astype(np.int32)  # (pair keys have 24 bits)
+    where, new = np.repeat(np.asarray(at, dtype=np.int64), sizes), np.concatenate(arrays)  # per position, by code point
+    ids = cm.ids(text).astype(np.int64)
     bits = _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE, 1))  # the pairs written that often: two bit reads, not two searches of the n-gram table
 
     def written(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         key = left << BITS | right
         return (bits[key >> 3] >> (key & 7) & 1).astype(bool)
 
-    found: list[tuple[int, str]] = []
-    a = 0
-    while a < len(at):  # in blocks of suspects with about TWO_STEP_BLOCK candidates: a long document with a model of itself has hundreds a character
-        b = max(a + 1, int(np.searchsorted(ends, ends[a] - sizes[a] + TWO_STEP_BLOCK, side="right")))
-        here = np.asarray(at[a:b], dtype=np.int64)
-        where, new = np.repeat(here, sizes[a:b]), np.concatenate(arrays[a:b]).astype(np.int32)  # per position, by code point
-        picked = np.flatnonzero(written(ids[where - 1], new) | written(new, ids[where + 1]))
-        block_ends = ends[a:b] - (ends[a] - sizes[a])
-        of = np.searchsorted(block_ends, picked, side="right")  # the suspect of each (relative to a)
-        found += [(at[a + s], chars[a + s][k]) for s, k in zip(of.tolist(), (picked - (block_ends[of] - sizes[a:b][of])).tolist())]
-        a = b
+    picked = np.flatnonzero(written(ids[where - 1], new) | written(new, ids[where + 1]))
+    ends = np.cumsum(sizes)
+    of = np.searchsorted(ends, picked, side="right")  # the position of each
+    found = [(at[s], chars[s][k]) for s, k in zip(of.tolist(), (picked - (ends[of] - sizes[of])).tolist())]
     found = [(i, x) for i, x in found if (i, x) not in listed]  # the few that pass: not listed there already
     return [i for i, _ in found], [x for _, x in found]
-
-
-#: candidates :func:`_two_steps_beside` tests in one block (about 10 MB of arrays)
-TWO_STEP_BLOCK = 1 << 19
 
 
 def _two_steps_between(text: str, cm: CharModel, nb_fn: Neighbours, near: Sequence[int], runs: tuple[np.ndarray, ...], listed: set[tuple[int, str]]) -> list[tuple[int, str]]:
