@@ -2254,54 +2254,54 @@ proposals(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 iso[niso++] = j;
         }
     else {
-    /* the pairs' indices (n + 1, in pidx), then the triples' of the Han
-     * characters not isolated (in tidx at their place), each batch in one
-     * ngram_index_many: CharModel.neighbour_counts of what decides */
-    uint64_t *qkeys = PyMem_Malloc((n + 1) * sizeof(uint64_t));
-    int64_t *pidx = PyMem_Malloc((n + 1) * sizeof(int64_t)), *tidx = PyMem_Malloc((n + 1) * sizeof(int64_t));
-    Py_ssize_t *tpos = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
-    if (qkeys == NULL || pidx == NULL || tidx == NULL || tpos == NULL) {
-        PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
-        PyErr_NoMemory();
-        goto error;
-    }
-    int by_bits = detect == 0; /* isolated: both pairs never written, one bit each of written_bits, not a search each */
-    if (by_bits)
-        for (Py_ssize_t j = 0; j <= n; j++) {
-            uint64_t k = P(j) << CM_BITS | P(j + 1);
-            pidx[j] = pair_in(written, k); /* 1 written, else 0: the count's place below */
+        /* the pairs' indices (n + 1, in pidx), then the triples' of the Han
+         * characters not isolated (in tidx at their place), each batch in one
+         * ngram_index_many: CharModel.neighbour_counts of what decides */
+        uint64_t *qkeys = PyMem_Malloc((n + 1) * sizeof(uint64_t));
+        int64_t *pidx = PyMem_Malloc((n + 1) * sizeof(int64_t)), *tidx = PyMem_Malloc((n + 1) * sizeof(int64_t));
+        Py_ssize_t *tpos = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+        if (qkeys == NULL || pidx == NULL || tidx == NULL || tpos == NULL) {
+            PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+            PyErr_NoMemory();
+            goto error;
         }
-    else {
-        for (Py_ssize_t j = 0; j <= n; j++)
-            qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
-        ngram_index_many(&tb, qkeys, pidx, n + 1);
-        for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
-            if (pidx[j] >= 0)
-                PREFETCH(counts + pidx[j]);
+        int by_bits = detect == 0; /* isolated: both pairs never written, one bit each of written_bits, not a search each */
+        if (by_bits)
+            for (Py_ssize_t j = 0; j <= n; j++) {
+                uint64_t k = P(j) << CM_BITS | P(j + 1);
+                pidx[j] = pair_in(written, k); /* 1 written, else 0: the count's place below */
+            }
+        else {
+            for (Py_ssize_t j = 0; j <= n; j++)
+                qkeys[j] = (P(j) << CM_BITS | P(j + 1)) | ((uint64_t)2 << CM_ORDER_SHIFT);
+            ngram_index_many(&tb, qkeys, pidx, n + 1);
+            for (Py_ssize_t j = 0; j <= n; j++) { /* the counts: fetched together, read below */
+                if (pidx[j] >= 0)
+                    PREFETCH(counts + pidx[j]);
+            }
         }
-    }
 #define PAIR_COUNT(j) (by_bits ? pidx[j] : pidx[j] >= 0 ? (int64_t)counts[pidx[j]] : 0)
 #define PAIR_BIT(bits, j) pair_in(bits, P(j) << CM_BITS | P((j) + 1))
-    /* a suspect not isolated: one of its pairs written at most par[P_NEAR_PAIRS] times (-1: any), its triple looked up only then */
+        /* a suspect not isolated: one of its pairs written at most par[P_NEAR_PAIRS] times (-1: any), its triple looked up only then */
 #define NEAR_OK(j, lp, rp) (par[P_NEAR_PAIRS] < 0 || (by_bits ? !PAIR_BIT(near_bits, j) || !PAIR_BIT(near_bits, (j) + 1) : (lp) <= par[P_NEAR_PAIRS] || (rp) <= par[P_NEAR_PAIRS]))
-    Py_ssize_t ntri = 0;
-    for (Py_ssize_t j = 0; j < n; j++) {
-        int64_t lp = PAIR_COUNT(j), rp = PAIR_COUNT(j + 1);
-        int han = IS_HAN(cps[j]);
-        int isolated = han && lp <= detect && rp <= detect;
-        flag[j] = isolated ? 2 : 0;
-        if (isolated)
-            iso[niso++] = j;
-        else if (han && NEAR_OK(j, lp, rp)) {
-            tpos[ntri] = j;
-            qkeys[ntri++] = (P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2)) | ((uint64_t)3 << CM_ORDER_SHIFT);
+        Py_ssize_t ntri = 0;
+        for (Py_ssize_t j = 0; j < n; j++) {
+            int64_t lp = PAIR_COUNT(j), rp = PAIR_COUNT(j + 1);
+            int han = IS_HAN(cps[j]);
+            int isolated = han && lp <= detect && rp <= detect;
+            flag[j] = isolated ? 2 : 0;
+            if (isolated)
+                iso[niso++] = j;
+            else if (han && NEAR_OK(j, lp, rp)) {
+                tpos[ntri] = j;
+                qkeys[ntri++] = (P(j) << (2 * CM_BITS) | P(j + 1) << CM_BITS | P(j + 2)) | ((uint64_t)3 << CM_ORDER_SHIFT);
+            }
         }
-    }
-    ngram_index_many(&tb, qkeys, tidx, ntri);
-    for (Py_ssize_t q = 0; q < ntri; q++) /* found: isolated, or the triple written at most detect times */
-        if ((tidx[q] >= 0 ? (int64_t)counts[tidx[q]] : 0) <= detect)
-            flag[tpos[q]] = 1;
-    PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
+        ngram_index_many(&tb, qkeys, tidx, ntri);
+        for (Py_ssize_t q = 0; q < ntri; q++) /* found: isolated, or the triple written at most detect times */
+            if ((tidx[q] >= 0 ? (int64_t)counts[tidx[q]] : 0) <= detect)
+                flag[tpos[q]] = 1;
+        PyMem_Free(qkeys), PyMem_Free(pidx), PyMem_Free(tidx), PyMem_Free(tpos);
 #undef NEAR_OK
 #undef PAIR_BIT
 #undef PAIR_COUNT
