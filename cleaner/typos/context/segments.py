@@ -37,8 +37,7 @@ if TYPE_CHECKING:
 #: over); candidates there belong to the next segment
 SEGMENT_MARGIN = 24
 
-#: where a segment may end: after a line break, else after a sentence's end mark
-_LINE_END = re.compile(r"\n")
+#: where a segment may end when no line break is near: after a sentence's end mark
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
@@ -58,7 +57,7 @@ def segment_bounds(text: str, size: int) -> list[tuple[int, int]]:
     a = 0
     while len(text) - a > size:
         window = text[a : a + size]
-        end = _last_end(window, _LINE_END) or _last_end(window, _SENTENCE_END) or size
+        end = window.rfind("\n") + 1 or _last_end(window, _SENTENCE_END) or size
         out.append((a, a + end))
         a += end
     out.append((a, len(text)))
