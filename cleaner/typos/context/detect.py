@@ -31,7 +31,7 @@ def suspects(text: str, cm: CharModel) -> list[int]:
     return np.flatnonzero(isolated if settings.CONTEXT_DETECT_PAIRS else found).tolist()
 
 
-def suspect_masks(text: str, cm: CharModel, *, own: OwnNgrams | None = None) -> tuple[np.ndarray, np.ndarray]:
+def suspect_masks(text: str, cm: CharModel, *, own: OwnNgrams | None = None, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per character: whether it is a Han character the corpus writes at
     most :data:`CONTEXT_DETECT` times between its two neighbours (and at
     most :data:`CONTEXT_NEAR_PAIRS` times beside one of them), and whether
@@ -39,10 +39,10 @@ def suspect_masks(text: str, cm: CharModel, *, own: OwnNgrams | None = None) -> 
     (isolated; every isolated character is a suspect).  ``own``: with a
     model learned from its input, the n-grams to leave out when ``text`` is
     a segment of a longer text (:func:`own_ngrams` of that text; default:
-    ``text``'s own)."""
+    ``text``'s own).  ``ids``: ``cm.ids(text)`` when the caller has them."""
     if not text:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    ids = cm.ids(text)
+    ids = cm.ids(text) if ids is None else ids
     han = han_mask(text)
     if cm.stats.get("from_input"):  # the text's own occurrences do not count (rare_ngrams)
         pairs, triples = _rare_grams(ids, cm, DETECT_ORDERS, own=own)

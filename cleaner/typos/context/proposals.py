@@ -140,7 +140,7 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
         _PROPOSAL_ARGS[cm] = held
     cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
-    given = _given_suspects(text, cm, own=own) if cm.stats.get("from_input") else _FIND_THEM
+    given = _given_suspects(text, cm, own=own, ids=ids) if cm.stats.get("from_input") else _FIND_THEM
     out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5], given)
     return None if out is NotImplemented else tuple(out)
 
@@ -149,7 +149,7 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
 _FIND_THEM = b""
 
 
-def _given_suspects(text: str, cm: CharModel, *, own: OwnNgrams | None = None) -> np.ndarray:
+def _given_suspects(text: str, cm: CharModel, *, own: OwnNgrams | None = None, ids: np.ndarray | None = None) -> np.ndarray:
     """The suspects of :func:`suspect_masks`, one byte a character, as the C
     proposals take them from a model learned from its input (whose text's
     own n-grams do not count: the C detection counts them): 2 an isolated
@@ -161,7 +161,7 @@ def _given_suspects(text: str, cm: CharModel, *, own: OwnNgrams | None = None) -
     >>> _given_suspects("他在北涼。", cm).tolist()
     [2, 1, 1, 2, 0]
     """
-    found, isolated = suspect_masks(text, cm, own=own)
+    found, isolated = suspect_masks(text, cm, own=own, ids=ids)
     return found.astype(np.uint8) + isolated.astype(np.uint8)  # (isolated ones are found too)
 
 
