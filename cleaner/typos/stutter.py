@@ -14,7 +14,8 @@ every test below says "accident":
 * the unit stands twice, not three times or more (加油加油加油: a chant);
 * the unit is not a word written twice on purpose (非常非常, 什么什么: the
   ``said_twice`` list of ``cleaner/data/typo_guards.txt``), nor "A不A" /
-  "A没A" (行不行不知道);
+  "A没A" (行不行不知道), nor 一 and a measure word (一本一本地, 一滴一滴:
+  "one by one"; the ``classifiers`` list);
 * the doubled form is not itself a dictionary word;
 * in the best segmentation of the text around it, exactly one copy stands as
   a whole sequence of words: real reduplication (研究研究, 恭喜恭喜, 一步一步)
@@ -38,6 +39,8 @@ gains :data:`ACROSS_FACTOR` times ``typo_threshold`` or more.
 '大力发展旅游业。'
 >>> clean("这个问题我们研究研究，恭喜恭喜，坐着坐着就睡着了。", only=["stutter"])
 '这个问题我们研究研究，恭喜恭喜，坐着坐着就睡着了。'
+>>> clean("他把书一本一本地放回书架。", only=["stutter"])
+'他把书一本一本地放回书架。'
 """
 
 from __future__ import annotations
@@ -202,6 +205,8 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             m = model()
         if m.is_word(unit + unit) or text[i + 2 * k : i + 2 * k + 2] in _COMPLEMENTS or unit in guards.word_lists()["said_twice"]:
             continue
+        if k == 2 and unit[0] == "一" and unit[1] in guards.word_lists()["classifiers"]:
+            continue  # 一X一X: one by one (一本一本地, 一滴一滴落下), whatever the second X glues to
         a = i
         while a > max(0, i - CONTEXT) and "\u4e00" <= text[a - 1] <= "\u9fff":
             a -= 1

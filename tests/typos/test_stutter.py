@@ -53,6 +53,8 @@ def test_removes_a_glued_repeat(text, expected):
         "他跑得非常非常快，油耗也非常非常低。",  # emphasis (非常低 is a dictionary entry)
         "你说的是什么什么样的人？",  # "such and such"
         "这款车行不行不好说。",  # A不A, then 不好说
+        "他把旧书一本一本地搬回家。",  # 一 and a measure word twice (本地 is a word)
+        "雨水一滴一滴落进桶里。",  # (滴落 is a word)
     ],
 )
 def test_keeps_real_repetition(text):
