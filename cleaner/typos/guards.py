@@ -257,8 +257,12 @@ def name(run: str, k: int, after: str, m: WordModel) -> bool:
     >>> from cleaner.typos.model import model
     >>> name("赵明远说", 2, "运", model()), name("越来赴", 2, "越", model())
     (True, False)
+    >>> name("潘跃", 0, "活", model()), name("潘跃起来", 0, "活", model())
+    (True, False)
     """
     surnames = word_lists()["surnames"]
+    if k < 2 and len(run) - k in (2, 3) and run[: k + 1] in surnames:
+        return True  # a run of a surname and a given name alone (a byline, a list of names)
     new = run[:k] + after + run[k + 1 :]
     for w in _words_at(run, k, m):
         if m.tag(w) in NAME_TAGS:

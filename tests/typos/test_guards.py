@@ -38,6 +38,19 @@ def test_person_names():
     assert not guards.name("王国的未来", 3, "末", m)  # 王 is in the word 王国, not a surname
 
 
+@pytest.mark.parametrize("text", ["潘跃", "记者 潘跃\n", "摄影：潘跃", "欧阳跃"])
+def test_a_name_standing_alone_keeps_its_surname(text):
+    # a byline or a list of names: a surname and one or two characters alone
+    # between non-Han characters; 潘 looks like 活, and 活跃 is a common word
+    assert explain(text).text == text
+    assert guards.name(text.strip().split("：")[-1].split()[-1], 0, "活", model())
+
+
+def test_a_surname_inside_running_text_is_not_a_name_on_its_own():
+    m = model()
+    assert not guards.name("潘跃起来", 0, "活", m)  # a run of four: no name standing alone
+
+
 def test_a_web_listed_name_of_a_surname_that_is_also_a_word():
     m = model()
     # 武 is a surname and a word (武器); 武磊 is in the web word lists, 磊 is
