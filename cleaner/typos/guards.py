@@ -51,7 +51,7 @@ from importlib import resources
 from ..chars import script_chars
 from .model import WordModel
 
-__all__ = ["vetoed", "reads_as_name", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
+__all__ = ["vetoed", "number", "NUMERALS", "reads_as_name", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
 
 #: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
 COMMON_WORD_LOGP = -13.5
@@ -430,6 +430,22 @@ def damaged_context(text: str, changes: dict[int, str], pos: int, m: WordModel) 
     return False
 
 
+#: Chinese numerals (and their financial forms): one read for another is a
+#: different number, which no language model can tell from the right one
+NUMERALS = frozenset("〇一二三四五六七八九十百千万亿两零壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+def number(before: str, after: str) -> bool:
+    """A numeral changed into another: the text states a number (翻了四番,
+    西北五省区), and a model's preference for a commoner one (一番, 三省)
+    is no evidence that the number was misread.
+
+    >>> number("四", "一"), number("四", "西"), number("己", "已")
+    (True, False, False)
+    """
+    return before in NUMERALS and after in NUMERALS
+
+
 def vetoed(run: str, k: int, after: str, m: WordModel, banned: frozenset[str] = frozenset()) -> str | None:
     """The name of the first guard that forbids changing ``run[k]`` to
     ``after``, or None when no guard objects (``document`` is checked by the
@@ -437,6 +453,8 @@ def vetoed(run: str, k: int, after: str, m: WordModel, banned: frozenset[str] = 
     that the word lists carry) do not count as words."""
     if has_traditional(run):
         return "script"
+    if number(run[k], after):
+        return "number"
     if parallel(run, k):
         return "parallel"
     if name(run, k, after, m):

@@ -51,6 +51,24 @@ def test_a_surname_inside_running_text_is_not_a_name_on_its_own():
     assert not guards.name("潘跃起来", 0, "活", m)  # a run of four: no name standing alone
 
 
+def test_a_numeral_is_not_read_as_another():
+    m = model()
+    assert guards.vetoed("产值翻了四番", 4, "一", m) == "number"
+    assert guards.vetoed("工作己经完成", 2, "已", m) != "number"
+
+
+def test_a_model_that_writes_another_number_only_suggests_it():
+    # the corpus writes 翻了一番 and 三省区 only: the text's own number stays
+    from cleaner.config import Config
+    from cleaner.typos.charmodel import learn
+
+    cm = learn(["今年产值翻了一番。", "收入翻了一番多。", "规模翻了一番以上。", "西北三省区的人口。", "东北三省的经济。"] * 30, keep_repeats=True)
+    for text, at, other in (("去年产值翻了四番。", 6, "一"), ("西北五省区的人口。", 2, "三")):
+        r = explain(text, config=Config(model=cm))
+        assert r.text == text
+        assert [(s.start, s.after) for s in r.suggestions if "number guard" in s.note] == [(at, other)]
+
+
 def test_a_web_listed_name_of_a_surname_that_is_also_a_word():
     m = model()
     # 武 is a surname and a word (武器); 武磊 is in the web word lists, 磊 is

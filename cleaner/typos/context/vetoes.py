@@ -41,6 +41,8 @@ def context_veto(
     lifted = LONG_WORD_YIELDS if long_word else lifted
     if not simplified and (not guards.traditional_chars().isdisjoint(run) or guards.traditional_sentence(text, i)):
         return "script"
+    if guards.number(text[i], after):
+        return "number"
     if guards.parallel(run, k) and "parallel" not in lifted:
         return "parallel"
     if in_title(text, i):
