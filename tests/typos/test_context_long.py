@@ -15,7 +15,7 @@ from cleaner.typos.charmodel import CharModel, learn
 from cleaner.typos.model import model
 
 #: 举足轻重 is a dictionary word; the corpus writes 要的 (so 要 is not isolated)
-GROW = ["它起着举足轻重的作用。", "这是举足轻重的一步。", "他在行业中举足轻重。"] * 10 + ["我要的东西。"] * 3
+GROW = ["它起着举足轻重的作用。", "这是举足轻重的一步。", "他在行业中举足轻重。"] * 60 + ["我要的东西。"] * 3
 NEAR_MISS = "它是举足轻要的角色。"  # 要 at 5
 
 
