@@ -980,11 +980,18 @@ def _doubt(run: str, k: int, x: str, middle: str, shape: str, m: WordModel) -> s
         return "a character more may be a word the copy adds"
     if shape == "doubled" and x in guards.word_lists()["said_twice"]:
         return "a word written twice may be emphasis"  # (非常非常好: typo_guards.txt [said_twice])
+    if shape == "doubled" and run[k - 1 : k] in _CONJUNCTIONS and x in run[:k]:
+        return "a word may head each part of a coordination"  # 特区政府和特区人民
     if shape == "missing" and len(middle) > 1:
         return "two characters fewer may be an abbreviation"
     if shape == "wrong" and not _look_alikes(x, middle):
         return "the characters do not look alike"
     return ""
+
+
+#: characters that join the parts of a coordination (政府和人民, 设备与仪器,
+#: 工人、农民): a word before each part is grammar, not a doubled copy
+_CONJUNCTIONS = frozenset("和与及或、")
 
 
 def _look_alikes(a: str, b: str) -> bool:

@@ -321,3 +321,14 @@ def test_the_quad_index_of_a_long_text_answers_as_the_string_searches_do(seed: i
         for ins in (0, 1, 2):
             for dele in (0, 1, 2):
                 assert phrases._copy(text, t + 2, ins, dele, min_count=1, index=index) == phrases._copy(text, t + 2, ins, dele, min_count=1)
+
+
+def test_a_word_heading_each_part_of_a_coordination_is_only_suggested() -> None:
+    # 特区政府和特区人民: the word before each part of "A和B" is grammar, even
+    # where the document and the corpus also write the shorter 特区政府和人民
+    cm = learn(["特区政府和人民都很满意。", "中央政府和人民的关心。", "特区政府和人民团结一致。", "设备和仪器。"] * 20, keep_repeats=True)
+    text = "特区政府和人民团结一致，共渡难关。他说，中央放心，特区政府和特区人民也放心。"
+    r = explain(text, config=Config(model=cm))
+    assert r.text == text
+    (s,) = [s for s in r.suggestions if s.rule == NAME]
+    assert (s.before, s.after) == ("特区", "") and "coordination" in s.note
