@@ -74,7 +74,7 @@ _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
 _FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # (at the start of any line of a text)
 _LIST = re.compile(
-    r"^\s*[“「『\"']?(?:[-*+•·●○■□▪◆◇►√]\s"
+    r"^\s*[“「『\"']?(?:[-*+•·]\s|[●○■□▪◆◇►√](?!\s*$)"
     r"|\d{1,3}[.)．、]\s?"
     r"|[（(]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])\s*[）)]"
     r"|[一二三四五六七八九十百]{1,3}[、.．]"
@@ -90,11 +90,11 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _D = "0-9０-９一二三四五六七八九十〇○"
 #: how news paragraphs open: a dateline (新华社北京1月2日电, 本报讯), an
-#: editor's note, or a date (2023年5月9日，)
+#: editor's note, or a date (2023年5月9日，, 2023年5月9日上午，)
 _OPENER = re.compile(
     rf"^(?:(?:新华社|中新社|本报|据)[^，。]{{0,12}}?[{_D}]{{1,2}}月[{_D}]{{1,3}}日(?:电|讯)"
     rf"|本报讯|编者按|编者的话|按语|[【\[](?:记者|编者)"
-    rf"|[{_D}]{{2,4}}年[{_D}]{{1,2}}月[{_D}]{{1,3}}日[，,])"
+    rf"|[{_D}]{{2,4}}年[{_D}]{{1,2}}月[{_D}]{{1,3}}日(?:凌晨|清晨|早晨|上午|中午|下午|傍晚|晚上|晚间|晚|夜间|夜)?[，,])"
 )
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\t)")
 _LATIN_HYPHEN = re.compile(r"([A-Za-z]+)[-\u00ad]$")
@@ -685,18 +685,20 @@ def _word_across(a: str, b: str, page_break: bool) -> tuple[float, bool]:
     return (1.0 if gain > SPAN_COHESION else 0.0), False
 
 
-def _stays_apart(a: str, first: str, ends: bool | None = None) -> bool:
-    """Whether a break after the paragraph ``a`` before a line that starts
-    with ``first`` stays whatever else the break shows, when line A is not a
-    wrapped line: ``a`` ends a sentence (or with ``；``), and neither a
-    hyphenated word nor a closing or clause mark opening the next line
-    speaks for a join (the shortcut of :func:`_decide`); ``ends``: whether
-    ``a`` ends a sentence, when known.
+def _stays_apart(a: str, b: str, ends: bool | None = None) -> bool:
+    """Whether a break after the paragraph ``a`` before the line ``b``
+    (its leading blanks stripped) stays whatever else the break shows, when
+    line A is not a wrapped line: ``a`` ends a sentence (or with ``；``),
+    and neither a hyphenated word nor a closing or clause mark opening the
+    next line (:func:`_closing`) speaks for a join (the shortcut of
+    :func:`_decide`); ``ends``: whether ``a`` ends a sentence, when known.
 
     >>> _stays_apart("会议结束。", "下"), _stays_apart("会议结束。", "”"), _stays_apart("会议", "结")
     (True, False, False)
+    >>> _stays_apart("会议结束。", "’９７中国旅游年")
+    True
     """
-    if first in NEVER_STARTS or a.endswith(_HYPHENS):
+    if _closing(b) or a.endswith(_HYPHENS):
         return False
     return a[-1] in "；;" or (ends_sentence(a) if ends is None else ends)
 
@@ -716,7 +718,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         and _width(line) >= stats.wrap_width - stats.tolerance
     )
     ends = ends_sentence(a)
-    if not wrapped and _stays_apart(a, first, ends):
+    if not wrapped and _stays_apart(a, b, ends):
         return None  # (what the checks below conclude, read first: most breaks end a sentence)
     if _blocked(a, b, b_raw, stats) or _header_break(line, b, stats):
         return None
@@ -731,7 +733,7 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
     # A number cut by a wrap inside Chinese text (公元17|87年) joins without a space.
     cjk = cjk or (last.isdigit() and first.isdigit() and bool(_CJK_CHAR.search(a[-20:] + b[:20])))
     sep = "" if cjk else " "
-    if first in NEVER_STARTS and not (_LIST.match(b_raw) or _HEADING.match(b_raw)):
+    if _closing(b) and not (_LIST.match(b_raw) or _HEADING.match(b_raw)):
         # no paragraph starts with a closing mark or a clause mark: the line
         # continues the one above (”他说。 after a quotation)
         return 5.0, sep
@@ -790,8 +792,21 @@ RARE_BLANK_BREAKS = 5
 RARE_BLANK_SHARE = 0.2
 
 #: no paragraph starts with one of these: a closing quotation mark or
-#: bracket, or a clause mark
+#: bracket, or a clause mark (:func:`_closing`)
 NEVER_STARTS = frozenset("”’」』）》〉】〕，、；：。！？")
+#: ... but ’ before two digits elides a year's century (’97 香港回归, ’99
+#: 昆明世博会): a headline may open with it
+_ELIDED_YEAR = re.compile("’[0-9０-９]{2}")
+
+
+def _closing(b: str) -> bool:
+    """Whether the line ``b`` (leading blanks stripped) opens with one of
+    :data:`NEVER_STARTS`, not with an elided year.
+
+    >>> _closing("”他说。"), _closing("’９７中国旅游年"), _closing("’他说")
+    (True, False, True)
+    """
+    return b[:1] in NEVER_STARTS and _ELIDED_YEAR.match(b) is None
 
 #: the last characters of a line (trailing blanks and closing marks aside)
 #: after which a break that is not a wrap stays: see :func:`_stays_apart`
@@ -1356,7 +1371,7 @@ def _walk(
             para = ""
             continue
         b = bodies[j]
-        if a[-1:] in _CLOSED and (j > i + 1 or not wrap) and b.lstrip(" \t\u3000")[:1] not in NEVER_STARTS:
+        if a[-1:] in _CLOSED and (j > i + 1 or not wrap) and not _closing(b.lstrip(" \t\u3000")):
             # a line that ends a sentence (or with ；), not a wrapped one:
             # the break stays (the shortcut of _decide) and no word runs across
             i = j
@@ -1390,7 +1405,7 @@ def _walk(
 
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-WALK_ABI = 1
+WALK_ABI = 2
 
 
 def _walk_constants() -> dict[str, object]:

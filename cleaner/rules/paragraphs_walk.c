@@ -22,7 +22,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#define ABI 1
+#define ABI 2
 #define MIN_PROSE_WIDTH 30
 #define JOIN_SCORE 4.0
 #define STRONG_COHESION 6.0
@@ -269,6 +269,22 @@ opener_may(Py_UCS4 c)
     return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19) || in_set(&OPENER_FIRST, c);
 }
 
+static inline int
+is_digit_or_wide(Py_UCS4 c)
+{
+    return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* _closing: the line from k opens with one of NEVER_STARTS, not with an
+   elided year (U+2019 and two digits: ’97) */
+static inline int
+closing(View v, Py_ssize_t k, Py_ssize_t end)
+{
+    if (k >= end || !in_set(&NEVER_STARTS, AT(v, k)))
+        return 0;
+    return !(AT(v, k) == 0x2019 && k + 2 < end && is_digit_or_wide(AT(v, k + 1)) && is_digit_or_wide(AT(v, k + 2)));
+}
+
 /* what a walk reads: the layout, the callbacks */
 typedef struct {
     Py_ssize_t wrap, tol;
@@ -363,7 +379,7 @@ decide(Walk *w, PyObject *line, PyObject *para, PyObject *b_raw, int blank_betwe
     int ends = ends_sentence(A, 0, an);
     int t;
     /* _stays_apart (a does not end with a hyphen) */
-    if (!wrapped && !in_set(&NEVER_STARTS, first) && (last == 0xFF1B || last == ';' || ends))
+    if (!wrapped && !closing(B, b0, bn) && (last == 0xFF1B || last == ';' || ends))
         return NONE();
     /* _blocked */
     if (in_set(&MARK_OPENERS, AT(A, 0))) {
@@ -426,7 +442,7 @@ decide(Walk *w, PyObject *line, PyObject *para, PyObject *b_raw, int blank_betwe
         for (Py_ssize_t k = b0; k < bn && k < b0 + 20 && !cjk; k++)
             cjk = in_ranges(&CJK, AT(B, k));
     }
-    if (in_set(&NEVER_STARTS, first)) {
+    if (closing(B, b0, bn)) {
         int listed = 0;
         if (list_may(B, 0, bn))
             CHECK(listed = truth(w->list_match, b_raw));
@@ -698,7 +714,7 @@ walk(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (A.len > 0) {
             Py_UCS4 end = AT(A, A.len - 1);
             if ((in_set(&SENTENCE_END, end) || end == 0xFF1B || end == ';') && (j > i + 1 || !w.wrap)
-                && !(lead < B.len && in_set(&NEVER_STARTS, AT(B, lead)))) {
+                && !closing(B, lead, B.len)) {
                 /* a line that ends a sentence, not a wrapped one: the break stays (the shortcut of _decide) */
                 i = j;
                 Py_CLEAR(para);

@@ -285,6 +285,28 @@ def test_a_headline_with_commas_stays_above_its_body(title, brk):
     assert only(text) == text
 
 
+@pytest.mark.parametrize("item", ["●一九九七年，林业建设取得了新的成绩，造林面积继续扩大。", "■ 全年粮食产量再创新高，农民收入稳步增长。"])
+def test_a_bullet_item_stays_below_a_line_without_end_punctuation(item):
+    # a CJK bullet is often followed by no space: the item still opens a paragraph
+    text = f"{WRAP_PARAS[0]}\n今年的工作要突出重点，抓住农业、林业、水利、乡镇企业和农民收入四个重点\n{item}\n{WRAP_PARAS[1]}\n"
+    assert only(text) == text
+
+
+@pytest.mark.parametrize("date", ["2023年5月9日上午，", "１９９７年１０月２９日晚，"])
+def test_a_date_with_a_time_of_day_opens_a_paragraph(date):
+    text = f"{WRAP_PARAS[0]}\n见义勇为：救人不留名，拒绝收下酬谢；围观的路人：顺手牵走提包，至今没有下落\n{date}在市中心的一家商场门口，一名男子抢走了路人的提包。\n{WRAP_PARAS[1]}\n"
+    assert only(text) == text
+
+
+@pytest.mark.parametrize("brk", ["\n", "\n\n"])
+def test_a_line_opening_with_an_elided_year_is_a_new_paragraph(brk):
+    # ’97 (U+2019 and two digits) elides a century, it closes no quotation
+    text = f"{WRAP_PARAS[0]}{brk}各国朋友参加了这一隆重而特别的仪式。{brk}’９７中国旅游年是一次国家级的旅游活动，吸引了大批游客。{brk}{WRAP_PARAS[1]}\n"
+    assert only(text) == text
+    quoted = f"{WRAP_PARAS[0]}{brk}他说：“我们一定会回来的。{brk}’他笑着挥了挥手。{brk}{WRAP_PARAS[1]}\n"
+    assert only(quoted) != quoted  # a closing mark still continues the line above
+
+
 def test_a_break_where_a_word_may_run_across_is_suggested_not_joined():
     text = f"{WRAP_PARAS[0]}\n但在看\n过医生的报告后，教练乐观地宣称，他可以在季后赛复出。\n{WRAP_PARAS[1]}\n"
     r = explain(text, only=["paragraphs"])
