@@ -285,16 +285,25 @@ def test_a_headline_with_commas_stays_above_its_body(title, brk):
     assert only(text) == text
 
 
-@pytest.mark.parametrize("item", ["●一九九七年，林业建设取得了新的成绩，造林面积继续扩大。", "■ 全年粮食产量再创新高，农民收入稳步增长。"])
-def test_a_bullet_item_stays_below_a_line_without_end_punctuation(item):
-    # a CJK bullet is often followed by no space: the item still opens a paragraph
-    text = f"{WRAP_PARAS[0]}\n今年的工作要突出重点，抓住农业、林业、水利、乡镇企业和农民收入四个重点\n{item}\n{WRAP_PARAS[1]}\n"
-    assert only(text) == text
+#: a line without end punctuation wide enough to read as prose (a headline
+#: or a list's lead-in) ...
+LEAD_IN = "今年的工作要突出重点，抓住农业、林业、水利、乡镇企业和农民收入四个重点"
+HEADLINE = "见义勇为：救人不留名，拒绝收下酬谢；围观的路人：顺手牵走提包，至今没有下落"
 
 
-@pytest.mark.parametrize("date", ["2023年5月9日上午，", "１９９７年１０月２９日晚，"])
-def test_a_date_with_a_time_of_day_opens_a_paragraph(date):
-    text = f"{WRAP_PARAS[0]}\n见义勇为：救人不留名，拒绝收下酬谢；围观的路人：顺手牵走提包，至今没有下落\n{date}在市中心的一家商场门口，一名男子抢走了路人的提包。\n{WRAP_PARAS[1]}\n"
+@pytest.mark.parametrize(
+    ("above", "opening"),
+    [
+        # a CJK bullet is often followed by no space: the item still opens a paragraph
+        (LEAD_IN, "●一九九七年，林业建设取得了新的成绩，造林面积继续扩大。"),
+        (LEAD_IN, "■ 全年粮食产量再创新高，农民收入稳步增长。"),
+        # ... and so does a date with a time of day
+        (HEADLINE, "2023年5月9日上午，在市中心的一家商场门口，一名男子抢走了路人的提包。"),
+        (HEADLINE, "１９９７年１０月２９日晚，在市中心的一家商场门口，一名男子抢走了路人的提包。"),
+    ],
+)
+def test_a_new_paragraph_opening_stays_below_a_line_without_end_punctuation(above, opening):
+    text = f"{WRAP_PARAS[0]}\n{above}\n{opening}\n{WRAP_PARAS[1]}\n"
     assert only(text) == text
 
 
