@@ -1,0 +1,100 @@
+"""Typo repair (issue 16) on a second newspaper: People's Daily, January
+1998 (:mod:`benchmarks.peoples_daily`; ``python -m benchmarks.peoples_daily``
+fetches it, every test here skips without it).  No constant of
+``cleaner`` was chosen on its test split, and until the sixteenth session
+(2026-12-05) on none of it: THUCNews was the only same-source corpus the
+context pass had been measured on.
+
+Two questions:
+
+* **In-domain, another source** (:func:`test_in_domain`): pieces of the
+  held-out blocks with one real OCR confusion each (as
+  :mod:`benchmarks.test_bench_context` injects them), a model of the other
+  People's Daily lines (0.4M, 0.8M characters, all 1.53M), recall,
+  precision and clean pieces changed, dev and test.  Issue 16 asks 0.20 at
+  0.95 with no clean control changed in the same domain.
+* **Clean text changed** (:func:`test_clean_documents_are_left_alone`): the
+  corpus is edited news, so every typo-rule edit on it is very likely clean
+  text changed (the corpus has a few typos of its own: 倡仪书 for 倡议书).
+  The edits of the default pipeline without a model, of ``clean --learn``
+  (a model of the whole corpus, each document's own n-grams left out), and
+  of the held-out test blocks with a model of the training lines, per rule.
+
+Reading every edit here on 2026-12-05 found the harms the sixteenth
+session fixed (a byline's surname, 一本一本地, numbers, variations of idioms,
+a word before each part of a coordination, paragraph openings): with
+``--learn`` 13 ocr_confusion, 3 phrase_consistency, 5 stutter and 30
+paragraphs edits before, 7, 1, 3 and 5 after.
+
+Run: ``pytest benchmarks/test_bench_peoples_daily.py -s -p no:cacheprovider``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from benchmarks import peoples_daily
+from benchmarks.test_bench_context import TYPO_RULES, _chars, _quick, _report, corrector, evaluate, inject, learn_chars, pieces, subset
+from cleaner import Config, explain
+from cleaner.typos.charmodel import learn
+
+#: the rules whose edits on clean text are counted (the layout rules' joins too)
+COUNTED = (*TYPO_RULES, "phrase_consistency", "paragraphs")
+
+
+def _splits() -> dict[str, tuple[str, ...]]:
+    got = peoples_daily.splits()
+    if got is None:
+        pytest.skip("People's Daily 1998-01 is not fetched (python -m benchmarks.peoples_daily)")
+    return got
+
+
+@pytest.mark.parametrize("size", [400_000, 800_000, None], ids=["400k", "800k", "all"])
+def test_in_domain(benchmark: Any, gate: Any, request: Any, size: int | None) -> None:
+    quick = _quick(request)
+    if quick and size is not None:
+        pytest.skip("full mode only")
+    s = _splits()
+    model = learn_chars(s["train"], size)
+    label = f"{_chars(model) // 1000}k"
+    for split in ("dev", "test"):
+        cases = inject(pieces(s[split]))[: 150 if quick else None]
+        m = benchmark.pedantic(evaluate, args=(cases, corrector(model)), rounds=1, iterations=1) if split == "test" else evaluate(cases, corrector(model))
+        _report(benchmark, f"peoples_daily_{label}_{split}", m)
+        if split == "test" and size is None:
+            for key, better in (("recall", True), ("precision", True), ("controls_changed", False)):
+                gate.quality(subset(f"context.peoples_daily.{key}", quick), m[key], higher_is_better=better, tolerance={"recall": 0.007, "precision": 0.03}.get(key, 0.0), note="People's Daily test pieces, a model of the other People's Daily lines (1.53M characters); issue 16 asks 0.20 at 0.95 and no control changed")
+    if size is None:
+        cases = inject(pieces(s["test"]))[: 150 if quick else None]
+        _report(benchmark, "peoples_daily_no_model_test", evaluate(cases, corrector(None)))
+
+
+def _edits(texts: tuple[str, ...], config: Config) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for t in texts:
+        out.update(e.rule for e in explain(t, config=config).edits if e.rule in COUNTED)
+    return out
+
+
+def test_clean_documents_are_left_alone(benchmark: Any, gate: Any, request: Any) -> None:
+    if _quick(request):
+        pytest.skip("full mode only")
+    s = _splits()
+    docs = peoples_daily.documents()
+    assert docs is not None
+    learned = learn(iter(docs), min_count=2)
+    learned.stats["from_input"] = True  # as clean --learn makes it
+    runs = {
+        "no_model": (docs, Config()),
+        "learn": (docs, Config(model=learned)),
+        "held_out": (s["test"], Config(model=learn_chars(s["train"], None))),
+    }
+    for name, (texts, config) in runs.items():
+        found = benchmark.pedantic(_edits, args=(texts, config), rounds=1, iterations=1) if name == "learn" else _edits(texts, config)
+        chars = sum(map(len, texts))
+        _report(benchmark, f"peoples_daily_edits_{name}", {"chars": chars, **{r: found.get(r, 0) for r in COUNTED}})
+        for rule in COUNTED:
+            gate.quality(f"peoples_daily.edits.{name}.{rule}", found.get(rule, 0), higher_is_better=False, tolerance=0.0, note="edits on edited news (People's Daily 1998-01): each is very likely clean text changed")
