@@ -97,4 +97,4 @@ def test_clean_documents_are_left_alone(benchmark: Any, gate: Any, request: Any)
         chars = sum(map(len, texts))
         _report(benchmark, f"peoples_daily_edits_{name}", {"chars": chars, **{r: found.get(r, 0) for r in COUNTED}})
         for rule in COUNTED:
-            gate.quality(f"peoples_daily.edits.{name}.{rule}", found.get(rule, 0), higher_is_better=False, tolerance=0.0, note="edits on edited news (People's Daily 1998-01): each is very likely clean text changed")
+            gate.quality(f"typos.peoples_daily.edits.{name}.{rule}", found.get(rule, 0), higher_is_better=False, tolerance=0.0, note="edits on edited news (People's Daily 1998-01): each is very likely clean text changed")
