@@ -73,8 +73,11 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
 _FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # (at the start of any line of a text)
+#: a list item: a bullet (a filled CJK one, ●■◆►, often has no space after
+#: it; ○ and □ without one may be a zero, 二○○二年, or a glyph OCR could not
+#: read), a number or a letter with its mark, a chapter or article
 _LIST = re.compile(
-    r"^\s*[“「『\"']?(?:[-*+•·]\s|[●○■□▪◆◇►√](?!\s*$)"
+    r"^\s*[“「『\"']?(?:[-*+•·○□▪◇√]\s|[●■◆►](?!\s*$)"
     r"|\d{1,3}[.)．、]\s?"
     r"|[（(]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])\s*[）)]"
     r"|[一二三四五六七八九十百]{1,3}[、.．]"
