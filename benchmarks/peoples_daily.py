@@ -121,7 +121,10 @@ def splits() -> dict[str, tuple[str, ...]] | None:
         hi = BLOCK - GAP if b + 1 in out else BLOCK
         train.extend(text[b * BLOCK + lo : b * BLOCK + hi])
     train.extend(text[blocks * BLOCK :])
-    block = lambda b: "".join(text[b * BLOCK : (b + 1) * BLOCK])  # noqa: E731
+
+    def block(b: int) -> str:
+        return "".join(text[b * BLOCK : (b + 1) * BLOCK])
+
     return {"dev": tuple(block(b) for b in held["dev"]), "test": tuple(block(b) for b in held["test"]), "train": tuple(train)}
 
 
