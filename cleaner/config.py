@@ -243,6 +243,15 @@ class Config:
         flag="--model",
         metavar="MODEL",
     )
+    confusions: tuple[str, ...] = _option(
+        (),
+        "your OCR engine's own misreadings, one per line: the character it wrote, the right one and how often "
+        "(`cleaner confusions OCR.txt FIXED.txt -o PAIRS` counts them from lines you corrected); read with a model "
+        "only: ocr_confusion weighs them in context beside the look-alikes",
+        kind="lines",
+        flag="--confusions",
+        metavar="FILE",
+    )
     _active: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -256,6 +265,10 @@ class Config:
                 raise ValueError(f"unknown rule {name!r}; valid rules: {', '.join(_RULE_NAMES)}")
         if only is not None and (disable or enable):
             raise ValueError("give only= alone, or disable= and enable=; not both")
+        if self.confusions:
+            from .confusion import engine_pairs
+
+            engine_pairs(self.confusions)  # (a ValueError naming the line)
         if set(disable) & set(enable):
             raise ValueError(f"rules both enabled and disabled: {', '.join(sorted(set(disable) & set(enable)))}")
         for opt in OPTIONS.values():

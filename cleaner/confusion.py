@@ -35,11 +35,11 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from types import MappingProxyType
 
-__all__ = ["TABLE", "COMPONENTS", "confusion_table", "visual_neighbours", "table_bytes"]
+__all__ = ["TABLE", "COMPONENTS", "confusion_table", "visual_neighbours", "table_bytes", "engine_pairs", "count_engine_pairs", "format_engine_pairs"]
 
 #: the packaged table, under ``cleaner/data/``
 TABLE = "visual_confusion.tsv"
@@ -126,3 +126,79 @@ def parse(text: str, *, name: str = TABLE) -> dict[str, Neighbours]:
             raise ValueError(f"{name} line {number}: not one new character with one-character neighbours: {line[:40]!r}")
         table[char] = row
     return table
+
+
+#: how :func:`engine_pairs` reads a line: what OCR wrote, what was right, and
+#: how often (optional), separated by tabs or spaces
+_PAIR_LINE = "WRITTEN RIGHT [COUNT]"
+
+
+def engine_pairs(lines: Iterable[str], *, name: str = "confusions") -> Mapping[str, tuple[str, ...]]:
+    """A table of one OCR engine's own misreadings (``Config.confusions``,
+    ``--confusions FILE``): per line the character the engine wrote and the
+    right one, and how often the pair was seen (optional, at least 1);
+    blank lines and ``#`` comments are skipped.  Returns what was written ->
+    the right characters, the most frequent first (then in file order);
+    ``ValueError`` naming the line (1-based, among ``lines``) that is not
+    two different characters and an optional count.
+
+    These pairs need not look alike (an engine misreads 情 as 结): the
+    context pass (:mod:`cleaner.typos.context`) proposes them beside the
+    visual table's look-alikes, where a character model judges them.
+
+    >>> dict(engine_pairs(["# from 2,000 corrected lines", "结 情 4", "己\\t已", "结 洁 9"]))
+    {'结': ('洁', '情'), '己': ('已',)}
+    >>> engine_pairs(["结情"])
+    Traceback (most recent call last):
+    ...
+    ValueError: confusions line 1: expected WRITTEN RIGHT [COUNT] (two characters and an optional count of 1 or more), got '结情'
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(lines, 1):
+        fields = line.split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        count = fields[2] if len(fields) == 3 else "1"
+        if len(fields) not in (2, 3) or len(fields[0]) != 1 or len(fields[1]) != 1 or fields[0] == fields[1] or not count.isdigit() or int(count) < 1:
+            raise ValueError(f"{name} line {number}: expected {_PAIR_LINE} (two characters and an optional count of 1 or more), got {line.strip()[:40]!r}")
+        row = counts.setdefault(fields[0], {})
+        row[fields[1]] = row.get(fields[1], 0) + int(count)
+    return MappingProxyType({w: tuple(sorted(row, key=lambda r: -row[r])) for w, row in counts.items()})
+
+
+def count_engine_pairs(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """What an OCR engine wrote for what was right, counted over ``pairs``
+    of (the engine's line, the same line corrected): lines of the same
+    length are compared character by character, and each position where
+    two different Han characters stand counts once; a line whose length
+    the correction changed is left out (its characters no longer line up).
+    The counts, most frequent first (then by the pair).  :func:`engine_pairs`
+    reads them back from :func:`format_engine_pairs`.
+
+    >>> count_engine_pairs([("我们明天炮面吧", "我们明天见面吧"), ("炮火", "炮火"), ("心结很好，", "心情很好。"), ("少了字", "少了个字")])
+    {('炮', '见'): 1, ('结', '情'): 1}
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for wrote, right in pairs:
+        if len(wrote) != len(right):
+            continue
+        for a, b in zip(wrote, right):
+            if a != b and _is_han(a) and _is_han(b):
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def format_engine_pairs(counts: Mapping[tuple[str, str], int], *, header: Iterable[str] = ()) -> str:
+    """``counts`` (:func:`count_engine_pairs`) as the lines :func:`engine_pairs`
+    reads: ``#`` lines of ``header``, then ``WRITTEN<TAB>RIGHT<TAB>COUNT``.
+
+    >>> format_engine_pairs({("炮", "见"): 2}, header=["from 10 lines"])
+    '# from 10 lines\\n炮\\t见\\t2\\n'
+    """
+    out = [f"# {h}\n" for h in header]
+    out += [f"{a}\t{b}\t{n}\n" for (a, b), n in counts.items()]
+    return "".join(out)
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\U00020000" <= c <= "\U0003134f"

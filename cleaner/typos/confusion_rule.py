@@ -1129,10 +1129,12 @@ def ocr_confusion_rule(text: str, config: Config) -> Iterator[Edit | Suggestion]
         return find(text, config.typo_threshold, config.suggest_threshold)
     from .charmodel import cached
     from .context import with_model
+    from .context.alikes import with_engine_pairs
 
     found = list(find(text, config.typo_threshold, config.suggest_threshold))  # now, not lazily (with_model reads it all first): its screen leaves the text's misspelled pairs for _banned_pairs
     banned = _banned_pairs(text)
-    return iter(with_model(text, cached(config.model), found, rule=NAME, banned=banned, repeats=_Repeats(text)))
+    neighbours = with_engine_pairs(config.confusions) if config.confusions else None
+    return iter(with_model(text, cached(config.model), found, rule=NAME, banned=banned, repeats=_Repeats(text), neighbours=neighbours))
 
 
 RULE = Rule(
@@ -1140,5 +1142,5 @@ RULE = Rule(
     func=ocr_confusion_rule,
     summary="replace a character misread as a look-alike when the word model's gain (and a --model's context) clears typo_threshold",
     stage="final",
-    options=("typo_threshold", "suggest_threshold", "model"),
+    options=("typo_threshold", "suggest_threshold", "model", "confusions"),
 )

@@ -6,8 +6,10 @@ of look-alikes (two steps in the table)."""
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,9 +58,13 @@ def visual_two_step_table() -> tuple[np.ndarray, np.ndarray]:
     >>> "".join(map(chr, mine.tolist())) == "".join(sorted(_visual_two_steps("己") - {"己"}))
     True
     """
+    return _two_step_table(visual_alikes(), alike_starts())
+
+
+def _two_step_table(alikes: _Alikes, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`visual_two_step_table` of any :class:`_Alikes` and its starts."""
     from ..charmodel import huge_pages
 
-    alikes, starts = visual_alikes(), alike_starts()
     mask = (1 << CODE_BITS) - 1
     first, second = alikes.keys >> CODE_BITS, alikes.keys & mask
     inside = second < 0xA000
@@ -117,7 +123,46 @@ def alike_starts() -> np.ndarray:
     """Where the keys of each code point below U+A000 begin in
     :func:`visual_alikes` (and where they end, at U+A000): the C
     proposals read a suspect's row without a search."""
-    return np.searchsorted(visual_alikes().keys, np.arange(0xA000 + 1, dtype=np.int64) << CODE_BITS).astype(np.int64)
+    return _starts(visual_alikes())
+
+
+def _starts(alikes: _Alikes) -> np.ndarray:
+    return np.searchsorted(alikes.keys, np.arange(0xA000 + 1, dtype=np.int64) << CODE_BITS).astype(np.int64)
+
+
+class CTables(NamedTuple):
+    """What the C proposals read of a table of candidates: its
+    :class:`_Alikes`, their starts, and the two-step keys and their starts."""
+
+    alikes: _Alikes
+    starts: np.ndarray
+    two_keys: np.ndarray
+    two_starts: np.ndarray
+
+
+def c_tables(nb_fn: Neighbours) -> CTables | None:
+    """The C proposals' tables of ``nb_fn``: the visual table's, or those of
+    a function :func:`with_engine_pairs` made (built on first use, about
+    as long as the visual table's); None for any other function (the
+    Python proposals read it)."""
+    if nb_fn is visual_han_neighbours:
+        return _visual_tables()
+    return _ENGINE_TABLES[nb_fn]() if nb_fn in _ENGINE_TABLES else None
+
+
+@functools.cache
+def _visual_tables() -> CTables:
+    return CTables(visual_alikes(), alike_starts(), *visual_two_step_table())
+
+
+def _tables_of(chars: Iterable[str], nb_fn: Neighbours) -> CTables:
+    alikes = alike_table(chars, nb_fn)
+    starts = _starts(alikes)
+    return CTables(alikes, starts, *_two_step_table(alikes, starts))
+
+
+#: the functions :func:`with_engine_pairs` made, each with the builder of its C tables
+_ENGINE_TABLES: weakref.WeakKeyDictionary[Neighbours, Callable[[], CTables]] = weakref.WeakKeyDictionary()
 
 
 def look_alike_row(c: str, nb_fn: Neighbours) -> tuple[str, np.ndarray]:
@@ -156,3 +201,45 @@ def visual_han_neighbours(c: str) -> tuple[tuple[str, float], ...]:
     from ...confusion import visual_neighbours
 
     return _han_neighbours(c, visual_neighbours)
+
+
+@functools.lru_cache(maxsize=8)
+def with_engine_pairs(pairs: tuple[str, ...]) -> Neighbours:
+    """:func:`visual_han_neighbours` with an OCR engine's own misreadings
+    (``Config.confusions``: :func:`cleaner.confusion.engine_pairs`) after
+    each row's look-alikes, each as similar as the row's closest one (the
+    channel cost of :data:`~.settings.CONTEXT_CHANNEL_COST`): the engine
+    was seen to write the one for the other.  One function per table, so
+    that the caches keyed by it hold; the C proposals read it through
+    :func:`c_tables`.
+
+    >>> nb = with_engine_pairs(("结 情", "己 已"))
+    >>> "情" in dict(nb("结")), "情" in dict(visual_han_neighbours("结"))
+    (True, False)
+    >>> nb("己") == visual_han_neighbours("己")  # 已 is listed already
+    True
+    """
+    from ...confusion import engine_pairs, visual_neighbours
+
+    table = engine_pairs(pairs)
+
+    def raw(c: str) -> tuple[tuple[str, float], ...]:
+        row = visual_neighbours(c)
+        extra = table.get(c, ())
+        if not extra:
+            return row
+        top = max((s for _, s in row), default=1.0)
+        listed = {x for x, _ in row}
+        return row + tuple((x, top) for x in extra if x not in listed)
+
+    @functools.lru_cache(maxsize=16384)
+    def neighbours(c: str) -> tuple[tuple[str, float], ...]:
+        return _han_neighbours(c, raw)
+
+    def tables() -> CTables:
+        from ...confusion import confusion_table
+
+        return _tables_of(dict.fromkeys([*confusion_table(), *table]), neighbours)
+
+    _ENGINE_TABLES[neighbours] = functools.cache(tables)
+    return neighbours

@@ -13,7 +13,7 @@ from ...edits import Edit, Suggestion
 from .. import guards
 from ..model import WordModel, model
 from . import settings
-from .alikes import Neighbours
+from .alikes import Neighbours, visual_han_neighbours
 from .damaged import doubted, still_damaged
 from .indels import find_indels
 from .score import Scored, noise_penalty
@@ -69,7 +69,7 @@ def find_in_context(
             continue  # neither an edit nor its place's first suggestion: dropped unread (no guard, no note)
         if _written_here(text, c, repeats, word_model or model()):
             continue  # the document's own spelling (guard "document")
-        evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}; {label}"
+        evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}{_engine_pair(c, neighbours)}; {label}"
         held = None if c.veto else "function" if function_swap(c.before, c.after, c.word, word_model or model()) else "name list" if in_a_list_of_names(text, c.start) else "own word" if own_rare_char(text, c.before, cm) else "title" if modifies_a_title(text, c.start) else None
         if may_edit and held is None:
             taken.append(c.start)
@@ -96,14 +96,16 @@ def with_model(
     rule: str,
     banned: frozenset[str] = frozenset(),
     repeats: Callable[[int], bool] | None = None,
+    neighbours: Neighbours | None = None,
 ) -> list[Edit | Suggestion]:
     """The word model's edits and suggestions (``found``) with those of
     :func:`find_in_context` on the characters it did not change: a change
     the model makes replaces the word model's suggestion there; a suggestion
-    of both is reported once."""
+    of both is reported once.  ``neighbours``: the candidates' table
+    (default: the visual table's look-alikes)."""
     items = list(found)
     done = [e.start for e in items if isinstance(e, Edit)]
-    extra = find_in_context(text, cm, rule=rule, exclude=done, banned=banned, repeats=repeats)
+    extra = find_in_context(text, cm, rule=rule, exclude=done, banned=banned, repeats=repeats, neighbours=neighbours)
     if settings.CONTEXT_DAMAGED_GUARD:
         extra = still_damaged(text, cm, items, extra)
     changed = {e.start for e in extra if isinstance(e, Edit)}
@@ -142,6 +144,20 @@ def _written_here(text: str, c: Scored, repeats: Callable[[int], bool], m: WordM
         return repeats(c.start)
     span = long_span(text, c.start, c.after, m)
     return span is None or text.count(text[span[0] : span[1]]) > 1
+
+
+def _engine_pair(c: Scored, neighbours: Neighbours | None) -> str:
+    """``", your engine's pair"`` when ``c`` is a candidate only the OCR
+    engine's own table (``Config.confusions``) proposes, else ``""``.
+
+    >>> from .alikes import with_engine_pairs
+    >>> c = Scored(2, "炮", "见", 18.9, 19.5, 8.0, visual=True)
+    >>> _engine_pair(c, with_engine_pairs(("炮 见",))), _engine_pair(c, None)
+    (", your engine's pair", '')
+    """
+    if neighbours is None or neighbours is visual_han_neighbours or not c.visual:
+        return ""
+    return "" if c.after in dict(visual_han_neighbours(c.before)) else ", your engine's pair"
 
 
 def _repeats_at(text: str, i: int) -> bool:

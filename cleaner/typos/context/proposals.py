@@ -17,7 +17,7 @@ import numpy as np
 from .. import guards
 from ..model import WordModel, code_points, search_positions
 from . import settings
-from .alikes import CODE_BITS, Neighbours, alike_starts, alike_table, look_alike_row, traditional_table, two_steps, visual_alikes, visual_han_neighbours, visual_two_step_table
+from .alikes import CODE_BITS, CTables, Neighbours, alike_table, c_tables, look_alike_row, traditional_table, two_steps
 from .detect import OwnNgrams, suspect_masks
 from .middles import corpus_proposals, middle_runs, runs_of
 from .words import near_long_words, word_proposals
@@ -114,8 +114,9 @@ def _c_proposals(text: str, cm: CharModel, nb_fn: Neighbours) -> tuple[np.ndarra
     (:func:`_two_steps_beside`), 2 a long-word proposal, 3 another corpus
     proposal, 4 a two-step candidate where what is written is not isolated
     (:func:`_two_steps_between`)), or None where :func:`_py_proposals` runs: no C module, other
-    neighbours than the visual table's (:func:`visual_alikes` holds the row
-    of every character: checked for each of the basic block).  With a model
+    neighbours than the visual table's or an engine's pairs added to it
+    (:func:`c_tables`: their rows of every character, checked for each of
+    the basic block).  With a model
     learned from its input, the suspects are found here (:func:`_given_suspects`)."""
     out = c_proposal_buffers(text, cm, nb_fn)
     if out is None:
@@ -130,18 +131,19 @@ def c_proposal_buffers(text: str, cm: CharModel, nb_fn: Neighbours, ids: np.ndar
     candidates, three of the look-alikes left out (positions, code points,
     deficits: :func:`_split_apart`, only with ``apart``); ``ids``:
     ``cm.ids(text)`` when the caller has them, ``cp``: ``code_points(text)``."""
-    if settings.SPEEDUPS is None or nb_fn is not visual_han_neighbours or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
+    tables = c_tables(nb_fn)
+    if settings.SPEEDUPS is None or tables is None or not text or (settings.CONTEXT_NEAR_PAIRS is not None and settings.CONTEXT_NEAR_PAIRS < 0):
         return None  # (a count below 0: no suspect but the isolated ones, which C reads as -1, any)
     long_on = settings.CONTEXT_LONG_WORD is not None and bool(settings.CONTEXT_CORPUS_CANDIDATES)
     values = (settings.CONTEXT_DETECT, settings.CONTEXT_DETECT_PAIRS, settings.CONTEXT_CORPUS_CANDIDATES, settings.CONTEXT_CORPUS_MIN_COUNT, settings.CONTEXT_CORPUS_CANDIDATES if long_on else 0, max(settings.CONTEXT_CORPUS_MIN_COUNT, 1), settings.CONTEXT_LONG_WORD_MIN_COUNT, 0 if settings.CONTEXT_TWO_STEP_BESIDE is None else max(settings.CONTEXT_TWO_STEP_BESIDE, 1), settings.CONTEXT_TWO_STEP_NEAR_LIMIT if settings.CONTEXT_TWO_STEP_NEAR_COST is not None else 0, int(apart), -1 if settings.CONTEXT_NEAR_PAIRS is None else settings.CONTEXT_NEAR_PAIRS)
     held = _PROPOSAL_ARGS.get(cm)
-    if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes:
-        held = (values, cm.counts, cm.table, cm._vocab_codes, *_proposal_args(cm, values))
+    if held is None or held[0] != values or held[1] is not cm.counts or held[2] is not cm.table or held[3] is not cm._vocab_codes or held[4] is not tables:
+        held = (values, cm.counts, cm.table, cm._vocab_codes, tables, *_proposal_args(cm, values, tables))
         _PROPOSAL_ARGS[cm] = held
     cp = code_points(text) if cp is None else cp
     ids = cm.table[cp].astype(np.int64) if ids is None else ids
     given = _given_suspects(text, cm, own=own, ids=ids) if cm.stats.get("from_input") else _FIND_THEM
-    out = settings.SPEEDUPS.proposals(*held[4], ids, cp, *held[5], given)
+    out = settings.SPEEDUPS.proposals(*held[5], ids, cp, *held[6], given)
     return None if out is NotImplemented else tuple(out)
 
 
@@ -168,18 +170,19 @@ def _given_suspects(text: str, cm: CharModel, *, own: OwnNgrams | None = None, i
 #: per model, the arguments of ``_cleaner_speedups.proposals`` around the
 #: text's (:func:`_proposal_args`), with the parameters and the model's
 #: arrays they were made for: made again when one of those changes
-_PROPOSAL_ARGS: weakref.WeakKeyDictionary[CharModel, tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray, tuple[object, ...], tuple[object, ...]]] = weakref.WeakKeyDictionary()
+_PROPOSAL_ARGS: weakref.WeakKeyDictionary[CharModel, tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray, CTables, tuple[object, ...], tuple[object, ...]]] = weakref.WeakKeyDictionary()
 
 
-def _proposal_args(cm: CharModel, values: tuple[int, ...]) -> tuple[tuple[object, ...], tuple[object, ...]]:
+def _proposal_args(cm: CharModel, values: tuple[int, ...], tables: CTables) -> tuple[tuple[object, ...], tuple[object, ...]]:
     """The arguments of ``_cleaner_speedups.proposals`` before the text's
     ids and code points, and after them (the parameters ``values`` as int64,
-    the visual two-step table, the pair bitmaps): the same arrays every
-    call, so gathered once per model (1.7 us a call of Python)."""
-    table = visual_alikes()
+    the two-step table of ``tables``, the pair bitmaps): the same arrays
+    every call, so gathered once per model and table (1.7 us a call of
+    Python)."""
+    table = tables.alikes
     params = np.array(values, dtype=np.int64)
-    head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, alike_starts(), cm.table, cm._vocab_codes, traditional_table())
-    tail = (params, *visual_two_step_table(), _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(settings.CONTEXT_NEAR_PAIRS or 0, 0) + 1))
+    head = (*cm._c_table, cm.counts, *cm._c_middles, table.keys, table.rank, table.deficit, tables.starts, cm.table, cm._vocab_codes, traditional_table())
+    tail = (params, tables.two_keys, tables.two_starts, _pair_bits(cm, max(settings.CONTEXT_TWO_STEP_BESIDE or 1, 1)), _pair_bits(cm, 1), _pair_bits(cm, max(settings.CONTEXT_NEAR_PAIRS or 0, 0) + 1))
     return head, tail
 
 
@@ -401,7 +404,8 @@ def _visual_candidates(
     if near:
         at = np.asarray(near, dtype=np.int64)
         owner, _, mids, _ = middle_runs(text, cm, near) if runs is None else runs
-        table = visual_alikes() if nb_fn is visual_han_neighbours else alike_table({text[i] for i in near}, nb_fn)
+        tables = c_tables(nb_fn)
+        table = tables.alikes if tables is not None else alike_table({text[i] for i in near}, nb_fn)
         codes = cm.codes(mids)
         key = (code_points(text)[at[owner]] << CODE_BITS) | codes
         j = search_positions(table.keys, key) if len(table.keys) else np.zeros(len(key), dtype=np.int64)

@@ -18,7 +18,7 @@ import numpy as np
 from .. import guards
 from ..model import WordModel, c_word_gain_bounds, c_word_gain_bounds_many, code_points, han_span, model, word_gain_bound, word_starts
 from . import settings
-from .alikes import Neighbours, visual_han_neighbours
+from .alikes import Neighbours, c_tables, visual_han_neighbours
 from .detect import OwnNgrams
 from .proposals import LeftOut, Proposals, apart_on, c_proposal_buffers, proposals_of
 from .vetoes import GUARD_WORD_YIELDS, LONG_WORD_YIELDS, context_veto
@@ -130,7 +130,7 @@ def score_all(text: str, cm: CharModel, banned: frozenset[str], neighbours: Neig
     m = word_model or model()
     cp = code_points(text)
     ids = cm.table[cp].astype(np.int64)  # cm.ids(text), once for the proposals and the gains
-    fused = _c_score_lists(text, cm, nb_fn, ids, cp, own) if nb_fn is visual_han_neighbours else None
+    fused = _c_score_lists(text, cm, nb_fn, ids, cp, own) if c_tables(nb_fn) is not None else None
     if fused is None:
         left_out: list[LeftOut] = []
         found = proposals_of(text, cm, nb_fn, m, ids, left_out=left_out, own=own)
