@@ -33,6 +33,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "dedup": Subcommand("dedup", "drop duplicate paragraphs (or documents) across many files or JSON Lines"),
     # learn.py writes its own line (tests/commands/test_cli.py checks that the two agree)
     "learn": Subcommand("learn", "learn a character model from a corpus (for clean --model)"),
+    # confusions.py writes its own line too (SUMMARY)
+    "confusions": Subcommand("confusions", "count your OCR engine's misreadings from lines you corrected (for clean --confusions)"),
     "review": Subcommand("review", "write one HTML page showing every edit (or dedup cluster) of a run"),
     "config": Subcommand("config", "print the effective configuration of clean, dedup and review as TOML (for --config)"),
 }

@@ -8,7 +8,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from ..config import OPTIONS, Config, make_config
@@ -35,6 +34,7 @@ from .common import (
     jobs_of,
     make_folder,
     ray_engine,
+    text_lines,
 )
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
 from .learn import KEEP_REPEATS_HELP, LEARN_HELP, with_learned_model
@@ -116,13 +116,20 @@ def add_parser(subparsers: Any) -> None:
 
 def _lexicon(path: str) -> tuple[str, ...]:
     """The terms of a ``--lexicon`` file: one per line, blank lines and ``#`` comments left out."""
+    return tuple(t.strip() for t in text_lines(path, "lexicon") if t.strip() and not t.startswith("#"))
+
+
+def _confusions(path: str) -> tuple[str, ...]:
+    """The lines of a ``--confusions`` file, checked here so that a bad one
+    is bad input naming the file and its line (exit 1), not a usage error."""
+    from ..confusion import engine_pairs
+
+    lines = text_lines(path, "confusions")
     try:
-        terms = Path(path).read_text(encoding="utf-8").split("\n")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read lexicon: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: lexicon is not UTF-8 (byte {exc.start})") from None
-    return tuple(t.strip() for t in terms if t.strip() and not t.startswith("#"))
+        engine_pairs(lines, name=path)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    return tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
 def _check_model(path: str) -> None:
@@ -147,7 +154,9 @@ def config_of(args: argparse.Namespace) -> Config:
         value = getattr(args, o.name, None)
         if not o.flag or value is None or value == "":
             continue
-        if o.kind == "lines":
+        if o.name == "confusions":
+            value = _confusions(value)
+        elif o.kind == "lines":
             value = _lexicon(value)
         elif o.name == "model":
             _check_model(value)
@@ -177,12 +186,14 @@ def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
     if args.output and len(files) > 1 and not args.jsonl and not parquet_run(files):
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
     check_id_field(args)
+    if getattr(args, "confusions", None) and not (args.model or args.learn):
+        raise UsageError("--confusions are read with a character model: add --model MODEL (from `cleaner learn`) or --learn")
     if args.keep_repeats and not args.learn:
         raise UsageError("--keep-repeats says how --learn learns: add --learn, or learn a model with `cleaner learn --keep-repeats` and give it to --model")
     if args.in_place and args.jsonl and args.on_error == "skip":
         raise UsageError("--in-place --on-error skip would delete the bad records from the input: use --on-error quarantine FILE")
     named = (("-o", args.output), ("--report", args.report), ("--quarantine", args.quarantine))
-    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon, args.model), names=args.output_names)
+    check_outputs(files, named, args.output_dir, in_place=args.in_place, also_read=(args.lexicon, args.model, getattr(args, "confusions", None)), names=args.output_names)
     return jobs
 
 

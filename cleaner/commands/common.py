@@ -43,12 +43,25 @@ __all__ = [
     "jobs_of",
     "make_folder",
     "output_paths",
+    "text_lines",
     "ray_engine",
     "drop_stdout",
     "reader_went_away",
     "total_bytes",
     "under",
 ]
+
+
+def text_lines(path: str, what: str) -> list[str]:
+    """The lines of the UTF-8 text file ``path`` (split on line feeds, line
+    ends kept out); :class:`InputError` naming the file and ``what`` it
+    holds when it cannot be read or is not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8").split("\n")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
 
 
 # -- options ------------------------------------------------------------------

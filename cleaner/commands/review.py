@@ -140,7 +140,7 @@ def _check_usage(args: argparse.Namespace) -> None:
             require_pyarrow()
         except ImportError as exc:
             raise UsageError(str(exc)) from None
-    check_outputs(args.files, (("-o", args.output),), None, also_read=(args.report, args.clusters, args.lexicon))
+    check_outputs(args.files, (("-o", args.output),), None, also_read=(args.report, args.clusters, args.lexicon, getattr(args, "model", None), getattr(args, "confusions", None)))
 
 
 def _documents(args: argparse.Namespace) -> Iterator[Document]:
