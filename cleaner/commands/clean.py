@@ -116,7 +116,7 @@ def add_parser(subparsers: Any) -> None:
 
 def _lexicon(path: str) -> tuple[str, ...]:
     """The terms of a ``--lexicon`` file: one per line, blank lines and ``#`` comments left out."""
-    return tuple(t.strip() for t in text_lines(path, "lexicon") if t.strip() and not t.startswith("#"))
+    return tuple(t.strip() for t in text_lines(path, "the lexicon") if t.strip() and not t.startswith("#"))
 
 
 def _confusions(path: str) -> tuple[str, ...]:
