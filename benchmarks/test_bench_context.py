@@ -616,8 +616,10 @@ def test_with_the_engines_own_pairs(benchmark: Any, request: Any) -> None:
     from benchmarks.inject.sources import ocr_confusions as confusions_of
     from cleaner.confusion import count_engine_pairs, format_engine_pairs
 
+    def rows(path: Path) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
     test_path, train_path = _path(OCR_TEST), _path("csc/faspell_ocr_train_3575.jsonl")
-    rows = lambda path: [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]  # noqa: E731
     held = {r[k] for r in rows(test_path) for k in ("src", "tgt")}
     sample = [(r["src"], r["tgt"]) for r in rows(train_path) if r["src"] not in held and r["tgt"] not in held]
     pairs = tuple(format_engine_pairs(count_engine_pairs(sample)).splitlines())

@@ -39,6 +39,8 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from types import MappingProxyType
 
+from .chars import is_han
+
 __all__ = ["TABLE", "COMPONENTS", "confusion_table", "visual_neighbours", "table_bytes", "engine_pairs", "count_engine_pairs", "format_engine_pairs"]
 
 #: the packaged table, under ``cleaner/data/``
@@ -183,7 +185,7 @@ def count_engine_pairs(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
         if len(wrote) != len(right):
             continue
         for a, b in zip(wrote, right):
-            if a != b and _is_han(a) and _is_han(b):
+            if a != b and is_han(a) and is_han(b):
                 counts[(a, b)] = counts.get((a, b), 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -198,7 +200,3 @@ def format_engine_pairs(counts: Mapping[tuple[str, str], int], *, header: Iterab
     out = [f"# {h}\n" for h in header]
     out += [f"{a}\t{b}\t{n}\n" for (a, b), n in counts.items()]
     return "".join(out)
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\U00020000" <= c <= "\U0003134f"

@@ -430,9 +430,10 @@ def damaged_context(text: str, changes: dict[int, str], pos: int, m: WordModel) 
     return False
 
 
-#: Chinese numerals (and their financial forms): one read for another is a
-#: different number, which no language model can tell from the right one
-NUMERALS = frozenset("〇一二三四五六七八九十百千万亿两零壹贰叁肆伍陆柒捌玖拾佰仟")
+#: Chinese numerals (their financial forms, 半 and 几 too): one read for
+#: another is a different number, which no language model can tell from the
+#: right one
+NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟半几")
 
 
 def number(before: str, after: str) -> bool:

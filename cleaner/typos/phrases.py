@@ -166,7 +166,7 @@ FEW_PLACES = 16
 PAIR_ONLY = -1
 LOOK_ONLY = -2
 #: characters that count or order: a change among them makes another number
-_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第半几")
+_NUMERALS = guards.NUMERALS | frozenset("第")
 #: the (inserted, deleted) lengths of the copy's change that are looked for
 _SHAPES = ((1, 0), (2, 0), (0, 1), (0, 2), (1, 1))
 
