@@ -39,7 +39,7 @@ from .common import (
 from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
 from .learn import KEEP_REPEATS_HELP, LEARN_HELP, with_learned_model
 
-__all__ = ["EXAMPLES", "add_id_field", "add_parser", "add_parsers", "add_rule_options", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
+__all__ = ["EXAMPLES", "add_id_field", "add_parser", "add_parsers", "add_rule_options", "check_confusions", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
 
 def add_rule_options(p: argparse.ArgumentParser) -> None:
     """One flag per :data:`cleaner.config.OPTIONS` entry that has one: the
@@ -167,6 +167,12 @@ def config_of(args: argparse.Namespace) -> Config:
         raise UsageError(str(exc)) from None
 
 
+def check_confusions(args: argparse.Namespace) -> None:
+    """:class:`UsageError` when ``--confusions`` comes without a model to read them (``--model``, or ``--learn`` where the command has it)."""
+    if getattr(args, "confusions", None) and not (getattr(args, "model", None) or getattr(args, "learn", False)):
+        raise UsageError("--confusions are read with a character model: add --model MODEL (from `cleaner learn`) or --learn")
+
+
 def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
     """Usage errors of ``cleaner clean`` and outputs that would clash; returns the worker count."""
     jobs = jobs_of(args)
@@ -186,8 +192,7 @@ def _check_usage(args: argparse.Namespace, files: Sequence[str]) -> int:
     if args.output and len(files) > 1 and not args.jsonl and not parquet_run(files):
         raise UsageError("several inputs: use --output-dir DIR (or --jsonl to concatenate records)")
     check_id_field(args)
-    if getattr(args, "confusions", None) and not (args.model or args.learn):
-        raise UsageError("--confusions are read with a character model: add --model MODEL (from `cleaner learn`) or --learn")
+    check_confusions(args)
     if args.keep_repeats and not args.learn:
         raise UsageError("--keep-repeats says how --learn learns: add --learn, or learn a model with `cleaner learn --keep-repeats` and give it to --model")
     if args.in_place and args.jsonl and args.on_error == "skip":

@@ -38,7 +38,7 @@ from ..runner import clean_documents, default_jobs
 from ..textio import Outputs, read_bytes, read_lines
 
 from ..records import BadRecord, Document, read_jsonl, read_text_file
-from .clean import add_id_field, add_rule_options, check_id_field, config_of
+from .clean import add_id_field, add_rule_options, check_confusions, check_id_field, config_of
 from .common import check_outputs
 from .formats import resolve_inputs
 from .settings import add_config_option
@@ -135,6 +135,7 @@ def _check_usage(args: argparse.Namespace) -> None:
     if cleaning and not args.files:
         raise UsageError("give the inputs to clean (or --report FILE / --clusters FILE of an earlier run)")
     check_id_field(args)
+    check_confusions(args)
     if any(is_parquet(f) for f in args.files):
         try:
             require_pyarrow()

@@ -75,3 +75,10 @@ def test_clean_refuses_pairs_without_a_model_and_a_bad_pairs_file(tmp_path: Path
     bad = _write(tmp_path / "bad.tsv", ["# mine", "炮 见 2", "炮见"])
     assert run(["clean", "--learn", "--confusions", bad, doc]) == 1
     assert "bad.tsv line 3: expected WRITTEN RIGHT [COUNT]" in capsys.readouterr().err
+
+
+def test_review_refuses_pairs_without_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _write(tmp_path / "doc.txt", ["我们明天炮面吧。"])
+    pairs = _write(tmp_path / "pairs.tsv", ["炮 见 2"])
+    assert run(["review", "--confusions", pairs, doc, "-o", str(tmp_path / "r.html")]) == 2
+    assert "add --model MODEL" in capsys.readouterr().err and not (tmp_path / "r.html").exists()
