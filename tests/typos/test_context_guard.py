@@ -111,3 +111,49 @@ def test_a_title_modifier_before_a_title_is_only_suggested(monkeypatch: pytest.M
     assert [(type(s).__name__, s.before, s.after) for s in items] == [("Suggestion", "原", "会")] and items[0].note.endswith("kept: title guard")
     monkeypatch.setattr(context.driver, "modifies_a_title", lambda text, i: False)
     assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 4, "会")]
+
+
+@pytest.fixture
+def eager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any score makes a change: what keeps one is a guard."""
+    monkeypatch.setattr(context.settings, "CONTEXT_THRESHOLD", 0.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_UNISOLATED", 0.0)
+    monkeypatch.setattr(context.settings, "CONTEXT_DAMAGED_GUARD", False)
+    monkeypatch.setattr(context.settings, "CONTEXT_PRIOR_WEIGHT", 0.0)  # a toy corpus reads any text as noisy
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_short_quoted_term_keeps_its_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a coinage in quotes (名人销琴: selling pianos through famous names) that
+    # the corpus reads as its commoner cousin (名人钢琴)
+    cm = learn(["他弹钢琴很好。", "钢琴声很美。", "学钢琴的人越来越多。", "这架钢琴很贵。"] * 10, keep_repeats=True)
+    text = "他走出一条“名人销琴”之路。"
+    (s,) = context.with_model(text, cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.before, s.after) == ("Suggestion", "销", "钢") and s.note.endswith("kept: quote guard")
+    assert _kinds(context.with_model("他走出一条名人销琴之路。", cm, [], rule="ocr_confusion")) == [("Edit", 7, "钢")]
+    # a term the corpus writes in quotes: the guard yields
+    known = learn(["他弹钢琴很好。", "钢琴声很美。", "“名人钢琴”之路很长。"] * 10, keep_repeats=True)
+    assert _kinds(context.with_model(text, known, [], rule="ocr_confusion")) == [("Edit", 8, "钢")]
+    monkeypatch.setattr(context.settings, "CONTEXT_QUOTE_WAIVER", None)
+    assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 8, "钢")]
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_clause_is_not_made_a_copy_of_its_neighbour(monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = learn(["有法可依，有法必依，执法必严。", "有法不依，执法不严。", "不能有法不依。"] * 10, keep_repeats=True)
+    text = "有法必依，有法难依，使造假者横行。"  # a contrast: 难 is meant
+    (s,) = context.with_model(text, cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.before, s.after) == ("Suggestion", "难", "必") and s.note.endswith("kept: clause guard")
+    assert _kinds(context.with_model("有法不依，有法难依，使造假者横行。", cm, [], rule="ocr_confusion")) == [("Edit", 7, "必")]
+    monkeypatch.setattr(context.vetoes.guards, "parallel_clause", lambda text, i, after: False)
+    assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 7, "必")]
+
+
+@pytest.mark.usefixtures("eager")
+def test_the_name_in_a_photo_credit_is_left_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    cm = learn(["工人在车间工作。", "一千米长的路。", "全长三千米。", "千米以外。"] * 10, keep_repeats=True)
+    (s,) = context.with_model("工人在车间工作。（千禾摄）", cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.before, s.after) == ("Suggestion", "禾", "米") and s.note.endswith("kept: credit guard")
+    assert _kinds(context.with_model("工人在车间工作。（千禾）", cm, [], rule="ocr_confusion")) == [("Edit", 10, "米")]
+    monkeypatch.setattr(context.vetoes.guards, "in_credit", lambda text, i: False)
+    assert _kinds(context.with_model("工人在车间工作。（千禾摄）", cm, [], rule="ocr_confusion")) == [("Edit", 10, "米")]

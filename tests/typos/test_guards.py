@@ -180,3 +180,35 @@ def test_simplified_converts_exactly_the_traditional_lines_whatever_ends_them():
         trad = sum(ch in guards.traditional_chars() for ch in text)
         simp = sum(ch in guards.simplified_chars() for ch in text)
         assert guards.traditional_majority(text) == (trad > simp), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text, i, after, made",
+    [
+        ("有法不依，有法难依，执法不严", 7, "不", True),  # the clause before
+        ("有法难依，有法不依", 2, "不", True),  # the clause after
+        ("有法不依，有法难依", 7, "可", False),
+        ("有法不依；有法难依", 7, "不", True),
+        ("有法不依，但是有法难依", 9, "不", False),  # clauses of other lengths
+        ("这是一个很长很长很长很长很长的句子写得不好，这是一个很长很长很长很长很长的句子写得不错", 40, "好", False),  # longer than CLAUSE_WIDTH
+    ],
+)
+def test_parallel_clause(text: str, i: int, after: str, made: bool) -> None:
+    assert guards.parallel_clause(text, i, after) is made
+
+
+@pytest.mark.parametrize(
+    "text, i, guarded",
+    [
+        ("工人在车间工作。（千禾摄）", 9, True),
+        ("工人在车间工作。（千禾摄）", 10, True),
+        ("（新华社记者韩晓华摄）", 6, True),
+        ("（新华社记者韩晓华摄）", 5, False),  # 记者: the words before the name
+        ("(王明供图)", 2, True),
+        ("（千禾）", 1, False),  # no credit mark
+        ("千禾摄影展开幕", 1, False),  # no bracket
+        ("（千禾摄）他说", 6, False),  # after the bracket
+    ],
+)
+def test_in_credit(text: str, i: int, guarded: bool) -> None:
+    assert guards.in_credit(text, i) is guarded

@@ -27,7 +27,12 @@ GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
 def context_veto(
     text: str, i: int, after: str, gain: float, cm: CharModel, m: WordModel, banned: frozenset[str], *, long_word: bool = False, lifted: frozenset[str] = frozenset(), simplified: bool = False
 ) -> str | None:
-    """The guards of :func:`cleaner.typos.guards.vetoed`, where the corpus
+    """The guards of :func:`cleaner.typos.guards.vetoed`, the guards of a
+    short quoted term (``quote``: :func:`in_quote`, unless the corpus writes
+    the change's 4-gram :data:`CONTEXT_QUOTE_WAIVER` times), a credit's
+    name (``credit``: :func:`cleaner.typos.guards.in_credit`) and a clause
+    made a copy of its neighbour (``clause``:
+    :func:`cleaner.typos.guards.parallel_clause`), where the corpus
     can overrule two of them: ``name``/``proper`` when it writes the
     corrected character with its neighbours (a 4-gram seen
     :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
@@ -47,6 +52,12 @@ def context_veto(
         return "parallel"
     if in_title(text, i):
         return "title"
+    if in_quote(text, i) and settings.CONTEXT_QUOTE_WAIVER is not None and not _corpus_writes(text, i, after, cm, settings.CONTEXT_QUOTE_WAIVER):
+        return "quote"
+    if guards.in_credit(text, i):
+        return "credit"
+    if guards.parallel_clause(text, i, after):
+        return "clause"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
         if check(run, k, after, m) and name not in lifted and not (settings.CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
             if name == "proper" and settings.CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
@@ -82,13 +93,14 @@ def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: 
     return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= settings.CONTEXT_PROPER_MADE for w in made)
 
 
-def _corpus_writes(text: str, i: int, after: str, cm: CharModel) -> bool:
+def _corpus_writes(text: str, i: int, after: str, cm: CharModel, times: int | None = None) -> bool:
     """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
-    at least :data:`CONTEXT_NAME_WAIVER` times."""
+    at least ``times`` times (default :data:`CONTEXT_NAME_WAIVER`)."""
+    times = settings.CONTEXT_NAME_WAIVER if times is None else times
     a, b = max(0, i - 3), min(len(text), i + 4)
     ids = cm.ids(text[a:i] + after + text[i + 1 : b])
     rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
-    return bool(rows) and bool((cm.count(np.array(rows)) >= (settings.CONTEXT_NAME_WAIVER or 0)).any())
+    return bool(rows) and bool((cm.count(np.array(rows)) >= (times or 0)).any())
 
 
 def own_rare_char(text: str, ch: str, cm: CharModel) -> bool:
