@@ -79,10 +79,19 @@ def test_the_corpus_proposes_only_at_isolated_suspects(monkeypatch: pytest.Monke
     assert all(c.start != 4 for c in context.scored_candidates(near, cm))
 
 
-@pytest.mark.parametrize("waiver, kept", [(None, True), (5, False), (10_000, True)])
-def test_the_name_guard_yields_to_what_the_corpus_writes(monkeypatch: pytest.MonkeyPatch, sky: CharModel, waiver: int | None, kept: bool) -> None:
+@pytest.mark.parametrize(
+    "waiver, before, kept",
+    [
+        (None, 0, True),
+        (5, 0, False),  # 天天气很, 天气很好: the corpus writes them 30 times
+        (10_000, 0, True),
+        (5, 2, True),  # none of them holds 昨, the name's character before 夭 (CONTEXT_NAME_WAIVER_BEFORE)
+    ],
+)
+def test_the_name_guard_yields_to_what_the_corpus_writes(monkeypatch: pytest.MonkeyPatch, sky: CharModel, waiver: int | None, before: int, kept: bool) -> None:
     monkeypatch.setattr(guards, "name", lambda run, k, after, m: True)  # as if 夭 stood in a name
     monkeypatch.setattr(context.settings, "CONTEXT_NAME_WAIVER", waiver)
+    monkeypatch.setattr(context.settings, "CONTEXT_NAME_WAIVER_BEFORE", before)
     text = "昨夭天气很好，我们去公园。"
     (cand,) = [c for c in context.scored_candidates(text, sky) if c.start == 1 and c.after == "天"]
     assert (cand.veto == "name") is kept

@@ -157,3 +157,12 @@ def test_the_name_in_a_photo_credit_is_left_as_written(monkeypatch: pytest.Monke
     assert _kinds(context.with_model("工人在车间工作。（千禾）", cm, [], rule="ocr_confusion")) == [("Edit", 10, "米")]
     monkeypatch.setattr(context.vetoes.guards, "in_credit", lambda text, i: False)
     assert _kinds(context.with_model("工人在车间工作。（千禾摄）", cm, [], rule="ocr_confusion")) == [("Edit", 10, "米")]
+
+
+def test_the_corpus_lifts_the_name_guard_only_with_the_names_own_characters() -> None:
+    # the corpus writes 学院教授 often, never 侯学院: a name, kept
+    cm = learn(["他是学院教授。", "这位学院教授说。", "我国生态学家侯学煜教授称为奇观。"] * 10, keep_repeats=True)
+    text, i = "我国生态学家侯学煜教授称为奇观。", 8
+    assert context.vetoes._corpus_writes(text, i, "院", cm)
+    assert not context.vetoes._corpus_writes(text, i, "院", cm, first=2)
+    assert context.vetoes.context_veto(text, i, "院", 20.0, cm, model(), frozenset(), simplified=True) == "name"

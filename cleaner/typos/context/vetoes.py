@@ -59,7 +59,7 @@ def context_veto(
     if guards.parallel_clause(text, i, after):
         return "clause"
     for name, check in (("name", guards.name), ("proper", guards.proper)):
-        if check(run, k, after, m) and name not in lifted and not (settings.CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm)):
+        if check(run, k, after, m) and name not in lifted and not (settings.CONTEXT_NAME_WAIVER and _corpus_writes(text, i, after, cm, first=settings.CONTEXT_NAME_WAIVER_BEFORE if name == "name" else 0)):
             if name == "proper" and settings.CONTEXT_PROPER_MADE is not None and _makes_a_known_proper_noun(text, i, after, cm, m):
                 continue
             return name
@@ -93,11 +93,13 @@ def _makes_a_known_proper_noun(text: str, i: int, after: str, cm: CharModel, m: 
     return any(int(cm.count(cm.ids(w).reshape(1, -1))[0]) >= settings.CONTEXT_PROPER_MADE for w in made)
 
 
-def _corpus_writes(text: str, i: int, after: str, cm: CharModel, times: int | None = None) -> bool:
+def _corpus_writes(text: str, i: int, after: str, cm: CharModel, times: int | None = None, *, first: int = 0) -> bool:
     """Whether the corpus has a 4-gram of the text, with ``after`` at ``i``,
-    at least ``times`` times (default :data:`CONTEXT_NAME_WAIVER`)."""
+    at least ``times`` times (default :data:`CONTEXT_NAME_WAIVER`); only
+    the 4-grams that hold at least ``first`` characters before ``i`` (all
+    there are, near the text's start)."""
     times = settings.CONTEXT_NAME_WAIVER if times is None else times
-    a, b = max(0, i - 3), min(len(text), i + 4)
+    a, b = max(0, i - 3), min(len(text), i + 4 - min(first, i))
     ids = cm.ids(text[a:i] + after + text[i + 1 : b])
     rows = [ids[s : s + 4] for s in range(0, len(ids) - 3)]
     return bool(rows) and bool((cm.count(np.array(rows)) >= (times or 0)).any())
