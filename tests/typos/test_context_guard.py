@@ -81,6 +81,7 @@ def test_two_common_one_character_words_are_not_swapped_on_the_character_model_a
     (s,) = context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")
     assert (type(s).__name__, s.before, s.after) == ("Suggestion", "同", "向") and s.note.endswith("kept: function guard")
     monkeypatch.setattr(context.settings, "CONTEXT_FUNCTION_WORDS", float("-inf"))
+    monkeypatch.setattr(context.settings, "CONTEXT_WORDS_LEAST", None)  # words +0.9: the general guard holds it too
     assert _kinds(context.with_model("工作组同灾民家属说明情况。", cm, [], rule="ocr_confusion")) == [("Edit", 3, "向")]
 
 
@@ -166,3 +167,14 @@ def test_the_corpus_lifts_the_name_guard_only_with_the_names_own_characters() ->
     assert context.vetoes._corpus_writes(text, i, "院", cm)
     assert not context.vetoes._corpus_writes(text, i, "院", cm, first=2)
     assert context.vetoes.context_veto(text, i, "院", 20.0, cm, model(), frozenset(), simplified=True) == "name"
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_change_the_word_model_hardly_prefers_is_only_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 雨雾 and 雨雪 both read well: the corpus only has the commoner one
+    cm = learn(["昨天晚上雨雪交加。", "今天雨雪交加，路很滑。", "明天又是雨雪交加的天气。"] * 10, keep_repeats=True)
+    (s,) = context.with_model("昨天晚上雨雾交加，路很滑。", cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.before, s.after) == ("Suggestion", "雾", "雪") and s.note.endswith("kept: words guard")
+    assert _kinds(context.with_model("今天晚上雨雷交加，路很滑。", cm, [], rule="ocr_confusion")) == [("Edit", 5, "雪")]  # 雨雷 is no word
+    monkeypatch.setattr(context.settings, "CONTEXT_WORDS_LEAST", None)
+    assert _kinds(context.with_model("昨天晚上雨雾交加，路很滑。", cm, [], rule="ocr_confusion")) == [("Edit", 5, "雪")]
