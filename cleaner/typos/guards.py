@@ -481,15 +481,17 @@ def _clause(text: str, i: int) -> tuple[int, int] | None:
 
 def parallel_clause(text: str, i: int, after: str) -> bool:
     """Changing ``text[i]`` to ``after`` would make its clause the same as
-    the clause just before or after it, across one mark: two clauses that
-    differ in one character and stand side by side are a contrast written on
-    purpose (有法不依，有法难依: the law not followed, the law hard to
-    follow), and a misreading seldom makes one.  Clauses of at most
-    :data:`CLAUSE_WIDTH` characters.  Found on clean People's Daily text
-    (1998-01), where a corpus that writes 有法不依 changed the second clause.
+    the clause just before or after it (across one mark), or the two
+    clauses are a frame of the same length that agree in at least half
+    their characters, ``text[i]`` among them.  Two such clauses are written
+    side by side on purpose, a contrast or a parallel (有法不依，有法难依:
+    the law not followed, the law hard to follow; 讲真话、讲实话), and a
+    misreading seldom makes one or keeps one whole.  Clauses of at most
+    :data:`CLAUSE_WIDTH` characters.  Found on clean news text, where a
+    corpus that writes 有法不依 and 说实话 changed the second clause of each.
 
-    >>> parallel_clause("有法不依，有法难依，执法不严", 7, "不")
-    True
+    >>> parallel_clause("有法不依，有法难依，执法不严", 7, "不"), parallel_clause("讲真话、讲实话", 4, "说")
+    (True, True)
     >>> parallel_clause("有法不依，有法难依，执法不严", 7, "可"), parallel_clause("有法可依，执法必严", 2, "不")
     (False, False)
     """
@@ -503,7 +505,15 @@ def parallel_clause(text: str, i: int, after: str) -> bool:
         beside.append(_clause(text, a - 2))
     if b + 1 < len(text):
         beside.append(_clause(text, b + 1))
-    return any(c is not None and text[c[0] : c[1]] == new for c in beside)
+    for c in beside:
+        if c is None or c[1] - c[0] != b - a:
+            continue
+        other = text[c[0] : c[1]]
+        if other == new:
+            return True
+        if other[i - a] == text[i] and 2 * sum(x == y for x, y in zip(other, text[a:b])) >= b - a >= 2:
+            return True
+    return False
 
 
 #: how far a bracket around a credit may open before the character

@@ -212,3 +212,16 @@ def test_parallel_clause(text: str, i: int, after: str, made: bool) -> None:
 )
 def test_in_credit(text: str, i: int, guarded: bool) -> None:
     assert guards.in_credit(text, i) is guarded
+
+
+@pytest.mark.parametrize(
+    "text, i, after, frame",
+    [
+        ("讲真话、讲实话", 4, "说", True),  # 讲 of 讲实话 answers 讲 of 讲真话
+        ("讲真话、讲实话", 5, "诚", False),  # where the two differ: a misreading may hide there
+        ("他说真话、讲实话", 5, "说", False),  # clauses of other lengths
+        ("今天很好，我们很忙", 7, "太", False),  # 很 in both, but they agree in under half their characters
+    ],
+)
+def test_parallel_clause_keeps_a_frame_whole(text: str, i: int, after: str, frame: bool) -> None:
+    assert guards.parallel_clause(text, i, after) is frame
