@@ -884,6 +884,8 @@ def _judge(text: str, c: Copy, m: WordModel, floor: float = float("-inf")) -> tu
     if _loose(run, k, len(x), m) or _loose(fixed, k, len(c.middle), m):
         return None
     doubt = _doubt(run, k, x, c.middle, shape, m)
+    if not doubt and shape == "doubled" and _before_a_colon(text, c.cut, x):
+        doubt = "a name written again before a colon is a speaker's label"
     if shape == "inserted" and doubt.startswith("the copy reads"):
         return None
     if _named(fixed, k, m) or (shape == "inserted" and _named(run, k, m)) or _surname_led(fixed, k, m):
@@ -987,6 +989,24 @@ def _doubt(run: str, k: int, x: str, middle: str, shape: str, m: WordModel) -> s
     if shape == "wrong" and not _look_alikes(x, middle):
         return "the characters do not look alike"
     return ""
+
+
+def _before_a_colon(text: str, cut: int, x: str) -> bool:
+    """Whether the pair of ``x`` written twice at ``cut`` (this copy and the
+    one after or before it) ends right before a colon: an interview or a
+    transcript flattened into one line puts the speaker's label (高波：)
+    after the sentence that names them (……副会长高波), so a name written
+    twice there is two things, not a stutter.
+
+    >>> _before_a_colon("副会长高波高波：各位好", 5, "高波"), _before_a_colon("副会长高波高波：各位好", 3, "高波")
+    (True, True)
+    >>> _before_a_colon("扶持新能源汽车汽车产业", 7, "汽车")
+    False
+    """
+    end = cut + len(x)
+    if text[end : end + len(x)] == x:
+        end += len(x)
+    return text[end : end + 1] in ("：", ":")
 
 
 #: characters that join the parts of a coordination (政府和人民, 设备与仪器,

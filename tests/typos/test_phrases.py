@@ -235,3 +235,11 @@ def test_the_hashed_look_up_finds_the_members_exactly(seed: int) -> None:
     expected = np.isin(keys, members)
     assert expected.any() and not expected.all()
     assert (_member(keys, members) == expected).all()
+
+
+def test_a_name_written_again_before_a_colon_is_only_suggested() -> None:
+    # a transcript flattened into one line: the speaker's label after the sentence naming them
+    doc = "商业联合会副会长高波出席。商业联合会副会长高波讲话。商业联合会副会长高波高波：各位同仁好。"
+    (s,) = run(doc)
+    assert isinstance(s, Suggestion) and s.before == "高波" and "speaker's label" in s.note
+    assert [e.before for e in edits(doc.replace("高波：", "高波致辞："))] == ["高波"]
