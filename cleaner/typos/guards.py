@@ -81,7 +81,7 @@ _SENTENCE_END = frozenset("。！？!?\n\r")
 def word_lists() -> dict[str, frozenset[str]]:
     """The sections of ``typo_guards.txt``: surnames, surnames_also_words,
     said_twice, titles, title_modifiers, proper_suffixes, classifiers,
-    credit_marks."""
+    credit_marks, function_words."""
     text = resources.files("cleaner").joinpath("data/typo_guards.txt").read_text(encoding="utf-8")
     sections: dict[str, set[str]] = {}
     current: set[str] | None = None

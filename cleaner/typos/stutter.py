@@ -24,6 +24,8 @@ every test below says "accident":
   step with the words is chance (华人|名人|名家);
 * the glued copy is not "X长"/"X员" after X (中队中队长: the squadron's
   leader);
+* the standing copy is not a preposition or conjunction before a word that
+  opens with it (根据|根据地: the ``function_words`` list; only suggested);
 * deleting one copy raises the word model's score by at least
   ``Config.typo_threshold`` (smaller gains, down to ``suggest_threshold``,
   are reported as suggestions).
@@ -244,6 +246,9 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             start = i if first_whole else i + k
             cls = Edit if gain >= threshold else Suggestion
             note = "repeated word" if cls is Edit else "repeated word? gain below typo_threshold"
+            if cls is Edit and first_whole and unit in guards.word_lists()["function_words"]:
+                # 根据|根据地: a preposition before a noun that opens with it
+                cls, note = Suggestion, "repeated word? a function word before a word that opens with it"
         yield cls(NAME, start, start + k, unit, "", score=round(gain, 3), note=note)
         pos = i + 2 * k
 

@@ -128,3 +128,12 @@ def test_the_numpy_prescan_finds_what_the_regex_search_finds(monkeypatch):
     assert sum(map(len, want)) > 50  # (the texts do hold repeats it acts on)
     starts = set(stutter._repeat_starts(texts[0]))
     assert all(m.start() in starts for m in stutter._REPEAT.finditer(texts[0]))
+
+
+@pytest.mark.parametrize("text", ["在根据根据地的建设中，我们取得了经验。", "学生的考试通过通过率很高。"])
+def test_a_function_word_before_a_word_that_opens_with_it_is_only_suggested(text):
+    r = explain(text, only=["stutter"])
+    assert r.text == text
+    (s,) = r.suggestions
+    assert isinstance(s, Suggestion) and "function word" in s.note
+    assert clean("大力发展制造制造业。", only=["stutter"]) == "大力发展制造业。"  # a verb: the repeat goes
