@@ -778,6 +778,12 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         score += 3.0
     if not cjk and first.isupper() and not wrapped:
         return None  # a new sentence may start a new paragraph
+    if not wrapped and not _wider(a, MIN_PROSE_WIDTH // 2) and not _wider(b, MIN_PROSE_WIDTH // 2):
+        # two short lines: a caption, an item of a list, a line of verse
+        # (李滨声／画|面人 in People's Daily: a byline over captions, where
+        # 画面 reads across); a page break leaves the rest of a paragraph,
+        # seldom a short line, after a short start
+        return None
     if not _wider(a, MIN_PROSE_WIDTH // 2) and score < 4 + 2 and not word_across:
         # very short: a title or a byline, unless the evidence is strong or a
         # word runs across (of 321 short lines before a line in PKU, MSR and
@@ -1408,7 +1414,7 @@ def _walk(
 
 
 #: the version of the C module's functions this code expects (its ``ABI``)
-WALK_ABI = 2
+WALK_ABI = 3
 
 
 def _walk_constants() -> dict[str, object]:

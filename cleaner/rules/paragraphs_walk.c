@@ -22,7 +22,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#define ABI 2
+#define ABI 3
 #define MIN_PROSE_WIDTH 30
 #define JOIN_SCORE 4.0
 #define STRONG_COHESION 6.0
@@ -521,6 +521,8 @@ decide(Walk *w, PyObject *line, PyObject *para, PyObject *b_raw, int blank_betwe
         score += 3.0;
     if (!cjk && Py_UNICODE_ISUPPER(first) && !wrapped)
         return NONE();
+    if (!wrapped && !wider(A, 0, an, MIN_PROSE_WIDTH / 2) && !wider(B, b0, bn, MIN_PROSE_WIDTH / 2))
+        return NONE(); /* two short lines: a caption, a list item, verse */
     if (!wider(A, 0, an, MIN_PROSE_WIDTH / 2) && score < 4 + 2 && !word_across)
         return NONE();
     return verdict(score, cjk);

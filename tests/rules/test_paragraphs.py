@@ -690,3 +690,14 @@ def test_lines_blank_exactly_when_strip_leaves_nothing_for_every_code_point():
     lines = _lines("\n".join(bodies))
     assert lines.bodies == bodies
     assert lines.blanks == [not body.strip() for body in lines.bodies]
+
+
+@pytest.mark.parametrize("pure", ["1", "0"])
+def test_two_short_lines_stay_apart_whatever_word_runs_across(pure, monkeypatch):
+    # a byline over a list of captions: 画|面 reads as 画面 across the break
+    monkeypatch.setenv("CLEANER_PURE_PYTHON", pure)
+    text = f"{WRAP_PARAS[0]}\n春节庙会即景\n王小明／画\n面人\n拉洋片\n茶汤\n{WRAP_PARAS[1]}\n"
+    assert only(text) == text
+    # a short start of a paragraph before its long rest still joins
+    broken = f"{WRAP_PARAS[0]}\n\n我们要看\n\n到美好的前景，用积极的行动解除消极的意念。\n\n{WRAP_PARAS[1]}\n"
+    assert "我们要看到美好的前景" in only(broken)
