@@ -21,8 +21,9 @@ objects (its name goes into the suggestion's note).
 * ``proper``: the original span is a place, organisation or other proper
   noun in jieba's dictionary, the change would make one, or the character
   stands just before a place or organisation suffix (…镇, …公司);
-* ``parallel clause``: the change would make its clause a copy of the
-  clause beside it (有法不依，有法难依): a contrast written on purpose
+* ``clause``: the change would make its clause a copy of the clause
+  beside it (有法不依，有法难依), or break a frame of two clauses
+  (讲真话、讲实话): a contrast or parallel written on purpose
   (:func:`parallel_clause`, in the context pass);
 * ``credit``: the name of a photo or drawing credit in brackets
   (（千禾摄）: :func:`in_credit`, in the context pass);

@@ -885,7 +885,7 @@ def _judge(text: str, c: Copy, m: WordModel, floor: float = float("-inf")) -> tu
         return None
     doubt = _doubt(run, k, x, c.middle, shape, m)
     if not doubt and shape == "doubled" and _before_a_colon(text, c.cut, x):
-        doubt = "a name written again before a colon is a speaker's label"
+        doubt = "written again right before a colon: maybe a speaker's label"
     if shape == "inserted" and doubt.startswith("the copy reads"):
         return None
     if _named(fixed, k, m) or (shape == "inserted" and _named(run, k, m)) or _surname_led(fixed, k, m):
@@ -996,7 +996,8 @@ def _before_a_colon(text: str, cut: int, x: str) -> bool:
     one after or before it) ends right before a colon: an interview or a
     transcript flattened into one line puts the speaker's label (高波：)
     after the sentence that names them (……副会长高波), so a name written
-    twice there is two things, not a stutter.
+    twice there may be two things, not a stutter: the removal is only
+    suggested.
 
     >>> _before_a_colon("副会长高波高波：各位好", 5, "高波"), _before_a_colon("副会长高波高波：各位好", 3, "高波")
     (True, True)
