@@ -778,20 +778,34 @@ def _decide(line: str, a: str, b_raw: str, blank_between: bool, stats: _DocStats
         score += 3.0
     if not cjk and first.isupper() and not wrapped:
         return None  # a new sentence may start a new paragraph
-    if not wrapped and not _wider(a, MIN_PROSE_WIDTH // 2) and not _wider(b, MIN_PROSE_WIDTH // 2):
-        # two short lines: a caption, an item of a list, a line of verse
-        # (李滨声／画|面人 in People's Daily: a byline over captions, where
-        # 画面 reads across); a page break leaves the rest of a paragraph,
-        # seldom a short line, after a short start
-        return None
-    if not _wider(a, MIN_PROSE_WIDTH // 2) and score < 4 + 2 and not word_across:
-        # very short: a title or a byline, unless the evidence is strong or a
-        # word runs across (of 321 short lines before a line in PKU, MSR and
-        # zh-Wikipedia that do not end a sentence, none reads as a word with
-        # the next line's start: the largest gain is 2.2, under WEAK_COHESION;
-        # a page break near a paragraph's start: 要不是今|年 5.1, 要看|到 4.4)
+    if _short_stays(a, b, wrapped, score, word_across):
         return None
     return score, sep
+
+
+def _short_stays(a: str, b: str, wrapped: bool, score: float, word_across: bool) -> bool:
+    """Whether a short paragraph ``a`` stays apart from line ``b`` (the
+    last checks of :func:`_decide`, with its ``score`` so far).
+
+    * Both short and not hard-wrapped: a caption, an item of a list, a line
+      of verse, whatever word reads across (李滨声／画|面人 in People's
+      Daily: a byline over captions, where 画面 reads across).  A page
+      break leaves the rest of a paragraph, seldom a short line, after a
+      short start.
+    * ``a`` very short: a title or a byline, unless the evidence is strong
+      or a word runs across (of 321 short lines before a line in PKU, MSR
+      and zh-Wikipedia that do not end a sentence, none reads as a word
+      with the next line's start: the largest gain is 2.2, under
+      WEAK_COHESION; a page break near a paragraph's start: 要不是今|年 5.1,
+      要看|到 4.4).
+
+    >>> _short_stays("李滨声／画", "面人", False, 4.0, True), _short_stays("我们要看", "到美好的前景，用积极的行动解除消极的意念。", False, 4.0, True)
+    (True, False)
+    """
+    short_a = not _wider(a, MIN_PROSE_WIDTH // 2)
+    if short_a and not wrapped and not _wider(b, MIN_PROSE_WIDTH // 2):
+        return True
+    return short_a and score < 4 + 2 and not word_across
 
 
 #: in a document of at least this many single line breaks between lines,
