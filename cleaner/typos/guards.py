@@ -461,23 +461,32 @@ CLAUSE_MARKS = frozenset("，。；！？、：“”‘’（）《》「」『
 CLAUSE_WIDTH = 16
 
 
-def _clause(text: str, i: int) -> tuple[int, int] | None:
-    """The clause holding ``text[i]`` (between two of
-    :data:`CLAUSE_MARKS`), or None when it is longer than
-    :data:`CLAUSE_WIDTH` or ``text[i]`` is a mark."""
-    if text[i] in CLAUSE_MARKS:
-        return None
+def span_between(text: str, i: int, marks: frozenset[str], width: int | None = None) -> tuple[int, int] | None:
+    """The span around ``text[i]`` between two of ``marks`` (or the text's
+    ends), or None when it is longer than ``width``: a clause, an item of a
+    list.
+
+    >>> span_between("有法不依，有法难依，执法不严", 7, frozenset("，")), span_between("有法不依，有法难依", 7, frozenset("，"), 3)
+    ((5, 9), None)
+    """
     a = i
-    while a > 0 and text[a - 1] not in CLAUSE_MARKS:
+    while a > 0 and text[a - 1] not in marks:
         a -= 1
-        if i - a >= CLAUSE_WIDTH:
+        if width is not None and i - a >= width:
             return None
     b = i + 1
-    while b < len(text) and text[b] not in CLAUSE_MARKS:
+    while b < len(text) and text[b] not in marks:
         b += 1
-        if b - a > CLAUSE_WIDTH:
+        if width is not None and b - a > width:
             return None
     return a, b
+
+
+def _clause(text: str, i: int) -> tuple[int, int] | None:
+    """The clause holding ``text[i]`` (:func:`span_between` of
+    :data:`CLAUSE_MARKS`), or None when it is longer than
+    :data:`CLAUSE_WIDTH` or ``text[i]`` is a mark."""
+    return None if text[i] in CLAUSE_MARKS else span_between(text, i, CLAUSE_MARKS, CLAUSE_WIDTH)
 
 
 def parallel_clause(text: str, i: int, after: str) -> bool:

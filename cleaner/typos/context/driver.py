@@ -18,7 +18,7 @@ from .damaged import doubted, still_damaged
 from .indels import find_indels
 from .score import Scored, noise_penalty
 from .segments import score_segments
-from .vetoes import function_swap, in_a_list_of_names, modifies_a_title, own_rare_char
+from .vetoes import function_swap, hardly_words, in_a_list_of_names, modifies_a_title, own_rare_char
 from .words import long_span
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def find_in_context(
         if _written_here(text, c, repeats, word_model or model()):
             continue  # the document's own spelling (guard "document")
         evidence = f"context {c.context:+.1f}, words {c.word:+.1f}, channel {-c.channel:.1f}{_engine_pair(c, neighbours)}; {label}"
-        held = None if c.veto else "function" if function_swap(c.before, c.after, c.word, word_model or model()) else "words" if _hardly_words(text, c) else "name list" if in_a_list_of_names(text, c.start) else "own word" if own_rare_char(text, c.before, cm) else "title" if modifies_a_title(text, c.start) else None
+        held = None if c.veto else "function" if function_swap(c.before, c.after, c.word, word_model or model()) else "words" if hardly_words(text, c.start, c.word) else "name list" if in_a_list_of_names(text, c.start) else "own word" if own_rare_char(text, c.before, cm) else "title" if modifies_a_title(text, c.start) else None
         if may_edit and held is None:
             taken.append(c.start)
             items.append(Edit(rule, c.start, c.start + 1, c.before, c.after, score=round(c.score, 3), note=f"looks like {c.after} in context ({evidence})"))
@@ -114,21 +114,6 @@ def with_model(
     items.extend(e for e in extra if isinstance(e, Edit) or (e.start, e.after) not in seen)
     items.sort(key=lambda e: (e.start, isinstance(e, Suggestion)))
     return items
-
-
-def _hardly_words(text: str, c: Scored) -> bool:
-    """Whether the word model's gain of ``c`` is below
-    :data:`CONTEXT_WORDS_LEAST` and no Latin letter stands beside it (the
-    word model reads Han runs only: A般 -> A股 reads no better to it).
-
-    >>> c = Scored(2, "雾", "雪", 18.5, 0.7, 8.3, True, None)
-    >>> _hardly_words("晚，雨雾交加", c), _hardly_words("今年A般市场", Scored(3, "般", "股", 18.5, 0.9, 8.3, True, None))
-    (True, False)
-    """
-    if settings.CONTEXT_WORDS_LEAST is None or c.word >= settings.CONTEXT_WORDS_LEAST:
-        return False
-    near = text[max(0, c.start - 1) : c.start + 2]
-    return not any(ch.isascii() and ch.isalpha() for ch in near)
 
 
 def one_sided(text: str, i: int) -> bool:

@@ -156,6 +156,21 @@ def function_swap(before: str, after: str, word: float, m: WordModel) -> bool:
     return word < settings.CONTEXT_FUNCTION_WORDS and min(m.char_logp(before), m.char_logp(after)) >= settings.CONTEXT_FUNCTION_LOGP
 
 
+def hardly_words(text: str, i: int, word: float) -> bool:
+    """Whether the word model's gain ``word`` of a change at ``i`` is below
+    :data:`CONTEXT_WORDS_LEAST` (both readings are words: 雨雾交加 -> 雨雪)
+    and no Latin letter stands beside it (the word model reads Han runs
+    only: A般 -> A股 reads no better to it): such a change is only
+    suggested (guard ``words``).
+
+    >>> hardly_words("晚，雨雾交加", 3, 0.7), hardly_words("今年A般市场", 3, 0.9)
+    (True, False)
+    """
+    if settings.CONTEXT_WORDS_LEAST is None or word >= settings.CONTEXT_WORDS_LEAST:
+        return False
+    return not any(ch.isascii() and ch.isalpha() for ch in text[max(0, i - 1) : i + 2])
+
+
 #: the characters that end an item of a list (besides 、)
 _ITEM_ENDS = frozenset("、，,。；;：:！？!?（）()《》“”\"\n\t 　")
 
@@ -163,13 +178,9 @@ _ITEM_ENDS = frozenset("、，,。；;：:！？!?（）()《》“”\"\n\t 　
 def _item(text: str, i: int) -> tuple[int, int]:
     """The span of the list item around ``text[i]`` (between two of
     :data:`_ITEM_ENDS`)."""
-    a = i
-    while a > 0 and text[a - 1] not in _ITEM_ENDS:
-        a -= 1
-    b = i + 1
-    while b < len(text) and text[b] not in _ITEM_ENDS:
-        b += 1
-    return a, b
+    span = guards.span_between(text, i, _ITEM_ENDS)
+    assert span is not None  # (no width: never None)
+    return span
 
 
 def in_a_list_of_names(text: str, i: int) -> bool:
