@@ -31,8 +31,8 @@ def context_veto(
     short quoted term (``quote``: :func:`in_quote`, unless the corpus writes
     the change's 4-gram :data:`CONTEXT_QUOTE_WAIVER` times), a credit's
     name (``credit``: :func:`cleaner.typos.guards.in_credit`) and a clause
-    made a copy of its neighbour (``clause``:
-    :func:`cleaner.typos.guards.parallel_clause`), where the corpus
+    made a copy of its neighbour or broken from the frame it forms with it
+    (``clause``: :func:`cleaner.typos.guards.parallel_clause`), where the corpus
     can overrule two of them: ``name``/``proper`` when it writes the
     corrected character with its neighbours (a 4-gram seen
     :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
