@@ -7,8 +7,8 @@ characters only, so these never reach its candidates.
 
 A lone dash (no dash beside it: ``——`` is Chinese punctuation) with a Han
 character on at least one side and neither a space, an ASCII letter or
-digit on either side (``3-5``, ``A-B``, ``北京 - 上海`` are ranges and
-separators) is a candidate for ``一``.  Its gain is how much better the
+digit on either side, ASCII or full width (``3-5``, ``３万—４万``, ``A-B``,
+``北京 - 上海`` are ranges and separators) is a candidate for ``一``.  Its gain is how much better the
 word model reads ``一`` inside the words around it than alone: the best
 segmentation of the Han text either side with ``一`` in place, less the two
 sides and ``一`` on their own.  ``一`` is the commonest character and reads
@@ -44,7 +44,10 @@ EDGE_BONUS = 4.0
 #: none the gain is 0 up to rounding)
 EDGE_MIN = 0.5
 
-_LONE = re.compile(f"(?<![{re.escape(DASHES)}\\s0-9A-Za-z])[{re.escape(DASHES)}](?![{re.escape(DASHES)}\\s0-9A-Za-z])")
+#: what makes a dash a range or a separator beside it: a space, a digit or
+#: a Latin letter, ASCII or full width (３万—４万 where ``width`` has not run)
+_APART = "\\s0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_LONE = re.compile(f"(?<![{re.escape(DASHES)}{_APART}])[{re.escape(DASHES)}](?![{re.escape(DASHES)}{_APART}])")
 _FIRST = re.compile(f"[{re.escape(DASHES)}]")
 
 
@@ -85,6 +88,8 @@ def dash_candidates(text: str, m: WordModel, *, floor: float) -> list[tuple[int,
     >>> [(p, round(g, 1) > 6, v) for p, d, g, v in dash_candidates("以防万—", model(), floor=3)]
     [(3, True, None)]
     >>> dash_candidates("北京—上海，3-5天，——破折号", model(), floor=3)
+    []
+    >>> dash_candidates("运送３万—４万桶", model(), floor=3)
     []
     >>> [(p, round(g, 1)) for p, d, g, v in dash_candidates("来，—号选手；银河-Ⅲ", model(), floor=3)]
     [(2, 6.2)]

@@ -67,6 +67,15 @@ def test_candidates_need_a_han_neighbour_and_no_dash_beside():
     assert [p for p, *_ in dash_candidates("第—次", m, floor=-100)] == [1]
 
 
+@pytest.mark.parametrize("text", ["运送３万—４万桶原油。", "收入３００万－４００万元。", "型号ＡＢ—Ｃ型。"])
+def test_a_dash_beside_a_full_width_digit_or_letter_is_a_range(text):
+    """Full-width digits and letters separate as ASCII ones do (``width``
+    may not have run: ``--only ocr_confusion``); 万一 is a word, so before
+    this the dash after 万 read as 一."""
+    assert dash_candidates(text, model(), floor=-100) == []
+    assert explain(text, only=["ocr_confusion"]).text == text
+
+
 def test_guards_apply_traditional_text_keeps_its_dash():
     """The Han text around is Traditional: the script guard keeps it (a suggestion at most)."""
     found = dash_candidates("這是我第—次來", model(), floor=-100)
