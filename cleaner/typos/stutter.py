@@ -25,7 +25,9 @@ every test below says "accident":
 * the glued copy is not "X长"/"X员" after X (中队中队长: the squadron's
   leader);
 * the standing copy is not a preposition or conjunction before a word that
-  opens with it (根据|根据地: the ``function_words`` list; only suggested);
+  opens with it (根据|根据地: the ``function_words`` list; only suggested),
+  nor a verb that Chinese doubles on purpose to mean "a little" (讨论|讨论稿,
+  the ``doubled_verbs`` list; only suggested);
 * deleting one copy raises the word model's score by at least
   ``Config.typo_threshold`` (smaller gains, down to ``suggest_threshold``,
   are reported as suggestions).
@@ -249,6 +251,9 @@ def find(text: str, threshold: float, suggest_threshold: float, *, word_model: W
             if cls is Edit and first_whole and unit in guards.word_lists()["function_words"]:
                 # 根据|根据地: a preposition before a noun that opens with it
                 cls, note = Suggestion, "repeated word? a function word before a word that opens with it"
+            elif cls is Edit and first_whole and unit in guards.word_lists()["doubled_verbs"]:
+                # 研究|研究方案: "look into it a little", then what
+                cls, note = Suggestion, "repeated word? a verb doubled on purpose (AB AB) before a word that opens with it"
         yield cls(NAME, start, start + k, unit, "", score=round(gain, 3), note=note)
         pos = i + 2 * k
 

@@ -137,3 +137,14 @@ def test_a_function_word_before_a_word_that_opens_with_it_is_only_suggested(text
     (s,) = r.suggestions
     assert isinstance(s, Suggestion) and "function word" in s.note
     assert clean("当地旅游旅游业发展很快。", only=["stutter"]) == "当地旅游业发展很快。"  # not a function word: the repeat goes
+
+
+@pytest.mark.parametrize("text", ["我们先回去交流交流经验。", "每天早上锻炼锻炼身体。"])
+def test_a_verb_doubled_on_purpose_before_a_word_that_opens_with_it_is_only_suggested(text):
+    """AB AB ("do it a little") glued to a word that opens with AB
+    (交流|交流经验): grammar, as often as a page break."""
+    r = explain(text, only=["stutter"])
+    assert r.text == text
+    (s,) = r.suggestions
+    assert "doubled on purpose" in s.note
+    assert clean("当地旅游旅游业发展很快。", only=["stutter"]) == "当地旅游业发展很快。"  # not such a verb: the repeat goes
