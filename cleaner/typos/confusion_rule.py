@@ -1076,6 +1076,7 @@ def find(
         found = sorted(found + [Candidate(i, d, "一", g, 1.0, v) for i, d, g, v in dashes], key=lambda c: c.start)
     if not found:
         return
+    found = [dataclasses.replace(c, veto="clause") if c.veto is None and c.gain >= threshold and guards.parallel_clause(text, c.start, c.after) else c for c in found]
     repeats = _Repeats(text)
     best: dict[int, Candidate] = {}
     reported: dict[int, Candidate] = {}

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cleaner import Config, Edit, Suggestion, apply_edits, clean, explain
-from cleaner.typos import confusion_rule
+from cleaner.typos import confusion_rule, guards
 from cleaner.typos.confusion_rule import candidates, find
 from cleaner.typos.model import word_gain_bound
 from tests.conftest import evaldata
@@ -90,6 +90,18 @@ def test_terms_the_document_repeats_are_kept():
     # 战土 read as a name of the document: it occurs three times
     doc = "战土公司成立。战土公司很大。我们参观了战土公司。"
     assert clean(doc, only=["ocr_confusion"]) == doc
+
+
+def test_a_frame_of_two_clauses_is_kept_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word model alone reads the first clause of a quoted pair as an
+    idiom (夺门而入); the pair is a frame, where the two clauses differ on
+    purpose: the clause guard keeps it, as in the context pass."""
+    text = "画家常说“寻门而入，破门而出”。"
+    r = explain(text, only=["ocr_confusion"])
+    assert r.text == text
+    assert [s.after for s in r.suggestions if "clause guard" in s.note] == ["夺"]
+    monkeypatch.setattr(guards, "parallel_clause", lambda text, i, after: False)
+    assert clean(text, only=["ocr_confusion"]) != text  # the guard is what keeps it
 
 
 def test_one_edit_per_clause():
