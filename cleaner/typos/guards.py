@@ -21,6 +21,9 @@ objects (its name goes into the suggestion's note).
 * ``proper``: the original span is a place, organisation or other proper
   noun in jieba's dictionary, the change would make one, or the character
   stands just before a place or organisation suffix (…镇, …公司);
+* ``digit``: a character that is no numeral changed into a digit by the
+  context pass (第云轮 -> 第三轮: a number stands there, but which?):
+  :func:`guessed_number`;
 * ``clause``: the change would make its clause a copy of the clause
   beside it (有法不依，有法难依), or change a frame of two clauses
   (讲真话、讲实话): a contrast or parallel written on purpose
@@ -58,7 +61,7 @@ from importlib import resources
 from ..chars import script_chars
 from .model import WordModel
 
-__all__ = ["vetoed", "number", "NUMERALS", "reads_as_name", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
+__all__ = ["vetoed", "number", "NUMERALS", "guessed_number", "DIGITS", "reads_as_name", "damaged_context", "word_lists", "simplified", "traditional_majority", "has_traditional", "PROPER_TAGS", "NAME_TAGS", "CONTEXT_WIDTH", "STRAY_LOGP", "traditional_sentence"]
 
 #: a word at least this probable is common (王国 -10.6; 刘德 -16.2 is not)
 COMMON_WORD_LOGP = -13.5
@@ -453,6 +456,26 @@ def number(before: str, after: str) -> bool:
     (True, False, False)
     """
     return before in NUMERALS and after in NUMERALS
+
+
+#: the numerals that say how many (not 百 千 万 亿, which a run of numerals
+#: around them fixes: 三首六十万 -> 三百六十万)
+DIGITS = frozenset("〇零一二三四五六七八九十两")
+
+
+def guessed_number(before: str, after: str) -> bool:
+    """A character that is no numeral changed into a digit (:data:`DIGITS`):
+    a model reads that a number stands there (第_轮, _个人), not which one,
+    and a wrong number reads as clean text where the misread character was
+    plainly damaged.  Found on People's Daily dev text, where a model
+    turned 第云轮 (第一轮, misread) into 第三轮, 云 looking like 三; the
+    context pass keeps it unless the change completes a long word, whose
+    number is part of it (一心一意).
+
+    >>> guessed_number("云", "三"), guessed_number("首", "百"), guessed_number("四", "一")
+    (True, False, False)
+    """
+    return after in DIGITS and before not in NUMERALS
 
 
 #: what separates two clauses for :func:`parallel_clause`

@@ -150,6 +150,18 @@ def test_a_clause_is_not_made_a_copy_of_its_neighbour(monkeypatch: pytest.Monkey
 
 
 @pytest.mark.usefixtures("eager")
+def test_a_digit_put_where_no_numeral_stood_is_only_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    """第云轮: a number stood there, but the model cannot tell which; 云
+    looks like 三, so a wrong 三 would read as clean text."""
+    cm = learn(["他在第三轮比赛中获胜。", "第三轮比赛开始了。", "比赛进入第三轮。"] * 10, keep_repeats=True)
+    text = "昨天他在第云轮比赛中获胜。"
+    (s,) = context.with_model(text, cm, [], rule="ocr_confusion")
+    assert (type(s).__name__, s.before, s.after) == ("Suggestion", "云", "三") and s.note.endswith("kept: digit guard")
+    monkeypatch.setattr(context.vetoes.guards, "guessed_number", lambda before, after: False)
+    assert _kinds(context.with_model(text, cm, [], rule="ocr_confusion")) == [("Edit", 5, "三")]
+
+
+@pytest.mark.usefixtures("eager")
 def test_the_name_in_a_photo_credit_is_left_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
     cm = learn(["工人在车间工作。", "一千米长的路。", "全长三千米。", "千米以外。"] * 10, keep_repeats=True)
     (s,) = context.with_model("工人在车间工作。（千禾摄）", cm, [], rule="ocr_confusion")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 #: the guards that yield to a candidate completing a long word
-LONG_WORD_YIELDS = frozenset({"parallel", "name", "proper", "word"})
+LONG_WORD_YIELDS = frozenset({"parallel", "name", "proper", "word", "digit"})
 
 
 GUARD_WORD_YIELDS = frozenset({"parallel", "name", "proper"})
@@ -30,15 +30,17 @@ def context_veto(
     """The guards of :func:`cleaner.typos.guards.vetoed`, the guards of a
     short quoted term (``quote``: :func:`in_quote`, unless the corpus writes
     the change's 4-gram :data:`CONTEXT_QUOTE_WAIVER` times), a credit's
-    name (``credit``: :func:`cleaner.typos.guards.in_credit`) and a clause
-    made a copy of its neighbour or broken from the frame it forms with it
-    (``clause``: :func:`cleaner.typos.guards.parallel_clause`), where the corpus
-    can overrule two of them: ``name``/``proper`` when it writes the
+    name (``credit``: :func:`cleaner.typos.guards.in_credit`), a digit put
+    where no numeral stood (``digit``:
+    :func:`cleaner.typos.guards.guessed_number`) and a clause made a copy
+    of its neighbour or changed inside the frame it forms with it
+    (``clause``: :func:`cleaner.typos.guards.parallel_clause`), where the
+    corpus can overrule two of them: ``name``/``proper`` when it writes the
     corrected character with its neighbours (a 4-gram seen
-    :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain of
-    :data:`CONTEXT_WORD_WAIVER`; these three and ``parallel`` to a candidate
-    that completes a long word (``long_word``, :data:`CONTEXT_LONG_WORD`:
-    越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
+    :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain
+    of :data:`CONTEXT_WORD_WAIVER`; these three, ``digit`` and ``parallel``
+    yield to a candidate that completes a long word (``long_word``,
+    :data:`CONTEXT_LONG_WORD`: 越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
     holds no Traditional character (:func:`guards.has_traditional`), so
     the ``script`` guard cannot object (asked once for the text)."""
     ga, gb = han_span(text, i, settings.GUARD_CONTEXT)
@@ -48,6 +50,8 @@ def context_veto(
         return "script"
     if guards.number(text[i], after):
         return "number"
+    if guards.guessed_number(text[i], after) and "digit" not in lifted:
+        return "digit"
     if guards.parallel(run, k) and "parallel" not in lifted:
         return "parallel"
     if in_title(text, i):
