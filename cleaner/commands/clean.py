@@ -36,7 +36,7 @@ from .common import (
     ray_engine,
     text_lines,
 )
-from .formats import check_formats, clean_parquet, parquet_run, resolve_inputs
+from .formats import check_field, check_formats, clean_parquet, parquet_run, resolve_inputs
 from .learn import KEEP_REPEATS_HELP, LEARN_HELP, with_learned_model
 
 __all__ = ["EXAMPLES", "add_id_field", "add_parser", "add_parsers", "add_rule_options", "check_confusions", "check_id_field", "cmd_clean", "cmd_rules", "config_of"]
@@ -206,6 +206,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Run ``cleaner clean``; returns the exit code."""
     files = resolve_inputs(args)
     parquet = check_formats(args, files)
+    check_field(args, files)
     jobs = _check_usage(args, files)
     config = config_of(args)
     check_engine(args, files)

@@ -87,7 +87,7 @@ def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, 
     if in_place:
         out.add_argument("--in-place", action="store_true", help="replace each input file (all of them, or none when one fails)")
     p.add_argument("--jsonl", action="store_true", help=f"input is JSON Lines: {jsonl}")
-    p.add_argument("--field", default="text", metavar="NAME", help=f"{field}, or the Parquet column (default: text)")
+    p.add_argument("--field", metavar="NAME", help=f"{field}, or the Parquet column (default: text); not for text files, which are read whole")
     p.add_argument(
         "--glob",
         metavar="PATTERN",

@@ -29,7 +29,7 @@ from ..parquet import is_parquet, parquet_documents
 from .clean import add_id_field, check_id_field
 from .settings import add_config_option
 from .common import Sink, add_engine_options, add_input_output, check_encoding, check_engine, check_outputs, jobs_of, make_folder, ray_engine, under
-from .formats import check_formats, emit_parquet, parquet_run, resolve_inputs
+from .formats import check_field, check_formats, emit_parquet, parquet_run, resolve_inputs
 from .catalog import SUBCOMMANDS
 
 __all__ = ["add_parser", "cmd_dedup"]
@@ -204,6 +204,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     """Run ``cleaner dedup``; returns the exit code."""
     files = resolve_inputs(args)
     check_formats(args, files)
+    check_field(args, files)
     options = _options(args, files)
     check_engine(args, files)
     if args.encoding:

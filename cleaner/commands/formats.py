@@ -23,7 +23,7 @@ from ..runner import Stats, clean_documents
 from ..textio import OutputFile, Outputs, Writable
 from .common import Progress, under
 
-__all__ = ["ParquetSinks", "check_formats", "clean_parquet", "emit_parquet", "folder_files", "mirrored_names", "parquet_run", "resolve_inputs"]
+__all__ = ["DEFAULT_FIELD", "ParquetSinks", "check_field", "check_formats", "clean_parquet", "emit_parquet", "folder_files", "mirrored_names", "parquet_run", "resolve_inputs"]
 
 
 # -- folders ----------------------------------------------------------------------
@@ -101,6 +101,32 @@ def resolve_inputs(args: argparse.Namespace) -> list[str]:
 def parquet_run(files: Sequence[str]) -> bool:
     """Whether the run reads Parquet (:func:`check_formats` made sure that all inputs are, or none)."""
     return bool(files) and is_parquet(files[0])
+
+
+#: the JSON Lines field or Parquet column read when ``--field`` is not given
+DEFAULT_FIELD = "text"
+
+
+def check_field(args: argparse.Namespace, files: Sequence[str]) -> None:
+    """``--field`` names a field of JSON Lines records (``--jsonl``) or a
+    Parquet column: given for text files, which are read whole, it would be
+    ignored (and ``cleaner clean`` would clean every field of a JSON Lines
+    file read as text), so it is a usage error; not given, it is
+    :data:`DEFAULT_FIELD`.  No inputs (``cleaner review --report``): no
+    error.
+
+    >>> args = argparse.Namespace(field=None, jsonl=False)
+    >>> check_field(args, ["a.txt"]); args.field
+    'text'
+    >>> check_field(argparse.Namespace(field="content", jsonl=False), ["a.jsonl"])
+    Traceback (most recent call last):
+    ...
+    cleaner.errors.UsageError: --field content names a field of JSON Lines records: add --jsonl (a text file is read whole)
+    """
+    if args.field is None:
+        args.field = DEFAULT_FIELD
+    elif files and not args.jsonl and not any(is_parquet(f) for f in files):
+        raise UsageError(f"--field {args.field} names a field of JSON Lines records: add --jsonl (a text file is read whole)")
 
 
 def _parquet_outputs(args: argparse.Namespace) -> None:

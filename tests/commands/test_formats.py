@@ -397,3 +397,31 @@ def test_the_output_folder_inside_the_input_is_not_read(tree):
     assert cli("clean", "-q", "-j", "1", tree, "--glob", "*.txt", "--output-dir", out) == 0
     assert cli("clean", "-q", "-j", "1", tree, "--glob", "*.txt", "--output-dir", out) == 0  # again: not its own input
     assert not (out / "clean").exists() and (out / "2021" / "a.txt").exists()
+
+
+# -- --field names a field of JSON Lines or a Parquet column -------------------------
+
+
+@pytest.mark.parametrize(
+    "command, out",
+    [("clean", ["-o", "out.jsonl"]), ("dedup", ["-o", "out.jsonl"]), ("learn", ["-o", "out.bin"]), ("review", ["-o", "out.html"])],
+)
+def test_field_without_jsonl_on_text_input_is_a_usage_error(tmp_path, capsys, command, out):
+    """A JSON Lines file read as text (no --jsonl) would be cleaned or
+    learned whole, keys and all, while --field said which field: the
+    option must not be ignored silently."""
+    (tmp_path / "in.jsonl").write_text(json.dumps({"title": "标题,一", "text": A}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert cli(command, "-q", "--field", "text", tmp_path / "in.jsonl", *[str(tmp_path / o) if "." in o else o for o in out]) == 2
+    err = capsys.readouterr().err
+    assert "--field text names a field of JSON Lines records: add --jsonl" in err
+    assert not (tmp_path / out[1]).exists()
+    assert cli(command, "-q", "--jsonl", "--field", "text", tmp_path / "in.jsonl", "-o", tmp_path / out[1]) == 0  # with --jsonl: read as records
+    assert (tmp_path / out[1]).exists()
+
+
+def test_field_is_text_unless_given(tmp_path):
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": DIRTY}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert cli("clean", "-q", "--jsonl", tmp_path / "in.jsonl", "-o", tmp_path / "out.jsonl") == 0
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["text"] != DIRTY  # the default field, cleaned
+    (tmp_path / "plain.txt").write_text(DIRTY, encoding="utf-8")
+    assert cli("clean", "-q", tmp_path / "plain.txt", "-o", tmp_path / "plain.out") == 0  # text files need no --field
