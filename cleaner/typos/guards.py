@@ -506,6 +506,27 @@ def span_between(text: str, i: int, marks: frozenset[str], width: int | None = N
     return a, b
 
 
+def enclosing(text: str, i: int, opens: str, closes: str, width: int) -> tuple[int, int] | None:
+    """The places of the bracket pair around ``text[i]``: the nearest of
+    ``opens`` at most ``width`` characters before it with none of
+    ``closes`` between, and the first of ``closes`` from ``i`` on, at most
+    ``width`` characters after the opener (so at most ``width`` characters
+    inside); None when there is no such pair.  The title, quote and credit
+    guards ask it.
+
+    >>> enclosing("电影《未血绸缪》上映", 4, "《", "》", 40), enclosing("《画壁》的魔幻爱结巨制", 8, "《", "》", 40)
+    ((2, 7), None)
+    >>> enclosing("（千禾摄）", 2, "（(", "）)", 24), enclosing("他说“我们明天去北京开会吧。”", 5, "“", "”", 8)
+    ((0, 4), None)
+    """
+    lo = max(0, i - width)
+    a = max(text.rfind(o, lo, i + 1) for o in opens)
+    if a < 0 or any(text.find(c, a, i) >= 0 for c in closes):
+        return None
+    ends = [b for b in (text.find(c, i, a + width + 2) for c in closes) if b >= 0]
+    return (a, min(ends)) if ends else None
+
+
 def _clause(text: str, i: int) -> tuple[int, int] | None:
     """The clause holding ``text[i]`` (:func:`span_between` of
     :data:`CLAUSE_MARKS`), or None when it is longer than
@@ -570,15 +591,10 @@ def in_credit(text: str, i: int) -> bool:
     >>> in_credit("（新华社记去韩晓华摄）", 7), in_credit("千禾摄影展", 1)
     (True, False)
     """
-    a = max(text.rfind("（", max(0, i - CREDIT_WIDTH), i), text.rfind("(", max(0, i - CREDIT_WIDTH), i))
-    if a < 0:
+    pair = enclosing(text, i, "（(", "）)", CREDIT_WIDTH)
+    if pair is None:
         return False
-    closes = [b for b in (text.find("）", i, i + CREDIT_WIDTH), text.find(")", i, i + CREDIT_WIDTH)) if b >= 0]
-    if not closes or min(closes) <= i:
-        return False
-    b = min(closes)
-    if text.find("）", a, i) >= 0 or text.find(")", a, i) >= 0:
-        return False
+    a, b = pair
     marks = [mark for mark in word_lists()["credit_marks"] if text.endswith(mark, a + 1, b)]
     if not marks:
         return False

@@ -220,11 +220,7 @@ def in_title(text: str, i: int) -> bool:
     >>> in_title("电影《未血绸缪》上映", 4), in_title("《画壁》的魔幻爱结巨制", 8)
     (True, False)
     """
-    a = text.rfind("《", max(0, i - settings.TITLE_WIDTH), i)
-    if a < 0 or text.find("》", a, i) >= 0:
-        return False
-    b = text.find("》", i, a + settings.TITLE_WIDTH + 1)
-    return b >= 0
+    return guards.enclosing(text, i, "《", "》", settings.TITLE_WIDTH) is not None
 
 
 def in_quote(text: str, i: int) -> bool:
@@ -236,8 +232,4 @@ def in_quote(text: str, i: int) -> bool:
     >>> in_quote("打造“宜商宜居”的概念", 4), in_quote("他说：“我们明天去北京开会吧。”", 6)
     (True, False)
     """
-    a = text.rfind("“", max(0, i - settings.QUOTE_WIDTH), i + 1)
-    if a < 0 or text.find("”", a, i) >= 0:
-        return False
-    b = text.find("”", i, a + settings.QUOTE_WIDTH + 2)
-    return b >= 0
+    return guards.enclosing(text, i, "“", "”", settings.QUOTE_WIDTH) is not None
