@@ -6,10 +6,10 @@ radical ``⼀`` (以防万—, 第—号, —五—十).  The visual table holds
 characters only, so these never reach its candidates.
 
 A lone dash (no dash beside it: ``——`` is Chinese punctuation) with a Han
-character on at least one side and neither a space, an ASCII letter or
+character on at least one side and neither a space, a Latin letter or a
 digit on either side, ASCII or full width (``3-5``, ``３万—４万``, ``A-B``,
-``北京 - 上海`` are ranges and separators) is a candidate for ``一``.  Its gain is how much better the
-word model reads ``一`` inside the words around it than alone: the best
+``北京 - 上海`` are ranges and separators) is a candidate for ``一``.  Its
+gain is how much better the word model reads ``一`` inside the words around it than alone: the best
 segmentation of the Han text either side with ``一`` in place, less the two
 sides and ``一`` on their own.  ``一`` is the commonest character and reads
 fine as a word of its own, so the gain is high only where it completes a

@@ -40,9 +40,10 @@ def context_veto(
     :data:`CONTEXT_NAME_WAIVER` times, when that is set), ``word`` at a gain
     of :data:`CONTEXT_WORD_WAIVER`; these three, ``digit`` and ``parallel``
     yield to a candidate that completes a long word (``long_word``,
-    :data:`CONTEXT_LONG_WORD`: 越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).  ``simplified``: the text
-    holds no Traditional character (:func:`guards.has_traditional`), so
-    the ``script`` guard cannot object (asked once for the text)."""
+    :data:`CONTEXT_LONG_WORD`: 越采越多 -> 越来越多, 愈痛愈烈 -> 愈演愈烈).
+    ``simplified``: the text holds no Traditional character
+    (:func:`guards.has_traditional`), so the ``script`` guard cannot object
+    (asked once for the text)."""
     ga, gb = han_span(text, i, settings.GUARD_CONTEXT)
     run, k = text[ga:gb], i - ga
     lifted = LONG_WORD_YIELDS if long_word else lifted
