@@ -531,8 +531,7 @@ def test_learning_speed_size_and_clean_time(benchmark: Any, gate: Any, request: 
     # look-ups (typos.model.COMPACT_AFTER): 0.37 s, which landed in
     # whichever timed round crossed the count (a with-model round mostly:
     # the context pass looks up more), five to six times that round's own
-    # time, so this gate read 0.52-0.55 in quick runs and 0.2 for the typo
-    # rules run alone; built now, before the rounds
+    # time: the typo rules run alone read 0.197; built now, before the rounds
     compact_table(word_model().table)
     ratios = {}
     runs: tuple[tuple[str, dict[str, Any]], ...] = (("typo_rules", {"only": TYPO_RULES}), ("default_pipeline", {}))
