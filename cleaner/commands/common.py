@@ -28,12 +28,14 @@ from ..runner import CleanedLine, LineRun, Stats, default_jobs
 from ..textio import OutputFile, Outputs, Writable, note_written, write_encoded, writes_directly, written_paths
 
 __all__ = [
+    "DEFAULT_FIELD",
     "LineWriter",
     "PerFile",
     "Progress",
     "Sink",
     "Stdout",
     "add_engine_options",
+    "add_field_option",
     "add_input_output",
     "check_encoding",
     "check_engine",
@@ -67,6 +69,18 @@ def text_lines(path: str, what: str) -> list[str]:
 # -- options ------------------------------------------------------------------
 
 
+#: the JSON Lines field or Parquet column read when ``--field`` is not given
+DEFAULT_FIELD = "text"
+
+
+def add_field_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--field`` (``clean``, ``dedup``, ``learn``, ``review``), without a
+    default: :func:`cleaner.commands.formats.check_field` refuses it for
+    text files and sets :data:`DEFAULT_FIELD` when it is not given;
+    ``what`` opens its help."""
+    p.add_argument("--field", metavar="NAME", help=f"{what}, or the Parquet column (default: {DEFAULT_FIELD}); not for text files, which are read whole")
+
+
 def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, field: str) -> None:
     """The input and output options that ``clean`` and ``dedup`` share;
     ``jsonl`` and ``field`` end the help of ``--jsonl`` and ``--field``."""
@@ -87,7 +101,7 @@ def add_input_output(p: argparse.ArgumentParser, *, in_place: bool, jsonl: str, 
     if in_place:
         out.add_argument("--in-place", action="store_true", help="replace each input file (all of them, or none when one fails)")
     p.add_argument("--jsonl", action="store_true", help=f"input is JSON Lines: {jsonl}")
-    p.add_argument("--field", metavar="NAME", help=f"{field}, or the Parquet column (default: text); not for text files, which are read whole")
+    add_field_option(p, field)
     p.add_argument(
         "--glob",
         metavar="PATTERN",

@@ -21,9 +21,9 @@ from ..parquet import ParquetInput, ParquetOutput, is_parquet, parquet_documents
 from ..records import Document, report_rows
 from ..runner import Stats, clean_documents
 from ..textio import OutputFile, Outputs, Writable
-from .common import Progress, under
+from .common import DEFAULT_FIELD, Progress, under
 
-__all__ = ["DEFAULT_FIELD", "ParquetSinks", "check_field", "check_formats", "clean_parquet", "emit_parquet", "folder_files", "mirrored_names", "parquet_run", "resolve_inputs"]
+__all__ = ["ParquetSinks", "check_field", "check_formats", "clean_parquet", "emit_parquet", "folder_files", "mirrored_names", "parquet_run", "resolve_inputs"]
 
 
 # -- folders ----------------------------------------------------------------------
@@ -101,10 +101,6 @@ def resolve_inputs(args: argparse.Namespace) -> list[str]:
 def parquet_run(files: Sequence[str]) -> bool:
     """Whether the run reads Parquet (:func:`check_formats` made sure that all inputs are, or none)."""
     return bool(files) and is_parquet(files[0])
-
-
-#: the JSON Lines field or Parquet column read when ``--field`` is not given
-DEFAULT_FIELD = "text"
 
 
 def check_field(args: argparse.Namespace, files: Sequence[str]) -> None:

@@ -22,7 +22,7 @@ from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..records import BadRecord, read_jsonl
 from ..textio import decode, open_input, read_lines
-from .common import Progress, add_engine_options, check_encoding, check_engine, check_outputs, ray_engine
+from .common import Progress, add_engine_options, add_field_option, check_encoding, check_engine, check_outputs, ray_engine
 from .formats import check_field, resolve_inputs
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def add_parser(subparsers: Any) -> None:
     )
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="where to write the model (.npz; atomically; compressed once more if the name ends in .gz, .bz2 or .zst; - for standard output, not a terminal)")
     p.add_argument("--jsonl", action="store_true", help="the corpus is JSON Lines: learn one field of each record")
-    p.add_argument("--field", metavar="NAME", help="the JSON Lines field, or the Parquet column, to learn (default: text); not for text files, which are read whole")
+    add_field_option(p, "the JSON Lines field to learn")
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     p.add_argument("--encoding", metavar="ENC", help="text files' encoding (default: detect)")
     p.add_argument("--max-ngrams", type=int, default=16_000_000, metavar="N", help="size budget: n-grams of three characters or more are dropped, rarest first, while the model holds more than N (default 16,000,000: a model of about 64 MB on disk; learning peaks at about 1 GB of memory whatever the corpus size)")

@@ -39,7 +39,7 @@ from ..textio import Outputs, read_bytes, read_lines
 
 from ..records import BadRecord, Document, read_jsonl, read_text_file
 from .clean import add_id_field, add_rule_options, check_confusions, check_id_field, config_of
-from .common import check_outputs
+from .common import add_field_option, check_outputs
 from .formats import check_field, resolve_inputs
 from .settings import add_config_option
 from .catalog import SUBCOMMANDS
@@ -102,7 +102,7 @@ def add_parser(subparsers: Any) -> None:
     )
     p.add_argument("-o", "--output", metavar="PAGE.html", help="where to write the page (required; atomically)")
     p.add_argument("--jsonl", action="store_true", help="inputs are JSON Lines, one document per record")
-    p.add_argument("--field", metavar="NAME", help="the JSON Lines field holding the text, or the Parquet column (default: text); not for text files, which are read whole")
+    add_field_option(p, "the JSON Lines field holding the text")
     p.add_argument("--glob", metavar="PATTERN", help="in folder inputs, read only the files whose name matches PATTERN (e.g. '*.jsonl.gz')")
     add_id_field(p)
     add_config_option(p)
