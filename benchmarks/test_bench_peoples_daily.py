@@ -5,7 +5,7 @@ fetches it, every test here skips without it).  No constant of
 (2026-12-05) on none of it: THUCNews was the only same-source corpus the
 context pass had been measured on.
 
-Two questions:
+What it measures:
 
 * **In-domain, another source** (:func:`test_in_domain`): pieces of the
   held-out blocks with one real OCR confusion each (as
@@ -13,6 +13,9 @@ Two questions:
   People's Daily lines (0.4M, 0.8M characters, all 1.53M), recall,
   precision and clean pieces changed, dev and test.  Issue 16 asks 0.20 at
   0.95 with no clean control changed in the same domain.
+* **The other direction, a larger corpus**
+  (:func:`test_thucnews_pieces_with_a_model_of_all_peoples_daily`): the
+  THUCNews pieces, a model of all 1.84M characters (0.15 at 0.95 asked).
 * **Clean text changed** (:func:`test_clean_documents_are_left_alone`): the
   corpus is edited news, so every typo-rule edit on it is very likely clean
   text changed (the corpus has a few typos of its own: 倡仪书 for 倡议书).
@@ -79,6 +82,32 @@ def test_in_domain(benchmark: Any, gate: Any, request: Any, size: int | None) ->
     if size is None:
         cases = inject(pieces(s["test"]))[: 150 if quick else None]
         _report(benchmark, "peoples_daily_no_model_test", evaluate(cases, corrector(None)))
+
+
+def test_thucnews_pieces_with_a_model_of_all_peoples_daily(benchmark: Any, gate: Any, request: Any) -> None:
+    """THUCNews pieces (those of :mod:`benchmarks.test_bench_context`), a
+    model of all of People's Daily 1998-01 (1.84M characters): the
+    direction of ``test_bench_context.test_cross_source``, whose model of
+    People's Daily and MSRA test lines holds 0.36M characters, with a
+    corpus five times larger.  No constant was chosen on it.  First run
+    (2026-12-05, nineteenth session): dev 0.127 at 0.978 with 1 of 355
+    controls changed (the one wrong change, 辨证关系 -> 辩证关系, is made in
+    the control too: the source's own misspelling); test 0.093 at 0.882,
+    2 of 323 controls (a transliterated name, 萨迪厄斯; 182关 -> 182美 in a
+    game's text), where the small model reads 0.050 at 1.00.  Gated
+    against the baseline only: the issue's 0.15 at 0.95 is not met."""
+    quick = _quick(request)
+    text = peoples_daily.lines()
+    if text is None:
+        pytest.skip("People's Daily 1998-01 is not fetched (python -m benchmarks.peoples_daily)")
+    model = learn_chars(text, None)
+    for split in ("test",) if quick else ("dev", "test"):
+        cases = inject(pieces(splits()[split]))[: 150 if quick else None]
+        m = benchmark.pedantic(evaluate, args=(cases, corrector(model)), rounds=1, iterations=1) if split == "test" else evaluate(cases, corrector(model))
+        _report(benchmark, f"thucnews_from_peoples_daily_{_chars(model) // 1000}k_{split}", m)
+        if split == "test":
+            for key, better in (("recall", True), ("precision", True), ("controls_changed", False)):
+                gate.quality(subset(f"context.thucnews_from_peoples_daily.{key}", quick), m[key], higher_is_better=better, tolerance={"recall": 0.007, "precision": 0.03}.get(key, 0.0), note="THUCNews test pieces, a model of all People's Daily 1998-01; issue 16 asks 0.15 at 0.95 from another source")
 
 
 def _edits(texts: tuple[str, ...], config: Config) -> Counter[str]:
