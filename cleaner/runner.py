@@ -62,6 +62,20 @@ _R = TypeVar("_R")
 _FIRST_BATCH = 1 << 14
 
 
+def counted(n: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
+    """``n`` and ``noun``, in the plural (``plural``, else ``noun`` + "s")
+    unless ``n`` is 1; ``grouped``: thousands separated by commas.  For the
+    summaries the commands print.
+
+    >>> counted(1, "document"), counted(0, "document"), counted(2, "match", "matches")
+    ('1 document', '0 documents', '2 matches')
+    >>> counted(12345, "text", grouped=True)
+    '12,345 texts'
+    """
+    word = noun if n == 1 else plural or noun + "s"
+    return f"{n:,} {word}" if grouped else f"{n} {word}"
+
+
 @dataclass
 class Stats:
     """Counts that add up: documents, characters in and out, edits per rule,
@@ -125,11 +139,11 @@ class Stats:
     def summary(self) -> str:
         """The line ``cleaner clean`` prints on stderr at the end of a run."""
         per_rule = ", ".join(f"{k} {v}" for k, v in sorted(self.edits.items())) or "none"
-        bad = f"; {self.bad_records} bad records" if self.bad_records else ""
+        bad = f"; {counted(self.bad_records, 'bad record')}" if self.bad_records else ""
         return (
-            f"cleaner: {self.documents} documents, {self.chars_in} characters in, {self.chars_out} out; "
-            f"edits: {per_rule}; {self.dropped_paragraphs} paragraphs dropped; "
-            f"{self.suggestions} suggestions{bad}"
+            f"cleaner: {counted(self.documents, 'document')}, {counted(self.chars_in, 'character')} in, {self.chars_out} out; "
+            f"edits: {per_rule}; {counted(self.dropped_paragraphs, 'paragraph')} dropped; "
+            f"{counted(self.suggestions, 'suggestion')}{bad}"
         )
 
 

@@ -23,7 +23,7 @@ from ..dedup.index import SeenIndex, index_params
 from ..dedup.lsh import LSHParams
 from ..errors import InputError, StorageError, UsageError
 from ..records import BadRecord, Document, dedup_report_rows, json_line, read_jsonl, render_record, repeated_id_message, text_documents
-from ..runner import Stats
+from ..runner import Stats, counted
 from ..textio import Outputs, Writable, read_lines
 from ..parquet import is_parquet, parquet_documents
 from .clean import add_id_field, check_id_field
@@ -290,10 +290,10 @@ def _summary(
     emptied: int = 0,
 ) -> None:
     print(
-        f"cleaner dedup: {documents} documents, {units} {args.level}s, {bytes_in} bytes in; "
-        f"{dropped} dropped ({from_index} seen in the index); {candidates} candidate pairs verified"
-        + (f"; {clusters} clusters" if args.clusters else "")
-        + (f"; {emptied} documents left empty and dropped (--drop-empty)" if args.drop_empty else ""),
+        f"cleaner dedup: {counted(documents, 'document')}, {counted(units, args.level)}, {counted(bytes_in, 'byte')} in; "
+        f"{dropped} dropped ({from_index} seen in the index); {counted(candidates, 'candidate pair')} verified"
+        + (f"; {counted(clusters, 'cluster')}" if args.clusters else "")
+        + (f"; {counted(emptied, 'document')} left empty and dropped (--drop-empty)" if args.drop_empty else ""),
         file=sys.stderr,
     )
 

@@ -21,6 +21,7 @@ from ..config import Config
 from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..records import BadRecord, read_jsonl
+from ..runner import counted
 from ..textio import decode, open_input, read_lines
 from .common import Progress, add_engine_options, add_field_option, check_encoding, check_engine, check_outputs, ray_engine
 from .formats import check_field, resolve_inputs
@@ -185,7 +186,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
         s = model.stats
         pruned = f", n-grams of order 3+ seen fewer than {s['prune_below']} times dropped" if s["prune_below"] else ""
         print(
-            f"cleaner: learned {s['chars']:,} characters of {s['documents']:,} texts{_repeats(s)}: "
+            f"cleaner: learned {counted(s['chars'], 'character', grouped=True)} of {counted(s['documents'], 'text', grouped=True)}{_repeats(s)}: "
             f"{len(model.keys):,} n-grams{pruned}, {time.perf_counter() - t0:.1f} s -> {args.output}",
             file=sys.stderr,
         )

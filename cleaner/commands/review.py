@@ -34,7 +34,7 @@ from ..errors import InputError, UsageError
 from ..parquet import is_parquet, parquet_documents, require_pyarrow
 from ..review import CONTEXT, PAGE_SIZE, cluster_entry, document_entry, page_data, render_page, row_edit
 from ..registry import RULES
-from ..runner import clean_documents, default_jobs
+from ..runner import clean_documents, counted, default_jobs
 from ..textio import Outputs, read_bytes, read_lines
 
 from ..records import BadRecord, Document, read_jsonl, read_text_file
@@ -281,8 +281,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not args.quiet:
         s = data["summary"]
         print(
-            f"cleaner review: {args.output}: {s['documents']} documents ({s['changed']} with changes), {s['edits']} edits, "
-            f"{s['suggestions']} suggestions, {s['clusters']} clusters; {len(page.encode('utf-8')) / 1e6:.1f} MB",
+            f"cleaner review: {args.output}: {counted(s['documents'], 'document')} ({s['changed']} with changes), {counted(s['edits'], 'edit')}, "
+            f"{counted(s['suggestions'], 'suggestion')}, {counted(s['clusters'], 'cluster')}; {len(page.encode('utf-8')) / 1e6:.1f} MB",
             file=sys.stderr,
         )
     return 0

@@ -45,7 +45,7 @@ def test_files_and_report(tmp_path):
         text = text[: r["start"]] + r["after"] + text[r["end"] :]
     assert text == out.read_text(encoding="utf-8")
     assert all(r["document"] == str(src) for r in rows)
-    assert "documents" in p.stderr.decode()  # the summary line
+    assert "cleaner: 1 document, " in p.stderr.decode()  # the summary line, in the singular for one
 
 
 def test_sample_runs(tmp_path):

@@ -159,7 +159,7 @@ def test_drop_empty_leaves_out_emptied_records_and_reports_each(tmp_path):
     (left_out,) = [r for r in report if r.get("dropped") == "empty"]
     assert left_out["document"] == "b" and "--drop-empty" in left_out["note"]
     assert sorted(r["document"] for r in report if "start" in r) == ["b", "b", "c"]
-    assert "1 documents left empty and dropped (--drop-empty)" in p.stderr
+    assert "1 document left empty and dropped (--drop-empty)" in p.stderr
     # without the option the emptied record stays, with an empty field
     p = run("dedup", "-q", "--jsonl", "in.jsonl", "-o", "kept.jsonl", cwd=tmp_path)
     assert [r["text"] for r in rows(tmp_path / "kept.jsonl")] == [f"{A}\n\n{B}", "", C, ""]
