@@ -188,18 +188,18 @@ def candidates(
     return _scored(text, found, [han_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
 
 
-#: the last short text :func:`candidates` screened with the shipped model
-#: and table, and its word pairs taken for misspellings (those of
+#: the last text :func:`candidates` screened with the shipped model and
+#: table, and its word pairs taken for misspellings (those of
 #: :func:`_default_misspellings`): :func:`_banned_pairs` reads them back
 _LAST_BANNED: dict[str, frozenset[str]] = {}
 
 
 def _banned_pairs(text: str) -> frozenset[str]:
     """The word pairs of ``text`` that :func:`_default_misspellings` holds:
-    as :func:`candidates` found them when it screened ``text`` last (a
-    short text with the shipped model: the rule's word pass, just before
-    its context pass), else from the text's pairs (26 us a 300-character
-    piece, most of what the context pass's set-up cost).
+    as :func:`candidates` found them when it screened ``text`` last (with
+    the shipped model: the rule's word pass, just before its context pass;
+    not a text cut in chunks), else from the text's pairs (26 us a
+    300-character piece, most of what the context pass's set-up cost).
 
     >>> _banned_pairs("他己经走了") == _default_misspellings().intersection(["他己", "己经", "经走", "走了"])
     True
@@ -240,6 +240,8 @@ def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
     bad = np.flatnonzero(sets.has(sets.misspelled, first, second))
     covered[bad] = False
     banned = frozenset(text[j : j + 2] for j in bad.tolist())
+    _LAST_BANNED.clear()  # the rule's context pass asks for the same set (_banned_pairs)
+    _LAST_BANNED[text] = banned
     han = han_codes(cp)
     slot = partners.slots[han]
     # a suspect has look-alikes and forms no common word with either neighbour

@@ -219,6 +219,26 @@ def test_short_texts_are_screened_as_long_ones(monkeypatch):
         assert sum(map(len, long_way)) > (20 if floor < 0 else 5)
 
 
+def test_the_screen_leaves_the_misspelled_pairs_for_the_context_pass():
+    # the word pass screens a text just before the context pass asks for
+    # its misspelled pairs (_banned_pairs): short and long texts alike leave
+    # them behind, the set the pairs make
+    import itertools
+    import operator
+
+    from benchmarks.inject import zh_paragraphs
+
+    texts = [p.replace("已", "己") for p in zh_paragraphs()[:4]] + ["工作己经完成了", "这是一段没有错字的普通文字，用来对照。"]
+    misspellings = confusion_rule._default_misspellings()
+    assert any(len(t) >= confusion_rule.SHORT for t in texts)
+    for t in texts:
+        candidates(t, floor=3.0)
+        expected = misspellings.intersection(map(operator.add, t, itertools.islice(t, 1, None)))
+        assert confusion_rule._LAST_BANNED.get(t) == expected
+        assert confusion_rule._banned_pairs(t) == expected
+    assert any(confusion_rule._banned_pairs(t) for t in texts)
+
+
 def test_another_table_is_screened_as_the_shipped_one():
     # the plain-Python screen with a table of one's own: the same result as
     # the shipped table's numpy screen when the table is the shipped one
