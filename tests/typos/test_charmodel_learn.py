@@ -305,6 +305,10 @@ def test_learn_command_says_what_it_left_out(tmp_path: Path, capsys: pytest.Capt
     assert main(["learn", "--keep-repeats", str(corpus), "-o", str(tmp_path / "all.npz")]) == 0
     assert "of 4 texts:" in capsys.readouterr().err
     assert load(tmp_path / "all.npz").stats["documents"] == 4 and load(tmp_path / "once.npz").stats["repeated_sentences"] == 2
+    one = tmp_path / "one.txt"
+    one.write_text(f"{para}\n", encoding="utf-8")
+    assert main(["learn", str(one), "-o", str(tmp_path / "one.npz")]) == 0
+    assert f"learned {len(para)} characters of 1 text:" in capsys.readouterr().err  # the singular for one
 
 
 def test_clean_learn_keeps_repeats_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
