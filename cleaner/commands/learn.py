@@ -186,7 +186,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
         s = model.stats
         pruned = f", n-grams of order 3+ seen fewer than {s['prune_below']} times dropped" if s["prune_below"] else ""
         print(
-            f"cleaner: learned {counted(s['chars'], 'character', grouped=True)} of {counted(s['documents'], 'text', grouped=True)}{_repeats(s)}: "
+            f"cleaner: learned {counted(int(s['chars']), 'character', grouped=True)} of {counted(int(s['documents']), 'text', grouped=True)}{_repeats(s)}: "  # type: ignore[call-overload]
             f"{len(model.keys):,} n-grams{pruned}, {time.perf_counter() - t0:.1f} s -> {args.output}",
             file=sys.stderr,
         )
@@ -200,7 +200,7 @@ def _repeats(stats: dict[str, object]) -> str:
     (' (2 repeated sentences, 1,234 characters, learned once)', '')
     """
     n = int(stats.get("repeated_sentences", 0))  # type: ignore[call-overload]
-    return f" ({n:,} repeated sentence{'s' * (n != 1)}, {int(stats['repeated_chars']):,} characters, learned once)" if n else ""  # type: ignore[call-overload]
+    return f" ({counted(n, 'repeated sentence', grouped=True)}, {counted(int(stats['repeated_chars']), 'character', grouped=True)}, learned once)" if n else ""  # type: ignore[call-overload]
 
 
 def _learn_on_ray(args: argparse.Namespace, files: Sequence[str]) -> CharModel:
