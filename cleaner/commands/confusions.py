@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from ..errors import InputError, UsageError
+from ..runner import counted
 from .common import check_outputs, text_lines
 
 __all__ = ["add_parser", "cmd_confusions"]
@@ -58,10 +59,10 @@ def cmd_confusions(args: argparse.Namespace) -> int:
     check_outputs([args.ocr, args.fixed], named, None)
     wrote, right = (_lines(path, what) for path, what in ((args.ocr, "the OCR lines"), (args.fixed, "the corrected lines")))
     if len(wrote) != len(right):
-        raise InputError(f"{args.fixed}: {len(right):,} line{'s' * (len(right) != 1)}, where {args.ocr} has {len(wrote):,}: FIXED must correct OCR line for line")
+        raise InputError(f"{args.fixed}: {counted(len(right), 'line', grouped=True)}, where {args.ocr} has {len(wrote):,}: FIXED must correct OCR line for line")
     counts = {pair: n for pair, n in count_engine_pairs(zip(wrote, right)).items() if n >= args.min_count}
     compared = sum(len(a) == len(b) for a, b in zip(wrote, right))
-    header = [f"cleaner confusions: {args.ocr} against {args.fixed}", f"{compared:,} of {len(wrote):,} lines compared (the others changed length)"]
+    header = [f"cleaner confusions: {args.ocr} against {args.fixed}", f"{compared:,} of {counted(len(wrote), 'line', grouped=True)} compared (the others changed length)"]
     text = format_engine_pairs(counts, header=header)
     if args.output == "-":
         sys.stdout.write(text)
@@ -69,5 +70,5 @@ def cmd_confusions(args: argparse.Namespace) -> int:
         with atomic_writer(args.output) as out:
             out.write(text)
     if not args.quiet:
-        print(f"cleaner: {len(counts):,} pairs ({sum(counts.values()):,} misreadings) from {compared:,} of {len(wrote):,} lines -> {args.output}", file=sys.stderr)
+        print(f"cleaner: {counted(len(counts), 'pair', grouped=True)} ({counted(sum(counts.values()), 'misreading', grouped=True)}) from {compared:,} of {counted(len(wrote), 'line', grouped=True)} -> {args.output}", file=sys.stderr)
     return 0

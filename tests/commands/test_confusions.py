@@ -43,6 +43,13 @@ def test_the_pairs_are_counted_from_lines_that_kept_their_length(tmp_path: Path,
     assert capsys.readouterr().out.splitlines()[-1] == "炮\t见\t2"
 
 
+def test_one_line_is_counted_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pairs.tsv"
+    assert run(["confusions", _write(tmp_path / "o.txt", OCR[:1]), _write(tmp_path / "f.txt", FIXED[:1]), "-o", str(out)]) == 0
+    assert "1 of 1 line compared" in out.read_text(encoding="utf-8")
+    assert "1 pair (1 misreading) from 1 of 1 line" in capsys.readouterr().err
+
+
 def test_bad_inputs_and_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ocr, fixed = _write(tmp_path / "o.txt", OCR), _write(tmp_path / "f.txt", FIXED[:2])
     out = tmp_path / "pairs.tsv"
