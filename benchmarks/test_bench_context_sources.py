@@ -37,7 +37,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.test_bench_context import PIECE, SEED, TYPO_RULES, Case, _chars, _path, _quick, _report, corrector, evaluate, inject, learn_chars, people_lines, subset, thuc_articles
+from benchmarks.test_bench_context import PIECE, SEED, TYPO_RULES, Case, _chars, _path, _quick, _report, corrector, evaluate, gate_against_baseline, inject, learn_chars, people_lines, subset, thuc_articles
 from cleaner import Config, explain
 
 #: pieces measured (quick mode: the first 150 of them)
@@ -72,8 +72,7 @@ def test_people_pieces_with_a_model_of_thucnews(benchmark: Any, gate: Any, reque
     m = benchmark.pedantic(evaluate, args=(measured, corrector(model)), rounds=1, iterations=1)
     _report(benchmark, "people_no_model", alone)
     _report(benchmark, f"people_thucnews_{_chars(model) // 1000}k", m)
-    for key, better in (("recall", True), ("precision", True), ("controls_changed", False)):
-        gate.quality(subset(f"context.people_from_thucnews.{key}", quick), m[key], higher_is_better=better, tolerance={"recall": 0.007, "precision": 0.03}.get(key, 0.0), note="People's Daily/MSRA pieces, a model of all THUCNews")
+    gate_against_baseline(gate, "people_from_thucnews", m, quick, note="People's Daily/MSRA pieces, a model of all THUCNews")
     assert alone["controls_changed"] == 0  # without a model the typo rules leave these clean pieces alone
 
 

@@ -49,7 +49,7 @@ from typing import Any
 import pytest
 
 from benchmarks import peoples_daily
-from benchmarks.test_bench_context import TYPO_RULES, _chars, _quick, _report, corrector, evaluate, inject, learn_chars, pieces, splits, subset
+from benchmarks.test_bench_context import TYPO_RULES, _chars, _quick, _report, corrector, evaluate, gate_against_baseline, inject, learn_chars, pieces, splits
 from cleaner import Config, explain
 from cleaner.typos.charmodel import learn
 
@@ -77,8 +77,7 @@ def test_in_domain(benchmark: Any, gate: Any, request: Any, size: int | None) ->
         m = benchmark.pedantic(evaluate, args=(cases, corrector(model)), rounds=1, iterations=1) if split == "test" else evaluate(cases, corrector(model))
         _report(benchmark, f"peoples_daily_{label}_{split}", m)
         if split == "test" and size is None:
-            for key, better in (("recall", True), ("precision", True), ("controls_changed", False)):
-                gate.quality(subset(f"context.peoples_daily.{key}", quick), m[key], higher_is_better=better, tolerance={"recall": 0.007, "precision": 0.03}.get(key, 0.0), note="People's Daily test pieces, a model of the other People's Daily lines (1.53M characters); issue 16 asks 0.20 at 0.95 and no control changed")
+            gate_against_baseline(gate, "peoples_daily", m, quick, note="People's Daily test pieces, a model of the other People's Daily lines (1.53M characters); issue 16 asks 0.20 at 0.95 and no control changed")
     if size is None:
         cases = inject(pieces(s["test"]))[: 150 if quick else None]
         _report(benchmark, "peoples_daily_no_model_test", evaluate(cases, corrector(None)))
@@ -106,8 +105,7 @@ def test_thucnews_pieces_with_a_model_of_all_peoples_daily(benchmark: Any, gate:
         m = benchmark.pedantic(evaluate, args=(cases, corrector(model)), rounds=1, iterations=1) if split == "test" else evaluate(cases, corrector(model))
         _report(benchmark, f"thucnews_from_peoples_daily_{_chars(model) // 1000}k_{split}", m)
         if split == "test":
-            for key, better in (("recall", True), ("precision", True), ("controls_changed", False)):
-                gate.quality(subset(f"context.thucnews_from_peoples_daily.{key}", quick), m[key], higher_is_better=better, tolerance={"recall": 0.007, "precision": 0.03}.get(key, 0.0), note="THUCNews test pieces, a model of all People's Daily 1998-01; issue 16 asks 0.15 at 0.95 from another source")
+            gate_against_baseline(gate, "thucnews_from_peoples_daily", m, quick, note="THUCNews test pieces, a model of all People's Daily 1998-01; issue 16 asks 0.15 at 0.95 from another source")
 
 
 def _edits(texts: tuple[str, ...], config: Config) -> Counter[str]:
