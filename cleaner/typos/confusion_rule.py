@@ -181,9 +181,8 @@ def candidates(
     look = _default_look() if shipped else _Look.build(sorted(set(text)), m, nb_fn)
     pairs = list(map(operator.add, text, itertools.islice(text, 1, None)))
     suspects, banned = _suspects(pairs, text, look, m, nb_fn)
-    if shipped:  # the rule's context pass asks for the same set (_banned_pairs)
-        _LAST_BANNED.clear()
-        _LAST_BANNED[text] = banned
+    if shipped:
+        _leave_banned(text, banned)
     found = _screen(text, pairs, suspects, look, floor)
     return _scored(text, found, [han_span(text, i, WINDOW) for i, _, _ in found], m, banned, floor)
 
@@ -192,6 +191,14 @@ def candidates(
 #: table, and its word pairs taken for misspellings (those of
 #: :func:`_default_misspellings`): :func:`_banned_pairs` reads them back
 _LAST_BANNED: dict[str, frozenset[str]] = {}
+
+
+def _leave_banned(text: str, banned: frozenset[str]) -> None:
+    """Keep ``text``'s misspelled word pairs, as the screen of the shipped
+    model found them, for the rule's context pass (:func:`_banned_pairs`),
+    in place of the last text's."""
+    _LAST_BANNED.clear()
+    _LAST_BANNED[text] = banned
 
 
 def _banned_pairs(text: str) -> frozenset[str]:
@@ -240,8 +247,7 @@ def _long_candidates(text: str, m: WordModel, floor: float) -> list[Candidate]:
     bad = np.flatnonzero(sets.has(sets.misspelled, first, second))
     covered[bad] = False
     banned = frozenset(text[j : j + 2] for j in bad.tolist())
-    _LAST_BANNED.clear()  # the rule's context pass asks for the same set (_banned_pairs)
-    _LAST_BANNED[text] = banned
+    _leave_banned(text, banned)
     han = han_codes(cp)
     slot = partners.slots[han]
     # a suspect has look-alikes and forms no common word with either neighbour
