@@ -62,17 +62,15 @@ _R = TypeVar("_R")
 _FIRST_BATCH = 1 << 14
 
 
-def counted(n: int, noun: str, plural: str | None = None, *, grouped: bool = False) -> str:
-    """``n`` and ``noun``, in the plural (``plural``, else ``noun`` + "s")
-    unless ``n`` is 1; ``grouped``: thousands separated by commas.  For the
-    summaries the commands print.
+def counted(n: int, noun: str, *, grouped: bool = False) -> str:
+    """``n`` and ``noun``, with an "s" unless ``n`` is 1; ``grouped``:
+    thousands separated by commas.  For the summaries the commands print
+    (their nouns all take an "s").
 
-    >>> counted(1, "document"), counted(0, "document"), counted(2, "match", "matches")
-    ('1 document', '0 documents', '2 matches')
-    >>> counted(12345, "text", grouped=True)
-    '12,345 texts'
+    >>> counted(1, "document"), counted(0, "document"), counted(12345, "text", grouped=True)
+    ('1 document', '0 documents', '12,345 texts')
     """
-    word = noun if n == 1 else plural or noun + "s"
+    word = noun if n == 1 else noun + "s"
     return f"{n:,} {word}" if grouped else f"{n} {word}"
 
 
